@@ -1,0 +1,122 @@
+"""Terminal output for the CLI: data to stdout, everything else to stderr.
+
+``Reporter`` owns stderr (progress, notes, warnings, errors) and honours ``--quiet``;
+``emit`` writes data (CSV, JSON or a Rich table) to stdout or a file.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+FORMATS = ("table", "csv", "json")
+
+
+class Reporter:
+    """Diagnostics on stderr. ``quiet`` silences all but errors."""
+
+    def __init__(self, quiet: bool = False):
+        self.quiet = quiet
+        self.console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+    def info(self, message: str) -> None:
+        if not self.quiet:
+            self.console.print(message, markup=False)
+
+    def warn(self, message: str) -> None:
+        if not self.quiet:
+            self.console.print(f"warning: {message}", style="yellow", markup=False)
+
+    def error(self, message: str) -> None:
+        self.console.print(f"error: {message}", style="bold red", markup=False)
+
+    @contextmanager
+    def training_progress(self, label: str) -> Iterator[Any]:
+        """A Rich progress bar on a terminal; nothing otherwise (the caller prints a summary)."""
+        if self.quiet or not self.console.is_terminal:
+            yield None
+            return
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+        progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.fields[losses]}"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=self.console,
+            transient=True,
+        )
+        with progress:
+            task = progress.add_task(label, total=None, losses="")
+
+            def on_epoch(report: Any) -> None:
+                progress.update(
+                    task,
+                    total=report.epochs,
+                    completed=report.epoch,
+                    description=f"{label} epoch {report.epoch}/{report.epochs}",
+                    losses=f"train {report.train_loss:.4f} val {report.val_loss:.4f}",
+                )
+
+            yield on_epoch
+
+
+def resolve_format(fmt: str | None, output: str | None) -> str:
+    """``table`` on a terminal, ``csv`` into a pipe or file, or ``json`` for ``.json`` files."""
+    if fmt is not None:
+        return fmt
+    if output and output != "-":
+        return "json" if output.endswith(".json") else "csv"
+    return "table" if sys.stdout.isatty() else "csv"
+
+
+def emit(fmt: str, output: str | None, *, frame: Any = None, payload: Any = None, title: str = "") -> None:
+    """Write data: ``frame`` (a DataFrame) as CSV/table/JSON records, or ``payload`` as JSON."""
+    from ..io import frame_to_csv, frame_to_records, write_json
+
+    if output and output != "-":
+        path = Path(output)
+        tmp = path.with_name(f".{path.name}.tmp")
+        with open(tmp, "w", newline="") as handle:
+            _write(fmt, handle, frame, payload, title, frame_to_csv, frame_to_records, write_json)
+        tmp.replace(path)
+        return
+    _write(fmt, sys.stdout, frame, payload, title, frame_to_csv, frame_to_records, write_json)
+    sys.stdout.flush()
+
+
+def _write(fmt, stream, frame, payload, title, frame_to_csv, frame_to_records, write_json) -> None:
+    if fmt == "json":
+        write_json(payload if payload is not None else frame_to_records(frame), stream)
+    elif fmt == "csv":
+        frame_to_csv(frame, stream)
+    else:
+        Console(file=stream, highlight=False).print(frame_table(frame, title))
+
+
+def frame_table(frame: Any, title: str = "", highlight_row: int | None = None) -> Table:
+    """A Rich table of a DataFrame, index first, numbers right-aligned."""
+    table = Table(title=title or None, title_justify="left")
+    reset = frame.reset_index()
+    for col in reset.columns:
+        numeric = reset[col].dtype.kind in "fiu"
+        table.add_column(str(col), justify="right" if numeric else "left")
+    for i, row in enumerate(reset.itertuples(index=False)):
+        style = "bold green" if i == highlight_row else None
+        table.add_row(*(_cell(v) for v in row), style=style)
+    return table
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        if value != value:
+            return "-"
+        return f"{value:,.4f}" if abs(value) < 1e5 else f"{value:,.1f}"
+    return str(value)

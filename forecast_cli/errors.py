@@ -1,0 +1,56 @@
+"""One error hierarchy for the whole package, and the exit codes the CLI maps it to.
+
+Every message is one line that says what is wrong and how to fix it: the CLI prints
+it verbatim on stderr, so it must make sense without a traceback.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes, in one place (as httpie's ``status.py``)."""
+
+    OK = 0
+    ERROR = 1  # an unexpected failure: a bug, reported with --debug for the traceback
+    USAGE = 2  # bad options or bad data: the user can fix the command or the input
+    MODEL_FILE = 3  # a model file that is missing, corrupt, foreign or too new
+    SOURCE = 4  # a remote data source failed: offline, unknown ticker, rate limited
+    INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
+
+
+class ForecastError(Exception):
+    """Base class: an error the user can act on, with a one-line message."""
+
+    exit_code: ExitCode = ExitCode.ERROR
+
+
+class UsageError(ForecastError):
+    """Options that contradict each other or name things that do not exist."""
+
+    exit_code = ExitCode.USAGE
+
+
+class DataError(ForecastError):
+    """Input data that cannot be used as given: empty, non-numeric, too short, constant."""
+
+    exit_code = ExitCode.USAGE
+
+
+class ModelFileError(ForecastError):
+    """A model file that cannot be read: truncated, foreign, or from a newer format."""
+
+    exit_code = ExitCode.MODEL_FILE
+
+
+class NotFittedError(ForecastError):
+    """A forecaster used for prediction before ``fit`` (a programming error in library use)."""
+
+    exit_code = ExitCode.USAGE
+
+
+class SourceError(ForecastError):
+    """A remote source (yfinance) gave nothing usable: no network, unknown symbol, empty range."""
+
+    exit_code = ExitCode.SOURCE

@@ -1,0 +1,64 @@
+"""Point-forecast accuracy metrics as pure numpy functions.
+
+``actual`` and ``forecast`` have the same shape; every metric averages over all of their
+elements. Percentages are in percent (0-100+), not fractions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .errors import DataError
+
+METRICS = ("mae", "rmse", "mape", "smape", "mase")
+
+
+def mae(actual: np.ndarray, forecast: np.ndarray) -> float:
+    """Mean absolute error: mean(|y - f|)."""
+    return float(np.mean(np.abs(np.asarray(actual) - np.asarray(forecast))))
+
+
+def rmse(actual: np.ndarray, forecast: np.ndarray) -> float:
+    """Root mean squared error: sqrt(mean((y - f)^2))."""
+    return float(np.sqrt(np.mean((np.asarray(actual) - np.asarray(forecast)) ** 2)))
+
+
+def mape(actual: np.ndarray, forecast: np.ndarray) -> float:
+    """Mean absolute percentage error: 100 * mean(|y - f| / |y|).
+
+    Undefined when any actual is zero: returns NaN (callers say why) instead of infinity.
+    """
+    actual, forecast = np.asarray(actual, dtype=np.float64), np.asarray(forecast, dtype=np.float64)
+    if np.any(actual == 0):
+        return float("nan")
+    return float(100.0 * np.mean(np.abs(actual - forecast) / np.abs(actual)))
+
+
+def smape(actual: np.ndarray, forecast: np.ndarray) -> float:
+    """Symmetric MAPE: 100 * mean(2 |y - f| / (|y| + |f|)), with 0/0 counted as 0."""
+    actual, forecast = np.asarray(actual, dtype=np.float64), np.asarray(forecast, dtype=np.float64)
+    denom = np.abs(actual) + np.abs(forecast)
+    ratio = np.divide(2.0 * np.abs(actual - forecast), denom, out=np.zeros_like(denom), where=denom > 0)
+    return float(100.0 * np.mean(ratio))
+
+
+def seasonal_naive_scale(insample: np.ndarray, season: int) -> float:
+    """In-sample MAE of the seasonal-naive forecast: mean(|y_t - y_{t-m}|) over the training data.
+
+    The MASE denominator (Hyndman & Koehler, 2006); m = 1 gives the naive forecast's MAE.
+    """
+    insample = np.asarray(insample, dtype=np.float64)
+    m = season if len(insample) > season else 1
+    if len(insample) <= m:
+        raise DataError("MASE needs more than one season of training data")
+    return float(np.mean(np.abs(insample[m:] - insample[:-m])))
+
+
+def mase(actual: np.ndarray, forecast: np.ndarray, insample: np.ndarray, season: int = 1) -> float:
+    """Mean absolute scaled error: MAE / seasonal_naive_scale(insample, season).
+
+    Below 1: better than the in-sample seasonal-naive forecast. NaN when the training
+    data is exactly periodic (the scale is zero).
+    """
+    scale = seasonal_naive_scale(insample, season)
+    return mae(actual, forecast) / scale if scale > 0 else float("nan")

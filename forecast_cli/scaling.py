@@ -1,0 +1,130 @@
+"""Target transforms and scalers. Both are fit on training rows only.
+
+Order: ``transform`` (log / diff) first on the raw target, then an affine ``Scaler``
+on every column. Both are invertible exactly and serialise to plain JSON, so the model
+file needs no pickle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import DataError
+
+
+@dataclass
+class Transform:
+    """A target transform.
+
+    - ``none``: z = y
+    - ``log``: z = ln y (y > 0); for multiplicative seasonality and exponential growth
+    - ``diff``: z_t = y_t - y_{t-1}; for trends (row 0 is undefined)
+    - ``logdiff``: z_t = ln y_t - ln y_{t-1}; log returns, for prices
+    """
+
+    name: str = "none"
+
+    @property
+    def differencing(self) -> bool:
+        return self.name in ("diff", "logdiff")
+
+    @property
+    def uses_log(self) -> bool:
+        return self.name in ("log", "logdiff")
+
+    def forward(self, y: np.ndarray) -> np.ndarray:
+        """Transform a 1-D target; differencing leaves NaN in row 0 so rows stay aligned."""
+        y = np.asarray(y, dtype=np.float64)
+        if self.uses_log:
+            if np.any(y <= 0):
+                raise DataError(
+                    f"--transform {self.name} needs a strictly positive target, but it has values <= 0; "
+                    "use --transform none or diff"
+                )
+            y = np.log(y)
+        if self.differencing:
+            z = np.empty_like(y)
+            z[0] = np.nan
+            z[1:] = np.diff(y)
+            return z
+        return y
+
+    def inverse(self, z: np.ndarray, last: np.ndarray) -> np.ndarray:
+        """Invert forecasts ``z`` of shape (n, horizon) given ``last``, the observed target
+        just before each origin (shape (n,)); only differencing needs it."""
+        z = np.asarray(z, dtype=np.float64)
+        if self.differencing:
+            base = np.log(last) if self.uses_log else np.asarray(last, dtype=np.float64)
+            z = base[:, None] + np.cumsum(z, axis=1)
+        return np.exp(z) if self.uses_log else z
+
+
+def resolve_transform(name: str, y_train: np.ndarray) -> Transform:
+    """``auto`` becomes ``log`` when every training value is positive, else ``none``.
+
+    Log helps most positive real-world series (sales, demand, prices): their seasonal swing
+    grows with the level, and a log makes it additive. Series that cross zero
+    (temperatures, returns) stay as they are.
+    """
+    if name != "auto":
+        return Transform(name)
+    return Transform("log" if np.all(np.asarray(y_train) > 0) else "none")
+
+
+@dataclass
+class Scaler:
+    """Per-column affine scaling ``(x - center) / scale``.
+
+    - ``standard``: center = mean, scale = standard deviation
+    - ``minmax``: center = min, scale = max - min (maps training rows to [0, 1])
+    - ``robust``: center = median, scale = interquartile range (outliers barely move it)
+
+    Fit uses scikit-learn's scalers; only the two vectors are kept, as JSON.
+    """
+
+    kind: str = "standard"
+    center: np.ndarray | None = None
+    scale: np.ndarray | None = None
+
+    def fit(self, x: np.ndarray) -> Scaler:
+        """Learn center and scale from ``x`` (rows, columns); NaN rows are ignored."""
+        from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
+
+        x = np.asarray(x, dtype=np.float64)
+        if x.ndim == 1:
+            x = x[:, None]
+        x = x[~np.isnan(x).any(axis=1)]
+        if self.kind == "standard":
+            sk = StandardScaler().fit(x)
+            center, scale = sk.mean_, sk.scale_
+        elif self.kind == "minmax":
+            sk = MinMaxScaler().fit(x)
+            center, scale = sk.data_min_, sk.data_range_
+        elif self.kind == "robust":
+            sk = RobustScaler().fit(x)
+            center, scale = sk.center_, sk.scale_
+        else:
+            raise DataError(f"unknown scaler {self.kind!r}; use standard, minmax or robust")
+        scale = np.where(np.asarray(scale) > 1e-12, scale, 1.0)  # constant columns pass through
+        self.center, self.scale = np.asarray(center, dtype=np.float64), np.asarray(scale, dtype=np.float64)
+        return self
+
+    def transform(self, x: np.ndarray) -> np.ndarray:
+        return (x - self.center) / self.scale
+
+    def inverse_target(self, z: np.ndarray) -> np.ndarray:
+        """Undo scaling for the target column (column 0) only."""
+        return z * self.scale[0] + self.center[0]
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "center": self.center.tolist(), "scale": self.scale.tolist()}
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> Scaler:
+        return cls(
+            raw["kind"],
+            np.asarray(raw["center"], dtype=np.float64),
+            np.asarray(raw["scale"], dtype=np.float64),
+        )

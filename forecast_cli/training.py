@@ -1,0 +1,170 @@
+"""The training loop: AdamW, one-cycle learning rate, gradient clipping, early stopping.
+
+Kept lean for the CPU: the scaled series lives in one tensor, each batch is gathered by
+window origin from a strided view (no window is materialised ahead of time), validation
+is one batched pass per epoch, and the best weights are restored at the end.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch import nn
+
+from .config import TrainConfig
+
+
+@dataclass
+class EpochReport:
+    epoch: int
+    epochs: int
+    train_loss: float
+    val_loss: float
+    best_val_loss: float
+    seconds: float
+
+
+@dataclass
+class TrainResult:
+    best_epoch: int
+    epochs_run: int
+    train_loss: float
+    val_loss: float
+    seconds: float
+    stopped_early: bool
+    history: list[tuple[float, float]] = field(default_factory=list)
+
+
+def seed_everything(seed: int) -> None:
+    """Seed python, numpy and torch so the same data and seed give the same model."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def resolve_device(name: str) -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        from .errors import UsageError
+
+        raise UsageError("--device cuda was asked for but no CUDA GPU is available; use --device cpu")
+    return torch.device(name)
+
+
+def _loss_fn(name: str) -> nn.Module:
+    return {"mse": nn.MSELoss, "mae": nn.L1Loss, "huber": nn.HuberLoss}[name](reduction="none")
+
+
+class WindowBatches:
+    """Gathers (inputs, targets, mask) batches by origin from one scaled series tensor.
+
+    ``series`` is (rows, features); targets are column 0. Origins whose horizon runs past
+    the end (validation near the end of data) get a mask of zeros on the missing steps.
+    """
+
+    def __init__(self, series: torch.Tensor, lookback: int, horizon: int):
+        self.lookback, self.horizon = lookback, horizon
+        pad = torch.zeros(horizon, series.shape[1], dtype=series.dtype, device=series.device)
+        self.padded = torch.cat([series, pad])  # room for partial horizons at the very end
+        self.n_rows = series.shape[0]
+        self.view = self.padded.unfold(0, lookback + horizon, 1)  # (windows, features, L+H), a view
+        self.steps = torch.arange(horizon, device=series.device)
+
+    def get(self, origins: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        w = self.view[origins - self.lookback]  # (batch, features, L+H): the only copy
+        x = w[:, :, : self.lookback].transpose(1, 2)  # (batch, lookback, features)
+        y = w[:, 0, self.lookback :]  # (batch, horizon)
+        mask = ((origins[:, None] + self.steps[None, :]) < self.n_rows).to(y.dtype)  # (batch, horizon)
+        return x, y, mask
+
+
+def train_network(
+    model: nn.Module,
+    series: np.ndarray,
+    train_origins: np.ndarray,
+    val_origins: np.ndarray,
+    lookback: int,
+    horizon: int,
+    cfg: TrainConfig,
+    on_epoch: Callable[[EpochReport], None] | None = None,
+) -> TrainResult:
+    """Fit ``model`` on windows of the scaled ``series`` (rows, features); restore the best weights."""
+    seed_everything(cfg.seed)
+    device = resolve_device(cfg.device)
+    model.to(device)
+    data = WindowBatches(torch.as_tensor(series, dtype=torch.float32, device=device), lookback, horizon)
+    train_idx = torch.as_tensor(train_origins, device=device)
+    val_idx = torch.as_tensor(val_origins, device=device)
+    loss_fn = _loss_fn(cfg.loss)
+    batch = min(cfg.batch_size, len(train_idx))
+    steps = (len(train_idx) + batch - 1) // batch
+    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    sched = torch.optim.lr_scheduler.OneCycleLR(
+        opt, max_lr=cfg.lr, total_steps=cfg.epochs * steps, pct_start=0.25
+    )
+    gen = torch.Generator(device="cpu").manual_seed(cfg.seed)
+    best_val, best_epoch, best_state, bad_epochs = float("inf"), 0, None, 0
+    history: list[tuple[float, float]] = []
+    start = time.perf_counter()
+    epoch = 0
+    for epoch in range(1, cfg.epochs + 1):
+        model.train()
+        order = train_idx[torch.randperm(len(train_idx), generator=gen).to(device)]
+        total = torch.zeros((), device=device)
+        for b in range(steps):
+            x, y, _ = data.get(order[b * batch : (b + 1) * batch])
+            loss = loss_fn(model(x), y).mean()
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            if cfg.clip > 0:
+                nn.utils.clip_grad_norm_(model.parameters(), cfg.clip)
+            opt.step()
+            sched.step()
+            total += loss.detach()
+        train_loss = float(total) / steps
+        val_loss = evaluate_loss(model, data, val_idx, loss_fn)
+        history.append((train_loss, val_loss))
+        if val_loss < best_val - 1e-9:
+            best_val, best_epoch, bad_epochs = val_loss, epoch, 0
+            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        else:
+            bad_epochs += 1
+        if on_epoch is not None:
+            on_epoch(
+                EpochReport(epoch, cfg.epochs, train_loss, val_loss, best_val, time.perf_counter() - start)
+            )
+        if bad_epochs >= cfg.patience:
+            break
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    model.eval()
+    return TrainResult(
+        best_epoch=best_epoch,
+        epochs_run=epoch,
+        train_loss=history[best_epoch - 1][0] if best_epoch else float("nan"),
+        val_loss=best_val,
+        seconds=time.perf_counter() - start,
+        stopped_early=epoch < cfg.epochs,
+        history=history,
+    )
+
+
+@torch.inference_mode()
+def evaluate_loss(model: nn.Module, data: WindowBatches, origins: torch.Tensor, loss_fn: nn.Module) -> float:
+    """Mean loss over the existing steps of every window, in one batched pass per 4096 windows."""
+    was_training = model.training
+    model.eval()
+    total, count = 0.0, 0.0
+    for chunk in origins.split(4096):
+        x, y, mask = data.get(chunk)
+        losses = loss_fn(model(x)[:, : y.shape[1]], y) * mask
+        total += float(losses.sum())
+        count += float(mask.sum())
+    model.train(was_training)
+    return total / max(count, 1.0)

@@ -1,0 +1,86 @@
+"""Zero-copy (lookback -> horizon) windows and the temporal train/validation split.
+
+Windows are addressed by their *origin*: the row index of the first forecast step.
+A window with origin ``t`` reads inputs from rows ``t - lookback .. t - 1`` and targets
+from rows ``t .. t + horizon - 1``. Nothing here copies the series: ``window_view`` is
+a strided view, and training gathers one batch at a time by origin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from .errors import DataError
+
+
+def window_view(values: np.ndarray, size: int) -> np.ndarray:
+    """A read-only view of every run of ``size`` rows: shape (n - size + 1, size, features).
+
+    Shares memory with ``values`` (no copy), so a 10-million-row series costs nothing extra.
+    """
+    if values.ndim == 1:
+        values = values[:, None]
+    view = sliding_window_view(values, size, axis=0)  # (windows, features, size)
+    return view.transpose(0, 2, 1)  # (windows, size, features), still a view
+
+
+def window_origins(n_rows: int, lookback: int, horizon: int, stride: int = 1, first: int = 0) -> np.ndarray:
+    """Origins of every full window in a series of ``n_rows``, every ``stride`` rows.
+
+    ``first`` is the earliest row inputs may read (1 after differencing, whose row 0 is undefined).
+    """
+    start = first + lookback
+    stop = n_rows - horizon  # last origin whose targets all exist
+    if stop < start:
+        return np.empty(0, dtype=np.int64)
+    return np.arange(start, stop + 1, stride, dtype=np.int64)
+
+
+def gather_windows(values: np.ndarray, origins: np.ndarray, lookback: int) -> np.ndarray:
+    """Inputs for each origin, copied only for the requested origins: (len(origins), lookback, F)."""
+    return window_view(values, lookback)[np.asarray(origins) - lookback]
+
+
+@dataclass(frozen=True)
+class TemporalSplit:
+    """Training and validation origins, and where training rows end.
+
+    Training windows end (targets included) before ``train_end``; scalers are fit on rows
+    ``first .. train_end - 1`` only. Validation origins are every row from ``train_end`` on:
+    a window whose horizon runs past the data is scored on the steps that exist, so a
+    long horizon does not cost ``horizon - 1`` windows of a short series.
+    """
+
+    train_origins: np.ndarray
+    val_origins: np.ndarray
+    train_end: int
+
+
+def temporal_split(
+    n_rows: int, lookback: int, horizon: int, val_fraction: float, stride: int = 1, first: int = 0
+) -> TemporalSplit:
+    """Split by time: the last ``val_fraction`` of rows validate, the rows before train."""
+    usable = n_rows - first
+    val_rows = max(1, int(round(val_fraction * usable)))
+    need = lookback + horizon + val_rows
+    if usable < need:
+        raise DataError(
+            f"the series has {usable} usable rows but lookback {lookback} + horizon {horizon} + "
+            f"{val_rows} validation rows need at least {need}; lower --lookback or --horizon, "
+            "or give a longer series"
+        )
+    train_end = n_rows - val_rows
+    train = window_origins(train_end, lookback, horizon, stride, first)
+    val = np.arange(train_end, n_rows, dtype=np.int64)
+    return TemporalSplit(train, val, train_end)
+
+
+def min_rows(lookback: int, horizon: int, val_fraction: float) -> int:
+    """Smallest series length ``temporal_split`` accepts (used to explain errors up front)."""
+    n = lookback + horizon + 1
+    while n - max(1, int(round(val_fraction * n))) < lookback + horizon:
+        n += 1
+    return n
