@@ -102,10 +102,9 @@ def future_index(last: pd.Timestamp | int, freq: str | None, periods: int) -> pd
         return _future_trading_intraday(last, freq.split("@", 1)[1], periods)
     offset = to_offset(freq)
     stamps = pd.date_range(start=last, periods=periods + 1, freq=offset)
-    if stamps[0] != last:  # ``last`` was off the offset's anchor: date_range rolled forward
-        stamps = stamps[:-1]
-    else:
-        stamps = stamps[1:]
+    # When ``last`` is off the offset's anchor, date_range rolls forward to the next
+    # anchor, which is then already a future step.
+    stamps = stamps[:-1] if stamps[0] != last else stamps[1:]
     return pd.DatetimeIndex(stamps, name="timestamp")
 
 
@@ -128,10 +127,7 @@ def _future_trading_intraday(last: pd.Timestamp, step: str, periods: int) -> pd.
     end = local + pd.Timedelta(days=int(days_needed * 7 / 5) + 10)
     grid = trading_sessions_intraday(local, end, step)
     nxt = grid[grid > local][:periods]
-    if tz is None:
-        nxt = nxt.tz_localize(None)
-    else:
-        nxt = nxt.tz_convert(tz)
+    nxt = nxt.tz_localize(None) if tz is None else nxt.tz_convert(tz)
     return pd.DatetimeIndex(nxt, name="timestamp")
 
 

@@ -228,7 +228,7 @@ def info(
     debug: o.Debug = False,
 ) -> None:
     """Show what a model file holds: config, columns, frequency, metrics, versions."""
-    with guarded(quiet, debug) as reporter:
+    with guarded(quiet, debug):
         from ..modelfile import read_metadata
 
         meta = read_metadata(model)
