@@ -145,7 +145,7 @@ def seasonal_period(freq: str | None) -> int:
     if freq in (TRADING_DAYS, "B", "C"):
         return 5
     offset = to_offset(freq)
-    if offset.name == "D":  # a calendar day, no longer a Tick in pandas 3
+    if offset.rule_code == "D":  # a calendar day, no longer a Tick in pandas 3
         return 7 if offset.n == 1 else 1
     if isinstance(offset, pd.offsets.Tick):
         step = pd.Timedelta(offset)
@@ -153,7 +153,7 @@ def seasonal_period(freq: str | None) -> int:
             per_day = pd.Timedelta(days=1) / step
             return int(per_day) if float(per_day).is_integer() else 1
         return 7 if step == pd.Timedelta(days=1) else 1
-    name = offset.name.split("-")[0]
+    name = offset.rule_code.split("-")[0]
     return {"W": 52, "MS": 12, "ME": 12, "SMS": 24, "SME": 24, "QS": 4, "QE": 4, "BMS": 12, "BME": 12}.get(
         name, 1
     )

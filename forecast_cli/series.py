@@ -144,7 +144,7 @@ def infer_frequency(index: pd.DatetimeIndex) -> str:
     if step < _DAY:
         alias = pd.tseries.frequencies.to_offset(step).freqstr
         return f"{TRADING_DAYS}@{alias}" if _looks_like_trading_hours(index, step) else alias
-    weekend = bool((index.dayofweek >= 5).any())
+    weekend = bool((index.day_of_week >= 5).any())
     if step == _DAY:
         if weekend or len(index) < 10:
             return "D"
@@ -353,7 +353,7 @@ def _numeric(column: pd.Series, name: str) -> pd.Series:
 
 
 def _looks_like_trading_hours(index: pd.DatetimeIndex, step: pd.Timedelta) -> bool:
-    if (index[-1] - index[0]) < 2 * _DAY or (index.dayofweek >= 5).any():
+    if (index[-1] - index[0]) < 2 * _DAY or (index.day_of_week >= 5).any():
         return False
     local = index.tz_convert("America/New_York") if index.tz is not None else index
     minutes = local.hour * 60 + local.minute

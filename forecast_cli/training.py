@@ -7,6 +7,7 @@ is one batched pass per epoch, and the best weights are restored at the end.
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections.abc import Callable
@@ -57,6 +58,20 @@ def resolve_device(name: str) -> torch.device:
     return torch.device(name)
 
 
+def one_cycle(total_steps: int, warmup: float = 0.25) -> Callable[[int], float]:
+    """Learning-rate factor: linear warm-up from 4% to 100% over the first quarter of the
+    steps, then cosine decay to 0.1%. Works for any number of steps, even one."""
+    warm = max(1, int(total_steps * warmup))
+
+    def factor(step: int) -> float:
+        if step < warm:
+            return 0.04 + 0.96 * step / warm
+        progress = min(1.0, (step - warm) / max(1, total_steps - warm))
+        return 1e-3 + (1 - 1e-3) * 0.5 * (1.0 + math.cos(math.pi * progress))
+
+    return factor
+
+
 def _loss_fn(name: str) -> nn.Module:
     return {"mse": nn.MSELoss, "mae": nn.L1Loss, "huber": nn.HuberLoss}[name](reduction="none")
 
@@ -105,9 +120,7 @@ def train_network(
     batch = min(cfg.batch_size, len(train_idx))
     steps = (len(train_idx) + batch - 1) // batch
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-    sched = torch.optim.lr_scheduler.OneCycleLR(
-        opt, max_lr=cfg.lr, total_steps=cfg.epochs * steps, pct_start=0.25
-    )
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, one_cycle(cfg.epochs * steps))
     gen = torch.Generator(device="cpu").manual_seed(cfg.seed)
     best_val, best_epoch, best_state, bad_epochs = float("inf"), 0, None, 0
     history: list[tuple[float, float]] = []

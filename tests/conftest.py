@@ -1,0 +1,50 @@
+"""Shared fixtures: small seeded series, sample-data paths, and fast model settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from forecast_cli.config import DataConfig, ForecastConfig, ModelConfig, TrainConfig, WindowConfig
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+
+# Tests run on 2 cores next to other work: one thread keeps timings stable.
+torch.set_num_threads(1)
+
+# Small and quick: enough to exercise every code path, not to forecast well.
+FAST_TRAIN = ["--hidden", "8", "--epochs", "2", "--batch-size", "256", "--quiet"]
+
+
+def fast_config(**window) -> ForecastConfig:
+    return ForecastConfig(
+        data=DataConfig(),
+        window=WindowConfig(**window),
+        model=ModelConfig(hidden=8),
+        train=TrainConfig(epochs=3, batch_size=64),
+    )
+
+
+@pytest.fixture
+def sample() -> Path:
+    return SAMPLE
+
+
+@pytest.fixture
+def monthly_frame() -> pd.DataFrame:
+    """Ten years of a seeded, trending, seasonal monthly series (strictly positive)."""
+    rng = np.random.default_rng(0)
+    t = np.arange(120)
+    values = 100 + t + 10 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 1, len(t))
+    return pd.DataFrame({"month": pd.date_range("2010-01-01", periods=120, freq="MS"), "sales": values})
+
+
+@pytest.fixture
+def monthly_csv(tmp_path: Path, monthly_frame: pd.DataFrame) -> Path:
+    path = tmp_path / "monthly.csv"
+    monthly_frame.assign(month=monthly_frame["month"].dt.strftime("%Y-%m")).to_csv(path, index=False)
+    return path

@@ -1,0 +1,138 @@
+"""`forecast predict` and `forecast info`: formats, stdin, real pipelines, refusals."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from forecast_cli.cli import app
+
+from .conftest import FAST_TRAIN
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def air_model(tmp_path_factory):
+    sample = __import__("tests.conftest", fromlist=["SAMPLE"]).SAMPLE
+    path = tmp_path_factory.mktemp("models") / "air.fcst"
+    result = runner.invoke(app, ["train", str(sample / "airpassengers.csv"), *FAST_TRAIN, "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def test_csv_has_timestamp_then_target_with_real_future_months(air_model):
+    result = runner.invoke(app, ["predict", "-m", str(air_model), "-H", "3", "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()
+    assert lines[0] == "timestamp,passengers"
+    assert [line.split(",")[0] for line in lines[1:]] == ["1961-01-01", "1961-02-01", "1961-03-01"]
+
+
+def test_json_rows_carry_iso_timestamps(air_model):
+    result = runner.invoke(app, ["predict", "-m", str(air_model), "-H", "2", "-f", "json"])
+    rows = json.loads(result.stdout)
+    assert [r["timestamp"] for r in rows] == ["1961-01-01T00:00:00", "1961-02-01T00:00:00"]
+    assert all(isinstance(r["passengers"], float) for r in rows)
+
+
+def test_table_format_renders_for_people(air_model):
+    result = runner.invoke(app, ["predict", "-m", str(air_model), "-H", "2", "-f", "table"])
+    assert result.exit_code == 0 and "1961-01-01" in result.stdout and "passengers" in result.stdout
+
+
+def test_data_on_stdin_forecasts_after_its_last_row(air_model, sample):
+    text = "".join((sample / "airpassengers.csv").read_text().splitlines(keepends=True)[:61])  # to 1953-12
+    result = runner.invoke(app, ["predict", "-m", str(air_model), "-", "-H", "1", "-f", "csv"], input=text)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1].startswith("1954-01-01,")
+
+
+def test_output_file_is_written_and_stdout_stays_empty(air_model, tmp_path):
+    out = tmp_path / "f.csv"
+    result = runner.invoke(app, ["predict", "-m", str(air_model), "-o", str(out)])
+    assert result.exit_code == 0 and result.stdout == ""
+    assert out.read_text().startswith("timestamp,passengers\n")
+
+
+def test_horizon_past_training_is_a_usage_error(air_model):
+    result = runner.invoke(app, ["predict", "-m", str(air_model), "-H", "99"])
+    assert result.exit_code == 2
+    assert "longer than the trained horizon 12" in result.stderr
+
+
+def test_data_at_another_frequency_is_refused(air_model, sample):
+    result = runner.invoke(app, ["predict", "-m", str(air_model), str(sample / "seattle_weather.csv")])
+    assert result.exit_code == 2
+    assert "passengers" in result.stderr  # the data lacks the model's target column
+
+
+def test_truncated_model_file_is_refused_with_exit_3(air_model, tmp_path):
+    broken = tmp_path / "broken.fcst"
+    broken.write_bytes(air_model.read_bytes()[:200])
+    result = runner.invoke(app, ["predict", "-m", str(broken)])
+    assert result.exit_code == 3
+    assert "truncated or corrupt" in result.stderr and result.stdout == ""
+
+
+def test_missing_model_file_says_how_to_make_one(tmp_path):
+    result = runner.invoke(app, ["predict", "-m", str(tmp_path / "none.fcst")])
+    assert result.exit_code == 3
+    assert "forecast train" in result.stderr
+
+
+def test_info_shows_the_model_as_json(air_model):
+    result = runner.invoke(app, ["info", str(air_model), "-f", "json"])
+    info = json.loads(result.stdout)
+    assert info["target"] == "passengers" and info["freq"] == "MS" and info["model"] == "lstm"
+    assert info["format_version"] == 1 and "metric_val_mae" in info
+
+
+def _cli(*args, stdin=None):
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    return subprocess.run(
+        [sys.executable, "-m", "forecast_cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+
+
+def test_real_pipeline_train_from_stdin_then_predict_into_sort(tmp_path, sample):
+    model = tmp_path / "air.fcst"
+    data = (sample / "airpassengers.csv").read_text()
+    trained = _cli("train", "-", *FAST_TRAIN, "-o", str(model), stdin=data)
+    assert trained.returncode == 0, trained.stderr
+    shell = (
+        f"{sys.executable} -m forecast_cli predict -m {model} -H 3 < {sample / 'airpassengers.csv'} | sort -r"
+    )
+    piped = subprocess.run(shell, shell=True, capture_output=True, text=True, timeout=300)
+    assert piped.returncode == 0, piped.stderr
+    lines = piped.stdout.strip().splitlines()
+    assert lines[0] == "timestamp,passengers"  # sorted last-first: the header sorts after digits
+    assert lines[1].startswith("1961-03-01,") and lines[-1].startswith("1961-01-01,")
+    assert "data:" in piped.stderr  # diagnostics went to stderr, not into the pipe
+
+
+def test_help_answers_without_importing_torch_or_pandas():
+    code = (
+        "import sys; from typer.testing import CliRunner; from forecast_cli.cli import app;"
+        "r = CliRunner().invoke(app, ['train', '--help']);"
+        "print(r.exit_code, 'torch' in sys.modules, 'pandas' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.split() == ["0", "False", "False"]
+
+
+@pytest.mark.parametrize("command", ["train", "predict", "info"])
+def test_every_command_has_help(command):
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0 and "Usage" in result.stdout
+    assert len(app.registered_commands) >= 3

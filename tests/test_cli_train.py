@@ -1,0 +1,133 @@
+"""`forecast train`: every sample data set, stdin, and every bad input's message and exit code."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from forecast_cli.cli import app
+from forecast_cli.modelfile import read_metadata
+
+from .conftest import FAST_TRAIN
+
+runner = CliRunner()
+
+SAMPLES = [
+    ("airpassengers.csv", [], "MS"),
+    ("taylor_halfhourly.csv", [], "30min"),
+    ("msft_daily.csv", ["--target", "Close"], "XNYS"),
+    ("seattle_weather.csv", ["--target", "temp_max"], "D"),
+]
+
+
+@pytest.mark.parametrize("name, extra, freq", SAMPLES)
+def test_train_then_predict_on_each_sample(tmp_path, sample, name, extra, freq):
+    model = tmp_path / "m.fcst"
+    trained = runner.invoke(app, ["train", str(sample / name), *extra, *FAST_TRAIN, "-o", str(model)])
+    assert trained.exit_code == 0, trained.output
+    assert trained.stdout == ""  # train writes no data
+    assert read_metadata(model)["freq"] == freq
+    predicted = runner.invoke(app, ["predict", "-m", str(model), "--format", "csv"])
+    assert predicted.exit_code == 0, predicted.output
+    lines = predicted.stdout.strip().splitlines()
+    assert lines[0].split(",")[0] == "timestamp"
+    assert len(lines) == 1 + read_metadata(model)["horizon"]
+
+
+def test_train_reports_what_loading_did_on_stderr(tmp_path, sample):
+    result = runner.invoke(
+        app,
+        [
+            "train",
+            str(sample / "airpassengers.csv"),
+            "--hidden",
+            "8",
+            "--epochs",
+            "2",
+            "-o",
+            str(tmp_path / "m.fcst"),
+        ],
+    )
+    assert result.exit_code == 0
+    assert "data: 144 rows read -> 144 rows" in result.stderr
+    assert "freq MS (inferred)" in result.stderr
+    assert "trained lstm" in result.stderr and "seasonal naive" in result.stderr
+
+
+def test_train_reads_stdin(tmp_path, sample):
+    text = (sample / "airpassengers.csv").read_text()
+    result = runner.invoke(app, ["train", "-", *FAST_TRAIN, "-o", str(tmp_path / "m.fcst")], input=text)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "m.fcst").exists()
+
+
+def _csv(tmp_path, text, name="data.csv"):
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+BAD_INPUTS = [
+    ("missing file", lambda p: ["train", str(p / "nope.csv")], "no such file"),
+    ("empty file", lambda p: ["train", _csv(p, "")], "is empty"),
+    ("header only", lambda p: ["train", _csv(p, "date,value\n")], "no data rows"),
+    (
+        "non-numeric target",
+        lambda p: ["train", _csv(p, "date,value\n2024-01-01,1\n2024-01-02,x\n"), "--target", "value"],
+        "non-numeric value ('x' on data row 2)",
+    ),
+    (
+        "missing column",
+        lambda p: ["train", _csv(p, "date,value\n2024-01-01,1\n"), "--target", "sales"],
+        "is not a column",
+    ),
+    (
+        "short series",
+        lambda p: [
+            "train",
+            _csv(p, "date,value\n" + "".join(f"2024-01-{d:02d},{d}\n" for d in range(1, 21))),
+        ],
+        "lower --lookback or --horizon",
+    ),
+    (
+        "constant target",
+        lambda p: ["train", _csv(p, "date,value\n" + "".join(f"2024-01-{d:02d},3\n" for d in range(1, 21)))],
+        "constant",
+    ),
+    (
+        "unknown model",
+        lambda p: ["train", _csv(p, "date,value\n2024-01-01,1\n2024-01-02,2\n"), "--model", "tcn"],
+        "--model 'tcn' is not one of: lstm, gru, rnn",
+    ),
+    (
+        "bad freq",
+        lambda p: ["train", _csv(p, "date,value\n2024-01-01,1\n2024-01-02,2\n"), "--freq", "fortnight"],
+        "not a pandas offset alias",
+    ),
+    ("no data", lambda p: ["train"], "give a CSV file"),
+]
+
+
+@pytest.mark.parametrize("label, args, message", BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
+def test_bad_input_gets_one_line_and_exit_code_2(tmp_path, label, args, message):
+    model = tmp_path / "m.fcst"
+    result = runner.invoke(app, [*args(tmp_path), "-o", str(model)])
+    assert result.exit_code == 2, result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and message in errors[0]
+    assert result.stderr.splitlines()[-1] == errors[0]
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+    assert not model.exists()
+
+
+def test_empty_stdin_is_a_clear_error(tmp_path):
+    result = runner.invoke(app, ["train", "-", "-o", str(tmp_path / "m.fcst")], input="")
+    assert result.exit_code == 2
+    assert "stdin is empty" in result.stderr
+
+
+def test_debug_reraises_for_a_traceback(tmp_path):
+    result = runner.invoke(app, ["train", str(tmp_path / "nope.csv"), "--debug"])
+    assert result.exit_code != 0
+    assert result.exception is not None and "no such file" in str(result.exception)

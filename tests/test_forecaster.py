@@ -1,0 +1,133 @@
+"""The estimator: leakage-free scaling, determinism, persistence, learning, strategies."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecast_cli.config import (
+    DataConfig,
+    ForecastConfig,
+    ModelConfig,
+    ScalingConfig,
+    TrainConfig,
+    WindowConfig,
+)
+from forecast_cli.errors import DataError, NotFittedError, UsageError
+from forecast_cli.forecaster import Forecaster
+from forecast_cli.modelfile import load_model, save_model
+from forecast_cli.series import prepare_series
+from forecast_cli.windows import temporal_split
+
+from .conftest import fast_config
+
+
+def test_scaler_is_fit_on_training_rows_only(monthly_frame):
+    cfg = fast_config(lookback=12, horizon=6, val_fraction=0.2)
+    cfg.scaling.transform = "none"
+    series = prepare_series(monthly_frame, cfg.data)
+    fitted = Forecaster(cfg).fit(series)
+    train_end = temporal_split(120, 12, 6, 0.2).train_end
+    y = series.y
+    assert fitted.scaler_.center[0] == pytest.approx(y[:train_end].mean())
+    assert fitted.scaler_.scale[0] == pytest.approx(y[:train_end].std())
+    assert fitted.scaler_.center[0] != pytest.approx(y.mean())
+
+    future_changed = monthly_frame.copy()
+    future_changed.loc[train_end:, "sales"] *= 100  # only validation rows change
+    refit = Forecaster(cfg).fit(prepare_series(future_changed, cfg.data))
+    np.testing.assert_array_equal(refit.scaler_.center, fitted.scaler_.center)
+    np.testing.assert_array_equal(refit.scaler_.scale, fitted.scaler_.scale)
+
+
+def test_auto_transform_is_log_for_a_positive_series(monthly_frame):
+    fitted = Forecaster(fast_config(lookback=12, horizon=6)).fit(prepare_series(monthly_frame, DataConfig()))
+    assert fitted.transform_.name == "log"
+    assert fitted.config.scaling.transform == "log"  # the resolved choice is what the file stores
+
+
+def test_same_seed_gives_identical_predictions_and_another_seed_does_not(monthly_frame):
+    series = prepare_series(monthly_frame, DataConfig())
+    first = Forecaster(fast_config(lookback=12, horizon=6)).fit(series).predict()
+    second = Forecaster(fast_config(lookback=12, horizon=6)).fit(series).predict()
+    pd.testing.assert_frame_equal(first, second)
+    other_cfg = fast_config(lookback=12, horizon=6)
+    other_cfg.train.seed = 1
+    other = Forecaster(other_cfg).fit(series).predict()
+    assert not np.array_equal(first.to_numpy(), other.to_numpy())
+
+
+def test_saved_then_loaded_model_predicts_identically(tmp_path, monthly_frame):
+    series = prepare_series(monthly_frame, DataConfig())
+    fitted = Forecaster(fast_config(lookback=12, horizon=6)).fit(series)
+    loaded = load_model(save_model(fitted, tmp_path / "m.fcst"))
+    pd.testing.assert_frame_equal(fitted.predict(), loaded.predict(), check_freq=False)
+    origins = np.arange(20, 110)
+    np.testing.assert_array_equal(
+        fitted.forecast_origins(series.values, origins), loaded.forecast_origins(series.values, origins)
+    )
+
+
+def test_predict_emits_the_future_timestamps_after_the_data(monthly_frame):
+    series = prepare_series(monthly_frame, DataConfig())
+    fitted = Forecaster(fast_config(lookback=12, horizon=6)).fit(series)
+    out = fitted.predict(horizon=3)
+    assert list(out.index) == list(pd.date_range("2020-01-01", periods=3, freq="MS"))
+    assert list(out.columns) == ["sales"]
+    shorter = prepare_series(monthly_frame.iloc[:60], DataConfig())
+    assert fitted.predict(shorter, horizon=1).index[0] == pd.Timestamp("2015-01-01")
+
+
+def test_horizon_past_the_trained_one_is_refused_for_direct(monthly_frame):
+    fitted = Forecaster(fast_config(lookback=12, horizon=6)).fit(prepare_series(monthly_frame, DataConfig()))
+    with pytest.raises(UsageError, match="longer than the trained horizon 6"):
+        fitted.predict(horizon=7)
+
+
+def test_recursive_strategy_rolls_one_step_model_forward(monthly_frame):
+    cfg = fast_config(lookback=12, horizon=6)
+    cfg.model.strategy = "recursive"
+    fitted = Forecaster(cfg).fit(prepare_series(monthly_frame, DataConfig()))
+    assert fitted.network_args_.outputs == 1
+    assert len(fitted.predict()) == 6
+    assert len(fitted.predict(horizon=9)) == 9  # recursion can go past the trained horizon
+
+
+def test_features_are_inputs_and_must_be_present_to_predict(monthly_frame):
+    with_feature = monthly_frame.assign(promo=np.tile([0.0, 1.0], 60))
+    cfg = fast_config(lookback=12, horizon=6)
+    cfg.data = DataConfig(target="sales", features=("promo",))
+    fitted = Forecaster(cfg).fit(prepare_series(with_feature, cfg.data))
+    assert fitted.network_args_.n_inputs == 2
+    assert len(fitted.predict(prepare_series(with_feature, cfg.data))) == 6
+    without = prepare_series(monthly_frame, DataConfig(target="sales"))
+    with pytest.raises(DataError, match="promo"):
+        fitted.predict(without)
+
+
+def test_predict_before_fit_is_refused():
+    with pytest.raises(NotFittedError):
+        Forecaster().predict()
+
+
+def test_differencing_transform_round_trips_levels(monthly_frame):
+    cfg = fast_config(lookback=12, horizon=6)
+    cfg.scaling = ScalingConfig(transform="diff")
+    fitted = Forecaster(cfg).fit(prepare_series(monthly_frame, DataConfig()))
+    assert fitted.context_rows == 13
+    assert fitted.predict()["sales"].between(150, 300).all()  # near the last level (~220), not near 0
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru"])
+def test_gated_networks_learn_a_sine_far_better_than_naive(kind):
+    t = np.arange(600)
+    frame = pd.DataFrame({"y": np.sin(2 * np.pi * t / 24)})
+    cfg = ForecastConfig(
+        window=WindowConfig(lookback=48, horizon=12),
+        model=ModelConfig(kind=kind, hidden=16),
+        train=TrainConfig(epochs=30, batch_size=64, lr=1e-2),
+    )
+    fitted = Forecaster(cfg).fit(prepare_series(frame, DataConfig()))
+    metrics = fitted.metrics_
+    assert metrics["val_mae"] < 0.1 * metrics["val_naive_mae"], metrics

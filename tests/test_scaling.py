@@ -1,0 +1,66 @@
+"""Transforms invert exactly; scalers learn only from the rows they are given."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from forecast_cli.errors import DataError
+from forecast_cli.scaling import Scaler, Transform, resolve_transform
+
+positive = arrays(np.float64, st.integers(3, 40), elements=st.floats(0.01, 1e6))
+
+
+@settings(max_examples=50, deadline=None)
+@given(y=positive, name=st.sampled_from(["none", "log", "diff", "logdiff"]), cut=st.integers(1, 2))
+def test_transforms_invert_exactly(y, name, cut):
+    transform = Transform(name)
+    z = transform.forward(y)
+    origin = len(y) - cut  # forecast the last `cut` values from the one before them
+    restored = transform.inverse(z[None, origin:], np.array([y[origin - 1]]))[0]
+    np.testing.assert_allclose(restored, y[origin:], rtol=1e-9)
+
+
+def test_log_refuses_non_positive_values():
+    with pytest.raises(DataError, match="strictly positive"):
+        Transform("log").forward(np.array([1.0, 0.0, 2.0]))
+
+
+def test_auto_transform_picks_log_only_for_positive_series():
+    assert resolve_transform("auto", np.array([1.0, 2.0])).name == "log"
+    assert resolve_transform("auto", np.array([-1.0, 2.0])).name == "none"
+    assert resolve_transform("diff", np.array([1.0, 2.0])).name == "diff"
+
+
+@pytest.mark.parametrize(
+    "kind, center, scale",
+    [
+        ("standard", lambda x: x.mean(0), lambda x: x.std(0)),
+        ("minmax", lambda x: x.min(0), lambda x: x.max(0) - x.min(0)),
+        ("robust", lambda x: np.median(x, 0), lambda x: np.percentile(x, 75, 0) - np.percentile(x, 25, 0)),
+    ],
+)
+def test_scalers_learn_the_documented_statistics(kind, center, scale):
+    x = np.random.default_rng(1).normal(5, 3, size=(200, 2))
+    scaler = Scaler(kind).fit(x)
+    np.testing.assert_allclose(scaler.center, center(x))
+    np.testing.assert_allclose(scaler.scale, scale(x))
+    np.testing.assert_allclose(scaler.inverse_target(scaler.transform(x)[:, 0]), x[:, 0])
+
+
+def test_robust_scaler_barely_moves_with_an_outlier():
+    x = np.random.default_rng(2).normal(0, 1, size=(500, 1))
+    spiked = x.copy()
+    spiked[10] = 1e6
+    assert Scaler("robust").fit(spiked).scale[0] == pytest.approx(Scaler("robust").fit(x).scale[0], rel=0.01)
+    assert Scaler("standard").fit(spiked).scale[0] > 1000
+
+
+def test_scaler_round_trips_through_json():
+    scaler = Scaler("standard").fit(np.array([[1.0, 10.0], [3.0, 30.0]]))
+    clone = Scaler.from_dict(scaler.to_dict())
+    np.testing.assert_array_equal(clone.center, scaler.center)
+    np.testing.assert_array_equal(clone.scale, scaler.scale)

@@ -1,0 +1,141 @@
+"""Loading and regularising: time parsing, frequency inference, duplicates, gaps, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecast_cli.config import DataConfig
+from forecast_cli.errors import DataError, UsageError
+from forecast_cli.io import read_csv
+from forecast_cli.series import infer_frequency, prepare_series
+
+
+def frame(times, values, **extra) -> pd.DataFrame:
+    return pd.DataFrame({"time": times, "value": values, **extra})
+
+
+def test_month_strings_parse_as_month_starts(sample):
+    series = prepare_series(read_csv(sample / "airpassengers.csv"), DataConfig())
+    assert series.freq == "MS"
+    assert series.frame.index[0] == pd.Timestamp("1949-01-01")
+    assert series.target == "passengers" and len(series.frame) == 144
+
+
+def test_iso_week_strings_parse_as_mondays():
+    series = prepare_series(frame(["2024-W01", "2024-W02", "2024-W03"], [1.0, 2.0, 4.0]), DataConfig())
+    assert list(series.frame.index) == list(pd.to_datetime(["2024-01-01", "2024-01-08", "2024-01-15"]))
+    assert series.freq == "W-MON"
+
+
+def test_timezone_aware_timestamps_keep_their_zone():
+    times = ["2024-03-01T00:00:00+01:00", "2024-03-01T01:00:00+01:00", "2024-03-01T02:00:00+01:00"]
+    series = prepare_series(frame(times, [1.0, 2.0, 3.0]), DataConfig())
+    assert series.frame.index.tz is not None
+    assert series.freq == "h"
+
+
+def test_rows_are_sorted_and_duplicates_merged_with_the_aggregation():
+    times = ["2024-01-03", "2024-01-01", "2024-01-02", "2024-01-02"]
+    series = prepare_series(frame(times, [3.0, 1.0, 2.0, 4.0]), DataConfig(agg="mean"))
+    assert series.frame["value"].tolist() == [1.0, 3.0, 3.0]
+    assert series.report.duplicates_merged == 1
+    assert "1 duplicates merged" in series.report.line()
+
+
+def test_gaps_are_interpolated_and_counted():
+    times = ["2024-01-01", "2024-01-02", "2024-01-04", "2024-01-05"] + [
+        f"2024-01-{d:02d}" for d in range(6, 13)
+    ]
+    values = [0.0, 1.0, 3.0, 4.0] + list(range(5, 12))
+    series = prepare_series(frame(times, [float(v) for v in values]), DataConfig())
+    assert series.freq == "D"
+    assert series.frame.loc["2024-01-03", "value"] == pytest.approx(2.0)
+    assert series.report.gaps_filled == 1
+
+
+def test_fill_error_refuses_gaps():
+    with pytest.raises(DataError, match="--fill"):
+        prepare_series(
+            frame(["2024-01-01", "2024-01-02", "2024-01-04"], [1.0, 2.0, 3.0]),
+            DataConfig(freq="D", fill="error"),
+        )
+
+
+def test_freq_resamples_with_the_chosen_aggregation():
+    times = pd.date_range("2024-01-01", periods=48, freq="30min")
+    series = prepare_series(frame(times, np.arange(48.0)), DataConfig(freq="1h", agg="sum"))
+    assert len(series.frame) == 24
+    assert series.frame["value"].tolist() == [float(4 * i + 1) for i in range(24)]  # 0+1, 2+3, ...
+
+
+def test_msft_is_inferred_as_nyse_trading_days_without_weekends(sample):
+    series = prepare_series(read_csv(sample / "msft_daily.csv"), DataConfig(target="Close"))
+    assert series.freq == "XNYS"
+    assert not (series.frame.index.day_of_week >= 5).any()
+    assert pd.Timestamp("2016-12-26") not in series.frame.index  # Christmas observed on Monday
+    assert series.report.rows_dropped == 0
+
+
+def test_daily_request_on_stock_data_keeps_trading_days(sample):
+    series = prepare_series(read_csv(sample / "msft_daily.csv"), DataConfig(target="Close", freq="1D"))
+    assert series.freq == "XNYS"
+    assert "no weekend rows" in series.report.line()
+
+
+def test_business_days_without_holiday_pattern_infer_b():
+    times = pd.bdate_range("2024-01-01", periods=30)
+    assert infer_frequency(pd.DatetimeIndex(times)) == "B"
+
+
+def test_no_time_column_gives_an_integer_step_index():
+    series = prepare_series(pd.DataFrame({"y": [1.0, 2.0, 3.0, 5.0]}), DataConfig())
+    assert series.freq is None
+    assert list(series.frame.index) == [0, 1, 2, 3]
+
+
+def test_non_numeric_target_names_the_value_and_row():
+    with pytest.raises(DataError, match=r"non-numeric value \('abc' on data row 2\)"):
+        prepare_series(
+            frame(["2024-01-01", "2024-01-02", "2024-01-03"], ["1", "abc", "3"]), DataConfig(target="value")
+        )
+
+
+def test_missing_target_column_lists_the_columns():
+    with pytest.raises(UsageError, match="--target 'nope' is not a column; columns: time, value"):
+        prepare_series(frame(["2024-01-01", "2024-01-02"], [1.0, 2.0]), DataConfig(target="nope"))
+
+
+def test_ambiguous_target_asks_for_target():
+    raw = frame(["2024-01-01", "2024-01-02"], [1.0, 2.0], other=[3.0, 4.0])
+    with pytest.raises(UsageError, match="choose one with --target"):
+        prepare_series(raw, DataConfig())
+
+
+def test_constant_target_is_refused():
+    with pytest.raises(DataError, match="constant"):
+        prepare_series(frame(["2024-01-01", "2024-01-02", "2024-01-03"], [5.0, 5.0, 5.0]), DataConfig())
+
+
+def test_all_nan_target_is_refused():
+    with pytest.raises(DataError, match="no values"):
+        prepare_series(frame(["2024-01-01", "2024-01-02"], [np.nan, np.nan]), DataConfig(target="value"))
+
+
+def test_bad_timestamp_names_the_column_and_row():
+    with pytest.raises(DataError, match="not a timestamp"):
+        prepare_series(
+            frame(["2024-01-01", "soon", "2024-01-03"], [1.0, 2.0, 3.0]), DataConfig(time_col="time")
+        )
+
+
+def test_empty_file_is_a_data_error(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with pytest.raises(DataError, match="empty"):
+        read_csv(empty)
+    header_only = tmp_path / "header.csv"
+    header_only.write_text("time,value\n")
+    with pytest.raises(DataError, match="no data rows"):
+        read_csv(header_only)
