@@ -1,0 +1,98 @@
+"""Rolling-origin fold arithmetic: where each backtest fold trains and what it forecasts.
+
+Origins are placed from the end: the last fold forecasts the last ``horizon`` rows, and
+each earlier origin sits ``stride`` rows before the next. Fold ``k`` trains on rows
+``train_start .. origin - 1`` and forecasts rows ``origin .. origin + horizon - 1``:
+- ``expanding`` windows start at row 0 and grow with the origin;
+- ``sliding`` windows keep ``train_size`` rows, ending just before the origin.
+The refit policy says which fold's origin each model is trained at: ``never`` trains
+once before the first origin, ``always`` at every origin, an integer N every N folds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .errors import DataError, UsageError
+
+
+@dataclass(frozen=True)
+class Fold:
+    index: int
+    origin: int  # first forecast row; also the end (exclusive) of the training rows
+    train_start: int
+    horizon: int
+    fit_at: int  # index of the fold whose origin the model used here was trained at
+
+    @property
+    def test_end(self) -> int:
+        return self.origin + self.horizon
+
+
+def parse_refit(value: str) -> int | None:
+    """``never`` -> None, ``always`` -> 1, ``N`` -> N (retrain every N folds)."""
+    if value == "never":
+        return None
+    if value == "always":
+        return 1
+    try:
+        every = int(value)
+    except ValueError:
+        raise UsageError(f"--refit {value!r} is not never, always or a whole number of folds") from None
+    if every < 1:
+        raise UsageError(f"--refit must be at least 1 fold, got {every}")
+    return every
+
+
+def plan_folds(
+    n_rows: int,
+    horizon: int,
+    folds: int,
+    stride: int | None = None,
+    window: str = "expanding",
+    train_size: int | None = None,
+    refit: int | None = None,
+    min_train: int = 1,
+) -> list[Fold]:
+    """The folds of a rolling-origin backtest (see the module docstring).
+
+    ``min_train`` is the fewest training rows a model needs; too little data raises a
+    ``DataError`` that says how many folds would fit.
+    """
+    if folds < 1 or horizon < 1:
+        raise UsageError("--folds and --horizon must be at least 1")
+    stride = stride or horizon
+    if window not in ("expanding", "sliding"):
+        raise UsageError(f"--window {window!r} is not expanding or sliding")
+    if window == "sliding":
+        if train_size is None:
+            raise UsageError("--window sliding needs --train-size (rows each model trains on)")
+        if train_size < min_train:
+            raise DataError(f"--train-size {train_size} is below the {min_train} rows one model needs")
+    last_origin = n_rows - horizon
+    first_origin = last_origin - stride * (folds - 1)
+    needed = train_size if window == "sliding" else min_train
+    if first_origin < needed:
+        fit = max(0, (last_origin - needed) // stride + 1)
+        raise DataError(
+            f"{folds} folds of horizon {horizon} (stride {stride}) need {needed + horizon + stride * (folds - 1)} "
+            f"rows with {needed} training rows before the first origin, but the series has {n_rows}; "
+            f"at most {fit} folds fit (lower --folds, --horizon or --lookback)"
+        )
+    plan = []
+    for k in range(folds):
+        origin = first_origin + k * stride
+        start = 0 if window == "expanding" else origin - train_size
+        fit_at = 0 if refit is None else (k // refit) * refit
+        plan.append(Fold(k, origin, start, horizon, fit_at))
+    return plan
+
+
+def fit_groups(plan: list[Fold]) -> Iterator[tuple[Fold, list[Fold]]]:
+    """(fold whose origin a model trains at, the folds that model forecasts), in order."""
+    by_fit: dict[int, list[Fold]] = {}
+    for fold in plan:
+        by_fit.setdefault(fold.fit_at, []).append(fold)
+    for fit_at, members in by_fit.items():
+        yield plan[fit_at], members

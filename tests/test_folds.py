@@ -1,0 +1,50 @@
+"""Fold arithmetic exactly as documented: expanding, sliding, stride and refit modes."""
+
+from __future__ import annotations
+
+import pytest
+
+from forecast_cli.errors import DataError, UsageError
+from forecast_cli.folds import fit_groups, parse_refit, plan_folds
+
+
+def spans(plan):
+    return [(f.train_start, f.origin, f.test_end) for f in plan]
+
+
+def test_expanding_folds_cover_the_last_k_horizons():
+    plan = plan_folds(20, horizon=3, folds=3)
+    assert spans(plan) == [(0, 11, 14), (0, 14, 17), (0, 17, 20)]
+
+
+def test_stride_between_origins():
+    plan = plan_folds(20, horizon=3, folds=3, stride=1)
+    assert spans(plan) == [(0, 15, 18), (0, 16, 19), (0, 17, 20)]
+
+
+def test_sliding_folds_keep_a_fixed_training_length():
+    plan = plan_folds(20, horizon=3, folds=3, window="sliding", train_size=5)
+    assert spans(plan) == [(6, 11, 14), (9, 14, 17), (12, 17, 20)]
+
+
+@pytest.mark.parametrize(
+    "refit, fit_at", [("never", [0, 0, 0, 0, 0]), ("always", [0, 1, 2, 3, 4]), ("2", [0, 0, 2, 2, 4])]
+)
+def test_refit_policy_says_where_each_model_trains(refit, fit_at):
+    plan = plan_folds(30, horizon=2, folds=5, refit=parse_refit(refit))
+    assert [f.fit_at for f in plan] == fit_at
+    groups = [(trained.index, [f.index for f in members]) for trained, members in fit_groups(plan)]
+    assert sum(len(m) for _, m in groups) == 5
+    assert all(trained <= min(members) for trained, members in groups)
+
+
+def test_too_little_data_says_how_many_folds_fit():
+    with pytest.raises(DataError, match="at most 2 folds fit"):
+        plan_folds(20, horizon=5, folds=4, min_train=10)
+
+
+def test_bad_refit_and_sliding_without_size_are_usage_errors():
+    with pytest.raises(UsageError, match="--refit"):
+        parse_refit("sometimes")
+    with pytest.raises(UsageError, match="--train-size"):
+        plan_folds(20, horizon=3, folds=2, window="sliding")
