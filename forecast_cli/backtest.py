@@ -21,7 +21,6 @@ import pandas as pd
 
 from . import metrics as m
 from .baselines import BASELINE_FUNCTIONS, BASELINES
-from .calendars import seasonal_period
 from .config import MODEL_KINDS, ForecastConfig
 from .errors import UsageError
 from .folds import Fold, fit_groups, parse_refit, plan_folds
@@ -94,8 +93,14 @@ def run_backtest(
     differencing = cfg.scaling.transform in ("diff", "logdiff")
     min_train = min_rows(lookback, horizon, cfg.window.val_fraction) + differencing if neural else season + 1
     plan = plan_folds(
-        len(series.frame), horizon, spec.folds, spec.stride, spec.window, spec.train_size,
-        parse_refit(spec.refit), max(min_train, season + 1),
+        len(series.frame),
+        horizon,
+        spec.folds,
+        spec.stride,
+        spec.window,
+        spec.train_size,
+        parse_refit(spec.refit),
+        max(min_train, season + 1),
     )
     y, values = series.y, series.values.astype(np.float64)
     origins = np.array([f.origin for f in plan])
@@ -122,7 +127,9 @@ def run_backtest(
     rows, per_step = [], {}
     for name in models:
         row, per_step[name] = score(actual, forecasts[name], scales)
-        rows.append({"model": name, **row, "fit_seconds": seconds[name][0], "predict_seconds": seconds[name][1]})
+        rows.append(
+            {"model": name, **row, "fit_seconds": seconds[name][0], "predict_seconds": seconds[name][1]}
+        )
     board = pd.DataFrame(rows).set_index("model")
     reference = board["mase"].get("seasonal-naive", np.nan)
     board.insert(5, "skill", 1.0 - board["mase"] / reference)
@@ -174,7 +181,9 @@ def _neural_forecasts(series, values, cfg, name, plan, on_fit) -> tuple[np.ndarr
     return out, (fit_s, predict_s)
 
 
-def score(actual: np.ndarray, forecast: np.ndarray, scales: np.ndarray) -> tuple[dict, dict[str, list[float]]]:
+def score(
+    actual: np.ndarray, forecast: np.ndarray, scales: np.ndarray
+) -> tuple[dict, dict[str, list[float]]]:
     """(metrics averaged over folds, metrics per horizon step averaged over folds)."""
     per_fold = {
         "mae": [m.mae(a, f) for a, f in zip(actual, forecast, strict=True)],
@@ -196,7 +205,9 @@ def score(actual: np.ndarray, forecast: np.ndarray, scales: np.ndarray) -> tuple
     return overall, {k: [float(x) for x in v] for k, v in steps.items()}
 
 
-def _long_forecasts(series: Series, plan: list[Fold], forecasts: dict[str, np.ndarray], actual: np.ndarray) -> pd.DataFrame:
+def _long_forecasts(
+    series: Series, plan: list[Fold], forecasts: dict[str, np.ndarray], actual: np.ndarray
+) -> pd.DataFrame:
     """One row per model, fold and step. ``origin`` is the last observation the forecast used."""
     index = series.frame.index
     horizon = plan[0].horizon
@@ -205,8 +216,14 @@ def _long_forecasts(series: Series, plan: list[Fold], forecasts: dict[str, np.nd
     step = np.tile(np.arange(1, horizon + 1), len(plan))
     frames = [
         pd.DataFrame(
-            {"origin": origin_stamps, "timestamp": stamps, "step": step, "model": name,
-             "forecast": fc.ravel(), "actual": actual.ravel()}
+            {
+                "origin": origin_stamps,
+                "timestamp": stamps,
+                "step": step,
+                "model": name,
+                "forecast": fc.ravel(),
+                "actual": actual.ravel(),
+            }
         )
         for name, fc in forecasts.items()
     ]

@@ -20,7 +20,7 @@ from .calendars import future_index, seasonal_period
 from .config import ForecastConfig
 from .errors import DataError, NotFittedError, UsageError
 from .metrics import mae
-from .models import NetworkArgs, RecurrentNetwork, build_network
+from .models import HIGHWAY_INITS, NetworkArgs, RecurrentNetwork, build_network, highway_weights
 from .scaling import Scaler, Transform, resolve_transform
 from .series import Series
 from .training import EpochReport, TrainResult, seed_everything, train_network
@@ -39,6 +39,24 @@ def resolve_shape(cfg: ForecastConfig, freq: str | None) -> tuple[int, int, int]
     horizon = cfg.window.horizon or (season if season > 1 else 1)
     lookback = cfg.window.lookback or (2 * season if season > 1 else max(2 * horizon, 8))
     return lookback, horizon, season
+
+
+def choose_highway_init(z_train: np.ndarray, season: int, lookback: int, horizon: int) -> str:
+    """The baseline the highway starts as: whichever of ``models.HIGHWAY_INITS`` has the
+    lowest multi-step MAE on the training rows, using the very weights it would start with."""
+    if season <= 1 or season > lookback or len(z_train) < lookback + horizon + 1:
+        return "naive"
+    origins = np.arange(lookback, len(z_train) - horizon + 1)
+    inputs = gather_windows(z_train[:, None], origins, lookback)[..., 0]  # (origins, lookback)
+    level = inputs[:, -1:]
+    actual = z_train[origins[:, None] + np.arange(horizon)[None, :]]  # (origins, horizon)
+    errors = {
+        kind: np.mean(
+            np.abs((inputs - level) @ highway_weights(kind, season, lookback, horizon).T + level - actual)
+        )
+        for kind in HIGHWAY_INITS
+    }
+    return min(errors, key=errors.get)
 
 
 class Forecaster:
@@ -78,6 +96,10 @@ class Forecaster:
         self.scaler_ = Scaler(cfg.scaling.scaler).fit(matrix[first : split.train_end])
         scaled = np.nan_to_num(self.scaler_.transform(matrix)).astype(np.float32)
 
+        step_count = 1 if recursive else horizon
+        highway_init = choose_highway_init(scaled[first : split.train_end, 0], season, lookback, step_count)
+        if not level_norm:
+            highway_init = "naive"  # the baselines are defined relative to the last value
         self.network_args_ = NetworkArgs(
             kind=cfg.model.kind,
             n_inputs=values.shape[1],
@@ -87,6 +109,8 @@ class Forecaster:
             lookback=lookback,
             outputs=1 if recursive else horizon,
             level_norm=level_norm,
+            highway_init=highway_init,
+            season=season,
         )
         seed_everything(cfg.train.seed)
         self.network_ = build_network(self.network_args_)

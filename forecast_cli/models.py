@@ -10,15 +10,17 @@ Two additions make these networks forecast well on small and trending series:
   inputs and added back to the outputs, so the network learns changes from the current
   level and extrapolates past the training range (reversible instance normalisation);
 - an *autoregressive highway* (as in LSTNet): a linear map from the lookback's target
-  values to the horizon, added to the recurrent head. It starts at zero, so an untrained
-  model forecasts the last value (the naive forecast), and it can learn seasonal
-  repetition directly, leaving the recurrent part to learn what is not linear.
+  values to the horizon, added to the recurrent head. It starts as the better of the
+  naive and seasonal-naive forecasts on the training rows, so an untrained model already
+  makes that forecast; training learns the corrections (linear ones in the highway, the
+  rest in the recurrent part), as ES-RNN does with its seasonal priors.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -38,6 +40,8 @@ class NetworkArgs:
     outputs: int  # horizon for the direct strategy, 1 for recursive
     level_norm: bool = True
     highway: bool = True
+    highway_init: str = "naive"  # the baseline the highway starts as (see highway_weights)
+    season: int = 1
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -60,8 +64,10 @@ class RecurrentNetwork(nn.Module):
         self.head = nn.Linear(args.hidden, args.outputs)
         self.highway = nn.Linear(args.lookback, args.outputs) if args.highway else None
         if self.highway is not None:
-            nn.init.zeros_(self.highway.weight)
-            nn.init.zeros_(self.highway.bias)
+            weights = highway_weights(args.highway_init, args.season, args.lookback, args.outputs)
+            with torch.no_grad():
+                self.highway.weight.copy_(torch.from_numpy(weights))
+                nn.init.zeros_(self.highway.bias)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         target = x[..., 0]  # (batch, lookback)
@@ -76,6 +82,32 @@ class RecurrentNetwork(nn.Module):
         if self.args.level_norm:
             y = y + level
         return y
+
+
+HIGHWAY_INITS = ("naive", "seasonal", "seasonal_drift")
+
+
+def highway_weights(kind: str, season: int, lookback: int, horizon: int) -> np.ndarray:
+    """(horizon, lookback) weights that make the highway a baseline on level-normalised inputs.
+
+    With inputs x relative to the last value (x[L-1] = 0) and the level added back:
+    - ``naive``: all zeros, f_h = y_last;
+    - ``seasonal``: f_h = y[L - m + (h mod m)], the value one season before step h;
+    - ``seasonal_drift``: seasonal plus (h div m + 1) times the change between the means of
+      the last two seasons (needs L >= 2m): seasonality with a trend.
+    Kinds that need more lookback than there is fall back to the next simpler one.
+    """
+    w = np.zeros((horizon, lookback), dtype=np.float32)
+    m = season
+    if kind == "naive" or m <= 1 or m > lookback:
+        return w
+    for h in range(horizon):
+        w[h, lookback - m + (h % m)] = 1.0
+        if kind == "seasonal_drift" and 2 * m <= lookback:
+            k = h // m + 1
+            w[h, lookback - m :] += k / m
+            w[h, lookback - 2 * m : lookback - m] -= k / m
+    return w
 
 
 def build_network(args: NetworkArgs) -> RecurrentNetwork:

@@ -125,6 +125,10 @@ def train_network(
     best_val, best_epoch, best_state, bad_epochs = float("inf"), 0, None, 0
     history: list[tuple[float, float]] = []
     start = time.perf_counter()
+    # The initial weights compete too: a baseline-initialised model that training cannot
+    # improve on validation is kept as it is, never made worse.
+    best_val = evaluate_loss(model, data, val_idx, loss_fn)
+    best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
     epoch = 0
     for epoch in range(1, cfg.epochs + 1):
         model.train()
@@ -160,7 +164,7 @@ def train_network(
     return TrainResult(
         best_epoch=best_epoch,
         epochs_run=epoch,
-        train_loss=history[best_epoch - 1][0] if best_epoch else float("nan"),
+        train_loss=history[best_epoch - 1][0] if best_epoch else float("nan"),  # epoch 0: untrained
         val_loss=best_val,
         seconds=time.perf_counter() - start,
         stopped_early=epoch < cfg.epochs,

@@ -1,5 +1,6 @@
 """The command-line layer; the only part of the package that imports typer."""
 
+from . import backtest_cmd as _backtest_cmd  # noqa: F401  (registers `forecast backtest`)
 from .app import app, main
 
 __all__ = ["app", "main"]

@@ -98,7 +98,12 @@ def _write(fmt, stream, frame, payload, title, frame_to_csv, frame_to_records, w
     elif fmt == "csv":
         frame_to_csv(frame, stream)
     else:
-        Console(file=stream, highlight=False).print(frame_table(frame, title))
+        Console(file=stream, highlight=False, width=_width(stream)).print(frame_table(frame, title))
+
+
+def _width(stream: Any) -> int | None:
+    """Full width on a terminal; a generous fixed width for files and pipes (no squashing)."""
+    return None if getattr(stream, "isatty", lambda: False)() else 160
 
 
 def frame_table(frame: Any, title: str = "", highlight_row: int | None = None) -> Table:
@@ -115,8 +120,12 @@ def frame_table(frame: Any, title: str = "", highlight_row: int | None = None) -
 
 
 def _cell(value: Any) -> str:
+    """Numbers with as many decimals as their size deserves; midnight timestamps as dates."""
     if isinstance(value, float):
         if value != value:
             return "-"
-        return f"{value:,.4f}" if abs(value) < 1e5 else f"{value:,.1f}"
+        size = abs(value)
+        return f"{value:,.0f}" if size >= 1e4 else f"{value:,.1f}" if size >= 100 else f"{value:.3f}"
+    if hasattr(value, "normalize") and hasattr(value, "tz") and value == value.normalize():
+        return value.strftime("%Y-%m-%d")
     return str(value)
