@@ -144,6 +144,7 @@ def run_backtest(
         lookback=lookback,
         notes=notes,
         config={
+            **dataclasses.asdict(spec),  # first, so the resolved values below win
             "target": series.target,
             "features": list(series.features),
             "freq": series.freq,
@@ -151,7 +152,7 @@ def run_backtest(
             "season": season,
             "horizon": horizon,
             "lookback": lookback,
-            **dataclasses.asdict(spec),
+            "stride": spec.stride or horizon,
             "models": list(models),
             "first_origin": str(series.frame.index[plan[0].origin]),
             "model": dataclasses.asdict(cfg.model),

@@ -1,0 +1,107 @@
+"""The backtest runner: no leakage past an origin, identical folds for all models, scoring."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecast_cli.backtest import BacktestSpec, run_backtest
+from forecast_cli.config import DataConfig
+from forecast_cli.errors import DataError, UsageError
+from forecast_cli.series import prepare_series
+
+from .conftest import fast_config
+
+
+def _forecasts(frame, refit):
+    series = prepare_series(frame, DataConfig())
+    spec = BacktestSpec(folds=3, refit=refit, models=("lstm",), baselines=True)
+    result = run_backtest(series, fast_config(lookback=12, horizon=6), spec)
+    return result, result.forecasts
+
+
+@pytest.mark.parametrize("refit", ["never", "always"])
+def test_data_after_an_origin_never_reaches_its_forecast(monthly_frame, refit):
+    result, before = _forecasts(monthly_frame, refit)
+    middle = result.folds[1]
+    perturbed = monthly_frame.copy()
+    perturbed.loc[middle.origin :, "sales"] *= 3.0  # everything at and after the middle origin
+    _, after = _forecasts(perturbed, refit)
+    origin_stamp = monthly_frame["month"][middle.origin - 1]
+    kept = before["origin"] <= origin_stamp
+    pd.testing.assert_series_equal(before.loc[kept, "forecast"], after.loc[kept, "forecast"])
+    changed = ~kept & (before["model"] == "naive")
+    assert not np.allclose(before.loc[changed, "forecast"], after.loc[changed, "forecast"])
+
+
+def test_every_model_forecasts_the_same_folds(monthly_frame):
+    result, forecasts = _forecasts(monthly_frame, "never")
+    keys = forecasts.groupby("model")[["origin", "timestamp", "step"]].apply(
+        lambda f: tuple(map(tuple, f.to_numpy()))
+    )
+    assert keys.nunique() == 1
+    assert set(result.leaderboard.index) == {"lstm", "naive", "seasonal-naive", "drift", "mean"}
+    assert len(forecasts) == 5 * 3 * 6
+
+
+def test_leaderboard_is_sorted_by_mase_with_skill_against_seasonal_naive(monthly_frame):
+    result, _ = _forecasts(monthly_frame, "never")
+    board = result.leaderboard
+    assert board["mase"].is_monotonic_increasing
+    assert board.loc["seasonal-naive", "skill"] == pytest.approx(0.0)
+    expected = 1 - board.loc["naive", "mase"] / board.loc["seasonal-naive", "mase"]
+    assert board.loc["naive", "skill"] == pytest.approx(expected)
+    assert list(board.columns) == [
+        "mae",
+        "rmse",
+        "mape",
+        "smape",
+        "mase",
+        "skill",
+        "fit_seconds",
+        "predict_seconds",
+    ]
+
+
+def test_baseline_scores_match_a_hand_built_fold(monthly_frame):
+    result, forecasts = _forecasts(monthly_frame, "never")
+    y = monthly_frame["sales"].to_numpy()
+    folds = result.folds
+    maes, mases = [], []
+    for fold in folds:
+        actual = y[fold.origin : fold.test_end]
+        snaive = y[fold.origin - 12 : fold.origin - 12 + 6]
+        scale = np.mean(np.abs(y[12 : fold.origin] - y[: fold.origin - 12]))
+        maes.append(np.mean(np.abs(actual - snaive)))
+        mases.append(maes[-1] / scale)
+    assert result.leaderboard.loc["seasonal-naive", "mae"] == pytest.approx(np.mean(maes))
+    assert result.leaderboard.loc["seasonal-naive", "mase"] == pytest.approx(np.mean(mases))
+    assert len(result.per_step["seasonal-naive"]["mae"]) == 6
+
+
+def test_mape_is_skipped_with_a_note_when_the_target_has_zeros():
+    frame = pd.DataFrame({"y": np.tile([0.0, 1.0, 2.0, 1.0], 10)})
+    result = run_backtest(
+        prepare_series(frame, DataConfig()),
+        fast_config(lookback=4, horizon=4),
+        BacktestSpec(folds=2, models=(), season=4),
+    )
+    assert any("MAPE skipped" in note for note in result.notes)
+    assert result.leaderboard["mape"].isna().all()
+
+
+def test_too_many_folds_say_how_many_fit(monthly_frame):
+    with pytest.raises(DataError, match="at most"):
+        run_backtest(
+            prepare_series(monthly_frame, DataConfig()),
+            fast_config(lookback=12, horizon=6),
+            BacktestSpec(folds=30),
+        )
+
+
+def test_unknown_model_lists_the_valid_ones(monthly_frame):
+    with pytest.raises(UsageError, match="valid: lstm, gru, rnn, naive, seasonal-naive, drift, mean"):
+        run_backtest(
+            prepare_series(monthly_frame, DataConfig()), fast_config(), BacktestSpec(models=("arima",))
+        )

@@ -1,0 +1,35 @@
+"""Baselines against their definitions on y = 1, 2, ..., 10 and a seasonal series."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from forecast_cli.baselines import drift, mean, naive, seasonal_naive
+
+Y = np.arange(1.0, 11.0)  # row i holds i + 1
+ORIGIN = np.array([6])  # rows 0..5 (values 1..6) are known
+
+
+def test_naive_repeats_the_last_value():
+    assert naive(Y, ORIGIN, 3).tolist() == [[6.0, 6.0, 6.0]]
+
+
+def test_seasonal_naive_repeats_the_last_season():
+    assert seasonal_naive(Y, ORIGIN, 4, season=3).tolist() == [[4.0, 5.0, 6.0, 4.0]]
+    week = np.tile([10.0, 20.0, 30.0], 4)
+    assert seasonal_naive(week, np.array([9]), 5, season=3).tolist() == [[10.0, 20.0, 30.0, 10.0, 20.0]]
+
+
+def test_drift_follows_the_line_from_first_to_last_point():
+    assert drift(Y, ORIGIN, 3).tolist() == [[7.0, 8.0, 9.0]]  # slope (6 - 1) / 5 = 1
+    assert drift(Y, ORIGIN, 2, starts=np.array([3])).tolist() == [[7.0, 8.0]]  # from y_3 = 4
+
+
+def test_mean_is_the_training_mean():
+    assert mean(Y, ORIGIN, 2).tolist() == [[3.5, 3.5]]
+    assert mean(Y, ORIGIN, 1, starts=np.array([4])).tolist() == [[5.5]]
+
+
+def test_many_origins_at_once():
+    out = naive(Y, np.array([2, 5, 9]), 2)
+    assert out.tolist() == [[2.0, 2.0], [5.0, 5.0], [9.0, 9.0]]

@@ -1,0 +1,124 @@
+"""`forecast backtest` on every sample data set: leaderboard, JSON, plot, exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from forecast_cli.cli import app
+
+from .conftest import FAST_TRAIN
+
+runner = CliRunner()
+
+SAMPLES = [
+    ("airpassengers.csv", []),
+    ("taylor_halfhourly.csv", []),
+    ("msft_daily.csv", ["--target", "Close"]),
+    ("seattle_weather.csv", ["--target", "temp_max"]),
+]
+
+
+@pytest.mark.parametrize("name, extra", SAMPLES)
+def test_backtest_prints_a_leaderboard_for_each_sample(sample, name, extra):
+    result = runner.invoke(
+        app, ["backtest", str(sample / name), *extra, "--folds", "2", *FAST_TRAIN, "-f", "table"]
+    )
+    assert result.exit_code == 0, result.output
+    for model in ("lstm", "seasonal-naive", "naive", "drift", "mean"):
+        assert model in result.stdout
+    assert "mase" in result.stdout
+
+
+def test_json_has_the_documented_keys(sample):
+    result = runner.invoke(
+        app,
+        [
+            "backtest",
+            str(sample / "airpassengers.csv"),
+            "-H",
+            "12",
+            "-k",
+            "2",
+            "--models",
+            "lstm,gru",
+            *FAST_TRAIN,
+            "-f",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert set(payload) >= {"leaderboard", "config", "per_step"}
+    row_keys = {"model", "mae", "rmse", "mape", "smape", "mase", "fit_seconds", "predict_seconds"}
+    assert all(row_keys <= set(row) for row in payload["leaderboard"])
+    assert {row["model"] for row in payload["leaderboard"]} >= {"lstm", "gru", "seasonal-naive"}
+    assert (
+        payload["config"]["horizon"] == 12
+        and payload["config"]["folds"] == 2
+        and payload["config"]["season"] == 12
+    )
+
+
+def test_csv_leaderboard_and_predictions_file(sample, tmp_path):
+    preds = tmp_path / "preds.csv"
+    result = runner.invoke(
+        app,
+        [
+            "backtest",
+            str(sample / "airpassengers.csv"),
+            "-k",
+            "2",
+            *FAST_TRAIN,
+            "-f",
+            "csv",
+            "--predictions-out",
+            str(preds),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].startswith("model,mae,rmse,mape,smape,mase,skill")
+    assert preds.read_text().splitlines()[0] == "origin,timestamp,step,model,forecast,actual"
+
+
+def test_plot_is_a_valid_png(sample, tmp_path):
+    png = tmp_path / "bt.png"
+    result = runner.invoke(
+        app,
+        [
+            "backtest",
+            str(sample / "airpassengers.csv"),
+            "-k",
+            "2",
+            *FAST_TRAIN,
+            "--plot",
+            str(png),
+            "-f",
+            "csv",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
+
+
+def test_too_many_folds_exit_2_and_say_how_many_fit(sample):
+    result = runner.invoke(
+        app, ["backtest", str(sample / "airpassengers.csv"), "-H", "12", "-k", "20", *FAST_TRAIN]
+    )
+    assert result.exit_code == 2
+    assert "folds fit" in result.stderr and result.stdout == ""
+
+
+def test_unknown_model_exit_2(sample):
+    result = runner.invoke(
+        app, ["backtest", str(sample / "airpassengers.csv"), "--models", "prophet", *FAST_TRAIN]
+    )
+    assert result.exit_code == 2
+    assert "valid: lstm, gru, rnn" in result.stderr
+
+
+def test_backtest_has_help():
+    result = runner.invoke(app, ["backtest", "--help"])
+    assert result.exit_code == 0 and "--folds" in result.stdout
