@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from .errors import UsageError
 
-AGGREGATIONS = ("mean", "sum", "last", "first", "min", "max", "median")
+AGGREGATIONS = ("mean", "sum", "last", "first", "min", "max", "median", "ohlc")
 FILLS = ("interpolate", "ffill", "zero", "drop", "error")
 SCALERS = ("standard", "minmax", "robust")
 TRANSFORMS = ("auto", "none", "log", "diff", "logdiff")
@@ -33,6 +33,8 @@ class DataConfig:
     freq: str | None = None  # pandas offset alias; None: infer the native frequency
     agg: str = "mean"  # how rows that fall in one period are combined
     fill: str = "interpolate"  # how missing periods are filled
+    ticker: str | None = None  # set when the series came from `--ticker` (recorded in the model)
+    interval: str | None = None  # the yfinance interval of that ticker data
 
 
 @dataclass

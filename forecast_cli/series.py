@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .calendars import TRADING_DAYS, nyse_holidays, to_offset, trading_sessions_intraday
+from .calendars import NYSE_TZ, TRADING_DAYS, nyse_holidays, to_offset, trading_sessions_intraday
 from .config import DataConfig
 from .errors import DataError, UsageError
 
@@ -108,11 +108,11 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig) -> Series:
     rows_read = len(data)
     duplicates = int(data.index.duplicated().sum())
     if duplicates:
-        data = data.groupby(level=0, sort=True).agg(cfg.agg)
+        data = data.groupby(level=0, sort=True).agg(aggregation(cfg.agg, data.columns))
 
     native = infer_frequency(data.index)
     freq, source, note = _choose_frequency(cfg.freq, native)
-    regular, gaps, dropped = _regularise(data, freq, cfg.agg)
+    regular, gaps, dropped = _regularise(data, freq, aggregation(cfg.agg, data.columns))
     report = LoadReport(
         rows_read,
         len(regular),
@@ -187,7 +187,18 @@ def _choose_frequency(given: str | None, native: str) -> tuple[str, str, str]:
     return given, "given", ""
 
 
-def _regularise(data: pd.DataFrame, freq: str, agg: str) -> tuple[pd.DataFrame, int, int]:
+_OHLC = {"Open": "first", "High": "max", "Low": "min", "Close": "last", "Adj Close": "last", "Volume": "sum"}
+
+
+def aggregation(agg: str, columns) -> str | dict[str, str]:
+    """A pandas aggregation: one function for all columns, or for ``ohlc`` one per price column
+    (first Open, max High, min Low, last Close, sum of Volume; last for anything else)."""
+    if agg != "ohlc":
+        return agg
+    return {c: _OHLC.get(str(c), "last") for c in columns}
+
+
+def _regularise(data: pd.DataFrame, freq: str, agg) -> tuple[pd.DataFrame, int, int]:
     """Put ``data`` on the ``freq`` grid; return (frame, periods added, rows dropped)."""
     index = data.index
     if freq == TRADING_DAYS:
@@ -201,20 +212,29 @@ def _regularise(data: pd.DataFrame, freq: str, agg: str) -> tuple[pd.DataFrame, 
         regular = days.reindex(grid)
         return regular.rename_axis("timestamp"), int((~grid.isin(days.index)).sum()), off
     if freq.startswith(TRADING_DAYS + "@"):
+        # Bin on the exchange's wall clock, anchored at the 09:30 open, so hourly bars are
+        # 09:30, 10:30, ... in summer and winter alike (DST moves at 2 a.m., outside hours).
         step = freq.split("@", 1)[1]
-        binned = data.resample(step, origin="start_day").agg(agg).dropna(how="all")
-        grid = trading_sessions_intraday(binned.index[0], binned.index[-1], step)
-        grid = grid.tz_convert(index.tz) if index.tz is not None else grid.tz_localize(None)
+        local = index.tz_convert(NYSE_TZ).tz_localize(None) if index.tz is not None else index
+        binned = (
+            data.set_axis(local)
+            .resample(step, origin=pd.Timestamp("2000-01-03 09:30"))
+            .agg(agg)
+            .dropna(how="all")
+        )
+        grid = trading_sessions_intraday(binned.index[0], binned.index[-1], step).tz_localize(None)
         grid = grid[(grid >= binned.index[0]) & (grid <= binned.index[-1])]
         off = int((~binned.index.isin(grid)).sum())
         regular = binned.reindex(grid)
+        if index.tz is not None:
+            regular.index = regular.index.tz_localize(NYSE_TZ).tz_convert(index.tz)
         return regular.rename_axis("timestamp"), int((~grid.isin(binned.index)).sum()), off
     offset = to_offset(freq)
     fixed = isinstance(offset, pd.offsets.Tick)
     resampler = data.resample(offset, origin="start" if fixed else "start_day")
     regular = resampler.agg(agg)
     filled_bins = resampler.size() > 0
-    if agg == "sum":  # sum of an empty bin is 0, not missing: mark it missing so it is filled
+    if agg == "sum" or isinstance(agg, dict):  # an empty bin sums to 0: mark it missing instead
         regular[~filled_bins.to_numpy()] = np.nan
     return regular.rename_axis("timestamp"), int((~filled_bins).sum()), 0
 
@@ -353,7 +373,10 @@ def _numeric(column: pd.Series, name: str) -> pd.Series:
 
 
 def _looks_like_trading_hours(index: pd.DatetimeIndex, step: pd.Timedelta) -> bool:
-    if (index[-1] - index[0]) < 2 * _DAY or (index.day_of_week >= 5).any():
+    if (index.day_of_week >= 5).any():
+        return False
+    # Under a day of bars could be anything; in New York time it is exchange data.
+    if (index[-1] - index[0]) < 2 * _DAY and str(index.tz) != "America/New_York":
         return False
     local = index.tz_convert("America/New_York") if index.tz is not None else index
     minutes = local.hour * 60 + local.minute

@@ -67,16 +67,58 @@ def guarded(quiet: bool, debug: bool) -> Iterator[Reporter]:
         raise typer.Exit(int(ExitCode.ERROR)) from None
 
 
-def load_input(data: str | None, data_cfg, reporter: Reporter, *, allow_empty_stdin: bool = False):
-    """Read DATA (a path or -) into a regular ``Series`` and report what loading did."""
+def load_input(data: str | None, data_cfg, reporter: Reporter, ticker: o.TickerRequest | None = None):
+    """Read DATA (a path or -) or download --ticker bars into a regular ``Series``, and
+    report what loading did."""
     from ..io import read_csv
     from ..series import prepare_series
 
-    if data is None:
-        raise UsageError("give a CSV file (or - for stdin) as DATA")
-    series = prepare_series(read_csv(data), data_cfg)
+    if ticker is not None and ticker.symbol:
+        if data is not None:
+            raise UsageError("give DATA or --ticker, not both")
+        raw, data_cfg = fetch_for_training(ticker, data_cfg, reporter)
+    elif data is None:
+        raise UsageError("give a CSV file (or - for stdin) as DATA, or --ticker SYMBOL")
+    else:
+        raw = read_csv(data)
+    series = prepare_series(raw, data_cfg)
     reporter.info(series.report.line())
     return series
+
+
+def fetch_for_training(ticker: o.TickerRequest, data_cfg, reporter: Reporter):
+    """Ticker bars as a raw table, and the data config that reads them: Close by default,
+    and the exchange's trading calendar as the step unless --freq says otherwise."""
+    import dataclasses
+
+    from ..sources import calendar_for, fetch_ticker
+
+    interval = ticker.interval or data_cfg.interval or "1d"
+    result = fetch_ticker(
+        ticker.symbol,
+        interval,
+        ticker.start,
+        ticker.end,
+        ticker.period,
+        ticker.adjusted,
+        ticker.cache_dir,
+        ticker.offline,
+    )
+    for note in result.notes:
+        reporter.info(note)
+    calendar = calendar_for(interval, result.exchange_tz)
+    freq = data_cfg.freq
+    if freq is None or (calendar == "XNYS" and freq in ("D", "1D", "B")):
+        freq = calendar
+    cfg = dataclasses.replace(
+        data_cfg,
+        target=data_cfg.target or "Close",
+        time_col="timestamp",
+        freq=freq,
+        ticker=ticker.symbol.upper(),
+        interval=interval,
+    )
+    return result.frame.reset_index(), cfg
 
 
 def fit_forecaster(cfg, series, reporter: Reporter, label: str):
@@ -132,6 +174,14 @@ def train(
     clip: o.Clip = o._T.clip,
     seed: o.Seed = o._T.seed,
     device: o.Device = o._T.device,
+    ticker: o.Ticker = None,
+    interval: o.Interval = None,
+    start: o.Start = None,
+    end: o.End = None,
+    period: o.Period = None,
+    adjusted: o.Adjusted = False,
+    offline: o.Offline = False,
+    cache_dir: o.CacheDir = None,
     output: Annotated[
         Path,
         typer.Option(
@@ -143,14 +193,15 @@ def train(
 ) -> None:
     """Train an LSTM, GRU or RNN forecaster and save it as one model file.
 
-    Example: forecast train sample_data/airpassengers.csv -o air.fcst
+    Examples: forecast train sample_data/airpassengers.csv -o air.fcst;
+    forecast train --ticker MSFT --freq 1D --model gru -o msft.fcst
     """
     params = dict(locals())
     with guarded(quiet, debug) as reporter:
         from ..modelfile import save_model
 
         cfg = o.build_config(**{k: params[k] for k in o.CONFIG_KEYS})
-        series = load_input(data, cfg.data, reporter)
+        series = load_input(data, cfg.data, reporter, o.TickerRequest.from_params(params))
         forecaster = fit_forecaster(cfg, series, reporter, cfg.model.kind)
         save_model(forecaster, output)
         reporter.info(f"saved {output}")
@@ -166,6 +217,14 @@ def predict(
         Optional[int], typer.Option("--horizon", "-H", help="Steps to forecast (up to the trained horizon).")
     ] = None,
     time_col: o.TimeCol = None,
+    ticker: o.Ticker = None,
+    interval: o.Interval = None,
+    start: o.Start = None,
+    end: o.End = None,
+    period: o.Period = None,
+    adjusted: o.Adjusted = False,
+    offline: o.Offline = False,
+    cache_dir: o.CacheDir = None,
     fmt: o.Fmt = None,
     output: Annotated[
         Optional[str],
@@ -190,17 +249,19 @@ def predict(
         from ..modelfile import load_model
 
         forecaster = load_model(model)
+        params = dict(locals())
+        request = o.TickerRequest.from_params(params)
         series = None
-        if data is None and not sys.stdin.isatty():
+        if data is None and request.symbol is None and not sys.stdin.isatty():
             data = _stdin_if_any()
-        if data is not None:
+        if data is not None or request.symbol:
             cfg = forecaster.config.data
-            overrides = {"freq": forecaster.freq_}
+            overrides = {"freq": forecaster.freq_, "ticker": None}
             if time_col is not None:
                 overrides["time_col"] = time_col
             if forecaster.freq_ is None:
                 overrides["time_col"] = ""
-            series = load_input(data, dataclasses.replace(cfg, **overrides), reporter)
+            series = load_input(data, dataclasses.replace(cfg, **overrides), reporter, request)
         else:
             reporter.info(
                 f"continuing from the history stored in {model} (ends {forecaster.history_.index[-1]})"

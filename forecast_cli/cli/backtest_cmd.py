@@ -103,6 +103,14 @@ def backtest(
     clip: o.Clip = o._T.clip,
     seed: o.Seed = o._T.seed,
     device: o.Device = o._T.device,
+    ticker: o.Ticker = None,
+    interval: o.Interval = None,
+    start: o.Start = None,
+    end: o.End = None,
+    period: o.Period = None,
+    adjusted: o.Adjusted = False,
+    offline: o.Offline = False,
+    cache_dir: o.CacheDir = None,
     fmt: o.Fmt = None,
     output: Annotated[
         Optional[str],
@@ -132,7 +140,7 @@ def backtest(
         spec = BacktestSpec(
             folds, stride, window, train_size, refit, o.split_list(models), season, not no_baselines
         )
-        series = load_input(data, cfg.data, reporter)
+        series = load_input(data, cfg.data, reporter, o.TickerRequest.from_params(params))
         result = run_backtest(series, cfg, spec, on_fit=_fit_progress(reporter))
         _report(result, reporter)
         if predictions_out:

@@ -6,6 +6,8 @@ and ``build_config`` turns their values into a ``ForecastConfig``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -226,3 +228,86 @@ def build_config(
 CONFIG_KEYS = tuple(
     name for name in build_config.__code__.co_varnames[: build_config.__code__.co_kwonlyargcount]
 )
+
+
+SOURCE_PANEL = "Ticker data (yfinance)"
+Ticker = Annotated[
+    Optional[str],
+    typer.Option(
+        "--ticker",
+        help="Download this symbol's bars with yfinance instead of reading DATA.",
+        rich_help_panel=SOURCE_PANEL,
+    ),
+]
+Interval = Annotated[
+    Optional[str],
+    typer.Option(
+        "--interval",
+        help="yfinance bar size: 1m 5m 15m 30m 1h 1d 1wk 1mo (default 1d; 1m reaches 30 days back, 5m-90m 60 days, 1h 730 days).",
+        rich_help_panel=SOURCE_PANEL,
+    ),
+]
+Start = Annotated[
+    Optional[str], typer.Option("--start", help="First date (YYYY-MM-DD).", rich_help_panel=SOURCE_PANEL)
+]
+End = Annotated[
+    Optional[str],
+    typer.Option(
+        "--end",
+        help="End date, exclusive (default: up to the last completed bar).",
+        rich_help_panel=SOURCE_PANEL,
+    ),
+]
+Period = Annotated[
+    Optional[str],
+    typer.Option(
+        "--period",
+        help="Length back from --end instead of --start: 5d, 6mo, 2y (default 10y daily, the interval's reach intraday).",
+        rich_help_panel=SOURCE_PANEL,
+    ),
+]
+Adjusted = Annotated[
+    bool,
+    typer.Option(
+        "--adjusted",
+        help="Also return Adj Close (split and dividend adjusted).",
+        rich_help_panel=SOURCE_PANEL,
+    ),
+]
+Offline = Annotated[
+    bool,
+    typer.Option(
+        "--offline", help="Use only the local cache; never touch the network.", rich_help_panel=SOURCE_PANEL
+    ),
+]
+CacheDir = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--cache-dir",
+        help="Cache folder (default: $FORECAST_CACHE_DIR, else the user cache dir).",
+        rich_help_panel=SOURCE_PANEL,
+    ),
+]
+
+
+@dataclass
+class TickerRequest:
+    """What --ticker and its companions ask for; ``None`` symbol means read DATA instead."""
+
+    symbol: str | None = None
+    interval: str | None = None
+    start: str | None = None
+    end: str | None = None
+    period: str | None = None
+    adjusted: bool = False
+    offline: bool = False
+    cache_dir: Path | None = None
+
+    @classmethod
+    def from_params(cls, params: dict) -> TickerRequest:
+        return cls(
+            *(
+                params[k]
+                for k in ("ticker", "interval", "start", "end", "period", "adjusted", "offline", "cache_dir")
+            )
+        )

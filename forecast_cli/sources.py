@@ -1,0 +1,370 @@
+"""Market data through yfinance, with a local cache. The only module that touches the network.
+
+``fetch_ticker`` returns a clean frame (Open, High, Low, Close, [Adj Close], Volume) indexed by
+``timestamp``: dates for daily and longer bars, exchange-time timestamps for intraday bars.
+Data fetched once is cached on disk; later calls read it and download only the range the
+cache lacks. Every call reports what came from the cache and what from the network.
+
+yfinance does not raise when it fails: it prints to stdout or stderr and returns an empty
+frame. The download boundary captures that output (stdout must stay clean for pipelines)
+and turns it into one ``SourceError`` line: offline, unknown symbol, rate limited, or empty.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import SourceError, UsageError
+
+INTERVALS = ("1m", "2m", "5m", "15m", "30m", "60m", "90m", "1h", "1d", "5d", "1wk", "1mo", "3mo")
+COLUMNS = ("Open", "High", "Low", "Close", "Adj Close", "Volume")
+CACHE_ENV = "FORECAST_CACHE_DIR"
+
+# How far back Yahoo serves each intraday interval (yfinance's documented limits).
+INTRADAY_REACH = {
+    "1m": "30D",
+    "2m": "60D",
+    "5m": "60D",
+    "15m": "60D",
+    "30m": "60D",
+    "90m": "60D",
+    "60m": "730D",
+    "1h": "730D",
+}
+DEFAULT_PERIOD = {"1m": "7D", "1d": "3650D", "5d": "3650D", "1wk": "7300D", "1mo": "10950D", "3mo": "10950D"}
+PANDAS_STEP = {
+    "1m": "1min",
+    "2m": "2min",
+    "5m": "5min",
+    "15m": "15min",
+    "30m": "30min",
+    "60m": "1h",
+    "90m": "90min",
+    "1h": "1h",
+}
+_PERIOD = re.compile(r"^(\d+)(d|wk|mo|y)$")
+
+
+@dataclass
+class FetchResult:
+    frame: pd.DataFrame
+    exchange_tz: str | None
+    notes: list[str] = field(default_factory=list)
+
+
+def default_cache_dir() -> Path:
+    """``$FORECAST_CACHE_DIR``, else the platform's user cache folder."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("forecast-cli")) / "yfinance"
+
+
+def resolve_range(
+    interval: str, start: str | None, end: str | None, period: str | None, now: pd.Timestamp | None = None
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """[start, end) in UTC from --start/--end/--period, checked against the interval's reach."""
+    if interval not in INTERVALS:
+        raise UsageError(f"--interval {interval!r} is not one of: {', '.join(INTERVALS)}")
+    if start and period:
+        raise UsageError("give --start or --period, not both")
+    now = now if now is not None else pd.Timestamp.now(tz="UTC")
+    # Without --end: daily bars up to the last completed day, intraday bars up to the last
+    # whole bar, so that a second call soon after the first finds everything in the cache.
+    stop = (
+        _utc(end) if end else now.floor(PANDAS_STEP[interval]) if interval in PANDAS_STEP else now.normalize()
+    )
+    if start:
+        begin = _utc(start)
+    else:
+        span = (
+            _period(period)
+            if period
+            else pd.Timedelta(DEFAULT_PERIOD.get(interval, INTRADAY_REACH.get(interval, "59D")))
+        )
+        begin = stop - span if interval in PANDAS_STEP else (stop - span).normalize()
+        if interval in INTRADAY_REACH and not period:
+            begin = max(begin, now - pd.Timedelta(INTRADAY_REACH[interval]) + pd.Timedelta(days=1))
+    if begin >= stop:
+        raise UsageError(f"--start {begin.date()} is not before --end {stop.date()}")
+    if interval in INTRADAY_REACH:
+        earliest = now - pd.Timedelta(INTRADAY_REACH[interval])
+        if begin < earliest:
+            raise UsageError(
+                f"--interval {interval} reaches back only {INTRADAY_REACH[interval][:-1]} days (to {earliest.date()}); "
+                "give a later --start or a coarser --interval such as 1h or 1d"
+            )
+    return begin, stop
+
+
+def fetch_ticker(
+    symbol: str,
+    interval: str = "1d",
+    start: str | None = None,
+    end: str | None = None,
+    period: str | None = None,
+    adjusted: bool = False,
+    cache_dir: Path | None = None,
+    offline: bool = False,
+    now: pd.Timestamp | None = None,
+) -> FetchResult:
+    """Bars for ``symbol`` over the requested range, from the cache and, for what it lacks, Yahoo."""
+    symbol = symbol.strip().upper()
+    if not symbol or not re.fullmatch(r"[A-Z0-9.\-^=]+", symbol):
+        raise UsageError(f"{symbol!r} is not a ticker symbol (letters, digits, . - ^ =)")
+    begin, stop = resolve_range(interval, start, end, period, now)
+    cache = _Cache(cache_dir or default_cache_dir(), symbol, interval, adjusted)
+    cached, meta = cache.load()
+    notes: list[str] = []
+    missing = cache.missing(begin, stop, meta)
+    if offline:
+        if cached is None:
+            raise SourceError(
+                f"--offline, but nothing is cached for {symbol} {interval} in {cache.folder}; "
+                "run once online (forecast fetch ...) or drop --offline"
+            )
+        if missing:
+            notes.append(
+                f"offline: cache covers {meta['start'][:16]} .. {meta['end'][:16]} only; not refreshed"
+            )
+        missing = []
+    parts = [cached] if cached is not None else []
+    downloaded = 0
+    for gap_start, gap_end in missing:
+        try:
+            fresh, exchange_tz = download_bars(symbol, interval, gap_start, gap_end, adjusted)
+        except SourceError as exc:
+            if cached is None:
+                raise
+            raise SourceError(
+                f"{exc}; the cache has {meta['start'][:10]} .. {meta['end'][:10]}, use --offline to use it"
+            ) from None
+        meta.setdefault("exchange_tz", exchange_tz)
+        downloaded += len(fresh)
+        parts.append(fresh)
+    if not parts:
+        raise SourceError(f"no data for {symbol} {interval}")
+    merged = pd.concat(parts)
+    merged = merged[~merged.index.duplicated(keep="last")].sort_index()
+    if missing:
+        cache.save(merged, begin, stop, meta)
+    frame = merged[
+        (merged.index >= _local(begin, merged.index)) & (merged.index < _local(stop, merged.index))
+    ]
+    if frame.empty:
+        raise SourceError(
+            f"no rows for {symbol} {interval} between {begin.date()} and {stop.date()}; widen the range"
+        )
+    from_cache = len(frame) - min(downloaded, len(frame))
+    notes.insert(
+        0,
+        (
+            f"{symbol} {interval}: {len(frame)} rows {frame.index[0]} .. {frame.index[-1]}; "
+            f"{from_cache} from cache {cache.folder}"
+            + (f" (fetched {meta['fetched'][:16]} UTC)" if cached is not None else "")
+            + f", {downloaded} downloaded"
+        ),
+    )
+    return FetchResult(frame, meta.get("exchange_tz"), notes)
+
+
+def download_bars(
+    symbol: str, interval: str, start: pd.Timestamp, end: pd.Timestamp, adjusted: bool
+) -> tuple[pd.DataFrame, str | None]:
+    """One yfinance call for [start, end); yfinance's printing is captured, never shown on stdout."""
+    import yfinance as yf
+
+    captured = io.StringIO()
+    handler = logging.StreamHandler(captured)
+    yf_logger = logging.getLogger("yfinance")
+    yf_logger.addHandler(handler)
+    propagate, yf_logger.propagate = yf_logger.propagate, False
+    try:
+        with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
+            raw = yf.download(
+                symbol,
+                start=start.tz_convert("UTC").tz_localize(None).strftime("%Y-%m-%d %H:%M:%S")
+                if interval in INTRADAY_REACH
+                else start.strftime("%Y-%m-%d"),
+                end=end.tz_convert("UTC").tz_localize(None).strftime("%Y-%m-%d %H:%M:%S")
+                if interval in INTRADAY_REACH
+                else (end + pd.Timedelta(days=1)).strftime("%Y-%m-%d"),
+                interval=interval,
+                auto_adjust=False,
+                ignore_tz=False,
+                progress=False,
+                threads=False,
+                multi_level_index=True,
+            )
+    except Exception as exc:  # yfinance raises on some failures and prints on others
+        raise SourceError(_explain(symbol, f"{type(exc).__name__}: {exc}")) from None
+    finally:
+        yf_logger.removeHandler(handler)
+        yf_logger.propagate = propagate
+    if raw is None or raw.empty:
+        raise SourceError(_explain(symbol, captured.getvalue()))
+    return normalise_bars(raw, symbol, interval, adjusted)
+
+
+def normalise_bars(
+    raw: pd.DataFrame, symbol: str, interval: str, adjusted: bool
+) -> tuple[pd.DataFrame, str | None]:
+    """yfinance's frame, whatever its shape, as our columns on a ``timestamp`` index."""
+    frame = raw
+    if isinstance(frame.columns, pd.MultiIndex):
+        tickers = frame.columns.get_level_values(-1)
+        frame = frame.xs(symbol, axis=1, level=-1) if symbol in set(tickers) else frame.droplevel(-1, axis=1)
+    keep = [c for c in COLUMNS if c in frame.columns and (adjusted or c != "Adj Close")]
+    if "Close" not in keep:
+        raise SourceError(
+            f"yfinance returned no Close column for {symbol} (got {', '.join(map(str, frame.columns))})"
+        )
+    frame = frame[keep].astype("float64").dropna(how="all")
+    frame.columns = list(keep)
+    index = pd.DatetimeIndex(frame.index)
+    exchange_tz = str(index.tz) if index.tz is not None else None
+    if interval not in INTRADAY_REACH and index.tz is not None:
+        index = index.tz_localize(None).normalize()  # daily bars are dates; the zone told us the exchange
+    frame.index = index.rename("timestamp")
+    return frame, exchange_tz
+
+
+def calendar_for(interval: str, exchange_tz: str | None) -> str | None:
+    """The step calendar of a ticker's bars: NYSE trading days or hours for New York listings."""
+    if exchange_tz != "America/New_York":
+        return "B" if interval == "1d" else None
+    if interval == "1d":
+        return "XNYS"
+    if interval in PANDAS_STEP:
+        return f"XNYS@{PANDAS_STEP[interval]}"
+    return None
+
+
+def _explain(symbol: str, text: str) -> str:
+    """One line from yfinance's captured complaints."""
+    lowered = text.lower()
+    if any(
+        s in lowered
+        for s in (
+            "could not resolve host",
+            "dnserror",
+            "connectionerror",
+            "failed to perform",
+            "timed out",
+            "network is unreachable",
+            "connection refused",
+        )
+    ):
+        return f"cannot reach Yahoo Finance for {symbol} (no network?); check your connection or use --offline with cached data"
+    if any(s in lowered for s in ("too many requests", "rate limit", "ratelimit")):
+        return f"Yahoo Finance is rate limiting requests for {symbol}; wait a few minutes and retry, or use --offline"
+    if any(
+        s in lowered
+        for s in ("delisted", "no timezone found", "quote not found", "not found", "no data found", "404")
+    ):
+        return f"{symbol}: unknown or delisted symbol on Yahoo Finance; check the spelling (e.g. BRK-B, ^GSPC, VOD.L)"
+    return (
+        f"Yahoo Finance returned no rows for {symbol} in that range; check the symbol, --interval and dates"
+    )
+
+
+class _Cache:
+    """One CSV and one JSON sidecar per (symbol, interval, adjusted), written atomically.
+
+    The sidecar records the [start, end) range that has been fetched, so gaps are known
+    even where the market was closed and there are no rows.
+    """
+
+    def __init__(self, root: Path, symbol: str, interval: str, adjusted: bool):
+        self.folder = root
+        stem = f"{symbol.replace('^', '_')}_{interval}{'_adj' if adjusted else ''}"
+        self.data_path, self.meta_path = root / f"{stem}.csv", root / f"{stem}.json"
+
+    def load(self) -> tuple[pd.DataFrame | None, dict]:
+        if not (self.data_path.exists() and self.meta_path.exists()):
+            return None, {}
+        try:
+            meta = json.loads(self.meta_path.read_text())
+            frame = pd.read_csv(self.data_path, index_col="timestamp")
+            frame.index = pd.DatetimeIndex(
+                pd.to_datetime(frame.index, utc=bool(meta.get("intraday")), format="ISO8601")
+            )
+            if meta.get("intraday") and meta.get("exchange_tz"):
+                frame.index = frame.index.tz_convert(meta["exchange_tz"])
+            frame.index.name = "timestamp"
+            return frame, meta
+        except (OSError, ValueError, KeyError):
+            return None, {}  # a damaged cache is refetched, not trusted
+
+    def missing(
+        self, begin: pd.Timestamp, stop: pd.Timestamp, meta: dict
+    ) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+        if not meta:
+            return [(begin, stop)]
+        have_start, have_end = pd.Timestamp(meta["start"]), pd.Timestamp(meta["end"])
+        gaps = []
+        if begin < have_start:
+            gaps.append((begin, have_start))
+        if stop > have_end:
+            gaps.append((max(have_end, begin), stop))
+        return gaps
+
+    def save(self, frame: pd.DataFrame, begin: pd.Timestamp, stop: pd.Timestamp, meta: dict) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        start = min(begin, pd.Timestamp(meta["start"])) if meta.get("start") else begin
+        end = max(stop, pd.Timestamp(meta["end"])) if meta.get("end") else stop
+        intraday = frame.index.tz is not None
+        meta = {
+            **meta,
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "intraday": intraday,
+            "fetched": pd.Timestamp.now(tz="UTC").isoformat(),
+        }
+        _atomic_write(
+            self.data_path, frame.to_csv(date_format="%Y-%m-%dT%H:%M:%S%z" if intraday else "%Y-%m-%d")
+        )
+        _atomic_write(self.meta_path, json.dumps(meta, indent=1))
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _utc(text: str) -> pd.Timestamp:
+    try:
+        stamp = pd.Timestamp(text)
+    except ValueError:
+        raise UsageError(f"{text!r} is not a date; use YYYY-MM-DD") from None
+    return stamp.tz_localize("UTC") if stamp.tz is None else stamp.tz_convert("UTC")
+
+
+def _period(text: str) -> pd.Timedelta:
+    match = _PERIOD.match(text.strip().lower())
+    if not match:
+        raise UsageError(f"--period {text!r} is not like 5d, 6mo, 2y")
+    n, unit = int(match.group(1)), match.group(2)
+    return pd.Timedelta(days=n * {"d": 1, "wk": 7, "mo": 31, "y": 366}[unit])
+
+
+def _local(stamp: pd.Timestamp, index: pd.DatetimeIndex) -> pd.Timestamp:
+    """A UTC bound comparable with ``index`` (tz-naive dates for daily bars)."""
+    return stamp.tz_convert(index.tz) if index.tz is not None else stamp.tz_localize(None).normalize()

@@ -1,0 +1,130 @@
+"""Ticker data: shape normalisation, cache behaviour, limits and failures (no network)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import yfinance
+
+from forecast_cli.config import DataConfig
+from forecast_cli.errors import SourceError, UsageError
+from forecast_cli.series import prepare_series
+from forecast_cli.sources import calendar_for, fetch_ticker, normalise_bars, resolve_range
+
+from .yahoo_fake import FakeYahoo
+
+NOW = pd.Timestamp("2017-11-13 18:00", tz="UTC")  # a Monday, after the sample's last bar
+
+
+@pytest.fixture
+def yahoo(monkeypatch):
+    fake = FakeYahoo()
+    monkeypatch.setattr(yfinance, "download", fake.download)
+    return fake
+
+
+def test_multiindex_frame_is_normalised_to_plain_columns_and_dates(yahoo):
+    raw = yahoo.download("MSFT", start="2017-01-03", end="2017-01-10", interval="1d")
+    assert isinstance(raw.columns, pd.MultiIndex)
+    frame, tz = normalise_bars(raw, "MSFT", "1d", adjusted=False)
+    assert list(frame.columns) == ["Open", "High", "Low", "Close", "Volume"]
+    assert frame.index.name == "timestamp" and frame.index.tz is None
+    assert tz == "America/New_York"
+    adjusted, _ = normalise_bars(raw, "MSFT", "1d", adjusted=True)
+    assert "Adj Close" in adjusted.columns
+
+
+def test_daily_fetch_reads_the_range_and_knows_the_exchange(yahoo, tmp_path):
+    result = fetch_ticker("msft", "1d", start="2017-01-01", end="2017-02-01", cache_dir=tmp_path, now=NOW)
+    assert result.frame.index[0] == pd.Timestamp("2017-01-03") and result.frame.index[-1] == pd.Timestamp(
+        "2017-01-31"
+    )
+    assert calendar_for("1d", result.exchange_tz) == "XNYS"
+    assert "0 from cache" in result.notes[0] and "downloaded" in result.notes[0]
+
+
+def test_second_call_is_served_from_the_cache(yahoo, tmp_path):
+    fetch_ticker("MSFT", "1d", start="2017-01-01", end="2017-06-01", cache_dir=tmp_path, now=NOW)
+    again = fetch_ticker("MSFT", "1d", start="2017-02-01", end="2017-05-01", cache_dir=tmp_path, now=NOW)
+    assert len(yahoo.calls) == 1
+    assert "0 downloaded" in again.notes[0]
+    assert again.frame.index[0] == pd.Timestamp("2017-02-01")
+
+
+def test_a_longer_range_fetches_only_the_gap(yahoo, tmp_path):
+    first = fetch_ticker("MSFT", "1d", start="2017-01-01", end="2017-06-01", cache_dir=tmp_path, now=NOW)
+    wider = fetch_ticker("MSFT", "1d", start="2017-01-01", end="2017-09-01", cache_dir=tmp_path, now=NOW)
+    assert len(yahoo.calls) == 2
+    assert yahoo.calls[1]["start"] == "2017-06-01"
+    assert len(wider.frame) > len(first.frame)
+    assert wider.frame.index.is_unique and wider.frame.index.is_monotonic_increasing
+
+
+def test_offline_with_an_empty_cache_fails_clearly(yahoo, tmp_path):
+    with pytest.raises(SourceError, match="--offline, but nothing is cached for MSFT 1d"):
+        fetch_ticker(
+            "MSFT", "1d", start="2017-01-01", end="2017-02-01", cache_dir=tmp_path, offline=True, now=NOW
+        )
+    assert yahoo.calls == []
+
+
+def test_offline_serves_the_cache_and_says_what_it_lacks(yahoo, tmp_path):
+    fetch_ticker("MSFT", "1d", start="2017-01-01", end="2017-02-01", cache_dir=tmp_path, now=NOW)
+    result = fetch_ticker(
+        "MSFT", "1d", start="2017-01-01", end="2017-03-01", cache_dir=tmp_path, offline=True, now=NOW
+    )
+    assert len(yahoo.calls) == 1
+    assert any("not refreshed" in note for note in result.notes)
+
+
+def test_no_network_is_one_clear_error_and_stdout_stays_clean(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(yfinance, "download", FakeYahoo("offline").download)
+    with pytest.raises(SourceError, match="cannot reach Yahoo Finance for MSFT"):
+        fetch_ticker("MSFT", "1d", start="2017-01-01", end="2017-02-01", cache_dir=tmp_path, now=NOW)
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+
+
+def test_unknown_symbol_and_rate_limit_are_named(monkeypatch, yahoo, tmp_path):
+    with pytest.raises(SourceError, match="ZZZZ: unknown or delisted symbol"):
+        fetch_ticker("ZZZZ", "1d", start="2017-01-01", end="2017-02-01", cache_dir=tmp_path, now=NOW)
+    monkeypatch.setattr(yfinance, "download", FakeYahoo("ratelimit").download)
+    with pytest.raises(SourceError, match="rate limiting"):
+        fetch_ticker("MSFT", "1d", start="2017-01-01", end="2017-02-01", cache_dir=tmp_path, now=NOW)
+
+
+def test_intraday_limits_are_checked_before_calling_out(yahoo):
+    with pytest.raises(UsageError, match="--interval 5m reaches back only 60 days"):
+        resolve_range("5m", "2017-01-01", None, None, now=NOW)
+    with pytest.raises(UsageError, match="--interval"):
+        resolve_range("7m", None, None, None, now=NOW)
+    assert yahoo.calls == []
+
+
+def test_intraday_bars_keep_exchange_time_and_trading_hours(yahoo, tmp_path):
+    result = fetch_ticker("MSFT", "5m", start="2017-11-06", end="2017-11-11", cache_dir=tmp_path, now=NOW)
+    frame = result.frame
+    assert str(frame.index.tz) == "America/New_York"
+    assert frame.index[0] == pd.Timestamp("2017-11-06 09:30", tz="America/New_York")
+    assert len(frame) == 5 * 78
+    series = prepare_series(frame.reset_index(), DataConfig(target="Close", time_col="timestamp"))
+    assert series.freq == "XNYS@5min" and len(series.frame) == 5 * 78  # no overnight or weekend rows
+    cached = fetch_ticker("MSFT", "5m", start="2017-11-06", end="2017-11-11", cache_dir=tmp_path, now=NOW)
+    assert len(yahoo.calls) == 1 and cached.frame.index.equals(frame.index)
+
+
+def test_intraday_coarsens_to_hourly_bars_ohlc_aware(yahoo, tmp_path):
+    frame = fetch_ticker(
+        "MSFT", "5m", start="2017-11-06", end="2017-11-07", cache_dir=tmp_path, now=NOW
+    ).frame
+    cfg = DataConfig(
+        target="Close", features=("High", "Low", "Volume"), time_col="timestamp", freq="1h", agg="ohlc"
+    )
+    hourly = prepare_series(frame.reset_index(), cfg)
+    assert hourly.freq == "XNYS@1h"
+    first_hour = frame.iloc[:12]  # 09:30 .. 10:25
+    row = hourly.frame.iloc[0]
+    assert row["High"] == pytest.approx(first_hour["High"].max())
+    assert row["Low"] == pytest.approx(first_hour["Low"].min())
+    assert row["Volume"] == pytest.approx(first_hour["Volume"].sum())
+    assert row["Close"] == pytest.approx(first_hour["Close"].iloc[-1])

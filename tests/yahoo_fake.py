@@ -1,0 +1,97 @@
+"""A stand-in for ``yfinance.download`` only: recorded, real-shaped frames, real failure modes.
+
+Frames are made from the real daily MSFT data in sample_data, shaped as yfinance 0.2.51+
+returns them for one ticker: columns a MultiIndex (Price, Ticker) in yfinance's order,
+index named ``Date`` (daily, tz-aware at midnight New York with ignore_tz=False) or
+``Datetime`` (intraday, tz-aware New York bars from 09:30). Failures behave as yfinance does:
+it prints (to stdout or stderr) and returns an empty frame instead of raising.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pandas as pd
+
+from .conftest import SAMPLE
+
+PRICE_ORDER = ["Adj Close", "Close", "High", "Low", "Open", "Volume"]
+NY = "America/New_York"
+
+
+def _shape(frame: pd.DataFrame, symbol: str, index_name: str) -> pd.DataFrame:
+    frame = frame[PRICE_ORDER]
+    frame.columns = pd.MultiIndex.from_product([PRICE_ORDER, [symbol]], names=["Price", "Ticker"])
+    frame.index.name = index_name
+    return frame
+
+
+def _empty(symbol: str) -> pd.DataFrame:
+    return _shape(pd.DataFrame(columns=PRICE_ORDER, index=pd.DatetimeIndex([])), symbol, "Date")
+
+
+class FakeYahoo:
+    """Records every call; ``mode`` is "ok", "offline", "ratelimit"."""
+
+    def __init__(self, mode: str = "ok"):
+        self.mode = mode
+        self.calls: list[dict] = []
+        daily = pd.read_csv(SAMPLE / "msft_daily.csv", parse_dates=["Date"]).set_index("Date")
+        daily["Adj Close"] = daily["Close"] * 0.98
+        self.daily = daily
+
+    def download(self, tickers, start=None, end=None, interval="1d", **kwargs):
+        self.calls.append({"tickers": tickers, "start": start, "end": end, "interval": interval, **kwargs})
+        if self.mode == "offline":
+            print(
+                "Failed to get ticker 'MSFT' reason: Failed to perform, curl: (6) Could not resolve host: query2.finance.yahoo.com"
+            )
+            print("\n1 Failed download:\n['MSFT']: DNSError('Failed to perform')", file=sys.stderr)
+            return _empty(tickers)
+        if self.mode == "ratelimit":
+            print(
+                "1 Failed download:\n['MSFT']: YFRateLimitError('Too Many Requests. Rate limited. Try after a while.')"
+            )
+            return _empty(tickers)
+        if tickers != "MSFT":
+            print(
+                f"\n1 Failed download:\n['{tickers}']: YFTzMissingError('possibly delisted; no timezone found')"
+            )
+            return _empty(tickers)
+        lo, hi = pd.Timestamp(start), pd.Timestamp(end)
+        if interval == "1d":
+            rows = self.daily[(self.daily.index >= lo.normalize()) & (self.daily.index < hi)].copy()
+            rows.index = rows.index.tz_localize(NY)
+            return _shape(rows, tickers, "Date")
+        return _shape(self._intraday(lo, hi, interval), tickers, "Datetime")
+
+    def _intraday(self, lo: pd.Timestamp, hi: pd.Timestamp, interval: str) -> pd.DataFrame:
+        """Bars for each trading day in [lo, hi) (UTC), walking from the day's open to close."""
+        step = pd.Timedelta(interval.replace("m", "min"))
+        days = self.daily[
+            (self.daily.index >= lo.normalize()) & (self.daily.index < hi.normalize() + pd.Timedelta(days=1))
+        ]
+        bars_per_day = int(pd.Timedelta("6h30min") / step)
+        frames = []
+        for day, row in days.iterrows():
+            stamps = pd.date_range(day + pd.Timedelta("9h30min"), periods=bars_per_day, freq=step, tz=NY)
+            path = np.linspace(row["Open"], row["Close"], bars_per_day + 1)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "Open": path[:-1],
+                        "Close": path[1:],
+                        "High": np.maximum(path[:-1], path[1:]) + 0.01,
+                        "Low": np.minimum(path[:-1], path[1:]) - 0.01,
+                        "Adj Close": path[1:],
+                        "Volume": row["Volume"] / bars_per_day,
+                    },
+                    index=stamps,
+                )
+            )
+        frame = pd.concat(frames)
+        utc = frame.index.tz_convert("UTC")
+        lo_utc = lo.tz_localize("UTC") if lo.tz is None else lo
+        hi_utc = hi.tz_localize("UTC") if hi.tz is None else hi
+        return frame[(utc >= lo_utc) & (utc < hi_utc)]
