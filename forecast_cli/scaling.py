@@ -81,7 +81,9 @@ class Scaler:
     - ``minmax``: center = min, scale = max - min (maps training rows to [0, 1])
     - ``robust``: center = median, scale = interquartile range (outliers barely move it)
 
-    Fit uses scikit-learn's scalers; only the two vectors are kept, as JSON.
+    The same statistics as scikit-learn's StandardScaler, MinMaxScaler and RobustScaler,
+    computed with numpy (importing scikit-learn costs about a second of start-up); only the
+    two vectors are kept, as JSON.
     """
 
     kind: str = "standard"
@@ -90,25 +92,21 @@ class Scaler:
 
     def fit(self, x: np.ndarray) -> Scaler:
         """Learn center and scale from ``x`` (rows, columns); NaN rows are ignored."""
-        from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
-
         x = np.asarray(x, dtype=np.float64)
         if x.ndim == 1:
             x = x[:, None]
         x = x[~np.isnan(x).any(axis=1)]
         if self.kind == "standard":
-            sk = StandardScaler().fit(x)
-            center, scale = sk.mean_, sk.scale_
+            center, scale = x.mean(axis=0), x.std(axis=0)
         elif self.kind == "minmax":
-            sk = MinMaxScaler().fit(x)
-            center, scale = sk.data_min_, sk.data_range_
+            center, scale = x.min(axis=0), x.max(axis=0) - x.min(axis=0)
         elif self.kind == "robust":
-            sk = RobustScaler().fit(x)
-            center, scale = sk.center_, sk.scale_
+            q25, center, q75 = np.percentile(x, [25, 50, 75], axis=0)
+            scale = q75 - q25
         else:
             raise DataError(f"unknown scaler {self.kind!r}; use standard, minmax or robust")
-        scale = np.where(np.asarray(scale) > 1e-12, scale, 1.0)  # constant columns pass through
-        self.center, self.scale = np.asarray(center, dtype=np.float64), np.asarray(scale, dtype=np.float64)
+        scale = np.where(scale > 1e-12, scale, 1.0)  # constant columns pass through
+        self.center, self.scale = center, scale
         return self
 
     def transform(self, x: np.ndarray) -> np.ndarray:

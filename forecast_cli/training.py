@@ -1,5 +1,7 @@
 """The training loop: AdamW, one-cycle learning rate, gradient clipping, early stopping.
 
+The optimiser lives in ``optim`` (a lean AdamW that avoids torch.optim's slow first import).
+
 Kept lean for the CPU: the scaled series lives in one tensor, each batch is gathered by
 window origin from a strided view (no window is materialised ahead of time), validation
 is one batched pass per epoch, and the best weights are restored at the end.
@@ -7,7 +9,6 @@ is one batched pass per epoch, and the best weights are restored at the end.
 
 from __future__ import annotations
 
-import math
 import random
 import time
 from collections.abc import Callable
@@ -18,6 +19,7 @@ import torch
 from torch import nn
 
 from .config import TrainConfig
+from .optim import AdamW, clip_grad_norm, one_cycle
 
 
 @dataclass
@@ -56,20 +58,6 @@ def resolve_device(name: str) -> torch.device:
 
         raise UsageError("--device cuda was asked for but no CUDA GPU is available; use --device cpu")
     return torch.device(name)
-
-
-def one_cycle(total_steps: int, warmup: float = 0.25) -> Callable[[int], float]:
-    """Learning-rate factor: linear warm-up from 4% to 100% over the first quarter of the
-    steps, then cosine decay to 0.1%. Works for any number of steps, even one."""
-    warm = max(1, int(total_steps * warmup))
-
-    def factor(step: int) -> float:
-        if step < warm:
-            return 0.04 + 0.96 * step / warm
-        progress = min(1.0, (step - warm) / max(1, total_steps - warm))
-        return 1e-3 + (1 - 1e-3) * 0.5 * (1.0 + math.cos(math.pi * progress))
-
-    return factor
 
 
 def _loss_fn(name: str) -> nn.Module:
@@ -119,8 +107,9 @@ def train_network(
     loss_fn = _loss_fn(cfg.loss)
     batch = min(cfg.batch_size, len(train_idx))
     steps = (len(train_idx) + batch - 1) // batch
-    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, one_cycle(cfg.epochs * steps))
+    opt = AdamW(
+        model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay, schedule=one_cycle(cfg.epochs * steps)
+    )
     gen = torch.Generator(device="cpu").manual_seed(cfg.seed)
     best_val, best_epoch, best_state, bad_epochs = float("inf"), 0, None, 0
     history: list[tuple[float, float]] = []
@@ -137,12 +126,11 @@ def train_network(
         for b in range(steps):
             x, y, _ = data.get(order[b * batch : (b + 1) * batch])
             loss = loss_fn(model(x), y).mean()
-            opt.zero_grad(set_to_none=True)
+            opt.zero_grad()
             loss.backward()
             if cfg.clip > 0:
-                nn.utils.clip_grad_norm_(model.parameters(), cfg.clip)
+                clip_grad_norm(opt.params, cfg.clip)
             opt.step()
-            sched.step()
             total += loss.detach()
         train_loss = float(total) / steps
         val_loss = evaluate_loss(model, data, val_idx, loss_fn)
