@@ -51,7 +51,7 @@ def memory_probe(points: int, lookback: int, steps: int) -> dict:
     origins = torch.arange(lookback, points - horizon + 1)
     loss_fn = _loss_fn("mse")
     start = time.perf_counter()
-    for step in range(steps):
+    for _ in range(steps):
         idx = origins[torch.randint(len(origins), (cfg.batch_size,))]
         x, y, _ = data.get(idx)
         loss = loss_fn(net(x), y).mean()
