@@ -64,6 +64,7 @@ class ModelConfig:
     layers: int = 1
     dropout: float = 0.0
     strategy: str = "direct"
+    patch: int | None = None  # lookback steps per recurrent step; None: at most 12 recurrent steps
     # Subtract each window's last target value from its inputs and add it back to the
     # outputs (reversible instance normalisation): the network learns changes, which
     # generalises past the training range of a trending series.
@@ -77,8 +78,8 @@ class TrainConfig:
     epochs: int = 60  # an upper bound: early stopping usually ends sooner
     patience: int = 10
     lr: float = 3e-3
-    batch_size: int = 64
-    loss: str = "mse"
+    batch_size: int = 128
+    loss: str = "mae"  # MASE and MAE judge absolute errors; training on them matches the judge
     clip: float = 1.0  # max gradient norm; 0 disables clipping
     weight_decay: float = 1e-4
     seed: int = 0
@@ -114,6 +115,8 @@ class ForecastConfig:
         if not 0.0 < w.val_fraction < 0.9:
             raise UsageError(f"--val-fraction must be between 0 and 0.9, got {w.val_fraction}")
         m, t = self.model, self.train
+        if m.patch is not None and m.patch < 1:
+            raise UsageError(f"--patch must be at least 1, got {m.patch}")
         if m.hidden < 1 or m.layers < 1:
             raise UsageError("--hidden and --layers must be at least 1")
         if not 0.0 <= m.dropout < 1.0:

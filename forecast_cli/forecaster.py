@@ -20,7 +20,14 @@ from .calendars import future_index, seasonal_period
 from .config import ForecastConfig
 from .errors import DataError, NotFittedError, UsageError
 from .metrics import mae
-from .models import HIGHWAY_INITS, NetworkArgs, RecurrentNetwork, build_network, highway_weights
+from .models import (
+    HIGHWAY_INITS,
+    NetworkArgs,
+    RecurrentNetwork,
+    build_network,
+    default_patch,
+    highway_weights,
+)
 from .scaling import Scaler, Transform, resolve_transform
 from .series import Series
 from .training import EpochReport, TrainResult, seed_everything, train_network
@@ -111,6 +118,7 @@ class Forecaster:
             level_norm=level_norm,
             highway_init=highway_init,
             season=season,
+            patch=cfg.model.patch or default_patch(lookback),
         )
         seed_everything(cfg.train.seed)
         self.network_ = build_network(self.network_args_)

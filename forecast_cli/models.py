@@ -5,7 +5,10 @@
 - RNN: a plain tanh recurrence; kept for comparison, it suffers vanishing and exploding
   gradients (training clips gradients for all three).
 
-Two additions make these networks forecast well on small and trending series:
+Three additions make these networks forecast well and train fast on a CPU:
+- *segment-wise recurrence* (as in SegRNN, Lin et al. 2023): the cell reads the lookback in
+  non-overlapping patches (24 steps of 4 values instead of 96 steps of 1 value), so the
+  sequential part of training is several times shorter; ``--patch 1`` turns it off;
 - *level normalisation*: each window's last target value is subtracted from its target
   inputs and added back to the outputs, so the network learns changes from the current
   level and extrapolates past the training range (reversible instance normalisation);
@@ -42,6 +45,7 @@ class NetworkArgs:
     highway: bool = True
     highway_init: str = "naive"  # the baseline the highway starts as (see highway_weights)
     season: int = 1
+    patch: int = 1  # lookback steps the cell reads at once (segment-wise recurrence)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -54,7 +58,7 @@ class RecurrentNetwork(nn.Module):
         super().__init__()
         self.args = args
         self.rnn = _CELLS[args.kind](
-            input_size=args.n_inputs,
+            input_size=args.n_inputs * args.patch,
             hidden_size=args.hidden,
             num_layers=args.layers,
             dropout=args.dropout if args.layers > 1 else 0.0,
@@ -75,13 +79,30 @@ class RecurrentNetwork(nn.Module):
             level = target[:, -1:]  # (batch, 1)
             target = target - level
             x = torch.cat([target.unsqueeze(-1), x[..., 1:]], dim=-1)  # (batch, lookback, features)
-        out, _ = self.rnn(x)  # (batch, lookback, hidden)
+        if self.args.patch > 1:
+            x = to_patches(x, self.args.patch)  # (batch, ceil(lookback / patch), patch * features)
+        out, _ = self.rnn(x)  # (batch, steps, hidden)
         y = self.head(self.dropout(out[:, -1]))  # (batch, outputs)
         if self.highway is not None:
             y = y + self.highway(target)  # (batch, outputs)
         if self.args.level_norm:
             y = y + level
         return y
+
+
+def to_patches(x: torch.Tensor, patch: int) -> torch.Tensor:
+    """(batch, lookback, features) -> (batch, steps, patch * features), non-overlapping segments
+    in time order; the oldest segment is zero-padded in front when lookback % patch != 0."""
+    batch, lookback, features = x.shape
+    pad = (-lookback) % patch
+    if pad:
+        x = torch.cat([x.new_zeros(batch, pad, features), x], dim=1)  # (batch, lookback + pad, features)
+    return x.reshape(batch, (lookback + pad) // patch, patch * features)
+
+
+def default_patch(lookback: int, max_steps: int = 12) -> int:
+    """Segment length that keeps the recurrence at most ``max_steps`` long."""
+    return max(1, -(-lookback // max_steps))
 
 
 HIGHWAY_INITS = ("naive", "seasonal", "seasonal_drift")

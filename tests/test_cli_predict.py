@@ -136,3 +136,10 @@ def test_every_command_has_help(command):
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0 and "Usage" in result.stdout
     assert len(app.registered_commands) >= 3
+
+
+def test_a_closed_pipe_ends_quietly_with_exit_0(air_model):
+    shell = f"set -o pipefail; {sys.executable} -m forecast_cli info {air_model} -f json | head -c 1"
+    done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "{" and "error" not in done.stderr

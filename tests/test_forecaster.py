@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 
 from forecast_cli.config import (
     DataConfig,
@@ -131,3 +132,20 @@ def test_gated_networks_learn_a_sine_far_better_than_naive(kind):
     fitted = Forecaster(cfg).fit(prepare_series(frame, DataConfig()))
     metrics = fitted.metrics_
     assert metrics["val_mae"] < 0.1 * metrics["val_naive_mae"], metrics
+
+
+def test_patches_keep_time_order_and_pad_the_oldest_segment():
+    from forecast_cli.models import to_patches
+
+    x = torch.arange(1.0, 8.0).reshape(1, 7, 1)  # lookback 7: values 1..7
+    patches = to_patches(x, 3)  # (1, 3, 3): [0 0 1], [2 3 4], [5 6 7]
+    assert patches.shape == (1, 3, 3)
+    assert patches[0].tolist() == [[0.0, 0.0, 1.0], [2.0, 3.0, 4.0], [5.0, 6.0, 7.0]]
+
+
+def test_default_patch_keeps_the_recurrence_short(monthly_frame):
+    from forecast_cli.models import default_patch
+
+    assert [default_patch(n) for n in (10, 12, 24, 96, 512)] == [1, 1, 2, 8, 43]
+    fitted = Forecaster(fast_config(lookback=24, horizon=6)).fit(prepare_series(monthly_frame, DataConfig()))
+    assert fitted.network_args_.patch == 2

@@ -52,6 +52,9 @@ def guarded(quiet: bool, debug: bool) -> Iterator[Reporter]:
         yield reporter
     except typer.Exit:
         raise
+    except BrokenPipeError:  # the reader left (`| head`): not an error, and nothing more to say
+        _silence_stdout()
+        raise typer.Exit(int(ExitCode.OK)) from None
     except ForecastError as exc:
         if debug:
             raise
@@ -166,6 +169,7 @@ def train(
     layers: o.Layers = o._M.layers,
     dropout: o.Dropout = o._M.dropout,
     strategy: o.Strategy = o._M.strategy,
+    patch: o.Patch = None,
     epochs: o.Epochs = o._T.epochs,
     patience: o.Patience = o._T.patience,
     lr: o.Lr = o._T.lr,
@@ -333,13 +337,18 @@ def describe_model(meta: dict) -> dict:
     return out
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 def main() -> None:
     """Console-script entry point; a closed pipe (``| head``) ends quietly."""
     try:
         app()
     except BrokenPipeError:
-        import os
-
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence_stdout()
         sys.exit(0)

@@ -95,6 +95,7 @@ def backtest(
     layers: o.Layers = o._M.layers,
     dropout: o.Dropout = o._M.dropout,
     strategy: o.Strategy = o._M.strategy,
+    patch: o.Patch = None,
     epochs: o.Epochs = o._T.epochs,
     patience: o.Patience = o._T.patience,
     lr: o.Lr = o._T.lr,

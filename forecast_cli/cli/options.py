@@ -130,6 +130,14 @@ Strategy = Annotated[
         rich_help_panel=MODEL_PANEL,
     ),
 ]
+Patch = Annotated[
+    Optional[int],
+    typer.Option(
+        "--patch",
+        help="Lookback steps the cell reads per recurrent step (default: keep it to 12 steps; 1 = classic).",
+        rich_help_panel=MODEL_PANEL,
+    ),
+]
 Epochs = Annotated[
     int,
     typer.Option(
@@ -206,6 +214,7 @@ def build_config(
     layers: int,
     dropout: float,
     strategy: str,
+    patch: int | None,
     epochs: int,
     patience: int,
     lr: float,
@@ -220,7 +229,7 @@ def build_config(
         data=DataConfig(target, time_col, split_list(features), freq, agg, fill),
         window=WindowConfig(lookback, horizon, stride, val_fraction),
         scaling=ScalingConfig(scaler, transform),
-        model=ModelConfig(model, hidden, layers, dropout, strategy),
+        model=ModelConfig(model, hidden, layers, dropout, strategy, patch),
         train=TrainConfig(epochs, patience, lr, batch_size, loss, clip, _T.weight_decay, seed, device),
     ).validate()
 
