@@ -116,8 +116,8 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig) -> Series:
     report = LoadReport(
         rows_read,
         len(regular),
-        str(regular.index[0]) if len(regular) else "",
-        str(regular.index[-1]) if len(regular) else "",
+        _stamp(regular.index[0]) if len(regular) else "",
+        _stamp(regular.index[-1]) if len(regular) else "",
         freq,
         source,
         duplicates_merged=duplicates,
@@ -404,6 +404,11 @@ def _period_alias(index: pd.DatetimeIndex, unit: str) -> str:
         f"timestamps are about one {dict(M='month', Q='quarter', Y='year')[unit]} apart but not "
         "on its first or last day; give --freq explicitly"
     )
+
+
+def _stamp(value: pd.Timestamp) -> str:
+    """A timestamp as people write it: the date alone at midnight."""
+    return str(value.date()) if value == value.normalize() and value.tz is None else str(value)
 
 
 def _cols(raw: pd.DataFrame) -> str:

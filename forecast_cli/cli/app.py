@@ -328,6 +328,8 @@ def describe_model(meta: dict) -> dict:
         "hidden": cfg["model"]["hidden"],
         "layers": cfg["model"]["layers"],
         "strategy": cfg["model"]["strategy"],
+        "patch": meta["network"].get("patch", 1),
+        "highway_start": meta["network"].get("highway_init", "naive"),
         "transform": meta["transform"],
         "scaler": meta["scaler"]["kind"],
         "history_rows": len(hist["values"]),
