@@ -7,6 +7,8 @@ training data, and returns forecasts of shape (len(origins), horizon).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 BASELINES = ("naive", "seasonal-naive", "drift", "mean")
@@ -51,4 +53,9 @@ def mean(
     return np.repeat(avg[:, None], horizon, axis=1)
 
 
-BASELINE_FUNCTIONS = {"naive": naive, "seasonal-naive": seasonal_naive, "drift": drift, "mean": mean}
+BASELINE_FUNCTIONS: dict[str, Callable[..., np.ndarray]] = {
+    "naive": naive,
+    "seasonal-naive": seasonal_naive,
+    "drift": drift,
+    "mean": mean,
+}

@@ -72,7 +72,7 @@ def plan_folds(
             raise DataError(f"--train-size {train_size} is below the {min_train} rows one model needs")
     last_origin = n_rows - horizon
     first_origin = last_origin - stride * (folds - 1)
-    needed = train_size if window == "sliding" else min_train
+    needed = train_size if window == "sliding" and train_size is not None else min_train
     if first_origin < needed:
         fit = max(0, (last_origin - needed) // stride + 1)
         raise DataError(
@@ -83,7 +83,7 @@ def plan_folds(
     plan = []
     for k in range(folds):
         origin = first_origin + k * stride
-        start = 0 if window == "expanding" else origin - train_size
+        start = origin - needed if window == "sliding" else 0
         fit_at = 0 if refit is None else (k // refit) * refit
         plan.append(Fold(k, origin, start, horizon, fit_at))
     return plan

@@ -63,7 +63,7 @@ def choose_highway_init(z_train: np.ndarray, season: int, lookback: int, horizon
         )
         for kind in HIGHWAY_INITS
     }
-    return min(errors, key=errors.get)
+    return min(errors, key=errors.__getitem__)
 
 
 class Forecaster:

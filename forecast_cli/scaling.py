@@ -114,9 +114,11 @@ class Scaler:
 
     def inverse_target(self, z: np.ndarray) -> np.ndarray:
         """Undo scaling for the target column (column 0) only."""
+        assert self.center is not None and self.scale is not None, "fit the scaler first"
         return z * self.scale[0] + self.center[0]
 
     def to_dict(self) -> dict:
+        assert self.center is not None and self.scale is not None, "fit the scaler first"
         return {"kind": self.kind, "center": self.center.tolist(), "scale": self.scale.tolist()}
 
     @classmethod

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -96,9 +96,10 @@ def fetch_for_training(ticker: o.TickerRequest, data_cfg, reporter: Reporter):
 
     from ..sources import calendar_for, fetch_ticker
 
+    symbol = (ticker.symbol or "").upper()
     interval = ticker.interval or data_cfg.interval or "1d"
     result = fetch_ticker(
-        ticker.symbol,
+        symbol,
         interval,
         ticker.start,
         ticker.end,
@@ -118,7 +119,7 @@ def fetch_for_training(ticker: o.TickerRequest, data_cfg, reporter: Reporter):
         target=data_cfg.target or "Close",
         time_col="timestamp",
         freq=freq,
-        ticker=ticker.symbol.upper(),
+        ticker=symbol,
         interval=interval,
     )
     return result.frame.reset_index(), cfg
@@ -260,7 +261,7 @@ def predict(
             data = _stdin_if_any()
         if data is not None or request.symbol:
             cfg = forecaster.config.data
-            overrides = {"freq": forecaster.freq_, "ticker": None}
+            overrides: dict[str, Any] = {"freq": forecaster.freq_, "ticker": None}
             if time_col is not None:
                 overrides["time_col"] = time_col
             if forecaster.freq_ is None:
