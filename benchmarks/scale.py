@@ -26,6 +26,14 @@ HERE = Path(__file__).resolve().parent
 
 
 def peak_rss_mb() -> float:
+    """This process's peak resident memory. VmHWM resets at exec; ru_maxrss does not
+    (a child inherits its parent's peak), so it is only the fallback off Linux."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
@@ -48,7 +56,7 @@ def memory_probe(points: int, lookback: int, steps: int) -> dict:
 
     def train(series: np.ndarray, n_steps: int) -> float:
         data = WindowBatches(torch.from_numpy(series), lookback, horizon)
-        origins = torch.arange(lookback, len(series) - horizon + 1)
+        origins = torch.arange(lookback, len(series) - horizon + 1, dtype=torch.int32)
         start = time.perf_counter()
         for _ in range(n_steps):
             x, y, _ = data.get(origins[torch.randint(len(origins), (cfg.batch_size,))])
@@ -63,7 +71,7 @@ def memory_probe(points: int, lookback: int, steps: int) -> dict:
     rng = np.random.default_rng(0)
     train(rng.standard_normal((4 * lookback, 1)).astype(np.float32), 3)
     base = peak_rss_mb()
-    series = rng.standard_normal((points, 1)).astype(np.float32)  # (rows, features)
+    series = rng.standard_normal((points, 1), dtype=np.float32)  # (rows, features), no float64 temporary
     raw_mb = series.nbytes / 2**20
     seconds = train(series, steps)
     origins = np.arange(lookback, points - horizon + 1)

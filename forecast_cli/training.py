@@ -67,23 +67,22 @@ def _loss_fn(name: str) -> nn.Module:
 class WindowBatches:
     """Gathers (inputs, targets, mask) batches by origin from one scaled series tensor.
 
-    ``series`` is (rows, features); targets are column 0. Origins whose horizon runs past
-    the end (validation near the end of data) get a mask of zeros on the missing steps.
+    ``series`` is (rows, features); targets are column 0. Nothing but the batch is copied:
+    each batch's rows are computed from its origins, and origins whose horizon runs past
+    the end (validation near the end of the data) get a mask of zeros on the missing steps.
     """
 
     def __init__(self, series: torch.Tensor, lookback: int, horizon: int):
-        self.lookback, self.horizon = lookback, horizon
-        pad = torch.zeros(horizon, series.shape[1], dtype=series.dtype, device=series.device)
-        self.padded = torch.cat([series, pad])  # room for partial horizons at the very end
+        self.series, self.lookback, self.horizon = series, lookback, horizon
         self.n_rows = series.shape[0]
-        self.view = self.padded.unfold(0, lookback + horizon, 1)  # (windows, features, L+H), a view
-        self.steps = torch.arange(horizon, device=series.device)
+        self.offsets = torch.arange(-lookback, horizon, device=series.device)  # (L+H,)
 
     def get(self, origins: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        w = self.view[origins - self.lookback]  # (batch, features, L+H): the only copy
-        x = w[:, :, : self.lookback].transpose(1, 2)  # (batch, lookback, features)
-        y = w[:, 0, self.lookback :]  # (batch, horizon)
-        mask = ((origins[:, None] + self.steps[None, :]) < self.n_rows).to(y.dtype)  # (batch, horizon)
+        rows = origins.long()[:, None] + self.offsets[None, :]  # (batch, L+H)
+        w = self.series[rows.clamp(max=self.n_rows - 1)]  # (batch, L+H, features): the only copy
+        x = w[:, : self.lookback]  # (batch, lookback, features)
+        y = w[:, self.lookback :, 0]  # (batch, horizon)
+        mask = (rows[:, self.lookback :] < self.n_rows).to(y.dtype)  # (batch, horizon)
         return x, y, mask
 
 
@@ -102,8 +101,9 @@ def train_network(
     device = resolve_device(cfg.device)
     model.to(device)
     data = WindowBatches(torch.as_tensor(series, dtype=torch.float32, device=device), lookback, horizon)
-    train_idx = torch.as_tensor(train_origins, device=device)
-    val_idx = torch.as_tensor(val_origins, device=device)
+    # int32 origins: 4 bytes per window, half of int64, on million-window series
+    train_idx = torch.as_tensor(train_origins, dtype=torch.int32, device=device)
+    val_idx = torch.as_tensor(val_origins, dtype=torch.int32, device=device)
     loss_fn = _loss_fn(cfg.loss)
     batch = min(cfg.batch_size, len(train_idx))
     steps = (len(train_idx) + batch - 1) // batch
@@ -121,7 +121,7 @@ def train_network(
     epoch = 0
     for epoch in range(1, cfg.epochs + 1):
         model.train()
-        order = train_idx[torch.randperm(len(train_idx), generator=gen).to(device)]
+        order = train_idx[torch.randperm(len(train_idx), generator=gen, dtype=torch.int32).to(device)]
         total = torch.zeros((), device=device)
         for b in range(steps):
             x, y, _ = data.get(order[b * batch : (b + 1) * batch])
