@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import tempfile
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +25,7 @@ import numpy as np
 from . import __version__
 from .errors import ModelFileError
 from .forecaster import Forecaster
+from .io import atomic_write
 
 FORMAT_NAME = "forecast-model"
 FORMAT_VERSION = 1
@@ -48,21 +47,13 @@ def save_model(forecaster: Forecaster, path: str | Path) -> Path:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ModelFileError(f"cannot write {path}: folder {folder} does not exist; create it first")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-                archive.writestr(META_NAME, json.dumps(meta, indent=1, allow_nan=True))
-                for name, array in arrays.items():
-                    buffer = io.BytesIO()
-                    np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
-                    archive.writestr(WEIGHTS_DIR + name + ".npy", buffer.getvalue())
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # The archive closes (writing its directory) before atomic_write syncs and renames.
+    with atomic_write(path, "wb") as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(META_NAME, json.dumps(meta, indent=1, allow_nan=True))
+        for name, array in arrays.items():
+            buffer = io.BytesIO()
+            np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
+            archive.writestr(WEIGHTS_DIR + name + ".npy", buffer.getvalue())
     return path
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .io import atomic_write
+
 
 def plot_backtest(result, path: str | Path, last_folds: int = 3, context: int | None = None) -> Path:
     """Top: actuals around the last folds with each model's forecasts. Bottom: MASE per model."""
@@ -46,8 +48,9 @@ def plot_backtest(result, path: str | Path, last_folds: int = 3, context: int | 
     bottom.bar_label(bars, fmt="%.3f", fontsize=8)
     bottom.set_xlabel("MASE (lower is better; 1 = in-sample seasonal naive)")
     fig.tight_layout()
-    tmp = path.with_name(f".{path.name}.tmp.png")
-    fig.savefig(tmp, dpi=110)
-    plt.close(fig)
-    tmp.replace(path)
+    try:
+        with atomic_write(path, "wb") as handle:
+            fig.savefig(handle, format="png", dpi=110)
+    finally:
+        plt.close(fig)
     return path

@@ -18,13 +18,13 @@ import json
 import logging
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from .errors import SourceError, UsageError
+from .io import atomic_write
 
 INTERVALS = ("1m", "2m", "5m", "15m", "30m", "60m", "90m", "1h", "1d", "5d", "1wk", "1mo", "3mo")
 COLUMNS = ("Open", "High", "Low", "Close", "Adj Close", "Volume")
@@ -332,21 +332,10 @@ class _Cache:
             "intraday": intraday,
             "fetched": pd.Timestamp.now(tz="UTC").isoformat(),
         }
-        _atomic_write(
-            self.data_path, frame.to_csv(date_format="%Y-%m-%dT%H:%M:%S%z" if intraday else "%Y-%m-%d")
-        )
-        _atomic_write(self.meta_path, json.dumps(meta, indent=1))
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        with atomic_write(self.data_path) as handle:
+            frame.to_csv(handle, date_format="%Y-%m-%dT%H:%M:%S%z" if intraday else "%Y-%m-%d")
+        with atomic_write(self.meta_path) as handle:
+            handle.write(json.dumps(meta, indent=1))
 
 
 def _utc(text: str) -> pd.Timestamp:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -79,20 +78,19 @@ def resolve_format(fmt: str | None, output: str | None) -> str:
 
 def emit(fmt: str, output: str | None, *, frame: Any = None, payload: Any = None, title: str = "") -> None:
     """Write data: ``frame`` (a DataFrame) as CSV/table/JSON records, or ``payload`` as JSON."""
-    from ..io import frame_to_csv, frame_to_records, write_json
+    from ..io import atomic_write
 
     if output and output != "-":
-        path = Path(output)
-        tmp = path.with_name(f".{path.name}.tmp")
-        with open(tmp, "w", newline="") as handle:
-            _write(fmt, handle, frame, payload, title, frame_to_csv, frame_to_records, write_json)
-        tmp.replace(path)
+        with atomic_write(output, newline="") as handle:
+            _write(fmt, handle, frame, payload, title)
         return
-    _write(fmt, sys.stdout, frame, payload, title, frame_to_csv, frame_to_records, write_json)
+    _write(fmt, sys.stdout, frame, payload, title)
     sys.stdout.flush()
 
 
-def _write(fmt, stream, frame, payload, title, frame_to_csv, frame_to_records, write_json) -> None:
+def _write(fmt: str, stream: Any, frame: Any, payload: Any, title: str) -> None:
+    from ..io import frame_to_csv, frame_to_records, write_json
+
     if fmt == "json":
         write_json(payload if payload is not None else frame_to_records(frame), stream)
     elif fmt == "csv":
