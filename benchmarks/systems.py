@@ -55,20 +55,21 @@ def n_train_windows(first_origin: int, spec: Dataset) -> int:
 
 
 def run_ours(name: str, setting: str, kind: str) -> dict:
-    from forecast_cli.backtest import BacktestSpec, run_backtest
+    from forecast_cli.backtest import run_backtest
+    from forecast_cli.config import BacktestConfig as BacktestSpec
     from forecast_cli.config import ForecastConfig, ModelConfig, TrainConfig, WindowConfig
 
     spec, series, _, _ = load(name)
     if setting == "matched":
         cfg = ForecastConfig(
             window=WindowConfig(lookback=spec.lookback, horizon=spec.horizon),
-            model=ModelConfig(kind=kind, hidden=MATCHED["hidden"], layers=MATCHED["layers"]),
+            model=ModelConfig(cell=kind, hidden=MATCHED["hidden"], layers=MATCHED["layers"]),
             train=TrainConfig(
                 epochs=MATCHED["epochs"], patience=MATCHED["epochs"] + 1, batch_size=MATCHED["batch"]
             ),
         )
     else:
-        cfg = ForecastConfig(window=WindowConfig(horizon=spec.horizon), model=ModelConfig(kind=kind))
+        cfg = ForecastConfig(window=WindowConfig(horizon=spec.horizon), model=ModelConfig(cell=kind))
     result = run_backtest(
         series, cfg, BacktestSpec(folds=spec.folds, models=(kind,), baselines=False, season=spec.season)
     )

@@ -10,40 +10,29 @@ that fold's own training rows (Hyndman & Koehler, 2006).
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from . import metrics as m
 from .baselines import BASELINE_FUNCTIONS, BASELINES
-from .config import MODEL_KINDS, ForecastConfig
+from .config import MODEL_KINDS, BacktestConfig, ForecastConfig
 from .errors import UsageError
 from .folds import Fold, fit_groups, parse_refit, plan_folds
-from .forecaster import Forecaster, resolve_shape
+from .plan import resolve_shape
+from .scaling import DIFFERENCING
 from .series import Series
-from .training import EpochReport
 from .windows import min_rows
 
+if TYPE_CHECKING:
+    from .training import EpochReport
+
 ALL_MODELS = (*MODEL_KINDS, *BASELINES)
-
-
-@dataclass
-class BacktestSpec:
-    """How to place folds and what to compare."""
-
-    folds: int = 5
-    stride: int | None = None  # rows between origins; default: the horizon
-    window: str = "expanding"
-    train_size: int | None = None
-    refit: str = "never"
-    models: tuple[str, ...] = ("lstm",)
-    season: int | None = None  # default: from the frequency
-    baselines: bool = True
 
 
 @dataclass
@@ -59,7 +48,7 @@ class BacktestResult:
     config: dict = field(default_factory=dict)
 
 
-def resolve_models(spec: BacktestSpec) -> tuple[str, ...]:
+def resolve_models(spec: BacktestConfig) -> tuple[str, ...]:
     """The models to run, in order: requested ones first, then baselines unless turned off."""
     unknown = [name for name in spec.models if name not in ALL_MODELS]
     if unknown:
@@ -75,28 +64,28 @@ def resolve_models(spec: BacktestSpec) -> tuple[str, ...]:
 def run_backtest(
     series: Series,
     config: ForecastConfig,
-    spec: BacktestSpec,
+    spec: BacktestConfig,
     on_fit: Callable[[str, int, int], Callable[[EpochReport], None] | None] | None = None,
 ) -> BacktestResult:
     """Backtest every model in ``spec`` on ``series`` (see the module docstring).
 
     ``on_fit(model, group, groups)`` may return an epoch callback for that fit (progress).
     """
-    cfg = copy.deepcopy(config).validate()
-    lookback, horizon, default_season = resolve_shape(cfg, series.freq)
-    cfg.window.lookback, cfg.window.horizon = lookback, horizon
-    season = spec.season or default_season
-    if season < 1:
-        raise UsageError(f"--season must be at least 1, got {season}")
+    cfg = config.validate()
+    shape = resolve_shape(cfg, series.freq)
+    lookback, horizon = shape.lookback, shape.horizon
+    # Every fold's network sees the same window shape, whatever rows it trains on.
+    cfg = dataclasses.replace(cfg, window=dataclasses.replace(cfg.window, lookback=lookback, horizon=horizon))
+    season = spec.season or shape.season
     models = resolve_models(spec)
     neural = [name for name in models if name in MODEL_KINDS]
-    differencing = cfg.scaling.transform in ("diff", "logdiff")
+    differencing = cfg.scaling.transform in DIFFERENCING
     min_train = min_rows(lookback, horizon, cfg.window.val_fraction) + differencing if neural else season + 1
     plan = plan_folds(
         len(series.frame),
         horizon,
         spec.folds,
-        spec.stride,
+        spec.origin_stride,
         spec.window,
         spec.train_size,
         parse_refit(spec.refit),
@@ -152,7 +141,7 @@ def run_backtest(
             "season": season,
             "horizon": horizon,
             "lookback": lookback,
-            "stride": spec.stride or horizon,
+            "origin_stride": spec.origin_stride or horizon,
             "models": list(models),
             "first_origin": str(series.frame.index[plan[0].origin]),
             "model": dataclasses.asdict(cfg.model),
@@ -163,8 +152,9 @@ def run_backtest(
 
 
 def _neural_forecasts(series, values, cfg, name, plan, on_fit) -> tuple[np.ndarray, tuple[float, float]]:
-    model_cfg = copy.deepcopy(cfg)
-    model_cfg.model.kind = name
+    from .forecaster import Forecaster  # torch: imported only when a network is in the run
+
+    model_cfg = dataclasses.replace(cfg, model=dataclasses.replace(cfg.model, cell=name))
     out = np.empty((len(plan), plan[0].horizon))
     fit_s = predict_s = 0.0
     groups = list(fit_groups(plan))

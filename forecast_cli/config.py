@@ -1,39 +1,172 @@
-"""Dataclasses for every option of data, windows, scaling, model and training.
+"""Every option of data, windows, scaling, model, training, backtest and ticker download,
+declared once.
 
-The same dataclasses are what the model file stores (as JSON), so a model can be
-rebuilt from its file alone. ``None`` means "resolve from the data" (documented on
-each field); ``resolve_*`` helpers fill those in once the data is known, and the model
-file always holds resolved values.
+Each option is a dataclass field whose metadata (an ``Option``) carries its help text,
+flag, choices, bounds and the commands that take it. That one declaration is the source
+of the CLI option (``cli/options.py`` generates the Typer parameters from it), the key in
+a ``--config`` TOML file, the entry in the model file, the validation below and the
+README's option reference. Adding an option means adding one field.
+
+The config holds what the user asked for, never what the tool decided: ``None`` means
+"decide from the data", and ``plan.resolve_plan`` makes those decisions without
+touching the config (scikit-learn's contract: fitting never rewrites parameters).
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+import math
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from .errors import UsageError
 
-AGGREGATIONS = ("mean", "sum", "last", "first", "min", "max", "median", "ohlc")
-FILLS = ("interpolate", "ffill", "zero", "drop", "error")
-SCALERS = ("standard", "minmax", "robust")
-TRANSFORMS = ("auto", "none", "log", "diff", "logdiff")
-MODEL_KINDS = ("lstm", "gru", "rnn")
-STRATEGIES = ("direct", "recursive")
-LOSSES = ("mse", "mae", "huber")
-DEVICES = ("auto", "cpu", "cuda")
+DATA, WINDOWS, MODEL, BACKTEST, TICKER = (
+    "Data",
+    "Windows and scaling",
+    "Model and training",
+    "Backtest",
+    "Ticker data (yfinance)",
+)
+FIT = frozenset({"train", "backtest"})
+LOAD = frozenset({"train", "backtest", "predict"})
+
+
+class Agg(StrEnum):
+    mean = "mean"
+    sum = "sum"
+    last = "last"
+    first = "first"
+    min = "min"
+    max = "max"
+    median = "median"
+    ohlc = "ohlc"
+
+
+class Fill(StrEnum):
+    interpolate = "interpolate"
+    ffill = "ffill"
+    zero = "zero"
+    drop = "drop"
+    error = "error"
+
+
+class ScalerKind(StrEnum):
+    standard = "standard"
+    minmax = "minmax"
+    robust = "robust"
+
+
+class TransformKind(StrEnum):
+    auto = "auto"
+    none = "none"
+    log = "log"
+    diff = "diff"
+    logdiff = "logdiff"
+
+
+class Cell(StrEnum):
+    lstm = "lstm"
+    gru = "gru"
+    rnn = "rnn"
+
+
+class Strategy(StrEnum):
+    direct = "direct"
+    recursive = "recursive"
+
+
+class Loss(StrEnum):
+    mae = "mae"
+    mse = "mse"
+    huber = "huber"
+
+
+class Device(StrEnum):
+    auto = "auto"
+    cpu = "cpu"
+    cuda = "cuda"
+
+
+class WindowKind(StrEnum):
+    expanding = "expanding"
+    sliding = "sliding"
+
+
+class Interval(StrEnum):
+    m1 = "1m"
+    m5 = "5m"
+    m15 = "15m"
+    m30 = "30m"
+    m90 = "90m"
+    h1 = "1h"
+    d1 = "1d"
+    wk1 = "1wk"
+    mo1 = "1mo"
+
+
+MAX_HORIZON = 10_000  # steps; bounds a recursive forecast's run time and the output's size
+BASELINE_NAMES = ("naive", "seasonal-naive", "drift", "mean")
+MODEL_NAMES = (*(c.value for c in Cell), *BASELINE_NAMES)
+
+# Kept for callers that list the valid values (messages, tests).
+AGGREGATIONS = tuple(a.value for a in Agg)
+FILLS = tuple(f.value for f in Fill)
+MODEL_KINDS = tuple(c.value for c in Cell)
+
+
+@dataclass(frozen=True)
+class Option:
+    """How one config field appears on the command line and in a ``--config`` file."""
+
+    help: str
+    panel: str
+    commands: frozenset[str] = FIT
+    short: str | None = None
+    flag: str | None = None  # default: --field-name
+    choices: type[StrEnum] | None = None  # completion and help list them
+    list_choices: tuple[str, ...] = ()  # for comma-separated lists: the valid items
+    min: float | None = None
+    max: float | None = None
+    min_open: bool = False  # min is exclusive
+    envvar: str | None = None
+    deprecated: tuple[str, ...] = ()  # old flags still accepted with a warning; "--old@command" limits one
+    is_list: bool = False  # comma-separated on the command line, a tuple in the config
+
+    def flag_for(self, name: str) -> str:
+        return self.flag or "--" + name.replace("_", "-")
+
+
+def opt(default: Any, help: str, panel: str, **kwargs: Any) -> Any:
+    """A dataclass field that is also a command-line option (see ``Option``)."""
+    meta = {"option": Option(help=help, panel=panel, **kwargs)}
+    if isinstance(default, tuple | list):
+        return field(default_factory=lambda: tuple(default), metadata=meta)
+    return field(default=default, metadata=meta)
 
 
 @dataclass
 class DataConfig:
     """How to read and regularise the series."""
 
-    target: str | None = None  # None: the only numeric column, else an error asks for --target
-    time_col: str | None = None  # None: auto-detect; "" forces an integer step index
-    features: tuple[str, ...] = ()  # extra numeric inputs observed in the past
-    freq: str | None = None  # pandas offset alias; None: infer the native frequency
-    agg: str = "mean"  # how rows that fall in one period are combined
-    fill: str = "interpolate"  # how missing periods are filled
-    ticker: str | None = None  # set when the series came from `--ticker` (recorded in the model)
+    target: str | None = opt(
+        None, "Column to forecast (needed when several are numeric).", DATA, commands=FIT, short="-t"
+    )
+    time_col: str | None = opt(
+        None, "Timestamp column (auto-detected; '' for an integer step index).", DATA, commands=LOAD
+    )
+    features: tuple[str, ...] = opt(
+        (), "Extra numeric input columns, comma-separated (observed in the past).", DATA, is_list=True
+    )
+    freq: str | None = opt(
+        None,
+        "Granularity: a pandas alias (5min, 1h, 1D, B, W-SUN, MS, QS) or an exchange calendar "
+        "(XNYS trading days, XNYS@30min trading hours); default: the data's own.",
+        DATA,
+    )
+    agg: str = opt("mean", "How rows within one period combine (use last for prices).", DATA, choices=Agg)
+    fill: str = opt("interpolate", "How missing periods are filled.", DATA, choices=Fill)
+    ticker: str | None = None  # set when the series came from --ticker (recorded in the model)
     interval: str | None = None  # the yfinance interval of that ticker data
 
 
@@ -41,30 +174,63 @@ class DataConfig:
 class WindowConfig:
     """How the series is cut into (lookback -> horizon) samples."""
 
-    lookback: int | None = None  # None: two seasons, or 4 x horizon without a season
-    horizon: int | None = None  # None: one season, or 1 without a season
-    stride: int = 1
-    val_fraction: float = 0.15
+    lookback: int | None = opt(
+        None,
+        "Input steps per window (default: two seasons, else twice the horizon and at least 8).",
+        WINDOWS,
+        short="-L",
+        min=1,
+    )
+    horizon: int | None = opt(
+        None, "Steps to forecast (default: one season, else 1).", WINDOWS, short="-H", min=1, max=MAX_HORIZON
+    )
+    window_stride: int = opt(
+        1, "Steps between training windows.", WINDOWS, min=1, deprecated=("--stride@train",)
+    )
+    val_fraction: float = opt(
+        0.15, "Last fraction of rows held out for early stopping.", WINDOWS, min=0, min_open=True, max=0.9
+    )
 
 
 @dataclass
 class ScalingConfig:
     """Target transform (applied first) and scaler (fit on training rows only)."""
 
-    scaler: str = "standard"
-    transform: str = "auto"  # auto: log when the training target is strictly positive
+    scaler: str = opt(
+        "standard", "Scaler fit on training rows only (robust resists outliers).", WINDOWS, choices=ScalerKind
+    )
+    transform: str = opt(
+        "auto", "Target transform; auto = log for a strictly positive target.", WINDOWS, choices=TransformKind
+    )
 
 
 @dataclass
 class ModelConfig:
     """Recurrent network shape."""
 
-    kind: str = "lstm"
-    hidden: int = 64
-    layers: int = 1
-    dropout: float = 0.0
-    strategy: str = "direct"
-    patch: int | None = None  # lookback steps per recurrent step; None: at most 12 recurrent steps
+    cell: str = opt(
+        "lstm",
+        "Recurrent cell: lstm (gated, with a cell state), gru (lighter gated) or rnn (vanilla).",
+        MODEL,
+        commands=frozenset({"train"}),
+        choices=Cell,
+        deprecated=("--model",),
+    )
+    hidden: int = opt(64, "Hidden units per layer.", MODEL, min=1)
+    layers: int = opt(1, "Stacked recurrent layers.", MODEL, min=1)
+    dropout: float = opt(0.0, "Dropout between layers and before the head.", MODEL, min=0, max=0.99)
+    strategy: str = opt(
+        "direct",
+        "direct (many-to-many: all steps at once) or recursive (many-to-one, rolled forward).",
+        MODEL,
+        choices=Strategy,
+    )
+    patch: int | None = opt(
+        None,
+        "Lookback steps the cell reads per recurrent step (default: at most 12 steps; 1 = classic).",
+        MODEL,
+        min=1,
+    )
     # Subtract each window's last target value from its inputs and add it back to the
     # outputs (reversible instance normalisation): the network learns changes, which
     # generalises past the training range of a trending series.
@@ -75,15 +241,24 @@ class ModelConfig:
 class TrainConfig:
     """Optimiser and loop options."""
 
-    epochs: int = 60  # an upper bound: early stopping usually ends sooner
-    patience: int = 10
-    lr: float = 3e-3
-    batch_size: int = 128
-    loss: str = "mae"  # MASE and MAE judge absolute errors; training on them matches the judge
-    clip: float = 1.0  # max gradient norm; 0 disables clipping
-    weight_decay: float = 1e-4
-    seed: int = 0
-    device: str = "auto"
+    epochs: int = opt(60, "Upper bound on epochs; early stopping usually ends sooner.", MODEL, min=1)
+    patience: int = opt(10, "Epochs without validation improvement before stopping.", MODEL, min=1)
+    lr: float = opt(
+        3e-3, "Peak learning rate of the one-cycle schedule.", MODEL, min=0, min_open=True, max=10
+    )
+    batch_size: int = opt(128, "Windows per gradient step.", MODEL, min=1)
+    loss: str = opt("mae", "Training loss (MAE matches what MASE judges).", MODEL, choices=Loss)
+    clip: float = opt(1.0, "Max gradient norm (0 disables clipping).", MODEL, min=0)
+    weight_decay: float = opt(1e-4, "AdamW weight decay.", MODEL, min=0)
+    seed: int = opt(
+        0,
+        "Random seed: same data + seed + machine = same model.",
+        MODEL,
+        min=0,
+        max=2**32 - 1,
+        envvar="FORECAST_SEED",
+    )
+    device: str = opt("auto", "Where to train.", MODEL, choices=Device, envvar="FORECAST_DEVICE")
 
 
 @dataclass
@@ -98,34 +273,8 @@ class ForecastConfig:
 
     def validate(self) -> ForecastConfig:
         """Reject impossible values early, with the flag to change in the message."""
-        _choice("--agg", self.data.agg, AGGREGATIONS)
-        _choice("--fill", self.data.fill, FILLS)
-        _choice("--scaler", self.scaling.scaler, SCALERS)
-        _choice("--transform", self.scaling.transform, TRANSFORMS)
-        _choice("--model", self.model.kind, MODEL_KINDS)
-        _choice("--strategy", self.model.strategy, STRATEGIES)
-        _choice("--loss", self.train.loss, LOSSES)
-        _choice("--device", self.train.device, DEVICES)
-        w = self.window
-        for flag, value in (("--lookback", w.lookback), ("--horizon", w.horizon)):
-            if value is not None and value < 1:
-                raise UsageError(f"{flag} must be at least 1, got {value}")
-        if w.stride < 1:
-            raise UsageError(f"--stride must be at least 1, got {w.stride}")
-        if not 0.0 < w.val_fraction < 0.9:
-            raise UsageError(f"--val-fraction must be between 0 and 0.9, got {w.val_fraction}")
-        m, t = self.model, self.train
-        if m.patch is not None and m.patch < 1:
-            raise UsageError(f"--patch must be at least 1, got {m.patch}")
-        if m.hidden < 1 or m.layers < 1:
-            raise UsageError("--hidden and --layers must be at least 1")
-        if not 0.0 <= m.dropout < 1.0:
-            raise UsageError(f"--dropout must be in [0, 1), got {m.dropout}")
-        if t.epochs < 1 or t.batch_size < 1 or t.patience < 1:
-            raise UsageError("--epochs, --batch-size and --patience must be at least 1")
-        if t.lr <= 0 or t.clip < 0:
-            raise UsageError("--lr must be positive and --clip non-negative")
-        if m.strategy == "recursive" and self.data.features:
+        check_options(self)
+        if self.model.strategy == "recursive" and self.data.features:
             raise UsageError(
                 "--strategy recursive cannot use --features: their future values are "
                 "unknown when rolling forward; use --strategy direct"
@@ -138,27 +287,180 @@ class ForecastConfig:
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> ForecastConfig:
-        """Rebuild from ``to_dict`` output; unknown keys are ignored for forward compatibility."""
+        """Rebuild from ``to_dict`` output. Unknown keys are ignored (forward compatibility);
+        keys renamed since round 1 (``kind`` -> ``cell``, ``stride`` -> ``window_stride``) map."""
         return cls(
-            data=_build(DataConfig, raw.get("data", {})),
-            window=_build(WindowConfig, raw.get("window", {})),
-            scaling=_build(ScalingConfig, raw.get("scaling", {})),
-            model=_build(ModelConfig, raw.get("model", {})),
-            train=_build(TrainConfig, raw.get("train", {})),
+            data=build_section(DataConfig, raw.get("data", {})),
+            window=build_section(WindowConfig, _renamed(raw.get("window", {}), stride="window_stride")),
+            scaling=build_section(ScalingConfig, raw.get("scaling", {})),
+            model=build_section(ModelConfig, _renamed(raw.get("model", {}), kind="cell")),
+            train=build_section(TrainConfig, raw.get("train", {})),
         )
+
+
+@dataclass
+class BacktestConfig:
+    """How to place backtest folds and what to compare."""
+
+    folds: int = opt(
+        5,
+        "Number of forecast origins (the last K windows of H steps).",
+        BACKTEST,
+        commands=frozenset({"backtest"}),
+        short="-k",
+        min=1,
+    )
+    origin_stride: int | None = opt(
+        None,
+        "Rows between origins (default: the horizon).",
+        BACKTEST,
+        commands=frozenset({"backtest"}),
+        min=1,
+        deprecated=("--stride",),
+    )
+    window: str = opt(
+        "expanding",
+        "expanding (training grows) or sliding (fixed --train-size).",
+        BACKTEST,
+        commands=frozenset({"backtest"}),
+        choices=WindowKind,
+    )
+    train_size: int | None = opt(
+        None,
+        "Training rows per model with --window sliding.",
+        BACKTEST,
+        commands=frozenset({"backtest"}),
+        min=1,
+    )
+    refit: str = opt(
+        "never",
+        "never (one model before the first origin), always, or N (every N folds).",
+        BACKTEST,
+        commands=frozenset({"backtest"}),
+    )
+    models: tuple[str, ...] = opt(
+        ("lstm",),
+        "Models to compare, comma-separated: " + ",".join(MODEL_NAMES) + ".",
+        BACKTEST,
+        commands=frozenset({"backtest"}),
+        is_list=True,
+        list_choices=MODEL_NAMES,
+    )
+    season: int | None = opt(
+        None,
+        "Seasonal period for MASE and seasonal naive (default: from the frequency).",
+        BACKTEST,
+        commands=frozenset({"backtest"}),
+        min=1,
+    )
+    baselines: bool = opt(
+        True,
+        "Add the naive, seasonal-naive, drift and mean baselines.",
+        BACKTEST,
+        commands=frozenset({"backtest"}),
+    )
+
+
+@dataclass
+class TickerConfig:
+    """Which bars to download with yfinance; ``symbol`` None means read DATA instead."""
+
+    ticker: str | None = opt(
+        None, "Download this symbol's bars with yfinance instead of reading DATA.", TICKER, commands=LOAD
+    )
+    interval: str | None = opt(
+        None,
+        "Bar size (default 1d; 1m reaches 30 days back, 5m-90m 60 days, 1h 730 days).",
+        TICKER,
+        commands=LOAD | {"fetch"},
+        choices=Interval,
+    )
+    start: str | None = opt(None, "First date (YYYY-MM-DD).", TICKER, commands=LOAD | {"fetch"})
+    end: str | None = opt(
+        None,
+        "End date, exclusive (default: up to the last completed bar).",
+        TICKER,
+        commands=LOAD | {"fetch"},
+    )
+    period: str | None = opt(
+        None,
+        "Length back from --end instead of --start: 5d, 6mo, 2y (default 10y daily).",
+        TICKER,
+        commands=LOAD | {"fetch"},
+    )
+    adjusted: bool = opt(
+        False, "Also return Adj Close (split and dividend adjusted).", TICKER, commands=LOAD | {"fetch"}
+    )
+    offline: bool = opt(
+        False, "Use only the local cache; never touch the network.", TICKER, commands=LOAD | {"fetch"}
+    )
+    cache_dir: str | None = opt(
+        None,
+        "Cache folder (default: the user cache dir).",
+        TICKER,
+        commands=LOAD | {"fetch"},
+        envvar="FORECAST_CACHE_DIR",
+    )
 
 
 T = TypeVar("T")
 
 
-def _build(cls: type[T], raw: dict[str, Any]) -> T:
+def option_fields(cls: type) -> list[tuple[str, Any, Option]]:
+    """(name, default, Option) for every option field of ``cls``, nested sections included."""
+    out = []
+    for f in fields(cls):  # type: ignore[arg-type]
+        factory = f.default_factory
+        if "option" in f.metadata:
+            default = factory() if callable(factory) else f.default
+            out.append((f.name, default, f.metadata["option"]))
+        elif callable(factory) and is_dataclass(section := factory()):
+            out += option_fields(type(section))
+    return out
+
+
+def check_options(section: Any) -> None:
+    """Bounds, finiteness and choices of every option field of ``section`` (recursively)."""
+    for f in fields(section):
+        value = getattr(section, f.name)
+        if is_dataclass(value):
+            check_options(value)
+            continue
+        option: Option | None = f.metadata.get("option")
+        if option is None or value is None:
+            continue
+        flag = option.flag_for(f.name)
+        if option.choices is not None and value not in {c.value for c in option.choices}:
+            raise UsageError(f"{flag} {value!r} is not one of: {', '.join(c.value for c in option.choices)}")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            continue
+        if not math.isfinite(value):
+            raise UsageError(f"{flag} must be a finite number, got {value}")
+        low_bad = option.min is not None and (value <= option.min if option.min_open else value < option.min)
+        if low_bad or (option.max is not None and value > option.max):
+            raise UsageError(f"{flag} must be {_range(option)}, got {value}")
+
+
+def _range(option: Option) -> str:
+    low = f"{'above' if option.min_open else 'at least'} {_num(option.min)}" if option.min is not None else ""
+    high = f"at most {_num(option.max)}" if option.max is not None else ""
+    return " and ".join(p for p in (low, high) if p)
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def build_section(cls: type[T], raw: dict[str, Any]) -> T:
+    """``cls`` from a dict, ignoring unknown keys; lists become tuples."""
     names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
-    kwargs = {k: v for k, v in raw.items() if k in names}
-    if "features" in kwargs:
-        kwargs["features"] = tuple(kwargs["features"])
+    kwargs = {k: (tuple(v) if isinstance(v, list) else v) for k, v in raw.items() if k in names}
     return cls(**kwargs)
 
 
-def _choice(flag: str, value: str, allowed: tuple[str, ...]) -> None:
-    if value not in allowed:
-        raise UsageError(f"{flag} {value!r} is not one of: {', '.join(allowed)}")
+def _renamed(raw: dict[str, Any], **renames: str) -> dict[str, Any]:
+    out = dict(raw)
+    for old, new in renames.items():
+        if old in out and new not in out:
+            out[new] = out.pop(old)
+    return out

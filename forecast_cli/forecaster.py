@@ -8,7 +8,6 @@ future) and the backtest (past origins) both use it, so they cannot disagree.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 
 import numpy as np
@@ -16,36 +15,23 @@ import pandas as pd
 import torch
 
 from .baselines import naive, seasonal_naive
-from .calendars import future_index, seasonal_period
-from .config import ForecastConfig
+from .calendars import future_index
+from .config import MAX_HORIZON, ForecastConfig
 from .errors import DataError, NotFittedError, UsageError
 from .metrics import mae
 from .models import (
     HIGHWAY_INITS,
     NetworkArgs,
-    RecurrentNetwork,
     build_network,
-    default_patch,
     highway_weights,
 )
-from .scaling import Scaler, Transform, resolve_transform
+from .plan import resolve_plan
+from .scaling import Scaler, Transform
 from .series import Series
 from .training import EpochReport, TrainResult, seed_everything, train_network
 from .windows import gather_windows, temporal_split
 
 _PREDICT_CHUNK = 8192  # windows per forward pass: bounds memory on long backtests
-
-
-def resolve_shape(cfg: ForecastConfig, freq: str | None) -> tuple[int, int, int]:
-    """(lookback, horizon, season) with the documented defaults filled in.
-
-    Horizon defaults to one season (1 without one); lookback to two seasons, or twice the
-    horizon (at least 8) for series without a season.
-    """
-    season = seasonal_period(freq)
-    horizon = cfg.window.horizon or (season if season > 1 else 1)
-    lookback = cfg.window.lookback or (2 * season if season > 1 else max(2 * horizon, 8))
-    return lookback, horizon, season
 
 
 def choose_highway_init(z_train: np.ndarray, season: int, lookback: int, horizon: int) -> str:
@@ -74,51 +60,40 @@ class Forecaster:
 
     # ----------------------------------------------------------------- fitting
     def fit(self, series: Series, on_epoch: Callable[[EpochReport], None] | None = None) -> Forecaster:
-        """Train on ``series``; scalers and transform see training rows only."""
-        cfg = copy.deepcopy(self.config).validate()
-        lookback, horizon, season = resolve_shape(cfg, series.freq)
-        cfg.window.lookback, cfg.window.horizon = lookback, horizon
-        cfg.data.target, cfg.data.features = series.target, tuple(series.features)
-        recursive = cfg.model.strategy == "recursive"
-        first = 1 if cfg.scaling.transform in ("diff", "logdiff") else 0
-        values = series.values.astype(np.float64)  # (rows, 1 + features)
-        split = temporal_split(
-            len(values),
-            lookback,
-            1 if recursive else horizon,
-            cfg.window.val_fraction,
-            cfg.window.stride,
-            first,
-        )
-        if len(split.train_origins) == 0:
-            raise DataError(
-                "no training windows fit before the validation rows; lower --lookback or --horizon"
-            )
+        """Train on ``series``; scalers and transform see training rows only.
 
-        self.transform_ = resolve_transform(cfg.scaling.transform, values[: split.train_end, 0])
-        cfg.scaling.transform = self.transform_.name
-        level_norm = cfg.model.level_norm and not self.transform_.differencing
-        cfg.model.level_norm = level_norm
+        The config is read, never written: what the data decided goes into ``plan_``.
+        """
+        cfg = self.config.validate()
+        values = series.values  # (rows, 1 + features), float64 end to end
+        plan = resolve_plan(cfg, series.freq, values[:, 0])
+        lookback, outputs, first = plan.lookback, plan.outputs, plan.first_row
+        split = temporal_split(
+            len(values), lookback, outputs, cfg.window.val_fraction, cfg.window.window_stride, first
+        )
+        self.plan_ = plan
+        self.transform_ = Transform(plan.transform)
         matrix = self._transformed(values)
         self.scaler_ = Scaler(cfg.scaling.scaler).fit(matrix[first : split.train_end])
         scaled = np.nan_to_num(self.scaler_.transform(matrix)).astype(np.float32)
 
-        step_count = 1 if recursive else horizon
-        highway_init = choose_highway_init(scaled[first : split.train_end, 0], season, lookback, step_count)
-        if not level_norm:
-            highway_init = "naive"  # the baselines are defined relative to the last value
+        highway_init = "naive"  # the baselines are defined relative to the last value
+        if plan.level_norm:
+            highway_init = choose_highway_init(
+                scaled[first : split.train_end, 0], plan.season, lookback, outputs
+            )
         self.network_args_ = NetworkArgs(
-            kind=cfg.model.kind,
+            kind=cfg.model.cell,
             n_inputs=values.shape[1],
             hidden=cfg.model.hidden,
             layers=cfg.model.layers,
             dropout=cfg.model.dropout,
             lookback=lookback,
-            outputs=1 if recursive else horizon,
-            level_norm=level_norm,
+            outputs=outputs,
+            level_norm=plan.level_norm,
             highway_init=highway_init,
-            season=season,
-            patch=cfg.model.patch or default_patch(lookback),
+            season=plan.season,
+            patch=plan.patch,
         )
         seed_everything(cfg.train.seed)
         self.network_ = build_network(self.network_args_)
@@ -128,18 +103,32 @@ class Forecaster:
             split.train_origins,
             split.val_origins,
             lookback,
-            1 if recursive else horizon,
+            outputs,
             cfg.train,
             on_epoch,
         )
         self.network_.cpu()
-        self.config = cfg
-        self.lookback_, self.horizon_, self.season_ = lookback, horizon, season
-        self.freq_ = series.freq
         self.target_, self.features_ = series.target, tuple(series.features)
         self.history_ = series.frame.iloc[-self.context_rows :].copy()
         self.metrics_ = self._fit_metrics(result, values, split.val_origins, len(split.train_origins))
         return self
+
+    # What the plan decided, under the names the rest of the code reads.
+    @property
+    def lookback_(self) -> int:
+        return self.plan_.lookback
+
+    @property
+    def horizon_(self) -> int:
+        return self.plan_.horizon
+
+    @property
+    def season_(self) -> int:
+        return self.plan_.season
+
+    @property
+    def freq_(self) -> str | None:
+        return self.plan_.freq
 
     def _fit_metrics(
         self, result: TrainResult, values: np.ndarray, val_origins: np.ndarray, n_train: int
@@ -174,7 +163,7 @@ class Forecaster:
     def context_rows(self) -> int:
         """Rows of history one forecast reads: the lookback, plus one to undo differencing."""
         self._check_fitted()
-        return self.lookback_ + (1 if self.transform_.differencing else 0)
+        return self.plan_.context_rows
 
     def forecast_origins(
         self, values: np.ndarray, origins: np.ndarray, horizon: int | None = None
@@ -209,7 +198,7 @@ class Forecaster:
     def _run_network(self, windows: np.ndarray, horizon: int) -> np.ndarray:
         x = torch.from_numpy(np.ascontiguousarray(windows))  # (batch, lookback, features)
         self.network_.eval()
-        if self.config.model.strategy == "direct":
+        if self.plan_.strategy == "direct":
             return self.network_(x)[:, :horizon].numpy()
         steps = []
         for _ in range(horizon):  # many-to-one, rolled forward over the batch at once
@@ -241,7 +230,9 @@ class Forecaster:
             return self.horizon_
         if horizon < 1:
             raise UsageError(f"--horizon must be at least 1, got {horizon}")
-        if horizon > self.horizon_ and self.config.model.strategy == "direct":
+        if horizon > MAX_HORIZON:
+            raise UsageError(f"--horizon is at most {MAX_HORIZON} steps, got {horizon}")
+        if horizon > self.horizon_ and self.plan_.strategy == "direct":
             raise UsageError(
                 f"--horizon {horizon} is longer than the trained horizon {self.horizon_}; "
                 f"retrain with --horizon {horizon} or use --strategy recursive"
@@ -271,53 +262,14 @@ class Forecaster:
     # ------------------------------------------------------------ persistence
     def state(self) -> tuple[dict, dict[str, np.ndarray]]:
         """(JSON-ready metadata, named float arrays): everything the model file stores."""
+        from .fitted_state import forecaster_state
+
         self._check_fitted()
-        index = self.history_.index
-        meta = {
-            "config": self.config.to_dict(),
-            "network": self.network_args_.to_dict(),
-            "target": self.target_,
-            "features": list(self.features_),
-            "freq": self.freq_,
-            "season": self.season_,
-            "lookback": self.lookback_,
-            "horizon": self.horizon_,
-            "transform": self.transform_.name,
-            "scaler": self.scaler_.to_dict(),
-            "metrics": self.metrics_,
-            "history": {
-                "index": [str(t) if isinstance(index, pd.DatetimeIndex) else int(t) for t in index],
-                "tz": str(index.tz) if isinstance(index, pd.DatetimeIndex) and index.tz is not None else None,
-                "columns": list(self.history_.columns),
-                "values": self.history_.to_numpy(dtype=np.float64).tolist(),
-            },
-        }
-        arrays = {k: v.detach().cpu().numpy() for k, v in self.network_.state_dict().items()}
-        return meta, arrays
+        return forecaster_state(self)
 
     @classmethod
     def from_state(cls, meta: dict, arrays: dict[str, np.ndarray]) -> Forecaster:
         """Rebuild a fitted forecaster from ``state()`` output without running any stored code."""
-        self = cls(ForecastConfig.from_dict(meta["config"]))
-        self.network_args_ = NetworkArgs(**meta["network"])
-        self.network_ = RecurrentNetwork(self.network_args_)
-        tensors = {k: torch.from_numpy(np.array(v)) for k, v in arrays.items()}
-        self.network_.load_state_dict(tensors, strict=True)
-        self.network_.eval()
-        self.target_, self.features_ = meta["target"], tuple(meta["features"])
-        self.freq_, self.season_ = meta["freq"], int(meta["season"])
-        self.lookback_, self.horizon_ = int(meta["lookback"]), int(meta["horizon"])
-        self.transform_ = Transform(meta["transform"])
-        self.scaler_ = Scaler.from_dict(meta["scaler"])
-        self.metrics_ = meta.get("metrics", {})
-        hist = meta["history"]
-        if meta["freq"] is None:
-            index: pd.Index = pd.Index(hist["index"], name="step")
-        else:
-            index = pd.DatetimeIndex(pd.to_datetime(hist["index"], format="ISO8601"), name="timestamp")
-            if hist.get("tz"):
-                index = (
-                    index.tz_convert(hist["tz"]) if index.tz is not None else index.tz_localize(hist["tz"])
-                )
-        self.history_ = pd.DataFrame(hist["values"], index=index, columns=hist["columns"])
-        return self
+        from .fitted_state import restore_forecaster
+
+        return restore_forecaster(cls, meta, arrays)

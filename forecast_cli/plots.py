@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .errors import UsageError
 from .io import atomic_write
+
+INSTALL_HINT = "pip install 'forecast-cli[plot]'"
+
+
+def require_matplotlib() -> None:
+    """Fail before any work when --plot is asked for without the [plot] extra."""
+    import importlib.util
+
+    if importlib.util.find_spec("matplotlib") is None:
+        raise UsageError(f"--plot needs matplotlib, which is not installed; run: {INSTALL_HINT}")
 
 
 def plot_backtest(result, path: str | Path, last_folds: int = 3, context: int | None = None) -> Path:
     """Top: actuals around the last folds with each model's forecasts. Bottom: MASE per model."""
+    require_matplotlib()
     import matplotlib
 
     matplotlib.use("Agg")

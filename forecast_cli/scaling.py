@@ -13,6 +13,8 @@ import numpy as np
 
 from .errors import DataError
 
+DIFFERENCING = frozenset({"diff", "logdiff"})
+
 
 @dataclass
 class Transform:
@@ -28,7 +30,7 @@ class Transform:
 
     @property
     def differencing(self) -> bool:
-        return self.name in ("diff", "logdiff")
+        return self.name in DIFFERENCING
 
     @property
     def uses_log(self) -> bool:
@@ -59,18 +61,6 @@ class Transform:
             base = np.log(last) if self.uses_log else np.asarray(last, dtype=np.float64)
             z = base[:, None] + np.cumsum(z, axis=1)
         return np.exp(z) if self.uses_log else z
-
-
-def resolve_transform(name: str, y_train: np.ndarray) -> Transform:
-    """``auto`` becomes ``log`` when every training value is positive, else ``none``.
-
-    Log helps most positive real-world series (sales, demand, prices): their seasonal swing
-    grows with the level, and a log makes it additive. Series that cross zero
-    (temperatures, returns) stay as they are.
-    """
-    if name != "auto":
-        return Transform(name)
-    return Transform("log" if np.all(np.asarray(y_train) > 0) else "none")
 
 
 @dataclass

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecast_cli.backtest import BacktestSpec, run_backtest
+from forecast_cli.backtest import run_backtest
+from forecast_cli.config import BacktestConfig as BacktestSpec
 from forecast_cli.config import DataConfig
 from forecast_cli.errors import DataError, UsageError
 from forecast_cli.series import prepare_series

@@ -26,12 +26,12 @@ def test_train_then_predict_on_each_sample(tmp_path, sample, name, extra, freq):
     trained = runner.invoke(app, ["train", str(sample / name), *extra, *FAST_TRAIN, "-o", str(model)])
     assert trained.exit_code == 0, trained.output
     assert trained.stdout == ""  # train writes no data
-    assert read_metadata(model)["freq"] == freq
+    assert read_metadata(model)["plan"]["freq"] == freq
     predicted = runner.invoke(app, ["predict", "-m", str(model), "--format", "csv"])
     assert predicted.exit_code == 0, predicted.output
     lines = predicted.stdout.strip().splitlines()
     assert lines[0].split(",")[0] == "timestamp"
-    assert len(lines) == 1 + read_metadata(model)["horizon"]
+    assert len(lines) == 1 + read_metadata(model)["plan"]["horizon"]
 
 
 def test_train_reports_what_loading_did_on_stderr(tmp_path, sample):
@@ -95,11 +95,6 @@ BAD_INPUTS = [
         "constant",
     ),
     (
-        "unknown model",
-        lambda p: ["train", _csv(p, "date,value\n2024-01-01,1\n2024-01-02,2\n"), "--model", "tcn"],
-        "--model 'tcn' is not one of: lstm, gru, rnn",
-    ),
-    (
         "bad freq",
         lambda p: ["train", _csv(p, "date,value\n2024-01-01,1\n2024-01-02,2\n"), "--freq", "fortnight"],
         "not a pandas offset alias",
@@ -131,3 +126,10 @@ def test_debug_reraises_for_a_traceback(tmp_path):
     result = runner.invoke(app, ["train", str(tmp_path / "nope.csv"), "--debug"])
     assert result.exit_code != 0
     assert result.exception is not None and "no such file" in str(result.exception)
+
+
+def test_unknown_cell_is_a_usage_error_listing_the_choices(tmp_path):
+    args = ["train", _csv(tmp_path, "date,value\n2024-01-01,1\n2024-01-02,2\n"), "--cell", "tcn"]
+    result = runner.invoke(app, args, env={"COLUMNS": "300"})
+    assert result.exit_code == 2 and "'tcn' is not one of 'lstm', 'gru', 'rnn'" in result.stderr
+    assert result.stdout == ""

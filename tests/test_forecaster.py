@@ -44,8 +44,8 @@ def test_scaler_is_fit_on_training_rows_only(monthly_frame):
 
 def test_auto_transform_is_log_for_a_positive_series(monthly_frame):
     fitted = Forecaster(fast_config(lookback=12, horizon=6)).fit(prepare_series(monthly_frame, DataConfig()))
-    assert fitted.transform_.name == "log"
-    assert fitted.config.scaling.transform == "log"  # the resolved choice is what the file stores
+    assert fitted.transform_.name == "log" and fitted.plan_.transform == "log"
+    assert fitted.config.scaling.transform == "auto"  # the config keeps what was asked for
 
 
 def test_same_seed_gives_identical_predictions_and_another_seed_does_not(monthly_frame):
@@ -126,7 +126,7 @@ def test_gated_networks_learn_a_sine_far_better_than_naive(kind):
     frame = pd.DataFrame({"y": np.sin(2 * np.pi * t / 24)})
     cfg = ForecastConfig(
         window=WindowConfig(lookback=48, horizon=12),
-        model=ModelConfig(kind=kind, hidden=16),
+        model=ModelConfig(cell=kind, hidden=16),
         train=TrainConfig(epochs=30, batch_size=64, lr=1e-2),
     )
     fitted = Forecaster(cfg).fit(prepare_series(frame, DataConfig()))

@@ -27,9 +27,12 @@ def model_path(tmp_path, monthly_frame):
 def test_file_is_self_describing(model_path):
     meta = read_metadata(model_path)
     assert meta["format"] == "forecast-model" and meta["format_version"] == FORMAT_VERSION
-    assert meta["target"] == "sales" and meta["freq"] == "MS"
-    assert meta["lookback"] == 12 and meta["horizon"] == 6
-    assert meta["config"]["model"]["kind"] == "lstm"
+    assert meta["target"] == "sales" and meta["plan"]["freq"] == "MS"
+    assert meta["plan"]["lookback"] == 12 and meta["plan"]["horizon"] == 6
+    assert meta["config"]["model"]["cell"] == "lstm"
+    assert meta["config"]["window"]["lookback"] == 12  # given, so the config says so; nothing else
+    for derived in ("freq", "lookback", "horizon", "season", "transform"):
+        assert derived not in meta  # stored once, in the plan
     assert len(meta["history"]["values"]) == 12
     assert {"val_mae", "best_epoch"} <= set(meta["metrics"])
     names = zipfile.ZipFile(model_path).namelist()

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from forecast_cli.errors import DataError
-from forecast_cli.scaling import Scaler, Transform, resolve_transform
+from forecast_cli.scaling import Scaler, Transform
 
 positive = arrays(np.float64, st.integers(3, 40), elements=st.floats(0.01, 1e6))
 
@@ -27,12 +27,6 @@ def test_transforms_invert_exactly(y, name, cut):
 def test_log_refuses_non_positive_values():
     with pytest.raises(DataError, match="strictly positive"):
         Transform("log").forward(np.array([1.0, 0.0, 2.0]))
-
-
-def test_auto_transform_picks_log_only_for_positive_series():
-    assert resolve_transform("auto", np.array([1.0, 2.0])).name == "log"
-    assert resolve_transform("auto", np.array([-1.0, 2.0])).name == "none"
-    assert resolve_transform("diff", np.array([1.0, 2.0])).name == "diff"
 
 
 @pytest.mark.parametrize(

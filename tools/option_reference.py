@@ -26,16 +26,25 @@ def reference() -> str:
         lines += [f"### `forecast {name}`", "", (command.help or "").strip().splitlines()[0], ""]
         lines += ["| option | default | what it does |", "|---|---|---|"]
         for param in command.params:
+            if getattr(param, "hidden", False):
+                continue  # deprecated aliases: accepted, not advertised
             if isinstance(param, typer.core.TyperArgument):
                 flags = f"`{param.name.upper()}`"
                 default = ""
             else:
-                flags = ", ".join(f"`{o}`" for o in param.opts)
-                default = "" if param.default in (None, False) or param.is_flag else f"`{param.default}`"
+                flags = ", ".join(f"`{o}`" for o in (*param.opts, *param.secondary_opts))
+                hidden_default = param.default is None or param.default is False or param.is_flag
+                default = "" if hidden_default else f"`{_shown(param.default)}`"
             text = (getattr(param, "help", None) or "").replace("|", "\\|")
+            if getattr(param, "envvar", None):
+                text += f" Env: `{param.envvar}`."
             lines.append(f"| {flags} | {default} | {text} |")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _shown(value) -> str:
+    return str(getattr(value, "value", value))  # enum members show as their value
 
 
 def readme_block(text: str) -> str:

@@ -7,152 +7,75 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import options as o
-from .app import app, guarded, load_input
+from ..config import BacktestConfig, ForecastConfig, TickerConfig
+from .app import app, load_input
+from .options import OUTPUT, DataArg, RunOptions, command
 from .render import Reporter, emit, frame_table, resolve_format
 
-_BT = "Backtest"
 
-
-@app.command()
+@command(app, "backtest")
 def backtest(
-    data: o.DataArg = None,
-    folds: Annotated[
-        int,
-        typer.Option(
-            "--folds",
-            "-k",
-            help="Number of forecast origins (the last K windows of H steps).",
-            rich_help_panel=_BT,
-        ),
-    ] = 5,
-    stride: Annotated[
-        Optional[int],
-        typer.Option("--stride", help="Rows between origins (default: the horizon).", rich_help_panel=_BT),
-    ] = None,
-    window: Annotated[
-        str,
-        typer.Option(
-            "--window", help="expanding (training grows) | sliding (fixed --train-size).", rich_help_panel=_BT
-        ),
-    ] = "expanding",
-    train_size: Annotated[
-        Optional[int],
-        typer.Option(
-            "--train-size", help="Training rows per model with --window sliding.", rich_help_panel=_BT
-        ),
-    ] = None,
-    refit: Annotated[
-        str,
-        typer.Option(
-            "--refit",
-            help="never (one model before the first origin) | always | N (every N folds).",
-            rich_help_panel=_BT,
-        ),
-    ] = "never",
-    models: Annotated[
-        str,
-        typer.Option(
-            "--models",
-            help="Comma-separated: lstm,gru,rnn,naive,seasonal-naive,drift,mean.",
-            rich_help_panel=_BT,
-        ),
-    ] = "lstm",
-    season: Annotated[
-        Optional[int],
-        typer.Option("--season", help="Seasonal period (default: from the frequency).", rich_help_panel=_BT),
-    ] = None,
-    no_baselines: Annotated[
-        bool,
-        typer.Option("--no-baselines", help="Run only the models named in --models.", rich_help_panel=_BT),
-    ] = False,
+    data: DataArg = None,
     predictions_out: Annotated[
         Optional[str],
         typer.Option(
             "--predictions-out",
             help="CSV of every fold's forecasts beside the actuals.",
-            rich_help_panel=o.OUTPUT_PANEL,
+            rich_help_panel=OUTPUT,
         ),
     ] = None,
     plot: Annotated[
         Optional[str],
         typer.Option(
-            "--plot", help="PNG of the last folds and a MASE bar chart.", rich_help_panel=o.OUTPUT_PANEL
+            "--plot",
+            help="PNG of the last folds and a MASE bar chart (needs the [plot] extra).",
+            rich_help_panel=OUTPUT,
         ),
     ] = None,
-    target: o.Target = None,
-    time_col: o.TimeCol = None,
-    features: o.Features = None,
-    freq: o.Freq = None,
-    agg: o.Agg = o._D.agg,
-    fill: o.Fill = o._D.fill,
-    lookback: o.Lookback = None,
-    horizon: o.Horizon = None,
-    val_fraction: o.ValFraction = o._W.val_fraction,
-    scaler: o.ScalerOpt = o._S.scaler,
-    transform: o.TransformOpt = o._S.transform,
-    hidden: o.Hidden = o._M.hidden,
-    layers: o.Layers = o._M.layers,
-    dropout: o.Dropout = o._M.dropout,
-    strategy: o.Strategy = o._M.strategy,
-    patch: o.Patch = None,
-    epochs: o.Epochs = o._T.epochs,
-    patience: o.Patience = o._T.patience,
-    lr: o.Lr = o._T.lr,
-    batch_size: o.BatchSize = o._T.batch_size,
-    loss: o.Loss = o._T.loss,
-    clip: o.Clip = o._T.clip,
-    seed: o.Seed = o._T.seed,
-    device: o.Device = o._T.device,
-    ticker: o.Ticker = None,
-    interval: o.Interval = None,
-    start: o.Start = None,
-    end: o.End = None,
-    period: o.Period = None,
-    adjusted: o.Adjusted = False,
-    offline: o.Offline = False,
-    cache_dir: o.CacheDir = None,
-    fmt: o.Fmt = None,
     output: Annotated[
         Optional[str],
         typer.Option(
             "--output",
             "-o",
             help="Write the leaderboard to a file instead of stdout.",
-            rich_help_panel=o.OUTPUT_PANEL,
+            rich_help_panel=OUTPUT,
         ),
     ] = None,
-    quiet: o.Quiet = False,
-    debug: o.Debug = False,
+    spec: BacktestConfig = None,
+    config: ForecastConfig = None,
+    ticker: TickerConfig = None,
+    run: RunOptions = None,
+    reporter: Reporter = None,
 ) -> None:
     """Does the network beat naive forecasts on my data? Rolling-origin backtest with a leaderboard.
 
     Every model forecasts the same last K windows of H steps, trained only on rows
     before each origin. Metrics: MAE, RMSE, MAPE, sMAPE, MASE; skill = 1 - MASE / MASE(seasonal naive).
 
-    Example: forecast backtest sample_data/airpassengers.csv --horizon 12 --folds 3 --models lstm,gru
+    Examples:
+
+        forecast backtest sample_data/airpassengers.csv --horizon 12 --folds 3 --models lstm,gru
+
+        forecast backtest sample_data/airpassengers.csv --models naive --format json
     """
-    params = dict(locals())
-    with guarded(quiet, debug) as reporter:
-        from ..backtest import BacktestSpec, run_backtest
+    from ..backtest import run_backtest
 
-        params.update(model="lstm", stride=1)  # training windows step by 1; --stride places origins
-        cfg = o.build_config(**{k: params[k] for k in o.CONFIG_KEYS})
-        spec = BacktestSpec(
-            folds, stride, window, train_size, refit, o.split_list(models), season, not no_baselines
-        )
-        series = load_input(data, cfg.data, reporter, o.TickerRequest.from_params(params))
-        result = run_backtest(series, cfg, spec, on_fit=_fit_progress(reporter))
-        _report(result, reporter)
-        if predictions_out:
-            emit("csv", predictions_out, frame=result.forecasts.set_index("origin"))
-            reporter.info(f"wrote fold forecasts to {predictions_out}")
-        if plot:
-            from ..plots import plot_backtest
+    if plot:
+        from ..plots import require_matplotlib
 
-            plot_backtest(result, plot)
-            reporter.info(f"wrote {plot}")
-        _emit_leaderboard(result, resolve_format(fmt, output), output)
+        require_matplotlib()
+    series = load_input(data, config.data, reporter, ticker)
+    result = run_backtest(series, config, spec, on_fit=_fit_progress(reporter))
+    _report(result, reporter)
+    if predictions_out:
+        emit("csv", predictions_out, frame=result.forecasts.set_index("origin"))
+        reporter.info(f"wrote fold forecasts to {predictions_out}")
+    if plot:
+        from ..plots import plot_backtest
+
+        plot_backtest(result, plot)
+        reporter.info(f"wrote {plot}")
+    _emit_leaderboard(result, resolve_format(run.format, output), output)
 
 
 def _fit_progress(reporter: Reporter):
@@ -184,7 +107,7 @@ def _report(result, reporter: Reporter) -> None:
 
 def _emit_leaderboard(result, fmt: str, output: str | None) -> None:
     board = result.leaderboard
-    if fmt == "json":
+    if fmt in ("json", "jsonl"):
         rows = [{"model": name, **{k: _num(v) for k, v in row.items()}} for name, row in board.iterrows()]
         payload = {
             "leaderboard": rows,
@@ -192,7 +115,7 @@ def _emit_leaderboard(result, fmt: str, output: str | None) -> None:
             "config": result.config,
             "notes": result.notes,
         }
-        emit("json", output, payload=payload)
+        emit("json", output, payload=payload if fmt == "json" else rows)
     elif fmt == "csv":
         emit("csv", output, frame=board)
     else:

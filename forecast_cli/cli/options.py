@@ -1,322 +1,325 @@
-"""Options shared by several commands, declared once so every command spells them the same.
+"""Typer options generated from the config dataclasses, so each option is declared once.
 
-Each alias is an ``Annotated`` type: a command lists the ones it takes in its signature,
-and ``build_config`` turns their values into a ``ForecastConfig``.
+A command names the option groups it takes as parameters annotated with a group type
+(``config: ForecastConfig``, ``ticker: TickerConfig``, ``run: RunOptions``, ...). The
+``command`` decorator replaces each such parameter with one Typer option per field of the
+group that applies to the command (``Option.commands``), and at call time rebuilds the
+group from their values. A parameter annotated ``Reporter`` receives the stderr reporter.
+Every command also takes ``--config FILE``: a flat TOML of option values that the
+command line and environment override (click's order: flag > environment > file >
+default).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import inspect
+import types
+import typing
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
-from ..config import DataConfig, ForecastConfig, ModelConfig, ScalingConfig, TrainConfig, WindowConfig
+from ..config import (
+    BacktestConfig,
+    ForecastConfig,
+    Option,
+    TickerConfig,
+)
+from .guard import guarded
+from .render import FORMATS, Reporter
 
-DATA_PANEL = "Data"
-WINDOW_PANEL = "Windows and scaling"
-MODEL_PANEL = "Model and training"
-OUTPUT_PANEL = "Output"
+OUTPUT = "Output"
+ALL = frozenset({"train", "predict", "backtest", "fetch", "info"})
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
+
+
+assert tuple(Format) == tuple(FORMATS), "render.FORMATS and Format must list the same formats"
+
+
+def _run_option(default: Any, help: str, commands: frozenset[str] = ALL, **kwargs: Any) -> Any:
+    return dataclasses.field(
+        default=default, metadata={"option": Option(help=help, panel=OUTPUT, commands=commands, **kwargs)}
+    )
+
+
+@dataclass
+class RunOptions:
+    """How a command talks back: output format, verbosity, tracebacks."""
+
+    format: str | None = _run_option(
+        None,
+        "Output format (default: table on a terminal, csv in a pipe or file, json for a .json file).",
+        frozenset({"predict", "backtest", "fetch"}),
+        short="-f",
+        choices=Format,
+    )
+    quiet: bool = _run_option(False, "No progress or notes on stderr (errors still show).", short="-q")
+    debug: bool = _run_option(False, "Show the full traceback on errors.")
+
+
+GROUPS: tuple[type, ...] = (ForecastConfig, BacktestConfig, TickerConfig, RunOptions)
 
 DataArg = Annotated[
     Optional[str], typer.Argument(help="CSV file, or - for stdin. Omit with --ticker.", show_default=False)
 ]
-Target = Annotated[
-    Optional[str],
-    typer.Option(
-        "--target",
-        "-t",
-        help="Column to forecast (needed when several are numeric).",
-        rich_help_panel=DATA_PANEL,
-    ),
-]
-TimeCol = Annotated[
-    Optional[str],
-    typer.Option(
-        "--time-col",
-        help="Timestamp column (auto-detected; '' for an integer step index).",
-        rich_help_panel=DATA_PANEL,
-    ),
-]
-Features = Annotated[
-    Optional[str],
-    typer.Option(
-        "--features",
-        help="Extra numeric input columns, comma-separated (observed in the past).",
-        rich_help_panel=DATA_PANEL,
-    ),
-]
-Freq = Annotated[
-    Optional[str],
-    typer.Option(
-        "--freq",
-        help="Granularity as a pandas alias (5min, 30min, 1h, 1D, B, W-SUN, MS) or XNYS for NYSE trading days; default: the data's own.",
-        rich_help_panel=DATA_PANEL,
-    ),
-]
-Agg = Annotated[
-    str,
-    typer.Option(
-        "--agg",
-        help="How rows within one period combine: mean|sum|last|first|min|max|median (use last for prices).",
-        rich_help_panel=DATA_PANEL,
-    ),
-]
-Fill = Annotated[
-    str,
-    typer.Option(
-        "--fill", help="Missing periods: interpolate|ffill|zero|drop|error.", rich_help_panel=DATA_PANEL
-    ),
-]
 
-Lookback = Annotated[
-    Optional[int],
-    typer.Option(
-        "--lookback",
-        "-L",
-        help="Input steps per window (default: two seasons).",
-        rich_help_panel=WINDOW_PANEL,
-    ),
-]
-Horizon = Annotated[
-    Optional[int],
-    typer.Option(
-        "--horizon", "-H", help="Steps to forecast (default: one season).", rich_help_panel=WINDOW_PANEL
-    ),
-]
-Stride = Annotated[
-    int, typer.Option("--stride", help="Steps between training windows.", rich_help_panel=WINDOW_PANEL)
-]
-ValFraction = Annotated[
-    float,
-    typer.Option(
-        "--val-fraction", help="Last fraction of rows used for early stopping.", rich_help_panel=WINDOW_PANEL
-    ),
-]
-ScalerOpt = Annotated[
-    str,
-    typer.Option(
-        "--scaler",
-        help="standard|minmax|robust (robust resists outliers); fit on training rows only.",
-        rich_help_panel=WINDOW_PANEL,
-    ),
-]
-TransformOpt = Annotated[
-    str,
-    typer.Option(
-        "--transform",
-        help="auto|none|log|diff|logdiff; auto = log for a strictly positive target.",
-        rich_help_panel=WINDOW_PANEL,
-    ),
-]
 
-ModelKind = Annotated[str, typer.Option("--model", help="lstm|gru|rnn.", rich_help_panel=MODEL_PANEL)]
-Hidden = Annotated[int, typer.Option("--hidden", help="Hidden units per layer.", rich_help_panel=MODEL_PANEL)]
-Layers = Annotated[
-    int, typer.Option("--layers", help="Stacked recurrent layers.", rich_help_panel=MODEL_PANEL)
-]
-Dropout = Annotated[
-    float,
-    typer.Option(
-        "--dropout", help="Dropout between layers and before the head.", rich_help_panel=MODEL_PANEL
-    ),
-]
-Strategy = Annotated[
-    str,
-    typer.Option(
-        "--strategy",
-        help="direct (many-to-many: all steps at once) | recursive (many-to-one, rolled forward).",
-        rich_help_panel=MODEL_PANEL,
-    ),
-]
-Patch = Annotated[
-    Optional[int],
-    typer.Option(
-        "--patch",
-        help="Lookback steps the cell reads per recurrent step (default: keep it to 12 steps; 1 = classic).",
-        rich_help_panel=MODEL_PANEL,
-    ),
-]
-Epochs = Annotated[
-    int,
-    typer.Option(
-        "--epochs",
-        help="Upper bound on epochs; early stopping usually ends sooner.",
-        rich_help_panel=MODEL_PANEL,
-    ),
-]
-Patience = Annotated[
-    int,
-    typer.Option(
-        "--patience",
-        help="Epochs without validation improvement before stopping.",
-        rich_help_panel=MODEL_PANEL,
-    ),
-]
-Lr = Annotated[
-    float,
-    typer.Option("--lr", help="Peak learning rate of the one-cycle schedule.", rich_help_panel=MODEL_PANEL),
-]
-BatchSize = Annotated[
-    int, typer.Option("--batch-size", help="Windows per gradient step.", rich_help_panel=MODEL_PANEL)
-]
-Loss = Annotated[str, typer.Option("--loss", help="mse|mae|huber.", rich_help_panel=MODEL_PANEL)]
-Clip = Annotated[
-    float,
-    typer.Option("--clip", help="Max gradient norm (0 disables clipping).", rich_help_panel=MODEL_PANEL),
-]
-Seed = Annotated[
-    int,
-    typer.Option(
-        "--seed", help="Random seed: same data + seed + machine = same model.", rich_help_panel=MODEL_PANEL
-    ),
-]
-Device = Annotated[str, typer.Option("--device", help="auto|cpu|cuda.", rich_help_panel=MODEL_PANEL)]
+@dataclass(frozen=True)
+class Leaf:
+    """One generated option: where its value goes in the group, and how it is parsed."""
 
-Fmt = Annotated[
-    Optional[str],
-    typer.Option(
-        "--format",
-        "-f",
-        help="table|csv|json (default: table on a terminal, csv in a pipe).",
-        rich_help_panel=OUTPUT_PANEL,
-    ),
-]
-Quiet = Annotated[
-    bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr (errors still show).")
-]
-Debug = Annotated[bool, typer.Option("--debug", help="Show the full traceback on errors.")]
+    path: tuple[str, ...]  # section names above the field inside the group ((), ("window",), ...)
+    name: str
+    default: Any
+    option: Option
+    type: Any
 
-_D, _W, _S, _M, _T = DataConfig(), WindowConfig(), ScalingConfig(), ModelConfig(), TrainConfig()
+
+def leaves(group: type, command: str) -> list[Leaf]:
+    """The option fields of ``group`` that ``command`` takes, with their section paths."""
+    return [leaf for leaf in _all_leaves(group, ()) if command in leaf.option.commands]
+
+
+def _all_leaves(cls: type, path: tuple[str, ...]) -> list[Leaf]:
+    hints = typing.get_type_hints(cls)
+    out: list[Leaf] = []
+    for f in dataclasses.fields(cls):
+        if "option" in f.metadata:
+            default = f.default_factory() if callable(f.default_factory) else f.default
+            out.append(Leaf(path, f.name, default, f.metadata["option"], hints[f.name]))
+        elif dataclasses.is_dataclass(hints[f.name]):
+            out += _all_leaves(hints[f.name], (*path, f.name))
+    return out
 
 
 def split_list(text: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split(",") if part.strip()) if text else ()
 
 
-def build_config(
-    *,
-    target: str | None,
-    time_col: str | None,
-    features: str | None,
-    freq: str | None,
-    agg: str,
-    fill: str,
-    lookback: int | None,
-    horizon: int | None,
-    stride: int,
-    val_fraction: float,
-    scaler: str,
-    transform: str,
-    model: str,
-    hidden: int,
-    layers: int,
-    dropout: float,
-    strategy: str,
-    patch: int | None,
-    epochs: int,
-    patience: int,
-    lr: float,
-    batch_size: int,
-    loss: str,
-    clip: float,
-    seed: int,
-    device: str,
-) -> ForecastConfig:
-    """One ``ForecastConfig`` from the shared options, validated."""
-    return ForecastConfig(
-        data=DataConfig(target, time_col, split_list(features), freq, agg, fill),
-        window=WindowConfig(lookback, horizon, stride, val_fraction),
-        scaling=ScalingConfig(scaler, transform),
-        model=ModelConfig(model, hidden, layers, dropout, strategy, patch),
-        train=TrainConfig(epochs, patience, lr, batch_size, loss, clip, _T.weight_decay, seed, device),
-    ).validate()
+def _cli_type(leaf: Leaf) -> tuple[Any, Any]:
+    """(annotation, default) of the Typer parameter for ``leaf``."""
+    opt = leaf.option
+    if opt.choices is not None:
+        default = None if leaf.default is None else opt.choices(leaf.default)
+        return (Optional[opt.choices] if leaf.default is None else opt.choices), default
+    if opt.is_list:
+        return Optional[str], (",".join(leaf.default) or None)
+    base = leaf.type
+    if typing.get_origin(base) in (typing.Union, types.UnionType):
+        base = next(a for a in typing.get_args(base) if a is not type(None))
+        return Optional[base], leaf.default
+    return base, leaf.default
 
 
-CONFIG_KEYS = tuple(
-    name for name in build_config.__code__.co_varnames[: build_config.__code__.co_kwonlyargcount]
-)
+def _complete_list(items: tuple[str, ...]):
+    def complete(incomplete: str) -> list[str]:
+        head, _, last = incomplete.rpartition(",")
+        prefix = head + "," if head else ""
+        return [prefix + item for item in items if item.startswith(last)]
+
+    return complete
 
 
-SOURCE_PANEL = "Ticker data (yfinance)"
-Ticker = Annotated[
-    Optional[str],
-    typer.Option(
-        "--ticker",
-        help="Download this symbol's bars with yfinance instead of reading DATA.",
-        rich_help_panel=SOURCE_PANEL,
-    ),
-]
-Interval = Annotated[
-    Optional[str],
-    typer.Option(
-        "--interval",
-        help="yfinance bar size: 1m 5m 15m 30m 1h 1d 1wk 1mo (default 1d; 1m reaches 30 days back, 5m-90m 60 days, 1h 730 days).",
-        rich_help_panel=SOURCE_PANEL,
-    ),
-]
-Start = Annotated[
-    Optional[str], typer.Option("--start", help="First date (YYYY-MM-DD).", rich_help_panel=SOURCE_PANEL)
-]
-End = Annotated[
-    Optional[str],
-    typer.Option(
-        "--end",
-        help="End date, exclusive (default: up to the last completed bar).",
-        rich_help_panel=SOURCE_PANEL,
-    ),
-]
-Period = Annotated[
-    Optional[str],
-    typer.Option(
-        "--period",
-        help="Length back from --end instead of --start: 5d, 6mo, 2y (default 10y daily, the interval's reach intraday).",
-        rich_help_panel=SOURCE_PANEL,
-    ),
-]
-Adjusted = Annotated[
-    bool,
-    typer.Option(
-        "--adjusted",
-        help="Also return Adj Close (split and dividend adjusted).",
-        rich_help_panel=SOURCE_PANEL,
-    ),
-]
-Offline = Annotated[
-    bool,
-    typer.Option(
-        "--offline", help="Use only the local cache; never touch the network.", rich_help_panel=SOURCE_PANEL
-    ),
-]
-CacheDir = Annotated[
-    Optional[Path],
-    typer.Option(
-        "--cache-dir",
-        help="Cache folder (default: $FORECAST_CACHE_DIR, else the user cache dir).",
-        rich_help_panel=SOURCE_PANEL,
-    ),
-]
+def _parameter(leaf: Leaf) -> inspect.Parameter:
+    opt = leaf.option
+    annotation, default = _cli_type(leaf)
+    flag = opt.flag_for(leaf.name)
+    if annotation is bool and default is True:
+        decls = [f"{flag}/--no-{flag[2:]}"]
+    else:
+        decls = [flag, *([opt.short] if opt.short else [])]
+    extra: dict[str, Any] = {}
+    if opt.list_choices:
+        extra["autocompletion"] = _complete_list(opt.list_choices)
+    if opt.is_list and not opt.list_choices:
+        extra["metavar"] = "A,B,..."
+    info = typer.Option(
+        *decls,
+        help=opt.help,
+        rich_help_panel=opt.panel,
+        envvar=opt.envvar,
+        show_envvar=opt.envvar is not None,
+        show_default=default is not None and default is not False,
+        **extra,
+    )
+    return inspect.Parameter(
+        leaf.name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=Annotated[annotation, info]
+    )
 
 
-@dataclass
-class TickerRequest:
-    """What --ticker and its companions ask for; ``None`` symbol means read DATA instead."""
-
-    symbol: str | None = None
-    interval: str | None = None
-    start: str | None = None
-    end: str | None = None
-    period: str | None = None
-    adjusted: bool = False
-    offline: bool = False
-    cache_dir: Path | None = None
-
-    @classmethod
-    def from_params(cls, params: dict) -> TickerRequest:
-        return cls(
-            *(
-                params[k]
-                for k in ("ticker", "interval", "start", "end", "period", "adjusted", "offline", "cache_dir")
+def _deprecated_parameters(leaf: Leaf, command: str) -> list[inspect.Parameter]:
+    """Hidden parameters for old flags (``--stride`` in train, ``--model`` for the cell)."""
+    annotation, _ = _cli_type(leaf)
+    if typing.get_origin(annotation) is not typing.Union:
+        annotation = Optional[annotation]
+    out = []
+    for old in leaf.option.deprecated:
+        flag, _, where = old.partition("@")
+        if where and where != command:
+            continue
+        info = typer.Option(flag, hidden=True)
+        out.append(
+            inspect.Parameter(
+                _old_name(leaf.name, flag),
+                inspect.Parameter.KEYWORD_ONLY,
+                default=None,
+                annotation=Annotated[annotation, info],
             )
         )
+    return out
+
+
+def _old_name(name: str, flag: str) -> str:
+    return f"{name}__{flag.strip('-').replace('-', '_')}"
+
+
+def _value(leaf: Leaf, raw: Any) -> Any:
+    if isinstance(raw, StrEnum):
+        return raw.value
+    if leaf.option.is_list:
+        return split_list(raw) if isinstance(raw, str) else tuple(raw or ())
+    if isinstance(raw, Path):
+        return str(raw)
+    return raw
+
+
+def build_group(group: type, group_leaves: list[Leaf], values: dict[str, Any], reporter: Reporter) -> Any:
+    """The group dataclass from the parsed option values (others keep their defaults)."""
+    obj = group()
+    for leaf in group_leaves:
+        raw = values.pop(leaf.name)
+        for old in leaf.option.deprecated:
+            flag = old.partition("@")[0]
+            given = values.pop(_old_name(leaf.name, flag), None)
+            if given is not None:
+                reporter.warn(f"{flag} is deprecated; use {leaf.option.flag_for(leaf.name)}")
+                raw = given
+        target = obj
+        for section in leaf.path:
+            target = getattr(target, section)
+        setattr(target, leaf.name, _value(leaf, raw))
+    return obj
+
+
+def command(app: typer.Typer, name: str, **command_kwargs: Any):
+    """Register ``func`` as ``forecast <name>`` with its group parameters expanded into options."""
+
+    def decorate(func):
+        hints = typing.get_type_hints(func, include_extras=True)
+        params: list[inspect.Parameter] = []
+        groups: dict[str, tuple[type, list[Leaf]]] = {}
+        reporter_param = None
+        for p in inspect.signature(func).parameters.values():
+            annotation = hints.get(p.name, p.annotation)
+            if annotation in GROUPS:
+                group_leaves = leaves(annotation, name)
+                groups[p.name] = (annotation, group_leaves)
+                for leaf in group_leaves:
+                    params.append(_parameter(leaf))
+                    params += _deprecated_parameters(leaf, name)
+            elif annotation is Reporter:
+                reporter_param = p.name
+            else:
+                params.append(p.replace(annotation=annotation, kind=inspect.Parameter.KEYWORD_ONLY))
+        params.append(_config_parameter())
+        _check_unique(name, params)
+
+        @functools.wraps(func)
+        def wrapper(**values: Any) -> Any:
+            values.pop("config_file", None)  # applied by its callback before parsing
+            quiet, debug = values.get("quiet", False), values.get("debug", False)
+            with guarded(quiet, debug) as reporter:
+                for pname, (group, group_leaves) in groups.items():
+                    values[pname] = build_group(group, group_leaves, values, reporter)
+                    if hasattr(values[pname], "validate"):
+                        values[pname].validate()
+                if reporter_param:
+                    values[reporter_param] = reporter
+                return func(**values)
+
+        del wrapper.__wrapped__  # typer must see the generated signature, not func's
+        wrapper.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {p.name: p.annotation for p in params}
+        return app.command(name, **command_kwargs)(wrapper)
+
+    return decorate
+
+
+def _check_unique(command: str, params: list[inspect.Parameter]) -> None:
+    seen: dict[str, str] = {}
+    for p in params:
+        info = typing.get_args(p.annotation)[1] if typing.get_origin(p.annotation) is Annotated else None
+        for decl in getattr(info, "param_decls", None) or ():
+            for flag in decl.split("/"):
+                if flag in seen:
+                    raise RuntimeError(f"forecast {command}: {flag} declared by {seen[flag]} and {p.name}")
+                seen[flag] = p.name
+
+
+# ------------------------------------------------------------------ --config FILE
+def _config_parameter() -> inspect.Parameter:
+    info = typer.Option(
+        "--config",
+        help='TOML file of option values (flat keys: horizon = 12, cell = "gru"); '
+        "flags and environment variables override it.",
+        is_eager=True,
+        callback=load_config_file,
+        rich_help_panel=OUTPUT,
+        show_default=False,
+    )
+    return inspect.Parameter(
+        "config_file",
+        inspect.Parameter.KEYWORD_ONLY,
+        default=None,
+        annotation=Annotated[Optional[Path], info],
+    )
+
+
+def all_option_keys() -> set[str]:
+    """Every option name any command takes: a shared file may hold keys for other commands."""
+    return {leaf.option.flag_for(leaf.name)[2:] for group in GROUPS for leaf in _all_leaves(group, ())}
+
+
+def load_config_file(ctx: typer.Context, param: Any, value: Path | None) -> Path | None:
+    """Read the TOML file into click's ``default_map``, so flags and env vars still win."""
+    if value is None or ctx.resilient_parsing:
+        return value
+    import tomllib
+
+    try:
+        data = tomllib.loads(Path(value).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise typer.BadParameter(f"cannot read {value}: {exc.strerror}", ctx, param) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise typer.BadParameter(f"{value} is not valid TOML: {exc}", ctx, param) from None
+    by_flag = {
+        opt[2:]: p.name
+        for p in ctx.command.params
+        if getattr(p, "param_type_name", None) == "option" and not p.hidden
+        for decl in p.opts
+        for opt in decl.split("/")[:1]
+        if opt.startswith("--")
+    }
+    known = all_option_keys() | set(by_flag)
+    defaults: dict[str, Any] = {}
+    for key, raw in data.items():
+        flag = key.replace("_", "-")
+        if isinstance(raw, dict):
+            raise typer.BadParameter(f"{value}: [{key}] tables are not used; write flat keys", ctx, param)
+        if flag not in known:
+            raise typer.BadParameter(f"{value}: unknown option {key!r}", ctx, param)
+        if flag in by_flag and by_flag[flag] != "config_file":
+            defaults[by_flag[flag]] = ",".join(map(str, raw)) if isinstance(raw, list) else raw
+    ctx.default_map = {**(ctx.default_map or {}), **defaults}
+    return value

@@ -1,0 +1,111 @@
+"""`forecast info`: what a model file holds, without importing torch."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .app import app
+from .options import OUTPUT, RunOptions, command
+from .render import emit, resolve_format
+
+
+class InfoFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    config = "config"
+
+
+@command(app, "info")
+def info(
+    model: Annotated[Path, typer.Argument(help="Model file to describe.")],
+    fmt: Annotated[
+        InfoFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table | csv | json, or config: the options it was trained with, as a file for "
+            "`forecast train --config`.",
+            rich_help_panel=OUTPUT,
+        ),
+    ] = None,
+    run: RunOptions = None,
+) -> None:
+    """Show what a model file holds: config, plan, columns, metrics, versions.
+
+    Examples:
+
+        forecast info air.fcst
+
+        forecast info air.fcst --format config > run.toml && forecast train new.csv --config run.toml
+    """
+    from ..modelfile import read_metadata
+
+    meta = read_metadata(model)
+    if fmt == InfoFormat.config:
+        import sys
+
+        sys.stdout.write(model_config_toml(meta, model))
+        return
+    summary = describe_model(meta)
+    chosen = resolve_format(fmt.value if fmt else None, None)
+    if chosen == "json":
+        emit("json", None, payload=summary)
+    else:
+        import pandas as pd
+
+        frame = pd.DataFrame(
+            {"value": [str(v) for v in summary.values()]}, index=pd.Index(list(summary), name="field")
+        )
+        emit(chosen, None, frame=frame, title=str(model))
+
+
+def model_config_toml(meta: dict, model: Path) -> str:
+    """The options a model was trained with, as a flat TOML file (see ``config_file``)."""
+    from ..config import ForecastConfig
+    from ..config_file import option_values, to_toml
+
+    config = ForecastConfig.from_dict(meta["config"])
+    header = (
+        f"forecast train options of {model} (package {meta.get('package_version')}, {meta.get('created')}).\n"
+        "Repeat the run: forecast train DATA --config THIS_FILE"
+    )
+    return to_toml(option_values(config, "train"), header)
+
+
+def describe_model(meta: dict) -> dict:
+    """The metadata worth showing, flattened (history values summarised, not dumped)."""
+    from ..plan import Plan
+
+    cfg = meta["config"]
+    hist = meta["history"]
+    plan = Plan.from_dict(meta["plan"]) if "plan" in meta else None
+    model = cfg["model"]
+    out = {
+        "format_version": meta["format_version"],
+        "package_version": meta["package_version"],
+        "created": meta["created"],
+        "target": meta["target"],
+        "features": ",".join(meta["features"]),
+        "freq": plan.freq if plan else meta["freq"],
+        "cell": model.get("cell", model.get("kind")),
+        "hidden": model["hidden"],
+        "layers": model["layers"],
+        "strategy": model["strategy"],
+        "highway_start": meta["network"].get("highway_init", "naive"),
+        "scaler": meta["scaler"]["kind"],
+    }
+    if plan is not None:
+        for name in ("season", "horizon", "lookback", "transform", "level_norm", "patch"):
+            reason = plan.reasons.get(name)
+            out[name] = f"{getattr(plan, name)}" + (f" ({reason})" if reason else "")
+    else:
+        out.update({k: meta[k] for k in ("season", "lookback", "horizon", "transform")})
+    out["history_rows"] = len(hist["values"])
+    out["history_end"] = hist["index"][-1] if hist["index"] else None
+    out.update({f"metric_{k}": v for k, v in meta.get("metrics", {}).items()})
+    return out

@@ -1,0 +1,105 @@
+"""A fitted ``Forecaster`` as JSON-ready metadata plus named arrays, and back.
+
+The metadata holds the config (what the user asked for) and the plan (what the tool
+decided) once each; everything else (lookback, horizon, season, transform) derives
+from the plan. Model files from round 1 (no ``plan`` key) are read by rebuilding the
+plan from the fields they stored.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .config import ForecastConfig
+from .plan import Plan
+from .scaling import Scaler, Transform
+
+if TYPE_CHECKING:
+    from .forecaster import Forecaster
+
+STATE_VERSION = 2
+
+
+def forecaster_state(f: Forecaster) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """(metadata, arrays) of a fitted forecaster."""
+    meta = {
+        "state_version": STATE_VERSION,
+        "config": f.config.to_dict(),
+        "plan": f.plan_.to_dict(),
+        "network": f.network_args_.to_dict(),
+        "target": f.target_,
+        "features": list(f.features_),
+        "scaler": f.scaler_.to_dict(),
+        "metrics": f.metrics_,
+        "history": history_to_json(f.history_),
+    }
+    arrays = {k: v.detach().cpu().numpy() for k, v in f.network_.state_dict().items()}
+    return meta, arrays
+
+
+def restore_forecaster(
+    cls: type[Forecaster], meta: dict[str, Any], arrays: dict[str, np.ndarray]
+) -> Forecaster:
+    """A fitted forecaster from ``forecaster_state`` output (or a round-1 model file's)."""
+    import torch
+
+    from .models import NetworkArgs, RecurrentNetwork
+
+    self = cls(ForecastConfig.from_dict(meta["config"]))
+    self.network_args_ = NetworkArgs(**meta["network"])
+    self.network_ = RecurrentNetwork(self.network_args_)
+    tensors = {k: torch.from_numpy(np.array(v)) for k, v in arrays.items()}
+    self.network_.load_state_dict(tensors, strict=True)
+    self.network_.eval()
+    self.plan_ = Plan.from_dict(meta["plan"]) if "plan" in meta else _plan_from_round_one(meta)
+    self.target_, self.features_ = meta["target"], tuple(meta["features"])
+    self.transform_ = Transform(self.plan_.transform)
+    self.scaler_ = Scaler.from_dict(meta["scaler"])
+    self.metrics_ = meta.get("metrics", {})
+    self.history_ = history_from_json(meta["history"], self.plan_.freq)
+    return self
+
+
+def _plan_from_round_one(meta: dict[str, Any]) -> Plan:
+    network = meta["network"]
+    return Plan(
+        freq=meta["freq"],
+        season=int(meta["season"]),
+        horizon=int(meta["horizon"]),
+        lookback=int(meta["lookback"]),
+        transform=meta["transform"],
+        level_norm=bool(network.get("level_norm", True)),
+        patch=int(network.get("patch", 1)),
+        strategy=meta["config"]["model"]["strategy"],
+        train_rows=0,
+        val_rows=0,
+        reasons={"plan": "read from a round-1 model file"},
+    )
+
+
+def history_to_json(frame: pd.DataFrame) -> dict[str, Any]:
+    """The last rows of history: ISO timestamps (or integer steps), columns, float64 values."""
+    index = frame.index
+    dated = isinstance(index, pd.DatetimeIndex)
+    return {
+        "index": [t.isoformat() if dated else int(t) for t in index],
+        "tz": str(index.tz) if dated and index.tz is not None else None,
+        "columns": list(frame.columns),
+        "values": frame.to_numpy(dtype=np.float64).tolist(),
+    }
+
+
+def history_from_json(hist: dict[str, Any], freq: str | None) -> pd.DataFrame:
+    """Inverse of ``history_to_json``; time-zone-aware stamps come back in their zone."""
+    if freq is None:
+        index: pd.Index = pd.Index(hist["index"], name="step")
+    else:
+        index = pd.DatetimeIndex(
+            pd.to_datetime(hist["index"], format="ISO8601", utc=bool(hist.get("tz"))), name="timestamp"
+        )
+        if hist.get("tz"):
+            index = index.tz_convert(hist["tz"])
+    return pd.DataFrame(hist["values"], index=index, columns=hist["columns"])

@@ -1,0 +1,97 @@
+"""The resolved plan: defaults decided once, with reasons, from training rows only."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecast_cli.config import ForecastConfig, ModelConfig, ScalingConfig, WindowConfig
+from forecast_cli.forecaster import Forecaster
+from forecast_cli.plan import resolve_plan, resolve_shape
+from forecast_cli.series import prepare_series
+
+from .conftest import fast_config
+
+
+def test_monthly_defaults_are_one_season_ahead_from_two_seasons_back():
+    plan = resolve_plan(ForecastConfig(), "MS", np.arange(1.0, 121.0))
+    assert (plan.season, plan.horizon, plan.lookback) == (12, 12, 24)
+    assert plan.reasons["lookback"] == "two seasons of 12"
+    assert plan.patch == 2 and plan.reasons["patch"] == "keeps the recurrence to 12 steps"
+    assert plan.transform == "log"
+
+
+def test_without_a_season_lookback_is_twice_the_horizon_and_at_least_8():
+    assert resolve_shape(ForecastConfig(), None).lookback == 8
+    cfg = ForecastConfig(window=WindowConfig(horizon=7))
+    shape = resolve_shape(cfg, None)
+    assert (shape.horizon, shape.lookback) == (7, 14)
+
+
+def test_auto_transform_is_log_only_when_training_rows_are_positive():
+    y = np.linspace(1.0, 2.0, 100)
+    assert resolve_plan(ForecastConfig(), None, y).transform == "log"
+    y_val_negative = y.copy()
+    y_val_negative[-5:] = -1.0  # validation rows only: they must not decide
+    assert resolve_plan(ForecastConfig(), None, y_val_negative).transform == "log"
+    y_train_negative = y.copy()
+    y_train_negative[3] = -1.0
+    plan = resolve_plan(ForecastConfig(), None, y_train_negative)
+    assert plan.transform == "none" and "<= 0" in plan.reasons["transform"]
+
+
+def test_differencing_turns_level_normalisation_off_and_reads_one_more_row():
+    cfg = ForecastConfig(scaling=ScalingConfig(transform="diff"))
+    plan = resolve_plan(cfg, "MS", np.arange(1.0, 121.0))
+    assert plan.differencing and not plan.level_norm
+    assert plan.context_rows == plan.lookback + 1
+
+
+def test_resolving_never_writes_into_the_config():
+    cfg = ForecastConfig(model=ModelConfig(strategy="recursive"))
+    before = copy.deepcopy(cfg)
+    resolve_plan(cfg, "MS", np.arange(1.0, 121.0))
+    assert cfg == before
+
+
+def _frame(values):
+    index = pd.date_range("2000-01-01", periods=len(values), freq="MS")
+    return pd.DataFrame({"timestamp": index, "y": values})
+
+
+def test_one_forecaster_refits_on_a_series_that_crosses_zero():
+    """Round 1 rewrote transform=auto to log on the first fit, so this second fit failed."""
+    rng = np.random.default_rng(1)
+    positive = 100 + np.arange(96) + rng.normal(0, 1, 96)
+    crossing = np.sin(np.arange(96) / 3) * 10
+    cfg = fast_config()
+    before = copy.deepcopy(cfg)
+    forecaster = Forecaster(cfg)
+    forecaster.fit(prepare_series(_frame(positive), cfg.data))
+    assert forecaster.plan_.transform == "log"
+    forecaster.fit(prepare_series(_frame(crossing), cfg.data))
+    assert forecaster.plan_.transform == "none"
+    assert forecaster.config == before
+
+
+def test_values_above_2_to_the_24_reach_training_and_prediction_unrounded():
+    big = 2.0**24 + np.arange(96) * 1.0 + 0.5  # float32 would round the .5 away
+    series = prepare_series(_frame(big), fast_config().data)
+    assert series.values.dtype == np.float64
+    assert np.array_equal(series.values[:, 0], big)
+
+
+@pytest.mark.parametrize("transform", ["none", "log"])
+def test_plan_round_trips_through_the_model_file(tmp_path, transform):
+    from forecast_cli.modelfile import load_model, save_model
+
+    cfg = fast_config()
+    cfg.scaling.transform = transform
+    fitted = Forecaster(cfg).fit(prepare_series(_frame(np.arange(1.0, 97.0)), cfg.data))
+    save_model(fitted, tmp_path / "m.fcst")
+    loaded = load_model(tmp_path / "m.fcst")
+    assert loaded.plan_ == fitted.plan_ and loaded.plan_.reasons == fitted.plan_.reasons
+    assert loaded.config == fitted.config
