@@ -22,8 +22,9 @@ import pandas as pd
 from . import metrics as m
 from .baselines import BASELINE_FUNCTIONS, BASELINES
 from .config import MODEL_KINDS, BacktestConfig, ForecastConfig
-from .errors import UsageError
+from .errors import DataError, UsageError
 from .folds import Fold, fit_groups, parse_refit, plan_folds
+from .panel import Panel
 from .plan import resolve_shape
 from .scaling import DIFFERENCING
 from .series import Series
@@ -62,41 +63,45 @@ def resolve_models(spec: BacktestConfig) -> tuple[str, ...]:
 
 
 def run_backtest(
-    series: Series,
+    data: Series | Panel,
     config: ForecastConfig,
     spec: BacktestConfig,
     on_fit: Callable[[str, int, int], Callable[[EpochReport], None] | None] | None = None,
 ) -> BacktestResult:
-    """Backtest every model in ``spec`` on ``series`` (see the module docstring).
+    """Backtest every model in ``spec`` on every series (see the module docstring).
 
-    ``on_fit(model, group, groups)`` may return an epoch callback for that fit (progress).
+    Each series gets the same folds counted back from its own end; a global network is
+    trained per fit group on every series' rows before that series' origin. Metrics
+    average over (series, fold) pairs. ``on_fit(model, group, groups)`` may return an
+    epoch callback for that fit (progress).
     """
     cfg = config.validate()
-    shape = resolve_shape(cfg, series.freq)
+    panel = data if isinstance(data, Panel) else Panel.of_one(data)
+    shape = resolve_shape(cfg, panel.freq)
     lookback, horizon = shape.lookback, shape.horizon
     # Every fold's network sees the same window shape, whatever rows it trains on.
     cfg = dataclasses.replace(cfg, window=dataclasses.replace(cfg.window, lookback=lookback, horizon=horizon))
     season = spec.season or shape.season
     models = resolve_models(spec)
     neural = [name for name in models if name in MODEL_KINDS]
-    differencing = cfg.scaling.transform in DIFFERENCING
-    min_train = min_rows(lookback, horizon, cfg.window.val_fraction) + differencing if neural else season + 1
-    plan = plan_folds(
-        len(series.frame),
-        horizon,
-        spec.folds,
-        spec.origin_stride,
-        spec.window,
-        spec.train_size,
-        parse_refit(spec.refit),
-        max(min_train, season + 1),
+    differencing = int(cfg.scaling.transform in DIFFERENCING)
+    if len(panel) == 1:  # one series trains its own network: it needs training windows
+        min_train = (
+            min_rows(lookback, horizon, cfg.window.val_fraction) + differencing if neural else season + 1
+        )
+    else:  # a global network only needs to read each series' lookback
+        min_train = lookback + differencing + 1 if neural else season + 1
+    plans, kept, notes = _member_folds(panel, horizon, spec, max(min_train, season + 1))
+    panel = dataclasses.replace(
+        panel, members=[panel.members[i] for i in kept], ids=tuple(panel.ids[i] for i in kept)
     )
-    y, values = series.y, series.values.astype(np.float64)
-    origins = np.array([f.origin for f in plan])
-    starts = np.array([f.train_start for f in plan])
-    steps = origins[:, None] + np.arange(horizon)[None, :]  # (folds, horizon)
-    actual = y[steps]
-    scales = np.array([m.seasonal_naive_scale(y[f.train_start : f.origin], season) for f in plan])
+    offsets = panel.offsets
+    values = panel.stacked()
+    y = values[:, 0]
+    origins = np.concatenate([offsets[i] + np.array([f.origin for f in p]) for i, p in enumerate(plans)])
+    starts = np.concatenate([offsets[i] + np.array([f.train_start for f in p]) for i, p in enumerate(plans)])
+    actual = y[origins[:, None] + np.arange(horizon)[None, :]]  # (series x folds, horizon)
+    scales = np.array([m.seasonal_naive_scale(y[a:b], season) for a, b in zip(starts, origins, strict=True)])
 
     forecasts: dict[str, np.ndarray] = {}
     seconds: dict[str, tuple[float, float]] = {}
@@ -106,9 +111,8 @@ def run_backtest(
             forecasts[name] = BASELINE_FUNCTIONS[name](y, origins, horizon, season=season, starts=starts)
             seconds[name] = (0.0, time.perf_counter() - t0)
         else:
-            forecasts[name], seconds[name] = _neural_forecasts(series, values, cfg, name, plan, on_fit)
+            forecasts[name], seconds[name] = _neural_forecasts(panel, values, cfg, name, plans, on_fit)
 
-    notes = []
     if np.any(actual == 0):
         notes.append("MAPE skipped: the target is zero in some forecast periods")
     if np.any(scales == 0):
@@ -123,27 +127,29 @@ def run_backtest(
     reference = board["mase"].get("seasonal-naive", np.nan)
     board.insert(5, "skill", 1.0 - board["mase"] / reference)
     board = board.sort_values("mase", kind="stable", na_position="last")
+    first = panel.members[0].frame.index[plans[0][0].origin]
     return BacktestResult(
         leaderboard=board,
         per_step=per_step,
-        forecasts=_long_forecasts(series, plan, forecasts, actual),
-        folds=plan,
+        forecasts=_long_forecasts(panel, plans, forecasts, actual),
+        folds=plans[0],
         season=season,
         horizon=horizon,
         lookback=lookback,
         notes=notes,
         config={
             **dataclasses.asdict(spec),  # first, so the resolved values below win
-            "target": series.target,
-            "features": list(series.features),
-            "freq": series.freq,
-            "rows": len(series.frame),
+            "target": panel.target,
+            "features": list(panel.features),
+            "freq": panel.freq,
+            "series": len(panel),
+            "rows": int(offsets[-1]),
             "season": season,
             "horizon": horizon,
             "lookback": lookback,
             "origin_stride": spec.origin_stride or horizon,
             "models": list(models),
-            "first_origin": str(series.frame.index[plan[0].origin]),
+            "first_origin": str(first),
             "model": dataclasses.asdict(cfg.model),
             "train": dataclasses.asdict(cfg.train),
             "scaling": dataclasses.asdict(cfg.scaling),
@@ -151,22 +157,74 @@ def run_backtest(
     )
 
 
-def _neural_forecasts(series, values, cfg, name, plan, on_fit) -> tuple[np.ndarray, tuple[float, float]]:
+def _member_folds(panel: Panel, horizon: int, spec: BacktestConfig, min_train: int):
+    """Folds of every series; in a panel, series too short for them are left out and named."""
+    plans, kept, short = [], [], []
+    for i, member in enumerate(panel.members):
+        try:
+            plans.append(
+                plan_folds(
+                    len(member.frame),
+                    horizon,
+                    spec.folds,
+                    spec.origin_stride,
+                    spec.window,
+                    spec.train_size,
+                    parse_refit(spec.refit),
+                    min_train,
+                )
+            )
+            kept.append(i)
+        except DataError:
+            if len(panel) == 1:
+                raise
+            short.append(panel.ids[i])
+    notes = []
+    if short:
+        if not kept:
+            raise DataError(
+                f"no series is long enough for {spec.folds} folds of {horizon} steps after {min_train} "
+                "training rows; lower --folds or --horizon"
+            )
+        shown = ", ".join(short[:5]) + (" ..." if len(short) > 5 else "")
+        notes.append(f"{len(short)} series too short for {spec.folds} folds, left out: {shown}")
+    return plans, kept, notes
+
+
+def _neural_forecasts(
+    panel: Panel, values, cfg, name, plans, on_fit
+) -> tuple[np.ndarray, tuple[float, float]]:
     from .forecaster import Forecaster  # torch: imported only when a network is in the run
 
     model_cfg = dataclasses.replace(cfg, model=dataclasses.replace(cfg.model, cell=name))
-    out = np.empty((len(plan), plan[0].horizon))
+    folds = len(plans[0])
+    out = np.empty((len(plans) * folds, plans[0][0].horizon))
+    offsets = panel.offsets
     fit_s = predict_s = 0.0
-    groups = list(fit_groups(plan))
+    groups = list(fit_groups(plans[0]))
     for g, (trained_at, members) in enumerate(groups):
-        train_rows = series.frame.iloc[trained_at.train_start : trained_at.origin]
+        at = trained_at.index
+        train = dataclasses.replace(
+            panel,
+            members=[
+                dataclasses.replace(m, frame=m.frame.iloc[p[at].train_start : p[at].origin])
+                for m, p in zip(panel.members, plans, strict=True)
+            ],
+        )
         callback = on_fit(name, g, len(groups)) if on_fit else None
         t0 = time.perf_counter()
-        fitted = Forecaster(model_cfg).fit(dataclasses.replace(series, frame=train_rows), on_epoch=callback)
+        fitted = Forecaster(model_cfg).fit(train, on_epoch=callback)
         t1 = time.perf_counter()
         idx = np.array([f.index for f in members])
-        origins = np.array([f.origin for f in members])
-        out[idx] = fitted.forecast_origins(values[: origins.max()], origins)  # no row at/after an origin
+        # Each series' rows up to its last origin in this group: no row at/after an origin.
+        ends = np.array([max(p[k].origin for k in idx) for p in plans])
+        prefix = np.concatenate([values[offsets[i] : offsets[i] + ends[i]] for i in range(len(plans))])
+        prefix_offsets = np.concatenate([[0], np.cumsum(ends)])
+        origins = np.concatenate(
+            [prefix_offsets[i] + np.array([p[k].origin for k in idx]) for i, p in enumerate(plans)]
+        )
+        rows = np.concatenate([i * folds + idx for i in range(len(plans))])
+        out[rows] = fitted.forecast_origins(prefix, origins, prefix_offsets)
         predict_s += time.perf_counter() - t1
         fit_s += t1 - t0
     return out, (fit_s, predict_s)
@@ -197,25 +255,27 @@ def score(
 
 
 def _long_forecasts(
-    series: Series, plan: list[Fold], forecasts: dict[str, np.ndarray], actual: np.ndarray
+    panel: Panel, plans: list[list[Fold]], forecasts: dict[str, np.ndarray], actual: np.ndarray
 ) -> pd.DataFrame:
-    """One row per model, fold and step. ``origin`` is the last observation the forecast used."""
-    index = series.frame.index
-    horizon = plan[0].horizon
-    origin_stamps = np.repeat([index[f.origin - 1] for f in plan], horizon)
-    stamps = np.concatenate([index[f.origin : f.test_end] for f in plan])
-    step = np.tile(np.arange(1, horizon + 1), len(plan))
+    """One row per model, series, fold and step. ``origin`` is the last observation the
+    forecast used; an ``id`` column leads when the data is a panel."""
+    horizon = plans[0][0].horizon
+    origin_stamps, stamps, ids = [], [], []
+    for name, member, plan in zip(panel.ids, panel.members, plans, strict=True):
+        index = member.frame.index
+        origin_stamps.append(np.repeat([index[f.origin - 1] for f in plan], horizon))
+        stamps.append(np.concatenate([index[f.origin : f.test_end] for f in plan]))
+        ids.append(np.full(len(plan) * horizon, name, dtype=object))
+    n = len(actual)
+    base = {
+        "origin": np.concatenate(origin_stamps),
+        "timestamp": np.concatenate(stamps),
+        "step": np.tile(np.arange(1, horizon + 1), n),
+    }
+    if panel.id_col is not None:
+        base = {panel.id_col: np.concatenate(ids), **base}
     frames = [
-        pd.DataFrame(
-            {
-                "origin": origin_stamps,
-                "timestamp": stamps,
-                "step": step,
-                "model": name,
-                "forecast": fc.ravel(),
-                "actual": actual.ravel(),
-            }
-        )
+        pd.DataFrame({**base, "model": name, "forecast": fc.ravel(), "actual": actual.ravel()})
         for name, fc in forecasts.items()
     ]
     return pd.concat(frames, ignore_index=True)

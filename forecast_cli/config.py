@@ -152,6 +152,14 @@ class DataConfig:
     target: str | None = opt(
         None, "Column to forecast (needed when several are numeric).", DATA, commands=FIT, short="-t"
     )
+    id_col: str | None = opt(
+        None,
+        "Column naming the series of a long panel (detected when unambiguous, such as unique_id).",
+        DATA,
+    )
+    ids: tuple[str, ...] = opt(
+        (), "Only these series of a panel, comma-separated.", DATA, commands=LOAD, is_list=True
+    )
     time_col: str | None = opt(
         None, "Timestamp column (auto-detected; '' for an integer step index).", DATA, commands=LOAD
     )

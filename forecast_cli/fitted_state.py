@@ -1,7 +1,7 @@
 """A fitted ``Forecaster`` as JSON-ready metadata plus named arrays, and back.
 
 The metadata holds the config (what the user asked for) and the plan (what the tool
-decided) once each; everything else (lookback, horizon, season, transform) derives
+decided) once each, and per series its id, scaler and last rows of history; everything else (lookback, horizon, season, transform) derives
 from the plan. Model files from round 1 (no ``plan`` key) are read by rebuilding the
 plan from the fields they stored.
 """
@@ -32,9 +32,11 @@ def forecaster_state(f: Forecaster) -> tuple[dict[str, Any], dict[str, np.ndarra
         "network": f.network_args_.to_dict(),
         "target": f.target_,
         "features": list(f.features_),
-        "scaler": f.scaler_.to_dict(),
+        "id_col": f.id_col_,
+        "ids": list(f.ids_),
+        "scalers": [s.to_dict() for s in f.scalers_],
         "metrics": f.metrics_,
-        "history": history_to_json(f.history_),
+        "histories": [history_to_json(h) for h in f.histories_],
     }
     arrays = {k: v.detach().cpu().numpy() for k, v in f.network_.state_dict().items()}
     return meta, arrays
@@ -57,9 +59,17 @@ def restore_forecaster(
     self.plan_ = Plan.from_dict(meta["plan"]) if "plan" in meta else _plan_from_round_one(meta)
     self.target_, self.features_ = meta["target"], tuple(meta["features"])
     self.transform_ = Transform(self.plan_.transform)
-    self.scaler_ = Scaler.from_dict(meta["scaler"])
     self.metrics_ = meta.get("metrics", {})
-    self.history_ = history_from_json(meta["history"], self.plan_.freq)
+    if "scalers" in meta:
+        self.scalers_ = [Scaler.from_dict(s) for s in meta["scalers"]]
+        self.histories_ = [history_from_json(h, self.plan_.freq) for h in meta["histories"]]
+        self.ids_, self.id_col_ = tuple(meta["ids"]), meta["id_col"]
+    else:  # round 1: one series
+        self.scalers_ = [Scaler.from_dict(meta["scaler"])]
+        self.histories_ = [history_from_json(meta["history"], self.plan_.freq)]
+        self.ids_, self.id_col_ = ("",), None
+    if len(self.scalers_) != len(self.histories_) or len(self.ids_) != len(self.scalers_):
+        raise ValueError("the model file's series lists disagree in length")
     return self
 
 

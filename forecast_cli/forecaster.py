@@ -1,14 +1,22 @@
-"""The forecaster estimator: fit on a ``Series``, predict future timestamps.
+"""The forecaster estimator: fit on a panel (a single series is a panel of one), predict
+future timestamps for every series.
 
 Follows scikit-learn's contract: ``__init__`` stores the config, ``fit`` returns self,
 learned state ends in ``_``, and ``predict`` refuses to run before ``fit``. Predictions
 for many origins go through ``forecast_origins`` in one batched pass; ``predict`` (the
 future) and the backtest (past origins) both use it, so they cannot disagree.
+
+One global network learns from windows of every series. Each series is transformed and
+scaled by statistics of its own training rows only, so series of different sizes share
+one input range and nothing of one series' validation rows reaches another's scaling.
+Windows are sampled with weight ``1 / windows_of_its_series ** SAMPLING_ALPHA``: with
+alpha 0.5 a series with 100x the windows gets 10x the draws, not 100x, so long series
+do not drown short ones, yet long series still count more (they hold more evidence).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -19,30 +27,34 @@ from .calendars import future_index
 from .config import MAX_HORIZON, ForecastConfig
 from .errors import DataError, NotFittedError, UsageError
 from .metrics import mae
-from .models import (
-    HIGHWAY_INITS,
-    NetworkArgs,
-    build_network,
-    highway_weights,
-)
+from .models import HIGHWAY_INITS, NetworkArgs, build_network, highway_weights
+from .panel import Panel
 from .plan import resolve_plan
 from .scaling import Scaler, Transform
 from .series import Series
 from .training import EpochReport, TrainResult, seed_everything, train_network
-from .windows import gather_windows, temporal_split
+from .windows import gather_windows, panel_split
 
 _PREDICT_CHUNK = 8192  # windows per forward pass: bounds memory on long backtests
+SAMPLING_ALPHA = 0.5
+_HIGHWAY_SAMPLE = 20_000  # training windows that vote on the highway's starting baseline
 
 
-def choose_highway_init(z_train: np.ndarray, season: int, lookback: int, horizon: int) -> str:
+def as_panel(data: Series | Panel) -> Panel:
+    return data if isinstance(data, Panel) else Panel.of_one(data)
+
+
+def choose_highway_init(z: np.ndarray, origins: np.ndarray, season: int, lookback: int, horizon: int) -> str:
     """The baseline the highway starts as: whichever of ``models.HIGHWAY_INITS`` has the
-    lowest multi-step MAE on the training rows, using the very weights it would start with."""
-    if season <= 1 or season > lookback or len(z_train) < lookback + horizon + 1:
+    lowest multi-step MAE over the training windows ``origins`` of the scaled target ``z``,
+    using the very weights it would start with."""
+    if season <= 1 or season > lookback or len(origins) == 0:
         return "naive"
-    origins = np.arange(lookback, len(z_train) - horizon + 1)
-    inputs = gather_windows(z_train[:, None], origins, lookback)[..., 0]  # (origins, lookback)
+    if len(origins) > _HIGHWAY_SAMPLE:  # evenly spaced: deterministic and representative
+        origins = origins[np.linspace(0, len(origins) - 1, _HIGHWAY_SAMPLE).astype(np.int64)]
+    inputs = gather_windows(z[:, None], origins, lookback)[..., 0]  # (origins, lookback)
     level = inputs[:, -1:]
-    actual = z_train[origins[:, None] + np.arange(horizon)[None, :]]  # (origins, horizon)
+    actual = z[origins[:, None] + np.arange(horizon)[None, :]]  # (origins, horizon)
     errors = {
         kind: np.mean(
             np.abs((inputs - level) @ highway_weights(kind, season, lookback, horizon).T + level - actual)
@@ -53,38 +65,44 @@ def choose_highway_init(z_train: np.ndarray, season: int, lookback: int, horizon
 
 
 class Forecaster:
-    """A recurrent forecaster for one target series (plus optional past-observed features)."""
+    """A recurrent forecaster for a panel of series (plus optional past-observed features)."""
 
     def __init__(self, config: ForecastConfig | None = None):
         self.config = config if config is not None else ForecastConfig()
 
     # ----------------------------------------------------------------- fitting
-    def fit(self, series: Series, on_epoch: Callable[[EpochReport], None] | None = None) -> Forecaster:
-        """Train on ``series``; scalers and transform see training rows only.
+    def fit(self, data: Series | Panel, on_epoch: Callable[[EpochReport], None] | None = None) -> Forecaster:
+        """Train one network on every series; transforms and scalers see training rows only.
 
         The config is read, never written: what the data decided goes into ``plan_``.
         """
         cfg = self.config.validate()
-        values = series.values  # (rows, 1 + features), float64 end to end
-        plan = resolve_plan(cfg, series.freq, values[:, 0])
+        panel = as_panel(data)
+        members = [m.values for m in panel.members]  # (rows_i, 1 + features) each, float64
+        plan = resolve_plan(cfg, panel.freq, [v[:, 0] for v in members])
         lookback, outputs, first = plan.lookback, plan.outputs, plan.first_row
-        split = temporal_split(
-            len(values), lookback, outputs, cfg.window.val_fraction, cfg.window.window_stride, first
+        split = panel_split(
+            panel.lengths, lookback, outputs, cfg.window.val_fraction, cfg.window.window_stride, first
         )
         self.plan_ = plan
         self.transform_ = Transform(plan.transform)
-        matrix = self._transformed(values)
-        self.scaler_ = Scaler(cfg.scaling.scaler).fit(matrix[first : split.train_end])
-        scaled = np.nan_to_num(self.scaler_.transform(matrix)).astype(np.float32)
+        matrices = [self._transformed(v) for v in members]
+        self.scalers_ = [
+            Scaler(cfg.scaling.scaler).fit(m[first:end] if end > first else m[first:])
+            for m, end in zip(matrices, split.train_ends, strict=True)
+        ]
+        scaled = np.nan_to_num(
+            np.concatenate([s.transform(m) for s, m in zip(self.scalers_, matrices, strict=True)])
+        ).astype(np.float32)  # (total rows, 1 + features)
 
         highway_init = "naive"  # the baselines are defined relative to the last value
         if plan.level_norm:
             highway_init = choose_highway_init(
-                scaled[first : split.train_end, 0], plan.season, lookback, outputs
+                scaled[:, 0], split.train_origins, plan.season, lookback, outputs
             )
         self.network_args_ = NetworkArgs(
             kind=cfg.model.cell,
-            n_inputs=values.shape[1],
+            n_inputs=members[0].shape[1],
             hidden=cfg.model.hidden,
             layers=cfg.model.layers,
             dropout=cfg.model.dropout,
@@ -95,6 +113,10 @@ class Forecaster:
             season=plan.season,
             patch=plan.patch,
         )
+        weights = None
+        if len(panel) > 1:
+            counts = np.bincount(split.series_of_train, minlength=len(panel)).astype(np.float64)
+            weights = 1.0 / np.maximum(counts[split.series_of_train], 1.0) ** SAMPLING_ALPHA
         seed_everything(cfg.train.seed)
         self.network_ = build_network(self.network_args_)
         result = train_network(
@@ -106,11 +128,14 @@ class Forecaster:
             outputs,
             cfg.train,
             on_epoch,
+            row_end=split.row_end,
+            weights=weights,
         )
         self.network_.cpu()
-        self.target_, self.features_ = series.target, tuple(series.features)
-        self.history_ = series.frame.iloc[-self.context_rows :].copy()
-        self.metrics_ = self._fit_metrics(result, values, split.val_origins, len(split.train_origins))
+        self.target_, self.features_ = panel.target, panel.features
+        self.ids_, self.id_col_ = panel.ids, panel.id_col
+        self.histories_ = [m.frame.iloc[-self.context_rows :].copy() for m in panel.members]
+        self.metrics_ = self._fit_metrics(result, panel, split)
         return self
 
     # What the plan decided, under the names the rest of the code reads.
@@ -130,25 +155,34 @@ class Forecaster:
     def freq_(self) -> str | None:
         return self.plan_.freq
 
-    def _fit_metrics(
-        self, result: TrainResult, values: np.ndarray, val_origins: np.ndarray, n_train: int
-    ) -> dict:
+    @property
+    def scaler_(self) -> Scaler:
+        """The scaler of the first series (the only one of a single-series model)."""
+        return self.scalers_[0]
+
+    @property
+    def history_(self) -> pd.DataFrame:
+        """The stored history of the first series (the only one of a single-series model)."""
+        return self.histories_[0]
+
+    def _fit_metrics(self, result: TrainResult, panel: Panel, split) -> dict:
         """Validation MAE in the data's units beside the naive and seasonal-naive MAE."""
-        full = val_origins[val_origins + self.horizon_ <= len(values)]
         metrics = {
-            "train_windows": int(n_train),
-            "val_windows": int(len(val_origins)),
+            "series": len(panel),
+            "train_windows": int(len(split.train_origins)),
+            "val_windows": int(len(split.val_origins)),
             "best_epoch": result.best_epoch,
             "epochs_run": result.epochs_run,
             "train_loss": result.train_loss,
             "val_loss": result.val_loss,
             "train_seconds": round(result.seconds, 3),
         }
+        full = split.val_origins[split.val_origins + self.horizon_ <= split.row_end[split.val_origins]]
         if len(full):
+            values = panel.stacked()
             y = values[:, 0]
-            steps = full[:, None] + np.arange(self.horizon_)[None, :]
-            actual = y[steps]
-            pred = self.forecast_origins(values, full)
+            actual = y[full[:, None] + np.arange(self.horizon_)[None, :]]
+            pred = self.forecast_origins(values, full, panel.offsets)
             metrics.update(
                 val_mae=mae(actual, pred),
                 val_naive_mae=mae(actual, naive(y, full, self.horizon_)),
@@ -166,22 +200,37 @@ class Forecaster:
         return self.plan_.context_rows
 
     def forecast_origins(
-        self, values: np.ndarray, origins: np.ndarray, horizon: int | None = None
+        self,
+        values: np.ndarray,
+        origins: np.ndarray,
+        offsets: np.ndarray | None = None,
+        scalers: Sequence[Scaler] | None = None,
+        horizon: int | None = None,
     ) -> np.ndarray:
         """Forecasts in the data's units for every origin: shape (len(origins), horizon).
 
-        ``values`` is raw (rows, 1 + features); origin ``t`` forecasts rows ``t ..`` from rows
-        ``t - lookback .. t - 1``. All origins go through the network together.
+        ``values`` is raw (rows, 1 + features), the series stacked with ``offsets`` (default:
+        one series); segment ``i`` is scaled by ``scalers[i]`` (default: the fitted ones, in
+        order). Origin ``t`` forecasts rows ``t ..`` from rows ``t - lookback .. t - 1`` of
+        its own segment. All origins go through the network together.
         """
         self._check_fitted()
         horizon = horizon or self.horizon_
         values = np.asarray(values, dtype=np.float64)
         origins = np.asarray(origins, dtype=np.int64)
+        offsets = np.array([0, len(values)]) if offsets is None else np.asarray(offsets, dtype=np.int64)
+        scalers = self.scalers_ if scalers is None else scalers
         if len(origins) == 0:
             return np.empty((0, horizon))
-        if origins.min() < self.context_rows or origins.max() > len(values):
+        segment = np.searchsorted(offsets, origins - 1, side="right") - 1  # (origins,)
+        if np.any(origins - self.context_rows < offsets[segment]) or np.any(origins > offsets[segment + 1]):
             raise DataError(f"each forecast needs {self.context_rows} rows of history before it")
-        scaled = self.scaler_.transform(self._transformed(values)).astype(np.float32)
+        scaled = np.concatenate(
+            [
+                scalers[i].transform(self._transformed(values[offsets[i] : offsets[i + 1]]))
+                for i in range(len(offsets) - 1)
+            ]
+        ).astype(np.float32)
         out = np.concatenate(
             [
                 self._run_network(gather_windows(scaled, chunk, self.lookback_), horizon)
@@ -191,7 +240,9 @@ class Forecaster:
         )  # (origins, horizon), scaled units
         if np.isnan(out).any():
             raise DataError("the history window has missing values; fill them (see --fill) and retry")
-        z = self.scaler_.inverse_target(out.astype(np.float64))
+        center = np.array([scalers[i].center[0] for i in range(len(scalers))])[segment]
+        scale = np.array([scalers[i].scale[0] for i in range(len(scalers))])[segment]
+        z = out.astype(np.float64) * scale[:, None] + center[:, None]
         return self.transform_.inverse(z, values[origins - 1, 0])
 
     @torch.inference_mode()
@@ -207,23 +258,84 @@ class Forecaster:
             x = torch.cat([x[:, 1:], nxt.unsqueeze(-1)], dim=1)  # (batch, lookback, 1)
         return torch.cat(steps, dim=1).numpy()
 
-    def predict(self, history: Series | None = None, horizon: int | None = None) -> pd.DataFrame:
-        """Forecast the ``horizon`` steps after the end of ``history`` (default: the stored history).
+    def predict(
+        self, history: Series | Panel | None = None, horizon: int | None = None, ids: Sequence[str] = ()
+    ) -> pd.DataFrame:
+        """Forecast the ``horizon`` steps after the end of each series' history (default: the
+        stored histories), for every series or those in ``ids``.
 
-        Returns a frame indexed by the future timestamps, one column named after the target.
+        One series: a frame indexed by the future timestamps, one column named after the
+        target. A panel: indexed by (id, timestamp). Series seen in training use their
+        training scalers; an unseen series is scaled by its own history (a global model
+        generalises) and needs ``context_rows`` rows of it. ``frame.attrs["notes"]`` says
+        which series fell back to a baseline for lack of history.
         """
         self._check_fitted()
         horizon = self._check_horizon(horizon)
-        frame = self.history_ if history is None else self._check_history(history)
-        if len(frame) < self.context_rows:
+        if history is None:
+            names, frames = list(self.ids_), list(self.histories_)
+        else:
+            panel = as_panel(history)
+            names = list(panel.ids) if self.id_col_ is not None else list(self.ids_[:1])
+            frames = [self._check_history(m) for m in panel.members]
+        if ids:
+            unknown = [i for i in ids if i not in names]
+            if unknown:
+                raise UsageError(f"--ids names series the model has no history for: {', '.join(unknown[:5])}")
+            keep = [names.index(i) for i in ids]
+            names, frames = [names[k] for k in keep], [frames[k] for k in keep]
+        forecasts, notes = self._forecast_frames(names, frames, horizon)
+        pieces = []
+        for name, frame, fc in zip(names, frames, forecasts, strict=True):
+            index = future_index(frame.index[-1], self.freq_, horizon)
+            piece = pd.DataFrame({self.target_: fc}, index=index)
+            if self.id_col_ is not None:
+                piece.index = pd.MultiIndex.from_arrays(
+                    [[name] * horizon, index], names=[self.id_col_, index.name]
+                )
+            pieces.append(piece)
+        out = pd.concat(pieces) if len(pieces) > 1 else pieces[0]
+        out.attrs["notes"] = notes
+        return out
+
+    def _forecast_frames(
+        self, names: list[str], frames: list[pd.DataFrame], horizon: int
+    ) -> tuple[list[np.ndarray], list[str]]:
+        known = {name: i for i, name in enumerate(self.ids_)}
+        columns = [self.target_, *self.features_]
+        values = [f[columns].to_numpy(dtype=np.float64) for f in frames]
+        long_enough = [i for i, v in enumerate(values) if len(v) >= self.context_rows]
+        short = [i for i in range(len(values)) if i not in set(long_enough)]
+        if short and self.id_col_ is None:
             raise DataError(
-                f"predict needs the last {self.context_rows} rows of history, got {len(frame)}; "
+                f"predict needs the last {self.context_rows} rows of history, got {len(values[0])}; "
                 "give more recent data"
             )
-        values = frame[[self.target_, *self.features_]].to_numpy(dtype=np.float64)
-        forecast = self.forecast_origins(values, np.array([len(values)]), horizon)[0]
-        index = future_index(frame.index[-1], self.freq_, horizon)
-        return pd.DataFrame({self.target_: forecast}, index=index)
+        out: list[np.ndarray] = [np.empty(0)] * len(values)
+        if long_enough:
+            scalers = [
+                self.scalers_[known[names[i]]] if names[i] in known else self._own_scaler(values[i])
+                for i in long_enough
+            ]
+            stacked = np.concatenate([values[i] for i in long_enough])
+            offsets = np.concatenate([[0], np.cumsum([len(values[i]) for i in long_enough])])
+            fc = self.forecast_origins(stacked, offsets[1:], offsets, scalers, horizon)
+            for row, i in enumerate(long_enough):
+                out[i] = fc[row]
+        notes = []
+        for i in short:
+            y = values[i][:, 0]
+            season = self.season_ if len(y) >= self.season_ > 1 else 1
+            out[i] = seasonal_naive(y, np.array([len(y)]), horizon, season=season)[0]
+            notes.append(
+                f"series {names[i]!r}: {len(y)} rows, fewer than the {self.context_rows} the network reads; "
+                f"forecast by {'seasonal naive' if season > 1 else 'naive'}"
+            )
+        return out, notes
+
+    def _own_scaler(self, values: np.ndarray) -> Scaler:
+        """Scaling statistics of an unseen series, from its own history."""
+        return Scaler(self.config.scaling.scaler).fit(self._transformed(values)[self.plan_.first_row :])
 
     def _check_horizon(self, horizon: int | None) -> int:
         if horizon is None:

@@ -24,6 +24,7 @@ Defaults, and why:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -33,7 +34,7 @@ from .calendars import seasonal_period
 from .config import ForecastConfig
 from .errors import DataError
 from .scaling import DIFFERENCING
-from .windows import temporal_split
+from .windows import panel_split, temporal_split
 
 MAX_RECURRENT_STEPS = 12
 
@@ -52,6 +53,7 @@ class Plan:
     strategy: str
     train_rows: int
     val_rows: int
+    series: int = 1
     reasons: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
@@ -77,7 +79,7 @@ class Plan:
     def lines(self) -> list[str]:
         """Human lines, ``name value (reason)``, for the stderr summary and ``forecast info``."""
         out = []
-        for name in ("season", "horizon", "lookback", "transform", "level_norm", "patch"):
+        for name in ("series", "season", "horizon", "lookback", "transform", "level_norm", "patch"):
             value = getattr(self, name)
             shown = ("on" if value else "off") if isinstance(value, bool) else value
             reason = self.reasons.get(name)
@@ -132,10 +134,11 @@ def resolve_shape(config: ForecastConfig, freq: str | None, season: int | None =
     return Shape(season, horizon, lookback, reasons)
 
 
-def resolve_plan(config: ForecastConfig, freq: str | None, y: np.ndarray, season: int | None = None) -> Plan:
-    """Decide every ``None``/``auto`` option of ``config`` for the target ``y`` at ``freq``.
-
-    Only the training rows of ``y`` (before the validation tail) inform a decision.
+def resolve_plan(
+    config: ForecastConfig, freq: str | None, ys: Sequence[np.ndarray], season: int | None = None
+) -> Plan:
+    """Decide every ``None``/``auto`` option of ``config`` for the targets ``ys`` (one array
+    per series) at ``freq``. Only training rows (before each validation tail) inform a decision.
     """
     shape = resolve_shape(config, freq, season)
     season, horizon, lookback = shape.season, shape.horizon, shape.lookback
@@ -145,11 +148,24 @@ def resolve_plan(config: ForecastConfig, freq: str | None, y: np.ndarray, season
     outputs = horizon if strategy == "direct" else 1
     requested = config.scaling.transform
     first = 1 if requested in DIFFERENCING else 0
-    split = temporal_split(len(y), lookback, outputs, w.val_fraction, w.window_stride, first)
+    lengths = np.array([len(y) for y in ys], dtype=np.int64)
+    split = panel_split(lengths, lookback, outputs, w.val_fraction, w.window_stride, first)
     if len(split.train_origins) == 0:
-        raise DataError("no training windows fit before the validation rows; lower --lookback or --horizon")
-    train_y = np.asarray(y[: split.train_end], dtype=np.float64)
-    transform, reasons["transform"] = _transform(requested, train_y)
+        if len(ys) == 1:
+            temporal_split(len(ys[0]), lookback, outputs, w.val_fraction, w.window_stride, first)  # says why
+        raise DataError(
+            f"no series has enough rows for one training window (lookback {lookback} + horizon {outputs} "
+            f"+ validation; longest has {lengths.max()}); lower --lookback or --horizon"
+        )
+    train_ys = [np.asarray(y[:end], dtype=np.float64) for y, end in zip(ys, split.train_ends, strict=True)]
+    transform, reasons["transform"] = _transform(requested, train_ys)
+    trainable = np.bincount(split.series_of_train, minlength=len(ys)) > 0
+    short = int((~trainable).sum())
+    reasons["series"] = f"{len(ys)} series" + (
+        f", {short} too short for a training window (forecast from their own history or the baseline)"
+        if short
+        else ""
+    )
 
     level_norm = config.model.level_norm and transform not in DIFFERENCING
     reasons["level_norm"] = (
@@ -172,16 +188,19 @@ def resolve_plan(config: ForecastConfig, freq: str | None, y: np.ndarray, season
         level_norm=level_norm,
         patch=patch,
         strategy=strategy,
-        train_rows=int(split.train_end),
-        val_rows=int(len(y) - split.train_end),
+        train_rows=int(split.train_ends.sum()),
+        val_rows=int(lengths.sum() - split.train_ends.sum()),
+        series=len(ys),
         reasons=reasons,
     )
 
 
-def _transform(requested: str, train_y: np.ndarray) -> tuple[str, str]:
+def _transform(requested: str, train_ys: list[np.ndarray]) -> tuple[str, str]:
+    """Log only when every series is strictly positive on its training rows: one transform
+    for the panel keeps the network's inputs comparable across series."""
     if requested != "auto":
         return requested, "given"
-    finite = train_y[np.isfinite(train_y)]
-    if len(finite) and np.all(finite > 0):
+    finite = [y[np.isfinite(y)] for y in train_ys]
+    if all(len(f) and np.all(f > 0) for f in finite):
         return "log", "auto: the training target is strictly positive"
     return "none", "auto: the training target has values <= 0"

@@ -72,9 +72,13 @@ class WindowBatches:
     the end (validation near the end of the data) get a mask of zeros on the missing steps.
     """
 
-    def __init__(self, series: torch.Tensor, lookback: int, horizon: int):
+    def __init__(
+        self, series: torch.Tensor, lookback: int, horizon: int, row_end: torch.Tensor | None = None
+    ):
         self.series, self.lookback, self.horizon = series, lookback, horizon
         self.n_rows = series.shape[0]
+        # Exclusive end of the series each row belongs to (stacked panels); one series: n_rows.
+        self.row_end = row_end
         self.offsets = torch.arange(-lookback, horizon, device=series.device)  # (L+H,)
 
     def get(self, origins: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -82,7 +86,8 @@ class WindowBatches:
         w = self.series[rows.clamp(max=self.n_rows - 1)]  # (batch, L+H, features): the only copy
         x = w[:, : self.lookback]  # (batch, lookback, features)
         y = w[:, self.lookback :, 0]  # (batch, horizon)
-        mask = (rows[:, self.lookback :] < self.n_rows).to(y.dtype)  # (batch, horizon)
+        end = self.n_rows if self.row_end is None else self.row_end[origins.long()][:, None]  # (batch, 1)
+        mask = (rows[:, self.lookback :] < end).to(y.dtype)  # (batch, horizon)
         return x, y, mask
 
 
@@ -95,12 +100,22 @@ def train_network(
     horizon: int,
     cfg: TrainConfig,
     on_epoch: Callable[[EpochReport], None] | None = None,
+    row_end: np.ndarray | None = None,
+    weights: np.ndarray | None = None,
 ) -> TrainResult:
-    """Fit ``model`` on windows of the scaled ``series`` (rows, features); restore the best weights."""
+    """Fit ``model`` on windows of the scaled ``series`` (rows, features); restore the best weights.
+
+    ``row_end`` (rows,): where the series of each row ends, for stacked panels (validation
+    windows are scored only on their own series' steps). ``weights`` (train windows,):
+    sampling weights; each epoch then draws as many windows as there are, with
+    replacement, in proportion to them. Without weights an epoch is a permutation.
+    """
     seed_everything(cfg.seed)
     device = resolve_device(cfg.device)
     model.to(device)
-    data = WindowBatches(torch.as_tensor(series, dtype=torch.float32, device=device), lookback, horizon)
+    ends = None if row_end is None else torch.as_tensor(row_end, dtype=torch.int64, device=device)
+    data = WindowBatches(torch.as_tensor(series, dtype=torch.float32, device=device), lookback, horizon, ends)
+    draw = None if weights is None else torch.as_tensor(weights, dtype=torch.float64)
     # int32 origins: 4 bytes per window, half of int64, on million-window series
     train_idx = torch.as_tensor(train_origins, dtype=torch.int32, device=device)
     val_idx = torch.as_tensor(val_origins, dtype=torch.int32, device=device)
@@ -121,7 +136,11 @@ def train_network(
     epoch = 0
     for epoch in range(1, cfg.epochs + 1):
         model.train()
-        order = train_idx[torch.randperm(len(train_idx), generator=gen, dtype=torch.int32).to(device)]
+        if draw is None:
+            pick = torch.randperm(len(train_idx), generator=gen, dtype=torch.int32)
+        else:
+            pick = torch.multinomial(draw, len(train_idx), replacement=True, generator=gen)
+        order = train_idx[pick.to(device)]
         total = torch.zeros((), device=device)
         for b in range(steps):
             x, y, _ = data.get(order[b * batch : (b + 1) * batch])

@@ -84,3 +84,52 @@ def min_rows(lookback: int, horizon: int, val_fraction: float) -> int:
     while n - max(1, int(round(val_fraction * n))) < lookback + horizon:
         n += 1
     return n
+
+
+@dataclass(frozen=True)
+class PanelSplit:
+    """``temporal_split`` applied to every member of a panel, in stacked row numbers.
+
+    ``train_ends[i]`` is where member i's training rows end (local row number); origins are
+    global rows of the stacked array; ``series_of_train``/``series_of_val`` say which
+    member each origin belongs to; ``row_end[r]`` is the exclusive end of the member that
+    row r belongs to, so a validation window never reads into the next member.
+    """
+
+    train_origins: np.ndarray
+    val_origins: np.ndarray
+    series_of_train: np.ndarray
+    series_of_val: np.ndarray
+    train_ends: np.ndarray
+    row_end: np.ndarray
+
+
+def validation_rows(n_rows: int, val_fraction: float, first: int = 0) -> int:
+    """Rows held out at the end of a series: ``val_fraction`` of its usable rows, at least 1."""
+    return max(1, int(round(val_fraction * (n_rows - first))))
+
+
+def panel_split(
+    lengths: np.ndarray, lookback: int, horizon: int, val_fraction: float, stride: int = 1, first: int = 0
+) -> PanelSplit:
+    """Per-member temporal splits (members too short for a window contribute none)."""
+    lengths = np.asarray(lengths, dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    train, val, s_train, s_val, ends = [], [], [], [], []
+    for i, n in enumerate(lengths):
+        train_end = int(n - validation_rows(int(n), val_fraction, first))
+        ends.append(train_end)
+        t = window_origins(train_end, lookback, horizon, stride, first)
+        v = np.arange(max(train_end, first + lookback), n, dtype=np.int64)
+        train.append(t + offsets[i])
+        val.append(v + offsets[i])
+        s_train.append(np.full(len(t), i, dtype=np.int64))
+        s_val.append(np.full(len(v), i, dtype=np.int64))
+    return PanelSplit(
+        np.concatenate(train),
+        np.concatenate(val),
+        np.concatenate(s_train),
+        np.concatenate(s_val),
+        np.array(ends, dtype=np.int64),
+        np.repeat(offsets[1:], lengths),
+    )

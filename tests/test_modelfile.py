@@ -33,7 +33,7 @@ def test_file_is_self_describing(model_path):
     assert meta["config"]["window"]["lookback"] == 12  # given, so the config says so; nothing else
     for derived in ("freq", "lookback", "horizon", "season", "transform"):
         assert derived not in meta  # stored once, in the plan
-    assert len(meta["history"]["values"]) == 12
+    assert len(meta["histories"]) == 1 and len(meta["histories"][0]["values"]) == 12
     assert {"val_mae", "best_epoch"} <= set(meta["metrics"])
     names = zipfile.ZipFile(model_path).namelist()
     assert all(n == "forecast.json" or (n.startswith("weights/") and n.endswith(".npy")) for n in names)

@@ -17,7 +17,7 @@ from .conftest import fast_config
 
 
 def test_monthly_defaults_are_one_season_ahead_from_two_seasons_back():
-    plan = resolve_plan(ForecastConfig(), "MS", np.arange(1.0, 121.0))
+    plan = resolve_plan(ForecastConfig(), "MS", [np.arange(1.0, 121.0)])
     assert (plan.season, plan.horizon, plan.lookback) == (12, 12, 24)
     assert plan.reasons["lookback"] == "two seasons of 12"
     assert plan.patch == 2 and plan.reasons["patch"] == "keeps the recurrence to 12 steps"
@@ -33,19 +33,19 @@ def test_without_a_season_lookback_is_twice_the_horizon_and_at_least_8():
 
 def test_auto_transform_is_log_only_when_training_rows_are_positive():
     y = np.linspace(1.0, 2.0, 100)
-    assert resolve_plan(ForecastConfig(), None, y).transform == "log"
+    assert resolve_plan(ForecastConfig(), None, [y]).transform == "log"
     y_val_negative = y.copy()
     y_val_negative[-5:] = -1.0  # validation rows only: they must not decide
-    assert resolve_plan(ForecastConfig(), None, y_val_negative).transform == "log"
+    assert resolve_plan(ForecastConfig(), None, [y_val_negative]).transform == "log"
     y_train_negative = y.copy()
     y_train_negative[3] = -1.0
-    plan = resolve_plan(ForecastConfig(), None, y_train_negative)
+    plan = resolve_plan(ForecastConfig(), None, [y_train_negative])
     assert plan.transform == "none" and "<= 0" in plan.reasons["transform"]
 
 
 def test_differencing_turns_level_normalisation_off_and_reads_one_more_row():
     cfg = ForecastConfig(scaling=ScalingConfig(transform="diff"))
-    plan = resolve_plan(cfg, "MS", np.arange(1.0, 121.0))
+    plan = resolve_plan(cfg, "MS", [np.arange(1.0, 121.0)])
     assert plan.differencing and not plan.level_norm
     assert plan.context_rows == plan.lookback + 1
 
@@ -53,7 +53,7 @@ def test_differencing_turns_level_normalisation_off_and_reads_one_more_row():
 def test_resolving_never_writes_into_the_config():
     cfg = ForecastConfig(model=ModelConfig(strategy="recursive"))
     before = copy.deepcopy(cfg)
-    resolve_plan(cfg, "MS", np.arange(1.0, 121.0))
+    resolve_plan(cfg, "MS", [np.arange(1.0, 121.0)])
     assert cfg == before
 
 

@@ -46,10 +46,10 @@ def root(
 
 
 def load_input(data, data_cfg, reporter: Reporter, ticker: TickerConfig | None = None):
-    """Read DATA (a path, - or stdin bytes) or download --ticker bars into a regular
-    ``Series``, and report what loading did."""
+    """Read DATA (a path, - or stdin bytes) or download --ticker bars into a ``Panel`` of
+    regular series (one series is a panel of one), and report what loading did."""
     from ..io import read_csv
-    from ..series import prepare_series
+    from ..panel import prepare_panel
 
     if ticker is not None and ticker.ticker:
         if data is not None:
@@ -59,9 +59,12 @@ def load_input(data, data_cfg, reporter: Reporter, ticker: TickerConfig | None =
         raise UsageError("give a CSV file (or - for stdin) as DATA, or --ticker SYMBOL")
     else:
         raw = read_csv(data)
-    series = prepare_series(raw, data_cfg)
-    reporter.info(series.report.line())
-    return series
+    panel = prepare_panel(raw, data_cfg)
+    if len(panel) == 1 and panel.id_col is None:
+        reporter.info(panel.members[0].report.line())
+    else:
+        reporter.info(panel.summary_line())
+    return panel
 
 
 def fetch_for_training(ticker: TickerConfig, data_cfg, reporter: Reporter):
@@ -204,6 +207,8 @@ def predict(
             "ticker": None,
             "target": forecaster.target_,
             "features": forecaster.features_,
+            "id_col": forecaster.id_col_,
+            "ids": config.data.ids,
         }
         if config.data.time_col is not None:
             overrides["time_col"] = config.data.time_col
@@ -212,8 +217,11 @@ def predict(
         data_cfg = dataclasses.replace(forecaster.config.data, **overrides)
         series = load_input(data, data_cfg, reporter, ticker)
     else:
-        reporter.info(f"continuing from the history stored in {model} (ends {forecaster.history_.index[-1]})")
-    frame = forecaster.predict(series, horizon)
+        ends = max(h.index[-1] for h in forecaster.histories_)
+        reporter.info(f"continuing from the history stored in {model} (ends {ends})")
+    frame = forecaster.predict(series, horizon, ids=config.data.ids)
+    for note in frame.attrs.get("notes", []):
+        reporter.warn(note)
     emit(resolve_format(run.format, output), output, frame=frame, title=f"{forecaster.target_} forecast")
 
 

@@ -82,7 +82,8 @@ def describe_model(meta: dict) -> dict:
     from ..plan import Plan
 
     cfg = meta["config"]
-    hist = meta["history"]
+    histories = meta["histories"] if "histories" in meta else [meta["history"]]
+    scaler = (meta["scalers"][0] if "scalers" in meta else meta["scaler"])["kind"]
     plan = Plan.from_dict(meta["plan"]) if "plan" in meta else None
     model = cfg["model"]
     out = {
@@ -97,15 +98,17 @@ def describe_model(meta: dict) -> dict:
         "layers": model["layers"],
         "strategy": model["strategy"],
         "highway_start": meta["network"].get("highway_init", "naive"),
-        "scaler": meta["scaler"]["kind"],
+        "scaler": scaler,
     }
     if plan is not None:
-        for name in ("season", "horizon", "lookback", "transform", "level_norm", "patch"):
+        for name in ("series", "season", "horizon", "lookback", "transform", "level_norm", "patch"):
             reason = plan.reasons.get(name)
             out[name] = f"{getattr(plan, name)}" + (f" ({reason})" if reason else "")
     else:
         out.update({k: meta[k] for k in ("season", "lookback", "horizon", "transform")})
-    out["history_rows"] = len(hist["values"])
-    out["history_end"] = hist["index"][-1] if hist["index"] else None
+    if meta.get("id_col"):
+        out["id_col"] = meta["id_col"]
+    out["history_rows"] = sum(len(h["values"]) for h in histories)
+    out["history_end"] = max((h["index"][-1] for h in histories if h["index"]), default=None)
     out.update({f"metric_{k}": v for k, v in meta.get("metrics", {}).items()})
     return out

@@ -1,0 +1,181 @@
+"""The panel: one or many regular series that share a frequency, target and features.
+
+A single series is a panel of one (``id_col`` None), so training, prediction and the
+backtest have one code path. Members keep their own time index (series may start and
+end at different times); ``stacked`` gives what the network reads: all members' values
+in one contiguous float64 array with ``offsets[i]:offsets[i + 1]`` the rows of member
+``i`` (the CSR layout of scipy.sparse and Arrow's list arrays).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .config import DataConfig
+from .errors import DataError, UsageError
+from .series import Series, prepare_series
+
+# Column names taken as the series identifier without asking (Nixtla's, and the obvious).
+ID_NAMES = ("unique_id", "series_id", "id", "series", "item_id", "ticker", "symbol")
+
+
+@dataclass
+class Panel:
+    """Regular series with one frequency; ``ids[i]`` names ``members[i]``."""
+
+    members: list[Series]
+    ids: tuple[str, ...]
+    id_col: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of_one(cls, series: Series) -> Panel:
+        return cls([series], ("",), None)
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+    @property
+    def target(self) -> str:
+        return self.members[0].target
+
+    @property
+    def features(self) -> tuple[str, ...]:
+        return tuple(self.members[0].features)
+
+    @property
+    def freq(self) -> str | None:
+        return self.members[0].freq
+
+    @property
+    def lengths(self) -> np.ndarray:
+        return np.array([len(m.frame) for m in self.members], dtype=np.int64)
+
+    @property
+    def offsets(self) -> np.ndarray:
+        """(members + 1,) row offsets into ``stacked()``."""
+        return np.concatenate([[0], np.cumsum(self.lengths)]).astype(np.int64)
+
+    def stacked(self) -> np.ndarray:
+        """All members' values, (total rows, 1 + features), float64."""
+        return np.concatenate([m.values for m in self.members], axis=0)
+
+    def truncated(self, ends: np.ndarray) -> Panel:
+        """The panel with member ``i`` cut to its first ``ends[i]`` rows."""
+        members = [
+            dataclasses.replace(m, frame=m.frame.iloc[: int(e)])
+            for m, e in zip(self.members, ends, strict=True)
+        ]
+        return dataclasses.replace(self, members=members)
+
+    def summary_line(self) -> str:
+        """One stderr line: how many series, how long, what loading did."""
+        n = self.lengths
+        reports = [m.report for m in self.members]
+        parts = [
+            f"{len(self)} series",
+            f"length min/median/max {n.min()}/{int(np.median(n))}/{n.max()}",
+            f"freq {self.freq if self.freq is not None else 'integer steps'} ({reports[0].freq_source})",
+            f"{sum(r.duplicates_merged for r in reports)} duplicates merged",
+            f"{sum(r.gaps_filled for r in reports)} gaps filled",
+            f"{sum(r.nans_filled for r in reports)} NaNs filled",
+        ]
+        return "panel: " + ", ".join(parts + self.notes)
+
+
+def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
+    """Split a long table by its id column (given, or detected) into regular series.
+
+    Without an id column the table is one series. Each member is regularised on its own,
+    and an error in one names it.
+    """
+    ids = cfg.ids
+    id_col = cfg.id_col or detect_id_column(raw, cfg)
+    if id_col is None:
+        if ids:
+            raise UsageError("--ids needs a panel: give --id-col COLUMN")
+        return Panel.of_one(prepare_series(raw, cfg))
+    if id_col not in raw.columns:
+        raise UsageError(f"--id-col {id_col!r} is not a column; columns: {', '.join(map(str, raw.columns))}")
+    keys = raw[id_col]
+    if keys.isna().any():
+        rows = np.flatnonzero(keys.isna().to_numpy())[:3] + 2
+        raise DataError(
+            f"{id_col!r} is empty on rows {', '.join(map(str, rows))}; every row needs a series id"
+        )
+    keys = keys.astype(str)
+    wanted = sorted(set(keys)) if not ids else list(dict.fromkeys(ids))
+    missing = [i for i in wanted if i not in set(keys)]
+    if missing:
+        raise UsageError(f"--ids names series not in the data: {', '.join(missing[:5])}")
+    member_cfg = dataclasses.replace(cfg, id_col=None, ids=())
+    groups = dict(list(raw.drop(columns=[id_col]).groupby(keys.to_numpy(), sort=False)))
+    members = []
+    for key in wanted:
+        try:
+            members.append(prepare_series(groups[key].reset_index(drop=True), member_cfg))
+        except (DataError, UsageError) as exc:
+            raise type(exc)(f"series {key!r}: {exc}") from None
+    freqs = {m.freq for m in members}
+    if len(freqs) > 1:
+        raise DataError(
+            f"the series have different frequencies ({', '.join(sorted(map(str, freqs)))}); "
+            "give --freq to put them on one grid"
+        )
+    return Panel(members, tuple(wanted), id_col)
+
+
+def detect_id_column(raw: pd.DataFrame, cfg: DataConfig) -> str | None:
+    """The id column of a long table given without --id-col, or None for a single series.
+
+    Taken without asking: a column named like an id (``unique_id``...). Otherwise, when the
+    time column repeats and exactly one text column tells the repeats apart, that column
+    (a panel, not duplicates). Several candidates: an error asking for --id-col, never an
+    average of different series.
+    """
+    used = {cfg.target, cfg.time_col, *cfg.features}
+    named = [c for c in raw.columns if str(c).lower() in ID_NAMES and c not in used]
+    if len(named) == 1:
+        return named[0]
+    text = [
+        c
+        for c in raw.columns
+        if c not in used and raw[c].dtype.kind in "OSUT" and not _looks_like_time_name(c, cfg)
+    ]
+    time_col = cfg.time_col or _guess_time_col(raw)
+    if time_col is None or time_col not in raw.columns or not raw[time_col].duplicated().any():
+        return None
+    candidates = [c for c in text if c != time_col and 1 < raw[c].nunique() < len(raw)]
+    if len(candidates) == 1:
+        return candidates[0]
+    if candidates:
+        raise UsageError(
+            f"timestamps repeat and several text columns could name the series "
+            f"({', '.join(map(str, candidates))}); pass --id-col COLUMN"
+        )
+    return None
+
+
+def _looks_like_time_name(column: object, cfg: DataConfig) -> bool:
+    return column == cfg.time_col
+
+
+def _guess_time_col(raw: pd.DataFrame) -> str | None:
+    for c in raw.columns:
+        if str(c).lower() in (
+            "timestamp",
+            "date",
+            "datetime",
+            "time",
+            "ds",
+            "period",
+            "month",
+            "week",
+            "day",
+        ):
+            return c
+    return None
