@@ -7,17 +7,14 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import sys
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
 
 from .errors import DataError, UsageError
+from .outputs import atomic_write as atomic_write  # re-exported: the writers' one door
 
 
 def read_csv(source: str | Path | IO[str]) -> pd.DataFrame:
@@ -53,27 +50,6 @@ def read_csv(source: str | Path | IO[str]) -> pd.DataFrame:
     if frame.empty:
         raise DataError(f"{name} has a header but no data rows")
     return frame
-
-
-@contextmanager
-def atomic_write(path: str | Path, mode: str = "w", **open_kwargs: Any) -> Iterator[IO[Any]]:
-    """Open a temporary file beside ``path``; on success fsync it and rename it over ``path``.
-
-    An interrupted or failed write leaves the old file (or none) and no temporary behind,
-    never a truncated file where a good one stood. The temporary name is unique, so two
-    runs writing the same path do not trample each other's half-written files.
-    """
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, mode, **open_kwargs) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def frame_to_csv(frame: pd.DataFrame, stream: IO[str]) -> None:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from forecast_cli.config import DataConfig
-from forecast_cli.errors import ModelFileError
+from forecast_cli.errors import ModelFileError, OutputError
 from forecast_cli.forecaster import Forecaster
 from forecast_cli.modelfile import FORMAT_VERSION, load_model, read_metadata, save_model
 from forecast_cli.series import prepare_series
@@ -90,7 +90,7 @@ def test_failed_write_leaves_the_old_file_and_no_temp(model_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(np, "save", boom)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match=f"cannot write {model_path}: disk full"):
         save_model(fitted, model_path)
     assert model_path.read_bytes() == before
     assert [p.name for p in model_path.parent.iterdir()] == [model_path.name]
