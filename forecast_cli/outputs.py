@@ -11,9 +11,9 @@ What a path names decides how it is written:
   bits (a new file gets ``0o666 & ~umask``, as ``open`` would give it); a symlink is
   followed, so its target is replaced and the link stays;
 - a character device or FIFO (``/dev/null``, ``/dev/stdout``, a pipe from ``>(...)``):
-  written in place, since it cannot be replaced and need not be;
+  written in place (appending), since it cannot be replaced and need not be;
 - anything under ``/dev`` or ``/proc``: a stream, written in place (``/dev/stdout``
-  redirected to a file must write to that open file, not rename over its name);
+  redirected to a file must append to that open file, not rename over its name);
 - a directory, block device or socket: refused.
 Replacing a file gives it a new inode: other hard links keep the old content, and the
 new file belongs to the user who wrote it.
@@ -131,8 +131,10 @@ def atomic_write(path: StrPath, mode: str = "w", **open_kwargs: Any) -> Iterator
     """
     target = destination(path)
     if target.how == "stream":
+        # Append: on a device or pipe it is the same as writing, and /dev/stdout behind
+        # `>> log` must not truncate the log (behind `> log` the shell truncated it already).
         try:
-            with open(target.path, mode, **open_kwargs) as handle:
+            with open(target.path, mode.replace("w", "a"), **open_kwargs) as handle:
                 yield handle
         except BrokenPipeError:
             raise

@@ -10,6 +10,8 @@ import errno
 import os
 import socket
 import stat
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -17,6 +19,8 @@ import pytest
 
 from forecast_cli.errors import ExitCode, OutputError
 from forecast_cli.outputs import atomic_write, check_output_paths, current_umask
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -134,6 +138,16 @@ def test_dev_null_is_written_in_place_and_stays_a_device():
     with atomic_write("/dev/null") as handle:
         handle.write("discarded\n")
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_dev_stdout_appends_to_a_redirected_file(tmp_path):
+    """bad input: -o /dev/stdout with stdout appended to a file (>> log) -> appended, earlier lines kept"""
+    log = tmp_path / "log.csv"
+    log.write_text("earlier\n")
+    code = "from forecast_cli.outputs import atomic_write\nwith atomic_write('/dev/stdout') as h: h.write('new\\n')"
+    with open(log, "a") as stdout:
+        subprocess.run([sys.executable, "-c", code], stdout=stdout, check=True, cwd=ROOT, timeout=60)
+    assert log.read_text() == "earlier\nnew\n" and not log.is_symlink()
 
 
 def test_fifo_is_written_in_place(tmp_path):
