@@ -54,3 +54,12 @@ class SourceError(ForecastError):
     """A remote source (yfinance) gave nothing usable: no network, unknown symbol, empty range."""
 
     exit_code = ExitCode.SOURCE
+
+
+class OutputError(UsageError):
+    """An output that must not or cannot be written: the input itself, a read-only file, a
+    directory or device in the way, a missing or unwritable folder, a full disk.
+
+    A usage error (exit 2): the user fixes it by naming another path or freeing space; the
+    old file, if any, is left as it was.
+    """

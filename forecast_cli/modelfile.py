@@ -2,20 +2,26 @@
 
 A ``.fcst`` file is a zip archive holding
 - ``forecast.json``: format name and version, package version, creation time, the full
-  config, column names, frequency, transform and scaler state, the last window of history
-  and the training metrics;
+  config, column names, frequency, transform and scaler state, the last window of history,
+  the training metrics, and the shape and dtype of every weight array (files from
+  round 1 lack these; they are checked without them);
 - ``weights/<name>.npy``: one plain numeric array per network parameter.
 
-Loading reads JSON and ``np.load(allow_pickle=False)`` only, so a file can never run code
-(unlike pickle or a bare ``torch.load``). Writing goes to a temporary file in the target's
-folder, is fsynced, then renamed over the target: an interrupted run leaves either the
-old file or the new one, never half of one.
+Loading reads JSON and plain ``.npy`` arrays only, so a file can never run code (unlike
+pickle or a bare ``torch.load``). It trusts nothing it has not checked: the zip directory
+is checked against the size caps below before anything is inflated, members are read
+with a bounded read, and each array's ``.npy`` header (shape, dtype) is checked against
+the metadata before its data is used. Writing goes through ``atomic_write``: an
+interrupted run leaves either the old file or the new one, never half of one.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import math
+import os
+import stat
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,27 +38,49 @@ FORMAT_VERSION = 1
 META_NAME = "forecast.json"
 WEIGHTS_DIR = "weights/"
 
+MiB = 2**20
+
+MAX_MEMBERS = 1024
+"""Entries a model file may hold. A network stores 4 arrays per recurrent layer plus 4
+for the head and highway: 20 layers would need 84. A zip with more is not ours."""
+
+MAX_META_BYTES = 64 * MiB
+"""The metadata, inflated. Its bulk is the last window of history (lookback rows x
+columns, ~25 bytes a number as indented JSON): 64 MiB holds over two million numbers,
+far more than any lookback a recurrent network is trained on."""
+
+MAX_WEIGHTS_BYTES = 256 * MiB
+"""All weight arrays together, inflated (and so any one of them). The largest sensible
+model here, a 4-layer LSTM with 1024 hidden units, has ~30 million float32 parameters
+(120 MiB); twice that is allowed. Loading needs about three times the weights in memory
+(bytes, arrays, network), so the cap keeps a hostile file under ~1 GiB."""
+
+_NUMERIC_KINDS = "biuf"  # bool, signed, unsigned, float: what a state_dict can hold
+
 
 def save_model(forecaster: Forecaster, path: str | Path) -> Path:
-    """Write ``forecaster`` to ``path`` atomically; returns the path written."""
+    """Write ``forecaster`` to ``path`` atomically; returns the path written.
+
+    Failures to write (missing folder, read-only target, full disk) are ``OutputError``s.
+    """
     path = Path(path)
     meta, arrays = forecaster.state()
+    arrays = {name: np.ascontiguousarray(array) for name, array in arrays.items()}
     meta = {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
         "package_version": __version__,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         **meta,
+        # Readers check each .npy header against this before using its data.
+        "weights": {name: {"shape": list(a.shape), "dtype": a.dtype.str} for name, a in arrays.items()},
     }
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise ModelFileError(f"cannot write {path}: folder {folder} does not exist; create it first")
     # The archive closes (writing its directory) before atomic_write syncs and renames.
     with atomic_write(path, "wb") as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(META_NAME, json.dumps(meta, indent=1, allow_nan=True))
         for name, array in arrays.items():
             buffer = io.BytesIO()
-            np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
+            np.save(buffer, array, allow_pickle=False)
             archive.writestr(WEIGHTS_DIR + name + ".npy", buffer.getvalue())
     return path
 
@@ -76,33 +104,175 @@ def load_model(path: str | Path) -> Forecaster:
 
 def _read(path: str | Path, with_weights: bool) -> tuple[dict, dict[str, np.ndarray]]:
     path = Path(path)
-    if not path.is_file():
-        raise ModelFileError(f"{path}: no such model file; train one with `forecast train ... -o {path}`")
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
-            if META_NAME not in names:
+        with _open_regular_file(path) as raw, zipfile.ZipFile(raw) as archive:
+            members = _checked_directory(path, archive)
+            if META_NAME not in members:
                 raise ModelFileError(f"{path} is not a forecast model file (no {META_NAME} inside)")
             try:
-                meta = json.loads(archive.read(META_NAME))
+                meta = json.loads(_read_member(path, archive, members[META_NAME]))
             except (json.JSONDecodeError, UnicodeDecodeError):
                 raise ModelFileError(f"{path} is damaged: its metadata is not valid JSON; retrain") from None
             _check_format(path, meta)
-            arrays: dict[str, np.ndarray] = {}
-            if with_weights:
-                for name in names:
-                    if name.startswith(WEIGHTS_DIR) and name.endswith(".npy"):
-                        key = name[len(WEIGHTS_DIR) : -len(".npy")]
-                        arrays[key] = np.load(io.BytesIO(archive.read(name)), allow_pickle=False)
+            arrays = _read_weights(path, archive, members, meta) if with_weights else {}
     except zipfile.BadZipFile:
         raise ModelFileError(
             f"{path} is not a forecast model file, or it is truncated or corrupt; retrain it"
         ) from None
-    except (zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
+    except (zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
         if isinstance(exc, ModelFileError):
             raise
         raise ModelFileError(f"{path} is damaged ({type(exc).__name__}); retrain the model") from None
     return meta, arrays
+
+
+def _open_regular_file(path: Path) -> io.BufferedReader:
+    """Open ``path`` for reading if it is a non-empty regular file, else say what it is.
+
+    Opened non-blocking and checked with ``fstat`` on the open descriptor, so a FIFO
+    cannot hang the open and nothing can swap the file between the look and the read.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise ModelFileError(
+            f"{path}: no such model file; train one with `forecast train ... -o {path}`"
+        ) from None
+    except PermissionError:
+        raise ModelFileError(f"{path} is not readable (permission denied); check its permissions") from None
+    except IsADirectoryError:
+        raise ModelFileError(f"{path} is a directory, not a model file; give the .fcst file itself") from None
+    except OSError as exc:
+        raise ModelFileError(f"cannot open model file {path}: {exc.strerror or exc}") from None
+    mode, size = (st := os.fstat(fd)).st_mode, st.st_size
+    problem = None
+    if stat.S_ISDIR(mode):
+        problem = "is a directory, not a model file; give the .fcst file itself"
+    elif not stat.S_ISREG(mode):
+        problem = f"is a {_file_kind(mode)}, not a model file; give a .fcst file written by `forecast train`"
+    elif size == 0:
+        problem = "is empty, not a model file; retrain it with `forecast train`"
+    if problem:
+        os.close(fd)
+        raise ModelFileError(f"{path} {problem}")
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+def _checked_directory(path: Path, archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+    """The members to read, by name, after checking the zip directory against the caps.
+
+    Sizes come from the directory, so a zip bomb is refused before a byte is inflated.
+    """
+    infos = archive.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise ModelFileError(
+            f"{path} holds {len(infos)} entries, more than a model file's {MAX_MEMBERS}; it is not one"
+        )
+    names = [info.filename for info in infos]
+    if len(set(names)) != len(names):
+        raise ModelFileError(f"{path} has duplicate entries; it is damaged or was altered, retrain it")
+    members = {i.filename: i for i in infos if i.filename == META_NAME or _weight_name(i.filename)}
+    meta = members.get(META_NAME)
+    if meta is not None and meta.file_size > MAX_META_BYTES:
+        raise ModelFileError(
+            f"{path}: its metadata inflates to {meta.file_size / MiB:.0f} MiB, over the "
+            f"{MAX_META_BYTES // MiB} MiB a model file may hold; it is not one this tool wrote"
+        )
+    weights = sum(i.file_size for name, i in members.items() if name != META_NAME)
+    if weights > MAX_WEIGHTS_BYTES:
+        raise ModelFileError(
+            f"{path}: its weights inflate to {weights / MiB:.0f} MiB, over the {MAX_WEIGHTS_BYTES // MiB} MiB "
+            f"a model file may hold; it is not one this tool wrote"
+        )
+    return members
+
+
+def _read_member(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """The member's bytes, reading no more than its declared size (plus one, to notice more)."""
+    with archive.open(info) as member:
+        data = member.read(info.file_size + 1)
+    if len(data) != info.file_size:
+        raise ModelFileError(f"{path} is damaged: {info.filename} is not the size its directory says")
+    return data
+
+
+def _read_weights(
+    path: Path, archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], meta: dict
+) -> dict[str, np.ndarray]:
+    expected = _declared_weights(path, meta)
+    present = {key: info for name, info in members.items() if (key := _weight_name(name)) is not None}
+    if expected is not None and set(expected) != set(present):
+        missing = sorted(set(expected) - set(present)) or sorted(set(present) - set(expected))
+        raise ModelFileError(
+            f"{path} is damaged: its weight arrays do not match its metadata ({missing[0]}); retrain"
+        )
+    arrays: dict[str, np.ndarray] = {}
+    for key, info in present.items():
+        blob = _read_member(path, archive, info)
+        arrays[key] = _npy_array(path, info.filename, blob, None if expected is None else expected[key])
+    return arrays
+
+
+def _declared_weights(path: Path, meta: dict) -> dict[str, tuple[tuple[int, ...], np.dtype]] | None:
+    """The shapes and dtypes the metadata records; None for files from before they were."""
+    declared = meta.get("weights")
+    if declared is None:
+        return None
+    try:
+        return {
+            str(name): (tuple(int(n) for n in spec["shape"]), np.dtype(str(spec["dtype"])))
+            for name, spec in declared.items()
+        }
+    except (AttributeError, KeyError, TypeError, ValueError):
+        raise ModelFileError(f"{path} is damaged: its weight list is malformed; retrain the model") from None
+
+
+def _npy_array(
+    path: Path, member: str, blob: bytes, expected: tuple[tuple[int, ...], np.dtype] | None
+) -> np.ndarray:
+    """Parse the ``.npy`` header, check it, then view the data: never unpickles, never
+    allocates more than the bytes already read."""
+    buffer = io.BytesIO(blob)
+    try:
+        version = np.lib.format.read_magic(buffer)
+        read_header = {
+            (1, 0): np.lib.format.read_array_header_1_0,
+            (2, 0): np.lib.format.read_array_header_2_0,
+        }
+        shape, fortran, dtype = read_header[version](buffer)
+    except (KeyError, ValueError, SyntaxError, TypeError):
+        raise ModelFileError(f"{path} is damaged: {member} is not a plain .npy array; retrain") from None
+    if dtype.hasobject or dtype.kind not in _NUMERIC_KINDS:
+        raise ModelFileError(
+            f"{path}: {member} holds {dtype} values, not numbers; the file is not safe to load"
+        )
+    if expected is not None and (tuple(shape), dtype) != expected:
+        raise ModelFileError(
+            f"{path} is damaged: {member} is {dtype} {tuple(shape)} but its metadata says "
+            f"{expected[1]} {expected[0]}; retrain the model"
+        )
+    count = math.prod(shape)  # Python ints: a forged shape cannot overflow
+    if count * dtype.itemsize != len(blob) - buffer.tell():
+        raise ModelFileError(f"{path} is damaged: {member} holds fewer or more bytes than its shape needs")
+    array = np.frombuffer(blob, dtype=dtype, count=count, offset=buffer.tell())
+    array = array.reshape(shape, order="F" if fortran else "C")
+    return array if dtype.isnative else array.astype(dtype.newbyteorder("="))
+
+
+def _weight_name(member: str) -> str | None:
+    if member.startswith(WEIGHTS_DIR) and member.endswith(".npy"):
+        return member[len(WEIGHTS_DIR) : -len(".npy")]
+    return None
+
+
+def _file_kind(mode: int) -> str:
+    kinds = {
+        stat.S_ISCHR: "character device",
+        stat.S_ISBLK: "block device",
+        stat.S_ISFIFO: "FIFO (named pipe)",
+    }
+    return next((name for test, name in kinds.items() if test(mode)), "socket or special file")
 
 
 def _check_format(path: Path, meta: dict) -> None:

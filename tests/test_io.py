@@ -1,26 +1,197 @@
-"""The one atomic writer every output goes through (models, cache, data files, plots)."""
+"""Data outputs read back exactly: floats to the last bit, timestamps with their offset.
+
+Each regression test's docstring starts with "bad input: <what> -> <answer>", from which
+the table of bad inputs is generated.
+"""
 
 from __future__ import annotations
 
-import pytest
+import datetime as dt
+import io
+import json
+import zoneinfo
 
-from forecast_cli.io import atomic_write
+import numpy as np
+import pandas as pd
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from forecast_cli.io import format_float, frame_to_csv, frame_to_records, write_json, write_jsonl
+
+ZONES = [
+    "Europe/Berlin",
+    "America/New_York",
+    "Australia/Lord_Howe",
+    "Asia/Kathmandu",
+    "Europe/Amsterdam",
+    "UTC",
+]
+
+finite_floats = st.floats(allow_nan=False, allow_infinity=False)
 
 
-def test_success_replaces_the_file(tmp_path):
-    target = tmp_path / "out.csv"
-    target.write_text("old\n")
-    with atomic_write(target) as handle:
-        handle.write("new\n")
-    assert target.read_text() == "new\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+def _csv(frame: pd.DataFrame) -> str:
+    stream = io.StringIO()
+    frame_to_csv(frame, stream)
+    return stream.getvalue()
 
 
-def test_failure_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
-    target = tmp_path / "out.csv"
-    target.write_text("old\n")
-    with pytest.raises(RuntimeError), atomic_write(target) as handle:
-        handle.write("half")
-        raise RuntimeError("interrupted")
-    assert target.read_text() == "old\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+def _same_bits(a, b) -> bool:
+    return np.array_equal(np.asarray(a, np.float64).view(np.int64), np.asarray(b, np.float64).view(np.int64))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(finite_floats, min_size=1, max_size=20))
+@example([98765432.1, 1e-300, 1e308, -0.0, 0.0, 5e-324, 2.2250738585072014e-308, 1.7976931348623157e308])
+@example([0.1, 1 / 3, 123456789012345678.0, -2.5e-320])
+def test_csv_floats_read_back_bit_for_bit(values):
+    """bad input: a target near 98,765,432.1 (or 1e-300, -0.0, a subnormal) -> written exactly, not 9.87656e+07"""
+    frame = pd.DataFrame({"y": values}, index=pd.RangeIndex(len(values), name="step"))
+    back = pd.read_csv(io.StringIO(_csv(frame)), index_col="step")
+    assert _same_bits(back["y"].to_numpy(), values)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(finite_floats, min_size=1, max_size=10).flatmap(
+        lambda v: st.tuples(
+            st.just(v), st.lists(finite_floats | st.just(float("nan")), min_size=len(v), max_size=len(v))
+        )
+    )
+)
+def test_json_and_jsonl_floats_read_back_bit_for_bit(pair):
+    forecast, actual = pair
+    frame = pd.DataFrame({"forecast": forecast, "actual": actual})
+    text, lines = io.StringIO(), io.StringIO()
+    write_json(frame_to_records(frame), text)
+    write_jsonl(frame, lines)
+    for rows in (json.loads(text.getvalue()), [json.loads(line) for line in lines.getvalue().splitlines()]):
+        assert _same_bits([r["forecast"] for r in rows], forecast)
+        back = [np.nan if r["actual"] is None else r["actual"] for r in rows]
+        assert _same_bits(back, [a if a == a else np.nan for a in actual])
+
+
+def _aware_datetimes():
+    return st.sampled_from(ZONES).flatmap(
+        lambda zone: st.lists(
+            st.datetimes(
+                min_value=dt.datetime(1900, 1, 1),
+                max_value=dt.datetime(2100, 1, 1),
+                timezones=st.just(zoneinfo.ZoneInfo(zone)),
+                allow_imaginary=False,
+            ),
+            min_size=1,
+            max_size=8,
+        )
+    )
+
+
+def _expected_text(stamp: dt.datetime) -> str:
+    """The stamp's own ISO text; in UTC when its offset has seconds (no ISO spelling)."""
+    offset = stamp.utcoffset()
+    if offset is not None and offset.total_seconds() % 60:
+        return pd.Timestamp(stamp).tz_convert("UTC").isoformat()
+    return pd.Timestamp(stamp).isoformat()
+
+
+@settings(max_examples=300, deadline=None)
+@given(_aware_datetimes())
+@example([dt.datetime(1920, 6, 1, 12, tzinfo=zoneinfo.ZoneInfo("Europe/Amsterdam"))])
+@example([dt.datetime(2024, 3, 31, h, tzinfo=zoneinfo.ZoneInfo("Europe/Berlin")) for h in (0, 1, 3, 4)])
+@example(
+    [dt.datetime(2024, 10, 27, 2, 30, fold=f, tzinfo=zoneinfo.ZoneInfo("Europe/Berlin")) for f in (0, 1)]
+)
+@example([dt.datetime(2024, m, 1, tzinfo=zoneinfo.ZoneInfo("America/New_York")) for m in (1, 2, 3)])
+def test_aware_timestamps_keep_their_offset_and_instant(stamps):
+    """bad input: a Berlin series across the DST change -> 2024-03-31T03:00:00+02:00 back, not UTC"""
+    index = pd.DatetimeIndex([pd.Timestamp(t) for t in stamps], name="timestamp")
+    frame = pd.DataFrame({"y": np.arange(len(index), dtype=float)}, index=index)
+    back = pd.read_csv(io.StringIO(_csv(frame)), dtype={"timestamp": str})
+    assert back["timestamp"].tolist() == [_expected_text(t) for t in stamps]
+    instants = pd.to_datetime(back["timestamp"], format="ISO8601", utc=True)
+    assert (pd.DatetimeIndex(instants) == index.tz_convert("UTC")).all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2200, 1, 1)), min_size=1)
+)
+@example([dt.datetime(2024, 1, 31), dt.datetime(2024, 2, 29), dt.datetime(2023, 12, 31)])
+@example([dt.datetime(2024, 1, 31, 23, 59, 59, 999999)])
+def test_naive_timestamps_stay_naive_and_exact(stamps):
+    index = pd.DatetimeIndex(stamps, name="timestamp")
+    frame = pd.DataFrame({"y": np.zeros(len(index))}, index=index)
+    back = pd.read_csv(io.StringIO(_csv(frame)), dtype={"timestamp": str})
+    assert not any("+" in t or t.endswith("Z") for t in back["timestamp"])
+    assert (pd.DatetimeIndex(pd.to_datetime(back["timestamp"], format="ISO8601")) == index).all()
+
+
+def test_monthly_index_is_written_as_dates():
+    frame = pd.DataFrame(
+        {"sales": [1.5, 2.25]}, index=pd.date_range("2024-01-31", periods=2, freq="ME", name="month")
+    )
+    assert _csv(frame) == "month,sales\n2024-01-31,1.5\n2024-02-29,2.25\n"
+
+
+def test_berlin_hour_after_the_spring_change_reads_plus_two():
+    """bad input: tz-aware output timestamps -> ISO 8601 with the local offset, T separator"""
+    index = pd.date_range("2024-03-31 01:00", periods=2, freq="h", tz="Europe/Berlin", name="timestamp")
+    frame = pd.DataFrame({"load": [98765432.1, np.nan]}, index=index)
+    assert _csv(frame) == "timestamp,load\n2024-03-31T01:00:00+01:00,98765432.1\n2024-03-31T03:00:00+02:00,\n"
+    rows = frame_to_records(frame)
+    assert rows == [
+        {"timestamp": "2024-03-31T01:00:00+01:00", "load": 98765432.1},
+        {"timestamp": "2024-03-31T03:00:00+02:00", "load": None},
+    ]
+
+
+def test_nanoseconds_survive():
+    index = pd.DatetimeIndex([pd.Timestamp("2024-01-01 00:00:00.000000001", tz="UTC")], name="t")
+    text = _csv(pd.DataFrame({"y": [1.0]}, index=index))
+    assert "2024-01-01T00:00:00.000000001+00:00" in text
+
+
+def test_backtest_shaped_frame_writes_every_timestamp_column_and_the_actuals_exactly():
+    """bad input: backtest --predictions-out with actuals near 1e8 -> every digit kept, both time columns ISO"""
+    origin = pd.Timestamp("2024-03-30 23:00", tz="Europe/Berlin")
+    frame = pd.DataFrame(
+        {
+            "timestamp": pd.date_range("2024-03-31 00:00", periods=3, freq="h", tz="Europe/Berlin"),
+            "step": [1, 2, 3],
+            "model": ["lstm", "naive", "lstm"],
+            "forecast": np.array([98765432.1, 98765432.125, 1e-7], dtype=np.float32).astype(np.float64),
+            "actual": [98765432.1, 98765433.7, np.nan],
+        },
+        index=pd.Index([origin] * 3, name="origin"),
+    )
+    back = pd.read_csv(io.StringIO(_csv(frame)), dtype={"origin": str, "timestamp": str})
+    assert back["origin"].tolist() == ["2024-03-30T23:00:00+01:00"] * 3
+    assert back["timestamp"].tolist()[-1] == "2024-03-31T03:00:00+02:00"
+    assert _same_bits(back["forecast"], frame["forecast"]) and _same_bits(back["actual"], frame["actual"])
+    assert back["model"].tolist() == ["lstm", "naive", "lstm"]
+
+
+def test_non_finite_numbers_become_null_in_json_and_text_in_csv():
+    """bad input: a metric that is infinite (MAPE with a zero actual) -> JSON null, not an exit-1 crash"""
+    stream = io.StringIO()
+    write_json({"mape": float("inf"), "per_step": [np.float64("nan"), np.float32(0.5)]}, stream)
+    assert json.loads(stream.getvalue()) == {"mape": None, "per_step": [None, 0.5]}
+    assert format_float(float("inf")) == "inf" and format_float(float("nan")) == ""
+
+
+def test_jsonl_is_one_compact_object_per_line():
+    frame = pd.DataFrame({"y": [1.5, 2.0]}, index=pd.date_range("2024-01-01", periods=2, name="timestamp"))
+    stream = io.StringIO()
+    write_jsonl(frame, stream)
+    assert stream.getvalue() == (
+        '{"timestamp":"2024-01-01T00:00:00","y":1.5}\n{"timestamp":"2024-01-02T00:00:00","y":2.0}\n'
+    )
+    stream = io.StringIO()
+    write_jsonl(iter([{"a": np.int64(1)}, {"a": None}]), stream)
+    assert stream.getvalue() == '{"a":1}\n{"a":null}\n'
+
+
+def test_offset_with_seconds_is_written_in_utc():
+    """bad input: a timestamp in local mean time (Amsterdam 1920, +01:19:32) -> its instant in UTC"""
+    index = pd.DatetimeIndex([pd.Timestamp("1920-06-01 12:00", tz="Europe/Amsterdam")], name="t")
+    assert _csv(pd.DataFrame({"y": [1.0]}, index=index)) == "t,y\n1920-06-01T10:40:28+00:00,1.0\n"

@@ -1,21 +1,34 @@
-"""The model file: no pickle, atomic writes, clear refusals of damaged or foreign files."""
+"""The model file: no pickle, atomic writes, clear refusals of damaged or foreign files.
+
+Each regression test's docstring starts with "bad input: <what> -> <answer>", from which
+the table of bad inputs is generated.
+"""
 
 from __future__ import annotations
 
 import io
 import json
+import os
+import shutil
+import stat
+import struct
+import threading
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from forecast_cli import modelfile
 from forecast_cli.config import DataConfig
-from forecast_cli.errors import ModelFileError
+from forecast_cli.errors import ExitCode, ModelFileError, OutputError
 from forecast_cli.forecaster import Forecaster
 from forecast_cli.modelfile import FORMAT_VERSION, load_model, read_metadata, save_model
 from forecast_cli.series import prepare_series
 
 from .conftest import fast_config
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 @pytest.fixture
@@ -93,7 +106,182 @@ def test_failed_write_leaves_the_old_file_and_no_temp(model_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(np, "save", boom)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match=f"cannot write {model_path}: disk full"):
         save_model(fitted, model_path)
     assert model_path.read_bytes() == before
     assert [p.name for p in model_path.parent.iterdir()] == [model_path.name]
+
+
+def test_new_files_record_every_weight_shape_and_dtype(model_path):
+    meta = read_metadata(model_path)
+    names = [n for n in zipfile.ZipFile(model_path).namelist() if n.startswith("weights/")]
+    assert sorted("weights/" + k + ".npy" for k in meta["weights"]) == sorted(names)
+    assert meta["weights"]["head.weight"] == {"shape": [6, 8], "dtype": "<f4"}
+
+
+@pytest.mark.parametrize("name", ["round1_monthly.fcst", "round1_berlin_hourly.fcst"])
+def test_round_1_model_files_still_load_and_forecast_the_same(name):
+    """bad input: a model file from round 1 (no recorded weight shapes) -> loads, forecasts as before"""
+    expected = json.loads((FIXTURES / "round1_expected.json").read_text())[name]
+    assert "weights" not in read_metadata(FIXTURES / name)
+    forecast = load_model(FIXTURES / name).predict(None, 6)
+    assert [t.isoformat() for t in forecast.index] == expected["index"]
+    np.testing.assert_allclose(forecast.iloc[:, 0].to_numpy(), expected["values"], rtol=1e-6)
+
+
+def test_directory_is_named_as_a_directory(tmp_path):
+    """bad input: a directory as the model path -> exit 3, "is a directory, not a model file\""""
+    with pytest.raises(ModelFileError, match="is a directory, not a model file") as caught:
+        load_model(tmp_path)
+    assert caught.value.exit_code == ExitCode.MODEL_FILE
+
+
+def test_dev_zero_is_refused_without_reading_it():
+    """bad input: /dev/zero as the model path -> exit 3, "is a character device", nothing read"""
+    with pytest.raises(ModelFileError, match="/dev/zero is a character device, not a model file"):
+        load_model("/dev/zero")
+
+
+def test_fifo_is_refused_without_hanging(tmp_path):
+    """bad input: a FIFO (named pipe) as the model path -> exit 3 at once, no hang waiting for a writer"""
+    fifo = tmp_path / "model.fcst"
+    os.mkfifo(fifo)
+    outcome: list[BaseException] = []
+
+    def load():
+        try:
+            load_model(fifo)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=load, daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive(), "loading a FIFO blocked"
+    assert isinstance(outcome[0], ModelFileError) and "FIFO (named pipe), not a model file" in str(outcome[0])
+
+
+def test_unreadable_file_says_permission_denied(model_path, monkeypatch):
+    """bad input: an unreadable model file (chmod 000) -> exit 3, "not readable (permission denied)\""""
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    # Root reads any file, so the refusal the kernel would give is faked for this call.
+    monkeypatch.setattr(modelfile.os, "open", denied)
+    with pytest.raises(ModelFileError, match="is not readable \\(permission denied\\)"):
+        load_model(model_path)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_unreadable_file_says_permission_denied_for_real(model_path):
+    model_path.chmod(0o000)
+    with pytest.raises(ModelFileError, match="permission denied"):
+        load_model(model_path)
+
+
+def test_empty_file_is_called_empty(tmp_path):
+    """bad input: an empty file as the model path -> exit 3, "is empty, not a model file\""""
+    empty = tmp_path / "m.fcst"
+    empty.touch()
+    with pytest.raises(ModelFileError, match="is empty, not a model file"):
+        load_model(empty)
+
+
+def _declare_size(path, member, size):
+    """Rewrite ``member``'s uncompressed size in the zip's central directory."""
+    data = bytearray(path.read_bytes())
+    at = data.find(b"PK\x01\x02")
+    while at != -1:
+        name_len = struct.unpack_from("<H", data, at + 28)[0]
+        if data[at + 46 : at + 46 + name_len].decode() == member:
+            struct.pack_into("<I", data, at + 24, size)
+            path.write_bytes(bytes(data))
+            return
+        at = data.find(b"PK\x01\x02", at + 46 + name_len)
+    raise AssertionError(f"{member} not in {path}")
+
+
+def test_member_declaring_a_gigabyte_is_refused_before_inflating(model_path, monkeypatch):
+    """bad input: a model file whose zip directory declares 1 GiB of weights -> exit 3 before inflating"""
+    _declare_size(model_path, "weights/head.bias.npy", 2**30)
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("a member was opened before the directory was checked")
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", no_reading)
+    with pytest.raises(ModelFileError, match="weights inflate to 1024 MiB, over the 256 MiB"):
+        load_model(model_path)
+
+
+def test_zip_bomb_is_refused_by_the_size_cap(model_path, monkeypatch):
+    """bad input: a 1 MB zip that inflates to gigabytes -> exit 3, memory untouched (here with a 1 MiB cap)"""
+    with zipfile.ZipFile(model_path, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("weights/bomb.npy", bytes(8 * modelfile.MiB))
+    assert model_path.stat().st_size < 100_000
+    monkeypatch.setattr(modelfile, "MAX_WEIGHTS_BYTES", 1 * modelfile.MiB)
+    with pytest.raises(ModelFileError, match="over the 1 MiB a model file may hold"):
+        load_model(model_path)
+
+
+def test_huge_metadata_is_refused(model_path, monkeypatch):
+    monkeypatch.setattr(modelfile, "MAX_META_BYTES", 1000)
+    with pytest.raises(ModelFileError, match="its metadata inflates to"):
+        read_metadata(model_path)
+
+
+def test_thousands_of_entries_are_refused(model_path):
+    """bad input: a zip with thousands of entries as the model file -> exit 3, "more than a model file's\""""
+    _rewrite(model_path, extra={f"junk/{i}": b"" for i in range(modelfile.MAX_MEMBERS + 1)})
+    with pytest.raises(ModelFileError, match="entries, more than a model file's"):
+        load_model(model_path)
+
+
+def test_array_shape_must_match_the_metadata(model_path):
+    """bad input: a weight array whose shape differs from the metadata -> exit 3 before loading it"""
+    buffer = io.BytesIO()
+    np.save(buffer, np.zeros((6, 9), dtype=np.float32))
+    _rewrite(model_path, extra={"weights/head.weight.npy": buffer.getvalue()})
+    with pytest.raises(ModelFileError, match=r"head.weight.npy is float32 \(6, 9\) but its metadata says"):
+        load_model(model_path)
+
+
+def test_header_promising_more_data_than_present_is_refused(model_path):
+    """bad input: a .npy header declaring a huge shape over a few bytes -> exit 3, nothing allocated"""
+    header = {"descr": "<f4", "fortran_order": False, "shape": (2**40, 2**40)}
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buffer, header)
+    _rewrite(
+        model_path,
+        edit_meta=lambda m: m.pop("weights"),
+        extra={"weights/head.weight.npy": buffer.getvalue() + bytes(16)},
+    )
+    with pytest.raises(ModelFileError, match="fewer or more bytes than its shape needs"):
+        load_model(model_path)
+
+
+def test_missing_weight_array_is_named(model_path):
+    with zipfile.ZipFile(model_path) as archive:
+        entries = {n: archive.read(n) for n in archive.namelist() if n != "weights/head.bias.npy"}
+    with zipfile.ZipFile(model_path, "w") as archive:
+        for name, blob in entries.items():
+            archive.writestr(name, blob)
+    with pytest.raises(ModelFileError, match=r"do not match its metadata \(head.bias\)"):
+        load_model(model_path)
+
+
+def test_symlink_to_a_model_loads(model_path, tmp_path):
+    link = tmp_path / "latest.fcst"
+    link.symlink_to(model_path)
+    assert load_model(link).horizon_ == 6
+
+
+def test_saved_model_file_is_readable_by_others(tmp_path, monthly_frame):
+    """bad input: a model file saved by forecast -> mode 0o666 & ~umask (0o644), not 0o600"""
+    old = os.umask(0o022)
+    try:
+        fitted = load_model(shutil.copy(FIXTURES / "round1_monthly.fcst", tmp_path / "a.fcst"))
+        save_model(fitted, tmp_path / "b.fcst")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "b.fcst").stat().st_mode) == 0o644

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -118,12 +119,32 @@ def frame_table(frame: Any, title: str = "", highlight_row: int | None = None) -
 
 
 def _cell(value: Any) -> str:
-    """Numbers with as many decimals as their size deserves; midnight timestamps as dates."""
-    if isinstance(value, float):
-        if value != value:
-            return "-"
-        size = abs(value)
-        return f"{value:,.0f}" if size >= 1e4 else f"{value:,.1f}" if size >= 100 else f"{value:.3f}"
+    """Numbers rounded for the eye (see ``display_number``); midnight timestamps as dates."""
+    if isinstance(value, float) or (hasattr(value, "dtype") and getattr(value.dtype, "kind", "") == "f"):
+        return display_number(float(value))
     if hasattr(value, "normalize") and hasattr(value, "tz") and value == value.normalize():
         return value.strftime("%Y-%m-%d")
     return str(value)
+
+
+def display_number(value: float) -> str:
+    """A float for a table: at least 4 significant digits, never rounded to zero.
+
+    Below 10,000 the decimals grow as the value shrinks (123.5, 0.8123, 0.001235);
+    from 10,000 to 1e15 whole numbers with thousands separators (98,765,432); beyond
+    either end, scientific (1.000e-07, 1.235e+20). ``-`` for NaN. Data formats (CSV,
+    JSON) never round: this is for reading, not for reading back.
+    """
+    if value != value:
+        return "-"
+    size = abs(value)
+    if size == 0:
+        return "0"  # also for -0.0: a sign on nothing only puzzles the reader
+    if size == float("inf"):
+        return str(value)
+    if size < 1e-4 or size >= 1e15:
+        return f"{value:.3e}"
+    if size >= 1e4:
+        return f"{value:,.0f}"
+    decimals = max(0, 3 - math.floor(math.log10(size)))
+    return f"{value:,.{decimals}f}"
