@@ -25,16 +25,19 @@ import stat
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import __version__
 from .errors import ModelFileError
-from .forecaster import Forecaster
 from .io import atomic_write
 
+if TYPE_CHECKING:
+    from .forecaster import Forecaster
+
 FORMAT_NAME = "forecast-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: config and plan stored once each; per-series ids, scalers, histories
 META_NAME = "forecast.json"
 WEIGHTS_DIR = "weights/"
 
@@ -93,6 +96,8 @@ def read_metadata(path: str | Path) -> dict:
 
 def load_model(path: str | Path) -> Forecaster:
     """Load a fitted ``Forecaster``; any damage or foreign content is a ``ModelFileError``."""
+    from .forecaster import Forecaster  # torch: only when a model is to run, not for `info`
+
     meta, arrays = _read(path, with_weights=True)
     try:
         return Forecaster.from_state(meta, arrays)

@@ -152,7 +152,9 @@ def train(
         forecast fetch MSFT | forecast train - --target Close -o msft.fcst
     """
     from ..modelfile import save_model
+    from ..outputs import check_output_paths
 
+    check_output_paths({"-o": output}, [data])
     series = load_input(data, config.data, reporter, ticker)
     forecaster = fit_forecaster(config, series, reporter, config.model.cell)
     save_model(forecaster, output)
@@ -196,7 +198,9 @@ def predict(
     import dataclasses
 
     from ..modelfile import load_model
+    from ..outputs import check_output_paths
 
+    check_output_paths({"-o": output}, [data if isinstance(data, str) else None, model])
     forecaster = load_model(model)
     series = None
     if data is None and ticker.ticker is None and not sys.stdin.isatty():

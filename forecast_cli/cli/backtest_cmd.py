@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated, Optional
 
 import typer
@@ -59,7 +58,9 @@ def backtest(
         forecast backtest sample_data/airpassengers.csv --models naive --format json
     """
     from ..backtest import run_backtest
+    from ..outputs import check_output_paths
 
+    check_output_paths({"-o": output, "--predictions-out": predictions_out, "--plot": plot}, [data])
     if plot:
         from ..plots import require_matplotlib
 
@@ -119,15 +120,12 @@ def _emit_leaderboard(result, fmt: str, output: str | None) -> None:
     elif fmt == "csv":
         emit("csv", output, frame=board)
     else:
-        from rich.console import Console
-
-        title = f"backtest of {result.config['target']}: {len(result.folds)} folds x {result.horizon} steps (sorted by MASE)"
-        table = frame_table(board, title, highlight_row=0)
-        if output and output != "-":
-            with open(output, "w") as handle:
-                Console(file=handle, width=160).print(table)
-        else:
-            Console(highlight=False, width=None if sys.stdout.isatty() else 160).print(table)
+        title = (
+            f"backtest of {result.config['target']}: {len(result.folds)} folds x {result.horizon} steps"
+            + (f" x {result.config['series']} series" if result.config["series"] > 1 else "")
+            + " (sorted by MASE)"
+        )
+        emit(fmt, output, table=frame_table(board, title, highlight_row=0))
 
 
 def _num(value):

@@ -34,7 +34,10 @@ def fetch(
 
         forecast fetch MSFT | forecast train - --target Close -o msft.fcst
     """
+    from ..outputs import check_output_paths
     from ..sources import fetch_ticker
+
+    check_output_paths({"-o": output})
 
     result = fetch_ticker(
         symbol,

@@ -77,23 +77,36 @@ def resolve_format(fmt: str | None, output: str | None) -> str:
     return "table" if sys.stdout.isatty() else "csv"
 
 
-def emit(fmt: str, output: str | None, *, frame: Any = None, payload: Any = None, title: str = "") -> None:
-    """Write data: ``frame`` (a DataFrame) as CSV/table/JSON records, or ``payload`` as JSON."""
+def emit(
+    fmt: str,
+    output: str | None,
+    *,
+    frame: Any = None,
+    payload: Any = None,
+    title: str = "",
+    table: Any = None,
+) -> None:
+    """Write data: ``frame`` (a DataFrame) as CSV/table/JSON(L) records, ``payload`` as JSON,
+    or a ready Rich ``table``; to ``output`` atomically, or to stdout."""
     from ..io import atomic_write
 
     if output and output != "-":
         with atomic_write(output, newline="") as handle:
-            _write(fmt, handle, frame, payload, title)
+            _write(fmt, handle, frame, payload, title, table)
         return
-    _write(fmt, sys.stdout, frame, payload, title)
+    _write(fmt, sys.stdout, frame, payload, title, table)
     sys.stdout.flush()
 
 
-def _write(fmt: str, stream: Any, frame: Any, payload: Any, title: str) -> None:
-    from ..io import frame_to_csv, frame_to_records, write_json
+def _write(fmt: str, stream: Any, frame: Any, payload: Any, title: str, table: Any = None) -> None:
+    from ..io import frame_to_csv, frame_to_records, write_json, write_jsonl
 
-    if fmt == "json":
+    if table is not None:
+        Console(file=stream, highlight=False, width=_width(stream)).print(table)
+    elif fmt == "json":
         write_json(payload if payload is not None else frame_to_records(frame), stream)
+    elif fmt == "jsonl":
+        write_jsonl(payload if payload is not None else frame_to_records(frame), stream)
     elif fmt == "csv":
         frame_to_csv(frame, stream)
     else:
