@@ -1,0 +1,186 @@
+"""Panels: long tables become many series, one global model learns from all of them,
+each series is scaled by its own training rows, and every series gets its own forecast."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from forecast_cli.backtest import run_backtest
+from forecast_cli.cli import app
+from forecast_cli.config import BacktestConfig, DataConfig
+from forecast_cli.errors import UsageError
+from forecast_cli.forecaster import Forecaster
+from forecast_cli.modelfile import load_model, save_model
+from forecast_cli.panel import prepare_panel
+
+from .conftest import FAST_TRAIN, fast_config
+
+runner = CliRunner()
+
+
+def long_panel(lengths=(60, 84, 48), seed=0) -> pd.DataFrame:
+    """Monthly series of different lengths and levels, ending in different months."""
+    rng = np.random.default_rng(seed)
+    parts = []
+    for i, n in enumerate(lengths):
+        t = np.arange(n)
+        level = 10.0 ** (i + 1)
+        y = level * (1 + 0.2 * np.sin(2 * np.pi * t / 12) + 0.01 * t + 0.02 * rng.standard_normal(n))
+        start = pd.Timestamp("2000-01-01") + pd.DateOffset(months=3 * i)
+        parts.append(
+            pd.DataFrame({"unique_id": f"S{i}", "ds": pd.date_range(start, periods=n, freq="MS"), "y": y})
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def test_a_long_table_becomes_one_series_per_id_with_its_own_dates():
+    panel = prepare_panel(long_panel(), DataConfig())
+    assert panel.ids == ("S0", "S1", "S2") and panel.id_col == "unique_id"
+    assert panel.lengths.tolist() == [60, 84, 48]
+    assert panel.members[1].frame.index[0] == pd.Timestamp("2000-04-01")
+    assert panel.freq == "MS"
+
+
+def test_repeated_timestamps_told_apart_by_one_text_column_are_a_panel_not_duplicates():
+    raw = long_panel().rename(columns={"unique_id": "store"})
+    panel = prepare_panel(raw, DataConfig())
+    assert panel.id_col == "store" and len(panel) == 3  # never averaged into one series
+
+
+def test_several_candidate_id_columns_ask_for_id_col():
+    raw = long_panel().rename(columns={"unique_id": "store"})
+    raw["region"] = raw["store"].map({"S0": "north", "S1": "south", "S2": "south"})
+    with pytest.raises(UsageError, match="pass --id-col"):
+        prepare_panel(raw, DataConfig())
+    assert len(prepare_panel(raw, DataConfig(id_col="store"))) == 3
+
+
+def test_ids_restrict_the_panel_and_unknown_ids_are_named():
+    assert prepare_panel(long_panel(), DataConfig(ids=("S2", "S0"))).ids == ("S2", "S0")
+    with pytest.raises(UsageError, match="S9"):
+        prepare_panel(long_panel(), DataConfig(ids=("S9",)))
+
+
+def test_bad_values_name_their_series():
+    raw = long_panel()
+    raw["y"] = raw["y"].astype(object)
+    raw.loc[raw.index[raw["unique_id"] == "S1"][5], "y"] = "abc"
+    with pytest.raises(Exception, match="series 'S1'.*'y'"):
+        prepare_panel(raw, DataConfig(target="y"))
+
+
+def test_each_series_is_scaled_by_its_own_training_rows_only():
+    """Perturbing one series' validation rows changes nothing of any scaler."""
+    cfg = fast_config(lookback=12, horizon=6)
+    cfg.scaling.transform = "none"
+    base = long_panel()
+    fitted = Forecaster(cfg).fit(prepare_panel(base, cfg.data))
+    changed = base.copy()
+    s1 = changed.index[changed["unique_id"] == "S1"]
+    changed.loc[s1[-5:], "y"] *= 1000  # validation rows of S1 only
+    refit = Forecaster(cfg).fit(prepare_panel(changed, cfg.data))
+    for a, b in zip(fitted.scalers_, refit.scalers_, strict=True):
+        np.testing.assert_array_equal(a.center, b.center)
+        np.testing.assert_array_equal(a.scale, b.scale)
+    y0 = base.loc[base["unique_id"] == "S0", "y"].to_numpy()
+    train_end = 60 - round(0.15 * 60)
+    assert fitted.scalers_[0].center[0] == pytest.approx(y0[:train_end].mean())
+    assert fitted.scalers_[1].center[0] != pytest.approx(fitted.scalers_[0].center[0])
+
+
+def test_predict_forecasts_every_series_after_its_own_end_and_survives_the_model_file(tmp_path):
+    cfg = fast_config(lookback=12, horizon=6)
+    panel = prepare_panel(long_panel(), cfg.data)
+    fitted = Forecaster(cfg).fit(panel)
+    out = fitted.predict()
+    assert out.index.names == ["unique_id", "timestamp"] and len(out) == 18
+    first = {i: out.xs(i).index[0] for i in panel.ids}
+    assert first == {
+        "S0": pd.Timestamp("2005-01-01"),
+        "S1": pd.Timestamp("2007-04-01"),
+        "S2": pd.Timestamp("2004-07-01"),
+    }
+    loaded = load_model(save_model(fitted, tmp_path / "p.fcst"))
+    pd.testing.assert_frame_equal(loaded.predict(), out)
+
+
+def test_same_seed_same_panel_model():
+    cfg = fast_config(lookback=12, horizon=6)
+    panel = prepare_panel(long_panel(), cfg.data)
+    a = Forecaster(cfg).fit(panel).predict()
+    b = Forecaster(cfg).fit(panel).predict()
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_unseen_series_is_forecast_from_its_own_history_and_short_ones_by_the_baseline():
+    cfg = fast_config(lookback=12, horizon=6)
+    fitted = Forecaster(cfg).fit(prepare_panel(long_panel(), cfg.data))
+    new = long_panel(lengths=(40, 8), seed=3)
+    new["unique_id"] = new["unique_id"].map({"S0": "NEW", "S1": "TINY"})
+    out = fitted.predict(prepare_panel(new, cfg.data))
+    assert set(out.index.get_level_values(0)) == {"NEW", "TINY"}
+    assert np.isfinite(out.to_numpy()).all()
+    assert any("'TINY'" in note and "naive" in note for note in out.attrs["notes"])
+
+
+def test_panel_baseline_backtest_averages_the_single_series_backtests():
+    raw = long_panel()
+    spec = BacktestConfig(folds=2, models=(), season=12)
+    board = run_backtest(prepare_panel(raw, DataConfig()), fast_config(horizon=6), spec).leaderboard
+    singles = [
+        run_backtest(
+            prepare_panel(part.drop(columns="unique_id"), DataConfig()), fast_config(horizon=6), spec
+        ).leaderboard
+        for _, part in raw.groupby("unique_id")
+    ]
+    for model in ("naive", "seasonal-naive"):
+        expected = np.mean([s.loc[model, "mase"] for s in singles])
+        assert board.loc[model, "mase"] == pytest.approx(expected, rel=1e-12)
+
+
+def test_cli_trains_a_panel_and_predicts_long_csv(tmp_path):
+    data = tmp_path / "panel.csv"
+    long_panel().to_csv(data, index=False)
+    model = tmp_path / "p.fcst"
+    trained = runner.invoke(app, ["train", str(data), "-H", "6", "-L", "12", *FAST_TRAIN, "-o", str(model)])
+    assert trained.exit_code == 0, trained.stderr
+    out = runner.invoke(app, ["predict", "-m", str(model), "-f", "csv", "--ids", "S2,S0"])
+    assert out.exit_code == 0, out.stderr
+    lines = out.stdout.strip().splitlines()
+    assert lines[0] == "unique_id,timestamp,y" and len(lines) == 1 + 12
+    assert lines[1].startswith("S2,2004-07-01,") and lines[7].startswith("S0,2005-01-01,")
+
+
+def test_cli_backtest_of_a_panel_writes_ids_beside_forecasts(tmp_path):
+    data = tmp_path / "panel.csv"
+    long_panel().to_csv(data, index=False)
+    preds = tmp_path / "folds.csv"
+    args = [
+        "backtest",
+        str(data),
+        "-H",
+        "6",
+        "-L",
+        "12",
+        "--folds",
+        "2",
+        "--models",
+        "gru",
+        "--hidden",
+        "8",
+        "--epochs",
+        "2",
+        "-q",
+        "-f",
+        "csv",
+        "--predictions-out",
+        str(preds),
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    frame = pd.read_csv(preds)
+    assert list(frame.columns[:2]) == ["origin", "unique_id"] or "unique_id" in frame.columns
+    assert set(frame["unique_id"]) == {"S0", "S1", "S2"} and set(frame["model"]) >= {"gru", "naive"}
