@@ -93,6 +93,8 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
     Without an id column the table is one series. Each member is regularised on its own,
     and an error in one names it.
     """
+    if cfg.target and _is_wide(cfg.target):
+        raw, cfg = melt_wide(raw, cfg)
     ids = cfg.ids
     id_col = cfg.id_col or detect_id_column(raw, cfg)
     if id_col is None:
@@ -127,6 +129,35 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
             "give --freq to put them on one grid"
         )
     return Panel(members, tuple(wanted), id_col)
+
+
+WIDE_ID, WIDE_TARGET = "series", "value"
+
+
+def _is_wide(target: str) -> bool:
+    return "," in target or any(c in target for c in "*?[")
+
+
+def melt_wide(raw: pd.DataFrame, cfg: DataConfig) -> tuple[pd.DataFrame, DataConfig]:
+    """``--target a,b,c`` or a glob (``'sensor_*'``): each named column becomes a series of a
+    long table (id column ``series``, target ``value``); time and feature columns are shared."""
+    import fnmatch
+
+    columns = [str(c) for c in raw.columns]
+    chosen: list[str] = []
+    for pattern in (p.strip() for p in cfg.target.split(",") if p.strip()):
+        matches = [c for c in columns if fnmatch.fnmatchcase(c, pattern)]
+        if not matches:
+            raise UsageError(f"--target {pattern!r} matches no column; columns: {', '.join(columns)}")
+        chosen += [m for m in matches if m not in chosen]
+    if cfg.id_col:
+        raise UsageError("--target with several columns makes the series itself; drop --id-col")
+    for taken in (WIDE_ID, WIDE_TARGET):
+        if taken in columns and taken not in chosen:
+            raise UsageError(f"a wide table with a column named {taken!r} cannot be melted; rename it")
+    keep = [c for c in raw.columns if str(c) not in chosen]
+    long = raw.melt(id_vars=keep, value_vars=chosen, var_name=WIDE_ID, value_name=WIDE_TARGET)
+    return long, dataclasses.replace(cfg, target=WIDE_TARGET, id_col=WIDE_ID)
 
 
 def detect_id_column(raw: pd.DataFrame, cfg: DataConfig) -> str | None:

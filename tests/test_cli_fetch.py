@@ -125,3 +125,16 @@ def test_fetch_pipes_into_train_as_real_processes(yahoo, tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == "timestamp,Close"
     assert done.stdout.splitlines()[2].startswith("2017-07-05,")  # trading days inferred from the CSV alone
+
+
+def test_several_tickers_make_a_panel_with_one_global_model(yahoo, tmp_path):
+    model = tmp_path / "two.fcst"
+    base = [*RANGE, "--cache-dir", str(tmp_path)]
+    trained = runner.invoke(app, ["train", "--ticker", "msft,AAPL", *base, *FAST_TRAIN, "-o", str(model)])
+    assert trained.exit_code == 0, trained.output
+    predicted = runner.invoke(app, ["predict", "-m", str(model), "-f", "csv"])
+    lines = predicted.stdout.strip().splitlines()
+    assert lines[0] == "ticker,timestamp,Close"
+    assert {line.split(",")[0] for line in lines[1:]} == {"AAPL", "MSFT"}
+    assert [line.split(",")[1] for line in lines[1:3]] == ["2017-07-03", "2017-07-05"]  # trading days
+    assert len(yahoo.calls) == 2

@@ -184,3 +184,41 @@ def test_cli_backtest_of_a_panel_writes_ids_beside_forecasts(tmp_path):
     frame = pd.read_csv(preds)
     assert list(frame.columns[:2]) == ["origin", "unique_id"] or "unique_id" in frame.columns
     assert set(frame["unique_id"]) == {"S0", "S1", "S2"} and set(frame["model"]) >= {"gru", "naive"}
+
+
+def test_wide_columns_become_series_and_predict_can_write_them_wide(tmp_path):
+    index = pd.date_range("2000-01-01", periods=60, freq="MS")
+    t = np.arange(60)
+    wide = pd.DataFrame(
+        {"month": index, "sensor_a": 10 + np.sin(t / 2), "sensor_b": 50 + np.cos(t / 3), "other": t * 1.0}
+    )
+    panel = prepare_panel(wide, DataConfig(target="sensor_*"))
+    assert panel.ids == ("sensor_a", "sensor_b") and panel.target == "value"
+    np.testing.assert_array_equal(panel.members[1].y, wide["sensor_b"].to_numpy())
+    data = tmp_path / "wide.csv"
+    wide.to_csv(data, index=False)
+    model = tmp_path / "w.fcst"
+    args = [
+        "train",
+        str(data),
+        "--target",
+        "sensor_a,sensor_b",
+        "-H",
+        "3",
+        "-L",
+        "12",
+        *FAST_TRAIN,
+        "-o",
+        str(model),
+    ]
+    assert runner.invoke(app, args).exit_code == 0
+    out = runner.invoke(app, ["predict", "-m", str(model), "-f", "csv", "--wide"])
+    lines = out.stdout.strip().splitlines()
+    assert (
+        lines[0] == "timestamp,sensor_a,sensor_b" and lines[1].startswith("2005-01-01,") and len(lines) == 4
+    )
+
+
+def test_a_target_pattern_matching_nothing_names_the_columns():
+    with pytest.raises(UsageError, match="matches no column"):
+        prepare_panel(long_panel(), DataConfig(target="temp_*"))

@@ -18,6 +18,7 @@ from .conftest import SAMPLE
 
 PRICE_ORDER = ["Adj Close", "Close", "High", "Low", "Open", "Volume"]
 NY = "America/New_York"
+SERVED = {"MSFT": 1.0, "AAPL": 1.5}  # AAPL: MSFT's real bars at another price level
 
 
 def _shape(frame: pd.DataFrame, symbol: str, index_name: str) -> pd.DataFrame:
@@ -54,7 +55,7 @@ class FakeYahoo:
                 "1 Failed download:\n['MSFT']: YFRateLimitError('Too Many Requests. Rate limited. Try after a while.')"
             )
             return _empty(tickers)
-        if tickers != "MSFT":
+        if tickers not in SERVED:
             print(
                 f"\n1 Failed download:\n['{tickers}']: YFTzMissingError('possibly delisted; no timezone found')"
             )
@@ -63,7 +64,7 @@ class FakeYahoo:
         if interval == "1d":
             rows = self.daily[(self.daily.index >= lo.normalize()) & (self.daily.index < hi)].copy()
             rows.index = rows.index.tz_localize(NY)
-            return _shape(rows, tickers, "Date")
+            return _shape(rows * SERVED[tickers], tickers, "Date")
         return _shape(self._intraday(lo, hi, interval), tickers, "Datetime")
 
     def _intraday(self, lo: pd.Timestamp, hi: pd.Timestamp, interval: str) -> pd.DataFrame:

@@ -69,26 +69,41 @@ def load_input(data, data_cfg, reporter: Reporter, ticker: TickerConfig | None =
 
 def fetch_for_training(ticker: TickerConfig, data_cfg, reporter: Reporter):
     """Ticker bars as a raw table, and the data config that reads them: Close by default,
-    and the exchange's trading calendar as the step unless --freq says otherwise."""
+    and the exchange's trading calendar as the step unless --freq says otherwise. Several
+    symbols (``--ticker MSFT,AAPL``) make a panel with a ``ticker`` id column."""
     import dataclasses
+
+    import pandas as pd
 
     from ..sources import calendar_for, fetch_ticker
 
-    symbol = (ticker.ticker or "").upper()
+    symbols = list(dict.fromkeys(s.strip().upper() for s in (ticker.ticker or "").split(",") if s.strip()))
     interval = ticker.interval or data_cfg.interval or "1d"
-    result = fetch_ticker(
-        symbol,
-        interval,
-        ticker.start,
-        ticker.end,
-        ticker.period,
-        ticker.adjusted,
-        Path(ticker.cache_dir) if ticker.cache_dir else None,
-        ticker.offline,
-    )
-    for note in result.notes:
-        reporter.info(note)
-    calendar = calendar_for(interval, result.exchange_tz)
+    frames, calendars = [], set()
+    for symbol in symbols:
+        result = fetch_ticker(
+            symbol,
+            interval,
+            ticker.start,
+            ticker.end,
+            ticker.period,
+            ticker.adjusted,
+            Path(ticker.cache_dir) if ticker.cache_dir else None,
+            ticker.offline,
+        )
+        for note in result.notes:
+            reporter.info(note)
+        calendars.add(calendar_for(interval, result.exchange_tz))
+        frame = result.frame.reset_index()
+        if len(symbols) > 1:
+            frame.insert(0, "ticker", symbol)
+        frames.append(frame)
+    if len(calendars) > 1 and data_cfg.freq is None:
+        raise UsageError(
+            f"the tickers trade on different calendars ({', '.join(sorted(map(str, calendars)))}); "
+            "give --freq (such as 1D) to put them on one grid"
+        )
+    calendar = calendars.pop() if len(calendars) == 1 else None
     freq = data_cfg.freq
     if freq is None or (calendar == "XNYS" and freq in ("D", "1D", "B")):
         freq = calendar
@@ -97,10 +112,11 @@ def fetch_for_training(ticker: TickerConfig, data_cfg, reporter: Reporter):
         target=data_cfg.target or "Close",
         time_col="timestamp",
         freq=freq,
-        ticker=symbol,
+        ticker=",".join(symbols),
         interval=interval,
+        id_col="ticker" if len(symbols) > 1 else data_cfg.id_col,
     )
-    return result.frame.reset_index(), cfg
+    return pd.concat(frames, ignore_index=True), cfg
 
 
 def fit_forecaster(cfg, series, reporter: Reporter, label: str):
@@ -179,6 +195,12 @@ def predict(
             "--output", "-o", help="Write the forecast to a file instead of stdout.", rich_help_panel=OUTPUT
         ),
     ] = None,
+    wide: Annotated[
+        bool,
+        typer.Option(
+            "--wide", help="One column per series instead of long id,timestamp rows.", rich_help_panel=OUTPUT
+        ),
+    ] = False,
     config: ForecastConfig = None,
     ticker: TickerConfig = None,
     run: RunOptions = None,
@@ -226,6 +248,9 @@ def predict(
     frame = forecaster.predict(series, horizon, ids=config.data.ids)
     for note in frame.attrs.get("notes", []):
         reporter.warn(note)
+    if wide and forecaster.id_col_ is not None:
+        frame = frame[forecaster.target_].unstack(level=0)
+        frame.columns.name = None
     emit(resolve_format(run.format, output), output, frame=frame, title=f"{forecaster.target_} forecast")
 
 
