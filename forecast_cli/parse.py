@@ -93,10 +93,11 @@ def looks_like_time(column: pd.Series) -> bool:
 
 
 def looks_numeric(column: pd.Series) -> bool:
-    """True for a numeric column, or a text column whose first values are mostly numbers
-    (in any notation): it is then meant as data, and unreadable values are errors."""
+    """True for a numeric column with values, or a text column whose first values are
+    mostly numbers (in any notation): it is then meant as data, and unreadable values
+    are errors."""
     if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
-        return True
+        return bool(column.notna().any())  # an empty column is nobody's data
     if pd.api.types.is_datetime64_any_dtype(column):
         return False
     sample = column.head(200).dropna().astype(str).str.strip()

@@ -141,3 +141,10 @@ def test_bad_numbers_raise_without_numpy_warnings():
         raw = raw.assign(y=[1.0, 2.0, 3.0], f=[np.nan] * 3)
         with pytest.raises(DataError, match="feature column 'f' has no values"):
             prepare_series(raw, DataConfig(target="y", features=("f",)))
+
+
+def test_an_empty_column_is_not_taken_for_the_target():
+    raw = pd.DataFrame(
+        {"date": ["2024-01-01", "2024-01-02", "2024-01-03"], "y": [1.0, 3, 2], "f": [np.nan] * 3}
+    )
+    assert prepare_series(raw, DataConfig()).target == "y"
