@@ -39,7 +39,7 @@ def read_csv(
     name = "stdin" if source == "-" else str(getattr(source, "name", source))
     try:
         if source == "-" or not isinstance(source, (str, Path)):
-            text = read_text(sys.stdin if source == "-" else source, name)
+            text = read_text(sys.stdin if isinstance(source, (str, Path)) else source, name)
             if not text.strip() and source == "-":
                 raise DataError("stdin is empty: pipe a CSV with a header row into the command")
             handle: Any = io.StringIO(text)
