@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass
+from datetime import timedelta, timezone
 
 import numpy as np
 import pandas as pd
@@ -35,7 +36,7 @@ _YEAR_MONTH = re.compile(r"^\d{4}([-/.])\d{1,2}$")
 _COMPACT = re.compile(r"^\d{8}$")
 _CLOCK = ((re.compile(r"^\d{1,2}:\d{2}$"), "%H:%M"), (re.compile(r"^\d{1,2}:\d{2}:\d{2}$"), "%H:%M:%S"))
 _FRACTION = re.compile(r"^\d{1,2}:\d{2}:\d{2}\.\d+$")
-_ZONE = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
+_ZONE = re.compile(r"(\s*)(Z|[+-]\d{2}:?\d{2})$")
 _OFFSET = re.compile(r"\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})$")
 _MONTH_NAME = re.compile(r"(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b")
 _DECIMAL_COMMA = re.compile(r"^\s*[+-]?\d[\d.]*,\d+\s*$")
@@ -61,7 +62,7 @@ def parse_times(column: pd.Series, name: str, time_format: str | None = None) ->
     if time_format is not None:
         parsed = _coerce(text, time_format)
         _refuse_unparsed(text, parsed, name, f"does not match --time-format {time_format!r}")
-        return Times(pd.DatetimeIndex(parsed))
+        return _zoned(text, pd.DatetimeIndex(parsed), name)
     first = text.iloc[0].strip()
     if _ISO_WEEK.match(first):
         parsed = _coerce(text.str.strip().str.replace("-W", "W", regex=False) + "1", "%GW%V%u")
@@ -75,11 +76,10 @@ def parse_times(column: pd.Series, name: str, time_format: str | None = None) ->
                 warnings.simplefilter("ignore")
                 return Times(pd.DatetimeIndex(pd.to_datetime(text, format="ISO8601")))
         except (ValueError, TypeError) as exc:
-            if "timezone" in str(exc).lower():
-                return _mixed_offsets(text, name)
-        parsed = _by_layout(text, name)
+            mixed_zones = "timezone" in str(exc).lower()
+        parsed = _coerce(text, "ISO8601") if mixed_zones else _by_layout(text, name)
     _refuse_unparsed(text, parsed, name, "is not a timestamp")
-    return Times(pd.DatetimeIndex(parsed))
+    return _zoned(text, pd.DatetimeIndex(parsed), name)
 
 
 def looks_like_time(column: pd.Series) -> bool:
@@ -189,8 +189,8 @@ def _formats(value: str) -> list[str] | None:
     """The strptime formats a value's layout allows (two when day and month may swap)."""
     date, sep, clock = value.partition("T" if re.match(r"^\d{4}-\d{2}-\d{2}T", value) else " ")
     zone = ""
-    if clock and _ZONE.search(clock):
-        clock, zone = _ZONE.sub("", clock).strip(), "%z"
+    if clock and (offset := _ZONE.search(clock)):
+        clock, zone = clock[: offset.start()], offset.group(1) + "%z"
     time_format = ""
     if clock:
         found = [fmt for pattern, fmt in _CLOCK if pattern.match(clock)]
@@ -224,10 +224,14 @@ def _named_months(text: pd.Series, name: str) -> pd.Series:
         return pd.to_datetime(text, format="mixed", errors="coerce")
 
 
-def _mixed_offsets(text: pd.Series, name: str) -> Times:
-    utc = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
-    _refuse_unparsed(text, utc, name, "is not a timestamp")
+def _zoned(text: pd.Series, index: pd.DatetimeIndex, name: str) -> Times:
+    """Timestamps read with UTC offsets (in UTC) back on the writer's clock: one offset is
+    kept as a fixed offset, mixed offsets (daylight saving time) get their zone back."""
+    if index.tz is None or str(index.tz) != "UTC":
+        return Times(index)
     offsets = text.str.strip().str.extract(_OFFSET)[0]
+    if offsets.isna().all():
+        return Times(index)  # written in UTC without an offset, e.g. by --time-format
     if offsets.isna().any():
         naive = int(np.flatnonzero(offsets.isna().to_numpy())[0])
         aware = int(np.flatnonzero(offsets.notna().to_numpy())[0])
@@ -236,7 +240,8 @@ def _mixed_offsets(text: pd.Series, name: str) -> Times:
             f"{aware + 1}) and without ({text.iloc[naive]!r} on data row {naive + 1}); give every row an offset, or none"
         )
     minutes = offsets.map({o: _minutes(o) for o in offsets.unique()}).to_numpy(dtype=np.int64)
-    index = pd.DatetimeIndex(utc)
+    if (minutes == minutes[0]).all():
+        return Times(index.tz_convert(timezone(timedelta(minutes=int(minutes[0])))))
     zone, note = infer_zone(index, minutes)
     return Times(index.tz_convert(zone), note)
 
@@ -264,9 +269,12 @@ def _recognised(value: str) -> bool:
 
 
 def _coerce(text: pd.Series, fmt: str) -> pd.Series:
+    """Parse with one format (unparsed rows NaT); formats with offsets come back in UTC
+    so that rows with different offsets can be read at all (``_zoned`` restores them)."""
+    utc = fmt == "ISO8601" or "%z" in fmt
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return pd.to_datetime(text, format=fmt, errors="coerce")
+        return pd.to_datetime(text, format=fmt, errors="coerce", utc=utc)
 
 
 def _refuse_unparsed(text: pd.Series, parsed: pd.Series, name: str, problem: str) -> None:

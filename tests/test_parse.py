@@ -148,3 +148,10 @@ def test_an_empty_column_is_not_taken_for_the_target():
         {"date": ["2024-01-01", "2024-01-02", "2024-01-03"], "y": [1.0, 3, 2], "f": [np.nan] * 3}
     )
     assert prepare_series(raw, DataConfig()).target == "y"
+
+
+def test_daylight_saving_offsets_in_any_layout_keep_the_zone():
+    written = pd.Series(["30.03.2024 12:00 +0100", "31.03.2024 12:00 +0200"])
+    for parsed in (parse_times(written, "t", "%d.%m.%Y %H:%M %z"), parse_times(written, "t")):
+        assert str(parsed.index.tz) == "Europe/Berlin"
+        assert [t.hour for t in parsed.index] == [12, 12]
