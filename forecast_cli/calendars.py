@@ -1,95 +1,207 @@
-"""Step calendars: what the next timestamps after a series are.
+"""Step calendars: which timestamps a series has, and which come after its end.
 
 A model stores its frequency as a string: a pandas offset alias (``30min``, ``MS``,
-``B``, ``W-SUN``), ``XNYS`` for New York Stock Exchange trading days, or ``None`` for a
-plain integer step index. ``future_index`` turns that string and the last observed
-timestamp into the real timestamps a forecast belongs to, so users never have to work
-out "what comes after the end of my data" themselves.
+``B``, ``W-SUN``), an exchange calendar (``XNYS`` for the New York Stock Exchange's
+trading sessions, ``XLON@5min`` for 5-minute bars in London's trading hours), or
+``None`` for a plain integer step index. ``Calendar`` is the value object behind the
+exchange strings; ``future_index`` turns any of them and the last observed timestamp
+into the real timestamps a forecast belongs to.
+
+Exchange sessions come from ``exchange_calendars`` (one-off closures such as
+2001-09-11..14 and 2012-10-29/30, early closes, lunch breaks). It is imported only
+when a calendar is used: the import costs most of a second.
 """
 
 from __future__ import annotations
 
+import re
+import warnings
+from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
-from dateutil.relativedelta import MO
-from pandas.tseries.holiday import (
-    AbstractHolidayCalendar,
-    GoodFriday,
-    Holiday,
-    USLaborDay,
-    USMemorialDay,
-    USPresidentsDay,
-    USThanksgivingDay,
-    nearest_workday,
-    sunday_to_monday,
-)
-from pandas.tseries.offsets import DateOffset
 
 from .errors import DataError, UsageError
 
-TRADING_DAYS = "XNYS"
-NYSE_TZ = "America/New_York"
-NYSE_OPEN = "09:30"
-NYSE_CLOSE = "16:00"
+TRADING_DAYS = "XNYS"  # the exchange assumed for tz-naive stock data
+DAILY_REQUESTS = ("D", "1D", "B")  # what a user means by "daily" on exchange data
+# The exchange that trades in a time zone, for data that only says where it is.
+EXCHANGE_BY_ZONE = {
+    "America/New_York": "XNYS",
+    "America/Toronto": "XTSE",
+    "Europe/London": "XLON",
+    "Europe/Berlin": "XETR",
+    "Europe/Paris": "XPAR",
+    "Europe/Amsterdam": "XAMS",
+    "Europe/Zurich": "XSWX",
+    "Europe/Rome": "XMIL",
+    "Europe/Madrid": "XMAD",
+    "Europe/Stockholm": "XSTO",
+    "Asia/Tokyo": "XTKS",
+    "Asia/Hong_Kong": "XHKG",
+    "Asia/Seoul": "XKRX",
+    "Australia/Sydney": "XASX",
+}
+SPAN = (1970, 2049)  # years every exchange calendar covers at least (where the exchange allows)
+_NAME = re.compile(r"^([A-Z][A-Z0-9]{3})(?:@(.+))?$")
+_DAY = pd.Timedelta(days=1)
 
 
-class NYSEHolidayCalendar(AbstractHolidayCalendar):
-    """Full-day NYSE closures from the exchange's standing rules (not one-off closures).
+@dataclass(frozen=True)
+class Calendar:
+    """An exchange's trading sessions: one step per session (``step=None``), or bars of
+    ``step`` within each session's hours, early closes and lunch breaks respected.
 
-    New Year's Day moves to Monday when on a Sunday but is not observed on the Friday
-    before when on a Saturday; other fixed holidays move to the nearest weekday.
+    ``str()`` gives the frequency string a model file stores (``XNYS``, ``XNYS@5min``),
+    and ``Calendar.parse`` reads it back.
     """
 
-    rules = [
-        Holiday("New Year's Day", month=1, day=1, observance=sunday_to_monday),
-        Holiday(
-            "Martin Luther King Jr. Day",
-            month=1,
-            day=1,
-            start_date="1998-01-01",
-            offset=DateOffset(weekday=MO(3)),  # third Monday of January
-        ),
-        USPresidentsDay,
-        GoodFriday,
-        USMemorialDay,
-        Holiday("Juneteenth", month=6, day=19, start_date="2022-01-01", observance=nearest_workday),
-        Holiday("Independence Day", month=7, day=4, observance=nearest_workday),
-        USLaborDay,
-        USThanksgivingDay,
-        Holiday("Christmas Day", month=12, day=25, observance=nearest_workday),
-    ]
+    exchange: str
+    step: str | None = None
 
+    @classmethod
+    def parse(cls, text: str | None) -> Calendar | None:
+        """The calendar ``text`` names, or ``None`` when it is a pandas alias or ``None``."""
+        match = _NAME.match(text.strip()) if text else None
+        if match is None or _is_pandas_alias(match.group(1)):
+            return None
+        exchange = _canonical(match.group(1))
+        if exchange is None:
+            return None
+        step = match.group(2)
+        if step is not None and not _is_intraday(step):
+            raise UsageError(f"--freq {text!r}: the step after @ must be under a day, e.g. {exchange}@5min")
+        return cls(exchange, step)
 
-@lru_cache(maxsize=1)
-def trading_day_offset() -> pd.offsets.CustomBusinessDay:
-    """One NYSE trading day: weekdays that are not exchange holidays."""
-    return pd.offsets.CustomBusinessDay(calendar=NYSEHolidayCalendar())
+    def __str__(self) -> str:
+        return self.exchange if self.step is None else f"{self.exchange}@{self.step}"
+
+    @property
+    def intraday(self) -> bool:
+        return self.step is not None
+
+    def daily(self) -> Calendar:
+        """The same exchange, one step per session."""
+        return Calendar(self.exchange)
+
+    def every(self, step: str) -> Calendar:
+        """The same exchange, bars of ``step`` in trading hours."""
+        return Calendar(self.exchange, step)
+
+    @property
+    def tz(self) -> str:
+        """The exchange's time zone (IANA name)."""
+        return str(_exchange(self.exchange, *SPAN).tz)
+
+    def sessions(self, first: pd.Timestamp, last: pd.Timestamp) -> pd.DatetimeIndex:
+        """Session dates (tz-naive midnights) from the date of ``first`` to that of ``last``."""
+        first, last = _date(first), _date(last)
+        return pd.DatetimeIndex(_covering(self.exchange, first, last).sessions_in_range(first, last))
+
+    def bars(self, first: pd.Timestamp, last: pd.Timestamp) -> pd.IntervalIndex:
+        """Bars of ``step`` (UTC, [start, end)) in the sessions from date ``first`` to ``last``;
+        a bar cut short by a close or a lunch break ends there."""
+        sessions = self.sessions(first, last)
+        if sessions.empty:
+            return pd.IntervalIndex.from_arrays(
+                pd.DatetimeIndex([], tz="UTC"), pd.DatetimeIndex([], tz="UTC")
+            )
+        cal = _covering(self.exchange, sessions[0], sessions[-1])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pandas deprecations inside exchange_calendars
+            return cal.trading_index(sessions[0], sessions[-1], self.step, intervals=True, force=True)
+
+    def following(self, last: pd.Timestamp, periods: int) -> pd.DatetimeIndex:
+        """The ``periods`` sessions (or bars) after ``last``, in ``last``'s time zone; a
+        tz-naive ``last`` is a date (daily) or the exchange's wall-clock time (intraday)."""
+        per_day = self.season() if self.intraday else 1
+        span = pd.Timedelta(days=int((periods // per_day + 10) * 7 / 4) + 14)
+        if not self.intraday:
+            days = self.sessions(_date(last) + _DAY, _date(last) + span)
+            found = days[:periods]
+            if last.tz is not None:
+                found = found.tz_localize(last.tz)
+        else:
+            moment = _to_utc(last, self.tz)
+            starts = self.bars(
+                _date(moment.tz_convert(self.tz)), _date(moment.tz_convert(self.tz)) + span
+            ).left
+            found = starts[starts > moment][:periods]
+            found = (
+                found.tz_convert(last.tz)
+                if last.tz is not None
+                else found.tz_convert(self.tz).tz_localize(None)
+            )
+        if len(found) < periods:
+            raise DataError(f"the {self.exchange} calendar ends before {periods} steps after {last}")
+        return pd.DatetimeIndex(found, name="timestamp")
+
+    def season(self) -> int:
+        """Trading days: 5 (a week). Bars: the bars in a regular session (78 for XNYS@5min)."""
+        return _bars_per_session(self.exchange, self.step) if self.intraday else 5
+
+    def within_hours(self, index: pd.DatetimeIndex) -> bool:
+        """True when every timestamp falls inside a session's trading hours (breaks aside)."""
+        moments = _to_utc_index(index, self.tz)
+        if moments.hasnans:  # a wall-clock time the exchange's zone skips or repeats
+            return False
+        local_days = moments.tz_convert(self.tz).tz_localize(None).normalize()
+        sessions = self.sessions(local_days[0], local_days[-1])
+        if sessions.empty:
+            return False
+        schedule = _covering(self.exchange, sessions[0], sessions[-1]).schedule.loc[
+            sessions[0] : sessions[-1]
+        ]
+        opens = schedule["open"].to_numpy(dtype="datetime64[ns]")
+        closes = schedule["close"].to_numpy(dtype="datetime64[ns]")
+        stamps = moments.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+        at = np.searchsorted(opens, stamps, side="right") - 1
+        return bool((at >= 0).all() and (stamps < closes[np.maximum(at, 0)]).all())
 
 
 def to_offset(freq: str) -> pd.DateOffset:
-    """The pandas offset for a stored frequency string, with a clear error for a bad one."""
-    if freq == TRADING_DAYS:
-        return trading_day_offset()
+    """The pandas offset for a frequency alias, with a clear error for a bad one."""
     try:
         return pd.tseries.frequencies.to_offset(freq)
     except ValueError:
         raise UsageError(
             f"--freq {freq!r} is not a pandas offset alias; use e.g. 5min, 30min, 1h, 1D, B, "
-            f"W-SUN, MS or {TRADING_DAYS} (NYSE trading days)"
+            f"W-SUN, MS, or an exchange calendar such as {TRADING_DAYS} or {TRADING_DAYS}@5min"
         ) from None
 
 
-def nyse_holidays(start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:
-    """NYSE holiday dates (tz-naive, midnight) between two timestamps inclusive."""
-    return NYSEHolidayCalendar().holidays(start.tz_localize(None), end.tz_localize(None))
+def resolve_freq(requested: str | None, source: str | None) -> str | None:
+    """The step to use when data comes with the step ``source`` (a ticker's exchange
+    calendar, or the step inferred from a file) and the user asked for ``requested``.
+
+    The one place trading-day rules live:
+    - nothing requested: the source's own step;
+    - a daily request (``D``, ``1D``, ``B``) on exchange data means the exchange's sessions,
+      never weekends or holidays (``B`` data asked for ``D`` stays ``B``);
+    - a sub-daily request on intraday exchange data means bars of that step in trading
+      hours (``1h`` on ``XNYS@5min`` data gives ``XNYS@1h``);
+    - anything else is taken as requested.
+    """
+    if requested is None:
+        return source
+    calendar = Calendar.parse(source)
+    if requested in DAILY_REQUESTS:
+        if calendar is not None:
+            return str(calendar.daily())
+        if source == "B":
+            return source
+        return requested
+    if calendar is not None and calendar.intraday and _is_intraday(requested):
+        return str(calendar.every(requested))
+    return requested
 
 
 def future_index(last: pd.Timestamp | int, freq: str | None, periods: int) -> pd.Index:
     """The ``periods`` timestamps that follow ``last`` at the series' frequency.
 
     ``freq=None`` means an integer step index: the result is ``last+1 .. last+periods``.
-    Intraday trading frequencies (``XNYS@30min``) skip closed hours, weekends and holidays.
+    Exchange calendars skip closed hours, weekends, holidays and one-off closures.
     """
     if periods < 1:
         raise UsageError(f"--horizon must be at least 1, got {periods}")
@@ -98,62 +210,123 @@ def future_index(last: pd.Timestamp | int, freq: str | None, periods: int) -> pd
         return pd.RangeIndex(start, start + periods, name="step")
     if not isinstance(last, pd.Timestamp):
         raise DataError("the series has a frequency but no timestamps; give --time-col")
-    if freq.startswith(TRADING_DAYS + "@"):
-        return _future_trading_intraday(last, freq.split("@", 1)[1], periods)
-    offset = to_offset(freq)
-    stamps = pd.date_range(start=last, periods=periods + 1, freq=offset)
+    calendar = Calendar.parse(freq)
+    if calendar is not None:
+        return calendar.following(last, periods)
+    stamps = pd.date_range(start=last, periods=periods + 1, freq=to_offset(freq))
     # When ``last`` is off the offset's anchor, date_range rolls forward to the next
     # anchor, which is then already a future step.
     stamps = stamps[:-1] if stamps[0] != last else stamps[1:]
     return pd.DatetimeIndex(stamps, name="timestamp")
 
 
-def trading_sessions_intraday(start: pd.Timestamp, end: pd.Timestamp, step: str) -> pd.DatetimeIndex:
-    """Every bar start of ``step`` during NYSE regular hours between two dates, in exchange time."""
-    days = pd.date_range(
-        start.tz_localize(None).normalize(), end.tz_localize(None).normalize(), freq=trading_day_offset()
-    )
-    bars = pd.timedelta_range("0min", pd.Timedelta("6h30min") - pd.Timedelta(step), freq=step)
-    open_offset = pd.Timedelta(hours=9, minutes=30)
-    stamps = (days.values[:, None] + (open_offset + bars).values[None, :]).ravel()
-    return pd.DatetimeIndex(stamps).tz_localize(NYSE_TZ)
-
-
-def _future_trading_intraday(last: pd.Timestamp, step: str, periods: int) -> pd.DatetimeIndex:
-    tz = last.tz
-    local = last.tz_convert(NYSE_TZ) if tz is not None else last.tz_localize(NYSE_TZ)
-    bars_per_day = int(pd.Timedelta("6h30min") / pd.Timedelta(step))
-    days_needed = periods // max(bars_per_day, 1) + 10
-    end = local + pd.Timedelta(days=int(days_needed * 7 / 5) + 10)
-    grid = trading_sessions_intraday(local, end, step)
-    nxt = grid[grid > local][:periods]
-    nxt = nxt.tz_localize(None) if tz is None else nxt.tz_convert(tz)
-    return pd.DatetimeIndex(nxt, name="timestamp")
-
-
 def seasonal_period(freq: str | None) -> int:
     """The usual seasonal period for a frequency (1 when there is none).
 
-    Sub-daily: one day of steps (48 for 30min, 24 hourly; trading hours: bars per session).
+    Sub-daily: one day of steps (48 for 30min, 24 hourly; exchange bars: bars per session).
     Daily 7, business/trading days 5, weekly 52, monthly 12, quarterly 4, yearly 1.
     """
     if freq is None:
         return 1
-    if freq.startswith(TRADING_DAYS + "@"):
-        step = pd.Timedelta(freq.split("@", 1)[1])
-        return max(1, int(pd.Timedelta("6h30min") // step))
-    if freq in (TRADING_DAYS, "B", "C"):
+    calendar = Calendar.parse(freq)
+    if calendar is not None:
+        return calendar.season()
+    if freq in ("B", "C"):
         return 5
     offset = to_offset(freq)
     if offset.rule_code == "D":  # a calendar day, no longer a Tick in pandas 3
         return 7 if offset.n == 1 else 1
     if isinstance(offset, pd.offsets.Tick):
         step = pd.Timedelta(offset)
-        if step < pd.Timedelta(days=1):
-            per_day = pd.Timedelta(days=1) / step
+        if step < _DAY:
+            per_day = _DAY / step
             return int(per_day) if float(per_day).is_integer() else 1
-        return 7 if step == pd.Timedelta(days=1) else 1
+        return 7 if step == _DAY else 1
     name = offset.rule_code.split("-")[0]
     return {"W": 52, "MS": 12, "ME": 12, "SMS": 24, "SME": 24, "QS": 4, "QE": 4, "BMS": 12, "BME": 12}.get(
         name, 1
     )
+
+
+def exchange_for_zone(zone: str | None) -> str | None:
+    """The main exchange trading in IANA ``zone``, if it is one we know."""
+    return EXCHANGE_BY_ZONE.get(str(zone)) if zone is not None else None
+
+
+def _is_pandas_alias(text: str) -> bool:
+    try:
+        pd.tseries.frequencies.to_offset(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_intraday(step: str) -> bool:
+    try:
+        offset = pd.tseries.frequencies.to_offset(step)
+    except ValueError:
+        return False
+    return isinstance(offset, pd.offsets.Tick) and pd.Timedelta(offset) < _DAY
+
+
+@lru_cache(maxsize=64)
+def _canonical(name: str) -> str | None:
+    import exchange_calendars as xc
+
+    try:
+        return xc.resolve_alias(name) if name in xc.get_calendar_names() else None
+    except Exception:  # an alias the registry lists but cannot resolve
+        return None
+
+
+@lru_cache(maxsize=16)
+def _exchange(name: str, first_year: int, last_year: int):
+    """One ``exchange_calendars`` calendar over whole years, built once per process
+    (building costs ~0.2 s whatever the span, so one wide span serves every series)."""
+    import exchange_calendars as xc
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pandas deprecations inside exchange_calendars
+        factories = getattr(xc.calendar_utils, "_default_calendar_factories", {})
+        cls = factories.get(name) or type(xc.get_calendar(name))
+        start, end = pd.Timestamp(f"{first_year}-01-01"), pd.Timestamp(f"{last_year}-12-31")
+        low, high = cls.bound_min(), cls.bound_max()
+        start = max(start, low) if low is not None else start
+        end = min(end, high) if high is not None else end
+        return xc.get_calendar(name, start=start, end=end)
+
+
+def _covering(name: str, first: pd.Timestamp, last: pd.Timestamp):
+    cal = _exchange(name, min(first.year, SPAN[0]), max(last.year + 1, SPAN[1]))
+    if (
+        first < cal.first_session.tz_localize(None) - _DAY * 7
+        or last > cal.last_session.tz_localize(None) + _DAY * 7
+    ):
+        raise DataError(
+            f"the {name} calendar covers {cal.first_session.date()} .. {cal.last_session.date()} only; "
+            f"dates {first.date()} .. {last.date()} are outside it, give --freq B or D instead"
+        )
+    return cal
+
+
+@lru_cache(maxsize=64)
+def _bars_per_session(exchange: str, step: str) -> int:
+    bars = Calendar(exchange, step).bars(pd.Timestamp("2023-01-01"), pd.Timestamp("2023-12-31"))
+    counts = pd.Series(bars.left.tz_convert(Calendar(exchange).tz).date).value_counts()
+    return int(counts.mode().max()) if len(counts) else 1
+
+
+def _date(stamp: pd.Timestamp) -> pd.Timestamp:
+    """The calendar date of a timestamp as a tz-naive midnight (local date if tz-aware)."""
+    stamp = pd.Timestamp(stamp)
+    return (stamp.tz_localize(None) if stamp.tz is not None else stamp).normalize()
+
+
+def _to_utc(stamp: pd.Timestamp, zone: str) -> pd.Timestamp:
+    return stamp.tz_convert("UTC") if stamp.tz is not None else stamp.tz_localize(zone).tz_convert("UTC")
+
+
+def _to_utc_index(index: pd.DatetimeIndex, zone: str) -> pd.DatetimeIndex:
+    if index.tz is not None:
+        return index.tz_convert("UTC")
+    return index.tz_localize(zone, ambiguous="NaT", nonexistent="NaT").tz_convert("UTC")

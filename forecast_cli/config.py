@@ -176,6 +176,11 @@ class DataConfig:
     fill: str = opt("interpolate", "How missing periods are filled.", DATA, choices=Fill)
     ticker: str | None = None  # set when the series came from --ticker (recorded in the model)
     interval: str | None = None  # the yfinance interval of that ticker data
+    delimiter: str | None = None  # CSV field separator: , ; tab or | (default: detected from the file)
+    decimal: str = "."  # decimal mark in numbers, e.g. , for 1,5 (a column of 1,5 without it is refused)
+    thousands: str | None = None  # thousands separator in numbers, e.g. . for 1.234,5 or , for 1,234.5
+    time_format: str | None = None  # strftime format of the time column, e.g. %d/%m/%Y (default: detected)
+    fill_explicit: bool = False  # --fill was given: fill all gaps (default: refuse to invent >20%)
 
 
 @dataclass

@@ -21,24 +21,35 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
+from .dialect import GZIP_ERRORS, head_of, peek, read_options, read_text, refuse_decimal_commas
 from .errors import DataError, UsageError
 from .outputs import atomic_write as atomic_write  # re-exported: the writers' one door
 
 
-def read_csv(source: str | Path | IO[str]) -> pd.DataFrame:
+def read_csv(
+    source: str | Path | IO[str],
+    *,
+    delimiter: str | None = None,
+    decimal: str = ".",
+    thousands: str | None = None,
+) -> pd.DataFrame:
     """Read a CSV from a path, ``-`` for stdin, or an open text stream.
 
-    An empty input, a missing file and a file pandas cannot parse all become one-line
-    ``DataError``s that name the source.
+    gzip input (a file or stdin) is read transparently. ``delimiter=None`` detects the
+    separator (``,`` ``;`` tab ``|``); ``decimal`` and ``thousands`` say how numbers are
+    written, and a text column of decimal-comma numbers read with ``decimal="."`` is
+    refused (see ``dialect``). An empty input, a missing file and a file pandas cannot
+    parse all become one-line ``DataError``s that name the source.
     """
     name = "stdin" if source == "-" else str(getattr(source, "name", source))
     try:
-        if source == "-":
-            text = sys.stdin.read()
-            handle: Any = io.StringIO(text)
-            if not text.strip():
+        if source == "-" or not isinstance(source, (str, Path)):
+            text = read_text(sys.stdin if isinstance(source, (str, Path)) else source, name)
+            if not text.strip() and source == "-":
                 raise DataError("stdin is empty: pipe a CSV with a header row into the command")
-        elif isinstance(source, (str, Path)):
+            handle: Any = io.StringIO(text)
+            compression, sample = None, head_of(text)
+        else:
             path = Path(source)
             if not path.exists():
                 raise UsageError(f"{path}: no such file; check the path, or use - to read stdin")
@@ -47,16 +58,21 @@ def read_csv(source: str | Path | IO[str]) -> pd.DataFrame:
             if path.stat().st_size == 0:
                 raise DataError(f"{path} is empty: give a CSV with a header row and data rows")
             handle = path
-        else:
-            handle = source
-        frame = pd.read_csv(handle)
+            compression, sample = peek(path)
+        options = read_options(sample, delimiter, decimal, thousands)
+        frame = pd.read_csv(handle, compression=compression, encoding="utf-8-sig", **options)
     except pd.errors.EmptyDataError:
         raise DataError(f"{name} is empty: give a CSV with a header row and data rows") from None
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataError(f"{name} is not a readable CSV ({first}); check the delimiter and quoting") from None
+        raise DataError(
+            f"{name} is not a readable CSV ({first}); check the quoting, or give --delimiter"
+        ) from None
+    except GZIP_ERRORS as exc:
+        raise DataError(f"{name} is not a readable gzip file ({exc or 'cut short'})") from None
     if frame.empty:
         raise DataError(f"{name} has a header but no data rows")
+    refuse_decimal_commas(frame, decimal, thousands, name)
     return frame
 
 

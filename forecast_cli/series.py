@@ -1,27 +1,41 @@
-"""Turn a raw table into one regular series: parse time, sort, merge duplicates,
-infer or apply the granularity, fill gaps, and say what was done.
+"""Turn a raw table into one regular series: pick the columns, parse time and numbers,
+sort, merge duplicates, infer or apply the step, fill gaps, and say what was done.
 
 The result is a ``Series``: a frame indexed by timestamp (or integer step) with the
 target first and the feature columns after it, its frequency string (see
 ``calendars``), and a ``LoadReport`` whose ``line()`` goes to stderr so that users
-never have to guess what the tool did to their data.
+never have to guess what the tool did to their data. The work is done by ``parse``
+(timestamps and numbers), ``frequency`` (the step) and ``regularise`` (the grid and
+the gaps); this module only decides the order.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
 
 import numpy as np
 import pandas as pd
 
-from .calendars import NYSE_TZ, TRADING_DAYS, nyse_holidays, to_offset, trading_sessions_intraday
 from .config import DataConfig
 from .errors import DataError, UsageError
+from .frequency import choose_frequency, infer_frequency, is_trading_calendar
+from .io import read_csv
+from .parse import looks_like_time, looks_numeric, parse_numbers, parse_times
+from .regularise import aggregation, check_invented, fill_missing, regularise
 
-_TIME_NAMES = ("timestamp", "datetime", "date", "time", "ds", "month", "week", "day", "period")
-_ISO_WEEK = re.compile(r"^\d{4}-W\d{2}$")
-_DAY = pd.Timedelta(days=1)
+__all__ = [
+    "LoadReport",
+    "Series",
+    "aggregation",
+    "infer_frequency",
+    "is_trading_calendar",
+    "load_series",
+    "prepare_series",
+]
+
+_TIME_NAMES = ("timestamp", "datetime", "date", "time", "ds", "month", "week", "day", "period", "quarter")
 
 
 @dataclass
@@ -56,6 +70,10 @@ class LoadReport:
             parts.append(self.note)
         return "data: " + ", ".join(parts)
 
+    def add_note(self, text: str) -> None:
+        if text:
+            self.note = f"{self.note}; {text}" if self.note else text
+
 
 @dataclass
 class Series:
@@ -69,8 +87,9 @@ class Series:
 
     @property
     def values(self) -> np.ndarray:
-        """All columns as float32, shape (time, 1 + features)."""
-        return self.frame.to_numpy(dtype=np.float32)
+        """All columns as float64, shape (time, 1 + features): the same numbers training
+        and prediction see (float32 would round values above 2**24)."""
+        return self.frame.to_numpy(dtype=np.float64)
 
     @property
     def y(self) -> np.ndarray:
@@ -78,10 +97,16 @@ class Series:
         return self.frame[self.target].to_numpy(dtype=np.float64)
 
 
+def load_series(source: str | Path | IO[str], cfg: DataConfig) -> Series:
+    """Read a CSV (a path, ``-`` for stdin, or a stream) with ``cfg``'s reading options
+    (delimiter, decimal mark, thousands separator) and prepare it."""
+    raw = read_csv(source, delimiter=cfg.delimiter, decimal=cfg.decimal, thousands=cfg.thousands)
+    return prepare_series(raw, cfg)
+
+
 def prepare_series(raw: pd.DataFrame, cfg: DataConfig) -> Series:
     """Validate and regularise ``raw`` according to ``cfg`` (see module docstring)."""
-    raw = raw.copy()
-    raw.columns = [str(c).strip() for c in raw.columns]
+    raw = raw.rename(columns=lambda c: str(c).strip())
     time_col = _resolve_time_column(raw, cfg.time_col)
     target = _resolve_target(raw, cfg.target, time_col, cfg.features)
     features = tuple(cfg.features)
@@ -91,187 +116,87 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig) -> Series:
         if name == target:
             raise UsageError(f"{name!r} is the target; leave it out of --features")
     columns = [target, *features]
-    data = pd.DataFrame({c: _numeric(raw[c], c) for c in columns})
+    data = pd.DataFrame({c: parse_numbers(raw[c], c) for c in columns})
+    for name in columns:
+        if data[name].isna().all():
+            role = "target" if name == target else "feature"
+            fix = "pick another --target" if name == target else "drop it from --features"
+            raise DataError(f"{role} column {name!r} has no values (all empty or NaN); {fix}")
     nans_in_data = int(data.isna().to_numpy().sum())
-    if data[target].isna().all():
-        raise DataError(f"target column {target!r} has no values (all empty or NaN)")
 
     if time_col is None:
         if cfg.freq is not None:
             raise UsageError("--freq needs timestamps, but no time column was found; give --time-col")
         data.index = pd.RangeIndex(len(data), name="step")
         report = LoadReport(len(raw), len(data), "0", str(len(data) - 1), None, "step index")
-        return _finish(data, target, features, None, report, cfg.fill, nans_in_data, gaps=0)
+        return _finish(data, target, features, report, cfg, nans_in_data, gaps=0)
 
-    data.index = pd.DatetimeIndex(_parse_times(raw[time_col], time_col), name="timestamp")
+    times = parse_times(raw[time_col], time_col, cfg.time_format)
+    data.index = times.index.rename("timestamp")
     data = data.sort_index(kind="stable")
     rows_read = len(data)
     duplicates = int(data.index.duplicated().sum())
     if duplicates:
         data = data.groupby(level=0, sort=True).agg(aggregation(cfg.agg, data.columns))
-
-    native = infer_frequency(data.index)
-    freq, source, note = _choose_frequency(cfg.freq, native)
-    regular, gaps, dropped = _regularise(data, freq, aggregation(cfg.agg, data.columns))
+    if len(data) < 2:
+        raise DataError(
+            f"the data has only {len(data)} distinct timestamp ({_stamp(data.index[0])}); "
+            "a forecast needs a longer series"
+        )
+    native = _native(data.index, cfg.freq)
+    freq, source, note = choose_frequency(cfg.freq, native)
+    regular = regularise(data, freq, cfg.agg, native)
+    frame = regular.frame
     report = LoadReport(
         rows_read,
-        len(regular),
-        _stamp(regular.index[0]) if len(regular) else "",
-        _stamp(regular.index[-1]) if len(regular) else "",
+        len(frame),
+        _stamp(frame.index[0]) if len(frame) else "",
+        _stamp(frame.index[-1]) if len(frame) else "",
         freq,
         source,
         duplicates_merged=duplicates,
-        rows_dropped=dropped,
-        note=note,
+        rows_dropped=regular.dropped,
     )
-    if duplicates:
-        report.note = (report.note + "; " if report.note else "") + f"duplicates combined with {cfg.agg}"
-    return _finish(regular, target, features, freq, report, cfg.fill, nans_in_data, gaps)
+    for text in (times.note, note, f"duplicates combined with {cfg.agg}" if duplicates else ""):
+        report.add_note(text)
+    return _finish(frame, target, features, report, cfg, nans_in_data, regular.gaps)
 
 
-def infer_frequency(index: pd.DatetimeIndex) -> str:
-    """The native step of a sorted, duplicate-free index, robust to gaps.
-
-    Uses the most common spacing, then recognises calendar shapes pandas' ``infer_freq``
-    misses once a series has gaps: business days (``B``), NYSE trading days (``XNYS``,
-    when the missing weekdays are mostly exchange holidays), intraday bars that only fall
-    in NYSE hours (``XNYS@5min``), weeks anchored on a weekday, month/quarter/year starts
-    or ends.
-    """
-    if len(index) < 2:
-        raise DataError("need at least two timestamps to infer the frequency; give --freq")
-    step = pd.Series(index[1:] - index[:-1]).mode().iloc[0]
-    if step < _DAY:
-        alias = pd.tseries.frequencies.to_offset(step).freqstr
-        return f"{TRADING_DAYS}@{alias}" if _looks_like_trading_hours(index, step) else alias
-    weekend = bool((index.day_of_week >= 5).any())
-    if step == _DAY:
-        if weekend or len(index) < 10:
-            return "D"
-        return TRADING_DAYS if _missing_days_are_holidays(index) else "B"
-    days = step / _DAY
-    if days == 7:
-        return "W-" + index[0].day_name()[:3].upper()
-    if 28 <= days <= 31:
-        return _period_alias(index, "M")
-    if 89 <= days <= 92:
-        return _period_alias(index, "Q")
-    if 365 <= days <= 366:
-        return _period_alias(index, "Y")
-    return pd.tseries.frequencies.to_offset(step).freqstr
+def _native(index: pd.DatetimeIndex, given: str | None) -> str | None:
+    """The data's own step; when ``--freq`` is given, an index too odd to name is fine."""
+    try:
+        return infer_frequency(index)
+    except DataError:
+        if given is None:
+            raise
+        return None
 
 
-def is_trading_calendar(freq: str | None) -> bool:
-    """True for NYSE trading-day or trading-hour steps."""
-    return freq is not None and freq.startswith(TRADING_DAYS)
-
-
-def _choose_frequency(given: str | None, native: str) -> tuple[str, str, str]:
-    if given is None:
-        return native, "inferred", ""
-    if given == native:
-        return given, "given", ""
-    # A daily request on stock data means trading days, never weekends.
-    if given in ("D", "1D") and native in ("B", TRADING_DAYS):
-        return native, "given", f"kept {native} steps for --freq {given} (no weekend rows)"
-    if given.startswith(TRADING_DAYS + "@"):
-        to_offset(given.split("@", 1)[1])
-        return given, "given", "trading hours only"
-    offset = to_offset(given)  # validates the alias with a helpful message
-    if (
-        native.startswith(TRADING_DAYS + "@")
-        and isinstance(offset, pd.offsets.Tick)
-        and (pd.Timedelta(offset) < _DAY)
-    ):
-        return f"{TRADING_DAYS}@{given}", "given", "trading hours only"
-    return given, "given", ""
-
-
-_OHLC = {"Open": "first", "High": "max", "Low": "min", "Close": "last", "Adj Close": "last", "Volume": "sum"}
-
-
-def aggregation(agg: str, columns) -> str | dict[str, str]:
-    """A pandas aggregation: one function for all columns, or for ``ohlc`` one per price column
-    (first Open, max High, min Low, last Close, sum of Volume; last for anything else)."""
-    if agg != "ohlc":
-        return agg
-    return {c: _OHLC.get(str(c), "last") for c in columns}
-
-
-def _regularise(data: pd.DataFrame, freq: str, agg) -> tuple[pd.DataFrame, int, int]:
-    """Put ``data`` on the ``freq`` grid; return (frame, periods added, rows dropped)."""
-    index = data.index
-    if freq == TRADING_DAYS:
-        days = data.groupby(index.normalize()).agg(agg) if (index != index.normalize()).any() else data
-        start, end = days.index[0], days.index[-1]
-        naive = pd.bdate_range(
-            start.tz_localize(None), end.tz_localize(None), freq="C", holidays=nyse_holidays(start, end)
-        )
-        grid = naive.tz_localize(index.tz) if index.tz is not None else naive
-        off = int((~days.index.isin(grid)).sum())
-        regular = days.reindex(grid)
-        return regular.rename_axis("timestamp"), int((~grid.isin(days.index)).sum()), off
-    if freq.startswith(TRADING_DAYS + "@"):
-        # Bin on the exchange's wall clock, anchored at the 09:30 open, so hourly bars are
-        # 09:30, 10:30, ... in summer and winter alike (DST moves at 2 a.m., outside hours).
-        step = freq.split("@", 1)[1]
-        local = index.tz_convert(NYSE_TZ).tz_localize(None) if index.tz is not None else index
-        binned = (
-            data.set_axis(local)
-            .resample(step, origin=pd.Timestamp("2000-01-03 09:30"))
-            .agg(agg)
-            .dropna(how="all")
-        )
-        grid = trading_sessions_intraday(binned.index[0], binned.index[-1], step).tz_localize(None)
-        grid = grid[(grid >= binned.index[0]) & (grid <= binned.index[-1])]
-        off = int((~binned.index.isin(grid)).sum())
-        regular = binned.reindex(grid)
-        if index.tz is not None:
-            regular.index = regular.index.tz_localize(NYSE_TZ).tz_convert(index.tz)
-        return regular.rename_axis("timestamp"), int((~grid.isin(binned.index)).sum()), off
-    offset = to_offset(freq)
-    fixed = isinstance(offset, pd.offsets.Tick)
-    resampler = data.resample(offset, origin="start" if fixed else "start_day")
-    regular = resampler.agg(agg)
-    filled_bins = resampler.size() > 0
-    if agg == "sum" or isinstance(agg, dict):  # an empty bin sums to 0: mark it missing instead
-        regular[~filled_bins.to_numpy()] = np.nan
-    return regular.rename_axis("timestamp"), int((~filled_bins).sum()), 0
-
-
-def _finish(data, target, features, freq, report, fill, nans_in_data, gaps) -> Series:
+def _finish(data, target, features, report, cfg: DataConfig, nans_in_data, gaps) -> Series:
     missing = int(data.isna().to_numpy().sum())
     if missing:
-        if fill == "error":
+        if cfg.fill == "error":
             raise DataError(
                 f"{missing} missing values ({gaps} gap periods, {nans_in_data} NaNs in the data); "
                 "choose --fill interpolate|ffill|zero|drop"
             )
+        check_invented(
+            gaps, len(data), report.freq, guarded=cfg.fill == "interpolate" and not cfg.fill_explicit
+        )
         before = len(data)
-        data = _fill(data, fill)
+        data = fill_missing(data, cfg.fill)
         report.rows_dropped += before - len(data)
-        report.gaps_filled = gaps if fill != "drop" else 0
-        report.nans_filled = (missing - gaps * data.shape[1]) if fill != "drop" else 0
-        report.nans_filled = max(report.nans_filled, 0)
+        report.gaps_filled = gaps if cfg.fill != "drop" else 0
+        report.nans_filled = max(missing - gaps * data.shape[1], 0) if cfg.fill != "drop" else 0
     report.rows = len(data)
     y = data[target].to_numpy(dtype=np.float64)
     if len(y) < 2:
         raise DataError(f"only {len(y)} usable rows after cleaning; a forecast needs a longer series")
-    if np.nanmax(y) == np.nanmin(y):
+    if y.max() == y.min():
         raise DataError(
             f"target {target!r} is constant ({y[0]:g}); there is nothing to learn, pick another --target"
         )
-    return Series(data, target, features, freq, report)
-
-
-def _fill(data: pd.DataFrame, fill: str) -> pd.DataFrame:
-    if fill == "interpolate":
-        return data.interpolate(method="linear", limit_direction="both")
-    if fill == "ffill":
-        return data.ffill().bfill()
-    if fill == "zero":
-        return data.fillna(0.0)
-    return data.dropna()
+    return Series(data, target, features, report.freq, report)
 
 
 def _resolve_time_column(raw: pd.DataFrame, requested: str | None) -> str | None:
@@ -281,7 +206,7 @@ def _resolve_time_column(raw: pd.DataFrame, requested: str | None) -> str | None
         if requested not in raw.columns:
             raise UsageError(f"--time-col {requested!r} is not a column; columns: {_cols(raw)}")
         return requested
-    candidates = [c for c in raw.columns if _looks_like_time(raw[c])]
+    candidates = [c for c in raw.columns if looks_like_time(raw[c])]
     if len(candidates) > 1:
         named = [c for c in candidates if c.lower() in _TIME_NAMES]
         if len(named) == 1:
@@ -292,121 +217,20 @@ def _resolve_time_column(raw: pd.DataFrame, requested: str | None) -> str | None
     return candidates[0] if candidates else None
 
 
-def _looks_like_time(column: pd.Series) -> bool:
-    if pd.api.types.is_datetime64_any_dtype(column):
-        return True
-    if pd.api.types.is_numeric_dtype(column):
-        return False
-    sample = column.dropna().astype(str).head(20)
-    if sample.empty:
-        return False
-    try:
-        _parse_times(sample, str(column.name))
-    except DataError:
-        return False
-    return True
-
-
-def _parse_times(column: pd.Series, name: str) -> pd.DatetimeIndex:
-    """Dates, datetimes, ISO 8601 with offsets, ``YYYY-MM`` months and ``YYYY-Www`` weeks."""
-    if pd.api.types.is_datetime64_any_dtype(column):
-        parsed = pd.to_datetime(column)
-    else:
-        text = column.astype(str)
-        first = str(text.iloc[0]).strip() if len(text) else ""
-        # Decide the format from the first value: a regex or strip over every row costs
-        # seconds on a 10-million-row file; unparseable rows still surface as NaT below.
-        if _ISO_WEEK.match(first):
-            parsed = pd.to_datetime(text.str.strip() + "-1", format="%G-W%V-%u", errors="coerce")
-        else:
-            parsed = _to_datetime(text)
-        bad = parsed.isna() & column.notna()
-        if bad.any() or column.isna().any():
-            row = int(np.flatnonzero((bad | column.isna()).to_numpy())[0])
-            raise DataError(
-                f"column {name!r} has a value that is not a timestamp ({column.iloc[row]!r} on data "
-                f"row {row + 1}); fix it, or name the right column with --time-col"
-            )
-    return pd.DatetimeIndex(parsed)
-
-
-def _to_datetime(text: pd.Series) -> pd.Series:
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "could not infer format" is expected for free text
-        try:
-            return pd.to_datetime(text, format="ISO8601")
-        except (ValueError, TypeError):
-            text = text.str.strip()  # only on the slow path: stray spaces are rare
-        try:
-            return pd.to_datetime(text, format="mixed", errors="coerce")
-        except (ValueError, TypeError):
-            # Mixed UTC offsets (e.g. across a DST change): bring everything to UTC.
-            return pd.to_datetime(text, format="mixed", errors="coerce", utc=True)
-
-
 def _resolve_target(raw: pd.DataFrame, target: str | None, time_col: str | None, features) -> str:
+    """The named target, or the one column meant as numbers. A text column of mostly
+    numbers counts, so that unreadable values (``1,5`` without ``--decimal ,``) are
+    reported instead of another column being forecast in its place."""
     if target is not None:
         if target not in raw.columns:
             raise UsageError(f"--target {target!r} is not a column; columns: {_cols(raw)}")
         return target
-    numeric = [
-        c
-        for c in raw.columns
-        if c != time_col and c not in features and pd.api.types.is_numeric_dtype(raw[c])
-    ]
+    numeric = [c for c in raw.columns if c != time_col and c not in features and looks_numeric(raw[c])]
     if len(numeric) == 1:
         return numeric[0]
     if not numeric:
         raise DataError(f"no numeric column to forecast; columns: {_cols(raw)}")
     raise UsageError(f"several numeric columns ({', '.join(numeric)}); choose one with --target")
-
-
-def _numeric(column: pd.Series, name: str) -> pd.Series:
-    values = pd.to_numeric(column, errors="coerce")
-    bad = values.isna() & column.notna()
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError(
-            f"column {name!r} has a non-numeric value ({column.iloc[row]!r} on data row {row + 1}); "
-            "clean the data or pick another --target/--features"
-        )
-    return values.astype(np.float64).reset_index(drop=True)
-
-
-def _looks_like_trading_hours(index: pd.DatetimeIndex, step: pd.Timedelta) -> bool:
-    if (index.day_of_week >= 5).any():
-        return False
-    # Under a day of bars could be anything; in New York time it is exchange data.
-    if (index[-1] - index[0]) < 2 * _DAY and str(index.tz) != "America/New_York":
-        return False
-    local = index.tz_convert("America/New_York") if index.tz is not None else index
-    minutes = local.hour * 60 + local.minute
-    return bool(((minutes >= 9 * 60 + 30) & (minutes < 16 * 60)).all())
-
-
-def _missing_days_are_holidays(index: pd.DatetimeIndex) -> bool:
-    days = index.normalize()
-    if (days != index).any():
-        return False
-    naive = days.tz_localize(None)
-    missing = pd.bdate_range(naive[0], naive[-1]).difference(naive)
-    if len(missing) == 0:
-        return False
-    holidays = nyse_holidays(naive[0], naive[-1])
-    return bool(missing.isin(holidays).mean() >= 0.5)
-
-
-def _period_alias(index: pd.DatetimeIndex, unit: str) -> str:
-    if (index.day == 1).all():
-        return f"{unit}S"
-    if index.is_month_end.all():
-        return f"{unit}E"
-    raise DataError(
-        f"timestamps are about one {dict(M='month', Q='quarter', Y='year')[unit]} apart but not "
-        "on its first or last day; give --freq explicitly"
-    )
 
 
 def _stamp(value: pd.Timestamp) -> str:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .calendars import exchange_for_zone
 from .errors import SourceError, UsageError
 from .io import atomic_write
 
@@ -51,6 +52,42 @@ PANDAS_STEP = {
     "60m": "1h",
     "90m": "90min",
     "1h": "1h",
+}
+# Yahoo Finance symbol suffixes and the exchange calendar each trades on.
+YAHOO_SUFFIX_EXCHANGE = {
+    ".L": "XLON",
+    ".IL": "XLON",
+    ".DE": "XETR",
+    ".F": "XFRA",
+    ".PA": "XPAR",
+    ".AS": "XAMS",
+    ".BR": "XBRU",
+    ".LS": "XLIS",
+    ".MI": "XMIL",
+    ".MC": "XMAD",
+    ".SW": "XSWX",
+    ".VI": "XWBO",
+    ".ST": "XSTO",
+    ".CO": "XCSE",
+    ".HE": "XHEL",
+    ".OL": "XOSL",
+    ".IR": "XDUB",
+    ".WA": "XWAR",
+    ".T": "XTKS",
+    ".HK": "XHKG",
+    ".KS": "XKRX",
+    ".KQ": "XKRX",
+    ".SI": "XSES",
+    ".TW": "XTAI",
+    ".BO": "XBOM",
+    ".AX": "XASX",
+    ".NZ": "XNZE",
+    ".TO": "XTSE",
+    ".V": "XTSX",
+    ".MX": "XMEX",
+    ".SA": "BVMF",
+    ".JO": "XJSE",
+    ".IS": "XIST",
 }
 _PERIOD = re.compile(r"^(\d+)(d|wk|mo|y)$")
 
@@ -240,15 +277,31 @@ def normalise_bars(
     return frame, exchange_tz
 
 
-def calendar_for(interval: str, exchange_tz: str | None) -> str | None:
-    """The step calendar of a ticker's bars: NYSE trading days or hours for New York listings."""
-    if exchange_tz != "America/New_York":
-        return "B" if interval == "1d" else None
+def calendar_for(interval: str, exchange_tz: str | None, symbol: str | None = None) -> str | None:
+    """The step calendar of a ticker's bars: the exchange's sessions for daily bars
+    (``XLON``), its trading hours for intraday bars (``XLON@5min``), ``None`` (infer from
+    the data) for longer bars or an exchange we cannot place.
+
+    The exchange comes from the symbol's Yahoo suffix (``VOD.L`` -> XLON), else from the
+    exchange's time zone (a plain ``MSFT`` in America/New_York -> XNYS).
+    """
+    exchange = exchange_for_symbol(symbol, exchange_tz)
+    if exchange is None:
+        return None
     if interval == "1d":
-        return "XNYS"
+        return exchange
     if interval in PANDAS_STEP:
-        return f"XNYS@{PANDAS_STEP[interval]}"
+        return f"{exchange}@{PANDAS_STEP[interval]}"
     return None
+
+
+def exchange_for_symbol(symbol: str | None, exchange_tz: str | None) -> str | None:
+    """The ``exchange_calendars`` code for a Yahoo symbol (suffix first, then time zone)."""
+    if symbol and "." in symbol:
+        suffix = "." + symbol.rsplit(".", 1)[1].upper()
+        if suffix in YAHOO_SUFFIX_EXCHANGE:
+            return YAHOO_SUFFIX_EXCHANGE[suffix]
+    return exchange_for_zone(exchange_tz)
 
 
 def _explain(symbol: str, text: str) -> str:

@@ -1,11 +1,16 @@
-"""Exact future timestamps and seasonal periods for every kind of step."""
+"""Exact future timestamps, exchange sessions and seasonal periods for every kind of step."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from forecast_cli.calendars import future_index, seasonal_period
+from forecast_cli.calendars import Calendar, future_index, resolve_freq, seasonal_period
+from forecast_cli.errors import UsageError
 
 
 def stamps(*values):
@@ -62,7 +67,81 @@ def test_step_index_continues_counting():
         ("QS", 4),
         (None, 1),
         ("XNYS@5min", 78),
+        ("XNYS@1h", 7),  # 09:30 .. 15:30, the last bar cut short by the close
+        ("XLON", 5),
     ],
 )
 def test_seasonal_period_follows_the_frequency(freq, season):
     assert seasonal_period(freq) == season
+
+
+def test_one_off_closures_are_not_trading_days():
+    sessions = Calendar("XNYS").sessions(pd.Timestamp("2001-09-07"), pd.Timestamp("2001-09-18"))
+    assert list(sessions) == stamps("2001-09-07", "2001-09-10", "2001-09-17", "2001-09-18")
+    for closed in ("2012-10-29", "2012-10-30", "2018-12-05", "2025-01-09"):
+        day = pd.Timestamp(closed)
+        assert day not in Calendar("XNYS").sessions(day - pd.Timedelta(days=3), day + pd.Timedelta(days=3))
+
+
+def test_future_trading_days_skip_one_off_closures():
+    assert list(future_index(pd.Timestamp("2001-09-10"), "XNYS", 2)) == stamps("2001-09-17", "2001-09-18")
+    assert list(future_index(pd.Timestamp("2025-01-08"), "XNYS", 1)) == stamps("2025-01-10")
+
+
+def test_the_bar_after_an_early_close_is_the_next_sessions_open():
+    last = pd.Timestamp("2024-11-29 12:30", tz="America/New_York")  # the close is 13:00 that day
+    index = future_index(last, "XNYS@30min", 2)
+    assert [t.isoformat() for t in index] == ["2024-12-02T09:30:00-05:00", "2024-12-02T10:00:00-05:00"]
+
+
+def test_tz_naive_intraday_bars_are_exchange_wall_clock_time():
+    index = future_index(pd.Timestamp("2024-01-05 15:30"), "XNYS@30min", 1)
+    assert list(index) == stamps("2024-01-08 09:30")
+
+
+def test_other_exchanges_use_their_own_holidays_and_hours():
+    # Boxing Day closes London but not New York; Tokyo's session has a lunch break.
+    assert list(future_index(pd.Timestamp("2024-12-24"), "XLON", 1)) == stamps("2024-12-27")
+    last = pd.Timestamp("2024-01-04 11:00", tz="Asia/Tokyo")
+    assert [t.strftime("%H:%M") for t in future_index(last, "XTKS@30min", 2)] == ["12:30", "13:00"]
+
+
+def test_calendar_strings_round_trip_and_pandas_aliases_are_not_calendars():
+    for text in ("XNYS", "XNYS@5min", "XLON@1h"):
+        assert str(Calendar.parse(text)) == text
+    assert Calendar.parse("XNYS@5min") == Calendar("XNYS", "5min")
+    assert Calendar.parse("MS") is None and Calendar.parse("CBMS") is None and Calendar.parse(None) is None
+    with pytest.raises(UsageError, match="under a day"):
+        Calendar.parse("XNYS@2D")
+
+
+@pytest.mark.parametrize(
+    "requested, source, chosen",
+    [
+        (None, "XNYS", "XNYS"),
+        ("D", "XNYS", "XNYS"),
+        ("1D", "XLON", "XLON"),
+        ("B", "XNYS", "XNYS"),
+        ("D", "XNYS@5min", "XNYS"),
+        ("1h", "XNYS@5min", "XNYS@1h"),
+        ("D", "B", "B"),
+        ("W-FRI", "XNYS", "W-FRI"),
+        ("1h", "XNYS", "1h"),  # no hours in daily bars to keep
+        ("D", None, "D"),
+        (None, None, None),
+    ],
+)
+def test_trading_day_rule_lives_in_resolve_freq(requested, source, chosen):
+    assert resolve_freq(requested, source) == chosen
+
+
+def test_exchange_calendars_is_imported_only_when_a_calendar_is_used():
+    code = (
+        "import sys, pandas as pd\n"
+        "from forecast_cli.calendars import future_index, seasonal_period\n"
+        "future_index(pd.Timestamp('2024-01-01'), 'MS', 3); seasonal_period('30min')\n"
+        "assert 'exchange_calendars' not in sys.modules\n"
+        "future_index(pd.Timestamp('2024-01-02'), 'XNYS', 1)\n"
+        "assert 'exchange_calendars' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parent.parent)

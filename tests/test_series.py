@@ -1,4 +1,4 @@
-"""Loading and regularising: time parsing, frequency inference, duplicates, gaps, errors."""
+"""Loading end to end: columns, time, duplicates, gaps, the report, and errors."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from forecast_cli.config import DataConfig
 from forecast_cli.errors import DataError, UsageError
 from forecast_cli.io import read_csv
-from forecast_cli.series import infer_frequency, prepare_series
+from forecast_cli.series import load_series, prepare_series
 
 
 def frame(times, values, **extra) -> pd.DataFrame:
@@ -84,11 +84,6 @@ def test_daily_request_on_stock_data_keeps_trading_days(sample):
     assert "no weekend rows" in series.report.line()
 
 
-def test_business_days_without_holiday_pattern_infer_b():
-    times = pd.bdate_range("2024-01-01", periods=30)
-    assert infer_frequency(pd.DatetimeIndex(times)) == "B"
-
-
 def test_no_time_column_gives_an_integer_step_index():
     series = prepare_series(pd.DataFrame({"y": [1.0, 2.0, 3.0, 5.0]}), DataConfig())
     assert series.freq is None
@@ -139,3 +134,21 @@ def test_empty_file_is_a_data_error(tmp_path):
     header_only.write_text("time,value\n")
     with pytest.raises(DataError, match="no data rows"):
         read_csv(header_only)
+
+
+def test_values_are_float64_so_large_numbers_survive_exactly():
+    big = 2.0**24 + 1  # float32 would round it to 2**24
+    series = prepare_series(
+        frame(["2024-01-01", "2024-01-02", "2024-01-03"], [big, big + 2, big + 4]), DataConfig()
+    )
+    assert series.values.dtype == np.float64 and series.values[0, 0] == big
+    assert series.values[:, 0].tolist() == series.y.tolist()
+
+
+def test_load_series_reads_with_the_configured_notation(tmp_path):
+    path = tmp_path / "eu.csv"
+    path.write_text("Datum;Wert\n01.02.2024;1.234,5\n02.02.2024;1.300,0\n03.02.2024;1.250,25\n")
+    cfg = DataConfig(decimal=",", thousands=".", time_format="%d.%m.%Y")
+    series = load_series(path, cfg)
+    assert series.y.tolist() == [1234.5, 1300.0, 1250.25]
+    assert series.frame.index[0] == pd.Timestamp("2024-02-01") and series.freq == "D"

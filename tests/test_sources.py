@@ -128,3 +128,33 @@ def test_intraday_coarsens_to_hourly_bars_ohlc_aware(yahoo, tmp_path):
     assert row["Low"] == pytest.approx(first_hour["Low"].min())
     assert row["Volume"] == pytest.approx(first_hour["Volume"].sum())
     assert row["Close"] == pytest.approx(first_hour["Close"].iloc[-1])
+
+
+@pytest.mark.parametrize(
+    "symbol, interval, zone, calendar",
+    [
+        ("MSFT", "1d", "America/New_York", "XNYS"),
+        ("MSFT", "5m", "America/New_York", "XNYS@5min"),
+        ("VOD.L", "1d", "Europe/London", "XLON"),
+        ("SAP.DE", "1h", "Europe/Berlin", "XETR@1h"),
+        ("7203.T", "1d", "Asia/Tokyo", "XTKS"),
+        ("0700.HK", "1d", "Asia/Hong_Kong", "XHKG"),
+        ("RY.TO", "1d", "America/Toronto", "XTSE"),
+        ("BHP.AX", "1d", "Australia/Sydney", "XASX"),
+        ("^FTSE", "1d", "Europe/London", "XLON"),  # no suffix: the zone decides
+        ("MSFT", "1wk", "America/New_York", None),
+        ("BTC-USD", "1d", "UTC", None),  # trades every day: let the data speak
+    ],
+)
+def test_the_exchange_calendar_comes_from_the_suffix_or_the_zone(symbol, interval, zone, calendar):
+    assert calendar_for(interval, zone, symbol) == calendar
+
+
+def test_ticker_daily_bars_regularise_on_real_sessions(yahoo, tmp_path):
+    result = fetch_ticker("MSFT", "1d", start="2012-10-22", end="2012-11-06", cache_dir=tmp_path, now=NOW)
+    cfg = DataConfig(
+        target="Close", time_col="timestamp", freq=calendar_for("1d", result.exchange_tz, "MSFT")
+    )
+    series = prepare_series(result.frame.reset_index(), cfg)
+    assert pd.Timestamp("2012-10-29") not in series.frame.index  # Hurricane Sandy closed the exchange
+    assert series.report.gaps_filled == 0

@@ -1,0 +1,129 @@
+"""Inferring a series' native step from its timestamps, and checking a requested one.
+
+The step is a frequency string (see ``calendars``): a pandas alias, an exchange
+calendar (``XNYS``, ``XNYS@5min``) or ``None`` for an integer step index.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .calendars import TRADING_DAYS, Calendar, exchange_for_zone, resolve_freq, to_offset
+from .errors import DataError
+
+# Exchanges tried, in order, for tz-naive daily data without weekends.
+DAILY_CANDIDATES = ("XNYS", "XLON", "XETR", "XTKS", "XHKG", "XTSE", "XASX", "XPAR", "XSWX")
+# Share of missing weekdays an exchange's closures must explain (rows on its closed days count against it).
+EXPLAINED = 0.5
+_DAY = pd.Timedelta(days=1)
+
+
+def infer_frequency(index: pd.DatetimeIndex) -> str:
+    """The native step of a sorted, duplicate-free index, robust to gaps.
+
+    Uses the most common spacing, then recognises calendar shapes pandas' ``infer_freq``
+    misses once a series has gaps: an exchange's trading sessions (daily data without
+    weekends whose missing weekdays are that exchange's closures), intraday bars that
+    fall in an exchange's hours (``XNYS@5min``), business days (``B``), weeks anchored on
+    a weekday, month/quarter/year starts or ends.
+    """
+    if len(index) < 2:
+        raise DataError(f"the data has only {len(index)} timestamp; a series needs at least two rows")
+    step = pd.Series(index[1:] - index[:-1]).mode().iloc[0]
+    if step < _DAY:
+        alias = pd.tseries.frequencies.to_offset(step).freqstr
+        exchange = _exchange_hours(index)
+        return f"{exchange}@{alias}" if exchange else alias
+    weekend = bool((index.day_of_week >= 5).any())
+    if step == _DAY:
+        if weekend or len(index) < 10:
+            return "D"
+        return _trading_days(index) or "B"
+    days = step / _DAY
+    if days == 7:
+        return "W-" + index[0].day_name()[:3].upper()
+    if 28 <= days <= 31:
+        return _period_alias(index, "M")
+    if 89 <= days <= 92:
+        return _period_alias(index, "Q")
+    if 365 <= days <= 366:
+        return _period_alias(index, "Y")
+    return pd.tseries.frequencies.to_offset(step).freqstr
+
+
+def choose_frequency(given: str | None, native: str | None) -> tuple[str, str, str]:
+    """(step, how it was chosen, a note for the report) from ``--freq`` and the native step
+    (``None`` when the timestamps follow no step we can name)."""
+    if given is None:
+        if native is None:
+            raise DataError("the timestamps follow no regular step; give --freq")
+        return native, "inferred", ""
+    check_freq(given)
+    chosen = resolve_freq(given, native)
+    assert chosen is not None
+    if chosen == given:
+        return given, "given", ""
+    calendar = Calendar.parse(chosen)
+    if calendar is not None and calendar.intraday:
+        return chosen, "given", "trading hours only"
+    return chosen, "given", f"kept {chosen} steps for --freq {given} (no weekend rows)"
+
+
+def check_freq(freq: str) -> None:
+    """Raise a ``UsageError`` naming valid forms when ``freq`` is neither alias nor calendar."""
+    if Calendar.parse(freq) is None:
+        to_offset(freq)
+
+
+def is_trading_calendar(freq: str | None) -> bool:
+    """True for exchange trading-day or trading-hour steps."""
+    return Calendar.parse(freq) is not None
+
+
+def _exchange_hours(index: pd.DatetimeIndex) -> str | None:
+    """The exchange whose hours hold every bar: the exchange of the data's zone, or
+    NYSE for tz-naive bars (read as New York wall-clock time)."""
+    if (index.day_of_week >= 5).any():
+        return None
+    exchange = exchange_for_zone(index.tz) if index.tz is not None else TRADING_DAYS
+    if exchange is None:
+        return None
+    # Under two days of bars could be anything unless they carry the exchange's zone.
+    if (index[-1] - index[0]) < 2 * _DAY and index.tz is None:
+        return None
+    return exchange if Calendar(exchange).within_hours(index) else None
+
+
+def _trading_days(index: pd.DatetimeIndex) -> str | None:
+    """The exchange whose closures best explain the weekdays missing from daily data."""
+    days = index.normalize()
+    if (days != index).any():
+        return None
+    naive = days.tz_localize(None) if days.tz is not None else days
+    missing = pd.bdate_range(naive[0], naive[-1]).difference(naive)
+    if len(missing) == 0:
+        return None
+    zoned = exchange_for_zone(index.tz) if index.tz is not None else None
+    best, best_score = None, 0.0
+    for exchange in (zoned,) if zoned else DAILY_CANDIDATES:
+        sessions = Calendar(exchange).sessions(naive[0], naive[-1])
+        closed = pd.bdate_range(naive[0], naive[-1]).difference(sessions)
+        explained = int(missing.isin(closed).sum())
+        contradicting = int(naive.isin(closed).sum())
+        score = explained / (len(missing) + contradicting)
+        if score >= 0.9:
+            return exchange
+        if score >= EXPLAINED and score > best_score:
+            best, best_score = exchange, score
+    return best
+
+
+def _period_alias(index: pd.DatetimeIndex, unit: str) -> str:
+    if (index.day == 1).all():
+        return f"{unit}S"
+    if index.is_month_end.all():
+        return f"{unit}E"
+    raise DataError(
+        f"timestamps are about one {dict(M='month', Q='quarter', Y='year')[unit]} apart but not "
+        "on its first or last day; give --freq explicitly"
+    )

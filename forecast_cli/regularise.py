@@ -1,0 +1,157 @@
+"""Putting one series' rows on its regular grid: binning rows to the step, combining
+rows that share a period, and filling the gaps, with guards against grids nobody meant.
+
+Everything here works on one series' frame (a sorted, duplicate-free timestamp index
+and numeric columns) and keeps no state, so a panel can call it once per series.
+
+Guards (both ``DataError``, exit 2):
+- a grid over ``MAX_GRID_ROWS`` rows is refused before it is allocated (``--freq 1s``
+  on monthly data would be billions of rows);
+- the default fill (interpolate, not asked for) refuses to invent more than
+  ``MAX_INVENTED`` of the result's rows: a wrong step, not a few gaps, is the likelier
+  story. A fill method the user chose explicitly fills whatever it must.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .calendars import Calendar, to_offset
+from .errors import DataError
+
+MAX_GRID_ROWS = 50_000_000
+MAX_INVENTED = 0.2
+_OHLC = {"Open": "first", "High": "max", "Low": "min", "Close": "last", "Adj Close": "last", "Volume": "sum"}
+
+
+@dataclass(frozen=True)
+class Regular:
+    """A frame on its grid, the periods the grid added, and the rows that fell off it."""
+
+    frame: pd.DataFrame
+    gaps: int
+    dropped: int
+
+
+def aggregation(agg: str, columns) -> str | dict[str, str]:
+    """A pandas aggregation: one function for all columns, or for ``ohlc`` one per price column
+    (first Open, max High, min Low, last Close, sum of Volume; last for anything else)."""
+    if agg != "ohlc":
+        return agg
+    return {c: _OHLC.get(str(c), "last") for c in columns}
+
+
+def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = None) -> Regular:
+    """Put ``data`` on the ``freq`` grid, combining rows of one period with ``agg``.
+
+    Exchange calendars keep only sessions (and trading hours); rows on closed days or
+    outside hours are dropped and counted. ``native`` (the data's own step) only feeds
+    the advice in the grid-size error.
+    """
+    rows = grid_rows(data.index, freq)
+    if rows > MAX_GRID_ROWS:
+        advice = f", such as the data's own {native}" if native and native != freq else ""
+        raise DataError(
+            f"a {freq} grid from {data.index[0]} to {data.index[-1]} would have {rows:,} rows for "
+            f"{len(data):,} rows of data (limit {MAX_GRID_ROWS:,}); give a coarser --freq{advice}"
+        )
+    how = aggregation(agg, data.columns)
+    calendar = Calendar.parse(freq)
+    if calendar is not None and calendar.intraday:
+        return _onto_bars(data, calendar, how)
+    if calendar is not None:
+        return _onto_sessions(data, calendar, how)
+    offset = to_offset(freq)
+    fixed = isinstance(offset, pd.offsets.Tick)
+    resampler = data.resample(offset, origin="start" if fixed else "start_day")
+    regular = resampler.agg(how)
+    filled_bins = resampler.size().to_numpy() > 0
+    if not isinstance(how, str) or how == "sum":  # an empty bin sums to 0: mark it missing instead
+        regular[~filled_bins] = np.nan
+    return Regular(regular.rename_axis("timestamp"), int((~filled_bins).sum()), 0)
+
+
+def grid_rows(index: pd.DatetimeIndex, freq: str) -> int:
+    """How many rows the ``freq`` grid over ``index`` has (an upper estimate for calendars),
+    computed without building it."""
+    span = index[-1] - index[0]
+    calendar = Calendar.parse(freq)
+    if calendar is not None:
+        sessions = int(span / pd.Timedelta(days=1) * 5 / 7) + 2
+        return sessions * (calendar.season() if calendar.intraday else 1)
+    offset = to_offset(freq)
+    if isinstance(offset, pd.offsets.Tick):
+        step = pd.Timedelta(offset)
+    else:
+        after = index[0] + offset
+        step = (after + offset) - after
+    return int(span / max(step, pd.Timedelta(1))) + 1
+
+
+def check_invented(gaps: int, rows: int, freq: str | None, guarded: bool) -> None:
+    """Refuse a guarded fill that would invent more than ``MAX_INVENTED`` of ``rows``."""
+    if not guarded or rows == 0 or gaps <= MAX_INVENTED * rows:
+        return
+    raise DataError(
+        f"filling would invent {gaps:,} of {rows:,} rows ({gaps / rows:.0%}, over {MAX_INVENTED:.0%}) "
+        f"on the {freq} grid; check --freq, or accept it with an explicit --fill interpolate|ffill|zero|drop"
+    )
+
+
+def fill_missing(data: pd.DataFrame, fill: str) -> pd.DataFrame:
+    """Fill NaNs: ``interpolate`` linearly (ends held), ``ffill`` (then back-fill the
+    start), ``zero``, or ``drop`` the rows that have any."""
+    if fill == "interpolate":
+        return data.interpolate(method="linear", limit_direction="both")
+    if fill == "ffill":
+        return data.ffill().bfill()
+    if fill == "zero":
+        return data.fillna(0.0)
+    return data.dropna()
+
+
+def _onto_sessions(data: pd.DataFrame, calendar: Calendar, how) -> Regular:
+    index = data.index
+    midnight = index.normalize()
+    days = data.groupby(midnight).agg(how) if (index != midnight).any() else data
+    grid = calendar.sessions(days.index[0], days.index[-1])
+    if index.tz is not None:
+        grid = grid.tz_localize(index.tz)
+    off = int((~days.index.isin(grid)).sum())
+    regular = days.reindex(grid)
+    gaps = int((~grid.isin(days.index)).sum())
+    return Regular(regular.rename_axis("timestamp"), gaps, off)
+
+
+def _onto_bars(data: pd.DataFrame, calendar: Calendar, how) -> Regular:
+    """Each row goes to the bar it falls in (bars start at the open, every step, and end
+    early at a close or a break); bars without rows are gaps."""
+    index, zone = data.index, calendar.tz
+    moments = (
+        index.tz_convert("UTC")
+        if index.tz is not None
+        else index.tz_localize(zone, ambiguous="NaT", nonexistent="NaT").tz_convert("UTC")
+    )
+    local = moments.tz_convert(zone).tz_localize(None).normalize()
+    bars = calendar.bars(local.min(), local.max())
+    starts = bars.left.to_numpy(dtype="datetime64[ns]")
+    ends = bars.right.to_numpy(dtype="datetime64[ns]")
+    stamps = moments.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+    code = np.searchsorted(starts, stamps, side="right") - 1
+    inside = (code >= 0) & (stamps < ends[np.maximum(code, 0)])
+    if not inside.any():
+        raise DataError(
+            f"no rows fall in {calendar.exchange} trading hours; give --freq without @ or another exchange"
+        )
+    binned = data[inside].groupby(code[inside]).agg(how)
+    lo, hi = int(code[inside].min()), int(code[inside].max())
+    regular = binned.reindex(np.arange(lo, hi + 1))
+    grid = pd.DatetimeIndex(bars.left[lo : hi + 1])
+    regular.index = (
+        grid.tz_convert(index.tz) if index.tz is not None else grid.tz_convert(zone).tz_localize(None)
+    )
+    gaps = (hi - lo + 1) - len(binned)
+    return Regular(regular.rename_axis("timestamp"), int(gaps), int((~inside).sum()))

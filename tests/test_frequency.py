@@ -1,0 +1,79 @@
+"""Inferring the step: exchange sessions and hours, business days, periods; checking --freq."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from forecast_cli.calendars import Calendar
+from forecast_cli.config import DataConfig
+from forecast_cli.errors import DataError
+from forecast_cli.frequency import choose_frequency, infer_frequency
+from forecast_cli.io import read_csv
+from forecast_cli.series import prepare_series
+
+REAL_CLOSURES = ("2001-09-11", "2001-09-14", "2004-06-11", "2007-01-02", "2012-10-29", "2012-10-30")
+
+
+def test_real_exchange_closures_in_msft_are_no_longer_filled(sample):
+    series = prepare_series(read_csv(sample / "msft_daily.csv"), DataConfig(target="Close"))
+    assert series.freq == "XNYS"
+    for day in REAL_CLOSURES:  # the hand-written calendar used to invent these rows
+        assert pd.Timestamp(day) not in series.frame.index
+    # Only the two sessions genuinely missing from the file are filled.
+    assert series.report.gaps_filled == 2 and series.report.rows_dropped == 0
+
+
+def test_daily_weekday_data_missing_london_holidays_is_the_london_calendar():
+    sessions = Calendar("XLON").sessions(pd.Timestamp("2022-01-01"), pd.Timestamp("2023-12-31"))
+    assert infer_frequency(pd.DatetimeIndex(sessions)) == "XLON"
+
+
+def test_tz_aware_daily_data_uses_the_exchange_of_its_zone():
+    sessions = Calendar("XTKS").sessions(pd.Timestamp("2023-01-01"), pd.Timestamp("2023-12-31"))
+    assert infer_frequency(pd.DatetimeIndex(sessions).tz_localize("Asia/Tokyo")) == "XTKS"
+
+
+def test_business_days_without_holiday_pattern_stay_business_days():
+    assert infer_frequency(pd.DatetimeIndex(pd.bdate_range("2024-01-01", periods=30))) == "B"
+    gappy = pd.bdate_range("2024-03-01", periods=60).delete([7, 23, 41])  # no exchange's holidays
+    assert infer_frequency(pd.DatetimeIndex(gappy)) == "B"
+
+
+def test_intraday_bars_in_exchange_hours_become_exchange_bars():
+    bars = Calendar("XLON", "15min").bars(pd.Timestamp("2024-03-04"), pd.Timestamp("2024-03-08"))
+    assert infer_frequency(bars.left.tz_convert("Europe/London")) == "XLON@15min"
+    round_the_clock = pd.date_range("2024-03-04", periods=500, freq="15min", tz="Europe/London")
+    assert infer_frequency(round_the_clock) == "15min"
+
+
+def test_months_quarters_and_weeks_are_named():
+    assert infer_frequency(pd.DatetimeIndex(pd.date_range("2020-01-31", periods=6, freq="ME"))) == "ME"
+    assert infer_frequency(pd.DatetimeIndex(pd.date_range("2020-01-01", periods=6, freq="QS"))) == "QS"
+    assert infer_frequency(pd.DatetimeIndex(pd.date_range("2020-01-05", periods=6, freq="W-SUN"))) == "W-SUN"
+
+
+def test_daily_request_on_exchange_data_keeps_sessions_and_says_so():
+    assert choose_frequency("D", "XNYS") == (
+        "XNYS",
+        "given",
+        "kept XNYS steps for --freq D (no weekend rows)",
+    )
+    assert choose_frequency("1h", "XNYS@5min") == ("XNYS@1h", "given", "trading hours only")
+    assert choose_frequency(None, "MS") == ("MS", "inferred", "")
+
+
+def test_one_row_with_freq_says_the_data_is_too_short_not_give_freq():
+    raw = pd.DataFrame({"date": ["2024-01-01"], "value": [1.0]})
+    with pytest.raises(DataError, match="only 1 distinct timestamp") as caught:
+        prepare_series(raw, DataConfig(freq="MS"))
+    assert "give --freq" not in str(caught.value)
+
+
+def test_given_freq_works_where_the_native_step_has_no_name():
+    raw = pd.DataFrame(
+        {"date": ["2024-01-15", "2024-02-15", "2024-03-15", "2024-04-15"], "value": [1.0, 2, 3, 4]}
+    )
+    with pytest.raises(DataError, match="not on its first or last day; give --freq"):
+        prepare_series(raw, DataConfig())
+    assert prepare_series(raw, DataConfig(freq="MS", agg="mean")).freq == "MS"

@@ -1,0 +1,157 @@
+"""Reading timestamps and numbers: one format per column, zones kept, errors that name rows."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecast_cli.config import DataConfig
+from forecast_cli.errors import DataError
+from forecast_cli.parse import looks_like_time, parse_numbers, parse_times
+from forecast_cli.series import prepare_series
+
+
+def times(*values, fmt=None):
+    return parse_times(pd.Series(list(values)), "date", fmt).index
+
+
+def test_a_column_mixing_two_date_layouts_is_refused_with_example_rows():
+    with pytest.raises(
+        DataError,
+        match=r"mixes timestamp formats \('2015-01-04' on data row 1, '01/04/2015' on data row 3\).*--time-format",
+    ):
+        times("2015-01-04", "2015-01-05", "01/04/2015")
+
+
+def test_day_first_is_decided_once_for_the_whole_column():
+    assert list(times("01/02/2015", "13/02/2015")) == [pd.Timestamp("2015-02-01"), pd.Timestamp("2015-02-13")]
+    assert list(times("01/02/2015", "01/13/2015")) == [pd.Timestamp("2015-01-02"), pd.Timestamp("2015-01-13")]
+
+
+def test_dates_that_fit_both_orders_are_refused_not_guessed():
+    with pytest.raises(
+        DataError, match=r"both day-first and month-first.*--time-format %d/%m/%Y or %m/%d/%Y"
+    ):
+        times("01/02/2015", "02/03/2015", "03/04/2015")
+
+
+def test_rows_needing_different_orders_are_refused():
+    with pytest.raises(DataError, match="day-first dates .* and month-first dates"):
+        times("13/02/2015", "02/14/2015")
+
+
+def test_time_format_reads_ambiguous_dates_and_names_rows_that_do_not_match():
+    assert list(times("01/02/2015", "02/02/2015", fmt="%d/%m/%Y")) == list(
+        pd.to_datetime(["2015-02-01", "2015-02-02"])
+    )
+    with pytest.raises(DataError, match="'2015-02-03' on data row 2"):
+        times("01/02/2015", "2015-02-03", fmt="%d/%m/%Y")
+
+
+@pytest.mark.parametrize("layout", ["{} Q{}", "{}Q{}", "{}-Q{}", "{} q{}"])
+def test_quarters_start_their_quarter(layout):
+    parsed = times(layout.format(1998, 1), layout.format(1998, 3))
+    assert list(parsed) == list(pd.to_datetime(["1998-01-01", "1998-07-01"]))
+
+
+def test_quarterly_panel_slice_infers_quarter_starts():
+    quarters = [f"{year} Q{q}" for year in range(1998, 2001) for q in range(1, 5)]
+    raw = pd.DataFrame({"Date": quarters, "Takings": np.arange(12.0) + 20})
+    series = prepare_series(raw, DataConfig())
+    assert series.freq == "QS" and series.frame.index[-1] == pd.Timestamp("2000-10-01")
+
+
+def test_year_month_and_iso_weeks_parse():
+    assert list(times("2024-01", "2024-02")) == list(pd.to_datetime(["2024-01-01", "2024-02-01"]))
+    assert list(times("2024-W01", "2024-W02")) == list(pd.to_datetime(["2024-01-01", "2024-01-08"]))
+
+
+def test_mixed_offsets_across_daylight_saving_come_back_in_their_zone():
+    written = ["2024-03-30T12:00:00+01:00", "2024-03-31T12:00:00+02:00", "2024-10-27T12:00:00+01:00"]
+    parsed = parse_times(pd.Series(written), "date")
+    assert str(parsed.index.tz) == "Europe/Berlin"
+    assert [t.isoformat() for t in parsed.index] == [w for w in written]
+    assert "Europe/Berlin" in parsed.note
+
+
+def test_a_berlin_series_loads_in_berlin_time():
+    stamps = pd.date_range("2024-03-30", periods=72, freq="h", tz="Europe/Berlin")
+    raw = pd.DataFrame({"time": [t.isoformat() for t in stamps], "load": np.arange(72.0)})
+    series = prepare_series(raw, DataConfig())
+    assert str(series.frame.index.tz) == "Europe/Berlin" and series.freq == "h"
+    assert series.frame.index.equals(stamps.rename("timestamp"))
+    assert "read as time zone Europe/Berlin" in series.report.line()
+
+
+def test_offsets_that_fit_no_zone_are_kept_as_one_fixed_offset():
+    parsed = parse_times(pd.Series(["2024-03-30T12:00:00+05:00", "2024-03-31T12:00:00+06:00"]), "t")
+    assert [t.isoformat() for t in parsed.index] == ["2024-03-30T12:00:00+05:00", "2024-03-31T11:00:00+05:00"]
+    assert "fit no common time zone" in parsed.note
+
+
+def test_rows_with_and_without_an_offset_are_refused():
+    with pytest.raises(DataError, match="with a UTC offset .* and without"):
+        times("2024-03-30T12:00:00+01:00", "2024-03-31T12:00:00+02:00", "2024-04-01T12:00:00")
+
+
+def test_an_empty_timestamp_names_its_row():
+    with pytest.raises(DataError, match="empty on data row 2"):
+        times("2024-01-01", None, "2024-01-03")
+
+
+def test_a_column_with_mixed_layouts_still_counts_as_time():
+    # Detection is lenient so that parsing, not silence, reports the mix.
+    assert looks_like_time(pd.Series(["2015-01-04", "01/04/2015"]))
+    assert not looks_like_time(pd.Series(["1,5", "2,5"]))
+    assert not looks_like_time(pd.Series(["red", "green"]))
+
+
+def test_infinite_and_overflowing_numbers_name_column_row_and_value():
+    column = pd.Series([1.0, float("inf"), 2.0])
+    with pytest.raises(DataError, match=r"column 'value' has an infinite value \(inf on data row 2\)"):
+        parse_numbers(column, "value")
+    text = pd.Series(["1", "2", "1e309", "-inf"])
+    with pytest.raises(DataError, match=r"has 2 infinite values \(data rows 3-4, first '1e309'\)"):
+        parse_numbers(text, "value")
+
+
+def test_non_numeric_values_are_counted_with_row_ranges():
+    column = pd.Series([str(i) for i in range(50)])
+    column[[39, 40, 41]] = "n/a?"
+    with pytest.raises(
+        DataError, match=r"3 non-numeric values in 'value' \(data rows 40-42, first 'n/a\?'\)"
+    ):
+        parse_numbers(column, "value")
+
+
+def test_a_decimal_comma_value_suggests_the_decimal_option():
+    with pytest.raises(DataError, match="--decimal ,"):
+        parse_numbers(pd.Series(["1.5", "2,5"]), "value")
+
+
+def test_bad_numbers_raise_without_numpy_warnings():
+    raw = pd.DataFrame({"time": ["2024-01-01", "2024-01-02", "2024-01-03"], "y": [1.0, np.inf, 2.0]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(DataError, match="infinite"):
+            prepare_series(raw, DataConfig())
+        raw = raw.assign(y=[1.0, 2.0, 3.0], f=[np.nan] * 3)
+        with pytest.raises(DataError, match="feature column 'f' has no values"):
+            prepare_series(raw, DataConfig(target="y", features=("f",)))
+
+
+def test_an_empty_column_is_not_taken_for_the_target():
+    raw = pd.DataFrame(
+        {"date": ["2024-01-01", "2024-01-02", "2024-01-03"], "y": [1.0, 3, 2], "f": [np.nan] * 3}
+    )
+    assert prepare_series(raw, DataConfig()).target == "y"
+
+
+def test_daylight_saving_offsets_in_any_layout_keep_the_zone():
+    written = pd.Series(["30.03.2024 12:00 +0100", "31.03.2024 12:00 +0200"])
+    for parsed in (parse_times(written, "t", "%d.%m.%Y %H:%M %z"), parse_times(written, "t")):
+        assert str(parsed.index.tz) == "Europe/Berlin"
+        assert [t.hour for t in parsed.index] == [12, 12]

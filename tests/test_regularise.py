@@ -1,0 +1,80 @@
+"""Putting one series on its grid: binning, exchange hours, and the two guards."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecast_cli.config import DataConfig
+from forecast_cli.errors import DataError
+from forecast_cli.regularise import MAX_GRID_ROWS, grid_rows, regularise
+from forecast_cli.series import prepare_series
+
+
+def frame(index, values=None) -> pd.DataFrame:
+    values = np.arange(len(index), dtype=float) if values is None else values
+    return pd.DataFrame({"value": values}, index=pd.DatetimeIndex(index, name="timestamp"))
+
+
+def test_a_huge_grid_is_refused_before_it_is_built():
+    monthly = frame(pd.date_range("1949-01-01", periods=144, freq="MS"))
+    assert grid_rows(monthly.index, "1s") > MAX_GRID_ROWS
+    with pytest.raises(
+        DataError, match=r"would have 376,012,801 rows .* coarser --freq, such as the data's own MS"
+    ):
+        regularise(monthly, "1s", "mean", native="MS")
+
+
+def test_default_fill_refuses_to_invent_most_of_the_series():
+    raw = pd.DataFrame({"month": pd.date_range("2020-01-01", periods=24, freq="MS"), "y": np.arange(24.0)})
+    with pytest.raises(DataError, match=r"filling would invent .* rows \(9\d%, over 20%\).*explicit --fill"):
+        prepare_series(raw, DataConfig(freq="D"))
+    series = prepare_series(raw, DataConfig(freq="D", fill_explicit=True))
+    assert series.report.gaps_filled == len(series.frame) - 24
+
+
+def test_a_few_gaps_are_still_filled_by_default():
+    days = pd.date_range("2024-01-01", periods=20, freq="D").delete([5, 11])
+    series = prepare_series(pd.DataFrame({"day": days, "y": np.arange(18.0)}), DataConfig())
+    assert series.report.gaps_filled == 2 and len(series.frame) == 20
+
+
+def test_bars_follow_early_closes_and_drop_rows_after_the_close():
+    # 2024-11-29 closes at 13:00; a stray 14:00 print falls outside trading hours.
+    stamps = [
+        "2024-11-29 12:00",
+        "2024-11-29 12:30",
+        "2024-11-29 14:00",
+        "2024-12-02 09:30",
+        "2024-12-02 10:00",
+    ]
+    result = regularise(frame(pd.to_datetime(stamps).tz_localize("America/New_York")), "XNYS@30min", "last")
+    assert [t.strftime("%m-%d %H:%M") for t in result.frame.index] == [
+        "11-29 12:00",
+        "11-29 12:30",
+        "12-02 09:30",
+        "12-02 10:00",
+    ]
+    assert result.dropped == 1 and result.gaps == 0
+
+
+def test_rows_inside_a_bar_are_combined_and_empty_bars_are_gaps():
+    stamps = pd.to_datetime(["2024-01-08 09:30", "2024-01-08 09:45", "2024-01-08 11:10"])  # naive: New York
+    result = regularise(frame(stamps, np.array([1.0, 3.0, 5.0])), "XNYS@1h", "sum")
+    assert list(result.frame.index) == list(pd.to_datetime(["2024-01-08 09:30", "2024-01-08 10:30"]))
+    assert result.frame["value"].tolist() == [4.0, 5.0] and result.gaps == 0
+
+
+def test_regularise_works_on_each_series_alone():
+    a = frame(pd.date_range("2024-01-01", periods=5, freq="D"))
+    b = frame(pd.date_range("2023-06-01", periods=3, freq="D"), np.array([7.0, 8.0, 9.0]))
+    first, second, again = regularise(a, "D", "mean"), regularise(b, "D", "mean"), regularise(a, "D", "mean")
+    assert first.frame.equals(again.frame)
+    assert second.frame["value"].tolist() == [7.0, 8.0, 9.0]
+
+
+def test_sums_mark_empty_periods_missing_not_zero():
+    stamps = pd.to_datetime(["2024-01-01 00:10", "2024-01-01 02:10"])
+    result = regularise(frame(stamps), "1h", "sum")
+    assert np.isnan(result.frame["value"].iloc[1]) and result.gaps == 1
