@@ -105,6 +105,7 @@ class Interval(StrEnum):
     mo1 = "1mo"
 
 
+DEFAULT_FILL = "interpolate"
 MAX_HORIZON = 10_000  # steps; bounds a recursive forecast's run time and the output's size
 BASELINE_NAMES = ("naive", "seasonal-naive", "drift", "mean")
 MODEL_NAMES = (*(c.value for c in Cell), *BASELINE_NAMES)
@@ -173,14 +174,29 @@ class DataConfig:
         DATA,
     )
     agg: str = opt("mean", "How rows within one period combine (use last for prices).", DATA, choices=Agg)
-    fill: str = opt("interpolate", "How missing periods are filled.", DATA, choices=Fill)
+    fill: str | None = opt(
+        None,
+        "How missing periods are filled (default: interpolate, refusing to invent more than 20% of the rows).",
+        DATA,
+        choices=Fill,
+    )
+    delimiter: str | None = opt(
+        None, "CSV field separator: , ; tab or | (default: detected).", DATA, commands=LOAD
+    )
+    decimal: str = opt(
+        ".",
+        "Decimal mark in numbers, e.g. , for 1,5 (a column of 1,5 without it is refused).",
+        DATA,
+        commands=LOAD,
+    )
+    thousands: str | None = opt(
+        None, "Thousands separator in numbers, e.g. . for 1.234,5 or , for 1,234.5.", DATA, commands=LOAD
+    )
+    time_format: str | None = opt(
+        None, "strftime format of the time column, e.g. %d/%m/%Y (default: detected).", DATA, commands=LOAD
+    )
     ticker: str | None = None  # set when the series came from --ticker (recorded in the model)
     interval: str | None = None  # the yfinance interval of that ticker data
-    delimiter: str | None = None  # CSV field separator: , ; tab or | (default: detected from the file)
-    decimal: str = "."  # decimal mark in numbers, e.g. , for 1,5 (a column of 1,5 without it is refused)
-    thousands: str | None = None  # thousands separator in numbers, e.g. . for 1.234,5 or , for 1,234.5
-    time_format: str | None = None  # strftime format of the time column, e.g. %d/%m/%Y (default: detected)
-    fill_explicit: bool = False  # --fill was given: fill all gaps (default: refuse to invent >20%)
 
 
 @dataclass

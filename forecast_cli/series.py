@@ -18,7 +18,7 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
-from .config import DataConfig
+from .config import DEFAULT_FILL, DataConfig
 from .errors import DataError, UsageError
 from .frequency import choose_frequency, infer_frequency, is_trading_calendar
 from .io import read_csv
@@ -174,20 +174,20 @@ def _native(index: pd.DatetimeIndex, given: str | None) -> str | None:
 
 def _finish(data, target, features, report, cfg: DataConfig, nans_in_data, gaps) -> Series:
     missing = int(data.isna().to_numpy().sum())
+    fill = cfg.fill or DEFAULT_FILL
     if missing:
-        if cfg.fill == "error":
+        if fill == "error":
             raise DataError(
                 f"{missing} missing values ({gaps} gap periods, {nans_in_data} NaNs in the data); "
                 "choose --fill interpolate|ffill|zero|drop"
             )
-        check_invented(
-            gaps, len(data), report.freq, guarded=cfg.fill == "interpolate" and not cfg.fill_explicit
-        )
+        # Only the default is guarded: a --fill the user chose fills every gap it finds.
+        check_invented(gaps, len(data), report.freq, guarded=cfg.fill is None)
         before = len(data)
-        data = fill_missing(data, cfg.fill)
+        data = fill_missing(data, fill)
         report.rows_dropped += before - len(data)
-        report.gaps_filled = gaps if cfg.fill != "drop" else 0
-        report.nans_filled = max(missing - gaps * data.shape[1], 0) if cfg.fill != "drop" else 0
+        report.gaps_filled = gaps if fill != "drop" else 0
+        report.nans_filled = max(missing - gaps * data.shape[1], 0) if fill != "drop" else 0
     report.rows = len(data)
     y = data[target].to_numpy(dtype=np.float64)
     if len(y) < 2:

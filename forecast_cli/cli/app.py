@@ -58,7 +58,9 @@ def load_input(data, data_cfg, reporter: Reporter, ticker: TickerConfig | None =
     elif data is None:
         raise UsageError("give a CSV file (or - for stdin) as DATA, or --ticker SYMBOL")
     else:
-        raw = read_csv(data)
+        raw = read_csv(
+            data, delimiter=data_cfg.delimiter, decimal=data_cfg.decimal, thousands=data_cfg.thousands
+        )
     panel = prepare_panel(raw, data_cfg)
     if len(panel) == 1 and panel.id_col is None:
         reporter.info(panel.members[0].report.line())
@@ -75,6 +77,7 @@ def fetch_for_training(ticker: TickerConfig, data_cfg, reporter: Reporter):
 
     import pandas as pd
 
+    from ..calendars import resolve_freq
     from ..sources import calendar_for, fetch_ticker
 
     symbols = list(dict.fromkeys(s.strip().upper() for s in (ticker.ticker or "").split(",") if s.strip()))
@@ -93,7 +96,7 @@ def fetch_for_training(ticker: TickerConfig, data_cfg, reporter: Reporter):
         )
         for note in result.notes:
             reporter.info(note)
-        calendars.add(calendar_for(interval, result.exchange_tz))
+        calendars.add(calendar_for(interval, result.exchange_tz, symbol))
         frame = result.frame.reset_index()
         if len(symbols) > 1:
             frame.insert(0, "ticker", symbol)
@@ -104,9 +107,7 @@ def fetch_for_training(ticker: TickerConfig, data_cfg, reporter: Reporter):
             "give --freq (such as 1D) to put them on one grid"
         )
     calendar = calendars.pop() if len(calendars) == 1 else None
-    freq = data_cfg.freq
-    if freq is None or (calendar == "XNYS" and freq in ("D", "1D", "B")):
-        freq = calendar
+    freq = resolve_freq(data_cfg.freq, calendar)
     cfg = dataclasses.replace(
         data_cfg,
         target=data_cfg.target or "Close",
@@ -235,6 +236,8 @@ def predict(
             "features": forecaster.features_,
             "id_col": forecaster.id_col_,
             "ids": config.data.ids,
+            # how this file is written, which may differ from the training data's
+            **{k: getattr(config.data, k) for k in ("delimiter", "decimal", "thousands", "time_format")},
         }
         if config.data.time_col is not None:
             overrides["time_col"] = config.data.time_col
