@@ -110,8 +110,9 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
             f"{id_col!r} is empty on rows {', '.join(map(str, rows))}; every row needs a series id"
         )
     keys = keys.astype(str)
-    wanted = sorted(set(keys)) if not ids else list(dict.fromkeys(ids))
-    missing = [i for i in wanted if i not in set(keys)]
+    present = set(keys)
+    wanted = sorted(present) if not ids else list(dict.fromkeys(ids))
+    missing = [i for i in wanted if i not in present]
     if missing:
         raise UsageError(f"--ids names series not in the data: {', '.join(missing[:5])}")
     member_cfg = dataclasses.replace(cfg, id_col=None, ids=())
