@@ -15,6 +15,8 @@ torch.set_num_threads(1); StatsForecast n_jobs=1):
 - neuralforecast: LSTM(h) (defaults: input_size=-1, i.e. 3h; MAE loss; 1000 steps; robust
   scaler; seed 1); LSTM(h, loss=MQLoss(level=[80, 95])) with the median as point forecast;
   NHITS(h, input_size=2h) (input_size has no default; 2h as in neuralforecast's quick start).
+  One non-default in all three: start_padding_enabled=True, without which neuralforecast
+  refuses panels whose shortest series is shorter than input_size (every M1 panel).
   Only trainer switches that do not change the model are passed (no progress bar, logger or
   checkpoints; CPU). Seconds are fit + predict.
 - Naive2 (M4's reference, panel_metrics.naive2), always run: OWA is relative to it.
@@ -200,11 +202,15 @@ def neural_model(name: str, h: int, levels: list[int]):
     from neuralforecast.losses.pytorch import MQLoss
     from neuralforecast.models import LSTM, NHITS
 
+    # Without start padding neuralforecast 3.3 refuses a panel whose shortest series is
+    # shorter than input_size (M1: 10 quarters < 24, 30 months < 54), so every model pads.
+    pad = {"start_padding_enabled": True}
     if name == "lstm":
-        return LSTM(h=h, **TRAINER), {"h": h}
+        return LSTM(h=h, **pad, **TRAINER), {"h": h, **pad}
     if name == "lstm-mq":
-        return LSTM(h=h, loss=MQLoss(level=levels), **TRAINER), {"h": h, "loss": f"MQLoss(level={levels})"}
-    return NHITS(h=h, input_size=2 * h, **TRAINER), {"h": h, "input_size": 2 * h}
+        loss = {"loss": f"MQLoss(level={levels})"}
+        return LSTM(h=h, loss=MQLoss(level=levels), **pad, **TRAINER), {"h": h, **loss, **pad}
+    return NHITS(h=h, input_size=2 * h, **pad, **TRAINER), {"h": h, "input_size": 2 * h, **pad}
 
 
 def run_neural(name: str, fold: Fold, spec: Dataset, levels: list[int]) -> tuple[pd.DataFrame, dict]:
