@@ -81,6 +81,8 @@ class Plan:
         out = []
         for name in ("series", "season", "horizon", "lookback", "transform", "level_norm", "patch"):
             value = getattr(self, name)
+            if name == "series" and value == 1:
+                continue
             shown = ("on" if value else "off") if isinstance(value, bool) else value
             reason = self.reasons.get(name)
             out.append(f"{name.replace('_', ' ')} {shown}" + (f" ({reason})" if reason else ""))
@@ -161,11 +163,8 @@ def resolve_plan(
     transform, reasons["transform"] = _transform(requested, train_ys)
     trainable = np.bincount(split.series_of_train, minlength=len(ys)) > 0
     short = int((~trainable).sum())
-    reasons["series"] = f"{len(ys)} series" + (
-        f", {short} too short for a training window (forecast from their own history or the baseline)"
-        if short
-        else ""
-    )
+    if short:
+        reasons["series"] = f"{short} too short for a training window, forecast from their own history"
 
     level_norm = config.model.level_norm and transform not in DIFFERENCING
     reasons["level_norm"] = (
