@@ -290,6 +290,46 @@ class TrainConfig:
     device: str = opt("auto", "Where to train.", MODEL, choices=Device, envvar="FORECAST_DEVICE")
 
 
+INTERVALS = "Intervals"
+PREDICTING = frozenset({"train", "predict", "backtest"})
+
+
+@dataclass
+class IntervalConfig:
+    """Which prediction intervals and quantiles to report (calibration is always stored)."""
+
+    level: tuple[str, ...] = opt(
+        ("80", "95"),
+        "Prediction interval levels in percent, comma-separated, or none.",
+        INTERVALS,
+        commands=PREDICTING,
+        is_list=True,
+    )
+    quantiles: tuple[str, ...] = opt(
+        (),
+        "Quantiles to report, comma-separated, e.g. 0.1,0.5,0.9.",
+        INTERVALS,
+        commands=PREDICTING,
+        is_list=True,
+    )
+
+    def levels(self) -> tuple[float, ...]:
+        from .intervals import parse_levels
+
+        try:
+            return parse_levels(self.level)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+
+    def probs(self) -> tuple[float, ...]:
+        from .intervals import parse_quantiles
+
+        try:
+            return parse_quantiles(self.quantiles)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+
+
 @dataclass
 class ForecastConfig:
     """Everything that defines a forecaster; stored verbatim in the model file."""
@@ -299,10 +339,12 @@ class ForecastConfig:
     scaling: ScalingConfig = field(default_factory=ScalingConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
+    intervals: IntervalConfig = field(default_factory=IntervalConfig)
 
     def validate(self) -> ForecastConfig:
         """Reject impossible values early, with the flag to change in the message."""
         check_options(self)
+        self.intervals.levels(), self.intervals.probs()
         if self.model.strategy == "recursive" and self.data.features:
             raise UsageError(
                 "--strategy recursive cannot use --features: their future values are "
@@ -324,6 +366,7 @@ class ForecastConfig:
             scaling=build_section(ScalingConfig, raw.get("scaling", {})),
             model=build_section(ModelConfig, _renamed(raw.get("model", {}), kind="cell")),
             train=build_section(TrainConfig, raw.get("train", {})),
+            intervals=build_section(IntervalConfig, raw.get("intervals", {})),
         )
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .config import ForecastConfig
+from .intervals import LEVEL_GRID, PROB_GRID, CalibrationTable, series_scale
 from .plan import Plan
 from .scaling import Scaler, Transform
 
@@ -36,6 +37,8 @@ def forecaster_state(f: Forecaster) -> tuple[dict[str, Any], dict[str, np.ndarra
         "ids": list(f.ids_),
         "scalers": [s.to_dict() for s in f.scalers_],
         "metrics": f.metrics_,
+        "calibration": f.calibration_.to_dict(),
+        "calibration_scales": list(f.cal_scales_),
         "histories": [history_to_json(h) for h in f.histories_],
     }
     arrays = {k: v.detach().cpu().numpy() for k, v in f.network_.state_dict().items()}
@@ -68,9 +71,24 @@ def restore_forecaster(
         self.scalers_ = [Scaler.from_dict(meta["scaler"])]
         self.histories_ = [history_from_json(meta["history"], self.plan_.freq)]
         self.ids_, self.id_col_ = ("",), None
+    if "calibration" in meta:
+        self.calibration_ = CalibrationTable.from_dict(meta["calibration"])
+        self.cal_scales_ = [float(v) for v in meta["calibration_scales"]]
+    else:  # round 1 stored no calibration: bands from the history's own one-step changes
+        self.calibration_ = _uncalibrated(self.plan_.horizon)
+        self.cal_scales_ = [
+            series_scale(h.iloc[:, 0].to_numpy(), self.transform_.uses_log) for h in self.histories_
+        ]
     if len(self.scalers_) != len(self.histories_) or len(self.ids_) != len(self.scalers_):
         raise ValueError("the model file's series lists disagree in length")
     return self
+
+
+def _uncalibrated(horizon: int) -> CalibrationTable:
+    """No stored calibration (a round-1 file): infinite bands, which say so honestly."""
+    return CalibrationTable(
+        np.full((horizon, len(LEVEL_GRID)), np.inf), np.zeros((horizon, len(PROB_GRID))), 0
+    )
 
 
 def _plan_from_round_one(meta: dict[str, Any]) -> Plan:

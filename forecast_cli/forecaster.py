@@ -26,6 +26,7 @@ from .baselines import naive, seasonal_naive
 from .calendars import future_index
 from .config import MAX_HORIZON, ForecastConfig
 from .errors import DataError, NotFittedError, UsageError
+from .intervals import MAX_CALIBRATION_WINDOWS, CalibrationTable, bands, scaled_errors, series_scale
 from .metrics import mae
 from .models import HIGHWAY_INITS, NetworkArgs, build_network, highway_weights
 from .panel import Panel
@@ -135,7 +136,12 @@ class Forecaster:
         self.target_, self.features_ = panel.target, panel.features
         self.ids_, self.id_col_ = panel.ids, panel.id_col
         self.histories_ = [m.frame.iloc[-self.context_rows :].copy() for m in panel.members]
-        self.metrics_ = self._fit_metrics(result, panel, split)
+        uses_log = self.transform_.uses_log
+        self.cal_scales_ = [
+            series_scale(v[: max(end, 2), 0], uses_log)
+            for v, end in zip(members, split.train_ends, strict=True)
+        ]
+        self.metrics_, self.calibration_ = self._validate(result, panel, split)
         return self
 
     # What the plan decided, under the names the rest of the code reads.
@@ -165,8 +171,9 @@ class Forecaster:
         """The stored history of the first series (the only one of a single-series model)."""
         return self.histories_[0]
 
-    def _fit_metrics(self, result: TrainResult, panel: Panel, split) -> dict:
-        """Validation MAE in the data's units beside the naive and seasonal-naive MAE."""
+    def _validate(self, result: TrainResult, panel: Panel, split) -> tuple[dict, CalibrationTable]:
+        """Validation MAE in the data's units beside the naive and seasonal-naive MAE, and the
+        conformal calibration from the same held-out windows (see ``intervals``)."""
         metrics = {
             "series": len(panel),
             "train_windows": int(len(split.train_origins)),
@@ -177,20 +184,32 @@ class Forecaster:
             "val_loss": result.val_loss,
             "train_seconds": round(result.seconds, 3),
         }
-        full = split.val_origins[split.val_origins + self.horizon_ <= split.row_end[split.val_origins]]
-        if len(full):
-            values = panel.stacked()
-            y = values[:, 0]
-            actual = y[full[:, None] + np.arange(self.horizon_)[None, :]]
-            pred = self.forecast_origins(values, full, panel.offsets)
+        values = panel.stacked()
+        y = values[:, 0]
+        origins, members = split.val_origins, split.series_of_val
+        if len(origins) > MAX_CALIBRATION_WINDOWS:  # evenly spaced: deterministic
+            keep = np.linspace(0, len(origins) - 1, MAX_CALIBRATION_WINDOWS).astype(np.int64)
+            origins, members = origins[keep], members[keep]
+        steps = origins[:, None] + np.arange(self.horizon_)[None, :]  # (windows, horizon)
+        exists = steps < split.row_end[origins][:, None]
+        actual = np.where(exists, y[np.minimum(steps, len(y) - 1)], np.nan)
+        pred = self.forecast_origins(values, origins, panel.offsets)
+        scales = np.asarray(self.cal_scales_)[members]
+        with np.errstate(invalid="ignore"):
+            errors = scaled_errors(actual, pred, scales, self.transform_.uses_log)
+        table = CalibrationTable.from_errors(errors)
+        full = exists.all(axis=1)
+        if full.any():
+            o = origins[full]
             metrics.update(
-                val_mae=mae(actual, pred),
-                val_naive_mae=mae(actual, naive(y, full, self.horizon_)),
+                val_mae=mae(actual[full], pred[full]),
+                val_naive_mae=mae(actual[full], naive(y, o, self.horizon_)),
                 val_seasonal_naive_mae=mae(
-                    actual, seasonal_naive(y, full, self.horizon_, season=self.season_)
+                    actual[full], seasonal_naive(y, o, self.horizon_, season=self.season_)
                 ),
             )
-        return metrics
+        metrics["calibration_windows"] = table.windows
+        return metrics, table
 
     # -------------------------------------------------------------- predicting
     @property
@@ -259,7 +278,12 @@ class Forecaster:
         return torch.cat(steps, dim=1).numpy()
 
     def predict(
-        self, history: Series | Panel | None = None, horizon: int | None = None, ids: Sequence[str] = ()
+        self,
+        history: Series | Panel | None = None,
+        horizon: int | None = None,
+        ids: Sequence[str] = (),
+        levels: Sequence[float] | None = None,
+        quantiles: Sequence[float] | None = None,
     ) -> pd.DataFrame:
         """Forecast the ``horizon`` steps after the end of each series' history (default: the
         stored histories), for every series or those in ``ids``.
@@ -269,6 +293,9 @@ class Forecaster:
         training scalers; an unseen series is scaled by its own history (a global model
         generalises) and needs ``context_rows`` rows of it. ``frame.attrs["notes"]`` says
         which series fell back to a baseline for lack of history.
+
+        After the point forecast come ``<target>-lo-<level>``/``-hi-<level>`` for each of
+        ``levels`` (default: the config's) and ``<target>-q<p>`` for each of ``quantiles``.
         """
         self._check_fitted()
         horizon = self._check_horizon(horizon)
@@ -284,11 +311,23 @@ class Forecaster:
                 raise UsageError(f"--ids names series the model has no history for: {', '.join(unknown[:5])}")
             keep = [names.index(i) for i in ids]
             names, frames = [names[k] for k in keep], [frames[k] for k in keep]
-        forecasts, notes = self._forecast_frames(names, frames, horizon)
+        forecasts, scales, notes = self._forecast_frames(names, frames, horizon)
+        levels = self.config.intervals.levels() if levels is None else tuple(levels)
+        quantiles = self.config.intervals.probs() if quantiles is None else tuple(quantiles)
+        notes += self._shortfall_notes(levels)
+        extra = bands(
+            np.stack(forecasts),
+            np.asarray(scales),
+            self.calibration_,
+            levels,
+            quantiles,
+            self.transform_.uses_log,
+        )
         pieces = []
-        for name, frame, fc in zip(names, frames, forecasts, strict=True):
+        for row, (name, frame, fc) in enumerate(zip(names, frames, forecasts, strict=True)):
             index = future_index(frame.index[-1], self.freq_, horizon)
-            piece = pd.DataFrame({self.target_: fc}, index=index)
+            columns = {self.target_: fc, **{f"{self.target_}-{k}": v[row] for k, v in extra.items()}}
+            piece = pd.DataFrame(columns, index=index)
             if self.id_col_ is not None:
                 piece.index = pd.MultiIndex.from_arrays(
                     [[name] * horizon, index], names=[self.id_col_, index.name]
@@ -298,9 +337,18 @@ class Forecaster:
         out.attrs["notes"] = notes
         return out
 
+    def _shortfall_notes(self, levels: Sequence[float]) -> list[str]:
+        thin = [lv for lv in levels if self.calibration_.shortfall(lv)]
+        if not thin:
+            return []
+        return [
+            f"only {self.calibration_.windows} calibration windows for the last step: the {', '.join(f'{lv:g}%' for lv in thin)} "
+            "band is the widest error seen, which may cover less; use more data or a lower --level"
+        ]
+
     def _forecast_frames(
         self, names: list[str], frames: list[pd.DataFrame], horizon: int
-    ) -> tuple[list[np.ndarray], list[str]]:
+    ) -> tuple[list[np.ndarray], list[float], list[str]]:
         known = {name: i for i, name in enumerate(self.ids_)}
         columns = [self.target_, *self.features_]
         values = [f[columns].to_numpy(dtype=np.float64) for f in frames]
@@ -323,6 +371,13 @@ class Forecaster:
             for row, i in enumerate(long_enough):
                 out[i] = fc[row]
         notes = []
+        uses_log = self.transform_.uses_log
+        scales = [
+            self.cal_scales_[known[names[i]]]
+            if names[i] in known
+            else series_scale(values[i][:, 0], uses_log)
+            for i in range(len(values))
+        ]
         for i in short:
             y = values[i][:, 0]
             season = self.season_ if len(y) >= self.season_ > 1 else 1
@@ -331,7 +386,7 @@ class Forecaster:
                 f"series {names[i]!r}: {len(y)} rows, fewer than the {self.context_rows} the network reads; "
                 f"forecast by {'seasonal naive' if season > 1 else 'naive'}"
             )
-        return out, notes
+        return out, scales, notes
 
     def _own_scaler(self, values: np.ndarray) -> Scaler:
         """Scaling statistics of an unseen series, from its own history."""

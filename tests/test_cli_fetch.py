@@ -123,7 +123,7 @@ def test_fetch_pipes_into_train_as_real_processes(yahoo, tmp_path):
     )
     done = subprocess.run(shell, shell=True, capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[0] == "timestamp,Close"
+    assert done.stdout.splitlines()[0].startswith("timestamp,Close,Close-lo-80,")
     assert done.stdout.splitlines()[2].startswith("2017-07-05,")  # trading days inferred from the CSV alone
 
 
@@ -134,7 +134,7 @@ def test_several_tickers_make_a_panel_with_one_global_model(yahoo, tmp_path):
     assert trained.exit_code == 0, trained.output
     predicted = runner.invoke(app, ["predict", "-m", str(model), "-f", "csv"])
     lines = predicted.stdout.strip().splitlines()
-    assert lines[0] == "ticker,timestamp,Close"
+    assert lines[0].startswith("ticker,timestamp,Close,Close-lo-80")
     assert {line.split(",")[0] for line in lines[1:]} == {"AAPL", "MSFT"}
     assert [line.split(",")[1] for line in lines[1:3]] == ["2017-07-03", "2017-07-05"]  # trading days
     assert len(yahoo.calls) == 2

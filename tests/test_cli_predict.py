@@ -30,8 +30,22 @@ def test_csv_has_timestamp_then_target_with_real_future_months(air_model):
     result = runner.invoke(app, ["predict", "-m", str(air_model), "-H", "3", "-f", "csv"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.strip().splitlines()
-    assert lines[0] == "timestamp,passengers"
+    bands = "passengers-lo-80,passengers-hi-80,passengers-lo-95,passengers-hi-95"
+    assert lines[0] == f"timestamp,passengers,{bands}"  # 80% and 95% bands by default
     assert [line.split(",")[0] for line in lines[1:]] == ["1961-01-01", "1961-02-01", "1961-03-01"]
+    for line in lines[1:]:
+        point, lo80, hi80, lo95, hi95 = map(float, line.split(",")[1:])
+        assert lo95 <= lo80 < point < hi80 <= hi95
+
+
+def test_level_none_drops_the_bands_and_quantiles_add_columns(air_model):
+    plain = runner.invoke(app, ["predict", "-m", str(air_model), "-H", "2", "-f", "csv", "--level", "none"])
+    assert plain.stdout.splitlines()[0] == "timestamp,passengers"
+    args = ["predict", "-m", str(air_model), "-H", "2", "-f", "csv", "--level", "90", "--quantiles", "0.1,0.5,0.9"]
+    header = runner.invoke(app, args).stdout.splitlines()[0]
+    assert header == (
+        "timestamp,passengers,passengers-lo-90,passengers-hi-90,passengers-q0.1,passengers-q0.5,passengers-q0.9"
+    )
 
 
 def test_json_rows_carry_iso_timestamps(air_model):
@@ -57,7 +71,7 @@ def test_output_file_is_written_and_stdout_stays_empty(air_model, tmp_path):
     out = tmp_path / "f.csv"
     result = runner.invoke(app, ["predict", "-m", str(air_model), "-o", str(out)])
     assert result.exit_code == 0 and result.stdout == ""
-    assert out.read_text().startswith("timestamp,passengers\n")
+    assert out.read_text().startswith("timestamp,passengers,passengers-lo-80,")
 
 
 def test_horizon_past_training_is_a_usage_error(air_model):
@@ -116,7 +130,7 @@ def test_real_pipeline_train_from_stdin_then_predict_into_sort(tmp_path, sample)
     piped = subprocess.run(shell, shell=True, capture_output=True, text=True, timeout=300)
     assert piped.returncode == 0, piped.stderr
     lines = piped.stdout.strip().splitlines()
-    assert lines[0] == "timestamp,passengers"  # sorted last-first: the header sorts after digits
+    assert lines[0].startswith("timestamp,passengers")  # sorted last-first: the header sorts after digits
     assert lines[1].startswith("1961-03-01,") and lines[-1].startswith("1961-01-01,")
     assert "data:" in piped.stderr  # diagnostics went to stderr, not into the pipe
 

@@ -75,7 +75,7 @@ def test_predict_emits_the_future_timestamps_after_the_data(monthly_frame):
     fitted = Forecaster(fast_config(lookback=12, horizon=6)).fit(series)
     out = fitted.predict(horizon=3)
     assert list(out.index) == list(pd.date_range("2020-01-01", periods=3, freq="MS"))
-    assert list(out.columns) == ["sales"]
+    assert list(out.columns) == ["sales", "sales-lo-80", "sales-hi-80", "sales-lo-95", "sales-hi-95"]
     shorter = prepare_series(monthly_frame.iloc[:60], DataConfig())
     assert fitted.predict(shorter, horizon=1).index[0] == pd.Timestamp("2015-01-01")
 

@@ -150,7 +150,7 @@ def test_cli_trains_a_panel_and_predicts_long_csv(tmp_path):
     out = runner.invoke(app, ["predict", "-m", str(model), "-f", "csv", "--ids", "S2,S0"])
     assert out.exit_code == 0, out.stderr
     lines = out.stdout.strip().splitlines()
-    assert lines[0] == "unique_id,timestamp,y" and len(lines) == 1 + 12
+    assert lines[0].startswith("unique_id,timestamp,y,y-lo-80,") and len(lines) == 1 + 12
     assert lines[1].startswith("S2,2004-07-01,") and lines[7].startswith("S0,2005-01-01,")
 
 

@@ -1,0 +1,198 @@
+"""Prediction intervals and quantiles by split-conformal calibration, and their scores.
+
+Why conformal, and why this way:
+- A band must hold its nominal coverage on data the model never trained on. Split
+  conformal prediction (Vovk et al., 2005; for multi-step forecasts Stankeviciute et al.,
+  2021) gives that by construction: the errors of held-out windows, ranked, set the band.
+  With n calibration errors the band at level 1 - a is the ceil((n + 1)(1 - a))-th
+  smallest error, the finite-sample correction that makes coverage at least 1 - a when
+  the future errors are exchangeable with the calibration ones. A quantile head trained
+  with pinball loss has no such guarantee (its quantiles are as good as its fit); the
+  peers' trackers are full of bands that are too narrow or too wide for that reason.
+- Per horizon step: errors grow with the step, so each step gets its own band.
+- Calibration windows are each fit's validation windows: rows after the training rows,
+  never used to fit a weight (only to choose the epoch). In a backtest every fit only
+  sees rows before its origin, so calibration never looks past an origin.
+- Pooled over series, scaled: a panel pools the errors of every series after dividing each
+  by its series' scale (the mean absolute one-step change of its training rows, MASE's
+  denominator), so short series borrow calibration from long ones; bands are then that
+  scale times the pooled quantile. Errors are measured after the log of a log-transformed
+  target, so bands of positive series stay positive and widen with the level.
+- Quantiles (``--quantiles``) come from the signed errors the same way; they are
+  monotone in the probability by construction (empirical quantiles of one sample), never
+  sorted after the fact.
+
+The model stores the calibration as quantile grids (``CalibrationTable``), so predicting
+needs nothing but the history and costs a lookup.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+# Levels stored per step: every integer percent and two finer tails; others interpolate.
+LEVEL_GRID = np.array([*range(1, 100), 99.5, 99.9], dtype=np.float64)
+PROB_GRID = np.round(np.arange(0.01, 1.0, 0.01), 2)
+MAX_CALIBRATION_WINDOWS = 20_000
+
+
+def parse_levels(items: tuple[str, ...] | list[str]) -> tuple[float, ...]:
+    """``("80", "95")`` -> (80.0, 95.0); ``("none",)`` -> (); each in (0, 100)."""
+    if len(items) == 1 and str(items[0]).strip().lower() == "none":
+        return ()
+    out = []
+    for item in items:
+        try:
+            level = float(item)
+        except ValueError:
+            raise ValueError(f"--level {item!r} is not a number; use e.g. 80,95 or none") from None
+        if not 0 < level < 100 or not math.isfinite(level):
+            raise ValueError(f"--level {item} must be between 0 and 100 (a percentage)")
+        out.append(level)
+    return tuple(sorted(set(out)))
+
+
+def parse_quantiles(items: tuple[str, ...] | list[str]) -> tuple[float, ...]:
+    out = []
+    for item in items:
+        try:
+            q = float(item)
+        except ValueError:
+            raise ValueError(f"--quantiles {item!r} is not a number; use e.g. 0.1,0.5,0.9") from None
+        if not 0 < q < 1:
+            raise ValueError(f"--quantiles {item} must be between 0 and 1")
+        out.append(q)
+    return tuple(sorted(set(out)))
+
+
+def conformal_rank(n: int, level: float) -> int:
+    """The 1-based rank of the calibration error that bounds a band at ``level`` percent:
+    ceil((n + 1) * level / 100), at most n (above n the exact band is unbounded)."""
+    return min(n, max(1, math.ceil((n + 1) * level / 100.0)))
+
+
+@dataclass
+class CalibrationTable:
+    """Per horizon step: the conformal error quantile at each ``LEVEL_GRID`` level and the
+    signed error quantile at each ``PROB_GRID`` probability, in scaled units."""
+
+    abs_q: np.ndarray  # (horizon, len(LEVEL_GRID))
+    signed_q: np.ndarray  # (horizon, len(PROB_GRID))
+    windows: int  # calibration errors behind the last step (the fewest: later steps exist less often)
+
+    @classmethod
+    def from_errors(cls, errors: np.ndarray) -> CalibrationTable:
+        """``errors`` (windows, horizon): scaled signed errors (actual - forecast), NaN where
+        a validation window's step runs past its series. A step without any error takes
+        the table of the step before it (errors grow with the step, so this is the
+        narrower, and the message that reports ``windows`` says so)."""
+        errors = np.asarray(errors, dtype=np.float64)
+        horizon = errors.shape[1]
+        abs_q = np.empty((horizon, len(LEVEL_GRID)))
+        signed_q = np.empty((horizon, len(PROB_GRID)))
+        counts = []
+        for h in range(horizon):
+            e = errors[:, h][np.isfinite(errors[:, h])]
+            counts.append(len(e))
+            if len(e) == 0:
+                if h == 0:
+                    raise ValueError("no calibration errors for the first step")
+                abs_q[h], signed_q[h] = abs_q[h - 1], signed_q[h - 1]
+                continue
+            ranked = np.sort(np.abs(e))
+            abs_q[h] = ranked[[conformal_rank(len(e), lv) - 1 for lv in LEVEL_GRID]]
+            signed_q[h] = np.quantile(e, PROB_GRID)  # monotone in the probability
+        return cls(abs_q, signed_q, int(min(counts)))
+
+    def band(self, level: float, horizon: int) -> np.ndarray:
+        """Half-width per step (horizon,) at ``level`` percent, interpolated on the grid.
+        Steps past the calibrated horizon (a recursive model rolled further) take the last."""
+        last = len(self.abs_q) - 1
+        return np.array([np.interp(level, LEVEL_GRID, self.abs_q[min(h, last)]) for h in range(horizon)])
+
+    def quantile(self, prob: float, horizon: int) -> np.ndarray:
+        """Signed error quantile per step (horizon,) at probability ``prob``."""
+        last = len(self.signed_q) - 1
+        return np.array([np.interp(prob, PROB_GRID, self.signed_q[min(h, last)]) for h in range(horizon)])
+
+    def shortfall(self, level: float) -> bool:
+        """True when too few windows back ``level``: its exact conformal band is unbounded."""
+        return math.ceil((self.windows + 1) * level / 100.0) > self.windows
+
+    def to_dict(self) -> dict:
+        return {"abs_q": self.abs_q.tolist(), "signed_q": self.signed_q.tolist(), "windows": self.windows}
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> CalibrationTable:
+        return cls(
+            np.asarray(raw["abs_q"], dtype=np.float64),
+            np.asarray(raw["signed_q"], dtype=np.float64),
+            int(raw["windows"]),
+        )
+
+
+def error_space(uses_log: bool):
+    """(forward, inverse) of the space errors are measured in: log for log targets."""
+    if uses_log:
+        return (lambda v: np.log(np.maximum(v, np.finfo(float).tiny))), np.exp
+    return (lambda v: np.asarray(v, dtype=np.float64)), (lambda v: v)
+
+
+def series_scale(train_y: np.ndarray, uses_log: bool) -> float:
+    """Mean absolute one-step change of the training rows, in error space (1 if flat)."""
+    forward, _ = error_space(uses_log)
+    z = forward(np.asarray(train_y, dtype=np.float64))
+    z = z[np.isfinite(z)]
+    scale = float(np.mean(np.abs(np.diff(z)))) if len(z) > 1 else 0.0
+    return scale if scale > 1e-12 else 1.0
+
+
+def scaled_errors(actual: np.ndarray, forecast: np.ndarray, scales: np.ndarray, uses_log: bool) -> np.ndarray:
+    """(windows, horizon) signed errors in error space divided by each window's series scale."""
+    forward, _ = error_space(uses_log)
+    return (forward(actual) - forward(forecast)) / np.asarray(scales)[:, None]
+
+
+def bands(
+    point: np.ndarray, scales: np.ndarray, table: CalibrationTable, levels, quantiles, uses_log: bool
+) -> dict[str, np.ndarray]:
+    """Columns ``lo-<level>``, ``hi-<level>`` and ``q<prob>`` for forecasts ``point``
+    (series, horizon), each series with its scale."""
+    forward, inverse = error_space(uses_log)
+    horizon = point.shape[1]
+    centre = forward(point)
+    s = np.asarray(scales)[:, None]
+    out: dict[str, np.ndarray] = {}
+    for level in levels:
+        half = table.band(level, horizon)[None, :] * s
+        out[f"lo-{level_name(level)}"] = inverse(centre - half)
+        out[f"hi-{level_name(level)}"] = inverse(centre + half)
+    for prob in quantiles:
+        out[f"q{prob:g}"] = inverse(centre + table.quantile(prob, horizon)[None, :] * s)
+    return out
+
+
+def level_name(level: float) -> str:
+    return f"{level:g}"
+
+
+# ------------------------------------------------------------------ scores
+def coverage(actual: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> float:
+    """Share of actuals inside [lo, hi]."""
+    return float(np.mean((actual >= lo) & (actual <= hi)))
+
+
+def interval_score(actual: np.ndarray, lo: np.ndarray, hi: np.ndarray, level: float) -> np.ndarray:
+    """Winkler / interval score (Gneiting & Raftery, 2007), elementwise, a = 1 - level/100:
+    (hi - lo) + (2/a)(lo - y) if y < lo, + (2/a)(y - hi) if y > hi."""
+    a = 1.0 - level / 100.0
+    return (hi - lo) + (2.0 / a) * np.maximum(lo - actual, 0.0) + (2.0 / a) * np.maximum(actual - hi, 0.0)
+
+
+def pinball(actual: np.ndarray, forecast: np.ndarray, prob: float) -> np.ndarray:
+    """Pinball (quantile) loss, elementwise: max(p (y - f), (p - 1)(y - f))."""
+    diff = actual - forecast
+    return np.maximum(prob * diff, (prob - 1.0) * diff)
