@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from . import metrics as m
+from .backtest_intervals import baseline_bounds, network_bounds, score_intervals
 from .baselines import BASELINE_FUNCTIONS, BASELINES
 from .config import MODEL_KINDS, BacktestConfig, ForecastConfig
 from .errors import DataError, UsageError
@@ -103,15 +104,22 @@ def run_backtest(
     actual = y[origins[:, None] + np.arange(horizon)[None, :]]  # (series x folds, horizon)
     scales = np.array([m.seasonal_naive_scale(y[a:b], season) for a, b in zip(starts, origins, strict=True)])
 
+    levels = cfg.intervals.levels()
+    fold_of = np.concatenate([np.arange(len(p)) for p in plans])
     forecasts: dict[str, np.ndarray] = {}
+    bounds: dict[str, dict[str, np.ndarray]] = {}
     seconds: dict[str, tuple[float, float]] = {}
     for name in models:
         if name in BASELINE_FUNCTIONS:
             t0 = time.perf_counter()
-            forecasts[name] = BASELINE_FUNCTIONS[name](y, origins, horizon, season=season, starts=starts)
+            fn = BASELINE_FUNCTIONS[name]
+            forecasts[name] = fn(y, origins, horizon, season=season, starts=starts)
+            bounds[name] = baseline_bounds(fn, y, origins, starts, fold_of, horizon, season, levels)
             seconds[name] = (0.0, time.perf_counter() - t0)
         else:
-            forecasts[name], seconds[name] = _neural_forecasts(panel, values, cfg, name, plans, on_fit)
+            forecasts[name], bounds[name], seconds[name] = _neural_forecasts(
+                panel, values, cfg, name, plans, on_fit, levels
+            )
 
     if np.any(actual == 0):
         notes.append("MAPE skipped: the target is zero in some forecast periods")
@@ -120,6 +128,9 @@ def run_backtest(
     rows, per_step = [], {}
     for name in models:
         row, per_step[name] = score(actual, forecasts[name], scales)
+        interval_row, interval_steps = score_intervals(actual, forecasts[name], bounds[name], scales, levels)
+        row.update(interval_row)
+        per_step[name].update(interval_steps)
         rows.append(
             {"model": name, **row, "fit_seconds": seconds[name][0], "predict_seconds": seconds[name][1]}
         )
@@ -191,14 +202,14 @@ def _member_folds(panel: Panel, horizon: int, spec: BacktestConfig, min_train: i
     return plans, kept, notes
 
 
-def _neural_forecasts(
-    panel: Panel, values, cfg, name, plans, on_fit
-) -> tuple[np.ndarray, tuple[float, float]]:
+def _neural_forecasts(panel: Panel, values, cfg, name, plans, on_fit, levels):
+    """(forecasts, interval bounds, (fit seconds, predict seconds)) of one network kind."""
     from .forecaster import Forecaster  # torch: imported only when a network is in the run
 
     model_cfg = dataclasses.replace(cfg, model=dataclasses.replace(cfg.model, cell=name))
     folds = len(plans[0])
     out = np.empty((len(plans) * folds, plans[0][0].horizon))
+    out_bounds = {f"{side}-{lv:g}": np.empty_like(out) for lv in levels for side in ("lo", "hi")}
     offsets = panel.offsets
     fit_s = predict_s = 0.0
     groups = list(fit_groups(plans[0]))
@@ -225,9 +236,12 @@ def _neural_forecasts(
         )
         rows = np.concatenate([i * folds + idx for i in range(len(plans))])
         out[rows] = fitted.forecast_origins(prefix, origins, prefix_offsets)
+        members_of_rows = np.repeat(np.arange(len(plans)), len(idx))
+        for key, value in network_bounds(fitted, out[rows], members_of_rows, levels).items():
+            out_bounds[key][rows] = value
         predict_s += time.perf_counter() - t1
         fit_s += t1 - t0
-    return out, (fit_s, predict_s)
+    return out, out_bounds, (fit_s, predict_s)
 
 
 def score(

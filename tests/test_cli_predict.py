@@ -41,7 +41,19 @@ def test_csv_has_timestamp_then_target_with_real_future_months(air_model):
 def test_level_none_drops_the_bands_and_quantiles_add_columns(air_model):
     plain = runner.invoke(app, ["predict", "-m", str(air_model), "-H", "2", "-f", "csv", "--level", "none"])
     assert plain.stdout.splitlines()[0] == "timestamp,passengers"
-    args = ["predict", "-m", str(air_model), "-H", "2", "-f", "csv", "--level", "90", "--quantiles", "0.1,0.5,0.9"]
+    args = [
+        "predict",
+        "-m",
+        str(air_model),
+        "-H",
+        "2",
+        "-f",
+        "csv",
+        "--level",
+        "90",
+        "--quantiles",
+        "0.1,0.5,0.9",
+    ]
     header = runner.invoke(app, args).stdout.splitlines()[0]
     assert header == (
         "timestamp,passengers,passengers-lo-90,passengers-hi-90,passengers-q0.1,passengers-q0.5,passengers-q0.9"

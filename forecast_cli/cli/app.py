@@ -249,7 +249,11 @@ def predict(
         ends = max(h.index[-1] for h in forecaster.histories_)
         reporter.info(f"continuing from the history stored in {model} (ends {ends})")
     frame = forecaster.predict(
-        series, horizon, ids=config.data.ids, levels=config.intervals.levels(), quantiles=config.intervals.probs()
+        series,
+        horizon,
+        ids=config.data.ids,
+        levels=config.intervals.levels(),
+        quantiles=config.intervals.probs(),
     )
     for note in frame.attrs.get("notes", []):
         reporter.warn(note)

@@ -12,6 +12,10 @@ from .options import OUTPUT, DataArg, RunOptions, command
 from .render import Reporter, emit, frame_table, resolve_format
 
 
+# Kept out of the terminal table (it must fit a screen); csv and json carry every column.
+TABLE_HIDDEN = ("rmse", "width_", "pinball", "crps", "predict_seconds")
+
+
 @command(app, "backtest")
 def backtest(
     data: DataArg = None,
@@ -125,7 +129,8 @@ def _emit_leaderboard(result, fmt: str, output: str | None) -> None:
             + (f" x {result.config['series']} series" if result.config["series"] > 1 else "")
             + " (sorted by MASE)"
         )
-        emit(fmt, output, table=frame_table(board, title, highlight_row=0))
+        shown = board.drop(columns=[c for c in board.columns if c.startswith(TABLE_HIDDEN)])
+        emit(fmt, output, table=frame_table(shown, title, highlight_row=0))
 
 
 def _num(value):

@@ -1,0 +1,101 @@
+"""Intervals: scores against hand-computed values, conformal coverage at the nominal level,
+monotone quantiles, and bands that survive the model file."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from forecast_cli.config import DataConfig
+from forecast_cli.forecaster import Forecaster
+from forecast_cli.intervals import (
+    CalibrationTable,
+    bands,
+    conformal_rank,
+    coverage,
+    interval_score,
+    parse_levels,
+    pinball,
+)
+from forecast_cli.modelfile import load_model, save_model
+from forecast_cli.series import prepare_series
+
+from .conftest import fast_config
+
+
+def test_pinball_and_interval_score_match_hand_computed_values():
+    y = np.array([10.0, 10.0, 10.0])
+    # p = 0.9: under-forecast by 2 costs 0.9*2 = 1.8; over-forecast by 2 costs 0.1*2 = 0.2
+    np.testing.assert_allclose(pinball(y, np.array([8.0, 12.0, 10.0]), 0.9), [1.8, 0.2, 0.0])
+    # 80%: a = 0.2, 2/a = 10; [9, 11] holds 10 -> width 2; [11, 12] misses by 1 -> 1 + 10; [6, 8] -> 2 + 20
+    lo, hi = np.array([9.0, 11.0, 6.0]), np.array([11.0, 12.0, 8.0])
+    np.testing.assert_allclose(interval_score(y, lo, hi, 80), [2.0, 11.0, 22.0])
+    assert coverage(y, lo, hi) == pytest.approx(1 / 3)
+
+
+def test_conformal_rank_is_the_finite_sample_corrected_order_statistic():
+    assert conformal_rank(19, 95) == 19  # ceil(20 * 0.95)
+    assert conformal_rank(99, 80) == 80  # ceil(100 * 0.8)
+    assert conformal_rank(10, 95) == 10  # ceil(10.45) = 11 > n: the widest seen
+    assert CalibrationTable.from_errors(np.arange(10.0)[:, None]).shortfall(95)
+    assert not CalibrationTable.from_errors(np.arange(19.0)[:, None]).shortfall(95)
+
+
+def test_levels_parse_and_refuse_nonsense():
+    assert parse_levels(("95", "80")) == (80.0, 95.0) and parse_levels(("none",)) == ()
+    for bad in ("0", "100", "x"):
+        with pytest.raises(ValueError):
+            parse_levels((bad,))
+
+
+def test_conformal_bands_cover_at_the_nominal_rate_on_known_noise():
+    """Calibrate on 2,000 normal errors, test on 20,000 fresh ones: coverage within 1.5 points."""
+    rng = np.random.default_rng(0)
+    table = CalibrationTable.from_errors(rng.normal(0, 1, (2000, 3)))
+    fresh = rng.normal(0, 1, (20000, 3))
+    point = np.zeros((20000, 3))
+    out = bands(point, np.ones(20000), table, (80, 95), (), uses_log=False)
+    for level in (80, 95):
+        got = coverage(fresh, out[f"lo-{level}"], out[f"hi-{level}"])
+        assert abs(got - level / 100) < 0.015
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    errors=st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=60),
+    probs=st.lists(st.floats(0.001, 0.999), min_size=2, max_size=8, unique=True),
+    scale=st.floats(1e-6, 1e6),
+    point=st.floats(-1e6, 1e6),
+)
+def test_quantiles_never_cross(errors, probs, scale, point):
+    table = CalibrationTable.from_errors(np.array(errors)[:, None])
+    out = bands(np.array([[point]]), np.array([scale]), table, (), sorted(probs), uses_log=False)
+    values = [out[f"q{p:g}"][0, 0] for p in sorted(probs)]
+    assert all(a <= b + 1e-9 * max(1.0, abs(b)) for a, b in zip(values, values[1:], strict=False))
+
+
+def _noisy_monthly(n=180, seed=0):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    y = 100 + 10 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 3, n)
+    return pd.DataFrame({"month": pd.date_range("2000-01-01", periods=n, freq="MS"), "y": y})
+
+
+def test_bands_are_identical_after_the_model_file(tmp_path):
+    cfg = fast_config(lookback=12, horizon=6)
+    fitted = Forecaster(cfg).fit(prepare_series(_noisy_monthly(), DataConfig()))
+    before = fitted.predict(levels=(80, 95), quantiles=(0.1, 0.9))
+    loaded = load_model(save_model(fitted, tmp_path / "m.fcst"))
+    pd.testing.assert_frame_equal(loaded.predict(levels=(80, 95), quantiles=(0.1, 0.9)), before)
+    assert (before["y-lo-95"] <= before["y-lo-80"]).all() and (before["y-hi-80"] <= before["y-hi-95"]).all()
+
+
+def test_log_bands_of_a_positive_series_stay_positive():
+    frame = _noisy_monthly()
+    frame["y"] = np.exp(frame["y"] / 30)  # positive, multiplicative
+    fitted = Forecaster(fast_config(lookback=12, horizon=6)).fit(prepare_series(frame, DataConfig()))
+    out = fitted.predict(levels=(99.9,))
+    assert fitted.transform_.uses_log and (out["y-lo-99.9"] > 0).all()
