@@ -68,7 +68,7 @@ def network_bounds(
     """lo/hi per level from a fitted network's own calibration; ``members`` says which
     training series each row's forecast belongs to."""
     scales = np.asarray(fitted.cal_scales_)[members]
-    return bands(point, scales, fitted.calibration_, levels, (), fitted.transform_.uses_log)
+    return bands(point, scales, fitted.calibration_, levels, (), False, floor=fitted.band_floor)
 
 
 def score_intervals(

@@ -76,9 +76,7 @@ def restore_forecaster(
         self.cal_scales_ = [float(v) for v in meta["calibration_scales"]]
     else:  # round 1 stored no calibration: bands from the history's own one-step changes
         self.calibration_ = _uncalibrated(self.plan_.horizon)
-        self.cal_scales_ = [
-            series_scale(h.iloc[:, 0].to_numpy(), self.transform_.uses_log) for h in self.histories_
-        ]
+        self.cal_scales_ = [series_scale(h.iloc[:, 0].to_numpy(), False) for h in self.histories_]
     if len(self.scalers_) != len(self.histories_) or len(self.ids_) != len(self.scalers_):
         raise ValueError("the model file's series lists disagree in length")
     return self

@@ -136,10 +136,9 @@ class Forecaster:
         self.target_, self.features_ = panel.target, panel.features
         self.ids_, self.id_col_ = panel.ids, panel.id_col
         self.histories_ = [m.frame.iloc[-self.context_rows :].copy() for m in panel.members]
-        uses_log = self.transform_.uses_log
+        # Calibration scales: mean absolute one-step change of each series' training rows.
         self.cal_scales_ = [
-            series_scale(v[: max(end, 2), 0], uses_log)
-            for v, end in zip(members, split.train_ends, strict=True)
+            series_scale(v[: max(end, 2), 0], False) for v, end in zip(members, split.train_ends, strict=True)
         ]
         self.metrics_, self.calibration_ = self._validate(result, panel, split)
         return self
@@ -160,6 +159,11 @@ class Forecaster:
     @property
     def freq_(self) -> str | None:
         return self.plan_.freq
+
+    @property
+    def band_floor(self) -> float | None:
+        """Bands of a log-transformed (strictly positive) target are cut at zero."""
+        return 0.0 if self.transform_.uses_log else None
 
     @property
     def scaler_(self) -> Scaler:
@@ -196,7 +200,7 @@ class Forecaster:
         pred = self.forecast_origins(values, origins, panel.offsets)
         scales = np.asarray(self.cal_scales_)[members]
         with np.errstate(invalid="ignore"):
-            errors = scaled_errors(actual, pred, scales, self.transform_.uses_log)
+            errors = scaled_errors(actual, pred, scales, False)
         table = CalibrationTable.from_errors(errors)
         full = exists.all(axis=1)
         if full.any():
@@ -321,7 +325,8 @@ class Forecaster:
             self.calibration_,
             levels,
             quantiles,
-            self.transform_.uses_log,
+            False,
+            floor=self.band_floor,
         )
         pieces = []
         for row, (name, frame, fc) in enumerate(zip(names, frames, forecasts, strict=True)):
@@ -371,11 +376,10 @@ class Forecaster:
             for row, i in enumerate(long_enough):
                 out[i] = fc[row]
         notes = []
-        uses_log = self.transform_.uses_log
         scales = [
             self.cal_scales_[known[names[i]]]
             if names[i] in known
-            else series_scale(values[i][:, 0], uses_log)
+            else series_scale(values[i][:, 0], False)
             for i in range(len(values))
         ]
         for i in short:

@@ -16,8 +16,10 @@ Why conformal, and why this way:
 - Pooled over series, scaled: a panel pools the errors of every series after dividing each
   by its series' scale (the mean absolute one-step change of its training rows, MASE's
   denominator), so short series borrow calibration from long ones; bands are then that
-  scale times the pooled quantile. Errors are measured after the log of a log-transformed
-  target, so bands of positive series stay positive and widen with the level.
+  scale times the pooled quantile. Errors are measured in the data's units, not after the
+  log of a log-transformed target: log-space bands exploded for series near zero (on the
+  M1 monthly panel the 95% interval score was 264 against seasonal naive's 22). Bands of
+  a strictly positive (log-transformed) target are cut at zero instead.
 - Quantiles (``--quantiles``) come from the signed errors the same way; they are
   monotone in the probability by construction (empirical quantiles of one sample), never
   sorted after the fact.
@@ -157,10 +159,16 @@ def scaled_errors(actual: np.ndarray, forecast: np.ndarray, scales: np.ndarray, 
 
 
 def bands(
-    point: np.ndarray, scales: np.ndarray, table: CalibrationTable, levels, quantiles, uses_log: bool
+    point: np.ndarray,
+    scales: np.ndarray,
+    table: CalibrationTable,
+    levels,
+    quantiles,
+    uses_log: bool,
+    floor: float | None = None,
 ) -> dict[str, np.ndarray]:
     """Columns ``lo-<level>``, ``hi-<level>`` and ``q<prob>`` for forecasts ``point``
-    (series, horizon), each series with its scale."""
+    (series, horizon), each series with its scale; nothing below ``floor``."""
     forward, inverse = error_space(uses_log)
     horizon = point.shape[1]
     centre = forward(point)
@@ -172,6 +180,8 @@ def bands(
         out[f"hi-{level_name(level)}"] = inverse(centre + half)
     for prob in quantiles:
         out[f"q{prob:g}"] = inverse(centre + table.quantile(prob, horizon)[None, :] * s)
+    if floor is not None:
+        out = {k: np.maximum(v, floor) for k, v in out.items()}
     return out
 
 

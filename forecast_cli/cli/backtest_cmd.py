@@ -11,7 +11,6 @@ from .app import app, load_input
 from .options import OUTPUT, DataArg, RunOptions, command
 from .render import Reporter, emit, frame_table, resolve_format
 
-
 # Kept out of the terminal table (it must fit a screen); csv and json carry every column.
 TABLE_HIDDEN = ("rmse", "width_", "pinball", "crps", "predict_seconds")
 
