@@ -55,6 +55,7 @@ class ScalerKind(StrEnum):
     standard = "standard"
     minmax = "minmax"
     robust = "robust"
+    none = "none"
 
 
 class TransformKind(StrEnum):
@@ -226,7 +227,10 @@ class ScalingConfig:
     """Target transform (applied first) and scaler (fit on training rows only)."""
 
     scaler: str = opt(
-        "standard", "Scaler fit on training rows only (robust resists outliers).", WINDOWS, choices=ScalerKind
+        "standard",
+        "Scaler fit on training rows only (robust resists outliers; none leaves log-ratios as they are).",
+        WINDOWS,
+        choices=ScalerKind,
     )
     transform: str = opt(
         "auto", "Target transform; auto = log for a strictly positive target.", WINDOWS, choices=TransformKind

@@ -377,9 +377,7 @@ class Forecaster:
                 out[i] = fc[row]
         notes = []
         scales = [
-            self.cal_scales_[known[names[i]]]
-            if names[i] in known
-            else series_scale(values[i][:, 0], False)
+            self.cal_scales_[known[names[i]]] if names[i] in known else series_scale(values[i][:, 0], False)
             for i in range(len(values))
         ]
         for i in short:

@@ -90,6 +90,8 @@ class Scaler:
             center, scale = x.mean(axis=0), x.std(axis=0)
         elif self.kind == "minmax":
             center, scale = x.min(axis=0), x.max(axis=0) - x.min(axis=0)
+        elif self.kind == "none":
+            center, scale = np.zeros(x.shape[1]), np.ones(x.shape[1])
         elif self.kind == "robust":
             q25, center, q75 = np.percentile(x, [25, 50, 75], axis=0)
             scale = q75 - q25

@@ -58,3 +58,10 @@ def test_scaler_round_trips_through_json():
     clone = Scaler.from_dict(scaler.to_dict())
     np.testing.assert_array_equal(clone.center, scaler.center)
     np.testing.assert_array_equal(clone.scale, scaler.scale)
+
+
+def test_scaler_none_passes_values_through():
+    x = np.array([[1.0, -2.0], [3.0, 5.0]])
+    scaler = Scaler("none").fit(x)
+    np.testing.assert_array_equal(scaler.transform(x), x)
+    np.testing.assert_array_equal(scaler.inverse_target(x[:, 0]), x[:, 0])
