@@ -65,6 +65,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import panel_metrics as pm  # noqa: E402
 from compare import machine, versions  # noqa: E402
+from panel_report import model_table  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 LEVELS = (80, 95)
@@ -330,25 +331,6 @@ def add_owa(results: list[dict]) -> None:
             o["owa"] = pm.owa(o["smape"], o["mase"], o_ref["smape"], o_ref["mase"])
 
 
-def table(results: list[dict], levels: list[int]) -> str:
-    head = ["model", "sMAPE %", "MASE", "OWA", "seconds"]
-    for lv in levels:
-        head += [f"cov {lv}", f"width {lv}", f"Winkler {lv}"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for r in results:
-        cells = [f"{r['system']} {r['model']}", f"{r['smape']:.2f}", f"{r['mase']:.3f}"]
-        cells += [f"{r.get('owa', float('nan')):.3f}", f"{r['seconds']:.1f}"]
-        for lv in levels:
-            cov = r.get(f"cov_{lv}")
-            cells += (
-                [f"{cov:.3f}", f"{r[f'width_{lv}']:.2f}", f"{r[f'winkler_{lv}']:.2f}"]
-                if cov is not None
-                else ["", "", ""]
-            )
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -411,7 +393,7 @@ def main() -> None:
         report["load_average"]["end"] = list(os.getloadavg())
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(report, indent=1))
-    print(table(report["models"], levels))
+    print(model_table(report["models"], levels))
 
 
 if __name__ == "__main__":
