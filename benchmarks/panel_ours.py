@@ -58,6 +58,7 @@ def run_ours(fold, spec, overrides: dict[str, str]) -> tuple[object, dict]:
     fc = fitted.predict().reset_index()
     t3 = time.perf_counter()
     fc = fc.rename(columns={"timestamp": "ds", "y": "point"})
+    fc.columns = [c[2:] if c.startswith("y-") else c for c in fc.columns]  # y-lo-80 -> lo-80
     info = {
         "system": "forecast",
         "args": {"options": overrides, "plan": fitted.plan_.to_dict(), "epochs_run": fitted.metrics_["epochs_run"]},
@@ -67,6 +68,10 @@ def run_ours(fold, spec, overrides: dict[str, str]) -> tuple[object, dict]:
         "load_seconds": t1 - t0,
     }
     return fc, info
+
+
+def _label(overrides: dict[str, str]) -> str:
+    return "global " + (" ".join(f"{k}={v}" for k, v in overrides.items()) or "(defaults)")
 
 
 def main() -> None:
@@ -86,13 +91,13 @@ def main() -> None:
         rows_all, per_origin, seconds, info = [], [], {"seconds": 0.0, "fit_seconds": 0.0, "predict_seconds": 0.0}, {}
         for fold in folds:
             fc, info = peers.run_naive2(fold, spec) if name == "naive2" else run_ours(fold, spec, overrides)
-            rows, _ = peers.score_fold(fc, fold, spec, [])
+            rows, _ = peers.score_fold(fc, fold, spec, list(peers.LEVELS))
             rows_all += rows
             per_origin.append({"origin": fold.origin, "seconds": info["seconds"], **pm.summarize(rows)})
             for key in seconds:
                 seconds[key] = None if info[key] is None or seconds[key] is None else seconds[key] + info[key]
         results.append(
-            {"system": info["system"], "model": name if name == "naive2" else "global-" + (overrides.get("cell") or "lstm"),
+            {"system": info["system"], "model": name if name == "naive2" else _label(overrides),
              "args": info["args"], **seconds, **pm.summarize(rows_all), "origins": per_origin}
         )
     ref = results[0]
@@ -106,7 +111,10 @@ def main() -> None:
         "horizon": spec.horizon,
         "season": spec.season,
         "origins": args.origins,
+        "levels": list(peers.LEVELS),
         "n_series": len(series),
+        "pairs_per_origin": {str(f.origin): len(f.ids) for f in folds},
+        "niceness": os.nice(0),
         "command": "python benchmarks/panel_ours.py " + shlex.join(sys.argv[1:]),
         "threads": {"torch": 1},
         "load_average": list(os.getloadavg()),
