@@ -22,15 +22,16 @@ import numpy as np
 import pandas as pd
 import torch
 
+from . import prediction
 from .baselines import naive, seasonal_naive
-from .calendars import future_index
 from .config import MAX_HORIZON, ForecastConfig
 from .errors import DataError, NotFittedError, UsageError
-from .intervals import MAX_CALIBRATION_WINDOWS, CalibrationTable, bands, scaled_errors, series_scale
+from .intervals import MAX_CALIBRATION_WINDOWS, CalibrationTable, scaled_errors, series_scale
 from .metrics import mae
 from .models import HIGHWAY_INITS, NetworkArgs, build_network, highway_weights
 from .panel import Panel
 from .plan import resolve_plan
+from .prediction import as_panel
 from .scaling import Scaler, Transform
 from .series import Series
 from .training import EpochReport, TrainResult, seed_everything, train_network
@@ -39,10 +40,6 @@ from .windows import gather_windows, panel_split
 _PREDICT_CHUNK = 8192  # windows per forward pass: bounds memory on long backtests
 SAMPLING_ALPHA = 0.5
 _HIGHWAY_SAMPLE = 20_000  # training windows that vote on the highway's starting baseline
-
-
-def as_panel(data: Series | Panel) -> Panel:
-    return data if isinstance(data, Panel) else Panel.of_one(data)
 
 
 def choose_highway_init(z: np.ndarray, origins: np.ndarray, season: int, lookback: int, horizon: int) -> str:
@@ -263,8 +260,8 @@ class Forecaster:
         )  # (origins, horizon), scaled units
         if np.isnan(out).any():
             raise DataError("the history window has missing values; fill them (see --fill) and retry")
-        center = np.array([scalers[i].center[0] for i in range(len(scalers))])[segment]
-        scale = np.array([scalers[i].scale[0] for i in range(len(scalers))])[segment]
+        center = np.array([sc.center[0] for sc in scalers if sc.center is not None])[segment]
+        scale = np.array([sc.scale[0] for sc in scalers if sc.scale is not None])[segment]
         z = out.astype(np.float64) * scale[:, None] + center[:, None]
         return self.transform_.inverse(z, values[origins - 1, 0])
 
@@ -289,110 +286,9 @@ class Forecaster:
         levels: Sequence[float] | None = None,
         quantiles: Sequence[float] | None = None,
     ) -> pd.DataFrame:
-        """Forecast the ``horizon`` steps after the end of each series' history (default: the
-        stored histories), for every series or those in ``ids``.
-
-        One series: a frame indexed by the future timestamps, one column named after the
-        target. A panel: indexed by (id, timestamp). Series seen in training use their
-        training scalers; an unseen series is scaled by its own history (a global model
-        generalises) and needs ``context_rows`` rows of it. ``frame.attrs["notes"]`` says
-        which series fell back to a baseline for lack of history.
-
-        After the point forecast come ``<target>-lo-<level>``/``-hi-<level>`` for each of
-        ``levels`` (default: the config's) and ``<target>-q<p>`` for each of ``quantiles``.
-        """
-        self._check_fitted()
-        horizon = self._check_horizon(horizon)
-        if history is None:
-            names, frames = list(self.ids_), list(self.histories_)
-        else:
-            panel = as_panel(history)
-            names = list(panel.ids) if self.id_col_ is not None else list(self.ids_[:1])
-            frames = [self._check_history(m) for m in panel.members]
-        if ids:
-            unknown = [i for i in ids if i not in names]
-            if unknown:
-                raise UsageError(f"--ids names series the model has no history for: {', '.join(unknown[:5])}")
-            keep = [names.index(i) for i in ids]
-            names, frames = [names[k] for k in keep], [frames[k] for k in keep]
-        forecasts, scales, notes = self._forecast_frames(names, frames, horizon)
-        levels = self.config.intervals.levels() if levels is None else tuple(levels)
-        quantiles = self.config.intervals.probs() if quantiles is None else tuple(quantiles)
-        notes += self._shortfall_notes(levels)
-        extra = bands(
-            np.stack(forecasts),
-            np.asarray(scales),
-            self.calibration_,
-            levels,
-            quantiles,
-            False,
-            floor=self.band_floor,
-        )
-        pieces = []
-        for row, (name, frame, fc) in enumerate(zip(names, frames, forecasts, strict=True)):
-            index = future_index(frame.index[-1], self.freq_, horizon)
-            columns = {self.target_: fc, **{f"{self.target_}-{k}": v[row] for k, v in extra.items()}}
-            piece = pd.DataFrame(columns, index=index)
-            if self.id_col_ is not None:
-                piece.index = pd.MultiIndex.from_arrays(
-                    [[name] * horizon, index], names=[self.id_col_, index.name]
-                )
-            pieces.append(piece)
-        out = pd.concat(pieces) if len(pieces) > 1 else pieces[0]
-        out.attrs["notes"] = notes
-        return out
-
-    def _shortfall_notes(self, levels: Sequence[float]) -> list[str]:
-        thin = [lv for lv in levels if self.calibration_.shortfall(lv)]
-        if not thin:
-            return []
-        return [
-            f"only {self.calibration_.windows} calibration windows for the last step: the {', '.join(f'{lv:g}%' for lv in thin)} "
-            "band is the widest error seen, which may cover less; use more data or a lower --level"
-        ]
-
-    def _forecast_frames(
-        self, names: list[str], frames: list[pd.DataFrame], horizon: int
-    ) -> tuple[list[np.ndarray], list[float], list[str]]:
-        known = {name: i for i, name in enumerate(self.ids_)}
-        columns = [self.target_, *self.features_]
-        values = [f[columns].to_numpy(dtype=np.float64) for f in frames]
-        long_enough = [i for i, v in enumerate(values) if len(v) >= self.context_rows]
-        short = [i for i in range(len(values)) if i not in set(long_enough)]
-        if short and self.id_col_ is None:
-            raise DataError(
-                f"predict needs the last {self.context_rows} rows of history, got {len(values[0])}; "
-                "give more recent data"
-            )
-        out: list[np.ndarray] = [np.empty(0)] * len(values)
-        if long_enough:
-            scalers = [
-                self.scalers_[known[names[i]]] if names[i] in known else self._own_scaler(values[i])
-                for i in long_enough
-            ]
-            stacked = np.concatenate([values[i] for i in long_enough])
-            offsets = np.concatenate([[0], np.cumsum([len(values[i]) for i in long_enough])])
-            fc = self.forecast_origins(stacked, offsets[1:], offsets, scalers, horizon)
-            for row, i in enumerate(long_enough):
-                out[i] = fc[row]
-        notes = []
-        scales = [
-            self.cal_scales_[known[names[i]]] if names[i] in known else series_scale(values[i][:, 0], False)
-            for i in range(len(values))
-        ]
-        for i in short:
-            y = values[i][:, 0]
-            season = self.season_ if len(y) >= self.season_ > 1 else 1
-            out[i] = seasonal_naive(y, np.array([len(y)]), horizon, season=season)[0]
-            notes.append(
-                f"series {names[i]!r}: {len(y)} rows, fewer than the {self.context_rows} the network reads; "
-                f"forecast by {'seasonal naive' if season > 1 else 'naive'}"
-            )
-        return out, scales, notes
-
-    def _own_scaler(self, values: np.ndarray) -> Scaler:
-        """Scaling statistics of an unseen series, from its own history."""
-        return Scaler(self.config.scaling.scaler).fit(self._transformed(values)[self.plan_.first_row :])
+        """Forecast the steps after each series' history (default: the stored histories);
+        see ``prediction.predict``."""
+        return prediction.predict(self, history, horizon, ids, levels, quantiles)
 
     def _check_horizon(self, horizon: int | None) -> int:
         if horizon is None:

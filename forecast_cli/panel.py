@@ -146,7 +146,7 @@ def melt_wide(raw: pd.DataFrame, cfg: DataConfig) -> tuple[pd.DataFrame, DataCon
 
     columns = [str(c) for c in raw.columns]
     chosen: list[str] = []
-    for pattern in (p.strip() for p in cfg.target.split(",") if p.strip()):
+    for pattern in (p.strip() for p in (cfg.target or "").split(",") if p.strip()):
         matches = [c for c in columns if fnmatch.fnmatchcase(c, pattern)]
         if not matches:
             raise UsageError(f"--target {pattern!r} matches no column; columns: {', '.join(columns)}")

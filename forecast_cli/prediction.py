@@ -1,0 +1,145 @@
+"""Forecasting the future of every series of a fitted ``Forecaster``: histories in, a
+frame of future timestamps with point forecasts, bands and quantiles out.
+
+Functions over a fitted forecaster, so ``forecaster.py`` keeps fitting and the batched network pass, and this module
+the per-series bookkeeping of prediction (known and unseen series, too-short histories,
+interval columns).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .baselines import seasonal_naive
+from .calendars import future_index
+from .errors import DataError, UsageError
+from .intervals import bands, series_scale
+from .panel import Panel
+from .scaling import Scaler
+from .series import Series
+
+if TYPE_CHECKING:
+    from .forecaster import Forecaster
+
+
+def as_panel(data: Series | Panel) -> Panel:
+    return data if isinstance(data, Panel) else Panel.of_one(data)
+
+
+def predict(
+    f: Forecaster,
+    history: Series | Panel | None = None,
+    horizon: int | None = None,
+    ids: Sequence[str] = (),
+    levels: Sequence[float] | None = None,
+    quantiles: Sequence[float] | None = None,
+) -> pd.DataFrame:
+    """Forecast the ``horizon`` steps after the end of each series' history (default: the
+    stored histories), for every series or those in ``ids``.
+
+    One series: a frame indexed by the future timestamps, one column named after the
+    target. A panel: indexed by (id, timestamp). Series seen in training use their
+    training scalers; an unseen series is scaled by its own history (a global model
+    generalises) and needs ``context_rows`` rows of it. ``frame.attrs["notes"]`` says
+    which series fell back to a baseline for lack of history.
+
+    After the point forecast come ``<target>-lo-<level>``/``-hi-<level>`` for each of
+    ``levels`` (default: the config's) and ``<target>-q<p>`` for each of ``quantiles``.
+    """
+    f._check_fitted()
+    horizon = f._check_horizon(horizon)
+    if history is None:
+        names, frames = list(f.ids_), list(f.histories_)
+    else:
+        panel = as_panel(history)
+        names = list(panel.ids) if f.id_col_ is not None else list(f.ids_[:1])
+        frames = [f._check_history(m) for m in panel.members]
+    if ids:
+        unknown = [i for i in ids if i not in names]
+        if unknown:
+            raise UsageError(f"--ids names series the model has no history for: {', '.join(unknown[:5])}")
+        keep = [names.index(i) for i in ids]
+        names, frames = [names[k] for k in keep], [frames[k] for k in keep]
+    forecasts, scales, notes = _forecast_frames(f, names, frames, horizon)
+    levels = f.config.intervals.levels() if levels is None else tuple(levels)
+    quantiles = f.config.intervals.probs() if quantiles is None else tuple(quantiles)
+    notes += _shortfall_notes(f, levels)
+    extra = bands(
+        np.stack(forecasts),
+        np.asarray(scales),
+        f.calibration_,
+        levels,
+        quantiles,
+        False,
+        floor=f.band_floor,
+    )
+    pieces = []
+    for row, (name, frame, fc) in enumerate(zip(names, frames, forecasts, strict=True)):
+        index = future_index(frame.index[-1], f.freq_, horizon)
+        columns = {f.target_: fc, **{f"{f.target_}-{k}": v[row] for k, v in extra.items()}}
+        piece = pd.DataFrame(columns, index=index)
+        if f.id_col_ is not None:
+            piece.index = pd.MultiIndex.from_arrays([[name] * horizon, index], names=[f.id_col_, index.name])
+        pieces.append(piece)
+    out = pd.concat(pieces) if len(pieces) > 1 else pieces[0]
+    out.attrs["notes"] = notes
+    return out
+
+
+def _shortfall_notes(f: Forecaster, levels: Sequence[float]) -> list[str]:
+    thin = [lv for lv in levels if f.calibration_.shortfall(lv)]
+    if not thin:
+        return []
+    return [
+        f"only {f.calibration_.windows} calibration windows for the last step: the {', '.join(f'{lv:g}%' for lv in thin)} "
+        "band is the widest error seen, which may cover less; use more data or a lower --level"
+    ]
+
+
+def _forecast_frames(
+    f: Forecaster, names: list[str], frames: list[pd.DataFrame], horizon: int
+) -> tuple[list[np.ndarray], list[float], list[str]]:
+    known = {name: i for i, name in enumerate(f.ids_)}
+    columns = [f.target_, *f.features_]
+    values = [f[columns].to_numpy(dtype=np.float64) for f in frames]
+    long_enough = [i for i, v in enumerate(values) if len(v) >= f.context_rows]
+    short = [i for i in range(len(values)) if i not in set(long_enough)]
+    if short and f.id_col_ is None:
+        raise DataError(
+            f"predict needs the last {f.context_rows} rows of history, got {len(values[0])}; "
+            "give more recent data"
+        )
+    out: list[np.ndarray] = [np.empty(0)] * len(values)
+    if long_enough:
+        scalers = [
+            f.scalers_[known[names[i]]] if names[i] in known else _own_scaler(f, values[i])
+            for i in long_enough
+        ]
+        stacked = np.concatenate([values[i] for i in long_enough])
+        offsets = np.concatenate([[0], np.cumsum([len(values[i]) for i in long_enough])])
+        fc = f.forecast_origins(stacked, offsets[1:], offsets, scalers, horizon)
+        for row, i in enumerate(long_enough):
+            out[i] = fc[row]
+    notes = []
+    scales = [
+        f.cal_scales_[known[names[i]]] if names[i] in known else series_scale(values[i][:, 0], False)
+        for i in range(len(values))
+    ]
+    for i in short:
+        y = values[i][:, 0]
+        season = f.season_ if len(y) >= f.season_ > 1 else 1
+        out[i] = seasonal_naive(y, np.array([len(y)]), horizon, season=season)[0]
+        notes.append(
+            f"series {names[i]!r}: {len(y)} rows, fewer than the {f.context_rows} the network reads; "
+            f"forecast by {'seasonal naive' if season > 1 else 'naive'}"
+        )
+    return out, scales, notes
+
+
+def _own_scaler(f: Forecaster, values: np.ndarray) -> Scaler:
+    """Scaling statistics of an unseen series, from its own history."""
+    return Scaler(f.config.scaling.scaler).fit(f._transformed(values)[f.plan_.first_row :])
