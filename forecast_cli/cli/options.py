@@ -69,6 +69,11 @@ class RunOptions:
     )
     quiet: bool = _run_option(False, "No progress or notes on stderr (errors still show).", short="-q")
     debug: bool = _run_option(False, "Show the full traceback on errors.")
+    timings: bool = _run_option(
+        True,
+        "Include the fit_seconds and predict_seconds columns (--no-timings: reruns diff clean).",
+        frozenset({"backtest"}),
+    )
 
 
 GROUPS: tuple[type, ...] = (ForecastConfig, BacktestConfig, TickerConfig, RunOptions)
