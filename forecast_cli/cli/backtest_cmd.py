@@ -118,7 +118,7 @@ def _emit_leaderboard(result, fmt: str, output: str | None, timings: bool = True
             "config": result.config,
             "notes": result.notes,
         }
-        emit("json", output, payload=payload if fmt == "json" else rows)
+        emit(fmt, output, payload=payload if fmt == "json" else rows)
     elif fmt == "csv":
         emit("csv", output, frame=board)
     else:
