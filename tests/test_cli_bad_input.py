@@ -10,6 +10,8 @@ from __future__ import annotations
 import errno
 import gzip
 import os
+import subprocess
+import sys
 import time
 import warnings
 from pathlib import Path
@@ -25,6 +27,7 @@ from .conftest import FAST_TRAIN, SAMPLE
 
 runner = CliRunner()
 AIR = SAMPLE / "airpassengers.csv"
+ROOT = SAMPLE.parent
 
 
 def refused(result, code: int, *phrases: str) -> str:
@@ -83,6 +86,20 @@ def test_gzip_csv_piped_into_predict_is_read(air_model):
     )
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[1].startswith("1954-01-01,")  # the piped rows end in 1953-12
+
+
+def test_gzip_csv_through_a_real_pipe_into_predict_is_read(air_model):
+    """bad input: gzip bytes through an OS pipe into `predict -m M` (no DATA) -> read from stdin, no RuntimeWarning"""
+    done = subprocess.run(
+        [sys.executable, "-W", "error::RuntimeWarning", "-m", "forecast_cli", "predict", "-m", str(air_model)]
+        + ["-H", "1", "-f", "csv", "-q"],
+        input=_gzipped_air(60),
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == 0 and done.stderr == b"", done.stderr.decode()
+    assert done.stdout.decode().splitlines()[1].startswith("1954-01-01,")
 
 
 @pytest.mark.parametrize("command", ["train", "predict"])
