@@ -45,7 +45,9 @@ def root(
     """Time-series forecasting with recurrent networks, built for the shell."""
 
 
-def load_input(data, data_cfg, reporter: Reporter, ticker: TickerConfig | None = None, model=None):
+def load_input(
+    data, data_cfg, reporter: Reporter, ticker: TickerConfig | None = None, model: Path | None = None
+):
     """Read DATA (a path, - or stdin bytes) or download --ticker bars into a ``Panel`` of
     regular series (one series is a panel of one), and report what loading did. With
     ``model`` (its path) the columns come from that model, and DATA must hold them."""
