@@ -132,6 +132,31 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
     return Panel(members, tuple(wanted), id_col)
 
 
+def require_model_columns(raw: pd.DataFrame, cfg: DataConfig, model: str) -> None:
+    """Refuse new data for a fitted model that lacks a column the model reads (its series
+    id, target or feature columns, as ``cfg`` names them), or holds no value in one.
+
+    The message names the column as the model's: ``predict`` takes no --target,
+    --features or --id-col, so blaming those flags would send the user looking for
+    options they never gave.
+    """
+    columns = [str(c).strip() for c in raw.columns]
+    roles = [("series id", cfg.id_col), ("target", cfg.target), *(("feature", f) for f in cfg.features)]
+    for role, name in roles:
+        if name is None:
+            continue
+        if name not in columns:
+            raise UsageError(
+                f"the data has no column {name!r}, the {role} column of model {model}; "
+                f"columns: {', '.join(columns)}; rename the column, or train a model on this data"
+            )
+        if raw.iloc[:, columns.index(name)].isna().all():
+            raise DataError(
+                f"column {name!r}, the {role} column of model {model}, has no values (all empty or NaN); "
+                "the model needs its recent values"
+            )
+
+
 WIDE_ID, WIDE_TARGET = "series", "value"
 
 

@@ -151,7 +151,10 @@ def test_environment_defaults_are_shown_in_help_and_used():
 def test_environment_seed_out_of_range_is_one_line_exit_2(sample):
     result = runner.invoke(app, ["train", str(sample / "airpassengers.csv")], env={"FORECAST_SEED": "-1"})
     assert result.exit_code == 2
-    assert result.stderr.strip() == "error: --seed must be at least 0 and at most 4294967295, got -1"
+    assert result.stderr.strip() == (
+        "error: --seed must be at least 0 and at most 4294967295, got -1 "
+        "(set by FORECAST_SEED in the environment)"
+    )
 
 
 @pytest.mark.parametrize("value", ["nan", "inf"])

@@ -45,11 +45,14 @@ def root(
     """Time-series forecasting with recurrent networks, built for the shell."""
 
 
-def load_input(data, data_cfg, reporter: Reporter, ticker: TickerConfig | None = None):
+def load_input(
+    data, data_cfg, reporter: Reporter, ticker: TickerConfig | None = None, model: Path | None = None
+):
     """Read DATA (a path, - or stdin bytes) or download --ticker bars into a ``Panel`` of
-    regular series (one series is a panel of one), and report what loading did."""
+    regular series (one series is a panel of one), and report what loading did. With
+    ``model`` (its path) the columns come from that model, and DATA must hold them."""
     from ..io import read_csv
-    from ..panel import prepare_panel
+    from ..panel import prepare_panel, require_model_columns
 
     if ticker is not None and ticker.ticker:
         if data is not None:
@@ -61,6 +64,8 @@ def load_input(data, data_cfg, reporter: Reporter, ticker: TickerConfig | None =
         raw = read_csv(
             data, delimiter=data_cfg.delimiter, decimal=data_cfg.decimal, thousands=data_cfg.thousands
         )
+        if model is not None:
+            require_model_columns(raw, data_cfg, str(model))
     panel = prepare_panel(raw, data_cfg)
     if len(panel) == 1 and panel.id_col is None:
         reporter.info(panel.members[0].report.line())
@@ -244,7 +249,7 @@ def predict(
         if forecaster.freq_ is None:
             overrides["time_col"] = ""
         data_cfg = dataclasses.replace(forecaster.config.data, **overrides)
-        series = load_input(data, data_cfg, reporter, ticker)
+        series = load_input(data, data_cfg, reporter, ticker, model=model)
     else:
         ends = max(h.index[-1] for h in forecaster.histories_)
         reporter.info(f"continuing from the history stored in {model} (ends {ends})")
@@ -264,11 +269,16 @@ def predict(
 
 
 def _stdin_if_any():
-    """Stdin's bytes as a file object when it holds data, None when it is empty."""
+    """Stdin's bytes as a file object named ``stdin`` (for messages) when it holds data,
+    None when it is empty."""
     import io
 
     raw = sys.stdin.buffer.read()
-    return io.BytesIO(raw) if raw.strip() else None
+    if not raw.strip():
+        return None
+    stream = io.BytesIO(raw)
+    stream.name = "stdin"  # type: ignore[attr-defined]
+    return stream
 
 
 def main() -> None:

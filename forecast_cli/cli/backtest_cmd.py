@@ -79,7 +79,7 @@ def backtest(
 
         plot_backtest(result, plot)
         reporter.info(f"wrote {plot}")
-    _emit_leaderboard(result, resolve_format(run.format, output), output)
+    _emit_leaderboard(result, resolve_format(run.format, output), output, run.timings)
 
 
 def _fit_progress(reporter: Reporter):
@@ -109,8 +109,10 @@ def _report(result, reporter: Reporter) -> None:
         reporter.warn(note)
 
 
-def _emit_leaderboard(result, fmt: str, output: str | None) -> None:
+def _emit_leaderboard(result, fmt: str, output: str | None, timings: bool = True) -> None:
     board = result.leaderboard
+    if not timings:  # the only columns that differ between two runs of one backtest
+        board = board.drop(columns=["fit_seconds", "predict_seconds"])
     if fmt in ("json", "jsonl"):
         rows = [{"model": name, **{k: _num(v) for k, v in row.items()}} for name, row in board.iterrows()]
         payload = {
@@ -119,7 +121,7 @@ def _emit_leaderboard(result, fmt: str, output: str | None) -> None:
             "config": result.config,
             "notes": result.notes,
         }
-        emit("json", output, payload=payload if fmt == "json" else rows)
+        emit(fmt, output, payload=payload if fmt == "json" else rows)
     elif fmt == "csv":
         emit("csv", output, frame=board)
     else:

@@ -12,11 +12,13 @@ default).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import inspect
 import types
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -30,6 +32,7 @@ from ..config import (
     Option,
     TickerConfig,
 )
+from ..errors import UsageError
 from .guard import guarded
 from .render import FORMATS, Reporter
 
@@ -66,6 +69,11 @@ class RunOptions:
     )
     quiet: bool = _run_option(False, "No progress or notes on stderr (errors still show).", short="-q")
     debug: bool = _run_option(False, "Show the full traceback on errors.")
+    timings: bool = _run_option(
+        True,
+        "Include the fit_seconds and predict_seconds columns (--no-timings: reruns diff clean).",
+        frozenset({"backtest"}),
+    )
 
 
 GROUPS: tuple[type, ...] = (ForecastConfig, BacktestConfig, TickerConfig, RunOptions)
@@ -234,16 +242,21 @@ def command(app: typer.Typer, name: str, **command_kwargs: Any):
                 params.append(p.replace(annotation=annotation, kind=inspect.Parameter.KEYWORD_ONLY))
         params.append(_config_parameter())
         _check_unique(name, params)
+        params.append(
+            inspect.Parameter("typer_ctx", inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context)
+        )
 
         @functools.wraps(func)
         def wrapper(**values: Any) -> Any:
             values.pop("config_file", None)  # applied by its callback before parsing
+            ctx = values.pop("typer_ctx")
             quiet, debug = values.get("quiet", False), values.get("debug", False)
             with guarded(quiet, debug) as reporter:
                 for pname, (group, group_leaves) in groups.items():
                     values[pname] = build_group(group, group_leaves, values, reporter)
                     if hasattr(values[pname], "validate"):
-                        values[pname].validate()
+                        with _naming_the_source(ctx, group_leaves):
+                            values[pname].validate()
                 if reporter_param:
                     values[reporter_param] = reporter
                 return func(**values)
@@ -254,6 +267,24 @@ def command(app: typer.Typer, name: str, **command_kwargs: Any):
         return app.command(name, **command_kwargs)(wrapper)
 
     return decorate
+
+
+@contextlib.contextmanager
+def _naming_the_source(ctx: typer.Context, group_leaves: list[Leaf]) -> Iterator[None]:
+    """Add where a refused value came from when it was not the flag: the user who set
+    ``FORECAST_SEED=-1`` looks for it in the environment, not on the command line."""
+    try:
+        yield
+    except UsageError as exc:
+        flag = str(exc).split(" ", 1)[0]  # config.check_options starts each message with the flag
+        for leaf in group_leaves:
+            if leaf.option.flag_for(leaf.name) == flag:
+                source = getattr(ctx.get_parameter_source(leaf.name), "name", "")
+                if source == "ENVIRONMENT":
+                    raise UsageError(f"{exc} (set by {leaf.option.envvar} in the environment)") from None
+                if source == "DEFAULT_MAP":
+                    raise UsageError(f"{exc} (set in the --config file)") from None
+        raise
 
 
 def _check_unique(command: str, params: list[inspect.Parameter]) -> None:

@@ -1,0 +1,372 @@
+"""Bad input at the command line: the documented exit code, one `error:` line, no traceback,
+nothing on stdout, nothing half-written, and no work done before a refusal.
+
+Each regression test's docstring starts with "bad input: <what> -> <answer>", from which
+docs/bad-input.md is generated (tools/bad_input_table.py).
+"""
+
+from __future__ import annotations
+
+import errno
+import gzip
+import os
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from forecast_cli import backtest, modelfile
+from forecast_cli.cli import app
+from forecast_cli.forecaster import Forecaster
+
+from .conftest import FAST_TRAIN, SAMPLE
+
+runner = CliRunner()
+AIR = SAMPLE / "airpassengers.csv"
+ROOT = SAMPLE.parent
+
+
+def refused(result, code: int, *phrases: str) -> str:
+    """Assert the run failed the documented way; return its one error line."""
+    assert result.exit_code == code, result.output
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, result.stderr
+    assert result.stderr.rstrip("\n").endswith(errors[0])  # nothing said after the error
+    for phrase in phrases:
+        assert phrase in errors[0], errors[0]
+    return errors[0]
+
+
+@pytest.fixture(scope="module")
+def air_model(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("models") / "air.fcst"
+    result = runner.invoke(app, ["train", str(AIR), *FAST_TRAIN, "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture
+def no_work(monkeypatch):
+    """Fail the test if a command starts loading, training or backtesting."""
+
+    def started(*args, **kwargs):
+        raise AssertionError("work started before the outputs were checked")
+
+    monkeypatch.setattr(Forecaster, "fit", started)
+    monkeypatch.setattr(backtest, "run_backtest", started)
+    monkeypatch.setattr(modelfile, "load_model", started)
+
+
+def _gzipped_air(rows: int | None = None) -> bytes:
+    lines = AIR.read_text().splitlines(keepends=True)
+    return gzip.compress("".join(lines[: rows and rows + 1]).encode())
+
+
+# ------------------------------------------------------------------ stdin
+
+
+def test_gzip_csv_piped_into_train_is_read(tmp_path):
+    """bad input: a gzip-compressed CSV piped into `train -` -> read transparently, exit 0"""
+    model = tmp_path / "m.fcst"
+    result = runner.invoke(app, ["train", "-", *FAST_TRAIN, "-o", str(model)], input=_gzipped_air())
+    assert result.exit_code == 0, result.output
+    assert model.stat().st_size > 0
+
+
+def test_gzip_csv_piped_into_predict_is_read(air_model):
+    """bad input: a gzip-compressed CSV piped into `predict -m M` -> read transparently, forecast after its last row"""
+    result = runner.invoke(
+        app, ["predict", "-m", str(air_model), "-H", "1", "-f", "csv"], input=_gzipped_air(60)
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1].startswith("1954-01-01,")  # the piped rows end in 1953-12
+
+
+def test_gzip_csv_through_a_real_pipe_into_predict_is_read(air_model):
+    """bad input: gzip bytes through an OS pipe into `predict -m M` (no DATA) -> read from stdin, no RuntimeWarning"""
+    done = subprocess.run(
+        [sys.executable, "-W", "error::RuntimeWarning", "-m", "forecast_cli", "predict", "-m", str(air_model)]
+        + ["-H", "1", "-f", "csv", "-q"],
+        input=_gzipped_air(60),
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == 0 and done.stderr == b"", done.stderr.decode()
+    assert done.stdout.decode().splitlines()[1].startswith("1954-01-01,")
+
+
+@pytest.mark.parametrize("command", ["train", "predict"])
+def test_cut_short_gzip_on_stdin_names_stdin(air_model, tmp_path, command):
+    """bad input: a cut-short gzip stream on stdin -> exit 2, "stdin is not a readable gzip stream\""""
+    args = (
+        ["train", "-", "-o", str(tmp_path / "m.fcst")]
+        if command == "train"
+        else ["predict", "-m", str(air_model)]
+    )
+    result = runner.invoke(app, args, input=_gzipped_air()[:100])
+    refused(result, 2, "stdin is not a readable gzip stream")
+
+
+# ------------------------------------------------------------------ option values
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "source"),
+    [
+        (["--seed", "-1"], {}, ""),
+        ([], {"FORECAST_SEED": "-1"}, " (set by FORECAST_SEED in the environment)"),
+        (["--config", "seed.toml"], {}, " (set in the --config file)"),
+    ],
+    ids=["flag", "environment", "config-file"],
+)
+def test_negative_seed_is_refused_before_loading(tmp_path, monkeypatch, args, env, source):
+    """bad input: --seed -1, FORECAST_SEED=-1 or seed = -1 in a --config file -> exit 2, "--seed must be at least 0", naming where it was set, before loading"""
+    monkeypatch.chdir(tmp_path)
+    Path("seed.toml").write_text("seed = -1\n")
+    result = runner.invoke(app, ["train", str(AIR), *args, "-o", "m.fcst"], env=env)
+    line = refused(result, 2)
+    assert line == f"error: --seed must be at least 0 and at most 4294967295, got -1{source}"
+    assert "data:" not in result.stderr
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+def test_non_finite_learning_rate_is_refused_before_training(tmp_path, value):
+    """bad input: --lr nan or --lr inf -> exit 2, "--lr must be a finite number", before training"""
+    result = runner.invoke(app, ["train", str(AIR), "--lr", value, "-o", str(tmp_path / "m.fcst")])
+    refused(result, 2, f"--lr must be a finite number, got {value}")
+    assert "trained" not in result.stderr and not (tmp_path / "m.fcst").exists()
+
+
+# ------------------------------------------------------------------ outputs
+
+COMMANDS = {
+    "train": lambda out, model: ["train", str(AIR), *FAST_TRAIN, "-o", out],
+    "predict": lambda out, model: ["predict", "-m", str(model), "-o", out],
+    "backtest": lambda out, model: ["backtest", str(AIR), "--models", "naive", "-o", out],
+    "backtest --predictions-out": lambda out, model: [
+        "backtest",
+        str(AIR),
+        "--models",
+        "naive",
+        "--predictions-out",
+        out,
+    ],
+}
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_output_into_a_missing_folder_is_refused_before_work(tmp_path, no_work, command):
+    """bad input: -o (or --predictions-out) into a folder that does not exist, for train/predict/backtest -> exit 2 before any work, with the mkdir fix"""
+    out = str(tmp_path / "nope" / "out")
+    result = runner.invoke(app, COMMANDS[command](out, tmp_path / "m.fcst"))
+    refused(result, 2, "nope does not exist; create it (mkdir -p")
+    assert "trained" not in result.stderr and "data:" not in result.stderr
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_output_into_an_unwritable_folder_is_refused_before_work(tmp_path, no_work, monkeypatch, command):
+    """bad input: -o into a folder the user may not write, for train/predict/backtest -> exit 2 before any work, "is not writable\""""
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    real_access = os.access
+    # Root may write anywhere, so the permission check is faked for this folder alone.
+    monkeypatch.setattr(os, "access", lambda p, m: False if Path(p) == locked else real_access(p, m))
+    result = runner.invoke(app, COMMANDS[command](str(locked / "out"), tmp_path / "m.fcst"))
+    refused(result, 2, f"folder {locked} is not writable")
+    assert "trained" not in result.stderr and list(locked.iterdir()) == []
+
+
+class _FullDisk:
+    """A file whose every write fails as a full disk does."""
+
+    def __init__(self, handle):
+        self._handle = handle
+
+    def write(self, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def __getattr__(self, name):
+        return getattr(self._handle, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._handle.close()
+
+
+@pytest.mark.parametrize("command", ["predict", "train"])
+def test_disk_full_keeps_the_old_output(air_model, tmp_path, monkeypatch, command):
+    """bad input: the disk fills up while predict -o or train -o writes (ENOSPC) -> exit 2, "No space left", old file intact"""
+    out = tmp_path / "out"
+    out.write_bytes(b"old\n")
+    real_fdopen = os.fdopen
+
+    def fdopen(fd, mode="r", *args, **kwargs):
+        handle = real_fdopen(fd, mode, *args, **kwargs)
+        return _FullDisk(handle) if "w" in mode else handle
+
+    monkeypatch.setattr(os, "fdopen", fdopen)
+    result = runner.invoke(app, COMMANDS[command](str(out), air_model))
+    refused(result, 2, f"cannot write {out}: No space left on device; free some space")
+    assert out.read_bytes() == b"old\n" and [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+# ------------------------------------------------------------------ model files
+
+
+def test_unreadable_model_file_is_exit_3(air_model, monkeypatch):
+    """bad input: an unreadable model file (chmod 000) as -m -> exit 3, "is not readable (permission denied)\""""
+    real_open = os.open
+
+    def denied(path, *args, **kwargs):
+        # Root reads any file, so the refusal the kernel gives others is faked for this one.
+        if Path(path) == air_model:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", denied)
+    result = runner.invoke(app, ["predict", "-m", str(air_model)])
+    refused(result, 3, f"{air_model} is not readable (permission denied)")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_unreadable_model_file_is_exit_3_for_real(air_model, tmp_path):
+    locked = tmp_path / "locked.fcst"
+    locked.write_bytes(air_model.read_bytes())
+    locked.chmod(0o000)
+    refused(runner.invoke(app, ["predict", "-m", str(locked)]), 3, "permission denied")
+
+
+@pytest.mark.parametrize(
+    ("model", "phrase"),
+    [
+        ("DIR", "is a directory, not a model file"),
+        ("/dev/zero", "/dev/zero is a character device, not a model file"),
+        ("MISSING", "no such model file; train one with `forecast train"),
+    ],
+    ids=["directory", "dev-zero", "missing"],
+)
+def test_model_path_that_is_no_model_file_is_exit_3(tmp_path, model, phrase):
+    """bad input: a directory, /dev/zero or a missing file as -m -> exit 3, one line saying which (no usage box)"""
+    path = {"DIR": str(tmp_path), "MISSING": str(tmp_path / "none.fcst")}.get(model, model)
+    result = runner.invoke(app, ["predict", "-m", path])
+    line = refused(result, 3, phrase)
+    assert "Usage:" not in result.stderr and (model == "MISSING" or "no such" not in line)
+
+
+# ------------------------------------------------------------------ data
+
+
+@pytest.mark.parametrize("freq", [["--freq", "MS"], []], ids=["freq-MS", "inferred"])
+def test_one_row_file_says_too_few_rows(tmp_path, freq):
+    """bad input: a one-row file (with or without --freq MS) -> exit 2, "only 1 distinct timestamp", not "give --freq\""""
+    data = tmp_path / "one.csv"
+    data.write_text("month,passengers\n2020-01,5\n")
+    result = runner.invoke(app, ["train", str(data), *freq, "-o", str(tmp_path / "m.fcst")])
+    line = refused(result, 2, "only 1 distinct timestamp", "longer series")
+    assert "give --freq" not in line
+
+
+def test_predict_on_data_without_the_models_target_names_it(air_model, tmp_path):
+    """bad input: predict on data without the model's target column -> exit 2 naming the model's column, not a --target never given"""
+    data = tmp_path / "other.csv"
+    data.write_text("month,sales\n2020-01,5\n2020-02,6\n")
+    for args, stdin in (([str(data)], None), ([], data.read_text())):
+        result = runner.invoke(app, ["predict", "-m", str(air_model), *args], input=stdin)
+        line = refused(result, 2, "'passengers'", str(air_model), "columns: month, sales")
+        assert "--target" not in line
+
+
+@pytest.fixture(scope="module")
+def feature_model(tmp_path_factory) -> tuple[Path, Path]:
+    import pandas as pd
+
+    folder = tmp_path_factory.mktemp("features")
+    frame = pd.read_csv(AIR).assign(temp=lambda f: range(len(f)))
+    frame.to_csv(folder / "air_temp.csv", index=False)
+    frame.assign(temp=float("nan")).to_csv(folder / "no_temp.csv", index=False)
+    model = folder / "temp.fcst"
+    args = ["train", str(folder / "air_temp.csv"), "-t", "passengers", "--features", "temp"]
+    result = runner.invoke(app, [*args, *FAST_TRAIN, "-o", str(model)])
+    assert result.exit_code == 0, result.output
+    return model, folder
+
+
+def test_predict_on_data_without_a_models_feature_names_it(feature_model):
+    """bad input: predict on data missing, or all empty in, a feature column the model reads -> exit 2 naming the model's column, not --features"""
+    model, folder = feature_model
+    missing = refused(runner.invoke(app, ["predict", "-m", str(model), str(AIR)]), 2, "'temp'", str(model))
+    empty = refused(
+        runner.invoke(app, ["predict", "-m", str(model), str(folder / "no_temp.csv")]),
+        2,
+        "'temp'",
+        "no values",
+    )
+    assert "--features" not in missing + empty
+
+
+def test_huge_horizon_on_a_recursive_model_is_refused_at_once(tmp_path):
+    """bad input: predict -H 1000000000 on a recursive model -> exit 2 at once, "at most 10000 steps\""""
+    model = tmp_path / "rec.fcst"
+    trained = runner.invoke(
+        app, ["train", str(AIR), *FAST_TRAIN, "--strategy", "recursive", "-o", str(model)]
+    )
+    assert trained.exit_code == 0, trained.output
+    start = time.perf_counter()
+    result = runner.invoke(app, ["predict", "-m", str(model), "-H", "1000000000"])
+    refused(result, 2, "at most 10000 steps, got 1000000000")
+    assert time.perf_counter() - start < 30
+
+
+def _air_with(tmp_path: Path, row: int, text: str, column: str = "passengers") -> Path:
+    lines = AIR.read_text().splitlines()
+    if column != "passengers":
+        lines = [f"{line},{'temp' if i == 0 else '1.5'}" for i, line in enumerate(lines)]
+    cells = lines[row].split(",")
+    cells[-1] = text
+    lines[row] = ",".join(cells)
+    path = tmp_path / "bad.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("written", ["inf", "-inf", "1e309"])
+@pytest.mark.parametrize("command", ["train", "backtest", "predict"])
+def test_non_finite_value_names_column_row_and_value(air_model, tmp_path, command, written):
+    """bad input: inf, -inf or 1e309 (overflows to inf) in the data -> exit 2 naming column, data row and value, no RuntimeWarning"""
+    data = _air_with(tmp_path, 41, written)
+    args = {
+        "train": ["train", str(data), *FAST_TRAIN, "-o", str(tmp_path / "m.fcst")],
+        "backtest": ["backtest", str(data), "--models", "naive"],
+        "predict": ["predict", "-m", str(air_model), str(data)],
+    }[command]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = runner.invoke(app, args)
+    value = "-inf" if written == "-inf" else "inf"
+    refused(result, 2, "column 'passengers'", f"({value} on data row 41)", "overflow to inf")
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
+
+
+def test_non_finite_feature_and_all_empty_feature_are_named(tmp_path):
+    """bad input: inf in a feature column, or a feature column of only NaN -> exit 2 naming the column (and row), no RuntimeWarning"""
+    data = _air_with(tmp_path, 6, "1e309", column="temp")
+    empty = tmp_path / "empty.csv"
+    lines = AIR.read_text().splitlines()
+    empty.write_text("".join(f"{line},{'temp' if i == 0 else 'nan'}\n" for i, line in enumerate(lines)))
+    args = ["-t", "passengers", "--features", "temp", "-o", str(tmp_path / "m.fcst")]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        infinite = runner.invoke(app, ["train", str(data), *args])
+        all_nan = runner.invoke(app, ["train", str(empty), *args])
+    refused(infinite, 2, "column 'temp' has an infinite value (inf on data row 6)")
+    refused(all_nan, 2, "feature column 'temp' has no values (all empty or NaN)")
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]

@@ -1,0 +1,142 @@
+"""What the commands write reads back as what was computed: exact numbers, local time
+zones, and byte-identical reruns of seeded work.
+
+Each regression test's docstring starts with "bad input: <what> -> <answer>", from which
+docs/bad-input.md is generated (tools/bad_input_table.py).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from forecast_cli.cli import app
+from forecast_cli.modelfile import load_model
+
+from .conftest import FAST_TRAIN, SAMPLE
+
+runner = CliRunner()
+AIR = SAMPLE / "airpassengers.csv"
+BIG = 98_765_432.1
+
+
+def _ok(args, **kwargs) -> str:
+    result = runner.invoke(app, args, **kwargs)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory):
+    """Six years of monthly values near 98,765,432.1 with one decimal, a model of them, and
+    the value of each month."""
+    folder = tmp_path_factory.mktemp("big")
+    t = np.arange(72)
+    tenths = np.round(10 * np.sin(2 * np.pi * t / 12) + t).astype(int)
+    text = [f"{BIG + k / 10:.1f}" for k in tenths]
+    months = pd.date_range("2015-01-01", periods=72, freq="MS").strftime("%Y-%m-%d")
+    data = folder / "big.csv"
+    data.write_text("month,units\n" + "".join(f"{m},{v}\n" for m, v in zip(months, text, strict=True)))
+    model = folder / "big.fcst"
+    _ok(["train", str(data), *FAST_TRAIN, "-H", "3", "-L", "12", "-o", str(model)])
+    return data, model, {m: float(v) for m, v in zip(months, text, strict=True)}
+
+
+def test_predict_of_a_target_near_1e8_round_trips_exactly_in_every_format(big):
+    """bad input: predict of a target near 98,765,432.1 as CSV, JSON or JSONL -> every float reads back bit for bit, not 9.87654e+07"""
+    _, model, _ = big
+    expected = load_model(model).predict(None, 3)["units"].to_numpy().tolist()
+    assert all(9e7 < v < 1.1e8 for v in expected)
+    csv = _ok(["predict", "-m", str(model), "-f", "csv"])
+    cells = [line.split(",")[1] for line in csv.splitlines()[1:]]
+    assert cells == [repr(v) for v in expected]  # the shortest text that reads back exactly
+    as_json = [row["units"] for row in json.loads(_ok(["predict", "-m", str(model), "-f", "json"]))]
+    jsonl = _ok(["predict", "-m", str(model), "-f", "jsonl"]).splitlines()
+    assert as_json == [json.loads(line)["units"] for line in jsonl] == expected
+
+
+def test_backtest_predictions_of_a_target_near_1e8_round_trip_exactly(big, tmp_path):
+    """bad input: backtest --predictions-out of a target near 98,765,432.1 -> actuals and forecasts exact to the last digit"""
+    data, _, by_month = big
+    out = tmp_path / "folds.csv"
+    _ok(
+        [
+            "backtest",
+            str(data),
+            "--models",
+            "naive",
+            "-H",
+            "3",
+            "-k",
+            "2",
+            "--predictions-out",
+            str(out),
+            "-q",
+        ]
+    )
+    frame = pd.read_csv(out, dtype=str)
+    assert [float(v) for v in frame["actual"]] == [by_month[t] for t in frame["timestamp"]]
+    naive = frame[frame["model"] == "naive"]
+    assert [float(v) for v in naive["forecast"]] == [by_month[o] for o in naive["origin"]]
+    assert all(len(v.replace(".", "")) >= 9 for v in frame["actual"])  # no digit rounded away
+
+
+def test_berlin_series_is_forecast_in_berlin_time(tmp_path):
+    """bad input: a Europe/Berlin series (offsets +01:00 and +02:00) -> predict writes Berlin times across the DST change, not UTC"""
+    days = pd.date_range("2023-10-01", "2024-03-29", freq="D", tz="Europe/Berlin")
+    values = 100 + 10 * np.sin(2 * np.pi * np.arange(len(days)) / 7)
+    data = tmp_path / "berlin.csv"
+    pd.DataFrame({"day": [d.isoformat() for d in days], "load": values}).to_csv(data, index=False)
+    model = tmp_path / "berlin.fcst"
+    _ok(["train", str(data), *FAST_TRAIN, "-H", "4", "-o", str(model)])
+    expected = [
+        "2024-03-30T00:00:00+01:00",
+        "2024-03-31T00:00:00+01:00",  # the clocks go forward at 02:00 that night
+        "2024-04-01T00:00:00+02:00",
+        "2024-04-02T00:00:00+02:00",
+    ]
+    stored = _ok(["predict", "-m", str(model), "-f", "csv"])
+    piped = _ok(["predict", "-m", str(model), "-f", "json"], input=data.read_text())
+    assert [line.split(",")[0] for line in stored.splitlines()[1:]] == expected
+    assert [row["timestamp"] for row in json.loads(piped)] == expected
+
+
+def _weights(model) -> dict[str, bytes]:
+    with zipfile.ZipFile(model) as archive:
+        return {n: archive.read(n) for n in archive.namelist() if n.startswith("weights/")}
+
+
+def test_seeded_train_then_predict_is_byte_identical(tmp_path):
+    """bad input: the same seeded train then predict run twice -> byte-identical forecasts and weights"""
+    runs = []
+    for name in ("a", "b"):
+        model = tmp_path / f"{name}.fcst"
+        _ok(["train", str(AIR), *FAST_TRAIN, "--seed", "7", "-o", str(model)])
+        runs.append((_ok(["predict", "-m", str(model), "-f", "csv"]), _weights(model)))
+    assert runs[0] == runs[1]
+
+
+def test_backtest_without_timings_reruns_are_byte_identical():
+    """bad input: backtest --models naive,lstm --no-timings -f csv run twice -> byte-identical leaderboards"""
+    args = ["backtest", str(AIR), "--models", "naive,lstm", "--no-timings", "-f", "csv", *FAST_TRAIN]
+    first, second = _ok(args), _ok(args)
+    assert first == second
+    assert first.splitlines()[0] == "model,mae,rmse,mape,smape,mase,skill"
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "table"])
+def test_no_timings_drops_the_timing_columns_in_every_format(fmt):
+    """bad input: backtest --no-timings in JSON, JSONL or a table -> no fit_seconds or predict_seconds; JSON keeps them by default"""
+    args = ["backtest", str(AIR), "--models", "naive", "-f", fmt, "-q"]
+    without, default = _ok([*args, "--no-timings"]), _ok(args)
+    assert "fit_seconds" not in without and "predict_seconds" not in without
+    assert "fit_seconds" in default and "predict_seconds" in default
+    if fmt == "jsonl":  # one object per line, as --format jsonl promises
+        rows = [json.loads(line) for line in io.StringIO(default)]
+        assert rows[0]["model"] == "seasonal-naive" and "predict_seconds" in rows[0]
