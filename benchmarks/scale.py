@@ -43,8 +43,9 @@ def memory_probe(points: int, lookback: int, steps: int) -> dict:
     import torch
 
     from forecast_cli.config import TrainConfig
-    from forecast_cli.models import NetworkArgs, build_network, count_parameters, default_patch
+    from forecast_cli.models import NetworkArgs, build_network, count_parameters
     from forecast_cli.optim import AdamW
+    from forecast_cli.plan import default_patch
     from forecast_cli.training import WindowBatches, _loss_fn
 
     torch.set_num_threads(2)

@@ -100,11 +100,6 @@ def to_patches(x: torch.Tensor, patch: int) -> torch.Tensor:
     return x.reshape(batch, (lookback + pad) // patch, patch * features)
 
 
-def default_patch(lookback: int, max_steps: int = 12) -> int:
-    """Segment length that keeps the recurrence at most ``max_steps`` long."""
-    return max(1, -(-lookback // max_steps))
-
-
 HIGHWAY_INITS = ("naive", "seasonal", "seasonal_drift")
 
 

@@ -39,6 +39,11 @@ from .windows import panel_split, temporal_split
 MAX_RECURRENT_STEPS = 12
 
 
+def default_patch(lookback: int, max_steps: int = MAX_RECURRENT_STEPS) -> int:
+    """Segment length that keeps the recurrence at most ``max_steps`` long."""
+    return max(1, -(-lookback // max_steps))
+
+
 @dataclass(frozen=True)
 class Plan:
     """What the tool decided for one fit. ``reasons`` says why, per field."""
@@ -176,7 +181,7 @@ def resolve_plan(
         patch = config.model.patch
         reasons["patch"] = "given"
     else:
-        patch = max(1, -(-lookback // MAX_RECURRENT_STEPS))
+        patch = default_patch(lookback)
         reasons["patch"] = f"keeps the recurrence to {-(-lookback // patch)} steps"
     return Plan(
         freq=freq,

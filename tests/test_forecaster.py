@@ -144,7 +144,7 @@ def test_patches_keep_time_order_and_pad_the_oldest_segment():
 
 
 def test_default_patch_keeps_the_recurrence_short(monthly_frame):
-    from forecast_cli.models import default_patch
+    from forecast_cli.plan import default_patch
 
     assert [default_patch(n) for n in (10, 12, 24, 96, 512)] == [1, 1, 2, 8, 43]
     fitted = Forecaster(fast_config(lookback=24, horizon=6)).fit(prepare_series(monthly_frame, DataConfig()))
