@@ -17,7 +17,7 @@ import pandas as pd
 
 from .config import DataConfig
 from .errors import DataError, UsageError
-from .series import Series, prepare_series
+from .series import Series, prepare_series, resolve_time_column
 
 # Column names taken as the series identifier without asking (Nixtla's, and the obvious).
 ID_NAMES = ("unique_id", "series_id", "id", "series", "item_id", "ticker", "symbol")
@@ -198,15 +198,11 @@ def detect_id_column(raw: pd.DataFrame, cfg: DataConfig) -> str | None:
     named = [c for c in raw.columns if str(c).lower() in ID_NAMES and c not in used]
     if len(named) == 1:
         return named[0]
-    text = [
-        c
-        for c in raw.columns
-        if c not in used and raw[c].dtype.kind in "OSUT" and not _looks_like_time_name(c, cfg)
-    ]
-    time_col = cfg.time_col or _guess_time_col(raw)
-    if time_col is None or time_col not in raw.columns or not raw[time_col].duplicated().any():
+    time_col = resolve_time_column(raw, cfg.time_col)
+    if time_col is None or not raw[time_col].duplicated().any():
         return None
-    candidates = [c for c in text if c != time_col and 1 < raw[c].nunique() < len(raw)]
+    text = [c for c in raw.columns if c not in used and c != time_col and raw[c].dtype.kind in "OSUT"]
+    candidates = [c for c in text if 1 < raw[c].nunique() < len(raw)]
     if len(candidates) == 1:
         return candidates[0]
     if candidates:
@@ -214,25 +210,4 @@ def detect_id_column(raw: pd.DataFrame, cfg: DataConfig) -> str | None:
             f"timestamps repeat and several text columns could name the series "
             f"({', '.join(map(str, candidates))}); pass --id-col COLUMN"
         )
-    return None
-
-
-def _looks_like_time_name(column: object, cfg: DataConfig) -> bool:
-    return column == cfg.time_col
-
-
-def _guess_time_col(raw: pd.DataFrame) -> str | None:
-    for c in raw.columns:
-        if str(c).lower() in (
-            "timestamp",
-            "date",
-            "datetime",
-            "time",
-            "ds",
-            "period",
-            "month",
-            "week",
-            "day",
-        ):
-            return c
     return None

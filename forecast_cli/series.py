@@ -107,7 +107,7 @@ def load_series(source: str | Path | IO[str], cfg: DataConfig) -> Series:
 def prepare_series(raw: pd.DataFrame, cfg: DataConfig) -> Series:
     """Validate and regularise ``raw`` according to ``cfg`` (see module docstring)."""
     raw = raw.rename(columns=lambda c: str(c).strip())
-    time_col = _resolve_time_column(raw, cfg.time_col)
+    time_col = resolve_time_column(raw, cfg.time_col)
     target = _resolve_target(raw, cfg.target, time_col, cfg.features)
     features = tuple(cfg.features)
     for name in features:
@@ -199,7 +199,9 @@ def _finish(data, target, features, report, cfg: DataConfig, nans_in_data, gaps)
     return Series(data, target, features, report.freq, report)
 
 
-def _resolve_time_column(raw: pd.DataFrame, requested: str | None) -> str | None:
+def resolve_time_column(raw: pd.DataFrame, requested: str | None) -> str | None:
+    """The time column: ``requested``, else the one column that looks like time (None: none,
+    or ``requested == ""`` for integer steps); several candidates ask for --time-col."""
     if requested == "":
         return None
     if requested is not None:
