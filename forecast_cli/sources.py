@@ -20,8 +20,12 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from .config import TickerConfig
 
 from .calendars import exchange_for_zone
 from .errors import SourceError, UsageError
@@ -143,6 +147,21 @@ def resolve_range(
                 "give a later --start or a coarser --interval such as 1h or 1d"
             )
     return begin, stop
+
+
+def fetch_requested(symbol: str, request: TickerConfig, interval: str | None = None) -> FetchResult:
+    """``fetch_ticker`` for the range, cache and mode a command's ticker options ask for;
+    ``interval`` overrides ``request.interval`` (default 1d)."""
+    return fetch_ticker(
+        symbol,
+        interval or request.interval or "1d",
+        request.start,
+        request.end,
+        request.period,
+        request.adjusted,
+        Path(request.cache_dir) if request.cache_dir else None,
+        request.offline,
+    )
 
 
 def fetch_ticker(

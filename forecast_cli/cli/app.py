@@ -83,22 +83,13 @@ def fetch_for_training(ticker: TickerConfig, data_cfg, reporter: Reporter):
     import pandas as pd
 
     from ..calendars import resolve_freq
-    from ..sources import calendar_for, fetch_ticker
+    from ..sources import calendar_for, fetch_requested
 
     symbols = list(dict.fromkeys(s.strip().upper() for s in (ticker.ticker or "").split(",") if s.strip()))
     interval = ticker.interval or data_cfg.interval or "1d"
     frames, calendars = [], set()
     for symbol in symbols:
-        result = fetch_ticker(
-            symbol,
-            interval,
-            ticker.start,
-            ticker.end,
-            ticker.period,
-            ticker.adjusted,
-            Path(ticker.cache_dir) if ticker.cache_dir else None,
-            ticker.offline,
-        )
+        result = fetch_requested(symbol, ticker, interval)
         for note in result.notes:
             reporter.info(note)
         calendars.add(calendar_for(interval, result.exchange_tz, symbol))

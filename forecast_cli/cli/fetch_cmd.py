@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -35,20 +34,11 @@ def fetch(
         forecast fetch MSFT | forecast train - --target Close -o msft.fcst
     """
     from ..outputs import check_output_paths
-    from ..sources import fetch_ticker
+    from ..sources import fetch_requested
 
     check_output_paths({"-o": output})
 
-    result = fetch_ticker(
-        symbol,
-        ticker.interval or "1d",
-        ticker.start,
-        ticker.end,
-        ticker.period,
-        ticker.adjusted,
-        Path(ticker.cache_dir) if ticker.cache_dir else None,
-        ticker.offline,
-    )
+    result = fetch_requested(symbol, ticker)
     for note in result.notes:
         reporter.info(note)
     emit(run.format or "csv", output, frame=result.frame)
