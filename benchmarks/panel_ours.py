@@ -61,7 +61,11 @@ def run_ours(fold, spec, overrides: dict[str, str]) -> tuple[object, dict]:
     fc.columns = [c[2:] if c.startswith("y-") else c for c in fc.columns]  # y-lo-80 -> lo-80
     info = {
         "system": "forecast",
-        "args": {"options": overrides, "plan": fitted.plan_.to_dict(), "epochs_run": fitted.metrics_["epochs_run"]},
+        "args": {
+            "options": overrides,
+            "plan": fitted.plan_.to_dict(),
+            "epochs_run": fitted.metrics_["epochs_run"],
+        },
         "seconds": t3 - t0,
         "fit_seconds": t2 - t1,
         "predict_seconds": t3 - t2,
@@ -75,11 +79,15 @@ def _label(overrides: dict[str, str]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--dataset", required=True, choices=sorted(peers.DATASETS))
     parser.add_argument("--origins", type=int, default=1)
     parser.add_argument("--set", action="append", default=[], help="option=value, e.g. cell=gru")
-    parser.add_argument("--data-dir", default=os.environ.get("FORECAST_DATASETS", "/work/shared/datasets"), type=Path)
+    parser.add_argument(
+        "--data-dir", default=os.environ.get("FORECAST_DATASETS", "/work/shared/datasets"), type=Path
+    )
     parser.add_argument("--out", default=None)
     args = parser.parse_args()
     spec = peers.DATASETS[args.dataset]
@@ -88,7 +96,12 @@ def main() -> None:
     folds = peers.make_folds(series, spec.horizon, args.origins, 2 * spec.season)
     results = []
     for name in ("naive2", "forecast"):
-        rows_all, per_origin, seconds, info = [], [], {"seconds": 0.0, "fit_seconds": 0.0, "predict_seconds": 0.0}, {}
+        rows_all, per_origin, seconds, info = (
+            [],
+            [],
+            {"seconds": 0.0, "fit_seconds": 0.0, "predict_seconds": 0.0},
+            {},
+        )
         for fold in folds:
             fc, info = peers.run_naive2(fold, spec) if name == "naive2" else run_ours(fold, spec, overrides)
             rows, _ = peers.score_fold(fc, fold, spec, list(peers.LEVELS))
@@ -97,13 +110,21 @@ def main() -> None:
             for key in seconds:
                 seconds[key] = None if info[key] is None or seconds[key] is None else seconds[key] + info[key]
         results.append(
-            {"system": info["system"], "model": name if name == "naive2" else _label(overrides),
-             "args": info["args"], **seconds, **pm.summarize(rows_all), "origins": per_origin}
+            {
+                "system": info["system"],
+                "model": name if name == "naive2" else _label(overrides),
+                "args": info["args"],
+                **seconds,
+                **pm.summarize(rows_all),
+                "origins": per_origin,
+            }
         )
     ref = results[0]
     for r in results:
         r["owa"] = pm.owa(r["smape"], r["mase"], ref["smape"], ref["mase"])
-    suffix = "".join(f"_{k}-{v}" for k, v in overrides.items()) + (f"_o{args.origins}" if args.origins > 1 else "")
+    suffix = "".join(f"_{k}-{v}" for k, v in overrides.items()) + (
+        f"_o{args.origins}" if args.origins > 1 else ""
+    )
     out = Path(args.out or peers.HERE / "results" / f"panel_ours_{args.dataset}{suffix}.json")
     report = {
         "benchmark": "panel",
@@ -126,7 +147,9 @@ def main() -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=1))
     for r in results:
-        print(f"{r['model']:16s} sMAPE {r['smape']:6.2f}  MASE {r['mase']:.3f}  OWA {r['owa']:.3f}  {r['seconds']:.1f}s")
+        print(
+            f"{r['model']:16s} sMAPE {r['smape']:6.2f}  MASE {r['mase']:.3f}  OWA {r['owa']:.3f}  {r['seconds']:.1f}s"
+        )
 
 
 if __name__ == "__main__":

@@ -45,28 +45,25 @@ def parse_levels(items: tuple[str, ...] | list[str]) -> tuple[float, ...]:
     """``("80", "95")`` -> (80.0, 95.0); ``("none",)`` -> (); each in (0, 100)."""
     if len(items) == 1 and str(items[0]).strip().lower() == "none":
         return ()
-    out = []
-    for item in items:
-        try:
-            level = float(item)
-        except ValueError:
-            raise ValueError(f"--level {item!r} is not a number; use e.g. 80,95 or none") from None
-        if not 0 < level < 100 or not math.isfinite(level):
-            raise ValueError(f"--level {item} must be between 0 and 100 (a percentage)")
-        out.append(level)
-    return tuple(sorted(set(out)))
+    return _fractions(items, "--level", "80,95 or none", 100.0, "between 0 and 100 (a percentage)")
 
 
 def parse_quantiles(items: tuple[str, ...] | list[str]) -> tuple[float, ...]:
+    """``("0.9", "0.1")`` -> (0.1, 0.9); each in (0, 1)."""
+    return _fractions(items, "--quantiles", "0.1,0.5,0.9", 1.0, "between 0 and 1")
+
+
+def _fractions(items, flag: str, example: str, top: float, rule: str) -> tuple[float, ...]:
+    """Sorted distinct numbers strictly between 0 and ``top``; one-line errors name ``flag``."""
     out = []
     for item in items:
         try:
-            q = float(item)
+            value = float(item)
         except ValueError:
-            raise ValueError(f"--quantiles {item!r} is not a number; use e.g. 0.1,0.5,0.9") from None
-        if not 0 < q < 1:
-            raise ValueError(f"--quantiles {item} must be between 0 and 1")
-        out.append(q)
+            raise ValueError(f"{flag} {item!r} is not a number; use e.g. {example}") from None
+        if not 0 < value < top or not math.isfinite(value):
+            raise ValueError(f"{flag} {item} must be {rule}")
+        out.append(value)
     return tuple(sorted(set(out)))
 
 
