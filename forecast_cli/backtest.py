@@ -235,9 +235,9 @@ def _neural_forecasts(panel: Panel, values, cfg, name, plans, on_fit, levels):
             [prefix_offsets[i] + np.array([p[k].origin for k in idx]) for i, p in enumerate(plans)]
         )
         rows = np.concatenate([i * folds + idx for i in range(len(plans))])
-        out[rows] = fitted.forecast_origins(prefix, origins, prefix_offsets)
+        out[rows], widths = fitted.forecast_origins(prefix, origins, prefix_offsets, spread=True)
         members_of_rows = np.repeat(np.arange(len(plans)), len(idx))
-        for key, value in network_bounds(fitted, out[rows], members_of_rows, levels).items():
+        for key, value in network_bounds(fitted, out[rows], members_of_rows, levels, widths).items():
             out_bounds[key][rows] = value
         predict_s += time.perf_counter() - t1
         fit_s += t1 - t0

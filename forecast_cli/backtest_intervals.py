@@ -63,12 +63,17 @@ def baseline_bounds(
 
 
 def network_bounds(
-    fitted, point: np.ndarray, members: np.ndarray, levels: tuple[float, ...]
+    fitted,
+    point: np.ndarray,
+    members: np.ndarray,
+    levels: tuple[float, ...],
+    widths: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """lo/hi per level from a fitted network's own calibration; ``members`` says which
-    training series each row's forecast belongs to."""
+    training series each row's forecast belongs to; ``widths`` are its spread head's."""
     scales = np.asarray(fitted.cal_scales_)[members]
-    return bands(point, scales, fitted.calibration_, levels, (), False, floor=fitted.band_floor)
+    norm = fitted.normalisers(widths, scales, point.shape[1])
+    return bands(point, norm, fitted.calibration_, levels, (), False, floor=fitted.band_floor)
 
 
 def score_intervals(

@@ -26,7 +26,9 @@ class Fill(StrEnum):
 
 
 class ScalerKind(StrEnum):
+    auto = "auto"
     standard = "standard"
+    shared = "shared"
     minmax = "minmax"
     robust = "robust"
     none = "none"

@@ -133,8 +133,9 @@ class ScalingConfig:
     """Target transform (applied first) and scaler (fit on training rows only)."""
 
     scaler: str = opt(
-        "standard",
-        "Scaler fit on training rows only (robust resists outliers; none leaves log-ratios as they are).",
+        "auto",
+        "Scaler fit on training rows only; auto = shared for a log target, else standard "
+        "(shared: one target scale for every series; robust resists outliers; none leaves log-ratios as they are).",
         WINDOWS,
         choices=ScalerKind,
     )

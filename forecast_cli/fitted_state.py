@@ -39,6 +39,8 @@ def forecaster_state(f: Forecaster) -> tuple[dict[str, Any], dict[str, np.ndarra
         "metrics": f.metrics_,
         "calibration": f.calibration_.to_dict(),
         "calibration_scales": list(f.cal_scales_),
+        # errors were divided by the spread head's widths (None: by the series' scales)
+        "width_ratio": None if f.width_ratio_ is None else [float(v) for v in f.width_ratio_],
         "histories": [history_to_json(h) for h in f.histories_],
     }
     arrays = {k: v.detach().cpu().numpy() for k, v in f.network_.state_dict().items()}
@@ -74,9 +76,12 @@ def restore_forecaster(
     if "calibration" in meta:
         self.calibration_ = CalibrationTable.from_dict(meta["calibration"])
         self.cal_scales_ = [float(v) for v in meta["calibration_scales"]]
+        ratio = meta.get("width_ratio")
+        self.width_ratio_ = None if ratio is None else np.asarray(ratio, dtype=np.float64)
     else:  # round 1 stored no calibration: bands from the history's own one-step changes
         self.calibration_ = _uncalibrated(self.plan_.horizon)
         self.cal_scales_ = [series_scale(h.iloc[:, 0].to_numpy(), False) for h in self.histories_]
+        self.width_ratio_ = None
     if len(self.scalers_) != len(self.histories_) or len(self.ids_) != len(self.scalers_):
         raise ValueError("the model file's series lists disagree in length")
     return self

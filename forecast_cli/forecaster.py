@@ -12,6 +12,11 @@ one input range and nothing of one series' validation rows reaches another's sca
 Windows are sampled with weight ``1 / windows_of_its_series ** SAMPLING_ALPHA``: with
 alpha 0.5 a series with 100x the windows gets 10x the draws, not 100x, so long series
 do not drown short ones, yet long series still count more (they hold more evidence).
+
+The loss weighs each series' errors by ``series_loss_weights``: half plain MAE in scaled
+units, half MAE divided by the series' own in-sample seasonal-naive error (MASE's
+denominator). Without it a calm series, whose errors are small in any units, barely
+steers training, yet MASE (how panels are judged) counts its errors as much as any other.
 """
 
 from __future__ import annotations
@@ -32,13 +37,14 @@ from .models import HIGHWAY_INITS, NetworkArgs, build_network, highway_weights
 from .panel import Panel
 from .plan import resolve_plan
 from .prediction import as_panel
-from .scaling import Scaler, Transform
+from .scaling import Scaler, Transform, fit_scalers
 from .series import Series
 from .training import EpochReport, TrainResult, seed_everything, train_network
 from .windows import gather_windows, panel_split
 
 _PREDICT_CHUNK = 8192  # windows per forward pass: bounds memory on long backtests
 SAMPLING_ALPHA = 0.5
+MASE_LOSS_MIX = 0.5  # share of each series' loss weight that follows 1 / its MASE scale
 _HIGHWAY_SAMPLE = 20_000  # training windows that vote on the highway's starting baseline
 
 
@@ -60,6 +66,29 @@ def choose_highway_init(z: np.ndarray, origins: np.ndarray, season: int, lookbac
         for kind in HIGHWAY_INITS
     }
     return min(errors, key=errors.__getitem__)
+
+
+def series_loss_weights(
+    z: np.ndarray, offsets: np.ndarray, train_ends: np.ndarray, season: int
+) -> np.ndarray:
+    """Loss weight per stacked row (rows,): ``(1 - MIX) + MIX * median(s) / s_i`` for the
+    rows of series i, where s_i is the mean absolute seasonal difference of its scaled
+    training rows ``z`` (lag ``season``, or 1 when the series is shorter than two seasons).
+    s_i is clipped at a tenth of the median so a flat series cannot take over; a series
+    without two training rows gets the median. The panel's median series weighs 1."""
+    scales = np.full(len(train_ends), np.nan)
+    for i, end in enumerate(train_ends):
+        y = z[offsets[i] : offsets[i] + end]
+        y = y[np.isfinite(y)]
+        lag = season if len(y) > season else 1
+        if len(y) > lag:
+            scales[i] = np.mean(np.abs(y[lag:] - y[:-lag]))
+    median = np.nanmedian(scales) if np.isfinite(scales).any() else 1.0
+    if not median > 0:
+        return np.ones(int(offsets[-1]))
+    scales = np.clip(np.nan_to_num(scales, nan=median), 0.1 * median, None)
+    weights = (1 - MASE_LOSS_MIX) + MASE_LOSS_MIX * median / scales  # (series,)
+    return np.repeat(weights, np.diff(offsets))
 
 
 class Forecaster:
@@ -85,10 +114,13 @@ class Forecaster:
         self.plan_ = plan
         self.transform_ = Transform(plan.transform)
         matrices = [self._transformed(v) for v in members]
-        self.scalers_ = [
-            Scaler(cfg.scaling.scaler).fit(m[first:end] if end > first else m[first:])
-            for m, end in zip(matrices, split.train_ends, strict=True)
-        ]
+        self.scalers_ = fit_scalers(
+            plan.scaler,
+            [
+                m[first:end] if end > first else m[first:]
+                for m, end in zip(matrices, split.train_ends, strict=True)
+            ],
+        )
         scaled = np.nan_to_num(
             np.concatenate([s.transform(m) for s, m in zip(self.scalers_, matrices, strict=True)])
         ).astype(np.float32)  # (total rows, 1 + features)
@@ -110,11 +142,13 @@ class Forecaster:
             highway_init=highway_init,
             season=plan.season,
             patch=plan.patch,
+            spread=bool(cfg.intervals.levels() or cfg.intervals.probs()),
         )
-        weights = None
-        if len(panel) > 1:
+        weights = loss_weights = None
+        if len(panel) > 1:  # a lone series weighs 1 by construction: skip the arithmetic
             counts = np.bincount(split.series_of_train, minlength=len(panel)).astype(np.float64)
             weights = 1.0 / np.maximum(counts[split.series_of_train], 1.0) ** SAMPLING_ALPHA
+            loss_weights = series_loss_weights(scaled[:, 0], panel.offsets, split.train_ends, plan.season)
         seed_everything(cfg.train.seed)
         self.network_ = build_network(self.network_args_)
         result = train_network(
@@ -128,6 +162,7 @@ class Forecaster:
             on_epoch,
             row_end=split.row_end,
             weights=weights,
+            loss_weights=loss_weights,
         )
         self.network_.cpu()
         self.target_, self.features_ = panel.target, panel.features
@@ -137,6 +172,7 @@ class Forecaster:
         self.cal_scales_ = [
             series_scale(v[: max(end, 2), 0], False) for v, end in zip(members, split.train_ends, strict=True)
         ]
+        self.width_ratio_: np.ndarray | None = None  # set by _validate when there is a spread head
         self.metrics_, self.calibration_ = self._validate(result, panel, split)
         return self
 
@@ -156,6 +192,17 @@ class Forecaster:
     @property
     def freq_(self) -> str | None:
         return self.plan_.freq
+
+    def normalisers(self, widths: np.ndarray | None, scales: np.ndarray, horizon: int) -> np.ndarray:
+        """What each forecast's error is divided by before calibration, (series, horizon):
+        the spread head's widths where the network forecast (NaN rows: a baseline did),
+        else each series' scale (times the typical width-to-scale ratio with a head)."""
+        scales = np.asarray(scales, dtype=np.float64)
+        if self.width_ratio_ is None:
+            return np.repeat(scales[:, None], horizon, axis=1)
+        ratio = self.width_ratio_[np.minimum(np.arange(horizon), len(self.width_ratio_) - 1)]
+        fallback = scales[:, None] * ratio[None, :]  # (series, horizon)
+        return fallback if widths is None else np.where(np.isfinite(widths), widths, fallback)
 
     @property
     def band_floor(self) -> float | None:
@@ -194,10 +241,14 @@ class Forecaster:
         steps = origins[:, None] + np.arange(self.horizon_)[None, :]  # (windows, horizon)
         exists = steps < split.row_end[origins][:, None]
         actual = np.where(exists, y[np.minimum(steps, len(y) - 1)], np.nan)
-        pred = self.forecast_origins(values, origins, panel.offsets)
-        scales = np.asarray(self.cal_scales_)[members]
+        pred, widths = self.forecast_origins(values, origins, panel.offsets, spread=True)
+        scales = np.asarray(self.cal_scales_)[members]  # (windows,)
+        if widths is not None:
+            # A series too short for the network is forecast by a baseline and has no
+            # predicted width: it takes its scale times the typical width-to-scale ratio.
+            self.width_ratio_ = np.nanmedian(widths / scales[:, None], axis=0)  # (horizon,)
         with np.errstate(invalid="ignore"):
-            errors = scaled_errors(actual, pred, scales, False)
+            errors = scaled_errors(actual, pred, scales if widths is None else widths, False)
         table = CalibrationTable.from_errors(errors)
         full = exists.all(axis=1)
         if full.any():
@@ -226,8 +277,11 @@ class Forecaster:
         offsets: np.ndarray | None = None,
         scalers: Sequence[Scaler] | None = None,
         horizon: int | None = None,
-    ) -> np.ndarray:
-        """Forecasts in the data's units for every origin: shape (len(origins), horizon).
+        spread: bool = False,
+    ):
+        """Forecasts in the data's units for every origin: shape (len(origins), horizon);
+        with ``spread``, the pair (forecasts, widths): the spread head's 10-90% width in the
+        data's units, the same shape (None for a network without the head).
 
         ``values`` is raw (rows, 1 + features), the series stacked with ``offsets`` (default:
         one series); segment ``i`` is scaled by ``scalers[i]`` (default: the fitted ones, in
@@ -240,8 +294,10 @@ class Forecaster:
         origins = np.asarray(origins, dtype=np.int64)
         offsets = np.array([0, len(values)]) if offsets is None else np.asarray(offsets, dtype=np.int64)
         scalers = self.scalers_ if scalers is None else scalers
+        with_head = spread and self.network_args_.spread
         if len(origins) == 0:
-            return np.empty((0, horizon))
+            empty = np.empty((0, horizon))
+            return (empty, empty.copy() if with_head else None) if spread else empty
         segment = np.searchsorted(offsets, origins - 1, side="right") - 1  # (origins,)
         if np.any(origins - self.context_rows < offsets[segment]) or np.any(origins > offsets[segment + 1]):
             raise DataError(f"each forecast needs {self.context_rows} rows of history before it")
@@ -251,32 +307,47 @@ class Forecaster:
                 for i in range(len(offsets) - 1)
             ]
         ).astype(np.float32)
-        out = np.concatenate(
-            [
-                self._run_network(gather_windows(scaled, chunk, self.lookback_), horizon)
-                for chunk in np.array_split(origins, max(1, len(origins) // _PREDICT_CHUNK + 1))
-                if len(chunk)
-            ]
-        )  # (origins, horizon), scaled units
+        runs = [
+            self._run_network(gather_windows(scaled, chunk, self.lookback_), horizon, with_head)
+            for chunk in np.array_split(origins, max(1, len(origins) // _PREDICT_CHUNK + 1))
+            if len(chunk)
+        ]
+        out = np.concatenate([r[0] for r in runs])  # (origins, horizon), scaled units
         if np.isnan(out).any():
             raise DataError("the history window has missing values; fill them (see --fill) and retry")
         center = np.array([sc.center[0] for sc in scalers if sc.center is not None])[segment]
         scale = np.array([sc.scale[0] for sc in scalers if sc.scale is not None])[segment]
-        z = out.astype(np.float64) * scale[:, None] + center[:, None]
-        return self.transform_.inverse(z, values[origins - 1, 0])
+        last = values[origins - 1, 0]
+
+        def to_data(z: np.ndarray) -> np.ndarray:
+            return self.transform_.inverse(z.astype(np.float64) * scale[:, None] + center[:, None], last)
+
+        point = to_data(out)
+        if not spread:
+            return point
+        if not with_head:
+            return point, None
+        lo, hi = (to_data(np.concatenate([r[k] for r in runs])) for k in (1, 2))
+        tiny = 1e-9 * np.maximum(np.abs(point), 1.0)  # a width of zero would divide by zero
+        return point, np.maximum(np.abs(hi - lo), tiny)
 
     @torch.inference_mode()
-    def _run_network(self, windows: np.ndarray, horizon: int) -> np.ndarray:
+    def _run_network(self, windows: np.ndarray, horizon: int, spread: bool = False) -> tuple[np.ndarray, ...]:
+        """(point,) or, with ``spread``, (point, q10, q90): each (batch, horizon), scaled units.
+        A recursive model's quantiles at step h are the one-step quantiles of the rolled
+        window; the conformal calibration per step supplies the growth with h."""
         x = torch.from_numpy(np.ascontiguousarray(windows))  # (batch, lookback, features)
         self.network_.eval()
+        net = self.network_
         if self.plan_.strategy == "direct":
-            return self.network_(x)[:, :horizon].numpy()
-        steps = []
+            parts = net.forward_quantiles(x) if spread else (net(x),)
+            return tuple(p[:, :horizon].numpy() for p in parts)
+        steps: list[tuple[torch.Tensor, ...]] = []
         for _ in range(horizon):  # many-to-one, rolled forward over the batch at once
-            nxt = self.network_(x)  # (batch, 1)
-            steps.append(nxt)
-            x = torch.cat([x[:, 1:], nxt.unsqueeze(-1)], dim=1)  # (batch, lookback, 1)
-        return torch.cat(steps, dim=1).numpy()
+            parts = net.forward_quantiles(x) if spread else (net(x),)  # (batch, 1) each
+            steps.append(parts)
+            x = torch.cat([x[:, 1:], parts[0].unsqueeze(-1)], dim=1)  # (batch, lookback, 1)
+        return tuple(torch.cat([s[k] for s in steps], dim=1).numpy() for k in range(len(steps[0])))
 
     def predict(
         self,

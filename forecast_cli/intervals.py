@@ -150,9 +150,15 @@ def series_scale(train_y: np.ndarray, uses_log: bool) -> float:
 
 
 def scaled_errors(actual: np.ndarray, forecast: np.ndarray, scales: np.ndarray, uses_log: bool) -> np.ndarray:
-    """(windows, horizon) signed errors in error space divided by each window's series scale."""
+    """(windows, horizon) signed errors in error space divided by each window's normaliser:
+    ``scales`` is (windows,) (its series' scale) or (windows, horizon) (one per forecast)."""
     forward, _ = error_space(uses_log)
-    return (forward(actual) - forward(forecast)) / np.asarray(scales)[:, None]
+    return (forward(actual) - forward(forecast)) / _per_step(scales)
+
+
+def _per_step(scales: np.ndarray) -> np.ndarray:
+    scales = np.asarray(scales, dtype=np.float64)
+    return scales if scales.ndim == 2 else scales[:, None]
 
 
 def bands(
@@ -165,11 +171,11 @@ def bands(
     floor: float | None = None,
 ) -> dict[str, np.ndarray]:
     """Columns ``lo-<level>``, ``hi-<level>`` and ``q<prob>`` for forecasts ``point``
-    (series, horizon), each series with its scale; nothing below ``floor``."""
+    (series, horizon), each with its normaliser (see ``scaled_errors``); nothing below ``floor``."""
     forward, inverse = error_space(uses_log)
     horizon = point.shape[1]
     centre = forward(point)
-    s = np.asarray(scales)[:, None]
+    s = _per_step(scales)
     out: dict[str, np.ndarray] = {}
     for level in levels:
         half = table.band(level, horizon)[None, :] * s

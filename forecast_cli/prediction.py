@@ -64,13 +64,13 @@ def predict(
             raise UsageError(f"--ids names series the model has no history for: {', '.join(unknown[:5])}")
         keep = [names.index(i) for i in ids]
         names, frames = [names[k] for k in keep], [frames[k] for k in keep]
-    forecasts, scales, notes = _forecast_frames(f, names, frames, horizon)
+    forecasts, widths, scales, notes = _forecast_frames(f, names, frames, horizon)
     levels = f.config.intervals.levels() if levels is None else tuple(levels)
     quantiles = f.config.intervals.probs() if quantiles is None else tuple(quantiles)
     notes += _shortfall_notes(f, levels)
     extra = bands(
         np.stack(forecasts),
-        np.asarray(scales),
+        f.normalisers(widths, np.asarray(scales), horizon),
         f.calibration_,
         levels,
         quantiles,
@@ -102,7 +102,7 @@ def _shortfall_notes(f: Forecaster, levels: Sequence[float]) -> list[str]:
 
 def _forecast_frames(
     f: Forecaster, names: list[str], frames: list[pd.DataFrame], horizon: int
-) -> tuple[list[np.ndarray], list[float], list[str]]:
+) -> tuple[list[np.ndarray], np.ndarray | None, list[float], list[str]]:
     known = {name: i for i, name in enumerate(f.ids_)}
     columns = [f.target_, *f.features_]
     values = [f[columns].to_numpy(dtype=np.float64) for f in frames]
@@ -114,6 +114,7 @@ def _forecast_frames(
             "give more recent data"
         )
     out: list[np.ndarray] = [np.empty(0)] * len(values)
+    widths = np.full((len(values), horizon), np.nan)  # the spread head's, where the network forecast
     if long_enough:
         scalers = [
             f.scalers_[known[names[i]]] if names[i] in known else _own_scaler(f, values[i])
@@ -121,9 +122,11 @@ def _forecast_frames(
         ]
         stacked = np.concatenate([values[i] for i in long_enough])
         offsets = np.concatenate([[0], np.cumsum([len(values[i]) for i in long_enough])])
-        fc = f.forecast_origins(stacked, offsets[1:], offsets, scalers, horizon)
+        fc, spread = f.forecast_origins(stacked, offsets[1:], offsets, scalers, horizon, spread=True)
         for row, i in enumerate(long_enough):
             out[i] = fc[row]
+            if spread is not None:
+                widths[i] = spread[row]
     notes = []
     scales = [
         f.cal_scales_[known[names[i]]] if names[i] in known else series_scale(values[i][:, 0], False)
@@ -137,9 +140,15 @@ def _forecast_frames(
             f"series {names[i]!r}: {len(y)} rows, fewer than the {f.context_rows} the network reads; "
             f"forecast by {'seasonal naive' if season > 1 else 'naive'}"
         )
-    return out, scales, notes
+    return out, (widths if f.width_ratio_ is not None else None), scales, notes
 
 
 def _own_scaler(f: Forecaster, values: np.ndarray) -> Scaler:
     """Scaling statistics of an unseen series, from its own history."""
-    return Scaler(f.config.scaling.scaler).fit(f._transformed(values)[f.plan_.first_row :])
+    kind = f.plan_.scaler or f.config.scaling.scaler
+    own = Scaler(kind).fit(f._transformed(values)[f.plan_.first_row :])
+    if kind == "shared":  # the panel's one target scale, as in training
+        shared = f.scalers_[0].scale
+        assert shared is not None, "fitted scalers have a scale"
+        return own.with_target_scale(float(shared[0]))
+    return own

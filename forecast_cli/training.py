@@ -19,6 +19,7 @@ import torch
 from torch import nn
 
 from .config import TrainConfig
+from .models import SPREAD_PROBS
 from .optim import AdamW, clip_grad_norm, one_cycle
 
 
@@ -102,6 +103,7 @@ def train_network(
     on_epoch: Callable[[EpochReport], None] | None = None,
     row_end: np.ndarray | None = None,
     weights: np.ndarray | None = None,
+    loss_weights: np.ndarray | None = None,
 ) -> TrainResult:
     """Fit ``model`` on windows of the scaled ``series`` (rows, features); restore the best weights.
 
@@ -109,6 +111,9 @@ def train_network(
     windows are scored only on their own series' steps). ``weights`` (train windows,):
     sampling weights; each epoch then draws as many windows as there are, with
     replacement, in proportion to them. Without weights an epoch is a permutation.
+    ``loss_weights`` (rows,): how much a window's error counts, by the row of its origin
+    (for panels, the series' weight; see ``forecaster.series_loss_weights``); training and
+    validation losses both use them, so early stopping judges what training optimises.
     """
     seed_everything(cfg.seed)
     device = resolve_device(cfg.device)
@@ -116,6 +121,9 @@ def train_network(
     ends = None if row_end is None else torch.as_tensor(row_end, dtype=torch.int64, device=device)
     data = WindowBatches(torch.as_tensor(series, dtype=torch.float32, device=device), lookback, horizon, ends)
     draw = None if weights is None else torch.as_tensor(weights, dtype=torch.float64)
+    row_w = (
+        None if loss_weights is None else torch.as_tensor(loss_weights, dtype=torch.float32, device=device)
+    )
     # int32 origins: 4 bytes per window, half of int64, on million-window series
     train_idx = torch.as_tensor(train_origins, dtype=torch.int32, device=device)
     val_idx = torch.as_tensor(val_origins, dtype=torch.int32, device=device)
@@ -126,12 +134,18 @@ def train_network(
         model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay, schedule=one_cycle(cfg.epochs * steps)
     )
     gen = torch.Generator(device="cpu").manual_seed(cfg.seed)
+    # The spread head (models.py) trains on pinball loss beside the point forecast; its
+    # gradients never reach the rest and are clipped on their own, so the point forecast
+    # trains exactly as without it.
+    spread = getattr(model, "spread_head", None)
+    spread_params = [] if spread is None else list(spread.parameters())
+    point_params = [p for p in opt.params if all(p is not q for q in spread_params)]
     best_val, best_epoch, best_state, bad_epochs = float("inf"), 0, None, 0
     history: list[tuple[float, float]] = []
     start = time.perf_counter()
     # The initial weights compete too: a baseline-initialised model that training cannot
     # improve on validation is kept as it is, never made worse.
-    best_val = evaluate_loss(model, data, val_idx, loss_fn)
+    best_val = evaluate_loss(model, data, val_idx, loss_fn, row_w)
     best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
     epoch = 0
     for epoch in range(1, cfg.epochs + 1):
@@ -143,16 +157,28 @@ def train_network(
         order = train_idx[pick.to(device)]
         total = torch.zeros((), device=device)
         for b in range(steps):
-            x, y, _ = data.get(order[b * batch : (b + 1) * batch])
-            loss = loss_fn(model(x), y).mean()
+            chunk = order[b * batch : (b + 1) * batch]
+            x, y, _ = data.get(chunk)
+            w = None if row_w is None else row_w[chunk.long()]  # (batch,)
+            if spread is None:
+                loss = _weighted(loss_fn(model(x), y), w)
+                extra = None
+            else:
+                point, q_lo, q_hi = model.forward_quantiles(x)  # type: ignore[operator]  # (batch, outputs) each
+                loss = _weighted(loss_fn(point, y), w)
+                extra = _weighted(
+                    pinball_loss(y, q_lo, SPREAD_PROBS[0]) + pinball_loss(y, q_hi, SPREAD_PROBS[1]), w
+                )
             opt.zero_grad()
-            loss.backward()
+            (loss if extra is None else loss + extra).backward()
             if cfg.clip > 0:
-                clip_grad_norm(opt.params, cfg.clip)
+                clip_grad_norm(point_params, cfg.clip)
+                if spread_params:
+                    clip_grad_norm(spread_params, cfg.clip)
             opt.step()
             total += loss.detach()
         train_loss = float(total) / steps
-        val_loss = evaluate_loss(model, data, val_idx, loss_fn)
+        val_loss = evaluate_loss(model, data, val_idx, loss_fn, row_w)
         history.append((train_loss, val_loss))
         if val_loss < best_val - 1e-9:
             best_val, best_epoch, bad_epochs = val_loss, epoch, 0
@@ -179,14 +205,34 @@ def train_network(
     )
 
 
+def _weighted(errors: torch.Tensor, w: torch.Tensor | None) -> torch.Tensor:
+    """Mean of (batch, outputs) errors, each window weighted by ``w`` (batch,) when given."""
+    return errors.mean() if w is None else (errors.mean(dim=1) * w).mean()
+
+
+def pinball_loss(y: torch.Tensor, q: torch.Tensor, prob: float) -> torch.Tensor:
+    """Elementwise pinball (quantile) loss of forecasts ``q`` at probability ``prob``."""
+    diff = y - q
+    return torch.maximum(prob * diff, (prob - 1.0) * diff)
+
+
 @torch.inference_mode()
-def evaluate_loss(model: nn.Module, data: WindowBatches, origins: torch.Tensor, loss_fn: nn.Module) -> float:
-    """Mean loss over the existing steps of every window, in one batched pass per 4096 windows."""
+def evaluate_loss(
+    model: nn.Module,
+    data: WindowBatches,
+    origins: torch.Tensor,
+    loss_fn: nn.Module,
+    row_w: torch.Tensor | None = None,
+) -> float:
+    """Mean loss over the existing steps of every window (weighted by ``row_w`` of the
+    window's origin row when given), in one batched pass per 4096 windows."""
     was_training = model.training
     model.eval()
     total, count = 0.0, 0.0
     for chunk in origins.split(4096):
         x, y, mask = data.get(chunk)
+        if row_w is not None:
+            mask = mask * row_w[chunk.long()][:, None]  # (batch, horizon)
         losses = loss_fn(model(x)[:, : y.shape[1]], y) * mask
         total += float(losses.sum())
         count += float(mask.sum())

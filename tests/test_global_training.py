@@ -1,0 +1,120 @@
+"""The panel training choices: MASE-weighted loss, the shared scaler, the spread head."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from forecast_cli.forecaster import MASE_LOSS_MIX, Forecaster, series_loss_weights
+from forecast_cli.models import NetworkArgs, RecurrentNetwork
+from forecast_cli.panel import prepare_panel
+from forecast_cli.scaling import Scaler, fit_scalers
+
+from .conftest import fast_config
+from .test_panel import long_panel
+
+
+def test_loss_weights_follow_each_series_seasonal_naive_error():
+    """Series A changes by 1 per season-step, B by 4: MASE scales 1 and 4, median 2.5."""
+    a = np.arange(10, dtype=float)
+    b = 4.0 * np.arange(10, dtype=float)
+    z = np.concatenate([a, b])
+    offsets = np.array([0, 10, 20])
+    w = series_loss_weights(z, offsets, np.array([8, 8]), season=1)
+    median = np.median([1.0, 4.0])
+    expect_a = (1 - MASE_LOSS_MIX) + MASE_LOSS_MIX * median / 1.0
+    expect_b = (1 - MASE_LOSS_MIX) + MASE_LOSS_MIX * median / 4.0
+    np.testing.assert_allclose(w[:10], expect_a)
+    np.testing.assert_allclose(w[10:], expect_b)
+
+
+def test_loss_weights_ignore_validation_rows_and_clip_flat_series():
+    calm = np.ones(12)  # flat: scale 0, clipped to a tenth of the median
+    moving = np.arange(12, dtype=float)
+    moving_late = moving.copy()
+    moving_late[8:] *= 100  # rows after the training end must not matter
+    offsets = np.array([0, 12, 24, 36])
+    ends = np.array([8, 8, 8])
+    w = series_loss_weights(np.concatenate([calm, moving, moving]), offsets, ends, 1)
+    w2 = series_loss_weights(np.concatenate([calm, moving, moving_late]), offsets, ends, 1)
+    np.testing.assert_array_equal(w, w2)
+    assert w[0] == pytest.approx((1 - MASE_LOSS_MIX) + MASE_LOSS_MIX * 10.0)
+
+
+def test_shared_scaler_is_standard_for_one_series_and_one_scale_for_a_panel():
+    rng = np.random.default_rng(1)
+    rows = [rng.normal(0, s, size=(50, 2)) for s in (1.0, 3.0, 9.0)]
+    single = fit_scalers("shared", rows[:1])[0]
+    standard = Scaler("standard").fit(rows[0])
+    np.testing.assert_array_equal(single.scale, standard.scale)
+    panel = fit_scalers("shared", rows)
+    typical = np.median([Scaler("standard").fit(r).scale[0] for r in rows])
+    assert all(s.scale[0] == typical for s in panel)
+    # features keep their own scales, centres stay per series
+    assert len({s.scale[1] for s in panel}) == 3
+    assert len({s.center[0] for s in panel}) == 3
+
+
+def test_auto_scaler_resolves_to_shared_for_a_log_target_and_serves_unseen_series():
+    cfg = fast_config(lookback=12, horizon=6)
+    fitted = Forecaster(cfg).fit(prepare_panel(long_panel(), cfg.data))
+    assert fitted.plan_.scaler == "shared"
+    assert len({s.scale[0] for s in fitted.scalers_}) == 1
+    fresh = long_panel(lengths=(40,), seed=5).assign(unique_id="NEW")
+    out = fitted.predict(prepare_panel(fresh, cfg.data))
+    assert np.isfinite(out["y"]).all()
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**16),
+    scale=st.floats(0.01, 100.0),
+    outputs=st.integers(1, 6),
+)
+def test_spread_head_quantiles_never_cross(seed, scale, outputs):
+    torch.manual_seed(seed)
+    args = NetworkArgs("gru", 2, 8, 1, 0.0, lookback=6, outputs=outputs, spread=True)
+    net = RecurrentNetwork(args)
+    with torch.no_grad():
+        for p in net.parameters():
+            p.mul_(scale)  # random, large or small weights
+        x = torch.randn(32, 6, 2) * scale
+        point, lo, hi = net.forward_quantiles(x)
+    assert torch.all(lo <= point) and torch.all(point <= hi)
+    assert torch.equal(point, net(x))
+
+
+def test_intervals_do_not_move_the_point_forecast(monthly_frame):
+    """The spread head trains beside the point head without touching it: a model fitted
+    with intervals forecasts exactly what one fitted with ``--level none`` does."""
+    from forecast_cli.series import prepare_series
+
+    with_bands = fast_config()
+    without = fast_config()
+    without.intervals.level = ("none",)
+    series = prepare_series(monthly_frame, with_bands.data)
+    a = Forecaster(with_bands).fit(series)
+    b = Forecaster(without).fit(series)
+    assert a.network_args_.spread and not b.network_args_.spread
+    pd.testing.assert_series_equal(a.predict()["sales"], b.predict(levels=())["sales"])
+    assert {"sales-lo-80", "sales-hi-95"} <= set(a.predict().columns)
+
+
+def test_band_widths_follow_the_spread_head_and_survive_the_model_file(tmp_path, monthly_frame):
+    from forecast_cli.modelfile import load_model, save_model
+    from forecast_cli.series import prepare_series
+
+    cfg = fast_config()
+    fitted = Forecaster(cfg).fit(prepare_series(monthly_frame, cfg.data))
+    assert fitted.width_ratio_ is not None
+    path = tmp_path / "m.fcst"
+    save_model(fitted, path)
+    again = load_model(path)
+    pd.testing.assert_frame_equal(fitted.predict(), again.predict())
+    widths = fitted.predict()
+    spread = widths["sales-hi-80"] - widths["sales-lo-80"]
+    assert spread.nunique() > 1  # widths differ by step, as the head and per-step calibration say
