@@ -95,11 +95,11 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
     """
     if cfg.target and _is_wide(cfg.target):
         raw, cfg = melt_wide(raw, cfg)
-    ids = cfg.ids
+    ids = cfg.selected_ids()
     id_col = cfg.id_col or detect_id_column(raw, cfg)
     if id_col is None:
         if ids:
-            raise UsageError("--ids needs a panel: give --id-col COLUMN")
+            raise UsageError(f"{cfg.ids_label()} needs a panel: give --id-col COLUMN")
         return Panel.of_one(prepare_series(raw, cfg))
     if id_col not in raw.columns:
         raise UsageError(f"--id-col {id_col!r} is not a column; columns: {', '.join(map(str, raw.columns))}")
@@ -114,8 +114,8 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
     wanted = sorted(present) if not ids else list(dict.fromkeys(ids))
     missing = [i for i in wanted if i not in present]
     if missing:
-        raise UsageError(f"--ids names series not in the data: {', '.join(missing[:5])}")
-    member_cfg = dataclasses.replace(cfg, id_col=None, ids=())
+        raise unknown_ids(cfg.ids_label(), missing, "not in the data", f"the data has {len(present)}")
+    member_cfg = dataclasses.replace(cfg, id_col=None, ids=(), ids_file=None)
     groups = dict(list(raw.drop(columns=[id_col]).groupby(keys.to_numpy(), sort=False)))
     members = []
     for key in wanted:
@@ -130,6 +130,12 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
             "give --freq to put them on one grid"
         )
     return Panel(members, tuple(wanted), id_col)
+
+
+def unknown_ids(label: str, missing: list[str], what: str, available: str) -> UsageError:
+    """``--ids names 2 series not in the data: A, B (the data has 40 series)``."""
+    shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+    return UsageError(f"{label} names {len(missing)} series {what}: {shown} ({available} series)")
 
 
 def require_model_columns(raw: pd.DataFrame, cfg: DataConfig, model: str) -> None:
