@@ -41,7 +41,7 @@ ALL_MODELS = (*MODEL_KINDS, *BASELINES)
 class BacktestResult:
     leaderboard: pd.DataFrame  # one row per model, sorted by MASE
     per_step: dict[str, dict[str, list[float]]]  # model -> metric -> value per horizon step
-    forecasts: pd.DataFrame  # origin, timestamp, step, model, forecast, actual
+    forecasts: pd.DataFrame  # origin, timestamp, step, model, forecast, actual, lo-<level>, hi-<level>
     folds: list[Fold]
     season: int
     horizon: int
@@ -142,7 +142,7 @@ def run_backtest(
     return BacktestResult(
         leaderboard=board,
         per_step=per_step,
-        forecasts=_long_forecasts(panel, plans, forecasts, actual),
+        forecasts=_long_forecasts(panel, plans, forecasts, actual, bounds),
         folds=plans[0],
         season=season,
         horizon=horizon,
@@ -269,10 +269,15 @@ def score(
 
 
 def _long_forecasts(
-    panel: Panel, plans: list[list[Fold]], forecasts: dict[str, np.ndarray], actual: np.ndarray
+    panel: Panel,
+    plans: list[list[Fold]],
+    forecasts: dict[str, np.ndarray],
+    actual: np.ndarray,
+    bounds: dict[str, dict[str, np.ndarray]],
 ) -> pd.DataFrame:
     """One row per model, series, fold and step. ``origin`` is the last observation the
-    forecast used; an ``id`` column leads when the data is a panel."""
+    forecast used; an ``id`` column leads when the data is a panel; each level's band
+    (``lo-80``, ``hi-80``...) follows the actuals, NaN where a model has no band."""
     horizon = plans[0][0].horizon
     origin_stamps, stamps, ids = [], [], []
     for name, member, plan in zip(panel.ids, panel.members, plans, strict=True):
@@ -289,7 +294,15 @@ def _long_forecasts(
     if panel.id_col is not None:
         base = {panel.id_col: np.concatenate(ids), **base}
     frames = [
-        pd.DataFrame({**base, "model": name, "forecast": fc.ravel(), "actual": actual.ravel()})
+        pd.DataFrame(
+            {
+                **base,
+                "model": name,
+                "forecast": fc.ravel(),
+                "actual": actual.ravel(),
+                **{key: band.ravel() for key, band in bounds[name].items()},
+            }
+        )
         for name, fc in forecasts.items()
     ]
     return pd.concat(frames, ignore_index=True)

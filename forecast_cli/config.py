@@ -68,6 +68,13 @@ class DataConfig:
     ids: tuple[str, ...] = opt(
         (), "Only these series of a panel, comma-separated.", DATA, commands=LOAD, is_list=True
     )
+    ids_file: str | None = opt(
+        None,
+        "Only the series named in this file, one id per line (blank lines and # comments "
+        "ignored); adds to --ids.",
+        DATA,
+        commands=LOAD,
+    )
     time_col: str | None = opt(
         None, "Timestamp column (auto-detected; '' for an integer step index).", DATA, commands=LOAD
     )
@@ -104,6 +111,20 @@ class DataConfig:
     )
     ticker: str | None = None  # set when the series came from --ticker (recorded in the model)
     interval: str | None = None  # the yfinance interval of that ticker data
+
+    def selected_ids(self) -> tuple[str, ...]:
+        """The series asked for: ``--ids`` then ``--ids-file``'s, each once, in that order
+        (read when called, so a model file never depends on the ids file)."""
+        if self.ids_file is None:
+            return tuple(dict.fromkeys(self.ids))
+        from .io import read_ids_file
+
+        return tuple(dict.fromkeys((*self.ids, *read_ids_file(self.ids_file))))
+
+    def ids_label(self) -> str:
+        """How messages name the options that chose the series."""
+        given = (["--ids"] if self.ids else []) + ([f"--ids-file {self.ids_file}"] if self.ids_file else [])
+        return " and ".join(given) or "--ids"
 
 
 @dataclass

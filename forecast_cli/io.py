@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import json
 import math
+import re
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -74,6 +75,31 @@ def read_csv(
         raise DataError(f"{name} has a header but no data rows")
     refuse_decimal_commas(frame, decimal, thousands, name)
     return frame
+
+
+def read_ids_file(path: str | Path) -> list[str]:
+    """Series ids from a text file, one per line; blank lines, lines starting with ``#``
+    and trailing `` # comments`` are ignored. ``-`` is refused: stdin may carry the data."""
+    if str(path) == "-":
+        raise UsageError("--ids-file cannot read stdin (it may carry the data); give a file path")
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UsageError(f"--ids-file {path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"--ids-file {path} is a folder; give a text file of ids") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"--ids-file {path} is not UTF-8 text; give one id per line") from None
+    except OSError as exc:
+        raise UsageError(f"--ids-file {path}: {exc.strerror or exc}") from None
+    ids = []
+    for line in text.splitlines():
+        item = re.sub(r"\s+#.*$", "", line).strip()
+        if item and not item.startswith("#"):
+            ids.append(item)
+    if not ids:
+        raise UsageError(f"--ids-file {path} names no series; write one id per line")
+    return ids
 
 
 def frame_to_csv(frame: pd.DataFrame, stream: IO[str]) -> None:

@@ -17,7 +17,8 @@ import pandas as pd
 
 from .config import DataConfig
 from .errors import DataError, UsageError
-from .series import Series, prepare_series, resolve_time_column
+from .parse import rows_text
+from .series import Series, prepare_series, resolve_target, resolve_time_column
 
 # Column names taken as the series identifier without asking (Nixtla's, and the obvious).
 ID_NAMES = ("unique_id", "series_id", "id", "series", "item_id", "ticker", "symbol")
@@ -80,56 +81,90 @@ class Panel:
             f"{len(self)} series",
             f"length min/median/max {n.min()}/{int(np.median(n))}/{n.max()}",
             f"freq {self.freq if self.freq is not None else 'integer steps'} ({reports[0].freq_source})",
-            f"{sum(r.duplicates_merged for r in reports)} duplicates merged",
-            f"{sum(r.gaps_filled for r in reports)} gaps filled",
-            f"{sum(r.nans_filled for r in reports)} NaNs filled",
+            self._count("duplicates merged", [r.duplicates_merged for r in reports]),
+            self._count("gaps filled", [r.gaps_filled for r in reports]),
+            self._count("NaNs filled", [r.nans_filled for r in reports]),
         ]
         return "panel: " + ", ".join(parts + self.notes)
+
+    def _count(self, what: str, counts: list[int]) -> str:
+        """``3 NaNs filled (in S1, S7)``: a total, and which series it happened to."""
+        which = [name for name, n in zip(self.ids, counts, strict=True) if n]
+        shown = (
+            f" (in {', '.join(which[:3])}{' ...' if len(which) > 3 else ''})" if which and self.id_col else ""
+        )
+        return f"{sum(counts)} {what}{shown}"
 
 
 def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
     """Split a long table by its id column (given, or detected) into regular series.
 
-    Without an id column the table is one series. Each member is regularised on its own,
-    and an error in one names it.
+    Without an id column the table is one series. The time and target columns are chosen
+    once for the whole table; each member is then regularised on its own, and an error in
+    one starts ``series 'ID': `` and gives the file's data rows (members keep the table's
+    row labels, so the parsers number rows as the file does).
     """
-    if cfg.target and _is_wide(cfg.target):
+    wide = bool(cfg.target and _is_wide(cfg.target))
+    if wide:
         raw, cfg = melt_wide(raw, cfg)
-    ids = cfg.ids
+    ids = cfg.selected_ids()
     id_col = cfg.id_col or detect_id_column(raw, cfg)
     if id_col is None:
         if ids:
-            raise UsageError("--ids needs a panel: give --id-col COLUMN")
+            raise UsageError(f"{cfg.ids_label()} needs a panel: give --id-col COLUMN")
         return Panel.of_one(prepare_series(raw, cfg))
     if id_col not in raw.columns:
         raise UsageError(f"--id-col {id_col!r} is not a column; columns: {', '.join(map(str, raw.columns))}")
     keys = raw[id_col]
     if keys.isna().any():
-        rows = np.flatnonzero(keys.isna().to_numpy())[:3] + 2
-        raise DataError(
-            f"{id_col!r} is empty on rows {', '.join(map(str, rows))}; every row needs a series id"
-        )
+        rows = rows_text(np.flatnonzero(keys.isna().to_numpy()))
+        raise DataError(f"{id_col!r} is empty on data rows {rows}; every row needs a series id")
     keys = keys.astype(str)
     present = set(keys)
     wanted = sorted(present) if not ids else list(dict.fromkeys(ids))
     missing = [i for i in wanted if i not in present]
     if missing:
-        raise UsageError(f"--ids names series not in the data: {', '.join(missing[:5])}")
-    member_cfg = dataclasses.replace(cfg, id_col=None, ids=())
-    groups = dict(list(raw.drop(columns=[id_col]).groupby(keys.to_numpy(), sort=False)))
+        raise unknown_ids(cfg.ids_label(), missing, "not in the data", f"the data has {len(present)}")
+    table = raw.drop(columns=[id_col]).rename(columns=lambda c: str(c).strip())
+    time_col = resolve_time_column(table, cfg.time_col)
+    member_cfg = dataclasses.replace(
+        cfg,
+        id_col=None,
+        ids=(),
+        ids_file=None,
+        time_col="" if time_col is None else time_col,  # "": integer steps, for every member
+        target=resolve_target(table, cfg.target, time_col, cfg.features),
+    )
+    groups = dict(list(table.groupby(keys.to_numpy(), sort=False)))
     members = []
     for key in wanted:
         try:
-            members.append(prepare_series(groups[key].reset_index(drop=True), member_cfg))
+            members.append(prepare_series(groups[key], member_cfg))
         except (DataError, UsageError) as exc:
-            raise type(exc)(f"series {key!r}: {exc}") from None
-    freqs = {m.freq for m in members}
+            message = str(exc)
+            if wide:  # the melted column is the user's column named by the series id
+                message = message.replace(f"column {WIDE_TARGET!r}", f"column {key!r}")
+            if "data row" not in message:  # say where the series is in the file
+                positions = raw.index.get_indexer(groups[key].index)
+                message += f" (the series is on data rows {rows_text(positions)})"
+            raise type(exc)(f"series {key!r}: {message}") from None
+    freqs: dict[str, list[str]] = {}
+    for key, member in zip(wanted, members, strict=True):
+        freqs.setdefault(str(member.freq or "integer steps"), []).append(key)
     if len(freqs) > 1:
+        shown = "; ".join(
+            f"{f}: {', '.join(ids[:3])}{' ...' if len(ids) > 3 else ''}" for f, ids in freqs.items()
+        )
         raise DataError(
-            f"the series have different frequencies ({', '.join(sorted(map(str, freqs)))}); "
-            "give --freq to put them on one grid"
+            f"the series have different frequencies ({shown}); give --freq to put them on one grid"
         )
     return Panel(members, tuple(wanted), id_col)
+
+
+def unknown_ids(label: str, missing: list[str], what: str, available: str) -> UsageError:
+    """``--ids names 2 series not in the data: A, B (the data has 40 series)``."""
+    shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+    return UsageError(f"{label} names {len(missing)} series {what}: {shown} ({available} series)")
 
 
 def require_model_columns(raw: pd.DataFrame, cfg: DataConfig, model: str) -> None:
@@ -182,7 +217,10 @@ def melt_wide(raw: pd.DataFrame, cfg: DataConfig) -> tuple[pd.DataFrame, DataCon
         if taken in columns and taken not in chosen:
             raise UsageError(f"a wide table with a column named {taken!r} cannot be melted; rename it")
     keep = [c for c in raw.columns if str(c) not in chosen]
-    long = raw.melt(id_vars=keep, value_vars=chosen, var_name=WIDE_ID, value_name=WIDE_TARGET)
+    # ignore_index=False: every melted row keeps its file row, so errors give that row.
+    long = raw.melt(
+        id_vars=keep, value_vars=chosen, var_name=WIDE_ID, value_name=WIDE_TARGET, ignore_index=False
+    )
     return long, dataclasses.replace(cfg, target=WIDE_TARGET, id_col=WIDE_ID)
 
 

@@ -2,7 +2,8 @@
 and errors that name the column, the rows and the values.
 
 Rows are numbered as people see them in the file: "data row N" is the Nth row after
-the header, counting from 1 (line N + 1 of a file without blank lines).
+the header, counting from 1 (line N + 1 of a file without blank lines). A column keeps
+the index ``read_csv`` gave it, so a panel member's rows are numbered as in the file.
 
 A time column has one format. ISO 8601 (``2024-01-31``, ``2024-01``, datetimes, UTC
 offsets) is read as is; other layouts are recognised from the first value and applied
@@ -54,10 +55,9 @@ def parse_times(column: pd.Series, name: str, time_format: str | None = None) ->
     """The timestamps in ``column`` (see the module docstring), or a one-line ``DataError``."""
     if pd.api.types.is_datetime64_any_dtype(column):
         return Times(pd.DatetimeIndex(column))
-    column = column.reset_index(drop=True)
     if column.isna().any():
-        row = int(np.flatnonzero(column.isna().to_numpy())[0])
-        raise DataError(f"column {name!r} is empty on data row {row + 1}; give every row a timestamp")
+        row = _row(column, int(np.flatnonzero(column.isna().to_numpy())[0]))
+        raise DataError(f"column {name!r} is empty on data row {row}; give every row a timestamp")
     text = column.astype(str)
     if time_format is not None:
         parsed = _coerce(text, time_format)
@@ -83,13 +83,15 @@ def parse_times(column: pd.Series, name: str, time_format: str | None = None) ->
 
 
 def looks_like_time(column: pd.Series) -> bool:
-    """True when the first values of a text column are timestamps in a layout we read."""
+    """True when most of the first values of a text column are timestamps in a layout we
+    read: a typo in one of them is then reported by ``parse_times`` with its row, instead
+    of the column silently not being the time axis."""
     if pd.api.types.is_datetime64_any_dtype(column):
         return True
     if pd.api.types.is_numeric_dtype(column):
         return False
     sample = column.head(200).dropna().astype(str).str.strip().head(20)
-    return not sample.empty and all(_recognised(value) for value in sample)
+    return not sample.empty and sum(_recognised(value) for value in sample) > len(sample) / 2
 
 
 def looks_numeric(column: pd.Series) -> bool:
@@ -112,7 +114,6 @@ def looks_numeric(column: pd.Series) -> bool:
 def parse_numbers(column: pd.Series, name: str) -> pd.Series:
     """``column`` as float64 (empty cells are NaN); non-numeric or infinite values are a
     ``DataError`` naming the rows and values."""
-    column = column.reset_index(drop=True)
     if pd.api.types.is_numeric_dtype(column):
         values = column.astype(np.float64)
     else:
@@ -125,15 +126,30 @@ def parse_numbers(column: pd.Series, name: str) -> pd.Series:
         written = column.iloc[infinite[0]]
         example = repr(written) if isinstance(written, str) else f"{written}"
         where = (
-            f"has an infinite value ({example} on data row {infinite[0] + 1})"
+            f"has an infinite value ({example} on data row {_row(column, infinite[0])})"
             if len(infinite) == 1
-            else f"has {len(infinite)} infinite values (data rows {rows_text(infinite)}, first {example})"
+            else f"has {len(infinite)} infinite values (data rows {rows_text(data_rows(column.index, infinite))}, "
+            f"first {example})"
         )
         raise DataError(
             f"column {name!r} {where}; numbers must be finite "
             "(beyond about 1.8e308 they overflow to inf): fix or remove those rows"
         )
     return values
+
+
+def data_rows(index: pd.Index, positions) -> np.ndarray:
+    """0-based data rows of ``positions`` in a column: its integer labels (``read_csv``'s
+    RangeIndex, or a panel member's slice of it), else the positions themselves."""
+    positions = np.asarray(positions, dtype=np.int64)
+    if pd.api.types.is_integer_dtype(index.dtype):
+        return index.to_numpy()[positions].astype(np.int64)
+    return positions
+
+
+def _row(column: pd.Series, position: int) -> int:
+    """The 1-based data row of ``position`` in ``column``."""
+    return int(data_rows(column.index, [position])[0]) + 1
 
 
 def rows_text(positions: np.ndarray, groups: int = 3) -> str:
@@ -148,9 +164,10 @@ def rows_text(positions: np.ndarray, groups: int = 3) -> str:
 def _not_numbers(column: pd.Series, bad: np.ndarray, name: str) -> str:
     example = column.iloc[bad[0]]
     if len(bad) == 1:
-        text = f"column {name!r} has a non-numeric value ({example!r} on data row {bad[0] + 1})"
+        text = f"column {name!r} has a non-numeric value ({example!r} on data row {_row(column, bad[0])})"
     else:
-        text = f"{len(bad)} non-numeric values in {name!r} (data rows {rows_text(bad)}, first {example!r})"
+        rows = rows_text(data_rows(column.index, bad))
+        text = f"{len(bad)} non-numeric values in {name!r} (data rows {rows}, first {example!r})"
     hint = "clean the data or pick another --target/--features"
     if _DECIMAL_COMMA.match(str(example)):
         hint = "if ',' is the decimal mark give --decimal , (or --thousands , if it separates thousands)"
@@ -171,7 +188,7 @@ def _by_layout(text: pd.Series, name: str) -> pd.Series:
     if day_ok.all() and month_ok.all():
         raise DataError(
             f"column {name!r} reads both day-first and month-first (every value, e.g. {first!r} on data "
-            f"row 1, fits both); give --time-format {formats[0]} or {formats[1]}"
+            f"row {_row(text, 0)}, fits both); give --time-format {formats[0]} or {formats[1]}"
         )
     if day_ok.all() or month_ok.all():
         return day_first if day_ok.all() else month_first
@@ -179,8 +196,8 @@ def _by_layout(text: pd.Series, name: str) -> pd.Series:
     if either.all():
         a, b = int(np.flatnonzero(~month_ok)[0]), int(np.flatnonzero(~day_ok)[0])
         raise DataError(
-            f"column {name!r} has day-first dates ({text.iloc[a]!r} on data row {a + 1}) and month-first "
-            f"dates ({text.iloc[b]!r} on data row {b + 1}); fix the column or give --time-format"
+            f"column {name!r} has day-first dates ({text.iloc[a]!r} on data row {_row(text, a)}) and "
+            f"month-first dates ({text.iloc[b]!r} on data row {_row(text, b)}); fix the column or give --time-format"
         )
     return day_first.where(day_ok, month_first)
 
@@ -237,7 +254,8 @@ def _zoned(text: pd.Series, index: pd.DatetimeIndex, name: str) -> Times:
         aware = int(np.flatnonzero(offsets.notna().to_numpy())[0])
         raise DataError(
             f"column {name!r} mixes timestamps with a UTC offset ({text.iloc[aware]!r} on data row "
-            f"{aware + 1}) and without ({text.iloc[naive]!r} on data row {naive + 1}); give every row an offset, or none"
+            f"{_row(text, aware)}) and without ({text.iloc[naive]!r} on data row {_row(text, naive)}); "
+            "give every row an offset, or none"
         )
     minutes = offsets.map({o: _minutes(o) for o in offsets.unique()}).to_numpy(dtype=np.int64)
     if (minutes == minutes[0]).all():
@@ -286,13 +304,13 @@ def _refuse_unparsed(text: pd.Series, parsed: pd.Series, name: str, problem: str
     if row > 0 and other_layout is not None and other_layout != first_layout:
         raise _mixed(text, name, 0, row)
     raise DataError(
-        f"column {name!r} has a value that {problem} ({text.iloc[row]!r} on data row {row + 1}); "
+        f"column {name!r} has a value that {problem} ({text.iloc[row]!r} on data row {_row(text, row)}); "
         "fix it, give --time-format, or name the right column with --time-col"
     )
 
 
 def _mixed(text: pd.Series, name: str, a: int, b: int) -> DataError:
     return DataError(
-        f"column {name!r} mixes timestamp formats ({text.iloc[a]!r} on data row {a + 1}, "
-        f"{text.iloc[b]!r} on data row {b + 1}); write every row the same way or give --time-format"
+        f"column {name!r} mixes timestamp formats ({text.iloc[a]!r} on data row {_row(text, a)}, "
+        f"{text.iloc[b]!r} on data row {_row(text, b)}); write every row the same way or give --time-format"
     )

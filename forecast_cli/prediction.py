@@ -16,9 +16,9 @@ import pandas as pd
 
 from .baselines import seasonal_naive
 from .calendars import future_index
-from .errors import DataError, UsageError
+from .errors import DataError
 from .intervals import bands, series_scale
-from .panel import Panel
+from .panel import Panel, unknown_ids
 from .scaling import Scaler
 from .series import Series
 
@@ -61,7 +61,7 @@ def predict(
     if ids:
         unknown = [i for i in ids if i not in names]
         if unknown:
-            raise UsageError(f"--ids names series the model has no history for: {', '.join(unknown[:5])}")
+            raise unknown_ids("--ids", unknown, "the model has no history for", f"the model has {len(names)}")
         keep = [names.index(i) for i in ids]
         names, frames = [names[k] for k in keep], [frames[k] for k in keep]
     forecasts, widths, scales, notes = _forecast_frames(f, names, frames, horizon)

@@ -108,7 +108,7 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig) -> Series:
     """Validate and regularise ``raw`` according to ``cfg`` (see module docstring)."""
     raw = raw.rename(columns=lambda c: str(c).strip())
     time_col = resolve_time_column(raw, cfg.time_col)
-    target = _resolve_target(raw, cfg.target, time_col, cfg.features)
+    target = resolve_target(raw, cfg.target, time_col, cfg.features)
     features = tuple(cfg.features)
     for name in features:
         if name not in raw.columns:
@@ -219,7 +219,7 @@ def resolve_time_column(raw: pd.DataFrame, requested: str | None) -> str | None:
     return candidates[0] if candidates else None
 
 
-def _resolve_target(raw: pd.DataFrame, target: str | None, time_col: str | None, features) -> str:
+def resolve_target(raw: pd.DataFrame, target: str | None, time_col: str | None, features) -> str:
     """The named target, or the one column meant as numbers. A text column of mostly
     numbers counts, so that unreadable values (``1,5`` without ``--decimal ,``) are
     reported instead of another column being forecast in its place."""

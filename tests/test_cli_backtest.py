@@ -80,10 +80,12 @@ def test_csv_leaderboard_and_predictions_file(sample, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0].startswith("model,mae,rmse,mape,smape,mase,skill")
-    assert preds.read_text().splitlines()[0] == "origin,timestamp,step,model,forecast,actual"
+    header = "origin,timestamp,step,model,forecast,actual,lo-80,hi-80,lo-95,hi-95"
+    assert preds.read_text().splitlines()[0] == header
 
 
 def test_plot_is_a_valid_png(sample, tmp_path):
+    pytest.importorskip("matplotlib")
     png = tmp_path / "bt.png"
     result = runner.invoke(
         app,

@@ -218,8 +218,10 @@ def predict(
 
     from ..modelfile import load_model
     from ..outputs import check_output_paths
+    from ..panel import unknown_ids
 
     check_output_paths({"-o": output}, [data if isinstance(data, str) else None, model])
+    ids = config.data.selected_ids()  # a bad --ids-file fails before the model is read
     forecaster = load_model(model)
     series = None
     if data is None and ticker.ticker is None and not sys.stdin.isatty():
@@ -232,6 +234,7 @@ def predict(
             "features": forecaster.features_,
             "id_col": forecaster.id_col_,
             "ids": config.data.ids,
+            "ids_file": config.data.ids_file,
             # how this file is written, which may differ from the training data's
             **{k: getattr(config.data, k) for k in ("delimiter", "decimal", "thousands", "time_format")},
         }
@@ -244,10 +247,17 @@ def predict(
     else:
         ends = max(h.index[-1] for h in forecaster.histories_)
         reporter.info(f"continuing from the history stored in {model} (ends {ends})")
+    if series is None and (unknown := [i for i in ids if i not in forecaster.ids_]):
+        raise unknown_ids(
+            config.data.ids_label(),
+            unknown,
+            "the model has no history for",
+            f"the model has {len(forecaster.ids_)}",
+        )
     frame = forecaster.predict(
         series,
         horizon,
-        ids=config.data.ids,
+        ids=ids,
         levels=config.intervals.levels(),
         quantiles=config.intervals.probs(),
     )

@@ -30,7 +30,7 @@ def backtest(
         Optional[str],
         typer.Option(
             "--plot",
-            help="PNG of the last folds and a MASE bar chart (needs the [plot] extra).",
+            help="PNG: fan charts of the last folds (first 3 series), calibration and MASE (needs the [plot] extra).",
             rich_help_panel=OUTPUT,
         ),
     ] = None,

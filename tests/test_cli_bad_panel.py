@@ -1,0 +1,116 @@
+"""Bad input in one series of a panel: the error starts ``series 'ID': ``, gives the rows
+as the input file numbers them (data row N = the Nth row after the header), exits 2 and
+writes nothing.
+
+The panel is long_panel(): S0 on data rows 1-60, S1 on 61-144, S2 on 145-192.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from forecast_cli.cli import app
+
+from .conftest import FAST_TRAIN
+from .test_cli_bad_input import refused
+from .test_panel import long_panel
+
+runner = CliRunner()
+
+
+def _train(tmp_path, frame: pd.DataFrame, *extra: str, quiet: bool = True):
+    data, model = tmp_path / "panel.csv", tmp_path / "m.fcst"
+    frame.to_csv(data, index=False)
+    options = FAST_TRAIN if quiet else [a for a in FAST_TRAIN if a != "--quiet"]
+    result = runner.invoke(app, ["train", str(data), "-H", "3", *options, *extra, "-o", str(model)])
+    return result, model
+
+
+def _corrupt(series: str, rows: slice, column: str, value) -> pd.DataFrame:
+    frame = long_panel()
+    frame[column] = frame[column].astype(object)
+    frame.loc[frame.index[frame["unique_id"] == series][rows], column] = value
+    return frame
+
+
+@pytest.mark.parametrize(
+    "frame, message",
+    [
+        (
+            _corrupt("S1", slice(5, 8), "y", "abc"),
+            "series 'S1': 3 non-numeric values in 'y' (data rows 66-68, first 'abc')",
+        ),
+        (
+            _corrupt("S1", slice(5, 6), "y", "inf"),
+            "series 'S1': column 'y' has an infinite value (inf on data row 66)",
+        ),
+        (
+            _corrupt("S2", slice(3, 4), "ds", "notadate"),
+            "series 'S2': column 'ds' has a value that is not a timestamp ('notadate' on data row 148)",
+        ),
+        (
+            _corrupt("S2", slice(None), "y", np.nan),
+            "series 'S2': target column 'y' has no values (all empty or NaN); pick another --target "
+            "(the series is on data rows 145-192)",
+        ),
+        (_corrupt("S1", slice(None), "y", 7.0), "series 'S1': target 'y' is constant (7)"),
+    ],
+    ids=["non-numeric", "infinite", "bad-timestamp", "empty", "constant"],
+)
+def test_a_bad_value_in_one_series_names_it_and_the_files_rows(tmp_path, frame, message):
+    """bad input: non-numeric, infinite, unparseable-time, all-empty or constant values in one series of a long panel -> exit 2, "series 'S1': ..." with the file's data rows, no model written"""
+    result, model = _train(tmp_path, frame)
+    refused(result, 2, message)
+    assert not model.exists()
+
+
+def test_a_series_with_too_few_rows_is_named_with_where_it_is(tmp_path):
+    """bad input: one series of a panel with a single row -> exit 2, "series 'S1': ... (the series is on data rows 61)", no model written"""
+    frame = long_panel()
+    frame = frame.drop(frame.index[frame["unique_id"] == "S1"][1:])
+    result, model = _train(tmp_path, frame)
+    refused(
+        result, 2, "series 'S1': the data has only 1 distinct timestamp", "(the series is on data rows 61)"
+    )
+    assert not model.exists()
+
+
+def test_a_bad_cell_of_a_wide_table_names_its_column_and_file_row(tmp_path):
+    """bad input: --target a,b of a wide table with a non-numeric cell in b -> exit 2, "series 'b': ... data row N" of the file"""
+    t = np.arange(40)
+    wide = pd.DataFrame(
+        {
+            "month": pd.date_range("2000-01-01", periods=40, freq="MS"),
+            "a": 10 + np.sin(t),
+            "b": 20 + np.cos(t),
+        }
+    )
+    wide["b"] = wide["b"].astype(object)
+    wide.loc[30, "b"] = "n/a?"
+    result, _ = _train(tmp_path, wide, "--target", "a,b")
+    refused(result, 2, "series 'b': column 'b' has a non-numeric value ('n/a?' on data row 31)")
+
+
+def test_one_typo_in_a_time_column_is_refused_not_read_as_integer_steps(tmp_path):
+    """bad input: one unparseable timestamp among the first rows of a single series -> exit 2 naming it and its row (was: the column silently stopped being the time axis)"""
+    frame = long_panel()
+    frame = frame[frame["unique_id"] == "S0"].drop(columns="unique_id")
+    frame["ds"] = frame["ds"].dt.strftime("%Y-%m-%d")
+    frame.iloc[3, 0] = "2000-13-45"
+    result, _ = _train(tmp_path, frame)
+    refused(result, 2, "column 'ds' has a value that is not a timestamp ('2000-13-45' on data row 4)")
+
+
+def test_duplicates_and_nans_in_one_series_are_handled_as_for_one_series_and_named(tmp_path):
+    """bad input: a repeated timestamp and NaNs within one series of a panel -> merged with --agg and interpolated, as for a single series; the panel line names the series"""
+    frame = long_panel()
+    s1 = frame.index[frame["unique_id"] == "S1"]
+    frame.loc[s1[6], "ds"] = frame.loc[s1[5], "ds"]
+    frame.loc[s1[20:22], "y"] = np.nan
+    result, model = _train(tmp_path, frame, quiet=False)
+    assert result.exit_code == 0, result.stderr
+    assert model.exists()
+    assert "1 duplicates merged (in S1)" in result.stderr and "2 NaNs filled (in S1)" in result.stderr

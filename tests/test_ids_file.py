@@ -1,0 +1,92 @@
+"""`--ids-file`: a file of series ids (comments and blank lines ignored) restricts any
+command that takes --ids, merged with --ids; unknown ids are named with the series count."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from forecast_cli.cli import app
+from forecast_cli.config import DataConfig
+from forecast_cli.errors import UsageError
+from forecast_cli.io import read_ids_file
+from forecast_cli.panel import prepare_panel
+
+from .conftest import FAST_TRAIN
+from .test_panel import long_panel
+
+runner = CliRunner()
+IDS_TEXT = "\ufeff# stores to check\n\nS2   # the big one\n  S0\n#S1\n"
+
+
+@pytest.fixture
+def panel_csv(tmp_path):
+    path = tmp_path / "panel.csv"
+    long_panel().to_csv(path, index=False)
+    return path
+
+
+def test_ids_file_skips_blank_lines_comments_and_a_byte_order_mark(tmp_path):
+    path = tmp_path / "ids.txt"
+    path.write_text(IDS_TEXT, encoding="utf-8")
+    assert read_ids_file(path) == ["S2", "S0"]
+    assert prepare_panel(long_panel(), DataConfig(ids_file=str(path))).ids == ("S2", "S0")
+
+
+def test_ids_and_ids_file_together_keep_each_series_once_ids_first(tmp_path, panel_csv):
+    path = tmp_path / "ids.txt"
+    path.write_text("S0\nS2\n")
+    preds = tmp_path / "folds.csv"
+    args = ["backtest", str(panel_csv), "-H", "6", "-k", "2", "--models", "naive", "-q"]
+    result = runner.invoke(
+        app, [*args, "--ids", "S1,S0", "--ids-file", str(path), "--predictions-out", str(preds)]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert list(pd.unique(pd.read_csv(preds)["unique_id"])) == ["S1", "S0", "S2"]
+
+
+def test_unknown_id_in_the_file_is_named_with_the_number_of_series(tmp_path, panel_csv):
+    path = tmp_path / "ids.txt"
+    path.write_text("S0\nS9\nS7\n")
+    out = tmp_path / "m.fcst"
+    result = runner.invoke(
+        app, ["train", str(panel_csv), "--ids-file", str(path), *FAST_TRAIN, "-o", str(out)]
+    )
+    assert result.exit_code == 2 and not out.exists()
+    assert (
+        f"--ids-file {path} names 2 series not in the data: S9, S7 (the data has 3 series)" in result.stderr
+    )
+
+
+def test_predict_from_stored_history_names_ids_the_model_lacks(tmp_path, panel_csv):
+    model = tmp_path / "m.fcst"
+    trained = runner.invoke(app, ["train", str(panel_csv), "-H", "3", *FAST_TRAIN, "-o", str(model)])
+    assert trained.exit_code == 0, trained.stderr
+    path = tmp_path / "ids.txt"
+    path.write_text("# only these\nS1\n")
+    ok = runner.invoke(app, ["predict", "-m", str(model), "--ids-file", str(path), "-f", "csv"])
+    assert ok.exit_code == 0, ok.stderr
+    assert [line.split(",")[0] for line in ok.stdout.splitlines()[1:]] == ["S1"] * 3
+    bad = runner.invoke(app, ["predict", "-m", str(model), "--ids", "S1,Q", "--ids-file", str(path)])
+    assert bad.exit_code == 2 and bad.stdout == ""
+    assert (
+        f"--ids and --ids-file {path} names 1 series the model has no history for: Q (the model has 3"
+        in bad.stderr
+    )
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("-", None, "cannot read stdin"),
+        ("missing.txt", None, "no such file"),
+        ("empty.txt", "# nothing yet\n\n", "names no series"),
+    ],
+)
+def test_unusable_ids_files_are_refused_in_one_line(tmp_path, name, content, message):
+    path = tmp_path / name if name != "-" else "-"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(UsageError, match=message):
+        read_ids_file(path)

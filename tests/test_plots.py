@@ -1,0 +1,81 @@
+"""`backtest --plot`: fan charts of the last folds, calibration and MASE in one PNG, for a
+series and a panel; the calibration it draws is the coverage the leaderboard reports."""
+
+from __future__ import annotations
+
+import json
+import struct
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from forecast_cli.cli import app
+from forecast_cli.config import BASELINE_NAMES
+from forecast_cli.plots import DPI, calibration, fan_series, figure_size
+
+from .conftest import FAST_TRAIN
+from .test_panel import long_panel
+
+pytest.importorskip("matplotlib")
+runner = CliRunner()
+BASELINES_ONLY = ["--models", "naive", "-q"]  # four baselines: no training, fast
+
+
+def _png_size(path) -> tuple[int, int]:
+    """(width, height) in pixels from a PNG's header, after checking its signature."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+def _expected(rows: int, cols: int) -> tuple[int, int]:
+    width, height = figure_size(rows, cols)
+    return round(width * DPI), round(height * DPI)
+
+
+@pytest.mark.parametrize("levels", [[], ["--level", "none"]])
+def test_plot_of_one_series_is_a_png_of_one_row_of_fan_charts(sample, tmp_path, levels):
+    png = tmp_path / "bt.png"
+    args = ["backtest", str(sample / "airpassengers.csv"), "-k", "3", *BASELINES_ONLY, *levels]
+    result = runner.invoke(app, [*args, "--plot", str(png), "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    assert _png_size(png) == _expected(1, 4) and png.stat().st_size > 20_000
+
+
+@pytest.fixture
+def panel_csv(tmp_path):
+    path = tmp_path / "panel.csv"
+    long_panel((60, 84, 48, 72, 66)).to_csv(path, index=False)
+    return path
+
+
+def test_plot_of_a_panel_draws_the_first_three_series_or_those_named(panel_csv, tmp_path):
+    png = tmp_path / "p.png"
+    args = ["backtest", str(panel_csv), "-H", "6", "-k", "2", *BASELINES_ONLY, "--plot", str(png)]
+    assert runner.invoke(app, args).exit_code == 0
+    assert _png_size(png) == _expected(3, 4)
+    assert runner.invoke(app, [*args, "--ids", "S4,S1"]).exit_code == 0
+    assert _png_size(png) == _expected(2, 4)
+
+
+def test_fan_charts_take_the_panels_first_series_in_its_order():
+    frame = pd.DataFrame({"unique_id": ["S4", "S4", "S1", "S0", "S2"], "origin": range(5)})
+    assert fan_series(frame, "unique_id", limit=3) == ["S4", "S1", "S0"]
+    assert fan_series(frame.drop(columns="unique_id"), None) == [None]
+
+
+def test_calibration_drawn_equals_the_coverage_in_the_backtest_json(panel_csv, tmp_path):
+    preds = tmp_path / "folds.csv"
+    args = ["backtest", str(panel_csv), "-H", "6", "-L", "12", "-k", "2", "--models", "gru", *FAST_TRAIN]
+    result = runner.invoke(app, [*args, "-f", "json", "--predictions-out", str(preds)])
+    assert result.exit_code == 0, result.output
+    board = {row["model"]: row for row in json.loads(result.stdout)["leaderboard"]}
+    folds = pd.read_csv(preds)
+    assert {"lo-80", "hi-80", "lo-95", "hi-95"} <= set(folds.columns)
+    table = calibration(folds, list(board))
+    assert list(table.columns) == [80.0, 95.0] and set(table.index) == {"gru", *BASELINE_NAMES}
+    for name, row in board.items():
+        for level in (80, 95):
+            assert table.loc[name, float(level)] == pytest.approx(row[f"cov_{level}"], abs=1e-12)
+    assert 0 < table.loc["gru", 95.0] <= 1  # the network's bands are in the frame too
