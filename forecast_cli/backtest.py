@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from . import metrics as m
-from .backtest_fits import distributed_global, local_fits, neural_forecasts
+from .backtest_fits import Fits, distributed_global, local_fits, neural_forecasts
 from .backtest_intervals import baseline_bounds, score_intervals
 from .baselines import BASELINE_FUNCTIONS, BASELINES
 from .compute import Executor, SerialExecutor, TaskProgress
@@ -121,7 +121,8 @@ def run_backtest(
     bounds: dict[str, dict[str, np.ndarray]] = {}
     seconds: dict[str, tuple[float, float]] = {}
     configs = {n: dataclasses.replace(cfg, model=dataclasses.replace(cfg.model, cell=n)) for n in neural}
-    fits, failures = {}, {}
+    fits: dict[str, Fits] = {}
+    failures: dict[str, str] = {}
     if local:
         fits, failures = local_fits(panel, configs, plans, levels, executor or SerialExecutor(), on_progress)
     elif neural and executor is not None and executor.workers > 1:
@@ -135,16 +136,19 @@ def run_backtest(
         sid, reason = next(iter(failures.items()))
         raise DataError(f"every series failed to backtest; the first, series {sid!r}: {reason}")
     if failures:  # every model is scored on the series that every model could forecast
-        rows = np.repeat(keep, len(plans[0]))
+        kept_rows = np.repeat(keep, len(plans[0]))
         plans = [p for p, k in zip(plans, keep, strict=True) if k]
         panel = dataclasses.replace(
             panel,
             members=[m for m, k in zip(panel.members, keep, strict=True) if k],
             ids=tuple(i for i, k in zip(panel.ids, keep, strict=True) if k),
         )
-        y, origins, starts = values[:, 0], origins[rows], starts[rows]
-        actual, scales, fold_of = actual[rows], scales[rows], fold_of[rows]
-        fits = {n: (f[rows], {k: b[rows] for k, b in bs.items()}, sec) for n, (f, bs, sec) in fits.items()}
+        origins, starts = origins[kept_rows], starts[kept_rows]
+        actual, scales, fold_of = actual[kept_rows], scales[kept_rows], fold_of[kept_rows]
+        fits = {
+            n: (f[kept_rows], {k: b[kept_rows] for k, b in bs.items()}, sec)
+            for n, (f, bs, sec) in fits.items()
+        }
         notes.append(f"{len(failures)} series failed and are left out of every model's scores")
     for name in models:
         if name in BASELINE_FUNCTIONS:

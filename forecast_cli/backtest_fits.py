@@ -129,7 +129,8 @@ def distributed_global(
         if name not in results:
             out = np.empty(shape)
             results[name] = (out, {k: np.empty_like(out) for k in fits[1]}, [0.0, 0.0])
-        _place(*results[name], rows, fits)
+        out, bounds, seconds = results[name]
+        _place(out, bounds, seconds, rows, fits)
     return {name: (o, b, (s[0], s[1])) for name, (o, b, s) in results.items()}
 
 
@@ -148,7 +149,9 @@ def local_fits(
     """
     folds, horizon = len(plans[0]), plans[0][0].horizon
     tasks = [
-        Task(f"{name}\x00{sid}", fit_series, (member_config(cfg, sid), one_series(panel, i), plans[i], levels))
+        Task(
+            f"{name}\x00{sid}", fit_series, (member_config(cfg, sid), one_series(panel, i), plans[i], levels)
+        )
         for name, cfg in configs.items()
         for i, sid in enumerate(panel.ids)
     ]

@@ -191,8 +191,8 @@ class LocalForecaster:
             by_group.setdefault(int(group[1:]), {})[name] = array
         self.members_ = {}
         for sid, member in zip(ids, meta["members"], strict=True):
-            group, row = (int(v) for v in member["weights_at"])
-            stack = by_group.get(group)
+            at, row = (int(v) for v in member["weights_at"])
+            stack = by_group.get(at)
             if stack is None or not all(0 <= row < len(a) for a in stack.values()):
                 raise ValueError(f"series {sid!r} points at missing weights")
             config = member_config(self.config, sid).to_dict()
@@ -222,4 +222,3 @@ def summary_metrics(members: list[dict], failed: int) -> dict[str, Any]:
 def describe_failures(failures: dict[str, str]) -> list[str]:
     """One line per failed series: ``series 'X': reason``."""
     return [f"series {sid!r}: {reason}" for sid, reason in failures.items()]
-

@@ -237,7 +237,9 @@ def train(
         forecaster = fit_local(config, series, compute, reporter)
     else:
         if compute.distributed:
-            reporter.warn("--workers/--scheduler: the global model trains in one process; add --local to distribute")
+            reporter.warn(
+                "--workers/--scheduler: the global model trains in one process; add --local to distribute"
+            )
         use_threads(compute, config.model)
         forecaster = fit_forecaster(config, series, reporter, config.model.cell)
     save_model(forecaster, output)

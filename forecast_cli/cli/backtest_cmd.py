@@ -73,11 +73,18 @@ def backtest(
     neural = any(name in MODEL_KINDS for name in spec.models)
     if neural and not compute.distributed:
         use_threads(compute, config.model)
-    with open_compute(compute if neural else ComputeConfig(), reporter) as executor:
-        with reporter.task_progress("backtest fits") as on_progress:
-            result = run_backtest(
-                series, config, spec, on_fit=_fit_progress(reporter), executor=executor, on_progress=on_progress
-            )
+    with (
+        open_compute(compute if neural else ComputeConfig(), reporter) as executor,
+        reporter.task_progress("backtest fits") as on_progress,
+    ):
+        result = run_backtest(
+            series,
+            config,
+            spec,
+            on_fit=_fit_progress(reporter),
+            executor=executor,
+            on_progress=on_progress,
+        )
     _report(result, reporter)
     if predictions_out:
         emit("csv", predictions_out, frame=result.forecasts.set_index("origin"))

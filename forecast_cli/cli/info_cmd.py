@@ -119,7 +119,9 @@ def describe_model(meta: dict) -> dict:
 def describe_local(meta: dict) -> dict:
     """A --local model: one network per series; the plan and shape of the first stand for all."""
     first = describe_model({**{k: v for k, v in meta.items() if k != "kind"}, **meta["members"][0]})
-    out = {k: first[k] for k in ("format_version", "package_version", "created", "target", "features", "freq")}
+    out = {
+        k: first[k] for k in ("format_version", "package_version", "created", "target", "features", "freq")
+    }
     out["kind"] = f"local: {len(meta['members'])} series, one network each"
     out.update({k: v for k, v in first.items() if k not in out and not k.startswith("metric_")})
     out["series"] = len(meta["members"])

@@ -67,7 +67,6 @@ class Reporter:
 
             yield on_epoch
 
-
     @contextmanager
     def task_progress(self, label: str, every: float = 10.0) -> Iterator[Any]:
         """A callback for ``compute.TaskProgress``: one aggregated line (done / failed /
