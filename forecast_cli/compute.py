@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
@@ -105,12 +106,20 @@ def one_line(exc: BaseException) -> str:
     return " ".join(text.split()) or type(exc).__name__
 
 
+_TORCH_LOCK = threading.Lock()
+"""torch's random generator is per process: two fits seeding it at once in two threads of
+one worker would draw from each other's stream. Fits in one process therefore take turns
+(a worker gets its parallelism from processes and torch's intra-op threads instead)."""
+
+
 def run_task(fn: Callable[..., Any], payload: Any, threads: int | None, slots: dict[str, int], torch: bool):
     """What a worker runs: set the thread count, call ``fn``, turn an exception into ``_Failed``."""
     try:
-        if torch:
+        if not torch:
+            return fn(payload)
+        with _TORCH_LOCK:
             set_torch_threads(threads or _threads_here(slots))
-        return fn(payload)
+            return fn(payload)
     except Exception as exc:  # reported per task; KeyboardInterrupt still stops everything
         return _Failed(one_line(exc), exc if _travels(exc) else None)
 
