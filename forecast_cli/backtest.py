@@ -20,11 +20,13 @@ import numpy as np
 import pandas as pd
 
 from . import metrics as m
-from .backtest_intervals import baseline_bounds, network_bounds, score_intervals
+from .backtest_fits import Fits, distributed_global, local_fits, neural_forecasts
+from .backtest_intervals import baseline_bounds, score_intervals
 from .baselines import BASELINE_FUNCTIONS, BASELINES
+from .compute import Executor, SerialExecutor, TaskProgress
 from .config import MODEL_KINDS, BacktestConfig, ForecastConfig
 from .errors import DataError, UsageError
-from .folds import Fold, fit_groups, parse_refit, plan_folds
+from .folds import Fold, parse_refit, plan_folds
 from .panel import Panel
 from .plan import resolve_shape
 from .scaling import DIFFERENCING
@@ -48,6 +50,7 @@ class BacktestResult:
     lookback: int
     notes: list[str] = field(default_factory=list)
     config: dict = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)  # series id -> why it was left out
 
 
 def resolve_models(spec: BacktestConfig) -> tuple[str, ...]:
@@ -68,6 +71,8 @@ def run_backtest(
     config: ForecastConfig,
     spec: BacktestConfig,
     on_fit: Callable[[str, int, int], Callable[[EpochReport], None] | None] | None = None,
+    executor: Executor | None = None,
+    on_progress: Callable[[TaskProgress], None] | None = None,
 ) -> BacktestResult:
     """Backtest every model in ``spec`` on every series (see the module docstring).
 
@@ -75,6 +80,11 @@ def run_backtest(
     trained per fit group on every series' rows before that series' origin. Metrics
     average over (series, fold) pairs. ``on_fit(model, group, groups)`` may return an
     epoch callback for that fit (progress).
+
+    With ``--local`` each series is backtested with its own networks, one task per (model,
+    series); with a Dask ``executor`` the global fits run as one task per (model, refit
+    group). A ``--local`` series whose fit fails is left out of every model's scores and
+    named in ``failures``.
     """
     cfg = config.validate()
     panel = data if isinstance(data, Panel) else Panel.of_one(data)
@@ -86,7 +96,8 @@ def run_backtest(
     models = resolve_models(spec)
     neural = [name for name in models if name in MODEL_KINDS]
     differencing = int(cfg.scaling.transform in DIFFERENCING)
-    if len(panel) == 1:  # one series trains its own network: it needs training windows
+    local = cfg.model.local and bool(neural)
+    if len(panel) == 1 or local:  # one series trains its own network: it needs training windows
         min_train = (
             min_rows(lookback, horizon, cfg.window.val_fraction) + differencing if neural else season + 1
         )
@@ -109,6 +120,36 @@ def run_backtest(
     forecasts: dict[str, np.ndarray] = {}
     bounds: dict[str, dict[str, np.ndarray]] = {}
     seconds: dict[str, tuple[float, float]] = {}
+    configs = {n: dataclasses.replace(cfg, model=dataclasses.replace(cfg.model, cell=n)) for n in neural}
+    fits: dict[str, Fits] = {}
+    failures: dict[str, str] = {}
+    if local:
+        fits, failures = local_fits(panel, configs, plans, levels, executor or SerialExecutor(), on_progress)
+    elif neural and executor is not None and executor.workers > 1:
+        fits = distributed_global(panel, values, configs, plans, levels, executor, on_progress)
+    for name in neural:
+        if name not in fits:
+            progress = (lambda g, n, name=name: on_fit(name, g, n)) if on_fit else None
+            fits[name] = neural_forecasts(panel, values, configs[name], plans, levels, progress)
+    keep = np.array([sid not in failures for sid in panel.ids])
+    if not keep.any():
+        sid, reason = next(iter(failures.items()))
+        raise DataError(f"every series failed to backtest; the first, series {sid!r}: {reason}")
+    if failures:  # every model is scored on the series that every model could forecast
+        kept_rows = np.repeat(keep, len(plans[0]))
+        plans = [p for p, k in zip(plans, keep, strict=True) if k]
+        panel = dataclasses.replace(
+            panel,
+            members=[m for m, k in zip(panel.members, keep, strict=True) if k],
+            ids=tuple(i for i, k in zip(panel.ids, keep, strict=True) if k),
+        )
+        origins, starts = origins[kept_rows], starts[kept_rows]
+        actual, scales, fold_of = actual[kept_rows], scales[kept_rows], fold_of[kept_rows]
+        fits = {
+            n: (f[kept_rows], {k: b[kept_rows] for k, b in bs.items()}, sec)
+            for n, (f, bs, sec) in fits.items()
+        }
+        notes.append(f"{len(failures)} series failed and are left out of every model's scores")
     for name in models:
         if name in BASELINE_FUNCTIONS:
             t0 = time.perf_counter()
@@ -117,9 +158,7 @@ def run_backtest(
             bounds[name] = baseline_bounds(fn, y, origins, starts, fold_of, horizon, season, levels)
             seconds[name] = (0.0, time.perf_counter() - t0)
         else:
-            forecasts[name], bounds[name], seconds[name] = _neural_forecasts(
-                panel, values, cfg, name, plans, on_fit, levels
-            )
+            forecasts[name], bounds[name], seconds[name] = fits[name]
 
     if np.any(actual == 0):
         notes.append("MAPE skipped: the target is zero in some forecast periods")
@@ -165,6 +204,7 @@ def run_backtest(
             "train": dataclasses.asdict(cfg.train),
             "scaling": dataclasses.asdict(cfg.scaling),
         },
+        failures=failures,
     )
 
 
@@ -200,48 +240,6 @@ def _member_folds(panel: Panel, horizon: int, spec: BacktestConfig, min_train: i
         shown = ", ".join(short[:5]) + (" ..." if len(short) > 5 else "")
         notes.append(f"{len(short)} series too short for {spec.folds} folds, left out: {shown}")
     return plans, kept, notes
-
-
-def _neural_forecasts(panel: Panel, values, cfg, name, plans, on_fit, levels):
-    """(forecasts, interval bounds, (fit seconds, predict seconds)) of one network kind."""
-    from .forecaster import Forecaster  # torch: imported only when a network is in the run
-
-    model_cfg = dataclasses.replace(cfg, model=dataclasses.replace(cfg.model, cell=name))
-    folds = len(plans[0])
-    out = np.empty((len(plans) * folds, plans[0][0].horizon))
-    out_bounds = {f"{side}-{lv:g}": np.empty_like(out) for lv in levels for side in ("lo", "hi")}
-    offsets = panel.offsets
-    fit_s = predict_s = 0.0
-    groups = list(fit_groups(plans[0]))
-    for g, (trained_at, members) in enumerate(groups):
-        at = trained_at.index
-        train = dataclasses.replace(
-            panel,
-            members=[
-                dataclasses.replace(m, frame=m.frame.iloc[p[at].train_start : p[at].origin])
-                for m, p in zip(panel.members, plans, strict=True)
-            ],
-        )
-        callback = on_fit(name, g, len(groups)) if on_fit else None
-        t0 = time.perf_counter()
-        fitted = Forecaster(model_cfg).fit(train, on_epoch=callback)
-        t1 = time.perf_counter()
-        idx = np.array([f.index for f in members])
-        # Each series' rows up to its last origin in this group: no row at/after an origin.
-        ends = np.array([max(p[k].origin for k in idx) for p in plans])
-        prefix = np.concatenate([values[offsets[i] : offsets[i] + ends[i]] for i in range(len(plans))])
-        prefix_offsets = np.concatenate([[0], np.cumsum(ends)])
-        origins = np.concatenate(
-            [prefix_offsets[i] + np.array([p[k].origin for k in idx]) for i, p in enumerate(plans)]
-        )
-        rows = np.concatenate([i * folds + idx for i in range(len(plans))])
-        out[rows], widths = fitted.forecast_origins(prefix, origins, prefix_offsets, spread=True)
-        members_of_rows = np.repeat(np.arange(len(plans)), len(idx))
-        for key, value in network_bounds(fitted, out[rows], members_of_rows, levels, widths).items():
-            out_bounds[key][rows] = value
-        predict_s += time.perf_counter() - t1
-        fit_s += t1 - t0
-    return out, out_bounds, (fit_s, predict_s)
 
 
 def score(

@@ -192,6 +192,12 @@ class ModelConfig:
         MODEL,
         min=1,
     )
+    local: bool = opt(
+        False,
+        "Train one network per series instead of one global network (for heterogeneous sets); "
+        "still one model file.",
+        MODEL,
+    )
     # Subtract each window's last target value from its inputs and add it back to the
     # outputs (reversible instance normalisation): the network learns changes, which
     # generalises past the training range of a trending series.
@@ -405,6 +411,52 @@ class TickerConfig:
         commands=LOAD | {"fetch"},
         envvar="FORECAST_CACHE_DIR",
     )
+
+
+COMPUTE = "Compute"
+DISTRIBUTING = frozenset({"train", "backtest"})
+
+
+@dataclass
+class ComputeConfig:
+    """Where independent work runs (per-series fits, backtest fits, ticker downloads) and how
+    many torch threads each fit uses. Not stored in the model file: it changes the speed,
+    never the result."""
+
+    workers: int = opt(
+        1,
+        "Local worker processes for independent fits (1: in this process, no Dask). Needs the [dask] extra.",
+        COMPUTE,
+        commands=DISTRIBUTING,
+        min=1,
+        max=1024,
+    )
+    scheduler: str | None = opt(
+        None,
+        "Address of a running Dask scheduler (tcp://host:8786) to send the work to instead.",
+        COMPUTE,
+        commands=DISTRIBUTING,
+        envvar="FORECAST_SCHEDULER",
+    )
+    threads: int | None = opt(
+        None,
+        "torch threads per fit (default: 1 for small networks, else the free cores; "
+        "with --workers N, cores // N).",
+        COMPUTE,
+        commands=DISTRIBUTING | {"predict"},
+        min=1,
+        max=1024,
+    )
+
+    @property
+    def distributed(self) -> bool:
+        return self.workers > 1 or bool(self.scheduler)
+
+    def validate(self) -> ComputeConfig:
+        check_options(self)
+        if self.scheduler is not None and not self.scheduler.strip():
+            raise UsageError("--scheduler is empty; give an address such as tcp://host:8786")
+        return self
 
 
 def _renamed(raw: dict[str, Any], **renames: str) -> dict[str, Any]:

@@ -17,6 +17,7 @@ class ExitCode(IntEnum):
     USAGE = 2  # bad options or bad data: the user can fix the command or the input
     MODEL_FILE = 3  # a model file that is missing, corrupt, foreign or too new
     SOURCE = 4  # a remote data source failed: offline, unknown ticker, rate limited
+    PARTIAL = 5  # some independent tasks (series) failed; the others' results were written
     INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 
 

@@ -35,9 +35,11 @@ from .io import atomic_write
 
 if TYPE_CHECKING:
     from .forecaster import Forecaster
+    from .local_models import LocalForecaster
 
 FORMAT_NAME = "forecast-model"
-FORMAT_VERSION = 2  # 2: config and plan stored once each; per-series ids, scalers, histories
+FORMAT_VERSION = 3  # 2: config and plan stored once each; per-series ids, scalers, histories
+# 3: a --local model ("kind": "local"): one network per series, weights stacked by shape
 META_NAME = "forecast.json"
 WEIGHTS_DIR = "weights/"
 
@@ -61,7 +63,7 @@ model here, a 4-layer LSTM with 1024 hidden units, has ~30 million float32 param
 _NUMERIC_KINDS = "biuf"  # bool, signed, unsigned, float: what a state_dict can hold
 
 
-def save_model(forecaster: Forecaster, path: str | Path) -> Path:
+def save_model(forecaster: Forecaster | LocalForecaster, path: str | Path) -> Path:
     """Write ``forecaster`` to ``path`` atomically; returns the path written.
 
     Failures to write (missing folder, read-only target, full disk) are ``OutputError``s.
@@ -94,12 +96,16 @@ def read_metadata(path: str | Path) -> dict:
     return meta
 
 
-def load_model(path: str | Path) -> Forecaster:
-    """Load a fitted ``Forecaster``; any damage or foreign content is a ``ModelFileError``."""
+def load_model(path: str | Path) -> Forecaster | LocalForecaster:
+    """Load a fitted ``Forecaster`` (or a ``--local`` model's ``LocalForecaster``); any damage
+    or foreign content is a ``ModelFileError``. Neither needs Dask."""
     from .forecaster import Forecaster  # torch: only when a model is to run, not for `info`
+    from .local_models import KIND, LocalForecaster
 
     meta, arrays = _read(path, with_weights=True)
     try:
+        if meta.get("kind") == KIND:
+            return LocalForecaster.from_state(meta, arrays)
         return Forecaster.from_state(meta, arrays)
     except (KeyError, TypeError, ValueError, RuntimeError) as exc:
         raise ModelFileError(

@@ -48,3 +48,25 @@ def monthly_csv(tmp_path: Path, monthly_frame: pd.DataFrame) -> Path:
     path = tmp_path / "monthly.csv"
     monthly_frame.assign(month=monthly_frame["month"].dt.strftime("%Y-%m")).to_csv(path, index=False)
     return path
+
+
+@pytest.fixture(scope="session")
+def dask_cluster():
+    """A thread-based LocalCluster on loopback tcp (2 workers, 1 thread each), closed at the end."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=False,
+        host="127.0.0.1",
+        protocol="tcp",
+        dashboard_address=None,
+    ) as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def dask_client(dask_cluster):
+    distributed = pytest.importorskip("distributed")
+    with distributed.Client(dask_cluster) as client:
+        yield client

@@ -13,8 +13,8 @@ from typing import Annotated, Optional
 import typer
 
 from .. import __version__
-from ..config import ForecastConfig, TickerConfig
-from ..errors import UsageError
+from ..config import ComputeConfig, ForecastConfig, TickerConfig
+from ..errors import ExitCode, UsageError
 from .options import OUTPUT, DataArg, RunOptions, command
 from .render import Reporter, emit, resolve_format
 
@@ -142,6 +142,67 @@ def training_summary(forecaster, label: str) -> str:
     return line
 
 
+def use_threads(compute: ComputeConfig, model_cfg) -> None:
+    """torch threads for fits in this process (see ``threads``); Dask workers set their own."""
+    from ..threads import default_threads, set_torch_threads
+
+    set_torch_threads(compute.threads or default_threads(model_cfg.hidden, model_cfg.layers))
+
+
+def open_compute(compute: ComputeConfig, reporter: Reporter):
+    """The executor, with its start-up time reported apart from the work's."""
+    import contextlib
+
+    from ..compute import open_executor
+
+    @contextlib.contextmanager
+    def opened():
+        with open_executor(compute) as executor:
+            if compute.distributed:
+                reporter.info(f"dask: {executor.description}, ready in {executor.startup_seconds:.1f}s")
+            yield executor
+
+    return opened()
+
+
+def fit_local(cfg, series, compute: ComputeConfig, reporter: Reporter):
+    """Train one network per series through the executor; report the failures."""
+    import time
+
+    from ..local_models import LocalForecaster
+
+    with open_compute(compute, reporter) as executor:
+        t0 = time.perf_counter()
+        with reporter.task_progress(f"fitting {len(series)} series") as on_progress:
+            forecaster = LocalForecaster(cfg).fit(series, executor, on_progress)
+        work = time.perf_counter() - t0
+    m = forecaster.metrics_
+    line = (
+        f"trained {m['series']} local {cfg.model.cell} models in {work:.1f}s ({executor.description}): "
+        f"{m['train_windows']} train / {m['val_windows']} val windows, median best epoch {m['median_best_epoch']:g}"
+    )
+    if "mean_val_mae" in m:
+        line += (
+            f"; mean validation MAE {m['mean_val_mae']:.4g} (naive {m['mean_val_naive_mae']:.4g}, "
+            f"seasonal naive {m['mean_val_seasonal_naive_mae']:.4g})"
+        )
+    reporter.info("plan: " + "; ".join(forecaster.plan_.lines()))
+    reporter.info(line)
+    return forecaster
+
+
+def exit_partial(failures: dict[str, str], reporter: Reporter) -> None:
+    """One error line per failed series, then exit ``PARTIAL`` (the others' results are written)."""
+    if not failures:
+        return
+    from ..local_models import describe_failures
+
+    for message in describe_failures(failures):
+        reporter.error(message)
+    reporter.error(f"{len(failures)} series failed; the results of the others were written")
+    raise typer.Exit(int(ExitCode.PARTIAL))
+
+
 @command(app, "train")
 def train(
     data: DataArg = None,
@@ -151,6 +212,7 @@ def train(
     ] = Path("model.fcst"),
     config: ForecastConfig = None,
     ticker: TickerConfig = None,
+    compute: ComputeConfig = None,
     run: RunOptions = None,
     reporter: Reporter = None,
 ) -> None:
@@ -169,9 +231,20 @@ def train(
 
     check_output_paths({"-o": output}, [data])
     series = load_input(data, config.data, reporter, ticker)
-    forecaster = fit_forecaster(config, series, reporter, config.model.cell)
+    if config.model.local:
+        if not compute.distributed:
+            use_threads(compute, config.model)
+        forecaster = fit_local(config, series, compute, reporter)
+    else:
+        if compute.distributed:
+            reporter.warn(
+                "--workers/--scheduler: the global model trains in one process; add --local to distribute"
+            )
+        use_threads(compute, config.model)
+        forecaster = fit_forecaster(config, series, reporter, config.model.cell)
     save_model(forecaster, output)
     reporter.info(f"saved {output}")
+    exit_partial(getattr(forecaster, "failures_", {}), reporter)
 
 
 @command(app, "predict")
@@ -200,6 +273,7 @@ def predict(
     ] = False,
     config: ForecastConfig = None,
     ticker: TickerConfig = None,
+    compute: ComputeConfig = None,
     run: RunOptions = None,
     reporter: Reporter = None,
 ) -> None:
@@ -223,6 +297,7 @@ def predict(
     check_output_paths({"-o": output}, [data if isinstance(data, str) else None, model])
     ids = config.data.selected_ids()  # a bad --ids-file fails before the model is read
     forecaster = load_model(model)
+    use_threads(compute, forecaster.config.model)
     series = None
     if data is None and ticker.ticker is None and not sys.stdin.isatty():
         data = _stdin_if_any()

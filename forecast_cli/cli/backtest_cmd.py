@@ -6,8 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..config import BacktestConfig, ForecastConfig, TickerConfig
-from .app import app, load_input
+from ..config import MODEL_KINDS, BacktestConfig, ComputeConfig, ForecastConfig, TickerConfig
+from .app import app, exit_partial, load_input, open_compute, use_threads
 from .options import OUTPUT, DataArg, RunOptions, command
 from .render import Reporter, emit, frame_table, resolve_format
 
@@ -46,6 +46,7 @@ def backtest(
     spec: BacktestConfig = None,
     config: ForecastConfig = None,
     ticker: TickerConfig = None,
+    compute: ComputeConfig = None,
     run: RunOptions = None,
     reporter: Reporter = None,
 ) -> None:
@@ -69,7 +70,21 @@ def backtest(
 
         require_matplotlib()
     series = load_input(data, config.data, reporter, ticker)
-    result = run_backtest(series, config, spec, on_fit=_fit_progress(reporter))
+    neural = any(name in MODEL_KINDS for name in spec.models)
+    if neural and not compute.distributed:
+        use_threads(compute, config.model)
+    with (
+        open_compute(compute if neural else ComputeConfig(), reporter) as executor,
+        reporter.task_progress("backtest fits") as on_progress,
+    ):
+        result = run_backtest(
+            series,
+            config,
+            spec,
+            on_fit=_fit_progress(reporter),
+            executor=executor,
+            on_progress=on_progress,
+        )
     _report(result, reporter)
     if predictions_out:
         emit("csv", predictions_out, frame=result.forecasts.set_index("origin"))
@@ -80,6 +95,7 @@ def backtest(
         plot_backtest(result, plot)
         reporter.info(f"wrote {plot}")
     _emit_leaderboard(result, resolve_format(run.format, output), output, run.timings)
+    exit_partial(result.failures, reporter)
 
 
 def _fit_progress(reporter: Reporter):

@@ -81,6 +81,8 @@ def describe_model(meta: dict) -> dict:
     """The metadata worth showing, flattened (history values summarised, not dumped)."""
     from ..plan import Plan
 
+    if meta.get("kind") == "local":
+        return describe_local(meta)
     cfg = meta["config"]
     histories = meta["histories"] if "histories" in meta else [meta["history"]]
     scaler = (meta["scalers"][0] if "scalers" in meta else meta["scaler"])["kind"]
@@ -110,5 +112,20 @@ def describe_model(meta: dict) -> dict:
         out["id_col"] = meta["id_col"]
     out["history_rows"] = sum(len(h["values"]) for h in histories)
     out["history_end"] = max((h["index"][-1] for h in histories if h["index"]), default=None)
+    out.update({f"metric_{k}": v for k, v in meta.get("metrics", {}).items()})
+    return out
+
+
+def describe_local(meta: dict) -> dict:
+    """A --local model: one network per series; the plan and shape of the first stand for all."""
+    first = describe_model({**{k: v for k, v in meta.items() if k != "kind"}, **meta["members"][0]})
+    out = {
+        k: first[k] for k in ("format_version", "package_version", "created", "target", "features", "freq")
+    }
+    out["kind"] = f"local: {len(meta['members'])} series, one network each"
+    out.update({k: v for k, v in first.items() if k not in out and not k.startswith("metric_")})
+    out["series"] = len(meta["members"])
+    out["history_rows"] = sum(len(m["histories"][0]["values"]) for m in meta["members"])
+    out["history_end"] = max((m["histories"][0]["index"][-1] for m in meta["members"]), default=None)
     out.update({f"metric_{k}": v for k, v in meta.get("metrics", {}).items()})
     return out

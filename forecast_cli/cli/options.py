@@ -28,6 +28,7 @@ import typer
 
 from ..config import (
     BacktestConfig,
+    ComputeConfig,
     ForecastConfig,
     Option,
     TickerConfig,
@@ -76,7 +77,7 @@ class RunOptions:
     )
 
 
-GROUPS: tuple[type, ...] = (ForecastConfig, BacktestConfig, TickerConfig, RunOptions)
+GROUPS: tuple[type, ...] = (ForecastConfig, BacktestConfig, TickerConfig, ComputeConfig, RunOptions)
 
 DataArg = Annotated[
     Optional[str], typer.Argument(help="CSV file, or - for stdin. Omit with --ticker.", show_default=False)

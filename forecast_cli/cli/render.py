@@ -67,6 +67,37 @@ class Reporter:
 
             yield on_epoch
 
+    @contextmanager
+    def task_progress(self, label: str, every: float = 10.0) -> Iterator[Any]:
+        """A callback for ``compute.TaskProgress``: one aggregated line (done / failed /
+        running, time left), live on a terminal, else printed at most every ``every`` seconds."""
+        import time
+
+        if self.quiet:
+            yield None
+            return
+        last = [time.monotonic()]
+
+        def line(p: Any) -> str:
+            left = p.seconds_left
+            eta = f", ~{left:.0f}s left" if left is not None and p.done + p.failed < p.total else ""
+            return (
+                f"{label}: {p.done}/{p.total} done, {p.failed} failed, {p.running} running, "
+                f"{p.elapsed:.0f}s{eta}"
+            )
+
+        if not self.console.is_terminal:
+
+            def on_progress(p: Any) -> None:
+                if time.monotonic() - last[0] >= every and p.done + p.failed < p.total:
+                    last[0] = time.monotonic()
+                    self.info(line(p))
+
+            yield on_progress
+            return
+        with self.console.status(f"{label}: starting") as status:
+            yield lambda p: status.update(line(p))
+
 
 def resolve_format(fmt: str | None, output: str | None) -> str:
     """``table`` on a terminal, ``csv`` into a pipe or file, or ``json`` for ``.json`` files."""

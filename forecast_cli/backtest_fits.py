@@ -1,0 +1,173 @@
+"""The network fits of a backtest as independent tasks (see ``compute``).
+
+A global backtest trains one network per (model, refit group): the task carries that
+group's training rows and the rows its folds forecast from, nothing else. A ``--local``
+backtest trains each series on its own: one task per (model, series), carrying that
+series alone, seeded by ``task_seed(base seed, series id)``. Either way the same function
+runs in this process (``--workers 1``, with a progress bar per fit) or on Dask workers,
+and results are assembled in task order, so metrics do not depend on where tasks ran.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .backtest_intervals import network_bounds
+from .compute import Executor, Task, TaskProgress
+from .config import ForecastConfig
+from .folds import Fold, fit_groups
+from .local_models import member_config, one_series
+from .panel import Panel
+
+if TYPE_CHECKING:
+    from .training import EpochReport
+
+Fits = tuple[np.ndarray, dict[str, np.ndarray], tuple[float, float]]  # forecasts, bounds, seconds
+OnFit = Callable[[str, int, int], "Callable[[EpochReport], None] | None"]
+
+
+def group_payloads(panel: Panel, values: np.ndarray, cfg: ForecastConfig, plans: list[list[Fold]], levels):
+    """(rows of the forecast array it fills, payload) per refit group of one network kind."""
+    folds = len(plans[0])
+    offsets = panel.offsets
+    for trained_at, members in fit_groups(plans[0]):
+        at = trained_at.index
+        train = dataclasses.replace(
+            panel,
+            members=[
+                dataclasses.replace(m, frame=m.frame.iloc[p[at].train_start : p[at].origin])
+                for m, p in zip(panel.members, plans, strict=True)
+            ],
+        )
+        idx = np.array([f.index for f in members])
+        # Each series' rows up to its last origin in this group: no row at/after an origin.
+        ends = np.array([max(p[k].origin for k in idx) for p in plans])
+        prefix = np.concatenate([values[offsets[i] : offsets[i] + ends[i]] for i in range(len(plans))])
+        prefix_offsets = np.concatenate([[0], np.cumsum(ends)])
+        origins = np.concatenate(
+            [prefix_offsets[i] + np.array([p[k].origin for k in idx]) for i, p in enumerate(plans)]
+        )
+        rows = np.concatenate([i * folds + idx for i in range(len(plans))])
+        members_of_rows = np.repeat(np.arange(len(plans)), len(idx))
+        yield rows, (cfg, train, prefix, prefix_offsets, origins, members_of_rows, levels)
+
+
+def fit_group(payload: tuple, on_epoch: Callable[[EpochReport], None] | None = None) -> Fits:
+    """Task: train one network on a group's rows and forecast that group's folds."""
+    from .forecaster import Forecaster  # torch: imported only when a network is in the run
+
+    cfg, train, prefix, prefix_offsets, origins, members_of_rows, levels = payload
+    t0 = time.perf_counter()
+    fitted = Forecaster(cfg).fit(train, on_epoch=on_epoch)
+    t1 = time.perf_counter()
+    out, widths = fitted.forecast_origins(prefix, origins, prefix_offsets, spread=True)
+    bounds = network_bounds(fitted, out, members_of_rows, levels, widths)
+    return out, bounds, (t1 - t0, time.perf_counter() - t1)
+
+
+def fit_series(payload: tuple[ForecastConfig, Panel, list[Fold], tuple[float, ...]]) -> Fits:
+    """Task: backtest one series with its own network(s), trained per refit group."""
+    cfg, panel, plan, levels = payload
+    return neural_forecasts(panel, panel.stacked(), cfg, [plan], levels)
+
+
+def neural_forecasts(
+    panel: Panel,
+    values: np.ndarray,
+    cfg: ForecastConfig,
+    plans: list[list[Fold]],
+    levels,
+    on_fit: Callable[[int, int], Callable[[EpochReport], None] | None] | None = None,
+) -> Fits:
+    """All refit groups of one network kind, one after another in this process."""
+    out = np.empty((len(plans) * len(plans[0]), plans[0][0].horizon))  # (series x folds, horizon)
+    bounds = {f"{side}-{lv:g}": np.empty_like(out) for lv in levels for side in ("lo", "hi")}
+    payloads = list(group_payloads(panel, values, cfg, plans, levels))
+    seconds = [0.0, 0.0]
+    for g, (rows, payload) in enumerate(payloads):
+        fits = fit_group(payload, on_fit(g, len(payloads)) if on_fit else None)
+        _place(out, bounds, seconds, rows, fits)
+    return out, bounds, (seconds[0], seconds[1])
+
+
+def _place(out, bounds, seconds, rows, fits: Fits) -> None:
+    forecast, fit_bounds, (fit_s, predict_s) = fits
+    out[rows] = forecast
+    for key, value in fit_bounds.items():
+        bounds[key][rows] = value
+    seconds[0] += fit_s
+    seconds[1] += predict_s
+
+
+def distributed_global(
+    panel: Panel,
+    values: np.ndarray,
+    configs: dict[str, ForecastConfig],
+    plans: list[list[Fold]],
+    levels,
+    executor: Executor,
+    on_progress: Callable[[TaskProgress], None] | None = None,
+) -> dict[str, Fits]:
+    """Every (model, refit group) fit of a global backtest as one task each; a failure raises."""
+    shape = (len(plans) * len(plans[0]), plans[0][0].horizon)
+    tasks, placement = [], {}
+    for name, cfg in configs.items():
+        for g, (rows, payload) in enumerate(group_payloads(panel, values, cfg, plans, levels)):
+            key = f"{name} fit {g + 1}"
+            tasks.append(Task(key, fit_group, payload))
+            placement[key] = (name, rows)
+    outcome = executor.run(tasks, on_progress)
+    outcome.raise_first()
+    results: dict[str, Any] = {}
+    for key, fits in outcome.results.items():
+        name, rows = placement[key]
+        if name not in results:
+            out = np.empty(shape)
+            results[name] = (out, {k: np.empty_like(out) for k in fits[1]}, [0.0, 0.0])
+        out, bounds, seconds = results[name]
+        _place(out, bounds, seconds, rows, fits)
+    return {name: (o, b, (s[0], s[1])) for name, (o, b, s) in results.items()}
+
+
+def local_fits(
+    panel: Panel,
+    configs: dict[str, ForecastConfig],
+    plans: list[list[Fold]],
+    levels,
+    executor: Executor,
+    on_progress: Callable[[TaskProgress], None] | None = None,
+) -> tuple[dict[str, Fits], dict[str, str]]:
+    """Every (model, series) backtest of ``--local`` as one task each.
+
+    Returns the fits of the series that succeeded with every model (rows of failed series
+    are NaN) and the failures by series id, each with its first reason.
+    """
+    folds, horizon = len(plans[0]), plans[0][0].horizon
+    tasks = [
+        Task(
+            f"{name}\x00{sid}", fit_series, (member_config(cfg, sid), one_series(panel, i), plans[i], levels)
+        )
+        for name, cfg in configs.items()
+        for i, sid in enumerate(panel.ids)
+    ]
+    outcome = executor.run(tasks, on_progress)
+    failures: dict[str, str] = {}
+    for key, reason in outcome.failures.items():
+        name, sid = key.split("\x00")
+        failures.setdefault(sid, f"{name}: {reason}" if len(configs) > 1 else reason)
+    results: dict[str, Fits] = {}
+    for name in configs:
+        out = np.full((len(panel) * folds, horizon), np.nan)
+        bounds = {f"{side}-{lv:g}": np.full_like(out, np.nan) for lv in levels for side in ("lo", "hi")}
+        seconds = [0.0, 0.0]
+        for i, sid in enumerate(panel.ids):
+            fits = outcome.results.get(f"{name}\x00{sid}")
+            if fits is not None:
+                _place(out, bounds, seconds, np.arange(i * folds, (i + 1) * folds), fits)
+        results[name] = (out, bounds, (seconds[0], seconds[1]))
+    return results, failures

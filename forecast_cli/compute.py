@@ -1,0 +1,308 @@
+"""Run a list of independent tasks in this process, on a local Dask cluster, or on a
+remote Dask scheduler, with one interface.
+
+A task is a module-level function of one payload (the data it needs and nothing more: a
+series, or a fold's rows), so the same call runs serially or on any worker. Its seed, if
+it has one, is in the payload and derives from the base seed and the task's identity
+(``task_seed``), never from the order tasks happen to run in; 1 worker, N workers and a
+cluster therefore give the same results.
+
+- ``--workers 1`` (the default) runs the tasks here, one after another, and never imports
+  Dask: today's behaviour and speed.
+- ``--workers N`` starts ``dask.distributed.LocalCluster`` with N single-threaded worker
+  processes on loopback; ``--scheduler ADDRESS`` (or ``$FORECAST_SCHEDULER``) connects to a
+  running cluster instead. Payloads are scattered once each, results gathered as they
+  finish. A worker that dies has its tasks rerun elsewhere by Dask (up to the scheduler's
+  ``allowed-failures``).
+- A task that raises does not stop the others: ``Outcome.failures`` names it with a
+  one-line reason, and the caller decides (skip the series and exit ``PARTIAL``, or raise).
+- Ctrl-C cancels the outstanding futures and closes the client and any local cluster.
+- Each task sets torch's intra-op threads before it runs (see ``threads``): the
+  ``--threads`` value, else the worker host's cores divided by the task slots on it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from .config import ComputeConfig
+from .errors import ForecastError, UsageError
+from .threads import available_cores, set_torch_threads
+
+DASK_MISSING = "--workers and --scheduler need Dask: pip install 'forecast-cli[dask]'"
+
+
+def task_seed(base: int, identity: str) -> int:
+    """The seed of the task named ``identity``: CRC-32 of its name started from ``base``.
+
+    Stable across processes and Python versions (unlike ``hash``); the empty identity (a
+    single unnamed series) keeps the base seed itself.
+    """
+    return zlib.crc32(identity.encode("utf-8"), base & 0xFFFFFFFF) & 0xFFFFFFFF
+
+
+@dataclass(frozen=True)
+class Task:
+    """One unit of independent work: ``fn(payload)``; ``key`` names it in messages."""
+
+    key: str
+    fn: Callable[..., Any]
+    payload: Any
+    torch: bool = True  # set torch threads before running (False: downloads, baselines)
+
+
+@dataclass
+class TaskProgress:
+    """Counts for the aggregated progress line."""
+
+    total: int
+    done: int = 0
+    failed: int = 0
+    running: int = 0
+    elapsed: float = 0.0
+
+    @property
+    def seconds_left(self) -> float | None:
+        finished = self.done + self.failed
+        if not finished:
+            return None
+        return self.elapsed / finished * (self.total - finished)
+
+
+@dataclass
+class Outcome:
+    """Results by task key (in task order), failures by key with their one-line reason."""
+
+    results: dict[str, Any] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, BaseException] = field(default_factory=dict)  # the exception, when it travelled
+    seconds: float = 0.0
+
+    def raise_first(self) -> None:
+        """For all-or-nothing callers: re-raise the first failure as it was raised."""
+        for key, reason in self.failures.items():
+            exc = self.errors.get(key)
+            if isinstance(exc, ForecastError):
+                raise exc
+            raise ForecastError(f"{key}: {reason}")
+
+
+@dataclass(frozen=True)
+class _Failed:
+    reason: str
+    error: BaseException | None
+
+
+def one_line(exc: BaseException) -> str:
+    """The exception as one line: our messages as they are, others with their type."""
+    text = str(exc) if isinstance(exc, ForecastError) else f"{type(exc).__name__}: {exc}"
+    return " ".join(text.split()) or type(exc).__name__
+
+
+_TORCH_LOCK = threading.Lock()
+"""torch's random generator is per process: two fits seeding it at once in two threads of
+one worker would draw from each other's stream. Fits in one process therefore take turns
+(a worker gets its parallelism from processes and torch's intra-op threads instead)."""
+
+
+def run_task(fn: Callable[..., Any], payload: Any, threads: int | None, slots: dict[str, int], torch: bool):
+    """What a worker runs: set the thread count, call ``fn``, turn an exception into ``_Failed``."""
+    try:
+        if not torch:
+            return fn(payload)
+        with _TORCH_LOCK:
+            set_torch_threads(threads or _threads_here(slots))
+            return fn(payload)
+    except Exception as exc:  # reported per task; KeyboardInterrupt still stops everything
+        return _Failed(one_line(exc), exc if _travels(exc) else None)
+
+
+def _threads_here(slots: dict[str, int]) -> int:
+    """This worker host's cores divided by the task slots the cluster has on it."""
+    try:
+        from distributed import get_worker
+
+        host = get_worker().address.rsplit(":", 1)[0]
+    except (ImportError, ValueError):
+        return 1
+    return max(1, available_cores() // max(1, slots.get(host, 1)))
+
+
+def _travels(exc: BaseException) -> bool:
+    """Whether the exception pickles (so it can come back from a worker as it was)."""
+    import pickle
+
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return False
+    return True
+
+
+class SerialExecutor:
+    """Runs tasks here, in order. Imports nothing it does not need."""
+
+    workers = 1
+    startup_seconds = 0.0
+    description = "in this process"
+
+    def __init__(self, threads: int | None = None):
+        self.threads = threads
+
+    def run(
+        self,
+        tasks: list[Task],
+        on_progress: Callable[[TaskProgress], None] | None = None,
+    ) -> Outcome:
+        out, progress, t0 = Outcome(), TaskProgress(len(tasks)), time.perf_counter()
+        for task in tasks:
+            progress.running = 1
+            if task.torch and self.threads:
+                set_torch_threads(self.threads)
+            try:
+                value = task.fn(task.payload)
+            except Exception as exc:
+                value = _Failed(one_line(exc), exc)
+            _record(out, progress, task.key, value)
+            progress.running, progress.elapsed = 0, time.perf_counter() - t0
+            if on_progress:
+                on_progress(progress)
+        out.seconds = time.perf_counter() - t0
+        return out
+
+
+def _record(out: Outcome, progress: TaskProgress, key: str, value: Any) -> None:
+    if isinstance(value, _Failed):
+        out.failures[key] = value.reason
+        if value.error is not None:
+            out.errors[key] = value.error
+        progress.failed += 1
+    else:
+        out.results[key] = value
+        progress.done += 1
+
+
+class DaskExecutor:
+    """Runs tasks on a ``distributed.Client``: payloads scattered once, results as they finish."""
+
+    def __init__(self, client: Any, threads: int | None = None, startup_seconds: float = 0.0):
+        self.client, self.threads, self.startup_seconds = client, threads, startup_seconds
+        workers = client.scheduler_info().get("workers", {})
+        self.slots: dict[str, int] = {}
+        for address, info in workers.items():
+            host = address.rsplit(":", 1)[0]
+            self.slots[host] = self.slots.get(host, 0) + int(info.get("nthreads", 1))
+        self.workers = max(1, sum(self.slots.values()))
+        self.description = f"on {len(workers)} Dask worker(s) ({self.workers} task slots)"
+
+    def run(
+        self,
+        tasks: list[Task],
+        on_progress: Callable[[TaskProgress], None] | None = None,
+    ) -> Outcome:
+        from distributed import as_completed
+
+        out, progress, t0 = Outcome(), TaskProgress(len(tasks)), time.perf_counter()
+        if not tasks:
+            return out
+        payloads = self.client.scatter([t.payload for t in tasks])  # one future per payload
+        futures = [
+            self.client.submit(run_task, t.fn, data, self.threads, self.slots, t.torch, pure=False)
+            for t, data in zip(tasks, payloads, strict=True)
+        ]
+        key_of = {f.key: t.key for f, t in zip(futures, tasks, strict=True)}
+        values: dict[str, Any] = {}
+        try:
+            progress.running = min(self.workers, len(tasks))
+            for future in as_completed(futures):
+                try:
+                    value = future.result()
+                except Exception as exc:  # KilledWorker after repeated worker deaths, lost data
+                    value = _Failed(one_line(exc), None)
+                values[key_of[future.key]] = value
+                finished = len(values)
+                progress.running = min(self.workers, len(tasks) - finished)
+                progress.elapsed = time.perf_counter() - t0
+                _record(Outcome(), progress, "", value)  # counts only; results kept in task order below
+                if on_progress:
+                    on_progress(progress)
+        except BaseException:
+            self.client.cancel([*futures, *payloads], force=True)
+            raise
+        for task in tasks:
+            _record(out, TaskProgress(0), task.key, values[task.key])
+        out.seconds = time.perf_counter() - t0
+        return out
+
+
+Executor = SerialExecutor | DaskExecutor
+
+
+def warm_up() -> None:
+    """Import torch and the model code in a worker, so the first task does not pay for it
+    and start-up is reported apart from work."""
+    from . import forecaster  # noqa: F401  (the import is the point)
+
+
+@contextlib.contextmanager
+def open_executor(compute: ComputeConfig, warm: bool = True) -> Iterator[Executor]:
+    """The executor ``compute`` asks for; a local cluster is closed on the way out, Ctrl-C
+    included. ``warm``: import the model code on every worker before any task runs."""
+    if not compute.distributed:
+        yield SerialExecutor(compute.threads)
+        return
+    try:
+        import distributed
+    except ImportError:
+        raise UsageError(DASK_MISSING) from None
+    t0 = time.perf_counter()
+    cluster = None
+    with _quiet_dask():
+        if compute.scheduler:
+            try:
+                client = distributed.Client(compute.scheduler, timeout="10s")
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise UsageError(
+                    f"cannot reach the Dask scheduler at {compute.scheduler} ({one_line(exc)}); "
+                    "check --scheduler or FORECAST_SCHEDULER"
+                ) from None
+        else:
+            cluster = distributed.LocalCluster(
+                n_workers=compute.workers,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
+            client = distributed.Client(cluster)
+        if warm:
+            client.run(warm_up)
+    try:
+        yield DaskExecutor(client, compute.threads, time.perf_counter() - t0)
+    finally:
+        with _quiet_dask():
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+
+@contextlib.contextmanager
+def _quiet_dask() -> Iterator[None]:
+    """Dask logs connection chatter at INFO/WARNING on stderr; ours is the only voice there."""
+    loggers = [logging.getLogger(name) for name in ("distributed", "tornado")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.setLevel(level)

@@ -1,0 +1,224 @@
+"""``--local``: one network per series instead of one global network, for heterogeneous
+sets. Each member is an ordinary ``Forecaster`` fitted on a panel of one, so it plans,
+scales, trains, calibrates and predicts exactly as a single series does.
+
+The fits are independent tasks (see ``compute``): member ``i`` trains with the seed
+``task_seed(base seed, its id)``, so the model is the same whether the fits ran here one
+after another, on N local workers or on a cluster. A series whose fit fails is left out
+and reported (``failures_``); the others make the model.
+
+The fitted model is still one file: ``state`` stacks every member's weight arrays of one
+shape into one array (a leading member axis), so the archive holds a few entries however
+many series there are, and the usual caps on entries and sizes keep protecting loading.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .compute import Executor, SerialExecutor, Task, TaskProgress, task_seed
+from .config import ForecastConfig
+from .errors import UsageError
+from .panel import Panel
+from .series import Series
+
+KIND = "local"
+STACKED = "local/"  # weight arrays are named local/g<group>/<parameter>
+MAX_NOTES = 3
+
+
+def member_config(config: ForecastConfig, series_id: str) -> ForecastConfig:
+    """The config member ``series_id`` trains with: the base config, its own seed."""
+    train = dataclasses.replace(config.train, seed=task_seed(config.train.seed, series_id))
+    return dataclasses.replace(config, train=train)
+
+
+def fit_member(payload: tuple[ForecastConfig, Panel]) -> tuple[dict, dict[str, np.ndarray]]:
+    """Task: fit one series' forecaster; return its state (JSON and arrays, cheap to ship)."""
+    from .forecaster import Forecaster
+
+    config, panel = payload
+    return Forecaster(config).fit(panel).state()
+
+
+def one_series(panel: Panel, i: int) -> Panel:
+    """Member ``i`` of ``panel`` as a panel of one that keeps its id."""
+    return Panel([panel.members[i]], (panel.ids[i],), panel.id_col)
+
+
+class LocalForecaster:
+    """One ``Forecaster`` per series behind the ``Forecaster`` interface the CLI uses."""
+
+    def __init__(self, config: ForecastConfig | None = None):
+        self.config = config if config is not None else ForecastConfig()
+
+    def fit(
+        self,
+        data: Series | Panel,
+        executor: Executor | None = None,
+        on_progress: Callable[[TaskProgress], None] | None = None,
+    ) -> LocalForecaster:
+        """Fit every series on its own (through ``executor``; default: here, in order)."""
+        from .forecaster import Forecaster
+
+        cfg = self.config.validate()
+        panel = data if isinstance(data, Panel) else Panel.of_one(data)
+        tasks = [
+            Task(sid, fit_member, (member_config(cfg, sid), one_series(panel, i)))
+            for i, sid in enumerate(panel.ids)
+        ]
+        outcome = (executor or SerialExecutor()).run(tasks, on_progress)
+        if not outcome.results:
+            outcome.raise_first()
+        self.members_ = {sid: Forecaster.from_state(*outcome.results[sid]) for sid in outcome.results}
+        self.failures_ = dict(outcome.failures)
+        self.target_, self.features_ = panel.target, panel.features
+        self.id_col_ = panel.id_col
+        self._collect()
+        return self
+
+    def _collect(self) -> None:
+        self.ids_ = tuple(self.members_)
+        first = next(iter(self.members_.values()))
+        self.plan_ = first.plan_
+        self.histories_ = [m.histories_[0] for m in self.members_.values()]
+        self.metrics_ = summary_metrics([m.metrics_ for m in self.members_.values()], len(self.failures_))
+
+    @property
+    def freq_(self) -> str | None:
+        return self.plan_.freq
+
+    @property
+    def horizon_(self) -> int:
+        return self.plan_.horizon
+
+    def predict(
+        self,
+        history: Series | Panel | None = None,
+        horizon: int | None = None,
+        ids: Sequence[str] = (),
+        levels: Sequence[float] | None = None,
+        quantiles: Sequence[float] | None = None,
+    ) -> pd.DataFrame:
+        """The same frame the global model's ``predict`` gives (point, bands, quantiles), each
+        series forecast by its own network. A series without a network here is refused."""
+        if not hasattr(self, "members_"):
+            from .errors import NotFittedError
+
+            raise NotFittedError("this forecaster is not fitted yet; call fit() or load a model file")
+        if history is None:
+            wanted = list(ids) or list(self.ids_)
+            parts: list[tuple[str, Panel | None]] = [(sid, None) for sid in wanted]
+        else:
+            panel = history if isinstance(history, Panel) else Panel.of_one(history)
+            names = list(panel.ids) if self.id_col_ is not None else list(self.ids_[:1])
+            panel = dataclasses.replace(panel, ids=tuple(names))
+            parts = [(n, one_series(panel, i)) for i, n in enumerate(names)]
+            if ids:
+                missing = [i for i in ids if i not in names]
+                if missing:
+                    raise UsageError(f"--ids names series the data does not hold: {', '.join(missing[:5])}")
+                parts = [next(p for p in parts if p[0] == i) for i in ids]
+        unknown = [sid for sid, _ in parts if sid not in self.members_]
+        if unknown:
+            raise UsageError(
+                f"series {', '.join(map(repr, unknown[:5]))} have no network in this --local model; "
+                "train one that includes them"
+            )
+        frames, notes = [], []
+        for sid, part in parts:
+            frame = self.members_[sid].predict(part, horizon, levels=levels, quantiles=quantiles)
+            frames.append(frame)
+            notes += [n for n in frame.attrs.get("notes", []) if n not in notes]
+        out = pd.concat(frames) if len(frames) > 1 else frames[0]
+        if len(notes) > MAX_NOTES:
+            notes = [*notes[:MAX_NOTES], f"... and {len(notes) - MAX_NOTES} more notes like these"]
+        out.attrs["notes"] = notes
+        return out
+
+    # ------------------------------------------------------------ persistence
+    def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        """(metadata, arrays): the config once, each member's state without it, and the
+        members' weights stacked by shape (see the module docstring)."""
+        groups: dict[tuple, list[int]] = {}
+        member_meta, member_arrays = [], []
+        for i, member in enumerate(self.members_.values()):
+            meta, arrays = member.state()
+            meta.pop("config")  # stored once; each member's seed derives from it and its id
+            signature = tuple((k, v.shape, v.dtype.str) for k, v in arrays.items())
+            rows = groups.setdefault(signature, [])
+            meta["weights_at"] = [list(groups).index(signature), len(rows)]
+            rows.append(i)
+            member_meta.append(meta)
+            member_arrays.append(arrays)
+        stacked = {
+            f"{STACKED}g{g}/{name}": np.stack([member_arrays[i][name] for i in rows])
+            for g, (signature, rows) in enumerate(groups.items())
+            for name, _, _ in signature
+        }
+        meta = {
+            "kind": KIND,
+            "config": self.config.to_dict(),
+            "target": self.target_,
+            "features": list(self.features_),
+            "id_col": self.id_col_,
+            "ids": list(self.ids_),
+            "metrics": self.metrics_,
+            "failures": self.failures_,
+            "members": member_meta,
+        }
+        return meta, stacked
+
+    @classmethod
+    def from_state(cls, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> LocalForecaster:
+        """Rebuild from ``state`` output; inconsistent metadata is a ``ValueError``."""
+        from .forecaster import Forecaster
+
+        self = cls(ForecastConfig.from_dict(meta["config"]))
+        ids = [str(i) for i in meta["ids"]]
+        if len(ids) != len(meta["members"]) or len(set(ids)) != len(ids) or not ids:
+            raise ValueError("the member list disagrees with the series ids")
+        by_group: dict[int, dict[str, np.ndarray]] = {}
+        for key, array in arrays.items():
+            group, _, name = key.removeprefix(STACKED).partition("/")
+            if not key.startswith(STACKED) or not group.startswith("g") or not group[1:].isdigit():
+                raise ValueError(f"unexpected weight array {key}")
+            by_group.setdefault(int(group[1:]), {})[name] = array
+        self.members_ = {}
+        for sid, member in zip(ids, meta["members"], strict=True):
+            at, row = (int(v) for v in member["weights_at"])
+            stack = by_group.get(at)
+            if stack is None or not all(0 <= row < len(a) for a in stack.values()):
+                raise ValueError(f"series {sid!r} points at missing weights")
+            config = member_config(self.config, sid).to_dict()
+            weights = {name: a[row] for name, a in stack.items()}
+            self.members_[sid] = Forecaster.from_state({**member, "config": config}, weights)
+        self.failures_ = dict(meta.get("failures", {}))
+        self.target_, self.features_ = meta["target"], tuple(meta["features"])
+        self.id_col_ = meta["id_col"]
+        self._collect()
+        return self
+
+
+def summary_metrics(members: list[dict], failed: int) -> dict[str, Any]:
+    """What ``info`` and the training summary show: counts, totals, medians and means."""
+    out: dict[str, Any] = {"series": len(members), "failed": failed}
+    for key in ("train_windows", "val_windows"):
+        out[key] = int(sum(m.get(key, 0) for m in members))
+    out["train_seconds"] = round(float(sum(m.get("train_seconds", 0.0) for m in members)), 3)
+    out["median_best_epoch"] = float(np.median([m.get("best_epoch", 0) for m in members]))
+    for key in ("val_mae", "val_naive_mae", "val_seasonal_naive_mae"):
+        values = [m[key] for m in members if key in m]
+        if values:
+            out[f"mean_{key}"] = float(np.mean(values))
+    return out
+
+
+def describe_failures(failures: dict[str, str]) -> list[str]:
+    """One line per failed series: ``series 'X': reason``."""
+    return [f"series {sid!r}: {reason}" for sid, reason in failures.items()]

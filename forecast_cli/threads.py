@@ -1,0 +1,60 @@
+"""How many torch threads a fit uses, so torch's intra-op threads and Dask's workers do not
+fight over the cores.
+
+Measured on the 2-core development machine (``benchmarks/threads.py``, results in
+``benchmarks/RESULTS.md``): the recurrent networks here are small (64 hidden units by
+default), and a second intra-op thread buys little for them even on an idle machine while
+it costs several times the run time when another process holds a core, because the two
+threads then wait on each other at every operation. Hence:
+- N workers on C cores: each worker's fits get ``max(1, C // N)`` threads;
+- one process: 1 thread for a small network, else the cores free to it (its CPU affinity,
+  less the cores the load average says are busy);
+- ``--threads`` overrides both.
+The thread count changes speed only: on this machine 1 and 2 threads gave bit-identical
+models (checked in the benchmark), so results do not depend on the worker count.
+"""
+
+from __future__ import annotations
+
+import os
+
+SMALL_NETWORK_UNITS = 128
+"""Hidden units x layers up to which one thread is the default (see the module docstring)."""
+
+
+def available_cores() -> int:
+    """Cores this process may run on (its affinity mask, which containers and ``taskset`` set)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def free_cores() -> int:
+    """Available cores less those the 1-minute load average says other work keeps busy."""
+    cores = available_cores()
+    try:
+        busy = int(os.getloadavg()[0])
+    except (AttributeError, OSError):
+        busy = 0
+    return max(1, cores - busy)
+
+
+def worker_threads(workers: int, cores: int | None = None) -> int:
+    """Threads per worker when ``workers`` processes share ``cores``: ``max(1, C // N)``."""
+    return max(1, (cores or available_cores()) // max(1, workers))
+
+
+def default_threads(hidden: int, layers: int) -> int:
+    """Threads for a fit in this process when nothing says otherwise."""
+    if hidden * layers <= SMALL_NETWORK_UNITS:
+        return 1
+    return free_cores()
+
+
+def set_torch_threads(threads: int) -> None:
+    """Set torch's intra-op thread count (imports torch: call only when a network will run)."""
+    import torch
+
+    if torch.get_num_threads() != threads:
+        torch.set_num_threads(threads)

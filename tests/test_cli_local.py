@@ -1,0 +1,108 @@
+"""`--local`, `--workers`, `--scheduler` on the command line: same output on 1 worker, a
+cluster and local worker processes; partial failure exits 5; no Dask import at --workers 1."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from forecast_cli.cli import app
+from forecast_cli.errors import ExitCode
+from forecast_cli.forecaster import Forecaster
+
+from .conftest import FAST_TRAIN
+
+runner = CliRunner()
+BACKTEST = ["--hidden", "8", "--epochs", "2", "--horizon", "6", "--folds", "2", "-f", "csv", "--no-timings"]
+
+
+@pytest.fixture
+def panel_csv(tmp_path):
+    rng = np.random.default_rng(3)
+    rows = []
+    for i in range(4):
+        y = 100 + 20 * i + 5 * np.sin(np.arange(60) * 2 * np.pi / 12) + rng.normal(0, 1, 60)
+        rows.append(
+            pd.DataFrame(
+                {"unique_id": f"s{i}", "ds": pd.date_range("2001-01", periods=60, freq="MS"), "y": y}
+            )
+        )
+    path = tmp_path / "panel.csv"
+    pd.concat(rows).to_csv(path, index=False)
+    return path
+
+
+def _train_predict(tmp_path, panel_csv, *extra):
+    model = tmp_path / f"m{len(extra)}.fcst"
+    trained = runner.invoke(app, ["train", str(panel_csv), "--local", *FAST_TRAIN, "-o", str(model), *extra])
+    assert trained.exit_code == 0, trained.output
+    out = runner.invoke(app, ["predict", "-m", str(model), "-f", "csv"])
+    assert out.exit_code == 0, out.output
+    return model, out.stdout
+
+
+def test_local_model_on_a_cluster_predicts_what_one_process_does(tmp_path, panel_csv, dask_cluster):
+    model, serial = _train_predict(tmp_path, panel_csv)
+    _, clustered = _train_predict(tmp_path, panel_csv, "--scheduler", dask_cluster.scheduler_address)
+    assert serial == clustered
+    assert serial.splitlines()[0] == "unique_id,timestamp,y,y-lo-80,y-hi-80,y-lo-95,y-hi-95"
+    info = runner.invoke(app, ["info", str(model), "-f", "json"])
+    assert '"kind": "local: 4 series, one network each"' in info.stdout
+
+
+def test_a_failing_series_exits_partial_and_the_others_are_saved(tmp_path, panel_csv, monkeypatch):
+    real_fit = Forecaster.fit
+
+    def fit(self, data, on_epoch=None):
+        if data.ids == ("s2",):
+            raise ValueError("synthetic failure")
+        return real_fit(self, data, on_epoch)
+
+    monkeypatch.setattr(Forecaster, "fit", fit)
+    model = tmp_path / "m.fcst"
+    result = runner.invoke(app, ["train", str(panel_csv), "--local", *FAST_TRAIN, "-o", str(model)])
+    assert result.exit_code == ExitCode.PARTIAL == 5
+    assert "error: series 's2': ValueError: synthetic failure" in result.stderr
+    predicted = runner.invoke(app, ["predict", "-m", str(model), "-f", "csv"])
+    assert {line.split(",")[0] for line in predicted.stdout.splitlines()[1:]} == {"s0", "s1", "s3"}
+    board = runner.invoke(app, ["backtest", str(panel_csv), "--local", *BACKTEST])
+    assert board.exit_code == 5 and "series 's2'" in board.stderr
+    assert board.stdout.startswith("model,mae")  # the leaderboard of the others is written
+
+
+def test_workers_without_the_dask_extra_is_one_line_naming_the_install(tmp_path, panel_csv, monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    result = runner.invoke(
+        app, ["train", str(panel_csv), "--local", "--workers", "2", "-o", str(tmp_path / "m")]
+    )
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stderr.strip().splitlines()[-1] == (
+        "error: --workers and --scheduler need Dask: pip install 'forecast-cli[dask]'"
+    )
+
+
+def test_one_worker_never_imports_dask(tmp_path, panel_csv):
+    model = tmp_path / "m.fcst"
+    code = (
+        "import sys; from typer.testing import CliRunner; from forecast_cli.cli import app;"
+        f"r = CliRunner().invoke(app, ['train', {str(panel_csv)!r}, '--local', *{FAST_TRAIN!r}, '-o', {str(model)!r}]);"
+        f"p = CliRunner().invoke(app, ['predict', '-m', {str(model)!r}]);"
+        "print(r.exit_code, p.exit_code, 'dask' in sys.modules, 'distributed' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["0", "0", "False", "False"], out.stderr
+
+
+def test_local_backtest_on_two_worker_processes_matches_one_process(panel_csv):
+    """The one test that starts a real LocalCluster of processes, as --workers 2 does."""
+    args = ["backtest", str(panel_csv), "--local", "--models", "lstm", *BACKTEST]
+    serial = runner.invoke(app, args)
+    processes = runner.invoke(app, [*args, "--workers", "2"])
+    assert serial.exit_code == processes.exit_code == 0, processes.output
+    assert "dask: on 2 Dask worker(s)" in processes.stderr
+    assert serial.stdout == processes.stdout

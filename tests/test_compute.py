@@ -1,0 +1,78 @@
+"""The executor: serial without Dask, the same results on a Dask cluster, failures per task,
+Ctrl-C cancels; per-task seeds; the thread policy."""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+
+import pytest
+
+from forecast_cli.compute import DASK_MISSING, DaskExecutor, SerialExecutor, Task, open_executor, task_seed
+from forecast_cli.config import ComputeConfig
+from forecast_cli.errors import UsageError
+from forecast_cli.threads import default_threads, worker_threads
+
+
+def _tasks():
+    return [Task(str(i), math.sqrt, float(i), torch=False) for i in range(6)] + [
+        Task("bad", math.sqrt, -1.0, torch=False)
+    ]
+
+
+def test_task_seed_comes_from_base_seed_and_identity_only():
+    assert task_seed(7, "") == 7  # a single unnamed series keeps the base seed
+    assert task_seed(0, "MRF1") == task_seed(0, "MRF1") != task_seed(0, "MRF2")
+    assert task_seed(0, "MRF1") != task_seed(1, "MRF1")
+    assert task_seed(2**32 - 1, "x") < 2**32
+
+
+def test_a_failing_task_is_reported_and_the_others_finish():
+    out = SerialExecutor().run(_tasks())
+    assert list(out.results) == [str(i) for i in range(6)]
+    assert out.failures == {"bad": "ValueError: math domain error"}
+
+
+def test_dask_gives_the_serial_results_in_task_order(dask_client):
+    seen = []
+    out = DaskExecutor(dask_client).run(_tasks(), on_progress=lambda p: seen.append((p.done, p.failed)))
+    serial = SerialExecutor().run(_tasks())
+    assert list(out.results.items()) == list(serial.results.items())
+    assert out.failures == serial.failures
+    assert seen[-1] == (6, 1)
+
+
+def test_ctrl_c_cancels_the_outstanding_tasks(dask_client):
+    def interrupt(progress):
+        raise KeyboardInterrupt
+
+    tasks = [Task(str(i), time.sleep, 0.3, torch=False) for i in range(8)]
+    with pytest.raises(KeyboardInterrupt):
+        DaskExecutor(dask_client).run(tasks, on_progress=interrupt)
+    time.sleep(0.2)
+    assert not dask_client.futures
+    assert not any(dask_client.processing().values())
+
+
+def test_asking_for_workers_without_dask_names_the_install_command(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
+    with (
+        pytest.raises(UsageError, match=r"pip install 'forecast-cli\[dask\]'"),
+        open_executor(ComputeConfig(workers=2)),
+    ):
+        pass
+    assert DASK_MISSING.count("\n") == 0
+
+
+def test_one_worker_is_serial():
+    with open_executor(ComputeConfig()) as executor:
+        assert isinstance(executor, SerialExecutor)
+
+
+def test_workers_share_the_cores_and_small_networks_get_one_thread():
+    assert worker_threads(1, 2) == 2
+    assert worker_threads(2, 2) == 1
+    assert worker_threads(3, 2) == 1
+    assert worker_threads(2, 16) == 8
+    assert default_threads(hidden=64, layers=1) == 1

@@ -1,0 +1,114 @@
+"""--local: one network per series, fitted as independent tasks; the same model and the
+same backtest on 1 worker and on a Dask cluster; one model file that loads without Dask."""
+
+from __future__ import annotations
+
+import dataclasses
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecast_cli.backtest import run_backtest
+from forecast_cli.compute import DaskExecutor, task_seed
+from forecast_cli.config import BacktestConfig, DataConfig
+from forecast_cli.forecaster import Forecaster
+from forecast_cli.local_models import LocalForecaster
+from forecast_cli.modelfile import load_model, read_metadata, save_model
+from forecast_cli.panel import prepare_panel
+
+from .conftest import fast_config
+
+
+def _panel(n: int = 3, rows: int = 72):
+    rng = np.random.default_rng(1)
+    t = np.arange(rows)
+    frames = [
+        pd.DataFrame(
+            {
+                "unique_id": f"s{i}",
+                "ds": pd.date_range("2000-01-01", periods=rows, freq="MS"),
+                "y": (i + 1) * 50
+                + t * (i - 1)
+                + 10 * np.sin(2 * np.pi * t / 12 + i)
+                + rng.normal(0, 1, rows),
+            }
+        )
+        for i in range(n)
+    ]
+    return prepare_panel(pd.concat(frames), DataConfig())
+
+
+def _local(**window):
+    cfg = fast_config(**window)
+    return dataclasses.replace(cfg, model=dataclasses.replace(cfg.model, local=True))
+
+
+def test_each_series_gets_its_own_network_seeded_by_its_id():
+    panel = _panel()
+    local = LocalForecaster(_local()).fit(panel)
+    assert local.ids_ == ("s0", "s1", "s2")
+    one = dataclasses.replace(panel, members=panel.members[1:2], ids=("s1",))
+    cfg = _local()
+    alone = Forecaster(
+        dataclasses.replace(cfg, train=dataclasses.replace(cfg.train, seed=task_seed(0, "s1")))
+    )
+    alone.fit(one)
+    np.testing.assert_array_equal(local.members_["s1"].predict().to_numpy(), alone.predict().to_numpy())
+
+
+def test_predict_has_the_global_models_columns_and_index():
+    panel = _panel()
+    local = LocalForecaster(_local()).fit(panel).predict()
+    global_ = Forecaster(fast_config()).fit(panel).predict()
+    assert list(local.columns) == list(global_.columns)
+    assert local.index.names == global_.index.names and len(local) == len(global_)
+
+
+def test_dask_workers_fit_the_same_model_as_one_process(dask_client):
+    panel = _panel()
+    serial = LocalForecaster(_local()).fit(panel).predict()
+    dask = LocalForecaster(_local()).fit(panel, DaskExecutor(dask_client)).predict()
+    pd.testing.assert_frame_equal(serial, dask, check_exact=True)
+
+
+def test_local_model_is_one_small_file_that_predicts_the_same(tmp_path):
+    local = LocalForecaster(_local()).fit(_panel(5))
+    path = save_model(local, tmp_path / "local.fcst")
+    with zipfile.ZipFile(path) as archive:
+        entries = len(archive.namelist())
+    again = load_model(path)
+    assert isinstance(again, LocalForecaster)
+    assert entries < 20  # weights stacked by shape: not one entry per series and parameter
+    assert read_metadata(path)["kind"] == "local"
+    pd.testing.assert_frame_equal(local.predict(), again.predict(), check_exact=True)
+
+
+def test_a_failing_series_is_left_out_and_named(monkeypatch):
+    real_fit = Forecaster.fit
+
+    def fit(self, data, on_epoch=None):
+        if data.ids == ("s1",):
+            raise ValueError("synthetic failure")
+        return real_fit(self, data, on_epoch)
+
+    monkeypatch.setattr(Forecaster, "fit", fit)
+    local = LocalForecaster(_local()).fit(_panel())
+    assert local.ids_ == ("s0", "s2")
+    assert local.failures_ == {"s1": "ValueError: synthetic failure"}
+    spec = BacktestConfig(folds=2, models=("lstm",))
+    result = run_backtest(_panel(), _local(horizon=6), spec)
+    assert result.failures == {"s1": "ValueError: synthetic failure"}
+    assert result.config["series"] == 2 and set(result.forecasts["unique_id"]) == {"s0", "s2"}
+
+
+@pytest.mark.parametrize("local", [True, False])
+def test_backtest_metrics_identical_on_one_worker_and_a_cluster(dask_client, local):
+    cfg = _local(horizon=6) if local else fast_config(horizon=6)
+    spec = BacktestConfig(folds=2, refit="always", models=("lstm", "gru"))
+    serial = run_backtest(_panel(), cfg, spec)
+    dask = run_backtest(_panel(), cfg, spec, executor=DaskExecutor(dask_client))
+    columns = [c for c in serial.leaderboard.columns if not c.endswith("_seconds")]
+    pd.testing.assert_frame_equal(serial.leaderboard[columns], dask.leaderboard[columns], check_exact=True)
+    pd.testing.assert_frame_equal(serial.forecasts, dask.forecasts, check_exact=True)
