@@ -12,7 +12,8 @@ cluster therefore give the same results.
 - ``--workers N`` starts ``dask.distributed.LocalCluster`` with N single-threaded worker
   processes on loopback; ``--scheduler ADDRESS`` (or ``$FORECAST_SCHEDULER``) connects to a
   running cluster instead. Payloads are scattered once each, results gathered as they
-  finish. A worker that dies has its tasks rerun elsewhere by Dask (up to the scheduler's
+  finish; tasks travel in batches (``batches``), since one short fit costs about what
+  Dask spends on a task. A worker that dies has its tasks rerun elsewhere by Dask (up to the scheduler's
   ``allowed-failures``).
 - A task that raises does not stop the others: ``Outcome.failures`` names it with a
   one-line reason, and the caller decides (skip the series and exit ``PARTIAL``, or raise).
@@ -106,6 +107,7 @@ def one_line(exc: BaseException) -> str:
     return " ".join(text.split()) or type(exc).__name__
 
 
+BATCHES_PER_SLOT = 8
 _TORCH_LOCK = threading.Lock()
 """torch's random generator is per process: two fits seeding it at once in two threads of
 one worker would draw from each other's stream. Fits in one process therefore take turns
@@ -122,6 +124,20 @@ def run_task(fn: Callable[..., Any], payload: Any, threads: int | None, slots: d
             return fn(payload)
     except Exception as exc:  # reported per task; KeyboardInterrupt still stops everything
         return _Failed(one_line(exc), exc if _travels(exc) else None)
+
+
+def run_batch(items: list[tuple[Callable[..., Any], Any, bool]], threads: int | None, slots: dict[str, int]):
+    """Several tasks in one Dask task, each with its own outcome: a fit of one short series
+    takes tens of milliseconds, about what Dask spends to schedule and ship one task."""
+    return [run_task(fn, payload, threads, slots, torch) for fn, payload, torch in items]
+
+
+def batches(n_tasks: int, slots: int, per_slot: int = BATCHES_PER_SLOT) -> list[range]:
+    """Task index ranges: about ``per_slot`` batches for each task slot (enough for the
+    fast ones to take more while a slow one finishes), never more batches than tasks."""
+    count = max(1, min(n_tasks, slots * per_slot))
+    bounds = [round(k * n_tasks / count) for k in range(count + 1)]
+    return [range(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
 
 
 def _threads_here(slots: dict[str, int]) -> int:
@@ -212,25 +228,29 @@ class DaskExecutor:
         out, progress, t0 = Outcome(), TaskProgress(len(tasks)), time.perf_counter()
         if not tasks:
             return out
-        payloads = self.client.scatter([t.payload for t in tasks])  # one future per payload
+        groups = batches(len(tasks), self.workers)
+        # one scattered payload per batch: each task's data travels once, with its batch
+        payloads = self.client.scatter(
+            [[(tasks[i].fn, tasks[i].payload, tasks[i].torch) for i in g] for g in groups]
+        )
         futures = [
-            self.client.submit(run_task, t.fn, data, self.threads, self.slots, t.torch, pure=False)
-            for t, data in zip(tasks, payloads, strict=True)
+            self.client.submit(run_batch, data, self.threads, self.slots, pure=False) for data in payloads
         ]
-        key_of = {f.key: t.key for f, t in zip(futures, tasks, strict=True)}
+        group_of = {f.key: g for f, g in zip(futures, groups, strict=True)}
         values: dict[str, Any] = {}
         try:
-            progress.running = min(self.workers, len(tasks))
+            progress.running = min(self.workers, len(groups))
             for future in as_completed(futures):
+                group = group_of[future.key]
                 try:
-                    value = future.result()
+                    got = future.result()
                 except Exception as exc:  # KilledWorker after repeated worker deaths, lost data
-                    value = _Failed(one_line(exc), None)
-                values[key_of[future.key]] = value
-                finished = len(values)
-                progress.running = min(self.workers, len(tasks) - finished)
+                    got = [_Failed(one_line(exc), None)] * len(group)
+                for i, value in zip(group, got, strict=True):
+                    values[tasks[i].key] = value
+                    _record(Outcome(), progress, "", value)  # counts only; results kept in task order below
+                progress.running = min(self.workers, len(groups) - sum(f.done() for f in futures))
                 progress.elapsed = time.perf_counter() - t0
-                _record(Outcome(), progress, "", value)  # counts only; results kept in task order below
                 if on_progress:
                     on_progress(progress)
         except BaseException:
