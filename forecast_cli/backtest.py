@@ -118,7 +118,7 @@ def run_backtest(
             seconds[name] = (0.0, time.perf_counter() - t0)
         else:
             forecasts[name], bounds[name], seconds[name] = _neural_forecasts(
-                panel, values, cfg, name, plans, on_fit, levels
+                panel, cfg, name, plans, on_fit, levels
             )
 
     if np.any(actual == 0):
@@ -202,7 +202,7 @@ def _member_folds(panel: Panel, horizon: int, spec: BacktestConfig, min_train: i
     return plans, kept, notes
 
 
-def _neural_forecasts(panel: Panel, values, cfg, name, plans, on_fit, levels):
+def _neural_forecasts(panel: Panel, cfg, name, plans, on_fit, levels):
     """(forecasts, interval bounds, (fit seconds, predict seconds)) of one network kind."""
     from .forecaster import Forecaster  # torch: imported only when a network is in the run
 
@@ -210,7 +210,6 @@ def _neural_forecasts(panel: Panel, values, cfg, name, plans, on_fit, levels):
     folds = len(plans[0])
     out = np.empty((len(plans) * folds, plans[0][0].horizon))
     out_bounds = {f"{side}-{lv:g}": np.empty_like(out) for lv in levels for side in ("lo", "hi")}
-    offsets = panel.offsets
     fit_s = predict_s = 0.0
     groups = list(fit_groups(plans[0]))
     for g, (trained_at, members) in enumerate(groups):
@@ -229,8 +228,7 @@ def _neural_forecasts(panel: Panel, values, cfg, name, plans, on_fit, levels):
         idx = np.array([f.index for f in members])
         # Each series' rows up to its last origin in this group: no row at/after an origin.
         ends = np.array([max(p[k].origin for k in idx) for p in plans])
-        prefix = np.concatenate([values[offsets[i] : offsets[i] + ends[i]] for i in range(len(plans))])
-        prefix_offsets = np.concatenate([[0], np.cumsum(ends)])
+        prefix, prefix_offsets = _prefix(fitted, panel, ends, plans[0][0].horizon)
         origins = np.concatenate(
             [prefix_offsets[i] + np.array([p[k].origin for k in idx]) for i, p in enumerate(plans)]
         )
@@ -242,6 +240,21 @@ def _neural_forecasts(panel: Panel, values, cfg, name, plans, on_fit, levels):
         predict_s += time.perf_counter() - t1
         fit_s += t1 - t0
     return out, out_bounds, (fit_s, predict_s)
+
+
+def _prefix(fitted, panel: Panel, ends: np.ndarray, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+    """The network inputs of each series up to ``ends[i]`` (stacked, with offsets). A model
+    with known-future columns also gets the ``horizon`` rows after, holding only those
+    columns (known in advance by definition); the target and past features there are NaN."""
+    inputs = fitted.inputs(panel)
+    offsets = panel.offsets
+    k = fitted.future_inputs
+    pieces = []
+    for i, end in enumerate(ends):
+        piece = inputs[offsets[i] : offsets[i] + end + (horizon if k else 0)].copy()
+        piece[end:, : piece.shape[1] - k] = np.nan
+        pieces.append(piece)
+    return np.concatenate(pieces), np.concatenate([[0], np.cumsum([len(p) for p in pieces])])
 
 
 def score(

@@ -74,6 +74,30 @@ class DataConfig:
     features: tuple[str, ...] = opt(
         (), "Extra numeric input columns, comma-separated (observed in the past).", DATA, is_list=True
     )
+    future_features: tuple[str, ...] = opt(
+        (),
+        "Known-future input columns, comma-separated: also read over the forecast steps "
+        "(predict takes their future values from --future-data).",
+        DATA,
+        is_list=True,
+    )
+    calendar: tuple[str, ...] = opt(
+        ("auto",),
+        "Calendar inputs from the timestamps: auto (hour,dow below a day; dow for daily data "
+        "with a weekly cycle; holiday too with --country; none for weekly and coarser), none, "
+        "or a list of hour,dow,month,holiday.",
+        DATA,
+        is_list=True,
+        list_choices=("auto", "none", "hour", "dow", "month", "holiday"),
+    )
+    country: str | None = opt(
+        None,
+        "Country for the holiday feature (ISO code such as AU, GB, US; default: no holidays).",
+        DATA,
+    )
+    subdiv: str | None = opt(
+        None, "State or region within --country for its holidays, e.g. VIC or ENG.", DATA
+    )
     freq: str | None = opt(
         None,
         "Granularity: a pandas alias (5min, 1h, 1D, B, W-SUN, MS, QS) or an exchange calendar "

@@ -33,6 +33,7 @@ def forecaster_state(f: Forecaster) -> tuple[dict[str, Any], dict[str, np.ndarra
         "network": f.network_args_.to_dict(),
         "target": f.target_,
         "features": list(f.features_),
+        "future_features": list(f.future_features_),
         "id_col": f.id_col_,
         "ids": list(f.ids_),
         "scalers": [s.to_dict() for s in f.scalers_],
@@ -61,6 +62,7 @@ def restore_forecaster(
     self.network_.eval()
     self.plan_ = Plan.from_dict(meta["plan"]) if "plan" in meta else _plan_from_round_one(meta)
     self.target_, self.features_ = meta["target"], tuple(meta["features"])
+    self.future_features_ = tuple(meta.get("future_features", ()))
     self.transform_ = Transform(self.plan_.transform)
     self.metrics_ = meta.get("metrics", {})
     if "scalers" in meta:

@@ -24,8 +24,10 @@ import torch
 
 from . import prediction
 from .baselines import naive, seasonal_naive
+from .calendar_features import calendar_columns, calendar_values
 from .config import MAX_HORIZON, ForecastConfig
 from .errors import DataError, NotFittedError, UsageError
+from .future_data import FutureTable
 from .intervals import MAX_CALIBRATION_WINDOWS, CalibrationTable, scaled_errors, series_scale
 from .metrics import mae
 from .models import HIGHWAY_INITS, NetworkArgs, build_network, highway_weights
@@ -46,20 +48,52 @@ def choose_highway_init(z: np.ndarray, origins: np.ndarray, season: int, lookbac
     """The baseline the highway starts as: whichever of ``models.HIGHWAY_INITS`` has the
     lowest multi-step MAE over the training windows ``origins`` of the scaled target ``z``,
     using the very weights it would start with."""
+    errors = _highway_errors(z, origins, season, lookback, horizon)
+    return min(errors, key=errors.__getitem__)
+
+
+def choose_highway(
+    z: np.ndarray, origins: np.ndarray, seasons: Sequence[int], lookback: int, horizon: int
+) -> tuple[str, int]:
+    """(baseline, cycle) the highway starts as: ``choose_highway_init`` over every cycle of
+    ``seasons`` (a daily and a weekly one for half-hourly data); the first wins a tie."""
+    best: tuple[float, str, int] | None = None
+    for season in seasons or (1,):
+        errors = _highway_errors(z, origins, season, lookback, horizon)
+        kind = min(errors, key=errors.__getitem__)
+        if best is None or errors[kind] < best[0]:
+            best = (errors[kind], kind, season)
+    assert best is not None
+    return best[1], best[2]
+
+
+def _highway_errors(
+    z: np.ndarray, origins: np.ndarray, season: int, lookback: int, horizon: int
+) -> dict[str, float]:
     if season <= 1 or season > lookback or len(origins) == 0:
-        return "naive"
+        return {"naive": 0.0}
     if len(origins) > _HIGHWAY_SAMPLE:  # evenly spaced: deterministic and representative
         origins = origins[np.linspace(0, len(origins) - 1, _HIGHWAY_SAMPLE).astype(np.int64)]
     inputs = gather_windows(z[:, None], origins, lookback)[..., 0]  # (origins, lookback)
     level = inputs[:, -1:]
     actual = z[origins[:, None] + np.arange(horizon)[None, :]]  # (origins, horizon)
-    errors = {
-        kind: np.mean(
-            np.abs((inputs - level) @ highway_weights(kind, season, lookback, horizon).T + level - actual)
+    return {
+        kind: float(
+            np.mean(
+                np.abs((inputs - level) @ highway_weights(kind, season, lookback, horizon).T + level - actual)
+            )
         )
         for kind in HIGHWAY_INITS
     }
-    return min(errors, key=errors.__getitem__)
+
+
+def _columns(panel: Panel, future: Sequence[str]) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """(target, features with the known-future ones last, known-future features)."""
+    missing = [c for c in future if c not in panel.features]
+    if missing:
+        raise UsageError(f"--future-features names {', '.join(missing)}, which the data does not load")
+    past = tuple(c for c in panel.features if c not in future)
+    return panel.target, (*past, *future), tuple(future)
 
 
 class Forecaster:
@@ -76,13 +110,14 @@ class Forecaster:
         """
         cfg = self.config.validate()
         panel = as_panel(data)
-        members = [m.values for m in panel.members]  # (rows_i, 1 + features) each, float64
-        plan = resolve_plan(cfg, panel.freq, [v[:, 0] for v in members])
+        plan = resolve_plan(cfg, panel.freq, [m.y for m in panel.members])
+        self.plan_ = plan
+        self.target_, self.features_, self.future_features_ = _columns(panel, cfg.data.future_features)
+        members = [self._inputs(m.frame) for m in panel.members]  # (rows_i, n_inputs) each, float64
         lookback, outputs, first = plan.lookback, plan.outputs, plan.first_row
         split = panel_split(
             panel.lengths, lookback, outputs, cfg.window.val_fraction, cfg.window.window_stride, first
         )
-        self.plan_ = plan
         self.transform_ = Transform(plan.transform)
         matrices = [self._transformed(v) for v in members]
         self.scalers_ = [
@@ -93,10 +128,10 @@ class Forecaster:
             np.concatenate([s.transform(m) for s, m in zip(self.scalers_, matrices, strict=True)])
         ).astype(np.float32)  # (total rows, 1 + features)
 
-        highway_init = "naive"  # the baselines are defined relative to the last value
+        highway_init, cycle = "naive", plan.season  # the baselines are defined relative to the last value
         if plan.level_norm:
-            highway_init = choose_highway_init(
-                scaled[:, 0], split.train_origins, plan.season, lookback, outputs
+            highway_init, cycle = choose_highway(
+                scaled[:, 0], split.train_origins, plan.seasons or (plan.season,), lookback, outputs
             )
         self.network_args_ = NetworkArgs(
             kind=cfg.model.cell,
@@ -108,8 +143,9 @@ class Forecaster:
             outputs=outputs,
             level_norm=plan.level_norm,
             highway_init=highway_init,
-            season=plan.season,
+            season=cycle,
             patch=plan.patch,
+            future_inputs=self.future_inputs,
         )
         weights = None
         if len(panel) > 1:
@@ -128,11 +164,13 @@ class Forecaster:
             on_epoch,
             row_end=split.row_end,
             weights=weights,
+            future_cols=self.future_inputs,
         )
         self.network_.cpu()
-        self.target_, self.features_ = panel.target, panel.features
         self.ids_, self.id_col_ = panel.ids, panel.id_col
-        self.histories_ = [m.frame.iloc[-self.context_rows :].copy() for m in panel.members]
+        self.histories_ = [
+            m.frame[[self.target_, *self.features_]].iloc[-self.context_rows :].copy() for m in panel.members
+        ]
         # Calibration scales: mean absolute one-step change of each series' training rows.
         self.cal_scales_ = [
             series_scale(v[: max(end, 2), 0], False) for v, end in zip(members, split.train_ends, strict=True)
@@ -185,7 +223,7 @@ class Forecaster:
             "val_loss": result.val_loss,
             "train_seconds": round(result.seconds, 3),
         }
-        values = panel.stacked()
+        values = np.concatenate([self._inputs(m.frame) for m in panel.members])
         y = values[:, 0]
         origins, members = split.val_origins, split.series_of_val
         if len(origins) > MAX_CALIBRATION_WINDOWS:  # evenly spaced: deterministic
@@ -194,7 +232,7 @@ class Forecaster:
         steps = origins[:, None] + np.arange(self.horizon_)[None, :]  # (windows, horizon)
         exists = steps < split.row_end[origins][:, None]
         actual = np.where(exists, y[np.minimum(steps, len(y) - 1)], np.nan)
-        pred = self.forecast_origins(values, origins, panel.offsets)
+        pred = self.forecast_origins(values, origins, panel.offsets, clamp_future=True)
         scales = np.asarray(self.cal_scales_)[members]
         with np.errstate(invalid="ignore"):
             errors = scaled_errors(actual, pred, scales, False)
@@ -226,6 +264,7 @@ class Forecaster:
         offsets: np.ndarray | None = None,
         scalers: Sequence[Scaler] | None = None,
         horizon: int | None = None,
+        clamp_future: bool = False,
     ) -> np.ndarray:
         """Forecasts in the data's units for every origin: shape (len(origins), horizon).
 
@@ -233,6 +272,11 @@ class Forecaster:
         one series); segment ``i`` is scaled by ``scalers[i]`` (default: the fitted ones, in
         order). Origin ``t`` forecasts rows ``t ..`` from rows ``t - lookback .. t - 1`` of
         its own segment. All origins go through the network together.
+
+        ``values`` holds the network's input columns (see ``inputs``). With known-future
+        columns, rows ``t .. t + horizon - 1`` of the segment must exist and hold them (the
+        other columns there are never read); ``clamp_future`` repeats the segment's last row
+        instead, for validation windows whose unscored steps run past the data.
         """
         self._check_fitted()
         horizon = horizon or self.horizon_
@@ -251,13 +295,18 @@ class Forecaster:
                 for i in range(len(offsets) - 1)
             ]
         ).astype(np.float32)
-        out = np.concatenate(
-            [
-                self._run_network(gather_windows(scaled, chunk, self.lookback_), horizon)
-                for chunk in np.array_split(origins, max(1, len(origins) // _PREDICT_CHUNK + 1))
-                if len(chunk)
-            ]
-        )  # (origins, horizon), scaled units
+        ahead = self.future_inputs and horizon
+        if ahead and not clamp_future and np.any(origins + horizon > offsets[segment + 1]):
+            raise DataError(
+                f"the known-future columns need values for all {horizon} forecast steps after each origin"
+            )
+        rows_end = offsets[segment + 1] - 1  # (origins,)
+        parts = []
+        for pick in np.array_split(np.arange(len(origins)), max(1, len(origins) // _PREDICT_CHUNK + 1)):
+            if len(pick):
+                windows = self._windows(scaled, origins[pick], rows_end[pick], ahead)
+                parts.append(self._run_network(windows, horizon))
+        out = np.concatenate(parts)  # (origins, horizon), scaled units
         if np.isnan(out).any():
             raise DataError("the history window has missing values; fill them (see --fill) and retry")
         center = np.array([sc.center[0] for sc in scalers if sc.center is not None])[segment]
@@ -265,18 +314,56 @@ class Forecaster:
         z = out.astype(np.float64) * scale[:, None] + center[:, None]
         return self.transform_.inverse(z, values[origins - 1, 0])
 
+    def _windows(self, scaled: np.ndarray, origins: np.ndarray, last: np.ndarray, ahead: int) -> np.ndarray:
+        """Network inputs per origin: (batch, lookback, features), or with ``ahead`` known-future
+        steps (batch, lookback + ahead, features), those rows zero but for the known columns."""
+        if not ahead:
+            return gather_windows(scaled, origins, self.lookback_)
+        rows = origins[:, None] + np.arange(-self.lookback_, ahead)[None, :]  # (batch, lookback + ahead)
+        w = scaled[np.minimum(rows, last[:, None])]  # (batch, lookback + ahead, features)
+        w[:, self.lookback_ :, : -self.future_inputs] = 0.0
+        return w
+
     @torch.inference_mode()
     def _run_network(self, windows: np.ndarray, horizon: int) -> np.ndarray:
-        x = torch.from_numpy(np.ascontiguousarray(windows))  # (batch, lookback, features)
+        x = torch.from_numpy(np.ascontiguousarray(windows))  # (batch, lookback [+ horizon], features)
         self.network_.eval()
         if self.plan_.strategy == "direct":
             return self.network_(x)[:, :horizon].numpy()
+        lookback = self.lookback_
+        past, ahead = x[:, :lookback], x[:, lookback:]  # (batch, lookback, F), (batch, horizon or 0, F)
         steps = []
-        for _ in range(horizon):  # many-to-one, rolled forward over the batch at once
-            nxt = self.network_(x)  # (batch, 1)
+        for t in range(horizon):  # many-to-one, rolled forward over the batch at once
+            nxt = self.network_(torch.cat([past, ahead[:, t : t + 1]], dim=1))  # (batch, 1)
             steps.append(nxt)
-            x = torch.cat([x[:, 1:], nxt.unsqueeze(-1)], dim=1)  # (batch, lookback, 1)
+            row = nxt.unsqueeze(-1)  # (batch, 1, 1)
+            if self.future_inputs:
+                row = torch.cat([row, ahead[:, t : t + 1, 1:]], dim=-1)  # (batch, 1, features)
+            past = torch.cat([past[:, 1:], row], dim=1)  # (batch, lookback, features)
         return torch.cat(steps, dim=1).numpy()
+
+    @property
+    def future_inputs(self) -> int:
+        """Trailing input columns known over the forecast steps: future features, then calendar."""
+        return len(self.future_features_) + len(calendar_columns(self.plan_.calendar))
+
+    def _inputs(self, frame: pd.DataFrame) -> np.ndarray:
+        """One series' network inputs: target, features (known-future ones last), then the
+        calendar columns of its timestamps: (rows, n_inputs), float64."""
+        values = frame[[self.target_, *self.features_]].to_numpy(dtype=np.float64)
+        if not self.plan_.calendar:
+            return values
+        cal = calendar_values(
+            pd.DatetimeIndex(frame.index),
+            self.plan_.calendar,
+            self.config.data.country,
+            self.config.data.subdiv,
+        )
+        return np.hstack([values, cal])
+
+    def inputs(self, panel: Panel) -> np.ndarray:
+        """Every series' network inputs stacked like ``panel.stacked()``: (rows, n_inputs)."""
+        return np.concatenate([self._inputs(m.frame) for m in panel.members])
 
     def predict(
         self,
@@ -285,10 +372,11 @@ class Forecaster:
         ids: Sequence[str] = (),
         levels: Sequence[float] | None = None,
         quantiles: Sequence[float] | None = None,
+        future: FutureTable | None = None,
     ) -> pd.DataFrame:
         """Forecast the steps after each series' history (default: the stored histories);
         see ``prediction.predict``."""
-        return prediction.predict(self, history, horizon, ids, levels, quantiles)
+        return prediction.predict(self, history, horizon, ids, levels, quantiles, future)
 
     def _check_horizon(self, horizon: int | None) -> int:
         if horizon is None:

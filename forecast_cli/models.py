@@ -17,6 +17,14 @@ Three additions make these networks forecast well and train fast on a CPU:
   naive and seasonal-naive forecasts on the training rows, so an untrained model already
   makes that forecast; training learns the corrections (linear ones in the highway, the
   rest in the recurrent part), as ES-RNN does with its seasonal priors.
+
+Known-future inputs (calendar features, ``--future-features``) are the last
+``future_inputs`` columns. The network then reads (batch, lookback + steps, features):
+the lookback as always, and those columns over the forecast steps, where a small MLP
+shared across steps maps [last hidden state, the step's known-future values] to a
+correction of that step (zero at the start, so the baseline still holds). Per step, not
+flattened over the horizon, so a shorter forecast needs only its own steps' values and
+the recursive strategy reads the next step's. Without such columns nothing changes.
 """
 
 from __future__ import annotations
@@ -46,6 +54,7 @@ class NetworkArgs:
     highway_init: str = "naive"  # the baseline the highway starts as (see highway_weights)
     season: int = 1
     patch: int = 1  # lookback steps the cell reads at once (segment-wise recurrence)
+    future_inputs: int = 0  # trailing columns known over the forecast steps too
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -72,8 +81,20 @@ class RecurrentNetwork(nn.Module):
             with torch.no_grad():
                 self.highway.weight.copy_(torch.from_numpy(weights))
                 nn.init.zeros_(self.highway.bias)
+        self.future = FutureHead(args.hidden, 2 * args.future_inputs) if args.future_inputs else None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """x: (batch, lookback, features), or (batch, lookback + steps, features) with
+        known-future columns, whose other columns over the steps are never read."""
+        ahead = None
+        if self.future is not None:
+            lookback = self.args.lookback
+            k = self.args.future_inputs
+            ahead = x[:, lookback:, -k:]  # (batch, steps, k)
+            ahead = torch.cat(
+                [ahead, ahead - x[:, lookback - 1 : lookback, -k:]], dim=-1
+            )  # (batch, steps, 2k)
+            x = x[:, :lookback]  # (batch, lookback, features)
         target = x[..., 0]  # (batch, lookback)
         if self.args.level_norm:
             level = target[:, -1:]  # (batch, 1)
@@ -85,9 +106,31 @@ class RecurrentNetwork(nn.Module):
         y = self.head(self.dropout(out[:, -1]))  # (batch, outputs)
         if self.highway is not None:
             y = y + self.highway(target)  # (batch, outputs)
+        if self.future is not None and ahead is not None:
+            steps = min(ahead.shape[1], y.shape[1])
+            y = y[:, :steps] + self.future(out[:, -1], ahead[:, :steps])  # (batch, steps)
         if self.args.level_norm:
             y = y + level
         return y
+
+
+class FutureHead(nn.Module):
+    """Per-step correction from known-future values: (batch, hidden), (batch, steps, k) ->
+    (batch, steps). One MLP shared by all steps; its last layer starts at zero."""
+
+    def __init__(self, hidden: int, inputs: int, width: int = 32):
+        super().__init__()
+        self.inner = nn.Linear(hidden + inputs, width)
+        self.out = nn.Linear(width, 1)
+        nn.init.zeros_(self.out.weight)
+        nn.init.zeros_(self.out.bias)
+
+    def forward(self, state: torch.Tensor, ahead: torch.Tensor) -> torch.Tensor:
+        steps = ahead.shape[1]
+        both = torch.cat(
+            [state.unsqueeze(1).expand(-1, steps, -1), ahead], dim=-1
+        )  # (batch, steps, hidden + k)
+        return self.out(torch.relu(self.inner(both)))[..., 0]  # (batch, steps)
 
 
 def to_patches(x: torch.Tensor, patch: int) -> torch.Tensor:

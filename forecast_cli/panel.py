@@ -194,7 +194,7 @@ def detect_id_column(raw: pd.DataFrame, cfg: DataConfig) -> str | None:
     (a panel, not duplicates). Several candidates: an error asking for --id-col, never an
     average of different series.
     """
-    used = {cfg.target, cfg.time_col, *cfg.features}
+    used = {cfg.target, cfg.time_col, *cfg.features, *cfg.future_features}
     named = [c for c in raw.columns if str(c).lower() in ID_NAMES and c not in used]
     if len(named) == 1:
         return named[0]

@@ -15,8 +15,10 @@ import numpy as np
 import pandas as pd
 
 from .baselines import seasonal_naive
+from .calendar_features import calendar_values
 from .calendars import future_index
 from .errors import DataError, UsageError
+from .future_data import FutureTable
 from .intervals import bands, series_scale
 from .panel import Panel
 from .scaling import Scaler
@@ -37,6 +39,7 @@ def predict(
     ids: Sequence[str] = (),
     levels: Sequence[float] | None = None,
     quantiles: Sequence[float] | None = None,
+    future: FutureTable | None = None,
 ) -> pd.DataFrame:
     """Forecast the ``horizon`` steps after the end of each series' history (default: the
     stored histories), for every series or those in ``ids``.
@@ -46,6 +49,10 @@ def predict(
     training scalers; an unseen series is scaled by its own history (a global model
     generalises) and needs ``context_rows`` rows of it. ``frame.attrs["notes"]`` says
     which series fell back to a baseline for lack of history.
+
+    A model with known-future features reads their values over the forecast steps from
+    ``future`` (an error names the series and steps it lacks); calendar features are
+    computed from the future timestamps.
 
     After the point forecast come ``<target>-lo-<level>``/``-hi-<level>`` for each of
     ``levels`` (default: the config's) and ``<target>-q<p>`` for each of ``quantiles``.
@@ -64,7 +71,12 @@ def predict(
             raise UsageError(f"--ids names series the model has no history for: {', '.join(unknown[:5])}")
         keep = [names.index(i) for i in ids]
         names, frames = [names[k] for k in keep], [frames[k] for k in keep]
-    forecasts, scales, notes = _forecast_frames(f, names, frames, horizon)
+    if f.future_features_ and future is None:
+        raise UsageError(
+            f"the model reads known-future column(s) {', '.join(f.future_features_)}: give their "
+            "values over the forecast steps with --future-data FILE"
+        )
+    forecasts, scales, notes = _forecast_frames(f, names, frames, horizon, future)
     levels = f.config.intervals.levels() if levels is None else tuple(levels)
     quantiles = f.config.intervals.probs() if quantiles is None else tuple(quantiles)
     notes += _shortfall_notes(f, levels)
@@ -101,11 +113,10 @@ def _shortfall_notes(f: Forecaster, levels: Sequence[float]) -> list[str]:
 
 
 def _forecast_frames(
-    f: Forecaster, names: list[str], frames: list[pd.DataFrame], horizon: int
+    f: Forecaster, names: list[str], frames: list[pd.DataFrame], horizon: int, future: FutureTable | None
 ) -> tuple[list[np.ndarray], list[float], list[str]]:
     known = {name: i for i, name in enumerate(f.ids_)}
-    columns = [f.target_, *f.features_]
-    values = [f[columns].to_numpy(dtype=np.float64) for f in frames]
+    values = [f._inputs(frame) for frame in frames]
     long_enough = [i for i, v in enumerate(values) if len(v) >= f.context_rows]
     short = [i for i in range(len(values)) if i not in set(long_enough)]
     if short and f.id_col_ is None:
@@ -119,9 +130,11 @@ def _forecast_frames(
             f.scalers_[known[names[i]]] if names[i] in known else _own_scaler(f, values[i])
             for i in long_enough
         ]
-        stacked = np.concatenate([values[i] for i in long_enough])
-        offsets = np.concatenate([[0], np.cumsum([len(values[i]) for i in long_enough])])
-        fc = f.forecast_origins(stacked, offsets[1:], offsets, scalers, horizon)
+        rows = [_with_future(f, values[i], frames[i], names[i], horizon, future) for i in long_enough]
+        stacked = np.concatenate(rows)
+        offsets = np.concatenate([[0], np.cumsum([len(r) for r in rows])])
+        ends = offsets[:-1] + np.array([len(values[i]) for i in long_enough])
+        fc = f.forecast_origins(stacked, ends, offsets, scalers, horizon)
         for row, i in enumerate(long_enough):
             out[i] = fc[row]
     notes = []
@@ -138,6 +151,32 @@ def _forecast_frames(
             f"forecast by {'seasonal naive' if season > 1 else 'naive'}"
         )
     return out, scales, notes
+
+
+def _with_future(
+    f: Forecaster,
+    values: np.ndarray,
+    frame: pd.DataFrame,
+    name: str,
+    horizon: int,
+    future: FutureTable | None,
+) -> np.ndarray:
+    """History inputs (rows, n_inputs), followed for a model with known-future columns by
+    ``horizon`` rows holding only those (the rest NaN: unknown and never read)."""
+    if not f.future_inputs:
+        return values
+    index = future_index(frame.index[-1], f.freq_, horizon)
+    ahead = np.full((horizon, values.shape[1]), np.nan)  # (horizon, n_inputs)
+    k = len(f.future_features_)
+    start = values.shape[1] - f.future_inputs
+    if k:
+        assert future is not None
+        ahead[:, start : start + k] = future.block(name, index, f.future_features_)
+    if f.plan_.calendar:
+        ahead[:, start + k :] = calendar_values(
+            pd.DatetimeIndex(index), f.plan_.calendar, f.config.data.country, f.config.data.subdiv
+        )
+    return np.concatenate([values, ahead])
 
 
 def _own_scaler(f: Forecaster, values: np.ndarray) -> Scaler:
