@@ -16,7 +16,7 @@ import pandas as pd
 
 from .errors import DataError, UsageError
 from .parse import parse_numbers, parse_times
-from .series import resolve_time_column
+from .series import _stamp, resolve_time_column
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class FutureTable:
         values = frame.reindex(stamps)[list(columns)].to_numpy(dtype=np.float64)  # (steps, columns)
         missing = np.isnan(values).any(axis=1)
         if missing.any():
-            first = ", ".join(str(t) for t in pd.DatetimeIndex(index)[missing][:3])
+            first = ", ".join(_stamp(t) for t in pd.DatetimeIndex(index)[missing][:3])
             cols = ", ".join(c for c, bad in zip(columns, np.isnan(values).any(axis=0), strict=True) if bad)
             raise DataError(
                 f"{self.source} lacks {cols} for {label} at {first}"
