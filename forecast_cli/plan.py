@@ -253,7 +253,7 @@ def resolve_calendar(
             "auto: daily data without a weekly cycle (last week's value predicts no better than yesterday's)"
         )
         return holiday, reason + where
-    return (), "auto: weekly or coarser data (the seasonal lag places a step in the year)"
+    return (), "auto: weekly or coarser data, whose seasonal lag places a step in the year"
 
 
 def resolve_plan(

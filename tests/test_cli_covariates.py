@@ -63,6 +63,9 @@ def test_aus_predict_reads_cpi_from_future_data(aus_model, tmp_path):
 
 
 def test_aus_predict_without_or_with_incomplete_future_data_is_refused(aus_model, tmp_path):
+    """bad input: predict with a model that reads known-future columns, without --future-data
+    or with forecast steps missing from it -> exit 2, naming the columns, or the series and
+    the first missing timestamps"""
     bare = runner.invoke(app, ["predict", "-m", str(aus_model), "-q"])
     assert bare.exit_code == 2
     assert "CPI" in bare.stderr and "--future-data" in bare.stderr and len(bare.stderr.splitlines()) == 1
@@ -76,6 +79,8 @@ def test_aus_predict_without_or_with_incomplete_future_data_is_refused(aus_model
 
 
 def test_future_data_for_a_model_without_future_features_is_refused(tmp_path):
+    """bad input: --future-data for a model trained without --future-features -> exit 2,
+    pointing at --future-features"""
     model = tmp_path / "air.fcst"
     assert (
         runner.invoke(
@@ -85,6 +90,26 @@ def test_future_data_for_a_model_without_future_features_is_refused(tmp_path):
     )
     result = runner.invoke(app, ["predict", "-m", str(model), "--future-data", str(_future_cpi(tmp_path))])
     assert result.exit_code == 2 and "--future-features" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "phrase"),
+    [
+        (["--country", "XX"], "--country 'XX' is not a country the holidays package knows"),
+        (["--country", "AU", "--subdiv", "ZZ"], "--subdiv 'ZZ' is not a subdivision of AU"),
+        (["--calendar", "holiday"], "--calendar holiday needs a country"),
+        (["--calendar", "weekday"], "--calendar weekday is unknown"),
+        (["--future-features", "Nope"], "--future-features names 'Nope', which is not a column"),
+    ],
+)
+def test_bad_calendar_or_covariate_options_are_refused_before_training(tmp_path, args, phrase):
+    """bad input: an unknown --country, --subdiv or --calendar feature, holidays without a
+    country, or a --future-features column that is not there -> exit 2 before training"""
+    data = SAMPLE / "taylor_halfhourly.csv"
+    result = runner.invoke(app, ["train", str(data), *args, *FAST_TRAIN, "-o", str(tmp_path / "m.fcst")])
+    assert result.exit_code == 2, result.output
+    assert phrase in result.stderr and len(result.stderr.strip().splitlines()) <= 2
+    assert not (tmp_path / "m.fcst").exists()
 
 
 def test_aus_backtest_with_cpi_as_known_future(tmp_path):
