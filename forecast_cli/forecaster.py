@@ -223,7 +223,7 @@ class Forecaster:
             "val_loss": result.val_loss,
             "train_seconds": round(result.seconds, 3),
         }
-        values = np.concatenate([self._inputs(m.frame) for m in panel.members])
+        values = self.inputs(panel)
         y = values[:, 0]
         origins, members = split.val_origins, split.series_of_val
         if len(origins) > MAX_CALIBRATION_WINDOWS:  # evenly spaced: deterministic
