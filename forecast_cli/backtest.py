@@ -233,7 +233,8 @@ def _neural_forecasts(panel: Panel, cfg, name, plans, on_fit, levels):
             [prefix_offsets[i] + np.array([p[k].origin for k in idx]) for i, p in enumerate(plans)]
         )
         rows = np.concatenate([i * folds + idx for i in range(len(plans))])
-        out[rows] = fitted.forecast_origins(prefix, origins, prefix_offsets)
+        # the training panel holds the same series in the same order: index i is series i
+        out[rows] = fitted.forecast_origins(prefix, origins, prefix_offsets, series=np.arange(len(plans)))
         members_of_rows = np.repeat(np.arange(len(plans)), len(idx))
         for key, value in network_bounds(fitted, out[rows], members_of_rows, levels).items():
             out_bounds[key][rows] = value

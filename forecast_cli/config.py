@@ -194,6 +194,14 @@ class ModelConfig:
         MODEL,
         min=1,
     )
+    id_embedding: int = opt(
+        0,
+        "Learn an embedding of N numbers per series of a panel (0: off); predict then refuses "
+        "series the model never saw.",
+        MODEL,
+        min=0,
+        max=256,
+    )
     # Subtract each window's last target value from its inputs and add it back to the
     # outputs (reversible instance normalisation): the network learns changes, which
     # generalises past the training range of a trending series.

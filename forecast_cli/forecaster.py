@@ -96,6 +96,12 @@ def _columns(panel: Panel, future: Sequence[str]) -> tuple[str, tuple[str, ...],
     return panel.target, (*past, *future), tuple(future)
 
 
+def with_series_index(scaled: np.ndarray, offsets: np.ndarray, series: np.ndarray) -> np.ndarray:
+    """``scaled`` (rows, F) with each segment's series index as a last column: (rows, F + 1)."""
+    index = np.repeat(np.asarray(series, dtype=np.float32), np.diff(offsets))  # (rows,)
+    return np.hstack([scaled, index[:, None]])
+
+
 class Forecaster:
     """A recurrent forecaster for a panel of series (plus optional past-observed features)."""
 
@@ -127,6 +133,8 @@ class Forecaster:
         scaled = np.nan_to_num(
             np.concatenate([s.transform(m) for s, m in zip(self.scalers_, matrices, strict=True)])
         ).astype(np.float32)  # (total rows, 1 + features)
+        if cfg.model.id_embedding:  # the series index, last: the network embeds it
+            scaled = with_series_index(scaled, panel.offsets, np.arange(len(panel)))
 
         highway_init, cycle = "naive", plan.season  # the baselines are defined relative to the last value
         if plan.level_norm:
@@ -146,6 +154,8 @@ class Forecaster:
             season=cycle,
             patch=plan.patch,
             future_inputs=self.future_inputs,
+            id_embedding=cfg.model.id_embedding,
+            n_series=len(panel) if cfg.model.id_embedding else 0,
         )
         weights = None
         if len(panel) > 1:
@@ -164,7 +174,7 @@ class Forecaster:
             on_epoch,
             row_end=split.row_end,
             weights=weights,
-            future_cols=self.future_inputs,
+            future_cols=self.window_known,
         )
         self.network_.cpu()
         self.ids_, self.id_col_ = panel.ids, panel.id_col
@@ -232,7 +242,9 @@ class Forecaster:
         steps = origins[:, None] + np.arange(self.horizon_)[None, :]  # (windows, horizon)
         exists = steps < split.row_end[origins][:, None]
         actual = np.where(exists, y[np.minimum(steps, len(y) - 1)], np.nan)
-        pred = self.forecast_origins(values, origins, panel.offsets, clamp_future=True)
+        pred = self.forecast_origins(
+            values, origins, panel.offsets, clamp_future=True, series=np.arange(len(panel))
+        )
         scales = np.asarray(self.cal_scales_)[members]
         with np.errstate(invalid="ignore"):
             errors = scaled_errors(actual, pred, scales, False)
@@ -265,6 +277,7 @@ class Forecaster:
         scalers: Sequence[Scaler] | None = None,
         horizon: int | None = None,
         clamp_future: bool = False,
+        series: np.ndarray | None = None,
     ) -> np.ndarray:
         """Forecasts in the data's units for every origin: shape (len(origins), horizon).
 
@@ -277,6 +290,7 @@ class Forecaster:
         columns, rows ``t .. t + horizon - 1`` of the segment must exist and hold them (the
         other columns there are never read); ``clamp_future`` repeats the segment's last row
         instead, for validation windows whose unscored steps run past the data.
+        ``series``: the training index of each segment's series, for a series embedding.
         """
         self._check_fitted()
         horizon = horizon or self.horizon_
@@ -295,6 +309,10 @@ class Forecaster:
                 for i in range(len(offsets) - 1)
             ]
         ).astype(np.float32)
+        if self.network_args_.id_embedding:
+            if series is None:
+                raise ValueError("a model with a series embedding needs each segment's series index")
+            scaled = with_series_index(scaled, offsets, np.asarray(series))
         ahead = self.future_inputs and horizon
         if ahead and not clamp_future and np.any(origins + horizon > offsets[segment + 1]):
             raise DataError(
@@ -321,7 +339,7 @@ class Forecaster:
             return gather_windows(scaled, origins, self.lookback_)
         rows = origins[:, None] + np.arange(-self.lookback_, ahead)[None, :]  # (batch, lookback + ahead)
         w = scaled[np.minimum(rows, last[:, None])]  # (batch, lookback + ahead, features)
-        w[:, self.lookback_ :, : -self.future_inputs] = 0.0
+        w[:, self.lookback_ :, : -self.window_known] = 0.0
         return w
 
     @torch.inference_mode()
@@ -336,9 +354,9 @@ class Forecaster:
         for t in range(horizon):  # many-to-one, rolled forward over the batch at once
             nxt = self.network_(torch.cat([past, ahead[:, t : t + 1]], dim=1))  # (batch, 1)
             steps.append(nxt)
-            row = nxt.unsqueeze(-1)  # (batch, 1, 1)
-            if self.future_inputs:
-                row = torch.cat([row, ahead[:, t : t + 1, 1:]], dim=-1)  # (batch, 1, features)
+            # the new row: the forecast, then the step's known columns (or the series index)
+            rest = ahead[:, t : t + 1, 1:] if ahead.shape[1] else past[:, -1:, 1:]  # (batch, 1, F - 1)
+            row = torch.cat([nxt.unsqueeze(-1), rest], dim=-1)  # (batch, 1, features)
             past = torch.cat([past[:, 1:], row], dim=1)  # (batch, lookback, features)
         return torch.cat(steps, dim=1).numpy()
 
@@ -346,6 +364,13 @@ class Forecaster:
     def future_inputs(self) -> int:
         """Trailing input columns known over the forecast steps: future features, then calendar."""
         return len(self.future_features_) + len(calendar_columns(self.plan_.calendar))
+
+    @property
+    def window_known(self) -> int:
+        """Trailing columns windows carry over the forecast steps: the known-future ones, and
+        the series index after them when the network embeds it."""
+        known = self.future_inputs
+        return known + 1 if known and self.network_args_.id_embedding else known
 
     def _inputs(self, frame: pd.DataFrame) -> np.ndarray:
         """One series' network inputs: target, features (known-future ones last), then the

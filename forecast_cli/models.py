@@ -25,6 +25,10 @@ shared across steps maps [last hidden state, the step's known-future values] to 
 correction of that step (zero at the start, so the baseline still holds). Per step, not
 flattened over the horizon, so a shorter forecast needs only its own steps' values and
 the recursive strategy reads the next step's. Without such columns nothing changes.
+
+A series embedding (``id_embedding`` N > 0, off by default) gives each series of a panel
+N learned numbers, read beside every recurrent step; the series index arrives as the
+last input column and is removed before anything else reads the inputs.
 """
 
 from __future__ import annotations
@@ -55,6 +59,8 @@ class NetworkArgs:
     season: int = 1
     patch: int = 1  # lookback steps the cell reads at once (segment-wise recurrence)
     future_inputs: int = 0  # trailing columns known over the forecast steps too
+    id_embedding: int = 0  # learned numbers per series (0: none)
+    n_series: int = 0  # rows of that embedding
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -67,7 +73,7 @@ class RecurrentNetwork(nn.Module):
         super().__init__()
         self.args = args
         self.rnn = _CELLS[args.kind](
-            input_size=args.n_inputs * args.patch,
+            input_size=args.n_inputs * args.patch + args.id_embedding,
             hidden_size=args.hidden,
             num_layers=args.layers,
             dropout=args.dropout if args.layers > 1 else 0.0,
@@ -82,11 +88,15 @@ class RecurrentNetwork(nn.Module):
                 self.highway.weight.copy_(torch.from_numpy(weights))
                 nn.init.zeros_(self.highway.bias)
         self.future = FutureHead(args.hidden, 2 * args.future_inputs) if args.future_inputs else None
+        self.embed = nn.Embedding(args.n_series, args.id_embedding) if args.id_embedding else None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """x: (batch, lookback, features), or (batch, lookback + steps, features) with
         known-future columns, whose other columns over the steps are never read."""
-        ahead = None
+        ahead, series = None, None
+        if self.embed is not None:
+            series = self.embed(x[:, 0, -1].round().long())  # (batch, id_embedding)
+            x = x[..., :-1]  # (batch, rows, features)
         if self.future is not None:
             lookback = self.args.lookback
             k = self.args.future_inputs
@@ -102,6 +112,10 @@ class RecurrentNetwork(nn.Module):
             x = torch.cat([target.unsqueeze(-1), x[..., 1:]], dim=-1)  # (batch, lookback, features)
         if self.args.patch > 1:
             x = to_patches(x, self.args.patch)  # (batch, ceil(lookback / patch), patch * features)
+        if series is not None:
+            x = torch.cat(
+                [x, series.unsqueeze(1).expand(-1, x.shape[1], -1)], dim=-1
+            )  # (batch, steps, in + N)
         out, _ = self.rnn(x)  # (batch, steps, hidden)
         y = self.head(self.dropout(out[:, -1]))  # (batch, outputs)
         if self.highway is not None:

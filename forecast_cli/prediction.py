@@ -118,6 +118,13 @@ def _forecast_frames(
     known = {name: i for i, name in enumerate(f.ids_)}
     values = [f._inputs(frame) for frame in frames]
     long_enough = [i for i, v in enumerate(values) if len(v) >= f.context_rows]
+    unseen = [names[i] for i in long_enough if names[i] not in known]
+    if unseen and f.network_args_.id_embedding:
+        raise UsageError(
+            f"series {', '.join(map(repr, unseen[:5]))} {'was' if len(unseen) == 1 else 'were'} not in training: "
+            "a model with --id-embedding forecasts only the series it learned; "
+            "retrain with them, or without --id-embedding"
+        )
     short = [i for i in range(len(values)) if i not in set(long_enough)]
     if short and f.id_col_ is None:
         raise DataError(
@@ -134,7 +141,8 @@ def _forecast_frames(
         stacked = np.concatenate(rows)
         offsets = np.concatenate([[0], np.cumsum([len(r) for r in rows])])
         ends = offsets[:-1] + np.array([len(values[i]) for i in long_enough])
-        fc = f.forecast_origins(stacked, ends, offsets, scalers, horizon)
+        index = np.array([known.get(names[i], -1) for i in long_enough])
+        fc = f.forecast_origins(stacked, ends, offsets, scalers, horizon, series=index)
         for row, i in enumerate(long_enough):
             out[i] = fc[row]
     notes = []
