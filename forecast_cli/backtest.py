@@ -93,9 +93,7 @@ def run_backtest(
     else:  # a global network only needs to read each series' lookback
         min_train = lookback + differencing + 1 if neural else season + 1
     plans, kept, notes = _member_folds(panel, horizon, spec, max(min_train, season + 1))
-    panel = dataclasses.replace(
-        panel, members=[panel.members[i] for i in kept], ids=tuple(panel.ids[i] for i in kept)
-    )
+    panel = panel.subset(kept)
     offsets = panel.offsets
     values = panel.stacked()
     y = values[:, 0]
@@ -234,7 +232,9 @@ def _neural_forecasts(panel: Panel, cfg, name, plans, on_fit, levels):
         )
         rows = np.concatenate([i * folds + idx for i in range(len(plans))])
         # the training panel holds the same series in the same order: index i is series i
-        out[rows] = fitted.forecast_origins(prefix, origins, prefix_offsets, series=np.arange(len(plans)))
+        out[rows] = fitted.forecast_origins(
+            prefix, origins, prefix_offsets, series=np.arange(len(plans)), statics=fitted.train_statics()
+        )
         members_of_rows = np.repeat(np.arange(len(plans)), len(idx))
         for key, value in network_bounds(fitted, out[rows], members_of_rows, levels).items():
             out_bounds[key][rows] = value

@@ -81,6 +81,12 @@ class DataConfig:
         DATA,
         is_list=True,
     )
+    static_cols: tuple[str, ...] = opt(
+        (),
+        "Per-series categorical columns of a panel (one value per series), one-hot inputs: region,category.",
+        DATA,
+        is_list=True,
+    )
     calendar: tuple[str, ...] = opt(
         ("auto",),
         "Calendar inputs from the timestamps: auto (hour,dow below a day; dow for daily data "

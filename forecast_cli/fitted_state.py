@@ -34,6 +34,8 @@ def forecaster_state(f: Forecaster) -> tuple[dict[str, Any], dict[str, np.ndarra
         "target": f.target_,
         "features": list(f.features_),
         "future_features": list(f.future_features_),
+        "static_levels": {c: list(v) for c, v in f.static_levels_.items()},
+        "statics": [list(s) for s in f.statics_],
         "id_col": f.id_col_,
         "ids": list(f.ids_),
         "scalers": [s.to_dict() for s in f.scalers_],
@@ -63,6 +65,7 @@ def restore_forecaster(
     self.plan_ = Plan.from_dict(meta["plan"]) if "plan" in meta else _plan_from_round_one(meta)
     self.target_, self.features_ = meta["target"], tuple(meta["features"])
     self.future_features_ = tuple(meta.get("future_features", ()))
+    self.static_levels_ = {c: tuple(v) for c, v in meta.get("static_levels", {}).items()}
     self.transform_ = Transform(self.plan_.transform)
     self.metrics_ = meta.get("metrics", {})
     if "scalers" in meta:
@@ -79,6 +82,7 @@ def restore_forecaster(
     else:  # round 1 stored no calibration: bands from the history's own one-step changes
         self.calibration_ = _uncalibrated(self.plan_.horizon)
         self.cal_scales_ = [series_scale(h.iloc[:, 0].to_numpy(), False) for h in self.histories_]
+    self.statics_ = [tuple(s) for s in meta.get("statics", [()] * len(self.ids_))]
     if len(self.scalers_) != len(self.histories_) or len(self.ids_) != len(self.scalers_):
         raise ValueError("the model file's series lists disagree in length")
     return self

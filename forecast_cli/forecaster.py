@@ -36,6 +36,7 @@ from .plan import resolve_plan
 from .prediction import as_panel
 from .scaling import Scaler, Transform
 from .series import Series
+from .series_inputs import append_constants, one_hot, static_levels, with_series_index
 from .training import EpochReport, TrainResult, seed_everything, train_network
 from .windows import gather_windows, panel_split
 
@@ -96,12 +97,6 @@ def _columns(panel: Panel, future: Sequence[str]) -> tuple[str, tuple[str, ...],
     return panel.target, (*past, *future), tuple(future)
 
 
-def with_series_index(scaled: np.ndarray, offsets: np.ndarray, series: np.ndarray) -> np.ndarray:
-    """``scaled`` (rows, F) with each segment's series index as a last column: (rows, F + 1)."""
-    index = np.repeat(np.asarray(series, dtype=np.float32), np.diff(offsets))  # (rows,)
-    return np.hstack([scaled, index[:, None]])
-
-
 class Forecaster:
     """A recurrent forecaster for a panel of series (plus optional past-observed features)."""
 
@@ -119,6 +114,8 @@ class Forecaster:
         plan = resolve_plan(cfg, panel.freq, [m.y for m in panel.members])
         self.plan_ = plan
         self.target_, self.features_, self.future_features_ = _columns(panel, cfg.data.future_features)
+        self.static_levels_ = static_levels({c: panel.statics[c] for c in cfg.data.static_cols})
+        self.statics_ = [tuple(panel.statics[c][i] for c in cfg.data.static_cols) for i in range(len(panel))]
         members = [self._inputs(m.frame) for m in panel.members]  # (rows_i, n_inputs) each, float64
         lookback, outputs, first = plan.lookback, plan.outputs, plan.first_row
         split = panel_split(
@@ -133,6 +130,9 @@ class Forecaster:
         scaled = np.nan_to_num(
             np.concatenate([s.transform(m) for s, m in zip(self.scalers_, matrices, strict=True)])
         ).astype(np.float32)  # (total rows, 1 + features)
+        scaled = append_constants(
+            scaled, panel.offsets, self.train_statics()
+        )  # (rows, ... + static one-hots)
         if cfg.model.id_embedding:  # the series index, last: the network embeds it
             scaled = with_series_index(scaled, panel.offsets, np.arange(len(panel)))
 
@@ -143,7 +143,6 @@ class Forecaster:
             )
         self.network_args_ = NetworkArgs(
             kind=cfg.model.cell,
-            n_inputs=members[0].shape[1],
             hidden=cfg.model.hidden,
             layers=cfg.model.layers,
             dropout=cfg.model.dropout,
@@ -153,7 +152,8 @@ class Forecaster:
             highway_init=highway_init,
             season=cycle,
             patch=plan.patch,
-            future_inputs=self.future_inputs,
+            n_inputs=scaled.shape[1] - int(cfg.model.id_embedding > 0),
+            future_inputs=self.future_inputs + self.static_width,
             id_embedding=cfg.model.id_embedding,
             n_series=len(panel) if cfg.model.id_embedding else 0,
         )
@@ -243,7 +243,12 @@ class Forecaster:
         exists = steps < split.row_end[origins][:, None]
         actual = np.where(exists, y[np.minimum(steps, len(y) - 1)], np.nan)
         pred = self.forecast_origins(
-            values, origins, panel.offsets, clamp_future=True, series=np.arange(len(panel))
+            values,
+            origins,
+            panel.offsets,
+            clamp_future=True,
+            series=np.arange(len(panel)),
+            statics=self.train_statics(),
         )
         scales = np.asarray(self.cal_scales_)[members]
         with np.errstate(invalid="ignore"):
@@ -278,6 +283,7 @@ class Forecaster:
         horizon: int | None = None,
         clamp_future: bool = False,
         series: np.ndarray | None = None,
+        statics: np.ndarray | None = None,
     ) -> np.ndarray:
         """Forecasts in the data's units for every origin: shape (len(origins), horizon).
 
@@ -290,7 +296,8 @@ class Forecaster:
         columns, rows ``t .. t + horizon - 1`` of the segment must exist and hold them (the
         other columns there are never read); ``clamp_future`` repeats the segment's last row
         instead, for validation windows whose unscored steps run past the data.
-        ``series``: the training index of each segment's series, for a series embedding.
+        ``series``: the training index of each segment's series, for a series embedding;
+        ``statics``: each segment's one-hot static values (segments, static_width).
         """
         self._check_fitted()
         horizon = horizon or self.horizon_
@@ -309,12 +316,17 @@ class Forecaster:
                 for i in range(len(offsets) - 1)
             ]
         ).astype(np.float32)
+        if self.static_width:
+            if statics is None:
+                raise ValueError("a model with static columns needs each segment's one-hot static values")
+            scaled = append_constants(scaled, offsets, statics)
         if self.network_args_.id_embedding:
             if series is None:
                 raise ValueError("a model with a series embedding needs each segment's series index")
             scaled = with_series_index(scaled, offsets, np.asarray(series))
-        ahead = self.future_inputs and horizon
-        if ahead and not clamp_future and np.any(origins + horizon > offsets[segment + 1]):
+        ahead = self.network_args_.future_inputs and horizon
+        # static values are constant: only data columns need real rows over the steps
+        if self.future_inputs and not clamp_future and np.any(origins + horizon > offsets[segment + 1]):
             raise DataError(
                 f"the known-future columns need values for all {horizon} forecast steps after each origin"
             )
@@ -366,10 +378,23 @@ class Forecaster:
         return len(self.future_features_) + len(calendar_columns(self.plan_.calendar))
 
     @property
+    def static_width(self) -> int:
+        """One-hot columns of the static categories (appended after scaling)."""
+        return sum(len(v) for v in self.static_levels_.values())
+
+    def static_block(self, rows: Sequence[Sequence[str]]) -> np.ndarray:
+        """One-hot static values, (series, static_width), for each series' values in ``rows``."""
+        return one_hot(rows, self.static_levels_)
+
+    def train_statics(self) -> np.ndarray:
+        """The one-hot static values of the training series, in training order."""
+        return self.static_block(self.statics_)
+
+    @property
     def window_known(self) -> int:
-        """Trailing columns windows carry over the forecast steps: the known-future ones, and
-        the series index after them when the network embeds it."""
-        known = self.future_inputs
+        """Trailing columns windows carry over the forecast steps: the known-future ones
+        (data, calendar, static), and the series index after them when the network embeds it."""
+        known = self.network_args_.future_inputs
         return known + 1 if known and self.network_args_.id_embedding else known
 
     def _inputs(self, frame: pd.DataFrame) -> np.ndarray:

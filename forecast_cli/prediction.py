@@ -59,12 +59,17 @@ def predict(
     """
     f._check_fitted()
     horizon = f._check_horizon(horizon)
+    statics = dict(zip(f.ids_, f.statics_, strict=True))  # series -> its static values
     if history is None:
         names, frames = list(f.ids_), list(f.histories_)
     else:
         panel = as_panel(history)
         names = list(panel.ids) if f.id_col_ is not None else list(f.ids_[:1])
         frames = [f._check_history(m) for m in panel.members]
+        if f.static_levels_ and all(c in panel.statics for c in f.static_levels_):
+            statics.update(
+                (name, tuple(panel.statics[c][i] for c in f.static_levels_)) for i, name in enumerate(names)
+            )
     if ids:
         unknown = [i for i in ids if i not in names]
         if unknown:
@@ -76,7 +81,14 @@ def predict(
             f"the model reads known-future column(s) {', '.join(f.future_features_)}: give their "
             "values over the forecast steps with --future-data FILE"
         )
-    forecasts, scales, notes = _forecast_frames(f, names, frames, horizon, future)
+    missing = [name for name in names if name not in statics]
+    if missing and f.static_levels_:
+        raise DataError(
+            f"series {', '.join(map(repr, missing[:5]))} lack the static column(s) "
+            f"{', '.join(f.static_levels_)} the model reads; give them in the data"
+        )
+    rows = [statics.get(name, ()) for name in names]
+    forecasts, scales, notes = _forecast_frames(f, names, frames, horizon, future, rows)
     levels = f.config.intervals.levels() if levels is None else tuple(levels)
     quantiles = f.config.intervals.probs() if quantiles is None else tuple(quantiles)
     notes += _shortfall_notes(f, levels)
@@ -113,7 +125,12 @@ def _shortfall_notes(f: Forecaster, levels: Sequence[float]) -> list[str]:
 
 
 def _forecast_frames(
-    f: Forecaster, names: list[str], frames: list[pd.DataFrame], horizon: int, future: FutureTable | None
+    f: Forecaster,
+    names: list[str],
+    frames: list[pd.DataFrame],
+    horizon: int,
+    future: FutureTable | None,
+    statics: list[tuple[str, ...]],
 ) -> tuple[list[np.ndarray], list[float], list[str]]:
     known = {name: i for i, name in enumerate(f.ids_)}
     values = [f._inputs(frame) for frame in frames]
@@ -142,7 +159,8 @@ def _forecast_frames(
         offsets = np.concatenate([[0], np.cumsum([len(r) for r in rows])])
         ends = offsets[:-1] + np.array([len(values[i]) for i in long_enough])
         index = np.array([known.get(names[i], -1) for i in long_enough])
-        fc = f.forecast_origins(stacked, ends, offsets, scalers, horizon, series=index)
+        block = f.static_block([statics[i] for i in long_enough])
+        fc = f.forecast_origins(stacked, ends, offsets, scalers, horizon, series=index, statics=block)
         for row, i in enumerate(long_enough):
             out[i] = fc[row]
     notes = []

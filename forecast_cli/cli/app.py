@@ -238,6 +238,7 @@ def predict(
             "target": forecaster.target_,
             "features": forecaster.features_,  # the known-future ones included: the lookback reads them
             "future_features": (),
+            "static_cols": tuple(forecaster.static_levels_),
             "id_col": forecaster.id_col_,
             "ids": config.data.ids,
             # how this file is written, which may differ from the training data's

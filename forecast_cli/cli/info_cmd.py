@@ -112,6 +112,8 @@ def describe_model(meta: dict) -> dict:
             out["calendar"] = ",".join(plan.calendar) + f" ({plan.reasons.get('calendar', '')})"
     else:
         out.update({k: meta[k] for k in ("season", "lookback", "horizon", "transform")})
+    if meta.get("static_levels"):
+        out["static_cols"] = ",".join(meta["static_levels"])
     if meta["network"].get("id_embedding"):
         out["id_embedding"] = meta["network"]["id_embedding"]
     if meta.get("future_features"):
