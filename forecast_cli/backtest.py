@@ -104,9 +104,7 @@ def run_backtest(
     else:  # a global network only needs to read each series' lookback
         min_train = lookback + differencing + 1 if neural else season + 1
     plans, kept, notes = _member_folds(panel, horizon, spec, max(min_train, season + 1))
-    panel = dataclasses.replace(
-        panel, members=[panel.members[i] for i in kept], ids=tuple(panel.ids[i] for i in kept)
-    )
+    panel = panel.subset(kept)
     offsets = panel.offsets
     values = panel.stacked()
     y = values[:, 0]
@@ -240,6 +238,21 @@ def _member_folds(panel: Panel, horizon: int, spec: BacktestConfig, min_train: i
         shown = ", ".join(short[:5]) + (" ..." if len(short) > 5 else "")
         notes.append(f"{len(short)} series too short for {spec.folds} folds, left out: {shown}")
     return plans, kept, notes
+
+
+def _prefix(fitted, panel: Panel, ends: np.ndarray, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+    """The network inputs of each series up to ``ends[i]`` (stacked, with offsets). A model
+    with known-future columns also gets the ``horizon`` rows after, holding only those
+    columns (known in advance by definition); the target and past features there are NaN."""
+    inputs = fitted.inputs(panel)
+    offsets = panel.offsets
+    k = fitted.future_inputs
+    pieces = []
+    for i, end in enumerate(ends):
+        piece = inputs[offsets[i] : offsets[i] + end + (horizon if k else 0)].copy()
+        piece[end:, : piece.shape[1] - k] = np.nan
+        pieces.append(piece)
+    return np.concatenate(pieces), np.concatenate([[0], np.cumsum([len(p) for p in pieces])])
 
 
 def score(

@@ -34,7 +34,6 @@ OnFit = Callable[[str, int, int], "Callable[[EpochReport], None] | None"]
 def group_payloads(panel: Panel, values: np.ndarray, cfg: ForecastConfig, plans: list[list[Fold]], levels):
     """(rows of the forecast array it fills, payload) per refit group of one network kind."""
     folds = len(plans[0])
-    offsets = panel.offsets
     for trained_at, members in fit_groups(plans[0]):
         at = trained_at.index
         train = dataclasses.replace(
@@ -47,25 +46,35 @@ def group_payloads(panel: Panel, values: np.ndarray, cfg: ForecastConfig, plans:
         idx = np.array([f.index for f in members])
         # Each series' rows up to its last origin in this group: no row at/after an origin.
         ends = np.array([max(p[k].origin for k in idx) for p in plans])
-        prefix = np.concatenate([values[offsets[i] : offsets[i] + ends[i]] for i in range(len(plans))])
-        prefix_offsets = np.concatenate([[0], np.cumsum(ends)])
-        origins = np.concatenate(
-            [prefix_offsets[i] + np.array([p[k].origin for k in idx]) for i, p in enumerate(plans)]
-        )
+        # the rows each forecast may read are cut in the task, once the fitted model says
+        # which input columns it reads (``backtest._prefix``): none at or after an origin
+        # but known-future ones
+        local_origins = [np.array([p[k].origin for k in idx]) for p in plans]
         rows = np.concatenate([i * folds + idx for i in range(len(plans))])
         members_of_rows = np.repeat(np.arange(len(plans)), len(idx))
-        yield rows, (cfg, train, prefix, prefix_offsets, origins, members_of_rows, levels)
+        yield rows, (cfg, train, panel, ends, local_origins, members_of_rows, levels, plans[0][0].horizon)
 
 
 def fit_group(payload: tuple, on_epoch: Callable[[EpochReport], None] | None = None) -> Fits:
     """Task: train one network on a group's rows and forecast that group's folds."""
+    from .backtest import _prefix
     from .forecaster import Forecaster  # torch: imported only when a network is in the run
 
-    cfg, train, prefix, prefix_offsets, origins, members_of_rows, levels = payload
+    cfg, train, panel, ends, local_origins, members_of_rows, levels, horizon = payload
     t0 = time.perf_counter()
     fitted = Forecaster(cfg).fit(train, on_epoch=on_epoch)
     t1 = time.perf_counter()
-    out, widths = fitted.forecast_origins(prefix, origins, prefix_offsets, spread=True)
+    prefix, prefix_offsets = _prefix(fitted, panel, ends, horizon)
+    origins = np.concatenate([prefix_offsets[i] + o for i, o in enumerate(local_origins)])
+    # the training panel holds the same series in the same order: index i is series i
+    out, widths = fitted.forecast_origins(
+        prefix,
+        origins,
+        prefix_offsets,
+        series=np.arange(len(local_origins)),
+        statics=fitted.train_statics(),
+        spread=True,
+    )
     bounds = network_bounds(fitted, out, members_of_rows, levels, widths)
     return out, bounds, (t1 - t0, time.perf_counter() - t1)
 

@@ -81,6 +81,36 @@ class DataConfig:
     features: tuple[str, ...] = opt(
         (), "Extra numeric input columns, comma-separated (observed in the past).", DATA, is_list=True
     )
+    future_features: tuple[str, ...] = opt(
+        (),
+        "Known-future input columns, comma-separated: also read over the forecast steps "
+        "(predict takes their future values from --future-data).",
+        DATA,
+        is_list=True,
+    )
+    static_cols: tuple[str, ...] = opt(
+        (),
+        "Per-series categorical columns of a panel (one value per series), one-hot inputs: region,category.",
+        DATA,
+        is_list=True,
+    )
+    calendar: tuple[str, ...] = opt(
+        ("auto",),
+        "Calendar inputs from the timestamps: auto (hour,dow below a day; dow for daily data "
+        "with a weekly cycle; holiday too with --country; none for weekly and coarser), none, "
+        "or a list of hour,dow,month,holiday.",
+        DATA,
+        is_list=True,
+        list_choices=("auto", "none", "hour", "dow", "month", "holiday"),
+    )
+    country: str | None = opt(
+        None,
+        "Country for the holiday feature (ISO code such as AU, GB, US; default: no holidays).",
+        DATA,
+    )
+    subdiv: str | None = opt(
+        None, "State or region within --country for its holidays, e.g. VIC or ENG.", DATA
+    )
     freq: str | None = opt(
         None,
         "Granularity: a pandas alias (5min, 1h, 1D, B, W-SUN, MS, QS) or an exchange calendar "
@@ -197,6 +227,14 @@ class ModelConfig:
         "Train one network per series instead of one global network (for heterogeneous sets); "
         "still one model file.",
         MODEL,
+    )
+    id_embedding: int = opt(
+        0,
+        "Learn an embedding of N numbers per series of a panel (0: off); predict then refuses "
+        "series the model never saw.",
+        MODEL,
+        min=0,
+        max=256,
     )
     # Subtract each window's last target value from its inputs and add it back to the
     # outputs (reversible instance normalisation): the network learns changes, which

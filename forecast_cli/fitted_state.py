@@ -33,6 +33,9 @@ def forecaster_state(f: Forecaster) -> tuple[dict[str, Any], dict[str, np.ndarra
         "network": f.network_args_.to_dict(),
         "target": f.target_,
         "features": list(f.features_),
+        "future_features": list(f.future_features_),
+        "static_levels": {c: list(v) for c, v in f.static_levels_.items()},
+        "statics": [list(s) for s in f.statics_],
         "id_col": f.id_col_,
         "ids": list(f.ids_),
         "scalers": [s.to_dict() for s in f.scalers_],
@@ -63,6 +66,8 @@ def restore_forecaster(
     self.network_.eval()
     self.plan_ = Plan.from_dict(meta["plan"]) if "plan" in meta else _plan_from_round_one(meta)
     self.target_, self.features_ = meta["target"], tuple(meta["features"])
+    self.future_features_ = tuple(meta.get("future_features", ()))
+    self.static_levels_ = {c: tuple(v) for c, v in meta.get("static_levels", {}).items()}
     self.transform_ = Transform(self.plan_.transform)
     self.metrics_ = meta.get("metrics", {})
     if "scalers" in meta:
@@ -82,6 +87,7 @@ def restore_forecaster(
         self.calibration_ = _uncalibrated(self.plan_.horizon)
         self.cal_scales_ = [series_scale(h.iloc[:, 0].to_numpy(), False) for h in self.histories_]
         self.width_ratio_ = None
+    self.statics_ = [tuple(s) for s in meta.get("statics", [()] * len(self.ids_))]
     if len(self.scalers_) != len(self.histories_) or len(self.ids_) != len(self.scalers_):
         raise ValueError("the model file's series lists disagree in length")
     return self

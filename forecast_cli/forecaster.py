@@ -29,8 +29,10 @@ import torch
 
 from . import prediction
 from .baselines import naive, seasonal_naive
+from .calendar_features import calendar_columns, calendar_values
 from .config import MAX_HORIZON, ForecastConfig
 from .errors import DataError, NotFittedError, UsageError
+from .future_data import FutureTable
 from .intervals import MAX_CALIBRATION_WINDOWS, CalibrationTable, scaled_errors, series_scale
 from .metrics import mae
 from .models import HIGHWAY_INITS, NetworkArgs, build_network, highway_weights
@@ -39,6 +41,7 @@ from .plan import resolve_plan
 from .prediction import as_panel
 from .scaling import Scaler, Transform, fit_scalers
 from .series import Series
+from .series_inputs import append_constants, one_hot, static_levels, with_series_index
 from .training import EpochReport, TrainResult, seed_everything, train_network
 from .windows import gather_windows, panel_split
 
@@ -52,20 +55,52 @@ def choose_highway_init(z: np.ndarray, origins: np.ndarray, season: int, lookbac
     """The baseline the highway starts as: whichever of ``models.HIGHWAY_INITS`` has the
     lowest multi-step MAE over the training windows ``origins`` of the scaled target ``z``,
     using the very weights it would start with."""
+    errors = _highway_errors(z, origins, season, lookback, horizon)
+    return min(errors, key=errors.__getitem__)
+
+
+def choose_highway(
+    z: np.ndarray, origins: np.ndarray, seasons: Sequence[int], lookback: int, horizon: int
+) -> tuple[str, int]:
+    """(baseline, cycle) the highway starts as: ``choose_highway_init`` over every cycle of
+    ``seasons`` (a daily and a weekly one for half-hourly data); the first wins a tie."""
+    best: tuple[float, str, int] | None = None
+    for season in seasons or (1,):
+        errors = _highway_errors(z, origins, season, lookback, horizon)
+        kind = min(errors, key=errors.__getitem__)
+        if best is None or errors[kind] < best[0]:
+            best = (errors[kind], kind, season)
+    assert best is not None
+    return best[1], best[2]
+
+
+def _highway_errors(
+    z: np.ndarray, origins: np.ndarray, season: int, lookback: int, horizon: int
+) -> dict[str, float]:
     if season <= 1 or season > lookback or len(origins) == 0:
-        return "naive"
+        return {"naive": 0.0}
     if len(origins) > _HIGHWAY_SAMPLE:  # evenly spaced: deterministic and representative
         origins = origins[np.linspace(0, len(origins) - 1, _HIGHWAY_SAMPLE).astype(np.int64)]
     inputs = gather_windows(z[:, None], origins, lookback)[..., 0]  # (origins, lookback)
     level = inputs[:, -1:]
     actual = z[origins[:, None] + np.arange(horizon)[None, :]]  # (origins, horizon)
-    errors = {
-        kind: np.mean(
-            np.abs((inputs - level) @ highway_weights(kind, season, lookback, horizon).T + level - actual)
+    return {
+        kind: float(
+            np.mean(
+                np.abs((inputs - level) @ highway_weights(kind, season, lookback, horizon).T + level - actual)
+            )
         )
         for kind in HIGHWAY_INITS
     }
-    return min(errors, key=errors.__getitem__)
+
+
+def _columns(panel: Panel, future: Sequence[str]) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """(target, features with the known-future ones last, known-future features)."""
+    missing = [c for c in future if c not in panel.features]
+    if missing:
+        raise UsageError(f"--future-features names {', '.join(missing)}, which the data does not load")
+    past = tuple(c for c in panel.features if c not in future)
+    return panel.target, (*past, *future), tuple(future)
 
 
 def series_loss_weights(
@@ -105,13 +140,16 @@ class Forecaster:
         """
         cfg = self.config.validate()
         panel = as_panel(data)
-        members = [m.values for m in panel.members]  # (rows_i, 1 + features) each, float64
-        plan = resolve_plan(cfg, panel.freq, [v[:, 0] for v in members])
+        plan = resolve_plan(cfg, panel.freq, [m.y for m in panel.members])
+        self.plan_ = plan
+        self.target_, self.features_, self.future_features_ = _columns(panel, cfg.data.future_features)
+        self.static_levels_ = static_levels({c: panel.statics[c] for c in cfg.data.static_cols})
+        self.statics_ = [tuple(panel.statics[c][i] for c in cfg.data.static_cols) for i in range(len(panel))]
+        members = [self._inputs(m.frame) for m in panel.members]  # (rows_i, n_inputs) each, float64
         lookback, outputs, first = plan.lookback, plan.outputs, plan.first_row
         split = panel_split(
             panel.lengths, lookback, outputs, cfg.window.val_fraction, cfg.window.window_stride, first
         )
-        self.plan_ = plan
         self.transform_ = Transform(plan.transform)
         matrices = [self._transformed(v) for v in members]
         self.scalers_ = fit_scalers(
@@ -124,15 +162,19 @@ class Forecaster:
         scaled = np.nan_to_num(
             np.concatenate([s.transform(m) for s, m in zip(self.scalers_, matrices, strict=True)])
         ).astype(np.float32)  # (total rows, 1 + features)
+        scaled = append_constants(
+            scaled, panel.offsets, self.train_statics()
+        )  # (rows, ... + static one-hots)
+        if cfg.model.id_embedding:  # the series index, last: the network embeds it
+            scaled = with_series_index(scaled, panel.offsets, np.arange(len(panel)))
 
-        highway_init = "naive"  # the baselines are defined relative to the last value
+        highway_init, cycle = "naive", plan.season  # the baselines are defined relative to the last value
         if plan.level_norm:
-            highway_init = choose_highway_init(
-                scaled[:, 0], split.train_origins, plan.season, lookback, outputs
+            highway_init, cycle = choose_highway(
+                scaled[:, 0], split.train_origins, plan.seasons or (plan.season,), lookback, outputs
             )
         self.network_args_ = NetworkArgs(
             kind=cfg.model.cell,
-            n_inputs=members[0].shape[1],
             hidden=cfg.model.hidden,
             layers=cfg.model.layers,
             dropout=cfg.model.dropout,
@@ -140,9 +182,13 @@ class Forecaster:
             outputs=outputs,
             level_norm=plan.level_norm,
             highway_init=highway_init,
-            season=plan.season,
+            season=cycle,
             patch=plan.patch,
             spread=bool(cfg.intervals.levels() or cfg.intervals.probs()),
+            n_inputs=scaled.shape[1] - int(cfg.model.id_embedding > 0),
+            future_inputs=self.future_inputs + self.static_width,
+            id_embedding=cfg.model.id_embedding,
+            n_series=len(panel) if cfg.model.id_embedding else 0,
         )
         weights = loss_weights = None
         if len(panel) > 1:  # a lone series weighs 1 by construction: skip the arithmetic
@@ -163,11 +209,13 @@ class Forecaster:
             row_end=split.row_end,
             weights=weights,
             loss_weights=loss_weights,
+            future_cols=self.window_known,
         )
         self.network_.cpu()
-        self.target_, self.features_ = panel.target, panel.features
         self.ids_, self.id_col_ = panel.ids, panel.id_col
-        self.histories_ = [m.frame.iloc[-self.context_rows :].copy() for m in panel.members]
+        self.histories_ = [
+            m.frame[[self.target_, *self.features_]].iloc[-self.context_rows :].copy() for m in panel.members
+        ]
         # Calibration scales: mean absolute one-step change of each series' training rows.
         self.cal_scales_ = [
             series_scale(v[: max(end, 2), 0], False) for v, end in zip(members, split.train_ends, strict=True)
@@ -232,7 +280,7 @@ class Forecaster:
             "val_loss": result.val_loss,
             "train_seconds": round(result.seconds, 3),
         }
-        values = panel.stacked()
+        values = self.inputs(panel)
         y = values[:, 0]
         origins, members = split.val_origins, split.series_of_val
         if len(origins) > MAX_CALIBRATION_WINDOWS:  # evenly spaced: deterministic
@@ -241,7 +289,15 @@ class Forecaster:
         steps = origins[:, None] + np.arange(self.horizon_)[None, :]  # (windows, horizon)
         exists = steps < split.row_end[origins][:, None]
         actual = np.where(exists, y[np.minimum(steps, len(y) - 1)], np.nan)
-        pred, widths = self.forecast_origins(values, origins, panel.offsets, spread=True)
+        pred, widths = self.forecast_origins(
+            values,
+            origins,
+            panel.offsets,
+            clamp_future=True,
+            series=np.arange(len(panel)),
+            statics=self.train_statics(),
+            spread=True,
+        )
         scales = np.asarray(self.cal_scales_)[members]  # (windows,)
         if widths is not None:
             # A series too short for the network is forecast by a baseline and has no
@@ -277,6 +333,9 @@ class Forecaster:
         offsets: np.ndarray | None = None,
         scalers: Sequence[Scaler] | None = None,
         horizon: int | None = None,
+        clamp_future: bool = False,
+        series: np.ndarray | None = None,
+        statics: np.ndarray | None = None,
         spread: bool = False,
     ):
         """Forecasts in the data's units for every origin: shape (len(origins), horizon);
@@ -287,6 +346,13 @@ class Forecaster:
         one series); segment ``i`` is scaled by ``scalers[i]`` (default: the fitted ones, in
         order). Origin ``t`` forecasts rows ``t ..`` from rows ``t - lookback .. t - 1`` of
         its own segment. All origins go through the network together.
+
+        ``values`` holds the network's input columns (see ``inputs``). With known-future
+        columns, rows ``t .. t + horizon - 1`` of the segment must exist and hold them (the
+        other columns there are never read); ``clamp_future`` repeats the segment's last row
+        instead, for validation windows whose unscored steps run past the data.
+        ``series``: the training index of each segment's series, for a series embedding;
+        ``statics``: each segment's one-hot static values (segments, static_width).
         """
         self._check_fitted()
         horizon = horizon or self.horizon_
@@ -307,11 +373,26 @@ class Forecaster:
                 for i in range(len(offsets) - 1)
             ]
         ).astype(np.float32)
-        runs = [
-            self._run_network(gather_windows(scaled, chunk, self.lookback_), horizon, with_head)
-            for chunk in np.array_split(origins, max(1, len(origins) // _PREDICT_CHUNK + 1))
-            if len(chunk)
-        ]
+        if self.static_width:
+            if statics is None:
+                raise ValueError("a model with static columns needs each segment's one-hot static values")
+            scaled = append_constants(scaled, offsets, statics)
+        if self.network_args_.id_embedding:
+            if series is None:
+                raise ValueError("a model with a series embedding needs each segment's series index")
+            scaled = with_series_index(scaled, offsets, np.asarray(series))
+        ahead = self.network_args_.future_inputs and horizon
+        # static values are constant: only data columns need real rows over the steps
+        if self.future_inputs and not clamp_future and np.any(origins + horizon > offsets[segment + 1]):
+            raise DataError(
+                f"the known-future columns need values for all {horizon} forecast steps after each origin"
+            )
+        rows_end = offsets[segment + 1] - 1  # (origins,)
+        runs = []
+        for pick in np.array_split(np.arange(len(origins)), max(1, len(origins) // _PREDICT_CHUNK + 1)):
+            if len(pick):
+                windows = self._windows(scaled, origins[pick], rows_end[pick], ahead)
+                runs.append(self._run_network(windows, horizon, with_head))
         out = np.concatenate([r[0] for r in runs])  # (origins, horizon), scaled units
         if np.isnan(out).any():
             raise DataError("the history window has missing values; fill them (see --fill) and retry")
@@ -331,23 +412,83 @@ class Forecaster:
         tiny = 1e-9 * np.maximum(np.abs(point), 1.0)  # a width of zero would divide by zero
         return point, np.maximum(np.abs(hi - lo), tiny)
 
+    def _windows(self, scaled: np.ndarray, origins: np.ndarray, last: np.ndarray, ahead: int) -> np.ndarray:
+        """Network inputs per origin: (batch, lookback, features), or with ``ahead`` known-future
+        steps (batch, lookback + ahead, features), those rows zero but for the known columns."""
+        if not ahead:
+            return gather_windows(scaled, origins, self.lookback_)
+        rows = origins[:, None] + np.arange(-self.lookback_, ahead)[None, :]  # (batch, lookback + ahead)
+        w = scaled[np.minimum(rows, last[:, None])]  # (batch, lookback + ahead, features)
+        w[:, self.lookback_ :, : -self.window_known] = 0.0
+        return w
+
     @torch.inference_mode()
     def _run_network(self, windows: np.ndarray, horizon: int, spread: bool = False) -> tuple[np.ndarray, ...]:
         """(point,) or, with ``spread``, (point, q10, q90): each (batch, horizon), scaled units.
         A recursive model's quantiles at step h are the one-step quantiles of the rolled
         window; the conformal calibration per step supplies the growth with h."""
-        x = torch.from_numpy(np.ascontiguousarray(windows))  # (batch, lookback, features)
+        x = torch.from_numpy(np.ascontiguousarray(windows))  # (batch, lookback [+ horizon], features)
         self.network_.eval()
         net = self.network_
         if self.plan_.strategy == "direct":
             parts = net.forward_quantiles(x) if spread else (net(x),)
             return tuple(p[:, :horizon].numpy() for p in parts)
+        lookback = self.lookback_
+        past, ahead = x[:, :lookback], x[:, lookback:]  # (batch, lookback, F), (batch, horizon or 0, F)
         steps: list[tuple[torch.Tensor, ...]] = []
-        for _ in range(horizon):  # many-to-one, rolled forward over the batch at once
-            parts = net.forward_quantiles(x) if spread else (net(x),)  # (batch, 1) each
+        for t in range(horizon):  # many-to-one, rolled forward over the batch at once
+            window = torch.cat([past, ahead[:, t : t + 1]], dim=1)
+            parts = net.forward_quantiles(window) if spread else (net(window),)  # (batch, 1) each
             steps.append(parts)
-            x = torch.cat([x[:, 1:], parts[0].unsqueeze(-1)], dim=1)  # (batch, lookback, 1)
+            nxt = parts[0]
+            # the new row: the forecast, then the step's known columns (or the series index)
+            rest = ahead[:, t : t + 1, 1:] if ahead.shape[1] else past[:, -1:, 1:]  # (batch, 1, F - 1)
+            row = torch.cat([nxt.unsqueeze(-1), rest], dim=-1)  # (batch, 1, features)
+            past = torch.cat([past[:, 1:], row], dim=1)  # (batch, lookback, features)
         return tuple(torch.cat([s[k] for s in steps], dim=1).numpy() for k in range(len(steps[0])))
+
+    @property
+    def future_inputs(self) -> int:
+        """Trailing input columns known over the forecast steps: future features, then calendar."""
+        return len(self.future_features_) + len(calendar_columns(self.plan_.calendar))
+
+    @property
+    def static_width(self) -> int:
+        """One-hot columns of the static categories (appended after scaling)."""
+        return sum(len(v) for v in self.static_levels_.values())
+
+    def static_block(self, rows: Sequence[Sequence[str]]) -> np.ndarray:
+        """One-hot static values, (series, static_width), for each series' values in ``rows``."""
+        return one_hot(rows, self.static_levels_)
+
+    def train_statics(self) -> np.ndarray:
+        """The one-hot static values of the training series, in training order."""
+        return self.static_block(self.statics_)
+
+    @property
+    def window_known(self) -> int:
+        """Trailing columns windows carry over the forecast steps: the known-future ones
+        (data, calendar, static), and the series index after them when the network embeds it."""
+        known = self.network_args_.future_inputs
+        return known + 1 if known and self.network_args_.id_embedding else known
+
+    def _inputs(self, frame: pd.DataFrame) -> np.ndarray:
+        """One series' network inputs: target, features (known-future ones last), then the
+        calendar columns of its timestamps: (rows, n_inputs), float64."""
+        values = frame[[self.target_, *self.features_]].to_numpy(dtype=np.float64)
+        if not self.plan_.calendar:
+            return values
+        cal = calendar_values(
+            pd.DatetimeIndex(frame.index),
+            self.plan_.calendar,
+            self.config.data.country,
+            self.config.data.subdiv,
+        )
+        return np.hstack([values, cal])
+
+    def inputs(self, panel: Panel) -> np.ndarray:
+        """Every series' network inputs stacked like ``panel.stacked()``: (rows, n_inputs)."""
+        return np.concatenate([self._inputs(m.frame) for m in panel.members])
 
     def predict(
         self,
@@ -356,10 +497,11 @@ class Forecaster:
         ids: Sequence[str] = (),
         levels: Sequence[float] | None = None,
         quantiles: Sequence[float] | None = None,
+        future: FutureTable | None = None,
     ) -> pd.DataFrame:
         """Forecast the steps after each series' history (default: the stored histories);
         see ``prediction.predict``."""
-        return prediction.predict(self, history, horizon, ids, levels, quantiles)
+        return prediction.predict(self, history, horizon, ids, levels, quantiles, future)
 
     def _check_horizon(self, horizon: int | None) -> int:
         if horizon is None:

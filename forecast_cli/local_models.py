@@ -104,6 +104,7 @@ class LocalForecaster:
         ids: Sequence[str] = (),
         levels: Sequence[float] | None = None,
         quantiles: Sequence[float] | None = None,
+        future: Any = None,
     ) -> pd.DataFrame:
         """The same frame the global model's ``predict`` gives (point, bands, quantiles), each
         series forecast by its own network. A series without a network here is refused."""
@@ -132,7 +133,9 @@ class LocalForecaster:
             )
         frames, notes = [], []
         for sid, part in parts:
-            frame = self.members_[sid].predict(part, horizon, levels=levels, quantiles=quantiles)
+            frame = self.members_[sid].predict(
+                part, horizon, levels=levels, quantiles=quantiles, future=future
+            )
             frames.append(frame)
             notes += [n for n in frame.attrs.get("notes", []) if n not in notes]
         out = pd.concat(frames) if len(frames) > 1 else frames[0]

@@ -18,6 +18,14 @@ Three additions make these networks forecast well and train fast on a CPU:
   makes that forecast; training learns the corrections (linear ones in the highway, the
   rest in the recurrent part), as ES-RNN does with its seasonal priors.
 
+Known-future inputs (calendar features, ``--future-features``) are the last
+``future_inputs`` columns. The network then reads (batch, lookback + steps, features):
+the lookback as always, and those columns over the forecast steps, where a small MLP
+shared across steps maps [last hidden state, the step's known-future values] to a
+correction of that step (zero at the start, so the baseline still holds). Per step, not
+flattened over the horizon, so a shorter forecast needs only its own steps' values and
+the recursive strategy reads the next step's. Without such columns nothing changes.
+
 The *spread head* (``spread=True``, on whenever intervals are asked for) gives the
 uncertainty of each forecast: a linear head on the last hidden state emits the 10% and
 90% quantiles per step as the point forecast minus and plus a softplus, so they are
@@ -30,6 +38,10 @@ network is unsure (a volatile window, a far step) and narrow where it is sure, w
 conformal ranks keep their coverage (normalised conformal prediction, Papadopoulos et
 al., 2008; the quantile head makes it conformalised quantile regression in spirit,
 Romano et al., 2019).
+
+A series embedding (``id_embedding`` N > 0, off by default) gives each series of a panel
+N learned numbers, read beside every recurrent step; the series index arrives as the
+last input column and is removed before anything else reads the inputs.
 """
 
 from __future__ import annotations
@@ -59,6 +71,9 @@ class NetworkArgs:
     highway_init: str = "naive"  # the baseline the highway starts as (see highway_weights)
     season: int = 1
     patch: int = 1  # lookback steps the cell reads at once (segment-wise recurrence)
+    future_inputs: int = 0  # trailing columns known over the forecast steps too
+    id_embedding: int = 0  # learned numbers per series (0: none)
+    n_series: int = 0  # rows of that embedding
     spread: bool = False  # a 10%/90% quantile head beside the point head (see the module doc)
 
     def to_dict(self) -> dict:
@@ -72,7 +87,7 @@ class RecurrentNetwork(nn.Module):
         super().__init__()
         self.args = args
         self.rnn = _CELLS[args.kind](
-            input_size=args.n_inputs * args.patch,
+            input_size=args.n_inputs * args.patch + args.id_embedding,
             hidden_size=args.hidden,
             num_layers=args.layers,
             dropout=args.dropout if args.layers > 1 else 0.0,
@@ -86,24 +101,40 @@ class RecurrentNetwork(nn.Module):
             with torch.no_grad():
                 self.highway.weight.copy_(torch.from_numpy(weights))
                 nn.init.zeros_(self.highway.bias)
+        self.future = FutureHead(args.hidden, 2 * args.future_inputs) if args.future_inputs else None
+        self.embed = nn.Embedding(args.n_series, args.id_embedding) if args.id_embedding else None
         # Created last, so every other weight starts exactly as in a model without it.
         self.spread_head = nn.Linear(args.hidden, 2 * args.outputs) if args.spread else None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """(batch, lookback, features) -> point forecasts (batch, outputs)."""
+        """x: (batch, lookback, features), or (batch, lookback + steps, features) with
+        known-future columns, whose other columns over the steps are never read."""
         return self._point(x)[0]
 
     def forward_quantiles(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """(point, q10, q90), each (batch, outputs); q10 <= point <= q90 by construction."""
+        """(point, q10, q90), each (batch, steps); q10 <= point <= q90 by construction."""
         y, hidden = self._point(x)
         assert self.spread_head is not None, "built without a spread head"
         gaps = nn.functional.softplus(self.spread_head(hidden.detach()))  # (batch, 2 * outputs)
         below, above = gaps.chunk(2, dim=1)  # (batch, outputs) each
+        steps = y.shape[1]  # fewer than outputs when known-future values cover fewer steps
         centre = y.detach()  # the pinball loss must not move the point forecast
-        return y, centre - below, centre + above
+        return y, centre - below[:, :steps], centre + above[:, :steps]
 
     def _point(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """(point forecasts (batch, outputs), last hidden state (batch, hidden))."""
+        """(point forecasts (batch, steps), last hidden state (batch, hidden))."""
+        ahead, series = None, None
+        if self.embed is not None:
+            series = self.embed(x[:, 0, -1].round().long())  # (batch, id_embedding)
+            x = x[..., :-1]  # (batch, rows, features)
+        if self.future is not None:
+            lookback = self.args.lookback
+            k = self.args.future_inputs
+            ahead = x[:, lookback:, -k:]  # (batch, steps, k)
+            ahead = torch.cat(
+                [ahead, ahead - x[:, lookback - 1 : lookback, -k:]], dim=-1
+            )  # (batch, steps, 2k)
+            x = x[:, :lookback]  # (batch, lookback, features)
         target = x[..., 0]  # (batch, lookback)
         if self.args.level_norm:
             level = target[:, -1:]  # (batch, 1)
@@ -111,13 +142,39 @@ class RecurrentNetwork(nn.Module):
             x = torch.cat([target.unsqueeze(-1), x[..., 1:]], dim=-1)  # (batch, lookback, features)
         if self.args.patch > 1:
             x = to_patches(x, self.args.patch)  # (batch, ceil(lookback / patch), patch * features)
+        if series is not None:
+            x = torch.cat(
+                [x, series.unsqueeze(1).expand(-1, x.shape[1], -1)], dim=-1
+            )  # (batch, steps, in + N)
         out, _ = self.rnn(x)  # (batch, steps, hidden)
         y = self.head(self.dropout(out[:, -1]))  # (batch, outputs)
         if self.highway is not None:
             y = y + self.highway(target)  # (batch, outputs)
+        if self.future is not None and ahead is not None:
+            steps = min(ahead.shape[1], y.shape[1])
+            y = y[:, :steps] + self.future(out[:, -1], ahead[:, :steps])  # (batch, steps)
         if self.args.level_norm:
             y = y + level
         return y, out[:, -1]
+
+
+class FutureHead(nn.Module):
+    """Per-step correction from known-future values: (batch, hidden), (batch, steps, k) ->
+    (batch, steps). One MLP shared by all steps; its last layer starts at zero."""
+
+    def __init__(self, hidden: int, inputs: int, width: int = 32):
+        super().__init__()
+        self.inner = nn.Linear(hidden + inputs, width)
+        self.out = nn.Linear(width, 1)
+        nn.init.zeros_(self.out.weight)
+        nn.init.zeros_(self.out.bias)
+
+    def forward(self, state: torch.Tensor, ahead: torch.Tensor) -> torch.Tensor:
+        steps = ahead.shape[1]
+        both = torch.cat(
+            [state.unsqueeze(1).expand(-1, steps, -1), ahead], dim=-1
+        )  # (batch, steps, hidden + k)
+        return self.out(torch.relu(self.inner(both)))[..., 0]  # (batch, steps)
 
 
 def to_patches(x: torch.Tensor, patch: int) -> torch.Tensor:

@@ -32,6 +32,7 @@ class Panel:
     ids: tuple[str, ...]
     id_col: str | None = None
     notes: list[str] = field(default_factory=list)
+    statics: dict[str, tuple[str, ...]] = field(default_factory=dict)  # column -> value per member
 
     @classmethod
     def of_one(cls, series: Series) -> Panel:
@@ -64,6 +65,15 @@ class Panel:
     def stacked(self) -> np.ndarray:
         """All members' values, (total rows, 1 + features), float64."""
         return np.concatenate([m.values for m in self.members], axis=0)
+
+    def subset(self, keep: list[int]) -> Panel:
+        """The members ``keep`` (in that order), with their ids and static values."""
+        return dataclasses.replace(
+            self,
+            members=[self.members[i] for i in keep],
+            ids=tuple(self.ids[i] for i in keep),
+            statics={c: tuple(v[i] for i in keep) for c, v in self.statics.items()},
+        )
 
     def truncated(self, ends: np.ndarray) -> Panel:
         """The panel with member ``i`` cut to its first ``ends[i]`` rows."""
@@ -112,6 +122,8 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
     if id_col is None:
         if ids:
             raise UsageError(f"{cfg.ids_label()} needs a panel: give --id-col COLUMN")
+        if cfg.static_cols:
+            raise UsageError("--static-cols needs a panel: give --id-col COLUMN")
         return Panel.of_one(prepare_series(raw, cfg))
     if id_col not in raw.columns:
         raise UsageError(f"--id-col {id_col!r} is not a column; columns: {', '.join(map(str, raw.columns))}")
@@ -125,7 +137,8 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
     missing = [i for i in wanted if i not in present]
     if missing:
         raise unknown_ids(cfg.ids_label(), missing, "not in the data", f"the data has {len(present)}")
-    table = raw.drop(columns=[id_col]).rename(columns=lambda c: str(c).strip())
+    statics = static_values(raw, id_col, keys, wanted, cfg.static_cols)
+    table = raw.drop(columns=[id_col, *cfg.static_cols]).rename(columns=lambda c: str(c).strip())
     time_col = resolve_time_column(table, cfg.time_col)
     member_cfg = dataclasses.replace(
         cfg,
@@ -133,7 +146,7 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
         ids=(),
         ids_file=None,
         time_col="" if time_col is None else time_col,  # "": integer steps, for every member
-        target=resolve_target(table, cfg.target, time_col, cfg.features),
+        target=resolve_target(table, cfg.target, time_col, (*cfg.features, *cfg.future_features)),
     )
     groups = dict(list(table.groupby(keys.to_numpy(), sort=False)))
     members = []
@@ -158,7 +171,35 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
         raise DataError(
             f"the series have different frequencies ({shown}); give --freq to put them on one grid"
         )
-    return Panel(members, tuple(wanted), id_col)
+    return Panel(members, tuple(wanted), id_col, statics=statics)
+
+
+def static_values(
+    raw: pd.DataFrame, id_col: str, keys: pd.Series, wanted: list[str], columns: tuple[str, ...]
+) -> dict[str, tuple[str, ...]]:
+    """Each static column's one value per series (as text), refusing a column that is
+    missing, empty for a series, or changes within one."""
+    out = {}
+    for col in columns:
+        if col not in raw.columns or col == id_col:
+            raise UsageError(
+                f"--static-cols names {col!r}, which is not a column besides the id; columns: "
+                f"{', '.join(map(str, raw.columns))}"
+            )
+        per_series = (
+            raw[col].groupby(keys.to_numpy(), sort=False).agg(lambda v: sorted(set(v.dropna().astype(str))))
+        )
+        values = []
+        for key in wanted:
+            seen = per_series[key]
+            if len(seen) != 1:
+                what = "has no value" if not seen else f"changes ({', '.join(seen[:3])})"
+                raise DataError(
+                    f"static column {col!r} {what} in series {key!r}; a static column holds one value per series"
+                )
+            values.append(seen[0])
+        out[col] = tuple(values)
+    return out
 
 
 def unknown_ids(label: str, missing: list[str], what: str, available: str) -> UsageError:
@@ -177,6 +218,7 @@ def require_model_columns(raw: pd.DataFrame, cfg: DataConfig, model: str) -> Non
     """
     columns = [str(c).strip() for c in raw.columns]
     roles = [("series id", cfg.id_col), ("target", cfg.target), *(("feature", f) for f in cfg.features)]
+    roles += [("static", s) for s in cfg.static_cols]
     for role, name in roles:
         if name is None:
             continue
@@ -232,7 +274,7 @@ def detect_id_column(raw: pd.DataFrame, cfg: DataConfig) -> str | None:
     (a panel, not duplicates). Several candidates: an error asking for --id-col, never an
     average of different series.
     """
-    used = {cfg.target, cfg.time_col, *cfg.features}
+    used = {cfg.target, cfg.time_col, *cfg.features, *cfg.future_features, *cfg.static_cols}
     named = [c for c in raw.columns if str(c).lower() in ID_NAMES and c not in used]
     if len(named) == 1:
         return named[0]

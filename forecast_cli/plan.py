@@ -15,6 +15,22 @@ Defaults, and why:
   (Measured and not kept: at least 1.5 horizons, as some global models use. It moved M1
   monthly by seed noise and cost the airline series with H=36 most of its windows:
   MAPE 5.1% -> 7.8%.)
+- seasons: half-hourly and hourly demand (people's activity) has a daily and a weekly
+  cycle, so sub-daily data from 15 minutes to 1 hour gets both (48 and 336 for half-hours).
+  Then the lookback is one week and one day (384 half-hours, 192 hours): the weekly cycle
+  once, so a Monday can be read against last Monday rather than against Sunday, plus the
+  day before it; two weeks would double the inputs and cost a week of training windows
+  on short series for little more. The recurrence stays short through ``patch``, and the
+  highway starts as the best of the naive, daily and weekly seasonal naive forecasts on
+  the training windows (``forecaster.choose_highway``). Exchange trading hours keep one
+  season: prices have no weekly cycle to speak of.
+- calendar ``auto``: hour of day and day of week below a day; day of week for daily data
+  whose training rows show a weekly cycle (last week's value beats yesterday's as a
+  forecast: daily temperatures and stock prices have none, and there the extra inputs
+  measurably cost accuracy); holidays when ``--country`` is given (no country is
+  guessed: a wrong one would teach false holidays); nothing for weekly and coarser data,
+  whose seasonal lag already says where in the year a step is. The features are known
+  in advance, so the network reads them over the forecast steps too.
 - transform ``auto``: log when every training value is strictly positive (it turns
   multiplicative seasonality and exponential growth into additive ones and keeps
   forecasts positive), else none. Only training rows decide, so the backtest's
@@ -36,14 +52,17 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
-from .calendars import seasonal_period
-from .config import ForecastConfig
-from .errors import DataError
+from .calendar_features import CALENDAR_FEATURES, check_holiday_source
+from .calendars import Calendar, seasonal_period
+from .config import DataConfig, ForecastConfig
+from .errors import DataError, UsageError
 from .scaling import DIFFERENCING
 from .windows import panel_split, temporal_split
 
 MAX_RECURRENT_STEPS = 12
+WEEK_MAX_STEPS = 7 * 96  # a week of 15-minute steps: the finest data given a weekly cycle
 
 
 def default_patch(lookback: int, max_steps: int = MAX_RECURRENT_STEPS) -> int:
@@ -67,6 +86,8 @@ class Plan:
     val_rows: int
     series: int = 1
     scaler: str = ""  # "" in model files written before the plan decided it: read the config
+    seasons: tuple[int, ...] = ()  # every cycle the highway may start from (season first)
+    calendar: tuple[str, ...] = ()  # calendar features (see calendar_features)
     reasons: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
@@ -92,11 +113,24 @@ class Plan:
     def lines(self) -> list[str]:
         """Human lines, ``name value (reason)``, for the stderr summary and ``forecast info``."""
         out = []
-        for name in ("series", "season", "horizon", "lookback", "transform", "scaler", "level_norm", "patch"):
+        names = (
+            "series",
+            "season",
+            "seasons",
+            "horizon",
+            "lookback",
+            "transform",
+            "scaler",
+            "level_norm",
+            "patch",
+        )
+        for name in (*names, "calendar"):
             value = getattr(self, name)
-            if name == "series" and value == 1:
+            if (name == "series" and value == 1) or (name == "seasons" and len(value) < 2):
                 continue
             shown = ("on" if value else "off") if isinstance(value, bool) else value
+            if isinstance(value, tuple):
+                shown = ",".join(map(str, value)) or "none"
             reason = self.reasons.get(name)
             out.append(f"{name.replace('_', ' ')} {shown}" + (f" ({reason})" if reason else ""))
         return out
@@ -106,7 +140,11 @@ class Plan:
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Plan:
-        return cls(**{k: raw[k] for k in cls.__dataclass_fields__ if k in raw})
+        kwargs = {k: raw[k] for k in cls.__dataclass_fields__ if k in raw}
+        for name in ("seasons", "calendar"):  # JSON lists back to tuples
+            if name in kwargs:
+                kwargs[name] = tuple(kwargs[name])
+        return cls(**kwargs)
 
 
 @dataclass(frozen=True)
@@ -117,6 +155,7 @@ class Shape:
     horizon: int
     lookback: int
     reasons: dict[str, str]
+    seasons: tuple[int, ...] = ()
 
 
 def resolve_shape(config: ForecastConfig, freq: str | None, season: int | None = None) -> Shape:
@@ -140,13 +179,99 @@ def resolve_shape(config: ForecastConfig, freq: str | None, season: int | None =
     if w.lookback is not None:
         lookback = w.lookback
         reasons["lookback"] = "given"
+    elif len(_cycles(freq, season)) > 1:
+        lookback = 8 * season
+        reasons["lookback"] = f"one week and one day: the weekly cycle of {7 * season} steps once"
     elif season > 1:
         lookback = 2 * season
         reasons["lookback"] = f"two seasons of {season}"
     else:
         lookback = max(2 * horizon, 8)
         reasons["lookback"] = "twice the horizon, at least 8"
-    return Shape(season, horizon, lookback, reasons)
+    seasons = _cycles(freq, season)
+    if len(seasons) > 1:
+        reasons["seasons"] = "a daily and a weekly cycle"
+    return Shape(season, horizon, lookback, reasons, seasons)
+
+
+def _cycles(freq: str | None, season: int) -> tuple[int, ...]:
+    """The cycles of data at ``freq``: (season,), plus the week for 15-minute to hourly data
+    whose season is the day."""
+    if season <= 1:
+        return ()
+    if freq is None or Calendar.parse(freq) is not None:
+        return (season,)
+    step = _step(freq)
+    day = pd.Timedelta(days=1)
+    if step is not None and step < day and season * step == day and 7 * season <= WEEK_MAX_STEPS:
+        return (season, 7 * season)
+    return (season,)
+
+
+def _step(freq: str) -> pd.Timedelta | None:
+    """The fixed length of one step, or None for calendar-relative ones (months, business days)."""
+    try:
+        offset = pd.tseries.frequencies.to_offset(freq)
+    except ValueError:
+        return None
+    if isinstance(offset, pd.offsets.Day):  # not a Tick in pandas 3 (a day may be 23 hours)
+        return pd.Timedelta(days=offset.n)
+    return pd.Timedelta(offset) if isinstance(offset, pd.offsets.Tick) else None
+
+
+def _step_kind(freq: str) -> str:
+    """``sub-daily``, ``daily`` (calendar, business or trading days) or ``coarser``."""
+    cal = Calendar.parse(freq)
+    if cal is not None:
+        return "sub-daily" if cal.intraday else "daily"
+    step = _step(freq)
+    if step is not None:
+        day = pd.Timedelta(days=1)
+        return "sub-daily" if step < day else ("daily" if step == day else "coarser")
+    offset = pd.tseries.frequencies.to_offset(freq)
+    business = isinstance(offset, pd.offsets.BusinessDay | pd.offsets.CustomBusinessDay)
+    return "daily" if business and offset.n == 1 else "coarser"
+
+
+def resolve_calendar(
+    data: DataConfig, freq: str | None, train_ys: Sequence[np.ndarray] = (), season: int = 1
+) -> tuple[tuple[str, ...], str]:
+    """(calendar features, reason) for ``--calendar`` at ``freq`` (see the module docstring);
+    for daily data ``auto`` asks the training rows ``train_ys`` whether there is a weekly
+    cycle of ``season`` steps."""
+    asked = tuple(dict.fromkeys(n.strip().lower() for n in data.calendar if n.strip())) or ("auto",)
+    unknown = [n for n in asked if n not in (*CALENDAR_FEATURES, "auto", "none")]
+    if unknown:
+        raise UsageError(
+            f"--calendar {','.join(unknown)} is unknown; use auto, none or a list of {','.join(CALENDAR_FEATURES)}"
+        )
+    if ("auto" in asked or "none" in asked) and len(asked) > 1:
+        raise UsageError("--calendar takes auto, none, or a list of features, not a mix")
+    if asked == ("none",):
+        return (), "turned off"
+    if freq is None:
+        if asked != ("auto",):
+            raise UsageError("--calendar needs timestamps, but the data has an integer step index")
+        return (), "integer steps have no calendar"
+    if asked != ("auto",):
+        if "holiday" in asked:
+            check_holiday_source(data.country, data.subdiv)
+        return asked, "given"
+    if data.country:
+        check_holiday_source(data.country, data.subdiv)
+    holiday = ("holiday",) if data.country else ()
+    where = f" and {data.country}{'-' + data.subdiv if data.subdiv else ''} holidays" if holiday else ""
+    kind = _step_kind(freq)
+    if kind == "sub-daily":
+        return ("hour", "dow", *holiday), f"auto: sub-daily data{where}"
+    if kind == "daily" and weekly_cycle(train_ys, season):
+        return ("dow", *holiday), f"auto: daily data with a weekly cycle{where}"
+    if kind == "daily":
+        reason = (
+            "auto: daily data without a weekly cycle (last week's value predicts no better than yesterday's)"
+        )
+        return holiday, reason + where
+    return (), "auto: weekly or coarser data, whose seasonal lag places a step in the year"
 
 
 def resolve_plan(
@@ -174,6 +299,7 @@ def resolve_plan(
         )
     train_ys = [np.asarray(y[:end], dtype=np.float64) for y, end in zip(ys, split.train_ends, strict=True)]
     transform, reasons["transform"] = _transform(requested, train_ys)
+    calendar, reasons["calendar"] = resolve_calendar(config.data, freq, train_ys, season)
     trainable = np.bincount(split.series_of_train, minlength=len(ys)) > 0
     short = int((~trainable).sum())
     if short:
@@ -205,8 +331,26 @@ def resolve_plan(
         val_rows=int(lengths.sum() - split.train_ends.sum()),
         series=len(ys),
         scaler=scaler,
+        seasons=shape.seasons,
+        calendar=calendar,
         reasons=reasons,
     )
+
+
+def weekly_cycle(train_ys: Sequence[np.ndarray], season: int) -> bool:
+    """Whether the value one week (``season`` steps) back predicts better than yesterday's:
+    the median over series of MAE(y_t - y_{t-season}) / MAE(y_t - y_{t-1}) is below 1."""
+    if season <= 1:
+        return False
+    ratios = []
+    for y in train_ys:
+        y = y[np.isfinite(y)]
+        if len(y) > 2 * season:
+            day = np.mean(np.abs(np.diff(y)))
+            week = np.mean(np.abs(y[season:] - y[:-season]))
+            if day > 0:
+                ratios.append(week / day)
+    return bool(ratios) and float(np.median(ratios)) < 1.0
 
 
 def _transform(requested: str, train_ys: list[np.ndarray]) -> tuple[str, str]:

@@ -15,8 +15,10 @@ import numpy as np
 import pandas as pd
 
 from .baselines import seasonal_naive
+from .calendar_features import calendar_values
 from .calendars import future_index
-from .errors import DataError
+from .errors import DataError, UsageError
+from .future_data import FutureTable
 from .intervals import bands, series_scale
 from .panel import Panel, unknown_ids
 from .scaling import Scaler
@@ -37,6 +39,7 @@ def predict(
     ids: Sequence[str] = (),
     levels: Sequence[float] | None = None,
     quantiles: Sequence[float] | None = None,
+    future: FutureTable | None = None,
 ) -> pd.DataFrame:
     """Forecast the ``horizon`` steps after the end of each series' history (default: the
     stored histories), for every series or those in ``ids``.
@@ -47,24 +50,45 @@ def predict(
     generalises) and needs ``context_rows`` rows of it. ``frame.attrs["notes"]`` says
     which series fell back to a baseline for lack of history.
 
+    A model with known-future features reads their values over the forecast steps from
+    ``future`` (an error names the series and steps it lacks); calendar features are
+    computed from the future timestamps.
+
     After the point forecast come ``<target>-lo-<level>``/``-hi-<level>`` for each of
     ``levels`` (default: the config's) and ``<target>-q<p>`` for each of ``quantiles``.
     """
     f._check_fitted()
     horizon = f._check_horizon(horizon)
+    statics = dict(zip(f.ids_, f.statics_, strict=True))  # series -> its static values
     if history is None:
         names, frames = list(f.ids_), list(f.histories_)
     else:
         panel = as_panel(history)
         names = list(panel.ids) if f.id_col_ is not None else list(f.ids_[:1])
         frames = [f._check_history(m) for m in panel.members]
+        if f.static_levels_ and all(c in panel.statics for c in f.static_levels_):
+            statics.update(
+                (name, tuple(panel.statics[c][i] for c in f.static_levels_)) for i, name in enumerate(names)
+            )
     if ids:
         unknown = [i for i in ids if i not in names]
         if unknown:
             raise unknown_ids("--ids", unknown, "the model has no history for", f"the model has {len(names)}")
         keep = [names.index(i) for i in ids]
         names, frames = [names[k] for k in keep], [frames[k] for k in keep]
-    forecasts, widths, scales, notes = _forecast_frames(f, names, frames, horizon)
+    if f.future_features_ and future is None:
+        raise UsageError(
+            f"the model reads known-future column(s) {', '.join(f.future_features_)}: give their "
+            "values over the forecast steps with --future-data FILE"
+        )
+    missing = [name for name in names if name not in statics]
+    if missing and f.static_levels_:
+        raise DataError(
+            f"series {', '.join(map(repr, missing[:5]))} lack the static column(s) "
+            f"{', '.join(f.static_levels_)} the model reads; give them in the data"
+        )
+    rows = [statics.get(name, ()) for name in names]
+    forecasts, widths, scales, notes = _forecast_frames(f, names, frames, horizon, future, rows)
     levels = f.config.intervals.levels() if levels is None else tuple(levels)
     quantiles = f.config.intervals.probs() if quantiles is None else tuple(quantiles)
     notes += _shortfall_notes(f, levels)
@@ -101,12 +125,23 @@ def _shortfall_notes(f: Forecaster, levels: Sequence[float]) -> list[str]:
 
 
 def _forecast_frames(
-    f: Forecaster, names: list[str], frames: list[pd.DataFrame], horizon: int
+    f: Forecaster,
+    names: list[str],
+    frames: list[pd.DataFrame],
+    horizon: int,
+    future: FutureTable | None,
+    statics: list[tuple[str, ...]],
 ) -> tuple[list[np.ndarray], np.ndarray | None, list[float], list[str]]:
     known = {name: i for i, name in enumerate(f.ids_)}
-    columns = [f.target_, *f.features_]
-    values = [f[columns].to_numpy(dtype=np.float64) for f in frames]
+    values = [f._inputs(frame) for frame in frames]
     long_enough = [i for i, v in enumerate(values) if len(v) >= f.context_rows]
+    unseen = [names[i] for i in long_enough if names[i] not in known]
+    if unseen and f.network_args_.id_embedding:
+        raise UsageError(
+            f"series {', '.join(map(repr, unseen[:5]))} {'was' if len(unseen) == 1 else 'were'} not in training: "
+            "a model with --id-embedding forecasts only the series it learned; "
+            "retrain with them, or without --id-embedding"
+        )
     short = [i for i in range(len(values)) if i not in set(long_enough)]
     if short and f.id_col_ is None:
         raise DataError(
@@ -120,9 +155,15 @@ def _forecast_frames(
             f.scalers_[known[names[i]]] if names[i] in known else _own_scaler(f, values[i])
             for i in long_enough
         ]
-        stacked = np.concatenate([values[i] for i in long_enough])
-        offsets = np.concatenate([[0], np.cumsum([len(values[i]) for i in long_enough])])
-        fc, spread = f.forecast_origins(stacked, offsets[1:], offsets, scalers, horizon, spread=True)
+        rows = [_with_future(f, values[i], frames[i], names[i], horizon, future) for i in long_enough]
+        stacked = np.concatenate(rows)
+        offsets = np.concatenate([[0], np.cumsum([len(r) for r in rows])])
+        ends = offsets[:-1] + np.array([len(values[i]) for i in long_enough])
+        index = np.array([known.get(names[i], -1) for i in long_enough])
+        block = f.static_block([statics[i] for i in long_enough])
+        fc, spread = f.forecast_origins(
+            stacked, ends, offsets, scalers, horizon, series=index, statics=block, spread=True
+        )
         for row, i in enumerate(long_enough):
             out[i] = fc[row]
             if spread is not None:
@@ -141,6 +182,32 @@ def _forecast_frames(
             f"forecast by {'seasonal naive' if season > 1 else 'naive'}"
         )
     return out, (widths if f.width_ratio_ is not None else None), scales, notes
+
+
+def _with_future(
+    f: Forecaster,
+    values: np.ndarray,
+    frame: pd.DataFrame,
+    name: str,
+    horizon: int,
+    future: FutureTable | None,
+) -> np.ndarray:
+    """History inputs (rows, n_inputs), followed for a model with known-future columns by
+    ``horizon`` rows holding only those (the rest NaN: unknown and never read)."""
+    if not f.future_inputs:
+        return values
+    index = future_index(frame.index[-1], f.freq_, horizon)
+    ahead = np.full((horizon, values.shape[1]), np.nan)  # (horizon, n_inputs)
+    k = len(f.future_features_)
+    start = values.shape[1] - f.future_inputs
+    if k:
+        assert future is not None
+        ahead[:, start : start + k] = future.block(name, index, f.future_features_)
+    if f.plan_.calendar:
+        ahead[:, start + k :] = calendar_values(
+            pd.DatetimeIndex(index), f.plan_.calendar, f.config.data.country, f.config.data.subdiv
+        )
+    return np.concatenate([values, ahead])
 
 
 def _own_scaler(f: Forecaster, values: np.ndarray) -> Scaler:

@@ -108,13 +108,18 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig) -> Series:
     """Validate and regularise ``raw`` according to ``cfg`` (see module docstring)."""
     raw = raw.rename(columns=lambda c: str(c).strip())
     time_col = resolve_time_column(raw, cfg.time_col)
-    target = resolve_target(raw, cfg.target, time_col, cfg.features)
-    features = tuple(cfg.features)
+    known = tuple(cfg.future_features)
+    target = resolve_target(raw, cfg.target, time_col, (*cfg.features, *known))
+    both = [name for name in known if name in cfg.features]
+    if both:
+        raise UsageError(f"{', '.join(both)} is in --features and --future-features; name it in one")
+    features = (*cfg.features, *known)  # known-future columns last
     for name in features:
+        flag = "--future-features" if name in known else "--features"
         if name not in raw.columns:
-            raise UsageError(f"--features names {name!r}, which is not a column; columns: {_cols(raw)}")
+            raise UsageError(f"{flag} names {name!r}, which is not a column; columns: {_cols(raw)}")
         if name == target:
-            raise UsageError(f"{name!r} is the target; leave it out of --features")
+            raise UsageError(f"{name!r} is the target; leave it out of {flag}")
     columns = [target, *features]
     data = pd.DataFrame({c: parse_numbers(raw[c], c) for c in columns})
     for name in columns:

@@ -71,12 +71,22 @@ class WindowBatches:
     ``series`` is (rows, features); targets are column 0. Nothing but the batch is copied:
     each batch's rows are computed from its origins, and origins whose horizon runs past
     the end (validation near the end of the data) get a mask of zeros on the missing steps.
+
+    With ``future_cols`` k > 0 the inputs run over the horizon rows too: (batch, lookback
+    + horizon, features), the horizon rows holding only the last k (known-future) columns
+    and zeros elsewhere, so no target value after the origin reaches the network.
     """
 
     def __init__(
-        self, series: torch.Tensor, lookback: int, horizon: int, row_end: torch.Tensor | None = None
+        self,
+        series: torch.Tensor,
+        lookback: int,
+        horizon: int,
+        row_end: torch.Tensor | None = None,
+        future_cols: int = 0,
     ):
         self.series, self.lookback, self.horizon = series, lookback, horizon
+        self.future_cols = future_cols
         self.n_rows = series.shape[0]
         # Exclusive end of the series each row belongs to (stacked panels); one series: n_rows.
         self.row_end = row_end
@@ -87,6 +97,10 @@ class WindowBatches:
         w = self.series[rows.clamp(max=self.n_rows - 1)]  # (batch, L+H, features): the only copy
         x = w[:, : self.lookback]  # (batch, lookback, features)
         y = w[:, self.lookback :, 0]  # (batch, horizon)
+        if self.future_cols:
+            ahead = torch.zeros_like(w[:, self.lookback :])  # (batch, horizon, features)
+            ahead[..., -self.future_cols :] = w[:, self.lookback :, -self.future_cols :]
+            x = torch.cat([x, ahead], dim=1)  # (batch, lookback + horizon, features)
         end = self.n_rows if self.row_end is None else self.row_end[origins.long()][:, None]  # (batch, 1)
         mask = (rows[:, self.lookback :] < end).to(y.dtype)  # (batch, horizon)
         return x, y, mask
@@ -104,6 +118,7 @@ def train_network(
     row_end: np.ndarray | None = None,
     weights: np.ndarray | None = None,
     loss_weights: np.ndarray | None = None,
+    future_cols: int = 0,
 ) -> TrainResult:
     """Fit ``model`` on windows of the scaled ``series`` (rows, features); restore the best weights.
 
@@ -114,12 +129,15 @@ def train_network(
     ``loss_weights`` (rows,): how much a window's error counts, by the row of its origin
     (for panels, the series' weight; see ``forecaster.series_loss_weights``); training and
     validation losses both use them, so early stopping judges what training optimises.
+    ``future_cols``: trailing columns known over the horizon (see ``WindowBatches``).
     """
     seed_everything(cfg.seed)
     device = resolve_device(cfg.device)
     model.to(device)
     ends = None if row_end is None else torch.as_tensor(row_end, dtype=torch.int64, device=device)
-    data = WindowBatches(torch.as_tensor(series, dtype=torch.float32, device=device), lookback, horizon, ends)
+    data = WindowBatches(
+        torch.as_tensor(series, dtype=torch.float32, device=device), lookback, horizon, ends, future_cols
+    )
     draw = None if weights is None else torch.as_tensor(weights, dtype=torch.float64)
     row_w = (
         None if loss_weights is None else torch.as_tensor(loss_weights, dtype=torch.float32, device=device)

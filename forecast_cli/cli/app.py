@@ -265,6 +265,13 @@ def predict(
             "--output", "-o", help="Write the forecast to a file instead of stdout.", rich_help_panel=OUTPUT
         ),
     ] = None,
+    future_data: Annotated[
+        Optional[str],
+        typer.Option(
+            "--future-data",
+            help="CSV with the model's --future-features over the forecast steps (same time and id columns).",
+        ),
+    ] = None,
     wide: Annotated[
         bool,
         typer.Option(
@@ -294,7 +301,7 @@ def predict(
     from ..outputs import check_output_paths
     from ..panel import unknown_ids
 
-    check_output_paths({"-o": output}, [data if isinstance(data, str) else None, model])
+    check_output_paths({"-o": output}, [data if isinstance(data, str) else None, model, future_data])
     ids = config.data.selected_ids()  # a bad --ids-file fails before the model is read
     forecaster = load_model(model)
     use_threads(compute, forecaster.config.model)
@@ -306,7 +313,9 @@ def predict(
             "freq": forecaster.freq_,
             "ticker": None,
             "target": forecaster.target_,
-            "features": forecaster.features_,
+            "features": forecaster.features_,  # the known-future ones included: the lookback reads them
+            "future_features": (),
+            "static_cols": tuple(forecaster.static_levels_),
             "id_col": forecaster.id_col_,
             "ids": config.data.ids,
             "ids_file": config.data.ids_file,
@@ -335,6 +344,7 @@ def predict(
         ids=ids,
         levels=config.intervals.levels(),
         quantiles=config.intervals.probs(),
+        future=_future_table(future_data, forecaster, config.data),
     )
     for note in frame.attrs.get("notes", []):
         reporter.warn(note)
@@ -342,6 +352,23 @@ def predict(
         frame = frame[forecaster.target_].unstack(level=0)
         frame.columns.name = None
     emit(resolve_format(run.format, output), output, frame=frame, title=f"{forecaster.target_} forecast")
+
+
+def _future_table(path, forecaster, data_cfg):
+    """The --future-data table for a model with known-future features (None without a path);
+    refuses a path the model has no use for."""
+    if path is None:
+        return None
+    if not forecaster.future_features_:
+        raise UsageError("--future-data is for models trained with --future-features; this model has none")
+    from ..future_data import read_future
+    from ..io import read_csv
+
+    raw = read_csv(path, delimiter=data_cfg.delimiter, decimal=data_cfg.decimal, thousands=data_cfg.thousands)
+    time_col = data_cfg.time_col if data_cfg.time_col is not None else forecaster.config.data.time_col
+    return read_future(
+        raw, forecaster.future_features_, forecaster.id_col_, time_col, data_cfg.time_format, str(path)
+    )
 
 
 def _stdin_if_any():

@@ -106,8 +106,20 @@ def describe_model(meta: dict) -> dict:
         for name in ("series", "season", "horizon", "lookback", "transform", "level_norm", "patch"):
             reason = plan.reasons.get(name)
             out[name] = f"{getattr(plan, name)}" + (f" ({reason})" if reason else "")
+        if len(plan.seasons) > 1:
+            out["seasons"] = (
+                ",".join(map(str, plan.seasons)) + f" (highway starts from {meta['network']['season']})"
+            )
+        if plan.calendar:
+            out["calendar"] = ",".join(plan.calendar) + f" ({plan.reasons.get('calendar', '')})"
     else:
         out.update({k: meta[k] for k in ("season", "lookback", "horizon", "transform")})
+    if meta.get("static_levels"):
+        out["static_cols"] = ",".join(meta["static_levels"])
+    if meta["network"].get("id_embedding"):
+        out["id_embedding"] = meta["network"]["id_embedding"]
+    if meta.get("future_features"):
+        out["future_features"] = ",".join(meta["future_features"])
     if meta.get("id_col"):
         out["id_col"] = meta["id_col"]
     out["history_rows"] = sum(len(h["values"]) for h in histories)

@@ -1,0 +1,88 @@
+"""Values of known-future columns over the forecast steps, read from ``--future-data``.
+
+The file has the training data's time column (and id column for a panel) and the
+``--future-features`` columns. A forecast step without a value is refused, naming the
+series and the first missing timestamps: a guessed temperature or price would be a
+silent, wrong input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError, UsageError
+from .parse import parse_numbers, parse_times
+from .series import _stamp, resolve_time_column
+
+
+@dataclass(frozen=True)
+class FutureTable:
+    """Known-future values per series id (``""`` for a single series), indexed by timestamp."""
+
+    frames: dict[str, pd.DataFrame]
+    source: str = "--future-data"
+
+    def block(self, name: str, index: pd.Index, columns: Sequence[str]) -> np.ndarray:
+        """``columns`` at the stamps of ``index`` for series ``name``: (len(index), len(columns))."""
+        frame = self.frames.get(name)
+        label = f"series {name!r}" if name else "the series"
+        if frame is None:
+            raise DataError(f"{self.source} has no rows for {label}; add its future values")
+        stamps = _comparable(pd.DatetimeIndex(index), frame.index)
+        values = frame.reindex(stamps)[list(columns)].to_numpy(dtype=np.float64)  # (steps, columns)
+        missing = np.isnan(values).any(axis=1)
+        if missing.any():
+            first = ", ".join(_stamp(t) for t in pd.DatetimeIndex(index)[missing][:3])
+            cols = ", ".join(c for c, bad in zip(columns, np.isnan(values).any(axis=0), strict=True) if bad)
+            raise DataError(
+                f"{self.source} lacks {cols} for {label} at {first}"
+                f"{' ...' if missing.sum() > 3 else ''} ({int(missing.sum())} of {len(index)} forecast steps); "
+                "give a value for every forecast step"
+            )
+        return values
+
+
+def read_future(
+    raw: pd.DataFrame,
+    columns: Sequence[str],
+    id_col: str | None,
+    time_col: str | None,
+    time_format: str | None = None,
+    source: str = "--future-data",
+) -> FutureTable:
+    """Split a table of future rows into per-series frames of ``columns`` by timestamp."""
+    raw = raw.rename(columns=lambda c: str(c).strip())
+    needed = [c for c in (id_col, *columns) if c]
+    absent = [c for c in needed if c not in raw.columns]
+    if absent:
+        raise UsageError(
+            f"{source} has no column {', '.join(absent)}; it needs the time column, "
+            f"{'the id column, ' if id_col else ''}and {', '.join(columns)}"
+        )
+    time_name = resolve_time_column(raw, time_col)
+    if time_name is None:
+        raise UsageError(f"{source} has no time column; give the same timestamps column as the training data")
+    times = parse_times(raw[time_name], time_name, time_format).index
+    data = pd.DataFrame({c: parse_numbers(raw[c], c).to_numpy() for c in columns}, index=times)
+    keys = raw[id_col].astype(str).to_numpy() if id_col else np.full(len(raw), "", dtype=object)
+    frames = {}
+    for key in dict.fromkeys(keys):
+        part = data[keys == key]
+        frames[str(key)] = part[~part.index.duplicated(keep="last")]
+    return FutureTable(frames, source)
+
+
+def _comparable(wanted: pd.DatetimeIndex, have: pd.Index) -> pd.DatetimeIndex:
+    """``wanted`` in the time-zone convention of ``have`` (aware vs naive local stamps)."""
+    have_tz = getattr(have, "tz", None)
+    if wanted.tz is not None and have_tz is None:
+        return wanted.tz_localize(None)
+    if wanted.tz is None and have_tz is not None:
+        return wanted.tz_localize(have_tz)
+    if wanted.tz is not None and have_tz is not None:
+        return wanted.tz_convert(have_tz)
+    return wanted

@@ -1,0 +1,85 @@
+"""Calendar features: cyclical encodings, public holidays, and the plan's ``auto`` choice."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecast_cli.calendar_features import calendar_columns, calendar_values, holiday_flags
+from forecast_cli.config import DataConfig, ForecastConfig
+from forecast_cli.errors import UsageError
+from forecast_cli.plan import resolve_calendar, resolve_shape, weekly_cycle
+
+
+def test_holiday_flags_christmas_and_a_state_only_holiday():
+    days = pd.DatetimeIndex(["2000-12-24", "2000-12-25", "2000-12-26", "2020-11-03"])
+    assert holiday_flags(days, "GB", "ENG").tolist() == [0.0, 1.0, 1.0, 0.0]
+    # Melbourne Cup day is a holiday in Victoria, not in New South Wales
+    assert holiday_flags(days[3:], "AU", "VIC").tolist() == [1.0]
+    assert holiday_flags(days[3:], "AU", "NSW").tolist() == [0.0]
+
+
+def test_holiday_is_the_local_date_of_an_aware_stamp():
+    # 2000-12-25 01:00 in Sydney is still 24 December in UTC
+    stamp = pd.DatetimeIndex([pd.Timestamp("2000-12-25 01:00", tz="Australia/Sydney")])
+    assert holiday_flags(stamp, "AU", None).tolist() == [1.0]
+    assert holiday_flags(stamp.tz_convert("UTC"), "AU", None).tolist() == [0.0]
+
+
+def test_cyclical_encodings_put_sunday_beside_monday_and_midnight_beside_2330():
+    index = pd.DatetimeIndex(["2024-01-07 23:30", "2024-01-08 00:00", "2024-01-10 12:00"])  # Sun, Mon, Wed
+    values = calendar_values(index, ("hour", "dow"))
+    assert calendar_columns(("hour", "dow")) == ("cal_hour_sin", "cal_hour_cos", "cal_dow_sin", "cal_dow_cos")
+    hour, dow = values[:, :2], values[:, 2:]
+    assert np.linalg.norm(hour[0] - hour[1]) < 0.14  # half an hour apart on the circle
+    assert np.linalg.norm(hour[1] - hour[2]) > 1.9  # noon is opposite midnight
+    assert np.linalg.norm(dow[0] - dow[1]) < np.linalg.norm(dow[1] - dow[2])
+    assert np.allclose((values[:, ::2] ** 2 + values[:, 1::2] ** 2), 1.0)
+
+
+@pytest.mark.parametrize(
+    ("country", "subdiv", "fragment"),
+    [("XX", None, "--country 'XX'"), ("AU", "ZZ", "--subdiv 'ZZ' is not a subdivision of AU")],
+)
+def test_unknown_country_or_subdivision_is_refused_by_name(country, subdiv, fragment):
+    with pytest.raises(UsageError, match=fragment):
+        resolve_calendar(DataConfig(calendar=("holiday",), country=country, subdiv=subdiv), "D")
+
+
+@pytest.mark.parametrize(
+    ("freq", "expected"),
+    [("30min", ("hour", "dow")), ("1h", ("hour", "dow")), ("W-SUN", ()), ("MS", ()), ("QS", ())],
+)
+def test_auto_calendar_by_frequency(freq, expected):
+    assert resolve_calendar(DataConfig(), freq)[0] == expected
+
+
+def test_auto_calendar_for_daily_data_follows_the_weekly_cycle():
+    rng = np.random.default_rng(0)
+    weekly = np.tile([5.0, 6, 6, 6, 6, 3, 2], 30) + rng.normal(0, 0.1, 210)
+    walk = np.cumsum(rng.normal(0, 1, 210))
+    assert weekly_cycle([weekly], 7) and not weekly_cycle([walk], 7)
+    assert resolve_calendar(DataConfig(), "D", [weekly], 7)[0] == ("dow",)
+    assert resolve_calendar(DataConfig(), "D", [walk], 7)[0] == ()
+    assert resolve_calendar(DataConfig(country="AU"), "D", [walk], 7)[0] == ("holiday",)
+
+
+def test_calendar_refusals():
+    with pytest.raises(UsageError, match="needs a country"):
+        resolve_calendar(DataConfig(calendar=("dow", "holiday")), "D")
+    with pytest.raises(UsageError, match="integer step index"):
+        resolve_calendar(DataConfig(calendar=("dow",)), None)
+    with pytest.raises(UsageError, match="unknown"):
+        resolve_calendar(DataConfig(calendar=("weekday",)), "D")
+    assert resolve_calendar(DataConfig(calendar=("none",)), "30min")[0] == ()
+
+
+def test_half_hourly_defaults_see_the_daily_and_weekly_cycle():
+    shape = resolve_shape(ForecastConfig(), "30min")
+    assert (shape.season, shape.seasons, shape.lookback, shape.horizon) == (48, (48, 336), 384, 48)
+    hourly = resolve_shape(ForecastConfig(), "1h")
+    assert (hourly.seasons, hourly.lookback) == ((24, 168), 192)
+    # trading hours and daily data keep one season and two of them as the lookback
+    assert resolve_shape(ForecastConfig(), "XNYS@30min").seasons == (13,)
+    assert resolve_shape(ForecastConfig(), "D").lookback == 14

@@ -1,0 +1,120 @@
+"""The CLI on the covariate sample sets: half-hourly demand with calendar features, and the
+Australian accommodation panel with CPI as a known-future covariate."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from forecast_cli.cli import app
+
+from .conftest import FAST_TRAIN, SAMPLE
+
+runner = CliRunner()
+AUS = SAMPLE / "aus_accommodation.csv"
+AUS_ARGS = ["--id-col", "State", "--target", "Takings", "--future-features", "CPI"]
+
+
+@pytest.fixture(scope="module")
+def aus_model(tmp_path_factory):
+    path = tmp_path_factory.mktemp("models") / "aus.fcst"
+    result = runner.invoke(app, ["train", str(AUS), *AUS_ARGS, *FAST_TRAIN, "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def _future_cpi(tmp_path, drop_state: str | None = None):
+    states = pd.read_csv(AUS)["State"].unique()
+    rows = [
+        (quarter, state, cpi)
+        for state in states
+        for quarter, cpi in (("2016 Q3", 109.0), ("2016 Q4", 109.4), ("2017 Q1", 110.0), ("2017 Q2", 110.5))
+        if not (state == drop_state and quarter >= "2017 Q1")
+    ]
+    path = tmp_path / "future.csv"
+    pd.DataFrame(rows, columns=["Date", "State", "CPI"]).to_csv(path, index=False)
+    return path
+
+
+def test_taylor_defaults_see_the_week_and_the_calendar(tmp_path):
+    model = tmp_path / "taylor.fcst"
+    result = runner.invoke(
+        app,
+        ["train", str(SAMPLE / "taylor_halfhourly.csv"), *FAST_TRAIN[:-1], "-o", str(model)],
+    )
+    assert result.exit_code == 0, result.output
+    assert "seasons 48,336 (a daily and a weekly cycle)" in result.stderr
+    assert "lookback 384 (one week and one day" in result.stderr
+    assert "calendar hour,dow (auto: sub-daily data)" in result.stderr
+    out = runner.invoke(app, ["predict", "-m", str(model), "-f", "csv", "--level", "none", "-q"])
+    assert out.exit_code == 0, out.output
+    lines = out.stdout.splitlines()
+    assert lines[1].startswith("2000-08-28T00:00:00,") and len(lines) == 49
+
+
+def test_aus_predict_reads_cpi_from_future_data(aus_model, tmp_path):
+    args = ["predict", "-m", str(aus_model), "--future-data", str(_future_cpi(tmp_path)), "-f", "csv", "-q"]
+    result = runner.invoke(app, [*args, "--level", "none"])
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(pd.io.common.StringIO(result.stdout))
+    assert list(frame.columns) == ["State", "timestamp", "Takings"] and len(frame) == 8 * 4
+    assert frame["timestamp"].iloc[:4].tolist() == ["2016-07-01", "2016-10-01", "2017-01-01", "2017-04-01"]
+
+
+def test_aus_predict_without_or_with_incomplete_future_data_is_refused(aus_model, tmp_path):
+    """bad input: predict with a model that reads known-future columns, without --future-data
+    or with forecast steps missing from it -> exit 2, naming the columns, or the series and
+    the first missing timestamps"""
+    bare = runner.invoke(app, ["predict", "-m", str(aus_model), "-q"])
+    assert bare.exit_code == 2
+    assert "CPI" in bare.stderr and "--future-data" in bare.stderr and len(bare.stderr.splitlines()) == 1
+    short = _future_cpi(tmp_path, drop_state="Victoria")
+    result = runner.invoke(app, ["predict", "-m", str(aus_model), "--future-data", str(short), "-q"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"error: {short} lacks CPI for series 'Victoria' at 2017-01-01, 2017-04-01 (2 of 4 forecast steps); "
+        "give a value for every forecast step"
+    )
+
+
+def test_future_data_for_a_model_without_future_features_is_refused(tmp_path):
+    """bad input: --future-data for a model trained without --future-features -> exit 2,
+    pointing at --future-features"""
+    model = tmp_path / "air.fcst"
+    assert (
+        runner.invoke(
+            app, ["train", str(SAMPLE / "airpassengers.csv"), *FAST_TRAIN, "-o", str(model)]
+        ).exit_code
+        == 0
+    )
+    result = runner.invoke(app, ["predict", "-m", str(model), "--future-data", str(_future_cpi(tmp_path))])
+    assert result.exit_code == 2 and "--future-features" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "phrase"),
+    [
+        (["--country", "XX"], "--country 'XX' is not a country the holidays package knows"),
+        (["--country", "AU", "--subdiv", "ZZ"], "--subdiv 'ZZ' is not a subdivision of AU"),
+        (["--calendar", "holiday"], "--calendar holiday needs a country"),
+        (["--calendar", "weekday"], "--calendar weekday is unknown"),
+        (["--future-features", "Nope"], "--future-features names 'Nope', which is not a column"),
+    ],
+)
+def test_bad_calendar_or_covariate_options_are_refused_before_training(tmp_path, args, phrase):
+    """bad input: an unknown --country, --subdiv or --calendar feature, holidays without a
+    country, or a --future-features column that is not there -> exit 2 before training"""
+    data = SAMPLE / "taylor_halfhourly.csv"
+    result = runner.invoke(app, ["train", str(data), *args, *FAST_TRAIN, "-o", str(tmp_path / "m.fcst")])
+    assert result.exit_code == 2, result.output
+    assert phrase in result.stderr and len(result.stderr.strip().splitlines()) <= 2
+    assert not (tmp_path / "m.fcst").exists()
+
+
+def test_aus_backtest_with_cpi_as_known_future(tmp_path):
+    args = ["backtest", str(AUS), *AUS_ARGS, "--models", "gru", "--folds", "2", "-f", "csv", "--no-timings"]
+    result = runner.invoke(app, [*args, *FAST_TRAIN])
+    assert result.exit_code == 0, result.output
+    board = pd.read_csv(pd.io.common.StringIO(result.stdout)).set_index("model")
+    assert {"gru", "seasonal-naive"} <= set(board.index) and board["mase"].notna().all()
