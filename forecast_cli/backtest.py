@@ -106,8 +106,7 @@ def run_backtest(
     plans, kept, notes = _member_folds(panel, horizon, spec, max(min_train, season + 1))
     panel = panel.subset(kept)
     offsets = panel.offsets
-    values = panel.stacked()
-    y = values[:, 0]
+    y = panel.stacked()[:, 0]
     origins = np.concatenate([offsets[i] + np.array([f.origin for f in p]) for i, p in enumerate(plans)])
     starts = np.concatenate([offsets[i] + np.array([f.train_start for f in p]) for i, p in enumerate(plans)])
     actual = y[origins[:, None] + np.arange(horizon)[None, :]]  # (series x folds, horizon)
@@ -124,11 +123,11 @@ def run_backtest(
     if local:
         fits, failures = local_fits(panel, configs, plans, levels, executor or SerialExecutor(), on_progress)
     elif neural and executor is not None and executor.workers > 1:
-        fits = distributed_global(panel, values, configs, plans, levels, executor, on_progress)
+        fits = distributed_global(panel, configs, plans, levels, executor, on_progress)
     for name in neural:
         if name not in fits:
             progress = (lambda g, n, name=name: on_fit(name, g, n)) if on_fit else None
-            fits[name] = neural_forecasts(panel, values, configs[name], plans, levels, progress)
+            fits[name] = neural_forecasts(panel, configs[name], plans, levels, progress)
     keep = np.array([sid not in failures for sid in panel.ids])
     if not keep.any():
         sid, reason = next(iter(failures.items()))
@@ -238,21 +237,6 @@ def _member_folds(panel: Panel, horizon: int, spec: BacktestConfig, min_train: i
         shown = ", ".join(short[:5]) + (" ..." if len(short) > 5 else "")
         notes.append(f"{len(short)} series too short for {spec.folds} folds, left out: {shown}")
     return plans, kept, notes
-
-
-def _prefix(fitted, panel: Panel, ends: np.ndarray, horizon: int) -> tuple[np.ndarray, np.ndarray]:
-    """The network inputs of each series up to ``ends[i]`` (stacked, with offsets). A model
-    with known-future columns also gets the ``horizon`` rows after, holding only those
-    columns (known in advance by definition); the target and past features there are NaN."""
-    inputs = fitted.inputs(panel)
-    offsets = panel.offsets
-    k = fitted.future_inputs
-    pieces = []
-    for i, end in enumerate(ends):
-        piece = inputs[offsets[i] : offsets[i] + end + (horizon if k else 0)].copy()
-        piece[end:, : piece.shape[1] - k] = np.nan
-        pieces.append(piece)
-    return np.concatenate(pieces), np.concatenate([[0], np.cumsum([len(p) for p in pieces])])
 
 
 def score(

@@ -31,7 +31,7 @@ Fits = tuple[np.ndarray, dict[str, np.ndarray], tuple[float, float]]  # forecast
 OnFit = Callable[[str, int, int], "Callable[[EpochReport], None] | None"]
 
 
-def group_payloads(panel: Panel, values: np.ndarray, cfg: ForecastConfig, plans: list[list[Fold]], levels):
+def group_payloads(panel: Panel, cfg: ForecastConfig, plans: list[list[Fold]], levels):
     """(rows of the forecast array it fills, payload) per refit group of one network kind."""
     folds = len(plans[0])
     for trained_at, members in fit_groups(plans[0]):
@@ -46,25 +46,47 @@ def group_payloads(panel: Panel, values: np.ndarray, cfg: ForecastConfig, plans:
         idx = np.array([f.index for f in members])
         # Each series' rows up to its last origin in this group: no row at/after an origin.
         ends = np.array([max(p[k].origin for k in idx) for p in plans])
-        # the rows each forecast may read are cut in the task, once the fitted model says
-        # which input columns it reads (``backtest._prefix``): none at or after an origin
-        # but known-future ones
+        horizon = plans[0][0].horizon
+        # The task gets each series' rows up to its last origin plus one horizon (the
+        # known-future columns there); ``forecast_inputs`` blanks the rest of those rows
+        # once the fitted model says which input columns it reads.
+        reach = dataclasses.replace(
+            panel,
+            members=[
+                dataclasses.replace(m, frame=m.frame.iloc[: end + horizon])
+                for m, end in zip(panel.members, ends, strict=True)
+            ],
+        )
         local_origins = [np.array([p[k].origin for k in idx]) for p in plans]
         rows = np.concatenate([i * folds + idx for i in range(len(plans))])
         members_of_rows = np.repeat(np.arange(len(plans)), len(idx))
-        yield rows, (cfg, train, panel, ends, local_origins, members_of_rows, levels, plans[0][0].horizon)
+        yield rows, (cfg, train, reach, ends, local_origins, members_of_rows, levels, horizon)
+
+
+def forecast_inputs(fitted, panel: Panel, ends: np.ndarray, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+    """The network inputs of each series up to ``ends[i]`` (stacked, with offsets). A model
+    with known-future columns also gets the ``horizon`` rows after, holding only those
+    columns (known in advance by definition); the target and past features there are NaN."""
+    inputs = fitted.inputs(panel)
+    offsets = panel.offsets
+    k = fitted.future_inputs
+    pieces = []
+    for i, end in enumerate(ends):
+        piece = inputs[offsets[i] : offsets[i] + end + (horizon if k else 0)].copy()
+        piece[end:, : piece.shape[1] - k] = np.nan
+        pieces.append(piece)
+    return np.concatenate(pieces), np.concatenate([[0], np.cumsum([len(p) for p in pieces])])
 
 
 def fit_group(payload: tuple, on_epoch: Callable[[EpochReport], None] | None = None) -> Fits:
     """Task: train one network on a group's rows and forecast that group's folds."""
-    from .backtest import _prefix
     from .forecaster import Forecaster  # torch: imported only when a network is in the run
 
     cfg, train, panel, ends, local_origins, members_of_rows, levels, horizon = payload
     t0 = time.perf_counter()
     fitted = Forecaster(cfg).fit(train, on_epoch=on_epoch)
     t1 = time.perf_counter()
-    prefix, prefix_offsets = _prefix(fitted, panel, ends, horizon)
+    prefix, prefix_offsets = forecast_inputs(fitted, panel, ends, horizon)
     origins = np.concatenate([prefix_offsets[i] + o for i, o in enumerate(local_origins)])
     # the training panel holds the same series in the same order: index i is series i
     out, widths = fitted.forecast_origins(
@@ -82,12 +104,11 @@ def fit_group(payload: tuple, on_epoch: Callable[[EpochReport], None] | None = N
 def fit_series(payload: tuple[ForecastConfig, Panel, list[Fold], tuple[float, ...]]) -> Fits:
     """Task: backtest one series with its own network(s), trained per refit group."""
     cfg, panel, plan, levels = payload
-    return neural_forecasts(panel, panel.stacked(), cfg, [plan], levels)
+    return neural_forecasts(panel, cfg, [plan], levels)
 
 
 def neural_forecasts(
     panel: Panel,
-    values: np.ndarray,
     cfg: ForecastConfig,
     plans: list[list[Fold]],
     levels,
@@ -96,7 +117,7 @@ def neural_forecasts(
     """All refit groups of one network kind, one after another in this process."""
     out = np.empty((len(plans) * len(plans[0]), plans[0][0].horizon))  # (series x folds, horizon)
     bounds = {f"{side}-{lv:g}": np.empty_like(out) for lv in levels for side in ("lo", "hi")}
-    payloads = list(group_payloads(panel, values, cfg, plans, levels))
+    payloads = list(group_payloads(panel, cfg, plans, levels))
     seconds = [0.0, 0.0]
     for g, (rows, payload) in enumerate(payloads):
         fits = fit_group(payload, on_fit(g, len(payloads)) if on_fit else None)
@@ -115,7 +136,6 @@ def _place(out, bounds, seconds, rows, fits: Fits) -> None:
 
 def distributed_global(
     panel: Panel,
-    values: np.ndarray,
     configs: dict[str, ForecastConfig],
     plans: list[list[Fold]],
     levels,
@@ -126,7 +146,7 @@ def distributed_global(
     shape = (len(plans) * len(plans[0]), plans[0][0].horizon)
     tasks, placement = [], {}
     for name, cfg in configs.items():
-        for g, (rows, payload) in enumerate(group_payloads(panel, values, cfg, plans, levels)):
+        for g, (rows, payload) in enumerate(group_payloads(panel, cfg, plans, levels)):
             key = f"{name} fit {g + 1}"
             tasks.append(Task(key, fit_group, payload))
             placement[key] = (name, rows)
