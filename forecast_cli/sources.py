@@ -352,23 +352,35 @@ def _explain(symbol: str, text: str) -> str:
 
 
 class _Cache:
-    """One CSV and one JSON sidecar per (symbol, interval, adjusted), written atomically.
+    """One file per (symbol, interval, adjusted): a ``# forecast-cache {json}`` line, then the
+    bars as CSV, replaced in one atomic rename.
 
-    The sidecar records the [start, end) range that has been fetched, so gaps are known
-    even where the market was closed and there are no rows.
+    The JSON records the [start, end) range that has been fetched, so gaps are known even
+    where the market was closed and there are no rows. Range and rows live in one file so
+    that two processes writing the same symbol (two runs, or Dask workers) can never leave
+    one's rows beside the other's range: each writer renames a complete file of its own
+    over the old one, the last rename wins, and a reader sees one writer's file whole.
+    A cache written by earlier versions (rows in ``.csv``, range in a ``.json`` sidecar)
+    is still read, and rewritten in the one-file form on the next download.
     """
+
+    MARK = "# forecast-cache "
 
     def __init__(self, root: Path, symbol: str, interval: str, adjusted: bool):
         self.folder = root
         stem = f"{symbol.replace('^', '_')}_{interval}{'_adj' if adjusted else ''}"
-        self.data_path, self.meta_path = root / f"{stem}.csv", root / f"{stem}.json"
+        self.data_path, self.legacy_meta_path = root / f"{stem}.csv", root / f"{stem}.json"
 
     def load(self) -> tuple[pd.DataFrame | None, dict]:
-        if not (self.data_path.exists() and self.meta_path.exists()):
-            return None, {}
         try:
-            meta = json.loads(self.meta_path.read_text())
-            frame = pd.read_csv(self.data_path, index_col="timestamp")
+            with open(self.data_path, encoding="utf-8") as handle:
+                first = handle.readline()
+                if first.startswith(self.MARK):
+                    meta = json.loads(first[len(self.MARK) :])
+                else:  # the two-file form: the range is in the sidecar
+                    meta = json.loads(self.legacy_meta_path.read_text())
+                    handle.seek(0)
+                frame = pd.read_csv(handle, index_col="timestamp")
             frame.index = pd.DatetimeIndex(
                 pd.to_datetime(frame.index, utc=bool(meta.get("intraday")), format="ISO8601")
             )
@@ -376,7 +388,9 @@ class _Cache:
                 frame.index = frame.index.tz_convert(meta["exchange_tz"])
             frame.index.name = "timestamp"
             return frame, meta
-        except (OSError, ValueError, KeyError):
+        except FileNotFoundError:
+            return None, {}
+        except (OSError, ValueError, KeyError, TypeError):
             return None, {}  # a damaged cache is refetched, not trusted
 
     def missing(
@@ -404,10 +418,10 @@ class _Cache:
             "intraday": intraday,
             "fetched": pd.Timestamp.now(tz="UTC").isoformat(),
         }
-        with atomic_write(self.data_path) as handle:
+        with atomic_write(self.data_path, encoding="utf-8") as handle:
+            handle.write(self.MARK + json.dumps(meta) + "\n")
             frame.to_csv(handle, date_format="%Y-%m-%dT%H:%M:%S%z" if intraday else "%Y-%m-%d")
-        with atomic_write(self.meta_path) as handle:
-            handle.write(json.dumps(meta, indent=1))
+        self.legacy_meta_path.unlink(missing_ok=True)
 
 
 def _utc(text: str) -> pd.Timestamp:

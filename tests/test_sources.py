@@ -158,3 +158,59 @@ def test_ticker_daily_bars_regularise_on_real_sessions(yahoo, tmp_path):
     series = prepare_series(result.frame.reset_index(), cfg)
     assert pd.Timestamp("2012-10-29") not in series.frame.index  # Hurricane Sandy closed the exchange
     assert series.report.gaps_filled == 0
+
+
+def test_two_concurrent_writers_of_one_symbol_never_leave_one_range_beside_the_others_rows(yahoo, tmp_path):
+    """Two runs (or Dask workers) caching MSFT at once, over different ranges: whatever a
+    reader finds is one writer's rows with that writer's range, and no temporary is left."""
+    import threading
+    import time
+
+    from forecast_cli.sources import _Cache
+
+    bars, _ = normalise_bars(yahoo.download("MSFT", "2017-01-01", "2017-07-01"), "MSFT", "1d", False)
+    ranges = {  # end of the fetched range -> the rows a writer of that range holds
+        pd.Timestamp("2017-04-01", tz="UTC"): bars[bars.index < "2017-04-01"],
+        pd.Timestamp("2017-07-01", tz="UTC"): bars,
+    }
+    begin, stop_writing, seen = pd.Timestamp("2017-01-01", tz="UTC"), threading.Event(), set()
+
+    def write(end):
+        cache = _Cache(tmp_path, "MSFT", "1d", adjusted=False)  # each writer its own, as a process
+        while not stop_writing.is_set():
+            cache.save(ranges[end], begin, end, {"exchange_tz": "America/New_York"})
+
+    writers = [threading.Thread(target=write, args=(end,)) for end in ranges]
+    for thread in writers:
+        thread.start()
+    try:
+        reader, loads, deadline = _Cache(tmp_path, "MSFT", "1d", adjusted=False), 0, time.monotonic() + 20
+        while loads < 100 and time.monotonic() < deadline:
+            frame, meta = reader.load()
+            if frame is None:  # before the first rename
+                continue
+            loads += 1
+            end = pd.Timestamp(meta["end"])
+            assert len(frame) == len(ranges[end]) and frame.index[-1] == ranges[end].index[-1]
+            seen.add(end)
+    finally:
+        stop_writing.set()
+        for thread in writers:
+            thread.join()
+    assert seen == set(ranges)  # both writers were read at some point: the race was real
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["MSFT_1d.csv"]
+
+
+def test_a_cache_from_the_two_file_layout_is_read_then_rewritten_as_one_file(yahoo, tmp_path):
+    fetch_ticker("MSFT", "1d", start="2017-01-01", end="2017-02-01", cache_dir=tmp_path, now=NOW)
+    data = tmp_path / "MSFT_1d.csv"
+    meta_line, rows = data.read_text().split("\n", 1)
+    data.write_text(rows)  # the earlier layout: rows here, the range in a sidecar
+    (tmp_path / "MSFT_1d.json").write_text(meta_line.removeprefix("# forecast-cache "))
+    offline = fetch_ticker(
+        "MSFT", "1d", start="2017-01-01", end="2017-02-01", cache_dir=tmp_path, offline=True, now=NOW
+    )
+    assert len(offline.frame) == 20 and len(yahoo.calls) == 1
+    fetch_ticker("MSFT", "1d", start="2017-01-01", end="2017-03-01", cache_dir=tmp_path, now=NOW)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["MSFT_1d.csv"]
+    assert data.read_text().startswith("# forecast-cache {")
