@@ -453,6 +453,7 @@ class TickerConfig:
 
 COMPUTE = "Compute"
 DISTRIBUTING = frozenset({"train", "backtest"})
+FETCHING = frozenset({"predict", "fetch"})  # distribute only the downloads of several symbols
 
 
 @dataclass
@@ -463,9 +464,10 @@ class ComputeConfig:
 
     workers: int = opt(
         1,
-        "Local worker processes for independent fits (1: in this process, no Dask). Needs the [dask] extra.",
+        "Local worker processes for independent tasks: --local fits, backtest fits, the downloads of "
+        "several --ticker symbols (1: in this process, no Dask). Needs the [dask] extra.",
         COMPUTE,
-        commands=DISTRIBUTING,
+        commands=DISTRIBUTING | FETCHING,
         min=1,
         max=1024,
     )
@@ -473,7 +475,7 @@ class ComputeConfig:
         None,
         "Address of a running Dask scheduler (tcp://host:8786) to send the work to instead.",
         COMPUTE,
-        commands=DISTRIBUTING,
+        commands=DISTRIBUTING | FETCHING,
         envvar="FORECAST_SCHEDULER",
     )
     threads: int | None = opt(

@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -94,6 +95,8 @@ YAHOO_SUFFIX_EXCHANGE = {
     ".IS": "XIST",
 }
 _PERIOD = re.compile(r"^(\d+)(d|wk|mo|y)$")
+_DOWNLOAD_LOCK = threading.Lock()
+SYMBOL = re.compile(r"[A-Z0-9.\-^=]+")  # a Yahoo symbol, upper-cased: MSFT, BRK-B, ^GSPC, VOD.L, EURUSD=X
 
 
 @dataclass
@@ -177,7 +180,7 @@ def fetch_ticker(
 ) -> FetchResult:
     """Bars for ``symbol`` over the requested range, from the cache and, for what it lacks, Yahoo."""
     symbol = symbol.strip().upper()
-    if not symbol or not re.fullmatch(r"[A-Z0-9.\-^=]+", symbol):
+    if not SYMBOL.fullmatch(symbol):
         raise UsageError(f"{symbol!r} is not a ticker symbol (letters, digits, . - ^ =)")
     begin, stop = resolve_range(interval, start, end, period, now)
     cache = _Cache(cache_dir or default_cache_dir(), symbol, interval, adjusted)
@@ -238,7 +241,20 @@ def fetch_ticker(
 def download_bars(
     symbol: str, interval: str, start: pd.Timestamp, end: pd.Timestamp, adjusted: bool
 ) -> tuple[pd.DataFrame, str | None]:
-    """One yfinance call for [start, end); yfinance's printing is captured, never shown on stdout."""
+    """One yfinance call for [start, end); yfinance's printing is captured, never shown on stdout.
+
+    Capturing swaps the process-wide ``sys.stdout``/``sys.stderr``, so calls in one process
+    take turns (``_DOWNLOAD_LOCK``): two threads of a Dask worker interleaving their swaps
+    would leave one thread's capture buffer as the process's stdout. Processes download in
+    parallel.
+    """
+    with _DOWNLOAD_LOCK:
+        return _download_bars(symbol, interval, start, end, adjusted)
+
+
+def _download_bars(
+    symbol: str, interval: str, start: pd.Timestamp, end: pd.Timestamp, adjusted: bool
+) -> tuple[pd.DataFrame, str | None]:
     import yfinance as yf
 
     captured = io.StringIO()

@@ -18,7 +18,7 @@ from .conftest import SAMPLE
 
 PRICE_ORDER = ["Adj Close", "Close", "High", "Low", "Open", "Volume"]
 NY = "America/New_York"
-SERVED = {"MSFT": 1.0, "AAPL": 1.5}  # AAPL: MSFT's real bars at another price level
+SERVED = {"MSFT": 1.0, "AAPL": 1.5, "^GSPC": 40.0}  # MSFT's real bars at other price levels
 
 
 def _shape(frame: pd.DataFrame, symbol: str, index_name: str) -> pd.DataFrame:

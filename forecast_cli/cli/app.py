@@ -46,18 +46,26 @@ def root(
 
 
 def load_input(
-    data, data_cfg, reporter: Reporter, ticker: TickerConfig | None = None, model: Path | None = None
+    data,
+    data_cfg,
+    reporter: Reporter,
+    ticker: TickerConfig | None = None,
+    model: Path | None = None,
+    compute: ComputeConfig | None = None,
 ):
     """Read DATA (a path, - or stdin bytes) or download --ticker bars into a ``Panel`` of
     regular series (one series is a panel of one), and report what loading did. With
-    ``model`` (its path) the columns come from that model, and DATA must hold them."""
+    ``model`` (its path) the columns come from that model, and DATA must hold them.
+    Returns the panel and the tickers that could not be fetched (symbol -> reason); several
+    tickers download on ``compute``'s workers."""
     from ..io import read_csv
     from ..panel import prepare_panel, require_model_columns
 
+    skipped: dict[str, str] = {}
     if ticker is not None and ticker.ticker:
         if data is not None:
             raise UsageError("give DATA or --ticker, not both")
-        raw, data_cfg = fetch_for_training(ticker, data_cfg, reporter)
+        raw, data_cfg, skipped = fetch_for_training(ticker, data_cfg, reporter, compute or ComputeConfig())
     elif data is None:
         raise UsageError("give a CSV file (or - for stdin) as DATA, or --ticker SYMBOL")
     else:
@@ -71,49 +79,58 @@ def load_input(
         reporter.info(panel.members[0].report.line())
     else:
         reporter.info(panel.summary_line())
-    return panel
+    return panel, skipped
 
 
-def fetch_for_training(ticker: TickerConfig, data_cfg, reporter: Reporter):
-    """Ticker bars as a raw table, and the data config that reads them: Close by default,
-    and the exchange's trading calendar as the step unless --freq says otherwise. Several
-    symbols (``--ticker MSFT,AAPL``) make a panel with a ``ticker`` id column."""
-    import dataclasses
+def fetch_tickers(ticker: TickerConfig, interval: str, compute: ComputeConfig, reporter: Reporter):
+    """--ticker's symbols fetched (several: one task each on ``compute``), their notes in
+    symbol order and one error line per symbol that failed; raises when none came back."""
+    import contextlib
 
-    import pandas as pd
+    from ..tickers import fetch_symbols, parse_symbols
 
-    from ..calendars import resolve_freq
-    from ..sources import calendar_for, fetch_requested
-
-    symbols = list(dict.fromkeys(s.strip().upper() for s in (ticker.ticker or "").split(",") if s.strip()))
-    interval = ticker.interval or data_cfg.interval or "1d"
-    frames, calendars = [], set()
-    for symbol in symbols:
-        result = fetch_requested(symbol, ticker, interval)
+    symbols = parse_symbols(ticker.ticker)
+    several = len(symbols) > 1
+    with (
+        open_compute(compute, reporter, warm=False) if several else contextlib.nullcontext() as executor,
+        reporter.task_progress(f"fetching {len(symbols)} tickers")
+        if several
+        else contextlib.nullcontext() as on_progress,
+    ):
+        fetched = fetch_symbols(symbols, ticker, interval, executor, on_progress)
+    for result in fetched.results.values():
         for note in result.notes:
             reporter.info(note)
-        calendars.add(calendar_for(interval, result.exchange_tz, symbol))
-        frame = result.frame.reset_index()
-        if len(symbols) > 1:
-            frame.insert(0, "ticker", symbol)
-        frames.append(frame)
-    if len(calendars) > 1 and data_cfg.freq is None:
-        raise UsageError(
-            f"the tickers trade on different calendars ({', '.join(sorted(map(str, calendars)))}); "
-            "give --freq (such as 1D) to put them on one grid"
-        )
-    calendar = calendars.pop() if len(calendars) == 1 else None
-    freq = resolve_freq(data_cfg.freq, calendar)
+    if fetched.is_panel:
+        for line in fetched.failure_lines():
+            reporter.error(line)
+    fetched.require_some()
+    return fetched
+
+
+def fetch_for_training(ticker: TickerConfig, data_cfg, reporter: Reporter, compute: ComputeConfig):
+    """Ticker bars as a raw table, the data config that reads them (Close by default, the
+    exchange's trading calendar as the step unless --freq says otherwise) and the symbols
+    that failed. Several symbols (``--ticker MSFT,AAPL``) make a panel with a ``ticker`` id
+    column, downloaded one task per symbol."""
+    import dataclasses
+
+    from ..calendars import resolve_freq
+    from ..tickers import ID_COL, common_calendar, ticker_table
+
+    interval = ticker.interval or data_cfg.interval or "1d"
+    fetched = fetch_tickers(ticker, interval, compute, reporter)
+    freq = resolve_freq(data_cfg.freq, common_calendar(fetched, interval, data_cfg.freq))
     cfg = dataclasses.replace(
         data_cfg,
         target=data_cfg.target or "Close",
         time_col="timestamp",
         freq=freq,
-        ticker=",".join(symbols),
+        ticker=",".join(fetched.results),
         interval=interval,
-        id_col="ticker" if len(symbols) > 1 else data_cfg.id_col,
+        id_col=ID_COL if fetched.is_panel else data_cfg.id_col,
     )
-    return pd.concat(frames, ignore_index=True), cfg
+    return ticker_table(fetched), cfg, fetched.failures
 
 
 def fit_forecaster(cfg, series, reporter: Reporter, label: str):
@@ -149,15 +166,16 @@ def use_threads(compute: ComputeConfig, model_cfg) -> None:
     set_torch_threads(compute.threads or default_threads(model_cfg.hidden, model_cfg.layers))
 
 
-def open_compute(compute: ComputeConfig, reporter: Reporter):
-    """The executor, with its start-up time reported apart from the work's."""
+def open_compute(compute: ComputeConfig, reporter: Reporter, warm: bool = True):
+    """The executor, with its start-up time reported apart from the work's; ``warm``:
+    import the model code on every worker first (not for downloads)."""
     import contextlib
 
     from ..compute import open_executor
 
     @contextlib.contextmanager
     def opened():
-        with open_executor(compute) as executor:
+        with open_executor(compute, warm) as executor:
             if compute.distributed:
                 reporter.info(f"dask: {executor.description}, ready in {executor.startup_seconds:.1f}s")
             yield executor
@@ -191,15 +209,19 @@ def fit_local(cfg, series, compute: ComputeConfig, reporter: Reporter):
     return forecaster
 
 
-def exit_partial(failures: dict[str, str], reporter: Reporter) -> None:
-    """One error line per failed series, then exit ``PARTIAL`` (the others' results are written)."""
-    if not failures:
+def exit_partial(failures: dict[str, str], reporter: Reporter, skipped: dict[str, str] | None = None) -> None:
+    """One error line per failed series, then exit ``PARTIAL`` (the others' results are
+    written); ``skipped``: tickers that could not be fetched (named when they failed)."""
+    if not failures and not skipped:
         return
     from ..local_models import describe_failures
 
     for message in describe_failures(failures):
         reporter.error(message)
-    reporter.error(f"{len(failures)} series failed; the results of the others were written")
+    lost = [f"{len(failures)} series failed"] if failures else []
+    if skipped:
+        lost.append(f"{len(skipped)} ticker(s) could not be fetched ({', '.join(skipped)})")
+    reporter.error(f"{' and '.join(lost)}; the results of the others were written")
     raise typer.Exit(int(ExitCode.PARTIAL))
 
 
@@ -230,7 +252,7 @@ def train(
     from ..outputs import check_output_paths
 
     check_output_paths({"-o": output}, [data])
-    series = load_input(data, config.data, reporter, ticker)
+    series, skipped = load_input(data, config.data, reporter, ticker, compute=compute)
     if config.model.local:
         if not compute.distributed:
             use_threads(compute, config.model)
@@ -238,13 +260,14 @@ def train(
     else:
         if compute.distributed:
             reporter.warn(
-                "--workers/--scheduler: the global model trains in one process; add --local to distribute"
+                "--workers/--scheduler: the global model trains in one process (only ticker downloads are "
+                "distributed); add --local to distribute the fits"
             )
         use_threads(compute, config.model)
         forecaster = fit_forecaster(config, series, reporter, config.model.cell)
     save_model(forecaster, output)
     reporter.info(f"saved {output}")
-    exit_partial(getattr(forecaster, "failures_", {}), reporter)
+    exit_partial(getattr(forecaster, "failures_", {}), reporter, skipped)
 
 
 @command(app, "predict")
@@ -305,7 +328,7 @@ def predict(
     ids = config.data.selected_ids()  # a bad --ids-file fails before the model is read
     forecaster = load_model(model)
     use_threads(compute, forecaster.config.model)
-    series = None
+    series, skipped = None, {}
     if data is None and ticker.ticker is None and not sys.stdin.isatty():
         data = _stdin_if_any()
     if data is not None or ticker.ticker:
@@ -327,7 +350,7 @@ def predict(
         if forecaster.freq_ is None:
             overrides["time_col"] = ""
         data_cfg = dataclasses.replace(forecaster.config.data, **overrides)
-        series = load_input(data, data_cfg, reporter, ticker, model=model)
+        series, skipped = load_input(data, data_cfg, reporter, ticker, model=model, compute=compute)
     else:
         ends = max(h.index[-1] for h in forecaster.histories_)
         reporter.info(f"continuing from the history stored in {model} (ends {ends})")
@@ -352,6 +375,7 @@ def predict(
         frame = frame[forecaster.target_].unstack(level=0)
         frame.columns.name = None
     emit(resolve_format(run.format, output), output, frame=frame, title=f"{forecaster.target_} forecast")
+    exit_partial({}, reporter, skipped)
 
 
 def _future_table(path, forecaster, data_cfg):

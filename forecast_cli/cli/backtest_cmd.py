@@ -69,7 +69,7 @@ def backtest(
         from ..plots import require_matplotlib
 
         require_matplotlib()
-    series = load_input(data, config.data, reporter, ticker)
+    series, skipped = load_input(data, config.data, reporter, ticker, compute=compute)
     neural = any(name in MODEL_KINDS for name in spec.models)
     if neural and not compute.distributed:
         use_threads(compute, config.model)
@@ -95,7 +95,7 @@ def backtest(
         plot_backtest(result, plot)
         reporter.info(f"wrote {plot}")
     _emit_leaderboard(result, resolve_format(run.format, output), output, run.timings)
-    exit_partial(result.failures, reporter)
+    exit_partial(result.failures, reporter, skipped)
 
 
 def _fit_progress(reporter: Reporter):

@@ -1,0 +1,153 @@
+"""Several ticker symbols fetched as independent tasks, one per symbol, and the long table
+they make.
+
+``--ticker MSFT,AAPL,^GSPC`` downloads each symbol in its own task through the executor
+(``compute``): one after another in this process at ``--workers 1`` (no Dask import), on
+Dask workers with ``--workers N`` or ``--scheduler``. A task returns the symbol's
+``FetchResult`` (bars, notes, exchange zone); results are kept in the order the symbols
+were given, whatever order they finished in, so 1 worker and N workers build the same
+panel. The cache (``sources``) is one file per symbol and interval replaced in one atomic
+rename, so workers (or two runs) writing it at once are safe.
+
+A symbol that fails (unknown or delisted, no rows in the range, offline with nothing
+cached) is named with its one-line reason and the others go on; the caller decides what
+a partial result means. The CLI trains, predicts or backtests on the rest and exits
+``PARTIAL``, as ``--local`` does for a series whose fit fails; when every symbol fails
+there is nothing to go on with and the first failure is raised.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .compute import Executor, SerialExecutor, Task, TaskProgress
+from .errors import SourceError, UsageError
+from .sources import SYMBOL, FetchResult, calendar_for, default_cache_dir, fetch_requested, resolve_range
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .config import TickerConfig
+
+ID_COL = "ticker"
+
+
+@dataclass(frozen=True)
+class SymbolRequest:
+    """One task's payload: the symbol and the options that say which bars to get."""
+
+    symbol: str
+    request: TickerConfig
+    interval: str
+
+
+def fetch_symbol(task: SymbolRequest) -> FetchResult:
+    """The task: one symbol's bars through the cache (module level, so it runs on a worker)."""
+    return fetch_requested(task.symbol, task.request, task.interval)
+
+
+@dataclass
+class Fetched:
+    """What a multi-symbol fetch got: results and failures by symbol, in the order given."""
+
+    symbols: list[str]
+    results: dict[str, FetchResult] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, BaseException] = field(default_factory=dict)
+
+    @property
+    def is_panel(self) -> bool:
+        """Several symbols asked for: the table has a ``ticker`` id column, even if only
+        one of them came back (so a model trained on several reads it)."""
+        return len(self.symbols) > 1
+
+    def failure_lines(self) -> list[str]:
+        """One line per failed symbol: ``ticker NOPE: reason`` (the reason's own leading
+        ``NOPE:`` dropped)."""
+        return [
+            f"ticker {symbol}: {reason.removeprefix(f'{symbol}: ')}"
+            for symbol, reason in self.failures.items()
+        ]
+
+    def require_some(self) -> None:
+        """Raise when no symbol came back: the failure itself for one symbol, else one line
+        naming them all (the caller has reported each symbol's reason)."""
+        if self.results:
+            return
+        if not self.is_panel:  # as a plain fetch_ticker call would have raised it
+            first = self.symbols[0]
+            raise self.errors.get(first) or SourceError(self.failures[first])
+        raise SourceError(
+            f"none of the {len(self.symbols)} tickers could be fetched ({', '.join(self.symbols)}); "
+            "the reason for each is above"
+        )
+
+
+def parse_symbols(text: str | None) -> list[str]:
+    """``--ticker`` as symbols: split on commas, upper-cased, first occurrence kept."""
+    symbols = list(dict.fromkeys(s.strip().upper() for s in (text or "").split(",") if s.strip()))
+    if not symbols:
+        raise UsageError("--ticker has no symbol; give one such as MSFT, or several: MSFT,AAPL,^GSPC")
+    for symbol in symbols:
+        if not SYMBOL.fullmatch(symbol):
+            raise UsageError(f"{symbol!r} is not a ticker symbol (letters, digits, . - ^ =)")
+    return symbols
+
+
+def fetch_symbols(
+    symbols: list[str],
+    request: TickerConfig,
+    interval: str,
+    executor: Executor | None = None,
+    on_progress: Callable[[TaskProgress], None] | None = None,
+) -> Fetched:
+    """Every symbol's bars, one task each on ``executor`` (default: here, in order).
+
+    The range is checked once before any task, so a bad ``--start`` is one usage error,
+    not one per symbol; the cache folder is resolved here, so every worker uses the one
+    this process would (on a remote cluster: that path on each worker's machine).
+    """
+    resolve_range(interval, request.start, request.end, request.period)
+    folder = Path(request.cache_dir) if request.cache_dir else default_cache_dir()
+    request = dataclasses.replace(request, cache_dir=str(folder))
+    tasks = [
+        Task(symbol, fetch_symbol, SymbolRequest(symbol, request, interval), torch=False)
+        for symbol in symbols
+    ]
+    outcome = (executor or SerialExecutor()).run(tasks, on_progress)
+    return Fetched(
+        symbols=list(symbols),
+        results={s: outcome.results[s] for s in symbols if s in outcome.results},
+        failures={s: outcome.failures[s] for s in symbols if s in outcome.failures},
+        errors=dict(outcome.errors),
+    )
+
+
+def common_calendar(fetched: Fetched, interval: str, freq: str | None) -> str | None:
+    """The one trading calendar of the fetched symbols (``None``: infer from the data);
+    symbols on different exchanges need an explicit ``freq`` to share a grid."""
+    calendars = {calendar_for(interval, r.exchange_tz, s) for s, r in fetched.results.items()}
+    if len(calendars) > 1 and freq is None:
+        raise UsageError(
+            f"the tickers trade on different calendars ({', '.join(sorted(map(str, calendars)))}); "
+            "give --freq (such as 1D) to put them on one grid"
+        )
+    return calendars.pop() if len(calendars) == 1 else None
+
+
+def ticker_table(fetched: Fetched) -> pd.DataFrame:
+    """The fetched bars as one long table: ``timestamp`` and the price columns, after a
+    ``ticker`` column when several symbols were asked for; symbols in the order given."""
+    import pandas as pd
+
+    frames: list[Any] = []
+    for symbol, result in fetched.results.items():
+        frame = result.frame.reset_index()
+        if fetched.is_panel:
+            frame.insert(0, ID_COL, symbol)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
