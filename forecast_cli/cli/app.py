@@ -260,8 +260,8 @@ def train(
     else:
         if compute.distributed:
             reporter.warn(
-                "--workers/--scheduler: the global model trains in one process (only ticker downloads are "
-                "distributed); add --local to distribute the fits"
+                "--workers/--scheduler: the global model trains in one process (only the downloads of "
+                "several --ticker symbols are distributed); add --local to distribute the fits"
             )
         use_threads(compute, config.model)
         forecaster = fit_forecaster(config, series, reporter, config.model.cell)
