@@ -33,13 +33,14 @@ from .calendar_features import calendar_columns, calendar_values
 from .config import MAX_HORIZON, ForecastConfig
 from .errors import DataError, NotFittedError, UsageError
 from .future_data import FutureTable
-from .intervals import MAX_CALIBRATION_WINDOWS, CalibrationTable, scaled_errors, series_scale
+from .intervals import MAX_CALIBRATION_WINDOWS, CalibrationTable, scaled_errors
 from .metrics import mae
 from .models import HIGHWAY_INITS, NetworkArgs, build_network, highway_weights
 from .panel import Panel
+from .panel_arrays import scale_panel
 from .plan import resolve_plan
 from .prediction import as_panel
-from .scaling import Scaler, Transform, fit_scalers
+from .scaling import Scaler, Transform
 from .series import Series
 from .series_inputs import append_constants, one_hot, static_levels, with_series_index
 from .training import EpochReport, TrainResult, seed_everything, train_network
@@ -106,8 +107,8 @@ def _columns(panel: Panel, future: Sequence[str]) -> tuple[str, tuple[str, ...],
 def series_loss_weights(
     z: np.ndarray, offsets: np.ndarray, train_ends: np.ndarray, season: int
 ) -> np.ndarray:
-    """Loss weight per stacked row (rows,): ``(1 - MIX) + MIX * median(s) / s_i`` for the
-    rows of series i, where s_i is the mean absolute seasonal difference of its scaled
+    """Loss weight per series (series,): ``(1 - MIX) + MIX * median(s) / s_i`` for
+    series i, where s_i is the mean absolute seasonal difference of its scaled
     training rows ``z`` (lag ``season``, or 1 when the series is shorter than two seasons).
     s_i is clipped at a tenth of the median so a flat series cannot take over; a series
     without two training rows gets the median. The panel's median series weighs 1."""
@@ -120,10 +121,9 @@ def series_loss_weights(
             scales[i] = np.mean(np.abs(y[lag:] - y[:-lag]))
     median = np.nanmedian(scales) if np.isfinite(scales).any() else 1.0
     if not median > 0:
-        return np.ones(int(offsets[-1]))
+        return np.ones(len(train_ends))
     scales = np.clip(np.nan_to_num(scales, nan=median), 0.1 * median, None)
-    weights = (1 - MASE_LOSS_MIX) + MASE_LOSS_MIX * median / scales  # (series,)
-    return np.repeat(weights, np.diff(offsets))
+    return (1 - MASE_LOSS_MIX) + MASE_LOSS_MIX * median / scales  # (series,)
 
 
 class Forecaster:
@@ -145,28 +145,27 @@ class Forecaster:
         self.target_, self.features_, self.future_features_ = _columns(panel, cfg.data.future_features)
         self.static_levels_ = static_levels({c: panel.statics[c] for c in cfg.data.static_cols})
         self.statics_ = [tuple(panel.statics[c][i] for c in cfg.data.static_cols) for i in range(len(panel))]
-        members = [self._inputs(m.frame) for m in panel.members]  # (rows_i, n_inputs) each, float64
         lookback, outputs, first = plan.lookback, plan.outputs, plan.first_row
         split = panel_split(
             panel.lengths, lookback, outputs, cfg.window.val_fraction, cfg.window.window_stride, first
         )
         self.transform_ = Transform(plan.transform)
-        matrices = [self._transformed(v) for v in members]
-        self.scalers_ = fit_scalers(
-            plan.scaler,
-            [
-                m[first:end] if end > first else m[first:]
-                for m, end in zip(matrices, split.train_ends, strict=True)
-            ],
-        )
-        scaled = np.nan_to_num(
-            np.concatenate([s.transform(m) for s, m in zip(self.scalers_, matrices, strict=True)])
-        ).astype(np.float32)  # (total rows, 1 + features)
-        scaled = append_constants(
-            scaled, panel.offsets, self.train_statics()
-        )  # (rows, ... + static one-hots)
+        block = self.train_statics()
         if cfg.model.id_embedding:  # the series index, last: the network embeds it
-            scaled = with_series_index(scaled, panel.offsets, np.arange(len(panel)))
+            block = np.hstack([block, np.arange(len(panel), dtype=np.float32)[:, None]])
+        scaled, self.scalers_, self.cal_scales_ = scale_panel(
+            [lambda m=m: self._inputs(m.frame) for m in panel.members],
+            [
+                lambda m=m: self.transform_.forward(m.frame[self.target_].to_numpy(np.float64))
+                for m in panel.members
+            ],
+            self.transform_.forward,
+            plan.scaler,
+            panel.offsets,
+            split.train_ends,
+            first,
+            block,
+        )  # (total rows, inputs + static one-hots [+ series index]), float32
 
         highway_init, cycle = "naive", plan.season  # the baselines are defined relative to the last value
         if plan.level_norm:
@@ -206,7 +205,7 @@ class Forecaster:
             outputs,
             cfg.train,
             on_epoch,
-            row_end=split.row_end,
+            bounds=split.bounds,
             weights=weights,
             loss_weights=loss_weights,
             future_cols=self.window_known,
@@ -216,10 +215,7 @@ class Forecaster:
         self.histories_ = [
             m.frame[[self.target_, *self.features_]].iloc[-self.context_rows :].copy() for m in panel.members
         ]
-        # Calibration scales: mean absolute one-step change of each series' training rows.
-        self.cal_scales_ = [
-            series_scale(v[: max(end, 2), 0], False) for v, end in zip(members, split.train_ends, strict=True)
-        ]
+        del scaled  # validation reads only each series' tail (see _validate)
         self.width_ratio_: np.ndarray | None = None  # set by _validate when there is a spread head
         self.metrics_, self.calibration_ = self._validate(result, panel, split)
         return self
@@ -280,19 +276,27 @@ class Forecaster:
             "val_loss": result.val_loss,
             "train_seconds": round(result.seconds, 3),
         }
-        values = self.inputs(panel)
-        y = values[:, 0]
         origins, members = split.val_origins, split.series_of_val
         if len(origins) > MAX_CALIBRATION_WINDOWS:  # evenly spaced: deterministic
             keep = np.linspace(0, len(origins) - 1, MAX_CALIBRATION_WINDOWS).astype(np.int64)
             origins, members = origins[keep], members[keep]
+        # Only each series' tail is read: the validation rows and the context before them
+        # (never the whole panel again; see panel_arrays for why memory matters here).
+        context = max(self.context_rows, self.season_ + 1)
+        starts = np.maximum(split.train_ends - context, 0)  # (series,), local rows
+        values = np.concatenate(
+            [self._inputs(m.frame.iloc[a:]) for m, a in zip(panel.members, starts, strict=True)]
+        )
+        tails = np.concatenate([[0], np.cumsum(panel.lengths - starts)])  # (series + 1,)
+        origins = origins - split.bounds[members] - starts[members] + tails[members]  # tail rows
+        y = values[:, 0]
         steps = origins[:, None] + np.arange(self.horizon_)[None, :]  # (windows, horizon)
-        exists = steps < split.row_end[origins][:, None]
+        exists = steps < tails[members + 1][:, None]
         actual = np.where(exists, y[np.minimum(steps, len(y) - 1)], np.nan)
         pred, widths = self.forecast_origins(
             values,
             origins,
-            panel.offsets,
+            tails,
             clamp_future=True,
             series=np.arange(len(panel)),
             statics=self.train_statics(),

@@ -38,7 +38,7 @@ Defaults, and why:
 - scaler ``auto``: ``shared`` (one target scale for the whole panel) for a log target,
   whose series are already in comparable units (relative changes), else ``standard``
   per series (raw units of different series are not comparable); see
-  ``scaling.fit_scalers``.
+  ``scaling.share_target_scale``.
 - level normalisation: on unless the transform differences (a differenced series has
   no level to subtract).
 - patch: lookback steps read per recurrent step, so the recurrence stays at most 12

@@ -71,7 +71,7 @@ class Scaler:
     - ``minmax``: center = min, scale = max - min (maps training rows to [0, 1])
     - ``robust``: center = median, scale = interquartile range (outliers barely move it)
     - ``shared``: ``standard``, except that the target's scale is one number for the whole
-      panel (the median of the series' own standard deviations; see ``fit_scalers``)
+      panel (the median of the series' own standard deviations; see ``share_target_scale``)
 
     The same statistics as scikit-learn's StandardScaler, MinMaxScaler and RobustScaler,
     computed with numpy (importing scikit-learn costs about a second of start-up); only the
@@ -131,10 +131,9 @@ class Scaler:
         )
 
 
-def fit_scalers(kind: str, train_rows: list[np.ndarray]) -> list[Scaler]:
-    """One scaler per series, each fit on that series' training rows only.
-
-    ``shared`` then gives every series the median of their target scales. For a log
+def share_target_scale(scalers: list[Scaler]) -> list[Scaler]:
+    """Every series' scaler (each fit on that series' training rows only) with one target
+    scale for the panel: the median of their own. For a log
     target that keeps series comparable: after the log and level normalisation the
     network sees relative changes, and a series that moves 1% a month should look calmer
     than one that moves 20%, which per-series standardising would hide (measured on M1
@@ -142,8 +141,5 @@ def fit_scalers(kind: str, train_rows: list[np.ndarray]) -> list[Scaler]:
     scale still gives the optimiser inputs near unit size; a single series is its own
     median, so ``shared`` equals ``standard`` there.
     """
-    scalers = [Scaler(kind).fit(rows) for rows in train_rows]
-    if kind != "shared" or not scalers:
-        return scalers
     typical = float(np.median([s.scale[0] for s in scalers if s.scale is not None]))
     return [s.with_target_scale(typical) for s in scalers]

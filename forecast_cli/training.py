@@ -82,15 +82,20 @@ class WindowBatches:
         series: torch.Tensor,
         lookback: int,
         horizon: int,
-        row_end: torch.Tensor | None = None,
+        bounds: torch.Tensor | None = None,
         future_cols: int = 0,
     ):
         self.series, self.lookback, self.horizon = series, lookback, horizon
         self.future_cols = future_cols
         self.n_rows = series.shape[0]
-        # Exclusive end of the series each row belongs to (stacked panels); one series: n_rows.
-        self.row_end = row_end
+        # Where each stacked series starts, and the end: (series + 1,). One int64 per
+        # series, not per row (a per-row end array cost 8 bytes a value on 10M-row panels).
+        self.bounds = torch.tensor([0, self.n_rows], device=series.device) if bounds is None else bounds
         self.offsets = torch.arange(-lookback, horizon, device=series.device)  # (L+H,)
+
+    def series_of(self, origins: torch.Tensor) -> torch.Tensor:
+        """Index of the series each origin row belongs to: (batch,)."""
+        return torch.searchsorted(self.bounds, origins.long(), right=True) - 1
 
     def get(self, origins: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         rows = origins.long()[:, None] + self.offsets[None, :]  # (batch, L+H)
@@ -101,7 +106,7 @@ class WindowBatches:
             ahead = torch.zeros_like(w[:, self.lookback :])  # (batch, horizon, features)
             ahead[..., -self.future_cols :] = w[:, self.lookback :, -self.future_cols :]
             x = torch.cat([x, ahead], dim=1)  # (batch, lookback + horizon, features)
-        end = self.n_rows if self.row_end is None else self.row_end[origins.long()][:, None]  # (batch, 1)
+        end = self.bounds[self.series_of(origins) + 1][:, None]  # (batch, 1): its series' end
         mask = (rows[:, self.lookback :] < end).to(y.dtype)  # (batch, horizon)
         return x, y, mask
 
@@ -115,31 +120,31 @@ def train_network(
     horizon: int,
     cfg: TrainConfig,
     on_epoch: Callable[[EpochReport], None] | None = None,
-    row_end: np.ndarray | None = None,
+    bounds: np.ndarray | None = None,
     weights: np.ndarray | None = None,
     loss_weights: np.ndarray | None = None,
     future_cols: int = 0,
 ) -> TrainResult:
     """Fit ``model`` on windows of the scaled ``series`` (rows, features); restore the best weights.
 
-    ``row_end`` (rows,): where the series of each row ends, for stacked panels (validation
-    windows are scored only on their own series' steps). ``weights`` (train windows,):
-    sampling weights; each epoch then draws as many windows as there are, with
-    replacement, in proportion to them. Without weights an epoch is a permutation.
-    ``loss_weights`` (rows,): how much a window's error counts, by the row of its origin
-    (for panels, the series' weight; see ``forecaster.series_loss_weights``); training and
-    validation losses both use them, so early stopping judges what training optimises.
+    ``bounds`` (series + 1,): where each stacked series starts, then the total rows, for
+    panels (validation windows are scored only on their own series' steps). ``weights``
+    (train windows,): sampling weights; each epoch then draws as many windows as there
+    are, with replacement, in proportion to them. Without weights an epoch is a permutation.
+    ``loss_weights`` (series,): how much each series' errors count (see
+    ``forecaster.series_loss_weights``); training and validation losses both use them, so
+    early stopping judges what training optimises.
     ``future_cols``: trailing columns known over the horizon (see ``WindowBatches``).
     """
     seed_everything(cfg.seed)
     device = resolve_device(cfg.device)
     model.to(device)
-    ends = None if row_end is None else torch.as_tensor(row_end, dtype=torch.int64, device=device)
+    edges = None if bounds is None else torch.as_tensor(bounds, dtype=torch.int64, device=device)
     data = WindowBatches(
-        torch.as_tensor(series, dtype=torch.float32, device=device), lookback, horizon, ends, future_cols
+        torch.as_tensor(series, dtype=torch.float32, device=device), lookback, horizon, edges, future_cols
     )
     draw = None if weights is None else torch.as_tensor(weights, dtype=torch.float64)
-    row_w = (
+    series_w = (  # per series
         None if loss_weights is None else torch.as_tensor(loss_weights, dtype=torch.float32, device=device)
     )
     # int32 origins: 4 bytes per window, half of int64, on million-window series
@@ -163,7 +168,7 @@ def train_network(
     start = time.perf_counter()
     # The initial weights compete too: a baseline-initialised model that training cannot
     # improve on validation is kept as it is, never made worse.
-    best_val = evaluate_loss(model, data, val_idx, loss_fn, row_w)
+    best_val = evaluate_loss(model, data, val_idx, loss_fn, series_w)
     best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
     epoch = 0
     for epoch in range(1, cfg.epochs + 1):
@@ -177,7 +182,7 @@ def train_network(
         for b in range(steps):
             chunk = order[b * batch : (b + 1) * batch]
             x, y, _ = data.get(chunk)
-            w = None if row_w is None else row_w[chunk.long()]  # (batch,)
+            w = None if series_w is None else series_w[data.series_of(chunk)]  # (batch,)
             if spread is None:
                 loss = _weighted(loss_fn(model(x), y), w)
                 extra = None
@@ -196,7 +201,7 @@ def train_network(
             opt.step()
             total += loss.detach()
         train_loss = float(total) / steps
-        val_loss = evaluate_loss(model, data, val_idx, loss_fn, row_w)
+        val_loss = evaluate_loss(model, data, val_idx, loss_fn, series_w)
         history.append((train_loss, val_loss))
         if val_loss < best_val - 1e-9:
             best_val, best_epoch, bad_epochs = val_loss, epoch, 0
@@ -240,17 +245,17 @@ def evaluate_loss(
     data: WindowBatches,
     origins: torch.Tensor,
     loss_fn: nn.Module,
-    row_w: torch.Tensor | None = None,
+    series_w: torch.Tensor | None = None,
 ) -> float:
-    """Mean loss over the existing steps of every window (weighted by ``row_w`` of the
-    window's origin row when given), in one batched pass per 4096 windows."""
+    """Mean loss over the existing steps of every window (weighted by ``series_w`` of the
+    window's series when given), in one batched pass per 4096 windows."""
     was_training = model.training
     model.eval()
     total, count = 0.0, 0.0
     for chunk in origins.split(4096):
         x, y, mask = data.get(chunk)
-        if row_w is not None:
-            mask = mask * row_w[chunk.long()][:, None]  # (batch, horizon)
+        if series_w is not None:
+            mask = mask * series_w[data.series_of(chunk)][:, None]  # (batch, horizon)
         losses = loss_fn(model(x)[:, : y.shape[1]], y) * mask
         total += float(losses.sum())
         count += float(mask.sum())

@@ -92,8 +92,9 @@ class PanelSplit:
 
     ``train_ends[i]`` is where member i's training rows end (local row number); origins are
     global rows of the stacked array; ``series_of_train``/``series_of_val`` say which
-    member each origin belongs to; ``row_end[r]`` is the exclusive end of the member that
-    row r belongs to, so a validation window never reads into the next member.
+    member each origin belongs to; ``bounds`` (members + 1,) where each member starts in
+    the stacked rows, then their total, so a validation window never reads into the next
+    member (one number per member: a per-row end cost 8 bytes a value on large panels).
     """
 
     train_origins: np.ndarray
@@ -101,7 +102,7 @@ class PanelSplit:
     series_of_train: np.ndarray
     series_of_val: np.ndarray
     train_ends: np.ndarray
-    row_end: np.ndarray
+    bounds: np.ndarray
 
 
 def validation_rows(n_rows: int, val_fraction: float, first: int = 0) -> int:
@@ -131,5 +132,5 @@ def panel_split(
         np.concatenate(s_train),
         np.concatenate(s_val),
         np.array(ends, dtype=np.int64),
-        np.repeat(offsets[1:], lengths),
+        offsets,
     )

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from forecast_cli.forecaster import MASE_LOSS_MIX, Forecaster, series_loss_weights
 from forecast_cli.models import NetworkArgs, RecurrentNetwork
 from forecast_cli.panel import prepare_panel
-from forecast_cli.scaling import Scaler, fit_scalers
+from forecast_cli.panel_arrays import scale_panel
+from forecast_cli.scaling import Scaler, share_target_scale
 
 from .conftest import fast_config
 from .test_panel import long_panel
@@ -28,8 +29,7 @@ def test_loss_weights_follow_each_series_seasonal_naive_error():
     median = np.median([1.0, 4.0])
     expect_a = (1 - MASE_LOSS_MIX) + MASE_LOSS_MIX * median / 1.0
     expect_b = (1 - MASE_LOSS_MIX) + MASE_LOSS_MIX * median / 4.0
-    np.testing.assert_allclose(w[:10], expect_a)
-    np.testing.assert_allclose(w[10:], expect_b)
+    np.testing.assert_allclose(w, [expect_a, expect_b])
 
 
 def test_loss_weights_ignore_validation_rows_and_clip_flat_series():
@@ -48,15 +48,65 @@ def test_loss_weights_ignore_validation_rows_and_clip_flat_series():
 def test_shared_scaler_is_standard_for_one_series_and_one_scale_for_a_panel():
     rng = np.random.default_rng(1)
     rows = [rng.normal(0, s, size=(50, 2)) for s in (1.0, 3.0, 9.0)]
-    single = fit_scalers("shared", rows[:1])[0]
+    single = share_target_scale([Scaler("shared").fit(rows[0])])[0]
     standard = Scaler("standard").fit(rows[0])
     np.testing.assert_array_equal(single.scale, standard.scale)
-    panel = fit_scalers("shared", rows)
+    panel = share_target_scale([Scaler("shared").fit(r) for r in rows])
     typical = np.median([Scaler("standard").fit(r).scale[0] for r in rows])
     assert all(s.scale[0] == typical for s in panel)
     # features keep their own scales, centres stay per series
     assert len({s.scale[1] for s in panel}) == 3
     assert len({s.center[0] for s in panel}) == 3
+
+
+@pytest.mark.parametrize("kind", ["shared", "standard", "robust"])
+def test_scale_panel_equals_scaling_the_stacked_float64_panel(kind):
+    """The one-series-at-a-time float32 build gives exactly the numbers of transforming,
+    scaling and stacking in float64 first, constants included; scalers see training rows only."""
+    rng = np.random.default_rng(3)
+    lengths = np.array([30, 45, 12])
+    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    raw = [
+        np.column_stack([rng.lognormal(3 + i, 0.5, n), rng.normal(0, 1, n)]) for i, n in enumerate(lengths)
+    ]
+    raw[1][5, 1] = np.nan  # a missing feature value
+    ends = np.array([24, 36, 9])
+    block = np.array([[1, 0], [0, 1], [1, 0]], dtype=np.float32)
+    forward = np.log
+    scaled, scalers, cal = scale_panel(
+        [lambda v=v: v for v in raw],
+        [lambda v=v: forward(v[:, 0]) for v in raw],
+        forward,
+        kind,
+        offsets,
+        ends,
+        0,
+        block,
+    )
+    logged = [np.column_stack([forward(v[:, 0]), v[:, 1]]) for v in raw]
+    own = [Scaler(kind).fit(m[:e]) for m, e in zip(logged, ends, strict=True)]
+    expect_scalers = share_target_scale(own) if kind == "shared" else own
+    expect = np.nan_to_num(
+        np.concatenate([s.transform(m) for s, m in zip(expect_scalers, logged, strict=True)])
+    ).astype(np.float32)
+    np.testing.assert_array_equal(scaled[:, :2], expect)
+    np.testing.assert_array_equal(scaled[:, 2:], np.repeat(block, lengths, axis=0))
+    assert scaled.dtype == np.float32
+    for got, want in zip(scalers, expect_scalers, strict=True):
+        np.testing.assert_array_equal(got.scale, want.scale)
+    raw[0][26:, 0] *= 50  # validation rows never reach a scaler or a calibration scale
+    again = scale_panel(
+        [lambda v=v: v for v in raw],
+        [lambda v=v: forward(v[:, 0]) for v in raw],
+        forward,
+        kind,
+        offsets,
+        ends,
+        0,
+        block,
+    )
+    np.testing.assert_array_equal(again[1][0].scale, scalers[0].scale)
+    assert again[2] == cal
 
 
 def test_auto_scaler_resolves_to_shared_for_a_log_target_and_serves_unseen_series():
