@@ -22,6 +22,7 @@ steers training, yet MASE (how panels are judged) counts its errors as much as a
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -154,11 +155,8 @@ class Forecaster:
         if cfg.model.id_embedding:  # the series index, last: the network embeds it
             block = np.hstack([block, np.arange(len(panel), dtype=np.float32)[:, None]])
         scaled, self.scalers_, self.cal_scales_ = scale_panel(
-            [lambda m=m: self._inputs(m.frame) for m in panel.members],
-            [
-                lambda m=m: self.transform_.forward(m.frame[self.target_].to_numpy(np.float64))
-                for m in panel.members
-            ],
+            [partial(self._inputs, m.frame) for m in panel.members],
+            [partial(self._transformed_target, m.frame) for m in panel.members],
             self.transform_.forward,
             plan.scaler,
             panel.offsets,
@@ -531,6 +529,9 @@ class Forecaster:
                 f"pass --freq {self.freq_} to resample it"
             )
         return history.frame
+
+    def _transformed_target(self, frame: pd.DataFrame) -> np.ndarray:
+        return self.transform_.forward(frame[self.target_].to_numpy(dtype=np.float64))
 
     def _transformed(self, values: np.ndarray) -> np.ndarray:
         matrix = values.copy()
