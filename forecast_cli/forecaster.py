@@ -29,13 +29,10 @@ import pandas as pd
 import torch
 
 from . import prediction
-from .baselines import naive, seasonal_naive
 from .calendar_features import calendar_columns, calendar_values
 from .config import MAX_HORIZON, ForecastConfig
 from .errors import DataError, NotFittedError, UsageError
 from .future_data import FutureTable
-from .intervals import MAX_CALIBRATION_WINDOWS, CalibrationTable, scaled_errors
-from .metrics import mae
 from .models import HIGHWAY_INITS, NetworkArgs, build_network, highway_weights
 from .panel import Panel
 from .panel_arrays import scale_panel
@@ -44,7 +41,8 @@ from .prediction import as_panel
 from .scaling import Scaler, Transform
 from .series import Series
 from .series_inputs import append_constants, one_hot, static_levels, with_series_index
-from .training import EpochReport, TrainResult, seed_everything, train_network
+from .training import EpochReport, seed_everything, train_network
+from .validation import validate
 from .windows import gather_windows, panel_split
 
 _PREDICT_CHUNK = 8192  # windows per forward pass: bounds memory on long backtests
@@ -213,9 +211,9 @@ class Forecaster:
         self.histories_ = [
             m.frame[[self.target_, *self.features_]].iloc[-self.context_rows :].copy() for m in panel.members
         ]
-        del scaled  # validation reads only each series' tail (see _validate)
-        self.width_ratio_: np.ndarray | None = None  # set by _validate when there is a spread head
-        self.metrics_, self.calibration_ = self._validate(result, panel, split)
+        del scaled  # validation reads only each series' tail (see validation.py)
+        # width_ratio_: the spread head's typical width per unit of series scale (None: no head)
+        self.metrics_, self.calibration_, self.width_ratio_ = validate(self, result, panel, split)
         return self
 
     # What the plan decided, under the names the rest of the code reads.
@@ -260,66 +258,6 @@ class Forecaster:
     def history_(self) -> pd.DataFrame:
         """The stored history of the first series (the only one of a single-series model)."""
         return self.histories_[0]
-
-    def _validate(self, result: TrainResult, panel: Panel, split) -> tuple[dict, CalibrationTable]:
-        """Validation MAE in the data's units beside the naive and seasonal-naive MAE, and the
-        conformal calibration from the same held-out windows (see ``intervals``)."""
-        metrics = {
-            "series": len(panel),
-            "train_windows": int(len(split.train_origins)),
-            "val_windows": int(len(split.val_origins)),
-            "best_epoch": result.best_epoch,
-            "epochs_run": result.epochs_run,
-            "train_loss": result.train_loss,
-            "val_loss": result.val_loss,
-            "train_seconds": round(result.seconds, 3),
-        }
-        origins, members = split.val_origins, split.series_of_val
-        if len(origins) > MAX_CALIBRATION_WINDOWS:  # evenly spaced: deterministic
-            keep = np.linspace(0, len(origins) - 1, MAX_CALIBRATION_WINDOWS).astype(np.int64)
-            origins, members = origins[keep], members[keep]
-        # Only each series' tail is read: the validation rows and the context before them
-        # (never the whole panel again; see panel_arrays for why memory matters here).
-        context = max(self.context_rows, self.season_ + 1)
-        starts = np.maximum(split.train_ends - context, 0)  # (series,), local rows
-        values = np.concatenate(
-            [self._inputs(m.frame.iloc[a:]) for m, a in zip(panel.members, starts, strict=True)]
-        )
-        tails = np.concatenate([[0], np.cumsum(panel.lengths - starts)])  # (series + 1,)
-        origins = origins - split.bounds[members] - starts[members] + tails[members]  # tail rows
-        y = values[:, 0]
-        steps = origins[:, None] + np.arange(self.horizon_)[None, :]  # (windows, horizon)
-        exists = steps < tails[members + 1][:, None]
-        actual = np.where(exists, y[np.minimum(steps, len(y) - 1)], np.nan)
-        pred, widths = self.forecast_origins(
-            values,
-            origins,
-            tails,
-            clamp_future=True,
-            series=np.arange(len(panel)),
-            statics=self.train_statics(),
-            spread=True,
-        )
-        scales = np.asarray(self.cal_scales_)[members]  # (windows,)
-        if widths is not None:
-            # A series too short for the network is forecast by a baseline and has no
-            # predicted width: it takes its scale times the typical width-to-scale ratio.
-            self.width_ratio_ = np.nanmedian(widths / scales[:, None], axis=0)  # (horizon,)
-        with np.errstate(invalid="ignore"):
-            errors = scaled_errors(actual, pred, scales if widths is None else widths, False)
-        table = CalibrationTable.from_errors(errors)
-        full = exists.all(axis=1)
-        if full.any():
-            o = origins[full]
-            metrics.update(
-                val_mae=mae(actual[full], pred[full]),
-                val_naive_mae=mae(actual[full], naive(y, o, self.horizon_)),
-                val_seasonal_naive_mae=mae(
-                    actual[full], seasonal_naive(y, o, self.horizon_, season=self.season_)
-                ),
-            )
-        metrics["calibration_windows"] = table.windows
-        return metrics, table
 
     # -------------------------------------------------------------- predicting
     @property

@@ -1,0 +1,126 @@
+"""What a fit learns from its held-out windows: validation metrics and the conformal table.
+
+Runs once, after training, on the validation windows of every series (at most
+``MAX_CALIBRATION_WINDOWS``, evenly spaced). Each series contributes only its tail, the
+validation rows and the context before them, and series are taken a group at a time, so
+validating a 10,000-series panel never rebuilds the whole panel in memory (training has
+just released its own copy; see panel_arrays).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .baselines import naive, seasonal_naive
+from .intervals import MAX_CALIBRATION_WINDOWS, CalibrationTable, scaled_errors
+from .metrics import mae
+from .panel import Panel
+from .training import TrainResult
+from .windows import PanelSplit
+
+if TYPE_CHECKING:
+    from .forecaster import Forecaster
+
+GROUP_ROWS = 1 << 16  # tail rows forecast per pass: bounds validation memory on any panel
+
+
+def validate(
+    f: Forecaster, result: TrainResult, panel: Panel, split: PanelSplit
+) -> tuple[dict, CalibrationTable, np.ndarray | None]:
+    """(metrics, calibration table, width-to-scale ratio per step or None without a spread head).
+
+    Metrics: validation MAE in the data's units beside the naive and seasonal-naive MAE
+    over the windows whose every step exists. The calibration errors are divided by the
+    spread head's predicted widths where there is one, else by each series' scale.
+    """
+    metrics = {
+        "series": len(panel),
+        "train_windows": int(len(split.train_origins)),
+        "val_windows": int(len(split.val_origins)),
+        "best_epoch": result.best_epoch,
+        "epochs_run": result.epochs_run,
+        "train_loss": result.train_loss,
+        "val_loss": result.val_loss,
+        "train_seconds": round(result.seconds, 3),
+    }
+    origins, members = split.val_origins, split.series_of_val  # members ascend: grouped by series
+    if len(origins) > MAX_CALIBRATION_WINDOWS:  # evenly spaced: deterministic
+        keep = np.linspace(0, len(origins) - 1, MAX_CALIBRATION_WINDOWS).astype(np.int64)
+        origins, members = origins[keep], members[keep]
+    context = max(f.context_rows, f.season_ + 1)  # what a window and the seasonal naive read
+    starts = np.maximum(split.train_ends - context, 0)  # (series,), local rows where tails begin
+    tail_rows = np.asarray(panel.lengths) - starts
+    parts = [
+        _group(f, panel, split, origins, members, starts, lo, hi) for lo, hi in _groups(tail_rows, GROUP_ROWS)
+    ]
+    actual, pred, widths, naive_fc, snaive_fc = (np.concatenate([p[k] for p in parts]) for k in range(5))
+    scales = np.asarray(f.cal_scales_)[members]  # (windows,)
+    ratio = None
+    if f.network_args_.spread:
+        # A series too short for the network is forecast by a baseline and has no
+        # predicted width: it takes its scale times the typical width-to-scale ratio.
+        ratio = np.nanmedian(widths / scales[:, None], axis=0)  # (horizon,)
+    with np.errstate(invalid="ignore"):
+        errors = scaled_errors(actual, pred, widths if f.network_args_.spread else scales, False)
+    table = CalibrationTable.from_errors(errors)
+    full = np.isfinite(actual).all(axis=1)
+    if full.any():
+        metrics.update(
+            val_mae=mae(actual[full], pred[full]),
+            val_naive_mae=mae(actual[full], naive_fc[full]),
+            val_seasonal_naive_mae=mae(actual[full], snaive_fc[full]),
+        )
+    metrics["calibration_windows"] = table.windows
+    return metrics, table, ratio
+
+
+def _groups(rows: np.ndarray, limit: int) -> list[tuple[int, int]]:
+    """Consecutive series ranges [lo, hi) of about ``limit`` rows each (at least one series)."""
+    ends = np.cumsum(rows)
+    out, lo = [], 0
+    while lo < len(rows):
+        base = ends[lo - 1] if lo else 0
+        hi = max(lo + 1, int(np.searchsorted(ends, base + limit, side="right")))
+        out.append((lo, hi))
+        lo = hi
+    return out
+
+
+def _group(
+    f: Forecaster,
+    panel: Panel,
+    split: PanelSplit,
+    origins: np.ndarray,
+    members: np.ndarray,
+    starts: np.ndarray,
+    lo: int,
+    hi: int,
+) -> tuple[np.ndarray, ...]:
+    """(actual, forecast, widths, naive, seasonal naive), each (windows, horizon), for the
+    windows of series ``lo .. hi - 1``, read from those series' tails only."""
+    a, b = np.searchsorted(members, [lo, hi])
+    sel_members = members[a:b]
+    values = np.concatenate([f._inputs(panel.members[i].frame.iloc[starts[i] :]) for i in range(lo, hi)])
+    tails = np.concatenate([[0], np.cumsum(np.asarray(panel.lengths[lo:hi]) - starts[lo:hi])])  # (group + 1,)
+    local = sel_members - lo
+    at = origins[a:b] - split.bounds[sel_members] - starts[sel_members] + tails[local]  # rows of ``values``
+    horizon = f.horizon_
+    y = values[:, 0]
+    steps = at[:, None] + np.arange(horizon)[None, :]  # (windows, horizon)
+    exists = steps < tails[local + 1][:, None]
+    actual = np.where(exists, y[np.minimum(steps, len(y) - 1)], np.nan)
+    pred, widths = f.forecast_origins(
+        values,
+        at,
+        tails,
+        scalers=f.scalers_[lo:hi],
+        clamp_future=True,
+        series=np.arange(lo, hi),
+        statics=f.train_statics()[lo:hi],
+        spread=True,
+    )
+    if widths is None:
+        widths = np.full_like(pred, np.nan)
+    return actual, pred, widths, naive(y, at, horizon), seasonal_naive(y, at, horizon, season=f.season_)
