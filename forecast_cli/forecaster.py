@@ -42,6 +42,7 @@ from .prediction import as_panel
 from .scaling import Scaler, Transform, fit_scalers
 from .series import Series
 from .series_inputs import append_constants, one_hot, static_levels, with_series_index
+from .stored_histories import StoredHistories
 from .training import EpochReport, TrainResult, seed_everything, train_network
 from .windows import gather_windows, panel_split
 
@@ -213,9 +214,9 @@ class Forecaster:
         )
         self.network_.cpu()
         self.ids_, self.id_col_ = panel.ids, panel.id_col
-        self.histories_ = [
-            m.frame[[self.target_, *self.features_]].iloc[-self.context_rows :].copy() for m in panel.members
-        ]
+        self.histories_ = StoredHistories.from_frames(  # three arrays; frames built when read
+            [m.frame[[self.target_, *self.features_]].iloc[-self.context_rows :] for m in panel.members]
+        )
         # Calibration scales: mean absolute one-step change of each series' training rows.
         self.cal_scales_ = [
             series_scale(v[: max(end, 2), 0], False) for v, end in zip(members, split.train_ends, strict=True)

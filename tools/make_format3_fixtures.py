@@ -6,7 +6,6 @@ Run once with the code of commit f34537f (the last to write format 3); the files
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 from pathlib import Path
