@@ -58,6 +58,9 @@ def forecaster_state(f: Forecaster) -> tuple[dict[str, Any], dict[str, np.ndarra
         "width_ratio": None if f.width_ratio_ is None else [float(v) for v in f.width_ratio_],
         "history": history_meta,
     }
+    if f.series_rows_ is not None:  # None: loaded from a file that did not record them
+        arrays[SERIES + "rows"] = f.series_rows_
+        meta["data_rows"] = rows_summary(f.series_rows_)
     arrays.update(
         {
             SERIES + "scaler_center": np.stack([_fitted(s.center) for s in f.scalers_]),  # (series, inputs)
@@ -70,6 +73,16 @@ def forecaster_state(f: Forecaster) -> tuple[dict[str, Any], dict[str, np.ndarra
     )
     arrays.update({k: v.detach().cpu().numpy() for k, v in f.network_.state_dict().items()})
     return meta, arrays
+
+
+def rows_summary(rows: np.ndarray) -> dict[str, Any]:
+    """What ``info`` shows of the training series' lengths."""
+    return {
+        "total": int(rows.sum()),
+        "min": int(rows.min()),
+        "median": float(np.median(rows)),
+        "max": int(rows.max()),
+    }
 
 
 def _fitted(vector: np.ndarray | None) -> np.ndarray:
@@ -133,6 +146,7 @@ def restore_forecaster(
         self.cal_scales_ = [series_scale(h.iloc[:, 0].to_numpy(), False) for h in self.histories_]
         self.width_ratio_ = None
     self.statics_ = [tuple(s) for s in meta.get("statics", [()] * len(self.ids_))]
+    self.series_rows_ = None
     if len(self.scalers_) != len(self.histories_) or len(self.ids_) != len(self.scalers_):
         raise ValueError("the model file's series lists disagree in length")
     return self
@@ -143,6 +157,10 @@ def _restore_arrays(self: Forecaster, meta: dict[str, Any], arrays: dict[str, np
     self.ids_, self.id_col_ = tuple(str(i) for i in meta["ids"]), meta["id_col"]
     n = len(self.ids_)
     self.histories_ = StoredHistories.from_arrays(meta["history"], arrays, SERIES)
+    rows = arrays.get(SERIES + "rows")
+    self.series_rows_ = None if rows is None else rows.astype(np.int64)
+    if rows is not None and rows.shape != (n,):
+        raise ValueError("the model file's series lengths disagree with its series ids")
     center, scale = arrays[SERIES + "scaler_center"], arrays[SERIES + "scaler_scale"]
     cal, codes = arrays[SERIES + "calibration_scale"], arrays[SERIES + "statics"]
     levels = list(self.static_levels_.values())

@@ -27,7 +27,7 @@ import pandas as pd
 from .compute import Executor, SerialExecutor, Task, TaskProgress, task_seed
 from .config import ForecastConfig
 from .errors import ModelFileError, UsageError
-from .fitted_state import MODEL, SERIES, as_stored, member_state, stack_states
+from .fitted_state import MODEL, SERIES, as_stored, member_state, rows_summary, stack_states
 from .panel import Panel
 from .plan import Plan
 from .series import Series
@@ -180,6 +180,7 @@ class LocalForecaster:
             for name, _, _ in signature
         }
         history_meta, _ = self.histories_.to_arrays(SERIES)
+        series = stack_states(member_series)
         meta = {
             "kind": KIND,
             "config": self.config.to_dict(),
@@ -192,7 +193,9 @@ class LocalForecaster:
             "history": history_meta,
             "members": member_meta,
         }
-        return meta, {**stacked, **stack_states(member_series)}
+        if SERIES + "rows" in series:
+            meta["data_rows"] = rows_summary(series[SERIES + "rows"])
+        return meta, {**stacked, **series}
 
     @classmethod
     def from_state(cls, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> LocalForecaster:

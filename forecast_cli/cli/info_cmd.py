@@ -131,7 +131,7 @@ def describe_model(meta: dict) -> dict:
 
 def history_summary(meta: dict) -> dict:
     """Stored series, their rows (total; min/median/max per series) and the latest stamp,
-    from the metadata alone: no arrays read, no frame built."""
+    and the training series' lengths, from the metadata alone: no arrays read, no frame built."""
     from statistics import median
 
     if "rows" in meta.get("history", {}):  # format 4: summarised when saved
@@ -145,13 +145,18 @@ def history_summary(meta: dict) -> dict:
         ends = [h["index"][-1] for h in histories if h["index"]]
         summary = {"series": len(lengths), "rows": sum(lengths), "end": max(ends, default=None)}
         summary["rows_per_series"] = [min(lengths), float(median(lengths)), max(lengths)]
-    low, median, high = summary["rows_per_series"]
-    return {
+    low, mid, high = summary["rows_per_series"]
+    out = {
         "history_series": summary["series"],
         "history_rows": summary["rows"],
-        "history_rows_per_series": f"min {low}, median {median:g}, max {high}",
+        "history_rows_per_series": f"min {low}, median {mid:g}, max {high}",
         "history_end": summary["end"],
     }
+    if "data_rows" in meta:  # format 4: the training series' lengths
+        rows = meta["data_rows"]
+        out["data_rows"] = rows["total"]
+        out["data_rows_per_series"] = f"min {rows['min']}, median {rows['median']:g}, max {rows['max']}"
+    return out
 
 
 def describe_local(meta: dict) -> dict:
