@@ -1,13 +1,20 @@
 """A fitted ``Forecaster`` as JSON-ready metadata plus named arrays, and back.
 
 The metadata holds the config (what the user asked for) and the plan (what the tool
-decided) once each, and per series its id, scaler and last rows of history; everything else (lookback, horizon, season, transform) derives
-from the plan. Model files from round 1 (no ``plan`` key) are read by rebuilding the
-plan from the fields they stored.
+decided) once each, and the series ids; everything else (lookback, horizon, season,
+transform) derives from the plan. Per-series state is arrays with the series as leading
+axis (``series/``: last rows of history as in ``stored_histories``, scaler centres and
+scales, calibration scales, static values as codes into ``static_levels``), and the
+calibration table is arrays too (``model/``), so a model of 10,000 series loads as a
+handful of arrays, not 10,000 JSON tables.
+
+Older states are still read: version 2 (model format 3) kept all of this as JSON lists,
+and round-1 files (no ``plan`` key) are read by rebuilding the plan from their fields.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -17,15 +24,22 @@ from .config import ForecastConfig
 from .intervals import LEVEL_GRID, PROB_GRID, CalibrationTable, series_scale
 from .plan import Plan
 from .scaling import Scaler, Transform
+from .stored_histories import OFFSETS, ROW_ARRAYS, StoredHistories
 
 if TYPE_CHECKING:
     from .forecaster import Forecaster
 
-STATE_VERSION = 2
+STATE_VERSION = 3  # 3: per-series state and the calibration table as arrays
+SERIES = "series/"  # arrays whose leading axis is the series (or, for histories, the row)
+MODEL = "model/"  # arrays of the whole model that are not network weights
 
 
 def forecaster_state(f: Forecaster) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    """(metadata, arrays) of a fitted forecaster."""
+    """(metadata, arrays) of a fitted forecaster: network weights, ``series/`` and ``model/`` arrays."""
+    history_meta, arrays = as_stored(f.histories_).to_arrays(SERIES)
+    kinds = {s.kind for s in f.scalers_}
+    if len(kinds) != 1:
+        raise ValueError(f"the series' scalers are of {len(kinds)} kinds; one model has one")
     meta = {
         "state_version": STATE_VERSION,
         "config": f.config.to_dict(),
@@ -35,19 +49,59 @@ def forecaster_state(f: Forecaster) -> tuple[dict[str, Any], dict[str, np.ndarra
         "features": list(f.features_),
         "future_features": list(f.future_features_),
         "static_levels": {c: list(v) for c, v in f.static_levels_.items()},
-        "statics": [list(s) for s in f.statics_],
         "id_col": f.id_col_,
         "ids": list(f.ids_),
-        "scalers": [s.to_dict() for s in f.scalers_],
+        "scaler_kind": kinds.pop(),
         "metrics": f.metrics_,
-        "calibration": f.calibration_.to_dict(),
-        "calibration_scales": list(f.cal_scales_),
+        "calibration": {"windows": f.calibration_.windows, "steps": len(f.calibration_.abs_q)},
         # errors were divided by the spread head's widths (None: by the series' scales)
         "width_ratio": None if f.width_ratio_ is None else [float(v) for v in f.width_ratio_],
-        "histories": [history_to_json(h) for h in f.histories_],
+        "history": history_meta,
     }
-    arrays = {k: v.detach().cpu().numpy() for k, v in f.network_.state_dict().items()}
+    if f.series_rows_ is not None:  # None: loaded from a file that did not record them
+        arrays[SERIES + "rows"] = f.series_rows_
+        meta["data_rows"] = rows_summary(f.series_rows_)
+    arrays.update(
+        {
+            SERIES + "scaler_center": np.stack([_fitted(s.center) for s in f.scalers_]),  # (series, inputs)
+            SERIES + "scaler_scale": np.stack([_fitted(s.scale) for s in f.scalers_]),  # (series, inputs)
+            SERIES + "calibration_scale": np.asarray(f.cal_scales_, dtype=np.float64),  # (series,)
+            SERIES + "statics": _static_codes(f),  # (series, static columns)
+            MODEL + "calibration_abs_q": f.calibration_.abs_q,  # (horizon, levels)
+            MODEL + "calibration_signed_q": f.calibration_.signed_q,  # (horizon, probabilities)
+        }
+    )
+    arrays.update({k: v.detach().cpu().numpy() for k, v in f.network_.state_dict().items()})
     return meta, arrays
+
+
+def rows_summary(rows: np.ndarray) -> dict[str, Any]:
+    """What ``info`` shows of the training series' lengths."""
+    return {
+        "total": int(rows.sum()),
+        "min": int(rows.min()),
+        "median": float(np.median(rows)),
+        "max": int(rows.max()),
+    }
+
+
+def _fitted(vector: np.ndarray | None) -> np.ndarray:
+    if vector is None:
+        raise ValueError("a scaler of the forecaster is not fitted")
+    return vector
+
+
+def as_stored(histories: Sequence[pd.DataFrame]) -> StoredHistories:
+    return histories if isinstance(histories, StoredHistories) else StoredHistories.from_frames(histories)
+
+
+def _static_codes(f: Forecaster) -> np.ndarray:
+    """Each series' static values as indices into ``static_levels_`` (series, columns)."""
+    levels = [list(v) for v in f.static_levels_.values()]
+    codes = np.zeros((len(f.ids_), len(levels)), dtype=np.int64)
+    for i, row in enumerate(f.statics_):
+        codes[i] = [lv.index(value) for lv, value in zip(levels, row, strict=True)]
+    return codes
 
 
 def restore_forecaster(
@@ -61,7 +115,8 @@ def restore_forecaster(
     self = cls(ForecastConfig.from_dict(meta["config"]))
     self.network_args_ = NetworkArgs(**meta["network"])
     self.network_ = RecurrentNetwork(self.network_args_)
-    tensors = {k: torch.from_numpy(np.array(v)) for k, v in arrays.items()}
+    state = {k: v for k, v in arrays.items() if k.startswith((SERIES, MODEL))}
+    tensors = {k: torch.from_numpy(np.array(v)) for k, v in arrays.items() if k not in state}
     self.network_.load_state_dict(tensors, strict=True)
     self.network_.eval()
     self.plan_ = Plan.from_dict(meta["plan"]) if "plan" in meta else _plan_from_round_one(meta)
@@ -70,13 +125,16 @@ def restore_forecaster(
     self.static_levels_ = {c: tuple(v) for c, v in meta.get("static_levels", {}).items()}
     self.transform_ = Transform(self.plan_.transform)
     self.metrics_ = meta.get("metrics", {})
+    if meta.get("state_version", 1) >= 3:
+        _restore_arrays(self, meta, state)
+        return self
     if "scalers" in meta:
         self.scalers_ = [Scaler.from_dict(s) for s in meta["scalers"]]
-        self.histories_ = [history_from_json(h, self.plan_.freq) for h in meta["histories"]]
+        self.histories_ = as_stored([history_from_json(h, self.plan_.freq) for h in meta["histories"]])
         self.ids_, self.id_col_ = tuple(meta["ids"]), meta["id_col"]
     else:  # round 1: one series
         self.scalers_ = [Scaler.from_dict(meta["scaler"])]
-        self.histories_ = [history_from_json(meta["history"], self.plan_.freq)]
+        self.histories_ = as_stored([history_from_json(meta["history"], self.plan_.freq)])
         self.ids_, self.id_col_ = ("",), None
     if "calibration" in meta:
         self.calibration_ = CalibrationTable.from_dict(meta["calibration"])
@@ -88,9 +146,42 @@ def restore_forecaster(
         self.cal_scales_ = [series_scale(h.iloc[:, 0].to_numpy(), False) for h in self.histories_]
         self.width_ratio_ = None
     self.statics_ = [tuple(s) for s in meta.get("statics", [()] * len(self.ids_))]
+    self.series_rows_ = None
     if len(self.scalers_) != len(self.histories_) or len(self.ids_) != len(self.scalers_):
         raise ValueError("the model file's series lists disagree in length")
     return self
+
+
+def _restore_arrays(self: Forecaster, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+    """The per-series and calibration state of a version-3 state."""
+    self.ids_, self.id_col_ = tuple(str(i) for i in meta["ids"]), meta["id_col"]
+    n = len(self.ids_)
+    self.histories_ = StoredHistories.from_arrays(meta["history"], arrays, SERIES)
+    rows = arrays.get(SERIES + "rows")
+    self.series_rows_ = None if rows is None else rows.astype(np.int64)
+    if rows is not None and rows.shape != (n,):
+        raise ValueError("the model file's series lengths disagree with its series ids")
+    center, scale = arrays[SERIES + "scaler_center"], arrays[SERIES + "scaler_scale"]
+    cal, codes = arrays[SERIES + "calibration_scale"], arrays[SERIES + "statics"]
+    levels = list(self.static_levels_.values())
+    if len(self.histories_) != n or center.shape != scale.shape or center.ndim != 2 or len(center) != n:
+        raise ValueError("the model file's per-series arrays disagree with its series ids")
+    if cal.shape != (n,) or codes.shape != (n, len(levels)):
+        raise ValueError("the model file's calibration scales or static codes disagree with its series")
+    kind = str(meta["scaler_kind"])
+    self.scalers_ = [
+        Scaler(kind, center[i].astype(np.float64), scale[i].astype(np.float64)) for i in range(n)
+    ]
+    self.cal_scales_ = cal.astype(np.float64).tolist()
+    self.statics_ = [tuple(lv[c] for lv, c in zip(levels, row, strict=True)) for row in codes.tolist()]
+    abs_q, signed_q = arrays[MODEL + "calibration_abs_q"], arrays[MODEL + "calibration_signed_q"]
+    if abs_q.shape != (len(abs_q), len(LEVEL_GRID)) or signed_q.shape != (len(abs_q), len(PROB_GRID)):
+        raise ValueError("the model file's calibration table has the wrong shape")
+    self.calibration_ = CalibrationTable(
+        abs_q.astype(np.float64), signed_q.astype(np.float64), int(meta["calibration"]["windows"])
+    )
+    ratio = meta.get("width_ratio")
+    self.width_ratio_ = None if ratio is None else np.asarray(ratio, dtype=np.float64)
 
 
 def _uncalibrated(horizon: int) -> CalibrationTable:
@@ -117,20 +208,9 @@ def _plan_from_round_one(meta: dict[str, Any]) -> Plan:
     )
 
 
-def history_to_json(frame: pd.DataFrame) -> dict[str, Any]:
-    """The last rows of history: ISO timestamps (or integer steps), columns, float64 values."""
-    index = frame.index
-    dated = isinstance(index, pd.DatetimeIndex)
-    return {
-        "index": [t.isoformat() if dated else int(t) for t in index],
-        "tz": str(index.tz) if dated and index.tz is not None else None,
-        "columns": list(frame.columns),
-        "values": frame.to_numpy(dtype=np.float64).tolist(),
-    }
-
-
 def history_from_json(hist: dict[str, Any], freq: str | None) -> pd.DataFrame:
-    """Inverse of ``history_to_json``; time-zone-aware stamps come back in their zone."""
+    """One series' history as state version 2 and round 1 stored it (ISO timestamps or
+    integer steps, columns, values as lists); zone-aware stamps come back in their zone."""
     if freq is None:
         index: pd.Index = pd.Index(hist["index"], name="step")
     else:
@@ -140,3 +220,41 @@ def history_from_json(hist: dict[str, Any], freq: str | None) -> pd.DataFrame:
         if hist.get("tz"):
             index = index.tz_convert(hist["tz"])
     return pd.DataFrame(hist["values"], index=index, columns=hist["columns"])
+
+
+def stack_states(parts: Sequence[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """The ``series/`` and ``model/`` arrays of several forecasters as one set (a ``--local``
+    model's members): per-series arrays and history rows concatenated, offsets renumbered;
+    each ``model/`` array gains a leading member axis, shorter horizons padded with NaN."""
+    out: dict[str, np.ndarray] = {}
+    for key in parts[0]:
+        if key == SERIES + OFFSETS:
+            lengths = np.concatenate([np.diff(p[key]) for p in parts])
+            out[key] = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        elif key.startswith(SERIES):
+            out[key] = np.concatenate([p[key] for p in parts])
+        elif key.startswith(MODEL):
+            steps = max(len(p[key]) for p in parts)
+            stacked = np.full((len(parts), steps, *parts[0][key].shape[1:]), np.nan)
+            for i, p in enumerate(parts):
+                stacked[i, : len(p[key])] = p[key]
+            out[key] = stacked
+    return out
+
+
+def member_state(arrays: dict[str, np.ndarray], i: int, steps: int) -> dict[str, np.ndarray]:
+    """Member ``i``'s ``series/`` and ``model/`` arrays out of ``stack_states`` output (its
+    calibration table cut to its ``steps``)."""
+    offsets = arrays[SERIES + OFFSETS]
+    a, b = int(offsets[i]), int(offsets[i + 1])
+    out: dict[str, np.ndarray] = {}
+    for key, array in arrays.items():
+        if key == SERIES + OFFSETS:
+            out[key] = np.array([0, b - a], dtype=np.int64)
+        elif key.removeprefix(SERIES) in ROW_ARRAYS:
+            out[key] = array[a:b]
+        elif key.startswith(SERIES):
+            out[key] = array[i : i + 1]
+        elif key.startswith(MODEL):
+            out[key] = array[i, :steps]
+    return out

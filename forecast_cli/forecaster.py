@@ -41,6 +41,7 @@ from .prediction import as_panel
 from .scaling import Scaler, Transform
 from .series import Series
 from .series_inputs import append_constants, one_hot, static_levels, with_series_index
+from .stored_histories import StoredHistories
 from .training import EpochReport, seed_everything, train_network
 from .validation import validate
 from .windows import gather_windows, panel_split
@@ -208,9 +209,10 @@ class Forecaster:
         )
         self.network_.cpu()
         self.ids_, self.id_col_ = panel.ids, panel.id_col
-        self.histories_ = [
-            m.frame[[self.target_, *self.features_]].iloc[-self.context_rows :].copy() for m in panel.members
-        ]
+        self.series_rows_: np.ndarray | None = np.array([len(m.frame) for m in panel.members])  # for info
+        self.histories_ = StoredHistories.from_frames(  # three arrays; frames built when read
+            [m.frame[[self.target_, *self.features_]].iloc[-self.context_rows :] for m in panel.members]
+        )
         del scaled  # validation reads only each series' tail (see validation.py)
         # width_ratio_: the spread head's typical width per unit of series scale (None: no head)
         self.metrics_, self.calibration_, self.width_ratio_ = validate(self, result, panel, split)

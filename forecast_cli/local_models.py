@@ -8,24 +8,33 @@ after another, on N local workers or on a cluster. A series whose fit fails is l
 and reported (``failures_``); the others make the model.
 
 The fitted model is still one file: ``state`` stacks every member's weight arrays of one
-shape into one array (a leading member axis), so the archive holds a few entries however
-many series there are, and the usual caps on entries and sizes keep protecting loading.
+shape into one array (a leading member axis), and the members' per-series state
+(histories, scalers, calibration tables) into the arrays a panel model has, so the
+archive holds a few entries however many series there are, and the usual caps on
+entries and sizes keep protecting loading. A loaded model builds a member's network
+only when that series is predicted, so opening a model of thousands of series is quick.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from .compute import Executor, SerialExecutor, Task, TaskProgress, task_seed
 from .config import ForecastConfig
-from .errors import UsageError
+from .errors import ModelFileError, UsageError
+from .fitted_state import MODEL, SERIES, as_stored, member_state, rows_summary, stack_states
 from .panel import Panel
+from .plan import Plan
 from .series import Series
+from .stored_histories import StoredHistories
+
+if TYPE_CHECKING:
+    from .forecaster import Forecaster
 
 KIND = "local"
 STACKED = "local/"  # weight arrays are named local/g<group>/<parameter>
@@ -75,7 +84,9 @@ class LocalForecaster:
         outcome = (executor or SerialExecutor()).run(tasks, on_progress)
         if not outcome.results:
             outcome.raise_first()
-        self.members_ = {sid: Forecaster.from_state(*outcome.results[sid]) for sid in outcome.results}
+        self.members_: Mapping[str, Forecaster] = {
+            sid: Forecaster.from_state(*outcome.results[sid]) for sid in outcome.results
+        }
         self.failures_ = dict(outcome.failures)
         self.target_, self.features_ = panel.target, panel.features
         self.id_col_ = panel.id_col
@@ -83,11 +94,11 @@ class LocalForecaster:
         return self
 
     def _collect(self) -> None:
+        members = list(self.members_.values())
         self.ids_ = tuple(self.members_)
-        first = next(iter(self.members_.values()))
-        self.plan_ = first.plan_
-        self.histories_ = [m.histories_[0] for m in self.members_.values()]
-        self.metrics_ = summary_metrics([m.metrics_ for m in self.members_.values()], len(self.failures_))
+        self.plan_ = members[0].plan_
+        self.histories_ = StoredHistories.concat([as_stored(m.histories_) for m in members])
+        self.metrics_ = summary_metrics([m.metrics_ for m in members], len(self.failures_))
 
     @property
     def freq_(self) -> str | None:
@@ -146,24 +157,30 @@ class LocalForecaster:
 
     # ------------------------------------------------------------ persistence
     def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-        """(metadata, arrays): the config once, each member's state without it, and the
-        members' weights stacked by shape (see the module docstring)."""
+        """(metadata, arrays): the config once, each member's plan, network arguments and
+        metrics; the members' weights stacked by shape (see the module docstring) and
+        their per-series state stacked as ``fitted_state.stack_states`` does."""
         groups: dict[tuple, list[int]] = {}
-        member_meta, member_arrays = [], []
+        member_meta, member_weights, member_series = [], [], []
         for i, member in enumerate(self.members_.values()):
             meta, arrays = member.state()
-            meta.pop("config")  # stored once; each member's seed derives from it and its id
-            signature = tuple((k, v.shape, v.dtype.str) for k, v in arrays.items())
+            for key in ("config", "history"):  # stored once: the seed derives from config and id
+                meta.pop(key)
+            weights = {k: v for k, v in arrays.items() if not k.startswith((SERIES, MODEL))}
+            signature = tuple((k, v.shape, v.dtype.str) for k, v in weights.items())
             rows = groups.setdefault(signature, [])
             meta["weights_at"] = [list(groups).index(signature), len(rows)]
             rows.append(i)
             member_meta.append(meta)
-            member_arrays.append(arrays)
+            member_weights.append(weights)
+            member_series.append({k: v for k, v in arrays.items() if k not in weights})
         stacked = {
-            f"{STACKED}g{g}/{name}": np.stack([member_arrays[i][name] for i in rows])
+            f"{STACKED}g{g}/{name}": np.stack([member_weights[i][name] for i in rows])
             for g, (signature, rows) in enumerate(groups.items())
             for name, _, _ in signature
         }
+        history_meta, _ = self.histories_.to_arrays(SERIES)
+        series = stack_states(member_series)
         meta = {
             "kind": KIND,
             "config": self.config.to_dict(),
@@ -173,13 +190,17 @@ class LocalForecaster:
             "ids": list(self.ids_),
             "metrics": self.metrics_,
             "failures": self.failures_,
+            "history": history_meta,
             "members": member_meta,
         }
-        return meta, stacked
+        if SERIES + "rows" in series:
+            meta["data_rows"] = rows_summary(series[SERIES + "rows"])
+        return meta, {**stacked, **series}
 
     @classmethod
     def from_state(cls, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> LocalForecaster:
-        """Rebuild from ``state`` output; inconsistent metadata is a ``ValueError``."""
+        """Rebuild from ``state`` output; inconsistent metadata is a ``ValueError``. Members
+        are built when first used; a file from format 3 (JSON member state) is read whole."""
         from .forecaster import Forecaster
 
         self = cls(ForecastConfig.from_dict(meta["config"]))
@@ -188,24 +209,81 @@ class LocalForecaster:
             raise ValueError("the member list disagrees with the series ids")
         by_group: dict[int, dict[str, np.ndarray]] = {}
         for key, array in arrays.items():
+            if key.startswith((SERIES, MODEL)):
+                continue
             group, _, name = key.removeprefix(STACKED).partition("/")
             if not key.startswith(STACKED) or not group.startswith("g") or not group[1:].isdigit():
                 raise ValueError(f"unexpected weight array {key}")
             by_group.setdefault(int(group[1:]), {})[name] = array
-        self.members_ = {}
         for sid, member in zip(ids, meta["members"], strict=True):
             at, row = (int(v) for v in member["weights_at"])
             stack = by_group.get(at)
             if stack is None or not all(0 <= row < len(a) for a in stack.values()):
                 raise ValueError(f"series {sid!r} points at missing weights")
+        state = {k: v for k, v in arrays.items() if k.startswith((SERIES, MODEL))}
+        history = meta.get("history")
+
+        def build(i: int) -> Forecaster:
+            member, sid = meta["members"][i], ids[i]
+            at, row = (int(v) for v in member["weights_at"])
+            weights = {name: a[row] for name, a in by_group[at].items()}
             config = member_config(self.config, sid).to_dict()
-            weights = {name: a[row] for name, a in stack.items()}
-            self.members_[sid] = Forecaster.from_state({**member, "config": config}, weights)
+            if history is None:  # format 3: the member's state is JSON in its metadata
+                return Forecaster.from_state({**member, "config": config}, weights)
+            steps = int(member["calibration"]["steps"])
+            own = {**weights, **member_state(state, i, steps)}
+            return Forecaster.from_state({**member, "config": config, "history": history}, own)
+
         self.failures_ = dict(meta.get("failures", {}))
         self.target_, self.features_ = meta["target"], tuple(meta["features"])
         self.id_col_ = meta["id_col"]
-        self._collect()
+        if history is None:
+            self.members_ = {sid: build(i) for i, sid in enumerate(ids)}
+            self._collect()
+            return self
+        self.histories_ = StoredHistories.from_arrays(history, state, SERIES)
+        if len(self.histories_) != len(ids) or any(len(a) != len(ids) for a in _per_member(state)):
+            raise ValueError("the per-series arrays disagree with the series ids")
+        self.members_ = LazyMembers(ids, build)
+        self.ids_ = tuple(ids)
+        self.plan_ = Plan.from_dict(meta["members"][0]["plan"])
+        self.metrics_ = dict(meta["metrics"])
         return self
+
+
+def _per_member(state: dict[str, np.ndarray]) -> list[np.ndarray]:
+    """The arrays with one entry per member (not per history row)."""
+    rows = {SERIES + "history_values", SERIES + "history_stamps", SERIES + "history_offsets"}
+    return [a for k, a in state.items() if k not in rows]
+
+
+class LazyMembers(Mapping[str, "Forecaster"]):
+    """Series id -> its ``Forecaster``, each built from the model file's arrays on first use."""
+
+    def __init__(self, ids: Sequence[str], build: Callable[[int], Forecaster]):
+        self._at = {sid: i for i, sid in enumerate(ids)}
+        self._build = build
+        self._built: dict[str, Forecaster] = {}
+
+    def __getitem__(self, sid: str) -> Forecaster:
+        if sid not in self._built:
+            i = self._at[sid]
+            try:
+                self._built[sid] = self._build(i)
+            except (KeyError, TypeError, ValueError, RuntimeError) as exc:
+                raise ModelFileError(
+                    f"the model file's network for series {sid!r} is damaged ({type(exc).__name__}); retrain"
+                ) from None
+        return self._built[sid]
+
+    def __contains__(self, sid: object) -> bool:
+        return sid in self._at
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
 
 
 def summary_metrics(members: list[dict], failed: int) -> dict[str, Any]:

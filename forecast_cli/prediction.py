@@ -60,8 +60,9 @@ def predict(
     f._check_fitted()
     horizon = f._check_horizon(horizon)
     statics = dict(zip(f.ids_, f.statics_, strict=True))  # series -> its static values
-    if history is None:
-        names, frames = list(f.ids_), list(f.histories_)
+    frames: Sequence[pd.DataFrame]
+    if history is None:  # the stored histories: frames are built below, for the series predicted
+        names, frames = list(f.ids_), f.histories_
     else:
         panel = as_panel(history)
         names = list(panel.ids) if f.id_col_ is not None else list(f.ids_[:1])
@@ -76,6 +77,7 @@ def predict(
             raise unknown_ids("--ids", unknown, "the model has no history for", f"the model has {len(names)}")
         keep = [names.index(i) for i in ids]
         names, frames = [names[k] for k in keep], [frames[k] for k in keep]
+    frames = list(frames)
     if f.future_features_ and future is None:
         raise UsageError(
             f"the model reads known-future column(s) {', '.join(f.future_features_)}: give their "

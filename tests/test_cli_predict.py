@@ -116,7 +116,7 @@ def test_info_shows_the_model_as_json(air_model):
     result = runner.invoke(app, ["info", str(air_model), "-f", "json"])
     info = json.loads(result.stdout)
     assert info["target"] == "passengers" and info["freq"] == "MS" and info["cell"] == "lstm"
-    assert info["format_version"] == 3 and "metric_val_mae" in info
+    assert info["format_version"] == 4 and "metric_val_mae" in info
 
 
 def _cli(*args, stdin=None):

@@ -149,3 +149,55 @@ def test_default_patch_keeps_the_recurrence_short(monthly_frame):
     assert [default_patch(n) for n in (10, 12, 24, 96, 512)] == [1, 1, 2, 8, 43]
     fitted = Forecaster(fast_config(lookback=24, horizon=6)).fit(prepare_series(monthly_frame, DataConfig()))
     assert fitted.network_args_.patch == 2
+
+
+def test_a_zoned_panel_with_gaps_in_a_feature_predicts_identically_after_save_and_load(tmp_path):
+    from forecast_cli.panel import prepare_panel
+
+    rng = np.random.default_rng(5)
+    rows = 80
+    stamps = pd.date_range("2021-10-29", periods=rows, freq="h", tz="Europe/Berlin")  # over the autumn change
+    frames = []
+    for i in range(3):
+        t = np.arange(rows)
+        temp = 5 + np.sin(2 * np.pi * t / 24) + rng.normal(0, 0.1, rows)
+        temp[[3, 4]] = np.nan  # before the lookback: training copes, the stored rows keep it
+        y = 20 * (i + 1) + 3 * np.sin(2 * np.pi * t / 24) + rng.normal(0, 0.3, rows)
+        frames.append(pd.DataFrame({"id": f"z{i}", "ts": stamps.astype(str), "y": y, "temp": temp}))
+    cfg = DataConfig(id_col="id", time_col="ts", target="y", features=("temp",))
+    panel = prepare_panel(pd.concat(frames, ignore_index=True), cfg)
+    fitted = Forecaster(fast_config(lookback=24, horizon=4)).fit(panel)
+    loaded = load_model(save_model(fitted, tmp_path / "z.fcst"))
+    pd.testing.assert_frame_equal(fitted.predict(), loaded.predict(), check_exact=True)
+    assert str(loaded.predict().index.get_level_values("timestamp").tz) == "Europe/Berlin"
+    for a, b in zip(fitted.histories_, loaded.histories_, strict=True):
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+def test_predicting_some_series_builds_only_their_history_frames(tmp_path, monkeypatch):
+    from forecast_cli.panel import prepare_panel
+    from forecast_cli.stored_histories import StoredHistories
+
+    t = np.arange(60)
+    long = pd.concat(
+        pd.DataFrame(
+            {
+                "id": f"s{i}",
+                "month": pd.date_range("2015-01-01", periods=60, freq="MS"),
+                "v": 50 + (i + 1) * t + np.sin(t),
+            }
+        )
+        for i in range(4)
+    ).reset_index(drop=True)
+    fitted = Forecaster(fast_config(lookback=12, horizon=3)).fit(prepare_panel(long, DataConfig(id_col="id")))
+    loaded = load_model(save_model(fitted, tmp_path / "p.fcst"))
+    built: list[int] = []
+    real = StoredHistories.__getitem__
+
+    def counting(self, i):
+        built.append(i)
+        return real(self, i)
+
+    monkeypatch.setattr(StoredHistories, "__getitem__", counting)
+    out = loaded.predict(ids=["s2"])
+    assert built == [2] and set(out.index.get_level_values("id")) == {"s2"}

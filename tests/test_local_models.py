@@ -4,6 +4,7 @@ same backtest on 1 worker and on a Dask cluster; one model file that loads witho
 from __future__ import annotations
 
 import dataclasses
+import json
 import zipfile
 
 import numpy as np
@@ -13,6 +14,7 @@ import pytest
 from forecast_cli.backtest import run_backtest
 from forecast_cli.compute import DaskExecutor, task_seed
 from forecast_cli.config import BacktestConfig, DataConfig
+from forecast_cli.errors import ExitCode, ModelFileError
 from forecast_cli.forecaster import Forecaster
 from forecast_cli.local_models import LocalForecaster
 from forecast_cli.modelfile import load_model, read_metadata, save_model
@@ -76,11 +78,13 @@ def test_dask_workers_fit_the_same_model_as_one_process(dask_client):
 def test_local_model_is_one_small_file_that_predicts_the_same(tmp_path):
     local = LocalForecaster(_local()).fit(_panel(5))
     path = save_model(local, tmp_path / "local.fcst")
-    with zipfile.ZipFile(path) as archive:
-        entries = len(archive.namelist())
+    small = save_model(LocalForecaster(_local()).fit(_panel(2)), tmp_path / "small.fcst")
+    with zipfile.ZipFile(path) as archive, zipfile.ZipFile(small) as other:
+        # weights stacked by shape, per-series state stacked by series: as many entries
+        # for 5 series as for 2, not one per series and parameter
+        assert len(archive.namelist()) == len(other.namelist()) < 30
     again = load_model(path)
     assert isinstance(again, LocalForecaster)
-    assert entries < 20  # weights stacked by shape: not one entry per series and parameter
     assert read_metadata(path)["kind"] == "local"
     pd.testing.assert_frame_equal(local.predict(), again.predict(), check_exact=True)
 
@@ -112,3 +116,38 @@ def test_backtest_metrics_identical_on_one_worker_and_a_cluster(dask_client, loc
     columns = [c for c in serial.leaderboard.columns if not c.endswith("_seconds")]
     pd.testing.assert_frame_equal(serial.leaderboard[columns], dask.leaderboard[columns], check_exact=True)
     pd.testing.assert_frame_equal(serial.forecasts, dask.forecasts, check_exact=True)
+
+
+def test_loading_builds_only_the_networks_of_the_series_predicted(tmp_path, monkeypatch):
+    path = save_model(LocalForecaster(_local()).fit(_panel()), tmp_path / "local.fcst")
+    built: list[str] = []
+    real = Forecaster.from_state.__func__
+
+    def counting(cls, meta, arrays):
+        built.append(meta["ids"][0])
+        return real(cls, meta, arrays)
+
+    monkeypatch.setattr(Forecaster, "from_state", classmethod(counting))
+    again = load_model(path)
+    assert built == [] and again.ids_ == ("s0", "s1", "s2")
+    again.predict(ids=["s1"])
+    again.predict(ids=["s1"])
+    assert built == ["s1"]
+
+
+def test_a_damaged_member_is_named_when_its_series_is_predicted(tmp_path):
+    """bad input: a --local model file with one member's network arguments cut -> exit 3 naming the series"""
+    path = save_model(LocalForecaster(_local()).fit(_panel()), tmp_path / "local.fcst")
+    with zipfile.ZipFile(path) as archive:
+        entries = {n: archive.read(n) for n in archive.namelist()}
+    meta = json.loads(entries["forecast.json"])
+    meta["members"][1]["network"] = {}
+    entries["forecast.json"] = json.dumps(meta).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, blob in entries.items():
+            archive.writestr(name, blob)
+    again = load_model(path)
+    assert len(again.predict(ids=["s0"])) == again.horizon_
+    with pytest.raises(ModelFileError, match="network for series 's1' is damaged") as caught:
+        again.predict(ids=["s1"])
+    assert caught.value.exit_code == ExitCode.MODEL_FILE

@@ -46,7 +46,8 @@ def test_file_is_self_describing(model_path):
     assert meta["config"]["window"]["lookback"] == 12  # given, so the config says so; nothing else
     for derived in ("freq", "lookback", "horizon", "season", "transform"):
         assert derived not in meta  # stored once, in the plan
-    assert len(meta["histories"]) == 1 and len(meta["histories"][0]["values"]) == 12
+    assert meta["history"]["series"] == 1 and meta["history"]["rows"] == 12  # the rows are arrays
+    assert meta["weights"]["series/history_values"] == {"shape": [12, 1], "dtype": "<f8"}
     assert {"val_mae", "best_epoch"} <= set(meta["metrics"])
     names = zipfile.ZipFile(model_path).namelist()
     assert all(n == "forecast.json" or (n.startswith("weights/") and n.endswith(".npy")) for n in names)
@@ -203,14 +204,14 @@ def _declare_size(path, member, size):
 
 
 def test_member_declaring_a_gigabyte_is_refused_before_inflating(model_path, monkeypatch):
-    """bad input: a model file whose zip directory declares 1 GiB of weights -> exit 3 before inflating"""
-    _declare_size(model_path, "weights/head.bias.npy", 2**30)
+    """bad input: a model file whose zip directory declares 4 GiB of arrays -> exit 3 before inflating"""
+    _declare_size(model_path, "weights/head.bias.npy", 2**32 - 1)
 
     def no_reading(*args, **kwargs):
         raise AssertionError("a member was opened before the directory was checked")
 
     monkeypatch.setattr(zipfile.ZipFile, "open", no_reading)
-    with pytest.raises(ModelFileError, match="weights inflate to 1024 MiB, over the 256 MiB"):
+    with pytest.raises(ModelFileError, match="arrays inflate to 4096 MiB, over the 1024 MiB"):
         load_model(model_path)
 
 
@@ -219,7 +220,7 @@ def test_zip_bomb_is_refused_by_the_size_cap(model_path, monkeypatch):
     with zipfile.ZipFile(model_path, "a", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("weights/bomb.npy", bytes(8 * modelfile.MiB))
     assert model_path.stat().st_size < 100_000
-    monkeypatch.setattr(modelfile, "MAX_WEIGHTS_BYTES", 1 * modelfile.MiB)
+    monkeypatch.setattr(modelfile, "MAX_ARRAY_BYTES", 1 * modelfile.MiB)
     with pytest.raises(ModelFileError, match="over the 1 MiB a model file may hold"):
         load_model(model_path)
 
@@ -285,3 +286,28 @@ def test_saved_model_file_is_readable_by_others(tmp_path, monthly_frame):
     finally:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "b.fcst").stat().st_mode) == 0o644
+
+
+@pytest.mark.parametrize("name", ["format3_panel.fcst", "format3_local.fcst"])
+def test_format_3_files_with_json_histories_load_and_forecast_bit_identically(name, tmp_path):
+    """bad input: a model file from format 3 (JSON histories and calibration) -> loads, same forecasts"""
+    expected = json.loads((FIXTURES / "format3_expected.json").read_text())[name]
+    assert read_metadata(FIXTURES / name)["format_version"] == 3
+    old = load_model(FIXTURES / name)
+    resaved = load_model(save_model(old, tmp_path / "again.fcst"))  # now as arrays
+    for model in (old, resaved):
+        forecast = model.predict(levels=(80,)).reset_index()
+        assert forecast["site"].tolist() == expected["ids"]
+        assert [t.isoformat() for t in forecast["timestamp"]] == expected["timestamps"]
+        for column, values in expected["columns"].items():
+            np.testing.assert_array_equal(forecast[column].to_numpy(), values)
+    assert read_metadata(tmp_path / "again.fcst")["history"]["series"] == 2
+
+
+def test_history_offsets_that_disagree_with_the_rows_are_refused(model_path):
+    """bad input: a model file whose history offsets point past its rows -> exit 3, "damaged or inconsistent\""""
+    buffer = io.BytesIO()
+    np.save(buffer, np.array([0, 13]))
+    _rewrite(model_path, extra={"weights/series/history_offsets.npy": buffer.getvalue()})
+    with pytest.raises(ModelFileError, match="is damaged or inconsistent"):
+        load_model(model_path)

@@ -352,7 +352,7 @@ def predict(
         data_cfg = dataclasses.replace(forecaster.config.data, **overrides)
         series, skipped = load_input(data, data_cfg, reporter, ticker, model=model, compute=compute)
     else:
-        ends = max(h.index[-1] for h in forecaster.histories_)
+        ends = forecaster.histories_.last_stamp()
         reporter.info(f"continuing from the history stored in {model} (ends {ends})")
     if series is None and (unknown := [i for i in ids if i not in forecaster.ids_]):
         raise unknown_ids(

@@ -84,8 +84,10 @@ def describe_model(meta: dict) -> dict:
     if meta.get("kind") == "local":
         return describe_local(meta)
     cfg = meta["config"]
-    histories = meta["histories"] if "histories" in meta else [meta["history"]]
-    scaler = (meta["scalers"][0] if "scalers" in meta else meta["scaler"])["kind"]
+    if "scaler_kind" in meta:
+        scaler = meta["scaler_kind"]
+    else:  # format 3 and older: JSON scalers
+        scaler = (meta["scalers"][0] if "scalers" in meta else meta["scaler"])["kind"]
     plan = Plan.from_dict(meta["plan"]) if "plan" in meta else None
     model = cfg["model"]
     out = {
@@ -122,9 +124,38 @@ def describe_model(meta: dict) -> dict:
         out["future_features"] = ",".join(meta["future_features"])
     if meta.get("id_col"):
         out["id_col"] = meta["id_col"]
-    out["history_rows"] = sum(len(h["values"]) for h in histories)
-    out["history_end"] = max((h["index"][-1] for h in histories if h["index"]), default=None)
+    out.update(history_summary(meta))
     out.update({f"metric_{k}": v for k, v in meta.get("metrics", {}).items()})
+    return out
+
+
+def history_summary(meta: dict) -> dict:
+    """Stored series, their rows (total; min/median/max per series) and the latest stamp,
+    and the training series' lengths, from the metadata alone: no arrays read, no frame built."""
+    from statistics import median
+
+    if "rows" in meta.get("history", {}):  # format 4: summarised when saved
+        summary = meta["history"]
+    else:  # format 3 and older: JSON histories (round 1: one, as "history")
+        if "members" in meta:
+            histories = [m["histories"][0] for m in meta["members"]]
+        else:
+            histories = meta["histories"] if "histories" in meta else [meta["history"]]
+        lengths = [len(h["values"]) for h in histories]
+        ends = [h["index"][-1] for h in histories if h["index"]]
+        summary = {"series": len(lengths), "rows": sum(lengths), "end": max(ends, default=None)}
+        summary["rows_per_series"] = [min(lengths), float(median(lengths)), max(lengths)]
+    low, mid, high = summary["rows_per_series"]
+    out = {
+        "history_series": summary["series"],
+        "history_rows": summary["rows"],
+        "history_rows_per_series": f"min {low}, median {mid:g}, max {high}",
+        "history_end": summary["end"],
+    }
+    if "data_rows" in meta:  # format 4: the training series' lengths
+        rows = meta["data_rows"]
+        out["data_rows"] = rows["total"]
+        out["data_rows_per_series"] = f"min {rows['min']}, median {rows['median']:g}, max {rows['max']}"
     return out
 
 
@@ -137,7 +168,6 @@ def describe_local(meta: dict) -> dict:
     out["kind"] = f"local: {len(meta['members'])} series, one network each"
     out.update({k: v for k, v in first.items() if k not in out and not k.startswith("metric_")})
     out["series"] = len(meta["members"])
-    out["history_rows"] = sum(len(m["histories"][0]["values"]) for m in meta["members"])
-    out["history_end"] = max((m["histories"][0]["index"][-1] for m in meta["members"]), default=None)
+    out.update(history_summary(meta))
     out.update({f"metric_{k}": v for k, v in meta.get("metrics", {}).items()})
     return out

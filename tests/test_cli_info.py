@@ -1,0 +1,53 @@
+"""`forecast info` on panel models: series and length statistics from the metadata alone."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from forecast_cli import modelfile
+from forecast_cli.cli import app
+from forecast_cli.forecaster import Forecaster
+from forecast_cli.local_models import LocalForecaster
+from forecast_cli.modelfile import save_model
+
+from .conftest import fast_config
+from .test_local_models import _local, _panel
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+runner = CliRunner()
+
+
+def _info(path) -> dict:
+    result = runner.invoke(app, ["info", str(path), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("local", [False, True])
+def test_info_summarises_a_panel_without_reading_its_arrays(tmp_path, monkeypatch, local):
+    panel = _panel(3, rows=72)
+    model = LocalForecaster(_local(lookback=12)) if local else Forecaster(fast_config(lookback=12))
+    path = save_model(model.fit(panel), tmp_path / "p.fcst")
+
+    def no_arrays(*args, **kwargs):
+        raise AssertionError("info read an array")
+
+    monkeypatch.setattr(modelfile, "_npy_array", no_arrays)
+    info = _info(path)
+    assert info["format_version"] == modelfile.FORMAT_VERSION
+    assert info["history_series"] == 3 and info["history_rows"] == 3 * 12
+    assert info["history_rows_per_series"] == "min 12, median 12, max 12"
+    assert info["history_end"] == "2005-12-01T00:00:00"
+    assert info["data_rows"] == 3 * 72 and info["data_rows_per_series"] == "min 72, median 72, max 72"
+
+
+@pytest.mark.parametrize("name", ["format3_panel.fcst", "format3_local.fcst"])
+def test_info_still_summarises_format_3_json_histories(name):
+    info = _info(FIXTURES / name)
+    assert info["history_series"] == 2 and info["history_rows_per_series"] == "min 24, median 24, max 24"
+    assert info["history_end"] == "2021-03-30T00:00:00+02:00"
+    assert "data_rows" not in info  # format 3 did not record the training lengths
