@@ -103,15 +103,18 @@ def predict(
         False,
         floor=f.band_floor,
     )
-    pieces = []
-    for row, (name, frame, fc) in enumerate(zip(names, frames, forecasts, strict=True)):
-        index = future_index(frame.index[-1], f.freq_, horizon)
-        columns = {f.target_: fc, **{f"{f.target_}-{k}": v[row] for k, v in extra.items()}}
-        piece = pd.DataFrame(columns, index=index)
-        if f.id_col_ is not None:
-            piece.index = pd.MultiIndex.from_arrays([[name] * horizon, index], names=[f.id_col_, index.name])
-        pieces.append(piece)
-    out = pd.concat(pieces) if len(pieces) > 1 else pieces[0]
+    # One frame for all series at once: per-series frames and a concat cost ~1 ms a series.
+    stamps = [future_index(frame.index[-1], f.freq_, horizon) for frame in frames]
+    index = stamps[0].append(stamps[1:]) if len(stamps) > 1 else stamps[0]
+    columns = {
+        f.target_: np.concatenate(forecasts),
+        **{f"{f.target_}-{k}": v.ravel() for k, v in extra.items()},
+    }
+    if f.id_col_ is not None:
+        index = pd.MultiIndex.from_arrays(
+            [np.repeat(np.asarray(names, dtype=object), horizon), index], names=[f.id_col_, stamps[0].name]
+        )
+    out = pd.DataFrame(columns, index=index)
     out.attrs["notes"] = notes
     return out
 
@@ -144,7 +147,8 @@ def _forecast_frames(
             "a model with --id-embedding forecasts only the series it learned; "
             "retrain with them, or without --id-embedding"
         )
-    short = [i for i in range(len(values)) if i not in set(long_enough)]
+    enough = set(long_enough)
+    short = [i for i in range(len(values)) if i not in enough]
     if short and f.id_col_ is None:
         raise DataError(
             f"predict needs the last {f.context_rows} rows of history, got {len(values[0])}; "
