@@ -248,11 +248,12 @@ def evaluate_loss(
     series_w: torch.Tensor | None = None,
 ) -> float:
     """Mean loss over the existing steps of every window (weighted by ``series_w`` of the
-    window's series when given), in one batched pass per 4096 windows."""
+    window's series when given), in one batched pass per 1024 windows (a pass holds
+    about 7 KB per window; 4096 cost 28 MB more on a 5,000-series panel, for no speed)."""
     was_training = model.training
     model.eval()
     total, count = 0.0, 0.0
-    for chunk in origins.split(4096):
+    for chunk in origins.split(1024):
         x, y, mask = data.get(chunk)
         if series_w is not None:
             mask = mask * series_w[data.series_of(chunk)][:, None]  # (batch, horizon)
