@@ -80,7 +80,7 @@ def load_probe(path: str) -> dict:
     }
 
 
-def train_probe(series: int, stride: int, model_out: str | None) -> dict:
+def train_probe(series: int, stride: int, model_out: str | None, calendar: str = "auto") -> dict:
     """Load ``series`` x POINTS, reset the peak, train one epoch, report time and growth."""
     import torch
 
@@ -90,13 +90,15 @@ def train_probe(series: int, stride: int, model_out: str | None) -> dict:
     from forecast_cli.panel import prepare_panel
 
     torch.set_num_threads(1)
-    panel = prepare_panel(long_frame(series), DataConfig())
+    data = DataConfig(calendar=(calendar,))
+    panel = prepare_panel(long_frame(series), data)
     cfg = ForecastConfig(
+        data=data,
         window=WindowConfig(lookback=28, horizon=7, window_stride=stride),
         model=ModelConfig(cell="gru", hidden=32),
         train=TrainConfig(epochs=1, batch_size=256),
     )
-    Forecaster(cfg).fit(_first(panel, 2))
+    Forecaster(cfg).fit(_first(panel, 200))  # same shapes: one-off runtime allocations are paid here
     base = rss_mb("VmRSS")
     reset_peak()
     t0 = time.perf_counter()
@@ -110,6 +112,8 @@ def train_probe(series: int, stride: int, model_out: str | None) -> dict:
         "series": series,
         "points": POINTS,
         "window_stride": stride,
+        "calendar": list(fitted.plan_.calendar),
+        "input_columns": int(fitted.network_args_.n_inputs),
         "train_windows": windows,
         "val_windows": fitted.metrics_["val_windows"],
         "fit_seconds": seconds,
@@ -132,7 +136,8 @@ def train_probe(series: int, stride: int, model_out: str | None) -> dict:
 
 
 def _first(panel, k: int):
-    """The panel's first ``k`` series: a warm-up fit pays allocator and thread-pool costs."""
+    """The panel's first ``k`` series: a warm-up fit of the same shapes pays torch's one-off
+    allocations (thread pools, kernel workspaces: about 55 MB), which are not the panel's."""
     import dataclasses
 
     return dataclasses.replace(panel, members=panel.members[:k], ids=panel.ids[:k])
@@ -175,7 +180,8 @@ def main() -> None:
         if kind == "load":
             result = load_probe(rest[0])
         elif kind == "train":
-            result = train_probe(int(rest[0]), int(rest[1]), rest[2] if len(rest) > 2 else None)
+            model_out = rest[2] if len(rest) > 2 and rest[2] else None
+            result = train_probe(int(rest[0]), int(rest[1]), model_out, *rest[3:4])
         else:
             result = model_load_probe(rest[0])
         print(json.dumps(result))
@@ -199,6 +205,10 @@ def main() -> None:
             extra = [str(model)] if n == sizes[-1] else []
             train.append(_child("train", str(n), str(args.stride), *extra))
             print(f"train: {train[-1]}", file=sys.stderr)
+        # Daily data gets day-of-week inputs by default (two float32 columns beside the
+        # target); without them the training array is the target alone.
+        target_only = _child("train", str(sizes[-1]), str(args.stride), "", "none")
+        print(f"train, calendar none: {target_only}", file=sys.stderr)
         model_load = [_child("model", str(model)) for _ in range(3)]
         print(f"model load: {model_load}", file=sys.stderr)
     report = {
@@ -208,6 +218,7 @@ def main() -> None:
         "load": load,
         "load_target_seconds": 10.0,
         "train": train,
+        "train_calendar_none": target_only,
         "model_load": model_load,
         "model_load_median_seconds": sorted(r["load_seconds"] for r in model_load)[1],
     }
