@@ -17,6 +17,7 @@ import pandas as pd
 
 from .config import DataConfig
 from .errors import DataError, UsageError
+from .panel_table import factorize_ids, split_panel
 from .parse import rows_text
 from .series import Series, prepare_series, resolve_target, resolve_time_column
 
@@ -132,7 +133,8 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
         rows = rows_text(np.flatnonzero(keys.isna().to_numpy()))
         raise DataError(f"{id_col!r} is empty on data rows {rows}; every row needs a series id")
     keys = keys.astype(str)
-    present = set(keys)
+    codes, uniques = factorize_ids(keys)
+    present = set(uniques)
     wanted = sorted(present) if not ids else list(dict.fromkeys(ids))
     missing = [i for i in wanted if i not in present]
     if missing:
@@ -148,17 +150,22 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
         time_col="" if time_col is None else time_col,  # "": integer steps, for every member
         target=resolve_target(table, cfg.target, time_col, (*cfg.features, *cfg.future_features)),
     )
-    groups = dict(list(table.groupby(keys.to_numpy(), sort=False)))
+    code_of = {key: code for code, key in enumerate(uniques)}
+    split = split_panel(table, codes, len(uniques), [code_of[k] for k in wanted], member_cfg)
     members = []
-    for key in wanted:
+    for i, key in enumerate(wanted):
+        if i in split.ready:
+            members.append(split.ready[i])
+            continue
+        rows = split.rows(i)
         try:
-            members.append(prepare_series(groups[key], member_cfg))
+            members.append(prepare_series(rows, member_cfg))
         except (DataError, UsageError) as exc:
             message = str(exc)
             if wide:  # the melted column is the user's column named by the series id
                 message = message.replace(f"column {WIDE_TARGET!r}", f"column {key!r}")
             if "data row" not in message:  # say where the series is in the file
-                positions = raw.index.get_indexer(groups[key].index)
+                positions = raw.index.get_indexer(rows.index)
                 message += f" (the series is on data rows {rows_text(positions)})"
             raise type(exc)(f"series {key!r}: {message}") from None
     freqs: dict[str, list[str]] = {}
