@@ -200,7 +200,7 @@ def _build(
             continue
         index, start, end = grid
         report = dataclasses.replace(rep.report, rows_read=b - a, rows=b - a, start=start, end=end)
-        frame = pd.DataFrame(block, index=index, columns=rep.frame.columns)
+        frame = pd.DataFrame(block, index=index, columns=rep.frame.columns, copy=False)
         split.ready[i] = Series(frame, rep.target, rep.features, rep.freq, report)
 
 

@@ -100,7 +100,7 @@ def messy_panels(draw):
     return read_csv(io.StringIO(text.getvalue())), DataConfig(target="y", features=features)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(messy_panels())
 def test_the_table_path_gives_the_per_series_panel_or_error(case):
     raw, cfg = case
@@ -143,3 +143,14 @@ def test_monthly_panel_with_shared_dates_and_a_datetime_column_match():
     raw["ds"] = pd.to_datetime(raw["ds"]).dt.to_period("M").dt.to_timestamp()
     raw = raw.drop_duplicates(["unique_id", "ds"])
     assert_same_outcome(raw, DataConfig())
+
+
+def test_a_wide_table_matches_on_both_paths():
+    t = np.arange(30)
+    wide = pd.DataFrame(
+        {"day": pd.date_range("2020-01-01", periods=30, freq="D").strftime("%Y-%m-%d"), "a": 10 + np.sin(t)}
+    )
+    wide["b"] = 20 + np.cos(t)
+    assert_same_outcome(wide, DataConfig(target="a,b"))
+    wide.loc[4, "b"] = np.nan
+    assert_same_outcome(wide, DataConfig(target="a,b"))
