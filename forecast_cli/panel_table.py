@@ -12,6 +12,9 @@ the same timestamps. One series of each group, its *representative*, goes throug
 the group are built directly on the same grid. Every other series (and any group whose
 representative was changed or refused) is left to ``prepare_series``, in the panel's
 order, so its errors and repairs are exactly those of the per-series path.
+
+Static columns (--static-cols) are checked here too, over the whole table: a value per
+row, compared as text, instead of a Python call per series.
 """
 
 from __future__ import annotations
@@ -254,3 +257,42 @@ def _grid(
             return None
         grids[at] = (grid, _stamp(grid[0]), _stamp(grid[-1]))
     return grids[at]
+
+
+def static_values(
+    raw: pd.DataFrame, id_col: str, codes: np.ndarray, wanted: list[str], columns: tuple[str, ...]
+) -> dict[str, tuple[str, ...]]:
+    """Each static column's one value per series (as text), refusing a column that is
+    missing, empty for a series, or changes within one. ``codes[row]`` numbers the series
+    of a row as its place in ``wanted`` (-1: not wanted); values are compared as text."""
+    out = {}
+    for col in columns:
+        if col not in raw.columns or col == id_col:
+            raise UsageError(
+                f"--static-cols names {col!r}, which is not a column besides the id; columns: "
+                f"{', '.join(map(str, raw.columns))}"
+            )
+        column = raw[col]
+        present = column.notna().to_numpy() & (codes >= 0)
+        row_text, texts = pd.factorize(column[present].astype(str))  # 1 and 1.0 differ as text
+        width = max(len(texts), 1)
+        pairs = np.unique(codes[present] * width + row_text)  # (series, text) seen
+        count = np.bincount(pairs // width, minlength=len(wanted))
+        only = np.zeros(len(wanted), dtype=np.int64)
+        only[pairs // width] = pairs % width
+        for i, key in enumerate(wanted):
+            if count[i] != 1:
+                seen = sorted(set(column[codes == i].dropna().astype(str)))
+                what = "has no value" if not seen else f"changes ({', '.join(seen[:3])})"
+                raise DataError(
+                    f"static column {col!r} {what} in series {key!r}; a static column holds one value per series"
+                )
+        out[col] = tuple(str(texts[j]) for j in only)
+    return out
+
+
+def wanted_places(codes: np.ndarray, count: int, wanted_codes: list[int]) -> np.ndarray:
+    """Each row's place in the wanted series, -1 for rows of series left out."""
+    place = np.full(count, -1, dtype=np.int64)
+    place[wanted_codes] = np.arange(len(wanted_codes))
+    return place[codes]

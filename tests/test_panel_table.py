@@ -154,3 +154,39 @@ def test_a_wide_table_matches_on_both_paths():
     assert_same_outcome(wide, DataConfig(target="a,b"))
     wide.loc[4, "b"] = np.nan
     assert_same_outcome(wide, DataConfig(target="a,b"))
+
+
+def _statics_by_series(raw: pd.DataFrame, wanted, col: str):
+    """The per-series reading of a static column (the definition the table path must match)."""
+    per = (
+        raw[col]
+        .groupby(raw["unique_id"].to_numpy(), sort=False)
+        .agg(lambda v: sorted(set(v.dropna().astype(str))))
+    )
+    for key in wanted:
+        if len(per[key]) != 1:
+            what = "has no value" if not per[key] else f"changes ({', '.join(per[key][:3])})"
+            return f"static column {col!r} {what} in series {key!r}"
+    return {col: tuple(per[k][0] for k in wanted)}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from([1, 1.0, 2.5, "1", "north", "south", None]), min_size=5 * 4, max_size=5 * 4),
+    st.sampled_from([(), ("S002", "S000")]),
+)
+def test_static_columns_read_over_the_table_match_the_per_series_reading(cells, ids):
+    raw = _daily_panel(5, points=4)
+    raw["kind"] = pd.Series(cells, dtype=object)
+    if all(isinstance(c, (int, float)) and c is not None for c in cells):
+        raw["kind"] = raw["kind"].astype(float)
+    wanted = list(ids) or sorted(raw["unique_id"].unique())
+    expected = _statics_by_series(raw, wanted, "kind")
+    try:
+        got = prepare_panel(raw, DataConfig(static_cols=("kind",), ids=ids)).statics
+    except DataError as exc:
+        got = str(exc)
+    if isinstance(expected, str):
+        assert isinstance(got, str) and got.startswith(expected)
+    else:
+        assert got == expected
