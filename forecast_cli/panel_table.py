@@ -28,6 +28,7 @@ import pandas as pd
 
 from .config import DataConfig
 from .errors import DataError, UsageError
+from .panel_grids import group_keys
 from .series import Series, _stamp, prepare_series
 
 ENABLED = True  # False sends every series through prepare_series (tests compare the two paths)
@@ -74,7 +75,7 @@ def split_panel(
         split.order = _sorted_within(split.order, codes, stamps[0], starts)
         t, unit = stamps[0][split.order], stamps[1]
     values = values[split.order]
-    keys = _group_keys(t, unit, values[:, 0], starts, bad)
+    keys = group_keys(t, unit, values[:, 0], starts, bad)
     _build(split, values, t, unit, keys, cfg)
     return split
 
@@ -138,44 +139,6 @@ def _sorted_within(order: np.ndarray, codes: np.ndarray, t: np.ndarray, starts: 
     if np.isin(back + 1, starts).all():  # time only falls where a new series starts
         return order
     return np.lexsort((t, codes))
-
-
-def _group_keys(t: np.ndarray | None, unit: str, y: np.ndarray, starts: np.ndarray, bad: np.ndarray) -> list:
-    """Per series code: the key of its group, or None for the per-series path."""
-    n = np.diff(starts)
-    first = starts[:-1]
-    last = np.maximum(starts[1:] - 1, first)
-    usable = ~bad & (n >= 2)
-    if len(y):
-        usable &= np.minimum.reduceat(y, first) != np.maximum.reduceat(y, first)
-    if t is None:
-        return [("steps",) if u else None for u in usable]
-    diffs = np.empty_like(t)
-    diffs[:-1] = t[1:] - t[:-1]
-    diffs[last] = np.iinfo(np.int64).max  # no step across series
-    low = np.minimum.reduceat(diffs, first)
-    diffs[last] = np.iinfo(np.int64).min
-    high = np.maximum.reduceat(diffs, first)
-    usable &= low > 0  # duplicates are merged per series
-    uniform = usable & (low == high)
-    day = int(np.timedelta64(1, "D").astype(f"m8[{unit}]").astype(np.int64))
-    midnight = t[first] % day == 0  # every row is, with a step of whole days
-    weekday = (t[first] // day + 3) % 7  # 1970-01-01 was a Thursday (Monday 0)
-    weekend = np.zeros(len(n), dtype=bool)
-    if (uniform & (low < day)).any():
-        weekend = np.logical_or.reduceat((t // day + 3) % 7 >= 5, first)
-    keys: list = []
-    for c, (ok, step) in enumerate(zip(usable.tolist(), low.tolist(), strict=True)):
-        if not ok:
-            keys.append(None)
-        elif uniform[c] and step < day and weekend[c]:
-            keys.append(("tick", step))
-        elif uniform[c] and midnight[c] and step in (day, 7 * day):
-            keys.append(("days", step, int(weekday[c]) if step == 7 * day else -1))
-        else:
-            a, b = first[c], last[c] + 1
-            keys.append(("exact", b - a, int(t[a]), int(t[b - 1]), hash(t[a:b].tobytes())))
-    return keys
 
 
 def _build(

@@ -18,7 +18,9 @@ from forecast_cli.errors import DataError, UsageError
 from forecast_cli.io import read_csv
 from forecast_cli.panel import prepare_panel
 
-FREQS = ("D", "h", "30min", "W-SUN", "MS", "B", "QS", "2D")
+from .test_panel import long_panel
+
+FREQS = ("D", "h", "30min", "W-SUN", "MS", "ME", "B", "QS", "QE-FEB", "YS", "2D")
 
 
 @contextmanager
@@ -126,6 +128,16 @@ def test_a_clean_panel_runs_one_series_per_grid_through_the_per_series_path(monk
     raw = _daily_panel(30, starts=[i % 2 for i in range(30)])
     panel = prepare_panel(raw, DataConfig())
     assert len(panel) == 30 and panel.freq == "D" and len(calls) == 1
+    assert_same_outcome(raw, DataConfig())
+
+
+def test_monthly_series_with_different_starts_share_one_grid_kind(monkeypatch):
+    calls = []
+    original = series.prepare_series
+    monkeypatch.setattr(panel_table, "prepare_series", lambda *a: calls.append(1) or original(*a))
+    raw = long_panel(lengths=(60, 84, 48, 30))  # month starts from January, April, July, October
+    panel = prepare_panel(raw, DataConfig())
+    assert panel.freq == "MS" and len(panel) == 4 and len(calls) == 1
     assert_same_outcome(raw, DataConfig())
 
 
