@@ -148,6 +148,12 @@ def _build(
     unchanged, build the group's other wanted series on the same kind of grid."""
     reps: dict[tuple, tuple[Series, np.ndarray | None] | None] = {}
     grids: dict[tuple, tuple[pd.Index, str, str]] = {}
+    spans: dict[tuple, list[int]] = {}  # key -> [first stamp, last stamp, rows] over its series
+    for c in split.codes.tolist():
+        if t is not None and keys[c] is not None and keys[c][0] != "exact":
+            a, b = int(split.starts[c]), int(split.starts[c + 1])
+            span = spans.setdefault(keys[c], [int(t[a]), int(t[b - 1]), 0])
+            span[:] = [min(span[0], int(t[a])), max(span[1], int(t[b - 1])), span[2] + b - a]
     for i, c in enumerate(split.codes.tolist()):
         key = keys[c]
         if key is None:
@@ -161,7 +167,7 @@ def _build(
         if entry is None:
             continue
         rep, rep_stamps = entry
-        grid = _grid(rep, key, b - a, stamps, rep_stamps, unit, grids)
+        grid = _grid(rep, key, b - a, stamps, rep_stamps, unit, grids, spans.get(key))
         if grid is None:
             continue
         index, start, end = grid
@@ -200,9 +206,13 @@ def _grid(
     rep_stamps: np.ndarray | None,
     unit: str,
     grids: dict[tuple, tuple[pd.Index, str, str]],
+    span: list[int] | None,
 ) -> tuple[pd.Index, str, str] | None:
     """(index, first and last stamp as the report writes them) of a series of ``rep``'s
-    group, as ``regularise`` would make it; None when it does not match the stamps."""
+    group, as ``regularise`` would make it; None when it does not match the stamps.
+
+    A group's grid is made once over all its series' span and sliced (a slice keeps the
+    index's freq): ``date_range`` steps through calendar offsets in Python, per row."""
     index = rep.frame.index
     if stamps is None:  # integer steps: the rows in file order
         if ("steps", n) not in grids:
@@ -213,13 +223,38 @@ def _grid(
         return (index, rep.report.start, rep.report.end) if same else None
     at = (key, int(stamps[0]), n)
     if at not in grids:
-        grid = pd.date_range(
-            pd.Timestamp(int(stamps[0]), unit=unit), periods=n, freq=index.freq, unit=unit, name=index.name
-        )
+        whole = grids.get((key,))
+        if (
+            whole is None
+            and span is not None
+            and (span[1] - span[0]) // _shortest_step(key, unit) < 4 * span[2]
+        ):
+            whole = grids[(key,)] = (_dates(span[0], index, unit, end=span[1]), "", "")
+        grid = None
+        if whole is not None:
+            start = int(np.searchsorted(whole[0].asi8, stamps[0]))
+            grid = whole[0][start : start + n]
+        if grid is None or not np.array_equal(grid.asi8, stamps):  # no shared grid, or another phase
+            grid = _dates(int(stamps[0]), index, unit, periods=n)
         if not np.array_equal(grid.asi8, stamps):
             return None
         grids[at] = (grid, _stamp(grid[0]), _stamp(grid[-1]))
     return grids[at]
+
+
+def _shortest_step(key: tuple, unit: str) -> int:
+    """The shortest step of a ``tick``, ``days`` or ``months`` group, in ``unit``."""
+    if key[0] != "months":
+        return max(int(key[1]), 1)
+    return int(np.timedelta64(28 * key[1], "D").astype(f"m8[{unit}]").astype(np.int64))
+
+
+def _dates(start: int, like: pd.DatetimeIndex, unit: str, **extent) -> pd.DatetimeIndex:
+    """``like``'s kind of grid (freq, name) from ``start`` (int64 in ``unit``)."""
+    first = pd.Timestamp(start, unit=unit)
+    if "end" in extent:
+        extent["end"] = pd.Timestamp(extent["end"], unit=unit)
+    return pd.date_range(first, freq=like.freq, unit=unit, name=like.name, **extent)
 
 
 def static_values(
