@@ -20,6 +20,7 @@ row, compared as text, instead of a Python call per series.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import warnings
 from dataclasses import dataclass, field
 
@@ -32,7 +33,6 @@ from .panel_grids import group_keys
 from .series import Series, _stamp, prepare_series
 
 ENABLED = True  # False sends every series through prepare_series (tests compare the two paths)
-_PLAIN_UNIT = "plain"  # resolved on first use: the unit pandas gives a date-only ISO string
 
 
 @dataclass
@@ -63,7 +63,8 @@ def split_panel(
     if not ENABLED or cfg.freq is not None:
         return split
     columns = [str(cfg.target), *cfg.features, *cfg.future_features]
-    if len(set(columns)) < len(columns) or any(c not in table.columns for c in columns):
+    unread = not table.columns.is_unique or len(set(columns)) < len(columns)
+    if unread or any(c not in table.columns for c in columns):
         return split  # a config error: prepare_series words it
     stamps = _stamps(table, cfg.time_col)
     if stamps is False:
@@ -118,11 +119,10 @@ def _stamps(table: pd.DataFrame, time_col: str | None) -> tuple[np.ndarray, str]
     return index.asi8, index.unit
 
 
+@functools.cache
 def _plain_unit() -> str:
-    global _PLAIN_UNIT
-    if _PLAIN_UNIT == "plain":
-        _PLAIN_UNIT = pd.DatetimeIndex(pd.to_datetime(pd.Series(["2000-01-01"]), format="ISO8601")).unit
-    return _PLAIN_UNIT
+    """The unit pandas gives a date-only ISO 8601 string."""
+    return pd.DatetimeIndex(pd.to_datetime(pd.Series(["2000-01-01"]), format="ISO8601")).unit
 
 
 def _numbers(column: pd.Series) -> np.ndarray:
