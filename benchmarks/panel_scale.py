@@ -15,6 +15,8 @@ Measures, each in a fresh process so one probe's memory never counts against ano
 Timings are upper bounds on a shared 2-core machine (torch at 1 thread).
 
 Usage: python benchmarks/panel_scale.py [--out benchmarks/results/panel_scale.json] [--quick]
+       python benchmarks/panel_scale.py --load-only [--series 1000 10000] [--repeats 3]
+(``--load-only`` runs probe 1 alone for each size and prints its JSON, writing no file.)
 """
 
 from __future__ import annotations
@@ -168,11 +170,29 @@ def _child(kind: str, *args: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def load_only(sizes: list[int], repeats: int) -> list[dict]:
+    """Probe 1 for each size, ``repeats`` fresh processes each; medians of the seconds."""
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            csv = Path(tmp) / f"panel_{n}.csv"
+            long_frame(n).to_csv(csv, index=False)
+            runs = [_child("load", str(csv)) for _ in range(repeats)]
+            median = {k: sorted(r[k] for r in runs)[len(runs) // 2] for k in runs[0] if k.endswith("seconds")}
+            out.append({"series": n, "rows": runs[0]["rows"], **median, "runs": runs})
+            print(f"load {n}: {median}", file=sys.stderr)
+            csv.unlink()
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(HERE / "results" / "panel_scale.json"))
     parser.add_argument("--quick", action="store_true", help="100..1,000 series (a smoke run)")
     parser.add_argument("--stride", type=int, default=50, help="window_stride of the training probes")
+    parser.add_argument("--load-only", action="store_true", help="only the load probe, printed")
+    parser.add_argument("--series", type=int, nargs="+", default=[1000, 10000], help="sizes for --load-only")
+    parser.add_argument("--repeats", type=int, default=3, help="load probes per size for --load-only")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -187,6 +207,9 @@ def main() -> None:
         print(json.dumps(result))
         return
 
+    if args.load_only:
+        print(json.dumps(load_only(args.series, args.repeats), indent=2))
+        return
     sizes = [100, 200, 500, 1000] if args.quick else [1000, 2000, 5000, 10000]
     with tempfile.TemporaryDirectory() as tmp:
         csv = Path(tmp) / "panel.csv"

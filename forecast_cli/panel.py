@@ -17,6 +17,7 @@ import pandas as pd
 
 from .config import DataConfig
 from .errors import DataError, UsageError
+from .panel_table import factorize_ids, split_panel, static_values, wanted_places
 from .parse import rows_text
 from .series import Series, prepare_series, resolve_target, resolve_time_column
 
@@ -132,12 +133,17 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
         rows = rows_text(np.flatnonzero(keys.isna().to_numpy()))
         raise DataError(f"{id_col!r} is empty on data rows {rows}; every row needs a series id")
     keys = keys.astype(str)
-    present = set(keys)
+    codes, uniques = factorize_ids(keys)
+    present = set(uniques)
     wanted = sorted(present) if not ids else list(dict.fromkeys(ids))
     missing = [i for i in wanted if i not in present]
     if missing:
         raise unknown_ids(cfg.ids_label(), missing, "not in the data", f"the data has {len(present)}")
-    statics = static_values(raw, id_col, keys, wanted, cfg.static_cols)
+    code_of = {key: code for code, key in enumerate(uniques)}
+    wanted_codes = [code_of[k] for k in wanted]
+    statics = static_values(
+        raw, id_col, wanted_places(codes, len(uniques), wanted_codes), wanted, cfg.static_cols
+    )
     table = raw.drop(columns=[id_col, *cfg.static_cols]).rename(columns=lambda c: str(c).strip())
     time_col = resolve_time_column(table, cfg.time_col)
     member_cfg = dataclasses.replace(
@@ -148,17 +154,21 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
         time_col="" if time_col is None else time_col,  # "": integer steps, for every member
         target=resolve_target(table, cfg.target, time_col, (*cfg.features, *cfg.future_features)),
     )
-    groups = dict(list(table.groupby(keys.to_numpy(), sort=False)))
+    split = split_panel(table, codes, len(uniques), wanted_codes, member_cfg)
     members = []
-    for key in wanted:
+    for i, key in enumerate(wanted):
+        if i in split.ready:
+            members.append(split.ready[i])
+            continue
+        rows = split.rows(i)
         try:
-            members.append(prepare_series(groups[key], member_cfg))
+            members.append(prepare_series(rows, member_cfg))
         except (DataError, UsageError) as exc:
             message = str(exc)
             if wide:  # the melted column is the user's column named by the series id
                 message = message.replace(f"column {WIDE_TARGET!r}", f"column {key!r}")
             if "data row" not in message:  # say where the series is in the file
-                positions = raw.index.get_indexer(groups[key].index)
+                positions = raw.index.get_indexer(rows.index)
                 message += f" (the series is on data rows {rows_text(positions)})"
             raise type(exc)(f"series {key!r}: {message}") from None
     freqs: dict[str, list[str]] = {}
@@ -172,34 +182,6 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
             f"the series have different frequencies ({shown}); give --freq to put them on one grid"
         )
     return Panel(members, tuple(wanted), id_col, statics=statics)
-
-
-def static_values(
-    raw: pd.DataFrame, id_col: str, keys: pd.Series, wanted: list[str], columns: tuple[str, ...]
-) -> dict[str, tuple[str, ...]]:
-    """Each static column's one value per series (as text), refusing a column that is
-    missing, empty for a series, or changes within one."""
-    out = {}
-    for col in columns:
-        if col not in raw.columns or col == id_col:
-            raise UsageError(
-                f"--static-cols names {col!r}, which is not a column besides the id; columns: "
-                f"{', '.join(map(str, raw.columns))}"
-            )
-        per_series = (
-            raw[col].groupby(keys.to_numpy(), sort=False).agg(lambda v: sorted(set(v.dropna().astype(str))))
-        )
-        values = []
-        for key in wanted:
-            seen = per_series[key]
-            if len(seen) != 1:
-                what = "has no value" if not seen else f"changes ({', '.join(seen[:3])})"
-                raise DataError(
-                    f"static column {col!r} {what} in series {key!r}; a static column holds one value per series"
-                )
-            values.append(seen[0])
-        out[col] = tuple(values)
-    return out
 
 
 def unknown_ids(label: str, missing: list[str], what: str, available: str) -> UsageError:
