@@ -107,7 +107,12 @@ def one_line(exc: BaseException) -> str:
     return " ".join(text.split()) or type(exc).__name__
 
 
-BATCHES_PER_SLOT = 8
+BATCHES_PER_SLOT = 64
+MIN_TASKS_PER_BATCH = 4
+"""Batching (``batches``): one Dask task per small fit cost as much as the fit (617
+M1 series on 2 workers ran 2.3x slower than on 1), while 8 batches per slot left one worker
+idle at the end (worker CPU 7.9 s against 6.8 s); 64 per slot, of at least 4 tasks each,
+kept both busy to the end (6.1 s each; benchmarks/RESULTS.md, "Dask")."""
 _TORCH_LOCK = threading.Lock()
 """torch's random generator is per process: two fits seeding it at once in two threads of
 one worker would draw from each other's stream. Fits in one process therefore take turns
@@ -132,10 +137,15 @@ def run_batch(items: list[tuple[Callable[..., Any], Any, bool]], threads: int | 
     return [run_task(fn, payload, threads, slots, torch) for fn, payload, torch in items]
 
 
-def batches(n_tasks: int, slots: int, per_slot: int = BATCHES_PER_SLOT) -> list[range]:
+def batches(
+    n_tasks: int, slots: int, per_slot: int = BATCHES_PER_SLOT, least: int = MIN_TASKS_PER_BATCH
+) -> list[range]:
     """Task index ranges: about ``per_slot`` batches for each task slot (enough for the
-    fast ones to take more while a slow one finishes), never more batches than tasks."""
-    count = max(1, min(n_tasks, slots * per_slot))
+    fast ones to take more while a slow one finishes), each of at least ``least`` tasks
+    where there are that many, so Dask's cost per task stays small beside the work; but
+    never fewer batches than slots while there are tasks for them (two big fits, such as
+    ``--models lstm,gru``, still run side by side)."""
+    count = max(1, min(n_tasks, slots), min(n_tasks // max(1, least), slots * per_slot))
     bounds = [round(k * n_tasks / count) for k in range(count + 1)]
     return [range(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
 

@@ -2,16 +2,15 @@
 fight over the cores.
 
 Measured on the 2-core development machine (``benchmarks/threads.py``, results in
-``benchmarks/RESULTS.md``): the recurrent networks here are small (64 hidden units by
-default), and a second intra-op thread buys little for them even on an idle machine while
-it costs several times the run time when another process holds a core, because the two
-threads then wait on each other at every operation. Hence:
+``benchmarks/RESULTS.md``): for the small recurrent networks here (64 hidden units by
+default) a second intra-op thread is 1.3x to 1.5x faster on an idle machine, but 2x slower
+when another process holds a core, because the two threads then wait on each other at
+every operation; and its results are not always bit-identical to one thread's. Hence:
 - N workers on C cores: each worker's fits get ``max(1, C // N)`` threads;
-- one process: 1 thread for a small network, else the cores free to it (its CPU affinity,
-  less the cores the load average says are busy);
-- ``--threads`` overrides both.
-The thread count changes speed only: on this machine 1 and 2 threads gave bit-identical
-models (checked in the benchmark), so results do not depend on the worker count.
+- one process: 1 thread for a small network (the same as one worker of a cluster on this
+  machine, so a result does not depend on the worker count), else the cores free to it
+  (its CPU affinity, less the cores the load average says are busy);
+- ``--threads`` overrides both (``--threads 2`` for speed on a machine that is yours).
 """
 
 from __future__ import annotations

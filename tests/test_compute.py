@@ -8,7 +8,10 @@ import sys
 import time
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from forecast_cli import compute
 from forecast_cli.compute import DASK_MISSING, DaskExecutor, SerialExecutor, Task, open_executor, task_seed
 from forecast_cli.config import ComputeConfig
 from forecast_cli.errors import UsageError
@@ -76,3 +79,13 @@ def test_workers_share_the_cores_and_small_networks_get_one_thread():
     assert worker_threads(3, 2) == 1
     assert worker_threads(2, 16) == 8
     assert default_threads(hidden=64, layers=1) == 1
+
+
+@given(st.integers(0, 3000), st.integers(1, 200))
+def test_batches_cover_tasks_in_order_and_keep_every_slot_busy(n_tasks, slots):
+    groups = compute.batches(n_tasks, slots)
+    assert [i for g in groups for i in g] == list(range(n_tasks))
+    assert len(groups) >= min(n_tasks, slots)  # two big fits still run side by side
+    assert len(groups) <= max(min(n_tasks, slots), slots * compute.BATCHES_PER_SLOT)
+    if len(groups) > slots:  # extra batches only when each still holds a few tasks
+        assert min(len(g) for g in groups) >= compute.MIN_TASKS_PER_BATCH
