@@ -310,6 +310,10 @@ def open_executor(compute: ComputeConfig, warm: bool = True) -> Iterator[Executo
                 processes=True,
                 host="127.0.0.1",
                 dashboard_address=None,
+                # the scheduler's HTTP server (health routes) starts even without a
+                # dashboard, on 8787 unless told: a free loopback port, so no "Port 8787
+                # is already in use" warning when another cluster holds it
+                scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
                 silence_logs=logging.ERROR,
             )
             client = distributed.Client(cluster)

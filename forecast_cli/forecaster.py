@@ -153,7 +153,8 @@ class Forecaster:
         block = self.train_statics()
         if cfg.model.id_embedding:  # the series index, last: the network embeds it
             block = np.hstack([block, np.arange(len(panel), dtype=np.float32)[:, None]])
-        scaled, self.scalers_, self.cal_scales_ = scale_panel(
+        calendar_width = len(calendar_columns(plan.calendar))
+        scaled, calendar, self.scalers_, self.cal_scales_ = scale_panel(
             [partial(self._inputs, m.frame) for m in panel.members],
             [partial(self._transformed_target, m.frame) for m in panel.members],
             self.transform_.forward,
@@ -162,7 +163,8 @@ class Forecaster:
             split.train_ends,
             first,
             block,
-        )  # (total rows, inputs + static one-hots [+ series index]), float32
+            calendar_width,
+        )  # (total rows, inputs but calendar + static one-hots [+ series index]), float32
 
         highway_init, cycle = "naive", plan.season  # the baselines are defined relative to the last value
         if plan.level_norm:
@@ -181,7 +183,7 @@ class Forecaster:
             season=cycle,
             patch=plan.patch,
             spread=bool(cfg.intervals.levels() or cfg.intervals.probs()),
-            n_inputs=scaled.shape[1] - int(cfg.model.id_embedding > 0),
+            n_inputs=scaled.shape[1] + calendar_width - int(cfg.model.id_embedding > 0),
             future_inputs=self.future_inputs + self.static_width,
             id_embedding=cfg.model.id_embedding,
             n_series=len(panel) if cfg.model.id_embedding else 0,
@@ -206,6 +208,7 @@ class Forecaster:
             weights=weights,
             loss_weights=loss_weights,
             future_cols=self.window_known,
+            calendar=calendar,
         )
         self.network_.cpu()
         self.ids_, self.id_col_ = panel.ids, panel.id_col
@@ -213,7 +216,7 @@ class Forecaster:
         self.histories_ = StoredHistories.from_frames(  # three arrays; frames built when read
             [m.frame[[self.target_, *self.features_]].iloc[-self.context_rows :] for m in panel.members]
         )
-        del scaled  # validation reads only each series' tail (see validation.py)
+        del scaled, calendar  # validation reads only each series' tail (see validation.py)
         # width_ratio_: the spread head's typical width per unit of series scale (None: no head)
         self.metrics_, self.calibration_, self.width_ratio_ = validate(self, result, panel, split)
         return self

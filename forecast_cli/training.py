@@ -21,6 +21,7 @@ from torch import nn
 from .config import TrainConfig
 from .models import SPREAD_PROBS
 from .optim import AdamW, clip_grad_norm, one_cycle
+from .panel_arrays import CalendarCodes
 
 
 @dataclass
@@ -84,8 +85,10 @@ class WindowBatches:
         horizon: int,
         bounds: torch.Tensor | None = None,
         future_cols: int = 0,
+        calendar: CalendarCodes | None = None,
     ):
         self.series, self.lookback, self.horizon = series, lookback, horizon
+        self.calendar = calendar  # calendar columns kept as codes (see panel_arrays)
         self.future_cols = future_cols
         self.n_rows = series.shape[0]
         # Where each stacked series starts, and the end: (series + 1,). One int64 per
@@ -99,7 +102,12 @@ class WindowBatches:
 
     def get(self, origins: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         rows = origins.long()[:, None] + self.offsets[None, :]  # (batch, L+H)
-        w = self.series[rows.clamp(max=self.n_rows - 1)]  # (batch, L+H, features): the only copy
+        read = rows.clamp(max=self.n_rows - 1)
+        w = self.series[read]  # (batch, L+H, features): the only copy
+        if self.calendar is not None:  # each row's calendar, scaled by its own series
+            cal = self.calendar.expand(read, self.series_of(read))  # (batch, L+H, calendar)
+            at = self.calendar.position
+            w = torch.cat([w[..., :at], cal, w[..., at:]], dim=-1)  # (batch, L+H, all inputs)
         x = w[:, : self.lookback]  # (batch, lookback, features)
         y = w[:, self.lookback :, 0]  # (batch, horizon)
         if self.future_cols:
@@ -124,6 +132,7 @@ def train_network(
     weights: np.ndarray | None = None,
     loss_weights: np.ndarray | None = None,
     future_cols: int = 0,
+    calendar: CalendarCodes | None = None,
 ) -> TrainResult:
     """Fit ``model`` on windows of the scaled ``series`` (rows, features); restore the best weights.
 
@@ -135,13 +144,19 @@ def train_network(
     ``forecaster.series_loss_weights``); training and validation losses both use them, so
     early stopping judges what training optimises.
     ``future_cols``: trailing columns known over the horizon (see ``WindowBatches``).
+    ``calendar``: calendar input columns kept as codes beside ``series`` (see panel_arrays).
     """
     seed_everything(cfg.seed)
     device = resolve_device(cfg.device)
     model.to(device)
     edges = None if bounds is None else torch.as_tensor(bounds, dtype=torch.int64, device=device)
     data = WindowBatches(
-        torch.as_tensor(series, dtype=torch.float32, device=device), lookback, horizon, edges, future_cols
+        torch.as_tensor(series, dtype=torch.float32, device=device),
+        lookback,
+        horizon,
+        edges,
+        future_cols,
+        None if calendar is None else calendar.to_torch(device),
     )
     draw = None if weights is None else torch.as_tensor(weights, dtype=torch.float64)
     series_w = (  # per series

@@ -73,7 +73,7 @@ def test_scale_panel_equals_scaling_the_stacked_float64_panel(kind):
     ends = np.array([24, 36, 9])
     block = np.array([[1, 0], [0, 1], [1, 0]], dtype=np.float32)
     forward = np.log
-    scaled, scalers, cal = scale_panel(
+    scaled, _, scalers, cal = scale_panel(
         [lambda v=v: v for v in raw],
         [lambda v=v: forward(v[:, 0]) for v in raw],
         forward,
@@ -105,8 +105,8 @@ def test_scale_panel_equals_scaling_the_stacked_float64_panel(kind):
         0,
         block,
     )
-    np.testing.assert_array_equal(again[1][0].scale, scalers[0].scale)
-    assert again[2] == cal
+    np.testing.assert_array_equal(again[2][0].scale, scalers[0].scale)
+    assert again[3] == cal
 
 
 def test_auto_scaler_resolves_to_shared_for_a_log_target_and_serves_unseen_series():
@@ -168,3 +168,47 @@ def test_band_widths_follow_the_spread_head_and_survive_the_model_file(tmp_path,
     widths = fitted.predict()
     spread = widths["sales-hi-80"] - widths["sales-lo-80"]
     assert spread.nunique() > 1  # widths differ by step, as the head and per-step calibration say
+
+
+def test_calendar_codes_give_the_same_windows_as_dense_calendar_columns():
+    """Calendar columns kept as per-row codes and expanded per batch equal the columns
+    scaled and stored per row, windows that run into the next series included."""
+    from forecast_cli.training import WindowBatches
+
+    rng = np.random.default_rng(4)
+    lengths = np.array([40, 25, 33])
+    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    stamps = [
+        pd.date_range("2021-01-01", periods=n, freq="D") + pd.Timedelta(days=7 * i)
+        for i, n in enumerate(lengths)
+    ]
+    raw = [
+        np.column_stack(
+            [rng.lognormal(2, 0.3, n), rng.normal(0, 1, n), t.day_of_week, (t.day == 1).astype(float)]
+        )
+        for n, t in zip(lengths, stamps, strict=True)
+    ]
+    ends = lengths - 8
+    block = np.eye(3, dtype=np.float32)[:, :2]  # per-series constants after the inputs
+    args = (
+        [lambda v=v: v for v in raw],
+        [lambda v=v: np.log(v[:, 0]) for v in raw],
+        np.log,
+        "standard",
+        offsets,
+        ends,
+        0,
+        block,
+    )
+    full, none, *_ = scale_panel(*args)
+    dense, codes, *_ = scale_panel(*args, calendar=2)
+    assert none is None and codes is not None and codes.position == 2
+    assert dense.shape[1] == full.shape[1] - 2 and codes.codes.dtype == np.int16
+    bounds = torch.as_tensor(offsets)
+    want = WindowBatches(torch.as_tensor(full), 5, 3, bounds, future_cols=4)
+    got = WindowBatches(torch.as_tensor(dense), 5, 3, bounds, future_cols=4, calendar=codes.to_torch("cpu"))
+    origins = torch.tensor(
+        [5, 20, 37, 39, 45, 64, 70, 97], dtype=torch.int32
+    )  # 37, 39, 64: past their series' end
+    for a, b in zip(want.get(origins), got.get(origins), strict=True):
+        torch.testing.assert_close(a, b, rtol=0, atol=0)
