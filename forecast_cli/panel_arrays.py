@@ -47,10 +47,11 @@ class CalendarCodes:
     def width(self) -> int:
         return int(self.values.shape[1])
 
-    def expand(self, rows, series):  # torch tensors: (batch, steps) each
-        """Scaled calendar inputs of ``rows`` (of series ``series``): (batch, steps, columns) float32."""
+    def expand(self, rows, series):  # torch tensors: rows (batch, steps), series (batch,)
+        """Scaled calendar inputs of ``rows``, each window scaled by its series' statistics:
+        (batch, steps, columns) float32."""
         raw = self.values[self.codes[rows].long()]  # (batch, steps, columns), float64
-        return ((raw - self.center[series]) / self.scale[series]).float()
+        return ((raw - self.center[series][:, None]) / self.scale[series][:, None]).float()
 
     def to_torch(self, device) -> CalendarCodes:
         import torch

@@ -104,8 +104,9 @@ class WindowBatches:
         rows = origins.long()[:, None] + self.offsets[None, :]  # (batch, L+H)
         read = rows.clamp(max=self.n_rows - 1)
         w = self.series[read]  # (batch, L+H, features): the only copy
-        if self.calendar is not None:  # each row's calendar, scaled by its own series
-            cal = self.calendar.expand(read, self.series_of(read))  # (batch, L+H, calendar)
+        if self.calendar is not None:  # each row's calendar, scaled by the window's series
+            # (rows past the series' end are masked steps: what they read never counts)
+            cal = self.calendar.expand(read, self.series_of(origins))  # (batch, L+H, calendar)
             at = self.calendar.position
             w = torch.cat([w[..., :at], cal, w[..., at:]], dim=-1)  # (batch, L+H, all inputs)
         x = w[:, : self.lookback]  # (batch, lookback, features)
