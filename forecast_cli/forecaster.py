@@ -33,7 +33,8 @@ from .calendar_features import calendar_columns, calendar_values
 from .config import MAX_HORIZON, ForecastConfig
 from .errors import DataError, NotFittedError, UsageError
 from .future_data import FutureTable
-from .models import HIGHWAY_INITS, NetworkArgs, build_network, highway_weights
+from .highway import choose_highway
+from .models import NetworkArgs, build_network
 from .panel import Panel
 from .panel_arrays import scale_panel
 from .plan import resolve_plan
@@ -49,50 +50,6 @@ from .windows import gather_windows, panel_split
 _PREDICT_CHUNK = 8192  # windows per forward pass: bounds memory on long backtests
 SAMPLING_ALPHA = 0.5
 MASE_LOSS_MIX = 0.5  # share of each series' loss weight that follows 1 / its MASE scale
-_HIGHWAY_SAMPLE = 20_000  # training windows that vote on the highway's starting baseline
-
-
-def choose_highway_init(z: np.ndarray, origins: np.ndarray, season: int, lookback: int, horizon: int) -> str:
-    """The baseline the highway starts as: whichever of ``models.HIGHWAY_INITS`` has the
-    lowest multi-step MAE over the training windows ``origins`` of the scaled target ``z``,
-    using the very weights it would start with."""
-    errors = _highway_errors(z, origins, season, lookback, horizon)
-    return min(errors, key=errors.__getitem__)
-
-
-def choose_highway(
-    z: np.ndarray, origins: np.ndarray, seasons: Sequence[int], lookback: int, horizon: int
-) -> tuple[str, int]:
-    """(baseline, cycle) the highway starts as: ``choose_highway_init`` over every cycle of
-    ``seasons`` (a daily and a weekly one for half-hourly data); the first wins a tie."""
-    best: tuple[float, str, int] | None = None
-    for season in seasons or (1,):
-        errors = _highway_errors(z, origins, season, lookback, horizon)
-        kind = min(errors, key=errors.__getitem__)
-        if best is None or errors[kind] < best[0]:
-            best = (errors[kind], kind, season)
-    assert best is not None
-    return best[1], best[2]
-
-
-def _highway_errors(
-    z: np.ndarray, origins: np.ndarray, season: int, lookback: int, horizon: int
-) -> dict[str, float]:
-    if season <= 1 or season > lookback or len(origins) == 0:
-        return {"naive": 0.0}
-    if len(origins) > _HIGHWAY_SAMPLE:  # evenly spaced: deterministic and representative
-        origins = origins[np.linspace(0, len(origins) - 1, _HIGHWAY_SAMPLE).astype(np.int64)]
-    inputs = gather_windows(z[:, None], origins, lookback)[..., 0]  # (origins, lookback)
-    level = inputs[:, -1:]
-    actual = z[origins[:, None] + np.arange(horizon)[None, :]]  # (origins, horizon)
-    return {
-        kind: float(
-            np.mean(
-                np.abs((inputs - level) @ highway_weights(kind, season, lookback, horizon).T + level - actual)
-            )
-        )
-        for kind in HIGHWAY_INITS
-    }
 
 
 def _columns(panel: Panel, future: Sequence[str]) -> tuple[str, tuple[str, ...], tuple[str, ...]]:

@@ -22,7 +22,7 @@ Defaults, and why:
   day before it; two weeks would double the inputs and cost a week of training windows
   on short series for little more. The recurrence stays short through ``patch``, and the
   highway starts as the best of the naive, daily and weekly seasonal naive forecasts on
-  the training windows (``forecaster.choose_highway``). Exchange trading hours keep one
+  the training windows (``highway.choose_highway``). Exchange trading hours keep one
   season: prices have no weekly cycle to speak of.
 - calendar ``auto``: hour of day and day of week below a day; day of week for daily data
   whose training rows show a weekly cycle (last week's value beats yesterday's as a
