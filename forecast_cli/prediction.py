@@ -149,6 +149,13 @@ def _forecast_frames(
         )
     enough = set(long_enough)
     short = [i for i in range(len(values)) if i not in enough]
+    strangers = [names[i] for i in short if names[i] not in known]
+    if strangers and f.id_col_ is not None:
+        raise DataError(
+            f"series {', '.join(map(repr, strangers[:5]))} {'is' if len(strangers) == 1 else 'are'} not in the "
+            f"model and {'has' if len(strangers) == 1 else 'have'} fewer than the {f.context_rows} rows the "
+            "network reads, so nothing can forecast them; give more history, or leave them out with --ids"
+        )
     if short and f.id_col_ is None:
         raise DataError(
             f"predict needs the last {f.context_rows} rows of history, got {len(values[0])}; "

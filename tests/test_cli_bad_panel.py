@@ -114,3 +114,16 @@ def test_duplicates_and_nans_in_one_series_are_handled_as_for_one_series_and_nam
     assert result.exit_code == 0, result.stderr
     assert model.exists()
     assert "1 duplicates merged (in S1)" in result.stderr and "2 NaNs filled (in S1)" in result.stderr
+
+
+def test_predict_refuses_an_unseen_series_too_short_for_the_network(tmp_path):
+    """bad input: predict with data holding a series the model never saw and fewer rows than the
+    lookback -> exit 2, names the series, says to give more history or leave it out with --ids"""
+    trained, model = _train(tmp_path, long_panel(), "-L", "12")
+    assert trained.exit_code == 0, trained.stderr
+    new = long_panel(lengths=(40, 8), seed=3)
+    new["unique_id"] = new["unique_id"].map({"S0": "NEW", "S1": "TINY"})
+    data = tmp_path / "new.csv"
+    new.to_csv(data, index=False)
+    result = runner.invoke(app, ["predict", str(data), "-m", str(model), "-f", "csv"])
+    refused(result, 2, "series 'TINY' is not in the model", "fewer than the 12 rows", "--ids")

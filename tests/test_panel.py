@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from forecast_cli.backtest import run_backtest
 from forecast_cli.cli import app
 from forecast_cli.config import BacktestConfig, DataConfig
-from forecast_cli.errors import UsageError
+from forecast_cli.errors import DataError, UsageError
 from forecast_cli.forecaster import Forecaster
 from forecast_cli.modelfile import load_model, save_model
 from forecast_cli.panel import prepare_panel
@@ -115,15 +115,25 @@ def test_same_seed_same_panel_model():
     pd.testing.assert_frame_equal(a, b)
 
 
-def test_unseen_series_is_forecast_from_its_own_history_and_short_ones_by_the_baseline():
+def test_unseen_series_is_forecast_from_its_own_history_and_refused_when_too_short():
     cfg = fast_config(lookback=12, horizon=6)
     fitted = Forecaster(cfg).fit(prepare_panel(long_panel(), cfg.data))
     new = long_panel(lengths=(40, 8), seed=3)
     new["unique_id"] = new["unique_id"].map({"S0": "NEW", "S1": "TINY"})
-    out = fitted.predict(prepare_panel(new, cfg.data))
-    assert set(out.index.get_level_values(0)) == {"NEW", "TINY"}
+    out = fitted.predict(prepare_panel(new[new["unique_id"] == "NEW"], cfg.data))
+    assert set(out.index.get_level_values(0)) == {"NEW"}
     assert np.isfinite(out.to_numpy()).all()
-    assert any("'TINY'" in note and "naive" in note for note in out.attrs["notes"])
+    with pytest.raises(DataError, match=r"series 'TINY' is not in the model and has fewer than the 12 rows"):
+        fitted.predict(prepare_panel(new, cfg.data))
+
+
+def test_a_known_series_too_short_for_the_network_is_forecast_by_the_baseline_and_said_so():
+    cfg = fast_config(lookback=12, horizon=6)
+    fitted = Forecaster(cfg).fit(prepare_panel(long_panel(), cfg.data))
+    short = long_panel(lengths=(8,), seed=3)  # series S0, known to the model, 8 rows
+    out = fitted.predict(prepare_panel(short, cfg.data))
+    assert np.isfinite(out.to_numpy()).all()
+    assert any("'S0'" in note and "naive" in note for note in out.attrs["notes"])
 
 
 def test_panel_baseline_backtest_averages_the_single_series_backtests():
