@@ -89,3 +89,15 @@ def test_batches_cover_tasks_in_order_and_keep_every_slot_busy(n_tasks, slots):
     assert len(groups) <= max(min(n_tasks, slots), slots * compute.BATCHES_PER_SLOT)
     if len(groups) > slots:  # extra batches only when each still holds a few tasks
         assert min(len(g) for g in groups) >= compute.MIN_TASKS_PER_BATCH
+
+
+def test_local_cluster_workers_run_without_the_profiler_and_on_a_free_port():
+    """Dask's per-worker profiler samples every 10 ms and took CPU from the fits; our local
+    cluster turns it off in the worker processes themselves."""
+    import dask
+
+    with open_executor(ComputeConfig(workers=2), warm=False) as executor:
+        assert isinstance(executor, DaskExecutor)
+        seen = executor.client.run(lambda: dask.config.get("distributed.worker.profile.enabled"))
+        assert len(seen) == 2 and not any(seen.values())
+    assert dask.config.get("distributed.worker.profile.enabled")  # this process's config is untouched
