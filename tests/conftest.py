@@ -70,3 +70,15 @@ def dask_client(dask_cluster):
     distributed = pytest.importorskip("distributed")
     with distributed.Client(dask_cluster) as client:
         yield client
+
+
+@pytest.fixture
+def yahoo(monkeypatch):
+    """yfinance's network boundary replaced by recorded, real-shaped frames (yahoo_fake)."""
+    import yfinance
+
+    from .yahoo_fake import FakeYahoo
+
+    fake = FakeYahoo()
+    monkeypatch.setattr(yfinance, "download", fake.download)
+    return fake

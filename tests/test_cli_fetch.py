@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pandas as pd
-import pytest
 import yfinance
 from typer.testing import CliRunner
 
@@ -19,13 +18,6 @@ from .yahoo_fake import FakeYahoo
 
 runner = CliRunner()
 RANGE = ["--start", "2015-01-01", "--end", "2017-07-01"]  # last bar Friday 2017-06-30
-
-
-@pytest.fixture
-def yahoo(monkeypatch):
-    fake = FakeYahoo()
-    monkeypatch.setattr(yfinance, "download", fake.download)
-    return fake
 
 
 def test_fetch_writes_clean_csv_to_stdout(yahoo, tmp_path):

@@ -6,26 +6,16 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pytest
-import yfinance
 from typer.testing import CliRunner
 
 from forecast_cli.cli import app
 from forecast_cli.errors import ExitCode
 
 from .conftest import FAST_TRAIN
-from .yahoo_fake import FakeYahoo
+from .yahoo_fake import UNKNOWN
 
 runner = CliRunner()
 RANGE = ["--start", "2015-01-01", "--end", "2017-07-01"]
-UNKNOWN = "unknown or delisted symbol on Yahoo Finance; check the spelling (e.g. BRK-B, ^GSPC, VOD.L)"
-
-
-@pytest.fixture
-def yahoo(monkeypatch):
-    fake = FakeYahoo()
-    monkeypatch.setattr(yfinance, "download", fake.download)
-    return fake
 
 
 def _ids(stdout: str) -> list[str]:

@@ -16,13 +16,6 @@ from .yahoo_fake import FakeYahoo
 NOW = pd.Timestamp("2017-11-13 18:00", tz="UTC")  # a Monday, after the sample's last bar
 
 
-@pytest.fixture
-def yahoo(monkeypatch):
-    fake = FakeYahoo()
-    monkeypatch.setattr(yfinance, "download", fake.download)
-    return fake
-
-
 def test_multiindex_frame_is_normalised_to_plain_columns_and_dates(yahoo):
     raw = yahoo.download("MSFT", start="2017-01-03", end="2017-01-10", interval="1d")
     assert isinstance(raw.columns, pd.MultiIndex)

@@ -8,7 +8,6 @@ import time
 
 import pandas as pd
 import pytest
-import yfinance
 
 from forecast_cli import tickers
 from forecast_cli.compute import DaskExecutor, SerialExecutor
@@ -16,17 +15,9 @@ from forecast_cli.config import TickerConfig
 from forecast_cli.errors import SourceError, UsageError
 from forecast_cli.tickers import fetch_symbols, parse_symbols, ticker_table
 
-from .yahoo_fake import FakeYahoo
+from .yahoo_fake import UNKNOWN
 
 SYMBOLS = ["MSFT", "^GSPC", "AAPL"]
-UNKNOWN = "unknown or delisted symbol on Yahoo Finance; check the spelling (e.g. BRK-B, ^GSPC, VOD.L)"
-
-
-@pytest.fixture
-def yahoo(monkeypatch):
-    fake = FakeYahoo()
-    monkeypatch.setattr(yfinance, "download", fake.download)
-    return fake
 
 
 FINISHED: list[str] = []

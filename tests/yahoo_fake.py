@@ -19,6 +19,8 @@ from .conftest import SAMPLE
 PRICE_ORDER = ["Adj Close", "Close", "High", "Low", "Open", "Volume"]
 NY = "America/New_York"
 SERVED = {"MSFT": 1.0, "AAPL": 1.5, "^GSPC": 40.0}  # MSFT's real bars at other price levels
+UNKNOWN = "unknown or delisted symbol on Yahoo Finance; check the spelling (e.g. BRK-B, ^GSPC, VOD.L)"
+"""What forecast says after a symbol that yfinance serves no rows for."""
 
 
 def _shape(frame: pd.DataFrame, symbol: str, index_name: str) -> pd.DataFrame:
