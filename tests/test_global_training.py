@@ -73,16 +73,20 @@ def test_scale_panel_equals_scaling_the_stacked_float64_panel(kind):
     ends = np.array([24, 36, 9])
     block = np.array([[1, 0], [0, 1], [1, 0]], dtype=np.float32)
     forward = np.log
-    scaled, _, scalers, cal = scale_panel(
-        [lambda v=v: v for v in raw],
-        [lambda v=v: forward(v[:, 0]) for v in raw],
-        forward,
-        kind,
-        offsets,
-        ends,
-        0,
-        block,
-    )
+
+    def build():  # reads ``raw`` as it is at the call
+        return scale_panel(
+            [lambda v=v: v for v in raw],
+            [lambda v=v: forward(v[:, 0]) for v in raw],
+            forward,
+            kind,
+            offsets,
+            ends,
+            0,
+            block,
+        )
+
+    scaled, _, scalers, cal = build()
     logged = [np.column_stack([forward(v[:, 0]), v[:, 1]]) for v in raw]
     own = [Scaler(kind).fit(m[:e]) for m, e in zip(logged, ends, strict=True)]
     expect_scalers = share_target_scale(own) if kind == "shared" else own
@@ -95,16 +99,7 @@ def test_scale_panel_equals_scaling_the_stacked_float64_panel(kind):
     for got, want in zip(scalers, expect_scalers, strict=True):
         np.testing.assert_array_equal(got.scale, want.scale)
     raw[0][26:, 0] *= 50  # validation rows never reach a scaler or a calibration scale
-    again = scale_panel(
-        [lambda v=v: v for v in raw],
-        [lambda v=v: forward(v[:, 0]) for v in raw],
-        forward,
-        kind,
-        offsets,
-        ends,
-        0,
-        block,
-    )
+    again = build()
     np.testing.assert_array_equal(again[2][0].scale, scalers[0].scale)
     assert again[3] == cal
 
