@@ -91,7 +91,9 @@ def scale_panel(
     scalers, cal_scales = [], []
     code_of: dict[bytes, int] = {}
     distinct: list[np.ndarray] = []
-    codes = np.empty(int(offsets[-1]), dtype=np.int32) if calendar else None
+    # 2 bytes a row; widened only if more than 32,767 distinct calendar rows appear
+    # (minute-of-day with day, month and holiday on 1-minute data)
+    codes = np.empty(int(offsets[-1]), dtype=np.int16) if calendar else None
     for i, (make, end) in enumerate(zip(inputs_of, train_ends, strict=True)):
         values = make()  # (rows_i, inputs)
         dense = values.shape[1] - calendar
@@ -110,6 +112,8 @@ def scale_panel(
             for r, c in zip(rows, known, strict=True):
                 if c == len(distinct):  # first seen here
                     distinct.append(r)
+            if len(distinct) > np.iinfo(codes.dtype).max:
+                codes = codes.astype(np.int32)
             codes[a:b] = known[inverse.ravel()]
         scalers.append(scaler)
         cal_scales.append(series_scale(values[: max(int(end), 2), 0], False))
@@ -124,7 +128,6 @@ def scale_panel(
     if codes is None:
         return out, None, scalers, cal_scales
     position = out.shape[1] - block.shape[1]
-    small = codes.astype(np.int16) if len(distinct) < 2**15 else codes
     center = np.array([s.center[position:] for s in scalers if s.center is not None])  # (series, calendar)
     scale = np.array([s.scale[position:] for s in scalers if s.scale is not None])
-    return out, CalendarCodes(position, small, np.array(distinct), center, scale), scalers, cal_scales
+    return out, CalendarCodes(position, codes, np.array(distinct), center, scale), scalers, cal_scales

@@ -211,3 +211,26 @@ def test_calendar_codes_give_the_same_windows_as_dense_calendar_columns():
     read = torch.cat([torch.ones(len(m0), 5), m0], dim=1).bool()  # (windows, 5 + 3): steps that count
     torch.testing.assert_close(x0[read], x1[read], rtol=0, atol=0)
     assert not read.all()  # some windows did run past their series
+
+
+def test_calendar_codes_widen_past_32767_distinct_rows_and_map_back_exactly():
+    n = 40_000  # every row a distinct calendar value (as minute-of-day x weekday x month could be)
+    offsets = np.array([0, 15_000, n])
+    column = np.linspace(-1, 1, n)
+    raw = [
+        np.column_stack([np.full(b - a, 5.0) + np.arange(b - a), column[a:b]])
+        for a, b in zip(offsets[:-1], offsets[1:], strict=True)
+    ]
+    _, codes, *_ = scale_panel(
+        [lambda v=v: v for v in raw],
+        [lambda v=v: v[:, 0] for v in raw],
+        lambda y: y,
+        "none",
+        offsets,
+        np.array([10_000, 20_000]),
+        0,
+        np.empty((2, 0), dtype=np.float32),
+        calendar=1,
+    )
+    assert codes.codes.dtype == np.int32
+    np.testing.assert_array_equal(codes.values[codes.codes][:, 0], column)
