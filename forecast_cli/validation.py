@@ -52,8 +52,10 @@ def validate(
     context = max(f.context_rows, f.season_ + 1)  # what a window and the seasonal naive read
     starts = np.maximum(split.train_ends - context, 0)  # (series,), local rows where tails begin
     tail_rows = np.asarray(panel.lengths) - starts
+    statics = f.train_statics()  # (series, static width), sliced per group
     parts = [
-        _group(f, panel, split, origins, members, starts, lo, hi) for lo, hi in _groups(tail_rows, GROUP_ROWS)
+        _group(f, panel, split, origins, members, starts, statics, lo, hi)
+        for lo, hi in _groups(tail_rows, GROUP_ROWS)
     ]
     actual, pred, widths, naive_fc, snaive_fc = (np.concatenate([p[k] for p in parts]) for k in range(5))
     scales = np.asarray(f.cal_scales_)[members]  # (windows,)
@@ -95,6 +97,7 @@ def _group(
     origins: np.ndarray,
     members: np.ndarray,
     starts: np.ndarray,
+    statics: np.ndarray,
     lo: int,
     hi: int,
 ) -> tuple[np.ndarray, ...]:
@@ -118,7 +121,7 @@ def _group(
         scalers=f.scalers_[lo:hi],
         clamp_future=True,
         series=np.arange(lo, hi),
-        statics=f.train_statics()[lo:hi],
+        statics=statics[lo:hi],
         spread=True,
     )
     if widths is None:
