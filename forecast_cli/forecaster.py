@@ -169,7 +169,7 @@ class Forecaster:
         )
         self.network_.cpu()
         self.ids_, self.id_col_ = panel.ids, panel.id_col
-        self.series_rows_: np.ndarray | None = np.array([len(m.frame) for m in panel.members])  # for info
+        self.series_rows_: np.ndarray | None = np.asarray(panel.lengths)  # for info
         self.histories_ = StoredHistories.from_frames(  # three arrays; frames built when read
             [m.frame[[self.target_, *self.features_]].iloc[-self.context_rows :] for m in panel.members]
         )

@@ -90,7 +90,8 @@ def predict(
             f"{', '.join(f.static_levels_)} the model reads; give them in the data"
         )
     rows = [statics.get(name, ()) for name in names]
-    forecasts, widths, scales, notes = _forecast_frames(f, names, frames, horizon, future, rows)
+    stamps = [future_index(frame.index[-1], f.freq_, horizon) for frame in frames]  # each series' steps
+    forecasts, widths, scales, notes = _forecast_frames(f, names, frames, stamps, future, rows)
     levels = f.config.intervals.levels() if levels is None else tuple(levels)
     quantiles = f.config.intervals.probs() if quantiles is None else tuple(quantiles)
     notes += _shortfall_notes(f, levels)
@@ -104,7 +105,6 @@ def predict(
         floor=f.band_floor,
     )
     # One frame for all series at once: per-series frames and a concat cost ~1 ms a series.
-    stamps = [future_index(frame.index[-1], f.freq_, horizon) for frame in frames]
     index = stamps[0].append(stamps[1:]) if len(stamps) > 1 else stamps[0]
     columns = {
         f.target_: np.concatenate(forecasts),
@@ -133,10 +133,12 @@ def _forecast_frames(
     f: Forecaster,
     names: list[str],
     frames: list[pd.DataFrame],
-    horizon: int,
+    stamps: list[pd.Index],
     future: FutureTable | None,
     statics: list[tuple[str, ...]],
 ) -> tuple[list[np.ndarray], np.ndarray | None, list[float], list[str]]:
+    """``stamps``: each series' forecast steps (their length is the horizon)."""
+    horizon = len(stamps[0])
     known = {name: i for i, name in enumerate(f.ids_)}
     values = [f._inputs(frame) for frame in frames]
     long_enough = [i for i, v in enumerate(values) if len(v) >= f.context_rows]
@@ -168,7 +170,7 @@ def _forecast_frames(
             f.scalers_[known[names[i]]] if names[i] in known else _own_scaler(f, values[i])
             for i in long_enough
         ]
-        rows = [_with_future(f, values[i], frames[i], names[i], horizon, future) for i in long_enough]
+        rows = [_with_future(f, values[i], stamps[i], names[i], future) for i in long_enough]
         stacked = np.concatenate(rows)
         offsets = np.concatenate([[0], np.cumsum([len(r) for r in rows])])
         ends = offsets[:-1] + np.array([len(values[i]) for i in long_enough])
@@ -200,16 +202,16 @@ def _forecast_frames(
 def _with_future(
     f: Forecaster,
     values: np.ndarray,
-    frame: pd.DataFrame,
+    index: pd.Index,
     name: str,
-    horizon: int,
     future: FutureTable | None,
 ) -> np.ndarray:
     """History inputs (rows, n_inputs), followed for a model with known-future columns by
-    ``horizon`` rows holding only those (the rest NaN: unknown and never read)."""
+    one row per forecast step of ``index`` holding only those (the rest NaN: unknown and
+    never read)."""
     if not f.future_inputs:
         return values
-    index = future_index(frame.index[-1], f.freq_, horizon)
+    horizon = len(index)
     ahead = np.full((horizon, values.shape[1]), np.nan)  # (horizon, n_inputs)
     k = len(f.future_features_)
     start = values.shape[1] - f.future_inputs
