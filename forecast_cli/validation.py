@@ -54,7 +54,7 @@ def validate(
     tail_rows = np.asarray(panel.lengths) - starts
     statics = f.train_statics()  # (series, static width), sliced per group
     parts = [
-        _group(f, panel, split, origins, members, starts, statics, lo, hi)
+        _group(f, panel, split, origins, members, starts, tail_rows, statics, lo, hi)
         for lo, hi in _groups(tail_rows, GROUP_ROWS)
     ]
     actual, pred, widths, naive_fc, snaive_fc = (np.concatenate([p[k] for p in parts]) for k in range(5))
@@ -97,6 +97,7 @@ def _group(
     origins: np.ndarray,
     members: np.ndarray,
     starts: np.ndarray,
+    tail_rows: np.ndarray,
     statics: np.ndarray,
     lo: int,
     hi: int,
@@ -106,7 +107,7 @@ def _group(
     a, b = np.searchsorted(members, [lo, hi])
     sel_members = members[a:b]
     values = np.concatenate([f._inputs(panel.members[i].frame.iloc[starts[i] :]) for i in range(lo, hi)])
-    tails = np.concatenate([[0], np.cumsum(np.asarray(panel.lengths[lo:hi]) - starts[lo:hi])])  # (group + 1,)
+    tails = np.concatenate([[0], np.cumsum(tail_rows[lo:hi])])  # (group + 1,): where each tail starts
     local = sel_members - lo
     at = origins[a:b] - split.bounds[sel_members] - starts[sel_members] + tails[local]  # rows of ``values``
     horizon = f.horizon_
