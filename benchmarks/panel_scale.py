@@ -4,8 +4,10 @@ Measures, each in a fresh process so one probe's memory never counts against ano
 1. Seconds to load the long CSV through the CLI's own path (``io.read_csv`` then
    ``panel.prepare_panel``, what ``load_input`` runs), for 10,000 series x 1,000 points.
 2. Peak memory of training one epoch (``Forecaster.fit``): peak RSS growth after the panel
-   is loaded and the peak reset (``/proc/self/clear_refs``; tracemalloc does not see
-   torch), against 3x the raw float32 panel plus model and optimiser state.
+   is loaded, a warm-up fit on its first 200 series, and the peak reset
+   (``/proc/self/clear_refs``; tracemalloc does not see torch), against 3x the raw float32
+   panel plus model and optimiser state; at the largest size also with ``--calendar none``
+   (the target alone, no day-of-week inputs).
 3. Seconds per epoch for 1k/2k/5k/10k series: one epoch, with ``window_stride`` thinning
    the windows so an epoch fits the time a benchmark may take; seconds per 1,000 windows
    should stay flat if time is linear in the windows.
