@@ -196,7 +196,8 @@ class SerialExecutor:
                 value = task.fn(task.payload)
             except Exception as exc:
                 value = _Failed(one_line(exc), exc)
-            _record(out, progress, task.key, value)
+            _store(out, task.key, value)
+            _count(progress, value)
             progress.running, progress.elapsed = 0, time.perf_counter() - t0
             if on_progress:
                 on_progress(progress)
@@ -204,14 +205,20 @@ class SerialExecutor:
         return out
 
 
-def _record(out: Outcome, progress: TaskProgress, key: str, value: Any) -> None:
+def _store(out: Outcome, key: str, value: Any) -> None:
+    """A task's result, or its failure (the one-line reason, and the error if it travelled)."""
     if isinstance(value, _Failed):
         out.failures[key] = value.reason
         if value.error is not None:
             out.errors[key] = value.error
-        progress.failed += 1
     else:
         out.results[key] = value
+
+
+def _count(progress: TaskProgress, value: Any) -> None:
+    if isinstance(value, _Failed):
+        progress.failed += 1
+    else:
         progress.done += 1
 
 
@@ -258,7 +265,7 @@ class DaskExecutor:
                     got = [_Failed(one_line(exc), None)] * len(group)
                 for i, value in zip(group, got, strict=True):
                     values[tasks[i].key] = value
-                    _record(Outcome(), progress, "", value)  # counts only; results kept in task order below
+                    _count(progress, value)  # results are stored in task order below
                 progress.running = min(self.workers, len(groups) - sum(f.done() for f in futures))
                 progress.elapsed = time.perf_counter() - t0
                 if on_progress:
@@ -267,7 +274,7 @@ class DaskExecutor:
             self.client.cancel([*futures, *payloads], force=True)
             raise
         for task in tasks:
-            _record(out, TaskProgress(0), task.key, values[task.key])
+            _store(out, task.key, values[task.key])
         out.seconds = time.perf_counter() - t0
         return out
 
