@@ -45,6 +45,7 @@ import numpy as np
 LEVEL_GRID = np.array([*range(1, 100), 99.5, 99.9], dtype=np.float64)
 PROB_GRID = np.round(np.arange(0.01, 1.0, 0.01), 2)
 MAX_CALIBRATION_WINDOWS = 20_000
+MIN_STEP_ERRORS = 20  # fewer at a step: borrow the nearest steps' errors (see _with_neighbours)
 
 
 def parse_levels(items: tuple[str, ...] | list[str]) -> tuple[float, ...]:
@@ -86,27 +87,27 @@ class CalibrationTable:
 
     abs_q: np.ndarray  # (horizon, len(LEVEL_GRID))
     signed_q: np.ndarray  # (horizon, len(PROB_GRID))
-    windows: int  # calibration errors behind the last step (the fewest: later steps exist less often)
+    windows: int  # the fewest errors behind any step's band, borrowed ones included
 
     @classmethod
     def from_errors(cls, errors: np.ndarray) -> CalibrationTable:
         """``errors`` (windows, horizon): scaled signed errors (actual - forecast), NaN where
-        a validation window's step runs past its series. A step without any error takes
-        the table of the step before it (errors grow with the step, so this is the
-        narrower, and the message that reports ``windows`` says so)."""
+        a validation window's step runs past its series (later steps exist less often). A
+        step with fewer than ``MIN_STEP_ERRORS`` errors borrows the nearest steps' errors
+        (``_with_neighbours``): on one short series the last steps of a long horizon had 1
+        to 5 errors or none (M1 monthly, horizon 18, 13 validation rows), so their bands
+        were one error wide."""
         errors = np.asarray(errors, dtype=np.float64)
         horizon = errors.shape[1]
         abs_q = np.empty((horizon, len(LEVEL_GRID)))
         signed_q = np.empty((horizon, len(PROB_GRID)))
         counts = []
+        per_step = [errors[:, h][np.isfinite(errors[:, h])] for h in range(horizon)]
+        if len(per_step[0]) == 0:
+            raise ValueError("no calibration errors for the first step")
         for h in range(horizon):
-            e = errors[:, h][np.isfinite(errors[:, h])]
+            e = _with_neighbours(per_step, h, MIN_STEP_ERRORS)
             counts.append(len(e))
-            if len(e) == 0:
-                if h == 0:
-                    raise ValueError("no calibration errors for the first step")
-                abs_q[h], signed_q[h] = abs_q[h - 1], signed_q[h - 1]
-                continue
             ranked = np.sort(np.abs(e))
             abs_q[h] = ranked[[conformal_rank(len(e), lv) - 1 for lv in LEVEL_GRID]]
             signed_q[h] = np.quantile(e, PROB_GRID)  # monotone in the probability
@@ -137,6 +138,16 @@ class CalibrationTable:
             np.asarray(raw["signed_q"], dtype=np.float64),
             int(raw["windows"]),
         )
+
+
+def _with_neighbours(per_step: list[np.ndarray], h: int, least: int) -> np.ndarray:
+    """Step ``h``'s errors, joined by those of the nearest steps (h-1, h+1, h-2, ...) until
+    there are at least ``least`` or no step is left."""
+    picked, k = [per_step[h]], 1
+    while sum(len(e) for e in picked) < least and (h - k >= 0 or h + k < len(per_step)):
+        picked += [per_step[j] for j in (h - k, h + k) if 0 <= j < len(per_step)]
+        k += 1
+    return np.concatenate(picked)
 
 
 def error_space(uses_log: bool):

@@ -124,7 +124,7 @@ def _shortfall_notes(f: Forecaster, levels: Sequence[float]) -> list[str]:
     if not thin:
         return []
     return [
-        f"only {f.calibration_.windows} calibration windows for the last step: the {', '.join(f'{lv:g}%' for lv in thin)} "
+        f"only {f.calibration_.windows} calibration errors behind a step's band: the {', '.join(f'{lv:g}%' for lv in thin)} "
         "band is the widest error seen, which may cover less; use more data or a lower --level"
     ]
 

@@ -44,6 +44,27 @@ def test_conformal_rank_is_the_finite_sample_corrected_order_statistic():
     assert not CalibrationTable.from_errors(np.arange(19.0)[:, None]).shortfall(95)
 
 
+def test_a_step_with_few_errors_borrows_the_nearest_steps_errors():
+    """Step 0 has 30 errors (its own band), step 1 has 5 (it takes steps 0 and 2 too), step 2
+    none (step 1's 5 are too few, so step 0's join): the bands are the conformal ranks of
+    those pools, by hand."""
+    errors = np.full((30, 3), np.nan)
+    errors[:, 0] = np.arange(1.0, 31.0)  # 1 .. 30
+    errors[:5, 1] = 100.0 + np.arange(5.0)  # 100 .. 104
+    table = CalibrationTable.from_errors(errors)
+    # step 0: rank ceil(31 * 0.8) = 25 of 1..30 -> 25
+    # steps 1 and 2: the same pool of 35 (1..30 and 100..104): rank ceil(36 * 0.8) = 29 -> 29
+    np.testing.assert_allclose(table.band(80, 3), [25.0, 29.0, 29.0])
+    # rank ceil(36 * 0.95) = 35 of 35: the largest, 104
+    assert table.band(95, 3)[1] == 104.0
+    assert table.windows == 30  # the fewest errors behind a band: step 0's own 30
+    # with enough errors at every step nothing is borrowed
+    full = np.arange(60.0).reshape(20, 3)
+    np.testing.assert_allclose(
+        CalibrationTable.from_errors(full).band(80, 3), [np.sort(full[:, h])[16] for h in range(3)]
+    )
+
+
 def test_levels_parse_and_refuse_nonsense():
     assert parse_levels(("95", "80")) == (80.0, 95.0) and parse_levels(("none",)) == ()
     for bad in ("0", "100", "x"):
