@@ -9,7 +9,9 @@ Why conformal, and why this way:
   the future errors are exchangeable with the calibration ones. A quantile head trained
   with pinball loss has no such guarantee (its quantiles are as good as its fit); the
   peers' trackers are full of bands that are too narrow or too wide for that reason.
-- Per horizon step: errors grow with the step, so each step gets its own band.
+- Per horizon step: errors grow with the step, so each step gets its own band. A step
+  with fewer than ``MIN_STEP_ERRORS`` errors (the last steps of a long horizon on one
+  short series) borrows its nearest steps' errors rather than resting on one or two.
 - Calibration windows are each fit's validation windows: rows after the training rows,
   never used to fit a weight (only to choose the epoch). In a backtest every fit only
   sees rows before its origin, so calibration never looks past an origin.
