@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .backtest_intervals import network_bounds
+from .backtest_intervals import rolling_network_bounds
 from .compute import Executor, Task, TaskProgress
 from .config import ForecastConfig
 from .folds import Fold, fit_groups
@@ -59,8 +59,7 @@ def group_payloads(panel: Panel, cfg: ForecastConfig, plans: list[list[Fold]], l
         )
         local_origins = [np.array([p[k].origin for k in idx]) for p in plans]
         rows = np.concatenate([i * folds + idx for i in range(len(plans))])
-        members_of_rows = np.repeat(np.arange(len(plans)), len(idx))
-        yield rows, (cfg, train, reach, ends, local_origins, members_of_rows, levels, horizon)
+        yield rows, (cfg, train, reach, ends, local_origins, levels, horizon)
 
 
 def forecast_inputs(fitted, panel: Panel, ends: np.ndarray, horizon: int) -> tuple[np.ndarray, np.ndarray]:
@@ -82,7 +81,7 @@ def fit_group(payload: tuple, on_epoch: Callable[[EpochReport], None] | None = N
     """Task: train one network on a group's rows and forecast that group's folds."""
     from .forecaster import Forecaster  # torch: imported only when a network is in the run
 
-    cfg, train, panel, ends, local_origins, members_of_rows, levels, horizon = payload
+    cfg, train, panel, ends, local_origins, levels, horizon = payload
     t0 = time.perf_counter()
     fitted = Forecaster(cfg).fit(train, on_epoch=on_epoch)
     t1 = time.perf_counter()
@@ -97,7 +96,10 @@ def fit_group(payload: tuple, on_epoch: Callable[[EpochReport], None] | None = N
         statics=fitted.train_statics(),
         spread=True,
     )
-    bounds = network_bounds(fitted, out, members_of_rows, levels, widths)
+    fit_ends = np.array([o.min() for o in local_origins])  # the group's first fold is where it trained
+    bounds = rolling_network_bounds(
+        fitted, prefix, prefix_offsets, fit_ends, local_origins, out, widths, levels
+    )
     return out, bounds, (t1 - t0, time.perf_counter() - t1)
 
 

@@ -1,7 +1,9 @@
 """Interval scoring in the backtest: conformal bands for networks and baselines, scored.
 
-Networks bring their own calibration (each fit's validation windows, all before its
-origin). Baselines are calibrated the same way from their own errors: for each fold, the
+Networks bring their own calibration: each fit's validation windows (all before the origin
+it trained at), and at each later fold of the same fit also every window forecast since,
+as far as its steps had happened by that fold's origin (``rolling_network_bounds``: what
+``predict`` does with rows that came after training). Baselines are calibrated the same way from their own errors: for each fold, the
 baseline forecasts the last ``BASELINE_CALIBRATION`` full windows that end before that
 series' origin, and the scaled errors of every series are pooled. So every model's band
 is built from data before its origin only, and seasonal naive with conformal bands is the
@@ -20,7 +22,15 @@ import warnings
 
 import numpy as np
 
-from .intervals import CalibrationTable, bands, interval_score, pinball, scaled_errors, series_scale
+from .intervals import (
+    MAX_CALIBRATION_WINDOWS,
+    CalibrationTable,
+    bands,
+    interval_score,
+    pinball,
+    scaled_errors,
+    series_scale,
+)
 
 BASELINE_CALIBRATION = 50  # windows per series and fold
 
@@ -62,18 +72,63 @@ def baseline_bounds(
     return out
 
 
-def network_bounds(
+def rolling_network_bounds(
     fitted,
+    prefix: np.ndarray,
+    offsets: np.ndarray,
+    fit_ends: np.ndarray,
+    origins: list[np.ndarray],
     point: np.ndarray,
-    members: np.ndarray,
+    widths: np.ndarray | None,
     levels: tuple[float, ...],
-    widths: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
-    """lo/hi per level from a fitted network's own calibration; ``members`` says which
-    training series each row's forecast belongs to; ``widths`` are its spread head's."""
-    scales = np.asarray(fitted.cal_scales_)[members]
-    norm = fitted.normalisers(widths, scales, point.shape[1])
-    return bands(point, norm, fitted.calibration_, levels, (), False, floor=fitted.band_floor)
+    """lo/hi per level of one fit's forecasts, each fold calibrated on everything known at
+    its origin: the fit's validation errors plus the errors of every window forecast since
+    the fit whose steps had happened by then (steps at or after the origin left out).
+
+    ``prefix``/``offsets``: each series' network inputs from row 0 (``forecast_inputs``);
+    ``fit_ends[i]``: the first row series i's fit never saw; ``origins[i]``: its folds'
+    origins, in the order of ``point``'s rows (series-major). A fold at the fit's own
+    origin gets exactly ``fitted.calibration_``.
+    """
+    horizon, folds = point.shape[1], len(origins[0])
+    first = fitted.context_rows  # a window needs that much history before it
+    t = [np.arange(max(start, first), o.max()) for start, o in zip(fit_ends, origins, strict=True)]
+    series = np.concatenate([np.full(len(v), i) for i, v in enumerate(t)]).astype(np.int64)
+    t_all = np.concatenate(t).astype(np.int64)  # (windows,), series-local origins since the fit
+    if len(t_all) > MAX_CALIBRATION_WINDOWS:  # evenly spaced, as validation does
+        keep = np.linspace(0, len(t_all) - 1, MAX_CALIBRATION_WINDOWS).astype(np.int64)
+        series, t_all = series[keep], t_all[keep]
+    scales = np.asarray(fitted.cal_scales_)
+    norm = fitted.normalisers(widths, scales[np.repeat(np.arange(len(origins)), folds)], horizon)
+    if len(t_all) == 0 or not levels:
+        return bands(point, norm, fitted.calibration_, levels, (), False, floor=fitted.band_floor)
+    pred, new_widths = fitted.forecast_origins(
+        prefix,
+        offsets[series] + t_all,
+        offsets,
+        series=np.arange(len(origins)),
+        statics=fitted.train_statics(),
+        spread=True,
+    )  # (windows, horizon) each
+    steps = t_all[:, None] + np.arange(horizon)[None, :]  # (windows, horizon), series-local rows
+    rows = np.minimum(offsets[series][:, None] + steps, offsets[series + 1][:, None] - 1)
+    errors = (prefix[rows, 0] - pred) / fitted.normalisers(new_widths, scales[series], horizon)
+    out = {f"{side}-{lv:g}": np.full(point.shape, np.nan) for lv in levels for side in ("lo", "hi")}
+    for j in range(folds):
+        cut = np.array([o[j] for o in origins])[series]  # (windows,): fold j's origin, per series
+        known = np.where(steps < cut[:, None], errors, np.nan)
+        known = known[np.isfinite(known).any(axis=1)]
+        table = (
+            CalibrationTable.from_errors(np.vstack([fitted.calibration_errors_, known]))
+            if len(known)
+            else fitted.calibration_
+        )
+        pick = np.arange(j, len(point), folds)
+        got = bands(point[pick], norm[pick], table, levels, (), False, floor=fitted.band_floor)
+        for key, value in got.items():
+            out[key][pick] = value
+    return out
 
 
 def score_intervals(

@@ -174,8 +174,12 @@ class Forecaster:
             [m.frame[[self.target_, *self.features_]].iloc[-self.context_rows :] for m in panel.members]
         )
         del scaled, calendar  # validation reads only each series' tail (see validation.py)
-        # width_ratio_: the spread head's typical width per unit of series scale (None: no head)
-        self.metrics_, self.calibration_, self.width_ratio_ = validate(self, result, panel, split)
+        # width_ratio_: the spread head's typical width per unit of series scale (None: no head);
+        # calibration_errors_: what calibration_ ranks, kept for a backtest's later origins
+        # (``backtest_intervals.rolling_tables``), not stored in the model file.
+        self.metrics_, self.calibration_, self.width_ratio_, self.calibration_errors_ = validate(
+            self, result, panel, split
+        )
         return self
 
     # What the plan decided, under the names the rest of the code reads.

@@ -14,7 +14,12 @@ Why conformal, and why this way:
   short series) borrows its nearest steps' errors rather than resting on one or two.
 - Calibration windows are each fit's validation windows: rows after the training rows,
   never used to fit a weight (only to choose the epoch). In a backtest every fit only
-  sees rows before its origin, so calibration never looks past an origin.
+  sees rows before its origin, so calibration never looks past an origin. A backtest fold
+  after the fit's own origin (``--refit never``) adds the errors of the windows forecast
+  since the fit, as far as their steps had happened by its origin: errors drift (on the
+  60 M1 series fitted one each, test errors were twice the validation ones), and those
+  windows are the newest out-of-sample errors there are. The baselines' bands roll the
+  same way (``backtest_intervals``).
 - Pooled over series, scaled: a panel pools the errors of every series after dividing each
   by its series' scale (the mean absolute one-step change of its training rows, MASE's
   denominator), so short series borrow calibration from long ones; bands are then that

@@ -28,8 +28,9 @@ GROUP_ROWS = 1 << 16  # tail rows forecast per pass: bounds validation memory on
 
 def validate(
     f: Forecaster, result: TrainResult, panel: Panel, split: PanelSplit
-) -> tuple[dict, CalibrationTable, np.ndarray | None]:
-    """(metrics, calibration table, width-to-scale ratio per step or None without a spread head).
+) -> tuple[dict, CalibrationTable, np.ndarray | None, np.ndarray]:
+    """(metrics, calibration table, width-to-scale ratio per step or None without a spread
+    head, the calibration errors the table ranks: (windows, horizon), NaN past a series' end).
 
     Metrics: validation MAE in the data's units beside the naive and seasonal-naive MAE
     over the windows whose every step exists. The calibration errors are divided by the
@@ -75,7 +76,7 @@ def validate(
             val_seasonal_naive_mae=mae(actual[full], snaive_fc[full]),
         )
     metrics["calibration_windows"] = table.windows
-    return metrics, table, ratio
+    return metrics, table, ratio, errors
 
 
 def _groups(rows: np.ndarray, limit: int) -> list[tuple[int, int]]:

@@ -31,9 +31,38 @@ def test_data_after_an_origin_never_reaches_its_forecast(monthly_frame, refit):
     _, after = _forecasts(perturbed, refit)
     origin_stamp = monthly_frame["month"][middle.origin - 1]
     kept = before["origin"] <= origin_stamp
-    pd.testing.assert_series_equal(before.loc[kept, "forecast"], after.loc[kept, "forecast"])
+    for column in ("forecast", "lo-80", "hi-80", "lo-95", "hi-95"):  # bands too: no calibration leak
+        pd.testing.assert_series_equal(before.loc[kept, column], after.loc[kept, column])
     changed = ~kept & (before["model"] == "naive")
     assert not np.allclose(before.loc[changed, "forecast"], after.loc[changed, "forecast"])
+
+
+def test_later_folds_of_one_fit_recalibrate_on_the_windows_since_it(monthly_frame):
+    """refit never: the network's first fold is banded by its validation errors alone; a
+    later fold also by the windows forecast since the fit whose steps are before its origin.
+    So a jump in rows between the fit and a later fold's lookback widens that fold's bands
+    (its point forecast reads none of them: the same) and leaves the first fold's alone."""
+    spec = BacktestSpec(folds=3, origin_stride=20, refit="never", models=("lstm",), baselines=False)
+    cfg = fast_config(lookback=12, horizon=6)
+    before_run = run_backtest(prepare_series(monthly_frame, DataConfig()), cfg, spec)
+    first, middle = before_run.folds[0], before_run.folds[1]
+    assert middle.origin - first.origin == 20
+    jumped = monthly_frame.copy()
+    jumped.loc[first.origin : first.origin + 6, "sales"] += 200.0  # before the middle fold's 13-row context
+    after_run = run_backtest(prepare_series(jumped, DataConfig()), cfg, spec)
+    before, after = before_run.forecasts, after_run.forecasts
+    at_first = before["origin"] == monthly_frame["month"][first.origin - 1]
+    at_middle = before["origin"] == monthly_frame["month"][middle.origin - 1]
+    assert at_first.sum() == at_middle.sum() == 6
+    for column in ("forecast", "lo-80", "hi-80", "lo-95", "hi-95"):
+        pd.testing.assert_series_equal(before.loc[at_first, column], after.loc[at_first, column])
+    pd.testing.assert_series_equal(before.loc[at_middle, "forecast"], after.loc[at_middle, "forecast"])
+    for level in ("80", "95"):
+        hi, lo = f"hi-{level}", f"lo-{level}"
+        assert np.all(
+            (after.loc[at_middle, hi] - after.loc[at_middle, lo])
+            > (before.loc[at_middle, hi] - before.loc[at_middle, lo])
+        )
 
 
 def test_every_model_forecasts_the_same_folds(monthly_frame):

@@ -151,6 +151,30 @@ def test_panel_baseline_backtest_averages_the_single_series_backtests():
         assert board.loc[model, "mase"] == pytest.approx(expected, rel=1e-12)
 
 
+def test_panel_bands_of_a_fold_read_no_series_past_its_own_origin():
+    """Each series' folds count from its own end. A later fold is recalibrated on windows
+    forecast since the fit, each series' cut at its own origin of that fold: rows of one
+    series at or after its middle origin move no band of the first two folds of any series
+    (the shortest series: one cut for all, at the longest series' origin, would read it)."""
+    raw = long_panel()
+    spec = BacktestConfig(folds=3, models=("lstm",), baselines=False)
+    cfg = fast_config(lookback=12, horizon=6)
+    before = run_backtest(prepare_panel(raw, DataConfig()), cfg, spec).forecasts
+    s2 = raw["unique_id"] == "S2"
+    middle = raw.index[s2][-12]  # S2's middle origin: its last two folds of 6 rows follow
+    changed = raw.copy()
+    changed.loc[middle : raw.index[s2][-1], "y"] *= 3.0
+    after = run_backtest(prepare_panel(changed, DataConfig()), cfg, spec).forecasts
+    origins = sorted(before["origin"].unique())
+    fold = before.groupby("unique_id")["origin"].rank(method="dense").astype(int)  # 1, 2, 3 per series
+    early = fold <= 2
+    assert early.sum() == 3 * 2 * 6 and len(origins) > 3  # origins differ between series
+    for column in ("forecast", "lo-80", "hi-80", "lo-95", "hi-95"):
+        pd.testing.assert_series_equal(before.loc[early, column], after.loc[early, column])
+    last_s2 = ~early & (before["unique_id"] == "S2")
+    assert not np.allclose(before.loc[last_s2, "lo-80"], after.loc[last_s2, "lo-80"])
+
+
 def test_cli_trains_a_panel_and_predicts_long_csv(tmp_path):
     data = tmp_path / "panel.csv"
     long_panel().to_csv(data, index=False)
