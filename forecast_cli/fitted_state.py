@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 STATE_VERSION = 3  # 3: per-series state and the calibration table as arrays
 SERIES = "series/"  # arrays whose leading axis is the series (or, for histories, the row)
 MODEL = "model/"  # arrays of the whole model that are not network weights
+ERRORS = MODEL + "calibration_errors"  # (windows, horizon) float32: what the table ranks
 
 
 def forecaster_state(f: Forecaster) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
@@ -71,6 +72,8 @@ def forecaster_state(f: Forecaster) -> tuple[dict[str, Any], dict[str, np.ndarra
             MODEL + "calibration_signed_q": f.calibration_.signed_q,  # (horizon, probabilities)
         }
     )
+    if f.calibration_errors_ is not None:  # None: loaded from a file that did not keep them
+        arrays[ERRORS] = f.calibration_errors_  # (windows, horizon) float32
     arrays.update({k: v.detach().cpu().numpy() for k, v in f.network_.state_dict().items()})
     return meta, arrays
 
@@ -147,6 +150,7 @@ def restore_forecaster(
         self.width_ratio_ = None
     self.statics_ = [tuple(s) for s in meta.get("statics", [()] * len(self.ids_))]
     self.series_rows_ = None
+    self.calibration_errors_ = None  # files before round 2, stop 5 kept only the table
     if len(self.scalers_) != len(self.histories_) or len(self.ids_) != len(self.scalers_):
         raise ValueError("the model file's series lists disagree in length")
     return self
@@ -182,6 +186,12 @@ def _restore_arrays(self: Forecaster, meta: dict[str, Any], arrays: dict[str, np
     )
     ratio = meta.get("width_ratio")
     self.width_ratio_ = None if ratio is None else np.asarray(ratio, dtype=np.float64)
+    errors = arrays.get(ERRORS)
+    if errors is not None and (
+        errors.ndim != 2 or errors.shape[1] != len(abs_q) or errors.dtype != np.float32
+    ):
+        raise ValueError("the model file's calibration errors have the wrong shape")
+    self.calibration_errors_ = errors
 
 
 def _uncalibrated(horizon: int) -> CalibrationTable:
@@ -228,7 +238,10 @@ def stack_states(parts: Sequence[dict[str, np.ndarray]]) -> dict[str, np.ndarray
     each ``model/`` array gains a leading member axis, shorter horizons padded with NaN."""
     out: dict[str, np.ndarray] = {}
     for key in parts[0]:
-        if key == SERIES + OFFSETS:
+        if key == ERRORS:  # (members, windows, steps): NaN rows pad the members with fewer
+            if all(key in p for p in parts):
+                out[key] = _padded([p[key] for p in parts])
+        elif key == SERIES + OFFSETS:
             lengths = np.concatenate([np.diff(p[key]) for p in parts])
             out[key] = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
         elif key.startswith(SERIES):
@@ -242,6 +255,15 @@ def stack_states(parts: Sequence[dict[str, np.ndarray]]) -> dict[str, np.ndarray
     return out
 
 
+def _padded(arrays: Sequence[np.ndarray]) -> np.ndarray:
+    """2-D float32 arrays stacked on a new first axis, NaN where one is shorter or narrower."""
+    rows, cols = max(len(a) for a in arrays), max(a.shape[1] for a in arrays)
+    out = np.full((len(arrays), rows, cols), np.nan, dtype=np.float32)
+    for i, a in enumerate(arrays):
+        out[i, : len(a), : a.shape[1]] = a
+    return out
+
+
 def member_state(arrays: dict[str, np.ndarray], i: int, steps: int) -> dict[str, np.ndarray]:
     """Member ``i``'s ``series/`` and ``model/`` arrays out of ``stack_states`` output (its
     calibration table cut to its ``steps``)."""
@@ -249,7 +271,10 @@ def member_state(arrays: dict[str, np.ndarray], i: int, steps: int) -> dict[str,
     a, b = int(offsets[i]), int(offsets[i + 1])
     out: dict[str, np.ndarray] = {}
     for key, array in arrays.items():
-        if key == SERIES + OFFSETS:
+        if key == ERRORS:
+            errors = array[i, :, :steps]
+            out[key] = errors[np.isfinite(errors).any(axis=1)]  # without the padding rows
+        elif key == SERIES + OFFSETS:
             out[key] = np.array([0, b - a], dtype=np.int64)
         elif key.removeprefix(SERIES) in ROW_ARRAYS:
             out[key] = array[a:b]

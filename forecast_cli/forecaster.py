@@ -86,6 +86,8 @@ def series_loss_weights(
 class Forecaster:
     """A recurrent forecaster for a panel of series (plus optional past-observed features)."""
 
+    calibration_errors_: np.ndarray | None  # None: loaded from a file that kept only the table
+
     def __init__(self, config: ForecastConfig | None = None):
         self.config = config if config is not None else ForecastConfig()
 
@@ -175,8 +177,8 @@ class Forecaster:
         )
         del scaled, calendar  # validation reads only each series' tail (see validation.py)
         # width_ratio_: the spread head's typical width per unit of series scale (None: no head);
-        # calibration_errors_: what calibration_ ranks, kept for a backtest's later origins
-        # (``backtest_intervals.rolling_tables``), not stored in the model file.
+        # calibration_errors_: what calibration_ ranks (windows, horizon), float32, kept so
+        # that windows forecast after training can join them (``recalibration.py``).
         self.metrics_, self.calibration_, self.width_ratio_, self.calibration_errors_ = validate(
             self, result, panel, split
         )

@@ -19,8 +19,9 @@ from .calendar_features import calendar_values
 from .calendars import future_index
 from .errors import DataError, UsageError
 from .future_data import FutureTable
-from .intervals import bands, series_scale
+from .intervals import CalibrationTable, bands, series_scale
 from .panel import Panel, unknown_ids
+from .recalibration import recalibrated
 from .scaling import Scaler
 from .series import Series
 
@@ -71,6 +72,7 @@ def predict(
             statics.update(
                 (name, tuple(panel.statics[c][i] for c in f.static_levels_)) for i, name in enumerate(names)
             )
+    given = (names, frames)  # recalibration pools every series given, not only --ids
     if ids:
         unknown = [i for i in ids if i not in names]
         if unknown:
@@ -94,11 +96,16 @@ def predict(
     forecasts, widths, scales, notes = _forecast_frames(f, names, frames, stamps, future, rows)
     levels = f.config.intervals.levels() if levels is None else tuple(levels)
     quantiles = f.config.intervals.probs() if quantiles is None else tuple(quantiles)
-    notes += _shortfall_notes(f, levels)
+    table, added = f.calibration_, 0
+    if history is not None and (levels or quantiles):
+        table, added = recalibrated(f, *given, [statics.get(name, ()) for name in given[0]])
+    if added:
+        notes.append(f"bands recalibrated on {added} window(s) that started after the training data")
+    notes += _shortfall_notes(table, levels)
     extra = bands(
         np.stack(forecasts),
         f.normalisers(widths, np.asarray(scales), horizon),
-        f.calibration_,
+        table,
         levels,
         quantiles,
         False,
@@ -119,12 +126,12 @@ def predict(
     return out
 
 
-def _shortfall_notes(f: Forecaster, levels: Sequence[float]) -> list[str]:
-    thin = [lv for lv in levels if f.calibration_.shortfall(lv)]
+def _shortfall_notes(table: CalibrationTable, levels: Sequence[float]) -> list[str]:
+    thin = [lv for lv in levels if table.shortfall(lv)]
     if not thin:
         return []
     return [
-        f"only {f.calibration_.windows} calibration errors behind a step's band: the {', '.join(f'{lv:g}%' for lv in thin)} "
+        f"only {table.windows} calibration errors behind a step's band: the {', '.join(f'{lv:g}%' for lv in thin)} "
         "band is the widest error seen, which may cover less; use more data or a lower --level"
     ]
 

@@ -142,6 +142,17 @@ class StoredHistories(Sequence[pd.DataFrame]):
         stamp = pd.Timestamp(np.array([last]).astype(f"M8[{self.unit}]")[0])
         return stamp.tz_localize("UTC").tz_convert(self.tz) if self.tz else stamp
 
+    def last_stamps(self) -> pd.Index:
+        """Each series' last stamp (series,), in the histories' zone; every series has rows."""
+        ends = self.offsets[1:] - 1
+        if np.any(self.lengths() == 0):
+            raise ValueError("a stored history has no rows")
+        stamps = self.stamps[ends]
+        if self.unit is None:
+            return pd.Index(stamps)
+        index = pd.DatetimeIndex(stamps.astype(f"M8[{self.unit}]"))
+        return index.tz_localize("UTC").tz_convert(self.tz) if self.tz else index
+
     def summary(self) -> dict[str, Any]:
         """What ``info`` shows: series, rows, rows per series, the latest stamp."""
         lengths = self.lengths()

@@ -67,6 +67,8 @@ def validate(
         ratio = np.nanmedian(widths / scales[:, None], axis=0)  # (horizon,)
     with np.errstate(invalid="ignore"):
         errors = scaled_errors(actual, pred, widths if f.network_args_.spread else scales, False)
+    # float32, as the model file keeps them, so a loaded model pools exactly these errors
+    errors = errors.astype(np.float32)
     table = CalibrationTable.from_errors(errors)
     full = np.isfinite(actual).all(axis=1)
     if full.any():

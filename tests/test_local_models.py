@@ -76,7 +76,8 @@ def test_dask_workers_fit_the_same_model_as_one_process(dask_client):
 
 
 def test_local_model_is_one_small_file_that_predicts_the_same(tmp_path):
-    local = LocalForecaster(_local()).fit(_panel(5))
+    full = _panel(5)
+    local = LocalForecaster(_local()).fit(_cut(full, 60))
     path = save_model(local, tmp_path / "local.fcst")
     small = save_model(LocalForecaster(_local()).fit(_panel(2)), tmp_path / "small.fcst")
     with zipfile.ZipFile(path) as archive, zipfile.ZipFile(small) as other:
@@ -87,6 +88,16 @@ def test_local_model_is_one_small_file_that_predicts_the_same(tmp_path):
     assert isinstance(again, LocalForecaster)
     assert read_metadata(path)["kind"] == "local"
     pd.testing.assert_frame_equal(local.predict(), again.predict(), check_exact=True)
+    # on newer rows each member pools its own kept errors with the new ones, also once loaded
+    newer = local.predict(full)
+    assert any("recalibrated on 12 window(s)" in note for note in newer.attrs["notes"])
+    pd.testing.assert_frame_equal(newer, again.predict(full), check_exact=True)
+
+
+def _cut(panel, rows: int):
+    """The panel's first ``rows`` rows of every series."""
+    members = [dataclasses.replace(m, frame=m.frame.iloc[:rows]) for m in panel.members]
+    return dataclasses.replace(panel, members=members)
 
 
 def test_a_failing_series_is_left_out_and_named(monkeypatch):

@@ -1,0 +1,66 @@
+"""Bands recalibrated on the windows since training: at predict they equal the backtest's
+band for the same fold, grow with errors the model never saw, and survive the model file."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from forecast_cli.backtest import run_backtest
+from forecast_cli.config import BacktestConfig, DataConfig
+from forecast_cli.forecaster import Forecaster
+from forecast_cli.modelfile import load_model, save_model
+from forecast_cli.series import prepare_series
+
+from .conftest import fast_config
+
+BANDS = ["sales-lo-80", "sales-hi-80", "sales-lo-95", "sales-hi-95"]
+
+
+def _series(frame, rows):
+    return prepare_series(frame.iloc[:rows], DataConfig())
+
+
+def test_predict_on_newer_rows_gives_the_backtest_band_of_that_fold(monthly_frame):
+    """refit never: the backtest's third fold is forecast by the model fitted at the first
+    origin; ``predict`` with that model and the history up to the third origin gives the
+    same band, so the coverage a backtest reports is the coverage ``predict`` delivers."""
+    cfg = fast_config(lookback=12, horizon=6)
+    spec = BacktestConfig(folds=3, refit="never", models=("lstm",), baselines=False)
+    result = run_backtest(_series(monthly_frame, 120), cfg, spec)
+    first, last = result.folds[0], result.folds[2]
+    fitted = Forecaster(cfg).fit(_series(monthly_frame, first.origin))
+    out = fitted.predict(_series(monthly_frame, last.origin))
+    fold = result.forecasts[result.forecasts["origin"] == monthly_frame["month"][last.origin - 1]]
+    for column in ("forecast", "lo-80", "hi-80", "lo-95", "hi-95"):
+        got = out["sales" if column == "forecast" else f"sales-{column}"].to_numpy()
+        np.testing.assert_allclose(got, fold[column].to_numpy(), rtol=1e-9)
+    assert f"bands recalibrated on {last.origin - first.origin} window(s)" in " ".join(out.attrs["notes"])
+
+
+def test_errors_the_model_never_saw_widen_the_band_not_the_forecast(monthly_frame, tmp_path):
+    fitted = Forecaster(fast_config(lookback=12, horizon=6)).fit(_series(monthly_frame, 90))
+    jumped = monthly_frame.copy()
+    jumped.loc[90:101, "sales"] += 60.0  # a year after training, then back to normal
+    history = _series(jumped, 120)
+    recalibrated = fitted.predict(history)
+    kept = fitted.calibration_errors_
+    fitted.calibration_errors_ = None  # a model that kept only its table
+    plain = fitted.predict(history)
+    fitted.calibration_errors_ = kept
+    pd.testing.assert_series_equal(recalibrated["sales"], plain["sales"])
+    # 12 of the 30 new windows' errors at each step are the jump's: past 5%, so the 95%
+    # band takes one of them (the 80% band may narrow: the other new errors are small)
+    widths = lambda f: (f["sales-hi-95"] - f["sales-lo-95"]).to_numpy()  # noqa: E731
+    assert np.all(widths(recalibrated) > widths(plain))
+    assert plain.attrs["notes"] == [] and len(recalibrated.attrs["notes"]) == 1
+    loaded = load_model(save_model(fitted, tmp_path / "m.fcst"))
+    pd.testing.assert_frame_equal(loaded.predict(history), recalibrated)
+
+
+def test_the_training_history_itself_changes_nothing(monthly_frame):
+    fitted = Forecaster(fast_config(lookback=12, horizon=6)).fit(_series(monthly_frame, 100))
+    stored = fitted.predict()
+    again = fitted.predict(_series(monthly_frame, 100))
+    pd.testing.assert_frame_equal(again[BANDS], stored[BANDS])
+    assert again.attrs["notes"] == []
