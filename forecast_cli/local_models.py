@@ -153,6 +153,7 @@ class LocalForecaster:
         if len(notes) > MAX_NOTES:
             notes = [*notes[:MAX_NOTES], f"... and {len(notes) - MAX_NOTES} more notes like these"]
         out.attrs["notes"] = notes
+        out.attrs["recalibrated_windows"] = sum(f.attrs.get("recalibrated_windows", 0) for f in frames)
         return out
 
     # ------------------------------------------------------------ persistence

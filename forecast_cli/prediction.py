@@ -49,7 +49,8 @@ def predict(
     target. A panel: indexed by (id, timestamp). Series seen in training use their
     training scalers; an unseen series is scaled by its own history (a global model
     generalises) and needs ``context_rows`` rows of it. ``frame.attrs["notes"]`` says
-    which series fell back to a baseline for lack of history.
+    which series fell back to a baseline for lack of history; ``attrs["recalibrated_windows"]``
+    how many windows after the training data joined the calibration (``recalibration.py``).
 
     A model with known-future features reads their values over the forecast steps from
     ``future`` (an error names the series and steps it lacks); calendar features are
@@ -99,8 +100,6 @@ def predict(
     table, added = f.calibration_, 0
     if history is not None and (levels or quantiles):
         table, added = recalibrated(f, *given, [statics.get(name, ()) for name in given[0]])
-    if added:
-        notes.append(f"bands recalibrated on {added} window(s) that started after the training data")
     notes += _shortfall_notes(table, levels)
     extra = bands(
         np.stack(forecasts),
@@ -123,6 +122,7 @@ def predict(
         )
     out = pd.DataFrame(columns, index=index)
     out.attrs["notes"] = notes
+    out.attrs["recalibrated_windows"] = added  # windows since training pooled into the bands
     return out
 
 

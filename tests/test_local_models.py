@@ -90,7 +90,7 @@ def test_local_model_is_one_small_file_that_predicts_the_same(tmp_path):
     pd.testing.assert_frame_equal(local.predict(), again.predict(), check_exact=True)
     # on newer rows each member pools its own kept errors with the new ones, also once loaded
     newer = local.predict(full)
-    assert any("recalibrated on 12 window(s)" in note for note in newer.attrs["notes"])
+    assert newer.attrs["recalibrated_windows"] == 5 * 12
     pd.testing.assert_frame_equal(newer, again.predict(full), check_exact=True)
 
 

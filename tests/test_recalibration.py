@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from typer.testing import CliRunner
 
 from forecast_cli.backtest import run_backtest
+from forecast_cli.cli import app
 from forecast_cli.config import BacktestConfig, DataConfig
 from forecast_cli.forecaster import Forecaster
 from forecast_cli.modelfile import load_model, save_model
 from forecast_cli.series import prepare_series
 
-from .conftest import fast_config
+from .conftest import FAST_TRAIN, fast_config
 
 BANDS = ["sales-lo-80", "sales-hi-80", "sales-lo-95", "sales-hi-95"]
 
@@ -35,7 +37,7 @@ def test_predict_on_newer_rows_gives_the_backtest_band_of_that_fold(monthly_fram
     for column in ("forecast", "lo-80", "hi-80", "lo-95", "hi-95"):
         got = out["sales" if column == "forecast" else f"sales-{column}"].to_numpy()
         np.testing.assert_allclose(got, fold[column].to_numpy(), rtol=1e-9)
-    assert f"bands recalibrated on {last.origin - first.origin} window(s)" in " ".join(out.attrs["notes"])
+    assert out.attrs["recalibrated_windows"] == last.origin - first.origin
 
 
 def test_errors_the_model_never_saw_widen_the_band_not_the_forecast(monthly_frame, tmp_path):
@@ -53,7 +55,7 @@ def test_errors_the_model_never_saw_widen_the_band_not_the_forecast(monthly_fram
     # band takes one of them (the 80% band may narrow: the other new errors are small)
     widths = lambda f: (f["sales-hi-95"] - f["sales-lo-95"]).to_numpy()  # noqa: E731
     assert np.all(widths(recalibrated) > widths(plain))
-    assert plain.attrs["notes"] == [] and len(recalibrated.attrs["notes"]) == 1
+    assert plain.attrs["recalibrated_windows"] == 0 and recalibrated.attrs["recalibrated_windows"] == 30
     loaded = load_model(save_model(fitted, tmp_path / "m.fcst"))
     pd.testing.assert_frame_equal(loaded.predict(history), recalibrated)
 
@@ -63,4 +65,22 @@ def test_the_training_history_itself_changes_nothing(monthly_frame):
     stored = fitted.predict()
     again = fitted.predict(_series(monthly_frame, 100))
     pd.testing.assert_frame_equal(again[BANDS], stored[BANDS])
-    assert again.attrs["notes"] == []
+    assert again.attrs["notes"] == [] and again.attrs["recalibrated_windows"] == 0
+
+
+def test_the_cli_says_on_stderr_how_many_windows_joined(tmp_path, monthly_csv):
+    lines = monthly_csv.read_text().splitlines()
+    older = tmp_path / "older.csv"
+    older.write_text("\n".join(lines[:101]) + "\n")  # header + 100 rows
+    model = tmp_path / "m.fcst"
+    runner = CliRunner()
+    trained = runner.invoke(
+        app, ["train", str(older), "-H", "6", "-L", "12", *FAST_TRAIN, "-o", str(model), "-q"]
+    )
+    assert trained.exit_code == 0, trained.stderr
+    out = runner.invoke(app, ["predict", "-m", str(model), str(monthly_csv), "-f", "csv"])
+    assert out.exit_code == 0, out.stderr
+    assert "bands: 20 window(s) after the training data joined its validation errors" in out.stderr
+    assert out.stdout.splitlines()[1].startswith("2020-01-01,")  # after the newer data's end
+    same = runner.invoke(app, ["predict", "-m", str(model), str(older), "-f", "csv"])
+    assert "window(s) after the training data" not in same.stderr

@@ -371,6 +371,11 @@ def predict(
     )
     for note in frame.attrs.get("notes", []):
         reporter.warn(note)
+    if frame.attrs.get("recalibrated_windows"):
+        reporter.info(
+            f"bands: {frame.attrs['recalibrated_windows']} window(s) after the training data "
+            "joined its validation errors (recalibrated)"
+        )
     if wide and forecaster.id_col_ is not None:
         frame = frame[forecaster.target_].unstack(level=0)
         frame.columns.name = None
