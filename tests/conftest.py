@@ -50,9 +50,11 @@ def monthly_csv(tmp_path: Path, monthly_frame: pd.DataFrame) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def dask_cluster():
-    """A thread-based LocalCluster on loopback tcp (2 workers, 1 thread each), closed at the end."""
+    """A thread-based LocalCluster on loopback tcp (2 workers, 1 thread each), closed after
+    the module that uses it: its threads' heartbeats draw on the ``random`` module, which
+    Hypothesis flags when it happens during another module's generated examples."""
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(
         n_workers=2,
