@@ -33,6 +33,7 @@ STATE_VERSION = 3  # 3: per-series state and the calibration table as arrays
 SERIES = "series/"  # arrays whose leading axis is the series (or, for histories, the row)
 MODEL = "model/"  # arrays of the whole model that are not network weights
 ERRORS = MODEL + "calibration_errors"  # (windows, horizon) float32: what the table ranks
+ERRORS_OFFSETS = MODEL + "calibration_error_offsets"  # a --local model's: member i's rows
 
 
 def forecaster_state(f: Forecaster) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
@@ -235,12 +236,15 @@ def history_from_json(hist: dict[str, Any], freq: str | None) -> pd.DataFrame:
 def stack_states(parts: Sequence[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
     """The ``series/`` and ``model/`` arrays of several forecasters as one set (a ``--local``
     model's members): per-series arrays and history rows concatenated, offsets renumbered;
-    each ``model/`` array gains a leading member axis, shorter horizons padded with NaN."""
+    each ``model/`` array gains a leading member axis, shorter horizons padded with NaN,
+    except the calibration errors: their rows are concatenated, with offsets beside."""
     out: dict[str, np.ndarray] = {}
     for key in parts[0]:
-        if key == ERRORS:  # (members, windows, steps): NaN rows pad the members with fewer
+        if key == ERRORS:  # rows of every member stacked, offsets beside: never padded to the longest
             if all(key in p for p in parts):
-                out[key] = _padded([p[key] for p in parts])
+                out[key] = _stacked_rows([p[key] for p in parts])
+                rows = [len(p[key]) for p in parts]
+                out[ERRORS_OFFSETS] = np.concatenate([[0], np.cumsum(rows)]).astype(np.int64)
         elif key == SERIES + OFFSETS:
             lengths = np.concatenate([np.diff(p[key]) for p in parts])
             out[key] = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
@@ -255,12 +259,14 @@ def stack_states(parts: Sequence[dict[str, np.ndarray]]) -> dict[str, np.ndarray
     return out
 
 
-def _padded(arrays: Sequence[np.ndarray]) -> np.ndarray:
-    """2-D float32 arrays stacked on a new first axis, NaN where one is shorter or narrower."""
-    rows, cols = max(len(a) for a in arrays), max(a.shape[1] for a in arrays)
-    out = np.full((len(arrays), rows, cols), np.nan, dtype=np.float32)
-    for i, a in enumerate(arrays):
-        out[i, : len(a), : a.shape[1]] = a
+def _stacked_rows(arrays: Sequence[np.ndarray]) -> np.ndarray:
+    """2-D float32 arrays stacked row-wise, NaN where one has fewer columns (steps)."""
+    cols = max(a.shape[1] for a in arrays)
+    out = np.full((sum(len(a) for a in arrays), cols), np.nan, dtype=np.float32)
+    row = 0
+    for a in arrays:
+        out[row : row + len(a), : a.shape[1]] = a
+        row += len(a)
     return out
 
 
@@ -272,8 +278,10 @@ def member_state(arrays: dict[str, np.ndarray], i: int, steps: int) -> dict[str,
     out: dict[str, np.ndarray] = {}
     for key, array in arrays.items():
         if key == ERRORS:
-            errors = array[i, :, :steps]
-            out[key] = errors[np.isfinite(errors).any(axis=1)]  # without the padding rows
+            at = arrays[ERRORS_OFFSETS]
+            out[key] = array[int(at[i]) : int(at[i + 1]), :steps]
+        elif key == ERRORS_OFFSETS:
+            continue
         elif key == SERIES + OFFSETS:
             out[key] = np.array([0, b - a], dtype=np.int64)
         elif key.removeprefix(SERIES) in ROW_ARRAYS:

@@ -27,7 +27,16 @@ import pandas as pd
 from .compute import Executor, SerialExecutor, Task, TaskProgress, task_seed
 from .config import ForecastConfig
 from .errors import ModelFileError, UsageError
-from .fitted_state import MODEL, SERIES, as_stored, member_state, rows_summary, stack_states
+from .fitted_state import (
+    ERRORS,
+    ERRORS_OFFSETS,
+    MODEL,
+    SERIES,
+    as_stored,
+    member_state,
+    rows_summary,
+    stack_states,
+)
 from .panel import Panel
 from .plan import Plan
 from .series import Series
@@ -253,9 +262,10 @@ class LocalForecaster:
 
 
 def _per_member(state: dict[str, np.ndarray]) -> list[np.ndarray]:
-    """The arrays with one entry per member (not per history row)."""
-    rows = {SERIES + "history_values", SERIES + "history_stamps", SERIES + "history_offsets"}
-    return [a for k, a in state.items() if k not in rows]
+    """The arrays with one entry per member (not per history row or calibration error),
+    the error offsets less their leading 0."""
+    rows = {SERIES + "history_values", SERIES + "history_stamps", SERIES + "history_offsets", ERRORS}
+    return [a[1:] if k == ERRORS_OFFSETS else a for k, a in state.items() if k not in rows]
 
 
 class LazyMembers(Mapping[str, "Forecaster"]):

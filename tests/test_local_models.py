@@ -162,3 +162,26 @@ def test_a_damaged_member_is_named_when_its_series_is_predicted(tmp_path):
     with pytest.raises(ModelFileError, match="network for series 's1' is damaged") as caught:
         again.predict(ids=["s1"])
     assert caught.value.exit_code == ExitCode.MODEL_FILE
+
+
+def test_members_calibration_errors_are_stacked_unpadded_and_come_back_per_member():
+    """A long member's many validation windows must not pad every short member to its
+    length (10,000 series x 2,000 windows would inflate to gigabytes)."""
+    from forecast_cli.fitted_state import ERRORS, ERRORS_OFFSETS
+
+    t = np.arange(400)
+    frame = pd.DataFrame(
+        {"unique_id": "long", "ds": pd.date_range("1990-01-01", periods=400, freq="MS"), "y": 50 + np.sin(t)}
+    )
+    both = pd.concat([frame.iloc[-48:].assign(unique_id="short"), frame])
+    panel = prepare_panel(both, DataConfig())
+    local = LocalForecaster(_local()).fit(panel)
+    own = {sid: local.members_[sid].calibration_errors_ for sid in local.ids_}
+    assert len(own["long"]) > 5 * len(own["short"])
+    sizes = [len(own[sid]) for sid in local.ids_]
+    _, arrays = local.state()
+    assert arrays[ERRORS].shape == (sum(sizes), own["long"].shape[1])  # no padding rows
+    assert arrays[ERRORS_OFFSETS].tolist() == [0, sizes[0], sum(sizes)]
+    again = LocalForecaster.from_state(*local.state())
+    for sid, errors in own.items():
+        np.testing.assert_array_equal(again.members_[sid].calibration_errors_, errors)
