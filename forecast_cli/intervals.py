@@ -19,7 +19,8 @@ Why conformal, and why this way:
   since the fit, as far as their steps had happened by its origin: errors drift (on the
   60 M1 series fitted one each, test errors were twice the validation ones), and those
   windows are the newest out-of-sample errors there are. The baselines' bands roll the
-  same way (``backtest_intervals``).
+  same way (``backtest_intervals``), and so does ``predict`` given rows newer than the
+  training data (``recalibration.py``).
 - Pooled over series, scaled: a panel pools the errors of every series after dividing each
   by its series' scale (the mean absolute one-step change of its training rows, MASE's
   denominator), so short series borrow calibration from long ones; bands are then that
@@ -38,7 +39,8 @@ Why conformal, and why this way:
   sorted after the fact.
 
 The model stores the calibration as quantile grids (``CalibrationTable``), so predicting
-needs nothing but the history and costs a lookup.
+needs nothing but the history and costs a lookup, and the errors they rank (float32), so
+newer windows can join them.
 """
 
 from __future__ import annotations
