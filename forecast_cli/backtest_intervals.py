@@ -31,6 +31,7 @@ from .intervals import (
     scaled_errors,
     series_scale,
 )
+from .recalibration import complete_context
 
 BASELINE_CALIBRATION = 50  # windows per series and fold
 
@@ -96,6 +97,8 @@ def rolling_network_bounds(
     t = [np.arange(max(start, first), o.max()) for start, o in zip(fit_ends, origins, strict=True)]
     series = np.concatenate([np.full(len(v), i) for i, v in enumerate(t)]).astype(np.int64)
     t_all = np.concatenate(t).astype(np.int64)  # (windows,), series-local origins since the fit
+    whole = complete_context(prefix, offsets[series] + t_all, first)
+    series, t_all = series[whole], t_all[whole]
     if len(t_all) > MAX_CALIBRATION_WINDOWS:  # evenly spaced, as validation does
         keep = np.linspace(0, len(t_all) - 1, MAX_CALIBRATION_WINDOWS).astype(np.int64)
         series, t_all = series[keep], t_all[keep]

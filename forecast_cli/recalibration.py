@@ -55,11 +55,15 @@ def recalibrated(
     offsets = np.concatenate([[0], np.cumsum([len(p) for p in pieces])])
     segment = np.concatenate([np.full(len(t), i) for i, t in enumerate(origins)])
     at = np.concatenate(origins) + offsets[segment]  # (windows,), rows of the stacked pieces
+    values = np.concatenate(pieces)
+    whole = complete_context(values, at, f.context_rows)
+    at, segment = at[whole], segment[whole]
     if len(at) > MAX_CALIBRATION_WINDOWS:  # evenly spaced, as validation does
         keep = np.linspace(0, len(at) - 1, MAX_CALIBRATION_WINDOWS).astype(np.int64)
         at, segment = at[keep], segment[keep]
+    if len(at) == 0:
+        return f.calibration_, 0
     member = np.asarray(members)
-    values = np.concatenate(pieces)
     pred, widths = f.forecast_origins(
         values,
         at,
@@ -77,3 +81,12 @@ def recalibrated(
     errors = (actual - pred) / norm
     table = CalibrationTable.from_errors(np.vstack([f.calibration_errors_, errors]))
     return table, len(at)
+
+
+def complete_context(values: np.ndarray, at: np.ndarray, context: int) -> np.ndarray:
+    """(len(at),) bool: the ``context`` rows before each origin ``at`` hold no missing
+    value. A gap in rows after training (a frame given to the library without the
+    loader's fill) skips the windows that read it rather than failing the forecast."""
+    gap = ~np.isfinite(values).all(axis=1)  # (rows,)
+    seen = np.concatenate([[0], np.cumsum(gap)])  # gaps before each row
+    return (seen[at] - seen[at - context]) == 0

@@ -84,3 +84,12 @@ def test_the_cli_says_on_stderr_how_many_windows_joined(tmp_path, monthly_csv):
     assert out.stdout.splitlines()[1].startswith("2020-01-01,")  # after the newer data's end
     same = runner.invoke(app, ["predict", "-m", str(model), str(older), "-f", "csv"])
     assert "window(s) after the training data" not in same.stderr
+
+
+def test_a_gap_after_training_skips_the_windows_that_read_it(monthly_frame):
+    fitted = Forecaster(fast_config(lookback=12, horizon=6)).fit(_series(monthly_frame, 90))
+    history = _series(monthly_frame, 120)
+    history.frame.iloc[100, 0] = np.nan  # row 100: read by the windows at origins 101..113
+    out = fitted.predict(history)
+    assert out.attrs["recalibrated_windows"] == 30 - fitted.context_rows
+    assert np.isfinite(out.to_numpy()).all()
