@@ -23,7 +23,6 @@ import warnings
 import numpy as np
 
 from .intervals import (
-    MAX_CALIBRATION_WINDOWS,
     CalibrationTable,
     bands,
     interval_score,
@@ -31,7 +30,7 @@ from .intervals import (
     scaled_errors,
     series_scale,
 )
-from .recalibration import complete_context
+from .recalibration import scorable, window_errors
 
 BASELINE_CALIBRATION = 50  # windows per series and fold
 
@@ -97,26 +96,23 @@ def rolling_network_bounds(
     t = [np.arange(max(start, first), o.max()) for start, o in zip(fit_ends, origins, strict=True)]
     series = np.concatenate([np.full(len(v), i) for i, v in enumerate(t)]).astype(np.int64)
     t_all = np.concatenate(t).astype(np.int64)  # (windows,), series-local origins since the fit
-    whole = complete_context(prefix, offsets[series] + t_all, first)
-    series, t_all = series[whole], t_all[whole]
-    if len(t_all) > MAX_CALIBRATION_WINDOWS:  # evenly spaced, as validation does
-        keep = np.linspace(0, len(t_all) - 1, MAX_CALIBRATION_WINDOWS).astype(np.int64)
-        series, t_all = series[keep], t_all[keep]
+    pick = scorable(prefix, offsets[series] + t_all, first)
+    series, t_all = series[pick], t_all[pick]
     scales = np.asarray(fitted.cal_scales_)
     norm = fitted.normalisers(widths, scales[np.repeat(np.arange(len(origins)), folds)], horizon)
     if len(t_all) == 0 or not levels:
         return bands(point, norm, fitted.calibration_, levels, (), False, floor=fitted.band_floor)
-    pred, new_widths = fitted.forecast_origins(
+    errors = window_errors(
+        fitted,
         prefix,
         offsets[series] + t_all,
         offsets,
+        series,
+        series,
         series=np.arange(len(origins)),
         statics=fitted.train_statics(),
-        spread=True,
-    )  # (windows, horizon) each
+    )
     steps = t_all[:, None] + np.arange(horizon)[None, :]  # (windows, horizon), series-local rows
-    rows = np.minimum(offsets[series][:, None] + steps, offsets[series + 1][:, None] - 1)
-    errors = (prefix[rows, 0] - pred) / fitted.normalisers(new_widths, scales[series], horizon)
     out = {f"{side}-{lv:g}": np.full(point.shape, np.nan) for lv in levels for side in ("lo", "hi")}
     for j in range(folds):
         cut = np.array([o[j] for o in origins])[series]  # (windows,): fold j's origin, per series
@@ -127,10 +123,10 @@ def rolling_network_bounds(
             if len(known)
             else fitted.calibration_
         )
-        pick = np.arange(j, len(point), folds)
-        got = bands(point[pick], norm[pick], table, levels, (), False, floor=fitted.band_floor)
+        fold_rows = np.arange(j, len(point), folds)
+        got = bands(point[fold_rows], norm[fold_rows], table, levels, (), False, floor=fitted.band_floor)
         for key, value in got.items():
-            out[key][pick] = value
+            out[key][fold_rows] = value
     return out
 
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .intervals import MAX_CALIBRATION_WINDOWS, CalibrationTable
+from .intervals import CalibrationTable, evenly_spaced
 
 if TYPE_CHECKING:
     from .forecaster import Forecaster
@@ -38,16 +38,17 @@ def recalibrated(
         return f.calibration_, 0
     known = {name: i for i, name in enumerate(f.ids_)}
     ends = f.histories_.last_stamps()  # (series,): where each series' training rows ended
+    context = f.context_rows
     pieces, origins, members, rows = [], [], [], []
     for name, frame, static in zip(names, frames, statics, strict=True):
         k = known.get(name)
         if k is None:
             continue
         first_new = int(frame.index.searchsorted(ends[k], side="right"))  # first row after training
-        t = np.arange(max(first_new, f.context_rows), len(frame))  # origins with a step that happened
-        if len(t):
-            pieces.append(f._inputs(frame))
-            origins.append(t)
+        first = max(first_new, context)  # the first origin with its context in the frame
+        if first < len(frame):  # a window whose first step happened
+            pieces.append(f._inputs(frame.iloc[first - context :]))  # the rows those windows read
+            origins.append(np.arange(context, context + len(frame) - first))
             members.append(k)
             rows.append(static)
     if not pieces:
@@ -56,37 +57,53 @@ def recalibrated(
     segment = np.concatenate([np.full(len(t), i) for i, t in enumerate(origins)])
     at = np.concatenate(origins) + offsets[segment]  # (windows,), rows of the stacked pieces
     values = np.concatenate(pieces)
-    whole = complete_context(values, at, f.context_rows)
-    at, segment = at[whole], segment[whole]
-    if len(at) > MAX_CALIBRATION_WINDOWS:  # evenly spaced, as validation does
-        keep = np.linspace(0, len(at) - 1, MAX_CALIBRATION_WINDOWS).astype(np.int64)
-        at, segment = at[keep], segment[keep]
-    if len(at) == 0:
+    pick = scorable(values, at, context)
+    if len(pick) == 0:
         return f.calibration_, 0
+    at, segment = at[pick], segment[pick]
     member = np.asarray(members)
-    pred, widths = f.forecast_origins(
+    errors = window_errors(
+        f,
         values,
         at,
         offsets,
+        segment,
+        member[segment],
         scalers=[f.scalers_[k] for k in members],
         clamp_future=True,  # steps past the data are never scored; their covariates repeat
         series=member,
         statics=f.static_block(rows),
-        spread=True,
-    )  # (windows, horizon) each
-    steps = at[:, None] + np.arange(pred.shape[1])[None, :]  # (windows, horizon)
-    happened = steps < offsets[segment + 1][:, None]
-    actual = np.where(happened, values[np.minimum(steps, len(values) - 1), 0], np.nan)
-    norm = f.normalisers(widths, np.asarray(f.cal_scales_)[member[segment]], pred.shape[1])
-    errors = (actual - pred) / norm
-    table = CalibrationTable.from_errors(np.vstack([f.calibration_errors_, errors]))
-    return table, len(at)
+    )
+    return CalibrationTable.from_errors(np.vstack([f.calibration_errors_, errors])), len(at)
 
 
-def complete_context(values: np.ndarray, at: np.ndarray, context: int) -> np.ndarray:
-    """(len(at),) bool: the ``context`` rows before each origin ``at`` hold no missing
-    value. A gap in rows after training (a frame given to the library without the
-    loader's fill) skips the windows that read it rather than failing the forecast."""
+def scorable(values: np.ndarray, at: np.ndarray, context: int) -> np.ndarray:
+    """Indices into ``at`` of the windows to score: those whose ``context`` rows before
+    the origin hold no missing value (a gap in rows after training, in a frame given to the
+    library without the loader's fill, skips the windows that read it rather than failing
+    the forecast), at most ``MAX_CALIBRATION_WINDOWS`` of them, evenly spaced as validation
+    takes its own."""
     gap = ~np.isfinite(values).all(axis=1)  # (rows,)
     seen = np.concatenate([[0], np.cumsum(gap)])  # gaps before each row
-    return (seen[at] - seen[at - context]) == 0
+    whole = np.flatnonzero(seen[at] - seen[at - context] == 0)
+    return whole[evenly_spaced(len(whole))]
+
+
+def window_errors(
+    f: Forecaster,
+    values: np.ndarray,
+    at: np.ndarray,
+    offsets: np.ndarray,
+    segment: np.ndarray,
+    members: np.ndarray,
+    **forecast,
+) -> np.ndarray:
+    """(windows, horizon) errors of the forecasts from rows ``at`` of ``values`` (window w
+    in segment ``segment[w]`` of ``offsets``, training series ``members[w]``), divided by
+    their normalisers as the validation errors were; NaN at steps past the segment's end.
+    ``forecast``: the rest of ``f.forecast_origins``' arguments."""
+    pred, widths = f.forecast_origins(values, at, offsets, spread=True, **forecast)  # (windows, horizon) each
+    steps = at[:, None] + np.arange(pred.shape[1])[None, :]  # (windows, horizon), rows of ``values``
+    happened = steps < offsets[segment + 1][:, None]
+    actual = np.where(happened, values[np.minimum(steps, len(values) - 1), 0], np.nan)
+    return (actual - pred) / f.normalisers(widths, np.asarray(f.cal_scales_)[members], pred.shape[1])

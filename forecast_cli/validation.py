@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .baselines import naive, seasonal_naive
-from .intervals import MAX_CALIBRATION_WINDOWS, CalibrationTable, scaled_errors
+from .intervals import CalibrationTable, evenly_spaced, scaled_errors
 from .metrics import mae
 from .panel import Panel
 from .training import TrainResult
@@ -46,10 +46,8 @@ def validate(
         "val_loss": result.val_loss,
         "train_seconds": round(result.seconds, 3),
     }
-    origins, members = split.val_origins, split.series_of_val  # members ascend: grouped by series
-    if len(origins) > MAX_CALIBRATION_WINDOWS:  # evenly spaced: deterministic
-        keep = np.linspace(0, len(origins) - 1, MAX_CALIBRATION_WINDOWS).astype(np.int64)
-        origins, members = origins[keep], members[keep]
+    keep = evenly_spaced(len(split.val_origins))
+    origins, members = split.val_origins[keep], split.series_of_val[keep]  # members ascend: grouped by series
     context = max(f.context_rows, f.season_ + 1)  # what a window and the seasonal naive read
     starts = np.maximum(split.train_ends - context, 0)  # (series,), local rows where tails begin
     tail_rows = np.asarray(panel.lengths) - starts
