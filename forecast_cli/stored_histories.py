@@ -137,21 +137,14 @@ class StoredHistories(Sequence[pd.DataFrame]):
         if len(ends) == 0:
             return None
         last = int(self.stamps[ends].max())
-        if self.unit is None:
-            return last
-        stamp = pd.Timestamp(np.array([last]).astype(f"M8[{self.unit}]")[0])
-        return stamp.tz_localize("UTC").tz_convert(self.tz) if self.tz else stamp
+        return last if self.unit is None else self._as_index(np.array([last]))[0]
 
     def last_stamps(self) -> pd.Index:
         """Each series' last stamp (series,), in the histories' zone; every series has rows."""
         ends = self.offsets[1:] - 1
         if np.any(self.lengths() == 0):
             raise ValueError("a stored history has no rows")
-        stamps = self.stamps[ends]
-        if self.unit is None:
-            return pd.Index(stamps)
-        index = pd.DatetimeIndex(stamps.astype(f"M8[{self.unit}]"))
-        return index.tz_localize("UTC").tz_convert(self.tz) if self.tz else index
+        return self._as_index(self.stamps[ends])
 
     def summary(self) -> dict[str, Any]:
         """What ``info`` shows: series, rows, rows per series, the latest stamp."""
@@ -202,9 +195,13 @@ class StoredHistories(Sequence[pd.DataFrame]):
         return int(self.offsets[i]), int(self.offsets[i + 1])
 
     def _index(self, a: int, b: int) -> pd.Index:
+        return self._as_index(self.stamps[a:b].copy())
+
+    def _as_index(self, stamps: np.ndarray) -> pd.Index:
+        """Stored int64 stamps as the histories' index: steps, or timestamps in their zone."""
         if self.unit is None:
-            return pd.Index(self.stamps[a:b].copy(), name=self.index_name)
-        index = pd.DatetimeIndex(self.stamps[a:b].astype(f"M8[{self.unit}]"), name=self.index_name)
+            return pd.Index(stamps, name=self.index_name)
+        index = pd.DatetimeIndex(stamps.astype(f"M8[{self.unit}]"), name=self.index_name)
         return index.tz_localize("UTC").tz_convert(self.tz) if self.tz else index
 
 
