@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .models import HIGHWAY_INITS, highway_weights
-from .windows import gather_windows
+from .windows import evenly_spaced, gather_windows
 
 _HIGHWAY_SAMPLE = 20_000  # training windows that vote on the highway's starting baseline
 
@@ -38,8 +38,7 @@ def _highway_errors(
 ) -> dict[str, float]:
     if season <= 1 or season > lookback or len(origins) == 0:
         return {"naive": 0.0}
-    if len(origins) > _HIGHWAY_SAMPLE:  # evenly spaced: deterministic and representative
-        origins = origins[np.linspace(0, len(origins) - 1, _HIGHWAY_SAMPLE).astype(np.int64)]
+    origins = origins[evenly_spaced(len(origins), _HIGHWAY_SAMPLE)]
     inputs = gather_windows(z[:, None], origins, lookback)[..., 0]  # (origins, lookback)
     level = inputs[:, -1:]
     actual = z[origins[:, None] + np.arange(horizon)[None, :]]  # (origins, horizon)

@@ -57,14 +57,6 @@ MAX_CALIBRATION_WINDOWS = 20_000
 MIN_STEP_ERRORS = 20  # fewer at a step: borrow the nearest steps' errors (see _with_neighbours)
 
 
-def evenly_spaced(n: int, limit: int = MAX_CALIBRATION_WINDOWS) -> np.ndarray:
-    """Indices of at most ``limit`` of ``n`` calibration windows, evenly spaced (so the
-    choice is deterministic); all of them when there are no more than ``limit``."""
-    if n <= limit:
-        return np.arange(n)
-    return np.linspace(0, n - 1, limit).astype(np.int64)
-
-
 def parse_levels(items: tuple[str, ...] | list[str]) -> tuple[float, ...]:
     """``("80", "95")`` -> (80.0, 95.0); ``("none",)`` -> (); each in (0, 100)."""
     if len(items) == 1 and str(items[0]).strip().lower() == "none":

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .intervals import CalibrationTable, evenly_spaced
+from .intervals import MAX_CALIBRATION_WINDOWS, CalibrationTable
+from .windows import evenly_spaced
 
 if TYPE_CHECKING:
     from .forecaster import Forecaster
@@ -86,7 +87,7 @@ def scorable(values: np.ndarray, at: np.ndarray, context: int) -> np.ndarray:
     gap = ~np.isfinite(values).all(axis=1)  # (rows,)
     seen = np.concatenate([[0], np.cumsum(gap)])  # gaps before each row
     whole = np.flatnonzero(seen[at] - seen[at - context] == 0)
-    return whole[evenly_spaced(len(whole))]
+    return whole[evenly_spaced(len(whole), MAX_CALIBRATION_WINDOWS)]
 
 
 def window_errors(

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .baselines import naive, seasonal_naive
-from .intervals import CalibrationTable, evenly_spaced, scaled_errors
+from .intervals import MAX_CALIBRATION_WINDOWS, CalibrationTable, scaled_errors
 from .metrics import mae
 from .panel import Panel
 from .training import TrainResult
-from .windows import PanelSplit
+from .windows import PanelSplit, evenly_spaced
 
 if TYPE_CHECKING:
     from .forecaster import Forecaster
@@ -46,7 +46,7 @@ def validate(
         "val_loss": result.val_loss,
         "train_seconds": round(result.seconds, 3),
     }
-    keep = evenly_spaced(len(split.val_origins))
+    keep = evenly_spaced(len(split.val_origins), MAX_CALIBRATION_WINDOWS)
     origins, members = split.val_origins[keep], split.series_of_val[keep]  # members ascend: grouped by series
     context = max(f.context_rows, f.season_ + 1)  # what a window and the seasonal naive read
     starts = np.maximum(split.train_ends - context, 0)  # (series,), local rows where tails begin

@@ -44,6 +44,14 @@ def gather_windows(values: np.ndarray, origins: np.ndarray, lookback: int) -> np
     return window_view(values, lookback)[np.asarray(origins) - lookback]
 
 
+def evenly_spaced(n: int, limit: int) -> np.ndarray:
+    """Indices of at most ``limit`` of ``n`` windows, evenly spaced (deterministic, and
+    representative of the whole span); all of them when there are no more than ``limit``."""
+    if n <= limit:
+        return np.arange(n)
+    return np.linspace(0, n - 1, limit).astype(np.int64)
+
+
 @dataclass(frozen=True)
 class TemporalSplit:
     """Training and validation origins, and where training rows end.
