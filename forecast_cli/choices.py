@@ -42,6 +42,12 @@ class TransformKind(StrEnum):
     logdiff = "logdiff"
 
 
+class Drift(StrEnum):
+    auto = "auto"
+    on = "on"
+    off = "off"
+
+
 class Cell(StrEnum):
     lstm = "lstm"
     gru = "gru"

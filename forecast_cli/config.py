@@ -21,6 +21,7 @@ from .choices import (  # noqa: F401  (re-exported: the choices belong to the op
     Agg,
     Cell,
     Device,
+    Drift,
     Fill,
     Interval,
     Loss,
@@ -235,6 +236,13 @@ class ModelConfig:
         MODEL,
         min=0,
         max=256,
+    )
+    drift: str = opt(
+        "auto",
+        "Give each window its series' long-run drift, the mean change over up to four lookbacks "
+        "before it; auto: on for panels, where it tells series apart.",
+        MODEL,
+        choices=Drift,
     )
     # Subtract each window's last target value from its inputs and add it back to the
     # outputs (reversible instance normalisation): the network learns changes, which

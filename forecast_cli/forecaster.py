@@ -31,6 +31,7 @@ import torch
 from . import prediction
 from .calendar_features import calendar_columns, calendar_values
 from .config import MAX_HORIZON, ForecastConfig
+from .drift import drift, with_drift
 from .errors import DataError, NotFittedError, UsageError
 from .future_data import FutureTable
 from .highway import choose_highway
@@ -142,7 +143,10 @@ class Forecaster:
             season=cycle,
             patch=plan.patch,
             spread=bool(cfg.intervals.levels() or cfg.intervals.probs()),
-            n_inputs=scaled.shape[1] + calendar_width - int(cfg.model.id_embedding > 0),
+            n_inputs=scaled.shape[1]
+            + calendar_width
+            - int(cfg.model.id_embedding > 0)
+            + int(plan.drift_rows > 0),
             future_inputs=self.future_inputs + self.static_width,
             id_embedding=cfg.model.id_embedding,
             n_series=len(panel) if cfg.model.id_embedding else 0,
@@ -168,12 +172,14 @@ class Forecaster:
             loss_weights=loss_weights,
             future_cols=self.window_known,
             calendar=calendar,
+            drift_rows=plan.drift_rows,
+            drift_horizon=plan.horizon,
         )
         self.network_.cpu()
         self.ids_, self.id_col_ = panel.ids, panel.id_col
         self.series_rows_: np.ndarray | None = np.asarray(panel.lengths)  # for info
         self.histories_ = StoredHistories.from_frames(  # three arrays; frames built when read
-            [m.frame[[self.target_, *self.features_]].iloc[-self.context_rows :] for m in panel.members]
+            [m.frame[[self.target_, *self.features_]].iloc[-plan.history_rows :] for m in panel.members]
         )
         del scaled, calendar  # validation reads only each series' tail (see validation.py)
         # width_ratio_: the spread head's typical width per unit of series scale (None: no head);
@@ -296,10 +302,15 @@ class Forecaster:
                 f"the known-future columns need values for all {horizon} forecast steps after each origin"
             )
         rows_end = offsets[segment + 1] - 1  # (origins,)
+        plan = self.plan_
+        target = np.nan_to_num(scaled[:, 0]) if plan.drift_rows else None
         runs = []
         for pick in np.array_split(np.arange(len(origins)), max(1, len(origins) // _PREDICT_CHUNK + 1)):
             if len(pick):
                 windows = self._windows(scaled, origins[pick], rows_end[pick], ahead)
+                if plan.drift_rows:  # missing rows read as the centre, as in training (scale_panel)
+                    d = drift(target, origins[pick], offsets[segment[pick]], plan.drift_rows, plan.horizon)
+                    windows = with_drift(windows, d)  # (batch, steps, features + 1)
                 runs.append(self._run_network(windows, horizon, with_head))
         out = np.concatenate([r[0] for r in runs])  # (origins, horizon), scaled units
         if np.isnan(out).any():

@@ -40,6 +40,7 @@ def recalibrated(
     known = {name: i for i, name in enumerate(f.ids_)}
     ends = f.histories_.last_stamps()  # (series,): where each series' training rows ended
     context = f.context_rows
+    keep = f.plan_.history_rows  # what a window reads, the long-run drift included
     pieces, origins, members, rows = [], [], [], []
     for name, frame, static in zip(names, frames, statics, strict=True):
         k = known.get(name)
@@ -48,8 +49,9 @@ def recalibrated(
         first_new = int(frame.index.searchsorted(ends[k], side="right"))  # first row after training
         first = max(first_new, context)  # the first origin with its context in the frame
         if first < len(frame):  # a window whose first step happened
-            pieces.append(f._inputs(frame.iloc[first - context :]))  # the rows those windows read
-            origins.append(np.arange(context, context + len(frame) - first))
+            lo = max(first - keep, 0)
+            pieces.append(f._inputs(frame.iloc[lo:]))  # the rows those windows read
+            origins.append(np.arange(first - lo, len(frame) - lo))
             members.append(k)
             rows.append(static)
     if not pieces:

@@ -19,6 +19,7 @@ import torch
 from torch import nn
 
 from .config import TrainConfig
+from .drift import drift, with_drift
 from .models import SPREAD_PROBS
 from .optim import AdamW, clip_grad_norm, one_cycle
 from .panel_arrays import CalendarCodes
@@ -76,6 +77,9 @@ class WindowBatches:
     With ``future_cols`` k > 0 the inputs run over the horizon rows too: (batch, lookback
     + horizon, features), the horizon rows holding only the last k (known-future) columns
     and zeros elsewhere, so no target value after the origin reaches the network.
+
+    With ``drift_rows`` > 0 every window also carries its long-run drift as column 1 (see
+    ``drift``), over ``drift_horizon`` steps.
     """
 
     def __init__(
@@ -86,8 +90,11 @@ class WindowBatches:
         bounds: torch.Tensor | None = None,
         future_cols: int = 0,
         calendar: CalendarCodes | None = None,
+        drift_rows: int = 0,
+        drift_horizon: int = 0,
     ):
         self.series, self.lookback, self.horizon = series, lookback, horizon
+        self.drift_rows, self.drift_horizon = drift_rows, drift_horizon
         self.calendar = calendar  # calendar columns kept as codes (see panel_arrays)
         self.future_cols = future_cols
         self.n_rows = series.shape[0]
@@ -115,7 +122,13 @@ class WindowBatches:
             ahead = torch.zeros_like(w[:, self.lookback :])  # (batch, horizon, features)
             ahead[..., -self.future_cols :] = w[:, self.lookback :, -self.future_cols :]
             x = torch.cat([x, ahead], dim=1)  # (batch, lookback + horizon, features)
-        end = self.bounds[self.series_of(origins) + 1][:, None]  # (batch, 1): its series' end
+        member = self.series_of(origins)  # (batch,)
+        if self.drift_rows:
+            d = drift(
+                self.series[:, 0], origins.long(), self.bounds[member], self.drift_rows, self.drift_horizon
+            )
+            x = with_drift(x, d)  # (batch, steps, features + 1)
+        end = self.bounds[member + 1][:, None]  # (batch, 1): its series' end
         mask = (rows[:, self.lookback :] < end).to(y.dtype)  # (batch, horizon)
         return x, y, mask
 
@@ -134,6 +147,8 @@ def train_network(
     loss_weights: np.ndarray | None = None,
     future_cols: int = 0,
     calendar: CalendarCodes | None = None,
+    drift_rows: int = 0,
+    drift_horizon: int = 0,
 ) -> TrainResult:
     """Fit ``model`` on windows of the scaled ``series`` (rows, features); restore the best weights.
 
@@ -146,6 +161,7 @@ def train_network(
     early stopping judges what training optimises.
     ``future_cols``: trailing columns known over the horizon (see ``WindowBatches``).
     ``calendar``: calendar input columns kept as codes beside ``series`` (see panel_arrays).
+    ``drift_rows``/``drift_horizon``: the long-run drift input (see ``drift``; 0: none).
     """
     seed_everything(cfg.seed)
     device = resolve_device(cfg.device)
@@ -158,6 +174,8 @@ def train_network(
         edges,
         future_cols,
         None if calendar is None else calendar.to_torch(device),
+        drift_rows,
+        drift_horizon,
     )
     draw = None if weights is None else torch.as_tensor(weights, dtype=torch.float64)
     series_w = (  # per series

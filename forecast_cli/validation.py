@@ -48,7 +48,7 @@ def validate(
     }
     keep = evenly_spaced(len(split.val_origins), MAX_CALIBRATION_WINDOWS)
     origins, members = split.val_origins[keep], split.series_of_val[keep]  # members ascend: grouped by series
-    context = max(f.context_rows, f.season_ + 1)  # what a window and the seasonal naive read
+    context = max(f.plan_.history_rows, f.season_ + 1)  # what a window and the seasonal naive read
     starts = np.maximum(split.train_ends - context, 0)  # (series,), local rows where tails begin
     tail_rows = np.asarray(panel.lengths) - starts
     statics = f.train_statics()  # (series, static width), sliced per group

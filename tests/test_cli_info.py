@@ -39,8 +39,9 @@ def test_info_summarises_a_panel_without_reading_its_arrays(tmp_path, monkeypatc
     monkeypatch.setattr(modelfile, "_npy_array", no_arrays)
     info = _info(path)
     assert info["format_version"] == modelfile.FORMAT_VERSION
-    assert info["history_series"] == 3 and info["history_rows"] == 3 * 12
-    assert info["history_rows_per_series"] == "min 12, median 12, max 12"
+    kept = 12 if local else 4 * 12 + 1  # the lookback; a global panel model's drift input spans 4
+    assert info["history_series"] == 3 and info["history_rows"] == 3 * kept
+    assert info["history_rows_per_series"] == f"min {kept}, median {kept}, max {kept}"
     assert info["history_end"] == "2005-12-01T00:00:00"
     assert info["data_rows"] == 3 * 72 and info["data_rows_per_series"] == "min 72, median 72, max 72"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -33,7 +34,12 @@ def test_validation_in_small_groups_equals_one_pass(monkeypatch):
     timeless = [
         {k: v for k, v in m.items() if k != "train_seconds"} for m in (whole.metrics_, grouped.metrics_)
     ]
-    assert timeless[0] == timeless[1]
+    # Equal to float32 rounding, not bit for bit: with two or more input columns (the
+    # target and the panel's drift input) torch's CPU kernels may sum them in an order that
+    # depends on how many windows share a batch (relative differences of about 1e-8).
+    assert timeless[0].keys() == timeless[1].keys()
+    for key, value in timeless[0].items():
+        assert timeless[1][key] == pytest.approx(value, rel=1e-6), key
     assert "val_mae" in timeless[0]
-    np.testing.assert_array_equal(whole.calibration_.abs_q, grouped.calibration_.abs_q)
-    np.testing.assert_array_equal(whole.width_ratio_, grouped.width_ratio_)
+    np.testing.assert_allclose(whole.calibration_.abs_q, grouped.calibration_.abs_q, rtol=1e-6)
+    np.testing.assert_allclose(whole.width_ratio_, grouped.width_ratio_, rtol=1e-6)
