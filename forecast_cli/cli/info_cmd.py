@@ -114,6 +114,8 @@ def describe_model(meta: dict) -> dict:
             )
         if plan.calendar:
             out["calendar"] = ",".join(plan.calendar) + f" ({plan.reasons.get('calendar', '')})"
+        if plan.drift_rows:
+            out["drift_rows"] = f"{plan.drift_rows} ({plan.reasons.get('drift_rows', '')})"
     else:
         out.update({k: meta[k] for k in ("season", "lookback", "horizon", "transform")})
     if meta.get("static_levels"):
