@@ -44,8 +44,12 @@ def group_payloads(panel: Panel, cfg: ForecastConfig, plans: list[list[Fold]], l
             ],
         )
         idx = np.array([f.index for f in members])
+        # Rows are counted from where the group trains (0 but for --train-size): a sliding
+        # window's forecasts read no older row than its training did (the drift input
+        # would otherwise reach back past it, unlike the fitted model's own ``predict``).
+        starts = np.array([p[at].train_start for p in plans])
         # Each series' rows up to its last origin in this group: no row at/after an origin.
-        ends = np.array([max(p[k].origin for k in idx) for p in plans])
+        ends = np.array([max(p[k].origin for k in idx) for p in plans]) - starts
         horizon = plans[0][0].horizon
         # The task gets each series' rows up to its last origin plus one horizon (the
         # known-future columns there); ``forecast_inputs`` blanks the rest of those rows
@@ -53,11 +57,13 @@ def group_payloads(panel: Panel, cfg: ForecastConfig, plans: list[list[Fold]], l
         reach = dataclasses.replace(
             panel,
             members=[
-                dataclasses.replace(m, frame=m.frame.iloc[: end + horizon])
-                for m, end in zip(panel.members, ends, strict=True)
+                dataclasses.replace(m, frame=m.frame.iloc[start : start + end + horizon])
+                for m, start, end in zip(panel.members, starts, ends, strict=True)
             ],
         )
-        local_origins = [np.array([p[k].origin for k in idx]) for p in plans]
+        local_origins = [
+            np.array([p[k].origin for k in idx]) - start for p, start in zip(plans, starts, strict=True)
+        ]
         rows = np.concatenate([i * folds + idx for i in range(len(plans))])
         yield rows, (cfg, train, reach, ends, local_origins, levels, horizon)
 

@@ -35,7 +35,11 @@ def drift(target: Any, origins: Any, starts: Any, rows: int, horizon: int) -> An
     now = origins - 1  # the window's last input row
     back = (now - starts).clip(min=0, max=rows)
     change = target[now] - target[now - back]
-    return change / back.clip(min=1) * horizon
+    # in the target's own float type, as torch divides: numpy would widen to float64 and
+    # round differently from training in the last bit
+    steps = back.clip(min=1)
+    steps = steps.astype(target.dtype) if hasattr(steps, "astype") else steps.to(target.dtype)
+    return change / steps * horizon
 
 
 def with_drift(windows: Any, values: Any) -> Any:

@@ -328,7 +328,9 @@ def resolve_plan(
         if level_norm
         else ("differenced series have no level" if config.model.level_norm else "turned off")
     )
-    drift_rows, reasons["drift_rows"] = _drift_rows(config.model.drift, level_norm, lookback, len(ys))
+    drift_rows, reasons["drift_rows"] = _drift_rows(
+        config.model.drift, level_norm, transform in DIFFERENCING, lookback, len(ys)
+    )
     if config.model.patch is not None:
         patch = config.model.patch
         reasons["patch"] = "given"
@@ -382,14 +384,19 @@ def _transform(requested: str, train_ys: list[np.ndarray]) -> tuple[str, str]:
     return "none", "auto: the training target has values <= 0"
 
 
-def _drift_rows(requested: str, level_norm: bool, lookback: int, series: int) -> tuple[int, str]:
+def _drift_rows(
+    requested: str, level_norm: bool, differencing: bool, lookback: int, series: int
+) -> tuple[int, str]:
     """Rows the long-run drift input spans (0: none). ``auto`` gives it to panels only: it
     tells series of different long-run trends apart, while one series has one trend, which
     the network learns without it (on the single-series sets it gained nothing, MASE -1% to
     +4% in single runs; on the M1 panels it cut the median MASE of three seeds by 1-3%:
     benchmarks/RESULTS.md, "Long-run drift input")."""
     if not level_norm:
-        return 0, "differenced series have no level"
+        return (
+            0,
+            "differenced series have no level" if differencing else "it reads levels, and level norm is off",
+        )
     if requested == "off" or (requested == "auto" and series == 1):
         return 0, "turned off" if requested == "off" else "auto: one series, one long-run trend"
     return (

@@ -190,7 +190,7 @@ def _forecast_frames(
             out[i] = fc[row]
             if spread is not None:
                 widths[i] = spread[row]
-    notes = []
+    notes = _short_drift_notes(f, names, values, long_enough, known)
     scales = [
         f.cal_scales_[known[names[i]]] if names[i] in known else series_scale(values[i][:, 0], False)
         for i in range(len(values))
@@ -204,6 +204,27 @@ def _forecast_frames(
             f"forecast by {'seasonal naive' if season > 1 else 'naive'}"
         )
     return out, (widths if f.width_ratio_ is not None else None), scales, notes
+
+
+def _short_drift_notes(
+    f: Forecaster, names: list[str], values: list[np.ndarray], forecast: list[int], known: dict[str, int]
+) -> list[str]:
+    """A note for each known series given fewer rows than the model kept of it, when the
+    long-run drift input reads past the lookback: its drift then spans only the rows given,
+    and the forecast differs from one made from the whole series."""
+    if not f.plan_.drift_rows:
+        return []
+    kept = f.histories_.lengths()
+    short = [i for i in forecast if names[i] in known and len(values[i]) < kept[known[names[i]]]]
+    if not short:
+        return []
+    listed = ", ".join(repr(names[i]) for i in short[:5]) + (
+        f" and {len(short) - 5} more" if len(short) > 5 else ""
+    )
+    return [
+        f"series {listed}: fewer rows than the {f.plan_.history_rows} the long-run drift input reads; "
+        "their drift spans only the rows given (give more history for the model's own)"
+    ]
 
 
 def _with_future(

@@ -1,6 +1,7 @@
 """The last rows of every series' history as three arrays, with frames built on demand.
 
-A fitted model keeps, per series, the rows a forecast reads (the lookback, plus one to
+A fitted model keeps, per series, the rows a forecast reads (``Plan.history_rows``: the
+lookback, or the span of a panel's long-run drift input, plus one to
 undo differencing). Kept as one table per series in JSON, a 10,000-series model took
 seconds to load (a timestamp parse and a DataFrame per series). Here they are a panel
 in the CSR layout ``panel.py`` uses:

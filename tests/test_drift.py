@@ -148,6 +148,8 @@ def test_predict_from_the_stored_history_equals_predict_from_the_whole_series(tm
         levels=(),
     )
     assert not np.allclose(shortened.to_numpy(), stored.to_numpy(), rtol=1e-6)  # the span matters
+    assert any("fewer rows than the 49 the long-run drift input reads" in n for n in shortened.attrs["notes"])
+    assert not any("drift" in n for n in stored.attrs["notes"])  # short series' own rows are all kept
 
 
 def test_validation_forecasts_read_the_whole_drift_span():
@@ -204,3 +206,61 @@ def test_a_panel_predict_on_newer_rows_gives_the_backtest_band_of_that_fold():
         got = out["y" if column == "forecast" else f"y-{column}"].to_numpy()
         np.testing.assert_allclose(got, fold[column].to_numpy(), rtol=1e-6)
     assert out.attrs["recalibrated_windows"] == 3 * (last - first)
+
+
+def test_a_sliding_window_backtest_forecasts_as_the_window_trained_model_predicts():
+    """--window sliding: each fold's model trains on the last --train-size rows, and its
+    forecast reads no older row (the drift spans more than the window here), so the fold
+    equals that model's own ``predict`` from the rows it was trained on."""
+    frame = long_panel(lengths=(96, 96, 96))
+    frame["ds"] = np.tile(pd.date_range("2000-01-01", periods=96, freq="MS"), 3)  # end together
+    cfg = fast_config(lookback=6, horizon=6)
+    spec = BacktestConfig(
+        folds=2, refit="always", window="sliding", train_size=20, models=("lstm",), baselines=False
+    )
+    result = run_backtest(prepare_panel(frame, DataConfig()), cfg, spec)
+    fold = result.folds[1]
+    assert fold.train_start > 0
+    window = frame.groupby("unique_id").nth(list(range(fold.train_start, fold.origin))).reset_index(drop=True)
+    fitted = Forecaster(cfg).fit(prepare_panel(window, DataConfig()))
+    assert fitted.plan_.drift_rows == 24 and fitted.plan_.history_rows == 25
+    want = fitted.predict(levels=())["y"].to_numpy()
+    got = result.forecasts[result.forecasts["origin"] == frame["ds"].iloc[fold.origin - 1]]["forecast"]
+    np.testing.assert_allclose(got.to_numpy(), want, rtol=1e-6)
+
+
+def test_training_windows_read_the_same_drift_as_forecasts_for_the_same_origins():
+    """The batches training draws and the windows ``forecast_origins`` builds carry the
+    same drift column, to the bit, for the same origins (a drift that read the origin's
+    own row in training only, or ignored where a series starts, would differ)."""
+    from forecast_cli.training import WindowBatches
+
+    cfg = fast_config(lookback=12, horizon=6)
+    panel = prepare_panel(long_panel(lengths=(60, 84, 48, 30, 72)), cfg.data)
+    fitted = Forecaster(cfg).fit(panel)
+    values = fitted.inputs(panel)
+    scaled = np.concatenate(
+        [
+            fitted.scalers_[i].transform(fitted._transformed(values[panel.offsets[i] : panel.offsets[i + 1]]))
+            for i in range(len(panel))
+        ]
+    ).astype(np.float32)
+    bounds = np.asarray(panel.offsets)
+    origins = np.concatenate([bounds[i] + np.arange(12, panel.lengths[i] - 6) for i in range(len(panel))])
+    batches = WindowBatches(
+        torch.from_numpy(scaled), 12, 6, torch.as_tensor(bounds), drift_rows=48, drift_horizon=6
+    )
+    x, _, _ = batches.get(torch.as_tensor(origins, dtype=torch.int32))  # (windows, lookback, features + 1)
+    seen = []
+    real = fitted._run_network
+
+    def spy(windows, horizon, spread=False):
+        seen.append(windows.copy())
+        return real(windows, horizon, spread)
+
+    fitted._run_network = spy
+    fitted.forecast_origins(
+        values, origins, bounds, series=np.arange(len(panel)), statics=fitted.train_statics()
+    )
+    np.testing.assert_array_equal(np.concatenate(seen)[..., 1], x[..., 1].numpy())
+    assert np.unique(x[:, 0, 1].numpy()).size > len(panel)  # it varies within a series too
