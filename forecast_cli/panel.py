@@ -10,6 +10,7 @@ in one contiguous float64 array with ``offsets[i]:offsets[i + 1]`` the rows of m
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -184,10 +185,17 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
     return Panel(members, tuple(wanted), id_col, statics=statics)
 
 
+def first_few(names: Sequence[str], shown: int = 5) -> str:
+    """``A, B, C, D, E and 3 more``: a list of names a message can hold."""
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
+
+
 def unknown_ids(label: str, missing: list[str], what: str, available: str) -> UsageError:
     """``--ids names 2 series not in the data: A, B (the data has 40 series)``."""
-    shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
-    return UsageError(f"{label} names {len(missing)} series {what}: {shown} ({available} series)")
+    return UsageError(
+        f"{label} names {len(missing)} series {what}: {first_few(missing)} ({available} series)"
+    )
 
 
 def require_model_columns(raw: pd.DataFrame, cfg: DataConfig, model: str) -> None:

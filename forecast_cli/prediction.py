@@ -20,7 +20,7 @@ from .calendars import future_index
 from .errors import DataError, UsageError
 from .future_data import FutureTable
 from .intervals import CalibrationTable, bands, series_scale
-from .panel import Panel, unknown_ids
+from .panel import Panel, first_few, unknown_ids
 from .recalibration import recalibrated
 from .scaling import Scaler
 from .series import Series
@@ -218,11 +218,8 @@ def _short_drift_notes(
     short = [i for i in forecast if names[i] in known and len(values[i]) < kept[known[names[i]]]]
     if not short:
         return []
-    listed = ", ".join(repr(names[i]) for i in short[:5]) + (
-        f" and {len(short) - 5} more" if len(short) > 5 else ""
-    )
     return [
-        f"series {listed}: fewer rows than the {f.plan_.history_rows} the long-run drift input reads; "
+        f"series {first_few([repr(names[i]) for i in short])}: fewer rows than the {f.plan_.history_rows} the long-run drift input reads; "
         "their drift spans only the rows given (give more history for the model's own)"
     ]
 
