@@ -1,10 +1,11 @@
-"""The training loop: AdamW, one-cycle learning rate, gradient clipping, early stopping.
+"""The training loop: AdamW, one-cycle learning rate, gradient clipping, early stopping
+on a moving average of the weights, which is the model kept (``weight_average`` says why).
 
 The optimiser lives in ``optim`` (a lean AdamW that avoids torch.optim's slow first import).
 
 Kept lean for the CPU: the scaled series lives in one tensor, each batch is gathered by
 window origin from a strided view (no window is materialised ahead of time), validation
-is one batched pass per epoch, and the best weights are restored at the end.
+is one batched pass per epoch, and the best averaged weights are restored at the end.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from .drift import drift, with_drift
 from .models import SPREAD_PROBS
 from .optim import AdamW, clip_grad_norm, one_cycle
 from .panel_arrays import CalendarCodes
+from .weight_average import HALF_LIFE_EPOCHS, WeightAverage
 
 
 @dataclass
@@ -150,7 +152,8 @@ def train_network(
     drift_rows: int = 0,
     drift_horizon: int = 0,
 ) -> TrainResult:
-    """Fit ``model`` on windows of the scaled ``series`` (rows, features); restore the best weights.
+    """Fit ``model`` on windows of the scaled ``series`` (rows, features); restore the averaged
+    weights (``weight_average``) of the lowest validation loss, or the initial ones if none beat them.
 
     ``bounds`` (series + 1,): where each stacked series starts, then the total rows, for
     panels (validation windows are scored only on their own series' steps). ``weights``
@@ -198,6 +201,7 @@ def train_network(
     spread_params = [] if spread is None else list(spread.parameters())
     point_params = [p for p in opt.params if all(p is not q for q in spread_params)]
     best_val, best_epoch, best_state, bad_epochs = float("inf"), 0, None, 0
+    average = WeightAverage(opt.params, HALF_LIFE_EPOCHS * steps)
     history: list[tuple[float, float]] = []
     start = time.perf_counter()
     # The initial weights compete too: a baseline-initialised model that training cannot
@@ -233,15 +237,17 @@ def train_network(
                 if spread_params:
                     clip_grad_norm(spread_params, cfg.clip)
             opt.step()
+            average.update()
             total += loss.detach()
         train_loss = float(total) / steps
-        val_loss = evaluate_loss(model, data, val_idx, loss_fn, series_w)
+        with average.swapped_in():
+            val_loss = evaluate_loss(model, data, val_idx, loss_fn, series_w)
+            if val_loss < best_val - 1e-9:
+                best_val, best_epoch, bad_epochs = val_loss, epoch, 0
+                best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            else:
+                bad_epochs += 1
         history.append((train_loss, val_loss))
-        if val_loss < best_val - 1e-9:
-            best_val, best_epoch, bad_epochs = val_loss, epoch, 0
-            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-        else:
-            bad_epochs += 1
         if on_epoch is not None:
             on_epoch(
                 EpochReport(epoch, cfg.epochs, train_loss, val_loss, best_val, time.perf_counter() - start)

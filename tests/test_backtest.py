@@ -59,10 +59,11 @@ def test_later_folds_of_one_fit_recalibrate_on_the_windows_since_it(monthly_fram
     pd.testing.assert_series_equal(before.loc[at_middle, "forecast"], after.loc[at_middle, "forecast"])
     for level in ("80", "95"):
         hi, lo = f"hi-{level}", f"lo-{level}"
-        assert np.all(
-            (after.loc[at_middle, hi] - after.loc[at_middle, lo])
-            > (before.loc[at_middle, hi] - before.loc[at_middle, lo])
-        )
+        wider = after.loc[at_middle, hi] - after.loc[at_middle, lo]  # (6,)
+        narrower = before.loc[at_middle, hi] - before.loc[at_middle, lo]
+        # never narrower, and wider at most steps (a step whose band was already set by larger
+        # scores than the jump's stays put: its quantile does not move)
+        assert np.all(wider >= narrower - 1e-9) and np.mean(wider > narrower) >= 0.5
 
 
 def test_every_model_forecasts_the_same_folds(monthly_frame):

@@ -44,10 +44,11 @@ def _drifting(rows: int = 200) -> pd.DataFrame:
 
 
 def _config(embedding: int, **model) -> ForecastConfig:
+    """The drift input is off: it too tells these series apart (see test_drift)."""
     return ForecastConfig(
         data=DataConfig(target="y", id_col="id", calendar=("none",)),
         window=WindowConfig(lookback=4, horizon=10),
-        model=ModelConfig(hidden=8, id_embedding=embedding, **model),
+        model=ModelConfig(hidden=8, id_embedding=embedding, **{"drift": "off", **model}),
         train=TrainConfig(epochs=20, lr=1e-2, batch_size=32),
     )
 
@@ -61,7 +62,7 @@ def test_the_embedding_learns_what_a_short_history_does_not_show():
         cfg = _config(embedding)
         pred = Forecaster(cfg).fit(prepare_panel(history, cfg.data)).predict(levels=())["y"].to_numpy()
         errors[embedding] = np.mean(np.abs(pred - actual))
-    assert errors[4] < 0.8 * errors[0]  # seeds 0-3: 3.1-3.4 against 5.2-5.6
+    assert errors[4] < 0.8 * errors[0]  # seeds 0-3: 3.2-3.3 against 5.2-5.3
 
 
 def test_unseen_series_are_refused_and_the_model_file_keeps_the_embedding(tmp_path):

@@ -1,0 +1,89 @@
+"""The moving average of the weights: its arithmetic, the swap, and that training keeps it."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from forecast_cli import optim
+from forecast_cli.config import TrainConfig
+from forecast_cli.models import NetworkArgs, RecurrentNetwork
+from forecast_cli.training import WindowBatches, _loss_fn, evaluate_loss, train_network
+from forecast_cli.weight_average import HALF_LIFE_EPOCHS, WeightAverage
+from forecast_cli.windows import window_origins
+
+
+def test_update_follows_the_half_life_by_hand():
+    p = torch.nn.Parameter(torch.tensor([1.0, 2.0]))
+    avg = WeightAverage([p], half_life_steps=1)  # decay 0.5: the mean of old average and live
+    with torch.no_grad():
+        p.copy_(torch.tensor([3.0, 6.0]))
+    avg.update()
+    assert avg.average[0].tolist() == [2.0, 4.0]
+    avg.update()
+    assert avg.average[0].tolist() == [2.5, 5.0]
+    # a half-life of k steps: a weight seen k updates ago counts half as much as it did then
+    assert WeightAverage([p], half_life_steps=7).decay ** 7 == pytest.approx(0.5)
+    off = WeightAverage([p], half_life_steps=0)  # no averaging: the live weights, exactly
+    with torch.no_grad():
+        p.copy_(torch.tensor([0.1, 1e-7]))
+    off.update()
+    assert torch.equal(off.average[0], p.detach())
+
+
+def test_swap_shows_the_average_and_restores_the_live_weights_bit_for_bit():
+    net = torch.nn.Linear(3, 2)
+    live = [q.detach().clone() for q in net.parameters()]
+    avg = WeightAverage(list(net.parameters()), half_life_steps=2)
+    with torch.no_grad():
+        for q in avg.average:
+            q.add_(1.0)
+    with pytest.raises(RuntimeError), avg.swapped_in():
+        for q, a in zip(net.parameters(), avg.average, strict=True):
+            assert torch.equal(q, a)
+        raise RuntimeError("the live weights come back even when the block fails")
+    for q, saved in zip(net.parameters(), live, strict=True):
+        assert torch.equal(q, saved)
+
+
+def test_training_keeps_the_average_of_the_best_epoch_not_the_live_weights(monkeypatch):
+    """Replays the optimiser's steps: the model returned is the moving average after the
+    best epoch's last step, computed here by hand from every live iterate."""
+    rng = np.random.default_rng(0)
+    t = np.arange(240)
+    series = (np.sin(2 * np.pi * t / 12) + 0.3 * rng.standard_normal(240)).astype(np.float32)[:, None]
+    lookback, horizon = 12, 3
+    train = window_origins(200, lookback, horizon)
+    val = np.arange(200, 240 - horizon + 1)
+    model = RecurrentNetwork(NetworkArgs("gru", 1, 8, 1, 0.0, lookback=lookback, outputs=horizon))
+    initial = [p.detach().clone() for p in model.parameters()]
+    iterates: list[list[torch.Tensor]] = []
+    step = optim.AdamW.step
+
+    def recording_step(self):
+        step(self)
+        iterates.append([p.detach().clone() for p in self.params])
+
+    monkeypatch.setattr(optim.AdamW, "step", recording_step)
+    cfg = TrainConfig(epochs=6, patience=10, batch_size=32, seed=0, lr=0.01)
+    result = train_network(model, series, train, val, lookback, horizon, cfg)
+    steps = math.ceil(len(train) / 32)
+    assert len(iterates) == 6 * steps
+    assert result.best_epoch > 0, "the fixture must train past the initial weights"
+    decay = 0.5 ** (1 / (HALF_LIFE_EPOCHS * steps))
+    average = [p.clone() for p in initial]
+    for live in iterates[: result.best_epoch * steps]:
+        for a, p in zip(average, live, strict=True):
+            a.lerp_(p, 1 - decay)
+    kept = [p.detach() for p in model.parameters()]
+    for k, a in zip(kept, average, strict=True):
+        torch.testing.assert_close(k, a, rtol=1e-5, atol=1e-6)
+    last_live = iterates[result.best_epoch * steps - 1]
+    assert any(not torch.allclose(k, p, atol=1e-4) for k, p in zip(kept, last_live, strict=True))
+    # the loss reported is the kept model's
+    data = WindowBatches(torch.as_tensor(series), lookback, horizon)
+    loss = evaluate_loss(model, data, torch.as_tensor(val, dtype=torch.int32), _loss_fn(cfg.loss))
+    assert loss == pytest.approx(result.val_loss, rel=1e-6)
