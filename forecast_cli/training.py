@@ -19,16 +19,20 @@ import numpy as np
 import torch
 from torch import nn
 
+from . import weight_average
 from .config import TrainConfig
 from .drift import drift, with_drift
 from .models import SPREAD_PROBS
 from .optim import AdamW, clip_grad_norm, one_cycle
 from .panel_arrays import CalendarCodes
-from .weight_average import HALF_LIFE_EPOCHS, WeightAverage
 
 
 @dataclass
 class EpochReport:
+    """One epoch for the progress bar: ``train_loss`` is the live weights' mean loss over the
+    epoch's batches, ``val_loss`` the weight average's on the validation windows (the model
+    that would be kept; see ``weight_average``)."""
+
     epoch: int
     epochs: int
     train_loss: float
@@ -39,6 +43,9 @@ class EpochReport:
 
 @dataclass
 class TrainResult:
+    """``best_epoch``: the epoch whose weight average was kept (0: the initial weights);
+    ``history``: (train, validation) loss per epoch, measured as in ``EpochReport``."""
+
     best_epoch: int
     epochs_run: int
     train_loss: float
@@ -201,7 +208,7 @@ def train_network(
     spread_params = [] if spread is None else list(spread.parameters())
     point_params = [p for p in opt.params if all(p is not q for q in spread_params)]
     best_val, best_epoch, best_state, bad_epochs = float("inf"), 0, None, 0
-    average = WeightAverage(opt.params, HALF_LIFE_EPOCHS * steps)
+    average = weight_average.WeightAverage(opt.params, weight_average.HALF_LIFE_EPOCHS * steps)
     history: list[tuple[float, float]] = []
     start = time.perf_counter()
     # The initial weights compete too: a baseline-initialised model that training cannot

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecast_cli import training
+from forecast_cli import weight_average
 from forecast_cli.backtest import run_backtest
 from forecast_cli.config import (
     BacktestConfig,
@@ -149,7 +149,7 @@ def test_recursive_strategy_rolls_calendar_features_forward_past_the_trained_hor
 def test_a_model_without_known_future_inputs_predicts_exactly_as_before(monkeypatch):
     """Numbers recorded from the code before known-future inputs existed (same seed), which
     kept the live weights: with the weight average off, training is that code's, bit for bit."""
-    monkeypatch.setattr(training, "HALF_LIFE_EPOCHS", 0.0)
+    monkeypatch.setattr(weight_average, "HALF_LIFE_EPOCHS", 0.0)
     series = load_series(SAMPLE / "airpassengers.csv", DataConfig())
     cfg = ForecastConfig(model=ModelConfig(hidden=8), train=TrainConfig(epochs=3, seed=7))
     fitted = Forecaster(cfg).fit(series)

@@ -62,7 +62,9 @@ def test_the_embedding_learns_what_a_short_history_does_not_show():
         cfg = _config(embedding)
         pred = Forecaster(cfg).fit(prepare_panel(history, cfg.data)).predict(levels=())["y"].to_numpy()
         errors[embedding] = np.mean(np.abs(pred - actual))
-    assert errors[4] < 0.8 * errors[0]  # seeds 0-3: 3.2-3.3 against 5.2-5.3
+    # seeds 0-3: 3.2-3.3 against 5.2-5.3; 3.19 = E|N(0, 4)| is the noise floor, so the embedding
+    # learns all there is (with the drift input on, the model without it gets 3.6-3.8)
+    assert errors[4] < 0.8 * errors[0]
 
 
 def test_unseen_series_are_refused_and_the_model_file_keeps_the_embedding(tmp_path):

@@ -16,15 +16,19 @@ from forecast_cli.weight_average import HALF_LIFE_EPOCHS, WeightAverage
 from forecast_cli.windows import window_origins
 
 
-def test_update_follows_the_half_life_by_hand():
+def test_the_average_weighs_the_steps_taken_by_their_age_by_hand():
     p = torch.nn.Parameter(torch.tensor([1.0, 2.0]))
-    avg = WeightAverage([p], half_life_steps=1)  # decay 0.5: the mean of old average and live
+    avg = WeightAverage([p], half_life_steps=1)  # decay 0.5: each older step counts half
+    assert avg.average[0].tolist() == [1.0, 2.0]  # before any step: the live weights
     with torch.no_grad():
         p.copy_(torch.tensor([3.0, 6.0]))
     avg.update()
-    assert avg.average[0].tolist() == [2.0, 4.0]
+    assert avg.average[0].tolist() == [3.0, 6.0]  # the one step taken, not the initial weights
+    with torch.no_grad():
+        p.copy_(torch.tensor([6.0, 12.0]))
     avg.update()
-    assert avg.average[0].tolist() == [2.5, 5.0]
+    # weights 0.5 and 1 on the two steps: (0.5 * 3 + 6) / 1.5 = 5
+    torch.testing.assert_close(avg.average[0], torch.tensor([5.0, 10.0]))
     # a half-life of k steps: a weight seen k updates ago counts half as much as it did then
     assert WeightAverage([p], half_life_steps=7).decay ** 7 == pytest.approx(0.5)
     off = WeightAverage([p], half_life_steps=0)  # no averaging: the live weights, exactly
@@ -50,8 +54,9 @@ def test_swap_shows_the_average_and_restores_the_live_weights_bit_for_bit():
 
 
 def test_training_keeps_the_average_of_the_best_epoch_not_the_live_weights(monkeypatch):
-    """Replays the optimiser's steps: the model returned is the moving average after the
-    best epoch's last step, computed here by hand from every live iterate."""
+    """Replays the optimiser's steps: the model returned is the age-weighted mean of the live
+    weights after each step up to the best epoch's last, computed here from every iterate
+    (the initial weights take no part), not the live weights themselves."""
     rng = np.random.default_rng(0)
     t = np.arange(240)
     series = (np.sin(2 * np.pi * t / 12) + 0.3 * rng.standard_normal(240)).astype(np.float32)[:, None]
@@ -74,10 +79,13 @@ def test_training_keeps_the_average_of_the_best_epoch_not_the_live_weights(monke
     assert len(iterates) == 6 * steps
     assert result.best_epoch > 0, "the fixture must train past the initial weights"
     decay = 0.5 ** (1 / (HALF_LIFE_EPOCHS * steps))
-    average = [p.clone() for p in initial]
-    for live in iterates[: result.best_epoch * steps]:
-        for a, p in zip(average, live, strict=True):
-            a.lerp_(p, 1 - decay)
+    taken = iterates[: result.best_epoch * steps]
+    ages = torch.arange(len(taken) - 1, -1, -1, dtype=torch.float64)  # newest step: age 0
+    w = decay**ages  # (steps taken,)
+    average = [
+        (sum(wk * live[i].double() for wk, live in zip(w, taken, strict=True)) / w.sum()).float()
+        for i in range(len(initial))
+    ]
     kept = [p.detach() for p in model.parameters()]
     for k, a in zip(kept, average, strict=True):
         torch.testing.assert_close(k, a, rtol=1e-5, atol=1e-6)
