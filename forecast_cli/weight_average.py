@@ -5,7 +5,7 @@ optimiser wanders in; their exponential moving average (Polyak and Juditsky's av
 stochastic weight averaging is its cousin) sits nearer the middle of that region, so its
 forecasts vary less from seed to seed and generalise better. Measured on the M1 panels
 (benchmarks/RESULTS.md, "Weight averaging", medians of three seeds, MASE): quarterly
-1.722 -> 1.667 with the seed spread cut from 1.681-1.730 to 1.661-1.683, monthly 1.072 ->
+1.722 -> 1.668 with the seed spread cut from 1.681-1.730 to 1.660-1.684, monthly 1.072 ->
 1.064, and the GRU likewise; level on a second quarterly panel; on the single series
 seven of eight backtests better, one 1.8% worse.
 
@@ -25,7 +25,8 @@ initial weights compete on their own (epoch 0 in ``training``).
 
 Half-life: ``HALF_LIFE_EPOCHS`` epochs' worth of steps, so the average spans the same
 share of training on a panel of 800 windows an epoch and on one of 800,000; 1, 3 and 6
-epochs gave the same accuracy on M1 quarterly (MASE 1.671, 1.667, 1.662). Setting it to 0
+epochs gave the same accuracy on M1 quarterly (MASE 1.671, 1.667, 1.662, measured before
+the division above, which moved 3 epochs to 1.668). Setting it to 0
 keeps the live weights (decay 0: the average is the last step, exactly).
 """
 
