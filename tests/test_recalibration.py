@@ -34,9 +34,12 @@ def test_predict_on_newer_rows_gives_the_backtest_band_of_that_fold(monthly_fram
     fitted = Forecaster(cfg).fit(_series(monthly_frame, first.origin))
     out = fitted.predict(_series(monthly_frame, last.origin))
     fold = result.forecasts[result.forecasts["origin"] == monthly_frame["month"][last.origin - 1]]
+    # rtol 1e-6: the backtest forecasts every fold in one batch and predict one window, and
+    # torch's float32 CPU kernels sum in a batch-size-dependent order (about 1e-8 relative);
+    # a band from other calibration windows would differ by percents
     for column in ("forecast", "lo-80", "hi-80", "lo-95", "hi-95"):
         got = out["sales" if column == "forecast" else f"sales-{column}"].to_numpy()
-        np.testing.assert_allclose(got, fold[column].to_numpy(), rtol=1e-9)
+        np.testing.assert_allclose(got, fold[column].to_numpy(), rtol=1e-6)
     assert out.attrs["recalibrated_windows"] == last.origin - first.origin
 
 
