@@ -93,7 +93,7 @@ def main() -> None:
     spec = peers.DATASETS[args.dataset]
     overrides = dict(item.split("=", 1) for item in args.set)
     series = peers.load(spec, args.data_dir, None)
-    folds = peers.make_folds(series, spec.horizon, args.origins, 2 * spec.season)
+    folds = peers.make_folds(series, spec.horizon, args.origins, spec.min_train)
     results = []
     for name in ("naive2", "forecast"):
         rows_all, per_origin, seconds, info = (

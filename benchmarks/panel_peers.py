@@ -3,7 +3,8 @@
 Split: origin 1 is the official M1 split, the last h points of every series (monthly h=18, m=12;
 quarterly h=8, m=4). ``--origins K`` adds origins 2..K, each h points before the previous one;
 a model sees only the points before its origin. A (series, origin) pair is scored only when at
-least ``min_train`` = 2m points precede the origin (every M1 series at origin 1); neural models
+least ``min_train`` points precede the origin (2m unless the data set says more; every M1
+series at origin 1); neural models
 train on the eligible series' training parts, once per origin.
 
 Peers, one StatsForecast / NeuralForecast object per model, run one after the other in this
@@ -103,6 +104,11 @@ class Dataset:
     target: str = "value"
     aggregate: int = 1  # sum this many consecutive periods into one (a derived, coarser panel)
     file_freq: str = ""  # the file's own frequency when aggregate > 1 ("" = freq)
+    least: int = 0  # training points a (series, origin) pair needs (0: 2 seasons)
+
+    @property
+    def min_train(self) -> int:
+        return self.least or 2 * self.season
 
 
 DATASETS = {
@@ -112,6 +118,10 @@ DATASETS = {
     # quarter dropped, so every series keeps its newest data), a second quarterly panel with
     # 617 series that no default was chosen on; horizon 8 as for M1 quarterly
     "m1_monthly_as_quarterly": Dataset("m1_monthly.csv", "QS", 8, 4, aggregate=3, file_freq="MS"),
+    # derived likewise: M1 quarterly summed into years (4-28 of them), a yearly panel (season 1)
+    # to check the no-season path; horizon 4 (M1's official yearly horizon, 6, leaves too few)
+    # only series with 10 training years or more: AutoETS refuses tinier ones
+    "m1_quarterly_as_yearly": Dataset("m1_quarterly.csv", "YS", 4, 1, aggregate=4, file_freq="QS", least=10),
     # not an official split: the last 8 quarters of each state's takings
     "aus_takings": Dataset("aus_accommodation.csv", "QS", 8, 4, "State", "Date", "Takings"),
 }
@@ -365,7 +375,7 @@ def main() -> None:
     names = ["naive2"] + [n for n in names if n != "naive2"]  # OWA needs Naive2
     levels = [int(v) for v in args.levels.split(",")]
     spec = DATASETS[args.dataset]
-    min_train = 2 * spec.season
+    min_train = spec.min_train
     suffix = f"_o{args.origins}" if args.origins > 1 else ""
     out = Path(args.out or HERE / "results" / f"panel_peers_{args.dataset}{suffix}.json")
 
