@@ -290,6 +290,21 @@ def resolve_calendar(
     return (), "auto: weekly or coarser data, whose seasonal lag places a step in the year"
 
 
+def _shorter_lookback_hint(train_ends: np.ndarray, lookback: int, outputs: int, first: int) -> str:
+    """For a panel where a quarter or more of the series have no training window (the caller
+    checks): the lookback that gives at least half of those that could have one a window (the
+    median of the longest lookback each could take), said with how many it gives one, so the
+    person can choose (on seasonal data fewer than two seasons cost more
+    than they gain: benchmarks/RESULTS.md, "Weight averaging")."""
+    longest = np.asarray(train_ends, dtype=np.int64) - outputs - first  # per short series
+    fits = np.sort(longest[longest >= 1])
+    if len(fits) == 0:
+        return ""
+    shorter = int(fits[len(fits) // 2])  # the longest lookback half of those that can fit any take
+    helped = int(np.sum(longest >= shorter))
+    return f" (--lookback {shorter} gives {helped} of them one)" if shorter < lookback else ""
+
+
 def resolve_plan(
     config: ForecastConfig, freq: str | None, ys: Sequence[np.ndarray], season: int | None = None
 ) -> Plan:
@@ -320,6 +335,10 @@ def resolve_plan(
     short = int((~trainable).sum())
     if short:
         reasons["series"] = f"{short} too short for a training window, forecast from their own history"
+        if 4 * short >= len(ys):
+            reasons["series"] += _shorter_lookback_hint(
+                split.train_ends[~trainable], lookback, outputs, first
+            )
 
     scaler, reasons["scaler"] = _scaler(config.scaling.scaler, transform)
     level_norm = config.model.level_norm and transform not in DIFFERENCING

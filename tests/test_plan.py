@@ -95,3 +95,22 @@ def test_plan_round_trips_through_the_model_file(tmp_path, transform):
     loaded = load_model(tmp_path / "m.fcst")
     assert loaded.plan_ == fitted.plan_ and loaded.plan_.reasons == fitted.plan_.reasons
     assert loaded.config == fitted.config
+
+
+def test_a_panel_of_short_series_is_told_which_lookback_lets_half_of_them_train():
+    """Lengths 9-12 with horizon 4: validation keeps 1-2 rows, so the longest lookbacks their
+    training rows allow are 4, 4, 5 and 6 (rows - validation - horizon); the median, 5, gives
+    the two longest a window. Four of the five have none, so the plan says so."""
+    ys = [np.linspace(1, 2, n) for n in (40, 9, 10, 11, 12)]
+    config = ForecastConfig(window=WindowConfig(lookback=8, horizon=4))
+    plan = resolve_plan(config, "D", ys)
+    assert plan.reasons["series"] == (
+        "4 too short for a training window, forecast from their own history (--lookback 5 gives 2 of them one)"
+    )
+    shorter = resolve_plan(ForecastConfig(window=WindowConfig(lookback=5, horizon=4)), "D", ys)
+    assert shorter.reasons["series"].startswith("2 too short")
+    # a few short series among many: no hint (on seasonal data a shorter lookback costs more)
+    many = [np.linspace(1, 2, 40)] * 9 + [np.linspace(1, 2, 10)]
+    assert resolve_plan(config, "D", many).reasons["series"] == (
+        "1 too short for a training window, forecast from their own history"
+    )
