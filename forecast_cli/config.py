@@ -164,7 +164,7 @@ class WindowConfig:
 
     lookback: int | None = opt(
         None,
-        "Input steps per window (default: two seasons, else twice the horizon and at least 8).",
+        "Input steps per window (default: two seasons, else twice the horizon and at least 8; on a panel at most the length 3 in 4 series reach).",
         WINDOWS,
         short="-L",
         min=1,

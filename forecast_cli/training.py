@@ -211,8 +211,8 @@ def train_network(
     average = weight_average.WeightAverage(opt.params, weight_average.HALF_LIFE_EPOCHS * steps)
     history: list[tuple[float, float]] = []
     start = time.perf_counter()
-    # The initial weights compete too: a baseline-initialised model that training cannot
-    # improve on validation is kept as it is, never made worse.
+    # The initial weights compete too: the highway's baseline plus the head's small random
+    # correction (the head is not zeroed). A training that cannot improve on them keeps them.
     best_val = evaluate_loss(model, data, val_idx, loss_fn, series_w)
     best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
     epoch = 0

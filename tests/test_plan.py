@@ -8,8 +8,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecast_cli.config import ForecastConfig, ModelConfig, ScalingConfig, WindowConfig
+from forecast_cli.backtest import run_backtest
+from forecast_cli.config import (
+    BacktestConfig,
+    DataConfig,
+    ForecastConfig,
+    ModelConfig,
+    ScalingConfig,
+    WindowConfig,
+)
 from forecast_cli.forecaster import Forecaster
+from forecast_cli.panel import prepare_panel
 from forecast_cli.plan import resolve_plan, resolve_shape
 from forecast_cli.series import prepare_series
 
@@ -114,3 +123,48 @@ def test_a_panel_of_short_series_is_told_which_lookback_lets_half_of_them_train(
     assert resolve_plan(config, "D", many).reasons["series"] == (
         "1 too short for a training window, forecast from their own history"
     )
+
+
+def test_a_panel_lookback_is_cut_to_the_length_three_in_four_series_reach():
+    """Without a season and horizon 6 the rule gives 12; of lengths 8, 9, 9, 10, 12, 15, 20, 22
+    only three reach 12, so the lookback is cut to 9 (the 25th percentile, 'lower'), which
+    seven of the eight reach. A season is the floor; one series, or a given lookback, keeps it."""
+    config = ForecastConfig(window=WindowConfig(horizon=6))
+    lengths = [8, 9, 9, 10, 12, 15, 20, 22]
+    shape = resolve_shape(config, "YS", lengths=lengths)
+    assert shape.lookback == 9
+    assert (
+        shape.reasons["lookback"] == "twice the horizon, at least 8, cut to 9: the length 3 in 4 series reach"
+    )
+    assert sum(n >= shape.lookback for n in lengths) == 7
+    assert resolve_shape(config, "YS", lengths=[9]).lookback == 12
+    assert resolve_shape(config, "YS", lengths=[40] * 8).lookback == 12
+    given = ForecastConfig(window=WindowConfig(horizon=6, lookback=12))
+    assert resolve_shape(given, "YS", lengths=lengths).lookback == 12
+    monthly = ForecastConfig(window=WindowConfig(horizon=6))
+    assert resolve_shape(monthly, "MS", lengths=[10, 11, 12, 13, 14, 15]).lookback == 12  # a season
+    # the plan a training resolves and the backtest of the same panel agree
+    ys = [np.linspace(1, 2, n) for n in lengths]
+    assert resolve_plan(config, "YS", ys).lookback == 9
+
+
+def test_a_backtest_of_short_series_reads_the_lookback_a_training_would():
+    """The backtest fixes one window shape for every fold from the whole panel's lengths,
+    as ``train`` on the same table would (the two longest series have room for a fold)."""
+    lengths = [8, 9, 9, 10, 12, 15, 30, 32]
+    table = pd.concat(
+        [
+            pd.DataFrame(
+                {"id": f"s{i}", "t": pd.date_range("2000", periods=n, freq="YS"), "y": np.linspace(1, 3, n)}
+            )
+            for i, n in enumerate(lengths)
+        ],
+        ignore_index=True,
+    )
+    data = DataConfig(id_col="id", time_col="t", target="y")
+    cfg = fast_config(horizon=6)
+    result = run_backtest(
+        prepare_panel(table, data), cfg, BacktestConfig(folds=1, models=("lstm",), baselines=False)
+    )
+    assert result.config["lookback"] == 9
+    assert Forecaster(cfg).fit(prepare_panel(table, data)).plan_.lookback == 9
