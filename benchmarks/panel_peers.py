@@ -124,7 +124,9 @@ DATASETS = {
     "m1_quarterly_as_yearly": Dataset("m1_quarterly.csv", "YS", 4, 1, aggregate=4, file_freq="QS", least=10),
     # the same years with M3's and M4's yearly horizon, 6, and every series with 8 training
     # years or more: a panel of short series (AutoETS refuses the shortest: run without it)
-    "m1_quarterly_as_yearly_h6": Dataset("m1_quarterly.csv", "YS", 6, 1, aggregate=4, file_freq="QS", least=8),
+    "m1_quarterly_as_yearly_h6": Dataset(
+        "m1_quarterly.csv", "YS", 6, 1, aggregate=4, file_freq="QS", least=8
+    ),
     # not an official split: the last 8 quarters of each state's takings
     "aus_takings": Dataset("aus_accommodation.csv", "QS", 8, 4, "State", "Date", "Takings"),
 }
