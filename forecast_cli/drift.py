@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 DRIFT_LOOKBACKS = 4  # rows the drift spans, in lookbacks: the whole history of most series (see RESULTS)
 
 
@@ -45,12 +47,10 @@ def drift(target: Any, origins: Any, starts: Any, rows: int, horizon: int) -> An
 def with_drift(windows: Any, values: Any) -> Any:
     """``windows`` (batch, steps, features) with ``values`` (batch,) as column 1 on every step:
     (batch, steps, features + 1). Column 0 stays the target, the others move one right."""
-    import numpy as np
-
     if isinstance(windows, np.ndarray):
         col = np.broadcast_to(values.astype(windows.dtype)[:, None, None], (*windows.shape[:2], 1))
         return np.concatenate([windows[..., :1], col, windows[..., 1:]], axis=-1)
-    import torch
+    import torch  # a tensor came in, so torch is loaded already; plan.py imports this module
 
     col = values.to(windows.dtype)[:, None, None].expand(-1, windows.shape[1], 1)  # (batch, steps, 1)
     return torch.cat([windows[..., :1], col, windows[..., 1:]], dim=-1)

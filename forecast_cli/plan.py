@@ -319,8 +319,8 @@ def _shorter_lookback_hint(train_ends: np.ndarray, lookback: int, outputs: int, 
     """For a panel where a quarter or more of the series have no training window (the caller
     checks): the lookback that gives at least half of those that could have one a window (the
     median of the longest lookback each could take), said with how many it gives one, so the
-    person can choose (on seasonal data fewer than two seasons cost more
-    than they gain: benchmarks/RESULTS.md, "Weight averaging")."""
+    person can choose (on seasonal data fewer than two seasons cost more than they gain:
+    benchmarks/RESULTS.md, "Weight averaging")."""
     longest = np.asarray(train_ends, dtype=np.int64) - outputs - first  # per short series
     fits = np.sort(longest[longest >= 1])
     if len(fits) == 0:
