@@ -49,10 +49,12 @@ def run(workers: int, args) -> dict:
     compute = ComputeConfig(workers=workers)
     set_torch_threads(default_threads(cfg.model.hidden, 1))  # as the CLI does; workers set their own
     t0 = time.perf_counter()
-    with open_executor(compute) as executor:
+    with open_executor(compute, network=cfg.model) as executor:
         t1 = time.perf_counter()
+        here, there = _cpu_seconds(executor)
         result = run_backtest(panel, cfg, spec, executor=executor)
         t2 = time.perf_counter()
+        here_after, there_after = _cpu_seconds(executor)
     t3 = time.perf_counter()
     board = result.leaderboard.drop(columns=["fit_seconds", "predict_seconds"])
     return {
@@ -61,8 +63,26 @@ def run(workers: int, args) -> dict:
         "startup_seconds": round(t1 - t0, 2),
         "work_seconds": round(t2 - t1, 2),
         "close_seconds": round(t3 - t2, 2),
+        # CPU seconds of the work: this process (client, and a local cluster's scheduler)
+        # and each worker process (none: the serial path runs the fits here)
+        "main_cpu_seconds": round(here_after - here, 2),
+        "worker_cpu_seconds": [round(b - a, 2) for a, b in zip(there, there_after, strict=True)],
         "leaderboard": json.loads(board.to_json(orient="index", double_precision=15)),
     }
+
+
+def _process_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _cpu_seconds(executor) -> tuple[float, list[float]]:
+    """CPU seconds so far of this process and of each Dask worker (sorted by address)."""
+    client = getattr(executor, "client", None)
+    workers = [] if client is None else [v for _, v in sorted(client.run(_process_cpu).items())]
+    return _process_cpu(), workers
 
 
 def main() -> None:

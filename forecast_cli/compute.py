@@ -18,8 +18,9 @@ cluster therefore give the same results.
 - A task that raises does not stop the others: ``Outcome.failures`` names it with a
   one-line reason, and the caller decides (skip the series and exit ``PARTIAL``, or raise).
 - Ctrl-C cancels the outstanding futures and closes the client and any local cluster.
-- Each task sets torch's intra-op threads before it runs (see ``threads``): the
-  ``--threads`` value, else the worker host's cores divided by the task slots on it.
+- Each task sets torch's intra-op threads before it runs (``threads.fit_threads``): the
+  ``--threads`` value, else 1 for a small network, else the worker host's cores divided
+  by the task slots on it.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from typing import Any
 
 from .config import ComputeConfig
 from .errors import ForecastError, UsageError
-from .threads import available_cores, set_torch_threads
+from .threads import available_cores, fit_threads, set_torch_threads
 
 DASK_MISSING = "--workers and --scheduler need Dask: pip install 'forecast-cli[dask]'"
 
@@ -318,11 +319,16 @@ def warm_up() -> None:
 
 
 @contextlib.contextmanager
-def open_executor(compute: ComputeConfig, warm: bool = True) -> Iterator[Executor]:
+def open_executor(compute: ComputeConfig, warm: bool = True, network: Any = None) -> Iterator[Executor]:
     """The executor ``compute`` asks for; a local cluster is closed on the way out, Ctrl-C
-    included. ``warm``: import the model code on every worker before any task runs."""
+    included. ``warm``: import the model code on every worker before any task runs.
+    ``network``: the ``ModelConfig`` of the fits it will run, whose size sets their threads
+    (``threads.fit_threads``); None: ``--threads`` alone."""
+    threads = (
+        compute.threads if network is None else fit_threads(compute.threads, network.hidden, network.layers)
+    )
     if not compute.distributed:
-        yield SerialExecutor(compute.threads)
+        yield SerialExecutor(threads)
         return
     try:
         import distributed
@@ -345,7 +351,7 @@ def open_executor(compute: ComputeConfig, warm: bool = True) -> Iterator[Executo
         if warm:
             client.run(warm_up)
     try:
-        yield DaskExecutor(client, compute.threads, time.perf_counter() - t0)
+        yield DaskExecutor(client, threads, time.perf_counter() - t0)
     finally:
         with _quiet_dask():
             client.close()

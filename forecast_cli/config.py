@@ -488,8 +488,8 @@ class ComputeConfig:
     )
     threads: int | None = opt(
         None,
-        "torch threads per fit (default: 1 for small networks, else the free cores; "
-        "with --workers N, cores // N).",
+        "torch threads per fit (default: 1 for small networks on any number of workers, "
+        "else the free cores, or cores // N with --workers N).",
         COMPUTE,
         commands=DISTRIBUTING | {"predict"},
         min=1,

@@ -6,10 +6,12 @@ Measured on the 2-core development machine (``benchmarks/threads.py``, results i
 default) a second intra-op thread is 1.3x to 1.5x faster on an idle machine, but 2x slower
 when another process holds a core, because the two threads then wait on each other at
 every operation; and its results are not always bit-identical to one thread's. Hence:
-- N workers on C cores: each worker's fits get ``max(1, C // N)`` threads;
-- one process: 1 thread for a small network (the same as one worker of a cluster on this
-  machine, so a result does not depend on the worker count), else the cores free to it
-  (its CPU affinity, less the cores the load average says are busy);
+- a small network: 1 thread, in one process and on every worker alike, so a result does
+  not depend on the worker count. Measured on a 16-core machine before this rule: 2
+  workers gave each fit 8 threads and 8 workers 2, which changed the M1 ``--local``
+  metrics in their last digits, for no speed (2 workers: 41.9 s at 8 threads, 41.1 s at 1);
+- a larger network: in one process the cores free to it (its CPU affinity, less the cores
+  the load average says are busy); on N workers sharing C cores ``max(1, C // N)`` each;
 - ``--threads`` overrides both (``--threads 2`` for speed on a machine that is yours).
 """
 
@@ -49,6 +51,15 @@ def default_threads(hidden: int, layers: int) -> int:
     if hidden * layers <= SMALL_NETWORK_UNITS:
         return 1
     return free_cores()
+
+
+def fit_threads(explicit: int | None, hidden: int, layers: int) -> int | None:
+    """Threads every fit task of this network sets, wherever it runs: ``--threads``, else 1
+    for a small network, else None (a worker then takes its host's cores divided by the
+    host's task slots; the serial executor keeps what ``default_threads`` set)."""
+    if explicit:
+        return explicit
+    return 1 if hidden * layers <= SMALL_NETWORK_UNITS else None
 
 
 def set_torch_threads(threads: int) -> None:

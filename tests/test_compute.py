@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from forecast_cli import compute
 from forecast_cli.compute import DASK_MISSING, DaskExecutor, SerialExecutor, Task, open_executor, task_seed
-from forecast_cli.config import ComputeConfig
+from forecast_cli.config import ComputeConfig, ModelConfig
 from forecast_cli.errors import UsageError
-from forecast_cli.threads import default_threads, worker_threads
+from forecast_cli.threads import default_threads, fit_threads, worker_threads
 
 
 def _tasks():
@@ -79,6 +79,29 @@ def test_workers_share_the_cores_and_small_networks_get_one_thread():
     assert worker_threads(3, 2) == 1
     assert worker_threads(2, 16) == 8
     assert default_threads(hidden=64, layers=1) == 1
+
+
+def test_a_small_network_fits_on_one_thread_on_every_worker_count():
+    """On 16 cores, 2 workers used to give each small fit 8 threads: slower, and results
+    that differed from 1 worker's in the last digits. Now its fits set 1 thread wherever
+    they run; a large network takes the host's share, and --threads wins over both."""
+    assert fit_threads(None, hidden=64, layers=2) == 1
+    assert fit_threads(None, hidden=256, layers=1) is None
+    assert fit_threads(3, hidden=64, layers=1) == 3
+    with open_executor(ComputeConfig(workers=2), warm=False, network=ModelConfig(hidden=64)) as executor:
+        assert executor.threads == 1
+        seen = executor.run([Task(str(i), _torch_threads, None) for i in range(2)])
+        assert list(seen.results.values()) == [1, 1]
+    with open_executor(ComputeConfig(), network=ModelConfig(hidden=512)) as executor:
+        assert executor.threads is None
+    with open_executor(ComputeConfig(threads=2), network=ModelConfig(hidden=64)) as executor:
+        assert executor.threads == 2
+
+
+def _torch_threads(_payload) -> int:
+    import torch
+
+    return torch.get_num_threads()
 
 
 @given(st.integers(0, 3000), st.integers(1, 200))

@@ -166,16 +166,17 @@ def use_threads(compute: ComputeConfig, model_cfg) -> None:
     set_torch_threads(compute.threads or default_threads(model_cfg.hidden, model_cfg.layers))
 
 
-def open_compute(compute: ComputeConfig, reporter: Reporter, warm: bool = True):
+def open_compute(compute: ComputeConfig, reporter: Reporter, warm: bool = True, network=None):
     """The executor, with its start-up time reported apart from the work's; ``warm``:
-    import the model code on every worker first (not for downloads)."""
+    import the model code on every worker first (not for downloads); ``network``: the
+    model options of its fits (their size sets the threads each fit uses)."""
     import contextlib
 
     from ..compute import open_executor
 
     @contextlib.contextmanager
     def opened():
-        with open_executor(compute, warm) as executor:
+        with open_executor(compute, warm, network) as executor:
             if compute.distributed:
                 reporter.info(f"dask: {executor.description}, ready in {executor.startup_seconds:.1f}s")
             yield executor
@@ -189,7 +190,7 @@ def fit_local(cfg, series, compute: ComputeConfig, reporter: Reporter):
 
     from ..local_models import LocalForecaster
 
-    with open_compute(compute, reporter) as executor:
+    with open_compute(compute, reporter, network=cfg.model) as executor:
         t0 = time.perf_counter()
         with reporter.task_progress(f"fitting {len(series)} series") as on_progress:
             forecaster = LocalForecaster(cfg).fit(series, executor, on_progress)

@@ -74,7 +74,7 @@ def backtest(
     if neural and not compute.distributed:
         use_threads(compute, config.model)
     with (
-        open_compute(compute if neural else ComputeConfig(), reporter) as executor,
+        open_compute(compute if neural else ComputeConfig(), reporter, network=config.model) as executor,
         reporter.task_progress("backtest fits") as on_progress,
     ):
         result = run_backtest(
