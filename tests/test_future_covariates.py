@@ -159,4 +159,7 @@ def test_a_model_without_known_future_inputs_predicts_exactly_as_before(monkeypa
         518.8963693660281, 557.6242131253182, 757.9725889210728, 748.1945321888327,
         550.8347354116803, 450.5504003463059, 448.97788985055183, 541.0041032264091,
     ]  # fmt: skip
-    assert fitted.predict(levels=()).iloc[:, 0].tolist() == expected
+    # bit for bit on this project's torch and machine; another build's float32 kernels
+    # differ in the last digits (5e-8 relative on a GPU host's Xeon with torch 2.11), while
+    # any change to the training moves these by orders of magnitude more
+    np.testing.assert_allclose(fitted.predict(levels=()).iloc[:, 0], expected, rtol=1e-6, atol=0)
