@@ -295,7 +295,7 @@ _LOCAL_CLUSTER_CONFIG = {
     # tensor over 128 KiB is mapped and unmapped anew at each step of a fit: the same fits
     # ran 35% slower in one plain process (M1 monthly, 200 series: 9.2 against 12.4 s, and
     # 12.2-13.3 s with a 1 GiB threshold), most of what a worker cost beyond the serial path.
-    # A value the user exported still wins (the nanny reads the environment first).
+    # A value the user exported still reaches the workers: they inherit this environment.
     "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
 }
 

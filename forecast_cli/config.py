@@ -489,7 +489,7 @@ class ComputeConfig:
     threads: int | None = opt(
         None,
         "torch threads per fit (default: 1 for small networks on any number of workers, "
-        "else the free cores, or cores // N with --workers N).",
+        "else the free cores, or on Dask workers each host's cores over its task slots).",
         COMPUTE,
         commands=DISTRIBUTING | {"predict"},
         min=1,

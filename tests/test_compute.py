@@ -99,6 +99,22 @@ def test_a_small_network_fits_on_one_thread_on_every_worker_count():
         assert executor.threads == 2
 
 
+def test_on_a_many_core_host_only_a_large_network_takes_the_hosts_share(dask_client, monkeypatch):
+    """8 cores, 2 task slots (the thread-based test cluster, so the patch reaches its
+    workers): a large network's fits take 8 // 2 threads, a small one's 1, as
+    ``open_executor`` chooses for each; the 2-core machine alone could not tell them apart."""
+    from forecast_cli.threads import set_torch_threads
+
+    monkeypatch.setattr(compute, "available_cores", lambda: 8)
+    try:
+        for hidden, expected in ((64, 1), (512, 4)):
+            executor = DaskExecutor(dask_client, fit_threads(None, hidden=hidden, layers=1))
+            seen = executor.run([Task(str(i), _torch_threads, None) for i in range(2)])
+            assert list(seen.results.values()) == [expected, expected]
+    finally:
+        set_torch_threads(1)  # torch's thread count is per process: restore the suite's
+
+
 def _torch_threads(_payload) -> int:
     import torch
 

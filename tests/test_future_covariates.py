@@ -146,9 +146,10 @@ def test_recursive_strategy_rolls_calendar_features_forward_past_the_trained_hor
     assert len(out) == 60 and np.isfinite(out.to_numpy()).all()
 
 
-def test_a_model_without_known_future_inputs_predicts_exactly_as_before(monkeypatch):
+def test_a_model_without_known_future_inputs_predicts_as_before(monkeypatch):
     """Numbers recorded from the code before known-future inputs existed (same seed), which
-    kept the live weights: with the weight average off, training is that code's, bit for bit."""
+    kept the live weights: with the weight average off, training is that code's (bit for bit
+    on this machine and torch build; within 1e-6 relative on another)."""
     monkeypatch.setattr(weight_average, "HALF_LIFE_EPOCHS", 0.0)
     series = load_series(SAMPLE / "airpassengers.csv", DataConfig())
     cfg = ForecastConfig(model=ModelConfig(hidden=8), train=TrainConfig(epochs=3, seed=7))

@@ -71,7 +71,7 @@ def test_predict_has_the_global_models_columns_and_index():
 def test_dask_workers_fit_the_same_model_as_one_process(dask_client):
     panel = _panel()
     serial = LocalForecaster(_local()).fit(panel).predict()
-    dask = LocalForecaster(_local()).fit(panel, DaskExecutor(dask_client)).predict()
+    dask = LocalForecaster(_local()).fit(panel, DaskExecutor(dask_client, threads=1)).predict()
     pd.testing.assert_frame_equal(serial, dask, check_exact=True)
 
 
@@ -123,7 +123,7 @@ def test_backtest_metrics_identical_on_one_worker_and_a_cluster(dask_client, loc
     cfg = _local(horizon=6) if local else fast_config(horizon=6)
     spec = BacktestConfig(folds=2, refit="always", models=("lstm", "gru"))
     serial = run_backtest(_panel(), cfg, spec)
-    dask = run_backtest(_panel(), cfg, spec, executor=DaskExecutor(dask_client))
+    dask = run_backtest(_panel(), cfg, spec, executor=DaskExecutor(dask_client, threads=1))
     columns = [c for c in serial.leaderboard.columns if not c.endswith("_seconds")]
     pd.testing.assert_frame_equal(serial.leaderboard[columns], dask.leaderboard[columns], check_exact=True)
     pd.testing.assert_frame_equal(serial.forecasts, dask.forecasts, check_exact=True)
