@@ -263,6 +263,8 @@ def train_network(
             break
     if best_state is not None:
         model.load_state_dict(best_state)
+    if best_epoch == 0 and _baseline_only(model):
+        best_val = evaluate_loss(model, data, val_idx, loss_fn, series_w)  # what is kept, scored
     model.eval()
     return TrainResult(
         best_epoch=best_epoch,
@@ -273,6 +275,19 @@ def train_network(
         stopped_early=epoch < cfg.epochs,
         history=history,
     )
+
+
+def _baseline_only(model: nn.Module) -> bool:
+    """No epoch beat the initial weights: keep the baseline they start from (the highway's
+    naive or seasonal-naive forecast) without the recurrent head's random initial
+    correction, which is noise around it. False when there is no highway to keep."""
+    head, highway = getattr(model, "head", None), getattr(model, "highway", None)
+    if head is None or highway is None:
+        return False
+    with torch.no_grad():
+        head.weight.zero_()
+        head.bias.zero_()
+    return True
 
 
 def _weighted(errors: torch.Tensor, w: torch.Tensor | None) -> torch.Tensor:

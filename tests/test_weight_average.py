@@ -95,3 +95,24 @@ def test_training_keeps_the_average_of_the_best_epoch_not_the_live_weights(monke
     data = WindowBatches(torch.as_tensor(series), lookback, horizon)
     loss = evaluate_loss(model, data, torch.as_tensor(val, dtype=torch.int32), _loss_fn(cfg.loss))
     assert loss == pytest.approx(result.val_loss, rel=1e-6)
+
+
+def test_when_no_epoch_beats_the_initial_weights_the_model_is_its_baseline():
+    """Nothing can improve (lr 0): the initial weights win, and the model kept forecasts the
+    highway's baseline exactly (naive: the last value), not that plus the head's random
+    initial correction; a model whose training improves keeps its trained head."""
+    rng = np.random.default_rng(1)
+    series = np.cumsum(rng.standard_normal(200)).astype(np.float32)[:, None]
+    lookback, horizon = 8, 4
+    train = window_origins(160, lookback, horizon)
+    val = np.arange(160, 200 - horizon + 1)
+    x = torch.as_tensor(series[None, 150:158])  # (1, lookback, 1)
+    for lr, untrained in ((0.0, True), (0.01, False)):
+        torch.manual_seed(0)
+        model = RecurrentNetwork(NetworkArgs("gru", 1, 8, 1, 0.0, lookback=lookback, outputs=horizon))
+        assert model(x).detach().numpy().tolist()[0] != [float(series[157, 0])] * horizon  # head's noise
+        cfg = TrainConfig(epochs=3, patience=10, batch_size=32, seed=0, lr=lr)
+        result = train_network(model, series, train, val, lookback, horizon, cfg)
+        assert (result.best_epoch == 0) == untrained
+        naive = np.full(horizon, series[157, 0])
+        assert np.array_equal(model(x).detach().numpy()[0], naive) == untrained
