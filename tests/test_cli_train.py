@@ -133,3 +133,23 @@ def test_unknown_cell_is_a_usage_error_listing_the_choices(tmp_path):
     result = runner.invoke(app, args, env={"COLUMNS": "300"})
     assert result.exit_code == 2 and "'tcn' is not one of 'lstm', 'gru', 'rnn'" in result.stderr
     assert result.stdout == ""
+
+
+def test_the_summary_says_when_no_epoch_beat_the_baseline_the_network_starts_as(sample):
+    """A fit that kept its initial weights forecasts its highway's baseline exactly
+    (training.py); the training line says so instead of a bare 'best epoch 0'."""
+    from forecast_cli.cli.app import training_summary
+    from forecast_cli.config import DataConfig
+    from forecast_cli.forecaster import Forecaster
+    from forecast_cli.series import load_series
+
+    from .conftest import fast_config
+
+    fitted = Forecaster(fast_config()).fit(load_series(sample / "airpassengers.csv", DataConfig()))
+    assert "none beat" not in training_summary(fitted, "lstm")
+    fitted.metrics_["best_epoch"] = 0
+    kind = fitted.network_args_.highway_init
+    assert (
+        f"best epoch 0 of {fitted.metrics_['epochs_run']} (none beat the {kind} baseline"
+        in training_summary(fitted, "lstm")
+    )

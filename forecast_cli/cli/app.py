@@ -146,10 +146,13 @@ def fit_forecaster(cfg, series, reporter: Reporter, label: str):
 
 def training_summary(forecaster, label: str) -> str:
     m, p = forecaster.metrics_, forecaster.plan_
+    best = f"best epoch {m['best_epoch']} of {m['epochs_run']}"
+    if m["best_epoch"] == 0 and forecaster.network_args_.highway:  # training.py keeps that baseline
+        best += f" (none beat the {forecaster.network_args_.highway_init} baseline it starts as: it forecasts that)"
     line = (
         f"trained {label}: lookback {p.lookback} -> horizon {p.horizon}, "
         f"transform {p.transform}, {m['train_windows']} train / {m['val_windows']} val windows, "
-        f"best epoch {m['best_epoch']} of {m['epochs_run']}, {m['train_seconds']:.1f}s"
+        f"{best}, {m['train_seconds']:.1f}s"
     )
     if "val_mae" in m:
         line += (
