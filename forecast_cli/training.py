@@ -212,7 +212,8 @@ def train_network(
     history: list[tuple[float, float]] = []
     start = time.perf_counter()
     # The initial weights compete too: the highway's baseline plus the head's small random
-    # correction (the head is not zeroed). A training that cannot improve on them keeps them.
+    # correction (the head is not zeroed). A training that cannot improve on them keeps the
+    # baseline alone (``_baseline_only``).
     best_val = evaluate_loss(model, data, val_idx, loss_fn, series_w)
     best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
     epoch = 0
