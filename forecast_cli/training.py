@@ -280,8 +280,9 @@ def train_network(
 
 def _baseline_only(model: nn.Module) -> bool:
     """No epoch beat the initial weights: keep the baseline they start from (the highway's
-    naive or seasonal-naive forecast) without the recurrent head's random initial
-    correction, which is noise around it. False when there is no highway to keep."""
+    naive, seasonal or seasonal-with-drift forecast, ``models.highway_weights``) without the
+    recurrent head's random initial correction, which is noise around it. False when there
+    is no highway to keep."""
     head, highway = getattr(model, "head", None), getattr(model, "highway", None)
     if head is None or highway is None:
         return False
