@@ -47,9 +47,8 @@ def run(workers: int, args) -> dict:
         cfg.train.epochs = args.epochs
     spec = BacktestConfig(folds=1, models=("lstm",))
     compute = ComputeConfig(workers=workers)
-    set_torch_threads(
-        default_threads(cfg.model.hidden, cfg.model.layers)
-    )  # as the CLI does; workers set their own
+    # as the CLI does; workers set their own
+    set_torch_threads(default_threads(cfg.model.hidden, cfg.model.layers))
     t0 = time.perf_counter()
     with open_executor(compute, network=cfg.model) as executor:
         t1 = time.perf_counter()

@@ -83,8 +83,8 @@ def test_workers_share_the_cores_and_small_networks_get_one_thread():
 
 
 def test_a_small_network_fits_on_one_thread_on_every_worker_count():
-    """On 16 cores, 2 workers used to give each small fit 8 threads: slower, and results
-    that differed from 1 worker's in the last digits. Now its fits set 1 thread wherever
+    """On 16 cores, 2 workers used to give each small fit 8 threads, and results that
+    differed from 1 worker's in the last digits. Now its fits set 1 thread wherever
     they run; a large network takes the host's share, and --threads wins over both."""
     assert fit_threads(None, hidden=64, layers=2) == 1
     assert fit_threads(None, hidden=256, layers=1) is None
