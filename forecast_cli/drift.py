@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from .season_profile import season_profile
+
 DRIFT_LOOKBACKS = 4  # rows the drift spans, in lookbacks: the whole history of most series (see RESULTS)
 
 
@@ -44,13 +46,31 @@ def drift(target: Any, origins: Any, starts: Any, rows: int, horizon: int) -> An
     return change / steps * horizon
 
 
+def long_run(
+    target: Any, origins: Any, starts: Any, rows: int, horizon: int, season: int = 1, profile: int = 0
+) -> Any:
+    """(windows, 1 + profile): the drift, then ``profile`` columns of the long-run seasonal
+    profile (``season_profile``; 0 columns unless the model reads them)."""
+    d = drift(target, origins, starts, rows, horizon)[:, None]  # (windows, 1)
+    if not profile:
+        return d
+    p = season_profile(target, origins, starts, rows, season, profile)  # (windows, profile)
+    if isinstance(d, np.ndarray):
+        return np.concatenate([d, p], axis=1)
+    import torch  # a tensor came in, so torch is loaded already
+
+    return torch.cat([d, p], dim=1)
+
+
 def with_drift(windows: Any, values: Any) -> Any:
-    """``windows`` (batch, steps, features) with ``values`` (batch,) as column 1 on every step:
-    (batch, steps, features + 1). Column 0 stays the target, the others move one right."""
+    """``windows`` (batch, steps, features) with ``values`` (batch, k) as columns 1..k on every
+    step: (batch, steps, features + k). Column 0 stays the target, the others move right."""
     if isinstance(windows, np.ndarray):
-        col = np.broadcast_to(values.astype(windows.dtype)[:, None, None], (*windows.shape[:2], 1))
-        return np.concatenate([windows[..., :1], col, windows[..., 1:]], axis=-1)
+        cols = np.broadcast_to(
+            values.astype(windows.dtype)[:, None, :], (*windows.shape[:2], values.shape[1])
+        )
+        return np.concatenate([windows[..., :1], cols, windows[..., 1:]], axis=-1)
     import torch  # a tensor came in, so torch is loaded already; plan.py imports this module
 
-    col = values.to(windows.dtype)[:, None, None].expand(-1, windows.shape[1], 1)  # (batch, steps, 1)
+    col = values.to(windows.dtype)[:, None, :].expand(-1, windows.shape[1], -1)  # (batch, steps, k)
     return torch.cat([windows[..., :1], col, windows[..., 1:]], dim=-1)

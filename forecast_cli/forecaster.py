@@ -31,7 +31,7 @@ import torch
 from . import prediction
 from .calendar_features import calendar_columns, calendar_values
 from .config import MAX_HORIZON, ForecastConfig
-from .drift import drift, with_drift
+from .drift import long_run, with_drift
 from .errors import DataError, NotFittedError, UsageError
 from .future_data import FutureTable
 from .highway import choose_highway
@@ -41,6 +41,7 @@ from .panel_arrays import scale_panel
 from .plan import resolve_plan
 from .prediction import as_panel
 from .scaling import Scaler, Transform
+from .season_profile import profile_columns
 from .series import Series
 from .series_inputs import append_constants, one_hot, static_levels, with_series_index
 from .stored_histories import StoredHistories
@@ -131,6 +132,7 @@ class Forecaster:
             highway_init, cycle = choose_highway(
                 scaled[:, 0], split.train_origins, plan.seasons or (plan.season,), lookback, outputs
             )
+        profile = profile_columns(highway_init, cycle, plan.drift_rows, outputs, plan.strategy == "direct")
         self.network_args_ = NetworkArgs(
             kind=cfg.model.cell,
             hidden=cfg.model.hidden,
@@ -146,10 +148,12 @@ class Forecaster:
             n_inputs=scaled.shape[1]
             + calendar_width
             - int(cfg.model.id_embedding > 0)
-            + int(plan.drift_rows > 0),
+            + int(plan.drift_rows > 0)
+            + profile,
             future_inputs=self.future_inputs + self.static_width,
             id_embedding=cfg.model.id_embedding,
             n_series=len(panel) if cfg.model.id_embedding else 0,
+            profile=profile,
         )
         weights = loss_weights = None
         if len(panel) > 1:  # a lone series weighs 1 by construction: skip the arithmetic
@@ -174,6 +178,7 @@ class Forecaster:
             calendar=calendar,
             drift_rows=plan.drift_rows,
             drift_horizon=plan.horizon,
+            profile=(cycle, profile),
         )
         self.network_.cpu()
         self.ids_, self.id_col_ = panel.ids, panel.id_col
@@ -309,8 +314,17 @@ class Forecaster:
             if len(pick):
                 windows = self._windows(scaled, origins[pick], rows_end[pick], ahead)
                 if plan.drift_rows:  # missing rows read as the centre, as in training (scale_panel)
-                    d = drift(target, origins[pick], offsets[segment[pick]], plan.drift_rows, plan.horizon)
-                    windows = with_drift(windows, d)  # (batch, steps, features + 1)
+                    args = self.network_args_
+                    d = long_run(
+                        target,
+                        origins[pick],
+                        offsets[segment[pick]],
+                        plan.drift_rows,
+                        plan.horizon,
+                        args.season,
+                        args.profile,
+                    )  # (batch, 1 + profile columns)
+                    windows = with_drift(windows, d)  # (batch, steps, features + 1 + profile columns)
                 runs.append(self._run_network(windows, horizon, with_head))
         out = np.concatenate([r[0] for r in runs])  # (origins, horizon), scaled units
         if np.isnan(out).any():

@@ -75,6 +75,7 @@ class NetworkArgs:
     id_embedding: int = 0  # learned numbers per series (0: none)
     n_series: int = 0  # rows of that embedding
     spread: bool = False  # a 10%/90% quantile head beside the point head (see the module doc)
+    profile: int = 0  # long-run seasonal profile columns among the inputs (see season_profile)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -21,7 +21,7 @@ from torch import nn
 
 from . import weight_average
 from .config import TrainConfig
-from .drift import drift, with_drift
+from .drift import long_run, with_drift
 from .models import SPREAD_PROBS
 from .optim import AdamW, clip_grad_norm, one_cycle
 from .panel_arrays import CalendarCodes
@@ -88,7 +88,8 @@ class WindowBatches:
     and zeros elsewhere, so no target value after the origin reaches the network.
 
     With ``drift_rows`` > 0 every window also carries its long-run drift as column 1 (see
-    ``drift``), over ``drift_horizon`` steps.
+    ``drift``), over ``drift_horizon`` steps, and then ``profile`` = (season, columns)
+    columns of its long-run seasonal profile (see ``season_profile``; none when columns is 0).
     """
 
     def __init__(
@@ -101,9 +102,11 @@ class WindowBatches:
         calendar: CalendarCodes | None = None,
         drift_rows: int = 0,
         drift_horizon: int = 0,
+        profile: tuple[int, int] = (1, 0),
     ):
         self.series, self.lookback, self.horizon = series, lookback, horizon
         self.drift_rows, self.drift_horizon = drift_rows, drift_horizon
+        self.profile = profile  # (season, columns) of the seasonal profile input (see season_profile)
         self.calendar = calendar  # calendar columns kept as codes (see panel_arrays)
         self.future_cols = future_cols
         self.n_rows = series.shape[0]
@@ -133,10 +136,15 @@ class WindowBatches:
             x = torch.cat([x, ahead], dim=1)  # (batch, lookback + horizon, features)
         member = self.series_of(origins)  # (batch,)
         if self.drift_rows:
-            d = drift(
-                self.series[:, 0], origins.long(), self.bounds[member], self.drift_rows, self.drift_horizon
-            )
-            x = with_drift(x, d)  # (batch, steps, features + 1)
+            d = long_run(
+                self.series[:, 0],
+                origins.long(),
+                self.bounds[member],
+                self.drift_rows,
+                self.drift_horizon,
+                *self.profile,
+            )  # (batch, 1 + profile columns)
+            x = with_drift(x, d)  # (batch, steps, features + 1 + profile columns)
         end = self.bounds[member + 1][:, None]  # (batch, 1): its series' end
         mask = (rows[:, self.lookback :] < end).to(y.dtype)  # (batch, horizon)
         return x, y, mask
@@ -158,6 +166,7 @@ def train_network(
     calendar: CalendarCodes | None = None,
     drift_rows: int = 0,
     drift_horizon: int = 0,
+    profile: tuple[int, int] = (1, 0),
 ) -> TrainResult:
     """Fit ``model`` on windows of the scaled ``series`` (rows, features); restore the averaged
     weights (``weight_average``) of the lowest validation loss, or the initial ones if none beat them.
@@ -172,6 +181,7 @@ def train_network(
     ``future_cols``: trailing columns known over the horizon (see ``WindowBatches``).
     ``calendar``: calendar input columns kept as codes beside ``series`` (see panel_arrays).
     ``drift_rows``/``drift_horizon``: the long-run drift input (see ``drift``; 0: none).
+    ``profile``: (season, columns) of the seasonal profile input (see ``season_profile``).
     """
     seed_everything(cfg.seed)
     device = resolve_device(cfg.device)
@@ -186,6 +196,7 @@ def train_network(
         None if calendar is None else calendar.to_torch(device),
         drift_rows,
         drift_horizon,
+        profile,
     )
     draw = None if weights is None else torch.as_tensor(weights, dtype=torch.float64)
     series_w = (  # per series

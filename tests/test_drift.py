@@ -65,12 +65,12 @@ def test_drift_reads_only_its_span_before_the_origin(values, origin, rows):
 
 def test_with_drift_puts_the_value_in_column_1_on_every_step():
     windows = np.arange(2 * 3 * 2, dtype=np.float32).reshape(2, 3, 2)  # (batch, steps, features)
-    out = with_drift(windows, np.array([7.0, 9.0]))
+    out = with_drift(windows, np.array([[7.0], [9.0]]))
     assert out.shape == (2, 3, 3) and out.dtype == np.float32
     np.testing.assert_array_equal(out[..., 0], windows[..., 0])
     np.testing.assert_array_equal(out[..., 2], windows[..., 1])
     assert (out[0, :, 1] == 7).all() and (out[1, :, 1] == 9).all()
-    as_torch = with_drift(torch.from_numpy(windows), torch.tensor([7.0, 9.0]))
+    as_torch = with_drift(torch.from_numpy(windows), torch.tensor([[7.0], [9.0]]))
     np.testing.assert_array_equal(as_torch.numpy(), out)
 
 
