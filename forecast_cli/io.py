@@ -33,8 +33,13 @@ def read_csv(
     delimiter: str | None = None,
     decimal: str = ".",
     thousands: str | None = None,
+    text_cols: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """Read a CSV from a path, ``-`` for stdin, or an open text stream.
+
+    ``text_cols`` (the series id column) are read as written: ``001`` stays ``001``, not
+    the number 1 (which would merge it with a series ``1``), and ``NA`` or ``None`` are
+    ids (Namibia, a region), not missing; only an empty cell is missing there.
 
     gzip input (a file or stdin) is read transparently. ``delimiter=None`` detects the
     separator (``,`` ``;`` tab ``|``); ``decimal`` and ``thousands`` say how numbers are
@@ -61,6 +66,8 @@ def read_csv(
             handle = path
             compression, sample = peek(path)
         options = read_options(sample, delimiter, decimal, thousands)
+        if text_cols:
+            options |= verbatim(sample, options, text_cols)
         frame = pd.read_csv(handle, compression=compression, encoding="utf-8-sig", **options)
     except pd.errors.EmptyDataError:
         raise DataError(f"{name} is empty: give a CSV with a header row and data rows") from None
@@ -75,6 +82,24 @@ def read_csv(
         raise DataError(f"{name} has a header but no data rows")
     refuse_decimal_commas(frame, decimal, thousands, name)
     return frame
+
+
+def verbatim(sample: str, options: dict[str, Any], text_cols: tuple[str, ...]) -> dict[str, Any]:
+    """``read_csv`` keywords that read ``text_cols`` as text with only empty cells missing,
+    and every other column as pandas would (its usual missing-value words)."""
+    from pandas._libs.parsers import STR_NA_VALUES
+
+    header = [
+        str(c) for c in pd.read_csv(io.StringIO(sample.lstrip("\ufeff")), sep=options["sep"], nrows=0).columns
+    ]
+    keep = [c for c in header if c.strip() in text_cols]
+    if not keep:
+        return {}
+    return {
+        "dtype": {**options.get("dtype", {}), **{c: str for c in keep}},
+        "keep_default_na": False,
+        "na_values": {c: ([""] if c in keep else sorted(STR_NA_VALUES)) for c in header},
+    }
 
 
 def read_ids_file(path: str | Path) -> list[str]:

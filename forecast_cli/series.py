@@ -100,7 +100,13 @@ class Series:
 def load_series(source: str | Path | IO[str], cfg: DataConfig) -> Series:
     """Read a CSV (a path, ``-`` for stdin, or a stream) with ``cfg``'s reading options
     (delimiter, decimal mark, thousands separator) and prepare it."""
-    raw = read_csv(source, delimiter=cfg.delimiter, decimal=cfg.decimal, thousands=cfg.thousands)
+    raw = read_csv(
+        source,
+        delimiter=cfg.delimiter,
+        decimal=cfg.decimal,
+        thousands=cfg.thousands,
+        text_cols=(cfg.id_col,) if cfg.id_col else (),
+    )
     return prepare_series(raw, cfg)
 
 

@@ -142,3 +142,28 @@ def test_no_timings_drops_the_timing_columns_in_every_format(fmt):
     if fmt == "jsonl":  # one object per line, as --format jsonl promises
         rows = [json.loads(line) for line in io.StringIO(default)]
         assert rows[0]["model"] == "seasonal-naive" and "predict_seconds" in rows[0]
+
+
+def test_series_ids_are_kept_as_written(tmp_path):
+    """Ids that look like numbers or missing-value words are ids: ``001`` and ``1`` stay two
+    series (read as numbers they merged into one, averaged), ``NA`` is Namibia, not missing;
+    predict names them as written and ``--ids 001`` selects one."""
+    days = pd.date_range("2024-01-01", periods=60, freq="D")
+    rows = [
+        (sid, day, 50 + 10 * k + (day.dayofweek >= 5) * 8 + (i % 3))
+        for k, sid in enumerate(["001", "1", "NA", "None"])
+        for i, day in enumerate(days)
+    ]
+    data = tmp_path / "ids.csv"
+    pd.DataFrame(rows, columns=["store", "day", "sales"]).to_csv(data, index=False)
+    model = tmp_path / "m.fcst"
+    result = runner.invoke(
+        app, ["train", str(data), "--id-col", "store", "--target", "sales", *FAST_TRAIN, "-o", str(model)]
+    )
+    assert result.exit_code == 0, result.output
+    assert load_model(model).ids_ == ("001", "1", "NA", "None")
+    out = _ok(["predict", "-m", str(model), "--level", "none", "-f", "csv"])
+    ids = pd.read_csv(io.StringIO(out), dtype=str, keep_default_na=False)["store"]
+    assert list(dict.fromkeys(ids)) == ["001", "1", "NA", "None"]
+    one = _ok(["predict", "-m", str(model), "--ids", "001", "--level", "none", "-f", "csv"])
+    assert set(pd.read_csv(io.StringIO(one), dtype=str)["store"]) == {"001"}

@@ -70,7 +70,11 @@ def load_input(
         raise UsageError("give a CSV file (or - for stdin) as DATA, or --ticker SYMBOL")
     else:
         raw = read_csv(
-            data, delimiter=data_cfg.delimiter, decimal=data_cfg.decimal, thousands=data_cfg.thousands
+            data,
+            delimiter=data_cfg.delimiter,
+            decimal=data_cfg.decimal,
+            thousands=data_cfg.thousands,
+            text_cols=(data_cfg.id_col,) if data_cfg.id_col else (),
         )
         if model is not None:
             require_model_columns(raw, data_cfg, str(model))
@@ -397,7 +401,13 @@ def _future_table(path, forecaster, data_cfg):
     from ..future_data import read_future
     from ..io import read_csv
 
-    raw = read_csv(path, delimiter=data_cfg.delimiter, decimal=data_cfg.decimal, thousands=data_cfg.thousands)
+    raw = read_csv(
+        path,
+        delimiter=data_cfg.delimiter,
+        decimal=data_cfg.decimal,
+        thousands=data_cfg.thousands,
+        text_cols=(data_cfg.id_col,) if data_cfg.id_col else (),
+    )
     time_col = data_cfg.time_col if data_cfg.time_col is not None else forecaster.config.data.time_col
     return read_future(
         raw, forecaster.future_features_, forecaster.id_col_, time_col, data_cfg.time_format, str(path)
