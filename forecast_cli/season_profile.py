@@ -37,7 +37,8 @@ def profile_columns(highway_init: str, season: int, drift_rows: int, horizon: in
 
 def season_profile(target: Any, origins: Any, starts: Any, rows: int, season: int, columns: int) -> Any:
     """(windows, columns): the long-run deviation of the phase of each of the first
-    ``columns`` forecast steps, for numpy arrays or torch tensors alike.
+    ``columns`` forecast steps, for numpy arrays or torch tensors alike (one body: the
+    operations used spell the same in both, ``_Ops`` covers the three that do not).
 
     ``target`` (stacked rows,), ``origins`` and ``starts`` (windows,) as for ``drift.drift``.
     The span is the last ``rows // season`` whole seasons before the origin that the series
@@ -45,66 +46,78 @@ def season_profile(target: Any, origins: Any, starts: Any, rows: int, season: in
     the phase's offset from the season's centre, averaged over the seasons. Step j+1 after
     the origin has the phase of row ``origin - season + j``. 0 where no whole season exists.
     """
+    ops = _Ops(target)
     m = season
     k = rows // m
     span = k * m
     if k == 0:  # a span shorter than a season holds no profile
-        return _zeros_like_rows(target, len(origins), columns)
+        return ops.zeros(len(origins), columns)
     now = origins - 1  # the window's last input row
     have = ((now - starts + 1).clip(min=0, max=span) // m) * m  # (windows,) rows in whole seasons
-    centred = np.arange(m) - (m - 1) / 2  # (m,) each phase's offset from its season's centre
-    if isinstance(target, np.ndarray):
-        offs = np.arange(-span + 1, 1)  # (span,)
-        valid = offs[None, :] > -have[:, None]  # (windows, span)
-        values = target[np.clip(now[:, None] + offs[None, :], 0, None)]  # (windows, span)
-        values = np.where(valid, values, 0.0).reshape(len(now), k, m)  # (windows, seasons, m)
-        used = valid.reshape(len(now), k, m)[..., 0]  # (windows, seasons)
-        slope = _slope(values, used, have, m)  # (windows,)
-        dev = values - values.mean(axis=2, keepdims=True) - slope[:, None, None] * centred[None, None, :]
-        dev = np.where(used[..., None], dev, 0.0)  # (windows, seasons, m)
-        count = np.maximum(used.sum(axis=1), 1)[:, None]  # (windows, 1)
-        return (dev.sum(axis=1) / count)[:, :columns].astype(target.dtype)  # (windows, columns)
-    import torch  # a tensor came in, so torch is loaded already
-
-    offs_t = torch.arange(-span + 1, 1, device=target.device)  # (span,)
-    valid_t = offs_t[None, :] > -have[:, None]  # (windows, span)
-    zero = torch.zeros((), dtype=target.dtype, device=target.device)
-    vals = torch.where(valid_t, target[(now[:, None] + offs_t[None, :]).clamp(min=0)], zero)
-    vals = vals.reshape(len(now), k, m)  # (windows, seasons, m)
-    used_t = valid_t.reshape(len(now), k, m)[..., 0]  # (windows, seasons)
-    slope_t = _slope(vals, used_t, have, m)  # (windows,)
-    phase = torch.as_tensor(centred, dtype=target.dtype, device=target.device)  # (m,)
-    dev_t = vals - vals.mean(dim=2, keepdim=True) - slope_t[:, None, None] * phase[None, None, :]
-    dev_t = torch.where(used_t[..., None], dev_t, zero)  # (windows, seasons, m)
-    count_t = used_t.sum(dim=1).clamp(min=1)[:, None].to(target.dtype)  # (windows, 1)
-    return (dev_t.sum(dim=1) / count_t)[:, :columns]  # (windows, columns)
-
-
-def _slope(values: Any, used: Any, have: Any, m: int) -> Any:
-    """(windows,) mean change per row across the span: the last season's mean minus the
-    first used season's, over the rows between them (0 with fewer than two seasons)."""
-    k = values.shape[1]
-    means = values.mean(2)  # (windows, seasons)
+    offs = ops.arange(-span + 1, 1)  # (span,)
+    valid = offs[None, :] > -have[:, None]  # (windows, span)
+    values = ops.where(valid, target[(now[:, None] + offs[None, :]).clip(min=0)])  # (windows, span)
+    values = values.reshape(len(now), k, m)  # (windows, seasons, m)
+    used = valid.reshape(len(now), k, m)[..., 0]  # (windows, seasons)
     seasons = have // m  # (windows,) whole seasons used, the newest last
-    first = k - seasons.clip(min=1)  # (windows,) index of the oldest used season
-    if isinstance(values, np.ndarray):
-        oldest = np.take_along_axis(means, first[:, None], axis=1)[:, 0]
-        rows_apart = np.maximum((seasons - 1) * m, 1)
-        return np.where(seasons > 1, (means[:, -1] - oldest) / rows_apart, 0.0).astype(values.dtype)
-    oldest_t = means.gather(1, first.long()[:, None])[:, 0]
-    rows_apart_t = ((seasons - 1) * m).clamp(min=1).to(values.dtype)
-    return _zero_unless(seasons > 1, (means[:, -1] - oldest_t) / rows_apart_t)
+    means = values.mean(axis=2, keepdims=True)  # (windows, seasons, 1)
+    # the span's slope: the newest season's mean minus the oldest used one's, per row between
+    oldest = ops.take(means[..., 0], k - seasons.clip(min=1))  # (windows,)
+    apart = ((seasons - 1) * m).clip(min=1)  # (windows,)
+    slope = ops.cast(ops.where(seasons > 1, (means[:, -1, 0] - oldest) / ops.floats(apart)))  # (windows,)
+    centred = ops.floats(np.arange(m) - (m - 1) / 2)  # (m,) each phase's offset from its season's centre
+    dev = values - means - slope[:, None, None] * centred[None, None, :]  # (windows, seasons, m)
+    dev = ops.where(used[..., None], dev)  # (windows, seasons, m)
+    count = ops.floats(used.sum(axis=1).clip(min=1))[:, None]  # (windows, 1)
+    return ops.cast(dev.sum(axis=1) / count)[:, :columns]  # (windows, columns)
 
 
-def _zero_unless(cond: Any, value: Any) -> Any:
-    import torch
+class _Ops:
+    """The few operations numpy and torch spell differently, for arrays like ``target``."""
 
-    return torch.where(cond, value, torch.zeros((), dtype=value.dtype, device=value.device))
+    def __init__(self, target: Any):
+        self.target = target
+        self.numpy = isinstance(target, np.ndarray)
 
+    def arange(self, *bounds: int) -> Any:
+        if self.numpy:
+            return np.arange(*bounds)
+        import torch  # a tensor came in, so torch is loaded already
 
-def _zeros_like_rows(target: Any, windows: int, columns: int) -> Any:
-    if isinstance(target, np.ndarray):
-        return np.zeros((windows, columns), dtype=target.dtype)
-    import torch
+        return torch.arange(*bounds, device=self.target.device)
 
-    return torch.zeros((windows, columns), dtype=target.dtype, device=target.device)
+    def zeros(self, *shape: int) -> Any:
+        if self.numpy:
+            return np.zeros(shape, dtype=self.target.dtype)
+        import torch
+
+        return torch.zeros(shape, dtype=self.target.dtype, device=self.target.device)
+
+    def where(self, cond: Any, value: Any) -> Any:
+        """``value`` where ``cond``, else 0, in ``value``'s type."""
+        if self.numpy:
+            return np.where(cond, value, 0.0)
+        import torch
+
+        return torch.where(cond, value, torch.zeros((), dtype=value.dtype, device=value.device))
+
+    def take(self, rows: Any, index: Any) -> Any:
+        """``rows[i, index[i]]`` for every i."""
+        if self.numpy:
+            return np.take_along_axis(rows, index[:, None], axis=1)[:, 0]
+        import torch
+
+        return torch.take_along_dim(rows, index.long()[:, None], dim=1)[:, 0]
+
+    def cast(self, values: Any) -> Any:
+        """``values`` in the target's float type."""
+        return values.astype(self.target.dtype) if self.numpy else values.to(self.target.dtype)
+
+    def floats(self, values: Any) -> Any:
+        """``values`` to compute with: numpy keeps them as they are (its arithmetic then
+        runs in float64, rounded once by ``cast``), torch takes the target's float type."""
+        if self.numpy:
+            return values
+        import torch
+
+        return torch.as_tensor(values, dtype=self.target.dtype, device=self.target.device)
