@@ -17,7 +17,7 @@ import re
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -25,6 +25,9 @@ import pandas as pd
 from .dialect import GZIP_ERRORS, head_of, peek, read_options, read_text, refuse_decimal_commas
 from .errors import DataError, UsageError
 from .outputs import atomic_write as atomic_write  # re-exported: the writers' one door
+
+if TYPE_CHECKING:
+    from .config import DataConfig
 
 
 def read_csv(
@@ -82,6 +85,18 @@ def read_csv(
         raise DataError(f"{name} has a header but no data rows")
     refuse_decimal_commas(frame, decimal, thousands, name)
     return frame
+
+
+def read_data(source: str | Path | IO[str], cfg: DataConfig) -> pd.DataFrame:
+    """``read_csv`` with ``cfg``'s reading options: its delimiter, decimal mark and thousands
+    separator, and its id column read as written."""
+    return read_csv(
+        source,
+        delimiter=cfg.delimiter,
+        decimal=cfg.decimal,
+        thousands=cfg.thousands,
+        text_cols=(cfg.id_col,) if cfg.id_col else (),
+    )
 
 
 def verbatim(sample: str, options: dict[str, Any], text_cols: tuple[str, ...]) -> dict[str, Any]:

@@ -21,7 +21,7 @@ import pandas as pd
 from .config import DEFAULT_FILL, DataConfig
 from .errors import DataError, UsageError
 from .frequency import choose_frequency, infer_frequency, is_trading_calendar
-from .io import read_csv
+from .io import read_data
 from .parse import looks_like_time, looks_numeric, parse_numbers, parse_times
 from .regularise import aggregation, check_invented, fill_missing, regularise
 
@@ -100,13 +100,7 @@ class Series:
 def load_series(source: str | Path | IO[str], cfg: DataConfig) -> Series:
     """Read a CSV (a path, ``-`` for stdin, or a stream) with ``cfg``'s reading options
     (delimiter, decimal mark, thousands separator) and prepare it."""
-    raw = read_csv(
-        source,
-        delimiter=cfg.delimiter,
-        decimal=cfg.decimal,
-        thousands=cfg.thousands,
-        text_cols=(cfg.id_col,) if cfg.id_col else (),
-    )
+    raw = read_data(source, cfg)
     return prepare_series(raw, cfg)
 
 

@@ -58,7 +58,7 @@ def load_input(
     ``model`` (its path) the columns come from that model, and DATA must hold them.
     Returns the panel and the tickers that could not be fetched (symbol -> reason); several
     tickers download on ``compute``'s workers."""
-    from ..io import read_csv
+    from ..io import read_data
     from ..panel import prepare_panel, require_model_columns
 
     skipped: dict[str, str] = {}
@@ -69,13 +69,7 @@ def load_input(
     elif data is None:
         raise UsageError("give a CSV file (or - for stdin) as DATA, or --ticker SYMBOL")
     else:
-        raw = read_csv(
-            data,
-            delimiter=data_cfg.delimiter,
-            decimal=data_cfg.decimal,
-            thousands=data_cfg.thousands,
-            text_cols=(data_cfg.id_col,) if data_cfg.id_col else (),
-        )
+        raw = read_data(data, data_cfg)
         if model is not None:
             require_model_columns(raw, data_cfg, str(model))
     panel = prepare_panel(raw, data_cfg)
@@ -399,15 +393,9 @@ def _future_table(path, forecaster, data_cfg):
     if not forecaster.future_features_:
         raise UsageError("--future-data is for models trained with --future-features; this model has none")
     from ..future_data import read_future
-    from ..io import read_csv
+    from ..io import read_data
 
-    raw = read_csv(
-        path,
-        delimiter=data_cfg.delimiter,
-        decimal=data_cfg.decimal,
-        thousands=data_cfg.thousands,
-        text_cols=(data_cfg.id_col,) if data_cfg.id_col else (),
-    )
+    raw = read_data(path, data_cfg)
     time_col = data_cfg.time_col if data_cfg.time_col is not None else forecaster.config.data.time_col
     return read_future(
         raw, forecaster.future_features_, forecaster.id_col_, time_col, data_cfg.time_format, str(path)
