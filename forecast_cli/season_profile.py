@@ -11,8 +11,8 @@ span (``drift.DRIFT_LOOKBACKS`` lookbacks, whole seasons only): for each of the 
 of its season, with the long-run drift's within-season slope taken out. Constant over
 the window, like the drift, and read from rows before the origin only, the same way in
 training and in prediction. Measured (benchmarks/RESULTS.md, "Long-run seasonal
-profile"): M1 quarterly MASE 1.668 -> 1.609 (three seeds), the second quarterly panel
-1.318 -> 1.293; on M1 monthly, where seasonal naive wins the highway's vote, the same
+profile"): M1 quarterly MASE 1.668 -> 1.603 (median of three seeds), the second quarterly panel
+1.318 -> 1.281; on M1 monthly, where seasonal naive wins the highway's vote, the same
 input made the forecasts worse (1.064 -> 1.082), so it is given only where the vote
 says the windows cannot see their season.
 
