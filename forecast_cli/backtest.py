@@ -22,6 +22,7 @@ import pandas as pd
 from . import metrics as m
 from .backtest_fits import Fits, distributed_global, local_fits, neural_forecasts
 from .backtest_intervals import baseline_bounds, score_intervals
+from .backtest_scores import score, series_summary, series_table
 from .baselines import BASELINE_FUNCTIONS, BASELINES
 from .compute import Executor, SerialExecutor, TaskProgress
 from .config import MODEL_KINDS, BacktestConfig, ForecastConfig
@@ -44,6 +45,7 @@ class BacktestResult:
     leaderboard: pd.DataFrame  # one row per model, sorted by MASE
     per_step: dict[str, dict[str, list[float]]]  # model -> metric -> value per horizon step
     forecasts: pd.DataFrame  # origin, timestamp, step, model, forecast, actual, lo-<level>, hi-<level>
+    by_series: pd.DataFrame  # <id>, model, then the leaderboard's metrics over that series' folds
     folds: list[Fold]
     season: int
     horizon: int
@@ -162,7 +164,10 @@ def run_backtest(
     if np.any(actual == 0):
         notes.append("MAPE skipped: the target is zero in some forecast periods")
     if np.any(scales == 0):
-        notes.append("MASE undefined for folds whose training data repeats exactly every season")
+        notes.append(
+            f"MASE undefined for {int(np.sum(scales == 0))} of {len(scales)} (series, fold) pairs whose "
+            "training data repeats exactly every season; MASE averages the others"
+        )
     rows, per_step = [], {}
     for name in models:
         row, per_step[name] = score(actual, forecasts[name], scales)
@@ -175,12 +180,27 @@ def run_backtest(
     board = pd.DataFrame(rows).set_index("model")
     reference = board["mase"].get("seasonal-naive", np.nan)
     board.insert(5, "skill", 1.0 - board["mase"] / reference)
+    by_series = series_table(
+        panel.ids if panel.id_col else (panel.target,),
+        panel.id_col or "series",
+        actual,
+        forecasts,
+        bounds,
+        scales,
+        levels,
+    )
+    summary = series_summary(by_series)
+    board.insert(6, "mase_median", summary["mase_median"])
+    board.insert(7, "beats_snaive", summary["beats_snaive"])
     board = board.sort_values("mase", kind="stable", na_position="last")
-    first = panel.members[0].frame.index[plans[0][0].origin]
+    # the first forecast step of the earliest and of the latest fold over every series
+    first = min(member.frame.index[plan[0].origin] for member, plan in zip(panel.members, plans, strict=True))
+    last = max(member.frame.index[plan[-1].origin] for member, plan in zip(panel.members, plans, strict=True))
     return BacktestResult(
         leaderboard=board,
         per_step=per_step,
         forecasts=_long_forecasts(panel, plans, forecasts, actual, bounds),
+        by_series=by_series,
         folds=plans[0],
         season=season,
         horizon=horizon,
@@ -199,6 +219,7 @@ def run_backtest(
             "origin_stride": spec.origin_stride or horizon,
             "models": list(models),
             "first_origin": str(first),
+            "last_origin": str(last),
             "model": dataclasses.asdict(cfg.model),
             "train": dataclasses.asdict(cfg.train),
             "scaling": dataclasses.asdict(cfg.scaling),
@@ -239,30 +260,6 @@ def _member_folds(panel: Panel, horizon: int, spec: BacktestConfig, min_train: i
         shown = ", ".join(short[:5]) + (" ..." if len(short) > 5 else "")
         notes.append(f"{len(short)} series too short for {spec.folds} folds, left out: {shown}")
     return plans, kept, notes
-
-
-def score(
-    actual: np.ndarray, forecast: np.ndarray, scales: np.ndarray
-) -> tuple[dict, dict[str, list[float]]]:
-    """(metrics averaged over folds, metrics per horizon step averaged over folds)."""
-    per_fold = {
-        "mae": [m.mae(a, f) for a, f in zip(actual, forecast, strict=True)],
-        "rmse": [m.rmse(a, f) for a, f in zip(actual, forecast, strict=True)],
-        "mape": [m.mape(a, f) for a, f in zip(actual, forecast, strict=True)],
-        "smape": [m.smape(a, f) for a, f in zip(actual, forecast, strict=True)],
-    }
-    abs_err = np.abs(actual - forecast)  # (folds, horizon)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        scaled = abs_err / scales[:, None]
-    per_fold["mase"] = list(scaled.mean(axis=1))
-    overall = {k: float(np.mean(v)) for k, v in per_fold.items()}
-    steps = {
-        "mae": abs_err.mean(axis=0),
-        "rmse": np.sqrt(((actual - forecast) ** 2).mean(axis=0)),
-        "smape": np.array([m.smape(actual[:, h], forecast[:, h]) for h in range(actual.shape[1])]),
-        "mase": scaled.mean(axis=0),
-    }
-    return overall, {k: [float(x) for x in v] for k, v in steps.items()}
 
 
 def _long_forecasts(

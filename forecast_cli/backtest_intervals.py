@@ -134,26 +134,36 @@ def score_intervals(
     actual: np.ndarray, point: np.ndarray, bounds: dict[str, np.ndarray], scales: np.ndarray, levels
 ) -> tuple[dict[str, float], dict[str, list[float]]]:
     """(scores, per-step coverage) of one model; ``scales`` (rows,) are the MASE scales."""
+    elements = interval_elements(actual, point, bounds, scales, levels)
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a model without bands: all-NaN means
-        return _score(actual, point, bounds, scales, levels)
-
-
-def _score(actual, point, bounds, scales, levels) -> tuple[dict[str, float], dict[str, list[float]]]:
-    s = np.where(scales > 0, scales, np.nan)[:, None]
-    row: dict[str, float] = {}
-    steps: dict[str, list[float]] = {}
-    losses = [pinball(actual, point, 0.5) / s]
-    for lv in levels:
-        lo, hi = bounds[f"lo-{lv:g}"], bounds[f"hi-{lv:g}"]
-        inside = (actual >= lo) & (actual <= hi)
-        row[f"cov_{lv:g}"] = float(np.nanmean(np.where(np.isnan(lo), np.nan, inside)))
-        row[f"width_{lv:g}"] = float(np.nanmean((hi - lo) / s))
-        row[f"winkler_{lv:g}"] = float(np.nanmean(interval_score(actual, lo, hi, lv) / s))
-        steps[f"cov_{lv:g}"] = [float(v) for v in np.nanmean(np.where(np.isnan(lo), np.nan, inside), axis=0)]
-        a = 1 - lv / 100
-        losses += [pinball(actual, lo, a / 2) / s, pinball(actual, hi, 1 - a / 2) / s]
+        row = {key: float(np.nanmean(value)) for key, value in elements.items()}
+        steps = {
+            key: [float(v) for v in np.nanmean(elements[key], axis=0)]
+            for key in elements
+            if key.startswith("cov_")
+        }
     if levels:
-        row["pinball"] = float(np.nanmean(np.stack(losses)))
         row["crps"] = 2 * row["pinball"]
     return row, steps
+
+
+def interval_elements(actual, point, bounds, scales, levels) -> dict[str, np.ndarray]:
+    """Each interval score before averaging, rows first: ``cov_<lv>`` (rows, horizon), 1 inside
+    the band, 0 outside, NaN without a band; ``width_<lv>`` and ``winkler_<lv>`` (rows,
+    horizon) divided by the row's MASE scale; ``pinball`` (rows, quantiles, horizon), scaled
+    the same way. Averaging (NaN-aware) over all rows or one series' rows gives its score."""
+    s = np.where(scales > 0, scales, np.nan)[:, None]
+    out: dict[str, np.ndarray] = {}
+    losses = [pinball(actual, point, 0.5) / s]
+    with np.errstate(all="ignore"):
+        for lv in levels:
+            lo, hi = bounds[f"lo-{lv:g}"], bounds[f"hi-{lv:g}"]
+            out[f"cov_{lv:g}"] = np.where(np.isnan(lo), np.nan, (actual >= lo) & (actual <= hi))
+            out[f"width_{lv:g}"] = (hi - lo) / s
+            out[f"winkler_{lv:g}"] = interval_score(actual, lo, hi, lv) / s
+            a = 1 - lv / 100
+            losses += [pinball(actual, lo, a / 2) / s, pinball(actual, hi, 1 - a / 2) / s]
+    if levels:
+        out["pinball"] = np.stack(losses, axis=1)
+    return out

@@ -90,6 +90,8 @@ def test_leaderboard_is_sorted_by_mase_with_skill_against_seasonal_naive(monthly
         "smape",
         "mase",
         "skill",
+        "mase_median",
+        "beats_snaive",
         "cov_80",
         "width_80",
         "winkler_80",

@@ -35,7 +35,7 @@ def reference() -> str:
                 flags = ", ".join(f"`{o}`" for o in (*param.opts, *param.secondary_opts))
                 hidden_default = param.default is None or param.default is False or param.is_flag
                 default = "" if hidden_default else f"`{_shown(param.default)}`"
-            text = (getattr(param, "help", None) or "").replace("|", "\\|")
+            text = (getattr(param, "help", None) or "").replace("\\[", "[").replace("|", "\\|")
             if getattr(param, "envvar", None):
                 text += f" Env: `{param.envvar}`."
             lines.append(f"| {flags} | {default} | {text} |")

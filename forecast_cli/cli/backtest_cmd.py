@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Optional
 
 import typer
+from rich.console import Group
 
 from ..config import MODEL_KINDS, BacktestConfig, ComputeConfig, ForecastConfig, TickerConfig
 from .app import app, exit_partial, load_input, open_compute, use_threads
@@ -13,6 +14,7 @@ from .render import Reporter, emit, frame_table, resolve_format
 
 # Kept out of the terminal table (it must fit a screen); csv and json carry every column.
 TABLE_HIDDEN = ("rmse", "width_", "pinball", "crps", "predict_seconds")
+SERIES_SUMMARY = ("mase_median", "beats_snaive")  # a series of one: equal to its MASE, or 0 or 1
 
 
 @command(app, "backtest")
@@ -26,11 +28,20 @@ def backtest(
             rich_help_panel=OUTPUT,
         ),
     ] = None,
+    by_series: Annotated[
+        bool,
+        typer.Option(
+            "--by-series",
+            help="Write the per-series table (a row per series and model: the leaderboard's metrics over "
+            "that series' folds) instead of the leaderboard; a terminal table shows both, JSON always has it as 'series'.",
+            rich_help_panel=OUTPUT,
+        ),
+    ] = False,
     plot: Annotated[
         Optional[str],
         typer.Option(
             "--plot",
-            help="PNG: fan charts of the last folds (first 3 series), calibration and MASE (needs the [plot] extra).",
+            help="PNG: fan charts of the last folds (first 3 series), calibration and MASE (needs the \\[plot] extra).",
             rich_help_panel=OUTPUT,
         ),
     ] = None,
@@ -94,7 +105,7 @@ def backtest(
 
         plot_backtest(result, plot)
         reporter.info(f"wrote {plot}")
-    _emit_leaderboard(result, resolve_format(run.format, output), output, run.timings)
+    _emit_leaderboard(result, resolve_format(run.format, output), output, run.timings, by_series)
     exit_partial(result.failures, reporter, skipped)
 
 
@@ -116,38 +127,70 @@ def _fit_progress(reporter: Reporter):
 
 def _report(result, reporter: Reporter) -> None:
     first, last = result.folds[0], result.folds[-1]
+    where = (
+        f"rows {first.origin}..{last.origin}"
+        if result.config["series"] == 1
+        else "each series' folds counted from its own end"
+    )
     reporter.info(
         f"backtest: {len(result.folds)} folds x horizon {result.horizon}, lookback {result.lookback}, "
-        f"season {result.season}, origins {result.config['first_origin']} .."
-        f" (rows {first.origin}..{last.origin}), refit {result.config['refit']}"
+        f"season {result.season}, first forecast steps {_stamp(result.config['first_origin'])} .. "
+        f"{_stamp(result.config['last_origin'])} ({where}), refit {result.config['refit']}"
     )
     for note in result.notes:
         reporter.warn(note)
 
 
-def _emit_leaderboard(result, fmt: str, output: str | None, timings: bool = True) -> None:
-    board = result.leaderboard
+def _stamp(text: str) -> str:
+    """A timestamp as written in the config, without a midnight time of day."""
+    return text[: -len(" 00:00:00")] if text.endswith(" 00:00:00") else text
+
+
+def _emit_leaderboard(
+    result, fmt: str, output: str | None, timings: bool = True, by_series: bool = False
+) -> None:
+    """The leaderboard (or with ``by_series`` the per-series table) in ``fmt``; JSON carries both."""
+    board, table = result.leaderboard, result.by_series
     if not timings:  # the only columns that differ between two runs of one backtest
         board = board.drop(columns=["fit_seconds", "predict_seconds"])
-    if fmt in ("json", "jsonl"):
-        rows = [{"model": name, **{k: _num(v) for k, v in row.items()}} for name, row in board.iterrows()]
+    if fmt == "json":
         payload = {
-            "leaderboard": rows,
+            "leaderboard": _records(board.reset_index()),
+            "series": _records(table),
             "per_step": result.per_step,
             "config": result.config,
             "notes": result.notes,
         }
-        emit(fmt, output, payload=payload if fmt == "json" else rows)
+        emit(fmt, output, payload=payload)
+    elif fmt == "jsonl":
+        emit(fmt, output, payload=_records(table if by_series else board.reset_index()))
     elif fmt == "csv":
-        emit("csv", output, frame=board)
+        emit("csv", output, frame=table.set_index(table.columns[0]) if by_series else board)
     else:
+        series = result.config["series"]
         title = (
             f"backtest of {result.config['target']}: {len(result.folds)} folds x {result.horizon} steps"
-            + (f" x {result.config['series']} series" if result.config["series"] > 1 else "")
+            + (f" x {series} series" if series > 1 else "")
             + " (sorted by MASE)"
         )
-        shown = board.drop(columns=[c for c in board.columns if c.startswith(TABLE_HIDDEN)])
-        emit(fmt, output, table=frame_table(shown, title, highlight_row=0))
+        hidden = TABLE_HIDDEN if series > 1 else (*TABLE_HIDDEN, *SERIES_SUMMARY)
+        tables = [frame_table(_shown(board, hidden), title, highlight_row=0)]
+        if by_series:
+            tables.append(frame_table(_shown(table, TABLE_HIDDEN).set_index(table.columns[0]), "by series"))
+        emit(fmt, output, table=Group(*tables))
+
+
+def _shown(frame, hidden: tuple[str, ...]):
+    """``frame`` without the columns a terminal table leaves out."""
+    return frame.drop(columns=[c for c in frame.columns if c.startswith(hidden)])
+
+
+def _records(frame) -> list[dict]:
+    """JSON rows: numbers as floats, NaN as null, text as it is."""
+    return [
+        {k: _num(v) if isinstance(v, float) else v for k, v in row.items()}
+        for row in frame.to_dict("records")
+    ]
 
 
 def _num(value):

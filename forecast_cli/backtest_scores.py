@@ -1,0 +1,146 @@
+"""Backtest scores: per (series, fold) values, averaged into the leaderboard and per series.
+
+Every metric is first computed for each (series, fold) pair (``fold_scores``) or for each
+forecast step (``backtest_intervals.interval_elements``). The leaderboard averages them over
+all pairs; the per-series table (``series_table``) averages them over one series' folds, with
+the same formulas, so a series' row equals a single-series backtest of the same folds.
+
+On a panel the mean hides which series a model wins on, so the leaderboard also carries
+the median over series of each series' MASE and ``beats_snaive``: the share of series whose
+MASE is strictly below seasonal naive's on that series (the question issue 9's users ask:
+"on how many of my series is the network worth it?"). Pairs whose MASE is undefined (the
+training rows repeat exactly every season, so the scale is zero) are left out of MASE's
+means and counted in a note, so one flat series cannot blank a panel's MASE.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from .backtest_intervals import interval_elements
+
+REFERENCE = "seasonal-naive"  # skill and beats_snaive compare with it
+
+
+def fold_scores(actual: np.ndarray, forecast: np.ndarray, scales: np.ndarray) -> dict[str, np.ndarray]:
+    """Point metrics of each (series, fold) row: (rows,) each; rows are (rows, horizon).
+
+    MAPE is NaN for a row with a zero actual; MASE is NaN for a row whose scale is zero."""
+    actual = np.asarray(actual, dtype=np.float64)
+    err = actual - forecast  # (rows, horizon)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.where((actual == 0).any(axis=1, keepdims=True), np.nan, np.abs(err) / np.abs(actual))
+    return {
+        "mae": np.abs(err).mean(axis=1),
+        "rmse": np.sqrt((err**2).mean(axis=1)),
+        "mape": 100.0 * pct.mean(axis=1),
+        "smape": 100.0 * _smape_ratio(actual, forecast).mean(axis=1),
+        "mase": (np.abs(err) / _defined(scales)[:, None]).mean(axis=1),
+    }
+
+
+def score(
+    actual: np.ndarray, forecast: np.ndarray, scales: np.ndarray
+) -> tuple[dict, dict[str, list[float]]]:
+    """(metrics averaged over (series, fold) rows, metrics per horizon step averaged over rows)."""
+    per_fold = fold_scores(actual, forecast, scales)
+    overall = {k: float(np.mean(v)) for k, v in per_fold.items()}
+    overall["mase"] = _nanmean(per_fold["mase"])
+    abs_err = np.abs(actual - forecast)  # (rows, horizon)
+    steps = {
+        "mae": abs_err.mean(axis=0),
+        "rmse": np.sqrt(((actual - forecast) ** 2).mean(axis=0)),
+        "smape": 100.0 * _smape_ratio(actual, forecast).mean(axis=0),
+        "mase": _nanmean(abs_err / _defined(scales)[:, None], axis=0),
+    }
+    return overall, {k: [float(x) for x in v] for k, v in steps.items()}
+
+
+def series_table(
+    ids: tuple[str, ...],
+    id_name: str,
+    actual: np.ndarray,
+    forecasts: dict[str, np.ndarray],
+    bounds: dict[str, dict[str, np.ndarray]],
+    scales: np.ndarray,
+    levels: tuple[float, ...],
+) -> pd.DataFrame:
+    """One row per (series, model): the leaderboard's metrics over that series' folds only,
+    with ``skill`` against seasonal naive on that series. Rows of ``actual`` are
+    series-major (each series' folds consecutive); the table is too, models in the order
+    of ``forecasts`` within each series."""
+    n, names = len(ids), list(forecasts)
+    columns: dict[str, list[np.ndarray]] = {}
+    for name in names:
+        point = forecasts[name]
+        per_fold = fold_scores(actual, point, scales)
+        cols = {k: v.reshape(n, -1).mean(axis=1) for k, v in per_fold.items()}
+        cols["mase"] = _nanmean(per_fold["mase"].reshape(n, -1), axis=1)
+        for key, elements in interval_elements(actual, point, bounds[name], scales, levels).items():
+            cols[key] = _nanmean(elements.reshape(n, -1), axis=1)
+        if "pinball" in cols:
+            cols["crps"] = 2 * cols["pinball"]
+        for key, value in cols.items():
+            columns.setdefault(key, []).append(value)
+    stacked = {k: np.stack(v, axis=1).ravel() for k, v in columns.items()}  # (series x models,)
+    mase = stacked["mase"].reshape(n, len(names))
+    reference = mase[:, names.index(REFERENCE)] if REFERENCE in names else np.full(n, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        skill = (1.0 - mase / reference[:, None]).ravel()
+    table = pd.DataFrame({id_name: np.repeat(np.asarray(ids, dtype=object), len(names)), "model": names * n})
+    for key, value in stacked.items():
+        table[key] = value
+        if key == "mase":
+            table["skill"] = skill
+    return table
+
+
+def series_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Per model (index): ``mase_median``, the median over series of their MASE, and
+    ``beats_snaive``, the share of series (those with a defined MASE for both) on which the
+    model's MASE is below seasonal naive's; NaN for seasonal naive itself or when it was
+    not run."""
+    names = list(dict.fromkeys(table["model"]))
+    mase = table["mase"].to_numpy().reshape(-1, len(names))  # (series, models)
+    median = _nanmedian(mase)
+    wins = np.full(len(names), np.nan)
+    if REFERENCE in names:
+        reference = mase[:, [names.index(REFERENCE)]]
+        both = np.isfinite(mase) & np.isfinite(reference)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            wins = ((mase < reference) & both).sum(axis=0) / np.where(
+                both.any(axis=0), both.sum(axis=0), np.nan
+            )
+        wins[names.index(REFERENCE)] = np.nan
+    return pd.DataFrame({"mase_median": median, "beats_snaive": wins}, index=pd.Index(names, name="model"))
+
+
+def _smape_ratio(actual: np.ndarray, forecast: np.ndarray) -> np.ndarray:
+    """Elementwise 2 |y - f| / (|y| + |f|), with 0/0 counted as 0 (as ``metrics.smape``)."""
+    actual, forecast = np.asarray(actual, dtype=np.float64), np.asarray(forecast, dtype=np.float64)
+    denom = np.abs(actual) + np.abs(forecast)
+    return np.divide(2.0 * np.abs(actual - forecast), denom, out=np.zeros_like(denom), where=denom > 0)
+
+
+def _defined(scales: np.ndarray) -> np.ndarray:
+    """MASE scales with a zero scale (undefined MASE) as NaN."""
+    scales = np.asarray(scales, dtype=np.float64)
+    return np.where(scales > 0, scales, np.nan)
+
+
+def _nanmean(values: np.ndarray, axis=None):
+    """Mean over the defined values (NaN when none is), without numpy's empty-slice warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        out = np.nanmean(values, axis=axis)
+    return float(out) if axis is None else out
+
+
+def _nanmedian(values: np.ndarray) -> np.ndarray:
+    """Median of each column over its defined values (NaN when none is)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmedian(values, axis=0)
