@@ -20,7 +20,7 @@ from .config import DataConfig
 from .errors import DataError, UsageError
 from .panel_table import factorize_ids, split_panel, static_values, wanted_places
 from .parse import rows_text
-from .series import Series, prepare_series, resolve_target, resolve_time_column
+from .series import ENDS_TRIMMED, Series, prepare_series, resolve_target, resolve_time_column
 
 # Column names taken as the series identifier without asking (Nixtla's, and the obvious).
 ID_NAMES = ("unique_id", "series_id", "id", "series", "item_id", "ticker", "symbol")
@@ -97,6 +97,8 @@ class Panel:
             self._count("gaps filled", [r.gaps_filled for r in reports]),
             self._count("NaNs filled", [r.nans_filled for r in reports]),
         ]
+        if any(r.ends_trimmed for r in reports):
+            parts.append(self._count(ENDS_TRIMMED, [r.ends_trimmed for r in reports]))
         return "panel: " + ", ".join(parts + self.notes)
 
     def _count(self, what: str, counts: list[int]) -> str:
@@ -117,6 +119,7 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
     row labels, so the parsers number rows as the file does).
     """
     wide = bool(cfg.target and _is_wide(cfg.target))
+    file_rows = raw.index  # the file's data rows, before a wide table is melted
     if wide:
         raw, cfg = melt_wide(raw, cfg)
     ids = cfg.selected_ids()
@@ -169,7 +172,7 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
             if wide:  # the melted column is the user's column named by the series id
                 message = message.replace(f"column {WIDE_TARGET!r}", f"column {key!r}")
             if "data row" not in message:  # say where the series is in the file
-                positions = raw.index.get_indexer(rows.index)
+                positions = file_rows.get_indexer(rows.index.unique())
                 message += f" (the series is on data rows {rows_text(positions)})"
             raise type(exc)(f"series {key!r}: {message}") from None
     freqs: dict[str, list[str]] = {}

@@ -35,6 +35,7 @@ __all__ = [
     "prepare_series",
 ]
 
+ENDS_TRIMMED = "empty target rows at the ends left out"
 _TIME_NAMES = ("timestamp", "datetime", "date", "time", "ds", "month", "week", "day", "period", "quarter")
 
 
@@ -52,6 +53,7 @@ class LoadReport:
     gaps_filled: int = 0
     nans_filled: int = 0
     rows_dropped: int = 0
+    ends_trimmed: int = 0  # rows before the target's first value or after its last
     note: str = ""
 
     def line(self) -> str:
@@ -66,6 +68,8 @@ class LoadReport:
         ]
         if self.rows_dropped:
             parts.append(f"{self.rows_dropped} rows dropped")
+        if self.ends_trimmed:
+            parts.append(f"{self.ends_trimmed} {ENDS_TRIMMED}")
         if self.note:
             parts.append(self.note)
         return "data: " + ", ".join(parts)
@@ -127,14 +131,16 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig) -> Series:
             role = "target" if name == target else "feature"
             fix = "pick another --target" if name == target else "drop it from --features"
             raise DataError(f"{role} column {name!r} has no values (all empty or NaN); {fix}")
-    nans_in_data = int(data.isna().to_numpy().sum())
 
     if time_col is None:
         if cfg.freq is not None:
             raise UsageError("--freq needs timestamps, but no time column was found; give --time-col")
+        data, trimmed = trim_empty_ends(data, target)
         data.index = pd.RangeIndex(len(data), name="step")
-        report = LoadReport(len(raw), len(data), "0", str(len(data) - 1), None, "step index")
-        return _finish(data, target, features, report, cfg, nans_in_data, gaps=0)
+        report = LoadReport(
+            len(raw), len(data), "0", str(len(data) - 1), None, "step index", ends_trimmed=trimmed
+        )
+        return _finish(data, target, features, report, cfg, int(data.isna().to_numpy().sum()), gaps=0)
 
     times = parse_times(raw[time_col], time_col, cfg.time_format)
     data.index = times.index.rename("timestamp")
@@ -143,6 +149,8 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig) -> Series:
     duplicates = int(data.index.duplicated().sum())
     if duplicates:
         data = data.groupby(level=0, sort=True).agg(aggregation(cfg.agg, data.columns))
+    data, trimmed = trim_empty_ends(data, target)
+    nans_in_data = int(data.isna().to_numpy().sum())
     if len(data) < 2:
         raise DataError(
             f"the data has only {len(data)} distinct timestamp ({_stamp(data.index[0])}); "
@@ -161,10 +169,22 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig) -> Series:
         source,
         duplicates_merged=duplicates,
         rows_dropped=regular.dropped,
+        ends_trimmed=trimmed,
     )
     for text in (times.note, note, f"duplicates combined with {cfg.agg}" if duplicates else ""):
         report.add_note(text)
     return _finish(frame, target, features, report, cfg, nans_in_data, regular.gaps)
+
+
+def trim_empty_ends(data: pd.DataFrame, target: str) -> tuple[pd.DataFrame, int]:
+    """``data`` from its target's first value to its last, and how many rows that left out.
+
+    A series starts when it is first observed and ends when it is last observed: the empty
+    cells before and after (a wide file's shorter columns, an export's unfinished last rows)
+    are not missing values to fill, and a forecast must start after the last real value."""
+    known = np.flatnonzero(data[target].notna().to_numpy())
+    first, last = int(known[0]), int(known[-1])  # the caller refused a target with no values
+    return data.iloc[first : last + 1], len(data) - (last + 1 - first)
 
 
 def _native(index: pd.DatetimeIndex, given: str | None) -> str | None:

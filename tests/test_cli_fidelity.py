@@ -17,7 +17,9 @@ import pytest
 from typer.testing import CliRunner
 
 from forecast_cli.cli import app
+from forecast_cli.config import DataConfig
 from forecast_cli.modelfile import load_model
+from forecast_cli.panel import prepare_panel
 
 from .conftest import FAST_TRAIN, SAMPLE
 
@@ -127,7 +129,7 @@ def test_backtest_without_timings_reruns_are_byte_identical():
     args = ["backtest", str(AIR), "--models", "naive,lstm", "--no-timings", "-f", "csv", *FAST_TRAIN]
     first, second = _ok(args), _ok(args)
     assert first == second
-    assert first.splitlines()[0].startswith("model,mae,rmse,mape,smape,mase,skill,cov_80,")
+    assert first.splitlines()[0].startswith("model,mae,rmse,mape,smape,mase,skill,mase_median,beats_snaive,cov_80,")
     assert "seconds" not in first.splitlines()[0]
 
 
@@ -150,7 +152,7 @@ def test_series_ids_are_kept_as_written(tmp_path):
     predict names them as written and ``--ids 001`` selects one."""
     days = pd.date_range("2024-01-01", periods=60, freq="D")
     rows = [
-        (sid, day, 50 + 10 * k + (day.dayofweek >= 5) * 8 + (i % 3))
+        (sid, day, 50 + 10 * k + (day.day_of_week >= 5) * 8 + (i % 3))
         for k, sid in enumerate(["001", "1", "NA", "None"])
         for i, day in enumerate(days)
     ]
@@ -167,3 +169,37 @@ def test_series_ids_are_kept_as_written(tmp_path):
     assert list(dict.fromkeys(ids)) == ["001", "1", "NA", "None"]
     one = _ok(["predict", "-m", str(model), "--ids", "001", "--level", "none", "-f", "csv"])
     assert set(pd.read_csv(io.StringIO(one), dtype=str)["store"]) == {"001"}
+
+
+def test_empty_target_cells_at_the_ends_are_left_out_never_filled(tmp_path):
+    """A wide file whose columns start and end at different months: each series runs from its
+    first value to its last, so its forecast starts right after its own last real value (not
+    after values invented to fill the other columns' rows); --fill error has nothing to refuse."""
+    months = pd.date_range("2000-01-01", periods=40, freq="MS")
+    a = 100.0 + np.arange(40.0) + 3 * np.sin(np.arange(40.0))
+    b = 50.0 + 2 * np.arange(40.0) + 3 * np.cos(np.arange(40.0))
+    a[-4:], b[:6] = np.nan, np.nan
+    data = tmp_path / "wide.csv"
+    pd.DataFrame({"month": months, "a": a, "b": b}).to_csv(data, index=False)
+    model = tmp_path / "w.fcst"
+    args = ["train", str(data), "--target", "a,b", "-H", "3", *FAST_TRAIN, "-o", str(model)]
+    trained = runner.invoke(app, [*args, "--fill", "error"])
+    assert trained.exit_code == 0, trained.output
+    out = runner.invoke(app, ["predict", "-m", str(model), "-f", "csv", "--level", "none"])
+    assert out.exit_code == 0, out.output
+    first = pd.read_csv(io.StringIO(out.stdout)).groupby("series")["timestamp"].first()
+    assert first.to_dict() == {"a": "2003-01-01", "b": "2003-05-01"}
+    panel = prepare_panel(pd.read_csv(data), DataConfig(target="a,b"))
+    assert list(panel.lengths) == [36, 34] and panel.members[1].frame.index[0] == months[6]
+    assert "10 empty target rows at the ends left out (in a, b)" in panel.summary_line()
+
+
+def test_a_wide_series_with_a_gap_and_fill_error_names_the_series(tmp_path):
+    months = pd.date_range("2000-01-01", periods=30, freq="MS")
+    frame = pd.DataFrame({"month": months, "a": np.arange(30.0) + 1, "b": np.arange(30.0) * 2 + 1})
+    frame.loc[12, "b"] = np.nan
+    data = tmp_path / "wide.csv"
+    frame.to_csv(data, index=False)
+    out = runner.invoke(app, ["train", str(data), "--target", "a,b", "--fill", "error", *FAST_TRAIN])
+    assert out.exit_code == 2, out.output
+    assert "series 'b': 1 missing values" in out.stderr and "--fill" in out.stderr

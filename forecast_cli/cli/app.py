@@ -354,8 +354,9 @@ def predict(
         data_cfg = dataclasses.replace(forecaster.config.data, **overrides)
         series, skipped = load_input(data, data_cfg, reporter, ticker, model=model, compute=compute)
     else:
-        ends = forecaster.histories_.last_stamp()
-        reporter.info(f"continuing from the history stored in {model} (ends {ends})")
+        reporter.info(
+            f"continuing from the history stored in {model} ({_history_ends(forecaster.histories_)})"
+        )
     if series is None and (unknown := [i for i in ids if i not in forecaster.ids_]):
         raise unknown_ids(
             config.data.ids_label(),
@@ -424,3 +425,18 @@ def main() -> None:
     except BrokenPipeError:
         silence_stdout()
         sys.exit(0)
+
+
+def _history_ends(histories) -> str:
+    """``ends 2003-04-01``, or ``ends 2002-12-01 .. 2003-04-01`` when the series end apart."""
+    import pandas as pd
+
+    if histories.lengths().min() == 0:
+        return f"ends {histories.last_stamp()}"
+    stamps = histories.last_stamps()
+    first, last = stamps.min(), stamps.max()
+    shown = [
+        str(s.date()) if isinstance(s, pd.Timestamp) and s == s.normalize() and s.tz is None else str(s)
+        for s in (first, last)
+    ]
+    return f"ends {shown[1]}" if first == last else f"ends {shown[0]} .. {shown[1]}"
