@@ -163,7 +163,9 @@ def run_backtest(
 
     if np.any(actual == 0):
         notes.append("MAPE skipped: the target is zero in some forecast periods")
-    if np.any(scales == 0):
+    if np.all(scales == 0):
+        notes.append("MASE undefined: the training data of every fold repeats exactly every season")
+    elif np.any(scales == 0):
         notes.append(
             f"MASE undefined for {int(np.sum(scales == 0))} of {len(scales)} (series, fold) pairs whose "
             "training data repeats exactly every season; MASE averages the others"

@@ -54,6 +54,11 @@ FILLS = tuple(f.value for f in Fill)
 MODEL_KINDS = tuple(c.value for c in Cell)
 
 
+# Column names taken as a long panel's series id without --id-col (matched ignoring case),
+# and read as written like an --id-col (see ``io.read_data``).
+ID_NAMES = ("unique_id", "series_id", "id", "series", "item_id", "ticker", "symbol")
+
+
 @dataclass
 class DataConfig:
     """How to read and regularise the series."""

@@ -22,6 +22,7 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .config import ID_NAMES
 from .dialect import GZIP_ERRORS, head_of, peek, read_options, read_text, refuse_decimal_commas
 from .errors import DataError, UsageError
 from .outputs import atomic_write as atomic_write  # re-exported: the writers' one door
@@ -89,13 +90,12 @@ def read_csv(
 
 def read_data(source: str | Path | IO[str], cfg: DataConfig) -> pd.DataFrame:
     """``read_csv`` with ``cfg``'s reading options: its delimiter, decimal mark and thousands
-    separator, and its id column read as written."""
+    separator, and its id column read as written (the --id-col, or without one any column
+    named like an id that is not the target or a feature)."""
+    numeric = {cfg.target, *cfg.features, *cfg.future_features}
+    ids = (cfg.id_col,) if cfg.id_col else tuple(n for n in ID_NAMES if n not in numeric)
     return read_csv(
-        source,
-        delimiter=cfg.delimiter,
-        decimal=cfg.decimal,
-        thousands=cfg.thousands,
-        text_cols=(cfg.id_col,) if cfg.id_col else (),
+        source, delimiter=cfg.delimiter, decimal=cfg.decimal, thousands=cfg.thousands, text_cols=ids
     )
 
 
@@ -107,7 +107,8 @@ def verbatim(sample: str, options: dict[str, Any], text_cols: tuple[str, ...]) -
     header = [
         str(c) for c in pd.read_csv(io.StringIO(sample.lstrip("\ufeff")), sep=options["sep"], nrows=0).columns
     ]
-    keep = [c for c in header if c.strip() in text_cols]
+    wanted = {c.lower() for c in text_cols}
+    keep = [c for c in header if c.strip().lower() in wanted]
     if not keep:
         return {}
     return {

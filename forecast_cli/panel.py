@@ -16,14 +16,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .config import DataConfig
+from .config import ID_NAMES, DataConfig
 from .errors import DataError, UsageError
 from .panel_table import factorize_ids, split_panel, static_values, wanted_places
 from .parse import rows_text
 from .series import ENDS_TRIMMED, Series, prepare_series, resolve_target, resolve_time_column
 
 # Column names taken as the series identifier without asking (Nixtla's, and the obvious).
-ID_NAMES = ("unique_id", "series_id", "id", "series", "item_id", "ticker", "symbol")
 
 
 @dataclass
@@ -262,13 +261,16 @@ def melt_wide(raw: pd.DataFrame, cfg: DataConfig) -> tuple[pd.DataFrame, DataCon
 def detect_id_column(raw: pd.DataFrame, cfg: DataConfig) -> str | None:
     """The id column of a long table given without --id-col, or None for a single series.
 
-    Taken without asking: a column named like an id (``unique_id``...). Otherwise, when the
-    time column repeats and exactly one text column tells the repeats apart, that column
-    (a panel, not duplicates). Several candidates: an error asking for --id-col, never an
-    average of different series.
+    Taken without asking: a column named like an id (``unique_id``...) whose values repeat.
+    Otherwise, when the time column repeats and exactly one text column tells the repeats
+    apart, that column (a panel, not duplicates). Several candidates, or only a column of
+    whole numbers that tells them apart (store numbers, or an hour of day beside a date):
+    an error asking for --id-col, never an average of different series.
     """
     used = {cfg.target, cfg.time_col, *cfg.features, *cfg.future_features, *cfg.static_cols}
-    named = [c for c in raw.columns if str(c).lower() in ID_NAMES and c not in used]
+    named = [
+        c for c in raw.columns if str(c).lower() in ID_NAMES and c not in used and raw[c].nunique() < len(raw)
+    ]
     if len(named) == 1:
         return named[0]
     time_col = resolve_time_column(raw, cfg.time_col)
@@ -283,4 +285,33 @@ def detect_id_column(raw: pd.DataFrame, cfg: DataConfig) -> str | None:
             f"timestamps repeat and several text columns could name the series "
             f"({', '.join(map(str, candidates))}); pass --id-col COLUMN"
         )
+    numbers = [
+        c
+        for c in _whole_number_columns(raw, used | {time_col, _target_or_none(raw, cfg, time_col)})
+        if not raw.duplicated([c, time_col]).any()
+    ]
+    if numbers:
+        column = numbers[0]
+        raise UsageError(
+            f"timestamps repeat, and the numbers in column {column!r} tell the repeats apart: if it "
+            f"names the series, pass --id-col {column} (its values are then read as written); "
+            "if it is part of the time, put it into the time column"
+        )
     return None
+
+
+def _whole_number_columns(raw: pd.DataFrame, used: set) -> list[str]:
+    """Integer columns outside ``used`` whose values repeat (at least two rows a value on average)."""
+    return [
+        c
+        for c in raw.columns
+        if c not in used and raw[c].dtype.kind in "iu" and 1 < raw[c].nunique() <= len(raw) // 2
+    ]
+
+
+def _target_or_none(raw: pd.DataFrame, cfg: DataConfig, time_col: str) -> str | None:
+    """The target the table would get, or None while it is ambiguous (asked for later)."""
+    try:
+        return resolve_target(raw, cfg.target, time_col, (*cfg.features, *cfg.future_features))
+    except (UsageError, DataError):
+        return None

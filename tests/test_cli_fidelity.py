@@ -129,7 +129,9 @@ def test_backtest_without_timings_reruns_are_byte_identical():
     args = ["backtest", str(AIR), "--models", "naive,lstm", "--no-timings", "-f", "csv", *FAST_TRAIN]
     first, second = _ok(args), _ok(args)
     assert first == second
-    assert first.splitlines()[0].startswith("model,mae,rmse,mape,smape,mase,skill,mase_median,beats_snaive,cov_80,")
+    assert first.splitlines()[0].startswith(
+        "model,mae,rmse,mape,smape,mase,skill,mase_median,beats_snaive,cov_80,"
+    )
     assert "seconds" not in first.splitlines()[0]
 
 
@@ -203,3 +205,49 @@ def test_a_wide_series_with_a_gap_and_fill_error_names_the_series(tmp_path):
     out = runner.invoke(app, ["train", str(data), "--target", "a,b", "--fill", "error", *FAST_TRAIN])
     assert out.exit_code == 2, out.output
     assert "series 'b': 1 missing values" in out.stderr and "--fill" in out.stderr
+
+
+def _numbered_stores(id_name: str) -> pd.DataFrame:
+    days = pd.date_range("2024-01-01", periods=40, freq="D")
+    rows = [
+        (sid, day.date(), 50 + 10 * k + i % 7)
+        for k, sid in enumerate(["001", "002", "017"])
+        for i, day in enumerate(days)
+    ]
+    return pd.DataFrame(rows, columns=[id_name, "date", "sales"])
+
+
+def test_numbered_series_without_id_col_are_refused_never_averaged(tmp_path):
+    """Store numbers read as numbers: the timestamps repeat and only that column tells them
+    apart. Averaging the stores (what happened before) or guessing (it might be an hour of
+    day) are both wrong: exit 2, naming the column and the option."""
+    data = tmp_path / "stores.csv"
+    _numbered_stores("store").to_csv(data, index=False)
+    out = runner.invoke(app, ["train", str(data), *FAST_TRAIN])
+    assert out.exit_code == 2, out.output
+    assert "numbers in column 'store'" in out.stderr and "--id-col store" in out.stderr
+    given = runner.invoke(
+        app, ["backtest", str(data), "--id-col", "store", "--models", "naive", "-k", "2", "-f", "json"]
+    )
+    assert [row["store"] for row in json.loads(given.stdout)["series"]][::4] == ["001", "002", "017"]
+
+
+def test_a_column_named_like_an_id_is_taken_and_read_as_written(tmp_path):
+    data = tmp_path / "stores.csv"
+    _numbered_stores("ID").to_csv(data, index=False)
+    model = tmp_path / "m.fcst"
+    assert runner.invoke(app, ["train", str(data), *FAST_TRAIN, "-o", str(model)]).exit_code == 0
+    out = runner.invoke(app, ["predict", "-m", str(model), "-H", "1", "-f", "csv", "--level", "none"])
+    assert [line.split(",")[0] for line in out.stdout.splitlines()] == ["ID", "001", "002", "017"]
+
+
+def test_a_row_number_column_named_id_is_not_a_panel(tmp_path):
+    frame = _numbered_stores("id").iloc[:40].drop(columns="id")
+    frame.insert(0, "id", range(1, 41))  # one id per row: row numbers, not series
+    data = tmp_path / "one.csv"
+    frame.to_csv(data, index=False)
+    out = runner.invoke(
+        app, ["backtest", str(data), "--target", "sales", "--models", "naive", "-k", "2", "-f", "csv"]
+    )
+    assert out.exit_code == 0, out.output
+    assert out.stdout.startswith("model,") and "data: 40 rows" in out.stderr and "panel:" not in out.stderr

@@ -75,9 +75,11 @@ def test_messy_csvs_load_the_right_series_or_fail_with_one_line(case, from_file)
     except DataError as exc:
         assert "\n" not in str(exc)
         return
-    known = ~np.isnan(values)
-    expected = np.interp(np.arange(len(values)), np.flatnonzero(known), values[known])
-    assert list(series.frame.index) == list(pd.date_range(start, periods=len(values), freq="D"))
+    known = np.flatnonzero(~np.isnan(values))
+    first, last = known[0], known[-1]  # empty cells before the first value and after the last are left out
+    expected = np.interp(np.arange(first, last + 1), known, values[known])
+    days = pd.date_range(start, periods=len(values), freq="D")[first : last + 1]
+    assert list(series.frame.index) == list(days)
     np.testing.assert_allclose(series.y, expected, rtol=1e-12, atol=1e-9)
 
 
