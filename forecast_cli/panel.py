@@ -20,7 +20,7 @@ from .config import ID_NAMES, DataConfig
 from .errors import DataError, UsageError
 from .panel_table import factorize_ids, split_panel, static_values, wanted_places
 from .parse import rows_text
-from .series import ENDS_TRIMMED, Series, prepare_series, resolve_target, resolve_time_column
+from .series import ENDS_TRIMMED, Series, prepare_series, refuse_constant, resolve_target, resolve_time_column
 
 # Column names taken as the series identifier without asking (Nixtla's, and the obvious).
 
@@ -128,7 +128,9 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
             raise UsageError(f"{cfg.ids_label()} needs a panel: give --id-col COLUMN")
         if cfg.static_cols:
             raise UsageError("--static-cols needs a panel: give --id-col COLUMN")
-        return Panel.of_one(prepare_series(raw, cfg))
+        series = prepare_series(raw, cfg)
+        refuse_constant([series], ("",))
+        return Panel.of_one(series)
     if id_col not in raw.columns:
         raise UsageError(f"--id-col {id_col!r} is not a column; columns: {', '.join(map(str, raw.columns))}")
     keys = raw[id_col]
@@ -184,7 +186,9 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
         raise DataError(
             f"the series have different frequencies ({shown}); give --freq to put them on one grid"
         )
-    return Panel(members, tuple(wanted), id_col, statics=statics)
+    constant = refuse_constant(members, wanted)
+    notes = [f"{len(constant)} constant series kept ({first_few(constant)})"] if constant else []
+    return Panel(members, tuple(wanted), id_col, notes=notes, statics=statics)
 
 
 def first_few(names: Sequence[str], shown: int = 5) -> str:

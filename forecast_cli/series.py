@@ -11,6 +11,7 @@ the gaps); this module only decides the order.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -217,11 +218,21 @@ def _finish(data, target, features, report, cfg: DataConfig, nans_in_data, gaps)
     y = data[target].to_numpy(dtype=np.float64)
     if len(y) < 2:
         raise DataError(f"only {len(y)} usable rows after cleaning; a forecast needs a longer series")
-    if y.max() == y.min():
-        raise DataError(
-            f"target {target!r} is constant ({y[0]:g}); there is nothing to learn, pick another --target"
-        )
     return Series(data, target, features, report.freq, report)
+
+
+def refuse_constant(members: list[Series], ids: Sequence[str]) -> list[str]:
+    """The ids of constant members; an error when every member is constant (nothing to
+    learn). A panel keeps its constant series (a product that never sold is data too)."""
+    constant = [name for name, m in zip(ids, members, strict=True) if np.ptp(m.y) == 0]
+    if len(constant) < len(members):
+        return constant
+    target, first = members[0].target, members[0].y[0]
+    if len(members) == 1:
+        raise DataError(
+            f"target {target!r} is constant ({first:g}); there is nothing to learn, pick another --target"
+        )
+    raise DataError(f"every series' {target!r} is constant; there is nothing to learn, pick another --target")
 
 
 def resolve_time_column(raw: pd.DataFrame, requested: str | None) -> str | None:

@@ -56,14 +56,28 @@ def _corrupt(series: str, rows: slice, column: str, value) -> pd.DataFrame:
             "series 'S2': target column 'y' has no values (all empty or NaN); pick another --target "
             "(the series is on data rows 145-192)",
         ),
-        (_corrupt("S1", slice(None), "y", 7.0), "series 'S1': target 'y' is constant (7)"),
     ],
-    ids=["non-numeric", "infinite", "bad-timestamp", "empty", "constant"],
+    ids=["non-numeric", "infinite", "bad-timestamp", "empty"],
 )
 def test_a_bad_value_in_one_series_names_it_and_the_files_rows(tmp_path, frame, message):
-    """bad input: non-numeric, infinite, unparseable-time, all-empty or constant values in one series of a long panel -> exit 2, "series 'S1': ..." with the file's data rows, no model written"""
+    """bad input: non-numeric, infinite, unparseable-time or all-empty values in one series of a long panel -> exit 2, "series 'S1': ..." with the file's data rows, no model written"""
     result, model = _train(tmp_path, frame)
     refused(result, 2, message)
+    assert not model.exists()
+
+
+def test_a_constant_series_is_kept_and_named_and_only_an_all_constant_panel_is_refused(tmp_path):
+    """A product that never sold is data, not an error: one constant series no longer stops the
+    panel (--local included); the summary names it. Every series constant: exit 2."""
+    frame = _corrupt("S1", slice(None), "y", 7.0)
+    for extra in ((), ("--local",)):
+        result, model = _train(tmp_path, frame, *extra, quiet=False)
+        assert result.exit_code == 0, result.stderr
+        assert "1 constant series kept (S1)" in result.stderr and model.exists()
+        model.unlink()
+    flat = long_panel().assign(y=7.0)
+    result, model = _train(tmp_path, flat)
+    refused(result, 2, "every series' 'y' is constant; there is nothing to learn")
     assert not model.exists()
 
 

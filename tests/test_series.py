@@ -9,6 +9,7 @@ import pytest
 from forecast_cli.config import DataConfig
 from forecast_cli.errors import DataError, UsageError
 from forecast_cli.io import read_csv
+from forecast_cli.panel import prepare_panel
 from forecast_cli.series import load_series, prepare_series
 
 
@@ -109,8 +110,8 @@ def test_ambiguous_target_asks_for_target():
 
 
 def test_constant_target_is_refused():
-    with pytest.raises(DataError, match="constant"):
-        prepare_series(frame(["2024-01-01", "2024-01-02", "2024-01-03"], [5.0, 5.0, 5.0]), DataConfig())
+    with pytest.raises(DataError, match="target 'value' is constant"):
+        prepare_panel(frame(["2024-01-01", "2024-01-02", "2024-01-03"], [5.0, 5.0, 5.0]), DataConfig())
 
 
 def test_all_nan_target_is_refused():
