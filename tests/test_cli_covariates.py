@@ -62,6 +62,19 @@ def test_aus_predict_reads_cpi_from_future_data(aus_model, tmp_path):
     assert frame["timestamp"].iloc[:4].tolist() == ["2016-07-01", "2016-10-01", "2017-01-01", "2017-04-01"]
 
 
+def test_future_data_can_come_from_stdin(aus_model, tmp_path):
+    """``--future-data -`` reads the future rows from stdin (stdin is then not the history):
+    the same forecast as from the file. DATA and --future-data both '-' is refused."""
+    future = _future_cpi(tmp_path)
+    args = ["predict", "-m", str(aus_model), "-f", "csv", "-q", "--level", "none"]
+    from_file = runner.invoke(app, [*args, "--future-data", str(future)])
+    piped = runner.invoke(app, [*args, "--future-data", "-"], input=future.read_text())
+    assert piped.exit_code == 0, piped.output
+    assert piped.stdout == from_file.stdout
+    both = runner.invoke(app, [*args, "-", "--future-data", "-"], input=future.read_text())
+    assert both.exit_code == 2 and "cannot both be stdin" in both.stderr
+
+
 def test_aus_predict_without_or_with_incomplete_future_data_is_refused(aus_model, tmp_path):
     """bad input: predict with a model that reads known-future columns, without --future-data
     or with forecast steps missing from it -> exit 2, naming the columns, or the series and

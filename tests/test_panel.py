@@ -3,6 +3,8 @@ each series is scaled by its own training rows, and every series gets its own fo
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -246,11 +248,17 @@ def test_wide_columns_become_series_and_predict_can_write_them_wide(tmp_path):
         str(model),
     ]
     assert runner.invoke(app, args).exit_code == 0
-    out = runner.invoke(app, ["predict", "-m", str(model), "-f", "csv", "--wide"])
+    out = runner.invoke(app, ["predict", "-m", str(model), "-f", "csv", "--wide", "--level", "none"])
     lines = out.stdout.strip().splitlines()
     assert (
         lines[0] == "timestamp,sensor_a,sensor_b" and lines[1].startswith("2005-01-01,") and len(lines) == 4
     )
+    banded = runner.invoke(app, ["predict", "-m", str(model), "-f", "csv", "--wide", "--level", "80"])
+    frame = pd.read_csv(io.StringIO(banded.stdout), index_col=0)
+    assert list(frame.columns) == [f"sensor_{s}{c}" for s in "ab" for c in ("", "-lo-80", "-hi-80")]
+    long = runner.invoke(app, ["predict", "-m", str(model), "-f", "csv", "--level", "80"])
+    rows = pd.read_csv(io.StringIO(long.stdout)).set_index(["series", "timestamp"])
+    assert frame.loc["2005-02-01", "sensor_b-hi-80"] == rows.loc[("sensor_b", "2005-02-01"), "value-hi-80"]
 
 
 def test_a_target_pattern_matching_nothing_names_the_columns():

@@ -294,7 +294,7 @@ def predict(
         Optional[str],
         typer.Option(
             "--future-data",
-            help="CSV with the model's --future-features over the forecast steps (same time and id columns).",
+            help="CSV with the model's --future-features over the forecast steps (same time and id columns), or - for stdin.",
         ),
     ] = None,
     wide: Annotated[
@@ -331,7 +331,9 @@ def predict(
     forecaster = load_model(model)
     use_threads(compute, forecaster.config.model)
     series, skipped = None, {}
-    if data is None and ticker.ticker is None and not sys.stdin.isatty():
+    if future_data == "-" and data == "-":
+        raise UsageError("DATA and --future-data cannot both be stdin (-); give one of them as a file")
+    if data is None and ticker.ticker is None and future_data != "-" and not sys.stdin.isatty():
         data = _stdin_if_any()
     if data is not None or ticker.ticker:
         overrides: dict = {
@@ -380,10 +382,20 @@ def predict(
             "joined its validation errors (recalibrated)"
         )
     if wide and forecaster.id_col_ is not None:
-        frame = frame[forecaster.target_].unstack(level=0)
-        frame.columns.name = None
+        frame = _widen(frame, forecaster.target_)
     emit(resolve_format(run.format, output), output, frame=frame, title=f"{forecaster.target_} forecast")
     exit_partial({}, reporter, skipped)
+
+
+def _widen(frame, target: str):
+    """Long (id, timestamp) rows as one column per series and output column: ``S1``,
+    ``S1-lo-80``, ``S1-hi-80``..., series in the forecast's order, each series' bands beside it."""
+    ids = list(dict.fromkeys(frame.index.get_level_values(0)))
+    wide = frame.unstack(level=0)
+    columns = [(column, sid) for sid in ids for column in frame.columns]
+    wide = wide[columns]
+    wide.columns = [f"{sid}{column[len(target) :]}" for column, sid in columns]
+    return wide
 
 
 def _future_table(path, forecaster, data_cfg):
