@@ -334,6 +334,11 @@ class ForecastConfig:
         """Reject impossible values early, with the flag to change in the message."""
         check_options(self)
         self.intervals.levels(), self.intervals.probs()
+        if self.data.subdiv and not self.data.country:
+            raise UsageError(
+                f"--subdiv {self.data.subdiv} needs --country, the country it is a region of "
+                "(e.g. --country AU --subdiv VIC)"
+            )
         if self.model.strategy == "recursive" and self.data.features:
             raise UsageError(
                 "--strategy recursive cannot use --features: their future values are "

@@ -65,7 +65,11 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
     if calendar is not None:
         return _onto_sessions(data, calendar, how)
     offset = to_offset(freq)
-    fixed = isinstance(offset, pd.offsets.Tick)
+    # Fixed steps count from the first row; calendar days from midnight, unless every row has
+    # one clock time (daily readings at 09:00 stay at 09:00, not relabelled to midnight).
+    fixed = isinstance(offset, pd.offsets.Tick) or (
+        isinstance(offset, pd.offsets.Day) and (data.index - data.index.normalize()).nunique() == 1
+    )
     resampler = data.resample(offset, origin="start" if fixed else "start_day")
     regular = resampler.agg(how)
     filled_bins = resampler.size().to_numpy() > 0

@@ -47,6 +47,13 @@ def test_unknown_country_or_subdivision_is_refused_by_name(country, subdiv, frag
         resolve_calendar(DataConfig(calendar=("holiday",), country=country, subdiv=subdiv), "D")
 
 
+def test_subdiv_without_country_is_refused_not_ignored():
+    """A region without its country would silently give no holidays at all."""
+    with pytest.raises(UsageError, match="--subdiv VIC needs --country"):
+        ForecastConfig(data=DataConfig(subdiv="VIC")).validate()
+    ForecastConfig(data=DataConfig(country="AU", subdiv="VIC")).validate()
+
+
 @pytest.mark.parametrize(
     ("freq", "expected"),
     [("30min", ("hour", "dow")), ("1h", ("hour", "dow")), ("W-SUN", ()), ("MS", ()), ("QS", ())],

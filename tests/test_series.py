@@ -153,3 +153,17 @@ def test_load_series_reads_with_the_configured_notation(tmp_path):
     series = load_series(path, cfg)
     assert series.y.tolist() == [1234.5, 1300.0, 1250.25]
     assert series.frame.index[0] == pd.Timestamp("2024-02-01") and series.freq == "D"
+
+
+def test_daily_readings_keep_their_clock_time_and_calendar_days_start_at_midnight():
+    """Daily readings at 09:00 are not relabelled to midnight (the forecast would be stamped
+    at an hour nobody measured); rows at several times of day resampled with --freq D still
+    form calendar days from midnight."""
+    stamps = pd.date_range("2024-01-01 09:00", periods=6, freq="D").delete(3)  # a gap on the 4th
+    series = prepare_series(frame(stamps.strftime("%Y-%m-%d %H:%M"), [1.0, 2.0, 3.0, 5.0, 6.0]), DataConfig())
+    assert list(series.frame.index) == list(pd.date_range("2024-01-01 09:00", periods=6, freq="D"))
+    assert series.y.tolist() == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0] and series.freq == "D"
+    hours = pd.DatetimeIndex(["2024-01-01 09:00", "2024-01-01 21:00", "2024-01-02 09:00", "2024-01-02 21:00"])
+    days = prepare_series(frame(hours.strftime("%Y-%m-%d %H:%M"), [1.0, 3.0, 5.0, 9.0]), DataConfig(freq="D"))
+    assert list(days.frame.index) == [pd.Timestamp("2024-01-01"), pd.Timestamp("2024-01-02")]
+    assert days.y.tolist() == [2.0, 7.0]
