@@ -58,6 +58,8 @@ def parse_times(column: pd.Series, name: str, time_format: str | None = None) ->
     if column.isna().any():
         row = _row(column, int(np.flatnonzero(column.isna().to_numpy())[0]))
         raise DataError(f"column {name!r} is empty on data row {row}; give every row a timestamp")
+    if time_format is None and whole_years(column):  # 1960, not 1960.0 or 1970-01-01 + 1960 ns
+        return Times(pd.DatetimeIndex(pd.to_datetime(column.astype("int64").astype(str), format="%Y")))
     text = column.astype(str)
     if time_format is not None:
         parsed = _coerce(text, time_format)
@@ -92,6 +94,20 @@ def looks_like_time(column: pd.Series) -> bool:
         return False
     sample = column.head(200).dropna().astype(str).str.strip().head(20)
     return not sample.empty and sum(_recognised(value) for value in sample) > len(sample) / 2
+
+
+def whole_years(column: pd.Series) -> bool:
+    """True for a numeric column of whole numbers from 1000 to 2999 (a column of years)."""
+    if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+        return False
+    values = column.to_numpy(dtype=np.float64)
+    return bool(
+        len(values)
+        and np.isfinite(values).all()
+        and (values == np.round(values)).all()
+        and values.min() >= 1000
+        and values.max() <= 2999
+    )
 
 
 def looks_numeric(column: pd.Series) -> bool:

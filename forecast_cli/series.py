@@ -23,7 +23,7 @@ from .config import DEFAULT_FILL, DataConfig
 from .errors import DataError, UsageError
 from .frequency import choose_frequency, infer_frequency, is_trading_calendar
 from .io import read_data
-from .parse import looks_like_time, looks_numeric, parse_numbers, parse_times
+from .parse import looks_like_time, looks_numeric, parse_numbers, parse_times, whole_years
 from .regularise import aggregation, check_invented, fill_missing, regularise
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
 ]
 
 ENDS_TRIMMED = "empty target rows at the ends left out"
+_YEAR_NAMES = ("year", "yr", "years")
 _TIME_NAMES = ("timestamp", "datetime", "date", "time", "ds", "month", "week", "day", "period", "quarter")
 
 
@@ -245,6 +246,8 @@ def resolve_time_column(raw: pd.DataFrame, requested: str | None) -> str | None:
             raise UsageError(f"--time-col {requested!r} is not a column; columns: {_cols(raw)}")
         return requested
     candidates = [c for c in raw.columns if looks_like_time(raw[c])]
+    if not candidates:  # numbers are time only under a name that says so: year = 1960, 1961...
+        candidates = [c for c in raw.columns if str(c).strip().lower() in _YEAR_NAMES and whole_years(raw[c])]
     if len(candidates) > 1:
         named = [c for c in candidates if c.lower() in _TIME_NAMES]
         if len(named) == 1:

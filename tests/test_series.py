@@ -167,3 +167,16 @@ def test_daily_readings_keep_their_clock_time_and_calendar_days_start_at_midnigh
     days = prepare_series(frame(hours.strftime("%Y-%m-%d %H:%M"), [1.0, 3.0, 5.0, 9.0]), DataConfig(freq="D"))
     assert list(days.frame.index) == [pd.Timestamp("2024-01-01"), pd.Timestamp("2024-01-02")]
     assert days.y.tolist() == [2.0, 7.0]
+
+
+def test_a_column_of_whole_years_named_year_is_the_time_axis():
+    """Yearly data is often written as 1960, 1961...: under a name that says so it is time
+    (year starts); the same numbers under another name, or non-years, are not guessed at."""
+    raw = pd.DataFrame({"Year": [1998, 1999, 2000, 2002], "gdp": [1.0, 2.0, 3.0, 5.0]})
+    series = prepare_series(raw, DataConfig())
+    assert list(series.frame.index) == list(pd.date_range("1998-01-01", periods=5, freq="YS"))
+    assert series.freq == "YS" and series.y.tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
+    with pytest.raises(UsageError, match="several numeric columns"):
+        prepare_series(raw.rename(columns={"Year": "count"}), DataConfig())
+    steps = prepare_series(raw.assign(Year=[1, 2, 3, 4]), DataConfig(target="gdp"))
+    assert steps.freq is None  # 1, 2, 3, 4 are not years: integer steps, the column unused
