@@ -53,8 +53,10 @@ def read_future(
     time_col: str | None,
     time_format: str | None = None,
     source: str = "--future-data",
+    numbers: tuple[str, str | None] = (".", None),
 ) -> FutureTable:
-    """Split a table of future rows into per-series frames of ``columns`` by timestamp."""
+    """Split a table of future rows into per-series frames of ``columns`` by timestamp;
+    ``numbers``: the file's decimal mark and thousands separator."""
     raw = raw.rename(columns=lambda c: str(c).strip())
     needed = [c for c in (id_col, *columns) if c]
     absent = [c for c in needed if c not in raw.columns]
@@ -67,7 +69,7 @@ def read_future(
     if time_name is None:
         raise UsageError(f"{source} has no time column; give the same timestamps column as the training data")
     times = parse_times(raw[time_name], time_name, time_format).index
-    data = pd.DataFrame({c: parse_numbers(raw[c], c).to_numpy() for c in columns}, index=times)
+    data = pd.DataFrame({c: parse_numbers(raw[c], c, *numbers).to_numpy() for c in columns}, index=times)
     keys = raw[id_col].astype(str).to_numpy() if id_col else np.full(len(raw), "", dtype=object)
     frames = {}
     for key in dict.fromkeys(keys):

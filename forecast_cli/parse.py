@@ -127,13 +127,24 @@ def looks_numeric(column: pd.Series) -> bool:
     return bool(pd.to_numeric(cleaned, errors="coerce").notna().mean() >= 0.5)
 
 
-def parse_numbers(column: pd.Series, name: str) -> pd.Series:
+def parse_numbers(
+    column: pd.Series, name: str, decimal: str = ".", thousands: str | None = None
+) -> pd.Series:
     """``column`` as float64 (empty cells are NaN); non-numeric or infinite values are a
-    ``DataError`` naming the rows and values."""
+    ``DataError`` naming the rows and values.
+
+    A text column is read with the file's ``decimal`` mark and ``thousands`` separator: the
+    CSV reader leaves a whole column as text when one cell in it is not a number, and the
+    error must then name that cell, not the ``1,5`` written as the user said it would be."""
     if pd.api.types.is_numeric_dtype(column):
         values = column.astype(np.float64)
     else:
-        values = pd.to_numeric(column, errors="coerce").astype(np.float64)
+        text = column.astype("string").str.strip()
+        if thousands:
+            text = text.str.replace(thousands, "", regex=False)
+        if decimal != ".":
+            text = text.str.replace(decimal, ".", regex=False)
+        values = pd.Series(pd.to_numeric(text, errors="coerce"), index=column.index).astype(np.float64)
         bad = values.isna() & column.notna() & (column.astype(str).str.strip() != "")
         if bad.any():
             raise DataError(_not_numbers(column, np.flatnonzero(bad.to_numpy()), name))

@@ -127,7 +127,7 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig) -> Series:
         if name == target:
             raise UsageError(f"{name!r} is the target; leave it out of {flag}")
     columns = [target, *features]
-    data = pd.DataFrame({c: parse_numbers(raw[c], c) for c in columns})
+    data = pd.DataFrame({c: parse_numbers(raw[c], c, cfg.decimal, cfg.thousands) for c in columns})
     for name in columns:
         if data[name].isna().all():
             role = "target" if name == target else "feature"

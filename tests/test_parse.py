@@ -155,3 +155,13 @@ def test_daylight_saving_offsets_in_any_layout_keep_the_zone():
     for parsed in (parse_times(written, "t", "%d.%m.%Y %H:%M %z"), parse_times(written, "t")):
         assert str(parsed.index.tz) == "Europe/Berlin"
         assert [t.hour for t in parsed.index] == [12, 12]
+
+
+def test_a_bad_cell_in_a_decimal_comma_column_is_named_not_the_good_ones():
+    """With --decimal , the reader leaves a column as text when one cell is not a number: the
+    error names that cell ('-'), not the 1,5 the user said how to read."""
+    column = pd.Series(["1,5", "2,5", "-", "1.234,5"])
+    with pytest.raises(DataError, match=r"non-numeric value \('-' on data row 3\)"):
+        parse_numbers(column, "value", decimal=",", thousands=".")
+    read = parse_numbers(pd.Series(["1,5", "", "1.234,5"]), "value", decimal=",", thousands=".")
+    assert read.iloc[[0, 2]].tolist() == [1.5, 1234.5] and np.isnan(read.iloc[1])

@@ -411,7 +411,13 @@ def _future_table(path, forecaster, data_cfg):
     raw = read_data(path, data_cfg)
     time_col = data_cfg.time_col if data_cfg.time_col is not None else forecaster.config.data.time_col
     return read_future(
-        raw, forecaster.future_features_, forecaster.id_col_, time_col, data_cfg.time_format, str(path)
+        raw,
+        forecaster.future_features_,
+        forecaster.id_col_,
+        time_col,
+        data_cfg.time_format,
+        str(path),
+        numbers=(data_cfg.decimal, data_cfg.thousands),
     )
 
 
