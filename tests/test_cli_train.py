@@ -153,3 +153,14 @@ def test_the_summary_says_when_no_epoch_beat_the_baseline_the_network_starts_as(
         f"best epoch 0 of {fitted.metrics_['epochs_run']} (none beat the {kind} baseline"
         in training_summary(fitted, "lstm")
     )
+
+
+def test_a_network_worse_than_the_better_baseline_on_validation_is_warned_about():
+    from forecast_cli.cli.app import validation_warning
+
+    metrics = {"val_mae": 31.5, "val_naive_mae": 40.0, "val_seasonal_naive_mae": 3.75}
+    assert validation_warning(metrics).startswith(
+        "the network's validation MAE (31.5) is above seasonal naive's (3.75)"
+    )
+    assert validation_warning({**metrics, "val_mae": 3.9}) is None  # within 5%: noise, not a verdict
+    assert validation_warning({"train_windows": 3}) is None  # no validation windows: nothing to say

@@ -139,7 +139,27 @@ def fit_forecaster(cfg, series, reporter: Reporter, label: str):
         forecaster = Forecaster(cfg).fit(series, on_epoch=on_epoch)
     reporter.info("plan: " + "; ".join(forecaster.plan_.lines()))
     reporter.info(training_summary(forecaster, label))
+    if warning := validation_warning(forecaster.metrics_):
+        reporter.warn(warning)
     return forecaster
+
+
+def validation_warning(m: dict) -> str | None:
+    """A warning when the trained network forecasts its validation windows worse than the
+    better of naive and seasonal naive: its forecasts may be worse than a baseline's, which
+    the user should hear before relying on them (an outlier that squashes the scale, too few
+    rows, or a wrong --freq are the usual causes)."""
+    if "val_mae" not in m:
+        return None
+    name, best = min(
+        (("naive", m["val_naive_mae"]), ("seasonal naive", m["val_seasonal_naive_mae"])), key=lambda kv: kv[1]
+    )
+    if not m["val_mae"] > 1.05 * best:
+        return None
+    return (
+        f"the network's validation MAE ({m['val_mae']:.4g}) is above {name}'s ({best:.4g}): its forecasts may "
+        "be worse than that baseline's; check with `forecast backtest`, and with outliers try --scaler robust"
+    )
 
 
 def training_summary(forecaster, label: str) -> str:
