@@ -49,7 +49,7 @@ from .training import EpochReport, seed_everything, train_network
 from .validation import validate
 from .windows import gather_windows, panel_split
 
-_PREDICT_CHUNK = 8192  # windows per forward pass: bounds memory on long backtests
+_PREDICT_CHUNK = 256  # windows per forward pass, always this many (see _fixed_chunk)
 SAMPLING_ALPHA = 0.5
 MASE_LOSS_MIX = 0.5  # share of each series' loss weight that follows 1 / its MASE scale
 
@@ -83,6 +83,15 @@ def series_loss_weights(
         return np.ones(len(train_ends))
     scales = np.clip(np.nan_to_num(scales, nan=median), 0.1 * median, None)
     return (1 - MASE_LOSS_MIX) + MASE_LOSS_MIX * median / scales  # (series,)
+
+
+def _fixed_chunk(n: int, start: int) -> np.ndarray:
+    """Positions ``start .. start + _PREDICT_CHUNK`` of ``n`` windows, the last one repeated to
+    fill a short chunk. Every forward pass has the same batch shape, so a series' forecast
+    does not depend on which other series (or how many) were forecast beside it: the CPU
+    kernels pick their blocking, and so their rounding, by the batch size."""
+    pick = np.arange(start, min(start + _PREDICT_CHUNK, n))
+    return np.pad(pick, (0, _PREDICT_CHUNK - len(pick)), mode="edge") if len(pick) else pick
 
 
 class Forecaster:
@@ -310,7 +319,8 @@ class Forecaster:
         plan = self.plan_
         target = np.nan_to_num(scaled[:, 0]) if plan.drift_rows else None
         runs = []
-        for pick in np.array_split(np.arange(len(origins)), max(1, len(origins) // _PREDICT_CHUNK + 1)):
+        for start in range(0, len(origins), _PREDICT_CHUNK):
+            pick = _fixed_chunk(len(origins), start)
             if len(pick):
                 windows = self._windows(scaled, origins[pick], rows_end[pick], ahead)
                 if plan.drift_rows:  # missing rows read as the centre, as in training (scale_panel)
@@ -325,7 +335,8 @@ class Forecaster:
                         args.profile,
                     )  # (batch, 1 + profile columns)
                     windows = with_drift(windows, d)  # (batch, steps, features + 1 + profile columns)
-                runs.append(self._run_network(windows, horizon, with_head))
+                run = self._run_network(windows, horizon, with_head)
+                runs.append(tuple(r[: min(_PREDICT_CHUNK, len(origins) - start)] for r in run))
         out = np.concatenate([r[0] for r in runs])  # (origins, horizon), scaled units
         if np.isnan(out).any():
             raise DataError("the history window has missing values; fill them (see --fill) and retry")

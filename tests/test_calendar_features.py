@@ -48,7 +48,8 @@ def test_unknown_country_or_subdivision_is_refused_by_name(country, subdiv, frag
 
 
 def test_subdiv_without_country_is_refused_not_ignored():
-    """A region without its country would silently give no holidays at all."""
+    """bad input: --subdiv without --country -> exit 2, asks for the country (a region alone
+    would silently give no holidays)"""
     with pytest.raises(UsageError, match="--subdiv VIC needs --country"):
         ForecastConfig(data=DataConfig(subdiv="VIC")).validate()
     ForecastConfig(data=DataConfig(country="AU", subdiv="VIC")).validate()

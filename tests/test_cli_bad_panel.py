@@ -67,8 +67,9 @@ def test_a_bad_value_in_one_series_names_it_and_the_files_rows(tmp_path, frame, 
 
 
 def test_a_constant_series_is_kept_and_named_and_only_an_all_constant_panel_is_refused(tmp_path):
-    """A product that never sold is data, not an error: one constant series no longer stops the
-    panel (--local included); the summary names it. Every series constant: exit 2."""
+    """bad input: every series of a panel constant -> exit 2, nothing to learn, no model
+    written. One constant series (a product that never sold) is data, not an error: it no
+    longer stops the panel (--local included), and the summary names it."""
     frame = _corrupt("S1", slice(None), "y", 7.0)
     for extra in ((), ("--local",)):
         result, model = _train(tmp_path, frame, *extra, quiet=False)

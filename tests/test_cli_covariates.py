@@ -63,8 +63,9 @@ def test_aus_predict_reads_cpi_from_future_data(aus_model, tmp_path):
 
 
 def test_future_data_can_come_from_stdin(aus_model, tmp_path):
-    """``--future-data -`` reads the future rows from stdin (stdin is then not the history):
-    the same forecast as from the file. DATA and --future-data both '-' is refused."""
+    """bad input: DATA and --future-data both - (stdin) -> exit 2, asks for one file.
+    ``--future-data -`` alone reads the future rows from stdin (stdin is then not the
+    history): the same forecast as from the file."""
     future = _future_cpi(tmp_path)
     args = ["predict", "-m", str(aus_model), "-f", "csv", "-q", "--level", "none"]
     from_file = runner.invoke(app, [*args, "--future-data", str(future)])

@@ -218,9 +218,9 @@ def _numbered_stores(id_name: str) -> pd.DataFrame:
 
 
 def test_numbered_series_without_id_col_are_refused_never_averaged(tmp_path):
-    """Store numbers read as numbers: the timestamps repeat and only that column tells them
-    apart. Averaging the stores (what happened before) or guessing (it might be an hour of
-    day) are both wrong: exit 2, naming the column and the option."""
+    """bad input: a long panel whose series are numbered (store 001, 002) without --id-col ->
+    exit 2, names the column and --id-col; never averaged (it might be an hour of day, so
+    it is not guessed). With --id-col the ids are read as written."""
     data = tmp_path / "stores.csv"
     _numbered_stores("store").to_csv(data, index=False)
     out = runner.invoke(app, ["train", str(data), *FAST_TRAIN])

@@ -264,3 +264,26 @@ def test_wide_columns_become_series_and_predict_can_write_them_wide(tmp_path):
 def test_a_target_pattern_matching_nothing_names_the_columns():
     with pytest.raises(UsageError, match="matches no column"):
         prepare_panel(long_panel(), DataConfig(target="temp_*"))
+
+
+def test_a_series_forecast_does_not_depend_on_which_other_windows_share_its_pass():
+    """Every forward pass has one batch shape (forecaster._fixed_chunk): the CPU kernels pick
+    their blocking, and so their rounding, by batch size, and without it one series' forecast
+    alone and beside 300 other windows differed in the last digits (--ids S1 vs --ids S2,S1)."""
+    import dataclasses
+
+    cfg = fast_config(lookback=12, horizon=6)
+    cfg = dataclasses.replace(cfg, model=dataclasses.replace(cfg.model, hidden=64))
+    panel = prepare_panel(long_panel(), DataConfig())
+    f = Forecaster(cfg).fit(panel)
+    values = np.concatenate([f._inputs(m.frame) for m in panel.members])
+    offsets = panel.offsets
+    first = offsets[0] + f.context_rows
+    alone = f.forecast_origins(values, np.array([first]), offsets)
+    every = np.concatenate([np.arange(a + f.context_rows, b + 1) for a, b in zip(offsets[:-1], offsets[1:])])
+    crowd = f.forecast_origins(values, every, offsets)  # (about 160 windows, horizon)
+    assert every[0] == first and len(every) > 150 and np.array_equal(alone[0], crowd[0])
+    last = np.array([offsets[1], offsets[2], offsets[3]])
+    np.testing.assert_array_equal(
+        f.forecast_origins(values, last[1:2], offsets)[0], f.forecast_origins(values, last, offsets)[1]
+    )

@@ -158,8 +158,8 @@ def test_daylight_saving_offsets_in_any_layout_keep_the_zone():
 
 
 def test_a_bad_cell_in_a_decimal_comma_column_is_named_not_the_good_ones():
-    """With --decimal , the reader leaves a column as text when one cell is not a number: the
-    error names that cell ('-'), not the 1,5 the user said how to read."""
+    """bad input: a '-' among decimal-comma numbers read with --decimal , -> exit 2, names
+    that cell and its row, not the 1,5 values the user said how to read"""
     column = pd.Series(["1,5", "2,5", "-", "1.234,5"])
     with pytest.raises(DataError, match=r"non-numeric value \('-' on data row 3\)"):
         parse_numbers(column, "value", decimal=",", thousands=".")
