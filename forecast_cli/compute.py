@@ -247,9 +247,11 @@ class DaskExecutor:
         if not tasks:
             return out
         groups = batches(len(tasks), self.workers)
-        # one scattered payload per batch: each task's data travels once, with its batch
+        # one scattered payload per batch: each task's data travels once, with its batch.
+        # hash=False: keys by content would let a run that repeats an earlier run's payloads
+        # meet the release of the earlier copy ("computation on lost data"), and fail.
         payloads = self.client.scatter(
-            [[(tasks[i].fn, tasks[i].payload, tasks[i].torch) for i in g] for g in groups]
+            [[(tasks[i].fn, tasks[i].payload, tasks[i].torch) for i in g] for g in groups], hash=False
         )
         futures = [
             self.client.submit(run_batch, data, self.threads, self.slots, pure=False) for data in payloads

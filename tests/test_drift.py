@@ -262,5 +262,6 @@ def test_training_windows_read_the_same_drift_as_forecasts_for_the_same_origins(
     fitted.forecast_origins(
         values, origins, bounds, series=np.arange(len(panel)), statics=fitted.train_statics()
     )
-    np.testing.assert_array_equal(np.concatenate(seen)[..., 1], x[..., 1].numpy())
+    built = np.concatenate(seen)[: len(origins)]  # passes are padded to one batch shape
+    np.testing.assert_array_equal(built[..., 1], x[..., 1].numpy())
     assert np.unique(x[:, 0, 1].numpy()).size > len(panel)  # it varies within a series too

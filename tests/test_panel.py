@@ -280,7 +280,9 @@ def test_a_series_forecast_does_not_depend_on_which_other_windows_share_its_pass
     offsets = panel.offsets
     first = offsets[0] + f.context_rows
     alone = f.forecast_origins(values, np.array([first]), offsets)
-    every = np.concatenate([np.arange(a + f.context_rows, b + 1) for a, b in zip(offsets[:-1], offsets[1:])])
+    every = np.concatenate(
+        [np.arange(a + f.context_rows, b + 1) for a, b in zip(offsets[:-1], offsets[1:], strict=True)]
+    )
     crowd = f.forecast_origins(values, every, offsets)  # (about 160 windows, horizon)
     assert every[0] == first and len(every) > 150 and np.array_equal(alone[0], crowd[0])
     last = np.array([offsets[1], offsets[2], offsets[3]])
