@@ -66,9 +66,14 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
         return _onto_sessions(data, calendar, how)
     offset = to_offset(freq)
     # Fixed steps count from the first row; calendar days from midnight, unless every row has
-    # one clock time (daily readings at 09:00 stay at 09:00, not relabelled to midnight).
+    # one clock time (daily readings at 09:00 stay at 09:00, not relabelled to midnight;
+    # pandas honours that anchor for days on naive stamps only).
+    clock = data.index - data.index.normalize()
     fixed = isinstance(offset, pd.offsets.Tick) or (
-        isinstance(offset, pd.offsets.Day) and (data.index - data.index.normalize()).nunique() == 1
+        isinstance(offset, pd.offsets.Day)
+        and data.index.tz is None
+        and clock.nunique() == 1
+        and clock[0] > pd.Timedelta(0)
     )
     resampler = data.resample(offset, origin="start" if fixed else "start_day")
     regular = resampler.agg(how)
