@@ -66,20 +66,23 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
         return _onto_sessions(data, calendar, how)
     offset = to_offset(freq)
     # Fixed steps count from the first row; calendar days from midnight, unless every row has
-    # one clock time (daily readings at 09:00 stay at 09:00, not relabelled to midnight;
-    # pandas honours that anchor for days on naive stamps only).
-    clock = data.index - data.index.normalize()
-    fixed = isinstance(offset, pd.offsets.Tick) or (
-        isinstance(offset, pd.offsets.Day)
-        and data.index.tz is None
-        and clock.nunique() == 1
-        and clock[0] > pd.Timedelta(0)
+    # one clock time (daily readings at 09:00 stay at 09:00, not relabelled to midnight).
+    # pandas anchors days at a clock time on naive stamps only: zoned ones are binned on
+    # their local wall clock, then put back in their zone (09:00 exists on every day).
+    wall = data.index.tz_localize(None) if data.index.tz is not None else data.index  # local clock
+    clock = wall - wall.normalize()
+    at_clock = isinstance(offset, pd.offsets.Day) and clock.nunique() == 1 and clock[0] > pd.Timedelta(0)
+    zone = data.index.tz if at_clock else None
+    local = data.set_axis(wall) if zone is not None else data
+    resampler = local.resample(
+        offset, origin="start" if at_clock or isinstance(offset, pd.offsets.Tick) else "start_day"
     )
-    resampler = data.resample(offset, origin="start" if fixed else "start_day")
     regular = resampler.agg(how)
     filled_bins = resampler.size().to_numpy() > 0
     if not isinstance(how, str) or how == "sum":  # an empty bin sums to 0: mark it missing instead
         regular[~filled_bins] = np.nan
+    if zone is not None:
+        regular = regular.tz_localize(zone)
     return Regular(regular.rename_axis("timestamp"), int((~filled_bins).sum()), 0)
 
 

@@ -180,3 +180,20 @@ def test_a_column_of_whole_years_named_year_is_the_time_axis():
         prepare_series(raw.rename(columns={"Year": "count"}), DataConfig())
     steps = prepare_series(raw.assign(Year=[1, 2, 3, 4]), DataConfig(target="gdp"))
     assert steps.freq is None  # 1, 2, 3, 4 are not years: integer steps, the column unused
+
+
+def test_zoned_daily_readings_keep_their_local_clock_across_a_clock_change():
+    """Berlin readings at 09:00 through the spring clock change (31 March 2024), one day
+    missing: the grid stays at 09:00 local time, +01:00 before and +02:00 after."""
+    stamps = pd.date_range("2024-03-28 09:00", periods=6, freq="D", tz="Europe/Berlin").delete(2)
+    series = prepare_series(frame([s.isoformat() for s in stamps], [1.0, 2.0, 4.0, 5.0, 6.0]), DataConfig())
+    index = series.frame.index
+    assert [s.strftime("%d %H:%M%z") for s in index] == [
+        "28 09:00+0100",
+        "29 09:00+0100",
+        "30 09:00+0100",
+        "31 09:00+0200",
+        "01 09:00+0200",
+        "02 09:00+0200",
+    ]
+    assert series.y.tolist() == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
