@@ -153,7 +153,7 @@ def interval_elements(actual, point, bounds, scales, levels) -> dict[str, np.nda
     the band, 0 outside, NaN without a band; ``width_<lv>`` and ``winkler_<lv>`` (rows,
     horizon) divided by the row's MASE scale; ``pinball`` (rows, quantiles, horizon), scaled
     the same way. Averaging (NaN-aware) over all rows or one series' rows gives its score."""
-    s = np.where(scales > 0, scales, np.nan)[:, None]
+    s = defined_scales(scales)[:, None]
     out: dict[str, np.ndarray] = {}
     losses = [pinball(actual, point, 0.5) / s]
     with np.errstate(all="ignore"):
@@ -167,3 +167,10 @@ def interval_elements(actual, point, bounds, scales, levels) -> dict[str, np.nda
     if levels:
         out["pinball"] = np.stack(losses, axis=1)
     return out
+
+
+def defined_scales(scales: np.ndarray) -> np.ndarray:
+    """MASE scales with a zero scale (training rows that repeat every season) as NaN:
+    scores divided by them are undefined there, and NaN-aware means leave them out."""
+    scales = np.asarray(scales, dtype=np.float64)
+    return np.where(scales > 0, scales, np.nan)

@@ -20,7 +20,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .backtest_intervals import interval_elements
+from .backtest_intervals import defined_scales, interval_elements
+from .metrics import smape_terms
 
 REFERENCE = "seasonal-naive"  # skill and beats_snaive compare with it
 
@@ -37,8 +38,8 @@ def fold_scores(actual: np.ndarray, forecast: np.ndarray, scales: np.ndarray) ->
         "mae": np.abs(err).mean(axis=1),
         "rmse": np.sqrt((err**2).mean(axis=1)),
         "mape": 100.0 * pct.mean(axis=1),
-        "smape": 100.0 * _smape_ratio(actual, forecast).mean(axis=1),
-        "mase": (np.abs(err) / _defined(scales)[:, None]).mean(axis=1),
+        "smape": 100.0 * smape_terms(actual, forecast).mean(axis=1),
+        "mase": (np.abs(err) / defined_scales(scales)[:, None]).mean(axis=1),
     }
 
 
@@ -53,8 +54,8 @@ def score(
     steps = {
         "mae": abs_err.mean(axis=0),
         "rmse": np.sqrt(((actual - forecast) ** 2).mean(axis=0)),
-        "smape": 100.0 * _smape_ratio(actual, forecast).mean(axis=0),
-        "mase": _nanmean(abs_err / _defined(scales)[:, None], axis=0),
+        "smape": 100.0 * smape_terms(actual, forecast).mean(axis=0),
+        "mase": _nanmean(abs_err / defined_scales(scales)[:, None], axis=0),
     }
     return overall, {k: [float(x) for x in v] for k, v in steps.items()}
 
@@ -116,19 +117,6 @@ def series_summary(table: pd.DataFrame) -> pd.DataFrame:
             )
         wins[names.index(REFERENCE)] = np.nan
     return pd.DataFrame({"mase_median": median, "beats_snaive": wins}, index=pd.Index(names, name="model"))
-
-
-def _smape_ratio(actual: np.ndarray, forecast: np.ndarray) -> np.ndarray:
-    """Elementwise 2 |y - f| / (|y| + |f|), with 0/0 counted as 0 (as ``metrics.smape``)."""
-    actual, forecast = np.asarray(actual, dtype=np.float64), np.asarray(forecast, dtype=np.float64)
-    denom = np.abs(actual) + np.abs(forecast)
-    return np.divide(2.0 * np.abs(actual - forecast), denom, out=np.zeros_like(denom), where=denom > 0)
-
-
-def _defined(scales: np.ndarray) -> np.ndarray:
-    """MASE scales with a zero scale (undefined MASE) as NaN."""
-    scales = np.asarray(scales, dtype=np.float64)
-    return np.where(scales > 0, scales, np.nan)
 
 
 def _nanmean(values: np.ndarray, axis=None):

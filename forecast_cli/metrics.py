@@ -36,10 +36,14 @@ def mape(actual: np.ndarray, forecast: np.ndarray) -> float:
 
 def smape(actual: np.ndarray, forecast: np.ndarray) -> float:
     """Symmetric MAPE: 100 * mean(2 |y - f| / (|y| + |f|)), with 0/0 counted as 0."""
+    return float(100.0 * np.mean(smape_terms(actual, forecast)))
+
+
+def smape_terms(actual: np.ndarray, forecast: np.ndarray) -> np.ndarray:
+    """sMAPE's terms before averaging, elementwise: 2 |y - f| / (|y| + |f|), 0/0 as 0."""
     actual, forecast = np.asarray(actual, dtype=np.float64), np.asarray(forecast, dtype=np.float64)
     denom = np.abs(actual) + np.abs(forecast)
-    ratio = np.divide(2.0 * np.abs(actual - forecast), denom, out=np.zeros_like(denom), where=denom > 0)
-    return float(100.0 * np.mean(ratio))
+    return np.divide(2.0 * np.abs(actual - forecast), denom, out=np.zeros_like(denom), where=denom > 0)
 
 
 def seasonal_naive_scale(insample: np.ndarray, season: int) -> float:

@@ -469,12 +469,11 @@ def _history_ends(histories) -> str:
     """``ends 2003-04-01``, or ``ends 2002-12-01 .. 2003-04-01`` when the series end apart."""
     import pandas as pd
 
+    from ..series import _stamp
+
     if histories.lengths().min() == 0:
         return f"ends {histories.last_stamp()}"
     stamps = histories.last_stamps()
     first, last = stamps.min(), stamps.max()
-    shown = [
-        str(s.date()) if isinstance(s, pd.Timestamp) and s == s.normalize() and s.tz is None else str(s)
-        for s in (first, last)
-    ]
+    shown = [_stamp(s) if isinstance(s, pd.Timestamp) else str(s) for s in (first, last)]
     return f"ends {shown[1]}" if first == last else f"ends {shown[0]} .. {shown[1]}"
