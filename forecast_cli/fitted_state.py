@@ -58,6 +58,8 @@ def forecaster_state(f: Forecaster) -> tuple[dict[str, Any], dict[str, np.ndarra
         "calibration": {"windows": f.calibration_.windows, "steps": len(f.calibration_.abs_q)},
         # errors were divided by the spread head's widths (None: by the series' scales)
         "width_ratio": None if f.width_ratio_ is None else [float(v) for v in f.width_ratio_],
+        # and by that width plus this share of the typical one (files before it: 0)
+        "width_typical_share": f.typical_share_,
         "history": history_meta,
     }
     if f.series_rows_ is not None:  # None: loaded from a file that did not record them
@@ -145,10 +147,12 @@ def restore_forecaster(
         self.cal_scales_ = [float(v) for v in meta["calibration_scales"]]
         ratio = meta.get("width_ratio")
         self.width_ratio_ = None if ratio is None else np.asarray(ratio, dtype=np.float64)
+        self.typical_share_ = float(meta.get("width_typical_share", 0.0))
     else:  # round 1 stored no calibration: bands from the history's own one-step changes
         self.calibration_ = _uncalibrated(self.plan_.horizon)
         self.cal_scales_ = [series_scale(h.iloc[:, 0].to_numpy(), False) for h in self.histories_]
         self.width_ratio_ = None
+        self.typical_share_ = 0.0
     self.statics_ = [tuple(s) for s in meta.get("statics", [()] * len(self.ids_))]
     self.series_rows_ = None
     self.calibration_errors_ = None  # files before round 2, stop 5 kept only the table
@@ -187,6 +191,7 @@ def _restore_arrays(self: Forecaster, meta: dict[str, Any], arrays: dict[str, np
     )
     ratio = meta.get("width_ratio")
     self.width_ratio_ = None if ratio is None else np.asarray(ratio, dtype=np.float64)
+    self.typical_share_ = float(meta.get("width_typical_share", 0.0))
     errors = arrays.get(ERRORS)
     if errors is not None and (
         errors.ndim != 2 or errors.shape[1] != len(abs_q) or errors.dtype != np.float32

@@ -35,6 +35,7 @@ from .drift import long_run, with_drift
 from .errors import DataError, NotFittedError, UsageError
 from .future_data import FutureTable
 from .highway import choose_highway
+from .intervals import TYPICAL_SHARE, normalisers
 from .models import NetworkArgs, build_network
 from .panel import Panel
 from .panel_arrays import scale_panel
@@ -199,6 +200,9 @@ class Forecaster:
         # width_ratio_: the spread head's typical width per unit of series scale (None: no head);
         # calibration_errors_: what calibration_ ranks (windows, horizon), float32, kept so
         # that windows forecast after training can join them (``recalibration.py``).
+        # typical_share_: how much of the typical width each error's divisor adds to the
+        # head's (``intervals.normalisers``); stored, since the calibration is in its units.
+        self.typical_share_ = TYPICAL_SHARE
         self.metrics_, self.calibration_, self.width_ratio_, self.calibration_errors_ = validate(
             self, result, panel, split
         )
@@ -223,14 +227,14 @@ class Forecaster:
 
     def normalisers(self, widths: np.ndarray | None, scales: np.ndarray, horizon: int) -> np.ndarray:
         """What each forecast's error is divided by before calibration, (series, horizon):
-        the spread head's widths where the network forecast (NaN rows: a baseline did),
-        else each series' scale (times the typical width-to-scale ratio with a head)."""
+        without a spread head each series' scale; with one ``intervals.normalisers`` (the
+        head's widths, NaN rows where a baseline forecast, plus the typical width)."""
         scales = np.asarray(scales, dtype=np.float64)
         if self.width_ratio_ is None:
             return np.repeat(scales[:, None], horizon, axis=1)
-        ratio = self.width_ratio_[np.minimum(np.arange(horizon), len(self.width_ratio_) - 1)]
-        fallback = scales[:, None] * ratio[None, :]  # (series, horizon)
-        return fallback if widths is None else np.where(np.isfinite(widths), widths, fallback)
+        if widths is None:
+            widths = np.full((len(scales), horizon), np.nan)
+        return normalisers(widths, scales, self.width_ratio_, self.typical_share_)
 
     @property
     def band_floor(self) -> float | None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .baselines import naive, seasonal_naive
-from .intervals import MAX_CALIBRATION_WINDOWS, CalibrationTable, scaled_errors
+from .intervals import MAX_CALIBRATION_WINDOWS, CalibrationTable, normalisers, scaled_errors
 from .metrics import mae
 from .panel import Panel
 from .training import TrainResult
@@ -59,12 +59,14 @@ def validate(
     actual, pred, widths, naive_fc, snaive_fc = (np.concatenate([p[k] for p in parts]) for k in range(5))
     scales = np.asarray(f.cal_scales_)[members]  # (windows,)
     ratio = None
+    divisors = scales
     if f.network_args_.spread:
-        # A series too short for the network is forecast by a baseline and has no
-        # predicted width: it takes its scale times the typical width-to-scale ratio.
+        # The typical width-to-scale ratio per step: a series too short for the network
+        # (forecast by a baseline, no predicted width) takes its scale times it.
         ratio = np.nanmedian(widths / scales[:, None], axis=0)  # (horizon,)
+        divisors = normalisers(widths, scales, ratio, f.typical_share_)  # (windows, horizon)
     with np.errstate(invalid="ignore"):
-        errors = scaled_errors(actual, pred, widths if f.network_args_.spread else scales, False)
+        errors = scaled_errors(actual, pred, divisors, False)
     # float32, as the model file keeps them, so a loaded model pools exactly these errors
     errors = errors.astype(np.float32)
     table = CalibrationTable.from_errors(errors)

@@ -160,9 +160,15 @@ def test_band_widths_follow_the_spread_head_and_survive_the_model_file(tmp_path,
     save_model(fitted, path)
     again = load_model(path)
     pd.testing.assert_frame_equal(fitted.predict(), again.predict())
+    assert again.typical_share_ == fitted.typical_share_ == 1.0  # the calibration's units, stored
     widths = fitted.predict()
     spread = widths["sales-hi-80"] - widths["sales-lo-80"]
     assert spread.nunique() > 1  # widths differ by step, as the head and per-step calibration say
+    # however sure the head, no half-band is narrower than the calibrated ratio times the
+    # typical width that every error's divisor includes
+    typical = fitted.cal_scales_[0] * fitted.width_ratio_[: len(spread)]
+    floor = fitted.calibration_.band(80, len(spread)) * typical
+    assert np.all(spread.to_numpy() / 2 >= floor * (1 - 1e-9))
 
 
 def test_calendar_codes_give_the_same_windows_as_dense_calendar_columns():

@@ -17,6 +17,7 @@ from forecast_cli.intervals import (
     conformal_rank,
     coverage,
     interval_score,
+    normalisers,
     parse_levels,
     pinball,
 )
@@ -120,3 +121,14 @@ def test_bands_of_a_positive_series_never_go_below_zero():
     fitted = Forecaster(fast_config(lookback=12, horizon=6)).fit(prepare_series(frame, DataConfig()))
     out = fitted.predict(levels=(99.9,))
     assert fitted.transform_.uses_log and (out["y-lo-99.9"] >= 0).all()
+
+
+def test_normalisers_add_the_typical_width_to_the_heads():
+    """Scale 2, typical ratios 0.5 and 1 (the last repeats for later steps): typical widths
+    1, 2, 2. The head's widths 1, (none: a baseline forecast), 0 become 1 + 1, 2 + 2 and
+    0 + 2: a head sure of itself (width 0) cannot shrink a band below the typical term."""
+    widths = np.array([[1.0, np.nan, 0.0]])
+    ratio = np.array([0.5, 1.0])
+    np.testing.assert_array_equal(normalisers(widths, np.array([2.0]), ratio, 1.0), [[2.0, 4.0, 2.0]])
+    # files written before the typical term (share 0) divide by the head's width alone
+    np.testing.assert_array_equal(normalisers(widths, np.array([2.0]), ratio, 0.0), [[1.0, 2.0, 0.0]])
