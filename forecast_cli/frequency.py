@@ -12,8 +12,15 @@ import pandas as pd
 from .calendars import TRADING_DAYS, Calendar, exchange_for_zone, resolve_freq, to_offset
 from .errors import DataError
 
-# Exchanges tried, in order, for tz-naive daily data without weekends.
+# Exchanges tried, in order, for tz-naive daily data without weekends: the largest first;
+# then, only when those explain too little and the missing weekdays look like holidays
+# (``_holiday_like``), the next largest markets with holidays of their own. Each calendar
+# costs 0.05-0.1 s to build, so not every exchange is tried: Euronext's members share
+# XPAR's closures, and Korea's lunar calendar alone costs a second (zoned data and
+# ``.KS`` tickers still get XKRX, see ``calendars.EXCHANGE_BY_ZONE``).
 DAILY_CANDIDATES = ("XNYS", "XLON", "XETR", "XTKS", "XHKG", "XTSE", "XASX", "XPAR", "XSWX")
+MORE_CANDIDATES = ("XSHG", "XBOM", "XTAI", "XSES", "BVMF", "XJSE", "XMEX", "XSTO", "XMIL", "XMAD", "XNZE")
+HOLIDAY_SHARE = 0.1  # more missing weekdays than this are not an exchange's closures (at most ~7%)
 # Share of missing weekdays an exchange's closures must explain (rows on its closed days count against it).
 EXPLAINED = 0.5
 _DAY = pd.Timedelta(days=1)
@@ -108,9 +115,15 @@ def _trading_days(index: pd.DatetimeIndex) -> str | None:
     if len(missing) == 0:
         return None
     zoned = exchange_for_zone(index.tz) if index.tz is not None else None
+    candidates = (zoned,) if zoned else DAILY_CANDIDATES
+    if not zoned and _holiday_like(missing, naive):
+        candidates += MORE_CANDIDATES
     best, best_score = None, 0.0
-    for exchange in (zoned,) if zoned else DAILY_CANDIDATES:
-        sessions = Calendar(exchange).sessions(naive[0], naive[-1])
+    for exchange in candidates:
+        try:
+            sessions = Calendar(exchange).sessions(naive[0], naive[-1])
+        except DataError:  # the exchange's calendar does not reach back to the data
+            continue
         closed = pd.bdate_range(naive[0], naive[-1]).difference(sessions)
         explained = int(missing.isin(closed).sum())
         contradicting = int(naive.isin(closed).sum())
@@ -120,6 +133,13 @@ def _trading_days(index: pd.DatetimeIndex) -> str | None:
         if score >= EXPLAINED and score > best_score:
             best, best_score = exchange, score
     return best
+
+
+def _holiday_like(missing: pd.DatetimeIndex, rows: pd.DatetimeIndex) -> bool:
+    """Whether the missing weekdays could be an exchange's closures, worth building the
+    less common exchanges' calendars for: few enough, over at least a year (a year holds
+    every regular holiday once; fewer closures cannot tell the exchanges apart)."""
+    return len(missing) <= HOLIDAY_SHARE * (len(missing) + len(rows)) and rows[-1] - rows[0] >= 365 * _DAY
 
 
 def _period_alias(index: pd.DatetimeIndex, unit: str) -> str:

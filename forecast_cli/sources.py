@@ -93,6 +93,17 @@ YAHOO_SUFFIX_EXCHANGE = {
     ".SA": "BVMF",
     ".JO": "XJSE",
     ".IS": "XIST",
+    ".NS": "XBOM",  # the National Stock Exchange of India closes on the Bombay exchange's holidays
+    ".SS": "XSHG",
+    ".SZ": "XSHG",  # Shenzhen closes on Shanghai's holidays
+    ".TWO": "XTAI",
+    ".BK": "XBKK",
+    ".JK": "XIDX",
+    ".KL": "XKLS",
+    ".SN": "XSGO",
+    ".BA": "XBUE",
+    ".PR": "XPRA",
+    ".BD": "XBUD",
 }
 _PERIOD = re.compile(r"^(\d+)(d|wk|mo|y)$")
 _DOWNLOAD_LOCK = threading.Lock()

@@ -135,6 +135,11 @@ def test_intraday_coarsens_to_hourly_bars_ohlc_aware(yahoo, tmp_path):
         ("RY.TO", "1d", "America/Toronto", "XTSE"),
         ("BHP.AX", "1d", "Australia/Sydney", "XASX"),
         ("^FTSE", "1d", "Europe/London", "XLON"),  # no suffix: the zone decides
+        ("RELIANCE.NS", "1d", "Asia/Kolkata", "XBOM"),
+        ("600519.SS", "1d", "Asia/Shanghai", "XSHG"),
+        ("000001.SZ", "1d", "Asia/Shanghai", "XSHG"),
+        ("^BSESN", "1d", "Asia/Kolkata", "XBOM"),  # an index: the zone decides
+        ("PETR4.SA", "1d", "America/Sao_Paulo", "BVMF"),
         ("MSFT", "1wk", "America/New_York", None),
         ("BTC-USD", "1d", "UTC", None),  # trades every day: let the data speak
     ],
