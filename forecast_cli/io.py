@@ -67,6 +67,10 @@ def read_csv(
                 raise UsageError(f"{path} is a directory; give a CSV file")
             if path.stat().st_size == 0:
                 raise DataError(f"{path} is empty: give a CSV with a header row and data rows")
+            if is_model_file(path):
+                raise UsageError(
+                    f"{path} is a forecast model file, not data; give it with -m (forecast predict -m {path})"
+                )
             handle = path
             compression, sample = peek(path)
         options = read_options(sample, delimiter, decimal, thousands)
@@ -86,6 +90,18 @@ def read_csv(
         raise DataError(f"{name} has a header but no data rows")
     refuse_decimal_commas(frame, decimal, thousands, name)
     return frame
+
+
+def is_model_file(path: Path) -> bool:
+    """Whether ``path`` is a zip archive holding a model's ``forecast.json`` (what
+    ``forecast train -o`` writes), as opposed to data, zipped or not."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "forecast.json" in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
 
 
 def read_data(source: str | Path | IO[str], cfg: DataConfig) -> pd.DataFrame:

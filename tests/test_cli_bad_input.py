@@ -262,6 +262,21 @@ def test_model_path_that_is_no_model_file_is_exit_3(tmp_path, model, phrase):
     assert "Usage:" not in result.stderr and (model == "MISSING" or "no such" not in line)
 
 
+def test_model_file_given_as_data_says_to_pass_it_with_m(air_model, tmp_path, monkeypatch):
+    """bad input: a model file as DATA (forecast predict air.fcst) -> exit 2, "is a model file: give it with -m\""""
+    monkeypatch.chdir(tmp_path)  # no model.fcst here: the model was meant to be DATA
+    refused(runner.invoke(app, ["predict", str(air_model)]), 2, "is a model file: give it with -m")
+    # beside a model.fcst it would be read as data: refused as a model file, not as a bad CSV
+    (tmp_path / "model.fcst").write_bytes(air_model.read_bytes())
+    refused(runner.invoke(app, ["predict", str(air_model)]), 2, "is a forecast model file, not data")
+    refused(
+        runner.invoke(app, ["train", str(air_model), "-o", str(tmp_path / "x.fcst"), *FAST_TRAIN]),
+        2,
+        "is a forecast model file, not data",
+    )
+    assert not (tmp_path / "x.fcst").exists()
+
+
 # ------------------------------------------------------------------ data
 
 

@@ -342,12 +342,15 @@ def predict(
     """
     import dataclasses
 
+    from ..io import is_model_file
     from ..modelfile import load_model
     from ..outputs import check_output_paths
     from ..panel import unknown_ids
 
     check_output_paths({"-o": output}, [data if isinstance(data, str) else None, model, future_data])
     ids = config.data.selected_ids()  # a bad --ids-file fails before the model is read
+    if isinstance(data, str) and data != "-" and not model.exists() and is_model_file(Path(data)):
+        raise UsageError(f"{data} is a model file: give it with -m (forecast predict -m {data})")
     forecaster = load_model(model)
     use_threads(compute, forecaster.config.model)
     series, skipped = None, {}
