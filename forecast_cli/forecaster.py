@@ -469,6 +469,16 @@ class Forecaster:
         missing = [c for c in (self.target_, *self.features_) if c not in history.frame.columns]
         if missing:
             raise DataError(f"the data lacks column(s) {', '.join(missing)} the model was trained on")
+        if history.freq != self.freq_ and None in (history.freq, self.freq_):
+            has, wants = (
+                ("integer steps", "timestamps") if history.freq is None else ("timestamps", "integer steps")
+            )
+            fix = (
+                "give data with its time column"
+                if history.freq is None
+                else "give --time-col '' to count its rows"
+            )
+            raise DataError(f"the data has {has} but the model was trained on {wants}; {fix}")
         if history.freq != self.freq_:
             raise DataError(
                 f"the data's frequency is {history.freq} but the model was trained at {self.freq_}; "

@@ -96,18 +96,20 @@ def looks_like_time(column: pd.Series) -> bool:
     return not sample.empty and sum(_recognised(value) for value in sample) > len(sample) / 2
 
 
-def whole_years(column: pd.Series) -> bool:
-    """True for a numeric column of whole numbers from 1000 to 2999 (a column of years)."""
+def whole_numbers(column: pd.Series) -> bool:
+    """True for a numeric column of whole numbers only (no empty cell, no fraction)."""
     if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
         return False
     values = column.to_numpy(dtype=np.float64)
-    return bool(
-        len(values)
-        and np.isfinite(values).all()
-        and (values == np.round(values)).all()
-        and values.min() >= 1000
-        and values.max() <= 2999
-    )
+    return bool(len(values) and np.isfinite(values).all() and (values == np.round(values)).all())
+
+
+def whole_years(column: pd.Series) -> bool:
+    """True for a numeric column of whole numbers from 1000 to 2999 (a column of years)."""
+    if not whole_numbers(column):
+        return False
+    values = column.to_numpy(dtype=np.float64)
+    return bool(values.min() >= 1000 and values.max() <= 2999)
 
 
 def looks_numeric(column: pd.Series) -> bool:

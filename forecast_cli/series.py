@@ -23,7 +23,7 @@ from .config import DEFAULT_FILL, DataConfig
 from .errors import DataError, UsageError
 from .frequency import choose_frequency, infer_frequency, is_trading_calendar
 from .io import read_data
-from .parse import looks_like_time, looks_numeric, parse_numbers, parse_times, whole_years
+from .parse import looks_like_time, looks_numeric, parse_numbers, parse_times, whole_numbers, whole_years
 from .regularise import aggregation, check_invented, fill_missing, regularise
 
 __all__ = [
@@ -39,6 +39,8 @@ __all__ = [
 ENDS_TRIMMED = "empty target rows at the ends left out"
 _YEAR_NAMES = ("year", "yr", "years")
 _TIME_NAMES = ("timestamp", "datetime", "date", "time", "ds", "month", "week", "day", "period", "quarter")
+# Names under which a column of whole numbers is a step count (Nixtla's integer ``ds``, M4 style).
+_STEP_NAMES = ("ds", "step", "t", "time", "timestep", "time_idx", "period")
 
 
 @dataclass
@@ -144,6 +146,8 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig) -> Series:
         )
         return _finish(data, target, features, report, cfg, int(data.isna().to_numpy().sum()), gaps=0)
 
+    if cfg.time_format is None and whole_numbers(raw[time_col]) and not whole_years(raw[time_col]):
+        return _numbered_steps(raw[time_col], time_col, data, target, features, cfg)
     times = parse_times(raw[time_col], time_col, cfg.time_format)
     data.index = times.index.rename("timestamp")
     data = data.sort_index(kind="stable")
@@ -176,6 +180,37 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig) -> Series:
     for text in (times.note, note, f"duplicates combined with {cfg.agg}" if duplicates else ""):
         report.add_note(text)
     return _finish(frame, target, features, report, cfg, nans_in_data, regular.gaps)
+
+
+def _numbered_steps(column: pd.Series, name: str, data: pd.DataFrame, target, features, cfg) -> Series:
+    """A series indexed by the whole numbers in its time column (1, 2, 3...): sorted by
+    them, repeats combined with ``--agg`` as repeated timestamps are, and missing numbers
+    gaps to fill, so the forecast continues from the last number, never from a row count."""
+    data.index = pd.Index(column.to_numpy(dtype=np.int64), name="step")
+    data = data.sort_index(kind="stable")
+    rows_read = len(data)
+    duplicates = int(data.index.duplicated().sum())
+    if duplicates:
+        data = data.groupby(level=0, sort=True).agg(aggregation(cfg.agg, data.columns))
+    data, trimmed = trim_empty_ends(data, target)
+    nans_in_data = int(data.isna().to_numpy().sum())
+    first, last = int(data.index[0]), int(data.index[-1])
+    full = pd.RangeIndex(first, last + 1, name="step")
+    gaps = len(full) - len(data)
+    data = data.reindex(full)
+    report = LoadReport(
+        rows_read,
+        len(data),
+        str(first),
+        str(last),
+        None,
+        f"steps numbered by {name!r}",
+        duplicates_merged=duplicates,
+        ends_trimmed=trimmed,
+    )
+    if duplicates:
+        report.add_note(f"duplicates combined with {cfg.agg}")
+    return _finish(data, target, features, report, cfg, nans_in_data, gaps)
 
 
 def trim_empty_ends(data: pd.DataFrame, target: str) -> tuple[pd.DataFrame, int]:
@@ -248,6 +283,10 @@ def resolve_time_column(raw: pd.DataFrame, requested: str | None) -> str | None:
     candidates = [c for c in raw.columns if looks_like_time(raw[c])]
     if not candidates:  # numbers are time only under a name that says so: year = 1960, 1961...
         candidates = [c for c in raw.columns if str(c).strip().lower() in _YEAR_NAMES and whole_years(raw[c])]
+    if not candidates:  # ... or ds = 1, 2, 3 (steps)
+        candidates = [
+            c for c in raw.columns if str(c).strip().lower() in _STEP_NAMES and whole_numbers(raw[c])
+        ]
     if len(candidates) > 1:
         named = [c for c in candidates if c.lower() in _TIME_NAMES]
         if len(named) == 1:

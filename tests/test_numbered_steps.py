@@ -1,0 +1,89 @@
+"""A time column of step numbers (Nixtla's integer ``ds``: 1, 2, 3 per series, as the M4
+data is shipped): read as the time axis, sorted, gaps filled, and forecasts numbered on
+from each series' last step, never from a count of rows.
+
+Each regression test's docstring starts with "bad input: <what> -> <answer>", from which
+docs/bad-input.md is generated (tools/bad_input_table.py).
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+from typer.testing import CliRunner
+
+from forecast_cli.cli import app
+from forecast_cli.config import DataConfig
+from forecast_cli.series import prepare_series
+
+from .conftest import FAST_TRAIN
+
+runner = CliRunner()
+
+
+def _long(tmp_path) -> tuple:
+    """Two series numbered 1..30 and 11..40, their rows shuffled."""
+    rng = np.random.default_rng(0)
+    rows = [("A", t, 10 + t + rng.normal()) for t in range(1, 31)]
+    rows += [("B", t, 50 - 0.5 * t + rng.normal()) for t in range(11, 41)]
+    frame = pd.DataFrame(rows, columns=["unique_id", "ds", "y"]).sample(frac=1, random_state=1)
+    path = tmp_path / "long.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def test_numbered_steps_are_sorted_and_their_gaps_are_gaps():
+    raw = pd.DataFrame({"ds": [3, 1, 2, 6, 5], "y": [3.0, 1.0, 2.0, 6.0, 5.0]})
+    series = prepare_series(raw, DataConfig())
+    assert list(series.frame.index) == [1, 2, 3, 4, 5, 6] and series.freq is None
+    np.testing.assert_array_equal(series.y, [1, 2, 3, 4, 5, 6])  # step 4 interpolated
+    assert series.report.gaps_filled == 1
+    assert "steps numbered by 'ds'" in series.report.line()
+
+
+def test_whole_years_under_a_step_name_stay_years():
+    raw = pd.DataFrame({"ds": [1990, 1991, 1992, 1993], "y": [1.0, 2.0, 3.0, 5.0]})
+    assert prepare_series(raw, DataConfig()).freq == "YS"
+
+
+def test_a_panel_of_numbered_steps_forecasts_from_each_series_last_step(tmp_path):
+    path, frame = _long(tmp_path)
+    model = tmp_path / "m.fcst"
+    result = runner.invoke(
+        app, ["train", str(path), "--horizon", "3", "--lookback", "6", *FAST_TRAIN, "-o", str(model)]
+    )
+    assert result.exit_code == 0, result.output
+    out = runner.invoke(app, ["predict", "-m", str(model), "-f", "csv", "--level", "none"])
+    assert out.exit_code == 0, out.output
+    forecast = pd.read_csv(io.StringIO(out.stdout))
+    assert forecast.groupby("unique_id")["step"].apply(list).to_dict() == {
+        "A": [31, 32, 33],
+        "B": [41, 42, 43],
+    }
+    # new rows keep their numbers too: B's steps 11..25 are forecast from 26
+    recent = frame[(frame.unique_id == "B") & (frame.ds <= 25)]
+    (tmp_path / "b.csv").write_text(recent.to_csv(index=False))
+    out = runner.invoke(
+        app, ["predict", str(tmp_path / "b.csv"), "-m", str(model), "-f", "csv", "--level", "none"]
+    )
+    assert out.exit_code == 0, out.output
+    assert pd.read_csv(io.StringIO(out.stdout))["step"].tolist() == [26, 27, 28]
+
+
+def test_timestamps_given_to_a_model_of_integer_steps_are_refused(tmp_path):
+    """bad input: dated rows to predict with a model trained on integer steps -> exit 2, "give --time-col '' to count its rows\""""
+    steps = tmp_path / "steps.csv"
+    steps.write_text("y\n" + "\n".join(str(10 + i % 4) for i in range(40)) + "\n")
+    model = tmp_path / "m.fcst"
+    assert (
+        runner.invoke(app, ["train", str(steps), "--horizon", "2", *FAST_TRAIN, "-o", str(model)]).exit_code
+        == 0
+    )
+    dated = tmp_path / "dated.csv"
+    dated.write_text("date,y\n" + "\n".join(f"2020-01-{d:02d},{10 + d % 4}" for d in range(1, 21)) + "\n")
+    result = runner.invoke(app, ["predict", str(dated), "-m", str(model)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "the data has timestamps but the model was trained on integer steps" in result.stderr
+    assert "--time-col ''" in result.stderr
