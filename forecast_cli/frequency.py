@@ -115,7 +115,7 @@ def _trading_days(index: pd.DatetimeIndex) -> str | None:
     if len(missing) == 0:
         return None
     zoned = exchange_for_zone(index.tz) if index.tz is not None else None
-    candidates = (zoned,) if zoned else DAILY_CANDIDATES
+    candidates: tuple[str, ...] = (zoned,) if zoned else DAILY_CANDIDATES
     if not zoned and _holiday_like(missing, naive):
         candidates += MORE_CANDIDATES
     best, best_score = None, 0.0
