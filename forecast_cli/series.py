@@ -150,13 +150,8 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig) -> Series:
         return _numbered_steps(raw[time_col], time_col, data, target, features, cfg)
     times = parse_times(raw[time_col], time_col, cfg.time_format)
     data.index = times.index.rename("timestamp")
-    data = data.sort_index(kind="stable")
     rows_read = len(data)
-    duplicates = int(data.index.duplicated().sum())
-    if duplicates:
-        data = data.groupby(level=0, sort=True).agg(aggregation(cfg.agg, data.columns))
-    data, trimmed = trim_empty_ends(data, target)
-    nans_in_data = int(data.isna().to_numpy().sum())
+    data, duplicates, trimmed, nans_in_data = _in_order(data, target, cfg.agg)
     if len(data) < 2:
         raise DataError(
             f"the data has only {len(data)} distinct timestamp ({_stamp(data.index[0])}); "
@@ -187,13 +182,8 @@ def _numbered_steps(column: pd.Series, name: str, data: pd.DataFrame, target, fe
     them, repeats combined with ``--agg`` as repeated timestamps are, and missing numbers
     gaps to fill, so the forecast continues from the last number, never from a row count."""
     data.index = pd.Index(column.to_numpy(dtype=np.int64), name="step")
-    data = data.sort_index(kind="stable")
     rows_read = len(data)
-    duplicates = int(data.index.duplicated().sum())
-    if duplicates:
-        data = data.groupby(level=0, sort=True).agg(aggregation(cfg.agg, data.columns))
-    data, trimmed = trim_empty_ends(data, target)
-    nans_in_data = int(data.isna().to_numpy().sum())
+    data, duplicates, trimmed, nans_in_data = _in_order(data, target, cfg.agg)
     first, last = int(data.index[0]), int(data.index[-1])
     full = pd.RangeIndex(first, last + 1, name="step")
     gaps = len(full) - len(data)
@@ -211,6 +201,18 @@ def _numbered_steps(column: pd.Series, name: str, data: pd.DataFrame, target, fe
     if duplicates:
         report.add_note(f"duplicates combined with {cfg.agg}")
     return _finish(data, target, features, report, cfg, nans_in_data, gaps)
+
+
+def _in_order(data: pd.DataFrame, target: str, agg: str) -> tuple[pd.DataFrame, int, int, int]:
+    """``data`` sorted by its index (timestamps or step numbers), repeated index values
+    combined with ``agg``, and cut to its target's first and last values; with the counts
+    of rows combined, rows cut and missing cells left (what the load report says)."""
+    data = data.sort_index(kind="stable")
+    duplicates = int(data.index.duplicated().sum())
+    if duplicates:
+        data = data.groupby(level=0, sort=True).agg(aggregation(agg, data.columns))
+    data, trimmed = trim_empty_ends(data, target)
+    return data, duplicates, trimmed, int(data.isna().to_numpy().sum())
 
 
 def trim_empty_ends(data: pd.DataFrame, target: str) -> tuple[pd.DataFrame, int]:

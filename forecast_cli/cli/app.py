@@ -375,7 +375,7 @@ def predict(
         if config.data.time_col is not None:
             overrides["time_col"] = config.data.time_col
         # a model of integer steps reads DATA's numbered steps (ds = 1, 2, ...) or its rows'
-        # order; timestamps there are refused by the frequency check below
+        # order; timestamps there are refused when the history is checked (Forecaster._check_history)
         data_cfg = dataclasses.replace(forecaster.config.data, **overrides)
         series, skipped = load_input(data, data_cfg, reporter, ticker, model=model, compute=compute)
     else:
