@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
 import logging
-import os
 import re
 import threading
 from dataclasses import dataclass, field
@@ -28,13 +26,12 @@ import pandas as pd
 if TYPE_CHECKING:
     from .config import TickerConfig
 
-from .calendars import exchange_for_zone
+from .bar_cache import BarCache, default_cache_dir
 from .errors import SourceError, UsageError
-from .io import atomic_write
+from .ticker_exchanges import exchange_for_symbol
 
 INTERVALS = ("1m", "2m", "5m", "15m", "30m", "60m", "90m", "1h", "1d", "5d", "1wk", "1mo", "3mo")
 COLUMNS = ("Open", "High", "Low", "Close", "Adj Close", "Volume")
-CACHE_ENV = "FORECAST_CACHE_DIR"
 
 # How far back Yahoo serves each intraday interval (yfinance's documented limits).
 INTRADAY_REACH = {
@@ -58,53 +55,6 @@ PANDAS_STEP = {
     "90m": "90min",
     "1h": "1h",
 }
-# Yahoo Finance symbol suffixes and the exchange calendar each trades on.
-YAHOO_SUFFIX_EXCHANGE = {
-    ".L": "XLON",
-    ".IL": "XLON",
-    ".DE": "XETR",
-    ".F": "XFRA",
-    ".PA": "XPAR",
-    ".AS": "XAMS",
-    ".BR": "XBRU",
-    ".LS": "XLIS",
-    ".MI": "XMIL",
-    ".MC": "XMAD",
-    ".SW": "XSWX",
-    ".VI": "XWBO",
-    ".ST": "XSTO",
-    ".CO": "XCSE",
-    ".HE": "XHEL",
-    ".OL": "XOSL",
-    ".IR": "XDUB",
-    ".WA": "XWAR",
-    ".T": "XTKS",
-    ".HK": "XHKG",
-    ".KS": "XKRX",
-    ".KQ": "XKRX",
-    ".SI": "XSES",
-    ".TW": "XTAI",
-    ".BO": "XBOM",
-    ".AX": "XASX",
-    ".NZ": "XNZE",
-    ".TO": "XTSE",
-    ".V": "XTSX",
-    ".MX": "XMEX",
-    ".SA": "BVMF",
-    ".JO": "XJSE",
-    ".IS": "XIST",
-    ".NS": "XBOM",  # the National Stock Exchange of India closes on the Bombay exchange's holidays
-    ".SS": "XSHG",
-    ".SZ": "XSHG",  # Shenzhen closes on Shanghai's holidays
-    ".TWO": "XTAI",
-    ".BK": "XBKK",
-    ".JK": "XIDX",
-    ".KL": "XKLS",
-    ".SN": "XSGO",
-    ".BA": "XBUE",
-    ".PR": "XPRA",
-    ".BD": "XBUD",
-}
 _PERIOD = re.compile(r"^(\d+)(d|wk|mo|y)$")
 _DOWNLOAD_LOCK = threading.Lock()
 SYMBOL = re.compile(r"[A-Z0-9.\-^=]+")  # a Yahoo symbol, upper-cased: MSFT, BRK-B, ^GSPC, VOD.L, EURUSD=X
@@ -115,15 +65,6 @@ class FetchResult:
     frame: pd.DataFrame
     exchange_tz: str | None
     notes: list[str] = field(default_factory=list)
-
-
-def default_cache_dir() -> Path:
-    """``$FORECAST_CACHE_DIR``, else the platform's user cache folder."""
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("forecast-cli")) / "yfinance"
 
 
 def resolve_range(
@@ -194,7 +135,7 @@ def fetch_ticker(
     if not SYMBOL.fullmatch(symbol):
         raise UsageError(f"{symbol!r} is not a ticker symbol (letters, digits, . - ^ =)")
     begin, stop = resolve_range(interval, start, end, period, now)
-    cache = _Cache(cache_dir or default_cache_dir(), symbol, interval, adjusted)
+    cache = BarCache(cache_dir or default_cache_dir(), symbol, interval, adjusted)
     cached, meta = cache.load()
     notes: list[str] = []
     missing = cache.missing(begin, stop, meta)
@@ -341,15 +282,6 @@ def calendar_for(interval: str, exchange_tz: str | None, symbol: str | None = No
     return None
 
 
-def exchange_for_symbol(symbol: str | None, exchange_tz: str | None) -> str | None:
-    """The ``exchange_calendars`` code for a Yahoo symbol (suffix first, then time zone)."""
-    if symbol and "." in symbol:
-        suffix = "." + symbol.rsplit(".", 1)[1].upper()
-        if suffix in YAHOO_SUFFIX_EXCHANGE:
-            return YAHOO_SUFFIX_EXCHANGE[suffix]
-    return exchange_for_zone(exchange_tz)
-
-
 def _explain(symbol: str, text: str) -> str:
     """One line from yfinance's captured complaints."""
     lowered = text.lower()
@@ -376,79 +308,6 @@ def _explain(symbol: str, text: str) -> str:
     return (
         f"Yahoo Finance returned no rows for {symbol} in that range; check the symbol, --interval and dates"
     )
-
-
-class _Cache:
-    """One file per (symbol, interval, adjusted): a ``# forecast-cache {json}`` line, then the
-    bars as CSV, replaced in one atomic rename.
-
-    The JSON records the [start, end) range that has been fetched, so gaps are known even
-    where the market was closed and there are no rows. Range and rows live in one file so
-    that two processes writing the same symbol (two runs, or Dask workers) can never leave
-    one's rows beside the other's range: each writer renames a complete file of its own
-    over the old one, the last rename wins, and a reader sees one writer's file whole.
-    A cache written by earlier versions (rows in ``.csv``, range in a ``.json`` sidecar)
-    is still read, and rewritten in the one-file form on the next download.
-    """
-
-    MARK = "# forecast-cache "
-
-    def __init__(self, root: Path, symbol: str, interval: str, adjusted: bool):
-        self.folder = root
-        stem = f"{symbol.replace('^', '_')}_{interval}{'_adj' if adjusted else ''}"
-        self.data_path, self.legacy_meta_path = root / f"{stem}.csv", root / f"{stem}.json"
-
-    def load(self) -> tuple[pd.DataFrame | None, dict]:
-        try:
-            with open(self.data_path, encoding="utf-8") as handle:
-                first = handle.readline()
-                if first.startswith(self.MARK):
-                    meta = json.loads(first[len(self.MARK) :])
-                else:  # the two-file form: the range is in the sidecar
-                    meta = json.loads(self.legacy_meta_path.read_text())
-                    handle.seek(0)
-                frame = pd.read_csv(handle, index_col="timestamp")
-            frame.index = pd.DatetimeIndex(
-                pd.to_datetime(frame.index, utc=bool(meta.get("intraday")), format="ISO8601")
-            )
-            if meta.get("intraday") and meta.get("exchange_tz"):
-                frame.index = frame.index.tz_convert(meta["exchange_tz"])
-            frame.index.name = "timestamp"
-            return frame, meta
-        except FileNotFoundError:
-            return None, {}
-        except (OSError, ValueError, KeyError, TypeError):
-            return None, {}  # a damaged cache is refetched, not trusted
-
-    def missing(
-        self, begin: pd.Timestamp, stop: pd.Timestamp, meta: dict
-    ) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
-        if not meta:
-            return [(begin, stop)]
-        have_start, have_end = pd.Timestamp(meta["start"]), pd.Timestamp(meta["end"])
-        gaps = []
-        if begin < have_start:
-            gaps.append((begin, have_start))
-        if stop > have_end:
-            gaps.append((max(have_end, begin), stop))
-        return gaps
-
-    def save(self, frame: pd.DataFrame, begin: pd.Timestamp, stop: pd.Timestamp, meta: dict) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        start = min(begin, pd.Timestamp(meta["start"])) if meta.get("start") else begin
-        end = max(stop, pd.Timestamp(meta["end"])) if meta.get("end") else stop
-        intraday = frame.index.tz is not None
-        meta = {
-            **meta,
-            "start": start.isoformat(),
-            "end": end.isoformat(),
-            "intraday": intraday,
-            "fetched": pd.Timestamp.now(tz="UTC").isoformat(),
-        }
-        with atomic_write(self.data_path, encoding="utf-8") as handle:
-            handle.write(self.MARK + json.dumps(meta) + "\n")
-            frame.to_csv(handle, date_format="%Y-%m-%dT%H:%M:%S%z" if intraday else "%Y-%m-%d")
-        self.legacy_meta_path.unlink(missing_ok=True)
 
 
 def _utc(text: str) -> pd.Timestamp:

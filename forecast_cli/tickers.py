@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .bar_cache import default_cache_dir
 from .compute import Executor, SerialExecutor, Task, TaskProgress
 from .errors import SourceError, UsageError
-from .sources import SYMBOL, FetchResult, calendar_for, default_cache_dir, fetch_requested, resolve_range
+from .sources import SYMBOL, FetchResult, calendar_for, fetch_requested, resolve_range
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -164,7 +164,7 @@ def test_two_concurrent_writers_of_one_symbol_never_leave_one_range_beside_the_o
     import threading
     import time
 
-    from forecast_cli.sources import _Cache
+    from forecast_cli.bar_cache import BarCache
 
     bars, _ = normalise_bars(yahoo.download("MSFT", "2017-01-01", "2017-07-01"), "MSFT", "1d", False)
     ranges = {  # end of the fetched range -> the rows a writer of that range holds
@@ -174,7 +174,7 @@ def test_two_concurrent_writers_of_one_symbol_never_leave_one_range_beside_the_o
     begin, stop_writing, seen = pd.Timestamp("2017-01-01", tz="UTC"), threading.Event(), set()
 
     def write(end):
-        cache = _Cache(tmp_path, "MSFT", "1d", adjusted=False)  # each writer its own, as a process
+        cache = BarCache(tmp_path, "MSFT", "1d", adjusted=False)  # each writer its own, as a process
         while not stop_writing.is_set():
             cache.save(ranges[end], begin, end, {"exchange_tz": "America/New_York"})
 
@@ -182,7 +182,7 @@ def test_two_concurrent_writers_of_one_symbol_never_leave_one_range_beside_the_o
     for thread in writers:
         thread.start()
     try:
-        reader, loads, deadline = _Cache(tmp_path, "MSFT", "1d", adjusted=False), 0, time.monotonic() + 20
+        reader, loads, deadline = BarCache(tmp_path, "MSFT", "1d", adjusted=False), 0, time.monotonic() + 20
         while loads < 100 and time.monotonic() < deadline:
             frame, meta = reader.load()
             if frame is None:  # before the first rename

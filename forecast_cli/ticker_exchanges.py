@@ -1,0 +1,66 @@
+"""Which exchange a Yahoo Finance symbol trades on, for its calendar of sessions.
+
+The symbol's suffix says it where there is one (``VOD.L`` -> XLON); a plain symbol is
+placed by the time zone Yahoo reports for it (``MSFT`` in America/New_York -> XNYS).
+"""
+
+from __future__ import annotations
+
+from .calendars import exchange_for_zone
+
+# Yahoo Finance symbol suffixes and the exchange calendar each trades on.
+YAHOO_SUFFIX_EXCHANGE = {
+    ".L": "XLON",
+    ".IL": "XLON",
+    ".DE": "XETR",
+    ".F": "XFRA",
+    ".PA": "XPAR",
+    ".AS": "XAMS",
+    ".BR": "XBRU",
+    ".LS": "XLIS",
+    ".MI": "XMIL",
+    ".MC": "XMAD",
+    ".SW": "XSWX",
+    ".VI": "XWBO",
+    ".ST": "XSTO",
+    ".CO": "XCSE",
+    ".HE": "XHEL",
+    ".OL": "XOSL",
+    ".IR": "XDUB",
+    ".WA": "XWAR",
+    ".T": "XTKS",
+    ".HK": "XHKG",
+    ".KS": "XKRX",
+    ".KQ": "XKRX",
+    ".SI": "XSES",
+    ".TW": "XTAI",
+    ".BO": "XBOM",
+    ".AX": "XASX",
+    ".NZ": "XNZE",
+    ".TO": "XTSE",
+    ".V": "XTSX",
+    ".MX": "XMEX",
+    ".SA": "BVMF",
+    ".JO": "XJSE",
+    ".IS": "XIST",
+    ".NS": "XBOM",  # the National Stock Exchange of India closes on the Bombay exchange's holidays
+    ".SS": "XSHG",
+    ".SZ": "XSHG",  # Shenzhen closes on Shanghai's holidays
+    ".TWO": "XTAI",
+    ".BK": "XBKK",
+    ".JK": "XIDX",
+    ".KL": "XKLS",
+    ".SN": "XSGO",
+    ".BA": "XBUE",
+    ".PR": "XPRA",
+    ".BD": "XBUD",
+}
+
+
+def exchange_for_symbol(symbol: str | None, exchange_tz: str | None) -> str | None:
+    """The ``exchange_calendars`` code for a Yahoo symbol (suffix first, then time zone)."""
+    if symbol and "." in symbol:
+        suffix = "." + symbol.rsplit(".", 1)[1].upper()
+        if suffix in YAHOO_SUFFIX_EXCHANGE:
+            return YAHOO_SUFFIX_EXCHANGE[suffix]
+    return exchange_for_zone(exchange_tz)
