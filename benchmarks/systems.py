@@ -70,9 +70,7 @@ def run_ours(name: str, setting: str, kind: str) -> dict:
         )
     else:
         cfg = ForecastConfig(window=WindowConfig(horizon=spec.horizon), model=ModelConfig(cell=kind))
-    result = run_backtest(
-        series, cfg, BacktestSpec(folds=spec.folds, models=(kind,), baselines=False, season=spec.season)
-    )
+    result = run_backtest(series, cfg, BacktestSpec(folds=spec.folds, models=(kind,), baselines=False))
     fc = result.forecasts
     forecasts = fc.pivot_table(index="origin", columns="step", values="forecast").to_numpy()
     row = result.leaderboard.loc[kind]

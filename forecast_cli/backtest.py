@@ -96,7 +96,7 @@ def run_backtest(
     lookback, horizon = shape.lookback, shape.horizon
     # Every fold's network sees the same window shape, whatever rows it trains on.
     cfg = dataclasses.replace(cfg, window=dataclasses.replace(cfg.window, lookback=lookback, horizon=horizon))
-    season = spec.season or shape.season
+    season = shape.season
     models = resolve_models(spec)
     neural = [name for name in models if name in MODEL_KINDS]
     differencing = int(cfg.scaling.transform in DIFFERENCING)

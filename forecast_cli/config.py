@@ -177,6 +177,12 @@ class WindowConfig:
     horizon: int | None = opt(
         None, "Steps to forecast (default: one season, else 1).", WINDOWS, short="-H", min=1, max=MAX_HORIZON
     )
+    season: int | None = opt(
+        None,
+        "Steps in one seasonal cycle (default: from the frequency, e.g. 12 for monthly, 24 for hourly; 1 for integer steps). Sets the default horizon and lookback, the seasonal-naive baseline and MASE.",
+        WINDOWS,
+        min=1,
+    )
     window_stride: int = opt(
         1, "Steps between training windows.", WINDOWS, min=1, deprecated=("--stride@train",)
     )
@@ -411,13 +417,6 @@ class BacktestConfig:
         commands=frozenset({"backtest"}),
         is_list=True,
         list_choices=MODEL_NAMES,
-    )
-    season: int | None = opt(
-        None,
-        "Seasonal period for MASE and seasonal naive (default: from the frequency).",
-        BACKTEST,
-        commands=frozenset({"backtest"}),
-        min=1,
     )
     baselines: bool = opt(
         True,

@@ -39,6 +39,11 @@ class DataError(ForecastError):
     exit_code = ExitCode.USAGE
 
 
+class FreqWithoutDates(UsageError):
+    """A ``--freq`` for data without dates (no time column, or step numbers): ``predict``
+    names the model's frequency instead, since its user never typed the option."""
+
+
 class ModelFileError(ForecastError):
     """A model file that cannot be read: truncated, foreign, or from a newer format."""
 

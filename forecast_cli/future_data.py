@@ -15,13 +15,14 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError, UsageError
-from .parse import parse_numbers, parse_times
+from .parse import parse_numbers, parse_times, whole_numbers, whole_years
 from .series import _stamp, resolve_time_column
 
 
 @dataclass(frozen=True)
 class FutureTable:
-    """Known-future values per series id (``""`` for a single series), indexed by timestamp."""
+    """Known-future values per series id (``""`` for a single series), indexed by timestamp
+    (or by step number, for a model of integer steps)."""
 
     frames: dict[str, pd.DataFrame]
     source: str = "--future-data"
@@ -32,11 +33,18 @@ class FutureTable:
         label = f"series {name!r}" if name else "the series"
         if frame is None:
             raise DataError(f"{self.source} has no rows for {label}; add its future values")
-        stamps = _comparable(pd.DatetimeIndex(index), frame.index)
+        numbered = not isinstance(index, pd.DatetimeIndex)  # a model of integer steps
+        if numbered == isinstance(frame.index, pd.DatetimeIndex):
+            has, wants = ("timestamps", "step numbers") if numbered else ("step numbers", "timestamps")
+            raise DataError(
+                f"{self.source} has {has} but the model's series have {wants}; "
+                "give the future rows the same time column as the training data"
+            )
+        stamps = index if numbered else _comparable(pd.DatetimeIndex(index), frame.index)
         values = frame.reindex(stamps)[list(columns)].to_numpy(dtype=np.float64)  # (steps, columns)
         missing = np.isnan(values).any(axis=1)
         if missing.any():
-            first = ", ".join(_stamp(t) for t in pd.DatetimeIndex(index)[missing][:3])
+            first = ", ".join(str(t) if numbered else _stamp(t) for t in index[missing][:3])
             cols = ", ".join(c for c, bad in zip(columns, np.isnan(values).any(axis=0), strict=True) if bad)
             raise DataError(
                 f"{self.source} lacks {cols} for {label} at {first}"
@@ -68,7 +76,13 @@ def read_future(
     time_name = resolve_time_column(raw, time_col)
     if time_name is None:
         raise UsageError(f"{source} has no time column; give the same timestamps column as the training data")
-    times = parse_times(raw[time_name], time_name, time_format).index
+    column = raw[time_name]
+    if time_format is None and whole_numbers(column) and not whole_years(column):
+        times = pd.Index(
+            column.to_numpy(dtype=np.int64), name="step"
+        )  # numbered steps, as the loader reads them
+    else:
+        times = parse_times(column, time_name, time_format).index
     data = pd.DataFrame({c: parse_numbers(raw[c], c, *numbers).to_numpy() for c in columns}, index=times)
     keys = raw[id_col].astype(str).to_numpy() if id_col else np.full(len(raw), "", dtype=object)
     frames = {}

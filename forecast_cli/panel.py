@@ -20,7 +20,15 @@ from .config import ID_NAMES, DataConfig
 from .errors import DataError, UsageError
 from .panel_table import factorize_ids, split_panel, static_values, wanted_places
 from .parse import rows_text
-from .series import ENDS_TRIMMED, Series, prepare_series, refuse_constant, resolve_target, resolve_time_column
+from .series import (
+    ENDS_TRIMMED,
+    Series,
+    numbers_steps,
+    prepare_series,
+    refuse_constant,
+    resolve_target,
+    resolve_time_column,
+)
 
 # Column names taken as the series identifier without asking (Nixtla's, and the obvious).
 
@@ -151,6 +159,8 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
     )
     table = raw.drop(columns=[id_col, *cfg.static_cols]).rename(columns=lambda c: str(c).strip())
     time_col = resolve_time_column(table, cfg.time_col)
+    if time_col is not None:
+        numbers_steps(table[time_col], time_col, cfg)  # a --freq for step numbers is the panel's error
     member_cfg = dataclasses.replace(
         cfg,
         id_col=None,

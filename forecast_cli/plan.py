@@ -8,7 +8,8 @@ stores it beside the config, so nothing downstream re-derives a default.
 
 Defaults, and why:
 - season: the frequency's natural cycle (12 for months, 48 for half-hours; see
-  ``calendars.seasonal_period``), or one given by ``--season`` in a backtest.
+  ``calendars.seasonal_period``), or ``--season`` (integer steps, as M4 is shipped, have
+  no frequency to say it).
 - horizon: one season, so a forecast covers a full cycle; 1 without a season.
 - lookback: two seasons, the least that shows a seasonal pattern twice and lets the
   network tell it from noise; without a season twice the horizon and at least 8 steps.
@@ -181,15 +182,15 @@ class Shape:
     seasons: tuple[int, ...] = ()
 
 
-def resolve_shape(
-    config: ForecastConfig, freq: str | None, season: int | None = None, lengths: Sequence[int] = ()
-) -> Shape:
+def resolve_shape(config: ForecastConfig, freq: str | None, lengths: Sequence[int] = ()) -> Shape:
     """Season, horizon and lookback (see the module docstring for the defaults).
 
-    ``season`` overrides the frequency's natural season; ``lengths``, the rows of each
-    series of a panel, can shorten the default lookback (``_within_reach``).
+    ``--season`` overrides the frequency's natural season (integer steps have none);
+    ``lengths``, the rows of each series of a panel, can shorten the default lookback
+    (``_within_reach``).
     """
     reasons: dict[str, str] = {}
+    season = config.window.season
     if season is None:
         season = seasonal_period(freq)
         reasons["season"] = f"the cycle of {freq} data" if season > 1 else "no cycle at this frequency"
@@ -330,13 +331,11 @@ def _shorter_lookback_hint(train_ends: np.ndarray, lookback: int, outputs: int, 
     return f" (--lookback {shorter} gives {helped} of them one)" if shorter < lookback else ""
 
 
-def resolve_plan(
-    config: ForecastConfig, freq: str | None, ys: Sequence[np.ndarray], season: int | None = None
-) -> Plan:
+def resolve_plan(config: ForecastConfig, freq: str | None, ys: Sequence[np.ndarray]) -> Plan:
     """Decide every ``None``/``auto`` option of ``config`` for the targets ``ys`` (one array
     per series) at ``freq``. Only training rows (before each validation tail) inform a decision.
     """
-    shape = resolve_shape(config, freq, season, [len(y) for y in ys])
+    shape = resolve_shape(config, freq, [len(y) for y in ys])
     season, horizon, lookback = shape.season, shape.horizon, shape.lookback
     reasons = dict(shape.reasons)
     w = config.window

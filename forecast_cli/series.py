@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .config import DEFAULT_FILL, DataConfig
-from .errors import DataError, UsageError
+from .errors import DataError, FreqWithoutDates, UsageError
 from .frequency import choose_frequency, infer_frequency, is_trading_calendar
 from .io import read_data
 from .parse import looks_like_time, looks_numeric, parse_numbers, parse_times, whole_numbers, whole_years
@@ -138,7 +138,7 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig) -> Series:
 
     if time_col is None:
         if cfg.freq is not None:
-            raise UsageError("--freq needs timestamps, but no time column was found; give --time-col")
+            raise FreqWithoutDates("--freq needs timestamps, but no time column was found; give --time-col")
         data, trimmed = trim_empty_ends(data, target)
         data.index = pd.RangeIndex(len(data), name="step")
         report = LoadReport(
@@ -146,7 +146,7 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig) -> Series:
         )
         return _finish(data, target, features, report, cfg, int(data.isna().to_numpy().sum()), gaps=0)
 
-    if cfg.time_format is None and whole_numbers(raw[time_col]) and not whole_years(raw[time_col]):
+    if numbers_steps(raw[time_col], time_col, cfg):
         return _numbered_steps(raw[time_col], time_col, data, target, features, cfg)
     times = parse_times(raw[time_col], time_col, cfg.time_format)
     data.index = times.index.rename("timestamp")
@@ -175,6 +175,20 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig) -> Series:
     for text in (times.note, note, f"duplicates combined with {cfg.agg}" if duplicates else ""):
         report.add_note(text)
     return _finish(frame, target, features, report, cfg, nans_in_data, regular.gaps)
+
+
+def numbers_steps(column: pd.Series, name: str, cfg: DataConfig) -> bool:
+    """True when the time column ``name`` holds step numbers (1, 2, 3...: whole numbers that
+    are not whole years) rather than dates; a ``--freq`` for them is refused, since steps
+    have no calendar to put on a grid (``--season`` gives their cycle)."""
+    if cfg.time_format is not None or not whole_numbers(column) or whole_years(column):
+        return False
+    if cfg.freq is not None:
+        raise FreqWithoutDates(
+            f"--freq {cfg.freq}: {name!r} numbers steps (1, 2, 3...), not dates; drop --freq "
+            "(--season N gives their cycle) or give a column of dates"
+        )
+    return True
 
 
 def _numbered_steps(column: pd.Series, name: str, data: pd.DataFrame, target, features, cfg) -> Series:

@@ -9,6 +9,7 @@ docs/bad-input.md is generated (tools/bad_input_table.py).
 from __future__ import annotations
 
 import io
+import json
 
 import numpy as np
 import pandas as pd
@@ -87,3 +88,100 @@ def test_timestamps_given_to_a_model_of_integer_steps_are_refused(tmp_path):
     assert result.exit_code == 2 and result.stdout == ""
     assert "the data has timestamps but the model was trained on integer steps" in result.stderr
     assert "--time-col ''" in result.stderr
+
+
+def test_season_gives_numbered_steps_their_cycle(tmp_path):
+    """Step numbers have no frequency to say their cycle; ``--season`` sets it, and with it
+    the default horizon and lookback, in train and in backtest alike."""
+    path, _ = _long(tmp_path)
+    model = tmp_path / "m.fcst"
+    result = runner.invoke(app, ["train", str(path), "--season", "4", *FAST_TRAIN, "-o", str(model)])
+    assert result.exit_code == 0, result.output
+    info = runner.invoke(app, ["info", str(model), "-f", "json"])
+    plan = json.loads(info.stdout)
+    assert (plan["season"], plan["horizon"], plan["lookback"]) == (
+        "4 (given)",
+        "4 (one season)",
+        "8 (two seasons of 4)",
+    )
+    out = runner.invoke(
+        app, ["backtest", str(path), "--season", "4", "--folds", "2", "--models", "", "-f", "json"]
+    )
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout)["config"]["season"] == 4
+    assert "horizon 4" in out.stderr
+
+
+def test_freq_for_numbered_steps_is_refused(tmp_path):
+    """bad input: --freq for a time column of step numbers -> exit 2, "numbers steps (1, 2, 3...), not dates; drop --freq\""""
+    path, _ = _long(tmp_path)
+    result = runner.invoke(
+        app, ["train", str(path), "--freq", "D", *FAST_TRAIN, "-o", str(tmp_path / "m.fcst")]
+    )
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "--freq D: 'ds' numbers steps (1, 2, 3...), not dates; drop --freq" in result.stderr
+    assert "series 'A'" not in result.stderr  # the panel's error, not one series'
+    assert not (tmp_path / "m.fcst").exists()
+
+
+def test_step_numbers_given_to_a_dated_model_name_the_model_frequency(tmp_path, sample):
+    """bad input: step numbers (or no time column) to predict with a model of dated steps -> exit 2, "the model steps in MS timestamps\""""
+    model = tmp_path / "air.fcst"
+    train = ["train", str(sample / "airpassengers.csv"), *FAST_TRAIN, "-o", str(model)]
+    assert runner.invoke(app, train).exit_code == 0
+    steps = tmp_path / "steps.csv"
+    steps.write_text("ds,passengers\n" + "\n".join(f"{t},{100 + t}" for t in range(1, 40)) + "\n")
+    result = runner.invoke(app, ["predict", str(steps), "-m", str(model)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "the model steps in MS timestamps, but" in result.stderr and "--freq" not in result.stderr
+
+
+def _with_promo(tmp_path) -> tuple:
+    """Two numbered series whose value jumps by 20 at every step with promo = 1."""
+    rows = []
+    for name, start in (("A", 1), ("B", 5)):
+        for t in range(start, start + 60):
+            promo = int(t % 5 == 0)
+            rows.append((name, t, 50.0 + 20.0 * promo + (t % 3), promo))
+    frame = pd.DataFrame(rows, columns=["unique_id", "ds", "y", "promo"])
+    path = tmp_path / "promo.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def test_future_data_of_numbered_steps_is_read_by_step_number(tmp_path):
+    path, frame = _with_promo(tmp_path)
+    model = tmp_path / "m.fcst"
+    train = ["train", str(path), "--target", "y", "--future-features", "promo", "--horizon", "3"]
+    assert runner.invoke(app, [*train, *FAST_TRAIN, "-o", str(model)]).exit_code == 0
+    ends = frame.groupby("unique_id")["ds"].max()
+    future = pd.DataFrame(
+        [(name, end + k, int(k == 2)) for name, end in ends.items() for k in (1, 2, 3)],
+        columns=["unique_id", "ds", "promo"],
+    ).sample(frac=1, random_state=0)  # rows in any order: matched by series and step number
+    (tmp_path / "future.csv").write_text(future.to_csv(index=False))
+    out = runner.invoke(
+        app, ["predict", "-m", str(model), "--future-data", str(tmp_path / "future.csv"), "-f", "csv"]
+    )
+    assert out.exit_code == 0, out.output
+    got = pd.read_csv(io.StringIO(out.stdout))
+    assert got.groupby("unique_id")["step"].apply(list).to_dict() == {"A": [61, 62, 63], "B": [65, 66, 67]}
+    short = future[future.ds != ends["B"] + 3]
+    (tmp_path / "short.csv").write_text(short.to_csv(index=False))
+    out = runner.invoke(app, ["predict", "-m", str(model), "--future-data", str(tmp_path / "short.csv")])
+    assert out.exit_code == 2 and f"for series 'B' at {ends['B'] + 3}" in out.stderr
+
+
+def test_dated_future_data_for_a_model_of_numbered_steps_is_refused(tmp_path):
+    """bad input: --future-data with dates for a model of step numbers -> exit 2, "has timestamps but the model's series have step numbers\""""
+    path, frame = _with_promo(tmp_path)
+    model = tmp_path / "m.fcst"
+    train = ["train", str(path), "--target", "y", "--future-features", "promo", "--horizon", "3"]
+    assert runner.invoke(app, [*train, *FAST_TRAIN, "-o", str(model)]).exit_code == 0
+    dated = pd.DataFrame(
+        {"unique_id": ["A"] * 3 + ["B"] * 3, "ds": ["2020-01-01", "2020-01-02", "2020-01-03"] * 2, "promo": 0}
+    )
+    (tmp_path / "dated.csv").write_text(dated.to_csv(index=False))
+    out = runner.invoke(app, ["predict", "-m", str(model), "--future-data", str(tmp_path / "dated.csv")])
+    assert out.exit_code == 2 and out.stdout == ""
+    assert "has timestamps but the model's series have step numbers" in out.stderr

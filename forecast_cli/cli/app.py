@@ -14,7 +14,7 @@ import typer
 
 from .. import __version__
 from ..config import ComputeConfig, ForecastConfig, TickerConfig
-from ..errors import ExitCode, UsageError
+from ..errors import DataError, ExitCode, FreqWithoutDates, UsageError
 from .options import OUTPUT, DataArg, RunOptions, command
 from .render import Reporter, emit, resolve_format
 
@@ -377,7 +377,14 @@ def predict(
         # a model of integer steps reads DATA's numbered steps (ds = 1, 2, ...) or its rows'
         # order; timestamps there are refused when the history is checked (Forecaster._check_history)
         data_cfg = dataclasses.replace(forecaster.config.data, **overrides)
-        series, skipped = load_input(data, data_cfg, reporter, ticker, model=model, compute=compute)
+        try:
+            series, skipped = load_input(data, data_cfg, reporter, ticker, model=model, compute=compute)
+        except FreqWithoutDates:  # the --freq is the model's: say what the data lacks
+            raise DataError(
+                f"the model steps in {forecaster.freq_} timestamps, but {data if isinstance(data, str) and data != '-' else 'stdin'} "
+                "has no column of dates (step numbers or none); give the rows with their time column "
+                "(--time-col NAME)"
+            ) from None
     else:
         reporter.info(
             f"continuing from the history stored in {model} ({_history_ends(forecaster.histories_)})"
