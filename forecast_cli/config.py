@@ -177,11 +177,11 @@ class WindowConfig:
     horizon: int | None = opt(
         None, "Steps to forecast (default: one season, else 1).", WINDOWS, short="-H", min=1, max=MAX_HORIZON
     )
-    season: int | None = opt(
-        None,
-        "Steps in one seasonal cycle (default: from the frequency, e.g. 12 for monthly, 24 for hourly; 1 for integer steps). Sets the default horizon and lookback, the seasonal-naive baseline and MASE.",
+    season: tuple[str, ...] = opt(
+        (),
+        "Steps in one seasonal cycle, or several cycles shortest first (24,168: a day and a week of hours); default: from the frequency, e.g. 12 for monthly, 24,168 for hourly, none for integer steps. The first sets the default horizon, the seasonal-naive baseline and MASE; the lookback spans the longest.",
         WINDOWS,
-        min=1,
+        is_list=True,
     )
     window_stride: int = opt(
         1, "Steps between training windows.", WINDOWS, min=1, deprecated=("--stride@train",)
@@ -189,6 +189,21 @@ class WindowConfig:
     val_fraction: float = opt(
         0.15, "Last fraction of rows held out for early stopping.", WINDOWS, min=0, min_open=True, max=0.9
     )
+
+    def cycles(self) -> tuple[int, ...]:
+        """``--season`` as whole numbers, shortest first; () when not given."""
+        out = set()
+        for item in self.season:
+            try:
+                value = int(item)
+            except ValueError:
+                value = 0
+            if value < 1 or str(item).strip() != str(value):
+                raise UsageError(
+                    f"--season {','.join(self.season)}: {item!r} is not a whole number of steps (e.g. 12, or 24,168)"
+                )
+            out.add(value)
+        return tuple(sorted(out))
 
 
 @dataclass
@@ -339,7 +354,7 @@ class ForecastConfig:
     def validate(self) -> ForecastConfig:
         """Reject impossible values early, with the flag to change in the message."""
         check_options(self)
-        self.intervals.levels(), self.intervals.probs()
+        self.intervals.levels(), self.intervals.probs(), self.window.cycles()
         if self.data.subdiv and not self.data.country:
             raise UsageError(
                 f"--subdiv {self.data.subdiv} needs --country, the country it is a region of "

@@ -31,7 +31,9 @@ Defaults, and why:
   on short series for little more. The recurrence stays short through ``patch``, and the
   highway starts as the best of the naive, daily and weekly seasonal naive forecasts on
   the training windows (``highway.choose_highway``). Exchange trading hours keep one
-  season: prices have no weekly cycle to speak of.
+  season: prices have no weekly cycle to speak of. Cycles given with ``--season`` (24,168
+  for hours numbered 1, 2, 3..., which have no frequency to say it) work the same way:
+  the first is the season, the lookback is the longest plus one of the first.
 - calendar ``auto``: hour of day and day of week below a day; day of week for daily data
   whose training rows show a weekly cycle (last week's value beats yesterday's as a
   forecast: daily temperatures and stock prices have none, and there the extra inputs
@@ -190,12 +192,14 @@ def resolve_shape(config: ForecastConfig, freq: str | None, lengths: Sequence[in
     (``_within_reach``).
     """
     reasons: dict[str, str] = {}
-    season = config.window.season
-    if season is None:
-        season = seasonal_period(freq)
-        reasons["season"] = f"the cycle of {freq} data" if season > 1 else "no cycle at this frequency"
-    else:
+    given = config.window.cycles()
+    if given:
+        season, seasons = given[0], (given if len(given) > 1 else ())
         reasons["season"] = "given"
+    else:
+        season = seasonal_period(freq)
+        seasons = _cycles(freq, season)
+        reasons["season"] = f"the cycle of {freq} data" if season > 1 else "no cycle at this frequency"
     w = config.window
     if w.horizon is not None:
         horizon = w.horizon
@@ -206,9 +210,12 @@ def resolve_shape(config: ForecastConfig, freq: str | None, lengths: Sequence[in
     if w.lookback is not None:
         lookback = w.lookback
         reasons["lookback"] = "given"
-    elif len(_cycles(freq, season)) > 1:
-        lookback = 8 * season
-        reasons["lookback"] = f"one week and one day: the weekly cycle of {7 * season} steps once"
+    elif len(seasons) > 1 and not given:
+        lookback = seasons[-1] + season
+        reasons["lookback"] = f"one week and one day: the weekly cycle of {seasons[-1]} steps once"
+    elif len(seasons) > 1:
+        lookback = seasons[-1] + season
+        reasons["lookback"] = f"the longest cycle of {seasons[-1]} steps once, plus one of {season}"
     elif season > 1:
         lookback = 2 * season
         reasons["lookback"] = f"two seasons of {season}"
@@ -217,9 +224,8 @@ def resolve_shape(config: ForecastConfig, freq: str | None, lengths: Sequence[in
         reasons["lookback"] = "twice the horizon, at least 8"
     if w.lookback is None:
         lookback, reasons["lookback"] = _within_reach(lookback, reasons["lookback"], lengths, season)
-    seasons = _cycles(freq, season)
     if len(seasons) > 1:
-        reasons["seasons"] = "a daily and a weekly cycle"
+        reasons["seasons"] = "given" if given else "a daily and a weekly cycle"
     return Shape(season, horizon, lookback, reasons, seasons)
 
 

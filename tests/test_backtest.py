@@ -125,7 +125,7 @@ def test_mape_is_skipped_with_a_note_when_the_target_has_zeros():
     frame = pd.DataFrame({"y": np.tile([0.0, 1.0, 2.0, 1.0], 10)})
     result = run_backtest(
         prepare_series(frame, DataConfig()),
-        fast_config(lookback=4, horizon=4, season=4),
+        fast_config(lookback=4, horizon=4, season=("4",)),
         BacktestSpec(folds=2, models=()),
     )
     assert any("MAPE skipped" in note for note in result.notes)

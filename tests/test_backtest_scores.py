@@ -77,12 +77,12 @@ def test_interval_scores_per_series_use_that_series_rows():
 def test_panel_series_rows_of_the_baselines_equal_single_series_backtests():
     raw = long_panel()
     spec = BacktestConfig(folds=2, models=())
-    result = run_backtest(prepare_panel(raw, DataConfig()), fast_config(horizon=6, season=12), spec)
+    result = run_backtest(prepare_panel(raw, DataConfig()), fast_config(horizon=6, season=("12",)), spec)
     rows = result.by_series.set_index(["unique_id", "model"])
     for sid, part in raw.groupby("unique_id"):
         single = run_backtest(
             prepare_panel(part.drop(columns="unique_id"), DataConfig()),
-            fast_config(horizon=6, season=12),
+            fast_config(horizon=6, season=("12",)),
             spec,
         ).leaderboard
         for model in ("naive", "seasonal-naive", "drift"):

@@ -185,3 +185,29 @@ def test_dated_future_data_for_a_model_of_numbered_steps_is_refused(tmp_path):
     out = runner.invoke(app, ["predict", "-m", str(model), "--future-data", str(tmp_path / "dated.csv")])
     assert out.exit_code == 2 and out.stdout == ""
     assert "has timestamps but the model's series have step numbers" in out.stderr
+
+
+def test_several_seasons_give_the_lookback_and_the_highway_every_cycle(tmp_path):
+    """``--season 4,12`` (a day and a week, say, of numbered steps): the first is the
+    season, the lookback spans the longest plus one of the first, and the plan keeps both
+    cycles for the highway, as half-hourly data gets its day and week by default."""
+    path, _ = _long(tmp_path)
+    model = tmp_path / "m.fcst"
+    result = runner.invoke(app, ["train", str(path), "--season", "12,4", *FAST_TRAIN, "-o", str(model)])
+    assert result.exit_code == 0, result.output
+    plan = json.loads(runner.invoke(app, ["info", str(model), "-f", "json"]).stdout)
+    assert plan["season"] == "4 (given)" and plan["horizon"] == "4 (one season)"
+    assert plan["lookback"] == "16 (the longest cycle of 12 steps once, plus one of 4)"
+    assert plan["seasons"].startswith("4,12 ")
+
+
+def test_a_season_that_is_not_a_whole_number_is_refused(tmp_path):
+    """bad input: --season 0, 1.5 or x -> exit 2, "is not a whole number of steps\""""
+    path, _ = _long(tmp_path)
+    for bad in ("0", "1.5", "x", "12,-1"):
+        result = runner.invoke(
+            app, ["train", str(path), "--season", bad, *FAST_TRAIN, "-o", str(tmp_path / "m")]
+        )
+        assert result.exit_code == 2 and result.stdout == "", bad
+        assert "is not a whole number of steps (e.g. 12, or 24,168)" in result.stderr, bad
+        assert not (tmp_path / "m").exists()

@@ -142,12 +142,12 @@ def test_panel_baseline_backtest_averages_the_single_series_backtests():
     raw = long_panel()
     spec = BacktestConfig(folds=2, models=())
     board = run_backtest(
-        prepare_panel(raw, DataConfig()), fast_config(horizon=6, season=12), spec
+        prepare_panel(raw, DataConfig()), fast_config(horizon=6, season=("12",)), spec
     ).leaderboard
     singles = [
         run_backtest(
             prepare_panel(part.drop(columns="unique_id"), DataConfig()),
-            fast_config(horizon=6, season=12),
+            fast_config(horizon=6, season=("12",)),
             spec,
         ).leaderboard
         for _, part in raw.groupby("unique_id")
