@@ -139,7 +139,9 @@ class Calendar:
         cal = _covering(self.exchange, sessions[0], sessions[-1])
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # pandas deprecations inside exchange_calendars
-            return cal.trading_index(sessions[0], sessions[-1], self.step, intervals=True, force=True)
+            # a Timedelta: exchange_calendars refuses pandas' bare units ("h", "min") as a period
+            period = pd.Timedelta(to_offset(self.step))
+            return cal.trading_index(sessions[0], sessions[-1], period, intervals=True, force=True)
 
     def following(self, last: pd.Timestamp, periods: int) -> pd.DatetimeIndex:
         """The ``periods`` sessions (or bars) after ``last``, in ``last``'s time zone; a

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .calendars import TRADING_DAYS, Calendar, exchange_for_zone, resolve_freq, to_offset
+from .calendars import EXCHANGE_BY_ZONE, TRADING_DAYS, Calendar, exchange_for_zone, resolve_freq, to_offset
 from .errors import DataError
 
 # Exchanges tried, in order, for tz-naive daily data without weekends: the largest first;
@@ -44,7 +44,9 @@ def infer_frequency(index: pd.DatetimeIndex) -> str:
     if step < _DAY:
         alias = pd.tseries.frequencies.to_offset(step).freqstr
         exchange = _exchange_hours(index)
-        return f"{exchange}@{alias}" if exchange else alias
+        if exchange is None:
+            return alias
+        return f"{exchange}@{alias if alias[0].isdigit() else '1' + alias}"  # XNYS@1h, not XNYS@h
     weekend = bool((index.day_of_week >= 5).any())
     if step == _DAY:
         if weekend or len(index) < 10:
@@ -92,17 +94,52 @@ def is_trading_calendar(freq: str | None) -> bool:
 
 
 def _exchange_hours(index: pd.DatetimeIndex) -> str | None:
-    """The exchange whose hours hold every bar: the exchange of the data's zone, or
-    NYSE for tz-naive bars (read as New York wall-clock time)."""
+    """The exchange whose hours hold every bar: the exchange of the data's zone, NYSE for
+    tz-naive bars (read as New York wall-clock time), or for bars written with a fixed UTC
+    offset (``+00:00``, or ``-05:00`` all winter) the first exchange whose hours hold them.
+
+    A fixed offset names no zone, but the instants are exact: NYSE bars written in UTC
+    fall in NYSE's hours and no other's. Exchanges with the same hours in UTC (London
+    and Frankfurt in winter) are told apart by their holidays when the data spans one.
+    """
     if (index.day_of_week >= 5).any():
         return None
-    exchange = exchange_for_zone(index.tz) if index.tz is not None else TRADING_DAYS
-    if exchange is None:
+    if index.tz is None:
+        # Under two days of bars could be anything unless they carry the exchange's zone.
+        if index[-1] - index[0] < 2 * _DAY:
+            return None
+        return TRADING_DAYS if Calendar(TRADING_DAYS).within_hours(index) else None
+    zoned = exchange_for_zone(index.tz)
+    if zoned is not None:
+        return zoned if Calendar(zoned).within_hours(index) else None
+    if not _fixed_offset(index) or index[-1] - index[0] < 2 * _DAY:
         return None
-    # Under two days of bars could be anything unless they carry the exchange's zone.
-    if (index[-1] - index[0]) < 2 * _DAY and index.tz is None:
-        return None
-    return exchange if Calendar(exchange).within_hours(index) else None
+    for exchange in _daytime_exchanges(index):
+        if Calendar(exchange).within_hours(index):
+            return exchange
+    return None
+
+
+def _fixed_offset(index: pd.DatetimeIndex) -> bool:
+    """True for stamps in UTC or a fixed offset, which name no time zone."""
+    return index.tz is not None and index[0].utcoffset() == index[-1].utcoffset() and "/" not in str(index.tz)
+
+
+def _daytime_exchanges(index: pd.DatetimeIndex) -> list[str]:
+    """Candidate exchanges whose local clock puts every bar between 07:00 and 18:00 (no
+    exchange trades outside it) and, for a non-zero offset, whose zone had that offset:
+    a cheap test before any calendar is built."""
+    offset = index[0].utcoffset()
+    zone_of = {exchange: zone for zone, exchange in reversed(EXCHANGE_BY_ZONE.items())}
+    out = []
+    for exchange in (*DAILY_CANDIDATES, *MORE_CANDIDATES):
+        local = index.tz_convert(zone_of[exchange])
+        if offset and (local[0].utcoffset() != offset or local[-1].utcoffset() != offset):
+            continue
+        hours = local.hour
+        if hours.min() >= 7 and hours.max() < 18:
+            out.append(exchange)
+    return out
 
 
 def _trading_days(index: pd.DatetimeIndex) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -45,6 +46,45 @@ def test_intraday_bars_in_exchange_hours_become_exchange_bars():
     assert infer_frequency(bars.left.tz_convert("Europe/London")) == "XLON@15min"
     round_the_clock = pd.date_range("2024-03-04", periods=500, freq="15min", tz="Europe/London")
     assert infer_frequency(round_the_clock) == "15min"
+
+
+@pytest.mark.parametrize("step", ["1h", "1min"])
+def test_hourly_and_minute_bars_in_exchange_hours_load_and_step_in_sessions(step):
+    """pandas names a one-hour step "h"; exchange_calendars refused that bare unit, so
+    hourly and 1-minute NYSE bars failed with exit 1 unless --freq was given."""
+    bars = Calendar("XNYS", step).bars(pd.Timestamp("2024-11-25"), pd.Timestamp("2024-11-29"))
+    stamps = bars.left.tz_convert("America/New_York")
+    assert infer_frequency(stamps) == f"XNYS@{step}"
+    raw = pd.DataFrame(
+        {"Datetime": stamps.strftime("%Y-%m-%d %H:%M:%S%z"), "Close": 100.0 + np.arange(len(stamps)) % 7}
+    )
+    series = prepare_series(raw, DataConfig(target="Close"))
+    nxt = Calendar.parse(series.freq).following(series.frame.index[-1], 2)
+    assert list(nxt.strftime("%Y-%m-%d %H:%M")) == (  # after the 13:00 close of 29 November
+        ["2024-12-02 09:30", "2024-12-02 10:30"] if step == "1h" else ["2024-12-02 09:30", "2024-12-02 09:31"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("exchange", "offset", "zone"),
+    [("XNYS", "UTC", "America/New_York"), ("XTKS", "+09:00", "Asia/Tokyo"), ("XLON", "UTC", "Europe/London")],
+)
+def test_bars_written_with_a_fixed_offset_are_placed_in_their_exchange_hours(exchange, offset, zone):
+    """Bars in UTC or one fixed offset name no zone; they used to be read as round-the-clock
+    5-minute data and refused ("filling would invent 80% of rows"), pointing at --fill,
+    which would have invented night-time bars."""
+    bars = Calendar(exchange, "5min").bars(pd.Timestamp("2024-11-11"), pd.Timestamp("2024-11-22"))
+    stamps = bars.left.tz_convert(offset)
+    assert infer_frequency(stamps) == f"{exchange}@5min"
+    raw = pd.DataFrame(
+        {"time": stamps.strftime("%Y-%m-%dT%H:%M:%S%z"), "Close": 100.0 + np.arange(len(stamps)) % 9}
+    )
+    series = prepare_series(raw, DataConfig(target="Close"))
+    assert series.freq == f"{exchange}@5min" and series.report.gaps_filled == 0
+    after = Calendar.parse(series.freq).following(series.frame.index[-1], 1)[0]
+    opening = Calendar(exchange, "5min").bars(pd.Timestamp("2024-11-25"), pd.Timestamp("2024-11-25")).left[0]
+    assert after == opening  # the next session's first bar, whatever the clock it is written in
+    assert after.tz_convert(zone).hour < 12
 
 
 def test_months_quarters_and_weeks_are_named():
