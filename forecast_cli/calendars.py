@@ -140,7 +140,7 @@ class Calendar:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # pandas deprecations inside exchange_calendars
             # a Timedelta: exchange_calendars refuses pandas' bare units ("h", "min") as a period
-            period = pd.Timedelta(to_offset(self.step))
+            period = pd.Timedelta(to_offset(str(self.step)))
             return cal.trading_index(sessions[0], sessions[-1], period, intervals=True, force=True)
 
     def following(self, last: pd.Timestamp, periods: int) -> pd.DatetimeIndex:
