@@ -484,7 +484,14 @@ class Forecaster:
                 f"the data's frequency is {history.freq} but the model was trained at {self.freq_}; "
                 f"pass --freq {self.freq_} to resample it"
             )
-        return history.frame
+        frame, zone = history.frame, self.histories_.tz
+        index = frame.index
+        if zone and isinstance(index, pd.DatetimeIndex) and index.tz is not None and str(index.tz) != zone:
+            # the same instants on the model's clock: rows written with one UTC offset (a
+            # winter's slice of London data) would otherwise step on a fixed offset through
+            # the change to summer time, and read calendar features an hour off
+            frame = frame.set_axis(index.tz_convert(zone))
+        return frame
 
     def _transformed_target(self, frame: pd.DataFrame) -> np.ndarray:
         return self.transform_.forward(frame[self.target_].to_numpy(dtype=np.float64))

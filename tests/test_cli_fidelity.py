@@ -109,6 +109,29 @@ def test_berlin_series_is_forecast_in_berlin_time(tmp_path):
     assert [row["timestamp"] for row in json.loads(piped)] == expected
 
 
+def test_winter_rows_given_to_a_zoned_model_are_forecast_on_its_clock(tmp_path):
+    """bad input: to predict with a Europe/London model, rows written with one offset (+00:00, a winter) -> forecasts step through the change to summer time in London time, not on a fixed +00:00"""
+    hours = pd.date_range("2024-02-01", "2024-03-30 22:00", freq="h", tz="Europe/London")
+    values = 20 + 5 * np.sin(2 * np.pi * np.arange(len(hours)) / 24)
+    stamp = [h.isoformat() for h in hours]
+    data = tmp_path / "london.csv"
+    pd.DataFrame({"time": stamp, "load": values}).to_csv(data, index=False)
+    summer = pd.date_range("2024-04-01", "2024-04-03", freq="h", tz="Europe/London")  # +01:00, so London
+    model = tmp_path / "london.fcst"
+    both = pd.DataFrame({"time": [h.isoformat() for h in summer], "load": 20.0 + np.arange(len(summer)) % 24})
+    (tmp_path / "train.csv").write_text(pd.concat([pd.read_csv(data), both]).to_csv(index=False))
+    _ok(["train", str(tmp_path / "train.csv"), *FAST_TRAIN, "-H", "4", "-L", "24", "-o", str(model)])
+    winter = tmp_path / "winter.csv"  # the February-March rows only: every one +00:00
+    pd.DataFrame({"time": stamp[-200:], "load": values[-200:]}).to_csv(winter, index=False)
+    out = _ok(["predict", str(winter), "-m", str(model), "-f", "csv", "--level", "none"])
+    assert [line.split(",")[0] for line in out.splitlines()[1:]] == [
+        "2024-03-30T23:00:00+00:00",
+        "2024-03-31T00:00:00+00:00",
+        "2024-03-31T02:00:00+01:00",  # 01:00 UTC: the clocks went forward at 01:00
+        "2024-03-31T03:00:00+01:00",
+    ]
+
+
 def _weights(model) -> dict[str, bytes]:
     with zipfile.ZipFile(model) as archive:
         return {n: archive.read(n) for n in archive.namelist() if n.startswith("weights/")}
