@@ -25,7 +25,7 @@ import pandas as pd
 from .errors import DataError, UsageError
 
 TRADING_DAYS = "XNYS"  # the exchange assumed for tz-naive stock data
-DAILY_REQUESTS = ("D", "1D", "B")  # what a user means by "daily" on exchange data
+DAILY_REQUESTS = ("D", "1D")  # what a user means by "daily" on exchange data (B: weekdays, as asked)
 # The exchange that trades in a time zone, for data that only says where it is.
 EXCHANGE_BY_ZONE = {
     "America/New_York": "XNYS",
@@ -208,8 +208,10 @@ def resolve_freq(requested: str | None, source: str | None) -> str | None:
 
     The one place trading-day rules live:
     - nothing requested: the source's own step;
-    - a daily request (``D``, ``1D``, ``B``) on exchange data means the exchange's sessions,
-      never weekends or holidays (``B`` data asked for ``D`` stays ``B``);
+    - a daily request (``D``, ``1D``) on exchange data means the exchange's sessions,
+      never weekends or holidays (``B`` data asked for ``D`` stays ``B``); ``B`` means
+      weekdays, the one grid that series of several exchanges share (each exchange's
+      closures are then gaps, filled and counted);
     - a sub-daily request on intraday exchange data means bars of that step in trading
       hours (``1h`` on ``XNYS@5min`` data gives ``XNYS@1h``);
     - anything else is taken as requested.

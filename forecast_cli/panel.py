@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .calendars import Calendar
 from .config import ID_NAMES, DataConfig
 from .errors import DataError, UsageError
 from .panel_table import factorize_ids, split_panel, static_values, wanted_places
@@ -193,9 +194,13 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
         shown = "; ".join(
             f"{f}: {', '.join(ids[:3])}{' ...' if len(ids) > 3 else ''}" for f, ids in freqs.items()
         )
-        raise DataError(
-            f"the series have different frequencies ({shown}); give --freq to put them on one grid"
+        daily = all(f == "B" or ((c := Calendar.parse(f)) is not None and not c.intraday) for f in freqs)
+        fix = (
+            "--freq B to put them on one grid of weekdays (each exchange's closures filled)"
+            if daily
+            else "--freq to put them on one grid"
         )
+        raise DataError(f"the series have different frequencies ({shown}); give {fix}")
     constant = refuse_constant(members, wanted)
     notes = [f"{len(constant)} constant series kept ({first_few(constant)})"] if constant else []
     return Panel(members, tuple(wanted), id_col, notes=notes, statics=statics)

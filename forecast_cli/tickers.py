@@ -135,7 +135,7 @@ def common_calendar(fetched: Fetched, interval: str, freq: str | None) -> str | 
     if len(calendars) > 1 and freq is None:
         raise UsageError(
             f"the tickers trade on different calendars ({', '.join(sorted(map(str, calendars)))}); "
-            "give --freq (such as 1D) to put them on one grid"
+            "give --freq to put them on one grid (B: weekdays, each exchange's closures filled)"
         )
     return calendars.pop() if len(calendars) == 1 else None
 

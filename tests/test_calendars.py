@@ -121,7 +121,7 @@ def test_calendar_strings_round_trip_and_pandas_aliases_are_not_calendars():
         (None, "XNYS", "XNYS"),
         ("D", "XNYS", "XNYS"),
         ("1D", "XLON", "XLON"),
-        ("B", "XNYS", "XNYS"),
+        ("B", "XNYS", "B"),  # weekdays, as asked: the grid several exchanges share
         ("D", "XNYS@5min", "XNYS"),
         ("1h", "XNYS@5min", "XNYS@1h"),
         ("D", "B", "B"),

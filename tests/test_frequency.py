@@ -11,6 +11,7 @@ from forecast_cli.config import DataConfig
 from forecast_cli.errors import DataError
 from forecast_cli.frequency import choose_frequency, infer_frequency
 from forecast_cli.io import read_csv
+from forecast_cli.panel import prepare_panel
 from forecast_cli.series import prepare_series
 
 REAL_CLOSURES = ("2001-09-11", "2001-09-14", "2004-06-11", "2007-01-02", "2012-10-29", "2012-10-30")
@@ -126,3 +127,22 @@ def test_daily_weekday_data_of_exchanges_beyond_the_largest_is_their_calendar(ex
     prices), or as a larger exchange's sessions that explained most of them."""
     sessions = Calendar(exchange).sessions(pd.Timestamp("2019-01-01"), pd.Timestamp("2023-12-31"))
     assert infer_frequency(pd.DatetimeIndex(sessions)) == exchange
+
+
+def test_a_panel_of_two_exchanges_shares_weekdays_with_freq_b():
+    """bad input: a daily panel of NYSE and London closes with --freq 1D -> exit 2, "give --freq B to put them on one grid of weekdays\""""
+    rows = []
+    for name, exchange in (("MSFT", "XNYS"), ("VOD.L", "XLON")):
+        days = Calendar(exchange).sessions(pd.Timestamp("2022-01-03"), pd.Timestamp("2023-12-29"))
+        rows += [(name, d.date().isoformat(), 100.0 + i % 11) for i, d in enumerate(days)]
+    raw = pd.DataFrame(rows, columns=["ticker", "Date", "Close"])
+    with pytest.raises(DataError, match=r"XNYS: MSFT; XLON: VOD.L\); give --freq B to put them on one grid"):
+        prepare_panel(raw, DataConfig(target="Close", freq="1D"))
+    panel = prepare_panel(raw, DataConfig(target="Close", freq="B"))
+    assert panel.freq == "B"
+    for member, exchange in zip(panel.members, ("XNYS", "XLON"), strict=True):
+        sessions = Calendar(exchange).sessions(pd.Timestamp("2022-01-03"), pd.Timestamp("2023-12-29"))
+        weekdays = pd.bdate_range(sessions[0], sessions[-1])  # London was closed on 3 January 2022
+        assert list(member.frame.index) == list(weekdays)
+        closed = len(weekdays) - len(sessions)
+        assert member.report.gaps_filled == closed > 0  # each exchange's own closures, counted
