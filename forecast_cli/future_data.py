@@ -73,7 +73,7 @@ def read_future(
             f"{source} has no column {', '.join(absent)}; it needs the time column, "
             f"{'the id column, ' if id_col else ''}and {', '.join(columns)}"
         )
-    time_name = resolve_time_column(raw, time_col)
+    time_name = resolve_time_column(raw, time_col, time_format)
     if time_name is None:
         raise UsageError(f"{source} has no time column; give the same timestamps column as the training data")
     column = raw[time_name]

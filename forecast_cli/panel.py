@@ -159,7 +159,7 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
         raw, id_col, wanted_places(codes, len(uniques), wanted_codes), wanted, cfg.static_cols
     )
     table = raw.drop(columns=[id_col, *cfg.static_cols]).rename(columns=lambda c: str(c).strip())
-    time_col = resolve_time_column(table, cfg.time_col)
+    time_col = resolve_time_column(table, cfg.time_col, cfg.time_format)
     if time_col is not None:
         numbers_steps(table[time_col], time_col, cfg)  # a --freq for step numbers is the panel's error
     member_cfg = dataclasses.replace(
@@ -292,7 +292,7 @@ def detect_id_column(raw: pd.DataFrame, cfg: DataConfig) -> str | None:
     ]
     if len(named) == 1:
         return named[0]
-    time_col = resolve_time_column(raw, cfg.time_col)
+    time_col = resolve_time_column(raw, cfg.time_col, cfg.time_format)
     if time_col is None or not raw[time_col].duplicated().any():
         return None
     text = [c for c in raw.columns if c not in used and c != time_col and raw[c].dtype.kind in "OSUT"]

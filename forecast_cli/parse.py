@@ -11,7 +11,8 @@ to every row, so a row in another layout is an error, never read some other way:
 - ``31/01/2024``-like dates (``/``, ``.`` or ``-``) are day-first when some first field
   is above 12, month-first when some second field is, refused when every value fits
   both orders (give ``--time-format``) or when rows need different orders;
-- ``2024/01/31`` is year-month-day; quarters ``1998 Q1``, ``1998Q1``, ``1998-Q1`` are the
+- ``2024/01/31`` is year-month-day; ``01/2024`` month-year; ``2024M01`` (Eurostat's
+  months) the month; quarters ``1998 Q1``, ``1998Q1``, ``1998-Q1``, ``Q1 1998`` are the
   quarter's first day; ISO weeks ``2024-W01`` are that week's Monday;
 - mixed UTC offsets (daylight saving time) get their time zone back (see ``zones``).
 """
@@ -31,6 +32,9 @@ from .zones import infer_zone
 
 _ISO_WEEK = re.compile(r"^\d{4}-?W\d{2}$")
 _QUARTER = re.compile(r"^(\d{4})\s*-?\s*Q([1-4])$", re.IGNORECASE)
+_QUARTER_FIRST = re.compile(r"^Q([1-4])\s*-?\s*(\d{4})$", re.IGNORECASE)  # Q1 1998
+_MONTH_CODE = re.compile(r"^(\d{4})\s*-?\s*M(\d{2})$", re.IGNORECASE)  # 2015M01, as Eurostat writes months
+_MONTH_YEAR = re.compile(r"^\d{1,2}([-/])\d{4}$")  # 01/2015 (not 01.2015: a number with four decimals)
 _YEAR_FIRST = re.compile(r"^\d{4}([-/.])\d{1,2}\1\d{1,2}$")
 _YEAR_LAST = re.compile(r"^\d{1,2}([-/.])\d{1,2}\1\d{4}$")
 _YEAR_MONTH = re.compile(r"^\d{4}([-/.])\d{1,2}$")
@@ -68,10 +72,15 @@ def parse_times(column: pd.Series, name: str, time_format: str | None = None) ->
     first = text.iloc[0].strip()
     if _ISO_WEEK.match(first):
         parsed = _coerce(text.str.strip().str.replace("-W", "W", regex=False) + "1", "%GW%V%u")
-    elif _QUARTER.match(first):
-        parts = text.str.strip().str.extract(_QUARTER)
-        months = pd.to_numeric(parts[1], errors="coerce") * 3 - 2
-        parsed = _coerce(parts[0] + "-" + months.astype("Int64").astype(str), "%Y-%m")
+    elif _QUARTER.match(first) or _QUARTER_FIRST.match(first):
+        layout = _QUARTER if _QUARTER.match(first) else _QUARTER_FIRST
+        parts = text.str.strip().str.extract(layout)
+        year, quarter = (parts[0], parts[1]) if layout is _QUARTER else (parts[1], parts[0])
+        months = pd.to_numeric(quarter, errors="coerce") * 3 - 2
+        parsed = _coerce(year + "-" + months.astype("Int64").astype(str), "%Y-%m")
+    elif _MONTH_CODE.match(first):
+        parts = text.str.strip().str.extract(_MONTH_CODE)
+        parsed = _coerce(parts[0] + "-" + parts[1], "%Y-%m")
     else:
         try:
             with warnings.catch_warnings():
@@ -94,6 +103,14 @@ def looks_like_time(column: pd.Series) -> bool:
         return False
     sample = column.head(200).dropna().astype(str).str.strip().head(20)
     return not sample.empty and sum(_recognised(value) for value in sample) > len(sample) / 2
+
+
+def reads_as(column: pd.Series, time_format: str) -> bool:
+    """True when ``time_format`` reads most of the first values of a text column."""
+    if pd.api.types.is_numeric_dtype(column) and "%Y" not in time_format:
+        return False
+    sample = column.head(200).dropna().astype(str).str.strip().head(20)
+    return not sample.empty and int(_coerce(sample, time_format).notna().sum()) > len(sample) / 2
 
 
 def whole_numbers(column: pd.Series) -> bool:
@@ -253,6 +270,8 @@ def _formats(value: str) -> list[str] | None:
         return [f"%d{s}%m{s}%Y{time_format}", f"%m{s}%d{s}%Y{time_format}"]
     if (match := _YEAR_MONTH.match(date)) and not clock:
         return [f"%Y{match.group(1)}%m"]
+    if (match := _MONTH_YEAR.match(date)) and not clock:
+        return [f"%m{match.group(1)}%Y"]
     if _COMPACT.match(date):
         return [f"%Y%m%d{time_format}"]
     return None
@@ -302,7 +321,7 @@ def _minutes(offset: str) -> int:
 
 
 def _recognised(value: str) -> bool:
-    if _ISO_WEEK.match(value) or _QUARTER.match(value) or _formats(value) is not None:
+    if any(p.match(value) for p in (_ISO_WEEK, _QUARTER, _QUARTER_FIRST, _MONTH_CODE)) or _formats(value):
         return True
     if _MONTH_NAME.search(value) and re.search(r"\d", value):
         return True

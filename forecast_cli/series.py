@@ -23,7 +23,15 @@ from .config import DEFAULT_FILL, DataConfig
 from .errors import DataError, FreqWithoutDates, UsageError
 from .frequency import choose_frequency, infer_frequency, is_trading_calendar
 from .io import read_data
-from .parse import looks_like_time, looks_numeric, parse_numbers, parse_times, whole_numbers, whole_years
+from .parse import (
+    looks_like_time,
+    looks_numeric,
+    parse_numbers,
+    parse_times,
+    reads_as,
+    whole_numbers,
+    whole_years,
+)
 from .regularise import aggregation, check_invented, fill_missing, regularise
 
 __all__ = [
@@ -115,7 +123,7 @@ def load_series(source: str | Path | IO[str], cfg: DataConfig) -> Series:
 def prepare_series(raw: pd.DataFrame, cfg: DataConfig) -> Series:
     """Validate and regularise ``raw`` according to ``cfg`` (see module docstring)."""
     raw = raw.rename(columns=lambda c: str(c).strip())
-    time_col = resolve_time_column(raw, cfg.time_col)
+    time_col = resolve_time_column(raw, cfg.time_col, cfg.time_format)
     known = tuple(cfg.future_features)
     target = resolve_target(raw, cfg.target, time_col, (*cfg.features, *known))
     both = [name for name in known if name in cfg.features]
@@ -287,16 +295,28 @@ def refuse_constant(members: list[Series], ids: Sequence[str]) -> list[str]:
     raise DataError(f"every series' {target!r} is constant; there is nothing to learn, pick another --target")
 
 
-def resolve_time_column(raw: pd.DataFrame, requested: str | None) -> str | None:
+def resolve_time_column(
+    raw: pd.DataFrame, requested: str | None, time_format: str | None = None
+) -> str | None:
     """The time column: ``requested``, else the one column that looks like time (None: none,
-    or ``requested == ""`` for integer steps); several candidates ask for --time-col."""
+    or ``requested == ""`` for integer steps); several candidates ask for --time-col.
+
+    With ``time_format`` a column is time when that format reads it. A text column named
+    like time (``month``, ``date``...) that nothing reads is an error naming
+    ``--time-format``: taken as a label, it would leave the rows counted as steps in
+    file order, with no word said (``01/2015`` months trained as steps 0, 1, 2...)."""
     if requested == "":
         return None
     if requested is not None:
         if requested not in raw.columns:
             raise UsageError(f"--time-col {requested!r} is not a column; columns: {_cols(raw)}")
         return requested
-    candidates = [c for c in raw.columns if looks_like_time(raw[c])]
+    if time_format is not None:
+        candidates = [c for c in raw.columns if reads_as(raw[c], time_format)]
+    else:
+        candidates = [c for c in raw.columns if looks_like_time(raw[c])]
+    if not candidates:
+        _refuse_unread_time(raw, time_format)
     if not candidates:  # numbers are time only under a name that says so: year = 1960, 1961...
         candidates = [c for c in raw.columns if str(c).strip().lower() in _YEAR_NAMES and whole_years(raw[c])]
     if not candidates:  # ... or ds = 1, 2, 3 (steps)
@@ -311,6 +331,25 @@ def resolve_time_column(raw: pd.DataFrame, requested: str | None) -> str | None:
             f"several columns look like time ({', '.join(candidates)}); choose one with --time-col"
         )
     return candidates[0] if candidates else None
+
+
+def _refuse_unread_time(raw: pd.DataFrame, time_format: str | None) -> None:
+    """Raise when a text column is named like time but no layout (or ``time_format``) reads it."""
+    for c in raw.columns:
+        column = raw[c]
+        if str(c).strip().lower() not in _TIME_NAMES or pd.api.types.is_numeric_dtype(column):
+            continue
+        values = column.dropna().astype(str).str.strip()
+        if values.empty or looks_numeric(column):
+            continue
+        how = (
+            f"--time-format {time_format!r} does not read it" if time_format else "it is in no layout we read"
+        )
+        raise DataError(
+            f"column {c!r} looks like the time column, but {how} (e.g. {values.iloc[0]!r}); give "
+            f"{'a --time-format that does' if time_format else '--time-format'} (such as %m/%Y or "
+            "%d.%m.%Y %H:%M), or --time-col '' to count rows as steps"
+        )
 
 
 def resolve_target(raw: pd.DataFrame, target: str | None, time_col: str | None, features) -> str:

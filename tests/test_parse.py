@@ -64,6 +64,26 @@ def test_quarterly_panel_slice_infers_quarter_starts():
     assert series.freq == "QS" and series.frame.index[-1] == pd.Timestamp("2000-10-01")
 
 
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        ("Q1 1998", "Q3 1998", ["1998-01-01", "1998-07-01"]),  # quarter first
+        ("2015M01", "2015M12", ["2015-01-01", "2015-12-01"]),  # Eurostat's months
+        ("01/2015", "12/2015", ["2015-01-01", "2015-12-01"]),  # month and year
+        ("1-2015", "2-2015", ["2015-01-01", "2015-02-01"]),
+    ],
+)
+def test_more_layouts_of_months_and_quarters_parse(first, second, expected):
+    """Each was read as no time column at all: the rows were counted as steps, exit 0."""
+    assert list(times(first, second)) == list(pd.to_datetime(expected))
+    raw = pd.DataFrame({"period": [first, second, first], "value": [1.0, 2.0, 3.0]})
+    assert looks_like_time(raw["period"])
+
+
+def test_a_number_with_four_decimals_is_not_a_month_and_year():
+    assert not looks_like_time(pd.Series(["12.2015", "3.1416", "n/a"]))
+
+
 def test_year_month_and_iso_weeks_parse():
     assert list(times("2024-01", "2024-02")) == list(pd.to_datetime(["2024-01-01", "2024-02-01"]))
     assert list(times("2024-W01", "2024-W02")) == list(pd.to_datetime(["2024-01-01", "2024-01-08"]))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -197,3 +199,25 @@ def test_zoned_daily_readings_keep_their_local_clock_across_a_clock_change():
         "02 09:00+0200",
     ]
     assert series.y.tolist() == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+
+
+def test_time_format_finds_the_time_column_it_reads():
+    """``--time-format %m/%Y`` was ignored when looking for the time column, so a column
+    only that format reads was dropped and the rows counted as steps (exit 0)."""
+    raw = pd.DataFrame({"when": [f"{m}|2015" for m in range(1, 13)], "value": np.arange(12.0) + 1})
+    series = prepare_series(raw, DataConfig(time_format="%m|%Y"))
+    assert series.freq == "MS" and series.frame.index[0] == pd.Timestamp("2015-01-01")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "answer"),
+    [(None, "it is in no layout we read"), ("%Y-%m", "--time-format '%Y-%m' does not read it")],
+)
+def test_a_time_named_column_nothing_reads_is_refused_not_dropped(fmt, answer):
+    """bad input: a text column named month/date/... that no layout (or --time-format) reads -> exit 2, "looks like the time column, but it is in no layout we read\""""
+    raw = pd.DataFrame({"month": [f"{m}|2015" for m in range(1, 13)], "value": np.arange(12.0) + 1})
+    with pytest.raises(
+        DataError, match="column 'month' looks like the time column, but " + re.escape(answer)
+    ):
+        prepare_series(raw, DataConfig(time_format=fmt))
+    assert prepare_series(raw.drop(columns="month"), DataConfig()).freq is None  # no such column: steps
