@@ -21,7 +21,7 @@ from typing import IO, Any
 import pandas as pd
 
 from .errors import DataError, UsageError
-from .parse import looks_like_time
+from .parse import looks_like_time, number_hint
 
 GZIP_MAGIC = b"\x1f\x8b"
 DELIMITERS = (",", ";", "\t", "|")
@@ -123,7 +123,7 @@ def refuse_decimal_commas(frame: pd.DataFrame, decimal: str, thousands: str | No
             row = int(sample.index[comma.to_numpy().argmax()])
             raise DataError(
                 f"{name}: column {column!r} holds numbers with a decimal comma ({values.iloc[row]!r} on data "
-                f"row {row + 1}); give --decimal , (or --thousands , if the comma separates thousands)"
+                f"row {row + 1}); {number_hint(str(values.iloc[row]).strip(), '.', None)}"
             )
 
 

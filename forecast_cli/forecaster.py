@@ -43,7 +43,7 @@ from .plan import resolve_plan
 from .prediction import as_panel
 from .scaling import Scaler, Transform
 from .season_profile import profile_columns
-from .series import Series
+from .series import Series, _stamp
 from .series_inputs import append_constants, one_hot, static_levels, with_series_index
 from .stored_histories import StoredHistories
 from .training import EpochReport, seed_everything, train_network
@@ -484,6 +484,8 @@ class Forecaster:
                 f"the data's frequency is {history.freq} but the model was trained at {self.freq_}; "
                 f"pass --freq {self.freq_} to resample it"
             )
+        if self.transform_.uses_log:
+            self._refuse_nonpositive(history)
         frame, zone = history.frame, self.histories_.tz
         index = frame.index
         if zone and isinstance(index, pd.DatetimeIndex) and index.tz is not None and str(index.tz) != zone:
@@ -492,6 +494,22 @@ class Forecaster:
             # the change to summer time, and read calendar features an hour off
             frame = frame.set_axis(index.tz_convert(zone))
         return frame
+
+    def _refuse_nonpositive(self, history: Series) -> None:
+        """A value <= 0 given to a model that works in log units, named with its stamp and
+        the fix (the transform is the model's, so --transform is no option of predict)."""
+        y = history.frame[self.target_].to_numpy(dtype=np.float64)
+        bad = np.flatnonzero(y <= 0)
+        if len(bad):
+            where = (
+                _stamp(history.frame.index[bad[0]]) if history.freq else f"step {history.frame.index[bad[0]]}"
+            )
+            raise DataError(
+                f"{self.target_!r} is {y[bad[0]]:g} at {where}{f' (and {len(bad) - 1} more)' if len(bad) > 1 else ''}, "
+                f"but the model works in log units (transform {self.plan_.transform}: "
+                f"{self.plan_.reasons.get('transform', 'given')}); a log needs values above 0: "
+                "retrain with --transform none on data like this"
+            )
 
     def _transformed_target(self, frame: pd.DataFrame) -> np.ndarray:
         return self.transform_.forward(frame[self.target_].to_numpy(dtype=np.float64))

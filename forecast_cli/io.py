@@ -79,17 +79,41 @@ def read_csv(
         frame = pd.read_csv(handle, compression=compression, encoding="utf-8-sig", **options)
     except pd.errors.EmptyDataError:
         raise DataError(f"{name} is empty: give a CSV with a header row and data rows") from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    except UnicodeDecodeError as exc:
         raise DataError(
-            f"{name} is not a readable CSV ({first}); check the quoting, or give --delimiter"
+            f"{name} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at byte {exc.start:,}: a Windows "
+            "or Latin-1 export?); save it as UTF-8 (Excel: CSV UTF-8), or convert it with "
+            "iconv -f cp1252 -t utf-8"
         ) from None
+    except pd.errors.ParserError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(f"{name} is not a readable CSV ({first}); {_parser_hint(first)}") from None
     except GZIP_ERRORS as exc:
         raise DataError(f"{name} is not a readable gzip file ({exc or 'cut short'})") from None
     if frame.empty:
         raise DataError(f"{name} has a header but no data rows")
+    if not isinstance(frame.index, pd.RangeIndex):
+        # pandas takes a first field that the header lacks as the index, silently: a title
+        # line above the header, or a header short of a name, would lose a column
+        raise DataError(
+            f"{name}: the rows have one field more than the header ({len(frame.columns)}: "
+            f"{', '.join(map(str, frame.columns))}); remove any title or note lines above the header "
+            "(the header must be the first line), or give every column a name"
+        )
     refuse_decimal_commas(frame, decimal, thousands, name)
     return frame
+
+
+def _parser_hint(message: str) -> str:
+    """What to do about pandas' parser error ``message``: more fields than the header is
+    most often a title or notes above the header (exports from spreadsheets and
+    statistics offices), or a separator inside unquoted values."""
+    if re.search(r"Expected \d+ fields? in line \d+, saw \d+", message):
+        return (
+            "remove any title or note lines above the header (the header must be the first "
+            "line), check the quoting, or give --delimiter"
+        )
+    return "check the quoting, or give --delimiter"
 
 
 def is_model_file(path: Path) -> bool:

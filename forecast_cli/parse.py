@@ -166,7 +166,7 @@ def parse_numbers(
         values = pd.Series(pd.to_numeric(text, errors="coerce"), index=column.index).astype(np.float64)
         bad = values.isna() & column.notna() & (column.astype(str).str.strip() != "")
         if bad.any():
-            raise DataError(_not_numbers(column, np.flatnonzero(bad.to_numpy()), name))
+            raise DataError(_not_numbers(column, np.flatnonzero(bad.to_numpy()), name, decimal, thousands))
     infinite = np.flatnonzero(np.isinf(values.to_numpy()))
     if len(infinite):
         written = column.iloc[infinite[0]]
@@ -207,17 +207,47 @@ def rows_text(positions: np.ndarray, groups: int = 3) -> str:
     return ", ".join(parts[:groups]) + (", ..." if len(parts) > groups else "")
 
 
-def _not_numbers(column: pd.Series, bad: np.ndarray, name: str) -> str:
+def _not_numbers(
+    column: pd.Series, bad: np.ndarray, name: str, decimal: str = ".", thousands: str | None = None
+) -> str:
     example = column.iloc[bad[0]]
     if len(bad) == 1:
         text = f"column {name!r} has a non-numeric value ({example!r} on data row {_row(column, bad[0])})"
     else:
         rows = rows_text(data_rows(column.index, bad))
         text = f"{len(bad)} non-numeric values in {name!r} (data rows {rows}, first {example!r})"
-    hint = "clean the data or pick another --target/--features"
-    if _DECIMAL_COMMA.match(str(example)):
-        hint = "if ',' is the decimal mark give --decimal , (or --thousands , if it separates thousands)"
-    return f"{text}; {hint}"
+    return f"{text}; {number_hint(str(example).strip(), decimal, thousands)}"
+
+
+def number_hint(example: str, decimal: str, thousands: str | None) -> str:
+    """The option(s) that read ``example`` as a number, beside the ``decimal`` mark and
+    ``thousands`` separator already in force (``1.234,56`` once ``--decimal ,`` is given
+    needs ``--thousands .``, not ``--decimal ,`` again); else the generic advice."""
+    other = "." if decimal == "," else ","
+    if other != thousands and _reads(example, other, thousands):
+        also = thousands != other and other in example and _reads(example, decimal, other)
+        return f"give --decimal {other} if {other!r} is the decimal mark" + (
+            f", or --thousands {other} if it separates thousands" if also else ""
+        )
+    for sep in (",", ".", " ", "'"):
+        if sep not in (thousands, decimal) and sep in example and _reads(example, decimal, sep):
+            return f"if {sep!r} separates thousands give --thousands {_shell(sep)}"
+    for mark, sep in ((",", "."), (",", " "), (".", ",")):
+        if (mark, sep) != (decimal, thousands) and sep in example and _reads(example, mark, sep):
+            return f"give --decimal {mark} --thousands {_shell(sep)} (how this file writes numbers)"
+    return "clean the data or pick another --target/--features"
+
+
+def _reads(example: str, mark: str, sep: str | None) -> bool:
+    """Whether ``example`` is a number written with decimal ``mark`` and thousands ``sep``
+    (groups of three digits only, so ``1.23456`` is no thousands-separated number)."""
+    m = re.escape(mark)
+    whole = rf"\d{{1,3}}(?:{re.escape(sep)}\d{{3}})+|\d+" if sep else r"\d+"
+    return re.fullmatch(rf"[+-]?(?:(?:{whole})(?:{m}\d*)?|{m}\d+)", example) is not None
+
+
+def _shell(text: str) -> str:
+    return f"'{text}'" if text in (" ", "'") else text
 
 
 def _by_layout(text: pd.Series, name: str) -> pd.Series:

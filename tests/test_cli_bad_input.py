@@ -385,3 +385,62 @@ def test_non_finite_feature_and_all_empty_feature_are_named(tmp_path):
     refused(infinite, 2, "column 'temp' has an infinite value (inf on data row 6)")
     refused(all_nan, 2, "feature column 'temp' has no values (all empty or NaN)")
     assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
+
+
+def test_a_file_in_a_windows_encoding_is_named_as_such(tmp_path):
+    """bad input: a CSV saved in cp1252 (an Excel export with '€' in the header) -> exit 2, "is not UTF-8 text ... save it as UTF-8\""""
+    data = tmp_path / "export.csv"
+    data.write_bytes("Datum;Umsatz €\n".encode("cp1252") + b"2023-01-01;12,5\n2023-01-02;13,5\n")
+    refused(
+        runner.invoke(app, ["train", str(data)]),
+        2,
+        "is not UTF-8 text (byte 0x80 at byte 13",
+        "save it as UTF-8",
+    )
+
+
+def test_title_lines_above_the_header_are_named_as_the_likely_cause(tmp_path):
+    """bad input: a title line above the header (a spreadsheet export) -> exit 2, "remove any title or note lines above the header\""""
+    data = tmp_path / "titled.csv"
+    data.write_text("Monthly sales report\ndate,sales\n2023-01-01,5\n2023-02-01,6\n")
+    refused(
+        runner.invoke(app, ["train", str(data)]),
+        2,
+        "the rows have one field more than the header",
+        "remove any title",
+    )
+    data.write_text("Monthly sales report\nsource: shop\ndate,sales\n2023-01-01,5\n2023-02-01,6\n")
+    refused(
+        runner.invoke(app, ["train", str(data)]), 2, "Expected 1 fields in line 3, saw 2", "remove any title"
+    )
+
+
+@pytest.mark.parametrize(
+    ("cells", "options", "hint"),
+    [
+        ('"1,226,480.69"', [], "if ',' separates thousands give --thousands ,"),
+        ("1.226.480,69", ["--decimal", ","], "if '.' separates thousands give --thousands ."),
+        ("1.226.480,69", [], "give --decimal , --thousands ."),
+    ],
+)
+def test_unread_numbers_name_the_option_still_missing(tmp_path, cells, options, hint):
+    """bad input: numbers with thousands separators the options do not yet read (1,226,480.69; 1.226.480,69 with --decimal , given) -> exit 2, "give --thousands ,\""""
+    data = tmp_path / "sales.csv"
+    sep = "," if cells.startswith('"') else ";"
+    data.write_text(f"date{sep}sales\n" + "".join(f"2023-01-{d:02d}{sep}{cells}\n" for d in range(1, 21)))
+    refused(runner.invoke(app, ["train", str(data), *options]), 2, hint)
+
+
+def test_a_value_at_or_below_zero_for_a_log_model_names_the_stamp_and_retraining(tmp_path, air_model):
+    """bad input: a 0 in the data given to predict with a model in log units -> exit 2, "is 0 at 1960-03-01 ... retrain with --transform none" (predict has no --transform)"""
+    rows = AIR.read_text().splitlines()
+    rows[135] = rows[135].split(",")[0] + ",0"  # 1960-03
+    data = tmp_path / "air0.csv"
+    data.write_text("\n".join(rows) + "\n")
+    refused(
+        runner.invoke(app, ["predict", str(data), "-m", str(air_model)]),
+        2,
+        "'passengers' is 0 at 1960-03-01",
+        "the model works in log units (transform log: auto",
+        "retrain with --transform none",
+    )
