@@ -238,8 +238,11 @@ class Forecaster:
 
     @property
     def band_floor(self) -> float | None:
-        """Bands of a log-transformed (strictly positive) target are cut at zero."""
-        return 0.0 if self.transform_.uses_log else None
+        """Forecasts and bands of a target that was never below zero in training (counts,
+        sales, rainfall; a log-transformed target is positive) are cut at zero: an actual
+        at or above zero is never further from the cut value, and a band of counts reaching
+        below zero is no answer anyone can use."""
+        return 0.0 if self.transform_.uses_log or self.plan_.nonnegative else None
 
     @property
     def scaler_(self) -> Scaler:
@@ -352,6 +355,8 @@ class Forecaster:
             return self.transform_.inverse(z.astype(np.float64) * scale[:, None] + center[:, None], last)
 
         point = to_data(out)
+        if self.band_floor is not None:  # a target never below zero is not forecast below it
+            point = np.maximum(point, self.band_floor)
         if not spread:
             return point
         if not with_head:

@@ -27,7 +27,8 @@ Why conformal, and why this way:
   scale times the pooled quantile. Errors are measured in the data's units, not after the
   log of a log-transformed target: log-space bands exploded for series near zero (on the
   M1 monthly panel the 95% interval score was 264 against seasonal naive's 22). Bands of
-  a strictly positive (log-transformed) target are cut at zero instead.
+  a strictly positive (log-transformed) target, or of one never below zero in training
+  (counts with zeros), are cut at zero instead.
 - Normalised by the spread head: a network with the spread head (``models.py``) divides
   each error by its forecast's predicted 10-90% width instead of the series' scale, so the
   calibrated ratios become bands that widen where the network is unsure and narrow where

@@ -104,6 +104,7 @@ class Plan:
     seasons: tuple[int, ...] = ()  # every cycle the highway may start from (season first)
     calendar: tuple[str, ...] = ()  # calendar features (see calendar_features)
     drift_rows: int = 0  # rows the long-run drift input spans (see drift); 0: none, as in older files
+    nonnegative: bool = False  # every training value >= 0: forecasts and bands cut at 0 (older files: not)
     reasons: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
@@ -145,6 +146,7 @@ class Plan:
             "level_norm",
             "patch",
             "drift_rows",
+            "nonnegative",
         )
         for name in (*names, "calendar"):
             value = getattr(self, name)
@@ -152,6 +154,7 @@ class Plan:
                 (name == "series" and value == 1)
                 or (name == "seasons" and len(value) < 2)
                 or (name == "drift_rows" and not value)
+                or (name == "nonnegative" and (not value or self.transform in ("log", "logdiff")))
             ):
                 continue
             shown = ("on" if value else "off") if isinstance(value, bool) else value
@@ -360,6 +363,8 @@ def resolve_plan(config: ForecastConfig, freq: str | None, ys: Sequence[np.ndarr
         )
     train_ys = [np.asarray(y[:end], dtype=np.float64) for y, end in zip(ys, split.train_ends, strict=True)]
     transform, reasons["transform"] = _transform(requested, train_ys)
+    nonnegative = all(np.nanmin(y, initial=0.0) >= 0 for y in train_ys)
+    reasons["nonnegative"] = "no training value is below zero: forecasts and bands are cut at 0"
     calendar, reasons["calendar"] = resolve_calendar(config.data, freq, train_ys, season)
     trainable = np.bincount(split.series_of_train, minlength=len(ys)) > 0
     short = int((~trainable).sum())
@@ -402,6 +407,7 @@ def resolve_plan(config: ForecastConfig, freq: str | None, ys: Sequence[np.ndarr
         seasons=shape.seasons,
         calendar=calendar,
         drift_rows=drift_rows,
+        nonnegative=nonnegative,
         reasons=reasons,
     )
 

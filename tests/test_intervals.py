@@ -123,6 +123,27 @@ def test_bands_of_a_positive_series_never_go_below_zero():
     assert fitted.transform_.uses_log and (out["y-lo-99.9"] >= 0).all()
 
 
+def _counts(shift: float) -> pd.DataFrame:
+    """Daily counts of sparse demand (mostly 0, 1 or 2), moved by ``shift``."""
+    rng = np.random.default_rng(4)
+    days = pd.date_range("2023-01-01", periods=160, freq="D")
+    return pd.DataFrame({"date": days, "y": rng.poisson(0.7, len(days)) + shift})
+
+
+def test_counts_are_never_forecast_below_zero_and_a_series_with_negatives_is():
+    """Counts with zeros keep transform none (no log of 0); they had point forecasts and
+    95% bands below zero. A series with a value below zero in training is left as is."""
+    cfg = fast_config(lookback=14, horizon=7)
+    counts = Forecaster(cfg).fit(prepare_series(_counts(0.0), DataConfig()))
+    assert counts.plan_.transform == "none" and counts.plan_.nonnegative
+    out = counts.predict(levels=(80, 99.9), quantiles=(0.05,))
+    assert (out.to_numpy() >= 0).all() and (out["y-lo-99.9"] == 0).any()
+    moved = Forecaster(cfg).fit(prepare_series(_counts(-1.0), DataConfig()))
+    assert not moved.plan_.nonnegative
+    assert (moved.predict(levels=(99.9,))["y-lo-99.9"] < 0).all()
+    assert any(line.startswith("nonnegative on") for line in counts.plan_.lines())
+
+
 def test_normalisers_add_the_typical_width_to_the_heads():
     """Scale 2, typical ratios 0.5 and 1 (the last repeats for later steps): typical widths
     1, 2, 2. The head's widths 1, (none: a baseline forecast), 0 become 1 + 1, 2 + 2 and
