@@ -365,7 +365,10 @@ def resolve_target(raw: pd.DataFrame, target: str | None, time_col: str | None, 
         return numeric[0]
     if not numeric:
         raise DataError(f"no numeric column to forecast; columns: {_cols(raw)}")
-    raise UsageError(f"several numeric columns ({', '.join(numeric)}); choose one with --target")
+    raise UsageError(
+        f"several numeric columns ({', '.join(numeric)}); choose one with --target, or several "
+        f"(--target {','.join(numeric[:3])}) for one series each"
+    )
 
 
 def _stamp(value: pd.Timestamp) -> str:
