@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError, UsageError
-from .parse import parse_numbers, parse_times, whole_numbers, whole_years
+from .parse import parse_numbers, parse_times, step_numbers
 from .series import _stamp, resolve_time_column
 
 
@@ -77,10 +77,8 @@ def read_future(
     if time_name is None:
         raise UsageError(f"{source} has no time column; give the same timestamps column as the training data")
     column = raw[time_name]
-    if time_format is None and whole_numbers(column) and not whole_years(column):
-        times = pd.Index(
-            column.to_numpy(dtype=np.int64), name="step"
-        )  # numbered steps, as the loader reads them
+    if step_numbers(column, time_format):
+        times = pd.Index(column.to_numpy(dtype=np.int64), name="step")
     else:
         times = parse_times(column, time_name, time_format).index
     data = pd.DataFrame({c: parse_numbers(raw[c], c, *numbers).to_numpy() for c in columns}, index=times)

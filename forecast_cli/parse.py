@@ -44,7 +44,6 @@ _FRACTION = re.compile(r"^\d{1,2}:\d{2}:\d{2}\.\d+$")
 _ZONE = re.compile(r"(\s*)(Z|[+-]\d{2}:?\d{2})$")
 _OFFSET = re.compile(r"\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})$")
 _MONTH_NAME = re.compile(r"(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b")
-_DECIMAL_COMMA = re.compile(r"^\s*[+-]?\d[\d.]*,\d+\s*$")
 
 
 @dataclass(frozen=True)
@@ -111,6 +110,12 @@ def reads_as(column: pd.Series, time_format: str) -> bool:
         return False
     sample = column.head(200).dropna().astype(str).str.strip().head(20)
     return not sample.empty and int(_coerce(sample, time_format).notna().sum()) > len(sample) / 2
+
+
+def step_numbers(column: pd.Series, time_format: str | None) -> bool:
+    """True when a time column holds step numbers (1, 2, 3...: whole numbers that are not
+    whole years) rather than dates, as the loader and ``--future-data`` both read them."""
+    return time_format is None and whole_numbers(column) and not whole_years(column)
 
 
 def whole_numbers(column: pd.Series) -> bool:

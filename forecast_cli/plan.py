@@ -213,12 +213,13 @@ def resolve_shape(config: ForecastConfig, freq: str | None, lengths: Sequence[in
     if w.lookback is not None:
         lookback = w.lookback
         reasons["lookback"] = "given"
-    elif len(seasons) > 1 and not given:
+    elif len(seasons) > 1:  # the longest cycle once, plus one of the shortest
         lookback = seasons[-1] + season
-        reasons["lookback"] = f"one week and one day: the weekly cycle of {seasons[-1]} steps once"
-    elif len(seasons) > 1:
-        lookback = seasons[-1] + season
-        reasons["lookback"] = f"the longest cycle of {seasons[-1]} steps once, plus one of {season}"
+        reasons["lookback"] = (
+            f"the longest cycle of {seasons[-1]} steps once, plus one of {season}"
+            if given
+            else f"one week and one day: the weekly cycle of {seasons[-1]} steps once"
+        )
     elif season > 1:
         lookback = 2 * season
         reasons["lookback"] = f"two seasons of {season}"
@@ -364,7 +365,8 @@ def resolve_plan(config: ForecastConfig, freq: str | None, ys: Sequence[np.ndarr
     train_ys = [np.asarray(y[:end], dtype=np.float64) for y, end in zip(ys, split.train_ends, strict=True)]
     transform, reasons["transform"] = _transform(requested, train_ys)
     nonnegative = all(np.nanmin(y, initial=0.0) >= 0 for y in train_ys)
-    reasons["nonnegative"] = "no training value is below zero: forecasts and bands are cut at 0"
+    if nonnegative:
+        reasons["nonnegative"] = "no training value is below zero: forecasts and bands are cut at 0"
     calendar, reasons["calendar"] = resolve_calendar(config.data, freq, train_ys, season)
     trainable = np.bincount(split.series_of_train, minlength=len(ys)) > 0
     short = int((~trainable).sum())

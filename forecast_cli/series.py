@@ -29,6 +29,7 @@ from .parse import (
     parse_numbers,
     parse_times,
     reads_as,
+    step_numbers,
     whole_numbers,
     whole_years,
 )
@@ -189,7 +190,7 @@ def numbers_steps(column: pd.Series, name: str, cfg: DataConfig) -> bool:
     """True when the time column ``name`` holds step numbers (1, 2, 3...: whole numbers that
     are not whole years) rather than dates; a ``--freq`` for them is refused, since steps
     have no calendar to put on a grid (``--season`` gives their cycle)."""
-    if cfg.time_format is not None or not whole_numbers(column) or whole_years(column):
+    if not step_numbers(column, cfg.time_format):
         return False
     if cfg.freq is not None:
         raise FreqWithoutDates(
@@ -315,8 +316,6 @@ def resolve_time_column(
         candidates = [c for c in raw.columns if reads_as(raw[c], time_format)]
     else:
         candidates = [c for c in raw.columns if looks_like_time(raw[c])]
-    if not candidates:
-        _refuse_unread_time(raw, time_format)
     if not candidates:  # numbers are time only under a name that says so: year = 1960, 1961...
         candidates = [c for c in raw.columns if str(c).strip().lower() in _YEAR_NAMES and whole_years(raw[c])]
     if not candidates:  # ... or ds = 1, 2, 3 (steps)
@@ -330,6 +329,8 @@ def resolve_time_column(
         raise UsageError(
             f"several columns look like time ({', '.join(candidates)}); choose one with --time-col"
         )
+    if not candidates:
+        _refuse_unread_time(raw, time_format)
     return candidates[0] if candidates else None
 
 

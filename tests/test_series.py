@@ -221,3 +221,13 @@ def test_a_time_named_column_nothing_reads_is_refused_not_dropped(fmt, answer):
     ):
         prepare_series(raw, DataConfig(time_format=fmt))
     assert prepare_series(raw.drop(columns="month"), DataConfig()).freq is None  # no such column: steps
+
+
+def test_a_text_column_named_like_time_is_no_error_when_step_numbers_are_the_time():
+    """The refusal of an unread time-named column comes after every way of finding the
+    time column: here ``ds`` numbers the steps and ``day`` is a label beside it."""
+    raw = pd.DataFrame(
+        {"ds": range(1, 21), "day": ["Mon", "Tue", "Wed", "Thu", "Fri"] * 4, "y": np.arange(20.0)}
+    )
+    series = prepare_series(raw, DataConfig(target="y"))
+    assert series.freq is None and list(series.frame.index[:2]) == [1, 2]
