@@ -34,6 +34,10 @@ def _choices(param) -> list[str] | None:
     return None
 
 
+def test_help_lists_the_commands_in_the_workflow_order():
+    assert tuple(typer.main.get_command(app).commands) == COMMANDS
+
+
 @pytest.mark.parametrize("name", COMMANDS)
 def test_every_option_has_help_and_every_choice_completes(name):
     command = _command(name)

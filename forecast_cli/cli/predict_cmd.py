@@ -1,0 +1,202 @@
+"""`forecast predict`: the steps after DATA's end (or after the history stored in the
+model), with their bands, long or wide."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..config import ComputeConfig, ForecastConfig, TickerConfig
+from ..errors import DataError, FreqWithoutDates, UsageError
+from .app import app, exit_partial, load_input, use_threads
+from .options import OUTPUT, DataArg, RunOptions, command
+from .render import Reporter, emit, resolve_format
+
+
+@command(app, "predict")
+def predict(
+    data: DataArg = None,
+    model: Annotated[Path, typer.Option("--model", "-m", help="Model file from `forecast train`.")] = Path(
+        "model.fcst"
+    ),
+    horizon: Annotated[
+        Optional[int],
+        typer.Option(
+            "--horizon", "-H", help="Steps to forecast (up to the trained horizon; 10000 recursive)."
+        ),
+    ] = None,
+    output: Annotated[
+        Optional[str],
+        typer.Option(
+            "--output", "-o", help="Write the forecast to a file instead of stdout.", rich_help_panel=OUTPUT
+        ),
+    ] = None,
+    future_data: Annotated[
+        Optional[str],
+        typer.Option(
+            "--future-data",
+            help="CSV with the model's --future-features over the forecast steps (same time and id columns), or - for stdin.",
+        ),
+    ] = None,
+    wide: Annotated[
+        bool,
+        typer.Option(
+            "--wide", help="One column per series instead of long id,timestamp rows.", rich_help_panel=OUTPUT
+        ),
+    ] = False,
+    config: ForecastConfig = None,
+    ticker: TickerConfig = None,
+    compute: ComputeConfig = None,
+    run: RunOptions = None,
+    reporter: Reporter = None,
+) -> None:
+    """Forecast the steps after the end of DATA (or after the history stored in the model).
+
+    Rows are future timestamps at the model's frequency, then the forecast in a column
+    named after the target. Without DATA and with stdin piped, stdin is read.
+
+    Examples:
+
+        forecast predict -m air.fcst
+
+        tail -n 48 new.csv | forecast predict -m air.fcst --format json
+    """
+    import dataclasses
+
+    from ..io import is_model_file
+    from ..modelfile import load_model
+    from ..outputs import check_output_paths
+    from ..panel import unknown_ids
+
+    check_output_paths({"-o": output}, [data if isinstance(data, str) else None, model, future_data])
+    ids = config.data.selected_ids()  # a bad --ids-file fails before the model is read
+    if isinstance(data, str) and data != "-" and not model.exists() and is_model_file(Path(data)):
+        raise UsageError(f"{data} is a model file: give it with -m (forecast predict -m {data})")
+    forecaster = load_model(model)
+    use_threads(compute, forecaster.config.model)
+    series, skipped = None, {}
+    if future_data == "-" and data == "-":
+        raise UsageError("DATA and --future-data cannot both be stdin (-); give one of them as a file")
+    if data is None and ticker.ticker is None and future_data != "-" and not sys.stdin.isatty():
+        data = _stdin_if_any()
+    if data is not None or ticker.ticker:
+        overrides: dict = {
+            "freq": forecaster.freq_,
+            "ticker": None,
+            "target": forecaster.target_,
+            "features": forecaster.features_,  # the known-future ones included: the lookback reads them
+            "future_features": (),
+            "static_cols": tuple(forecaster.static_levels_),
+            "id_col": forecaster.id_col_,
+            "ids": config.data.ids,
+            "ids_file": config.data.ids_file,
+            # how this file is written, which may differ from the training data's
+            **{k: getattr(config.data, k) for k in ("delimiter", "decimal", "thousands", "time_format")},
+        }
+        if config.data.time_col is not None:
+            overrides["time_col"] = config.data.time_col
+        # a model of integer steps reads DATA's numbered steps (ds = 1, 2, ...) or its rows'
+        # order; timestamps there are refused when the history is checked (Forecaster._check_history)
+        data_cfg = dataclasses.replace(forecaster.config.data, **overrides)
+        try:
+            series, skipped = load_input(data, data_cfg, reporter, ticker, model=model, compute=compute)
+        except FreqWithoutDates:  # the --freq is the model's: say what the data lacks
+            raise DataError(
+                f"the model steps in {forecaster.freq_} timestamps, but {data if isinstance(data, str) and data != '-' else 'stdin'} "
+                "has no column of dates (step numbers or none); give the rows with their time column "
+                "(--time-col NAME)"
+            ) from None
+    else:
+        reporter.info(
+            f"continuing from the history stored in {model} ({_history_ends(forecaster.histories_)})"
+        )
+    if series is None and (unknown := [i for i in ids if i not in forecaster.ids_]):
+        raise unknown_ids(
+            config.data.ids_label(),
+            unknown,
+            "the model has no history for",
+            f"the model has {len(forecaster.ids_)}",
+        )
+    frame = forecaster.predict(
+        series,
+        horizon,
+        ids=ids,
+        levels=config.intervals.levels(),
+        quantiles=config.intervals.probs(),
+        future=_future_table(future_data, forecaster, config.data),
+    )
+    for note in frame.attrs.get("notes", []):
+        reporter.warn(note)
+    if frame.attrs.get("recalibrated_windows"):
+        reporter.info(
+            f"bands: {frame.attrs['recalibrated_windows']} window(s) after the training data "
+            "joined its validation errors (recalibrated)"
+        )
+    if wide and forecaster.id_col_ is not None:
+        frame = _widen(frame, forecaster.target_)
+    emit(resolve_format(run.format, output), output, frame=frame, title=f"{forecaster.target_} forecast")
+    exit_partial({}, reporter, skipped)
+
+
+def _widen(frame, target: str):
+    """Long (id, timestamp) rows as one column per series and output column: ``S1``,
+    ``S1-lo-80``, ``S1-hi-80``..., series in the forecast's order, each series' bands beside it."""
+    ids = list(dict.fromkeys(frame.index.get_level_values(0)))
+    wide = frame.unstack(level=0)
+    columns = [(column, sid) for sid in ids for column in frame.columns]
+    wide = wide[columns]
+    wide.columns = [f"{sid}{column[len(target) :]}" for column, sid in columns]
+    return wide
+
+
+def _future_table(path, forecaster, data_cfg):
+    """The --future-data table for a model with known-future features (None without a path);
+    refuses a path the model has no use for."""
+    if path is None:
+        return None
+    if not forecaster.future_features_:
+        raise UsageError("--future-data is for models trained with --future-features; this model has none")
+    from ..future_data import read_future
+    from ..io import read_data
+
+    raw = read_data(path, data_cfg)
+    time_col = data_cfg.time_col if data_cfg.time_col is not None else forecaster.config.data.time_col
+    return read_future(
+        raw,
+        forecaster.future_features_,
+        forecaster.id_col_,
+        time_col,
+        data_cfg.time_format,
+        str(path),
+        numbers=(data_cfg.decimal, data_cfg.thousands),
+    )
+
+
+def _stdin_if_any():
+    """Stdin's bytes as a file object named ``stdin`` (for messages) when it holds data,
+    None when it is empty."""
+    import io
+
+    raw = sys.stdin.buffer.read()
+    if not raw.strip():
+        return None
+    stream = io.BytesIO(raw)
+    stream.name = "stdin"  # type: ignore[attr-defined]
+    return stream
+
+
+def _history_ends(histories) -> str:
+    """``ends 2003-04-01``, or ``ends 2002-12-01 .. 2003-04-01`` when the series end apart."""
+    import pandas as pd
+
+    from ..series import _stamp
+
+    if histories.lengths().min() == 0:
+        return f"ends {histories.last_stamp()}"
+    stamps = histories.last_stamps()
+    first, last = stamps.min(), stamps.max()
+    shown = [_stamp(s) if isinstance(s, pd.Timestamp) else str(s) for s in (first, last)]
+    return f"ends {shown[1]}" if first == last else f"ends {shown[0]} .. {shown[1]}"
