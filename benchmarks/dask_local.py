@@ -30,9 +30,10 @@ DATA = Path("/work/shared/datasets/m1_monthly.csv")
 def run(workers: int, args) -> dict:
     from forecast_cli.backtest import run_backtest
     from forecast_cli.compute import open_executor
-    from forecast_cli.config import BacktestConfig, ComputeConfig, DataConfig, ForecastConfig
+    from forecast_cli.config import DataConfig, ForecastConfig
     from forecast_cli.io import read_csv
     from forecast_cli.panel import prepare_panel
+    from forecast_cli.run_config import BacktestConfig, ComputeConfig
     from forecast_cli.threads import default_threads, set_torch_threads
 
     panel = prepare_panel(read_csv(str(args.data)), DataConfig())

@@ -56,8 +56,8 @@ def n_train_windows(first_origin: int, spec: Dataset) -> int:
 
 def run_ours(name: str, setting: str, kind: str) -> dict:
     from forecast_cli.backtest import run_backtest
-    from forecast_cli.config import BacktestConfig as BacktestSpec
     from forecast_cli.config import ForecastConfig, ModelConfig, TrainConfig, WindowConfig
+    from forecast_cli.run_config import BacktestConfig as BacktestSpec
 
     spec, series, _, _ = load(name)
     if setting == "matched":

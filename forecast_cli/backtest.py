@@ -25,11 +25,12 @@ from .backtest_intervals import baseline_bounds, score_intervals
 from .backtest_scores import score, series_summary, series_table
 from .baselines import BASELINE_FUNCTIONS, BASELINES
 from .compute import Executor, SerialExecutor, TaskProgress
-from .config import MODEL_KINDS, BacktestConfig, ForecastConfig
+from .config import MODEL_KINDS, ForecastConfig
 from .errors import DataError, UsageError
 from .folds import Fold, parse_refit, plan_folds
 from .panel import Panel
 from .plan import resolve_shape
+from .run_config import BacktestConfig
 from .scaling import DIFFERENCING
 from .series import Series
 from .windows import min_rows

@@ -34,8 +34,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .config import ComputeConfig
 from .errors import ForecastError, UsageError
+from .run_config import ComputeConfig
 from .threads import available_cores, fit_threads, set_torch_threads
 
 DASK_MISSING = "--workers and --scheduler need Dask: pip install 'forecast-cli[dask]'"

@@ -26,13 +26,11 @@ from functools import partial
 
 import numpy as np
 import pandas as pd
-import torch
 
-from . import prediction
+from . import origin_forecasts, prediction
 from .calendar_features import calendar_columns, calendar_values
-from .config import MAX_HORIZON, ForecastConfig
-from .drift import long_run, with_drift
-from .errors import DataError, NotFittedError, UsageError
+from .config import ForecastConfig
+from .errors import NotFittedError, UsageError
 from .future_data import FutureTable
 from .highway import choose_highway
 from .intervals import TYPICAL_SHARE, normalisers
@@ -43,14 +41,13 @@ from .plan import resolve_plan
 from .prediction import as_panel
 from .scaling import Scaler, Transform
 from .season_profile import profile_columns
-from .series import Series, _stamp
-from .series_inputs import append_constants, one_hot, static_levels, with_series_index
+from .series import Series
+from .series_inputs import one_hot, static_levels
 from .stored_histories import StoredHistories
 from .training import EpochReport, seed_everything, train_network
 from .validation import validate
-from .windows import gather_windows, panel_split
+from .windows import panel_split
 
-_PREDICT_CHUNK = 256  # windows per forward pass, always this many (see _fixed_chunk)
 SAMPLING_ALPHA = 0.5
 MASE_LOSS_MIX = 0.5  # share of each series' loss weight that follows 1 / its MASE scale
 
@@ -84,15 +81,6 @@ def series_loss_weights(
         return np.ones(len(train_ends))
     scales = np.clip(np.nan_to_num(scales, nan=median), 0.1 * median, None)
     return (1 - MASE_LOSS_MIX) + MASE_LOSS_MIX * median / scales  # (series,)
-
-
-def _fixed_chunk(n: int, start: int) -> np.ndarray:
-    """Positions ``start .. start + _PREDICT_CHUNK`` of ``n`` windows, the last one repeated to
-    fill a short chunk. Every forward pass has the same batch shape, so a series' forecast
-    does not depend on which other series (or how many) were forecast beside it: the CPU
-    kernels pick their blocking, and so their rounding, by the batch size."""
-    pick = np.arange(start, min(start + _PREDICT_CHUNK, n))
-    return np.pad(pick, (0, _PREDICT_CHUNK - len(pick)), mode="edge") if len(pick) else pick
 
 
 class Forecaster:
@@ -273,132 +261,11 @@ class Forecaster:
         statics: np.ndarray | None = None,
         spread: bool = False,
     ):
-        """Forecasts in the data's units for every origin: shape (len(origins), horizon);
-        with ``spread``, the pair (forecasts, widths): the spread head's 10-90% width in the
-        data's units, the same shape (None for a network without the head).
-
-        ``values`` is raw (rows, 1 + features), the series stacked with ``offsets`` (default:
-        one series); segment ``i`` is scaled by ``scalers[i]`` (default: the fitted ones, in
-        order). Origin ``t`` forecasts rows ``t ..`` from rows ``t - lookback .. t - 1`` of
-        its own segment. All origins go through the network together.
-
-        ``values`` holds the network's input columns (see ``inputs``). With known-future
-        columns, rows ``t .. t + horizon - 1`` of the segment must exist and hold them (the
-        other columns there are never read); ``clamp_future`` repeats the segment's last row
-        instead, for validation windows whose unscored steps run past the data.
-        ``series``: the training index of each segment's series, for a series embedding;
-        ``statics``: each segment's one-hot static values (segments, static_width).
-        """
-        self._check_fitted()
-        horizon = horizon or self.horizon_
-        values = np.asarray(values, dtype=np.float64)
-        origins = np.asarray(origins, dtype=np.int64)
-        offsets = np.array([0, len(values)]) if offsets is None else np.asarray(offsets, dtype=np.int64)
-        scalers = self.scalers_ if scalers is None else scalers
-        with_head = spread and self.network_args_.spread
-        if len(origins) == 0:
-            empty = np.empty((0, horizon))
-            return (empty, empty.copy() if with_head else None) if spread else empty
-        segment = np.searchsorted(offsets, origins - 1, side="right") - 1  # (origins,)
-        if np.any(origins - self.context_rows < offsets[segment]) or np.any(origins > offsets[segment + 1]):
-            raise DataError(f"each forecast needs {self.context_rows} rows of history before it")
-        scaled = np.concatenate(
-            [
-                scalers[i].transform(self._transformed(values[offsets[i] : offsets[i + 1]]))
-                for i in range(len(offsets) - 1)
-            ]
-        ).astype(np.float32)
-        if self.static_width:
-            if statics is None:
-                raise ValueError("a model with static columns needs each segment's one-hot static values")
-            scaled = append_constants(scaled, offsets, statics)
-        if self.network_args_.id_embedding:
-            if series is None:
-                raise ValueError("a model with a series embedding needs each segment's series index")
-            scaled = with_series_index(scaled, offsets, np.asarray(series))
-        ahead = self.network_args_.future_inputs and horizon
-        # static values are constant: only data columns need real rows over the steps
-        if self.future_inputs and not clamp_future and np.any(origins + horizon > offsets[segment + 1]):
-            raise DataError(
-                f"the known-future columns need values for all {horizon} forecast steps after each origin"
-            )
-        rows_end = offsets[segment + 1] - 1  # (origins,)
-        plan = self.plan_
-        target = np.nan_to_num(scaled[:, 0]) if plan.drift_rows else None
-        runs = []
-        for start in range(0, len(origins), _PREDICT_CHUNK):
-            pick = _fixed_chunk(len(origins), start)
-            if len(pick):
-                windows = self._windows(scaled, origins[pick], rows_end[pick], ahead)
-                if plan.drift_rows:  # missing rows read as the centre, as in training (scale_panel)
-                    args = self.network_args_
-                    d = long_run(
-                        target,
-                        origins[pick],
-                        offsets[segment[pick]],
-                        plan.drift_rows,
-                        plan.horizon,
-                        args.season,
-                        args.profile,
-                    )  # (batch, 1 + profile columns)
-                    windows = with_drift(windows, d)  # (batch, steps, features + 1 + profile columns)
-                run = self._run_network(windows, horizon, with_head)
-                runs.append(tuple(r[: min(_PREDICT_CHUNK, len(origins) - start)] for r in run))
-        out = np.concatenate([r[0] for r in runs])  # (origins, horizon), scaled units
-        if np.isnan(out).any():
-            raise DataError("the history window has missing values; fill them (see --fill) and retry")
-        center = np.array([sc.center[0] for sc in scalers if sc.center is not None])[segment]
-        scale = np.array([sc.scale[0] for sc in scalers if sc.scale is not None])[segment]
-        last = values[origins - 1, 0]
-
-        def to_data(z: np.ndarray) -> np.ndarray:
-            return self.transform_.inverse(z.astype(np.float64) * scale[:, None] + center[:, None], last)
-
-        point = to_data(out)
-        if self.band_floor is not None:  # a target never below zero is not forecast below it
-            point = np.maximum(point, self.band_floor)
-        if not spread:
-            return point
-        if not with_head:
-            return point, None
-        lo, hi = (to_data(np.concatenate([r[k] for r in runs])) for k in (1, 2))
-        tiny = 1e-9 * np.maximum(np.abs(point), 1.0)  # a width of zero would divide by zero
-        return point, np.maximum(np.abs(hi - lo), tiny)
-
-    def _windows(self, scaled: np.ndarray, origins: np.ndarray, last: np.ndarray, ahead: int) -> np.ndarray:
-        """Network inputs per origin: (batch, lookback, features), or with ``ahead`` known-future
-        steps (batch, lookback + ahead, features), those rows zero but for the known columns."""
-        if not ahead:
-            return gather_windows(scaled, origins, self.lookback_)
-        rows = origins[:, None] + np.arange(-self.lookback_, ahead)[None, :]  # (batch, lookback + ahead)
-        w = scaled[np.minimum(rows, last[:, None])]  # (batch, lookback + ahead, features)
-        w[:, self.lookback_ :, : -self.window_known] = 0.0
-        return w
-
-    @torch.inference_mode()
-    def _run_network(self, windows: np.ndarray, horizon: int, spread: bool = False) -> tuple[np.ndarray, ...]:
-        """(point,) or, with ``spread``, (point, q10, q90): each (batch, horizon), scaled units.
-        A recursive model's quantiles at step h are the one-step quantiles of the rolled
-        window; the conformal calibration per step supplies the growth with h."""
-        x = torch.from_numpy(np.ascontiguousarray(windows))  # (batch, lookback [+ horizon], features)
-        self.network_.eval()
-        net = self.network_
-        if self.plan_.strategy == "direct":
-            parts = net.forward_quantiles(x) if spread else (net(x),)
-            return tuple(p[:, :horizon].numpy() for p in parts)
-        lookback = self.lookback_
-        past, ahead = x[:, :lookback], x[:, lookback:]  # (batch, lookback, F), (batch, horizon or 0, F)
-        steps: list[tuple[torch.Tensor, ...]] = []
-        for t in range(horizon):  # many-to-one, rolled forward over the batch at once
-            window = torch.cat([past, ahead[:, t : t + 1]], dim=1)
-            parts = net.forward_quantiles(window) if spread else (net(window),)  # (batch, 1) each
-            steps.append(parts)
-            nxt = parts[0]
-            # the new row: the forecast, then the step's known columns (or the series index)
-            rest = ahead[:, t : t + 1, 1:] if ahead.shape[1] else past[:, -1:, 1:]  # (batch, 1, F - 1)
-            row = torch.cat([nxt.unsqueeze(-1), rest], dim=-1)  # (batch, 1, features)
-            past = torch.cat([past[:, 1:], row], dim=1)  # (batch, lookback, features)
-        return tuple(torch.cat([s[k] for s in steps], dim=1).numpy() for k in range(len(steps[0])))
+        """Forecasts in the data's units for every origin, (origins, horizon), or with ``spread``
+        (forecasts, widths); see ``origin_forecasts.forecast_origins``."""
+        return origin_forecasts.forecast_origins(
+            self, values, origins, offsets, scalers, horizon, clamp_future, series, statics, spread
+        )
 
     @property
     def future_inputs(self) -> int:
@@ -455,66 +322,6 @@ class Forecaster:
         """Forecast the steps after each series' history (default: the stored histories);
         see ``prediction.predict``."""
         return prediction.predict(self, history, horizon, ids, levels, quantiles, future)
-
-    def _check_horizon(self, horizon: int | None) -> int:
-        if horizon is None:
-            return self.horizon_
-        if horizon < 1:
-            raise UsageError(f"--horizon must be at least 1, got {horizon}")
-        if horizon > MAX_HORIZON:
-            raise UsageError(f"--horizon is at most {MAX_HORIZON} steps, got {horizon}")
-        if horizon > self.horizon_ and self.plan_.strategy == "direct":
-            raise UsageError(
-                f"--horizon {horizon} is longer than the trained horizon {self.horizon_}; "
-                f"retrain with --horizon {horizon} or use --strategy recursive"
-            )
-        return horizon
-
-    def _check_history(self, history: Series) -> pd.DataFrame:
-        missing = [c for c in (self.target_, *self.features_) if c not in history.frame.columns]
-        if missing:
-            raise DataError(f"the data lacks column(s) {', '.join(missing)} the model was trained on")
-        if history.freq != self.freq_ and None in (history.freq, self.freq_):
-            has, wants = (
-                ("integer steps", "timestamps") if history.freq is None else ("timestamps", "integer steps")
-            )
-            fix = (
-                "give data with its time column"
-                if history.freq is None
-                else "give --time-col '' to count its rows"
-            )
-            raise DataError(f"the data has {has} but the model was trained on {wants}; {fix}")
-        if history.freq != self.freq_:
-            raise DataError(
-                f"the data's frequency is {history.freq} but the model was trained at {self.freq_}; "
-                f"pass --freq {self.freq_} to resample it"
-            )
-        if self.transform_.uses_log:
-            self._refuse_nonpositive(history)
-        frame, zone = history.frame, self.histories_.tz
-        index = frame.index
-        if zone and isinstance(index, pd.DatetimeIndex) and index.tz is not None and str(index.tz) != zone:
-            # the same instants on the model's clock: rows written with one UTC offset (a
-            # winter's slice of London data) would otherwise step on a fixed offset through
-            # the change to summer time, and read calendar features an hour off
-            frame = frame.set_axis(index.tz_convert(zone))
-        return frame
-
-    def _refuse_nonpositive(self, history: Series) -> None:
-        """A value <= 0 given to a model that works in log units, named with its stamp and
-        the fix (the transform is the model's, so --transform is no option of predict)."""
-        y = history.frame[self.target_].to_numpy(dtype=np.float64)
-        bad = np.flatnonzero(y <= 0)
-        if len(bad):
-            where = (
-                _stamp(history.frame.index[bad[0]]) if history.freq else f"step {history.frame.index[bad[0]]}"
-            )
-            raise DataError(
-                f"{self.target_!r} is {y[bad[0]]:g} at {where}{f' (and {len(bad) - 1} more)' if len(bad) > 1 else ''}, "
-                f"but the model works in log units (transform {self.plan_.transform}: "
-                f"{self.plan_.reasons.get('transform', 'given')}); a log needs values above 0: "
-                "retrain with --transform none on data like this"
-            )
 
     def _transformed_target(self, frame: pd.DataFrame) -> np.ndarray:
         return self.transform_.forward(frame[self.target_].to_numpy(dtype=np.float64))

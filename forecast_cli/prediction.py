@@ -19,6 +19,7 @@ from .calendar_features import calendar_values
 from .calendars import future_index
 from .errors import DataError, UsageError
 from .future_data import FutureTable
+from .history_checks import check_history, check_horizon
 from .intervals import CalibrationTable, bands, series_scale
 from .panel import Panel, first_few, unknown_ids
 from .recalibration import recalibrated
@@ -60,7 +61,7 @@ def predict(
     ``levels`` (default: the config's) and ``<target>-q<p>`` for each of ``quantiles``.
     """
     f._check_fitted()
-    horizon = f._check_horizon(horizon)
+    horizon = check_horizon(f, horizon)
     statics = dict(zip(f.ids_, f.statics_, strict=True))  # series -> its static values
     frames: Sequence[pd.DataFrame]
     if history is None:  # the stored histories: frames are built below, for the series predicted
@@ -68,7 +69,7 @@ def predict(
     else:
         panel = as_panel(history)
         names = list(panel.ids) if f.id_col_ is not None else list(f.ids_[:1])
-        frames = [f._check_history(m) for m in panel.members]
+        frames = [check_history(f, m) for m in panel.members]
         if f.static_levels_ and all(c in panel.statics for c in f.static_levels_):
             statics.update(
                 (name, tuple(panel.statics[c][i] for c in f.static_levels_)) for i, name in enumerate(names)

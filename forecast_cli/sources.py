@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 if TYPE_CHECKING:
-    from .config import TickerConfig
+    from .run_config import TickerConfig
 
 from .bar_cache import BarCache, default_cache_dir
 from .errors import SourceError, UsageError

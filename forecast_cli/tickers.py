@@ -32,7 +32,7 @@ from .sources import SYMBOL, FetchResult, calendar_for, fetch_requested, resolve
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .config import TickerConfig
+    from .run_config import TickerConfig
 
 ID_COL = "ticker"
 

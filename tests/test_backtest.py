@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from forecast_cli.backtest import run_backtest
-from forecast_cli.config import BacktestConfig as BacktestSpec
 from forecast_cli.config import DataConfig
 from forecast_cli.errors import DataError, UsageError
+from forecast_cli.run_config import BacktestConfig as BacktestSpec
 from forecast_cli.series import prepare_series
 
 from .conftest import fast_config

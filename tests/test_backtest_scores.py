@@ -13,8 +13,9 @@ from typer.testing import CliRunner
 from forecast_cli.backtest import run_backtest
 from forecast_cli.backtest_scores import score, series_summary, series_table
 from forecast_cli.cli import app
-from forecast_cli.config import BacktestConfig, DataConfig
+from forecast_cli.config import DataConfig
 from forecast_cli.panel import prepare_panel
+from forecast_cli.run_config import BacktestConfig
 
 from .conftest import fast_config
 from .test_panel import long_panel

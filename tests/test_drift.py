@@ -10,21 +10,16 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
+from forecast_cli import origin_forecasts
 from forecast_cli.backtest import run_backtest
-from forecast_cli.config import (
-    BacktestConfig,
-    DataConfig,
-    ForecastConfig,
-    ModelConfig,
-    TrainConfig,
-    WindowConfig,
-)
+from forecast_cli.config import DataConfig, ForecastConfig, ModelConfig, TrainConfig, WindowConfig
 from forecast_cli.drift import drift, with_drift
 from forecast_cli.forecaster import Forecaster
 from forecast_cli.modelfile import load_model, save_model
 from forecast_cli.panel import prepare_panel
 from forecast_cli.plan import resolve_plan
 from forecast_cli.recalibration import window_errors
+from forecast_cli.run_config import BacktestConfig
 from forecast_cli.windows import panel_split
 
 from .conftest import fast_config
@@ -229,7 +224,7 @@ def test_a_sliding_window_backtest_forecasts_as_the_window_trained_model_predict
     np.testing.assert_allclose(got.to_numpy(), want, rtol=1e-6)
 
 
-def test_training_windows_read_the_same_drift_as_forecasts_for_the_same_origins():
+def test_training_windows_read_the_same_drift_as_forecasts_for_the_same_origins(monkeypatch):
     """The batches training draws and the windows ``forecast_origins`` builds carry the
     same drift column, to the bit, for the same origins (a drift that read the origin's
     own row in training only, or ignored where a series starts, would differ)."""
@@ -252,13 +247,13 @@ def test_training_windows_read_the_same_drift_as_forecasts_for_the_same_origins(
     )
     x, _, _ = batches.get(torch.as_tensor(origins, dtype=torch.int32))  # (windows, lookback, features + 1)
     seen = []
-    real = fitted._run_network
+    real = origin_forecasts.run_network
 
-    def spy(windows, horizon, spread=False):
+    def spy(f, windows, horizon, spread=False):
         seen.append(windows.copy())
-        return real(windows, horizon, spread)
+        return real(f, windows, horizon, spread)
 
-    fitted._run_network = spy
+    monkeypatch.setattr(origin_forecasts, "run_network", spy)
     fitted.forecast_origins(
         values, origins, bounds, series=np.arange(len(panel)), statics=fitted.train_statics()
     )

@@ -12,19 +12,13 @@ import pytest
 
 from forecast_cli import weight_average
 from forecast_cli.backtest import run_backtest
-from forecast_cli.config import (
-    BacktestConfig,
-    DataConfig,
-    ForecastConfig,
-    ModelConfig,
-    TrainConfig,
-    WindowConfig,
-)
+from forecast_cli.config import DataConfig, ForecastConfig, ModelConfig, TrainConfig, WindowConfig
 from forecast_cli.errors import DataError, UsageError
 from forecast_cli.forecaster import Forecaster
 from forecast_cli.future_data import FutureTable, read_future
 from forecast_cli.modelfile import load_model, save_model
 from forecast_cli.panel import prepare_panel
+from forecast_cli.run_config import BacktestConfig
 from forecast_cli.series import load_series
 
 from .conftest import SAMPLE

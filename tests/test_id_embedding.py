@@ -12,18 +12,12 @@ from typer.testing import CliRunner
 
 from forecast_cli.backtest import run_backtest
 from forecast_cli.cli import app
-from forecast_cli.config import (
-    BacktestConfig,
-    DataConfig,
-    ForecastConfig,
-    ModelConfig,
-    TrainConfig,
-    WindowConfig,
-)
+from forecast_cli.config import DataConfig, ForecastConfig, ModelConfig, TrainConfig, WindowConfig
 from forecast_cli.errors import UsageError
 from forecast_cli.forecaster import Forecaster
 from forecast_cli.modelfile import load_model, save_model
 from forecast_cli.panel import prepare_panel
+from forecast_cli.run_config import BacktestConfig
 
 from .conftest import FAST_TRAIN
 

@@ -13,12 +13,13 @@ import pytest
 
 from forecast_cli.backtest import run_backtest
 from forecast_cli.compute import DaskExecutor, task_seed
-from forecast_cli.config import BacktestConfig, DataConfig
+from forecast_cli.config import DataConfig
 from forecast_cli.errors import ExitCode, ModelFileError
 from forecast_cli.forecaster import Forecaster
 from forecast_cli.local_models import LocalForecaster
 from forecast_cli.modelfile import load_model, read_metadata, save_model
 from forecast_cli.panel import prepare_panel
+from forecast_cli.run_config import BacktestConfig
 
 from .conftest import fast_config
 

@@ -12,11 +12,12 @@ from typer.testing import CliRunner
 
 from forecast_cli.backtest import run_backtest
 from forecast_cli.cli import app
-from forecast_cli.config import BacktestConfig, DataConfig
+from forecast_cli.config import DataConfig
 from forecast_cli.errors import DataError, UsageError
 from forecast_cli.forecaster import Forecaster
 from forecast_cli.modelfile import load_model, save_model
 from forecast_cli.panel import prepare_panel
+from forecast_cli.run_config import BacktestConfig
 
 from .conftest import FAST_TRAIN, fast_config
 
@@ -271,7 +272,7 @@ def test_a_target_pattern_matching_nothing_names_the_columns():
 
 
 def test_a_series_forecast_does_not_depend_on_which_other_windows_share_its_pass():
-    """Every forward pass has one batch shape (forecaster._fixed_chunk): the CPU kernels pick
+    """Every forward pass has one batch shape (origin_forecasts.fixed_chunk): the CPU kernels pick
     their blocking, and so their rounding, by batch size, and without it one series' forecast
     alone and beside 300 other windows differed in the last digits (--ids S1 vs --ids S2,S1)."""
     import dataclasses

@@ -9,9 +9,10 @@ from typer.testing import CliRunner
 
 from forecast_cli.backtest import run_backtest
 from forecast_cli.cli import app
-from forecast_cli.config import BacktestConfig, DataConfig
+from forecast_cli.config import DataConfig
 from forecast_cli.forecaster import Forecaster
 from forecast_cli.modelfile import load_model, save_model
+from forecast_cli.run_config import BacktestConfig
 from forecast_cli.series import prepare_series
 
 from .conftest import FAST_TRAIN, fast_config

@@ -13,8 +13,9 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from ..config import ComputeConfig, ForecastConfig, TickerConfig
+from ..config import ForecastConfig
 from ..errors import ExitCode, UsageError
+from ..run_config import ComputeConfig, TickerConfig
 from .options import OUTPUT, DataArg, RunOptions, command
 from .render import Reporter
 

@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Group
 
-from ..config import MODEL_KINDS, BacktestConfig, ComputeConfig, ForecastConfig, TickerConfig
+from ..config import MODEL_KINDS, ForecastConfig
+from ..run_config import BacktestConfig, ComputeConfig, TickerConfig
 from .app import app, exit_partial, load_input, open_compute, use_threads
 from .options import OUTPUT, DataArg, RunOptions, command
 from .render import Reporter, emit, frame_table, resolve_format

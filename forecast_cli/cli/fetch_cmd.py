@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..config import ComputeConfig, TickerConfig
+from ..run_config import ComputeConfig, TickerConfig
 from .app import app, exit_partial, fetch_tickers
 from .options import OUTPUT, RunOptions, command
 from .render import Reporter, emit

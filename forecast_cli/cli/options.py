@@ -26,14 +26,9 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from ..config import (
-    BacktestConfig,
-    ComputeConfig,
-    ForecastConfig,
-    Option,
-    TickerConfig,
-)
+from ..config import ForecastConfig, Option
 from ..errors import UsageError
+from ..run_config import BacktestConfig, ComputeConfig, TickerConfig
 from .guard import guarded
 from .render import FORMATS, Reporter
 

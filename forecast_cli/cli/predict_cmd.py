@@ -9,8 +9,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..config import ComputeConfig, ForecastConfig, TickerConfig
+from ..config import ForecastConfig
 from ..errors import DataError, FreqWithoutDates, UsageError
+from ..run_config import ComputeConfig, TickerConfig
 from .app import app, exit_partial, load_input, use_threads
 from .options import OUTPUT, DataArg, RunOptions, command
 from .render import Reporter, emit, resolve_format
@@ -99,7 +100,7 @@ def predict(
         if config.data.time_col is not None:
             overrides["time_col"] = config.data.time_col
         # a model of integer steps reads DATA's numbered steps (ds = 1, 2, ...) or its rows'
-        # order; timestamps there are refused when the history is checked (Forecaster._check_history)
+        # order; timestamps there are refused when the history is checked (history_checks.check_history)
         data_cfg = dataclasses.replace(forecaster.config.data, **overrides)
         try:
             series, skipped = load_input(data, data_cfg, reporter, ticker, model=model, compute=compute)

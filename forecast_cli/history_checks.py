@@ -1,0 +1,78 @@
+"""What a fitted model checks before it forecasts: the horizon it can reach, and history
+that has its columns, its kind of time index, its frequency, values its transform can read,
+and the model's time zone. Each refusal names the fix."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .config import MAX_HORIZON
+from .errors import DataError, UsageError
+from .series import Series, _stamp
+
+if TYPE_CHECKING:
+    from .forecaster import Forecaster
+
+
+def check_horizon(f: Forecaster, horizon: int | None) -> int:
+    if horizon is None:
+        return f.horizon_
+    if horizon < 1:
+        raise UsageError(f"--horizon must be at least 1, got {horizon}")
+    if horizon > MAX_HORIZON:
+        raise UsageError(f"--horizon is at most {MAX_HORIZON} steps, got {horizon}")
+    if horizon > f.horizon_ and f.plan_.strategy == "direct":
+        raise UsageError(
+            f"--horizon {horizon} is longer than the trained horizon {f.horizon_}; "
+            f"retrain with --horizon {horizon} or use --strategy recursive"
+        )
+    return horizon
+
+
+def check_history(f: Forecaster, history: Series) -> pd.DataFrame:
+    missing = [c for c in (f.target_, *f.features_) if c not in history.frame.columns]
+    if missing:
+        raise DataError(f"the data lacks column(s) {', '.join(missing)} the model was trained on")
+    if history.freq != f.freq_ and None in (history.freq, f.freq_):
+        has, wants = (
+            ("integer steps", "timestamps") if history.freq is None else ("timestamps", "integer steps")
+        )
+        fix = (
+            "give data with its time column"
+            if history.freq is None
+            else "give --time-col '' to count its rows"
+        )
+        raise DataError(f"the data has {has} but the model was trained on {wants}; {fix}")
+    if history.freq != f.freq_:
+        raise DataError(
+            f"the data's frequency is {history.freq} but the model was trained at {f.freq_}; "
+            f"pass --freq {f.freq_} to resample it"
+        )
+    if f.transform_.uses_log:
+        _refuse_nonpositive(f, history)
+    frame, zone = history.frame, f.histories_.tz
+    index = frame.index
+    if zone and isinstance(index, pd.DatetimeIndex) and index.tz is not None and str(index.tz) != zone:
+        # the same instants on the model's clock: rows written with one UTC offset (a
+        # winter's slice of London data) would otherwise step on a fixed offset through
+        # the change to summer time, and read calendar features an hour off
+        frame = frame.set_axis(index.tz_convert(zone))
+    return frame
+
+
+def _refuse_nonpositive(f: Forecaster, history: Series) -> None:
+    """A value <= 0 given to a model that works in log units, named with its stamp and
+    the fix (the transform is the model's, so --transform is no option of predict)."""
+    y = history.frame[f.target_].to_numpy(dtype=np.float64)
+    bad = np.flatnonzero(y <= 0)
+    if len(bad):
+        where = _stamp(history.frame.index[bad[0]]) if history.freq else f"step {history.frame.index[bad[0]]}"
+        raise DataError(
+            f"{f.target_!r} is {y[bad[0]]:g} at {where}{f' (and {len(bad) - 1} more)' if len(bad) > 1 else ''}, "
+            f"but the model works in log units (transform {f.plan_.transform}: "
+            f"{f.plan_.reasons.get('transform', 'given')}); a log needs values above 0: "
+            "retrain with --transform none on data like this"
+        )
