@@ -28,8 +28,8 @@ from .compute import Executor, SerialExecutor, TaskProgress
 from .config import MODEL_KINDS, ForecastConfig
 from .errors import DataError, UsageError
 from .folds import Fold, parse_refit, plan_folds
+from .frequency_defaults import resolve_shape
 from .panel import Panel
-from .plan import resolve_shape
 from .run_config import BacktestConfig
 from .scaling import DIFFERENCING
 from .series import Series

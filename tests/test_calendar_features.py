@@ -9,7 +9,7 @@ import pytest
 from forecast_cli.calendar_features import calendar_columns, calendar_values, holiday_flags
 from forecast_cli.config import DataConfig, ForecastConfig
 from forecast_cli.errors import UsageError
-from forecast_cli.plan import resolve_calendar, resolve_shape, weekly_cycle
+from forecast_cli.frequency_defaults import resolve_calendar, resolve_shape, weekly_cycle
 
 
 def test_holiday_flags_christmas_and_a_state_only_holiday():

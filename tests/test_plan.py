@@ -11,8 +11,9 @@ import pytest
 from forecast_cli.backtest import run_backtest
 from forecast_cli.config import DataConfig, ForecastConfig, ModelConfig, ScalingConfig, WindowConfig
 from forecast_cli.forecaster import Forecaster
+from forecast_cli.frequency_defaults import resolve_shape
 from forecast_cli.panel import prepare_panel
-from forecast_cli.plan import resolve_plan, resolve_shape
+from forecast_cli.plan import resolve_plan
 from forecast_cli.run_config import BacktestConfig
 from forecast_cli.series import prepare_series
 
