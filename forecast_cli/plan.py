@@ -204,7 +204,7 @@ def resolve_plan(config: ForecastConfig, freq: str | None, ys: Sequence[np.ndarr
     split = panel_split(lengths, lookback, outputs, w.val_fraction, w.window_stride, first)
     if len(split.train_origins) == 0:
         if len(ys) == 1:
-            temporal_split(len(ys[0]), lookback, outputs, w.val_fraction, w.window_stride, first)  # says why
+            temporal_split(len(ys[0]), lookback, outputs, w.val_fraction, w.window_stride, first, season)
         raise DataError(
             f"no series has enough rows for one training window (lookback {lookback} + horizon {outputs} "
             f"+ validation; longest has {lengths.max()}); lower --lookback or --horizon"

@@ -68,22 +68,44 @@ class TemporalSplit:
 
 
 def temporal_split(
-    n_rows: int, lookback: int, horizon: int, val_fraction: float, stride: int = 1, first: int = 0
+    n_rows: int,
+    lookback: int,
+    horizon: int,
+    val_fraction: float,
+    stride: int = 1,
+    first: int = 0,
+    season: int = 1,
 ) -> TemporalSplit:
-    """Split by time: the last ``val_fraction`` of rows validate, the rows before train."""
+    """Split by time: the last ``val_fraction`` of rows validate, the rows before train.
+    Too few rows is an error that names a lookback (or horizon) that fits (``shorter_windows``)."""
     usable = n_rows - first
     val_rows = max(1, int(round(val_fraction * usable)))
     need = lookback + horizon + val_rows
     if usable < need:
         raise DataError(
             f"the series has {usable} usable rows but lookback {lookback} + horizon {horizon} + "
-            f"{val_rows} validation rows need at least {need}; lower --lookback or --horizon, "
-            "or give a longer series"
+            f"{val_rows} validation rows need at least {need}; "
+            f"{shorter_windows(usable - val_rows, lookback, horizon, season)}"
         )
     train_end = n_rows - val_rows
     train = window_origins(train_end, lookback, horizon, stride, first)
     val = np.arange(train_end, n_rows, dtype=np.int64)
     return TemporalSplit(train, val, train_end)
+
+
+def shorter_windows(rows: int, lookback: int, horizon: int, season: int = 1) -> str:
+    """The fix for ``rows`` training rows too few for ``lookback + horizon``, with numbers:
+    one season of lookback when that leaves a window (a seasonal network then still sees a
+    whole cycle; three years of weekly data keep 30 windows), else the lookback that leaves
+    as many windows as it reads rows; a horizon that leaves no lookback is named instead."""
+    room = rows - horizon  # the longest lookback that leaves one training window
+    if room >= season > 1 and season < lookback:
+        return f"give --lookback {season} (one season: {room - season + 1} training windows), or a longer series"
+    if room >= 2:
+        fit = min(room // 2, lookback - 1)
+        return f"give --lookback {fit} ({room - fit + 1} training windows), or a longer series"
+    most = max(rows - 2, 1)
+    return f"give --horizon {most} or less with a short --lookback, or a longer series"
 
 
 def min_rows(lookback: int, horizon: int, val_fraction: float) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -87,7 +89,7 @@ BAD_INPUTS = [
             "train",
             _csv(p, "date,value\n" + "".join(f"2024-01-{d:02d},{d}\n" for d in range(1, 21))),
         ],
-        "lower --lookback or --horizon",
+        "give --lookback 7 (one season: 4 training windows)",
     ),
     (
         "constant target",
@@ -164,3 +166,34 @@ def test_a_network_worse_than_the_better_baseline_on_validation_is_warned_about(
     )
     assert validation_warning({**metrics, "val_mae": 3.9}) is None  # within 5%: noise, not a verdict
     assert validation_warning({"train_windows": 3}) is None  # no validation windows: nothing to say
+
+
+def test_a_series_too_short_for_the_default_lookback_is_told_one_that_fits_and_it_trains(tmp_path):
+    """Three years of weekly sales (a common retail history) cannot hold two seasons of
+    lookback, a season of horizon and validation rows; the error names a lookback that fits
+    (one season), and training with it succeeds."""
+    weeks = pd.date_range("2022-01-02", periods=156, freq="W-SUN")
+    y = 100 + 20 * np.sin(2 * np.pi * np.arange(156) / 52) + np.random.default_rng(1).normal(0, 3, 156)
+    path = tmp_path / "weekly.csv"
+    pd.DataFrame({"week": weeks, "sales": y}).to_csv(path, index=False)
+    out = str(tmp_path / "w.fcst")
+    refused = runner.invoke(app, ["train", str(path), "-o", out, *FAST_TRAIN])
+    assert refused.exit_code == 2
+    assert "give --lookback 52 (one season: 30 training windows)" in refused.output
+    trained = runner.invoke(app, ["train", str(path), "-o", out, "--lookback", "52", *FAST_TRAIN])
+    assert trained.exit_code == 0, trained.output
+
+
+@pytest.mark.parametrize(
+    ("rows", "lookback", "horizon", "season", "hint"),
+    [
+        (133, 104, 52, 52, "give --lookback 52 (one season: 30 training windows)"),
+        (18, 24, 12, 12, "give --lookback 3 (4 training windows)"),  # no room for a season
+        (20, 16, 8, 1, "give --lookback 6 (7 training windows)"),  # no season: half the room
+        (5, 8, 4, 1, "give --horizon 3 or less"),
+    ],
+)
+def test_the_shorter_window_hint_names_numbers_that_fit(rows, lookback, horizon, season, hint):
+    from forecast_cli.windows import shorter_windows
+
+    assert shorter_windows(rows, lookback, horizon, season).startswith(hint)
