@@ -283,8 +283,10 @@ def detect_id_column(raw: pd.DataFrame, cfg: DataConfig) -> str | None:
     Taken without asking: a column named like an id (``unique_id``...) whose values repeat.
     Otherwise, when the time column repeats and exactly one text column tells the repeats
     apart, that column (a panel, not duplicates). Several candidates, or only a column of
-    whole numbers that tells them apart (store numbers, or an hour of day beside a date):
-    an error asking for --id-col, never an average of different series.
+    whole numbers that tells them apart (store numbers, or an hour of day beside a date;
+    "tells apart": at least half of the repeated timestamps differ in it, so a duplicated
+    row in the export does not hide it): an error asking for --id-col, never an average of
+    different series.
     """
     used = {cfg.target, cfg.time_col, *cfg.features, *cfg.future_features, *cfg.static_cols}
     named = [
@@ -304,10 +306,11 @@ def detect_id_column(raw: pd.DataFrame, cfg: DataConfig) -> str | None:
             f"timestamps repeat and several text columns could name the series "
             f"({', '.join(map(str, candidates))}); pass --id-col COLUMN"
         )
-    numbers = [
+    repeats = int(raw[time_col].duplicated().sum())
+    numbers = [  # a re-exported duplicate row or two must not hide the stores the column names
         c
         for c in _whole_number_columns(raw, used | {time_col, _target_or_none(raw, cfg, time_col)})
-        if not raw.duplicated([c, time_col]).any()
+        if raw.duplicated([c, time_col]).sum() <= repeats // 2
     ]
     if numbers:
         column = numbers[0]

@@ -255,6 +255,19 @@ def test_numbered_series_without_id_col_are_refused_never_averaged(tmp_path):
     assert [row["store"] for row in json.loads(given.stdout)["series"]][::4] == ["001", "002", "017"]
 
 
+def test_a_duplicated_row_does_not_hide_numbered_series(tmp_path):
+    """bad input: numbered stores with one row exported twice, without --id-col -> exit 2,
+    names --id-col store; the duplicate made (store, date) repeat once, which hid the column,
+    and the three stores were averaged into one series with exit 0."""
+    frame = _numbered_stores("store")
+    frame = pd.concat([frame, frame.iloc[[5]]], ignore_index=True)
+    data = tmp_path / "stores.csv"
+    frame.to_csv(data, index=False)
+    out = runner.invoke(app, ["train", str(data), "--target", "sales", *FAST_TRAIN])
+    assert out.exit_code == 2, out.output
+    assert "--id-col store" in out.stderr
+
+
 def test_a_column_named_like_an_id_is_taken_and_read_as_written(tmp_path):
     data = tmp_path / "stores.csv"
     _numbered_stores("ID").to_csv(data, index=False)
