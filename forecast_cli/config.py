@@ -121,7 +121,7 @@ class DataConfig:
     agg: str = opt("mean", "How rows within one period combine (use last for prices).", DATA, choices=Agg)
     fill: str | None = opt(
         None,
-        "How missing periods are filled (default: interpolate, refusing to invent more than 20% of the rows).",
+        "How missing periods and empty cells are filled (default: interpolate, refusing to invent more than 20% of the rows).",
         DATA,
         choices=Fill,
     )

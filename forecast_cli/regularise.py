@@ -103,13 +103,20 @@ def grid_rows(index: pd.DatetimeIndex, freq: str) -> int:
     return int(span / max(step, pd.Timedelta(1))) + 1
 
 
-def check_invented(gaps: int, rows: int, freq: str | None, guarded: bool) -> None:
-    """Refuse a guarded fill that would invent more than ``MAX_INVENTED`` of ``rows``."""
-    if not guarded or rows == 0 or gaps <= MAX_INVENTED * rows:
+def check_invented(invented: int, gaps: int, rows: int, freq: str | None, guarded: bool) -> None:
+    """Refuse a guarded fill that would invent more than ``MAX_INVENTED`` of ``rows``: rows of
+    absent periods (``gaps``) and rows with empty cells alike (``invented`` counts both)."""
+    if not guarded or rows == 0 or invented <= MAX_INVENTED * rows:
         return
+    empty = invented - gaps
+    parts = [
+        f"{gaps:,} absent periods on the {freq} grid" if gaps else "",
+        f"{empty:,} rows with empty cells" if empty else "",
+    ]
+    fix = "check --freq, or accept" if gaps else "accept"
     raise DataError(
-        f"filling would invent {gaps:,} of {rows:,} rows ({gaps / rows:.0%}, over {MAX_INVENTED:.0%}) "
-        f"on the {freq} grid; check --freq, or accept it with an explicit --fill interpolate|ffill|zero|drop"
+        f"filling would invent {invented:,} of {rows:,} rows ({invented / rows:.0%}, over {MAX_INVENTED:.0%}: "
+        f"{' and '.join(p for p in parts if p)}); {fix} it with an explicit --fill interpolate|ffill|zero|drop"
     )
 
 

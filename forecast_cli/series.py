@@ -269,7 +269,9 @@ def _finish(data, target, features, report, cfg: DataConfig, nans_in_data, gaps)
                 "choose --fill interpolate|ffill|zero|drop"
             )
         # Only the default is guarded: a --fill the user chose fills every gap it finds.
-        check_invented(gaps, len(data), report.freq, guarded=cfg.fill is None)
+        # a row is invented whether its period was absent or its cells empty
+        invented = int(data.isna().any(axis=1).sum())
+        check_invented(invented, gaps, len(data), report.freq, guarded=cfg.fill is None)
         before = len(data)
         data = fill_missing(data, fill)
         report.rows_dropped += before - len(data)

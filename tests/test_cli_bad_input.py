@@ -16,6 +16,8 @@ import time
 import warnings
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -444,3 +446,20 @@ def test_a_value_at_or_below_zero_for_a_log_model_names_the_stamp_and_retraining
         "the model works in log units (transform log: auto",
         "retrain with --transform none",
     )
+
+
+def test_empty_cells_count_towards_the_fill_guard_like_absent_rows(tmp_path):
+    """bad input: a monthly series with 40 of 72 target cells empty -> exit 2, 'filling would
+    invent 40 of 72 rows', names --fill; the same gap as absent rows was refused, but as empty
+    cells it was interpolated with exit 0. An explicit --fill accepts it."""
+    months = pd.date_range("2015-01-01", periods=72, freq="MS")
+    y = np.arange(72, dtype=float) + 100
+    y[10:50] = np.nan
+    data = tmp_path / "holes.csv"
+    pd.DataFrame({"month": months.strftime("%Y-%m-%d"), "y": y}).to_csv(data, index=False)
+    result = runner.invoke(app, ["train", str(data), "-o", str(tmp_path / "m.fcst"), *FAST_TRAIN])
+    refused(result, 2, "filling would invent 40 of 72 rows", "40 rows with empty cells", "--fill")
+    accepted = runner.invoke(
+        app, ["train", str(data), "-o", str(tmp_path / "m.fcst"), "--fill", "interpolate", *FAST_TRAIN]
+    )
+    assert accepted.exit_code == 0, accepted.output
