@@ -61,6 +61,9 @@ def infer_frequency(index: pd.DatetimeIndex) -> str:
         return _period_alias(index, "Q")
     if 365 <= days <= 366:
         return _period_alias(index, "Y")
+    if days == int(days):  # local calendar days and weeks, which keep their clock time across DST
+        n = int(days)
+        return f"{n // 7}W-{index[0].day_name()[:3].upper()}" if n % 7 == 0 else f"{n}D"
     return pd.tseries.frequencies.to_offset(step).freqstr
 
 

@@ -146,3 +146,18 @@ def test_a_panel_of_two_exchanges_shares_weekdays_with_freq_b():
         assert list(member.frame.index) == list(weekdays)
         closed = len(weekdays) - len(sessions)
         assert member.report.gaps_filled == closed > 0  # each exchange's own closures, counted
+
+
+@pytest.mark.parametrize(("step", "alias"), [("2D", "2D"), ("3D", "3D"), ("2W-WED", "2W-WED")])
+def test_multi_day_steps_in_a_time_zone_keep_local_midnight_across_dst(step, alias):
+    """Readings every 2 or 3 days or every other week at local midnight in Berlin, across
+    several clock changes: the step is local days or weeks, not 48/72/336 hours, so no gap
+    is invented and no value moves to the previous period's label (with fixed hours, the
+    summer rows were binned an hour off: each value took the label before it, exit 0)."""
+    index = pd.date_range("2022-01-05", periods=120, freq=step, tz="Europe/Berlin")
+    assert infer_frequency(index) == alias
+    frame = pd.DataFrame({"date": [t.isoformat() for t in index], "y": np.arange(120.0) + 100})
+    series = prepare_series(frame, DataConfig())
+    assert series.freq == alias and series.report.gaps_filled == 0
+    assert (series.frame.index == index).all()
+    np.testing.assert_array_equal(series.y, frame["y"].to_numpy())
