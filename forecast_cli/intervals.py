@@ -115,6 +115,8 @@ class CalibrationTable:
         signed_q = np.empty((horizon, len(PROB_GRID)))
         counts = []
         per_step = [errors[:, h][np.isfinite(errors[:, h])] for h in range(horizon)]
+        if not any(len(e) for e in per_step):  # every window of a flat series (``series_scale``)
+            return cls(np.zeros((horizon, len(LEVEL_GRID))), np.zeros((horizon, len(PROB_GRID))), 0)
         if len(per_step[0]) == 0:
             raise ValueError("no calibration errors for the first step")
         for h in range(horizon):
@@ -170,19 +172,34 @@ def error_space(uses_log: bool):
 
 
 def series_scale(train_y: np.ndarray, uses_log: bool) -> float:
-    """Mean absolute one-step change of the training rows, in error space (1 if flat)."""
+    """Mean absolute one-step change of the training rows, in error space; 0 for a flat
+    series (a product that never sold, a sensor stuck at one value). A flat series has no
+    scale to put its errors beside the others', so they stay out of every pool
+    (``scaled_errors`` gives NaN), and its band has no width: nothing in its history says
+    how far it may move (statsforecast's models give a constant series the same). With 1
+    data unit instead, a series constant at 1e6 put errors of a few units, divided by 1,
+    into the pool and widened every other series' bands sixfold."""
     forward, _ = error_space(uses_log)
     z = forward(np.asarray(train_y, dtype=np.float64))
     z = z[np.isfinite(z)]
     scale = float(np.mean(np.abs(np.diff(z)))) if len(z) > 1 else 0.0
-    return scale if scale > 1e-12 else 1.0
+    return scale if scale > 1e-12 else 0.0
 
 
 def scaled_errors(actual: np.ndarray, forecast: np.ndarray, scales: np.ndarray, uses_log: bool) -> np.ndarray:
     """(windows, horizon) signed errors in error space divided by each window's normaliser:
-    ``scales`` is (windows,) (its series' scale) or (windows, horizon) (one per forecast)."""
+    ``scales`` is (windows,) (its series' scale) or (windows, horizon) (one per forecast);
+    NaN where the normaliser is 0 (a flat series: ``series_scale``), which no pool counts."""
     forward, _ = error_space(uses_log)
-    return (forward(actual) - forward(forecast)) / _per_step(scales)
+    return per_normaliser(forward(actual) - forward(forecast), scales)
+
+
+def per_normaliser(errors: np.ndarray, normaliser: np.ndarray) -> np.ndarray:
+    """``errors`` (windows, horizon) divided by ``normaliser`` ((windows,) or (windows,
+    horizon)), NaN where it is 0 or NaN."""
+    divisor = _per_step(normaliser)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(divisor > 0, errors / np.where(divisor > 0, divisor, 1.0), np.nan)
 
 
 def normalisers(
@@ -206,7 +223,8 @@ def normalisers(
     scales = np.asarray(scales, dtype=np.float64)
     step_ratio = ratio[np.minimum(np.arange(widths.shape[1]), len(ratio) - 1)]
     typical = scales[:, None] * step_ratio[None, :]  # (series, horizon)
-    return np.where(np.isfinite(widths), widths, typical) + typical_share * typical
+    out = np.where(np.isfinite(widths), widths, typical) + typical_share * typical
+    return np.where(scales[:, None] > 0, out, 0.0)  # a flat series: no width (``series_scale``)
 
 
 TYPICAL_SHARE = 1.0  # new fits: the typical width added in full (files before it: 0)

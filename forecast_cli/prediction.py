@@ -131,6 +131,10 @@ def _shortfall_notes(table: CalibrationTable, levels: Sequence[float]) -> list[s
     thin = [lv for lv in levels if table.shortfall(lv)]
     if not thin:
         return []
+    if table.windows == 0:  # only flat series were calibrated: their bands have no width anyway
+        return [
+            "the training series were flat: the bands have no width (nothing in the history says how far they may move)"
+        ]
     return [
         f"only {table.windows} calibration errors behind a step's band: the {', '.join(f'{lv:g}%' for lv in thin)} "
         "band is the widest error seen, which may cover less; use more data or a lower --level"

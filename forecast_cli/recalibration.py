@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .intervals import MAX_CALIBRATION_WINDOWS, CalibrationTable
+from .intervals import MAX_CALIBRATION_WINDOWS, CalibrationTable, per_normaliser
 from .windows import evenly_spaced
 
 if TYPE_CHECKING:
@@ -109,4 +109,6 @@ def window_errors(
     steps = at[:, None] + np.arange(pred.shape[1])[None, :]  # (windows, horizon), rows of ``values``
     happened = steps < offsets[segment + 1][:, None]
     actual = np.where(happened, values[np.minimum(steps, len(values) - 1), 0], np.nan)
-    return (actual - pred) / f.normalisers(widths, np.asarray(f.cal_scales_)[members], pred.shape[1])
+    return per_normaliser(
+        actual - pred, f.normalisers(widths, np.asarray(f.cal_scales_)[members], pred.shape[1])
+    )

@@ -63,7 +63,16 @@ def validate(
     if f.network_args_.spread:
         # The typical width-to-scale ratio per step: a series too short for the network
         # (forecast by a baseline, no predicted width) takes its scale times it.
-        ratio = np.nanmedian(widths / scales[:, None], axis=0)  # (horizon,)
+        # (flat series, of scale 0, left out: their ratio is undefined; with only flat series
+        # there is no typical width, and their bands have none)
+        scaled = scales[:, None] > 0
+        if scaled.any():
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.nanmedian(
+                    np.where(scaled, widths / np.where(scaled, scales[:, None], 1.0), np.nan), axis=0
+                )
+        else:
+            ratio = np.zeros(widths.shape[1])
         divisors = normalisers(widths, scales, ratio, f.typical_share_)  # (windows, horizon)
     with np.errstate(invalid="ignore"):
         errors = scaled_errors(actual, pred, divisors, False)

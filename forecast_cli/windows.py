@@ -100,7 +100,9 @@ def shorter_windows(rows: int, lookback: int, horizon: int, season: int = 1) -> 
     as many windows as it reads rows; a horizon that leaves no lookback is named instead."""
     room = rows - horizon  # the longest lookback that leaves one training window
     if room >= season > 1 and season < lookback:
-        return f"give --lookback {season} (one season: {room - season + 1} training windows), or a longer series"
+        return (
+            f"give --lookback {season} (one season: {room - season + 1} training windows), or a longer series"
+        )
     if room >= 2:
         fit = min(room // 2, lookback - 1)
         return f"give --lookback {fit} ({room - fit + 1} training windows), or a longer series"

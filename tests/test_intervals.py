@@ -20,8 +20,11 @@ from forecast_cli.intervals import (
     normalisers,
     parse_levels,
     pinball,
+    scaled_errors,
+    series_scale,
 )
 from forecast_cli.modelfile import load_model, save_model
+from forecast_cli.panel import prepare_panel
 from forecast_cli.series import prepare_series
 
 from .conftest import fast_config
@@ -153,3 +156,34 @@ def test_normalisers_add_the_typical_width_to_the_heads():
     np.testing.assert_array_equal(normalisers(widths, np.array([2.0]), ratio, 1.0), [[2.0, 4.0, 2.0]])
     # files written before the typical term (share 0) divide by the head's width alone
     np.testing.assert_array_equal(normalisers(widths, np.array([2.0]), ratio, 0.0), [[1.0, 2.0, 0.0]])
+
+
+def test_a_flat_series_stays_out_of_the_pool_and_gets_a_band_without_width():
+    """A series constant over its training rows has scale 0: its errors are NaN (no pool
+    counts them) and its band has no width. With a fallback scale of 1 data unit, a series
+    constant at 1e6 put its errors of a few units into the pool and widened every other
+    series' bands sixfold."""
+    assert series_scale(np.full(20, 1e6), False) == 0.0 and series_scale(np.arange(5.0), False) == 1.0
+    errors = scaled_errors(
+        np.array([[1e6, 1e6], [3.0, 5.0]]),
+        np.array([[1e6 - 4, 1e6], [2.0, 1.0]]),
+        np.array([0.0, 2.0]),
+        False,
+    )
+    assert np.isnan(errors[0]).all() and errors[1].tolist() == [0.5, 2.0]
+    assert normalisers(np.array([[5.0], [5.0]]), np.array([0.0, 2.0]), np.array([1.0]), 1.0).tolist() == [
+        [0.0],
+        [7.0],
+    ]
+
+    from .test_panel import long_panel
+
+    frame = long_panel()
+    frame.loc[frame["unique_id"] == "S1", "y"] = 1e6
+    f = Forecaster(fast_config(horizon=3)).fit(prepare_panel(frame, DataConfig()))
+    out = f.predict()
+    flat = out.loc["S1"]
+    assert (flat["y-lo-95"] == flat["y"]).all() and (flat["y-hi-95"] == flat["y"]).all()
+    others = out.drop(index="S1", level=0)
+    assert (others["y-hi-80"] > others["y-lo-80"]).all()
+    assert np.isnan(f.calibration_errors_).all(axis=1).sum() >= 1  # the flat series' windows
