@@ -86,8 +86,26 @@ def read_future(
     frames = {}
     for key in dict.fromkeys(keys):
         part = data[keys == key]
+        _refuse_conflicts(part, str(key) if id_col else "", source)
         frames[str(key)] = part[~part.index.duplicated(keep="last")]
     return FutureTable(frames, source)
+
+
+def _refuse_conflicts(part: pd.DataFrame, key: str, source: str) -> None:
+    """Rows repeated with the same values are one row; rows of one timestamp that disagree
+    (promo 1, then 0) are an error: which one the forecast should believe is not ours to pick."""
+    repeated = part[part.index.duplicated(keep=False)]
+    if repeated.empty:
+        return
+    differ = repeated.groupby(level=0, sort=False).nunique(dropna=False).gt(1).any(axis=1)
+    if differ.any():
+        first = differ.index[np.flatnonzero(differ.to_numpy())[0]]
+        stamp = _stamp(first) if isinstance(first, pd.Timestamp) else f"step {first}"
+        where = f"series {key!r} at " if key else ""
+        raise DataError(
+            f"{source} gives {where}{stamp} twice with different values ({differ.sum()} such timestamp(s)); "
+            "keep one row per timestamp"
+        )
 
 
 def _comparable(wanted: pd.DatetimeIndex, have: pd.Index) -> pd.DatetimeIndex:

@@ -132,3 +132,55 @@ def test_aus_backtest_with_cpi_as_known_future(tmp_path):
     assert result.exit_code == 0, result.output
     board = pd.read_csv(pd.io.common.StringIO(result.stdout)).set_index("model")
     assert {"gru", "seasonal-naive"} <= set(board.index) and board["mase"].notna().all()
+
+
+def _numbered_stores(tmp_path):
+    """Stores 001 and 017 with a promotion flag, and a future file in the same layout."""
+    import numpy as np
+
+    months = pd.date_range("2019-01-01", periods=36, freq="MS").strftime("%Y-%m-%d")
+    rng = np.random.default_rng(3)
+    rows = [
+        (store, m, 100 + 10 * k + 5 * p + rng.normal(), p)
+        for k, store in enumerate(("001", "017"))
+        for m, p in zip(months, rng.integers(0, 2, 36), strict=True)
+    ]
+    data = tmp_path / "stores.csv"
+    pd.DataFrame(rows, columns=["store", "month", "sales", "promo"]).to_csv(data, index=False)
+    model = tmp_path / "stores.fcst"
+    args = ["train", str(data), "--id-col", "store", "--target", "sales", "--future-features", "promo"]
+    trained = runner.invoke(app, [*args, "-H", "2", *FAST_TRAIN, "-o", str(model)])
+    assert trained.exit_code == 0, trained.output
+    return model
+
+
+def _write_future(tmp_path, rows):
+    path = tmp_path / "future.csv"
+    pd.DataFrame(rows, columns=["store", "month", "promo"]).to_csv(path, index=False)
+    return path
+
+
+def test_future_data_reads_the_models_ids_as_written(tmp_path):
+    """Ids 001 and 017 in --future-data stay 001 and 017 (they were read as the numbers 1 and
+    17, and predict said the file had no rows for series '001')."""
+    model = _numbered_stores(tmp_path)
+    future = _write_future(
+        tmp_path, [(s, m, 1) for s in ("001", "017") for m in ("2022-01-01", "2022-02-01")]
+    )
+    out = runner.invoke(app, ["predict", "-m", str(model), "--future-data", str(future), "-f", "csv", "-q"])
+    assert out.exit_code == 0, out.output
+    assert [line.split(",")[0] for line in out.stdout.splitlines()[1:]] == ["001", "001", "017", "017"]
+
+
+def test_future_data_with_two_different_values_for_one_step_is_refused(tmp_path):
+    """bad input: --future-data giving one series' step twice with different values (promo 1,
+    then 0) -> exit 2, names the series and the step; the last row used to win silently.
+    The same row repeated is one row."""
+    model = _numbered_stores(tmp_path)
+    rows = [(s, m, 1) for s in ("001", "017") for m in ("2022-01-01", "2022-02-01")]
+    args = ["predict", "-m", str(model), "-f", "csv", "-q", "--future-data"]
+    twice = runner.invoke(app, [*args, str(_write_future(tmp_path, [*rows, rows[0]]))])
+    assert twice.exit_code == 0, twice.output
+    conflict = runner.invoke(app, [*args, str(_write_future(tmp_path, [*rows, ("001", "2022-01-01", 0)]))])
+    assert conflict.exit_code == 2 and conflict.stdout == ""
+    assert "series '001' at 2022-01-01 twice with different values" in conflict.stderr

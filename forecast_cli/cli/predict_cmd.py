@@ -3,6 +3,7 @@ model), with their bands, long or wide."""
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -65,7 +66,6 @@ def predict(
 
         tail -n 48 new.csv | forecast predict -m air.fcst --format json
     """
-    import dataclasses
 
     from ..io import is_model_file
     from ..modelfile import load_model
@@ -163,7 +163,8 @@ def _future_table(path, forecaster, data_cfg):
     from ..future_data import read_future
     from ..io import read_data
 
-    raw = read_data(path, data_cfg)
+    # the model's id column, read as written (store 001 stays 001, not the number 1)
+    raw = read_data(path, dataclasses.replace(data_cfg, id_col=forecaster.id_col_))
     time_col = data_cfg.time_col if data_cfg.time_col is not None else forecaster.config.data.time_col
     return read_future(
         raw,
