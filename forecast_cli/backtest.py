@@ -89,7 +89,7 @@ def run_backtest(
     group). A ``--local`` series whose fit fails is left out of every model's scores and
     named in ``failures``.
     """
-    cfg = config.validate()
+    cfg, spec = config.validate(), spec.validate()
     panel = data if isinstance(data, Panel) else Panel.of_one(data)
     # the panel's lengths can cut the default lookback of a global network, as in ``train``
     # (--local fits one series each: a series alone keeps it)

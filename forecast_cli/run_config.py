@@ -73,6 +73,12 @@ class BacktestConfig:
         commands=frozenset({"backtest"}),
     )
 
+    def validate(self) -> BacktestConfig:
+        """Bounds of --folds, --origin-stride and --train-size (a stride of -3 was an
+        IndexError, and 0 was silently the horizon)."""
+        check_options(self)
+        return self
+
 
 @dataclass
 class TickerConfig:

@@ -463,3 +463,14 @@ def test_empty_cells_count_towards_the_fill_guard_like_absent_rows(tmp_path):
         app, ["train", str(data), "-o", str(tmp_path / "m.fcst"), "--fill", "interpolate", *FAST_TRAIN]
     )
     assert accepted.exit_code == 0, accepted.output
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"), [("--origin-stride", "-3"), ("--origin-stride", "0"), ("--folds", "0")]
+)
+def test_backtest_fold_options_out_of_range_are_refused(flag, value):
+    """bad input: backtest --origin-stride -3 or 0, or --folds 0 -> exit 2, names the flag and
+    its bound, before the data is read (a stride of -3 was an IndexError, exit 1, and 0 was
+    silently the horizon)."""
+    result = runner.invoke(app, ["backtest", str(AIR), "--models", "naive", flag, value])
+    refused(result, 2, f"{flag} must be at least 1, got {value}")
