@@ -126,7 +126,7 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
     one starts ``series 'ID': `` and gives the file's data rows (members keep the table's
     row labels, so the parsers number rows as the file does).
     """
-    wide = bool(cfg.target and _is_wide(cfg.target))
+    wide = bool(cfg.target and _is_wide(cfg.target, raw.columns))
     file_rows = raw.index  # the file's data rows, before a wide table is melted
     if wide:
         raw, cfg = melt_wide(raw, cfg)
@@ -248,7 +248,11 @@ def require_model_columns(raw: pd.DataFrame, cfg: DataConfig, model: str) -> Non
 WIDE_ID, WIDE_TARGET = "series", "value"
 
 
-def _is_wide(target: str) -> bool:
+def _is_wide(target: str, columns) -> bool:
+    """A list or glob of columns, unless a column is named exactly so (``Sales [EUR]``,
+    ``Sales, EUR``): an exact name wins, as a file's own header is not a pattern."""
+    if target in {str(c).strip() for c in columns}:
+        return False
     return "," in target or any(c in target for c in "*?[")
 
 

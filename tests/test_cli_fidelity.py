@@ -287,3 +287,20 @@ def test_a_row_number_column_named_id_is_not_a_panel(tmp_path):
     )
     assert out.exit_code == 0, out.output
     assert out.stdout.startswith("model,") and "data: 40 rows" in out.stderr and "panel:" not in out.stderr
+
+
+@pytest.mark.parametrize("name", ["Sales [EUR]", "Sales, EUR", "units*"])
+def test_a_target_named_like_a_pattern_is_that_column(tmp_path, name):
+    """A column named with [ ] * ? or a comma is the target when given by its exact name, and
+    predict on new rows finds it (it was read as a glob or a list: 'matches no column', and
+    predict, which has no --target, could not read the model's own data)."""
+    months = pd.date_range("2016-01-01", periods=60, freq="MS")
+    y = 100 + 10 * np.sin(2 * np.pi * np.arange(60) / 12) + np.arange(60) * 0.5
+    data = tmp_path / "data.csv"
+    pd.DataFrame({"month": months.strftime("%Y-%m-%d"), name: y, "other": y[::-1]}).to_csv(data, index=False)
+    model = str(tmp_path / "m.fcst")
+    trained = runner.invoke(app, ["train", str(data), "--target", name, "-o", model, *FAST_TRAIN])
+    assert trained.exit_code == 0, trained.output
+    out = runner.invoke(app, ["predict", str(data), "-m", model, "-f", "csv", "-q", "--level", "none"])
+    assert out.exit_code == 0, out.output
+    assert pd.read_csv(io.StringIO(out.stdout)).columns.tolist() == ["timestamp", name]
