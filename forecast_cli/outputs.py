@@ -85,7 +85,9 @@ def destination(path: StrPath, label: str | None = None) -> Destination:
     return Destination("replace", real, stat.S_IMODE(st.st_mode) if st is not None else None)
 
 
-def check_output_paths(outputs: Mapping[str, StrPath | None], inputs: Iterable[StrPath | None] = ()) -> None:
+def check_output_paths(
+    outputs: Mapping[str, StrPath | None], inputs: Iterable[StrPath | None] = (), stdout: str | None = None
+) -> None:
     """Refuse, before any work, outputs that cannot be written or would destroy an input.
 
     ``outputs`` maps each option to its path (``{"-o": "f.csv", "--plot": None}``); None
@@ -95,7 +97,10 @@ def check_output_paths(outputs: Mapping[str, StrPath | None], inputs: Iterable[S
     unwritable folder, an output that is an input (same inode, or the same resolved path
     for files not yet there: ``data.csv``, ``./data.csv`` and a symlink all match), two
     outputs naming one file. Devices and FIFOs (``/dev/null``, ``/dev/stdout``) never
-    conflict: writing to them destroys nothing.
+    conflict: writing to them destroys nothing, except that ``stdout`` (what the command
+    writes to standard output, e.g. "the leaderboard"; None when it writes none) refuses
+    an output that is standard output too (``/dev/stdout``, or whatever it is redirected
+    to): the two writes would overwrite or interleave each other.
     """
     read = {_identity(Path(p)) for p in inputs if p is not None and str(p) != "-"}
     read.discard(None)
@@ -104,6 +109,11 @@ def check_output_paths(outputs: Mapping[str, StrPath | None], inputs: Iterable[S
         if path is None or str(path) == "-":
             continue
         label = f"{option} {path}"
+        if stdout is not None and _is_stdout(Path(path)):
+            raise OutputError(
+                f"{label} is standard output, where {stdout} goes too; give it a file of its own, "
+                f"or send {stdout} elsewhere with -o FILE"
+            )
         target = destination(path, label)
         if target.how == "stream":
             continue
@@ -184,6 +194,15 @@ def current_umask() -> int:
     old = os.umask(0o077)
     os.umask(old)
     return old
+
+
+def _is_stdout(path: Path) -> bool:
+    """True when ``path`` is the file, pipe or terminal this process's stdout writes to."""
+    try:
+        mine, theirs = os.fstat(1), os.stat(path)
+    except (OSError, ValueError):
+        return False
+    return (mine.st_dev, mine.st_ino) == (theirs.st_dev, theirs.st_ino)
 
 
 def _identity(path: Path) -> tuple | None:

@@ -474,3 +474,27 @@ def test_backtest_fold_options_out_of_range_are_refused(flag, value):
     silently the horizon)."""
     result = runner.invoke(app, ["backtest", str(AIR), "--models", "naive", flag, value])
     refused(result, 2, f"{flag} must be at least 1, got {value}")
+
+
+def test_predictions_out_to_standard_output_beside_the_leaderboard_is_refused(tmp_path):
+    """bad input: backtest --predictions-out /dev/stdout with the leaderboard also on stdout
+    (redirected to a file) -> exit 2, names both and -o; the two writes overwrote each other
+    (exit 0, a corrupt file). With -o FILE for the leaderboard it is accepted."""
+    if not Path("/dev/stdout").exists():
+        pytest.skip("no /dev/stdout on this system")
+    base = [sys.executable, "-m", "forecast_cli", "backtest", str(AIR), "--models", "naive", "-k", "1"]
+    with open(tmp_path / "out.csv", "w") as sink:
+        clash = subprocess.run(
+            [*base, "--predictions-out", "/dev/stdout"], stdout=sink, stderr=subprocess.PIPE, text=True
+        )
+    assert clash.returncode == 2 and (tmp_path / "out.csv").read_text() == ""
+    assert "--predictions-out /dev/stdout is standard output, where the leaderboard goes too" in clash.stderr
+    with open(tmp_path / "out.csv", "w") as sink:
+        apart = subprocess.run(
+            [*base, "--predictions-out", "/dev/stdout", "-o", str(tmp_path / "board.csv"), "-q"],
+            stdout=sink,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    assert apart.returncode == 0, apart.stderr
+    assert (tmp_path / "out.csv").read_text().startswith("origin,timestamp,step,model")

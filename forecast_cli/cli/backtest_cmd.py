@@ -76,7 +76,11 @@ def backtest(
     from ..backtest import run_backtest
     from ..outputs import check_output_paths
 
-    check_output_paths({"-o": output, "--predictions-out": predictions_out, "--plot": plot}, [data])
+    check_output_paths(
+        {"-o": output, "--predictions-out": predictions_out, "--plot": plot},
+        [data],
+        stdout=None if output not in (None, "-") else "the leaderboard",
+    )
     if plot:
         from ..plots import require_matplotlib
 
