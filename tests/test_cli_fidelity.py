@@ -304,3 +304,21 @@ def test_a_target_named_like_a_pattern_is_that_column(tmp_path, name):
     out = runner.invoke(app, ["predict", str(data), "-m", model, "-f", "csv", "-q", "--level", "none"])
     assert out.exit_code == 0, out.output
     assert pd.read_csv(io.StringIO(out.stdout)).columns.tolist() == ["timestamp", name]
+
+
+def test_wide_output_refuses_a_series_id_that_names_another_column(tmp_path):
+    """bad input: predict --wide on a panel with a series named 'timestamp' (or 'x' beside
+    'x-lo-80') -> exit 2, names the column and the long output; JSON crashed with exit 1
+    and CSV wrote two 'timestamp' headers."""
+    from .test_panel import long_panel
+
+    frame = long_panel().replace({"unique_id": {"S0": "timestamp"}})
+    data, model = tmp_path / "p.csv", str(tmp_path / "m.fcst")
+    frame.to_csv(data, index=False)
+    assert runner.invoke(app, ["train", str(data), "-H", "3", "-o", model, *FAST_TRAIN]).exit_code == 0
+    for fmt in ("csv", "json"):
+        out = runner.invoke(app, ["predict", "-m", model, "--wide", "-f", fmt, "-q"])
+        assert out.exit_code == 2 and out.stdout == "", out.output
+        assert "--wide would write two columns named 'timestamp'" in out.stderr
+    other = runner.invoke(app, ["predict", "-m", model, "--wide", "--ids", "S1", "-f", "csv", "-q"])
+    assert other.exit_code == 0 and other.stdout.startswith("timestamp,S1,S1-lo-80")

@@ -150,6 +150,13 @@ def _widen(frame, target: str):
     columns = [(column, sid) for sid in ids for column in frame.columns]
     wide = wide[columns]
     wide.columns = [f"{sid}{column[len(target) :]}" for column, sid in columns]
+    names = [str(wide.index.name), *wide.columns]
+    twice = next((n for n in dict.fromkeys(names) if names.count(n) > 1), None)
+    if twice is not None:  # a series named 'timestamp', or 'x' beside a series 'x-lo-80'
+        raise UsageError(
+            f"--wide would write two columns named {twice!r} (a series id is also the name of a time "
+            "or band column); drop --wide for long id,timestamp rows"
+        )
     return wide
 
 
