@@ -234,6 +234,7 @@ def run_backtest(
 def _member_folds(panel: Panel, horizon: int, spec: BacktestConfig, min_train: int):
     """Folds of every series; in a panel, series too short for them are left out and named."""
     plans, kept, short = [], [], []
+    reasons: dict[str, str] = {}
     for i, member in enumerate(panel.members):
         try:
             plans.append(
@@ -249,17 +250,15 @@ def _member_folds(panel: Panel, horizon: int, spec: BacktestConfig, min_train: i
                 )
             )
             kept.append(i)
-        except DataError:
+        except DataError as exc:
             if len(panel) == 1:
                 raise
             short.append(panel.ids[i])
+            reasons.setdefault("first", str(exc))
     notes = []
     if short:
-        if not kept:
-            raise DataError(
-                f"no series is long enough for {spec.folds} folds of {horizon} steps after {min_train} "
-                "training rows; lower --folds or --horizon"
-            )
+        if not kept:  # one series' own reason names the option at fault (--train-size, --folds...)
+            raise DataError(f"no series fits the folds; series {short[0]!r}: {reasons['first']}")
         shown = ", ".join(short[:5]) + (" ..." if len(short) > 5 else "")
         notes.append(f"{len(short)} series too short for {spec.folds} folds, left out: {shown}")
     return plans, kept, notes

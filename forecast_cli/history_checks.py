@@ -27,7 +27,7 @@ def check_horizon(f: Forecaster, horizon: int | None) -> int:
     if horizon > f.horizon_ and f.plan_.strategy == "direct":
         raise UsageError(
             f"--horizon {horizon} is longer than the trained horizon {f.horizon_}; "
-            f"retrain with --horizon {horizon} or use --strategy recursive"
+            f"retrain with --horizon {horizon}, or with --strategy recursive to roll forecasts further"
         )
     return horizon
 

@@ -149,7 +149,7 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
     keys = keys.astype(str)
     codes, uniques = factorize_ids(keys)
     present = set(uniques)
-    wanted = sorted(present) if not ids else list(dict.fromkeys(ids))
+    wanted = sorted(present) if not ids else list(dict.fromkeys(as_written(ids, uniques)))
     missing = [i for i in wanted if i not in present]
     if missing:
         raise unknown_ids(cfg.ids_label(), missing, "not in the data", f"the data has {len(present)}")
@@ -210,6 +210,21 @@ def first_few(names: Sequence[str], shown: int = 5) -> str:
     """``A, B, C, D, E and 3 more``: a list of names a message can hold."""
     more = f" and {len(names) - shown} more" if len(names) > shown else ""
     return ", ".join(names[:shown]) + more
+
+
+def as_written(requested: Sequence[str], names: Sequence[str]) -> list[str]:
+    """Each requested id as the data writes it: itself, or the one name that equals it
+    once spaces around it are dropped (--ids and --ids-file strip what they read, so an id
+    written ' A' could never be chosen otherwise); unmatched ids stay as given."""
+    exact = set(names)
+    loose: dict[str, list[str]] = {}
+    for name in names:
+        loose.setdefault(str(name).strip(), []).append(name)
+    out = []
+    for item in requested:
+        near = loose.get(str(item).strip(), [])
+        out.append(item if item in exact or len(near) != 1 else near[0])
+    return out
 
 
 def unknown_ids(label: str, missing: list[str], what: str, available: str) -> UsageError:

@@ -240,7 +240,7 @@ def number_hint(example: str, decimal: str, thousands: str | None) -> str:
     for mark, sep in ((",", "."), (",", " "), (".", ",")):
         if (mark, sep) != (decimal, thousands) and sep in example and _reads(example, mark, sep):
             return f"give --decimal {mark} --thousands {_shell(sep)} (how this file writes numbers)"
-    return "clean the data or pick another --target/--features"
+    return "fix or empty those cells (empty cells are filled like missing rows)"
 
 
 def _reads(example: str, mark: str, sep: str | None) -> bool:

@@ -21,7 +21,7 @@ from .errors import DataError, UsageError
 from .future_data import FutureTable
 from .history_checks import check_history, check_horizon
 from .intervals import CalibrationTable, bands, series_scale
-from .panel import Panel, first_few, unknown_ids
+from .panel import Panel, as_written, first_few, unknown_ids
 from .recalibration import recalibrated
 from .scaling import Scaler
 from .series import Series
@@ -76,6 +76,7 @@ def predict(
             )
     given = (names, frames)  # recalibration pools every series given, not only --ids
     if ids:
+        ids = as_written(ids, names)
         unknown = [i for i in ids if i not in names]
         if unknown:
             raise unknown_ids("--ids", unknown, "the model has no history for", f"the model has {len(names)}")

@@ -142,3 +142,13 @@ def test_predict_refuses_an_unseen_series_too_short_for_the_network(tmp_path):
     new.to_csv(data, index=False)
     result = runner.invoke(app, ["predict", str(data), "-m", str(model), "-f", "csv"])
     refused(result, 2, "series 'TINY' is not in the model", "fewer than the 12 rows", "--ids")
+
+
+def test_a_panel_that_no_fold_fits_names_the_option_at_fault(tmp_path):
+    """bad input: backtest --window sliding --train-size 5 on a panel -> exit 2, the first
+    series' own reason (--train-size below the rows one model needs), not 'lower --folds or
+    --horizon', which would not have helped."""
+    data = tmp_path / "panel.csv"
+    long_panel().to_csv(data, index=False)
+    args = ["backtest", str(data), "--window", "sliding", "--train-size", "5", "--models", "naive", "-k", "1"]
+    refused(runner.invoke(app, args), 2, "no series fits the folds; series 'S0': --train-size 5 is below")

@@ -70,7 +70,7 @@ def predict(
     from ..io import is_model_file
     from ..modelfile import load_model
     from ..outputs import check_output_paths
-    from ..panel import unknown_ids
+    from ..panel import as_written, unknown_ids
 
     check_output_paths({"-o": output}, [data if isinstance(data, str) else None, model, future_data])
     ids = config.data.selected_ids()  # a bad --ids-file fails before the model is read
@@ -114,6 +114,8 @@ def predict(
         reporter.info(
             f"continuing from the history stored in {model} ({_history_ends(forecaster.histories_)})"
         )
+    if series is None:
+        ids = tuple(as_written(ids, forecaster.ids_))
     if series is None and (unknown := [i for i in ids if i not in forecaster.ids_]):
         raise unknown_ids(
             config.data.ids_label(),
