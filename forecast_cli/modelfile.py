@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import __version__
-from .errors import ModelFileError
+from .errors import ModelFileError, UsageError
 from .io import atomic_write
 
 if TYPE_CHECKING:
@@ -125,12 +125,44 @@ def load_model(path: str | Path) -> Forecaster | LocalForecaster:
     meta, arrays = _read(path, with_weights=True)
     try:
         if meta.get("kind") == KIND:
-            return LocalForecaster.from_state(meta, arrays)
-        return Forecaster.from_state(meta, arrays)
+            model: Forecaster | LocalForecaster = LocalForecaster.from_state(meta, arrays)
+        else:
+            model = Forecaster.from_state(meta, arrays)
+        _check_consistent(model)
     except (KeyError, TypeError, ValueError, RuntimeError) as exc:
-        raise ModelFileError(
-            f"{path} is damaged or inconsistent ({type(exc).__name__}); retrain the model"
-        ) from None
+        detail = str(exc) if isinstance(exc, _Inconsistent) else type(exc).__name__
+        raise ModelFileError(f"{path} is damaged or inconsistent ({detail}); retrain the model") from None
+    return model
+
+
+class _Inconsistent(ValueError):
+    """A restored model whose fields contradict each other or name nothing real."""
+
+
+def _check_consistent(model) -> None:
+    """What restoring does not check but every forecast relies on: whole positive window
+    sizes, a frequency and a time zone that exist, one entry per series id. A file whose
+    metadata was edited (a horizon of 'twelve', a zone 'Mars/Olympus', an id twice) fails
+    here, as a damaged file, rather than later with a traceback or a wrong answer."""
+    import pandas as pd
+
+    from .frequency import check_freq
+
+    plan = model.plan_
+    for name in ("lookback", "horizon", "season", "patch"):
+        value = getattr(plan, name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise _Inconsistent(f"plan {name} is {value!r}")
+    if plan.freq is not None:
+        try:
+            check_freq(str(plan.freq))
+        except UsageError:
+            raise _Inconsistent(f"plan freq {plan.freq!r} names no frequency") from None
+    if model.histories_.tz:
+        pd.DatetimeIndex([], tz=model.histories_.tz)
+    ids = list(model.ids_)
+    if len(set(ids)) != len(ids):
+        raise _Inconsistent("a series id appears twice")
 
 
 def _read(path: str | Path, with_weights: bool) -> tuple[dict, dict[str, np.ndarray]]:

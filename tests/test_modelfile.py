@@ -92,6 +92,38 @@ def test_newer_format_version_asks_to_upgrade(model_path):
         load_model(model_path)
 
 
+@pytest.mark.parametrize(
+    ("edit", "detail"),
+    [
+        (lambda m: m["plan"].update(horizon="twelve"), "plan horizon is 'twelve'"),
+        (lambda m: m["plan"].update(season=0), "plan season is 0"),
+        (lambda m: m["plan"].update(freq="XYZ"), "plan freq 'XYZ' names no frequency"),
+        (lambda m: m.update(ids=[*m["ids"], *m["ids"]]) if m["ids"] else m.update(ids=["a", "a"]), ""),
+        (lambda m: m["history"].update(tz="Mars/Olympus"), ""),
+    ],
+    ids=["horizon-text", "season-0", "freq", "ids-twice", "zone"],
+)
+def test_edited_metadata_is_a_damaged_file_not_a_traceback(model_path, edit, detail):
+    """Metadata edited into nonsense (a horizon 'twelve', an unknown zone, an id twice) is a
+    ModelFileError (exit 3) at load; it was exit 1 or 2 later, or exit 0 with two rows of a series."""
+    _rewrite(model_path, edit_meta=edit)
+    with pytest.raises(ModelFileError, match="is damaged or inconsistent") as caught:
+        load_model(model_path)
+    assert detail in str(caught.value)
+
+
+def test_info_on_metadata_without_its_fields_exits_3(model_path):
+    """bad input: forecast info on a model file whose metadata lacks its target or plan ->
+    exit 3 (damaged), not a KeyError with exit 1."""
+    from typer.testing import CliRunner
+
+    from forecast_cli.cli import app
+
+    _rewrite(model_path, edit_meta=lambda m: m.pop("plan"))
+    result = CliRunner().invoke(app, ["info", str(model_path)])
+    assert result.exit_code == 3 and "is damaged or inconsistent" in result.stderr, result.output
+
+
 def test_pickled_arrays_are_never_loaded(model_path):
     buffer = io.BytesIO()
     np.save(buffer, np.array([{"evil": 1}], dtype=object), allow_pickle=True)

@@ -43,6 +43,7 @@ def info(
 
         forecast info air.fcst --format config > run.toml && forecast train new.csv --config run.toml
     """
+    from ..errors import ModelFileError
     from ..modelfile import read_metadata
 
     meta = read_metadata(model)
@@ -51,7 +52,12 @@ def info(
 
         sys.stdout.write(model_config_toml(meta, model))
         return
-    summary = describe_model(meta)
+    try:
+        summary = describe_model(meta)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ModelFileError(
+            f"{model} is damaged or inconsistent ({type(exc).__name__}); retrain the model"
+        ) from None
     chosen = resolve_format(fmt.value if fmt else None, None)
     if chosen == "json":
         emit("json", None, payload=summary)
