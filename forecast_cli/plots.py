@@ -23,12 +23,24 @@ FAN_SERIES = 3  # series drawn as fan charts; calibration and MASE use every ser
 FAN_MODELS = 4  # models drawn as fan charts (the best by MASE); the bars show all
 
 
-def require_matplotlib() -> None:
-    """Fail before any work when --plot is asked for without the [plot] extra."""
+PLOT_FORMATS = ("png", "svg", "pdf")  # chosen by the file's suffix
+
+
+def require_matplotlib(path: str | Path | None = None) -> None:
+    """Fail before any work when --plot is asked for without the [plot] extra, or for a file
+    whose suffix names no format we write (a .svg file used to get PNG bytes)."""
     import importlib.util
 
+    if path is not None and plot_format(path) is None:
+        raise UsageError(f"--plot {path}: give a .png, .svg or .pdf file (the suffix picks the format)")
     if importlib.util.find_spec("matplotlib") is None:
         raise UsageError(f"--plot needs matplotlib, which is not installed; run: {INSTALL_HINT}")
+
+
+def plot_format(path: str | Path) -> str | None:
+    """``png``, ``svg`` or ``pdf`` from the path's suffix; None for any other."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    return suffix if suffix in PLOT_FORMATS else None
 
 
 def band_levels(forecasts: pd.DataFrame) -> list[float]:
@@ -88,9 +100,11 @@ def plot_backtest(result, path: str | Path, last_folds: int = 3) -> Path:
     fans = outer[0].subgridspec(len(series), len(fanned))
     bottom = outer[1].subgridspec(1, 2)
     levels = band_levels(fc)
+    shown = 0  # folds drawn: at most last_folds, fewer when the backtest had fewer
     for r, sid in enumerate(series):
         rows = fc if sid is None else fc[fc[id_col] == sid]
         origins = sorted(rows["origin"].unique())[-last_folds:]
+        shown = max(shown, len(origins))
         rows = rows[rows["origin"].isin(origins)]
         for c, name in enumerate(fanned):
             ax = fig.add_subplot(fans[r, c])
@@ -108,7 +122,7 @@ def plot_backtest(result, path: str | Path, last_folds: int = 3) -> Path:
         which += f", best {len(fanned)} of {len(models)} models by MASE"
     shaded = " and ".join(f"{lv:g}%" for lv in reversed(levels))
     fig.suptitle(
-        f"last {last_folds} folds of {which}"
+        (f"last {shown} folds of {which}" if shown > 1 else f"the fold of {which}")
         + (f"; shaded: {shaded} bands" if levels else "")
         + "; black: actual",
         fontsize=10,
@@ -117,7 +131,7 @@ def plot_backtest(result, path: str | Path, last_folds: int = 3) -> Path:
     _mase(fig.add_subplot(bottom[0, 1]), result.leaderboard["mase"], colour, n)
     try:
         with atomic_write(path, "wb") as handle:
-            fig.savefig(handle, format="png", dpi=DPI)
+            fig.savefig(handle, format=plot_format(path) or "png", dpi=DPI)
     finally:
         plt.close(fig)
     return path

@@ -217,3 +217,9 @@ def test_baseline_only_backtest_does_not_import_torch(sample):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.split() == ["0", "False"], out.stderr
+
+
+def test_bracketed_words_in_option_help_survive_the_terminal_markup():
+    """'Needs the [dask] extra' was shown as 'Needs the  extra': rich read [dask] as markup."""
+    result = runner.invoke(app, ["train", "--help"], env={"COLUMNS": "300", "TERMINAL_WIDTH": "300"})
+    assert "Needs the [dask] extra" in result.stdout

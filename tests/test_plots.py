@@ -79,3 +79,25 @@ def test_calibration_drawn_equals_the_coverage_in_the_backtest_json(panel_csv, t
         for level in (80, 95):
             assert table.loc[name, float(level)] == pytest.approx(row[f"cov_{level}"], abs=1e-12)
     assert 0 < table.loc["gru", 95.0] <= 1  # the network's bands are in the frame too
+
+
+def test_the_plot_format_follows_the_suffix_and_an_unknown_one_is_refused(sample, tmp_path):
+    """bad input: --plot fig.jpg -> exit 2 before any work, names the formats; .svg and .pdf
+    files get SVG and PDF (a .svg file used to get PNG bytes)."""
+    args = ["backtest", str(sample / "airpassengers.csv"), "-k", "2", *BASELINES_ONLY, "-f", "csv"]
+    for suffix, magic in ((".svg", b"<?xml"), (".pdf", b"%PDF")):
+        path = tmp_path / f"bt{suffix}"
+        assert runner.invoke(app, [*args, "--plot", str(path)]).exit_code == 0
+        assert path.read_bytes().startswith(magic)
+    bad = runner.invoke(app, [*args, "--plot", str(tmp_path / "bt.jpg")])
+    assert bad.exit_code == 2 and "give a .png, .svg or .pdf file" in bad.stderr
+    assert bad.stdout == "" and not (tmp_path / "bt.jpg").exists()
+
+
+def test_an_output_named_jsonl_is_json_lines(sample, tmp_path):
+    """-o x.jsonl writes JSON lines, as -o x.json writes JSON (it wrote CSV)."""
+    out = tmp_path / "board.jsonl"
+    args = ["backtest", str(sample / "airpassengers.csv"), "-k", "2", *BASELINES_ONLY, "-o", str(out)]
+    assert runner.invoke(app, args).exit_code == 0
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert rows and all("mase" in row for row in rows)

@@ -42,7 +42,7 @@ def backtest(
         Optional[str],
         typer.Option(
             "--plot",
-            help="PNG: fan charts of the last folds (first 3 series), calibration and MASE (needs the \\[plot] extra).",
+            help="PNG, SVG or PDF (by suffix): fan charts of the last folds (first 3 series), calibration and MASE (needs the \\[plot] extra).",
             rich_help_panel=OUTPUT,
         ),
     ] = None,
@@ -84,7 +84,7 @@ def backtest(
     if plot:
         from ..plots import require_matplotlib
 
-        require_matplotlib()
+        require_matplotlib(plot)
     series, skipped = load_input(data, config.data, reporter, ticker, compute=compute)
     neural = any(name in MODEL_KINDS for name in spec.models)
     if neural and not compute.distributed:

@@ -150,7 +150,7 @@ def _parameter(leaf: Leaf) -> inspect.Parameter:
         extra["metavar"] = "A,B,..."
     info = typer.Option(
         *decls,
-        help=opt.help,
+        help=opt.help.replace("[", "\\["),  # rich markup would eat [dask]; the README shows it as written
         rich_help_panel=opt.panel,
         envvar=opt.envvar,
         show_envvar=opt.envvar is not None,

@@ -100,11 +100,13 @@ class Reporter:
 
 
 def resolve_format(fmt: str | None, output: str | None) -> str:
-    """``table`` on a terminal, ``csv`` into a pipe or file, or ``json`` for ``.json`` files."""
+    """``table`` on a terminal, ``csv`` into a pipe or file, or ``json``/``jsonl`` for
+    ``.json``/``.jsonl`` files."""
     if fmt is not None:
         return fmt
     if output and output != "-":
-        return "json" if output.endswith(".json") else "csv"
+        suffix = output.lower().rsplit(".", 1)[-1] if "." in output else ""
+        return suffix if suffix in ("json", "jsonl") else "csv"
     return "table" if sys.stdout.isatty() else "csv"
 
 
