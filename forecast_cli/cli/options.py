@@ -58,7 +58,7 @@ class RunOptions:
 
     format: str | None = _run_option(
         None,
-        "Output format (default: table on a terminal, csv in a pipe or file, json for a .json file).",
+        "Output format (default: table on a terminal, csv in a pipe or file, json or jsonl for a .json or .jsonl file).",
         frozenset({"predict", "backtest", "fetch"}),
         short="-f",
         choices=Format,
