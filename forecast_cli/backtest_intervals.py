@@ -7,7 +7,8 @@ as far as its steps had happened by that fold's origin (``rolling_network_bounds
 baseline forecasts the last ``BASELINE_CALIBRATION`` full windows that end before that
 series' origin, and the scaled errors of every series are pooled. So every model's band
 is built from data before its origin only, and seasonal naive with conformal bands is the
-reference a network's band must beat.
+reference a network's band must beat. Bands of a series never below zero before its
+origin stop at zero, for baselines as for networks, so their widths compare.
 
 Scores per level, each averaged over (series, fold, step): coverage; mean width and mean
 Winkler (interval) score, both divided by the fold's MASE scale so series can be averaged;
@@ -69,6 +70,15 @@ def baseline_bounds(
         got = bands(point[rows], scales[rows], table, levels, (), uses_log=False)
         for key, value in got.items():
             out[key][rows] = value
+    # as the networks' bands: a series never below zero before its origin is not banded below
+    # zero (nor below a forecast under zero, which only drift can make), so widths compare
+    never_negative = np.array(
+        [np.nanmin(y[a:b], initial=0.0) >= 0 for a, b in zip(starts, origins, strict=True)]
+    )
+    for key in out:
+        if key.startswith("lo-"):
+            cut = np.maximum(out[key], np.minimum(point, 0.0))
+            out[key] = np.where(never_negative[:, None], cut, out[key])
     return out
 
 

@@ -187,3 +187,21 @@ def test_a_flat_series_stays_out_of_the_pool_and_gets_a_band_without_width():
     others = out.drop(index="S1", level=0)
     assert (others["y-hi-80"] > others["y-lo-80"]).all()
     assert np.isnan(f.calibration_errors_).all(axis=1).sum() >= 1  # the flat series' windows
+
+
+def test_baseline_bands_of_counts_stop_at_zero_like_the_networks():
+    """Baselines' bands of a series never below zero before its origin are cut at zero, as
+    the networks' are (they reached -3 on sparse counts, so widths and interval scores did
+    not compare); a series with negatives keeps them. Coverage of actuals >= 0 cannot drop."""
+    from forecast_cli.backtest import run_backtest
+    from forecast_cli.run_config import BacktestConfig
+
+    spec = BacktestConfig(folds=3, models=("naive", "seasonal-naive", "drift", "mean"))
+    for shift, cut in ((0.0, True), (-1.0, False)):
+        series = prepare_series(_counts(shift), DataConfig())
+        result = run_backtest(series, fast_config(lookback=14, horizon=7), spec)
+        frame = result.forecasts
+        lows = frame[[c for c in frame.columns if c.startswith("lo-")]].to_numpy()
+        floor = np.minimum(frame["forecast"].to_numpy(), 0.0)[:, None]  # only drift goes below 0
+        assert (lows >= floor).all() == cut
+        assert (frame.loc[frame["model"] != "drift", ["lo-80", "lo-95"]].to_numpy() >= 0).all() == cut
