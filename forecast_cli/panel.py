@@ -201,9 +201,28 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
             else "--freq to put them on one grid"
         )
         raise DataError(f"the series have different frequencies ({shown}); give {fix}")
+    _refuse_several_clocks(members, wanted)
     constant = refuse_constant(members, wanted)
     notes = [f"{len(constant)} constant series kept ({first_few(constant)})"] if constant else []
     return Panel(members, tuple(wanted), id_col, notes=notes, statics=statics)
+
+
+def _refuse_several_clocks(members: Sequence[Series], ids: Sequence[str]) -> None:
+    """One model keeps one clock: its hour-of-day and day-of-week inputs and its future
+    timestamps are read on it. Series written in different zones or UTC offsets (Delhi at
+    +05:30, New York at -05:00) were put on the first one's clock, the others' calendar
+    inputs hours off, with exit 0; refused with the fix instead."""
+    zones: dict[str, str] = {}
+    for key, member in zip(ids, members, strict=True):
+        tz = getattr(member.frame.index, "tz", None)
+        zones.setdefault(str(tz) if tz is not None else "no zone", key)
+    if len(zones) > 1:
+        shown = ", ".join(f"{zone} ({key!r})" for zone, key in list(zones.items())[:3])
+        raise DataError(
+            f"the series are written in different time zones or UTC offsets: {shown}; one model reads "
+            "one clock: write every series' times in one zone (e.g. UTC, or the zone of the place), "
+            "or train them apart (--ids)"
+        )
 
 
 def first_few(names: Sequence[str], shown: int = 5) -> str:

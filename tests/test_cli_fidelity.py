@@ -322,3 +322,21 @@ def test_wide_output_refuses_a_series_id_that_names_another_column(tmp_path):
         assert "--wide would write two columns named 'timestamp'" in out.stderr
     other = runner.invoke(app, ["predict", "-m", model, "--wide", "--ids", "S1", "-f", "csv", "-q"])
     assert other.exit_code == 0 and other.stdout.startswith("timestamp,S1,S1-lo-80")
+
+
+def test_a_panel_of_series_on_different_clocks_is_refused(tmp_path):
+    """bad input: a long panel whose series carry different UTC offsets (Delhi +05:30, New
+    York -05:00) -> exit 2, names both zones and the fix; New York's rows were put on Delhi's
+    clock (forecasts at 10:30+05:30, hour-of-day inputs hours off) with exit 0."""
+    hours = pd.date_range("2024-01-08 00:00", periods=24 * 20, freq="h")
+    y = 100 + 10 * np.sin(2 * np.pi * np.arange(len(hours)) / 24)
+    rows = [
+        (sid, f"{t:%Y-%m-%dT%H:%M:%S}{offset}", v)
+        for sid, offset in (("delhi", "+05:30"), ("ny", "-05:00"))
+        for t, v in zip(hours, y, strict=True)
+    ]
+    data = tmp_path / "clocks.csv"
+    pd.DataFrame(rows, columns=["unique_id", "ds", "y"]).to_csv(data, index=False)
+    result = runner.invoke(app, ["train", str(data), "-o", str(tmp_path / "m.fcst"), *FAST_TRAIN])
+    assert result.exit_code == 2 and not (tmp_path / "m.fcst").exists(), result.output
+    assert "different time zones or UTC offsets: UTC+05:30 ('delhi'), UTC-05:00 ('ny')" in result.stderr
