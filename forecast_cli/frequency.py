@@ -185,9 +185,17 @@ def _holiday_like(missing: pd.DatetimeIndex, rows: pd.DatetimeIndex) -> bool:
 def _period_alias(index: pd.DatetimeIndex, unit: str) -> str:
     if (index.day == 1).all():
         return f"{unit}S"
-    if index.is_month_end.all():
+    if ((index + pd.Timedelta(days=1)).day == 1).all():  # not is_month_end: it follows a BME freq
         return f"{unit}E"
+    for alias in (f"B{unit}E", f"B{unit}S"):  # last or first business day (month-end closes)
+        offset = pd.tseries.frequencies.to_offset(alias)
+        if all(offset.is_on_offset(t) for t in index):
+            return alias
+    period = dict(M="month", Q="quarter", Y="year")[unit]
+    days = sorted(set(index.day))
+    where = f"on day {days[0]} of each month" if len(days) == 1 else "on varying days"
     raise DataError(
-        f"timestamps are about one {dict(M='month', Q='quarter', Y='year')[unit]} apart but not "
-        "on its first or last day; give --freq explicitly"
+        f"timestamps are about one {period} apart, {where}, not on its first or last (business) day, "
+        f"and pandas has no step for that; give --freq {unit}S to put each on its {period}'s start "
+        f"(or {unit}E, its end), or write them as periods (2024-01)"
     )

@@ -115,7 +115,7 @@ def test_given_freq_works_where_the_native_step_has_no_name():
     raw = pd.DataFrame(
         {"date": ["2024-01-15", "2024-02-15", "2024-03-15", "2024-04-15"], "value": [1.0, 2, 3, 4]}
     )
-    with pytest.raises(DataError, match="not on its first or last day; give --freq"):
+    with pytest.raises(DataError, match=r"not on its first or last \(business\) day.*give --freq MS"):
         prepare_series(raw, DataConfig())
     assert prepare_series(raw, DataConfig(freq="MS", agg="mean")).freq == "MS"
 
@@ -161,3 +161,22 @@ def test_multi_day_steps_in_a_time_zone_keep_local_midnight_across_dst(step, ali
     assert series.freq == alias and series.report.gaps_filled == 0
     assert (series.frame.index == index).all()
     np.testing.assert_array_equal(series.y, frame["y"].to_numpy())
+
+
+def test_month_end_closes_on_business_days_are_business_month_ends():
+    """Monthly closes on the last business day (2015-01-30, 2015-02-27...) are BME, as pandas
+    names them; they were refused with 'give --freq'."""
+    index = pd.date_range("2015-01-01", periods=72, freq="BME")
+    assert infer_frequency(index) == "BME"
+    assert infer_frequency(pd.date_range("2015-01-01", periods=24, freq="BMS")) == "BMS"
+
+
+def test_mid_month_dates_are_refused_with_a_fix_that_works():
+    """Monthly dates on the 15th have no pandas step: refused naming the day and --freq MS
+    (which puts each on its month's start), not a bare 'give --freq'."""
+    index = pd.DatetimeIndex([f"{2015 + m // 12}-{m % 12 + 1:02d}-15" for m in range(48)])
+    with pytest.raises(DataError, match="on day 15 of each month.*give --freq MS"):
+        infer_frequency(index)
+    frame = pd.DataFrame({"date": index.strftime("%Y-%m-%d"), "y": np.arange(48.0)})
+    series = prepare_series(frame, DataConfig(freq="MS"))
+    assert series.freq == "MS" and len(series.y) == 48
