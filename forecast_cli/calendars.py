@@ -257,7 +257,8 @@ def seasonal_period(freq: str | None) -> int:
     """The usual seasonal period for a frequency (1 when there is none).
 
     Sub-daily: one day of steps (48 for 30min, 24 hourly; exchange bars: bars per session).
-    Daily 7, business/trading days 5, weekly 52, monthly 12, quarterly 4, yearly 1.
+    Daily 7, business/trading days 5, weekly 52, monthly 12, quarterly 4, yearly 1; a step
+    of several units divides it (2W: 26, 2MS: 6) when it divides evenly, else 1.
     """
     if freq is None:
         return 1
@@ -276,9 +277,12 @@ def seasonal_period(freq: str | None) -> int:
             return int(per_day) if float(per_day).is_integer() else 1
         return 7 if step == _DAY else 1
     name = offset.rule_code.split("-")[0]
-    return {"W": 52, "MS": 12, "ME": 12, "SMS": 24, "SME": 24, "QS": 4, "QE": 4, "BMS": 12, "BME": 12}.get(
-        name, 1
-    )
+    yearly = {"W": 52, "MS": 12, "ME": 12, "SMS": 24, "SME": 24, "QS": 4, "QE": 4, "BMS": 12, "BME": 12}
+    yearly.update(BQS=4, BQE=4)
+    per_year = yearly.get(name, 1)
+    # a multiple step divides the year: 2W is 26 fortnights, 2MS 6 two-month steps; a year
+    # that is no whole number of steps (3W) has no seasonal lag to speak of
+    return per_year // offset.n if offset.n >= 1 and per_year % offset.n == 0 else 1
 
 
 def exchange_for_zone(zone: str | None) -> str | None:

@@ -61,6 +61,8 @@ def infer_frequency(index: pd.DatetimeIndex) -> str:
         return _period_alias(index, "Q")
     if 365 <= days <= 366:
         return _period_alias(index, "Y")
+    if (months := _whole_months(index, days)) is not None:
+        return months
     if days == int(days):  # local calendar days and weeks, which keep their clock time across DST
         n = int(days)
         return f"{n // 7}W-{index[0].day_name()[:3].upper()}" if n % 7 == 0 else f"{n}D"
@@ -180,6 +182,22 @@ def _holiday_like(missing: pd.DatetimeIndex, rows: pd.DatetimeIndex) -> bool:
     less common exchanges' calendars for: few enough, over at least a year (a year holds
     every regular holiday once; fewer closures cannot tell the exchanges apart)."""
     return len(missing) <= HOLIDAY_SHARE * (len(missing) + len(rows)) and rows[-1] - rows[0] >= 365 * _DAY
+
+
+def _whole_months(index: pd.DatetimeIndex, days: float) -> str | None:
+    """``2MS``, ``4ME``, ``6MS``...: steps of k months (k = 2 to 11) on month starts or ends
+    (bi-monthly data was read as 61 days, and a row was lost to the 61-day grid)."""
+    k = round(days / 30.44)
+    if not 2 <= k <= 11 or not 28 * k <= days <= 31 * k:
+        return None
+    months = index.year * 12 + index.month
+    if (np.diff(months) % k).any():
+        return None
+    if (index.day == 1).all():
+        return f"{k}MS"
+    if ((index + pd.Timedelta(days=1)).day == 1).all():
+        return f"{k}ME"
+    return None
 
 
 def _period_alias(index: pd.DatetimeIndex, unit: str) -> str:

@@ -180,3 +180,33 @@ def test_mid_month_dates_are_refused_with_a_fix_that_works():
     frame = pd.DataFrame({"date": index.strftime("%Y-%m-%d"), "y": np.arange(48.0)})
     series = prepare_series(frame, DataConfig(freq="MS"))
     assert series.freq == "MS" and len(series.y) == 48
+
+
+@pytest.mark.parametrize(
+    ("step", "alias", "season"), [("2MS", "2MS", 6), ("4ME", "4ME", 3), ("6MS", "6MS", 2)]
+)
+def test_steps_of_several_months_are_named_and_keep_every_row(step, alias, season):
+    """Bi-monthly data was read as a 61-day step: a row was lost to that grid and the last
+    date moved (2024-11-01 became 2024-09-12), exit 0. A year of such steps is the season."""
+    from forecast_cli.calendars import seasonal_period
+
+    index = pd.date_range("2010-01-01", periods=90, freq=step)
+    assert infer_frequency(index) == alias and seasonal_period(alias) == season
+    frame = pd.DataFrame({"date": index.strftime("%Y-%m-%d"), "y": np.arange(90.0)})
+    series = prepare_series(frame, DataConfig())
+    assert (series.frame.index == index).all() and series.report.gaps_filled == 0
+
+
+def test_a_multiple_step_divides_the_yearly_season():
+    """2W was given 52 (two years back for seasonal naive), 2MS 12; a year that is no whole
+    number of steps has no season."""
+    from forecast_cli.calendars import seasonal_period
+
+    assert [seasonal_period(f) for f in ("W-SUN", "2W-SUN", "4W-MON", "3W-SUN", "MS", "3MS")] == [
+        52,
+        26,
+        13,
+        1,
+        12,
+        4,
+    ]
