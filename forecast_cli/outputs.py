@@ -106,9 +106,16 @@ def check_output_paths(
     read.discard(None)
     written: dict[tuple, str] = {}
     for option, path in outputs.items():
-        if path is None or str(path) == "-":
+        if path is None:
             continue
         label = f"{option} {path}"
+        if str(path) == "-" and stdout is not None and option != "-o":
+            raise OutputError(
+                f"{label} writes to standard output, where {stdout} goes too; give it a file of its own, "
+                f"or send {stdout} elsewhere with -o FILE"
+            )
+        if str(path) == "-":
+            continue
         if stdout is not None and _is_stdout(Path(path)):
             raise OutputError(
                 f"{label} is standard output, where {stdout} goes too; give it a file of its own, "

@@ -498,3 +498,12 @@ def test_predictions_out_to_standard_output_beside_the_leaderboard_is_refused(tm
         )
     assert apart.returncode == 0, apart.stderr
     assert (tmp_path / "out.csv").read_text().startswith("origin,timestamp,step,model")
+
+
+def test_predictions_out_dash_beside_the_leaderboard_on_stdout_is_refused(tmp_path):
+    """bad input: backtest --predictions-out - with the leaderboard on stdout too -> exit 2;
+    the predictions and the leaderboard came out as one stream, exit 0."""
+    args = ["backtest", str(AIR), "--models", "naive", "-k", "1", "--predictions-out", "-"]
+    refused(runner.invoke(app, args), 2, "--predictions-out - writes to standard output, where the leaderboard")
+    apart = runner.invoke(app, [*args, "-o", str(tmp_path / "board.csv"), "-q"])
+    assert apart.exit_code == 0 and apart.stdout.startswith("origin,timestamp,step,model")
