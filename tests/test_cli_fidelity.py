@@ -340,3 +340,25 @@ def test_a_panel_of_series_on_different_clocks_is_refused(tmp_path):
     result = runner.invoke(app, ["train", str(data), "-o", str(tmp_path / "m.fcst"), *FAST_TRAIN])
     assert result.exit_code == 2 and not (tmp_path / "m.fcst").exists(), result.output
     assert "different time zones or UTC offsets: UTC+05:30 ('delhi'), UTC-05:00 ('ny')" in result.stderr
+
+
+def test_a_winter_only_series_joins_the_zone_of_the_rest_of_its_panel(tmp_path):
+    """A Berlin panel where one series covers only winter (every row +01:00, read alone as a
+    fixed offset) is one clock: it joins Europe/Berlin, whose offset each of its rows has;
+    it was refused as a second clock."""
+    year = pd.date_range("2023-01-01", periods=400, freq="D", tz="Europe/Berlin")
+    winter = pd.date_range("2023-11-01", periods=120, freq="D", tz="Europe/Berlin")
+    rows = [
+        (sid, t.isoformat(), 10.0 + i % 7)
+        for sid, idx in (("a", year), ("b", winter))
+        for i, t in enumerate(idx)
+    ]
+    data = tmp_path / "berlin.csv"
+    pd.DataFrame(rows, columns=["unique_id", "ds", "y"]).to_csv(data, index=False)
+    model = str(tmp_path / "m.fcst")
+    result = runner.invoke(app, ["train", str(data), "-o", model, *FAST_TRAIN])
+    assert result.exit_code == 0, result.output
+    out = runner.invoke(app, ["predict", "-m", model, "-f", "csv", "-q", "--level", "none"])
+    stamps = [line.split(",")[1] for line in out.stdout.splitlines()[1:]]
+    assert stamps[0] == "2024-02-05T00:00:00+01:00"  # a's next day, at local midnight
+    assert "2024-03-01T00:00:00+01:00" in stamps  # b's next day after 2024-02-28 ... 29
