@@ -110,8 +110,15 @@ def rolling_network_bounds(
     series, t_all = series[pick], t_all[pick]
     scales = np.asarray(fitted.cal_scales_)
     norm = fitted.normalisers(widths, scales[np.repeat(np.arange(len(origins)), folds)], horizon)
+    # the last value before each forecast (rows series-major, as ``point``): a flat series'
+    # band reaches from its forecast to it (``intervals.bands``)
+    last = np.array(
+        [prefix[offsets[i] + o - 1, 0] for i, fold_origins in enumerate(origins) for o in fold_origins]
+    )
     if len(t_all) == 0 or not levels:
-        return bands(point, norm, fitted.calibration_, levels, (), False, floor=fitted.band_floor)
+        return bands(
+            point, norm, fitted.calibration_, levels, (), False, floor=fitted.band_floor, anchor=last
+        )
     errors = window_errors(
         fitted,
         prefix,
@@ -134,7 +141,16 @@ def rolling_network_bounds(
             else fitted.calibration_
         )
         fold_rows = np.arange(j, len(point), folds)
-        got = bands(point[fold_rows], norm[fold_rows], table, levels, (), False, floor=fitted.band_floor)
+        got = bands(
+            point[fold_rows],
+            norm[fold_rows],
+            table,
+            levels,
+            (),
+            False,
+            floor=fitted.band_floor,
+            anchor=last[fold_rows],
+        )
         for key, value in got.items():
             out[key][fold_rows] = value
     return out

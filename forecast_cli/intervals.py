@@ -243,9 +243,13 @@ def bands(
     quantiles,
     uses_log: bool,
     floor: float | None = None,
+    anchor: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Columns ``lo-<level>``, ``hi-<level>`` and ``q<prob>`` for forecasts ``point``
-    (series, horizon), each with its normaliser (see ``scaled_errors``); nothing below ``floor``."""
+    (series, horizon), each with its normaliser (see ``scaled_errors``); nothing below ``floor``.
+    ``anchor`` (series,): the last value before each forecast. A flat series (normaliser 0)
+    has no width to calibrate, and its network forecast can sit a hair off its constant
+    (5.0015 for a series of 5.0): its band reaches from the forecast to that value."""
     forward, inverse = error_space(uses_log)
     horizon = point.shape[1]
     centre = forward(point)
@@ -257,6 +261,13 @@ def bands(
         out[f"hi-{level_name(level)}"] = inverse(centre + half)
     for prob in quantiles:
         out[f"q{prob:g}"] = inverse(centre + table.quantile(prob, horizon)[None, :] * s)
+    if anchor is not None and levels:
+        flat = (s == 0).all(axis=1)[:, None] & np.isfinite(np.asarray(anchor, dtype=np.float64))[:, None]
+        last = np.asarray(anchor, dtype=np.float64)[:, None]
+        for key in out:
+            if key.startswith(("lo-", "hi-")):
+                reach = np.minimum(out[key], last) if key.startswith("lo-") else np.maximum(out[key], last)
+                out[key] = np.where(flat, reach, out[key])
     if floor is not None:
         out = {k: np.maximum(v, floor) for k, v in out.items()}
     return out

@@ -111,6 +111,7 @@ def predict(
         quantiles,
         False,
         floor=f.band_floor,
+        anchor=np.array([frame[f.target_].to_numpy(dtype=np.float64)[-1] for frame in frames]),
     )
     # One frame for all series at once: per-series frames and a concat cost ~1 ms a series.
     index = stamps[0].append(stamps[1:]) if len(stamps) > 1 else stamps[0]
