@@ -163,6 +163,12 @@ def _check_consistent(model) -> None:
     ids = list(model.ids_)
     if len(set(ids)) != len(ids):
         raise _Inconsistent("a series id appears twice")
+    args = getattr(model, "network_args_", None)  # a --local model's members carry their own
+    if args is not None and args.lookback != plan.lookback:
+        raise _Inconsistent(f"plan lookback {plan.lookback} but the network reads {args.lookback}")
+    ratio = getattr(model, "width_ratio_", None)
+    if ratio is not None and len(ratio) != plan.horizon:  # one per step validated, recursive too
+        raise _Inconsistent(f"{len(ratio)} width ratios for {plan.horizon} forecast steps")
 
 
 def _read(path: str | Path, with_weights: bool) -> tuple[dict, dict[str, np.ndarray]]:

@@ -100,8 +100,10 @@ def test_newer_format_version_asks_to_upgrade(model_path):
         (lambda m: m["plan"].update(freq="XYZ"), "plan freq 'XYZ' names no frequency"),
         (lambda m: m.update(ids=[*m["ids"], *m["ids"]]) if m["ids"] else m.update(ids=["a", "a"]), ""),
         (lambda m: m["history"].update(tz="Mars/Olympus"), ""),
+        (lambda m: m["plan"].update(lookback=1000), "plan lookback 1000 but the network reads"),
+        (lambda m: m.update(width_ratio=[1.0]), "1 width ratios for"),
     ],
-    ids=["horizon-text", "season-0", "freq", "ids-twice", "zone"],
+    ids=["horizon-text", "season-0", "freq", "ids-twice", "zone", "lookback", "width-ratio"],
 )
 def test_edited_metadata_is_a_damaged_file_not_a_traceback(model_path, edit, detail):
     """Metadata edited into nonsense (a horizon 'twelve', an unknown zone, an id twice) is a
@@ -347,3 +349,21 @@ def test_history_offsets_that_disagree_with_the_rows_are_refused(model_path):
     _rewrite(model_path, extra={"weights/series/history_offsets.npy": buffer.getvalue()})
     with pytest.raises(ModelFileError, match="is damaged or inconsistent"):
         load_model(model_path)
+
+
+def test_a_recursive_model_with_bands_loads_and_predicts_the_same(tmp_path, monthly_frame):
+    """A recursive model validates every step, so it stores one width ratio per step of the
+    horizon, not per network output (a consistency check that counted outputs refused it)."""
+    import dataclasses
+
+    from forecast_cli.config import DataConfig
+    from forecast_cli.forecaster import Forecaster
+    from forecast_cli.series import prepare_series
+
+    from .conftest import fast_config
+
+    cfg = fast_config(horizon=4)
+    cfg = dataclasses.replace(cfg, model=dataclasses.replace(cfg.model, strategy="recursive"))
+    fitted = Forecaster(cfg).fit(prepare_series(monthly_frame, DataConfig()))
+    save_model(fitted, tmp_path / "rec.fcst")
+    pd.testing.assert_frame_equal(load_model(tmp_path / "rec.fcst").predict(), fitted.predict())
