@@ -504,6 +504,8 @@ def test_predictions_out_dash_beside_the_leaderboard_on_stdout_is_refused(tmp_pa
     """bad input: backtest --predictions-out - with the leaderboard on stdout too -> exit 2;
     the predictions and the leaderboard came out as one stream, exit 0."""
     args = ["backtest", str(AIR), "--models", "naive", "-k", "1", "--predictions-out", "-"]
-    refused(runner.invoke(app, args), 2, "--predictions-out - writes to standard output, where the leaderboard")
+    refused(
+        runner.invoke(app, args), 2, "--predictions-out - writes to standard output, where the leaderboard"
+    )
     apart = runner.invoke(app, [*args, "-o", str(tmp_path / "board.csv"), "-q"])
     assert apart.exit_code == 0 and apart.stdout.startswith("origin,timestamp,step,model")
