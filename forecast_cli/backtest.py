@@ -234,7 +234,7 @@ def run_backtest(
 def _member_folds(panel: Panel, horizon: int, spec: BacktestConfig, min_train: int):
     """Folds of every series; in a panel, series too short for them are left out and named."""
     plans, kept, short = [], [], []
-    reasons: dict[str, str] = {}
+    first_reason = ""  # the first left-out series' own reason
     for i, member in enumerate(panel.members):
         try:
             plans.append(
@@ -254,11 +254,11 @@ def _member_folds(panel: Panel, horizon: int, spec: BacktestConfig, min_train: i
             if len(panel) == 1:
                 raise
             short.append(panel.ids[i])
-            reasons.setdefault("first", str(exc))
+            first_reason = first_reason or str(exc)
     notes = []
     if short:
         if not kept:  # one series' own reason names the option at fault (--train-size, --folds...)
-            raise DataError(f"no series fits the folds; series {short[0]!r}: {reasons['first']}")
+            raise DataError(f"no series fits the folds; series {short[0]!r}: {first_reason}")
         shown = ", ".join(short[:5]) + (" ..." if len(short) > 5 else "")
         notes.append(f"{len(short)} series too short for {spec.folds} folds, left out: {shown}")
     return plans, kept, notes

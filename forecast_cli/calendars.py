@@ -253,6 +253,14 @@ def future_index(last: pd.Timestamp | int, freq: str | None, periods: int) -> pd
     return pd.DatetimeIndex(stamps, name="timestamp")
 
 
+_STEPS_PER_YEAR = {
+    "W": 52,
+    **dict.fromkeys(("MS", "ME", "BMS", "BME"), 12),
+    **dict.fromkeys(("SMS", "SME"), 24),
+    **dict.fromkeys(("QS", "QE", "BQS", "BQE"), 4),
+}  # by the alias' base (2W is a W step), for ``seasonal_period``
+
+
 def seasonal_period(freq: str | None) -> int:
     """The usual seasonal period for a frequency (1 when there is none).
 
@@ -276,10 +284,7 @@ def seasonal_period(freq: str | None) -> int:
             per_day = _DAY / step
             return int(per_day) if float(per_day).is_integer() else 1
         return 7 if step == _DAY else 1
-    name = offset.rule_code.split("-")[0]
-    yearly = {"W": 52, "MS": 12, "ME": 12, "SMS": 24, "SME": 24, "QS": 4, "QE": 4, "BMS": 12, "BME": 12}
-    yearly.update(BQS=4, BQE=4)
-    per_year = yearly.get(name, 1)
+    per_year = _STEPS_PER_YEAR.get(offset.rule_code.split("-")[0], 1)
     # a multiple step divides the year: 2W is 26 fortnights, 2MS 6 two-month steps; a year
     # that is no whole number of steps (3W) has no seasonal lag to speak of
     return per_year // offset.n if offset.n >= 1 and per_year % offset.n == 0 else 1

@@ -193,18 +193,23 @@ def _whole_months(index: pd.DatetimeIndex, days: float) -> str | None:
     months = index.year * 12 + index.month
     if (np.diff(months) % k).any():
         return None
+    anchor = _month_anchor(index)
+    return f"{k}M{anchor}" if anchor else None
+
+
+def _month_anchor(index: pd.DatetimeIndex) -> str | None:
+    """``S`` when every stamp is a month's first day, ``E`` when every one is its last (not
+    ``is_month_end``: it follows an index's BME freq), else None."""
     if (index.day == 1).all():
-        return f"{k}MS"
+        return "S"
     if ((index + pd.Timedelta(days=1)).day == 1).all():
-        return f"{k}ME"
+        return "E"
     return None
 
 
 def _period_alias(index: pd.DatetimeIndex, unit: str) -> str:
-    if (index.day == 1).all():
-        return f"{unit}S"
-    if ((index + pd.Timedelta(days=1)).day == 1).all():  # not is_month_end: it follows a BME freq
-        return f"{unit}E"
+    if anchor := _month_anchor(index):
+        return f"{unit}{anchor}"
     for alias in (f"B{unit}E", f"B{unit}S"):  # last or first business day (month-end closes)
         offset = pd.tseries.frequencies.to_offset(alias)
         if all(offset.is_on_offset(t) for t in index):

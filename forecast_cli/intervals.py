@@ -262,8 +262,8 @@ def bands(
     for prob in quantiles:
         out[f"q{prob:g}"] = inverse(centre + table.quantile(prob, horizon)[None, :] * s)
     if anchor is not None and levels:
-        flat = (s == 0).all(axis=1)[:, None] & np.isfinite(np.asarray(anchor, dtype=np.float64))[:, None]
         last = np.asarray(anchor, dtype=np.float64)[:, None]
+        flat = (s == 0).all(axis=1)[:, None] & np.isfinite(last)
         for key in out:
             if key.startswith(("lo-", "hi-")):
                 reach = np.minimum(out[key], last) if key.startswith("lo-") else np.maximum(out[key], last)

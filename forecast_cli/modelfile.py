@@ -158,7 +158,7 @@ def _check_consistent(model) -> None:
             check_freq(str(plan.freq))
         except UsageError:
             raise _Inconsistent(f"plan freq {plan.freq!r} names no frequency") from None
-    if model.histories_.tz:
+    if model.histories_.tz:  # a zone that does not exist raises (ZoneInfoNotFoundError, a KeyError)
         pd.DatetimeIndex([], tz=model.histories_.tz)
     ids = list(model.ids_)
     if len(set(ids)) != len(ids):

@@ -109,18 +109,14 @@ def check_output_paths(
         if path is None:
             continue
         label = f"{option} {path}"
-        if str(path) == "-" and stdout is not None and option != "-o":
+        dash = str(path) == "-"
+        if stdout is not None and option != "-o" and (dash or _is_stdout(Path(path))):
             raise OutputError(
-                f"{label} writes to standard output, where {stdout} goes too; give it a file of its own, "
-                f"or send {stdout} elsewhere with -o FILE"
+                f"{label} {'writes to' if dash else 'is'} standard output, where {stdout} goes too; "
+                f"give it a file of its own, or send {stdout} elsewhere with -o FILE"
             )
-        if str(path) == "-":
+        if dash:
             continue
-        if stdout is not None and _is_stdout(Path(path)):
-            raise OutputError(
-                f"{label} is standard output, where {stdout} goes too; give it a file of its own, "
-                f"or send {stdout} elsewhere with -o FILE"
-            )
         target = destination(path, label)
         if target.how == "stream":
             continue

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .baselines import naive, seasonal_naive
-from .intervals import MAX_CALIBRATION_WINDOWS, CalibrationTable, normalisers, scaled_errors
+from .intervals import MAX_CALIBRATION_WINDOWS, CalibrationTable, normalisers, per_normaliser, scaled_errors
 from .metrics import mae
 from .panel import Panel
 from .training import TrainResult
@@ -65,12 +65,8 @@ def validate(
         # (forecast by a baseline, no predicted width) takes its scale times it.
         # (flat series, of scale 0, left out: their ratio is undefined; with only flat series
         # there is no typical width, and their bands have none)
-        scaled = scales[:, None] > 0
-        if scaled.any():
-            with np.errstate(divide="ignore", invalid="ignore"):
-                ratio = np.nanmedian(
-                    np.where(scaled, widths / np.where(scaled, scales[:, None], 1.0), np.nan), axis=0
-                )
+        if (scales > 0).any():
+            ratio = np.nanmedian(per_normaliser(widths, scales), axis=0)  # (horizon,)
         else:
             ratio = np.zeros(widths.shape[1])
         divisors = normalisers(widths, scales, ratio, f.typical_share_)  # (windows, horizon)
