@@ -53,6 +53,7 @@ def forecaster_state(f: Forecaster) -> tuple[dict[str, Any], dict[str, np.ndarra
         "static_levels": {c: list(v) for c, v in f.static_levels_.items()},
         "id_col": f.id_col_,
         "ids": list(f.ids_),
+        "time_labels": f.time_labels_,
         "scaler_kind": kinds.pop(),
         "metrics": f.metrics_,
         "calibration": {"windows": f.calibration_.windows, "steps": len(f.calibration_.abs_q)},
@@ -131,6 +132,7 @@ def restore_forecaster(
     self.static_levels_ = {c: tuple(v) for c, v in meta.get("static_levels", {}).items()}
     self.transform_ = Transform(self.plan_.transform)
     self.metrics_ = meta.get("metrics", {})
+    self.time_labels_ = str(meta.get("time_labels", ""))  # files before it: ISO 8601
     if meta.get("state_version", 1) >= 3:
         _restore_arrays(self, meta, state)
         return self

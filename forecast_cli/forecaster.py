@@ -180,6 +180,7 @@ class Forecaster:
         )
         self.network_.cpu()
         self.ids_, self.id_col_ = panel.ids, panel.id_col
+        self.time_labels_ = panel.time_labels
         self.series_rows_: np.ndarray | None = np.asarray(panel.lengths)  # for info
         self.histories_ = StoredHistories.from_frames(  # three arrays; frames built when read
             [m.frame[[self.target_, *self.features_]].iloc[-plan.history_rows :] for m in panel.members]

@@ -16,10 +16,24 @@ from .errors import DataError
 # then, only when those explain too little and the missing weekdays look like holidays
 # (``_holiday_like``), the next largest markets with holidays of their own. Each calendar
 # costs 0.05-0.1 s to build, so not every exchange is tried: Euronext's members share
-# XPAR's closures, and Korea's lunar calendar alone costs a second (zoned data and
-# ``.KS`` tickers still get XKRX, see ``calendars.EXCHANGE_BY_ZONE``).
+# XPAR's closures. Korea's lunar calendar alone costs 2 s, so XKRX comes last, built only
+# for data no other exchange explains (zoned data and ``.KS`` tickers get it directly, see
+# ``calendars.EXCHANGE_BY_ZONE``); without it Korean holidays were gaps to fill.
 DAILY_CANDIDATES = ("XNYS", "XLON", "XETR", "XTKS", "XHKG", "XTSE", "XASX", "XPAR", "XSWX")
-MORE_CANDIDATES = ("XSHG", "XBOM", "XTAI", "XSES", "BVMF", "XJSE", "XMEX", "XSTO", "XMIL", "XMAD", "XNZE")
+MORE_CANDIDATES = (
+    "XSHG",
+    "XBOM",
+    "XTAI",
+    "XSES",
+    "BVMF",
+    "XJSE",
+    "XMEX",
+    "XSTO",
+    "XMIL",
+    "XMAD",
+    "XNZE",
+    "XKRX",
+)
 HOLIDAY_SHARE = 0.1  # more missing weekdays than this are not an exchange's closures (at most ~7%)
 # Share of missing weekdays an exchange's closures must explain (rows on its closed days count against it).
 EXPLAINED = 0.5

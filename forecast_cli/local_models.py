@@ -65,8 +65,8 @@ def fit_member(payload: tuple[ForecastConfig, Panel]) -> tuple[dict, dict[str, n
 
 
 def one_series(panel: Panel, i: int) -> Panel:
-    """Member ``i`` of ``panel`` as a panel of one that keeps its id."""
-    return Panel([panel.members[i]], (panel.ids[i],), panel.id_col)
+    """Member ``i`` of ``panel`` as a panel of one that keeps its id and time layout."""
+    return Panel([panel.members[i]], (panel.ids[i],), panel.id_col, time_labels=panel.time_labels)
 
 
 class LocalForecaster:
@@ -99,6 +99,7 @@ class LocalForecaster:
         self.failures_ = dict(outcome.failures)
         self.target_, self.features_ = panel.target, panel.features
         self.id_col_ = panel.id_col
+        self.time_labels_ = panel.time_labels
         self._collect()
         return self
 
@@ -198,6 +199,7 @@ class LocalForecaster:
             "features": list(self.features_),
             "id_col": self.id_col_,
             "ids": list(self.ids_),
+            "time_labels": self.time_labels_,
             "metrics": self.metrics_,
             "failures": self.failures_,
             "history": history_meta,
@@ -247,6 +249,7 @@ class LocalForecaster:
         self.failures_ = dict(meta.get("failures", {}))
         self.target_, self.features_ = meta["target"], tuple(meta["features"])
         self.id_col_ = meta["id_col"]
+        self.time_labels_ = str(meta.get("time_labels", ""))  # files before it: ISO 8601
         if history is None:
             self.members_ = {sid: build(i) for i, sid in enumerate(ids)}
             self._collect()

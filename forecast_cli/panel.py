@@ -22,6 +22,7 @@ from .config import ID_NAMES, DataConfig
 from .errors import DataError, UsageError
 from .panel_table import factorize_ids, split_panel, static_values, wanted_places
 from .parse import rows_text
+from .period_labels import layout_of
 from .series import (
     ENDS_TRIMMED,
     Series,
@@ -44,6 +45,7 @@ class Panel:
     id_col: str | None = None
     notes: list[str] = field(default_factory=list)
     statics: dict[str, tuple[str, ...]] = field(default_factory=dict)  # column -> value per member
+    time_labels: str = ""  # the layout outputs write timestamps in ("": ISO 8601; see period_labels)
 
     @classmethod
     def of_one(cls, series: Series) -> Panel:
@@ -140,7 +142,7 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
             raise UsageError("--static-cols needs a panel: give --id-col COLUMN")
         series = prepare_series(raw, cfg)
         refuse_constant([series], ("",))
-        return Panel.of_one(series)
+        return dataclasses.replace(Panel.of_one(series), time_labels=_time_labels(raw, cfg))
     if id_col not in raw.columns:
         raise UsageError(f"--id-col {id_col!r} is not a column; columns: {', '.join(map(str, raw.columns))}")
     keys = raw[id_col]
@@ -205,7 +207,15 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
     _refuse_several_clocks(members, wanted)
     constant = refuse_constant(members, wanted)
     notes = [f"{len(constant)} constant series kept ({first_few(constant)})"] if constant else []
-    return Panel(members, tuple(wanted), id_col, notes=notes, statics=statics)
+    labels = "" if time_col is None else layout_of(table[time_col], cfg.time_format)
+    return Panel(members, tuple(wanted), id_col, notes=notes, statics=statics, time_labels=labels)
+
+
+def _time_labels(raw: pd.DataFrame, cfg: DataConfig) -> str:
+    """The period layout of a single series' time column, as ``prepare_series`` found it."""
+    table = raw.rename(columns=lambda c: str(c).strip())
+    time_col = resolve_time_column(table, cfg.time_col, cfg.time_format)
+    return "" if time_col is None else layout_of(table[time_col], cfg.time_format)
 
 
 def _refuse_several_clocks(members: Sequence[Series], ids: Sequence[str]) -> None:

@@ -30,14 +30,14 @@ import pandas as pd
 from .errors import DataError
 from .zones import infer_zone
 
-_ISO_WEEK = re.compile(r"^\d{4}-?W\d{2}$")
-_QUARTER = re.compile(r"^(\d{4})\s*-?\s*Q([1-4])$", re.IGNORECASE)
-_QUARTER_FIRST = re.compile(r"^Q([1-4])\s*-?\s*(\d{4})$", re.IGNORECASE)  # Q1 1998
-_MONTH_CODE = re.compile(r"^(\d{4})\s*-?\s*M(\d{2})$", re.IGNORECASE)  # 2015M01, as Eurostat writes months
-_MONTH_YEAR = re.compile(r"^\d{1,2}([-/])\d{4}$")  # 01/2015 (not 01.2015: a number with four decimals)
+ISO_WEEK = re.compile(r"^\d{4}-?W\d{2}$")
+QUARTER_YEAR = re.compile(r"^(\d{4})\s*-?\s*Q([1-4])$", re.IGNORECASE)
+QUARTER_FIRST = re.compile(r"^Q([1-4])\s*-?\s*(\d{4})$", re.IGNORECASE)  # Q1 1998
+MONTH_CODE = re.compile(r"^(\d{4})\s*-?\s*M(\d{2})$", re.IGNORECASE)  # 2015M01, as Eurostat writes months
+MONTH_YEAR = re.compile(r"^\d{1,2}([-/])\d{4}$")  # 01/2015 (not 01.2015: a number with four decimals)
 _YEAR_FIRST = re.compile(r"^\d{4}([-/.])\d{1,2}\1\d{1,2}$")
 _YEAR_LAST = re.compile(r"^\d{1,2}([-/.])\d{1,2}\1\d{4}$")
-_YEAR_MONTH = re.compile(r"^\d{4}([-/.])\d{1,2}$")
+YEAR_MONTH = re.compile(r"^\d{4}([-/.])\d{1,2}$")
 _COMPACT = re.compile(r"^\d{8}$")
 _CLOCK = ((re.compile(r"^\d{1,2}:\d{2}$"), "%H:%M"), (re.compile(r"^\d{1,2}:\d{2}:\d{2}$"), "%H:%M:%S"))
 _FRACTION = re.compile(r"^\d{1,2}:\d{2}:\d{2}\.\d+$")
@@ -69,16 +69,16 @@ def parse_times(column: pd.Series, name: str, time_format: str | None = None) ->
         _refuse_unparsed(text, parsed, name, f"does not match --time-format {time_format!r}")
         return _zoned(text, pd.DatetimeIndex(parsed), name)
     first = text.iloc[0].strip()
-    if _ISO_WEEK.match(first):
+    if ISO_WEEK.match(first):
         parsed = _coerce(text.str.strip().str.replace("-W", "W", regex=False) + "1", "%GW%V%u")
-    elif _QUARTER.match(first) or _QUARTER_FIRST.match(first):
-        layout = _QUARTER if _QUARTER.match(first) else _QUARTER_FIRST
+    elif QUARTER_YEAR.match(first) or QUARTER_FIRST.match(first):
+        layout = QUARTER_YEAR if QUARTER_YEAR.match(first) else QUARTER_FIRST
         parts = text.str.strip().str.extract(layout)
-        year, quarter = (parts[0], parts[1]) if layout is _QUARTER else (parts[1], parts[0])
+        year, quarter = (parts[0], parts[1]) if layout is QUARTER_YEAR else (parts[1], parts[0])
         months = pd.to_numeric(quarter, errors="coerce") * 3 - 2
         parsed = _coerce(year + "-" + months.astype("Int64").astype(str), "%Y-%m")
-    elif _MONTH_CODE.match(first):
-        parts = text.str.strip().str.extract(_MONTH_CODE)
+    elif MONTH_CODE.match(first):
+        parts = text.str.strip().str.extract(MONTH_CODE)
         parsed = _coerce(parts[0] + "-" + parts[1], "%Y-%m")
     else:
         try:
@@ -303,9 +303,9 @@ def _formats(value: str) -> list[str] | None:
     if match := _YEAR_LAST.match(date):
         s = match.group(1)
         return [f"%d{s}%m{s}%Y{time_format}", f"%m{s}%d{s}%Y{time_format}"]
-    if (match := _YEAR_MONTH.match(date)) and not clock:
+    if (match := YEAR_MONTH.match(date)) and not clock:
         return [f"%Y{match.group(1)}%m"]
-    if (match := _MONTH_YEAR.match(date)) and not clock:
+    if (match := MONTH_YEAR.match(date)) and not clock:
         return [f"%m{match.group(1)}%Y"]
     if _COMPACT.match(date):
         return [f"%Y%m%d{time_format}"]
@@ -356,7 +356,7 @@ def _minutes(offset: str) -> int:
 
 
 def _recognised(value: str) -> bool:
-    if any(p.match(value) for p in (_ISO_WEEK, _QUARTER, _QUARTER_FIRST, _MONTH_CODE)) or _formats(value):
+    if any(p.match(value) for p in (ISO_WEEK, QUARTER_YEAR, QUARTER_FIRST, MONTH_CODE)) or _formats(value):
         return True
     if _MONTH_NAME.search(value) and re.search(r"\d", value):
         return True

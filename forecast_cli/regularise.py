@@ -14,6 +14,7 @@ Guards (both ``DataError``, exit 2):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -103,15 +104,24 @@ def grid_rows(index: pd.DatetimeIndex, freq: str) -> int:
     return int(span / max(step, pd.Timedelta(1))) + 1
 
 
-def check_invented(invented: int, gaps: int, rows: int, freq: str | None, guarded: bool) -> None:
+def check_invented(
+    invented: int, gaps: int, rows: int, freq: str | None, guarded: bool, columns: Sequence[str] = ()
+) -> None:
     """Refuse a guarded fill that would invent more than ``MAX_INVENTED`` of ``rows``: rows of
-    absent periods (``gaps``) and rows with empty cells alike (``invented`` counts both)."""
+    absent periods (``gaps``) and rows with empty cells alike (``invented`` counts both).
+    ``columns`` names the columns with empty cells, so a feature nothing else is wrong with
+    is named (it may be the one to drop from --features)."""
     if not guarded or rows == 0 or invented <= MAX_INVENTED * rows:
         return
     empty = invented - gaps
+    where = (
+        f" (in {', '.join(repr(c) for c in columns[:3])}{' ...' if len(columns) > 3 else ''})"
+        if columns
+        else ""
+    )
     parts = [
         f"{gaps:,} absent periods on the {freq} grid" if gaps else "",
-        f"{empty:,} rows with empty cells" if empty else "",
+        f"{empty:,} rows with empty cells{where}" if empty else "",
     ]
     fix = "check --freq, or accept" if gaps else "accept"
     raise DataError(

@@ -271,7 +271,9 @@ def _finish(data, target, features, report, cfg: DataConfig, nans_in_data, gaps)
         # Only the default is guarded: a --fill the user chose fills every gap it finds.
         # a row is invented whether its period was absent or its cells empty
         invented = int(data.isna().any(axis=1).sum())
-        check_invented(invented, gaps, len(data), report.freq, guarded=cfg.fill is None)
+        empty = data.isna().sum()  # per column, the absent periods' rows included
+        columns = [str(c) for c in data.columns if empty[c] > gaps]  # those with empty cells of their own
+        check_invented(invented, gaps, len(data), report.freq, guarded=cfg.fill is None, columns=columns)
         before = len(data)
         data = fill_missing(data, fill)
         report.rows_dropped += before - len(data)

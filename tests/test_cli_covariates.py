@@ -59,7 +59,12 @@ def test_aus_predict_reads_cpi_from_future_data(aus_model, tmp_path):
     assert result.exit_code == 0, result.output
     frame = pd.read_csv(pd.io.common.StringIO(result.stdout))
     assert list(frame.columns) == ["State", "timestamp", "Takings"] and len(frame) == 8 * 4
-    assert frame["timestamp"].iloc[:4].tolist() == ["2016-07-01", "2016-10-01", "2017-01-01", "2017-04-01"]
+    assert frame["timestamp"].iloc[:4].tolist() == [
+        "2016 Q3",
+        "2016 Q4",
+        "2017 Q1",
+        "2017 Q2",
+    ]  # as the file writes quarters
 
 
 def test_future_data_can_come_from_stdin(aus_model, tmp_path):

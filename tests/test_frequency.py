@@ -120,11 +120,11 @@ def test_given_freq_works_where_the_native_step_has_no_name():
     assert prepare_series(raw, DataConfig(freq="MS", agg="mean")).freq == "MS"
 
 
-@pytest.mark.parametrize("exchange", ["XBOM", "XSHG", "XJSE", "BVMF", "XSTO"])
+@pytest.mark.parametrize("exchange", ["XBOM", "XSHG", "XJSE", "BVMF", "XSTO", "XKRX"])
 def test_daily_weekday_data_of_exchanges_beyond_the_largest_is_their_calendar(exchange):
-    """Indian, Chinese, South African, Brazilian and Swedish closures used to be read as
-    gaps of business days ("71 gaps filled" on five years of Bombay sessions: invented
-    prices), or as a larger exchange's sessions that explained most of them."""
+    """Indian, Chinese, South African, Brazilian, Swedish and Korean closures used to be
+    read as gaps of business days ("71 gaps filled" on five years of Bombay sessions:
+    invented prices), or as a larger exchange's sessions that explained most of them."""
     sessions = Calendar(exchange).sessions(pd.Timestamp("2019-01-01"), pd.Timestamp("2023-12-31"))
     assert infer_frequency(pd.DatetimeIndex(sessions)) == exchange
 

@@ -103,7 +103,10 @@ def backtest(
         )
     _report(result, reporter)
     if predictions_out:
-        emit("csv", predictions_out, frame=result.forecasts.set_index("origin"))
+        from ..period_labels import labelled
+
+        frame = labelled(result.forecasts, series.time_labels, ("origin", "timestamp")).set_index("origin")
+        emit("csv", predictions_out, frame=frame)
         reporter.info(f"wrote fold forecasts to {predictions_out}")
     if plot:
         from ..plots import plot_backtest

@@ -132,6 +132,8 @@ def describe_model(meta: dict) -> dict:
         out["future_features"] = ",".join(meta["future_features"])
     if meta.get("id_col"):
         out["id_col"] = meta["id_col"]
+    if meta.get("time_labels"):  # outputs write timestamps as the data named its periods
+        out["time_labels"] = meta["time_labels"]
     out.update(history_summary(meta))
     out.update({f"metric_{k}": v for k, v in meta.get("metrics", {}).items()})
     return out

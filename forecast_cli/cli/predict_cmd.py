@@ -112,7 +112,7 @@ def predict(
             ) from None
     else:
         reporter.info(
-            f"continuing from the history stored in {model} ({_history_ends(forecaster.histories_)})"
+            f"continuing from the history stored in {model} ({_history_ends(forecaster.histories_, forecaster.time_labels_)})"
         )
     if series is None:
         ids = tuple(as_written(ids, forecaster.ids_))
@@ -140,6 +140,9 @@ def predict(
         )
     if wide and forecaster.id_col_ is not None:
         frame = _widen(frame, forecaster.target_)
+    from ..period_labels import labelled
+
+    frame = labelled(frame, forecaster.time_labels_)  # written as the data named its periods
     emit(resolve_format(run.format, output), output, frame=frame, title=f"{forecaster.target_} forecast")
     exit_partial({}, reporter, skipped)
 
@@ -199,10 +202,12 @@ def _stdin_if_any():
     return stream
 
 
-def _history_ends(histories) -> str:
-    """``ends 2003-04-01``, or ``ends 2002-12-01 .. 2003-04-01`` when the series end apart."""
+def _history_ends(histories, layout: str) -> str:
+    """``ends 2003-04-01``, or ``ends 2002-12-01 .. 2003-04-01`` when the series end apart;
+    in the data's period layout where it has one (``ends 2003 Q2``)."""
     import pandas as pd
 
+    from ..period_labels import period_labels
     from ..series import _stamp
 
     if histories.lengths().min() == 0:
@@ -210,4 +215,6 @@ def _history_ends(histories) -> str:
     stamps = histories.last_stamps()
     first, last = stamps.min(), stamps.max()
     shown = [_stamp(s) if isinstance(s, pd.Timestamp) else str(s) for s in (first, last)]
+    if isinstance(first, pd.Timestamp):
+        shown = period_labels(pd.DatetimeIndex([first, last]), layout) or shown
     return f"ends {shown[1]}" if first == last else f"ends {shown[0]} .. {shown[1]}"
