@@ -12,10 +12,10 @@ the stored history writes what training read. Dates, date-times and anything wit
 zone stay ISO 8601: a day-first or month-first date written back as read is the
 ambiguity the reader refuses, and ISO is what every other tool reads.
 
-A layout is used only when it says every written timestamp exactly: each label is read
-back by ``parse.parse_times`` and must give the same timestamp (a quarterly layout with
-``--freq MS`` would name three months ``1998 Q1``). Otherwise the whole output stays ISO
-8601, so one column never mixes two layouts.
+A layout is used only when its period is one step of the frequency (``step_layout``)
+and it says every written timestamp exactly: each label is read back by
+``parse.parse_times`` and must give the same timestamp. Otherwise the whole output stays
+ISO 8601, so one column never mixes two layouts.
 """
 
 from __future__ import annotations
@@ -37,6 +37,15 @@ from .parse import (
 )
 
 QUARTER = "%q"  # our one directive beyond strftime's: the quarter, 1 to 4
+# The period a layout names, by its finest directive (checked in this order).
+_PERIODS = (
+    ("%V", pd.offsets.Week),
+    (QUARTER, pd.offsets.QuarterBegin),
+    ("%m", pd.offsets.MonthBegin),
+    ("%b", pd.offsets.MonthBegin),
+    ("%B", pd.offsets.MonthBegin),
+    ("%", pd.offsets.YearBegin),  # years alone (%Y, %y)
+)
 _YEAR_ONLY = re.compile(r"^\d{4}$")
 _DAY_OR_CLOCK = re.compile(r"%[dejaAuwHIMSfpzZcxXUWs]")  # directives below a month
 
@@ -85,7 +94,7 @@ def period_labels(stamps: pd.Index | pd.Series, layout: str) -> list[str] | None
     index = pd.DatetimeIndex(stamps) if not isinstance(stamps, pd.DatetimeIndex) else stamps
     if not layout or index.tz is not None or index.hasnans or len(index) == 0:
         return None
-    unique = index.unique()
+    codes, unique = pd.factorize(index)  # a panel's rows share a few dozen distinct steps
     text = [_format(t, layout) for t in unique]
     try:
         back = parse_times(pd.Series(text), "timestamp").index
@@ -93,17 +102,34 @@ def period_labels(stamps: pd.Index | pd.Series, layout: str) -> list[str] | None
         return None
     if back.tz is not None or not np.array_equal(back.asi8, unique.as_unit(back.unit).asi8):
         return None
-    by_stamp = dict(zip(unique, text, strict=True))
-    return [by_stamp[t] for t in index]
+    return np.asarray(text, dtype=object)[codes].tolist()
 
 
 def _format(stamp: pd.Timestamp, layout: str) -> str:
     return stamp.strftime(layout.replace(QUARTER, str((stamp.month - 1) // 3 + 1)))
 
 
-def labelled(frame: pd.DataFrame, layout: str, columns: tuple[str, ...] = ("timestamp",)) -> pd.DataFrame:
+def step_layout(layout: str, freq: str | None) -> str:
+    """``layout`` when its period is one step of ``freq``, else ``""`` (ISO 8601). Labels
+    of a finer period would read back exactly and still mislead: quarters summed into
+    years with ``--freq YS`` would be written ``2017 Q1`` for the whole year."""
+    if not layout or freq is None:
+        return ""
+    try:
+        offset = pd.tseries.frequencies.to_offset(freq)
+    except ValueError:  # an exchange calendar (XNYS): trading days are dates
+        return ""
+    period = next(unit for directive, unit in _PERIODS if directive in layout)
+    return layout if offset.n == 1 and isinstance(offset, period) else ""
+
+
+def labelled(
+    frame: pd.DataFrame, layout: str, freq: str | None, columns: tuple[str, ...] = ("timestamp",)
+) -> pd.DataFrame:
     """``frame`` with its timestamp index level and the named timestamp ``columns`` written
-    as period labels, each only when every one of its stamps has an exact label."""
+    as period labels: when the layout's period is the step (``step_layout``), each only
+    when every one of its stamps has an exact label."""
+    layout = step_layout(layout, freq)
     if not layout:
         return frame
     out = frame

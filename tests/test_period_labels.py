@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from forecast_cli.cli import app
 from forecast_cli.parse import parse_times
-from forecast_cli.period_labels import labelled, layout_of, period_labels
+from forecast_cli.period_labels import labelled, layout_of, period_labels, step_layout
 
 from .conftest import FAST_TRAIN
 
@@ -85,14 +85,27 @@ def test_a_layout_that_cannot_name_every_step_leaves_the_column_iso():
     assert period_labels(pd.date_range("1998-01-01", periods=3, freq="D"), "%Y-%m") is None
     assert period_labels(pd.date_range("1998-01-01", periods=3, freq="YS", tz="UTC"), "%Y") is None
     frame = pd.DataFrame({"y": [1.0, 2.0, 3.0, 4.0]}, index=months.rename("timestamp"))
-    assert labelled(frame, "%Y Q%q").index.equals(months)  # unchanged, not half-labelled
+    assert labelled(frame, "%Y Q%q", "QS").index.equals(months)  # unchanged, not half-labelled
+
+
+def test_labels_name_only_a_step_of_their_own_period():
+    """Quarters summed into years (--freq YS) would read back exactly as '2017 Q1' and
+    still say a quarter where the row is a year."""
+    assert step_layout("%Y Q%q", "QS") == "%Y Q%q" and step_layout("%Y Q%q", "YS") == ""
+    assert step_layout("%Y-%m", "MS") == "%Y-%m" and step_layout("%Y-%m", "QS") == ""
+    assert step_layout("%Y-%m", "2MS") == "" and step_layout("%Y", "YS") == "%Y"
+    assert step_layout("%G-W%V", "W-MON") == "%G-W%V" and step_layout("%Y", None) == ""
+    assert step_layout("%Y", "XNYS") == "" and step_layout("", "MS") == ""
+    years = pd.DataFrame({"y": [1.0]}, index=pd.DatetimeIndex(["2017-01-01"], name="timestamp"))
+    assert labelled(years, "%Y Q%q", "YS").index[0] == pd.Timestamp("2017-01-01")
+    assert labelled(years, "%Y", "YS").index[0] == "2017"
 
 
 def test_labels_apply_to_the_timestamp_level_of_a_panel_index_and_named_columns():
     stamps = pd.date_range("2016-07-01", periods=2, freq="QS")
     index = pd.MultiIndex.from_arrays([["A", "A"], stamps], names=["State", "timestamp"])
     frame = pd.DataFrame({"y": [1.0, 2.0], "origin": [stamps[0]] * 2}, index=index)
-    out = labelled(frame, "%Y Q%q", ("origin",))
+    out = labelled(frame, "%Y Q%q", "QS", ("origin",))
     assert list(out.index.get_level_values("timestamp")) == ["2016 Q3", "2016 Q4"]
     assert list(out.index.get_level_values("State")) == ["A", "A"]
     assert list(out["origin"]) == ["2016 Q3", "2016 Q3"]

@@ -105,7 +105,9 @@ def backtest(
     if predictions_out:
         from ..period_labels import labelled
 
-        frame = labelled(result.forecasts, series.time_labels, ("origin", "timestamp")).set_index("origin")
+        frame = labelled(
+            result.forecasts, series.time_labels, series.freq, ("origin", "timestamp")
+        ).set_index("origin")
         emit("csv", predictions_out, frame=frame)
         reporter.info(f"wrote fold forecasts to {predictions_out}")
     if plot:

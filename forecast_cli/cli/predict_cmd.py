@@ -111,9 +111,7 @@ def predict(
                 "(--time-col NAME)"
             ) from None
     else:
-        reporter.info(
-            f"continuing from the history stored in {model} ({_history_ends(forecaster.histories_, forecaster.time_labels_)})"
-        )
+        reporter.info(f"continuing from the history stored in {model} ({_history_ends(forecaster)})")
     if series is None:
         ids = tuple(as_written(ids, forecaster.ids_))
     if series is None and (unknown := [i for i in ids if i not in forecaster.ids_]):
@@ -142,7 +140,7 @@ def predict(
         frame = _widen(frame, forecaster.target_)
     from ..period_labels import labelled
 
-    frame = labelled(frame, forecaster.time_labels_)  # written as the data named its periods
+    frame = labelled(frame, forecaster.time_labels_, forecaster.freq_)  # as the data named its periods
     emit(resolve_format(run.format, output), output, frame=frame, title=f"{forecaster.target_} forecast")
     exit_partial({}, reporter, skipped)
 
@@ -202,14 +200,16 @@ def _stdin_if_any():
     return stream
 
 
-def _history_ends(histories, layout: str) -> str:
+def _history_ends(forecaster) -> str:
     """``ends 2003-04-01``, or ``ends 2002-12-01 .. 2003-04-01`` when the series end apart;
     in the data's period layout where it has one (``ends 2003 Q2``)."""
     import pandas as pd
 
-    from ..period_labels import period_labels
+    from ..period_labels import period_labels, step_layout
     from ..series import _stamp
 
+    histories = forecaster.histories_
+    layout = step_layout(forecaster.time_labels_, forecaster.freq_)
     if histories.lengths().min() == 0:
         return f"ends {histories.last_stamp()}"
     stamps = histories.last_stamps()
