@@ -115,6 +115,16 @@ class LocalForecaster:
         return self.plan_.freq
 
     @property
+    def future_features_(self) -> tuple[str, ...]:
+        """The known-future columns, as every member reads them (they share one config)."""
+        return self.members_[self.ids_[0]].future_features_
+
+    @property
+    def static_levels_(self) -> dict[str, tuple[str, ...]]:
+        """None: a network of one series has no categories to tell series apart by."""
+        return {}
+
+    @property
     def horizon_(self) -> int:
         return self.plan_.horizon
 

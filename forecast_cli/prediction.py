@@ -24,7 +24,7 @@ from .intervals import CalibrationTable, bands, series_scale
 from .panel import Panel, as_written, first_few, unknown_ids
 from .recalibration import recalibrated
 from .scaling import Scaler
-from .series import Series
+from .series import Series, _stamp
 
 if TYPE_CHECKING:
     from .forecaster import Forecaster
@@ -103,6 +103,8 @@ def predict(
     if history is not None and (levels or quantiles):
         table, added = recalibrated(f, *given, [statics.get(name, ()) for name in given[0]])
     notes += _shortfall_notes(table, levels)
+    if history is not None:
+        notes += _older_than_training(f, names, frames)
     extra = bands(
         np.stack(forecasts),
         f.normalisers(widths, np.asarray(scales), horizon),
@@ -211,6 +213,28 @@ def _forecast_frames(
             f"forecast by {'seasonal naive' if season > 1 else 'naive'}"
         )
     return out, (widths if f.width_ratio_ is not None else None), scales, notes
+
+
+def _older_than_training(f: Forecaster, names: list[str], frames: Sequence[pd.DataFrame]) -> list[str]:
+    """A note for series whose given rows end before the model's own training rows of them
+    (a stale export, or a file cut short): their forecast starts after the data's end, so
+    it covers steps the model has already seen, which exit 0 alone would not say."""
+    known = {name: i for i, name in enumerate(f.ids_)}
+    ends = f.histories_.last_stamps()  # (series,): each series' last training row
+    early = [
+        (name, frame.index[-1], ends[known[name]])
+        for name, frame in zip(names, frames, strict=True)
+        if name in known and len(frame) and frame.index[-1] < ends[known[name]]
+    ]
+    if not early:
+        return []
+    name, given, trained = (str(v) if not isinstance(v, pd.Timestamp) else _stamp(v) for v in early[0])
+    who = f"series {first_few([repr(n) for n, _, _ in early])}" if f.id_col_ is not None else "the data"
+    return [
+        f"{who}: the rows given end before the model's training rows ({given} against "
+        f"{trained}{' for ' + repr(name) if len(early) > 1 else ''}); the forecast starts "
+        "after the rows given, at steps the model has already seen"
+    ]
 
 
 def _short_drift_notes(

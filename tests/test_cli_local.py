@@ -106,3 +106,20 @@ def test_local_backtest_on_two_worker_processes_matches_one_process(panel_csv):
     assert serial.exit_code == processes.exit_code == 0, processes.output
     assert "dask: on 2 Dask worker(s)" in processes.stderr
     assert serial.stdout == processes.stdout
+
+
+def test_a_local_model_forecasts_from_data_given_to_predict(tmp_path, panel_csv):
+    """predict with DATA on a --local model exited 1 (an AttributeError on the columns it
+    reads); it now forecasts after each series' end in DATA, as from its stored history
+    when DATA is the training file."""
+    model, stored = _train_predict(tmp_path, panel_csv)
+    given = runner.invoke(app, ["predict", "-m", str(model), str(panel_csv), "-f", "csv", "-q"])
+    assert given.exit_code == 0, given.output
+    assert given.stdout == stored
+    shorter = pd.read_csv(panel_csv).groupby("unique_id").head(48)
+    shorter.to_csv(tmp_path / "shorter.csv", index=False)
+    early = runner.invoke(
+        app, ["predict", "-m", str(model), str(tmp_path / "shorter.csv"), "-f", "csv", "-q"]
+    )
+    assert early.exit_code == 0, early.output
+    assert early.stdout.splitlines()[1].startswith("s0,2005-01-01,")  # after the shorter data's end

@@ -153,3 +153,18 @@ def test_a_closed_pipe_ends_quietly_with_exit_0(air_model):
     done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "{" and "error" not in done.stderr
+
+
+def test_data_ending_before_the_training_rows_is_said(air_model, sample, tmp_path):
+    """Rows that end before the model's own (a stale export) are forecast from their end,
+    steps the model has already seen; exit 0 alone did not say so."""
+    older = tmp_path / "older.csv"
+    older.write_text("".join((sample / "airpassengers.csv").read_text().splitlines(keepends=True)[:101]))
+    result = runner.invoke(app, ["predict", "-m", str(air_model), str(older), "-H", "1", "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "the rows given end before the model's training rows (1957-04-01 against 1960-12-01)" in result.stderr
+    )
+    assert result.stdout.splitlines()[1].startswith("1957-05,")
+    same = runner.invoke(app, ["predict", "-m", str(air_model), str(sample / "airpassengers.csv"), "-H", "1"])
+    assert "end before" not in same.stderr
