@@ -35,6 +35,7 @@ class Regular:
     frame: pd.DataFrame
     gaps: int
     dropped: int
+    note: str = ""  # what was done to the rows beyond filling the grid (see _whole_sums)
 
 
 def aggregation(agg: str, columns) -> str | dict[str, str]:
@@ -75,16 +76,71 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
     at_clock = isinstance(offset, pd.offsets.Day) and clock.nunique() == 1 and clock[0] > pd.Timedelta(0)
     zone = data.index.tz if at_clock else None
     local = data.set_axis(wall) if zone is not None else data
-    resampler = local.resample(
-        offset, origin="start" if at_clock or isinstance(offset, pd.offsets.Tick) else "start_day"
-    )
+    origin = "start" if at_clock or isinstance(offset, pd.offsets.Tick) else "start_day"
+    resampler = local.resample(offset, origin=origin)
     regular = resampler.agg(how)
     filled_bins = resampler.size().to_numpy() > 0
     if not isinstance(how, str) or how == "sum":  # an empty bin sums to 0: mark it missing instead
         regular[~filled_bins] = np.nan
+    note = ""
+    if how == "sum" and native is not None:
+        regular, filled_bins, note = _whole_sums(regular, filled_bins, local.index, offset, origin, native)
     if zone is not None:
         regular = regular.tz_localize(zone)
-    return Regular(regular.rename_axis("timestamp"), int((~filled_bins).sum()), 0)
+    return Regular(regular.rename_axis("timestamp"), int((~filled_bins).sum()), 0, note)
+
+
+def _whole_sums(regular, filled, index, offset, origin, native: str):
+    """(frame, filled bins, note) without a first or last period that the data covers only
+    in part: summed, half a month of sales reads as a month whose sales halved (a fall the
+    model would learn, and a forecast that starts from it). A period is partial when the
+    data's next (previous) step of its own frequency would still fall inside it."""
+    before, after = _step(index[0], native, -1), _step(index[-1], native, 1)
+    # Probes binned as the data was: with origin "start" the first period begins at the
+    # first row (never partial), and a probe that starts with that row keeps the origin.
+    first = before is not None and origin != "start" and _one_period([before, index[0]], offset, origin)
+    last = after is not None and _one_period([index[0], index[-1], after], offset, origin)
+    cut = [first, last]
+    if not any(cut) or len(regular) - sum(cut) < 2:
+        return regular, filled, ""
+    keep = slice(1 if cut[0] else 0, len(regular) - 1 if cut[1] else len(regular))
+    said = [
+        f"{which} period ({_when(regular.index[at])}) dropped, which the data covers only "
+        + (f"up to {_when(index[-1])}" if at == -1 else f"from {_when(index[0])}")
+        for which, at, done in (("the first", 0, cut[0]), ("the last", -1, cut[1]))
+        if done
+    ]
+    return (
+        regular.iloc[keep],
+        filled[keep],
+        "; ".join(said) + " (a sum over part of a period is not that period's sum)",
+    )
+
+
+def _when(stamp: pd.Timestamp) -> str:
+    return str(stamp.date()) if stamp == stamp.normalize() else stamp.strftime("%Y-%m-%d %H:%M")
+
+
+def _one_period(stamps: list[pd.Timestamp], offset, origin: str) -> bool:
+    """Whether the last two of ``stamps`` fall in one period of ``offset``."""
+    sizes = pd.Series(0, index=pd.DatetimeIndex(stamps)).resample(offset, origin=origin).size()
+    return bool(sizes.iloc[-1] >= 2)  # the last period holds the last stamp and the one before it
+
+
+def _step(stamp: pd.Timestamp, native: str, direction: int) -> pd.Timestamp | None:
+    """The data's next (+1) or previous (-1) step at its own frequency; None when it has none
+    to take (intraday trading hours, whose sessions have gaps a step cannot cross)."""
+    calendar = Calendar.parse(native)
+    if calendar is not None:
+        if calendar.intraday:
+            return None
+        day = stamp.normalize()
+        near = calendar.sessions(day - pd.Timedelta(days=15), day + pd.Timedelta(days=15))
+        near = near.tz_localize(stamp.tz) if stamp.tz is not None and near.tz is None else near
+        after, before = near[near > stamp], near[near < stamp]
+        found = after if direction > 0 else before
+        return (found[0] if direction > 0 else found[-1]) if len(found) else None
+    return stamp + direction * to_offset(native)
 
 
 def grid_rows(index: pd.DatetimeIndex, freq: str) -> int:

@@ -181,7 +181,7 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig) -> Series:
         rows_dropped=regular.dropped,
         ends_trimmed=trimmed,
     )
-    for text in (times.note, note, f"duplicates combined with {cfg.agg}" if duplicates else ""):
+    for text in (times.note, note, f"duplicates combined with {cfg.agg}" if duplicates else "", regular.note):
         report.add_note(text)
     return _finish(frame, target, features, report, cfg, nans_in_data, regular.gaps)
 

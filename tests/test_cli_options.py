@@ -126,6 +126,10 @@ def test_info_config_repeats_the_run_exactly(tmp_path, sample):
         ("horizonn = 3\n", "unknown option 'horizonn'"),
         ("[train]\nhorizon = 3\n", "write flat keys"),
         ("horizon = \n", "not valid TOML"),
+        ("epochs = true\n", "run.toml: epochs = true must be a value, not true or false"),  # was 1 epoch
+        ('epochs = "two"\n', "run.toml: epochs = 'two': Input should be a valid integer"),
+        ("quiet = 1\n", "run.toml: quiet = 1 must be true or false"),
+        ('cell = "xyz"\n', "run.toml: cell = 'xyz'"),
     ],
 )
 def test_bad_config_files_are_usage_errors(tmp_path, sample, text, message):

@@ -78,3 +78,42 @@ def test_sums_mark_empty_periods_missing_not_zero():
     stamps = pd.to_datetime(["2024-01-01 00:10", "2024-01-01 02:10"])
     result = regularise(frame(stamps), "1h", "sum")
     assert np.isnan(result.frame["value"].iloc[1]) and result.gaps == 1
+
+
+def _daily(start: str, end: str, freq: str = "D") -> pd.DataFrame:
+    days = pd.date_range(start, end, freq=freq)
+    return pd.DataFrame(
+        {"date": days.strftime("%Y-%m-%d"), "sales": np.arange(len(days), dtype=float) % 7 + 1}
+    )
+
+
+def test_a_sum_drops_the_periods_the_data_covers_only_in_part():
+    """Daily sales summed into months, ending on 15 January: that January is half a month of
+    sales, read as a month whose sales halved (exit 0, and the model learnt the fall)."""
+    raw = _daily("2020-03-10", "2021-01-15")
+    series = prepare_series(raw, DataConfig(freq="MS", agg="sum"))
+    index = series.frame.index
+    assert index[0] == pd.Timestamp("2020-04-01") and index[-1] == pd.Timestamp("2020-12-01")
+    by_month = raw.assign(month=pd.to_datetime(raw["date"]).dt.to_period("M")).groupby("month")["sales"].sum()
+    assert series.y.tolist() == by_month.iloc[1:-1].tolist()  # the whole months, unchanged
+    note = series.report.line()
+    assert "the first period (2020-03-01) dropped, which the data covers only from 2020-03-10" in note
+    assert "the last period (2021-01-01) dropped, which the data covers only up to 2021-01-15" in note
+
+
+def test_whole_periods_and_other_aggregations_keep_every_period():
+    whole = prepare_series(_daily("2020-03-01", "2020-12-31"), DataConfig(freq="MS", agg="sum"))
+    assert len(whole.frame) == 10 and "dropped" not in whole.report.line()
+    # business days ending on a Friday, 29 May: the weekend after it is no part of May's data
+    weekdays = prepare_series(_daily("2020-01-01", "2020-05-29", "B"), DataConfig(freq="MS", agg="sum"))
+    assert weekdays.frame.index[-1] == pd.Timestamp("2020-05-01")
+    mean = prepare_series(_daily("2020-03-10", "2021-01-15"), DataConfig(freq="MS", agg="mean"))
+    assert mean.frame.index[0] == pd.Timestamp("2020-03-01") and len(mean.frame) == 11
+
+
+def test_hours_summed_into_days_drop_the_part_days_at_either_end():
+    hours = pd.date_range("2020-01-01 03:00", "2020-01-10 17:00", freq="h")
+    raw = pd.DataFrame({"t": hours.strftime("%Y-%m-%d %H:%M"), "y": np.ones(len(hours))})
+    series = prepare_series(raw, DataConfig(freq="D", agg="sum"))
+    assert series.y.tolist() == [24.0] * 8  # 2 to 9 January, each a whole day
+    assert "covers only from 2020-01-01 03:00" in series.report.line()

@@ -318,6 +318,25 @@ def all_option_keys() -> set[str]:
     return {leaf.option.flag_for(leaf.name)[2:] for group in GROUPS for leaf in _all_leaves(group, ())}
 
 
+def _checked(ctx: typer.Context, param: Any, path: Path, key: str, name: str, raw: Any) -> Any:
+    """A config file's value as the option would take it, or an error naming the file and
+    key: click would take ``epochs = true`` as 1, and say only "Invalid value for
+    '--epochs'" of ``epochs = "two"``, without the file it came from."""
+    value = ",".join(map(str, raw)) if isinstance(raw, list) else raw
+    option = next(p for p in ctx.command.params if p.name == name)
+    flag = bool(getattr(option, "is_flag", False))
+    shown = str(raw).lower() if isinstance(raw, bool) else repr(raw)
+    if isinstance(raw, bool) != flag:
+        want = "true or false" if flag else "a value, not true or false"
+        raise typer.BadParameter(f"{path}: {key} = {shown} must be {want}", ctx, param)
+    if not flag:
+        try:
+            option.process_value(ctx, value)
+        except typer.BadParameter as exc:
+            raise typer.BadParameter(f"{path}: {key} = {shown}: {exc.message}", ctx, param) from None
+    return value
+
+
 def load_config_file(ctx: typer.Context, param: Any, value: Path | None) -> Path | None:
     """Read the TOML file into click's ``default_map``, so flags and env vars still win."""
     if value is None or ctx.resilient_parsing:
@@ -347,6 +366,6 @@ def load_config_file(ctx: typer.Context, param: Any, value: Path | None) -> Path
         if flag not in known:
             raise typer.BadParameter(f"{value}: unknown option {key!r}", ctx, param)
         if flag in by_flag and by_flag[flag] != "config_file":
-            defaults[by_flag[flag]] = ",".join(map(str, raw)) if isinstance(raw, list) else raw
+            defaults[by_flag[flag]] = _checked(ctx, param, value, key, by_flag[flag], raw)
     ctx.default_map = {**(ctx.default_map or {}), **defaults}
     return value
