@@ -109,6 +109,7 @@ def check_output_paths(
         if path is None:
             continue
         label = f"{option} {path}"
+        _refuse_unwritable_name(option, str(path))
         dash = str(path) == "-"
         if stdout is not None and option != "-o" and (dash or _is_stdout(Path(path))):
             raise OutputError(
@@ -128,6 +129,25 @@ def check_output_paths(
         if key in written:
             raise OutputError(f"{written[key]} and {label} name the same file; give each output its own path")
         written[key] = label
+
+
+_COMPRESSED = (".gz", ".bz2", ".xz", ".zip", ".zst")
+
+
+def _refuse_unwritable_name(option: str, path: str) -> None:
+    """Names that would be written as something else than they say: an empty name, a name
+    ending in ``/`` (a folder: ``x.csv/`` was written as a file ``x.csv``), and compressed
+    suffixes (``out.csv.gz`` got plain text, while reading one decompresses it)."""
+    if not path.strip():
+        raise OutputError(f"{option} is empty; give a file name")
+    if path.endswith("/") and not os.path.isdir(path):
+        raise OutputError(f"{option} {path} ends in '/', a folder's name; give a file name")
+    suffix = next((s for s in _COMPRESSED if path.lower().endswith(s)), None)
+    if suffix is not None:
+        raise OutputError(
+            f"{option} {path}: outputs are written uncompressed; drop {suffix} and compress through a "
+            f"pipe (e.g. -o - | gzip > {Path(path).name})"
+        )
 
 
 @contextmanager

@@ -124,3 +124,24 @@ def test_unknown_model_exit_2(sample):
 def test_backtest_has_help():
     result = runner.invoke(app, ["backtest", "--help"])
     assert result.exit_code == 0 and "--folds" in result.stdout
+
+
+def test_predictions_out_takes_its_format_from_its_suffix(tmp_path, sample):
+    """--predictions-out p.json wrote CSV under a JSON name, while -o x.json wrote JSON."""
+    out = tmp_path / "p.json"
+    args = [
+        "backtest",
+        str(sample / "airpassengers.csv"),
+        "--models",
+        "naive",
+        "--folds",
+        "1",
+        "-q",
+        "-f",
+        "csv",
+    ]
+    result = runner.invoke(app, [*args, "--predictions-out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(out.read_text())
+    assert rows[0]["origin"] == "1959-12" and rows[0]["timestamp"] == "1960-01"
+    assert {row["model"] for row in rows} >= {"naive"} and len(rows) % 12 == 0

@@ -524,3 +524,34 @@ def test_predictions_out_dash_beside_the_leaderboard_on_stdout_is_refused(tmp_pa
     )
     apart = runner.invoke(app, [*args, "-o", str(tmp_path / "board.csv"), "-q"])
     assert apart.exit_code == 0 and apart.stdout.startswith("origin,timestamp,step,model")
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("", "-o is empty; give a file name"),
+        ("x.csv/", "ends in '/', a folder's name"),
+        ("x.csv.gz", "outputs are written uncompressed; drop .gz"),
+    ],
+)
+def test_output_names_that_would_be_written_as_something_else_are_refused(tmp_path, sample, path, message):
+    """bad input: predict -o '' / -o x.csv/ / -o x.csv.gz -> exit 2, names the problem: they were
+    "is a directory", a file x.csv, and plain text under a .gz name"""
+    model = tmp_path / "air.fcst"
+    assert (
+        runner.invoke(
+            app, ["train", str(sample / "airpassengers.csv"), *FAST_TRAIN, "-o", str(model)]
+        ).exit_code
+        == 0
+    )
+    target = f"{tmp_path}/{path}" if path else ""
+    refused(runner.invoke(app, ["predict", "-m", str(model), "-o", target]), 2, message)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["air.fcst"]
+
+
+def test_train_refuses_a_model_file_named_dash(tmp_path, sample, monkeypatch):
+    """bad input: train -o - -> exit 2, "would write the model to a file named '-'" (predict's - is stdout)"""
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["train", str(sample / "airpassengers.csv"), *FAST_TRAIN, "-o", "-"])
+    refused(result, 2, "-o - would write the model to a file named '-'")
+    assert not (tmp_path / "-").exists()

@@ -274,6 +274,8 @@ def train(
     from ..modelfile import save_model
     from ..outputs import check_output_paths
 
+    if str(output) == "-":  # predict's "-" is stdout; a model is a binary file, never a stream by accident
+        raise UsageError("-o - would write the model to a file named '-'; give a file name (or /dev/stdout)")
     check_output_paths({"-o": output}, [data])
     series, skipped = load_input(data, config.data, reporter, ticker, compute=compute)
     if config.model.local:

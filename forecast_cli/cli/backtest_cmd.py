@@ -108,7 +108,10 @@ def backtest(
         frame = labelled(
             result.forecasts, series.time_labels, series.freq, ("origin", "timestamp")
         ).set_index("origin")
-        emit("csv", predictions_out, frame=frame)
+        kind = (
+            resolve_format(None, predictions_out) if predictions_out != "-" else "csv"
+        )  # .json(l) by suffix
+        emit(kind, predictions_out, frame=frame)
         reporter.info(f"wrote fold forecasts to {predictions_out}")
     if plot:
         from ..plots import plot_backtest
