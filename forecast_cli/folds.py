@@ -65,6 +65,11 @@ def plan_folds(
     stride = stride or horizon
     if window not in ("expanding", "sliding"):
         raise UsageError(f"--window {window!r} is not expanding or sliding")
+    if window != "sliding" and train_size is not None:  # it was ignored: the same numbers as without it
+        raise UsageError(
+            f"--train-size {train_size} sets a sliding window's rows; add --window sliding (an expanding "
+            "window trains on every row before each origin)"
+        )
     if window == "sliding":
         if train_size is None:
             raise UsageError("--window sliding needs --train-size (rows each model trains on)")
@@ -78,7 +83,7 @@ def plan_folds(
         raise DataError(
             f"{folds} folds of horizon {horizon} (stride {stride}) need {needed + horizon + stride * (folds - 1)} "
             f"rows with {needed} training rows before the first origin, but the series has {n_rows}; "
-            f"at most {fit} folds fit (lower --folds, --horizon or --lookback)"
+            f"at most {fit} folds fit (lower --folds, --horizon{', --origin-stride' if stride != horizon else ''} or --lookback)"
         )
     plan = []
     for k in range(folds):

@@ -48,3 +48,21 @@ def test_bad_refit_and_sliding_without_size_are_usage_errors():
         parse_refit("sometimes")
     with pytest.raises(UsageError, match="--train-size"):
         plan_folds(20, horizon=3, folds=2, window="sliding")
+
+
+def test_a_train_size_without_a_sliding_window_is_refused_not_ignored():
+    """bad input: backtest --train-size 60 without --window sliding -> exit 2, "add --window
+    sliding"; it was ignored, the numbers those of a run without it"""
+    with pytest.raises(
+        UsageError, match="--train-size 60 sets a sliding window's rows; add --window sliding"
+    ):
+        plan_folds(144, horizon=12, folds=5, train_size=60)
+
+
+def test_too_many_folds_name_the_stride_when_it_was_given():
+    with pytest.raises(
+        DataError, match=r"at most 2 folds fit \(lower --folds, --horizon, --origin-stride or"
+    ):
+        plan_folds(144, horizon=12, folds=3, stride=100, min_train=13)
+    with pytest.raises(DataError, match=r"\(lower --folds, --horizon or --lookback\)"):
+        plan_folds(30, horizon=12, folds=3, min_train=13)
