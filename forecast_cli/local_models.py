@@ -121,7 +121,7 @@ class LocalForecaster:
 
     @property
     def static_levels_(self) -> dict[str, tuple[str, ...]]:
-        """None: a network of one series has no categories to tell series apart by."""
+        """Empty: a network of one series has no categories to tell series apart by."""
         return {}
 
     @property

@@ -100,16 +100,18 @@ def _whole_sums(regular, filled, index, offset, origin, native: str):
     # first row (never partial), and a probe that starts with that row keeps the origin.
     first = before is not None and origin != "start" and _one_period([before, index[0]], offset, origin)
     last = after is not None and _one_period([index[0], index[-1], after], offset, origin)
-    cut = [first, last]
-    if not any(cut) or len(regular) - sum(cut) < 2:
+    if not (first or last) or len(regular) - first - last < 2:
         return regular, filled, ""
-    keep = slice(1 if cut[0] else 0, len(regular) - 1 if cut[1] else len(regular))
-    said = [
-        f"{which} period ({_when(regular.index[at])}) dropped, which the data covers only "
-        + (f"up to {_when(index[-1])}" if at == -1 else f"from {_when(index[0])}")
-        for which, at, done in (("the first", 0, cut[0]), ("the last", -1, cut[1]))
-        if done
-    ]
+    keep = slice(int(first), len(regular) - int(last))
+    said = []
+    if first:
+        said.append(
+            f"the first period ({_when(regular.index[0])}) dropped, which the data covers only from {_when(index[0])}"
+        )
+    if last:
+        said.append(
+            f"the last period ({_when(regular.index[-1])}) dropped, which the data covers only up to {_when(index[-1])}"
+        )
     return (
         regular.iloc[keep],
         filled[keep],

@@ -108,9 +108,8 @@ def backtest(
         frame = labelled(
             result.forecasts, series.time_labels, series.freq, ("origin", "timestamp")
         ).set_index("origin")
-        kind = (
-            resolve_format(None, predictions_out) if predictions_out != "-" else "csv"
-        )  # .json(l) by suffix
+        # JSON or JSON lines by the file's suffix, as -o; CSV on stdout
+        kind = resolve_format(None, predictions_out) if predictions_out != "-" else "csv"
         emit(kind, predictions_out, frame=frame)
         reporter.info(f"wrote fold forecasts to {predictions_out}")
     if plot:

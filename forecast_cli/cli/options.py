@@ -318,12 +318,11 @@ def all_option_keys() -> set[str]:
     return {leaf.option.flag_for(leaf.name)[2:] for group in GROUPS for leaf in _all_leaves(group, ())}
 
 
-def _checked(ctx: typer.Context, param: Any, path: Path, key: str, name: str, raw: Any) -> Any:
+def _checked(ctx: typer.Context, param: Any, path: Path, key: str, option: Any, raw: Any) -> Any:
     """A config file's value as the option would take it, or an error naming the file and
     key: click would take ``epochs = true`` as 1, and say only "Invalid value for
     '--epochs'" of ``epochs = "two"``, without the file it came from."""
     value = ",".join(map(str, raw)) if isinstance(raw, list) else raw
-    option = next(p for p in ctx.command.params if p.name == name)
     flag = bool(getattr(option, "is_flag", False))
     shown = str(raw).lower() if isinstance(raw, bool) else repr(raw)
     if isinstance(raw, bool) != flag:
@@ -350,7 +349,7 @@ def load_config_file(ctx: typer.Context, param: Any, value: Path | None) -> Path
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise typer.BadParameter(f"{value} is not valid TOML: {exc}", ctx, param) from None
     by_flag = {
-        opt[2:]: p.name
+        opt[2:]: p
         for p in ctx.command.params
         if getattr(p, "param_type_name", None) == "option" and not p.hidden
         for decl in p.opts
@@ -365,7 +364,7 @@ def load_config_file(ctx: typer.Context, param: Any, value: Path | None) -> Path
             raise typer.BadParameter(f"{value}: [{key}] tables are not used; write flat keys", ctx, param)
         if flag not in known:
             raise typer.BadParameter(f"{value}: unknown option {key!r}", ctx, param)
-        if flag in by_flag and by_flag[flag] != "config_file":
-            defaults[by_flag[flag]] = _checked(ctx, param, value, key, by_flag[flag], raw)
+        if flag in by_flag and by_flag[flag].name != "config_file":
+            defaults[by_flag[flag].name] = _checked(ctx, param, value, key, by_flag[flag], raw)
     ctx.default_map = {**(ctx.default_map or {}), **defaults}
     return value
