@@ -110,9 +110,11 @@ def _compression(blob: bytes) -> int:
     return zipfile.ZIP_DEFLATED if worth else zipfile.ZIP_STORED
 
 
-def read_metadata(path: str | Path) -> dict:
-    """The JSON metadata of a model file, checked for format and version."""
-    meta, _ = _read(path, with_weights=False)
+def read_metadata(path: str | Path, verify: bool = False) -> dict:
+    """The JSON metadata of a model file, checked for format and version; with ``verify``
+    every weight array's bytes are also checked against the zip's checksums (not parsed:
+    ``info`` must not vouch for a file that ``predict`` would then refuse as damaged)."""
+    meta, _ = _read(path, with_weights=False, verify=verify)
     return meta
 
 
@@ -160,6 +162,12 @@ def _check_consistent(model) -> None:
             raise _Inconsistent(f"plan freq {plan.freq!r} names no frequency") from None
     if model.histories_.tz:  # a zone that does not exist raises (ZoneInfoNotFoundError, a KeyError)
         pd.DatetimeIndex([], tz=model.histories_.tz)
+    names = {"target": model.target_, "id_col": model.id_col_}
+    for name, value in names.items():  # a column name is text: 5 would fail later, as exit 1
+        if not isinstance(value, str) and not (name == "id_col" and value is None):
+            raise _Inconsistent(f"{name} is {value!r}, not a column name")
+    if not all(isinstance(c, str) for c in model.features_):
+        raise _Inconsistent(f"features {list(model.features_)!r} are not all column names")
     ids = list(model.ids_)
     if len(set(ids)) != len(ids):
         raise _Inconsistent("a series id appears twice")
@@ -171,7 +179,7 @@ def _check_consistent(model) -> None:
         raise _Inconsistent(f"{len(ratio)} width ratios for {plan.horizon} forecast steps")
 
 
-def _read(path: str | Path, with_weights: bool) -> tuple[dict, dict[str, np.ndarray]]:
+def _read(path: str | Path, with_weights: bool, verify: bool = False) -> tuple[dict, dict[str, np.ndarray]]:
     path = Path(path)
     try:
         with _open_regular_file(path) as raw, zipfile.ZipFile(raw) as archive:
@@ -184,15 +192,35 @@ def _read(path: str | Path, with_weights: bool) -> tuple[dict, dict[str, np.ndar
                 raise ModelFileError(f"{path} is damaged: its metadata is not valid JSON; retrain") from None
             _check_format(path, meta)
             arrays = _read_weights(path, archive, members, meta) if with_weights else {}
+            if verify and not with_weights:
+                _verify_members(path, archive, members)
     except zipfile.BadZipFile:
-        raise ModelFileError(
-            f"{path} is not a forecast model file, or it is truncated or corrupt; retrain it"
-        ) from None
+        raise ModelFileError(_not_a_zip(path)) from None
+
     except (zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
         if isinstance(exc, ModelFileError):
             raise
         raise ModelFileError(f"{path} is damaged ({type(exc).__name__}); retrain the model") from None
     return meta, arrays
+
+
+def _not_a_zip(path: Path) -> str:
+    """Why ``path`` could not be opened as a zip: a text file (a CSV given where the model
+    goes) is named as one; a file that starts as a zip but breaks off is truncated."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        head = b""
+    if head.startswith(b"PK"):
+        return f"{path} is truncated or corrupt (its zip directory is unreadable); retrain it"
+    text = head.decode("utf-8", errors="replace")  # the read may cut the last character
+    if head and "\ufffd" not in text[:-3] and all(c.isprintable() or c.isspace() for c in text[:-3]):
+        return (
+            f"{path} is a text file (data?), not a model file; give the .fcst file that "
+            "`forecast train -o` writes"
+        )
+    return f"{path} is not a forecast model file, or it is truncated or corrupt; retrain it"
 
 
 def _open_regular_file(path: Path) -> io.BufferedReader:
@@ -259,11 +287,33 @@ def _checked_directory(path: Path, archive: zipfile.ZipFile) -> dict[str, zipfil
 
 def _read_member(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     """The member's bytes, reading no more than its declared size (plus one, to notice more)."""
-    with archive.open(info) as member:
-        data = member.read(info.file_size + 1)
+    try:
+        with archive.open(info) as member:
+            data = member.read(info.file_size + 1)
+    except (zipfile.BadZipFile, zlib.error):  # its bytes changed: a bad checksum, or no inflating them
+        raise _damaged_member(path, info.filename) from None
     if len(data) != info.file_size:
         raise ModelFileError(f"{path} is damaged: {info.filename} is not the size its directory says")
     return data
+
+
+def _verify_members(path: Path, archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo]) -> None:
+    """Inflate every member in 1 MiB chunks, keeping nothing: a wrong size or checksum (bytes
+    lost or changed inside the file) is a ``ModelFileError`` naming the member."""
+    for name, info in members.items():
+        seen = 0
+        try:
+            with archive.open(info) as member:
+                while chunk := member.read(MiB):
+                    seen += len(chunk)
+        except (zipfile.BadZipFile, EOFError, zlib.error):
+            seen = -1
+        if seen != info.file_size:
+            raise _damaged_member(path, name)
+
+
+def _damaged_member(path: Path, name: str) -> ModelFileError:
+    return ModelFileError(f"{path} is damaged: {name} does not match its checksum; retrain the model")
 
 
 def _read_weights(

@@ -61,10 +61,23 @@ def test_truncated_file_is_refused(model_path):
         load_model(model_path)
 
 
+def test_a_data_file_given_as_the_model_is_named_a_text_file(sample):
+    """bad input: a CSV given as the model (forecast info data.csv, predict -m data.csv) ->
+    exit 3, "is a text file (data?), not a model file", not "truncated or corrupt; retrain it"."""
+    from typer.testing import CliRunner
+
+    from forecast_cli.cli import app
+
+    csv = str(sample / "airpassengers.csv")
+    for args in (["info", csv], ["predict", "-m", csv]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 3 and "is a text file (data?), not a model file" in result.stderr
+
+
 def test_foreign_files_are_refused(tmp_path):
     text = tmp_path / "notes.fcst"
     text.write_text("hello")
-    with pytest.raises(ModelFileError, match="not a forecast model file"):
+    with pytest.raises(ModelFileError, match="is a text file"):
         load_model(text)
     other_zip = tmp_path / "other.fcst"
     with zipfile.ZipFile(other_zip, "w") as archive:
@@ -102,8 +115,20 @@ def test_newer_format_version_asks_to_upgrade(model_path):
         (lambda m: m["history"].update(tz="Mars/Olympus"), ""),
         (lambda m: m["plan"].update(lookback=1000), "plan lookback 1000 but the network reads"),
         (lambda m: m.update(width_ratio=[1.0]), "1 width ratios for"),
+        (lambda m: m.update(target=5), "target is 5, not a column name"),
+        (lambda m: m.update(features=[None]), "features [None] are not all column names"),
     ],
-    ids=["horizon-text", "season-0", "freq", "ids-twice", "zone", "lookback", "width-ratio"],
+    ids=[
+        "horizon-text",
+        "season-0",
+        "freq",
+        "ids-twice",
+        "zone",
+        "lookback",
+        "width-ratio",
+        "target",
+        "features",
+    ],
 )
 def test_edited_metadata_is_a_damaged_file_not_a_traceback(model_path, edit, detail):
     """Metadata edited into nonsense (a horizon 'twelve', an unknown zone, an id twice) is a
@@ -124,6 +149,33 @@ def test_info_on_metadata_without_its_fields_exits_3(model_path):
     _rewrite(model_path, edit_meta=lambda m: m.pop("plan"))
     result = CliRunner().invoke(app, ["info", str(model_path)])
     assert result.exit_code == 3 and "is damaged or inconsistent" in result.stderr, result.output
+
+
+def test_bytes_changed_inside_a_weight_array_are_caught_by_info_too(model_path):
+    """bad input: a model file whose weight bytes were changed or lost inside the archive
+    (its directory intact) -> exit 3 from info as from predict, "does not match its checksum";
+    info read only the metadata and described the file as sound."""
+    from typer.testing import CliRunner
+
+    from forecast_cli.cli import app
+
+    sound = model_path.read_bytes()
+    with zipfile.ZipFile(model_path) as archive:
+        members = sorted(archive.infolist(), key=lambda i: i.compress_size)
+    weights = [i for i in members if i.filename.startswith("weights/")]
+    meta = next(i for i in members if i.filename == "forecast.json")
+    runner = CliRunner()
+    for info in (weights[-1], weights[0], meta):  # deflated, stored as is, and the metadata
+        data = bytearray(sound)
+        start = info.header_offset + 30 + len(info.filename) + len(info.extra)  # the member's bytes
+        data[start + info.compress_size // 2] ^= 0xFF
+        model_path.write_bytes(bytes(data))
+        for args in (["info", str(model_path)], ["predict", "-m", str(model_path)]):
+            result = runner.invoke(app, args)
+            assert result.exit_code == 3, (info, args, result.output)
+            assert f"is damaged: {info.filename} does not match its checksum" in result.stderr
+    model_path.write_bytes(sound[: weights[0].header_offset] + bytes(len(sound) - weights[0].header_offset))
+    assert runner.invoke(app, ["info", str(model_path)]).exit_code == 3  # bytes lost: zeros in their place
 
 
 def test_pickled_arrays_are_never_loaded(model_path):

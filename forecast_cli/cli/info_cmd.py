@@ -46,7 +46,7 @@ def info(
     from ..errors import ModelFileError
     from ..modelfile import read_metadata
 
-    meta = read_metadata(model)
+    meta = read_metadata(model, verify=True)  # bytes checked, arrays not parsed: torch stays out
     if fmt == InfoFormat.config:
         import sys
 
