@@ -3,6 +3,7 @@ one thing, --config files apply under flags, environment defaults show, start-up
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -148,6 +149,19 @@ def test_config_keys_of_other_commands_are_accepted(tmp_path, sample):
     )
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("model,") and "naive" in result.stdout
+
+
+def test_a_config_files_cell_is_the_network_backtest_runs_unless_it_names_models(tmp_path, sample):
+    """A file written for train (cell = "gru") backtested an lstm: backtest has no --cell and
+    its --models defaulted to lstm. The file's cell is now the model; --models still wins."""
+    config = tmp_path / "run.toml"
+    config.write_text('folds = 1\ncell = "gru"\nepochs = 2\nhidden = 8\n')
+    args = ["backtest", str(sample / "airpassengers.csv"), "--config", str(config), "-f", "json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["config"]["models"][0] == "gru"
+    result = runner.invoke(app, [*args, "--models", "naive"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["config"]["models"][0] == "naive"
 
 
 def test_environment_defaults_are_shown_in_help_and_used():

@@ -366,5 +366,9 @@ def load_config_file(ctx: typer.Context, param: Any, value: Path | None) -> Path
             raise typer.BadParameter(f"{value}: unknown option {key!r}", ctx, param)
         if flag in by_flag and by_flag[flag].name != "config_file":
             defaults[by_flag[flag].name] = _checked(ctx, param, value, key, by_flag[flag], raw)
+    if "cell" in data and "models" in by_flag and "models" not in data:
+        # backtest has no --cell: a file written for train (`forecast info --config`)
+        # names the network it backtests, not the lstm --models defaults to
+        defaults["models"] = _checked(ctx, param, value, "cell", by_flag["models"], data["cell"])
     ctx.default_map = {**(ctx.default_map or {}), **defaults}
     return value
