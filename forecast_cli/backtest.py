@@ -21,7 +21,7 @@ import pandas as pd
 
 from . import metrics as m
 from .backtest_fits import Fits, distributed_global, local_fits, neural_forecasts
-from .backtest_intervals import baseline_bounds, score_intervals
+from .backtest_intervals import band_levels, baseline_bounds, reported_bounds, score_intervals
 from .backtest_scores import score, series_summary, series_table
 from .baselines import BASELINE_FUNCTIONS, BASELINES
 from .compute import Executor, SerialExecutor, TaskProgress
@@ -117,7 +117,8 @@ def run_backtest(
     actual = y[origins[:, None] + np.arange(horizon)[None, :]]  # (series x folds, horizon)
     scales = np.array([m.seasonal_naive_scale(y[a:b], season) for a, b in zip(starts, origins, strict=True)])
 
-    levels = cfg.intervals.levels()
+    levels, probs = cfg.intervals.levels(), cfg.intervals.probs()
+    computed = band_levels(levels, probs)  # the quantiles' bands too: a quantile is a band's edge
     fold_of = np.concatenate([np.arange(len(p)) for p in plans])
     forecasts: dict[str, np.ndarray] = {}
     bounds: dict[str, dict[str, np.ndarray]] = {}
@@ -126,13 +127,15 @@ def run_backtest(
     fits: dict[str, Fits] = {}
     failures: dict[str, str] = {}
     if local:
-        fits, failures = local_fits(panel, configs, plans, levels, executor or SerialExecutor(), on_progress)
+        fits, failures = local_fits(
+            panel, configs, plans, computed, executor or SerialExecutor(), on_progress
+        )
     elif neural and executor is not None and executor.workers > 1:
-        fits = distributed_global(panel, configs, plans, levels, executor, on_progress)
+        fits = distributed_global(panel, configs, plans, computed, executor, on_progress)
     for name in neural:
         if name not in fits:
             progress = (lambda g, n, name=name: on_fit(name, g, n)) if on_fit else None
-            fits[name] = neural_forecasts(panel, configs[name], plans, levels, progress)
+            fits[name] = neural_forecasts(panel, configs[name], plans, computed, progress)
     keep = np.array([sid not in failures for sid in panel.ids])
     if not keep.any():
         sid, reason = next(iter(failures.items()))
@@ -157,10 +160,11 @@ def run_backtest(
             t0 = time.perf_counter()
             fn = BASELINE_FUNCTIONS[name]
             forecasts[name] = fn(y, origins, horizon, season=season, starts=starts)
-            bounds[name] = baseline_bounds(fn, y, origins, starts, fold_of, horizon, season, levels)
+            bounds[name] = baseline_bounds(fn, y, origins, starts, fold_of, horizon, season, computed)
             seconds[name] = (0.0, time.perf_counter() - t0)
         else:
             forecasts[name], bounds[name], seconds[name] = fits[name]
+        bounds[name] = reported_bounds(bounds[name], forecasts[name], levels, probs)
 
     if np.any(actual == 0):
         notes.append("MAPE skipped: the target is zero in some forecast periods")
@@ -174,7 +178,9 @@ def run_backtest(
     rows, per_step = [], {}
     for name in models:
         row, per_step[name] = score(actual, forecasts[name], scales)
-        interval_row, interval_steps = score_intervals(actual, forecasts[name], bounds[name], scales, levels)
+        interval_row, interval_steps = score_intervals(
+            actual, forecasts[name], bounds[name], scales, levels, probs
+        )
         row.update(interval_row)
         per_step[name].update(interval_steps)
         rows.append(
@@ -191,14 +197,19 @@ def run_backtest(
         bounds,
         scales,
         levels,
+        probs,
     )
     summary = series_summary(by_series)
     board.insert(6, "mase_median", summary["mase_median"])
     board.insert(7, "beats_snaive", summary["beats_snaive"])
     board = board.sort_values("mase", kind="stable", na_position="last")
-    # the first forecast step of the earliest and of the latest fold over every series
-    first = min(member.frame.index[plan[0].origin] for member, plan in zip(panel.members, plans, strict=True))
-    last = max(member.frame.index[plan[-1].origin] for member, plan in zip(panel.members, plans, strict=True))
+    # origins as --predictions-out names them (the last row a forecast reads), and the first
+    # forecast steps, of the earliest and of the latest fold over every series
+    pairs = list(zip(panel.members, plans, strict=True))
+    first_origin = min(member.frame.index[plan[0].origin - 1] for member, plan in pairs)
+    last_origin = max(member.frame.index[plan[-1].origin - 1] for member, plan in pairs)
+    first = min(member.frame.index[plan[0].origin] for member, plan in pairs)
+    last = max(member.frame.index[plan[-1].origin] for member, plan in pairs)
     return BacktestResult(
         leaderboard=board,
         per_step=per_step,
@@ -221,8 +232,10 @@ def run_backtest(
             "lookback": lookback,
             "origin_stride": spec.origin_stride or horizon,
             "models": list(models),
-            "first_origin": str(first),
-            "last_origin": str(last),
+            "first_origin": str(first_origin),
+            "last_origin": str(last_origin),
+            "first_step": str(first),
+            "last_step": str(last),
             "model": dataclasses.asdict(cfg.model),
             "train": dataclasses.asdict(cfg.train),
             "scaling": dataclasses.asdict(cfg.scaling),

@@ -13,8 +13,9 @@ origin stop at zero, for baselines as for networks, so their widths compare.
 Scores per level, each averaged over (series, fold, step): coverage; mean width and mean
 Winkler (interval) score, both divided by the fold's MASE scale so series can be averaged;
 mean pinball loss over the quantiles the bands imply ((1 - a)/2, 1 - (1 - a)/2 per level,
-and the point forecast as the median), scaled the same way; CRPS approximated as twice that
-mean pinball loss (the quantile-average form of the CRPS, Gneiting & Raftery, 2007).
+and the point forecast as the median) and over ``--quantiles``, which are band edges too
+(``intervals.quantile_level``), scaled the same way; CRPS approximated as twice that mean
+pinball loss (the quantile-average form of the CRPS, Gneiting & Raftery, 2007).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .intervals import (
     bands,
     interval_score,
     pinball,
+    quantile_level,
     scaled_errors,
     series_scale,
 )
@@ -156,11 +158,33 @@ def rolling_network_bounds(
     return out
 
 
+def band_levels(levels, probs) -> tuple[float, ...]:
+    """Every band a backtest computes: the levels reported and those whose edges are the
+    quantiles asked for (the median is the point forecast)."""
+    return tuple(sorted(set(levels) | {quantile_level(p) for p in probs if p != 0.5}))
+
+
+def reported_bounds(bounds: dict[str, np.ndarray], point: np.ndarray, levels, probs) -> dict[str, np.ndarray]:
+    """The columns a backtest reports from every band it computed (``band_levels``):
+    ``lo-``/``hi-`` of each level, then ``q<p>`` of each quantile, the edge of its band."""
+    out = {f"{side}-{lv:g}": bounds[f"{side}-{lv:g}"] for lv in levels for side in ("lo", "hi")}
+    for p in probs:
+        side = "lo" if p < 0.5 else "hi"
+        out[f"q{p:g}"] = point if p == 0.5 else bounds[f"{side}-{quantile_level(p):g}"]
+    return out
+
+
 def score_intervals(
-    actual: np.ndarray, point: np.ndarray, bounds: dict[str, np.ndarray], scales: np.ndarray, levels
+    actual: np.ndarray,
+    point: np.ndarray,
+    bounds: dict[str, np.ndarray],
+    scales: np.ndarray,
+    levels,
+    probs=(),
 ) -> tuple[dict[str, float], dict[str, list[float]]]:
-    """(scores, per-step coverage) of one model; ``scales`` (rows,) are the MASE scales."""
-    elements = interval_elements(actual, point, bounds, scales, levels)
+    """(scores, per-step coverage) of one model; ``scales`` (rows,) are the MASE scales;
+    ``bounds`` as ``reported_bounds`` gives them."""
+    elements = interval_elements(actual, point, bounds, scales, levels, probs)
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a model without bands: all-NaN means
         row = {key: float(np.nanmean(value)) for key, value in elements.items()}
@@ -169,12 +193,12 @@ def score_intervals(
             for key in elements
             if key.startswith("cov_")
         }
-    if levels:
+    if "pinball" in row:
         row["crps"] = 2 * row["pinball"]
     return row, steps
 
 
-def interval_elements(actual, point, bounds, scales, levels) -> dict[str, np.ndarray]:
+def interval_elements(actual, point, bounds, scales, levels, probs=()) -> dict[str, np.ndarray]:
     """Each interval score before averaging, rows first: ``cov_<lv>`` (rows, horizon), 1 inside
     the band, 0 outside, NaN without a band; ``width_<lv>`` and ``winkler_<lv>`` (rows,
     horizon) divided by the row's MASE scale; ``pinball`` (rows, quantiles, horizon), scaled
@@ -190,7 +214,10 @@ def interval_elements(actual, point, bounds, scales, levels) -> dict[str, np.nda
             out[f"winkler_{lv:g}"] = interval_score(actual, lo, hi, lv) / s
             a = 1 - lv / 100
             losses += [pinball(actual, lo, a / 2) / s, pinball(actual, hi, 1 - a / 2) / s]
-    if levels:
+        for p in probs:  # a quantile that is no level's edge nor the median adds its own loss
+            if p != 0.5 and quantile_level(p) not in levels:
+                losses.append(pinball(actual, bounds[f"q{p:g}"], p) / s)
+    if levels or probs:
         out["pinball"] = np.stack(losses, axis=1)
     return out
 

@@ -68,6 +68,7 @@ def series_table(
     bounds: dict[str, dict[str, np.ndarray]],
     scales: np.ndarray,
     levels: tuple[float, ...],
+    probs: tuple[float, ...] = (),
 ) -> pd.DataFrame:
     """One row per (series, model): the leaderboard's metrics over that series' folds only,
     with ``skill`` against seasonal naive on that series. Rows of ``actual`` are
@@ -80,7 +81,7 @@ def series_table(
         per_fold = fold_scores(actual, point, scales)
         cols = {k: v.reshape(n, -1).mean(axis=1) for k, v in per_fold.items()}
         cols["mase"] = _nanmean(per_fold["mase"].reshape(n, -1), axis=1)
-        for key, elements in interval_elements(actual, point, bounds[name], scales, levels).items():
+        for key, elements in interval_elements(actual, point, bounds[name], scales, levels, probs).items():
             cols[key] = _nanmean(elements.reshape(n, -1), axis=1)
         if "pinball" in cols:
             cols["crps"] = 2 * cols["pinball"]

@@ -299,20 +299,27 @@ INTERVALS = "Intervals"
 PREDICTING = frozenset({"train", "predict", "backtest"})
 
 
+DEFAULT_LEVELS = ("80", "95")
+
+
 @dataclass
 class IntervalConfig:
-    """Which prediction intervals and quantiles to report (calibration is always stored)."""
+    """Which prediction intervals and quantiles to report. Calibration is always stored
+    (every network trains its spread head), so these only choose columns: what ``train``
+    is given is what ``predict`` reports unless it is given its own (empty = not given)."""
 
     level: tuple[str, ...] = opt(
-        ("80", "95"),
-        "Prediction interval levels in percent, comma-separated, or none.",
+        (),
+        "Prediction interval levels in percent, comma-separated, or none "
+        "(default 80,95; predict: the levels the model was trained with).",
         INTERVALS,
         commands=PREDICTING,
         is_list=True,
     )
     quantiles: tuple[str, ...] = opt(
         (),
-        "Quantiles to report, comma-separated, e.g. 0.1,0.5,0.9.",
+        "Quantiles to report, comma-separated (e.g. 0.1,0.5,0.9: the edges of the 80% band and "
+        "the forecast), or none (predict: the model's).",
         INTERVALS,
         commands=PREDICTING,
         is_list=True,
@@ -322,9 +329,13 @@ class IntervalConfig:
         from .intervals import parse_levels
 
         try:
-            return parse_levels(self.level)
+            return parse_levels(self.level or DEFAULT_LEVELS)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
+
+    def or_else(self, fallback: IntervalConfig) -> IntervalConfig:
+        """These choices where given, ``fallback``'s (the model's) where not."""
+        return IntervalConfig(self.level or fallback.level, self.quantiles or fallback.quantiles)
 
     def probs(self) -> tuple[float, ...]:
         from .intervals import parse_quantiles

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .config import ForecastConfig
-from .intervals import LEVEL_GRID, PROB_GRID, CalibrationTable, series_scale
+from .intervals import LEVEL_GRID, CalibrationTable, series_scale
 from .plan import Plan
 from .scaling import Scaler, Transform
 from .stored_histories import OFFSETS, ROW_ARRAYS, StoredHistories
@@ -73,7 +73,6 @@ def forecaster_state(f: Forecaster) -> tuple[dict[str, Any], dict[str, np.ndarra
             SERIES + "calibration_scale": np.asarray(f.cal_scales_, dtype=np.float64),  # (series,)
             SERIES + "statics": _static_codes(f),  # (series, static columns)
             MODEL + "calibration_abs_q": f.calibration_.abs_q,  # (horizon, levels)
-            MODEL + "calibration_signed_q": f.calibration_.signed_q,  # (horizon, probabilities)
         }
     )
     if f.calibration_errors_ is not None:  # None: loaded from a file that did not keep them
@@ -185,12 +184,10 @@ def _restore_arrays(self: Forecaster, meta: dict[str, Any], arrays: dict[str, np
     ]
     self.cal_scales_ = cal.astype(np.float64).tolist()
     self.statics_ = [tuple(lv[c] for lv, c in zip(levels, row, strict=True)) for row in codes.tolist()]
-    abs_q, signed_q = arrays[MODEL + "calibration_abs_q"], arrays[MODEL + "calibration_signed_q"]
-    if abs_q.shape != (len(abs_q), len(LEVEL_GRID)) or signed_q.shape != (len(abs_q), len(PROB_GRID)):
+    abs_q = arrays[MODEL + "calibration_abs_q"]  # files before stop 15 also hold an unused signed_q
+    if abs_q.shape != (len(abs_q), len(LEVEL_GRID)):
         raise ValueError("the model file's calibration table has the wrong shape")
-    self.calibration_ = CalibrationTable(
-        abs_q.astype(np.float64), signed_q.astype(np.float64), int(meta["calibration"]["windows"])
-    )
+    self.calibration_ = CalibrationTable(abs_q.astype(np.float64), int(meta["calibration"]["windows"]))
     ratio = meta.get("width_ratio")
     self.width_ratio_ = None if ratio is None else np.asarray(ratio, dtype=np.float64)
     self.typical_share_ = float(meta.get("width_typical_share", 0.0))
@@ -204,9 +201,7 @@ def _restore_arrays(self: Forecaster, meta: dict[str, Any], arrays: dict[str, np
 
 def _uncalibrated(horizon: int) -> CalibrationTable:
     """No stored calibration (a round-1 file): infinite bands, which say so honestly."""
-    return CalibrationTable(
-        np.full((horizon, len(LEVEL_GRID)), np.inf), np.zeros((horizon, len(PROB_GRID))), 0
-    )
+    return CalibrationTable(np.full((horizon, len(LEVEL_GRID)), np.inf), 0)
 
 
 def _plan_from_round_one(meta: dict[str, Any]) -> Plan:

@@ -142,7 +142,7 @@ class Forecaster:
             highway_init=highway_init,
             season=cycle,
             patch=plan.patch,
-            spread=bool(cfg.intervals.levels() or cfg.intervals.probs()),
+            spread=True,  # always: --level only chooses columns, so `--level none` trains the same net
             n_inputs=scaled.shape[1]
             + calendar_width
             - int(cfg.model.id_embedding > 0)

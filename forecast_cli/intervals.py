@@ -37,9 +37,15 @@ Why conformal, and why this way:
   78.5%/95.3% coverage. The head's quantiles alone are not used: nothing guarantees them.
   The width divided by is the head's plus the typical width, so that a head sure of
   itself cannot shrink a band to nothing (``normalisers``).
-- Quantiles (``--quantiles``) come from the signed errors the same way; they are
-  monotone in the probability by construction (empirical quantiles of one sample), never
-  sorted after the fact.
+- Quantiles (``--quantiles``) are the edges of the same bands: the quantile at p is the
+  lower edge of the central (1 - 2p) band below the median and the upper edge of the
+  (2p - 1) band above it, and the median is the point forecast (the convention of Nixtla's
+  libraries, which turn quantiles into levels the same way). One calibrated distribution
+  gives both columns, so q0.9 is hi-80 to the last digit, and the backtest's pinball loss
+  scores the quantiles that predict writes. They are monotone in p by construction (the
+  ranked errors grow with the level), never sorted after the fact. Quantiles taken apart
+  from the bands, from the signed errors, disagreed with them: on airline step 1's q0.975
+  fell below hi-80.
 
 The model stores the calibration as quantile grids (``CalibrationTable``), so predicting
 needs nothing but the history and costs a lookup, and the errors they rank (float32), so
@@ -53,23 +59,54 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# Levels stored per step: every integer percent and two finer tails; others interpolate.
+# Levels stored per step: every integer percent and two finer tails; others interpolate
+# (below 1%, towards a band of no width at level 0).
 LEVEL_GRID = np.array([*range(1, 100), 99.5, 99.9], dtype=np.float64)
-PROB_GRID = np.round(np.arange(0.01, 1.0, 0.01), 2)
+TOP_LEVEL = float(LEVEL_GRID[-1])
 MAX_CALIBRATION_WINDOWS = 20_000
 MIN_STEP_ERRORS = 20  # fewer at a step: borrow the nearest steps' errors (see _with_neighbours)
 
 
 def parse_levels(items: tuple[str, ...] | list[str]) -> tuple[float, ...]:
-    """``("80", "95")`` -> (80.0, 95.0); ``("none",)`` -> (); each in (0, 100)."""
-    if len(items) == 1 and str(items[0]).strip().lower() == "none":
+    """``("80", "95")`` -> (80.0, 95.0); ``("none",)`` -> (); each in (0, ``TOP_LEVEL``]."""
+    if _none(items):
         return ()
-    return _fractions(items, "--level", "80,95 or none", 100.0, "between 0 and 100 (a percentage)")
+    levels = _fractions(items, "--level", "80,95 or none", 100.0, "between 0 and 100 (a percentage)")
+    _widest(levels, levels, "--level")
+    return levels
 
 
 def parse_quantiles(items: tuple[str, ...] | list[str]) -> tuple[float, ...]:
-    """``("0.9", "0.1")`` -> (0.1, 0.9); each in (0, 1)."""
-    return _fractions(items, "--quantiles", "0.1,0.5,0.9", 1.0, "between 0 and 1")
+    """``("0.9", "0.1")`` -> (0.1, 0.9); ``("none",)`` -> (); each within the widest band."""
+    if _none(items):
+        return ()
+    probs = _fractions(items, "--quantiles", "0.1,0.5,0.9 or none", 1.0, "between 0 and 1")
+    _widest(probs, [quantile_level(p) for p in probs], "--quantiles")
+    return probs
+
+
+def quantile_level(prob: float) -> float:
+    """The level whose band has the quantile at ``prob`` as an edge: 0.1 and 0.9 -> 80
+    (rounded, so that 0.1 names the same band as ``--level 80``)."""
+    return round(abs(2.0 * prob - 1.0) * 100.0, 9)
+
+
+def _none(items) -> bool:
+    return len(items) == 1 and str(items[0]).strip().lower() == "none"
+
+
+def _widest(values, levels, flag: str) -> None:
+    """Refuse a value beyond the widest stored band: it would silently be that band."""
+    for value, level in zip(values, levels, strict=True):
+        if level > TOP_LEVEL + 1e-9:
+            fix = (
+                f"at most {TOP_LEVEL:g}"
+                if flag == "--level"
+                else f"{(100 - TOP_LEVEL) / 200:g} to {(100 + TOP_LEVEL) / 200:g}"
+            )
+            raise ValueError(
+                f"{flag} {value:g} is beyond the widest band calibrated ({TOP_LEVEL:g}%); use {fix}"
+            )
 
 
 def _fractions(items, flag: str, example: str, top: float, rule: str) -> tuple[float, ...]:
@@ -94,11 +131,10 @@ def conformal_rank(n: int, level: float) -> int:
 
 @dataclass
 class CalibrationTable:
-    """Per horizon step: the conformal error quantile at each ``LEVEL_GRID`` level and the
-    signed error quantile at each ``PROB_GRID`` probability, in scaled units."""
+    """Per horizon step: the conformal error quantile at each ``LEVEL_GRID`` level, in
+    scaled units. Quantiles are read off the same table (``quantile``)."""
 
     abs_q: np.ndarray  # (horizon, len(LEVEL_GRID))
-    signed_q: np.ndarray  # (horizon, len(PROB_GRID))
     windows: int  # the fewest errors behind any step's band, borrowed ones included
 
     @classmethod
@@ -112,11 +148,10 @@ class CalibrationTable:
         errors = np.asarray(errors, dtype=np.float64)
         horizon = errors.shape[1]
         abs_q = np.empty((horizon, len(LEVEL_GRID)))
-        signed_q = np.empty((horizon, len(PROB_GRID)))
         counts = []
         per_step = [errors[:, h][np.isfinite(errors[:, h])] for h in range(horizon)]
         if not any(len(e) for e in per_step):  # every window of a flat series (``series_scale``)
-            return cls(np.zeros((horizon, len(LEVEL_GRID))), np.zeros((horizon, len(PROB_GRID))), 0)
+            return cls(np.zeros((horizon, len(LEVEL_GRID))), 0)
         if len(per_step[0]) == 0:
             raise ValueError("no calibration errors for the first step")
         for h in range(horizon):
@@ -124,34 +159,39 @@ class CalibrationTable:
             counts.append(len(e))
             ranked = np.sort(np.abs(e))
             abs_q[h] = ranked[[conformal_rank(len(e), lv) - 1 for lv in LEVEL_GRID]]
-            signed_q[h] = np.quantile(e, PROB_GRID)  # monotone in the probability
-        return cls(abs_q, signed_q, int(min(counts)))
+        return cls(abs_q, int(min(counts)))
 
     def band(self, level: float, horizon: int) -> np.ndarray:
-        """Half-width per step (horizon,) at ``level`` percent, interpolated on the grid.
-        Steps past the calibrated horizon (a recursive model rolled further) take the last."""
+        """Half-width per step (horizon,) at ``level`` percent, interpolated on the grid
+        (from no width at level 0). Steps past the calibrated horizon (a recursive model
+        rolled further) take the last."""
         last = len(self.abs_q) - 1
-        return np.array([np.interp(level, LEVEL_GRID, self.abs_q[min(h, last)]) for h in range(horizon)])
+        if level == 0:  # the median: the point forecast itself (an infinite table included)
+            return np.zeros(horizon)
+        grid = np.concatenate([[0.0], LEVEL_GRID])
+        return np.array(
+            [
+                np.interp(level, grid, np.concatenate([[0.0], self.abs_q[min(h, last)]]))
+                for h in range(horizon)
+            ]
+        )
 
     def quantile(self, prob: float, horizon: int) -> np.ndarray:
-        """Signed error quantile per step (horizon,) at probability ``prob``."""
-        last = len(self.signed_q) - 1
-        return np.array([np.interp(prob, PROB_GRID, self.signed_q[min(h, last)]) for h in range(horizon)])
+        """Offset from the point forecast per step (horizon,) of the quantile at ``prob``:
+        an edge of the band at ``quantile_level(prob)``, below the point for p < 0.5."""
+        return math.copysign(1.0, prob - 0.5) * self.band(quantile_level(prob), horizon)
 
     def shortfall(self, level: float) -> bool:
         """True when too few windows back ``level``: its exact conformal band is unbounded."""
         return math.ceil((self.windows + 1) * level / 100.0) > self.windows
 
     def to_dict(self) -> dict:
-        return {"abs_q": self.abs_q.tolist(), "signed_q": self.signed_q.tolist(), "windows": self.windows}
+        return {"abs_q": self.abs_q.tolist(), "windows": self.windows}
 
     @classmethod
     def from_dict(cls, raw: dict) -> CalibrationTable:
-        return cls(
-            np.asarray(raw["abs_q"], dtype=np.float64),
-            np.asarray(raw["signed_q"], dtype=np.float64),
-            int(raw["windows"]),
-        )
+        """Files before quantiles came from the bands also hold ``signed_q``: unused."""
+        return cls(np.asarray(raw["abs_q"], dtype=np.float64), int(raw["windows"]))
 
 
 def _with_neighbours(per_step: list[np.ndarray], h: int, least: int) -> np.ndarray:
@@ -259,15 +299,19 @@ def bands(
         half = table.band(level, horizon)[None, :] * s
         out[f"lo-{level_name(level)}"] = inverse(centre - half)
         out[f"hi-{level_name(level)}"] = inverse(centre + half)
+    below = {}  # column -> True for a lower edge (lo-, or a quantile under the median)
+    for level in levels:
+        below[f"lo-{level_name(level)}"], below[f"hi-{level_name(level)}"] = True, False
     for prob in quantiles:
         out[f"q{prob:g}"] = inverse(centre + table.quantile(prob, horizon)[None, :] * s)
-    if anchor is not None and levels:
+        if prob != 0.5:
+            below[f"q{prob:g}"] = prob < 0.5
+    if anchor is not None:
         last = np.asarray(anchor, dtype=np.float64)[:, None]
         flat = (s == 0).all(axis=1)[:, None] & np.isfinite(last)
-        for key in out:
-            if key.startswith(("lo-", "hi-")):
-                reach = np.minimum(out[key], last) if key.startswith("lo-") else np.maximum(out[key], last)
-                out[key] = np.where(flat, reach, out[key])
+        for key, lower in below.items():
+            reach = np.minimum(out[key], last) if lower else np.maximum(out[key], last)
+            out[key] = np.where(flat, reach, out[key])
     if floor is not None:
         out = {k: np.maximum(v, floor) for k, v in out.items()}
     return out

@@ -26,12 +26,12 @@ correction of that step (zero at the start, so the baseline still holds). Per st
 flattened over the horizon, so a shorter forecast needs only its own steps' values and
 the recursive strategy reads the next step's. Without such columns nothing changes.
 
-The *spread head* (``spread=True``, on whenever intervals are asked for) gives the
+The *spread head* (``spread=True``; every network ``forecast`` trains has one) gives the
 uncertainty of each forecast: a linear head on the last hidden state emits the 10% and
 90% quantiles per step as the point forecast minus and plus a softplus, so they are
 monotone around the point by construction (never sorted afterwards). It is trained with
 pinball loss on a *detached* hidden state and clipped apart from the rest, so the point
-forecast trains exactly as without it (tested: same predictions with intervals off). Its
+forecast trains exactly as without it (tested: same predictions without it). Its
 quantiles are not trusted as they are: ``intervals`` divides each held-out error by the
 predicted 10-90% width and calibrates those ratios conformally, so bands widen where the
 network is unsure (a volatile window, a far step) and narrow where it is sure, while the

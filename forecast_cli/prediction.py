@@ -177,7 +177,7 @@ def _forecast_frames(
     if short and f.id_col_ is None:
         raise DataError(
             f"predict needs the last {f.context_rows} rows of history, got {len(values[0])}; "
-            "give more recent data"
+            f"give at least {f.context_rows} rows ending where the forecast should start"
         )
     out: list[np.ndarray] = [np.empty(0)] * len(values)
     widths = np.full((len(values), horizon), np.nan)  # the spread head's, where the network forecast

@@ -146,3 +146,45 @@ def test_unknown_model_lists_the_valid_ones(monthly_frame):
         run_backtest(
             prepare_series(monthly_frame, DataConfig()), fast_config(), BacktestSpec(models=("arima",))
         )
+
+
+def test_quantiles_are_band_edges_in_the_forecasts_and_join_the_pinball_loss(monthly_frame):
+    """``--quantiles`` in a backtest wrote no column and changed no score. Each is now the
+    edge of its band (q0.9 is hi-80; q0.05 the lower edge of a 90% band computed for it),
+    and the pinball loss averages it with the levels' edges and the median."""
+    series = prepare_series(monthly_frame, DataConfig())
+    spec = BacktestSpec(folds=2, models=("lstm",), baselines=True)
+    cfg = fast_config(lookback=12, horizon=6)
+    cfg.intervals.quantiles = ("0.05", "0.5", "0.9")
+    result = run_backtest(series, cfg, spec)
+    rows = result.forecasts
+    assert list(rows.columns[-7:]) == ["lo-80", "hi-80", "lo-95", "hi-95", "q0.05", "q0.5", "q0.9"]
+    pd.testing.assert_series_equal(rows["q0.9"], rows["hi-80"], check_names=False)
+    pd.testing.assert_series_equal(rows["q0.5"], rows["forecast"], check_names=False)
+    assert (rows["lo-95"] <= rows["q0.05"]).all() and (rows["q0.05"] <= rows["lo-80"]).all()
+    for model, group in rows.groupby("model"):
+        y = group["actual"].to_numpy()
+        edges = {"forecast": 0.5, "lo-80": 0.1, "hi-80": 0.9, "lo-95": 0.025, "hi-95": 0.975, "q0.05": 0.05}
+        scale = _mase_scales(result, monthly_frame)[group["origin"].map(_fold_index(result, monthly_frame))]
+        losses = [np.maximum(p * (y - group[c]), (p - 1) * (y - group[c])) / scale for c, p in edges.items()]
+        assert result.leaderboard.loc[model, "pinball"] == pytest.approx(np.mean(losses), rel=1e-12)
+
+
+def _mase_scales(result, frame):
+    """Each fold's MASE scale: the mean absolute seasonal change of the rows before its origin."""
+    y = frame["sales"].to_numpy()
+    return np.array([np.mean(np.abs(y[12 : f.origin] - y[: f.origin - 12])) for f in result.folds])
+
+
+def _fold_index(result, frame):
+    return {frame["month"][f.origin - 1]: k for k, f in enumerate(result.folds)}
+
+
+def test_first_origin_is_named_as_the_forecasts_name_origins(monthly_frame):
+    """The JSON's first_origin was the first forecast step, one row after the ``origin``
+    column of --predictions-out (the last row a forecast reads); first_step is that step."""
+    result, rows = _forecasts(monthly_frame, "never")
+    assert result.config["first_origin"] == str(rows["origin"].min())
+    assert result.config["last_origin"] == str(rows["origin"].max())
+    assert result.config["first_step"] == str(rows.loc[rows["step"] == 1, "timestamp"].min())
+    assert result.config["last_step"] == str(rows.loc[rows["step"] == 1, "timestamp"].max())

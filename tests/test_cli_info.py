@@ -53,3 +53,31 @@ def test_info_still_summarises_format_3_json_histories(name):
     assert info["history_series"] == 2 and info["history_rows_per_series"] == "min 24, median 24, max 24"
     assert info["history_end"] == "2021-03-30T00:00:00+02:00"
     assert "data_rows" not in info  # format 3 did not record the training lengths
+
+
+def test_trains_levels_are_predicts_default_and_info_says_so(tmp_path, sample):
+    """`train --level 90 --quantiles 0.05` was recorded and then ignored: predict wrote the
+    80/95 bands. And `train --level none` trained no spread head, so bands asked for later
+    were narrower or wider than the same model's would have been, and info said nothing."""
+    from .conftest import FAST_TRAIN
+
+    air = str(sample / "airpassengers.csv")
+    model = tmp_path / "m.fcst"
+    args = ["train", air, "-o", str(model), *FAST_TRAIN]
+    assert runner.invoke(app, [*args, "--level", "90", "--quantiles", "0.05"]).exit_code == 0
+    assert _info(model)["intervals"].startswith("90; quantiles 0.05 (predict's default; calibrated on ")
+    header = runner.invoke(app, ["predict", "-m", str(model), "-H", "1", "-f", "csv"]).stdout.splitlines()[0]
+    assert header == "timestamp,passengers,passengers-lo-90,passengers-hi-90,passengers-q0.05"
+    given = ["predict", "-m", str(model), "-H", "1", "-f", "csv", "--level", "80", "--quantiles", "none"]
+    assert (
+        runner.invoke(app, given).stdout.splitlines()[0]
+        == "timestamp,passengers,passengers-lo-80,passengers-hi-80"
+    )
+
+    banded = runner.invoke(app, [*given[:3], "-H", "3", "--level", "80", "--quantiles", "none"]).stdout
+    assert runner.invoke(app, [*args, "--level", "none"]).exit_code == 0
+    info = _info(model)
+    assert info["intervals"].startswith("none (predict's default") and "spread head" in info["intervals"]
+    assert runner.invoke(app, [*given[:3], "-H", "3"]).stdout.count(",") == 4  # header and 3 rows
+    again = runner.invoke(app, [*given[:3], "-H", "3", "--level", "80"]).stdout
+    assert again.splitlines()[1:] == banded.splitlines()[1:]  # same seed, same net: same bands

@@ -19,6 +19,7 @@ from forecast_cli.intervals import (
     interval_score,
     normalisers,
     parse_levels,
+    parse_quantiles,
     pinball,
     scaled_errors,
     series_scale,
@@ -71,9 +72,40 @@ def test_a_step_with_few_errors_borrows_the_nearest_steps_errors():
 
 def test_levels_parse_and_refuse_nonsense():
     assert parse_levels(("95", "80")) == (80.0, 95.0) and parse_levels(("none",)) == ()
-    for bad in ("0", "100", "x"):
+    assert parse_levels(("99.9",)) == (99.9,)
+    for bad in ("0", "100", "x", "99.95"):
         with pytest.raises(ValueError):
             parse_levels((bad,))
+
+
+def test_quantiles_parse_within_the_widest_band_and_refuse_beyond_it():
+    """0.9999 is the edge of a 99.98% band, wider than the 99.9% the table stores: it was
+    silently the 0.99 quantile before, now it is refused, naming the range."""
+    assert parse_quantiles(("0.9", "0.1")) == (0.1, 0.9) and parse_quantiles(("none",)) == ()
+    assert parse_quantiles(("0.0005", "0.9995")) == (0.0005, 0.9995)
+    for bad in ("0", "1", "x", "0.9999", "0.0001"):
+        with pytest.raises(ValueError, match="--quantiles"):
+            parse_quantiles((bad,))
+    with pytest.raises(ValueError, match="0.0005 to 0.9995"):
+        parse_quantiles(("0.9999",))
+
+
+def test_quantiles_are_the_edges_of_the_bands_and_the_median_is_the_point():
+    """One distribution for both columns, also where the errors are skewed: q0.1/q0.9 are
+    lo-80/hi-80 exactly, q0.025/q0.975 are lo-95/hi-95, q0.5 is the forecast. From signed
+    errors apart from the bands, q0.975 fell below hi-80 on skewed errors like these."""
+    rng = np.random.default_rng(3)
+    skewed = -rng.exponential(1.0, (400, 4))  # every forecast too high
+    table = CalibrationTable.from_errors(skewed)
+    point = rng.normal(50, 5, (3, 4))
+    out = bands(point, np.array([1.0, 2.0, 0.5]), table, (80, 95), (0.025, 0.1, 0.5, 0.9, 0.975), False)
+    for lo, hi, level in (("q0.1", "q0.9", 80), ("q0.025", "q0.975", 95)):
+        np.testing.assert_array_equal(out[lo], out[f"lo-{level}"])
+        np.testing.assert_array_equal(out[hi], out[f"hi-{level}"])
+    np.testing.assert_array_equal(out["q0.5"], point)
+    assert (out["q0.975"] >= out["hi-80"]).all()
+    # a level under the grid's first percent narrows towards no width, not to the 1% band
+    assert (table.band(0.5, 4) < table.band(1, 4)).all() and (table.band(0.5, 4) > 0).all()
 
 
 def test_conformal_bands_cover_at_the_nominal_rate_on_known_noise():
@@ -115,6 +147,7 @@ def test_bands_are_identical_after_the_model_file(tmp_path):
     before = fitted.predict(levels=(80, 95), quantiles=(0.1, 0.9))
     loaded = load_model(save_model(fitted, tmp_path / "m.fcst"))
     pd.testing.assert_frame_equal(loaded.predict(levels=(80, 95), quantiles=(0.1, 0.9)), before)
+    np.testing.assert_array_equal(before["y-q0.9"], before["y-hi-80"])
     assert (before["y-lo-95"] <= before["y-lo-80"]).all() and (before["y-hi-80"] <= before["y-hi-95"]).all()
 
 

@@ -146,8 +146,8 @@ def _report(result, reporter: Reporter) -> None:
     )
     reporter.info(
         f"backtest: {len(result.folds)} folds x horizon {result.horizon}, lookback {result.lookback}, "
-        f"season {result.season}, first forecast steps {_stamp(result.config['first_origin'])} .. "
-        f"{_stamp(result.config['last_origin'])} ({where}), refit {result.config['refit']}"
+        f"season {result.season}, first forecast steps {_stamp(result.config['first_step'])} .. "
+        f"{_stamp(result.config['last_step'])} ({where}), refit {result.config['refit']}"
     )
     for note in result.notes:
         reporter.warn(note)

@@ -134,9 +134,28 @@ def describe_model(meta: dict) -> dict:
         out["id_col"] = meta["id_col"]
     if meta.get("time_labels"):  # outputs write timestamps as the data named its periods
         out["time_labels"] = meta["time_labels"]
+    out["intervals"] = interval_summary(meta)
     out.update(history_summary(meta))
     out.update({f"metric_{k}": v for k, v in meta.get("metrics", {}).items()})
     return out
+
+
+def interval_summary(meta: dict) -> str:
+    """What predict reports by default and what backs it: ``80,95 (predict's default;
+    calibrated on 412 windows, widths from the spread head)``."""
+    from ..config import ForecastConfig
+
+    intervals = ForecastConfig.from_dict(meta["config"]).intervals
+    shown = ",".join(f"{lv:g}" for lv in intervals.levels()) or "none"
+    if intervals.probs():
+        shown += "; quantiles " + ",".join(f"{p:g}" for p in intervals.probs())
+    calibration = meta.get("calibration")
+    if calibration is None:
+        return f"{shown} (predict's default; not calibrated: a round-1 file)"
+    widths = "the spread head" if meta["network"].get("spread") else "each series' scale"
+    return (
+        f"{shown} (predict's default; calibrated on {calibration['windows']} windows, widths from {widths})"
+    )
 
 
 def history_summary(meta: dict) -> dict:

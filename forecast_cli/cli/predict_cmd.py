@@ -121,12 +121,13 @@ def predict(
             "the model has no history for",
             f"the model has {len(forecaster.ids_)}",
         )
+    intervals = config.intervals.or_else(forecaster.config.intervals)  # train's --level unless given here
     frame = forecaster.predict(
         series,
         horizon,
         ids=ids,
-        levels=config.intervals.levels(),
-        quantiles=config.intervals.probs(),
+        levels=intervals.levels(),
+        quantiles=intervals.probs(),
         future=_future_table(future_data, forecaster, config.data),
     )
     for note in frame.attrs.get("notes", []):
