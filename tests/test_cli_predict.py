@@ -148,6 +148,25 @@ def test_real_pipeline_train_from_stdin_then_predict_into_sort(tmp_path, sample)
     assert "data:" in piped.stderr  # diagnostics went to stderr, not into the pipe
 
 
+def test_an_empty_file_on_stdin_is_refused_but_an_idle_stdin_is_no_data(air_model, tmp_path):
+    """bad input: an empty file redirected into predict (< empty.csv) -> exit 2, "stdin is an
+    empty file" (it forecast from the stored history, as if no data had been meant); an
+    empty pipe or /dev/null (a batch job's idle stdin) still continues from the history."""
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    base = f"{sys.executable} -m forecast_cli predict -m {air_model} -H 1"
+    refused = subprocess.run(f"{base} < {empty}", shell=True, capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 2 and "stdin is an empty file" in refused.stderr
+    assert refused.stdout == ""
+    for feed in ("< /dev/null", "printf '' | "):
+        shell = f"{base} {feed}" if feed.startswith("<") else f"{feed}{base}"
+        done = subprocess.run(shell, shell=True, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0 and "continuing from the history stored" in done.stderr, (
+            feed,
+            done.stderr,
+        )
+
+
 def test_a_closed_pipe_ends_quietly_with_exit_0(air_model):
     shell = f"set -o pipefail; {sys.executable} -m forecast_cli info {air_model} -f json | head -c 1"
     done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, timeout=120)

@@ -190,11 +190,25 @@ def _future_table(path, forecaster, data_cfg):
 
 def _stdin_if_any():
     """Stdin's bytes as a file object named ``stdin`` (for messages) when it holds data,
-    None when it is empty."""
+    None when it is empty: a batch job's idle stdin (/dev/null, a pipe nobody writes to)
+    is no data, and the forecast continues from the stored history, as its stderr line says.
+    An empty file redirected into it (``< empty.csv``) is refused, as the same file given
+    as DATA is: the rows meant to be forecast from are missing."""
     import io
+    import os
+    import stat
 
     raw = sys.stdin.buffer.read()
     if not raw.strip():
+        try:
+            redirected = stat.S_ISREG(os.fstat(sys.stdin.fileno()).st_mode)
+        except (OSError, ValueError, io.UnsupportedOperation):  # no descriptor (a test runner)
+            redirected = False
+        if redirected:
+            raise DataError(
+                "stdin is an empty file: give a CSV with a header row and data rows, or no "
+                "stdin to continue from the history stored in the model"
+            )
         return None
     stream = io.BytesIO(raw)
     stream.name = "stdin"  # type: ignore[attr-defined]
