@@ -16,7 +16,8 @@ import pandas as pd
 
 from .errors import DataError, UsageError
 from .parse import parse_numbers, parse_times, step_numbers
-from .series import _stamp, resolve_time_column
+from .series import resolve_time_column
+from .stamps import readable
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class FutureTable:
         values = frame.reindex(stamps)[list(columns)].to_numpy(dtype=np.float64)  # (steps, columns)
         missing = np.isnan(values).any(axis=1)
         if missing.any():
-            first = ", ".join(str(t) if numbered else _stamp(t) for t in index[missing][:3])
+            first = ", ".join(str(t) if numbered else readable(t) for t in index[missing][:3])
             cols = ", ".join(c for c, bad in zip(columns, np.isnan(values).any(axis=0), strict=True) if bad)
             raise DataError(
                 f"{self.source} lacks {cols} for {label} at {first}"
@@ -100,7 +101,7 @@ def _refuse_conflicts(part: pd.DataFrame, key: str, source: str) -> None:
     differ = repeated.groupby(level=0, sort=False).nunique(dropna=False).gt(1).any(axis=1)
     if differ.any():
         first = differ.index[np.flatnonzero(differ.to_numpy())[0]]
-        stamp = _stamp(first) if isinstance(first, pd.Timestamp) else f"step {first}"
+        stamp = readable(first) if isinstance(first, pd.Timestamp) else f"step {first}"
         where = f"series {key!r} at " if key else ""
         raise DataError(
             f"{source} gives {where}{stamp} twice with different values ({differ.sum()} such timestamp(s)); "

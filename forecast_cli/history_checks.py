@@ -11,7 +11,8 @@ import pandas as pd
 
 from .config import MAX_HORIZON
 from .errors import DataError, UsageError
-from .series import Series, _stamp
+from .series import Series
+from .stamps import readable
 
 if TYPE_CHECKING:
     from .forecaster import Forecaster
@@ -69,7 +70,9 @@ def _refuse_nonpositive(f: Forecaster, history: Series) -> None:
     y = history.frame[f.target_].to_numpy(dtype=np.float64)
     bad = np.flatnonzero(y <= 0)
     if len(bad):
-        where = _stamp(history.frame.index[bad[0]]) if history.freq else f"step {history.frame.index[bad[0]]}"
+        where = (
+            readable(history.frame.index[bad[0]]) if history.freq else f"step {history.frame.index[bad[0]]}"
+        )
         raise DataError(
             f"{f.target_!r} is {y[bad[0]]:g} at {where}{f' (and {len(bad) - 1} more)' if len(bad) > 1 else ''}, "
             f"but the model works in log units (transform {f.plan_.transform}: "

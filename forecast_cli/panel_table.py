@@ -30,7 +30,8 @@ import pandas as pd
 from .config import DataConfig
 from .errors import DataError, UsageError
 from .panel_grids import group_keys
-from .series import Series, _stamp, prepare_series
+from .series import Series, prepare_series
+from .stamps import readable
 
 ENABLED = True  # False sends every series through prepare_series (tests compare the two paths)
 
@@ -238,7 +239,7 @@ def _grid(
             grid = _dates(int(stamps[0]), index, unit, periods=n)
         if not np.array_equal(grid.asi8, stamps):
             return None
-        grids[at] = (grid, _stamp(grid[0]), _stamp(grid[-1]))
+        grids[at] = (grid, readable(grid[0]), readable(grid[-1]))
     return grids[at]
 
 

@@ -24,7 +24,8 @@ from .intervals import CalibrationTable, bands, series_scale
 from .panel import Panel, as_written, first_few, unknown_ids
 from .recalibration import recalibrated
 from .scaling import Scaler
-from .series import Series, _stamp
+from .series import Series
+from .stamps import readable
 
 if TYPE_CHECKING:
     from .forecaster import Forecaster
@@ -228,7 +229,7 @@ def _older_than_training(f: Forecaster, names: list[str], frames: Sequence[pd.Da
     ]
     if not early:
         return []
-    name, given, trained = (str(v) if not isinstance(v, pd.Timestamp) else _stamp(v) for v in early[0])
+    name, given, trained = (str(v) if not isinstance(v, pd.Timestamp) else readable(v) for v in early[0])
     who = f"series {first_few([repr(n) for n, _, _ in early])}" if f.id_col_ is not None else "the data"
     return [
         f"{who}: the rows given end before the model's training rows ({given} against "

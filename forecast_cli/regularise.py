@@ -22,6 +22,7 @@ import pandas as pd
 
 from .calendars import Calendar, to_offset
 from .errors import DataError
+from .stamps import readable
 
 MAX_GRID_ROWS = 50_000_000
 MAX_INVENTED = 0.2
@@ -106,21 +107,17 @@ def _whole_sums(regular, filled, index, offset, origin, native: str):
     said = []
     if first:
         said.append(
-            f"the first period ({_when(regular.index[0])}) dropped, which the data covers only from {_when(index[0])}"
+            f"the first period ({readable(regular.index[0])}) dropped, which the data covers only from {readable(index[0])}"
         )
     if last:
         said.append(
-            f"the last period ({_when(regular.index[-1])}) dropped, which the data covers only up to {_when(index[-1])}"
+            f"the last period ({readable(regular.index[-1])}) dropped, which the data covers only up to {readable(index[-1])}"
         )
     return (
         regular.iloc[keep],
         filled[keep],
         "; ".join(said) + " (a sum over part of a period is not that period's sum)",
     )
-
-
-def _when(stamp: pd.Timestamp) -> str:
-    return str(stamp.date()) if stamp == stamp.normalize() else stamp.strftime("%Y-%m-%d %H:%M")
 
 
 def _one_period(stamps: list[pd.Timestamp], offset, origin: str) -> bool:

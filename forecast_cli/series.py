@@ -34,6 +34,7 @@ from .parse import (
     whole_years,
 )
 from .regularise import aggregation, check_invented, fill_missing, regularise
+from .stamps import readable
 
 __all__ = [
     "LoadReport",
@@ -163,7 +164,7 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig) -> Series:
     data, duplicates, trimmed, nans_in_data = _in_order(data, target, cfg.agg)
     if len(data) < 2:
         raise DataError(
-            f"the data has only {len(data)} distinct timestamp ({_stamp(data.index[0])}); "
+            f"the data has only {len(data)} distinct timestamp ({readable(data.index[0])}); "
             "a forecast needs a longer series"
         )
     native = _native(data.index, cfg.freq)
@@ -173,8 +174,8 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig) -> Series:
     report = LoadReport(
         rows_read,
         len(frame),
-        _stamp(frame.index[0]) if len(frame) else "",
-        _stamp(frame.index[-1]) if len(frame) else "",
+        readable(frame.index[0]) if len(frame) else "",
+        readable(frame.index[-1]) if len(frame) else "",
         freq,
         source,
         duplicates_merged=duplicates,
@@ -374,11 +375,6 @@ def resolve_target(raw: pd.DataFrame, target: str | None, time_col: str | None, 
         f"several numeric columns ({', '.join(numeric)}); choose one with --target, or several "
         f"(--target {','.join(numeric[:3])}) for one series each"
     )
-
-
-def _stamp(value: pd.Timestamp) -> str:
-    """A timestamp as people write it: the date alone at midnight."""
-    return str(value.date()) if value == value.normalize() and value.tz is None else str(value)
 
 
 def _cols(raw: pd.DataFrame) -> str:

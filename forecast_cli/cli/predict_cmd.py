@@ -221,7 +221,7 @@ def _history_ends(forecaster) -> str:
     import pandas as pd
 
     from ..period_labels import period_labels, step_layout
-    from ..series import _stamp
+    from ..stamps import readable
 
     histories = forecaster.histories_
     layout = step_layout(forecaster.time_labels_, forecaster.freq_)
@@ -229,7 +229,7 @@ def _history_ends(forecaster) -> str:
         return f"ends {histories.last_stamp()}"
     stamps = histories.last_stamps()
     first, last = stamps.min(), stamps.max()
-    shown = [_stamp(s) if isinstance(s, pd.Timestamp) else str(s) for s in (first, last)]
+    shown = [readable(s) if isinstance(s, pd.Timestamp) else str(s) for s in (first, last)]
     if isinstance(first, pd.Timestamp):
         shown = period_labels(pd.DatetimeIndex([first, last]), layout) or shown
     return f"ends {shown[1]}" if first == last else f"ends {shown[0]} .. {shown[1]}"
