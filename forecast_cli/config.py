@@ -302,6 +302,10 @@ PREDICTING = frozenset({"train", "predict", "backtest"})
 DEFAULT_LEVELS = ("80", "95")
 
 
+def _none(value: str) -> bool:
+    return str(value).strip().lower() == "none"
+
+
 @dataclass
 class IntervalConfig:
     """Which prediction intervals and quantiles to report. Calibration is always stored
@@ -333,9 +337,40 @@ class IntervalConfig:
         except ValueError as exc:
             raise UsageError(str(exc)) from None
 
-    def or_else(self, fallback: IntervalConfig) -> IntervalConfig:
-        """These choices where given, ``fallback``'s (the model's) where not."""
-        return IntervalConfig(self.level or fallback.level, self.quantiles or fallback.quantiles)
+    def or_else(self, stored: IntervalConfig) -> tuple[IntervalConfig, list[str]]:
+        """(choices, notes): these where given, ``stored``'s (the model's) where not. A stored
+        value beyond the widest band calibrated (99.99, kept by files from before it was
+        refused) is left out with a note: the file still forecasts, the user typed nothing
+        wrong. Stored values that are no numbers at all are a damaged file."""
+        from .errors import ModelFileError
+        from .intervals import TOP_LEVEL, parse_levels, parse_quantiles, quantile_level
+
+        try:
+            parse_levels(stored.level or DEFAULT_LEVELS, widest=False)
+            parse_quantiles(stored.quantiles, widest=False)
+        except ValueError as exc:
+            raise ModelFileError(
+                f"the model file's stored intervals are damaged ({exc}); retrain it"
+            ) from None
+        notes = []
+        level, quantiles = self.level, self.quantiles
+        if not level:
+            level = tuple(v for v in stored.level if _none(v) or float(v) <= TOP_LEVEL)
+            if dropped := [v for v in stored.level if v not in level]:
+                notes.append(
+                    f"the model's --level {','.join(dropped)}: beyond the widest band calibrated ({TOP_LEVEL:g}%), left out"
+                )
+                level = level or ("none",)
+        if not quantiles:
+            quantiles = tuple(
+                v for v in stored.quantiles if _none(v) or quantile_level(float(v)) <= TOP_LEVEL
+            )
+            if dropped := [v for v in stored.quantiles if v not in quantiles]:
+                notes.append(
+                    f"the model's --quantiles {','.join(dropped)}: beyond the widest band calibrated ({TOP_LEVEL:g}%), left out"
+                )
+                quantiles = quantiles or ("none",)
+        return IntervalConfig(level, quantiles), notes
 
     def probs(self) -> tuple[float, ...]:
         from .intervals import parse_quantiles

@@ -67,21 +67,25 @@ MAX_CALIBRATION_WINDOWS = 20_000
 MIN_STEP_ERRORS = 20  # fewer at a step: borrow the nearest steps' errors (see _with_neighbours)
 
 
-def parse_levels(items: tuple[str, ...] | list[str]) -> tuple[float, ...]:
-    """``("80", "95")`` -> (80.0, 95.0); ``("none",)`` -> (); each in (0, ``TOP_LEVEL``]."""
+def parse_levels(items: tuple[str, ...] | list[str], widest: bool = True) -> tuple[float, ...]:
+    """``("80", "95")`` -> (80.0, 95.0); ``("none",)`` -> (); each in (0, ``TOP_LEVEL``]
+    (``widest=False``: in (0, 100), for values a model file stored before that limit)."""
     if _none(items):
         return ()
     levels = _fractions(items, "--level", "80,95 or none", 100.0, "between 0 and 100 (a percentage)")
-    _widest(levels, levels, "--level")
+    if widest:
+        _widest(levels, levels, "--level")
     return levels
 
 
-def parse_quantiles(items: tuple[str, ...] | list[str]) -> tuple[float, ...]:
-    """``("0.9", "0.1")`` -> (0.1, 0.9); ``("none",)`` -> (); each within the widest band."""
+def parse_quantiles(items: tuple[str, ...] | list[str], widest: bool = True) -> tuple[float, ...]:
+    """``("0.9", "0.1")`` -> (0.1, 0.9); ``("none",)`` -> (); each within the widest band
+    (``widest=False``: in (0, 1), as ``parse_levels``)."""
     if _none(items):
         return ()
     probs = _fractions(items, "--quantiles", "0.1,0.5,0.9 or none", 1.0, "between 0 and 1")
-    _widest(probs, [quantile_level(p) for p in probs], "--quantiles")
+    if widest:
+        _widest(probs, [quantile_level(p) for p in probs], "--quantiles")
     return probs
 
 

@@ -28,7 +28,7 @@ import zipfile
 import zlib
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -137,6 +137,18 @@ def load_model(path: str | Path) -> Forecaster | LocalForecaster:
     return model
 
 
+def column_names_problem(target: Any, id_col: Any, features: Any) -> str | None:
+    """What is wrong with the column names a model file records, None when nothing: a
+    column name is text, and 5 would fail later, as exit 1, not as a damaged file."""
+    for name, value in (("target", target), ("id_col", id_col)):
+        if not isinstance(value, str) and not (name == "id_col" and value is None):
+            return f"{name} is {value!r}, not a column name"
+    if not isinstance(features, (list, tuple)) or not all(isinstance(c, str) for c in features):
+        shown = list(features) if isinstance(features, (list, tuple)) else features
+        return f"features {shown!r} are not all column names"
+    return None
+
+
 class _Inconsistent(ValueError):
     """A restored model whose fields contradict each other or name nothing real."""
 
@@ -162,12 +174,9 @@ def _check_consistent(model) -> None:
             raise _Inconsistent(f"plan freq {plan.freq!r} names no frequency") from None
     if model.histories_.tz:  # a zone that does not exist raises (ZoneInfoNotFoundError, a KeyError)
         pd.DatetimeIndex([], tz=model.histories_.tz)
-    names = {"target": model.target_, "id_col": model.id_col_}
-    for name, value in names.items():  # a column name is text: 5 would fail later, as exit 1
-        if not isinstance(value, str) and not (name == "id_col" and value is None):
-            raise _Inconsistent(f"{name} is {value!r}, not a column name")
-    if not all(isinstance(c, str) for c in model.features_):
-        raise _Inconsistent(f"features {list(model.features_)!r} are not all column names")
+    problem = column_names_problem(model.target_, model.id_col_, model.features_)
+    if problem:
+        raise _Inconsistent(problem)
     ids = list(model.ids_)
     if len(set(ids)) != len(ids):
         raise _Inconsistent("a series id appears twice")
@@ -212,15 +221,30 @@ def _not_a_zip(path: Path) -> str:
             head = handle.read(4096)
     except OSError:
         head = b""
-    if head.startswith(b"PK"):
+    if head.startswith(b"PK\x03\x04"):  # a zip's first member header
         return f"{path} is truncated or corrupt (its zip directory is unreadable); retrain it"
-    text = head.decode("utf-8", errors="replace")  # the read may cut the last character
-    if head and "\ufffd" not in text[:-3] and all(c.isprintable() or c.isspace() for c in text[:-3]):
+    if _looks_like_text(head):
         return (
             f"{path} is a text file (data?), not a model file; give the .fcst file that "
             "`forecast train -o` writes"
         )
     return f"{path} is not a forecast model file, or it is truncated or corrupt; retrain it"
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """Whether the first bytes of a file read as text in an encoding a CSV comes in: UTF-16
+    with its byte-order mark, else UTF-8 or Latin-1 (every byte is a Latin-1 character, so
+    text is what has next to no control characters: random bytes have one in four)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", errors="replace")
+    elif b"\x00" in head:
+        return False
+    else:
+        text = head.decode("utf-8", errors="replace")
+        if text.count("\ufffd") > 1:  # not UTF-8 (the read may cut one character)
+            text = head.decode("latin-1")
+    readable = sum(c.isprintable() or c.isspace() for c in text)
+    return bool(text) and readable >= 0.98 * len(text)
 
 
 def _open_regular_file(path: Path) -> io.BufferedReader:

@@ -20,7 +20,7 @@ from .calendars import future_index
 from .errors import DataError, UsageError
 from .future_data import FutureTable
 from .history_checks import check_history, check_horizon
-from .intervals import CalibrationTable, bands, series_scale
+from .intervals import CalibrationTable, bands, quantile_level, series_scale
 from .panel import Panel, as_written, first_few, unknown_ids
 from .recalibration import recalibrated
 from .scaling import Scaler
@@ -103,7 +103,7 @@ def predict(
     table, added = f.calibration_, 0
     if history is not None and (levels or quantiles):
         table, added = recalibrated(f, *given, [statics.get(name, ()) for name in given[0]])
-    notes += _shortfall_notes(table, levels)
+    notes += _shortfall_notes(table, levels, quantiles)
     if history is not None:
         notes += _older_than_training(f, names, frames)
     extra = bands(
@@ -132,17 +132,34 @@ def predict(
     return out
 
 
-def _shortfall_notes(table: CalibrationTable, levels: Sequence[float]) -> list[str]:
-    thin = [lv for lv in levels if table.shortfall(lv)]
+def _narrower(thin: Sequence[float], levels: Sequence[float]) -> str:
+    """The fix for bands too wide for the calibration: a lower --level, or quantiles nearer
+    0.5 where a quantile's band (it is an edge of the 100|2p - 1|% band) is among them."""
+    fixes = ["a lower --level"] if any(lv in levels for lv in thin) else []
+    if any(lv not in levels for lv in thin):
+        fixes.append("quantiles nearer 0.5")
+    return " or ".join(fixes)
+
+
+def _shortfall_notes(
+    table: CalibrationTable, levels: Sequence[float], quantiles: Sequence[float]
+) -> list[str]:
+    """Notes on bands the calibration cannot back, a quantile's band (its edge) included."""
+    bands_asked = dict.fromkeys([*levels, *(quantile_level(p) for p in quantiles if p != 0.5)])
+    thin = [lv for lv in bands_asked if table.shortfall(lv)]
     if not thin:
         return []
+    if np.isinf(table.abs_q).all():  # a round-1 file: nothing was calibrated
+        return [
+            "the model file is from round 1 and holds no calibration: its bands are unbounded; retrain it"
+        ]
     if table.windows == 0:  # only flat series were calibrated: their bands have no width anyway
         return [
             "the training series were flat: the bands have no width (nothing in the history says how far they may move)"
         ]
     return [
         f"only {table.windows} calibration errors behind a step's band: the {', '.join(f'{lv:g}%' for lv in thin)} "
-        "band is the widest error seen, which may cover less; use more data or a lower --level"
+        f"band is the widest error seen, which may cover less; use more data or {_narrower(thin, levels)}"
     ]
 
 

@@ -81,3 +81,20 @@ def test_trains_levels_are_predicts_default_and_info_says_so(tmp_path, sample):
     assert runner.invoke(app, [*given[:3], "-H", "3"]).stdout.count(",") == 4  # header and 3 rows
     again = runner.invoke(app, [*given[:3], "-H", "3", "--level", "80"]).stdout
     assert again.splitlines()[1:] == banded.splitlines()[1:]  # same seed, same net: same bands
+
+
+def test_a_local_models_intervals_row_names_its_thinnest_members_windows(tmp_path):
+    """Each member of a --local model is calibrated on its own windows; info showed the
+    first member's count (21) while the short series had 10 and predict warned of it."""
+    import dataclasses
+
+    panel = _panel(2, rows=72)
+    short = panel.members[1]
+    panel = dataclasses.replace(
+        panel, members=[panel.members[0], dataclasses.replace(short, frame=short.frame.iloc[-30:])]
+    )
+    fitted = LocalForecaster(_local(lookback=12)).fit(panel)
+    counts = [fitted.members_[sid].calibration_.windows for sid in fitted.ids_]
+    assert counts[0] != counts[1]
+    info = _info(save_model(fitted, tmp_path / "l.fcst"))
+    assert f"calibrated on as few as {min(counts)} windows" in info["intervals"]

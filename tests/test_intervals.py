@@ -257,3 +257,15 @@ def test_a_flat_series_band_covers_its_constant_in_the_backtest():
     )
     flat = result.forecasts[(result.forecasts["unique_id"] == "S1") & (result.forecasts["model"] == "lstm")]
     assert len(flat) and ((flat["lo-80"] <= 5.0) & (flat["hi-80"] >= 5.0)).all()
+
+
+def test_a_quantile_whose_band_the_calibration_cannot_back_is_warned_of():
+    """q0.01 and q0.99 are the 98% band's edges: with 20-odd calibration errors that band is
+    the widest error seen. `--level 98` was warned of, the same quantiles were not."""
+    fitted = Forecaster(fast_config(lookback=12, horizon=6)).fit(
+        prepare_series(_noisy_monthly(), DataConfig())
+    )
+    assert fitted.calibration_.shortfall(98)
+    notes = fitted.predict(levels=(), quantiles=(0.01, 0.99)).attrs["notes"]
+    assert any("the 98% band is the widest error seen" in n and "quantiles nearer 0.5" in n for n in notes)
+    assert not fitted.predict(levels=(), quantiles=(0.1, 0.5, 0.9)).attrs["notes"]

@@ -61,7 +61,7 @@ def test_truncated_file_is_refused(model_path):
         load_model(model_path)
 
 
-def test_a_data_file_given_as_the_model_is_named_a_text_file(sample):
+def test_a_data_file_given_as_the_model_is_named_a_text_file(sample, tmp_path):
     """bad input: a CSV given as the model (forecast info data.csv, predict -m data.csv) ->
     exit 3, "is a text file (data?), not a model file", not "truncated or corrupt; retrain it"."""
     from typer.testing import CliRunner
@@ -72,6 +72,19 @@ def test_a_data_file_given_as_the_model_is_named_a_text_file(sample):
     for args in (["info", csv], ["predict", "-m", csv]):
         result = CliRunner().invoke(app, args)
         assert result.exit_code == 3 and "is a text file (data?), not a model file" in result.stderr
+    texts = {  # a header starting PK, Latin-1 and UTF-16 text: called corrupt before
+        "pk.csv": b"PK,value\n1,2\n",
+        "latin1.csv": "city,v\nM\u00fcnchen,1\nK\u00f6ln,2\n".encode("latin-1"),
+        "utf16.csv": "a,b\n1,2\n".encode("utf-16"),
+    }
+    for name, blob in texts.items():
+        path = tmp_path / name
+        path.write_bytes(blob)
+        result = CliRunner().invoke(app, ["info", str(path)])
+        assert result.exit_code == 3 and "is a text file" in result.stderr, name
+    noise = tmp_path / "noise.fcst"
+    noise.write_bytes(np.random.default_rng(0).integers(0, 256, 4096, dtype=np.uint8).tobytes())
+    assert "is a text file" not in CliRunner().invoke(app, ["info", str(noise)]).stderr
 
 
 def test_foreign_files_are_refused(tmp_path):
@@ -176,6 +189,43 @@ def test_bytes_changed_inside_a_weight_array_are_caught_by_info_too(model_path):
             assert f"is damaged: {info.filename} does not match its checksum" in result.stderr
     model_path.write_bytes(sound[: weights[0].header_offset] + bytes(len(sound) - weights[0].header_offset))
     assert runner.invoke(app, ["info", str(model_path)]).exit_code == 3  # bytes lost: zeros in their place
+
+
+def test_stored_levels_beyond_the_widest_band_are_left_out_not_refused(model_path):
+    """A file from before levels above 99.9 were refused may hold `--level 80,99.99`:
+    predict and info refused it (exit 2 naming a --level nobody typed). The value is now
+    left out with a note; stored values that are no numbers are a damaged file (exit 3)."""
+    from typer.testing import CliRunner
+
+    from forecast_cli.cli import app
+
+    runner = CliRunner()
+    _rewrite(model_path, edit_meta=lambda m: m["config"]["intervals"].update(level=["80", "99.99"]))
+    result = runner.invoke(app, ["predict", "-m", str(model_path), "-H", "1", "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "timestamp,sales,sales-lo-80,sales-hi-80"
+    assert (
+        "the model's --level 80,99.99" not in result.stderr
+        and "--level 99.99: beyond the widest" in result.stderr
+    )
+    info = runner.invoke(app, ["info", str(model_path), "-f", "json"])
+    assert info.exit_code == 0 and "99.99: beyond the widest band" in json.loads(info.stdout)["intervals"]
+    _rewrite(model_path, edit_meta=lambda m: m["config"]["intervals"].update(level=["abc"]))
+    for args in (["predict", "-m", str(model_path)], ["info", str(model_path)]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 3 and "stored intervals are damaged" in result.stderr, result.output
+
+
+def test_info_refuses_the_column_names_predict_refuses(model_path):
+    """bad input: a model file whose metadata names a column by a number (target 5) ->
+    exit 3 from info, naming it, as from predict; info described the file as sound."""
+    from typer.testing import CliRunner
+
+    from forecast_cli.cli import app
+
+    _rewrite(model_path, edit_meta=lambda m: m.update(target=5))
+    result = CliRunner().invoke(app, ["info", str(model_path)])
+    assert result.exit_code == 3 and "target is 5, not a column name" in result.stderr
 
 
 def test_pickled_arrays_are_never_loaded(model_path):

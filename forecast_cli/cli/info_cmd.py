@@ -44,9 +44,12 @@ def info(
         forecast info air.fcst --format config > run.toml && forecast train new.csv --config run.toml
     """
     from ..errors import ModelFileError
-    from ..modelfile import read_metadata
+    from ..modelfile import column_names_problem, read_metadata
 
     meta = read_metadata(model, verify=True)  # bytes checked, arrays not parsed: torch stays out
+    problem = column_names_problem(meta.get("target"), meta.get("id_col"), meta.get("features"))
+    if problem:  # predict refuses these as damaged; info must not describe them as sound
+        raise ModelFileError(f"{model} is damaged or inconsistent ({problem}); retrain the model")
     if fmt == InfoFormat.config:
         import sys
 
@@ -140,22 +143,23 @@ def describe_model(meta: dict) -> dict:
     return out
 
 
-def interval_summary(meta: dict) -> str:
+def interval_summary(meta: dict, windows: int | None = None) -> str:
     """What predict reports by default and what backs it: ``80,95 (predict's default;
-    calibrated on 412 windows, widths from the spread head)``."""
-    from ..config import ForecastConfig
+    calibrated on 412 windows, widths from the spread head)``. ``windows``: the fewest of a
+    --local model's members (each is calibrated on its own)."""
+    from ..config import ForecastConfig, IntervalConfig
 
-    intervals = ForecastConfig.from_dict(meta["config"]).intervals
+    intervals, notes = IntervalConfig().or_else(ForecastConfig.from_dict(meta["config"]).intervals)
     shown = ",".join(f"{lv:g}" for lv in intervals.levels()) or "none"
     if intervals.probs():
         shown += "; quantiles " + ",".join(f"{p:g}" for p in intervals.probs())
+    shown += "".join(f" ({note.removeprefix('the model').lstrip()})" for note in notes)
     calibration = meta.get("calibration")
     if calibration is None:
         return f"{shown} (predict's default; not calibrated: a round-1 file)"
     widths = "the spread head" if meta["network"].get("spread") else "each series' scale"
-    return (
-        f"{shown} (predict's default; calibrated on {calibration['windows']} windows, widths from {widths})"
-    )
+    least = calibration["windows"] if windows is None else f"as few as {windows}"
+    return f"{shown} (predict's default; calibrated on {least} windows, widths from {widths})"
 
 
 def history_summary(meta: dict) -> dict:
@@ -190,13 +194,17 @@ def history_summary(meta: dict) -> dict:
 
 def describe_local(meta: dict) -> dict:
     """A --local model: one network per series; the plan and shape of the first stand for all."""
-    first = describe_model({**{k: v for k, v in meta.items() if k != "kind"}, **meta["members"][0]})
+    first_meta = {**{k: v for k, v in meta.items() if k != "kind"}, **meta["members"][0]}
+    first = describe_model(first_meta)
     out = {
         k: first[k] for k in ("format_version", "package_version", "created", "target", "features", "freq")
     }
     out["kind"] = f"local: {len(meta['members'])} series, one network each"
     out.update({k: v for k, v in first.items() if k not in out and not k.startswith("metric_")})
     out["series"] = len(meta["members"])
+    windows = [m["calibration"]["windows"] for m in meta["members"] if "calibration" in m]
+    if windows:  # each member is calibrated on its own windows: the fewest bound them all
+        out["intervals"] = interval_summary(first_meta, min(windows))
     out.update(history_summary(meta))
     out.update({f"metric_{k}": v for k, v in meta.get("metrics", {}).items()})
     return out

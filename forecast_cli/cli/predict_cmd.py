@@ -121,7 +121,9 @@ def predict(
             "the model has no history for",
             f"the model has {len(forecaster.ids_)}",
         )
-    intervals = config.intervals.or_else(forecaster.config.intervals)  # train's --level unless given here
+    intervals, notes = config.intervals.or_else(forecaster.config.intervals)  # train's unless given here
+    for note in notes:
+        reporter.warn(note)
     frame = forecaster.predict(
         series,
         horizon,
