@@ -302,10 +302,6 @@ PREDICTING = frozenset({"train", "predict", "backtest"})
 DEFAULT_LEVELS = ("80", "95")
 
 
-def _none(value: str) -> bool:
-    return str(value).strip().lower() == "none"
-
-
 @dataclass
 class IntervalConfig:
     """Which prediction intervals and quantiles to report. Calibration is always stored
@@ -343,7 +339,7 @@ class IntervalConfig:
         refused) is left out with a note: the file still forecasts, the user typed nothing
         wrong. Stored values that are no numbers at all are a damaged file."""
         from .errors import ModelFileError
-        from .intervals import TOP_LEVEL, parse_levels, parse_quantiles, quantile_level
+        from .intervals import parse_levels, parse_quantiles, quantile_level
 
         try:
             parse_levels(stored.level or DEFAULT_LEVELS, widest=False)
@@ -352,24 +348,11 @@ class IntervalConfig:
             raise ModelFileError(
                 f"the model file's stored intervals are damaged ({exc}); retrain it"
             ) from None
-        notes = []
-        level, quantiles = self.level, self.quantiles
-        if not level:
-            level = tuple(v for v in stored.level if _none(v) or float(v) <= TOP_LEVEL)
-            if dropped := [v for v in stored.level if v not in level]:
-                notes.append(
-                    f"the model's --level {','.join(dropped)}: beyond the widest band calibrated ({TOP_LEVEL:g}%), left out"
-                )
-                level = level or ("none",)
-        if not quantiles:
-            quantiles = tuple(
-                v for v in stored.quantiles if _none(v) or quantile_level(float(v)) <= TOP_LEVEL
-            )
-            if dropped := [v for v in stored.quantiles if v not in quantiles]:
-                notes.append(
-                    f"the model's --quantiles {','.join(dropped)}: beyond the widest band calibrated ({TOP_LEVEL:g}%), left out"
-                )
-                quantiles = quantiles or ("none",)
+        notes: list[str] = []
+        level = self.level or _calibrated(stored.level, float, "--level", notes)
+        quantiles = self.quantiles or _calibrated(
+            stored.quantiles, lambda v: quantile_level(float(v)), "--quantiles", notes
+        )
         return IntervalConfig(level, quantiles), notes
 
     def probs(self) -> tuple[float, ...]:
@@ -379,6 +362,23 @@ class IntervalConfig:
             return parse_quantiles(self.quantiles)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
+
+
+def _calibrated(values: tuple[str, ...], level_of, flag: str, notes: list[str]) -> tuple[str, ...]:
+    """The stored ``values`` whose band (``level_of``) is within the widest calibrated, the
+    others named in ``notes``; ``none`` when none is left. Empty and ``none`` stay as they are."""
+    from .intervals import TOP_LEVEL, calibrated, is_none
+
+    if is_none(values):
+        return values
+    kept = tuple(v for v in values if calibrated(level_of(v)))
+    if len(kept) == len(values):
+        return values
+    dropped = ",".join(v for v in values if v not in kept)
+    notes.append(
+        f"the model's {flag} {dropped}: beyond the widest band calibrated ({TOP_LEVEL:g}%), left out"
+    )
+    return kept or ("none",)
 
 
 @dataclass

@@ -70,7 +70,7 @@ MIN_STEP_ERRORS = 20  # fewer at a step: borrow the nearest steps' errors (see _
 def parse_levels(items: tuple[str, ...] | list[str], widest: bool = True) -> tuple[float, ...]:
     """``("80", "95")`` -> (80.0, 95.0); ``("none",)`` -> (); each in (0, ``TOP_LEVEL``]
     (``widest=False``: in (0, 100), for values a model file stored before that limit)."""
-    if _none(items):
+    if is_none(items):
         return ()
     levels = _fractions(items, "--level", "80,95 or none", 100.0, "between 0 and 100 (a percentage)")
     if widest:
@@ -81,7 +81,7 @@ def parse_levels(items: tuple[str, ...] | list[str], widest: bool = True) -> tup
 def parse_quantiles(items: tuple[str, ...] | list[str], widest: bool = True) -> tuple[float, ...]:
     """``("0.9", "0.1")`` -> (0.1, 0.9); ``("none",)`` -> (); each within the widest band
     (``widest=False``: in (0, 1), as ``parse_levels``)."""
-    if _none(items):
+    if is_none(items):
         return ()
     probs = _fractions(items, "--quantiles", "0.1,0.5,0.9 or none", 1.0, "between 0 and 1")
     if widest:
@@ -95,14 +95,20 @@ def quantile_level(prob: float) -> float:
     return round(abs(2.0 * prob - 1.0) * 100.0, 9)
 
 
-def _none(items) -> bool:
+def is_none(items) -> bool:
+    """Whether a --level or --quantiles list is the single word ``none``."""
     return len(items) == 1 and str(items[0]).strip().lower() == "none"
+
+
+def calibrated(level: float) -> bool:
+    """Whether a band at ``level`` percent is within the widest the table stores."""
+    return level <= TOP_LEVEL + 1e-9
 
 
 def _widest(values, levels, flag: str) -> None:
     """Refuse a value beyond the widest stored band: it would silently be that band."""
     for value, level in zip(values, levels, strict=True):
-        if level > TOP_LEVEL + 1e-9:
+        if not calibrated(level):
             fix = (
                 f"at most {TOP_LEVEL:g}"
                 if flag == "--level"
@@ -299,12 +305,11 @@ def bands(
     centre = forward(point)
     s = _per_step(scales)
     out: dict[str, np.ndarray] = {}
+    below = {}  # column -> True for a lower edge (lo-, or a quantile under the median)
     for level in levels:
         half = table.band(level, horizon)[None, :] * s
         out[f"lo-{level_name(level)}"] = inverse(centre - half)
         out[f"hi-{level_name(level)}"] = inverse(centre + half)
-    below = {}  # column -> True for a lower edge (lo-, or a quantile under the median)
-    for level in levels:
         below[f"lo-{level_name(level)}"], below[f"hi-{level_name(level)}"] = True, False
     for prob in quantiles:
         out[f"q{prob:g}"] = inverse(centre + table.quantile(prob, horizon)[None, :] * s)

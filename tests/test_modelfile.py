@@ -209,7 +209,8 @@ def test_stored_levels_beyond_the_widest_band_are_left_out_not_refused(model_pat
         and "--level 99.99: beyond the widest" in result.stderr
     )
     info = runner.invoke(app, ["info", str(model_path), "-f", "json"])
-    assert info.exit_code == 0 and "99.99: beyond the widest band" in json.loads(info.stdout)["intervals"]
+    assert info.exit_code == 0
+    assert "(the model's --level 99.99: beyond the widest band" in json.loads(info.stdout)["intervals"]
     _rewrite(model_path, edit_meta=lambda m: m["config"]["intervals"].update(level=["abc"]))
     for args in (["predict", "-m", str(model_path)], ["info", str(model_path)]):
         result = runner.invoke(app, args)

@@ -153,7 +153,7 @@ def interval_summary(meta: dict, windows: int | None = None) -> str:
     shown = ",".join(f"{lv:g}" for lv in intervals.levels()) or "none"
     if intervals.probs():
         shown += "; quantiles " + ",".join(f"{p:g}" for p in intervals.probs())
-    shown += "".join(f" ({note.removeprefix('the model').lstrip()})" for note in notes)
+    shown += "".join(f" ({note})" for note in notes)
     calibration = meta.get("calibration")
     if calibration is None:
         return f"{shown} (predict's default; not calibrated: a round-1 file)"
