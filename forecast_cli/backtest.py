@@ -236,7 +236,9 @@ def run_backtest(
             "last_origin": str(last_origin),
             "first_step": str(first),
             "last_step": str(last),
-            "model": dataclasses.asdict(cfg.model),
+            # every option of the networks but the cell: "models" names the cells run (the
+            # base config's cell, lstm unless a file set it, is not what --models gru ran)
+            "model": {k: v for k, v in dataclasses.asdict(cfg.model).items() if k != "cell"},
             "train": dataclasses.asdict(cfg.train),
             "scaling": dataclasses.asdict(cfg.scaling),
         },

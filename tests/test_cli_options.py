@@ -159,7 +159,10 @@ def test_a_config_files_cell_is_the_network_backtest_runs_unless_it_names_models
     args = ["backtest", str(sample / "airpassengers.csv"), "--config", str(config), "-f", "json"]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)["config"]["models"][0] == "gru"
+    echoed = json.loads(result.stdout)["config"]
+    assert echoed["models"][0] == "gru"
+    # the echo named the base cell (lstm) beside models = gru; the cells are in models only
+    assert "cell" not in echoed["model"] and echoed["model"]["hidden"] == 8
     result = runner.invoke(app, [*args, "--models", "naive"])
     assert result.exit_code == 0 and json.loads(result.stdout)["config"]["models"][0] == "naive"
 
