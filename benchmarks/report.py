@@ -1,6 +1,9 @@
 """Write benchmarks/RESULTS.md from the raw JSON the benchmark scripts leave in results/.
 
-Usage: python benchmarks/report.py [--notes benchmarks/NOTES.md]
+Usage: python benchmarks/report.py [--notes benchmarks/NOTES.md] [--out benchmarks/RESULTS.md]
+
+Hand-written analysis goes into NOTES.md, never into RESULTS.md: a test regenerates the
+report and compares it with the committed file.
 """
 
 from __future__ import annotations
@@ -97,6 +100,7 @@ def main() -> None:
     parser.add_argument(
         "--notes", default=str(HERE / "NOTES.md"), help="hand-written analysis appended to the report"
     )
+    parser.add_argument("--out", default=str(HERE / "RESULTS.md"), help="where the report is written")
     args = parser.parse_args()
     runs, sources = load_runs()
     med = medians(runs)
@@ -178,8 +182,8 @@ def main() -> None:
     notes = Path(args.notes)
     if notes.exists():
         lines += [notes.read_text().strip(), ""]
-    (HERE / "RESULTS.md").write_text("\n".join(lines))
-    print(f"wrote {HERE / 'RESULTS.md'}")
+    Path(args.out).write_text("\n".join(lines))
+    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":
