@@ -12,9 +12,11 @@ Settings:
 - defaults: each tool as a new user runs it (ours: `forecast backtest` defaults).
 
 Usage (in a venv with `pip install -e .[bench]`):
-    python benchmarks/compare.py --reps 3 --out benchmarks/results/compare.json
+    python benchmarks/compare.py --systems forecast --reps 3 --out benchmarks/results/compare_forecast.json
     python benchmarks/compare.py --datasets passengers --reps 1 --settings matched   # smoke test
-Then: python benchmarks/report.py to write benchmarks/RESULTS.md.
+Then: python benchmarks/report.py to write benchmarks/RESULTS.md. It reads only the files
+named in its COMPARE_FILES (the peers' runs, then ours), so a run written elsewhere is an
+experiment that a NOTES.md section quotes by name.
 """
 
 from __future__ import annotations
@@ -102,7 +104,7 @@ def main() -> None:
     parser.add_argument("--settings", default="defaults,matched")
     parser.add_argument("--systems", default="forecast,darts,neuralforecast,statsforecast")
     parser.add_argument("--reps", type=int, default=3)
-    parser.add_argument("--out", default=str(HERE / "results" / "compare.json"))
+    parser.add_argument("--out", default=str(HERE / "results" / "compare_forecast.json"))
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
