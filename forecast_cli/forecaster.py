@@ -250,23 +250,9 @@ class Forecaster:
         self._check_fitted()
         return self.plan_.context_rows
 
-    def forecast_origins(
-        self,
-        values: np.ndarray,
-        origins: np.ndarray,
-        offsets: np.ndarray | None = None,
-        scalers: Sequence[Scaler] | None = None,
-        horizon: int | None = None,
-        clamp_future: bool = False,
-        series: np.ndarray | None = None,
-        statics: np.ndarray | None = None,
-        spread: bool = False,
-    ):
-        """Forecasts in the data's units for every origin, (origins, horizon), or with ``spread``
-        (forecasts, widths); see ``origin_forecasts.forecast_origins``."""
-        return origin_forecasts.forecast_origins(
-            self, values, origins, offsets, scalers, horizon, clamp_future, series, statics, spread
-        )
+    # Forecasts in the data's units for every origin, (origins, horizon), or with ``spread``
+    # (forecasts, widths): the module function, bound as a method (its ``f`` is the model).
+    forecast_origins = origin_forecasts.forecast_origins
 
     @property
     def future_inputs(self) -> int:
