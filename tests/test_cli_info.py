@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from forecast_cli import modelfile
+from forecast_cli import model_archive, modelfile
 from forecast_cli.cli import app
 from forecast_cli.forecaster import Forecaster
 from forecast_cli.local_models import LocalForecaster
@@ -36,7 +36,7 @@ def test_info_summarises_a_panel_without_reading_its_arrays(tmp_path, monkeypatc
     def no_arrays(*args, **kwargs):
         raise AssertionError("info read an array")
 
-    monkeypatch.setattr(modelfile, "_npy_array", no_arrays)
+    monkeypatch.setattr(model_archive, "npy_array", no_arrays)
     info = _info(path)
     assert info["format_version"] == modelfile.FORMAT_VERSION
     kept = 12 if local else 4 * 12 + 1  # the lookback; a global panel model's drift input spans 4

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecast_cli import modelfile
+from forecast_cli import model_archive
 from forecast_cli.config import DataConfig
 from forecast_cli.errors import ExitCode, ModelFileError, OutputError
 from forecast_cli.forecaster import Forecaster
@@ -307,7 +307,7 @@ def test_unreadable_file_says_permission_denied(model_path, monkeypatch):
         raise PermissionError(13, "Permission denied")
 
     # Root reads any file, so the refusal the kernel would give is faked for this call.
-    monkeypatch.setattr(modelfile.os, "open", denied)
+    monkeypatch.setattr(model_archive.os, "open", denied)
     with pytest.raises(ModelFileError, match="is not readable \\(permission denied\\)"):
         load_model(model_path)
 
@@ -356,22 +356,22 @@ def test_member_declaring_a_gigabyte_is_refused_before_inflating(model_path, mon
 def test_zip_bomb_is_refused_by_the_size_cap(model_path, monkeypatch):
     """bad input: a 1 MB zip that inflates to gigabytes -> exit 3, memory untouched (here with a 1 MiB cap)"""
     with zipfile.ZipFile(model_path, "a", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("weights/bomb.npy", bytes(8 * modelfile.MiB))
+        archive.writestr("weights/bomb.npy", bytes(8 * model_archive.MiB))
     assert model_path.stat().st_size < 100_000
-    monkeypatch.setattr(modelfile, "MAX_ARRAY_BYTES", 1 * modelfile.MiB)
+    monkeypatch.setattr(model_archive, "MAX_ARRAY_BYTES", 1 * model_archive.MiB)
     with pytest.raises(ModelFileError, match="over the 1 MiB a model file may hold"):
         load_model(model_path)
 
 
 def test_huge_metadata_is_refused(model_path, monkeypatch):
-    monkeypatch.setattr(modelfile, "MAX_META_BYTES", 1000)
+    monkeypatch.setattr(model_archive, "MAX_META_BYTES", 1000)
     with pytest.raises(ModelFileError, match="its metadata inflates to"):
         read_metadata(model_path)
 
 
 def test_thousands_of_entries_are_refused(model_path):
     """bad input: a zip with thousands of entries as the model file -> exit 3, "more than a model file's\""""
-    _rewrite(model_path, extra={f"junk/{i}": b"" for i in range(modelfile.MAX_MEMBERS + 1)})
+    _rewrite(model_path, extra={f"junk/{i}": b"" for i in range(model_archive.MAX_MEMBERS + 1)})
     with pytest.raises(ModelFileError, match="entries, more than a model file's"):
         load_model(model_path)
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forecast_cli.modelfile import _npy_array
+from forecast_cli.model_archive import npy_array
 from forecast_cli.stored_histories import StoredHistories
 
 ZONES = [None, "UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata"]
@@ -22,7 +22,7 @@ def _through_npy(array: np.ndarray) -> np.ndarray:
     """What loading gives back: np.save, then the model file's checked .npy reader."""
     buffer = io.BytesIO()
     np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
-    return _npy_array(Path("m.fcst"), "x.npy", buffer.getvalue(), (array.shape, array.dtype))
+    return npy_array(Path("m.fcst"), "x.npy", buffer.getvalue(), (array.shape, array.dtype))
 
 
 @st.composite

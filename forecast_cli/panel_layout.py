@@ -1,0 +1,113 @@
+"""How a table lays out its series: several target columns (wide), or an id column (long).
+
+Decided before anything is read as a series, so that a long panel given without
+``--id-col`` is never averaged into one series (its repeated timestamps are different
+series, not duplicates) and a wide table becomes the same long table a long file gives.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+
+from .config import ID_NAMES, DataConfig
+from .errors import DataError, UsageError
+from .series import resolve_target, resolve_time_column
+
+WIDE_ID, WIDE_TARGET = "series", "value"
+
+
+def is_wide(target: str, columns) -> bool:
+    """A list or glob of columns, unless a column is named exactly so (``Sales [EUR]``,
+    ``Sales, EUR``): an exact name wins, as a file's own header is not a pattern."""
+    if target in {str(c).strip() for c in columns}:
+        return False
+    return "," in target or any(c in target for c in "*?[")
+
+
+def melt_wide(raw: pd.DataFrame, cfg: DataConfig) -> tuple[pd.DataFrame, DataConfig]:
+    """``--target a,b,c`` or a glob (``'sensor_*'``): each named column becomes a series of a
+    long table (id column ``series``, target ``value``); time and feature columns are shared."""
+    import fnmatch
+
+    columns = [str(c) for c in raw.columns]
+    chosen: list[str] = []
+    for pattern in (p.strip() for p in (cfg.target or "").split(",") if p.strip()):
+        matches = [c for c in columns if fnmatch.fnmatchcase(c, pattern)]
+        if not matches:
+            raise UsageError(f"--target {pattern!r} matches no column; columns: {', '.join(columns)}")
+        chosen += [m for m in matches if m not in chosen]
+    if cfg.id_col:
+        raise UsageError("--target with several columns makes the series itself; drop --id-col")
+    for taken in (WIDE_ID, WIDE_TARGET):
+        if taken in columns and taken not in chosen:
+            raise UsageError(f"a wide table with a column named {taken!r} cannot be melted; rename it")
+    keep = [c for c in raw.columns if str(c) not in chosen]
+    # ignore_index=False: every melted row keeps its file row, so errors give that row.
+    long = raw.melt(
+        id_vars=keep, value_vars=chosen, var_name=WIDE_ID, value_name=WIDE_TARGET, ignore_index=False
+    )
+    return long, dataclasses.replace(cfg, target=WIDE_TARGET, id_col=WIDE_ID)
+
+
+def detect_id_column(raw: pd.DataFrame, cfg: DataConfig) -> str | None:
+    """The id column of a long table given without --id-col, or None for a single series.
+
+    Taken without asking: a column named like an id (``unique_id``...) whose values repeat.
+    Otherwise, when the time column repeats and exactly one text column tells the repeats
+    apart, that column (a panel, not duplicates). Several candidates, or only a column of
+    whole numbers that tells them apart (store numbers, or an hour of day beside a date;
+    "tells apart": at least half of the repeated timestamps differ in it, so a duplicated
+    row in the export does not hide it): an error asking for --id-col, never an average of
+    different series.
+    """
+    used = {cfg.target, cfg.time_col, *cfg.features, *cfg.future_features, *cfg.static_cols}
+    named = [
+        c for c in raw.columns if str(c).lower() in ID_NAMES and c not in used and raw[c].nunique() < len(raw)
+    ]
+    if len(named) == 1:
+        return named[0]
+    time_col = resolve_time_column(raw, cfg.time_col, cfg.time_format)
+    if time_col is None or not raw[time_col].duplicated().any():
+        return None
+    text = [c for c in raw.columns if c not in used and c != time_col and raw[c].dtype.kind in "OSUT"]
+    candidates = [c for c in text if 1 < raw[c].nunique() < len(raw)]
+    if len(candidates) == 1:
+        return candidates[0]
+    if candidates:
+        raise UsageError(
+            f"timestamps repeat and several text columns could name the series "
+            f"({', '.join(map(str, candidates))}); pass --id-col COLUMN"
+        )
+    repeats = int(raw[time_col].duplicated().sum())
+    numbers = [  # a re-exported duplicate row or two must not hide the stores the column names
+        c
+        for c in _whole_number_columns(raw, used | {time_col, _target_or_none(raw, cfg, time_col)})
+        if raw.duplicated([c, time_col]).sum() <= repeats // 2
+    ]
+    if numbers:
+        column = numbers[0]
+        raise UsageError(
+            f"timestamps repeat, and the numbers in column {column!r} tell the repeats apart: if it "
+            f"names the series, pass --id-col {column} (its values are then read as written); "
+            "if it is part of the time, put it into the time column"
+        )
+    return None
+
+
+def _whole_number_columns(raw: pd.DataFrame, used: set) -> list[str]:
+    """Integer columns outside ``used`` whose values repeat (at least two rows a value on average)."""
+    return [
+        c
+        for c in raw.columns
+        if c not in used and raw[c].dtype.kind in "iu" and 1 < raw[c].nunique() <= len(raw) // 2
+    ]
+
+
+def _target_or_none(raw: pd.DataFrame, cfg: DataConfig, time_col: str) -> str | None:
+    """The target the table would get, or None while it is ambiguous (asked for later)."""
+    try:
+        return resolve_target(raw, cfg.target, time_col, (*cfg.features, *cfg.future_features))
+    except (UsageError, DataError):
+        return None
