@@ -22,15 +22,16 @@ from .stamps import readable
 
 @dataclass(frozen=True)
 class FutureTable:
-    """Known-future values per series id (``""`` for a single series), indexed by timestamp
-    (or by step number, for a model of integer steps)."""
+    """Known-future values per series id, indexed by timestamp (or by step number, for a
+    model of integer steps); ``""`` holds the rows of a file without an id column (a single
+    series, or a wide table's columns shared by every series)."""
 
     frames: dict[str, pd.DataFrame]
     source: str = "--future-data"
 
     def block(self, name: str, index: pd.Index, columns: Sequence[str]) -> np.ndarray:
         """``columns`` at the stamps of ``index`` for series ``name``: (len(index), len(columns))."""
-        frame = self.frames.get(name)
+        frame = self.frames.get(name, self.frames.get(""))
         label = f"series {name!r}" if name else "the series"
         if frame is None:
             raise DataError(f"{self.source} has no rows for {label}; add its future values")

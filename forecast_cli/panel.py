@@ -20,7 +20,7 @@ import pandas as pd
 from .calendars import Calendar
 from .config import DataConfig
 from .errors import DataError, UsageError
-from .panel_layout import WIDE_TARGET, detect_id_column, is_wide, melt_wide
+from .panel_layout import WIDE_TARGET, detect_id_column, is_wide, melt_wide, wide_columns
 from .panel_table import factorize_ids, split_panel, static_values, wanted_places
 from .parse import rows_text
 from .period_labels import layout_of
@@ -283,17 +283,39 @@ def unknown_ids(label: str, missing: list[str], what: str, available: str) -> Us
     )
 
 
-def require_model_columns(raw: pd.DataFrame, cfg: DataConfig, model: str) -> None:
-    """Refuse new data for a fitted model that lacks a column the model reads (its series
-    id, target or feature columns, as ``cfg`` names them), or holds no value in one.
+def columns_for_model(
+    raw: pd.DataFrame, cfg: DataConfig, model: str, wide_target: str | None = None
+) -> DataConfig:
+    """``cfg`` for reading new data with a fitted model, after refusing data that lacks a
+    column the model reads (its series id, target or feature columns, as ``cfg`` names
+    them) or holds no value in one.
 
-    The message names the column as the model's: ``predict`` takes no --target,
-    --features or --id-col, so blaming those flags would send the user looking for
-    options they never gave.
+    A model trained on a wide table (``wide_target``: its ``--target`` columns) reads a
+    wide file as it was trained, melted again, or the long layout its melt made (columns
+    ``series`` and ``value``). The message names the column as the model's: ``predict``
+    takes no --target, --features or --id-col, so blaming those flags would send the user
+    looking for options they never gave.
     """
     columns = [str(c).strip() for c in raw.columns]
-    roles = [("series id", cfg.id_col), ("target", cfg.target), *(("feature", f) for f in cfg.features)]
-    roles += [("static", s) for s in cfg.static_cols]
+    if wide_target is not None and not {cfg.id_col, cfg.target} <= set(columns):
+        if not wide_columns(wide_target, columns):
+            raise UsageError(
+                f"the data has none of the columns {wide_target!r} that model {model} was trained on "
+                f"(one series each), nor its long layout ({cfg.id_col}, {cfg.target}); "
+                f"columns: {', '.join(columns)}"
+            )
+        unmatched = [
+            part for part in wide_target.split(",") if part.strip() and not wide_columns(part, columns)
+        ]
+        if unmatched:
+            raise UsageError(
+                f"the data has no column for {unmatched[0].strip()!r}, one of the columns {wide_target!r} "
+                f"that model {model} was trained on; columns: {', '.join(columns)}"
+            )
+        cfg = dataclasses.replace(cfg, target=wide_target, id_col=None)
+    wide = cfg.id_col is None and wide_target is not None
+    roles = [] if wide else [("series id", cfg.id_col), ("target", cfg.target)]
+    roles += [*(("feature", f) for f in cfg.features), *(("static", s) for s in cfg.static_cols)]
     for role, name in roles:
         if name is None:
             continue
@@ -307,3 +329,4 @@ def require_model_columns(raw: pd.DataFrame, cfg: DataConfig, model: str) -> Non
                 f"column {name!r}, the {role} column of model {model}, has no values (all empty or NaN); "
                 "the model needs its recent values"
             )
+    return cfg

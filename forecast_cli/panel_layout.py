@@ -26,15 +26,40 @@ def is_wide(target: str, columns) -> bool:
     return "," in target or any(c in target for c in "*?[")
 
 
+def trained_wide(config_target: str | None, target: str, id_col: str | None) -> str | None:
+    """The ``--target`` of a model trained on a wide table (several columns, each a series),
+    else None. Such a model reads the melted layout (id ``series``, target ``value``); its
+    config keeps the columns it was given, so ``predict`` can melt a wide file the same way."""
+    if id_col == WIDE_ID and target == WIDE_TARGET and config_target and config_target != WIDE_TARGET:
+        return config_target
+    return None
+
+
+def wide_columns(pattern: str, columns) -> list[str]:
+    """The columns a wide ``--target`` (a list, globs allowed) picks, in its order."""
+    chosen: list[str] = []
+    for part in _parts(pattern):
+        chosen += [c for c in _matching(part, columns) if c not in chosen]
+    return chosen
+
+
+def _parts(pattern: str) -> list[str]:
+    return [p.strip() for p in pattern.split(",") if p.strip()]
+
+
+def _matching(part: str, columns) -> list[str]:
+    import fnmatch
+
+    return [str(c) for c in columns if fnmatch.fnmatchcase(str(c), part)]
+
+
 def melt_wide(raw: pd.DataFrame, cfg: DataConfig) -> tuple[pd.DataFrame, DataConfig]:
     """``--target a,b,c`` or a glob (``'sensor_*'``): each named column becomes a series of a
     long table (id column ``series``, target ``value``); time and feature columns are shared."""
-    import fnmatch
-
     columns = [str(c) for c in raw.columns]
     chosen: list[str] = []
-    for pattern in (p.strip() for p in (cfg.target or "").split(",") if p.strip()):
-        matches = [c for c in columns if fnmatch.fnmatchcase(c, pattern)]
+    for pattern in _parts(cfg.target or ""):
+        matches = _matching(pattern, columns)
         if not matches:
             raise UsageError(f"--target {pattern!r} matches no column; columns: {', '.join(columns)}")
         chosen += [m for m in matches if m not in chosen]

@@ -266,6 +266,87 @@ def test_wide_columns_become_series_and_predict_can_write_them_wide(tmp_path):
     assert frame.loc["2005-02-01", "sensor_b-hi-80"] == rows.loc[("sensor_b", "2005-02-01"), "value-hi-80"]
 
 
+def test_a_model_trained_on_a_wide_table_predicts_from_a_wide_file_or_its_long_layout(tmp_path):
+    """predict has no --target: a wide model melts a wide DATA file with the columns it was
+    trained on (the same forecasts as from its stored history, which is that file), reads the
+    long layout its melt made, and refuses a file with none of its columns, naming them."""
+    index = pd.date_range("2000-01-01", periods=60, freq="MS")
+    t = np.arange(60)
+    wide = pd.DataFrame({"month": index, "sensor_a": 10 + np.sin(t / 2), "sensor_b": 50 + np.cos(t / 3)})
+    data, model = tmp_path / "wide.csv", tmp_path / "w.fcst"
+    wide.to_csv(data, index=False)
+    trained = runner.invoke(
+        app,
+        ["train", str(data), "--target", "sensor_*", "-H", "3", "-L", "12", *FAST_TRAIN, "-o", str(model)],
+    )
+    assert trained.exit_code == 0, trained.output
+    base = ["predict", "-m", str(model), "-f", "csv", "--level", "80"]
+    stored = runner.invoke(app, base)
+    from_wide = runner.invoke(app, [*base, str(data)])
+    assert from_wide.exit_code == 0, from_wide.output
+    assert from_wide.stdout == stored.stdout
+    long = wide.melt(id_vars="month", var_name="series", value_name="value")
+    long.to_csv(tmp_path / "long.csv", index=False)
+    assert runner.invoke(app, [*base, str(tmp_path / "long.csv")]).stdout == stored.stdout
+    newer = pd.concat([wide, wide.tail(1).assign(month=pd.Timestamp("2005-01-01"), sensor_a=11.0)])
+    newer.to_csv(tmp_path / "newer.csv", index=False)
+    moved = pd.read_csv(io.StringIO(runner.invoke(app, [*base, str(tmp_path / "newer.csv")]).stdout))
+    assert moved["timestamp"].iloc[0] == "2005-02-01" and set(moved["series"]) == {"sensor_a", "sensor_b"}
+    wide.rename(columns={"sensor_a": "x", "sensor_b": "y"}).to_csv(tmp_path / "other.csv", index=False)
+    refused = runner.invoke(app, [*base, str(tmp_path / "other.csv")])
+    assert refused.exit_code == 2
+    assert "none of the columns 'sensor_*'" in refused.output and "(series, value)" in refused.output
+
+
+def test_a_wide_model_with_a_future_feature_reads_a_future_file_without_an_id_column(tmp_path):
+    """The melt gave every series the shared future column, so a wide future file (time and
+    that column, no id) supplies it to every series; its values change the forecasts."""
+    index = pd.date_range("2000-01-01", periods=48, freq="MS")
+    rng = np.random.default_rng(0)
+    promo = (rng.random(48) < 0.4).astype(float)
+    wide = pd.DataFrame({"month": index, "promo": promo, "a": 10 + 5 * promo, "b": 20 + 5 * promo})
+    data, model = tmp_path / "wide.csv", tmp_path / "w.fcst"
+    wide.to_csv(data, index=False)
+    args = ["train", str(data), "--target", "a,b", "--future-features", "promo", "-H", "2", "-L", "6"]
+    assert runner.invoke(app, [*args, *FAST_TRAIN, "-o", str(model)]).exit_code == 0
+    outs = []
+    for flag in (0.0, 1.0):
+        future = pd.DataFrame({"month": pd.date_range("2004-01-01", periods=2, freq="MS"), "promo": flag})
+        future.to_csv(tmp_path / "future.csv", index=False)
+        out = runner.invoke(
+            app,
+            [
+                "predict",
+                "-m",
+                str(model),
+                "--future-data",
+                str(tmp_path / "future.csv"),
+                "-f",
+                "csv",
+                "--level",
+                "none",
+            ],
+        )
+        assert out.exit_code == 0, out.output
+        outs.append(pd.read_csv(io.StringIO(out.stdout)))
+    assert list(outs[0]["series"]) == ["a", "a", "b", "b"]
+    assert not np.allclose(outs[0]["value"], outs[1]["value"])
+
+
+def test_a_wide_model_refuses_a_file_missing_one_of_its_columns(tmp_path):
+    """bad input: predict DATA for a model trained on wide columns a,b, without column b -> exit 2, names 'b' and the model's columns"""
+    index = pd.date_range("2000-01-01", periods=48, freq="MS")
+    wide = pd.DataFrame({"month": index, "a": np.arange(48.0), "b": np.arange(48.0) ** 0.5})
+    data, model = tmp_path / "wide.csv", tmp_path / "w.fcst"
+    wide.to_csv(data, index=False)
+    args = ["train", str(data), "--target", "a,b", "-H", "2", "-L", "6", *FAST_TRAIN, "-o", str(model)]
+    assert runner.invoke(app, args).exit_code == 0
+    wide.drop(columns="b").to_csv(tmp_path / "no_b.csv", index=False)
+    out = runner.invoke(app, ["predict", "-m", str(model), str(tmp_path / "no_b.csv")])
+    assert out.exit_code == 2
+    assert "no column for 'b', one of the columns 'a,b'" in out.output
+
+
 def test_a_target_pattern_matching_nothing_names_the_columns():
     with pytest.raises(UsageError, match="matches no column"):
         prepare_panel(long_panel(), DataConfig(target="temp_*"))

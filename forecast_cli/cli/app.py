@@ -53,14 +53,16 @@ def load_input(
     ticker: TickerConfig | None = None,
     model: Path | None = None,
     compute: ComputeConfig | None = None,
+    wide_target: str | None = None,
 ):
     """Read DATA (a path, - or stdin bytes) or download --ticker bars into a ``Panel`` of
     regular series (one series is a panel of one), and report what loading did. With
-    ``model`` (its path) the columns come from that model, and DATA must hold them.
+    ``model`` (its path) the columns come from that model, and DATA must hold them (a
+    model trained on a wide table, ``wide_target`` its columns, reads a wide file or a long one).
     Returns the panel and the tickers that could not be fetched (symbol -> reason); several
     tickers download on ``compute``'s workers."""
     from ..io import read_data
-    from ..panel import prepare_panel, require_model_columns
+    from ..panel import columns_for_model, prepare_panel
 
     skipped: dict[str, str] = {}
     if ticker is not None and ticker.ticker:
@@ -72,7 +74,7 @@ def load_input(
     else:
         raw = read_data(data, data_cfg)
         if model is not None:
-            require_model_columns(raw, data_cfg, str(model))
+            data_cfg = columns_for_model(raw, data_cfg, str(model), wide_target)
     panel = prepare_panel(raw, data_cfg)
     if len(panel) == 1 and panel.id_col is None:
         reporter.info(panel.members[0].report.line())

@@ -71,6 +71,7 @@ def predict(
     from ..modelfile import load_model
     from ..outputs import check_output_paths
     from ..panel import as_written, unknown_ids
+    from ..panel_layout import trained_wide
 
     check_output_paths({"-o": output}, [data if isinstance(data, str) else None, model, future_data])
     ids = config.data.selected_ids()  # a bad --ids-file fails before the model is read
@@ -83,6 +84,7 @@ def predict(
         raise UsageError("DATA and --future-data cannot both be stdin (-); give one of them as a file")
     if data is None and ticker.ticker is None and future_data != "-" and not sys.stdin.isatty():
         data = _stdin_if_any()
+    wide_target = trained_wide(forecaster.config.data.target, forecaster.target_, forecaster.id_col_)
     if data is not None or ticker.ticker:
         overrides: dict = {
             "freq": forecaster.freq_,
@@ -103,7 +105,9 @@ def predict(
         # order; timestamps there are refused when the history is checked (history_checks.check_history)
         data_cfg = dataclasses.replace(forecaster.config.data, **overrides)
         try:
-            series, skipped = load_input(data, data_cfg, reporter, ticker, model=model, compute=compute)
+            series, skipped = load_input(
+                data, data_cfg, reporter, ticker, model=model, compute=compute, wide_target=wide_target
+            )
         except FreqWithoutDates:  # the --freq is the model's: say what the data lacks
             raise DataError(
                 f"the model steps in {forecaster.freq_} timestamps, but {data if isinstance(data, str) and data != '-' else 'stdin'} "
@@ -130,7 +134,7 @@ def predict(
         ids=ids,
         levels=intervals.levels(),
         quantiles=intervals.probs(),
-        future=_future_table(future_data, forecaster, config.data),
+        future=_future_table(future_data, forecaster, config.data, wide_target),
     )
     for note in frame.attrs.get("notes", []):
         reporter.warn(note)
@@ -166,9 +170,11 @@ def _widen(frame, target: str):
     return wide
 
 
-def _future_table(path, forecaster, data_cfg):
+def _future_table(path, forecaster, data_cfg, wide_target=None):
     """The --future-data table for a model with known-future features (None without a path);
-    refuses a path the model has no use for."""
+    refuses a path the model has no use for. For a model trained on a wide table the file
+    may be wide too: without the id column its rows hold every series' future values (the
+    shared columns the melt gave each series)."""
     if path is None:
         return None
     if not forecaster.future_features_:
@@ -178,11 +184,14 @@ def _future_table(path, forecaster, data_cfg):
 
     # the model's id column, read as written (store 001 stays 001, not the number 1)
     raw = read_data(path, dataclasses.replace(data_cfg, id_col=forecaster.id_col_))
+    id_col = forecaster.id_col_
+    if wide_target is not None and id_col not in {str(c).strip() for c in raw.columns}:
+        id_col = None
     time_col = data_cfg.time_col if data_cfg.time_col is not None else forecaster.config.data.time_col
     return read_future(
         raw,
         forecaster.future_features_,
-        forecaster.id_col_,
+        id_col,
         time_col,
         data_cfg.time_format,
         str(path),
