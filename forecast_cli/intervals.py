@@ -72,7 +72,7 @@ def parse_levels(items: tuple[str, ...] | list[str], widest: bool = True) -> tup
     (``widest=False``: in (0, 100), for values a model file stored before that limit)."""
     if is_none(items):
         return ()
-    levels = _fractions(items, "--level", "80,95 or none", 100.0, "between 0 and 100 (a percentage)")
+    levels = _fractions(items, "--level", "80,95 or none", 100.0, "above 0 and below 100 (a percentage)")
     if widest:
         _widest(levels, levels, "--level")
     return levels
@@ -83,7 +83,7 @@ def parse_quantiles(items: tuple[str, ...] | list[str], widest: bool = True) -> 
     (``widest=False``: in (0, 1), as ``parse_levels``)."""
     if is_none(items):
         return ()
-    probs = _fractions(items, "--quantiles", "0.1,0.5,0.9 or none", 1.0, "between 0 and 1")
+    probs = _fractions(items, "--quantiles", "0.1,0.5,0.9 or none", 1.0, "above 0 and below 1")
     if widest:
         _widest(probs, [quantile_level(p) for p in probs], "--quantiles")
     return probs

@@ -132,6 +132,9 @@ def forecast_origins(
         return f.transform_.inverse(z.astype(np.float64) * scale[:, None] + center[:, None], last)
 
     point = to_data(out)
+    if not f.future_features_:  # declared drivers (a promotion ahead) may move a flat series
+        flat = _flat_before(values[:, 0], origins, offsets[segment], f.plan_.history_rows)
+        point = np.where(flat[:, None], last[:, None], point)
     if f.band_floor is not None:  # a target never below zero is not forecast below it
         point = np.maximum(point, f.band_floor)
     if not spread:
@@ -141,6 +144,21 @@ def forecast_origins(
     lo, hi = (to_data(np.concatenate([r[k] for r in runs])) for k in (1, 2))
     tiny = 1e-9 * np.maximum(np.abs(point), 1.0)  # a width of zero would divide by zero
     return point, np.maximum(np.abs(hi - lo), tiny)
+
+
+def _flat_before(target: np.ndarray, origins: np.ndarray, starts: np.ndarray, span: int) -> np.ndarray:
+    """(origins,) True where the target has one value over all the rows a forecast reads
+    (``span`` rows before the origin, from its segment's start): a series that has not
+    moved in all the network sees is forecast at that value. The network's own output sits
+    a hair off it (5.0015 for a series of 5.0: its bias, nothing in the data), and the
+    constant is what every baseline forecasts and what the band of a flat series reaches."""
+    rows = np.arange(len(target))
+    moved = np.ones(len(target), dtype=bool)
+    moved[1:] = target[1:] != target[:-1]  # NaN != NaN: a gap ends a run
+    moved[np.unique(starts)] = True  # a segment's first row starts a run
+    run_start = np.maximum.accumulate(np.where(moved, rows, 0))  # (rows,)
+    first_read = np.maximum(origins - span, starts)
+    return run_start[origins - 1] <= first_read
 
 
 def _windows(

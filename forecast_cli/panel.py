@@ -154,7 +154,9 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
     wanted = sorted(present) if not ids else list(dict.fromkeys(as_written(ids, uniques)))
     missing = [i for i in wanted if i not in present]
     if missing:
-        raise unknown_ids(cfg.ids_label(), missing, "not in the data", f"the data has {len(present)}")
+        raise unknown_ids(
+            cfg.ids_label(), missing, "not in the data", f"the data has {len(present)}", list(present)
+        )
     code_of = {key: code for code, key in enumerate(uniques)}
     wanted_codes = [code_of[k] for k in wanted]
     statics = static_values(
@@ -276,11 +278,17 @@ def as_written(requested: Sequence[str], names: Sequence[str]) -> list[str]:
     return out
 
 
-def unknown_ids(label: str, missing: list[str], what: str, available: str) -> UsageError:
-    """``--ids names 2 series not in the data: A, B (the data has 40 series)``."""
-    return UsageError(
-        f"{label} names {len(missing)} series {what}: {first_few(missing)} ({available} series)"
-    )
+def unknown_ids(
+    label: str, missing: list[str], what: str, available: str, known: Sequence[str] = ()
+) -> UsageError:
+    """``--ids names 2 series not in the data: 'A', 'B' (the data has 40 series)``. Quoted,
+    so that the parts of an id with a comma that --ids split (``New York, NY``) do not read
+    as the id itself; when one of the ``known`` ids has a comma, the fix is named."""
+    hint = ""
+    if label.startswith("--ids") and "--ids-file" not in label and any("," in str(k) for k in known):
+        hint = "; --ids splits at commas: give an id with a comma in --ids-file, one id a line"
+    shown = first_few([repr(str(m)) for m in missing])
+    return UsageError(f"{label} names {len(missing)} series {what}: {shown} ({available} series){hint}")
 
 
 def columns_for_model(

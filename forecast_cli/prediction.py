@@ -80,7 +80,9 @@ def predict(
         ids = as_written(ids, names)
         unknown = [i for i in ids if i not in names]
         if unknown:
-            raise unknown_ids("--ids", unknown, "the model has no history for", f"the model has {len(names)}")
+            raise unknown_ids(
+                "--ids", unknown, "the model has no history for", f"the model has {len(names)}", names
+            )
         keep = [names.index(i) for i in ids]
         names, frames = [names[k] for k in keep], [frames[k] for k in keep]
     frames = list(frames)

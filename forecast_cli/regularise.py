@@ -36,7 +36,7 @@ class Regular:
     frame: pd.DataFrame
     gaps: int
     dropped: int
-    note: str = ""  # what was done to the rows beyond filling the grid (see _whole_sums)
+    note: str = ""  # what was done to the rows beyond filling the grid (see _whole_periods)
 
 
 def aggregation(agg: str, columns) -> str | dict[str, str]:
@@ -84,23 +84,32 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
     if not isinstance(how, str) or how == "sum":  # an empty bin sums to 0: mark it missing instead
         regular[~filled_bins] = np.nan
     note = ""
-    if how == "sum" and native is not None:
-        regular, filled_bins, note = _whole_sums(regular, filled_bins, local.index, offset, origin, native)
+    if native is not None:
+        regular, filled_bins, note = _whole_periods(
+            regular, filled_bins, local.index, offset, origin, native, how
+        )
     if zone is not None:
         regular = regular.tz_localize(zone)
     return Regular(regular.rename_axis("timestamp"), int((~filled_bins).sum()), 0, note)
 
 
-def _whole_sums(regular, filled, index, offset, origin, native: str):
+def _whole_periods(regular, filled, index, offset, origin, native: str, how):
     """(frame, filled bins, note) without a first or last period that the data covers only
-    in part: summed, half a month of sales reads as a month whose sales halved (a fall the
-    model would learn, and a forecast that starts from it). A period is partial when the
-    data's next (previous) step of its own frequency would still fall inside it."""
+    in part. Summed, half a month of sales reads as a month whose sales halved (a fall the
+    model would learn, and a forecast that starts from it); a week's last close taken on a
+    Wednesday is no Friday close, and its label makes the forecast skip the week the user
+    is in; a mean, min or max over part of a period is not the period's either. A ``first``
+    is whole once its period has begun (only a partial first period is dropped), a
+    ``last`` once its period has ended (only a partial last one). A period is partial when
+    the data's next (previous) step of its own frequency would still fall inside it."""
+    lead, trail = (how != "last", how != "first") if isinstance(how, str) else (True, True)
     before, after = _step(index[0], native, -1), _step(index[-1], native, 1)
     # Probes binned as the data was: with origin "start" the first period begins at the
     # first row (never partial), and a probe that starts with that row keeps the origin.
-    first = before is not None and origin != "start" and _one_period([before, index[0]], offset, origin)
-    last = after is not None and _one_period([index[0], index[-1], after], offset, origin)
+    first = (
+        lead and before is not None and origin != "start" and _one_period([before, index[0]], offset, origin)
+    )
+    last = trail and after is not None and _one_period([index[0], index[-1], after], offset, origin)
     if not (first or last) or len(regular) - first - last < 2:
         return regular, filled, ""
     keep = slice(int(first), len(regular) - int(last))
@@ -116,8 +125,16 @@ def _whole_sums(regular, filled, index, offset, origin, native: str):
     return (
         regular.iloc[keep],
         filled[keep],
-        "; ".join(said) + " (a sum over part of a period is not that period's sum)",
+        "; ".join(said) + f" ({_whole_reason(how)})",
     )
+
+
+def _whole_reason(how) -> str:
+    if how == "sum":
+        return "a sum over part of a period is not that period's sum"
+    if isinstance(how, str):
+        return f"the {how} of part of a period is not that period's {how}"
+    return "a bar over part of a period is not that period's bar"
 
 
 def _one_period(stamps: list[pd.Timestamp], offset, origin: str) -> bool:

@@ -55,7 +55,8 @@ def test_unknown_id_in_the_file_is_named_with_the_number_of_series(tmp_path, pan
     )
     assert result.exit_code == 2 and not out.exists()
     assert (
-        f"--ids-file {path} names 2 series not in the data: S9, S7 (the data has 3 series)" in result.stderr
+        f"--ids-file {path} names 2 series not in the data: 'S9', 'S7' (the data has 3 series)"
+        in result.stderr
     )
 
 
@@ -71,9 +72,25 @@ def test_predict_from_stored_history_names_ids_the_model_lacks(tmp_path, panel_c
     bad = runner.invoke(app, ["predict", "-m", str(model), "--ids", "S1,Q", "--ids-file", str(path)])
     assert bad.exit_code == 2 and bad.stdout == ""
     assert (
-        f"--ids and --ids-file {path} names 1 series the model has no history for: Q (the model has 3"
+        f"--ids and --ids-file {path} names 1 series the model has no history for: 'Q' (the model has 3"
         in bad.stderr
     )
+
+
+def test_an_id_with_a_comma_given_to_ids_is_named_in_parts_and_sent_to_ids_file(tmp_path):
+    """bad input: --ids 'New York, NY' where the id has a comma -> exit 2, the parts quoted ('New York', 'NY') and --ids-file named as the fix"""
+    raw = long_panel().replace({"unique_id": {"S0": "New York, NY"}})
+    data, model = tmp_path / "p.csv", tmp_path / "m.fcst"
+    raw.to_csv(data, index=False)
+    assert runner.invoke(app, ["train", str(data), "-H", "3", *FAST_TRAIN, "-o", str(model)]).exit_code == 0
+    bad = runner.invoke(app, ["predict", "-m", str(model), "--ids", "New York, NY"])
+    assert bad.exit_code == 2
+    assert "no history for: 'New York', 'NY' (the model has 3 series)" in bad.stderr
+    assert "give an id with a comma in --ids-file" in bad.stderr
+    ids = tmp_path / "ids.txt"
+    ids.write_text("New York, NY\n")
+    ok = runner.invoke(app, ["predict", "-m", str(model), "--ids-file", str(ids), "-f", "csv"])
+    assert ok.exit_code == 0 and '"New York, NY"' in ok.stdout
 
 
 @pytest.mark.parametrize(

@@ -76,6 +76,9 @@ def test_levels_parse_and_refuse_nonsense():
     for bad in ("0", "100", "x", "99.95"):
         with pytest.raises(ValueError):
             parse_levels((bad,))
+    for edge in ("0", "100"):  # both refused, so the message must not say "between 0 and 100"
+        with pytest.raises(ValueError, match=rf"--level {edge} must be above 0 and below 100"):
+            parse_levels((edge,))
 
 
 def test_quantiles_parse_within_the_widest_band_and_refuse_beyond_it():
@@ -193,8 +196,9 @@ def test_normalisers_add_the_typical_width_to_the_heads():
 
 def test_a_flat_series_stays_out_of_the_pool_and_gets_a_band_without_width():
     """A series constant over its training rows has scale 0: its errors are NaN (no pool
-    counts them) and its band has no calibrated width: it reaches from the forecast to the
-    constant (a forecast of 5.0015 for a series of 5.0 had a band excluding 5.0). With a fallback scale of 1 data unit, a series
+    counts them) and its band has no calibrated width; it is forecast at its constant (the
+    network gave 5.0015 for a series of 5.0, and the band had to reach from that forecast to
+    the constant). With a fallback scale of 1 data unit, a series
     constant at 1e6 put its errors of a few units into the pool and widened every other
     series' bands sixfold."""
     assert series_scale(np.full(20, 1e6), False) == 0.0 and series_scale(np.arange(5.0), False) == 1.0
@@ -216,9 +220,9 @@ def test_a_flat_series_stays_out_of_the_pool_and_gets_a_band_without_width():
     frame.loc[frame["unique_id"] == "S1", "y"] = 1e6
     f = Forecaster(fast_config(horizon=3)).fit(prepare_panel(frame, DataConfig()))
     out = f.predict()
-    flat = out.loc["S1"]  # the band reaches from the forecast to the constant, no further
-    np.testing.assert_array_equal(flat["y-lo-95"], np.minimum(flat["y"], 1e6))
-    np.testing.assert_array_equal(flat["y-hi-95"], np.maximum(flat["y"], 1e6))
+    flat = out.loc["S1"]  # forecast at its constant (origin_forecasts._flat_before), no width
+    for column in ("y", "y-lo-95", "y-hi-95", "y-lo-80", "y-hi-80"):
+        np.testing.assert_array_equal(flat[column], 1e6)
     others = out.drop(index="S1", level=0)
     assert (others["y-hi-80"] > others["y-lo-80"]).all()
     assert np.isnan(f.calibration_errors_).all(axis=1).sum() >= 1  # the flat series' windows
@@ -257,6 +261,9 @@ def test_a_flat_series_band_covers_its_constant_in_the_backtest():
     )
     flat = result.forecasts[(result.forecasts["unique_id"] == "S1") & (result.forecasts["model"] == "lstm")]
     assert len(flat) and ((flat["lo-80"] <= 5.0) & (flat["hi-80"] >= 5.0)).all()
+    assert (flat["forecast"] == 5.0).all()  # no error where every baseline has none
+    moving = result.forecasts[(result.forecasts["unique_id"] == "S0") & (result.forecasts["model"] == "lstm")]
+    assert (moving["forecast"] != moving["forecast"].round(0)).all()  # the others: the network's own
 
 
 def test_a_quantile_whose_band_the_calibration_cannot_back_is_warned_of():
@@ -269,3 +276,19 @@ def test_a_quantile_whose_band_the_calibration_cannot_back_is_warned_of():
     notes = fitted.predict(levels=(), quantiles=(0.01, 0.99)).attrs["notes"]
     assert any("the 98% band is the widest error seen" in n and "quantiles nearer 0.5" in n for n in notes)
     assert not fitted.predict(levels=(), quantiles=(0.1, 0.5, 0.9)).attrs["notes"]
+
+
+def test_a_series_flat_over_what_a_forecast_reads_is_forecast_at_its_value():
+    """_flat_before reads only what the forecast reads: flat over the span before the origin
+    (within its segment) is flat, whatever came earlier; a move or a gap within it is not."""
+    from forecast_cli.origin_forecasts import _flat_before
+
+    target = np.array([1.0, 2.0, 3.0, 3.0, 3.0, 3.0, 7.0, 7.0, 7.0, np.nan, 7.0, 7.0])
+    origins = np.array([6, 6, 4, 9, 12])
+    starts = np.array([0, 0, 0, 0, 10])
+    spans = [3, 4, 2, 3, 5]
+    got = [bool(_flat_before(target, origins[i : i + 1], starts[i : i + 1], spans[i])[0]) for i in range(5)]
+    # rows 3-5 flat; rows 2-5 flat (row 2 is 3.0 too); 2-3 flat; 6-8 flat; segment from 10: flat
+    assert got == [True, True, True, True, True]
+    assert not _flat_before(target, np.array([7]), np.array([0]), 3)[0]  # rows 4-6: 3, 3, 7
+    assert not _flat_before(target, np.array([11]), np.array([0]), 3)[0]  # a gap (NaN) ends a run

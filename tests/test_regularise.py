@@ -101,14 +101,47 @@ def test_a_sum_drops_the_periods_the_data_covers_only_in_part():
     assert "the last period (2021-01-01) dropped, which the data covers only up to 2021-01-15" in note
 
 
-def test_whole_periods_and_other_aggregations_keep_every_period():
+def test_whole_periods_keep_every_period():
     whole = prepare_series(_daily("2020-03-01", "2020-12-31"), DataConfig(freq="MS", agg="sum"))
     assert len(whole.frame) == 10 and "dropped" not in whole.report.line()
     # business days ending on a Friday, 29 May: the weekend after it is no part of May's data
     weekdays = prepare_series(_daily("2020-01-01", "2020-05-29", "B"), DataConfig(freq="MS", agg="sum"))
     assert weekdays.frame.index[-1] == pd.Timestamp("2020-05-01")
-    mean = prepare_series(_daily("2020-03-10", "2021-01-15"), DataConfig(freq="MS", agg="mean"))
-    assert mean.frame.index[0] == pd.Timestamp("2020-03-01") and len(mean.frame) == 11
+
+
+@pytest.mark.parametrize(
+    ("agg", "first", "last"),
+    [
+        ("mean", "2020-04-01", "2020-12-01"),  # a mean of part of a month is not the month's
+        ("max", "2020-04-01", "2020-12-01"),
+        ("last", "2020-03-01", "2020-12-01"),  # March's last value is March's: only January goes
+        ("first", "2020-04-01", "2021-01-01"),  # January's first value is January's: only March goes
+    ],
+)
+def test_every_aggregation_drops_the_end_it_cannot_know_whole(agg, first, last):
+    """Daily values from 10 March to 15 January into months: a partial month's mean, max or
+    last value is not that month's (a last close on the 15th labelled as January's would
+    also make the forecast skip January). The load line says which period went and why."""
+    series = prepare_series(_daily("2020-03-10", "2021-01-15"), DataConfig(freq="MS", agg=agg))
+    index = series.frame.index
+    assert (index[0], index[-1]) == (pd.Timestamp(first), pd.Timestamp(last))
+    note = series.report.line()
+    assert ("covers only from 2020-03-10" in note) == (agg != "last")
+    assert ("covers only up to 2021-01-15" in note) == (agg != "first")
+    assert f"the {agg} of part of a period is not that period's {agg}" in note
+
+
+def test_a_weekly_close_taken_midweek_is_dropped_and_the_forecast_starts_with_that_week():
+    """The sweep's case: closes to Wednesday 8 November 2017 into Friday weeks with --agg last."""
+    days = pd.bdate_range("2017-06-01", "2017-11-08")
+    raw = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "close": np.arange(len(days), dtype=float)})
+    series = prepare_series(raw, DataConfig(freq="W-FRI", agg="last"))
+    assert series.frame.index[-1] == pd.Timestamp("2017-11-03")
+    assert series.y[-1] == raw.loc[raw["date"] == "2017-11-03", "close"].item()
+    assert (
+        "the last period (2017-11-10) dropped, which the data covers only up to 2017-11-08"
+        in series.report.line()
+    )
 
 
 def test_hours_summed_into_days_drop_the_part_days_at_either_end():

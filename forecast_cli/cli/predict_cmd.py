@@ -124,6 +124,7 @@ def predict(
             unknown,
             "the model has no history for",
             f"the model has {len(forecaster.ids_)}",
+            forecaster.ids_,
         )
     intervals, notes = config.intervals.or_else(forecaster.config.intervals)  # train's unless given here
     for note in notes:
