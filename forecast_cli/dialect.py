@@ -20,8 +20,9 @@ from typing import IO, Any
 
 import pandas as pd
 
+from .cell_numbers import number_hint
 from .errors import DataError, UsageError
-from .parse import looks_like_time, number_hint
+from .parse import looks_like_time
 
 GZIP_MAGIC = b"\x1f\x8b"
 DELIMITERS = (",", ";", "\t", "|")

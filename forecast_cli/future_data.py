@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .cell_numbers import parse_numbers
 from .errors import DataError, UsageError
-from .parse import parse_numbers, parse_times, step_numbers
+from .parse import parse_times, step_numbers
 from .series import resolve_time_column
 from .stamps import readable
 

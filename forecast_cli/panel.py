@@ -18,11 +18,11 @@ import numpy as np
 import pandas as pd
 
 from .calendars import Calendar
+from .cell_numbers import rows_text
 from .config import DataConfig
 from .errors import DataError, UsageError
 from .panel_layout import WIDE_TARGET, detect_id_column, is_wide, melt_wide, wide_columns
 from .panel_table import factorize_ids, split_panel, static_values, wanted_places
-from .parse import rows_text
 from .period_labels import layout_of
 from .series import (
     ENDS_TRIMMED,

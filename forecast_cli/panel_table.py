@@ -127,7 +127,7 @@ def _plain_unit() -> str:
 
 
 def _numbers(column: pd.Series) -> np.ndarray:
-    """A column as float64 as ``parse.parse_numbers`` reads it; what it would refuse is NaN."""
+    """A column as float64 as ``cell_numbers.parse_numbers`` reads it; what it would refuse is NaN."""
     if pd.api.types.is_numeric_dtype(column):
         return column.astype(np.float64).to_numpy()
     return pd.to_numeric(column, errors="coerce").astype(np.float64).to_numpy()

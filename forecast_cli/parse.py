@@ -1,9 +1,5 @@
-"""Reading timestamps and numbers safely: one format per time column, finite numbers,
-and errors that name the column, the rows and the values.
-
-Rows are numbered as people see them in the file: "data row N" is the Nth row after
-the header, counting from 1 (line N + 1 of a file without blank lines). A column keeps
-the index ``read_csv`` gave it, so a panel member's rows are numbered as in the file.
+"""Reading timestamps safely: one format per time column, and errors that name the
+column, the data rows (numbered as ``cell_numbers`` says) and the values.
 
 A time column has one format. ISO 8601 (``2024-01-31``, ``2024-01``, datetimes, UTC
 offsets) is read as is; other layouts are recognised from the first value and applied
@@ -27,6 +23,7 @@ from datetime import timedelta, timezone
 import numpy as np
 import pandas as pd
 
+from .cell_numbers import data_row
 from .errors import DataError
 from .zones import infer_zone
 
@@ -59,7 +56,7 @@ def parse_times(column: pd.Series, name: str, time_format: str | None = None) ->
     if pd.api.types.is_datetime64_any_dtype(column):
         return Times(pd.DatetimeIndex(column))
     if column.isna().any():
-        row = _row(column, int(np.flatnonzero(column.isna().to_numpy())[0]))
+        row = data_row(column, int(np.flatnonzero(column.isna().to_numpy())[0]))
         raise DataError(f"column {name!r} is empty on data row {row}; give every row a timestamp")
     if time_format is None and whole_years(column):  # 1960, not 1960.0 or 1970-01-01 + 1960 ns
         return Times(pd.DatetimeIndex(pd.to_datetime(column.astype("int64").astype(str), format="%Y")))
@@ -134,127 +131,6 @@ def whole_years(column: pd.Series) -> bool:
     return bool(values.min() >= 1000 and values.max() <= 2999)
 
 
-def looks_numeric(column: pd.Series) -> bool:
-    """True for a numeric column with values, or a text column whose first values are
-    mostly numbers (in any notation): it is then meant as data, and unreadable values
-    are errors."""
-    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
-        return bool(column.notna().any())  # an empty column is nobody's data
-    if pd.api.types.is_datetime64_any_dtype(column):
-        return False
-    sample = column.head(200).dropna().astype(str).str.strip()
-    if sample.empty:
-        return False
-    cleaned = sample.str.replace(",", ".", regex=False).str.replace(
-        r"(?<=\d)[ .'](?=\d{3}\b)", "", regex=True
-    )
-    return bool(pd.to_numeric(cleaned, errors="coerce").notna().mean() >= 0.5)
-
-
-def parse_numbers(
-    column: pd.Series, name: str, decimal: str = ".", thousands: str | None = None
-) -> pd.Series:
-    """``column`` as float64 (empty cells are NaN); non-numeric or infinite values are a
-    ``DataError`` naming the rows and values.
-
-    A text column is read with the file's ``decimal`` mark and ``thousands`` separator: the
-    CSV reader leaves a whole column as text when one cell in it is not a number, and the
-    error must then name that cell, not the ``1,5`` written as the user said it would be."""
-    if pd.api.types.is_numeric_dtype(column):
-        values = column.astype(np.float64)
-    else:
-        text = column.astype("string").str.strip()
-        if thousands:
-            text = text.str.replace(thousands, "", regex=False)
-        if decimal != ".":
-            text = text.str.replace(decimal, ".", regex=False)
-        values = pd.Series(pd.to_numeric(text, errors="coerce"), index=column.index).astype(np.float64)
-        bad = values.isna() & column.notna() & (column.astype(str).str.strip() != "")
-        if bad.any():
-            raise DataError(_not_numbers(column, np.flatnonzero(bad.to_numpy()), name, decimal, thousands))
-    infinite = np.flatnonzero(np.isinf(values.to_numpy()))
-    if len(infinite):
-        written = column.iloc[infinite[0]]
-        example = repr(written) if isinstance(written, str) else f"{written}"
-        where = (
-            f"has an infinite value ({example} on data row {_row(column, infinite[0])})"
-            if len(infinite) == 1
-            else f"has {len(infinite)} infinite values (data rows {rows_text(data_rows(column.index, infinite))}, "
-            f"first {example})"
-        )
-        raise DataError(
-            f"column {name!r} {where}; numbers must be finite "
-            "(beyond about 1.8e308 they overflow to inf): fix or remove those rows"
-        )
-    return values
-
-
-def data_rows(index: pd.Index, positions) -> np.ndarray:
-    """0-based data rows of ``positions`` in a column: its integer labels (``read_csv``'s
-    RangeIndex, or a panel member's slice of it), else the positions themselves."""
-    positions = np.asarray(positions, dtype=np.int64)
-    if pd.api.types.is_integer_dtype(index.dtype):
-        return index.to_numpy()[positions].astype(np.int64)
-    return positions
-
-
-def _row(column: pd.Series, position: int) -> int:
-    """The 1-based data row of ``position`` in ``column``."""
-    return int(data_rows(column.index, [position])[0]) + 1
-
-
-def rows_text(positions: np.ndarray, groups: int = 3) -> str:
-    """0-based positions as 1-based data row ranges: ``40-42, 57, ...``."""
-    rows = np.asarray(positions) + 1
-    starts = np.concatenate([[0], np.flatnonzero(np.diff(rows) != 1) + 1])
-    ends = np.concatenate([starts[1:] - 1, [len(rows) - 1]])
-    parts = [f"{rows[a]}" if a == b else f"{rows[a]}-{rows[b]}" for a, b in zip(starts, ends, strict=True)]
-    return ", ".join(parts[:groups]) + (", ..." if len(parts) > groups else "")
-
-
-def _not_numbers(
-    column: pd.Series, bad: np.ndarray, name: str, decimal: str = ".", thousands: str | None = None
-) -> str:
-    example = column.iloc[bad[0]]
-    if len(bad) == 1:
-        text = f"column {name!r} has a non-numeric value ({example!r} on data row {_row(column, bad[0])})"
-    else:
-        rows = rows_text(data_rows(column.index, bad))
-        text = f"{len(bad)} non-numeric values in {name!r} (data rows {rows}, first {example!r})"
-    return f"{text}; {number_hint(str(example).strip(), decimal, thousands)}"
-
-
-def number_hint(example: str, decimal: str, thousands: str | None) -> str:
-    """The option(s) that read ``example`` as a number, beside the ``decimal`` mark and
-    ``thousands`` separator already in force (``1.234,56`` once ``--decimal ,`` is given
-    needs ``--thousands .``, not ``--decimal ,`` again); else the generic advice."""
-    other = "." if decimal == "," else ","
-    if other != thousands and _reads(example, other, thousands):
-        also = thousands != other and other in example and _reads(example, decimal, other)
-        return f"give --decimal {other} if {other!r} is the decimal mark" + (
-            f", or --thousands {other} if it separates thousands" if also else ""
-        )
-    for sep in (",", ".", " ", "'"):
-        if sep not in (thousands, decimal) and sep in example and _reads(example, decimal, sep):
-            return f"if {sep!r} separates thousands give --thousands {_shell(sep)}"
-    for mark, sep in ((",", "."), (",", " "), (".", ",")):
-        if (mark, sep) != (decimal, thousands) and sep in example and _reads(example, mark, sep):
-            return f"give --decimal {mark} --thousands {_shell(sep)} (how this file writes numbers)"
-    return "fix or empty those cells (empty cells are filled like missing rows)"
-
-
-def _reads(example: str, mark: str, sep: str | None) -> bool:
-    """Whether ``example`` is a number written with decimal ``mark`` and thousands ``sep``
-    (groups of three digits only, so ``1.23456`` is no thousands-separated number)."""
-    m = re.escape(mark)
-    whole = rf"\d{{1,3}}(?:{re.escape(sep)}\d{{3}})+|\d+" if sep else r"\d+"
-    return re.fullmatch(rf"[+-]?(?:(?:{whole})(?:{m}\d*)?|{m}\d+)", example) is not None
-
-
-def _shell(text: str) -> str:
-    return f"'{text}'" if text in (" ", "'") else text
-
-
 def _by_layout(text: pd.Series, name: str) -> pd.Series:
     """Parse with the one layout the first value has; rows in another layout stay NaT."""
     first = text.iloc[0].strip()
@@ -269,7 +145,7 @@ def _by_layout(text: pd.Series, name: str) -> pd.Series:
     if day_ok.all() and month_ok.all():
         raise DataError(
             f"column {name!r} reads both day-first and month-first (every value, e.g. {first!r} on data "
-            f"row {_row(text, 0)}, fits both); give --time-format {formats[0]} or {formats[1]}"
+            f"row {data_row(text, 0)}, fits both); give --time-format {formats[0]} or {formats[1]}"
         )
     if day_ok.all() or month_ok.all():
         return day_first if day_ok.all() else month_first
@@ -277,8 +153,8 @@ def _by_layout(text: pd.Series, name: str) -> pd.Series:
     if either.all():
         a, b = int(np.flatnonzero(~month_ok)[0]), int(np.flatnonzero(~day_ok)[0])
         raise DataError(
-            f"column {name!r} has day-first dates ({text.iloc[a]!r} on data row {_row(text, a)}) and "
-            f"month-first dates ({text.iloc[b]!r} on data row {_row(text, b)}); fix the column or give --time-format"
+            f"column {name!r} has day-first dates ({text.iloc[a]!r} on data row {data_row(text, a)}) and "
+            f"month-first dates ({text.iloc[b]!r} on data row {data_row(text, b)}); fix the column or give --time-format"
         )
     return day_first.where(day_ok, month_first)
 
@@ -337,7 +213,7 @@ def _zoned(text: pd.Series, index: pd.DatetimeIndex, name: str) -> Times:
         aware = int(np.flatnonzero(offsets.notna().to_numpy())[0])
         raise DataError(
             f"column {name!r} mixes timestamps with a UTC offset ({text.iloc[aware]!r} on data row "
-            f"{_row(text, aware)}) and without ({text.iloc[naive]!r} on data row {_row(text, naive)}); "
+            f"{data_row(text, aware)}) and without ({text.iloc[naive]!r} on data row {data_row(text, naive)}); "
             "give every row an offset, or none"
         )
     minutes = offsets.map({o: _minutes(o) for o in offsets.unique()}).to_numpy(dtype=np.int64)
@@ -387,13 +263,13 @@ def _refuse_unparsed(text: pd.Series, parsed: pd.Series, name: str, problem: str
     if row > 0 and other_layout is not None and other_layout != first_layout:
         raise _mixed(text, name, 0, row)
     raise DataError(
-        f"column {name!r} has a value that {problem} ({text.iloc[row]!r} on data row {_row(text, row)}); "
+        f"column {name!r} has a value that {problem} ({text.iloc[row]!r} on data row {data_row(text, row)}); "
         "fix it, give --time-format, or name the right column with --time-col"
     )
 
 
 def _mixed(text: pd.Series, name: str, a: int, b: int) -> DataError:
     return DataError(
-        f"column {name!r} mixes timestamp formats ({text.iloc[a]!r} on data row {_row(text, a)}, "
-        f"{text.iloc[b]!r} on data row {_row(text, b)}); write every row the same way or give --time-format"
+        f"column {name!r} mixes timestamp formats ({text.iloc[a]!r} on data row {data_row(text, a)}, "
+        f"{text.iloc[b]!r} on data row {data_row(text, b)}); write every row the same way or give --time-format"
     )

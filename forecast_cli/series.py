@@ -19,20 +19,12 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
+from .cell_numbers import looks_numeric, parse_numbers
 from .config import DEFAULT_FILL, DataConfig
 from .errors import DataError, FreqWithoutDates, UsageError
 from .frequency import choose_frequency, infer_frequency, is_trading_calendar
 from .io import read_data
-from .parse import (
-    looks_like_time,
-    looks_numeric,
-    parse_numbers,
-    parse_times,
-    reads_as,
-    step_numbers,
-    whole_numbers,
-    whole_years,
-)
+from .parse import looks_like_time, parse_times, reads_as, step_numbers, whole_numbers, whole_years
 from .regularise import aggregation, check_invented, fill_missing, regularise
 from .stamps import readable
 

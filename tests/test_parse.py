@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from forecast_cli.cell_numbers import parse_numbers
 from forecast_cli.config import DataConfig
 from forecast_cli.errors import DataError
-from forecast_cli.parse import looks_like_time, parse_numbers, parse_times
+from forecast_cli.parse import looks_like_time, parse_times
 from forecast_cli.series import prepare_series
 
 

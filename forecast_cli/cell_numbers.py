@@ -1,0 +1,141 @@
+"""Reading numeric cells safely, and naming the rows where they fail.
+
+A column of numbers becomes float64 with empty cells as NaN; a cell that is no number in
+the file's notation (``--decimal``, ``--thousands``), or an infinite one, is an error
+that names the column, the data rows and the first value, and says which option would
+read it (``1,5`` wants ``--decimal ,``).
+
+Rows are numbered as people see them in the file: "data row N" is the Nth row after
+the header, counting from 1 (line N + 1 of a file without blank lines). A column keeps
+the index ``read_csv`` gave it, so a panel member's rows are numbered as in the file.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError
+
+
+def looks_numeric(column: pd.Series) -> bool:
+    """True for a numeric column with values, or a text column whose first values are
+    mostly numbers (in any notation): it is then meant as data, and unreadable values
+    are errors."""
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        return bool(column.notna().any())  # an empty column is nobody's data
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return False
+    sample = column.head(200).dropna().astype(str).str.strip()
+    if sample.empty:
+        return False
+    cleaned = sample.str.replace(",", ".", regex=False).str.replace(
+        r"(?<=\d)[ .'](?=\d{3}\b)", "", regex=True
+    )
+    return bool(pd.to_numeric(cleaned, errors="coerce").notna().mean() >= 0.5)
+
+
+def parse_numbers(
+    column: pd.Series, name: str, decimal: str = ".", thousands: str | None = None
+) -> pd.Series:
+    """``column`` as float64 (empty cells are NaN); non-numeric or infinite values are a
+    ``DataError`` naming the rows and values.
+
+    A text column is read with the file's ``decimal`` mark and ``thousands`` separator: the
+    CSV reader leaves a whole column as text when one cell in it is not a number, and the
+    error must then name that cell, not the ``1,5`` written as the user said it would be."""
+    if pd.api.types.is_numeric_dtype(column):
+        values = column.astype(np.float64)
+    else:
+        text = column.astype("string").str.strip()
+        if thousands:
+            text = text.str.replace(thousands, "", regex=False)
+        if decimal != ".":
+            text = text.str.replace(decimal, ".", regex=False)
+        values = pd.Series(pd.to_numeric(text, errors="coerce"), index=column.index).astype(np.float64)
+        bad = values.isna() & column.notna() & (column.astype(str).str.strip() != "")
+        if bad.any():
+            raise DataError(_not_numbers(column, np.flatnonzero(bad.to_numpy()), name, decimal, thousands))
+    infinite = np.flatnonzero(np.isinf(values.to_numpy()))
+    if len(infinite):
+        written = column.iloc[infinite[0]]
+        example = repr(written) if isinstance(written, str) else f"{written}"
+        where = (
+            f"has an infinite value ({example} on data row {data_row(column, infinite[0])})"
+            if len(infinite) == 1
+            else f"has {len(infinite)} infinite values (data rows {rows_text(data_rows(column.index, infinite))}, "
+            f"first {example})"
+        )
+        raise DataError(
+            f"column {name!r} {where}; numbers must be finite "
+            "(beyond about 1.8e308 they overflow to inf): fix or remove those rows"
+        )
+    return values
+
+
+def data_rows(index: pd.Index, positions) -> np.ndarray:
+    """0-based data rows of ``positions`` in a column: its integer labels (``read_csv``'s
+    RangeIndex, or a panel member's slice of it), else the positions themselves."""
+    positions = np.asarray(positions, dtype=np.int64)
+    if pd.api.types.is_integer_dtype(index.dtype):
+        return index.to_numpy()[positions].astype(np.int64)
+    return positions
+
+
+def data_row(column: pd.Series, position: int) -> int:
+    """The 1-based data row of ``position`` in ``column``."""
+    return int(data_rows(column.index, [position])[0]) + 1
+
+
+def rows_text(positions: np.ndarray, groups: int = 3) -> str:
+    """0-based positions as 1-based data row ranges: ``40-42, 57, ...``."""
+    rows = np.asarray(positions) + 1
+    starts = np.concatenate([[0], np.flatnonzero(np.diff(rows) != 1) + 1])
+    ends = np.concatenate([starts[1:] - 1, [len(rows) - 1]])
+    parts = [f"{rows[a]}" if a == b else f"{rows[a]}-{rows[b]}" for a, b in zip(starts, ends, strict=True)]
+    return ", ".join(parts[:groups]) + (", ..." if len(parts) > groups else "")
+
+
+def _not_numbers(
+    column: pd.Series, bad: np.ndarray, name: str, decimal: str = ".", thousands: str | None = None
+) -> str:
+    example = column.iloc[bad[0]]
+    if len(bad) == 1:
+        text = f"column {name!r} has a non-numeric value ({example!r} on data row {data_row(column, bad[0])})"
+    else:
+        rows = rows_text(data_rows(column.index, bad))
+        text = f"{len(bad)} non-numeric values in {name!r} (data rows {rows}, first {example!r})"
+    return f"{text}; {number_hint(str(example).strip(), decimal, thousands)}"
+
+
+def number_hint(example: str, decimal: str, thousands: str | None) -> str:
+    """The option(s) that read ``example`` as a number, beside the ``decimal`` mark and
+    ``thousands`` separator already in force (``1.234,56`` once ``--decimal ,`` is given
+    needs ``--thousands .``, not ``--decimal ,`` again); else the generic advice."""
+    other = "." if decimal == "," else ","
+    if other != thousands and _reads(example, other, thousands):
+        also = thousands != other and other in example and _reads(example, decimal, other)
+        return f"give --decimal {other} if {other!r} is the decimal mark" + (
+            f", or --thousands {other} if it separates thousands" if also else ""
+        )
+    for sep in (",", ".", " ", "'"):
+        if sep not in (thousands, decimal) and sep in example and _reads(example, decimal, sep):
+            return f"if {sep!r} separates thousands give --thousands {_shell(sep)}"
+    for mark, sep in ((",", "."), (",", " "), (".", ",")):
+        if (mark, sep) != (decimal, thousands) and sep in example and _reads(example, mark, sep):
+            return f"give --decimal {mark} --thousands {_shell(sep)} (how this file writes numbers)"
+    return "fix or empty those cells (empty cells are filled like missing rows)"
+
+
+def _reads(example: str, mark: str, sep: str | None) -> bool:
+    """Whether ``example`` is a number written with decimal ``mark`` and thousands ``sep``
+    (groups of three digits only, so ``1.23456`` is no thousands-separated number)."""
+    m = re.escape(mark)
+    whole = rf"\d{{1,3}}(?:{re.escape(sep)}\d{{3}})+|\d+" if sep else r"\d+"
+    return re.fullmatch(rf"[+-]?(?:(?:{whole})(?:{m}\d*)?|{m}\d+)", example) is not None
+
+
+def _shell(text: str) -> str:
+    return f"'{text}'" if text in (" ", "'") else text
