@@ -168,6 +168,27 @@ class Calendar:
             raise DataError(f"the {self.exchange} calendar ends before {periods} steps after {last}")
         return pd.DatetimeIndex(found, name="timestamp")
 
+    def preceding(self, first: pd.Timestamp) -> pd.Timestamp | None:
+        """The session (or bar start) before ``first``, in its time zone as ``following``
+        gives them; None when the calendar has none in the month before."""
+        if not self.intraday:
+            days = self.sessions(_date(first) - pd.Timedelta(days=31), _date(first) - _DAY)
+            if days.empty:
+                return None
+            return days[-1].tz_localize(first.tz) if first.tz is not None else days[-1]
+        moment = _to_utc(first, self.tz)
+        day = _date(moment.tz_convert(self.tz))
+        starts = self.bars(day - pd.Timedelta(days=31), day).left
+        before = starts[starts < moment]
+        if before.empty:
+            return None
+        found = before[-1]
+        return (
+            found.tz_convert(first.tz)
+            if first.tz is not None
+            else found.tz_convert(self.tz).tz_localize(None)
+        )
+
     def season(self) -> int:
         """Trading days: 5 (a week). Bars: the bars in a regular session (78 for XNYS@5min)."""
         return _bars_per_session(self.exchange, self.step) if self.intraday else 5

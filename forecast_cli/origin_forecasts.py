@@ -132,7 +132,7 @@ def forecast_origins(
         return f.transform_.inverse(z.astype(np.float64) * scale[:, None] + center[:, None], last)
 
     point = to_data(out)
-    if not f.future_features_:  # declared drivers (a promotion ahead) may move a flat series
+    if _reads_only_target(f):
         flat = _flat_before(values[:, 0], origins, offsets[segment], f.plan_.history_rows)
         point = np.where(flat[:, None], last[:, None], point)
     if f.band_floor is not None:  # a target never below zero is not forecast below it
@@ -146,10 +146,19 @@ def forecast_origins(
     return point, np.maximum(np.abs(hi - lo), tiny)
 
 
+def _reads_only_target(f: Forecaster) -> bool:
+    """Whether the network reads nothing but the target's history: features, calendar
+    inputs, static columns or a series embedding may rightly move a series whose target has
+    been flat (a price leading sales, a season starting), so with any of them the network's
+    forecast stands."""
+    return not (f.features_ or f.future_inputs or f.static_width or f.network_args_.id_embedding)
+
+
 def _flat_before(target: np.ndarray, origins: np.ndarray, starts: np.ndarray, span: int) -> np.ndarray:
     """(origins,) True where the target has one value over all the rows a forecast reads
     (``span`` rows before the origin, from its segment's start): a series that has not
-    moved in all the network sees is forecast at that value. The network's own output sits
+    moved in all the network sees (and it sees nothing else: ``_reads_only_target``) is
+    forecast at that value. The network's own output sits
     a hair off it (5.0015 for a series of 5.0: its bias, nothing in the data), and the
     constant is what every baseline forecasts and what the band of a flat series reaches."""
     rows = np.arange(len(target))

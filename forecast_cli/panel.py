@@ -285,7 +285,8 @@ def unknown_ids(
     so that the parts of an id with a comma that --ids split (``New York, NY``) do not read
     as the id itself; when one of the ``known`` ids has a comma, the fix is named."""
     hint = ""
-    if label.startswith("--ids") and "--ids-file" not in label and any("," in str(k) for k in known):
+    split_by_ids = label == "--ids" or label.startswith("--ids and")  # not an --ids-file alone
+    if split_by_ids and any("," in str(k) for k in known):
         hint = "; --ids splits at commas: give an id with a comma in --ids-file, one id a line"
     shown = first_few([repr(str(m)) for m in missing])
     return UsageError(f"{label} names {len(missing)} series {what}: {shown} ({available} series){hint}")
@@ -299,30 +300,16 @@ def columns_for_model(
     them) or holds no value in one.
 
     A model trained on a wide table (``wide_target``: its ``--target`` columns) reads a
-    wide file as it was trained, melted again, or the long layout its melt made (columns
-    ``series`` and ``value``). The message names the column as the model's: ``predict``
-    takes no --target, --features or --id-col, so blaming those flags would send the user
-    looking for options they never gave.
+    wide file as training read it, melted again (``_wide_for_model``), or the long layout
+    its melt made (columns ``series`` and ``value``). The message names the column as the
+    model's: ``predict`` takes no --target, --features or --id-col, so blaming those flags
+    would send the user looking for options they never gave.
     """
     columns = [str(c).strip() for c in raw.columns]
+    roles = [("series id", cfg.id_col), ("target", cfg.target)]
     if wide_target is not None and not {cfg.id_col, cfg.target} <= set(columns):
-        if not wide_columns(wide_target, columns):
-            raise UsageError(
-                f"the data has none of the columns {wide_target!r} that model {model} was trained on "
-                f"(one series each), nor its long layout ({cfg.id_col}, {cfg.target}); "
-                f"columns: {', '.join(columns)}"
-            )
-        unmatched = [
-            part for part in wide_target.split(",") if part.strip() and not wide_columns(part, columns)
-        ]
-        if unmatched:
-            raise UsageError(
-                f"the data has no column for {unmatched[0].strip()!r}, one of the columns {wide_target!r} "
-                f"that model {model} was trained on; columns: {', '.join(columns)}"
-            )
-        cfg = dataclasses.replace(cfg, target=wide_target, id_col=None)
-    wide = cfg.id_col is None and wide_target is not None
-    roles = [] if wide else [("series id", cfg.id_col), ("target", cfg.target)]
+        cfg, series = _wide_for_model(raw, cfg, model, wide_target)
+        roles = [("series", name) for name in series]
     roles += [*(("feature", f) for f in cfg.features), *(("static", s) for s in cfg.static_cols)]
     for role, name in roles:
         if name is None:
@@ -338,3 +325,31 @@ def columns_for_model(
                 "the model needs its recent values"
             )
     return cfg
+
+
+def _wide_for_model(
+    raw: pd.DataFrame, cfg: DataConfig, model: str, wide_target: str
+) -> tuple[DataConfig, list[str]]:
+    """(cfg that melts ``raw`` as training did, the series columns it takes). The model's
+    ``--target`` is matched as training matched it: a named column must be there (unless
+    --ids picks others), a glob takes the columns it matches now, and a series the model
+    never saw is forecast from its own history, as a new id of a long panel is."""
+    columns = [str(c).strip() for c in raw.columns]
+    parts = [p.strip() for p in wide_target.split(",") if p.strip()]
+    present = [p for p in parts if wide_columns(p, columns)]
+    if not present:
+        raise UsageError(
+            f"the data has none of the columns {wide_target!r} that model {model} was trained on "
+            f"(one series each), nor its long layout ({cfg.id_col}, {cfg.target}); "
+            f"columns: {', '.join(columns)}"
+        )
+    if len(present) < len(parts) and not cfg.selected_ids():
+        missing = next(p for p in parts if p not in present)
+        raise UsageError(
+            f"the data has no column for {missing!r}, one of the columns {wide_target!r} "
+            f"that model {model} was trained on; columns: {', '.join(columns)}"
+        )
+    # a trailing comma keeps one remaining column a list: a series of the wide table, named
+    # by the column, not the target of a single series
+    target = ",".join(present) + ("," if len(present) == 1 else "")
+    return dataclasses.replace(cfg, target=target, id_col=None), wide_columns(target, columns)

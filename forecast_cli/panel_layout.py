@@ -70,10 +70,17 @@ def melt_wide(raw: pd.DataFrame, cfg: DataConfig) -> tuple[pd.DataFrame, DataCon
             raise UsageError(f"a wide table with a column named {taken!r} cannot be melted; rename it")
     keep = [c for c in raw.columns if str(c) not in chosen]
     # ignore_index=False: every melted row keeps its file row, so errors give that row.
-    long = raw.melt(
-        id_vars=keep, value_vars=chosen, var_name=WIDE_ID, value_name=WIDE_TARGET, ignore_index=False
-    )
+    # Melted under names no column has, then renamed: pandas refuses a value_name equal to
+    # a column melted (a series named 'value' is a column like any other).
+    var, val = _unused("series", raw.columns), _unused("value", raw.columns)
+    long = raw.melt(id_vars=keep, value_vars=chosen, var_name=var, value_name=val, ignore_index=False)
+    long = long.rename(columns={var: WIDE_ID, val: WIDE_TARGET})
     return long, dataclasses.replace(cfg, target=WIDE_TARGET, id_col=WIDE_ID)
+
+
+def _unused(stem: str, columns) -> str:
+    names = {str(c) for c in columns}
+    return next(f"__{stem}{i}__" for i in range(len(names) + 1) if f"__{stem}{i}__" not in names)
 
 
 def detect_id_column(raw: pd.DataFrame, cfg: DataConfig) -> str | None:

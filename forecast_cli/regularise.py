@@ -51,8 +51,9 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
     """Put ``data`` on the ``freq`` grid, combining rows of one period with ``agg``.
 
     Exchange calendars keep only sessions (and trading hours); rows on closed days or
-    outside hours are dropped and counted. ``native`` (the data's own step) only feeds
-    the advice in the grid-size error.
+    outside hours are dropped and counted. ``native`` (the data's own step) feeds the
+    advice in the grid-size error and tells which first or last period the data covers
+    only in part (``_whole_periods``).
     """
     rows = grid_rows(data.index, freq)
     if rows > MAX_GRID_ROWS:
@@ -66,7 +67,7 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
     if calendar is not None and calendar.intraday:
         return _onto_bars(data, calendar, how)
     if calendar is not None:
-        return _onto_sessions(data, calendar, how)
+        return _onto_sessions(data, calendar, how, native)
     offset = to_offset(freq)
     # Fixed steps count from the first row; calendar days from midnight, unless every row has
     # one clock time (daily readings at 09:00 stay at 09:00, not relabelled to midnight).
@@ -85,15 +86,24 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
         regular[~filled_bins] = np.nan
     note = ""
     if native is not None:
+        first_row = local.index[0]
+
+        def same_period(a: pd.Timestamp, b: pd.Timestamp) -> bool:
+            """Probes binned as the data was: with origin "start" the first period begins at
+            the first row (so nothing before it shares it), and every probe keeps that row."""
+            if origin == "start" and a < first_row:
+                return False
+            return _one_period(sorted({first_row, a, b}), offset, origin)
+
         regular, filled_bins, note = _whole_periods(
-            regular, filled_bins, local.index, offset, origin, native, how
+            regular, filled_bins, local.index, native, how, same_period
         )
     if zone is not None:
         regular = regular.tz_localize(zone)
     return Regular(regular.rename_axis("timestamp"), int((~filled_bins).sum()), 0, note)
 
 
-def _whole_periods(regular, filled, index, offset, origin, native: str, how):
+def _whole_periods(regular, filled, index, native: str, how, same_period):
     """(frame, filled bins, note) without a first or last period that the data covers only
     in part. Summed, half a month of sales reads as a month whose sales halved (a fall the
     model would learn, and a forecast that starts from it); a week's last close taken on a
@@ -101,17 +111,23 @@ def _whole_periods(regular, filled, index, offset, origin, native: str, how):
     is in; a mean, min or max over part of a period is not the period's either. A ``first``
     is whole once its period has begun (only a partial first period is dropped), a
     ``last`` once its period has ended (only a partial last one). A period is partial when
-    the data's next (previous) step of its own frequency would still fall inside it."""
-    lead, trail = (how != "last", how != "first") if isinstance(how, str) else (True, True)
-    before, after = _step(index[0], native, -1), _step(index[-1], native, 1)
-    # Probes binned as the data was: with origin "start" the first period begins at the
-    # first row (never partial), and a probe that starts with that row keeps the origin.
-    first = (
-        lead and before is not None and origin != "start" and _one_period([before, index[0]], offset, origin)
-    )
-    last = trail and after is not None and _one_period([index[0], index[-1], after], offset, origin)
-    if not (first or last) or len(regular) - first - last < 2:
+    the data's next (previous) step of its own frequency would still fall inside it:
+    ``same_period(a, b)`` says whether two stamps share a period of the grid."""
+    kinds = set(how.values()) if isinstance(how, dict) else {how}  # ohlc: one per column
+    lead, trail = bool(kinds - {"last"}), bool(kinds - {"first"})
+    before = _step(index[0], native, -1) if lead else None
+    after = _step(index[-1], native, 1) if trail else None
+    first = before is not None and same_period(before, index[0])
+    last = after is not None and same_period(index[-1], after)
+    if not (first or last):
         return regular, filled, ""
+    if len(regular) - first - last < 2:  # too few whole periods: kept, and said
+        ends = [e for e, partial in (("first", first), ("last", last)) if partial]
+        return (
+            regular,
+            filled,
+            f"the {' and '.join(ends)} period covered only in part (kept: too few whole periods)",
+        )
     keep = slice(int(first), len(regular) - int(last))
     said = []
     if first:
@@ -144,12 +160,15 @@ def _one_period(stamps: list[pd.Timestamp], offset, origin: str) -> bool:
 
 
 def _step(stamp: pd.Timestamp, native: str, direction: int) -> pd.Timestamp | None:
-    """The data's next (+1) or previous (-1) step at its own frequency; None when it has none
-    to take (intraday trading hours, whose sessions have gaps a step cannot cross)."""
+    """The data's next (+1) or previous (-1) step at its own frequency (an exchange's next
+    bar or session); None when its calendar has none to give."""
     calendar = Calendar.parse(native)
     if calendar is not None:
-        if calendar.intraday:
-            return None
+        if calendar.intraday:  # the bar after (before) it, across a close if need be
+            try:
+                return calendar.following(stamp, 1)[0] if direction > 0 else calendar.preceding(stamp)
+            except DataError:  # beyond the calendar's years
+                return None
         day = stamp.normalize()
         near = calendar.sessions(day - pd.Timedelta(days=15), day + pd.Timedelta(days=15))
         near = near.tz_localize(stamp.tz) if stamp.tz is not None and near.tz is None else near
@@ -214,17 +233,24 @@ def fill_missing(data: pd.DataFrame, fill: str) -> pd.DataFrame:
     return data.dropna()
 
 
-def _onto_sessions(data: pd.DataFrame, calendar: Calendar, how) -> Regular:
+def _onto_sessions(data: pd.DataFrame, calendar: Calendar, how, native: str | None = None) -> Regular:
+    """One row per session; rows within a day (intraday bars) are combined with ``how``,
+    and a first or last day they cover only in part is left out (``_whole_periods``)."""
     index = data.index
     midnight = index.normalize()
-    days = data.groupby(midnight).agg(how) if (index != midnight).any() else data
+    intraday = bool((index != midnight).any())
+    days = data.groupby(midnight).agg(how) if intraday else data
     grid = calendar.sessions(days.index[0], days.index[-1])
     if index.tz is not None:
         grid = grid.tz_localize(index.tz)
     off = int((~days.index.isin(grid)).sum())
     regular = days.reindex(grid)
-    gaps = int((~grid.isin(days.index)).sum())
-    return Regular(regular.rename_axis("timestamp"), gaps, off)
+    filled = grid.isin(days.index)
+    note = ""
+    if intraday and native is not None:
+        same_day = lambda a, b: a.normalize() == b.normalize()  # noqa: E731  (one session date)
+        regular, filled, note = _whole_periods(regular, filled, index, native, how, same_day)
+    return Regular(regular.rename_axis("timestamp"), int((~filled).sum()), off, note)
 
 
 def _onto_bars(data: pd.DataFrame, calendar: Calendar, how) -> Regular:

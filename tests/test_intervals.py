@@ -292,3 +292,18 @@ def test_a_series_flat_over_what_a_forecast_reads_is_forecast_at_its_value():
     assert got == [True, True, True, True, True]
     assert not _flat_before(target, np.array([7]), np.array([0]), 3)[0]  # rows 4-6: 3, 3, 7
     assert not _flat_before(target, np.array([11]), np.array([0]), 3)[0]  # a gap (NaN) ends a run
+
+
+def test_the_flat_rule_is_off_when_the_network_reads_more_than_the_target():
+    """A feature (or calendar, static column, series embedding) may rightly move a series
+    whose target has been flat: only a model that reads the target alone gets the rule."""
+    from forecast_cli.origin_forecasts import _reads_only_target
+
+    from .test_panel import long_panel
+
+    frame = long_panel().assign(x=lambda d: np.sin(np.arange(len(d)) / 3.0))
+    alone = Forecaster(fast_config(horizon=3)).fit(prepare_panel(frame, DataConfig(target="y")))
+    with_x = Forecaster(fast_config(horizon=3)).fit(
+        prepare_panel(frame, DataConfig(target="y", features=("x",)))
+    )
+    assert _reads_only_target(alone) and not _reads_only_target(with_x)

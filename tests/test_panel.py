@@ -345,6 +345,22 @@ def test_a_wide_model_refuses_a_file_missing_one_of_its_columns(tmp_path):
     out = runner.invoke(app, ["predict", "-m", str(model), str(tmp_path / "no_b.csv")])
     assert out.exit_code == 2
     assert "no column for 'b', one of the columns 'a,b'" in out.output
+    only_a = runner.invoke(
+        app, ["predict", "-m", str(model), str(tmp_path / "no_b.csv"), "--ids", "a", "-f", "csv"]
+    )
+    assert only_a.exit_code == 0 and set(pd.read_csv(io.StringIO(only_a.stdout))["series"]) == {"a"}
+    wide.assign(b=np.nan).to_csv(tmp_path / "empty_b.csv", index=False)
+    empty = runner.invoke(app, ["predict", "-m", str(model), str(tmp_path / "empty_b.csv")])
+    assert empty.exit_code == 2 and "column 'b', the series column of model" in empty.output
+    assert "--target" not in empty.output  # predict has no --target to blame
+
+
+def test_a_series_named_value_in_a_wide_table_is_melted_not_a_crash():
+    """bad input: --target 'a,value' (a series column named like the melted target) -> read as two series, not exit 1"""
+    index = pd.date_range("2000-01-01", periods=30, freq="MS")
+    wide = pd.DataFrame({"t": index, "a": np.arange(30.0), "value": np.arange(30.0) * 2})
+    panel = prepare_panel(wide, DataConfig(target="a,value"))
+    assert panel.ids == ("a", "value") and panel.members[1].y[:3].tolist() == [0.0, 2.0, 4.0]
 
 
 def test_a_target_pattern_matching_nothing_names_the_columns():

@@ -150,3 +150,41 @@ def test_hours_summed_into_days_drop_the_part_days_at_either_end():
     series = prepare_series(raw, DataConfig(freq="D", agg="sum"))
     assert series.y.tolist() == [24.0] * 8  # 2 to 9 January, each a whole day
     assert "covers only from 2020-01-01 03:00" in series.report.line()
+
+
+def test_a_close_only_ohlc_keeps_a_partial_first_period_and_a_short_series_says_what_it_kept():
+    """ohlc maps Close to last: like --agg last, only a partial last period goes. When
+    dropping would leave fewer than two whole periods the partial ones stay, and the load
+    line says so rather than passing half a month off as a month."""
+    closes = _daily("2020-03-10", "2021-01-15").rename(columns={"sales": "Close"})
+    bars = prepare_series(closes, DataConfig(freq="MS", agg="ohlc"))
+    assert bars.frame.index[0] == pd.Timestamp("2020-03-01") and bars.frame.index[-1] == pd.Timestamp(
+        "2020-12-01"
+    )
+    short = prepare_series(_daily("2020-03-10", "2020-05-15"), DataConfig(freq="MS", agg="mean"))
+    assert len(short.frame) == 3
+    assert (
+        "the first and last period covered only in part (kept: too few whole periods)" in short.report.line()
+    )
+
+
+@pytest.mark.parametrize("freq", ["XNYS", "W-FRI"])
+def test_intraday_bars_that_stop_midsession_drop_that_day_or_week(freq):
+    """30-minute NYSE bars to Wednesday 20 March 2024, 12:00: that day's (and week's) last
+    price is no close. Through the exchange's own calendar the next bar (12:30) is still in
+    the period, so it goes; bars that run to the close keep their last session."""
+    stamps = pd.date_range("2024-03-04 09:30", "2024-03-20 15:30", freq="30min", tz="America/New_York")
+    stamps = stamps[(stamps.hour * 60 + stamps.minute >= 570) & (stamps.hour < 16) & (stamps.day_of_week < 5)]
+    whole = pd.DataFrame(
+        {"ts": stamps.strftime("%Y-%m-%dT%H:%M:%S%z"), "close": np.arange(len(stamps), dtype=float)}
+    )
+    noon = whole[stamps <= pd.Timestamp("2024-03-20 12:00", tz="America/New_York")]
+    cut = prepare_series(noon, DataConfig(freq=freq, agg="last"))
+    last = {"XNYS": "2024-03-19", "W-FRI": "2024-03-15"}[freq]
+    assert cut.frame.index[-1].strftime("%Y-%m-%d") == last
+    assert "which the data covers only up to 2024-03-20 12:00" in cut.report.line()
+    if freq == "XNYS":
+        kept = prepare_series(whole, DataConfig(freq=freq, agg="last"))
+        assert (
+            kept.frame.index[-1].strftime("%Y-%m-%d") == "2024-03-20" and "dropped" not in kept.report.line()
+        )
