@@ -95,7 +95,8 @@ def check_output_paths(
     None and ``-`` (stdin) are skipped. Raises ``OutputError`` (exit 2) for the first of:
     a directory, block device or socket as target, a read-only file, a missing or
     unwritable folder, an output that is an input (same inode, or the same resolved path
-    for files not yet there: ``data.csv``, ``./data.csv`` and a symlink all match), two
+    for files not yet there: ``data.csv``, ``./data.csv`` and a symlink all match; the file
+    redirected to standard input counts as one), two
     outputs naming one file. Devices and FIFOs (``/dev/null``, ``/dev/stdout``) never
     conflict: writing to them destroys nothing, except that ``stdout`` (what the command
     writes to standard output, e.g. "the leaderboard"; None when it writes none) refuses
@@ -104,6 +105,7 @@ def check_output_paths(
     """
     read = {_identity(Path(p)) for p in inputs if p is not None and str(p) != "-"}
     read.discard(None)
+    on_stdin = _stdin_file()  # `< data.csv`: read as DATA (given as -, or taken when piped)
     written: dict[tuple, str] = {}
     for option, path in outputs.items():
         if path is None:
@@ -126,6 +128,8 @@ def check_output_paths(
             continue
         if key in read:
             raise OutputError(f"{label} is also an input file; write the output elsewhere")
+        if key == on_stdin:
+            raise OutputError(f"{label} is the file on standard input; write the output elsewhere")
         if key in written:
             raise OutputError(f"{written[key]} and {label} name the same file; give each output its own path")
         written[key] = label
@@ -226,6 +230,16 @@ def _is_stdout(path: Path) -> bool:
     except (OSError, ValueError):
         return False
     return (mine.st_dev, mine.st_ino) == (theirs.st_dev, theirs.st_ino)
+
+
+def _stdin_file() -> tuple | None:
+    """(device, inode) of the regular file redirected to standard input, else None (a
+    terminal, a pipe, or no stdin): writing over it would destroy data being read."""
+    try:
+        st = os.fstat(0)
+    except (OSError, ValueError):
+        return None
+    return ("inode", st.st_dev, st.st_ino) if stat.S_ISREG(st.st_mode) else None
 
 
 def _identity(path: Path) -> tuple | None:

@@ -548,3 +548,32 @@ def test_train_refuses_a_model_file_named_dash(tmp_path, sample, monkeypatch):
     result = runner.invoke(app, ["train", str(sample / "airpassengers.csv"), *FAST_TRAIN, "-o", "-"])
     refused(result, 2, "-o - would write the model to a file named '-'")
     assert not (tmp_path / "-").exists()
+
+
+def test_an_output_over_the_file_redirected_to_stdin_is_refused(tmp_path):
+    """bad input: forecast train - -o data.csv < data.csv (or backtest --predictions-out onto it) -> exit 2, "is the file on standard input", the data untouched; it was overwritten, exit 0"""
+    data = tmp_path / "data.csv"
+    data.write_bytes(AIR.read_bytes())
+    runs = [
+        ["train", "-", "--hidden", "8", "--epochs", "2", "-q", "-o", str(data)],
+        [
+            "backtest",
+            "-",
+            "--models",
+            "naive",
+            "-k",
+            "1",
+            "-q",
+            "--predictions-out",
+            str(data),
+            "-o",
+            os.devnull,
+        ],
+    ]
+    for args in runs:
+        with open(data, "rb") as stdin:
+            done = subprocess.run(
+                [sys.executable, "-m", "forecast_cli", *args], stdin=stdin, capture_output=True, text=True
+            )
+        assert done.returncode == 2 and "is the file on standard input" in done.stderr
+        assert data.read_bytes() == AIR.read_bytes()
