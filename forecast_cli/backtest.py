@@ -114,7 +114,9 @@ def run_backtest(
     y = panel.stacked()[:, 0]
     origins = np.concatenate([offsets[i] + np.array([f.origin for f in p]) for i, p in enumerate(plans)])
     starts = np.concatenate([offsets[i] + np.array([f.train_start for f in p]) for i, p in enumerate(plans)])
-    actual = y[origins[:, None] + np.arange(horizon)[None, :]]  # (series x folds, horizon)
+    steps = origins[:, None] + np.arange(horizon)[None, :]  # (series x folds, horizon) rows
+    observed = np.concatenate([m.observed() for m in panel.members])  # filled targets are no actuals
+    actual = np.where(observed[steps], y[steps], np.nan)  # (series x folds, horizon)
     scales = np.array([m.seasonal_naive_scale(y[a:b], season) for a, b in zip(starts, origins, strict=True)])
 
     levels, probs = cfg.intervals.levels(), cfg.intervals.probs()
@@ -168,6 +170,11 @@ def run_backtest(
 
     if np.any(actual == 0):
         notes.append("MAPE skipped: the target is zero in some forecast periods")
+    if unobserved := int(np.isnan(actual).sum()):
+        notes.append(
+            f"{unobserved} of {actual.size} forecast steps fall on filled values (gaps or empty cells): "
+            "not scored, and left empty as actuals"
+        )
     if np.all(scales == 0):
         notes.append("MASE undefined: the training data of every fold repeats exactly every season")
     elif np.any(scales == 0):

@@ -209,7 +209,8 @@ def interval_elements(actual, point, bounds, scales, levels, probs=()) -> dict[s
     with np.errstate(all="ignore"):
         for lv in levels:
             lo, hi = bounds[f"lo-{lv:g}"], bounds[f"hi-{lv:g}"]
-            out[f"cov_{lv:g}"] = np.where(np.isnan(lo), np.nan, (actual >= lo) & (actual <= hi))
+            unscored = np.isnan(lo) | np.isnan(actual)  # no band, or a filled (unobserved) step
+            out[f"cov_{lv:g}"] = np.where(unscored, np.nan, (actual >= lo) & (actual <= hi))
             out[f"width_{lv:g}"] = (hi - lo) / s
             out[f"winkler_{lv:g}"] = interval_score(actual, lo, hi, lv) / s
             a = 1 - lv / 100

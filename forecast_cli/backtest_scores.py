@@ -34,12 +34,12 @@ def fold_scores(actual: np.ndarray, forecast: np.ndarray, scales: np.ndarray) ->
     err = actual - forecast  # (rows, horizon)
     with np.errstate(divide="ignore", invalid="ignore"):
         pct = np.where((actual == 0).any(axis=1, keepdims=True), np.nan, np.abs(err) / np.abs(actual))
-    return {
-        "mae": np.abs(err).mean(axis=1),
-        "rmse": np.sqrt((err**2).mean(axis=1)),
-        "mape": 100.0 * pct.mean(axis=1),
-        "smape": 100.0 * smape_terms(actual, forecast).mean(axis=1),
-        "mase": (np.abs(err) / defined_scales(scales)[:, None]).mean(axis=1),
+    return {  # NaN actuals (filled, not observed) are left out of every mean
+        "mae": _nanmean(np.abs(err), axis=1),
+        "rmse": np.sqrt(_nanmean(err**2, axis=1)),
+        "mape": 100.0 * _nanmean(pct, axis=1),
+        "smape": 100.0 * _nanmean(smape_terms(actual, forecast), axis=1),
+        "mase": _nanmean(np.abs(err) / defined_scales(scales)[:, None], axis=1),
     }
 
 
@@ -49,12 +49,16 @@ def score(
     """(metrics averaged over (series, fold) rows, metrics per horizon step averaged over rows)."""
     per_fold = fold_scores(actual, forecast, scales)
     overall = {k: float(np.mean(v)) for k, v in per_fold.items()}
+    observed = np.isfinite(actual).any(axis=1)  # folds with an observed step (all, unless filled)
+    if not observed.all():
+        overall = {k: _nanmean(v[observed]) for k, v in per_fold.items()}
+        overall["mape"] = float(np.mean(per_fold["mape"][observed]))  # NaN as before for a zero
     overall["mase"] = _nanmean(per_fold["mase"])
     abs_err = np.abs(actual - forecast)  # (rows, horizon)
     steps = {
-        "mae": abs_err.mean(axis=0),
-        "rmse": np.sqrt(((actual - forecast) ** 2).mean(axis=0)),
-        "smape": 100.0 * smape_terms(actual, forecast).mean(axis=0),
+        "mae": _nanmean(abs_err, axis=0),
+        "rmse": np.sqrt(_nanmean((actual - forecast) ** 2, axis=0)),
+        "smape": 100.0 * _nanmean(smape_terms(actual, forecast), axis=0),
         "mase": _nanmean(abs_err / defined_scales(scales)[:, None], axis=0),
     }
     return overall, {k: [float(x) for x in v] for k, v in steps.items()}
@@ -80,6 +84,8 @@ def series_table(
         point = forecasts[name]
         per_fold = fold_scores(actual, point, scales)
         cols = {k: v.reshape(n, -1).mean(axis=1) for k, v in per_fold.items()}
+        if np.isnan(actual).any():  # filled steps: average the folds that have observed ones
+            cols = {k: _nanmean(v.reshape(n, -1), axis=1) for k, v in per_fold.items()}
         cols["mase"] = _nanmean(per_fold["mase"].reshape(n, -1), axis=1)
         for key, elements in interval_elements(actual, point, bounds[name], scales, levels, probs).items():
             cols[key] = _nanmean(elements.reshape(n, -1), axis=1)

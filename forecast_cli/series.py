@@ -94,6 +94,16 @@ class Series:
     features: tuple[str, ...]
     freq: str | None
     report: LoadReport
+    # Index labels whose target was filled (a gap or an empty cell), not observed: inputs
+    # may read them, but a backtest scores observed values only. Labels, not positions,
+    # so the frame can be sliced without it.
+    filled_at: pd.Index | None = None
+
+    def observed(self) -> np.ndarray:
+        """(time,) True where the target was observed, False where it was filled."""
+        if self.filled_at is None or not len(self.filled_at):
+            return np.ones(len(self.frame), dtype=bool)
+        return ~self.frame.index.isin(self.filled_at)
 
     @property
     def values(self) -> np.ndarray:
@@ -255,6 +265,7 @@ def _native(index: pd.DatetimeIndex, given: str | None) -> str | None:
 def _finish(data, target, features, report, cfg: DataConfig, nans_in_data, gaps) -> Series:
     missing = int(data.isna().to_numpy().sum())
     fill = cfg.fill or DEFAULT_FILL
+    filled_at = None
     if missing:
         if fill == "error":
             raise DataError(
@@ -268,7 +279,9 @@ def _finish(data, target, features, report, cfg: DataConfig, nans_in_data, gaps)
         columns = [str(c) for c in data.columns if empty[c] > gaps]  # those with empty cells of their own
         check_invented(invented, gaps, len(data), report.freq, guarded=cfg.fill is None, columns=columns)
         before = len(data)
+        unobserved = data.index[data[target].isna().to_numpy()]
         data = fill_missing(data, fill)
+        filled_at = unobserved if fill != "drop" else None
         report.rows_dropped += before - len(data)
         report.gaps_filled = gaps if fill != "drop" else 0
         report.nans_filled = max(missing - gaps * data.shape[1], 0) if fill != "drop" else 0
@@ -276,7 +289,7 @@ def _finish(data, target, features, report, cfg: DataConfig, nans_in_data, gaps)
     y = data[target].to_numpy(dtype=np.float64)
     if len(y) < 2:
         raise DataError(f"only {len(y)} usable rows after cleaning; a forecast needs a longer series")
-    return Series(data, target, features, report.freq, report)
+    return Series(data, target, features, report.freq, report, filled_at)
 
 
 def refuse_constant(members: list[Series], ids: Sequence[str]) -> list[str]:

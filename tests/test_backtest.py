@@ -188,3 +188,25 @@ def test_first_origin_is_named_as_the_forecasts_name_origins(monthly_frame):
     assert result.config["last_origin"] == str(rows["origin"].max())
     assert result.config["first_step"] == str(rows.loc[rows["step"] == 1, "timestamp"].min())
     assert result.config["last_step"] == str(rows.loc[rows["step"] == 1, "timestamp"].max())
+
+
+def test_filled_values_are_not_scored_as_actuals():
+    """A gap and an empty cell in the test periods are filled for the inputs, but they were
+    never observed: the backtest leaves them empty as actuals and scores the other steps
+    (seasonal naive's MAE by hand: fold 1 scores only 1960-08, |606 - 559| = 47; fold 2
+    all three, (54 + 28 + 27) / 3; the leaderboard is the mean of the two folds)."""
+    from .conftest import SAMPLE
+
+    raw = pd.read_csv(SAMPLE / "airpassengers.csv")
+    raw = raw.drop(index=140)  # 1960-09 absent
+    raw.loc[138, "passengers"] = np.nan  # 1960-07 empty
+    series = prepare_series(raw, DataConfig())
+    assert series.report.gaps_filled == 1 and series.report.nans_filled == 1
+    result = run_backtest(series, fast_config(horizon=3), BacktestSpec(folds=2, models=("seasonal-naive",)))
+    frame = result.forecasts
+    rows = frame[frame["model"] == "seasonal-naive"].set_index("timestamp")
+    assert np.isnan(rows.loc[pd.Timestamp("1960-07-01"), "actual"])
+    assert np.isnan(rows.loc[pd.Timestamp("1960-09-01"), "actual"])
+    assert rows.loc[pd.Timestamp("1960-08-01"), "actual"] == 606.0
+    assert result.leaderboard.loc["seasonal-naive", "mae"] == pytest.approx((47 + (54 + 28 + 27) / 3) / 2)
+    assert any("2 of 6 forecast steps fall on filled values" in n for n in result.notes)
