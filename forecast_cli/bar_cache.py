@@ -52,6 +52,7 @@ class BarCache:
                     meta = json.loads(self.legacy_meta_path.read_text())
                     handle.seek(0)
                 frame = pd.read_csv(handle, index_col="timestamp")
+            _check_range(meta)
             frame.index = pd.DatetimeIndex(
                 pd.to_datetime(frame.index, utc=bool(meta.get("intraday")), format="ISO8601")
             )
@@ -93,3 +94,17 @@ class BarCache:
             handle.write(self.MARK + json.dumps(meta) + "\n")
             frame.to_csv(handle, date_format="%Y-%m-%dT%H:%M:%S%z" if intraday else "%Y-%m-%d")
         self.legacy_meta_path.unlink(missing_ok=True)
+
+
+def _check_range(meta: dict) -> None:
+    """Raise ValueError unless ``meta`` holds the fetched range as ``save`` writes it: a
+    zoned ``start`` before a zoned ``end``, and ``fetched`` (if any) as text. A file edited
+    or cut by hand (no start, a date that is no date, a naive one) is damaged: it is
+    refetched, where comparing with it failed as a bug (exit 1)."""
+    if not isinstance(meta, dict):
+        raise ValueError("cache metadata is not an object")
+    start, end = pd.Timestamp(meta["start"]), pd.Timestamp(meta["end"])
+    if start.tzinfo is None or end.tzinfo is None or not start < end:
+        raise ValueError("cache range is not a zoned [start, end)")
+    if not isinstance(meta.get("fetched", ""), str):
+        raise ValueError("cache fetch time is not text")

@@ -183,7 +183,7 @@ def fetch_ticker(
         (
             f"{symbol} {interval}: {len(frame)} rows {frame.index[0]} .. {frame.index[-1]}; "
             f"{from_cache} from cache {cache.folder}"
-            + (f" (fetched {meta['fetched'][:16]} UTC)" if cached is not None else "")
+            + (f" (fetched {meta['fetched'][:16]} UTC)" if cached is not None and meta.get("fetched") else "")
             + f", {downloaded} downloaded"
         ),
     )

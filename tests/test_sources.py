@@ -212,3 +212,31 @@ def test_a_cache_from_the_two_file_layout_is_read_then_rewritten_as_one_file(yah
     fetch_ticker("MSFT", "1d", start="2017-01-01", end="2017-03-01", cache_dir=tmp_path, now=NOW)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["MSFT_1d.csv"]
     assert data.read_text().startswith("# forecast-cache {")
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda meta: meta.pop("start"),
+        lambda meta: meta.update(start="garbage"),
+        lambda meta: meta.update(start="2017-01-01"),  # no zone: compared with zoned bounds
+        lambda meta: meta.update(fetched=5),
+    ],
+)
+def test_a_cache_whose_range_line_was_edited_is_refetched_not_a_crash(yahoo, tmp_path, edit):
+    """A damaged cache is refetched (and offline, absent): a first line without a start, with
+    a date that is no date or has no zone, ended as exit 1 (KeyError, TypeError)."""
+    import json
+
+    fetch_ticker("MSFT", "1d", start="2017-01-01", end="2017-02-01", cache_dir=tmp_path, now=NOW)
+    path = next(tmp_path.glob("MSFT_1d*.csv"))
+    first, rest = path.read_text().split("\n", 1)
+    meta = json.loads(first[len("# forecast-cache ") :])
+    edit(meta)
+    path.write_text("# forecast-cache " + json.dumps(meta) + "\n" + rest)
+    with pytest.raises(SourceError, match="nothing is cached"):
+        fetch_ticker(
+            "MSFT", "1d", start="2017-01-01", end="2017-02-01", cache_dir=tmp_path, offline=True, now=NOW
+        )
+    again = fetch_ticker("MSFT", "1d", start="2017-01-01", end="2017-02-01", cache_dir=tmp_path, now=NOW)
+    assert len(yahoo.calls) == 2 and again.frame.index[0] == pd.Timestamp("2017-01-03")
