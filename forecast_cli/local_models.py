@@ -38,7 +38,7 @@ from .fitted_state import (
     stack_states,
 )
 from .panel import Panel
-from .plan import Plan
+from .plan import Plan, varying
 from .series import Series
 from .stored_histories import StoredHistories
 
@@ -102,6 +102,11 @@ class LocalForecaster:
         self.time_labels_ = panel.time_labels
         self._collect()
         return self
+
+    def plan_spread(self) -> dict[str, str]:
+        """The plan fields that differ between members, tallied (``plan.varying``)."""
+        members = list(self.members_.values())
+        return varying([m.plan_.to_dict() for m in members], [m.scalers_[0].kind for m in members])
 
     def _collect(self) -> None:
         members = list(self.members_.values())

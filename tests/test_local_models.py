@@ -186,3 +186,22 @@ def test_members_calibration_errors_are_stacked_unpadded_and_come_back_per_membe
     again = LocalForecaster.from_state(*local.state())
     for sid, errors in own.items():
         np.testing.assert_array_equal(again.members_[sid].calibration_errors_, errors)
+
+
+def test_plan_fields_that_differ_between_members_are_tallied_not_taken_from_the_first(tmp_path):
+    """Each member decides its transform and scaler from its own rows: a negative series takes
+    none where the positive ones take log. The train line and `info` tallied nothing and
+    showed the first member's plan as the model's."""
+    from forecast_cli.cli.info_cmd import describe_local
+
+    positive = _panel(3).members[1:]  # the first series of _panel dips below zero
+    frame = pd.concat([m.frame.assign(unique_id=name) for name, m in zip(("a", "b"), positive, strict=True)])
+    frame = frame.reset_index()
+    frame.loc[frame["unique_id"] == "b", "y"] -= 500.0  # below zero: no log
+    local = LocalForecaster(_local()).fit(prepare_panel(frame, DataConfig()))
+    spread = local.plan_spread()
+    assert spread["transform"] == "log (1 series), none (1 series)"
+    meta = read_metadata(save_model(local, tmp_path / "m.fcst"))
+    assert describe_local(meta)["transform"] == spread["transform"]
+    same = LocalForecaster(_local()).fit(prepare_panel(frame[frame["unique_id"] == "a"], DataConfig()))
+    assert same.plan_spread() == {}

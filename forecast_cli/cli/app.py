@@ -230,6 +230,8 @@ def fit_local(cfg, series, compute: ComputeConfig, reporter: Reporter):
             f"seasonal naive {m['mean_val_seasonal_naive_mae']:.4g})"
         )
     reporter.info("plan: " + "; ".join(forecaster.plan_.lines()))
+    if spread := forecaster.plan_spread():  # each member decides these from its own rows
+        reporter.info("plan varies by series: " + "; ".join(f"{k} {v}" for k, v in spread.items()))
     reporter.info(line)
     return forecaster
 

@@ -193,7 +193,8 @@ def history_summary(meta: dict) -> dict:
 
 
 def describe_local(meta: dict) -> dict:
-    """A --local model: one network per series; the plan and shape of the first stand for all."""
+    """A --local model: one network per series; the first member's plan stands for all but
+    the fields that differ between members, which are tallied (``plan.varying``)."""
     first_meta = {**{k: v for k, v in meta.items() if k != "kind"}, **meta["members"][0]}
     first = describe_model(first_meta)
     out = {
@@ -202,6 +203,10 @@ def describe_local(meta: dict) -> dict:
     out["kind"] = f"local: {len(meta['members'])} series, one network each"
     out.update({k: v for k, v in first.items() if k not in out and not k.startswith("metric_")})
     out["series"] = len(meta["members"])
+    from ..plan import varying
+
+    members = meta["members"]
+    out.update(varying([m["plan"] for m in members], [str(m.get("scaler_kind", "")) for m in members]))
     windows = [m["calibration"]["windows"] for m in meta["members"] if "calibration" in m]
     if windows:  # each member is calibrated on its own windows: the fewest bound them all
         out["intervals"] = interval_summary(first_meta, min(windows))
