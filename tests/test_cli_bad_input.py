@@ -577,3 +577,20 @@ def test_an_output_over_the_file_redirected_to_stdin_is_refused(tmp_path):
             )
         assert done.returncode == 2 and "is the file on standard input" in done.stderr
         assert data.read_bytes() == AIR.read_bytes()
+
+
+def test_a_bad_option_value_or_unknown_option_is_one_error_line(tmp_path):
+    """bad input: --epochs x, --nope, an unknown key in --config, an unknown command -> exit 2, one "error:" line naming it and the command's -h; click drew a boxed usage panel over 4-6 lines"""
+    config = tmp_path / "bad.toml"
+    config.write_text("bogus_key = 1\n")
+    cases = [
+        (["train", str(AIR), "--epochs", "x"], "error: Invalid value for '--epochs'", " train -h"),
+        (["train", str(AIR), "--nope"], "error: No such option: --nope", " train -h"),
+        (["train", str(AIR), "--config", str(config)], "unknown option 'bogus_key'", " train -h"),
+        (["bogus"], "error: No such command 'bogus'", "forecast_cli -h"),  # python -m forecast_cli
+    ]
+    for args, said, helped in cases:
+        done = subprocess.run([sys.executable, "-m", "forecast_cli", *args], capture_output=True, text=True)
+        lines = done.stderr.strip().splitlines()
+        assert done.returncode == 2 and done.stdout == ""
+        assert len(lines) == 1 and said in lines[0] and lines[0].endswith(f"{helped})"), done.stderr

@@ -300,11 +300,27 @@ def train(
 
 
 def main() -> None:
-    """Console-script entry point; a closed pipe (``| head``) ends quietly."""
+    """Console-script entry point; a closed pipe (``| head``) ends quietly, and a bad option
+    or option value is one ``error:`` line, exit 2, like every other refusal (click drew a
+    boxed usage panel over several lines)."""
     from .guard import silence_stdout
 
+    # typer bundles its own click: its usage errors are the base of its public BadParameter
+    usage_error = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
     try:
-        app()
+        code = app(standalone_mode=False)
     except BrokenPipeError:
         silence_stdout()
         sys.exit(0)
+    except usage_error as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `forecast` alone: its help, as before
+            exc.show()
+        else:
+            where = exc.ctx.command_path if exc.ctx is not None else "forecast"
+            message = " ".join(exc.format_message().split())
+            print(f"error: {message} (see {where} -h)", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        print("error: interrupted", file=sys.stderr)
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
