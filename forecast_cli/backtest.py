@@ -239,10 +239,10 @@ def run_backtest(
             "lookback": lookback,
             "origin_stride": spec.origin_stride or horizon,
             "models": list(models),
-            "first_origin": str(first_origin),
-            "last_origin": str(last_origin),
-            "first_step": str(first),
-            "last_step": str(last),
+            "first_origin": _iso(first_origin),
+            "last_origin": _iso(last_origin),
+            "first_step": _iso(first),
+            "last_step": _iso(last),
             # every option of the networks but the cell: "models" names the cells run (the
             # base config's cell, lstm unless a file set it, is not what --models gru ran)
             "model": {k: v for k, v in dataclasses.asdict(cfg.model).items() if k != "cell"},
@@ -324,3 +324,9 @@ def _long_forecasts(
         for name, fc in forecasts.items()
     ]
     return pd.concat(frames, ignore_index=True)
+
+
+def _iso(stamp) -> str:
+    """A fold boundary as the JSON writes every timestamp: ISO 8601 (``1960-06-01T00:00:00``),
+    or the step number of a series without dates."""
+    return stamp.isoformat() if isinstance(stamp, pd.Timestamp) else str(stamp)

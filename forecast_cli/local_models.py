@@ -164,7 +164,7 @@ class LocalForecaster:
         unknown = [sid for sid, _ in parts if sid not in self.members_]
         if unknown:
             raise UsageError(
-                f"series {', '.join(map(repr, unknown[:5]))} have no network in this --local model; "
+                f"series {', '.join(map(repr, unknown[:5]))}: no network in this --local model; "
                 "train one that includes them"
             )
         frames, notes = [], []

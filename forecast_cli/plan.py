@@ -69,7 +69,7 @@ import numpy as np
 
 from .config import ForecastConfig
 from .drift import DRIFT_LOOKBACKS
-from .errors import DataError
+from .errors import DataError, UsageError
 from .frequency_defaults import resolve_calendar, resolve_shape
 from .scaling import DIFFERENCING
 from .windows import panel_split, temporal_split
@@ -236,6 +236,11 @@ def resolve_plan(config: ForecastConfig, freq: str | None, ys: Sequence[np.ndarr
     )
     if config.model.patch is not None:
         patch = config.model.patch
+        if patch > lookback:  # one recurrent step of mostly padding: nothing meant that
+            raise UsageError(
+                f"--patch {patch} is longer than the lookback ({lookback} steps): a patch groups "
+                f"lookback steps; give --patch {lookback} or less"
+            )
         reasons["patch"] = "given"
     else:
         patch = default_patch(lookback)

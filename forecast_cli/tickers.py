@@ -92,7 +92,7 @@ def parse_symbols(text: str | None) -> list[str]:
     """``--ticker`` as symbols: split on commas, upper-cased, first occurrence kept."""
     symbols = list(dict.fromkeys(s.strip().upper() for s in (text or "").split(",") if s.strip()))
     if not symbols:
-        raise UsageError("--ticker has no symbol; give one such as MSFT, or several: MSFT,AAPL,^GSPC")
+        raise UsageError("no ticker symbol given; give one such as MSFT, or several: MSFT,AAPL,^GSPC")
     for symbol in symbols:
         if not SYMBOL.fullmatch(symbol):
             raise UsageError(f"{symbol!r} is not a ticker symbol (letters, digits, . - ^ =)")

@@ -184,10 +184,10 @@ def test_first_origin_is_named_as_the_forecasts_name_origins(monthly_frame):
     """The JSON's first_origin was the first forecast step, one row after the ``origin``
     column of --predictions-out (the last row a forecast reads); first_step is that step."""
     result, rows = _forecasts(monthly_frame, "never")
-    assert result.config["first_origin"] == str(rows["origin"].min())
-    assert result.config["last_origin"] == str(rows["origin"].max())
-    assert result.config["first_step"] == str(rows.loc[rows["step"] == 1, "timestamp"].min())
-    assert result.config["last_step"] == str(rows.loc[rows["step"] == 1, "timestamp"].max())
+    assert result.config["first_origin"] == rows["origin"].min().isoformat()
+    assert result.config["last_origin"] == rows["origin"].max().isoformat()  # ISO, as outputs write
+    assert result.config["first_step"] == rows.loc[rows["step"] == 1, "timestamp"].min().isoformat()
+    assert result.config["last_step"] == rows.loc[rows["step"] == 1, "timestamp"].max().isoformat()
 
 
 def test_filled_values_are_not_scored_as_actuals():

@@ -163,3 +163,18 @@ def test_a_backtest_of_short_series_reads_the_lookback_a_training_would():
     )
     assert result.config["lookback"] == 9
     assert Forecaster(cfg).fit(prepare_panel(table, data)).plan_.lookback == 9
+
+
+def test_a_patch_longer_than_the_lookback_is_refused():
+    """bad input: --patch 100 with a lookback of 24 -> exit 2, "--patch 100 is longer than the lookback (24 steps)"; it was accepted and the plan said "patch 100 (given)" for one recurrent step of padding"""
+    from forecast_cli.errors import UsageError
+    from forecast_cli.plan import resolve_plan
+
+    cfg = ForecastConfig()
+    cfg.window.lookback, cfg.model.patch = 24, 100
+    with pytest.raises(
+        UsageError, match=r"--patch 100 is longer than the lookback \(24 steps\): .*--patch 24 or less"
+    ):
+        resolve_plan(cfg, "MS", [np.arange(1.0, 145.0)])
+    cfg.model.patch = 24
+    assert resolve_plan(cfg, "MS", [np.arange(1.0, 145.0)]).patch == 24

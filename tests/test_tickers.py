@@ -89,7 +89,7 @@ def test_symbols_and_range_are_checked_before_any_download(yahoo):
     assert parse_symbols(" msft,AAPL,MSFT ,^gspc") == ["MSFT", "AAPL", "^GSPC"]
     with pytest.raises(UsageError, match="'MS FT' is not a ticker symbol"):
         parse_symbols("MSFT,MS FT")
-    with pytest.raises(UsageError, match="--ticker has no symbol"):
+    with pytest.raises(UsageError, match="no ticker symbol given"):
         parse_symbols(" , ")
     with pytest.raises(UsageError, match="is not before"):
         fetch_symbols(SYMBOLS, TickerConfig(start="2017-03-01", end="2017-02-01"), "1d")

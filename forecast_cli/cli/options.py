@@ -63,7 +63,9 @@ class RunOptions:
         short="-f",
         choices=Format,
     )
-    quiet: bool = _run_option(False, "No progress or notes on stderr (errors still show).", short="-q")
+    quiet: bool = _run_option(
+        False, "No progress, notes or warnings on stderr (errors still show).", short="-q"
+    )
     debug: bool = _run_option(False, "Show the full traceback on errors.")
     timings: bool = _run_option(
         True,
