@@ -175,6 +175,12 @@ class LocalForecaster:
             frames.append(frame)
             notes += [n for n in frame.attrs.get("notes", []) if n not in notes]
         out = pd.concat(frames) if len(frames) > 1 else frames[0]
+        if history is None and not ids and self.failures_:  # said at training; said again here
+            left = list(self.failures_)
+            notes.append(
+                f"{len(left)} series of the training data have no network and are not forecast "
+                f"({', '.join(map(repr, left[:5]))}{' ...' if len(left) > 5 else ''}): {self.failures_[left[0]]}"
+            )
         if len(notes) > MAX_NOTES:
             notes = [*notes[:MAX_NOTES], f"... and {len(notes) - MAX_NOTES} more notes like these"]
         out.attrs["notes"] = notes

@@ -113,6 +113,8 @@ def test_a_failing_series_is_left_out_and_named(monkeypatch):
     local = LocalForecaster(_local()).fit(_panel())
     assert local.ids_ == ("s0", "s2")
     assert local.failures_ == {"s1": "ValueError: synthetic failure"}
+    notes = local.predict().attrs["notes"]  # from the stored histories: the gap is said
+    assert any("have no network and are not forecast ('s1')" in n for n in notes)
     spec = BacktestConfig(folds=2, models=("lstm",))
     result = run_backtest(_panel(), _local(horizon=6), spec)
     assert result.failures == {"s1": "ValueError: synthetic failure"}
