@@ -121,6 +121,23 @@ def test_unknown_model_exit_2(sample):
     assert "valid: lstm, gru, rnn" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--models", ""], "--models is empty"),
+        (["--models", "prophet"], "unknown model(s) prophet"),
+        (["--refit", "0"], "--refit must be at least 1 fold"),
+        (["--refit", "sometimes"], "--refit 'sometimes' is not never, always"),
+    ],
+)
+def test_bad_models_and_refit_are_refused_before_the_data_is_read(sample, args, said):
+    """bad input: backtest --models "" (or an unknown name, or --refit 0 / sometimes) -> exit 2 before the data is read; an empty --models silently ran the baselines alone"""
+    loud = [a for a in FAST_TRAIN if a != "--quiet"]  # so that a load line would show
+    result = runner.invoke(app, ["backtest", str(sample / "airpassengers.csv"), *args, *loud])
+    assert result.exit_code == 2 and said in result.stderr
+    assert "data:" not in result.stderr  # no load line: refused first
+
+
 def test_backtest_has_help():
     result = runner.invoke(app, ["backtest", "--help"])
     assert result.exit_code == 0 and "--folds" in result.stdout

@@ -73,8 +73,12 @@ def backtest(
 
         forecast backtest sample_data/airpassengers.csv --models naive --format json
     """
-    from ..backtest import run_backtest
+    from ..backtest import resolve_models, run_backtest
+    from ..folds import parse_refit
     from ..outputs import check_output_paths
+
+    resolve_models(spec)  # bad model names and --refit values are refused before reading data
+    parse_refit(spec.refit)
 
     check_output_paths(
         {"-o": output, "--predictions-out": predictions_out, "--plot": plot},
