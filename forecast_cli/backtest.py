@@ -58,8 +58,6 @@ class BacktestResult:
 
 def resolve_models(spec: BacktestConfig) -> tuple[str, ...]:
     """The models to run, in order: requested ones first, then baselines unless turned off."""
-    if not spec.models:  # `--models ""`: baselines alone were run, and nothing said so
-        raise UsageError("--models is empty; name models such as lstm,gru, or a baseline such as naive")
     unknown = [name for name in spec.models if name not in ALL_MODELS]
     if unknown:
         raise UsageError(f"unknown model(s) {', '.join(unknown)}; valid: {', '.join(ALL_MODELS)}")

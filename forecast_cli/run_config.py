@@ -60,7 +60,7 @@ class BacktestConfig:
     )
     models: tuple[str, ...] = opt(
         ("lstm",),
-        "Models to compare, comma-separated: " + ",".join(MODEL_NAMES) + ".",
+        "Models to compare, comma-separated: " + ",".join(MODEL_NAMES) + ' ("": the baselines alone).',
         BACKTEST,
         commands=frozenset({"backtest"}),
         is_list=True,
