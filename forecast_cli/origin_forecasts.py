@@ -167,7 +167,7 @@ def _flat_before(target: np.ndarray, origins: np.ndarray, starts: np.ndarray, sp
     moved[np.unique(starts)] = True  # a segment's first row starts a run
     run_start = np.maximum.accumulate(np.where(moved, rows, 0))  # (rows,)
     first_read = np.maximum(origins - span, starts)
-    return run_start[origins - 1] <= first_read
+    return (run_start[origins - 1] <= first_read) & np.isfinite(target[origins - 1])  # NaN: no value
 
 
 def _windows(

@@ -307,3 +307,31 @@ def test_the_flat_rule_is_off_when_the_network_reads_more_than_the_target():
         prepare_panel(frame, DataConfig(target="y", features=("x",)))
     )
     assert _reads_only_target(alone) and not _reads_only_target(with_x)
+
+
+@given(
+    st.lists(st.sampled_from([1.0, 2.0, np.nan]), min_size=2, max_size=40),
+    st.integers(1, 3),
+    st.integers(1, 12),
+    st.data(),
+)
+def test_flat_before_agrees_with_reading_every_window(values, segments, span, data):
+    """The run-start bookkeeping equals the plain reading: the rows from max(origin - span,
+    segment start) to origin - 1 hold one value (NaN is no value: it ends a run)."""
+    from forecast_cli.origin_forecasts import _flat_before
+
+    target = np.array(values)
+    cuts = sorted(data.draw(st.lists(st.integers(1, len(target) - 1), max_size=segments - 1, unique=True)))
+    starts_of = np.array([0, *cuts])
+    origins, starts = [], []
+    for k, start in enumerate(starts_of):
+        stop = starts_of[k + 1] if k + 1 < len(starts_of) else len(target)
+        for origin in range(start + 1, stop + 1):
+            origins.append(origin)
+            starts.append(start)
+    origins, starts = np.array(origins), np.array(starts)
+    got = _flat_before(target, origins, starts, span)
+    for i, (origin, start) in enumerate(zip(origins, starts, strict=True)):
+        read = target[max(origin - span, start) : origin]
+        expected = bool(np.isfinite(read).all() and len(set(read.tolist())) == 1)
+        assert got[i] == expected, (origin, start, read)
