@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from forecast_cli.config import DataConfig
 from forecast_cli.errors import DataError
@@ -188,3 +192,29 @@ def test_intraday_bars_that_stop_midsession_drop_that_day_or_week(freq):
         assert (
             kept.frame.index[-1].strftime("%Y-%m-%d") == "2024-03-20" and "dropped" not in kept.report.line()
         )
+
+
+@settings(max_examples=60)
+@given(
+    st.dates(min_value=dt.date(2019, 1, 1), max_value=dt.date(2020, 12, 31)),
+    st.integers(70, 400),
+    st.sampled_from(["sum", "mean", "last", "first", "max"]),
+)
+def test_a_month_is_kept_exactly_when_the_days_cover_it_or_its_aggregation_is_whole(start, days, agg):
+    """Daily rows into months: the first month goes when the data starts after its 1st
+    (unless --agg last), the last when it ends before its last day (unless --agg first),
+    unless fewer than two whole months would be left; every month kept holds the
+    aggregation of its days, unchanged."""
+    first_day = pd.Timestamp(start)
+    raw = _daily(str(first_day.date()), str((first_day + pd.Timedelta(days=days - 1)).date()))
+    series = prepare_series(raw, DataConfig(freq="MS", agg=agg))
+    stamps = pd.to_datetime(raw["date"])
+    lead = agg != "last" and stamps.iloc[0].day != 1
+    trail = agg != "first" and not stamps.iloc[-1].is_month_end
+    months = pd.date_range(stamps.iloc[0].to_period("M").to_timestamp(), stamps.iloc[-1], freq="MS")
+    if len(months) - lead - trail < 2:  # too few whole months: all kept, and said
+        lead = trail = False
+    expected = months[int(lead) : len(months) - int(trail)]
+    assert list(series.frame.index) == list(expected)
+    by_month = raw.assign(m=stamps.dt.to_period("M").dt.to_timestamp()).groupby("m")["sales"].agg(agg)
+    np.testing.assert_array_equal(series.y, by_month.loc[expected].to_numpy())
