@@ -401,6 +401,12 @@ class ForecastConfig:
                 f"--subdiv {self.data.subdiv} needs --country, the country it is a region of "
                 "(e.g. --country AU --subdiv VIC)"
             )
+        if self.model.local and (self.data.static_cols or self.model.id_embedding):
+            given = "--static-cols" if self.data.static_cols else "--id-embedding"
+            raise UsageError(
+                f"{given} tells series apart inside one global network; --local trains one "
+                f"network per series, which sees a single series: drop {given} or --local"
+            )
         if self.model.strategy == "recursive" and self.data.features:
             raise UsageError(
                 "--strategy recursive cannot use --features: their future values are "

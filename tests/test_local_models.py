@@ -207,3 +207,19 @@ def test_plan_fields_that_differ_between_members_are_tallied_not_taken_from_the_
     assert describe_local(meta)["transform"] == spread["transform"]
     same = LocalForecaster(_local()).fit(prepare_panel(frame[frame["unique_id"] == "a"], DataConfig()))
     assert same.plan_spread() == {}
+
+
+@pytest.mark.parametrize("flag", ["static_cols", "id_embedding"])
+def test_static_columns_or_an_embedding_with_local_are_refused(flag):
+    """bad input: --local with --static-cols (or --id-embedding) -> exit 2 naming both; train crashed with exit 1 ("MNI10: KeyError: 'grp'") and backtest failed every series"""
+    from forecast_cli.errors import UsageError
+
+    cfg = _local()
+    if flag == "static_cols":
+        cfg = dataclasses.replace(cfg, data=dataclasses.replace(cfg.data, static_cols=("grp",)))
+        said = "--static-cols"
+    else:
+        cfg = dataclasses.replace(cfg, model=dataclasses.replace(cfg.model, id_embedding=4))
+        said = "--id-embedding"
+    with pytest.raises(UsageError, match=f"drop {said} or --local"):
+        cfg.validate()
