@@ -150,6 +150,15 @@ def resolve_calendar(
             raise UsageError("--calendar needs timestamps, but the data has an integer step index")
         return (), "integer steps have no calendar"
     if asked != ("auto",):
+        kind = step_kind(freq)
+        finer = {"hour": ("sub-daily",), "dow": ("sub-daily", "daily"), "holiday": ("sub-daily", "daily")}
+        coarse = [n for n in asked if n in finer and kind not in finer[n]]
+        if coarse:  # one value per step that says nothing: a monthly step's 'holiday' is its 1st
+            raise UsageError(
+                f"--calendar {coarse[0]} describes {'hours' if coarse[0] == 'hour' else 'days'}, "
+                f"but a {freq} step spans several; use it with "
+                f"{'sub-daily' if coarse[0] == 'hour' else 'daily or finer'} data, or leave it out"
+            )
         if "holiday" in asked:
             check_holiday_source(data.country, data.subdiv)
         return asked, "given"

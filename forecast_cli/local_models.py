@@ -165,7 +165,8 @@ class LocalForecaster:
         if unknown:
             raise UsageError(
                 f"series {', '.join(map(repr, unknown[:5]))}: no network in this --local model; "
-                "train one that includes them"
+                f"leave {'it' if len(unknown) == 1 else 'them'} out with --ids, or train a model that "
+                f"includes {'it' if len(unknown) == 1 else 'them'}"
             )
         frames, notes = [], []
         for sid, part in parts:

@@ -91,3 +91,18 @@ def test_half_hourly_defaults_see_the_daily_and_weekly_cycle():
     # trading hours and daily data keep one season and two of them as the lookback
     assert resolve_shape(ForecastConfig(), "XNYS@30min").seasons == (13,)
     assert resolve_shape(ForecastConfig(), "D").lookback == 14
+
+
+@pytest.mark.parametrize(
+    ("asked", "freq", "said"),
+    [
+        (("month", "holiday"), "MS", "--calendar holiday describes days, but a MS step spans several"),
+        (("hour",), "D", "--calendar hour describes hours, but a D step spans several"),
+        (("dow",), "W-SUN", "--calendar dow describes days"),
+    ],
+)
+def test_a_calendar_feature_finer_than_the_step_is_refused(asked, freq, said):
+    """bad input: --calendar holiday on monthly data (or hour on daily, dow on weekly) -> exit 2, the feature and the step named; it was accepted, and a month's 'holiday' flag was 1 every January (the 1st is one)"""
+    with pytest.raises(UsageError, match=said):
+        resolve_calendar(DataConfig(calendar=asked, country="US"), freq)
+    assert resolve_calendar(DataConfig(calendar=("month",)), "MS")[0] == ("month",)
