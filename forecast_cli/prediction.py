@@ -100,6 +100,7 @@ def predict(
     rows = [statics.get(name, ()) for name in names]
     stamps = [future_index(frame.index[-1], f.freq_, horizon) for frame in frames]  # each series' steps
     forecasts, widths, scales, notes = _forecast_frames(f, names, frames, stamps, future, rows)
+    notes += _unseen_categories(f, names, rows)
     levels = f.config.intervals.levels() if levels is None else tuple(levels)
     quantiles = f.config.intervals.probs() if quantiles is None else tuple(quantiles)
     table, added = f.calibration_, 0
@@ -233,6 +234,25 @@ def _forecast_frames(
             f"forecast by {'seasonal naive' if season > 1 else 'naive'}"
         )
     return out, (widths if f.width_ratio_ is not None else None), scales, notes
+
+
+def _unseen_categories(f: Forecaster, names: list[str], rows: list[Sequence[str]]) -> list[str]:
+    """A note for series whose static value the model never saw: it reads as none of the
+    known categories (all zeros), which the forecast depends on and exit 0 alone hides."""
+    unseen = [
+        (name, column, value)
+        for name, row in zip(names, rows, strict=True)
+        for (column, known), value in zip(f.static_levels_.items(), row, strict=False)
+        if value not in known
+    ]
+    if not unseen:
+        return []
+    name, column, value = unseen[0]
+    who = first_few(list(dict.fromkeys(repr(n) for n, _, _ in unseen)))
+    return [
+        f"series {who}: static value(s) not in training (first {column}={value!r} for {name!r}); "
+        "read as none of the known categories"
+    ]
 
 
 def _older_than_training(f: Forecaster, names: list[str], frames: Sequence[pd.DataFrame]) -> list[str]:

@@ -72,6 +72,18 @@ def test_a_static_category_carries_over_to_series_never_seen():
     assert errors[("kind",)] < 0.85 * errors[()]  # new series drawn with seeds 0-3: ratios 0.61-0.79
 
 
+def test_a_category_never_seen_in_training_is_said_at_predict():
+    """An unseen static value reads as none of the known categories (all zeros): the
+    forecast depends on it, so predict says so, naming the series and the value."""
+    rng = np.random.default_rng(2)
+    new = pd.concat([_series("n0", "steady", 250, rng), _series("n1", "rising", 260, rng)], ignore_index=True)
+    cfg = _config(("kind",), epochs=2)
+    fitted = Forecaster(cfg).fit(prepare_panel(_panel(), cfg.data))
+    notes = fitted.predict(prepare_panel(new, cfg.data), levels=()).attrs["notes"]
+    assert any("series 'n0': static value(s) not in training (first kind='steady'" in n for n in notes)
+    assert not any("not in training" in n for n in fitted.predict(levels=()).attrs["notes"])
+
+
 def test_static_values_round_trip_through_the_model_file(tmp_path):
     cfg = _config(("kind",), epochs=1)
     fitted = Forecaster(cfg).fit(prepare_panel(_panel(), cfg.data))
