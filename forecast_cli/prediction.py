@@ -236,7 +236,7 @@ def _forecast_frames(
     return out, (widths if f.width_ratio_ is not None else None), scales, notes
 
 
-def _unseen_categories(f: Forecaster, names: list[str], rows: list[Sequence[str]]) -> list[str]:
+def _unseen_categories(f: Forecaster, names: list[str], rows: Sequence[Sequence[str]]) -> list[str]:
     """A note for series whose static value the model never saw: it reads as none of the
     known categories (all zeros), which the forecast depends on and exit 0 alone hides."""
     unseen = [
