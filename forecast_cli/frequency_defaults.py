@@ -144,6 +144,11 @@ def resolve_calendar(
     if ("auto" in asked or "none" in asked) and len(asked) > 1:
         raise UsageError("--calendar takes auto, none, or a list of features, not a mix")
     if asked == ("none",):
+        if data.country:  # the holidays it names would feed nothing
+            raise UsageError(
+                f"--country {data.country} names the holidays of the calendar features, which "
+                "--calendar none turns off; drop one of them"
+            )
         return (), "turned off"
     if freq is None:
         if asked != ("auto",):
@@ -176,7 +181,8 @@ def resolve_calendar(
             "auto: daily data without a weekly cycle (last week's value predicts no better than yesterday's)"
         )
         return holiday, reason + where
-    return (), "auto: weekly or coarser data, whose seasonal lag places a step in the year"
+    unused = f"; --country {data.country} unused: holidays mark days" if data.country else ""
+    return (), "auto: weekly or coarser data, whose seasonal lag places a step in the year" + unused
 
 
 def weekly_cycle(train_ys: Sequence[np.ndarray], season: int) -> bool:

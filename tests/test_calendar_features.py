@@ -106,3 +106,11 @@ def test_a_calendar_feature_finer_than_the_step_is_refused(asked, freq, said):
     with pytest.raises(UsageError, match=said):
         resolve_calendar(DataConfig(calendar=asked, country="US"), freq)
     assert resolve_calendar(DataConfig(calendar=("month",)), "MS")[0] == ("month",)
+
+
+def test_a_country_with_no_calendar_to_feed_is_refused_or_said():
+    """bad input: --country AU with --calendar none -> exit 2, drop one of them; it was accepted and ignored. On monthly data (auto: no calendar) the plan says the country is unused."""
+    with pytest.raises(UsageError, match="--calendar none turns off; drop one of them"):
+        resolve_calendar(DataConfig(calendar=("none",), country="AU"), "D")
+    features, reason = resolve_calendar(DataConfig(country="AU"), "MS")
+    assert features == () and reason.endswith("--country AU unused: holidays mark days")
