@@ -48,11 +48,8 @@ def score(
 ) -> tuple[dict, dict[str, list[float]]]:
     """(metrics averaged over (series, fold) rows, metrics per horizon step averaged over rows)."""
     per_fold = fold_scores(actual, forecast, scales)
-    overall = {k: float(np.mean(v)) for k, v in per_fold.items()}
-    observed = np.isfinite(actual).any(axis=1)  # folds with an observed step (all, unless filled)
-    if not observed.all():
-        overall = {k: _nanmean(v[observed]) for k, v in per_fold.items()}
-        overall["mape"] = float(np.mean(per_fold["mape"][observed]))  # NaN as before for a zero
+    observed = _observed_folds(actual)
+    overall = {k: float(_fold_mean(v, observed)) for k, v in per_fold.items()}
     overall["mase"] = _nanmean(per_fold["mase"])
     abs_err = np.abs(actual - forecast)  # (rows, horizon)
     steps = {
@@ -83,9 +80,8 @@ def series_table(
     for name in names:
         point = forecasts[name]
         per_fold = fold_scores(actual, point, scales)
-        cols = {k: v.reshape(n, -1).mean(axis=1) for k, v in per_fold.items()}
-        if np.isnan(actual).any():  # filled steps: average the folds that have observed ones
-            cols = {k: _nanmean(v.reshape(n, -1), axis=1) for k, v in per_fold.items()}
+        observed = _observed_folds(actual).reshape(n, -1)
+        cols = {k: _fold_mean(v.reshape(n, -1), observed, axis=1) for k, v in per_fold.items()}
         cols["mase"] = _nanmean(per_fold["mase"].reshape(n, -1), axis=1)
         for key, elements in interval_elements(actual, point, bounds[name], scales, levels, probs).items():
             cols[key] = _nanmean(elements.reshape(n, -1), axis=1)
@@ -124,6 +120,19 @@ def series_summary(table: pd.DataFrame) -> pd.DataFrame:
             )
         wins[names.index(REFERENCE)] = np.nan
     return pd.DataFrame({"mase_median": median, "beats_snaive": wins}, index=pd.Index(names, name="model"))
+
+
+def _observed_folds(actual: np.ndarray) -> np.ndarray:
+    """(rows,) True for the (series, fold) rows with an observed step: a row whose every
+    step fell on filled values (NaN actuals) has no score to average."""
+    return np.isfinite(actual).any(axis=1)
+
+
+def _fold_mean(values: np.ndarray, observed: np.ndarray, axis=None):
+    """Mean over the observed folds only. A NaN there propagates (MAPE of a fold with a zero
+    actual: MAPE is skipped), as in a plain mean; the folds left out are never read."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(observed, values, 0.0).sum(axis=axis) / observed.sum(axis=axis)
 
 
 def _nanmean(values: np.ndarray, axis=None):

@@ -209,4 +209,6 @@ def test_filled_values_are_not_scored_as_actuals():
     assert np.isnan(rows.loc[pd.Timestamp("1960-09-01"), "actual"])
     assert rows.loc[pd.Timestamp("1960-08-01"), "actual"] == 606.0
     assert result.leaderboard.loc["seasonal-naive", "mae"] == pytest.approx((47 + (54 + 28 + 27) / 3) / 2)
+    row = result.by_series.set_index("model").loc["seasonal-naive"]  # one series: its row is the board's
+    assert row["mae"] == pytest.approx(result.leaderboard.loc["seasonal-naive", "mae"])
     assert any("2 of 6 forecast steps fall on filled values" in n for n in result.notes)
