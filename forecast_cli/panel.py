@@ -21,7 +21,7 @@ from .calendars import Calendar
 from .cell_numbers import rows_text
 from .config import DataConfig
 from .errors import DataError, UsageError
-from .panel_layout import WIDE_TARGET, detect_id_column, is_wide, melt_wide, wide_columns
+from .panel_layout import WIDE_TARGET, detect_id_column, is_wide, melt_wide, target_parts, wide_columns
 from .panel_table import factorize_ids, split_panel, static_values, wanted_places
 from .period_labels import layout_of
 from .series import (
@@ -335,7 +335,7 @@ def _wide_for_model(
     --ids picks others), a glob takes the columns it matches now, and a series the model
     never saw is forecast from its own history, as a new id of a long panel is."""
     columns = [str(c).strip() for c in raw.columns]
-    parts = [p.strip() for p in wide_target.split(",") if p.strip()]
+    parts = target_parts(wide_target)
     present = [p for p in parts if wide_columns(p, columns)]
     if not present:
         raise UsageError(

@@ -38,12 +38,13 @@ def trained_wide(config_target: str | None, target: str, id_col: str | None) -> 
 def wide_columns(pattern: str, columns) -> list[str]:
     """The columns a wide ``--target`` (a list, globs allowed) picks, in its order."""
     chosen: list[str] = []
-    for part in _parts(pattern):
+    for part in target_parts(pattern):
         chosen += [c for c in _matching(part, columns) if c not in chosen]
     return chosen
 
 
-def _parts(pattern: str) -> list[str]:
+def target_parts(pattern: str) -> list[str]:
+    """The comma-separated parts of a wide ``--target``, spaces around them dropped."""
     return [p.strip() for p in pattern.split(",") if p.strip()]
 
 
@@ -58,7 +59,7 @@ def melt_wide(raw: pd.DataFrame, cfg: DataConfig) -> tuple[pd.DataFrame, DataCon
     long table (id column ``series``, target ``value``); time and feature columns are shared."""
     columns = [str(c) for c in raw.columns]
     chosen: list[str] = []
-    for pattern in _parts(cfg.target or ""):
+    for pattern in target_parts(cfg.target or ""):
         matches = _matching(pattern, columns)
         if not matches:
             raise UsageError(f"--target {pattern!r} matches no column; columns: {', '.join(columns)}")

@@ -315,13 +315,12 @@ def varying(plans: Sequence[dict], scalers: Sequence[str]) -> dict[str, str]:
     transform, scaler and shape from its own rows): ``{"transform": "log (4 series), none
     (1 series)"}``; a field they share is left out. The first member's plan alone, shown as
     the model's, said "transform log" for a model whose negative series used none."""
+    from collections import Counter
+
     out = {}
     for name in VARYING:
         values = list(scalers) if name == "scaler" else [p.get(name) for p in plans]
-        counts: dict[str, int] = {}
-        for value in values:
-            counts[str(value)] = counts.get(str(value), 0) + 1
+        counts = Counter(str(v) for v in values)
         if len(counts) > 1:
-            ranked = sorted(counts.items(), key=lambda kv: -kv[1])
-            out[name] = ", ".join(f"{v} ({n} series)" for v, n in ranked)
+            out[name] = ", ".join(f"{v} ({n} series)" for v, n in counts.most_common())
     return out

@@ -163,18 +163,11 @@ def _step(stamp: pd.Timestamp, native: str, direction: int) -> pd.Timestamp | No
     """The data's next (+1) or previous (-1) step at its own frequency (an exchange's next
     bar or session); None when its calendar has none to give."""
     calendar = Calendar.parse(native)
-    if calendar is not None:
-        if calendar.intraday:  # the bar after (before) it, across a close if need be
-            try:
-                return calendar.following(stamp, 1)[0] if direction > 0 else calendar.preceding(stamp)
-            except DataError:  # beyond the calendar's years
-                return None
-        day = stamp.normalize()
-        near = calendar.sessions(day - pd.Timedelta(days=15), day + pd.Timedelta(days=15))
-        near = near.tz_localize(stamp.tz) if stamp.tz is not None and near.tz is None else near
-        after, before = near[near > stamp], near[near < stamp]
-        found = after if direction > 0 else before
-        return (found[0] if direction > 0 else found[-1]) if len(found) else None
+    if calendar is not None:  # the session (bar) after or before it, across a close if need be
+        try:
+            return calendar.following(stamp, 1)[0] if direction > 0 else calendar.preceding(stamp)
+        except DataError:  # beyond the calendar's years
+            return None
     return stamp + direction * to_offset(native)
 
 
