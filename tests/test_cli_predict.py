@@ -174,6 +174,15 @@ def test_a_closed_pipe_ends_quietly_with_exit_0(air_model):
     assert done.stdout == "{" and "error" not in done.stderr
 
 
+@pytest.mark.parametrize("args", ["--help", "train -h"])
+def test_help_into_a_closed_pipe_ends_with_exit_0(args):
+    """rich printed the help and, on the closed pipe, exited 1 by itself: `| head -1` failed."""
+    shell = f"set -o pipefail; {sys.executable} -m forecast_cli {args} | head -c 1"
+    done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout) == 1 and done.stderr == ""
+
+
 def test_data_ending_before_the_training_rows_is_said(air_model, sample, tmp_path):
     """Rows that end before the model's own (a stale export) are forecast from their end,
     steps the model has already seen; exit 0 alone did not say so."""

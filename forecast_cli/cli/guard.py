@@ -43,3 +43,18 @@ def silence_stdout() -> None:
     """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
+
+
+def end_quietly_on_closed_pipe() -> None:
+    """Make rich report a closed stdout as ``BrokenPipeError``, which ends the command with exit 0.
+
+    Rich catches the error itself, points stdout at /dev/null and exits 1, so
+    ``forecast --help | head -1`` failed under ``set -o pipefail`` although nothing went wrong:
+    the reader had what it wanted. Raising the error instead hands it to the handlers above.
+    """
+    from rich.console import Console
+
+    def _raise(console: Console) -> None:
+        raise BrokenPipeError
+
+    Console.on_broken_pipe = _raise  # type: ignore[method-assign]
