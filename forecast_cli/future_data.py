@@ -4,11 +4,16 @@ The file has the training data's time column (and id column for a panel) and the
 ``--future-features`` columns. A forecast step without a value is refused, naming the
 series and the first missing timestamps: a guessed temperature or price would be a
 silent, wrong input.
+
+Monthly, quarterly and yearly models match a row to the step whose period holds its
+timestamp: a file that writes the second quarter as ``2016-06-30`` (its last day, as many
+exports do) gives the step the model stamps ``2016-04-01``. Two rows of one period that
+disagree are refused. Finer steps match exactly.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,8 +22,13 @@ import pandas as pd
 from .cell_numbers import parse_numbers
 from .errors import DataError, UsageError
 from .parse import parse_times, step_numbers
+from .period_labels import period_labels, step_layout
 from .series import resolve_time_column
 from .stamps import readable
+
+# Steps that are calendar periods: a stamp anywhere in the period names the step.
+_PERIOD_STARTS = (pd.offsets.MonthBegin, pd.offsets.QuarterBegin, pd.offsets.YearBegin)
+_PERIOD_ENDS = (pd.offsets.MonthEnd, pd.offsets.QuarterEnd, pd.offsets.YearEnd)
 
 
 @dataclass(frozen=True)
@@ -29,6 +39,8 @@ class FutureTable:
 
     frames: dict[str, pd.DataFrame]
     source: str = "--future-data"
+    freq: str | None = None  # the model's step; stamps are matched by period where it is one
+    layout: str = ""  # the training data's period layout, for naming steps in messages
 
     def block(self, name: str, index: pd.Index, columns: Sequence[str]) -> np.ndarray:
         """``columns`` at the stamps of ``index`` for series ``name``: (len(index), len(columns))."""
@@ -44,17 +56,34 @@ class FutureTable:
                 "give the future rows the same time column as the training data"
             )
         stamps = index if numbered else _comparable(pd.DatetimeIndex(index), frame.index)
+        if not numbered:
+            key = name if name in self.frames else ""
+            frame = _by_period(
+                frame, self.freq, key, self.source, lambda t: self._names(pd.DatetimeIndex([t]))[0]
+            )
         values = frame.reindex(stamps)[list(columns)].to_numpy(dtype=np.float64)  # (steps, columns)
         missing = np.isnan(values).any(axis=1)
         if missing.any():
-            first = ", ".join(str(t) if numbered else readable(t) for t in index[missing][:3])
+            first = ", ".join(self._names(index[missing][:3]))
             cols = ", ".join(c for c, bad in zip(columns, np.isnan(values).any(axis=0), strict=True) if bad)
+            hint = "give a value for every forecast step"
+            if missing.all() and len(frame):
+                hint = (
+                    f"none of its timestamps (first {self._names(frame.index[:1])[0]}) is a forecast step; "
+                    "write them as the training data's steps"
+                )
             raise DataError(
                 f"{self.source} lacks {cols} for {label} at {first}"
-                f"{' ...' if missing.sum() > 3 else ''} ({int(missing.sum())} of {len(index)} forecast steps); "
-                "give a value for every forecast step"
+                f"{' ...' if missing.sum() > 3 else ''} ({int(missing.sum())} of {len(index)} forecast steps); {hint}"
             )
         return values
+
+    def _names(self, steps: pd.Index) -> list[str]:
+        """Steps as the training data named them (``2017 Q1``), else ISO 8601."""
+        if not isinstance(steps, pd.DatetimeIndex):
+            return [str(t) for t in steps]
+        labels = period_labels(steps, step_layout(self.layout, self.freq))
+        return labels if labels is not None else [readable(t) for t in steps]
 
 
 def read_future(
@@ -65,9 +94,12 @@ def read_future(
     time_format: str | None = None,
     source: str = "--future-data",
     numbers: tuple[str, str | None] = (".", None),
+    freq: str | None = None,
+    layout: str = "",
 ) -> FutureTable:
     """Split a table of future rows into per-series frames of ``columns`` by timestamp;
-    ``numbers``: the file's decimal mark and thousands separator."""
+    ``numbers``: the file's decimal mark and thousands separator; ``freq`` and ``layout``:
+    the model's step and period layout (see ``FutureTable``)."""
     raw = raw.rename(columns=lambda c: str(c).strip())
     needed = [c for c in (id_col, *columns) if c]
     absent = [c for c in needed if c not in raw.columns]
@@ -91,24 +123,55 @@ def read_future(
         part = data[keys == key]
         _refuse_conflicts(part, str(key) if id_col else "", source)
         frames[str(key)] = part[~part.index.duplicated(keep="last")]
-    return FutureTable(frames, source)
+    return FutureTable(frames, source, freq, layout)
 
 
-def _refuse_conflicts(part: pd.DataFrame, key: str, source: str) -> None:
-    """Rows repeated with the same values are one row; rows of one timestamp that disagree
-    (promo 1, then 0) are an error: which one the forecast should believe is not ours to pick."""
+def _refuse_conflicts(
+    part: pd.DataFrame,
+    key: str,
+    source: str,
+    unit: str = "timestamp",
+    name: Callable[[object], str] | None = None,
+) -> None:
+    """Rows repeated with the same values are one row; rows of one timestamp (or period:
+    ``unit``) that disagree (promo 1, then 0) are an error: which one the forecast should
+    believe is not ours to pick. ``name`` writes a step for the message."""
     repeated = part[part.index.duplicated(keep=False)]
     if repeated.empty:
         return
     differ = repeated.groupby(level=0, sort=False).nunique(dropna=False).gt(1).any(axis=1)
     if differ.any():
         first = differ.index[np.flatnonzero(differ.to_numpy())[0]]
-        stamp = readable(first) if isinstance(first, pd.Timestamp) else f"step {first}"
-        where = f"series {key!r} at " if key else ""
+        if name is not None:
+            stamp = name(first)
+        else:
+            stamp = readable(first) if isinstance(first, pd.Timestamp) else f"step {first}"
+        where = f"series {key!r} " if key else ""
         raise DataError(
-            f"{source} gives {where}{stamp} twice with different values ({differ.sum()} such timestamp(s)); "
-            "keep one row per timestamp"
+            f"{source} gives {where}different values for {stamp} in two rows ({differ.sum()} such {unit}(s)); "
+            f"keep one row per {unit}"
         )
+
+
+def _by_period(
+    frame: pd.DataFrame, freq: str | None, key: str, source: str, name: Callable[[object], str]
+) -> pd.DataFrame:
+    """``frame`` re-indexed by the step whose period holds each row, for monthly, quarterly
+    and yearly steps (``freq``); other steps, and rows already on the steps, as they are."""
+    try:
+        offset = pd.tseries.frequencies.to_offset(freq) if freq else None
+    except ValueError:  # an exchange calendar's name
+        offset = None
+    if offset is None or offset.n != 1 or not isinstance(offset, _PERIOD_STARTS + _PERIOD_ENDS):
+        return frame
+    index = pd.DatetimeIndex(frame.index)
+    snap = offset.rollback if isinstance(offset, _PERIOD_STARTS) else offset.rollforward
+    steps = pd.DatetimeIndex([snap(t.normalize()) for t in index])
+    if steps.equals(index):
+        return frame
+    moved = frame.set_axis(steps)
+    _refuse_conflicts(moved, key, source, "period", name)
+    return moved[~moved.index.duplicated(keep="last")]
 
 
 def _comparable(wanted: pd.DatetimeIndex, have: pd.Index) -> pd.DatetimeIndex:

@@ -92,8 +92,74 @@ def test_aus_predict_without_or_with_incomplete_future_data_is_refused(aus_model
     result = runner.invoke(app, ["predict", "-m", str(aus_model), "--future-data", str(short), "-q"])
     assert result.exit_code == 2
     assert result.stderr.strip() == (
-        f"error: {short} lacks CPI for series 'Victoria' at 2017-01-01, 2017-04-01 (2 of 4 forecast steps); "
+        f"error: {short} lacks CPI for series 'Victoria' at 2017 Q1, 2017 Q2 (2 of 4 forecast steps); "
         "give a value for every forecast step"
+    )  # the steps as the data names them, not as 2017-01-01
+
+
+def _rewritten(path, tmp_path, stamps: dict[str, str], extra: pd.DataFrame | None = None):
+    frame = pd.read_csv(path)
+    frame["Date"] = frame["Date"].map(stamps)
+    out = tmp_path / "rewritten.csv"
+    pd.concat([frame, extra]).to_csv(out, index=False) if extra is not None else frame.to_csv(
+        out, index=False
+    )
+    return out, frame
+
+
+QUARTER_ENDS = {
+    "2016 Q3": "2016-09-30",
+    "2016 Q4": "2016-12-31",
+    "2017 Q1": "2017-03-31",
+    "2017 Q2": "2017-06-30",
+}
+
+
+def test_future_rows_stamped_at_quarter_ends_give_the_quarters(aus_model, tmp_path):
+    """A quarterly model's steps are periods: a file that stamps each quarter on its last
+    day (or any day in it) gives the same forecast as one that writes 2016 Q3."""
+    labelled = _future_cpi(tmp_path)
+    args = ["predict", "-m", str(aus_model), "-f", "csv", "-q", "--level", "none", "--future-data"]
+    expected = runner.invoke(app, [*args, str(labelled)])
+    assert expected.exit_code == 0, expected.output
+    for days in (
+        QUARTER_ENDS,
+        {k: v.replace("-30", "-15").replace("-31", "-15") for k, v in QUARTER_ENDS.items()},
+    ):
+        ends, _ = _rewritten(labelled, tmp_path, days)
+        result = runner.invoke(app, [*args, str(ends)])
+        assert result.exit_code == 0, result.output
+        assert result.stdout == expected.stdout
+    # the values are read, not ignored: another CPI in one quarter changes that forecast
+    ends, frame = _rewritten(labelled, tmp_path, QUARTER_ENDS)
+    frame.loc[frame["Date"] == "2016-09-30", "CPI"] = 300.0
+    frame.to_csv(ends, index=False)
+    assert runner.invoke(app, [*args, str(ends)]).stdout != expected.stdout
+
+
+def test_two_rows_of_one_quarter_that_disagree_are_refused(aus_model, tmp_path):
+    """bad input: --future-data with two rows in one period of a quarterly model
+    (2016-07-01 and 2016-08-15) that disagree -> exit 2, naming the series and the quarter"""
+    first = pd.DataFrame([("2016-08-15", "Victoria", 500.0)], columns=["Date", "State", "CPI"])
+    starts = {k: f"{k[:4]}-{int(k[-1]) * 3 - 2:02d}-01" for k in QUARTER_ENDS}
+    path, _ = _rewritten(_future_cpi(tmp_path), tmp_path, starts, extra=first)
+    result = runner.invoke(app, ["predict", "-m", str(aus_model), "--future-data", str(path), "-q"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"error: {path} gives series 'Victoria' different values for 2016 Q3 in two rows (1 such period(s)); "
+        "keep one row per period"
+    )
+
+
+def test_future_rows_of_other_steps_are_named_as_such(aus_model, tmp_path):
+    """bad input: --future-data whose rows are all outside the forecast steps (a year
+    later) -> exit 2, saying none of its timestamps is a forecast step and the first one"""
+    later = {k: f"{int(k[:4]) + 1}{k[4:]}" for k in QUARTER_ENDS}
+    path, _ = _rewritten(_future_cpi(tmp_path), tmp_path, later)
+    result = runner.invoke(app, ["predict", "-m", str(aus_model), "--future-data", str(path), "-q"])
+    assert result.exit_code == 2
+    assert (
+        "(4 of 4 forecast steps); none of its timestamps (first 2017 Q3) is a forecast step" in result.stderr
     )
 
 
@@ -188,4 +254,4 @@ def test_future_data_with_two_different_values_for_one_step_is_refused(tmp_path)
     assert twice.exit_code == 0, twice.output
     conflict = runner.invoke(app, [*args, str(_write_future(tmp_path, [*rows, ("001", "2022-01-01", 0)]))])
     assert conflict.exit_code == 2 and conflict.stdout == ""
-    assert "series '001' at 2022-01-01 twice with different values" in conflict.stderr
+    assert "series '001' different values for 2022-01-01 in two rows" in conflict.stderr

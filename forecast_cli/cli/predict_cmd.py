@@ -197,6 +197,8 @@ def _future_table(path, forecaster, data_cfg, wide_target=None):
         data_cfg.time_format,
         str(path),
         numbers=(data_cfg.decimal, data_cfg.thousands),
+        freq=forecaster.freq_,
+        layout=forecaster.time_labels_,
     )
 
 
