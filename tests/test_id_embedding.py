@@ -95,3 +95,20 @@ def test_cli_predict_on_an_unseen_series_names_it(tmp_path):
     result = runner.invoke(app, ["predict", str(other), "-m", str(model), "-q"])
     assert result.exit_code == 2
     assert "series 'fresh' was not in training" in result.stderr
+
+
+def test_an_embedding_on_one_series_is_warned_about(tmp_path):
+    """One series has nothing for a series id to tell apart, and the embedding makes predict
+    refuse every other series: train says so (and still trains); a panel hears nothing."""
+    data = tmp_path / "d.csv"
+    raw = _drifting(80)
+    raw[raw["id"] == "flat"].drop(columns="id").to_csv(data, index=False)
+    fast = [a for a in FAST_TRAIN if a != "--quiet"]
+    args = ["train", str(data), "--target", "y", "-L", "4", "-H", "3", *fast, "-o", str(tmp_path / "m.fcst")]
+    one = runner.invoke(app, [*args, "--id-embedding", "2"])
+    assert one.exit_code == 0, one.output
+    assert "warning: --id-embedding on one series learns nothing" in one.stderr
+    panel = tmp_path / "p.csv"
+    raw.to_csv(panel, index=False)
+    many = runner.invoke(app, ["train", str(panel), *args[2:], "--id-embedding", "2"])
+    assert many.exit_code == 0 and "--id-embedding on one series" not in many.stderr

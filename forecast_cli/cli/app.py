@@ -138,6 +138,11 @@ def fit_forecaster(cfg, series, reporter: Reporter, label: str):
     """Train with a progress bar on a terminal and a summary (plan, then result) afterwards."""
     from ..forecaster import Forecaster
 
+    if cfg.model.id_embedding and len(series) == 1:
+        reporter.warn(
+            "--id-embedding on one series learns nothing a series id could tell apart, "
+            "and predict then refuses any other series; leave it for panels"
+        )
     with reporter.training_progress(label) as on_epoch:
         forecaster = Forecaster(cfg).fit(series, on_epoch=on_epoch)
     reporter.info("plan: " + "; ".join(forecaster.plan_.lines()))
