@@ -69,6 +69,16 @@ def holiday_flags(index: pd.DatetimeIndex, country: str | None, subdiv: str | No
 def holiday_table(country: str | None, subdiv: str | None, years: range):
     """The ``holidays`` table of ``country``/``subdiv`` for ``years``; a clear error for an
     unknown country or subdivision."""
+    import holidays
+
+    code, region = holiday_source(country, subdiv)
+    return holidays.country_holidays(code, subdiv=region, years=list(years))
+
+
+def holiday_source(country: str | None, subdiv: str | None) -> tuple[str, str | None]:
+    """``country`` and ``subdiv`` as the holidays package spells them (``gb``, ``eng`` ->
+    ``GB``, ``ENG``), so the plan and ``info`` show one spelling whatever was typed; a clear
+    error for an unknown country or subdivision."""
     if not country:
         raise UsageError("--calendar holiday needs a country: give --country, e.g. --country AU")
     import holidays
@@ -88,7 +98,7 @@ def holiday_table(country: str | None, subdiv: str | None, years: range):
                 f"use one of {', '.join(supported[code][:12]) or '(none: drop --subdiv)'}"
             )
         subdiv = known[subdiv.strip().upper()]
-    return holidays.country_holidays(code, subdiv=subdiv or None, years=list(years))
+    return code, subdiv or None
 
 
 def check_holiday_source(country: str | None, subdiv: str | None) -> None:

@@ -15,7 +15,7 @@ touching the config (scikit-learn's contract: fitting never rewrites parameters)
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from .choices import (  # noqa: F401  (re-exported: the choices belong to the options)
@@ -401,6 +401,11 @@ class ForecastConfig:
                 f"--subdiv {self.data.subdiv} needs --country, the country it is a region of "
                 "(e.g. --country AU --subdiv VIC)"
             )
+        if self.data.country:  # one spelling in the plan, info and the model file
+            from .calendar_features import holiday_source
+
+            country, subdiv = holiday_source(self.data.country, self.data.subdiv)
+            self.data = replace(self.data, country=country, subdiv=subdiv)
         if self.model.local and (self.data.static_cols or self.model.id_embedding):
             given = "--static-cols" if self.data.static_cols else "--id-embedding"
             raise UsageError(

@@ -55,6 +55,15 @@ def test_subdiv_without_country_is_refused_not_ignored():
     ForecastConfig(data=DataConfig(country="AU", subdiv="VIC")).validate()
 
 
+def test_country_and_region_take_the_holidays_packages_spelling():
+    """``--country gb --subdiv eng`` is GB-ENG in the plan, info and the model file, as typed
+    or not: the same holidays, one spelling."""
+    data = ForecastConfig(data=DataConfig(country=" gb", subdiv="eng")).validate().data
+    assert (data.country, data.subdiv) == ("GB", "ENG")
+    features, reason = resolve_calendar(data, "D", [np.arange(60.0)], 7)
+    assert "holiday" in features and "GB-ENG holidays" in reason
+
+
 @pytest.mark.parametrize(
     ("freq", "expected"),
     [("30min", ("hour", "dow")), ("1h", ("hour", "dow")), ("W-SUN", ()), ("MS", ()), ("QS", ())],
