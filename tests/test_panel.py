@@ -333,6 +333,33 @@ def test_a_wide_model_with_a_future_feature_reads_a_future_file_without_an_id_co
     assert not np.allclose(outs[0]["value"], outs[1]["value"])
 
 
+def test_a_wide_models_future_file_keyed_by_another_column_names_the_fix(tmp_path):
+    """bad input: --future-data for a wide model whose rows are keyed by a column other than
+    the model's id ('sensor' for 'series'), so two series' rows meet at one timestamp -> exit 2,
+    saying to call that column 'series'; renamed, the same file forecasts."""
+    index = pd.date_range("2000-01-01", periods=48, freq="MS")
+    rng = np.random.default_rng(0)
+    promo = (rng.random(48) < 0.4).astype(float)
+    wide = pd.DataFrame({"month": index, "promo": promo, "a": 10 + 5 * promo, "b": 20 + 5 * promo})
+    data, model = tmp_path / "wide.csv", tmp_path / "w.fcst"
+    wide.to_csv(data, index=False)
+    args = ["train", str(data), "--target", "a,b", "--future-features", "promo", "-H", "2", "-L", "6"]
+    assert runner.invoke(app, [*args, *FAST_TRAIN, "-o", str(model)]).exit_code == 0
+    steps = pd.date_range("2004-01-01", periods=2, freq="MS")
+    keyed = pd.DataFrame(
+        {"month": [*steps, *steps], "sensor": ["a", "a", "b", "b"], "promo": [0.0, 1.0, 1.0, 0.0]}
+    )
+    keyed.to_csv(tmp_path / "future.csv", index=False)
+    predict = ["predict", "-m", str(model), "-f", "csv", "--future-data"]
+    out = runner.invoke(app, [*predict, str(tmp_path / "future.csv")])
+    assert out.exit_code == 2
+    assert out.stderr.strip().endswith(
+        "keep one row per timestamp; if 'sensor' names the series, call that column 'series'"
+    )
+    keyed.rename(columns={"sensor": "series"}).to_csv(tmp_path / "future.csv", index=False)
+    assert runner.invoke(app, [*predict, str(tmp_path / "future.csv")]).exit_code == 0
+
+
 def test_a_wide_model_refuses_a_file_missing_one_of_its_columns(tmp_path):
     """bad input: predict DATA for a model trained on wide columns a,b, without column b -> exit 2, names 'b' and the model's columns"""
     index = pd.date_range("2000-01-01", periods=48, freq="MS")

@@ -189,17 +189,28 @@ def _future_table(path, forecaster, data_cfg, wide_target=None):
     if wide_target is not None and id_col not in {str(c).strip() for c in raw.columns}:
         id_col = None
     time_col = data_cfg.time_col if data_cfg.time_col is not None else forecaster.config.data.time_col
-    return read_future(
-        raw,
-        forecaster.future_features_,
-        id_col,
-        time_col,
-        data_cfg.time_format,
-        str(path),
-        numbers=(data_cfg.decimal, data_cfg.thousands),
-        freq=forecaster.freq_,
-        layout=forecaster.time_labels_,
-    )
+    try:
+        return read_future(
+            raw,
+            forecaster.future_features_,
+            id_col,
+            time_col,
+            data_cfg.time_format,
+            str(path),
+            numbers=(data_cfg.decimal, data_cfg.thousands),
+            freq=forecaster.freq_,
+            layout=forecaster.time_labels_,
+        )
+    except DataError as exc:  # rows of several series read as shared: say how to key them
+        from ..series import resolve_time_column
+
+        stamps = resolve_time_column(raw, time_col, data_cfg.time_format) or ""
+        others = [c for c in map(str, raw.columns) if c not in {*forecaster.future_features_, stamps}]
+        if id_col is not None or len(others) != 1 or "in two rows" not in str(exc):
+            raise
+        raise DataError(
+            f"{exc}; if {others[0]!r} names the series, call that column {forecaster.id_col_!r}"
+        ) from None
 
 
 def _stdin_if_any():
