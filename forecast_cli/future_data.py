@@ -20,10 +20,10 @@ import numpy as np
 import pandas as pd
 
 from .cell_numbers import parse_numbers
+from .data_columns import resolve_time_column
 from .errors import DataError, UsageError
 from .parse import parse_times, step_numbers
 from .period_labels import period_labels, step_layout
-from .series import resolve_time_column
 from .stamps import readable
 
 # Steps that are calendar periods: a stamp anywhere in the period names the step.

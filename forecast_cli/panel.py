@@ -20,6 +20,7 @@ import pandas as pd
 from .calendars import Calendar
 from .cell_numbers import rows_text
 from .config import DataConfig
+from .data_columns import resolve_target, resolve_time_column
 from .errors import DataError, UsageError
 from .panel_layout import WIDE_TARGET, detect_id_column, is_wide, melt_wide, target_parts, wide_columns
 from .panel_table import factorize_ids, split_panel, static_values, wanted_places
@@ -30,8 +31,6 @@ from .series import (
     numbers_steps,
     prepare_series,
     refuse_constant,
-    resolve_target,
-    resolve_time_column,
 )
 
 

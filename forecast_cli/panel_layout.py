@@ -12,8 +12,8 @@ import dataclasses
 import pandas as pd
 
 from .config import ID_NAMES, DataConfig
+from .data_columns import resolve_target, resolve_time_column
 from .errors import DataError, UsageError
-from .series import resolve_target, resolve_time_column
 
 WIDE_ID, WIDE_TARGET = "series", "value"
 

@@ -4,9 +4,9 @@ sort, merge duplicates, infer or apply the step, fill gaps, and say what was don
 The result is a ``Series``: a frame indexed by timestamp (or integer step) with the
 target first and the feature columns after it, its frequency string (see
 ``calendars``), and a ``LoadReport`` whose ``line()`` goes to stderr so that users
-never have to guess what the tool did to their data. The work is done by ``parse``
-(timestamps and numbers), ``frequency`` (the step) and ``regularise`` (the grid and
-the gaps); this module only decides the order.
+never have to guess what the tool did to their data. The work is done by
+``data_columns`` (which columns), ``parse`` (timestamps and numbers), ``frequency``
+(the step) and ``regularise`` (the grid and the gaps); this module only decides the order.
 """
 
 from __future__ import annotations
@@ -19,12 +19,13 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
-from .cell_numbers import looks_numeric, parse_numbers
+from .cell_numbers import parse_numbers
 from .config import DEFAULT_FILL, DataConfig
+from .data_columns import column_list, resolve_target, resolve_time_column
 from .errors import DataError, FreqWithoutDates, UsageError
 from .frequency import choose_frequency, infer_frequency, is_trading_calendar
 from .io import read_data
-from .parse import looks_like_time, parse_times, reads_as, step_numbers, whole_numbers, whole_years
+from .parse import parse_times, step_numbers
 from .regularise import aggregation, check_invented, fill_missing, regularise
 from .stamps import readable
 
@@ -39,10 +40,6 @@ __all__ = [
 ]
 
 ENDS_TRIMMED = "empty target rows at the ends left out"
-_YEAR_NAMES = ("year", "yr", "years")
-_TIME_NAMES = ("timestamp", "datetime", "date", "time", "ds", "month", "week", "day", "period", "quarter")
-# Names under which a column of whole numbers is a step count (Nixtla's integer ``ds``, M4 style).
-_STEP_NAMES = ("ds", "step", "t", "time", "timestep", "time_idx", "period")
 
 
 @dataclass
@@ -137,7 +134,7 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig) -> Series:
     for name in features:
         flag = "--future-features" if name in known else "--features"
         if name not in raw.columns:
-            raise UsageError(f"{flag} names {name!r}, which is not a column; columns: {_cols(raw)}")
+            raise UsageError(f"{flag} names {name!r}, which is not a column; columns: {column_list(raw)}")
         if name == target:
             raise UsageError(f"{name!r} is the target; leave it out of {flag}")
     columns = [target, *features]
@@ -304,83 +301,3 @@ def refuse_constant(members: list[Series], ids: Sequence[str]) -> list[str]:
             f"target {target!r} is constant ({first:g}); there is nothing to learn, pick another --target"
         )
     raise DataError(f"every series' {target!r} is constant; there is nothing to learn, pick another --target")
-
-
-def resolve_time_column(
-    raw: pd.DataFrame, requested: str | None, time_format: str | None = None
-) -> str | None:
-    """The time column: ``requested``, else the one column that looks like time (None: none,
-    or ``requested == ""`` for integer steps); several candidates ask for --time-col.
-
-    With ``time_format`` a column is time when that format reads it. A text column named
-    like time (``month``, ``date``...) that nothing reads is an error naming
-    ``--time-format``: taken as a label, it would leave the rows counted as steps in
-    file order, with no word said (``01/2015`` months trained as steps 0, 1, 2...)."""
-    if requested == "":
-        return None
-    if requested is not None:
-        if requested not in raw.columns:
-            raise UsageError(f"--time-col {requested!r} is not a column; columns: {_cols(raw)}")
-        return requested
-    if time_format is not None:
-        candidates = [c for c in raw.columns if reads_as(raw[c], time_format)]
-    else:
-        candidates = [c for c in raw.columns if looks_like_time(raw[c])]
-    if not candidates:  # numbers are time only under a name that says so: year = 1960, 1961...
-        candidates = [c for c in raw.columns if str(c).strip().lower() in _YEAR_NAMES and whole_years(raw[c])]
-    if not candidates:  # ... or ds = 1, 2, 3 (steps)
-        candidates = [
-            c for c in raw.columns if str(c).strip().lower() in _STEP_NAMES and whole_numbers(raw[c])
-        ]
-    if len(candidates) > 1:
-        named = [c for c in candidates if c.lower() in _TIME_NAMES]
-        if len(named) == 1:
-            return named[0]
-        raise UsageError(
-            f"several columns look like time ({', '.join(candidates)}); choose one with --time-col"
-        )
-    if not candidates:
-        _refuse_unread_time(raw, time_format)
-    return candidates[0] if candidates else None
-
-
-def _refuse_unread_time(raw: pd.DataFrame, time_format: str | None) -> None:
-    """Raise when a text column is named like time but no layout (or ``time_format``) reads it."""
-    for c in raw.columns:
-        column = raw[c]
-        if str(c).strip().lower() not in _TIME_NAMES or pd.api.types.is_numeric_dtype(column):
-            continue
-        values = column.dropna().astype(str).str.strip()
-        if values.empty or looks_numeric(column):
-            continue
-        how = (
-            f"--time-format {time_format!r} does not read it" if time_format else "it is in no layout we read"
-        )
-        raise DataError(
-            f"column {c!r} looks like the time column, but {how} (e.g. {values.iloc[0]!r}); give "
-            f"{'a --time-format that does' if time_format else '--time-format'} (such as %m/%Y or "
-            "%d.%m.%Y %H:%M), or --time-col '' to count rows as steps"
-        )
-
-
-def resolve_target(raw: pd.DataFrame, target: str | None, time_col: str | None, features) -> str:
-    """The named target, or the one column meant as numbers. A text column of mostly
-    numbers counts, so that unreadable values (``1,5`` without ``--decimal ,``) are
-    reported instead of another column being forecast in its place."""
-    if target is not None:
-        if target not in raw.columns:
-            raise UsageError(f"--target {target!r} is not a column; columns: {_cols(raw)}")
-        return target
-    numeric = [c for c in raw.columns if c != time_col and c not in features and looks_numeric(raw[c])]
-    if len(numeric) == 1:
-        return numeric[0]
-    if not numeric:
-        raise DataError(f"no numeric column to forecast; columns: {_cols(raw)}")
-    raise UsageError(
-        f"several numeric columns ({', '.join(numeric)}); choose one with --target, or several "
-        f"(--target {','.join(numeric[:3])}) for one series each"
-    )
-
-
-def _cols(raw: pd.DataFrame) -> str:
-    return ", ".join(map(str, raw.columns))

@@ -202,7 +202,7 @@ def _future_table(path, forecaster, data_cfg, wide_target=None):
             layout=forecaster.time_labels_,
         )
     except DataError as exc:  # rows of several series read as shared: say how to key them
-        from ..series import resolve_time_column
+        from ..data_columns import resolve_time_column
 
         stamps = resolve_time_column(raw, time_col, data_cfg.time_format) or ""
         others = [c for c in map(str, raw.columns) if c not in {*forecaster.future_features_, stamps}]
