@@ -135,6 +135,13 @@ def fetch_ticker(
     if not SYMBOL.fullmatch(symbol):
         raise UsageError(f"{symbol!r} is not a ticker symbol (letters, digits, . - ^ =)")
     begin, stop = resolve_range(interval, start, end, period, now)
+    keep = (begin, stop)
+    if interval in INTRADAY_REACH:  # --start/--end dates are the exchange's days, not UTC's
+        keep = (_day_or(start, begin), _day_or(end, stop))
+        now_ = now if now is not None else pd.Timestamp.now(tz="UTC")
+        earliest = now_ - pd.Timedelta(INTRADAY_REACH[interval]) + pd.Timedelta(hours=1)
+        begin = max(begin - pd.Timedelta(days=1), min(begin, earliest)) if keep[0] is not begin else begin
+        stop = min(stop + pd.Timedelta(days=1), max(stop, now_)) if keep[1] is not stop else stop
     cache = BarCache(cache_dir or default_cache_dir(), symbol, interval, adjusted)
     cached, meta = cache.load()
     notes: list[str] = []
@@ -171,11 +178,11 @@ def fetch_ticker(
     if missing:
         cache.save(merged, begin, stop, meta)
     frame = merged[
-        (merged.index >= _local(begin, merged.index)) & (merged.index < _local(stop, merged.index))
+        (merged.index >= _local(keep[0], merged.index)) & (merged.index < _local(keep[1], merged.index))
     ]
     if frame.empty:
         raise SourceError(
-            f"no rows for {symbol} {interval} between {begin.date()} and {stop.date()}; widen the range"
+            f"no rows for {symbol} {interval} between {keep[0].date()} and {keep[1].date()}; widen the range"
         )
     from_cache = len(frame) - min(downloaded, len(frame))
     notes.insert(
@@ -218,12 +225,8 @@ def _download_bars(
         with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
             raw = yf.download(
                 symbol,
-                start=start.tz_convert("UTC").tz_localize(None).strftime("%Y-%m-%d %H:%M:%S")
-                if interval in INTRADAY_REACH
-                else start.strftime("%Y-%m-%d"),
-                end=end.tz_convert("UTC").tz_localize(None).strftime("%Y-%m-%d %H:%M:%S")
-                if interval in INTRADAY_REACH
-                else (end + pd.Timedelta(days=1)).strftime("%Y-%m-%d"),
+                start=_yahoo_bound(start, interval),
+                end=_yahoo_bound(end + pd.Timedelta(days=0 if interval in INTRADAY_REACH else 1), interval),
                 interval=interval,
                 auto_adjust=False,
                 ignore_tz=False,
@@ -239,6 +242,15 @@ def _download_bars(
     if raw is None or raw.empty:
         raise SourceError(_explain(symbol, captured.getvalue()))
     return normalise_bars(raw, symbol, interval, adjusted)
+
+
+def _yahoo_bound(stamp: pd.Timestamp, interval: str) -> str | int:
+    """A range bound as yfinance reads it: an exchange date (``YYYY-MM-DD``, the only text
+    it takes) for daily bars, a Unix time in seconds (an instant, whatever the exchange's
+    zone) for intraday bars. A date-time string made yfinance 1.x fail before any request."""
+    if interval in INTRADAY_REACH:
+        return int(stamp.timestamp())
+    return stamp.strftime("%Y-%m-%d")
 
 
 def normalise_bars(
@@ -327,5 +339,18 @@ def _period(text: str) -> pd.Timedelta:
 
 
 def _local(stamp: pd.Timestamp, index: pd.DatetimeIndex) -> pd.Timestamp:
-    """A UTC bound comparable with ``index`` (tz-naive dates for daily bars)."""
+    """A bound comparable with ``index`` (tz-naive dates for daily bars): a UTC instant,
+    or a naive date, which is the midnight that starts that day where the bars trade."""
+    if stamp.tz is None:
+        return stamp.tz_localize(index.tz) if index.tz is not None else stamp
     return stamp.tz_convert(index.tz) if index.tz is not None else stamp.tz_localize(None).normalize()
+
+
+def _day_or(text: str | None, instant: pd.Timestamp) -> pd.Timestamp:
+    """``text`` as a naive date when it is one (``2026-10-26``: a day wherever the bars
+    trade), else ``instant`` (no bound given, or a time of day or zone given)."""
+    if not text:
+        return instant
+    stamp = _utc(text).tz_localize(None)
+    written = text.strip()
+    return stamp if len(written) <= 10 and stamp == stamp.normalize() else instant

@@ -106,6 +106,24 @@ def test_intraday_bars_keep_exchange_time_and_trading_hours(yahoo, tmp_path):
     assert len(yahoo.calls) == 1 and cached.frame.index.equals(frame.index)
 
 
+def test_intraday_start_and_end_dates_are_the_exchanges_days(yahoo, tmp_path):
+    """--start 2017-11-06 --end 2017-11-08 on Sydney bars is the sessions of 6 and 7 November,
+    Sydney time: a UTC midnight cut the first hour of the first day (10:00 in Sydney is 23:00
+    UTC the day before) and let the first hour of the excluded 8th in."""
+    frame = fetch_ticker(
+        "BHP.AX", "30m", start="2017-11-06", end="2017-11-08", cache_dir=tmp_path, now=NOW
+    ).frame
+    sydney = "Australia/Sydney"
+    assert frame.index[0] == pd.Timestamp("2017-11-06 10:00", tz=sydney)
+    assert frame.index[-1] == pd.Timestamp("2017-11-07 15:30", tz=sydney)
+    assert len(frame) == 2 * 12
+    # a bound with a time of day is an instant, as before
+    later = fetch_ticker(
+        "BHP.AX", "30m", start="2017-11-06T00:00:00Z", end="2017-11-08", cache_dir=tmp_path, now=NOW
+    ).frame
+    assert later.index[0] == pd.Timestamp("2017-11-06 11:00", tz=sydney)
+
+
 def test_intraday_coarsens_to_hourly_bars_ohlc_aware(yahoo, tmp_path):
     frame = fetch_ticker(
         "MSFT", "5m", start="2017-11-06", end="2017-11-07", cache_dir=tmp_path, now=NOW
@@ -240,3 +258,20 @@ def test_a_cache_whose_range_line_was_edited_is_refetched_not_a_crash(yahoo, tmp
         )
     again = fetch_ticker("MSFT", "1d", start="2017-01-01", end="2017-02-01", cache_dir=tmp_path, now=NOW)
     assert len(yahoo.calls) == 2 and again.frame.index[0] == pd.Timestamp("2017-01-03")
+
+
+@pytest.mark.parametrize("interval", ["1d", "30m"])
+def test_range_bounds_are_what_the_installed_yfinance_reads(interval):
+    """The fake reads bounds by yfinance 1.x's rules; this holds the installed yfinance's own
+    parser to them: a date-time string (what we passed for intraday bars) raised before any
+    request, and the bound must name the intended instant or exchange day."""
+    utils = pytest.importorskip("yfinance.utils")
+    parse = getattr(utils, "_parse_user_dt", None)
+    if parse is None:
+        pytest.skip("this yfinance has no _parse_user_dt")
+    from forecast_cli.sources import _yahoo_bound
+
+    start = pd.Timestamp("2026-11-03 14:30", tz="UTC")
+    got = pd.Timestamp(parse(_yahoo_bound(start, interval), "America/New_York"))
+    want = start if interval == "30m" else pd.Timestamp("2026-11-03", tz="America/New_York")
+    assert got == want

@@ -9,6 +9,7 @@ it prints (to stdout or stderr) and returns an empty frame instead of raising.
 
 from __future__ import annotations
 
+import datetime
 import sys
 
 import numpy as np
@@ -18,7 +19,9 @@ from .conftest import SAMPLE
 
 PRICE_ORDER = ["Adj Close", "Close", "High", "Low", "Open", "Volume"]
 NY = "America/New_York"
-SERVED = {"MSFT": 1.0, "AAPL": 1.5, "^GSPC": 40.0}  # MSFT's real bars at other price levels
+SERVED = {"MSFT": 1.0, "AAPL": 1.5, "^GSPC": 40.0, "BHP.AX": 0.5}  # MSFT's real bars at other price levels
+# Where a symbol's intraday bars trade, when not New York 09:30 for 6h30: (zone, open, hours)
+HOURS = {"BHP.AX": ("Australia/Sydney", "10h", "6h")}
 UNKNOWN = "unknown or delisted symbol on Yahoo Finance; check the spelling (e.g. BRK-B, ^GSPC, VOD.L)"
 """What forecast says after a symbol that yfinance serves no rows for."""
 
@@ -32,6 +35,18 @@ def _shape(frame: pd.DataFrame, symbol: str, index_name: str) -> pd.DataFrame:
 
 def _empty(symbol: str) -> pd.DataFrame:
     return _shape(pd.DataFrame(columns=PRICE_ORDER, index=pd.DatetimeIndex([])), symbol, "Date")
+
+
+def read_bound(value, zone: str = NY) -> pd.Timestamp:
+    """A start/end as yfinance 1.x reads it (``utils._parse_user_dt``): an int is Unix
+    seconds (an instant, UTC here); text must be ``YYYY-MM-DD`` (a date-time string raises
+    before any request); a naive date or date-time is the exchange's (New York's) day."""
+    if isinstance(value, int):
+        return pd.Timestamp(value, unit="s", tz="UTC")
+    if isinstance(value, str):
+        return pd.Timestamp(datetime.datetime.strptime(value, "%Y-%m-%d")).tz_localize(zone)
+    stamp = pd.Timestamp(value)
+    return stamp.tz_localize(zone) if stamp.tz is None else stamp
 
 
 class FakeYahoo:
@@ -62,23 +77,34 @@ class FakeYahoo:
                 f"\n1 Failed download:\n['{tickers}']: YFTzMissingError('possibly delisted; no timezone found')"
             )
             return _empty(tickers)
-        lo, hi = pd.Timestamp(start), pd.Timestamp(end)
+        try:
+            zone = HOURS.get(tickers, (NY,))[0]
+            lo, hi = read_bound(start, zone), read_bound(end, zone)
+        except ValueError as exc:  # yfinance catches it per ticker, prints, returns no rows
+            print(f"\n1 Failed download:\n['{tickers}']: ValueError('{exc}')", file=sys.stderr)
+            return _empty(tickers)
         if interval == "1d":
-            rows = self.daily[(self.daily.index >= lo.normalize()) & (self.daily.index < hi)].copy()
+            lo_day, hi_day = (
+                lo.tz_convert(NY).tz_localize(None).normalize(),
+                hi.tz_convert(NY).tz_localize(None),
+            )
+            rows = self.daily[(self.daily.index >= lo_day) & (self.daily.index < hi_day)].copy()
             rows.index = rows.index.tz_localize(NY)
             return _shape(rows * SERVED[tickers], tickers, "Date")
-        return _shape(self._intraday(lo, hi, interval), tickers, "Datetime")
+        zone, opens, hours = HOURS.get(tickers, (NY, "9h30min", "6h30min"))
+        return _shape(self._intraday(lo, hi, interval, zone, opens, hours), tickers, "Datetime")
 
-    def _intraday(self, lo: pd.Timestamp, hi: pd.Timestamp, interval: str) -> pd.DataFrame:
-        """Bars for each trading day in [lo, hi) (UTC), walking from the day's open to close."""
+    def _intraday(
+        self, lo: pd.Timestamp, hi: pd.Timestamp, interval: str, zone: str, opens: str, hours: str
+    ) -> pd.DataFrame:
+        """Bars for each trading day in [lo, hi), walking from the day's open (in ``zone``) to close."""
         step = pd.Timedelta(interval.replace("m", "min"))
-        days = self.daily[
-            (self.daily.index >= lo.normalize()) & (self.daily.index < hi.normalize() + pd.Timedelta(days=1))
-        ]
-        bars_per_day = int(pd.Timedelta("6h30min") / step)
+        lo_day, hi_day = (t.tz_convert(zone).tz_localize(None).normalize() for t in (lo, hi))
+        days = self.daily[(self.daily.index >= lo_day) & (self.daily.index < hi_day + pd.Timedelta(days=1))]
+        bars_per_day = int(pd.Timedelta(hours) / step)
         frames = []
         for day, row in days.iterrows():
-            stamps = pd.date_range(day + pd.Timedelta("9h30min"), periods=bars_per_day, freq=step, tz=NY)
+            stamps = pd.date_range(day + pd.Timedelta(opens), periods=bars_per_day, freq=step, tz=zone)
             path = np.linspace(row["Open"], row["Close"], bars_per_day + 1)
             frames.append(
                 pd.DataFrame(
@@ -94,7 +120,4 @@ class FakeYahoo:
                 )
             )
         frame = pd.concat(frames)
-        utc = frame.index.tz_convert("UTC")
-        lo_utc = lo.tz_localize("UTC") if lo.tz is None else lo
-        hi_utc = hi.tz_localize("UTC") if hi.tz is None else hi
-        return frame[(utc >= lo_utc) & (utc < hi_utc)]
+        return frame[(frame.index >= lo) & (frame.index < hi)]
