@@ -93,7 +93,8 @@ def run_backtest(
     panel = data if isinstance(data, Panel) else Panel.of_one(data)
     # the panel's lengths can cut the default lookback of a global network, as in ``train``
     # (--local fits one series each: a series alone keeps it)
-    shape = resolve_shape(cfg, panel.freq, lengths=() if cfg.model.local else list(panel.lengths))
+    lengths = () if cfg.model.local else list(panel.lengths)
+    shape = resolve_shape(cfg, panel.freq, lengths, panel.last_stamp)
     lookback, horizon = shape.lookback, shape.horizon
     # Every fold's network sees the same window shape, whatever rows it trains on.
     cfg = dataclasses.replace(cfg, window=dataclasses.replace(cfg.window, lookback=lookback, horizon=horizon))

@@ -146,7 +146,7 @@ class Calendar:
     def following(self, last: pd.Timestamp, periods: int) -> pd.DatetimeIndex:
         """The ``periods`` sessions (or bars) after ``last``, in ``last``'s time zone; a
         tz-naive ``last`` is a date (daily) or the exchange's wall-clock time (intraday)."""
-        per_day = self.season() if self.intraday else 1
+        per_day = self.season(last) if self.intraday else 1
         span = pd.Timedelta(days=int((periods // per_day + 10) * 7 / 4) + 14)
         if not self.intraday:
             days = self.sessions(_date(last) + _DAY, _date(last) + span)
@@ -189,9 +189,15 @@ class Calendar:
             else found.tz_convert(self.tz).tz_localize(None)
         )
 
-    def season(self) -> int:
-        """Trading days: 5 (a week). Bars: the bars in a regular session (78 for XNYS@5min)."""
-        return _bars_per_session(self.exchange, self.step) if self.intraday else 5
+    def season(self, until: pd.Timestamp | None = None) -> int:
+        """Trading days: 5 (a week). Bars: the bars in a regular session (78 for XNYS@5min)
+        in the sessions before ``until`` (the data's end; default today): trading hours
+        change (Tokyo has closed at 15:30, not 15:00, since November 2024), and the lag that
+        reaches the same bar a session ago is the one of the latest hours."""
+        if not self.intraday:
+            return 5
+        day = _date(until if until is not None else pd.Timestamp.now())
+        return _bars_per_session(self.exchange, self.step, day)
 
     def within_hours(self, index: pd.DatetimeIndex) -> bool:
         """True when every timestamp falls inside a session's trading hours (breaks aside)."""
@@ -282,18 +288,19 @@ _STEPS_PER_YEAR = {
 }  # by the alias' base (2W is a W step), for ``seasonal_period``
 
 
-def seasonal_period(freq: str | None) -> int:
+def seasonal_period(freq: str | None, until: pd.Timestamp | None = None) -> int:
     """The usual seasonal period for a frequency (1 when there is none).
 
     Sub-daily: one day of steps (48 for 30min, 24 hourly; exchange bars: bars per session).
     Daily 7, business/trading days 5, weekly 52, monthly 12, quarterly 4, yearly 1; a step
     of several units divides it (2W: 26, 2MS: 6) when it divides evenly, else 1.
+    ``until``: the data's end, for the trading hours of exchange bars (``Calendar.season``).
     """
     if freq is None:
         return 1
     calendar = Calendar.parse(freq)
     if calendar is not None:
-        return calendar.season()
+        return calendar.season(until)
     if freq in ("B", "C"):
         return 5
     offset = to_offset(freq)
@@ -373,8 +380,10 @@ def _covering(name: str, first: pd.Timestamp, last: pd.Timestamp):
 
 
 @lru_cache(maxsize=64)
-def _bars_per_session(exchange: str, step: str) -> int:
-    bars = Calendar(exchange, step).bars(pd.Timestamp("2023-01-01"), pd.Timestamp("2023-12-31"))
+def _bars_per_session(exchange: str, step: str, until: pd.Timestamp) -> int:
+    """The most common number of bars in the sessions of the 91 days up to ``until``
+    (early closes are the exceptions the mode leaves out)."""
+    bars = Calendar(exchange, step).bars(until - pd.Timedelta(days=91), until)
     counts = pd.Series(bars.left.tz_convert(Calendar(exchange).tz).date).value_counts()
     return int(counts.mode().max()) if len(counts) else 1
 

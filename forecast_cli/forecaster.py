@@ -99,7 +99,7 @@ class Forecaster:
         """
         cfg = self.config.validate()
         panel = as_panel(data)
-        plan = resolve_plan(cfg, panel.freq, [m.y for m in panel.members])
+        plan = resolve_plan(cfg, panel.freq, [m.y for m in panel.members], panel.last_stamp)
         self.plan_ = plan
         self.target_, self.features_, self.future_features_ = _columns(panel, cfg.data.future_features)
         self.static_levels_ = static_levels({c: panel.statics[c] for c in cfg.data.static_cols})

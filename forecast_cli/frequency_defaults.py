@@ -31,12 +31,15 @@ class Shape:
     seasons: tuple[int, ...] = ()
 
 
-def resolve_shape(config: ForecastConfig, freq: str | None, lengths: Sequence[int] = ()) -> Shape:
+def resolve_shape(
+    config: ForecastConfig, freq: str | None, lengths: Sequence[int] = (), until: pd.Timestamp | None = None
+) -> Shape:
     """Season, horizon and lookback (see the module docstring for the defaults).
 
     ``--season`` overrides the frequency's natural season (integer steps have none);
     ``lengths``, the rows of each series of a panel, can shorten the default lookback
-    (``_within_reach``).
+    (``_within_reach``); ``until``, the data's last timestamp, dates the trading hours
+    that exchange bars' season counts.
     """
     reasons: dict[str, str] = {}
     given = config.window.cycles()
@@ -44,7 +47,7 @@ def resolve_shape(config: ForecastConfig, freq: str | None, lengths: Sequence[in
         season, seasons = given[0], (given if len(given) > 1 else ())
         reasons["season"] = "given"
     else:
-        season = seasonal_period(freq)
+        season = seasonal_period(freq, until)
         seasons = _cycles(freq, season)
         reasons["season"] = f"the cycle of {freq} data" if season > 1 else "no cycle at this frequency"
     w = config.window

@@ -65,6 +65,12 @@ class Panel:
         return self.members[0].freq
 
     @property
+    def last_stamp(self) -> pd.Timestamp | None:
+        """The latest timestamp of any member (None for integer steps)."""
+        ends = [m.frame.index[-1] for m in self.members if isinstance(m.frame.index, pd.DatetimeIndex)]
+        return max(ends) if ends else None
+
+    @property
     def lengths(self) -> np.ndarray:
         return np.array([len(m.frame) for m in self.members], dtype=np.int64)
 

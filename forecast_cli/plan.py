@@ -63,7 +63,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -73,6 +73,9 @@ from .errors import DataError, UsageError
 from .frequency_defaults import resolve_calendar, resolve_shape
 from .scaling import DIFFERENCING
 from .windows import panel_split, temporal_split
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MAX_RECURRENT_STEPS = 12
 
@@ -188,11 +191,14 @@ def _shorter_lookback_hint(train_ends: np.ndarray, lookback: int, outputs: int, 
     return f" (--lookback {shorter} gives {helped} of them one)" if shorter < lookback else ""
 
 
-def resolve_plan(config: ForecastConfig, freq: str | None, ys: Sequence[np.ndarray]) -> Plan:
+def resolve_plan(
+    config: ForecastConfig, freq: str | None, ys: Sequence[np.ndarray], until: pd.Timestamp | None = None
+) -> Plan:
     """Decide every ``None``/``auto`` option of ``config`` for the targets ``ys`` (one array
-    per series) at ``freq``. Only training rows (before each validation tail) inform a decision.
+    per series) at ``freq``, for data that ends at ``until``. Only training rows (before
+    each validation tail) inform a decision.
     """
-    shape = resolve_shape(config, freq, [len(y) for y in ys])
+    shape = resolve_shape(config, freq, [len(y) for y in ys], until)
     season, horizon, lookback = shape.season, shape.horizon, shape.lookback
     reasons = dict(shape.reasons)
     w = config.window

@@ -6,11 +6,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from forecast_cli.calendars import Calendar, future_index, resolve_freq, seasonal_period
+from forecast_cli.config import ForecastConfig
 from forecast_cli.errors import UsageError
+from forecast_cli.plan import resolve_plan
 
 
 def stamps(*values):
@@ -73,6 +76,25 @@ def test_step_index_continues_counting():
 )
 def test_seasonal_period_follows_the_frequency(freq, season):
     assert seasonal_period(freq) == season
+
+
+def test_a_session_of_bars_counts_the_trading_hours_of_the_datas_time():
+    """Tokyo closed at 15:00 until 2024-11-04 and at 15:30 from the 5th: 10 half-hour bars a
+    session, then 11. A season taken from 2023's hours put the seasonal lag half an hour off
+    the same bar a session ago on data of 2025, and the default horizon short of the close."""
+    assert seasonal_period("XTKS@30min", pd.Timestamp("2023-06-30 15:00", tz="Asia/Tokyo")) == 10
+    assert seasonal_period("XTKS@30min", pd.Timestamp("2025-03-28 15:00", tz="Asia/Tokyo")) == 11
+    assert seasonal_period("XTKS@5min", pd.Timestamp("2025-03-28")) == 66
+    raw = _tokyo_bars("2025-01-06", "2025-03-28")
+    plan = resolve_plan(ForecastConfig(), "XTKS@30min", [raw.to_numpy()], raw.index[-1])
+    assert plan.season == 11 and plan.horizon == 11
+
+
+def _tokyo_bars(first: str, last: str) -> pd.Series:
+    starts = (
+        Calendar("XTKS", "30min").bars(pd.Timestamp(first), pd.Timestamp(last)).left.tz_convert("Asia/Tokyo")
+    )
+    return pd.Series(100.0 + np.arange(len(starts)) % 7, index=starts)
 
 
 def test_one_off_closures_are_not_trading_days():
