@@ -73,8 +73,9 @@ EXCHANGE_BY_ZONE = {
     "Europe/Budapest": "XBUD",
 }
 SPAN = (1970, 2049)  # years every exchange calendar covers at least (where the exchange allows)
-_NAME = re.compile(r"^([A-Z][A-Z0-9]{3})(?:@(.+))?$")
+_NAME = re.compile(r"^([A-Za-z][A-Za-z0-9]{2,5})(?:@(.+))?$")  # XNYS, LSE, NASDAQ, xtks
 _DAY = pd.Timedelta(days=1)
+_MINUTE = pd.Timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -99,8 +100,10 @@ class Calendar:
         if exchange is None:
             return None
         step = match.group(2)
-        if step is not None and not _is_intraday(step):
-            raise UsageError(f"--freq {text!r}: the step after @ must be under a day, e.g. {exchange}@5min")
+        if step is not None and not (_is_intraday(step) and pd.Timedelta(to_offset(step)) >= _MINUTE):
+            raise UsageError(
+                f"--freq {text!r}: the step after @ must be at least 1min and under a day, e.g. {exchange}@5min"
+            )
         return cls(exchange, step)
 
     def __str__(self) -> str:
@@ -224,8 +227,9 @@ def to_offset(freq: str) -> pd.DateOffset:
         return pd.tseries.frequencies.to_offset(freq)
     except ValueError:
         raise UsageError(
-            f"--freq {freq!r} is not a pandas offset alias; use e.g. 5min, 30min, 1h, 1D, B, "
-            f"W-SUN, MS, or an exchange calendar such as {TRADING_DAYS} or {TRADING_DAYS}@5min"
+            f"--freq {freq!r} is neither a pandas offset alias nor an exchange calendar code; use e.g. "
+            f"5min, 30min, 1h, 1D, B, W-SUN, MS, or an exchange such as {TRADING_DAYS}, XLON, XTKS "
+            f"or {TRADING_DAYS}@5min"
         ) from None
 
 
@@ -341,10 +345,13 @@ def _is_intraday(step: str) -> bool:
 
 @lru_cache(maxsize=64)
 def _canonical(name: str) -> str | None:
+    """The exchange_calendars code ``name`` stands for, in any case and through the
+    package's aliases (``xtks``, ``JPX`` -> XTKS; ``LSE`` -> XLON); None for no exchange."""
     import exchange_calendars as xc
 
+    known = {n.upper(): n for n in xc.get_calendar_names()}
     try:
-        return xc.resolve_alias(name) if name in xc.get_calendar_names() else None
+        return xc.resolve_alias(known[name.upper()]) if name.upper() in known else None
     except Exception:  # an alias the registry lists but cannot resolve
         return None
 

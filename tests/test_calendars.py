@@ -138,6 +138,28 @@ def test_calendar_strings_round_trip_and_pandas_aliases_are_not_calendars():
 
 
 @pytest.mark.parametrize(
+    "text, code", [("xtks", "XTKS"), ("LSE@30min", "XLON@30min"), ("JPX@5min", "XTKS@5min"), ("NYSE", "XNYS")]
+)
+def test_exchange_codes_are_read_in_any_case_and_through_their_aliases(text, code):
+    """exchange_calendars' own aliases (LSE, JPX) and a lower-case code name the exchange."""
+    assert str(Calendar.parse(text)) == code
+
+
+@pytest.mark.parametrize("step", ["0min", "-5min", "1ns", "30s"])
+def test_bars_under_a_minute_are_refused_by_name(step):
+    """bad input: --freq XTKS@0min (or a negative step, 1ns, 30s) -> exit 2, asks for a step of
+    at least a minute (0 and negative steps were an unexpected ValueError; 1ns tried to
+    allocate 65 TiB)"""
+    with pytest.raises(UsageError, match="at least 1min and under a day"):
+        Calendar.parse(f"XTKS@{step}")
+
+
+def test_an_unknown_code_is_said_to_be_neither_alias_nor_exchange():
+    with pytest.raises(UsageError, match="neither a pandas offset alias nor an exchange calendar code"):
+        seasonal_period("XXXX")
+
+
+@pytest.mark.parametrize(
     "requested, source, chosen",
     [
         (None, "XNYS", "XNYS"),
