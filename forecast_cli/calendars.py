@@ -277,10 +277,27 @@ def future_index(last: pd.Timestamp | int, freq: str | None, periods: int) -> pd
     calendar = Calendar.parse(freq)
     if calendar is not None:
         return calendar.following(last, periods)
-    stamps = pd.date_range(start=last, periods=periods + 1, freq=to_offset(freq))
+    offset = to_offset(freq)
+    if last.tz is not None and not isinstance(offset, pd.offsets.Tick):
+        return _wall_clock_steps(last, offset, periods)
+    stamps = pd.date_range(start=last, periods=periods + 1, freq=offset)
     # When ``last`` is off the offset's anchor, date_range rolls forward to the next
     # anchor, which is then already a future step.
     stamps = stamps[:-1] if stamps[0] != last else stamps[1:]
+    return pd.DatetimeIndex(stamps, name="timestamp")
+
+
+def _wall_clock_steps(last: pd.Timestamp, offset: pd.DateOffset, periods: int) -> pd.DatetimeIndex:
+    """Days, weeks or months after a zoned ``last`` on the local calendar. Where the clock
+    skips the step's time (Santiago changes at midnight, so 2024-09-08 00:00 never happened
+    there) the step is the first moment after the skip (01:00 that day); a time that
+    happens twice is its first occurrence. An offset in absolute time stepped 2024-09-08
+    00:00 into a ValueError."""
+    local = last.tz_localize(None)
+    wall = pd.date_range(start=local, periods=periods + 1, freq=offset)
+    wall = wall[:-1] if wall[0] != local else wall[1:]
+    first = np.ones(len(wall), dtype=bool)  # ambiguous: the earlier (summer-time) instant
+    stamps = wall.tz_localize(last.tz, nonexistent="shift_forward", ambiguous=first)
     return pd.DatetimeIndex(stamps, name="timestamp")
 
 

@@ -56,6 +56,16 @@ def check_history(f: Forecaster, history: Series) -> pd.DataFrame:
         _refuse_nonpositive(f, history)
     frame, zone = history.frame, f.histories_.tz
     index = frame.index
+    if isinstance(index, pd.DatetimeIndex) and bool(zone) != (index.tz is not None):
+        # naive clock times against a zoned model are not instants (which 01:30 of a DST
+        # night?), and zoned rows against a naive model are on no clock the model knows
+        raise DataError(
+            f"the model's timestamps are in {zone}, but these rows have no time zone; write them "
+            "with their UTC offset (2024-03-20T09:00:00+00:00), as in training"
+            if zone
+            else f"the model's timestamps have no time zone, but these rows are in {index.tz}; "
+            "write them without an offset, as in training, or retrain on these rows"
+        )
     if zone and isinstance(index, pd.DatetimeIndex) and index.tz is not None and str(index.tz) != zone:
         # the same instants on the model's clock: rows written with one UTC offset (a
         # winter's slice of London data) would otherwise step on a fixed offset through

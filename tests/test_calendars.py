@@ -189,3 +189,17 @@ def test_exchange_calendars_is_imported_only_when_a_calendar_is_used():
         "assert 'exchange_calendars' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parent.parent)
+
+
+def test_daily_steps_cross_a_midnight_clock_change():
+    """Santiago's clocks skip from 00:00 to 01:00 on 2024-09-08: the day's step is 01:00,
+    not a ValueError, and the days after keep midnight; steps elsewhere keep their clock."""
+    steps = future_index(pd.Timestamp("2024-09-06", tz="America/Santiago"), "D", 4)
+    assert [str(t) for t in steps] == [
+        "2024-09-07 00:00:00-04:00",
+        "2024-09-08 01:00:00-03:00",
+        "2024-09-09 00:00:00-03:00",
+        "2024-09-10 00:00:00-03:00",
+    ]
+    london = future_index(pd.Timestamp("2024-10-25", tz="Europe/London"), "D", 4)
+    assert [t.hour for t in london] == [0, 0, 0, 0] and str(london[-1].tz) == "Europe/London"

@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import numpy as np
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -181,6 +183,33 @@ def test_help_into_a_closed_pipe_ends_with_exit_0(args):
     done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert len(done.stdout) == 1 and done.stderr == ""
+
+
+@pytest.mark.parametrize("model_zone", [True, False])
+def test_rows_with_and_without_a_zone_against_the_model_are_refused(tmp_path, model_zone):
+    """bad input: predict on rows without a time zone for a model trained on zoned rows (or
+    the reverse) -> exit 2, naming the model's zone and how to write the rows (it was an
+    unexpected TypeError, exit 1)"""
+    index = pd.date_range("2024-03-20", periods=24 * 40, freq="h", tz="UTC").tz_convert("Europe/London")
+    load = 100 + 20 * np.sin(2 * np.pi * index.hour / 24) + np.random.default_rng(0).normal(0, 2, len(index))
+    zoned = pd.DataFrame({"ts": [t.isoformat() for t in index], "load": load})
+    naive = zoned.assign(ts=index.strftime("%Y-%m-%d %H:%M:%S"))
+    train, given = (zoned, naive) if model_zone else (naive, zoned)
+    train.to_csv(tmp_path / "train.csv", index=False)
+    given.to_csv(tmp_path / "given.csv", index=False)
+    model = tmp_path / "m.fcst"
+    assert (
+        runner.invoke(app, ["train", str(tmp_path / "train.csv"), *FAST_TRAIN, "-o", str(model)]).exit_code
+        == 0
+    )
+    result = runner.invoke(app, ["predict", "-m", str(model), str(tmp_path / "given.csv"), "-q"])
+    assert result.exit_code == 2, result.output
+    expected = (
+        "are in Europe/London, but these rows have no time zone"
+        if model_zone
+        else "rows are in Europe/London"
+    )
+    assert expected in result.stderr and len(result.stderr.splitlines()) == 1
 
 
 def test_data_ending_before_the_training_rows_is_said(air_model, sample, tmp_path):
