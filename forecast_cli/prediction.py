@@ -69,6 +69,12 @@ def predict(
         names, frames = list(f.ids_), f.histories_
     else:
         panel = as_panel(history)
+        if f.id_col_ is None and len(panel) > 1:  # its output has no id column to tell them apart
+            raise DataError(
+                f"the model was trained on one series, without an id column, but the data holds "
+                f"{len(panel)} series (by {panel.id_col!r}); give one series' rows, or train on the "
+                f"panel (--id-col {panel.id_col}) to forecast each"
+            )
         names = list(panel.ids) if f.id_col_ is not None else list(f.ids_[:1])
         frames = [check_history(f, m) for m in panel.members]
         if f.static_levels_ and all(c in panel.statics for c in f.static_levels_):

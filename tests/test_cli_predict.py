@@ -212,6 +212,16 @@ def test_rows_with_and_without_a_zone_against_the_model_are_refused(tmp_path, mo
     assert expected in result.stderr and len(result.stderr.splitlines()) == 1
 
 
+def test_a_panel_given_to_a_single_series_model_is_refused(air_model, sample, tmp_path):
+    """bad input: predict with a model trained on one series (no id column) on a file of two
+    series by 'series' -> exit 2, naming the id column and --id-col (it was an IndexError)"""
+    one = pd.read_csv(sample / "airpassengers.csv")
+    pd.concat([one.assign(series="A"), one.assign(series="B")]).to_csv(tmp_path / "ab.csv", index=False)
+    result = runner.invoke(app, ["predict", "-m", str(air_model), str(tmp_path / "ab.csv"), "-q"])
+    assert result.exit_code == 2, result.output
+    assert "holds 2 series (by 'series')" in result.stderr and "--id-col series" in result.stderr
+
+
 def test_data_ending_before_the_training_rows_is_said(air_model, sample, tmp_path):
     """Rows that end before the model's own (a stale export) are forecast from their end,
     steps the model has already seen; exit 0 alone did not say so."""
