@@ -233,7 +233,8 @@ def series_scale(train_y: np.ndarray, uses_log: bool) -> float:
     z = forward(np.asarray(train_y, dtype=np.float64))
     z = z[np.isfinite(z)]
     scale = float(np.mean(np.abs(np.diff(z)))) if len(z) > 1 else 0.0
-    return scale if scale > 1e-12 else 0.0
+    size = float(np.mean(np.abs(z))) if len(z) else 0.0
+    return scale if scale > max(1e-12 * size, np.finfo(float).tiny) else 0.0  # relative: 1e-12s move too
 
 
 def scaled_errors(actual: np.ndarray, forecast: np.ndarray, scales: np.ndarray, uses_log: bool) -> np.ndarray:

@@ -142,7 +142,7 @@ def forecast_origins(
     if not with_head:
         return point, None
     lo, hi = (to_data(np.concatenate([r[k] for r in runs])) for k in (1, 2))
-    tiny = 1e-9 * np.maximum(np.abs(point), 1.0)  # a width of zero would divide by zero
+    tiny = np.maximum(1e-9 * np.abs(point), np.finfo(float).tiny)  # a width of zero would divide by zero
     return point, np.maximum(np.abs(hi - lo), tiny)
 
 

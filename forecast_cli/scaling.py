@@ -90,6 +90,12 @@ class Scaler:
         x = x[~np.isnan(x).any(axis=1)]
         if self.kind in ("standard", "shared"):
             center, scale = x.mean(axis=0), x.std(axis=0)
+            # squares of values near 1e-200 underflow to 0 (a "constant" column): for such
+            # tiny columns, the spread of x over its largest size, times that size
+            size = np.abs(x).max(axis=0, initial=0.0)
+            tiny = (size > 0) & (size < 1e-100)
+            if tiny.any():
+                scale = np.where(tiny, (x / np.where(tiny, size, 1.0)).std(axis=0) * size, scale)
         elif self.kind == "minmax":
             center, scale = x.min(axis=0), x.max(axis=0) - x.min(axis=0)
         elif self.kind == "none":
@@ -99,7 +105,9 @@ class Scaler:
             scale = q75 - q25
         else:
             raise DataError(f"unknown scaler {self.kind!r}; use standard, minmax or robust")
-        scale = np.where(scale > 1e-12, scale, 1.0)  # constant columns pass through
+        # constant columns pass through; "constant" is relative to the column's size, so a
+        # series of 1e-12s that moves is scaled like any other (an absolute 1e-12 left it raw)
+        scale = np.where(scale > np.maximum(1e-12 * np.abs(center), np.finfo(float).tiny), scale, 1.0)
         self.center, self.scale = center, scale
         return self
 

@@ -65,3 +65,32 @@ def test_scaler_none_passes_values_through():
     scaler = Scaler("none").fit(x)
     np.testing.assert_array_equal(scaler.transform(x), x)
     np.testing.assert_array_equal(scaler.inverse_target(x[:, 0]), x[:, 0])
+
+
+@pytest.mark.parametrize("size", [1e-12, 1e-200, 1e9])
+def test_forecasts_and_bands_do_not_depend_on_the_units(size):
+    """A series of 1e-12s that crosses zero is forecast as the same series in units: an
+    absolute 1e-12 floor took it for constant, so it went into the network unscaled (forecasts
+    1e10 times too large), its band had no width and predict called it flat."""
+    import pandas as pd
+
+    from forecast_cli.config import DataConfig, ForecastConfig, ModelConfig, TrainConfig, WindowConfig
+    from forecast_cli.forecaster import Forecaster
+    from forecast_cli.series import prepare_series
+
+    t = np.arange(160)
+    y = np.sin(2 * np.pi * t / 7) + np.random.default_rng(2).normal(0, 0.3, len(t))  # crosses zero
+    days = pd.date_range("2020-01-01", periods=len(t), freq="D")
+    config = ForecastConfig(
+        data=DataConfig(target="y", calendar=("none",)),
+        window=WindowConfig(lookback=14, horizon=3),
+        model=ModelConfig(hidden=8),
+        train=TrainConfig(epochs=3, batch_size=64, seed=0),
+    )
+    out = []
+    for unit in (1.0, size):
+        series = prepare_series(pd.DataFrame({"date": days, "y": unit * y}), config.data)
+        forecast = Forecaster(config).fit(series).predict(levels=[80])
+        out.append(forecast.to_numpy() / unit)
+    np.testing.assert_allclose(out[1], out[0], rtol=1e-6)
+    assert (out[1][:, 2] - out[1][:, 1] > 0.1).all()  # bands with width (lo, hi after the point)
