@@ -174,14 +174,15 @@ class CalibrationTable:
     def band(self, level: float, horizon: int) -> np.ndarray:
         """Half-width per step (horizon,) at ``level`` percent, interpolated on the grid
         (from no width at level 0). Steps past the calibrated horizon (a recursive model
-        rolled further) take the last."""
-        last = len(self.abs_q) - 1
+        rolled further) have none (NaN): no error that far ahead was ever seen, and the last
+        step's width held at step 50 of a random walk covered a third of it at 80%."""
+        calibrated = len(self.abs_q)
         if level == 0:  # the median: the point forecast itself (an infinite table included)
             return np.zeros(horizon)
         grid = np.concatenate([[0.0], LEVEL_GRID])
         return np.array(
             [
-                np.interp(level, grid, np.concatenate([[0.0], self.abs_q[min(h, last)]]))
+                np.interp(level, grid, np.concatenate([[0.0], self.abs_q[h]])) if h < calibrated else np.nan
                 for h in range(horizon)
             ]
         )

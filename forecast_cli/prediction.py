@@ -113,6 +113,12 @@ def predict(
     if history is not None and (levels or quantiles):
         table, added = recalibrated(f, *given, [statics.get(name, ()) for name in given[0]])
     notes += _shortfall_notes(table, levels, quantiles)
+    if (levels or [q for q in quantiles if q != 0.5]) and horizon > len(table.abs_q):
+        notes.append(
+            f"bands and quantiles cover the {len(table.abs_q)} calibrated step(s); steps "
+            f"{len(table.abs_q) + 1}..{horizon} have none (no error that far ahead was seen in "
+            f"training): retrain with --horizon {horizon} to calibrate them"
+        )
     if history is not None:
         notes += _older_than_training(f, names, frames)
     extra = bands(

@@ -154,6 +154,21 @@ def test_bands_are_identical_after_the_model_file(tmp_path):
     assert (before["y-lo-95"] <= before["y-lo-80"]).all() and (before["y-hi-80"] <= before["y-hi-95"]).all()
 
 
+def test_a_recursive_model_rolled_past_its_calibration_has_no_bands_there():
+    """A recursive model calibrated over 3 steps and rolled to 6 gives bands for steps 1-3 and
+    none for 4-6 (NaN, and a note): the third step's width held to step 50 of a random walk
+    covered a third of it at 80%. Quantiles likewise; the median is the point throughout."""
+    cfg = fast_config(lookback=12, horizon=3)
+    cfg.model.strategy = "recursive"
+    fitted = Forecaster(cfg).fit(prepare_series(_noisy_monthly(), DataConfig()))
+    out = fitted.predict(horizon=6, levels=(80,), quantiles=(0.1, 0.5))
+    assert out["y-lo-80"].iloc[:3].notna().all() and out["y-hi-80"].iloc[:3].notna().all()
+    assert out[["y-lo-80", "y-hi-80", "y-q0.1"]].iloc[3:].isna().all().all()
+    np.testing.assert_array_equal(out["y-q0.5"], out["y"])
+    assert any("steps 4..6 have none" in n and "--horizon 6" in n for n in out.attrs["notes"])
+    assert not any("calibrated step" in n for n in fitted.predict(horizon=3, levels=(80,)).attrs["notes"])
+
+
 def test_bands_of_a_positive_series_never_go_below_zero():
     frame = _noisy_monthly()
     frame["y"] = np.exp(frame["y"] / 30)  # positive, multiplicative
