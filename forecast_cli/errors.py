@@ -44,6 +44,16 @@ class FreqWithoutDates(UsageError):
     names the model's frequency instead, since its user never typed the option."""
 
 
+class InventedRows(DataError):
+    """Filling would invent more of the grid than ``regularise.MAX_INVENTED``: ``predict``
+    says the rows are not at the model's step instead, since --freq and --fill are train's."""
+
+
+class OutsideHours(DataError):
+    """No row falls in an exchange's trading hours: ``predict`` says the rows are not the
+    model's bars instead, since --freq is train's."""
+
+
 class ModelFileError(ForecastError):
     """A model file that cannot be read: truncated, foreign, or from a newer format."""
 

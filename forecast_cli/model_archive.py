@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ModelFileError
+from .errors import ModelFileError, UsageError
 
 META_NAME = "forecast.json"
 WEIGHTS_DIR = "weights/"
@@ -90,6 +90,8 @@ def open_regular_file(path: Path) -> io.BufferedReader:
     Opened non-blocking and checked with ``fstat`` on the open descriptor, so a FIFO
     cannot hang the open and nothing can swap the file between the look and the read.
     """
+    if str(path) == "-":  # train writes no model to stdout either: a model is a file
+        raise UsageError("a model is read from a file, not stdin (-); give its path, e.g. -m air.fcst")
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:

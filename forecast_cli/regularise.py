@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .calendars import Calendar, to_offset
-from .errors import DataError
+from .errors import DataError, InventedRows, OutsideHours
 from .stamps import readable
 
 MAX_GRID_ROWS = 50_000_000
@@ -208,7 +208,7 @@ def check_invented(
         f"{empty:,} rows with empty cells{where}" if empty else "",
     ]
     fix = "check --freq, or accept" if gaps else "accept"
-    raise DataError(
+    raise InventedRows(
         f"filling would invent {invented:,} of {rows:,} rows ({invented / rows:.0%}, over {MAX_INVENTED:.0%}: "
         f"{' and '.join(p for p in parts if p)}); {fix} it with an explicit --fill interpolate|ffill|zero|drop"
     )
@@ -263,7 +263,7 @@ def _onto_bars(data: pd.DataFrame, calendar: Calendar, how) -> Regular:
     code = np.searchsorted(starts, stamps, side="right") - 1
     inside = (code >= 0) & (stamps < ends[np.maximum(code, 0)])
     if not inside.any():
-        raise DataError(
+        raise OutsideHours(
             f"no rows fall in {calendar.exchange} trading hours; give --freq without @ or another exchange"
         )
     binned = data[inside].groupby(code[inside]).agg(how)

@@ -222,6 +222,26 @@ def test_a_panel_given_to_a_single_series_model_is_refused(air_model, sample, tm
     assert "holds 2 series (by 'series')" in result.stderr and "--id-col series" in result.stderr
 
 
+def test_rows_at_another_step_are_said_to_be_not_the_models_step(air_model, sample, tmp_path):
+    """bad input: predict with a monthly model on quarterly rows -> exit 2, saying the rows
+    are not MS data (the message named --freq and --fill, which predict does not have)"""
+    monthly = pd.read_csv(sample / "airpassengers.csv", parse_dates=["month"]).set_index("month")
+    quarterly = monthly.resample("QS").sum().reset_index()
+    quarterly.to_csv(tmp_path / "q.csv", index=False)
+    result = runner.invoke(app, ["predict", "-m", str(air_model), str(tmp_path / "q.csv"), "-q"])
+    assert result.exit_code == 2, result.output
+    assert "the rows given are not MS data, the model's step" in result.stderr
+    assert "--fill" not in result.stderr and "--freq" not in result.stderr
+
+
+def test_a_model_on_stdin_is_refused_with_the_fix(air_model):
+    """bad input: predict -m - (a model on stdin) -> exit 2, asking for the model's path (it
+    said to train one with `-o -`, which train refuses)"""
+    result = runner.invoke(app, ["predict", "-m", "-", "-q"], input=air_model.read_bytes())
+    assert result.exit_code == 2
+    assert "a model is read from a file, not stdin (-); give its path" in result.stderr
+
+
 def test_data_ending_before_the_training_rows_is_said(air_model, sample, tmp_path):
     """Rows that end before the model's own (a stale export) are forecast from their end,
     steps the model has already seen; exit 0 alone did not say so."""

@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..config import ForecastConfig
-from ..errors import DataError, FreqWithoutDates, UsageError
+from ..errors import DataError, FreqWithoutDates, InventedRows, OutsideHours, UsageError
 from ..run_config import ComputeConfig, TickerConfig
 from .app import app, exit_partial, load_input, use_threads
 from .options import OUTPUT, DataArg, RunOptions, command
@@ -113,6 +113,12 @@ def predict(
                 f"the model steps in {forecaster.freq_} timestamps, but {data if isinstance(data, str) and data != '-' else 'stdin'} "
                 "has no column of dates (step numbers or none); give the rows with their time column "
                 "(--time-col NAME)"
+            ) from None
+        except (InventedRows, OutsideHours) as exc:  # --freq and --fill are train's, not predict's
+            what = str(exc).split(";")[0]
+            raise DataError(
+                f"{what}: the rows given are not {forecaster.freq_} data, the model's step; give rows "
+                "at that step (or train a model on these rows)"
             ) from None
     else:
         reporter.info(f"continuing from the history stored in {model} ({_history_ends(forecaster)})")
