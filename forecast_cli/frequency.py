@@ -164,7 +164,7 @@ def _daytime_exchanges(index: pd.DatetimeIndex) -> list[str]:
 def _trading_days(index: pd.DatetimeIndex) -> str | None:
     """The exchange whose closures best explain the weekdays missing from daily data."""
     days = index.normalize()
-    if (days != index).any():
+    if not days.is_unique:  # several rows a day are bars, not sessions
         return None
     naive = days.tz_localize(None) if days.tz is not None else days
     missing = pd.bdate_range(naive[0], naive[-1]).difference(naive)

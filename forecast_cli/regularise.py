@@ -75,8 +75,12 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
     # their local wall clock, then put back in their zone (09:00 exists on every day).
     wall = data.index.tz_localize(None) if data.index.tz is not None else data.index  # local clock
     clock = wall - wall.normalize()
-    at_clock = isinstance(offset, pd.offsets.Day) and clock.nunique() == 1 and clock[0] > pd.Timedelta(0)
-    zone = data.index.tz if at_clock else None
+    one_clock = clock.nunique() == 1 and clock[0] > pd.Timedelta(0)
+    at_clock = isinstance(offset, pd.offsets.Day) and one_clock
+    # weekdays at one clock time (closes at 16:00) keep it too; pandas bins business days at
+    # midnight only, so they are binned there and the clock time is put back
+    weekdays_at = clock[0] if isinstance(offset, pd.offsets.BusinessDay) and one_clock else None
+    zone = data.index.tz if at_clock or weekdays_at is not None else None
     local = data.set_axis(wall) if zone is not None else data
     origin = "start" if at_clock or isinstance(offset, pd.offsets.Tick) else "start_day"
     resampler = local.resample(offset, origin=origin)
@@ -98,9 +102,18 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
         regular, filled_bins, note = _whole_periods(
             regular, filled_bins, local.index, native, how, same_period
         )
+    if weekdays_at is not None:
+        regular.index = regular.index + weekdays_at
     if zone is not None:
         regular = regular.tz_localize(zone)
     return Regular(regular.rename_axis("timestamp"), int((~filled_bins).sum()), 0, note)
+
+
+def _clock(offset: pd.Timedelta) -> str:
+    """A time of day as HH:MM (HH:MM:SS when it has seconds)."""
+    seconds = int(offset.total_seconds())
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours:02d}:{rest // 60:02d}" + (f":{rest % 60:02d}" if rest % 60 else "")
 
 
 def _whole_periods(regular, filled, index, native: str, how, same_period):
@@ -240,6 +253,14 @@ def _onto_sessions(data: pd.DataFrame, calendar: Calendar, how, native: str | No
     regular = days.reindex(grid)
     filled = grid.isin(days.index)
     note = ""
+    if intraday and midnight.is_unique:  # one row a day at a time (closes at 16:30): a session each
+        clock = (index - midnight)[0]
+        return Regular(
+            regular.rename_axis("timestamp"),
+            int((~filled).sum()),
+            off,
+            f"rows at {_clock(clock)} read as their {calendar.exchange} sessions (dates)",
+        )
     if intraday and native is not None:
         same_day = lambda a, b: a.normalize() == b.normalize()  # noqa: E731  (one session date)
         regular, filled, note = _whole_periods(regular, filled, index, native, how, same_day)

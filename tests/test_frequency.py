@@ -210,3 +210,33 @@ def test_a_multiple_step_divides_the_yearly_season():
         12,
         4,
     ]
+
+
+def test_daily_closes_stamped_at_the_close_are_the_exchanges_sessions():
+    """London closes stamped 16:30 (a data vendor's daily bars) are XLON sessions: their
+    missing weekdays are holidays, not gaps to interpolate (weekdays 'B' invented 14 closes),
+    and the load line says the times name the sessions."""
+    import warnings
+
+    import exchange_calendars as xc
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pandas deprecations inside exchange_calendars
+        cal = xc.get_calendar("XLON")
+    sessions = cal.sessions_in_range("2023-01-04", "2024-12-20")
+    closes = pd.DatetimeIndex(cal.schedule.loc[sessions, "close"].dt.tz_convert("Europe/London").array)
+    frame = pd.DataFrame({"t": [t.isoformat() for t in closes], "y": 100 + np.arange(len(closes)) % 9})
+    series = prepare_series(frame, DataConfig())
+    assert series.freq == "XLON" and series.report.gaps_filled == 0
+    assert "rows at 16:30 read as their XLON sessions (dates)" in series.report.line()
+    assert len(series.frame) == len(sessions)
+
+
+def test_weekdays_at_one_clock_time_keep_it():
+    """Business-day readings at 09:30 New York stay at 09:30 (they were relabelled to
+    midnight, 9.5 hours off every real instant), like daily readings at a clock time."""
+    index = pd.date_range("2023-06-01 09:30", "2024-03-28 09:30", freq="B", tz="America/New_York")
+    frame = pd.DataFrame({"t": [t.isoformat() for t in index], "y": np.arange(len(index), dtype=float)})
+    series = prepare_series(frame, DataConfig())
+    assert series.freq == "B"
+    assert (series.frame.index == index).all()
