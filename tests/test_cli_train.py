@@ -99,7 +99,7 @@ BAD_INPUTS = [
     (
         "bad freq",
         lambda p: ["train", _csv(p, "date,value\n2024-01-01,1\n2024-01-02,2\n"), "--freq", "fortnight"],
-        "not a pandas offset alias",
+        "neither a pandas offset alias nor an exchange calendar code",
     ),
     ("no data", lambda p: ["train"], "give a CSV file"),
 ]
