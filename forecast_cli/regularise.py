@@ -37,6 +37,7 @@ class Regular:
     gaps: int
     dropped: int
     note: str = ""  # what was done to the rows beyond filling the grid (see _whole_periods)
+    dropped_why: str = ""  # why rows fell off, with the first of them ("outside XNYS hours, first ...")
 
 
 def aggregation(agg: str, columns) -> str | dict[str, str]:
@@ -249,7 +250,9 @@ def _onto_sessions(data: pd.DataFrame, calendar: Calendar, how, native: str | No
     grid = calendar.sessions(days.index[0], days.index[-1])
     if index.tz is not None:
         grid = grid.tz_localize(index.tz)
-    off = int((~days.index.isin(grid)).sum())
+    closed = ~days.index.isin(grid)
+    off = int(closed.sum())
+    why = f"on days {calendar.exchange} is closed, first {readable(days.index[closed][0])}" if off else ""
     regular = days.reindex(grid)
     filled = grid.isin(days.index)
     note = ""
@@ -260,11 +263,12 @@ def _onto_sessions(data: pd.DataFrame, calendar: Calendar, how, native: str | No
             int((~filled).sum()),
             off,
             f"rows at {_clock(clock)} read as their {calendar.exchange} sessions (dates)",
+            why,
         )
     if intraday and native is not None:
         same_day = lambda a, b: a.normalize() == b.normalize()  # noqa: E731  (one session date)
         regular, filled, note = _whole_periods(regular, filled, index, native, how, same_day)
-    return Regular(regular.rename_axis("timestamp"), int((~filled).sum()), off, note)
+    return Regular(regular.rename_axis("timestamp"), int((~filled).sum()), off, note, why)
 
 
 def _onto_bars(data: pd.DataFrame, calendar: Calendar, how) -> Regular:
@@ -287,6 +291,7 @@ def _onto_bars(data: pd.DataFrame, calendar: Calendar, how) -> Regular:
         raise OutsideHours(
             f"no rows fall in {calendar.exchange} trading hours; give --freq without @ or another exchange"
         )
+    _refuse_end_labels(stamps[~inside], starts, ends, code[inside], calendar, index[~inside])
     binned = data[inside].groupby(code[inside]).agg(how)
     lo, hi = int(code[inside].min()), int(code[inside].max())
     regular = binned.reindex(np.arange(lo, hi + 1))
@@ -295,4 +300,26 @@ def _onto_bars(data: pd.DataFrame, calendar: Calendar, how) -> Regular:
         grid.tz_convert(index.tz) if index.tz is not None else grid.tz_convert(zone).tz_localize(None)
     )
     gaps = (hi - lo + 1) - len(binned)
-    return Regular(regular.rename_axis("timestamp"), int(gaps), int((~inside).sum()))
+    why = (
+        f"outside {calendar.exchange} trading hours, first {readable(index[~inside][0])}"
+        if (~inside).any()
+        else ""
+    )
+    return Regular(regular.rename_axis("timestamp"), int(gaps), int((~inside).sum()), dropped_why=why)
+
+
+def _refuse_end_labels(off, starts, ends, codes, calendar: Calendar, off_stamps) -> None:
+    """Bars stamped by their end (16:00 for 15:30-16:00, as some vendors write them) put
+    every bar in the next one's slot: the close's bar falls outside the hours and each
+    session's opening bar is empty. Shifted silently, every value would sit half an hour
+    late; so data with rows at session closes and none at session opens is refused."""
+    if len(off) == 0 or not np.isin(off, ends).all():
+        return
+    opens = np.flatnonzero(np.r_[True, starts[1:] != ends[:-1]])  # (sessions,): each session's first bar
+    opens = opens[(opens >= codes.min()) & (opens <= codes.max())]
+    if len(opens) and np.isin(opens, codes).mean() < 0.1:
+        raise DataError(
+            f"{len(off)} rows sit at {calendar.exchange} closes or breaks (first {readable(off_stamps[0])}) and "
+            "no session's opening bar has a row: the bars look stamped by their end; stamp each bar "
+            "by its start (its end minus the bar length)"
+        )

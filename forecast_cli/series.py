@@ -56,6 +56,7 @@ class LoadReport:
     gaps_filled: int = 0
     nans_filled: int = 0
     rows_dropped: int = 0
+    dropped_why: str = ""  # where the dropped rows were ("outside XNYS trading hours, first ...")
     ends_trimmed: int = 0  # rows before the target's first value or after its last
     note: str = ""
 
@@ -70,7 +71,9 @@ class LoadReport:
             f"{self.nans_filled} NaNs filled",
         ]
         if self.rows_dropped:
-            parts.append(f"{self.rows_dropped} rows dropped")
+            parts.append(
+                f"{self.rows_dropped} rows dropped" + (f" ({self.dropped_why})" if self.dropped_why else "")
+            )
         if self.ends_trimmed:
             parts.append(f"{self.ends_trimmed} {ENDS_TRIMMED}")
         if self.note:
@@ -179,6 +182,7 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig) -> Series:
         source,
         duplicates_merged=duplicates,
         rows_dropped=regular.dropped,
+        dropped_why=regular.dropped_why,
         ends_trimmed=trimmed,
     )
     for text in (times.note, note, f"duplicates combined with {cfg.agg}" if duplicates else "", regular.note):

@@ -218,3 +218,27 @@ def test_a_month_is_kept_exactly_when_the_days_cover_it_or_its_aggregation_is_wh
     assert list(series.frame.index) == list(expected)
     by_month = raw.assign(m=stamps.dt.to_period("M").dt.to_timestamp()).groupby("m")["sales"].agg(agg)
     np.testing.assert_array_equal(series.y, by_month.loc[expected].to_numpy())
+
+
+def _nyse_bars(first: str, last: str, label: str = "left") -> pd.DatetimeIndex:
+    from forecast_cli.calendars import Calendar
+
+    bars = Calendar("XNYS", "30min").bars(pd.Timestamp(first), pd.Timestamp(last))
+    return getattr(bars, label).tz_convert("America/New_York")
+
+
+def test_bars_stamped_by_their_end_are_refused():
+    """bad input: 30-minute NYSE bars stamped by their end (10:00 for 09:30-10:00) with
+    --freq XNYS@30min -> exit 2, naming the rows at the closes and asking for start stamps
+    (each value went silently into the next bar's slot; the closing bar was dropped)"""
+    from forecast_cli.series import prepare_series
+
+    ends = _nyse_bars("2024-10-01", "2024-10-31", "right")
+    frame = pd.DataFrame({"t": [t.isoformat() for t in ends], "y": np.arange(len(ends), dtype=float)})
+    with pytest.raises(DataError, match="rows sit at XNYS closes or breaks .* stamped by their end"):
+        prepare_series(frame, DataConfig(freq="XNYS@30min"))
+    starts = _nyse_bars("2024-10-01", "2024-10-31")
+    closing = pd.DataFrame({"t": ["2024-10-01T16:00:00-04:00"], "y": [1.0]})  # one auction print
+    frame = pd.concat([pd.DataFrame({"t": [t.isoformat() for t in starts], "y": 2.0}), closing])
+    series = prepare_series(frame, DataConfig(freq="XNYS@30min"))
+    assert "1 rows dropped (outside XNYS trading hours, first 2024-10-01 16:00" in series.report.line()
