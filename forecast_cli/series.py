@@ -171,6 +171,7 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig) -> Series:
         )
     native = _native(data.index, cfg.freq)
     freq, source, note = choose_frequency(cfg.freq, native)
+    data, zoned = _on_exchange_clock(data, freq)
     regular = regularise(data, freq, cfg.agg, native)
     frame = regular.frame
     report = LoadReport(
@@ -185,9 +186,36 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig) -> Series:
         dropped_why=regular.dropped_why,
         ends_trimmed=trimmed,
     )
-    for text in (times.note, note, f"duplicates combined with {cfg.agg}" if duplicates else "", regular.note):
+    for text in (
+        times.note,
+        zoned,
+        note,
+        f"duplicates combined with {cfg.agg}" if duplicates else "",
+        regular.note,
+    ):
         report.add_note(text)
     return _finish(frame, target, features, report, cfg, nans_in_data, regular.gaps)
+
+
+def _on_exchange_clock(data: pd.DataFrame, freq: str) -> tuple[pd.DataFrame, str]:
+    """Bars written in UTC or one fixed offset, on an exchange's hours, moved to the
+    exchange's time zone (the same instants), with a note. On a fixed offset the clock
+    never changes: -04:00 bars of New York's summer stamped the winter's forecasts -04:00,
+    and the hour-of-day inputs read 10:30 for the 09:30 open after the change."""
+    from .calendars import Calendar
+
+    calendar = Calendar.parse(freq)
+    index = data.index
+    if calendar is None or not calendar.intraday or not isinstance(index, pd.DatetimeIndex):
+        return data, ""
+    if index.tz is None or "/" in str(index.tz) or str(index.tz) == calendar.tz:
+        return data, ""
+    offset = index[0].utcoffset()
+    if offset is None or index[-1].utcoffset() != offset:
+        return data, ""
+    return data.set_axis(
+        index.tz_convert(calendar.tz)
+    ), f"{index.tz} stamps read in {calendar.tz}, the {calendar.exchange} zone"
 
 
 def numbers_steps(column: pd.Series, name: str, cfg: DataConfig) -> bool:

@@ -242,3 +242,20 @@ def test_bars_stamped_by_their_end_are_refused():
     frame = pd.concat([pd.DataFrame({"t": [t.isoformat() for t in starts], "y": 2.0}), closing])
     series = prepare_series(frame, DataConfig(freq="XNYS@30min"))
     assert "1 rows dropped (outside XNYS trading hours, first 2024-10-01 16:00" in series.report.line()
+
+
+def test_bars_on_one_fixed_offset_move_to_the_exchanges_zone():
+    """NYSE bars written -04:00 (a summer's export) are read in America/New_York: the same
+    instants, but the forecast after the clock change is stamped -05:00 at the 09:30 open
+    (it read 10:30-04:00), and hour-of-day inputs see the open at 9."""
+    from forecast_cli.calendars import future_index
+    from forecast_cli.series import prepare_series
+
+    starts = _nyse_bars("2024-09-03", "2024-11-01")
+    fixed = starts.tz_convert("-04:00")
+    frame = pd.DataFrame({"t": [t.isoformat() for t in fixed], "y": np.arange(len(fixed), dtype=float)})
+    series = prepare_series(frame, DataConfig())
+    assert str(series.frame.index.tz) == "America/New_York" and (series.frame.index == starts).all()
+    assert "UTC-04:00 stamps read in America/New_York, the XNYS zone" in series.report.line()
+    after = future_index(series.frame.index[-1], series.freq, 1)
+    assert str(after[0]) == "2024-11-04 09:30:00-05:00"
