@@ -28,6 +28,7 @@ from .intervals import (
     CalibrationTable,
     bands,
     interval_score,
+    never_below_zero,
     pinball,
     quantile_level,
     scaled_errors,
@@ -74,9 +75,7 @@ def baseline_bounds(
             out[key][rows] = value
     # as the networks' bands: a series never below zero before its origin is not banded below
     # zero (nor below a forecast under zero, which only drift can make), so widths compare
-    never_negative = np.array(
-        [np.nanmin(y[a:b], initial=0.0) >= 0 for a, b in zip(starts, origins, strict=True)]
-    )
+    never_negative = never_below_zero(y, starts, origins)
     for key in out:
         if key.startswith("lo-"):
             cut = np.maximum(out[key], np.minimum(point, 0.0))
@@ -117,10 +116,12 @@ def rolling_network_bounds(
     last = np.array(
         [prefix[offsets[i] + o - 1, 0] for i, fold_origins in enumerate(origins) for o in fold_origins]
     )
+    # each row's cut at zero, from its series' rows before its origin (``Forecaster.floors``)
+    row_starts = np.repeat(offsets[:-1], [len(o) for o in origins])
+    row_ends = np.concatenate([offsets[i] + np.asarray(o) for i, o in enumerate(origins)])
+    floors = fitted.floors(never_below_zero(prefix[:, 0], row_starts, row_ends))
     if len(t_all) == 0 or not levels:
-        return bands(
-            point, norm, fitted.calibration_, levels, (), False, floor=fitted.band_floor, anchor=last
-        )
+        return bands(point, norm, fitted.calibration_, levels, (), False, floor=floors, anchor=last)
     errors = window_errors(
         fitted,
         prefix,
@@ -150,7 +151,7 @@ def rolling_network_bounds(
             levels,
             (),
             False,
-            floor=fitted.band_floor,
+            floor=floors[fold_rows] if isinstance(floors, np.ndarray) else floors,
             anchor=last[fold_rows],
         )
         for key, value in got.items():

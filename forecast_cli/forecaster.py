@@ -233,6 +233,18 @@ class Forecaster:
         below zero is no answer anyone can use."""
         return 0.0 if self.transform_.uses_log or self.plan_.nonnegative else None
 
+    def floors(self, never_negative: np.ndarray) -> np.ndarray | float | None:
+        """The cut under each forecast row: ``band_floor`` for all when the plan sets one,
+        else 0 for a row whose series never went below zero in the history it was made from
+        and none (-inf) for the rest. A panel with one series below zero cut no series at
+        zero, and an intermittent count series beside it got bands reaching to -9."""
+        if self.band_floor is not None:
+            return self.band_floor
+        never_negative = np.asarray(never_negative, dtype=bool)
+        if not never_negative.any():
+            return None
+        return np.where(never_negative, 0.0, -np.inf)[:, None]  # (rows, 1)
+
     @property
     def scaler_(self) -> Scaler:
         """The scaler of the first series (the only one of a single-series model)."""

@@ -282,6 +282,13 @@ def normalisers(
 TYPICAL_SHARE = 1.0  # new fits: the typical width added in full (files before it: 0)
 
 
+def never_below_zero(target: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """(rows,) True where ``target[starts[i]:ends[i]]`` has no value below zero (NaN
+    ignored): the history a forecast was made from, for a cut at zero per series."""
+    below = np.concatenate([[0], np.cumsum(np.asarray(target, dtype=np.float64) < 0)])  # NaN < 0 is False
+    return below[np.asarray(ends, dtype=np.int64)] == below[np.asarray(starts, dtype=np.int64)]
+
+
 def _per_step(scales: np.ndarray) -> np.ndarray:
     scales = np.asarray(scales, dtype=np.float64)
     return scales if scales.ndim == 2 else scales[:, None]
@@ -294,11 +301,12 @@ def bands(
     levels,
     quantiles,
     uses_log: bool,
-    floor: float | None = None,
+    floor: float | np.ndarray | None = None,
     anchor: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Columns ``lo-<level>``, ``hi-<level>`` and ``q<prob>`` for forecasts ``point``
-    (series, horizon), each with its normaliser (see ``scaled_errors``); nothing below ``floor``.
+    (series, horizon), each with its normaliser (see ``scaled_errors``); nothing below ``floor``
+    (one cut, or one per series: (series, 1), -inf for none).
     ``anchor`` (series,): the last value before each forecast. A flat series (normaliser 0)
     has no width to calibrate, and its network forecast can sit a hair off its constant
     (5.0015 for a series of 5.0): its band reaches from the forecast to that value."""

@@ -19,6 +19,7 @@ import torch
 
 from .drift import long_run, with_drift
 from .errors import DataError
+from .intervals import never_below_zero
 from .scaling import Scaler
 from .series_inputs import append_constants, with_series_index
 from .windows import gather_windows
@@ -135,8 +136,9 @@ def forecast_origins(
     if _reads_only_target(f):
         flat = _flat_before(values[:, 0], origins, offsets[segment], f.plan_.history_rows)
         point = np.where(flat[:, None], last[:, None], point)
-    if f.band_floor is not None:  # a target never below zero is not forecast below it
-        point = np.maximum(point, f.band_floor)
+    floor = f.floors(never_below_zero(values[:, 0], offsets[segment], origins))
+    if floor is not None:  # a target never below zero is not forecast below it
+        point = np.maximum(point, floor)
     if not spread:
         return point
     if not with_head:

@@ -20,7 +20,7 @@ from .calendars import future_index
 from .errors import DataError, UsageError
 from .future_data import FutureTable
 from .history_checks import check_history, check_horizon
-from .intervals import CalibrationTable, bands, quantile_level, series_scale
+from .intervals import CalibrationTable, bands, never_below_zero, quantile_level, series_scale
 from .panel import Panel, as_written, first_few, unknown_ids
 from .recalibration import recalibrated
 from .scaling import Scaler
@@ -128,7 +128,7 @@ def predict(
         levels,
         quantiles,
         False,
-        floor=f.band_floor,
+        floor=f.floors(np.array([_never_negative(frame[f.target_]) for frame in frames], dtype=bool)),
         anchor=np.array([frame[f.target_].to_numpy(dtype=np.float64)[-1] for frame in frames]),
     )
     # One frame for all series at once: per-series frames and a concat cost ~1 ms a series.
@@ -154,6 +154,12 @@ def _narrower(thin: Sequence[float], levels: Sequence[float]) -> str:
     if any(lv not in levels for lv in thin):
         fixes.append("quantiles nearer 0.5")
     return " or ".join(fixes)
+
+
+def _never_negative(target: pd.Series) -> bool:
+    """Whether a series' history given has no value below zero (``Forecaster.floors``)."""
+    y = target.to_numpy(dtype=np.float64)
+    return bool(never_below_zero(y, np.array([0]), np.array([len(y)]))[0])
 
 
 def _shortfall_notes(

@@ -198,6 +198,27 @@ def test_counts_are_never_forecast_below_zero_and_a_series_with_negatives_is():
     assert any(line.startswith("nonnegative on") for line in counts.plan_.lines())
 
 
+def test_a_count_series_beside_one_below_zero_is_still_cut_at_zero():
+    """The cut is per series: in a panel where one series goes below zero (so the plan sets
+    no cut for all), the count series' forecasts and bands stay at or above zero, in predict
+    and in the backtest, while the other's may go below."""
+    from forecast_cli.backtest import run_backtest
+    from forecast_cli.run_config import BacktestConfig
+
+    long = pd.concat([_counts(0.0).assign(id="counts"), _counts(-1.0).assign(id="moved")])
+    cfg = fast_config(lookback=14, horizon=7)
+    cfg.data = DataConfig(id_col="id", calendar=("none",))
+    panel = prepare_panel(long, cfg.data)
+    fitted = Forecaster(cfg).fit(panel)
+    assert not fitted.plan_.nonnegative
+    out = fitted.predict(levels=(99.9,))
+    assert (out.loc["counts"].to_numpy() >= 0).all() and (out.loc["moved", "y-lo-99.9"] < 0).all()
+    result = run_backtest(panel, cfg, BacktestConfig(folds=2, models=("lstm",)))
+    bands = result.forecasts
+    counts = bands[(bands["id"] == "counts") & (bands["model"] == "lstm")]
+    assert len(counts) and (counts[["forecast", "lo-95"]].to_numpy() >= 0).all()
+
+
 def test_normalisers_add_the_typical_width_to_the_heads():
     """Scale 2, typical ratios 0.5 and 1 (the last repeats for later steps): typical widths
     1, 2, 2. The head's widths 1, (none: a baseline forecast), 0 become 1 + 1, 2 + 2 and
