@@ -220,7 +220,9 @@ def interval_elements(actual, point, bounds, scales, levels, probs=()) -> dict[s
             if p != 0.5 and quantile_level(p) not in levels:
                 losses.append(pinball(actual, bounds[f"q{p:g}"], p) / s)
     if levels or probs:
-        out["pinball"] = np.stack(losses, axis=1)
+        stacked = np.stack(losses, axis=1)  # (rows, quantiles, horizon)
+        # a step without its bands has no quantile loss: the median's alone made CRPS equal MASE
+        out["pinball"] = np.where(np.isnan(stacked).any(axis=1, keepdims=True), np.nan, stacked)
     return out
 
 

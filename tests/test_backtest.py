@@ -212,3 +212,22 @@ def test_filled_values_are_not_scored_as_actuals():
     row = result.by_series.set_index("model").loc["seasonal-naive"]  # one series: its row is the board's
     assert row["mae"] == pytest.approx(result.leaderboard.loc["seasonal-naive", "mae"])
     assert any("2 of 6 forecast steps fall on filled values" in n for n in result.notes)
+
+
+def test_forecasts_without_bands_are_said_and_left_out_of_every_interval_score(sample):
+    """A 48-month horizon leaves the first of two folds on the airline series too few windows
+    before its origin to calibrate bands: the backtest says so, and pinball/CRPS leave that
+    fold out as coverage does (the median's loss alone made CRPS equal MASE, 3.04 for drift)."""
+    from forecast_cli.io import read_csv
+
+    series = prepare_series(read_csv(sample / "airpassengers.csv"), DataConfig())
+    spec = BacktestSpec(folds=2, models=(), baselines=True)
+    cfg = fast_config(horizon=48)
+    result = run_backtest(series, cfg, spec)
+    assert any(n.startswith("no bands for 1 of 2 (series, fold) forecasts of") for n in result.notes)
+    first_fold = result.forecasts[result.forecasts["origin"] == result.forecasts["origin"].min()]
+    assert first_fold["lo-80"].isna().all()
+    one = run_backtest(series, fast_config(horizon=100), BacktestSpec(folds=1, models=(), baselines=True))
+    board = one.leaderboard
+    assert board["cov_80"].isna().all() and board["crps"].isna().all()
+    assert any("no bands for 1 of 1" in n for n in one.notes)
