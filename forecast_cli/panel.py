@@ -203,7 +203,18 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
         shown = "; ".join(
             f"{f}: {', '.join(ids[:3])}{' ...' if len(ids) > 3 else ''}" for f, ids in freqs.items()
         )
-        daily = all(f == "B" or ((c := Calendar.parse(f)) is not None and not c.intraday) for f in freqs)
+        calendars = [Calendar.parse(f) for f in freqs]
+        daily = all(
+            f == "B" or (c is not None and not c.intraday) for f, c in zip(freqs, calendars, strict=True)
+        )
+        if all(
+            c is not None and c.intraday for c in calendars
+        ):  # --freq 30min gives each its exchange's bars again
+            raise DataError(
+                f"the series are bars of different exchanges ({shown}); one model steps through one "
+                "exchange's trading hours: train each exchange's series apart (--ids), or give "
+                "--freq B for one row per weekday"
+            )
         fix = (
             "--freq B to put them on one grid of weekdays (each exchange's closures filled)"
             if daily

@@ -259,3 +259,25 @@ def test_bars_on_one_fixed_offset_move_to_the_exchanges_zone():
     assert "UTC-04:00 stamps read in America/New_York, the XNYS zone" in series.report.line()
     after = future_index(series.frame.index[-1], series.freq, 1)
     assert str(after[0]) == "2024-11-04 09:30:00-05:00"
+
+
+def test_a_panel_of_two_exchanges_bars_names_a_fix_that_works():
+    """bad input: a long panel of Tokyo and London 30-minute bars, both written in UTC ->
+    exit 2, naming both exchanges and --ids (the old advice, --freq 30min, gave each series
+    its exchange's bars again and the same error); --freq B puts them on one grid"""
+    from forecast_cli.calendars import Calendar
+    from forecast_cli.panel import prepare_panel
+
+    def bars(exchange: str, key: str) -> pd.DataFrame:
+        starts = Calendar(exchange, "30min").bars(pd.Timestamp("2024-10-01"), pd.Timestamp("2024-11-29")).left
+        utc = starts.tz_convert("UTC")
+        return pd.DataFrame(
+            {"id": key, "t": [t.isoformat() for t in utc], "y": 1.0 + np.arange(len(utc)) % 5}
+        )
+
+    long = pd.concat([bars("XTKS", "7203.T"), bars("XLON", "VOD.L")])
+    with pytest.raises(
+        DataError, match=r"bars of different exchanges \(XTKS@30min: 7203.T; XLON@30min: VOD.L\).*--ids"
+    ):
+        prepare_panel(long, DataConfig(id_col="id"))
+    assert prepare_panel(long, DataConfig(id_col="id", freq="B")).freq == "B"
