@@ -204,13 +204,18 @@ class Calendar:
 
     def within_hours(self, index: pd.DatetimeIndex) -> bool:
         """True when every timestamp falls inside a session's trading hours (breaks aside)."""
+        return self.share_within_hours(index) == 1.0
+
+    def share_within_hours(self, index: pd.DatetimeIndex) -> float:
+        """The share of timestamps inside a session's trading hours (breaks aside); 0 when
+        a wall-clock time is one the exchange's zone skips or repeats."""
         moments = _to_utc_index(index, self.tz)
         if moments.hasnans:  # a wall-clock time the exchange's zone skips or repeats
-            return False
+            return 0.0
         local_days = moments.tz_convert(self.tz).tz_localize(None).normalize()
         sessions = self.sessions(local_days[0], local_days[-1])
         if sessions.empty:
-            return False
+            return 0.0
         schedule = _covering(self.exchange, sessions[0], sessions[-1]).schedule.loc[
             sessions[0] : sessions[-1]
         ]
@@ -218,7 +223,7 @@ class Calendar:
         closes = schedule["close"].to_numpy(dtype="datetime64[ns]")
         stamps = moments.tz_localize(None).to_numpy(dtype="datetime64[ns]")
         at = np.searchsorted(opens, stamps, side="right") - 1
-        return bool((at >= 0).all() and (stamps < closes[np.maximum(at, 0)]).all())
+        return float(((at >= 0) & (stamps < closes[np.maximum(at, 0)])).mean())
 
 
 def to_offset(freq: str) -> pd.DateOffset:

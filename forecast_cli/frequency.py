@@ -37,6 +37,7 @@ MORE_CANDIDATES = (
 HOLIDAY_SHARE = 0.1  # more missing weekdays than this are not an exchange's closures (at most ~7%)
 # Share of missing weekdays an exchange's closures must explain (rows on its closed days count against it).
 EXPLAINED = 0.5
+STRAY_BARS = 0.01  # bars outside an exchange's hours that still leave it the data's exchange
 _DAY = pd.Timedelta(days=1)
 
 
@@ -57,7 +58,7 @@ def infer_frequency(index: pd.DatetimeIndex) -> str:
     step = pd.Timedelta(int(spacings[np.argmax(counts)]), unit=index.unit)
     if step < _DAY:
         alias = pd.tseries.frequencies.to_offset(step).freqstr
-        exchange = _exchange_hours(index)
+        exchange = _exchange_hours(index, alias if alias[0].isdigit() else "1" + alias)
         if exchange is None:
             return alias
         return f"{exchange}@{alias if alias[0].isdigit() else '1' + alias}"  # XNYS@1h, not XNYS@h
@@ -112,31 +113,56 @@ def is_trading_calendar(freq: str | None) -> bool:
     return Calendar.parse(freq) is not None
 
 
-def _exchange_hours(index: pd.DatetimeIndex) -> str | None:
-    """The exchange whose hours hold every bar: the exchange of the data's zone, NYSE for
-    tz-naive bars (read as New York wall-clock time), or for bars written with a fixed UTC
-    offset (``+00:00``, or ``-05:00`` all winter) the first exchange whose hours hold them.
+def _exchange_hours(index: pd.DatetimeIndex, step: str) -> str | None:
+    """The exchange whose hours hold the bars: the exchange of the data's zone; for
+    tz-naive bars NYSE (read as New York wall-clock time), else the one exchange whose
+    local hours hold them; for bars written with a fixed UTC offset (``+00:00``, or
+    ``-05:00`` all winter) the first exchange whose hours hold them.
 
     A fixed offset names no zone, but the instants are exact: NYSE bars written in UTC
-    fall in NYSE's hours and no other's. Exchanges with the same hours in UTC (London
-    and Frankfurt in winter) are told apart by their holidays when the data spans one.
+    fall in NYSE's hours and no other's (Sydney's Monday open is a Sunday in UTC, so
+    weekends are judged on the exchange's clock). Exchanges with the same hours in UTC
+    (London and Frankfurt in winter) are told apart by their holidays when the data spans
+    one. "Hold" allows a stray bar in a hundred (a pre-open print), which the grid then
+    drops and the load line names.
     """
-    if (index.day_of_week >= 5).any():
-        return None
+    if index[-1] - index[0] < 2 * _DAY:  # under two days of bars could be anything, unless zoned
+        zoned = exchange_for_zone(index.tz) if index.tz is not None else None
+        return zoned if _within(zoned, index) else None
     if index.tz is None:
-        # Under two days of bars could be anything unless they carry the exchange's zone.
-        if index[-1] - index[0] < 2 * _DAY:
+        if (index.day_of_week >= 5).any():
             return None
-        return TRADING_DAYS if Calendar(TRADING_DAYS).within_hours(index) else None
+        if _within(TRADING_DAYS, index):
+            return TRADING_DAYS
+        fits = [e for e in _daytime_exchanges(index) if e != TRADING_DAYS and _within(e, index)]
+        filled = [e for e in fits if _fills(e, step, index)]
+        return filled[0] if len(filled) == 1 else None  # naive Tokyo bars: Tokyo, if no other fits
     zoned = exchange_for_zone(index.tz)
     if zoned is not None:
-        return zoned if Calendar(zoned).within_hours(index) else None
-    if not _fixed_offset(index) or index[-1] - index[0] < 2 * _DAY:
+        return zoned if _within(zoned, index) else None
+    if not _fixed_offset(index):
         return None
     for exchange in _daytime_exchanges(index):
-        if Calendar(exchange).within_hours(index):
+        if _within(exchange, index):
             return exchange
     return None
+
+
+def _fills(exchange: str, step: str, index: pd.DatetimeIndex) -> bool:
+    """Whether the bars fill nine in ten of ``exchange``'s bars of ``step`` over their days:
+    naive 09:00-15:00 bars fall inside London's hours too, but fill only two thirds of them
+    (and none of Tokyo's lunch break is missing from Tokyo's)."""
+    days = index.normalize()
+    try:
+        expected = len(Calendar(exchange, step).bars(days[0], days[-1]))
+    except DataError:
+        return False
+    return expected > 0 and len(index) >= 0.9 * expected
+
+
+def _within(exchange: str | None, index: pd.DatetimeIndex) -> bool:
+    """Whether ``exchange``'s trading hours hold all but a stray bar in a hundred."""
+    return exchange is not None and Calendar(exchange).share_within_hours(index) >= 1 - STRAY_BARS
 
 
 def _fixed_offset(index: pd.DatetimeIndex) -> bool:
@@ -148,11 +174,11 @@ def _daytime_exchanges(index: pd.DatetimeIndex) -> list[str]:
     """Candidate exchanges whose local clock puts every bar between 07:00 and 18:00 (no
     exchange trades outside it) and, for a non-zero offset, whose zone had that offset:
     a cheap test before any calendar is built."""
-    offset = index[0].utcoffset()
+    offset = index[0].utcoffset() if index.tz is not None else None
     zone_of = {exchange: zone for zone, exchange in reversed(EXCHANGE_BY_ZONE.items())}
     out = []
     for exchange in (*DAILY_CANDIDATES, *MORE_CANDIDATES):
-        local = index.tz_convert(zone_of[exchange])
+        local = index.tz_convert(zone_of[exchange]) if index.tz is not None else index  # naive: its own clock
         if offset and (local[0].utcoffset() != offset or local[-1].utcoffset() != offset):
             continue
         hours = local.hour

@@ -240,3 +240,35 @@ def test_weekdays_at_one_clock_time_keep_it():
     series = prepare_series(frame, DataConfig())
     assert series.freq == "B"
     assert (series.frame.index == index).all()
+
+
+def _bars(exchange: str, first: str, last: str, step: str = "30min") -> pd.DatetimeIndex:
+    return Calendar(exchange, step).bars(pd.Timestamp(first), pd.Timestamp(last)).left
+
+
+@pytest.mark.parametrize(
+    "case, exchange",
+    [("sydney in utc", "XASX"), ("tokyo with a pre-open print", "XTKS"), ("tokyo without a zone", "XTKS")],
+)
+def test_exchange_bars_are_recognised_where_the_data_hides_the_exchange(case, exchange):
+    """Sydney's summer bars written in UTC (its Monday open is Sunday 23:00 UTC), Tokyo bars
+    with one 08:30 pre-open print among 410, and Tokyo bars without a zone (09:00-15:00 fits
+    London's hours too, but fills only two thirds of London's bars) are their exchange's
+    bars; each fell to a plain 30min grid and a call to --fill that invented thousands."""
+    if case == "sydney in utc":
+        index = _bars("XASX", "2024-11-01", "2024-12-20").tz_convert("UTC")
+    elif case.startswith("tokyo with"):
+        index = _bars("XTKS", "2023-10-02", "2023-11-30").tz_convert("Asia/Tokyo")
+        index = index.append(
+            pd.DatetimeIndex([pd.Timestamp("2023-11-15 08:30", tz="Asia/Tokyo")])
+        ).sort_values()
+    else:
+        index = _bars("XTKS", "2025-01-06", "2025-03-28").tz_convert("Asia/Tokyo").tz_localize(None)
+    assert infer_frequency(index) == f"{exchange}@30min"
+
+
+def test_naive_bars_that_several_exchanges_could_hold_are_not_guessed():
+    """Naive 10:00-12:00 bars fit many exchanges' hours and fill none: no exchange is picked."""
+    days = pd.bdate_range("2024-03-04", "2024-03-29")
+    index = pd.DatetimeIndex([d + pd.Timedelta(hours=h) for d in days for h in (10, 10.5, 11, 11.5)])
+    assert infer_frequency(index) == "30min"
