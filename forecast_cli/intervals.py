@@ -129,6 +129,11 @@ def _fractions(items, flag: str, example: str, top: float, rule: str) -> tuple[f
             raise ValueError(f"{flag} {item!r} is not a number; use e.g. {example}") from None
         if not 0 < value < top or not math.isfinite(value):
             raise ValueError(f"{flag} {item} must be {rule}")
+        if float(f"{value:g}") != value:  # its column would be named for another number
+            raise ValueError(
+                f"{flag} {item} has more digits than its column name keeps ({value:g}); "
+                "give at most 6 significant digits"
+            )
         out.append(value)
     return tuple(sorted(set(out)))
 

@@ -93,6 +93,17 @@ def test_quantiles_parse_within_the_widest_band_and_refuse_beyond_it():
         parse_quantiles(("0.9999",))
 
 
+def test_levels_and_quantiles_whose_column_names_would_round_are_refused():
+    """bad input: --quantiles 0.3333331,0.3333334 (or --level 80.1234567) -> exit 2, asking for
+    6 significant digits: both quantiles were written to one column q0.333333, and the level's
+    column named 80.1235 for another number."""
+    with pytest.raises(ValueError, match=r"more digits than its column name keeps \(0.333333\)"):
+        parse_quantiles(("0.3333331", "0.3333334"))
+    with pytest.raises(ValueError, match=r"--level 80.1234567 has more digits"):
+        parse_levels(("80.1234567",))
+    assert parse_levels(("80.1234",)) == (80.1234,)
+
+
 def test_quantiles_are_the_edges_of_the_bands_and_the_median_is_the_point():
     """One distribution for both columns, also where the errors are skewed: q0.1/q0.9 are
     lo-80/hi-80 exactly, q0.025/q0.975 are lo-95/hi-95, q0.5 is the forecast. From signed
