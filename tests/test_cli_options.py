@@ -131,6 +131,7 @@ def test_info_config_repeats_the_run_exactly(tmp_path, sample):
         ('epochs = "two"\n', "run.toml: epochs = 'two': Input should be a valid integer"),
         ("quiet = 1\n", "run.toml: quiet = 1 must be true or false"),
         ('cell = "xyz"\n', "run.toml: cell = 'xyz'"),
+        ('config = "other.toml"\n', "a config file does not name another"),  # was silently ignored
     ],
 )
 def test_bad_config_files_are_usage_errors(tmp_path, sample, text, message):
@@ -165,6 +166,21 @@ def test_a_config_files_cell_is_the_network_backtest_runs_unless_it_names_models
     assert "cell" not in echoed["model"] and echoed["model"]["hidden"] == 8
     result = runner.invoke(app, [*args, "--models", "naive"])
     assert result.exit_code == 0 and json.loads(result.stdout)["config"]["models"][0] == "naive"
+
+
+def test_a_config_files_models_is_the_network_train_fits_and_a_bom_is_read(tmp_path, sample):
+    """The other direction: a file written for backtest (models = "gru") trained an LSTM, as
+    train has no --models; its first network is now train's cell, and --cell still wins. A
+    file saved with a byte-order mark (Notepad) was 'Invalid statement (line 1, column 1)'."""
+    config = tmp_path / "run.toml"
+    config.write_bytes('models = ["naive", "gru", "lstm"]\nepochs = 1\nhidden = 8\n'.encode("utf-8-sig"))
+    model = tmp_path / "m.fcst"
+    args = ["train", str(sample / "airpassengers.csv"), "--config", str(config), "-o", str(model), "-q"]
+    assert runner.invoke(app, args).exit_code == 0
+    info = runner.invoke(app, ["info", str(model), "-f", "json"])
+    assert json.loads(info.stdout)["cell"] == "gru"
+    assert runner.invoke(app, [*args, "--cell", "rnn"]).exit_code == 0
+    assert json.loads(runner.invoke(app, ["info", str(model), "-f", "json"]).stdout)["cell"] == "rnn"
 
 
 def test_environment_defaults_are_shown_in_help_and_used():

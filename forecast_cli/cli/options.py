@@ -26,6 +26,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from ..choices import Cell
 from ..config import ForecastConfig, Option
 from ..errors import UsageError
 from ..run_config import BacktestConfig, ComputeConfig, TickerConfig
@@ -345,7 +346,7 @@ def load_config_file(ctx: typer.Context, param: Any, value: Path | None) -> Path
     import tomllib
 
     try:
-        data = tomllib.loads(Path(value).read_text(encoding="utf-8"))
+        data = tomllib.loads(Path(value).read_text(encoding="utf-8-sig"))  # a BOM (Notepad) is no statement
     except OSError as exc:
         raise typer.BadParameter(f"cannot read {value}: {exc.strerror}", ctx, param) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -364,6 +365,12 @@ def load_config_file(ctx: typer.Context, param: Any, value: Path | None) -> Path
         flag = key.replace("_", "-")
         if isinstance(raw, dict):
             raise typer.BadParameter(f"{value}: [{key}] tables are not used; write flat keys", ctx, param)
+        if flag == "config":
+            raise typer.BadParameter(
+                f"{value}: config = {raw!r}: a config file does not name another; merge them into one",
+                ctx,
+                param,
+            )
         if flag not in known:
             raise typer.BadParameter(f"{value}: unknown option {key!r}", ctx, param)
         if flag in by_flag and by_flag[flag].name != "config_file":
@@ -372,5 +379,17 @@ def load_config_file(ctx: typer.Context, param: Any, value: Path | None) -> Path
         # backtest has no --cell: a file written for train (`forecast info --config`)
         # names the network it backtests, not the lstm --models defaults to
         defaults["models"] = _checked(ctx, param, value, "cell", by_flag["models"], data["cell"])
+    if "models" in data and "cell" in by_flag and "cell" not in data:
+        # train has no --models: a file written for backtest names the network to train
+        # (its first), not the lstm --cell defaults to (models = "gru" trained an LSTM)
+        cells = [m for m in _as_list(data["models"]) if m in {c.value for c in Cell}]
+        if cells:
+            defaults["cell"] = _checked(ctx, param, value, "models", by_flag["cell"], cells[0])
     ctx.default_map = {**(ctx.default_map or {}), **defaults}
     return value
+
+
+def _as_list(raw: Any) -> list[str]:
+    """A TOML value that may be one comma-separated string or an array, as names."""
+    items = raw if isinstance(raw, list) else str(raw).split(",")
+    return [str(item).strip() for item in items if str(item).strip()]
