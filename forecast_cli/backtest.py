@@ -278,6 +278,8 @@ def run_backtest(
             "model": {k: v for k, v in dataclasses.asdict(cfg.model).items() if k != "cell"},
             "train": dataclasses.asdict(cfg.train),
             "scaling": dataclasses.asdict(cfg.scaling),
+            "levels": list(levels),  # the bands scored, as the leaderboard's columns name them
+            "quantiles": list(probs),
         },
         failures=failures,
     )

@@ -60,6 +60,7 @@ def test_json_has_the_documented_keys(sample):
         and payload["config"]["folds"] == 2
         and payload["config"]["season"] == 12
     )
+    assert payload["config"]["levels"] == [80.0, 95.0] and payload["config"]["quantiles"] == []
 
 
 def test_csv_leaderboard_and_predictions_file(sample, tmp_path):
