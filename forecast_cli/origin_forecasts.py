@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 from .drift import long_run, with_drift
-from .errors import DataError
+from .errors import DataError, ModelFileError
 from .intervals import never_below_zero
 from .scaling import Scaler
 from .series_inputs import append_constants, with_series_index
@@ -124,6 +124,11 @@ def forecast_origins(
             runs.append(tuple(r[: min(PREDICT_CHUNK, len(origins) - start)] for r in run))
     out = np.concatenate([r[0] for r in runs])  # (origins, horizon), scaled units
     if np.isnan(out).any():
+        if not np.isnan(scaled).any():  # clean inputs: the network itself gives NaN
+            raise ModelFileError(
+                "the model's network gives NaN from clean input: its stored weights or scalers are "
+                "damaged; retrain it"
+            )
         raise DataError("the history window has missing values; fill them (see --fill) and retry")
     center = np.array([sc.center[0] for sc in scalers if sc.center is not None])[segment]
     scale = np.array([sc.scale[0] for sc in scalers if sc.scale is not None])[segment]

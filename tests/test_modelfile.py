@@ -470,3 +470,19 @@ def test_a_recursive_model_with_bands_loads_and_predicts_the_same(tmp_path, mont
     fitted = Forecaster(cfg).fit(prepare_series(monthly_frame, DataConfig()))
     save_model(fitted, tmp_path / "rec.fcst")
     pd.testing.assert_frame_equal(load_model(tmp_path / "rec.fcst").predict(), fitted.predict())
+
+
+def test_a_network_that_gives_nan_from_clean_input_is_a_damaged_model(tmp_path, monthly_frame):
+    """bad input: a model file whose weights hold NaN (checksums rewritten to match) ->
+    exit 3, a damaged model (it said the history window had missing values, exit 2)"""
+    import torch
+
+    from forecast_cli.errors import ModelFileError
+
+    fitted = Forecaster(fast_config(lookback=12, horizon=6)).fit(prepare_series(monthly_frame, DataConfig()))
+    with torch.no_grad():
+        next(fitted.network_.parameters()).fill_(float("nan"))
+    loaded = load_model(save_model(fitted, tmp_path / "nan.fcst"))
+    with pytest.raises(ModelFileError, match="gives NaN from clean input") as caught:
+        loaded.predict()
+    assert caught.value.exit_code == 3
