@@ -86,7 +86,10 @@ def destination(path: StrPath, label: str | None = None) -> Destination:
 
 
 def check_output_paths(
-    outputs: Mapping[str, StrPath | None], inputs: Iterable[StrPath | None] = (), stdout: str | None = None
+    outputs: Mapping[str, StrPath | None],
+    inputs: Iterable[StrPath | None] = (),
+    stdout: str | None = None,
+    model: bool = False,
 ) -> None:
     """Refuse, before any work, outputs that cannot be written or would destroy an input.
 
@@ -101,7 +104,9 @@ def check_output_paths(
     conflict: writing to them destroys nothing, except that ``stdout`` (what the command
     writes to standard output, e.g. "the leaderboard"; None when it writes none) refuses
     an output that is standard output too (``/dev/stdout``, or whatever it is redirected
-    to): the two writes would overwrite or interleave each other.
+    to): the two writes would overwrite or interleave each other. Unless ``model`` (train's
+    model file), a name ending in ``.fcst`` is refused: forecasts written there read as a
+    model file to the next ``predict -m``.
     """
     read = {_identity(Path(p)) for p in inputs if p is not None and str(p) != "-"}
     read.discard(None)
@@ -112,6 +117,12 @@ def check_output_paths(
             continue
         label = f"{option} {path}"
         _refuse_unwritable_name(option, str(path))
+        if not model and str(path).lower().endswith(MODEL_SUFFIX):
+            raise OutputError(
+                f"{label}: {MODEL_SUFFIX} names a model file, and this writes a table; give e.g. -o forecast.csv"
+                if option == "-o"
+                else f"{label}: {MODEL_SUFFIX} names a model file, and this writes a table; give e.g. {option} out.csv"
+            )
         dash = str(path) == "-"
         if stdout is not None and option != "-o" and (dash or _is_stdout(Path(path))):
             raise OutputError(
@@ -136,6 +147,7 @@ def check_output_paths(
 
 
 _COMPRESSED = (".gz", ".bz2", ".xz", ".zip", ".zst")
+MODEL_SUFFIX = ".fcst"
 
 
 def _refuse_unwritable_name(option: str, path: str) -> None:

@@ -259,7 +259,19 @@ def test_model_output_over_the_model_input_is_refused(data):
     """bad input: predict -m model.fcst -o model.fcst -> exit 2, the model is not overwritten"""
     Path("model.fcst").write_bytes(b"PK")
     with pytest.raises(OutputError, match="-o model.fcst is also an input file"):
+        check_output_paths({"-o": "model.fcst"}, [data, "model.fcst"], model=True)
+    with pytest.raises(OutputError, match="-o model.fcst: .fcst names a model file"):
         check_output_paths({"-o": "model.fcst"}, [data, "model.fcst"])
+
+
+def test_a_table_written_under_a_model_files_name_is_refused(data):
+    """bad input: predict -o forecast.fcst (a table under a model file's name) -> exit 2,
+    asking for a .csv name; train's model file keeps the name"""
+    with pytest.raises(OutputError, match=r"\.fcst names a model file, and this writes a table"):
+        check_output_paths({"-o": "forecast.fcst"}, [data])
+    with pytest.raises(OutputError, match="--predictions-out p.FCST"):
+        check_output_paths({"--predictions-out": "p.FCST"}, [data])
+    check_output_paths({"-o": "forecast.fcst"}, [data], model=True)
 
 
 def test_two_outputs_naming_one_file_are_refused(data):

@@ -285,7 +285,7 @@ def train(
 
     if str(output) == "-":  # predict's "-" is stdout; a model is a binary file, never a stream by accident
         raise UsageError("-o - would write the model to a file named '-'; give a file name (or /dev/stdout)")
-    check_output_paths({"-o": output}, [data])
+    check_output_paths({"-o": output}, [data], model=True)
     series, skipped = load_input(data, config.data, reporter, ticker, compute=compute)
     if config.model.local:
         if not compute.distributed:
