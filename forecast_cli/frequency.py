@@ -6,6 +6,9 @@ calendar (``XNYS``, ``XNYS@5min``) or ``None`` for an integer step index.
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -171,9 +174,10 @@ def _fixed_offset(index: pd.DatetimeIndex) -> bool:
 
 
 def _daytime_exchanges(index: pd.DatetimeIndex) -> list[str]:
-    """Candidate exchanges whose local clock puts every bar between 07:00 and 18:00 (no
-    exchange trades outside it) and, for a non-zero offset, whose zone had that offset:
-    a cheap test before any calendar is built."""
+    """Candidate exchanges whose local clock puts nearly every bar within the exchange's
+    widest regular hours (its earliest open to its latest close, read off the calendar's
+    class, so nothing is built) and, for a non-zero offset, whose zone had that offset: a
+    cheap test before any calendar is built (each costs ~0.1 s)."""
     offset = index[0].utcoffset() if index.tz is not None else None
     zone_of = {exchange: zone for zone, exchange in reversed(EXCHANGE_BY_ZONE.items())}
     out = []
@@ -181,10 +185,26 @@ def _daytime_exchanges(index: pd.DatetimeIndex) -> list[str]:
         local = index.tz_convert(zone_of[exchange]) if index.tz is not None else index  # naive: its own clock
         if offset and (local[0].utcoffset() != offset or local[-1].utcoffset() != offset):
             continue
-        hours = local.hour
-        if hours.min() >= 7 and hours.max() < 18:
+        minutes = local.hour * 60 + local.minute
+        opens, closes = _regular_hours(exchange)
+        if ((minutes >= opens) & (minutes < closes)).mean() >= 1 - STRAY_BARS:
             out.append(exchange)
     return out
+
+
+@functools.lru_cache(maxsize=64)
+def _regular_hours(exchange: str) -> tuple[int, int]:
+    """(earliest open, latest close) of ``exchange`` over its history, minutes after midnight;
+    (7:00, 18:00), where no exchange trades outside, when its class does not say."""
+    import exchange_calendars as xc
+
+    factory: Any = getattr(xc.calendar_utils, "_default_calendar_factories", {}).get(exchange)
+    try:
+        opens = [t.hour * 60 + t.minute for _, t in factory.open_times]
+        closes = [t.hour * 60 + t.minute for _, t in factory.close_times]
+        return min(opens), max(closes)
+    except (AttributeError, TypeError, ValueError):
+        return 7 * 60, 18 * 60
 
 
 def _trading_days(index: pd.DatetimeIndex) -> str | None:
