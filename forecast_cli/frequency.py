@@ -12,8 +12,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .calendars import EXCHANGE_BY_ZONE, TRADING_DAYS, Calendar, exchange_for_zone, resolve_freq, to_offset
+from .calendars import EXCHANGE_BY_ZONE, TRADING_DAYS, Calendar, exchange_for_zone, to_offset
 from .errors import DataError
+from .steps import resolve_freq
 
 # Exchanges tried, in order, for tz-naive daily data without weekends: the largest first;
 # then, only when those explain too little and the missing weekdays look like holidays

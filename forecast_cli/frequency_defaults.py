@@ -13,9 +13,10 @@ import numpy as np
 import pandas as pd
 
 from .calendar_features import CALENDAR_FEATURES, check_holiday_source
-from .calendars import Calendar, seasonal_period
+from .calendars import Calendar
 from .config import DataConfig, ForecastConfig
 from .errors import UsageError
+from .steps import seasonal_period
 
 WEEK_MAX_STEPS = 7 * 96  # a week of 15-minute steps: the finest data given a weekly cycle
 

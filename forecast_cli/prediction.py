@@ -16,7 +16,6 @@ import pandas as pd
 
 from .baselines import seasonal_naive
 from .calendar_features import calendar_values
-from .calendars import future_index
 from .errors import DataError, UsageError
 from .future_data import FutureTable
 from .history_checks import check_history, check_horizon
@@ -26,6 +25,7 @@ from .recalibration import recalibrated
 from .scaling import Scaler
 from .series import Series
 from .stamps import readable
+from .steps import future_index
 
 if TYPE_CHECKING:
     from .forecaster import Forecaster

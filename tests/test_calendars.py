@@ -10,10 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecast_cli.calendars import Calendar, future_index, resolve_freq, seasonal_period
+from forecast_cli.calendars import Calendar
 from forecast_cli.config import ForecastConfig
 from forecast_cli.errors import UsageError
 from forecast_cli.plan import resolve_plan
+from forecast_cli.steps import future_index, resolve_freq, seasonal_period
 
 
 def stamps(*values):
@@ -182,7 +183,7 @@ def test_trading_day_rule_lives_in_resolve_freq(requested, source, chosen):
 def test_exchange_calendars_is_imported_only_when_a_calendar_is_used():
     code = (
         "import sys, pandas as pd\n"
-        "from forecast_cli.calendars import future_index, seasonal_period\n"
+        "from forecast_cli.steps import future_index, seasonal_period\n"
         "future_index(pd.Timestamp('2024-01-01'), 'MS', 3); seasonal_period('30min')\n"
         "assert 'exchange_calendars' not in sys.modules\n"
         "future_index(pd.Timestamp('2024-01-02'), 'XNYS', 1)\n"

@@ -188,7 +188,7 @@ def test_mid_month_dates_are_refused_with_a_fix_that_works():
 def test_steps_of_several_months_are_named_and_keep_every_row(step, alias, season):
     """Bi-monthly data was read as a 61-day step: a row was lost to that grid and the last
     date moved (2024-11-01 became 2024-09-12), exit 0. A year of such steps is the season."""
-    from forecast_cli.calendars import seasonal_period
+    from forecast_cli.steps import seasonal_period
 
     index = pd.date_range("2010-01-01", periods=90, freq=step)
     assert infer_frequency(index) == alias and seasonal_period(alias) == season
@@ -200,7 +200,7 @@ def test_steps_of_several_months_are_named_and_keep_every_row(step, alias, seaso
 def test_a_multiple_step_divides_the_yearly_season():
     """2W was given 52 (two years back for seasonal naive), 2MS 12; a year that is no whole
     number of steps has no season."""
-    from forecast_cli.calendars import seasonal_period
+    from forecast_cli.steps import seasonal_period
 
     assert [seasonal_period(f) for f in ("W-SUN", "2W-SUN", "4W-MON", "3W-SUN", "MS", "3MS")] == [
         52,

@@ -248,8 +248,8 @@ def test_bars_on_one_fixed_offset_move_to_the_exchanges_zone():
     """NYSE bars written -04:00 (a summer's export) are read in America/New_York: the same
     instants, but the forecast after the clock change is stamped -05:00 at the 09:30 open
     (it read 10:30-04:00), and hour-of-day inputs see the open at 9."""
-    from forecast_cli.calendars import future_index
     from forecast_cli.series import prepare_series
+    from forecast_cli.steps import future_index
 
     starts = _nyse_bars("2024-09-03", "2024-11-01")
     fixed = starts.tz_convert("-04:00")

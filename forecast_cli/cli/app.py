@@ -116,7 +116,7 @@ def fetch_for_training(ticker: TickerConfig, data_cfg, reporter: Reporter, compu
     column, downloaded one task per symbol."""
     import dataclasses
 
-    from ..calendars import resolve_freq
+    from ..steps import resolve_freq
     from ..tickers import ID_COL, common_calendar, ticker_table
 
     interval = ticker.interval or data_cfg.interval or "1d"
