@@ -119,7 +119,8 @@ def rolling_network_bounds(
     # each row's cut at zero, from its series' rows before its origin (``Forecaster.floors``)
     row_starts = np.repeat(offsets[:-1], [len(o) for o in origins])
     row_ends = np.concatenate([offsets[i] + np.asarray(o) for i, o in enumerate(origins)])
-    floors = fitted.floors(never_below_zero(prefix[:, 0], row_starts, row_ends))
+    row_series = np.repeat(np.arange(len(origins)), [len(o) for o in origins])
+    floors = fitted.floors(never_below_zero(prefix[:, 0], row_starts, row_ends), row_series)
     if len(t_all) == 0 or not levels:
         return bands(point, norm, fitted.calibration_, levels, (), False, floor=floors, anchor=last)
     errors = window_errors(

@@ -75,6 +75,8 @@ def forecaster_state(f: Forecaster) -> tuple[dict[str, Any], dict[str, np.ndarra
             MODEL + "calibration_abs_q": f.calibration_.abs_q,  # (horizon, levels)
         }
     )
+    if f.never_negative_ is not None:  # None: loaded from a file that did not record them
+        arrays[SERIES + "never_negative"] = np.asarray(f.never_negative_, dtype=np.uint8)  # (series,)
     if f.calibration_errors_ is not None:  # None: loaded from a file that did not keep them
         arrays[ERRORS] = f.calibration_errors_  # (windows, horizon) float32
     arrays.update({k: v.detach().cpu().numpy() for k, v in f.network_.state_dict().items()})
@@ -155,6 +157,7 @@ def restore_forecaster(
         self.width_ratio_ = None
         self.typical_share_ = 0.0
     self.statics_ = [tuple(s) for s in meta.get("statics", [()] * len(self.ids_))]
+    self.never_negative_ = None  # older files: the plan's cut only
     self.series_rows_ = None
     self.calibration_errors_ = None  # files before round 2, stop 5 kept only the table
     if len(self.scalers_) != len(self.histories_) or len(self.ids_) != len(self.scalers_):
@@ -183,6 +186,10 @@ def _restore_arrays(self: Forecaster, meta: dict[str, Any], arrays: dict[str, np
         Scaler(kind, center[i].astype(np.float64), scale[i].astype(np.float64)) for i in range(n)
     ]
     self.cal_scales_ = cal.astype(np.float64).tolist()
+    flags = arrays.get(SERIES + "never_negative")  # files before it: no per-series cut
+    if flags is not None and flags.shape != (n,):
+        raise ValueError("the model file's per-series flags disagree with its series ids")
+    self.never_negative_ = None if flags is None else flags.astype(bool)
     self.statics_ = [tuple(lv[c] for lv, c in zip(levels, row, strict=True)) for row in codes.tolist()]
     abs_q = arrays[MODEL + "calibration_abs_q"]  # files before stop 15 also hold an unused signed_q
     if abs_q.shape != (len(abs_q), len(LEVEL_GRID)):

@@ -87,6 +87,7 @@ class Forecaster:
     """A recurrent forecaster for a panel of series (plus optional past-observed features)."""
 
     calibration_errors_: np.ndarray | None  # None: loaded from a file that kept only the table
+    never_negative_: np.ndarray | None  # (series,) training rows never below zero; None: an older file
 
     def __init__(self, config: ForecastConfig | None = None):
         self.config = config if config is not None else ForecastConfig()
@@ -109,6 +110,11 @@ class Forecaster:
             panel.lengths, lookback, outputs, cfg.window.val_fraction, cfg.window.window_stride, first
         )
         self.transform_ = Transform(plan.transform)
+        # each series' training rows never below zero: its forecasts may be cut there
+        # (``floors``) even when another series of the panel goes below
+        self.never_negative_ = np.array(
+            [not (m.y[:end] < 0).any() for m, end in zip(panel.members, split.train_ends, strict=True)]
+        )
         block = self.train_statics()
         if cfg.model.id_embedding:  # the series index, last: the network embeds it
             block = np.hstack([block, np.arange(len(panel), dtype=np.float32)[:, None]])
@@ -233,17 +239,27 @@ class Forecaster:
         below zero is no answer anyone can use."""
         return 0.0 if self.transform_.uses_log or self.plan_.nonnegative else None
 
-    def floors(self, never_negative: np.ndarray) -> np.ndarray | float | None:
+    def floors(
+        self, never_negative: np.ndarray, series: np.ndarray | None = None
+    ) -> np.ndarray | float | None:
         """The cut under each forecast row: ``band_floor`` for all when the plan sets one,
-        else 0 for a row whose series never went below zero in the history it was made from
-        and none (-inf) for the rest. A panel with one series below zero cut no series at
-        zero, and an intermittent count series beside it got bands reaching to -9."""
+        else 0 for a row whose series was never below zero in its training rows (``series``:
+        each row's training index, -1 for a series the model never saw) nor in the history
+        the forecast was made from (``never_negative``), and none (-inf) for the rest. A
+        panel with one series below zero cut no series at zero, and an intermittent count
+        series beside it got bands reaching to -9; the history alone is not enough, since a
+        stored history is the last window only (a summer's temperatures are all positive).
+        Files from before the per-series flags cut per plan only."""
         if self.band_floor is not None:
             return self.band_floor
-        never_negative = np.asarray(never_negative, dtype=bool)
-        if not never_negative.any():
+        if self.never_negative_ is None or series is None:
             return None
-        return np.where(never_negative, 0.0, -np.inf)[:, None]  # (rows, 1)
+        series = np.asarray(series, dtype=np.int64)
+        trained = np.where(series >= 0, self.never_negative_[np.maximum(series, 0)], True)
+        cut = np.asarray(never_negative, dtype=bool) & trained
+        if not cut.any():
+            return None
+        return np.where(cut, 0.0, -np.inf)[:, None]  # (rows, 1)
 
     @property
     def scaler_(self) -> Scaler:

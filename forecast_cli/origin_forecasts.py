@@ -141,7 +141,10 @@ def forecast_origins(
     if _reads_only_target(f):
         flat = _flat_before(values[:, 0], origins, offsets[segment], f.plan_.history_rows)
         point = np.where(flat[:, None], last[:, None], point)
-    floor = f.floors(never_below_zero(values[:, 0], offsets[segment], origins))
+    floor = f.floors(
+        never_below_zero(values[:, 0], offsets[segment], origins),
+        None if series is None else np.asarray(series)[segment],
+    )
     if floor is not None:  # a target never below zero is not forecast below it
         point = np.maximum(point, floor)
     if not spread:

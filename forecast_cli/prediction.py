@@ -128,7 +128,10 @@ def predict(
         levels,
         quantiles,
         False,
-        floor=f.floors(np.array([_never_negative(frame[f.target_]) for frame in frames], dtype=bool)),
+        floor=f.floors(
+            np.array([_never_negative(frame[f.target_]) for frame in frames], dtype=bool),
+            np.array([{n: i for i, n in enumerate(f.ids_)}.get(name, -1) for name in names]),
+        ),
         anchor=np.array([frame[f.target_].to_numpy(dtype=np.float64)[-1] for frame in frames]),
     )
     # One frame for all series at once: per-series frames and a concat cost ~1 ms a series.

@@ -209,7 +209,24 @@ def test_counts_are_never_forecast_below_zero_and_a_series_with_negatives_is():
     assert any(line.startswith("nonnegative on") for line in counts.plan_.lines())
 
 
-def test_a_count_series_beside_one_below_zero_is_still_cut_at_zero():
+def test_a_series_below_zero_in_training_is_not_cut_by_a_positive_last_window():
+    """The cut needs the series' training rows never below zero, not only the rows in hand:
+    a stored history is the last window, and a summer of temperatures is all positive, so
+    a winter-negative series was cut at 0 (15 of 60 forecasts exactly 0.0)."""
+    t = np.arange(400)
+    rng = np.random.default_rng(0)
+    y = 5 - 10 * np.cos(2 * np.pi * (t + 120) / 365) + rng.normal(0, 1, len(t))
+    frame = pd.DataFrame({"date": pd.date_range("2022-10-01", periods=len(t), freq="D"), "y": y})
+    assert (y[-40:] > 0).all() and (y < 0).any()
+    fitted = Forecaster(fast_config(lookback=14, horizon=7)).fit(
+        prepare_series(frame, DataConfig(calendar=("none",)))
+    )
+    assert not fitted.plan_.nonnegative and not fitted.never_negative_[0]
+    assert fitted.floors(np.array([True]), np.array([0])) is None  # the positive window alone
+    assert fitted.floors(np.array([True]), np.array([-1])) is not None  # an unseen positive series
+
+
+def test_a_count_series_beside_one_below_zero_is_still_cut_at_zero(tmp_path):
     """The cut is per series: in a panel where one series goes below zero (so the plan sets
     no cut for all), the count series' forecasts and bands stay at or above zero, in predict
     and in the backtest, while the other's may go below."""
@@ -224,6 +241,8 @@ def test_a_count_series_beside_one_below_zero_is_still_cut_at_zero():
     assert not fitted.plan_.nonnegative
     out = fitted.predict(levels=(99.9,))
     assert (out.loc["counts"].to_numpy() >= 0).all() and (out.loc["moved", "y-lo-99.9"] < 0).all()
+    loaded = load_model(save_model(fitted, tmp_path / "m.fcst"))  # the per-series flags travel
+    pd.testing.assert_frame_equal(loaded.predict(levels=(99.9,)), out)
     result = run_backtest(panel, cfg, BacktestConfig(folds=2, models=("lstm",)))
     bands = result.forecasts
     counts = bands[(bands["id"] == "counts") & (bands["model"] == "lstm")]
