@@ -305,10 +305,12 @@ def _covering(name: str, first: pd.Timestamp, last: pd.Timestamp):
 
 @lru_cache(maxsize=64)
 def _bars_per_session(exchange: str, step: str, until: pd.Timestamp) -> int:
-    """The most common number of bars in the sessions of the 91 days up to ``until``
-    (early closes are the exceptions the mode leaves out)."""
-    bars = Calendar(exchange, step).bars(until - pd.Timedelta(days=91), until)
-    counts = pd.Series(bars.left.tz_convert(Calendar(exchange).tz).date).value_counts()
+    """The most common number of bars in the last 20 sessions up to ``until`` (early
+    closes are the exceptions the mode leaves out; a longer span lagged a change of hours
+    by weeks)."""
+    bars = Calendar(exchange, step).bars(until - pd.Timedelta(days=45), until)
+    per_session = pd.Series(bars.left.tz_convert(Calendar(exchange).tz).date).value_counts().sort_index()
+    counts = per_session.iloc[-20:]
     return int(counts.mode().max()) if len(counts) else 1
 
 

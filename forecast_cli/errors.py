@@ -46,7 +46,12 @@ class FreqWithoutDates(UsageError):
 
 class InventedRows(DataError):
     """Filling would invent more of the grid than ``regularise.MAX_INVENTED``: ``predict``
-    says the rows are not at the model's step instead, since --freq and --fill are train's."""
+    says the rows are not at the model's step instead (when periods are absent), since
+    --freq and --fill are train's. ``absent``: the periods missing from the grid."""
+
+    def __init__(self, message: str, absent: int = 0):
+        super().__init__(message)
+        self.absent = absent
 
 
 class OutsideHours(DataError):

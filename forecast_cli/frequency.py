@@ -120,8 +120,10 @@ def is_trading_calendar(freq: str | None) -> bool:
 def _exchange_hours(index: pd.DatetimeIndex, step: str) -> str | None:
     """The exchange whose hours hold the bars: the exchange of the data's zone; for
     tz-naive bars NYSE (read as New York wall-clock time), else the one exchange whose
-    local hours hold them; for bars written with a fixed UTC offset (``+00:00``, or
-    ``-05:00`` all winter) the first exchange whose hours hold them.
+    local hours the bars fill and whose holidays they skip (office hours on weekdays fit
+    London's hours and fill them too, but do not stop on its holidays); for bars written
+    with a fixed UTC offset (``+00:00``, or ``-05:00`` all winter) the first exchange whose
+    hours hold them all, else the first that holds all but strays.
 
     A fixed offset names no zone, but the instants are exact: NYSE bars written in UTC
     fall in NYSE's hours and no other's (Sydney's Monday open is a Sunday in UTC, so
@@ -139,17 +141,18 @@ def _exchange_hours(index: pd.DatetimeIndex, step: str) -> str | None:
         if _within(TRADING_DAYS, index):
             return TRADING_DAYS
         fits = [e for e in _daytime_exchanges(index) if e != TRADING_DAYS and _within(e, index)]
-        filled = [e for e in fits if _fills(e, step, index)]
+        filled = [e for e in fits if _fills(e, step, index) and _skips_holidays(e, index)]
         return filled[0] if len(filled) == 1 else None  # naive Tokyo bars: Tokyo, if no other fits
     zoned = exchange_for_zone(index.tz)
     if zoned is not None:
         return zoned if _within(zoned, index) else None
     if not _fixed_offset(index):
         return None
-    for exchange in _daytime_exchanges(index):
-        if _within(exchange, index):
-            return exchange
-    return None
+    candidates = _daytime_exchanges(index)
+    # an exact fit first: strays allowed up front let London's hours outvote Frankfurt's
+    # holidays (Xetra bars in UTC read as London's, their 26 August called a stray)
+    exact = next((e for e in candidates if Calendar(e).within_hours(index)), None)
+    return exact or next((e for e in candidates if _within(e, index)), None)
 
 
 def _fills(exchange: str, step: str, index: pd.DatetimeIndex) -> bool:
@@ -162,6 +165,18 @@ def _fills(exchange: str, step: str, index: pd.DatetimeIndex) -> bool:
     except DataError:
         return False
     return expected > 0 and len(index) >= 0.9 * expected
+
+
+def _skips_holidays(exchange: str, index: pd.DatetimeIndex) -> bool:
+    """Whether the data has weekdays the exchange is closed on in its span, and no row on
+    any of them: the evidence a zone-less guess needs beyond matching hours."""
+    days = index.normalize()
+    weekdays = pd.bdate_range(days[0], days[-1])
+    try:
+        closed = weekdays.difference(Calendar(exchange).sessions(days[0], days[-1]))
+    except DataError:
+        return False
+    return len(closed) > 0 and not days.isin(closed).any()
 
 
 def _within(exchange: str | None, index: pd.DatetimeIndex) -> bool:

@@ -7,8 +7,10 @@ silent, wrong input.
 
 Monthly, quarterly and yearly models match a row to the step whose period holds its
 timestamp: a file that writes the second quarter as ``2016-06-30`` (its last day, as many
-exports do) gives the step the model stamps ``2016-04-01``. Two rows of one period that
-disagree are refused. Finer steps match exactly.
+exports do) gives the step the model stamps ``2016-04-01``. A row stamped on the step
+itself speaks for its period (a daily calendar file gives a monthly model its firsts of
+the month); otherwise rows of one period that disagree are refused. Finer steps match
+exactly.
 """
 
 from __future__ import annotations
@@ -148,7 +150,7 @@ def _refuse_conflicts(
             stamp = readable(first) if isinstance(first, pd.Timestamp) else f"step {first}"
         where = f"series {key!r} " if key else ""
         raise DataError(
-            f"{source} gives {where}different values for {stamp} in two rows ({differ.sum()} such {unit}(s)); "
+            f"{source} gives {where}different values for {stamp} in several rows ({differ.sum()} such {unit}(s)); "
             f"keep one row per {unit}"
         )
 
@@ -170,6 +172,8 @@ def _by_period(
     if steps.equals(index):
         return frame
     moved = frame.set_axis(steps)
+    exact = steps == index  # a row stamped on the step itself speaks for its period
+    moved = moved[exact | ~steps.isin(steps[exact])]
     _refuse_conflicts(moved, key, source, "period", name)
     return moved[~moved.index.duplicated(keep="last")]
 

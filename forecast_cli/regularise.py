@@ -81,7 +81,11 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
     # weekdays at one clock time (closes at 16:00) keep it too; pandas bins business days at
     # midnight only, so they are binned there and the clock time is put back
     weekdays_at = clock[0] if isinstance(offset, pd.offsets.BusinessDay) and one_clock else None
-    zone = data.index.tz if at_clock or weekdays_at is not None else None
+    # calendar steps (days, weeks, months) of zoned rows are all binned on the wall clock:
+    # pandas bins zoned days in absolute time and fails on a midnight the clock skips
+    # (Santiago's 2024-09-08), so the days are put back in their zone after, that one at 01:00
+    calendar_step = not isinstance(offset, pd.offsets.Tick)
+    zone = data.index.tz if at_clock or weekdays_at is not None or calendar_step else None
     local = data.set_axis(wall) if zone is not None else data
     origin = "start" if at_clock or isinstance(offset, pd.offsets.Tick) else "start_day"
     resampler = local.resample(offset, origin=origin)
@@ -106,7 +110,9 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
     if weekdays_at is not None:
         regular.index = regular.index + weekdays_at
     if zone is not None:
-        regular = regular.tz_localize(zone)
+        regular = regular.tz_localize(
+            zone, nonexistent="shift_forward", ambiguous=np.ones(len(regular), dtype=bool)
+        )
     return Regular(regular.rename_axis("timestamp"), int((~filled_bins).sum()), 0, note)
 
 
@@ -224,7 +230,8 @@ def check_invented(
     fix = "check --freq, or accept" if gaps else "accept"
     raise InventedRows(
         f"filling would invent {invented:,} of {rows:,} rows ({invented / rows:.0%}, over {MAX_INVENTED:.0%}: "
-        f"{' and '.join(p for p in parts if p)}); {fix} it with an explicit --fill interpolate|ffill|zero|drop"
+        f"{' and '.join(p for p in parts if p)}); {fix} it with an explicit --fill interpolate|ffill|zero|drop",
+        absent=gaps,
     )
 
 

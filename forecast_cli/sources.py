@@ -341,8 +341,12 @@ def _period(text: str) -> pd.Timedelta:
 def _local(stamp: pd.Timestamp, index: pd.DatetimeIndex) -> pd.Timestamp:
     """A bound comparable with ``index`` (tz-naive dates for daily bars): a UTC instant,
     or a naive date, which is the midnight that starts that day where the bars trade."""
-    if stamp.tz is None:
-        return stamp.tz_localize(index.tz) if index.tz is not None else stamp
+    if stamp.tz is None:  # the day's first moment, where the clock skips midnight (Santiago)
+        return (
+            stamp.tz_localize(index.tz, nonexistent="shift_forward", ambiguous=True)
+            if index.tz is not None
+            else stamp
+        )
     return stamp.tz_convert(index.tz) if index.tz is not None else stamp.tz_localize(None).normalize()
 
 

@@ -86,6 +86,7 @@ def test_a_session_of_bars_counts_the_trading_hours_of_the_datas_time():
     assert seasonal_period("XTKS@30min", pd.Timestamp("2023-06-30 15:00", tz="Asia/Tokyo")) == 10
     assert seasonal_period("XTKS@30min", pd.Timestamp("2025-03-28 15:00", tz="Asia/Tokyo")) == 11
     assert seasonal_period("XTKS@5min", pd.Timestamp("2025-03-28")) == 66
+    assert seasonal_period("XTKS@30min", pd.Timestamp("2024-12-10")) == 11  # a month after the change
     raw = _tokyo_bars("2025-01-06", "2025-03-28")
     plan = resolve_plan(ForecastConfig(), "XTKS@30min", [raw.to_numpy()], raw.index[-1])
     assert plan.season == 11 and plan.horizon == 11

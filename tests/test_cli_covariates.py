@@ -138,15 +138,15 @@ def test_future_rows_stamped_at_quarter_ends_give_the_quarters(aus_model, tmp_pa
 
 
 def test_two_rows_of_one_quarter_that_disagree_are_refused(aus_model, tmp_path):
-    """bad input: --future-data with two rows in one period of a quarterly model
-    (2016-07-01 and 2016-08-15) that disagree -> exit 2, naming the series and the quarter"""
+    """bad input: --future-data with two rows in one period of a quarterly model, neither on
+    the quarter's first day (2016-09-30 and 2016-08-15), that disagree -> exit 2, naming the
+    series and the quarter (a row on the step itself would speak for it)"""
     first = pd.DataFrame([("2016-08-15", "Victoria", 500.0)], columns=["Date", "State", "CPI"])
-    starts = {k: f"{k[:4]}-{int(k[-1]) * 3 - 2:02d}-01" for k in QUARTER_ENDS}
-    path, _ = _rewritten(_future_cpi(tmp_path), tmp_path, starts, extra=first)
+    path, _ = _rewritten(_future_cpi(tmp_path), tmp_path, QUARTER_ENDS, extra=first)
     result = runner.invoke(app, ["predict", "-m", str(aus_model), "--future-data", str(path), "-q"])
     assert result.exit_code == 2
     assert result.stderr.strip() == (
-        f"error: {path} gives series 'Victoria' different values for 2016 Q3 in two rows (1 such period(s)); "
+        f"error: {path} gives series 'Victoria' different values for 2016 Q3 in several rows (1 such period(s)); "
         "keep one row per period"
     )
 
@@ -254,4 +254,35 @@ def test_future_data_with_two_different_values_for_one_step_is_refused(tmp_path)
     assert twice.exit_code == 0, twice.output
     conflict = runner.invoke(app, [*args, str(_write_future(tmp_path, [*rows, ("001", "2022-01-01", 0)]))])
     assert conflict.exit_code == 2 and conflict.stdout == ""
-    assert "series '001' different values for 2022-01-01 in two rows" in conflict.stderr
+    assert "series '001' different values for 2022-01-01 in several rows" in conflict.stderr
+
+
+def test_a_daily_future_file_gives_a_quarterly_model_its_quarter_starts(aus_model, tmp_path):
+    """A row stamped on the step itself speaks for its period: a daily file of CPI values
+    (the first of each quarter among them) forecasts as the quarterly file does; matching
+    by period alone refused it, every quarter holding 90 rows that disagree."""
+    labelled = _future_cpi(tmp_path)
+    args = ["predict", "-m", str(aus_model), "-f", "csv", "-q", "--level", "none", "--future-data"]
+    expected = runner.invoke(app, [*args, str(labelled)]).stdout
+    quarters = pd.read_csv(labelled)
+    starts = {
+        "2016 Q3": "2016-07-01",
+        "2016 Q4": "2016-10-01",
+        "2017 Q1": "2017-01-01",
+        "2017 Q2": "2017-04-01",
+    }
+    rows = []
+    for _, r in quarters.iterrows():
+        for day in pd.date_range(starts[r["Date"]], periods=60, freq="D"):
+            rows.append(
+                (
+                    day.strftime("%Y-%m-%d"),
+                    r["State"],
+                    r["CPI"] + (0 if day.day == 1 and day.month in (1, 4, 7, 10) else 7.0),
+                )
+            )
+    daily = tmp_path / "daily.csv"
+    pd.DataFrame(rows, columns=["Date", "State", "CPI"]).to_csv(daily, index=False)
+    result = runner.invoke(app, [*args, str(daily)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == expected

@@ -234,6 +234,17 @@ def test_rows_at_another_step_are_said_to_be_not_the_models_step(air_model, samp
     assert "--fill" not in result.stderr and "--freq" not in result.stderr
 
 
+def test_rows_at_the_step_with_many_empty_cells_ask_for_the_cells(air_model, sample, tmp_path):
+    """bad input: predict on monthly rows with 40 of 144 targets empty -> exit 2, asking to
+    fill the cells (it said the rows were not MS data, which they are)"""
+    frame = pd.read_csv(sample / "airpassengers.csv")
+    frame.loc[frame.index[-60:-20], "passengers"] = np.nan
+    frame.to_csv(tmp_path / "holes.csv", index=False)
+    result = runner.invoke(app, ["predict", "-m", str(air_model), str(tmp_path / "holes.csv"), "-q"])
+    assert result.exit_code == 2
+    assert "fill the empty cells in the rows given" in result.stderr and "not MS data" not in result.stderr
+
+
 def test_a_model_on_stdin_is_refused_with_the_fix(air_model):
     """bad input: predict -m - (a model on stdin) -> exit 2, asking for the model's path (it
     said to train one with `-o -`, which train refuses)"""

@@ -272,3 +272,32 @@ def test_naive_bars_that_several_exchanges_could_hold_are_not_guessed():
     days = pd.bdate_range("2024-03-04", "2024-03-29")
     index = pd.DatetimeIndex([d + pd.Timedelta(hours=h) for d in days for h in (10, 10.5, 11, 11.5)])
     assert infer_frequency(index) == "30min"
+
+
+def test_xetra_bars_in_utc_are_not_londons():
+    """Frankfurt's half-hour bars written in UTC share London's hours for months; the
+    holidays tell them apart only if no stray is allowed before an exact fit is looked for
+    (London's hours took them, 26 August called a stray and Christmas Eve filled)."""
+    index = _bars("XETR", "2024-06-03", "2024-12-30").tz_convert("UTC")
+    assert infer_frequency(index) == "XETR@30min"
+
+
+@pytest.mark.parametrize("hours", [range(9, 17), range(8, 17)])
+def test_weekday_office_hours_without_a_zone_are_no_exchange(hours):
+    """Hourly weekday rows 09:00-16:00 fit Johannesburg's hours (08:00-16:00 London's), but
+    have rows on those exchanges' holidays (21 March in South Africa): no exchange is guessed."""
+    days = pd.bdate_range("2024-02-05", periods=30)
+    index = pd.DatetimeIndex([d + pd.Timedelta(hours=h) for d in days for h in hours])
+    assert infer_frequency(index) == "h"
+
+
+def test_daily_rows_in_a_zone_that_skips_midnight_are_read():
+    """Santiago's clocks skip 00:00 on 2024-09-08 (that day starts at 01:00): daily rows over
+    the change were an unexpected ValueError in training, not only in predict."""
+    index = pd.date_range(
+        "2024-08-01", "2024-09-20", freq="D", tz="America/Santiago", nonexistent="shift_forward"
+    )
+    frame = pd.DataFrame({"t": [t.isoformat() for t in index], "y": np.arange(len(index), dtype=float)})
+    series = prepare_series(frame, DataConfig())
+    assert series.freq == "D" and len(series.frame) == len(index) and series.report.gaps_filled == 0
+    assert str(series.frame.index[38]) == "2024-09-08 01:00:00-03:00"

@@ -116,6 +116,11 @@ def predict(
             ) from None
         except (InventedRows, OutsideHours) as exc:  # --freq and --fill are train's, not predict's
             what = str(exc).split(";")[0]
+            if isinstance(exc, InventedRows) and not exc.absent:  # at the step, with empty cells
+                raise DataError(
+                    f"{what}: fill the empty cells in the rows given (predict interpolates at most "
+                    "a fifth of the rows)"
+                ) from None
             raise DataError(
                 f"{what}: the rows given are not {forecaster.freq_} data, the model's step; give rows "
                 "at that step (or train a model on these rows)"
@@ -210,9 +215,18 @@ def _future_table(path, forecaster, data_cfg, wide_target=None):
     except DataError as exc:  # rows of several series read as shared: say how to key them
         from ..data_columns import resolve_time_column
 
-        stamps = resolve_time_column(raw, time_col, data_cfg.time_format) or ""
-        others = [c for c in map(str, raw.columns) if c not in {*forecaster.future_features_, stamps}]
-        if id_col is not None or len(others) != 1 or "in two rows" not in str(exc):
+        if id_col is not None or forecaster.id_col_ is None or "different values for" not in str(exc):
+            raise
+        try:
+            stamps = resolve_time_column(
+                raw.rename(columns=lambda c: str(c).strip()), time_col, data_cfg.time_format
+            )
+        except (DataError, UsageError):
+            raise exc from None
+        others = [
+            c for c in map(str, raw.columns) if c.strip() not in {*forecaster.future_features_, stamps or ""}
+        ]
+        if len(others) != 1:
             raise
         raise DataError(
             f"{exc}; if {others[0]!r} names the series, call that column {forecaster.id_col_!r}"
