@@ -124,6 +124,19 @@ def test_intraday_start_and_end_dates_are_the_exchanges_days(yahoo, tmp_path):
     assert later.index[0] == pd.Timestamp("2017-11-06 11:00", tz=sydney)
 
 
+def test_intraday_date_bounds_resolve_where_the_exchanges_clock_skips_midnight(yahoo, tmp_path, monkeypatch):
+    """--start 2017-08-13 on Santiago bars: that day's midnight never happened there (the
+    clocks went 00:00 -> 01:00), and localising the date was an unexpected ValueError."""
+    from . import yahoo_fake
+
+    monkeypatch.setitem(yahoo_fake.SERVED, "SQM-B.SN", 1.0)
+    monkeypatch.setitem(yahoo_fake.HOURS, "SQM-B.SN", ("America/Santiago", "10h", "6h"))
+    frame = fetch_ticker(
+        "SQM-B.SN", "60m", start="2017-08-13", end="2017-08-16", cache_dir=tmp_path, now=NOW
+    ).frame
+    assert frame.index[0] == pd.Timestamp("2017-08-14 10:00", tz="America/Santiago")
+
+
 def test_intraday_coarsens_to_hourly_bars_ohlc_aware(yahoo, tmp_path):
     frame = fetch_ticker(
         "MSFT", "5m", start="2017-11-06", end="2017-11-07", cache_dir=tmp_path, now=NOW
