@@ -54,6 +54,7 @@ class LoadReport:
     freq_source: str  # "given", "inferred" or "step index"
     duplicates_merged: int = 0
     gaps_filled: int = 0
+    first_gap: str = ""  # the first period filled, so a count of one can be checked
     nans_filled: int = 0
     rows_dropped: int = 0
     dropped_why: str = ""  # where the dropped rows were ("outside XNYS trading hours, first ...")
@@ -67,7 +68,8 @@ class LoadReport:
             f"{self.start} .. {self.end}",
             f"freq {freq} ({self.freq_source})",
             f"{self.duplicates_merged} duplicates merged",
-            f"{self.gaps_filled} gaps filled",
+            f"{self.gaps_filled} gaps filled"
+            + (f" (first {self.first_gap})" if self.gaps_filled and self.first_gap else ""),
             f"{self.nans_filled} NaNs filled",
         ]
         if self.rows_dropped:
@@ -309,6 +311,9 @@ def _finish(data, target, features, report, cfg: DataConfig, nans_in_data, gaps)
         check_invented(invented, gaps, len(data), report.freq, guarded=cfg.fill is None, columns=columns)
         before = len(data)
         unobserved = data.index[data[target].isna().to_numpy()]
+        absent = data.index[data.isna().all(axis=1).to_numpy()]  # gap periods (or rows with no cell)
+        if gaps and len(absent) and report.freq is not None:
+            report.first_gap = readable(absent[0])
         data = fill_missing(data, fill)
         filled_at = unobserved if fill != "drop" else None
         report.rows_dropped += before - len(data)

@@ -231,3 +231,17 @@ def test_a_text_column_named_like_time_is_no_error_when_step_numbers_are_the_tim
     )
     series = prepare_series(raw, DataConfig(target="y"))
     assert series.freq is None and list(series.frame.index[:2]) == [1, 2]
+
+
+def test_the_load_line_names_the_first_gap_it_filled():
+    """A count alone ("1 gaps filled") cannot be checked against the data: the first
+    period filled is named, so a closure a calendar lacks (Hong Kong's 2023-09-08
+    rainstorm) is found in the line."""
+    days = pd.date_range("2024-01-01", periods=30, freq="D").delete([4, 9])
+    frame = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "y": np.arange(len(days), dtype=float)})
+    series = prepare_series(frame, DataConfig())
+    assert "2 gaps filled (first 2024-01-05)" in series.report.line()
+    whole = pd.DataFrame(
+        {"date": pd.date_range("2024-01-01", periods=30).strftime("%Y-%m-%d"), "y": 1.0 + np.arange(30)}
+    )
+    assert "0 gaps filled," in prepare_series(whole, DataConfig()).report.line()
