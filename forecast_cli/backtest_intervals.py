@@ -117,9 +117,10 @@ def rolling_network_bounds(
         [prefix[offsets[i] + o - 1, 0] for i, fold_origins in enumerate(origins) for o in fold_origins]
     )
     # each row's cut at zero, from its series' rows before its origin (``Forecaster.floors``)
-    row_starts = np.repeat(offsets[:-1], [len(o) for o in origins])
+    per_series = [len(o) for o in origins]
+    row_starts = np.repeat(offsets[:-1], per_series)
     row_ends = np.concatenate([offsets[i] + np.asarray(o) for i, o in enumerate(origins)])
-    row_series = np.repeat(np.arange(len(origins)), [len(o) for o in origins])
+    row_series = np.repeat(np.arange(len(origins)), per_series)
     floors = fitted.floors(never_below_zero(prefix[:, 0], row_starts, row_ends), row_series)
     if len(t_all) == 0 or not levels:
         return bands(point, norm, fitted.calibration_, levels, (), False, floor=floors, anchor=last)

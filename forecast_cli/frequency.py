@@ -62,10 +62,9 @@ def infer_frequency(index: pd.DatetimeIndex) -> str:
     step = pd.Timedelta(int(spacings[np.argmax(counts)]), unit=index.unit)
     if step < _DAY:
         alias = pd.tseries.frequencies.to_offset(step).freqstr
-        exchange = _exchange_hours(index, alias if alias[0].isdigit() else "1" + alias)
-        if exchange is None:
-            return alias
-        return f"{exchange}@{alias if alias[0].isdigit() else '1' + alias}"  # XNYS@1h, not XNYS@h
+        bar = alias if alias[0].isdigit() else "1" + alias  # XNYS@1h, not XNYS@h
+        exchange = _exchange_hours(index, bar)
+        return alias if exchange is None else f"{exchange}@{bar}"
     weekend = bool((index.day_of_week >= 5).any())
     if step == _DAY:
         if weekend or len(index) < 10:
@@ -146,7 +145,7 @@ def _exchange_hours(index: pd.DatetimeIndex, step: str) -> str | None:
     zoned = exchange_for_zone(index.tz)
     if zoned is not None:
         return zoned if _within(zoned, index) else None
-    if not _fixed_offset(index):
+    if not fixed_offset(index):
         return None
     candidates = _daytime_exchanges(index)
     # an exact fit first: strays allowed up front let London's hours outvote Frankfurt's
@@ -184,7 +183,7 @@ def _within(exchange: str | None, index: pd.DatetimeIndex) -> bool:
     return exchange is not None and Calendar(exchange).share_within_hours(index) >= 1 - STRAY_BARS
 
 
-def _fixed_offset(index: pd.DatetimeIndex) -> bool:
+def fixed_offset(index: pd.DatetimeIndex) -> bool:
     """True for stamps in UTC or a fixed offset, which name no time zone."""
     return index.tz is not None and index[0].utcoffset() == index[-1].utcoffset() and "/" not in str(index.tz)
 

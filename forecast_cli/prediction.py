@@ -19,7 +19,7 @@ from .calendar_features import calendar_values
 from .errors import DataError, UsageError
 from .future_data import FutureTable
 from .history_checks import check_history, check_horizon
-from .intervals import CalibrationTable, bands, never_below_zero, quantile_level, series_scale
+from .intervals import CalibrationTable, bands, quantile_level, series_scale
 from .panel import Panel, as_written, first_few, unknown_ids
 from .recalibration import recalibrated
 from .scaling import Scaler
@@ -129,7 +129,7 @@ def predict(
         quantiles,
         False,
         floor=f.floors(
-            np.array([_never_negative(frame[f.target_]) for frame in frames], dtype=bool),
+            np.array([not (frame[f.target_].to_numpy(dtype=np.float64) < 0).any() for frame in frames]),
             np.array([{n: i for i, n in enumerate(f.ids_)}.get(name, -1) for name in names]),
         ),
         anchor=np.array([frame[f.target_].to_numpy(dtype=np.float64)[-1] for frame in frames]),
@@ -157,12 +157,6 @@ def _narrower(thin: Sequence[float], levels: Sequence[float]) -> str:
     if any(lv not in levels for lv in thin):
         fixes.append("quantiles nearer 0.5")
     return " or ".join(fixes)
-
-
-def _never_negative(target: pd.Series) -> bool:
-    """Whether a series' history given has no value below zero (``Forecaster.floors``)."""
-    y = target.to_numpy(dtype=np.float64)
-    return bool(never_below_zero(y, np.array([0]), np.array([len(y)]))[0])
 
 
 def _shortfall_notes(

@@ -81,11 +81,12 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
     # weekdays at one clock time (closes at 16:00) keep it too; pandas bins business days at
     # midnight only, so they are binned there and the clock time is put back
     weekdays_at = clock[0] if isinstance(offset, pd.offsets.BusinessDay) and one_clock else None
-    # calendar steps (days, weeks, months) of zoned rows are all binned on the wall clock:
-    # pandas bins zoned days in absolute time and fails on a midnight the clock skips
-    # (Santiago's 2024-09-08), so the days are put back in their zone after, that one at 01:00
+    # calendar steps (days, weeks, months; business days among them) of zoned rows are all
+    # binned on the wall clock: pandas bins zoned days in absolute time and fails on a
+    # midnight the clock skips (Santiago's 2024-09-08), so the days are put back in their
+    # zone after, that one at 01:00
     calendar_step = not isinstance(offset, pd.offsets.Tick)
-    zone = data.index.tz if at_clock or weekdays_at is not None or calendar_step else None
+    zone = data.index.tz if at_clock or calendar_step else None
     local = data.set_axis(wall) if zone is not None else data
     origin = "start" if at_clock or isinstance(offset, pd.offsets.Tick) else "start_day"
     resampler = local.resample(offset, origin=origin)
@@ -264,15 +265,8 @@ def _onto_sessions(data: pd.DataFrame, calendar: Calendar, how, native: str | No
     filled = grid.isin(days.index)
     note = ""
     if intraday and midnight.is_unique:  # one row a day at a time (closes at 16:30): a session each
-        clock = (index - midnight)[0]
-        return Regular(
-            regular.rename_axis("timestamp"),
-            int((~filled).sum()),
-            off,
-            f"rows at {_clock(clock)} read as their {calendar.exchange} sessions (dates)",
-            why,
-        )
-    if intraday and native is not None:
+        note = f"rows at {_clock((index - midnight)[0])} read as their {calendar.exchange} sessions (dates)"
+    elif intraday and native is not None:
         same_day = lambda a, b: a.normalize() == b.normalize()  # noqa: E731  (one session date)
         regular, filled, note = _whole_periods(regular, filled, index, native, how, same_day)
     return Regular(regular.rename_axis("timestamp"), int((~filled).sum()), off, note, why)

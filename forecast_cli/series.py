@@ -23,7 +23,7 @@ from .cell_numbers import parse_numbers
 from .config import DEFAULT_FILL, DataConfig
 from .data_columns import column_list, resolve_target, resolve_time_column
 from .errors import DataError, FreqWithoutDates, UsageError
-from .frequency import choose_frequency, infer_frequency, is_trading_calendar
+from .frequency import choose_frequency, fixed_offset, infer_frequency, is_trading_calendar
 from .io import read_data
 from .parse import parse_times, step_numbers
 from .regularise import aggregation, check_invented, fill_missing, regularise
@@ -208,12 +208,7 @@ def _on_exchange_clock(data: pd.DataFrame, freq: str) -> tuple[pd.DataFrame, str
 
     calendar = Calendar.parse(freq)
     index = data.index
-    if calendar is None or not calendar.intraday or not isinstance(index, pd.DatetimeIndex):
-        return data, ""
-    if index.tz is None or "/" in str(index.tz) or str(index.tz) == calendar.tz:
-        return data, ""
-    offset = index[0].utcoffset()
-    if offset is None or index[-1].utcoffset() != offset:
+    if calendar is None or not calendar.intraday or not fixed_offset(index) or str(index.tz) == calendar.tz:
         return data, ""
     return data.set_axis(
         index.tz_convert(calendar.tz)

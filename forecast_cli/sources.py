@@ -137,11 +137,15 @@ def fetch_ticker(
     begin, stop = resolve_range(interval, start, end, period, now)
     keep = (begin, stop)
     if interval in INTRADAY_REACH:  # --start/--end dates are the exchange's days, not UTC's
-        keep = (_day_or(start, begin), _day_or(end, stop))
+        first_day, end_day = _date_only(start), _date_only(end)
+        keep = (first_day if first_day is not None else begin, end_day if end_day is not None else stop)
+        # fetch a day more either side (zones reach 14 h from UTC), within Yahoo's reach
         now_ = now if now is not None else pd.Timestamp.now(tz="UTC")
         earliest = now_ - pd.Timedelta(INTRADAY_REACH[interval]) + pd.Timedelta(hours=1)
-        begin = max(begin - pd.Timedelta(days=1), min(begin, earliest)) if keep[0] is not begin else begin
-        stop = min(stop + pd.Timedelta(days=1), max(stop, now_)) if keep[1] is not stop else stop
+        if first_day is not None:
+            begin = min(begin, max(begin - pd.Timedelta(days=1), earliest))
+        if end_day is not None:
+            stop = max(stop, min(stop + pd.Timedelta(days=1), now_))
     cache = BarCache(cache_dir or default_cache_dir(), symbol, interval, adjusted)
     cached, meta = cache.load()
     notes: list[str] = []
@@ -350,11 +354,10 @@ def _local(stamp: pd.Timestamp, index: pd.DatetimeIndex) -> pd.Timestamp:
     return stamp.tz_convert(index.tz) if index.tz is not None else stamp.tz_localize(None).normalize()
 
 
-def _day_or(text: str | None, instant: pd.Timestamp) -> pd.Timestamp:
+def _date_only(text: str | None) -> pd.Timestamp | None:
     """``text`` as a naive date when it is one (``2026-10-26``: a day wherever the bars
-    trade), else ``instant`` (no bound given, or a time of day or zone given)."""
+    trade); None when no bound was given, or it names a time of day or a zone (an instant)."""
     if not text:
-        return instant
+        return None
     stamp = _utc(text).tz_localize(None)
-    written = text.strip()
-    return stamp if len(written) <= 10 and stamp == stamp.normalize() else instant
+    return stamp if len(text.strip()) <= 10 and stamp == stamp.normalize() else None

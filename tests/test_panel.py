@@ -298,9 +298,8 @@ def test_a_model_trained_on_a_wide_table_predicts_from_a_wide_file_or_its_long_l
     assert "none of the columns 'sensor_*'" in refused.output and "(series, value)" in refused.output
 
 
-def test_a_wide_model_with_a_future_feature_reads_a_future_file_without_an_id_column(tmp_path):
-    """The melt gave every series the shared future column, so a wide future file (time and
-    that column, no id) supplies it to every series; its values change the forecasts."""
+def _wide_promo_model(tmp_path):
+    """A model trained on wide columns a and b with a shared known-future column promo."""
     index = pd.date_range("2000-01-01", periods=48, freq="MS")
     rng = np.random.default_rng(0)
     promo = (rng.random(48) < 0.4).astype(float)
@@ -309,6 +308,13 @@ def test_a_wide_model_with_a_future_feature_reads_a_future_file_without_an_id_co
     wide.to_csv(data, index=False)
     args = ["train", str(data), "--target", "a,b", "--future-features", "promo", "-H", "2", "-L", "6"]
     assert runner.invoke(app, [*args, *FAST_TRAIN, "-o", str(model)]).exit_code == 0
+    return model
+
+
+def test_a_wide_model_with_a_future_feature_reads_a_future_file_without_an_id_column(tmp_path):
+    """The melt gave every series the shared future column, so a wide future file (time and
+    that column, no id) supplies it to every series; its values change the forecasts."""
+    model = _wide_promo_model(tmp_path)
     outs = []
     for flag in (0.0, 1.0):
         future = pd.DataFrame({"month": pd.date_range("2004-01-01", periods=2, freq="MS"), "promo": flag})
@@ -337,14 +343,7 @@ def test_a_wide_models_future_file_keyed_by_another_column_names_the_fix(tmp_pat
     """bad input: --future-data for a wide model whose rows are keyed by a column other than
     the model's id ('sensor' for 'series'), so two series' rows meet at one timestamp -> exit 2,
     saying to call that column 'series'; renamed, the same file forecasts."""
-    index = pd.date_range("2000-01-01", periods=48, freq="MS")
-    rng = np.random.default_rng(0)
-    promo = (rng.random(48) < 0.4).astype(float)
-    wide = pd.DataFrame({"month": index, "promo": promo, "a": 10 + 5 * promo, "b": 20 + 5 * promo})
-    data, model = tmp_path / "wide.csv", tmp_path / "w.fcst"
-    wide.to_csv(data, index=False)
-    args = ["train", str(data), "--target", "a,b", "--future-features", "promo", "-H", "2", "-L", "6"]
-    assert runner.invoke(app, [*args, *FAST_TRAIN, "-o", str(model)]).exit_code == 0
+    model = _wide_promo_model(tmp_path)
     steps = pd.date_range("2004-01-01", periods=2, freq="MS")
     keyed = pd.DataFrame(
         {"month": [*steps, *steps], "sensor": ["a", "a", "b", "b"], "promo": [0.0, 1.0, 1.0, 0.0]}
