@@ -40,8 +40,8 @@ def looks_numeric(column: pd.Series) -> bool:
 def parse_numbers(
     column: pd.Series, name: str, decimal: str = ".", thousands: str | None = None
 ) -> pd.Series:
-    """``column`` as float64 (empty cells are NaN); non-numeric or infinite values are a
-    ``DataError`` naming the rows and values.
+    """``column`` as float64 (empty cells are NaN); non-numeric or infinite values, and
+    values beyond float32's range, are a ``DataError`` naming the rows and values.
 
     A text column is read with the file's ``decimal`` mark and ``thousands`` separator: the
     CSV reader leaves a whole column as text when one cell in it is not a number, and the
@@ -58,21 +58,44 @@ def parse_numbers(
         bad = values.isna() & column.notna() & (column.astype(str).str.strip() != "")
         if bad.any():
             raise DataError(_not_numbers(column, np.flatnonzero(bad.to_numpy()), name, decimal, thousands))
-    infinite = np.flatnonzero(np.isinf(values.to_numpy()))
-    if len(infinite):
-        written = column.iloc[infinite[0]]
-        example = repr(written) if isinstance(written, str) else f"{written}"
-        where = (
-            f"has an infinite value ({example} on data row {data_row(column, infinite[0])})"
-            if len(infinite) == 1
-            else f"has {len(infinite)} infinite values (data rows {rows_text(data_rows(column.index, infinite))}, "
-            f"first {example})"
-        )
-        raise DataError(
-            f"column {name!r} {where}; numbers must be finite "
-            "(beyond about 1.8e308 they overflow to inf): fix or remove those rows"
-        )
+    numbers = values.to_numpy()
+    _refuse_rows(
+        np.isinf(numbers),
+        column,
+        name,
+        ("an infinite value", "infinite values"),
+        "numbers must be finite (beyond about 1.8e308 they overflow to inf): fix or remove those rows",
+    )
+    # The network and the calibration errors the model file keeps are 32-bit floats, where a
+    # finite number beyond about 3.4e38 becomes inf and turns bands and scores into inf or
+    # NaN without a word (a 1e308 typo trained and predicted, exit 0).
+    _refuse_rows(
+        np.abs(numbers) > FLOAT32_LIMIT,
+        column,
+        name,
+        ("a value too large to compute with", "values too large to compute with"),
+        "the network computes in 32-bit floats, so numbers must lie within about ±3.4e38: "
+        "fix those rows or rescale the column",
+    )
     return values
+
+
+FLOAT32_LIMIT = float(np.finfo(np.float32).max)  # about 3.4e38
+
+
+def _refuse_rows(mask: np.ndarray, column: pd.Series, name: str, what: tuple[str, str], fix: str) -> None:
+    """A ``DataError`` naming the first row of ``mask`` as written, and how many there are."""
+    rows = np.flatnonzero(mask)
+    if not len(rows):
+        return
+    written = column.iloc[rows[0]]
+    example = repr(written) if isinstance(written, str) else f"{written}"
+    where = (
+        f"has {what[0]} ({example} on data row {data_row(column, rows[0])})"
+        if len(rows) == 1
+        else f"has {len(rows)} {what[1]} (data rows {rows_text(data_rows(column.index, rows))}, first {example})"
+    )
+    raise DataError(f"column {name!r} {where}; {fix}")
 
 
 def data_rows(index: pd.Index, positions) -> np.ndarray:

@@ -373,6 +373,34 @@ def test_non_finite_value_names_column_row_and_value(air_model, tmp_path, comman
     assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
 
 
+@pytest.mark.parametrize("command", ["train", "predict"])
+def test_a_finite_value_beyond_float32_is_refused_not_trained_on(air_model, tmp_path, command):
+    """bad input: a finite value beyond float32's range (1e308) in the target or a feature -> exit 2 naming column, row and the ±3.4e38 limit; no model or forecast, no RuntimeWarning"""
+    target = _air_with(tmp_path, 41, "1e308").rename(tmp_path / "target.csv")
+    feature = _air_with(tmp_path, 7, "-4e38", column="temp")
+    out = tmp_path / "m.fcst"
+    args = {
+        "train": [
+            ["train", str(target), *FAST_TRAIN, "-o", str(out)],
+            ["train", str(feature), "-t", "passengers", "--features", "temp", *FAST_TRAIN, "-o", str(out)],
+        ],
+        "predict": [["predict", "-m", str(air_model), str(target)]],
+    }[command]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        results = [runner.invoke(app, a) for a in args]
+    refused(
+        results[0],
+        2,
+        "column 'passengers' has a value too large to compute with (1e+308 on data row 41)",
+        "within about ±3.4e38",
+    )
+    if command == "train":
+        refused(results[1], 2, "column 'temp' has a value too large to compute with (-4e+38 on data row 7)")
+    assert not out.exists()
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
+
+
 def test_non_finite_feature_and_all_empty_feature_are_named(tmp_path):
     """bad input: inf in a feature column, or a feature column of only NaN -> exit 2 naming the column (and row), no RuntimeWarning"""
     data = _air_with(tmp_path, 6, "1e309", column="temp")

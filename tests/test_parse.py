@@ -139,6 +139,21 @@ def test_infinite_and_overflowing_numbers_name_column_row_and_value():
         parse_numbers(text, "value")
 
 
+def test_numbers_beyond_float32_are_refused_and_its_largest_value_is_kept():
+    largest = float(np.finfo(np.float32).max)
+    kept = parse_numbers(pd.Series([-largest, largest, 1e-300, np.nan]), "value")
+    assert kept.iloc[1] == largest and np.isnan(kept.iloc[3])
+    beyond = np.nextafter(largest, np.inf)
+    with pytest.raises(
+        DataError, match=r"has a value too large to compute with \(-3\.40282\d+e\+38 on data row 2\)"
+    ):
+        parse_numbers(pd.Series([1.0, -beyond]), "value")
+    with pytest.raises(
+        DataError, match=r"has 2 values too large to compute with \(data rows 1-2, first '1e39'\)"
+    ):
+        parse_numbers(pd.Series(["1e39", "-2e300", "5"]), "value")
+
+
 def test_non_numeric_values_are_counted_with_row_ranges():
     column = pd.Series([str(i) for i in range(50)])
     column[[39, 40, 41]] = "n/a?"
