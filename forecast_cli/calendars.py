@@ -238,6 +238,17 @@ def to_offset(freq: str) -> pd.DateOffset:
         ) from None
 
 
+def is_clock_step(offset: pd.DateOffset) -> bool:
+    """Whether ``offset`` is a fixed length of time (hours, minutes, seconds), not a day.
+
+    pandas 2 counts a day as a Tick (24 hours); pandas 3 does not (a calendar day, 23 or
+    25 hours across a clock change). Every rule here reads a day as a calendar day under
+    both: binned from midnight on the local clock, stepped on the wall clock. Under pandas
+    2, asking ``isinstance(offset, Tick)`` binned hours into days from the first row's
+    03:00 and stepped Santiago's zoned days into a midnight its clock skips."""
+    return isinstance(offset, pd.offsets.Tick) and not isinstance(offset, pd.offsets.Day)
+
+
 def exchange_for_zone(zone: str | None) -> str | None:
     """The main exchange trading in IANA ``zone``, if it is one we know."""
     return EXCHANGE_BY_ZONE.get(str(zone)) if zone is not None else None
@@ -245,7 +256,9 @@ def exchange_for_zone(zone: str | None) -> str | None:
 
 def _is_pandas_alias(text: str) -> bool:
     try:
-        pd.tseries.frequencies.to_offset(text)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # pandas 2 on 'xtks': "use 'XTKS'"
+            pd.tseries.frequencies.to_offset(text)
     except ValueError:
         return False
     return True

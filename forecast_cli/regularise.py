@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .calendars import Calendar, to_offset
+from .calendars import Calendar, is_clock_step, to_offset
 from .errors import DataError, InventedRows, OutsideHours
 from .stamps import readable
 
@@ -85,10 +85,10 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
     # binned on the wall clock: pandas bins zoned days in absolute time and fails on a
     # midnight the clock skips (Santiago's 2024-09-08), so the days are put back in their
     # zone after, that one at 01:00
-    calendar_step = not isinstance(offset, pd.offsets.Tick)
+    calendar_step = not is_clock_step(offset)
     zone = data.index.tz if at_clock or calendar_step else None
     local = data.set_axis(wall) if zone is not None else data
-    origin = "start" if at_clock or isinstance(offset, pd.offsets.Tick) else "start_day"
+    origin = "start" if at_clock or is_clock_step(offset) else "start_day"
     resampler = local.resample(offset, origin=origin)
     regular = resampler.agg(how)
     filled_bins = resampler.size().to_numpy() > 0

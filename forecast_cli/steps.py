@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .calendars import DAILY_REQUESTS, Calendar, is_intraday_step, to_offset
+from .calendars import DAILY_REQUESTS, Calendar, is_clock_step, is_intraday_step, to_offset
 from .errors import DataError, UsageError
 
 _DAY = pd.Timedelta(days=1)
@@ -62,7 +62,7 @@ def future_index(last: pd.Timestamp | int, freq: str | None, periods: int) -> pd
     if calendar is not None:
         return calendar.following(last, periods)
     offset = to_offset(freq)
-    if last.tz is not None and not isinstance(offset, pd.offsets.Tick):
+    if last.tz is not None and not is_clock_step(offset):
         return _wall_clock_steps(last, offset, periods)
     stamps = pd.date_range(start=last, periods=periods + 1, freq=offset)
     # When ``last`` is off the offset's anchor, date_range rolls forward to the next
