@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .dialect import EXACT_FLOATS
 from .io import atomic_write
 
 CACHE_ENV = "FORECAST_CACHE_DIR"
@@ -51,7 +52,7 @@ class BarCache:
                 else:  # the two-file form: the range is in the sidecar
                     meta = json.loads(self.legacy_meta_path.read_text())
                     handle.seek(0)
-                frame = pd.read_csv(handle, index_col="timestamp")
+                frame = pd.read_csv(handle, index_col="timestamp", **EXACT_FLOATS)
             _check_range(meta)
             frame.index = pd.DatetimeIndex(
                 pd.to_datetime(frame.index, utc=bool(meta.get("intraday")), format="ISO8601")

@@ -31,6 +31,12 @@ GZIP_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error)  # a damaged or cut-short
 _NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
 _COMMA_NUMBER = re.compile(r"^\s*[+-]?(\d+|\d{1,3}(\.\d{3})+),\d+\s*$")
 _PLAIN_NUMBER = re.compile(r"^\s*[+-]?\d+\s*$")
+# pandas 2's default float parser misreads about one value in seven by an ulp (3 million
+# normal draws: 461,520 differ); "round_trip" reads every one exactly, at 2.4x the read
+# time. pandas 3 reads exactly by default and deprecates the option.
+EXACT_FLOATS: dict[str, Any] = (
+    {"float_precision": "round_trip"} if int(pd.__version__.split(".")[0]) < 3 else {}
+)
 
 
 def is_gzip(head: bytes) -> bool:
@@ -68,7 +74,7 @@ def read_options(sample: str, delimiter: str | None, decimal: str, thousands: st
     sep = delimiter_option(delimiter) or sniff_delimiter(sample)
     if decimal in (sep, thousands):
         raise UsageError(f"--decimal {decimal!r} cannot also be the delimiter or the thousands separator")
-    options: dict[str, Any] = {"sep": sep, "decimal": decimal, "thousands": thousands}
+    options: dict[str, Any] = {"sep": sep, "decimal": decimal, "thousands": thousands, **EXACT_FLOATS}
     if thousands is not None:
         head = pd.read_csv(io.StringIO(sample.lstrip("\ufeff")), sep=sep, dtype=str, nrows=200)
         options["dtype"] = {str(c): str for c in head.columns if looks_like_time(head[c])}
