@@ -55,6 +55,7 @@ def parse_numbers(
         if decimal != ".":
             text = text.str.replace(decimal, ".", regex=False)
         values = pd.Series(pd.to_numeric(text, errors="coerce"), index=column.index).astype(np.float64)
+        values = _overflow_as_inf(values, text)
         bad = values.isna() & column.notna() & (column.astype(str).str.strip() != "")
         if bad.any():
             raise DataError(_not_numbers(column, np.flatnonzero(bad.to_numpy()), name, decimal, thousands))
@@ -81,6 +82,24 @@ def parse_numbers(
 
 
 FLOAT32_LIMIT = float(np.finfo(np.float32).max)  # about 3.4e38
+
+
+def _overflow_as_inf(values: pd.Series, text: pd.Series) -> pd.Series:
+    """Text that overflows a float (``1e309``) as ±inf, as pandas 3 reads it; pandas 2
+    reads it as no number, and the refusal would call an overflow non-numeric."""
+    unread = values.isna() & text.notna()
+    if not unread.any():
+        return values
+    overflowed = text[unread].map(_inf_or_nan).astype(np.float64)
+    return values.mask(unread, overflowed)
+
+
+def _inf_or_nan(text: str) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        return np.nan
+    return number if np.isinf(number) else np.nan
 
 
 def _refuse_rows(mask: np.ndarray, column: pd.Series, name: str, what: tuple[str, str], fix: str) -> None:

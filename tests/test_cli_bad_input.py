@@ -368,8 +368,12 @@ def test_non_finite_value_names_column_row_and_value(air_model, tmp_path, comman
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = runner.invoke(app, args)
+    # pandas 3 reads 1e309 as inf; pandas 2 leaves the column as text, so the cell is named as written
     value = "-inf" if written == "-inf" else "inf"
-    refused(result, 2, "column 'passengers'", f"({value} on data row 41)", "overflow to inf")
+    line = refused(
+        result, 2, "column 'passengers' has an infinite value (", "on data row 41)", "overflow to inf"
+    )
+    assert f"({value} on" in line or f"('{written}' on" in line
     assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
 
 
@@ -412,7 +416,8 @@ def test_non_finite_feature_and_all_empty_feature_are_named(tmp_path):
         warnings.simplefilter("always")
         infinite = runner.invoke(app, ["train", str(data), *args])
         all_nan = runner.invoke(app, ["train", str(empty), *args])
-    refused(infinite, 2, "column 'temp' has an infinite value (inf on data row 6)")
+    line = refused(infinite, 2, "column 'temp' has an infinite value (")
+    assert "(inf on data row 6)" in line or "('1e309' on data row 6)" in line
     refused(all_nan, 2, "feature column 'temp' has no values (all empty or NaN)")
     assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
 
