@@ -82,9 +82,14 @@ def parse_times(column: pd.Series, name: str, time_format: str | None = None) ->
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 return Times(pd.DatetimeIndex(pd.to_datetime(text, format="ISO8601")))
-        except (ValueError, TypeError) as exc:
-            mixed_zones = "timezone" in str(exc).lower()
-        parsed = _coerce(text, "ISO8601") if mixed_zones else _by_layout(text, name)
+        except (ValueError, TypeError):
+            pass
+        # ISO 8601 that reads only in UTC has several offsets, or rows with and without
+        # one; _zoned sorts them out. (pandas 3 says "timezone" when it refuses them,
+        # pandas 2 "Tz-aware": read in UTC, not matched on the words.)
+        parsed = _coerce(text, "ISO8601")
+        if parsed.isna().any():
+            parsed = _by_layout(text, name)
     _refuse_unparsed(text, parsed, name, "is not a timestamp")
     return _zoned(text, pd.DatetimeIndex(parsed), name)
 
