@@ -21,7 +21,7 @@ import pandas as pd
 
 from . import metrics as m
 from .backtest_fits import Fits, distributed_global, local_fits, neural_forecasts
-from .backtest_intervals import band_levels, baseline_bounds, reported_bounds, score_intervals
+from .backtest_intervals import band_levels, baseline_bounds, cut_at_zero, reported_bounds, score_intervals
 from .backtest_scores import score, series_summary, series_table
 from .baselines import BASELINE_FUNCTIONS, BASELINES
 from .compute import Executor, SerialExecutor, TaskProgress
@@ -189,7 +189,7 @@ def run_backtest(
     for name in models:
         if name in BASELINE_FUNCTIONS:
             t0 = time.perf_counter()
-            fn = BASELINE_FUNCTIONS[name]
+            fn = cut_at_zero(BASELINE_FUNCTIONS[name])
             forecasts[name] = fn(y, origins, horizon, season=season, starts=starts)
             bounds[name] = baseline_bounds(fn, y, origins, starts, fold_of, horizon, season, computed)
             seconds[name] = (0.0, time.perf_counter() - t0)

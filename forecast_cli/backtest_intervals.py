@@ -39,6 +39,22 @@ from .recalibration import scorable, window_errors
 BASELINE_CALIBRATION = 50  # windows per series and fold
 
 
+def cut_at_zero(fn):
+    """Baseline ``fn`` whose forecasts from a history never below zero are cut at 0, as the
+    networks' are (README: the backtest's baselines get the same cut). Only drift can go
+    below a history's minimum: a falling line on counts reached -0.09 on 11 of 50 sparse
+    series. The calibration windows see the same cut forecasts, so the bands fit them."""
+
+    def cut(
+        y: np.ndarray, origins: np.ndarray, horizon: int, *, season: int, starts: np.ndarray
+    ) -> np.ndarray:
+        point = fn(y, origins, horizon, season=season, starts=starts)  # (rows, horizon)
+        never_negative = never_below_zero(y, starts, origins)
+        return np.where(never_negative[:, None], np.maximum(point, 0.0), point)
+
+    return cut
+
+
 def baseline_bounds(
     fn,
     y: np.ndarray,
@@ -74,12 +90,11 @@ def baseline_bounds(
         for key, value in got.items():
             out[key][rows] = value
     # as the networks' bands: a series never below zero before its origin is not banded below
-    # zero (nor below a forecast under zero, which only drift can make), so widths compare
+    # zero (its forecast is cut there too, by ``cut_at_zero``), so widths compare
     never_negative = never_below_zero(y, starts, origins)
     for key in out:
         if key.startswith("lo-"):
-            cut = np.maximum(out[key], np.minimum(point, 0.0))
-            out[key] = np.where(never_negative[:, None], cut, out[key])
+            out[key] = np.where(never_negative[:, None], np.maximum(out[key], 0.0), out[key])
     return out
 
 
