@@ -220,6 +220,7 @@ def resolve_plan(
     nonnegative = all(np.nanmin(y, initial=0.0) >= 0 for y in train_ys)
     if nonnegative:
         reasons["nonnegative"] = "no training value is below zero: forecasts and bands are cut at 0"
+        reasons["nonnegative"] += _intermittent_hint(train_ys, config.train.loss)
     calendar, reasons["calendar"] = resolve_calendar(config.data, freq, train_ys, season)
     trainable = np.bincount(split.series_of_train, minlength=len(ys)) > 0
     short = int((~trainable).sum())
@@ -269,6 +270,22 @@ def resolve_plan(
         drift_rows=drift_rows,
         nonnegative=nonnegative,
         reasons=reasons,
+    )
+
+
+def _intermittent_hint(train_ys: list[np.ndarray], loss: str) -> str:
+    """Said when most training values are 0 (intermittent demand) under the MAE loss: its
+    point forecast is a median, and a median of mostly-zero days is about 0. MASE rewards
+    that (on 50 sparse daily series it led the backtest at 0.65) while the forecasts summed
+    to 2% of the units sold: useless for stock or totals, which the mean (MSE) serves."""
+    values = np.concatenate(train_ys)
+    values = values[~np.isnan(values)]
+    share = float(np.mean(values == 0)) if len(values) else 0.0
+    if loss != "mae" or share <= 0.5:
+        return ""
+    return (
+        f"; {share:.0%} of them are 0, so the point forecast, a median under --loss mae, sits "
+        "near 0: --loss mse forecasts the mean, for totals and stock"
     )
 
 

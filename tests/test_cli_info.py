@@ -98,3 +98,24 @@ def test_a_local_models_intervals_row_names_its_thinnest_members_windows(tmp_pat
     assert counts[0] != counts[1]
     info = _info(save_model(fitted, tmp_path / "l.fcst"))
     assert f"calibrated on as few as {min(counts)} windows" in info["intervals"]
+
+
+def test_info_shows_the_cut_at_zero_and_the_intermittent_hint(tmp_path):
+    """info shows what the plan line said at training: counts are cut at 0, and a forecast
+    of mostly-zero demand is a median near 0 (the option for the mean named); a log
+    target, positive by construction, shows no such line, as on the plan line."""
+    import numpy as np
+    import pandas as pd
+
+    from forecast_cli.config import DataConfig
+    from forecast_cli.series import prepare_series
+
+    days = pd.date_range("2024-01-01", periods=150, freq="D")
+    counts = pd.DataFrame({"date": days, "y": np.random.default_rng(1).poisson(0.3, len(days))})
+    fitted = Forecaster(fast_config(lookback=14, horizon=7)).fit(prepare_series(counts, DataConfig()))
+    info = _info(save_model(fitted, tmp_path / "c.fcst"))
+    assert info["nonnegative"].startswith("True (no training value is below zero")
+    assert "sits near 0: --loss mse forecasts the mean" in info["nonnegative"]
+    positive = counts.assign(y=counts["y"] + 1.0)
+    fitted = Forecaster(fast_config(lookback=14, horizon=7)).fit(prepare_series(positive, DataConfig()))
+    assert "nonnegative" not in _info(save_model(fitted, tmp_path / "p.fcst"))

@@ -178,3 +178,24 @@ def test_a_patch_longer_than_the_lookback_is_refused():
         resolve_plan(cfg, "MS", [np.arange(1.0, 145.0)])
     cfg.model.patch = 24
     assert resolve_plan(cfg, "MS", [np.arange(1.0, 145.0)]).patch == 24
+
+
+def test_intermittent_counts_under_mae_are_told_their_forecast_is_a_median_near_zero():
+    """Mostly-zero demand under --loss mae is forecast near 0 (the median), which MASE
+    rewards and stock-keeping cannot use: the plan says so, with the option for the mean.
+    Training rows only decide it (the validation tail's zeros do not count)."""
+    from forecast_cli.config import TrainConfig
+
+    rng = np.random.default_rng(0)
+    sparse = [rng.poisson(0.3, 200).astype(float) for _ in range(3)]  # about 74% zeros
+    plan = resolve_plan(ForecastConfig(), "D", sparse)
+    said = plan.reasons["nonnegative"]
+    share = np.mean(np.concatenate([y[: plan.train_rows // 3] for y in sparse]) == 0)
+    assert f"; {share:.0%} of them are 0" in said and "--loss mse forecasts the mean" in said
+    assert any("sits near 0" in line for line in plan.lines())
+    mse = resolve_plan(ForecastConfig(train=TrainConfig(loss="mse")), "D", sparse)
+    assert "of them are 0" not in mse.reasons["nonnegative"]
+    busy = [rng.poisson(3.0, 200).astype(float) for _ in range(3)]  # about 5% zeros
+    assert "of them are 0" not in resolve_plan(ForecastConfig(), "D", busy).reasons["nonnegative"]
+    tail = np.concatenate([np.ones(170), np.zeros(30)])  # zeros in the validation rows only
+    assert "of them are 0" not in resolve_plan(ForecastConfig(), "D", [tail]).reasons["nonnegative"]

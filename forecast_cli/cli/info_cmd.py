@@ -125,6 +125,8 @@ def describe_model(meta: dict) -> dict:
             out["calendar"] = ",".join(plan.calendar) + f" ({plan.reasons.get('calendar', '')})"
         if plan.drift_rows:
             out["drift_rows"] = f"{plan.drift_rows} ({plan.reasons.get('drift_rows', '')})"
+        if plan.nonnegative and plan.transform not in ("log", "logdiff"):  # as the plan line
+            out["nonnegative"] = f"True ({plan.reasons.get('nonnegative', '')})"
     else:
         out.update({k: meta[k] for k in ("season", "lookback", "horizon", "transform")})
     if meta.get("static_levels"):
