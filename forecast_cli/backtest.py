@@ -27,7 +27,7 @@ from .baselines import BASELINE_FUNCTIONS, BASELINES
 from .compute import Executor, SerialExecutor, TaskProgress
 from .config import MODEL_KINDS, ForecastConfig
 from .errors import DataError, UsageError
-from .folds import Fold, parse_refit, plan_folds
+from .folds import DEFAULT_FOLDS, Fold, folds_that_fit, parse_refit, plan_folds
 from .frequency_defaults import resolve_shape
 from .panel import Panel
 from .run_config import BacktestConfig
@@ -259,6 +259,7 @@ def run_backtest(
         notes=notes,
         config={
             **dataclasses.asdict(spec),  # first, so the resolved values below win
+            "folds": len(plans[0]),
             "target": panel.target,
             "features": list(panel.features),
             "freq": panel.freq,
@@ -285,8 +286,25 @@ def run_backtest(
     )
 
 
+def _default_folds(panel: Panel, horizon: int, spec: BacktestConfig, min_train: int) -> tuple[int, str]:
+    """(folds, note): ``--folds`` as given; else 5, or as many as the longest series fits
+    when that is fewer (a 400-week series fits 4 yearly folds: refusing the default with
+    "at most 4 folds fit" made the user type what we knew). None fitting: 5, and the refusal
+    says why."""
+    if spec.folds is not None:
+        return spec.folds, ""
+    stride = spec.origin_stride or horizon
+    needed = spec.train_size if spec.window == "sliding" and spec.train_size is not None else min_train
+    fit = max(folds_that_fit(len(m.frame), horizon, stride, needed) for m in panel.members)
+    if 1 <= fit < DEFAULT_FOLDS:
+        longest = "the series" if len(panel) == 1 else "the longest series"
+        return fit, f"{fit} folds: as many as {longest} fits (the default is {DEFAULT_FOLDS}; set --folds)"
+    return DEFAULT_FOLDS, ""
+
+
 def _member_folds(panel: Panel, horizon: int, spec: BacktestConfig, min_train: int):
     """Folds of every series; in a panel, series too short for them are left out and named."""
+    folds, said = _default_folds(panel, horizon, spec, min_train)
     plans, kept, short = [], [], []
     first_reason = ""  # the first left-out series' own reason
     for i, member in enumerate(panel.members):
@@ -295,7 +313,7 @@ def _member_folds(panel: Panel, horizon: int, spec: BacktestConfig, min_train: i
                 plan_folds(
                     len(member.frame),
                     horizon,
-                    spec.folds,
+                    folds,
                     spec.origin_stride,
                     spec.window,
                     spec.train_size,
@@ -309,12 +327,12 @@ def _member_folds(panel: Panel, horizon: int, spec: BacktestConfig, min_train: i
                 raise
             short.append(panel.ids[i])
             first_reason = first_reason or str(exc)
-    notes = []
+    notes = [said] if said else []
     if short:
         if not kept:  # one series' own reason names the option at fault (--train-size, --folds...)
             raise DataError(f"no series fits the folds; series {short[0]!r}: {first_reason}")
         shown = ", ".join(short[:5]) + (" ..." if len(short) > 5 else "")
-        notes.append(f"{len(short)} series too short for {spec.folds} folds, left out: {shown}")
+        notes.append(f"{len(short)} series too short for {folds} folds, left out: {shown}")
     return plans, kept, notes
 
 

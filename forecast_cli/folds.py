@@ -30,6 +30,9 @@ class Fold:
         return self.origin + self.horizon
 
 
+DEFAULT_FOLDS = 5  # backtest origins when --folds is not given and the data fits them
+
+
 def parse_refit(value: str) -> int | None:
     """``never`` -> None, ``always`` -> 1, ``N`` -> N (retrain every N folds)."""
     if value == "never":
@@ -79,7 +82,7 @@ def plan_folds(
     first_origin = last_origin - stride * (folds - 1)
     needed = train_size if window == "sliding" and train_size is not None else min_train
     if first_origin < needed:
-        fit = max(0, (last_origin - needed) // stride + 1)
+        fit = folds_that_fit(n_rows, horizon, stride, needed)
         raise DataError(
             f"{folds} folds of horizon {horizon} (stride {stride}) need {needed + horizon + stride * (folds - 1)} "
             f"rows with {needed} training rows before the first origin, but the series has {n_rows}; "
@@ -92,6 +95,12 @@ def plan_folds(
         fit_at = 0 if refit is None else (k // refit) * refit
         plan.append(Fold(k, origin, start, horizon, fit_at))
     return plan
+
+
+def folds_that_fit(n_rows: int, horizon: int, stride: int, needed: int) -> int:
+    """How many origins, ``stride`` apart and the last ``horizon`` rows from the end, leave
+    ``needed`` training rows before the first (0 when none does)."""
+    return max(0, (n_rows - horizon - needed) // stride + 1)
 
 
 def fit_groups(plan: list[Fold]) -> Iterator[tuple[Fold, list[Fold]]]:

@@ -22,9 +22,10 @@ BACKTEST, TICKER = "Backtest", "Ticker data (yfinance)"
 class BacktestConfig:
     """How to place backtest folds and what to compare."""
 
-    folds: int = opt(
-        5,
-        "Number of forecast origins (the last K windows of H steps).",
+    folds: int | None = opt(
+        None,
+        "Number of forecast origins (the last K windows of H steps); default 5, or as many as the "
+        "longest series fits when fewer do (said).",
         BACKTEST,
         commands=frozenset({"backtest"}),
         short="-k",

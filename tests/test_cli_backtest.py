@@ -162,3 +162,22 @@ def test_predictions_out_takes_its_format_from_its_suffix(tmp_path, sample):
     rows = json.loads(out.read_text())
     assert rows[0]["origin"] == "1959-12" and rows[0]["timestamp"] == "1960-01"
     assert {row["model"] for row in rows} >= {"naive"} and len(rows) % 12 == 0
+
+
+def test_default_folds_are_as_many_as_fit_when_five_do_not_and_the_json_says_how_many(sample):
+    """Without --folds, a series too short for 5 folds gets as many as it fits, said (a
+    warning; a JSON note) and echoed in the JSON config (it was refused with "at most N folds fit", naming
+    the N we knew); an explicit --folds that does not fit is still refused."""
+    data = str(sample / "airpassengers.csv")
+    asked = runner.invoke(app, ["backtest", data, "-H", "24", "-k", "5", *FAST_TRAIN])
+    assert asked.exit_code == 2 and "folds fit" in asked.stderr
+    fit = int(asked.stderr.split("at most ")[1].split(" folds fit")[0])
+    assert 1 <= fit < 5
+    result = runner.invoke(app, ["backtest", data, "-H", "24", "-f", "json", *FAST_TRAIN])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["config"]["folds"] == fit
+    assert f"{fit} folds: as many as the series fits (the default is 5; set --folds)" in report["notes"]
+    first, last = (report["config"][k][:7] for k in ("first_step", "last_step"))  # YYYY-MM
+    months = (int(last[:4]) - int(first[:4])) * 12 + int(last[5:]) - int(first[5:])
+    assert months == 24 * (fit - 1) and last == "1959-01"  # the folds end where the data does
