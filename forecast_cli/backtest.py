@@ -306,7 +306,7 @@ def _member_folds(panel: Panel, horizon: int, spec: BacktestConfig, min_train: i
     """Folds of every series; in a panel, series too short for them are left out and named."""
     folds, said = _default_folds(panel, horizon, spec, min_train)
     plans, kept, short = [], [], []
-    first_reason = ""  # the first left-out series' own reason
+    longest: tuple[int, str, str] = (-1, "", "")  # (rows, id, reason) of the longest left out
     for i, member in enumerate(panel.members):
         try:
             plans.append(
@@ -326,11 +326,12 @@ def _member_folds(panel: Panel, horizon: int, spec: BacktestConfig, min_train: i
             if len(panel) == 1:
                 raise
             short.append(panel.ids[i])
-            first_reason = first_reason or str(exc)
+            if len(member.frame) > longest[0]:
+                longest = (len(member.frame), panel.ids[i], str(exc))
     notes = [said] if said else []
     if short:
-        if not kept:  # one series' own reason names the option at fault (--train-size, --folds...)
-            raise DataError(f"no series fits the folds; series {short[0]!r}: {first_reason}")
+        if not kept:  # the longest series' own reason: the option at fault, the rows it lacks
+            raise DataError(f"no series fits the folds; the longest, {longest[1]!r}: {longest[2]}")
         shown = ", ".join(short[:5]) + (" ..." if len(short) > 5 else "")
         notes.append(f"{len(short)} series too short for {folds} folds, left out: {shown}")
     return plans, kept, notes

@@ -145,10 +145,19 @@ def test_predict_refuses_an_unseen_series_too_short_for_the_network(tmp_path):
 
 
 def test_a_panel_that_no_fold_fits_names_the_option_at_fault(tmp_path):
-    """bad input: backtest --window sliding --train-size 5 on a panel -> exit 2, the first
+    """bad input: backtest --window sliding --train-size 5 on a panel -> exit 2, the longest
     series' own reason (--train-size below the rows one model needs), not 'lower --folds or
-    --horizon', which would not have helped."""
+    --horizon', which would not have helped; too many folds name the longest series' count"""
     data = tmp_path / "panel.csv"
-    long_panel().to_csv(data, index=False)
+    panel = long_panel()
+    panel.to_csv(data, index=False)
+    longest = panel["unique_id"].value_counts().idxmax()
     args = ["backtest", str(data), "--window", "sliding", "--train-size", "5", "--models", "naive", "-k", "1"]
-    refused(runner.invoke(app, args), 2, "no series fits the folds; series 'S0': --train-size 5 is below")
+    refused(
+        runner.invoke(app, args),
+        2,
+        f"no series fits the folds; the longest, {longest!r}: --train-size 5 is below",
+    )
+    rows = int(panel["unique_id"].value_counts().max())
+    many = ["backtest", str(data), "--models", "naive", "-H", "3", "-k", str(rows)]
+    refused(runner.invoke(app, many), 2, f"the longest, {longest!r}:", f"the series has {rows};")
