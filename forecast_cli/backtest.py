@@ -27,7 +27,7 @@ from .baselines import BASELINE_FUNCTIONS, BASELINES
 from .compute import Executor, SerialExecutor, TaskProgress
 from .config import MODEL_KINDS, ForecastConfig
 from .errors import DataError, UsageError
-from .folds import DEFAULT_FOLDS, Fold, folds_that_fit, parse_refit, plan_folds
+from .folds import DEFAULT_FOLDS, Fold, folds_that_fit, parse_refit, plan_folds, rows_before_first_origin
 from .frequency_defaults import resolve_shape
 from .panel import Panel
 from .run_config import BacktestConfig
@@ -191,7 +191,9 @@ def run_backtest(
             t0 = time.perf_counter()
             fn = cut_at_zero(BASELINE_FUNCTIONS[name])
             forecasts[name] = fn(y, origins, horizon, season=season, starts=starts)
-            bounds[name] = baseline_bounds(fn, y, origins, starts, fold_of, horizon, season, computed)
+            bounds[name] = baseline_bounds(
+                fn, forecasts[name], y, origins, starts, fold_of, horizon, season, computed
+            )
             seconds[name] = (0.0, time.perf_counter() - t0)
         else:
             forecasts[name], bounds[name], seconds[name] = fits[name]
@@ -294,7 +296,7 @@ def _default_folds(panel: Panel, horizon: int, spec: BacktestConfig, min_train: 
     if spec.folds is not None:
         return spec.folds, ""
     stride = spec.origin_stride or horizon
-    needed = spec.train_size if spec.window == "sliding" and spec.train_size is not None else min_train
+    needed = rows_before_first_origin(spec.window, spec.train_size, min_train)
     fit = max(folds_that_fit(len(m.frame), horizon, stride, needed) for m in panel.members)
     if 1 <= fit < DEFAULT_FOLDS:
         longest = "the series" if len(panel) == 1 else "the longest series"

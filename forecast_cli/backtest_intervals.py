@@ -57,6 +57,7 @@ def cut_at_zero(fn):
 
 def baseline_bounds(
     fn,
+    point: np.ndarray,
     y: np.ndarray,
     origins: np.ndarray,
     starts: np.ndarray,
@@ -65,8 +66,8 @@ def baseline_bounds(
     season: int,
     levels: tuple[float, ...],
 ) -> dict[str, np.ndarray]:
-    """lo/hi per level for a baseline's forecasts at ``origins`` (rows = series x folds)."""
-    point = fn(y, origins, horizon, season=season, starts=starts)
+    """lo/hi per level for ``point``, baseline ``fn``'s forecasts at ``origins`` (rows =
+    series x folds); ``fn`` forecasts the calibration windows before each fold."""
     scales = np.array([series_scale(y[a:b], False) for a, b in zip(starts, origins, strict=True)])
     out = {f"{side}-{lv:g}": np.full(point.shape, np.nan) for lv in levels for side in ("lo", "hi")}
     for k in np.unique(fold_of):

@@ -80,7 +80,7 @@ def plan_folds(
             raise DataError(f"--train-size {train_size} is below the {min_train} rows one model needs")
     last_origin = n_rows - horizon
     first_origin = last_origin - stride * (folds - 1)
-    needed = train_size if window == "sliding" and train_size is not None else min_train
+    needed = rows_before_first_origin(window, train_size, min_train)
     if first_origin < needed:
         fit = folds_that_fit(n_rows, horizon, stride, needed)
         raise DataError(
@@ -95,6 +95,12 @@ def plan_folds(
         fit_at = 0 if refit is None else (k // refit) * refit
         plan.append(Fold(k, origin, start, horizon, fit_at))
     return plan
+
+
+def rows_before_first_origin(window: str, train_size: int | None, min_train: int) -> int:
+    """Rows the first origin needs before it: a sliding window's ``train_size``, else the
+    fewest a model trains on."""
+    return train_size if window == "sliding" and train_size is not None else min_train
 
 
 def folds_that_fit(n_rows: int, horizon: int, stride: int, needed: int) -> int:

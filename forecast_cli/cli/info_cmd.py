@@ -125,7 +125,7 @@ def describe_model(meta: dict) -> dict:
             out["calendar"] = ",".join(plan.calendar) + f" ({plan.reasons.get('calendar', '')})"
         if plan.drift_rows:
             out["drift_rows"] = f"{plan.drift_rows} ({plan.reasons.get('drift_rows', '')})"
-        if plan.nonnegative and plan.transform not in ("log", "logdiff"):  # as the plan line
+        if plan.says_nonnegative:
             out["nonnegative"] = f"True ({plan.reasons.get('nonnegative', '')})"
     else:
         out.update({k: meta[k] for k in ("season", "lookback", "horizon", "transform")})
