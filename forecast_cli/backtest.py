@@ -27,7 +27,15 @@ from .baselines import BASELINE_FUNCTIONS, BASELINES
 from .compute import Executor, SerialExecutor, TaskProgress
 from .config import MODEL_KINDS, ForecastConfig
 from .errors import DataError, UsageError
-from .folds import DEFAULT_FOLDS, Fold, folds_that_fit, parse_refit, plan_folds, rows_before_first_origin
+from .folds import (
+    DEFAULT_FOLDS,
+    Fold,
+    folds_that_fit,
+    parse_refit,
+    plan_folds,
+    rows_before_first_origin,
+    trained_at_own_first,
+)
 from .frequency_defaults import resolve_shape
 from .panel import Panel
 from .run_config import BacktestConfig
@@ -47,7 +55,7 @@ class BacktestResult:
     per_step: dict[str, dict[str, list[float]]]  # model -> metric -> value per horizon step
     forecasts: pd.DataFrame  # origin, timestamp, step, model, forecast, actual, lo-<level>, hi-<level>
     by_series: pd.DataFrame  # <id>, model, then the leaderboard's metrics over that series' folds
-    folds: list[Fold]
+    folds: list[Fold]  # the folds of the longest series; a short one has the last of them
     season: int
     horizon: int
     lookback: int
@@ -107,9 +115,11 @@ def run_backtest(
 ) -> BacktestResult:
     """Backtest every model in ``spec`` on every series (see the module docstring).
 
-    Each series gets the same folds counted back from its own end; a global network is
-    trained per fit group on every series' rows before that series' origin. Metrics
-    average over (series, fold) pairs. ``on_fit(model, group, groups)`` may return an
+    Each series gets the same folds counted back from its own end, or the last of them
+    that it fits; a global network is trained per fit group on every series' rows before
+    that series' origin. Metrics average over (series, fold) pairs, each weighted by one
+    over its series' folds (``metrics.row_weighted_nanmean``) when series have different
+    numbers of them. ``on_fit(model, group, groups)`` may return an
     epoch callback for that fit (progress).
 
     With ``--local`` each series is backtested with its own networks, one task per (model,
@@ -137,7 +147,7 @@ def run_backtest(
         )
     else:  # a global network only needs to read each series' lookback
         min_train = lookback + differencing + 1 if neural else season + 1
-    plans, kept, notes = _member_folds(panel, horizon, spec, max(min_train, season + 1))
+    plans, kept, notes = _member_folds(panel, horizon, spec, max(min_train, season + 1), cfg)
     panel = panel.subset(kept)
     offsets = panel.offsets
     y = panel.stacked()[:, 0]
@@ -150,7 +160,7 @@ def run_backtest(
 
     levels, probs = cfg.intervals.levels(), cfg.intervals.probs()
     computed = band_levels(levels, probs)  # the quantiles' bands too: a quantile is a band's edge
-    fold_of = np.concatenate([np.arange(len(p)) for p in plans])
+    fold_of = np.concatenate([[f.index for f in p] for p in plans])
     forecasts: dict[str, np.ndarray] = {}
     bounds: dict[str, dict[str, np.ndarray]] = {}
     seconds: dict[str, tuple[float, float]] = {}
@@ -172,7 +182,7 @@ def run_backtest(
         sid, reason = next(iter(failures.items()))
         raise DataError(f"every series failed to backtest; the first, series {sid!r}: {reason}")
     if failures:  # every model is scored on the series that every model could forecast
-        kept_rows = np.repeat(keep, len(plans[0]))
+        kept_rows = np.repeat(keep, [len(p) for p in plans])
         plans = [p for p, k in zip(plans, keep, strict=True) if k]
         panel = dataclasses.replace(
             panel,
@@ -214,11 +224,15 @@ def run_backtest(
             f"MASE undefined for {int(np.sum(scales == 0))} of {len(scales)} (series, fold) pairs whose "
             "training data repeats exactly every season; MASE averages the others"
         )
+    # a series with fewer folds (its last ones) counts as much as one with all of them
+    per_series = np.array([len(p) for p in plans])
+    ragged = per_series.min() < per_series.max()
+    weights = np.repeat(per_series.max() / per_series, per_series) if ragged else None
     rows, per_step = [], {}
     for name in models:
-        row, per_step[name] = score(actual, forecasts[name], scales)
+        row, per_step[name] = score(actual, forecasts[name], scales, weights)
         interval_row, interval_steps = score_intervals(
-            actual, forecasts[name], bounds[name], scales, levels, probs
+            actual, forecasts[name], bounds[name], scales, levels, probs, weights
         )
         row.update(interval_row)
         per_step[name].update(interval_steps)
@@ -237,6 +251,7 @@ def run_backtest(
         scales,
         levels,
         probs,
+        np.concatenate([[0], np.cumsum(per_series)]) if ragged else None,
     )
     summary = series_summary(by_series)
     board.insert(6, "mase_median", summary["mase_median"])
@@ -254,14 +269,14 @@ def run_backtest(
         per_step=per_step,
         forecasts=_long_forecasts(panel, plans, forecasts, actual, bounds),
         by_series=by_series,
-        folds=plans[0],
+        folds=max(plans, key=len),  # the longest series' (it has every fold)
         season=season,
         horizon=horizon,
         lookback=lookback,
         notes=notes,
         config={
             **dataclasses.asdict(spec),  # first, so the resolved values below win
-            "folds": len(plans[0]),
+            "folds": max(len(p) for p in plans),
             "target": panel.target,
             "features": list(panel.features),
             "freq": panel.freq,
@@ -304,38 +319,64 @@ def _default_folds(panel: Panel, horizon: int, spec: BacktestConfig, min_train: 
     return DEFAULT_FOLDS, ""
 
 
-def _member_folds(panel: Panel, horizon: int, spec: BacktestConfig, min_train: int):
-    """Folds of every series; in a panel, series too short for them are left out and named."""
+def _member_folds(panel: Panel, horizon: int, spec: BacktestConfig, min_train: int, cfg: ForecastConfig):
+    """Folds of every series, counted from its own end (``folds.plan_folds``). In a panel a
+    series too short for all of them keeps the last ones it fits, and one that fits none is
+    left out and named; the longest series must fit them all (an explicit ``--folds`` that
+    none fits is refused with its reason)."""
     folds, said = _default_folds(panel, horizon, spec, min_train)
-    plans, kept, short = [], [], []
-    longest: tuple[int, str, str] = (-1, "", "")  # (rows, id, reason) of the longest left out
+    refit = parse_refit(spec.refit)
+
+    def plan(member: Series, partial: bool) -> list[Fold]:
+        return plan_folds(
+            len(member.frame),
+            horizon,
+            folds,
+            spec.origin_stride,
+            spec.window,
+            spec.train_size,
+            refit,
+            min_train,
+            partial=partial,
+        )
+
+    notes = [said] if said else []
+    if len(panel) == 1:
+        return [plan(panel.members[0], False)], [0], notes
+    longest = int(np.argmax(panel.lengths))
+    try:
+        plan(panel.members[longest], False)
+    except DataError as exc:  # the longest series' own reason: the option at fault, the rows it lacks
+        raise DataError(f"no series fits the folds; the longest, {panel.ids[longest]!r}: {exc}") from None
+    # a series trained alone starts at its own first fold; a global network trained at an
+    # origin before a series' first fold forecasts it as a series it never saw, which a
+    # learned embedding of that series cannot do (it would be untrained): those keep all folds
+    alone, embedded = cfg.model.local, bool(cfg.model.id_embedding) and not cfg.model.local
+    plans, kept, short, fewer = [], [], [], 0
     for i, member in enumerate(panel.members):
         try:
-            plans.append(
-                plan_folds(
-                    len(member.frame),
-                    horizon,
-                    folds,
-                    spec.origin_stride,
-                    spec.window,
-                    spec.train_size,
-                    parse_refit(spec.refit),
-                    min_train,
-                )
-            )
-            kept.append(i)
-        except DataError as exc:
-            if len(panel) == 1:
-                raise
+            p = plan(member, not embedded or refit == 1)
+        except DataError:
             short.append(panel.ids[i])
-            if len(member.frame) > longest[0]:
-                longest = (len(member.frame), panel.ids[i], str(exc))
-    notes = [said] if said else []
+            continue
+        plans.append(trained_at_own_first(p) if alone else p)
+        kept.append(i)
+        fewer += len(p) < folds
+    if fewer:
+        notes.append(
+            f"{fewer} series fit fewer than {folds} folds and are scored on their last ones; "
+            "each series counts once in the means"
+        )
     if short:
-        if not kept:  # the longest series' own reason: the option at fault, the rows it lacks
-            raise DataError(f"no series fits the folds; the longest, {longest[1]!r}: {longest[2]}")
         shown = ", ".join(short[:5]) + (" ..." if len(short) > 5 else "")
-        notes.append(f"{len(short)} series too short for {folds} folds, left out: {shown}")
+        if embedded and refit != 1:  # partial plans were not allowed: say what would allow them
+            what = (
+                f"{folds} folds (--id-embedding learns only the series in the first fit; "
+                "--refit always scores them on the folds they fit)"
+            )
+        else:
+            what = "any fold"
+        notes.append(f"{len(short)} series too short for {what}, left out: {shown}")
     return plans, kept, notes
 
 

@@ -31,41 +31,60 @@ Fits = tuple[np.ndarray, dict[str, np.ndarray], tuple[float, float]]  # forecast
 OnFit = Callable[[str, int, int], "Callable[[EpochReport], None] | None"]
 
 
+def fold_rows(plans: list[list[Fold]]) -> np.ndarray:
+    """(series + 1,) where each series' (series, fold) rows start in the forecast arrays:
+    series-major, a series' folds consecutive, as many rows as it has folds."""
+    return np.concatenate([[0], np.cumsum([len(p) for p in plans])]).astype(np.int64)
+
+
 def group_payloads(panel: Panel, cfg: ForecastConfig, plans: list[list[Fold]], levels):
-    """(rows of the forecast array it fills, payload) per refit group of one network kind."""
-    folds = len(plans[0])
-    for trained_at, members in fit_groups(plans[0]):
+    """(rows of the forecast array it fills, payload) per refit group of one network kind.
+
+    A series whose folds start after the group's origin (it fits only the last folds) is
+    in the group's panel with its rows before its own first fold, scaled on them but giving
+    no windows (``Forecaster.fit``'s ``windows_from``): the weights are trained on every
+    series' rows before the group's origin only, as in a panel whose series all fit."""
+    first_row = fold_rows(plans)
+    reference = max(plans, key=len)  # the longest series has every fold
+    horizon = reference[0].horizon
+    for trained_at, members in fit_groups(reference):
         at = trained_at.index
+        group = {f.index for f in members}
+        own = [[f for f in p if f.index in group] for p in plans]  # each series' folds here
+        present = [i for i, folds in enumerate(own) if folds]
+        # the fold each series trains up to: the group's origin, or a newcomer's first fold
+        trains = [next((f for f in plans[i] if f.index == at), own[i][0]) for i in present]
+        newcomers = np.array([t.index != at for t in trains])
+        here = panel.subset(present)  # ids and static values follow the members
         train = dataclasses.replace(
-            panel,
+            here,
             members=[
-                dataclasses.replace(m, frame=m.frame.iloc[p[at].train_start : p[at].origin])
-                for m, p in zip(panel.members, plans, strict=True)
+                dataclasses.replace(m, frame=m.frame.iloc[t.train_start : t.origin])
+                for m, t in zip(here.members, trains, strict=True)
             ],
         )
-        idx = np.array([f.index for f in members])
         # Rows are counted from where the group trains (0 but for --train-size): a sliding
         # window's forecasts read no older row than its training did (the drift input
         # would otherwise reach back past it, unlike the fitted model's own ``predict``).
-        starts = np.array([p[at].train_start for p in plans])
+        starts = np.array([t.train_start for t in trains])
         # Each series' rows up to its last origin in this group: no row at/after an origin.
-        ends = np.array([max(p[k].origin for k in idx) for p in plans]) - starts
-        horizon = plans[0][0].horizon
+        ends = np.array([own[i][-1].origin for i in present]) - starts
         # The task gets each series' rows up to its last origin plus one horizon (the
         # known-future columns there); ``forecast_inputs`` blanks the rest of those rows
         # once the fitted model says which input columns it reads.
         reach = dataclasses.replace(
-            panel,
+            here,
             members=[
                 dataclasses.replace(m, frame=m.frame.iloc[start : start + end + horizon])
-                for m, start, end in zip(panel.members, starts, ends, strict=True)
+                for m, start, end in zip(here.members, starts, ends, strict=True)
             ],
         )
         local_origins = [
-            np.array([p[k].origin for k in idx]) - start for p, start in zip(plans, starts, strict=True)
+            np.array([f.origin for f in own[i]]) - start for i, start in zip(present, starts, strict=True)
         ]
-        rows = np.concatenate([i * folds + idx for i in range(len(plans))])
-        yield rows, (cfg, train, reach, ends, local_origins, levels, horizon)
+        rows = np.concatenate([first_row[i] + np.array([plans[i].index(f) for f in own[i]]) for i in present])
+        windows_from = ~newcomers if newcomers.any() else None
+        yield rows, (cfg, train, reach, ends, local_origins, levels, horizon, windows_from)
 
 
 def forecast_inputs(fitted, panel: Panel, ends: np.ndarray, horizon: int) -> tuple[np.ndarray, np.ndarray]:
@@ -87,9 +106,9 @@ def fit_group(payload: tuple, on_epoch: Callable[[EpochReport], None] | None = N
     """Task: train one network on a group's rows and forecast that group's folds."""
     from .forecaster import Forecaster  # torch: imported only when a network is in the run
 
-    cfg, train, panel, ends, local_origins, levels, horizon = payload
+    cfg, train, panel, ends, local_origins, levels, horizon, windows_from = payload
     t0 = time.perf_counter()
-    fitted = Forecaster(cfg).fit(train, on_epoch=on_epoch)
+    fitted = Forecaster(cfg).fit(train, on_epoch=on_epoch, windows_from=windows_from)
     t1 = time.perf_counter()
     prefix, prefix_offsets = forecast_inputs(fitted, panel, ends, horizon)
     origins = np.concatenate([prefix_offsets[i] + o for i, o in enumerate(local_origins)])
@@ -123,7 +142,7 @@ def neural_forecasts(
     on_fit: Callable[[int, int], Callable[[EpochReport], None] | None] | None = None,
 ) -> Fits:
     """All refit groups of one network kind, one after another in this process."""
-    out = np.empty((len(plans) * len(plans[0]), plans[0][0].horizon))  # (series x folds, horizon)
+    out = np.empty((int(fold_rows(plans)[-1]), plans[0][0].horizon))  # ((series, fold) rows, horizon)
     bounds = {f"{side}-{lv:g}": np.empty_like(out) for lv in levels for side in ("lo", "hi")}
     payloads = list(group_payloads(panel, cfg, plans, levels))
     seconds = [0.0, 0.0]
@@ -151,7 +170,7 @@ def distributed_global(
     on_progress: Callable[[TaskProgress], None] | None = None,
 ) -> dict[str, Fits]:
     """Every (model, refit group) fit of a global backtest as one task each; a failure raises."""
-    shape = (len(plans) * len(plans[0]), plans[0][0].horizon)
+    shape = (int(fold_rows(plans)[-1]), plans[0][0].horizon)
     tasks, placement = [], {}
     for name, cfg in configs.items():
         for g, (rows, payload) in enumerate(group_payloads(panel, cfg, plans, levels)):
@@ -184,7 +203,7 @@ def local_fits(
     Returns the fits of the series that succeeded with every model (rows of failed series
     are NaN) and the failures by series id, each with its first reason.
     """
-    folds, horizon = len(plans[0]), plans[0][0].horizon
+    first_row, horizon = fold_rows(plans), plans[0][0].horizon
     tasks = [
         Task(
             f"{name}\x00{sid}", fit_series, (member_config(cfg, sid), one_series(panel, i), plans[i], levels)
@@ -199,12 +218,12 @@ def local_fits(
         failures.setdefault(sid, f"{name}: {reason}" if len(configs) > 1 else reason)
     results: dict[str, Fits] = {}
     for name in configs:
-        out = np.full((len(panel) * folds, horizon), np.nan)
+        out = np.full((int(first_row[-1]), horizon), np.nan)
         bounds = {f"{side}-{lv:g}": np.full_like(out, np.nan) for lv in levels for side in ("lo", "hi")}
         seconds = [0.0, 0.0]
         for i, sid in enumerate(panel.ids):
             fits = outcome.results.get(f"{name}\x00{sid}")
             if fits is not None:
-                _place(out, bounds, seconds, np.arange(i * folds, (i + 1) * folds), fits)
+                _place(out, bounds, seconds, np.arange(first_row[i], first_row[i + 1]), fits)
         results[name] = (out, bounds, (seconds[0], seconds[1]))
     return results, failures

@@ -34,6 +34,7 @@ from .intervals import (
     scaled_errors,
     series_scale,
 )
+from .metrics import row_weighted_nanmean
 from .recalibration import scorable, window_errors
 
 BASELINE_CALIBRATION = 50  # windows per series and fold
@@ -115,10 +116,15 @@ def rolling_network_bounds(
 
     ``prefix``/``offsets``: each series' network inputs from row 0 (``forecast_inputs``);
     ``fit_ends[i]``: the first row series i's fit never saw; ``origins[i]``: its folds'
-    origins, in the order of ``point``'s rows (series-major). A fold at the fit's own
-    origin gets exactly ``fitted.calibration_``.
+    origins, in the order of ``point``'s rows (series-major); a series may have fewer
+    folds than another, its last ones (``folds.plan_folds``'s ``partial``). A fold at the
+    fit's own origin gets exactly ``fitted.calibration_``.
     """
-    horizon, folds = point.shape[1], len(origins[0])
+    horizon = point.shape[1]
+    per_series = [len(o) for o in origins]
+    row_series = np.repeat(np.arange(len(origins)), per_series)  # (rows,)
+    # each row's place from its series' last fold: the folds of one place share an index
+    from_end = np.concatenate([np.arange(n)[::-1] for n in per_series]).astype(np.int64)
     first = fitted.context_rows  # a window needs that much history before it
     t = [np.arange(max(start, first), o.max()) for start, o in zip(fit_ends, origins, strict=True)]
     series = np.concatenate([np.full(len(v), i) for i, v in enumerate(t)]).astype(np.int64)
@@ -126,17 +132,15 @@ def rolling_network_bounds(
     pick = scorable(prefix, offsets[series] + t_all, first)
     series, t_all = series[pick], t_all[pick]
     scales = np.asarray(fitted.cal_scales_)
-    norm = fitted.normalisers(widths, scales[np.repeat(np.arange(len(origins)), folds)], horizon)
+    norm = fitted.normalisers(widths, scales[row_series], horizon)
     # the last value before each forecast (rows series-major, as ``point``): a flat series'
     # band reaches from its forecast to it (``intervals.bands``)
     last = np.array(
         [prefix[offsets[i] + o - 1, 0] for i, fold_origins in enumerate(origins) for o in fold_origins]
     )
     # each row's cut at zero, from its series' rows before its origin (``Forecaster.floors``)
-    per_series = [len(o) for o in origins]
     row_starts = np.repeat(offsets[:-1], per_series)
     row_ends = np.concatenate([offsets[i] + np.asarray(o) for i, o in enumerate(origins)])
-    row_series = np.repeat(np.arange(len(origins)), per_series)
     floors = fitted.floors(never_below_zero(prefix[:, 0], row_starts, row_ends), row_series)
     if len(t_all) == 0 or not levels:
         return bands(point, norm, fitted.calibration_, levels, (), False, floor=floors, anchor=last)
@@ -152,8 +156,10 @@ def rolling_network_bounds(
     )
     steps = t_all[:, None] + np.arange(horizon)[None, :]  # (windows, horizon), series-local rows
     out = {f"{side}-{lv:g}": np.full(point.shape, np.nan) for lv in levels for side in ("lo", "hi")}
-    for j in range(folds):
-        cut = np.array([o[j] for o in origins])[series]  # (windows,): fold j's origin, per series
+    for j in range(max(per_series)):
+        # (windows,): the origin of the fold j from the end of each window's series; a series
+        # without that fold has no window before it since the fit (its fit ends later)
+        cut = np.array([o[-1 - j] if len(o) > j else -1 for o in origins])[series]
         known = np.where(steps < cut[:, None], errors, np.nan)
         known = known[np.isfinite(known).any(axis=1)]
         table = (
@@ -161,7 +167,7 @@ def rolling_network_bounds(
             if len(known)
             else fitted.calibration_
         )
-        fold_rows = np.arange(j, len(point), folds)
+        fold_rows = np.flatnonzero(from_end == j)
         got = bands(
             point[fold_rows],
             norm[fold_rows],
@@ -200,18 +206,25 @@ def score_intervals(
     scales: np.ndarray,
     levels,
     probs=(),
+    weights: np.ndarray | None = None,
 ) -> tuple[dict[str, float], dict[str, list[float]]]:
     """(scores, per-step coverage) of one model; ``scales`` (rows,) are the MASE scales;
-    ``bounds`` as ``reported_bounds`` gives them."""
+    ``bounds`` as ``reported_bounds`` gives them; ``weights`` (rows,) weigh the rows
+    (``metrics.row_weighted_nanmean``), default equally."""
     elements = interval_elements(actual, point, bounds, scales, levels, probs)
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a model without bands: all-NaN means
-        row = {key: float(np.nanmean(value)) for key, value in elements.items()}
-        steps = {
-            key: [float(v) for v in np.nanmean(elements[key], axis=0)]
-            for key in elements
-            if key.startswith("cov_")
-        }
+        if weights is None:
+            row = {key: float(np.nanmean(value)) for key, value in elements.items()}
+            per_step = {key: np.nanmean(elements[key], axis=0) for key in elements if key.startswith("cov_")}
+        else:
+            row = {key: row_weighted_nanmean(value, weights) for key, value in elements.items()}
+            per_step = {
+                key: row_weighted_nanmean(elements[key], weights, axis=0)
+                for key in elements
+                if key.startswith("cov_")
+            }
+        steps = {key: [float(v) for v in values] for key, values in per_step.items()}
     if "pinball" in row:
         row["crps"] = 2 * row["pinball"]
     return row, steps

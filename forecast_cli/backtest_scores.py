@@ -2,7 +2,8 @@
 
 Every metric is first computed for each (series, fold) pair (``fold_scores``) or for each
 forecast step (``backtest_intervals.interval_elements``). The leaderboard averages them over
-all pairs; the per-series table (``series_table``) averages them over one series' folds, with
+all pairs (weighted so that every series counts once when a short series has only the last
+folds); the per-series table (``series_table``) averages them over one series' folds, with
 the same formulas, so a series' row equals a single-series backtest of the same folds.
 
 On a panel the mean hides which series a model wins on, so the leaderboard also carries
@@ -21,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .backtest_intervals import defined_scales, interval_elements
-from .metrics import smape_terms
+from .metrics import row_weighted_nanmean, smape_terms
 
 REFERENCE = "seasonal-naive"  # skill and beats_snaive compare with it
 
@@ -44,19 +45,20 @@ def fold_scores(actual: np.ndarray, forecast: np.ndarray, scales: np.ndarray) ->
 
 
 def score(
-    actual: np.ndarray, forecast: np.ndarray, scales: np.ndarray
+    actual: np.ndarray, forecast: np.ndarray, scales: np.ndarray, weights: np.ndarray | None = None
 ) -> tuple[dict, dict[str, list[float]]]:
-    """(metrics averaged over (series, fold) rows, metrics per horizon step averaged over rows)."""
+    """(metrics averaged over (series, fold) rows, metrics per horizon step averaged over rows);
+    ``weights`` (rows,) weigh the rows (``metrics.row_weighted_nanmean``), default equally."""
     per_fold = fold_scores(actual, forecast, scales)
     observed = _observed_folds(actual)
-    overall = {k: float(_fold_mean(v, observed)) for k, v in per_fold.items()}
-    overall["mase"] = _nanmean(per_fold["mase"])
+    overall = {k: float(_fold_mean(v, observed, weights=weights)) for k, v in per_fold.items()}
+    overall["mase"] = _nanmean(per_fold["mase"], weights=weights)
     abs_err = np.abs(actual - forecast)  # (rows, horizon)
     steps = {
-        "mae": _nanmean(abs_err, axis=0),
-        "rmse": np.sqrt(_nanmean((actual - forecast) ** 2, axis=0)),
-        "smape": 100.0 * _nanmean(smape_terms(actual, forecast), axis=0),
-        "mase": _nanmean(abs_err / defined_scales(scales)[:, None], axis=0),
+        "mae": _nanmean(abs_err, axis=0, weights=weights),
+        "rmse": np.sqrt(_nanmean((actual - forecast) ** 2, axis=0, weights=weights)),
+        "smape": 100.0 * _nanmean(smape_terms(actual, forecast), axis=0, weights=weights),
+        "mase": _nanmean(abs_err / defined_scales(scales)[:, None], axis=0, weights=weights),
     }
     return overall, {k: [float(x) for x in v] for k, v in steps.items()}
 
@@ -70,21 +72,27 @@ def series_table(
     scales: np.ndarray,
     levels: tuple[float, ...],
     probs: tuple[float, ...] = (),
+    first_row: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """One row per (series, model): the leaderboard's metrics over that series' folds only,
     with ``skill`` against seasonal naive on that series. Rows of ``actual`` are
-    series-major (each series' folds consecutive); the table is too, models in the order
-    of ``forecasts`` within each series."""
+    series-major (each series' folds consecutive: series i's are rows ``first_row[i]`` to
+    ``first_row[i + 1]``, default as many for every series); the table is too, models in
+    the order of ``forecasts`` within each series."""
     n, names = len(ids), list(forecasts)
     columns: dict[str, list[np.ndarray]] = {}
     for name in names:
         point = forecasts[name]
         per_fold = fold_scores(actual, point, scales)
-        observed = _observed_folds(actual).reshape(n, -1)
-        cols = {k: _fold_mean(v.reshape(n, -1), observed, axis=1) for k, v in per_fold.items()}
-        cols["mase"] = _nanmean(per_fold["mase"].reshape(n, -1), axis=1)
-        for key, elements in interval_elements(actual, point, bounds[name], scales, levels, probs).items():
-            cols[key] = _nanmean(elements.reshape(n, -1), axis=1)
+        elements = interval_elements(actual, point, bounds[name], scales, levels, probs)
+        if first_row is not None:
+            cols = _ragged_series_means(per_fold, elements, _observed_folds(actual), first_row)
+        else:
+            observed = _observed_folds(actual).reshape(n, -1)
+            cols = {k: _fold_mean(v.reshape(n, -1), observed, axis=1) for k, v in per_fold.items()}
+            cols["mase"] = _nanmean(per_fold["mase"].reshape(n, -1), axis=1)
+            for key, values in elements.items():
+                cols[key] = _nanmean(values.reshape(n, -1), axis=1)
         if "pinball" in cols:
             cols["crps"] = 2 * cols["pinball"]
         for key, value in cols.items():
@@ -100,6 +108,26 @@ def series_table(
         if key == "mase":
             table["skill"] = skill
     return table
+
+
+def _ragged_series_means(per_fold, elements, observed, first_row) -> dict[str, np.ndarray]:
+    """``series_table``'s columns when series have different numbers of folds: the same
+    means, each over its series' rows (``first_row``: where each series' rows start)."""
+    starts = first_row[:-1]
+
+    def mean(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
+        flat = values.reshape(len(values), -1)  # (rows, the row's elements)
+        keep = np.broadcast_to(keep.reshape(len(values), -1), flat.shape)
+        total = np.add.reduceat(np.where(keep, flat, 0.0), starts).sum(axis=1)
+        count = np.add.reduceat(keep.astype(np.float64), starts).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return total / count
+
+    cols = {k: mean(v, observed) for k, v in per_fold.items()}  # a NaN on an observed fold propagates
+    cols["mase"] = mean(per_fold["mase"], ~np.isnan(per_fold["mase"]))
+    for key, values in elements.items():
+        cols[key] = mean(values, ~np.isnan(values))
+    return cols
 
 
 def series_summary(table: pd.DataFrame) -> pd.DataFrame:
@@ -128,15 +156,23 @@ def _observed_folds(actual: np.ndarray) -> np.ndarray:
     return np.isfinite(actual).any(axis=1)
 
 
-def _fold_mean(values: np.ndarray, observed: np.ndarray, axis=None):
-    """Mean over the observed folds only. A NaN there propagates (MAPE of a fold with a zero
-    actual: MAPE is skipped), as in a plain mean; the folds left out are never read."""
+def _fold_mean(values: np.ndarray, observed: np.ndarray, axis=None, weights: np.ndarray | None = None):
+    """Mean over the observed folds only (``weights``: per row). A NaN there propagates (MAPE
+    of a fold with a zero actual: MAPE is skipped), as in a plain mean; the folds left out
+    are never read."""
     with np.errstate(invalid="ignore", divide="ignore"):
+        if weights is not None:
+            return np.where(observed, values * weights, 0.0).sum(axis=axis) / np.where(
+                observed, weights, 0.0
+            ).sum(axis=axis)
         return np.where(observed, values, 0.0).sum(axis=axis) / observed.sum(axis=axis)
 
 
-def _nanmean(values: np.ndarray, axis=None):
-    """Mean over the defined values (NaN when none is), without numpy's empty-slice warning."""
+def _nanmean(values: np.ndarray, axis=None, weights: np.ndarray | None = None):
+    """Mean over the defined values (NaN when none is), without numpy's empty-slice warning;
+    ``weights`` weigh the rows (``metrics.row_weighted_nanmean``)."""
+    if weights is not None:
+        return row_weighted_nanmean(values, weights, axis)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         out = np.nanmean(values, axis=axis)

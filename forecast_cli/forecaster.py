@@ -93,10 +93,21 @@ class Forecaster:
         self.config = config if config is not None else ForecastConfig()
 
     # ----------------------------------------------------------------- fitting
-    def fit(self, data: Series | Panel, on_epoch: Callable[[EpochReport], None] | None = None) -> Forecaster:
+    def fit(
+        self,
+        data: Series | Panel,
+        on_epoch: Callable[[EpochReport], None] | None = None,
+        windows_from: np.ndarray | None = None,
+    ) -> Forecaster:
         """Train one network on every series; transforms and scalers see training rows only.
 
         The config is read, never written: what the data decided goes into ``plan_``.
+        ``windows_from`` (bool per series, default all): the series whose windows train and
+        validate the weights; the others are only scaled, on all their rows. A backtest
+        passes the series whose first fold comes after the fit's origin: they are forecast
+        as series the weights never saw, and their rows past that origin stay unseen by the
+        weights, the loss weights and a shared scale. The plan (transform, scaler) still
+        reads their rows, since it must apply to them too.
         """
         cfg = self.config.validate()
         panel = as_panel(data)
@@ -109,6 +120,8 @@ class Forecaster:
         split = panel_split(
             panel.lengths, lookback, outputs, cfg.window.val_fraction, cfg.window.window_stride, first
         )
+        if windows_from is not None:
+            split = split.windows_of(windows_from)
         self.transform_ = Transform(plan.transform)
         # each series' training rows never below zero: its forecasts may be cut there
         # (``floors``) even when another series of the panel goes below
@@ -129,6 +142,7 @@ class Forecaster:
             first,
             block,
             calendar_width,
+            windows_from,
         )  # (total rows, inputs but calendar + static one-hots [+ series index]), float32
 
         highway_init, cycle = "naive", plan.season  # the baselines are defined relative to the last value
@@ -163,7 +177,9 @@ class Forecaster:
         if len(panel) > 1:  # a lone series weighs 1 by construction: skip the arithmetic
             counts = np.bincount(split.series_of_train, minlength=len(panel)).astype(np.float64)
             weights = 1.0 / np.maximum(counts[split.series_of_train], 1.0) ** SAMPLING_ALPHA
-            loss_weights = series_loss_weights(scaled[:, 0], panel.offsets, split.train_ends, plan.season)
+            # a series giving no windows is no part of the panel's median scale either
+            ends = split.train_ends if windows_from is None else np.where(windows_from, split.train_ends, 0)
+            loss_weights = series_loss_weights(scaled[:, 0], panel.offsets, ends, plan.season)
         seed_everything(cfg.train.seed)
         self.network_ = build_network(self.network_args_)
         result = train_network(

@@ -66,3 +66,18 @@ def mase(actual: np.ndarray, forecast: np.ndarray, insample: np.ndarray, season:
     """
     scale = seasonal_naive_scale(insample, season)
     return mae(actual, forecast) / scale if scale > 0 else float("nan")
+
+
+def row_weighted_nanmean(values: np.ndarray, weights: np.ndarray, axis=None):
+    """Mean of the defined (non-NaN) ``values``, each weighted by its row's ``weights[row]``
+    (rows: the first axis); NaN where no value is defined. A backtest whose short series
+    have fewer folds weighs each (series, fold) row by 1/(its series' folds), so that every
+    series counts once, as in a panel whose series all have every fold."""
+    values = np.asarray(values, dtype=np.float64)
+    w = np.broadcast_to(
+        np.asarray(weights, dtype=np.float64).reshape(-1, *([1] * (values.ndim - 1))), values.shape
+    )
+    defined = ~np.isnan(values)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(defined, values * w, 0.0).sum(axis=axis) / np.where(defined, w, 0.0).sum(axis=axis)
+    return float(out) if axis is None else out

@@ -75,6 +75,7 @@ def scale_panel(
     first: int,
     block: np.ndarray,
     calendar: int = 0,
+    shared_from: np.ndarray | None = None,
 ) -> tuple[np.ndarray, CalendarCodes | None, list[Scaler], list[float]]:
     """(scaled dense inputs float32, calendar codes, one scaler per series, calibration scales).
 
@@ -83,7 +84,8 @@ def scale_panel(
     target (rows_i,), read again only for a ``shared`` scaler, whose target scale is known
     once every series has been seen; ``forward``: the target transform; ``block`` (series,
     constants): per-series constant columns (static one-hots, the series index) written
-    after the other inputs. The dense array is (rows, inputs - calendar + constants);
+    after the other inputs; ``shared_from``: the series whose scales set a ``shared``
+    scaler's median (default all). The dense array is (rows, inputs - calendar + constants);
     the calendar columns come back as ``CalendarCodes`` (None without them). Calibration
     scales are each series' mean absolute one-step change over its training rows.
     """
@@ -119,7 +121,7 @@ def scale_panel(
         cal_scales.append(series_scale(values[: max(int(end), 2), 0], False))
     assert out is not None, "a panel has at least one series"
     if kind == "shared":  # one target scale for the panel, known only now (see scaling.share_target_scale)
-        scalers = share_target_scale(scalers)
+        scalers = share_target_scale(scalers, shared_from)
         for i, (make_target, scaler) in enumerate(zip(target_of, scalers, strict=True)):
             assert scaler.center is not None and scaler.scale is not None
             out[offsets[i] : offsets[i + 1], 0] = np.nan_to_num(

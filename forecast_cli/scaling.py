@@ -139,14 +139,24 @@ class Scaler:
         )
 
 
-def share_target_scale(scalers: list[Scaler]) -> list[Scaler]:
+def share_target_scale(scalers: list[Scaler], members: np.ndarray | None = None) -> list[Scaler]:
     """Every series' scaler (each fit on that series' training rows only) with one target
     scale for the panel: the median of their own. For a log target that keeps series
     comparable: after the log and level normalisation the network sees relative changes, and a series that moves 1% a month should look calmer
     than one that moves 20%, which per-series standardising would hide (measured on M1
     monthly: sMAPE 14.7 with one scale against 15.3 per series). Dividing by one typical
     scale still gives the optimiser inputs near unit size; a single series is its own
-    median, so ``shared`` equals ``standard`` there.
+    median, so ``shared`` equals ``standard`` there. ``members`` (bool per series): the
+    series whose scales set the median (default all); the others take it, as an unseen
+    series does at ``predict``.
     """
-    typical = float(np.median([s.scale[0] for s in scalers if s.scale is not None]))
+    typical = float(
+        np.median(
+            [
+                s.scale[0]
+                for i, s in enumerate(scalers)
+                if s.scale is not None and (members is None or members[i])
+            ]
+        )
+    )
     return [s.with_target_scale(typical) for s in scalers]

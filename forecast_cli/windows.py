@@ -136,6 +136,22 @@ class PanelSplit:
     train_ends: np.ndarray
     bounds: np.ndarray
 
+    def windows_of(self, members: np.ndarray) -> PanelSplit:
+        """This split with windows drawn only from ``members`` (bool, per member); every row
+        of the others counts as training rows, so they are scaled on all their rows and
+        neither train the weights nor validate them (see ``Forecaster.fit``)."""
+        members = np.asarray(members, dtype=bool)
+        train, val = members[self.series_of_train], members[self.series_of_val]
+        lengths = np.diff(self.bounds)
+        return PanelSplit(
+            self.train_origins[train],
+            self.val_origins[val],
+            self.series_of_train[train],
+            self.series_of_val[val],
+            np.where(members, self.train_ends, lengths),
+            self.bounds,
+        )
+
 
 def validation_rows(n_rows: int, val_fraction: float, first: int = 0) -> int:
     """Rows held out at the end of a series: ``val_fraction`` of its usable rows, at least 1."""

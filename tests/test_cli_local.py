@@ -58,10 +58,10 @@ def test_local_model_on_a_cluster_predicts_what_one_process_does(tmp_path, panel
 def test_a_failing_series_exits_partial_and_the_others_are_saved(tmp_path, panel_csv, monkeypatch):
     real_fit = Forecaster.fit
 
-    def fit(self, data, on_epoch=None):
+    def fit(self, data, on_epoch=None, windows_from=None):
         if data.ids == ("s2",):
             raise ValueError("synthetic failure")
-        return real_fit(self, data, on_epoch)
+        return real_fit(self, data, on_epoch, windows_from)
 
     monkeypatch.setattr(Forecaster, "fit", fit)
     model = tmp_path / "m.fcst"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from forecast_cli.errors import DataError, UsageError
-from forecast_cli.folds import fit_groups, parse_refit, plan_folds
+from forecast_cli.folds import fit_groups, parse_refit, plan_folds, trained_at_own_first
 
 
 def spans(plan):
@@ -66,3 +66,23 @@ def test_too_many_folds_name_the_stride_when_it_was_given():
         plan_folds(144, horizon=12, folds=3, stride=100, min_train=13)
     with pytest.raises(DataError, match=r"\(lower --folds, --horizon or --lookback\)"):
         plan_folds(30, horizon=12, folds=3, min_train=13)
+
+
+def test_a_short_series_keeps_the_last_folds_it_fits_with_the_full_plans_indices():
+    """20 rows, 4 folds of 3, 10 training rows needed: the full plan's origins are 8, 11,
+    14, 17; the first leaves 8 rows, so the partial plan is folds 1-3, the same origins and
+    refit groups as in a longer series' plan of 4 (fold k is the same place from the end)."""
+    full = plan_folds(40, horizon=3, folds=4, min_train=10, refit=parse_refit("2"))
+    plan = plan_folds(20, horizon=3, folds=4, min_train=10, refit=parse_refit("2"), partial=True)
+    assert [f.index for f in plan] == [1, 2, 3]
+    assert spans(plan) == [(0, 11, 14), (0, 14, 17), (0, 17, 20)]
+    assert [f.fit_at for f in plan] == [f.fit_at for f in full[1:]] == [0, 2, 2]
+    alone = trained_at_own_first(plan)  # trained on its own: nothing before fold 1 to train on
+    assert [f.fit_at for f in alone] == [1, 2, 2]
+    assert [(t.index, [f.index for f in m]) for t, m in fit_groups(alone)] == [(1, [1]), (2, [2, 3])]
+
+
+def test_a_series_that_fits_no_fold_is_refused_even_when_partial():
+    with pytest.raises(DataError, match="at most 0 folds fit"):
+        plan_folds(12, horizon=3, folds=4, min_train=10, partial=True)
+    assert len(plan_folds(13, horizon=3, folds=4, min_train=10, partial=True)) == 1

@@ -104,10 +104,10 @@ def _cut(panel, rows: int):
 def test_a_failing_series_is_left_out_and_named(monkeypatch):
     real_fit = Forecaster.fit
 
-    def fit(self, data, on_epoch=None):
+    def fit(self, data, on_epoch=None, windows_from=None):
         if data.ids == ("s1",):
             raise ValueError("synthetic failure")
-        return real_fit(self, data, on_epoch)
+        return real_fit(self, data, on_epoch, windows_from)
 
     monkeypatch.setattr(Forecaster, "fit", fit)
     local = LocalForecaster(_local()).fit(_panel())
