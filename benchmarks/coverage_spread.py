@@ -46,17 +46,30 @@ TOLERANCE = 0.03
 
 
 def fold_of(rows: pd.DataFrame) -> pd.Series:
-    """Each row's fold, 1 for the earliest: a panel's series count their own folds (series
-    that end at different times have different origins for the same fold)."""
+    """Each row's fold, counted from the last (0) down: a panel's series count their own
+    folds from their own ends (series that end at different times have different origins
+    for the same fold, and a short series has only the last folds)."""
     if rows.columns[1] == "timestamp":  # origin, timestamp, ...: one series
-        return rows["origin"].rank(method="dense")
-    return rows.groupby(rows.columns[1])["origin"].rank(method="dense")  # origin, <id>, timestamp
+        return -rows["origin"].rank(method="dense", ascending=False)
+    return -rows.groupby(rows.columns[1])["origin"].rank(method="dense", ascending=False)
+
+
+def row_weights(rows: pd.DataFrame) -> pd.Series:
+    """One over the folds of each row's series, as the backtest's leaderboard weighs them
+    (every series counts once); all 1 when every series has every fold."""
+    if rows.columns[1] == "timestamp":
+        return pd.Series(1.0, index=rows.index)
+    folds = rows.groupby(rows.columns[1])["origin"].transform("nunique")
+    return folds.max() / folds
 
 
 def fold_coverage(rows: pd.DataFrame, level: int) -> np.ndarray:
-    """Coverage of each fold (a panel's series pooled within it), in fold order."""
+    """Coverage of each fold (a panel's series pooled within it, weighted as the
+    leaderboard weighs them), in fold order."""
     inside = (rows["actual"] >= rows[f"lo-{level}"]) & (rows["actual"] <= rows[f"hi-{level}"])
-    return inside.groupby(fold_of(rows)).mean().sort_index().to_numpy()
+    w = row_weights(rows)
+    folds = fold_of(rows)
+    return ((inside * w).groupby(folds).sum() / w.groupby(folds).sum()).sort_index().to_numpy()
 
 
 def spread(per_fold: np.ndarray, weights: np.ndarray, seed: int = 0) -> dict:
@@ -92,7 +105,7 @@ def run(name: str, args: str, model: str) -> dict:
         subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
         rows = pd.read_csv(out)
     rows = rows[rows["model"] == model]
-    weights = rows.groupby(fold_of(rows)).size().sort_index().to_numpy().astype(float)
+    weights = row_weights(rows).groupby(fold_of(rows)).sum().sort_index().to_numpy()
     return {
         "run": name,
         "model": model,
