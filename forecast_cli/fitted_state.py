@@ -131,7 +131,7 @@ def restore_forecaster(
     self.target_, self.features_ = meta["target"], tuple(meta["features"])
     self.future_features_ = tuple(meta.get("future_features", ()))
     self.static_levels_ = {c: tuple(v) for c, v in meta.get("static_levels", {}).items()}
-    self.transform_ = Transform(self.plan_.transform)
+    self.transform_ = Transform(self.plan_.transform, self.plan_.chose_transform)
     self.metrics_ = meta.get("metrics", {})
     self.time_labels_ = str(meta.get("time_labels", ""))  # files before it: ISO 8601
     if meta.get("state_version", 1) >= 3:

@@ -122,7 +122,7 @@ class Forecaster:
         )
         if windows_from is not None:
             split = split.windows_of(windows_from)
-        self.transform_ = Transform(plan.transform)
+        self.transform_ = Transform(plan.transform, plan.chose_transform)
         # each series' training rows never below zero: its forecasts may be cut there
         # (``floors``) even when another series of the panel goes below
         self.never_negative_ = np.array(

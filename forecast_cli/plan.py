@@ -41,7 +41,7 @@ Defaults, and why:
   guessed: a wrong one would teach false holidays); nothing for weekly and coarser data,
   whose seasonal lag already says where in the year a step is. The features are known
   in advance, so the network reads them over the forecast steps too.
-- transform ``auto``: log when every training value is strictly positive (it turns
+- transform ``auto``: log when every value given to the fit is strictly positive (it turns
   multiplicative seasonality and exponential growth into additive ones and keeps
   forecasts positive), else none. Only training rows decide, so the backtest's
   decision at an origin cannot depend on rows after it.
@@ -133,6 +133,11 @@ class Plan:
         return max(self.context_rows, self.drift_rows + 1 + self.first_row)
 
     @property
+    def chose_transform(self) -> bool:
+        """Whether the transform was picked by ``--transform auto`` rather than given."""
+        return self.reasons.get("transform", "").startswith("auto")
+
+    @property
     def says_nonnegative(self) -> bool:
         """Whether the cut at zero is worth a line: a log target is positive anyway."""
         return self.nonnegative and self.transform not in ("log", "logdiff")
@@ -221,7 +226,10 @@ def resolve_plan(
             f"+ validation; longest has {lengths.max()}); lower --lookback or --horizon"
         )
     train_ys = [np.asarray(y[:end], dtype=np.float64) for y, end in zip(ys, split.train_ends, strict=True)]
-    transform, reasons["transform"] = _transform(requested, train_ys)
+    # the log must apply to every row the fit transforms, its validation tails included:
+    # a zero there, with strictly positive training rows, failed the fit (exit 2, blaming a
+    # --transform log that was never given); the sign alone is read, no value informs a weight
+    transform, reasons["transform"] = _transform(requested, [np.asarray(y, dtype=np.float64) for y in ys])
     nonnegative = all(np.nanmin(y, initial=0.0) >= 0 for y in train_ys)
     if nonnegative:
         reasons["nonnegative"] = "no training value is below zero: forecasts and bands are cut at 0"
@@ -294,12 +302,12 @@ def _intermittent_hint(train_ys: list[np.ndarray], loss: str) -> str:
     )
 
 
-def _transform(requested: str, train_ys: list[np.ndarray]) -> tuple[str, str]:
-    """Log only when every series is strictly positive on its training rows: one transform
-    for the panel keeps the network's inputs comparable across series."""
+def _transform(requested: str, ys: list[np.ndarray]) -> tuple[str, str]:
+    """Log only when every series is strictly positive on every row given to the fit: one
+    transform for the panel keeps the network's inputs comparable across series."""
     if requested != "auto":
         return requested, "given"
-    finite = [y[np.isfinite(y)] for y in train_ys]
+    finite = [y[np.isfinite(y)] for y in ys]
     if all(len(f) and np.all(f > 0) for f in finite):
         return "log", "auto: the training target is strictly positive"
     return "none", "auto: the training target has values <= 0"

@@ -27,6 +27,7 @@ class Transform:
     """
 
     name: str = "none"
+    chosen: bool = False  # picked by ``--transform auto``, not given: said when it cannot apply
 
     @property
     def differencing(self) -> bool:
@@ -41,6 +42,12 @@ class Transform:
         y = np.asarray(y, dtype=np.float64)
         if self.uses_log:
             if np.any(y <= 0):
+                if self.chosen:  # the fit's rows were all positive; newer ones are not
+                    raise DataError(
+                        "the model takes logs of the target (--transform auto: every value it was "
+                        "fitted on was strictly positive), but rows after them have values <= 0; "
+                        "give --transform none (or, in a backtest, --refit always)"
+                    )
                 raise DataError(
                     f"--transform {self.name} needs a strictly positive target, but it has values <= 0; "
                     "use --transform none or diff"

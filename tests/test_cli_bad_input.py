@@ -627,3 +627,31 @@ def test_a_bad_option_value_or_unknown_option_is_one_error_line(tmp_path):
         lines = done.stderr.strip().splitlines()
         assert done.returncode == 2 and done.stdout == ""
         assert len(lines) == 1 and said in lines[0] and lines[0].endswith(f"{helped})"), done.stderr
+
+
+def test_a_zero_after_the_rows_an_automatic_log_was_chosen_on_names_the_choice(tmp_path):
+    """bad input: a backtest whose later folds read a value <= 0 after the rows that --transform auto chose a log on -> exit 2, one line saying the log was chosen automatically and to give --transform none or --refit always; it had blamed a --transform log never given"""
+    frame = pd.read_csv(AIR)
+    frame.iloc[120, 1] = 0.0  # after the first of 3 yearly origins (row 108), before the last
+    data = tmp_path / "zero_later.csv"
+    frame.to_csv(data, index=False)
+    args = ["backtest", str(data), "--folds", "3", "-H", "12", "--models", "lstm", *FAST_TRAIN]
+    line = refused(runner.invoke(app, args), 2, "--transform auto")
+    assert "give --transform none (or, in a backtest, --refit always)" in line
+    assert "needs a strictly positive target" not in line
+    assert runner.invoke(app, [*args, "--refit", "always"]).exit_code == 0
+
+
+def test_a_zero_in_the_validation_tail_alone_makes_the_automatic_transform_none(tmp_path):
+    """Training rows all positive, one zero in the validation tail: the automatic log could
+    not apply to the rows the fit transforms, so auto chooses none (training had failed,
+    exit 2, naming a --transform log the user never gave)."""
+    frame = pd.read_csv(AIR)
+    frame.iloc[-3, 1] = 0.0  # in the last 20%, the validation tail
+    data = tmp_path / "zero_late.csv"
+    frame.to_csv(data, index=False)
+    model = tmp_path / "m.fcst"
+    trained = runner.invoke(app, ["train", str(data), *FAST_TRAIN, "-o", str(model)])
+    assert trained.exit_code == 0, trained.stderr
+    shown = runner.invoke(app, ["info", str(model)])
+    assert "transform,none (auto: the training target has values <= 0)" in shown.stdout
