@@ -242,3 +242,30 @@ def test_calendar_codes_widen_past_32767_distinct_rows_and_map_back_exactly():
     )
     assert codes.codes.dtype == np.int32
     np.testing.assert_array_equal(codes.values[codes.codes][:, 0], column)
+
+
+def test_an_epoch_draws_at_most_the_cap_and_validates_on_a_fixed_even_subset(monkeypatch):
+    """Above ``EPOCH_WINDOWS`` an epoch is that many windows (steps per epoch = cap / batch),
+    and validation scores at most ``VAL_WINDOWS`` windows, the same ones every epoch."""
+    from forecast_cli import training
+
+    steps, scored = [], []
+    real_step, real_eval = training.AdamW.step, training.evaluate_loss
+
+    def step(self, *args, **kwargs):
+        steps.append(1)
+        return real_step(self, *args, **kwargs)
+
+    def evaluate(model, data, origins, *args, **kwargs):
+        scored.append(origins.tolist())
+        return real_eval(model, data, origins, *args, **kwargs)
+
+    monkeypatch.setattr(training.AdamW, "step", step)
+    monkeypatch.setattr(training, "evaluate_loss", evaluate)
+    monkeypatch.setattr(training, "EPOCH_WINDOWS", 48)
+    monkeypatch.setattr(training, "VAL_WINDOWS", 10)
+    cfg = fast_config(lookback=12, horizon=6)  # batch 64: one step of 48 windows per epoch
+    fitted = Forecaster(cfg).fit(prepare_panel(long_panel(), cfg.data))
+    assert fitted.metrics_["train_windows"] > 48 and fitted.metrics_["val_windows"] > 10
+    assert len(steps) == fitted.metrics_["epochs_run"]  # one step of 48 per epoch
+    assert all(len(s) == 10 for s in scored) and all(s == scored[0] for s in scored)

@@ -35,12 +35,12 @@ def test_without_a_season_lookback_is_twice_the_horizon_and_at_least_8():
     assert (shape.horizon, shape.lookback) == (7, 14)
 
 
-def test_auto_transform_is_log_only_when_training_rows_are_positive():
+def test_auto_transform_is_log_only_when_every_row_given_is_positive():
     y = np.linspace(1.0, 2.0, 100)
     assert resolve_plan(ForecastConfig(), None, [y]).transform == "log"
     y_val_negative = y.copy()
-    y_val_negative[-5:] = -1.0  # validation rows only: they must not decide
-    assert resolve_plan(ForecastConfig(), None, [y_val_negative]).transform == "log"
+    y_val_negative[-5:] = -1.0  # validation rows only: a log chosen on the rest failed the fit
+    assert resolve_plan(ForecastConfig(), None, [y_val_negative]).transform == "none"
     y_train_negative = y.copy()
     y_train_negative[3] = -1.0
     plan = resolve_plan(ForecastConfig(), None, [y_train_negative])
