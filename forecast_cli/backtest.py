@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from . import metrics as m
-from .backtest_fits import Fits, distributed_global, local_fits, neural_forecasts
+from .backtest_fits import Fits, distributed_global, fold_rows, local_fits, neural_forecasts
 from .backtest_intervals import band_levels, baseline_bounds, cut_at_zero, reported_bounds, score_intervals
 from .backtest_scores import score, series_summary, series_table
 from .baselines import BASELINE_FUNCTIONS, BASELINES
@@ -225,7 +225,8 @@ def run_backtest(
             "training data repeats exactly every season; MASE averages the others"
         )
     # a series with fewer folds (its last ones) counts as much as one with all of them
-    per_series = np.array([len(p) for p in plans])
+    first_row = fold_rows(plans)
+    per_series = np.diff(first_row)
     ragged = per_series.min() < per_series.max()
     weights = np.repeat(per_series.max() / per_series, per_series) if ragged else None
     rows, per_step = [], {}
@@ -251,7 +252,7 @@ def run_backtest(
         scales,
         levels,
         probs,
-        np.concatenate([[0], np.cumsum(per_series)]) if ragged else None,
+        first_row if ragged else None,
     )
     summary = series_summary(by_series)
     board.insert(6, "mase_median", summary["mase_median"])

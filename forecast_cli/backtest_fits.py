@@ -52,8 +52,9 @@ def group_payloads(panel: Panel, cfg: ForecastConfig, plans: list[list[Fold]], l
         group = {f.index for f in members}
         own = [[f for f in p if f.index in group] for p in plans]  # each series' folds here
         present = [i for i, folds in enumerate(own) if folds]
-        # the fold each series trains up to: the group's origin, or a newcomer's first fold
-        trains = [next((f for f in plans[i] if f.index == at), own[i][0]) for i in present]
+        # the fold each series trains up to: its first in the group, which is the group's
+        # own fold ``at`` (the group's first) unless the series starts later (a newcomer)
+        trains = [own[i][0] for i in present]
         newcomers = np.array([t.index != at for t in trains])
         here = panel.subset(present)  # ids and static values follow the members
         train = dataclasses.replace(
@@ -82,7 +83,10 @@ def group_payloads(panel: Panel, cfg: ForecastConfig, plans: list[list[Fold]], l
         local_origins = [
             np.array([f.origin for f in own[i]]) - start for i, start in zip(present, starts, strict=True)
         ]
-        rows = np.concatenate([first_row[i] + np.array([plans[i].index(f) for f in own[i]]) for i in present])
+        # a series' folds are consecutive indices from its first: row = first row + offset
+        rows = np.concatenate(
+            [first_row[i] + np.array([f.index - plans[i][0].index for f in own[i]]) for i in present]
+        )
         windows_from = ~newcomers if newcomers.any() else None
         yield rows, (cfg, train, reach, ends, local_origins, levels, horizon, windows_from)
 

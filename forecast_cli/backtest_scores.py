@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .backtest_intervals import defined_scales, interval_elements
-from .metrics import row_weighted_nanmean, smape_terms
+from .metrics import row_weighted_mean, row_weighted_nanmean, smape_terms
 
 REFERENCE = "seasonal-naive"  # skill and beats_snaive compare with it
 
@@ -162,9 +162,7 @@ def _fold_mean(values: np.ndarray, observed: np.ndarray, axis=None, weights: np.
     are never read."""
     with np.errstate(invalid="ignore", divide="ignore"):
         if weights is not None:
-            return np.where(observed, values * weights, 0.0).sum(axis=axis) / np.where(
-                observed, weights, 0.0
-            ).sum(axis=axis)
+            return row_weighted_mean(values, observed, weights, axis)
         return np.where(observed, values, 0.0).sum(axis=axis) / observed.sum(axis=axis)
 
 

@@ -74,10 +74,17 @@ def row_weighted_nanmean(values: np.ndarray, weights: np.ndarray, axis=None):
     have fewer folds weighs each (series, fold) row by 1/(its series' folds), so that every
     series counts once, as in a panel whose series all have every fold."""
     values = np.asarray(values, dtype=np.float64)
+    return row_weighted_mean(values, ~np.isnan(values), weights, axis)
+
+
+def row_weighted_mean(values: np.ndarray, keep: np.ndarray, weights: np.ndarray, axis=None):
+    """Mean of ``values`` where ``keep`` (broadcast to them), each weighted by its row's
+    ``weights[row]``; a NaN kept propagates, as in a plain mean."""
+    values = np.asarray(values, dtype=np.float64)
     w = np.broadcast_to(
         np.asarray(weights, dtype=np.float64).reshape(-1, *([1] * (values.ndim - 1))), values.shape
     )
-    defined = ~np.isnan(values)
+    keep = np.broadcast_to(keep, values.shape)
     with np.errstate(invalid="ignore", divide="ignore"):
-        out = np.where(defined, values * w, 0.0).sum(axis=axis) / np.where(defined, w, 0.0).sum(axis=axis)
+        out = np.where(keep, values * w, 0.0).sum(axis=axis) / np.where(keep, w, 0.0).sum(axis=axis)
     return float(out) if axis is None else out

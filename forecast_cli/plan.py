@@ -43,8 +43,9 @@ Defaults, and why:
   in advance, so the network reads them over the forecast steps too.
 - transform ``auto``: log when every value given to the fit is strictly positive (it turns
   multiplicative seasonality and exponential growth into additive ones and keeps
-  forecasts positive), else none. Only training rows decide, so the backtest's
-  decision at an origin cannot depend on rows after it.
+  forecasts positive), else none. The sign is read on every row given to the fit, its
+  validation tails included (the log must apply to them), and on nothing after: the
+  backtest's decision at an origin cannot depend on rows after it.
 - scaler ``auto``: ``shared`` (one target scale for the whole panel) for a log target,
   whose series are already in comparable units (relative changes), else ``standard``
   per series (raw units of different series are not comparable); see

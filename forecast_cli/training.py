@@ -13,8 +13,8 @@ almost entirely, so past some tens of thousands a full pass repeats what the net
 seen, and a panel of 300 daily series x 700 days (168,000 windows) ran its 60 epochs in
 267 s. With the caps an epoch costs the same on any larger panel, so training time is
 bounded by the epoch limit, as neuralforecast bounds it by steps. Every sample set and
-both M1 panels are under the caps and train exactly as before (M1 monthly: about 30,000
-windows).
+both M1 panels are under the caps and train exactly as before (M1 monthly, the largest:
+25,982 training and 8,421 validation windows).
 """
 
 from __future__ import annotations
