@@ -21,23 +21,23 @@ import pandas as pd
 
 from . import metrics as m
 from .backtest_fits import Fits, distributed_global, fold_rows, local_fits, neural_forecasts
-from .backtest_intervals import band_levels, baseline_bounds, cut_at_zero, reported_bounds, score_intervals
+from .backtest_intervals import (
+    band_levels,
+    baseline_bounds,
+    cut_at_zero,
+    reported_bounds,
+    score_intervals,
+    unbanded_notes,
+)
 from .backtest_scores import score, series_summary, series_table
 from .baselines import BASELINE_FUNCTIONS, BASELINES
 from .compute import Executor, SerialExecutor, TaskProgress
 from .config import MODEL_KINDS, ForecastConfig
 from .errors import DataError, UsageError
-from .folds import (
-    DEFAULT_FOLDS,
-    Fold,
-    folds_that_fit,
-    parse_refit,
-    plan_folds,
-    rows_before_first_origin,
-    trained_at_own_first,
-)
-from .frequency_defaults import resolve_shape
+from .folds import Fold
+from .frequency_defaults import Shape, resolve_shape
 from .panel import Panel
+from .panel_folds import member_folds
 from .run_config import BacktestConfig
 from .scaling import DIFFERENCING
 from .series import Series
@@ -62,34 +62,6 @@ class BacktestResult:
     notes: list[str] = field(default_factory=list)
     config: dict = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)  # series id -> why it was left out
-
-
-def _unbanded_notes(models, forecasts, bounds, levels, horizon: int) -> list[str]:
-    """A note for forecasts left without bands: too few windows before their origins to
-    calibrate a band that many steps long (a long horizon on a short series, an early fold).
-    Coverage and the interval scores are over the banded ones; without a note an empty or
-    partial column read as a full result."""
-    if not levels:
-        return []
-    lacking = {}
-    for name in models:
-        lo = bounds[name][f"lo-{levels[0]:g}"]
-        missing = np.isnan(lo).all(axis=1) & np.isfinite(forecasts[name]).all(axis=1)  # (pairs,)
-        if missing.any():
-            lacking[name] = (int(missing.sum()), len(missing))
-    if not lacking:
-        return []
-    counts = {f"{k} of {n}" for k, n in lacking.values()}
-    which = (
-        ", ".join(lacking)
-        if len(counts) == 1
-        else ", ".join(f"{m} {k} of {n}" for m, (k, n) in lacking.items())
-    )
-    share = f"{next(iter(counts))} (series, fold) forecasts of {which}" if len(counts) == 1 else which
-    return [
-        f"no bands for {share}: too few windows before their origins to calibrate {horizon}-step bands; "
-        "coverage and interval scores are over the others (a shorter --horizon or more data gives them bands)"
-    ]
 
 
 def resolve_models(spec: BacktestConfig) -> tuple[str, ...]:
@@ -147,7 +119,7 @@ def run_backtest(
         )
     else:  # a global network only needs to read each series' lookback
         min_train = lookback + differencing + 1 if neural else season + 1
-    plans, kept, notes = _member_folds(panel, horizon, spec, max(min_train, season + 1), cfg)
+    plans, kept, notes = member_folds(panel, horizon, spec, max(min_train, season + 1), cfg)
     panel = panel.subset(kept)
     offsets = panel.offsets
     y = panel.stacked()[:, 0]
@@ -209,21 +181,8 @@ def run_backtest(
             forecasts[name], bounds[name], seconds[name] = fits[name]
         bounds[name] = reported_bounds(bounds[name], forecasts[name], levels, probs)
 
-    notes += _unbanded_notes(models, forecasts, bounds, levels, horizon)
-    if np.any(actual == 0):
-        notes.append("MAPE skipped: the target is zero in some forecast periods")
-    if unobserved := int(np.isnan(actual).sum()):
-        notes.append(
-            f"{unobserved} of {actual.size} forecast steps fall on filled values (gaps or empty cells): "
-            "not scored, and left empty as actuals"
-        )
-    if np.all(scales == 0):
-        notes.append("MASE undefined: the training data of every fold repeats exactly every season")
-    elif np.any(scales == 0):
-        notes.append(
-            f"MASE undefined for {int(np.sum(scales == 0))} of {len(scales)} (series, fold) pairs whose "
-            "training data repeats exactly every season; MASE averages the others"
-        )
+    notes += unbanded_notes(models, forecasts, bounds, levels, horizon)
+    notes += _scoring_notes(actual, scales)
     # a series with fewer folds (its last ones) counts as much as one with all of them
     first_row = fold_rows(plans)
     per_series = np.diff(first_row)
@@ -258,13 +217,6 @@ def run_backtest(
     board.insert(6, "mase_median", summary["mase_median"])
     board.insert(7, "beats_snaive", summary["beats_snaive"])
     board = board.sort_values("mase", kind="stable", na_position="last")
-    # origins as --predictions-out names them (the last row a forecast reads), and the first
-    # forecast steps, of the earliest and of the latest fold over every series
-    pairs = list(zip(panel.members, plans, strict=True))
-    first_origin = min(member.frame.index[plan[0].origin - 1] for member, plan in pairs)
-    last_origin = max(member.frame.index[plan[-1].origin - 1] for member, plan in pairs)
-    first = min(member.frame.index[plan[0].origin] for member, plan in pairs)
-    last = max(member.frame.index[plan[-1].origin] for member, plan in pairs)
     return BacktestResult(
         leaderboard=board,
         per_step=per_step,
@@ -275,110 +227,78 @@ def run_backtest(
         horizon=horizon,
         lookback=lookback,
         notes=notes,
-        config={
-            **dataclasses.asdict(spec),  # first, so the resolved values below win
-            "folds": max(len(p) for p in plans),
-            "target": panel.target,
-            "features": list(panel.features),
-            "freq": panel.freq,
-            "series": len(panel),
-            "rows": int(offsets[-1]),
-            "season": season,
-            "horizon": horizon,
-            "lookback": lookback,
-            "origin_stride": spec.origin_stride or horizon,
-            "models": list(models),
-            "first_origin": _iso(first_origin),
-            "last_origin": _iso(last_origin),
-            "first_step": _iso(first),
-            "last_step": _iso(last),
-            # every option of the networks but the cell: "models" names the cells run (the
-            # base config's cell, lstm unless a file set it, is not what --models gru ran)
-            "model": {k: v for k, v in dataclasses.asdict(cfg.model).items() if k != "cell"},
-            "train": dataclasses.asdict(cfg.train),
-            "scaling": dataclasses.asdict(cfg.scaling),
-            "levels": list(levels),  # the bands scored, as the leaderboard's columns name them
-            "quantiles": list(probs),
-        },
+        config=_config_echo(spec, cfg, panel, plans, models, levels, probs, int(offsets[-1]), shape),
         failures=failures,
     )
 
 
-def _default_folds(panel: Panel, horizon: int, spec: BacktestConfig, min_train: int) -> tuple[int, str]:
-    """(folds, note): ``--folds`` as given; else 5, or as many as the longest series fits
-    when that is fewer (a 400-week series fits 4 yearly folds: refusing the default with
-    "at most 4 folds fit" made the user type what we knew). None fitting: 5, and the refusal
-    says why."""
-    if spec.folds is not None:
-        return spec.folds, ""
-    stride = spec.origin_stride or horizon
-    needed = rows_before_first_origin(spec.window, spec.train_size, min_train)
-    fit = max(folds_that_fit(len(m.frame), horizon, stride, needed) for m in panel.members)
-    if 1 <= fit < DEFAULT_FOLDS:
-        longest = "the series" if len(panel) == 1 else "the longest series"
-        return fit, f"{fit} folds: as many as {longest} fits (the default is {DEFAULT_FOLDS}; set --folds)"
-    return DEFAULT_FOLDS, ""
-
-
-def _member_folds(panel: Panel, horizon: int, spec: BacktestConfig, min_train: int, cfg: ForecastConfig):
-    """Folds of every series, counted from its own end (``folds.plan_folds``). In a panel a
-    series too short for all of them keeps the last ones it fits, and one that fits none is
-    left out and named; the longest series must fit them all (an explicit ``--folds`` that
-    none fits is refused with its reason)."""
-    folds, said = _default_folds(panel, horizon, spec, min_train)
-    refit = parse_refit(spec.refit)
-
-    def plan(member: Series, partial: bool) -> list[Fold]:
-        return plan_folds(
-            len(member.frame),
-            horizon,
-            folds,
-            spec.origin_stride,
-            spec.window,
-            spec.train_size,
-            refit,
-            min_train,
-            partial=partial,
-        )
-
-    notes = [said] if said else []
-    if len(panel) == 1:
-        return [plan(panel.members[0], False)], [0], notes
-    longest = int(np.argmax(panel.lengths))
-    try:
-        plan(panel.members[longest], False)
-    except DataError as exc:  # the longest series' own reason: the option at fault, the rows it lacks
-        raise DataError(f"no series fits the folds; the longest, {panel.ids[longest]!r}: {exc}") from None
-    # a series trained alone starts at its own first fold; a global network trained at an
-    # origin before a series' first fold forecasts it as a series it never saw, which a
-    # learned embedding of that series cannot do (it would be untrained): those keep all folds
-    alone, embedded = cfg.model.local, bool(cfg.model.id_embedding) and not cfg.model.local
-    plans, kept, short, fewer = [], [], [], 0
-    for i, member in enumerate(panel.members):
-        try:
-            p = plan(member, not embedded or refit == 1)
-        except DataError:
-            short.append(panel.ids[i])
-            continue
-        plans.append(trained_at_own_first(p) if alone else p)
-        kept.append(i)
-        fewer += len(p) < folds
-    if fewer:
+def _scoring_notes(actual: np.ndarray, scales: np.ndarray) -> list[str]:
+    """What the scores leave out and why: a zero actual (MAPE), filled steps (no actuals),
+    and pairs whose MASE scale is zero (the training rows repeat exactly every season)."""
+    notes: list[str] = []
+    if np.any(actual == 0):
+        notes.append("MAPE skipped: the target is zero in some forecast periods")
+    if unobserved := int(np.isnan(actual).sum()):
         notes.append(
-            f"{fewer} series fit fewer than {folds} folds and are scored on their last ones; "
-            "each series counts once in the means"
+            f"{unobserved} of {actual.size} forecast steps fall on filled values (gaps or empty cells): "
+            "not scored, and left empty as actuals"
         )
-    if short:
-        shown = ", ".join(short[:5]) + (" ..." if len(short) > 5 else "")
-        if embedded and refit != 1:  # partial plans were not allowed: say what would allow them
-            what = (
-                f"{folds} folds (--id-embedding learns only the series in the first fit; "
-                "--refit always scores them on the folds they fit)"
-            )
-        else:
-            what = "any fold"
-        notes.append(f"{len(short)} series too short for {what}, left out: {shown}")
-    return plans, kept, notes
+    if np.all(scales == 0):
+        notes.append("MASE undefined: the training data of every fold repeats exactly every season")
+    elif np.any(scales == 0):
+        notes.append(
+            f"MASE undefined for {int(np.sum(scales == 0))} of {len(scales)} (series, fold) pairs whose "
+            "training data repeats exactly every season; MASE averages the others"
+        )
+    return notes
+
+
+def _config_echo(
+    spec: BacktestConfig,
+    cfg: ForecastConfig,
+    panel: Panel,
+    plans: list[list[Fold]],
+    models: tuple[str, ...],
+    levels: tuple[float, ...],
+    probs: tuple[float, ...],
+    rows: int,
+    shape: Shape,
+) -> dict:
+    """The backtest's resolved settings as the JSON echoes them: the options given, then
+    what was resolved from the data (folds, season, lookback, the first and last origins
+    and forecast steps over every series), so a run can be read and repeated."""
+    pairs = list(zip(panel.members, plans, strict=True))
+    # origins as --predictions-out names them (the last row a forecast reads), and the first
+    # forecast steps, of the earliest and of the latest fold over every series
+    first_origin = min(member.frame.index[plan[0].origin - 1] for member, plan in pairs)
+    last_origin = max(member.frame.index[plan[-1].origin - 1] for member, plan in pairs)
+    first = min(member.frame.index[plan[0].origin] for member, plan in pairs)
+    last = max(member.frame.index[plan[-1].origin] for member, plan in pairs)
+    return {
+        **dataclasses.asdict(spec),  # first, so the resolved values below win
+        "folds": max(len(p) for p in plans),
+        "target": panel.target,
+        "features": list(panel.features),
+        "freq": panel.freq,
+        "series": len(panel),
+        "rows": rows,
+        "season": shape.season,
+        "horizon": shape.horizon,
+        "lookback": shape.lookback,
+        "origin_stride": spec.origin_stride or shape.horizon,
+        "models": list(models),
+        "first_origin": _iso(first_origin),
+        "last_origin": _iso(last_origin),
+        "first_step": _iso(first),
+        "last_step": _iso(last),
+        # every option of the networks but the cell: "models" names the cells run (the
+        # base config's cell, lstm unless a file set it, is not what --models gru ran)
+        "model": {k: v for k, v in dataclasses.asdict(cfg.model).items() if k != "cell"},
+        "train": dataclasses.asdict(cfg.train),
+        "scaling": dataclasses.asdict(cfg.scaling),
+        "levels": list(levels),  # the bands scored, as the leaderboard's columns name them
+        "quantiles": list(probs),
+    }
 
 
 def _long_forecasts(

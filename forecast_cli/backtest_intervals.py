@@ -262,3 +262,31 @@ def defined_scales(scales: np.ndarray) -> np.ndarray:
     scores divided by them are undefined there, and NaN-aware means leave them out."""
     scales = np.asarray(scales, dtype=np.float64)
     return np.where(scales > 0, scales, np.nan)
+
+
+def unbanded_notes(models, forecasts, bounds, levels, horizon: int) -> list[str]:
+    """A note for forecasts left without bands: too few windows before their origins to
+    calibrate a band that many steps long (a long horizon on a short series, an early fold).
+    Coverage and the interval scores are over the banded ones; without a note an empty or
+    partial column read as a full result."""
+    if not levels:
+        return []
+    lacking = {}
+    for name in models:
+        lo = bounds[name][f"lo-{levels[0]:g}"]
+        missing = np.isnan(lo).all(axis=1) & np.isfinite(forecasts[name]).all(axis=1)  # (pairs,)
+        if missing.any():
+            lacking[name] = (int(missing.sum()), len(missing))
+    if not lacking:
+        return []
+    counts = {f"{k} of {n}" for k, n in lacking.values()}
+    which = (
+        ", ".join(lacking)
+        if len(counts) == 1
+        else ", ".join(f"{m} {k} of {n}" for m, (k, n) in lacking.items())
+    )
+    share = f"{next(iter(counts))} (series, fold) forecasts of {which}" if len(counts) == 1 else which
+    return [
+        f"no bands for {share}: too few windows before their origins to calibrate {horizon}-step bands; "
+        "coverage and interval scores are over the others (a shorter --horizon or more data gives them bands)"
+    ]

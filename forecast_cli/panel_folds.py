@@ -1,0 +1,104 @@
+"""Which folds each series of a panel is backtested on.
+
+Folds are counted back from each series' own end (``folds.plan_folds``), so series that end
+together share one calendar and a competition panel keeps its official split. A series too
+short for all of them keeps the last ones it fits (fold k is the same place from the end in
+every series, so its index, origin and refit group are the full plan's); scoring then weighs
+each series once. Only a series that fits no fold is left out, and named.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .config import ForecastConfig
+from .errors import DataError
+from .folds import (
+    DEFAULT_FOLDS,
+    Fold,
+    folds_that_fit,
+    parse_refit,
+    plan_folds,
+    rows_before_first_origin,
+    trained_at_own_first,
+)
+from .panel import Panel
+from .run_config import BacktestConfig
+from .series import Series
+
+
+def default_folds(panel: Panel, horizon: int, spec: BacktestConfig, min_train: int) -> tuple[int, str]:
+    """(folds, note): ``--folds`` as given; else 5, or as many as the longest series fits
+    when that is fewer (a 400-week series fits 4 yearly folds: refusing the default with
+    "at most 4 folds fit" made the user type what we knew). None fitting: 5, and the refusal
+    says why."""
+    if spec.folds is not None:
+        return spec.folds, ""
+    stride = spec.origin_stride or horizon
+    needed = rows_before_first_origin(spec.window, spec.train_size, min_train)
+    fit = max(folds_that_fit(len(m.frame), horizon, stride, needed) for m in panel.members)
+    if 1 <= fit < DEFAULT_FOLDS:
+        longest = "the series" if len(panel) == 1 else "the longest series"
+        return fit, f"{fit} folds: as many as {longest} fits (the default is {DEFAULT_FOLDS}; set --folds)"
+    return DEFAULT_FOLDS, ""
+
+
+def member_folds(panel: Panel, horizon: int, spec: BacktestConfig, min_train: int, cfg: ForecastConfig):
+    """Folds of every series, counted from its own end (``folds.plan_folds``). In a panel a
+    series too short for all of them keeps the last ones it fits, and one that fits none is
+    left out and named; the longest series must fit them all (an explicit ``--folds`` that
+    none fits is refused with its reason)."""
+    folds, said = default_folds(panel, horizon, spec, min_train)
+    refit = parse_refit(spec.refit)
+
+    def plan(member: Series, partial: bool) -> list[Fold]:
+        return plan_folds(
+            len(member.frame),
+            horizon,
+            folds,
+            spec.origin_stride,
+            spec.window,
+            spec.train_size,
+            refit,
+            min_train,
+            partial=partial,
+        )
+
+    notes = [said] if said else []
+    if len(panel) == 1:
+        return [plan(panel.members[0], False)], [0], notes
+    longest = int(np.argmax(panel.lengths))
+    try:
+        plan(panel.members[longest], False)
+    except DataError as exc:  # the longest series' own reason: the option at fault, the rows it lacks
+        raise DataError(f"no series fits the folds; the longest, {panel.ids[longest]!r}: {exc}") from None
+    # a series trained alone starts at its own first fold; a global network trained at an
+    # origin before a series' first fold forecasts it as a series it never saw, which a
+    # learned embedding of that series cannot do (it would be untrained): those keep all folds
+    alone, embedded = cfg.model.local, bool(cfg.model.id_embedding) and not cfg.model.local
+    plans, kept, short, fewer = [], [], [], 0
+    for i, member in enumerate(panel.members):
+        try:
+            p = plan(member, not embedded or refit == 1)
+        except DataError:
+            short.append(panel.ids[i])
+            continue
+        plans.append(trained_at_own_first(p) if alone else p)
+        kept.append(i)
+        fewer += len(p) < folds
+    if fewer:
+        notes.append(
+            f"{fewer} series fit fewer than {folds} folds and are scored on their last ones; "
+            "each series counts once in the means"
+        )
+    if short:
+        shown = ", ".join(short[:5]) + (" ..." if len(short) > 5 else "")
+        if embedded and refit != 1:  # partial plans were not allowed: say what would allow them
+            what = (
+                f"{folds} folds (--id-embedding learns only the series in the first fit; "
+                "--refit always scores them on the folds they fit)"
+            )
+        else:
+            what = "any fold"
+        notes.append(f"{len(short)} series too short for {what}, left out: {shown}")
+    return plans, kept, notes
