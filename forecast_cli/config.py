@@ -32,6 +32,7 @@ from .choices import (  # noqa: F401  (re-exported: the choices belong to the op
     WindowKind,
 )
 from .errors import UsageError
+from .interval_config import IntervalConfig
 from .option_spec import FIT, Option, build_section, check_options, opt, option_fields  # noqa: F401
 
 DATA, WINDOWS, MODEL = "Data", "Windows and scaling", "Model and training"
@@ -293,92 +294,6 @@ class TrainConfig:
         envvar="FORECAST_SEED",
     )
     device: str = opt("auto", "Where to train.", MODEL, choices=Device, envvar="FORECAST_DEVICE")
-
-
-INTERVALS = "Intervals"
-PREDICTING = frozenset({"train", "predict", "backtest"})
-
-
-DEFAULT_LEVELS = ("80", "95")
-
-
-@dataclass
-class IntervalConfig:
-    """Which prediction intervals and quantiles to report. Calibration is always stored
-    (every network trains its spread head), so these only choose columns: what ``train``
-    is given is what ``predict`` reports unless it is given its own (empty = not given)."""
-
-    level: tuple[str, ...] = opt(
-        (),
-        "Prediction interval levels in percent, comma-separated, or none "
-        "(default 80,95; predict: the levels the model was trained with).",
-        INTERVALS,
-        commands=PREDICTING,
-        is_list=True,
-    )
-    quantiles: tuple[str, ...] = opt(
-        (),
-        "Quantiles to report, comma-separated (e.g. 0.1,0.5,0.9: the edges of the 80% band and "
-        "the forecast), or none (predict: the model's).",
-        INTERVALS,
-        commands=PREDICTING,
-        is_list=True,
-    )
-
-    def levels(self) -> tuple[float, ...]:
-        from .intervals import parse_levels
-
-        try:
-            return parse_levels(self.level or DEFAULT_LEVELS)
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
-
-    def or_else(self, stored: IntervalConfig) -> tuple[IntervalConfig, list[str]]:
-        """(choices, notes): these where given, ``stored``'s (the model's) where not. A stored
-        value beyond the widest band calibrated (99.99, kept by files from before it was
-        refused) is left out with a note: the file still forecasts, the user typed nothing
-        wrong. Stored values that are no numbers at all are a damaged file."""
-        from .errors import ModelFileError
-        from .intervals import parse_levels, parse_quantiles, quantile_level
-
-        try:
-            parse_levels(stored.level or DEFAULT_LEVELS, widest=False)
-            parse_quantiles(stored.quantiles, widest=False)
-        except ValueError as exc:
-            raise ModelFileError(
-                f"the model file's stored intervals are damaged ({exc}); retrain it"
-            ) from None
-        notes: list[str] = []
-        level = self.level or _calibrated(stored.level, float, "--level", notes)
-        quantiles = self.quantiles or _calibrated(
-            stored.quantiles, lambda v: quantile_level(float(v)), "--quantiles", notes
-        )
-        return IntervalConfig(level, quantiles), notes
-
-    def probs(self) -> tuple[float, ...]:
-        from .intervals import parse_quantiles
-
-        try:
-            return parse_quantiles(self.quantiles)
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
-
-
-def _calibrated(values: tuple[str, ...], level_of, flag: str, notes: list[str]) -> tuple[str, ...]:
-    """The stored ``values`` whose band (``level_of``) is within the widest calibrated, the
-    others named in ``notes``; ``none`` when none is left. Empty and ``none`` stay as they are."""
-    from .intervals import TOP_LEVEL, calibrated, is_none
-
-    if is_none(values):
-        return values
-    kept = tuple(v for v in values if calibrated(level_of(v)))
-    if len(kept) == len(values):
-        return values
-    dropped = ",".join(v for v in values if v not in kept)
-    notes.append(
-        f"the model's {flag} {dropped}: beyond the widest band calibrated ({TOP_LEVEL:g}%), left out"
-    )
-    return kept or ("none",)
 
 
 @dataclass

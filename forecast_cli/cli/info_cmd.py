@@ -149,7 +149,8 @@ def interval_summary(meta: dict, windows: int | None = None) -> str:
     """What predict reports by default and what backs it: ``80,95 (predict's default;
     calibrated on 412 windows, widths from the spread head)``. ``windows``: the fewest of a
     --local model's members (each is calibrated on its own)."""
-    from ..config import ForecastConfig, IntervalConfig
+    from ..config import ForecastConfig
+    from ..interval_config import IntervalConfig
 
     intervals, notes = IntervalConfig().or_else(ForecastConfig.from_dict(meta["config"]).intervals)
     shown = ",".join(f"{lv:g}" for lv in intervals.levels()) or "none"
