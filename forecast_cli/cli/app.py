@@ -16,7 +16,8 @@ from .. import __version__
 from ..config import ForecastConfig
 from ..errors import ExitCode, UsageError
 from ..run_config import ComputeConfig, TickerConfig
-from .options import OUTPUT, DataArg, RunOptions, command
+from .option_groups import OUTPUT, DataArg, RunOptions
+from .options import command
 from .render import Reporter
 
 app = typer.Typer(

@@ -8,7 +8,8 @@ import typer
 
 from ..run_config import ComputeConfig, TickerConfig
 from .app import app, exit_partial, fetch_tickers
-from .options import OUTPUT, RunOptions, command
+from .option_groups import OUTPUT, RunOptions
+from .options import command
 from .render import Reporter, emit
 
 

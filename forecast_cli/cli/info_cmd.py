@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from .app import app
-from .options import OUTPUT, RunOptions, command
+from .option_groups import OUTPUT, RunOptions
+from .options import command
 from .render import emit, resolve_format
 
 

@@ -14,7 +14,8 @@ from ..config import ForecastConfig
 from ..errors import DataError, FreqWithoutDates, InventedRows, OutsideHours, UsageError
 from ..run_config import ComputeConfig, TickerConfig
 from .app import app, exit_partial, load_input, use_threads
-from .options import OUTPUT, DataArg, RunOptions, command
+from .option_groups import OUTPUT, DataArg, RunOptions
+from .options import command
 from .render import Reporter, emit, resolve_format
 
 

@@ -1,0 +1,109 @@
+"""``--config FILE``: a flat TOML of option values that every command takes.
+
+The file's values become click's ``default_map``, so the command line and environment
+still override it (click's order: flag > environment > file > default). Each key is
+checked as its option would check it, and an error names the file and the key.
+"""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from ..choices import Cell
+from .option_groups import OUTPUT, all_option_keys
+
+
+def config_parameter() -> inspect.Parameter:
+    info = typer.Option(
+        "--config",
+        help='TOML file of option values (flat keys: horizon = 12, cell = "gru"); '
+        "flags and environment variables override it.",
+        is_eager=True,
+        callback=load_config_file,
+        rich_help_panel=OUTPUT,
+        show_default=False,
+    )
+    return inspect.Parameter(
+        "config_file",
+        inspect.Parameter.KEYWORD_ONLY,
+        default=None,
+        annotation=Annotated[Optional[Path], info],
+    )
+
+
+def _checked(ctx: typer.Context, param: Any, path: Path, key: str, option: Any, raw: Any) -> Any:
+    """A config file's value as the option would take it, or an error naming the file and
+    key: click would take ``epochs = true`` as 1, and say only "Invalid value for
+    '--epochs'" of ``epochs = "two"``, without the file it came from."""
+    value = ",".join(map(str, raw)) if isinstance(raw, list) else raw
+    flag = bool(getattr(option, "is_flag", False))
+    shown = str(raw).lower() if isinstance(raw, bool) else repr(raw)
+    if isinstance(raw, bool) != flag:
+        want = "true or false" if flag else "a value, not true or false"
+        raise typer.BadParameter(f"{path}: {key} = {shown} must be {want}", ctx, param)
+    if not flag:
+        try:
+            option.process_value(ctx, value)
+        except typer.BadParameter as exc:
+            raise typer.BadParameter(f"{path}: {key} = {shown}: {exc.message}", ctx, param) from None
+    return value
+
+
+def load_config_file(ctx: typer.Context, param: Any, value: Path | None) -> Path | None:
+    """Read the TOML file into click's ``default_map``, so flags and env vars still win."""
+    if value is None or ctx.resilient_parsing:
+        return value
+    import tomllib
+
+    try:
+        data = tomllib.loads(Path(value).read_text(encoding="utf-8-sig"))  # a BOM (Notepad) is no statement
+    except OSError as exc:
+        raise typer.BadParameter(f"cannot read {value}: {exc.strerror}", ctx, param) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise typer.BadParameter(f"{value} is not valid TOML: {exc}", ctx, param) from None
+    by_flag = {
+        opt[2:]: p
+        for p in ctx.command.params
+        if getattr(p, "param_type_name", None) == "option" and not p.hidden
+        for decl in p.opts
+        for opt in decl.split("/")[:1]
+        if opt.startswith("--")
+    }
+    known = all_option_keys() | set(by_flag)
+    defaults: dict[str, Any] = {}
+    for key, raw in data.items():
+        flag = key.replace("_", "-")
+        if isinstance(raw, dict):
+            raise typer.BadParameter(f"{value}: [{key}] tables are not used; write flat keys", ctx, param)
+        if flag == "config":
+            raise typer.BadParameter(
+                f"{value}: config = {raw!r}: a config file does not name another; merge them into one",
+                ctx,
+                param,
+            )
+        if flag not in known:
+            raise typer.BadParameter(f"{value}: unknown option {key!r}", ctx, param)
+        if flag in by_flag and by_flag[flag].name != "config_file":
+            defaults[by_flag[flag].name] = _checked(ctx, param, value, key, by_flag[flag], raw)
+    if "cell" in data and "models" in by_flag and "models" not in data:
+        # backtest has no --cell: a file written for train (`forecast info --config`)
+        # names the network it backtests, not the lstm --models defaults to
+        defaults["models"] = _checked(ctx, param, value, "cell", by_flag["models"], data["cell"])
+    if "models" in data and "cell" in by_flag and "cell" not in data:
+        # train has no --models: a file written for backtest names the network to train
+        # (its first), not the lstm --cell defaults to (models = "gru" trained an LSTM)
+        cells = [m for m in _as_list(data["models"]) if m in {c.value for c in Cell}]
+        if cells:
+            defaults["cell"] = _checked(ctx, param, value, "models", by_flag["cell"], cells[0])
+    ctx.default_map = {**(ctx.default_map or {}), **defaults}
+    return value
+
+
+def _as_list(raw: Any) -> list[str]:
+    """A TOML value that may be one comma-separated string or an array, as names."""
+    items = raw if isinstance(raw, list) else str(raw).split(",")
+    return [str(item).strip() for item in items if str(item).strip()]
