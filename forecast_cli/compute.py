@@ -26,17 +26,19 @@ cluster therefore give the same results.
 from __future__ import annotations
 
 import contextlib
-import logging
 import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from .errors import ForecastError, UsageError
 from .run_config import ComputeConfig
 from .threads import available_cores, fit_threads, set_torch_threads
+
+if TYPE_CHECKING:
+    from .dask_executor import DaskExecutor
 
 DASK_MISSING = "--workers and --scheduler need Dask: pip install 'forecast-cli[dask]'"
 
@@ -97,7 +99,7 @@ class Outcome:
 
 
 @dataclass(frozen=True)
-class _Failed:
+class Failed:
     reason: str
     error: BaseException | None
 
@@ -121,7 +123,7 @@ one worker would draw from each other's stream. Fits in one process therefore ta
 
 
 def run_task(fn: Callable[..., Any], payload: Any, threads: int | None, slots: dict[str, int], torch: bool):
-    """What a worker runs: set the thread count, call ``fn``, turn an exception into ``_Failed``."""
+    """What a worker runs: set the thread count, call ``fn``, turn an exception into ``Failed``."""
     try:
         if not torch:
             return fn(payload)
@@ -129,7 +131,7 @@ def run_task(fn: Callable[..., Any], payload: Any, threads: int | None, slots: d
             set_torch_threads(threads or _threads_here(slots))
             return fn(payload)
     except Exception as exc:  # reported per task; KeyboardInterrupt still stops everything
-        return _Failed(one_line(exc), exc if _travels(exc) else None)
+        return Failed(one_line(exc), exc if _travels(exc) else None)
 
 
 def run_batch(items: list[tuple[Callable[..., Any], Any, bool]], threads: int | None, slots: dict[str, int]):
@@ -196,9 +198,9 @@ class SerialExecutor:
             try:
                 value = task.fn(task.payload)
             except Exception as exc:
-                value = _Failed(one_line(exc), exc)
-            _store(out, task.key, value)
-            _count(progress, value)
+                value = Failed(one_line(exc), exc)
+            store_result(out, task.key, value)
+            count_result(progress, value)
             progress.running, progress.elapsed = 0, time.perf_counter() - t0
             if on_progress:
                 on_progress(progress)
@@ -206,9 +208,9 @@ class SerialExecutor:
         return out
 
 
-def _store(out: Outcome, key: str, value: Any) -> None:
+def store_result(out: Outcome, key: str, value: Any) -> None:
     """A task's result, or its failure (the one-line reason, and the error if it travelled)."""
-    if isinstance(value, _Failed):
+    if isinstance(value, Failed):
         out.failures[key] = value.reason
         if value.error is not None:
             out.errors[key] = value.error
@@ -216,115 +218,14 @@ def _store(out: Outcome, key: str, value: Any) -> None:
         out.results[key] = value
 
 
-def _count(progress: TaskProgress, value: Any) -> None:
-    if isinstance(value, _Failed):
+def count_result(progress: TaskProgress, value: Any) -> None:
+    if isinstance(value, Failed):
         progress.failed += 1
     else:
         progress.done += 1
 
 
-class DaskExecutor:
-    """Runs tasks on a ``distributed.Client``: payloads scattered once, results as they finish."""
-
-    def __init__(self, client: Any, threads: int | None = None, startup_seconds: float = 0.0):
-        self.client, self.threads, self.startup_seconds = client, threads, startup_seconds
-        workers = client.scheduler_info().get("workers", {})
-        self.slots: dict[str, int] = {}
-        for address, info in workers.items():
-            host = address.rsplit(":", 1)[0]
-            self.slots[host] = self.slots.get(host, 0) + int(info.get("nthreads", 1))
-        self.workers = max(1, sum(self.slots.values()))
-        self.description = f"on {len(workers)} Dask worker(s) ({self.workers} task slots)"
-
-    def run(
-        self,
-        tasks: list[Task],
-        on_progress: Callable[[TaskProgress], None] | None = None,
-    ) -> Outcome:
-        from distributed import as_completed
-
-        out, progress, t0 = Outcome(), TaskProgress(len(tasks)), time.perf_counter()
-        if not tasks:
-            return out
-        groups = batches(len(tasks), self.workers)
-        # one scattered payload per batch: each task's data travels once, with its batch.
-        # hash=False: keys by content would let a run that repeats an earlier run's payloads
-        # meet the release of the earlier copy ("computation on lost data"), and fail.
-        payloads = self.client.scatter(
-            [[(tasks[i].fn, tasks[i].payload, tasks[i].torch) for i in g] for g in groups], hash=False
-        )
-        futures = [
-            self.client.submit(run_batch, data, self.threads, self.slots, pure=False) for data in payloads
-        ]
-        group_of = {f.key: g for f, g in zip(futures, groups, strict=True)}
-        values: dict[str, Any] = {}
-        try:
-            progress.running = min(self.workers, len(groups))
-            for future in as_completed(futures):
-                group = group_of[future.key]
-                try:
-                    got = future.result()
-                except Exception as exc:  # KilledWorker after repeated worker deaths, lost data
-                    got = [_Failed(one_line(exc), None)] * len(group)
-                for i, value in zip(group, got, strict=True):
-                    values[tasks[i].key] = value
-                    _count(progress, value)  # results are stored in task order below
-                progress.running = min(self.workers, len(groups) - sum(f.done() for f in futures))
-                progress.elapsed = time.perf_counter() - t0
-                if on_progress:
-                    on_progress(progress)
-        except BaseException:
-            self.client.cancel([*futures, *payloads], force=True)
-            raise
-        for task in tasks:
-            _store(out, task.key, values[task.key])
-        out.seconds = time.perf_counter() - t0
-        return out
-
-
-Executor = SerialExecutor | DaskExecutor
-
-
-_LOCAL_CLUSTER_CONFIG = {
-    # Each worker samples its own stack every 10 ms for Dask's profiler, and every process
-    # polls its CPU and memory twice a second for the dashboard we do not start: on the
-    # 2-core machine both took CPU from the fits (worker CPU 8.1 against 8.4 s, wall 8.8
-    # against 9.6 s, three interleaved runs of the M1 monthly --local backtest).
-    "distributed.worker.profile.enabled": False,
-    "distributed.admin.system-monitor.interval": "5s",
-    # Dask's nannies start workers with MALLOC_TRIM_THRESHOLD_=65536 (to hand freed memory
-    # back to the OS). Setting it at all turns off glibc's adaptive mmap threshold, so every
-    # tensor over 128 KiB is mapped and unmapped anew at each step of a fit: the same fits
-    # ran 35% slower in one plain process (M1 monthly, 200 series: 9.2 against 12.4 s, and
-    # 12.2-13.3 s with a 1 GiB threshold), most of what a worker cost beyond the serial path.
-    # A value the user exported still reaches the workers: they inherit this environment.
-    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
-}
-
-
-def _local_cluster(distributed: Any, workers: int) -> Any:
-    """N single-threaded worker processes on loopback, quiet and without a dashboard."""
-    import dask
-
-    with dask.config.set(_LOCAL_CLUSTER_CONFIG):  # the nannies hand it to their workers
-        return distributed.LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-            # the scheduler's HTTP server (health routes) starts even without a dashboard,
-            # on 8787 unless told: a free loopback port, so no "Port 8787 is already in
-            # use" warning when another cluster holds it
-            scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
-            silence_logs=logging.ERROR,
-        )
-
-
-def warm_up() -> None:
-    """Import torch and the model code in a worker, so the first task does not pay for it
-    and start-up is reported apart from work."""
-    from . import forecaster  # noqa: F401  (the import is the point)
+Executor: TypeAlias = "SerialExecutor | DaskExecutor"
 
 
 @contextlib.contextmanager
@@ -343,9 +244,11 @@ def open_executor(compute: ComputeConfig, warm: bool = True, network: Any = None
         import distributed
     except ImportError:
         raise UsageError(DASK_MISSING) from None
+    from .dask_executor import DaskExecutor, local_cluster, quiet_dask, warm_up
+
     t0 = time.perf_counter()
     cluster = None
-    with _quiet_dask():
+    with quiet_dask():
         if compute.scheduler:
             try:
                 client = distributed.Client(compute.scheduler, timeout="10s")
@@ -355,28 +258,14 @@ def open_executor(compute: ComputeConfig, warm: bool = True, network: Any = None
                     "check --scheduler or FORECAST_SCHEDULER"
                 ) from None
         else:
-            cluster = _local_cluster(distributed, compute.workers)
+            cluster = local_cluster(distributed, compute.workers)
             client = distributed.Client(cluster)
         if warm:
             client.run(warm_up)
     try:
         yield DaskExecutor(client, threads, time.perf_counter() - t0)
     finally:
-        with _quiet_dask():
+        with quiet_dask():
             client.close()
             if cluster is not None:
                 cluster.close()
-
-
-@contextlib.contextmanager
-def _quiet_dask() -> Iterator[None]:
-    """Dask logs connection chatter at INFO/WARNING on stderr; ours is the only voice there."""
-    loggers = [logging.getLogger(name) for name in ("distributed", "tornado")]
-    levels = [lg.level for lg in loggers]
-    for lg in loggers:
-        lg.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        for lg, level in zip(loggers, levels, strict=True):
-            lg.setLevel(level)

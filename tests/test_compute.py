@@ -13,8 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from forecast_cli import compute
-from forecast_cli.compute import DASK_MISSING, DaskExecutor, SerialExecutor, Task, open_executor, task_seed
+from forecast_cli.compute import DASK_MISSING, SerialExecutor, Task, open_executor, task_seed
 from forecast_cli.config import ModelConfig
+from forecast_cli.dask_executor import DaskExecutor
 from forecast_cli.errors import UsageError
 from forecast_cli.run_config import ComputeConfig
 from forecast_cli.threads import default_threads, fit_threads, worker_threads

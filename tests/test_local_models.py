@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 
 from forecast_cli.backtest import run_backtest
-from forecast_cli.compute import DaskExecutor, task_seed
+from forecast_cli.compute import task_seed
 from forecast_cli.config import DataConfig
+from forecast_cli.dask_executor import DaskExecutor
 from forecast_cli.errors import ExitCode, ModelFileError
 from forecast_cli.forecaster import Forecaster
 from forecast_cli.local_models import LocalForecaster

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from forecast_cli import tickers
-from forecast_cli.compute import DaskExecutor, SerialExecutor
+from forecast_cli.compute import SerialExecutor
+from forecast_cli.dask_executor import DaskExecutor
 from forecast_cli.errors import SourceError, UsageError
 from forecast_cli.run_config import TickerConfig
 from forecast_cli.tickers import fetch_symbols, parse_symbols, ticker_table
