@@ -63,7 +63,8 @@ def load_input(
     Returns the panel and the tickers that could not be fetched (symbol -> reason); several
     tickers download on ``compute``'s workers."""
     from ..io import read_data
-    from ..panel import columns_for_model, prepare_panel
+    from ..model_columns import columns_for_model
+    from ..panel import prepare_panel
 
     skipped: dict[str, str] = {}
     if ticker is not None and ticker.ticker:
