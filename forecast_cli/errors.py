@@ -19,6 +19,18 @@ class ExitCode(IntEnum):
     SOURCE = 4  # a remote data source failed: offline, unknown ticker, rate limited
     PARTIAL = 5  # some independent tasks (series) failed; the others' results were written
     INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
+    HANGUP = 129  # SIGHUP (the terminal closed), as shells report it
+    TERMINATED = 143  # SIGTERM (kill, a job scheduler's timeout), as shells report it
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP, raised where the program is so that files being written are
+    removed as on Ctrl-C (``outputs.atomic_write`` cleans up on any exception); without
+    it a killed save left its temporary file (16 MB for a large model) beside the target."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
 
 
 class ForecastError(Exception):

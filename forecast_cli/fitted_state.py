@@ -34,6 +34,7 @@ SERIES = "series/"  # arrays whose leading axis is the series (or, for histories
 MODEL = "model/"  # arrays of the whole model that are not network weights
 ERRORS = MODEL + "calibration_errors"  # (windows, horizon) float32: what the table ranks
 ERRORS_OFFSETS = MODEL + "calibration_error_offsets"  # a --local model's: member i's rows
+WIDTHS = "@widths"  # suffix: a --local model's per-member widths of a padded per-series array
 
 
 def forecaster_state(f: Forecaster) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
@@ -246,7 +247,10 @@ def stack_states(parts: Sequence[dict[str, np.ndarray]]) -> dict[str, np.ndarray
     """The ``series/`` and ``model/`` arrays of several forecasters as one set (a ``--local``
     model's members): per-series arrays and history rows concatenated, offsets renumbered;
     each ``model/`` array gains a leading member axis, shorter horizons padded with NaN,
-    except the calibration errors: their rows are concatenated, with offsets beside."""
+    except the calibration errors: their rows are concatenated, with offsets beside.
+    A per-series array whose columns differ between members (the scaler's, when
+    ``--calendar auto`` gives one series a day-of-week input and another none) is padded
+    with NaN to the widest, its members' widths stored beside (``<key>@widths``)."""
     out: dict[str, np.ndarray] = {}
     for key in parts[0]:
         if key == ERRORS:  # rows of every member stacked, offsets beside: never padded to the longest
@@ -258,7 +262,12 @@ def stack_states(parts: Sequence[dict[str, np.ndarray]]) -> dict[str, np.ndarray
             lengths = np.concatenate([np.diff(p[key]) for p in parts])
             out[key] = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
         elif key.startswith(SERIES):
-            out[key] = np.concatenate([p[key] for p in parts])
+            widths = [p[key].shape[1:] for p in parts]
+            if len(set(widths)) == 1:
+                out[key] = np.concatenate([p[key] for p in parts])
+            else:  # only the last axis may differ: the columns of each member's inputs
+                out[key] = _stacked_rows([p[key] for p in parts])
+                out[key + WIDTHS] = np.array([p[key].shape[1] for p in parts], dtype=np.int64)
         elif key.startswith(MODEL):
             steps = max(len(p[key]) for p in parts)
             stacked = np.full((len(parts), steps, *parts[0][key].shape[1:]), np.nan)
@@ -269,9 +278,9 @@ def stack_states(parts: Sequence[dict[str, np.ndarray]]) -> dict[str, np.ndarray
 
 
 def _stacked_rows(arrays: Sequence[np.ndarray]) -> np.ndarray:
-    """2-D float32 arrays stacked row-wise, NaN where one has fewer columns (steps)."""
+    """2-D arrays stacked row-wise, NaN where one has fewer columns (steps, inputs)."""
     cols = max(a.shape[1] for a in arrays)
-    out = np.full((sum(len(a) for a in arrays), cols), np.nan, dtype=np.float32)
+    out = np.full((sum(len(a) for a in arrays), cols), np.nan, dtype=arrays[0].dtype)
     row = 0
     for a in arrays:
         out[row : row + len(a), : a.shape[1]] = a
@@ -289,8 +298,10 @@ def member_state(arrays: dict[str, np.ndarray], i: int, steps: int) -> dict[str,
         if key == ERRORS:
             at = arrays[ERRORS_OFFSETS]
             out[key] = array[int(at[i]) : int(at[i + 1]), :steps]
-        elif key == ERRORS_OFFSETS:
+        elif key == ERRORS_OFFSETS or key.endswith(WIDTHS):
             continue
+        elif key + WIDTHS in arrays:  # padded to the widest member: cut back to its own
+            out[key] = array[i : i + 1, : int(arrays[key + WIDTHS][i])]
         elif key == SERIES + OFFSETS:
             out[key] = np.array([0, b - a], dtype=np.int64)
         elif key.removeprefix(SERIES) in ROW_ARRAYS:

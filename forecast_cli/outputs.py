@@ -111,6 +111,8 @@ def check_output_paths(
     read = {_identity(Path(p)) for p in inputs if p is not None and str(p) != "-"}
     read.discard(None)
     on_stdin = _stdin_file()  # `< data.csv`: read as DATA (given as -, or taken when piped)
+    if not model and any(p is None or str(p) == "-" or _is_stdout(Path(p)) for p in outputs.values()):
+        _check_stdout(read | {on_stdin})
     written: dict[tuple, str] = {}
     for option, path in outputs.items():
         if path is None:
@@ -148,6 +150,9 @@ def check_output_paths(
 
 _COMPRESSED = (".gz", ".bz2", ".xz", ".zip", ".zst")
 MODEL_SUFFIX = ".fcst"
+CLOSED_STDOUT = (
+    "standard output is closed (>&-); redirect it to a file (> FILE, or -o FILE), or leave it open"
+)
 
 
 def _refuse_unwritable_name(option: str, path: str) -> None:
@@ -244,6 +249,18 @@ def _is_stdout(path: Path) -> bool:
     return (mine.st_dev, mine.st_ino) == (theirs.st_dev, theirs.st_ino)
 
 
+def _check_stdout(inputs: set) -> None:
+    """Standard output, where data is about to go, must be open and must not be a file
+    the run reads (``predict -m m.fcst x.csv >> x.csv`` appended a second header to the
+    data it read; ``1<>x.csv`` overwrote it in place)."""
+    try:
+        st = os.fstat(1)
+    except (OSError, ValueError):
+        raise OutputError(CLOSED_STDOUT) from None
+    if stat.S_ISREG(st.st_mode) and ("inode", st.st_dev, st.st_ino) in inputs:
+        raise OutputError("standard output is redirected to an input file; write the output elsewhere")
+
+
 def _stdin_file() -> tuple | None:
     """(device, inode) of the regular file redirected to standard input, else None (a
     terminal, a pipe, or no stdin): writing over it would destroy data being read."""
@@ -278,7 +295,15 @@ def _kind(mode: int) -> str:
     return "special file"
 
 
-def _write_failed(path: StrPath, exc: OSError) -> OutputError:
+def stdout_failed(exc: OSError) -> OutputError:
+    """A failed write of data to standard output (``> /dev/full``), as a write to a file
+    fails: one line and exit 2, not an unexpected error."""
+    return _write_failed("standard output", exc, unchanged="")
+
+
+def _write_failed(
+    path: StrPath, exc: OSError, unchanged: str = " (any old file is unchanged)"
+) -> OutputError:
     reason = exc.strerror or str(exc) or type(exc).__name__
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         hint = "free some space or write elsewhere"
@@ -286,7 +311,7 @@ def _write_failed(path: StrPath, exc: OSError) -> OutputError:
         hint = "check the permissions of the file and its folder, or write elsewhere"
     else:
         hint = "write elsewhere"
-    return OutputError(f"cannot write {path}: {reason}; {hint} (any old file is unchanged)")
+    return OutputError(f"cannot write {path}: {reason}; {hint}{unchanged}")
 
 
 def _sync_folder(folder: Path) -> None:

@@ -344,7 +344,7 @@ def _scaler(requested: str, transform: str) -> tuple[str, str]:
     return "standard", "auto: each series in its own units"
 
 
-VARYING = ("transform", "scaler", "season", "lookback", "patch", "level_norm", "drift_rows")
+VARYING = ("transform", "scaler", "season", "lookback", "patch", "level_norm", "drift_rows", "calendar")
 
 
 def varying(plans: Sequence[dict], scalers: Sequence[str]) -> dict[str, str]:
@@ -357,7 +357,8 @@ def varying(plans: Sequence[dict], scalers: Sequence[str]) -> dict[str, str]:
     out = {}
     for name in VARYING:
         values = list(scalers) if name == "scaler" else [p.get(name) for p in plans]
-        counts = Counter(str(v) for v in values)
+        # a calendar is a list of features: shown as the plan line shows it ("dow", "none")
+        counts = Counter(",".join(v) or "none" if isinstance(v, list | tuple) else str(v) for v in values)
         if len(counts) > 1:
             out[name] = ", ".join(f"{v} ({n} series)" for v, n in counts.most_common())
     return out

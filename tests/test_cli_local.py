@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from forecast_cli.cli import app
 from forecast_cli.errors import ExitCode
 from forecast_cli.forecaster import Forecaster
+from forecast_cli.modelfile import load_model
 
 from .conftest import FAST_TRAIN
 
@@ -123,3 +124,40 @@ def test_a_local_model_forecasts_from_data_given_to_predict(tmp_path, panel_csv)
     )
     assert early.exit_code == 0, early.output
     assert early.stdout.splitlines()[1].startswith("s0,2005-01-01,")  # after the shorter data's end
+
+
+def test_members_with_different_calendars_save_load_and_predict_as_trained(tmp_path):
+    """`--calendar auto` decides per member: a daily series with a weekly cycle gets the
+    day of week, a random walk none. Saving stacked scaler arrays of widths 3 and 1 and
+    failed with exit 1 after training (no model written). The plan names both calendars;
+    each member loads back with its own width and predicts as it did before saving."""
+    rng = np.random.default_rng(0)
+    days = pd.date_range("2023-01-01", periods=300, freq="D")
+    weekly = 100 + 10 * np.sin(2 * np.pi * np.arange(300) / 7) + rng.normal(0, 1, 300)
+    walk = 100 + np.cumsum(rng.normal(0, 1, 300))
+    data = tmp_path / "daily.csv"
+    pd.concat(
+        [
+            pd.DataFrame({"id": name, "ds": days, "y": y.round(3)})
+            for name, y in (("weekly", weekly), ("walk", walk))
+        ]
+    ).to_csv(data, index=False)
+    model = tmp_path / "m.fcst"
+    trained = runner.invoke(
+        app, ["train", str(data), "--local", "--hidden", "8", "--epochs", "2", "-o", str(model)]
+    )
+    assert trained.exit_code == 0, trained.output
+    varies = next(line for line in trained.output.splitlines() if line.startswith("plan varies by series"))
+    assert "calendar" in varies and "dow (1 series)" in varies and "none (1 series)" in varies
+    loaded = load_model(model)
+    assert (
+        loaded.members_["weekly"].plan_.calendar == ("dow",) and loaded.members_["walk"].plan_.calendar == ()
+    )
+    assert [m.scalers_[0].center.shape for m in (loaded.members_["weekly"], loaded.members_["walk"])] == [
+        (3,),
+        (1,),
+    ]
+    first = runner.invoke(app, ["predict", "-m", str(model), "-H", "7", "-f", "csv"])
+    again = runner.invoke(app, ["predict", "-m", str(model), "-H", "7", "-f", "csv"])
+    assert first.exit_code == 0 and first.stdout == again.stdout
+    assert first.stdout.count("\n") == 15  # header and 7 steps of each series

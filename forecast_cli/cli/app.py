@@ -310,9 +310,11 @@ def main() -> None:
     """Console-script entry point; a closed pipe (``| head``) ends quietly, and a bad option
     or option value is one ``error:`` line, exit 2, like every other refusal (click drew a
     boxed usage panel over several lines)."""
-    from .guard import end_quietly_on_closed_pipe, silence_stdout
+    from .guard import end_quietly_on_closed_pipe, open_closed_streams, raise_on_termination, silence_stdout
 
     end_quietly_on_closed_pipe()
+    open_closed_streams()
+    raise_on_termination()
     # typer bundles its own click: its usage errors are the base of its public BadParameter
     usage_error = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
     try:

@@ -107,7 +107,8 @@ def backtest(
             on_progress=on_progress,
         )
     _report(result, reporter)
-    if predictions_out:
+
+    def write_predictions() -> None:
         from ..period_labels import labelled
 
         frame = labelled(
@@ -117,12 +118,27 @@ def backtest(
         kind = resolve_format(None, predictions_out) if predictions_out != "-" else "csv"
         emit(kind, predictions_out, frame=frame)
         reporter.info(f"wrote fold forecasts to {predictions_out}")
-    if plot:
+
+    def write_plot() -> None:
         from ..plots import plot_backtest
 
         plot_backtest(result, plot)
         reporter.info(f"wrote {plot}")
-    _emit_leaderboard(result, resolve_format(run.format, output), output, run.timings, by_series)
+
+    writes = [(predictions_out, write_predictions)] if predictions_out else []
+    writes += [(str(plot), write_plot)] if plot else []
+    writes.append(
+        (
+            output,
+            lambda: _emit_leaderboard(
+                result, resolve_format(run.format, output), output, run.timings, by_series
+            ),
+        )
+    )
+    # files first, stdout last: a reader that leaves early (`| head`) ends the command, and
+    # the files asked for must be written by then
+    for _, write in sorted(writes, key=lambda w: w[0] in (None, "-")):
+        write()
     exit_partial(result.failures, reporter, skipped)
 
 
@@ -160,7 +176,10 @@ def _report(result, reporter: Reporter) -> None:
 
 def _stamp(text: str) -> str:
     """A timestamp as written in the config, without a midnight time of day."""
-    return text[: -len(" 00:00:00")] if text.endswith(" 00:00:00") else text
+    for midnight in ("T00:00:00", " 00:00:00"):
+        if text.endswith(midnight):
+            return text[: -len(midnight)]
+    return text
 
 
 def _emit_leaderboard(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import typer
 
-from ..errors import ExitCode, ForecastError
+from ..errors import ExitCode, ForecastError, OutputError, Terminated
 from .render import Reporter
 
 
@@ -32,6 +33,10 @@ def guarded(quiet: bool, debug: bool) -> Iterator[Reporter]:
     except KeyboardInterrupt:
         reporter.error("interrupted; nothing was written")
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    except Terminated as exc:
+        hangup = exc.signum == getattr(signal, "SIGHUP", None)
+        reporter.error(f"{'hung up (SIGHUP)' if hangup else 'terminated (SIGTERM)'}; nothing was written")
+        raise typer.Exit(int(ExitCode.HANGUP if hangup else ExitCode.TERMINATED)) from None
     except Exception as exc:  # a bug: say so in one line, keep the traceback behind --debug
         if debug:
             raise
@@ -58,3 +63,48 @@ def end_quietly_on_closed_pipe() -> None:
         raise BrokenPipeError
 
     Console.on_broken_pipe = _raise  # type: ignore[method-assign]
+
+
+class _ClosedStdout:
+    """What a closed stdout (``>&-``) becomes: writing data to it is a refusal naming the
+    fix, not an AttributeError of ``None``; a command that writes no data (``train -o``)
+    never notices."""
+
+    def write(self, text: str) -> int:
+        from ..outputs import CLOSED_STDOUT
+
+        raise OutputError(CLOSED_STDOUT)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        raise OSError("stdout is closed")
+
+
+def open_closed_streams() -> None:
+    """Give a closed stdin, stdout or stderr (``<&-``, ``>&-``, ``2>&-``), which Python
+    leaves as None, something to talk to: stdin reads as empty, stderr drops messages (the
+    work is still done and written), stdout refuses data with one line."""
+    if sys.stdin is None:
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115  (open for the process)
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    if sys.stdout is None:
+        sys.stdout = _ClosedStdout()  # type: ignore[assignment]
+
+
+def raise_on_termination() -> None:
+    """SIGTERM and SIGHUP raise ``Terminated`` in the main thread, so they end a command as
+    Ctrl-C does: the file being written is removed, one line says so, and the exit code is
+    the shell's (143, 129). The default action killed the process mid-save."""
+
+    def _raise(signum: int, frame: object) -> None:
+        raise Terminated(signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _raise)

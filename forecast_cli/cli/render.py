@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import math
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,12 +19,23 @@ from rich.table import Table
 FORMATS = ("table", "csv", "json", "jsonl")
 
 
+class _StderrConsole(Console):
+    """Rich on stderr. A reader of stderr that leaves (``2>&1 | head -1``) must not end the
+    command: the model or file asked for is still written. Messages from then on are
+    dropped, where a closed stdout ends the command (``guard.end_quietly_on_closed_pipe``)."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stderr.fileno())
+
+
 class Reporter:
     """Diagnostics on stderr. ``quiet`` silences all but errors."""
 
     def __init__(self, quiet: bool = False):
         self.quiet = quiet
-        self.console = Console(stderr=True, highlight=False, soft_wrap=True)
+        self.console = _StderrConsole(stderr=True, highlight=False, soft_wrap=True)
 
     def info(self, message: str) -> None:
         if not self.quiet:
@@ -127,8 +139,15 @@ def emit(
         with atomic_write(output, newline="") as handle:
             _write(fmt, handle, frame, payload, title, table)
         return
-    _write(fmt, sys.stdout, frame, payload, title, table)
-    sys.stdout.flush()
+    from ..outputs import stdout_failed
+
+    try:
+        _write(fmt, sys.stdout, frame, payload, title, table)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader left (`| head`): the guard ends the command quietly
+        raise
+    except OSError as exc:  # a full disk behind `> file`
+        raise stdout_failed(exc) from None
 
 
 def _write(fmt: str, stream: Any, frame: Any, payload: Any, title: str, table: Any = None) -> None:
