@@ -161,3 +161,29 @@ def test_a_panel_that_no_fold_fits_names_the_option_at_fault(tmp_path):
     rows = int(panel["unique_id"].value_counts().max())
     many = ["backtest", str(data), "--models", "naive", "-H", "3", "-k", str(rows)]
     refused(runner.invoke(app, many), 2, f"the longest, {longest!r}:", f"the series has {rows};")
+
+
+@pytest.mark.parametrize("name", ["model", "origin", "timestamp", "actual", "lo-80"])
+def test_an_id_column_named_like_a_backtest_column_is_refused_before_any_fit(tmp_path, name):
+    """bad input: a series id column named like a column the backtest writes (model, origin,
+    timestamp, actual, lo-80) -> exit 2, "rename it in the data" (--predictions-out wrote the
+    model names over the ids, exit 0, and --plot drew 'series lstm')"""
+    data = tmp_path / "panel.csv"
+    long_panel().rename(columns={"unique_id": name}).to_csv(data, index=False)
+    result = runner.invoke(
+        app, ["backtest", str(data), "--id-col", name, "--models", "lstm", "--epochs", "1", "-H", "3", "-q"]
+    )
+    refused(result, 2, f"the series id column {name!r} has the name of a column the backtest writes")
+
+
+@pytest.mark.parametrize("role", ["id", "target"])
+def test_an_id_or_target_named_timestamp_is_refused_before_training(tmp_path, role):
+    """bad input: a series id or target column named 'timestamp', as predict names its time
+    column -> exit 2, "rename it in the data" (predict wrote two 'timestamp' columns in CSV,
+    and failed with exit 1 in JSON)"""
+    frame = long_panel().rename(columns={"ds": "date"})
+    frame = frame.rename(columns={"unique_id": "timestamp"} if role == "id" else {"y": "timestamp"})
+    extra = ["--id-col", "timestamp"] if role == "id" else ["--target", "timestamp"]
+    result, model = _train(tmp_path, frame, "--time-col", "date", *extra)
+    refused(result, 2, "as the forecasts' time column is written; rename it in the data")
+    assert not model.exists()

@@ -289,6 +289,9 @@ def train(
         raise UsageError("-o - would write the model to a file named '-'; give a file name (or /dev/stdout)")
     check_output_paths({"-o": output}, [data], model=True)
     series, skipped = load_input(data, config.data, reporter, ticker, compute=compute)
+    from ..output_names import refuse_output_clashes
+
+    refuse_output_clashes(series.id_col, series.target)  # before training: predict could not write them
     if config.model.local:
         if not compute.distributed:
             use_threads(compute, config.model)

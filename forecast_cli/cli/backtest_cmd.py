@@ -91,6 +91,9 @@ def backtest(
 
         require_matplotlib(plot)
     series, skipped = load_input(data, config.data, reporter, ticker, compute=compute)
+    from ..output_names import refuse_output_clashes
+
+    refuse_output_clashes(series.id_col, series.target, backtest=True)
     neural = any(name in MODEL_KINDS for name in spec.models)
     if neural and not compute.distributed:
         use_threads(compute, config.model)

@@ -79,6 +79,9 @@ def predict(
     if isinstance(data, str) and data != "-" and not model.exists() and is_model_file(Path(data)):
         raise UsageError(f"{data} is a model file: give it with -m (forecast predict -m {data})")
     forecaster = load_model(model)
+    from ..output_names import refuse_output_clashes
+
+    refuse_output_clashes(forecaster.id_col_, forecaster.target_)  # a model from before train refused them
     use_threads(compute, forecaster.config.model)
     series, skipped = None, {}
     if future_data == "-" and data == "-":
