@@ -72,8 +72,8 @@ class DataConfig:
     )
     ids_file: str | None = opt(
         None,
-        "Only the series named in this file, one id per line (blank lines and # comments "
-        "ignored); adds to --ids.",
+        "Only the series named in this file, one id per line (blank lines and lines starting "
+        "with # ignored); adds to --ids.",
         DATA,
         commands=LOAD,
     )

@@ -159,8 +159,10 @@ def verbatim(sample: str, options: dict[str, Any], text_cols: tuple[str, ...]) -
 
 
 def read_ids_file(path: str | Path) -> list[str]:
-    """Series ids from a text file, one per line; blank lines, lines starting with ``#``
-    and trailing `` # comments`` are ignored. ``-`` is refused: stdin may carry the data."""
+    """Series ids from a text file, one per line, each the whole line but the spaces around
+    it; blank lines and lines starting with ``#`` are ignored. A ``#`` inside a line is part
+    of the id: cutting `` # ...`` from ``Store #5`` chose the series ``Store``, silently.
+    ``-`` is refused: stdin may carry the data."""
     if str(path) == "-":
         raise UsageError("--ids-file cannot read stdin (it may carry the data); give a file path")
     try:
@@ -175,7 +177,7 @@ def read_ids_file(path: str | Path) -> list[str]:
         raise UsageError(f"--ids-file {path}: {exc.strerror or exc}") from None
     ids = []
     for line in text.splitlines():
-        item = re.sub(r"\s+#.*$", "", line).strip()
+        item = line.strip()
         if item and not item.startswith("#"):
             ids.append(item)
     if not ids:

@@ -17,7 +17,7 @@ from .conftest import FAST_TRAIN
 from .test_panel import long_panel
 
 runner = CliRunner()
-IDS_TEXT = "\ufeff# stores to check\n\nS2   # the big one\n  S0\n#S1\n"
+IDS_TEXT = "\ufeff# stores to check\n\nS2   \n  S0\n#S1\n"
 
 
 @pytest.fixture
@@ -32,6 +32,14 @@ def test_ids_file_skips_blank_lines_comments_and_a_byte_order_mark(tmp_path):
     path.write_text(IDS_TEXT, encoding="utf-8")
     assert read_ids_file(path) == ["S2", "S0"]
     assert prepare_panel(long_panel(), DataConfig(ids_file=str(path))).ids == ("S2", "S0")
+
+
+def test_a_hash_inside_a_line_is_part_of_the_id_not_a_comment(tmp_path):
+    """`Store #5` was cut at ` #` to `Store`, and predict forecast that other series with
+    exit 0; only a line starting with # is a comment."""
+    path = tmp_path / "ids.txt"
+    path.write_text("Store #5\n# a comment\n  Aisle # 3  \n")
+    assert read_ids_file(path) == ["Store #5", "Aisle # 3"]
 
 
 def test_ids_and_ids_file_together_keep_each_series_once_ids_first(tmp_path, panel_csv):
