@@ -117,3 +117,14 @@ def test_a_learned_series_embedding_leaves_short_series_out_unless_every_fold_re
     assert any("left out: S2" in n and "--refit always" in n for n in result.notes)
     every = run_backtest(prepare_panel(raw, DataConfig()), cfg, dataclasses.replace(spec, refit="always"))
     assert len(_folds_of(every.forecasts, "S2")) == 2
+
+
+def test_without_folds_a_panel_takes_as_many_as_its_longest_series_fits():
+    """Series of 40 and 30 monthly rows, horizon 6, season 12, baselines only (13 rows before
+    the first origin): by hand the longest fits (40 - 6 - 13) // 6 + 1 = 4 folds, the other
+    (30 - 6 - 13) // 6 + 1 = 2, its last two. Counting from the shortest gave both 2."""
+    panel = prepare_panel(long_panel(lengths=(40, 30)), DataConfig())
+    result = run_backtest(panel, fast_config(horizon=6, season=("12",)), BacktestConfig(models=("naive",)))
+    assert result.notes[0] == "4 folds: as many as the longest series fits (the default is 5; set --folds)"
+    origins = result.forecasts.groupby("unique_id")["origin"].nunique()
+    assert origins.to_dict() == {"S0": 4, "S1": 2}

@@ -33,3 +33,11 @@ def test_mean_is_the_training_mean():
 def test_many_origins_at_once():
     out = naive(Y, np.array([2, 5, 9]), 2)
     assert out.tolist() == [[2.0, 2.0], [5.0, 5.0], [9.0, 9.0]]
+
+
+def test_seasonal_naive_repeats_the_season_from_an_origin_exactly_one_season_in():
+    """An origin with exactly one season before it repeats that season (1, 2, 3, 1), not
+    the last value (the naive fallback is for fewer rows than a season)."""
+    y = np.arange(1.0, 11.0)
+    np.testing.assert_array_equal(seasonal_naive(y, np.array([3]), 4, season=3), [[1.0, 2.0, 3.0, 1.0]])
+    np.testing.assert_array_equal(seasonal_naive(y, np.array([2]), 2, season=3), [[2.0, 2.0]])

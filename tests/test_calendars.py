@@ -205,3 +205,13 @@ def test_daily_steps_cross_a_midnight_clock_change():
     ]
     london = future_index(pd.Timestamp("2024-10-25", tz="Europe/London"), "D", 4)
     assert [t.hour for t in london] == [0, 0, 0, 0] and str(london[-1].tz) == "Europe/London"
+
+
+def test_weekly_steps_from_a_date_off_the_weeks_anchor_start_at_the_next_anchor():
+    """A Wednesday last row of Sunday-anchored weeks: the next steps are the coming Sunday and
+    the one after, as from that Sunday's own row the steps are one week later."""
+    assert future_index(pd.Timestamp("2024-01-03"), "W", 2).tolist() == [
+        pd.Timestamp("2024-01-07"),
+        pd.Timestamp("2024-01-14"),
+    ]
+    assert future_index(pd.Timestamp("2024-01-07"), "W", 2)[0] == pd.Timestamp("2024-01-14")

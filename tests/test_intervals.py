@@ -39,12 +39,16 @@ def test_pinball_and_interval_score_match_hand_computed_values():
     lo, hi = np.array([9.0, 11.0, 6.0]), np.array([11.0, 12.0, 8.0])
     np.testing.assert_allclose(interval_score(y, lo, hi, 80), [2.0, 11.0, 22.0])
     assert coverage(y, lo, hi) == pytest.approx(1 / 3)
+    # the band is closed: an actual on either edge is covered
+    assert coverage(np.array([10.0, 12.0]), np.array([10.0, 10.0]), np.array([12.0, 12.0])) == 1.0
 
 
 def test_conformal_rank_is_the_finite_sample_corrected_order_statistic():
     assert conformal_rank(19, 95) == 19  # ceil(20 * 0.95)
     assert conformal_rank(99, 80) == 80  # ceil(100 * 0.8)
     assert conformal_rank(10, 95) == 10  # ceil(10.45) = 11 > n: the widest seen
+    assert conformal_rank(4, 50) == 3  # ceil(5 * 0.5); without the +1, ceil(2) = 2
+    assert conformal_rank(30, 80) == 25  # ceil(31 * 0.8) = ceil(24.8); without it, 24
     assert CalibrationTable.from_errors(np.arange(10.0)[:, None]).shortfall(95)
     assert not CalibrationTable.from_errors(np.arange(19.0)[:, None]).shortfall(95)
 

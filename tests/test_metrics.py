@@ -40,3 +40,10 @@ def test_mase_scales_by_in_sample_seasonal_naive_mae():
     assert m.mase(ACTUAL, FORECAST, insample, season=2) == pytest.approx(1.0 / 2.0)
     # season 1 is the naive scale: |3-1|, |2-3|, |6-2| -> mean 7/3
     assert m.mase(ACTUAL, FORECAST, insample, season=1) == pytest.approx(1.0 / (7 / 3))
+
+
+def test_mase_scale_uses_the_season_as_soon_as_one_lag_exists():
+    """season + 1 rows (the fewest a backtest fold trains on) give one seasonal difference:
+    |2 - 1| = 1. Falling back to lag 1 there gave (|3 - 1| + |2 - 3|) / 2 = 1.5."""
+    assert m.seasonal_naive_scale(np.array([1.0, 3.0, 2.0]), 2) == 1.0
+    assert m.seasonal_naive_scale(np.array([1.0, 3.0]), 2) == 2.0  # one season only: lag 1

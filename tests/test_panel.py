@@ -417,3 +417,44 @@ def test_a_series_forecast_does_not_depend_on_which_other_windows_share_its_pass
     np.testing.assert_array_equal(
         f.forecast_origins(values, last[1:2], offsets)[0], f.forecast_origins(values, last, offsets)[1]
     )
+
+
+def test_an_unseen_series_bands_are_scaled_by_its_own_history(monkeypatch):
+    """A series the model never saw has no stored calibration scale: its own (the mean
+    absolute change of its rows, 2 for y = 100 + 2t) must set its bands' width, not the
+    median of the training series' scales (6.86 here, a band three times too wide)."""
+    from forecast_cli import prediction
+
+    cfg = fast_config(lookback=12, horizon=6)
+    fitted = Forecaster(cfg).fit(prepare_panel(long_panel(), cfg.data))
+    seen = {}
+    original = prediction._forecast_frames
+
+    def spy(*args, **kwargs):
+        out = original(*args, **kwargs)
+        seen["scales"] = out[2]
+        return out
+
+    monkeypatch.setattr(prediction, "_forecast_frames", spy)
+    new = pd.DataFrame(
+        {
+            "unique_id": "NEW",
+            "ds": pd.date_range("2001-01-01", periods=40, freq="MS"),
+            "y": 100 + 2.0 * np.arange(40),
+        }
+    )
+    fitted.predict(prepare_panel(new, cfg.data))
+    assert seen["scales"] == [2.0]
+
+
+def test_a_known_series_of_exactly_one_season_is_forecast_by_seasonal_naive():
+    """12 monthly rows, fewer than the 24 the network reads: the forecast repeats that one
+    season (its first 6 values), and the note says seasonal naive, as it is."""
+    cfg = fast_config(lookback=24, horizon=6)
+    fitted = Forecaster(cfg).fit(prepare_panel(long_panel(), cfg.data))
+    one_season = long_panel(lengths=(12,), seed=3)  # series S0, known to the model
+    out = fitted.predict(prepare_panel(one_season, cfg.data))
+    np.testing.assert_array_equal(out["y"].to_numpy(), one_season["y"].to_numpy()[:6])
+    assert any(
+        "'S0': 12 rows" in note and "forecast by seasonal naive" in note for note in out.attrs["notes"]
+    )

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from forecast_cli.errors import DataError
-from forecast_cli.windows import gather_windows, temporal_split, window_origins, window_view
+from forecast_cli.windows import gather_windows, panel_split, temporal_split, window_origins, window_view
 
 
 def test_windows_align_inputs_and_targets_on_a_hand_made_series():
@@ -49,3 +49,16 @@ def test_temporal_split_with_differencing_starts_after_row_zero():
 def test_too_short_series_says_how_many_rows_are_needed():
     with pytest.raises(DataError, match="need at least 17"):
         temporal_split(15, lookback=10, horizon=5, val_fraction=0.1)
+
+
+def test_a_panel_split_keeps_every_training_target_before_its_series_validation_rows():
+    """Two series of 30 and 20 rows, lookback 5, horizon 2, a fifth validating: by hand,
+    training ends at 24 and 16; training origins run 5..22 and 5..14 (the last whose two
+    targets are training rows), stacked at 0 and 30; the validation rows are 24..29 and
+    16..19. One origin too early or too late moves a target across the split."""
+    split = panel_split(np.array([30, 20]), lookback=5, horizon=2, val_fraction=0.2)
+    assert split.train_ends.tolist() == [24, 16]
+    assert split.train_origins.tolist() == [*range(5, 23), *range(30 + 5, 30 + 15)]
+    assert split.val_origins.tolist() == [*range(24, 30), *range(30 + 16, 30 + 20)]
+    assert split.bounds.tolist() == [0, 30, 50]
+    assert split.series_of_train.tolist() == [0] * 18 + [1] * 10
