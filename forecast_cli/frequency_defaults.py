@@ -133,6 +133,16 @@ def step_kind(freq: str) -> str:
     return "daily" if business and offset.n == 1 else "coarser"
 
 
+def _whole_years(freq: str) -> bool:
+    """True when ``freq`` steps by whole years (``YS``, ``Y-JUN``, ``24MS``): the month of
+    the year is then the same at every step, an input that says nothing."""
+    try:
+        stamps = pd.date_range("2000-01-01", periods=3, freq=freq)
+    except (ValueError, TypeError):
+        return False
+    return len(set(stamps.month)) == 1
+
+
 def resolve_calendar(
     data: DataConfig, freq: str | None, train_ys: Sequence[np.ndarray] = (), season: int = 1
 ) -> tuple[tuple[str, ...], str]:
@@ -167,6 +177,11 @@ def resolve_calendar(
                 f"--calendar {coarse[0]} describes {'hours' if coarse[0] == 'hour' else 'days'}, "
                 f"but a {freq} step spans several; use it with "
                 f"{'sub-daily' if coarse[0] == 'hour' else 'daily or finer'} data, or leave it out"
+            )
+        if "month" in asked and kind == "coarser" and _whole_years(freq):
+            raise UsageError(
+                f"--calendar month describes the month of the year, but every {freq} step falls in "
+                "the same month; leave it out for yearly data"
             )
         if "holiday" in asked:
             check_holiday_source(data.country, data.subdiv)

@@ -147,7 +147,12 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig) -> Series:
     for name in columns:
         if data[name].isna().all():
             role = "target" if name == target else "feature"
-            fix = "pick another --target" if name == target else "drop it from --features"
+            # a known-future column is named by its own flag; at predict (which has neither
+            # flag) the features arrive without that distinction: name both, as training's
+            flag = "--future-features" if name in known else "--features or --future-features"
+            fix = (
+                "pick another --target" if name == target else f"give it values, or train without it ({flag})"
+            )
             raise DataError(f"{role} column {name!r} has no values (all empty or NaN); {fix}")
 
     if time_col is None:

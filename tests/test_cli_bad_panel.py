@@ -187,3 +187,29 @@ def test_an_id_or_target_named_timestamp_is_refused_before_training(tmp_path, ro
     result, model = _train(tmp_path, frame, "--time-col", "date", *extra)
     refused(result, 2, "as the forecasts' time column is written; rename it in the data")
     assert not model.exists()
+
+
+def test_an_empty_known_future_column_names_its_own_flag(tmp_path):
+    """bad input: a --future-features column with no values in one series -> exit 2, "give it
+    values, or train without it (--future-features)" (it said "drop it from --features", a
+    flag the user had not given)"""
+    frame = long_panel().assign(promo=1.0)
+    frame.loc[frame["unique_id"] == "S1", "promo"] = np.nan
+    result, model = _train(tmp_path, frame, "--future-features", "promo")
+    refused(result, 2, "series 'S1'", "'promo' has no values", "train without it (--future-features)")
+    assert not model.exists()
+
+
+@pytest.mark.parametrize("freq", ["YS", "YS-JUL"])
+def test_a_month_calendar_on_yearly_data_is_refused(tmp_path, freq):
+    """bad input: --calendar month on yearly data, where every step falls in one month ->
+    exit 2, "leave it out for yearly data" (it trained on a constant input, exit 0)"""
+    frame = long_panel()
+    frame["ds"] = (
+        frame.groupby("unique_id")
+        .cumcount()
+        .map(lambda i: pd.date_range("1900-01-01", periods=100, freq=freq)[i])
+    )
+    result, model = _train(tmp_path, frame, "--calendar", "month")
+    refused(result, 2, "--calendar month describes the month of the year", "leave it out for yearly data")
+    assert not model.exists()
