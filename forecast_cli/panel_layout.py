@@ -56,11 +56,19 @@ def _matching(part: str, columns) -> list[str]:
 
 def melt_wide(raw: pd.DataFrame, cfg: DataConfig) -> tuple[pd.DataFrame, DataConfig]:
     """``--target a,b,c`` or a glob (``'sensor_*'``): each named column becomes a series of a
-    long table (id column ``series``, target ``value``); time and feature columns are shared."""
+    long table (id column ``series``, target ``value``); time and feature columns are shared.
+    A glob skips the time column and the columns named as inputs."""
     columns = [str(c) for c in raw.columns]
     chosen: list[str] = []
+    # a glob ('*', 'y*') picks series, never the columns that say when or what else: the
+    # time column ('year' became a series, and the time axis steps) or a named input
+    inputs = {*cfg.features, *cfg.future_features, *cfg.static_cols}
+    if any(ch in (cfg.target or "") for ch in "*?["):
+        inputs.add(str(resolve_time_column(raw, cfg.time_col, cfg.time_format)))
     for pattern in target_parts(cfg.target or ""):
         matches = _matching(pattern, columns)
+        if any(ch in pattern for ch in "*?["):
+            matches = [m for m in matches if m not in inputs]
         if not matches:
             raise UsageError(f"--target {pattern!r} matches no column; columns: {', '.join(columns)}")
         chosen += [m for m in matches if m not in chosen]

@@ -458,3 +458,16 @@ def test_a_known_series_of_exactly_one_season_is_forecast_by_seasonal_naive():
     assert any(
         "'S0': 12 rows" in note and "forecast by seasonal naive" in note for note in out.attrs["notes"]
     )
+
+
+def test_a_target_glob_never_takes_the_time_column_or_a_named_input():
+    """`--target '*'` on year,ya,yb took 'year' as a third series and lost the time axis
+    (integer steps); a glob picks series only. A column named outright is still taken."""
+    wide = pd.DataFrame(
+        {"year": np.arange(1900, 1960), "ya": np.arange(60.0) + 5, "yb": np.arange(60.0) * 2 + 1}
+    )
+    wide["temp"] = np.sin(np.arange(60.0))
+    panel = prepare_panel(wide, DataConfig(target="*", features=("temp",)))
+    assert panel.ids == ("ya", "yb")
+    assert panel.freq in ("YS", "YS-JAN")  # the years stay the time axis
+    assert prepare_panel(wide, DataConfig(target="y*")).ids == ("ya", "yb")
