@@ -14,6 +14,7 @@ and named ``cal_<feature>[_sin|_cos]``.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -66,13 +67,27 @@ def holiday_flags(index: pd.DatetimeIndex, country: str | None, subdiv: str | No
     return np.asarray(days.isin(dates), dtype=np.float64)
 
 
+_SAID: set[str] = set()
+
+
 def holiday_table(country: str | None, subdiv: str | None, years: range):
     """The ``holidays`` table of ``country``/``subdiv`` for ``years``; a clear error for an
     unknown country or subdivision."""
     import holidays
 
     code, region = holiday_source(country, subdiv)
-    return holidays.country_holidays(code, subdiv=region, years=list(years))
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        table = holidays.country_holidays(code, subdiv=region, years=list(years))
+    if said:  # e.g. IN: "Requested Holidays are available only from 2001 to 2035"
+        text = (
+            f"--country {code}: the holidays package says: {str(said[0].message).rstrip('.')}; "
+            "the holiday input marks only the holidays it knows for the data's years"
+        )
+        if text not in _SAID:  # once a run: the table is built per series and per fold
+            _SAID.add(text)
+            warnings.warn(text, stacklevel=2)
+    return table
 
 
 def holiday_source(country: str | None, subdiv: str | None) -> tuple[str, str | None]:

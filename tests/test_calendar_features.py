@@ -123,3 +123,38 @@ def test_a_country_with_no_calendar_to_feed_is_refused_or_said():
         resolve_calendar(DataConfig(calendar=("none",), country="AU"), "D")
     features, reason = resolve_calendar(DataConfig(country="AU"), "MS")
     assert features == () and reason.endswith("--country AU unused: holidays mark days")
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_the_holiday_packages_own_warning_is_one_line_of_ours_and_quiet_under_q(tmp_path, monkeypatch, quiet):
+    """India's lunar holidays are known for 2001-2035 only. The package's UserWarning went to
+    stderr raw (file path, source line), seven times, even under -q. It is now one
+    `warning:` line naming --country, and -q silences it."""
+    from typer.testing import CliRunner
+
+    from forecast_cli import calendar_features
+    from forecast_cli.cli import app
+
+    monkeypatch.setattr(calendar_features, "_SAID", set())  # said once a process: a fresh one
+    days = pd.date_range("1993-01-01", periods=400, freq="D")
+    y = 50 + 5 * np.sin(2 * np.pi * np.arange(400) / 7) + np.random.default_rng(0).normal(0, 1, 400)
+    data = tmp_path / "daily.csv"
+    pd.DataFrame({"ds": days, "y": y}).to_csv(data, index=False)
+    args = [
+        "train",
+        str(data),
+        "--country",
+        "IN",
+        "--hidden",
+        "8",
+        "--epochs",
+        "1",
+        "-o",
+        str(tmp_path / "m.fcst"),
+    ]
+    result = CliRunner().invoke(app, [*args, *(["-q"] if quiet else [])])
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.stderr.splitlines() if "holidays package says" in line]
+    assert said == ([] if quiet else [said[0]])
+    assert quiet or said[0].startswith("warning: --country IN: the holidays package says: Requested Holidays")
+    assert "UserWarning" not in result.stderr and "utils.py" not in result.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -18,6 +19,10 @@ from .render import Reporter
 def guarded(quiet: bool, debug: bool) -> Iterator[Reporter]:
     """Run a command body: errors become one line and an exit code; ``--debug`` re-raises."""
     reporter = Reporter(quiet)
+    shown = warnings.showwarning
+    # a library's warning (the holidays package's years, say) is one of our warning lines:
+    # `warning: ...` without the file and source line, and silent under --quiet
+    warnings.showwarning = lambda message, *_args, **_kwargs: reporter.warn(" ".join(str(message).split()))
     try:
         yield reporter
     except typer.Exit:
@@ -42,6 +47,8 @@ def guarded(quiet: bool, debug: bool) -> Iterator[Reporter]:
             raise
         reporter.error(f"unexpected {type(exc).__name__}: {exc} (rerun with --debug for the traceback)")
         raise typer.Exit(int(ExitCode.ERROR)) from None
+    finally:
+        warnings.showwarning = shown
 
 
 def silence_stdout() -> None:
