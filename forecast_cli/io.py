@@ -92,6 +92,7 @@ def read_csv(
         raise DataError(f"{name} is not a readable gzip file ({exc or 'cut short'})") from None
     if frame.empty:
         raise DataError(f"{name} has a header but no data rows")
+    _refuse_repeated_names(sample, options["sep"], name)
     if not isinstance(frame.index, pd.RangeIndex):
         # pandas takes a first field that the header lacks as the index, silently: a title
         # line above the header, or a header short of a name, would lose a column
@@ -102,6 +103,18 @@ def read_csv(
         )
     refuse_decimal_commas(frame, decimal, thousands, name)
     return frame
+
+
+def _refuse_repeated_names(sample: str, sep: str, name: str) -> None:
+    """A header that names one column twice: pandas reads the second as ``a.1``, so --target
+    a took the first without a word, and messages offered a name the file does not have."""
+    header = pd.read_csv(io.StringIO(sample.lstrip("\ufeff")), sep=sep, header=None, nrows=1, dtype=str)
+    names = [str(v).strip() for v in header.iloc[0] if isinstance(v, str) and v.strip()]
+    repeated = next((n for n in dict.fromkeys(names) if names.count(n) > 1), None)
+    if repeated is not None:
+        raise DataError(
+            f"{name}: the header names column {repeated!r} {names.count(repeated)} times; give each column its own name"
+        )
 
 
 def _parser_hint(message: str) -> str:

@@ -655,3 +655,16 @@ def test_a_zero_in_the_validation_tail_alone_makes_the_automatic_transform_none(
     assert trained.exit_code == 0, trained.stderr
     shown = runner.invoke(app, ["info", str(model)])
     assert "transform,none (auto: the training target has values <= 0)" in shown.stdout
+
+
+def test_a_column_named_twice_in_the_header_is_refused(tmp_path):
+    """bad input: a header naming one column twice (month,a,a) -> exit 2, "the header names
+    column 'a' 2 times" (pandas renamed the second a.1: --target a trained on the first,
+    exit 0, and messages offered a.1, a name not in the file)"""
+    data = tmp_path / "dup.csv"
+    data.write_text(
+        "month,a,a\n" + "".join(f"19{49 + i // 12}-{i % 12 + 1:02d},{100 + i},{200 + i}\n" for i in range(48))
+    )
+    result = runner.invoke(app, ["train", str(data), "--target", "a", "-o", str(tmp_path / "m.fcst")])
+    refused(result, 2, "the header names column 'a' 2 times; give each column its own name")
+    assert not (tmp_path / "m.fcst").exists()
