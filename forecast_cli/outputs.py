@@ -106,7 +106,9 @@ def check_output_paths(
     an output that is standard output too (``/dev/stdout``, or whatever it is redirected
     to): the two writes would overwrite or interleave each other. Unless ``model`` (train's
     model file), a name ending in ``.fcst`` is refused: forecasts written there read as a
-    model file to the next ``predict -m``.
+    model file to the next ``predict -m``. When data goes to standard output (an output of
+    None or ``-``, or a path that is it), standard output must be open and must not be an
+    input file (``>> data.csv``).
     """
     read = {_identity(Path(p)) for p in inputs if p is not None and str(p) != "-"}
     read.discard(None)
