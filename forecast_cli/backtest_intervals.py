@@ -20,8 +20,6 @@ pinball loss (the quantile-average form of the CRPS, Gneiting & Raftery, 2007).
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from .intervals import (
@@ -34,7 +32,7 @@ from .intervals import (
     scaled_errors,
     series_scale,
 )
-from .metrics import row_weighted_nanmean
+from .metrics import nanmean
 from .recalibration import scorable, window_errors
 
 BASELINE_CALIBRATION = 50  # windows per series and fold
@@ -210,21 +208,15 @@ def score_intervals(
 ) -> tuple[dict[str, float], dict[str, list[float]]]:
     """(scores, per-step coverage) of one model; ``scales`` (rows,) are the MASE scales;
     ``bounds`` as ``reported_bounds`` gives them; ``weights`` (rows,) weigh the rows
-    (``metrics.row_weighted_nanmean``), default equally."""
+    (``metrics.nanmean``), default equally."""
     elements = interval_elements(actual, point, bounds, scales, levels, probs)
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # a model without bands: all-NaN means
-        if weights is None:
-            row = {key: float(np.nanmean(value)) for key, value in elements.items()}
-            per_step = {key: np.nanmean(elements[key], axis=0) for key in elements if key.startswith("cov_")}
-        else:
-            row = {key: row_weighted_nanmean(value, weights) for key, value in elements.items()}
-            per_step = {
-                key: row_weighted_nanmean(elements[key], weights, axis=0)
-                for key in elements
-                if key.startswith("cov_")
-            }
-        steps = {key: [float(v) for v in values] for key, values in per_step.items()}
+    # a model without bands has all-NaN elements: NaN means, no warning
+    row = {key: nanmean(value, weights=weights) for key, value in elements.items()}
+    steps = {
+        key: [float(v) for v in nanmean(elements[key], axis=0, weights=weights)]
+        for key in elements
+        if key.startswith("cov_")
+    }
     if "pinball" in row:
         row["crps"] = 2 * row["pinball"]
     return row, steps

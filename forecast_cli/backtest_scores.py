@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .backtest_intervals import defined_scales, interval_elements
-from .metrics import row_weighted_mean, row_weighted_nanmean, smape_terms
+from .metrics import nanmean, row_weighted_mean, smape_terms
 
 REFERENCE = "seasonal-naive"  # skill and beats_snaive compare with it
 
@@ -36,11 +36,11 @@ def fold_scores(actual: np.ndarray, forecast: np.ndarray, scales: np.ndarray) ->
     with np.errstate(divide="ignore", invalid="ignore"):
         pct = np.where((actual == 0).any(axis=1, keepdims=True), np.nan, np.abs(err) / np.abs(actual))
     return {  # NaN actuals (filled, not observed) are left out of every mean
-        "mae": _nanmean(np.abs(err), axis=1),
-        "rmse": np.sqrt(_nanmean(err**2, axis=1)),
-        "mape": 100.0 * _nanmean(pct, axis=1),
-        "smape": 100.0 * _nanmean(smape_terms(actual, forecast), axis=1),
-        "mase": _nanmean(np.abs(err) / defined_scales(scales)[:, None], axis=1),
+        "mae": nanmean(np.abs(err), axis=1),
+        "rmse": np.sqrt(nanmean(err**2, axis=1)),
+        "mape": 100.0 * nanmean(pct, axis=1),
+        "smape": 100.0 * nanmean(smape_terms(actual, forecast), axis=1),
+        "mase": nanmean(np.abs(err) / defined_scales(scales)[:, None], axis=1),
     }
 
 
@@ -52,13 +52,13 @@ def score(
     per_fold = fold_scores(actual, forecast, scales)
     observed = _observed_folds(actual)
     overall = {k: float(_fold_mean(v, observed, weights=weights)) for k, v in per_fold.items()}
-    overall["mase"] = _nanmean(per_fold["mase"], weights=weights)
+    overall["mase"] = nanmean(per_fold["mase"], weights=weights)
     abs_err = np.abs(actual - forecast)  # (rows, horizon)
     steps = {
-        "mae": _nanmean(abs_err, axis=0, weights=weights),
-        "rmse": np.sqrt(_nanmean((actual - forecast) ** 2, axis=0, weights=weights)),
-        "smape": 100.0 * _nanmean(smape_terms(actual, forecast), axis=0, weights=weights),
-        "mase": _nanmean(abs_err / defined_scales(scales)[:, None], axis=0, weights=weights),
+        "mae": nanmean(abs_err, axis=0, weights=weights),
+        "rmse": np.sqrt(nanmean((actual - forecast) ** 2, axis=0, weights=weights)),
+        "smape": 100.0 * nanmean(smape_terms(actual, forecast), axis=0, weights=weights),
+        "mase": nanmean(abs_err / defined_scales(scales)[:, None], axis=0, weights=weights),
     }
     return overall, {k: [float(x) for x in v] for k, v in steps.items()}
 
@@ -90,9 +90,9 @@ def series_table(
         else:
             observed = _observed_folds(actual).reshape(n, -1)
             cols = {k: _fold_mean(v.reshape(n, -1), observed, axis=1) for k, v in per_fold.items()}
-            cols["mase"] = _nanmean(per_fold["mase"].reshape(n, -1), axis=1)
+            cols["mase"] = nanmean(per_fold["mase"].reshape(n, -1), axis=1)
             for key, values in elements.items():
-                cols[key] = _nanmean(values.reshape(n, -1), axis=1)
+                cols[key] = nanmean(values.reshape(n, -1), axis=1)
         if "pinball" in cols:
             cols["crps"] = 2 * cols["pinball"]
         for key, value in cols.items():
@@ -164,17 +164,6 @@ def _fold_mean(values: np.ndarray, observed: np.ndarray, axis=None, weights: np.
         if weights is not None:
             return row_weighted_mean(values, observed, weights, axis)
         return np.where(observed, values, 0.0).sum(axis=axis) / observed.sum(axis=axis)
-
-
-def _nanmean(values: np.ndarray, axis=None, weights: np.ndarray | None = None):
-    """Mean over the defined values (NaN when none is), without numpy's empty-slice warning;
-    ``weights`` weigh the rows (``metrics.row_weighted_nanmean``)."""
-    if weights is not None:
-        return row_weighted_nanmean(values, weights, axis)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        out = np.nanmean(values, axis=axis)
-    return float(out) if axis is None else out
 
 
 def _nanmedian(values: np.ndarray) -> np.ndarray:

@@ -209,7 +209,7 @@ class Calendar:
     def share_within_hours(self, index: pd.DatetimeIndex) -> float:
         """The share of timestamps inside a session's trading hours (breaks aside); 0 when
         a wall-clock time is one the exchange's zone skips or repeats."""
-        moments = _to_utc_index(index, self.tz)
+        moments = to_utc_index(index, self.tz)
         if moments.hasnans:  # a wall-clock time the exchange's zone skips or repeats
             return 0.0
         local_days = moments.tz_convert(self.tz).tz_localize(None).normalize()
@@ -337,7 +337,16 @@ def _to_utc(stamp: pd.Timestamp, zone: str) -> pd.Timestamp:
     return stamp.tz_convert("UTC") if stamp.tz is not None else stamp.tz_localize(zone).tz_convert("UTC")
 
 
-def _to_utc_index(index: pd.DatetimeIndex, zone: str) -> pd.DatetimeIndex:
+def to_utc_index(index: pd.DatetimeIndex, zone: str) -> pd.DatetimeIndex:
+    """``index`` as UTC instants: zoned stamps converted, naive ones read on ``zone``'s wall
+    clock (a time it skips or repeats is NaT: which instant it meant is unknown)."""
     if index.tz is not None:
         return index.tz_convert("UTC")
     return index.tz_localize(zone, ambiguous="NaT", nonexistent="NaT").tz_convert("UTC")
+
+
+def on_wall_clock(wall: pd.DatetimeIndex, zone) -> pd.DatetimeIndex:
+    """Local wall-clock times placed in ``zone``, where calendar steps live (days, weeks,
+    sessions): a time the clock skips is the first moment after the skip (Santiago's
+    2024-09-08 00:00 is 01:00), a time it repeats is its first, earlier occurrence."""
+    return wall.tz_localize(zone, nonexistent="shift_forward", ambiguous=np.ones(len(wall), dtype=bool))

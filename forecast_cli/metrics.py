@@ -6,6 +6,8 @@ elements. Percentages are in percent (0-100+), not fractions.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from .errors import DataError
@@ -87,4 +89,15 @@ def row_weighted_mean(values: np.ndarray, keep: np.ndarray, weights: np.ndarray,
     keep = np.broadcast_to(keep, values.shape)
     with np.errstate(invalid="ignore", divide="ignore"):
         out = np.where(keep, values * w, 0.0).sum(axis=axis) / np.where(keep, w, 0.0).sum(axis=axis)
+    return float(out) if axis is None else out
+
+
+def nanmean(values: np.ndarray, axis=None, weights: np.ndarray | None = None):
+    """Mean over the defined values (NaN when none is), without numpy's empty-slice warning;
+    ``weights`` weigh the rows (``row_weighted_nanmean``), default equally."""
+    if weights is not None:
+        return row_weighted_nanmean(values, weights, axis)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        out = np.nanmean(values, axis=axis)
     return float(out) if axis is None else out

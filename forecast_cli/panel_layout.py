@@ -23,7 +23,12 @@ def is_wide(target: str, columns) -> bool:
     ``Sales, EUR``): an exact name wins, as a file's own header is not a pattern."""
     if target in {str(c).strip() for c in columns}:
         return False
-    return "," in target or any(c in target for c in "*?[")
+    return "," in target or _is_glob(target)
+
+
+def _is_glob(text: str) -> bool:
+    """Whether ``text`` holds a glob's wildcards (``sensor_*``, ``s?``, ``[ab]*``)."""
+    return any(c in text for c in "*?[")
 
 
 def trained_wide(config_target: str | None, target: str, id_col: str | None) -> str | None:
@@ -63,11 +68,11 @@ def melt_wide(raw: pd.DataFrame, cfg: DataConfig) -> tuple[pd.DataFrame, DataCon
     # a glob ('*', 'y*') picks series, never the columns that say when or what else: the
     # time column ('year' became a series, and the time axis steps) or a named input
     inputs = {*cfg.features, *cfg.future_features, *cfg.static_cols}
-    if any(ch in (cfg.target or "") for ch in "*?["):
+    if _is_glob(cfg.target or ""):
         inputs.add(str(resolve_time_column(raw, cfg.time_col, cfg.time_format)))
     for pattern in target_parts(cfg.target or ""):
         matches = _matching(pattern, columns)
-        if any(ch in pattern for ch in "*?["):
+        if _is_glob(pattern):
             matches = [m for m in matches if m not in inputs]
         if not matches:
             raise UsageError(f"--target {pattern!r} matches no column; columns: {', '.join(columns)}")

@@ -121,6 +121,8 @@ def predict(
         )
     if history is not None:
         notes += _older_than_training(f, names, frames)
+    targets = [frame[f.target_].to_numpy(dtype=np.float64) for frame in frames]
+    trained = {name: i for i, name in enumerate(f.ids_)}  # once: a lookup per series
     extra = bands(
         np.stack(forecasts),
         f.normalisers(widths, np.asarray(scales), horizon),
@@ -129,10 +131,10 @@ def predict(
         quantiles,
         False,
         floor=f.floors(
-            np.array([not (frame[f.target_].to_numpy(dtype=np.float64) < 0).any() for frame in frames]),
-            np.array([{n: i for i, n in enumerate(f.ids_)}.get(name, -1) for name in names]),
+            np.array([not (y < 0).any() for y in targets]),
+            np.array([trained.get(name, -1) for name in names]),
         ),
-        anchor=np.array([frame[f.target_].to_numpy(dtype=np.float64)[-1] for frame in frames]),
+        anchor=np.array([y[-1] for y in targets]),
     )
     # One frame for all series at once: per-series frames and a concat cost ~1 ms a series.
     index = stamps[0].append(stamps[1:]) if len(stamps) > 1 else stamps[0]

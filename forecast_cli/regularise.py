@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .calendars import Calendar, is_clock_step, to_offset
+from .calendars import Calendar, is_clock_step, on_wall_clock, to_offset, to_utc_index
 from .errors import DataError, InventedRows, OutsideHours
 from .stamps import readable
 
@@ -111,9 +111,7 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
     if weekdays_at is not None:
         regular.index = regular.index + weekdays_at
     if zone is not None:
-        regular = regular.tz_localize(
-            zone, nonexistent="shift_forward", ambiguous=np.ones(len(regular), dtype=bool)
-        )
+        regular = regular.set_axis(on_wall_clock(regular.index, zone))
     return Regular(regular.rename_axis("timestamp"), int((~filled_bins).sum()), 0, note)
 
 
@@ -276,11 +274,7 @@ def _onto_bars(data: pd.DataFrame, calendar: Calendar, how) -> Regular:
     """Each row goes to the bar it falls in (bars start at the open, every step, and end
     early at a close or a break); bars without rows are gaps."""
     index, zone = data.index, calendar.tz
-    moments = (
-        index.tz_convert("UTC")
-        if index.tz is not None
-        else index.tz_localize(zone, ambiguous="NaT", nonexistent="NaT").tz_convert("UTC")
-    )
+    moments = to_utc_index(index, zone)
     local = moments.tz_convert(zone).tz_localize(None).normalize()
     bars = calendar.bars(local.min(), local.max())
     starts = bars.left.to_numpy(dtype="datetime64[ns]")

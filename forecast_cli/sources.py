@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .run_config import TickerConfig
 
 from .bar_cache import BarCache, default_cache_dir
+from .calendars import on_wall_clock
 from .errors import SourceError, UsageError
 from .ticker_exchanges import exchange_for_symbol
 
@@ -346,11 +347,7 @@ def _local(stamp: pd.Timestamp, index: pd.DatetimeIndex) -> pd.Timestamp:
     """A bound comparable with ``index`` (tz-naive dates for daily bars): a UTC instant,
     or a naive date, which is the midnight that starts that day where the bars trade."""
     if stamp.tz is None:  # the day's first moment, where the clock skips midnight (Santiago)
-        return (
-            stamp.tz_localize(index.tz, nonexistent="shift_forward", ambiguous=True)
-            if index.tz is not None
-            else stamp
-        )
+        return on_wall_clock(pd.DatetimeIndex([stamp]), index.tz)[0] if index.tz is not None else stamp
     return stamp.tz_convert(index.tz) if index.tz is not None else stamp.tz_localize(None).normalize()
 
 

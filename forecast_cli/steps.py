@@ -8,10 +8,9 @@ A frequency is a pandas offset alias, an exchange calendar (``XNYS``, ``XLON@5mi
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
-from .calendars import DAILY_REQUESTS, Calendar, is_clock_step, is_intraday_step, to_offset
+from .calendars import DAILY_REQUESTS, Calendar, is_clock_step, is_intraday_step, on_wall_clock, to_offset
 from .errors import DataError, UsageError
 
 _DAY = pd.Timedelta(days=1)
@@ -80,9 +79,7 @@ def _wall_clock_steps(last: pd.Timestamp, offset: pd.DateOffset, periods: int) -
     local = last.tz_localize(None)
     wall = pd.date_range(start=local, periods=periods + 1, freq=offset)
     wall = wall[:-1] if wall[0] != local else wall[1:]
-    first = np.ones(len(wall), dtype=bool)  # ambiguous: the earlier (summer-time) instant
-    stamps = wall.tz_localize(last.tz, nonexistent="shift_forward", ambiguous=first)
-    return pd.DatetimeIndex(stamps, name="timestamp")
+    return pd.DatetimeIndex(on_wall_clock(wall, last.tz), name="timestamp")
 
 
 _STEPS_PER_YEAR = {
