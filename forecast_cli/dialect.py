@@ -1,4 +1,5 @@
-"""How a CSV is written: gzip or not, which field separator, which decimal mark.
+"""How a CSV is written: compressed or not (``compressed``), which field separator, which
+decimal mark.
 
 ``io.read_csv`` asks this module how to read an input. Only the first lines are looked
 at, so a 10-million-row file costs nothing extra. A separator is chosen only when every
@@ -11,23 +12,20 @@ the option that reads it.
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import re
-import zlib
 from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
 
 from .cell_numbers import number_hint
+from .compressed import decompressed, file_compression, open_text, unreadable
 from .errors import DataError, UsageError
 from .parse import looks_like_time
 
-GZIP_MAGIC = b"\x1f\x8b"
 DELIMITERS = (",", ";", "\t", "|")
 SAMPLE_BYTES = 64 * 1024
-GZIP_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error)  # a damaged or cut-short gzip input
 _NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
 _COMMA_NUMBER = re.compile(r"^\s*[+-]?(\d+|\d{1,3}(\.\d{3})+),\d+\s*$")
 _PLAIN_NUMBER = re.compile(r"^\s*[+-]?\d+\s*$")
@@ -37,11 +35,6 @@ _PLAIN_NUMBER = re.compile(r"^\s*[+-]?\d+\s*$")
 EXACT_FLOATS: dict[str, Any] = (
     {"float_precision": "round_trip"} if int(pd.__version__.split(".")[0]) < 3 else {}
 )
-
-
-def is_gzip(head: bytes) -> bool:
-    """True when ``head`` starts with gzip's magic bytes (1f 8b)."""
-    return head[:2] == GZIP_MAGIC
 
 
 def delimiter_option(text: str | None) -> str | None:
@@ -82,13 +75,14 @@ def read_options(sample: str, delimiter: str | None, decimal: str, thousands: st
 
 
 def peek(path: Path) -> tuple[str | None, str]:
-    """(pandas compression, first whole lines) of a file, plain or gzip."""
-    with path.open("rb") as raw:
-        compression = "gzip" if is_gzip(raw.read(2)) else None
-    opener: Any = gzip.open if compression else open
-    with opener(path, "rt", encoding="utf-8-sig", errors="replace") as head:
-        sample = head.read(SAMPLE_BYTES)
-        return compression, _whole_lines(sample, complete=not head.read(1))
+    """(pandas compression, first whole lines) of a file, plain or compressed."""
+    compression = file_compression(path)
+    try:
+        with open_text(path, compression) as head:
+            sample = head.read(SAMPLE_BYTES)
+            return compression, _whole_lines(sample, complete=not head.read(1))
+    except unreadable(compression) as exc:
+        raise DataError(f"{path} is not a readable {compression} file ({exc or 'cut short'})") from None
 
 
 def head_of(text: str) -> str:
@@ -97,16 +91,12 @@ def head_of(text: str) -> str:
 
 
 def read_text(stream: IO[Any], name: str) -> str:
-    """The whole of a stream (stdin) as text, gunzipped when it starts with gzip's magic
-    bytes; bytes are read through ``.buffer`` where the stream has one."""
+    """The whole of a stream (stdin) as text, decompressed when its first bytes say it is
+    compressed; bytes are read through ``.buffer`` where the stream has one."""
     data = stream.buffer.read() if hasattr(stream, "buffer") else stream.read()
     if isinstance(data, str):
         return data
-    if is_gzip(data):
-        try:
-            data = gzip.decompress(data)
-        except GZIP_ERRORS as exc:
-            raise DataError(f"{name} is not a readable gzip stream ({exc or 'cut short'})") from None
+    data = decompressed(data, name)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

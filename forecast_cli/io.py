@@ -22,8 +22,9 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .compressed import unreadable
 from .config import ID_NAMES
-from .dialect import GZIP_ERRORS, head_of, peek, read_options, read_text, refuse_decimal_commas
+from .dialect import head_of, peek, read_options, read_text, refuse_decimal_commas
 from .errors import DataError, UsageError
 from .outputs import atomic_write as atomic_write  # re-exported: the writers' one door
 
@@ -45,13 +46,15 @@ def read_csv(
     the number 1 (which would merge it with a series ``1``), and ``NA`` or ``None`` are
     ids (Namibia, a region), not missing; only an empty cell is missing there.
 
-    gzip input (a file or stdin) is read transparently. ``delimiter=None`` detects the
+    Compressed input (gzip, bzip2, xz, a one-file zip; a file or stdin) is read
+    transparently (``compressed``). ``delimiter=None`` detects the
     separator (``,`` ``;`` tab ``|``); ``decimal`` and ``thousands`` say how numbers are
     written, and a text column of decimal-comma numbers read with ``decimal="."`` is
     refused (see ``dialect``). An empty input, a missing file and a file pandas cannot
     parse all become one-line ``DataError``s that name the source.
     """
     name = "stdin" if source == "-" else str(getattr(source, "name", source))
+    compression: str | None = None
     try:
         if source == "-" or not isinstance(source, (str, Path)):
             text = read_text(sys.stdin if isinstance(source, (str, Path)) else source, name)
@@ -88,8 +91,8 @@ def read_csv(
     except pd.errors.ParserError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DataError(f"{name} is not a readable CSV ({first}); {_parser_hint(first)}") from None
-    except GZIP_ERRORS as exc:
-        raise DataError(f"{name} is not a readable gzip file ({exc or 'cut short'})") from None
+    except unreadable(compression) as exc:  # damage past the sample peek read
+        raise DataError(f"{name} is not a readable {compression} file ({exc or 'cut short'})") from None
     if frame.empty:
         raise DataError(f"{name} has a header but no data rows")
     _refuse_repeated_names(sample, options["sep"], name)

@@ -1,10 +1,14 @@
-"""Reading CSVs however they are written: delimiters, decimal marks, gzip, BOM."""
+"""Reading CSVs however they are written: delimiters, decimal marks, compression, BOM."""
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import io
+import lzma
+import re
 import sys
+import zipfile
 
 import pandas as pd
 import pytest
@@ -75,6 +79,75 @@ def test_a_damaged_gzip_file_is_a_data_error(tmp_path):
     path.write_bytes(gzip.compress(AIR.encode() * 50)[:40])
     with pytest.raises(DataError, match="not a readable gzip"):
         read_csv(path)
+
+
+def _zipped(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+COMPRESSORS = {
+    "bz2": bz2.compress,
+    "xz": lzma.compress,
+    "zip": lambda data: _zipped({"air.csv": data}),
+}
+
+
+@pytest.mark.parametrize("kind", COMPRESSORS)
+@pytest.mark.parametrize("where", ["file", "stdin"])
+def test_bzip2_xz_and_one_file_zip_are_read_by_their_bytes_not_their_names(
+    tmp_path, monkeypatch, kind, where
+):
+    """bad input: a bzip2, xz or one-file zip CSV (named .csv, or on stdin) -> read
+    transparently, the same frame as the plain text; it was "not UTF-8 text", exit 2"""
+    data = COMPRESSORS[kind](AIR.replace(",", ";").encode())
+    if where == "file":
+        path = tmp_path / "air.csv"  # the name says nothing: the first bytes do
+        path.write_bytes(data)
+        frame = read_csv(path)
+    else:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+        frame = read_csv("-")
+    pd.testing.assert_frame_equal(frame, read_csv(io.StringIO(AIR)))
+
+
+@pytest.mark.parametrize("where", ["file", "stdin"])
+@pytest.mark.parametrize(
+    ("data", "error", "message"),
+    [
+        (bz2.compress(AIR.encode() * 50)[:60], DataError, "not a readable bz2"),
+        (lzma.compress(AIR.encode() * 50)[:60], DataError, "not a readable xz"),
+        (_zipped({"a.csv": b"x", "b.csv": b"y"}), DataError, "is a zip archive of 2 files (a.csv, b.csv)"),
+        (
+            _zipped({"forecast.json": b"{}"}),
+            UsageError,
+            "is a forecast model file, not data; give it with -m",
+        ),
+        (
+            b"(\xb5/\xfd" + b"\x00" * 20,
+            DataError,
+            "is zstd-compressed, which is not read here; decompress it first",
+        ),
+    ],
+    ids=["cut-bz2", "cut-xz", "two-files", "model", "zstd"],
+)
+def test_unreadable_compressed_input_is_named_for_what_it_is(
+    tmp_path, monkeypatch, where, data, error, message
+):
+    """bad input: cut-short bzip2 or xz, a zip of several files, a model file where data
+    belongs, zstd -> exit 2, one line naming what the bytes are (they were all "not UTF-8
+    text", or an unexpected ValueError, exit 1)"""
+    if where == "file":
+        source: object = tmp_path / "in.csv"
+        (tmp_path / "in.csv").write_bytes(data)
+    else:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+        source = "-"
+    with pytest.raises(error, match=re.escape(message)):
+        read_csv(source)
 
 
 def test_a_byte_order_mark_is_not_part_of_the_header(tmp_path):
