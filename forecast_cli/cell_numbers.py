@@ -37,11 +37,16 @@ def looks_numeric(column: pd.Series) -> bool:
     return bool(pd.to_numeric(cleaned, errors="coerce").notna().mean() >= 0.5)
 
 
+FILL_FIX = "fix or empty those cells (empty cells are filled like missing rows)"
+
+
 def parse_numbers(
-    column: pd.Series, name: str, decimal: str = ".", thousands: str | None = None
+    column: pd.Series, name: str, decimal: str = ".", thousands: str | None = None, fix: str = FILL_FIX
 ) -> pd.Series:
     """``column`` as float64 (empty cells are NaN); non-numeric or infinite values, and
-    values beyond float32's range, are a ``DataError`` naming the rows and values.
+    values beyond float32's range, are a ``DataError`` naming the rows and values, and
+    ``fix`` when no number option would read them (an empty cell is filled in data, but is
+    a missing forecast step in future values).
 
     A text column is read with the file's ``decimal`` mark and ``thousands`` separator: the
     CSV reader leaves a whole column as text when one cell in it is not a number, and the
@@ -58,7 +63,9 @@ def parse_numbers(
         values = _overflow_as_inf(values, text)
         bad = values.isna() & column.notna() & (column.astype(str).str.strip() != "")
         if bad.any():
-            raise DataError(_not_numbers(column, np.flatnonzero(bad.to_numpy()), name, decimal, thousands))
+            raise DataError(
+                _not_numbers(column, np.flatnonzero(bad.to_numpy()), name, decimal, thousands, fix)
+            )
     numbers = values.to_numpy()
     _refuse_rows(
         np.isinf(numbers),
@@ -141,7 +148,12 @@ def rows_text(positions: np.ndarray, groups: int = 3) -> str:
 
 
 def _not_numbers(
-    column: pd.Series, bad: np.ndarray, name: str, decimal: str = ".", thousands: str | None = None
+    column: pd.Series,
+    bad: np.ndarray,
+    name: str,
+    decimal: str = ".",
+    thousands: str | None = None,
+    fix: str = "",
 ) -> str:
     example = column.iloc[bad[0]]
     if len(bad) == 1:
@@ -149,10 +161,10 @@ def _not_numbers(
     else:
         rows = rows_text(data_rows(column.index, bad))
         text = f"{len(bad)} non-numeric values in {name!r} (data rows {rows}, first {example!r})"
-    return f"{text}; {number_hint(str(example).strip(), decimal, thousands)}"
+    return f"{text}; {number_hint(str(example).strip(), decimal, thousands, fix or FILL_FIX)}"
 
 
-def number_hint(example: str, decimal: str, thousands: str | None) -> str:
+def number_hint(example: str, decimal: str, thousands: str | None, fix: str = FILL_FIX) -> str:
     """The option(s) that read ``example`` as a number, beside the ``decimal`` mark and
     ``thousands`` separator already in force (``1.234,56`` once ``--decimal ,`` is given
     needs ``--thousands .``, not ``--decimal ,`` again); else the generic advice."""
@@ -168,7 +180,7 @@ def number_hint(example: str, decimal: str, thousands: str | None) -> str:
     for mark, sep in ((",", "."), (",", " "), (".", ",")):
         if (mark, sep) != (decimal, thousands) and sep in example and _reads(example, mark, sep):
             return f"give --decimal {mark} --thousands {_shell(sep)} (how this file writes numbers)"
-    return "fix or empty those cells (empty cells are filled like missing rows)"
+    return fix
 
 
 def _reads(example: str, mark: str, sep: str | None) -> bool:

@@ -110,15 +110,16 @@ def read_future(
             f"{source} has no column {', '.join(absent)}; it needs the time column, "
             f"{'the id column, ' if id_col else ''}and {', '.join(columns)}"
         )
-    time_name = resolve_time_column(raw, time_col, time_format)
-    if time_name is None:
-        raise UsageError(f"{source} has no time column; give the same timestamps column as the training data")
-    column = raw[time_name]
-    if step_numbers(column, time_format):
-        times = pd.Index(column.to_numpy(dtype=np.int64), name="step")
-    else:
-        times = parse_times(column, time_name, time_format).index
-    data = pd.DataFrame({c: parse_numbers(raw[c], c, *numbers).to_numpy() for c in columns}, index=times)
+    try:  # the cell errors name a column and a row; say which file holds them
+        time_name = resolve_time_column(raw, time_col, time_format)
+        if time_name is None:
+            raise UsageError("no column holds timestamps; give it the training data's time column")
+        times = _times(raw[time_name], time_name, time_format)
+        data = pd.DataFrame(
+            {c: parse_numbers(raw[c], c, *numbers, fix=_FIX_CELLS).to_numpy() for c in columns}, index=times
+        )
+    except (DataError, UsageError) as exc:
+        raise type(exc)(f"{source}: {exc}") from None
     keys = raw[id_col].astype(str).to_numpy() if id_col else np.full(len(raw), "", dtype=object)
     frames = {}
     for key in dict.fromkeys(keys):
@@ -126,6 +127,16 @@ def read_future(
         _refuse_conflicts(part, str(key) if id_col else "", source)
         frames[str(key)] = part[~part.index.duplicated(keep="last")]
     return FutureTable(frames, source, freq, layout)
+
+
+_FIX_CELLS = "fix those cells: every forecast step needs a number"
+
+
+def _times(column: pd.Series, name: str, time_format: str | None) -> pd.Index:
+    """The time column as timestamps, or as step numbers for a model of integer steps."""
+    if step_numbers(column, time_format):
+        return pd.Index(column.to_numpy(dtype=np.int64), name="step")
+    return parse_times(column, name, time_format).index
 
 
 def _refuse_conflicts(

@@ -163,6 +163,31 @@ def test_future_rows_of_other_steps_are_named_as_such(aus_model, tmp_path):
     )
 
 
+@pytest.mark.parametrize(
+    ("cell", "value", "message"),
+    [
+        (
+            "CPI",
+            "109,x",
+            "column 'CPI' has a non-numeric value ('109,x' on data row 1); "
+            "fix those cells: every forecast step needs a number",
+        ),
+        ("Date", "someday", "column 'Date' has a value that is not a timestamp ('someday' on data row 1)"),
+    ],
+)
+def test_a_bad_cell_of_future_data_names_the_file(aus_model, tmp_path, cell, value, message):
+    """bad input: --future-data with a non-numeric covariate or an unreadable timestamp
+    -> exit 2, naming the future file (not the training data) and the cell; an empty cell is
+    not suggested, as it would be a missing step"""
+    path = _future_cpi(tmp_path)
+    frame = pd.read_csv(path, dtype=str)
+    frame.loc[0, cell] = value
+    frame.to_csv(path, index=False)
+    result = runner.invoke(app, ["predict", "-m", str(aus_model), "--future-data", str(path), "-q"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {path}: {message}")
+
+
 def test_future_data_for_a_model_without_future_features_is_refused(tmp_path):
     """bad input: --future-data for a model trained without --future-features -> exit 2,
     pointing at --future-features"""
