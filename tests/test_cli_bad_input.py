@@ -629,6 +629,24 @@ def test_a_bad_option_value_or_unknown_option_is_one_error_line(tmp_path):
         assert len(lines) == 1 and said in lines[0] and lines[0].endswith(f"{helped})"), done.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "env", "source"),
+    [(["--seed", "x"], {}, ""), ([], {"FORECAST_SEED": "x"}, " (set by FORECAST_SEED in the environment)")],
+    ids=["flag", "environment"],
+)
+def test_an_unreadable_seed_names_the_environment_only_when_it_came_from_there(tmp_path, args, env, source):
+    """bad input: --seed x, or FORECAST_SEED=x -> exit 2, "Invalid value for '--seed'", and
+    "set by FORECAST_SEED in the environment" only when it was; click had said "(env var:
+    'FORECAST_SEED')" after a flag, with no such variable set"""
+    environ = {k: v for k, v in os.environ.items() if k != "FORECAST_SEED"} | env
+    command = [sys.executable, "-m", "forecast_cli", "train", str(AIR), *args, "-o", str(tmp_path / "m.fcst")]
+    done = subprocess.run(command, capture_output=True, text=True, env=environ)
+    line = done.stderr.strip()
+    assert done.returncode == 2 and len(line.splitlines()) == 1, done.stderr
+    assert line.startswith("error: Invalid value for '--seed': ") and "env var" not in line
+    assert line.endswith(f"{source} (see python -m forecast_cli train -h)")
+
+
 def test_a_zero_after_the_rows_an_automatic_log_was_chosen_on_names_the_choice(tmp_path):
     """bad input: a backtest whose later folds read a value <= 0 after the rows that --transform auto chose a log on -> exit 2, one line saying the log was chosen automatically and to give --transform none or --refit always; it had blamed a --transform log never given"""
     frame = pd.read_csv(AIR)

@@ -309,6 +309,21 @@ def train(
     exit_partial(getattr(forecaster, "failures_", {}), reporter, skipped)
 
 
+def _envvar_said_where_used(exc) -> str:
+    """Click's message for a bad option value, its "(env var: 'FORECAST_SEED')" kept only
+    when the value came from that variable, and then said as our own refusals say it: after ``--seed abc`` on the
+    command line it sent the user looking at an environment they had not set."""
+    message = exc.format_message()
+    param = getattr(exc, "param", None)
+    envvar = getattr(param, "envvar", None)
+    if not isinstance(envvar, str) or exc.ctx is None or param.name is None:
+        return message
+    source = exc.ctx.get_parameter_source(param.name)  # typer's bundled click: compared by name
+    came_from_env = getattr(source, "name", None) == "ENVIRONMENT"
+    message = message.replace(f" (env var: {envvar!r})", "")
+    return f"{message} (set by {envvar} in the environment)" if came_from_env else message
+
+
 def main() -> None:
     """Console-script entry point; a closed pipe (``| head``) ends quietly, and a bad option
     or option value is one ``error:`` line, exit 2, like every other refusal (click drew a
@@ -330,7 +345,7 @@ def main() -> None:
             exc.show()
         else:
             where = exc.ctx.command_path if exc.ctx is not None else "forecast"
-            message = " ".join(exc.format_message().split())
+            message = " ".join(_envvar_said_where_used(exc).split())
             print(f"error: {message} (see {where} -h)", file=sys.stderr)
         sys.exit(exc.exit_code)
     except typer.Abort:
