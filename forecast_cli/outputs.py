@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shlex
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
@@ -76,10 +77,14 @@ def destination(path: StrPath, label: str | None = None) -> Destination:
     real = Path(os.path.realpath(path))
     if st is not None and (not st.st_mode & 0o222 or not os.access(real, os.W_OK)):
         # Mode bits first: root may write anything, but a 0o444 file says "do not replace me".
-        raise OutputError(f"{label} is read-only; make it writable (chmod u+w {path}) or write elsewhere")
+        raise OutputError(
+            f"{label} is read-only; make it writable (chmod u+w {shlex.quote(str(path))}) or write elsewhere"
+        )
     folder = real.parent
     if not folder.is_dir():
-        raise OutputError(f"{label}: folder {folder} does not exist; create it (mkdir -p {folder}) first")
+        raise OutputError(
+            f"{label}: folder {folder} does not exist; create it (mkdir -p {shlex.quote(str(folder))}) first"
+        )
     if not os.access(folder, os.W_OK | os.X_OK):
         raise OutputError(f"{label}: folder {folder} is not writable; write elsewhere or fix its permissions")
     return Destination("replace", real, stat.S_IMODE(st.st_mode) if st is not None else None)

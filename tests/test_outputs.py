@@ -110,6 +110,28 @@ def test_read_only_file_is_refused_and_kept(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
 
 
+def test_the_suggested_mkdir_and_chmod_run_as_printed_on_awkward_names(tmp_path):
+    """bad input: -o into a missing folder, or onto a read-only file, whose names hold a
+    space and a quote -> the fix in the message is a shell command that works when pasted
+    (it was printed unquoted: mkdir -p made two folders)"""
+    folder = tmp_path / "my runs" / "it's new"
+    with pytest.raises(OutputError) as caught:
+        check_output_paths({"-o": folder / "out.csv"})
+    command = str(caught.value).split("(", 1)[1].split(")", 1)[0]
+    assert command.startswith("mkdir -p ")
+    subprocess.run(["sh", "-c", command], check=True)
+    assert folder.is_dir() and sorted(p.name for p in tmp_path.iterdir()) == ["my runs"]
+    target = folder / "a b.csv"
+    target.write_text("kept\n")
+    target.chmod(0o444)
+    with pytest.raises(OutputError) as caught:
+        check_output_paths({"-o": target})
+    command = str(caught.value).split("(", 1)[1].split(")", 1)[0]
+    assert command.startswith("chmod u+w ")
+    subprocess.run(["sh", "-c", command], check=True)
+    assert _mode(target) & 0o200
+
+
 def test_symlink_is_written_through_and_kept(tmp_path):
     """bad input: -o names a symlink -> its target is replaced atomically, the link stays a link"""
     real = tmp_path / "real" / "out.csv"
