@@ -132,6 +132,16 @@ def test_info_config_repeats_the_run_exactly(tmp_path, sample):
         ("quiet = 1\n", "run.toml: quiet = 1 must be true or false"),
         ('cell = "xyz"\n', "run.toml: cell = 'xyz'"),
         ('config = "other.toml"\n', "a config file does not name another"),  # was silently ignored
+        # an array's items were joined and split again at commas: one id became two
+        (
+            'ids = ["Store 1,2", "B"]\n',
+            "run.toml: ids item 'Store 1,2' holds a comma, which separates values; "
+            "list such ids one per line in an --ids-file",
+        ),
+        (
+            'features = ["a,b"]\n',
+            "run.toml: features item 'a,b' holds a comma, which separates values; rename that column",
+        ),
     ],
 )
 def test_bad_config_files_are_usage_errors(tmp_path, sample, text, message):

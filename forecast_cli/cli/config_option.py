@@ -39,6 +39,8 @@ def _checked(ctx: typer.Context, param: Any, path: Path, key: str, option: Any, 
     """A config file's value as the option would take it, or an error naming the file and
     key: click would take ``epochs = true`` as 1, and say only "Invalid value for
     '--epochs'" of ``epochs = "two"``, without the file it came from."""
+    if isinstance(raw, list):
+        _refuse_commas_inside(ctx, param, path, key, raw)
     value = ",".join(map(str, raw)) if isinstance(raw, list) else raw
     flag = bool(getattr(option, "is_flag", False))
     shown = str(raw).lower() if isinstance(raw, bool) else repr(raw)
@@ -51,6 +53,22 @@ def _checked(ctx: typer.Context, param: Any, path: Path, key: str, option: Any, 
         except typer.BadParameter as exc:
             raise typer.BadParameter(f"{path}: {key} = {shown}: {exc.message}", ctx, param) from None
     return value
+
+
+_NAMES_ITEMS = {"ids", "target", "features", "future-features", "static-cols"}
+
+
+def _refuse_commas_inside(ctx: typer.Context, param: Any, path: Path, key: str, raw: list) -> None:
+    """An array's items are joined with commas for the option, which splits at commas: an
+    item that names a series or a column and holds one (an id ``Store 1,2``) would silently
+    become two names. (``level = ["80,95"]`` reads as 80 and 95, as written.)"""
+    flag = key.replace("_", "-")
+    inside = [item for item in raw if "," in str(item)]
+    if inside and flag in _NAMES_ITEMS:
+        fix = "list such ids one per line in an --ids-file" if flag == "ids" else "rename that column"
+        raise typer.BadParameter(
+            f"{path}: {key} item {str(inside[0])!r} holds a comma, which separates values; {fix}", ctx, param
+        )
 
 
 def load_config_file(ctx: typer.Context, param: Any, value: Path | None) -> Path | None:
