@@ -162,12 +162,44 @@ def _write(fmt: str, stream: Any, frame: Any, payload: Any, title: str, table: A
     elif fmt == "csv":
         frame_to_csv(frame, stream)
     else:
-        Console(file=stream, highlight=False, width=_width(stream)).print(frame_table(frame, title))
+        console = Console(file=stream, highlight=False, width=_width(stream))
+        for block in column_blocks(frame, console.width):
+            shown = title if len(block) == len(frame.columns) else f"{title} ({_span(frame, block)})"
+            console.print(frame_table(frame[block], shown))
 
 
 def _width(stream: Any) -> int | None:
     """Full width on a terminal; a generous fixed width for files and pipes (no squashing)."""
     return None if getattr(stream, "isatty", lambda: False)() else 160
+
+
+def column_blocks(frame: Any, width: int) -> list[list[Any]]:
+    """``frame``'s columns in runs whose table fits ``width`` characters beside the index,
+    which every block repeats (as pandas prints a wide frame): a wide forecast of 80
+    series was squeezed into 80 columns one character wide, and a pipe got ellipses."""
+    reset = frame.reset_index()
+    needed = [  # a cell's text plus its padding and rule
+        max([len(str(c)), *(len(_cell(v)) for v in reset[c])]) + 3 for c in reset.columns
+    ]
+    levels = frame.index.nlevels
+    room = width - sum(needed[:levels]) - 1
+    blocks: list[list[Any]] = [[]]
+    used = 0
+    for column, size in zip(frame.columns, needed[levels:], strict=True):
+        if blocks[-1] and used + size > room:
+            blocks.append([])
+            used = 0
+        blocks[-1].append(column)
+        used += size
+    return blocks
+
+
+def _span(frame: Any, block: list[Any]) -> str:
+    columns = list(frame.columns)
+    first, last = columns.index(block[0]) + 1, columns.index(block[-1]) + 1
+    return (
+        f"columns {first}-{last} of {len(columns)}" if last > first else f"column {first} of {len(columns)}"
+    )
 
 
 def frame_table(frame: Any, title: str = "", highlight_row: int | None = None) -> Table:
