@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .errors import UsageError
+from .errors import UsageError, first_few
 
 CALENDAR_FEATURES = ("hour", "dow", "month", "holiday")
 _CYCLES = {"hour": 24.0, "dow": 7.0, "month": 12.0}
@@ -110,10 +110,26 @@ def holiday_source(country: str | None, subdiv: str | None) -> tuple[str, str | 
         if subdiv.strip().upper() not in known:
             raise UsageError(
                 f"--subdiv {subdiv!r} is not a subdivision of {code}; "
-                f"use one of {', '.join(supported[code][:12]) or '(none: drop --subdiv)'}"
+                f"use one of {_subdivisions(supported[code], code)}"
             )
         subdiv = known[subdiv.strip().upper()]
     return code, subdiv or None
+
+
+SUBDIVISIONS_SHOWN = 60  # the United States' 56 fit; Italy's 100-odd provinces do not
+
+
+def _subdivisions(codes: Sequence[str], country: str) -> str:
+    """A country's subdivision codes for a message: all of them, or the first and how to
+    list the rest (the list had been cut at 12 without saying so: California was not in it)."""
+    if not codes:
+        return "(none: drop --subdiv)"
+    if len(codes) <= SUBDIVISIONS_SHOWN:
+        return ", ".join(codes)
+    return (
+        f'{first_few(list(codes), 30)} (all of them: python -c "import holidays; '
+        f"print(holidays.list_supported_countries()['{country}'])\")"
+    )
 
 
 def check_holiday_source(country: str | None, subdiv: str | None) -> None:

@@ -8,10 +8,12 @@ A column named like time that nothing reads is an error, not a label: see
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 
 from .cell_numbers import looks_numeric
-from .errors import DataError, UsageError
+from .errors import DataError, UsageError, first_few
 from .parse import looks_like_time, reads_as, whole_numbers, whole_years
 
 _YEAR_NAMES = ("year", "yr", "years")
@@ -90,9 +92,12 @@ def resolve_target(raw: pd.DataFrame, target: str | None, time_col: str | None, 
         return numeric[0]
     if not numeric:
         raise DataError(f"no numeric column to forecast; columns: {column_list(raw)}")
+    names = [str(c) for c in numeric]
+    prefix = os.path.commonprefix(names)
+    several = f"'{prefix}*'" if len(prefix) >= 2 and len(names) > 3 else ",".join(names[:3])
     raise UsageError(
-        f"several numeric columns ({', '.join(numeric)}); choose one with --target, or several "
-        f"(--target {','.join(numeric[:3])}) for one series each"
+        f"{len(names)} numeric columns ({first_few(names, 8)}); choose one with --target, or several "
+        f"(--target {several}) for one series each"
     )
 
 

@@ -6,6 +6,7 @@ it verbatim on stderr, so it must make sense without a traceback.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import IntEnum
 
 
@@ -96,3 +97,9 @@ class OutputError(UsageError):
     A usage error (exit 2): the user fixes it by naming another path or freeing space; the
     old file, if any, is left as it was.
     """
+
+
+def first_few(names: Sequence[str], shown: int = 5) -> str:
+    """``A, B, C, D, E and 3 more``: a list of names a one-line message can hold."""
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more

@@ -21,7 +21,7 @@ from .calendars import Calendar
 from .cell_numbers import rows_text
 from .config import DataConfig
 from .data_columns import resolve_target, resolve_time_column
-from .errors import DataError, UsageError
+from .errors import DataError, UsageError, first_few
 from .panel_layout import WIDE_TARGET, detect_id_column, is_wide, melt_wide
 from .panel_table import factorize_ids, split_panel, static_values, wanted_places
 from .period_labels import layout_of
@@ -271,12 +271,6 @@ def _same_offsets(index: pd.DatetimeIndex, zone: str) -> bool:
     utc = index.tz_convert("UTC").tz_localize(None)
     local = index.tz_convert(zone).tz_localize(None)
     return bool(((local - utc) == index.tz.utcoffset(None)).all())
-
-
-def first_few(names: Sequence[str], shown: int = 5) -> str:
-    """``A, B, C, D, E and 3 more``: a list of names a message can hold."""
-    more = f" and {len(names) - shown} more" if len(names) > shown else ""
-    return ", ".join(names[:shown]) + more
 
 
 def as_written(requested: Sequence[str], names: Sequence[str]) -> list[str]:

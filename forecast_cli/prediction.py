@@ -16,11 +16,11 @@ import pandas as pd
 
 from .baselines import seasonal_naive
 from .calendar_features import calendar_values
-from .errors import DataError, UsageError
+from .errors import DataError, UsageError, first_few
 from .future_data import FutureTable
 from .history_checks import check_history, check_horizon
 from .intervals import CalibrationTable, bands, quantile_level, series_scale
-from .panel import Panel, as_written, first_few, unknown_ids
+from .panel import Panel, as_written, unknown_ids
 from .recalibration import recalibrated
 from .scaling import Scaler
 from .series import Series

@@ -47,6 +47,22 @@ def test_unknown_country_or_subdivision_is_refused_by_name(country, subdiv, frag
         resolve_calendar(DataConfig(calendar=("holiday",), country=country, subdiv=subdiv), "D")
 
 
+def test_an_unknown_subdivision_lists_every_valid_one_or_says_how_to():
+    """bad input: --subdiv XX for the United States -> exit 2, all 56 subdivisions listed
+    (CA and WY were past the 12 shown); for Italy's 114 provinces, 30 and the command that
+    lists them all"""
+    import holidays
+
+    with pytest.raises(UsageError) as caught:
+        resolve_calendar(DataConfig(calendar=("holiday",), country="US", subdiv="XX"), "D")
+    assert str(caught.value).endswith(", ".join(holidays.list_supported_countries()["US"]))
+    assert ", CA, " in str(caught.value) and str(caught.value).endswith(", WY")
+    with pytest.raises(UsageError) as caught:
+        resolve_calendar(DataConfig(calendar=("holiday",), country="IT", subdiv="XX"), "D")
+    rest = len(holidays.list_supported_countries()["IT"]) - 30
+    assert f" and {rest} more (all of them: python -c " in str(caught.value)
+
+
 def test_subdiv_without_country_is_refused_not_ignored():
     """bad input: --subdiv without --country -> exit 2, asks for the country (a region alone
     would silently give no holidays)"""

@@ -51,7 +51,7 @@ def test_a_decimal_comma_column_never_trains_on_another_column():
     raw = pd.DataFrame(
         {"date": ["2024-01-01", "2024-01-02", "2024-01-03"], "id": [1, 2, 3], "value": ["1", "2", "3,5"]}
     )
-    with pytest.raises(UsageError, match=r"several numeric columns \(id, value\)"):
+    with pytest.raises(UsageError, match=r"2 numeric columns \(id, value\)"):
         prepare_series(raw, DataConfig())
     with pytest.raises(DataError, match="--decimal ,"):
         prepare_series(raw, DataConfig(target="value"))

@@ -171,6 +171,23 @@ def test_daily_readings_keep_their_clock_time_and_calendar_days_start_at_midnigh
     assert days.y.tolist() == [2.0, 7.0]
 
 
+def test_many_numeric_columns_are_counted_and_a_glob_offered():
+    """bad input: 40 numeric columns and no --target -> exit 2, the count, 8 names and "and
+    32 more" (the message had listed all 40), and --target 'sensor_*' for one series each"""
+    raw = pd.DataFrame(
+        {
+            "date": pd.date_range("2024-01-01", periods=3),
+            **{f"sensor_{i}": [1.0, 2.0, 3.0] for i in range(40)},
+        }
+    )
+    with pytest.raises(UsageError) as caught:
+        prepare_series(raw, DataConfig())
+    assert str(caught.value) == (
+        "40 numeric columns (sensor_0, sensor_1, sensor_2, sensor_3, sensor_4, sensor_5, sensor_6, sensor_7 "
+        "and 32 more); choose one with --target, or several (--target 'sensor_*') for one series each"
+    )
+
+
 def test_a_column_of_whole_years_named_year_is_the_time_axis():
     """Yearly data is often written as 1960, 1961...: under a name that says so it is time
     (year starts); the same numbers under another name, or non-years, are not guessed at."""
@@ -178,7 +195,7 @@ def test_a_column_of_whole_years_named_year_is_the_time_axis():
     series = prepare_series(raw, DataConfig())
     assert list(series.frame.index) == list(pd.date_range("1998-01-01", periods=5, freq="YS"))
     assert series.freq == "YS" and series.y.tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
-    with pytest.raises(UsageError, match="several numeric columns"):
+    with pytest.raises(UsageError, match="2 numeric columns"):
         prepare_series(raw.rename(columns={"Year": "count"}), DataConfig())
     steps = prepare_series(raw.assign(Year=[1, 2, 3, 4]), DataConfig(target="gdp"))
     assert steps.freq is None  # 1, 2, 3, 4 are not years: integer steps, the column unused
