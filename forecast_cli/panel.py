@@ -190,8 +190,10 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
             members.append(prepare_series(rows, member_cfg))
         except (DataError, UsageError) as exc:
             message = str(exc)
+            if wide and repr(WIDE_TARGET) not in message:  # a column every series shares
+                raise
             if wide:  # the melted column is the user's column named by the series id
-                message = message.replace(f"column {WIDE_TARGET!r}", f"column {key!r}")
+                message = message.replace(repr(WIDE_TARGET), repr(key))
             if "data row" not in message:  # say where the series is in the file
                 positions = file_rows.get_indexer(rows.index.unique())
                 message += f" (the series is on data rows {rows_text(positions)})"

@@ -266,6 +266,33 @@ def test_wide_columns_become_series_and_predict_can_write_them_wide(tmp_path):
     assert frame.loc["2005-02-01", "sensor_b-hi-80"] == rows.loc[("sensor_b", "2005-02-01"), "value-hi-80"]
 
 
+def test_bad_cells_of_a_wide_table_name_the_users_column_and_blame_no_series_for_a_shared_one():
+    """bad input: three non-numeric cells in wide target column sensor_b -> exit 2, "series
+    'sensor_b': 3 non-numeric values in 'sensor_b'" (it named the melted column 'value');
+    one in a --features column every series shares -> the column alone, not "series
+    'sensor_a'", the first series that happened to read it"""
+    t = np.arange(30, dtype=float)
+    wide = pd.DataFrame(
+        {
+            "day": pd.date_range("2024-01-01", periods=30),
+            "sensor_a": t,
+            "sensor_b": (2 * t).astype(str),
+            "temp": t.astype(str),
+        }
+    )
+    wide.loc[[3, 4, 9], "sensor_b"] = ["x", "y", "z"]
+    with pytest.raises(DataError) as caught:
+        prepare_panel(wide, DataConfig(target="sensor_*"))
+    assert str(caught.value).startswith(
+        "series 'sensor_b': 3 non-numeric values in 'sensor_b' (data rows 4-5, 10,"
+    )
+    wide["sensor_b"] = 2 * t
+    wide.loc[7, "temp"] = "warm"
+    with pytest.raises(DataError) as caught:
+        prepare_panel(wide, DataConfig(target="sensor_*", features=("temp",)))
+    assert str(caught.value).startswith("column 'temp' has a non-numeric value ('warm' on data row 8)")
+
+
 def test_a_model_trained_on_a_wide_table_predicts_from_a_wide_file_or_its_long_layout(tmp_path):
     """predict has no --target: a wide model melts a wide DATA file with the columns it was
     trained on (the same forecasts as from its stored history, which is that file), reads the
