@@ -190,7 +190,8 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
             members.append(prepare_series(rows, member_cfg))
         except (DataError, UsageError) as exc:
             message = str(exc)
-            if wide and repr(WIDE_TARGET) not in message:  # a column every series shares
+            shared = (*member_cfg.features, *member_cfg.future_features)
+            if wide and any(f"column {c!r}" in message for c in shared):  # a column every series shares
                 raise
             if wide:  # the melted column is the user's column named by the series id
                 message = message.replace(repr(WIDE_TARGET), repr(key))
