@@ -77,12 +77,13 @@ def decompressed(data: bytes, name: str) -> bytes:
     if kind is None:
         return data
     _refuse_unreadable(kind, name)
+    damaged: tuple[type[BaseException], ...] = (*unreadable(kind), ValueError)  # bz2: ValueError if cut
     try:
         if kind == "zip":
             with _opened_zip(io.BytesIO(data), name) as archive:
                 return archive.read(_only_member(archive, name))
         return _DECOMPRESS[kind](data)
-    except (*unreadable(kind), ValueError) as exc:  # bz2.decompress: ValueError when cut short
+    except damaged as exc:
         raise DataError(f"{name} is not a readable {kind} stream ({exc or 'cut short'})") from None
 
 
