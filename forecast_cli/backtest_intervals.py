@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from .interval_levels import quantile_level
+from .interval_scores import interval_score, pinball
 from .intervals import (
     CalibrationTable,
     bands,
-    interval_score,
     never_below_zero,
-    pinball,
-    quantile_level,
     scaled_errors,
     series_scale,
 )

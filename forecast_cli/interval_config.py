@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .errors import UsageError
+from .interval_levels import TOP_LEVEL, calibrated, is_none, parse_levels, parse_quantiles, quantile_level
 from .option_spec import opt
 
 INTERVALS = "Intervals"
@@ -42,7 +43,6 @@ class IntervalConfig:
     )
 
     def levels(self) -> tuple[float, ...]:
-        from .intervals import parse_levels
 
         try:
             return parse_levels(self.level or DEFAULT_LEVELS)
@@ -55,7 +55,6 @@ class IntervalConfig:
         refused) is left out with a note: the file still forecasts, the user typed nothing
         wrong. Stored values that are no numbers at all are a damaged file."""
         from .errors import ModelFileError
-        from .intervals import parse_levels, parse_quantiles, quantile_level
 
         try:
             parse_levels(stored.level or DEFAULT_LEVELS, widest=False)
@@ -72,7 +71,6 @@ class IntervalConfig:
         return IntervalConfig(level, quantiles), notes
 
     def probs(self) -> tuple[float, ...]:
-        from .intervals import parse_quantiles
 
         try:
             return parse_quantiles(self.quantiles)
@@ -83,7 +81,6 @@ class IntervalConfig:
 def _calibrated(values: tuple[str, ...], level_of, flag: str, notes: list[str]) -> tuple[str, ...]:
     """The stored ``values`` whose band (``level_of``) is within the widest calibrated, the
     others named in ``notes``; ``none`` when none is left. Empty and ``none`` stay as they are."""
-    from .intervals import TOP_LEVEL, calibrated, is_none
 
     if is_none(values):
         return values

@@ -59,83 +59,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .interval_levels import TOP_LEVEL, level_name, quantile_level
+
 # Levels stored per step: every integer percent and two finer tails; others interpolate
 # (below 1%, towards a band of no width at level 0).
-LEVEL_GRID = np.array([*range(1, 100), 99.5, 99.9], dtype=np.float64)
-TOP_LEVEL = float(LEVEL_GRID[-1])
+LEVEL_GRID = np.array([*range(1, 100), 99.5, TOP_LEVEL], dtype=np.float64)
 MAX_CALIBRATION_WINDOWS = 20_000
 MIN_STEP_ERRORS = 20  # fewer at a step: borrow the nearest steps' errors (see _with_neighbours)
-
-
-def parse_levels(items: tuple[str, ...] | list[str], widest: bool = True) -> tuple[float, ...]:
-    """``("80", "95")`` -> (80.0, 95.0); ``("none",)`` -> (); each in (0, ``TOP_LEVEL``]
-    (``widest=False``: in (0, 100), for values a model file stored before that limit)."""
-    if is_none(items):
-        return ()
-    levels = _fractions(items, "--level", "80,95 or none", 100.0, "above 0 and below 100 (a percentage)")
-    if widest:
-        _widest(levels, levels, "--level")
-    return levels
-
-
-def parse_quantiles(items: tuple[str, ...] | list[str], widest: bool = True) -> tuple[float, ...]:
-    """``("0.9", "0.1")`` -> (0.1, 0.9); ``("none",)`` -> (); each within the widest band
-    (``widest=False``: in (0, 1), as ``parse_levels``)."""
-    if is_none(items):
-        return ()
-    probs = _fractions(items, "--quantiles", "0.1,0.5,0.9 or none", 1.0, "above 0 and below 1")
-    if widest:
-        _widest(probs, [quantile_level(p) for p in probs], "--quantiles")
-    return probs
-
-
-def quantile_level(prob: float) -> float:
-    """The level whose band has the quantile at ``prob`` as an edge: 0.1 and 0.9 -> 80
-    (rounded, so that 0.1 names the same band as ``--level 80``)."""
-    return round(abs(2.0 * prob - 1.0) * 100.0, 9)
-
-
-def is_none(items) -> bool:
-    """Whether a --level or --quantiles list is the single word ``none``."""
-    return len(items) == 1 and str(items[0]).strip().lower() == "none"
-
-
-def calibrated(level: float) -> bool:
-    """Whether a band at ``level`` percent is within the widest the table stores."""
-    return level <= TOP_LEVEL + 1e-9
-
-
-def _widest(values, levels, flag: str) -> None:
-    """Refuse a value beyond the widest stored band: it would silently be that band."""
-    for value, level in zip(values, levels, strict=True):
-        if not calibrated(level):
-            fix = (
-                f"at most {TOP_LEVEL:g}"
-                if flag == "--level"
-                else f"{(100 - TOP_LEVEL) / 200:g} to {(100 + TOP_LEVEL) / 200:g}"
-            )
-            raise ValueError(
-                f"{flag} {value:g} is beyond the widest band calibrated ({TOP_LEVEL:g}%); use {fix}"
-            )
-
-
-def _fractions(items, flag: str, example: str, top: float, rule: str) -> tuple[float, ...]:
-    """Sorted distinct numbers strictly between 0 and ``top``; one-line errors name ``flag``."""
-    out = []
-    for item in items:
-        try:
-            value = float(item)
-        except ValueError:
-            raise ValueError(f"{flag} {item!r} is not a number; use e.g. {example}") from None
-        if not 0 < value < top or not math.isfinite(value):
-            raise ValueError(f"{flag} {item} must be {rule}")
-        if float(f"{value:g}") != value:  # its column would be named for another number
-            raise ValueError(
-                f"{flag} {item} has more digits than its column name keeps ({value:g}); "
-                "give at most 6 significant digits"
-            )
-        out.append(value)
-    return tuple(sorted(set(out)))
 
 
 def conformal_rank(n: int, level: float) -> int:
@@ -339,26 +269,3 @@ def bands(
     if floor is not None:
         out = {k: np.maximum(v, floor) for k, v in out.items()}
     return out
-
-
-def level_name(level: float) -> str:
-    return f"{level:g}"
-
-
-# ------------------------------------------------------------------ scores
-def coverage(actual: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> float:
-    """Share of actuals inside [lo, hi]."""
-    return float(np.mean((actual >= lo) & (actual <= hi)))
-
-
-def interval_score(actual: np.ndarray, lo: np.ndarray, hi: np.ndarray, level: float) -> np.ndarray:
-    """Winkler / interval score (Gneiting & Raftery, 2007), elementwise, a = 1 - level/100:
-    (hi - lo) + (2/a)(lo - y) if y < lo, + (2/a)(y - hi) if y > hi."""
-    a = 1.0 - level / 100.0
-    return (hi - lo) + (2.0 / a) * np.maximum(lo - actual, 0.0) + (2.0 / a) * np.maximum(actual - hi, 0.0)
-
-
-def pinball(actual: np.ndarray, forecast: np.ndarray, prob: float) -> np.ndarray:
-    """Pinball (quantile) loss, elementwise: max(p (y - f), (p - 1)(y - f))."""
-    diff = actual - forecast
-    return np.maximum(prob * diff, (prob - 1.0) * diff)

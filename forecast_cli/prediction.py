@@ -19,7 +19,8 @@ from .calendar_features import calendar_values
 from .errors import DataError, UsageError, first_few
 from .future_data import FutureTable
 from .history_checks import check_history, check_horizon
-from .intervals import CalibrationTable, bands, quantile_level, series_scale
+from .interval_levels import quantile_level
+from .intervals import CalibrationTable, bands, series_scale
 from .panel import Panel, as_written, unknown_ids
 from .recalibration import recalibrated
 from .scaling import Scaler

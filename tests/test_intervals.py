@@ -11,16 +11,13 @@ from hypothesis import strategies as st
 
 from forecast_cli.config import DataConfig
 from forecast_cli.forecaster import Forecaster
+from forecast_cli.interval_levels import parse_levels, parse_quantiles
+from forecast_cli.interval_scores import coverage, interval_score, pinball
 from forecast_cli.intervals import (
     CalibrationTable,
     bands,
     conformal_rank,
-    coverage,
-    interval_score,
     normalisers,
-    parse_levels,
-    parse_quantiles,
-    pinball,
     scaled_errors,
     series_scale,
 )
