@@ -9,14 +9,7 @@ future) and the backtest (past origins) both use it, so they cannot disagree.
 One global network learns from windows of every series. Each series is transformed and
 scaled by statistics of its own training rows only, so series of different sizes share
 one input range and nothing of one series' validation rows reaches another's scaling.
-Windows are sampled with weight ``1 / windows_of_its_series ** SAMPLING_ALPHA``: with
-alpha 0.5 a series with 100x the windows gets 10x the draws, not 100x, so long series
-do not drown short ones, yet long series still count more (they hold more evidence).
-
-The loss weighs each series' errors by ``series_loss_weights``: half plain MAE in scaled
-units, half MAE divided by the series' own in-sample seasonal-naive error (MASE's
-denominator). Without it a calm series, whose errors are small in any units, barely
-steers training, yet MASE (how panels are judged) counts its errors as much as any other.
+How much each series counts, in the draws and in the loss, is ``panel_weights``.
 """
 
 from __future__ import annotations
@@ -37,6 +30,7 @@ from .intervals import TYPICAL_SHARE, normalisers
 from .models import NetworkArgs, build_network
 from .panel import Panel
 from .panel_arrays import scale_panel
+from .panel_weights import panel_weights
 from .plan import resolve_plan
 from .prediction import as_panel
 from .scaling import Scaler, Transform
@@ -48,9 +42,6 @@ from .training import EpochReport, seed_everything, train_network
 from .validation import validate
 from .windows import panel_split
 
-SAMPLING_ALPHA = 0.5
-MASE_LOSS_MIX = 0.5  # share of each series' loss weight that follows 1 / its MASE scale
-
 
 def _columns(panel: Panel, future: Sequence[str]) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     """(target, features with the known-future ones last, known-future features)."""
@@ -59,28 +50,6 @@ def _columns(panel: Panel, future: Sequence[str]) -> tuple[str, tuple[str, ...],
         raise UsageError(f"--future-features names {', '.join(missing)}, which the data does not load")
     past = tuple(c for c in panel.features if c not in future)
     return panel.target, (*past, *future), tuple(future)
-
-
-def series_loss_weights(
-    z: np.ndarray, offsets: np.ndarray, train_ends: np.ndarray, season: int
-) -> np.ndarray:
-    """Loss weight per series (series,): ``(1 - MIX) + MIX * median(s) / s_i`` for
-    series i, where s_i is the mean absolute seasonal difference of its scaled
-    training rows ``z`` (lag ``season``, or 1 when the series is shorter than two seasons).
-    s_i is clipped at a tenth of the median so a flat series cannot take over; a series
-    without two training rows gets the median. The panel's median series weighs 1."""
-    scales = np.full(len(train_ends), np.nan)
-    for i, end in enumerate(train_ends):
-        y = z[offsets[i] : offsets[i] + end]
-        y = y[np.isfinite(y)]
-        lag = season if len(y) > season else 1
-        if len(y) > lag:
-            scales[i] = np.mean(np.abs(y[lag:] - y[:-lag]))
-    median = np.nanmedian(scales) if np.isfinite(scales).any() else 1.0
-    if not median > 0:
-        return np.ones(len(train_ends))
-    scales = np.clip(np.nan_to_num(scales, nan=median), 0.1 * median, None)
-    return (1 - MASE_LOSS_MIX) + MASE_LOSS_MIX * median / scales  # (series,)
 
 
 class Forecaster:
@@ -173,13 +142,7 @@ class Forecaster:
             n_series=len(panel) if cfg.model.id_embedding else 0,
             profile=profile,
         )
-        weights = loss_weights = None
-        if len(panel) > 1:  # a lone series weighs 1 by construction: skip the arithmetic
-            counts = np.bincount(split.series_of_train, minlength=len(panel)).astype(np.float64)
-            weights = 1.0 / np.maximum(counts[split.series_of_train], 1.0) ** SAMPLING_ALPHA
-            # a series giving no windows is no part of the panel's median scale either
-            ends = split.train_ends if windows_from is None else np.where(windows_from, split.train_ends, 0)
-            loss_weights = series_loss_weights(scaled[:, 0], panel.offsets, ends, plan.season)
+        weights, loss_weights = panel_weights(split, scaled[:, 0], panel.offsets, plan.season, windows_from)
         seed_everything(cfg.train.seed)
         self.network_ = build_network(self.network_args_)
         result = train_network(

@@ -190,7 +190,7 @@ def train_network(
     are (at most ``EPOCH_WINDOWS``), with replacement, in proportion to them. Without
     weights an epoch is a permutation (its first ``EPOCH_WINDOWS``).
     ``loss_weights`` (series,): how much each series' errors count (see
-    ``forecaster.series_loss_weights``); training and validation losses both use them, so
+    ``panel_weights.series_loss_weights``); training and validation losses both use them, so
     early stopping judges what training optimises.
     ``future_cols``: trailing columns known over the horizon (see ``WindowBatches``).
     ``calendar``: calendar input columns kept as codes beside ``series`` (see panel_arrays).

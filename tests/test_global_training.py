@@ -9,10 +9,11 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forecast_cli.forecaster import MASE_LOSS_MIX, Forecaster, series_loss_weights
+from forecast_cli.forecaster import Forecaster
 from forecast_cli.models import NetworkArgs, RecurrentNetwork
 from forecast_cli.panel import prepare_panel
 from forecast_cli.panel_arrays import scale_panel
+from forecast_cli.panel_weights import MASE_LOSS_MIX, series_loss_weights
 from forecast_cli.scaling import Scaler, share_target_scale
 
 from .conftest import fast_config
