@@ -6,10 +6,17 @@ the table of bad inputs is generated.
 
 from __future__ import annotations
 
+import bz2
 import datetime as dt
+import gzip
 import io
 import json
+import lzma
+import sys
+import tempfile
+import zipfile
 import zoneinfo
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -199,3 +206,35 @@ def test_offset_with_seconds_is_written_in_utc():
         [pd.Timestamp("1920-06-01 12:00", tz=zoneinfo.ZoneInfo("Europe/Amsterdam"))], name="t"
     )
     assert _csv(pd.DataFrame({"y": [1.0]}, index=index)) == "t,y\n1920-06-01T10:40:28+00:00,1.0\n"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(finite_floats, min_size=1, max_size=30),
+    st.sampled_from(["gzip", "bz2", "xz", "zip"]),
+    st.sampled_from(["file", "stdin"]),
+)
+def test_compressed_csv_reads_back_bit_for_bit_as_the_plain_text(values, kind, where):
+    """Any CSV we write, compressed in any of the formats read by content, comes back as
+    the plain text does, from a file or from stdin."""
+    text = _csv(pd.DataFrame({"y": values}, index=pd.RangeIndex(len(values), name="step"))).encode()
+    if kind == "zip":
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("data.csv", text)
+        data = buffer.getvalue()
+    else:
+        data = {"gzip": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}[kind](text)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "data.csv"
+        path.write_bytes(data)
+        if where == "file":
+            back = read_csv(path)
+        else:
+            saved = sys.stdin
+            sys.stdin = io.TextIOWrapper(io.BytesIO(data))
+            try:
+                back = read_csv("-")
+            finally:
+                sys.stdin = saved
+    assert _same_bits(back["y"].to_numpy(), values)
