@@ -6,7 +6,6 @@ Options come from the config dataclasses (see ``options.command``).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -307,48 +306,3 @@ def train(
     save_model(forecaster, output)
     reporter.info(f"saved {output}")
     exit_partial(getattr(forecaster, "failures_", {}), reporter, skipped)
-
-
-def _envvar_said_where_used(exc) -> str:
-    """Click's message for a bad option value, its "(env var: 'FORECAST_SEED')" kept only
-    when the value came from that variable, and then said as our own refusals say it: after ``--seed abc`` on the
-    command line it sent the user looking at an environment they had not set."""
-    message = exc.format_message()
-    param = getattr(exc, "param", None)
-    envvar = getattr(param, "envvar", None)
-    if not isinstance(envvar, str) or exc.ctx is None or param.name is None:
-        return message
-    source = exc.ctx.get_parameter_source(param.name)  # typer's bundled click: compared by name
-    came_from_env = getattr(source, "name", None) == "ENVIRONMENT"
-    message = message.replace(f" (env var: {envvar!r})", "")
-    return f"{message} (set by {envvar} in the environment)" if came_from_env else message
-
-
-def main() -> None:
-    """Console-script entry point; a closed pipe (``| head``) ends quietly, and a bad option
-    or option value is one ``error:`` line, exit 2, like every other refusal (click drew a
-    boxed usage panel over several lines)."""
-    from .guard import end_quietly_on_closed_pipe, open_closed_streams, raise_on_termination, silence_stdout
-
-    end_quietly_on_closed_pipe()
-    open_closed_streams()
-    raise_on_termination()
-    # typer bundles its own click: its usage errors are the base of its public BadParameter
-    usage_error = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
-    try:
-        code = app(standalone_mode=False)
-    except BrokenPipeError:
-        silence_stdout()
-        sys.exit(0)
-    except usage_error as exc:
-        if type(exc).__name__ == "NoArgsIsHelpError":  # `forecast` alone: its help, as before
-            exc.show()
-        else:
-            where = exc.ctx.command_path if exc.ctx is not None else "forecast"
-            message = " ".join(_envvar_said_where_used(exc).split())
-            print(f"error: {message} (see {where} -h)", file=sys.stderr)
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        print("error: interrupted", file=sys.stderr)
-        sys.exit(130)
-    sys.exit(code if isinstance(code, int) else 0)
