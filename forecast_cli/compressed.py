@@ -17,6 +17,8 @@ import io
 import lzma
 import zipfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -61,14 +63,27 @@ def file_compression(path: Path) -> str | None:
     return kind
 
 
-def open_text(path: Path, kind: str | None) -> IO[str]:
+@contextmanager
+def open_text(path: Path, kind: str | None) -> Iterator[IO[str]]:
     """``path`` as a text stream, decompressed (``kind`` from ``file_compression``)."""
     if kind == "zip":
-        archive = zipfile.ZipFile(path)
-        member = archive.open(_only_member(archive, str(path)))
-        return io.TextIOWrapper(member, encoding="utf-8-sig", errors="replace")
+        with (
+            zip_member(path) as member,
+            io.TextIOWrapper(member, encoding="utf-8-sig", errors="replace") as text,
+        ):
+            yield text
+        return
     opener: Any = _OPEN.get(kind or "", open)
-    return opener(path, "rt", encoding="utf-8-sig", errors="replace")
+    with opener(path, "rt", encoding="utf-8-sig", errors="replace") as text:
+        yield text
+
+
+@contextmanager
+def zip_member(path: Path) -> Iterator[IO[bytes]]:
+    """The one file of the zip archive at ``path``, as bytes. Read here rather than by
+    pandas, which refuses an archive whose listing also names its folder (``zip -r``)."""
+    with zipfile.ZipFile(path) as archive, archive.open(_only_member(archive, str(path))) as member:
+        yield member
 
 
 def decompressed(data: bytes, name: str) -> bytes:

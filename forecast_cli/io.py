@@ -22,7 +22,7 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .compressed import unreadable
+from .compressed import unreadable, zip_member
 from .config import ID_NAMES
 from .dialect import head_of, peek, read_options, read_text, refuse_decimal_commas
 from .errors import DataError, UsageError
@@ -79,7 +79,11 @@ def read_csv(
         options = read_options(sample, delimiter, decimal, thousands)
         if text_cols:
             options |= verbatim(sample, options, text_cols)
-        frame = pd.read_csv(handle, compression=compression, encoding="utf-8-sig", **options)
+        if compression == "zip":
+            with zip_member(path) as member:
+                frame = pd.read_csv(member, encoding="utf-8-sig", **options)
+        else:
+            frame = pd.read_csv(handle, compression=compression, encoding="utf-8-sig", **options)
     except pd.errors.EmptyDataError:
         raise DataError(f"{name} is empty: give a CSV with a header row and data rows") from None
     except UnicodeDecodeError as exc:

@@ -93,6 +93,7 @@ COMPRESSORS = {
     "bz2": bz2.compress,
     "xz": lzma.compress,
     "zip": lambda data: _zipped({"air.csv": data}),
+    "zip -r": lambda data: _zipped({"data/": b"", "data/air.csv": data}),  # its folder listed too
 }
 
 
