@@ -153,7 +153,7 @@ def _not_numbers(
     name: str,
     decimal: str = ".",
     thousands: str | None = None,
-    fix: str = "",
+    fix: str = FILL_FIX,
 ) -> str:
     example = column.iloc[bad[0]]
     if len(bad) == 1:
@@ -161,7 +161,7 @@ def _not_numbers(
     else:
         rows = rows_text(data_rows(column.index, bad))
         text = f"{len(bad)} non-numeric values in {name!r} (data rows {rows}, first {example!r})"
-    return f"{text}; {number_hint(str(example).strip(), decimal, thousands, fix or FILL_FIX)}"
+    return f"{text}; {number_hint(str(example).strip(), decimal, thousands, fix)}"
 
 
 def number_hint(example: str, decimal: str, thousands: str | None, fix: str = FILL_FIX) -> str:

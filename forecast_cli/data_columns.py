@@ -9,6 +9,7 @@ A column named like time that nothing reads is an error, not a label: see
 from __future__ import annotations
 
 import os
+import shlex
 
 import pandas as pd
 
@@ -94,7 +95,7 @@ def resolve_target(raw: pd.DataFrame, target: str | None, time_col: str | None, 
         raise DataError(f"no numeric column to forecast; columns: {column_list(raw)}")
     names = [str(c) for c in numeric]
     prefix = os.path.commonprefix(names)
-    several = f"'{prefix}*'" if len(prefix) >= 2 and len(names) > 3 else ",".join(names[:3])
+    several = shlex.quote(f"{prefix}*") if len(prefix) >= 2 and len(names) > 3 else ",".join(names[:3])
     raise UsageError(
         f"{len(names)} numeric columns ({first_few(names, 8)}); choose one with --target, or several "
         f"(--target {several}) for one series each"
