@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .errors import DataError, UsageError
+from .model_archive import META_NAME  # what every model file (a zip) holds
 
 MAGIC = {
     b"\x1f\x8b": "gzip",
@@ -35,7 +36,6 @@ MAGIC_BYTES = max(len(m) for m in MAGIC)
 READ_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile)
 _OPEN = {"gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}
 _DECOMPRESS = {"gzip": gzip.decompress, "bz2": bz2.decompress, "xz": lzma.decompress}
-MODEL_MEMBER = "forecast.json"  # what every model file (a zip) holds
 
 
 def unreadable(kind: str | None) -> tuple[type[BaseException], ...]:
@@ -120,8 +120,11 @@ def _opened_zip(source: Any, name: str) -> zipfile.ZipFile:
 def _only_member(archive: zipfile.ZipFile, name: str) -> str:
     """The one file of a zip archive; a model file or several files are refused."""
     files = [info.filename for info in archive.infolist() if not info.is_dir()]
-    if MODEL_MEMBER in files:
-        raise UsageError(f"{name} is a forecast model file, not data; give it with -m FILE")
+    if META_NAME in files:
+        shown = "FILE" if name == "stdin" else name
+        raise UsageError(
+            f"{name} is a forecast model file, not data; give it with -m (forecast predict -m {shown})"
+        )
     if len(files) != 1:
         listed = ", ".join(files[:5]) + (" ..." if len(files) > 5 else "")
         raise DataError(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import UsageError
+from .errors import ModelFileError, UsageError
 from .interval_levels import TOP_LEVEL, calibrated, is_none, parse_levels, parse_quantiles, quantile_level
 from .option_spec import opt
 
@@ -43,7 +43,6 @@ class IntervalConfig:
     )
 
     def levels(self) -> tuple[float, ...]:
-
         try:
             return parse_levels(self.level or DEFAULT_LEVELS)
         except ValueError as exc:
@@ -54,8 +53,6 @@ class IntervalConfig:
         value beyond the widest band calibrated (99.99, kept by files from before it was
         refused) is left out with a note: the file still forecasts, the user typed nothing
         wrong. Stored values that are no numbers at all are a damaged file."""
-        from .errors import ModelFileError
-
         try:
             parse_levels(stored.level or DEFAULT_LEVELS, widest=False)
             parse_quantiles(stored.quantiles, widest=False)
@@ -71,7 +68,6 @@ class IntervalConfig:
         return IntervalConfig(level, quantiles), notes
 
     def probs(self) -> tuple[float, ...]:
-
         try:
             return parse_quantiles(self.quantiles)
         except ValueError as exc:
@@ -81,7 +77,6 @@ class IntervalConfig:
 def _calibrated(values: tuple[str, ...], level_of, flag: str, notes: list[str]) -> tuple[str, ...]:
     """The stored ``values`` whose band (``level_of``) is within the widest calibrated, the
     others named in ``notes``; ``none`` when none is left. Empty and ``none`` stay as they are."""
-
     if is_none(values):
         return values
     kept = tuple(v for v in values if calibrated(level_of(v)))

@@ -70,10 +70,6 @@ def read_csv(
                 raise UsageError(f"{path} is a directory; give a CSV file")
             if path.stat().st_size == 0:
                 raise DataError(f"{path} is empty: give a CSV with a header row and data rows")
-            if is_model_file(path):
-                raise UsageError(
-                    f"{path} is a forecast model file, not data; give it with -m (forecast predict -m {path})"
-                )
             handle = path
             compression, sample = peek(path)
         options = read_options(sample, delimiter, decimal, thousands)
@@ -141,9 +137,11 @@ def is_model_file(path: Path) -> bool:
     ``forecast train -o`` writes), as opposed to data, zipped or not."""
     import zipfile
 
+    from .model_archive import META_NAME
+
     try:
         with zipfile.ZipFile(path) as archive:
-            return "forecast.json" in archive.namelist()
+            return META_NAME in archive.namelist()
     except (zipfile.BadZipFile, OSError):
         return False
 
