@@ -635,7 +635,7 @@ def test_a_bad_option_value_or_unknown_option_is_one_error_line(tmp_path):
     ids=["flag", "environment"],
 )
 def test_an_unreadable_seed_names_the_environment_only_when_it_came_from_there(tmp_path, args, env, source):
-    """bad input: --seed x, or FORECAST_SEED=x -> exit 2, "Invalid value for '--seed'", and
+    """bad input: --seed x, or FORECAST_SEED=x -> exit 2, "--seed 'x' is not a whole number", and
     "set by FORECAST_SEED in the environment" only when it was; click had said "(env var:
     'FORECAST_SEED')" after a flag, with no such variable set"""
     environ = {k: v for k, v in os.environ.items() if k != "FORECAST_SEED"} | env
@@ -643,8 +643,26 @@ def test_an_unreadable_seed_names_the_environment_only_when_it_came_from_there(t
     done = subprocess.run(command, capture_output=True, text=True, env=environ)
     line = done.stderr.strip()
     assert done.returncode == 2 and len(line.splitlines()) == 1, done.stderr
-    assert line.startswith("error: Invalid value for '--seed': ") and "env var" not in line
+    assert line.startswith("error: --seed 'x' is not a whole number") and "env var" not in line
     assert line.endswith(f"{source} (see python -m forecast_cli train -h)")
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--epochs", "x"], "--epochs 'x' is not a whole number"),
+        (["--epochs=1.5"], "--epochs '1.5' is not a whole number"),
+        (["-H", "2.5"], "--horizon '2.5' is not a whole number"),
+        (["--lr", "fast"], "--lr 'fast' is not a number"),
+    ],
+    ids=["word", "fraction", "short-flag", "float"],
+)
+def test_a_number_option_given_something_else_echoes_the_value(tmp_path, args, said):
+    """bad input: --epochs x, --epochs=1.5, -H 2.5 or --lr fast -> exit 2, "--epochs 'x' is not a whole number" (or "is not a number"), naming the long flag and the value typed; typer had said "Input should be a valid integer, unable to parse string as an integer", with neither"""
+    command = [sys.executable, "-m", "forecast_cli", "train", str(AIR), *args, "-o", str(tmp_path / "m.fcst")]
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert done.returncode == 2 and done.stdout == "" and not (tmp_path / "m.fcst").exists()
+    assert done.stderr == f"error: {said} (see python -m forecast_cli train -h)\n"
 
 
 def test_a_zero_after_the_rows_an_automatic_log_was_chosen_on_names_the_choice(tmp_path):

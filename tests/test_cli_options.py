@@ -128,7 +128,8 @@ def test_info_config_repeats_the_run_exactly(tmp_path, sample):
         ("[train]\nhorizon = 3\n", "write flat keys"),
         ("horizon = \n", "not valid TOML"),
         ("epochs = true\n", "run.toml: epochs = true must be a value, not true or false"),  # was 1 epoch
-        ('epochs = "two"\n', "run.toml: epochs = 'two': Input should be a valid integer"),
+        ('epochs = "two"\n', "run.toml: epochs = 'two' is not a whole number"),
+        ('lr = "fast"\n', "run.toml: lr = 'fast' is not a number"),
         ("quiet = 1\n", "run.toml: quiet = 1 must be true or false"),
         ('cell = "xyz"\n', "run.toml: cell = 'xyz'"),
         ('config = "other.toml"\n', "a config file does not name another"),  # was silently ignored

@@ -15,6 +15,7 @@ import typer
 
 from ..choices import Cell
 from .option_groups import OUTPUT, all_option_keys
+from .value_words import not_the_type
 
 
 def config_parameter() -> inspect.Parameter:
@@ -51,7 +52,9 @@ def _checked(ctx: typer.Context, param: Any, path: Path, key: str, option: Any, 
         try:
             option.process_value(ctx, value)
         except typer.BadParameter as exc:
-            raise typer.BadParameter(f"{path}: {key} = {shown}: {exc.message}", ctx, param) from None
+            wrong_type = not_the_type(exc)
+            detail = f" is not {wrong_type[1]}" if wrong_type else f": {exc.message}"
+            raise typer.BadParameter(f"{path}: {key} = {shown}{detail}", ctx, param) from None
     return value
 
 

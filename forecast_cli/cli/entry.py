@@ -11,15 +11,22 @@ import sys
 import typer
 
 from .app import app
+from .value_words import long_name, not_the_type
 
 
 def _envvar_said_where_used(exc) -> str:
-    """Click's message for a bad option value, its "(env var: 'FORECAST_SEED')" kept only
+    """Click's message for a bad option value (or ours, echoing the value, for one of the
+    wrong type: ``value_words``), its "(env var: 'FORECAST_SEED')" kept only
     when the value came from that variable, and then worded as our own refusals word it:
     after ``--seed abc`` on the command line it sent the user looking at an environment
     they had not set."""
-    message = exc.format_message()
     param = getattr(exc, "param", None)
+    wrong_type = not_the_type(exc) if param is not None else None
+    if wrong_type is not None:
+        value, wanted = wrong_type
+        message = f"{long_name(param)} {value!r} is not {wanted}"
+    else:
+        message = exc.format_message()
     envvar = getattr(param, "envvar", None)
     if not isinstance(envvar, str) or exc.ctx is None or param.name is None:
         return message
