@@ -18,6 +18,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -73,7 +74,9 @@ EXCHANGE_BY_ZONE = {
     "Europe/Budapest": "XBUD",
 }
 SPAN = (1970, 2049)  # years every exchange calendar covers at least (where the exchange allows)
-_NAME = re.compile(r"^([A-Za-z][A-Za-z0-9]{2,5})(?:@(.+))?$")  # XNYS, LSE, NASDAQ, xtks
+# XNYS, LSE, NASDAQ, xtks; and exchange_calendars' round-the-clock weekdays (24/5: currency
+# pairs) and every day (24/7)
+_NAME = re.compile(r"^([A-Za-z][A-Za-z0-9]{2,5}|24/[57])(?:@(.+))?$")
 _DAY = pd.Timedelta(days=1)
 _MINUTE = pd.Timedelta(minutes=1)
 
@@ -127,24 +130,66 @@ class Calendar:
         return str(_exchange(self.exchange, *SPAN).tz)
 
     def sessions(self, first: pd.Timestamp, last: pd.Timestamp) -> pd.DatetimeIndex:
-        """Session dates (tz-naive midnights) from the date of ``first`` to that of ``last``."""
+        """Session dates (tz-naive midnights) from the date of ``first`` to that of ``last``;
+        past the last date whose holidays the calendar knows (``beyond_known``), its
+        regular weekdays."""
         first, last = _date(first), _date(last)
-        return pd.DatetimeIndex(_covering(self.exchange, first, last).sessions_in_range(first, last))
+        until = known_until(self.exchange)
+        if until is None or last <= until:
+            return pd.DatetimeIndex(_covering(self.exchange, first, last).sessions_in_range(first, last))
+        known = self.sessions(first, until) if first <= until else pd.DatetimeIndex([])
+        return known.append(_beyond_known(self.exchange, max(first, until + _DAY), last))
 
     def bars(self, first: pd.Timestamp, last: pd.Timestamp) -> pd.IntervalIndex:
         """Bars of ``step`` (UTC, [start, end)) in the sessions from date ``first`` to ``last``;
-        a bar cut short by a close or a lunch break ends there."""
+        a bar cut short by a close or a lunch break ends there. Sessions past the calendar's
+        known dates have the bars of its last full session, on the same wall clock."""
         sessions = self.sessions(first, last)
         if sessions.empty:
             return pd.IntervalIndex.from_arrays(
                 pd.DatetimeIndex([], tz="UTC"), pd.DatetimeIndex([], tz="UTC")
             )
-        cal = _covering(self.exchange, sessions[0], sessions[-1])
+        until = known_until(self.exchange)
+        later = sessions[sessions > until] if until is not None else sessions[:0]
+        known = sessions[: len(sessions) - len(later)]
+        period = pd.Timedelta(to_offset(str(self.step)))  # exchange_calendars refuses bare "h", "min"
+        parts = [self._trading_index(known[0], known[-1], period)] if len(known) else []
+        if len(later):
+            parts.append(self._template_bars(later, period))
+        if len(parts) == 1:
+            return parts[0]
+        return pd.IntervalIndex.from_arrays(
+            parts[0].left.append(parts[1].left), parts[0].right.append(parts[1].right), closed="left"
+        )
+
+    def _trading_index(
+        self, first: pd.Timestamp, last: pd.Timestamp, period: pd.Timedelta
+    ) -> pd.IntervalIndex:
+        cal = _covering(self.exchange, first, last)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # pandas deprecations inside exchange_calendars
-            # a Timedelta: exchange_calendars refuses pandas' bare units ("h", "min") as a period
-            period = pd.Timedelta(to_offset(str(self.step)))
-            return cal.trading_index(sessions[0], sessions[-1], period, intervals=True, force=True)
+            return cal.trading_index(first, last, period, intervals=True, force=True)
+
+    def _template_bars(self, days: pd.DatetimeIndex, period: pd.Timedelta) -> pd.IntervalIndex:
+        """Bars on ``days`` (past the known dates) copied from the last session with the
+        most bars among the calendar's last ten, as wall-clock times of the exchange."""
+        until = known_until(self.exchange)
+        assert until is not None
+        recent = self.sessions(until - pd.Timedelta(days=20), until)[-10:]
+        index = self._trading_index(recent[0], recent[-1], period)
+        local_left = index.left.tz_convert(self.tz).tz_localize(None)
+        per_day = pd.Series(local_left.normalize()).value_counts()
+        template = per_day[per_day == per_day.max()].index.max()  # the latest full session
+        chosen = local_left.normalize() == template
+        starts = local_left[chosen] - template  # (bars,): offsets from the session's midnight
+        ends = index.right.tz_convert(self.tz).tz_localize(None)[chosen] - template
+        lefts = pd.DatetimeIndex([day + offset for day in days for offset in starts])
+        rights = pd.DatetimeIndex([day + offset for day in days for offset in ends])
+        return pd.IntervalIndex.from_arrays(
+            on_wall_clock(lefts, self.tz).tz_convert("UTC"),
+            on_wall_clock(rights, self.tz).tz_convert("UTC"),
+            closed="left",
+        )
 
     def following(self, last: pd.Timestamp, periods: int) -> pd.DatetimeIndex:
         """The ``periods`` sessions (or bars) after ``last``, in ``last``'s time zone; a
@@ -169,6 +214,7 @@ class Calendar:
             )
         if len(found) < periods:
             raise DataError(f"the {self.exchange} calendar ends before {periods} steps after {last}")
+        _say_beyond_known(self.exchange, pd.DatetimeIndex(found))
         return pd.DatetimeIndex(found, name="timestamp")
 
     def preceding(self, first: pd.Timestamp) -> pd.Timestamp | None:
@@ -191,6 +237,26 @@ class Calendar:
             if first.tz is not None
             else found.tz_convert(self.tz).tz_localize(None)
         )
+
+    def _opens_and_closes(self, sessions: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
+        """(opens, closes) of ``sessions`` as UTC datetime64 arrays; sessions past the
+        calendar's known dates open and close as its last one did, on the wall clock."""
+        until = known_until(self.exchange)
+        known = sessions[sessions <= until] if until is not None else sessions
+        later = sessions[len(known) :]
+        opens, closes = [], []
+        if len(known):
+            schedule = _covering(self.exchange, known[0], known[-1]).schedule.loc[known[0] : known[-1]]
+            opens.append(schedule["open"].to_numpy(dtype="datetime64[ns]"))
+            closes.append(schedule["close"].to_numpy(dtype="datetime64[ns]"))
+        if len(later):
+            assert until is not None
+            last = _covering(self.exchange, until, until).schedule.iloc[-1]
+            for key, out in (("open", opens), ("close", closes)):
+                wall = last[key].tz_convert(self.tz).tz_localize(None)
+                stamps = on_wall_clock(later + (wall - wall.normalize()), self.tz).tz_convert("UTC")
+                out.append(stamps.tz_localize(None).to_numpy(dtype="datetime64[ns]"))
+        return np.concatenate(opens), np.concatenate(closes)
 
     def season(self, until: pd.Timestamp | None = None) -> int:
         """Trading days: 5 (a week). Bars: the bars in a regular session (78 for XNYS@5min)
@@ -216,11 +282,7 @@ class Calendar:
         sessions = self.sessions(local_days[0], local_days[-1])
         if sessions.empty:
             return 0.0
-        schedule = _covering(self.exchange, sessions[0], sessions[-1]).schedule.loc[
-            sessions[0] : sessions[-1]
-        ]
-        opens = schedule["open"].to_numpy(dtype="datetime64[ns]")
-        closes = schedule["close"].to_numpy(dtype="datetime64[ns]")
+        opens, closes = self._opens_and_closes(sessions)
         stamps = moments.tz_localize(None).to_numpy(dtype="datetime64[ns]")
         at = np.searchsorted(opens, stamps, side="right") - 1
         return float(((at >= 0) & (stamps < closes[np.maximum(at, 0)])).mean())
@@ -303,6 +365,55 @@ def _exchange(name: str, first_year: int, last_year: int):
         return xc.get_calendar(name, start=start, end=end)
 
 
+@lru_cache(maxsize=64)
+def known_until(name: str) -> pd.Timestamp | None:
+    """The last date whose holidays exchange_calendars publishes for ``name`` (tz-naive),
+    or None for a calendar whose holidays follow rules with no end. Bombay, Shanghai and
+    Singapore set their holidays a year at a time (lunar and announced dates): their
+    calendars stop at the end of the year announced, while trading goes on after it."""
+    import exchange_calendars as xc
+
+    factory: Any = getattr(xc.calendar_utils, "_default_calendar_factories", {}).get(name)
+    high = factory.bound_max() if factory is not None else None
+    return pd.Timestamp(high).tz_localize(None).normalize() if high is not None else None
+
+
+def _beyond_known(name: str, first: pd.Timestamp, last: pd.Timestamp) -> pd.DatetimeIndex:
+    """The exchange's sessions from ``first`` to ``last``, dates past those its
+    exchange_calendars calendar knows: its trading weekdays less the holidays the
+    ``holidays`` package lists for the exchange (it has XBOM, XSHG and XSES; for 2024-2026
+    they agree with exchange_calendars' closures but for one-off ones, such as polling
+    days). A refusal there had stopped every forecast of an Indian, Chinese or Singapore
+    stock in the last weeks of the announced year, and would stop all of them after it."""
+    import holidays
+
+    cal = _exchange(name, *SPAN)
+    days = pd.bdate_range(first, last, freq="C", weekmask=cal.weekmask)
+    try:
+        closed = holidays.financial_holidays(name, years=range(first.year, last.year + 1))
+    except NotImplementedError:  # a market the holidays package does not have: weekdays
+        closed = {}
+    return pd.DatetimeIndex([day for day in days if day.date() not in closed])
+
+
+_SAID: set[str] = set()
+
+
+def _say_beyond_known(name: str, steps: pd.DatetimeIndex) -> None:
+    """Say once a run that forecast steps fall past the exchange's published calendar."""
+    until = known_until(name)
+    if until is None or not len(steps) or _date(steps[-1]) <= until:
+        return
+    text = (
+        f"the {name} calendar of exchange_calendars ends {until.date()}; steps after it skip "
+        f"the {name} holidays the holidays package lists (estimated for lunar dates), not "
+        "one-off closures"
+    )
+    if text not in _SAID:
+        _SAID.add(text)
+        warnings.warn(text, stacklevel=3)
+
+
 def _covering(name: str, first: pd.Timestamp, last: pd.Timestamp):
     cal = _exchange(name, min(first.year, SPAN[0]), max(last.year + 1, SPAN[1]))
     if (
@@ -311,7 +422,7 @@ def _covering(name: str, first: pd.Timestamp, last: pd.Timestamp):
     ):
         raise DataError(
             f"the {name} calendar covers {cal.first_session.date()} .. {cal.last_session.date()} only; "
-            f"dates {first.date()} .. {last.date()} are outside it, give --freq B or D instead"
+            f"dates {first.date()} .. {last.date()} are outside it, give --freq B (weekdays) instead"
         )
     return cal
 

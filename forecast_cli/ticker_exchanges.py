@@ -2,6 +2,15 @@
 
 The symbol's suffix says it where there is one (``VOD.L`` -> XLON); a plain symbol is
 placed by the time zone Yahoo reports for it (``MSFT`` in America/New_York -> XNYS).
+
+Currency pairs and futures are not stocks of the exchange in their zone: Yahoo reports
+``EURUSD=X`` in London's zone and ``GC=F`` in New York's, and their stock exchanges'
+hours held a third of the pair's hourly bars (the rest were dropped) and closed it on
+London's bank holidays. A pair (``=X``) trades round the clock on weekdays, which is
+exchange_calendars' ``24/5``; a future (``=F``, Yahoo's US futures) trades on CME
+Globex, its ``CMES`` calendar (sessions of 17:00-17:00 Chicago time, Sunday to Friday,
+and the exchange's holidays). Cryptocurrencies (``BTC-USD``) trade every day in UTC:
+no exchange, and the data's own step (``D``, ``h``).
 """
 
 from __future__ import annotations
@@ -54,11 +63,19 @@ YAHOO_SUFFIX_EXCHANGE = {
     ".BA": "XBUE",
     ".PR": "XPRA",
     ".BD": "XBUD",
+    ".SR": "XSAU",  # Saudi Exchange (Tadawul): Sunday to Thursday
 }
+
+
+# Yahoo's suffixes for instruments that are not listed on an exchange's stock market.
+MARKET_SUFFIX = {"=X": "24/5", "=F": "CMES"}
 
 
 def exchange_for_symbol(symbol: str | None, exchange_tz: str | None) -> str | None:
     """The ``exchange_calendars`` code for a Yahoo symbol (suffix first, then time zone)."""
+    for suffix, market in MARKET_SUFFIX.items():
+        if symbol and symbol.upper().endswith(suffix):
+            return market
     if symbol and "." in symbol:
         suffix = "." + symbol.rsplit(".", 1)[1].upper()
         if suffix in YAHOO_SUFFIX_EXCHANGE:

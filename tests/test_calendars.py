@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -215,3 +216,58 @@ def test_weekly_steps_from_a_date_off_the_weeks_anchor_start_at_the_next_anchor(
         pd.Timestamp("2024-01-14"),
     ]
     assert future_index(pd.Timestamp("2024-01-07"), "W", 2)[0] == pd.Timestamp("2024-01-14")
+
+
+def test_a_currency_pairs_hours_run_round_the_clock_on_weekdays_only():
+    """EURUSD=X's hourly bars (``24/5@1h``): Friday's last bar is followed by Monday's first,
+    in UTC, with every night hour between (London's stock-market hours kept a third)."""
+    steps = future_index(pd.Timestamp("2025-10-24 22:00", tz="UTC"), "24/5@1h", 4)
+    assert [str(t) for t in steps] == [
+        "2025-10-24 23:00:00+00:00",
+        "2025-10-27 00:00:00+00:00",
+        "2025-10-27 01:00:00+00:00",
+        "2025-10-27 02:00:00+00:00",
+    ]
+
+
+def test_past_the_end_of_an_exchanges_published_calendar_sessions_skip_the_holidays_package_ones():
+    """XBOM, XSHG and XSES publish a year of holidays at a time: exchange_calendars stops on
+    2026-12-31. Steps after it are the exchange's weekdays less the holidays package's
+    closures for it (Republic Day, 2027-01-26; New Year's Day in Shanghai), said once; it
+    had refused every forecast whose look-ahead crossed that date."""
+    from forecast_cli import calendars
+
+    calendars._SAID.clear()
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        within = future_index(pd.Timestamp("2026-11-20"), "XBOM", 8)  # looks past 2026, steps do not
+        assert not said
+        days = future_index(pd.Timestamp("2027-01-22"), "XBOM", 3)
+        bars = future_index(pd.Timestamp("2026-12-31 14:00"), "XSHG@1h", 5)
+    assert within[0] == pd.Timestamp("2026-11-23") and pd.Timestamp("2026-11-24") not in within  # Guru Nanak
+    assert [d.strftime("%m-%d") for d in days] == ["01-25", "01-27", "01-28"]
+    # Shanghai's hours and lunch break, copied from its last published session; 1 January closed
+    assert [b.strftime("%m-%d %H:%M") for b in bars] == [
+        "01-04 09:30",
+        "01-04 10:30",
+        "01-04 13:00",
+        "01-04 14:00",
+        "01-05 09:30",
+    ]
+    assert [str(w.message) for w in said] == [
+        "the XBOM calendar of exchange_calendars ends 2026-12-31; steps after it skip the XBOM "
+        "holidays the holidays package lists (estimated for lunar dates), not one-off closures",
+        "the XSHG calendar of exchange_calendars ends 2026-12-31; steps after it skip the XSHG "
+        "holidays the holidays package lists (estimated for lunar dates), not one-off closures",
+    ]
+
+
+@pytest.mark.parametrize("exchange", ["XBOM", "XSHG", "XSES"])
+def test_the_holidays_packages_closures_equal_exchange_calendars_in_a_year_both_know(exchange):
+    """What stands in for exchange_calendars past its end, held equal to it where both speak:
+    2025's sessions of each exchange (XBOM's one-off closures fell in 2024 and 2026)."""
+    from forecast_cli.calendars import _beyond_known
+
+    first, last = pd.Timestamp("2025-01-01"), pd.Timestamp("2025-12-31")
+    library = Calendar(exchange).sessions(first, last)  # exchange_calendars' own sessions
+    assert len(library) > 240 and list(_beyond_known(exchange, first, last)) == list(library)

@@ -173,6 +173,13 @@ def test_intraday_coarsens_to_hourly_bars_ohlc_aware(yahoo, tmp_path):
         ("PETR4.SA", "1d", "America/Sao_Paulo", "BVMF"),
         ("MSFT", "1wk", "America/New_York", None),
         ("BTC-USD", "1d", "UTC", None),  # trades every day: let the data speak
+        # a currency pair trades round the clock on weekdays, not London's stock-market hours
+        ("EURUSD=X", "1h", "Europe/London", "24/5@1h"),
+        ("JPY=X", "1d", "Europe/London", "24/5"),
+        # Yahoo's US futures trade on CME Globex, not the NYSE's hours
+        ("GC=F", "1h", "America/New_York", "CMES@1h"),
+        ("ES=F", "1d", "America/Chicago", "CMES"),
+        ("2222.SR", "1d", "Asia/Riyadh", "XSAU"),  # Tadawul: Sunday to Thursday
     ],
 )
 def test_the_exchange_calendar_comes_from_the_suffix_or_the_zone(symbol, interval, zone, calendar):
