@@ -258,6 +258,18 @@ class Calendar:
                 out.append(stamps.tz_localize(None).to_numpy(dtype="datetime64[ns]"))
         return np.concatenate(opens), np.concatenate(closes)
 
+    def closed_by(self, moment: pd.Timestamp, last_day: pd.Timestamp) -> bool:
+        """Whether every session dated ``last_day`` or before has closed by ``moment`` (a
+        zoned instant): a weekly bar is finished on Saturday, when its week's last
+        session has closed, not on Monday when the week's dates run out."""
+        today = _date(moment.tz_convert(self.tz))
+        first = min(today, _date(last_day)) - _DAY  # a session dated today may have opened yesterday
+        sessions = self.sessions(first, last_day)
+        if sessions.empty:
+            return True
+        _, closes = self._opens_and_closes(sessions)
+        return bool((closes <= moment.tz_convert("UTC").tz_localize(None).to_datetime64()).all())
+
     def season(self, until: pd.Timestamp | None = None) -> int:
         """Trading days: 5 (a week). Bars: the bars in a regular session (78 for XNYS@5min)
         in the sessions before ``until`` (the data's end; default today): trading hours

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
@@ -56,6 +57,8 @@ PANDAS_STEP = {
     "90m": "90min",
     "1h": "1h",
 }
+# Bars longer than a day, and the length of the period each is labelled by the start of.
+LONG_BAR = {"5d": "5D", "1wk": "7D", "1mo": "MS", "3mo": "3MS"}
 _PERIOD = re.compile(r"^(\d+)(d|wk|mo|y)$")
 _DOWNLOAD_LOCK = threading.Lock()
 SYMBOL = re.compile(r"[A-Z0-9.\-^=]+")  # a Yahoo symbol, upper-cased: MSFT, BRK-B, ^GSPC, VOD.L, EURUSD=X
@@ -164,6 +167,7 @@ def fetch_ticker(
         missing = []
     parts = [cached] if cached is not None else []
     downloaded = 0
+    recorded = (begin, stop)  # the range the cache may say it has, narrowed below
     for gap_start, gap_end in missing:
         try:
             fresh, exchange_tz = download_bars(symbol, interval, gap_start, gap_end, adjusted)
@@ -174,14 +178,25 @@ def fetch_ticker(
                 f"{exc}; the cache has {meta['start'][:10]} .. {meta['end'][:10]}, use --offline to use it"
             ) from None
         meta.setdefault("exchange_tz", exchange_tz)
+        if fresh.empty or fresh["Close"].isna().any():
+            # rows without prices are a fault of this answer, not of the market: the gap is
+            # not recorded as fetched, so the next run asks again instead of keeping the hole
+            fresh = fresh[fresh["Close"].notna()]
+            recorded = _without_gap(recorded, (gap_start, gap_end), meta)
         downloaded += len(fresh)
         parts.append(fresh)
     if not parts:
         raise SourceError(f"no data for {symbol} {interval}")
     merged = pd.concat(parts)
     merged = merged[~merged.index.duplicated(keep="last")].sort_index()
-    if missing:
-        cache.save(merged, begin, stop, meta)
+    unfinished = first_unfinished(
+        merged.index, interval, exchange_for_symbol(symbol, meta.get("exchange_tz")), now
+    )
+    if unfinished is not None:  # a bar still trading: neither kept nor cached, asked for again later
+        merged = merged[merged.index < unfinished]
+        recorded = (recorded[0], min(recorded[1], _instant(unfinished, meta.get("exchange_tz"))))
+    if missing and recorded[0] < recorded[1]:
+        cache.save(merged, *recorded, meta)
     frame = merged[
         (merged.index >= _local(keep[0], merged.index)) & (merged.index < _local(keep[1], merged.index))
     ]
@@ -200,6 +215,67 @@ def fetch_ticker(
         ),
     )
     return FetchResult(frame, meta.get("exchange_tz"), notes)
+
+
+def _without_gap(
+    recorded: tuple[pd.Timestamp, pd.Timestamp], gap: tuple[pd.Timestamp, pd.Timestamp], meta: dict
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The range to record when ``gap``'s answer was incomplete: what the cache had before
+    on that side (nothing at all when the cache was empty)."""
+    if not meta.get("start"):
+        return recorded[0], recorded[0]  # an empty range: nothing is saved
+    have_start, have_end = pd.Timestamp(meta["start"]), pd.Timestamp(meta["end"])
+    if gap[1] <= have_start:  # the gap before the cached range
+        return have_start, recorded[1]
+    return recorded[0], have_end
+
+
+def first_unfinished(
+    index: pd.DatetimeIndex, interval: str, exchange: str | None, now: pd.Timestamp | None = None
+) -> pd.Timestamp | None:
+    """The first bar of ``index`` still trading at ``now``, or None.
+
+    Yahoo serves the bar in progress with the prices so far, labelled by its start: an
+    hourly bar that opened at 14:30 is unfinished at 15:10, which the floor of the hour
+    (15:00) did not see, and a month's bar is unfinished until the month's last session
+    closes. Kept, it was the value every forecast started from, and cached as final, it
+    was never replaced. Daily bars are left to the range (up to the last whole UTC day),
+    whose next fetch starts at that day and so replaces it."""
+    now = now if now is not None else pd.Timestamp.now(tz="UTC")
+    if not len(index) or interval not in {**PANDAS_STEP, **LONG_BAR}:
+        return None
+    if interval in PANDAS_STEP:
+        ends = index + pd.Timedelta(PANDAS_STEP[interval])
+        late = np.flatnonzero(
+            ends > now.tz_convert(index.tz) if index.tz is not None else ends > now.tz_localize(None)
+        )
+        for at in late:  # a bar cut short by the close (NYSE's 15:30 hour) is finished at the close
+            if exchange is None or index.tz is None or not _session_closed(exchange, index[at], now):
+                return index[at]
+        return None
+    last = index[-1]  # long bars: only the last can be unfinished
+    period_end = last + pd.tseries.frequencies.to_offset(LONG_BAR[interval])
+    if exchange is None:  # no sessions known (a cryptocurrency): the period ends at its midnight
+        finished = period_end.tz_localize("UTC") <= now
+    else:
+        from .calendars import Calendar
+
+        finished = Calendar(exchange).closed_by(now, period_end - pd.Timedelta(days=1))  # its last day
+    return None if finished else last
+
+
+def _session_closed(exchange: str, bar: pd.Timestamp, now: pd.Timestamp) -> bool:
+    from .calendars import Calendar
+
+    calendar = Calendar(exchange)
+    return calendar.closed_by(now, bar.tz_convert(calendar.tz).tz_localize(None).normalize())
+
+
+def _instant(stamp: pd.Timestamp, zone: str | None) -> pd.Timestamp:
+    """A bar's label as a UTC instant for the cache's range (dates are the exchange's)."""
+    if stamp.tz is not None:
+        return stamp.tz_convert("UTC")
+    return stamp.tz_localize(zone or "UTC").tz_convert("UTC")
 
 
 def download_bars(
@@ -271,7 +347,8 @@ def normalise_bars(
         raise SourceError(
             f"yfinance returned no Close column for {symbol} (got {', '.join(map(str, frame.columns))})"
         )
-    frame = frame[keep].astype("float64").dropna(how="all")
+    # rows without a price stay: the caller drops them and asks for their range again
+    frame = frame[keep].astype("float64")
     frame.columns = list(keep)
     index = pd.DatetimeIndex(frame.index)
     exchange_tz = str(index.tz) if index.tz is not None else None

@@ -295,3 +295,85 @@ def test_range_bounds_are_what_the_installed_yfinance_reads(interval):
     got = pd.Timestamp(parse(_yahoo_bound(start, interval), "America/New_York"))
     want = start if interval == "30m" else pd.Timestamp("2026-11-03", tz="America/New_York")
     assert got == want
+
+
+NY = "America/New_York"
+
+
+def test_an_hourly_bar_still_trading_is_neither_kept_nor_cached_and_is_fetched_once_finished(yahoo, tmp_path):
+    """NYSE's hourly bars start at :30. At 15:10 the 14:30 bar is still trading: the floor of
+    the hour (15:00) had let it in, kept it as the value forecasts start from, and cached it
+    as final, never to be replaced. It is left out, the cache's range stops at its start,
+    and after the close the next call downloads it from there."""
+    from forecast_cli.bar_cache import BarCache
+
+    during = pd.Timestamp("2017-11-08 15:10", tz=NY)
+    first = fetch_ticker("MSFT", "1h", start="2017-11-08", cache_dir=tmp_path, now=during.tz_convert("UTC"))
+    assert first.frame.index[-1] == pd.Timestamp("2017-11-08 13:30", tz=NY)
+    meta = BarCache(tmp_path, "MSFT", "1h", False).load()[1]
+    assert pd.Timestamp(meta["end"]) == pd.Timestamp("2017-11-08 14:30", tz=NY)
+    after = pd.Timestamp("2017-11-08 16:30", tz=NY).tz_convert("UTC")
+    second = fetch_ticker("MSFT", "1h", start="2017-11-08", cache_dir=tmp_path, now=after)
+    assert pd.Timestamp(yahoo.calls[-1]["start"], unit="s", tz="UTC") == pd.Timestamp(
+        "2017-11-08 14:30", tz=NY
+    )
+    assert list(second.frame.index[-2:].strftime("%H:%M")) == ["13:30", "14:30"]
+
+
+def test_the_hour_the_close_cuts_short_is_finished_at_the_close():
+    """NYSE's last hourly bar starts at 15:30 and ends at the 16:00 close: at 16:10 it is
+    final, though an hour from its start has not passed; at 15:50 it is still trading."""
+    from forecast_cli.sources import first_unfinished
+
+    bars = pd.date_range("2017-11-08 13:30", periods=3, freq="1h", tz=NY)
+    at = lambda clock: pd.Timestamp(f"2017-11-08 {clock}", tz=NY).tz_convert("UTC")  # noqa: E731
+    assert first_unfinished(bars, "1h", "XNYS", at("16:10")) is None
+    assert first_unfinished(bars, "1h", "XNYS", at("15:50")) == bars[-1]
+    assert first_unfinished(bars, "1h", None, at("16:10")) == bars[-1]  # no sessions known: a whole hour
+
+
+@pytest.mark.parametrize(
+    ("interval", "last", "exchange", "now", "unfinished"),
+    [
+        ("1mo", "2017-11-01", "XNYS", "2017-11-13 18:00", True),  # November is still trading
+        ("1mo", "2017-10-01", "XNYS", "2017-11-13 18:00", False),
+        ("1wk", "2017-11-06", "XNYS", "2017-11-10 18:00", True),  # Friday, before the close
+        ("1wk", "2017-11-06", "XNYS", "2017-11-11 12:00", False),  # Saturday: the week's sessions closed
+        ("1wk", "2017-11-06", "XTKS", "2017-11-10 05:00", True),  # Friday 14:00 in Tokyo
+        ("1wk", "2017-11-06", "XTKS", "2017-11-10 07:00", False),  # Friday 16:00 in Tokyo
+        ("1wk", "2017-11-06", None, "2017-11-11 12:00", True),  # a cryptocurrency trades on Sunday
+        ("1wk", "2017-11-06", None, "2017-11-13 00:00", False),
+    ],
+)
+def test_a_long_bar_is_finished_when_its_periods_last_session_has_closed(
+    interval, last, exchange, now, unfinished
+):
+    """Yahoo's 1wk and 1mo bars are labelled by their first day and served while the period
+    trades: November's bar on the 13th held 13 days and began the forecast."""
+    from forecast_cli.sources import first_unfinished
+
+    index = pd.DatetimeIndex(["2017-09-01", last])
+    found = first_unfinished(index, interval, exchange, pd.Timestamp(now, tz="UTC"))
+    assert found == (pd.Timestamp(last) if unfinished else None)
+
+
+def test_an_answer_with_rows_without_prices_is_not_recorded_as_fetched(yahoo, tmp_path, monkeypatch):
+    """Yahoo once served a day as a row of NaN: the cache had recorded the range as fetched
+    and every later run interpolated the hole. The range is not recorded, so the next run
+    asks again and gets the day; an answer with no prices at all is not cached, where it had
+    made every later run fail with "no rows", widening or not."""
+    served = yahoo.download
+
+    def glitchy(tickers, start=None, end=None, interval="1d", **kwargs):
+        raw = served(tickers, start=start, end=end, interval=interval, **kwargs)
+        if len(yahoo.calls) == 1:
+            raw.loc[raw.index[2]] = float("nan")
+        return raw
+
+    monkeypatch.setattr(yfinance, "download", glitchy)
+    first = fetch_ticker("MSFT", "1d", start="2017-01-01", end="2017-02-01", cache_dir=tmp_path, now=NOW)
+    again = fetch_ticker("MSFT", "1d", start="2017-01-01", end="2017-02-01", cache_dir=tmp_path, now=NOW)
+    assert len(yahoo.calls) == 2 and len(again.frame) == len(first.frame) + 1
+    assert pd.Timestamp("2017-01-05") in again.frame.index and again.frame["Close"].notna().all()
+    third = fetch_ticker("MSFT", "1d", start="2017-01-01", end="2017-02-01", cache_dir=tmp_path, now=NOW)
+    assert len(yahoo.calls) == 2 and third.frame.equals(again.frame)  # now served from the cache
