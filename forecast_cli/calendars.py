@@ -374,7 +374,15 @@ def _exchange(name: str, first_year: int, last_year: int):
         low, high = cls.bound_min(), cls.bound_max()
         start = max(start, low) if low is not None else start
         end = min(end, high) if high is not None else end
-        return xc.get_calendar(name, start=start, end=end)
+        try:
+            return xc.get_calendar(name, start=start, end=end)
+        except Exception as exc:  # a calendar the installed exchange_calendars cannot build
+            reason = " ".join(str(exc).split())
+            reason = reason if len(reason) <= 120 else reason[:117] + "..."
+            raise DataError(
+                f"exchange_calendars {xc.__version__} cannot build the {name} calendar "
+                f"({type(exc).__name__}: {reason}); give --freq B (weekdays) instead"
+            ) from None
 
 
 @lru_cache(maxsize=64)

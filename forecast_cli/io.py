@@ -281,6 +281,10 @@ def _csv_column(column: pd.Series) -> Any:
         return [format_float(v) for v in column.to_numpy(dtype=np.float64, na_value=np.nan).tolist()]
     if kind == "M":
         return format_timestamps(column)
+    if kind == "O" and len(column) and all(isinstance(v, pd.Timestamp) for v in column):
+        # stamps of several zones (Tokyo's and New York's bars in one fetch) share no
+        # dtype: each is written as the others are, ISO 8601 with its own offset
+        return [_iso(v) for v in column]
     return column
 
 
@@ -288,7 +292,7 @@ def _csv_index(index: pd.Index) -> pd.Index:
     if isinstance(index, pd.MultiIndex):
         levels = [_csv_index(index.get_level_values(i)) for i in range(index.nlevels)]
         return pd.MultiIndex.from_arrays(levels, names=index.names)
-    if index.dtype.kind in "fM":
+    if index.dtype.kind in "fMO":
         return pd.Index(_csv_column(pd.Series(index)), name=index.name, dtype=object)
     return index
 

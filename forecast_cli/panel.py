@@ -218,11 +218,17 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
                 "exchange's trading hours: train each exchange's series apart (--ids), or give "
                 "--freq B for one row per weekday"
             )
+        trading = any(c is not None and not c.intraday for c in calendars)
         fix = (
             "--freq B to put them on one grid of weekdays (each exchange's closures filled)"
-            if daily
+            if daily or trading
             else "--freq to put them on one grid"
         )
+        if cfg.freq is not None and trading:  # given, and still several: D on stock data keeps trading days
+            raise DataError(
+                f"--freq {cfg.freq} left the series on different steps ({shown}): on an exchange's "
+                f"data it keeps that exchange's trading days; give {fix}"
+            )
         raise DataError(f"the series have different frequencies ({shown}); give {fix}")
     _refuse_several_clocks(members, wanted)
     constant = refuse_constant(members, wanted)

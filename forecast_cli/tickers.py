@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from .bar_cache import default_cache_dir
 from .compute import Executor, SerialExecutor, Task, TaskProgress
-from .errors import SourceError, UsageError
+from .errors import DataError, SourceError, UsageError
 from .sources import SYMBOL, FetchResult, calendar_for, fetch_requested, resolve_range
 
 if TYPE_CHECKING:
@@ -138,6 +138,26 @@ def common_calendar(fetched: Fetched, interval: str, freq: str | None) -> str | 
             "give --freq to put them on one grid (B: weekdays, each exchange's closures filled)"
         )
     return calendars.pop() if len(calendars) == 1 else None
+
+
+def check_model_calendar(fetched: Fetched, interval: str, model_freq: str | None) -> None:
+    """Refuse a symbol whose exchange is not the one a model steps in: a model trained on
+    Tokyo sessions, given VOD.L, had dropped London's bars on Tokyo's holidays and
+    forecast London on Tokyo's dates (25 December included), with no word said. A model
+    of a shared grid (``--freq B``) or of plain steps takes any symbol."""
+    from .calendars import Calendar
+
+    model = Calendar.parse(model_freq)
+    if model is None:
+        return
+    for symbol, result in fetched.results.items():
+        own = Calendar.parse(calendar_for(interval, result.exchange_tz, symbol))
+        if own is None or own.exchange != model.exchange:  # the step may differ: 5m bars into 1h
+            raise DataError(
+                f"{symbol} trades on {own.exchange if own else 'no exchange calendar'}, but the model "
+                f"steps in {model.exchange} sessions; train a model on {symbol}'s own bars (or "
+                "several exchanges' symbols together with --freq B)"
+            )
 
 
 def ticker_table(fetched: Fetched) -> pd.DataFrame:

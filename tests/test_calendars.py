@@ -271,3 +271,26 @@ def test_the_holidays_packages_closures_equal_exchange_calendars_in_a_year_both_
     first, last = pd.Timestamp("2025-01-01"), pd.Timestamp("2025-12-31")
     library = Calendar(exchange).sessions(first, last)  # exchange_calendars' own sessions
     assert len(library) > 240 and list(_beyond_known(exchange, first, last)) == list(library)
+
+
+def test_a_calendar_the_library_cannot_build_is_one_short_line(monkeypatch):
+    """exchange_calendars 4.13.2 fails to build XTAE with a ValueError listing every special
+    date since 1970 (140 KB): it reached the user as "unexpected ValueError", exit 1."""
+    import exchange_calendars as xc
+
+    from forecast_cli import calendars
+    from forecast_cli.errors import DataError
+
+    def broken(name, **kwargs):
+        raise ValueError("Special dates " + "[Timestamp('1970-01-04 13:40:00+0000')] " * 3000)
+
+    calendars._exchange.cache_clear()
+    monkeypatch.setattr(xc, "get_calendar", broken)
+    with pytest.raises(DataError) as caught:
+        Calendar("XTAE").sessions(pd.Timestamp("2024-01-01"), pd.Timestamp("2024-02-01"))
+    calendars._exchange.cache_clear()
+    message = str(caught.value)
+    assert len(message) < 300 and message.endswith("); give --freq B (weekdays) instead")
+    assert message.startswith(
+        f"exchange_calendars {xc.__version__} cannot build the XTAE calendar (ValueError: "
+    )

@@ -704,3 +704,22 @@ def test_a_column_named_twice_in_the_header_is_refused(tmp_path):
     result = runner.invoke(app, ["train", str(data), "--target", "a", "-o", str(tmp_path / "m.fcst")])
     refused(result, 2, "the header names column 'a' 2 times; give each column its own name")
     assert not (tmp_path / "m.fcst").exists()
+
+
+def test_a_given_freq_that_leaves_a_stock_and_a_coin_on_different_steps_says_why_and_gives_b(tmp_path):
+    """bad input: a panel of a stock's trading days and a series of every calendar day with --freq D -> exit 2, "--freq D left the series on different steps (...): on an exchange's data it keeps that exchange's trading days; give --freq B ..."; it had said "give --freq" to a user who had given one"""
+    stock = pd.read_csv(SAMPLE / "msft_daily.csv").iloc[-300:][["Date", "Close"]]
+    days = pd.date_range(stock["Date"].iloc[0], stock["Date"].iloc[-1], freq="D")
+    coin = pd.DataFrame({"Date": days.strftime("%Y-%m-%d"), "Close": np.linspace(100.0, 200.0, len(days))})
+    panel = pd.concat([stock.assign(ticker="MSFT"), coin.assign(ticker="BTC-USD")])
+    data = tmp_path / "mixed.csv"
+    panel.to_csv(data, index=False)
+    args = ["train", str(data), "--id-col", "ticker", "--target", "Close", "-o", str(tmp_path / "m.fcst")]
+    line = refused(
+        runner.invoke(app, [*args, "--freq", "D"]), 2, "--freq D left the series on different steps"
+    )
+    assert "(D: BTC-USD; XNYS: MSFT): on an exchange's data it keeps that exchange's trading days" in line
+    assert line.endswith(
+        "give --freq B to put them on one grid of weekdays (each exchange's closures filled)"
+    )
+    assert not (tmp_path / "m.fcst").exists()

@@ -130,3 +130,20 @@ def test_several_tickers_make_a_panel_with_one_global_model(yahoo, tmp_path):
     assert {line.split(",")[0] for line in lines[1:]} == {"AAPL", "MSFT"}
     assert [line.split(",")[1] for line in lines[1:3]] == ["2017-07-03", "2017-07-05"]  # trading days
     assert len(yahoo.calls) == 2
+
+
+def test_a_model_given_a_symbol_of_another_exchange_is_refused_by_name(yahoo, tmp_path):
+    """bad input: predict -m MODEL --ticker SYMBOL where SYMBOL trades on another exchange than the model steps in (BHP.AX, Sydney, for a New York model) -> exit 2, "BHP.AX trades on XASX, but the model steps in XNYS sessions", nothing on stdout; it had put Sydney's bars on New York's dates without a word"""
+    model = tmp_path / "msft.fcst"
+    base = [*RANGE, "--cache-dir", str(tmp_path)]
+    assert (
+        runner.invoke(app, ["train", "--ticker", "MSFT", *base, *FAST_TRAIN, "-o", str(model)]).exit_code == 0
+    )
+    refused = runner.invoke(app, ["predict", "-m", str(model), "--ticker", "BHP.AX", *base, "-f", "csv"])
+    assert refused.exit_code == 2 and refused.stdout == ""
+    assert refused.stderr.strip().splitlines()[-1] == (
+        "error: BHP.AX trades on XASX, but the model steps in XNYS sessions; train a model on "
+        "BHP.AX's own bars (or several exchanges' symbols together with --freq B)"
+    )
+    same = runner.invoke(app, ["predict", "-m", str(model), "--ticker", "AAPL", *base, "-f", "csv"])
+    assert same.exit_code == 0, same.output  # another New York symbol: an unseen series, forecast

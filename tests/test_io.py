@@ -238,3 +238,23 @@ def test_compressed_csv_reads_back_bit_for_bit_as_the_plain_text(values, kind, w
             finally:
                 sys.stdin = saved
     assert _same_bits(back["y"].to_numpy(), values)
+
+
+def test_stamps_of_several_zones_in_one_column_are_written_as_iso_8601_each_with_its_offset():
+    """Tokyo's and New York's bars in one fetched table share no dtype (an object column):
+    they were written by str(), with a space, where one zone's column gets a 'T'."""
+    import io as _io
+
+    from forecast_cli.io import frame_to_csv
+
+    stamps = [
+        pd.Timestamp("2025-04-28 09:00", tz="Asia/Tokyo"),
+        pd.Timestamp("2025-04-28 09:30", tz="America/New_York"),
+    ]
+    frame = pd.DataFrame({"ticker": ["7203.T", "MSFT"], "timestamp": stamps, "Close": [1.5, 2.0]})
+    out = _io.StringIO()
+    frame_to_csv(frame.set_index(["ticker", "timestamp"]), out)
+    assert out.getvalue().splitlines()[1:] == [
+        "7203.T,2025-04-28T09:00:00+09:00,1.5",
+        "MSFT,2025-04-28T09:30:00-04:00,2.0",
+    ]

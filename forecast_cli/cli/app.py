@@ -69,7 +69,13 @@ def load_input(
     if ticker is not None and ticker.ticker:
         if data is not None:
             raise UsageError("give DATA or --ticker, not both")
-        raw, data_cfg, skipped = fetch_for_training(ticker, data_cfg, reporter, compute or ComputeConfig())
+        raw, data_cfg, skipped = fetch_for_training(
+            ticker,
+            data_cfg,
+            reporter,
+            compute or ComputeConfig(),
+            model_freq=data_cfg.freq if model else None,
+        )
     elif data is None:
         raise UsageError("give a CSV file (or - for stdin) as DATA, or --ticker SYMBOL")
     else:
@@ -110,18 +116,22 @@ def fetch_tickers(ticker: TickerConfig, interval: str, compute: ComputeConfig, r
     return fetched
 
 
-def fetch_for_training(ticker: TickerConfig, data_cfg, reporter: Reporter, compute: ComputeConfig):
+def fetch_for_training(
+    ticker: TickerConfig, data_cfg, reporter: Reporter, compute: ComputeConfig, model_freq: str | None = None
+):
     """Ticker bars as a raw table, the data config that reads them (Close by default, the
     exchange's trading calendar as the step unless --freq says otherwise) and the symbols
     that failed. Several symbols (``--ticker MSFT,AAPL``) make a panel with a ``ticker`` id
-    column, downloaded one task per symbol."""
+    column, downloaded one task per symbol. ``model_freq``: the step of the model that will
+    read the bars (predict), which each symbol's exchange must trade in."""
     import dataclasses
 
     from ..steps import resolve_freq
-    from ..tickers import ID_COL, common_calendar, ticker_table
+    from ..tickers import ID_COL, check_model_calendar, common_calendar, ticker_table
 
     interval = ticker.interval or data_cfg.interval or "1d"
     fetched = fetch_tickers(ticker, interval, compute, reporter)
+    check_model_calendar(fetched, interval, model_freq)
     freq = resolve_freq(data_cfg.freq, common_calendar(fetched, interval, data_cfg.freq))
     cfg = dataclasses.replace(
         data_cfg,
