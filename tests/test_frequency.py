@@ -130,13 +130,17 @@ def test_daily_weekday_data_of_exchanges_beyond_the_largest_is_their_calendar(ex
 
 
 def test_a_panel_of_two_exchanges_shares_weekdays_with_freq_b():
-    """bad input: a daily panel of NYSE and London closes with --freq 1D -> exit 2, "give --freq B to put them on one grid of weekdays\""""
+    """bad input: a daily panel of NYSE and London closes with --freq 1D -> exit 2, "--freq 1D left the series on different steps ...: on an exchange's data it keeps that exchange's trading days; give --freq B to put them on one grid of weekdays\""""
     rows = []
     for name, exchange in (("MSFT", "XNYS"), ("VOD.L", "XLON")):
         days = Calendar(exchange).sessions(pd.Timestamp("2022-01-03"), pd.Timestamp("2023-12-29"))
         rows += [(name, d.date().isoformat(), 100.0 + i % 11) for i, d in enumerate(days)]
     raw = pd.DataFrame(rows, columns=["ticker", "Date", "Close"])
-    with pytest.raises(DataError, match=r"XNYS: MSFT; XLON: VOD.L\); give --freq B to put them on one grid"):
+    with pytest.raises(
+        DataError,
+        match=r"--freq 1D left the series on different steps \(XNYS: MSFT; XLON: VOD.L\): on an exchange's "
+        r"data it keeps that exchange's trading days; give --freq B to put them on one grid",
+    ):
         prepare_panel(raw, DataConfig(target="Close", freq="1D"))
     panel = prepare_panel(raw, DataConfig(target="Close", freq="B"))
     assert panel.freq == "B"
