@@ -15,12 +15,9 @@ import pandas as pd
 
 from .cell_numbers import looks_numeric
 from .errors import DataError, UsageError, first_few
-from .parse import looks_like_time, reads_as, whole_numbers, whole_years
+from .parse import STEP_NAMES, YEAR_NAMES, looks_like_time, reads_as, whole_numbers, whole_years
 
-_YEAR_NAMES = ("year", "yr", "years")
 _TIME_NAMES = ("timestamp", "datetime", "date", "time", "ds", "month", "week", "day", "period", "quarter")
-# Names under which a column of whole numbers is a step count (Nixtla's integer ``ds``, M4 style).
-_STEP_NAMES = ("ds", "step", "t", "time", "timestep", "time_idx", "period")
 
 
 def resolve_time_column(
@@ -44,10 +41,10 @@ def resolve_time_column(
     else:
         candidates = [c for c in raw.columns if looks_like_time(raw[c])]
     if not candidates:  # numbers are time only under a name that says so: year = 1960, 1961...
-        candidates = [c for c in raw.columns if str(c).strip().lower() in _YEAR_NAMES and whole_years(raw[c])]
+        candidates = [c for c in raw.columns if str(c).strip().lower() in YEAR_NAMES and whole_years(raw[c])]
     if not candidates:  # ... or ds = 1, 2, 3 (steps)
         candidates = [
-            c for c in raw.columns if str(c).strip().lower() in _STEP_NAMES and whole_numbers(raw[c])
+            c for c in raw.columns if str(c).strip().lower() in STEP_NAMES and whole_numbers(raw[c])
         ]
     if len(candidates) > 1:
         named = [c for c in candidates if c.lower() in _TIME_NAMES]
@@ -61,11 +58,31 @@ def resolve_time_column(
     return candidates[0] if candidates else None
 
 
+def _refuse_numbered_dates(name: object, column: pd.Series, time_format: str | None) -> None:
+    """Raise for numbers in a column named like dates (``date`` = 20240105, ``month`` =
+    202401) that no step name or --time-format claims: they were left as a feature, and
+    the rows were modelled in file order, shuffled or not, with exit 0."""
+    if time_format is not None or str(name).strip().lower() in STEP_NAMES or not whole_numbers(column):
+        return
+    digits = column.dropna().astype("int64").astype(str).str.len()
+    layout = {8: "%Y%m%d", 6: "%Y%m"}.get(int(digits.iloc[0])) if digits.nunique() == 1 else None
+    how = (
+        f"give --time-format {layout} if they are dates" if layout else "give --time-format for their layout"
+    )
+    raise DataError(
+        f"column {name!r} is named like time but holds numbers (e.g. {int(column.iloc[0])}); {how}, "
+        "--time-col NAME for another column, or --time-col '' to count rows as steps"
+    )
+
+
 def _refuse_unread_time(raw: pd.DataFrame, time_format: str | None) -> None:
     """Raise when a text column is named like time but no layout (or ``time_format``) reads it."""
     for c in raw.columns:
         column = raw[c]
-        if str(c).strip().lower() not in _TIME_NAMES or pd.api.types.is_numeric_dtype(column):
+        if str(c).strip().lower() not in _TIME_NAMES:
+            continue
+        if pd.api.types.is_numeric_dtype(column):
+            _refuse_numbered_dates(c, column, time_format)
             continue
         values = column.dropna().astype(str).str.strip()
         if values.empty or looks_numeric(column):

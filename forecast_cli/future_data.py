@@ -134,7 +134,7 @@ _FIX_CELLS = "fix those cells: every forecast step needs a number"
 
 def _times(column: pd.Series, name: str, time_format: str | None) -> pd.Index:
     """The time column as timestamps, or as step numbers for a model of integer steps."""
-    if step_numbers(column, time_format):
+    if step_numbers(column, time_format, name):
         return pd.Index(column.to_numpy(dtype=np.int64), name="step")
     return parse_times(column, name, time_format).index
 

@@ -233,7 +233,7 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
     _refuse_several_clocks(members, wanted)
     constant = refuse_constant(members, wanted)
     notes = [f"{len(constant)} constant series kept ({first_few(constant)})"] if constant else []
-    labels = "" if time_col is None else layout_of(table[time_col], cfg.time_format)
+    labels = "" if time_col is None else layout_of(table[time_col], cfg.time_format, time_col)
     return Panel(members, tuple(wanted), id_col, notes=notes, statics=statics, time_labels=labels)
 
 
@@ -241,7 +241,7 @@ def _time_labels(raw: pd.DataFrame, cfg: DataConfig) -> str:
     """The period layout of a single series' time column, as ``prepare_series`` found it."""
     table = raw.rename(columns=lambda c: str(c).strip())
     time_col = resolve_time_column(table, cfg.time_col, cfg.time_format)
-    return "" if time_col is None else layout_of(table[time_col], cfg.time_format)
+    return "" if time_col is None else layout_of(table[time_col], cfg.time_format, time_col)
 
 
 def _refuse_several_clocks(members: Sequence[Series], ids: Sequence[str]) -> None:

@@ -8,6 +8,7 @@ series, not duplicates) and a wide table becomes the same long table a long file
 from __future__ import annotations
 
 import dataclasses
+import shlex
 
 import pandas as pd
 
@@ -136,7 +137,7 @@ def detect_id_column(raw: pd.DataFrame, cfg: DataConfig) -> str | None:
         column = numbers[0]
         raise UsageError(
             f"timestamps repeat, and the numbers in column {column!r} tell the repeats apart: if it "
-            f"names the series, pass --id-col {column} (its values are then read as written); "
+            f"names the series, pass --id-col {shlex.quote(str(column))} (its values are then read as written); "
             "if it is part of the time, put it into the time column"
         )
     return None

@@ -58,7 +58,7 @@ def parse_times(column: pd.Series, name: str, time_format: str | None = None) ->
     if column.isna().any():
         row = data_row(column, int(np.flatnonzero(column.isna().to_numpy())[0]))
         raise DataError(f"column {name!r} is empty on data row {row}; give every row a timestamp")
-    if time_format is None and whole_years(column):  # 1960, not 1960.0 or 1970-01-01 + 1960 ns
+    if time_format is None and year_column(column, name):  # 1960, not 1960.0 or 1970-01-01 + 1960 ns
         return Times(pd.DatetimeIndex(pd.to_datetime(column.astype("int64").astype(str), format="%Y")))
     text = column.astype(str)
     if time_format is not None:
@@ -114,10 +114,11 @@ def reads_as(column: pd.Series, time_format: str) -> bool:
     return not sample.empty and int(_coerce(sample, time_format).notna().sum()) > len(sample) / 2
 
 
-def step_numbers(column: pd.Series, time_format: str | None) -> bool:
+def step_numbers(column: pd.Series, time_format: str | None, name: object) -> bool:
     """True when a time column holds step numbers (1, 2, 3...: whole numbers that are not
-    whole years) rather than dates, as the loader and ``--future-data`` both read them."""
-    return time_format is None and whole_numbers(column) and not whole_years(column)
+    the years of a ``year`` column) rather than dates, as the loader and ``--future-data``
+    both read them."""
+    return time_format is None and whole_numbers(column) and not year_column(column, name)
 
 
 def whole_numbers(column: pd.Series) -> bool:
@@ -126,6 +127,18 @@ def whole_numbers(column: pd.Series) -> bool:
         return False
     values = column.to_numpy(dtype=np.float64)
     return bool(len(values) and np.isfinite(values).all() and (values == np.round(values)).all())
+
+
+YEAR_NAMES = ("year", "yr", "years")
+STEP_NAMES = ("ds", "step", "t", "time", "timestep", "time_idx", "period")  # Nixtla's, pytorch-forecasting's
+
+
+def year_column(column: pd.Series, name: object) -> bool:
+    """True for whole numbers from 1000 to 2999 in a time column not named like steps (a
+    ``year``, or a column given by --time-col): M5's day numbers run 1..1941, and a product
+    launched on day 1200 had its ``ds`` read as the years 1200..1941, beside the steps of
+    the others."""
+    return str(name).strip().lower() not in STEP_NAMES and whole_years(column)
 
 
 def whole_years(column: pd.Series) -> bool:

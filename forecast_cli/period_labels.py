@@ -33,7 +33,7 @@ from .parse import (
     QUARTER_YEAR,
     YEAR_MONTH,
     parse_times,
-    whole_years,
+    year_column,
 )
 
 QUARTER = "%q"  # our one directive beyond strftime's: the quarter, 1 to 4
@@ -50,7 +50,7 @@ _YEAR_ONLY = re.compile(r"^\d{4}$")
 _DAY_OR_CLOCK = re.compile(r"%[dejaAuwHIMSfpzZcxXUWs]")  # directives below a month
 
 
-def layout_of(column: pd.Series, time_format: str | None = None) -> str:
+def layout_of(column: pd.Series, time_format: str | None = None, name: object = "") -> str:
     """The period layout of a time column (``"%Y Q%q"`` for ``1998 Q1``), or ``""`` for
     ISO 8601. Only the first value is looked at: ``parse_times`` reads every row in the
     first value's layout or refuses the column."""
@@ -59,7 +59,7 @@ def layout_of(column: pd.Series, time_format: str | None = None) -> str:
     if len(column) == 0 or pd.api.types.is_datetime64_any_dtype(column):
         return ""
     if pd.api.types.is_numeric_dtype(column):
-        return "%Y" if whole_years(column) else ""
+        return "%Y" if year_column(column, name) else ""
     first = str(column.iloc[0]).strip()
     if _YEAR_ONLY.match(first):
         return "%Y"

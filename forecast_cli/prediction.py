@@ -8,6 +8,7 @@ interval columns).
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -74,7 +75,7 @@ def predict(
             raise DataError(
                 f"the model was trained on one series, without an id column, but the data holds "
                 f"{len(panel)} series (by {panel.id_col!r}); give one series' rows, or train on the "
-                f"panel (--id-col {panel.id_col}) to forecast each"
+                f"panel (--id-col {shlex.quote(str(panel.id_col))}) to forecast each"
             )
         names = list(panel.ids) if f.id_col_ is not None else list(f.ids_[:1])
         frames = [check_history(f, m) for m in panel.members]

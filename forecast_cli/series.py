@@ -224,7 +224,7 @@ def numbers_steps(column: pd.Series, name: str, cfg: DataConfig) -> bool:
     """True when the time column ``name`` holds step numbers (1, 2, 3...: whole numbers that
     are not whole years) rather than dates; a ``--freq`` for them is refused, since steps
     have no calendar to put on a grid (``--season`` gives their cycle)."""
-    if not step_numbers(column, cfg.time_format):
+    if not step_numbers(column, cfg.time_format, name):
         return False
     if cfg.freq is not None:
         raise FreqWithoutDates(

@@ -617,7 +617,7 @@ def test_a_bad_option_value_or_unknown_option_is_one_error_line(tmp_path):
     config = tmp_path / "bad.toml"
     config.write_text("bogus_key = 1\n")
     cases = [
-        (["train", str(AIR), "--epochs", "x"], "error: Invalid value for '--epochs'", " train -h"),
+        (["train", str(AIR), "--epochs", "x"], "error: --epochs 'x' is not a whole number", " train -h"),
         (["train", str(AIR), "--nope"], "error: No such option: --nope", " train -h"),
         (["train", str(AIR), "--config", str(config)], "unknown option 'bogus_key'", " train -h"),
         (["bogus"], "error: No such command 'bogus'", "forecast_cli -h"),  # python -m forecast_cli
@@ -723,3 +723,27 @@ def test_a_given_freq_that_leaves_a_stock_and_a_coin_on_different_steps_says_why
         "give --freq B to put them on one grid of weekdays (each exchange's closures filled)"
     )
     assert not (tmp_path / "m.fcst").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "values", "hint"),
+    [
+        ("date", [20240101 + i for i in range(20)], "give --time-format %Y%m%d if they are dates"),
+        ("month", [202301 + i for i in range(12)] * 1 + [202401 + i for i in range(8)], "--time-format %Y%m"),
+    ],
+)
+def test_numbers_in_a_column_named_like_dates_are_refused_with_their_layout(tmp_path, name, values, hint):
+    """bad input: a column named date (or month) holding numbers such as 20240105 (or 202401), and no time column -> exit 2, "column 'date' is named like time but holds numbers (e.g. 20240101); give --time-format %Y%m%d if they are dates"; they were a feature and the rows were modelled in file order, shuffled or not, exit 0"""
+    frame = pd.DataFrame({name: values, "y": np.arange(len(values), dtype=float)}).sample(
+        frac=1, random_state=0
+    )
+    data = tmp_path / "numbered.csv"
+    frame.to_csv(data, index=False)
+    line = refused(
+        runner.invoke(app, ["train", str(data), "-o", str(tmp_path / "m.fcst")]), 2, "named like time"
+    )
+    assert f"column {name!r} is named like time but holds numbers (e.g. {frame[name].iloc[0]}); " in line
+    assert hint in line and line.endswith("or --time-col '' to count rows as steps")
+    fmt = "%Y%m%d" if name == "date" else "%Y%m"
+    args = ["train", str(data), "--time-format", fmt, "-H", "2", "--lookback", "4", *FAST_TRAIN, "-q"]
+    assert runner.invoke(app, [*args, "-o", str(tmp_path / "m.fcst")]).exit_code == 0  # the fix works

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from forecast_cli.cli import app
 from forecast_cli.config import DataConfig
+from forecast_cli.panel import prepare_panel
 from forecast_cli.series import prepare_series
 
 from .conftest import FAST_TRAIN
@@ -44,9 +45,22 @@ def test_numbered_steps_are_sorted_and_their_gaps_are_gaps():
     assert "steps numbered by 'ds'" in series.report.line()
 
 
-def test_whole_years_under_a_step_name_stay_years():
+def test_whole_numbers_under_a_step_name_are_steps_even_where_they_could_be_years():
+    """M5 numbers its days 1..1941 in ``ds``: a product launched on day 1200 had its days
+    read as the years 1200..1941 beside the other products' steps, and the panel was
+    refused as "different frequencies" with --freq refused too. Under a step name whole
+    numbers are steps (a ``ds`` of 1990, 1991... still forecasts 1994, 1995...); under
+    ``year`` they are years."""
     raw = pd.DataFrame({"ds": [1990, 1991, 1992, 1993], "y": [1.0, 2.0, 3.0, 5.0]})
-    assert prepare_series(raw, DataConfig()).freq == "YS"
+    assert prepare_series(raw, DataConfig()).freq is None
+    assert prepare_series(raw.rename(columns={"ds": "year"}), DataConfig()).freq == "YS"
+    rows = [("early", d, float(d % 7)) for d in range(1, 1942)]
+    rows += [("launched", d, float(d % 5)) for d in range(1200, 1942)]
+    panel = prepare_panel(
+        pd.DataFrame(rows, columns=["unique_id", "ds", "y"]), DataConfig(id_col="unique_id")
+    )
+    assert [m.freq for m in panel.members] == [None, None]
+    assert [m.frame.index[0] for m in panel.members] == [1, 1200]
 
 
 def test_a_panel_of_numbered_steps_forecasts_from_each_series_last_step(tmp_path):

@@ -61,6 +61,15 @@ def test_several_candidate_id_columns_ask_for_id_col():
     assert len(prepare_panel(raw, DataConfig(id_col="store"))) == 3
 
 
+def test_the_id_col_offered_for_a_numbered_column_is_shell_quoted():
+    """A store number column named 'store id': the offered fix read "pass --id-col store id",
+    which the shell splits into the option and a stray argument."""
+    raw = long_panel()
+    raw["store id"] = raw["unique_id"].map({"S0": 101, "S1": 102, "S2": 103})
+    with pytest.raises(UsageError, match="pass --id-col 'store id' \\(its values"):
+        prepare_panel(raw.drop(columns=["unique_id"]), DataConfig())
+
+
 def test_ids_restrict_the_panel_and_unknown_ids_are_named():
     assert prepare_panel(long_panel(), DataConfig(ids=("S2", "S0"))).ids == ("S2", "S0")
     with pytest.raises(UsageError, match="S9"):
