@@ -18,11 +18,11 @@ import re
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .calendar_bounds import beyond_known, known_until, say_beyond_known
 from .errors import DataError, UsageError
 
 TRADING_DAYS = "XNYS"  # the exchange assumed for tz-naive stock data
@@ -138,7 +138,8 @@ class Calendar:
         if until is None or last <= until:
             return pd.DatetimeIndex(_covering(self.exchange, first, last).sessions_in_range(first, last))
         known = self.sessions(first, until) if first <= until else pd.DatetimeIndex([])
-        return known.append(_beyond_known(self.exchange, max(first, until + _DAY), last))
+        weekmask = _exchange(self.exchange, *SPAN).weekmask
+        return known.append(beyond_known(self.exchange, max(first, until + _DAY), last, weekmask))
 
     def bars(self, first: pd.Timestamp, last: pd.Timestamp) -> pd.IntervalIndex:
         """Bars of ``step`` (UTC, [start, end)) in the sessions from date ``first`` to ``last``;
@@ -214,7 +215,7 @@ class Calendar:
             )
         if len(found) < periods:
             raise DataError(f"the {self.exchange} calendar ends before {periods} steps after {last}")
-        _say_beyond_known(self.exchange, pd.DatetimeIndex(found))
+        say_beyond_known(self.exchange, pd.DatetimeIndex(found))
         return pd.DatetimeIndex(found, name="timestamp")
 
     def preceding(self, first: pd.Timestamp) -> pd.Timestamp | None:
@@ -383,55 +384,6 @@ def _exchange(name: str, first_year: int, last_year: int):
                 f"exchange_calendars {xc.__version__} cannot build the {name} calendar "
                 f"({type(exc).__name__}: {reason}); give --freq B (weekdays) instead"
             ) from None
-
-
-@lru_cache(maxsize=64)
-def known_until(name: str) -> pd.Timestamp | None:
-    """The last date whose holidays exchange_calendars publishes for ``name`` (tz-naive),
-    or None for a calendar whose holidays follow rules with no end. Bombay, Shanghai and
-    Singapore set their holidays a year at a time (lunar and announced dates): their
-    calendars stop at the end of the year announced, while trading goes on after it."""
-    import exchange_calendars as xc
-
-    factory: Any = getattr(xc.calendar_utils, "_default_calendar_factories", {}).get(name)
-    high = factory.bound_max() if factory is not None else None
-    return pd.Timestamp(high).tz_localize(None).normalize() if high is not None else None
-
-
-def _beyond_known(name: str, first: pd.Timestamp, last: pd.Timestamp) -> pd.DatetimeIndex:
-    """The exchange's sessions from ``first`` to ``last``, dates past those its
-    exchange_calendars calendar knows: its trading weekdays less the holidays the
-    ``holidays`` package lists for the exchange (it has XBOM, XSHG and XSES; for 2024-2026
-    they agree with exchange_calendars' closures but for one-off ones, such as polling
-    days). A refusal there had stopped every forecast of an Indian, Chinese or Singapore
-    stock in the last weeks of the announced year, and would stop all of them after it."""
-    import holidays
-
-    cal = _exchange(name, *SPAN)
-    days = pd.bdate_range(first, last, freq="C", weekmask=cal.weekmask)
-    try:
-        closed = holidays.financial_holidays(name, years=range(first.year, last.year + 1))
-    except NotImplementedError:  # a market the holidays package does not have: weekdays
-        closed = {}
-    return pd.DatetimeIndex([day for day in days if day.date() not in closed])
-
-
-_SAID: set[str] = set()
-
-
-def _say_beyond_known(name: str, steps: pd.DatetimeIndex) -> None:
-    """Say once a run that forecast steps fall past the exchange's published calendar."""
-    until = known_until(name)
-    if until is None or not len(steps) or _date(steps[-1]) <= until:
-        return
-    text = (
-        f"the {name} calendar of exchange_calendars ends {until.date()}; steps after it skip "
-        f"the {name} holidays the holidays package lists (estimated for lunar dates), not "
-        "one-off closures"
-    )
-    if text not in _SAID:
-        _SAID.add(text)
-        warnings.warn(text, stacklevel=3)
 
 
 def _covering(name: str, first: pd.Timestamp, last: pd.Timestamp):

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
@@ -30,6 +29,7 @@ if TYPE_CHECKING:
 from .bar_cache import BarCache, default_cache_dir
 from .calendars import on_wall_clock
 from .errors import SourceError, UsageError
+from .finished_bars import PANDAS_STEP, first_unfinished
 from .ticker_exchanges import exchange_for_symbol
 
 INTERVALS = ("1m", "2m", "5m", "15m", "30m", "60m", "90m", "1h", "1d", "5d", "1wk", "1mo", "3mo")
@@ -47,18 +47,6 @@ INTRADAY_REACH = {
     "1h": "730D",
 }
 DEFAULT_PERIOD = {"1m": "7D", "1d": "3650D", "5d": "3650D", "1wk": "7300D", "1mo": "10950D", "3mo": "10950D"}
-PANDAS_STEP = {
-    "1m": "1min",
-    "2m": "2min",
-    "5m": "5min",
-    "15m": "15min",
-    "30m": "30min",
-    "60m": "1h",
-    "90m": "90min",
-    "1h": "1h",
-}
-# Bars longer than a day, and the length of the period each is labelled by the start of.
-LONG_BAR = {"5d": "5D", "1wk": "7D", "1mo": "MS", "3mo": "3MS"}
 _PERIOD = re.compile(r"^(\d+)(d|wk|mo|y)$")
 _DOWNLOAD_LOCK = threading.Lock()
 SYMBOL = re.compile(r"[A-Z0-9.\-^=]+")  # a Yahoo symbol, upper-cased: MSFT, BRK-B, ^GSPC, VOD.L, EURUSD=X
@@ -230,47 +218,6 @@ def _without_gap(
     return recorded[0], have_end
 
 
-def first_unfinished(
-    index: pd.DatetimeIndex, interval: str, exchange: str | None, now: pd.Timestamp | None = None
-) -> pd.Timestamp | None:
-    """The first bar of ``index`` still trading at ``now``, or None.
-
-    Yahoo serves the bar in progress with the prices so far, labelled by its start: an
-    hourly bar that opened at 14:30 is unfinished at 15:10, which the floor of the hour
-    (15:00) did not see, and a month's bar is unfinished until the month's last session
-    closes. Kept, it was the value every forecast started from, and cached as final, it
-    was never replaced. Daily bars are left to the range (up to the last whole UTC day),
-    whose next fetch starts at that day and so replaces it."""
-    now = now if now is not None else pd.Timestamp.now(tz="UTC")
-    if not len(index) or interval not in {**PANDAS_STEP, **LONG_BAR}:
-        return None
-    if interval in PANDAS_STEP:
-        ends = index + pd.Timedelta(PANDAS_STEP[interval])
-        late = np.flatnonzero(
-            ends > now.tz_convert(index.tz) if index.tz is not None else ends > now.tz_localize(None)
-        )
-        for at in late:  # a bar cut short by the close (NYSE's 15:30 hour) is finished at the close
-            if exchange is None or index.tz is None or not _session_closed(exchange, index[at], now):
-                return index[at]
-        return None
-    last = index[-1]  # long bars: only the last can be unfinished
-    period_end = last + pd.tseries.frequencies.to_offset(LONG_BAR[interval])
-    if exchange is None:  # no sessions known (a cryptocurrency): the period ends at its midnight
-        finished = period_end.tz_localize("UTC") <= now
-    else:
-        from .calendars import Calendar
-
-        finished = Calendar(exchange).closed_by(now, period_end - pd.Timedelta(days=1))  # its last day
-    return None if finished else last
-
-
-def _session_closed(exchange: str, bar: pd.Timestamp, now: pd.Timestamp) -> bool:
-    from .calendars import Calendar
-
-    calendar = Calendar(exchange)
-    return calendar.closed_by(now, bar.tz_convert(calendar.tz).tz_localize(None).normalize())
-
-
 def _instant(stamp: pd.Timestamp, zone: str | None) -> pd.Timestamp:
     """A bar's label as a UTC instant for the cache's range (dates are the exchange's)."""
     if stamp.tz is not None:
@@ -356,24 +303,6 @@ def normalise_bars(
         index = index.tz_localize(None).normalize()  # daily bars are dates; the zone told us the exchange
     frame.index = index.rename("timestamp")
     return frame, exchange_tz
-
-
-def calendar_for(interval: str, exchange_tz: str | None, symbol: str | None = None) -> str | None:
-    """The step calendar of a ticker's bars: the exchange's sessions for daily bars
-    (``XLON``), its trading hours for intraday bars (``XLON@5min``), ``None`` (infer from
-    the data) for longer bars or an exchange we cannot place.
-
-    The exchange comes from the symbol's Yahoo suffix (``VOD.L`` -> XLON), else from the
-    exchange's time zone (a plain ``MSFT`` in America/New_York -> XNYS).
-    """
-    exchange = exchange_for_symbol(symbol, exchange_tz)
-    if exchange is None:
-        return None
-    if interval == "1d":
-        return exchange
-    if interval in PANDAS_STEP:
-        return f"{exchange}@{PANDAS_STEP[interval]}"
-    return None
 
 
 def _explain(symbol: str, text: str) -> str:

@@ -16,6 +16,7 @@ no exchange, and the data's own step (``D``, ``h``).
 from __future__ import annotations
 
 from .calendars import exchange_for_zone
+from .finished_bars import PANDAS_STEP
 
 # Yahoo Finance symbol suffixes and the exchange calendar each trades on.
 YAHOO_SUFFIX_EXCHANGE = {
@@ -81,3 +82,21 @@ def exchange_for_symbol(symbol: str | None, exchange_tz: str | None) -> str | No
         if suffix in YAHOO_SUFFIX_EXCHANGE:
             return YAHOO_SUFFIX_EXCHANGE[suffix]
     return exchange_for_zone(exchange_tz)
+
+
+def calendar_for(interval: str, exchange_tz: str | None, symbol: str | None = None) -> str | None:
+    """The step calendar of a ticker's bars: the exchange's sessions for daily bars
+    (``XLON``), its trading hours for intraday bars (``XLON@5min``), ``None`` (infer from
+    the data) for longer bars or an exchange we cannot place.
+
+    The exchange comes from the symbol's Yahoo suffix (``VOD.L`` -> XLON), else from the
+    exchange's time zone (a plain ``MSFT`` in America/New_York -> XNYS).
+    """
+    exchange = exchange_for_symbol(symbol, exchange_tz)
+    if exchange is None:
+        return None
+    if interval == "1d":
+        return exchange
+    if interval in PANDAS_STEP:
+        return f"{exchange}@{PANDAS_STEP[interval]}"
+    return None

@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any
 from .bar_cache import default_cache_dir
 from .compute import Executor, SerialExecutor, Task, TaskProgress
 from .errors import DataError, SourceError, UsageError
-from .sources import SYMBOL, FetchResult, calendar_for, fetch_requested, resolve_range
+from .sources import SYMBOL, FetchResult, fetch_requested, resolve_range
+from .ticker_exchanges import calendar_for
 
 if TYPE_CHECKING:
     import pandas as pd

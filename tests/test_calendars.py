@@ -235,9 +235,9 @@ def test_past_the_end_of_an_exchanges_published_calendar_sessions_skip_the_holid
     2026-12-31. Steps after it are the exchange's weekdays less the holidays package's
     closures for it (Republic Day, 2027-01-26; New Year's Day in Shanghai), said once; it
     had refused every forecast whose look-ahead crossed that date."""
-    from forecast_cli import calendars
+    from forecast_cli import calendar_bounds
 
-    calendars._SAID.clear()
+    calendar_bounds._SAID.clear()
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always")
         within = future_index(pd.Timestamp("2026-11-20"), "XBOM", 8)  # looks past 2026, steps do not
@@ -266,11 +266,11 @@ def test_past_the_end_of_an_exchanges_published_calendar_sessions_skip_the_holid
 def test_the_holidays_packages_closures_equal_exchange_calendars_in_a_year_both_know(exchange):
     """What stands in for exchange_calendars past its end, held equal to it where both speak:
     2025's sessions of each exchange (XBOM's one-off closures fell in 2024 and 2026)."""
-    from forecast_cli.calendars import _beyond_known
+    from forecast_cli.calendar_bounds import beyond_known
 
     first, last = pd.Timestamp("2025-01-01"), pd.Timestamp("2025-12-31")
     library = Calendar(exchange).sessions(first, last)  # exchange_calendars' own sessions
-    assert len(library) > 240 and list(_beyond_known(exchange, first, last)) == list(library)
+    assert len(library) > 240 and list(beyond_known(exchange, first, last, "1111100")) == list(library)
 
 
 def test_a_calendar_the_library_cannot_build_is_one_short_line(monkeypatch):

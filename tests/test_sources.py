@@ -9,7 +9,8 @@ import yfinance
 from forecast_cli.config import DataConfig
 from forecast_cli.errors import SourceError, UsageError
 from forecast_cli.series import prepare_series
-from forecast_cli.sources import calendar_for, fetch_ticker, normalise_bars, resolve_range
+from forecast_cli.sources import fetch_ticker, normalise_bars, resolve_range
+from forecast_cli.ticker_exchanges import calendar_for
 
 from .yahoo_fake import FakeYahoo
 
@@ -323,7 +324,7 @@ def test_an_hourly_bar_still_trading_is_neither_kept_nor_cached_and_is_fetched_o
 def test_the_hour_the_close_cuts_short_is_finished_at_the_close():
     """NYSE's last hourly bar starts at 15:30 and ends at the 16:00 close: at 16:10 it is
     final, though an hour from its start has not passed; at 15:50 it is still trading."""
-    from forecast_cli.sources import first_unfinished
+    from forecast_cli.finished_bars import first_unfinished
 
     bars = pd.date_range("2017-11-08 13:30", periods=3, freq="1h", tz=NY)
     at = lambda clock: pd.Timestamp(f"2017-11-08 {clock}", tz=NY).tz_convert("UTC")  # noqa: E731
@@ -350,7 +351,7 @@ def test_a_long_bar_is_finished_when_its_periods_last_session_has_closed(
 ):
     """Yahoo's 1wk and 1mo bars are labelled by their first day and served while the period
     trades: November's bar on the 13th held 13 days and began the forecast."""
-    from forecast_cli.sources import first_unfinished
+    from forecast_cli.finished_bars import first_unfinished
 
     index = pd.DatetimeIndex(["2017-09-01", last])
     found = first_unfinished(index, interval, exchange, pd.Timestamp(now, tz="UTC"))
