@@ -51,12 +51,10 @@ _SAID: set[str] = set()
 def say_beyond_known(name: str, steps: pd.DatetimeIndex) -> None:
     """Say once a run that forecast steps fall past the exchange's published calendar."""
     until = known_until(name)
-    last = (
-        steps[-1].tz_localize(None)
-        if len(steps) and steps[-1].tz is not None
-        else (steps[-1] if len(steps) else None)
-    )
-    if until is None or last is None or last.normalize() <= until:
+    if until is None or not len(steps):
+        return
+    last = steps[-1].tz_localize(None) if steps[-1].tz is not None else steps[-1]  # its local date
+    if last.normalize() <= until:
         return
     text = (
         f"the {name} calendar of exchange_calendars ends {until.date()}; steps after it skip "
