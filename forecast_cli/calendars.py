@@ -259,6 +259,19 @@ class Calendar:
                 out.append(stamps.tz_localize(None).to_numpy(dtype="datetime64[ns]"))
         return np.concatenate(opens), np.concatenate(closes)
 
+    def session_close(self, moment: pd.Timestamp) -> pd.Timestamp | None:
+        """The close (UTC) of the session trading at ``moment`` (a zoned instant), or None
+        outside every session. Sessions are looked for a day either side of its local date:
+        CME's session dated Tuesday opens on Monday evening."""
+        day = _date(moment.tz_convert(self.tz))
+        sessions = self.sessions(day - _DAY, day + _DAY)
+        if sessions.empty:
+            return None
+        opens, closes = self._opens_and_closes(sessions)
+        stamp = moment.tz_convert("UTC").tz_localize(None).to_datetime64()
+        at = int(np.searchsorted(opens, stamp, side="right")) - 1
+        return pd.Timestamp(closes[at]).tz_localize("UTC") if at >= 0 and stamp < closes[at] else None
+
     def closed_by(self, moment: pd.Timestamp, last_day: pd.Timestamp) -> bool:
         """Whether every session dated ``last_day`` or before has closed by ``moment`` (a
         zoned instant): a weekly bar is finished on Saturday, when its week's last

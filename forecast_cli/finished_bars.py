@@ -61,7 +61,9 @@ def first_unfinished(
 
 
 def _session_closed(exchange: str, bar: pd.Timestamp, now: pd.Timestamp) -> bool:
+    """Whether the session ``bar`` trades in had closed by ``now`` (False for a bar outside
+    every session: nothing cut it short)."""
     from .calendars import Calendar
 
-    calendar = Calendar(exchange)
-    return calendar.closed_by(now, bar.tz_convert(calendar.tz).tz_localize(None).normalize())
+    close = Calendar(exchange).session_close(bar)
+    return close is not None and close <= now

@@ -333,6 +333,17 @@ def test_the_hour_the_close_cuts_short_is_finished_at_the_close():
     assert first_unfinished(bars, "1h", None, at("16:10")) == bars[-1]  # no sessions known: a whole hour
 
 
+def test_an_evening_bar_of_a_session_dated_the_next_day_is_unfinished_until_its_hour_ends():
+    """CME's session dated Tuesday opens on Monday at 18:00 New York time: its 20:00 bar is
+    still trading at 20:30. Read by its own date, Monday, whose session had closed at
+    18:00, it was taken for finished and cached."""
+    from forecast_cli.finished_bars import first_unfinished
+
+    bars = pd.date_range("2025-10-20 18:00", periods=3, freq="1h", tz=NY)  # Monday evening
+    assert first_unfinished(bars, "1h", "CMES", pd.Timestamp("2025-10-20 20:30", tz=NY)) == bars[-1]
+    assert first_unfinished(bars, "1h", "CMES", pd.Timestamp("2025-10-20 21:00", tz=NY)) is None
+
+
 @pytest.mark.parametrize(
     ("interval", "last", "exchange", "now", "unfinished"),
     [
