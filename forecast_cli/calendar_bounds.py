@@ -18,9 +18,7 @@ import pandas as pd
 @lru_cache(maxsize=64)
 def known_until(name: str) -> pd.Timestamp | None:
     """The last date whose holidays exchange_calendars publishes for ``name`` (tz-naive),
-    or None for a calendar whose holidays follow rules with no end. Bombay, Shanghai and
-    Singapore set their holidays a year at a time (lunar and announced dates): their
-    calendars stop at the end of the year announced, while trading goes on after it."""
+    or None for a calendar whose holidays follow rules with no end."""
     import exchange_calendars as xc
 
     factory: Any = getattr(xc.calendar_utils, "_default_calendar_factories", {}).get(name)

@@ -171,19 +171,23 @@ class Calendar:
             warnings.simplefilter("ignore")  # pandas deprecations inside exchange_calendars
             return cal.trading_index(first, last, period, intervals=True, force=True)
 
-    def _template_bars(self, days: pd.DatetimeIndex, period: pd.Timedelta) -> pd.IntervalIndex:
-        """Bars on ``days`` (past the known dates) copied from the last session with the
-        most bars among the calendar's last ten, as wall-clock times of the exchange."""
+    def _template_session(self) -> pd.Timestamp:
+        """The session whose hours the dates past the calendar's known ones copy: the
+        latest of its last ten with the longest hours (an early close is no template)."""
         until = known_until(self.exchange)
         assert until is not None
         recent = self.sessions(until - pd.Timedelta(days=20), until)[-10:]
-        index = self._trading_index(recent[0], recent[-1], period)
-        local_left = index.left.tz_convert(self.tz).tz_localize(None)
-        per_day = pd.Series(local_left.normalize()).value_counts()
-        template = per_day[per_day == per_day.max()].index.max()  # the latest full session
-        chosen = local_left.normalize() == template
-        starts = local_left[chosen] - template  # (bars,): offsets from the session's midnight
-        ends = index.right.tz_convert(self.tz).tz_localize(None)[chosen] - template
+        schedule = _covering(self.exchange, recent[0], recent[-1]).schedule.loc[recent[0] : recent[-1]]
+        hours = schedule["close"] - schedule["open"]
+        return pd.Timestamp(hours[hours == hours.max()].index.max())
+
+    def _template_bars(self, days: pd.DatetimeIndex, period: pd.Timedelta) -> pd.IntervalIndex:
+        """Bars on ``days`` (past the known dates) copied from ``_template_session``, as
+        wall-clock times of the exchange."""
+        template = self._template_session()
+        index = self._trading_index(template, template, period)
+        starts = index.left.tz_convert(self.tz).tz_localize(None) - template  # (bars,): from midnight
+        ends = index.right.tz_convert(self.tz).tz_localize(None) - template
         lefts = pd.DatetimeIndex([day + offset for day in days for offset in starts])
         rights = pd.DatetimeIndex([day + offset for day in days for offset in ends])
         return pd.IntervalIndex.from_arrays(
@@ -241,7 +245,7 @@ class Calendar:
 
     def _opens_and_closes(self, sessions: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
         """(opens, closes) of ``sessions`` as UTC datetime64 arrays; sessions past the
-        calendar's known dates open and close as its last one did, on the wall clock."""
+        calendar's known dates open and close as ``_template_session`` did, on the wall clock."""
         until = known_until(self.exchange)
         known = sessions[sessions <= until] if until is not None else sessions
         later = sessions[len(known) :]
@@ -251,10 +255,10 @@ class Calendar:
             opens.append(schedule["open"].to_numpy(dtype="datetime64[ns]"))
             closes.append(schedule["close"].to_numpy(dtype="datetime64[ns]"))
         if len(later):
-            assert until is not None
-            last = _covering(self.exchange, until, until).schedule.iloc[-1]
+            template = self._template_session()
+            hours = _covering(self.exchange, template, template).schedule.loc[template]
             for key, out in (("open", opens), ("close", closes)):
-                wall = last[key].tz_convert(self.tz).tz_localize(None)
+                wall = hours[key].tz_convert(self.tz).tz_localize(None)
                 stamps = on_wall_clock(later + (wall - wall.normalize()), self.tz).tz_convert("UTC")
                 out.append(stamps.tz_localize(None).to_numpy(dtype="datetime64[ns]"))
         return np.concatenate(opens), np.concatenate(closes)
