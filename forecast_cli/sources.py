@@ -219,10 +219,11 @@ def _without_gap(
 
 
 def _instant(stamp: pd.Timestamp, zone: str | None) -> pd.Timestamp:
-    """A bar's label as a UTC instant for the cache's range (dates are the exchange's)."""
+    """A bar's label as a UTC instant for the cache's range: a date is the exchange's, its
+    first moment where the clock skips midnight (as ``_local`` reads a bound)."""
     if stamp.tz is not None:
         return stamp.tz_convert("UTC")
-    return stamp.tz_localize(zone or "UTC").tz_convert("UTC")
+    return on_wall_clock(pd.DatetimeIndex([stamp]), zone or "UTC")[0].tz_convert("UTC")
 
 
 def download_bars(

@@ -77,12 +77,17 @@ def test_ticker_model_predicts_next_trading_days(yahoo, tmp_path):
     assert all(pd.Timestamp(s).day_of_week < 5 for s in stamps)
 
 
-def test_predict_and_backtest_take_a_ticker(yahoo, tmp_path):
+def _msft_model(tmp_path) -> tuple:
+    """(a model trained on MSFT's bars, the range and cache options it was fetched with)."""
     model = tmp_path / "msft.fcst"
     base = [*RANGE, "--cache-dir", str(tmp_path)]
-    assert (
-        runner.invoke(app, ["train", "--ticker", "MSFT", *base, *FAST_TRAIN, "-o", str(model)]).exit_code == 0
-    )
+    trained = runner.invoke(app, ["train", "--ticker", "MSFT", *base, *FAST_TRAIN, "-o", str(model)])
+    assert trained.exit_code == 0, trained.output
+    return model, base
+
+
+def test_predict_and_backtest_take_a_ticker(yahoo, tmp_path):
+    model, base = _msft_model(tmp_path)
     predicted = runner.invoke(app, ["predict", "-m", str(model), "--ticker", "MSFT", *base, "-f", "csv"])
     assert predicted.exit_code == 0, predicted.output
     assert predicted.stdout.splitlines()[1].startswith("2017-07-03,")
@@ -134,11 +139,7 @@ def test_several_tickers_make_a_panel_with_one_global_model(yahoo, tmp_path):
 
 def test_a_model_given_a_symbol_of_another_exchange_is_refused_by_name(yahoo, tmp_path):
     """bad input: predict -m MODEL --ticker SYMBOL where SYMBOL trades on another exchange than the model steps in (BHP.AX, Sydney, for a New York model) -> exit 2, "BHP.AX trades on XASX, but the model steps in XNYS sessions", nothing on stdout; it had put Sydney's bars on New York's dates without a word"""
-    model = tmp_path / "msft.fcst"
-    base = [*RANGE, "--cache-dir", str(tmp_path)]
-    assert (
-        runner.invoke(app, ["train", "--ticker", "MSFT", *base, *FAST_TRAIN, "-o", str(model)]).exit_code == 0
-    )
+    model, base = _msft_model(tmp_path)
     refused = runner.invoke(app, ["predict", "-m", str(model), "--ticker", "BHP.AX", *base, "-f", "csv"])
     assert refused.exit_code == 2 and refused.stdout == ""
     assert refused.stderr.strip().splitlines()[-1] == (

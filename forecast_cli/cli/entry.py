@@ -14,12 +14,12 @@ from .app import app
 from .value_words import long_name, not_the_type
 
 
-def _envvar_said_where_used(exc) -> str:
-    """Click's message for a bad option value (or ours, echoing the value, for one of the
-    wrong type: ``value_words``), its "(env var: 'FORECAST_SEED')" kept only
-    when the value came from that variable, and then worded as our own refusals word it:
-    after ``--seed abc`` on the command line it sent the user looking at an environment
-    they had not set."""
+def _usage_message(exc) -> str:
+    """The one line for a usage error: click's message for a bad option value (or ours,
+    echoing the value, for one of the wrong type: ``value_words``), its "(env var:
+    'FORECAST_SEED')" kept only when the value came from that variable, and then worded as
+    our own refusals word it: after ``--seed abc`` on the command line it sent the user
+    looking at an environment they had not set."""
     param = getattr(exc, "param", None)
     wrong_type = not_the_type(exc) if param is not None else None
     if wrong_type is not None:
@@ -57,7 +57,7 @@ def main() -> None:
             exc.show()
         else:
             where = exc.ctx.command_path if exc.ctx is not None else "forecast"
-            message = " ".join(_envvar_said_where_used(exc).split())
+            message = " ".join(_usage_message(exc).split())
             print(f"error: {message} (see {where} -h)", file=sys.stderr)
         sys.exit(exc.exit_code)
     except typer.Abort:
