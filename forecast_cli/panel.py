@@ -207,9 +207,6 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
             f"{f}: {', '.join(ids[:3])}{' ...' if len(ids) > 3 else ''}" for f, ids in freqs.items()
         )
         calendars = [Calendar.parse(f) for f in freqs]
-        daily = all(
-            f == "B" or (c is not None and not c.intraday) for f, c in zip(freqs, calendars, strict=True)
-        )
         if all(
             c is not None and c.intraday for c in calendars
         ):  # --freq 30min gives each its exchange's bars again
@@ -218,10 +215,10 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
                 "exchange's trading hours: train each exchange's series apart (--ids), or give "
                 "--freq B for one row per weekday"
             )
-        trading = any(c is not None and not c.intraday for c in calendars)
+        trading = any(c is not None and not c.intraday for c in calendars)  # an exchange's days
         fix = (
             "--freq B to put them on one grid of weekdays (each exchange's closures filled)"
-            if daily or trading
+            if trading
             else "--freq to put them on one grid"
         )
         if cfg.freq is not None and trading:  # given, and still several: D on stock data keeps trading days
