@@ -72,6 +72,11 @@ class OutsideHours(DataError):
     model's bars instead, since --freq is train's."""
 
 
+class OneTimestamp(DataError):
+    """A series with one timestamp, whose step cannot be read from it: a panel puts it on
+    the step its other series share (and forecasts it by its last value) instead."""
+
+
 class ModelFileError(ForecastError):
     """A model file that cannot be read: truncated, foreign, or from a newer format."""
 

@@ -164,11 +164,15 @@ def series_scale(train_y: np.ndarray, uses_log: bool) -> float:
     (``scaled_errors`` gives NaN), and its band has no width: nothing in its history says
     how far it may move (statsforecast's models give a constant series the same). With 1
     data unit instead, a series constant at 1e6 put errors of a few units, divided by 1,
-    into the pool and widened every other series' bands sixfold."""
+    into the pool and widened every other series' bands sixfold. NaN for fewer than two
+    values (a panel's series of one row): no change seen says neither that it is flat nor
+    how far it moves, so its band is left empty rather than drawn with no width."""
     forward, _ = error_space(uses_log)
     z = forward(np.asarray(train_y, dtype=np.float64))
     z = z[np.isfinite(z)]
-    scale = float(np.mean(np.abs(np.diff(z)))) if len(z) > 1 else 0.0
+    if len(z) < 2:
+        return float("nan")
+    scale = float(np.mean(np.abs(np.diff(z))))
     size = float(np.mean(np.abs(z))) if len(z) else 0.0
     return scale if scale > max(1e-12 * size, np.finfo(float).tiny) else 0.0  # relative: 1e-12s move too
 
@@ -211,7 +215,8 @@ def normalisers(
     step_ratio = ratio[np.minimum(np.arange(widths.shape[1]), len(ratio) - 1)]
     typical = scales[:, None] * step_ratio[None, :]  # (series, horizon)
     out = np.where(np.isfinite(widths), widths, typical) + typical_share * typical
-    return np.where(scales[:, None] > 0, out, 0.0)  # a flat series: no width (``series_scale``)
+    out = np.where(scales[:, None] > 0, out, 0.0)  # a flat series: no width (``series_scale``)
+    return np.where(np.isnan(scales)[:, None], np.nan, out)  # one row: no band at all
 
 
 TYPICAL_SHARE = 1.0  # new fits: the typical width added in full (files before it: 0)

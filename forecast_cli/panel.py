@@ -21,7 +21,7 @@ from .calendars import Calendar
 from .cell_numbers import rows_text
 from .config import DataConfig
 from .data_columns import resolve_target, resolve_time_column
-from .errors import DataError, UsageError, first_few
+from .errors import DataError, OneTimestamp, UsageError, first_few
 from .panel_layout import WIDE_TARGET, detect_id_column, is_wide, melt_wide
 from .panel_table import factorize_ids, split_panel, static_values, wanted_places
 from .period_labels import layout_of
@@ -180,7 +180,8 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
         target=resolve_target(table, cfg.target, time_col, (*cfg.features, *cfg.future_features)),
     )
     split = split_panel(table, codes, len(uniques), wanted_codes, member_cfg)
-    members = []
+    members: list[Series | None] = []
+    single: dict[int, OneTimestamp] = {}  # a series of one timestamp: on the others' step, below
     for i, key in enumerate(wanted):
         if i in split.ready:
             members.append(split.ready[i])
@@ -188,6 +189,9 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
         rows = split.rows(i)
         try:
             members.append(prepare_series(rows, member_cfg))
+        except OneTimestamp as exc:
+            members.append(None)
+            single[i] = exc
         except (DataError, UsageError) as exc:
             message = str(exc)
             shared = (*member_cfg.features, *member_cfg.future_features)
@@ -199,6 +203,7 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
                 positions = file_rows.get_indexer(rows.index.unique())
                 message += f" (the series is on data rows {rows_text(positions)})"
             raise type(exc)(f"series {key!r}: {message}") from None
+    members = _on_shared_step(members, single, split, wanted, member_cfg, file_rows)
     freqs: dict[str, list[str]] = {}
     for key, member in zip(wanted, members, strict=True):
         freqs.setdefault(str(member.freq or "integer steps"), []).append(key)
@@ -232,6 +237,38 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
     notes = [f"{len(constant)} constant series kept ({first_few(constant)})"] if constant else []
     labels = "" if time_col is None else layout_of(table[time_col], cfg.time_format, time_col)
     return Panel(members, tuple(wanted), id_col, notes=notes, statics=statics, time_labels=labels)
+
+
+def _on_shared_step(
+    members: list[Series | None],
+    single: dict[int, OneTimestamp],
+    split,
+    wanted: Sequence[str],
+    cfg: DataConfig,
+    file_rows: pd.Index,
+) -> list[Series]:
+    """``members`` with each series of one timestamp loaded on the step the others share.
+
+    One row tells no step, but a panel's series share one: a product sold once so far is
+    put on it, forecast by its last value (too short for the network's window, as any
+    short series) and named by the plan, rather than stopping the whole panel. Only when
+    every series has one timestamp, or the others disagree on the step, is it an error."""
+    if not single:
+        return members  # type: ignore[return-value]
+    steps = {m.freq for m in members if m is not None}
+    if len(steps) != 1:
+        first = min(single)
+        rows = split.rows(first)
+        where = rows_text(file_rows.get_indexer(rows.index.unique()))
+        raise DataError(f"series {wanted[first]!r}: {single[first]} (the series is on data rows {where})")
+    freq = steps.pop()
+    source = next(m for m in members if m is not None).report.freq_source
+    stepped = dataclasses.replace(cfg, freq=freq)
+    for i in single:
+        member = prepare_series(split.rows(i), stepped, least_rows=1)
+        member.report.freq_source = source
+        members[i] = member
+    return members  # type: ignore[return-value]
 
 
 def _time_labels(raw: pd.DataFrame, cfg: DataConfig) -> str:

@@ -248,9 +248,10 @@ def _forecast_frames(
         y = values[i][:, 0]
         season = f.season_ if len(y) >= f.season_ > 1 else 1
         out[i] = seasonal_naive(y, np.array([len(y)]), horizon, season=season)[0]
+        bandless = ", with no band (one row shows no change to size it by)" if len(y) == 1 else ""
         notes.append(
-            f"series {names[i]!r}: {len(y)} rows, fewer than the {f.context_rows} the network reads; "
-            f"forecast by {'seasonal naive' if season > 1 else 'naive'}"
+            f"series {names[i]!r}: {len(y)} row{'s' if len(y) > 1 else ''}, fewer than the {f.context_rows} the network "
+            f"reads; forecast by {'seasonal naive' if season > 1 else 'naive'}{bandless}"
         )
     return out, (widths if f.width_ratio_ is not None else None), scales, notes
 

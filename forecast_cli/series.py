@@ -22,7 +22,7 @@ import pandas as pd
 from .cell_numbers import parse_numbers
 from .config import DEFAULT_FILL, DataConfig
 from .data_columns import column_list, resolve_target, resolve_time_column
-from .errors import DataError, FreqWithoutDates, UsageError
+from .errors import DataError, FreqWithoutDates, OneTimestamp, UsageError
 from .frequency import choose_frequency, fixed_offset, infer_frequency, is_trading_calendar
 from .io import read_data
 from .parse import parse_times, step_numbers
@@ -126,8 +126,11 @@ def load_series(source: str | Path | IO[str], cfg: DataConfig) -> Series:
     return prepare_series(raw, cfg)
 
 
-def prepare_series(raw: pd.DataFrame, cfg: DataConfig) -> Series:
-    """Validate and regularise ``raw`` according to ``cfg`` (see module docstring)."""
+def prepare_series(raw: pd.DataFrame, cfg: DataConfig, least_rows: int = 2) -> Series:
+    """Validate and regularise ``raw`` according to ``cfg`` (see module docstring).
+
+    ``least_rows``: a series alone needs two rows to forecast from; a panel's member of
+    one timestamp, put on the step the others share, is forecast by its last value."""
     raw = raw.rename(columns=lambda c: str(c).strip())
     time_col = resolve_time_column(raw, cfg.time_col, cfg.time_format)
     known = tuple(cfg.future_features)
@@ -163,7 +166,7 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig) -> Series:
         report = LoadReport(
             len(raw), len(data), "0", str(len(data) - 1), None, "step index", ends_trimmed=trimmed
         )
-        return _finish(data, target, features, report, cfg, int(data.isna().to_numpy().sum()), gaps=0)
+        return _finish(data, target, features, report, cfg, int(data.isna().to_numpy().sum()), 0, least_rows)
 
     if numbers_steps(raw[time_col], time_col, cfg):
         return _numbered_steps(raw[time_col], time_col, data, target, features, cfg)
@@ -171,8 +174,8 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig) -> Series:
     data.index = times.index.rename("timestamp")
     rows_read = len(data)
     data, duplicates, trimmed, nans_in_data = _in_order(data, target, cfg.agg)
-    if len(data) < 2:
-        raise DataError(
+    if len(data) < least_rows:  # a panel puts a member of one row on the others' step
+        raise OneTimestamp(
             f"the data has only {len(data)} distinct timestamp ({readable(data.index[0])}); "
             "a forecast needs a longer series"
         )
@@ -201,7 +204,7 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig) -> Series:
         regular.note,
     ):
         report.add_note(text)
-    return _finish(frame, target, features, report, cfg, nans_in_data, regular.gaps)
+    return _finish(frame, target, features, report, cfg, nans_in_data, regular.gaps, least_rows)
 
 
 def _on_exchange_clock(data: pd.DataFrame, freq: str) -> tuple[pd.DataFrame, str]:
@@ -293,7 +296,7 @@ def _native(index: pd.DatetimeIndex, given: str | None) -> str | None:
         return None
 
 
-def _finish(data, target, features, report, cfg: DataConfig, nans_in_data, gaps) -> Series:
+def _finish(data, target, features, report, cfg: DataConfig, nans_in_data, gaps, least_rows=2) -> Series:
     missing = int(data.isna().to_numpy().sum())
     fill = cfg.fill or DEFAULT_FILL
     filled_at = None
@@ -321,17 +324,18 @@ def _finish(data, target, features, report, cfg: DataConfig, nans_in_data, gaps)
         report.nans_filled = max(missing - gaps * data.shape[1], 0) if fill != "drop" else 0
     report.rows = len(data)
     y = data[target].to_numpy(dtype=np.float64)
-    if len(y) < 2:
+    if len(y) < least_rows:
         raise DataError(f"only {len(y)} usable rows after cleaning; a forecast needs a longer series")
     return Series(data, target, features, report.freq, report, filled_at)
 
 
 def refuse_constant(members: list[Series], ids: Sequence[str]) -> list[str]:
     """The ids of constant members; an error when every member is constant (nothing to
-    learn). A panel keeps its constant series (a product that never sold is data too)."""
-    constant = [name for name, m in zip(ids, members, strict=True) if np.ptp(m.y) == 0]
-    if len(constant) < len(members):
-        return constant
+    learn). A panel keeps its constant series (a product that never sold is data too).
+    A series of one row is not called constant (one value shows no change either way)."""
+    flat = [np.ptp(m.y) == 0 for m in members]
+    if not all(flat):
+        return [name for name, m, f in zip(ids, members, flat, strict=True) if f and len(m.y) > 1]
     target, first = members[0].target, members[0].y[0]
     if len(members) == 1:
         raise DataError(

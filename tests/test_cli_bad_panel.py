@@ -7,6 +7,8 @@ The panel is long_panel(): S0 on data rows 1-60, S1 on 61-144, S2 on 145-192.
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -82,13 +84,39 @@ def test_a_constant_series_is_kept_and_named_and_only_an_all_constant_panel_is_r
     assert not model.exists()
 
 
-def test_a_series_with_too_few_rows_is_named_with_where_it_is(tmp_path):
-    """bad input: one series of a panel with a single row -> exit 2, "series 'S1': ... (the series is on data rows 61)", no model written"""
+def test_a_series_of_one_row_is_put_on_the_panels_step_and_forecast_without_a_band(tmp_path):
+    """A product sold once so far stopped the whole panel ("only 1 distinct timestamp").
+    One row tells no step, but the panel's series share one: the series is kept on it and
+    forecast by its last value, and its band is left empty (one row shows no change),
+    where a band of no width would claim certainty; the other series are untouched."""
     frame = long_panel()
     frame = frame.drop(frame.index[frame["unique_id"] == "S1"][1:])
-    result, model = _train(tmp_path, frame)
+    one = frame.loc[frame["unique_id"] == "S1"].iloc[0]
+    result, model = _train(tmp_path, frame, quiet=False)
+    assert result.exit_code == 0, result.stderr
+    assert "length min/median/max 1/" in result.stderr and "freq MS (inferred)" in result.stderr
+    assert "1 too short for a training window" in result.stderr
+    result = runner.invoke(app, ["predict", "-m", str(model), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    rows = pd.DataFrame(json.loads(result.stdout))
+    alone, others = rows[rows["unique_id"] == "S1"], rows[rows["unique_id"] != "S1"]
+    assert list(alone["y"]) == [one["y"]] * 3
+    assert list(alone["timestamp"]) == [
+        (one["ds"] + pd.DateOffset(months=k)).isoformat() for k in (1, 2, 3)
+    ]  # the panel's monthly step
+    assert alone[["y-lo-80", "y-hi-80", "y-lo-95", "y-hi-95"]].isna().all().all()
+    assert (
+        others[["y-lo-80", "y-hi-95"]].notna().all().all() and (others["y-hi-80"] > others["y-lo-80"]).all()
+    )
+    assert "series 'S1': 1 row, fewer than the" in result.stderr and "with no band" in result.stderr
+
+
+def test_a_panel_whose_series_all_have_one_row_is_refused_naming_where(tmp_path):
+    """bad input: a panel whose every series has a single row (--id-col given) -> exit 2, "series 'S0': the data has only 1 distinct timestamp ... (the series is on data rows 1)", no model written"""
+    frame = long_panel().groupby("unique_id").head(1)
+    result, model = _train(tmp_path, frame, "--id-col", "unique_id")
     refused(
-        result, 2, "series 'S1': the data has only 1 distinct timestamp", "(the series is on data rows 61)"
+        result, 2, "series 'S0': the data has only 1 distinct timestamp", "(the series is on data rows 1)"
     )
     assert not model.exists()
 
