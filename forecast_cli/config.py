@@ -40,6 +40,7 @@ LOAD = frozenset({"train", "backtest", "predict"})
 
 
 DEFAULT_FILL = "interpolate"
+DEFAULT_AGG = "mean"  # --agg not given (a panel then refuses to average rows of different series)
 MAX_HORIZON = 10_000  # steps; bounds a recursive forecast's run time and the output's size
 BASELINE_NAMES = ("naive", "seasonal-naive", "drift", "mean")
 MODEL_NAMES = (*(c.value for c in Cell), *BASELINE_NAMES)
@@ -64,7 +65,8 @@ class DataConfig:
     )
     id_col: str | None = opt(
         None,
-        "Column naming the series of a long panel (detected when unambiguous, such as unique_id).",
+        "Column naming the series of a long panel (detected when unambiguous, such as unique_id); "
+        "several, comma-separated, when they name it together (State,Purpose).",
         DATA,
     )
     ids: tuple[str, ...] = opt(
@@ -119,7 +121,12 @@ class DataConfig:
         "(XNYS trading days, XNYS@30min trading hours); default: the data's own.",
         DATA,
     )
-    agg: str = opt("mean", "How rows within one period combine (use last for prices).", DATA, choices=Agg)
+    agg: str | None = opt(
+        None,
+        "How rows within one period combine (default: mean; last for prices, sum for totals).",
+        DATA,
+        choices=Agg,
+    )
     fill: str | None = opt(
         None,
         "How missing periods and empty cells are filled (default: interpolate, refusing to invent more than 20% of the rows).",

@@ -77,6 +77,16 @@ class OneTimestamp(DataError):
     the step its other series share (and forecasts it by its last value) instead."""
 
 
+class MergedSeries(DataError):
+    """Rows of different series under one id, which ``--agg``'s default would average:
+    ``predict`` (which takes neither --id-col nor --agg) names the model's id instead,
+    after ``what`` (which series, when and which columns differ)."""
+
+    def __init__(self, what: str, fix: str):
+        super().__init__(f"{what}: {fix}")
+        self.what = what
+
+
 class ModelFileError(ForecastError):
     """A model file that cannot be read: truncated, foreign, or from a newer format."""
 

@@ -151,7 +151,11 @@ def read_data(source: str | Path | IO[str], cfg: DataConfig) -> pd.DataFrame:
     separator, and its id column read as written (the --id-col, or without one any column
     named like an id that is not the target or a feature)."""
     numeric = {cfg.target, *cfg.features, *cfg.future_features}
-    ids = (cfg.id_col,) if cfg.id_col else tuple(n for n in ID_NAMES if n not in numeric)
+    ids = (  # a compound --id-col's parts too (State,Region: each read as written)
+        (cfg.id_col, *(p.strip() for p in cfg.id_col.split(",")))
+        if cfg.id_col
+        else tuple(n for n in ID_NAMES if n not in numeric)
+    )
     return read_csv(
         source, delimiter=cfg.delimiter, decimal=cfg.decimal, thousands=cfg.thousands, text_cols=ids
     )

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .config import DataConfig
 from .errors import DataError, UsageError
-from .panel_layout import target_parts, wide_columns
+from .panel_layout import id_parts, target_parts, wide_columns
 
 
 def columns_for_model(
@@ -31,7 +31,8 @@ def columns_for_model(
     would send the user looking for options they never gave.
     """
     columns = [str(c).strip() for c in raw.columns]
-    roles = [("series id", cfg.id_col), ("target", cfg.target)]
+    ids: list[str | None] = [*id_parts(cfg.id_col, columns)] or [cfg.id_col]  # a compound id's each
+    roles: list[tuple[str, str | None]] = [*(("series id", part) for part in ids), ("target", cfg.target)]
     if wide_target is not None and not {cfg.id_col, cfg.target} <= set(columns):
         cfg, series = _wide_for_model(raw, cfg, model, wide_target)
         roles = [("series", name) for name in series]

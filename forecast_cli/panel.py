@@ -22,7 +22,15 @@ from .cell_numbers import rows_text
 from .config import DataConfig
 from .data_columns import resolve_target, resolve_time_column
 from .errors import DataError, OneTimestamp, UsageError, first_few
-from .panel_layout import WIDE_TARGET, detect_id_column, is_wide, melt_wide
+from .panel_layout import (
+    WIDE_TARGET,
+    detect_id_column,
+    id_parts,
+    is_wide,
+    melt_wide,
+    refuse_merged_series,
+    with_compound_id,
+)
 from .panel_table import factorize_ids, split_panel, static_values, wanted_places
 from .period_labels import layout_of
 from .series import (
@@ -138,7 +146,9 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
     if wide:
         raw, cfg = melt_wide(raw, cfg)
     ids = cfg.selected_ids()
-    id_col = cfg.id_col or detect_id_column(raw, cfg)
+    parts = id_parts(cfg.id_col, raw.columns)
+    raw, id_col = with_compound_id(raw, cfg.id_col)
+    id_col = id_col or detect_id_column(raw, cfg)
     if id_col is None:
         if ids:
             raise UsageError(f"{cfg.ids_label()} needs a panel: give --id-col COLUMN")
@@ -152,7 +162,8 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
     keys = raw[id_col]
     if keys.isna().any():
         rows = rows_text(np.flatnonzero(keys.isna().to_numpy()))
-        raise DataError(f"{id_col!r} is empty on data rows {rows}; every row needs a series id")
+        what = f"a part of the id ({', '.join(parts)}) is" if parts else f"{id_col!r} is"
+        raise DataError(f"{what} empty on data rows {rows}; every row needs a series id")
     keys = keys.astype(str)
     codes, uniques = factorize_ids(keys)
     present = set(uniques)
@@ -167,7 +178,8 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
     statics = static_values(
         raw, id_col, wanted_places(codes, len(uniques), wanted_codes), wanted, cfg.static_cols
     )
-    table = raw.drop(columns=[id_col, *cfg.static_cols]).rename(columns=lambda c: str(c).strip())
+    leave = [c for c in raw.columns if c == id_col or str(c).strip() in {*parts, *cfg.static_cols}]
+    table = raw.drop(columns=leave).rename(columns=lambda c: str(c).strip())
     time_col = resolve_time_column(table, cfg.time_col, cfg.time_format)
     if time_col is not None:
         numbers_steps(table[time_col], time_col, cfg)  # a --freq for step numbers is the panel's error
@@ -180,17 +192,17 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
         target=resolve_target(table, cfg.target, time_col, (*cfg.features, *cfg.future_features)),
     )
     split = split_panel(table, codes, len(uniques), wanted_codes, member_cfg)
-    members: list[Series | None] = []
+    loaded: list[Series | None] = []
     single: dict[int, OneTimestamp] = {}  # a series of one timestamp: on the others' step, below
     for i, key in enumerate(wanted):
         if i in split.ready:
-            members.append(split.ready[i])
+            loaded.append(split.ready[i])
             continue
         rows = split.rows(i)
         try:
-            members.append(prepare_series(rows, member_cfg))
+            loaded.append(prepare_series(rows, member_cfg))
         except OneTimestamp as exc:
-            members.append(None)
+            loaded.append(None)
             single[i] = exc
         except (DataError, UsageError) as exc:
             message = str(exc)
@@ -203,7 +215,12 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
                 positions = file_rows.get_indexer(rows.index.unique())
                 message += f" (the series is on data rows {rows_text(positions)})"
             raise type(exc)(f"series {key!r}: {message}") from None
-    members = _on_shared_step(members, single, split, wanted, member_cfg, file_rows)
+    members = _on_shared_step(loaded, single, split, wanted, member_cfg, file_rows)
+    if cfg.agg is None and time_col is not None:  # rows merged by the default: of one series?
+        used = {member_cfg.target, *cfg.features, *cfg.future_features}
+        for i, member in enumerate(members):
+            if member.report.duplicates_merged:
+                refuse_merged_series(split.rows(i), wanted[i], time_col, id_col, used)
     freqs: dict[str, list[str]] = {}
     for key, member in zip(wanted, members, strict=True):
         freqs.setdefault(str(member.freq or "integer steps"), []).append(key)
@@ -254,7 +271,7 @@ def _on_shared_step(
     short series) and named by the plan, rather than stopping the whole panel. Only when
     every series has one timestamp, or the others disagree on the step, is it an error."""
     if not single:
-        return members  # type: ignore[return-value]
+        return [m for m in members if m is not None]
     steps = {m.freq for m in members if m is not None}
     if len(steps) != 1:
         first = min(single)
@@ -268,7 +285,7 @@ def _on_shared_step(
         member = prepare_series(split.rows(i), stepped, least_rows=1)
         member.report.freq_source = source
         members[i] = member
-    return members  # type: ignore[return-value]
+    return [m for m in members if m is not None]
 
 
 def _time_labels(raw: pd.DataFrame, cfg: DataConfig) -> str:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .config import ID_NAMES, DataConfig
 from .data_columns import resolve_target, resolve_time_column
-from .errors import DataError, UsageError
+from .errors import DataError, MergedSeries, UsageError
 
 WIDE_ID, WIDE_TARGET = "series", "value"
 
@@ -96,6 +96,64 @@ def melt_wide(raw: pd.DataFrame, cfg: DataConfig) -> tuple[pd.DataFrame, DataCon
 def _unused(stem: str, columns) -> str:
     names = {str(c) for c in columns}
     return next(f"__{stem}{i}__" for i in range(len(names) + 1) if f"__{stem}{i}__" not in names)
+
+
+ID_JOIN = "/"  # between the parts of a compound id (hierarchicalforecast's convention)
+
+
+def id_parts(id_col: str | None, columns) -> list[str]:
+    """The columns of a compound ``--id-col`` (``State,Region,Purpose``): series named by
+    several columns together, as tourism's regions within states. Empty for one column;
+    a column named exactly so (``Store, Dept``) is one column, as a file's header is."""
+    if not id_col or "," not in id_col or id_col in {str(c).strip() for c in columns}:
+        return []
+    return [p.strip() for p in id_col.split(",") if p.strip()]
+
+
+def with_compound_id(raw: pd.DataFrame, id_col: str | None) -> tuple[pd.DataFrame, str | None]:
+    """``raw`` with a compound id's column added (named by the parts joined with commas,
+    values joined with ``/``: ``Sydney/New South Wales/Business``), and its name; ``raw``
+    and ``id_col`` unchanged for one column. A row missing any part has no id (NaN)."""
+    parts = id_parts(id_col, raw.columns)
+    if not parts:
+        return raw, id_col
+    stripped = {str(c).strip(): c for c in raw.columns}
+    absent = [p for p in parts if p not in stripped]
+    if absent:
+        raise UsageError(
+            f"--id-col names {', '.join(map(repr, absent))}, not a column; columns: {', '.join(stripped)}"
+        )
+    name = ",".join(parts)
+    columns = [raw[stripped[p]] for p in parts]
+    joined = columns[0].astype(str)
+    for column in columns[1:]:
+        joined = joined + ID_JOIN + column.astype(str)
+    missing = pd.concat([c.isna() for c in columns], axis=1).any(axis=1)
+    return raw.assign(**{name: joined.mask(missing)}), name
+
+
+def refuse_merged_series(rows: pd.DataFrame, key: str, time_col: str, id_col: str, used) -> None:
+    """Rows of one series (``key``) at one time that differ in a text column outside the
+    options are rows of different series (tourism's purposes given ``--id-col State``),
+    which ``--agg``'s default would average: refused, naming the columns that tell them
+    apart. An ``--agg`` given on purpose (``sum`` for the states' totals) combines them."""
+    repeated = rows[time_col].duplicated(keep=False).to_numpy()
+    if not repeated.any():
+        return
+    rows = rows.loc[repeated]
+    text = [c for c in rows.columns if c not in used and c != time_col and rows[c].dtype.kind in "OSUT"]
+    counts = {c: rows.groupby(time_col, sort=False)[c].nunique(dropna=False) for c in text}
+    differ = [c for c in text if (counts[c] > 1).any()]
+    if not differ:
+        return
+    first = counts[differ[0]]
+    when = first[first > 1].index[0]
+    together = ",".join([*(id_parts(id_col, []) or [id_col]), *map(str, differ)])
+    raise MergedSeries(
+        f"series {key!r} has rows at one time ({when}) that differ in {', '.join(map(repr, differ))}",
+        f"they are different series, not duplicates to average; give --id-col {shlex.quote(together)} "
+        "to forecast each, or --agg sum (or mean) to combine them into one",
+    )
 
 
 def detect_id_column(raw: pd.DataFrame, cfg: DataConfig) -> str | None:

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .cell_numbers import parse_numbers
-from .config import DEFAULT_FILL, DataConfig
+from .config import DEFAULT_AGG, DEFAULT_FILL, DataConfig
 from .data_columns import column_list, resolve_target, resolve_time_column
 from .errors import DataError, FreqWithoutDates, OneTimestamp, UsageError
 from .frequency import choose_frequency, fixed_offset, infer_frequency, is_trading_calendar
@@ -173,7 +173,7 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig, least_rows: int = 2) -> S
     times = parse_times(raw[time_col], time_col, cfg.time_format)
     data.index = times.index.rename("timestamp")
     rows_read = len(data)
-    data, duplicates, trimmed, nans_in_data = _in_order(data, target, cfg.agg)
+    data, duplicates, trimmed, nans_in_data = _in_order(data, target, cfg.agg or DEFAULT_AGG)
     if len(data) < least_rows:  # a panel puts a member of one row on the others' step
         raise OneTimestamp(
             f"the data has only {len(data)} distinct timestamp ({readable(data.index[0])}); "
@@ -182,7 +182,7 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig, least_rows: int = 2) -> S
     native = _native(data.index, cfg.freq)
     freq, source, note = choose_frequency(cfg.freq, native)
     data, zoned = _on_exchange_clock(data, freq)
-    regular = regularise(data, freq, cfg.agg, native)
+    regular = regularise(data, freq, cfg.agg or DEFAULT_AGG, native)
     frame = regular.frame
     report = LoadReport(
         rows_read,
@@ -200,7 +200,7 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig, least_rows: int = 2) -> S
         times.note,
         zoned,
         note,
-        f"duplicates combined with {cfg.agg}" if duplicates else "",
+        f"duplicates combined with {cfg.agg or DEFAULT_AGG}" if duplicates else "",
         regular.note,
     ):
         report.add_note(text)
@@ -243,7 +243,7 @@ def _numbered_steps(column: pd.Series, name: str, data: pd.DataFrame, target, fe
     gaps to fill, so the forecast continues from the last number, never from a row count."""
     data.index = pd.Index(column.to_numpy(dtype=np.int64), name="step")
     rows_read = len(data)
-    data, duplicates, trimmed, nans_in_data = _in_order(data, target, cfg.agg)
+    data, duplicates, trimmed, nans_in_data = _in_order(data, target, cfg.agg or DEFAULT_AGG)
     first, last = int(data.index[0]), int(data.index[-1])
     full = pd.RangeIndex(first, last + 1, name="step")
     gaps = len(full) - len(data)
@@ -259,7 +259,7 @@ def _numbered_steps(column: pd.Series, name: str, data: pd.DataFrame, target, fe
         ends_trimmed=trimmed,
     )
     if duplicates:
-        report.add_note(f"duplicates combined with {cfg.agg}")
+        report.add_note(f"duplicates combined with {cfg.agg or DEFAULT_AGG}")
     return _finish(data, target, features, report, cfg, nans_in_data, gaps)
 
 

@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..config import ForecastConfig
-from ..errors import DataError, FreqWithoutDates, InventedRows, OutsideHours, UsageError
+from ..errors import DataError, FreqWithoutDates, InventedRows, MergedSeries, OutsideHours, UsageError
 from ..run_config import ComputeConfig, TickerConfig
 from .app import app, exit_partial, load_input, use_threads
 from .option_groups import OUTPUT, DataArg, RunOptions
@@ -118,6 +118,12 @@ def predict(
                 "has no column of dates (step numbers or none); give the rows with their time column "
                 "(--time-col NAME)"
             ) from None
+        except MergedSeries as exc:  # --id-col and --agg are train's, not predict's
+            raise DataError(
+                f"{exc.what}: rows of several series, where model {model} has one series "
+                f"per {forecaster.id_col_!r}; give each series' rows apart, as in training (or train a "
+                "model on these rows)"
+            ) from None
         except (InventedRows, OutsideHours) as exc:  # --freq and --fill are train's, not predict's
             what = str(exc).split(";")[0]
             if isinstance(exc, InventedRows) and not exc.absent:  # at the step, with empty cells
@@ -197,10 +203,11 @@ def _future_table(path, forecaster, data_cfg, wide_target=None):
         raise UsageError("--future-data is for models trained with --future-features; this model has none")
     from ..future_data import read_future
     from ..io import read_data
+    from ..panel_layout import with_compound_id
 
     # the model's id column, read as written (store 001 stays 001, not the number 1)
     raw = read_data(path, dataclasses.replace(data_cfg, id_col=forecaster.id_col_))
-    id_col = forecaster.id_col_
+    raw, id_col = with_compound_id(raw, forecaster.id_col_)  # State,Region: both columns, as trained
     if wide_target is not None and id_col not in {str(c).strip() for c in raw.columns}:
         id_col = None
     time_col = data_cfg.time_col if data_cfg.time_col is not None else forecaster.config.data.time_col
