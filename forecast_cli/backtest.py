@@ -119,7 +119,9 @@ def run_backtest(
         )
     else:  # a global network only needs to read each series' lookback
         min_train = lookback + differencing + 1 if neural else season + 1
-    plans, kept, notes = member_folds(panel, horizon, spec, max(min_train, season + 1), cfg)
+    # ...and one series at least must hold a training window before the first origin
+    least_fit = min_rows(lookback, horizon, cfg.window.val_fraction) + differencing if neural else None
+    plans, kept, notes = member_folds(panel, horizon, spec, max(min_train, season + 1), cfg, least_fit)
     panel = panel.subset(kept)
     offsets = panel.offsets
     y = panel.stacked()[:, 0]

@@ -43,15 +43,29 @@ def default_folds(panel: Panel, horizon: int, spec: BacktestConfig, min_train: i
     return DEFAULT_FOLDS, ""
 
 
-def member_folds(panel: Panel, horizon: int, spec: BacktestConfig, min_train: int, cfg: ForecastConfig):
+def member_folds(
+    panel: Panel,
+    horizon: int,
+    spec: BacktestConfig,
+    min_train: int,
+    cfg: ForecastConfig,
+    least_fit: int | None = None,
+):
     """Folds of every series, counted from its own end (``folds.plan_folds``). In a panel a
     series too short for all of them keeps the last ones it fits, and one that fits none is
     left out and named; the longest series must fit them all (an explicit ``--folds`` that
-    none fits is refused with its reason)."""
-    folds, said = default_folds(panel, horizon, spec, min_train)
+    none fits is refused with its reason).
+
+    ``min_train``: the rows a series needs before an origin to be forecast there (a global
+    network reads its lookback); ``least_fit``: the rows the longest series needs before
+    the first origin for the network to have a window to train on. Five default folds of a
+    yearly horizon of 6 left M3's 47-year series 17 rows, under the lookback, horizon and
+    validation a window takes: the run was refused where 4 folds fit."""
+    longest_needs = max(min_train, least_fit or 0)
+    folds, said = default_folds(panel, horizon, spec, longest_needs)
     refit = parse_refit(spec.refit)
 
-    def plan(member: Series, partial: bool) -> list[Fold]:
+    def plan(member: Series, partial: bool, needed: int = min_train) -> list[Fold]:
         return plan_folds(
             len(member.frame),
             horizon,
@@ -60,7 +74,7 @@ def member_folds(panel: Panel, horizon: int, spec: BacktestConfig, min_train: in
             spec.window,
             spec.train_size,
             refit,
-            min_train,
+            needed,
             partial=partial,
         )
 
@@ -69,7 +83,7 @@ def member_folds(panel: Panel, horizon: int, spec: BacktestConfig, min_train: in
         return [plan(panel.members[0], False)], [0], notes
     longest = int(np.argmax(panel.lengths))
     try:
-        plan(panel.members[longest], False)
+        plan(panel.members[longest], False, longest_needs)
     except DataError as exc:  # the longest series' own reason: the option at fault, the rows it lacks
         raise DataError(f"no series fits the folds; the longest, {panel.ids[longest]!r}: {exc}") from None
     # a series trained alone starts at its own first fold; a global network trained at an

@@ -128,3 +128,29 @@ def test_without_folds_a_panel_takes_as_many_as_its_longest_series_fits():
     assert result.notes[0] == "4 folds: as many as the longest series fits (the default is 5; set --folds)"
     origins = result.forecasts.groupby("unique_id")["origin"].nunique()
     assert origins.to_dict() == {"S0": 4, "S1": 2}
+
+
+def test_default_folds_leave_the_longest_series_a_training_window_before_the_first_origin():
+    """Five default folds of 6 on yearly-length series (longest 40) left the longest 10 rows
+    before the first origin, under the 12 + 6 + validation a training window takes: the run
+    was refused ("no series has enough rows for one training window") where fewer folds fit.
+    The default now shrinks to what the longest trains at, and says so; an explicit --folds
+    that does not fit is refused with the number that does."""
+    from forecast_cli.errors import DataError
+    from forecast_cli.windows import min_rows
+
+    raw = long_panel((40, 30, 24))
+    panel = prepare_panel(raw, DataConfig())
+    cfg = _config()
+    needed = min_rows(12, 6, cfg.window.val_fraction)
+    fit = (40 - 6 - needed) // 6 + 1
+    assert 1 <= fit < 5  # the case: five folds leave the longest too few rows to train
+    result = run_backtest(panel, cfg, BacktestConfig(models=("lstm",)))
+    assert len(_folds_of(result.forecasts, "S0")) == fit
+    assert any(f"{fit} folds: as many as the longest series fits" in note for note in result.notes)
+    baselines = run_backtest(panel, cfg, BacktestConfig(models=()))  # they need a season and a row
+    assert len(_folds_of(baselines.forecasts, "S0")) == (40 - 6 - 13) // 6 + 1 > fit
+    with pytest.raises(
+        DataError, match=rf"no series fits the folds; the longest, 'S0': .* at most {fit} folds fit"
+    ):
+        run_backtest(panel, cfg, BacktestConfig(folds=5, models=("lstm",)))
