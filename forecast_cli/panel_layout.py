@@ -129,7 +129,18 @@ def with_compound_id(raw: pd.DataFrame, id_col: str | None) -> tuple[pd.DataFram
     for column in columns[1:]:
         joined = joined + ID_JOIN + column.astype(str)
     missing = pd.concat([c.isna() for c in columns], axis=1).any(axis=1)
-    return raw.assign(**{name: joined.mask(missing)}), name
+    joined = joined.mask(missing)
+    pairs = pd.DataFrame({p: c.to_numpy() for p, c in zip(parts, columns, strict=True)})[~missing.to_numpy()]
+    distinct = pairs.drop_duplicates()
+    if len(distinct) != joined.nunique():  # 'A/B' + 'C' and 'A' + 'B/C' both join to 'A/B/C'
+        names = distinct.astype(str).agg(ID_JOIN.join, axis=1)
+        alike = names[names.duplicated(keep=False)]
+        shown = " and ".join(repr(tuple(v)) for v in distinct.loc[alike.index[:2]].itertuples(index=False))
+        raise DataError(
+            f"--id-col {id_col}: {shown} both join to {alike.iloc[0]!r} (a value holds {ID_JOIN!r}); "
+            f"replace the {ID_JOIN!r} in those values, or name the series by one column"
+        )
+    return raw.assign(**{name: joined}), name
 
 
 def refuse_merged_series(rows: pd.DataFrame, key: str, time_col: str, id_col: str, used) -> None:

@@ -9,10 +9,13 @@ import json
 
 import numpy as np
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from forecast_cli.cli import app
 from forecast_cli.config import DataConfig
+from forecast_cli.errors import DataError
 from forecast_cli.panel import prepare_panel
 
 from .conftest import FAST_TRAIN
@@ -148,3 +151,49 @@ def test_predict_on_rows_of_several_series_under_one_id_says_they_are_not_the_mo
     )
     assert f"rows of several series, where model {model} has one series per 'State'" in line
     assert "--id-col" not in line and "--agg" not in line
+
+
+def test_parts_whose_joined_names_collide_are_refused_never_merged():
+    """bad input: --id-col A,B where ('x/y', 'z') and ('x', 'y/z') both join to 'x/y/z' -> exit 2, "both join to 'x/y/z'", no series merged"""
+    raw = pd.DataFrame(
+        {
+            "A": ["x/y"] * 12 + ["x"] * 12,
+            "B": ["z"] * 12 + ["y/z"] * 12,
+            "t": list(range(12)) * 2,
+            "v": np.arange(24.0),
+        }
+    )
+    result = runner.invoke(
+        app,
+        ["train", "-", "--id-col", "A,B", "--time-col", "t", *FAST_TRAIN, "-o", "/dev/null"],
+        input=raw.to_csv(index=False),
+    )
+    refused(result, 2, "--id-col A,B: ('x/y', 'z') and ('x', 'y/z') both join to 'x/y/z'")
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.text(min_size=1, max_size=4), st.text(min_size=1, max_size=4)),
+        min_size=1,
+        max_size=5,
+        unique=True,
+    )
+)
+def test_each_pair_of_id_values_is_one_series_with_its_own_rows(pairs):
+    """Whatever the values (spaces, unicode, digits, '/' where no two pairs collide), each
+    pair is one series with exactly its own rows, or the panel is refused: never merged."""
+    rows = []
+    for k, (a, b) in enumerate(pairs):
+        rows += [{"A": a, "B": b, "t": t, "v": 100.0 * k + t} for t in range(6)]
+    raw = pd.DataFrame(rows)
+    try:
+        panel = prepare_panel(raw, DataConfig(id_col="A,B", time_col="t"))
+    except DataError as exc:
+        assert "both join to" in str(exc)
+        assert len({f"{a}/{b}" for a, b in pairs}) < len(pairs)  # only a real collision
+        return
+    assert len(panel) == len(pairs)
+    for k, (a, b) in enumerate(pairs):
+        member = panel.members[panel.ids.index(f"{a}/{b}")]
+        np.testing.assert_array_equal(member.y, 100.0 * k + np.arange(6))
