@@ -37,7 +37,7 @@ from .errors import DataError, UsageError
 from .folds import Fold
 from .frequency_defaults import Shape, resolve_shape
 from .panel import Panel
-from .panel_folds import member_folds
+from .panel_folds import member_folds, resolve_refit
 from .run_config import BacktestConfig
 from .scaling import DIFFERENCING
 from .series import Series
@@ -121,7 +121,12 @@ def run_backtest(
         min_train = lookback + differencing + 1 if neural else season + 1
     # ...and one series at least must hold a training window before the first origin
     least_fit = min_rows(lookback, horizon, cfg.window.val_fraction) + differencing if neural else None
-    plans, kept, notes = member_folds(panel, horizon, spec, max(min_train, season + 1), cfg, least_fit)
+    min_train = max(min_train, season + 1)
+    refit, refit_why = resolve_refit(
+        panel, horizon, spec, cfg, max(min_train, least_fit or 0), bool(neural) and not local
+    )  # --local: a network per series, trained at that series' own first fold
+    spec = dataclasses.replace(spec, refit=refit)
+    plans, kept, notes = member_folds(panel, horizon, spec, min_train, cfg, least_fit)
     panel = panel.subset(kept)
     offsets = panel.offsets
     y = panel.stacked()[:, 0]
@@ -229,7 +234,9 @@ def run_backtest(
         horizon=horizon,
         lookback=lookback,
         notes=notes,
-        config=_config_echo(spec, cfg, panel, plans, models, levels, probs, int(offsets[-1]), shape),
+        config=_config_echo(
+            spec, cfg, panel, plans, models, levels, probs, int(offsets[-1]), shape, refit_why
+        ),
         failures=failures,
     )
 
@@ -265,6 +272,7 @@ def _config_echo(
     probs: tuple[float, ...],
     rows: int,
     shape: Shape,
+    refit_why: str = "",
 ) -> dict:
     """The backtest's resolved settings as the JSON echoes them: the options given, then
     what was resolved from the data (folds, season, lookback, the first and last origins
@@ -288,6 +296,7 @@ def _config_echo(
         "horizon": shape.horizon,
         "lookback": shape.lookback,
         "origin_stride": spec.origin_stride or shape.horizon,
+        "refit_why": refit_why,  # what --refit auto read (empty when given or without a network)
         "models": list(models),
         "first_origin": _iso(first_origin),
         "last_origin": _iso(last_origin),

@@ -40,16 +40,20 @@ class Fold:
 DEFAULT_FOLDS = 5  # backtest origins when --folds is not given and the data fits them
 
 
+AUTO_REFIT = "auto"  # resolved by ``panel_folds.resolve_refit`` before any plan is made
+
+
 def parse_refit(value: str) -> int | None:
-    """``never`` -> None, ``always`` -> 1, ``N`` -> N (retrain every N folds)."""
-    if value == "never":
+    """``never`` -> None, ``always`` -> 1, ``N`` -> N (retrain every N folds); ``auto``
+    is never here (it is resolved to one of them before plans are made)."""
+    if value == "never" or value == AUTO_REFIT:
         return None
     if value == "always":
         return 1
     try:
         every = int(value)
     except ValueError:
-        raise UsageError(f"--refit {value!r} is not never, always or a whole number of folds") from None
+        raise UsageError(f"--refit {value!r} is not auto, never, always or a whole number of folds") from None
     if every < 1:
         raise UsageError(f"--refit must be at least 1 fold, got {every}")
     return every

@@ -54,8 +54,10 @@ class BacktestConfig:
         min=1,
     )
     refit: str = opt(
-        "never",
-        "never (one model before the first origin), always, or N (every N folds).",
+        "auto",
+        "auto (always when one fit before the first origin would see under half the training "
+        "windows of one at the last, else never), never (one model before the first origin), "
+        "always, or N (every N folds).",
         BACKTEST,
         commands=frozenset({"backtest"}),
     )

@@ -127,7 +127,7 @@ def test_unknown_model_exit_2(sample):
     [
         (["--models", "prophet"], "unknown model(s) prophet"),
         (["--refit", "0"], "--refit must be at least 1 fold"),
-        (["--refit", "sometimes"], "--refit 'sometimes' is not never, always"),
+        (["--refit", "sometimes"], "--refit 'sometimes' is not auto, never, always"),
     ],
 )
 def test_bad_models_and_refit_are_refused_before_the_data_is_read(sample, args, said):

@@ -172,6 +172,7 @@ def _report(result, reporter: Reporter) -> None:
         f"backtest: {len(result.folds)} folds x horizon {result.horizon}, lookback {result.lookback}, "
         f"season {result.season}, first forecast steps {_stamp(result.config['first_step'])} .. "
         f"{_stamp(result.config['last_step'])} ({where}), refit {result.config['refit']}"
+        + (f" ({result.config['refit_why']})" if result.config.get("refit_why") else "")
     )
     for note in result.notes:
         reporter.warn(note)
