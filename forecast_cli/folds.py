@@ -44,8 +44,9 @@ AUTO_REFIT = "auto"  # resolved by ``panel_folds.resolve_refit`` before any plan
 
 
 def parse_refit(value: str) -> int | None:
-    """``never`` -> None, ``always`` -> 1, ``N`` -> N (retrain every N folds); ``auto``
-    is never here (it is resolved to one of them before plans are made)."""
+    """``never`` -> None, ``always`` -> 1, ``N`` -> N (retrain every N folds). ``auto``
+    reads as never here: ``run_backtest`` resolves it before any plan is made
+    (``panel_folds.resolve_refit``); the CLI calls this early only to refuse a bad value."""
     if value == "never" or value == AUTO_REFIT:
         return None
     if value == "always":

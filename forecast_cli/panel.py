@@ -269,16 +269,17 @@ def _on_shared_step(
     One row tells no step, but a panel's series share one: a product sold once so far is
     put on it, forecast by its last value (too short for the network's window, as any
     short series) and named by the plan, rather than stopping the whole panel. Only when
-    every series has one timestamp, or the others disagree on the step, is it an error."""
+    every series has one timestamp is it an error. (Others on several steps: the most
+    common is taken, and the panel's check of its steps refuses them, naming them.)"""
     if not single:
         return [m for m in members if m is not None]
-    steps = {m.freq for m in members if m is not None}
-    if len(steps) != 1:
+    steps = [m.freq for m in members if m is not None]
+    if not steps:
         first = min(single)
         rows = split.rows(first)
         where = rows_text(file_rows.get_indexer(rows.index.unique()))
         raise DataError(f"series {wanted[first]!r}: {single[first]} (the series is on data rows {where})")
-    freq = steps.pop()
+    freq = max(dict.fromkeys(steps), key=steps.count)
     source = next(m for m in members if m is not None).report.freq_source
     stepped = dataclasses.replace(cfg, freq=freq)
     for i in single:
