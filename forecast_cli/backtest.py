@@ -113,18 +113,17 @@ def run_backtest(
     neural = [name for name in models if name in MODEL_KINDS]
     differencing = int(cfg.scaling.transform in DIFFERENCING)
     local = cfg.model.local and bool(neural)
-    if len(panel) == 1 or local:  # one series trains its own network: it needs training windows
-        min_train = (
-            min_rows(lookback, horizon, cfg.window.val_fraction) + differencing if neural else season + 1
-        )
-    else:  # a global network only needs to read each series' lookback
-        min_train = lookback + differencing + 1 if neural else season + 1
-    # ...and one series at least must hold a training window before the first origin
+    # the rows a network's training window takes (lookback, horizon and validation)
     least_fit = min_rows(lookback, horizon, cfg.window.val_fraction) + differencing if neural else None
+    if least_fit is None:  # baselines read a season before an origin
+        min_train = season + 1
+    elif len(panel) == 1 or local:  # one series trains its own network: it needs training windows
+        min_train = least_fit
+    else:  # a global network only needs to read each series' lookback; one series at least
+        min_train = lookback + differencing + 1  # must hold a training window (least_fit)
     min_train = max(min_train, season + 1)
-    refit, refit_why = resolve_refit(
-        panel, horizon, spec, cfg, max(min_train, least_fit or 0), bool(neural) and not local
-    )  # --local: a network per series, trained at that series' own first fold
+    # --local: a network per series, trained at that series' own first fold (never)
+    refit, refit_why = resolve_refit(panel, horizon, spec, cfg, min_train, None if local else least_fit)
     spec = dataclasses.replace(spec, refit=refit)
     plans, kept, notes = member_folds(panel, horizon, spec, min_train, cfg, least_fit)
     panel = panel.subset(kept)

@@ -27,6 +27,7 @@ from .config import ID_NAMES
 from .dialect import head_of, peek, read_options, read_text, refuse_decimal_commas
 from .errors import DataError, UsageError
 from .outputs import atomic_write as atomic_write  # re-exported: the writers' one door
+from .panel_layout import target_parts
 
 if TYPE_CHECKING:
     from .config import DataConfig
@@ -152,7 +153,7 @@ def read_data(source: str | Path | IO[str], cfg: DataConfig) -> pd.DataFrame:
     named like an id that is not the target or a feature)."""
     numeric = {cfg.target, *cfg.features, *cfg.future_features}
     ids = (  # a compound --id-col's parts too (State,Region: each read as written)
-        (cfg.id_col, *(p.strip() for p in cfg.id_col.split(",")))
+        (cfg.id_col, *target_parts(cfg.id_col))
         if cfg.id_col
         else tuple(n for n in ID_NAMES if n not in numeric)
     )

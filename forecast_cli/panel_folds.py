@@ -45,11 +45,17 @@ def default_folds(panel: Panel, horizon: int, spec: BacktestConfig, min_train: i
 
 
 def resolve_refit(
-    panel: Panel, horizon: int, spec: BacktestConfig, cfg: ForecastConfig, longest_needs: int, neural: bool
+    panel: Panel,
+    horizon: int,
+    spec: BacktestConfig,
+    cfg: ForecastConfig,
+    min_train: int,
+    least_fit: int | None,
 ) -> tuple[str, str]:
     """(refit, why) for ``--refit auto``: ``always`` when one fit before the first origin
     would see under half the training windows that a fit before the last origin sees, else
-    ``never``; a given value as given, and ``never`` without a network (baselines fit nothing).
+    ``never``; a given value as given, and ``never`` without a global network to fit
+    (``least_fit`` None, as ``member_folds`` reads it: baselines fit nothing).
 
     Why: ``never`` (one fit, every fold forecast from it) is fast and right when the folds
     are a small part of the data, as on a long series. On a short panel the first origin
@@ -60,9 +66,9 @@ def resolve_refit(
     what the newest one would; on the single-series sample sets it stays ``never``."""
     if spec.refit != AUTO_REFIT:
         return spec.refit, ""
-    if not neural:
+    if least_fit is None:
         return "never", ""
-    folds, _ = default_folds(panel, horizon, spec, longest_needs)
+    folds, _ = default_folds(panel, horizon, spec, max(min_train, least_fit))
     stride = spec.origin_stride or horizon
     outputs = horizon if cfg.model.strategy == "direct" else 1
     lengths = panel.lengths - horizon  # rows before each series' last origin

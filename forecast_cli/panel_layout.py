@@ -50,7 +50,8 @@ def wide_columns(pattern: str, columns) -> list[str]:
 
 
 def target_parts(pattern: str) -> list[str]:
-    """The comma-separated parts of a wide ``--target``, spaces around them dropped."""
+    """The comma-separated parts of a wide ``--target`` (or a compound ``--id-col``),
+    spaces around them dropped."""
     return [p.strip() for p in pattern.split(",") if p.strip()]
 
 
@@ -107,7 +108,7 @@ def id_parts(id_col: str | None, columns) -> list[str]:
     a column named exactly so (``Store, Dept``) is one column, as a file's header is."""
     if not id_col or "," not in id_col or id_col in {str(c).strip() for c in columns}:
         return []
-    return [p.strip() for p in id_col.split(",") if p.strip()]
+    return target_parts(id_col)
 
 
 def with_compound_id(raw: pd.DataFrame, id_col: str | None) -> tuple[pd.DataFrame, str | None]:

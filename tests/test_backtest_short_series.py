@@ -165,16 +165,16 @@ def test_refit_auto_trains_at_each_origin_when_the_first_fit_would_see_under_hal
     short = prepare_panel(long_panel((40, 36, 30)), DataConfig())
     cfg = _config()
     spec = BacktestConfig(folds=3, models=("lstm",))
-    refit, why = resolve_refit(short, 6, spec, cfg, 21, True)
+    refit, why = resolve_refit(short, 6, spec, cfg, 13, 21)
     # rows before the last origin 34, 30, 24; before the first 22, 18, 12; windows rows - 17
     first, last = (22 - 17) + (18 - 17) + 0, (34 - 17) + (30 - 17) + (24 - 17)
     assert first < last / 2
     assert refit == "always" and f"{first / last:.0%} of the training windows" in why
     long = prepare_panel(long_panel((400,)).drop(columns="unique_id"), DataConfig())
-    assert resolve_refit(long, 6, spec, cfg, 21, True) == ("never", "")
-    assert resolve_refit(short, 6, spec, cfg, 21, False) == ("never", "")  # baselines fit nothing
+    assert resolve_refit(long, 6, spec, cfg, 13, 21) == ("never", "")
+    assert resolve_refit(short, 6, spec, cfg, 13, None) == ("never", "")  # baselines fit nothing
     given = dataclasses.replace(spec, refit="2")
-    assert resolve_refit(short, 6, given, cfg, 21, True) == ("2", "")
+    assert resolve_refit(short, 6, given, cfg, 13, 21) == ("2", "")
     result = run_backtest(short, cfg, spec)
     assert result.config["refit"] == "always" and result.config["refit_why"] == why
     assert sorted({f.fit_at for f in result.folds}) == [0, 1, 2]  # a fit at every origin
