@@ -23,57 +23,10 @@ import numpy as np
 import pandas as pd
 
 from .calendar_bounds import beyond_known, known_until, say_beyond_known
+from .clock import is_intraday_step, on_wall_clock, to_offset, to_utc_index
 from .errors import DataError, UsageError
+from .exchange_sessions import SPAN, canonical, covering, exchange_calendar
 
-TRADING_DAYS = "XNYS"  # the exchange assumed for tz-naive stock data
-DAILY_REQUESTS = ("D", "1D")  # what a user means by "daily" on exchange data (B: weekdays, as asked)
-# The exchange that trades in a time zone, for data that only says where it is.
-EXCHANGE_BY_ZONE = {
-    "America/New_York": "XNYS",
-    "America/Toronto": "XTSE",
-    "Europe/London": "XLON",
-    "Europe/Berlin": "XETR",
-    "Europe/Paris": "XPAR",
-    "Europe/Amsterdam": "XAMS",
-    "Europe/Zurich": "XSWX",
-    "Europe/Rome": "XMIL",
-    "Europe/Madrid": "XMAD",
-    "Europe/Stockholm": "XSTO",
-    "Asia/Tokyo": "XTKS",
-    "Asia/Hong_Kong": "XHKG",
-    "Asia/Seoul": "XKRX",
-    "Australia/Sydney": "XASX",
-    "Asia/Kolkata": "XBOM",
-    "Asia/Calcutta": "XBOM",
-    "Asia/Shanghai": "XSHG",
-    "Asia/Singapore": "XSES",
-    "Asia/Taipei": "XTAI",
-    "Asia/Bangkok": "XBKK",
-    "Asia/Jakarta": "XIDX",
-    "Asia/Kuala_Lumpur": "XKLS",
-    "Asia/Manila": "XPHS",
-    "Asia/Karachi": "XKAR",
-    "Pacific/Auckland": "XNZE",
-    "America/Sao_Paulo": "BVMF",
-    "America/Mexico_City": "XMEX",
-    "America/Santiago": "XSGO",
-    "America/Bogota": "XBOG",
-    "America/Lima": "XLIM",
-    "America/Argentina/Buenos_Aires": "XBUE",
-    "Africa/Johannesburg": "XJSE",
-    "Europe/Istanbul": "XIST",
-    "Europe/Brussels": "XBRU",
-    "Europe/Lisbon": "XLIS",
-    "Europe/Dublin": "XDUB",
-    "Europe/Vienna": "XWBO",
-    "Europe/Copenhagen": "XCSE",
-    "Europe/Oslo": "XOSL",
-    "Europe/Helsinki": "XHEL",
-    "Europe/Warsaw": "XWAR",
-    "Europe/Prague": "XPRA",
-    "Europe/Budapest": "XBUD",
-}
-SPAN = (1970, 2049)  # years every exchange calendar covers at least (where the exchange allows)
 # XNYS, LSE, NASDAQ, xtks; and exchange_calendars' round-the-clock weekdays (24/5: currency
 # pairs) and every day (24/7)
 _NAME = re.compile(r"^([A-Za-z][A-Za-z0-9]{2,5}|24/[57])(?:@(.+))?$")
@@ -99,7 +52,7 @@ class Calendar:
         match = _NAME.match(text.strip()) if text else None
         if match is None or _is_pandas_alias(match.group(1)):
             return None
-        exchange = _canonical(match.group(1))
+        exchange = canonical(match.group(1))
         if exchange is None:
             return None
         step = match.group(2)
@@ -127,7 +80,7 @@ class Calendar:
     @property
     def tz(self) -> str:
         """The exchange's time zone (IANA name)."""
-        return str(_exchange(self.exchange, *SPAN).tz)
+        return str(exchange_calendar(self.exchange, *SPAN).tz)
 
     def sessions(self, first: pd.Timestamp, last: pd.Timestamp) -> pd.DatetimeIndex:
         """Session dates (tz-naive midnights) from the date of ``first`` to that of ``last``;
@@ -136,9 +89,9 @@ class Calendar:
         first, last = _date(first), _date(last)
         until = known_until(self.exchange)
         if until is None or last <= until:
-            return pd.DatetimeIndex(_covering(self.exchange, first, last).sessions_in_range(first, last))
+            return pd.DatetimeIndex(covering(self.exchange, first, last).sessions_in_range(first, last))
         known = self.sessions(first, until) if first <= until else pd.DatetimeIndex([])
-        weekmask = _exchange(self.exchange, *SPAN).weekmask
+        weekmask = exchange_calendar(self.exchange, *SPAN).weekmask
         return known.append(beyond_known(self.exchange, max(first, until + _DAY), last, weekmask))
 
     def bars(self, first: pd.Timestamp, last: pd.Timestamp) -> pd.IntervalIndex:
@@ -166,7 +119,7 @@ class Calendar:
     def _trading_index(
         self, first: pd.Timestamp, last: pd.Timestamp, period: pd.Timedelta
     ) -> pd.IntervalIndex:
-        cal = _covering(self.exchange, first, last)
+        cal = covering(self.exchange, first, last)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # pandas deprecations inside exchange_calendars
             return cal.trading_index(first, last, period, intervals=True, force=True)
@@ -177,7 +130,7 @@ class Calendar:
         until = known_until(self.exchange)
         assert until is not None
         recent = self.sessions(until - pd.Timedelta(days=20), until)[-10:]
-        schedule = _covering(self.exchange, recent[0], recent[-1]).schedule.loc[recent[0] : recent[-1]]
+        schedule = covering(self.exchange, recent[0], recent[-1]).schedule.loc[recent[0] : recent[-1]]
         hours = schedule["close"] - schedule["open"]
         return pd.Timestamp(hours[hours == hours.max()].index.max())
 
@@ -251,12 +204,12 @@ class Calendar:
         later = sessions[len(known) :]
         opens, closes = [], []
         if len(known):
-            schedule = _covering(self.exchange, known[0], known[-1]).schedule.loc[known[0] : known[-1]]
+            schedule = covering(self.exchange, known[0], known[-1]).schedule.loc[known[0] : known[-1]]
             opens.append(schedule["open"].to_numpy(dtype="datetime64[ns]"))
             closes.append(schedule["close"].to_numpy(dtype="datetime64[ns]"))
         if len(later):
             template = self._template_session()
-            hours = _covering(self.exchange, template, template).schedule.loc[template]
+            hours = covering(self.exchange, template, template).schedule.loc[template]
             for key, out in (("open", opens), ("close", closes)):
                 wall = hours[key].tz_convert(self.tz).tz_localize(None)
                 stamps = on_wall_clock(later + (wall - wall.normalize()), self.tz).tz_convert("UTC")
@@ -318,34 +271,6 @@ class Calendar:
         return float(((at >= 0) & (stamps < closes[np.maximum(at, 0)])).mean())
 
 
-def to_offset(freq: str) -> pd.DateOffset:
-    """The pandas offset for a frequency alias, with a clear error for a bad one."""
-    try:
-        return pd.tseries.frequencies.to_offset(freq)
-    except ValueError:
-        raise UsageError(
-            f"--freq {freq!r} is neither a pandas offset alias nor an exchange calendar code; use e.g. "
-            f"5min, 30min, 1h, 1D, B, W-SUN, MS, or an exchange such as {TRADING_DAYS}, XLON, XTKS "
-            f"or {TRADING_DAYS}@5min"
-        ) from None
-
-
-def is_clock_step(offset: pd.DateOffset) -> bool:
-    """Whether ``offset`` is a fixed length of time (hours, minutes, seconds), not a day.
-
-    pandas 2 counts a day as a Tick (24 hours); pandas 3 does not (a calendar day, 23 or
-    25 hours across a clock change). Every rule here reads a day as a calendar day under
-    both: binned from midnight on the local clock, stepped on the wall clock. Under pandas
-    2, asking ``isinstance(offset, Tick)`` binned hours into days from the first row's
-    03:00 and stepped Santiago's zoned days into a midnight its clock skips."""
-    return isinstance(offset, pd.offsets.Tick) and not isinstance(offset, pd.offsets.Day)
-
-
-def exchange_for_zone(zone: str | None) -> str | None:
-    """The main exchange trading in IANA ``zone``, if it is one we know."""
-    return EXCHANGE_BY_ZONE.get(str(zone)) if zone is not None else None
-
-
 def _is_pandas_alias(text: str) -> bool:
     try:
         with warnings.catch_warnings():
@@ -354,66 +279,6 @@ def _is_pandas_alias(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def is_intraday_step(step: str) -> bool:
-    """Whether ``step`` is a pandas step under a day (5min, 1h): a bar length."""
-    try:
-        offset = pd.tseries.frequencies.to_offset(step)
-    except ValueError:
-        return False
-    return isinstance(offset, pd.offsets.Tick) and pd.Timedelta(offset) < _DAY
-
-
-@lru_cache(maxsize=64)
-def _canonical(name: str) -> str | None:
-    """The exchange_calendars code ``name`` stands for, in any case and through the
-    package's aliases (``xtks``, ``JPX`` -> XTKS; ``LSE`` -> XLON); None for no exchange."""
-    import exchange_calendars as xc
-
-    known = {n.upper(): n for n in xc.get_calendar_names()}
-    try:
-        return xc.resolve_alias(known[name.upper()]) if name.upper() in known else None
-    except Exception:  # an alias the registry lists but cannot resolve
-        return None
-
-
-@lru_cache(maxsize=16)
-def _exchange(name: str, first_year: int, last_year: int):
-    """One ``exchange_calendars`` calendar over whole years, built once per process
-    (building costs ~0.2 s whatever the span, so one wide span serves every series)."""
-    import exchange_calendars as xc
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # pandas deprecations inside exchange_calendars
-        factories = getattr(xc.calendar_utils, "_default_calendar_factories", {})
-        cls = factories.get(name) or type(xc.get_calendar(name))
-        start, end = pd.Timestamp(f"{first_year}-01-01"), pd.Timestamp(f"{last_year}-12-31")
-        low, high = cls.bound_min(), cls.bound_max()
-        start = max(start, low) if low is not None else start
-        end = min(end, high) if high is not None else end
-        try:
-            return xc.get_calendar(name, start=start, end=end)
-        except Exception as exc:  # a calendar the installed exchange_calendars cannot build
-            reason = " ".join(str(exc).split())
-            reason = reason if len(reason) <= 120 else reason[:117] + "..."
-            raise DataError(
-                f"exchange_calendars {xc.__version__} cannot build the {name} calendar "
-                f"({type(exc).__name__}: {reason}); give --freq B (weekdays) instead"
-            ) from None
-
-
-def _covering(name: str, first: pd.Timestamp, last: pd.Timestamp):
-    cal = _exchange(name, min(first.year, SPAN[0]), max(last.year + 1, SPAN[1]))
-    if (
-        first < cal.first_session.tz_localize(None) - _DAY * 7
-        or last > cal.last_session.tz_localize(None) + _DAY * 7
-    ):
-        raise DataError(
-            f"the {name} calendar covers {cal.first_session.date()} .. {cal.last_session.date()} only; "
-            f"dates {first.date()} .. {last.date()} are outside it, give --freq B (weekdays) instead"
-        )
-    return cal
 
 
 @lru_cache(maxsize=64)
@@ -435,18 +300,3 @@ def _date(stamp: pd.Timestamp) -> pd.Timestamp:
 
 def _to_utc(stamp: pd.Timestamp, zone: str) -> pd.Timestamp:
     return stamp.tz_convert("UTC") if stamp.tz is not None else stamp.tz_localize(zone).tz_convert("UTC")
-
-
-def to_utc_index(index: pd.DatetimeIndex, zone: str) -> pd.DatetimeIndex:
-    """``index`` as UTC instants: zoned stamps converted, naive ones read on ``zone``'s wall
-    clock (a time it skips or repeats is NaT: which instant it meant is unknown)."""
-    if index.tz is not None:
-        return index.tz_convert("UTC")
-    return index.tz_localize(zone, ambiguous="NaT", nonexistent="NaT").tz_convert("UTC")
-
-
-def on_wall_clock(wall: pd.DatetimeIndex, zone) -> pd.DatetimeIndex:
-    """Local wall-clock times placed in ``zone``, where calendar steps live (days, weeks,
-    sessions): a time the clock skips is the first moment after the skip (Santiago's
-    2024-09-08 00:00 is 01:00), a time it repeats is its first, earlier occurrence."""
-    return wall.tz_localize(zone, nonexistent="shift_forward", ambiguous=np.ones(len(wall), dtype=bool))

@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .calendars import EXCHANGE_BY_ZONE, TRADING_DAYS, Calendar, exchange_for_zone, to_offset
+from .calendars import Calendar
+from .clock import EXCHANGE_BY_ZONE, TRADING_DAYS, exchange_for_zone, to_offset
 from .errors import DataError
 from .steps import resolve_freq
 
@@ -22,7 +23,7 @@ from .steps import resolve_freq
 # costs 0.05-0.1 s to build, so not every exchange is tried: Euronext's members share
 # XPAR's closures. Korea's lunar calendar alone costs 2 s, so XKRX comes last, built only
 # for data no other exchange explains (zoned data and ``.KS`` tickers get it directly, see
-# ``calendars.EXCHANGE_BY_ZONE``); without it Korean holidays were gaps to fill.
+# ``clock.EXCHANGE_BY_ZONE``); without it Korean holidays were gaps to fill.
 DAILY_CANDIDATES = ("XNYS", "XLON", "XETR", "XTKS", "XHKG", "XTSE", "XASX", "XPAR", "XSWX")
 MORE_CANDIDATES = (
     "XSHG",

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .calendars import Calendar, is_clock_step, on_wall_clock, to_offset, to_utc_index
+from .calendars import Calendar
+from .clock import is_clock_step, on_wall_clock, to_offset, to_utc_index
 from .errors import DataError, InventedRows, OutsideHours
 from .stamps import readable
 

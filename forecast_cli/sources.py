@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .run_config import TickerConfig
 
 from .bar_cache import BarCache, default_cache_dir
-from .calendars import on_wall_clock
+from .clock import on_wall_clock
 from .errors import SourceError, UsageError
 from .finished_bars import PANDAS_STEP, first_unfinished
 from .ticker_exchanges import exchange_for_symbol

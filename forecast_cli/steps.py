@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .calendars import DAILY_REQUESTS, Calendar, is_clock_step, is_intraday_step, on_wall_clock, to_offset
+from .calendars import Calendar
+from .clock import DAILY_REQUESTS, is_clock_step, is_intraday_step, on_wall_clock, to_offset
 from .errors import DataError, UsageError
 
 _DAY = pd.Timedelta(days=1)

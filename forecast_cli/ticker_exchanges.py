@@ -15,7 +15,7 @@ no exchange, and the data's own step (``D``, ``h``).
 
 from __future__ import annotations
 
-from .calendars import exchange_for_zone
+from .clock import exchange_for_zone
 from .finished_bars import PANDAS_STEP
 
 # Yahoo Finance symbol suffixes and the exchange calendar each trades on.
