@@ -37,7 +37,7 @@ from .errors import DataError, UsageError
 from .folds import Fold
 from .frequency_defaults import Shape, resolve_shape
 from .panel import Panel
-from .panel_folds import member_folds, resolve_refit
+from .panel_folds import member_folds, refuse_no_fold, resolve_refit
 from .run_config import BacktestConfig
 from .scaling import DIFFERENCING
 from .series import Series
@@ -103,8 +103,9 @@ def run_backtest(
     panel = data if isinstance(data, Panel) else Panel.of_one(data)
     # the panel's lengths can cut the default lookback of a global network, as in ``train``
     # (--local fits one series each: a series alone keeps it)
-    lengths = () if cfg.model.local else list(panel.lengths)
-    shape = resolve_shape(cfg, panel.freq, lengths, panel.last_stamp)
+    shape = resolve_shape(
+        cfg, panel.freq, list(panel.lengths), panel.last_stamp, cut_lookback=not cfg.model.local
+    )
     lookback, horizon = shape.lookback, shape.horizon
     # Every fold's network sees the same window shape, whatever rows it trains on.
     cfg = dataclasses.replace(cfg, window=dataclasses.replace(cfg.window, lookback=lookback, horizon=horizon))
@@ -113,15 +114,21 @@ def run_backtest(
     neural = [name for name in models if name in MODEL_KINDS]
     differencing = int(cfg.scaling.transform in DIFFERENCING)
     local = cfg.model.local and bool(neural)
-    # the rows a network's training window takes (lookback, horizon and validation)
-    least_fit = min_rows(lookback, horizon, cfg.window.val_fraction) + differencing if neural else None
-    if least_fit is None:  # baselines read a season before an origin
-        min_train = season + 1
-    elif len(panel) == 1 or local:  # one series trains its own network: it needs training windows
-        min_train = least_fit
-    else:  # a global network only needs to read each series' lookback; one series at least
-        min_train = lookback + differencing + 1  # must hold a training window (least_fit)
-    min_train = max(min_train, season + 1)
+
+    def rows_needed(lookback: int, horizon: int) -> tuple[int | None, int]:
+        """(least_fit, min_train): the rows a network's training window takes (lookback,
+        horizon and validation; None without a network), and the fewest rows before an origin."""
+        least_fit = min_rows(lookback, horizon, cfg.window.val_fraction) + differencing if neural else None
+        if least_fit is None:  # baselines read a season before an origin
+            min_train = season + 1
+        elif len(panel) == 1 or local:  # one series trains its own network: it needs training windows
+            min_train = least_fit
+        else:  # a global network only needs to read each series' lookback; one series at least
+            min_train = lookback + differencing + 1  # must hold a training window (least_fit)
+        return least_fit, max(min_train, season + 1)
+
+    least_fit, min_train = rows_needed(lookback, horizon)
+    refuse_no_fold(panel, horizon, lookback, spec, rows_needed)
     # --local: a network per series, trained at that series' own first fold (never)
     refit, refit_why = resolve_refit(panel, horizon, spec, cfg, min_train, None if local else least_fit)
     spec = dataclasses.replace(spec, refit=refit)

@@ -33,14 +33,20 @@ class Shape:
 
 
 def resolve_shape(
-    config: ForecastConfig, freq: str | None, lengths: Sequence[int] = (), until: pd.Timestamp | None = None
+    config: ForecastConfig,
+    freq: str | None,
+    lengths: Sequence[int] = (),
+    until: pd.Timestamp | None = None,
+    cut_lookback: bool = True,
 ) -> Shape:
     """Season, horizon and lookback (see the module docstring for the defaults).
 
     ``--season`` overrides the frequency's natural season (integer steps have none);
-    ``lengths``, the rows of each series of a panel, can shorten the default lookback
-    (``_within_reach``); ``until``, the data's last timestamp, dates the trading hours
-    that exchange bars' season counts.
+    ``lengths``, the rows of each series, drop a natural cycle the longest series does not
+    hold twice (``_seen_twice``) and can shorten a panel's default lookback
+    (``_within_reach``, unless ``cut_lookback`` is off: ``--local`` fits each series alone);
+    ``until``, the data's last timestamp, dates the trading hours that exchange bars'
+    season counts.
     """
     reasons: dict[str, str] = {}
     given = config.window.cycles()
@@ -51,6 +57,7 @@ def resolve_shape(
         season = seasonal_period(freq, until)
         seasons = _cycles(freq, season)
         reasons["season"] = f"the cycle of {freq} data" if season > 1 else "no cycle at this frequency"
+        season, seasons = _seen_twice(season, seasons, lengths, freq, reasons)
     w = config.window
     if w.horizon is not None:
         horizon = w.horizon
@@ -74,11 +81,32 @@ def resolve_shape(
     else:
         lookback = max(2 * horizon, 8)
         reasons["lookback"] = "twice the horizon, at least 8"
-    if w.lookback is None:
+    if w.lookback is None and cut_lookback:
         lookback, reasons["lookback"] = _within_reach(lookback, reasons["lookback"], lengths, season)
     if len(seasons) > 1:
         reasons["seasons"] = "given" if given else "a daily and a weekly cycle"
     return Shape(season, horizon, lookback, reasons, seasons)
+
+
+def _seen_twice(
+    season: int, seasons: tuple[int, ...], lengths: Sequence[int], freq: str | None, reasons: dict[str, str]
+) -> tuple[int, tuple[int, ...]]:
+    """The frequency's natural cycles less those the longest series does not hold twice.
+
+    A cycle seen once cannot be told from a trend, and a seasonal lag as long as the data
+    has no value to copy: a day of 500-millisecond steps is 172,800 of them, and 150 rows
+    made of it a horizon no series could fill. The season falls to 1 (the plan says why);
+    hourly data of a few days keeps its daily cycle and drops the weekly one."""
+    if not lengths or season <= 1:
+        return season, seasons
+    longest = max(lengths)
+    if 2 * season > longest:
+        reasons["season"] = f"none: the {freq} cycle of {season} steps is not seen twice in {longest} rows"
+        return 1, ()
+    kept = tuple(cycle for cycle in seasons if 2 * cycle <= longest)
+    if len(kept) < len(seasons):
+        reasons["season"] += f" (the weekly cycle of {seasons[-1]} steps is not seen twice in {longest} rows)"
+    return season, kept if len(kept) > 1 else ()
 
 
 def _within_reach(lookback: int, reason: str, lengths: Sequence[int], season: int) -> tuple[int, str]:
@@ -192,6 +220,18 @@ def resolve_calendar(
     where = f" and {data.country}{'-' + data.subdiv if data.subdiv else ''} holidays" if holiday else ""
     kind = step_kind(freq)
     if kind == "sub-daily":
+        # a feature whose cycle the training rows never repeat is a constant to the network
+        step = fixed_step(freq)
+        per_day, per_week = (int(pd.Timedelta(days=1) / step), 7) if step is not None else (season, 5)
+        longest = max((len(y) for y in train_ys), default=0)
+        if train_ys and per_day > 1 and longest < 2 * per_day:
+            unused = f"; --country {data.country} unused" if data.country else ""
+            return (
+                (),
+                f"auto: sub-daily data holding no day twice ({longest} rows of {per_day} a day){unused}",
+            )
+        if train_ys and per_day > 1 and longest < 2 * per_week * per_day:
+            return ("hour", *holiday), f"auto: sub-daily data{where}; no dow: no week is seen twice"
         return ("hour", "dow", *holiday), f"auto: sub-daily data{where}"
     if kind == "daily" and weekly_cycle(train_ys, season):
         return ("dow", *holiday), f"auto: daily data with a weekly cycle{where}"

@@ -9,6 +9,8 @@ each series once. Only a series that fits no fold is left out, and named.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from .config import ForecastConfig
@@ -40,7 +42,10 @@ def default_folds(panel: Panel, horizon: int, spec: BacktestConfig, min_train: i
     fit = max(folds_that_fit(len(m.frame), horizon, stride, needed) for m in panel.members)
     if 1 <= fit < DEFAULT_FOLDS:
         longest = "the series" if len(panel) == 1 else "the longest series"
-        return fit, f"{fit} folds: as many as {longest} fits (the default is {DEFAULT_FOLDS}; set --folds)"
+        return (
+            fit,
+            f"{fit} fold{'s' if fit > 1 else ''}: as many as {longest} fits (the default is {DEFAULT_FOLDS}; set --folds)",
+        )
     return DEFAULT_FOLDS, ""
 
 
@@ -160,3 +165,38 @@ def member_folds(
             what = "any fold"
         notes.append(f"{len(short)} series too short for {what}, left out: {shown}")
     return plans, kept, notes
+
+
+def refuse_no_fold(
+    panel: Panel,
+    horizon: int,
+    lookback: int,
+    spec: BacktestConfig,
+    rows_needed: Callable[[int, int], tuple[int | None, int]],
+) -> None:
+    """Refuse, naming a setting that fits, when the longest series fits no fold at all.
+
+    Shampoo sales (36 months) were refused with "at most 0 folds fit (lower --folds,
+    --horizon or --lookback)": no number of folds fits, and the person had to find by trial
+    that ``--horizon 3`` does. ``rows_needed(lookback, horizon)`` gives the rows before an
+    origin (``run_backtest``'s rule), so the largest horizon, and the largest lookback, that
+    fit one fold are counted here and offered."""
+    if spec.window != "expanding":
+        return  # a sliding window's --train-size is the rows it needs, and plan_folds says so
+    at = int(np.argmax([len(member.frame) for member in panel.members]))
+    n = len(panel.members[at].frame)
+
+    def fits(lookback: int, horizon: int) -> bool:
+        return rows_needed(lookback, horizon)[1] + horizon <= n
+
+    if fits(lookback, horizon):
+        return
+    who = "the series" if len(panel) == 1 else f"the longest series, {panel.ids[at]!r},"
+    shorter = next((h for h in range(horizon - 1, 0, -1) if fits(lookback, h)), None)
+    nearer = next((b for b in range(lookback - 1, 0, -1) if fits(b, horizon)), None)
+    offers = [f"--{name} {value}" for name, value in (("horizon", shorter), ("lookback", nearer)) if value]
+    fix = f"{' or '.join(offers)} fits one" if offers else "no shorter horizon or lookback fits one"
+    raise DataError(
+        f"no fold fits: one fold of horizon {horizon} at lookback {lookback} takes "
+        f"{rows_needed(lookback, horizon)[1] + horizon} rows, and {who} has {n}; {fix}"
+    )

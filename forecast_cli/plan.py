@@ -8,8 +8,11 @@ stores it beside the config, so nothing downstream re-derives a default.
 
 Defaults, and why:
 - season: the frequency's natural cycle (12 for months, 48 for half-hours; see
-  ``calendars.seasonal_period``), or ``--season`` (integer steps, as M4 is shipped, have
-  no frequency to say it).
+  ``steps.seasonal_period``), or ``--season`` (integer steps, as M4 is shipped, have
+  no frequency to say it). A natural cycle the longest series does not hold twice is
+  none (season 1): seen once it cannot be told from a trend, and its lag has nothing to
+  copy (a day of 500-millisecond steps is 172,800 of them; 150 such rows made a default
+  horizon no backtest could fit).
 - horizon: one season, so a forecast covers a full cycle; 1 without a season.
 - lookback: two seasons, the least that shows a seasonal pattern twice and lets the
   network tell it from noise; without a season twice the horizon and at least 8 steps.
@@ -33,8 +36,10 @@ Defaults, and why:
   the training windows (``highway.choose_highway``). Exchange trading hours keep one
   season: prices have no weekly cycle to speak of. Cycles given with ``--season`` (24,168
   for hours numbered 1, 2, 3..., which have no frequency to say it) work the same way:
-  the first is the season, the lookback is the longest plus one of the first.
-- calendar ``auto``: hour of day and day of week below a day; day of week for daily data
+  the first is the season, the lookback is the longest plus one of the first. The weekly
+  cycle, too, is kept only where the longest series holds two weeks.
+- calendar ``auto``: hour of day and day of week below a day (only where the training
+  rows hold two days, and two weeks, of them: a cycle never repeated is a constant input); day of week for daily data
   whose training rows show a weekly cycle (last week's value beats yesterday's as a
   forecast: daily temperatures and stock prices have none, and there the extra inputs
   measurably cost accuracy); holidays when ``--country`` is given (no country is

@@ -747,3 +747,22 @@ def test_numbers_in_a_column_named_like_dates_are_refused_with_their_layout(tmp_
     fmt = "%Y%m%d" if name == "date" else "%Y%m"
     args = ["train", str(data), "--time-format", fmt, "-H", "2", "--lookback", "4", *FAST_TRAIN, "-q"]
     assert runner.invoke(app, [*args, "-o", str(tmp_path / "m.fcst")]).exit_code == 0  # the fix works
+
+
+def test_a_series_no_fold_fits_is_told_the_horizon_and_lookback_that_fit(tmp_path):
+    """bad input: backtest of 36 monthly rows at the default horizon 12 and lookback 24 ->
+    exit 2, names the largest --horizon and --lookback that fit one fold (it said "at most 0
+    folds fit (lower --folds, ...)", and no number of folds fits); each offer runs."""
+    path = tmp_path / "shampoo.csv"
+    stamps = pd.date_range("1991-01-01", periods=36, freq="MS").strftime("%Y-%m-%d")
+    pd.DataFrame({"month": stamps, "sales": np.linspace(100, 400, 36).round(1)}).to_csv(path, index=False)
+    line = refused(runner.invoke(app, ["backtest", str(path), "--models", "lstm", *FAST_TRAIN]), 2)
+    assert line == (
+        "error: no fold fits: one fold of horizon 12 at lookback 24 takes 54 rows, and the series has 36; "
+        "--horizon 3 or --lookback 8 fits one"
+    )
+    for offer in (["--horizon", "3"], ["--lookback", "8"]):
+        loud = [arg for arg in FAST_TRAIN if arg != "--quiet"]
+        ran = runner.invoke(app, ["backtest", str(path), "--models", "lstm", *offer, "-f", "csv", *loud])
+        assert ran.exit_code == 0, ran.output
+        assert "backtest: 1 fold x horizon" in ran.stderr and "warning: 1 fold: as many as the series fits" in ran.stderr

@@ -11,7 +11,7 @@ import pytest
 from forecast_cli.backtest import run_backtest
 from forecast_cli.config import DataConfig, ForecastConfig, ModelConfig, ScalingConfig, WindowConfig
 from forecast_cli.forecaster import Forecaster
-from forecast_cli.frequency_defaults import resolve_shape
+from forecast_cli.frequency_defaults import resolve_calendar, resolve_shape
 from forecast_cli.panel import prepare_panel
 from forecast_cli.plan import resolve_plan
 from forecast_cli.run_config import BacktestConfig
@@ -137,7 +137,7 @@ def test_a_panel_lookback_is_cut_to_the_length_three_in_four_series_reach():
     given = ForecastConfig(window=WindowConfig(horizon=6, lookback=12))
     assert resolve_shape(given, "YS", lengths=lengths).lookback == 12
     monthly = ForecastConfig(window=WindowConfig(horizon=6))
-    assert resolve_shape(monthly, "MS", lengths=[10, 11, 12, 13, 14, 15]).lookback == 12  # a season
+    assert resolve_shape(monthly, "MS", lengths=[10, 11, 12, 13, 14, 24]).lookback == 12  # a season
     # the plan a training resolves and the backtest of the same panel agree
     ys = [np.linspace(1, 2, n) for n in lengths]
     assert resolve_plan(config, "YS", ys).lookback == 9
@@ -199,3 +199,25 @@ def test_intermittent_counts_under_mae_are_told_their_forecast_is_a_median_near_
     assert "of them are 0" not in resolve_plan(ForecastConfig(), "D", busy).reasons["nonnegative"]
     tail = np.concatenate([np.ones(170), np.zeros(30)])  # zeros in the validation rows only
     assert "of them are 0" not in resolve_plan(ForecastConfig(), "D", [tail]).reasons["nonnegative"]
+
+
+def test_a_cycle_the_longest_series_does_not_hold_twice_is_no_default():
+    """A day of 500-millisecond steps is 172,800 of them: on 150 rows that season made a
+    default horizon no series could fill, and every backtest was refused. The season falls to
+    1 and the plan says why; hourly data of ten days keeps its daily cycle, drops the weekly
+    one and the day-of-week input; a given season is the person's to choose."""
+    tiny = resolve_shape(ForecastConfig(), "500ms", lengths=[150])
+    assert (tiny.season, tiny.horizon, tiny.lookback, tiny.seasons) == (1, 1, 8, ())
+    assert tiny.reasons["season"] == "none: the 500ms cycle of 172800 steps is not seen twice in 150 rows"
+    days = resolve_shape(ForecastConfig(), "1h", lengths=[240])
+    assert (days.season, days.seasons, days.lookback) == (24, (), 48)
+    assert days.reasons["season"].endswith("(the weekly cycle of 168 steps is not seen twice in 240 rows)")
+    weeks = resolve_shape(ForecastConfig(), "1h", lengths=[24 * 14])
+    assert (weeks.season, weeks.seasons, weeks.lookback) == (24, (24, 168), 192)
+    assert resolve_shape(ForecastConfig(), "MS", lengths=[23]).season == 1
+    assert resolve_shape(ForecastConfig(), "MS", lengths=[24, 10]).season == 12  # the longest decides
+    assert resolve_shape(ForecastConfig(window=WindowConfig(season=("12",))), "MS", lengths=[20]).season == 12
+    hourly_days = [np.linspace(1, 2, 240)]
+    assert resolve_calendar(DataConfig(), "1h", hourly_days, 24)[0] == ("hour",)
+    assert resolve_calendar(DataConfig(), "1h", [np.linspace(1, 2, 24 * 14)], 24)[0] == ("hour", "dow")
+    assert resolve_calendar(DataConfig(), "500ms", [np.linspace(1, 2, 128)], 1)[0] == ()

@@ -169,7 +169,7 @@ def _report(result, reporter: Reporter) -> None:
         else "each series' folds counted from its own end"
     )
     reporter.info(
-        f"backtest: {len(result.folds)} folds x horizon {result.horizon}, lookback {result.lookback}, "
+        f"backtest: {len(result.folds)} fold{'s' if len(result.folds) > 1 else ''} x horizon {result.horizon}, lookback {result.lookback}, "
         f"season {result.season}, first forecast steps {_stamp(result.config['first_step'])} .. "
         f"{_stamp(result.config['last_step'])} ({where}), refit {result.config['refit']}"
         + (f" ({result.config['refit_why']})" if result.config.get("refit_why") else "")
