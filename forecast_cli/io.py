@@ -270,14 +270,27 @@ def format_timestamps(values: pd.DatetimeIndex | pd.Series) -> list[str]:
     dates_only = index.tz is None and len(present) > 0 and bool((present == present.normalize()).all())
     if dates_only:
         return ["" if t is pd.NaT else t.strftime("%Y-%m-%d") for t in index]
-    return ["" if t is pd.NaT else _iso(t) for t in index]
+    spec = _finest(present)
+    return ["" if t is pd.NaT else _iso(t, spec) for t in index]
 
 
-def _iso(stamp: pd.Timestamp) -> str:
+def _finest(stamps: pd.DatetimeIndex) -> str:
+    """The ``timespec`` every stamp of a column is written with: the finest any of them
+    needs, so 500-millisecond steps read ``00:01:12.500`` and ``00:01:13.000`` alike (one
+    format a reader can be given; ``00:01:13`` beside ``00:01:12.500000`` broke
+    ``pd.to_datetime`` without ``format='ISO8601'``)."""
+    if len(stamps) == 0 or not (stamps.nanosecond.any() or stamps.microsecond.any()):
+        return "seconds"
+    if stamps.nanosecond.any():
+        return "nanoseconds"
+    return "microseconds" if (stamps.microsecond % 1000).any() else "milliseconds"
+
+
+def _iso(stamp: pd.Timestamp, spec: str = "auto") -> str:
     offset = stamp.utcoffset()
     if offset is not None and offset.total_seconds() % 60:
         stamp = stamp.tz_convert("UTC")
-    return stamp.isoformat()
+    return stamp.isoformat(timespec=spec)
 
 
 def _csv_column(column: pd.Series) -> Any:

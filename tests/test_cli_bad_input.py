@@ -765,4 +765,7 @@ def test_a_series_no_fold_fits_is_told_the_horizon_and_lookback_that_fit(tmp_pat
         loud = [arg for arg in FAST_TRAIN if arg != "--quiet"]
         ran = runner.invoke(app, ["backtest", str(path), "--models", "lstm", *offer, "-f", "csv", *loud])
         assert ran.exit_code == 0, ran.output
-        assert "backtest: 1 fold x horizon" in ran.stderr and "warning: 1 fold: as many as the series fits" in ran.stderr
+        assert (
+            "backtest: 1 fold x horizon" in ran.stderr
+            and "warning: 1 fold: as many as the series fits" in ran.stderr
+        )
