@@ -279,11 +279,12 @@ def _finest(stamps: pd.DatetimeIndex) -> str:
     needs, so 500-millisecond steps read ``00:01:12.500`` and ``00:01:13.000`` alike (one
     format a reader can be given; ``00:01:13`` beside ``00:01:12.500000`` broke
     ``pd.to_datetime`` without ``format='ISO8601'``)."""
-    if len(stamps) == 0 or not (stamps.nanosecond.any() or stamps.microsecond.any()):
-        return "seconds"
     if stamps.nanosecond.any():
         return "nanoseconds"
-    return "microseconds" if (stamps.microsecond % 1000).any() else "milliseconds"
+    micro = stamps.microsecond
+    if not micro.any():
+        return "seconds"
+    return "microseconds" if (micro % 1000).any() else "milliseconds"
 
 
 def _iso(stamp: pd.Timestamp, spec: str = "auto") -> str:

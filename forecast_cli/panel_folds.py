@@ -187,7 +187,7 @@ def refuse_no_fold(
     n = len(panel.members[at].frame)
 
     def fits(lookback: int, horizon: int) -> bool:
-        return rows_needed(lookback, horizon)[1] + horizon <= n
+        return folds_that_fit(n, horizon, horizon, rows_needed(lookback, horizon)[1]) >= 1
 
     if fits(lookback, horizon):
         return
