@@ -38,6 +38,7 @@ from .folds import Fold
 from .frequency_defaults import Shape, resolve_shape
 from .panel import Panel
 from .panel_folds import member_folds, refuse_no_fold, resolve_refit
+from .plan_spread import fits_summary
 from .run_config import BacktestConfig
 from .scaling import DIFFERENCING
 from .series import Series
@@ -62,6 +63,7 @@ class BacktestResult:
     notes: list[str] = field(default_factory=list)
     config: dict = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)  # series id -> why it was left out
+    plans: dict[str, dict] = field(default_factory=dict)  # network -> ``plan_spread.fits_summary``
 
 
 def resolve_models(spec: BacktestConfig) -> tuple[str, ...]:
@@ -100,6 +102,7 @@ def run_backtest(
     named in ``failures``.
     """
     cfg, spec = config.validate(), spec.validate()
+    cfg_given = {k for k in ("horizon", "lookback") if getattr(cfg.window, k) is not None}
     panel = data if isinstance(data, Panel) else Panel.of_one(data)
     # the panel's lengths can cut the default lookback of a global network, as in ``train``
     # (--local fits one series each: a series alone keeps it)
@@ -176,10 +179,7 @@ def run_backtest(
         )
         origins, starts = origins[kept_rows], starts[kept_rows]
         actual, scales, fold_of = actual[kept_rows], scales[kept_rows], fold_of[kept_rows]
-        fits = {
-            n: (f[kept_rows], {k: b[kept_rows] for k, b in bs.items()}, sec)
-            for n, (f, bs, sec) in fits.items()
-        }
+        fits = {n: f.rows(kept_rows) for n, f in fits.items()}
         notes.append(f"{len(failures)} series failed and are left out of every model's scores")
     for name in models:
         if name in BASELINE_FUNCTIONS:
@@ -191,7 +191,11 @@ def run_backtest(
             )
             seconds[name] = (0.0, time.perf_counter() - t0)
         else:
-            forecasts[name], bounds[name], seconds[name] = fits[name]
+            forecasts[name], bounds[name], seconds[name] = (
+                fits[name].forecasts,
+                fits[name].bounds,
+                fits[name].seconds,
+            )
         bounds[name] = reported_bounds(bounds[name], forecasts[name], levels, probs)
 
     notes += unbanded_notes(models, forecasts, bounds, levels, horizon)
@@ -226,6 +230,7 @@ def run_backtest(
         probs,
         first_row if ragged else None,
     )
+    plans_run = {name: fits_summary(_shape_reasons(fits[name].plans, shape, cfg_given)) for name in neural}
     summary = series_summary(by_series)
     board.insert(6, "mase_median", summary["mase_median"])
     board.insert(7, "beats_snaive", summary["beats_snaive"])
@@ -241,10 +246,19 @@ def run_backtest(
         lookback=lookback,
         notes=notes,
         config=_config_echo(
-            spec, cfg, panel, plans, models, levels, probs, int(offsets[-1]), shape, refit_why
+            spec, cfg, panel, plans, models, levels, probs, int(offsets[-1]), shape, refit_why, plans_run
         ),
         failures=failures,
+        plans=plans_run,
     )
+
+
+def _shape_reasons(plans: list[dict], shape: Shape, given: set[str]) -> list[dict]:
+    """The fits' plans with the reasons the backtest resolved their horizon and lookback for:
+    every fit is handed them (one window shape for all folds), so each fit's own plan says
+    "given" where the user gave neither."""
+    reasons = {k: shape.reasons[k] for k in ("horizon", "lookback") if k not in given and k in shape.reasons}
+    return [{**p, "reasons": {**p.get("reasons", {}), **reasons}} for p in plans]
 
 
 def _scoring_notes(actual: np.ndarray, scales: np.ndarray) -> list[str]:
@@ -279,10 +293,13 @@ def _config_echo(
     rows: int,
     shape: Shape,
     refit_why: str = "",
+    plans_run: dict[str, dict] | None = None,
 ) -> dict:
     """The backtest's resolved settings as the JSON echoes them: the options given, then
     what was resolved from the data (folds, season, lookback, the first and last origins
-    and forecast steps over every series), so a run can be read and repeated."""
+    and forecast steps over every series), so a run can be read and repeated. ``plans``
+    gives each network what its fits resolved (``plan_spread.fits_summary``): the options
+    echo ``"transform": "auto"`` and ``"patch": null``, the plans what ran."""
     pairs = list(zip(panel.members, plans, strict=True))
     # origins as --predictions-out names them (the last row a forecast reads), and the first
     # forecast steps, of the earliest and of the latest fold over every series
@@ -315,6 +332,7 @@ def _config_echo(
         "scaling": dataclasses.asdict(cfg.scaling),
         "levels": list(levels),  # the bands scored, as the leaderboard's columns name them
         "quantiles": list(probs),
+        "plans": plans_run or {},
     }
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -27,7 +28,26 @@ from .panel import Panel
 if TYPE_CHECKING:
     from .training import EpochReport
 
-Fits = tuple[np.ndarray, dict[str, np.ndarray], tuple[float, float]]  # forecasts, bounds, seconds
+
+@dataclass
+class Fits:
+    """What one network kind's fits give a backtest: its forecasts and bands on every
+    (series, fold) row, the seconds spent, and the plan each fit resolved (in fit order:
+    refit groups, series by series with ``--local``), so the backtest reports what it ran,
+    not the options it was given ("patch": null, "transform": "auto")."""
+
+    forecasts: np.ndarray  # ((series, fold) rows, horizon)
+    bounds: dict[str, np.ndarray]  # "lo-80", "hi-80", ...: (rows, horizon) each
+    seconds: tuple[float, float]  # fit, forecast
+    plans: list[dict] = field(default_factory=list)  # ``Plan.to_dict`` of each fit
+
+    def rows(self, keep: np.ndarray) -> Fits:
+        """The same fits on the (series, fold) rows ``keep`` only."""
+        return Fits(
+            self.forecasts[keep], {k: b[keep] for k, b in self.bounds.items()}, self.seconds, self.plans
+        )
+
+
 OnFit = Callable[[str, int, int], "Callable[[EpochReport], None] | None"]
 
 
@@ -129,7 +149,7 @@ def fit_group(payload: tuple, on_epoch: Callable[[EpochReport], None] | None = N
     bounds = rolling_network_bounds(
         fitted, prefix, prefix_offsets, fit_ends, local_origins, out, widths, levels
     )
-    return out, bounds, (t1 - t0, time.perf_counter() - t1)
+    return Fits(out, bounds, (t1 - t0, time.perf_counter() - t1), [fitted.plan_.to_dict()])
 
 
 def fit_series(payload: tuple[ForecastConfig, Panel, list[Fold], tuple[float, ...]]) -> Fits:
@@ -149,20 +169,19 @@ def neural_forecasts(
     out = np.empty((int(fold_rows(plans)[-1]), plans[0][0].horizon))  # ((series, fold) rows, horizon)
     bounds = {f"{side}-{lv:g}": np.empty_like(out) for lv in levels for side in ("lo", "hi")}
     payloads = list(group_payloads(panel, cfg, plans, levels))
-    seconds = [0.0, 0.0]
+    whole = Fits(out, bounds, (0.0, 0.0))
     for g, (rows, payload) in enumerate(payloads):
-        fits = fit_group(payload, on_fit(g, len(payloads)) if on_fit else None)
-        _place(out, bounds, seconds, rows, fits)
-    return out, bounds, (seconds[0], seconds[1])
+        _place(whole, rows, fit_group(payload, on_fit(g, len(payloads)) if on_fit else None))
+    return whole
 
 
-def _place(out, bounds, seconds, rows, fits: Fits) -> None:
-    forecast, fit_bounds, (fit_s, predict_s) = fits
-    out[rows] = forecast
-    for key, value in fit_bounds.items():
-        bounds[key][rows] = value
-    seconds[0] += fit_s
-    seconds[1] += predict_s
+def _place(whole: Fits, rows, fits: Fits) -> None:
+    """Put one fit's forecasts, bands, seconds and plans into ``whole`` (in place)."""
+    whole.forecasts[rows] = fits.forecasts
+    for key, value in fits.bounds.items():
+        whole.bounds[key][rows] = value
+    whole.seconds = (whole.seconds[0] + fits.seconds[0], whole.seconds[1] + fits.seconds[1])
+    whole.plans.extend(fits.plans)
 
 
 def distributed_global(
@@ -183,15 +202,15 @@ def distributed_global(
             placement[key] = (name, rows)
     outcome = executor.run(tasks, on_progress)
     outcome.raise_first()
-    results: dict[str, Any] = {}
-    for key, fits in outcome.results.items():
+    results: dict[str, Fits] = {}
+    for key in placement:  # task order: the plans come in fit order whatever finished first
+        fits: Fits = outcome.results[key]
         name, rows = placement[key]
         if name not in results:
             out = np.empty(shape)
-            results[name] = (out, {k: np.empty_like(out) for k in fits[1]}, [0.0, 0.0])
-        out, bounds, seconds = results[name]
-        _place(out, bounds, seconds, rows, fits)
-    return {name: (o, b, (s[0], s[1])) for name, (o, b, s) in results.items()}
+            results[name] = Fits(out, {k: np.empty_like(out) for k in fits.bounds}, (0.0, 0.0))
+        _place(results[name], rows, fits)
+    return results
 
 
 def local_fits(
@@ -224,10 +243,9 @@ def local_fits(
     for name in configs:
         out = np.full((int(first_row[-1]), horizon), np.nan)
         bounds = {f"{side}-{lv:g}": np.full_like(out, np.nan) for lv in levels for side in ("lo", "hi")}
-        seconds = [0.0, 0.0]
+        results[name] = Fits(out, bounds, (0.0, 0.0))
         for i, sid in enumerate(panel.ids):
             fits = outcome.results.get(f"{name}\x00{sid}")
             if fits is not None:
-                _place(out, bounds, seconds, np.arange(first_row[i], first_row[i + 1]), fits)
-        results[name] = (out, bounds, (seconds[0], seconds[1]))
+                _place(results[name], np.arange(first_row[i], first_row[i + 1]), fits)
     return results, failures

@@ -38,7 +38,8 @@ from .fitted_state import (
     stack_states,
 )
 from .panel import Panel
-from .plan import Plan, varying
+from .plan import Plan
+from .plan_spread import varying
 from .series import Series
 from .stored_histories import StoredHistories
 
@@ -104,7 +105,7 @@ class LocalForecaster:
         return self
 
     def plan_spread(self) -> dict[str, str]:
-        """The plan fields that differ between members, tallied (``plan.varying``)."""
+        """The plan fields that differ between members, tallied (``plan_spread.varying``)."""
         members = list(self.members_.values())
         return varying([m.plan_.to_dict() for m in members], [m.scalers_[0].kind for m in members])
 

@@ -347,23 +347,3 @@ def _scaler(requested: str, transform: str) -> tuple[str, str]:
     if transform in ("log", "logdiff"):
         return "shared", "auto: log units are comparable across series"
     return "standard", "auto: each series in its own units"
-
-
-VARYING = ("transform", "scaler", "season", "lookback", "patch", "level_norm", "drift_rows", "calendar")
-
-
-def varying(plans: Sequence[dict], scalers: Sequence[str]) -> dict[str, str]:
-    """What differs between the plans of a ``--local`` model's members (each decides its own
-    transform, scaler and shape from its own rows): ``{"transform": "log (4 series), none
-    (1 series)"}``; a field they share is left out. The first member's plan alone, shown as
-    the model's, said "transform log" for a model whose negative series used none."""
-    from collections import Counter
-
-    out = {}
-    for name in VARYING:
-        values = list(scalers) if name == "scaler" else [p.get(name) for p in plans]
-        # a calendar is a list of features: shown as the plan line shows it ("dow", "none")
-        counts = Counter(",".join(v) or "none" if isinstance(v, list | tuple) else str(v) for v in values)
-        if len(counts) > 1:
-            out[name] = ", ".join(f"{v} ({n} series)" for v, n in counts.most_common())
-    return out

@@ -181,3 +181,35 @@ def test_default_folds_are_as_many_as_fit_when_five_do_not_and_the_json_says_how
     first, last = (report["config"][k][:7] for k in ("first_step", "last_step"))  # YYYY-MM
     months = (int(last[:4]) - int(first[:4])) * 12 + int(last[5:]) - int(first[5:])
     assert months == 24 * (fit - 1) and last == "1959-01"  # the folds end where the data does
+
+
+def test_json_and_stderr_give_each_network_the_plan_its_fits_resolved(sample):
+    """The options echo what was asked ("transform": "auto", "patch": null); ``plans`` gives
+    what each network ran, with the reasons the backtest resolved its horizon and lookback
+    for (each fit is handed them, so its own plan said "given"), and stderr prints it."""
+    result = runner.invoke(
+        app,
+        [
+            "backtest",
+            str(sample / "airpassengers.csv"),
+            "-k",
+            "2",
+            "--refit",
+            "always",
+            *FAST_TRAIN[:-1],
+            "-f",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    config = json.loads(result.stdout)["config"]
+    assert config["scaling"]["transform"] == "auto" and config["model"]["patch"] is None
+    run = config["plans"]["lstm"]
+    assert run["fits"] == 2 and run["varies"] == {}
+    plan = run["plan"]
+    assert (plan["transform"], plan["patch"], plan["horizon"], plan["lookback"]) == ("log", 2, 12, 24)
+    assert plan["reasons"]["horizon"] == "one season" and plan["reasons"]["lookback"] == "two seasons of 12"
+    assert plan["train_rows"] + plan["val_rows"] == 132  # the last fit: every row before the last origin
+    line = next(s for s in result.output.splitlines() if s.startswith("lstm plan"))
+    assert line.startswith("lstm plan (last of 2 fits): season 12") and "transform log (auto:" in line
+    assert set(config["plans"]) == {"lstm"}  # the baselines have no plan

@@ -3,6 +3,7 @@ cluster and local worker processes; partial failure exits 5; no Dask import at -
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -161,3 +162,25 @@ def test_members_with_different_calendars_save_load_and_predict_as_trained(tmp_p
     again = runner.invoke(app, ["predict", "-m", str(model), "-H", "7", "-f", "csv"])
     assert first.exit_code == 0 and first.stdout == again.stdout
     assert first.stdout.count("\n") == 15  # header and 7 steps of each series
+
+
+def test_local_backtest_tallies_what_its_series_resolved_differently(tmp_path):
+    """Each series' own fits resolve their own transform: a positive series takes the log,
+    one that goes below zero none. The backtest's JSON and stderr say so, fit by fit,
+    instead of showing one series' plan as the model's."""
+    rng = np.random.default_rng(1)
+    months = pd.date_range("2001-01", periods=60, freq="MS")
+    wave = 10 * np.sin(np.arange(60) * 2 * np.pi / 12)
+    data = tmp_path / "signs.csv"
+    pd.concat(
+        [
+            pd.DataFrame({"id": name, "ds": months, "y": (level + wave + rng.normal(0, 1, 60)).round(3)})
+            for name, level in (("positive", 100.0), ("crossing", 0.0))
+        ]
+    ).to_csv(data, index=False)
+    out = runner.invoke(app, ["backtest", str(data), "--local", *BACKTEST[:-3], "-f", "json"])
+    assert out.exit_code == 0, out.output
+    run = json.loads(out.stdout)["config"]["plans"]["lstm"]
+    assert run["fits"] == 2  # one per series (--refit auto keeps one fit per series here)
+    assert run["varies"]["transform"] in ("log (1 fit), none (1 fit)", "none (1 fit), log (1 fit)")
+    assert any(line.startswith("lstm plan varies by fit: transform") for line in out.output.splitlines())

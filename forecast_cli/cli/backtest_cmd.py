@@ -174,8 +174,26 @@ def _report(result, reporter: Reporter) -> None:
         f"{_stamp(result.config['last_step'])} ({where}), refit {result.config['refit']}"
         + (f" ({result.config['refit_why']})" if result.config.get("refit_why") else "")
     )
+    for line in _plan_lines(result.plans):
+        reporter.info(line)
     for note in result.notes:
         reporter.warn(note)
+
+
+def _plan_lines(plans: dict[str, dict]) -> list[str]:
+    """Each network's resolved plan as ``train`` prints it (its last fit's, the one trained
+    on the most rows), and what differed between its fits, if anything did."""
+    from ..plan import Plan
+
+    lines = []
+    for name, run in plans.items():
+        which = f" (last of {run['fits']} fits)" if run["fits"] > 1 else ""
+        lines.append(f"{name} plan{which}: " + "; ".join(Plan.from_dict(run["plan"]).lines()))
+        if run["varies"]:
+            lines.append(
+                f"{name} plan varies by fit: " + "; ".join(f"{k} {v}" for k, v in run["varies"].items())
+            )
+    return lines
 
 
 def _stamp(text: str) -> str:

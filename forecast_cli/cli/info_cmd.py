@@ -198,7 +198,7 @@ def history_summary(meta: dict) -> dict:
 
 def describe_local(meta: dict) -> dict:
     """A --local model: one network per series; the first member's plan stands for all but
-    the fields that differ between members, which are tallied (``plan.varying``)."""
+    the fields that differ between members, which are tallied (``plan_spread.varying``)."""
     first_meta = {**{k: v for k, v in meta.items() if k != "kind"}, **meta["members"][0]}
     first = describe_model(first_meta)
     out = {
@@ -207,7 +207,7 @@ def describe_local(meta: dict) -> dict:
     out["kind"] = f"local: {len(meta['members'])} series, one network each"
     out.update({k: v for k, v in first.items() if k not in out and not k.startswith("metric_")})
     out["series"] = len(meta["members"])
-    from ..plan import varying
+    from ..plan_spread import varying
 
     members = meta["members"]
     out.update(varying([m["plan"] for m in members], [str(m.get("scaler_kind", "")) for m in members]))
