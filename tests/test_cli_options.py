@@ -107,6 +107,31 @@ def test_config_file_applies_and_flags_override_it(tmp_path, sample):
     assert (info["horizon"], info["lookback"], info["cell"], info["hidden"]) == (3, 12, "gru", 8)
 
 
+def test_stderr_says_which_config_keys_a_flag_or_the_environment_overrode(tmp_path, sample):
+    """The documented order (flag > environment > file) took ``--horizon 3`` over the
+    file's ``horizon = 6`` without a word, so the file read as what ran. A key overridden
+    with a different value gets one line naming both; one given the same value, none."""
+    config = tmp_path / "run.toml"
+    config.write_text("horizon = 6\nlevel = [80, 90]\nseed = 3\nbaselines = false\nhidden = 8\nepochs = 1\n")
+    args = ["backtest", str(sample / "airpassengers.csv"), "--config", str(config), "-k", "1"]
+    result = runner.invoke(
+        app,
+        [*args, "--horizon", "3", "--level", "80,90", "--baselines"],
+        env={"FORECAST_SEED": "4"},
+    )
+    assert result.exit_code == 0, result.stderr
+    said = [line for line in result.stderr.splitlines() if " overrides " in line]
+    assert sorted(said) == sorted(
+        [
+            f"--horizon 3 overrides horizon = 6 in {config}",
+            f"FORECAST_SEED=4 in the environment overrides seed = 3 in {config}",
+            f"--baselines overrides baselines = false in {config}",
+        ]
+    )
+    quiet = runner.invoke(app, [*args, "--horizon", "3", "-q"])
+    assert quiet.exit_code == 0 and " overrides " not in quiet.stderr
+
+
 def test_info_config_repeats_the_run_exactly(tmp_path, sample):
     data = str(sample / "airpassengers.csv")
     first, second = tmp_path / "a.fcst", tmp_path / "b.fcst"

@@ -36,6 +36,47 @@ def config_parameter() -> inspect.Parameter:
     )
 
 
+_META = "forecast.config_file"  # ctx.meta: (path, {param name: (key, raw, parsed, option)})
+
+
+def overridden(ctx: typer.Context, values: dict[str, Any]) -> list[str]:
+    """A line per config-file key that a flag or an environment variable overrode with a
+    different value (``values``: the parsed options by parameter name). click's order
+    (flag > environment > file) is documented, but a run that silently took ``--horizon 6``
+    over the file's ``horizon = 12`` left the file reading as what ran."""
+    path, keys = ctx.meta.get(_META, (None, {}))
+    lines = []
+    for name, (key, raw, parsed, option) in keys.items():
+        source = getattr(ctx.get_parameter_source(name), "name", "")
+        value = values.get(name)
+        if source not in ("COMMANDLINE", "ENVIRONMENT") or value == parsed:
+            continue
+        if source == "ENVIRONMENT":
+            given = f"{option.envvar}={_plain(value)} in the environment"
+        elif isinstance(value, bool):  # --baselines / --no-baselines
+            given = option.opts[0] if value or not option.secondary_opts else option.secondary_opts[0]
+        else:
+            given = f"{option.opts[0]} {_plain(value)}"
+        lines.append(f"{given} overrides {key} = {_toml(raw)} in {path}")
+    return lines
+
+
+def _toml(raw: Any) -> str:
+    """A config file's value as TOML writes it."""
+    if isinstance(raw, bool):
+        return str(raw).lower()
+    if isinstance(raw, list):
+        return "[" + ", ".join(map(_toml, raw)) + "]"
+    return f'"{raw}"' if isinstance(raw, str) else str(raw)
+
+
+def _plain(value: Any) -> str:
+    """A parsed option value as a flag takes it: lists joined with commas."""
+    if isinstance(value, tuple | list):
+        return ",".join(map(str, value))
+    return str(value)
+
+
 def _checked(ctx: typer.Context, param: Any, path: Path, key: str, option: Any, raw: Any) -> Any:
     """A config file's value as the option would take it, or an error naming the file and
     key: click would take ``epochs = true`` as 1, and say only "Invalid value for
@@ -48,13 +89,15 @@ def _checked(ctx: typer.Context, param: Any, path: Path, key: str, option: Any, 
     if isinstance(raw, bool) != flag:
         want = "true or false" if flag else "a value, not true or false"
         raise typer.BadParameter(f"{path}: {key} = {shown} must be {want}", ctx, param)
+    parsed = raw
     if not flag:
         try:
-            option.process_value(ctx, value)
+            parsed = option.process_value(ctx, value)
         except typer.BadParameter as exc:
             wrong_type = not_the_type(exc)
             detail = f" is not {wrong_type[1]}" if wrong_type else f": {exc.message}"
             raise typer.BadParameter(f"{path}: {key} = {shown}{detail}", ctx, param) from None
+    ctx.meta.setdefault(_META, (path, {}))[1][option.name] = (key, raw, parsed, option)
     return value
 
 

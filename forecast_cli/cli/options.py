@@ -24,7 +24,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from ..errors import UsageError
-from .config_option import config_parameter
+from .config_option import config_parameter, overridden
 from .guard import guarded
 from .option_groups import GROUPS, Leaf, leaves
 from .render import Reporter
@@ -171,6 +171,8 @@ def command(app: typer.Typer, name: str, **command_kwargs: Any):
             ctx = values.pop("typer_ctx")
             quiet, debug = values.get("quiet", False), values.get("debug", False)
             with guarded(quiet, debug) as reporter:
+                for line in overridden(ctx, values):
+                    reporter.info(line)
                 for pname, (group, group_leaves) in groups.items():
                     values[pname] = build_group(group, group_leaves, values, reporter)
                     if hasattr(values[pname], "validate"):
