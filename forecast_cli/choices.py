@@ -42,6 +42,9 @@ class TransformKind(StrEnum):
     logdiff = "logdiff"
 
 
+DIFFERENCING = frozenset({TransformKind.diff.value, TransformKind.logdiff.value})  # first row undefined
+
+
 class Drift(StrEnum):
     auto = "auto"
     on = "on"

@@ -22,7 +22,7 @@ import pandas as pd
 
 from .config import ForecastConfig
 from .intervals import LEVEL_GRID, CalibrationTable, series_scale
-from .plan import Plan
+from .plan_record import Plan
 from .scaling import Scaler, Transform
 from .stored_histories import OFFSETS, ROW_ARRAYS, StoredHistories
 

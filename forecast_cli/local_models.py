@@ -38,7 +38,7 @@ from .fitted_state import (
     stack_states,
 )
 from .panel import Panel
-from .plan import Plan
+from .plan_record import Plan
 from .plan_spread import varying
 from .series import Series
 from .stored_histories import StoredHistories

@@ -68,8 +68,7 @@ Defaults, and why:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -77,6 +76,7 @@ from .config import ForecastConfig
 from .drift import DRIFT_LOOKBACKS
 from .errors import DataError, UsageError
 from .frequency_defaults import resolve_calendar, resolve_shape
+from .plan_record import Plan
 from .scaling import DIFFERENCING
 from .windows import panel_split, temporal_split
 
@@ -89,107 +89,6 @@ MAX_RECURRENT_STEPS = 12
 def default_patch(lookback: int, max_steps: int = MAX_RECURRENT_STEPS) -> int:
     """Segment length that keeps the recurrence at most ``max_steps`` long."""
     return max(1, -(-lookback // max_steps))
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What the tool decided for one fit. ``reasons`` says why, per field."""
-
-    freq: str | None
-    season: int
-    horizon: int
-    lookback: int
-    transform: str
-    level_norm: bool
-    patch: int
-    strategy: str
-    train_rows: int
-    val_rows: int
-    series: int = 1
-    scaler: str = ""  # "" in model files written before the plan decided it: read the config
-    seasons: tuple[int, ...] = ()  # every cycle the highway may start from (season first)
-    calendar: tuple[str, ...] = ()  # calendar features (see calendar_features)
-    drift_rows: int = 0  # rows the long-run drift input spans (see drift); 0: none, as in older files
-    nonnegative: bool = False  # every training value >= 0: forecasts and bands cut at 0 (older files: not)
-    reasons: dict[str, str] = field(default_factory=dict, compare=False)
-
-    @property
-    def differencing(self) -> bool:
-        """Whether the transform differences (its first row is undefined)."""
-        return self.transform in DIFFERENCING
-
-    @property
-    def first_row(self) -> int:
-        """First row a window may read: 1 after differencing, else 0."""
-        return 1 if self.differencing else 0
-
-    @property
-    def outputs(self) -> int:
-        """Steps the network emits per pass: the horizon (direct) or 1 (recursive)."""
-        return self.horizon if self.strategy == "direct" else 1
-
-    @property
-    def context_rows(self) -> int:
-        """Rows of history one forecast reads: the lookback, plus one to undo differencing."""
-        return self.lookback + self.first_row
-
-    @property
-    def history_rows(self) -> int:
-        """Rows of each series a model keeps: the context, or what the drift input spans."""
-        return max(self.context_rows, self.drift_rows + 1 + self.first_row)
-
-    @property
-    def chose_transform(self) -> bool:
-        """Whether the transform was picked by ``--transform auto`` rather than given."""
-        return self.reasons.get("transform", "").startswith("auto")
-
-    @property
-    def says_nonnegative(self) -> bool:
-        """Whether the cut at zero is worth a line: a log target is positive anyway."""
-        return self.nonnegative and self.transform not in ("log", "logdiff")
-
-    def lines(self) -> list[str]:
-        """Human lines, ``name value (reason)``, for the stderr summary and ``forecast info``."""
-        out = []
-        names = (
-            "series",
-            "season",
-            "seasons",
-            "horizon",
-            "lookback",
-            "transform",
-            "scaler",
-            "level_norm",
-            "patch",
-            "drift_rows",
-            "nonnegative",
-        )
-        for name in (*names, "calendar"):
-            value = getattr(self, name)
-            if (
-                (name == "series" and value == 1)
-                or (name == "seasons" and len(value) < 2)
-                or (name == "drift_rows" and not value)
-                or (name == "nonnegative" and not self.says_nonnegative)
-            ):
-                continue
-            shown = ("on" if value else "off") if isinstance(value, bool) else value
-            if isinstance(value, tuple):
-                shown = ",".join(map(str, value)) or "none"
-            reason = self.reasons.get(name)
-            out.append(f"{name.replace('_', ' ')} {shown}" + (f" ({reason})" if reason else ""))
-        return out
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> Plan:
-        kwargs = {k: raw[k] for k in cls.__dataclass_fields__ if k in raw}
-        for name in ("seasons", "calendar"):  # JSON lists back to tuples
-            if name in kwargs:
-                kwargs[name] = tuple(kwargs[name])
-        return cls(**kwargs)
 
 
 def _shorter_lookback_hint(train_ends: np.ndarray, lookback: int, outputs: int, first: int) -> str:

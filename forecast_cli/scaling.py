@@ -11,9 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .choices import DIFFERENCING
 from .errors import DataError
-
-DIFFERENCING = frozenset({"diff", "logdiff"})
 
 
 @dataclass

@@ -183,7 +183,7 @@ def _report(result, reporter: Reporter) -> None:
 def _plan_lines(plans: dict[str, dict]) -> list[str]:
     """Each network's resolved plan as ``train`` prints it (its last fit's, the one trained
     on the most rows), and what differed between its fits, if anything did."""
-    from ..plan import Plan
+    from ..plan_record import Plan
 
     lines = []
     for name, run in plans.items():

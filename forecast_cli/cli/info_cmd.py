@@ -89,7 +89,7 @@ def model_config_toml(meta: dict, model: Path) -> str:
 
 def describe_model(meta: dict) -> dict:
     """The metadata worth showing, flattened (history values summarised, not dumped)."""
-    from ..plan import Plan
+    from ..plan_record import Plan
 
     if meta.get("kind") == "local":
         return describe_local(meta)
