@@ -98,3 +98,18 @@ def yahoo(monkeypatch):
     fake = FakeYahoo()
     monkeypatch.setattr(yfinance, "download", fake.download)
     return fake
+
+
+def windows_read(fitted, monkeypatch) -> list:
+    """Every input window ``fitted``'s network reads from now on, (batch, rows, features)
+    each, copied: a test can check what a rolled forecast fed the network at each step."""
+    net = fitted.network_
+    real = net._point
+    seen = []
+
+    def spy(x):
+        seen.append(x.detach().clone())
+        return real(x)
+
+    monkeypatch.setattr(net, "_point", spy)
+    return seen

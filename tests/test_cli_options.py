@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from forecast_cli.cli import app
 from forecast_cli.config import ForecastConfig, ModelConfig
+from forecast_cli.errors import UsageError
 
 from .conftest import FAST_TRAIN
 
@@ -242,7 +243,7 @@ def test_non_finite_learning_rate_is_refused_before_training(sample, value):
 
 def test_config_validation_names_the_flag():
     cfg = ForecastConfig(model=ModelConfig(cell="transformer"))
-    with pytest.raises(Exception, match="--cell 'transformer' is not one of: lstm, gru, rnn"):
+    with pytest.raises(UsageError, match="--cell 'transformer' is not one of: lstm, gru, rnn"):
         cfg.validate()
 
 

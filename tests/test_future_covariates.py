@@ -21,7 +21,7 @@ from forecast_cli.panel import prepare_panel
 from forecast_cli.run_config import BacktestConfig
 from forecast_cli.series import load_series
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, windows_read
 
 
 def _driven_panel(rows: int = 240) -> pd.DataFrame:
@@ -127,7 +127,13 @@ def test_calendar_model_round_trips_through_its_file(tmp_path):
     pd.testing.assert_frame_equal(loaded.predict(levels=()), fitted.predict(levels=()))
 
 
-def test_recursive_strategy_rolls_calendar_features_forward_past_the_trained_horizon():
+def test_recursive_strategy_rolls_calendar_features_forward_past_the_trained_horizon(monkeypatch):
+    """Each rolled step reads its own step's hour. With a lookback of one day of
+    half-hours, the window for step t starts at t - 48, the same hour of day, so its first
+    and last rows must carry the same calendar values at every one of the 60 steps (15
+    times the trained horizon), and those values must change from step to step. A roll
+    that reused step 1's hour moved the forecasts by up to 38,000 (of about 5,400) while
+    the forecasts stayed finite."""
     series = load_series(SAMPLE / "taylor_halfhourly.csv", DataConfig())
     series = dataclasses.replace(series, frame=series.frame.iloc[-14 * 48 :])
     cfg = ForecastConfig(
@@ -136,8 +142,15 @@ def test_recursive_strategy_rolls_calendar_features_forward_past_the_trained_hor
         model=ModelConfig(hidden=8, strategy="recursive"),
         train=TrainConfig(epochs=1),
     )
-    out = Forecaster(cfg).fit(series).predict(horizon=60, levels=())
+    fitted = Forecaster(cfg).fit(series)
+    seen = windows_read(fitted, monkeypatch)
+    out = fitted.predict(horizon=60, levels=())
     assert len(out) == 60 and np.isfinite(out.to_numpy()).all()
+    assert len(seen) == 60 and all(x.shape[1] == 49 for x in seen)  # one window per step: 48 + its own row
+    for x in seen:
+        np.testing.assert_array_equal(x[:, 0, 1:].numpy(), x[:, -1, 1:].numpy())
+    hours = {tuple(x[0, -1, 1:].tolist()) for x in seen}
+    assert len(hours) == 48  # 60 steps cover every half-hour of the day
 
 
 def test_a_model_without_known_future_inputs_predicts_as_before(monkeypatch):

@@ -19,7 +19,7 @@ from forecast_cli.modelfile import load_model, save_model
 from forecast_cli.panel import prepare_panel
 from forecast_cli.run_config import BacktestConfig
 
-from .conftest import FAST_TRAIN
+from .conftest import FAST_TRAIN, windows_read
 
 runner = CliRunner()
 
@@ -73,11 +73,21 @@ def test_unseen_series_are_refused_and_the_model_file_keeps_the_embedding(tmp_pa
         loaded.predict(renamed, levels=())
 
 
-def test_recursive_strategy_and_backtest_carry_the_series_index():
+def test_recursive_strategy_and_backtest_carry_the_series_index(monkeypatch):
+    """Every row of every rolled window carries its series' index, past the lookback too
+    (the network reads the first row's): a roll that wrote 0 into new rows gave series 1
+    and 2 series 0's embedding from step 5 on, and their forecasts stayed finite."""
     raw = _drifting(80)
     cfg = dataclasses.replace(_config(2, strategy="recursive"), train=TrainConfig(epochs=1))
-    out = Forecaster(cfg).fit(prepare_panel(raw, cfg.data)).predict(horizon=15, levels=())
+    fitted = Forecaster(cfg).fit(prepare_panel(raw, cfg.data))
+    seen = windows_read(fitted, monkeypatch)
+    out = fitted.predict(horizon=15, levels=())
     assert out.shape == (45, 1) and np.isfinite(out.to_numpy()).all()
+    assert len(seen) == 15  # one window per step, the 3 series batched (and padded after them)
+    for x in seen:
+        np.testing.assert_array_equal(
+            x[:3, :, -1].numpy(), np.repeat([[0.0], [1.0], [2.0]], x.shape[1], axis=1)
+        )
     result = run_backtest(prepare_panel(raw, cfg.data), cfg, BacktestConfig(folds=2, models=("gru",)))
     assert np.isfinite(result.leaderboard.loc["gru", "mase"])
 
