@@ -56,8 +56,6 @@ FILLS = tuple(f.value for f in Fill)
 MODEL_KINDS = tuple(c.value for c in Cell)
 
 
-
-
 @dataclass
 class WindowConfig:
     """How the series is cut into (lookback -> horizon) samples."""

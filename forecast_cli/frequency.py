@@ -74,6 +74,8 @@ def infer_frequency(index: pd.DatetimeIndex) -> str:
     days = step / _DAY
     if days == 7:
         return "W-" + index[0].day_name()[:3].upper()
+    if 13 <= days <= 17 and (half := _half_months(index)):
+        return half
     if 28 <= days <= 31:
         return _period_alias(index, "M")
     if 89 <= days <= 92:
@@ -273,6 +275,41 @@ def _whole_months(index: pd.DatetimeIndex, days: float) -> str | None:
     return f"{k}M{anchor}" if anchor else None
 
 
+def _year_anchor(index: pd.DatetimeIndex, unit: str, anchor: str) -> str:
+    """The month a quarterly or yearly step is anchored on, as pandas names it: "" for the
+    calendar's own (quarters from January, years on 1 January or 31 December), ``-JUL``
+    for years from 1 July, ``-JUN`` for fiscal years ending 30 June, ``-FEB`` for quarters
+    of February, May, August and November. Read as calendar quarters or years, such
+    stamps were moved to another month and a real first or last row was dropped as a
+    partial period."""
+    if unit == "M":
+        return ""
+    cycle = 3 if unit == "Q" else 12
+    months = set((index.month - 1) % cycle)
+    if len(months) != 1:
+        period = "quarter" if unit == "Q" else "year"
+        raise DataError(
+            f"timestamps are about one {period} apart but fall in different months of the {period}; "
+            f"give --freq (e.g. {unit}{anchor}) to put each on its {period}"
+        )
+    month = months.pop()  # 0-based within the cycle
+    default = 0 if anchor == "S" else cycle - 1  # January starts, December (March...) ends
+    if month == default:
+        return ""
+    return "-" + _MONTHS[month]  # QE-FEB ends in Feb/May/Aug/Nov, YE-JUN on 30 June
+
+
+def _half_months(index: pd.DatetimeIndex) -> str | None:
+    """``SMS`` for stamps on the 1st and 15th of months, ``SME`` for the 15th and the
+    month's last day: read as fortnights or 15-day steps, they were averaged into bins the
+    data never had, with rows invented and the last one dropped."""
+    if (np.isin(index.day, (1, 15))).all():
+        return "SMS"
+    if ((index.day == 15) | ((index + pd.Timedelta(days=1)).day == 1)).all():
+        return "SME"
+    return None
+
+
 def _month_anchor(index: pd.DatetimeIndex) -> str | None:
     """``S`` when every stamp is a month's first day, ``E`` when every one is its last (not
     ``is_month_end``: it follows an index's BME freq), else None."""
@@ -283,9 +320,12 @@ def _month_anchor(index: pd.DatetimeIndex) -> str | None:
     return None
 
 
+_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+
+
 def _period_alias(index: pd.DatetimeIndex, unit: str) -> str:
     if anchor := _month_anchor(index):
-        return f"{unit}{anchor}"
+        return f"{unit}{anchor}{_year_anchor(index, unit, anchor)}"
     for alias in (f"B{unit}E", f"B{unit}S"):  # last or first business day (month-end closes)
         offset = pd.tseries.frequencies.to_offset(alias)
         if all(offset.is_on_offset(t) for t in index):

@@ -98,13 +98,13 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
     note = ""
     if native is not None:
         first_row = local.index[0]
+        # the probes' bins start where the data's did: at its first row ("start") or that
+        # row's midnight ("start_day"), not at the first probe (a day before the data put
+        # 2-day bins a day off, and a whole first bin was dropped as partial)
+        anchor = first_row if origin == "start" else first_row.normalize()
 
         def same_period(a: pd.Timestamp, b: pd.Timestamp) -> bool:
-            """Probes binned as the data was: with origin "start" the first period begins at
-            the first row (so nothing before it shares it), and every probe keeps that row."""
-            if origin == "start" and a < first_row:
-                return False
-            return _one_period(sorted({first_row, a, b}), offset, origin)
+            return _one_period([a, b], offset, anchor)
 
         regular, filled_bins, note = _whole_periods(
             regular, filled_bins, local.index, native, how, same_period
@@ -173,10 +173,13 @@ def _whole_reason(how) -> str:
     return "a bar over part of a period is not that period's bar"
 
 
-def _one_period(stamps: list[pd.Timestamp], offset, origin: str) -> bool:
-    """Whether the last two of ``stamps`` fall in one period of ``offset``."""
-    sizes = pd.Series(0, index=pd.DatetimeIndex(stamps)).resample(offset, origin=origin).size()
-    return bool(sizes.iloc[-1] >= 2)  # the last period holds the last stamp and the one before it
+def _one_period(stamps: list[pd.Timestamp], offset, origin: pd.Timestamp) -> bool:
+    """Whether two ascending stamps fall in one period of ``offset`` binned from ``origin``
+    (which anchored offsets, months or weeks, ignore)."""
+    fixed = isinstance(offset, pd.offsets.Tick | pd.offsets.Day)  # Day is no Tick under pandas 3
+    probes = pd.Series(0, index=pd.DatetimeIndex(stamps))
+    sizes = (probes.resample(offset, origin=origin) if fixed else probes.resample(offset)).size()
+    return bool(sizes.iloc[-1] >= 2)  # the last period holds both
 
 
 def _step(stamp: pd.Timestamp, native: str, direction: int) -> pd.Timestamp | None:

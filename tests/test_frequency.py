@@ -305,3 +305,60 @@ def test_daily_rows_in_a_zone_that_skips_midnight_are_read():
     series = prepare_series(frame, DataConfig())
     assert series.freq == "D" and len(series.frame) == len(index) and series.report.gaps_filled == 0
     assert str(series.frame.index[38]) == "2024-09-08 01:00:00-03:00"
+
+
+@pytest.mark.parametrize(
+    ("step", "alias", "season"),
+    [
+        ("YS-JUL", "YS-JUL", 1),  # mid-year estimates on 1 July
+        ("YE-JUN", "YE-JUN", 1),  # fiscal years ending 30 June
+        ("QS-FEB", "QS-FEB", 4),  # quarters of February, May, August, November
+        ("QS-MAR", "QS-MAR", 4),
+        ("QE-JAN", "QE-JAN", 4),
+        ("YS", "YS", 1),  # the calendar's own anchors keep their short names
+        ("QE", "QE", 4),
+        ("SMS", "SMS", 24),  # the 1st and 15th
+        ("SME", "SME", 24),  # the 15th and the month's last day
+    ],
+)
+def test_years_quarters_and_half_months_keep_their_anchor_and_every_row(step, alias, season):
+    """Read as calendar years or quarters, stamps of 1 July were moved to 1 January and the
+    first real row dropped as a 'partial period'; fiscal years lost their last row; the 1st
+    and 15th of months were averaged into Sunday fortnights with rows invented (exit 0)."""
+    from forecast_cli.steps import seasonal_period
+
+    index = pd.date_range("1990-01-01", periods=60, freq=step)
+    assert infer_frequency(index) == alias and seasonal_period(alias) == season
+    frame = pd.DataFrame({"date": index.strftime("%Y-%m-%d"), "y": np.arange(60.0) + 1})
+    series = prepare_series(frame, DataConfig())
+    assert list(series.frame.index) == list(index) and series.report.gaps_filled == 0
+    assert series.report.note == "" and series.y.tolist() == (np.arange(60.0) + 1).tolist()
+    given = prepare_series(frame, DataConfig(freq=alias))  # the same alias given keeps every row too
+    assert list(given.frame.index) == list(index) and given.report.note == ""
+
+
+def test_yearly_stamps_in_different_months_are_refused_with_the_fix():
+    index = pd.DatetimeIndex(
+        ["2001-01-01", "2002-01-01", "2003-01-01", "2004-02-01", "2005-02-01", "2006-02-01"]
+    )
+    with pytest.raises(
+        DataError, match="about one year apart but fall in different months of the year; give --freq"
+    ):
+        infer_frequency(index)
+
+
+def test_a_multi_day_grid_bins_from_the_datas_first_day_and_keeps_its_first_bin():
+    """--freq 2D on daily rows: the first 2-day bin (the data's first two days) is whole. Its
+    probe for 'partial' was binned from the day before the data, a day off, so the first
+    bin was dropped as 'covered only from' its own first day."""
+    index = pd.date_range("2021-01-01", periods=10, freq="D")
+    frame = pd.DataFrame({"date": index.strftime("%Y-%m-%d"), "y": np.arange(10.0)})
+    series = prepare_series(frame, DataConfig(freq="2D"))
+    assert series.frame.index[0] == pd.Timestamp("2021-01-01") and series.y.tolist() == [
+        0.5,
+        2.5,
+        4.5,
+        6.5,
+        8.5,
+    ]
+    assert series.report.note == ""

@@ -143,11 +143,27 @@ def test_monthly_series_with_different_starts_share_one_grid_kind(monkeypatch):
 
 @pytest.mark.parametrize(
     "cfg",
-    [DataConfig(freq="2D"), DataConfig(ids=("S003", "S001")), DataConfig(time_col=""), DataConfig(agg="sum")],
-    ids=["freq", "ids", "integer-steps", "agg"],
+    [DataConfig(ids=("S003", "S001")), DataConfig(time_col=""), DataConfig(agg="sum")],
+    ids=["ids", "integer-steps", "agg"],
 )
 def test_options_give_the_same_panel_on_both_paths(cfg):
     assert_same_outcome(_daily_panel(5), cfg)
+
+
+def test_a_given_freq_takes_the_per_series_path_and_averages_into_its_bins(monkeypatch):
+    """--freq regrids each series on its own (the table path builds only the grid the data
+    has): the table path is not entered, and each series' 2-day bins hold the mean of
+    their two days, computed here by hand."""
+    monkeypatch.setattr(panel_table, "group_keys", lambda *a: pytest.fail("the table path was entered"))
+    raw = _daily_panel(5)
+    panel = prepare_panel(raw, DataConfig(freq="2D"))
+    assert panel.freq == "2D" and len(panel) == 5
+    for name, member in zip(panel.ids, panel.members, strict=True):
+        y = raw.loc[raw["unique_id"] == name, "y"].to_numpy()
+        np.testing.assert_allclose(member.frame["y"].to_numpy(), y.reshape(-1, 2).mean(axis=1), rtol=1e-12)
+        assert member.frame.index[0] == pd.Timestamp("2021-01-01") and member.frame.index[1] == pd.Timestamp(
+            "2021-01-03"
+        )
 
 
 def test_monthly_panel_with_shared_dates_and_a_datetime_column_match():
