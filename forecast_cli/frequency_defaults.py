@@ -115,7 +115,10 @@ def _within_reach(lookback: int, reason: str, lengths: Sequence[int], season: in
     of the panel; a single series keeps it (too short a series is an error naming the fix)."""
     if len(lengths) < 2:
         return lookback, reason
-    reach = int(np.percentile(np.asarray(lengths), 25, method="lower"))
+    ordered = np.sort(np.asarray(lengths))
+    reach = int(ordered[len(ordered) // 4])  # at least three in four series are this long
+    # (the 25th percentile's "lower" rank is (n - 1) / 4: the shortest of 2 to 4 series,
+    # so one stray series of a row cut every other series' lookback)
     cut = max(reach, season, 2)
     if cut >= lookback:
         return lookback, reason

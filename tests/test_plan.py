@@ -122,8 +122,7 @@ def test_a_panel_of_short_series_is_told_which_lookback_lets_half_of_them_train(
 
 def test_a_panel_lookback_is_cut_to_the_length_three_in_four_series_reach():
     """Without a season and horizon 6 the rule gives 12; of lengths 8, 9, 9, 10, 12, 15, 20, 22
-    only three reach 12, so the lookback is cut to 9 (the 25th percentile, 'lower'), which
-    seven of the eight reach. A season is the floor; one series, or a given lookback, keeps it."""
+    only three reach 12, so the lookback is cut to 9, which seven of the eight reach. A season is the floor; one series, or a given lookback, keeps it."""
     config = ForecastConfig(window=WindowConfig(horizon=6))
     lengths = [8, 9, 9, 10, 12, 15, 20, 22]
     shape = resolve_shape(config, "YS", lengths=lengths)
@@ -138,6 +137,11 @@ def test_a_panel_lookback_is_cut_to_the_length_three_in_four_series_reach():
     assert resolve_shape(given, "YS", lengths=lengths).lookback == 12
     monthly = ForecastConfig(window=WindowConfig(horizon=6))
     assert resolve_shape(monthly, "MS", lengths=[10, 11, 12, 13, 14, 24]).lookback == 12  # a season
+    # three of four quarterly series of 48 rows or more: one stray row cuts nothing (the
+    # 25th percentile's rank was the shortest of 2 to 4 series: lookback 4)
+    quarterly = ForecastConfig()
+    assert resolve_shape(quarterly, "QS", lengths=[1, 48, 60, 68]).lookback == 8
+    assert resolve_shape(quarterly, "QS", lengths=[1, 5, 60, 68]).lookback == 5  # two of four reach 8
     # the plan a training resolves and the backtest of the same panel agree
     ys = [np.linspace(1, 2, n) for n in lengths]
     assert resolve_plan(config, "YS", ys).lookback == 9
