@@ -63,8 +63,35 @@ EXCHANGE_BY_ZONE = {
 _DAY = pd.Timedelta(days=1)
 
 
+# Aliases pandas 2.2 renamed (and pandas 3 refuses) -> today's spelling. Every tutorial
+# before 2024 writes them, so a refusal names the new one; they are refused on every pandas
+# alike (2.2 still reads 'M' as month ends, with a warning nobody sees on a command line).
+_RENAMED = {
+    "A": "YE", "Y": "YE", "AS": "YS", "BA": "BYE", "BAS": "BYS", "BY": "BYE",
+    "Q": "QE", "BQ": "BQE", "M": "ME", "BM": "BME", "SM": "SME", "CBM": "CBME",
+    "H": "h", "BH": "bh", "CBH": "cbh", "T": "min", "S": "s", "L": "ms", "U": "us", "N": "ns",
+}  # fmt: skip
+_STARTS = {"YE": "YS", "QE": "QS", "ME": "MS", "SME": "SMS", "BYE": "BYS", "BQE": "BQS", "BME": "BMS"}
+
+
+def renamed_alias(freq: str) -> str | None:
+    """The fix for an alias pandas 2.2 renamed (``15T`` -> ``write 15min``), else None."""
+    import re
+
+    match = re.fullmatch(r"(\d*)([A-Z]+)(-[A-Z]{3})?", freq.strip())
+    if match is None or match[2] not in _RENAMED:
+        return None
+    n, new, anchor = match[1], _RENAMED[match[2]], match[3] or ""
+    fix = f"write {n}{new}{anchor}"
+    if new in _STARTS:
+        fix += f" (period ends; {n}{_STARTS[new]}{anchor} for period starts)"
+    return f"--freq {freq!r} is the spelling pandas 2.2 retired; {fix}"
+
+
 def to_offset(freq: str) -> pd.DateOffset:
     """The pandas offset for a frequency alias, with a clear error for a bad one."""
+    if (retired := renamed_alias(freq)) is not None:
+        raise UsageError(retired)
     try:
         return pd.tseries.frequencies.to_offset(freq)
     except ValueError:

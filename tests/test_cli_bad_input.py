@@ -769,3 +769,20 @@ def test_a_series_no_fold_fits_is_told_the_horizon_and_lookback_that_fit(tmp_pat
             "backtest: 1 fold x horizon" in ran.stderr
             and "warning: 1 fold: as many as the series fits" in ran.stderr
         )
+
+
+@pytest.mark.parametrize(
+    ("freq", "fix"),
+    [
+        ("M", "write ME (period ends; MS for period starts)"),
+        ("A-JUN", "write YE-JUN (period ends; YS-JUN for period starts)"),
+        ("15T", "write 15min"),
+        ("1H", "write 1h"),
+        ("SM", "write SME (period ends; SMS for period starts)"),
+    ],
+)
+def test_a_retired_pandas_alias_names_todays_spelling(freq, fix, tmp_path):
+    """bad input: --freq M, A-JUN, 15T, 1H or SM (aliases pandas 2.2 retired) -> exit 2, naming today's spelling; it said 'neither a pandas offset alias nor an exchange calendar code', and pandas 2.2 read M as month ends without a word"""
+    result = runner.invoke(app, ["train", str(AIR), "--freq", freq, "-o", str(tmp_path / "m.fcst")])
+    refused(result, 2, f"--freq {freq!r} is the spelling pandas 2.2 retired; {fix}")
+    assert not (tmp_path / "m.fcst").exists()
