@@ -110,7 +110,10 @@ class DataConfig:
         None, "Thousands separator in numbers, e.g. . for 1.234,5 or , for 1,234.5.", DATA, commands=LOAD
     )
     time_format: str | None = opt(
-        None, "strftime format of the time column, e.g. %d/%m/%Y (default: detected).", DATA, commands=LOAD
+        None,
+        "strftime format of the time column, e.g. %d/%m/%Y, or %s for Unix time (default: detected).",
+        DATA,
+        commands=LOAD,
     )
     ticker: str | None = None  # set when the series came from --ticker (recorded in the model)
     interval: str | None = None  # the yfinance interval of that ticker data

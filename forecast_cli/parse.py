@@ -51,6 +51,9 @@ class Times:
     note: str = ""
 
 
+EPOCH_SECONDS = "%s"  # --time-format for Unix time: read as UTC instants, written back as ISO 8601
+
+
 def parse_times(column: pd.Series, name: str, time_format: str | None = None) -> Times:
     """The timestamps in ``column`` (see the module docstring), or a one-line ``DataError``."""
     if pd.api.types.is_datetime64_any_dtype(column):
@@ -108,7 +111,7 @@ def looks_like_time(column: pd.Series) -> bool:
 
 def reads_as(column: pd.Series, time_format: str) -> bool:
     """True when ``time_format`` reads most of the first values of a text column."""
-    if pd.api.types.is_numeric_dtype(column) and "%Y" not in time_format:
+    if pd.api.types.is_numeric_dtype(column) and "%Y" not in time_format and time_format != EPOCH_SECONDS:
         return False
     sample = column.head(200).dropna().astype(str).str.strip().head(20)
     return not sample.empty and int(_coerce(sample, time_format).notna().sum()) > len(sample) / 2
@@ -266,6 +269,9 @@ def _recognised(value: str) -> bool:
 def _coerce(text: pd.Series, fmt: str) -> pd.Series:
     """Parse with one format (unparsed rows NaT); formats with offsets come back in UTC
     so that rows with different offsets can be read at all (``_zoned`` restores them)."""
+    if fmt == EPOCH_SECONDS:  # instants: seconds since 1970-01-01 UTC (GNU date +%s)
+        seconds = pd.to_numeric(text.str.strip(), errors="coerce")
+        return pd.to_datetime(seconds.where(np.isfinite(seconds)), unit="s", utc=True)
     utc = fmt == "ISO8601" or "%z" in fmt
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

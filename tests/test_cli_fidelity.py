@@ -362,3 +362,24 @@ def test_a_winter_only_series_joins_the_zone_of_the_rest_of_its_panel(tmp_path):
     stamps = [line.split(",")[1] for line in out.stdout.splitlines()[1:]]
     assert stamps[0] == "2024-02-05T00:00:00+01:00"  # a's next day, at local midnight
     assert "2024-03-01T00:00:00+01:00" in stamps  # b's next day after 2024-02-28 ... 29
+
+
+def test_unix_time_trains_and_forecasts_the_next_utc_days(tmp_path):
+    """A column of epoch seconds with --time-format %s: daily UTC instants, forecast as the
+    following days in ISO 8601 UTC (a forecast written back as epoch numbers would read as
+    the target's units to the next program)."""
+    days = pd.date_range("2024-01-01", periods=60, freq="D", tz="UTC")
+    data = tmp_path / "epoch.csv"
+    seconds = (days - pd.Timestamp("1970-01-01", tz="UTC")) // pd.Timedelta(seconds=1)
+    pd.DataFrame({"epoch": seconds, "y": np.arange(60.0) + 10}).to_csv(data, index=False)
+    model = tmp_path / "m.fcst"
+    trained = runner.invoke(
+        app, ["train", str(data), "--time-col", "epoch", "--time-format", "%s", *FAST_TRAIN, "-o", str(model)]
+    )
+    assert trained.exit_code == 0, trained.output
+    out = runner.invoke(app, ["predict", "-m", str(model), "-H", "2", "--level", "none", "-f", "csv"])
+    assert out.exit_code == 0, out.output
+    assert [line.split(",")[0] for line in out.stdout.splitlines()[1:]] == [
+        "2024-03-01T00:00:00+00:00",
+        "2024-03-02T00:00:00+00:00",
+    ]

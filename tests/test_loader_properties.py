@@ -7,7 +7,7 @@ import csv
 import gzip
 import io
 import tempfile
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -142,3 +142,16 @@ def test_dates_round_trip_through_any_layout_or_are_refused_as_ambiguous(days, l
         return
     assert list(parsed) == [pd.Timestamp(d) for d in days]
     assert list(parse_times(text, "date", layout).index) == list(parsed)
+
+
+@FAST
+@given(st.lists(st.integers(0, 4_102_444_800), min_size=2, max_size=30, unique=True), st.booleans())
+def test_epoch_seconds_read_as_the_utc_instants_they_count(seconds, as_text):
+    """--time-format %s (Unix time, as GNU date +%s writes it) reads seconds since 1970 UTC,
+    from numbers or text; it crashed with exit 1 ("'s' is a bad directive")."""
+    column = pd.Series(sorted(seconds))
+    if as_text:
+        column = column.astype(str)
+    parsed = parse_times(column, "epoch", "%s").index
+    expected = pd.DatetimeIndex([datetime.fromtimestamp(s, tz=UTC) for s in sorted(seconds)])
+    assert list(parsed) == list(expected) and str(parsed.tz) == "UTC"
