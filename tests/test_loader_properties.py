@@ -86,7 +86,7 @@ def test_messy_csvs_load_the_right_series_or_fail_with_one_line(case, from_file)
     except DataError as exc:
         days = pd.date_range(start, periods=len(values), freq="D")
         assert "\n" not in str(exc) and "day-first and month-first" in str(exc), exc
-        assert layout in ("%d/%m/%Y", "%m/%d/%Y") and all(d.day <= 12 for d in days)
+        assert not layout.startswith("%Y") and all(d.day <= 12 for d in days)  # day and month first
         return
     known = np.flatnonzero(~np.isnan(values))
     first, last = known[0], known[-1]  # empty cells before the first value and after the last are left out
