@@ -67,6 +67,8 @@ def parse_times(column: pd.Series, name: str, time_format: str | None = None) ->
     if time_format is not None:
         parsed = _coerce(text, time_format)
         _refuse_unparsed(text, parsed, name, f"does not match --time-format {time_format!r}")
+        if "%y" in time_format.replace("%%", ""):
+            return _in_the_past(text, pd.DatetimeIndex(parsed))
         return _zoned(text, pd.DatetimeIndex(parsed), name)
     first = text.iloc[0].strip()
     if ISO_WEEK.match(first):
@@ -94,7 +96,26 @@ def parse_times(column: pd.Series, name: str, time_format: str | None = None) ->
         if parsed.isna().any():
             parsed = _by_layout(text, name)
     _refuse_unparsed(text, parsed, name, "is not a timestamp")
+    if not re.search(r"\d{4}", first) and _MONTH_NAME.search(first):  # Jan-49: a two-digit year
+        return _in_the_past(text, pd.DatetimeIndex(parsed))
     return _zoned(text, pd.DatetimeIndex(parsed), name)
+
+
+def _in_the_past(text: pd.Series, index: pd.DatetimeIndex) -> Times:
+    """Two-digit years put back a century where they read as after today. strptime's pivot
+    reads 00-68 as 2000-2068, so spreadsheet months 'Jan-49' .. 'Dec-60' became 2049-2060
+    and the forecast was dated 2061; a history is in the past. The load report says so."""
+    now = pd.Timestamp.now(tz=index.tz) if index.tz is not None else pd.Timestamp.now()
+    ahead = np.asarray(index > now)
+    if not ahead.any():
+        return Times(index)
+    moved = index.where(~ahead, index - pd.DateOffset(years=100))
+    i = int(np.flatnonzero(ahead)[0])
+    note = (
+        f"{int(ahead.sum())} two-digit year(s) after today read a century earlier "
+        f"({text.iloc[i].strip()!r} as {moved[i].date()})"
+    )
+    return Times(pd.DatetimeIndex(moved), note)
 
 
 def looks_like_time(column: pd.Series) -> bool:

@@ -201,3 +201,23 @@ def test_a_bad_cell_in_a_decimal_comma_column_is_named_not_the_good_ones():
         parse_numbers(column, "value", decimal=",", thousands=".")
     read = parse_numbers(pd.Series(["1,5", "", "1.234,5"]), "value", decimal=",", thousands=".")
     assert read.iloc[[0, 2]].tolist() == [1.5, 1234.5] and np.isnan(read.iloc[1])
+
+
+@pytest.mark.parametrize(
+    ("values", "time_format", "first", "moved"),
+    [
+        (["Jan-49", "Feb-49", "Mar-49"], None, "1949-01-01", 3),  # a spreadsheet's months
+        (["5-Jan-49", "6-Jan-49", "7-Jan-49"], None, "1949-01-05", 3),
+        (["01/49", "02/49", "03/49"], "%m/%y", "1949-01-01", 3),
+        (["Jan-98", "Feb-98", "Mar-98"], None, "1998-01-01", 0),  # already in the past: untouched
+        (["Dec-68", "Jan-69", "Feb-69"], "%b-%y", "1968-12-01", 1),  # across strptime's pivot (69: 1969)
+    ],
+)
+def test_two_digit_years_after_today_are_read_a_century_earlier_and_said(values, time_format, first, moved):
+    """strptime reads 00-68 as 2000-2068: 'Jan-49' .. 'Dec-60' became 2049-2060 and the
+    forecast was dated 2061, exit 0 without a word. A history is in the past: such years go
+    back a century, consecutive with the rest, and the load report counts them."""
+    times = parse_times(pd.Series(values), "month", time_format)
+    assert times.index[0] == pd.Timestamp(first)
+    assert times.index.is_monotonic_increasing and (times.index <= pd.Timestamp.now()).all()
+    assert times.note.startswith(f"{moved} two-digit year(s)") if moved else times.note == ""
