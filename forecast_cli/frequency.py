@@ -40,7 +40,7 @@ MORE_CANDIDATES = (
     "XKRX",
 )
 HOLIDAY_SHARE = 0.1  # more missing weekdays than this are not an exchange's closures (at most ~7%)
-# Share of missing weekdays an exchange's closures must explain (rows on its closed days count against it).
+# Share of missing weekdays an exchange's closures must explain (one row on its closed days rules it out).
 EXPLAINED = 0.5
 STRAY_BARS = 0.01  # bars outside an exchange's hours that still leave it the data's exchange
 _DAY = pd.Timedelta(days=1)
@@ -245,9 +245,10 @@ def _trading_days(index: pd.DatetimeIndex) -> str | None:
         except DataError:  # the exchange's calendar does not reach back to the data
             continue
         closed = pd.bdate_range(naive[0], naive[-1]).difference(sessions)
-        explained = int(missing.isin(closed).sum())
-        contradicting = int(naive.isin(closed).sum())
-        score = explained / (len(missing) + contradicting)
+        if naive.isin(closed).any():  # a row on a day it was closed: not its data
+            continue  # (taken at half the missing days explained, a US federal calendar
+            # was NYSE's, and its real rows on Good Fridays were dropped as closed days)
+        score = int(missing.isin(closed).sum()) / len(missing)
         if score >= 0.9:
             return exchange
         if score >= EXPLAINED and score > best_score:

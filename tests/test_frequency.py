@@ -362,3 +362,19 @@ def test_a_multi_day_grid_bins_from_the_datas_first_day_and_keeps_its_first_bin(
         8.5,
     ]
     assert series.report.note == ""
+
+
+def test_weekdays_with_rows_on_days_an_exchange_was_closed_are_not_that_exchange():
+    """US federal business days (Good Friday open, Columbus Day shut) half-matched NYSE's
+    closures, were taken for XNYS, and six real rows on Good Fridays and the days of
+    Hurricane Sandy were dropped as closed days. An exchange closed on a day the data has a
+    row is not the data's exchange: every observed row stays."""
+    from pandas.tseries.holiday import USFederalHolidayCalendar
+
+    days = pd.bdate_range("2012-01-01", "2015-12-31")
+    days = days.difference(USFederalHolidayCalendar().holidays("2012-01-01", "2015-12-31"))
+    assert pd.Timestamp("2012-04-06") in days  # Good Friday: NYSE closed, federal offices open
+    assert infer_frequency(days) == "B"
+    frame = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "y": np.arange(len(days), dtype=float)})
+    series = prepare_series(frame, DataConfig())
+    assert series.report.rows_dropped == 0 and set(days) <= set(series.frame.index)
