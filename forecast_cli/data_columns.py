@@ -122,3 +122,39 @@ def resolve_target(raw: pd.DataFrame, target: str | None, time_col: str | None, 
 def column_list(raw: pd.DataFrame) -> str:
     """The table's columns for a message: ``date, value``."""
     return ", ".join(map(str, raw.columns))
+
+
+_CLOCK_VALUE = r"^\s*\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*$"
+
+
+def joined_date_and_clock(raw: pd.DataFrame, time_col: str | None) -> pd.DataFrame:
+    """A table whose dates and times of day sit in two columns (``Date,Time`` with
+    ``2021-03-01,00:00``, as loggers and spreadsheets export hours) with them joined into
+    the date column, the clock column gone; otherwise ``raw`` itself. Read apart, the dates
+    repeated 24 times a day and the time column was taken for the series id: one hourly
+    series became 24 daily ones. Joined only when one column holds dates without a time
+    and exactly one other column holds every value as a clock time (HH:MM[:SS])."""
+    if time_col == "":
+        return raw
+    clocks = [
+        c
+        for c in raw.columns
+        if c != time_col and raw[c].dtype.kind in "OSUT" and raw[c].astype(str).str.match(_CLOCK_VALUE).all()
+    ]
+    if len(clocks) != 1:
+        return raw
+    candidates = [time_col] if time_col is not None else [c for c in raw.columns if c != clocks[0]]
+    dates = [c for c in candidates if c in raw.columns and _dates_only(raw[c])]
+    if len(dates) != 1:
+        return raw
+    date, clock = dates[0], clocks[0]
+    joined = raw[date].astype(str).str.strip() + " " + raw[clock].astype(str).str.strip()
+    return raw.drop(columns=[clock]).assign(**{str(date): joined})
+
+
+def _dates_only(column: pd.Series) -> bool:
+    """Whether a text column holds dates with no time of day (2021-03-01, 01/03/2021)."""
+    if column.dtype.kind not in "OSUT" or not looks_like_time(column):
+        return False
+    text = column.astype(str).str.strip()
+    return bool(len(text)) and not text.str.contains(r"[T ]\d{1,2}:\d{2}", regex=True).any()

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .cell_numbers import parse_numbers
-from .data_columns import resolve_time_column
+from .data_columns import joined_date_and_clock, resolve_time_column
 from .errors import DataError, UsageError
 from .parse import parse_times, step_numbers
 from .period_labels import period_labels, step_layout
@@ -102,7 +102,7 @@ def read_future(
     """Split a table of future rows into per-series frames of ``columns`` by timestamp;
     ``numbers``: the file's decimal mark and thousands separator; ``freq`` and ``layout``:
     the model's step and period layout (see ``FutureTable``)."""
-    raw = raw.rename(columns=lambda c: str(c).strip())
+    raw = joined_date_and_clock(raw.rename(columns=lambda c: str(c).strip()), time_col)
     needed = [c for c in (id_col, *columns) if c]
     absent = [c for c in needed if c not in raw.columns]
     if absent:

@@ -20,7 +20,7 @@ import pandas as pd
 from .calendars import Calendar
 from .cell_numbers import rows_text
 from .config import DataConfig
-from .data_columns import resolve_target, resolve_time_column
+from .data_columns import joined_date_and_clock, resolve_target, resolve_time_column
 from .errors import DataError, OneTimestamp, UsageError, first_few
 from .panel_layout import (
     WIDE_TARGET,
@@ -141,6 +141,7 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
     one starts ``series 'ID': `` and gives the file's data rows (members keep the table's
     row labels, so the parsers number rows as the file does).
     """
+    raw = joined_date_and_clock(raw, cfg.time_col)
     wide = bool(cfg.target and is_wide(cfg.target, raw.columns))
     file_rows = raw.index  # the file's data rows, before a wide table is melted
     if wide:

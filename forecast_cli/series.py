@@ -21,7 +21,7 @@ import pandas as pd
 
 from .cell_numbers import parse_numbers
 from .config import DEFAULT_AGG, DEFAULT_FILL, DataConfig
-from .data_columns import column_list, resolve_target, resolve_time_column
+from .data_columns import column_list, joined_date_and_clock, resolve_target, resolve_time_column
 from .errors import DataError, FreqWithoutDates, OneTimestamp, UsageError
 from .frequency import choose_frequency, fixed_offset, infer_frequency, is_trading_calendar
 from .io import read_data
@@ -131,7 +131,7 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig, least_rows: int = 2) -> S
 
     ``least_rows``: a series alone needs two rows to forecast from; a panel's member of
     one timestamp, put on the step the others share, is forecast by its last value."""
-    raw = raw.rename(columns=lambda c: str(c).strip())
+    raw = joined_date_and_clock(raw.rename(columns=lambda c: str(c).strip()), cfg.time_col)
     time_col = resolve_time_column(raw, cfg.time_col, cfg.time_format)
     known = tuple(cfg.future_features)
     target = resolve_target(raw, cfg.target, time_col, (*cfg.features, *known))

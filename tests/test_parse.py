@@ -11,6 +11,7 @@ import pytest
 from forecast_cli.cell_numbers import parse_numbers
 from forecast_cli.config import DataConfig
 from forecast_cli.errors import DataError
+from forecast_cli.panel import prepare_panel
 from forecast_cli.parse import looks_like_time, parse_times
 from forecast_cli.series import prepare_series
 
@@ -221,3 +222,28 @@ def test_two_digit_years_after_today_are_read_a_century_earlier_and_said(values,
     assert times.index[0] == pd.Timestamp(first)
     assert times.index.is_monotonic_increasing and (times.index <= pd.Timestamp.now()).all()
     assert times.note.startswith(f"{moved} two-digit year(s)") if moved else times.note == ""
+
+
+@pytest.mark.parametrize("time_col", [None, "Date"])
+def test_a_date_column_and_a_clock_column_are_one_timestamp(time_col):
+    """Date,Time,demand with 2021-03-01,00:00 (loggers' and spreadsheets' hours): the dates
+    repeated 24 times a day, the Time column was taken for the series id, and one hourly
+    series became 24 daily ones (exit 0). The two columns are one timestamp."""
+    hours = pd.date_range("2021-03-01", periods=72, freq="h")
+    raw = pd.DataFrame(
+        {"Date": hours.strftime("%Y-%m-%d"), "Time": hours.strftime("%H:%M"), "demand": np.arange(72.0)}
+    )
+    panel = prepare_panel(raw, DataConfig(time_col=time_col))
+    assert len(panel) == 1 and panel.freq == "h"
+    assert list(panel.members[0].frame.index) == list(hours)
+    assert panel.members[0].frame["demand"].tolist() == list(np.arange(72.0))
+
+
+def test_a_clock_column_beside_full_timestamps_is_left_alone():
+    """Only dates without a time are joined to a clock column: a timestamp column already
+    holding the time keeps it, and the other column stays a column."""
+    from forecast_cli.data_columns import joined_date_and_clock
+
+    hours = pd.date_range("2021-03-01", periods=6, freq="h")
+    raw = pd.DataFrame({"ts": hours.strftime("%Y-%m-%d %H:%M"), "shift": hours.strftime("%H:%M"), "y": 1.0})
+    assert joined_date_and_clock(raw, None) is raw
