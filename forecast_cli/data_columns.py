@@ -18,6 +18,7 @@ from .errors import DataError, UsageError, first_few
 from .parse import STEP_NAMES, YEAR_NAMES, looks_like_time, reads_as, whole_numbers, whole_years
 
 _TIME_NAMES = ("timestamp", "datetime", "date", "time", "ds", "month", "week", "day", "period", "quarter")
+DATE_NAMES = tuple(n for n in _TIME_NAMES if n not in STEP_NAMES)  # names of dates, never of step numbers
 
 
 def resolve_time_column(
@@ -62,7 +63,16 @@ def _refuse_numbered_dates(name: object, column: pd.Series, time_format: str | N
     """Raise for numbers in a column named like dates (``date`` = 20240105, ``month`` =
     202401) that no step name or --time-format claims: they were left as a feature, and
     the rows were modelled in file order, shuffled or not, with exit 0."""
-    if time_format is not None or str(name).strip().lower() in STEP_NAMES or not whole_numbers(column):
+    if time_format is not None or str(name).strip().lower() in STEP_NAMES:
+        return
+    if not whole_numbers(column):
+        values = column.dropna()
+        if len(values) and pd.api.types.is_float_dtype(column):  # 01.1949 read as 1.1949
+            raise DataError(
+                f"column {name!r} is named like time but holds decimal numbers (e.g. {float(values.iloc[0])!r}); "
+                "if they are dates, give --time-format for their layout (such as %m.%Y for 01.1949), "
+                "--time-col NAME for another column, or --time-col '' to count rows as steps"
+            )
         return
     digits = column.dropna().astype("int64").astype(str).str.len()
     layout = {8: "%Y%m%d", 6: "%Y%m"}.get(int(digits.iloc[0])) if digits.nunique() == 1 else None

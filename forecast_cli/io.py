@@ -24,10 +24,12 @@ import pandas as pd
 
 from .compressed import unreadable, zip_member
 from .config import ID_NAMES
+from .data_columns import DATE_NAMES
 from .dialect import head_of, peek, read_options, read_text, refuse_decimal_commas
 from .errors import DataError, UsageError
 from .outputs import atomic_write as atomic_write  # re-exported: the writers' one door
 from .panel_layout import target_parts
+from .parse import STEP_NAMES, YEAR_NAMES
 
 if TYPE_CHECKING:
     from .config import DataConfig
@@ -157,8 +159,19 @@ def read_data(source: str | Path | IO[str], cfg: DataConfig) -> pd.DataFrame:
         if cfg.id_col
         else tuple(n for n in ID_NAMES if n not in numeric)
     )
+    times: tuple[str, ...] = ()
+    if cfg.time_col or cfg.time_format:  # a layout to read: the time as written, not as a number
+        # ('01.1949' read as 1.1949 could not be read as %m.%Y at all); step and year
+        # columns stay numbers, as their whole numbers are read
+        times = tuple(
+            n for n in (cfg.time_col or "", *DATE_NAMES) if n and n.lower() not in (*STEP_NAMES, *YEAR_NAMES)
+        )
     return read_csv(
-        source, delimiter=cfg.delimiter, decimal=cfg.decimal, thousands=cfg.thousands, text_cols=ids
+        source,
+        delimiter=cfg.delimiter,
+        decimal=cfg.decimal,
+        thousands=cfg.thousands,
+        text_cols=(*ids, *times),
     )
 
 

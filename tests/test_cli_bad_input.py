@@ -786,3 +786,23 @@ def test_a_retired_pandas_alias_names_todays_spelling(freq, fix, tmp_path):
     result = runner.invoke(app, ["train", str(AIR), "--freq", freq, "-o", str(tmp_path / "m.fcst")])
     refused(result, 2, f"--freq {freq!r} is the spelling pandas 2.2 retired; {fix}")
     assert not (tmp_path / "m.fcst").exists()
+
+
+def test_dotted_month_years_are_refused_without_a_format_and_read_with_one(tmp_path):
+    """bad input: a month column written 01.1949 (read as the number 1.1949) with --target -> exit 2, naming the column and --time-format; it was dropped and the rows trained as integer steps (exit 0), and with --time-format %m.%Y the value was quoted as '1.195', so the file could not be read at all"""
+    months = pd.date_range("1949-01-01", periods=48, freq="MS")
+    data = tmp_path / "dotted.csv"
+    pd.DataFrame({"month": months.strftime("%m.%Y"), "passengers": np.arange(48.0) + 100}).to_csv(
+        data, index=False
+    )
+    model = tmp_path / "m.fcst"
+    refused(
+        runner.invoke(app, ["train", str(data), "--target", "passengers", "-o", str(model)]),
+        2,
+        "column 'month' is named like time but holds decimal numbers (e.g. 1.1949)",
+        "--time-format",
+    )
+    assert not model.exists()
+    read = runner.invoke(app, ["train", str(data), "--time-format", "%m.%Y", *FAST_TRAIN, "-o", str(model)])
+    assert read.exit_code == 0, read.output
+    assert modelfile.load_model(model).histories_.last_stamps()[0] == pd.Timestamp("1952-12-01")
