@@ -95,7 +95,7 @@ def _refuse_unread_time(raw: pd.DataFrame, time_format: str | None) -> None:
             _refuse_numbered_dates(c, column, time_format)
             continue
         values = column.dropna().astype(str).str.strip()
-        if values.empty or looks_numeric(column):
+        if values.empty or (looks_numeric(column) and time_format is None):  # a given format names it
             continue
         how = (
             f"--time-format {time_format!r} does not read it" if time_format else "it is in no layout we read"

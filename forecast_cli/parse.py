@@ -66,7 +66,7 @@ def parse_times(column: pd.Series, name: str, time_format: str | None = None) ->
     text = column.astype(str)
     if time_format is not None:
         parsed = _coerce(text, time_format)
-        _refuse_unparsed(text, parsed, name, f"does not match --time-format {time_format!r}")
+        _refuse_unparsed(text, parsed, name, f"does not match --time-format {time_format!r}", time_format)
         if "%y" in time_format.replace("%%", ""):
             return _in_the_past(text, pd.DatetimeIndex(parsed))
         return _zoned(text, pd.DatetimeIndex(parsed), name)
@@ -299,7 +299,9 @@ def _coerce(text: pd.Series, fmt: str) -> pd.Series:
         return pd.to_datetime(text, format=fmt, errors="coerce", utc=utc)
 
 
-def _refuse_unparsed(text: pd.Series, parsed: pd.Series, name: str, problem: str) -> None:
+def _refuse_unparsed(
+    text: pd.Series, parsed: pd.Series, name: str, problem: str, time_format: str | None = None
+) -> None:
     bad = np.flatnonzero(parsed.isna().to_numpy())
     if not len(bad):
         return
@@ -307,10 +309,22 @@ def _refuse_unparsed(text: pd.Series, parsed: pd.Series, name: str, problem: str
     first_layout, other_layout = _formats(text.iloc[0].strip()), _formats(text.iloc[row].strip())
     if row > 0 and other_layout is not None and other_layout != first_layout:
         raise _mixed(text, name, 0, row)
+    fix = "give --time-format"
+    if time_format is not None:  # given already: name one that reads the column, if swapping does
+        swapped = _swapped_day_month(time_format)
+        reads = swapped is not None and _coerce(text, swapped).notna().all()
+        fix = f"give --time-format {swapped}" if reads else "give a --time-format that reads it"
     raise DataError(
         f"column {name!r} has a value that {problem} ({text.iloc[row]!r} on data row {data_row(text, row)}); "
-        "fix it, give --time-format, or name the right column with --time-col"
+        f"fix it, {fix}, or name the right column with --time-col"
     )
+
+
+def _swapped_day_month(time_format: str) -> str | None:
+    """``%m/%d/%Y`` -> ``%d/%m/%Y`` (and back): the other order of a day-and-month format."""
+    if "%d" not in time_format or "%m" not in time_format:
+        return None
+    return time_format.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
 
 
 def _mixed(text: pd.Series, name: str, a: int, b: int) -> DataError:

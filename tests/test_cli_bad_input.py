@@ -806,3 +806,21 @@ def test_dotted_month_years_are_refused_without_a_format_and_read_with_one(tmp_p
     read = runner.invoke(app, ["train", str(data), "--time-format", "%m.%Y", *FAST_TRAIN, "-o", str(model)])
     assert read.exit_code == 0, read.output
     assert modelfile.load_model(model).histories_.last_stamps()[0] == pd.Timestamp("1952-12-01")
+
+
+def test_a_time_format_that_reads_no_value_of_a_numbered_date_column_says_so(tmp_path):
+    """bad input: --time-format %Y-%m-%d on a column of 20120101-style dates -> exit 2, naming the column, the format and a value; it said '2 numeric columns (timestamp, y); choose one with --target', never naming the format"""
+    days = pd.date_range("2012-01-01", periods=40, freq="D")
+    data = tmp_path / "compact.csv"
+    pd.DataFrame({"timestamp": days.strftime("%Y%m%d").astype(int), "y": np.arange(40.0)}).to_csv(
+        data, index=False
+    )
+    refused(
+        runner.invoke(app, ["train", str(data), "--time-format", "%Y-%m-%d", "-o", str(tmp_path / "m.fcst")]),
+        2,
+        "column 'timestamp' looks like the time column, but --time-format '%Y-%m-%d' does not read it (e.g. '20120101')",
+    )
+    read = runner.invoke(
+        app, ["train", str(data), "--time-format", "%Y%m%d", *FAST_TRAIN, "-o", str(tmp_path / "m.fcst")]
+    )
+    assert read.exit_code == 0, read.output

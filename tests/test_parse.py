@@ -247,3 +247,13 @@ def test_a_clock_column_beside_full_timestamps_is_left_alone():
     hours = pd.date_range("2021-03-01", periods=6, freq="h")
     raw = pd.DataFrame({"ts": hours.strftime("%Y-%m-%d %H:%M"), "shift": hours.strftime("%H:%M"), "y": 1.0})
     assert joined_date_and_clock(raw, None) is raw
+
+
+def test_a_day_month_format_that_fails_names_the_swapped_one_when_that_reads_the_column():
+    """The fix offered to a user who gave --time-format was 'give --time-format'."""
+    with pytest.raises(
+        DataError, match=r"'13/01/2012' on data row 2\); fix it, give --time-format %d/%m/%Y, or"
+    ):
+        times("12/01/2012", "13/01/2012", fmt="%m/%d/%Y")
+    with pytest.raises(DataError, match="fix it, give a --time-format that reads it, or"):
+        times("2012-01-12", "2012-01-13", fmt="%m/%d/%Y")
