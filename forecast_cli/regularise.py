@@ -89,7 +89,11 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
     calendar_step = not is_clock_step(offset)
     zone = data.index.tz if at_clock or calendar_step else None
     local = data.set_axis(wall) if zone is not None else data
-    origin = "start" if at_clock or is_clock_step(offset) else "start_day"
+    origin: str | pd.Timestamp = "start_day"
+    if at_clock:
+        origin = "start"
+    elif is_clock_step(offset):
+        origin = _clock_origin(local.index, pd.Timedelta(offset))
     resampler = local.resample(offset, origin=origin)
     regular = resampler.agg(how)
     filled_bins = resampler.size().to_numpy() > 0
@@ -101,7 +105,10 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
         # the probes' bins start where the data's did: at its first row ("start") or that
         # row's midnight ("start_day"), not at the first probe (a day before the data put
         # 2-day bins a day off, and a whole first bin was dropped as partial)
-        anchor = first_row if origin == "start" else first_row.normalize()
+        if isinstance(origin, pd.Timestamp):
+            anchor = origin
+        else:
+            anchor = first_row if origin == "start" else first_row.normalize()
 
         def same_period(a: pd.Timestamp, b: pd.Timestamp) -> bool:
             return _one_period([a, b], offset, anchor)
@@ -114,6 +121,21 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
     if zone is not None:
         regular = regular.set_axis(on_wall_clock(regular.index, zone))
     return Regular(regular.rename_axis("timestamp"), int((~filled_bins).sum()), 0, note)
+
+
+def _clock_origin(index: pd.DatetimeIndex, step: pd.Timedelta) -> pd.Timestamp:
+    """Where bins of a clock step start: at the earliest phase (offset within the step) of
+    the rows, so that hourly readings at :30 keep :30, and a logger's minutes written 0-2
+    seconds late each stay in their own minute. Bins from the first row's own phase (say
+    :02) put a row at 00:01:01 into the bin of 00:00:02: 690 pairs of real minutes were
+    averaged and 689 invented. Phases spread over half the step or more share no anchor:
+    the bins start at the first row, as before."""
+    start = index[0].normalize()
+    phase = (index - start) % step  # (rows,) offsets within the step
+    lo, hi = phase.min(), phase.max()
+    if hi - lo >= step / 2:
+        return index[0]
+    return start + lo
 
 
 def _clock(offset: pd.Timedelta) -> str:

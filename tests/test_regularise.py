@@ -281,3 +281,21 @@ def test_a_panel_of_two_exchanges_bars_names_a_fix_that_works():
     ):
         prepare_panel(long, DataConfig(id_col="id"))
     assert prepare_panel(long, DataConfig(id_col="id", freq="B")).freq == "B"
+
+
+def test_clock_bins_start_at_the_rows_earliest_phase():
+    """A logger's minutes written 0-2 seconds late each stay in their own minute: binned from
+    the first row's second (:02), a row at 00:01:01 shared a bin with 00:00:02, and 690 pairs
+    of real minutes were averaged while 689 minutes were invented. Readings at :30 past the
+    hour keep their :30."""
+    rng = np.random.default_rng(0)
+    minutes = pd.date_range("2000-06-05", periods=300, freq="min")
+    late = minutes + pd.to_timedelta(rng.integers(0, 3, 300), unit="s")
+    late = late.insert(0, minutes[0] + pd.Timedelta(seconds=2)).delete(1)  # the first row 2 s late
+    frame = pd.DataFrame({"y": np.arange(300.0)}, index=late)
+    regular = regularise(frame, "min", "mean")
+    assert list(regular.frame.index) == list(minutes) and regular.gaps == 0
+    assert regular.frame["y"].tolist() == list(np.arange(300.0))  # no row merged with another
+    half_past = pd.date_range("2021-01-01 00:30", periods=48, freq="h")
+    kept = regularise(pd.DataFrame({"y": np.arange(48.0)}, index=half_past), "h", "mean")
+    assert list(kept.frame.index) == list(half_past)
