@@ -119,7 +119,15 @@ def resolve_target(raw: pd.DataFrame, target: str | None, time_col: str | None, 
     if len(numeric) == 1:
         return numeric[0]
     if not numeric:
-        raise DataError(f"no numeric column to forecast; columns: {column_list(raw)}")
+        shown = [  # what the columns hold: '5.8%' or '1 234,5' says why none reads as numbers
+            f"{c} (e.g. {str(raw[c].dropna().iloc[0]).strip()!r})" if raw[c].notna().any() else f"{c} (empty)"
+            for c in raw.columns
+            if c != time_col
+        ]
+        raise DataError(
+            f"no numeric column to forecast: {', '.join(shown[:6]) or 'only the time column'}; "
+            "name one with --target to see which of its cells are not numbers"
+        )
     names = [str(c) for c in numeric]
     prefix = os.path.commonprefix(names)
     several = shlex.quote(f"{prefix}*") if len(prefix) >= 2 and len(names) > 3 else ",".join(names[:3])

@@ -824,3 +824,14 @@ def test_a_time_format_that_reads_no_value_of_a_numbered_date_column_says_so(tmp
         app, ["train", str(data), "--time-format", "%Y%m%d", *FAST_TRAIN, "-o", str(tmp_path / "m.fcst")]
     )
     assert read.exit_code == 0, read.output
+
+
+def test_a_file_without_a_numeric_column_shows_what_its_columns_hold(tmp_path):
+    """bad input: a value column written as percentages (5.8%) -> exit 2, naming the column and a value; it said only 'no numeric column to forecast; columns: quarter, unemp'"""
+    data = tmp_path / "pct.csv"
+    data.write_text("quarter,unemp\n2001-01-01,5.8%\n2001-04-01,5.9%\n2001-07-01,6.1%\n")
+    refused(
+        runner.invoke(app, ["train", str(data), "-o", str(tmp_path / "m.fcst")]),
+        2,
+        "no numeric column to forecast: unemp (e.g. '5.8%'); name one with --target",
+    )
