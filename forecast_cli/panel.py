@@ -212,6 +212,10 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
                 raise
             if wide:  # the melted column is the user's column named by the series id
                 message = message.replace(repr(WIDE_TARGET), repr(key))
+            if message.endswith("pick another --target"):  # the target is right for the others
+                message = message.replace(
+                    "pick another --target", "leave the series out (--ids or --ids-file, or delete its rows)"
+                )
             if "data row" not in message:  # say where the series is in the file
                 positions = file_rows.get_indexer(rows.index.unique())
                 message += f" (the series is on data rows {rows_text(positions)})"

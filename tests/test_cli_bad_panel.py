@@ -55,8 +55,8 @@ def _corrupt(series: str, rows: slice, column: str, value) -> pd.DataFrame:
         ),
         (
             _corrupt("S2", slice(None), "y", np.nan),
-            "series 'S2': target column 'y' has no values (all empty or NaN); pick another --target "
-            "(the series is on data rows 145-192)",
+            "series 'S2': target column 'y' has no values (all empty or NaN); leave the series out "
+            "(--ids or --ids-file, or delete its rows) (the series is on data rows 145-192)",
         ),
     ],
     ids=["non-numeric", "infinite", "bad-timestamp", "empty"],
