@@ -154,10 +154,13 @@ def joined_date_and_clock(raw: pd.DataFrame, time_col: str | None) -> pd.DataFra
     and exactly one other column holds every value as a clock time (HH:MM[:SS])."""
     if time_col == "":
         return raw
-    clocks = [
+    clocks = [  # the first values first: an id column of millions of rows is read once only if they pass
         c
         for c in raw.columns
-        if c != time_col and raw[c].dtype.kind in "OSUT" and raw[c].astype(str).str.match(_CLOCK_VALUE).all()
+        if c != time_col
+        and raw[c].dtype.kind in "OSUT"
+        and _all_clock(raw[c].head(50))
+        and _all_clock(raw[c])
     ]
     if len(clocks) != 1:
         return raw
@@ -168,6 +171,10 @@ def joined_date_and_clock(raw: pd.DataFrame, time_col: str | None) -> pd.DataFra
     date, clock = dates[0], clocks[0]
     joined = raw[date].astype(str).str.strip() + " " + raw[clock].astype(str).str.strip()
     return raw.drop(columns=[clock]).assign(**{str(date): joined})
+
+
+def _all_clock(column: pd.Series) -> bool:
+    return bool(column.astype(str).str.match(_CLOCK_VALUE).all())
 
 
 def _dates_only(column: pd.Series) -> bool:
