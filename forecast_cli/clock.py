@@ -7,6 +7,8 @@ read an alias or place a time on a zone's clock, and none of this imports
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -76,8 +78,6 @@ _STARTS = {"YE": "YS", "QE": "QS", "ME": "MS", "SME": "SMS", "BYE": "BYS", "BQE"
 
 def renamed_alias(freq: str) -> str | None:
     """The fix for an alias pandas 2.2 renamed (``15T`` -> ``write 15min``), else None."""
-    import re
-
     match = re.fullmatch(r"(\d*)([A-Z]+)(-[A-Z]{3})?", freq.strip())
     if match is None or match[2] not in _RENAMED:
         return None

@@ -67,9 +67,8 @@ def parse_times(column: pd.Series, name: str, time_format: str | None = None) ->
     if time_format is not None:
         parsed = _coerce(text, time_format)
         _refuse_unparsed(text, parsed, name, f"does not match --time-format {time_format!r}", time_format)
-        if "%y" in time_format.replace("%%", ""):
-            return _in_the_past(text, pd.DatetimeIndex(parsed))
-        return _zoned(text, pd.DatetimeIndex(parsed), name)
+        zoned = _zoned(text, pd.DatetimeIndex(parsed), name)
+        return _in_the_past(text, zoned.index) if "%y" in time_format.replace("%%", "") else zoned
     first = text.iloc[0].strip()
     if ISO_WEEK.match(first):
         parsed = _coerce(text.str.strip().str.replace("-W", "W", regex=False) + "1", "%GW%V%u")
