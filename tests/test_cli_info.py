@@ -45,6 +45,9 @@ def test_info_summarises_a_panel_without_reading_its_arrays(tmp_path, monkeypatc
     assert ("drift_rows" not in info) if local else info["drift_rows"].startswith("48 (")
     assert info["history_end"] == "2005-12-01T00:00:00"
     assert info["data_rows"] == 3 * 72 and info["data_rows_per_series"] == "min 72, median 72, max 72"
+    # typed values beside the shown text ("12 (given)"), which a script cannot read as a number
+    assert info["plan"]["lookback"] == 12 and info["plan"]["reasons"]["lookback"] == "given"
+    assert info["config"]["window"]["lookback"] == 12 and info["lookback"] == "12 (given)"
 
 
 @pytest.mark.parametrize("name", ["format3_panel.fcst", "format3_local.fcst"])

@@ -63,8 +63,8 @@ def info(
             f"{model} is damaged or inconsistent ({type(exc).__name__}); retrain the model"
         ) from None
     chosen = resolve_format(fmt.value if fmt else None, None)
-    if chosen == "json":
-        emit("json", None, payload=summary)
+    if chosen == "json":  # the lines as shown, then typed values for scripts: jq .plan.horizon
+        emit("json", None, payload={**summary, **typed_sections(meta)})
     else:
         import pandas as pd
 
@@ -72,6 +72,18 @@ def info(
             {"value": [str(v) for v in summary.values()]}, index=pd.Index(list(summary), name="field")
         )
         emit(chosen, None, frame=frame, title=str(model))
+
+
+def typed_sections(meta: dict) -> dict:
+    """The plan (its values and reasons) and the options as the model file stores them:
+    the shown fields are display text ("12 (one season)"), which a script cannot read
+    as a number. A --local model gives its first member's plan (the shown fields tally
+    what differs between members)."""
+    first = (meta.get("members") or [{}])[0]
+    return {
+        "plan": meta.get("plan") or first.get("plan"),
+        "config": meta.get("config") or first.get("config"),
+    }
 
 
 def model_config_toml(meta: dict, model: Path) -> str:
