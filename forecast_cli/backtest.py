@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from . import metrics as m
-from .backtest_echo import config_echo, long_forecasts, shape_reasons
+from .backtest_echo import config_echo, long_forecasts, ragged_end_note, shape_reasons
 from .backtest_fits import Fits, distributed_global, fold_rows, local_fits, neural_forecasts
 from .backtest_intervals import (
     band_levels,
@@ -200,6 +200,8 @@ def run_backtest(
         bounds[name] = reported_bounds(bounds[name], forecasts[name], levels, probs)
 
     notes += unbanded_notes(models, forecasts, bounds, levels, horizon)
+    if neural and not local:
+        notes += ragged_end_note(panel)
     notes += _scoring_notes(actual, scales)
     # a series with fewer folds (its last ones) counts as much as one with all of them
     first_row = fold_rows(plans)

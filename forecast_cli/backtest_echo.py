@@ -122,3 +122,21 @@ def _iso(stamp) -> str:
     """A fold boundary as the JSON writes every timestamp: ISO 8601 (``1960-06-01T00:00:00``),
     or the step number of a series without dates."""
     return stamp.isoformat() if isinstance(stamp, pd.Timestamp) else str(stamp)
+
+
+def ragged_end_note(panel: Panel) -> list[str]:
+    """A warning when a panel's series end at different dates. Folds are counted from each
+    series' own end (the M competitions' convention: their series share no calendar), so
+    one fold's global network also trains on other series' rows dated after that series'
+    origin. Where the series do share a calendar (stores, tickers), that is later data
+    reaching a forecast, and the scores read better than a forecast made on the day could
+    be: the user must hear it, and how to avoid it."""
+    ends = [m.frame.index[-1] for m in panel.members]
+    if len(ends) < 2 or not isinstance(ends[0], pd.Timestamp) or len(set(ends)) == 1:
+        return []
+    return [
+        f"series end at different dates ({_iso(min(ends))[:10]} .. {_iso(max(ends))[:10]}): folds are "
+        "counted from each series' own end, so a fold's network also trains on other series' rows "
+        "dated after that fold's origin; where the series share a calendar, cut the data at one end "
+        "date (or use --local) for a backtest that no later row reaches"
+    ]

@@ -509,3 +509,36 @@ def test_a_target_glob_never_takes_the_time_column_or_a_named_input():
     assert panel.ids == ("ya", "yb")
     assert panel.freq in ("YS", "YS-JAN")  # the years stay the time axis
     assert prepare_panel(wide, DataConfig(target="y*")).ids == ("ya", "yb")
+
+
+def test_a_panel_whose_series_end_at_different_dates_is_warned_that_later_rows_train_its_folds():
+    """Folds count from each series' own end, so one fold's global network trains on other
+    series' rows dated after that series' origin: changing S1's rows after S0's first
+    origin moves S0's forecast at that origin. The backtest says so (it said nothing, and
+    the README claimed no later value reaches a forecast); a panel ending on one date and a
+    --local backtest have nothing to say."""
+    cfg = fast_config(lookback=12, horizon=6)
+    raw = long_panel()  # S0 ends 2004-12, S1 2007-03, S2 2004-06
+    spec = BacktestConfig(folds=2, models=("lstm",))
+    result = run_backtest(prepare_panel(raw, cfg.data), cfg, spec)
+    said = [n for n in result.notes if n.startswith("series end at different dates")]
+    assert said == [
+        "series end at different dates (2004-06-01 .. 2007-03-01): folds are counted from each series' own "
+        "end, so a fold's network also trains on other series' rows dated after that fold's origin; where "
+        "the series share a calendar, cut the data at one end date (or use --local) for a backtest that no "
+        "later row reaches"
+    ]
+    first = result.forecasts.query("unique_id == 'S0' and model == 'lstm'")["origin"].min()
+    changed = raw.copy()
+    later = (changed["unique_id"] == "S1") & (changed["ds"] > first)
+    changed.loc[later, "y"] *= 3
+    moved = run_backtest(prepare_panel(changed, cfg.data), cfg, spec).forecasts
+    at = "unique_id == 'S0' and model == 'lstm' and origin == @first"
+    assert not np.allclose(
+        result.forecasts.query(at)["forecast"], moved.query(at)["forecast"]
+    )  # what it warns of
+    same_end = long_panel(lengths=(60, 60, 60))
+    same_end["ds"] = np.tile(pd.date_range("2000-01-01", periods=60, freq="MS"), 3)
+    assert not [
+        n for n in run_backtest(prepare_panel(same_end, cfg.data), cfg, spec).notes if "different dates" in n
+    ]
