@@ -100,6 +100,13 @@ def plan_folds(
     skipped = min(folds, -(-(needed - first_origin) // stride)) if first_origin < needed else 0
     if skipped and (skipped == folds or not partial):
         fit = folds_that_fit(n_rows, horizon, stride, needed)
+        if fit == 0 and window == "sliding" and train_size is not None and n_rows - horizon >= min_train:
+            # the window is what does not fit: no --folds, --horizon or --lookback helps
+            raise DataError(
+                f"--train-size {train_size} leaves no row to forecast: one fold of horizon {horizon} "
+                f"needs {train_size + horizon} rows, and the series has {n_rows}; use --train-size "
+                f"{n_rows - horizon} or less"
+            )
         raise DataError(
             f"{folds} folds of horizon {horizon} (stride {stride}) need {needed + horizon + stride * (folds - 1)} "
             f"rows with {needed} training rows before the first origin, but the series has {n_rows}; "

@@ -835,3 +835,15 @@ def test_a_file_without_a_numeric_column_shows_what_its_columns_hold(tmp_path):
         2,
         "no numeric column to forecast: unemp (e.g. '5.8%'); name one with --target",
     )
+
+
+def test_a_train_size_longer_than_the_data_names_the_largest_that_fits(tmp_path):
+    """bad input: backtest --window sliding --train-size 1000 on 144 rows -> exit 2, naming the largest --train-size that fits one fold; it said 'at most 0 folds fit (lower --folds, --horizon or --lookback)', none of which helps"""
+    args = ["backtest", str(AIR), "--window", "sliding", *FAST_TRAIN, "-o", str(tmp_path / "b.csv")]
+    refused(
+        runner.invoke(app, [*args, "--train-size", "1000"]),
+        2,
+        "--train-size 1000 leaves no row to forecast: one fold of horizon 12 needs 1012 rows, and the series "
+        "has 144; use --train-size 132 or less",
+    )
+    assert runner.invoke(app, [*args, "--train-size", "132", "--folds", "1"]).exit_code == 0
