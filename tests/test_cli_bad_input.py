@@ -847,3 +847,12 @@ def test_a_train_size_longer_than_the_data_names_the_largest_that_fits(tmp_path)
         "has 144; use --train-size 132 or less",
     )
     assert runner.invoke(app, [*args, "--train-size", "132", "--folds", "1"]).exit_code == 0
+
+
+def test_ids_for_a_single_series_model_say_it_holds_one_series(air_model):
+    """bad input: predict --ids passengers with a model of one series -> exit 2, saying the model holds one series; it said the model had no history for 'passengers', the name the backtest gives that very series"""
+    refused(
+        runner.invoke(app, ["predict", "-m", str(air_model), "--ids", "passengers", "-H", "1"]),
+        2,
+        f"--ids selects series of a panel; model {air_model} holds one series (trained without --id-col): drop it",
+    )

@@ -82,6 +82,11 @@ def predict(
     from ..output_names import refuse_output_clashes
 
     refuse_output_clashes(forecaster.id_col_, forecaster.target_)  # a model from before train refused them
+    if ids and forecaster.id_col_ is None and len(forecaster.ids_) == 1:  # as train and backtest say
+        raise UsageError(
+            f"{config.data.ids_label()} selects series of a panel; model {model} holds one series "
+            "(trained without --id-col): drop it"
+        )
     use_threads(compute, forecaster.config.model)
     series, skipped = None, {}
     if future_data == "-" and data == "-":
