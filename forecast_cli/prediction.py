@@ -248,7 +248,8 @@ def _forecast_frames(
         y = values[i][:, 0]
         season = f.season_ if len(y) >= f.season_ > 1 else 1
         out[i] = seasonal_naive(y, np.array([len(y)]), horizon, season=season)[0]
-        bandless = ", with no band (one row shows no change to size it by)" if len(y) == 1 else ""
+        # a trained series is sized by its training rows; a new one of one row has no scale
+        bandless = ", with no band (one row shows no change to size it by)" if np.isnan(scales[i]) else ""
         notes.append(
             f"series {names[i]!r}: {len(y)} row{'s' if len(y) > 1 else ''}, fewer than the {f.context_rows} the network "
             f"reads; forecast by {'seasonal naive' if season > 1 else 'naive'}{bandless}"

@@ -241,3 +241,20 @@ def test_a_month_calendar_on_yearly_data_is_refused(tmp_path, freq):
     result, model = _train(tmp_path, frame, "--calendar", "month")
     refused(result, 2, "--calendar month describes the month of the year", "leave it out for yearly data")
     assert not model.exists()
+
+
+def test_a_trained_series_given_one_row_keeps_its_band_and_the_warning_says_no_otherwise(tmp_path):
+    """A series the model was trained on, given a single row at predict, is forecast by its
+    last value with a band sized by its training rows. The warning said 'with no band (one
+    row shows no change)' over rows that had bands."""
+    frame = long_panel()
+    _, model = _train(tmp_path, frame)
+    one = tmp_path / "one.csv"
+    given = pd.concat([frame[frame["unique_id"] == "S0"].tail(1), frame[frame["unique_id"] == "S1"]])
+    given.to_csv(one, index=False)
+    result = runner.invoke(app, ["predict", str(one), "-m", str(model), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    rows = pd.DataFrame(json.loads(result.stdout)).query("unique_id == 'S0'")
+    assert rows[["y-lo-80", "y-hi-80"]].notna().all().all() and (rows["y-hi-80"] > rows["y-lo-80"]).all()
+    said = [line for line in result.stderr.splitlines() if "series 'S0': 1 row" in line]
+    assert said and "no band" not in said[0]
