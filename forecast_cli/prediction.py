@@ -109,6 +109,13 @@ def predict(
     stamps = [future_index(frame.index[-1], f.freq_, horizon) for frame in frames]  # each series' steps
     forecasts, widths, scales, notes = _forecast_frames(f, names, frames, stamps, future, rows)
     notes += _unseen_categories(f, names, rows)
+    everyone = set(f.ids_) | (set(given[0]) if history is not None else set())
+    if future is not None and (strangers := [k for k in future.frames if k and k not in everyone]):
+        # a misspelt id in the future file would otherwise go unnoticed: its rows feed nothing
+        notes.append(
+            f"{future.source} has rows for series not in the data or the model, left unused: "
+            f"{first_few([repr(k) for k in strangers])}"
+        )
     levels = f.config.intervals.levels() if levels is None else tuple(levels)
     quantiles = f.config.intervals.probs() if quantiles is None else tuple(quantiles)
     table, added = f.calibration_, 0

@@ -311,3 +311,17 @@ def test_a_daily_future_file_gives_a_quarterly_model_its_quarter_starts(aus_mode
     result = runner.invoke(app, [*args, str(daily)])
     assert result.exit_code == 0, result.output
     assert result.stdout == expected
+
+
+def test_future_rows_of_a_series_nobody_has_are_named_as_unused(aus_model, tmp_path):
+    """A misspelt id in the future file ('Victorai') fed nothing, and exit 0 said nothing."""
+    path = _future_cpi(tmp_path)
+    future = pd.read_csv(path)
+    extra = future[future["State"] == "Victoria"].assign(State="Victorai")
+    pd.concat([future, extra]).to_csv(path, index=False)
+    result = runner.invoke(app, ["predict", "-m", str(aus_model), "--future-data", str(path), "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    assert (
+        f"warning: {path} has rows for series not in the data or the model, left unused: 'Victorai'"
+        in result.stderr
+    )
