@@ -66,6 +66,7 @@ def predict(
     f._check_fitted()
     horizon = check_horizon(f, horizon)
     statics = dict(zip(f.ids_, f.statics_, strict=True))  # series -> its static values
+    moved_static: list[str] = []
     frames: Sequence[pd.DataFrame]
     if history is None:  # the stored histories: frames are built below, for the series predicted
         names, frames = list(f.ids_), f.histories_
@@ -80,9 +81,9 @@ def predict(
         names = list(panel.ids) if f.id_col_ is not None else list(f.ids_[:1])
         frames = [check_history(f, m) for m in panel.members]
         if f.static_levels_ and all(c in panel.statics for c in f.static_levels_):
-            statics.update(
-                (name, tuple(panel.statics[c][i] for c in f.static_levels_)) for i, name in enumerate(names)
-            )
+            now = {name: tuple(panel.statics[c][i] for c in f.static_levels_) for i, name in enumerate(names)}
+            moved_static = _changed_statics(f, statics, now)
+            statics.update(now)
     given = (names, frames)  # recalibration pools every series given, not only --ids
     if ids:
         ids = as_written(ids, names)
@@ -108,7 +109,7 @@ def predict(
     rows = [statics.get(name, ()) for name in names]
     stamps = [future_index(frame.index[-1], f.freq_, horizon) for frame in frames]  # each series' steps
     forecasts, widths, scales, notes = _forecast_frames(f, names, frames, stamps, future, rows)
-    notes += _unseen_categories(f, names, rows)
+    notes += _unseen_categories(f, names, rows) + moved_static
     everyone = set(f.ids_) | (set(given[0]) if history is not None else set())
     if future is not None and (strangers := [k for k in future.frames if k and k not in everyone]):
         # a misspelt id in the future file would otherwise go unnoticed: its rows feed nothing
@@ -262,6 +263,29 @@ def _forecast_frames(
             f"reads; forecast by {'seasonal naive' if season > 1 else 'naive'}{bandless}"
         )
     return out, (widths if f.width_ratio_ is not None else None), scales, notes
+
+
+def _changed_statics(
+    f: Forecaster, trained: dict[str, tuple[str, ...]], now: dict[str, tuple[str, ...]]
+) -> list[str]:
+    """A note for trained series whose static value differs in the data given: the forecast
+    follows the new value (a store moved to another region), which may be a data mistake
+    that exit 0 alone hides."""
+    changed = [
+        (name, column, old, new)
+        for name, row in now.items()
+        if name in trained
+        for column, old, new in zip(f.static_levels_, trained[name], row, strict=False)
+        if old != new
+    ]
+    if not changed:
+        return []
+    name, column, old, new = changed[0]
+    who = first_few(list(dict.fromkeys(repr(n) for n, *_ in changed)))
+    return [
+        f"series {who}: static value(s) differ from training (first {column} {old!r} -> {new!r} for "
+        f"{name!r}); the forecast reads the new value"
+    ]
 
 
 def _unseen_categories(f: Forecaster, names: list[str], rows: Sequence[Sequence[str]]) -> list[str]:

@@ -84,6 +84,23 @@ def test_a_category_never_seen_in_training_is_said_at_predict():
     assert not any("not in training" in n for n in fitted.predict(levels=()).attrs["notes"])
 
 
+def test_a_trained_series_whose_static_value_changed_is_said_at_predict():
+    """Series s1 was 'falling' in training and is 'rising' in the data given: the forecast
+    follows the new value (it moves), which may be a data mistake, so predict names it."""
+    cfg = _config(("kind",), epochs=2)
+    panel = _panel()
+    fitted = Forecaster(cfg).fit(prepare_panel(panel, cfg.data))
+    same = fitted.predict(prepare_panel(panel, cfg.data), levels=())
+    assert not any("differ from training" in n for n in same.attrs["notes"])
+    moved = panel.assign(kind=np.where(panel["id"] == "s1", "rising", panel["kind"]))
+    out = fitted.predict(prepare_panel(moved, cfg.data), levels=())
+    assert (
+        "series 's1': static value(s) differ from training (first kind 'falling' -> 'rising' for 's1'); "
+        "the forecast reads the new value" in out.attrs["notes"]
+    )
+    assert not np.allclose(out.loc["s1"].to_numpy(), same.loc["s1"].to_numpy())
+
+
 def test_static_values_round_trip_through_the_model_file(tmp_path):
     cfg = _config(("kind",), epochs=1)
     fitted = Forecaster(cfg).fit(prepare_panel(_panel(), cfg.data))
