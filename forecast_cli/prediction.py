@@ -20,13 +20,18 @@ from .calendar_features import calendar_values
 from .errors import DataError, UsageError, first_few
 from .future_data import FutureTable
 from .history_checks import check_history, check_horizon
-from .interval_levels import quantile_level
-from .intervals import CalibrationTable, bands, series_scale
+from .intervals import bands, series_scale
 from .panel import Panel, as_written, unknown_ids
+from .prediction_notes import (
+    changed_statics,
+    older_than_training,
+    short_drift_notes,
+    shortfall_notes,
+    unseen_categories,
+)
 from .recalibration import recalibrated
 from .scaling import Scaler
 from .series import Series
-from .stamps import readable
 from .steps import future_index
 
 if TYPE_CHECKING:
@@ -82,7 +87,7 @@ def predict(
         frames = [check_history(f, m) for m in panel.members]
         if f.static_levels_ and all(c in panel.statics for c in f.static_levels_):
             now = {name: tuple(panel.statics[c][i] for c in f.static_levels_) for i, name in enumerate(names)}
-            moved_static = _changed_statics(f, statics, now)
+            moved_static = changed_statics(f, statics, now)
             statics.update(now)
     given = (names, frames)  # recalibration pools every series given, not only --ids
     if ids:
@@ -109,7 +114,7 @@ def predict(
     rows = [statics.get(name, ()) for name in names]
     stamps = [future_index(frame.index[-1], f.freq_, horizon) for frame in frames]  # each series' steps
     forecasts, widths, scales, notes = _forecast_frames(f, names, frames, stamps, future, rows)
-    notes += _unseen_categories(f, names, rows) + moved_static
+    notes += unseen_categories(f, names, rows) + moved_static
     everyone = set(f.ids_) | (set(given[0]) if history is not None else set())
     if future is not None and (strangers := [k for k in future.frames if k and k not in everyone]):
         # a misspelt id in the future file would otherwise go unnoticed: its rows feed nothing
@@ -122,7 +127,7 @@ def predict(
     table, added = f.calibration_, 0
     if history is not None and (levels or quantiles):
         table, added = recalibrated(f, *given, [statics.get(name, ()) for name in given[0]])
-    notes += _shortfall_notes(table, levels, quantiles)
+    notes += shortfall_notes(table, levels, quantiles)
     if (levels or [q for q in quantiles if q != 0.5]) and horizon > len(table.abs_q):
         notes.append(
             f"bands and quantiles cover the {len(table.abs_q)} calibrated step(s); steps "
@@ -130,7 +135,7 @@ def predict(
             f"training): retrain with --horizon {horizon} to calibrate them"
         )
     if history is not None:
-        notes += _older_than_training(f, names, frames)
+        notes += older_than_training(f, names, frames)
     targets = [frame[f.target_].to_numpy(dtype=np.float64) for frame in frames]
     trained = {name: i for i, name in enumerate(f.ids_)}  # once: a lookup per series
     extra = bands(
@@ -160,37 +165,6 @@ def predict(
     out.attrs["notes"] = notes
     out.attrs["recalibrated_windows"] = added  # windows since training pooled into the bands
     return out
-
-
-def _narrower(thin: Sequence[float], levels: Sequence[float]) -> str:
-    """The fix for bands too wide for the calibration: a lower --level, or quantiles nearer
-    0.5 where a quantile's band (it is an edge of the 100|2p - 1|% band) is among them."""
-    fixes = ["a lower --level"] if any(lv in levels for lv in thin) else []
-    if any(lv not in levels for lv in thin):
-        fixes.append("quantiles nearer 0.5")
-    return " or ".join(fixes)
-
-
-def _shortfall_notes(
-    table: CalibrationTable, levels: Sequence[float], quantiles: Sequence[float]
-) -> list[str]:
-    """Notes on bands the calibration cannot back, a quantile's band (its edge) included."""
-    bands_asked = dict.fromkeys([*levels, *(quantile_level(p) for p in quantiles if p != 0.5)])
-    thin = [lv for lv in bands_asked if table.shortfall(lv)]
-    if not thin:
-        return []
-    if np.isinf(table.abs_q).all():  # a round-1 file: nothing was calibrated
-        return [
-            "the model file is from round 1 and holds no calibration: its bands are unbounded; retrain it"
-        ]
-    if table.windows == 0:  # only flat series were calibrated: their bands have no width anyway
-        return [
-            "the training series were flat: the bands have no width (nothing in the history says how far they may move)"
-        ]
-    return [
-        f"only {table.windows} calibration errors behind a step's band: the {', '.join(f'{lv:g}%' for lv in thin)} "
-        f"band is the widest error seen, which may cover less; use more data or {_narrower(thin, levels)}"
-    ]
 
 
 def _forecast_frames(
@@ -247,7 +221,7 @@ def _forecast_frames(
             out[i] = fc[row]
             if spread is not None:
                 widths[i] = spread[row]
-    notes = _short_drift_notes(f, names, values, long_enough, known)
+    notes = short_drift_notes(f, names, values, long_enough, known)
     scales = [
         f.cal_scales_[known[names[i]]] if names[i] in known else series_scale(values[i][:, 0], False)
         for i in range(len(values))
@@ -263,88 +237,6 @@ def _forecast_frames(
             f"reads; forecast by {'seasonal naive' if season > 1 else 'naive'}{bandless}"
         )
     return out, (widths if f.width_ratio_ is not None else None), scales, notes
-
-
-def _changed_statics(
-    f: Forecaster, trained: dict[str, tuple[str, ...]], now: dict[str, tuple[str, ...]]
-) -> list[str]:
-    """A note for trained series whose static value differs in the data given: the forecast
-    follows the new value (a store moved to another region), which may be a data mistake
-    that exit 0 alone hides."""
-    changed = [
-        (name, column, old, new)
-        for name, row in now.items()
-        if name in trained
-        for column, old, new in zip(f.static_levels_, trained[name], row, strict=False)
-        if old != new
-    ]
-    if not changed:
-        return []
-    name, column, old, new = changed[0]
-    who = first_few(list(dict.fromkeys(repr(n) for n, *_ in changed)))
-    return [
-        f"series {who}: static value(s) differ from training (first {column} {old!r} -> {new!r} for "
-        f"{name!r}); the forecast reads the new value"
-    ]
-
-
-def _unseen_categories(f: Forecaster, names: list[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    """A note for series whose static value the model never saw: it reads as none of the
-    known categories (all zeros), which the forecast depends on and exit 0 alone hides."""
-    unseen = [
-        (name, column, value)
-        for name, row in zip(names, rows, strict=True)
-        for (column, known), value in zip(f.static_levels_.items(), row, strict=False)
-        if value not in known
-    ]
-    if not unseen:
-        return []
-    name, column, value = unseen[0]
-    who = first_few(list(dict.fromkeys(repr(n) for n, _, _ in unseen)))
-    return [
-        f"series {who}: static value(s) not in training (first {column}={value!r} for {name!r}); "
-        "read as none of the known categories"
-    ]
-
-
-def _older_than_training(f: Forecaster, names: list[str], frames: Sequence[pd.DataFrame]) -> list[str]:
-    """A note for series whose given rows end before the model's own training rows of them
-    (a stale export, or a file cut short): their forecast starts after the data's end, so
-    it covers steps the model has already seen, which exit 0 alone would not say."""
-    known = {name: i for i, name in enumerate(f.ids_)}
-    ends = f.histories_.last_stamps()  # (series,): each series' last training row
-    early = [
-        (name, frame.index[-1], ends[known[name]])
-        for name, frame in zip(names, frames, strict=True)
-        if name in known and len(frame) and frame.index[-1] < ends[known[name]]
-    ]
-    if not early:
-        return []
-    name, given, trained = (str(v) if not isinstance(v, pd.Timestamp) else readable(v) for v in early[0])
-    who = f"series {first_few([repr(n) for n, _, _ in early])}" if f.id_col_ is not None else "the data"
-    return [
-        f"{who}: the rows given end before the model's training rows ({given} against "
-        f"{trained}{' for ' + repr(name) if len(early) > 1 else ''}); the forecast starts "
-        "after the rows given, at steps the model has already seen"
-    ]
-
-
-def _short_drift_notes(
-    f: Forecaster, names: list[str], values: list[np.ndarray], forecast: list[int], known: dict[str, int]
-) -> list[str]:
-    """A note for each known series given fewer rows than the model kept of it, when the
-    long-run drift input reads past the lookback: its drift then spans only the rows given,
-    and the forecast differs from one made from the whole series."""
-    if not f.plan_.drift_rows:
-        return []
-    kept = f.histories_.lengths()
-    short = [i for i in forecast if names[i] in known and len(values[i]) < kept[known[names[i]]]]
-    if not short:
-        return []
-    return [
-        f"series {first_few([repr(names[i]) for i in short])}: fewer rows than the {f.plan_.history_rows} the long-run drift input reads; "
-        "their drift spans only the rows given (give more history for the model's own)"
-    ]
 
 
 def _with_future(

@@ -1,0 +1,132 @@
+"""The notes a forecast carries to stderr: what the data given or the calibration leaves
+out or changes, each a warning line naming the series and the fix (``prediction.predict``
+collects them; the CLI prints them)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .errors import first_few
+from .interval_levels import quantile_level
+from .intervals import CalibrationTable
+from .stamps import readable
+
+if TYPE_CHECKING:
+    from .forecaster import Forecaster
+
+
+def _narrower(thin: Sequence[float], levels: Sequence[float]) -> str:
+    """The fix for bands too wide for the calibration: a lower --level, or quantiles nearer
+    0.5 where a quantile's band (it is an edge of the 100|2p - 1|% band) is among them."""
+    fixes = ["a lower --level"] if any(lv in levels for lv in thin) else []
+    if any(lv not in levels for lv in thin):
+        fixes.append("quantiles nearer 0.5")
+    return " or ".join(fixes)
+
+
+def shortfall_notes(
+    table: CalibrationTable, levels: Sequence[float], quantiles: Sequence[float]
+) -> list[str]:
+    """Notes on bands the calibration cannot back, a quantile's band (its edge) included."""
+    bands_asked = dict.fromkeys([*levels, *(quantile_level(p) for p in quantiles if p != 0.5)])
+    thin = [lv for lv in bands_asked if table.shortfall(lv)]
+    if not thin:
+        return []
+    if np.isinf(table.abs_q).all():  # a round-1 file: nothing was calibrated
+        return [
+            "the model file is from round 1 and holds no calibration: its bands are unbounded; retrain it"
+        ]
+    if table.windows == 0:  # only flat series were calibrated: their bands have no width anyway
+        return [
+            "the training series were flat: the bands have no width (nothing in the history says how far they may move)"
+        ]
+    return [
+        f"only {table.windows} calibration errors behind a step's band: the {', '.join(f'{lv:g}%' for lv in thin)} "
+        f"band is the widest error seen, which may cover less; use more data or {_narrower(thin, levels)}"
+    ]
+
+
+def changed_statics(
+    f: Forecaster, trained: dict[str, tuple[str, ...]], now: dict[str, tuple[str, ...]]
+) -> list[str]:
+    """A note for trained series whose static value differs in the data given: the forecast
+    follows the new value (a store moved to another region), which may be a data mistake
+    that exit 0 alone hides."""
+    changed = [
+        (name, column, old, new)
+        for name, row in now.items()
+        if name in trained
+        for column, old, new in zip(f.static_levels_, trained[name], row, strict=False)
+        if old != new
+    ]
+    if not changed:
+        return []
+    name, column, old, new = changed[0]
+    who = first_few(list(dict.fromkeys(repr(n) for n, *_ in changed)))
+    return [
+        f"series {who}: static value(s) differ from training (first {column} {old!r} -> {new!r} for "
+        f"{name!r}); the forecast reads the new value"
+    ]
+
+
+def unseen_categories(f: Forecaster, names: list[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """A note for series whose static value the model never saw: it reads as none of the
+    known categories (all zeros), which the forecast depends on and exit 0 alone hides."""
+    unseen = [
+        (name, column, value)
+        for name, row in zip(names, rows, strict=True)
+        for (column, known), value in zip(f.static_levels_.items(), row, strict=False)
+        if value not in known
+    ]
+    if not unseen:
+        return []
+    name, column, value = unseen[0]
+    who = first_few(list(dict.fromkeys(repr(n) for n, _, _ in unseen)))
+    return [
+        f"series {who}: static value(s) not in training (first {column}={value!r} for {name!r}); "
+        "read as none of the known categories"
+    ]
+
+
+def older_than_training(f: Forecaster, names: list[str], frames: Sequence[pd.DataFrame]) -> list[str]:
+    """A note for series whose given rows end before the model's own training rows of them
+    (a stale export, or a file cut short): their forecast starts after the data's end, so
+    it covers steps the model has already seen, which exit 0 alone would not say."""
+    known = {name: i for i, name in enumerate(f.ids_)}
+    ends = f.histories_.last_stamps()  # (series,): each series' last training row
+    early = [
+        (name, frame.index[-1], ends[known[name]])
+        for name, frame in zip(names, frames, strict=True)
+        if name in known and len(frame) and frame.index[-1] < ends[known[name]]
+    ]
+    if not early:
+        return []
+    name, given, trained = (str(v) if not isinstance(v, pd.Timestamp) else readable(v) for v in early[0])
+    who = f"series {first_few([repr(n) for n, _, _ in early])}" if f.id_col_ is not None else "the data"
+    return [
+        f"{who}: the rows given end before the model's training rows ({given} against "
+        f"{trained}{' for ' + repr(name) if len(early) > 1 else ''}); the forecast starts "
+        "after the rows given, at steps the model has already seen"
+    ]
+
+
+def short_drift_notes(
+    f: Forecaster, names: list[str], values: list[np.ndarray], forecast: list[int], known: dict[str, int]
+) -> list[str]:
+    """A note for each known series given fewer rows than the model kept of it, when the
+    long-run drift input reads past the lookback: its drift then spans only the rows given,
+    and the forecast differs from one made from the whole series."""
+    if not f.plan_.drift_rows:
+        return []
+    kept = f.histories_.lengths()
+    short = [i for i in forecast if names[i] in known and len(values[i]) < kept[known[names[i]]]]
+    if not short:
+        return []
+    return [
+        f"series {first_few([repr(names[i]) for i in short])}: fewer rows than the {f.plan_.history_rows} the long-run drift input reads; "
+        "their drift spans only the rows given (give more history for the model's own)"
+    ]
