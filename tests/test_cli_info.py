@@ -48,6 +48,7 @@ def test_info_summarises_a_panel_without_reading_its_arrays(tmp_path, monkeypatc
     # typed values beside the shown text ("12 (given)"), which a script cannot read as a number
     assert info["plan"]["lookback"] == 12 and info["plan"]["reasons"]["lookback"] == "given"
     assert info["config"]["window"]["lookback"] == 12 and info["lookback"] == "12 (given)"
+    assert info["series_ids"] == list(panel.ids)  # what --ids may name
 
 
 @pytest.mark.parametrize("name", ["format3_panel.fcst", "format3_local.fcst"])

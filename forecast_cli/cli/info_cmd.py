@@ -83,6 +83,9 @@ def typed_sections(meta: dict) -> dict:
     return {
         "plan": meta.get("plan") or first.get("plan"),
         "config": meta.get("config") or first.get("config"),
+        "series_ids": [
+            i for i in meta.get("ids") or () if i != ""
+        ],  # what --ids may name (a lone series: none)
     }
 
 
