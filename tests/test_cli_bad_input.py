@@ -613,12 +613,22 @@ def test_an_output_over_the_file_redirected_to_stdin_is_refused(tmp_path):
 
 
 def test_a_bad_option_value_or_unknown_option_is_one_error_line(tmp_path):
-    """bad input: --epochs x, --nope, an unknown key in --config, an unknown command -> exit 2, one "error:" line naming it and the command's -h; click drew a boxed usage panel over 4-6 lines"""
+    """bad input: --epochs x, --nope, --cell tcn, -f xml, an unknown key in --config, an unknown command -> exit 2, one "error:" line naming it and the command's -h; click drew a boxed usage panel over 4-6 lines, and a bad choice read "Value error, 'xml' is not one of 'table', ..."."""
     config = tmp_path / "bad.toml"
     config.write_text("bogus_key = 1\n")
     cases = [
         (["train", str(AIR), "--epochs", "x"], "error: --epochs 'x' is not a whole number", " train -h"),
         (["train", str(AIR), "--nope"], "error: No such option: --nope", " train -h"),
+        (
+            ["train", str(AIR), "--cell", "tcn"],
+            "error: --cell 'tcn' is not one of: lstm, gru, rnn",
+            " train -h",
+        ),
+        (
+            ["predict", "-m", str(AIR), "-f", "xml"],
+            "error: --format 'xml' is not one of: table, csv, json",
+            " predict -h",
+        ),
         (["train", str(AIR), "--config", str(config)], "unknown option 'bogus_key'", " train -h"),
         (["bogus"], "error: No such command 'bogus'", "forecast_cli -h"),  # python -m forecast_cli
     ]
