@@ -127,6 +127,6 @@ def short_drift_notes(
     if not short:
         return []
     return [
-        f"series {first_few([repr(names[i]) for i in short])}: fewer rows than the {f.plan_.history_rows} the long-run drift input reads; "
+        f"series {first_few([repr(names[i]) for i in short])}: fewer rows than the {f.plan_.history_rows} the long-run drift input reads (its {f.plan_.drift_rows} steps); "
         "their drift spans only the rows given (give more history for the model's own)"
     ]
