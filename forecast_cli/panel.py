@@ -133,8 +133,12 @@ class Panel:
         return f"{sum(counts)} {what}{shown}"
 
 
-def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
+def prepare_panel(raw: pd.DataFrame, cfg: DataConfig, to_learn: bool = True) -> Panel:
     """Split a long table by its id column (given, or detected) into regular series.
+
+    ``to_learn``: the rows train a model, so a target constant in every series is refused
+    (nothing to learn). Rows a trained model forecasts from may be constant: a product
+    whose last sales were flat is forecast, not refused.
 
     Without an id column the table is one series. The time and target columns are chosen
     once for the whole table; each member is then regularised on its own, and an error in
@@ -156,7 +160,8 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
         if cfg.static_cols:
             raise UsageError("--static-cols needs a panel: give --id-col COLUMN")
         series = prepare_series(raw, cfg)
-        refuse_constant([series], ("",))
+        if to_learn:
+            refuse_constant([series], ("",))
         return dataclasses.replace(Panel.of_one(series), time_labels=_time_labels(raw, cfg))
     if id_col not in raw.columns:
         raise UsageError(f"--id-col {id_col!r} is not a column; columns: {', '.join(map(str, raw.columns))}")
@@ -220,7 +225,7 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
                 positions = file_rows.get_indexer(rows.index.unique())
                 message += f" (the series is on data rows {rows_text(positions)})"
             raise type(exc)(f"series {key!r}: {message}") from None
-    members = _on_shared_step(loaded, single, split, wanted, member_cfg, file_rows)
+    members = _on_shared_step(loaded, single, split, wanted, member_cfg, file_rows, to_learn)
     if cfg.agg is None and time_col is not None:  # rows merged by the default: of one series?
         used = {member_cfg.target, *cfg.features, *cfg.future_features}
         for i, member in enumerate(members):
@@ -255,7 +260,7 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig) -> Panel:
             )
         raise DataError(f"the series have different frequencies ({shown}); give {fix}")
     _refuse_several_clocks(members, wanted)
-    constant = refuse_constant(members, wanted)
+    constant = refuse_constant(members, wanted) if to_learn else []
     notes = [f"{len(constant)} constant series kept ({first_few(constant)})"] if constant else []
     labels = "" if time_col is None else layout_of(table[time_col], cfg.time_format, time_col)
     return Panel(members, tuple(wanted), id_col, notes=notes, statics=statics, time_labels=labels)
@@ -268,8 +273,12 @@ def _on_shared_step(
     wanted: Sequence[str],
     cfg: DataConfig,
     file_rows: pd.Index,
+    to_learn: bool = True,
 ) -> list[Series]:
-    """``members`` with each series of one timestamp loaded on the step the others share.
+    """``members`` with each series of one timestamp loaded on the step the others share,
+    or, for rows a model forecasts from (not ``to_learn``), on the model's step when no
+    other series is given (a trained series given one row was refused alone, and
+    forecast beside others).
 
     One row tells no step, but a panel's series share one: a product sold once so far is
     put on it, forecast by its last value (too short for the network's window, as any
@@ -279,13 +288,16 @@ def _on_shared_step(
     if not single:
         return [m for m in members if m is not None]
     steps = [m.freq for m in members if m is not None]
+    if not steps and cfg.freq is not None and not to_learn:  # the model's step places them
+        steps = [cfg.freq]
     if not steps:
         first = min(single)
         rows = split.rows(first)
         where = rows_text(file_rows.get_indexer(rows.index.unique()))
         raise DataError(f"series {wanted[first]!r}: {single[first]} (the series is on data rows {where})")
     freq = max(dict.fromkeys(steps), key=steps.count)
-    source = next(m for m in members if m is not None).report.freq_source
+    loaded = [m for m in members if m is not None]
+    source = loaded[0].report.freq_source if loaded else "given"
     stepped = dataclasses.replace(cfg, freq=freq)
     for i in single:
         member = prepare_series(split.rows(i), stepped, least_rows=1)

@@ -258,3 +258,26 @@ def test_a_trained_series_given_one_row_keeps_its_band_and_the_warning_says_no_o
     assert rows[["y-lo-80", "y-hi-80"]].notna().all().all() and (rows["y-hi-80"] > rows["y-lo-80"]).all()
     said = [line for line in result.stderr.splitlines() if "series 'S0': 1 row" in line]
     assert said and "no band" not in said[0]
+
+
+def test_flat_or_single_rows_of_trained_series_are_forecast_alike_whatever_else_the_file_holds(tmp_path):
+    """Rows a trained model forecasts from may be flat (a product whose last sales did not
+    move) or one row long: predict refused a flat series with 'nothing to learn', a
+    training concern, and refused one row of a series given alone while it forecast the
+    same row given beside another series."""
+    frame = long_panel()
+    _, model = _train(tmp_path, frame)
+    last = frame[frame["unique_id"] == "S0"].tail(3)
+    outputs = {}
+    for name, rows in {
+        "flat": last.assign(y=last["y"].iloc[-1]),
+        "one": last.tail(1),
+        "one beside another": pd.concat([last.tail(1), frame[frame["unique_id"] == "S1"]]),
+    }.items():
+        path = tmp_path / f"{name}.csv"
+        rows.to_csv(path, index=False)
+        result = runner.invoke(app, ["predict", str(path), "-m", str(model), "--ids", "S0", "-f", "csv"])
+        assert result.exit_code == 0, (name, result.stderr)
+        outputs[name] = result.stdout
+    assert outputs["one"] == outputs["one beside another"] == outputs["flat"]  # last value 3 times
+    assert outputs["one"].count(f",{float(last['y'].iloc[-1])!r},") == 3

@@ -82,7 +82,7 @@ def load_input(
         raw = read_data(data, data_cfg)
         if model is not None:
             data_cfg = columns_for_model(raw, data_cfg, str(model), wide_target)
-    panel = prepare_panel(raw, data_cfg)
+    panel = prepare_panel(raw, data_cfg, to_learn=model is None)
     if len(panel) == 1 and panel.id_col is None:
         reporter.info(panel.members[0].report.line())
     else:
