@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timezone
 
 import numpy as np
 import pandas as pd
@@ -22,6 +21,8 @@ from .cell_numbers import rows_text
 from .config import DataConfig
 from .data_columns import joined_date_and_clock, resolve_target, resolve_time_column
 from .errors import DataError, OneTimestamp, UsageError, first_few
+from .panel_clocks import refuse_several_clocks
+from .panel_ids import as_written, unknown_ids
 from .panel_layout import (
     WIDE_TARGET,
     detect_id_column,
@@ -259,7 +260,7 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig, to_learn: bool = True) -> 
                 f"data it keeps that exchange's trading days; give {fix}"
             )
         raise DataError(f"the series have different frequencies ({shown}); give {fix}")
-    _refuse_several_clocks(members, wanted)
+    refuse_several_clocks(members, wanted)
     constant = refuse_constant(members, wanted) if to_learn else []
     notes = [f"{len(constant)} constant series kept ({first_few(constant)})"] if constant else []
     labels = "" if time_col is None else layout_of(table[time_col], cfg.time_format, time_col)
@@ -311,70 +312,3 @@ def _time_labels(raw: pd.DataFrame, cfg: DataConfig) -> str:
     table = raw.rename(columns=lambda c: str(c).strip())
     time_col = resolve_time_column(table, cfg.time_col, cfg.time_format)
     return "" if time_col is None else layout_of(table[time_col], cfg.time_format, time_col)
-
-
-def _refuse_several_clocks(members: Sequence[Series], ids: Sequence[str]) -> None:
-    """One model keeps one clock: its hour-of-day and day-of-week inputs and its future
-    timestamps are read on it. Series written in different zones or UTC offsets (Delhi at
-    +05:30, New York at -05:00) were put on the first one's clock, the others' calendar
-    inputs hours off, with exit 0; refused with the fix instead. A series whose rows all
-    carry one offset (a winter-only Berlin series, read as a fixed +01:00) joins the one
-    named zone of the others when that zone gives each of its rows that same offset."""
-    named = {str(tz) for m in members if (tz := _zone(m)) is not None and not isinstance(tz, timezone)}
-    if len(named) == 1:
-        zone = named.pop()
-        for member in members:
-            index = member.frame.index
-            if isinstance(_zone(member), timezone) and _same_offsets(index, zone):
-                member.frame = member.frame.set_axis(index.tz_convert(zone))
-    zones: dict[str, str] = {}
-    for key, member in zip(ids, members, strict=True):
-        tz = _zone(member)
-        zones.setdefault(str(tz) if tz is not None else "no zone", key)
-    if len(zones) > 1:
-        shown = ", ".join(f"{zone} ({key!r})" for zone, key in list(zones.items())[:3])
-        raise DataError(
-            f"the series are written in different time zones or UTC offsets: {shown}; one model reads "
-            "one clock: write every series' times in one zone (e.g. UTC, or the zone of the place), "
-            "or train them apart (--ids)"
-        )
-
-
-def _zone(member: Series):
-    return getattr(member.frame.index, "tz", None)
-
-
-def _same_offsets(index: pd.DatetimeIndex, zone: str) -> bool:
-    """True when ``zone`` gives every timestamp of ``index`` (one fixed offset) that offset."""
-    utc = index.tz_convert("UTC").tz_localize(None)
-    local = index.tz_convert(zone).tz_localize(None)
-    return bool(((local - utc) == index.tz.utcoffset(None)).all())
-
-
-def as_written(requested: Sequence[str], names: Sequence[str]) -> list[str]:
-    """Each requested id as the data writes it: itself, or the one name that equals it
-    once spaces around it are dropped (--ids and --ids-file strip what they read, so an id
-    written ' A' could never be chosen otherwise); unmatched ids stay as given."""
-    exact = set(names)
-    loose: dict[str, list[str]] = {}
-    for name in names:
-        loose.setdefault(str(name).strip(), []).append(name)
-    out = []
-    for item in requested:
-        near = loose.get(str(item).strip(), [])
-        out.append(item if item in exact or len(near) != 1 else near[0])
-    return out
-
-
-def unknown_ids(
-    label: str, missing: list[str], what: str, available: str, known: Sequence[str] = ()
-) -> UsageError:
-    """``--ids names 2 series not in the data: 'A', 'B' (the data has 40 series)``. Quoted,
-    so that the parts of an id with a comma that --ids split (``New York, NY``) do not read
-    as the id itself; when one of the ``known`` ids has a comma, the fix is named."""
-    hint = ""
-    split_by_ids = label == "--ids" or label.startswith("--ids and")  # not an --ids-file alone
-    if split_by_ids and any("," in str(k) for k in known):
-        hint = "; --ids splits at commas: give an id with a comma in --ids-file, one id a line"
-    shown = first_few([repr(str(m)) for m in missing])
-    return UsageError(f"{label} names {len(missing)} series {what}: {shown} ({available} series){hint}")

@@ -21,7 +21,8 @@ from .errors import DataError, UsageError, first_few
 from .future_data import FutureTable
 from .history_checks import check_history, check_horizon
 from .intervals import bands, series_scale
-from .panel import Panel, as_written, unknown_ids
+from .panel import Panel
+from .panel_ids import as_written, unknown_ids
 from .prediction_notes import (
     changed_statics,
     older_than_training,

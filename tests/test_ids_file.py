@@ -120,7 +120,7 @@ def test_unusable_ids_files_are_refused_in_one_line(tmp_path, name, content, mes
 def test_ids_written_with_spaces_around_them_can_be_chosen():
     """--ids and --ids-file strip what they read, so an id the data writes ' A' is matched by
     'A' when no other id is 'A' once stripped; an exact id always wins."""
-    from forecast_cli.panel import as_written
+    from forecast_cli.panel_ids import as_written
 
     assert as_written(["A", "B", "C"], [" A", "B ", "C", " C"]) == [" A", "B ", "C"]
     assert as_written(["D"], [" D", "D "]) == ["D"]  # two candidates: left as given, then refused

@@ -71,7 +71,7 @@ def predict(
     from ..io import is_model_file
     from ..modelfile import load_model
     from ..outputs import check_output_paths
-    from ..panel import as_written, unknown_ids
+    from ..panel_ids import as_written, unknown_ids
     from ..panel_layout import trained_wide
 
     check_output_paths({"-o": output}, [data if isinstance(data, str) else None, model, future_data])
