@@ -123,7 +123,7 @@ class DataConfig:
         (read when called, so a model file never depends on the ids file)."""
         if self.ids_file is None:
             return tuple(dict.fromkeys(self.ids))
-        from .io import read_ids_file
+        from .panel_ids import read_ids_file
 
         return tuple(dict.fromkeys((*self.ids, *read_ids_file(self.ids_file))))
 

@@ -194,33 +194,6 @@ def verbatim(sample: str, options: dict[str, Any], text_cols: tuple[str, ...]) -
     }
 
 
-def read_ids_file(path: str | Path) -> list[str]:
-    """Series ids from a text file, one per line, each the whole line but the spaces around
-    it; blank lines and lines starting with ``#`` are ignored. A ``#`` inside a line is part
-    of the id: cutting `` # ...`` from ``Store #5`` chose the series ``Store``, silently.
-    ``-`` is refused: stdin may carry the data."""
-    if str(path) == "-":
-        raise UsageError("--ids-file cannot read stdin (it may carry the data); give a file path")
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UsageError(f"--ids-file {path}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"--ids-file {path} is a folder; give a text file of ids") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"--ids-file {path} is not UTF-8 text; give one id per line") from None
-    except OSError as exc:
-        raise UsageError(f"--ids-file {path}: {exc.strerror or exc}") from None
-    ids = []
-    for line in text.splitlines():
-        item = line.strip()
-        if item and not item.startswith("#"):
-            ids.append(item)
-    if not ids:
-        raise UsageError(f"--ids-file {path} names no series; write one id per line")
-    return ids
-
-
 def frame_to_csv(frame: pd.DataFrame, stream: IO[str]) -> None:
     """Write a frame as CSV with its index as the first column(s).
 

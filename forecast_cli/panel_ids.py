@@ -4,6 +4,7 @@ model has: matching them as written, and the refusal that names the ones missing
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from .errors import UsageError, first_few
 
@@ -35,3 +36,30 @@ def unknown_ids(
         hint = "; --ids splits at commas: give an id with a comma in --ids-file, one id a line"
     shown = first_few([repr(str(m)) for m in missing])
     return UsageError(f"{label} names {len(missing)} series {what}: {shown} ({available} series){hint}")
+
+
+def read_ids_file(path: str | Path) -> list[str]:
+    """Series ids from a text file, one per line, each the whole line but the spaces around
+    it; blank lines and lines starting with ``#`` are ignored. A ``#`` inside a line is part
+    of the id: cutting `` # ...`` from ``Store #5`` chose the series ``Store``, silently.
+    ``-`` is refused: stdin may carry the data."""
+    if str(path) == "-":
+        raise UsageError("--ids-file cannot read stdin (it may carry the data); give a file path")
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UsageError(f"--ids-file {path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"--ids-file {path} is a folder; give a text file of ids") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"--ids-file {path} is not UTF-8 text; give one id per line") from None
+    except OSError as exc:
+        raise UsageError(f"--ids-file {path}: {exc.strerror or exc}") from None
+    ids = []
+    for line in text.splitlines():
+        item = line.strip()
+        if item and not item.startswith("#"):
+            ids.append(item)
+    if not ids:
+        raise UsageError(f"--ids-file {path} names no series; write one id per line")
+    return ids

@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 from forecast_cli.cli import app
 from forecast_cli.config import DataConfig
 from forecast_cli.errors import UsageError
-from forecast_cli.io import read_ids_file
 from forecast_cli.panel import prepare_panel
+from forecast_cli.panel_ids import read_ids_file
 
 from .conftest import FAST_TRAIN
 from .test_panel import long_panel
