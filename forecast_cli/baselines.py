@@ -48,8 +48,13 @@ def mean(
     """f_{t+k} = mean(y_s .. y_{t-1}): the training mean."""
     y, origins = np.asarray(y, dtype=np.float64), np.asarray(origins)
     starts = np.zeros_like(origins) if starts is None else np.asarray(starts)
-    csum = np.concatenate([[0.0], np.cumsum(y)])
-    avg = (csum[origins] - csum[starts]) / (origins - starts)
+    # Each window summed on its own rows (reduceat over [start, origin) pairs; the odd
+    # slices between pairs are discarded). A running sum over the stacked panel made every
+    # mean depend, in its last bits, on rows before its window, other series' included.
+    padded = np.append(y, 0.0)  # an origin at the end indexes one past the last row
+    bounds = np.column_stack([starts, origins]).ravel()  # (2 * windows,)
+    sums = np.add.reduceat(padded, bounds)[::2]  # (windows,)
+    avg = sums / (origins - starts)
     return np.repeat(avg[:, None], horizon, axis=1)
 
 
