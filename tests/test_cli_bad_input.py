@@ -866,3 +866,27 @@ def test_ids_for_a_single_series_model_say_it_holds_one_series(air_model):
         2,
         f"--ids selects series of a panel; model {air_model} holds one series (trained without --id-col): drop it",
     )
+
+
+def test_an_empty_ids_on_the_command_line_is_refused_and_a_config_files_empty_list_is_not(tmp_path):
+    """bad input: --ids "" (an unset shell variable) -> exit 2, "--ids names no series"; it meant every series, while `info -f config`'s own `ids = []` still does"""
+    panel = tmp_path / "panel.csv"
+    frame = pd.read_csv(SAMPLE / "aus_accommodation.csv")
+    frame.to_csv(panel, index=False)
+    args = [
+        "train",
+        str(panel),
+        "--id-col",
+        "State",
+        "--target",
+        "Takings",
+        *FAST_TRAIN,
+        "-o",
+        str(tmp_path / "m.fcst"),
+    ]
+    refused(
+        runner.invoke(app, [*args, "--ids", ""]), 2, "--ids names no series; give ids, or leave --ids out"
+    )
+    config = tmp_path / "run.toml"
+    config.write_text("ids = []\n")
+    assert runner.invoke(app, [*args, "--config", str(config)]).exit_code == 0

@@ -173,6 +173,7 @@ def command(app: typer.Typer, name: str, **command_kwargs: Any):
             with guarded(quiet, debug) as reporter:
                 for line in overridden(ctx, values):
                     reporter.info(line)
+                _refuse_empty_ids(ctx, values)
                 for pname, (group, group_leaves) in groups.items():
                     values[pname] = build_group(group, group_leaves, values, reporter)
                     if hasattr(values[pname], "validate"):
@@ -188,6 +189,16 @@ def command(app: typer.Typer, name: str, **command_kwargs: Any):
         return app.command(name, **command_kwargs)(wrapper)
 
     return decorate
+
+
+def _refuse_empty_ids(ctx: typer.Context, values: dict[str, Any]) -> None:
+    """``--ids ""`` (an unset shell variable, say) named no series and meant every series.
+    Refused where it was typed; a config file's ``ids = []`` (as ``info -f config`` writes
+    it) still means every series."""
+    raw = values.get("ids")
+    source = getattr(ctx.get_parameter_source("ids"), "name", "") if "ids" in values else ""
+    if isinstance(raw, str) and not split_list(raw) and source in ("COMMANDLINE", "ENVIRONMENT"):
+        raise UsageError("--ids names no series; give ids, or leave --ids out for every series")
 
 
 @contextlib.contextmanager
