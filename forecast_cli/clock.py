@@ -7,12 +7,11 @@ read an alias or place a time on a zone's clock, and none of this imports
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
 from .errors import UsageError
+from .freq_aliases import STARTS, retired
 
 TRADING_DAYS = "XNYS"  # the exchange assumed for tz-naive stock data
 DAILY_REQUESTS = ("D", "1D")  # what a user means by "daily" on exchange data (B: weekdays, as asked)
@@ -65,26 +64,16 @@ EXCHANGE_BY_ZONE = {
 _DAY = pd.Timedelta(days=1)
 
 
-# Aliases pandas 2.2 renamed (and pandas 3 refuses) -> today's spelling. Every tutorial
-# before 2024 writes them, so a refusal names the new one; they are refused on every pandas
-# alike (2.2 still reads 'M' as month ends, with a warning nobody sees on a command line).
-_RENAMED = {
-    "A": "YE", "Y": "YE", "AS": "YS", "BA": "BYE", "BAS": "BYS", "BY": "BYE",
-    "Q": "QE", "BQ": "BQE", "M": "ME", "BM": "BME", "SM": "SME", "CBM": "CBME",
-    "H": "h", "BH": "bh", "CBH": "cbh", "T": "min", "S": "s", "L": "ms", "U": "us", "N": "ns",
-}  # fmt: skip
-_STARTS = {"YE": "YS", "QE": "QS", "ME": "MS", "SME": "SMS", "BYE": "BYS", "BQE": "BQS", "BME": "BMS"}
-
-
 def renamed_alias(freq: str) -> str | None:
-    """The fix for an alias pandas 2.2 renamed (``15T`` -> ``write 15min``), else None."""
-    match = re.fullmatch(r"(\d*)([A-Z]+)(-[A-Z]{3})?", freq.strip())
-    if match is None or match[2] not in _RENAMED:
+    """The refusal of an alias pandas 2.2 renamed, naming today's (``15T`` -> ``write
+    15min``), else None (``freq_aliases``)."""
+    parts = retired(freq)
+    if parts is None:
         return None
-    n, new, anchor = match[1], _RENAMED[match[2]], match[3] or ""
+    n, new, anchor = parts
     fix = f"write {n}{new}{anchor}"
-    if new in _STARTS:
-        fix += f" (period ends; {n}{_STARTS[new]}{anchor} for period starts)"
+    if new in STARTS:
+        fix += f" (period ends; {n}{STARTS[new]}{anchor} for period starts)"
     return f"--freq {freq!r} is the spelling pandas 2.2 retired; {fix}"
 
 

@@ -67,9 +67,10 @@ def _refuse_numbered_dates(name: object, column: pd.Series, time_format: str | N
         return
     if not whole_numbers(column):
         values = column.dropna()
-        if len(values) and pd.api.types.is_float_dtype(column):  # 01.1949 read as 1.1949
+        fractions = pd.api.types.is_float_dtype(column) and bool((values != values.round()).any())
+        if fractions:  # 01.1949 read as 1.1949 (not whole numbers with an empty cell)
             raise DataError(
-                f"column {name!r} is named like time but holds decimal numbers (e.g. {float(values.iloc[0])!r}); "
+                f"column {name!r} is named like time but holds decimal numbers (e.g. {float(values[values != values.round()].iloc[0])!r}); "
                 "if they are dates, give --time-format for their layout (such as %m.%Y for 01.1949), "
                 "--time-col NAME for another column, or --time-col '' to count rows as steps"
             )
@@ -91,10 +92,14 @@ def _refuse_unread_time(raw: pd.DataFrame, time_format: str | None) -> None:
         column = raw[c]
         if str(c).strip().lower() not in _TIME_NAMES:
             continue
-        if pd.api.types.is_numeric_dtype(column):
-            _refuse_numbered_dates(c, column, time_format)
-            continue
         values = column.dropna().astype(str).str.strip()
+        if pd.api.types.is_numeric_dtype(column):
+            if time_format is not None and str(c).strip().lower() in DATE_NAMES and len(values):
+                if whole_numbers(column.dropna()):  # 20120101 read as a number: shown as written
+                    values = column.dropna().astype("int64").astype(str)
+            else:
+                _refuse_numbered_dates(c, column, time_format)
+                continue
         if values.empty or (looks_numeric(column) and time_format is None):  # a given format names it
             continue
         how = (
@@ -150,8 +155,9 @@ def joined_date_and_clock(raw: pd.DataFrame, time_col: str | None) -> pd.DataFra
     ``2021-03-01,00:00``, as loggers and spreadsheets export hours) with them joined into
     the date column, the clock column gone; otherwise ``raw`` itself. Read apart, the dates
     repeated 24 times a day and the time column was taken for the series id: one hourly
-    series became 24 daily ones. Joined only when one column holds dates without a time
-    and exactly one other column holds every value as a clock time (HH:MM[:SS])."""
+    series became 24 daily ones. Joined only when one column holds dates without a time,
+    some dates repeat (several rows a day), and exactly one other column holds every value
+    as a clock time (HH:MM[:SS]); a daily file's 'peak_time' column stays a column."""
     if time_col == "":
         return raw
     clocks = [  # the first values first: an id column of millions of rows is read once only if they pass
@@ -166,8 +172,8 @@ def joined_date_and_clock(raw: pd.DataFrame, time_col: str | None) -> pd.DataFra
         return raw
     candidates = [time_col] if time_col is not None else [c for c in raw.columns if c != clocks[0]]
     dates = [c for c in candidates if c in raw.columns and _dates_only(raw[c])]
-    if len(dates) != 1:
-        return raw
+    if len(dates) != 1 or not raw[dates[0]].duplicated().any():
+        return raw  # a date a row needs no time of day: a 'peak_time' beside it is a column
     date, clock = dates[0], clocks[0]
     joined = raw[date].astype(str).str.strip() + " " + raw[clock].astype(str).str.strip()
     return raw.drop(columns=[clock]).assign(**{str(date): joined})

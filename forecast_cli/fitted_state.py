@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .config import ForecastConfig
+from .freq_aliases import modern_alias
 from .intervals import LEVEL_GRID, CalibrationTable, series_scale
 from .plan_record import Plan
 from .scaling import Scaler, Transform
@@ -215,7 +216,7 @@ def _uncalibrated(horizon: int) -> CalibrationTable:
 def _plan_from_round_one(meta: dict[str, Any]) -> Plan:
     network = meta["network"]
     return Plan(
-        freq=meta["freq"],
+        freq=modern_alias(meta["freq"]) if isinstance(meta["freq"], str) else meta["freq"],
         season=int(meta["season"]),
         horizon=int(meta["horizon"]),
         lookback=int(meta["lookback"]),

@@ -40,7 +40,7 @@ MORE_CANDIDATES = (
     "XKRX",
 )
 HOLIDAY_SHARE = 0.1  # more missing weekdays than this are not an exchange's closures (at most ~7%)
-# Share of missing weekdays an exchange's closures must explain (one row on its closed days rules it out).
+# Share of missing weekdays an exchange's closures must explain (with rows on its closed days: 0.9).
 EXPLAINED = 0.5
 STRAY_BARS = 0.01  # bars outside an exchange's hours that still leave it the data's exchange
 _DAY = pd.Timedelta(days=1)
@@ -245,10 +245,12 @@ def _trading_days(index: pd.DatetimeIndex) -> str | None:
         except DataError:  # the exchange's calendar does not reach back to the data
             continue
         closed = pd.bdate_range(naive[0], naive[-1]).difference(sessions)
-        if naive.isin(closed).any():  # a row on a day it was closed: not its data
-            continue  # (taken at half the missing days explained, a US federal calendar
-            # was NYSE's, and its real rows on Good Fridays were dropped as closed days)
-        score = int(missing.isin(closed).sum()) / len(missing)
+        contradicting = int(naive.isin(closed).sum())  # rows on days it was closed: dropped if taken
+        score = int(missing.isin(closed).sum()) / (len(missing) + contradicting)
+        if contradicting and score < 0.9:
+            continue  # only a near-perfect match may drop a row (taken at half the missing
+            # days explained, a US federal calendar was NYSE's, and its real rows on Good
+            # Fridays were dropped; one stray row in real NYSE data still leaves it NYSE)
         if score >= 0.9:
             return exchange
         if score >= EXPLAINED and score > best_score:

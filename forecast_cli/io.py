@@ -29,7 +29,6 @@ from .dialect import head_of, peek, read_options, read_text, refuse_decimal_comm
 from .errors import DataError, UsageError
 from .outputs import atomic_write as atomic_write  # re-exported: the writers' one door
 from .panel_layout import target_parts
-from .parse import STEP_NAMES, YEAR_NAMES
 
 if TYPE_CHECKING:
     from .config import DataConfig
@@ -42,6 +41,7 @@ def read_csv(
     decimal: str = ".",
     thousands: str | None = None,
     text_cols: tuple[str, ...] = (),
+    period_cols: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """Read a CSV from a path, ``-`` for stdin, or an open text stream.
 
@@ -76,6 +76,7 @@ def read_csv(
             handle = path
             compression, sample = peek(path)
         options = read_options(sample, delimiter, decimal, thousands)
+        text_cols = (*text_cols, *dotted_periods(sample, options, period_cols))
         if text_cols:
             options |= verbatim(sample, options, text_cols)
         if compression == "zip":
@@ -160,18 +161,40 @@ def read_data(source: str | Path | IO[str], cfg: DataConfig) -> pd.DataFrame:
         else tuple(n for n in ID_NAMES if n not in numeric)
     )
     times: tuple[str, ...] = ()
-    if cfg.time_col or cfg.time_format:  # a layout to read: the time as written, not as a number
-        # ('01.1949' read as 1.1949 could not be read as %m.%Y at all); step and year
-        # columns stay numbers, as their whole numbers are read
-        times = tuple(
-            n for n in (cfg.time_col or "", *DATE_NAMES) if n and n.lower() not in (*STEP_NAMES, *YEAR_NAMES)
-        )
+    if cfg.time_col or cfg.time_format:  # dotted periods as written: 01.1949 read as 1.1949
+        # could not be read as %m.%Y at all; any other column, whole numbers included (a
+        # month number beside a date, step numbers), is read as before (``dotted_periods``)
+        times = (cfg.time_col,) if cfg.time_col else tuple(n for n in DATE_NAMES)
     return read_csv(
         source,
         delimiter=cfg.delimiter,
         decimal=cfg.decimal,
         thousands=cfg.thousands,
-        text_cols=(*ids, *times),
+        text_cols=ids,
+        period_cols=times,
+    )
+
+
+_DOTTED_PERIOD = re.compile(r"^\s*(\d{1,2}\.\d{4}|\d{4}\.\d{1,2})\s*$")  # 01.1949, 1959.1
+
+
+def dotted_periods(sample: str, options: dict[str, Any], candidates: tuple[str, ...]) -> tuple[str, ...]:
+    """The ``candidates`` (time columns) whose first values are periods written with a dot
+    (``01.1949``, ``1959.1``): pandas reads them as the numbers 1.1949 and 1959.1, and the
+    layout is gone (``01.1950`` became 1.195). Read as text, ``--time-format %m.%Y`` reads
+    them."""
+    if not candidates:
+        return ()
+    head = pd.read_csv(
+        io.StringIO(sample.lstrip("\ufeff")), sep=options["sep"], dtype=str, nrows=20, keep_default_na=False
+    )
+    wanted = {c.lower() for c in candidates}
+    return tuple(
+        str(c)
+        for c in head.columns
+        if str(c).strip().lower() in wanted
+        and len(values := head[c].str.strip().replace("", np.nan).dropna())
+        and values.str.match(_DOTTED_PERIOD).all()
     )
 
 

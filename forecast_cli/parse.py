@@ -52,6 +52,7 @@ class Times:
 
 
 EPOCH_SECONDS = "%s"  # --time-format for Unix time: read as UTC instants, written back as ISO 8601
+EPOCH_LIMIT = 1e10  # seconds: the year 2286; larger values are milliseconds or finer, not seconds
 
 
 def parse_times(column: pd.Series, name: str, time_format: str | None = None) -> Times:
@@ -68,7 +69,10 @@ def parse_times(column: pd.Series, name: str, time_format: str | None = None) ->
         parsed = _coerce(text, time_format)
         _refuse_unparsed(text, parsed, name, f"does not match --time-format {time_format!r}", time_format)
         zoned = _zoned(text, pd.DatetimeIndex(parsed), name)
-        return _in_the_past(text, zoned.index) if "%y" in time_format.replace("%%", "") else zoned
+        if "%y" not in time_format.replace("%%", ""):
+            return zoned
+        past = _in_the_past(text, zoned.index)
+        return Times(past.index, "; ".join(n for n in (zoned.note, past.note) if n))
     first = text.iloc[0].strip()
     if ISO_WEEK.match(first):
         parsed = _coerce(text.str.strip().str.replace("-W", "W", regex=False) + "1", "%GW%V%u")
@@ -101,18 +105,28 @@ def parse_times(column: pd.Series, name: str, time_format: str | None = None) ->
 
 
 def _in_the_past(text: pd.Series, index: pd.DatetimeIndex) -> Times:
-    """Two-digit years put back a century where they read as after today. strptime's pivot
-    reads 00-68 as 2000-2068, so spreadsheet months 'Jan-49' .. 'Dec-60' became 2049-2060
-    and the forecast was dated 2061; a history is in the past. The load report says so."""
+    """Two-digit years put back a century when the column reaches over ten years past today.
+    strptime's pivot reads 00-68 as 2000-2068, so spreadsheet months 'Jan-49' .. 'Dec-60'
+    became 2049-2060 and the forecast was dated 2061; no history (nor a future file of
+    known values) reaches that far. Then every date after today moves back a century (those
+    of 69-99 are 19xx already). Where that would spread the column over more years than it
+    spanned (1925-1940 read as 2025-2040: 2025 and 2026 are not after today), which
+    century each value belongs to cannot be told, and the column is refused. The load
+    report says what moved."""
     now = pd.Timestamp.now(tz=index.tz) if index.tz is not None else pd.Timestamp.now()
-    ahead = np.asarray(index > now)
-    if not ahead.any():
+    if len(index) == 0 or index.max() <= now + pd.DateOffset(years=10):
         return Times(index)
+    ahead = np.asarray(index > now)
     moved = index.where(~ahead, index - pd.DateOffset(years=100))
+    if moved.max() - moved.min() > index.max() - index.min():
+        raise DataError(
+            f"two-digit years ({text.iloc[0].strip()!r} .. ) read as {index.min().year}-{index.max().year}, "
+            "partly after today, and no century makes them one span; write four-digit years"
+        )
     i = int(np.flatnonzero(ahead)[0])
     note = (
-        f"{int(ahead.sum())} two-digit year(s) after today read a century earlier "
-        f"({text.iloc[i].strip()!r} as {moved[i].date()})"
+        f"{int(ahead.sum())} two-digit year(s) read a century earlier, as no history reaches "
+        f"past today ({text.iloc[i].strip()!r} as {moved[i].date()})"
     )
     return Times(pd.DatetimeIndex(moved), note)
 
@@ -131,7 +145,12 @@ def looks_like_time(column: pd.Series) -> bool:
 
 def reads_as(column: pd.Series, time_format: str) -> bool:
     """True when ``time_format`` reads most of the first values of a text column."""
-    if pd.api.types.is_numeric_dtype(column) and "%Y" not in time_format and time_format != EPOCH_SECONDS:
+    if time_format == EPOCH_SECONDS:  # whole seconds of 1973-2286 only: not any number column
+        values = pd.to_numeric(column.head(200), errors="coerce").dropna()
+        return bool(len(values)) and bool(
+            ((values >= 1e8) & (values < EPOCH_LIMIT) & (values == values.round())).all()
+        )
+    if pd.api.types.is_numeric_dtype(column) and "%Y" not in time_format:
         return False
     sample = column.head(200).dropna().astype(str).str.strip().head(20)
     return not sample.empty and int(_coerce(sample, time_format).notna().sum()) > len(sample) / 2
@@ -291,7 +310,9 @@ def _coerce(text: pd.Series, fmt: str) -> pd.Series:
     so that rows with different offsets can be read at all (``_zoned`` restores them)."""
     if fmt == EPOCH_SECONDS:  # instants: seconds since 1970-01-01 UTC (GNU date +%s)
         seconds = pd.to_numeric(text.str.strip(), errors="coerce")
-        return pd.to_datetime(seconds.where(np.isfinite(seconds)), unit="s", utc=True)
+        # milliseconds (1.3e12) read as seconds are the year 43,000: unread, and refused
+        plausible = np.isfinite(seconds) & (seconds.abs() < EPOCH_LIMIT)
+        return pd.to_datetime(seconds.where(plausible), unit="s", utc=True)
     utc = fmt == "ISO8601" or "%z" in fmt
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

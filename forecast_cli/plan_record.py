@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .choices import DIFFERENCING
+from .freq_aliases import modern_alias
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,8 @@ class Plan:
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Plan:
         kwargs = {k: raw[k] for k in cls.__dataclass_fields__ if k in raw}
+        if isinstance(kwargs.get("freq"), str):  # a file from before pandas 2.2 renamed 'M'
+            kwargs["freq"] = modern_alias(kwargs["freq"])
         for name in ("seasons", "calendar"):  # JSON lists back to tuples
             if name in kwargs:
                 kwargs[name] = tuple(kwargs[name])

@@ -890,3 +890,27 @@ def test_an_empty_ids_on_the_command_line_is_refused_and_a_config_files_empty_li
     config = tmp_path / "run.toml"
     config.write_text("ids = []\n")
     assert runner.invoke(app, [*args, "--config", str(config)]).exit_code == 0
+
+
+def test_a_time_option_reads_only_dotted_periods_as_text(tmp_path):
+    """--time-col / --time-format read a time column as text only when it holds dotted
+    periods (01.1949). Every date-named column read as text made a month number beside
+    the date the panel's series id (the stores averaged, exit 0), and --time-col on a
+    column of step numbers refused them as 'not a timestamp'."""
+    days = pd.date_range("2021-01-01", periods=60, freq="D")
+    stores = pd.concat(
+        [pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "store": s, "month": days.month, "sales": 10.0 * s})
+         for s in (1, 2, 3)]
+    )  # fmt: skip
+    panel = tmp_path / "stores.csv"
+    stores.to_csv(panel, index=False)
+    out = tmp_path / "m.fcst"
+    refused(
+        runner.invoke(app, ["train", str(panel), "--time-col", "date", "--target", "sales", "-o", str(out)]),
+        2,
+        "the numbers in column 'store' tell the repeats apart",
+    )
+    steps = tmp_path / "steps.csv"
+    pd.DataFrame({"day": range(1, 61), "value": np.arange(60.0)}).to_csv(steps, index=False)
+    done = runner.invoke(app, ["train", str(steps), "--time-col", "day", *FAST_TRAIN, "-o", str(out)])
+    assert done.exit_code == 0, done.output

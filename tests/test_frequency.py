@@ -8,7 +8,7 @@ import pytest
 
 from forecast_cli.calendars import Calendar
 from forecast_cli.config import DataConfig
-from forecast_cli.errors import DataError
+from forecast_cli.errors import DataError, UsageError
 from forecast_cli.frequency import choose_frequency, infer_frequency
 from forecast_cli.io import read_csv
 from forecast_cli.panel import prepare_panel
@@ -378,3 +378,27 @@ def test_weekdays_with_rows_on_days_an_exchange_was_closed_are_not_that_exchange
     frame = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "y": np.arange(len(days), dtype=float)})
     series = prepare_series(frame, DataConfig())
     assert series.report.rows_dropped == 0 and set(days) <= set(series.frame.index)
+
+
+def test_one_stray_row_on_a_closed_day_leaves_real_exchange_data_its_exchange():
+    """NYSE sessions with one row on Good Friday: NYSE's closures explain every missing
+    weekday, so it stays NYSE, the stray row dropped and counted (as B, its 40 holidays
+    would be invented)."""
+    sessions = Calendar("XNYS").sessions(pd.Timestamp("2021-01-01"), pd.Timestamp("2024-12-31"))
+    days = pd.DatetimeIndex(sessions).union(pd.DatetimeIndex(["2024-03-29"]))  # Good Friday
+    assert infer_frequency(days) == "XNYS"
+    frame = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "y": np.arange(len(days), dtype=float)})
+    series = prepare_series(frame, DataConfig())
+    assert series.report.rows_dropped == 1 and series.report.gaps_filled == 0
+
+
+def test_a_model_file_with_a_retired_alias_reads_it_in_todays_spelling():
+    """A model trained when pandas took --freq M (month ends) was called damaged: pandas 3
+    refuses 'M'. A stored plan reads it as ME; a --freq typed today is still refused."""
+    from forecast_cli.plan_record import Plan
+
+    raw = {"freq": "M", "season": 12, "horizon": 3, "lookback": 24, "transform": "none",
+           "level_norm": True, "patch": 2, "strategy": "direct", "train_rows": 10, "val_rows": 2}  # fmt: skip
+    assert Plan.from_dict(raw).freq == "ME" and Plan.from_dict({**raw, "freq": "15T"}).freq == "15min"
+    with pytest.raises(UsageError, match="'M' is the spelling pandas 2.2 retired; write ME"):
+        choose_frequency("M", "MS")

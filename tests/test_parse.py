@@ -247,6 +247,9 @@ def test_a_clock_column_beside_full_timestamps_is_left_alone():
     hours = pd.date_range("2021-03-01", periods=6, freq="h")
     raw = pd.DataFrame({"ts": hours.strftime("%Y-%m-%d %H:%M"), "shift": hours.strftime("%H:%M"), "y": 1.0})
     assert joined_date_and_clock(raw, None) is raw
+    days = pd.date_range("2025-01-01", periods=6, freq="D")  # a date a row: 'peak_time' is a column
+    daily = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "peak_time": ["19:06", "18:40"] * 3, "mw": 1.0})
+    assert joined_date_and_clock(daily, None) is daily
 
 
 def test_a_day_month_format_that_fails_names_the_swapped_one_when_that_reads_the_column():
@@ -257,3 +260,17 @@ def test_a_day_month_format_that_fails_names_the_swapped_one_when_that_reads_the
         times("12/01/2012", "13/01/2012", fmt="%m/%d/%Y")
     with pytest.raises(DataError, match="fix it, give a --time-format that reads it, or"):
         times("2012-01-12", "2012-01-13", fmt="%m/%d/%Y")
+
+
+def test_two_digit_years_near_today_stay_and_a_split_century_is_refused():
+    """Only a column reaching over ten years past today moves: a future file's 'Dec-26' ..
+    'Jun-27' and hourly stamps a few hours ahead of the clock stay as read (per value, they
+    split across the century). 'Jan-25' .. 'Dec-40' (2025-2040, partly past) has no one
+    century that keeps it a span, and is refused (written relative to today's year)."""
+    soon = pd.date_range(pd.Timestamp.now().normalize() + pd.DateOffset(months=1), periods=7, freq="MS")
+    kept = parse_times(pd.Series(soon.strftime("%b-%y")), "month", "%b-%y")
+    assert list(kept.index) == list(soon) and kept.note == ""
+    this = pd.Timestamp.now().year  # two years back to fourteen ahead, read in 20xx
+    years = pd.date_range(f"{this - 2}-01-01", f"{this + 14}-01-01", freq="YS")
+    with pytest.raises(DataError, match="no century makes them one span; write four-digit years"):
+        parse_times(pd.Series(years.strftime("%b-%y")), "month", "%b-%y")
