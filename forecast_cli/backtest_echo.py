@@ -14,6 +14,7 @@ from .folds import Fold
 from .frequency_defaults import Shape
 from .panel import Panel
 from .run_config import BacktestConfig
+from .stamps import readable
 
 
 def shape_reasons(plans: list[dict], shape: Shape, given: set[str]) -> list[dict]:
@@ -135,7 +136,7 @@ def ragged_end_note(panel: Panel) -> list[str]:
     if len(ends) < 2 or not isinstance(ends[0], pd.Timestamp) or len(set(ends)) == 1:
         return []
     return [
-        f"series end at different dates ({_iso(min(ends))[:10]} .. {_iso(max(ends))[:10]}): folds are "
+        f"series end at different dates ({readable(min(ends))} .. {readable(max(ends))}): folds are "
         "counted from each series' own end, so a fold's network also trains on other series' rows "
         "dated after that fold's origin; where the series share a calendar, cut the data at one end "
         "date (or use --local) for a backtest that no later row reaches"

@@ -286,9 +286,10 @@ def _on_shared_step(
     short series) and named by the plan, rather than stopping the whole panel. Only when
     every series has one timestamp is it an error. (Others on several steps: the most
     common is taken, and the panel's check of its steps refuses them, naming them.)"""
+    loaded = [m for m in members if m is not None]
     if not single:
-        return [m for m in members if m is not None]
-    steps = [m.freq for m in members if m is not None]
+        return loaded
+    steps = [m.freq for m in loaded]
     if not steps and cfg.freq is not None and not to_learn:  # the model's step places them
         steps = [cfg.freq]
     if not steps:
@@ -297,7 +298,6 @@ def _on_shared_step(
         where = rows_text(file_rows.get_indexer(rows.index.unique()))
         raise DataError(f"series {wanted[first]!r}: {single[first]} (the series is on data rows {where})")
     freq = max(dict.fromkeys(steps), key=steps.count)
-    loaded = [m for m in members if m is not None]
     source = loaded[0].report.freq_source if loaded else "given"
     stepped = dataclasses.replace(cfg, freq=freq)
     for i in single:
