@@ -178,7 +178,13 @@ class TrainConfig:
     lr: float = opt(
         3e-3, "Peak learning rate of the one-cycle schedule.", MODEL, min=0, min_open=True, max=10
     )
-    batch_size: int = opt(128, "Windows per gradient step.", MODEL, min=1)
+    batch_size: int | None = opt(
+        None,
+        "Windows per gradient step (default: 128, fewer on a panel with under 2,048 training "
+        "windows, so that an epoch takes 16 steps).",
+        MODEL,
+        min=1,
+    )
     loss: str = opt("mae", "Training loss (MAE matches what MASE judges).", MODEL, choices=Loss)
     clip: float = opt(1.0, "Max gradient norm (0 disables clipping).", MODEL, min=0)
     weight_decay: float = opt(1e-4, "AdamW weight decay.", MODEL, min=0)

@@ -14,6 +14,7 @@ How much each series counts, in the draws and in the loss, is ``panel_weights``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from functools import partial
 
@@ -80,7 +81,7 @@ class Forecaster:
         """
         cfg = self.config.validate()
         panel = as_panel(data)
-        plan = resolve_plan(cfg, panel.freq, [m.y for m in panel.members], panel.last_stamp)
+        plan = resolve_plan(cfg, panel.freq, [m.y for m in panel.members], panel.last_stamp, windows_from)
         self.plan_ = plan
         self.target_, self.features_, self.future_features_ = _columns(panel, cfg.data.future_features)
         self.static_levels_ = static_levels({c: panel.statics[c] for c in cfg.data.static_cols})
@@ -152,7 +153,7 @@ class Forecaster:
             split.val_origins,
             lookback,
             outputs,
-            cfg.train,
+            dataclasses.replace(cfg.train, batch_size=plan.batch_size),
             on_epoch,
             bounds=split.bounds,
             weights=weights,

@@ -34,6 +34,7 @@ class Plan:
     calendar: tuple[str, ...] = ()  # calendar features (see calendar_features)
     drift_rows: int = 0  # rows the long-run drift input spans (see drift); 0: none, as in older files
     nonnegative: bool = False  # every training value >= 0: forecasts and bands cut at 0 (older files: not)
+    batch_size: int = 0  # windows per gradient step; 0 in files written before the plan decided it (128)
     reasons: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
@@ -71,6 +72,12 @@ class Plan:
         """Whether the cut at zero is worth a line: a log target is positive anyway."""
         return self.nonnegative and self.transform not in ("log", "logdiff")
 
+    @property
+    def says_batch_size(self) -> bool:
+        """Whether the batch is worth a line: given, or made smaller for a small panel."""
+        reason = self.reasons.get("batch_size", "")
+        return bool(self.batch_size) and (reason == "given" or reason.endswith("steps an epoch"))
+
     def lines(self) -> list[str]:
         """Human lines, ``name value (reason)``, for the stderr summary and ``forecast info``."""
         out = []
@@ -86,6 +93,7 @@ class Plan:
             "patch",
             "drift_rows",
             "nonnegative",
+            "batch_size",
         )
         for name in (*names, "calendar"):
             value = getattr(self, name)
@@ -94,6 +102,7 @@ class Plan:
                 or (name == "seasons" and len(value) < 2)
                 or (name == "drift_rows" and not value)
                 or (name == "nonnegative" and not self.says_nonnegative)
+                or (name == "batch_size" and not self.says_batch_size)
             ):
                 continue
             shown = ("on" if value else "off") if isinstance(value, bool) else value

@@ -9,7 +9,14 @@ import pandas as pd
 import pytest
 
 from forecast_cli.backtest import run_backtest
-from forecast_cli.config import DataConfig, ForecastConfig, ModelConfig, ScalingConfig, WindowConfig
+from forecast_cli.config import (
+    DataConfig,
+    ForecastConfig,
+    ModelConfig,
+    ScalingConfig,
+    TrainConfig,
+    WindowConfig,
+)
 from forecast_cli.forecaster import Forecaster
 from forecast_cli.frequency_defaults import resolve_calendar, resolve_shape
 from forecast_cli.panel import prepare_panel
@@ -225,3 +232,62 @@ def test_a_cycle_the_longest_series_does_not_hold_twice_is_no_default():
     assert resolve_calendar(DataConfig(), "1h", hourly_days, 24)[0] == ("hour",)
     assert resolve_calendar(DataConfig(), "1h", [np.linspace(1, 2, 24 * 14)], 24)[0] == ("hour", "dow")
     assert resolve_calendar(DataConfig(), "500ms", [np.linspace(1, 2, 128)], 1)[0] == ()
+
+
+def _panel_ys(series: int, rows: int) -> list[np.ndarray]:
+    rng = np.random.default_rng(0)
+    return [10 + np.cumsum(rng.normal(0, 1, rows)) + 5 * k for k in range(series)]
+
+
+def test_a_small_panel_gets_the_batch_that_makes_16_steps_an_epoch():
+    """Three series of 60 months, lookback 24 and horizon 12: 60 - 9 validation rows = 51
+    training rows, 51 - 24 - 12 + 1 = 16 training windows each, 48 in all, so a batch of
+    128 would be one step an epoch; ceil(48 / 16) = 3 gives 16."""
+    plan = resolve_plan(ForecastConfig(), "MS", _panel_ys(3, 60))
+    assert plan.batch_size == 3
+    assert plan.reasons["batch_size"] == "auto: 48 training windows, 16 steps an epoch"
+    assert "batch size 3 (auto: 48 training windows, 16 steps an epoch)" in plan.lines()
+
+
+def test_one_series_a_large_panel_and_a_given_batch_keep_theirs():
+    one = resolve_plan(ForecastConfig(), "MS", _panel_ys(1, 60))
+    assert (one.batch_size, one.reasons["batch_size"]) == (128, "auto: one series")
+    large = resolve_plan(ForecastConfig(), "MS", _panel_ys(20, 200))  # 20 x (170 - 36 + 1) windows
+    assert (large.batch_size, large.reasons["batch_size"]) == (128, "auto: 2700 training windows")
+    given = resolve_plan(ForecastConfig(train=TrainConfig(batch_size=7)), "MS", _panel_ys(3, 60))
+    assert (given.batch_size, given.reasons["batch_size"]) == (7, "given")
+    assert not any(line.startswith("batch size") for line in one.lines() + large.lines())
+    assert "batch size 7 (given)" in given.lines()
+
+
+def test_the_batch_counts_only_the_series_whose_windows_train():
+    """A backtest fit trains on the series seen before its origin (``windows_from``): the
+    others' windows make no step, and one learning series is one series."""
+    ys = _panel_ys(3, 60)
+    assert (
+        resolve_plan(ForecastConfig(), "MS", ys, windows_from=np.array([True, True, False])).batch_size == 2
+    )
+    alone = resolve_plan(ForecastConfig(), "MS", ys, windows_from=np.array([False, True, False]))
+    assert (alone.batch_size, alone.reasons["batch_size"]) == (128, "auto: one series")
+
+
+def test_training_steps_with_the_plans_batch():
+    """The fit trains with the batch its plan printed: the same model as that batch given,
+    and a different one from the old default of 128 (one step an epoch here)."""
+    frame = pd.concat(
+        [
+            pd.DataFrame({"id": k, "month": pd.date_range("2000-01", periods=60, freq="MS"), "y": y})
+            for k, y in enumerate(_panel_ys(3, 60))
+        ]
+    )
+    panel = prepare_panel(frame, DataConfig(id_col="id", target="y"))
+
+    def fitted(batch):
+        cfg = ForecastConfig(model=ModelConfig(hidden=8), train=TrainConfig(epochs=3, batch_size=batch))
+        f = Forecaster(cfg).fit(panel)
+        return f.plan_.batch_size, f.predict(panel)["y"].to_numpy()
+
+    auto, given, old = fitted(None), fitted(3), fitted(128)
+    assert auto[0] == given[0] == 3 and old[0] == 128
+    np.testing.assert_array_equal(auto[1], given[1])
+    assert not np.allclose(auto[1], old[1])
