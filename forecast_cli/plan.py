@@ -259,11 +259,12 @@ def _batch_size(requested: int | None, split: PanelSplit) -> tuple[int, str]:
     steps an epoch, and its best epoch was the 60th of 60. With 16 steps, 60 epochs allow
     960 steps, about the 1,000 neuralforecast trains by default. Over 14 small panels (the
     accommodation panel's two targets, six sets of 20 M1 quarterly and six of 10 M1 monthly
-    series) and two seeds, MASE fell 2.1% (geometric mean; 14 of 28 runs better by over 1%,
-    3 worse) and the 80%/95% interval scores 2.9%/3.7%; 8 and 32 steps gained less
+    series) and two seeds, MASE fell 2.1% (geometric mean; 15 of 28 runs better by over 1%,
+    4 worse) and the 80%/95% interval scores 2.9%/3.7%; 8 and 32 steps gained less
     (benchmarks/RESULTS.md, "Small panels: 16 steps an epoch"). One series (and so each
-    ``--local`` member) keeps 128: the 16 single-series comparison rows moved by -2% to
-    +0.6%, and ``--local`` fits took 3-4 times as long for MASE moved either way.
+    ``--local`` member) keeps 128: with 16 steps the 16 single-series comparison rows moved
+    by -2% to +0.6%, and ``--local`` fits of small M1 sets took 3-4 times as long for MASE
+    moved either way (-6% to +5%).
     """
     if requested is not None:
         return requested, "given"

@@ -13,7 +13,17 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-VARYING = ("transform", "scaler", "season", "lookback", "patch", "level_norm", "drift_rows", "calendar")
+VARYING = (
+    "transform",
+    "scaler",
+    "season",
+    "lookback",
+    "patch",
+    "level_norm",
+    "drift_rows",
+    "calendar",
+    "batch_size",
+)
 
 
 def varying(plans: Sequence[dict], scalers: Sequence[str], unit: str = "series") -> dict[str, str]:

@@ -49,6 +49,7 @@ def test_info_summarises_a_panel_without_reading_its_arrays(tmp_path, monkeypatc
     assert info["plan"]["lookback"] == 12 and info["plan"]["reasons"]["lookback"] == "given"
     assert info["config"]["window"]["lookback"] == 12 and info["lookback"] == "12 (given)"
     assert info["series_ids"] == list(panel.ids)  # what --ids may name
+    assert info["batch_size"] == "64 (given)" and info["plan"]["batch_size"] == 64
 
 
 @pytest.mark.parametrize("name", ["format3_panel.fcst", "format3_local.fcst"])
@@ -57,6 +58,7 @@ def test_info_still_summarises_format_3_json_histories(name):
     assert info["history_series"] == 2 and info["history_rows_per_series"] == "min 24, median 24, max 24"
     assert info["history_end"] == "2021-03-30T00:00:00+02:00"
     assert "data_rows" not in info  # format 3 did not record the training lengths
+    assert "batch_size" not in info  # nor the batch (the config's 128 then)
 
 
 def test_trains_levels_are_predicts_default_and_info_says_so(tmp_path, sample):
