@@ -80,7 +80,7 @@ from .errors import DataError, UsageError
 from .frequency_defaults import resolve_calendar, resolve_shape
 from .plan_record import Plan
 from .scaling import DIFFERENCING
-from .windows import PanelSplit, panel_split, temporal_split
+from .windows import panel_split, temporal_split
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -149,7 +149,8 @@ def resolve_plan(
         reasons["nonnegative"] = "no training value is below zero: forecasts and bands are cut at 0"
         reasons["nonnegative"] += _intermittent_hint(train_ys, config.train.loss)
     calendar, reasons["calendar"] = resolve_calendar(config.data, freq, train_ys, season)
-    trainable = np.bincount(split.series_of_train, minlength=len(ys)) > 0
+    windows = np.bincount(split.series_of_train, minlength=len(ys))  # (series,): training windows of each
+    trainable = windows > 0
     short = int((~trainable).sum())
     if short:
         reasons["series"] = f"{short} too short for a training window, forecast from their own history"
@@ -158,7 +159,7 @@ def resolve_plan(
                 split.train_ends[~trainable], lookback, outputs, first
             )
 
-    learning = split if windows_from is None else split.windows_of(windows_from)
+    learning = windows if windows_from is None else windows[np.asarray(windows_from, dtype=bool)]
     batch_size, reasons["batch_size"] = _batch_size(config.train.batch_size, learning)
     scaler, reasons["scaler"] = _scaler(config.scaling.scaler, transform)
     level_norm = config.model.level_norm and transform not in DIFFERENCING
@@ -251,9 +252,10 @@ def _drift_rows(
     )
 
 
-def _batch_size(requested: int | None, split: PanelSplit) -> tuple[int, str]:
+def _batch_size(requested: int | None, windows: np.ndarray) -> tuple[int, str]:
     """Windows per gradient step: ``BATCH`` (128), or on a panel with fewer than
     ``EPOCH_STEPS`` (16) batches of training windows, the batch that gives an epoch 16 steps.
+    ``windows``: the training windows of each series whose windows train the weights.
 
     A small panel at 128 trained too little: the accommodation panel's 416 windows made 4
     steps an epoch, and its best epoch was the 60th of 60. With 16 steps, 60 epochs allow
@@ -268,13 +270,13 @@ def _batch_size(requested: int | None, split: PanelSplit) -> tuple[int, str]:
     """
     if requested is not None:
         return requested, "given"
-    windows = len(split.train_origins)
-    if np.unique(split.series_of_train).size < 2:
+    if np.count_nonzero(windows) < 2:
         return BATCH, "auto: one series"
-    if windows >= EPOCH_STEPS * BATCH:
-        return BATCH, f"auto: {windows} training windows"
-    batch = -(-windows // EPOCH_STEPS)
-    return batch, f"auto: {windows} training windows, {EPOCH_STEPS} steps an epoch"
+    total = int(windows.sum())
+    if total >= EPOCH_STEPS * BATCH:
+        return BATCH, f"auto: {total} training windows"
+    batch = -(-total // EPOCH_STEPS)
+    return batch, f"auto: {total} training windows, {EPOCH_STEPS} steps an epoch"
 
 
 def _scaler(requested: str, transform: str) -> tuple[str, str]:
