@@ -32,7 +32,7 @@ from .models import NetworkArgs, build_network
 from .panel import Panel
 from .panel_arrays import scale_panel
 from .panel_weights import panel_weights
-from .plan import resolve_plan
+from .plan import plan_with_split
 from .prediction import as_panel
 from .scaling import Scaler, Transform
 from .season_profile import profile_columns
@@ -41,7 +41,6 @@ from .series_inputs import one_hot, static_levels
 from .stored_histories import StoredHistories
 from .training import EpochReport, seed_everything, train_network
 from .validation import validate
-from .windows import panel_split
 
 
 def _columns(panel: Panel, future: Sequence[str]) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
@@ -81,15 +80,14 @@ class Forecaster:
         """
         cfg = self.config.validate()
         panel = as_panel(data)
-        plan = resolve_plan(cfg, panel.freq, [m.y for m in panel.members], panel.last_stamp, windows_from)
+        plan, split = plan_with_split(
+            cfg, panel.freq, [m.y for m in panel.members], panel.last_stamp, windows_from
+        )
         self.plan_ = plan
         self.target_, self.features_, self.future_features_ = _columns(panel, cfg.data.future_features)
         self.static_levels_ = static_levels({c: panel.statics[c] for c in cfg.data.static_cols})
         self.statics_ = [tuple(panel.statics[c][i] for c in cfg.data.static_cols) for i in range(len(panel))]
         lookback, outputs, first = plan.lookback, plan.outputs, plan.first_row
-        split = panel_split(
-            panel.lengths, lookback, outputs, cfg.window.val_fraction, cfg.window.window_stride, first
-        )
         if windows_from is not None:
             split = split.windows_of(windows_from)
         self.transform_ = Transform(plan.transform, plan.chose_transform)

@@ -80,7 +80,7 @@ from .errors import DataError, UsageError
 from .frequency_defaults import resolve_calendar, resolve_shape
 from .plan_record import Plan
 from .scaling import DIFFERENCING
-from .windows import panel_split, temporal_split
+from .windows import PanelSplit, panel_split, temporal_split
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -121,6 +121,20 @@ def resolve_plan(
     per series) at ``freq``, for data that ends at ``until``. Only training rows (before
     each validation tail) inform a decision. ``windows_from`` (bool per series, default
     all): the series whose windows will train the weights (see ``Forecaster.fit``).
+    """
+    return plan_with_split(config, freq, ys, until, windows_from)[0]
+
+
+def plan_with_split(
+    config: ForecastConfig,
+    freq: str | None,
+    ys: Sequence[np.ndarray],
+    until: pd.Timestamp | None = None,
+    windows_from: np.ndarray | None = None,
+) -> tuple[Plan, PanelSplit]:
+    """``resolve_plan``, and the training/validation split its decisions were read from
+    (every series' windows, before ``windows_from`` restricts them): the fit trains on that
+    split rather than building it again from the plan's lookback and horizon.
     """
     shape = resolve_shape(config, freq, [len(y) for y in ys], until)
     season, horizon, lookback = shape.season, shape.horizon, shape.lookback
@@ -182,7 +196,7 @@ def resolve_plan(
     else:
         patch = default_patch(lookback)
         reasons["patch"] = f"keeps the recurrence to {-(-lookback // patch)} steps"
-    return Plan(
+    plan = Plan(
         freq=freq,
         season=season,
         horizon=horizon,
@@ -202,6 +216,7 @@ def resolve_plan(
         batch_size=batch_size,
         reasons=reasons,
     )
+    return plan, split
 
 
 def _intermittent_hint(train_ys: list[np.ndarray], loss: str) -> str:
