@@ -233,7 +233,10 @@ def run_backtest(
         probs,
         first_row if ragged else None,
     )
-    plans_run = {name: fits_summary(shape_reasons(fits[name].plans, shape, cfg_given)) for name in neural}
+    plans_run = {
+        name: fits_summary(shape_reasons(fits[name].plans, shape, cfg_given), fits[name].kept)
+        for name in neural
+    }
     summary = series_summary(by_series)
     board.insert(6, "mase_median", summary["mase_median"])
     board.insert(7, "beats_snaive", summary["beats_snaive"])

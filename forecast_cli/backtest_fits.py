@@ -34,17 +34,23 @@ class Fits:
     """What one network kind's fits give a backtest: its forecasts and bands on every
     (series, fold) row, the seconds spent, and the plan each fit resolved (in fit order:
     refit groups, series by series with ``--local``), so the backtest reports what it ran,
-    not the options it was given ("patch": null, "transform": "auto")."""
+    not the options it was given ("patch": null, "transform": "auto"); ``kept``, beside
+    each plan, the baseline a fit kept because no epoch beat it ("" when training did)."""
 
     forecasts: np.ndarray  # ((series, fold) rows, horizon)
     bounds: dict[str, np.ndarray]  # "lo-80", "hi-80", ...: (rows, horizon) each
     seconds: tuple[float, float]  # fit, forecast
     plans: list[dict] = field(default_factory=list)  # ``Plan.to_dict`` of each fit
+    kept: list[str] = field(default_factory=list)  # each fit's kept baseline, or ""
 
     def rows(self, keep: np.ndarray) -> Fits:
         """The same fits on the (series, fold) rows ``keep`` only."""
         return Fits(
-            self.forecasts[keep], {k: b[keep] for k, b in self.bounds.items()}, self.seconds, self.plans
+            self.forecasts[keep],
+            {k: b[keep] for k, b in self.bounds.items()},
+            self.seconds,
+            self.plans,
+            self.kept,
         )
 
 
@@ -149,7 +155,8 @@ def fit_group(payload: tuple, on_epoch: Callable[[EpochReport], None] | None = N
     bounds = rolling_network_bounds(
         fitted, prefix, prefix_offsets, fit_ends, local_origins, out, widths, levels
     )
-    return Fits(out, bounds, (t1 - t0, time.perf_counter() - t1), [fitted.plan_.to_dict()])
+    kept = fitted.network_args_.highway_init if fitted.metrics_["kept_baseline"] else ""
+    return Fits(out, bounds, (t1 - t0, time.perf_counter() - t1), [fitted.plan_.to_dict()], [kept])
 
 
 def fit_series(payload: tuple[ForecastConfig, Panel, list[Fold], tuple[float, ...]]) -> Fits:
@@ -182,6 +189,7 @@ def _place(whole: Fits, rows, fits: Fits) -> None:
         whole.bounds[key][rows] = value
     whole.seconds = (whole.seconds[0] + fits.seconds[0], whole.seconds[1] + fits.seconds[1])
     whole.plans.extend(fits.plans)
+    whole.kept.extend(fits.kept)
 
 
 def distributed_global(

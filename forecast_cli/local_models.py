@@ -330,6 +330,7 @@ def summary_metrics(members: list[dict], failed: int) -> dict[str, Any]:
         out[key] = int(sum(m.get(key, 0) for m in members))
     out["train_seconds"] = round(float(sum(m.get("train_seconds", 0.0) for m in members)), 3)
     out["median_best_epoch"] = float(np.median([m.get("best_epoch", 0) for m in members]))
+    out["kept_baseline"] = sum(bool(m.get("kept_baseline")) for m in members)  # files before it: 0
     for key in ("val_mae", "val_naive_mae", "val_seasonal_naive_mae"):
         values = [m[key] for m in members if key in m]
         if values:

@@ -57,7 +57,9 @@ class EpochReport:
 @dataclass
 class TrainResult:
     """``best_epoch``: the epoch whose weight average was kept (0: the initial weights);
-    ``history``: (train, validation) loss per epoch, measured as in ``EpochReport``."""
+    ``kept_baseline``: no epoch beat the initial weights, so the network forecasts the
+    highway's baseline alone (``_baseline_only``); ``history``: (train, validation) loss
+    per epoch, measured as in ``EpochReport``."""
 
     best_epoch: int
     epochs_run: int
@@ -65,6 +67,7 @@ class TrainResult:
     val_loss: float
     seconds: float
     stopped_early: bool
+    kept_baseline: bool = False
     history: list[tuple[float, float]] = field(default_factory=list)
 
 
@@ -295,7 +298,8 @@ def train_network(
             break
     if best_state is not None:
         model.load_state_dict(best_state)
-    if best_epoch == 0 and _baseline_only(model):
+    kept_baseline = best_epoch == 0 and _baseline_only(model)
+    if kept_baseline:
         best_val = evaluate_loss(model, data, val_idx, loss_fn, series_w)  # what is kept, scored
     model.eval()
     return TrainResult(
@@ -305,6 +309,7 @@ def train_network(
         val_loss=best_val,
         seconds=time.perf_counter() - start,
         stopped_early=epoch < cfg.epochs,
+        kept_baseline=kept_baseline,
         history=history,
     )
 

@@ -42,6 +42,7 @@ def validate(
         "val_windows": int(len(split.val_origins)),
         "best_epoch": result.best_epoch,
         "epochs_run": result.epochs_run,
+        "kept_baseline": result.kept_baseline,
         "train_loss": result.train_loss,
         "val_loss": result.val_loss,
         "train_seconds": round(result.seconds, 3),

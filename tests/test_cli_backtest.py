@@ -216,3 +216,28 @@ def test_json_and_stderr_give_each_network_the_plan_its_fits_resolved(sample):
     line = next(s for s in result.output.splitlines() if s.startswith("lstm plan"))
     assert line.startswith("lstm plan (last of 2 fits): season 12") and "transform log (auto:" in line
     assert set(config["plans"]) == {"lstm"}  # the baselines have no plan
+
+
+def test_backtest_says_which_fits_kept_the_baseline_their_network_starts_as(sample):
+    """A fit no epoch improved forecasts its highway's baseline exactly (training.py): the
+    backtest counts those fits by baseline in JSON and says so on stderr, since the
+    network's row of the leaderboard then scores that baseline; a fit that trained is not
+    counted."""
+
+    def run(lr: str) -> tuple[dict, str]:
+        args = ["backtest", str(sample / "airpassengers.csv"), "-k", "2", "--refit", "always"]
+        result = runner.invoke(app, [*args, *FAST_TRAIN[:-1], "--lr", lr, "-f", "json"])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)["config"]["plans"]["lstm"], result.stderr
+
+    still, said = run("1e-12")  # no step moves the validation loss by the 1e-9 training asks
+    assert still["fits"] == 2 and still["kept_baseline"] == {still_kind(still): 2}
+    assert f"lstm: 2 of 2 fits kept the baseline the network starts as ({still_kind(still)})" in said
+    trained, said = run("3e-3")
+    assert trained["kept_baseline"] == {} and "kept the baseline" not in said
+
+
+def still_kind(run: dict) -> str:
+    """The one baseline a run's fits kept."""
+    (kind,) = run["kept_baseline"]
+    return kind

@@ -224,3 +224,18 @@ def test_static_columns_or_an_embedding_with_local_are_refused(flag):
         said = "--id-embedding"
     with pytest.raises(UsageError, match=f"drop {said} or --local"):
         cfg.validate()
+
+
+def test_the_summary_counts_the_members_that_kept_their_starting_baseline():
+    """Each member's training says whether no epoch beat its highway's baseline; the summary
+    counts them (files from before it was stored count none), and medians stay medians."""
+    from forecast_cli.local_models import summary_metrics
+
+    members = [
+        {"best_epoch": 0, "kept_baseline": True},
+        {"best_epoch": 7, "kept_baseline": False},
+        {"best_epoch": 0, "kept_baseline": True},
+        {"best_epoch": 3},  # an older member: never said
+    ]
+    out = summary_metrics(members, failed=0)
+    assert out["kept_baseline"] == 2 and out["median_best_epoch"] == 1.5

@@ -114,5 +114,6 @@ def test_when_no_epoch_beats_the_initial_weights_the_model_is_its_baseline():
         cfg = TrainConfig(epochs=3, patience=10, batch_size=32, seed=0, lr=lr)
         result = train_network(model, series, train, val, lookback, horizon, cfg)
         assert (result.best_epoch == 0) == untrained
+        assert result.kept_baseline == untrained
         naive = np.full(horizon, series[157, 0])
         assert np.array_equal(model(x).detach().numpy()[0], naive) == untrained

@@ -184,7 +184,7 @@ def validation_warning(m: dict) -> str | None:
 def training_summary(forecaster, label: str) -> str:
     m, p = forecaster.metrics_, forecaster.plan_
     best = f"best epoch {m['best_epoch']} of {m['epochs_run']}"
-    if m["best_epoch"] == 0 and forecaster.network_args_.highway:  # training.py keeps that baseline
+    if m["kept_baseline"]:
         best += f" (none beat the {forecaster.network_args_.highway_init} baseline it starts as: it forecasts that)"
     line = (
         f"trained {label}: lookback {p.lookback} -> horizon {p.horizon}, "
@@ -240,6 +240,8 @@ def fit_local(cfg, series, compute: ComputeConfig, reporter: Reporter):
         f"trained {m['series']} local {cfg.model.cell} models in {work:.1f}s ({executor.description}): "
         f"{m['train_windows']} train / {m['val_windows']} val windows, median best epoch {m['median_best_epoch']:g}"
     )
+    if m["kept_baseline"]:  # training.py: no epoch beat the highway's starting baseline
+        line += f", {m['kept_baseline']} kept the baseline their network starts as"
     if "mean_val_mae" in m:
         line += (
             f"; mean validation MAE {m['mean_val_mae']:.4g} (naive {m['mean_val_naive_mae']:.4g}, "

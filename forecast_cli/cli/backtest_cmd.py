@@ -182,7 +182,8 @@ def _report(result, reporter: Reporter) -> None:
 
 def _plan_lines(plans: dict[str, dict]) -> list[str]:
     """Each network's resolved plan as ``train`` prints it (its last fit's, the one trained
-    on the most rows), and what differed between its fits, if anything did."""
+    on the most rows), what differed between its fits, if anything did, and the fits that
+    forecast the baseline their network starts as, since no epoch beat it."""
     from ..plan_record import Plan
 
     lines = []
@@ -192,6 +193,13 @@ def _plan_lines(plans: dict[str, dict]) -> list[str]:
         if run["varies"]:
             lines.append(
                 f"{name} plan varies by fit: " + "; ".join(f"{k} {v}" for k, v in run["varies"].items())
+            )
+        if kept := run.get("kept_baseline"):
+            n = sum(kept.values())
+            lines.append(
+                f"{name}: {n} of {run['fits']} fit{'s' if run['fits'] > 1 else ''} kept the baseline "
+                f"the network starts as ({', '.join(kept)}): no training epoch beat it on validation, "
+                f"so {'that fit forecasts' if n == 1 else 'those fits forecast'} as that baseline does"
             )
     return lines
 
