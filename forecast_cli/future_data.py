@@ -22,7 +22,8 @@ import numpy as np
 import pandas as pd
 
 from .cell_numbers import parse_numbers
-from .data_columns import joined_date_and_clock, resolve_time_column
+from .clock_columns import joined_date_and_clock
+from .data_columns import resolve_time_column
 from .errors import DataError, UsageError
 from .parse import parse_times, step_numbers
 from .period_labels import period_labels, step_layout

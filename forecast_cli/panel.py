@@ -18,8 +18,9 @@ import pandas as pd
 
 from .calendars import Calendar
 from .cell_numbers import rows_text
+from .clock_columns import joined_date_and_clock
 from .config import DataConfig
-from .data_columns import joined_date_and_clock, resolve_target, resolve_time_column
+from .data_columns import resolve_target, resolve_time_column
 from .errors import DataError, OneTimestamp, UsageError, first_few
 from .panel_clocks import refuse_several_clocks
 from .panel_ids import as_written, unknown_ids

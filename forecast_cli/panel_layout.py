@@ -12,6 +12,7 @@ import shlex
 
 import pandas as pd
 
+from .clock_columns import refuse_clock_as_id
 from .config import ID_NAMES, DataConfig
 from .data_columns import resolve_target, resolve_time_column
 from .errors import DataError, MergedSeries, UsageError
@@ -191,6 +192,7 @@ def detect_id_column(raw: pd.DataFrame, cfg: DataConfig) -> str | None:
     text = [c for c in raw.columns if c not in used and c != time_col and raw[c].dtype.kind in "OSUT"]
     candidates = [c for c in text if 1 < raw[c].nunique() < len(raw)]
     if len(candidates) == 1:
+        refuse_clock_as_id(raw, candidates[0])
         return candidates[0]
     if candidates:
         raise UsageError(

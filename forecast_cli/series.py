@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 
 from .cell_numbers import parse_numbers
+from .clock_columns import joined_date_and_clock
 from .config import DEFAULT_AGG, DEFAULT_FILL, DataConfig
-from .data_columns import column_list, joined_date_and_clock, resolve_target, resolve_time_column
+from .data_columns import column_list, resolve_target, resolve_time_column
 from .errors import DataError, FreqWithoutDates, OneTimestamp, UsageError
 from .frequency import choose_frequency, fixed_offset, infer_frequency, is_trading_calendar
 from .io import read_data

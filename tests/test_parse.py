@@ -10,7 +10,7 @@ import pytest
 
 from forecast_cli.cell_numbers import parse_numbers
 from forecast_cli.config import DataConfig
-from forecast_cli.errors import DataError
+from forecast_cli.errors import DataError, UsageError
 from forecast_cli.panel import prepare_panel
 from forecast_cli.parse import looks_like_time, parse_times
 from forecast_cli.series import prepare_series
@@ -239,10 +239,53 @@ def test_a_date_column_and_a_clock_column_are_one_timestamp(time_col):
     assert panel.members[0].frame["demand"].tolist() == list(np.arange(72.0))
 
 
+def _clock_forms(hours: pd.DatetimeIndex) -> dict[str, list[str]]:
+    """The same hours as exports write them, each form a column of text."""
+    ends = hours + pd.Timedelta(hours=1)
+    return {
+        "12-hour": list(hours.strftime("%I:%M %p")),  # 12:00 AM, 01:00 PM
+        "12-hour, bare hour": [f"{h % 12 or 12} {'pm' if h >= 12 else 'am'}" for h in hours.hour],
+        "12-hour, dotted": [t.replace("AM", "a.m.").replace("PM", "p.m.") for t in hours.strftime("%I:%M:%S %p")],
+        "interval": [f"{a}-{b}" for a, b in zip(hours.strftime("%H:%M"), ends.strftime("%H:%M"), strict=True)],
+        "h notation": list(hours.strftime("%Hh")),  # 00h, 13h
+        "h notation, minutes": list(hours.strftime("%Hh%M")),  # 13h00
+    }
+
+
+@pytest.mark.parametrize("form", list(_clock_forms(pd.date_range("2021-03-01", periods=1, freq="h"))))
+def test_the_time_of_day_is_read_in_the_forms_exports_write_it(form):
+    """A 12-hour clock (``01:00 PM``), an interval (``00:00-01:00``, stamped with its start)
+    and the ``14h`` notation beside repeated dates were taken for the series id: one hourly
+    series came back as 24 daily ones, with exit 0. Each is the time of day, exactly."""
+    hours = pd.date_range("2021-03-01", periods=72, freq="h")
+    raw = pd.DataFrame(
+        {"Date": hours.strftime("%Y-%m-%d"), "Time": _clock_forms(hours)[form], "demand": np.arange(72.0)}
+    )
+    panel = prepare_panel(raw, DataConfig())
+    assert len(panel) == 1 and panel.freq == "h"
+    assert list(panel.members[0].frame.index) == list(hours)
+    assert panel.members[0].frame["demand"].tolist() == list(np.arange(72.0))
+
+
+def test_times_of_day_in_a_form_not_read_are_refused_as_the_series_id():
+    """A clock column no form reads (a zone after it) would still have named 24 series:
+    refused with the fix, and taken as the id only when --id-col says so."""
+    hours = pd.date_range("2021-03-01", periods=48, freq="h")
+    raw = pd.DataFrame(
+        {"Date": hours.strftime("%Y-%m-%d"), "Time": hours.strftime("%H:%M CET"), "demand": np.arange(48.0)}
+    )
+    with pytest.raises(UsageError, match=r"column 'Time' holds times of day \(e.g. '00:00 CET'\)"):
+        prepare_panel(raw, DataConfig())
+    assert len(prepare_panel(raw, DataConfig(id_col="Time"))) == 24
+    no_such_hour = raw.assign(Time=[f"{h % 24}:00 PM" for h in range(48)])  # 13:00 PM is no 12-hour time
+    with pytest.raises(UsageError, match=r"holds times of day \(e.g. '0:00 PM'\)"):
+        prepare_panel(no_such_hour, DataConfig())
+
+
 def test_a_clock_column_beside_full_timestamps_is_left_alone():
     """Only dates without a time are joined to a clock column: a timestamp column already
     holding the time keeps it, and the other column stays a column."""
-    from forecast_cli.data_columns import joined_date_and_clock
+    from forecast_cli.clock_columns import joined_date_and_clock
 
     hours = pd.date_range("2021-03-01", periods=6, freq="h")
     raw = pd.DataFrame({"ts": hours.strftime("%Y-%m-%d %H:%M"), "shift": hours.strftime("%H:%M"), "y": 1.0})
