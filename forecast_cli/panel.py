@@ -37,6 +37,7 @@ from .panel_table import factorize_ids, split_panel, static_values, wanted_place
 from .period_labels import layout_of
 from .series import (
     ENDS_TRIMMED,
+    MISSING_DROPPED,
     Series,
     numbers_steps,
     prepare_series,
@@ -122,6 +123,8 @@ class Panel:
             self._count("gaps filled", [r.gaps_filled for r in reports]),
             self._count("NaNs filled", [r.nans_filled for r in reports]),
         ]
+        if any(r.missing_dropped for r in reports):
+            parts.append(self._count(MISSING_DROPPED, [r.missing_dropped for r in reports]))
         if any(r.ends_trimmed for r in reports):
             parts.append(self._count(ENDS_TRIMMED, [r.ends_trimmed for r in reports]))
         return "panel: " + ", ".join(parts + self.notes)

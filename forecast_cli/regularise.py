@@ -253,10 +253,28 @@ def check_invented(
         f"{empty:,} rows with empty cells{where}" if empty else "",
     ]
     fix = "check --freq, or accept" if gaps else "accept"
+    # most of the grid absent: observed at some times only (opening hours), which no fill
+    # repairs; rows counted as steps are the honest series
+    observed_only = "; if rows exist only at some times (opening hours), --time-col '' counts them as steps"
     raise InventedRows(
         f"filling would invent {invented:,} of {rows:,} rows ({invented / rows:.0%}, over {MAX_INVENTED:.0%}: "
-        f"{' and '.join(p for p in parts if p)}); {fix} it with an explicit --fill interpolate|ffill|zero|drop",
+        f"{' and '.join(p for p in parts if p)}); {fix} it with an explicit --fill interpolate|ffill|zero|drop"
+        + (observed_only if 2 * gaps > rows else ""),
         absent=gaps,
+    )
+
+
+def dropped_grid_note(dropped: int, periods: int, freq: str | None) -> str:
+    """What ``--fill drop`` changed, said when it left out more of the grid than a fill
+    may invent (``MAX_INVENTED``): the rows then step over the periods dropped, so a
+    season read off the frequency (24 hours, 7 days) counts rows that are no longer hours
+    or days, and forecasts are stamped on the grid's next periods all the same."""
+    if freq is None or periods == 0 or dropped <= MAX_INVENTED * periods:
+        return ""
+    return (
+        f"--fill drop left out {dropped / periods:.0%} of the {freq} grid: a season now counts rows, "
+        f"not {freq} periods, and forecasts step on the grid; for rows that exist only at some times "
+        "(opening hours), --time-col '' with --season N says so"
     )
 
 

@@ -27,7 +27,7 @@ from .errors import DataError, FreqWithoutDates, OneTimestamp, UsageError
 from .frequency import choose_frequency, fixed_offset, infer_frequency, is_trading_calendar
 from .io import read_data
 from .parse import parse_times, step_numbers
-from .regularise import aggregation, check_invented, fill_missing, regularise
+from .regularise import aggregation, check_invented, dropped_grid_note, fill_missing, regularise
 from .stamps import readable
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
 ]
 
 ENDS_TRIMMED = "empty target rows at the ends left out"
+MISSING_DROPPED = "periods with a missing value dropped by --fill drop"
 
 
 @dataclass
@@ -58,6 +59,7 @@ class LoadReport:
     first_gap: str = ""  # the first period filled, so a count of one can be checked
     nans_filled: int = 0
     rows_dropped: int = 0
+    missing_dropped: int = 0  # periods --fill drop left out: the rows after each step over it
     dropped_why: str = ""  # where the dropped rows were ("outside XNYS trading hours, first ...")
     ends_trimmed: int = 0  # rows before the target's first value or after its last
     note: str = ""
@@ -77,6 +79,8 @@ class LoadReport:
             parts.append(
                 f"{self.rows_dropped} rows dropped" + (f" ({self.dropped_why})" if self.dropped_why else "")
             )
+        if self.missing_dropped:
+            parts.append(f"{self.missing_dropped} {MISSING_DROPPED}")
         if self.ends_trimmed:
             parts.append(f"{self.ends_trimmed} {ENDS_TRIMMED}")
         if self.note:
@@ -320,7 +324,9 @@ def _finish(data, target, features, report, cfg: DataConfig, nans_in_data, gaps,
             report.first_gap = readable(absent[0])
         data = fill_missing(data, fill)
         filled_at = unobserved if fill != "drop" else None
-        report.rows_dropped += before - len(data)
+        if fill == "drop":
+            report.missing_dropped = before - len(data)
+            report.add_note(dropped_grid_note(report.missing_dropped, before, report.freq))
         report.gaps_filled = gaps if fill != "drop" else 0
         report.nans_filled = max(missing - gaps * data.shape[1], 0) if fill != "drop" else 0
     report.rows = len(data)

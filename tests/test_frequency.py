@@ -402,3 +402,46 @@ def test_a_model_file_with_a_retired_alias_reads_it_in_todays_spelling():
     assert Plan.from_dict(raw).freq == "ME" and Plan.from_dict({**raw, "freq": "15T"}).freq == "15min"
     with pytest.raises(UsageError, match="'M' is the spelling pandas 2.2 retired; write ME"):
         choose_frequency("M", "MS")
+
+
+def _opening_hours() -> pd.DataFrame:
+    """Hourly demand at 08:00-17:00 on weekdays only, as shops and call centres log it."""
+    hours = pd.date_range("2024-01-01", "2024-03-31 23:00", freq="h")
+    kept = hours[(hours.day_of_week < 5) & (hours.hour >= 8) & (hours.hour <= 17)]
+    return pd.DataFrame({"ts": kept.strftime("%Y-%m-%d %H:%M"), "y": np.arange(len(kept), dtype=float)})
+
+
+def test_opening_hours_data_is_pointed_at_rows_as_steps_when_a_fill_would_invent_most_of_it():
+    """Filling the nights and weekends would invent three rows in four; the refusal said only
+    'accept it with --fill', none of which repairs data that exists at some hours only."""
+    with pytest.raises(
+        DataError,
+        match=r"explicit --fill .*; if rows exist only at some times \(opening hours\), --time-col '' counts",
+    ):
+        prepare_series(_opening_hours(), DataConfig())
+
+
+def test_fill_drop_counts_the_periods_it_left_out_and_says_what_that_does_to_a_season():
+    """--fill drop kept every row read and reported '1354 rows dropped' (none were), and
+    the plan's 24-hour season then counted rows that are no longer hours, unsaid. Now the
+    periods left out are counted as such, per series on a panel, and a drop of more of the
+    grid than a fill may invent says what a season then counts."""
+    data = _opening_hours()
+    series = prepare_series(data, DataConfig(fill="drop"))
+    grid = pd.date_range(data["ts"].iloc[0], data["ts"].iloc[-1], freq="h")
+    r = series.report
+    assert (r.rows_read, r.rows, r.rows_dropped) == (len(data), len(data), 0)
+    assert r.missing_dropped == len(grid) - len(data)
+    line = r.line()
+    assert f"{len(grid) - len(data)} periods with a missing value dropped by --fill drop" in line
+    assert (
+        f"--fill drop left out {(len(grid) - len(data)) / len(grid):.0%} of the h grid: a season now counts rows"
+        in line
+    )
+    hours = pd.DataFrame({"ts": pd.date_range("2024-01-01", periods=48, freq="h"), "y": np.arange(48.0)})
+    two_missing = hours.drop(index=[5, 40]).assign(id="a")  # two hours of a day: counted, no warning
+    panel = prepare_panel(
+        pd.concat([two_missing, hours.assign(id="b")]), DataConfig(id_col="id", fill="drop")
+    )
+    line = panel.summary_line()
+    assert "2 periods with a missing value dropped by --fill drop (in a)" in line and "grid" not in line

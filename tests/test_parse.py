@@ -245,8 +245,12 @@ def _clock_forms(hours: pd.DatetimeIndex) -> dict[str, list[str]]:
     return {
         "12-hour": list(hours.strftime("%I:%M %p")),  # 12:00 AM, 01:00 PM
         "12-hour, bare hour": [f"{h % 12 or 12} {'pm' if h >= 12 else 'am'}" for h in hours.hour],
-        "12-hour, dotted": [t.replace("AM", "a.m.").replace("PM", "p.m.") for t in hours.strftime("%I:%M:%S %p")],
-        "interval": [f"{a}-{b}" for a, b in zip(hours.strftime("%H:%M"), ends.strftime("%H:%M"), strict=True)],
+        "12-hour, dotted": [
+            t.replace("AM", "a.m.").replace("PM", "p.m.") for t in hours.strftime("%I:%M:%S %p")
+        ],
+        "interval": [
+            f"{a}-{b}" for a, b in zip(hours.strftime("%H:%M"), ends.strftime("%H:%M"), strict=True)
+        ],
         "h notation": list(hours.strftime("%Hh")),  # 00h, 13h
         "h notation, minutes": list(hours.strftime("%Hh%M")),  # 13h00
     }
