@@ -32,7 +32,7 @@ def looks_numeric(column: pd.Series) -> bool:
     if sample.empty:
         return False
     cleaned = sample.str.replace(",", ".", regex=False).str.replace(
-        r"(?<=\d)[ .'](?=\d{3}\b)", "", regex=True
+        r"(?<=\d)[ .'\u00a0\u202f\u2009](?=\d{3}\b)", "", regex=True  # French groups: (narrow) no-break spaces
     )
     return bool(pd.to_numeric(cleaned, errors="coerce").notna().mean() >= 0.5)
 
@@ -174,10 +174,10 @@ def number_hint(example: str, decimal: str, thousands: str | None, fix: str = FI
         return f"give --decimal {other} if {other!r} is the decimal mark" + (
             f", or --thousands {other} if it separates thousands" if also else ""
         )
-    for sep in (",", ".", " ", "'"):
+    for sep in (",", ".", " ", "'", *_SPACES):
         if sep not in (thousands, decimal) and sep in example and _reads(example, decimal, sep):
             return f"if {sep!r} separates thousands give --thousands {_shell(sep)}"
-    for mark, sep in ((",", "."), (",", " "), (".", ",")):
+    for mark, sep in ((",", "."), (",", " "), *((",", s) for s in _SPACES), (".", ",")):
         if (mark, sep) != (decimal, thousands) and sep in example and _reads(example, mark, sep):
             return f"give --decimal {mark} --thousands {_shell(sep)} (how this file writes numbers)"
     return fix
@@ -191,5 +191,11 @@ def _reads(example: str, mark: str, sep: str | None) -> bool:
     return re.fullmatch(rf"[+-]?(?:(?:{whole})(?:{m}\d*)?|{m}\d+)", example) is not None
 
 
+_SPACES = ("\u00a0", "\u202f")  # no-break and narrow no-break space: French spreadsheets' groups
+
+
 def _shell(text: str) -> str:
-    return f"'{text}'" if text in (" ", "'") else text
+    """``text`` as a shell word: ``' '``, ``"'"``, and a no-break space in bash's ``$'\\u00a0'``."""
+    if text in _SPACES:
+        return f"$'\\u{ord(text):04x}'"
+    return {" ": "' '", "'": '"\'"'}.get(text, text)

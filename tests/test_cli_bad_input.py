@@ -456,10 +456,13 @@ def test_title_lines_above_the_header_are_named_as_the_likely_cause(tmp_path):
         ('"1,226,480.69"', [], "if ',' separates thousands give --thousands ,"),
         ("1.226.480,69", ["--decimal", ","], "if '.' separates thousands give --thousands ."),
         ("1.226.480,69", [], "give --decimal , --thousands ."),
+        ("1\u00a0226\u00a0480,69", [], "give --decimal , --thousands $'\\u00a0'"),  # fr-FR Excel
+        ("1\u202f226\u202f480,69", [], "give --decimal , --thousands $'\\u202f'"),  # fr-FR Windows 10+
+        ("1'226'480.69", [], 'if "\'" separates thousands give --thousands "\'"'),  # de-CH
     ],
 )
 def test_unread_numbers_name_the_option_still_missing(tmp_path, cells, options, hint):
-    """bad input: numbers with thousands separators the options do not yet read (1,226,480.69; 1.226.480,69 with --decimal , given) -> exit 2, "give --thousands ,\""""
+    """bad input: numbers with thousands separators the options do not yet read (1,226,480.69; 1.226.480,69 with --decimal , given; French no-break spaces) -> exit 2, "give --thousands ,\" (a hint a shell can run: $'\\u00a0', \"'\")"""
     data = tmp_path / "sales.csv"
     sep = "," if cells.startswith('"') else ";"
     data.write_text(f"date{sep}sales\n" + "".join(f"2023-01-{d:02d}{sep}{cells}\n" for d in range(1, 21)))

@@ -321,3 +321,23 @@ def test_two_digit_years_near_today_stay_and_a_split_century_is_refused():
     years = pd.date_range(f"{this - 2}-01-01", f"{this + 14}-01-01", freq="YS")
     with pytest.raises(DataError, match="no century makes them one span; write four-digit years"):
         parse_times(pd.Series(years.strftime("%b-%y")), "month", "%b-%y")
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u202f"])
+def test_french_numbers_grouped_by_no_break_spaces_read_exactly_with_the_options_named(tmp_path, space):
+    """697 458,00 as fr-FR spreadsheets write it: the column was not even taken for numbers
+    ('no numeric column to forecast', also with --decimal , --thousands given), so no hint
+    ever named the options. With them, every value reads exactly."""
+    from forecast_cli.io import read_data
+    from forecast_cli.series import prepare_series
+
+    values = [697458.0, 1187650.0, 1069690.5, 1078430.25]
+    data = tmp_path / "fr.csv"
+    cells = [f"{v:,.2f}".replace(",", space).replace(".", ",") for v in values]
+    data.write_text(
+        "period;value\n" + "".join(f"1980-{m:02d}-01;{c}\n" for m, c in zip(range(1, 5), cells, strict=True)),
+        encoding="utf-8",
+    )
+    cfg = DataConfig(decimal=",", thousands=space)
+    series = prepare_series(read_data(data, cfg), cfg)
+    assert series.frame["value"].tolist() == values
