@@ -32,7 +32,9 @@ def looks_numeric(column: pd.Series) -> bool:
     if sample.empty:
         return False
     cleaned = sample.str.replace(",", ".", regex=False).str.replace(
-        r"(?<=\d)[ .'\u00a0\u202f\u2009](?=\d{3}\b)", "", regex=True  # French groups: (narrow) no-break spaces
+        r"(?<=\d)[ .'\u00a0\u202f\u2009](?=\d{3}\b)",
+        "",
+        regex=True,  # French groups: (narrow) no-break spaces
     )
     return bool(pd.to_numeric(cleaned, errors="coerce").notna().mean() >= 0.5)
 

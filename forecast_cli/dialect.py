@@ -37,6 +37,25 @@ EXACT_FLOATS: dict[str, Any] = (
 )
 
 
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # Excel's "Unicode Text" and PowerShell's redirections
+_EXCEL_SEP_LINE = re.compile(r"^\ufeff?sep=(.)\r?$")
+
+
+def is_utf16(path: Path) -> bool:
+    """Whether a file starts with a UTF-16 byte order mark."""
+    with open(path, "rb") as handle:
+        return handle.read(2) in _UTF16_BOMS
+
+
+def excel_separator(sample: str) -> str | None:
+    """The separator a first line ``sep=;`` names (Excel writes it, and reads a file by it,
+    where the locale's separator differs), or None. The line is no header: read as one, it
+    made the real header a data row and the columns ``sep=;`` and ``Unnamed: 1``."""
+    first = sample.split("\n", 1)[0]
+    match = _EXCEL_SEP_LINE.match(first)
+    return match.group(1) if match else None
+
+
 def delimiter_option(text: str | None) -> str | None:
     """A ``--delimiter`` value as one character (``tab`` and ``\\t`` are a tab)."""
     if text is None:
@@ -97,6 +116,8 @@ def read_text(stream: IO[Any], name: str) -> str:
     if isinstance(data, str):
         return data
     data = decompressed(data, name)
+    if data[:2] in _UTF16_BOMS:
+        return data.decode("utf-16")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -25,7 +25,7 @@ import pandas as pd
 from .compressed import unreadable, zip_member
 from .config import ID_NAMES
 from .data_columns import DATE_NAMES
-from .dialect import head_of, peek, read_options, read_text, refuse_decimal_commas
+from .dialect import excel_separator, head_of, is_utf16, peek, read_options, read_text, refuse_decimal_commas
 from .errors import DataError, UsageError
 from .outputs import atomic_write as atomic_write  # re-exported: the writers' one door
 from .panel_layout import target_parts
@@ -73,9 +73,17 @@ def read_csv(
                 raise UsageError(f"{path} is a directory; give a CSV file")
             if path.stat().st_size == 0:
                 raise DataError(f"{path} is empty: give a CSV with a header row and data rows")
-            handle = path
-            compression, sample = peek(path)
-        options = read_options(sample, delimiter, decimal, thousands)
+            if is_utf16(path):  # held as text: the sample and pandas read it decoded
+                text = path.read_bytes().decode("utf-16")
+                handle, compression, sample = io.StringIO(text), None, head_of(text)
+            else:
+                handle = path
+                compression, sample = peek(path)
+        skip = 0
+        if (named := excel_separator(sample)) is not None:
+            sample, skip = sample.split("\n", 1)[1] if "\n" in sample else "", 1
+            delimiter = delimiter or named
+        options = read_options(sample, delimiter, decimal, thousands) | ({"skiprows": 1} if skip else {})
         text_cols = (*text_cols, *dotted_periods(sample, options, period_cols))
         if text_cols:
             options |= verbatim(sample, options, text_cols)
@@ -87,6 +95,8 @@ def read_csv(
     except pd.errors.EmptyDataError:
         raise DataError(f"{name} is empty: give a CSV with a header row and data rows") from None
     except UnicodeDecodeError as exc:
+        if exc.reason.startswith("illegal UTF-16") or exc.encoding.startswith("utf-16"):
+            raise DataError(f"{name} is not valid UTF-16 text ({exc.reason}); save it as UTF-8") from None
         raise DataError(
             f"{name} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at byte {exc.start:,}: a Windows "
             "or Latin-1 export?); save it as UTF-8 (Excel: CSV UTF-8), or convert it with "

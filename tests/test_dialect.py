@@ -160,3 +160,29 @@ def test_a_byte_order_mark_is_not_part_of_the_header(tmp_path):
 def test_a_single_column_or_ragged_sample_falls_back_to_commas():
     assert sniff_delimiter("value\n1\n2\n") == ","
     assert sniff_delimiter("a;b\n1;2;3\n4\n") == ","
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("bom", ["", "\ufeff"])
+def test_an_excel_sep_line_names_the_separator_and_is_no_header(tmp_path, newline, bom):
+    """Excel writes (and reads by) a first line ``sep=;`` where the locale's separator
+    differs: read as the header, the real header became data row 1 of columns 'sep=;' and
+    'Unnamed: 1', and the error blamed a non-numeric 'passengers'."""
+    data = tmp_path / "air.csv"
+    data.write_bytes((bom + "sep=;" + newline + AIR.replace(",", ";").replace("\n", newline)).encode())
+    frame = read_csv(data)
+    assert list(frame.columns) == ["month", "passengers"] and frame["passengers"].tolist() == [112, 118, 132]
+    stdin = read_csv(io.StringIO("sep=|\n" + AIR.replace(",", "|")))
+    assert stdin["passengers"].tolist() == [112, 118, 132]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_utf16_text_is_read_by_its_byte_order_mark(tmp_path, monkeypatch, encoding):
+    """Excel's 'Unicode Text' and PowerShell's ``>`` write UTF-16 with a byte order mark;
+    it was called 'a Windows or Latin-1 export' and pointed at an iconv that garbles it."""
+    text = "\ufeff" + AIR if encoding == "utf-16-be" else AIR  # utf-16 writes its own mark
+    data = tmp_path / "air.csv"
+    data.write_bytes(text.encode(encoding))
+    assert read_csv(data)["passengers"].tolist() == [112, 118, 132]
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode(encoding))))
+    assert read_csv("-")["passengers"].tolist() == [112, 118, 132]
