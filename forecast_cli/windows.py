@@ -97,7 +97,9 @@ def shorter_windows(rows: int, lookback: int, horizon: int, season: int = 1) -> 
     """The fix for ``rows`` training rows too few for ``lookback + horizon``, with numbers:
     one season of lookback when that leaves a window (a seasonal network then still sees a
     whole cycle; three years of weekly data keep 30 windows), else the lookback that leaves
-    as many windows as it reads rows; a horizon that leaves no lookback is named instead."""
+    as many windows as it reads rows; a horizon that leaves no lookback is named instead,
+    and when even a horizon of 1 leaves none, only more rows help (the fix never repeats
+    the options already given)."""
     room = rows - horizon  # the longest lookback that leaves one training window
     if room >= season > 1 and season < lookback:
         return (
@@ -106,8 +108,10 @@ def shorter_windows(rows: int, lookback: int, horizon: int, season: int = 1) -> 
     if room >= 2:
         fit = min(room // 2, lookback - 1)
         return f"give --lookback {fit} ({room - fit + 1} training windows), or a longer series"
-    most = max(rows - 2, 1)
-    return f"give --horizon {most} or less with a short --lookback, or a longer series"
+    most = rows - 2  # a lookback row and a validation row besides the horizon
+    if 1 <= most < horizon:
+        return f"give --horizon {most} or less with a short --lookback, or a longer series"
+    return "too few for any window: give a longer series (or a finer --freq, which makes more rows)"
 
 
 def min_rows(lookback: int, horizon: int, val_fraction: float) -> int:
