@@ -26,7 +26,7 @@ import pandas as pd
 
 from .compute import Executor, SerialExecutor, Task, TaskProgress, task_seed
 from .config import ForecastConfig
-from .errors import ModelFileError, UsageError
+from .errors import ModelFileError, UsageError, first_few
 from .fitted_state import (
     ERRORS,
     ERRORS_OFFSETS,
@@ -169,13 +169,16 @@ class LocalForecaster:
                 f"leave {'it' if len(unknown) == 1 else 'them'} out with --ids, or train a model that "
                 f"includes {'it' if len(unknown) == 1 else 'them'}"
             )
-        frames, notes = [], []
+        frames = []
+        said: dict[str, list[str]] = {}  # note -> the series whose member said it
         for sid, part in parts:
             frame = self.members_[sid].predict(
                 part, horizon, levels=levels, quantiles=quantiles, future=future
             )
             frames.append(frame)
-            notes += [n for n in frame.attrs.get("notes", []) if n not in notes]
+            for note in frame.attrs.get("notes", []):
+                said.setdefault(note, []).append(sid)
+        notes = [_whose(note, sids, len(parts)) for note, sids in said.items()]
         out = pd.concat(frames) if len(frames) > 1 else frames[0]
         if history is None and not ids and self.failures_:  # said at training; said again here
             left = list(self.failures_)
@@ -321,6 +324,15 @@ class LazyMembers(Mapping[str, "Forecaster"]):
 
     def __len__(self) -> int:
         return len(self._at)
+
+
+def _whose(note: str, sids: list[str], members: int) -> str:
+    """A member's note named for the series it is about: each member speaks of its own
+    series only, so 'the training series were flat' said for two of twelve read as the
+    whole panel's. One series predicted, or a note that names its series, stays as said."""
+    if members == 1 or note.startswith("series "):
+        return note
+    return f"series {first_few([repr(s) for s in sids])}: {note}"
 
 
 def summary_metrics(members: list[dict], failed: int) -> dict[str, Any]:

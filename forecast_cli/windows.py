@@ -111,6 +111,8 @@ def shorter_windows(rows: int, lookback: int, horizon: int, season: int = 1) -> 
     most = rows - 2  # a lookback row and a validation row besides the horizon
     if 1 <= most < horizon:
         return f"give --horizon {most} or less with a short --lookback, or a longer series"
+    if room >= 1 and lookback > 1:
+        return "give --lookback 1 (one training window), or a longer series"
     return "too few for any window: give a longer series (or a finer --freq, which makes more rows)"
 
 

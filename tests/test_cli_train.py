@@ -191,7 +191,8 @@ def test_a_series_too_short_for_the_default_lookback_is_told_one_that_fits_and_i
         (18, 24, 12, 12, "give --lookback 3 (4 training windows)"),  # no room for a season
         (20, 16, 8, 1, "give --lookback 6 (7 training windows)"),  # no season: half the room
         (5, 8, 4, 1, "give --horizon 3 or less"),
-        (2, 1, 1, 1, "too few for any window: give a longer series"),  # not the --horizon 1 given
+        (1, 1, 1, 1, "too few for any window: give a longer series"),  # not the --horizon 1 given
+        (2, 8, 1, 1, "give --lookback 1 (one training window)"),
     ],
 )
 def test_the_shorter_window_hint_names_numbers_that_fit(rows, lookback, horizon, season, hint):

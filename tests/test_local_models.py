@@ -239,3 +239,17 @@ def test_the_summary_counts_the_members_that_kept_their_starting_baseline():
     ]
     out = summary_metrics(members, failed=0)
     assert out["kept_baseline"] == 2 and out["median_best_epoch"] == 1.5
+
+
+def test_a_members_note_names_the_series_it_is_about():
+    """Each member speaks of its own series: 'the training series were flat', said by the
+    one flat member of three, was printed bare and read as the whole panel's."""
+    raw = pd.concat(
+        [m.frame.assign(unique_id=sid) for sid, m in zip(_panel().ids, _panel().members, strict=True)]
+    )
+    raw.loc[raw["unique_id"] == "s1", "y"] = 5.0
+    panel = prepare_panel(raw.rename_axis("ds").reset_index(), DataConfig())
+    notes = LocalForecaster(_local()).fit(panel).predict().attrs["notes"]
+    flat = [n for n in notes if "training series were flat" in n]
+    assert flat and all(n.startswith("series 's1': ") for n in flat), notes
+    assert not any("flat" in n for n in notes if not n.startswith("series 's1'"))
