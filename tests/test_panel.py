@@ -202,6 +202,11 @@ def test_cli_trains_a_panel_and_predicts_long_csv(tmp_path):
     lines = out.stdout.strip().splitlines()
     assert lines[0].startswith("unique_id,timestamp,y,y-lo-80,") and len(lines) == 1 + 12
     assert lines[1].startswith("S2,2004-07-01,") and lines[7].startswith("S0,2005-01-01,")
+    # the history line speaks of the series predicted, not of the whole panel's span
+    one = runner.invoke(app, ["predict", "-m", str(model), "-f", "csv", "--ids", "S2"])
+    assert f"continuing from the history stored in {model} (ends 2004-06-01)" in one.stderr, one.stderr
+    every = runner.invoke(app, ["predict", "-m", str(model), "-f", "csv"])
+    assert "(ends 2004-06-01 .. 2007-03-01)" in every.stderr, every.stderr  # S1 ends last
 
 
 def test_cli_backtest_of_a_panel_writes_ids_beside_forecasts(tmp_path):

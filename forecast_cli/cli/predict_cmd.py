@@ -140,8 +140,6 @@ def predict(
                 f"{what}: the rows given are not {forecaster.freq_} data, the model's step; give rows "
                 "at that step (or train a model on these rows)"
             ) from None
-    else:
-        reporter.info(f"continuing from the history stored in {model} ({_history_ends(forecaster)})")
     if series is None:
         ids = tuple(as_written(ids, forecaster.ids_))
     if series is None and (unknown := [i for i in ids if i not in forecaster.ids_]):
@@ -152,6 +150,8 @@ def predict(
             f"the model has {len(forecaster.ids_)}",
             forecaster.ids_,
         )
+    if series is None:
+        reporter.info(f"continuing from the history stored in {model} ({_history_ends(forecaster, ids)})")
     intervals, notes = config.intervals.or_else(forecaster.config.intervals)  # train's unless given here
     for note in notes:
         reporter.warn(note)
@@ -276,9 +276,10 @@ def _stdin_if_any():
     return stream
 
 
-def _history_ends(forecaster) -> str:
-    """``ends 2003-04-01``, or ``ends 2002-12-01 .. 2003-04-01`` when the series end apart;
-    in the data's period layout where it has one (``ends 2003 Q2``)."""
+def _history_ends(forecaster, ids: tuple[str, ...] = ()) -> str:
+    """``ends 2003-04-01``, or ``ends 2002-12-01 .. 2003-04-01`` when the series end apart
+    (those of ``ids`` when some are chosen); in the data's period layout where it has one
+    (``ends 2003 Q2``)."""
     import pandas as pd
 
     from ..period_labels import period_labels, step_layout
@@ -289,6 +290,8 @@ def _history_ends(forecaster) -> str:
     if histories.lengths().min() == 0:
         return f"ends {histories.last_stamp()}"
     stamps = histories.last_stamps()
+    if ids:
+        stamps = stamps[[list(forecaster.ids_).index(i) for i in ids]]
     first, last = stamps.min(), stamps.max()
     shown = [readable(s) if isinstance(s, pd.Timestamp) else str(s) for s in (first, last)]
     if isinstance(first, pd.Timestamp):
