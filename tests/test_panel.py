@@ -547,3 +547,29 @@ def test_a_panel_whose_series_end_at_different_dates_is_warned_that_later_rows_t
     assert not [
         n for n in run_backtest(prepare_panel(same_end, cfg.data), cfg, spec).notes if "different dates" in n
     ]
+
+
+def test_predict_with_ids_and_data_recalibrates_on_the_series_it_read_and_says_so(tmp_path):
+    """--ids with DATA reads only those series (a series that cannot be read can be left
+    out that way), so only their windows since training join the calibration: the bands
+    can differ from a run over the whole file, and stderr names the --ids that chose them."""
+    full = long_panel()
+    older = full[full.groupby("unique_id").cumcount(ascending=False) >= 10]  # each series' last 10 rows out
+    train_csv, new_csv, model = tmp_path / "older.csv", tmp_path / "newer.csv", tmp_path / "p.fcst"
+    older.to_csv(train_csv, index=False)
+    full.to_csv(new_csv, index=False)
+    trained = runner.invoke(
+        app, ["train", str(train_csv), "-H", "3", "-L", "12", *FAST_TRAIN, "-o", str(model)]
+    )
+    assert trained.exit_code == 0, trained.stderr
+    every = runner.invoke(app, ["predict", str(new_csv), "-m", str(model), "-f", "csv"])
+    one = runner.invoke(app, ["predict", str(new_csv), "-m", str(model), "-f", "csv", "--ids", "S1"])
+    assert every.exit_code == one.exit_code == 0, every.stderr + one.stderr
+    assert (
+        "bands: 30 window(s) after the training data joined its validation errors (recalibrated)\n"
+        in every.stderr
+    )
+    assert (
+        "bands: 10 window(s) after the training data joined its validation errors (recalibrated), from the series --ids read"
+        in one.stderr
+    )

@@ -169,6 +169,7 @@ def predict(
         reporter.info(
             f"bands: {frame.attrs['recalibrated_windows']} window(s) after the training data "
             "joined its validation errors (recalibrated)"
+            + (f", from the series {config.data.ids_label()} read" if ids else "")
         )
     if wide and forecaster.id_col_ is not None:
         frame = _widen(frame, forecaster.target_)
