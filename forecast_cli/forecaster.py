@@ -28,7 +28,7 @@ from .errors import NotFittedError, UsageError
 from .future_data import FutureTable
 from .highway import choose_highway
 from .intervals import TYPICAL_SHARE, normalisers
-from .models import NetworkArgs, build_network
+from .models import NetworkArgs, build_network, settle_untrained_embeddings
 from .panel import Panel
 from .panel_arrays import scale_panel
 from .panel_weights import panel_weights
@@ -163,6 +163,9 @@ class Forecaster:
             profile=(cycle, profile),
         )
         self.network_.cpu()
+        settle_untrained_embeddings(
+            self.network_, np.bincount(split.series_of_train, minlength=len(panel)) > 0
+        )
         self.ids_, self.id_col_ = panel.ids, panel.id_col
         self.time_labels_ = panel.time_labels
         self.series_rows_: np.ndarray | None = np.asarray(panel.lengths)  # for info

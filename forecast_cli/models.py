@@ -223,3 +223,20 @@ SPREAD_PROBS = (0.1, 0.9)  # the quantiles the spread head emits
 
 def count_parameters(module: nn.Module) -> int:
     return sum(p.numel() for p in module.parameters())
+
+
+def settle_untrained_embeddings(network: nn.Module, trained: np.ndarray) -> int:
+    """Give every series no training window reached (``trained`` False: a series shorter
+    than a window, or one a backtest keeps from the weights) the mean embedding of the
+    series that trained; returns how many. Its own row was never updated, so it held its
+    random start, and its forecasts and bands read noise (a retrain on other values of that
+    series gave bit-identical weights). The mean is the embedding of a typical series,
+    which is what the network can say of a series it never learned."""
+    embed = getattr(network, "embed", None)
+    untrained = ~np.asarray(trained, dtype=bool)
+    if embed is None or untrained.all() or not untrained.any():
+        return 0
+    rows = torch.as_tensor(untrained)
+    with torch.no_grad():
+        embed.weight[rows] = embed.weight[~rows].mean(dim=0)  # (untrained, id_embedding)
+    return int(untrained.sum())

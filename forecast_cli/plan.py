@@ -168,6 +168,8 @@ def plan_with_split(
     short = int((~trainable).sum())
     if short:
         reasons["series"] = f"{short} too short for a training window, forecast from their own history"
+        if config.model.id_embedding:  # models.settle_untrained_embeddings
+            reasons["series"] += " and the trained series' mean embedding"
         if 4 * short >= len(ys):
             reasons["series"] += _shorter_lookback_hint(
                 split.train_ends[~trainable], lookback, outputs, first

@@ -122,3 +122,22 @@ def test_an_embedding_on_one_series_is_warned_about(tmp_path):
     raw.to_csv(panel, index=False)
     many = runner.invoke(app, ["train", str(panel), *args[2:], "--id-embedding", "2"])
     assert many.exit_code == 0 and "--id-embedding on one series" not in many.stderr
+
+
+def test_a_series_too_short_for_a_window_takes_the_trained_series_mean_embedding():
+    """No window of 'short' reaches the loss, so its embedding row kept its random start and
+    its forecasts read noise (retraining on other values of it gave bit-identical weights).
+    It now takes the mean of the rows that trained, and the plan says so; the others keep
+    theirs."""
+    raw = _drifting(80)
+    short = raw[raw["id"] == "flat"].head(12).assign(id="short")  # lookback 4 + horizon 10 + validation > 12
+    cfg = dataclasses.replace(_config(3), train=TrainConfig(epochs=2))
+    fitted = Forecaster(cfg).fit(prepare_panel(pd.concat([raw, short]), cfg.data))
+    weight = fitted.network_.embed.weight.detach().numpy()  # (series, 3), in the panel's id order
+    at = list(fitted.ids_).index("short")
+    others = np.delete(weight, at, axis=0)
+    np.testing.assert_allclose(weight[at], others.mean(axis=0), rtol=1e-6)
+    assert len({tuple(row) for row in others}) == len(others)  # the trained rows stay their own
+    assert fitted.plan_.reasons["series"] == (
+        "1 too short for a training window, forecast from their own history and the trained series' mean embedding"
+    )
