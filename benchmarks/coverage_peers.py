@@ -41,6 +41,8 @@ RUNS = {
     "accom": ("sample_data/aus_accommodation.csv --id-col State --target Takings", "State", "Takings"),
     "air": ("sample_data/airpassengers.csv", None, "passengers"),
     "air24": ("sample_data/airpassengers.csv --folds 24 --origin-stride 1", None, "passengers"),
+    # the rolling M1 monthly backtest of coverage_spread.py (target 1's panel): target 2 on its folds
+    "m1m": ("../shared/datasets/m1_monthly.csv --id-col series --target value --folds 3", "series", "value"),
 }
 PEERS = ("autoets", "autoarima", "autotheta")
 LEVELS = cs.LEVELS
@@ -96,13 +98,15 @@ def peer_bands(name: str, train: np.ndarray, h: int, season: int) -> pd.DataFram
     return out
 
 
-def with_peers(rows: pd.DataFrame, series: dict[str, np.ndarray], season: int, horizon: int) -> pd.DataFrame:
+def with_peers(
+    rows: pd.DataFrame, series: dict[str, np.ndarray], season: int, horizon: int, peers: list[str]
+) -> pd.DataFrame:
     """``rows`` (ours) plus the peers' rows for the same (series, origin, step)."""
     key = rows.columns[1] if rows.columns[1] != "timestamp" else None
     ref = rows[rows["model"] == "seasonal-naive"]
     groups = ref.groupby([key, "origin"], sort=False) if key else ref.groupby("origin", sort=False)
     extra = []
-    for name in PEERS:
+    for name in peers:
         t0 = time.perf_counter()
         for label, part in groups:
             sid = str(label[0]) if key else ""
@@ -116,24 +120,43 @@ def with_peers(rows: pd.DataFrame, series: dict[str, np.ndarray], season: int, h
 
 
 def scores(rows: pd.DataFrame, series: dict[str, np.ndarray], season: int) -> dict:
-    """Per model and level: coverage with its fold-bootstrap interval, and the mean
-    interval score over (series, origin) pairs divided by the series' MASE scale there."""
+    """Per model and level: coverage with its fold-bootstrap interval, the mean interval
+    score and the mean width over (series, origin) pairs divided by the series' MASE scale
+    there, and ``rank``: Spearman's correlation, over every forecast step, between the
+    band's scaled width and the scaled absolute error of the model's own point forecast
+    (how well the band's width tells large errors from small ones, whatever its level)."""
+    from scipy.stats import spearmanr
+
     key = rows.columns[1] if rows.columns[1] != "timestamp" else None
     out = {}
     for model, mine in rows.groupby("model", sort=False):
         weights = cs.row_weights(mine).groupby(cs.fold_of(mine)).sum().sort_index().to_numpy()
         entry = {"mase": _mean_mase(mine, series, season, key)}
+        groups = list(mine.groupby([key, "origin"] if key else ["origin"], sort=False))
+        scales = []
+        for label, part in groups:
+            y = series[str(label[0]) if key else ""]
+            at = origin_position(y, part.sort_values("step")["actual"].to_numpy(np.float64))
+            scales.append(pm.mase_scale(y[: at + 1], season))
+        errors = np.concatenate(
+            [
+                np.abs(p["actual"] - p["forecast"]).to_numpy() / s
+                for (_, p), s in zip(groups, scales, strict=True)
+            ]
+        )
         for lv in LEVELS:
-            pairs = []
-            for label, part in mine.groupby([key, "origin"] if key else ["origin"], sort=False):
-                y = series[str(label[0]) if key else ""]
-                at = origin_position(y, part.sort_values("step")["actual"].to_numpy(np.float64))
-                scale = pm.mase_scale(y[: at + 1], season)
+            pairs, widths, each = [], [], []
+            for (_, part), scale in zip(groups, scales, strict=True):
                 score = pm.interval_score(part["actual"], part[f"lo-{lv}"], part[f"hi-{lv}"], lv)
+                width = (part[f"hi-{lv}"] - part[f"lo-{lv}"]).to_numpy() / scale
                 pairs.append(score / scale)
+                widths.append(float(np.mean(width)))
+                each.append(width)
             entry[str(lv)] = {
                 **cs.spread(cs.fold_coverage(mine, lv), weights),
                 "winkler": float(np.mean(pairs)),
+                "width": float(np.mean(widths)),
+                "rank": float(spearmanr(np.concatenate(each), errors, nan_policy="omit")[0]),
             }
         out[str(model)] = entry
     return out
@@ -153,6 +176,7 @@ def _mean_mase(rows: pd.DataFrame, series: dict[str, np.ndarray], season: int, k
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", default=",".join(RUNS))
+    parser.add_argument("--peers", default=",".join(PEERS), help="comma-separated, of " + ",".join(PEERS))
     parser.add_argument("--out", type=Path, required=True)
     opts = parser.parse_args()
     results = []
@@ -162,13 +186,15 @@ def main() -> None:
         series = histories(shlex.split(path)[0], id_col, target)
         season, horizon = int(config["season"]), int(config["horizon"])
         print(f"{run}: season {season}, horizon {horizon}, folds {config['folds']}", file=sys.stderr)
-        table = scores(with_peers(rows, series, season, horizon), series, season)
+        table = scores(with_peers(rows, series, season, horizon, opts.peers.split(",")), series, season)
         results.append(
             {"run": run, "command": f"forecast backtest {path} --models lstm,seasonal-naive", **table}
         )
         for model, entry in table.items():
             figures = " ".join(
-                f"{lv}: {entry[str(lv)]['coverage']:.2f} W {entry[str(lv)]['winkler']:.2f}" for lv in LEVELS
+                f"{lv}: {entry[str(lv)]['coverage']:.2f} W {entry[str(lv)]['winkler']:.2f} "
+                f"width {entry[str(lv)]['width']:.2f} rank {entry[str(lv)]['rank']:.2f}"
+                for lv in LEVELS
             )
             print(f"  {model:15s} MASE {entry['mase']:.3f} {figures}", file=sys.stderr)
     report = {
