@@ -192,6 +192,11 @@ def _restore_arrays(self: Forecaster, meta: dict[str, Any], arrays: dict[str, np
     if flags is not None and flags.shape != (n,):
         raise ValueError("the model file's per-series flags disagree with its series ids")
     self.never_negative_ = None if flags is None else flags.astype(bool)
+    if any(
+        len(codes) and not 0 <= codes[:, j].min() <= codes[:, j].max() < len(lv)
+        for j, lv in enumerate(levels)
+    ):
+        raise ValueError("the model file's static codes name values its static levels lack")
     self.statics_ = [tuple(lv[c] for lv, c in zip(levels, row, strict=True)) for row in codes.tolist()]
     abs_q = arrays[MODEL + "calibration_abs_q"]  # files before stop 15 also hold an unused signed_q
     if abs_q.shape != (len(abs_q), len(LEVEL_GRID)):

@@ -114,10 +114,27 @@ def load_model(path: str | Path) -> Forecaster | LocalForecaster:
         else:
             model = Forecaster.from_state(meta, arrays)
         _check_consistent(model)
-    except (KeyError, TypeError, ValueError, RuntimeError) as exc:
-        detail = str(exc) if isinstance(exc, _Inconsistent) else type(exc).__name__
-        raise ModelFileError(f"{path} is damaged or inconsistent ({detail}); retrain the model") from None
+    except (KeyError, TypeError, ValueError, RuntimeError, IndexError) as exc:
+        raise ModelFileError(
+            f"{path} is damaged or inconsistent ({_detail(exc)}); retrain the model"
+        ) from None
     return model
+
+
+def _detail(exc: Exception) -> str:
+    """What a restore failure says, on one short line: a missing entry by its name, another
+    error by its first line (torch's size mismatches name the weight and both shapes), so
+    the message tells what is inconsistent, not only the exception's class."""
+    if isinstance(exc, _Inconsistent):
+        return str(exc)
+    if isinstance(exc, KeyError):
+        return f"no entry {exc.args[0]!r}" if exc.args else "a missing entry"
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    if not lines:
+        return type(exc).__name__
+    text = lines[1] if lines[0].startswith("Error(s) in loading") and len(lines) > 1 else lines[0]
+    text = text if len(text) <= 200 else text[:197] + "..."
+    return text if text.startswith("the model file") else f"{type(exc).__name__}: {text}"
 
 
 def column_names_problem(target: Any, id_col: Any, features: Any) -> str | None:

@@ -130,6 +130,9 @@ def test_newer_format_version_asks_to_upgrade(model_path):
         (lambda m: m.update(width_ratio=[1.0]), "1 width ratios for"),
         (lambda m: m.update(target=5), "target is 5, not a column name"),
         (lambda m: m.update(features=[None]), "features [None] are not all column names"),
+        # what is inconsistent, not only the exception's class ("(RuntimeError)", "(KeyError)")
+        (lambda m: m["network"].update(hidden=9), "RuntimeError: size mismatch for "),
+        (lambda m: m.pop("target"), "(no entry 'target')"),
     ],
     ids=[
         "horizon-text",
@@ -141,6 +144,8 @@ def test_newer_format_version_asks_to_upgrade(model_path):
         "width-ratio",
         "target",
         "features",
+        "hidden",
+        "no-target",
     ],
 )
 def test_edited_metadata_is_a_damaged_file_not_a_traceback(model_path, edit, detail):

@@ -111,6 +111,29 @@ def test_static_values_round_trip_through_the_model_file(tmp_path):
     pd.testing.assert_frame_equal(loaded.predict(levels=()), fitted.predict(levels=()))
 
 
+def test_static_levels_edited_short_of_the_stored_codes_are_a_damaged_file(tmp_path):
+    """bad input: a model file whose static levels were edited down to one value, while the
+    series' stored codes still name two -> exit 3 naming the mismatch, not an IndexError
+    with exit 1 at predict."""
+    import json
+    import zipfile
+
+    from forecast_cli.errors import ModelFileError
+
+    cfg = _config(("kind",), epochs=1)
+    path = save_model(Forecaster(cfg).fit(prepare_panel(_panel(), cfg.data)), tmp_path / "m.fcst")
+    with zipfile.ZipFile(path) as archive:
+        entries = {n: archive.read(n) for n in archive.namelist()}
+    meta = json.loads(entries["forecast.json"])
+    meta["static_levels"] = {"kind": ["falling"]}
+    entries["forecast.json"] = json.dumps(meta).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, blob in entries.items():
+            archive.writestr(name, blob)
+    with pytest.raises(ModelFileError, match="static codes name values its static levels lack"):
+        load_model(path)
+
+
 def test_a_column_that_changes_within_a_series_or_a_single_series_is_refused():
     """bad input: a --static-cols column whose value changes within a series, or
     --static-cols on a single series -> exit 2, naming the column and the series"""
