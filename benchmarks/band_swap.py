@@ -11,6 +11,9 @@ scale at the origin, averaged over (series, origin) pairs:
 - scaled: each model's band offsets times c (0.7 ... 1.2), around its own point, so a band
   that is too narrow or too wide for the interval score shows it (the score is lowest for
   the band between the true a/2 and 1 - a/2 quantiles, at nominal coverage);
+- at nominal: each band's offsets around each point forecast, times the smallest c (in
+  steps of 0.05) that brings the coverage to the nominal level: what a band of that shape
+  scores once calibrated, as ours are by construction;
 - rank: Spearman's correlation of a band's scaled width with the scaled absolute error of
   our point forecast, per horizon step: how well each band's width picks out the forecasts
   that will miss by much.
@@ -91,13 +94,27 @@ def study(ours: pd.DataFrame, ets: pd.DataFrame) -> dict:
             for name, m in (("lstm", ours), ("autoets", ets))
         }
         points = {"lstm": ours["forecast"].to_numpy(), "autoets": ets["forecast"].to_numpy()}
-        entry: dict = {"swapped": {}, "scaled": {}, "rank_by_step": {}}
+        entry: dict = {"swapped": {}, "scaled": {}, "at_nominal": {}, "rank_by_step": {}}
         for point in points:
             for band in offsets:
                 below, above = offsets[band]
                 entry["swapped"][f"{point} point, {band} band"] = winkler(
                     ours, points[point], below, above, level
                 )
+        y = ours["actual"].to_numpy()
+        for point in points:
+            for band in offsets:
+                below, above = offsets[band]
+                f = points[point]
+                c = next(
+                    c
+                    for c in np.arange(0.5, 4.0, 0.05)
+                    if np.mean((y >= f - c * below) & (y <= f + c * above)) >= level / 100
+                )
+                entry["at_nominal"][f"{point} point, {band} band"] = {
+                    "c": round(float(c), 2),
+                    "winkler": winkler(ours, f, c * below, c * above, level),
+                }
         for name in points:
             below, above = offsets[name]
             entry["scaled"][name] = {
@@ -125,6 +142,8 @@ def main() -> None:
         print(f"{level}%:", file=sys.stderr)
         for what, score in entry["swapped"].items():
             print(f"  {what:28s} {score:.3f}", file=sys.stderr)
+        for what, found in entry["at_nominal"].items():
+            print(f"  at nominal: {what:28s} x{found['c']:.2f} {found['winkler']:.3f}", file=sys.stderr)
         for name, row in entry["scaled"].items():
             print(f"  {name} scaled " + " ".join(f"{c}:{v:.3f}" for c, v in row.items()), file=sys.stderr)
     report = {
