@@ -68,9 +68,8 @@ def joined_date_and_clock(raw: pd.DataFrame, time_col: str | None) -> pd.DataFra
     for c in raw.columns:
         if c == time_col or raw[c].dtype.kind not in "OSUT":
             continue
-        if (
-            as_24_hour(raw[c].head(_SAMPLE)) is None
-        ):  # an id column of millions of rows is read once only if they pass
+        # the first values first: an id column of millions of rows is read whole only if they pass
+        if as_24_hour(raw[c].head(_SAMPLE)) is None:
             continue
         whole = as_24_hour(raw[c])
         if whole is not None:
@@ -89,9 +88,9 @@ def joined_date_and_clock(raw: pd.DataFrame, time_col: str | None) -> pd.DataFra
 
 def refuse_clock_as_id(raw: pd.DataFrame, column: object) -> None:
     """Raise when the one text column that would name the series beside repeated
-    timestamps holds times of day in a form no reader above takes (``HE01`` is not one,
-    ``1:00:00 PM CET`` is): it is the time's other half, and 24 daily series made of one
-    hourly one are a wrong answer with exit 0."""
+    timestamps holds times of day in a form ``as_24_hour`` does not read (``1:00 PM CET``;
+    ``HE01``, which does not start like a time of day, stays an id): it is the time's other
+    half, and 24 daily series made of one hourly one are a wrong answer with exit 0."""
     values = raw[column].dropna().astype(str).head(_SAMPLE)
     if values.empty or not values.str.match(_CLOCK_LIKE).all():
         return

@@ -95,7 +95,7 @@ def read_csv(
     except pd.errors.EmptyDataError:
         raise DataError(f"{name} is empty: give a CSV with a header row and data rows") from None
     except UnicodeDecodeError as exc:
-        if exc.reason.startswith("illegal UTF-16") or exc.encoding.startswith("utf-16"):
+        if exc.encoding.startswith("utf-16"):
             raise DataError(f"{name} is not valid UTF-16 text ({exc.reason}); save it as UTF-8") from None
         raise DataError(
             f"{name} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at byte {exc.start:,}: a Windows "
