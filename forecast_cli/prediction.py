@@ -195,7 +195,8 @@ def _forecast_frames(
         raise DataError(
             f"series {', '.join(map(repr, strangers[:5]))} {'is' if len(strangers) == 1 else 'are'} not in the "
             f"model and {'has' if len(strangers) == 1 else 'have'} fewer than the {f.context_rows} rows the "
-            "network reads, so nothing can forecast them; give more history, or leave them out with --ids"
+            "network reads, so nothing can forecast them; give more history"
+            + (", or leave them out with --ids" if len(strangers) < len(names) else "")  # not all asked for
         )
     if short and f.id_col_ is None:
         raise DataError(

@@ -170,6 +170,9 @@ def test_predict_refuses_an_unseen_series_too_short_for_the_network(tmp_path):
     new.to_csv(data, index=False)
     result = runner.invoke(app, ["predict", str(data), "-m", str(model), "-f", "csv"])
     refused(result, 2, "series 'TINY' is not in the model", "fewer than the 12 rows", "--ids")
+    alone = runner.invoke(app, ["predict", str(data), "-m", str(model), "-f", "csv", "--ids", "TINY"])
+    line = refused(alone, 2, "series 'TINY' is not in the model", "give more history")
+    assert "--ids" not in line  # the one series asked for: leaving it out is no answer
 
 
 def test_a_panel_that_no_fold_fits_names_the_option_at_fault(tmp_path):
