@@ -174,11 +174,13 @@ def _whole_periods(regular, filled, index, native: str, how, same_period):
     said = []
     if first:
         said.append(
-            f"the first period ({readable(regular.index[0])}) dropped, which the data covers only from {readable(index[0])}"
+            f"the first period (labelled {readable(regular.index[0])}) dropped: the data covers only part of it, "
+            f"from {readable(index[0])}"
         )
     if last:
         said.append(
-            f"the last period ({readable(regular.index[-1])}) dropped, which the data covers only up to {readable(index[-1])}"
+            f"the last period (labelled {readable(regular.index[-1])}) dropped: the data covers only part of it, "
+            f"up to {readable(index[-1])}"
         )
     return (
         regular.iloc[keep],

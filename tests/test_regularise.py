@@ -101,8 +101,14 @@ def test_a_sum_drops_the_periods_the_data_covers_only_in_part():
     by_month = raw.assign(month=pd.to_datetime(raw["date"]).dt.to_period("M")).groupby("month")["sales"].sum()
     assert series.y.tolist() == by_month.iloc[1:-1].tolist()  # the whole months, unchanged
     note = series.report.line()
-    assert "the first period (2020-03-01) dropped, which the data covers only from 2020-03-10" in note
-    assert "the last period (2021-01-01) dropped, which the data covers only up to 2021-01-15" in note
+    assert (
+        "the first period (labelled 2020-03-01) dropped: the data covers only part of it, from 2020-03-10"
+        in note
+    )
+    assert (
+        "the last period (labelled 2021-01-01) dropped: the data covers only part of it, up to 2021-01-15"
+        in note
+    )
 
 
 def test_whole_periods_keep_every_period():
@@ -130,8 +136,8 @@ def test_every_aggregation_drops_the_end_it_cannot_know_whole(agg, first, last):
     index = series.frame.index
     assert (index[0], index[-1]) == (pd.Timestamp(first), pd.Timestamp(last))
     note = series.report.line()
-    assert ("covers only from 2020-03-10" in note) == (agg != "last")
-    assert ("covers only up to 2021-01-15" in note) == (agg != "first")
+    assert ("covers only part of it, from 2020-03-10" in note) == (agg != "last")
+    assert ("covers only part of it, up to 2021-01-15" in note) == (agg != "first")
     assert f"the {agg} of part of a period is not that period's {agg}" in note
 
 
@@ -143,7 +149,7 @@ def test_a_weekly_close_taken_midweek_is_dropped_and_the_forecast_starts_with_th
     assert series.frame.index[-1] == pd.Timestamp("2017-11-03")
     assert series.y[-1] == raw.loc[raw["date"] == "2017-11-03", "close"].item()
     assert (
-        "the last period (2017-11-10) dropped, which the data covers only up to 2017-11-08"
+        "the last period (labelled 2017-11-10) dropped: the data covers only part of it, up to 2017-11-08"
         in series.report.line()
     )
 
@@ -153,7 +159,7 @@ def test_hours_summed_into_days_drop_the_part_days_at_either_end():
     raw = pd.DataFrame({"t": hours.strftime("%Y-%m-%d %H:%M"), "y": np.ones(len(hours))})
     series = prepare_series(raw, DataConfig(freq="D", agg="sum"))
     assert series.y.tolist() == [24.0] * 8  # 2 to 9 January, each a whole day
-    assert "covers only from 2020-01-01 03:00" in series.report.line()
+    assert "covers only part of it, from 2020-01-01 03:00" in series.report.line()
 
 
 def test_a_close_only_ohlc_keeps_a_partial_first_period_and_a_short_series_says_what_it_kept():
@@ -186,7 +192,7 @@ def test_intraday_bars_that_stop_midsession_drop_that_day_or_week(freq):
     cut = prepare_series(noon, DataConfig(freq=freq, agg="last"))
     last = {"XNYS": "2024-03-19", "W-FRI": "2024-03-15"}[freq]
     assert cut.frame.index[-1].strftime("%Y-%m-%d") == last
-    assert "which the data covers only up to 2024-03-20 12:00" in cut.report.line()
+    assert "the data covers only part of it, up to 2024-03-20 12:00" in cut.report.line()
     if freq == "XNYS":
         kept = prepare_series(whole, DataConfig(freq=freq, agg="last"))
         assert (
