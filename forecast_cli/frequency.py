@@ -124,8 +124,9 @@ def _exchange_hours(index: pd.DatetimeIndex, step: str) -> str | None:
     tz-naive bars NYSE (read as New York wall-clock time), else the one exchange whose
     local hours the bars fill and whose holidays they skip (office hours on weekdays fit
     London's hours and fill them too, but do not stop on its holidays); for bars written
-    with a fixed UTC offset (``+00:00``, or ``-05:00`` all winter) the first exchange whose
-    hours hold them all, else the first that holds all but strays.
+    with a fixed UTC offset (``+00:00``, or ``-05:00`` all winter) the exchange whose hours
+    hold all but strays with the fewest misfits: bars outside its hours plus its bars the
+    data lacks (``_misfits``).
 
     A fixed offset names no zone, but the instants are exact: NYSE bars written in UTC
     fall in NYSE's hours and no other's (Sydney's Monday open is a Sunday in UTC, so
@@ -150,11 +151,25 @@ def _exchange_hours(index: pd.DatetimeIndex, step: str) -> str | None:
         return zoned if _within(zoned, index) else None
     if not fixed_offset(index):
         return None
-    candidates = _daytime_exchanges(index)
-    # an exact fit first: strays allowed up front let London's hours outvote Frankfurt's
-    # holidays (Xetra bars in UTC read as London's, their 26 August called a stray)
-    exact = next((e for e in candidates if Calendar(e).within_hours(index)), None)
-    return exact or next((e for e in candidates if _within(e, index)), None)
+    fits = [e for e in _daytime_exchanges(index) if _within(e, index)]
+    # the fewest misfits, not the first exact fit: a stray NYSE print on Thanksgiving fits
+    # Toronto's hours exactly (Toronto trades that day), which then filled 25 bars of a
+    # session the data never had; nor the first fit with strays allowed, which let London's
+    # hours take Xetra bars in UTC (their 26 August a stray, Christmas Eve filled)
+    return min(fits, key=lambda e: _misfits(e, step, index)) if len(fits) > 1 else next(iter(fits), None)
+
+
+def _misfits(exchange: str, step: str, index: pd.DatetimeIndex) -> int:
+    """Bars outside ``exchange``'s hours plus its bars of ``step`` over the data's days that
+    hold no bar of the data: what reading the data on its grid would drop and fill."""
+    calendar = Calendar(exchange)
+    outside = round((1 - calendar.share_within_hours(index)) * len(index))
+    days = index.tz_convert(calendar.tz).tz_localize(None).normalize()
+    try:
+        expected = len(Calendar(exchange, step).bars(days[0], days[-1]))
+    except DataError:
+        return len(index)
+    return outside + max(expected - (len(index) - outside), 0)
 
 
 def _fills(exchange: str, step: str, index: pd.DatetimeIndex) -> bool:

@@ -445,3 +445,14 @@ def test_fill_drop_counts_the_periods_it_left_out_and_says_what_that_does_to_a_s
     )
     line = panel.summary_line()
     assert "2 periods with a missing value dropped by --fill drop (in a)" in line and "grid" not in line
+
+
+@pytest.mark.parametrize("stray", ["2023-11-23 10:00", "2023-11-24 14:00"])
+def test_a_stray_nyse_bar_on_a_us_holiday_does_not_make_the_bars_torontos(stray):
+    """NYSE bars at -05:00 with one print on Thanksgiving (or after the next day's 13:00
+    close) fit Toronto's hours exactly, since Toronto trades then: the first exact fit took
+    them as XTSE's, filled Thanksgiving's 25 other bars and forecast hours NYSE was shut.
+    The exchange with the fewest misfits is New York, the stray dropped and counted."""
+    bars = _bars("XNYS", "2023-11-13", "2023-11-24", "15min").tz_convert("-05:00")
+    index = bars.append(pd.DatetimeIndex([pd.Timestamp(stray, tz="-05:00")])).sort_values()
+    assert infer_frequency(index) == "XNYS@15min"
