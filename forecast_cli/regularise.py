@@ -333,6 +333,7 @@ def _onto_bars(data: pd.DataFrame, calendar: Calendar, how) -> Regular:
             f"no rows fall in {calendar.exchange} trading hours; give --freq without @ or another exchange"
         )
     _refuse_end_labels(stamps[~inside], starts, ends, code[inside], calendar, index[~inside])
+    _refuse_off_starts(stamps[inside], starts, code[inside], calendar, index[inside])
     binned = data[inside].groupby(code[inside]).agg(how)
     lo, hi = int(code[inside].min()), int(code[inside].max())
     regular = binned.reindex(np.arange(lo, hi + 1))
@@ -347,6 +348,32 @@ def _onto_bars(data: pd.DataFrame, calendar: Calendar, how) -> Regular:
         else ""
     )
     return Regular(regular.rename_axis("timestamp"), int(gaps), int((~inside).sum()), dropped_why=why)
+
+
+OFF_START_SHARE = 0.1  # rows inside a bar, not at its start, beyond which bars are not the exchange's
+
+
+def _refuse_off_starts(stamps, starts, codes, calendar: Calendar, where) -> None:
+    """Rows at the data's own resolution (one row a bar at most) that sit inside the
+    exchange's bars rather than at their starts: hourly bars on the clock hour in Tokyo,
+    whose afternoon bars start at the 12:30 end of the lunch break (or NYSE's, at 09:30 and
+    then half past). Binned, each value moved to its bar's start (13:00 read as 12:30) and
+    a bar no row reaches was filled, with exit 0; refused instead. Finer rows summed into
+    bars (several a bar) are binned as asked."""
+    if len(codes) == 0 or np.bincount(codes - codes.min()).max() > 1:
+        return
+    off = stamps != starts[codes]
+    if off.mean() <= OFF_START_SHARE:
+        return
+    first = int(np.flatnonzero(off)[0])
+    bar = pd.Timestamp(starts[codes[first]], tz="UTC").tz_convert(calendar.tz)
+    raise DataError(
+        f"{int(off.sum())} of {len(codes)} rows sit inside {calendar.exchange}'s {calendar.step} bars, not at "
+        f"their starts (first {readable(where[first])}, in the bar from {bar.strftime('%H:%M')}): the exchange's "
+        "bars start at each open and after each break, and reading these rows onto them would move "
+        "each to its bar's start; count the rows as steps with --time-col '' (and --season N, the rows a day), "
+        "or give a --freq whose bars start where these rows do"
+    )
 
 
 def _refuse_end_labels(off, starts, ends, codes, calendar: Calendar, off_stamps) -> None:

@@ -456,3 +456,39 @@ def test_a_stray_nyse_bar_on_a_us_holiday_does_not_make_the_bars_torontos(stray)
     bars = _bars("XNYS", "2023-11-13", "2023-11-24", "15min").tz_convert("-05:00")
     index = bars.append(pd.DatetimeIndex([pd.Timestamp(stray, tz="-05:00")])).sort_values()
     assert infer_frequency(index) == "XNYS@15min"
+
+
+def _clock_hours(exchange: str, zone: str, hours: tuple[int, ...]) -> pd.DataFrame:
+    days = Calendar(exchange).sessions(pd.Timestamp("2023-03-01"), pd.Timestamp("2023-03-20"))
+    stamps = pd.DatetimeIndex([d + pd.Timedelta(hours=h) for d in days for h in hours]).tz_localize(zone)
+    return pd.DataFrame(
+        {"time": stamps.strftime("%Y-%m-%dT%H:%M:%S%z"), "Close": 100.0 + np.arange(len(stamps))}
+    )
+
+
+@pytest.mark.parametrize(
+    ("exchange", "zone", "hours", "first"),
+    [
+        ("XTKS", "Asia/Tokyo", (9, 10, 11, 13, 14), "13:00:00+09:00, in the bar from 12:30"),  # after lunch
+        ("XNYS", "America/New_York", (10, 11, 12, 13, 14, 15), "10:00:00-05:00, in the bar from 09:30"),
+    ],
+)
+def test_hourly_bars_on_the_clock_hour_are_not_moved_onto_an_exchanges_bars(exchange, zone, hours, first):
+    """Tokyo's afternoon 1h bars start at 12:30 and NYSE's at half past: rows on the clock
+    hour were binned into them, each value moved half an hour earlier and a bar a day
+    filled (70 rows read -> 83, exit 0). Refused, naming the first row and its bar."""
+    with pytest.raises(DataError) as refused:
+        prepare_series(_clock_hours(exchange, zone, hours), DataConfig(target="Close", freq=f"{exchange}@1h"))
+    said = f"rows sit inside {exchange}'s 1h bars, not at their starts (first 2023-03-01 {first})"
+    assert said in str(refused.value)
+
+
+def test_finer_rows_summed_into_an_exchanges_bars_are_still_binned():
+    """Five-minute rows given --freq XNYS@30min sit inside the half-hour bars by design:
+    several rows a bar are aggregation, not misplaced bars."""
+    bars = _bars("XNYS", "2024-03-04", "2024-03-08", "5min")
+    raw = pd.DataFrame(
+        {"time": bars.tz_convert("America/New_York").strftime("%Y-%m-%dT%H:%M:%S%z"), "v": 1.0}
+    )
+    series = prepare_series(raw, DataConfig(target="v", freq="XNYS@30min", agg="sum"))
+    assert series.freq == "XNYS@30min" and (series.frame["v"] == 6.0).all()
