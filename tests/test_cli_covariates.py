@@ -3,6 +3,8 @@ Australian accommodation panel with CPI as a known-future covariate."""
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -325,3 +327,10 @@ def test_future_rows_of_a_series_nobody_has_are_named_as_unused(aus_model, tmp_p
         f"warning: {path} has rows for series not in the data or the model, left unused: 'Victorai'"
         in result.stderr
     )
+
+
+def test_info_lists_a_known_future_column_once_as_such(aus_model):
+    """The file keeps known-future columns among its features (the lookback reads them); info
+    showed CPI under features and future_features both, which read as two inputs."""
+    info = json.loads(runner.invoke(app, ["info", str(aus_model), "-f", "json"]).stdout)
+    assert info["future_features"] == "CPI" and "CPI" not in info["features"].split(",")

@@ -253,3 +253,20 @@ def test_a_members_note_names_the_series_it_is_about():
     flat = [n for n in notes if "training series were flat" in n]
     assert flat and all(n.startswith("series 's1': ") for n in flat), notes
     assert not any("flat" in n for n in notes if not n.startswith("series 's1'"))
+
+
+def test_info_tallies_the_baselines_the_members_highways_start_as(tmp_path):
+    """Each member's highway starts as the baseline its own rows chose: info showed the
+    first member's as the model's ('highway_start naive' for a file of eight networks,
+    five of them seasonal_drift). A file whose members agree still shows the one."""
+    from forecast_cli.cli.info_cmd import describe_local
+
+    meta = read_metadata(save_model(LocalForecaster(_local()).fit(_panel()), tmp_path / "m.fcst"))
+    starts = [m["network"]["highway_init"] for m in meta["members"]]
+    shown = describe_local(meta)["highway_start"]
+    if len(set(starts)) == 1:
+        assert shown == starts[0]
+    meta["members"][0]["network"]["highway_init"] = "naive"  # members that differ: tallied
+    meta["members"][1]["network"]["highway_init"] = "seasonal"
+    meta["members"][2]["network"]["highway_init"] = "seasonal"
+    assert describe_local(meta)["highway_start"] == "seasonal (2 series), naive (1 series)"

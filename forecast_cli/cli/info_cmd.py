@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -120,7 +121,9 @@ def describe_model(meta: dict) -> dict:
         "package_version": meta["package_version"],
         "created": meta["created"],
         "target": meta["target"],
-        "features": ",".join(meta["features"]),
+        # past-observed only: the file lists known-future columns among the features too
+        # (the lookback reads them), and they are shown as future_features below
+        "features": ",".join(c for c in meta["features"] if c not in meta.get("future_features", ())),
         "freq": plan.freq if plan else meta["freq"],
         "cell": model.get("cell", model.get("kind")),
         "hidden": model["hidden"],
@@ -228,6 +231,10 @@ def describe_local(meta: dict) -> dict:
 
     members = meta["members"]
     out.update(varying([m["plan"] for m in members], [str(m.get("scaler_kind", "")) for m in members]))
+    # each member's highway starts as its own baseline: the first member's is no model's
+    starts = Counter(str(m.get("network", {}).get("highway_init", "naive")) for m in members)
+    if len(starts) > 1:
+        out["highway_start"] = ", ".join(f"{kind} ({n} series)" for kind, n in starts.most_common())
     windows = [m["calibration"]["windows"] for m in meta["members"] if "calibration" in m]
     if windows:  # each member is calibrated on its own windows: the fewest bound them all
         out["intervals"] = interval_summary(first_meta, min(windows))
