@@ -359,11 +359,15 @@ def _refuse_off_starts(stamps, starts, codes, calendar: Calendar, where) -> None
     whose afternoon bars start at the 12:30 end of the lunch break (or NYSE's, at 09:30 and
     then half past). Binned, each value moved to its bar's start (13:00 read as 12:30) and
     a bar no row reaches was filled, with exit 0; refused instead. Finer rows summed into
-    bars (several a bar) are binned as asked."""
+    bars (several a bar) are binned as asked, and so are rows at scattered times (events
+    counted into bars): misplaced bars sit at one offset from the bar starts, nine in ten."""
     if len(codes) == 0 or np.bincount(codes - codes.min()).max() > 1:
         return
     off = stamps != starts[codes]
     if off.mean() <= OFF_START_SHARE:
+        return
+    _, counts = np.unique(stamps[off] - starts[codes[off]], return_counts=True)
+    if counts.max() < 0.9 * off.sum():
         return
     first = int(np.flatnonzero(off)[0])
     bar = pd.Timestamp(starts[codes[first]], tz="UTC").tz_convert(calendar.tz)

@@ -492,3 +492,16 @@ def test_finer_rows_summed_into_an_exchanges_bars_are_still_binned():
     )
     series = prepare_series(raw, DataConfig(target="v", freq="XNYS@30min", agg="sum"))
     assert series.freq == "XNYS@30min" and (series.frame["v"] == 6.0).all()
+
+
+def test_events_at_scattered_times_are_still_counted_into_an_exchanges_bars():
+    """Sparse events (a row an hour at most, at any minute) given --freq XNYS@1h --agg sum
+    sit inside the bars at no one offset: counted into them, not refused as misplaced bars."""
+    rng = np.random.default_rng(0)
+    starts = _bars("XNYS", "2024-03-04", "2024-03-15", "1h")
+    stamps = starts + pd.to_timedelta(rng.integers(1, 30, len(starts)), unit="min")
+    raw = pd.DataFrame(
+        {"time": stamps.tz_convert("America/New_York").strftime("%Y-%m-%dT%H:%M:%S%z"), "n": 1.0}
+    )
+    series = prepare_series(raw, DataConfig(target="n", freq="XNYS@1h", agg="sum"))
+    assert series.freq == "XNYS@1h" and len(series.frame) == len(starts)
