@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .calendars import Calendar
-from .clock import EXCHANGE_BY_ZONE, TRADING_DAYS, exchange_for_zone, to_offset
+from .clock import EXCHANGE_BY_ZONE, TRADING_DAYS, exchange_for_zone, is_intraday_step, to_offset
 from .errors import DataError
 from .steps import resolve_freq
 
@@ -170,6 +170,15 @@ def _misfits(exchange: str, step: str, index: pd.DatetimeIndex) -> int:
     except DataError:
         return len(index)
     return outside + max(expected - (len(index) - outside), 0)
+
+
+def exchanges_holding(index: pd.DatetimeIndex, step: str) -> list[str]:
+    """The exchanges whose trading hours hold ``index``'s bars of ``step`` and which the
+    bars fill: what a refusal can name when no exchange was inferred (tz-naive London bars
+    over a span without a London holiday give no evidence beyond their hours)."""
+    if len(index) < 2 or not is_intraday_step(step) or (index.day_of_week >= 5).any():
+        return []
+    return [e for e in _daytime_exchanges(index) if _within(e, index) and _fills(e, step, index)]
 
 
 def _fills(exchange: str, step: str, index: pd.DatetimeIndex) -> bool:

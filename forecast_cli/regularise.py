@@ -14,7 +14,7 @@ Guards (both ``DataError``, exit 2):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -236,12 +236,21 @@ def grid_rows(index: pd.DatetimeIndex, freq: str) -> int:
 
 
 def check_invented(
-    invented: int, gaps: int, rows: int, freq: str | None, guarded: bool, columns: Sequence[str] = ()
+    invented: int,
+    gaps: int,
+    rows: int,
+    freq: str | None,
+    guarded: bool,
+    columns: Sequence[str] = (),
+    exchanges: Callable[[], list[str]] | None = None,
 ) -> None:
     """Refuse a guarded fill that would invent more than ``MAX_INVENTED`` of ``rows``: rows of
     absent periods (``gaps``) and rows with empty cells alike (``invented`` counts both).
     ``columns`` names the columns with empty cells, so a feature nothing else is wrong with
-    is named (it may be the one to drop from --features)."""
+    is named (it may be the one to drop from --features); ``exchanges``, asked only when
+    refusing, the exchanges whose trading hours the observed rows fill: bars without a
+    zone and without a holiday in their span are not taken for an exchange's unasked, so
+    the refusal names the --freq that reads them."""
     if not guarded or rows == 0 or invented <= MAX_INVENTED * rows:
         return
     empty = invented - gaps
@@ -258,6 +267,11 @@ def check_invented(
     # most of the grid absent: observed at some times only (opening hours), which no fill
     # repairs; rows counted as steps are the honest series
     observed_only = "; if rows exist only at some times (opening hours), --time-col '' counts them as steps"
+    if 2 * gaps > rows and exchanges is not None and freq is not None and (names := exchanges()):
+        observed_only = (
+            f"; if they are {' or '.join(names[:3])} trading hours, give --freq {names[0]}@{freq}"
+            + observed_only
+        )
     raise InventedRows(
         f"filling would invent {invented:,} of {rows:,} rows ({invented / rows:.0%}, over {MAX_INVENTED:.0%}: "
         f"{' and '.join(p for p in parts if p)}); {fix} it with an explicit --fill interpolate|ffill|zero|drop"

@@ -24,7 +24,7 @@ from .clock_columns import joined_date_and_clock
 from .config import DEFAULT_AGG, DEFAULT_FILL, DataConfig
 from .data_columns import column_list, resolve_target, resolve_time_column
 from .errors import DataError, FreqWithoutDates, OneTimestamp, UsageError
-from .frequency import choose_frequency, fixed_offset, infer_frequency, is_trading_calendar
+from .frequency import choose_frequency, exchanges_holding, fixed_offset, infer_frequency, is_trading_calendar
 from .io import read_data
 from .parse import parse_times, step_numbers
 from .regularise import aggregation, check_invented, dropped_grid_note, fill_missing, regularise
@@ -316,7 +316,20 @@ def _finish(data, target, features, report, cfg: DataConfig, nans_in_data, gaps,
         invented = int(data.isna().any(axis=1).sum())
         empty = data.isna().sum()  # per column, the absent periods' rows included
         columns = [str(c) for c in data.columns if empty[c] > gaps]  # those with empty cells of their own
-        check_invented(invented, gaps, len(data), report.freq, guarded=cfg.fill is None, columns=columns)
+        observed = data.index[data.notna().any(axis=1).to_numpy()]
+        check_invented(
+            invented,
+            gaps,
+            len(data),
+            report.freq,
+            guarded=cfg.fill is None,
+            columns=columns,
+            exchanges=lambda: (
+                exchanges_holding(observed, report.freq or "")
+                if isinstance(observed, pd.DatetimeIndex)
+                else []
+            ),
+        )
         before = len(data)
         unobserved = data.index[data[target].isna().to_numpy()]
         absent = data.index[data.isna().all(axis=1).to_numpy()]  # gap periods (or rows with no cell)
