@@ -358,6 +358,16 @@ def _period_alias(index: pd.DatetimeIndex, unit: str) -> str:
         if all(offset.is_on_offset(t) for t in index):
             return alias
     period = dict(M="month", Q="quarter", Y="year")[unit]
+    days_apart = index.normalize()[1:] - index.normalize()[:-1]
+    gaps = np.unique(np.asarray(days_apart.days))  # whole days between stamps
+    if len(gaps) == 1 and (index == index.normalize()).all():  # 28 days apart: a 13-period retail year
+        yearly = round(365.25 / gaps[0])  # a 28-day step: 13 periods a year
+        raise DataError(
+            f"timestamps are every {gaps[0]} days, about one {period} apart but not on a {period}'s "
+            f"days; give --freq {gaps[0]}D to step by {gaps[0]} days"
+            + (f" (and --season {yearly} for its year)" if yearly >= 2 else "")
+            + f"; --freq {unit}S would merge the periods that fall in one {period}"
+        )
     days = sorted(set(index.day))
     where = f"on day {days[0]} of each month" if len(days) == 1 else "on varying days"
     raise DataError(

@@ -520,3 +520,14 @@ def test_naive_exchange_bars_no_holiday_names_are_pointed_at_the_exchanges_freq(
     )
     series = prepare_series(raw, DataConfig(target="v", freq="XLON@15min"))
     assert series.report.gaps_filled == 0 and len(series.frame) == len(bars)
+
+
+def test_a_13_period_retail_calendar_is_pointed_at_its_own_step_not_at_months():
+    """Stamps every 28 days read as 'about one month apart', and the hint (--freq MS) merged
+    the five periods a year that share a month, while --freq 28D reads them all."""
+    stamps = pd.date_range("2015-01-31", periods=65, freq="28D")
+    with pytest.raises(
+        DataError,
+        match=r"every 28 days, .*give --freq 28D to step by 28 days \(and --season 13 for its year\); --freq MS would merge",
+    ):
+        infer_frequency(pd.DatetimeIndex(stamps.to_list()))  # no freq attached: read from the stamps
