@@ -5,11 +5,13 @@ resample, frequency inference), which made a 10,000-series panel take over a min
 to load. Here the time column is parsed once, the rows are sorted once by (series,
 time), and numpy over each series' slice finds its step, duplicates, NaNs, non-numeric
 or infinite values and constant targets. Series that need nothing done (no duplicates,
-gaps or missing values, no --freq) are grouped by what decides their grid: one step
+gaps or missing values) are grouped by what decides their grid: one step
 for all rows (same step, weekend rows or not, first weekday, midnights), or exactly
 the same timestamps. One series of each group, its *representative*, goes through
 ``prepare_series`` itself; when that returns the rows unchanged, the other members of
-the group are built directly on the same grid. Every other series (and any group whose
+the group are built directly on the same grid. A given --freq goes through the same test:
+the data's own step (as ``predict`` always gives) leaves the representative unchanged,
+and a step that regrids it sends its group to the per-series path. Every other series (and any group whose
 representative was changed or refused) is left to ``prepare_series``, in the panel's
 order, so its errors and repairs are exactly those of the per-series path.
 
@@ -61,7 +63,7 @@ def split_panel(
     counts = np.bincount(codes, minlength=n_codes)
     starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     split = Split(table, np.argsort(codes, kind="stable"), starts, np.asarray(wanted_codes, dtype=np.int64))
-    if not ENABLED or cfg.freq is not None:
+    if not ENABLED:
         return split
     columns = [str(cfg.target), *cfg.features, *cfg.future_features]
     unread = not table.columns.is_unique or len(set(columns)) < len(columns)
