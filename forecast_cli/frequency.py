@@ -63,9 +63,8 @@ def infer_frequency(index: pd.DatetimeIndex) -> str:
     step = pd.Timedelta(int(spacings[np.argmax(counts)]), unit=index.unit)
     if step < _DAY:
         alias = pd.tseries.frequencies.to_offset(step).freqstr
-        bar = alias if alias[0].isdigit() else "1" + alias  # XNYS@1h, not XNYS@h
-        exchange = _exchange_hours(index, bar)
-        return alias if exchange is None else f"{exchange}@{bar}"
+        exchange = _exchange_hours(index, bar_step(alias))
+        return alias if exchange is None else f"{exchange}@{bar_step(alias)}"
     weekend = bool((index.day_of_week >= 5).any())
     if step == _DAY:
         if weekend or len(index) < 10:
@@ -143,33 +142,42 @@ def _exchange_hours(index: pd.DatetimeIndex, step: str) -> str | None:
             return None
         if _within(TRADING_DAYS, index):
             return TRADING_DAYS
-        fits = [e for e in _daytime_exchanges(index) if e != TRADING_DAYS and _within(e, index)]
-        filled = [e for e in fits if _fills(e, step, index) and _skips_holidays(e, index)]
+        filled = [
+            e for e in exchanges_holding(index, step) if e != TRADING_DAYS and _skips_holidays(e, index)
+        ]
         return filled[0] if len(filled) == 1 else None  # naive Tokyo bars: Tokyo, if no other fits
     zoned = exchange_for_zone(index.tz)
     if zoned is not None:
         return zoned if _within(zoned, index) else None
     if not fixed_offset(index):
         return None
-    fits = [e for e in _daytime_exchanges(index) if _within(e, index)]
+    shares = {e: Calendar(e).share_within_hours(index) for e in _daytime_exchanges(index)}
+    fits = [e for e, share in shares.items() if share >= 1 - STRAY_BARS]  # as ``_within``
     # the fewest misfits, not the first exact fit: a stray NYSE print on Thanksgiving fits
     # Toronto's hours exactly (Toronto trades that day), which then filled 25 bars of a
     # session the data never had; nor the first fit with strays allowed, which let London's
     # hours take Xetra bars in UTC (their 26 August a stray, Christmas Eve filled)
-    return min(fits, key=lambda e: _misfits(e, step, index)) if len(fits) > 1 else next(iter(fits), None)
+    if len(fits) < 2:
+        return next(iter(fits), None)
+    return min(fits, key=lambda e: _misfits(e, step, index, shares[e]))
 
 
-def _misfits(exchange: str, step: str, index: pd.DatetimeIndex) -> int:
-    """Bars outside ``exchange``'s hours plus its bars of ``step`` over the data's days that
-    hold no bar of the data: what reading the data on its grid would drop and fill."""
-    calendar = Calendar(exchange)
-    outside = round((1 - calendar.share_within_hours(index)) * len(index))
-    days = index.tz_convert(calendar.tz).tz_localize(None).normalize()
+def _misfits(exchange: str, step: str, index: pd.DatetimeIndex, share: float) -> int:
+    """Bars outside ``exchange``'s hours (``share`` of them inside) plus its bars of
+    ``step`` over the data's days that hold no bar of the data: what reading the data on
+    its grid would drop and fill."""
+    outside = round((1 - share) * len(index))
+    days = index.tz_convert(Calendar(exchange).tz).tz_localize(None).normalize()
     try:
         expected = len(Calendar(exchange, step).bars(days[0], days[-1]))
     except DataError:
         return len(index)
     return outside + max(expected - (len(index) - outside), 0)
+
+
+def bar_step(alias: str) -> str:
+    """An intraday step as an exchange's bar is named: ``XNYS@1h``, not ``XNYS@h``."""
+    return alias if alias[0].isdigit() else "1" + alias
 
 
 def exchanges_holding(index: pd.DatetimeIndex, step: str) -> list[str]:

@@ -248,9 +248,9 @@ def check_invented(
     absent periods (``gaps``) and rows with empty cells alike (``invented`` counts both).
     ``columns`` names the columns with empty cells, so a feature nothing else is wrong with
     is named (it may be the one to drop from --features); ``exchanges``, asked only when
-    refusing, the exchanges whose trading hours the observed rows fill: bars without a
-    zone and without a holiday in their span are not taken for an exchange's unasked, so
-    the refusal names the --freq that reads them."""
+    refusing, the --freq values (``XLON@15min``) of the exchanges whose trading hours the
+    observed rows fill: bars without a zone and without a holiday in their span are not
+    taken for an exchange's unasked, so the refusal names the --freq that reads them."""
     if not guarded or rows == 0 or invented <= MAX_INVENTED * rows:
         return
     empty = invented - gaps
@@ -267,11 +267,9 @@ def check_invented(
     # most of the grid absent: observed at some times only (opening hours), which no fill
     # repairs; rows counted as steps are the honest series
     observed_only = "; if rows exist only at some times (opening hours), --time-col '' counts them as steps"
-    if 2 * gaps > rows and exchanges is not None and freq is not None and (names := exchanges()):
-        observed_only = (
-            f"; if they are {' or '.join(names[:3])} trading hours, give --freq {names[0]}@{freq}"
-            + observed_only
-        )
+    if 2 * gaps > rows and exchanges is not None and (freqs := exchanges()):
+        names = " or ".join(f.split("@")[0] for f in freqs[:3])
+        observed_only = f"; if they are {names} trading hours, give --freq {freqs[0]}" + observed_only
     raise InventedRows(
         f"filling would invent {invented:,} of {rows:,} rows ({invented / rows:.0%}, over {MAX_INVENTED:.0%}: "
         f"{' and '.join(p for p in parts if p)}); {fix} it with an explicit --fill interpolate|ffill|zero|drop"

@@ -24,7 +24,14 @@ from .clock_columns import joined_date_and_clock
 from .config import DEFAULT_AGG, DEFAULT_FILL, DataConfig
 from .data_columns import column_list, resolve_target, resolve_time_column
 from .errors import DataError, FreqWithoutDates, OneTimestamp, UsageError
-from .frequency import choose_frequency, exchanges_holding, fixed_offset, infer_frequency, is_trading_calendar
+from .frequency import (
+    bar_step,
+    choose_frequency,
+    exchanges_holding,
+    fixed_offset,
+    infer_frequency,
+    is_trading_calendar,
+)
 from .io import read_data
 from .parse import parse_times, step_numbers
 from .regularise import aggregation, check_invented, dropped_grid_note, fill_missing, regularise
@@ -316,7 +323,6 @@ def _finish(data, target, features, report, cfg: DataConfig, nans_in_data, gaps,
         invented = int(data.isna().any(axis=1).sum())
         empty = data.isna().sum()  # per column, the absent periods' rows included
         columns = [str(c) for c in data.columns if empty[c] > gaps]  # those with empty cells of their own
-        observed = data.index[data.notna().any(axis=1).to_numpy()]
         check_invented(
             invented,
             gaps,
@@ -324,11 +330,7 @@ def _finish(data, target, features, report, cfg: DataConfig, nans_in_data, gaps,
             report.freq,
             guarded=cfg.fill is None,
             columns=columns,
-            exchanges=lambda: (
-                exchanges_holding(observed, report.freq or "")
-                if isinstance(observed, pd.DatetimeIndex)
-                else []
-            ),
+            exchanges=lambda: _exchange_freqs(data, report.freq),  # read only when refusing
         )
         before = len(data)
         unobserved = data.index[data[target].isna().to_numpy()]
@@ -347,6 +349,15 @@ def _finish(data, target, features, report, cfg: DataConfig, nans_in_data, gaps,
     if len(y) < least_rows:
         raise DataError(f"only {len(y)} usable rows after cleaning; a forecast needs a longer series")
     return Series(data, target, features, report.freq, report, filled_at)
+
+
+def _exchange_freqs(data: pd.DataFrame, freq: str | None) -> list[str]:
+    """``--freq`` values that read ``data``'s observed rows as an exchange's bars of
+    ``freq`` (``XLON@15min``), for a refusal to fill their nights and weekends."""
+    observed = data.index[data.notna().any(axis=1).to_numpy()]
+    if freq is None or not isinstance(observed, pd.DatetimeIndex):
+        return []
+    return [f"{e}@{bar_step(freq)}" for e in exchanges_holding(observed, freq)]
 
 
 def refuse_constant(members: list[Series], ids: Sequence[str]) -> list[str]:

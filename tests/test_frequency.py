@@ -507,18 +507,18 @@ def test_events_at_scattered_times_are_still_counted_into_an_exchanges_bars():
     assert series.freq == "XNYS@1h" and len(series.frame) == len(starts)
 
 
-def test_naive_exchange_bars_no_holiday_names_are_pointed_at_the_exchanges_freq():
-    """Tz-naive London 15-minute bars over two weeks without a London holiday give no
+@pytest.mark.parametrize("step", ["15min", "1h"])
+def test_naive_exchange_bars_no_holiday_names_are_pointed_at_the_exchanges_freq(step):
+    """Tz-naive London 15-minute or hourly bars over two weeks without a London holiday give no
     evidence beyond their hours, so no exchange is inferred; the refusal to fill nights
     and weekends named --fill and --time-col '' but not the --freq that reads them."""
-    bars = _bars("XLON", "2023-03-13", "2023-03-24", "15min").tz_convert("Europe/London").tz_localize(None)
+    bars = _bars("XLON", "2023-03-13", "2023-03-24", step).tz_convert("Europe/London").tz_localize(None)
     raw = pd.DataFrame({"time": bars.strftime("%Y-%m-%d %H:%M"), "v": np.arange(len(bars), dtype=float)})
     with pytest.raises(DataError) as refused:
         prepare_series(raw, DataConfig(target="v"))
-    assert "; if they are XLON trading hours, give --freq XLON@15min; if rows exist only" in str(
-        refused.value
-    )
-    series = prepare_series(raw, DataConfig(target="v", freq="XLON@15min"))
+    said = f"; if they are XLON trading hours, give --freq XLON@{step}; if rows exist only"  # 1h, as inferred
+    assert said in str(refused.value)
+    series = prepare_series(raw, DataConfig(target="v", freq=f"XLON@{step}"))
     assert series.report.gaps_filled == 0 and len(series.frame) == len(bars)
 
 
