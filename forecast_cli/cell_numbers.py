@@ -19,6 +19,10 @@ import pandas as pd
 
 from .errors import DataError
 
+_SPACES = ("\u00a0", "\u202f")  # no-break and narrow no-break space: French spreadsheets' groups
+# what may group digits in a value taken for a number (a thin space too, as typeset)
+_GROUP = re.compile(rf"(?<=\d)[ .'{''.join(_SPACES)}\u2009](?=\d{{3}}\b)")
+
 
 def looks_numeric(column: pd.Series) -> bool:
     """True for a numeric column with values, or a text column whose first values are
@@ -31,11 +35,7 @@ def looks_numeric(column: pd.Series) -> bool:
     sample = column.head(200).dropna().astype(str).str.strip()
     if sample.empty:
         return False
-    cleaned = sample.str.replace(",", ".", regex=False).str.replace(
-        r"(?<=\d)[ .'\u00a0\u202f\u2009](?=\d{3}\b)",
-        "",
-        regex=True,  # French groups: (narrow) no-break spaces
-    )
+    cleaned = sample.str.replace(",", ".", regex=False).str.replace(_GROUP, "", regex=True)
     return bool(pd.to_numeric(cleaned, errors="coerce").notna().mean() >= 0.5)
 
 
@@ -191,9 +191,6 @@ def _reads(example: str, mark: str, sep: str | None) -> bool:
     m = re.escape(mark)
     whole = rf"\d{{1,3}}(?:{re.escape(sep)}\d{{3}})+|\d+" if sep else r"\d+"
     return re.fullmatch(rf"[+-]?(?:(?:{whole})(?:{m}\d*)?|{m}\d+)", example) is not None
-
-
-_SPACES = ("\u00a0", "\u202f")  # no-break and narrow no-break space: French spreadsheets' groups
 
 
 def _shell(text: str) -> str:
