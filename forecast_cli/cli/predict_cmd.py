@@ -292,7 +292,8 @@ def _history_ends(forecaster, ids: tuple[str, ...] = ()) -> str:
         return f"ends {histories.last_stamp()}"
     stamps = histories.last_stamps()
     if ids:
-        stamps = stamps[[list(forecaster.ids_).index(i) for i in ids]]
+        at = {name: k for k, name in enumerate(forecaster.ids_)}  # not a list scan per id
+        stamps = stamps[[at[i] for i in ids]]
     first, last = stamps.min(), stamps.max()
     shown = [readable(s) if isinstance(s, pd.Timestamp) else str(s) for s in (first, last)]
     if isinstance(first, pd.Timestamp):
