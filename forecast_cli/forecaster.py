@@ -24,6 +24,7 @@ import pandas as pd
 from . import origin_forecasts, prediction
 from .calendar_features import calendar_columns, calendar_values
 from .config import ForecastConfig
+from .error_levels import error_level_factors
 from .errors import NotFittedError, UsageError
 from .future_data import FutureTable
 from .highway import choose_highway
@@ -179,6 +180,10 @@ class Forecaster:
         # typical_share_: how much of the typical width each error's divisor adds to the
         # head's (``intervals.normalisers``); stored, since the calibration is in its units.
         self.typical_share_ = TYPICAL_SHARE
+        # each series' bands sized by how far the network misses it in training, not only
+        # by how far it moves (``error_levels.py``); stored, as the calibration is in its units
+        levels = error_level_factors(self, panel, split)
+        self.cal_scales_ = [float(s * g) for s, g in zip(self.cal_scales_, levels, strict=True)]
         self.metrics_, self.calibration_, self.width_ratio_, self.calibration_errors_ = validate(
             self, result, panel, split
         )

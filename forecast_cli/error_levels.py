@@ -1,0 +1,131 @@
+"""Each series' own error level, for the typical width of its bands.
+
+Why: a panel's bands divide each error by the spread head's width plus a typical width
+(``intervals.normalisers``), and the typical width was the series' scale (the mean absolute
+one-step change of its training rows, MASE's denominator) times the step's median ratio.
+That scale says how far a series moves, not how far the network misses it: a smooth
+seasonal series moves a lot from month to month and is forecast closely, a noisy one moves
+less and is missed by more. AutoETS, whose bands grow with each series' own residual
+variance, ranked the large errors better on M1 monthly (Spearman 0.25 against our 0.19,
+benchmarks/NOTES.md, "The peers' intervals where ours miss").
+
+So each series' calibration scale is multiplied by its error level: the network's mean
+absolute error on the series' last training windows, over its scale, relative to the
+panel's median of the same ratio. As ETS reads its variance off its in-sample residuals,
+this reads training windows only, never the validation rows whose errors it then
+normalises (calibration and its normaliser stay apart). A series with few windows is pulled
+towards the panel's median by one window's worth of errors at that median (a series of one
+training window gets half its own level), so one lucky window cannot give a band of
+nothing. The median is 1 by construction: a series the model never saw, sized by its plain
+scale at predict time, is put at the panel's median. A single series is its own median, so
+its bands are exactly what they were; so are those of each ``--local`` member.
+
+Measured (benchmarks/NOTES.md, "Each series' error level in its bands"): interval scores
+fell 2-16% on the M1 and accommodation panels at unchanged point forecasts.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .panel import Panel
+from .windows import PanelSplit
+
+if TYPE_CHECKING:
+    from .forecaster import Forecaster
+
+GROUP_ROWS = 1 << 16  # tail rows forecast per pass, as in validation
+
+
+def windows_read(season: int, horizon: int) -> int:
+    """Training windows read per series, its last ones: two seasons or two horizons, at
+    least 12. Recent, so the level is the series' current one; enough that a window's
+    errors are a fraction of the mean (12 windows of 18 steps on M1 monthly)."""
+    return max(2 * season, 2 * horizon, 12)
+
+
+def error_level_factors(f: Forecaster, panel: Panel, split: PanelSplit) -> np.ndarray:
+    """(series,) each series' error level relative to the panel's median (see the module
+    docstring); 1 for a series without training windows or of no scale (flat, or one row)."""
+    scales = np.asarray(f.cal_scales_, dtype=np.float64)
+    if len(panel) == 1:  # its own median: no forecast needed to know the factor is 1
+        return np.ones(1)
+    sums, counts = np.zeros(len(panel)), np.zeros(len(panel))
+    keep = windows_read(f.season_, f.horizon_)
+    order = np.lexsort((split.train_origins, split.series_of_train))  # by series, then origin
+    members, origins = split.series_of_train[order], split.train_origins[order]
+    ends = np.searchsorted(members, np.arange(len(panel)), side="right")
+    picked = [origins[max(a, b - keep) : b] for a, b in zip(np.r_[0, ends[:-1]], ends, strict=True)]
+    statics = f.train_statics()
+    batch: list[int] = []
+    rows = 0
+    for i in range(len(panel)):
+        if len(picked[i]):
+            batch.append(i)
+            rows += int(split.train_ends[i] - _first_row(f, split, picked, i))
+        if batch and (rows >= GROUP_ROWS or i == len(panel) - 1):
+            _absolute_errors(f, panel, split, picked, batch, statics, sums, counts)
+            batch, rows = [], 0
+    return relative_levels(sums, counts, scales, f.horizon_)
+
+
+def _absolute_errors(
+    f: Forecaster,
+    panel: Panel,
+    split: PanelSplit,
+    picked: list[np.ndarray],
+    batch: list[int],
+    statics: np.ndarray,
+    sums: np.ndarray,
+    counts: np.ndarray,
+) -> None:
+    """Adds to ``sums``/``counts`` the absolute errors of series ``batch``'s ``picked``
+    windows (global origins), read from their training rows only."""
+    values, offsets, at = [], [0], []
+    for i in batch:
+        local = picked[i] - split.bounds[i]  # series-local origins
+        start = _first_row(f, split, picked, i)
+        values.append(f._inputs(panel.members[i].frame.iloc[start : int(split.train_ends[i])]))
+        at.append(local - start + offsets[-1])
+        offsets.append(offsets[-1] + len(values[-1]))
+    stacked, bounds, origins = np.concatenate(values), np.asarray(offsets), np.concatenate(at)
+    series = np.asarray(batch)
+    pred = f.forecast_origins(
+        stacked,
+        origins,
+        bounds,
+        scalers=[f.scalers_[i] for i in batch],
+        clamp_future=True,
+        series=series,
+        statics=statics[series],
+    )  # (windows, horizon)
+    segment = np.searchsorted(bounds, origins, side="right") - 1  # (windows,)
+    steps = origins[:, None] + np.arange(pred.shape[1])[None, :]  # (windows, horizon)
+    inside = steps < bounds[segment + 1][:, None]
+    actual = np.where(inside, stacked[np.minimum(steps, len(stacked) - 1), 0], np.nan)
+    error = np.abs(actual - pred)  # NaN past the training rows or at a missing value
+    seen = np.isfinite(error)
+    np.add.at(sums, series[segment], np.where(seen, error, 0.0).sum(axis=1))
+    np.add.at(counts, series[segment], seen.sum(axis=1))
+
+
+def _first_row(f: Forecaster, split: PanelSplit, picked: list[np.ndarray], i: int) -> int:
+    """Series i's first row read: what its first picked window reads, drift input included."""
+    return max(int(picked[i][0] - split.bounds[i]) - f.plan_.history_rows, 0)
+
+
+def relative_levels(sums: np.ndarray, counts: np.ndarray, scales: np.ndarray, horizon: int) -> np.ndarray:
+    """(series,) factors from each series' sum and count of absolute errors and its scale:
+    the mean error over the scale, with ``horizon`` pseudo-errors at the panel's median of
+    that ratio added, over the median of the result. 1 where there is no scale or no error."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = sums / counts / scales
+    own = np.isfinite(ratio) & (ratio > 0) & (scales > 0) & (counts > 0)
+    if not own.any():
+        return np.ones(len(scales))
+    prior = float(np.median(ratio[own]))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shrunk = (sums / scales + horizon * prior) / (counts + horizon)
+    return np.where(own, shrunk / np.median(shrunk[own]), 1.0)
