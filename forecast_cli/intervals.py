@@ -28,7 +28,10 @@ Why conformal, and why this way:
   log of a log-transformed target: log-space bands exploded for series near zero (on the
   M1 monthly panel the 95% interval score was 264 against seasonal naive's 22). Bands of
   a strictly positive (log-transformed) target, or of one never below zero in training
-  (counts with zeros), are cut at zero instead.
+  (counts with zeros), are cut at zero instead. In a panel each series' scale is then
+  multiplied by its error level (how far the network misses it in training, relative to
+  the panel's median; ``error_levels.py``): a scale says how far a series moves, not how
+  far it is missed.
 - Normalised by the spread head: a network with the spread head (``models.py``) divides
   each error by its forecast's predicted 10-90% width instead of the series' scale, so the
   calibrated ratios become bands that widen where the network is unsure and narrow where
