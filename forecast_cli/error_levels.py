@@ -20,8 +20,9 @@ nothing. The median is 1 by construction: a series the model never saw, sized by
 scale at predict time, is put at the panel's median. A single series is its own median, so
 its bands are exactly what they were; so are those of each ``--local`` member.
 
-Measured (benchmarks/NOTES.md, "Each series' error level in its bands"): interval scores
-fell 2-16% on the M1 and accommodation panels at unchanged point forecasts.
+Measured (benchmarks/NOTES.md, "Each series' error level in its bands"): over 32 backtests
+of the M1 and accommodation panels the interval scores fell by 5% at 80% and 10% at 95%
+(geometric means), at unchanged point forecasts and about a point less coverage at 80%.
 """
 
 from __future__ import annotations
@@ -41,8 +42,8 @@ GROUP_ROWS = 1 << 16  # tail rows forecast per pass, as in validation
 
 def windows_read(season: int, horizon: int) -> int:
     """Training windows read per series, its last ones: two seasons or two horizons, at
-    least 12. Recent, so the level is the series' current one; enough that a window's
-    errors are a fraction of the mean (12 windows of 18 steps on M1 monthly)."""
+    least 12. Recent, so the level is the series' current one; many errors to average (36
+    windows of 18 steps on M1 monthly at horizon 18, fewer where a series is short)."""
     return max(2 * season, 2 * horizon, 12)
 
 
