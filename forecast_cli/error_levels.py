@@ -32,12 +32,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .panel import Panel
-from .windows import PanelSplit
+from .validation import GROUP_ROWS, series_groups
+from .windows import PanelSplit, window_actuals
 
 if TYPE_CHECKING:
     from .forecaster import Forecaster
-
-GROUP_ROWS = 1 << 16  # tail rows forecast per pass, as in validation
 
 
 def windows_read(season: int, horizon: int) -> int:
@@ -59,16 +58,19 @@ def error_level_factors(f: Forecaster, panel: Panel, split: PanelSplit) -> np.nd
     members, origins = split.series_of_train[order], split.train_origins[order]
     ends = np.searchsorted(members, np.arange(len(panel)), side="right")
     picked = [origins[max(a, b - keep) : b] for a, b in zip(np.r_[0, ends[:-1]], ends, strict=True)]
+    # each series' first row read: what its first picked window reads, drift input included
+    # (its training end for a series without windows: no rows read)
+    first = np.array(
+        [
+            max(int(p[0] - split.bounds[i]) - f.plan_.history_rows, 0) if len(p) else int(split.train_ends[i])
+            for i, p in enumerate(picked)
+        ]
+    )
     statics = f.train_statics()
-    batch: list[int] = []
-    rows = 0
-    for i in range(len(panel)):
-        if len(picked[i]):
-            batch.append(i)
-            rows += int(split.train_ends[i] - _first_row(f, split, picked, i))
-        if batch and (rows >= GROUP_ROWS or i == len(panel) - 1):
-            _absolute_errors(f, panel, split, picked, batch, statics, sums, counts)
-            batch, rows = [], 0
+    for lo, hi in series_groups(split.train_ends - first, GROUP_ROWS):
+        batch = [i for i in range(lo, hi) if len(picked[i])]
+        if batch:
+            _absolute_errors(f, panel, split, picked, first, batch, statics, sums, counts)
     return relative_levels(sums, counts, scales, f.horizon_)
 
 
@@ -77,21 +79,23 @@ def _absolute_errors(
     panel: Panel,
     split: PanelSplit,
     picked: list[np.ndarray],
+    first: np.ndarray,
     batch: list[int],
     statics: np.ndarray,
     sums: np.ndarray,
     counts: np.ndarray,
 ) -> None:
     """Adds to ``sums``/``counts`` the absolute errors of series ``batch``'s ``picked``
-    windows (global origins), read from their training rows only."""
-    values, offsets, at = [], [0], []
-    for i in batch:
+    windows (global origins), read from their rows ``first`` .. training end only."""
+    values, offsets, at, segment = [], [0], [], []
+    for k, i in enumerate(batch):
         local = picked[i] - split.bounds[i]  # series-local origins
-        start = _first_row(f, split, picked, i)
-        values.append(f._inputs(panel.members[i].frame.iloc[start : int(split.train_ends[i])]))
-        at.append(local - start + offsets[-1])
+        values.append(f._inputs(panel.members[i].frame.iloc[first[i] : int(split.train_ends[i])]))
+        at.append(local - first[i] + offsets[-1])
+        segment.append(np.full(len(local), k))
         offsets.append(offsets[-1] + len(values[-1]))
     stacked, bounds, origins = np.concatenate(values), np.asarray(offsets), np.concatenate(at)
+    within = np.concatenate(segment)  # (windows,): each window's place in ``batch``
     series = np.asarray(batch)
     pred = f.forecast_origins(
         stacked,
@@ -102,19 +106,11 @@ def _absolute_errors(
         series=series,
         statics=statics[series],
     )  # (windows, horizon)
-    segment = np.searchsorted(bounds, origins, side="right") - 1  # (windows,)
-    steps = origins[:, None] + np.arange(pred.shape[1])[None, :]  # (windows, horizon)
-    inside = steps < bounds[segment + 1][:, None]
-    actual = np.where(inside, stacked[np.minimum(steps, len(stacked) - 1), 0], np.nan)
-    error = np.abs(actual - pred)  # NaN past the training rows or at a missing value
+    actual = window_actuals(stacked[:, 0], origins, bounds[within + 1], pred.shape[1])
+    error = np.abs(actual - pred)  # (windows, horizon); NaN past the training rows or at a missing value
     seen = np.isfinite(error)
-    np.add.at(sums, series[segment], np.where(seen, error, 0.0).sum(axis=1))
-    np.add.at(counts, series[segment], seen.sum(axis=1))
-
-
-def _first_row(f: Forecaster, split: PanelSplit, picked: list[np.ndarray], i: int) -> int:
-    """Series i's first row read: what its first picked window reads, drift input included."""
-    return max(int(picked[i][0] - split.bounds[i]) - f.plan_.history_rows, 0)
+    np.add.at(sums, series[within], np.where(seen, error, 0.0).sum(axis=1))
+    np.add.at(counts, series[within], seen.sum(axis=1))
 
 
 def relative_levels(sums: np.ndarray, counts: np.ndarray, scales: np.ndarray, horizon: int) -> np.ndarray:

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .intervals import MAX_CALIBRATION_WINDOWS, CalibrationTable, per_normaliser
-from .windows import evenly_spaced
+from .windows import evenly_spaced, window_actuals
 
 if TYPE_CHECKING:
     from .forecaster import Forecaster
@@ -106,9 +106,7 @@ def window_errors(
     their normalisers as the validation errors were; NaN at steps past the segment's end.
     ``forecast``: the rest of ``f.forecast_origins``' arguments."""
     pred, widths = f.forecast_origins(values, at, offsets, spread=True, **forecast)  # (windows, horizon) each
-    steps = at[:, None] + np.arange(pred.shape[1])[None, :]  # (windows, horizon), rows of ``values``
-    happened = steps < offsets[segment + 1][:, None]
-    actual = np.where(happened, values[np.minimum(steps, len(values) - 1), 0], np.nan)
+    actual = window_actuals(values[:, 0], at, offsets[segment + 1], pred.shape[1])  # (windows, horizon)
     return per_normaliser(
         actual - pred, f.normalisers(widths, np.asarray(f.cal_scales_)[members], pred.shape[1])
     )

@@ -18,7 +18,7 @@ from .intervals import MAX_CALIBRATION_WINDOWS, CalibrationTable, normalisers, p
 from .metrics import mae
 from .panel import Panel
 from .training import TrainResult
-from .windows import PanelSplit, evenly_spaced
+from .windows import PanelSplit, evenly_spaced, window_actuals
 
 if TYPE_CHECKING:
     from .forecaster import Forecaster
@@ -55,7 +55,7 @@ def validate(
     statics = f.train_statics()  # (series, static width), sliced per group
     parts = [
         _group(f, panel, split, origins, members, starts, tail_rows, statics, lo, hi)
-        for lo, hi in _groups(tail_rows, GROUP_ROWS)
+        for lo, hi in series_groups(tail_rows, GROUP_ROWS)
     ]
     actual, pred, widths, naive_fc, snaive_fc = (np.concatenate([p[k] for p in parts]) for k in range(5))
     scales = np.asarray(f.cal_scales_)[members]  # (windows,)
@@ -87,7 +87,7 @@ def validate(
     return metrics, table, ratio, errors
 
 
-def _groups(rows: np.ndarray, limit: int) -> list[tuple[int, int]]:
+def series_groups(rows: np.ndarray, limit: int) -> list[tuple[int, int]]:
     """Consecutive series ranges [lo, hi) of about ``limit`` rows each (at least one series)."""
     ends = np.cumsum(rows)
     out, lo = [], 0
@@ -121,9 +121,7 @@ def _group(
     at = origins[a:b] - split.bounds[sel_members] - starts[sel_members] + tails[local]  # rows of ``values``
     horizon = f.horizon_
     y = values[:, 0]
-    steps = at[:, None] + np.arange(horizon)[None, :]  # (windows, horizon)
-    exists = steps < tails[local + 1][:, None]
-    actual = np.where(exists, y[np.minimum(steps, len(y) - 1)], np.nan)
+    actual = window_actuals(y, at, tails[local + 1], horizon)  # (windows, horizon)
     pred, widths = f.forecast_origins(
         values,
         at,

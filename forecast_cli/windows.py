@@ -44,6 +44,14 @@ def gather_windows(values: np.ndarray, origins: np.ndarray, lookback: int) -> np
     return window_view(values, lookback)[np.asarray(origins) - lookback]
 
 
+def window_actuals(y: np.ndarray, origins: np.ndarray, ends: np.ndarray, horizon: int) -> np.ndarray:
+    """(windows, horizon) the values of ``y`` at each window's steps, rows ``origins[w] ..
+    origins[w] + horizon - 1``; NaN at a step at or past the window's segment end ``ends[w]``
+    (later steps of a window near a series' end, which did not happen or are another's)."""
+    steps = origins[:, None] + np.arange(horizon)[None, :]  # (windows, horizon), rows of ``y``
+    return np.where(steps < ends[:, None], y[np.minimum(steps, len(y) - 1)], np.nan)
+
+
 def evenly_spaced(n: int, limit: int) -> np.ndarray:
     """Indices of at most ``limit`` of ``n`` windows, evenly spaced (deterministic, and
     representative of the whole span); all of them when there are no more than ``limit``."""

@@ -17,7 +17,7 @@ from .test_panel import long_panel
 
 @given(st.lists(st.integers(1, 50), min_size=1, max_size=30), st.integers(1, 80))
 def test_groups_cover_every_series_once_in_order(rows, limit):
-    groups = validation._groups(np.array(rows), limit)
+    groups = validation.series_groups(np.array(rows), limit)
     assert [lo for lo, _ in groups] == [0] + [hi for _, hi in groups[:-1]]
     assert groups[-1][1] == len(rows)
     for lo, hi in groups:  # a group is over the limit only when it is a single series
