@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import shlex
 import subprocess
@@ -34,7 +33,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from small_panels import subsets
+from compare import machine, versions
+from small_panels import ratio_summary, subsets
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASETS = Path(os.environ.get("FORECAST_DATASETS", "/work/shared/datasets"))
@@ -71,16 +71,10 @@ def backtest(tree: Path, data: str, models: str, seed: str) -> dict[str, dict]:
 
 def summary(rows: list[dict], model: str) -> dict:
     """Per score: geometric mean after/before, and runs better / worse by more than 1%."""
-    out = {}
-    for key in SCORES:
-        logs = [math.log(r["after"][model][key] / r["before"][model][key]) for r in rows]
-        out[key] = {
-            "geometric_mean_ratio": math.exp(sum(logs) / len(logs)),
-            "better_by_1pct": sum(v < math.log(0.99) for v in logs),
-            "worse_by_1pct": sum(v > math.log(1.01) for v in logs),
-            "runs": len(logs),
-        }
-    return out
+    return {
+        key: ratio_summary([(r["after"][model][key], r["before"][model][key]) for r in rows])
+        for key in SCORES
+    }
 
 
 def main() -> None:
@@ -124,6 +118,8 @@ def main() -> None:
                 "command": "python benchmarks/band_trees.py " + shlex.join(sys.argv[1:]),
                 "commits": commits,
                 "threads": os.environ.get("OMP_NUM_THREADS"),
+                "machine": machine(),
+                "versions": versions(),
                 "summary": result,
                 "runs": rows,
             },

@@ -65,6 +65,18 @@ def backtest(data: str, extra: list[str]) -> dict:
     return {k: row[k] for k in KEYS} | {"batch_size": plan["batch_size"], "fit_seconds": row["fit_seconds"]}
 
 
+def ratio_summary(pairs: list[tuple[float, float]]) -> dict:
+    """Of (new, old) scores, lower better: the geometric mean of new / old, and how many
+    runs moved by more than 1% either way."""
+    logs = [math.log(new / old) for new, old in pairs]
+    return {
+        "geometric_mean_ratio": math.exp(sum(logs) / len(logs)),
+        "better_by_1pct": sum(v < math.log(0.99) for v in logs),
+        "worse_by_1pct": sum(v > math.log(1.01) for v in logs),
+        "runs": len(logs),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, required=True)
@@ -82,15 +94,10 @@ def main() -> None:
                     f" (128: {before['mase']:.3f}) Winkler 80 {now['winkler_80']:.2f} ({before['winkler_80']:.2f})",
                     file=sys.stderr,
                 )
-    summary = {}
-    for key in ("mase", "winkler_80", "winkler_95"):
-        logs = [math.log(r["default"][key] / r["batch_128"][key]) for r in rows]
-        summary[key] = {
-            "geometric_mean_ratio": math.exp(sum(logs) / len(logs)),
-            "better_by_1pct": sum(v < math.log(0.99) for v in logs),
-            "worse_by_1pct": sum(v > math.log(1.01) for v in logs),
-            "runs": len(logs),
-        }
+    summary = {
+        key: ratio_summary([(r["default"][key], r["batch_128"][key]) for r in rows])
+        for key in ("mase", "winkler_80", "winkler_95")
+    }
     print(json.dumps(summary, indent=1), file=sys.stderr)
     opts.out.write_text(
         json.dumps(
