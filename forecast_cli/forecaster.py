@@ -22,12 +22,13 @@ import numpy as np
 import pandas as pd
 
 from . import origin_forecasts, prediction
-from .calendar_features import calendar_columns, calendar_values
+from .calendar_features import calendar_columns
 from .config import ForecastConfig
 from .error_levels import error_level_factors
 from .errors import NotFittedError, UsageError
 from .future_data import FutureTable
 from .highway import choose_highway
+from .input_layout import InputLayout
 from .intervals import TYPICAL_SHARE, normalisers
 from .models import NetworkArgs, build_network, settle_untrained_embeddings
 from .panel import Panel
@@ -38,7 +39,7 @@ from .prediction import as_panel
 from .scaling import Scaler, Transform
 from .season_profile import profile_columns
 from .series import Series
-from .series_inputs import one_hot, static_levels
+from .series_inputs import static_levels
 from .stored_histories import StoredHistories
 from .training import EpochReport, seed_everything, train_network
 from .validation import validate
@@ -53,7 +54,7 @@ def _columns(panel: Panel, future: Sequence[str]) -> tuple[str, tuple[str, ...],
     return panel.target, (*past, *future), tuple(future)
 
 
-class Forecaster:
+class Forecaster(InputLayout):
     """A recurrent forecaster for a panel of series (plus optional past-observed features)."""
 
     calibration_errors_: np.ndarray | None  # None: loaded from a file that kept only the table
@@ -268,49 +269,6 @@ class Forecaster:
     # (forecasts, widths): the module function, bound as a method (its ``f`` is the model).
     forecast_origins = origin_forecasts.forecast_origins
 
-    @property
-    def future_inputs(self) -> int:
-        """Trailing input columns known over the forecast steps: future features, then calendar."""
-        return len(self.future_features_) + len(calendar_columns(self.plan_.calendar))
-
-    @property
-    def static_width(self) -> int:
-        """One-hot columns of the static categories (appended after scaling)."""
-        return sum(len(v) for v in self.static_levels_.values())
-
-    def static_block(self, rows: Sequence[Sequence[str]]) -> np.ndarray:
-        """One-hot static values, (series, static_width), for each series' values in ``rows``."""
-        return one_hot(rows, self.static_levels_)
-
-    def train_statics(self) -> np.ndarray:
-        """The one-hot static values of the training series, in training order."""
-        return self.static_block(self.statics_)
-
-    @property
-    def window_known(self) -> int:
-        """Trailing columns windows carry over the forecast steps: the known-future ones
-        (data, calendar, static), and the series index after them when the network embeds it."""
-        known = self.network_args_.future_inputs
-        return known + 1 if known and self.network_args_.id_embedding else known
-
-    def _inputs(self, frame: pd.DataFrame) -> np.ndarray:
-        """One series' network inputs: target, features (known-future ones last), then the
-        calendar columns of its timestamps: (rows, n_inputs), float64."""
-        values = frame[[self.target_, *self.features_]].to_numpy(dtype=np.float64)
-        if not self.plan_.calendar:
-            return values
-        cal = calendar_values(
-            pd.DatetimeIndex(frame.index),
-            self.plan_.calendar,
-            self.config.data.country,
-            self.config.data.subdiv,
-        )
-        return np.hstack([values, cal])
-
-    def inputs(self, panel: Panel) -> np.ndarray:
-        """Every series' network inputs stacked like ``panel.stacked()``: (rows, n_inputs)."""
-        return np.concatenate([self._inputs(m.frame) for m in panel.members])
-
     def predict(
         self,
         history: Series | Panel | None = None,
@@ -323,14 +281,6 @@ class Forecaster:
         """Forecast the steps after each series' history (default: the stored histories);
         see ``prediction.predict``."""
         return prediction.predict(self, history, horizon, ids, levels, quantiles, future)
-
-    def _transformed_target(self, frame: pd.DataFrame) -> np.ndarray:
-        return self.transform_.forward(frame[self.target_].to_numpy(dtype=np.float64))
-
-    def _transformed(self, values: np.ndarray) -> np.ndarray:
-        matrix = values.copy()
-        matrix[:, 0] = self.transform_.forward(values[:, 0])
-        return matrix
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "network_"):

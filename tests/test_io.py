@@ -24,7 +24,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from forecast_cli.dialect import EXACT_FLOATS
-from forecast_cli.io import format_float, frame_to_csv, frame_to_records, read_csv, write_json, write_jsonl
+from forecast_cli.io import read_csv
+from forecast_cli.writers import format_float, frame_to_csv, frame_to_records, write_json, write_jsonl
 
 ZONES = [
     "Europe/Berlin",
@@ -254,7 +255,7 @@ def test_stamps_of_several_zones_in_one_column_are_written_as_iso_8601_each_with
     they were written by str(), with a space, where one zone's column gets a 'T'."""
     import io as _io
 
-    from forecast_cli.io import frame_to_csv
+    from forecast_cli.writers import frame_to_csv
 
     stamps = [
         pd.Timestamp("2025-04-28 09:00", tz="Asia/Tokyo"),

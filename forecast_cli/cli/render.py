@@ -151,7 +151,7 @@ def emit(
 
 
 def _write(fmt: str, stream: Any, frame: Any, payload: Any, title: str, table: Any = None) -> None:
-    from ..io import frame_to_csv, frame_to_records, write_json, write_jsonl
+    from ..writers import frame_to_csv, frame_to_records, write_json, write_jsonl
 
     if table is not None:
         Console(file=stream, highlight=False, width=_width(stream)).print(table)
