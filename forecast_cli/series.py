@@ -24,14 +24,8 @@ from .clock_columns import joined_date_and_clock
 from .config import DEFAULT_AGG, DEFAULT_FILL, DataConfig
 from .data_columns import column_list, resolve_target, resolve_time_column
 from .errors import DataError, FreqWithoutDates, OneTimestamp, UsageError
-from .frequency import (
-    bar_step,
-    choose_frequency,
-    exchanges_holding,
-    fixed_offset,
-    infer_frequency,
-    is_trading_calendar,
-)
+from .exchange_detection import bar_step, exchanges_holding, fixed_offset
+from .frequency import choose_frequency, infer_frequency, is_trading_calendar
 from .io import read_data
 from .parse import parse_times, step_numbers
 from .regularise import aggregation, check_invented, dropped_grid_note, fill_missing, regularise
