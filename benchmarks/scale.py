@@ -46,7 +46,8 @@ def memory_probe(points: int, lookback: int, steps: int) -> dict:
     from forecast_cli.models import NetworkArgs, build_network, count_parameters
     from forecast_cli.optim import AdamW
     from forecast_cli.plan import default_patch
-    from forecast_cli.training import WindowBatches, _loss_fn
+    from forecast_cli.training import _loss_fn
+    from forecast_cli.window_batches import WindowBatches
 
     torch.set_num_threads(2)
     horizon = 24

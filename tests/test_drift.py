@@ -231,7 +231,7 @@ def test_training_windows_read_the_same_drift_as_forecasts_for_the_same_origins(
     """The batches training draws and the windows ``forecast_origins`` builds carry the
     same drift column, to the bit, for the same origins (a drift that read the origin's
     own row in training only, or ignored where a series starts, would differ)."""
-    from forecast_cli.training import WindowBatches
+    from forecast_cli.window_batches import WindowBatches
 
     cfg = fast_config(lookback=12, horizon=6)
     panel = prepare_panel(long_panel(lengths=(60, 84, 48, 30, 72)), cfg.data)

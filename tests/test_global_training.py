@@ -180,7 +180,7 @@ def test_calendar_codes_give_the_same_windows_as_dense_calendar_columns():
     """Calendar columns kept as per-row codes and expanded per batch equal the columns
     scaled and stored per row, on every step a window's loss reads (the masked steps of a
     window that runs past its series may differ: they never count)."""
-    from forecast_cli.training import WindowBatches
+    from forecast_cli.window_batches import WindowBatches
 
     rng = np.random.default_rng(4)
     lengths = np.array([40, 25, 33])

@@ -11,8 +11,9 @@ import torch
 from forecast_cli import optim
 from forecast_cli.config import TrainConfig
 from forecast_cli.models import NetworkArgs, RecurrentNetwork
-from forecast_cli.training import WindowBatches, _loss_fn, evaluate_loss, train_network
+from forecast_cli.training import _loss_fn, evaluate_loss, train_network
 from forecast_cli.weight_average import HALF_LIFE_EPOCHS, WeightAverage
+from forecast_cli.window_batches import WindowBatches
 from forecast_cli.windows import window_origins
 
 
