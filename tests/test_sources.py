@@ -9,8 +9,9 @@ import yfinance
 from forecast_cli.config import DataConfig
 from forecast_cli.errors import SourceError, UsageError
 from forecast_cli.series import prepare_series
-from forecast_cli.sources import fetch_ticker, normalise_bars, resolve_range
+from forecast_cli.sources import fetch_ticker, resolve_range
 from forecast_cli.ticker_exchanges import calendar_for
+from forecast_cli.yahoo_download import normalise_bars
 
 from .yahoo_fake import FakeYahoo
 
@@ -290,7 +291,7 @@ def test_range_bounds_are_what_the_installed_yfinance_reads(interval):
     parse = getattr(utils, "_parse_user_dt", None)
     if parse is None:
         pytest.skip("this yfinance has no _parse_user_dt")
-    from forecast_cli.sources import _yahoo_bound
+    from forecast_cli.yahoo_download import _yahoo_bound
 
     start = pd.Timestamp("2026-11-03 14:30", tz="UTC")
     got = pd.Timestamp(parse(_yahoo_bound(start, interval), "America/New_York"))
