@@ -124,10 +124,27 @@ def test_empty_stdin_is_a_clear_error(tmp_path):
     assert "stdin is empty" in result.stderr
 
 
-def test_debug_reraises_for_a_traceback(tmp_path):
+def test_debug_shows_the_traceback_and_keeps_the_documented_exit_code(tmp_path):
+    """A bad input under --debug is still its own exit code (2 here), not 1, which says "a
+    bug": the traceback is printed above the one error line."""
     result = runner.invoke(app, ["train", str(tmp_path / "nope.csv"), "--debug"])
-    assert result.exit_code != 0
-    assert result.exception is not None and "no such file" in str(result.exception)
+    assert result.exit_code == 2
+    assert "Traceback (most recent call last)" in result.stderr
+    assert result.stderr.rstrip().splitlines()[-1].startswith("error: ") and "no such file" in result.stderr
+
+
+def test_debug_lets_a_bug_raise_with_its_traceback():
+    """Under --debug an unexpected error (exit 1's kind) is re-raised whole; without it, one line."""
+    import pytest
+    import typer
+
+    from forecast_cli.cli.guard import guarded
+
+    with pytest.raises(RuntimeError, match="boom"), guarded(quiet=True, debug=True):
+        raise RuntimeError("boom")
+    with pytest.raises(typer.Exit) as done, guarded(quiet=True, debug=False):
+        raise RuntimeError("boom")
+    assert done.value.exit_code == 1
 
 
 def test_unknown_cell_is_a_usage_error_listing_the_choices(tmp_path):

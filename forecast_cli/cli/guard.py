@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import traceback
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +18,9 @@ from .render import Reporter
 
 @contextmanager
 def guarded(quiet: bool, debug: bool) -> Iterator[Reporter]:
-    """Run a command body: errors become one line and an exit code; ``--debug`` re-raises."""
+    """Run a command body: errors become one line and an exit code. ``--debug`` prints the
+    traceback above that line; the exit code stays the documented one (a bad input under
+    ``--debug`` is still exit 2, not the 1 that says "a bug"), and a bug re-raises."""
     reporter = Reporter(quiet)
     shown = warnings.showwarning
     # a library's warning (the holidays package's years, say) is one of our warning lines:
@@ -32,7 +35,7 @@ def guarded(quiet: bool, debug: bool) -> Iterator[Reporter]:
         raise typer.Exit(int(ExitCode.OK)) from None
     except ForecastError as exc:
         if debug:
-            raise
+            traceback.print_exc(file=sys.stderr)
         reporter.error(str(exc))
         raise typer.Exit(int(exc.exit_code)) from None
     except KeyboardInterrupt:
