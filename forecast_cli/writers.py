@@ -34,8 +34,18 @@ def frame_to_csv(frame: pd.DataFrame, stream: IO[str]) -> None:
 
 def frame_to_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as JSON-ready dicts, index first: exact floats (NaN and infinities as None),
-    timestamps as ISO 8601 strings with their offset."""
+    timestamps as ISO 8601 strings with their offset.
+
+    A timestamp column is written as CSV writes it (``format_timestamps``): one precision
+    for the whole column, and bare dates when a naive column is all midnights. Each stamp
+    on its own wrote ``00:02:30`` beside ``00:02:30.500000``, which ``pd.to_datetime``
+    cannot read as one column, and monthly steps as ``T00:00:00`` where CSV says dates.
+    """
     reset = frame.reset_index()
+    for i in range(reset.shape[1]):
+        stamps = _stamp_texts(reset.iloc[:, i])
+        if stamps is not None:
+            reset.isetitem(i, pd.Series(stamps, index=reset.index, dtype=object))
     columns = [str(c) for c in reset.columns]
     return [
         {col: _json_value(val) for col, val in zip(columns, row, strict=True)}
@@ -125,6 +135,15 @@ def _csv_index(index: pd.Index) -> pd.Index:
     if index.dtype.kind in "fMO":
         return pd.Index(_csv_column(pd.Series(index)), name=index.name, dtype=object)
     return index
+
+
+def _stamp_texts(column: pd.Series) -> list[str | None] | None:
+    """A timestamp column as ``frame_to_csv`` writes it, None (JSON null) for NaT; None for
+    a column of anything else."""
+    texts = _csv_column(column) if column.dtype.kind in "MO" else column
+    if texts is column:
+        return None
+    return [t or None for t in texts]
 
 
 def _jsonable(value: Any) -> Any:

@@ -102,7 +102,7 @@ def test_a_series_of_one_row_is_put_on_the_panels_step_and_forecast_without_a_ba
     alone, others = rows[rows["unique_id"] == "S1"], rows[rows["unique_id"] != "S1"]
     assert list(alone["y"]) == [one["y"]] * 3
     assert list(alone["timestamp"]) == [
-        (one["ds"] + pd.DateOffset(months=k)).isoformat() for k in (1, 2, 3)
+        (one["ds"] + pd.DateOffset(months=k)).strftime("%Y-%m-%d") for k in (1, 2, 3)
     ]  # the panel's monthly step
     assert alone[["y-lo-80", "y-hi-80", "y-lo-95", "y-hi-95"]].isna().all().all()
     assert (

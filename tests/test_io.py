@@ -201,9 +201,29 @@ def test_jsonl_is_one_compact_object_per_line():
     frame = pd.DataFrame({"y": [1.5, 2.0]}, index=pd.date_range("2024-01-01", periods=2, name="timestamp"))
     stream = io.StringIO()
     write_jsonl(frame, stream)
-    assert stream.getvalue() == (
-        '{"timestamp":"2024-01-01T00:00:00","y":1.5}\n{"timestamp":"2024-01-02T00:00:00","y":2.0}\n'
+    assert stream.getvalue() == '{"timestamp":"2024-01-01","y":1.5}\n{"timestamp":"2024-01-02","y":2.0}\n'
+
+
+def test_json_rows_write_timestamps_as_the_csv_does():
+    """A timestamp column reads back in one format: one precision for the column (each
+    stamp on its own gave 00:02:30 beside 00:02:30.500000, which pd.to_datetime refuses as
+    one column), bare dates for naive midnights, null for NaT; the CSV's text exactly."""
+    index = pd.DatetimeIndex(["2024-01-01 00:02:30", "2024-01-01 00:02:30.5", None], name="timestamp")
+    frame = pd.DataFrame({"y": [1.0, 2.0, 3.0], "s": ["a", "b", "c"]}, index=index)
+    records = frame_to_records(frame)
+    assert [r["timestamp"] for r in records] == ["2024-01-01T00:02:30.000", "2024-01-01T00:02:30.500", None]
+    assert pd.to_datetime([r["timestamp"] for r in records[:2]]).equals(index[:2].rename(None))
+    csv = io.StringIO()
+    frame_to_csv(frame, csv)
+    assert [line.split(",")[0] for line in csv.getvalue().splitlines()[1:3]] == [
+        r["timestamp"] for r in records[:2]
+    ]
+    daily = pd.DataFrame({"y": [1.0]}, index=pd.DatetimeIndex(["2024-03-01"], name="timestamp"))
+    assert frame_to_records(daily) == [{"timestamp": "2024-03-01", "y": 1.0}]
+    zoned = pd.DataFrame(
+        {"y": [1.0]}, index=pd.DatetimeIndex(["2024-03-01"], name="timestamp").tz_localize("Europe/Berlin")
     )
+    assert frame_to_records(zoned) == [{"timestamp": "2024-03-01T00:00:00+01:00", "y": 1.0}]
     stream = io.StringIO()
     write_jsonl(iter([{"a": np.int64(1)}, {"a": None}]), stream)
     assert stream.getvalue() == '{"a":1}\n{"a":null}\n'
