@@ -124,6 +124,13 @@ def resolve_target(raw: pd.DataFrame, target: str | None, time_col: str | None, 
     if len(numeric) == 1:
         return numeric[0]
     if not numeric:
+        inputs = [str(c) for c in raw.columns if c != time_col and c in features and looks_numeric(raw[c])]
+        if inputs:  # the numbers are there, named as inputs: a target cannot also be an input
+            which = "the only numeric columns, are" if len(inputs) > 1 else "the only numeric column, is"
+            raise UsageError(
+                f"{first_few(inputs, 4)}, {which} named in --features or --future-features: the column to "
+                "forecast cannot also be an input; leave it out of that flag, or name another --target"
+            )
         shown = [  # what the columns hold: '5.8%' or '1 234,5' says why none reads as numbers
             f"{c} (e.g. {str(raw[c].dropna().iloc[0]).strip()!r})" if raw[c].notna().any() else f"{c} (empty)"
             for c in raw.columns
@@ -140,6 +147,22 @@ def resolve_target(raw: pd.DataFrame, target: str | None, time_col: str | None, 
         f"{len(names)} numeric columns ({first_few(names, 8)}); choose one with --target, or several "
         f"(--target {several}) for one series each"
     )
+
+
+def refuse_feature_flags(raw: pd.DataFrame, target: str | None, features, known) -> None:
+    """The --features and --future-features names against the table's columns, once for a
+    whole panel: a column in both flags, a name that is no column, or the target among them.
+    These are errors of the options, not of one series, and are refused before any
+    series is read."""
+    both = [name for name in known if name in features]
+    if both:
+        raise UsageError(f"{', '.join(both)} is in --features and --future-features; name it in one")
+    for name in (*features, *known):
+        flag = "--future-features" if name in known else "--features"
+        if name not in raw.columns:
+            raise UsageError(f"{flag} names {name!r}, which is not a column; columns: {column_list(raw)}")
+        if name == target:
+            raise UsageError(f"{name!r} is the target; leave it out of {flag}")
 
 
 def column_list(raw: pd.DataFrame) -> str:

@@ -20,7 +20,7 @@ from .calendars import Calendar
 from .cell_numbers import rows_text
 from .clock_columns import joined_date_and_clock
 from .config import DataConfig
-from .data_columns import resolve_target, resolve_time_column
+from .data_columns import refuse_feature_flags, resolve_target, resolve_time_column
 from .errors import DataError, OneTimestamp, UsageError, first_few
 from .panel_clocks import refuse_several_clocks
 from .panel_ids import as_written, unknown_ids
@@ -202,6 +202,7 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig, to_learn: bool = True) -> 
         time_col="" if time_col is None else time_col,  # "": integer steps, for every member
         target=resolve_target(table, cfg.target, time_col, (*cfg.features, *cfg.future_features)),
     )
+    refuse_feature_flags(table, member_cfg.target, cfg.features, cfg.future_features)
     split = split_panel(table, codes, len(uniques), wanted_codes, member_cfg)
     loaded: list[Series | None] = []
     single: dict[int, OneTimestamp] = {}  # a series of one timestamp: on the others' step, below

@@ -22,8 +22,8 @@ import pandas as pd
 from .cell_numbers import parse_numbers
 from .clock_columns import joined_date_and_clock
 from .config import DEFAULT_AGG, DEFAULT_FILL, DataConfig
-from .data_columns import column_list, resolve_target, resolve_time_column
-from .errors import DataError, FreqWithoutDates, OneTimestamp, UsageError
+from .data_columns import refuse_feature_flags, resolve_target, resolve_time_column
+from .errors import DataError, FreqWithoutDates, OneTimestamp
 from .exchange_detection import bar_step, exchanges_holding, fixed_offset
 from .frequency import choose_frequency, infer_frequency, is_trading_calendar
 from .io import read_data
@@ -141,16 +141,8 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig, least_rows: int = 2) -> S
     time_col = resolve_time_column(raw, cfg.time_col, cfg.time_format)
     known = tuple(cfg.future_features)
     target = resolve_target(raw, cfg.target, time_col, (*cfg.features, *known))
-    both = [name for name in known if name in cfg.features]
-    if both:
-        raise UsageError(f"{', '.join(both)} is in --features and --future-features; name it in one")
+    refuse_feature_flags(raw, target, cfg.features, known)
     features = (*cfg.features, *known)  # known-future columns last
-    for name in features:
-        flag = "--future-features" if name in known else "--features"
-        if name not in raw.columns:
-            raise UsageError(f"{flag} names {name!r}, which is not a column; columns: {column_list(raw)}")
-        if name == target:
-            raise UsageError(f"{name!r} is the target; leave it out of {flag}")
     columns = [target, *features]
     data = pd.DataFrame({c: parse_numbers(raw[c], c, cfg.decimal, cfg.thousands) for c in columns})
     for name in columns:

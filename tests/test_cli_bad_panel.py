@@ -284,3 +284,39 @@ def test_flat_or_single_rows_of_trained_series_are_forecast_alike_whatever_else_
         outputs[name] = result.stdout
     assert outputs["one"] == outputs["one beside another"] == outputs["flat"]  # last value 3 times
     assert outputs["one"].count(f",{float(last['y'].iloc[-1])!r},") == 3
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["-t", "y", "--future-features", "y"], "'y' is the target; leave it out of --future-features"),
+        (["-t", "y", "--features", "temp", "--future-features", "temp"], "temp is in --features and --future-features"),
+        (["-t", "y", "--features", "price"], "--features names 'price', which is not a column"),
+    ],
+)
+def test_a_feature_flag_at_odds_with_the_columns_is_refused_for_the_panel_before_any_series(
+    tmp_path, monkeypatch, flags, message
+):
+    """bad input: a panel with --future-features naming the target, a column in both feature flags, or a column the table lacks -> exit 2, the option's error, not one series' (no 'series ...:' prefix), raised before any series is read"""
+    import forecast_cli.panel as panel_module
+
+    def no_series(*_args, **_kwargs):
+        raise AssertionError("a series was read before the options were checked")
+
+    monkeypatch.setattr(panel_module, "prepare_series", no_series)
+    frame = long_panel().assign(temp=1.0)
+    result, model = _train(tmp_path, frame, *flags)
+    line = refused(result, 2, message)
+    assert "series '" not in line and "data rows" not in line
+    assert not model.exists()
+
+
+def test_the_only_numeric_column_given_as_a_feature_is_named_as_the_targets_conflict(tmp_path):
+    """bad input: the one numeric column named in --features, no --target -> exit 2 saying it cannot be both the target and an input (was: 'no numeric column to forecast')"""
+    data = tmp_path / "air.csv"
+    data.write_text("month,passengers\n1949-01,112\n1949-02,118\n1949-03,132\n")
+    result = runner.invoke(
+        app, ["train", str(data), "--features", "passengers", "-o", str(tmp_path / "m.fcst")]
+    )
+    line = refused(result, 2, "passengers, the only numeric column, is named in --features")
+    assert "no numeric column" not in line
