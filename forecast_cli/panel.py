@@ -178,7 +178,12 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig, to_learn: bool = True) -> 
     keys = keys.astype(str)
     codes, uniques = factorize_ids(keys)
     present = set(uniques)
-    wanted = sorted(present) if not ids else list(dict.fromkeys(as_written(ids, uniques)))
+    # a long table's series in id order; a wide one's in the order --target names its
+    # columns (melted in that order: first appearance), as tickers keep the order given
+    if ids:
+        wanted = list(dict.fromkeys(as_written(ids, uniques)))
+    else:
+        wanted = list(uniques) if wide else sorted(present)
     missing = [i for i in wanted if i not in present]
     if missing:
         raise unknown_ids(

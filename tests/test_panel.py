@@ -282,6 +282,19 @@ def test_wide_columns_become_series_and_predict_can_write_them_wide(tmp_path):
     assert frame.loc["2005-02-01", "sensor_b-hi-80"] == rows.loc[("sensor_b", "2005-02-01"), "value-hi-80"]
 
 
+def test_a_wide_tables_series_keep_the_order_target_names_them_in():
+    """--target 'b,c,a' forecasts b, c, a (as tickers keep the order given); a glob takes
+    the columns in the file's order; --ids still picks and orders; a long table is by id."""
+    index = pd.date_range("2000-01-01", periods=30, freq="MS")
+    t = np.arange(30.0)
+    wide = pd.DataFrame({"month": index, "s_c": 5 + t, "s_a": 1 + t, "s_b": 9 - 0.1 * t})
+    assert prepare_panel(wide, DataConfig(target="s_b,s_c,s_a")).ids == ("s_b", "s_c", "s_a")
+    assert prepare_panel(wide, DataConfig(target="s_*")).ids == ("s_c", "s_a", "s_b")
+    assert prepare_panel(wide, DataConfig(target="s_b,s_c,s_a", ids=("s_a", "s_b"))).ids == ("s_a", "s_b")
+    long = wide.melt(id_vars="month", var_name="id", value_name="y")
+    assert prepare_panel(long, DataConfig(id_col="id", target="y")).ids == ("s_a", "s_b", "s_c")
+
+
 def test_bad_cells_of_a_wide_table_name_the_users_column_and_blame_no_series_for_a_shared_one():
     """bad input: three non-numeric cells in wide target column sensor_b -> exit 2, "series
     'sensor_b': 3 non-numeric values in 'sensor_b'" (it named the melted column 'value');
