@@ -212,8 +212,11 @@ class ForecastConfig:
 
     def validate(self) -> ForecastConfig:
         """Reject impossible values early, with the flag to change in the message."""
+        from .frequency_defaults import calendar_asked
+
         check_options(self)
         self.intervals.levels(), self.intervals.probs(), self.window.cycles()
+        calendar_asked(self.data)
         if self.data.subdiv and not self.data.country:
             raise UsageError(
                 f"--subdiv {self.data.subdiv} needs --country, the country it is a region of "

@@ -60,6 +60,20 @@ def parse_refit(value: str) -> int | None:
     return every
 
 
+def check_window(window: str, train_size: int | None) -> None:
+    """--window and --train-size together: checked with the options, before any data is
+    read, and again by ``plan_folds`` for callers of the library."""
+    if window not in ("expanding", "sliding"):
+        raise UsageError(f"--window {window!r} is not expanding or sliding")
+    if window != "sliding" and train_size is not None:  # it was ignored: the same numbers as without it
+        raise UsageError(
+            f"--train-size {train_size} sets a sliding window's rows; add --window sliding (an expanding "
+            "window trains on every row before each origin)"
+        )
+    if window == "sliding" and train_size is None:
+        raise UsageError("--window sliding needs --train-size (rows each model trains on)")
+
+
 def plan_folds(
     n_rows: int,
     horizon: int,
@@ -81,18 +95,9 @@ def plan_folds(
     if folds < 1 or horizon < 1:
         raise UsageError("--folds and --horizon must be at least 1")
     stride = stride or horizon
-    if window not in ("expanding", "sliding"):
-        raise UsageError(f"--window {window!r} is not expanding or sliding")
-    if window != "sliding" and train_size is not None:  # it was ignored: the same numbers as without it
-        raise UsageError(
-            f"--train-size {train_size} sets a sliding window's rows; add --window sliding (an expanding "
-            "window trains on every row before each origin)"
-        )
-    if window == "sliding":
-        if train_size is None:
-            raise UsageError("--window sliding needs --train-size (rows each model trains on)")
-        if train_size < min_train:
-            raise DataError(f"--train-size {train_size} is below the {min_train} rows one model needs")
+    check_window(window, train_size)
+    if window == "sliding" and train_size is not None and train_size < min_train:
+        raise DataError(f"--train-size {train_size} is below the {min_train} rows one model needs")
     last_origin = n_rows - horizon
     first_origin = last_origin - stride * (folds - 1)
     needed = rows_before_first_origin(window, train_size, min_train)

@@ -174,12 +174,9 @@ def _whole_years(freq: str) -> bool:
     return len(set(stamps.month)) == 1
 
 
-def resolve_calendar(
-    data: DataConfig, freq: str | None, train_ys: Sequence[np.ndarray] = (), season: int = 1
-) -> tuple[tuple[str, ...], str]:
-    """(calendar features, reason) for ``--calendar`` at ``freq`` (see the module docstring);
-    for daily data ``auto`` asks the training rows ``train_ys`` whether there is a weekly
-    cycle of ``season`` steps."""
+def calendar_asked(data: DataConfig) -> tuple[str, ...]:
+    """The --calendar names, checked: known, and auto or none alone. ``ForecastConfig.validate``
+    calls it too, so a misspelt name is refused before any data is read."""
     asked = tuple(dict.fromkeys(n.strip().lower() for n in data.calendar if n.strip())) or ("auto",)
     unknown = [n for n in asked if n not in (*CALENDAR_FEATURES, "auto", "none")]
     if unknown:
@@ -188,6 +185,16 @@ def resolve_calendar(
         )
     if ("auto" in asked or "none" in asked) and len(asked) > 1:
         raise UsageError("--calendar takes auto, none, or a list of features, not a mix")
+    return asked
+
+
+def resolve_calendar(
+    data: DataConfig, freq: str | None, train_ys: Sequence[np.ndarray] = (), season: int = 1
+) -> tuple[tuple[str, ...], str]:
+    """(calendar features, reason) for ``--calendar`` at ``freq`` (see the module docstring);
+    for daily data ``auto`` asks the training rows ``train_ys`` whether there is a weekly
+    cycle of ``season`` steps."""
+    asked = calendar_asked(data)
     if asked == ("none",):
         if data.country:  # the holidays it names would feed nothing
             raise UsageError(

@@ -78,8 +78,11 @@ class BacktestConfig:
 
     def validate(self) -> BacktestConfig:
         """Bounds of --folds, --origin-stride and --train-size (a stride of -3 was an
-        IndexError, and 0 was silently the horizon)."""
+        IndexError, and 0 was silently the horizon), and --window with --train-size."""
+        from .folds import check_window
+
         check_options(self)
+        check_window(self.window, self.train_size)
         return self
 
 

@@ -917,3 +917,25 @@ def test_a_time_option_reads_only_dotted_periods_as_text(tmp_path):
     pd.DataFrame({"day": range(1, 61), "value": np.arange(60.0)}).to_csv(steps, index=False)
     done = runner.invoke(app, ["train", str(steps), "--time-col", "day", *FAST_TRAIN, "-o", str(out)])
     assert done.exit_code == 0, done.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["train", str(AIR), "--calendar", "dow,foo"], "--calendar foo is unknown"),
+        (["train", str(AIR), "--calendar", "auto,dow"], "not a mix"),
+        (["backtest", str(AIR), "--window", "sliding"], "--window sliding needs --train-size"),
+        (["backtest", str(AIR), "--train-size", "50"], "add --window sliding"),
+    ],
+)
+def test_options_wrong_on_their_own_are_refused_before_the_data_is_read(no_work, monkeypatch, args, message):
+    """bad input: a misspelt --calendar name, auto mixed with names, --window sliding without --train-size, or --train-size without it -> exit 2 before the data is read"""
+    import forecast_cli.io as io_module
+
+    def no_read(*_args, **_kwargs):
+        raise AssertionError("the data was read before the options were checked")
+
+    monkeypatch.setattr(io_module, "read_data", no_read)
+    result = runner.invoke(app, args)
+    refused(result, 2, message)
+    assert "data:" not in result.stderr
