@@ -290,7 +290,10 @@ def test_flat_or_single_rows_of_trained_series_are_forecast_alike_whatever_else_
     ("flags", "message"),
     [
         (["-t", "y", "--future-features", "y"], "'y' is the target; leave it out of --future-features"),
-        (["-t", "y", "--features", "temp", "--future-features", "temp"], "temp is in --features and --future-features"),
+        (
+            ["-t", "y", "--features", "temp", "--future-features", "temp"],
+            "temp is in --features and --future-features",
+        ),
         (["-t", "y", "--features", "price"], "--features names 'price', which is not a column"),
     ],
 )
