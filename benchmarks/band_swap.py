@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shlex
 import sys
 from pathlib import Path
@@ -39,7 +38,6 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import coverage_peers as cp  # noqa: E402
 import panel_metrics as pm  # noqa: E402
-from compare import machine, versions  # noqa: E402
 
 FACTORS = (0.7, 0.8, 0.9, 1.0, 1.1, 1.2)
 
@@ -147,13 +145,9 @@ def main() -> None:
         for name, row in entry["scaled"].items():
             print(f"  {name} scaled " + " ".join(f"{c}:{v:.3f}" for c, v in row.items()), file=sys.stderr)
     report = {
-        "benchmark": "band_swap",
-        "command": "python benchmarks/band_swap.py " + shlex.join(sys.argv[1:]),
+        **cp.run_record("band_swap"),
         "run": opts.run,
         "backtest": f"forecast backtest {cp.RUNS[opts.run][0]} --models lstm,seasonal-naive",
-        "threads": {v: os.environ.get(v) for v in ("OMP_NUM_THREADS", "NUMBA_NUM_THREADS")},
-        "machine": machine(),
-        "versions": versions(),
         "results": result,
     }
     opts.out.write_text(json.dumps(report, indent=1) + "\n")

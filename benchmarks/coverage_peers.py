@@ -48,6 +48,18 @@ PEERS = ("autoets", "autoarima", "autotheta")
 LEVELS = cs.LEVELS
 
 
+def run_record(benchmark: str) -> dict:
+    """What every result file of this script and ``band_swap.py`` starts with: the script,
+    its exact command, the thread settings, the machine and the library versions."""
+    return {
+        "benchmark": benchmark,
+        "command": f"python benchmarks/{benchmark}.py " + shlex.join(sys.argv[1:]),
+        "threads": {v: os.environ.get(v) for v in ("OMP_NUM_THREADS", "NUMBA_NUM_THREADS")},
+        "machine": machine(),
+        "versions": versions(),
+    }
+
+
 def histories(path: str, id_col: str | None, target: str) -> dict[str, np.ndarray]:
     """Each series' values in time order, read by our own loader (so positions match the
     backtest's), keyed as ``--predictions-out`` names the series ("" for one series)."""
@@ -197,14 +209,7 @@ def main() -> None:
                 for lv in LEVELS
             )
             print(f"  {model:15s} MASE {entry['mase']:.3f} {figures}", file=sys.stderr)
-    report = {
-        "benchmark": "coverage_peers",
-        "command": "python benchmarks/coverage_peers.py " + shlex.join(sys.argv[1:]),
-        "threads": {v: os.environ.get(v) for v in ("OMP_NUM_THREADS", "NUMBA_NUM_THREADS")},
-        "machine": machine(),
-        "versions": versions(),
-        "results": results,
-    }
+    report = {**run_record("coverage_peers"), "results": results}
     opts.out.write_text(json.dumps(report, indent=1) + "\n")
 
 
