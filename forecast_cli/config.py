@@ -212,7 +212,7 @@ class ForecastConfig:
 
     def validate(self) -> ForecastConfig:
         """Reject impossible values early, with the flag to change in the message."""
-        from .frequency_defaults import calendar_asked
+        from .calendar_defaults import calendar_asked
 
         check_options(self)
         self.intervals.levels(), self.intervals.probs(), self.window.cycles()

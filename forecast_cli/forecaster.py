@@ -82,8 +82,10 @@ class Forecaster(InputLayout):
         """
         cfg = self.config.validate()
         panel = as_panel(data)
+        members = panel.members
+        stamps = [m.frame.index for m in members] if panel.freq is not None else []
         plan, split = plan_with_split(
-            cfg, panel.freq, [m.y for m in panel.members], panel.last_stamp, windows_from
+            cfg, panel.freq, [m.y for m in members], panel.last_stamp, windows_from, stamps
         )
         self.plan_ = plan
         self.target_, self.features_, self.future_features_ = _columns(panel, cfg.data.future_features)

@@ -1,5 +1,5 @@
 """The defaults the frequency decides: the season (or a daily and a weekly cycle), the
-horizon and the lookback (``resolve_shape``), and the calendar inputs (``resolve_calendar``).
+horizon and the lookback (``resolve_shape``); the calendar inputs are ``calendar_defaults``.
 Why each default is what it is: ``plan``'s docstring, the one place defaults are explained;
 ``plan.resolve_plan`` is the only caller that turns them into a plan.
 """
@@ -12,10 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .calendar_features import CALENDAR_FEATURES, check_holiday_source
 from .calendars import Calendar
-from .config import DataConfig, ForecastConfig
-from .errors import UsageError
+from .config import ForecastConfig
 from .steps import seasonal_period
 
 WEEK_MAX_STEPS = 7 * 96  # a week of 15-minute steps: the finest data given a weekly cycle
@@ -162,109 +160,3 @@ def step_kind(freq: str) -> str:
     offset = pd.tseries.frequencies.to_offset(freq)
     business = isinstance(offset, pd.offsets.BusinessDay | pd.offsets.CustomBusinessDay)
     return "daily" if business and offset.n == 1 else "coarser"
-
-
-def _whole_years(freq: str) -> bool:
-    """True when ``freq`` steps by whole years (``YS``, ``Y-JUN``, ``24MS``): the month of
-    the year is then the same at every step, an input that says nothing."""
-    try:
-        stamps = pd.date_range("2000-01-01", periods=3, freq=freq)
-    except (ValueError, TypeError):
-        return False
-    return len(set(stamps.month)) == 1
-
-
-def calendar_asked(data: DataConfig) -> tuple[str, ...]:
-    """The --calendar names, checked: known, and auto or none alone. ``ForecastConfig.validate``
-    calls it too, so a misspelt name is refused before any data is read."""
-    asked = tuple(dict.fromkeys(n.strip().lower() for n in data.calendar if n.strip())) or ("auto",)
-    unknown = [n for n in asked if n not in (*CALENDAR_FEATURES, "auto", "none")]
-    if unknown:
-        raise UsageError(
-            f"--calendar {','.join(unknown)} is unknown; use auto, none or a list of {','.join(CALENDAR_FEATURES)}"
-        )
-    if ("auto" in asked or "none" in asked) and len(asked) > 1:
-        raise UsageError("--calendar takes auto, none, or a list of features, not a mix")
-    return asked
-
-
-def resolve_calendar(
-    data: DataConfig, freq: str | None, train_ys: Sequence[np.ndarray] = (), season: int = 1
-) -> tuple[tuple[str, ...], str]:
-    """(calendar features, reason) for ``--calendar`` at ``freq`` (see the module docstring);
-    for daily data ``auto`` asks the training rows ``train_ys`` whether there is a weekly
-    cycle of ``season`` steps."""
-    asked = calendar_asked(data)
-    if asked == ("none",):
-        if data.country:  # the holidays it names would feed nothing
-            raise UsageError(
-                f"--country {data.country} names the holidays of the calendar features, which "
-                "--calendar none turns off; drop one of them"
-            )
-        return (), "turned off"
-    if freq is None:
-        if asked != ("auto",):
-            raise UsageError("--calendar needs timestamps, but the data has an integer step index")
-        return (), "integer steps have no calendar"
-    if asked != ("auto",):
-        kind = step_kind(freq)
-        finer = {"hour": ("sub-daily",), "dow": ("sub-daily", "daily"), "holiday": ("sub-daily", "daily")}
-        coarse = [n for n in asked if n in finer and kind not in finer[n]]
-        if coarse:  # one value per step that says nothing: a monthly step's 'holiday' is its 1st
-            raise UsageError(
-                f"--calendar {coarse[0]} describes {'hours' if coarse[0] == 'hour' else 'days'}, "
-                f"but a {freq} step spans several; use it with "
-                f"{'sub-daily' if coarse[0] == 'hour' else 'daily or finer'} data, or leave it out"
-            )
-        if "month" in asked and kind == "coarser" and _whole_years(freq):
-            raise UsageError(
-                f"--calendar month describes the month of the year, but every {freq} step falls in "
-                "the same month; leave it out for yearly data"
-            )
-        if "holiday" in asked:
-            check_holiday_source(data.country, data.subdiv)
-        return asked, "given"
-    if data.country:
-        check_holiday_source(data.country, data.subdiv)
-    holiday = ("holiday",) if data.country else ()
-    where = f" and {data.country}{'-' + data.subdiv if data.subdiv else ''} holidays" if holiday else ""
-    kind = step_kind(freq)
-    if kind == "sub-daily":
-        # a feature whose cycle the training rows never repeat is a constant to the network
-        step = fixed_step(freq)
-        per_day, per_week = (int(pd.Timedelta(days=1) / step), 7) if step is not None else (season, 5)
-        longest = max((len(y) for y in train_ys), default=0)
-        if train_ys and per_day > 1 and longest < 2 * per_day:
-            unused = f"; --country {data.country} unused" if data.country else ""
-            return (
-                (),
-                f"auto: sub-daily data holding no day twice ({longest} rows of {per_day} a day){unused}",
-            )
-        if train_ys and per_day > 1 and longest < 2 * per_week * per_day:
-            return ("hour", *holiday), f"auto: sub-daily data{where}; no dow: no week is seen twice"
-        return ("hour", "dow", *holiday), f"auto: sub-daily data{where}"
-    if kind == "daily" and weekly_cycle(train_ys, season):
-        return ("dow", *holiday), f"auto: daily data with a weekly cycle{where}"
-    if kind == "daily":
-        reason = (
-            "auto: daily data without a weekly cycle (last week's value predicts no better than yesterday's)"
-        )
-        return holiday, reason + where
-    unused = f"; --country {data.country} unused: holidays mark days" if data.country else ""
-    return (), "auto: weekly or coarser data, whose seasonal lag places a step in the year" + unused
-
-
-def weekly_cycle(train_ys: Sequence[np.ndarray], season: int) -> bool:
-    """Whether the value one week (``season`` steps) back predicts better than yesterday's:
-    the median over series of MAE(y_t - y_{t-season}) / MAE(y_t - y_{t-1}) is below 1."""
-    if season <= 1:
-        return False
-    ratios = []
-    for y in train_ys:
-        y = y[np.isfinite(y)]
-        if len(y) > 2 * season:
-            day = np.mean(np.abs(np.diff(y)))
-            week = np.mean(np.abs(y[season:] - y[:-season]))
-            if day > 0:
-                ratios.append(week / day)
-    return bool(ratios) and float(np.median(ratios)) < 1.0

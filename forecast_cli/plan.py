@@ -43,7 +43,9 @@ Defaults, and why:
   whose training rows show a weekly cycle (last week's value beats yesterday's as a
   forecast: daily temperatures and stock prices have none, and there the extra inputs
   measurably cost accuracy); holidays when ``--country`` is given (no country is
-  guessed: a wrong one would teach false holidays); nothing for weekly and coarser data,
+  guessed: a wrong one would teach false holidays) and one falls on a training row (an
+  input that is 0 in every training row keeps its random weight; ``--calendar holiday``
+  without one is refused); nothing for weekly and coarser data,
   whose seasonal lag already says where in the year a step is. The features are known
   in advance, so the network reads them over the forecast steps too.
 - transform ``auto``: log when every value given to the fit is strictly positive (it turns
@@ -74,10 +76,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .calendar_defaults import resolve_calendar
 from .config import ForecastConfig
 from .drift import DRIFT_LOOKBACKS
 from .errors import DataError, UsageError
-from .frequency_defaults import resolve_calendar, resolve_shape
+from .frequency_defaults import resolve_shape
 from .plan_record import Plan
 from .scaling import DIFFERENCING
 from .windows import PanelSplit, panel_split, temporal_split
@@ -116,13 +119,16 @@ def resolve_plan(
     ys: Sequence[np.ndarray],
     until: pd.Timestamp | None = None,
     windows_from: np.ndarray | None = None,
+    stamps: Sequence[pd.Index] = (),
 ) -> Plan:
     """Decide every ``None``/``auto`` option of ``config`` for the targets ``ys`` (one array
     per series) at ``freq``, for data that ends at ``until``. Only training rows (before
     each validation tail) inform a decision. ``windows_from`` (bool per series, default
     all): the series whose windows will train the weights (see ``Forecaster.fit``).
+    ``stamps`` (each series' index, when it has timestamps): where a holiday input is asked
+    for, one must fall on a training row (``resolve_calendar``).
     """
-    return plan_with_split(config, freq, ys, until, windows_from)[0]
+    return plan_with_split(config, freq, ys, until, windows_from, stamps)[0]
 
 
 def plan_with_split(
@@ -131,6 +137,7 @@ def plan_with_split(
     ys: Sequence[np.ndarray],
     until: pd.Timestamp | None = None,
     windows_from: np.ndarray | None = None,
+    stamps: Sequence[pd.Index] = (),
 ) -> tuple[Plan, PanelSplit]:
     """``resolve_plan``, and the training/validation split its decisions were read from
     (every series' windows, before ``windows_from`` restricts them): the fit trains on that
@@ -162,7 +169,8 @@ def plan_with_split(
     if nonnegative:
         reasons["nonnegative"] = "no training value is below zero: forecasts and bands are cut at 0"
         reasons["nonnegative"] += _intermittent_hint(train_ys, config.train.loss)
-    calendar, reasons["calendar"] = resolve_calendar(config.data, freq, train_ys, season)
+    train_stamps = [s[:end] for s, end in zip(stamps, split.train_ends, strict=True)] if stamps else []
+    calendar, reasons["calendar"] = resolve_calendar(config.data, freq, train_ys, season, train_stamps)
     windows = np.bincount(split.series_of_train, minlength=len(ys))  # (series,): training windows of each
     trainable = windows > 0
     short = int((~trainable).sum())

@@ -6,10 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from forecast_cli.calendar_defaults import resolve_calendar, weekly_cycle
 from forecast_cli.calendar_features import calendar_columns, calendar_values, holiday_flags
 from forecast_cli.config import DataConfig, ForecastConfig
-from forecast_cli.errors import UsageError
-from forecast_cli.frequency_defaults import resolve_calendar, resolve_shape, weekly_cycle
+from forecast_cli.errors import DataError, UsageError
+from forecast_cli.frequency_defaults import resolve_shape
+from forecast_cli.plan import resolve_plan
 
 
 def test_holiday_flags_christmas_and_a_state_only_holiday():
@@ -174,3 +176,46 @@ def test_the_holiday_packages_own_warning_is_one_line_of_ours_and_quiet_under_q(
     assert said == ([] if quiet else [said[0]])
     assert quiet or said[0].startswith("warning: --country IN: the holidays package says: Requested Holidays")
     assert "UserWarning" not in result.stderr and "utils.py" not in result.stderr
+
+
+def test_a_holiday_input_no_training_row_sets_is_dropped_or_refused():
+    """Taylor's span (5 June - 27 August 2000) holds no English holiday: an input that is 0
+    on every training row keeps its random weight, which met its first 1 at the forecast of
+    the bank holiday on 28 August. ``auto`` drops it and says so; asked for, it is refused."""
+    summer = [pd.date_range("2000-06-05", "2000-08-27", freq="D")]
+    walk = [np.cumsum(np.ones(len(summer[0])))]
+    features, reason = resolve_calendar(DataConfig(country="GB", subdiv="ENG"), "D", walk, 7, summer)
+    assert features == ()
+    assert reason.endswith("--country GB unused: no holiday on a training row (2000-06-05 .. 2000-08-27)")
+    assert "GB-ENG holidays" not in reason
+    with pytest.raises(
+        DataError, match=r"--calendar holiday: no GB-ENG holiday falls on a training row \(2000-06-05"
+    ):
+        resolve_calendar(DataConfig(calendar=("holiday",), country="GB", subdiv="ENG"), "D", walk, 7, summer)
+    # one series of a panel holding one (US: 4 July) keeps the input for all
+    later = pd.date_range("2000-07-10", "2000-08-27", freq="D")
+    early = pd.date_range("2000-06-05", "2000-07-05", freq="D")
+    ys = [np.arange(len(later), dtype=float), np.arange(len(early), dtype=float)]
+    assert resolve_calendar(DataConfig(country="US"), "D", ys[:1], 7, [later])[0] == ()
+    assert resolve_calendar(DataConfig(country="US"), "D", ys, 7, [later, early])[0] == ("holiday",)
+    # a zoned stamp counts by its local date: 00:30 on 28 August in London is 27 August in UTC
+    zoned = pd.DatetimeIndex([pd.Timestamp("2000-08-28 00:30", tz="Europe/London")])
+    england = DataConfig(country="GB", subdiv="ENG")
+    assert resolve_calendar(england, "D", [np.ones(1)], 7, [zoned])[0] == ("holiday",)
+    assert resolve_calendar(england, "D", [np.ones(1)], 7, [zoned.tz_convert("UTC")])[0] == ()
+
+
+def test_only_training_rows_decide_the_holiday_input():
+    """Christmas in the validation tail of a daily series is not a training row: the plan
+    reads training rows only, so the input is dropped; a longer history that trains across
+    Christmas keeps it."""
+    stamps = pd.date_range("2000-10-01", "2000-12-28", freq="D")
+    y = np.sin(np.arange(len(stamps)) / 3.0) + 10.0
+    cfg = ForecastConfig(data=DataConfig(country="GB"))
+    plan = resolve_plan(cfg, "D", [y], stamps[-1], stamps=[stamps])
+    assert (
+        "holiday" not in plan.calendar and "unused: no holiday on a training row" in plan.reasons["calendar"]
+    )
+    longer = pd.date_range("2000-10-01", "2001-02-28", freq="D")
+    y = np.sin(np.arange(len(longer)) / 3.0) + 10.0
+    assert "holiday" in resolve_plan(cfg, "D", [y], longer[-1], stamps=[longer]).calendar

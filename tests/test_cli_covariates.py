@@ -212,11 +212,12 @@ def test_future_data_for_a_model_without_future_features_is_refused(tmp_path):
         (["--calendar", "holiday"], "--calendar holiday needs a country"),
         (["--calendar", "weekday"], "--calendar weekday is unknown"),
         (["--future-features", "Nope"], "--future-features names 'Nope', which is not a column"),
+        (["--country", "GB", "--calendar", "hour,holiday"], "no GB holiday falls on a training row"),
     ],
 )
 def test_bad_calendar_or_covariate_options_are_refused_before_training(tmp_path, args, phrase):
     """bad input: an unknown --country, --subdiv or --calendar feature, holidays without a
-    country, or a --future-features column that is not there -> exit 2 before training"""
+    country or with none on a training row, or a --future-features column that is not there -> exit 2 before training"""
     data = SAMPLE / "taylor_halfhourly.csv"
     result = runner.invoke(app, ["train", str(data), *args, *FAST_TRAIN, "-o", str(tmp_path / "m.fcst")])
     assert result.exit_code == 2, result.output

@@ -110,8 +110,11 @@ def test_backtest_reads_only_known_future_columns_after_an_origin():
 
 
 def test_calendar_model_round_trips_through_its_file(tmp_path):
+    """Taylor's last 24 days, moved three weeks on so that their training rows hold the
+    English August bank holiday (28 August 2000): a holiday input needs one to learn from."""
     series = load_series(SAMPLE / "taylor_halfhourly.csv", DataConfig())
     frame = series.frame.iloc[-24 * 48 :]
+    frame = frame.set_axis(frame.index + pd.Timedelta(days=21))
     series = dataclasses.replace(series, frame=frame)
     cfg = ForecastConfig(
         data=DataConfig(calendar=("hour", "dow", "holiday"), country="GB", subdiv="ENG"),

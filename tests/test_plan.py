@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from forecast_cli.backtest import run_backtest
+from forecast_cli.calendar_defaults import resolve_calendar
 from forecast_cli.config import (
     DataConfig,
     ForecastConfig,
@@ -18,7 +19,7 @@ from forecast_cli.config import (
     WindowConfig,
 )
 from forecast_cli.forecaster import Forecaster
-from forecast_cli.frequency_defaults import resolve_calendar, resolve_shape
+from forecast_cli.frequency_defaults import resolve_shape
 from forecast_cli.panel import prepare_panel
 from forecast_cli.plan import resolve_plan
 from forecast_cli.run_config import BacktestConfig
