@@ -4,6 +4,7 @@ and the model's time zone. Each refusal names the fix."""
 
 from __future__ import annotations
 
+from datetime import timezone
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -11,6 +12,7 @@ import pandas as pd
 
 from .config import MAX_HORIZON
 from .errors import DataError, UsageError
+from .panel_clocks import same_offsets
 from .series import Series
 from .stamps import readable
 
@@ -67,11 +69,27 @@ def check_history(f: Forecaster, history: Series) -> pd.DataFrame:
             "write them without an offset, as in training, or retrain on these rows"
         )
     if zone and isinstance(index, pd.DatetimeIndex) and index.tz is not None and str(index.tz) != zone:
+        if _names_the_models_zone(f, index):
+            return frame  # the rows' own zone, whose rules the model's fixed offset lacked
         # the same instants on the model's clock: rows written with one UTC offset (a
         # winter's slice of London data) would otherwise step on a fixed offset through
         # the change to summer time, and read calendar features an hour off
         frame = frame.set_axis(index.tz_convert(zone))
     return frame
+
+
+def _names_the_models_zone(f: Forecaster, index: pd.DatetimeIndex) -> bool:
+    """Whether rows in a named zone (Europe/London, read from their mixed UTC offsets) name
+    the zone of a model that kept one fixed offset because its training rows never crossed
+    a change of clocks (a summer of London data, +01:00): the zone gives every stored row
+    the model's offset. Then the forecast keeps the rows' zone, as training joins a
+    one-offset series to a panel's named zone (``panel_clocks``). Put on the model's
+    offset instead, a history that ends in winter had its forecasts stamped +01:00 and its
+    hour-of-day inputs read an hour off the clock the model learned (the local one)."""
+    if isinstance(index.tz, timezone) or not f.histories_.tz or not f.histories_.tz.startswith("UTC"):
+        return False  # rows on a fixed offset, or a model that knows its zone's rules
+    stored = f.histories_.all_stamps()
+    return len(stored) > 0 and same_offsets(stored, str(index.tz))
 
 
 def _refuse_nonpositive(f: Forecaster, history: Series) -> None:

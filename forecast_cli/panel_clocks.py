@@ -23,7 +23,7 @@ def refuse_several_clocks(members: Sequence[Series], ids: Sequence[str]) -> None
         zone = named.pop()
         for member in members:
             index = member.frame.index
-            if isinstance(_zone(member), timezone) and _same_offsets(index, zone):
+            if isinstance(_zone(member), timezone) and same_offsets(index, zone):
                 member.frame = member.frame.set_axis(index.tz_convert(zone))
     zones: dict[str, str] = {}
     for key, member in zip(ids, members, strict=True):
@@ -42,7 +42,7 @@ def _zone(member: Series):
     return getattr(member.frame.index, "tz", None)
 
 
-def _same_offsets(index: pd.DatetimeIndex, zone: str) -> bool:
+def same_offsets(index: pd.DatetimeIndex, zone: str) -> bool:
     """True when ``zone`` gives every timestamp of ``index`` (one fixed offset) that offset."""
     utc = index.tz_convert("UTC").tz_localize(None)
     local = index.tz_convert(zone).tz_localize(None)

@@ -147,6 +147,10 @@ class StoredHistories(Sequence[pd.DataFrame]):
             raise ValueError("a stored history has no rows")
         return self._as_index(self.stamps[ends])
 
+    def all_stamps(self) -> pd.Index:
+        """Every stored row's stamp (rows,), series after series, in the histories' zone."""
+        return self._as_index(self.stamps)
+
     def summary(self) -> dict[str, Any]:
         """What ``info`` shows: series, rows, rows per series, the latest stamp."""
         lengths = self.lengths()

@@ -132,6 +132,35 @@ def test_winter_rows_given_to_a_zoned_model_are_forecast_on_its_clock(tmp_path):
     ]
 
 
+def test_rows_in_a_zone_given_to_a_model_of_one_offset_keep_their_zone(tmp_path):
+    """bad input: a model trained on a London summer (every row +01:00, so a fixed offset) given rows that cross into winter (Europe/London) -> forecasts in London time (+00:00 after the change) with hour inputs on that clock, not on +01:00"""
+    summer = pd.date_range("2024-06-01", "2024-08-31 23:00", freq="h", tz="Europe/London")
+    hours = np.asarray(summer.hour)
+    train = tmp_path / "summer.csv"
+    pd.DataFrame(
+        {"time": [h.isoformat() for h in summer], "load": 20 + 5 * np.sin(2 * np.pi * hours / 24)}
+    ).to_csv(train, index=False)
+    model = tmp_path / "summer.fcst"
+    _ok(["train", str(train), *FAST_TRAIN, "-H", "3", "-L", "24", "--calendar", "hour", "-o", str(model)])
+    autumn = pd.date_range("2024-10-20", "2024-11-10 23:00", freq="h", tz="Europe/London")  # over 27 October
+    rows = pd.DataFrame(
+        {"time": [h.isoformat() for h in autumn], "load": 20 + 5 * np.sin(2 * np.pi * autumn.hour / 24)}
+    )
+    rows.to_csv(tmp_path / "autumn.csv", index=False)
+    out = _ok(["predict", str(tmp_path / "autumn.csv"), "-m", str(model), "-f", "csv", "--level", "none"])
+    assert [line.split(",")[0] for line in out.splitlines()[1:]] == [
+        "2024-11-11T00:00:00+00:00",
+        "2024-11-11T01:00:00+00:00",
+        "2024-11-11T02:00:00+00:00",
+    ]
+    # the same instants on the model's +01:00 clock read each hour input one hour later
+    moved = rows.assign(time=[h.tz_convert("+01:00").isoformat() for h in autumn])
+    moved.to_csv(tmp_path / "moved.csv", index=False)
+    shifted = _ok(["predict", str(tmp_path / "moved.csv"), "-m", str(model), "-f", "csv", "--level", "none"])
+    assert shifted.splitlines()[1].startswith("2024-11-11T01:00:00+01:00,")
+    assert shifted.splitlines()[1].split(",")[1] != out.splitlines()[1].split(",")[1]
+
+
 def _weights(model) -> dict[str, bytes]:
     with zipfile.ZipFile(model) as archive:
         return {n: archive.read(n) for n in archive.namelist() if n.startswith("weights/")}
