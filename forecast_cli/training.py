@@ -125,7 +125,7 @@ def train_network(
     ``calendar``: calendar input columns kept as codes beside ``series`` (see panel_arrays).
     ``drift_rows``/``drift_horizon``: the long-run drift input (see ``drift``; 0: none).
     ``profile``: (season, columns) of the seasonal profile input (see ``season_profile``).
-    ``cfg.batch_size`` is the plan's (``plan._batch_size``): training decides no default.
+    ``cfg.batch_size`` is the plan's (``plan_choices.choose_batch_size``): training decides no default.
     """
     if cfg.batch_size is None:
         raise ValueError("train_network needs a batch size: the plan's (Plan.batch_size)")
