@@ -97,7 +97,9 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
     elif is_clock_step(offset):
         origin = _clock_origin(local.index, pd.Timedelta(offset))
     resampler = local.resample(offset, origin=origin)
-    regular = resampler.agg(how)
+    # a sum of empty cells is missing, not 0: a period whose only row had an empty cell
+    # summed to 0, an invented value no fill counted
+    regular = resampler.sum(min_count=1) if how == "sum" else resampler.agg(how)
     filled_bins = resampler.size().to_numpy() > 0
     if not isinstance(how, str) or how == "sum":  # an empty bin sums to 0: mark it missing instead
         regular[~filled_bins] = np.nan

@@ -12,7 +12,7 @@ never have to guess what the tool did to their data. The work is done by
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
 
@@ -30,6 +30,7 @@ from .io import read_data
 from .parse import parse_times, step_numbers
 from .regularise import aggregation, check_invented, dropped_grid_note, fill_missing, regularise
 from .stamps import readable
+from .summed_periods import SummedRows, filled_note, rows_to_sum, split_marks, sums_into_coarser
 
 __all__ = [
     "LoadReport",
@@ -180,8 +181,12 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig, least_rows: int = 2) -> S
     native = _native(data.index, cfg.freq)
     freq, source, note = choose_frequency(cfg.freq, native)
     data, zoned = _on_exchange_clock(data, freq)
-    regular = regularise(data, freq, cfg.agg or DEFAULT_AGG, native)
-    frame = regular.frame
+    how, fill = cfg.agg or DEFAULT_AGG, cfg.fill or DEFAULT_FILL
+    summed = SummedRows(data)
+    if native is not None and sums_into_coarser(how, native, freq, data.index):
+        summed = rows_to_sum(data, native, freq, fill, guarded=cfg.fill is None)
+    regular = regularise(summed.data, freq, how, native)
+    frame, holding = split_marks(regular.frame, fill)
     report = LoadReport(
         rows_read,
         len(frame),
@@ -190,8 +195,8 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig, least_rows: int = 2) -> S
         freq,
         source,
         duplicates_merged=duplicates,
-        rows_dropped=regular.dropped,
-        dropped_why=regular.dropped_why,
+        rows_dropped=regular.dropped + summed.dropped,
+        dropped_why=regular.dropped_why or summed.dropped_why,
         ends_trimmed=trimmed,
     )
     for text in (
@@ -200,9 +205,17 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig, least_rows: int = 2) -> S
         note,
         f"duplicates combined with {cfg.agg or DEFAULT_AGG}" if duplicates else "",
         regular.note,
+        filled_note(summed, native or "", freq, fill, len(holding)),
     ):
         report.add_note(text)
-    return _finish(frame, target, features, report, cfg, nans_in_data, regular.gaps, least_rows)
+    if fill != "drop" and (summed.gaps or summed.empty_cells):
+        report.gaps_filled, report.nans_filled = summed.gaps, summed.empty_cells
+        report.first_gap = summed.first_gap
+    series = _finish(frame, target, features, report, cfg, nans_in_data, regular.gaps, least_rows)
+    if fill == "drop" or not len(holding):
+        return series
+    unscored = holding if series.filled_at is None else series.filled_at.union(holding)
+    return replace(series, filled_at=unscored)
 
 
 def _on_exchange_clock(data: pd.DataFrame, freq: str) -> tuple[pd.DataFrame, str]:
