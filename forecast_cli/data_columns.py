@@ -56,7 +56,26 @@ def resolve_time_column(
         )
     if not candidates:
         _refuse_unread_time(raw, time_format)
+        if time_format is not None:
+            _refuse_unread_format(raw, time_format)
     return candidates[0] if candidates else None
+
+
+def _refuse_unread_format(raw: pd.DataFrame, time_format: str) -> None:
+    """A ``--time-format`` that reads no column: the person meant a time column, so the
+    rows must not be counted as steps. A column that reads as time without the format
+    (``Periode`` = 01.01.1949) was dropped for it, and the run trained on row numbers with
+    season 1 and exit 0."""
+    likely = [c for c in raw.columns if looks_like_time(raw[c])]
+    texts = [c for c in raw.columns if not looks_numeric(raw[c]) and raw[c].notna().any()]
+    column = (likely or texts or [None])[0]
+    seen = ""
+    if column is not None:
+        seen = f"; column {column!r} holds e.g. {str(raw[column].dropna().iloc[0]).strip()!r}"
+    raise DataError(
+        f"--time-format {time_format!r} reads no column{seen}; give the layout it is written in "
+        "(such as %d.%m.%Y for 01.01.1949), or leave --time-format out to have it detected"
+    )
 
 
 def _refuse_numbered_dates(name: object, column: pd.Series, time_format: str | None) -> None:

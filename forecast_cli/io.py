@@ -112,8 +112,29 @@ def read_csv(
             f"{', '.join(map(str, frame.columns))}); remove any title or note lines above the header "
             "(the header must be the first line), or give every column a name"
         )
+    frame = _without_blank_cells(frame, sample, options["sep"])
+    if frame.empty:
+        raise DataError(f"{name} has a header but no data rows (only rows of empty cells)")
     refuse_decimal_commas(frame, decimal, thousands, name)
     return frame
+
+
+def _without_blank_cells(frame: pd.DataFrame, sample: str, sep: str) -> pd.DataFrame:
+    """``frame`` without the columns a spreadsheet adds past the last one (no name in the
+    header, no value in any row: trailing separators) and the rows of only empty cells
+    (``,,``, as under its last data), as blank lines are skipped. pandas called such a
+    column ``Unnamed: 9``, which a glob --target took for a series to refuse, and a row of
+    empty cells ended the run ("column 'month' is empty on data row 145")."""
+    header = pd.read_csv(io.StringIO(sample.lstrip("\ufeff")), sep=sep, header=None, nrows=1, dtype=str)
+    fields = list(header.iloc[0]) if len(header) else []
+    unnamed = [
+        column
+        for column, field in zip(frame.columns, fields, strict=False)
+        if not (isinstance(field, str) and field.strip()) and frame[column].isna().all()
+    ]
+    frame = frame.drop(columns=unnamed)
+    blank = frame.isna().all(axis=1).to_numpy()
+    return frame[~blank].reset_index(drop=True) if blank.any() else frame
 
 
 def _refuse_repeated_names(sample: str, sep: str, name: str) -> None:

@@ -6,7 +6,9 @@ offsets) is read as is; other layouts are recognised from the first value and ap
 to every row, so a row in another layout is an error, never read some other way:
 - ``31/01/2024``-like dates (``/``, ``.`` or ``-``) are day-first when some first field
   is above 12, month-first when some second field is, refused when every value fits
-  both orders (give ``--time-format``) or when rows need different orders;
+  both orders (give ``--time-format``) or when rows need different orders; dotted dates
+  that fit both are day-first, the only order any locale writes with dots (``01.02.1980``
+  is 1 February in German, Swiss, Russian and Scandinavian use);
 - ``2024/01/31`` is year-month-day; ``01/2024`` month-year; ``2024M01`` (Eurostat's
   months) the month; quarters ``1998 Q1``, ``1998Q1``, ``1998-Q1``, ``Q1 1998`` are the
   quarter's first day; ISO weeks ``2024-W01`` are that week's Monday;
@@ -202,6 +204,8 @@ def _by_layout(text: pd.Series, name: str) -> pd.Series:
         return _coerce(stripped, formats[0])
     day_first, month_first = _coerce(stripped, formats[0]), _coerce(stripped, formats[1])
     day_ok, month_ok = day_first.notna(), month_first.notna()
+    if day_ok.all() and month_ok.all() and formats[0].startswith("%d."):
+        return day_first  # dotted dates are day-first wherever they are written (DIN 5008)
     if day_ok.all() and month_ok.all():
         raise DataError(
             f"column {name!r} reads both day-first and month-first (every value, e.g. {first!r} on data "

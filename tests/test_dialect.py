@@ -186,3 +186,16 @@ def test_utf16_text_is_read_by_its_byte_order_mark(tmp_path, monkeypatch, encodi
     assert read_csv(data)["passengers"].tolist() == [112, 118, 132]
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode(encoding))))
     assert read_csv("-")["passengers"].tolist() == [112, 118, 132]
+
+
+def test_a_spreadsheets_trailing_separators_and_empty_rows_are_no_data():
+    """bad input: trailing separators on every line (no header name, no values) and rows of only empty cells (,,) under the data -> read as the columns and rows they are; a glob --target took 'Unnamed: 3' for a series to refuse, and a row of empty cells ended the run"""
+    text = "month,A,B,,\n1949-01,1,2,,\n1949-02,3,4,,\n,,,,\n,,,,\n"
+    frame = read_csv(io.StringIO(text))
+    assert list(frame.columns) == ["month", "A", "B"] and frame["B"].tolist() == [2, 4]
+    assert isinstance(frame.index, pd.RangeIndex) and len(frame) == 2
+    # a named column without values, and a row with one value, are data: kept as written
+    kept = read_csv(io.StringIO("month,A,note\n1949-01,1,\n,,\n1949-02,,\n"))
+    assert list(kept.columns) == ["month", "A", "note"] and kept["month"].tolist() == ["1949-01", "1949-02"]
+    with pytest.raises(DataError, match="has a header but no data rows"):
+        read_csv(io.StringIO("a,b\n,\n,\n"))

@@ -40,6 +40,15 @@ def test_dates_that_fit_both_orders_are_refused_not_guessed():
         times("01/02/2015", "02/03/2015", "03/04/2015")
 
 
+def test_dotted_dates_that_fit_both_orders_are_day_first():
+    """bad input: monthly dates written 01.01.1980, 01.02.1980 (German, Swiss) -> read day-first, as every locale that writes dots does; they were refused as fitting both orders, and cost those users a --time-format"""
+    assert list(times("01.01.1980", "01.02.1980", "01.03.1980")) == list(
+        pd.date_range("1980-01-01", periods=3, freq="MS")
+    )
+    with pytest.raises(DataError, match="both day-first and month-first"):
+        times("01-02-2015", "02-03-2015")  # dashes are written both ways
+
+
 def test_rows_needing_different_orders_are_refused():
     with pytest.raises(DataError, match="day-first dates .* and month-first dates"):
         times("13/02/2015", "02/14/2015")

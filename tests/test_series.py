@@ -240,6 +240,21 @@ def test_a_time_named_column_nothing_reads_is_refused_not_dropped(fmt, answer):
     assert prepare_series(raw.drop(columns="month"), DataConfig()).freq is None  # no such column: steps
 
 
+def test_a_time_format_that_reads_no_column_is_refused_not_dropped():
+    """bad input: --time-format %Y-%m-%d on a file whose dates, in a column not named like time, are 01.01.1949 -> exit 2, naming the format, the column and a value; the column was dropped and the rows trained as steps 0..143 with exit 0"""
+    months = pd.date_range("1949-01-01", periods=24, freq="MS")
+    raw = pd.DataFrame({"Periode": months.strftime("%d.%m.%Y"), "Umsatz": np.arange(24.0) + 1})
+    with pytest.raises(
+        DataError,
+        match=re.escape("--time-format '%Y-%m-%d' reads no column; column 'Periode' holds e.g. '01.01.1949'"),
+    ):
+        prepare_series(raw, DataConfig(time_format="%Y-%m-%d"))
+    assert prepare_series(raw, DataConfig(time_format="%d.%m.%Y")).freq == "MS"
+    numbers = pd.DataFrame({"a": np.arange(24.0), "b": np.arange(24.0) + 1})
+    with pytest.raises(DataError, match=r"--time-format '%Y' reads no column; give the layout"):
+        prepare_series(numbers, DataConfig(time_format="%Y", target="b"))
+
+
 def test_a_text_column_named_like_time_is_no_error_when_step_numbers_are_the_time():
     """The refusal of an unread time-named column comes after every way of finding the
     time column: here ``ds`` numbers the steps and ``day`` is a label beside it."""
