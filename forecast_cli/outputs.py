@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .errors import OutputError
+from .output_suffixes import refuse_misleading_name
 
 StrPath = str | Path
 
@@ -109,9 +110,10 @@ def check_output_paths(
     conflict: writing to them destroys nothing, except that ``stdout`` (what the command
     writes to standard output, e.g. "the leaderboard"; None when it writes none) refuses
     an output that is standard output too (``/dev/stdout``, or whatever it is redirected
-    to): the two writes would overwrite or interleave each other. Unless ``model`` (train's
-    model file), a name ending in ``.fcst`` is refused: forecasts written there read as a
-    model file to the next ``predict -m``. When data goes to standard output (an output of
+    to): the two writes would overwrite or interleave each other. A name that says another
+    kind of file is refused (``output_suffixes``): compressed, and unless ``model`` (train's
+    model file) or a plot, a model file (forecasts written to ``.fcst`` read as one to the
+    next ``predict -m``) or another table format (``.xlsx``). When data goes to standard output (an output of
     None or ``-``, or a path that is it), standard output must be open and must not be an
     input file (``>> data.csv``).
     """
@@ -125,13 +127,7 @@ def check_output_paths(
         if path is None:
             continue
         label = f"{option} {path}"
-        _refuse_unwritable_name(option, str(path))
-        if not model and str(path).lower().endswith(MODEL_SUFFIX):
-            raise OutputError(
-                f"{label}: {MODEL_SUFFIX} names a model file, and this writes a table; give e.g. -o forecast.csv"
-                if option == "-o"
-                else f"{label}: {MODEL_SUFFIX} names a model file, and this writes a table; give e.g. {option} out.csv"
-            )
+        refuse_misleading_name(option, str(path), table=not model and option != "--plot")
         dash = str(path) == "-"
         if stdout is not None and option != "-o" and (dash or _is_stdout(Path(path))):
             raise OutputError(
@@ -155,27 +151,9 @@ def check_output_paths(
         written[key] = label
 
 
-_COMPRESSED = (".gz", ".bz2", ".xz", ".zip", ".zst")
-MODEL_SUFFIX = ".fcst"
 CLOSED_STDOUT = (
     "standard output is closed (>&-); redirect it to a file (> FILE, or -o FILE), or leave it open"
 )
-
-
-def _refuse_unwritable_name(option: str, path: str) -> None:
-    """Names that would be written as something else than they say: an empty name, a name
-    ending in ``/`` (a folder: ``x.csv/`` was written as a file ``x.csv``), and compressed
-    suffixes (``out.csv.gz`` got plain text, while reading one decompresses it)."""
-    if not path.strip():
-        raise OutputError(f"{option} is empty; give a file name")
-    if path.endswith("/") and not os.path.isdir(path):
-        raise OutputError(f"{option} {path} ends in '/', a folder's name; give a file name")
-    suffix = next((s for s in _COMPRESSED if path.lower().endswith(s)), None)
-    if suffix is not None:
-        raise OutputError(
-            f"{option} {path}: outputs are written uncompressed; drop {suffix} and compress through a "
-            f"pipe (e.g. -o - | gzip > {Path(path).name})"
-        )
 
 
 @contextmanager

@@ -568,11 +568,15 @@ def test_predictions_out_dash_beside_the_leaderboard_on_stdout_is_refused(tmp_pa
         ("", "-o is empty; give a file name"),
         ("x.csv/", "ends in '/', a folder's name"),
         ("x.csv.gz", "outputs are written uncompressed; drop .gz"),
+        ("x.xlsx", "-o {tmp}/x.xlsx: .xlsx names an Excel workbook, but tables are written as CSV"),
+        ("x.tsv", ".tsv names tab-separated text, but tables are written as CSV, JSON or JSON lines"),
+        ("x.parquet", "give e.g. x.csv, which Excel and pandas open"),
     ],
 )
 def test_output_names_that_would_be_written_as_something_else_are_refused(tmp_path, air_model, path, message):
-    """bad input: predict -o '' / -o x.csv/ / -o x.csv.gz -> exit 2, names the problem: they were
-    "is a directory", a file x.csv, and plain text under a .gz name"""
+    """bad input: predict -o '' / -o x.csv/ / -o x.csv.gz / -o x.xlsx (.tsv, .parquet) -> exit 2, names the problem: they were
+    "is a directory", a file x.csv, and plain text under a .gz name; comma CSV under a workbook's (tab text's, Parquet's) name, exit 0"""
+    message = message.replace("{tmp}", str(tmp_path))
     target = f"{tmp_path}/{path}" if path else ""
     refused(runner.invoke(app, ["predict", "-m", str(air_model), "-o", target]), 2, message)
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # nothing written
