@@ -17,6 +17,7 @@ rather than read as one.
 from __future__ import annotations
 
 import re
+import shlex
 
 import pandas as pd
 
@@ -97,7 +98,7 @@ def refuse_clock_as_id(raw: pd.DataFrame, column: object) -> None:
     raise UsageError(
         f"column {column!r} holds times of day (e.g. {values.iloc[0].strip()!r}) in a form that is "
         "not read: join it into the time column yourself (such as '2021-03-01 13:00'), or pass "
-        f"--id-col {column} if it does name the series"
+        f"--id-col {shlex.quote(str(column))} if it does name the series"
     )
 
 

@@ -99,6 +99,13 @@ def _refuse_numbered_dates(name: object, column: pd.Series, time_format: str | N
     how = (
         f"give --time-format {layout} if they are dates" if layout else "give --time-format for their layout"
     )
+    if layout is None and digits.nunique() == 1 and int(digits.iloc[0]) == 5:
+        # 29221 is 1980-01-01 to a spreadsheet (days from 1899-12-30): no strftime reads it
+        first = pd.Timestamp("1899-12-30") + pd.Timedelta(days=int(column.dropna().iloc[0]))
+        how = (
+            f"they look like a spreadsheet's serial day numbers ({int(column.dropna().iloc[0])} is "
+            f"{first.date()}): format the column as dates before exporting (Excel: Format Cells > Date)"
+        )
     raise DataError(
         f"column {name!r} is named like time but holds numbers (e.g. {int(column.iloc[0])}); {how}, "
         "--time-col NAME for another column, or --time-col '' to count rows as steps"
@@ -161,7 +168,10 @@ def resolve_target(raw: pd.DataFrame, target: str | None, time_col: str | None, 
         )
     names = [str(c) for c in numeric]
     prefix = os.path.commonprefix(names)
-    several = shlex.quote(f"{prefix}*") if len(prefix) >= 2 and len(names) > 3 else ",".join(names[:3])
+    # quoted as a shell reads it: names with spaces (states, products) pasted bare split
+    several = (
+        shlex.quote(f"{prefix}*") if len(prefix) >= 2 and len(names) > 3 else shlex.quote(",".join(names[:3]))
+    )
     raise UsageError(
         f"{len(names)} numeric columns ({first_few(names, 8)}); choose one with --target, or several "
         f"(--target {several}) for one series each"

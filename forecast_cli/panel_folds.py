@@ -139,7 +139,7 @@ def member_folds(
     # origin before a series' first fold forecasts it as a series it never saw, which a
     # learned embedding of that series cannot do (it would be untrained): those keep all folds
     alone, embedded = cfg.model.local, bool(cfg.model.id_embedding) and not cfg.model.local
-    plans, kept, short, fewer = [], [], [], 0
+    plans, kept, short, fewer = [], [], [], []
     for i, member in enumerate(panel.members):
         try:
             p = plan(member, not embedded or refit == 1)
@@ -148,10 +148,12 @@ def member_folds(
             continue
         plans.append(trained_at_own_first(p) if alone else p)
         kept.append(i)
-        fewer += len(p) < folds
+        if len(p) < folds:
+            fewer.append(panel.ids[i])
     if fewer:
+        which = ", ".join(fewer[:3]) + (" ..." if len(fewer) > 3 else "")
         notes.append(
-            f"{fewer} series fit fewer than {folds} folds and are scored on their last ones; "
+            f"{len(fewer)} series fit fewer than {folds} folds ({which}) and are scored on their last ones; "
             "each series counts once in the means"
         )
     if short:

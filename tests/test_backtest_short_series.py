@@ -37,7 +37,7 @@ def test_a_short_series_is_scored_on_its_last_folds_as_a_single_series_backtest_
         str(s2["ds"].iloc[-13].date()),  # the last row before each of the last two origins
         str(s2["ds"].iloc[-7].date()),
     ]
-    assert any("1 series fit fewer than 4 folds" in note for note in result.notes)
+    assert any("1 series fit fewer than 4 folds (S2) and are scored" in note for note in result.notes)
     single = run_backtest(
         prepare_panel(s2.drop(columns="unique_id"), DataConfig()),
         _config(),

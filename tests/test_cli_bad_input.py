@@ -766,6 +766,21 @@ def test_numbers_in_a_column_named_like_dates_are_refused_with_their_layout(tmp_
     assert runner.invoke(app, [*args, "-o", str(tmp_path / "m.fcst")]).exit_code == 0  # the fix works
 
 
+def test_spreadsheet_serial_dates_are_named_as_such(tmp_path):
+    """bad input: a date column of a spreadsheet's serial day numbers (29221 = 1980-01-01) -> exit 2, says what they are and how to export them as dates; it said "give --time-format for their layout", which no layout reads"""
+    data = tmp_path / "serial.csv"
+    data.write_text("date;value\n29221;697458,00\n29252;700000,00\n29281;710000,00\n")
+    line = refused(
+        runner.invoke(app, ["train", str(data), "--decimal", ",", "-o", str(tmp_path / "m.fcst")]),
+        2,
+        "serial",
+    )
+    assert (
+        "look like a spreadsheet's serial day numbers (29221 is 1980-01-01): format the column as dates"
+        in line
+    )
+
+
 def test_a_series_no_fold_fits_is_told_the_horizon_and_lookback_that_fit(tmp_path):
     """bad input: backtest of 36 monthly rows at the default horizon 12 and lookback 24 ->
     exit 2, names the largest --horizon and --lookback that fit one fold (it said "at most 0

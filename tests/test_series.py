@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 
 import numpy as np
 import pandas as pd
@@ -277,3 +278,20 @@ def test_the_load_line_names_the_first_gap_it_filled():
         {"date": pd.date_range("2024-01-01", periods=30).strftime("%Y-%m-%d"), "y": 1.0 + np.arange(30)}
     )
     assert "0 gaps filled," in prepare_series(whole, DataConfig()).report.line()
+
+
+def test_the_offered_target_list_pastes_into_a_shell():
+    """bad input: three numeric columns named with spaces and no --target -> the --target the message offers is quoted as a shell reads it; pasted bare, 'New South Wales' split into extra arguments"""
+    raw = pd.DataFrame(
+        {
+            "Date": pd.date_range("2024-01-01", periods=3),
+            **{
+                name: [1.0, 2.0, 3.0]
+                for name in ("Australian Capital Territory", "New South Wales", "Victoria")
+            },
+        }
+    )
+    with pytest.raises(UsageError) as caught:
+        prepare_series(raw, DataConfig())
+    offered = str(caught.value).split("(--target ", 1)[1].rsplit(")", 1)[0]
+    assert shlex.split(offered) == ["Australian Capital Territory,New South Wales,Victoria"]
