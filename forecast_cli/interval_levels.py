@@ -21,7 +21,21 @@ def parse_levels(items: tuple[str, ...] | list[str], widest: bool = True) -> tup
     levels = _fractions(items, "--level", "80,95 or none", 100.0, "above 0 and below 100 (a percentage)")
     if widest:
         _widest(levels, levels, "--level")
+        _refuse_fractions(levels)
     return levels
+
+
+def _refuse_fractions(levels) -> None:
+    """A level below 1 is a fraction meant as a percentage (``--level 0.8``, as darts and
+    GluonTS write levels, and as ``--quantiles`` takes its values): it drew a 0.8% band,
+    a hair around the point forecast, with exit 0."""
+    small = [lv for lv in levels if lv < 1]
+    if small:
+        meant = ",".join(f"{lv * 100:g}" for lv in small)
+        raise ValueError(
+            f"--level {small[0]:g} is a percentage, so it asks for a {small[0]:g}% band; "
+            f"give --level {meant} for {meant.replace(',', '%, ')}% bands"
+        )
 
 
 def parse_quantiles(items: tuple[str, ...] | list[str], widest: bool = True) -> tuple[float, ...]:

@@ -23,6 +23,7 @@ from forecast_cli.intervals import (
 )
 from forecast_cli.modelfile import load_model, save_model
 from forecast_cli.panel import prepare_panel
+from forecast_cli.prediction_notes import shortfall_notes
 from forecast_cli.series import prepare_series
 
 from .conftest import fast_config
