@@ -116,6 +116,13 @@ def predict(
     stamps = [future_index(frame.index[-1], f.freq_, horizon) for frame in frames]  # each series' steps
     forecasts, widths, scales, notes = _forecast_frames(f, names, frames, stamps, future, rows)
     notes += unseen_categories(f, names, rows) + moved_static
+    seen = set(f.ids_)
+    if history is not None and f.id_col_ is not None and (new := [n for n in names if n not in seen]):
+        # said, not refused: a global model forecasts a series it never saw from its history
+        notes.append(
+            f"{len(new)} of {len(names)} series were not in training ({first_few([repr(n) for n in new])}): "
+            "the network forecasts them from their own history, scaled by it"
+        )
     everyone = set(f.ids_) | (set(given[0]) if history is not None else set())
     if future is not None and (strangers := [k for k in future.frames if k and k not in everyone]):
         # a misspelt id in the future file would otherwise go unnoticed: its rows feed nothing

@@ -135,6 +135,10 @@ def test_unseen_series_is_forecast_from_its_own_history_and_refused_when_too_sho
     out = fitted.predict(prepare_panel(new[new["unique_id"] == "NEW"], cfg.data))
     assert set(out.index.get_level_values(0)) == {"NEW"}
     assert np.isfinite(out.to_numpy()).all()
+    # said: a forecaster assumes a series is forecast by a model that saw it
+    assert "1 of 1 series were not in training ('NEW')" in " ".join(out.attrs["notes"])
+    known = fitted.predict(prepare_panel(long_panel(), cfg.data))
+    assert not any("not in training" in note for note in known.attrs["notes"])
     with pytest.raises(DataError, match=r"series 'TINY' is not in the model and has fewer than the 12 rows"):
         fitted.predict(prepare_panel(new, cfg.data))
 
