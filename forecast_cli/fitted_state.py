@@ -58,7 +58,11 @@ def forecaster_state(f: Forecaster) -> tuple[dict[str, Any], dict[str, np.ndarra
         "time_labels": f.time_labels_,
         "scaler_kind": kinds.pop(),
         "metrics": f.metrics_,
-        "calibration": {"windows": f.calibration_.windows, "steps": len(f.calibration_.abs_q)},
+        "calibration": {
+            "windows": f.calibration_.windows,
+            "steps": len(f.calibration_.abs_q),
+            "bare_steps": f.calibration_.bare_steps,
+        },
         # errors were divided by the spread head's widths (None: by the series' scales)
         "width_ratio": None if f.width_ratio_ is None else [float(v) for v in f.width_ratio_],
         # and by that width plus this share of the typical one (files before it: 0)
@@ -201,7 +205,10 @@ def _restore_arrays(self: Forecaster, meta: dict[str, Any], arrays: dict[str, np
     abs_q = arrays[MODEL + "calibration_abs_q"]  # files before stop 15 also hold an unused signed_q
     if abs_q.shape != (len(abs_q), len(LEVEL_GRID)):
         raise ValueError("the model file's calibration table has the wrong shape")
-    self.calibration_ = CalibrationTable(abs_q.astype(np.float64), int(meta["calibration"]["windows"]))
+    calibration = meta["calibration"]  # files before bare_steps was kept: every step had errors
+    self.calibration_ = CalibrationTable(
+        abs_q.astype(np.float64), int(calibration["windows"]), int(calibration.get("bare_steps", 0))
+    )
     ratio = meta.get("width_ratio")
     self.width_ratio_ = None if ratio is None else np.asarray(ratio, dtype=np.float64)
     self.typical_share_ = float(meta.get("width_typical_share", 0.0))

@@ -84,6 +84,9 @@ class CalibrationTable:
 
     abs_q: np.ndarray  # (horizon, len(LEVEL_GRID))
     windows: int  # the fewest errors behind any step's band, borrowed ones included
+    # steps with no error of their own (the last ones, past every validation tail): their
+    # bands rest wholly on nearer steps' errors, which understate how errors grow ahead
+    bare_steps: int = 0
 
     @classmethod
     def from_errors(cls, errors: np.ndarray) -> CalibrationTable:
@@ -107,7 +110,7 @@ class CalibrationTable:
             counts.append(len(e))
             ranked = np.sort(np.abs(e))
             abs_q[h] = ranked[[conformal_rank(len(e), lv) - 1 for lv in LEVEL_GRID]]
-        return cls(abs_q, int(min(counts)))
+        return cls(abs_q, int(min(counts)), sum(len(e) == 0 for e in per_step))
 
     def band(self, level: float, horizon: int) -> np.ndarray:
         """Half-width per step (horizon,) at ``level`` percent, interpolated on the grid
@@ -135,12 +138,14 @@ class CalibrationTable:
         return math.ceil((self.windows + 1) * level / 100.0) > self.windows
 
     def to_dict(self) -> dict:
-        return {"abs_q": self.abs_q.tolist(), "windows": self.windows}
+        return {"abs_q": self.abs_q.tolist(), "windows": self.windows, "bare_steps": self.bare_steps}
 
     @classmethod
     def from_dict(cls, raw: dict) -> CalibrationTable:
         """Files before quantiles came from the bands also hold ``signed_q``: unused."""
-        return cls(np.asarray(raw["abs_q"], dtype=np.float64), int(raw["windows"]))
+        return cls(
+            np.asarray(raw["abs_q"], dtype=np.float64), int(raw["windows"]), int(raw.get("bare_steps", 0))
+        )
 
 
 def _with_neighbours(per_step: list[np.ndarray], h: int, least: int) -> np.ndarray:

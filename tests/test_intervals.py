@@ -83,6 +83,16 @@ def test_levels_parse_and_refuse_nonsense():
             parse_levels((edge,))
 
 
+def test_a_level_written_as_a_fraction_is_refused_with_the_percentage():
+    """bad input: --level 0.8,0.95 (levels as fractions, as darts and GluonTS write them) -> exit 2, "give --level 80,95"; it drew 0.8% and 0.95% bands, a hair around the forecast, exit 0"""
+    with pytest.raises(
+        ValueError, match=r"--level 0\.8 is a percentage, .* give --level 80,95 for 80%, 95% bands"
+    ):
+        parse_levels(("0.8", "0.95"))
+    assert parse_levels(("1", "50")) == (1.0, 50.0)
+    assert parse_levels(("0.5",), widest=False) == (0.5,)  # a value a model file stored is read as it is
+
+
 def test_quantiles_parse_within_the_widest_band_and_refuse_beyond_it():
     """0.9999 is the edge of a 99.98% band, wider than the 99.9% the table stores: it was
     silently the 0.99 quantile before, now it is refused, naming the range."""
@@ -404,3 +414,17 @@ def test_flat_before_agrees_with_reading_every_window(values, segments, span, da
         read = target[max(origin - span, start) : origin]
         expected = bool(np.isfinite(read).all() and len(set(read.tolist())) == 1)
         assert got[i] == expected, (origin, start, read)
+
+
+def test_steps_without_errors_of_their_own_are_counted_and_said():
+    """bad input: 14-row series under a horizon of 4, so that steps 3-4 have no validation error of their own -> predict says their bands borrow nearer steps' errors; it said nothing while a first backtest fold covered 31% at 80%"""
+    rng = np.random.default_rng(0)
+    errors = rng.normal(size=(16, 4))
+    errors[:, 2:] = np.nan  # every validation tail two steps long
+    table = CalibrationTable.from_errors(errors)
+    assert table.bare_steps == 2 and CalibrationTable.from_dict(table.to_dict()).bare_steps == 2
+    said = " ".join(shortfall_notes(table, (80.0,), ()))
+    assert "steps 3-4 had no calibration error of their own" in said
+    assert shortfall_notes(table, (), ()) == []  # no band asked, nothing to say
+    whole = CalibrationTable.from_errors(rng.normal(size=(16, 4)))
+    assert whole.bare_steps == 0 and not any("of their own" in n for n in shortfall_notes(whole, (80.0,), ()))
