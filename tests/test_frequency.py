@@ -8,7 +8,7 @@ import pytest
 
 from forecast_cli.calendars import Calendar
 from forecast_cli.config import DataConfig
-from forecast_cli.errors import DataError, UsageError
+from forecast_cli.errors import DataError, InventedRows, UsageError
 from forecast_cli.frequency import choose_frequency, infer_frequency
 from forecast_cli.io import read_csv
 from forecast_cli.panel import prepare_panel
@@ -531,3 +531,17 @@ def test_a_13_period_retail_calendar_is_pointed_at_its_own_step_not_at_months():
         match=r"every 28 days, .*give --freq 28D to step by 28 days \(and --season 13 for its year\); --freq MS would merge",
     ):
         infer_frequency(pd.DatetimeIndex(stamps.to_list()))  # no freq attached: read from the stamps
+
+
+def test_days_with_one_in_three_missing_are_days_with_gaps_not_two_day_steps():
+    """bad input: daily rows with every third day absent (spacings 2, 1, 2, 1 ...) -> the step is D and the missing days are gaps (the default fill refuses to invent a third of them); it was read as 2D, and 56 rows became 42 averaged ones with "0 duplicates merged", exit 0"""
+    days = pd.date_range("2021-01-04", periods=84, freq="D")
+    holey = days[np.arange(84) % 3 != 1]
+    assert infer_frequency(holey) == "D"
+    # months (28 to 31 days apart) and a few stray rows closer together keep their step
+    assert infer_frequency(pd.date_range("2000-01-01", periods=60, freq="MS")) == "MS"
+    fortnights = pd.date_range("2021-01-04", periods=40, freq="14D")
+    assert infer_frequency(fortnights.append(fortnights[:3] + pd.Timedelta(days=7)).sort_values()) == "2W-MON"
+    raw = pd.DataFrame({"date": holey.strftime("%Y-%m-%d"), "sales": np.arange(len(holey), dtype=float)})
+    with pytest.raises(InventedRows, match="28 absent periods on the D grid"):
+        prepare_series(raw, DataConfig())
