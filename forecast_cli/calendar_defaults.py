@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .calendar_features import CALENDAR_FEATURES, check_holiday_source, holiday_flags
+from .calendar_features import CALENDAR_FEATURES, check_holiday_source, holiday_flags, local_dates
 from .config import DataConfig
 from .errors import DataError, UsageError
 from .frequency_defaults import fixed_step, step_kind
@@ -65,14 +65,14 @@ def _without_unseen_holiday(
     learned (data that ends before a holiday season, or exchange bars, which skip holidays)."""
     if "holiday" not in features or not train_stamps:
         return features, reason
-    days = [_local_days(s) for s in train_stamps if len(s)]  # each series' local dates, sorted
+    days = [local_dates(pd.DatetimeIndex(s)).to_numpy() for s in train_stamps if len(s)]  # sorted
     if not days:
         return features, reason
     span = pd.date_range(min(d[0] for d in days), max(d[-1] for d in days), freq="D")
     holidays = span[holiday_flags(span, data.country, data.subdiv) > 0].to_numpy()
     if any(np.isin(d, holidays).any() for d in days):  # stops at the first series that has one
         return features, reason
-    where = f"{data.country}{'-' + data.subdiv if data.subdiv else ''}"
+    where = _holiday_place(data)
     seen = f"{span[0].date()} .. {span[-1].date()}"
     if reason == "given":
         raise DataError(
@@ -85,11 +85,9 @@ def _without_unseen_holiday(
     return kept, f"{said}; --country {data.country} unused: no holiday on a training row ({seen})"
 
 
-def _local_days(stamps: pd.Index) -> np.ndarray:
-    """The local calendar dates of ``stamps`` as naive datetime64 midnights."""
-    index = pd.DatetimeIndex(stamps)
-    days = index.normalize()
-    return (days.tz_localize(None) if days.tz is not None else days).to_numpy()
+def _holiday_place(data: DataConfig) -> str:
+    """``GB-ENG``: the country and region whose holidays the input marks, as reasons say it."""
+    return f"{data.country}{'-' + data.subdiv if data.subdiv else ''}"
 
 
 def _resolve_calendar(
@@ -129,7 +127,7 @@ def _resolve_calendar(
     if data.country:
         check_holiday_source(data.country, data.subdiv)
     holiday = ("holiday",) if data.country else ()
-    where = f" and {data.country}{'-' + data.subdiv if data.subdiv else ''} holidays" if holiday else ""
+    where = f" and {_holiday_place(data)} holidays" if holiday else ""
     kind = step_kind(freq)
     if kind == "sub-daily":
         # a feature whose cycle the training rows never repeat is a constant to the network

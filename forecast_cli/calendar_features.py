@@ -58,9 +58,14 @@ def calendar_values(
     return np.column_stack(columns)  # (rows, columns)
 
 
+def local_dates(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """Each stamp's local calendar date, as a naive midnight (a holiday is a local date)."""
+    return index.normalize().tz_localize(None) if index.tz is not None else index.normalize()
+
+
 def holiday_flags(index: pd.DatetimeIndex, country: str | None, subdiv: str | None) -> np.ndarray:
     """1.0 where the stamp's local date is a public holiday, else 0.0: (rows,)."""
-    days = index.normalize().tz_localize(None) if index.tz is not None else index.normalize()
+    days = local_dates(index)
     years = range(int(days.year.min()), int(days.year.max()) + 1) if len(days) else range(0)
     table = holiday_table(country, subdiv, years)
     dates = pd.DatetimeIndex(sorted(pd.Timestamp(d) for d in table))

@@ -86,9 +86,11 @@ def _names_the_models_zone(f: Forecaster, index: pd.DatetimeIndex) -> bool:
     one-offset series to a panel's named zone (``panel_clocks``). Put on the model's
     offset instead, a history that ends in winter had its forecasts stamped +01:00 and its
     hour-of-day inputs read an hour off the clock the model learned (the local one)."""
-    if isinstance(index.tz, timezone) or not f.histories_.tz or not f.histories_.tz.startswith("UTC"):
-        return False  # rows on a fixed offset, or a model that knows its zone's rules
-    stored = f.histories_.all_stamps()
+    if isinstance(index.tz, timezone) or not f.histories_.tz:
+        return False  # rows on a fixed offset
+    stored = f.histories_.all_stamps()  # (rows,) on the model's clock
+    if not isinstance(stored.tz, timezone):
+        return False  # a model that knows its zone's rules
     return len(stored) > 0 and same_offsets(stored, str(index.tz))
 
 

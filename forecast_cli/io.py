@@ -103,7 +103,8 @@ def read_csv(
         raise DataError(f"{name} is not a readable {compression} file ({exc or 'cut short'})") from None
     if frame.empty:
         raise DataError(f"{name} has a header but no data rows")
-    _refuse_repeated_names(sample, options["sep"], name)
+    header = _header_fields(sample, options["sep"])
+    _refuse_repeated_names(header, name)
     if not isinstance(frame.index, pd.RangeIndex):
         # pandas takes a first field that the header lacks as the index, silently: a title
         # line above the header, or a header short of a name, would lose a column
@@ -112,21 +113,26 @@ def read_csv(
             f"{', '.join(map(str, frame.columns))}); remove any title or note lines above the header "
             "(the header must be the first line), or give every column a name"
         )
-    frame = _without_blank_cells(frame, sample, options["sep"])
+    frame = _without_blank_cells(frame, header)
     if frame.empty:
         raise DataError(f"{name} has a header but no data rows (only rows of empty cells)")
     refuse_decimal_commas(frame, decimal, thousands, name)
     return frame
 
 
-def _without_blank_cells(frame: pd.DataFrame, sample: str, sep: str) -> pd.DataFrame:
+def _header_fields(sample: str, sep: str) -> list:
+    """The header line's fields as written (text; NaN where a field is empty), read once for
+    the checks on names that pandas' own column names hide."""
+    header = pd.read_csv(io.StringIO(sample.lstrip("\ufeff")), sep=sep, header=None, nrows=1, dtype=str)
+    return list(header.iloc[0]) if len(header) else []
+
+
+def _without_blank_cells(frame: pd.DataFrame, fields: list) -> pd.DataFrame:
     """``frame`` without the columns a spreadsheet adds past the last one (no name in the
     header, no value in any row: trailing separators) and the rows of only empty cells
     (``,,``, as under its last data), as blank lines are skipped. pandas called such a
     column ``Unnamed: 9``, which a glob --target took for a series to refuse, and a row of
     empty cells ended the run ("column 'month' is empty on data row 145")."""
-    header = pd.read_csv(io.StringIO(sample.lstrip("\ufeff")), sep=sep, header=None, nrows=1, dtype=str)
-    fields = list(header.iloc[0]) if len(header) else []
     unnamed = [
         column
         for column, field in zip(frame.columns, fields, strict=False)
@@ -137,11 +143,10 @@ def _without_blank_cells(frame: pd.DataFrame, sample: str, sep: str) -> pd.DataF
     return frame[~blank].reset_index(drop=True) if blank.any() else frame
 
 
-def _refuse_repeated_names(sample: str, sep: str, name: str) -> None:
+def _refuse_repeated_names(fields: list, name: str) -> None:
     """A header that names one column twice: pandas reads the second as ``a.1``, so --target
     a took the first without a word, and messages offered a name the file does not have."""
-    header = pd.read_csv(io.StringIO(sample.lstrip("\ufeff")), sep=sep, header=None, nrows=1, dtype=str)
-    names = [str(v).strip() for v in header.iloc[0] if isinstance(v, str) and v.strip()]
+    names = [str(v).strip() for v in fields if isinstance(v, str) and v.strip()]
     repeated = next((n for n in dict.fromkeys(names) if names.count(n) > 1), None)
     if repeated is not None:
         raise DataError(

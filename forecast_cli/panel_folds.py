@@ -14,7 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .config import ForecastConfig
-from .errors import DataError
+from .errors import DataError, first_few
 from .folds import (
     AUTO_REFIT,
     DEFAULT_FOLDS,
@@ -151,9 +151,8 @@ def member_folds(
         if len(p) < folds:
             fewer.append(panel.ids[i])
     if fewer:
-        which = ", ".join(fewer[:3]) + (" ..." if len(fewer) > 3 else "")
         notes.append(
-            f"{len(fewer)} series fit fewer than {folds} folds ({which}) and are scored on their last ones; "
+            f"{len(fewer)} series fit fewer than {folds} folds ({first_few(fewer, 3)}) and are scored on their last ones; "
             "each series counts once in the means"
         )
     if short:

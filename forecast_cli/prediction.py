@@ -116,8 +116,8 @@ def predict(
     stamps = [future_index(frame.index[-1], f.freq_, horizon) for frame in frames]  # each series' steps
     forecasts, widths, scales, notes = _forecast_frames(f, names, frames, stamps, future, rows)
     notes += unseen_categories(f, names, rows) + moved_static
-    seen = set(f.ids_)
-    if history is not None and f.id_col_ is not None and (new := [n for n in names if n not in seen]):
+    trained = {name: i for i, name in enumerate(f.ids_)}  # once: a lookup per series
+    if history is not None and f.id_col_ is not None and (new := [n for n in names if n not in trained]):
         # said, not refused: a global model forecasts a series it never saw from its history
         notes.append(
             f"{len(new)} of {len(names)} series were not in training ({first_few([repr(n) for n in new])}): "
@@ -145,7 +145,6 @@ def predict(
     if history is not None:
         notes += older_than_training(f, names, frames)
     targets = [frame[f.target_].to_numpy(dtype=np.float64) for frame in frames]
-    trained = {name: i for i, name in enumerate(f.ids_)}  # once: a lookup per series
     extra = bands(
         np.stack(forecasts),
         f.normalisers(widths, np.asarray(scales), horizon),

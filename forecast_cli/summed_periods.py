@@ -28,6 +28,7 @@ from .regularise import check_invented, fill_missing, grid_rows, regularise
 from .stamps import readable
 
 _MARK = "__missing_inside__"  # 1.0 on a row filled at the data's own step, summed per period
+_ROWS = "__rows__"  # 1.0 on every row of the data: a bin without any is absent
 
 
 @dataclass(frozen=True)
@@ -54,19 +55,16 @@ def sums_into_coarser(how, native: str | None, freq: str, index: pd.DatetimeInde
 def rows_to_sum(data: pd.DataFrame, native: str, freq: str, fill: str, guarded: bool) -> SummedRows:
     """``data`` on its own ``native`` grid with its missing rows and cells handled by
     ``fill`` (see the module docstring); ``data`` itself when none is missing."""
-    own = regularise(data, native, "sum", native)
-    frame = own.frame
+    own = regularise(data.assign(**{_ROWS: 1.0}), native, "sum", native)  # _ROWS counts each bin's rows
+    absent = own.frame[_ROWS].isna().to_numpy()  # (rows,): no row of the data fell in the bin
+    frame = own.frame.drop(columns=_ROWS)
     missing = frame.isna().any(axis=1).to_numpy()  # (rows,): absent, or with an empty cell
     if not missing.any():
         return SummedRows(data)
-    gaps = own.gaps
-    cells = int(frame.isna().to_numpy().sum()) - gaps * frame.shape[1]
+    gaps = int(absent.sum())
+    cells = int(frame[~absent].isna().to_numpy().sum())
     first = readable(frame.index[int(np.flatnonzero(missing)[0])])
-    first_gap = ""
-    if gaps:  # the rows of the grid no row of the data fell in (an empty cell is no gap)
-        rows = pd.DataFrame({"rows": np.ones(len(data))}, index=data.index)
-        absent = regularise(rows, native, "sum", native).frame["rows"].isna().to_numpy()
-        first_gap = readable(frame.index[int(np.flatnonzero(absent)[0])])
+    first_gap = readable(frame.index[int(np.flatnonzero(absent)[0])]) if gaps else ""
     if fill == "error":
         raise DataError(
             f"{int(missing.sum())} {native} rows inside the {freq} periods summed are missing or "
