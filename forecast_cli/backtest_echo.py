@@ -13,8 +13,8 @@ from .config import ForecastConfig
 from .folds import Fold
 from .frequency_defaults import Shape
 from .panel import Panel
+from .period_labels import said
 from .run_config import BacktestConfig
-from .stamps import readable
 
 
 def shape_reasons(plans: list[dict], shape: Shape, given: set[str]) -> list[dict]:
@@ -133,10 +133,11 @@ def ragged_end_note(panel: Panel) -> list[str]:
     reaching a forecast, and the scores read better than a forecast made on the day could
     be: the user must hear it, and how to avoid it."""
     ends = [m.frame.index[-1] for m in panel.members]
+    layout = (panel.time_labels, panel.freq)
     if len(ends) < 2 or not isinstance(ends[0], pd.Timestamp) or len(set(ends)) == 1:
         return []
     return [
-        f"series end at different dates ({readable(min(ends))} .. {readable(max(ends))}): folds are "
+        f"series end at different dates ({said(min(ends), *layout)} .. {said(max(ends), *layout)}): folds are "
         "counted from each series' own end, so a fold's network also trains on other series' rows "
         "dated after that fold's origin; where the series share a calendar, cut the data at one end "
         "date (or use --local) for a backtest that no later row reaches"

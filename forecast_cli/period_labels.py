@@ -35,6 +35,7 @@ from .parse import (
     parse_times,
     year_column,
 )
+from .stamps import readable
 
 QUARTER = "%q"  # our one directive beyond strftime's: the quarter, 1 to 4
 # The period a layout names, by its finest directive (checked in this order).
@@ -121,6 +122,16 @@ def step_layout(layout: str, freq: str | None) -> str:
         return ""
     period = next(unit for directive, unit in _PERIODS if directive in layout)
     return layout if offset.n == 1 and isinstance(offset, period) else ""
+
+
+def said(stamp: object, layout: str, freq: str | None) -> str:
+    """One stamp as a message names it: in the data's period layout when outputs write
+    that (``2013 Q3``, so a line and the CSV beside it agree), else as ``stamps.readable``;
+    a step number as itself."""
+    if not isinstance(stamp, pd.Timestamp):
+        return str(stamp)
+    labels = period_labels(pd.DatetimeIndex([stamp]), step_layout(layout, freq))
+    return labels[0] if labels else readable(stamp)
 
 
 def labelled(

@@ -234,17 +234,39 @@ def _forecast_frames(
         f.cal_scales_[known[names[i]]] if names[i] in known else series_scale(values[i][:, 0], False)
         for i in range(len(values))
     ]
+    by_method: dict[tuple[str, bool], list[int]] = {}
     for i in short:
         y = values[i][:, 0]
         season = f.season_ if len(y) >= f.season_ > 1 else 1
         out[i] = seasonal_naive(y, np.array([len(y)]), horizon, season=season)[0]
         # a trained series is sized by its training rows; a new one of one row has no scale
-        bandless = ", with no band (one row shows no change to size it by)" if np.isnan(scales[i]) else ""
-        notes.append(
-            f"series {names[i]!r}: {len(y)} row{'s' if len(y) > 1 else ''}, fewer than the {f.context_rows} the network "
-            f"reads; forecast by {'seasonal naive' if season > 1 else 'naive'}{bandless}"
-        )
+        method = "seasonal naive" if season > 1 else "naive"
+        by_method.setdefault((method, bool(np.isnan(scales[i]))), []).append(i)
+    notes += [
+        short_note(f.context_rows, names, values, rows, method, bandless)
+        for (method, bandless), rows in by_method.items()
+    ]
     return out, (widths if f.width_ratio_ is not None else None), scales, notes
+
+
+def short_note(
+    context: int, names: list[str], values: list[np.ndarray], short: list[int], method: str, bandless: bool
+) -> str:
+    """One line for every series too short for the network that one method forecast: a
+    panel of many short series (68 of M1 monthly's under ``--lookback 60``) gets one line
+    naming the first few, not one warning per series."""
+    lengths = [len(values[i]) for i in short]
+    low, high = min(lengths), max(lengths)
+    rows = f"{low} row{'s' if low > 1 else ''}" if low == high else f"{low} to {high} rows"
+    rows += " each" if low == high and len(short) > 1 else ""
+    who = (
+        f"series {names[short[0]]!r}"
+        if len(short) == 1
+        else f"{len(short)} series ({first_few([repr(names[i]) for i in short])})"
+    )
+    return f"{who}: {rows}, fewer than the {context} the network reads; forecast by {method}" + (
+        ", with no band (one row shows no change to size it by)" if bandless else ""
+    )
 
 
 def _with_future(

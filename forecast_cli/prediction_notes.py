@@ -13,7 +13,7 @@ import pandas as pd
 from .errors import first_few
 from .interval_levels import quantile_level
 from .intervals import CalibrationTable
-from .stamps import readable
+from .period_labels import said
 
 if TYPE_CHECKING:
     from .forecaster import Forecaster
@@ -121,7 +121,7 @@ def older_than_training(f: Forecaster, names: list[str], frames: Sequence[pd.Dat
     ]
     if not early:
         return []
-    name, given, trained = (str(v) if not isinstance(v, pd.Timestamp) else readable(v) for v in early[0])
+    name, given, trained = (said(v, f.time_labels_, f.freq_) for v in early[0])
     who = f"series {first_few([repr(n) for n, _, _ in early])}" if f.id_col_ is not None else "the data"
     return [
         f"{who}: the rows given end before the model's training rows ({given} against "

@@ -2,7 +2,8 @@
 
 A date alone at midnight (``2016-03-01``), the full stamp otherwise, its zone included
 (``2000-08-27 00:30:00+01:00``). Outputs are a different matter: they write ISO 8601 or the
-data's own period layout (``period_labels``), so that they read back exactly.
+data's own period layout (``period_labels``), so that they read back exactly; a message
+about a model's or a backtest's steps names them as those outputs do (``period_labels.said``).
 """
 
 from __future__ import annotations

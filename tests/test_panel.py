@@ -520,6 +520,25 @@ def test_a_known_series_of_exactly_one_season_is_forecast_by_seasonal_naive():
     )
 
 
+def test_many_short_series_are_named_in_one_note_per_method():
+    """Six series too short for the network (lengths 12-17 under a lookback of 24): one note
+    for the six, counting them, naming the first five and the span of lengths, not one
+    warning per series (68 lines on M1 monthly under --lookback 60). Each still gets its
+    own seasonal-naive forecast."""
+    cfg = fast_config(lookback=24, horizon=6)
+    fitted = Forecaster(cfg).fit(prepare_panel(long_panel(lengths=(48,) * 6), cfg.data))
+    short = long_panel(lengths=(12, 13, 14, 15, 16, 17), seed=3)
+    out = fitted.predict(prepare_panel(short, cfg.data))
+    notes = [n for n in out.attrs["notes"] if "fewer than the 24" in n]
+    assert notes == [
+        "6 series ('S0', 'S1', 'S2', 'S3', 'S4' and 1 more): 12 to 17 rows, fewer than the 24 "
+        "the network reads; forecast by seasonal naive"
+    ]
+    for sid, group in out.groupby("unique_id"):
+        own = short[short["unique_id"] == sid]["y"].to_numpy()
+        np.testing.assert_array_equal(group["y"].to_numpy(), own[len(own) - 12 :][:6])
+
+
 def test_a_target_glob_never_takes_the_time_column_or_a_named_input():
     """`--target '*'` on year,ya,yb took 'year' as a third series and lost the time axis
     (integer steps); a glob picks series only. A column named outright is still taken."""

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from forecast_cli.cli import app
 from forecast_cli.parse import parse_times
-from forecast_cli.period_labels import labelled, layout_of, period_labels, step_layout
+from forecast_cli.period_labels import labelled, layout_of, period_labels, said, step_layout
 
 from .conftest import FAST_TRAIN
 
@@ -164,6 +164,21 @@ def test_backtest_writes_origins_and_steps_as_quarters(quarterly_panel, tmp_path
     assert result.exit_code == 0, result.output
     frame = pd.read_csv(out, dtype=str)
     assert set(frame["origin"]) == {"1998 Q4"} and list(frame["timestamp"][:2]) == ["1999 Q1", "1999 Q2"]
+
+
+def test_messages_name_steps_as_the_outputs_write_them(quarterly_panel, tmp_path):
+    """The backtest's fold line named quarterly steps 1999-01-01 beside a CSV of 1999 Q1; a
+    line and the file it describes now agree. Dates that are days stay dates."""
+    result = runner.invoke(
+        app, ["backtest", str(quarterly_panel), "--id-col", "store", "--models", "naive", "--folds", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "first forecast steps 1998 Q1 .. 1999 Q1 (" in result.stderr, result.stderr
+    assert said(pd.Timestamp("1999-01-01"), "%Y Q%q", "QS-JAN") == "1999 Q1"
+    assert said(pd.Timestamp("1999-01-01"), "%Y Q%q", "YS-JAN") == "1999-01-01"  # not one step
+    assert said(pd.Timestamp("1999-02-01"), "%Y Q%q", "QS-FEB") == "1999-02-01"  # no exact label
+    assert said(pd.Timestamp("1999-01-01 10:00"), "", "h") == "1999-01-01 10:00:00"
+    assert said(12, "%Y Q%q", None) == "12"
 
 
 def test_a_column_of_years_is_written_back_as_years(tmp_path):

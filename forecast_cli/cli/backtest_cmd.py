@@ -109,7 +109,7 @@ def backtest(
             executor=executor,
             on_progress=on_progress,
         )
-    _report(result, reporter)
+    _report(result, reporter, (series.time_labels, series.freq))
 
     def write_predictions() -> None:
         from ..period_labels import labelled
@@ -161,7 +161,15 @@ def _fit_progress(reporter: Reporter):
     return on_fit
 
 
-def _report(result, reporter: Reporter) -> None:
+def _report(result, reporter: Reporter, layout: tuple[str, str | None]) -> None:
+    """``layout``: the data's period layout and frequency, which the fold steps are named in."""
+    import pandas as pd
+
+    from ..period_labels import said
+
+    def _stamp(text: str) -> str:  # a step as the config's ISO text, or a step number
+        return said(text if text.lstrip("-").isdigit() else pd.Timestamp(text), *layout)
+
     first, last = result.folds[0], result.folds[-1]
     where = (
         f"rows {first.origin}..{last.origin}"
@@ -202,14 +210,6 @@ def _plan_lines(plans: dict[str, dict]) -> list[str]:
                 f"so {'that fit forecasts' if n == 1 else 'those fits forecast'} as that baseline does"
             )
     return lines
-
-
-def _stamp(text: str) -> str:
-    """A timestamp as written in the config, without a midnight time of day."""
-    for midnight in ("T00:00:00", " 00:00:00"):
-        if text.endswith(midnight):
-            return text[: -len(midnight)]
-    return text
 
 
 def _emit_leaderboard(

@@ -281,13 +281,9 @@ def _history_ends(forecaster, ids: tuple[str, ...] = ()) -> str:
     """``ends 2003-04-01``, or ``ends 2002-12-01 .. 2003-04-01`` when the series end apart
     (those of ``ids`` when some are chosen); in the data's period layout where it has one
     (``ends 2003 Q2``)."""
-    import pandas as pd
-
-    from ..period_labels import period_labels, step_layout
-    from ..stamps import readable
+    from ..period_labels import said
 
     histories = forecaster.histories_
-    layout = step_layout(forecaster.time_labels_, forecaster.freq_)
     if histories.lengths().min() == 0:
         return f"ends {histories.last_stamp()}"
     stamps = histories.last_stamps()
@@ -295,7 +291,5 @@ def _history_ends(forecaster, ids: tuple[str, ...] = ()) -> str:
         at = {name: k for k, name in enumerate(forecaster.ids_)}  # not a list scan per id
         stamps = stamps[[at[i] for i in ids]]
     first, last = stamps.min(), stamps.max()
-    shown = [readable(s) if isinstance(s, pd.Timestamp) else str(s) for s in (first, last)]
-    if isinstance(first, pd.Timestamp):
-        shown = period_labels(pd.DatetimeIndex([first, last]), layout) or shown
+    shown = [said(s, forecaster.time_labels_, forecaster.freq_) for s in (first, last)]
     return f"ends {shown[1]}" if first == last else f"ends {shown[0]} .. {shown[1]}"
