@@ -42,17 +42,19 @@ def read_ids_file(path: str | Path) -> list[str]:
     """Series ids from a text file, one per line, each the whole line but the spaces around
     it; blank lines and lines starting with ``#`` are ignored. A ``#`` inside a line is part
     of the id: cutting `` # ...`` from ``Store #5`` chose the series ``Store``, silently.
-    ``-`` is refused: stdin may carry the data."""
+    ``-`` is refused: stdin may carry the data. UTF-16 with a byte order mark (a list saved
+    as Excel's "Unicode Text", or by PowerShell's ``>``) is read as the data files are."""
     if str(path) == "-":
         raise UsageError("--ids-file cannot read stdin (it may carry the data); give a file path")
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        raw = Path(path).read_bytes()
+        text = raw.decode("utf-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig")
     except FileNotFoundError:
         raise UsageError(f"--ids-file {path}: no such file") from None
     except IsADirectoryError:
         raise UsageError(f"--ids-file {path} is a folder; give a text file of ids") from None
     except UnicodeDecodeError:
-        raise UsageError(f"--ids-file {path} is not UTF-8 text; give one id per line") from None
+        raise UsageError(f"--ids-file {path} is not UTF-8 or UTF-16 text; give one id per line") from None
     except OSError as exc:
         raise UsageError(f"--ids-file {path}: {exc.strerror or exc}") from None
     ids = []

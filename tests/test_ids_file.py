@@ -34,6 +34,19 @@ def test_ids_file_skips_blank_lines_comments_and_a_byte_order_mark(tmp_path):
     assert prepare_panel(long_panel(), DataConfig(ids_file=str(path))).ids == ("S2", "S0")
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_an_ids_file_in_utf16_is_read_as_the_data_files_are(tmp_path, encoding):
+    """A list saved as Excel's "Unicode Text" (UTF-16 with a byte order mark) was refused as
+    not UTF-8, while a data file saved the same way was read."""
+    path = tmp_path / "ids.txt"
+    body = IDS_TEXT.lstrip("\ufeff")
+    path.write_bytes(("\ufeff" + body).encode(encoding))
+    assert read_ids_file(path) == ["S2", "S0"]
+    path.write_bytes(b"\xff\xfeS\x00\xd8")  # a cut UTF-16 file: a lone surrogate half
+    with pytest.raises(UsageError, match="is not UTF-8 or UTF-16 text"):
+        read_ids_file(path)
+
+
 def test_a_hash_inside_a_line_is_part_of_the_id_not_a_comment(tmp_path):
     """`Store #5` was cut at ` #` to `Store`, and predict forecast that other series with
     exit 0; only a line starting with # is a comment."""
