@@ -240,7 +240,9 @@ def run_backtest(
     summary = series_summary(by_series)
     board.insert(6, "mase_median", summary["mase_median"])
     board.insert(7, "beats_snaive", summary["beats_snaive"])
-    board = board.sort_values("mase", kind="stable", na_position="last")
+    # MAE breaks ties, and ranks alone where MASE is undefined for every series (each too
+    # short for a season of in-sample changes, or flat in its training rows)
+    board = board.sort_values(["mase", "mae"], kind="stable", na_position="last")
     return BacktestResult(
         leaderboard=board,
         per_step=per_step,

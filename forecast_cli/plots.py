@@ -2,7 +2,8 @@
 
 One backtest figure: fan charts of the last folds (each model's forecast with its 80/95%
 bands shaded, for the first few series of a panel), then a calibration panel (nominal
-level against observed coverage, per model, pooled over every series) and the MASE bars.
+level against observed coverage, per model, pooled over every series) and the MASE bars
+(MAE bars where MASE is undefined for every series).
 What the panels draw is computed by plain functions (``calibration``, ``fan_series``) so
 it can be checked against the backtest's numbers without reading pixels.
 """
@@ -119,7 +120,7 @@ def plot_backtest(result, path: str | Path, last_folds: int = 3) -> Path:
         + (f" (first {len(series)} of {n})" if n > len(series) else "")
     )
     if len(models) > len(fanned):
-        which += f", best {len(fanned)} of {len(models)} models by MASE"
+        which += f", best {len(fanned)} of {len(models)} models by {_ranked_by(result.leaderboard).upper()}"
     shaded = " and ".join(f"{lv:g}%" for lv in reversed(levels))
     fig.suptitle(
         (f"last {shown} folds of {which}" if shown > 1 else f"the fold of {which}")
@@ -128,7 +129,7 @@ def plot_backtest(result, path: str | Path, last_folds: int = 3) -> Path:
         fontsize=10,
     )
     _calibration(fig.add_subplot(bottom[0, 0]), calibration(fc, models), colour, n)
-    _mase(fig.add_subplot(bottom[0, 1]), result.leaderboard["mase"], colour, n)
+    _accuracy(fig.add_subplot(bottom[0, 1]), result.leaderboard, colour, n)
     try:
         with atomic_write(path, "wb") as handle:
             fig.savefig(handle, format=plot_format(path) or "png", dpi=DPI)
@@ -185,11 +186,25 @@ def _calibration(ax, table: pd.DataFrame, colour: dict[str, str], n: int) -> Non
     ax.legend(fontsize=7, loc="upper left")
 
 
-def _mase(ax, mase: pd.Series, colour: dict[str, str], n: int) -> None:
-    names = list(reversed(mase.index))
-    bars = ax.barh(names, list(reversed(mase.to_list())), color=[colour[m] for m in names])
-    ax.axvline(1.0, color="grey", linestyle="--", linewidth=0.8)
-    ax.bar_label(bars, fmt="%.3f", fontsize=7)
+def _ranked_by(board: pd.DataFrame) -> str:
+    """The leaderboard's ranking column: MASE, or MAE where no series gives MASE a scale."""
+    return "mase" if board["mase"].notna().any() else "mae"
+
+
+def _accuracy(ax, board: pd.DataFrame, colour: dict[str, str], n: int) -> None:
+    """Bars of each model's MASE, or of its MAE (in the data's units) when MASE is undefined
+    for every series: a panel of empty bars under a MASE title explained nothing."""
+    column = _ranked_by(board)
+    values = board[column]
+    names = list(reversed(values.index))
+    bars = ax.barh(names, list(reversed(values.to_list())), color=[colour[m] for m in names])
+    ax.bar_label(bars, fmt="%.3f" if column == "mase" else "%.4g", fontsize=7)
     over = f" over {n} series" if n > 1 else ""
-    ax.set_title(f"MASE{over} (lower is better; 1 = in-sample seasonal naive)", fontsize=9)
+    if column == "mase":
+        ax.axvline(1.0, color="grey", linestyle="--", linewidth=0.8)
+        ax.set_title(f"MASE{over} (lower is better; 1 = in-sample seasonal naive)", fontsize=9)
+    else:
+        ax.set_title(
+            f"MAE{over} (lower is better; MASE undefined: no in-sample change to scale by)", fontsize=9
+        )
     ax.tick_params(labelsize=7)

@@ -260,9 +260,7 @@ def test_data_ending_before_the_training_rows_is_said(air_model, sample, tmp_pat
     older.write_text("".join((sample / "airpassengers.csv").read_text().splitlines(keepends=True)[:101]))
     result = runner.invoke(app, ["predict", "-m", str(air_model), str(older), "-H", "1", "-f", "csv"])
     assert result.exit_code == 0, result.output
-    assert (
-        "the rows given end before the model's training rows (1957-04 against 1960-12)" in result.stderr
-    )
+    assert "the rows given end before the model's training rows (1957-04 against 1960-12)" in result.stderr
     assert result.stdout.splitlines()[1].startswith("1957-05,")
     same = runner.invoke(app, ["predict", "-m", str(air_model), str(sample / "airpassengers.csv"), "-H", "1"])
     assert "end before" not in same.stderr

@@ -101,3 +101,27 @@ def test_an_output_named_jsonl_is_json_lines(sample, tmp_path):
     assert runner.invoke(app, args).exit_code == 0
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert rows and all("mase" in row for row in rows)
+
+
+def test_without_any_mase_the_board_ranks_by_mae_and_the_plot_draws_it(tmp_path):
+    """A week that repeats exactly until the fold has no in-sample change to scale MASE by.
+    The board kept the models in the order they were run and the plot titled empty MASE
+    bars; it now ranks by MAE, and the bars are MAE's."""
+    import numpy as np
+
+    from forecast_cli.plots import _ranked_by
+
+    data = tmp_path / "weekly_pattern.csv"
+    y = np.r_[np.tile(np.arange(1.0, 8.0), 17)[:115], [3, 4, 5, 9, 8]]
+    pd.DataFrame({"t": pd.date_range("2020-01-01", periods=120, freq="D"), "y": y}).to_csv(data, index=False)
+    png = tmp_path / "flat.png"
+    result = runner.invoke(
+        app, ["backtest", str(data), "-H", "5", "-k", "1", *BASELINES_ONLY, "--plot", str(png), "-f", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    board = pd.DataFrame(json.loads(result.stdout)["leaderboard"]).set_index("model")
+    assert board["mase"].isna().all()
+    assert list(board.index) == ["mean", "seasonal-naive", "drift", "naive"]  # MAE 2.23, 2.4, 2.75, 2.8
+    assert board["mae"].is_monotonic_increasing
+    assert board.loc["seasonal-naive", "mae"] == pytest.approx(2.4)  # |3-4|,|4-5|,|5-6|,|9-7|,|8-1| / 5
+    assert _ranked_by(board) == "mae" and png.stat().st_size > 20_000
