@@ -42,7 +42,7 @@ from .panel_folds import member_folds, refuse_no_fold, resolve_refit
 from .plan_spread import fits_summary
 from .run_config import BacktestConfig
 from .scaling import DIFFERENCING
-from .series import Series
+from .series_record import Series
 from .windows import min_rows
 
 if TYPE_CHECKING:

@@ -38,8 +38,8 @@ from .plan import plan_with_split
 from .prediction import as_panel
 from .scaling import Scaler, Transform
 from .season_profile import profile_columns
-from .series import Series
 from .series_inputs import static_levels
+from .series_record import Series
 from .stored_histories import StoredHistories
 from .training import EpochReport, seed_everything, train_network
 from .validation import validate

@@ -13,7 +13,7 @@ import pandas as pd
 from .config import MAX_HORIZON
 from .errors import DataError, UsageError
 from .panel_clocks import same_offsets
-from .series import Series
+from .series_record import Series
 from .stamps import readable
 
 if TYPE_CHECKING:

@@ -40,7 +40,7 @@ from .fitted_state import (
 from .panel import Panel
 from .plan_record import Plan
 from .plan_spread import varying
-from .series import Series
+from .series_record import Series
 from .stored_histories import StoredHistories
 
 if TYPE_CHECKING:

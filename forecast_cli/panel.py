@@ -35,14 +35,8 @@ from .panel_layout import (
 )
 from .panel_table import factorize_ids, split_panel, static_values, wanted_places
 from .period_labels import layout_of
-from .series import (
-    ENDS_TRIMMED,
-    MISSING_DROPPED,
-    Series,
-    numbers_steps,
-    prepare_series,
-    refuse_constant,
-)
+from .series import numbers_steps, prepare_series, refuse_constant
+from .series_record import ENDS_TRIMMED, MISSING_DROPPED, Series
 
 
 @dataclass

@@ -8,7 +8,7 @@ from datetime import timezone
 import pandas as pd
 
 from .errors import DataError
-from .series import Series
+from .series_record import Series
 
 
 def refuse_several_clocks(members: Sequence[Series], ids: Sequence[str]) -> None:

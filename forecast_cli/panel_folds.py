@@ -27,7 +27,7 @@ from .folds import (
 )
 from .panel import Panel
 from .run_config import BacktestConfig
-from .series import Series
+from .series_record import Series
 
 
 def default_folds(panel: Panel, horizon: int, spec: BacktestConfig, min_train: int) -> tuple[int, str]:

@@ -32,7 +32,8 @@ import pandas as pd
 from .config import DataConfig
 from .errors import DataError, UsageError
 from .panel_grids import group_keys
-from .series import Series, prepare_series
+from .series import prepare_series
+from .series_record import Series
 from .stamps import readable
 
 ENABLED = True  # False sends every series through prepare_series (tests compare the two paths)

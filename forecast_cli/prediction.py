@@ -32,7 +32,7 @@ from .prediction_notes import (
 )
 from .recalibration import recalibrated
 from .scaling import Scaler
-from .series import Series
+from .series_record import Series
 from .steps import future_index
 
 if TYPE_CHECKING:

@@ -1,8 +1,8 @@
 """Turn a raw table into one regular series: pick the columns, parse time and numbers,
 sort, merge duplicates, infer or apply the step, fill gaps, and say what was done.
 
-The result is a ``Series``: a frame indexed by timestamp (or integer step) with the
-target first and the feature columns after it, its frequency string (see
+The result is a ``Series`` (``series_record``): a frame indexed by timestamp (or integer
+step) with the target first and the feature columns after it, its frequency string (see
 ``calendars``), and a ``LoadReport`` whose ``line()`` goes to stderr so that users
 never have to guess what the tool did to their data. The work is done by
 ``data_columns`` (which columns), ``parse`` (timestamps and numbers), ``frequency``
@@ -12,7 +12,7 @@ never have to guess what the tool did to their data. The work is done by
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import IO
 
@@ -25,105 +25,15 @@ from .config import DEFAULT_AGG, DEFAULT_FILL, DataConfig
 from .data_columns import refuse_feature_flags, resolve_target, resolve_time_column
 from .errors import DataError, FreqWithoutDates, OneTimestamp
 from .exchange_detection import bar_step, exchanges_holding, fixed_offset
-from .frequency import choose_frequency, infer_frequency, is_trading_calendar
+from .frequency import choose_frequency, infer_frequency
 from .io import read_data
 from .parse import parse_times, step_numbers
 from .regularise import aggregation, check_invented, dropped_grid_note, fill_missing, regularise
+from .series_record import LoadReport, Series
 from .stamps import readable
 from .summed_periods import SummedRows, filled_note, rows_to_sum, split_marks, sums_into_coarser
 
-__all__ = [
-    "LoadReport",
-    "Series",
-    "aggregation",
-    "infer_frequency",
-    "is_trading_calendar",
-    "load_series",
-    "prepare_series",
-]
-
-ENDS_TRIMMED = "empty target rows at the ends left out"
-MISSING_DROPPED = "periods with a missing value dropped by --fill drop"
-
-
-@dataclass
-class LoadReport:
-    """What loading did to the data, for the one summary line on stderr."""
-
-    rows_read: int
-    rows: int
-    start: str
-    end: str
-    freq: str | None
-    freq_source: str  # "given", "inferred" or "step index"
-    duplicates_merged: int = 0
-    gaps_filled: int = 0
-    first_gap: str = ""  # the first period filled, so a count of one can be checked
-    nans_filled: int = 0
-    rows_dropped: int = 0
-    missing_dropped: int = 0  # periods --fill drop left out: the rows after each step over it
-    dropped_why: str = ""  # where the dropped rows were ("outside XNYS trading hours, first ...")
-    ends_trimmed: int = 0  # rows before the target's first value or after its last
-    note: str = ""
-
-    def line(self) -> str:
-        freq = self.freq if self.freq is not None else "integer steps"
-        parts = [
-            f"{self.rows_read} rows read -> {self.rows} rows",
-            f"{self.start} .. {self.end}",
-            f"freq {freq} ({self.freq_source})",
-            f"{self.duplicates_merged} duplicates merged",
-            f"{self.gaps_filled} gaps filled"
-            + (f" (first {self.first_gap})" if self.gaps_filled and self.first_gap else ""),
-            f"{self.nans_filled} NaNs filled",
-        ]
-        if self.rows_dropped:
-            parts.append(
-                f"{self.rows_dropped} rows dropped" + (f" ({self.dropped_why})" if self.dropped_why else "")
-            )
-        if self.missing_dropped:
-            parts.append(f"{self.missing_dropped} {MISSING_DROPPED}")
-        if self.ends_trimmed:
-            parts.append(f"{self.ends_trimmed} {ENDS_TRIMMED}")
-        if self.note:
-            parts.append(self.note)
-        return "data: " + ", ".join(parts)
-
-    def add_note(self, text: str) -> None:
-        if text:
-            self.note = f"{self.note}; {text}" if self.note else text
-
-
-@dataclass
-class Series:
-    """A regular series ready for windowing: target first, features after."""
-
-    frame: pd.DataFrame
-    target: str
-    features: tuple[str, ...]
-    freq: str | None
-    report: LoadReport
-    # Index labels whose target was filled (a gap or an empty cell), not observed: inputs
-    # may read them, but a backtest scores observed values only. Labels, not positions,
-    # so the frame can be sliced without it.
-    filled_at: pd.Index | None = None
-
-    def observed(self) -> np.ndarray:
-        """(time,) True where the target was observed, False where it was filled."""
-        if self.filled_at is None or not len(self.filled_at):
-            return np.ones(len(self.frame), dtype=bool)
-        return ~self.frame.index.isin(self.filled_at)
-
-    @property
-    def values(self) -> np.ndarray:
-        """All columns as float64, shape (time, 1 + features): the same numbers training
-        and prediction see (float32 would round values above 2**24)."""
-        return self.frame.to_numpy(dtype=np.float64)
-
-    @property
-    def y(self) -> np.ndarray:
-        """The target as float64, shape (time,)."""
-        return self.frame[self.target].to_numpy(dtype=np.float64)
+__all__ = ["load_series", "prepare_series"]
 
 
 def load_series(source: str | Path | IO[str], cfg: DataConfig) -> Series:
