@@ -1,7 +1,8 @@
 """Values of known-future columns over the forecast steps, read from ``--future-data``.
 
 The file has the training data's time column (and id column for a panel) and the
-``--future-features`` columns. A forecast step without a value is refused, naming the
+``--future-features`` columns; a panel's file without the id column gives every series
+the same values (one national index for every state). A forecast step without a value is refused, naming the
 series and the first missing timestamps: a guessed temperature or price would be a
 silent, wrong input.
 
@@ -26,7 +27,7 @@ from .clock_columns import joined_date_and_clock
 from .data_columns import resolve_time_column
 from .errors import DataError, UsageError
 from .parse import parse_times, step_numbers
-from .period_labels import period_labels, step_layout
+from .period_labels import period_labels, said, step_layout
 from .stamps import readable
 
 # Steps that are calendar periods: a stamp anywhere in the period names the step.
@@ -125,7 +126,7 @@ def read_future(
     frames = {}
     for key in dict.fromkeys(keys):
         part = data[keys == key]
-        _refuse_conflicts(part, str(key) if id_col else "", source)
+        _refuse_conflicts(part, str(key) if id_col else "", source, name=lambda t: said(t, layout, freq))
         frames[str(key)] = part[~part.index.duplicated(keep="last")]
     return FutureTable(frames, source, freq, layout)
 

@@ -139,6 +139,31 @@ def test_future_rows_stamped_at_quarter_ends_give_the_quarters(aus_model, tmp_pa
     assert runner.invoke(app, [*args, str(ends)]).stdout != expected.stdout
 
 
+def test_a_future_file_without_the_id_column_gives_every_series_its_values(aus_model, tmp_path):
+    """One national CPI for every state, written once: the file lacked the State column and
+    was refused, although every state's rows would repeat it. Now each series reads those
+    rows (the same forecast as the file that repeats them per state), and stderr says so.
+    bad input: such a file with several rows of one quarter (the ids under another name)
+    -> exit 2, naming the quarter and the column that may be the ids."""
+    keyed = _future_cpi(tmp_path)
+    shared = tmp_path / "national.csv"
+    pd.read_csv(keyed).drop(columns="State").drop_duplicates().to_csv(shared, index=False)
+    args = ["predict", "-m", str(aus_model), "-f", "csv", "--future-data"]
+    per_state = runner.invoke(app, [*args, str(keyed), "-q"])
+    national = runner.invoke(app, [*args, str(shared)])
+    assert national.exit_code == 0, national.output
+    assert national.stdout == per_state.stdout
+    assert f"{shared} has no State column: its values are given to every series" in national.stderr
+    renamed = tmp_path / "region.csv"
+    regional = pd.read_csv(keyed).rename(columns={"State": "Region"})
+    regional["CPI"] += regional.groupby("Date").cumcount() * 0.5  # each state its own index
+    regional.to_csv(renamed, index=False)
+    wrong = runner.invoke(app, [*args, str(renamed), "-q"])
+    assert wrong.exit_code == 2 and wrong.stdout == ""
+    assert "different values for 2016 Q3 in several rows" in wrong.stderr
+    assert "if 'Region' names the series, call that column 'State'" in wrong.stderr
+
+
 def test_two_rows_of_one_quarter_that_disagree_are_refused(aus_model, tmp_path):
     """bad input: --future-data with two rows in one period of a quarterly model, neither on
     the quarter's first day (2016-09-30 and 2016-08-15), that disagree -> exit 2, naming the

@@ -161,7 +161,7 @@ def predict(
         ids=ids,
         levels=intervals.levels(),
         quantiles=intervals.probs(),
-        future=_future_table(future_data, forecaster, config.data, wide_target),
+        future=_future_table(future_data, forecaster, config.data, wide_target, reporter),
     )
     for note in frame.attrs.get("notes", []):
         reporter.warn(note)
@@ -198,11 +198,13 @@ def _widen(frame, target: str):
     return wide
 
 
-def _future_table(path, forecaster, data_cfg, wide_target=None):
+def _future_table(path, forecaster, data_cfg, wide_target=None, reporter=None):
     """The --future-data table for a model with known-future features (None without a path);
-    refuses a path the model has no use for. For a model trained on a wide table the file
-    may be wide too: without the id column its rows hold every series' future values (the
-    shared columns the melt gave each series)."""
+    refuses a path the model has no use for. A file without the panel's id column holds
+    values shared by every series: for a wide table's model the shared columns the melt gave
+    each series; for a long panel's, one national index or calendar for every store (said
+    on stderr, since a forgotten id column would look the same; rows of one step that
+    disagree are refused, naming the column that may be the ids)."""
     if path is None:
         return None
     if not forecaster.future_features_:
@@ -214,7 +216,9 @@ def _future_table(path, forecaster, data_cfg, wide_target=None):
     # the model's id column, read as written (store 001 stays 001, not the number 1)
     raw = read_data(path, dataclasses.replace(data_cfg, id_col=forecaster.id_col_))
     raw, id_col = with_compound_id(raw, forecaster.id_col_)  # State,Region: both columns, as trained
-    if wide_target is not None and id_col not in {str(c).strip() for c in raw.columns}:
+    if id_col is not None and id_col not in {str(c).strip() for c in raw.columns}:
+        if wide_target is None and reporter is not None:
+            reporter.info(f"{path} has no {id_col} column: its values are given to every series")
         id_col = None
     time_col = data_cfg.time_col if data_cfg.time_col is not None else forecaster.config.data.time_col
     try:
