@@ -15,7 +15,8 @@ import pandas as pd
 
 from .cell_numbers import looks_numeric
 from .errors import DataError, UsageError, first_few
-from .parse import STEP_NAMES, YEAR_NAMES, looks_like_time, reads_as, whole_numbers, whole_years
+from .number_times import STEP_NAMES, YEAR_NAMES, whole_numbers, whole_years
+from .parse import looks_like_time, reads_as
 
 _TIME_NAMES = ("timestamp", "datetime", "date", "time", "ds", "month", "week", "day", "period", "quarter")
 DATE_NAMES = tuple(n for n in _TIME_NAMES if n not in STEP_NAMES)  # names of dates, never of step numbers

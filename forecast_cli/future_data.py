@@ -26,7 +26,8 @@ from .cell_numbers import parse_numbers
 from .clock_columns import joined_date_and_clock
 from .data_columns import resolve_time_column
 from .errors import DataError, UsageError
-from .parse import parse_times, step_numbers
+from .number_times import step_numbers
+from .parse import parse_times
 from .period_labels import period_labels, said, step_layout
 from .stamps import readable
 

@@ -27,6 +27,7 @@ import pandas as pd
 
 from .cell_numbers import data_row
 from .errors import DataError
+from .number_times import year_column
 from .zones import infer_zone
 
 ISO_WEEK = re.compile(r"^\d{4}-?W\d{2}$")
@@ -156,41 +157,6 @@ def reads_as(column: pd.Series, time_format: str) -> bool:
         return False
     sample = column.head(200).dropna().astype(str).str.strip().head(20)
     return not sample.empty and int(_coerce(sample, time_format).notna().sum()) > len(sample) / 2
-
-
-def step_numbers(column: pd.Series, time_format: str | None, name: object) -> bool:
-    """True when a time column holds step numbers (1, 2, 3...: whole numbers that are not
-    the years of a ``year`` column) rather than dates, as the loader and ``--future-data``
-    both read them."""
-    return time_format is None and whole_numbers(column) and not year_column(column, name)
-
-
-def whole_numbers(column: pd.Series) -> bool:
-    """True for a numeric column of whole numbers only (no empty cell, no fraction)."""
-    if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
-        return False
-    values = column.to_numpy(dtype=np.float64)
-    return bool(len(values) and np.isfinite(values).all() and (values == np.round(values)).all())
-
-
-YEAR_NAMES = ("year", "yr", "years")
-STEP_NAMES = ("ds", "step", "t", "time", "timestep", "time_idx", "period")  # Nixtla's, pytorch-forecasting's
-
-
-def year_column(column: pd.Series, name: object) -> bool:
-    """True for whole numbers from 1000 to 2999 in a time column not named like steps (a
-    ``year``, or a column given by --time-col): M5's day numbers run 1..1941, and a product
-    launched on day 1200 had its ``ds`` read as the years 1200..1941, beside the steps of
-    the others."""
-    return str(name).strip().lower() not in STEP_NAMES and whole_years(column)
-
-
-def whole_years(column: pd.Series) -> bool:
-    """True for a numeric column of whole numbers from 1000 to 2999 (a column of years)."""
-    if not whole_numbers(column):
-        return False
-    values = column.to_numpy(dtype=np.float64)
-    return bool(values.min() >= 1000 and values.max() <= 2999)
 
 
 def _by_layout(text: pd.Series, name: str) -> pd.Series:

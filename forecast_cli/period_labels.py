@@ -25,6 +25,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from .number_times import year_column
 from .parse import (
     ISO_WEEK,
     MONTH_CODE,
@@ -33,7 +34,6 @@ from .parse import (
     QUARTER_YEAR,
     YEAR_MONTH,
     parse_times,
-    year_column,
 )
 from .stamps import readable
 

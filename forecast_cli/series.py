@@ -27,7 +27,8 @@ from .errors import DataError, FreqWithoutDates, OneTimestamp
 from .exchange_detection import bar_step, exchanges_holding, fixed_offset
 from .frequency import choose_frequency, infer_frequency
 from .io import read_data
-from .parse import parse_times, step_numbers
+from .number_times import step_numbers
+from .parse import parse_times
 from .regularise import aggregation, check_invented, dropped_grid_note, fill_missing, regularise
 from .series_record import LoadReport, Series
 from .stamps import readable
