@@ -16,7 +16,7 @@ import pandas as pd
 from .cell_numbers import looks_numeric
 from .errors import DataError, UsageError, first_few
 from .number_times import STEP_NAMES, YEAR_NAMES, whole_numbers, whole_years
-from .parse import looks_like_time, reads_as
+from .parse import check_time_format, looks_like_time, reads_as
 
 _TIME_NAMES = ("timestamp", "datetime", "date", "time", "ds", "month", "week", "day", "period", "quarter")
 DATE_NAMES = tuple(n for n in _TIME_NAMES if n not in STEP_NAMES)  # names of dates, never of step numbers
@@ -39,6 +39,7 @@ def resolve_time_column(
             raise UsageError(f"--time-col {requested!r} is not a column; columns: {column_list(raw)}")
         return requested
     if time_format is not None:
+        check_time_format(time_format)
         candidates = [c for c in raw.columns if reads_as(raw[c], time_format)]
     else:
         candidates = [c for c in raw.columns if looks_like_time(raw[c])]

@@ -20,13 +20,13 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta, timezone
 
 import numpy as np
 import pandas as pd
 
 from .cell_numbers import data_row
-from .errors import DataError
+from .errors import DataError, UsageError
 from .number_times import year_column
 from .zones import infer_zone
 
@@ -144,6 +144,32 @@ def looks_like_time(column: pd.Series) -> bool:
         return False
     sample = column.head(200).dropna().astype(str).str.strip().head(20)
     return not sample.empty and sum(_recognised(value) for value in sample) > len(sample) / 2
+
+
+def check_time_format(time_format: str) -> None:
+    """Refuse a ``--time-format`` that strptime cannot apply (a directive it lacks, a stray
+    ``%``, ISO weeks without a weekday) as a usage error naming it: pandas' ValueError went
+    out as an unexpected error (exit 1). Checked by formatting a known day and reading it
+    back. ``%q`` (quarters) and ``%G-W%V`` (ISO weeks) are what people try for the period
+    layouts the reader recognises with no format at all, so the message says that."""
+    if time_format == EPOCH_SECONDS:
+        return
+    from datetime import datetime
+
+    day = datetime(2001, 2, 5, 13, 4, 5, tzinfo=UTC)  # a Monday; no field equal to another
+    try:
+        datetime.strptime(day.strftime(time_format), time_format)
+    except ValueError as exc:
+        if str(exc).startswith(
+            ("time data", "unconverted data")
+        ):  # the format is fine; the day is not its data
+            return
+        hint = (
+            "quarters (1998 Q1) and ISO weeks (2024-W05) are read with no --time-format"
+            if any(d in time_format for d in ("%q", "%Q", "%G", "%V"))
+            else "give a strptime format such as %d/%m/%Y"
+        )
+        raise UsageError(f"--time-format {time_format!r} cannot be read ({exc}); {hint}") from None
 
 
 def reads_as(column: pd.Series, time_format: str) -> bool:

@@ -958,3 +958,35 @@ def test_options_wrong_on_their_own_are_refused_before_the_data_is_read(no_work,
     result = runner.invoke(app, args)
     refused(result, 2, message)
     assert "data:" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("fmt", "says"),
+    [
+        ("%Y Q%q", "quarters (1998 Q1) and ISO weeks (2024-W05) are read with no --time-format"),
+        ("%G-W%V", "ISO year directive '%G' must be used"),
+        ("%Y-%m-%", "stray % in format"),
+        ("%E", "give a strptime format such as %d/%m/%Y"),
+    ],
+)
+@pytest.mark.parametrize("command", ["train", "predict"])
+def test_a_time_format_strptime_cannot_apply_is_a_usage_error(air_model, tmp_path, fmt, says, command):
+    """bad input: --time-format with a directive strptime lacks (%q for quarters, %G-W%V
+    without a weekday, a stray %) -> exit 2 naming the format; it was an unexpected
+    ValueError (exit 1), and quarters and ISO weeks need no format at all"""
+    args = ["train", str(AIR), *FAST_TRAIN, "-o", str(tmp_path / "m.fcst")]
+    if command == "predict":
+        args = ["predict", "-m", str(air_model), str(AIR)]
+    refused(
+        runner.invoke(app, [*args, "--time-format", fmt]), 2, f"--time-format {fmt!r} cannot be read", says
+    )
+    assert not (tmp_path / "m.fcst").exists()
+
+
+def test_formats_strptime_can_apply_pass_the_check():
+    """The check formats a known day and reads it back: zone names, offsets, 12-hour clocks
+    and day-of-year formats are valid and pass; Unix time is ours, not strptime's."""
+    from forecast_cli.parse import check_time_format
+
+    for fmt in ("%Y-%m-%d %Z", "%Y-%m-%d %z", "%d/%m/%Y", "%b %Y", "%I%p", "%Y-%j", "%s", "%H:%M"):
+        check_time_format(fmt)
