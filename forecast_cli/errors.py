@@ -58,7 +58,7 @@ class FreqWithoutDates(UsageError):
 
 
 class InventedRows(DataError):
-    """Filling would invent more of the grid than ``regularise.MAX_INVENTED``: ``predict``
+    """Filling would invent more of the grid than ``fill_guards.MAX_INVENTED``: ``predict``
     says the rows are not at the model's step instead (when periods are absent), since
     --freq and --fill are train's. ``absent``: the periods missing from the grid."""
 

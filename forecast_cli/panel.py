@@ -252,6 +252,11 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig, to_learn: bool = True) -> 
                 "exchange's trading hours: train each exchange's series apart (--ids), or give "
                 "--freq B for one row per weekday"
             )
+        if all(str(f).startswith("W-") for f in freqs):  # --freq would move some weeks by days
+            raise DataError(
+                f"the series are weeks stamped on different weekdays ({shown}); a grid of one weekday "
+                "would move the others' weeks by days: stamp every series' weeks on one weekday"
+            )
         trading = any(c is not None and not c.intraday for c in calendars)  # an exchange's days
         fix = (
             "--freq B to put them on one grid of weekdays (each exchange's closures filled)"

@@ -8,13 +8,14 @@ Guards (both ``DataError``, exit 2):
 - a grid over ``MAX_GRID_ROWS`` rows is refused before it is allocated (``--freq 1s``
   on monthly data would be billions of rows);
 - the default fill (interpolate, not asked for) refuses to invent more than
-  ``MAX_INVENTED`` of the result's rows: a wrong step, not a few gaps, is the likelier
-  story. A fill method the user chose explicitly fills whatever it must.
+  ``fill_guards.MAX_INVENTED`` of the result's rows: a wrong step, not a few gaps, is the
+  likelier story. A fill method the user chose explicitly fills whatever it must;
+- weeks of one weekday are not moved onto another's grid, and a business-day grid drops
+  and counts weekend rows (``weekday_grids``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,12 +23,12 @@ import pandas as pd
 
 from .calendars import Calendar
 from .clock import is_clock_step, on_wall_clock, to_offset
-from .errors import DataError, InventedRows
+from .errors import DataError
 from .exchange_bars import onto_bars
 from .stamps import readable
+from .weekday_grids import refuse_moved_weeks, weekend_rows
 
 MAX_GRID_ROWS = 50_000_000
-MAX_INVENTED = 0.2
 _OHLC = {"Open": "first", "High": "max", "Low": "min", "Close": "last", "Adj Close": "last", "Volume": "sum"}
 
 
@@ -73,6 +74,13 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
     if calendar is not None:
         return _onto_sessions(data, calendar, how, native)
     offset = to_offset(freq)
+    refuse_moved_weeks(native, offset, freq)
+    weekend = weekend_rows(data.index, offset)
+    if weekend.any():  # business days are weekdays: weekend rows are dropped and counted
+        first = readable(data.index[weekend][0])
+        kept = regularise(data[~weekend], freq, agg, "B" if native == "D" else native)
+        why = f"on weekends, first {first}"
+        return Regular(kept.frame, kept.gaps, int(weekend.sum()), kept.note, why)
     # Fixed steps count from the first row; calendar days from midnight, unless every row has
     # one clock time (daily readings at 09:00 stay at 09:00, not relabelled to midnight).
     # pandas anchors days at a clock time on naive stamps only: zoned ones are binned on
@@ -237,63 +245,6 @@ def grid_rows(index: pd.DatetimeIndex, freq: str) -> int:
         after = index[0] + offset
         step = (after + offset) - after
     return int(span / max(step, pd.Timedelta(1))) + 1
-
-
-def check_invented(
-    invented: int,
-    gaps: int,
-    rows: int,
-    freq: str | None,
-    guarded: bool,
-    columns: Sequence[str] = (),
-    exchanges: Callable[[], list[str]] | None = None,
-) -> None:
-    """Refuse a guarded fill that would invent more than ``MAX_INVENTED`` of ``rows``: rows of
-    absent periods (``gaps``) and rows with empty cells alike (``invented`` counts both).
-    ``columns`` names the columns with empty cells, so a feature nothing else is wrong with
-    is named (it may be the one to drop from --features); ``exchanges``, asked only when
-    refusing, the --freq values (``XLON@15min``) of the exchanges whose trading hours the
-    observed rows fill: bars without a zone and without a holiday in their span are not
-    taken for an exchange's unasked, so the refusal names the --freq that reads them."""
-    if not guarded or rows == 0 or invented <= MAX_INVENTED * rows:
-        return
-    empty = invented - gaps
-    where = (
-        f" (in {', '.join(repr(c) for c in columns[:3])}{' ...' if len(columns) > 3 else ''})"
-        if columns
-        else ""
-    )
-    parts = [
-        f"{gaps:,} absent periods on the {freq} grid" if gaps else "",
-        f"{empty:,} rows with empty cells{where}" if empty else "",
-    ]
-    fix = "check --freq, or accept" if gaps else "accept"
-    # most of the grid absent: observed at some times only (opening hours), which no fill
-    # repairs; rows counted as steps are the honest series
-    observed_only = "; if rows exist only at some times (opening hours), --time-col '' counts them as steps"
-    if 2 * gaps > rows and exchanges is not None and (freqs := exchanges()):
-        names = " or ".join(f.split("@")[0] for f in freqs[:3])
-        observed_only = f"; if they are {names} trading hours, give --freq {freqs[0]}" + observed_only
-    raise InventedRows(
-        f"filling would invent {invented:,} of {rows:,} rows ({invented / rows:.0%}, over {MAX_INVENTED:.0%}: "
-        f"{' and '.join(p for p in parts if p)}); {fix} it with an explicit --fill interpolate|ffill|zero|drop"
-        + (observed_only if 2 * gaps > rows else ""),
-        absent=gaps,
-    )
-
-
-def dropped_grid_note(dropped: int, periods: int, freq: str | None) -> str:
-    """What ``--fill drop`` changed, said when it left out more of the grid than a fill
-    may invent (``MAX_INVENTED``): the rows then step over the periods dropped, so a
-    season read off the frequency (24 hours, 7 days) counts rows that are no longer hours
-    or days, and forecasts are stamped on the grid's next periods all the same."""
-    if freq is None or periods == 0 or dropped <= MAX_INVENTED * periods:
-        return ""
-    return (
-        f"--fill drop left out {dropped / periods:.0%} of the {freq} grid: a season now counts rows, "
-        f"not {freq} periods, and forecasts step on the grid; for rows that exist only at some times "
-        "(opening hours), --time-col '' with --season N says so"
-    )
 
 
 def fill_missing(data: pd.DataFrame, fill: str) -> pd.DataFrame:

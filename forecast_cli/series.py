@@ -25,11 +25,12 @@ from .config import DEFAULT_AGG, DEFAULT_FILL, DataConfig
 from .data_columns import refuse_feature_flags, resolve_target, resolve_time_column
 from .errors import DataError, FreqWithoutDates, OneTimestamp
 from .exchange_detection import bar_step, exchanges_holding, fixed_offset
+from .fill_guards import check_invented, dropped_grid_note
 from .frequency import choose_frequency, infer_frequency
 from .io import read_data
 from .number_times import step_numbers
 from .parse import parse_times
-from .regularise import aggregation, check_invented, dropped_grid_note, fill_missing, regularise
+from .regularise import aggregation, fill_missing, regularise
 from .series_record import LoadReport, Series
 from .stamps import readable
 from .summed_periods import SummedRows, filled_note, rows_to_sum, split_marks, sums_into_coarser

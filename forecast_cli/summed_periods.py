@@ -24,7 +24,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError
-from .regularise import check_invented, fill_missing, grid_rows, regularise
+from .fill_guards import check_invented
+from .regularise import fill_missing, grid_rows, regularise
 from .stamps import readable
 
 _MARK = "__missing_inside__"  # 1.0 on a row filled at the data's own step, summed per period

@@ -305,3 +305,63 @@ def test_clock_bins_start_at_the_rows_earliest_phase():
     half_past = pd.date_range("2021-01-01 00:30", periods=48, freq="h")
     kept = regularise(pd.DataFrame({"y": np.arange(48.0)}, index=half_past), "h", "mean")
     assert list(kept.frame.index) == list(half_past)
+
+
+def test_business_days_drop_and_count_weekend_rows_instead_of_averaging_them_into_friday():
+    """A shop open Monday to Saturday under --freq B: pandas binned each Saturday into the
+    Friday before it, so Friday 2023-05-12 read 107.6, the mean of Friday's 97.1 and
+    Saturday's 118.1, with '0 duplicates merged'. B means weekdays: the Saturdays are
+    dropped and counted, and every weekday keeps its own value. One stray Saturday in
+    weekday data no longer makes the last Friday 'partial' (it was dropped, and predict
+    started on a day the data already had)."""
+    days = pd.date_range("2023-05-01", "2023-05-27", freq="D")
+    days = days[days.day_of_week != 6]  # closed on Sundays
+    values = np.arange(len(days), dtype=float) * 10 + 5
+    raw = pd.DataFrame({"date": days, "sales": values})
+    series = prepare_series(raw, DataConfig(freq="B"))
+    weekdays = days[days.day_of_week < 5]
+    assert list(series.frame.index) == list(weekdays)
+    assert series.frame["sales"].to_numpy().tolist() == values[days.day_of_week < 5].tolist()
+    assert series.report.rows_dropped == 4 and series.report.dropped_why == "on weekends, first 2023-05-06"
+    assert "4 rows dropped (on weekends, first 2023-05-06)" in series.report.line()
+
+    stray = pd.DataFrame(
+        {"date": [*weekdays, pd.Timestamp("2023-05-13")], "v": np.arange(len(weekdays) + 1.0)}
+    )
+    kept = prepare_series(stray.sort_values("date"), DataConfig(freq="B"))
+    assert kept.frame.index[-1] == pd.Timestamp("2023-05-26") and kept.report.rows_dropped == 1
+    assert "dropped: the data covers only part" not in kept.report.line()
+
+
+def test_weeks_of_one_weekday_are_not_moved_onto_another_weekdays_grid():
+    """bad input: weekly rows stamped on Mondays (W-MON) given --freq W-SUN -> exit 2,
+    naming both weekdays; pandas binned the week ending Monday 2016-01-04 into the one
+    ending Sunday 2016-01-10, every value six days late and the forecast a week late, with
+    no word. Daily rows onto W-SUN, and weeks onto months, still aggregate."""
+    mondays = pd.date_range("2015-06-01", periods=40, freq="W-MON")
+    raw = pd.DataFrame({"week": mondays, "y": np.arange(40.0)})
+    with pytest.raises(
+        DataError,
+        match=r"weeks stamped on Mondays \(W-MON\); a W-SUN grid would move each to the Sunday 6 days after it",
+    ):
+        prepare_series(raw, DataConfig(freq="W-SUN"))
+    assert len(prepare_series(raw, DataConfig(freq="W-MON")).frame) == 40
+    daily = pd.DataFrame({"day": pd.date_range("2015-06-01", periods=70, freq="D"), "y": np.arange(70.0)})
+    assert prepare_series(daily, DataConfig(freq="W-SUN")).frame.index[0] == pd.Timestamp("2015-06-07")
+
+
+def test_a_panel_of_weeks_on_different_weekdays_names_no_grid_that_moves_them():
+    """bad input: a long panel with one series of Sunday weeks and one of Monday weeks ->
+    exit 2; the old advice, 'give --freq to put them on one grid', led to the six-day move"""
+    from forecast_cli.panel import prepare_panel
+
+    parts = [
+        pd.DataFrame(
+            {"id": name, "week": pd.date_range("2015-06-01", periods=30, freq=f), "y": np.arange(30.0)}
+        )
+        for name, f in (("sun", "W-SUN"), ("mon", "W-MON"))
+    ]
+    with pytest.raises(
+        DataError, match="weeks stamped on different weekdays .*stamp every series' weeks on one weekday"
+    ):
+        prepare_panel(pd.concat(parts), DataConfig(id_col="id"))

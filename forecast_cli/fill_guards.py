@@ -1,0 +1,69 @@
+"""Guards on filling a grid: refuse a default fill that would invent much of a series (a
+wrong step is the likelier story than many gaps), and say what ``--fill drop`` changed
+when it left out much of the grid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from .errors import InventedRows
+
+MAX_INVENTED = 0.2
+
+
+def check_invented(
+    invented: int,
+    gaps: int,
+    rows: int,
+    freq: str | None,
+    guarded: bool,
+    columns: Sequence[str] = (),
+    exchanges: Callable[[], list[str]] | None = None,
+) -> None:
+    """Refuse a guarded fill that would invent more than ``MAX_INVENTED`` of ``rows``: rows of
+    absent periods (``gaps``) and rows with empty cells alike (``invented`` counts both).
+    ``columns`` names the columns with empty cells, so a feature nothing else is wrong with
+    is named (it may be the one to drop from --features); ``exchanges``, asked only when
+    refusing, the --freq values (``XLON@15min``) of the exchanges whose trading hours the
+    observed rows fill: bars without a zone and without a holiday in their span are not
+    taken for an exchange's unasked, so the refusal names the --freq that reads them."""
+    if not guarded or rows == 0 or invented <= MAX_INVENTED * rows:
+        return
+    empty = invented - gaps
+    where = (
+        f" (in {', '.join(repr(c) for c in columns[:3])}{' ...' if len(columns) > 3 else ''})"
+        if columns
+        else ""
+    )
+    parts = [
+        f"{gaps:,} absent periods on the {freq} grid" if gaps else "",
+        f"{empty:,} rows with empty cells{where}" if empty else "",
+    ]
+    fix = "check --freq, or accept" if gaps else "accept"
+    # most of the grid absent: observed at some times only (opening hours), which no fill
+    # repairs; rows counted as steps are the honest series
+    observed_only = "; if rows exist only at some times (opening hours), --time-col '' counts them as steps"
+    if 2 * gaps > rows and exchanges is not None and (freqs := exchanges()):
+        names = " or ".join(f.split("@")[0] for f in freqs[:3])
+        observed_only = f"; if they are {names} trading hours, give --freq {freqs[0]}" + observed_only
+    raise InventedRows(
+        f"filling would invent {invented:,} of {rows:,} rows ({invented / rows:.0%}, over {MAX_INVENTED:.0%}: "
+        f"{' and '.join(p for p in parts if p)}); {fix} it with an explicit --fill interpolate|ffill|zero|drop"
+        + (observed_only if 2 * gaps > rows else ""),
+        absent=gaps,
+    )
+
+
+def dropped_grid_note(dropped: int, periods: int, freq: str | None) -> str:
+    """What ``--fill drop`` changed, said when it left out more of the grid than a fill
+    may invent (``MAX_INVENTED``): the rows then step over the periods dropped, so a
+    season read off the frequency (24 hours, 7 days) counts rows that are no longer hours
+    or days, and forecasts are stamped on the grid's next periods all the same."""
+    if freq is None or periods == 0 or dropped <= MAX_INVENTED * periods:
+        return ""
+    return (
+        f"--fill drop left out {dropped / periods:.0%} of the {freq} grid: a season now counts rows, "
+        f"not {freq} periods, and forecasts step on the grid; for rows that exist only at some times "
+        "(opening hours), --time-col '' with --season N says so"
+    )
