@@ -26,6 +26,7 @@ from .data_columns import refuse_feature_flags, resolve_target, resolve_time_col
 from .errors import DataError, FreqWithoutDates, OneTimestamp
 from .exchange_detection import bar_step, exchanges_holding, fixed_offset
 from .fill_guards import check_invented, dropped_grid_note
+from .weekday_grids import one_weekday
 from .frequency import choose_frequency, infer_frequency
 from .io import read_data
 from .number_times import step_numbers
@@ -247,7 +248,7 @@ def _finish(data, target, features, report, cfg: DataConfig, nans_in_data, gaps,
         unobserved = data.index[data[target].isna().to_numpy()]
         absent = data.index[data.isna().all(axis=1).to_numpy()]  # gap periods (or rows with no cell)
         if gaps and len(absent) and report.freq is not None:
-            report.first_gap = readable(absent[0])
+            report.first_gap = readable(absent[0]) + one_weekday(absent, report.freq)
         data = fill_missing(data, fill)
         filled_at = unobserved if fill != "drop" else None
         if fill == "drop":

@@ -365,3 +365,18 @@ def test_a_panel_of_weeks_on_different_weekdays_names_no_grid_that_moves_them():
         DataError, match="weeks stamped on different weekdays .*stamp every series' weeks on one weekday"
     ):
         prepare_panel(pd.concat(parts), DataConfig(id_col="id"))
+
+
+def test_gaps_that_all_fall_on_one_weekday_are_said_to():
+    """A shop closed on Sundays, read as days: 71 Sundays were filled with only a count
+    ('71 gaps filled (first 2022-01-09)'); the load line now says every one is a Sunday.
+    Gaps on mixed weekdays keep the bare count."""
+    days = pd.date_range("2022-01-03", periods=70, freq="D")
+    open_days = days[days.day_of_week != 6]
+    closed = prepare_series(
+        pd.DataFrame({"d": open_days, "y": np.arange(len(open_days), dtype=float)}), DataConfig()
+    )
+    assert "9 gaps filled (first 2022-01-09, every one a Sunday)" in closed.report.line()
+    lost = days.delete([6, 13, 22, 40])  # a Sunday, a Sunday, a Tuesday, a Sunday
+    mixed = prepare_series(pd.DataFrame({"d": lost, "y": np.arange(len(lost), dtype=float)}), DataConfig())
+    assert "4 gaps filled (first 2022-01-09), " in mixed.report.line()
