@@ -102,9 +102,16 @@ def predict(
         names, frames = [names[k] for k in keep], [frames[k] for k in keep]
     frames = list(frames)
     if f.future_features_ and future is None:
+        # rows past the last target value were left out of the history: they may be those values
+        trailing = history is not None and any(m.report.ends_trimmed for m in as_panel(history).members)
         raise UsageError(
             f"the model reads known-future column(s) {', '.join(f.future_features_)}: give their "
             "values over the forecast steps with --future-data FILE"
+            + (
+                " (rows of DATA with an empty target are not read for them: give DATA as that FILE too)"
+                if trailing
+                else ""
+            )
         )
     missing = [name for name in names if name not in statics]
     if missing and f.static_levels_:

@@ -26,7 +26,6 @@ from .data_columns import refuse_feature_flags, resolve_target, resolve_time_col
 from .errors import DataError, FreqWithoutDates, OneTimestamp
 from .exchange_detection import bar_step, exchanges_holding, fixed_offset
 from .fill_guards import check_invented, dropped_grid_note
-from .weekday_grids import one_weekday
 from .frequency import choose_frequency, infer_frequency
 from .io import read_data
 from .number_times import step_numbers
@@ -35,6 +34,7 @@ from .regularise import aggregation, fill_missing, regularise
 from .series_record import LoadReport, Series
 from .stamps import readable
 from .summed_periods import SummedRows, filled_note, rows_to_sum, split_marks, sums_into_coarser
+from .weekday_grids import one_weekday
 
 __all__ = ["load_series", "prepare_series"]
 

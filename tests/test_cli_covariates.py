@@ -164,6 +164,26 @@ def test_a_future_file_without_the_id_column_gives_every_series_its_values(aus_m
     assert "if 'Region' names the series, call that column 'State'" in wrong.stderr
 
 
+def test_future_values_in_datas_trailing_rows_are_pointed_to(aus_model, tmp_path):
+    """bad input: DATA whose last rows hold CPI for the forecast quarters with Takings empty,
+    and no --future-data -> exit 2; the message now says those rows are not read for the
+    future values and to give DATA as --future-data too, which then forecasts as the
+    history stored in the model does"""
+    future = pd.read_csv(_future_cpi(tmp_path))
+    data = tmp_path / "with_future.csv"
+    pd.concat([pd.read_csv(AUS), future]).to_csv(data, index=False)
+    bare = runner.invoke(app, ["predict", "-m", str(aus_model), str(data), "-q"])
+    assert bare.exit_code == 2
+    assert (
+        "(rows of DATA with an empty target are not read for them: give DATA as that FILE too)" in bare.stderr
+    )
+    both = runner.invoke(app, ["predict", "-m", str(aus_model), str(data), "--future-data", str(data), "-q"])
+    stored = runner.invoke(
+        app, ["predict", "-m", str(aus_model), "--future-data", str(_future_cpi(tmp_path)), "-q"]
+    )
+    assert both.exit_code == 0 and both.stdout == stored.stdout
+
+
 def test_two_rows_of_one_quarter_that_disagree_are_refused(aus_model, tmp_path):
     """bad input: --future-data with two rows in one period of a quarterly model, neither on
     the quarter's first day (2016-09-30 and 2016-08-15), that disagree -> exit 2, naming the
