@@ -223,8 +223,9 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig, to_learn: bool = True) -> 
             if wide:  # the melted column is the user's column named by the series id
                 message = message.replace(repr(WIDE_TARGET), repr(key))
             if message.endswith("pick another --target"):  # the target is right for the others
+                gone = "or drop the column from --target" if wide else "or delete its rows"
                 message = message.replace(
-                    "pick another --target", "leave the series out (--ids or --ids-file, or delete its rows)"
+                    "pick another --target", f"leave the series out (--ids or --ids-file, {gone})"
                 )
             if "data row" not in message:  # say where the series is in the file
                 positions = file_rows.get_indexer(rows.index.unique())

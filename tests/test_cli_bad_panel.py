@@ -137,6 +137,20 @@ def test_a_bad_cell_of_a_wide_table_names_its_column_and_file_row(tmp_path):
     refused(result, 2, "series 'b': column 'b' has a non-numeric value ('n/a?' on data row 31)")
 
 
+def test_an_empty_column_of_a_wide_table_is_left_out_by_target_not_by_deleting_rows(tmp_path):
+    """bad input: --target a,b of a wide table whose column b is empty -> exit 2, naming the
+    series and --target; the fix offered was to delete its rows, which would delete a's too"""
+    wide = pd.DataFrame({"month": pd.date_range("2000-01-01", periods=40, freq="MS"), "a": np.arange(40.0)})
+    wide["b"] = np.nan
+    result, _ = _train(tmp_path, wide, "--target", "a,b")
+    refused(
+        result,
+        2,
+        "series 'b': target column 'b' has no values (all empty or NaN); leave the series out "
+        "(--ids or --ids-file, or drop the column from --target)",
+    )
+
+
 def test_one_typo_in_a_time_column_is_refused_not_read_as_integer_steps(tmp_path):
     """bad input: one unparseable timestamp among the first rows of a single series -> exit 2 naming it and its row (was: the column silently stopped being the time axis)"""
     frame = long_panel()
