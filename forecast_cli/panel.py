@@ -34,7 +34,7 @@ from .panel_layout import (
     with_compound_id,
 )
 from .panel_table import factorize_ids, split_panel, static_values, wanted_places
-from .period_labels import layout_of
+from .period_labels import layout_of, said
 from .series import numbers_steps, prepare_series, refuse_constant
 from .series_record import ENDS_TRIMMED, MISSING_DROPPED, Series
 
@@ -161,7 +161,11 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig, to_learn: bool = True) -> 
         series = prepare_series(raw, cfg)
         if to_learn:
             refuse_constant([series], ("",))
-        return dataclasses.replace(Panel.of_one(series), time_labels=_time_labels(raw, cfg))
+        labels = _time_labels(raw, cfg)
+        if len(series.frame):  # the load line names its span as the outputs write steps (1949-01)
+            ends = series.frame.index[[0, -1]]
+            series.report.start, series.report.end = (said(t, labels, series.freq) for t in ends)
+        return dataclasses.replace(Panel.of_one(series), time_labels=labels)
     if id_col not in raw.columns:
         raise UsageError(f"--id-col {id_col!r} is not a column; columns: {', '.join(map(str, raw.columns))}")
     keys = raw[id_col]

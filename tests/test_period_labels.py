@@ -174,6 +174,10 @@ def test_messages_name_steps_as_the_outputs_write_them(quarterly_panel, tmp_path
     )
     assert result.exit_code == 0, result.output
     assert "first forecast steps 1998 Q1 .. 1999 Q1 (" in result.stderr, result.stderr
+    from .conftest import SAMPLE
+
+    air = runner.invoke(app, ["backtest", str(SAMPLE / "airpassengers.csv"), "--models", "naive", "-k", "1"])
+    assert "data: 144 rows read -> 144 rows, 1949-01 .. 1960-12, freq MS" in air.stderr, air.stderr
     assert said(pd.Timestamp("1999-01-01"), "%Y Q%q", "QS-JAN") == "1999 Q1"
     assert said(pd.Timestamp("1999-01-01"), "%Y Q%q", "YS-JAN") == "1999-01-01"  # not one step
     assert said(pd.Timestamp("1999-02-01"), "%Y Q%q", "QS-FEB") == "1999-02-01"  # no exact label
