@@ -23,6 +23,7 @@ from .cell_numbers import number_hint
 from .compressed import decompressed, file_compression, open_text, unreadable
 from .errors import DataError, UsageError
 from .parse import looks_like_time
+from .text_bytes import decoded, is_utf16
 
 DELIMITERS = (",", ";", "\t", "|")
 SAMPLE_BYTES = 64 * 1024
@@ -37,14 +38,13 @@ EXACT_FLOATS: dict[str, Any] = (
 )
 
 
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # Excel's "Unicode Text" and PowerShell's redirections
 _EXCEL_SEP_LINE = re.compile(r"^\ufeff?sep=(.)\r?$")
 
 
-def is_utf16(path: Path) -> bool:
+def is_utf16_file(path: Path) -> bool:
     """Whether a file starts with a UTF-16 byte order mark."""
     with open(path, "rb") as handle:
-        return handle.read(2) in _UTF16_BOMS
+        return is_utf16(handle.read(2))
 
 
 def excel_separator(sample: str) -> str | None:
@@ -116,10 +116,8 @@ def read_text(stream: IO[Any], name: str) -> str:
     if isinstance(data, str):
         return data
     data = decompressed(data, name)
-    if data[:2] in _UTF16_BOMS:
-        return data.decode("utf-16")
     try:
-        return data.decode("utf-8-sig")
+        return decoded(data)
     except UnicodeDecodeError as exc:
         raise DataError(
             f"{name} is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8"

@@ -19,7 +19,15 @@ import pandas as pd
 from .compressed import unreadable, zip_member
 from .config import ID_NAMES
 from .data_columns import DATE_NAMES
-from .dialect import excel_separator, head_of, is_utf16, peek, read_options, read_text, refuse_decimal_commas
+from .dialect import (
+    excel_separator,
+    head_of,
+    is_utf16_file,
+    peek,
+    read_options,
+    read_text,
+    refuse_decimal_commas,
+)
 from .errors import DataError, UsageError
 from .outputs import atomic_write as atomic_write  # re-exported: the writers' one door
 from .panel_layout import target_parts
@@ -67,7 +75,7 @@ def read_csv(
                 raise UsageError(f"{path} is a directory; give a CSV file")
             if path.stat().st_size == 0:
                 raise DataError(f"{path} is empty: give a CSV with a header row and data rows")
-            if is_utf16(path):  # held as text: the sample and pandas read it decoded
+            if is_utf16_file(path):  # held as text: the sample and pandas read it decoded
                 text = path.read_bytes().decode("utf-16")
                 handle, compression, sample = io.StringIO(text), None, head_of(text)
             else:

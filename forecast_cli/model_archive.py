@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import ModelFileError, UsageError
+from .text_bytes import is_utf16
 
 META_NAME = "forecast.json"
 WEIGHTS_DIR = "weights/"
@@ -72,7 +73,7 @@ def _looks_like_text(head: bytes) -> bool:
     """Whether the first bytes of a file read as text in an encoding a CSV comes in: UTF-16
     with its byte-order mark, else UTF-8 or Latin-1 (every byte is a Latin-1 character, so
     text is what has next to no control characters: random bytes have one in four)."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if is_utf16(head):
         text = head.decode("utf-16", errors="replace")
     elif b"\x00" in head:
         return False

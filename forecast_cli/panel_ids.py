@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import UsageError, first_few
+from .text_bytes import decoded
 
 
 def as_written(requested: Sequence[str], names: Sequence[str]) -> list[str]:
@@ -47,8 +48,7 @@ def read_ids_file(path: str | Path) -> list[str]:
     if str(path) == "-":
         raise UsageError("--ids-file cannot read stdin (it may carry the data); give a file path")
     try:
-        raw = Path(path).read_bytes()
-        text = raw.decode("utf-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig")
+        text = decoded(Path(path).read_bytes())
     except FileNotFoundError:
         raise UsageError(f"--ids-file {path}: no such file") from None
     except IsADirectoryError:

@@ -74,10 +74,10 @@ def predict(
     statics = dict(zip(f.ids_, f.statics_, strict=True))  # series -> its static values
     moved_static: list[str] = []
     frames: Sequence[pd.DataFrame]
-    if history is None:  # the stored histories: frames are built below, for the series predicted
+    panel = as_panel(history) if history is not None else None
+    if panel is None:  # the stored histories: frames are built below, for the series predicted
         names, frames = list(f.ids_), f.histories_
     else:
-        panel = as_panel(history)
         if f.id_col_ is None and len(panel) > 1:  # its output has no id column to tell them apart
             raise DataError(
                 f"the model was trained on one series, without an id column, but the data holds "
@@ -103,7 +103,7 @@ def predict(
     frames = list(frames)
     if f.future_features_ and future is None:
         # rows past the last target value were left out of the history: they may be those values
-        trailing = history is not None and any(m.report.ends_trimmed for m in as_panel(history).members)
+        trailing = panel is not None and any(m.report.ends_trimmed for m in panel.members)
         raise UsageError(
             f"the model reads known-future column(s) {', '.join(f.future_features_)}: give their "
             "values over the forecast steps with --future-data FILE"
