@@ -51,6 +51,12 @@ class Drift(StrEnum):
     off = "off"
 
 
+class Combine(StrEnum):
+    auto = "auto"
+    damped = "damped"
+    none = "none"
+
+
 class Cell(StrEnum):
     lstm = "lstm"
     gru = "gru"

@@ -21,6 +21,7 @@ from typing import Any
 from .choices import (  # noqa: F401  (re-exported: the choices belong to the options)
     Agg,
     Cell,
+    Combine,
     Device,
     Drift,
     Fill,
@@ -162,6 +163,13 @@ class ModelConfig:
         "before it; auto: on for panels, where it tells series apart.",
         MODEL,
         choices=Drift,
+    )
+    combine: str = opt(
+        "auto",
+        "Average the network's forecast with damped-trend exponential smoothing of each series "
+        "(the M competitions' Damped benchmark), bands calibrated on the average; auto: on for panels.",
+        MODEL,
+        choices=Combine,
     )
     # Subtract each window's last target value from its inputs and add it back to the
     # outputs (reversible instance normalisation): the network learns changes, which

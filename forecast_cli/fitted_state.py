@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .config import ForecastConfig
+from .damped_trend import DampedFit
 from .freq_aliases import modern_alias
 from .intervals import LEVEL_GRID, CalibrationTable, series_scale
 from .plan_record import Plan
@@ -81,6 +82,8 @@ def forecaster_state(f: Forecaster) -> tuple[dict[str, Any], dict[str, np.ndarra
             MODEL + "calibration_abs_q": f.calibration_.abs_q,  # (horizon, levels)
         }
     )
+    if f.damped_ is not None:  # the smoother averaged with the network (``damped_trend``)
+        arrays.update({SERIES + "damped_" + k: v for k, v in f.damped_.to_arrays().items()})  # (series,) each
     if f.never_negative_ is not None:  # None: loaded from a file that did not record them
         arrays[SERIES + "never_negative"] = np.asarray(f.never_negative_, dtype=np.uint8)  # (series,)
     if f.calibration_errors_ is not None:  # None: loaded from a file that did not keep them
@@ -164,6 +167,7 @@ def restore_forecaster(
         self.typical_share_ = 0.0
     self.statics_ = [tuple(s) for s in meta.get("statics", [()] * len(self.ids_))]
     self.never_negative_ = None  # older files: the plan's cut only
+    self.damped_ = None  # older files: the network alone
     self.series_rows_ = None
     self.calibration_errors_ = None  # files before round 2, stop 5 kept only the table
     if len(self.scalers_) != len(self.histories_) or len(self.ids_) != len(self.scalers_):
@@ -196,6 +200,10 @@ def _restore_arrays(self: Forecaster, meta: dict[str, Any], arrays: dict[str, np
     if flags is not None and flags.shape != (n,):
         raise ValueError("the model file's per-series flags disagree with its series ids")
     self.never_negative_ = None if flags is None else flags.astype(bool)
+    damped = {
+        k.removeprefix(SERIES + "damped_"): v for k, v in arrays.items() if k.startswith(SERIES + "damped_")
+    }
+    self.damped_ = DampedFit.from_arrays(damped, n) if self.plan_.damped_rows else None
     if any(
         len(codes) and not 0 <= codes[:, j].min() <= codes[:, j].max() < len(lv)
         for j, lv in enumerate(levels)

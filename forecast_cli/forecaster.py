@@ -24,6 +24,7 @@ import pandas as pd
 from . import origin_forecasts, prediction
 from .calendar_features import calendar_columns
 from .config import ForecastConfig
+from .damped_trend import DampedFit, fit_damped
 from .error_levels import error_level_factors
 from .errors import NotFittedError, UsageError
 from .future_data import FutureTable
@@ -59,6 +60,7 @@ class Forecaster(InputLayout):
 
     calibration_errors_: np.ndarray | None  # None: loaded from a file that kept only the table
     never_negative_: np.ndarray | None  # (series,) training rows never below zero; None: an older file
+    damped_: DampedFit | None  # the smoother averaged with the network; None: the network alone
 
     def __init__(self, config: ForecastConfig | None = None):
         self.config = config if config is not None else ForecastConfig()
@@ -185,6 +187,12 @@ class Forecaster(InputLayout):
         self.typical_share_ = TYPICAL_SHARE
         # each series' bands sized by how far the network misses it in training, not only
         # by how far it moves (``error_levels.py``); stored, as the calibration is in its units
+        # the smoother averaged with the network, fitted on each series' training rows only
+        self.damped_ = (
+            fit_damped([m.y[:end] for m, end in zip(members, split.train_ends, strict=True)], plan.season)
+            if plan.damped_rows
+            else None
+        )
         levels = error_level_factors(self, panel, split)
         self.cal_scales_ = [float(s * g) for s, g in zip(self.cal_scales_, levels, strict=True)]
         self.metrics_, self.calibration_, self.width_ratio_, self.calibration_errors_ = validate(

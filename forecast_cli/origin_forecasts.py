@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
+from .damped_trend import damped_at_origins
 from .drift import long_run, with_drift
 from .errors import DataError, ModelFileError
 from .intervals import never_below_zero
@@ -138,6 +139,13 @@ def forecast_origins(
         return f.transform_.inverse(z.astype(np.float64) * scale[:, None] + center[:, None], last)
 
     point = to_data(out)
+    damped = getattr(f, "damped_", None)  # None: the network alone (and a model built before it)
+    if damped is not None:  # equal weights: the average in the data's units
+        index = np.arange(len(offsets) - 1) if series is None else np.asarray(series)
+        smoothed = damped_at_origins(
+            values[:, 0], origins, offsets[segment], index[segment], damped, plan.season, horizon
+        )  # (origins, horizon)
+        point = 0.5 * (point + smoothed)
     if _reads_only_target(f):
         flat = _flat_before(values[:, 0], origins, offsets[segment], f.plan_.history_rows)
         point = np.where(flat[:, None], last[:, None], point)

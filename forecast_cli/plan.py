@@ -83,6 +83,7 @@ from .errors import DataError, UsageError
 from .frequency_defaults import resolve_shape
 from .plan_choices import (
     choose_batch_size,
+    choose_damped_rows,
     choose_drift_rows,
     choose_scaler,
     choose_transform,
@@ -202,6 +203,7 @@ def plan_with_split(
     drift_rows, reasons["drift_rows"] = choose_drift_rows(
         config.model.drift, level_norm, transform in DIFFERENCING, lookback, len(ys)
     )
+    damped_rows, reasons["damped_rows"] = choose_damped_rows(config.model.combine, season, len(ys))
     if config.model.patch is not None:
         patch = config.model.patch
         if patch > lookback:  # one recurrent step of mostly padding: nothing meant that
@@ -231,6 +233,7 @@ def plan_with_split(
         drift_rows=drift_rows,
         nonnegative=nonnegative,
         batch_size=batch_size,
+        damped_rows=damped_rows,
         reasons=reasons,
     )
     return plan, split

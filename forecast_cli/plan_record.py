@@ -35,6 +35,7 @@ class Plan:
     drift_rows: int = 0  # rows the long-run drift input spans (see drift); 0: none, as in older files
     nonnegative: bool = False  # every training value >= 0: forecasts and bands cut at 0 (older files: not)
     batch_size: int = 0  # windows per gradient step; 0 in files written before the plan decided it (128)
+    damped_rows: int = 0  # rows the damped-trend smoother averaged in reads (damped_trend); 0: none
     reasons: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
@@ -59,8 +60,9 @@ class Plan:
 
     @property
     def history_rows(self) -> int:
-        """Rows of each series a model keeps: the context, or what the drift input spans."""
-        return max(self.context_rows, self.drift_rows + 1 + self.first_row)
+        """Rows of each series a forecast reads and a model keeps: the context, or what the
+        drift input or the damped-trend smoother spans."""
+        return max(self.context_rows, self.drift_rows + 1 + self.first_row, self.damped_rows)
 
     @property
     def chose_transform(self) -> bool:
@@ -92,6 +94,7 @@ class Plan:
             "level_norm",
             "patch",
             "drift_rows",
+            "damped_rows",
             "nonnegative",
             "batch_size",
         )
@@ -100,7 +103,7 @@ class Plan:
             if (
                 (name == "series" and value == 1)
                 or (name == "seasons" and len(value) < 2)
-                or (name == "drift_rows" and not value)
+                or (name in ("drift_rows", "damped_rows") and not value)
                 or (name == "nonnegative" and not self.says_nonnegative)
                 or (name == "batch_size" and not self.says_batch_size)
             ):

@@ -21,6 +21,7 @@ VARYING = (
     "patch",
     "level_norm",
     "drift_rows",
+    "damped_rows",
     "calendar",
     "batch_size",
 )

@@ -134,15 +134,18 @@ def short_drift_notes(
     f: Forecaster, names: list[str], values: list[np.ndarray], forecast: list[int], known: dict[str, int]
 ) -> list[str]:
     """A note for each known series given fewer rows than the model kept of it, when the
-    long-run drift input reads past the lookback: its drift then spans only the rows given,
-    and the forecast differs from one made from the whole series."""
-    if not f.plan_.drift_rows:
+    long-run drift input or the damped-trend smoother reads past the lookback: they then span
+    only the rows given, and the forecast differs from one made from the whole series."""
+    plan = f.plan_
+    if not (plan.drift_rows or plan.damped_rows):
         return []
     kept = f.histories_.lengths()
     short = [i for i in forecast if names[i] in known and len(values[i]) < kept[known[names[i]]]]
     if not short:
         return []
+    readers = [f"the long-run drift input's {plan.drift_rows} steps"] if plan.drift_rows else []
+    readers += [f"the damped trend's {plan.damped_rows} rows"] if plan.damped_rows else []
     return [
-        f"series {first_few([repr(names[i]) for i in short])}: fewer rows than the {f.plan_.history_rows} the long-run drift input reads (its {f.plan_.drift_rows} steps); "
-        "their drift spans only the rows given (give more history for the model's own)"
+        f"series {first_few([repr(names[i]) for i in short])}: fewer rows than the {plan.history_rows} a forecast "
+        f"reads ({', '.join(readers)}); they span only the rows given (give more history for the model's own)"
     ]

@@ -39,7 +39,8 @@ def test_info_summarises_a_panel_without_reading_its_arrays(tmp_path, monkeypatc
     monkeypatch.setattr(model_archive, "npy_array", no_arrays)
     info = _info(path)
     assert info["format_version"] == modelfile.FORMAT_VERSION
-    kept = 12 if local else 4 * 12 + 1  # the lookback; a global panel model's drift input spans 4
+    # the lookback; a global panel model's smoother reads 5 seasons of 12 (its drift input 4 lookbacks + 1)
+    kept = 12 if local else 5 * 12
     assert info["history_series"] == 3 and info["history_rows"] == 3 * kept
     assert info["history_rows_per_series"] == f"min {kept}, median {kept}, max {kept}"
     assert ("drift_rows" not in info) if local else info["drift_rows"].startswith("48 (")

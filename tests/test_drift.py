@@ -82,6 +82,7 @@ def test_with_drift_puts_the_value_in_column_1_on_every_step():
 def test_the_plan_gives_panels_the_drift_over_four_lookbacks(drift_option, series, transform, rows):
     cfg = fast_config(lookback=12, horizon=6)
     cfg.model.drift = drift_option
+    cfg.model.combine = "none"  # the smoother reads rows of its own (test_damped_trend)
     cfg.scaling.transform = transform
     ys = [np.linspace(10, 20, 80)] * series
     plan = resolve_plan(cfg, "MS", ys)
@@ -106,7 +107,7 @@ def _config(drift_option: str) -> ForecastConfig:
     return ForecastConfig(
         data=DataConfig(target="y", id_col="id", calendar=("none",)),
         window=WindowConfig(lookback=4, horizon=10),
-        model=ModelConfig(hidden=8, drift=drift_option),
+        model=ModelConfig(hidden=8, drift=drift_option, combine="none"),  # the network's drift alone
         train=TrainConfig(epochs=20, lr=1e-2, batch_size=32),
     )
 
@@ -144,7 +145,8 @@ def test_predict_from_the_stored_history_equals_predict_from_the_whole_series(tm
     )
     assert not np.allclose(shortened.to_numpy(), stored.to_numpy(), rtol=1e-6)  # the span matters
     assert any(
-        "fewer rows than the 49 the long-run drift input reads (its 48 steps)" in n
+        "fewer rows than the 60 a forecast reads (the long-run drift input's 48 steps, the damped trend's 60 rows)"
+        in n
         for n in shortened.attrs["notes"]
     )
     assert not any("drift" in n for n in stored.attrs["notes"])  # short series' own rows are all kept
@@ -208,7 +210,7 @@ def test_a_panel_predict_on_newer_rows_gives_the_backtest_band_of_that_fold():
 
 def test_a_sliding_window_backtest_forecasts_as_the_window_trained_model_predicts():
     """--window sliding: each fold's model trains on the last --train-size rows, and its
-    forecast reads no older row (the drift spans more than the window here), so the fold
+    forecast reads no older row (the drift and the damped trend span more than the window here), so the fold
     equals that model's own ``predict`` from the rows it was trained on."""
     frame = long_panel(lengths=(96, 96, 96))
     frame["ds"] = np.tile(pd.date_range("2000-01-01", periods=96, freq="MS"), 3)  # end together
@@ -221,7 +223,7 @@ def test_a_sliding_window_backtest_forecasts_as_the_window_trained_model_predict
     assert fold.train_start > 0
     window = frame.groupby("unique_id").nth(list(range(fold.train_start, fold.origin))).reset_index(drop=True)
     fitted = Forecaster(cfg).fit(prepare_panel(window, DataConfig()))
-    assert fitted.plan_.drift_rows == 24 and fitted.plan_.history_rows == 25
+    assert fitted.plan_.drift_rows == 24 and fitted.plan_.damped_rows == fitted.plan_.history_rows == 50
     want = fitted.predict(levels=())["y"].to_numpy()
     got = result.forecasts[result.forecasts["origin"] == frame["ds"].iloc[fold.origin - 1]]["forecast"]
     np.testing.assert_allclose(got.to_numpy(), want, rtol=1e-6)

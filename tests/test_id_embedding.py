@@ -38,11 +38,11 @@ def _drifting(rows: int = 200) -> pd.DataFrame:
 
 
 def _config(embedding: int, **model) -> ForecastConfig:
-    """The drift input is off: it too tells these series apart (see test_drift)."""
+    """The drift input and the damped-trend average are off: they too tell these series apart."""
     return ForecastConfig(
         data=DataConfig(target="y", id_col="id", calendar=("none",)),
         window=WindowConfig(lookback=4, horizon=10),
-        model=ModelConfig(hidden=8, id_embedding=embedding, **{"drift": "off", **model}),
+        model=ModelConfig(hidden=8, id_embedding=embedding, **{"drift": "off", "combine": "none", **model}),
         train=TrainConfig(epochs=20, lr=1e-2, batch_size=32),
     )
 

@@ -42,11 +42,11 @@ def _panel() -> pd.DataFrame:
 
 def _config(static=(), epochs: int = 20, drift: str = "off") -> ForecastConfig:
     """Without the drift input by default: it would tell rising from falling by itself
-    (tests/test_drift.py), and here only the static column may."""
+    (tests/test_drift.py), and so would the damped-trend average; here only the static column may."""
     return ForecastConfig(
         data=DataConfig(target="y", id_col="id", calendar=("none",), static_cols=tuple(static)),
         window=WindowConfig(lookback=4, horizon=10),
-        model=ModelConfig(hidden=8, drift=drift),
+        model=ModelConfig(hidden=8, drift=drift, combine="none"),
         train=TrainConfig(epochs=epochs, lr=1e-2, batch_size=32),
     )
 

@@ -1,0 +1,252 @@
+"""Damped-trend exponential smoothing on seasonally adjusted data, fitted for many series at once.
+
+The M competitions' "Damped" benchmark (Gardner & McKenzie, 1985; Makridakis & Hibon, 2000):
+a classical decomposition removes the season when an autocorrelation test finds one, a
+damped Holt model smooths what is left, and the forecast is put back on the season.
+
+    l_t = l_{t-1} + phi b_{t-1} + alpha e_t        e_t = a_t - (l_{t-1} + phi b_{t-1})
+    b_t = phi b_{t-1} + alpha beta e_t              a_t = y_t / s_t  (or y_t - s_t)
+    f_{t+h} = (l_t + (phi + ... + phi^h) b_t) s_{t+h}
+
+Why our own: statsforecast is a benchmark peer, not a dependency; statsmodels' ``Holt`` fits
+one series per call (see README, "Why our own damped trend", for the measured times) and
+would bring scipy and patsy. Here one L-BFGS run fits every series together: the recursion
+runs once per time step over a vector of series. ``tests/test_damped_trend.py`` holds the
+decomposition and the recursion equal to statsmodels', and the fitted error no worse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# A season is tested for only in a series that covers it three times (the M4 benchmarks' rule).
+MIN_SEASONS = 3
+# Bounds of the damping factor, as R's forecast::ets and statsforecast hold them: below 0.8 a
+# trend dies within a few steps; above 0.98 it hardly damps.
+PHI_RANGE = (0.8, 0.98)
+# Rows the parameters are fitted on: older rows weigh (1 - alpha)^k on the level, nothing for
+# any alpha a fit picks on real data, and the recursion's time is linear in them.
+FIT_ROWS = 1000
+# A forecast's seasonal factors come from its last five seasons (a season that drifts is
+# followed; four or five ratios per position average its noise), and its level and trend from
+# at least its last 50 rows (alpha 0.1 forgets the starting value to 0.5% in 50 rows).
+SEASONS_READ = 5
+LEAST_ROWS = 50
+
+
+def window_rows(season: int) -> int:
+    """Rows before an origin that one forecast reads."""
+    return max(SEASONS_READ * season, LEAST_ROWS)
+
+
+@dataclass(frozen=True)
+class Season:
+    """Seasonal factors by position from the first row (``factors[t % m]``); m = 1: none."""
+
+    factors: np.ndarray  # (m,)
+    multiplicative: bool
+
+    def adjust(self, y: np.ndarray, first: int = 0) -> np.ndarray:
+        """The values with the season removed; ``first`` is the position of ``y[0]``."""
+        s = self._at(first, len(y))
+        return y / s if self.multiplicative else y - s
+
+    def restore(self, a: np.ndarray, first: int) -> np.ndarray:
+        """Adjusted values put back on the season; ``first`` is the position of ``a[0]``."""
+        s = self._at(first, len(a))
+        return a * s if self.multiplicative else a + s
+
+    def _at(self, first: int, n: int) -> np.ndarray:
+        return self.factors[(first + np.arange(n)) % len(self.factors)]
+
+
+def has_season(y: np.ndarray, m: int) -> bool:
+    """90% test on the lag-m autocorrelation, with Bartlett's variance from lags 1 .. m-1."""
+    n = len(y)
+    if m < 2 or n < MIN_SEASONS * m:
+        return False
+    d = y - y.mean()
+    denom = float(d @ d)
+    if denom == 0.0:
+        return False
+    acf = np.array([float(d[k:] @ d[: n - k]) / denom for k in range(1, m + 1)])  # (m,)
+    limit = 1.645 * np.sqrt((1.0 + 2.0 * float(np.sum(acf[:-1] ** 2))) / n)
+    return bool(abs(acf[-1]) > limit)
+
+
+def classical_season(y: np.ndarray, m: int, multiplicative: bool) -> Season:
+    """Factors of a classical decomposition (centred moving average of order m, 2 x m if even),
+    as ``statsmodels.tsa.seasonal.seasonal_decompose`` computes them."""
+    weights = np.r_[0.5, np.ones(m - 1), 0.5] / m if m % 2 == 0 else np.ones(m) / m
+    half = len(weights) // 2
+    trend = np.full(len(y), np.nan)
+    trend[half : len(y) - half] = np.convolve(y, weights, mode="valid")
+    detrended = y / trend if multiplicative else y - trend
+    means = np.array([np.nanmean(detrended[k::m]) for k in range(m)])  # (m,)
+    factors = means / means.mean() if multiplicative else means - means.mean()
+    return Season(factors, multiplicative)
+
+
+@dataclass(frozen=True)
+class DampedFit:
+    """Per series: the smoothing parameters, and whether and how its season is removed."""
+
+    alpha: np.ndarray  # (series,)
+    beta: np.ndarray  # (series,)
+    phi: np.ndarray  # (series,)
+    seasonal: np.ndarray  # (series,) bool: the training rows passed the season test
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        return {
+            "alpha": self.alpha,
+            "beta": self.beta,
+            "phi": self.phi,
+            "seasonal": self.seasonal.astype(np.uint8),
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], series: int) -> DampedFit:
+        """The fit stored by ``to_arrays``, checked to hold one value per series."""
+        names = ("alpha", "beta", "phi", "seasonal")
+        if any(name not in arrays or arrays[name].shape != (series,) for name in names):
+            raise ValueError("the model file's damped-trend arrays disagree with its series ids")
+        alpha, beta, phi = (arrays[k].astype(np.float64) for k in names[:3])
+        return cls(alpha, beta, phi, arrays["seasonal"].astype(bool))
+
+
+def window_season(a: np.ndarray, m: int, seasonal: bool) -> Season:
+    """The season removed from one window: its own classical factors when the series was
+    found seasonal in training and the window holds two seasons (multiplicative when every
+    value is positive), else none."""
+    if not seasonal or m < 2 or len(a) < 2 * m:
+        return Season(np.ones(1), True)
+    return classical_season(a, m, multiplicative=bool(np.all(a > 0)))
+
+
+def smooth(a: np.ndarray, alpha: np.ndarray, beta: np.ndarray, phi: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Level and trend after each row of ``a`` (windows, rows), and the one-step errors.
+
+    A window's state starts at its first value (level = that value, trend = 0), which has no
+    error; a missing value (NaN) leaves the state as it was and has none either."""
+    n, rows = a.shape
+    level = np.full(n, np.nan)
+    trend = np.zeros(n)
+    errors = np.full((n, rows), np.nan)
+    for t in range(rows):
+        value = a[:, t]
+        seen = np.isfinite(value)
+        started = np.isfinite(level) & seen
+        guess = level + phi * trend  # (windows,)
+        error = value - guess
+        errors[:, t] = np.where(started, error, np.nan)
+        level = np.where(started, guess + alpha * error, np.where(seen & ~np.isfinite(level), value, level))
+        trend = np.where(started, phi * trend + alpha * beta * error, trend)
+    return level, trend, errors
+
+
+def fit_damped(histories: list[np.ndarray], m: int) -> DampedFit:
+    """Each series' alpha, beta, phi: those of the least squared one-step error over its last
+    ``FIT_ROWS`` training rows, the state started as ``smooth`` starts it, found by a grid
+    and then ``ZOOMS`` searches around the best point, each at half the step before.
+
+    Why a search and not a gradient method: it is evaluated for every series at once, in
+    numpy, yet each series' parameters depend on its own rows only. One L-BFGS run over the
+    sum of the series' errors moved every series' parameters (in their ninth digit) when one
+    other series' rows changed; a per-series optimiser in Python would take minutes on a
+    panel of thousands. ``tests/test_damped_trend.py`` holds the result against statsmodels'
+    optimiser."""
+    ys = [np.asarray(y, dtype=np.float64) for y in histories]
+    seasonal = np.array([has_season(y, m) for y in ys], dtype=bool)
+    tails = [window_season(y, m, s).adjust(y)[-FIT_ROWS:] for y, s in zip(ys, seasonal, strict=True)]
+    steps = max((len(a) for a in tails), default=0)
+    values = np.full((len(tails), steps), np.nan)  # (series, steps), right-aligned
+    for i, a in enumerate(tails):
+        values[i, steps - len(a) :] = a
+    grid = np.stack(np.meshgrid(*GRID, indexing="ij"), axis=-1).reshape(-1, 3)  # (candidates, 3)
+    best = _best_of(values, np.broadcast_to(grid, (len(tails), *grid.shape)))  # (series, 3)
+    step = np.array([g[1] - g[0] for g in GRID]) / 2
+    moves = np.stack(np.meshgrid(*[(-1.0, 0.0, 1.0)] * 3, indexing="ij"), axis=-1).reshape(-1, 3)
+    for _ in range(ZOOMS):
+        best = _best_of(values, best[:, None, :] + moves[None, :, :] * step)
+        step = step / 2
+    alpha, beta, phi = _squashed(best)
+    return DampedFit(alpha, beta, phi, seasonal)
+
+
+# The search's starting grid, in the unbounded coordinates ``_squashed`` maps: alpha from 0.02
+# to 0.98, beta (the share of alpha's correction the trend takes) from 0.007 to 0.73, phi
+# over ``PHI_RANGE``; then ``ZOOMS`` rounds of the 27 points around the best, each at half
+# the step of the round before.
+GRID = (np.linspace(-4.0, 4.0, 9), np.linspace(-5.0, 1.0, 5), np.linspace(-3.0, 3.0, 5))
+ZOOMS = 6
+
+
+def _squashed(u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(alpha, beta, phi) of points ``u`` (..., 3) of the search's unbounded coordinates."""
+    low, high = PHI_RANGE
+    sig = 1.0 / (1.0 + np.exp(-u))
+    return sig[..., 0], sig[..., 1], low + (high - low) * sig[..., 2]
+
+
+def _best_of(values: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Each series' point (series, 3) of least mean squared one-step error among its
+    ``points`` (series, candidates, 3); the first of equals, so ties break the same way."""
+    alpha, beta, phi = _squashed(points)  # (series, candidates) each
+    series, candidates = alpha.shape
+    level = np.full((series, candidates), np.nan)
+    trend = np.zeros((series, candidates))
+    sse = np.zeros((series, candidates))
+    for t in range(values.shape[1]):
+        value = values[:, t : t + 1]  # (series, 1)
+        seen = np.isfinite(value)
+        started = np.isfinite(level) & seen
+        guess = level + phi * trend
+        error = np.where(started, value - guess, 0.0)
+        sse += error * error
+        level = np.where(started, guess + alpha * error, np.where(seen & ~np.isfinite(level), value, level))
+        trend = np.where(started, phi * trend + alpha * beta * error, trend)
+    sse = np.where(np.isfinite(sse), sse, np.inf)  # a diverging candidate loses
+    return points[np.arange(series), np.argmin(sse, axis=1)]
+
+
+def damped_at_origins(
+    target: np.ndarray,
+    origins: np.ndarray,
+    starts: np.ndarray,
+    series: np.ndarray,
+    fit: DampedFit,
+    m: int,
+    horizon: int,
+) -> np.ndarray:
+    """Forecasts (origins, horizon) from the last ``window_rows(m)`` rows before each origin
+    (none before its segment's ``starts``), each with its series' fitted parameters
+    (``series``: the training index, -1 for a series the fit never saw, which takes the
+    median parameters and tests its own rows for a season). The factors come from the last
+    ``SEASONS_READ`` seasons of those rows, the level and trend from all of them."""
+    target = np.asarray(target, dtype=np.float64)
+    origins, series = np.asarray(origins, dtype=np.int64), np.asarray(series, dtype=np.int64)
+    if len(origins) == 0:
+        return np.empty((0, horizon))
+    first = np.maximum(np.asarray(starts, dtype=np.int64), origins - window_rows(m))
+    width = int((origins - first).max())
+    known = series >= 0
+    pick = np.maximum(series, 0)
+    alpha = np.where(known, fit.alpha[pick], np.median(fit.alpha))  # (origins,)
+    beta = np.where(known, fit.beta[pick], np.median(fit.beta))
+    phi = np.where(known, fit.phi[pick], np.median(fit.phi))
+    adjusted = np.full((len(origins), width), np.nan)  # (origins, width), right-aligned
+    seasons = []
+    for i, (lo, hi) in enumerate(zip(first, origins, strict=True)):
+        a = target[lo:hi]
+        recent = a[-SEASONS_READ * m :]
+        seasonal = bool(fit.seasonal[pick[i]]) if known[i] else has_season(recent, m)
+        s = window_season(recent, m, seasonal)
+        phase = (len(recent) - len(a)) % len(s.factors)  # a[0]'s position in the factors' cycle
+        adjusted[i, width - len(a) :] = s.adjust(a, first=phase)
+        seasons.append((s, phase + len(a)))
+    level, trend, _ = smooth(adjusted, alpha, beta, phi)
+    damp = np.cumsum(phi[:, None] ** np.arange(1, horizon + 1)[None, :], axis=1)  # (origins, horizon)
+    plain = level[:, None] + damp * trend[:, None]  # (origins, horizon), seasonally adjusted
+    return np.stack([s.restore(p, first=k) for (s, k), p in zip(seasons, plain, strict=True)])
