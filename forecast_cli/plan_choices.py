@@ -73,8 +73,8 @@ def choose_damped_rows(requested: str, season: int, series: int) -> tuple[int, s
     if requested == "none" or (requested == "auto" and series == 1):
         return 0, "turned off" if requested == "none" else "auto: one series, one network of its own"
     rows = window_rows(season)
-    seasons = f", its season from the last {SEASONS_READ}" if season > 1 else ""
-    return rows, f"averaged with a damped trend smoothed over the last {rows} rows{seasons}"
+    seasons = f", its season from the last {SEASONS_READ} seasons" if season > 1 else ""
+    return rows, f"averaged with a damped trend of each series' last {rows} rows{seasons}"
 
 
 def choose_batch_size(requested: int | None, windows: np.ndarray) -> tuple[int, str]:
