@@ -144,6 +144,8 @@ def describe_model(meta: dict) -> dict:
             out["calendar"] = ",".join(plan.calendar) + f" ({plan.reasons.get('calendar', '')})"
         if plan.drift_rows:
             out["drift_rows"] = f"{plan.drift_rows} ({plan.reasons.get('drift_rows', '')})"
+        if plan.damped_rows:
+            out["damped_rows"] = f"{plan.damped_rows} ({plan.reasons.get('damped_rows', '')})"
         if plan.batch_size:  # 0: a file from before the plan decided it
             out["batch_size"] = f"{plan.batch_size} ({plan.reasons.get('batch_size', '')})"
         if plan.says_nonnegative:
