@@ -126,24 +126,38 @@ def window_season(a: np.ndarray, m: int, seasonal: bool) -> Season:
 
 
 def smooth(a: np.ndarray, alpha: np.ndarray, beta: np.ndarray, phi: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Level and trend after each row of ``a`` (windows, rows), and the one-step errors.
+    """Level and trend after each window of ``a`` (windows, rows), and the one-step errors
+    (windows, rows), for one parameter set per window (windows,)."""
+    level, trend, _, errors = _recursion(a, alpha[:, None], beta[:, None], phi[:, None], keep_errors=True)
+    return level[:, 0], trend[:, 0], errors[:, 0]
+
+
+def _recursion(
+    a: np.ndarray, alpha: np.ndarray, beta: np.ndarray, phi: np.ndarray, keep_errors: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """The damped-trend recursion over the rows of ``a`` (windows, rows) for parameter sets
+    (windows, sets): final level and trend, summed squared error (windows, sets) and, with
+    ``keep_errors``, each row's error (windows, sets, rows).
 
     A window's state starts at its first value (level = that value, trend = 0), which has no
     error; a missing value (NaN) leaves the state as it was and has none either."""
-    n, rows = a.shape
-    level = np.full(n, np.nan)
-    trend = np.zeros(n)
-    errors = np.full((n, rows), np.nan)
+    windows, rows = a.shape
+    level = np.full(alpha.shape, np.nan)
+    trend = np.zeros(alpha.shape)
+    sse = np.zeros(alpha.shape)
+    errors = np.full((*alpha.shape, rows), np.nan) if keep_errors else None
     for t in range(rows):
-        value = a[:, t]
+        value = a[:, t : t + 1]  # (windows, 1)
         seen = np.isfinite(value)
         started = np.isfinite(level) & seen
-        guess = level + phi * trend  # (windows,)
-        error = value - guess
-        errors[:, t] = np.where(started, error, np.nan)
+        guess = level + phi * trend  # (windows, sets)
+        error = np.where(started, value - guess, 0.0)
+        sse += error * error
+        if errors is not None:
+            errors[:, :, t] = np.where(started, error, np.nan)
         level = np.where(started, guess + alpha * error, np.where(seen & ~np.isfinite(level), value, level))
         trend = np.where(started, phi * trend + alpha * beta * error, trend)
-    return level, trend, errors
+    return level, trend, sse, errors
 
 
 def fit_damped(histories: list[np.ndarray], m: int) -> DampedFit:
@@ -191,24 +205,11 @@ def _squashed(u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _best_of(values: np.ndarray, points: np.ndarray) -> np.ndarray:
-    """Each series' point (series, 3) of least mean squared one-step error among its
-    ``points`` (series, candidates, 3); the first of equals, so ties break the same way."""
-    alpha, beta, phi = _squashed(points)  # (series, candidates) each
-    series, candidates = alpha.shape
-    level = np.full((series, candidates), np.nan)
-    trend = np.zeros((series, candidates))
-    sse = np.zeros((series, candidates))
-    for t in range(values.shape[1]):
-        value = values[:, t : t + 1]  # (series, 1)
-        seen = np.isfinite(value)
-        started = np.isfinite(level) & seen
-        guess = level + phi * trend
-        error = np.where(started, value - guess, 0.0)
-        sse += error * error
-        level = np.where(started, guess + alpha * error, np.where(seen & ~np.isfinite(level), value, level))
-        trend = np.where(started, phi * trend + alpha * beta * error, trend)
+    """Each series' point (series, 3) of least squared one-step error among its ``points``
+    (series, candidates, 3); the first of equals, so ties break the same way."""
+    sse = _recursion(values, *_squashed(points))[2]  # (series, candidates)
     sse = np.where(np.isfinite(sse), sse, np.inf)  # a diverging candidate loses
-    return points[np.arange(series), np.argmin(sse, axis=1)]
+    return points[np.arange(len(points)), np.argmin(sse, axis=1)]
 
 
 def damped_at_origins(
