@@ -91,35 +91,29 @@ def classical_season(y: np.ndarray, m: int, multiplicative: bool) -> Season:
 
 @dataclass(frozen=True)
 class DampedFit:
-    """Per series: the smoothing parameters, and whether and how its season is removed."""
+    """Per series: the smoothing parameters (a season is found, or not, in the rows each
+    forecast reads: ``damped_at_origins``)."""
 
     alpha: np.ndarray  # (series,)
     beta: np.ndarray  # (series,)
     phi: np.ndarray  # (series,)
-    seasonal: np.ndarray  # (series,) bool: the training rows passed the season test
 
     def to_arrays(self) -> dict[str, np.ndarray]:
-        return {
-            "alpha": self.alpha,
-            "beta": self.beta,
-            "phi": self.phi,
-            "seasonal": self.seasonal.astype(np.uint8),
-        }
+        return {"alpha": self.alpha, "beta": self.beta, "phi": self.phi}
 
     @classmethod
     def from_arrays(cls, arrays: dict[str, np.ndarray], series: int) -> DampedFit:
         """The fit stored by ``to_arrays``, checked to hold one value per series."""
-        names = ("alpha", "beta", "phi", "seasonal")
+        names = ("alpha", "beta", "phi")
         if any(name not in arrays or arrays[name].shape != (series,) for name in names):
             raise ValueError("the model file's damped-trend arrays disagree with its series ids")
-        alpha, beta, phi = (arrays[k].astype(np.float64) for k in names[:3])
-        return cls(alpha, beta, phi, arrays["seasonal"].astype(bool))
+        alpha, beta, phi = (arrays[k].astype(np.float64) for k in names)
+        return cls(alpha, beta, phi)
 
 
 def window_season(a: np.ndarray, m: int, seasonal: bool) -> Season:
-    """The season removed from one window: its own classical factors when the series was
-    found seasonal in training and the window holds two seasons (multiplicative when every
-    value is positive), else none."""
+    """The season removed from rows ``a``: their classical factors when ``seasonal`` and they
+    hold two seasons (multiplicative when every value is positive), else none."""
     if not seasonal or m < 2 or len(a) < 2 * m:
         return Season(np.ones(1), True)
     return classical_season(a, m, multiplicative=bool(np.all(a > 0)))
@@ -170,10 +164,14 @@ def fit_damped(histories: list[np.ndarray], m: int) -> DampedFit:
     sum of the series' errors moved every series' parameters (in their ninth digit) when one
     other series' rows changed; a per-series optimiser in Python would take minutes on a
     panel of thousands. ``tests/test_damped_trend.py`` holds the result against statsmodels'
-    optimiser."""
+    optimiser.
+
+    A series with fewer than ``least_fit_rows(m)`` training rows takes the median parameters
+    of those with enough (of all, when none has): fitted on a dozen rows (a short series at
+    a backtest's first fold), a trend of three made-up parameters ran away, forecasting
+    22,440 for a series that had never passed 11,529."""
     ys = [np.asarray(y, dtype=np.float64) for y in histories]
-    seasonal = np.array([has_season(y, m) for y in ys], dtype=bool)
-    tails = [window_season(y, m, s).adjust(y)[-FIT_ROWS:] for y, s in zip(ys, seasonal, strict=True)]
+    tails = [window_season(y, m, has_season(y, m)).adjust(y)[-FIT_ROWS:] for y in ys]
     steps = max((len(a) for a in tails), default=0)
     values = np.full((len(tails), steps), np.nan)  # (series, steps), right-aligned
     for i, a in enumerate(tails):
@@ -186,7 +184,17 @@ def fit_damped(histories: list[np.ndarray], m: int) -> DampedFit:
         best = _best_of(values, best[:, None, :] + moves[None, :, :] * step)
         step = step / 2
     alpha, beta, phi = _squashed(best)
-    return DampedFit(alpha, beta, phi, seasonal)
+    enough = np.array([np.isfinite(a).sum() >= least_fit_rows(m) for a in tails], dtype=bool)
+    pool = enough if enough.any() else np.ones(len(tails), dtype=bool)
+    for v in (alpha, beta, phi):
+        v[~enough] = np.median(v[pool]) if len(v) else 0.0
+    return DampedFit(alpha, beta, phi)
+
+
+def least_fit_rows(m: int) -> int:
+    """Training rows a series needs to be fitted its own parameters: three seasons (those the
+    season test asks for), at least 20."""
+    return max(MIN_SEASONS * m, 20)
 
 
 # The search's starting grid, in the unbounded coordinates ``_squashed`` maps: alpha from 0.02
@@ -224,8 +232,9 @@ def damped_at_origins(
     """Forecasts (origins, horizon) from the last ``window_rows(m)`` rows before each origin
     (none before its segment's ``starts``), each with its series' fitted parameters
     (``series``: the training index, -1 for a series the fit never saw, which takes the
-    median parameters and tests its own rows for a season). The factors come from the last
-    ``SEASONS_READ`` seasons of those rows, the level and trend from all of them."""
+    median parameters). Whether there is a season is tested on those rows, so a series that
+    was short when fitted gains its season once it has the rows to show it; the factors come
+    from the last ``SEASONS_READ`` seasons of them, the level and trend from all of them."""
     target = np.asarray(target, dtype=np.float64)
     origins, series = np.asarray(origins, dtype=np.int64), np.asarray(series, dtype=np.int64)
     if len(origins) == 0:
@@ -242,8 +251,7 @@ def damped_at_origins(
     for i, (lo, hi) in enumerate(zip(first, origins, strict=True)):
         a = target[lo:hi]
         recent = a[-SEASONS_READ * m :]
-        seasonal = bool(fit.seasonal[pick[i]]) if known[i] else has_season(recent, m)
-        s = window_season(recent, m, seasonal)
+        s = window_season(recent, m, has_season(a, m))
         phase = (len(recent) - len(a)) % len(s.factors)  # a[0]'s position in the factors' cycle
         adjusted[i, width - len(a) :] = s.adjust(a, first=phase)
         seasons.append((s, phase + len(a)))
