@@ -123,6 +123,7 @@ def smooth(a: np.ndarray, alpha: np.ndarray, beta: np.ndarray, phi: np.ndarray) 
     """Level and trend after each window of ``a`` (windows, rows), and the one-step errors
     (windows, rows), for one parameter set per window (windows,)."""
     level, trend, _, errors = _recursion(a, alpha[:, None], beta[:, None], phi[:, None], keep_errors=True)
+    assert errors is not None  # kept when asked for
     return level[:, 0], trend[:, 0], errors[:, 0]
 
 

@@ -16,6 +16,7 @@ from forecast_cli.damped_trend import (
     damped_at_origins,
     fit_damped,
     has_season,
+    least_fit_rows,
     smooth,
     window_rows,
 )
@@ -59,7 +60,7 @@ def test_the_recursion_equals_statsmodels_damped_holt_with_the_same_parameters()
     )
     fit = model.fit(smoothing_level=alpha, smoothing_trend=beta, damping_trend=phi, optimized=False)
     np.testing.assert_allclose(a[1:] - errors[0, 1:], fit.fittedvalues, rtol=1e-12)
-    ours = DampedFit(np.array([alpha]), np.array([beta]), np.array([phi]), np.array([False]))
+    ours = DampedFit(np.array([alpha]), np.array([beta]), np.array([phi]))
     forecast = damped_at_origins(a, np.array([len(a)]), np.array([0]), np.array([0]), ours, 1, 6)
     np.testing.assert_allclose(forecast[0], fit.forecast(6), rtol=1e-12)
     assert np.isnan(errors[0, 0]) and np.isfinite(level[0]) and np.isfinite(trend[0])
@@ -124,19 +125,44 @@ def test_a_pure_season_is_continued_in_phase_from_any_origin(shift, offset):
     pattern = 100 + 30 * np.sin(2 * np.pi * np.arange(12) / 12) + np.arange(12) % 3
     y = np.tile(pattern, 10) + offset
     assert has_season(y, 12)
-    fit = DampedFit(np.array([0.3]), np.array([0.1]), np.array([0.9]), np.array([True]))
+    fit = DampedFit(np.array([0.3]), np.array([0.1]), np.array([0.9]))
     origin = 96 + shift
     got = damped_at_origins(y, np.array([origin]), np.array([0]), np.array([0]), fit, 12, 12)
     np.testing.assert_allclose(got[0], y[origin : origin + 12], rtol=1e-9, atol=1e-9)
+
+
+def test_a_series_too_short_to_fit_takes_the_median_of_those_long_enough():
+    """Fewer than three seasons of training rows: no parameters of its own (on a dozen rows
+    a fitted trend ran away), the median of the series with enough rows instead."""
+    m = 4
+    long = [_seasonal(60, m, seed=s) for s in range(3)]
+    short = np.array([5.0, 9.0, 14.0, 20.0, 27.0, 35.0, 44.0, 54.0, 65.0, 77.0])
+    assert len(short) < least_fit_rows(m) <= 60
+    fits = fit_damped([*long, short], m)
+    alone = fit_damped(long, m)
+    for name in ("alpha", "beta", "phi"):
+        np.testing.assert_array_equal(getattr(fits, name)[:3], getattr(alone, name))
+        assert getattr(fits, name)[3] == np.median(getattr(alone, name))
+
+
+def test_a_season_is_found_in_the_rows_a_forecast_reads():
+    """A series too short for the season test when fitted is forecast with its season once
+    the rows before an origin show it, and one whose recent rows lost it without."""
+    pattern = 100 + 30 * np.sin(2 * np.pi * np.arange(12) / 12)
+    y = np.tile(pattern, 6)
+    fit = fit_damped([y[:30]], 12)  # 30 rows: under three seasons, no season tested for
+    got = damped_at_origins(y, np.array([60]), np.array([0]), np.array([0]), fit, 12, 12)
+    np.testing.assert_allclose(got[0], y[60:72], rtol=1e-9)
+    flat = np.r_[np.tile(pattern, 3), np.full(60, 100.0)]
+    later = damped_at_origins(flat, np.array([96]), np.array([0]), np.array([0]), fit, 12, 12)
+    np.testing.assert_allclose(later[0], 100.0, rtol=1e-12)
 
 
 def test_a_series_the_fit_never_saw_takes_the_median_parameters():
     fits = fit_damped([_seasonal(80, 1, s) for s in range(3)], 1)
     y = _seasonal(80, 1, seed=9)
     stranger = damped_at_origins(y, np.array([80]), np.array([0]), np.array([-1]), fits, 1, 3)
-    median = DampedFit(
-        *(np.array([np.median(v)]) for v in (fits.alpha, fits.beta, fits.phi)), np.array([False])
-    )
+    median = DampedFit(*(np.array([np.median(v)]) for v in (fits.alpha, fits.beta, fits.phi)))
     own = damped_at_origins(y, np.array([80]), np.array([0]), np.array([0]), median, 1, 3)
     np.testing.assert_array_equal(stranger, own)
 
@@ -172,7 +198,7 @@ def test_the_smoother_is_fitted_on_training_rows_only():
     frame.loc[tail, "y"] *= 1.5
     cfg = fitted.config
     moved = Forecaster(cfg).fit(prepare_panel(frame, cfg.data))
-    for name in ("alpha", "beta", "phi", "seasonal"):
+    for name in ("alpha", "beta", "phi"):
         np.testing.assert_array_equal(getattr(moved.damped_, name), getattr(fitted.damped_, name))
 
 
@@ -180,7 +206,7 @@ def test_the_average_survives_the_model_file_and_none_turns_it_off(tmp_path):
     fitted, panel = _fitted()
     loaded = load_model(save_model(fitted, tmp_path / "m.fcst"))
     pd.testing.assert_frame_equal(loaded.predict(), fitted.predict())
-    for name in ("alpha", "beta", "phi", "seasonal"):
+    for name in ("alpha", "beta", "phi"):
         np.testing.assert_array_equal(getattr(loaded.damped_, name), getattr(fitted.damped_, name))
     alone, _ = _fitted(combine="none")
     assert alone.damped_ is None and alone.plan_.damped_rows == 0
