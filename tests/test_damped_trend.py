@@ -16,7 +16,6 @@ from forecast_cli.damped_trend import (
     damped_at_origins,
     fit_damped,
     has_season,
-    least_fit_rows,
     smooth,
     window_rows,
 )
@@ -129,20 +128,6 @@ def test_a_pure_season_is_continued_in_phase_from_any_origin(shift, offset):
     origin = 96 + shift
     got = damped_at_origins(y, np.array([origin]), np.array([0]), np.array([0]), fit, 12, 12)
     np.testing.assert_allclose(got[0], y[origin : origin + 12], rtol=1e-9, atol=1e-9)
-
-
-def test_a_series_too_short_to_fit_takes_the_median_of_those_long_enough():
-    """Fewer than three seasons of training rows: no parameters of its own (on a dozen rows
-    a fitted trend ran away), the median of the series with enough rows instead."""
-    m = 4
-    long = [_seasonal(60, m, seed=s) for s in range(3)]
-    short = np.array([5.0, 9.0, 14.0, 20.0, 27.0, 35.0, 44.0, 54.0, 65.0, 77.0])
-    assert len(short) < least_fit_rows(m) <= 60
-    fits = fit_damped([*long, short], m)
-    alone = fit_damped(long, m)
-    for name in ("alpha", "beta", "phi"):
-        np.testing.assert_array_equal(getattr(fits, name)[:3], getattr(alone, name))
-        assert getattr(fits, name)[3] == np.median(getattr(alone, name))
 
 
 def test_a_season_is_found_in_the_rows_a_forecast_reads():
