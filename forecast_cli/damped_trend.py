@@ -9,10 +9,11 @@ damped Holt model smooths what is left, and the forecast is put back on the seas
     f_{t+h} = (l_t + (phi + ... + phi^h) b_t) s_{t+h}
 
 Why our own: statsforecast is a benchmark peer, not a dependency; statsmodels' ``Holt`` fits
-one series per call (see README, "Why our own damped trend", for the measured times) and
-would bring scipy and patsy. Here one L-BFGS run fits every series together: the recursion
-runs once per time step over a vector of series. ``tests/test_damped_trend.py`` holds the
-decomposition and the recursion equal to statsmodels', and the fitted error no worse.
+one series per call (README, "Our own damped trend", has the measured times) and would bring
+scipy and patsy. Here one grid search fits every series together (``fit_damped``): the
+recursion runs once per time step over a vector of series and candidate parameters.
+``tests/test_damped_trend.py`` holds the decomposition and the recursion equal to
+statsmodels', and the fitted error within 0.5% of its optimiser's.
 """
 
 from __future__ import annotations
@@ -244,7 +245,7 @@ def damped_at_origins(
         phase = (len(recent) - len(a)) % len(s.factors)  # a[0]'s position in the factors' cycle
         adjusted[i, width - len(a) :] = s.adjust(a, first=phase)
         seasons.append((s, phase + len(a)))
-    level, trend, _ = smooth(adjusted, alpha, beta, phi)
+    level, trend = (v[:, 0] for v in _recursion(adjusted, alpha[:, None], beta[:, None], phi[:, None])[:2])
     damp = np.cumsum(phi[:, None] ** np.arange(1, horizon + 1)[None, :], axis=1)  # (origins, horizon)
     plain = level[:, None] + damp * trend[:, None]  # (origins, horizon), seasonally adjusted
     return np.stack([s.restore(p, first=k) for (s, k), p in zip(seasons, plain, strict=True)])

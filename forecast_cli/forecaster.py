@@ -185,14 +185,15 @@ class Forecaster(InputLayout):
         # typical_share_: how much of the typical width each error's divisor adds to the
         # head's (``intervals.normalisers``); stored, since the calibration is in its units.
         self.typical_share_ = TYPICAL_SHARE
-        # each series' bands sized by how far the network misses it in training, not only
-        # by how far it moves (``error_levels.py``); stored, as the calibration is in its units
-        # the smoother averaged with the network, fitted on each series' training rows only
+        # the smoother averaged with the network, fitted on each series' training rows only;
+        # before the error levels and validation, which score the average
         self.damped_ = (
             fit_damped([m.y[:end] for m, end in zip(members, split.train_ends, strict=True)], plan.season)
             if plan.damped_rows
             else None
         )
+        # each series' bands sized by how far the network misses it in training, not only
+        # by how far it moves (``error_levels.py``); stored, as the calibration is in its units
         levels = error_level_factors(self, panel, split)
         self.cal_scales_ = [float(s * g) for s, g in zip(self.cal_scales_, levels, strict=True)]
         self.metrics_, self.calibration_, self.width_ratio_, self.calibration_errors_ = validate(

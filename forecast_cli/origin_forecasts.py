@@ -139,11 +139,10 @@ def forecast_origins(
         return f.transform_.inverse(z.astype(np.float64) * scale[:, None] + center[:, None], last)
 
     point = to_data(out)
-    damped = getattr(f, "damped_", None)  # None: the network alone (and a model built before it)
-    if damped is not None:  # equal weights: the average in the data's units
+    if f.damped_ is not None:  # equal weights: the average in the data's units (None: the network alone)
         index = np.arange(len(offsets) - 1) if series is None else np.asarray(series)
         smoothed = damped_at_origins(
-            values[:, 0], origins, offsets[segment], index[segment], damped, plan.season, horizon
+            values[:, 0], origins, offsets[segment], index[segment], f.damped_, plan.season, horizon
         )  # (origins, horizon)
         point = 0.5 * (point + smoothed)
     if _reads_only_target(f):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .damped_trend import SEASONS_READ, window_rows
 from .drift import DRIFT_LOOKBACKS
 
 BATCH = 128  # windows per gradient step by default
@@ -70,8 +71,6 @@ def choose_damped_rows(requested: str, season: int, series: int) -> tuple[int, s
     splits) the average cut MASE by 13%, 2%, 2% and 3% against the network alone
     (benchmarks/RESULTS.md, "Averaged with a damped trend"); no single-series set was
     measured with it."""
-    from .damped_trend import SEASONS_READ, window_rows
-
     if requested == "none" or (requested == "auto" and series == 1):
         return 0, "turned off" if requested == "none" else "auto: one series, one network of its own"
     rows = window_rows(season)

@@ -26,7 +26,7 @@ from .panel_ids import as_written, unknown_ids
 from .prediction_notes import (
     changed_statics,
     older_than_training,
-    short_drift_notes,
+    short_history_notes,
     shortfall_notes,
     unseen_categories,
 )
@@ -236,7 +236,7 @@ def _forecast_frames(
             out[i] = fc[row]
             if spread is not None:
                 widths[i] = spread[row]
-    notes = short_drift_notes(f, names, values, long_enough, known)
+    notes = short_history_notes(f, names, values, long_enough, known)
     scales = [
         f.cal_scales_[known[names[i]]] if names[i] in known else series_scale(values[i][:, 0], False)
         for i in range(len(values))

@@ -130,7 +130,7 @@ def older_than_training(f: Forecaster, names: list[str], frames: Sequence[pd.Dat
     ]
 
 
-def short_drift_notes(
+def short_history_notes(
     f: Forecaster, names: list[str], values: list[np.ndarray], forecast: list[int], known: dict[str, int]
 ) -> list[str]:
     """A note for each known series given fewer rows than the model kept of it, when the
