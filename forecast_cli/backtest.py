@@ -234,7 +234,9 @@ def run_backtest(
         first_row if ragged else None,
     )
     plans_run = {
-        name: fits_summary(shape_reasons(fits[name].plans, shape, cfg_given), fits[name].kept)
+        name: fits_summary(
+            shape_reasons(fits[name].plans, shape, cfg_given), fits[name].kept, fits[name].weights
+        )
         for name in neural
     }
     summary = series_summary(by_series)

@@ -35,13 +35,15 @@ class Fits:
     (series, fold) row, the seconds spent, and the plan each fit resolved (in fit order:
     refit groups, series by series with ``--local``), so the backtest reports what it ran,
     not the options it was given ("patch": null, "transform": "auto"); ``kept``, beside
-    each plan, the baseline a fit kept because no epoch beat it ("" when training did)."""
+    each plan, the baseline a fit kept because no epoch beat it ("" when training did);
+    ``weights``, the damped trend's share of each fit's forecasts (None: no smoother)."""
 
     forecasts: np.ndarray  # ((series, fold) rows, horizon)
     bounds: dict[str, np.ndarray]  # "lo-80", "hi-80", ...: (rows, horizon) each
     seconds: tuple[float, float]  # fit, forecast
     plans: list[dict] = field(default_factory=list)  # ``Plan.to_dict`` of each fit
     kept: list[str] = field(default_factory=list)  # each fit's kept baseline, or ""
+    weights: list[float | None] = field(default_factory=list)  # each fit's ``DampedFit.weight``
 
     def rows(self, keep: np.ndarray) -> Fits:
         """The same fits on the (series, fold) rows ``keep`` only."""
@@ -51,6 +53,7 @@ class Fits:
             self.seconds,
             self.plans,
             self.kept,
+            self.weights,
         )
 
 
@@ -156,7 +159,8 @@ def fit_group(payload: tuple, on_epoch: Callable[[EpochReport], None] | None = N
         fitted, prefix, prefix_offsets, fit_ends, local_origins, out, widths, levels
     )
     kept = fitted.network_args_.highway_init if fitted.metrics_["kept_baseline"] else ""
-    return Fits(out, bounds, (t1 - t0, time.perf_counter() - t1), [fitted.plan_.to_dict()], [kept])
+    weight = None if fitted.damped_ is None else fitted.damped_.weight
+    return Fits(out, bounds, (t1 - t0, time.perf_counter() - t1), [fitted.plan_.to_dict()], [kept], [weight])
 
 
 def fit_series(payload: tuple[ForecastConfig, Panel, list[Fold], tuple[float, ...]]) -> Fits:
@@ -190,6 +194,7 @@ def _place(whole: Fits, rows, fits: Fits) -> None:
     whole.seconds = (whole.seconds[0] + fits.seconds[0], whole.seconds[1] + fits.seconds[1])
     whole.plans.extend(fits.plans)
     whole.kept.extend(fits.kept)
+    whole.weights.extend(fits.weights)
 
 
 def distributed_global(

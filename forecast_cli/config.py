@@ -167,7 +167,8 @@ class ModelConfig:
     combine: str = opt(
         "auto",
         "Average the network's forecast with damped-trend exponential smoothing of each series "
-        "(the M competitions' Damped benchmark), bands calibrated on the average; auto: on for panels.",
+        "(the M competitions' Damped benchmark), bands calibrated on the average; auto: for panels, "
+        "where it lowers the validation error.",
         MODEL,
         choices=Combine,
     )

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# A season is tested for only in a series that covers it three times (the M4 benchmarks' rule).
-MIN_SEASONS = 3
+from .seasonal_factors import deseasonalised, has_season, window_season
+
 # Bounds of the damping factor, as R's forecast::ets and statsforecast hold them: below 0.8 a
 # trend dies within a few steps; above 0.98 it hardly damps.
 PHI_RANGE = (0.8, 0.98)
@@ -35,6 +35,9 @@ FIT_ROWS = 1000
 # at least its last 50 rows (alpha 0.1 forgets the starting value to 0.5% in 50 rows).
 SEASONS_READ = 5
 LEAST_ROWS = 50
+# Windows deseasonalised per array: bounds the memory of a long season's windows (5-minute
+# data reads 1,440 rows a window).
+CHUNK = 4096
 
 
 def window_rows(season: int) -> int:
@@ -43,81 +46,29 @@ def window_rows(season: int) -> int:
 
 
 @dataclass(frozen=True)
-class Season:
-    """Seasonal factors by position from the first row (``factors[t % m]``); m = 1: none."""
-
-    factors: np.ndarray  # (m,)
-    multiplicative: bool
-
-    def adjust(self, y: np.ndarray, first: int = 0) -> np.ndarray:
-        """The values with the season removed; ``first`` is the position of ``y[0]``."""
-        s = self._at(first, len(y))
-        return y / s if self.multiplicative else y - s
-
-    def restore(self, a: np.ndarray, first: int) -> np.ndarray:
-        """Adjusted values put back on the season; ``first`` is the position of ``a[0]``."""
-        s = self._at(first, len(a))
-        return a * s if self.multiplicative else a + s
-
-    def _at(self, first: int, n: int) -> np.ndarray:
-        return self.factors[(first + np.arange(n)) % len(self.factors)]
-
-
-def has_season(y: np.ndarray, m: int) -> bool:
-    """90% test on the lag-m autocorrelation, with Bartlett's variance from lags 1 .. m-1."""
-    n = len(y)
-    if m < 2 or n < MIN_SEASONS * m:
-        return False
-    d = y - y.mean()
-    denom = float(d @ d)
-    if denom == 0.0:
-        return False
-    acf = np.array([float(d[k:] @ d[: n - k]) / denom for k in range(1, m + 1)])  # (m,)
-    limit = 1.645 * np.sqrt((1.0 + 2.0 * float(np.sum(acf[:-1] ** 2))) / n)
-    return bool(abs(acf[-1]) > limit)
-
-
-def classical_season(y: np.ndarray, m: int, multiplicative: bool) -> Season:
-    """Factors of a classical decomposition (centred moving average of order m, 2 x m if even),
-    as ``statsmodels.tsa.seasonal.seasonal_decompose`` computes them."""
-    weights = np.r_[0.5, np.ones(m - 1), 0.5] / m if m % 2 == 0 else np.ones(m) / m
-    half = len(weights) // 2
-    trend = np.full(len(y), np.nan)
-    trend[half : len(y) - half] = np.convolve(y, weights, mode="valid")
-    detrended = y / trend if multiplicative else y - trend
-    means = np.array([np.nanmean(detrended[k::m]) for k in range(m)])  # (m,)
-    factors = means / means.mean() if multiplicative else means - means.mean()
-    return Season(factors, multiplicative)
-
-
-@dataclass(frozen=True)
 class DampedFit:
     """Per series: the smoothing parameters (a season is found, or not, in the rows each
-    forecast reads: ``damped_at_origins``)."""
+    forecast reads: ``damped_at_origins``); for the panel, the smoother's share of the
+    forecast (``combine_weight``)."""
 
     alpha: np.ndarray  # (series,)
     beta: np.ndarray  # (series,)
     phi: np.ndarray  # (series,)
+    weight: float = 0.5  # files of stop 33, before it was chosen, averaged equally
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         return {"alpha": self.alpha, "beta": self.beta, "phi": self.phi}
 
     @classmethod
-    def from_arrays(cls, arrays: dict[str, np.ndarray], series: int) -> DampedFit:
-        """The fit stored by ``to_arrays``, checked to hold one value per series."""
+    def from_arrays(cls, arrays: dict[str, np.ndarray], series: int, weight: float = 0.5) -> DampedFit:
+        """The fit stored by ``to_arrays`` (and ``weight``), checked to hold one value per series."""
         names = ("alpha", "beta", "phi")
         if any(name not in arrays or arrays[name].shape != (series,) for name in names):
             raise ValueError("the model file's damped-trend arrays disagree with its series ids")
         alpha, beta, phi = (arrays[k].astype(np.float64) for k in names)
-        return cls(alpha, beta, phi)
-
-
-def window_season(a: np.ndarray, m: int, seasonal: bool) -> Season:
-    """The season removed from rows ``a``: their classical factors when ``seasonal`` and they
-    hold two seasons (multiplicative when every value is positive), else none."""
-    if not seasonal or m < 2 or len(a) < 2 * m:
-        return Season(np.ones(1), True)
-    return classical_season(a, m, multiplicative=bool(np.all(a > 0)))
+        if not 0.0 <= weight <= 1.0:
+            raise ValueError("the model file's damped-trend weight is not between 0 and 1")
+        return cls(alpha, beta, phi, float(weight))
 
 
 def smooth(a: np.ndarray, alpha: np.ndarray, beta: np.ndarray, phi: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -237,15 +188,17 @@ def damped_at_origins(
     beta = np.where(known, fit.beta[pick], np.median(fit.beta))
     phi = np.where(known, fit.phi[pick], np.median(fit.phi))
     adjusted = np.full((len(origins), width), np.nan)  # (origins, width), right-aligned
-    seasons = []
-    for i, (lo, hi) in enumerate(zip(first, origins, strict=True)):
-        a = target[lo:hi]
-        recent = a[-SEASONS_READ * m :]
-        s = window_season(recent, m, has_season(a, m))
-        phase = (len(recent) - len(a)) % len(s.factors)  # a[0]'s position in the factors' cycle
-        adjusted[i, width - len(a) :] = s.adjust(a, first=phase)
-        seasons.append((s, phase + len(a)))
+    ahead = np.ones((len(origins), horizon))  # the season over each forecast's steps
+    multiplicative = np.ones(len(origins), dtype=bool)
+    lengths = origins - first
+    for n in np.unique(lengths):  # windows of one length are one array
+        same = np.flatnonzero(lengths == n)
+        for rows in np.array_split(same, -(-len(same) // CHUNK)):
+            a = target[first[rows, None] + np.arange(n)]  # (rows, n)
+            adjusted[rows, width - n :], ahead[rows], multiplicative[rows] = deseasonalised(
+                a, m, SEASONS_READ * m, horizon
+            )
     level, trend = (v[:, 0] for v in _recursion(adjusted, alpha[:, None], beta[:, None], phi[:, None])[:2])
     damp = np.cumsum(phi[:, None] ** np.arange(1, horizon + 1)[None, :], axis=1)  # (origins, horizon)
     plain = level[:, None] + damp * trend[:, None]  # (origins, horizon), seasonally adjusted
-    return np.stack([s.restore(p, first=k) for (s, k), p in zip(seasons, plain, strict=True)])
+    return np.where(multiplicative[:, None], plain * ahead, plain + ahead)

@@ -84,6 +84,7 @@ def forecaster_state(f: Forecaster) -> tuple[dict[str, Any], dict[str, np.ndarra
     )
     if f.damped_ is not None:  # the smoother averaged with the network (``damped_trend``)
         arrays.update({SERIES + "damped_" + k: v for k, v in f.damped_.to_arrays().items()})  # (series,) each
+        meta["damped_weight"] = f.damped_.weight  # its share (``combine_weight``); files before it: 0.5
     if f.never_negative_ is not None:  # None: loaded from a file that did not record them
         arrays[SERIES + "never_negative"] = np.asarray(f.never_negative_, dtype=np.uint8)  # (series,)
     if f.calibration_errors_ is not None:  # None: loaded from a file that did not keep them
@@ -203,7 +204,8 @@ def _restore_arrays(self: Forecaster, meta: dict[str, Any], arrays: dict[str, np
     damped = {
         k.removeprefix(SERIES + "damped_"): v for k, v in arrays.items() if k.startswith(SERIES + "damped_")
     }
-    self.damped_ = DampedFit.from_arrays(damped, n) if self.plan_.damped_rows else None
+    weight = float(meta.get("damped_weight", 0.5))  # stop 33's files averaged equally
+    self.damped_ = DampedFit.from_arrays(damped, n, weight) if self.plan_.damped_rows else None
     if any(
         len(codes) and not 0 <= codes[:, j].min() <= codes[:, j].max() < len(lv)
         for j, lv in enumerate(levels)

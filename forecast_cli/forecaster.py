@@ -23,6 +23,7 @@ import pandas as pd
 
 from . import origin_forecasts, prediction
 from .calendar_features import calendar_columns
+from .combine_weight import choose_weight
 from .config import ForecastConfig
 from .damped_trend import DampedFit, fit_damped
 from .error_levels import error_level_factors
@@ -187,11 +188,13 @@ class Forecaster(InputLayout):
         self.typical_share_ = TYPICAL_SHARE
         # the smoother averaged with the network, fitted on each series' training rows only;
         # before the error levels and validation, which score the average
-        self.damped_ = (
-            fit_damped([m.y[:end] for m, end in zip(members, split.train_ends, strict=True)], plan.season)
-            if plan.damped_rows
-            else None
-        )
+        self.damped_ = None
+        if plan.damped_rows:  # ``auto``: in or out as validation says (``combine_weight``); ``damped``: in
+            self.damped_ = fit_damped(
+                [m.y[:end] for m, end in zip(members, split.train_ends, strict=True)], plan.season
+            )
+            if cfg.model.combine == "auto":
+                self.damped_ = dataclasses.replace(self.damped_, weight=choose_weight(self, panel, split))
         # each series' bands sized by how far the network misses it in training, not only
         # by how far it moves (``error_levels.py``); stored, as the calibration is in its units
         levels = error_level_factors(self, panel, split)

@@ -51,6 +51,7 @@ def forecast_origins(
     series: np.ndarray | None = None,
     statics: np.ndarray | None = None,
     spread: bool = False,
+    weight: float | None = None,
 ):
     """Forecasts in the data's units for every origin: shape (len(origins), horizon);
     with ``spread``, the pair (forecasts, widths): the spread head's 10-90% width in the
@@ -67,6 +68,8 @@ def forecast_origins(
     instead, for validation windows whose unscored steps run past the data.
     ``series``: the training index of each segment's series, for a series embedding;
     ``statics``: each segment's one-hot static values (segments, static_width).
+    ``weight``: the damped trend's share of the forecast, in place of the fitted one (0:
+    the network alone; for ``combine_weight``, which chooses it).
     """
     f._check_fitted()
     horizon = horizon or f.horizon_
@@ -139,12 +142,14 @@ def forecast_origins(
         return f.transform_.inverse(z.astype(np.float64) * scale[:, None] + center[:, None], last)
 
     point = to_data(out)
-    if f.damped_ is not None:  # equal weights: the average in the data's units (None: the network alone)
+    smoother = f.damped_  # None: the network alone
+    share = 0.0 if smoother is None else (smoother.weight if weight is None else weight)
+    if smoother is not None and share:  # the weighted average in the data's units (``combine_weight``)
         index = np.arange(len(offsets) - 1) if series is None else np.asarray(series)
         smoothed = damped_at_origins(
-            values[:, 0], origins, offsets[segment], index[segment], f.damped_, plan.season, horizon
+            values[:, 0], origins, offsets[segment], index[segment], smoother, plan.season, horizon
         )  # (origins, horizon)
-        point = 0.5 * (point + smoothed)
+        point = (1.0 - share) * point + share * smoothed
     if _reads_only_target(f):
         flat = _flat_before(values[:, 0], origins, offsets[segment], f.plan_.history_rows)
         point = np.where(flat[:, None], last[:, None], point)

@@ -43,19 +43,24 @@ def varying(plans: Sequence[dict], scalers: Sequence[str], unit: str = "series")
     return out
 
 
-def fits_summary(plans: Sequence[dict], kept: Sequence[str]) -> dict[str, Any]:
+def fits_summary(
+    plans: Sequence[dict], kept: Sequence[str], weights: Sequence[float | None] = ()
+) -> dict[str, Any]:
     """What a backtest reports of one model's fits: how many there were, the plan of the
     last (trained on the most rows, the nearest to what ``train`` on the same data
     resolves), the fields that differ between fits (``varying``; empty when they all
     resolved alike), and how many fits kept the baseline their network starts as because
     no epoch beat it (``kept``: each fit's kept baseline or ""), by baseline:
     such a fit's forecasts are that baseline's, and its scores are that baseline's scores:
-    ``{"seasonal": 2}``, empty when every fit trained past its start."""
+    ``{"seasonal": 2}``, empty when every fit trained past its start. ``damped_weight``
+    counts the fits by the damped trend's share of their forecasts (``weights``, None for a
+    fit without the smoother): ``{"0.5": 3, "0": 2}``, empty when no fit had one."""
     return {
         "fits": len(plans),
         "plan": dict(plans[-1]),
         "varies": varying(plans, [str(p.get("scaler", "")) for p in plans], unit="fits"),
         "kept_baseline": dict(Counter(k for k in kept if k).most_common()),
+        "damped_weight": dict(Counter(f"{w:g}" for w in weights if w is not None).most_common()),
     }
 
 

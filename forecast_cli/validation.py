@@ -9,6 +9,8 @@ just released its own copy; see panel_arrays).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -47,17 +49,12 @@ def validate(
         "val_loss": result.val_loss,
         "train_seconds": round(result.seconds, 3),
     }
-    keep = evenly_spaced(len(split.val_origins), MAX_CALIBRATION_WINDOWS)
-    origins, members = split.val_origins[keep], split.series_of_val[keep]  # members ascend: grouped by series
-    context = max(f.plan_.history_rows, f.season_ + 1)  # what a window and the seasonal naive read
-    starts = np.maximum(split.train_ends - context, 0)  # (series,), local rows where tails begin
-    tail_rows = np.asarray(panel.lengths) - starts
-    statics = f.train_statics()  # (series, static width), sliced per group
     parts = [
-        _group(f, panel, split, origins, members, starts, tail_rows, statics, lo, hi)
-        for lo, hi in series_groups(tail_rows, GROUP_ROWS)
-    ]
-    actual, pred, widths, naive_fc, snaive_fc = (np.concatenate([p[k] for p in parts]) for k in range(5))
+        _group(f, g) for g in validation_groups(f, panel, split)
+    ]  # one group's tails in memory at a time
+    actual, pred, widths, naive_fc, snaive_fc, members = (
+        np.concatenate([p[k] for p in parts]) for k in range(6)
+    )
     scales = np.asarray(f.cal_scales_)[members]  # (windows,)
     ratio = None
     divisors = scales
@@ -99,39 +96,66 @@ def series_groups(rows: np.ndarray, limit: int) -> list[tuple[int, int]]:
     return out
 
 
-def _group(
-    f: Forecaster,
-    panel: Panel,
-    split: PanelSplit,
-    origins: np.ndarray,
-    members: np.ndarray,
-    starts: np.ndarray,
-    tail_rows: np.ndarray,
-    statics: np.ndarray,
-    lo: int,
-    hi: int,
-) -> tuple[np.ndarray, ...]:
-    """(actual, forecast, widths, naive, seasonal naive), each (windows, horizon), for the
-    windows of series ``lo .. hi - 1``, read from those series' tails only."""
-    a, b = np.searchsorted(members, [lo, hi])
-    sel_members = members[a:b]
-    values = np.concatenate([f._inputs(panel.members[i].frame.iloc[starts[i] :]) for i in range(lo, hi)])
-    tails = np.concatenate([[0], np.cumsum(tail_rows[lo:hi])])  # (group + 1,): where each tail starts
-    local = sel_members - lo
-    at = origins[a:b] - split.bounds[sel_members] - starts[sel_members] + tails[local]  # rows of ``values``
+@dataclass(frozen=True)
+class TailGroup:
+    """The validation windows of series ``series`` (consecutive), read from their tails only:
+    ``values`` (rows, inputs) stacks the tails, ``offsets`` (group + 1,) where each begins,
+    ``at`` (windows,) each window's origin row in ``values``, ``segment`` its tail's place."""
+
+    values: np.ndarray
+    offsets: np.ndarray
+    at: np.ndarray
+    segment: np.ndarray
+    series: np.ndarray
+    statics: np.ndarray  # (group, static width)
+
+    def actuals(self, horizon: int) -> np.ndarray:
+        """(windows, horizon) the values each window forecasts, NaN past its series' end."""
+        return window_actuals(self.values[:, 0], self.at, self.offsets[self.segment + 1], horizon)
+
+
+def validation_groups(f: Forecaster, panel: Panel, split: PanelSplit) -> Iterator[TailGroup]:
+    """The validation windows (at most ``MAX_CALIBRATION_WINDOWS``, evenly spaced) a group
+    of series at a time, in series order; each series contributes only its tail, the
+    validation rows and the context before them."""
+    keep = evenly_spaced(len(split.val_origins), MAX_CALIBRATION_WINDOWS)
+    origins, members = split.val_origins[keep], split.series_of_val[keep]  # members ascend: grouped by series
+    context = max(f.plan_.history_rows, f.season_ + 1)  # what a window and the seasonal naive read
+    starts = np.maximum(split.train_ends - context, 0)  # (series,), local rows where tails begin
+    tail_rows = np.asarray(panel.lengths) - starts
+    statics = f.train_statics()  # (series, static width), sliced per group
+    for lo, hi in series_groups(tail_rows, GROUP_ROWS):
+        a, b = np.searchsorted(members, [lo, hi])
+        sel = members[a:b]
+        values = np.concatenate([f._inputs(panel.members[i].frame.iloc[starts[i] :]) for i in range(lo, hi)])
+        tails = np.concatenate([[0], np.cumsum(tail_rows[lo:hi])])  # (group + 1,): where each tail starts
+        local = sel - lo
+        at = origins[a:b] - split.bounds[sel] - starts[sel] + tails[local]  # rows of ``values``
+        yield TailGroup(values, tails, at, local, np.arange(lo, hi), statics[lo:hi])
+
+
+def _group(f: Forecaster, g: TailGroup) -> tuple[np.ndarray, ...]:
+    """(actual, forecast, widths, naive, seasonal naive), each (windows, horizon), and each
+    window's series (windows,), for the windows of one group."""
     horizon = f.horizon_
-    y = values[:, 0]
-    actual = window_actuals(y, at, tails[local + 1], horizon)  # (windows, horizon)
+    y = g.values[:, 0]
     pred, widths = f.forecast_origins(
-        values,
-        at,
-        tails,
-        scalers=f.scalers_[lo:hi],
+        g.values,
+        g.at,
+        g.offsets,
+        scalers=[f.scalers_[i] for i in g.series],
         clamp_future=True,
-        series=np.arange(lo, hi),
-        statics=statics[lo:hi],
+        series=g.series,
+        statics=g.statics,
         spread=True,
     )
     if widths is None:
         widths = np.full_like(pred, np.nan)
-    return actual, pred, widths, naive(y, at, horizon), seasonal_naive(y, at, horizon, season=f.season_)
+    return (
+        g.actuals(horizon),
+        pred,
+        widths,
+        naive(y, g.at, horizon),
+        seasonal_naive(y, g.at, horizon, season=f.season_),
+        g.series[g.segment],
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -241,3 +242,24 @@ def still_kind(run: dict) -> str:
     """The one baseline a run's fits kept."""
     (kind,) = run["kept_baseline"]
     return kind
+
+
+@pytest.mark.parametrize("worse", [False, True])
+def test_backtest_says_at_which_fits_the_damped_trend_was_averaged_in(sample, monkeypatch, worse):
+    """Each fit of a panel decides on its validation windows whether the smoother joins the
+    network (``combine_weight``); the backtest counts the fits each way in JSON and says so,
+    since the network's row then scores the average, or the network alone."""
+    if worse:  # a smoother far off on validation: every fit leaves it out
+        monkeypatch.setattr(
+            "forecast_cli.combine_weight.damped_at_origins",
+            lambda target, origins, *rest: np.full((len(origins), rest[-1]), 1e9),
+        )
+    args = ["backtest", str(sample / "aus_accommodation.csv"), "--id-col", "State", "--target", "Takings"]
+    result = runner.invoke(app, [*args, "-k", "2", "--refit", "always", *FAST_TRAIN[:-1], "-f", "json"])
+    assert result.exit_code == 0, result.output
+    run = json.loads(result.stdout)["config"]["plans"]["lstm"]
+    assert run["fits"] == 2 and run["damped_weight"] == ({"0": 2} if worse else {"0.5": 2})
+    said = "lstm: the damped trend was averaged in at " + (
+        "0 of 2 fits, left out at 2" if worse else "2 of 2 fits\n"
+    )
+    assert said in result.stderr

@@ -45,8 +45,10 @@ def test_info_summarises_a_panel_without_reading_its_arrays(tmp_path, monkeypatc
     assert info["history_rows_per_series"] == f"min {kept}, median {kept}, max {kept}"
     assert ("drift_rows" not in info) if local else info["drift_rows"].startswith("48 (")
     assert (
-        ("damped_rows" not in info) if local else info["damped_rows"].startswith("60 (averaged with a damped")
+        ("damped_rows" not in info) if local else info["damped_rows"].startswith("60 (a damped trend of each")
     )
+    # the smoother's share, which validation chose (0 or 0.5) and the forecasts use
+    assert ("damped_weight" not in info) if local else info["damped_weight"] == model.damped_.weight
     assert info["history_end"] == "2005-12-01T00:00:00"
     assert info["data_rows"] == 3 * 72 and info["data_rows_per_series"] == "min 72, median 72, max 72"
     # typed values beside the shown text ("12 (given)"), which a script cannot read as a number

@@ -216,3 +216,21 @@ def test_the_shorter_window_hint_names_numbers_that_fit(rows, lookback, horizon,
     from forecast_cli.windows import shorter_windows
 
     assert shorter_windows(rows, lookback, horizon, season).startswith(hint)
+
+
+@pytest.mark.parametrize("worse", [False, True])
+def test_train_says_whether_the_damped_trend_was_averaged_in(tmp_path, sample, monkeypatch, worse):
+    """A panel's fit decides on its validation windows (``combine_weight``); the training
+    line says which, and ``info`` shows the weight the forecasts use."""
+    if worse:  # a smoother far off on validation is left out
+        monkeypatch.setattr(
+            "forecast_cli.combine_weight.damped_at_origins",
+            lambda target, origins, *rest: np.full((len(origins), rest[-1]), 1e9),
+        )
+    model = tmp_path / "m.fcst"
+    args = ["train", str(sample / "aus_accommodation.csv"), "--id-col", "State", "--target", "Takings"]
+    result = runner.invoke(app, [*args, *FAST_TRAIN[:-1], "-o", str(model)])
+    assert result.exit_code == 0, result.output
+    said = "left out (the network alone scored lower on validation)" if worse else "damped trend averaged in"
+    assert said in result.stderr
+    assert read_metadata(model)["damped_weight"] == (0.0 if worse else 0.5)

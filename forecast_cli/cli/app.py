@@ -196,6 +196,12 @@ def training_summary(forecaster, label: str) -> str:
             f"; validation MAE {m['val_mae']:.4g} (naive {m['val_naive_mae']:.4g}, "
             f"seasonal naive {m['val_seasonal_naive_mae']:.4g})"
         )
+    if forecaster.damped_ is not None:  # combine_weight: in or out, by the validation windows
+        line += (
+            "; damped trend averaged in"
+            if forecaster.damped_.weight
+            else "; damped trend left out (the network alone scored lower on validation)"
+        )
     return line
 
 

@@ -209,6 +209,13 @@ def _plan_lines(plans: dict[str, dict]) -> list[str]:
                 f"the network starts as ({', '.join(kept)}): no training epoch beat it on validation, "
                 f"so {'that fit forecasts' if n == 1 else 'those fits forecast'} as that baseline does"
             )
+        if weights := run.get("damped_weight"):  # combine_weight: in or out, by each fit's validation
+            fits = sum(weights.values())
+            averaged = fits - weights.get("0", 0)
+            line = f"{name}: the damped trend was averaged in at {averaged} of {fits} fit{'s' if fits > 1 else ''}"
+            if averaged < fits:
+                line += f", left out at {fits - averaged}, where the network alone scored lower on validation"
+            lines.append(line)
     return lines
 
 

@@ -146,6 +146,8 @@ def describe_model(meta: dict) -> dict:
             out["drift_rows"] = f"{plan.drift_rows} ({plan.reasons.get('drift_rows', '')})"
         if plan.damped_rows:
             out["damped_rows"] = f"{plan.damped_rows} ({plan.reasons.get('damped_rows', '')})"
+            # its share of the forecast, chosen on validation (files of stop 33: an equal average)
+            out["damped_weight"] = meta.get("damped_weight", 0.5)
         if plan.batch_size:  # 0: a file from before the plan decided it
             out["batch_size"] = f"{plan.batch_size} ({plan.reasons.get('batch_size', '')})"
         if plan.says_nonnegative:
