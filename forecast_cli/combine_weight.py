@@ -33,7 +33,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .damped_trend import damped_at_origins
 from .panel import Panel
 from .validation import validation_groups
 from .windows import PanelSplit
@@ -49,12 +48,11 @@ MARGIN = 0.01
 def choose_weight(f: Forecaster, panel: Panel, split: PanelSplit) -> float:
     """The smoother's share of the forecast (``weight_for``) from the scaled absolute errors
     of the validation windows; ``EQUAL`` when no window can be scored."""
-    smoother = f.damped_
-    if smoother is None:
+    if f.damped_ is None:
         raise ValueError("choose_weight needs a fitted damped trend")
     alone = averaged = 0.0
     for g in validation_groups(f, panel, split):
-        network = f.forecast_origins(
+        network, mixed = f.forecast_origins(
             g.values,
             g.at,
             g.offsets,
@@ -62,20 +60,14 @@ def choose_weight(f: Forecaster, panel: Panel, split: PanelSplit) -> float:
             clamp_future=True,
             series=g.series,
             statics=g.statics,
-            weight=0.0,
-        )  # (windows, horizon)
-        smoothed = damped_at_origins(
-            g.values[:, 0], g.at, g.offsets[g.segment], g.series[g.segment], smoother, f.season_, f.horizon_
-        )  # (windows, horizon)
+            weight=(0.0, EQUAL),
+        )  # (windows, horizon) each: as the model would forecast at either weight
         scale = np.asarray(f.cal_scales_, dtype=np.float64)[g.series[g.segment]][:, None]  # (windows, 1)
         actual = g.actuals(f.horizon_)
         with np.errstate(invalid="ignore", divide="ignore"):
-            mixed = (1.0 - EQUAL) * network + EQUAL * smoothed
             network_errors = np.abs(actual - network) / scale  # (windows, horizon)
             average_errors = np.abs(actual - mixed) / scale  # (windows, horizon)
-        scored = np.isfinite(network_errors) & np.isfinite(
-            average_errors
-        )  # NaN past a series' end; a flat one has no scale
+        scored = np.isfinite(network_errors) & np.isfinite(average_errors)  # NaN past an end; flat: no scale
         alone += float(network_errors[scored].sum())
         averaged += float(average_errors[scored].sum())
     return weight_for(alone, averaged)

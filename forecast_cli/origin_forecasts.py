@@ -51,7 +51,7 @@ def forecast_origins(
     series: np.ndarray | None = None,
     statics: np.ndarray | None = None,
     spread: bool = False,
-    weight: float | None = None,
+    weight: float | tuple[float, ...] | None = None,
 ):
     """Forecasts in the data's units for every origin: shape (len(origins), horizon);
     with ``spread``, the pair (forecasts, widths): the spread head's 10-90% width in the
@@ -69,7 +69,8 @@ def forecast_origins(
     ``series``: the training index of each segment's series, for a series embedding;
     ``statics``: each segment's one-hot static values (segments, static_width).
     ``weight``: the damped trend's share of the forecast, in place of the fitted one (0:
-    the network alone; for ``combine_weight``, which chooses it).
+    the network alone); a tuple of shares gives the forecasts at each, (weights, origins,
+    horizon), from one network pass (``combine_weight`` scores them; ``spread`` is ignored).
     """
     f._check_fitted()
     horizon = horizon or f.horizon_
@@ -141,24 +142,37 @@ def forecast_origins(
     def to_data(z: np.ndarray) -> np.ndarray:
         return f.transform_.inverse(z.astype(np.float64) * scale[:, None] + center[:, None], last)
 
-    point = to_data(out)
+    network = to_data(out)
     smoother = f.damped_  # None: the network alone
-    share = 0.0 if smoother is None else (smoother.weight if weight is None else weight)
-    if smoother is not None and share:  # the weighted average in the data's units (``combine_weight``)
+    default = 0.0 if smoother is None else smoother.weight
+    shares = weight if isinstance(weight, tuple) else (default if weight is None else weight,)
+    smoothed = None
+    if smoother is not None and any(shares):  # (origins, horizon)
         index = np.arange(len(offsets) - 1) if series is None else np.asarray(series)
         smoothed = damped_at_origins(
             values[:, 0], origins, offsets[segment], index[segment], smoother, plan.season, horizon
-        )  # (origins, horizon)
-        point = (1.0 - share) * point + share * smoothed
-    if _reads_only_target(f):
-        flat = _flat_before(values[:, 0], origins, offsets[segment], f.plan_.history_rows)
-        point = np.where(flat[:, None], last[:, None], point)
+        )
+    flat = (
+        _flat_before(values[:, 0], origins, offsets[segment], plan.history_rows)
+        if _reads_only_target(f)
+        else None
+    )
     floor = f.floors(
         never_below_zero(values[:, 0], offsets[segment], origins),
         None if series is None else np.asarray(series)[segment],
     )
-    if floor is not None:  # a target never below zero is not forecast below it
-        point = np.maximum(point, floor)
+
+    def finished(share: float) -> np.ndarray:
+        """The weighted average in the data's units (``combine_weight``), then the flat and
+        zero cuts every forecast gets."""
+        point = network if smoothed is None or not share else (1.0 - share) * network + share * smoothed
+        if flat is not None:
+            point = np.where(flat[:, None], last[:, None], point)
+        return point if floor is None else np.maximum(point, floor)  # never below zero where it never was
+
+    if isinstance(weight, tuple):
+        return np.stack([finished(share) for share in weight])  # (weights, origins, horizon)
+    point = finished(shares[0])
     if not spread:
         return point
     if not with_head:

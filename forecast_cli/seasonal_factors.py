@@ -3,8 +3,8 @@ factors the damped trend (``damped_trend``) takes out before smoothing and puts 
 
 Why batched: validation, the error levels and a backtest forecast tens of thousands of
 windows, and each finds its season in the rows it reads (``damped_at_origins``). One window
-at a time in Python, a daily panel of 5,000 series spent 24 s of its 88 s ``train`` here
-(m nan-means per window); these functions take every window of one length as one array
+at a time in Python, a daily panel of 5,000 series spent about 20 s of its 70 s ``train``
+here (m nan-means per window); these functions take every window of one length as one array
 (benchmarks/RESULTS.md, "The damped trend where it does not help", has the times).
 ``tests/test_damped_trend.py`` holds the factors equal to statsmodels' ``seasonal_decompose``.
 """

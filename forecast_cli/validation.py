@@ -49,9 +49,8 @@ def validate(
         "val_loss": result.val_loss,
         "train_seconds": round(result.seconds, 3),
     }
-    parts = [
-        _group(f, g) for g in validation_groups(f, panel, split)
-    ]  # one group's tails in memory at a time
+    # the tails of two groups at most in memory (the one forecast and the next being cut)
+    parts = [_group(f, g) for g in validation_groups(f, panel, split)]
     actual, pred, widths, naive_fc, snaive_fc, members = (
         np.concatenate([p[k] for p in parts]) for k in range(6)
     )

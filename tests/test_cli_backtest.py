@@ -251,7 +251,7 @@ def test_backtest_says_at_which_fits_the_damped_trend_was_averaged_in(sample, mo
     since the network's row then scores the average, or the network alone."""
     if worse:  # a smoother far off on validation: every fit leaves it out
         monkeypatch.setattr(
-            "forecast_cli.combine_weight.damped_at_origins",
+            "forecast_cli.origin_forecasts.damped_at_origins",
             lambda target, origins, *rest: np.full((len(origins), rest[-1]), 1e9),
         )
     args = ["backtest", str(sample / "aus_accommodation.csv"), "--id-col", "State", "--target", "Takings"]

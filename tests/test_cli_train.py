@@ -224,7 +224,7 @@ def test_train_says_whether_the_damped_trend_was_averaged_in(tmp_path, sample, m
     line says which, and ``info`` shows the weight the forecasts use."""
     if worse:  # a smoother far off on validation is left out
         monkeypatch.setattr(
-            "forecast_cli.combine_weight.damped_at_origins",
+            "forecast_cli.origin_forecasts.damped_at_origins",
             lambda target, origins, *rest: np.full((len(origins), rest[-1]), 1e9),
         )
     model = tmp_path / "m.fcst"

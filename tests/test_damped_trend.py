@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from forecast_cli.combine_weight import weight_for
 from forecast_cli.damped_trend import (
     PHI_RANGE,
+    SEASONS_READ,
     DampedFit,
     damped_at_origins,
     fit_damped,
@@ -23,7 +24,7 @@ from forecast_cli.damped_trend import (
 from forecast_cli.forecaster import Forecaster
 from forecast_cli.modelfile import load_model, save_model
 from forecast_cli.panel import prepare_panel
-from forecast_cli.seasonal_factors import classical_season, has_season
+from forecast_cli.seasonal_factors import classical_season, deseasonalised, has_season, window_season
 
 from .conftest import fast_config
 from .test_panel import long_panel
@@ -233,7 +234,7 @@ def _window_values(target, origins, starts, series, fit, m, horizon):
 def test_the_smoother_weighs_in_only_where_it_lowers_the_validation_error(monkeypatch, smoother, weight):
     """On a half-hourly demand panel the equal average quadrupled MASE (0.18 to 0.82): the
     weight is whichever of 0 and 0.5 scores lower on the validation windows."""
-    monkeypatch.setattr("forecast_cli.combine_weight.damped_at_origins", smoother)
+    monkeypatch.setattr("forecast_cli.origin_forecasts.damped_at_origins", smoother)
     fitted, _ = _fitted()
     assert fitted.damped_.weight == weight
     if not weight:  # the forecast is then the network's alone, to the bit
@@ -244,7 +245,7 @@ def test_the_smoother_weighs_in_only_where_it_lowers_the_validation_error(monkey
 
 def test_combine_damped_averages_equally_whatever_validation_says(monkeypatch):
     monkeypatch.setattr(
-        "forecast_cli.combine_weight.damped_at_origins",
+        "forecast_cli.origin_forecasts.damped_at_origins",
         lambda target, origins, *rest: np.full((len(origins), rest[-1]), 1e6),
     )
     assert _fitted(combine="damped")[0].damped_.weight == 0.5
@@ -263,6 +264,55 @@ def test_a_file_from_before_the_weight_averages_equally(tmp_path):
     meta, arrays = fitted.state()
     del meta["damped_weight"]
     assert Forecaster.from_state(meta, arrays).damped_.weight == 0.5
+
+
+def _reference_season(a: np.ndarray, m: int, horizon: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    """One window's season the plain way, as stop 33 computed it: tested on all its rows,
+    factors from its last five seasons, put on the rows and on the steps after them."""
+    recent = a[-SEASONS_READ * m :]
+    s = window_season(recent, m, has_season(a, m))
+    k = len(s.factors)
+    phase = (len(recent) - len(a)) % k
+    return s.adjust(a, first=phase), s.factors[(phase + len(a) + np.arange(horizon)) % k], s.multiplicative
+
+
+@pytest.mark.parametrize("m", [1, 2, 4, 12])
+def test_batched_deseasonalising_matches_one_window_at_a_time(m):
+    """Windows of one length as one array (``deseasonalised``) against the plain per-window
+    decomposition: positive (multiplicative), negative (additive), seasonless, with a gap,
+    of one row and of none."""
+    rng = np.random.default_rng(m)
+    n = max(6 * m, 40)
+    rows = [_seasonal(n, m, seed) for seed in range(3)]
+    rows += [_seasonal(n, m, 3) - 300.0, rng.normal(0, 1, n)]
+    gap = _seasonal(n, m, 4)
+    gap[n // 2] = np.nan
+    windows = np.stack([*rows, gap])  # (6, n)
+    for a in (windows, windows[:, -1:], windows[:, :0]):
+        adjusted, ahead, multiplicative = deseasonalised(a, m, SEASONS_READ * m, 5)
+        for i, row in enumerate(a):
+            ref_adjusted, ref_ahead, ref_mult = _reference_season(row, m, 5)
+            np.testing.assert_allclose(adjusted[i], ref_adjusted, rtol=1e-12)
+            np.testing.assert_allclose(ahead[i], ref_ahead, rtol=1e-12)
+            assert multiplicative[i] == ref_mult
+    if m >= 4:  # the seasonal rows were found seasonal, the negative one additively
+        assert (np.ptp(deseasonalised(windows, m, SEASONS_READ * m, 5)[1], axis=1)[:4] > 0).all()
+        assert not deseasonalised(windows, m, SEASONS_READ * m, 5)[2][3]
+
+
+def test_each_weight_of_a_tuple_is_the_forecast_at_that_weight():
+    """``combine_weight`` scores ``weight=(0, 0.5)``: each slice must be what the model
+    forecasts at that weight, flat and zero cuts included, not an average of cut forecasts."""
+    fitted, panel = _fitted()
+    values = np.concatenate([h.to_numpy() for h in fitted.histories_])
+    ends = np.cumsum([len(h) for h in fitted.histories_])
+    offsets = np.r_[0, ends]
+    origins = ends - 3
+    both = fitted.forecast_origins(values, origins, offsets, series=np.arange(3), weight=(0.0, 0.5))
+    for k, w in enumerate((0.0, 0.5)):
+        one = fitted.forecast_origins(values, origins, offsets, series=np.arange(3), weight=w)
+        np.testing.assert_array_equal(both[k], one)
+    assert not np.array_equal(both[0], both[1])
 
 
 @pytest.mark.parametrize("m", [1, 4, 12])
