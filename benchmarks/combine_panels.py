@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from compare import machine, versions  # noqa: E402
+from coverage_peers import run_record  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "datasets"
@@ -118,10 +118,7 @@ def main() -> None:
     }
     print("geometric mean MASE ratios: " + ", ".join(f"{k} {v:.3f}" for k, v in ratios.items()))
     record = {
-        "benchmark": "combine_panels",
-        "command": "python benchmarks/combine_panels.py " + shlex.join(sys.argv[1:]),
-        "machine": machine(),
-        "versions": versions(),
+        **run_record("combine_panels"),
         "runs": runs,
         "geometric_mean_mase_ratios": ratios,
     }

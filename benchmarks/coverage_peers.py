@@ -49,7 +49,7 @@ LEVELS = cs.LEVELS
 
 
 def run_record(benchmark: str) -> dict:
-    """What every result file of this script and ``band_swap.py`` starts with: the script,
+    """What every result file of this script, ``band_swap.py`` and ``combine_panels.py`` starts with: the script,
     its exact command, the thread settings, the machine and the library versions."""
     return {
         "benchmark": benchmark,

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .damped_trend import EQUAL
 from .panel import Panel
 from .validation import validation_groups
 from .windows import PanelSplit
@@ -40,7 +41,6 @@ from .windows import PanelSplit
 if TYPE_CHECKING:
     from .forecaster import Forecaster
 
-EQUAL = 0.5  # the smoother's share when it is in: an equal average
 # How much lower the network alone must score on validation before the smoother is left out.
 MARGIN = 0.01
 
@@ -52,16 +52,8 @@ def choose_weight(f: Forecaster, panel: Panel, split: PanelSplit) -> float:
         raise ValueError("choose_weight needs a fitted damped trend")
     alone = averaged = 0.0
     for g in validation_groups(f, panel, split):
-        network, mixed = f.forecast_origins(
-            g.values,
-            g.at,
-            g.offsets,
-            scalers=[f.scalers_[i] for i in g.series],
-            clamp_future=True,
-            series=g.series,
-            statics=g.statics,
-            weight=(0.0, EQUAL),
-        )  # (windows, horizon) each: as the model would forecast at either weight
+        # (windows, horizon) each: as the model would forecast at either weight
+        network, mixed = g.forecasts(f, weight=(0.0, EQUAL))
         scale = np.asarray(f.cal_scales_, dtype=np.float64)[g.series[g.segment]][:, None]  # (windows, 1)
         actual = g.actuals(f.horizon_)
         with np.errstate(invalid="ignore", divide="ignore"):

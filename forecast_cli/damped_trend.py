@@ -35,6 +35,8 @@ FIT_ROWS = 1000
 # at least its last 50 rows (alpha 0.1 forgets the starting value to 0.5% in 50 rows).
 SEASONS_READ = 5
 LEAST_ROWS = 50
+# The smoother's share of a forecast it is averaged into: an equal average.
+EQUAL = 0.5
 # Windows deseasonalised per array: bounds the memory of a long season's windows (5-minute
 # data reads 1,440 rows a window).
 CHUNK = 4096
@@ -54,13 +56,13 @@ class DampedFit:
     alpha: np.ndarray  # (series,)
     beta: np.ndarray  # (series,)
     phi: np.ndarray  # (series,)
-    weight: float = 0.5  # files of stop 33, before it was chosen, averaged equally
+    weight: float = EQUAL  # ``--combine damped``'s (``auto`` chooses: ``combine_weight``)
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         return {"alpha": self.alpha, "beta": self.beta, "phi": self.phi}
 
     @classmethod
-    def from_arrays(cls, arrays: dict[str, np.ndarray], series: int, weight: float = 0.5) -> DampedFit:
+    def from_arrays(cls, arrays: dict[str, np.ndarray], series: int, weight: float) -> DampedFit:
         """The fit stored by ``to_arrays`` (and ``weight``), checked to hold one value per series."""
         names = ("alpha", "beta", "phi")
         if any(name not in arrays or arrays[name].shape != (series,) for name in names):

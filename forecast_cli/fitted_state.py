@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .config import ForecastConfig
-from .damped_trend import DampedFit
+from .damped_trend import EQUAL, DampedFit
 from .freq_aliases import modern_alias
 from .intervals import LEVEL_GRID, CalibrationTable, series_scale
 from .plan_record import Plan
@@ -204,7 +204,7 @@ def _restore_arrays(self: Forecaster, meta: dict[str, Any], arrays: dict[str, np
     damped = {
         k.removeprefix(SERIES + "damped_"): v for k, v in arrays.items() if k.startswith(SERIES + "damped_")
     }
-    weight = float(meta.get("damped_weight", 0.5))  # stop 33's files averaged equally
+    weight = float(meta.get("damped_weight", EQUAL))  # stop 33's files averaged equally
     self.damped_ = DampedFit.from_arrays(damped, n, weight) if self.plan_.damped_rows else None
     if any(
         len(codes) and not 0 <= codes[:, j].min() <= codes[:, j].max() < len(lv)

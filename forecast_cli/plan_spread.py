@@ -44,7 +44,7 @@ def varying(plans: Sequence[dict], scalers: Sequence[str], unit: str = "series")
 
 
 def fits_summary(
-    plans: Sequence[dict], kept: Sequence[str], weights: Sequence[float | None] = ()
+    plans: Sequence[dict], kept: Sequence[str], weights: Sequence[float | None]
 ) -> dict[str, Any]:
     """What a backtest reports of one model's fits: how many there were, the plan of the
     last (trained on the most rows, the nearest to what ``train`` on the same data

@@ -99,7 +99,7 @@ def deseasonalised(a: np.ndarray, m: int, recent: int, horizon: int) -> tuple[np
     multiplicative = np.ones(windows, dtype=bool)
     tail = a[:, max(n - recent, 0) :]  # (windows, r)
     r = tail.shape[1]
-    seasonal = has_seasons(a, m) & (m >= 2) & (r >= 2 * m)
+    seasonal = has_seasons(a, m) & (r >= 2 * m)  # has_seasons: none for m < 2
     if seasonal.any():
         picked = tail[seasonal]
         multiplicative[seasonal] = np.all(picked > 0, axis=1)

@@ -108,6 +108,19 @@ class TailGroup:
     series: np.ndarray
     statics: np.ndarray  # (group, static width)
 
+    def forecasts(self, f: Forecaster, **how):
+        """``f.forecast_origins`` over this group's windows (``how``: ``spread``, ``weight``)."""
+        return f.forecast_origins(
+            self.values,
+            self.at,
+            self.offsets,
+            scalers=[f.scalers_[i] for i in self.series],
+            clamp_future=True,
+            series=self.series,
+            statics=self.statics,
+            **how,
+        )
+
     def actuals(self, horizon: int) -> np.ndarray:
         """(windows, horizon) the values each window forecasts, NaN past its series' end."""
         return window_actuals(self.values[:, 0], self.at, self.offsets[self.segment + 1], horizon)
@@ -138,16 +151,7 @@ def _group(f: Forecaster, g: TailGroup) -> tuple[np.ndarray, ...]:
     window's series (windows,), for the windows of one group."""
     horizon = f.horizon_
     y = g.values[:, 0]
-    pred, widths = f.forecast_origins(
-        g.values,
-        g.at,
-        g.offsets,
-        scalers=[f.scalers_[i] for i in g.series],
-        clamp_future=True,
-        series=g.series,
-        statics=g.statics,
-        spread=True,
-    )
+    pred, widths = g.forecasts(f, spread=True)
     if widths is None:
         widths = np.full_like(pred, np.nan)
     return (
