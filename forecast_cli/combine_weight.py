@@ -1,4 +1,4 @@
-"""Whether the damped trend goes into a panel's forecast: decided on the validation windows.
+"""Whether the damped trend goes into the forecast: decided on the validation windows.
 
 Why not always: the equal average (stop 33) cut MASE on the monthly and quarterly panels it
 was measured on (M1, the accommodation panel), where a global network misses each series'
@@ -11,8 +11,9 @@ How: the network's and the average's forecasts of the validation windows (those 
 conformal calibration ranks, read from each series' tail) are scored by their absolute
 errors over each series' scale (MASE's terms, so a large series does not decide for the
 rest). The validation rows come after every training row, so in a backtest the decision
-reads nothing past its origin. One decision for the panel: a series has a handful of
-validation windows, too few to decide with.
+reads nothing past its origin. One decision for a panel: a series has a handful of
+validation windows, too few to decide with. A single series decides alone, a panel of one
+(and so does each ``--local`` member).
 
 Why a margin: early stopping chose the network's weights on these same windows, so its
 validation error is the lower for it; and the equal average is the default with the

@@ -167,8 +167,8 @@ class ModelConfig:
     combine: str = opt(
         "auto",
         "Average the network's forecast with damped-trend exponential smoothing of each series "
-        "(the M competitions' Damped benchmark), bands calibrated on the average; auto: for panels, "
-        "where it lowers the validation error.",
+        "(the M competitions' Damped benchmark), bands calibrated on the average; auto: where it "
+        "lowers the validation error.",
         MODEL,
         choices=Combine,
     )

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .seasonal_factors import deseasonalised, has_season, window_season
+from .seasonal_factors import deseasonalised, has_season, unit_rows, window_season
 
 # Bounds of the damping factor, as R's forecast::ets and statsforecast hold them: below 0.8 a
 # trend dies within a few steps; above 0.98 it hardly damps.
@@ -127,6 +127,7 @@ def fit_damped(histories: list[np.ndarray], m: int) -> DampedFit:
     for i, a in enumerate(tails):
         values[i, steps - len(a) :] = a
     grid = np.stack(np.meshgrid(*GRID, indexing="ij"), axis=-1).reshape(-1, 3)  # (candidates, 3)
+    values = unit_rows(values)  # the parameters are those of any unit; squares must not underflow
     best = _best_of(values, np.broadcast_to(grid, (len(tails), *grid.shape)))  # (series, 3)
     step = np.array([g[1] - g[0] for g in GRID]) / 2
     moves = np.stack(np.meshgrid(*[(-1.0, 0.0, 1.0)] * 3, indexing="ij"), axis=-1).reshape(-1, 3)

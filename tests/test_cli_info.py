@@ -43,16 +43,21 @@ def test_info_summarises_a_panel_without_reading_its_arrays(tmp_path, monkeypatc
     monkeypatch.setattr(model_archive, "npy_array", no_arrays)
     info = _info(path)
     assert info["format_version"] == modelfile.FORMAT_VERSION
-    # the lookback; a global panel model's smoother reads 5 seasons of 12 (its drift input 4 lookbacks + 1)
-    kept = 12 if local else 5 * 12
+    # the smoother reads 5 seasons of 12, each local member's too (a global model's drift input 4 lookbacks + 1)
+    kept = 5 * 12
     assert info["history_series"] == 3 and info["history_rows"] == 3 * kept
     assert info["history_rows_per_series"] == f"min {kept}, median {kept}, max {kept}"
     assert ("drift_rows" not in info) if local else info["drift_rows"].startswith("48 (")
-    assert (
-        ("damped_rows" not in info) if local else info["damped_rows"].startswith("60 (a damped trend of each")
-    )
-    # the smoother's share, which validation chose (0 or 0.5) and the forecasts use
-    assert ("damped_weight" not in info) if local else info["damped_weight"] == 0.0
+    assert info["damped_rows"].startswith("60 (a damped trend of each")
+    # the smoother's share, which validation chose (0 or 0.5) and the forecasts use; a
+    # local model's members each chose their own, and are counted
+    if local:
+        chosen = [member.damped_.weight for member in model.members_.values()]
+        assert info["damped_weight"] == ", ".join(
+            f"{w:g} ({chosen.count(w)} series)" for w in sorted(set(chosen), reverse=True)
+        )
+    else:
+        assert info["damped_weight"] == 0.0
     assert info["history_end"] == "2005-12-01T00:00:00"
     assert info["data_rows"] == 3 * 72 and info["data_rows_per_series"] == "min 72, median 72, max 72"
     # typed values beside the shown text ("12 (given)"), which a script cannot read as a number

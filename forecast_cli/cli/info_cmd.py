@@ -239,6 +239,11 @@ def describe_local(meta: dict) -> dict:
     starts = Counter(str(m.get("network", {}).get("highway_init", "naive")) for m in members)
     if len(starts) > 1:
         out["highway_start"] = ", ".join(f"{kind} ({n} series)" for kind, n in starts.most_common())
+    if "damped_weight" in out:  # each member chose its own: how many chose each share
+        tally = Counter(float(m.get("damped_weight", 0.5)) for m in members)
+        out["damped_weight"] = ", ".join(
+            f"{w:g} ({n} series)" for w, n in sorted(tally.items(), reverse=True)
+        )
     windows = [m["calibration"]["windows"] for m in meta["members"] if "calibration" in m]
     if windows:  # each member is calibrated on its own windows: the fewest bound them all
         out["intervals"] = interval_summary(first_meta, min(windows))
