@@ -89,14 +89,17 @@ def build(folder: Path) -> dict[str, str]:
     }
 
 
-def backtest(args: str, combine: str) -> dict:
-    """The LSTM's leaderboard row and its fits' damped-trend weights."""
+KEYS = ("mase", "cov_80", "winkler_80", "cov_95", "winkler_95")
+
+
+def backtest(args: str, combine: str, keys: tuple[str, ...] = KEYS) -> dict:
+    """The LSTM's leaderboard ``keys`` and its fits' damped-trend weights (also
+    ``single_combine.py``'s runner)."""
     cmd = [sys.executable, "-m", "forecast_cli", "backtest", *shlex.split(args)]
     cmd += ["--models", "lstm", "--combine", combine, "-f", "json", "-q", "--no-timings"]
     out = json.loads(subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout)
     row = next(r for r in out["leaderboard"] if r["model"] == "lstm")
-    keep = ("mase", "cov_80", "winkler_80", "cov_95", "winkler_95")
-    return {**{k: row[k] for k in keep}, "damped_weight": out["config"]["plans"]["lstm"]["damped_weight"]}
+    return {**{k: row[k] for k in keys}, "damped_weight": out["config"]["plans"]["lstm"]["damped_weight"]}
 
 
 def main() -> None:

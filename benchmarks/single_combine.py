@@ -22,19 +22,14 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
-import shlex
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from combine_panels import OPTIONS, SHARED, backtest  # noqa: E402
 from coverage_peers import run_record  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("FORECAST_DATASETS", ROOT.parent / "shared" / "datasets"))
-SAMPLE = ROOT / "sample_data"
-OPTIONS = ("auto", "none", "damped")
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 KEYS = ("mase", "smape", "cov_80", "winkler_80", "cov_95", "winkler_95", "crps")
 RUNS = {
     "m1_monthly_local": f"{SHARED / 'm1_monthly.csv'} --id-col series --target value --local",
@@ -45,15 +40,6 @@ RUNS = {
     "weather": f"{SAMPLE / 'seattle_weather.csv'} --target temp_max --horizon 7 --folds 10",
     "airline_24": f"{SAMPLE / 'airpassengers.csv'} --target passengers --folds 24 --origin-stride 1",
 }
-
-
-def backtest(args: str, combine: str) -> dict:
-    """The LSTM's leaderboard row and its fits' damped-trend weights."""
-    cmd = [sys.executable, "-m", "forecast_cli", "backtest", *shlex.split(args)]
-    cmd += ["--models", "lstm", "--combine", combine, "-f", "json", "-q", "--no-timings"]
-    out = json.loads(subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout)
-    row = next(r for r in out["leaderboard"] if r["model"] == "lstm")
-    return {**{k: row[k] for k in KEYS}, "damped_weight": out["config"]["plans"]["lstm"]["damped_weight"]}
 
 
 def geometric_mean(values: list[float]) -> float:
@@ -67,7 +53,7 @@ def main() -> None:
     opts = parser.parse_args()
     runs = {}
     for name in opts.runs.split(","):
-        runs[name] = {option: backtest(RUNS[name], option) for option in OPTIONS}
+        runs[name] = {option: backtest(RUNS[name], option, KEYS) for option in OPTIONS}
         row = runs[name]
         print(
             f"{name:20s} MASE none {row['none']['mase']:.3f} damped {row['damped']['mase']:.3f} "

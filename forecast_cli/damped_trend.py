@@ -126,8 +126,8 @@ def fit_damped(histories: list[np.ndarray], m: int) -> DampedFit:
     values = np.full((len(tails), steps), np.nan)  # (series, steps), right-aligned
     for i, a in enumerate(tails):
         values[i, steps - len(a) :] = a
-    grid = np.stack(np.meshgrid(*GRID, indexing="ij"), axis=-1).reshape(-1, 3)  # (candidates, 3)
     values = unit_rows(values)  # the parameters are those of any unit; squares must not underflow
+    grid = np.stack(np.meshgrid(*GRID, indexing="ij"), axis=-1).reshape(-1, 3)  # (candidates, 3)
     best = _best_of(values, np.broadcast_to(grid, (len(tails), *grid.shape)))  # (series, 3)
     step = np.array([g[1] - g[0] for g in GRID]) / 2
     moves = np.stack(np.meshgrid(*[(-1.0, 0.0, 1.0)] * 3, indexing="ij"), axis=-1).reshape(-1, 3)

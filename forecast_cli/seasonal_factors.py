@@ -66,8 +66,7 @@ def unit_rows(a: np.ndarray) -> np.ndarray:
     absolute value into [0.5, 1): exact in floating point, so nothing changes but the range.
     Why: squares of a series in units of 1e-200 underflow to zero, and it was found to have
     no season, and fitted other parameters, than the same series in units of 1."""
-    with np.errstate(invalid="ignore"):
-        top = np.nanmax(np.abs(a), axis=1, initial=0.0) if a.shape[1] else np.zeros(len(a))
+    top = np.nanmax(np.abs(a), axis=1, initial=0.0)  # (rows,): 0 for a row of NaN or of none
     exponent = np.frexp(np.where(np.isfinite(top) & (top > 0), top, 1.0))[1]  # (rows,)
     return np.ldexp(a, -exponent[:, None])
 
