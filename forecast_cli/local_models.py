@@ -18,7 +18,7 @@ only when that series is predicted, so opening a model of thousands of series is
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -26,21 +26,22 @@ import pandas as pd
 
 from .compute import Executor, SerialExecutor, Task, TaskProgress, task_seed
 from .config import ForecastConfig
-from .errors import ModelFileError, UsageError, first_few
+from .errors import UsageError
 from .fitted_state import (
     ERRORS,
     ERRORS_OFFSETS,
     MODEL,
     SERIES,
     as_stored,
-    member_state,
     rows_summary,
-    stack_states,
 )
+from .lazy_members import LazyMembers
+from .local_reports import named_for_series, summary_metrics
 from .panel import Panel
 from .plan_record import Plan
 from .plan_spread import varying
 from .series_record import Series
+from .stacked_states import member_state, stack_states
 from .stored_histories import StoredHistories
 
 if TYPE_CHECKING:
@@ -178,7 +179,7 @@ class LocalForecaster:
             frames.append(frame)
             for note in frame.attrs.get("notes", []):
                 said.setdefault(note, []).append(sid)
-        notes = [_whose(note, sids, len(parts)) for note, sids in said.items()]
+        notes = [named_for_series(note, sids, len(parts)) for note, sids in said.items()]
         out = pd.concat(frames) if len(frames) > 1 else frames[0]
         if history is None and not ids and self.failures_:  # said at training; said again here
             left = list(self.failures_)
@@ -196,7 +197,7 @@ class LocalForecaster:
     def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         """(metadata, arrays): the config once, each member's plan, network arguments and
         metrics; the members' weights stacked by shape (see the module docstring) and
-        their per-series state stacked as ``fitted_state.stack_states`` does."""
+        their per-series state stacked as ``stacked_states.stack_states`` does."""
         groups: dict[tuple, list[int]] = {}
         member_meta, member_weights, member_series = [], [], []
         for i, member in enumerate(self.members_.values()):
@@ -295,61 +296,3 @@ def _per_member(state: dict[str, np.ndarray]) -> list[np.ndarray]:
     the error offsets less their leading 0."""
     rows = {SERIES + "history_values", SERIES + "history_stamps", SERIES + "history_offsets", ERRORS}
     return [a[1:] if k == ERRORS_OFFSETS else a for k, a in state.items() if k not in rows]
-
-
-class LazyMembers(Mapping[str, "Forecaster"]):
-    """Series id -> its ``Forecaster``, each built from the model file's arrays on first use."""
-
-    def __init__(self, ids: Sequence[str], build: Callable[[int], Forecaster]):
-        self._at = {sid: i for i, sid in enumerate(ids)}
-        self._build = build
-        self._built: dict[str, Forecaster] = {}
-
-    def __getitem__(self, sid: str) -> Forecaster:
-        if sid not in self._built:
-            i = self._at[sid]
-            try:
-                self._built[sid] = self._build(i)
-            except (KeyError, TypeError, ValueError, RuntimeError) as exc:
-                raise ModelFileError(
-                    f"the model file's network for series {sid!r} is damaged ({type(exc).__name__}); retrain"
-                ) from None
-        return self._built[sid]
-
-    def __contains__(self, sid: object) -> bool:
-        return sid in self._at
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._at)
-
-    def __len__(self) -> int:
-        return len(self._at)
-
-
-def _whose(note: str, sids: list[str], members: int) -> str:
-    """A member's note named for the series it is about: each member speaks of its own
-    series only, so 'the training series were flat' said for two of twelve read as the
-    whole panel's. One series predicted, or a note that names its series, stays as said."""
-    if members == 1 or note.startswith("series "):
-        return note
-    return f"series {first_few([repr(s) for s in sids])}: {note}"
-
-
-def summary_metrics(members: list[dict], failed: int) -> dict[str, Any]:
-    """What ``info`` and the training summary show: counts, totals, medians and means."""
-    out: dict[str, Any] = {"series": len(members), "failed": failed}
-    for key in ("train_windows", "val_windows"):
-        out[key] = int(sum(m.get(key, 0) for m in members))
-    out["train_seconds"] = round(float(sum(m.get("train_seconds", 0.0) for m in members)), 3)
-    out["median_best_epoch"] = float(np.median([m.get("best_epoch", 0) for m in members]))
-    out["kept_baseline"] = sum(bool(m.get("kept_baseline")) for m in members)  # files before it: 0
-    for key in ("val_mae", "val_naive_mae", "val_seasonal_naive_mae"):
-        values = [m[key] for m in members if key in m]
-        if values:
-            out[f"mean_{key}"] = float(np.mean(values))
-    return out
-
-
-def describe_failures(failures: dict[str, str]) -> list[str]:
-    """One line per failed series: ``series 'X': reason``."""
-    return [f"series {sid!r}: {reason}" for sid, reason in failures.items()]

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass
-from datetime import UTC, timedelta, timezone
+from datetime import UTC
 
 import numpy as np
 import pandas as pd
@@ -28,7 +28,7 @@ import pandas as pd
 from .cell_numbers import data_row
 from .errors import DataError, UsageError
 from .number_times import year_column
-from .zones import infer_zone
+from .zones import written_zone
 
 ISO_WEEK = re.compile(r"^\d{4}-?W\d{2}$")
 QUARTER_YEAR = re.compile(r"^(\d{4})\s*-?\s*Q([1-4])$", re.IGNORECASE)
@@ -42,7 +42,6 @@ _COMPACT = re.compile(r"^\d{8}$")
 _CLOCK = ((re.compile(r"^\d{1,2}:\d{2}$"), "%H:%M"), (re.compile(r"^\d{1,2}:\d{2}:\d{2}$"), "%H:%M:%S"))
 _FRACTION = re.compile(r"^\d{1,2}:\d{2}:\d{2}\.\d+$")
 _ZONE = re.compile(r"(\s*)(Z|[+-]\d{2}:?\d{2})$")
-_OFFSET = re.compile(r"\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})$")
 _MONTH_NAME = re.compile(r"(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b")
 
 
@@ -71,7 +70,7 @@ def parse_times(column: pd.Series, name: str, time_format: str | None = None) ->
     if time_format is not None:
         parsed = _coerce(text, time_format)
         _refuse_unparsed(text, parsed, name, f"does not match --time-format {time_format!r}", time_format)
-        zoned = _zoned(text, pd.DatetimeIndex(parsed), name)
+        zoned = Times(*written_zone(text, pd.DatetimeIndex(parsed), name))
         if "%y" not in time_format.replace("%%", ""):
             return zoned
         past = _in_the_past(text, zoned.index)
@@ -96,7 +95,7 @@ def parse_times(column: pd.Series, name: str, time_format: str | None = None) ->
         except (ValueError, TypeError):
             pass
         # ISO 8601 that reads only in UTC has several offsets, or rows with and without
-        # one; _zoned sorts them out. (pandas 3 says "timezone" when it refuses them,
+        # one; written_zone sorts them out. (pandas 3 says "timezone" when it refuses them,
         # pandas 2 "Tz-aware": read in UTC, not matched on the words.)
         parsed = _coerce(text, "ISO8601")
         if parsed.isna().any():
@@ -104,7 +103,7 @@ def parse_times(column: pd.Series, name: str, time_format: str | None = None) ->
     _refuse_unparsed(text, parsed, name, "is not a timestamp")
     if not re.search(r"\d{4}", first) and _MONTH_NAME.search(first):  # Jan-49: a two-digit year
         return _in_the_past(text, pd.DatetimeIndex(parsed))
-    return _zoned(text, pd.DatetimeIndex(parsed), name)
+    return Times(*written_zone(text, pd.DatetimeIndex(parsed), name))
 
 
 def _in_the_past(text: pd.Series, index: pd.DatetimeIndex) -> Times:
@@ -256,37 +255,6 @@ def _named_months(text: pd.Series, name: str) -> pd.Series:
         return pd.to_datetime(text, format="mixed", errors="coerce")
 
 
-def _zoned(text: pd.Series, index: pd.DatetimeIndex, name: str) -> Times:
-    """Timestamps read with UTC offsets (in UTC) back on the writer's clock: one offset is
-    kept as a fixed offset, mixed offsets (daylight saving time) get their zone back."""
-    if index.tz is None or str(index.tz) != "UTC":
-        return Times(index)
-    offsets = text.str.strip().str.extract(_OFFSET)[0]
-    if offsets.isna().all():
-        return Times(index)  # written in UTC without an offset, e.g. by --time-format
-    if offsets.isna().any():
-        naive = int(np.flatnonzero(offsets.isna().to_numpy())[0])
-        aware = int(np.flatnonzero(offsets.notna().to_numpy())[0])
-        raise DataError(
-            f"column {name!r} mixes timestamps with a UTC offset ({text.iloc[aware]!r} on data row "
-            f"{data_row(text, aware)}) and without ({text.iloc[naive]!r} on data row {data_row(text, naive)}); "
-            "give every row an offset, or none"
-        )
-    minutes = offsets.map({o: _minutes(o) for o in offsets.unique()}).to_numpy(dtype=np.int64)
-    if (minutes == minutes[0]).all():
-        return Times(index.tz_convert(timezone(timedelta(minutes=int(minutes[0])))))
-    zone, note = infer_zone(index, minutes)
-    return Times(index.tz_convert(zone), note)
-
-
-def _minutes(offset: str) -> int:
-    if offset == "Z":
-        return 0
-    digits = offset[1:].replace(":", "")
-    value = int(digits[:2]) * 60 + int(digits[2:])
-    return -value if offset[0] == "-" else value
-
-
 def _recognised(value: str) -> bool:
     if any(p.match(value) for p in (ISO_WEEK, QUARTER_YEAR, QUARTER_FIRST, MONTH_CODE)) or _formats(value):
         return True
@@ -303,7 +271,7 @@ def _recognised(value: str) -> bool:
 
 def _coerce(text: pd.Series, fmt: str) -> pd.Series:
     """Parse with one format (unparsed rows NaT); formats with offsets come back in UTC
-    so that rows with different offsets can be read at all (``_zoned`` restores them)."""
+    so that rows with different offsets can be read at all (``zones.written_zone`` restores them)."""
     if fmt == EPOCH_SECONDS:  # instants: seconds since 1970-01-01 UTC (GNU date +%s)
         seconds = pd.to_numeric(text.str.strip(), errors="coerce")
         # milliseconds (1.3e12) read as seconds are the year 43,000: unread, and refused

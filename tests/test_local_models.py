@@ -229,7 +229,7 @@ def test_static_columns_or_an_embedding_with_local_are_refused(flag):
 def test_the_summary_counts_the_members_that_kept_their_starting_baseline():
     """Each member's training says whether no epoch beat its highway's baseline; the summary
     counts them (files from before it was stored count none), and medians stay medians."""
-    from forecast_cli.local_models import summary_metrics
+    from forecast_cli.local_reports import summary_metrics
 
     members = [
         {"best_epoch": 0, "kept_baseline": True},

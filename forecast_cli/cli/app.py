@@ -265,7 +265,7 @@ def exit_partial(failures: dict[str, str], reporter: Reporter, skipped: dict[str
     written); ``skipped``: tickers that could not be fetched (named when they failed)."""
     if not failures and not skipped:
         return
-    from ..local_models import describe_failures
+    from ..local_reports import describe_failures
 
     for message in describe_failures(failures):
         reporter.error(message)
