@@ -157,7 +157,7 @@ def test_unknown_cell_is_a_usage_error_listing_the_choices(tmp_path):
 def test_the_summary_says_when_no_epoch_beat_the_baseline_the_network_starts_as(sample):
     """A fit that kept its initial weights forecasts its highway's baseline exactly
     (training.py); the training line says so instead of a bare 'best epoch 0'."""
-    from forecast_cli.cli.app import training_summary
+    from forecast_cli.cli.fitting import training_summary
     from forecast_cli.config import DataConfig
     from forecast_cli.forecaster import Forecaster
     from forecast_cli.series import load_series
@@ -175,7 +175,7 @@ def test_the_summary_says_when_no_epoch_beat_the_baseline_the_network_starts_as(
 
 
 def test_a_network_worse_than_the_better_baseline_on_validation_is_warned_about():
-    from forecast_cli.cli.app import validation_warning
+    from forecast_cli.cli.fitting import validation_warning
 
     metrics = {"val_mae": 31.5, "val_naive_mae": 40.0, "val_seasonal_naive_mae": 3.75}
     assert validation_warning(metrics).startswith(

@@ -9,7 +9,8 @@ from rich.console import Group
 
 from ..config import MODEL_KINDS, ForecastConfig
 from ..run_config import BacktestConfig, ComputeConfig, TickerConfig
-from .app import app, exit_partial, load_input, open_compute, use_threads
+from .app import app, exit_partial, load_input
+from .fitting import open_compute, use_threads
 from .option_groups import OUTPUT, DataArg, RunOptions
 from .options import command
 from .render import Reporter, emit, frame_table, resolve_format

@@ -13,7 +13,8 @@ import typer
 from ..config import ForecastConfig
 from ..errors import DataError, FreqWithoutDates, InventedRows, MergedSeries, OutsideHours, UsageError
 from ..run_config import ComputeConfig, TickerConfig
-from .app import app, exit_partial, load_input, use_threads
+from .app import app, exit_partial, load_input
+from .fitting import use_threads
 from .option_groups import OUTPUT, DataArg, RunOptions
 from .options import command
 from .render import Reporter, emit, resolve_format
