@@ -89,7 +89,8 @@ def seasonal_factors(y: np.ndarray, m: int, multiplicative: np.ndarray) -> np.nd
     by_position[:, :r] = detrended
     means = np.nanmean(by_position.reshape(windows, cycles, m), axis=1)  # (windows, m)
     centre = means.mean(axis=1, keepdims=True)
-    return np.where(mult, means / centre, means - centre)
+    with np.errstate(invalid="ignore", divide="ignore"):  # an additive window's centre may be 0
+        return np.where(mult, means / centre, means - centre)
 
 
 def has_season(y: np.ndarray, m: int) -> bool:

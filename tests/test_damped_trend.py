@@ -24,7 +24,13 @@ from forecast_cli.damped_trend import (
 from forecast_cli.forecaster import Forecaster
 from forecast_cli.modelfile import load_model, save_model
 from forecast_cli.panel import prepare_panel
-from forecast_cli.seasonal_factors import classical_season, deseasonalised, has_season, window_season
+from forecast_cli.seasonal_factors import (
+    classical_season,
+    deseasonalised,
+    has_season,
+    seasonal_factors,
+    window_season,
+)
 
 from .conftest import fast_config
 from .test_panel import long_panel
@@ -346,3 +352,23 @@ def test_windows_forecast_together_as_each_would_alone(m, monkeypatch):
     )
     np.testing.assert_allclose(together, alone, rtol=1e-12)
     assert np.isfinite(together).all()
+
+
+def test_a_series_ending_in_zeros_is_decomposed_without_a_numpy_warning():
+    """A discontinued product (busier weekends, then zero sales for its last five weeks): a
+    window whose rows show the weekly season but whose recent rows are all zero is additive
+    (not every value is positive), and the multiplicative branch computed beside the kept
+    one divided 0 by 0, which reached the user as 'warning: invalid value encountered in
+    divide', twice. Its factors are the additive ones: none, for rows of zeros."""
+    import warnings
+
+    days = np.arange(140)
+    sales = np.where(days % 7 >= 5, 15.0, 5.0) + (days % 3)  # a weekly season, some noise
+    sales[-35:] = 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        factors = seasonal_factors(np.zeros((1, 35)), 7, np.array([False]))
+        adjusted, ahead, multiplicative = deseasonalised(sales[None, :], 7, 35, 7)
+    assert np.array_equal(factors, np.zeros((1, 7)))
+    assert has_season(sales, 7) and not multiplicative[0]
+    assert np.array_equal(adjusted[0], sales) and np.array_equal(ahead, np.zeros((1, 7)))
