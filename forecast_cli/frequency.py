@@ -53,6 +53,7 @@ def infer_frequency(index: pd.DatetimeIndex) -> str:
         return trading_days(index) or "B"
     days = step / _DAY
     if days == 7:
+        _refuse_off_grid_days(index, 7)
         return "W-" + index[0].day_name()[:3].upper()
     if 13 <= days <= 17 and (half := _half_months(index)):
         return half
@@ -66,8 +67,40 @@ def infer_frequency(index: pd.DatetimeIndex) -> str:
         return months
     if days == int(days):  # local calendar days and weeks, which keep their clock time across DST
         n = int(days)
+        _refuse_off_grid_days(index, n)
         return f"{n // 7}W-{index[0].day_name()[:3].upper()}" if n % 7 == 0 else f"{n}D"
     return pd.tseries.frequencies.to_offset(step).freqstr
+
+
+def _refuse_off_grid_days(index: pd.DatetimeIndex, n: int) -> None:
+    """Refuse rows a step of ``n`` days (a week, 10 days) would move: dates whose distance
+    from the first row is no multiple of ``n``. Bins of such a step start at the first
+    row's midnight (weeks: end on its weekday), so an off-grid date was moved into a
+    neighbouring bin, averaged with that bin's row, and its own period filled as a gap:
+    weeks with a holiday stamped on the Tuesday, or dekads (the 1st, 11th and 21st of each
+    month, 8 to 11 days apart), changed with "0 duplicates merged"."""
+    if n < 2:
+        return
+    wall = index.tz_localize(None) if index.tz is not None else index  # the writer's dates
+    days = np.asarray((wall.normalize() - wall[0].normalize()).days)  # (rows,) days from the first
+    off = np.flatnonzero(days % n)
+    if not len(off):
+        return
+    first, before = wall[int(off[0])], wall[int(off[0]) - 1]
+    shown = f"{first.date()} is {(first.normalize() - before.normalize()).days} days after {before.date()}"
+    count = f"{len(off)} {'is' if len(off) == 1 else 'are'}"
+    if n == 7:
+        raise DataError(
+            f"timestamps are a week apart on {wall[0].day_name()}s, but {count} on another day ({shown}, a "
+            f"{first.day_name()}); a weekly step would average each into a neighbouring week and fill its "
+            "own week as a gap: stamp every week on one weekday"
+        )
+    step = f"{n // 7} weeks" if n % 7 == 0 else f"{n} days"
+    raise DataError(
+        f"timestamps are about {step} apart, but {count} off a grid of {step} from the first ({shown}), "
+        "and pandas has no step that holds them (as for dekads, the 1st, 11th and 21st of each month); "
+        f"give --freq {n}D to move each onto that grid, or --time-col '' to number the rows as steps"
+    )
 
 
 def choose_frequency(given: str | None, native: str | None) -> tuple[str, str, str]:

@@ -16,6 +16,7 @@ Guards (both ``DataError``, exit 2):
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,6 +42,8 @@ class Regular:
     dropped: int
     note: str = ""  # what was done to the rows beyond filling the grid (see _whole_periods)
     dropped_why: str = ""  # why rows fell off, with the first of them ("outside XNYS hours, first ...")
+    combined: int = 0  # rows of distinct timestamps combined into another row's period
+    first_combined: str = ""  # the first such period's rows ("2021-05-25, 2021-05-31 into ...")
 
 
 def aggregation(agg: str, columns) -> str | dict[str, str]:
@@ -80,7 +83,7 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
         first = readable(data.index[weekend][0])
         kept = regularise(data[~weekend], freq, agg, "B" if native == "D" else native)
         why = f"on weekends, first {first}"
-        return Regular(kept.frame, kept.gaps, int(weekend.sum()), kept.note, why)
+        return dataclasses.replace(kept, dropped=int(weekend.sum()), dropped_why=why)
     # Fixed steps count from the first row; calendar days from midnight, unless every row has
     # one clock time (daily readings at 09:00 stay at 09:00, not relabelled to midnight).
     # pandas anchors days at a clock time on naive stamps only: zoned ones are binned on
@@ -108,7 +111,9 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
     # a sum of empty cells is missing, not 0: a period whose only row had an empty cell
     # summed to 0, an invented value no fill counted
     regular = resampler.sum(min_count=1) if how == "sum" else resampler.agg(how)
-    filled_bins = resampler.size().to_numpy() > 0
+    sizes = resampler.size()
+    filled_bins = sizes.to_numpy() > 0
+    combined, first_combined = _combined(resampler, sizes, local.index)
     if not isinstance(how, str) or how == "sum":  # an empty bin sums to 0: mark it missing instead
         regular[~filled_bins] = np.nan
     note = ""
@@ -132,7 +137,23 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
         regular.index = regular.index + weekdays_at
     if zone is not None:
         regular = regular.set_axis(on_wall_clock(regular.index, zone))
-    return Regular(regular.rename_axis("timestamp"), int((~filled_bins).sum()), 0, note)
+    gaps = int((~filled_bins).sum())
+    return Regular(regular.rename_axis("timestamp"), gaps, 0, note, "", combined, first_combined)
+
+
+def _combined(resampler, sizes: pd.Series, index: pd.DatetimeIndex) -> tuple[int, str]:
+    """(rows combined into a period another row of theirs is in, the first such period's
+    rows): what binning to the step did beyond the duplicates already merged. The caller
+    refuses it on a step it inferred (the step does not fit the rows) and says it on one
+    the user gave."""
+    counts = sizes.to_numpy()
+    many = np.flatnonzero(counts > 1)
+    if not len(many):
+        return 0, ""
+    label = sizes.index[int(many[0])]
+    rows = resampler.indices[label]
+    stamps = ", ".join(readable(index[r]) for r in rows[:3]) + (" ..." if len(rows) > 3 else "")
+    return int((counts[many] - 1).sum()), f"{stamps} into the period labelled {readable(label)}"
 
 
 def _clock_origin(index: pd.DatetimeIndex, step: pd.Timedelta) -> pd.Timestamp:

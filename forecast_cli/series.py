@@ -30,7 +30,7 @@ from .frequency import choose_frequency, infer_frequency
 from .io import read_data
 from .number_times import step_numbers
 from .parse import parse_times
-from .regularise import aggregation, fill_missing, regularise
+from .regularise import Regular, aggregation, fill_missing, regularise
 from .series_record import LoadReport, Series
 from .stamps import readable
 from .summed_periods import SummedRows, filled_note, rows_to_sum, split_marks, sums_into_coarser
@@ -99,6 +99,7 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig, least_rows: int = 2) -> S
     if native is not None and sums_into_coarser(how, native, freq, data.index):
         summed = rows_to_sum(data, native, freq, fill, guarded=cfg.fill is None)
     regular = regularise(summed.data, freq, how, native)
+    combined = _combined_note(regular, source, native, freq, how)
     frame, holding = split_marks(regular.frame, fill)
     report = LoadReport(
         rows_read,
@@ -117,6 +118,7 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig, least_rows: int = 2) -> S
         zoned,
         note,
         f"duplicates combined with {cfg.agg or DEFAULT_AGG}" if duplicates else "",
+        combined,
         regular.note,
         filled_note(summed, native or "", freq, fill, len(holding)),
     ):
@@ -208,6 +210,26 @@ def trim_empty_ends(data: pd.DataFrame, target: str) -> tuple[pd.DataFrame, int]
     known = np.flatnonzero(data[target].notna().to_numpy())
     first, last = int(known[0]), int(known[-1])  # the caller refused a target with no values
     return data.iloc[first : last + 1], len(data) - (last + 1 - first)
+
+
+def _combined_note(regular: Regular, source: str, native: str | None, freq: str, how: str) -> str:
+    """What to say of rows binning put into a period another row was in (``Regular.combined``):
+    on an inferred step they are refused, since the step does not fit them and combining
+    them would change the data unasked; on a step the user gave as the data's own they are
+    said; on a coarser given step (hourly to daily) combining is the point, and the row
+    counts say it."""
+    if not regular.combined:
+        return ""
+    n = regular.combined
+    if source == "inferred":
+        raise DataError(
+            f"{n} row{'s' if n > 1 else ''} fall{'s' if n == 1 else ''} into a {freq} period with another "
+            f"row ({regular.first_combined}), {freq} being the step of most rows; fix their timestamps, "
+            f"or give --freq {freq} to combine each period's rows (--agg, now {how})"
+        )
+    if native is not None and native != freq:
+        return ""
+    return f"{n} row{'s' if n > 1 else ''} combined into a period of another with {how} (first {regular.first_combined})"
 
 
 def _native(index: pd.DatetimeIndex, given: str | None) -> str | None:
