@@ -91,7 +91,7 @@ from .plan_choices import (
 )
 from .plan_record import Plan
 from .scaling import DIFFERENCING
-from .windows import PanelSplit, panel_split, temporal_split
+from .windows import PanelSplit, panel_split, shorter_windows, temporal_split
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -162,9 +162,12 @@ def plan_with_split(
     if len(split.train_origins) == 0:
         if len(ys) == 1:
             temporal_split(len(ys[0]), lookback, outputs, w.val_fraction, w.window_stride, first, season)
+        longest = int(lengths.max())
+        val_rows = max(1, int(round(w.val_fraction * (longest - first))))
         raise DataError(
             f"no series has enough rows for one training window (lookback {lookback} + horizon {outputs} "
-            f"+ validation; longest has {lengths.max()}); lower --lookback or --horizon"
+            f"+ validation; longest has {longest}); "
+            f"{shorter_windows(longest - first - val_rows, lookback, outputs, season)}"
         )
     train_ys = [np.asarray(y[:end], dtype=np.float64) for y, end in zip(ys, split.train_ends, strict=True)]
     # the log must apply to every row the fit transforms, its validation tails included:

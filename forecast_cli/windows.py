@@ -110,18 +110,20 @@ def shorter_windows(rows: int, lookback: int, horizon: int, season: int = 1) -> 
     the options already given)."""
     room = rows - horizon  # the longest lookback that leaves one training window
     if room >= season > 1 and season < lookback:
-        return (
-            f"give --lookback {season} (one season: {room - season + 1} training windows), or a longer series"
-        )
+        return f"give --lookback {season} (one season: {_windows(room - season + 1)}), or a longer series"
     if room >= 2:
         fit = min(room // 2, lookback - 1)
-        return f"give --lookback {fit} ({room - fit + 1} training windows), or a longer series"
+        return f"give --lookback {fit} ({_windows(room - fit + 1)}), or a longer series"
     most = rows - 2  # a lookback row and a validation row besides the horizon
     if 1 <= most < horizon:
         return f"give --horizon {most} or less with a short --lookback, or a longer series"
     if room >= 1 and lookback > 1:
         return "give --lookback 1 (one training window), or a longer series"
     return "too few for any window: give a longer series (or a finer --freq, which makes more rows)"
+
+
+def _windows(n: int) -> str:
+    return f"{n} training window{'' if n == 1 else 's'}"
 
 
 def min_rows(lookback: int, horizon: int, val_fraction: float) -> int:
