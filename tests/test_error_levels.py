@@ -28,6 +28,22 @@ def test_relative_levels_match_hand_computed_factors():
     np.testing.assert_allclose(got, [1.8333333333 / 1.5, 1.25 / 1.5, 1.0, 1.0, 1.0])
 
 
+def test_a_level_read_off_one_rare_jump_is_bounded_at_four_times_the_median():
+    """Six sticky prices, 14 windows of 7 steps each (98 errors): five saw no change in them
+    (mean errors of 1e-4 to 5e-4 scales), one saw its one change (a mean error of 1 scale).
+    Unbounded, the factors ran from 0.33 to 2,667; the bound keeps them within [1/4, 4], and
+    leaves a factor inside it as it was (the hand-computed test above is inside it)."""
+    counts = np.full(6, 98.0)
+    ratio = np.array([1e-4, 2e-4, 3e-4, 4e-4, 5e-4, 1.0])
+    got = relative_levels(ratio * counts, counts, np.ones(6), horizon=7)
+    prior = np.median(ratio)  # 3.5e-4
+    shrunk = (ratio * 98 + 7 * prior) / 105
+    raw = shrunk / np.median(shrunk)
+    assert raw.max() > 1000 and raw.min() < 0.5  # what the bound is for
+    np.testing.assert_allclose(got, np.clip(raw, 0.25, 4.0))
+    assert got[-1] == 4.0 and got.min() > 0.25  # the jump's series at the bound, the calm ones inside it
+
+
 def test_no_errors_anywhere_leave_every_factor_at_one():
     got = relative_levels(np.zeros(3), np.zeros(3), np.ones(3), horizon=4)
     np.testing.assert_array_equal(got, np.ones(3))
