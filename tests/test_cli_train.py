@@ -201,6 +201,28 @@ def test_a_series_too_short_for_the_default_lookback_is_told_one_that_fits_and_i
     assert trained.exit_code == 0, trained.output
 
 
+def test_a_panel_of_series_too_short_for_the_lookback_is_told_one_that_fits_and_it_trains(tmp_path):
+    """bad input: a panel of quarterly series of ten rows each at the default lookback (8) -> exit 2 naming the lookback that fits its longest series, as one series is told (it said 'lower --lookback or --horizon'), and training with it succeeds"""
+    quarters = pd.date_range("1989-07-01", periods=10, freq="QS")
+    rng = np.random.default_rng(3)
+    rows = [
+        (f"s{i}", q.date(), 50 + i + v)
+        for i in range(5)
+        for q, v in zip(quarters, rng.normal(0, 2, 10), strict=True)
+    ]
+    path = tmp_path / "q10.csv"
+    pd.DataFrame(rows, columns=["series", "quarter", "value"]).to_csv(path, index=False)
+    out = str(tmp_path / "q.fcst")
+    refused = runner.invoke(app, ["train", str(path), "-o", out, *FAST_TRAIN])
+    assert refused.exit_code == 2
+    assert (
+        "longest has 10); give --lookback 4 (one season: 1 training window), or a longer series"
+        in refused.stderr
+    )
+    trained = runner.invoke(app, ["train", str(path), "-o", out, "--lookback", "4", *FAST_TRAIN])
+    assert trained.exit_code == 0, trained.output
+
+
 @pytest.mark.parametrize(
     ("rows", "lookback", "horizon", "season", "hint"),
     [
