@@ -99,7 +99,7 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig, least_rows: int = 2) -> S
     if native is not None and sums_into_coarser(how, native, freq, data.index):
         summed = rows_to_sum(data, native, freq, fill, guarded=cfg.fill is None)
     regular = regularise(summed.data, freq, how, native)
-    combined = _combined_note(regular, source, native, freq, how)
+    combined = _combined_note(regular, source, native, freq, how)  # refuses them on an inferred step
     frame, holding = split_marks(regular.frame, fill)
     report = LoadReport(
         rows_read,
@@ -112,6 +112,7 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig, least_rows: int = 2) -> S
         rows_dropped=regular.dropped + summed.dropped,
         dropped_why=regular.dropped_why or summed.dropped_why,
         ends_trimmed=trimmed,
+        rows_combined=regular.combined if combined else 0,
     )
     for text in (
         times.note,

@@ -33,6 +33,7 @@ class LoadReport:
     missing_dropped: int = 0  # periods --fill drop left out: the rows after each step over it
     dropped_why: str = ""  # where the dropped rows were ("outside XNYS trading hours, first ...")
     ends_trimmed: int = 0  # rows before the target's first value or after its last
+    rows_combined: int = 0  # rows a given step put into another row's period (combined with --agg)
     note: str = ""
 
     def line(self) -> str:

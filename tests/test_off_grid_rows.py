@@ -17,6 +17,7 @@ from forecast_cli.cli import app
 from forecast_cli.data_config import DataConfig
 from forecast_cli.errors import DataError
 from forecast_cli.frequency import infer_frequency
+from forecast_cli.panel import prepare_panel
 from forecast_cli.series import prepare_series
 
 from .conftest import FAST_TRAIN
@@ -107,3 +108,17 @@ def test_coarser_given_steps_are_not_said_to_combine_rows():
     hours = pd.date_range("2021-01-01", periods=24 * 20, freq="h")
     series = prepare_series(_frame(hours), DataConfig(freq="D"))
     assert len(series.frame) == 20 and "combined" not in series.report.note
+
+
+def test_a_panel_counts_the_rows_a_given_step_combined():
+    """A panel's line sums its series' counts and drops their notes: the rows a given step
+    combined are counted there, naming the series."""
+    weeks = _frame(_mondays_with_tuesdays())
+    both = pd.concat([weeks.assign(id="a"), weeks.assign(id="b")])
+    panel = prepare_panel(both, DataConfig(id_col="id", freq="W-MON"))
+    assert "6 rows combined into another's period (in a, b)" in panel.summary_line()
+    clean = prepare_panel(
+        both.assign(date=np.tile(pd.date_range("2019-01-07", periods=200, freq="W-MON"), 2)),
+        DataConfig(id_col="id"),
+    )
+    assert "combined" not in clean.summary_line()

@@ -380,3 +380,26 @@ def test_gaps_that_all_fall_on_one_weekday_are_said_to():
     lost = days.delete([6, 13, 22, 40])  # a Sunday, a Sunday, a Tuesday, a Sunday
     mixed = prepare_series(pd.DataFrame({"d": lost, "y": np.arange(len(lost), dtype=float)}), DataConfig())
     assert "4 gaps filled (first 2022-01-09), " in mixed.report.line()
+
+
+def test_a_panel_of_shops_closed_on_one_weekday_says_so_in_its_line():
+    """The panel's line counts gaps over its series; each series' 'every one a Sunday' was
+    lost in that count, and four shops closed on Sundays had every Sunday filled with only
+    '204 gaps filled (in S0, S1, S2 ...)'. Said once when every series with gaps agrees;
+    a series whose gaps are mixed keeps the bare count."""
+    from forecast_cli.panel import prepare_panel
+
+    days = pd.date_range("2022-01-03", periods=70, freq="D")
+    open_days = days[days.day_of_week != 6]
+    shops = pd.concat(
+        pd.DataFrame({"shop": f"S{i}", "d": open_days, "y": np.arange(len(open_days), dtype=float) + i})
+        for i in range(4)
+    )
+    panel = prepare_panel(shops, DataConfig(id_col="shop"))
+    assert "36 gaps filled (in S0, S1, S2 ..., every one a Sunday)" in panel.summary_line()
+    lost = days.delete([6, 13, 22, 40])  # a Tuesday among the Sundays
+    mixed = pd.concat([shops, pd.DataFrame({"shop": "T", "d": lost, "y": np.arange(len(lost), dtype=float)})])
+    assert (
+        "40 gaps filled (in S0, S1, S2 ...), "
+        in prepare_panel(mixed, DataConfig(id_col="shop")).summary_line()
+    )
