@@ -118,7 +118,9 @@ class Panel:
             self._count("NaNs filled", [r.nans_filled for r in reports]),
         ]
         if any(r.rows_combined for r in reports):  # with a given --freq (an inferred one refuses them)
-            parts.append(self._count("rows combined into another's period", [r.rows_combined for r in reports]))
+            parts.append(
+                self._count("rows combined into another's period", [r.rows_combined for r in reports])
+            )
         if any(r.missing_dropped for r in reports):
             parts.append(self._count(MISSING_DROPPED, [r.missing_dropped for r in reports]))
         if any(r.ends_trimmed for r in reports):
@@ -129,7 +131,9 @@ class Panel:
         """``3 NaNs filled (in S1, S7)``: a total, and which series it happened to (``also``
         said after them)."""
         which = [name for name, n in zip(self.ids, counts, strict=True) if n]
-        named = f"in {', '.join(which[:3])}{' ...' if len(which) > 3 else ''}" if which and self.id_col else ""
+        named = (
+            f"in {', '.join(which[:3])}{' ...' if len(which) > 3 else ''}" if which and self.id_col else ""
+        )
         inside = ", ".join(part for part in (named, also) if part)
         return f"{sum(counts)} {what}" + (f" ({inside})" if inside else "")
 

@@ -124,8 +124,12 @@ def predict(
     forecasts, widths, scales, notes = _forecast_frames(f, names, frames, stamps, future, rows)
     notes += unseen_categories(f, names, rows) + moved_static
     trained = {name: i for i, name in enumerate(f.ids_)}  # once: a lookup per series
-    if history is not None and f.id_col_ is not None and (new := [n for n in names if n not in trained]):
+    new = [
+        n for n, frame in zip(names, frames, strict=True) if n not in trained and len(frame) >= f.context_rows
+    ]
+    if history is not None and f.id_col_ is not None and new:
         # said, not refused: a global model forecasts a series it never saw from its history
+        # (one too short for the network has its baseline's note instead)
         notes.append(
             f"{len(new)} of {len(names)} series were not in training ({first_few([repr(n) for n in new])}): "
             "the network forecasts them from their own history, scaled by it"
@@ -203,14 +207,9 @@ def _forecast_frames(
         )
     enough = set(long_enough)
     short = [i for i in range(len(values)) if i not in enough]
-    strangers = [names[i] for i in short if names[i] not in known]
-    if strangers and f.id_col_ is not None:
-        raise DataError(
-            f"series {', '.join(map(repr, strangers[:5]))} {'is' if len(strangers) == 1 else 'are'} not in the "
-            f"model and {'has' if len(strangers) == 1 else 'have'} fewer than the {f.context_rows} rows the "
-            "network reads, so nothing can forecast them; give more history"
-            + (", or leave them out with --ids" if len(strangers) < len(names) else "")  # not all asked for
-        )
+    # a series of a panel too short for the network, known or new, is forecast by a baseline
+    # from its own rows, and said (``short_note``), as training forecasts its short series: a
+    # product launched last month stopped the whole panel's forecast (exit 2)
     if short and f.id_col_ is None:
         raise DataError(
             f"predict needs the last {f.context_rows} rows of history, got {len(values[0])}; "

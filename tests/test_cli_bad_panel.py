@@ -7,6 +7,7 @@ The panel is long_panel(): S0 on data rows 1-60, S1 on 61-144, S2 on 145-192.
 
 from __future__ import annotations
 
+import io
 import json
 
 import numpy as np
@@ -173,9 +174,10 @@ def test_duplicates_and_nans_in_one_series_are_handled_as_for_one_series_and_nam
     assert "1 duplicates merged (in S1)" in result.stderr and "2 NaNs filled (in S1)" in result.stderr
 
 
-def test_predict_refuses_an_unseen_series_too_short_for_the_network(tmp_path):
-    """bad input: predict with data holding a series the model never saw and fewer rows than the
-    lookback -> exit 2, names the series, says to give more history or leave it out with --ids"""
+def test_predict_forecasts_an_unseen_series_too_short_for_the_network_by_a_baseline(tmp_path):
+    """predict with data holding a series the model never saw and fewer rows than the lookback
+    -> exit 0: the others from the network, that one by naive from its own rows, said on
+    stderr (it was refused with exit 2, stopping every other series' forecast too)"""
     trained, model = _train(tmp_path, long_panel(), "-L", "12")
     assert trained.exit_code == 0, trained.stderr
     new = long_panel(lengths=(40, 8), seed=3)
@@ -183,10 +185,15 @@ def test_predict_refuses_an_unseen_series_too_short_for_the_network(tmp_path):
     data = tmp_path / "new.csv"
     new.to_csv(data, index=False)
     result = runner.invoke(app, ["predict", str(data), "-m", str(model), "-f", "csv"])
-    refused(result, 2, "series 'TINY' is not in the model", "fewer than the 12 rows", "--ids")
-    alone = runner.invoke(app, ["predict", str(data), "-m", str(model), "-f", "csv", "--ids", "TINY"])
-    line = refused(alone, 2, "series 'TINY' is not in the model", "give more history")
-    assert "--ids" not in line  # the one series asked for: leaving it out is no answer
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "warning: series 'TINY': 8 rows, fewer than the 12 the network reads; forecast by naive"
+        in result.stderr
+    )
+    rows = pd.read_csv(io.StringIO(result.stdout))
+    assert set(rows["unique_id"]) == {"NEW", "TINY"} and rows.notna().all().all()
+    last = new.loc[new["unique_id"] == "TINY", "y"].iloc[-1]
+    assert (rows.loc[rows["unique_id"] == "TINY", "y"] == last).all()
 
 
 def test_a_panel_that_no_fold_fits_names_the_option_at_fault(tmp_path):

@@ -127,7 +127,7 @@ def test_same_seed_same_panel_model():
     pd.testing.assert_frame_equal(a, b)
 
 
-def test_unseen_series_is_forecast_from_its_own_history_and_refused_when_too_short():
+def test_unseen_series_is_forecast_from_its_own_history_and_by_a_baseline_when_too_short():
     cfg = fast_config(lookback=12, horizon=6)
     fitted = Forecaster(cfg).fit(prepare_panel(long_panel(), cfg.data))
     new = long_panel(lengths=(40, 8), seed=3)
@@ -139,8 +139,16 @@ def test_unseen_series_is_forecast_from_its_own_history_and_refused_when_too_sho
     assert "1 of 1 series were not in training ('NEW')" in " ".join(out.attrs["notes"])
     known = fitted.predict(prepare_panel(long_panel(), cfg.data))
     assert not any("not in training" in note for note in known.attrs["notes"])
-    with pytest.raises(DataError, match=r"series 'TINY' is not in the model and has fewer than the 12 rows"):
-        fitted.predict(prepare_panel(new, cfg.data))
+    # too short for the network: its own last value (fewer rows than a season), said; it
+    # was refused (exit 2), and the whole panel's forecast with it
+    both = fitted.predict(prepare_panel(new, cfg.data))
+    tiny = new[new["unique_id"] == "TINY"]["y"].to_numpy()
+    np.testing.assert_array_equal(both.loc["TINY"].iloc[:, 0].to_numpy(), np.full(6, tiny[-1]))
+    assert np.isfinite(both.loc["NEW"].to_numpy()).all()
+    assert (
+        "series 'TINY': 8 rows, fewer than the 12 the network reads; forecast by naive" in both.attrs["notes"]
+    )
+    assert any(note.startswith("1 of 2 series were not in training ('NEW'):") for note in both.attrs["notes"])
 
 
 def test_a_known_series_too_short_for_the_network_is_forecast_by_the_baseline_and_said_so():
