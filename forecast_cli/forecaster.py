@@ -38,7 +38,7 @@ from .panel_arrays import scale_panel
 from .panel_weights import panel_weights
 from .plan import plan_with_split
 from .prediction import as_panel
-from .scaling import Scaler, Transform
+from .scaling import Scaler, Transform, refuse_log_of_nonpositive
 from .season_profile import profile_columns
 from .series_inputs import static_levels
 from .series_record import Series
@@ -87,6 +87,7 @@ class Forecaster(InputLayout):
         panel = as_panel(data)
         members = panel.members
         stamps = [m.frame.index for m in members] if panel.freq is not None else []
+        refuse_log_of_nonpositive(cfg.scaling.transform, [m.y for m in members], panel.ids)
         plan, split = plan_with_split(
             cfg, panel.freq, [m.y for m in members], panel.last_stamp, windows_from, stamps
         )

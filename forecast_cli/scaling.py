@@ -7,12 +7,30 @@ file needs no pickle.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from .choices import DIFFERENCING
-from .errors import DataError
+from .errors import DataError, first_few
+
+
+def refuse_log_of_nonpositive(transform: str, ys: Sequence[np.ndarray], ids: Sequence[str]) -> None:
+    """Refuse a ``--transform log`` (or ``logdiff``) given for a panel with values <= 0,
+    naming the series and the first such value: ``Transform.forward`` says it of one
+    series at a time, and a panel's user was left to find which of hundreds it meant."""
+    if transform not in ("log", "logdiff") or len(ys) < 2:
+        return
+    bad = [(name, y) for name, y in zip(ids, ys, strict=True) if np.any(np.asarray(y) <= 0)]
+    if bad:
+        name, y = bad[0]
+        value = float(np.asarray(y)[np.asarray(y) <= 0][0])
+        raise DataError(
+            f"--transform {transform} needs a strictly positive target, but {len(bad)} of {len(ys)} series "
+            f"{'has' if len(bad) == 1 else 'have'} values <= 0 ({first_few([repr(n) for n, _ in bad])}; {name!r} has {value:g}); "
+            "use --transform none or diff, or leave them out with --ids"
+        )
 
 
 @dataclass

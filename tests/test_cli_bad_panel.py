@@ -344,3 +344,21 @@ def test_the_only_numeric_column_given_as_a_feature_is_named_as_the_targets_conf
     )
     line = refused(result, 2, "passengers, the only numeric column, is named in --features")
     assert "no numeric column" not in line
+
+
+def test_a_log_transform_of_a_panel_with_values_below_zero_names_the_series(tmp_path):
+    """bad input: --transform log on a panel where two of five series go below zero -> exit 2 naming them and the first such value (it said 'it has values <= 0' with no series), nothing written"""
+    panel = long_panel(lengths=(40, 40, 40, 40, 40), seed=4)
+    for name, shift in (("S1", -1e6), ("S3", -1e6)):
+        panel.loc[panel["unique_id"] == name, "y"] += shift
+    data = tmp_path / "mixed.csv"
+    panel.to_csv(data, index=False)
+    model = tmp_path / "m.fcst"
+    result = runner.invoke(app, ["train", str(data), "--transform", "log", "-o", str(model)])
+    line = refused(
+        result,
+        2,
+        "--transform log needs a strictly positive target, but 2 of 5 series",
+        "('S1', 'S3'; 'S1' has",
+    )
+    assert "--ids" in line and not model.exists()
