@@ -307,6 +307,24 @@ def test_clock_bins_start_at_the_rows_earliest_phase():
     assert list(kept.frame.index) == list(half_past)
 
 
+def test_clock_rows_a_few_seconds_either_side_of_the_grid_each_keep_their_own_step():
+    """5-minute readings written up to 2 seconds early or late: their phases sit on both
+    sides of 0, so the earliest phase was 23:59:58's and the bins started at the first row
+    (00:00:02); 333 of 2,000 rows shared a bin with a neighbour and were averaged, with a
+    gap invented beside each (refused now that an inferred step may not combine rows, but
+    nothing was wrong with the rows). Read from half a step before, the phases are one
+    cluster: every row keeps its own step, labelled on the grid, its value unchanged."""
+    rng = np.random.default_rng(0)
+    grid = pd.date_range("2024-01-01", periods=2000, freq="5min")
+    stamps = grid + pd.to_timedelta(rng.integers(-2, 3, 2000), unit="s")
+    frame = pd.DataFrame({"y": np.arange(2000.0)}, index=stamps)
+    regular = regularise(frame, "5min", "mean")
+    assert list(regular.frame.index) == list(grid) and regular.gaps == 0 and regular.combined == 0
+    assert regular.frame["y"].tolist() == list(np.arange(2000.0))
+    raw = pd.DataFrame({"t": stamps.strftime("%Y-%m-%d %H:%M:%S"), "y": np.arange(2000.0)})
+    assert prepare_series(raw, DataConfig()).freq == "5min"  # inferred, nothing refused
+
+
 def test_business_days_drop_and_count_weekend_rows_instead_of_averaging_them_into_friday():
     """A shop open Monday to Saturday under --freq B: pandas binned each Saturday into the
     Friday before it, so Friday 2023-05-12 read 107.6, the mean of Friday's 97.1 and
