@@ -167,11 +167,11 @@ def _clock_origin(index: pd.DatetimeIndex, step: pd.Timedelta) -> tuple[pd.Times
     minute. Bins from the first row's own phase (say :02) put a row at 00:01:01 into the bin
     of 00:00:02: 690 pairs of real minutes were averaged and 689 invented. Rows written a
     little early or late of one grid (5-minute readings 2 seconds either side of 00:05)
-    have phases on both sides of 0: read from half a step before, they are one cluster,
-    and the bins start at the earliest of them, labelled on the grid point it missed by
-    seconds (from the first row, 333 of 2,000 such rows shared a bin with their neighbour).
-    Phases spread over half the step or more share no anchor: the bins start at the first
-    row, as before."""
+    have phases on both sides of 0: read from half a step before, they are one cluster
+    (within a quarter of the step), and the bins start at the earliest of them, labelled on
+    the grid point it missed by seconds (from the first row, 333 of 2,000 such rows shared a
+    bin with their neighbour). Hourly rows with a few at :40 are no such cluster: they stay
+    in their hour. Other phases share no anchor: the bins start at the first row."""
     start = index[0].normalize()
     phase = (index - start) % step  # (rows,) offsets within the step
     lo, hi = phase.min(), phase.max()
@@ -179,7 +179,7 @@ def _clock_origin(index: pd.DatetimeIndex, step: pd.Timedelta) -> tuple[pd.Times
         return start + lo, pd.Timedelta(0)
     around = (phase + step / 2) % step  # the same phases, wrapped half a step later
     lo, hi = around.min(), around.max()
-    if hi - lo < step / 2:  # clustered about the grid: the earliest row is ``early`` before it
+    if hi - lo < step / 4:  # clustered about the grid: the earliest row is ``early`` before it
         early = step / 2 - lo
         return start - early, early
     return index[0], pd.Timedelta(0)

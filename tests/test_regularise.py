@@ -323,6 +323,10 @@ def test_clock_rows_a_few_seconds_either_side_of_the_grid_each_keep_their_own_st
     assert regular.frame["y"].tolist() == list(np.arange(2000.0))
     raw = pd.DataFrame({"t": stamps.strftime("%Y-%m-%d %H:%M:%S"), "y": np.arange(2000.0)})
     assert prepare_series(raw, DataConfig()).freq == "5min"  # inferred, nothing refused
+    hours = pd.date_range("2024-01-01", periods=600, freq="h")
+    late = hours.where(~np.isin(np.arange(600), (100, 300, 500)), hours + pd.Timedelta(minutes=40))
+    kept = regularise(pd.DataFrame({"y": np.arange(600.0)}, index=late), "h", "mean")  # no cluster: its hour
+    assert list(kept.frame.index) == list(hours) and kept.frame["y"].tolist() == list(np.arange(600.0))
 
 
 def test_business_days_drop_and_count_weekend_rows_instead_of_averaging_them_into_friday():
