@@ -114,7 +114,7 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
     regular = resampler.sum(min_count=1) if how == "sum" else resampler.agg(how)
     sizes = resampler.size()
     filled_bins = sizes.to_numpy() > 0
-    combined, first_combined = _combined(resampler, sizes, local.index)
+    combined, first_combined = _combined(sizes, local.index)
     if not isinstance(how, str) or how == "sum":  # an empty bin sums to 0: mark it missing instead
         regular[~filled_bins] = np.nan
     note = ""
@@ -144,19 +144,22 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
     return Regular(regular.rename_axis("timestamp"), gaps, 0, note, "", combined, first_combined)
 
 
-def _combined(resampler, sizes: pd.Series, index: pd.DatetimeIndex) -> tuple[int, str]:
+def _combined(sizes: pd.Series, index: pd.DatetimeIndex) -> tuple[int, str]:
     """(rows combined into a period another row of theirs is in, the first such period's
     rows): what binning to the step did beyond the duplicates already merged. The caller
     refuses it on a step it inferred (the step does not fit the rows) and says it on one
-    the user gave."""
+    the user gave. ``sizes`` are the bins' row counts in order over the sorted ``index``,
+    so bin k holds the rows after those of bins 0..k-1 (no per-bin index lists: a coarser
+    step over millions of rows combines nearly all of them)."""
     counts = sizes.to_numpy()
     many = np.flatnonzero(counts > 1)
     if not len(many):
         return 0, ""
-    label = sizes.index[int(many[0])]
-    rows = resampler.indices[label]
-    stamps = ", ".join(readable(index[r]) for r in rows[:3]) + (" ..." if len(rows) > 3 else "")
-    return int((counts[many] - 1).sum()), f"{stamps} into the period labelled {readable(label)}"
+    k = int(many[0])
+    first = int(counts[:k].sum())
+    rows = index[first : first + int(counts[k])]
+    stamps = ", ".join(readable(t) for t in rows[:3]) + (" ..." if len(rows) > 3 else "")
+    return int((counts[many] - 1).sum()), f"{stamps} into the period labelled {readable(sizes.index[k])}"
 
 
 def _clock_origin(index: pd.DatetimeIndex, step: pd.Timedelta) -> tuple[pd.Timestamp, pd.Timedelta]:
