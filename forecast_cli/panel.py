@@ -142,7 +142,7 @@ def _shared_weekday(reports) -> str:
     """``every one a Sunday`` when every series with filled gaps had them all on that one
     weekday (``weekday_grids.one_weekday``): said per series for one, and lost in the
     panel's counts, so four shops closed on Sundays had every Sunday invented unremarked."""
-    said = {r.first_gap.partition(", ")[2] for r in reports if r.gaps_filled}
+    said = {r.gaps_weekday for r in reports if r.gaps_filled}
     return said.pop() if len(said) == 1 else ""
 
 

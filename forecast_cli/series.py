@@ -271,7 +271,7 @@ def _finish(data, target, features, report, cfg: DataConfig, nans_in_data, gaps,
         unobserved = data.index[data[target].isna().to_numpy()]
         absent = data.index[data.isna().all(axis=1).to_numpy()]  # gap periods (or rows with no cell)
         if gaps and len(absent) and report.freq is not None:
-            report.first_gap = readable(absent[0]) + one_weekday(absent, report.freq)
+            report.first_gap, report.gaps_weekday = readable(absent[0]), one_weekday(absent, report.freq)
         data = fill_missing(data, fill)
         filled_at = unobserved if fill != "drop" else None
         if fill == "drop":

@@ -28,6 +28,7 @@ class LoadReport:
     duplicates_merged: int = 0
     gaps_filled: int = 0
     first_gap: str = ""  # the first period filled, so a count of one can be checked
+    gaps_weekday: str = ""  # "every one a Sunday" when the filled gaps all fall on one weekday
     nans_filled: int = 0
     rows_dropped: int = 0
     missing_dropped: int = 0  # periods --fill drop left out: the rows after each step over it
@@ -38,13 +39,14 @@ class LoadReport:
 
     def line(self) -> str:
         freq = self.freq if self.freq is not None else "integer steps"
+        gaps_on = f", {self.gaps_weekday}" if self.gaps_weekday else ""
         parts = [
             f"{self.rows_read} rows read -> {self.rows} rows",
             f"{self.start} .. {self.end}",
             f"freq {freq} ({self.freq_source})",
             f"{self.duplicates_merged} duplicates merged",
             f"{self.gaps_filled} gaps filled"
-            + (f" (first {self.first_gap})" if self.gaps_filled and self.first_gap else ""),
+            + (f" (first {self.first_gap}{gaps_on})" if self.gaps_filled and self.first_gap else ""),
             f"{self.nans_filled} NaNs filled",
         ]
         if self.rows_dropped:

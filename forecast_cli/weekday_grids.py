@@ -47,7 +47,7 @@ def weekend_rows(index: pd.DatetimeIndex, offset) -> np.ndarray:
 
 
 def one_weekday(gaps: pd.DatetimeIndex, freq: str) -> str:
-    """``, every one a Sunday`` when four or more gaps of daily data all fall on one weekday:
+    """``every one a Sunday`` when four or more gaps of daily data all fall on one weekday:
     likely a day the place is closed, not a few lost readings, so its filled values would be
     invented sales of a closed shop. A count alone (71 gaps, 14% of the grid, under the refusal's
     fifth) did not say so. No fix is offered: ``--fill drop`` would make a week six rows
@@ -57,4 +57,4 @@ def one_weekday(gaps: pd.DatetimeIndex, freq: str) -> str:
     days = (gaps.tz_localize(None) if gaps.tz is not None else gaps).day_of_week
     if len(set(days)) != 1:
         return ""
-    return f", every one a {_WEEKDAYS[days[0]]}"
+    return f"every one a {_WEEKDAYS[days[0]]}"
