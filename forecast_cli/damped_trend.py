@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .seasonal_factors import deseasonalised, has_season, unit_rows, window_season
+from .seasonal_factors import deseasonalised, unit_rows
 
 # Bounds of the damping factor, as R's forecast::ets and statsforecast hold them: below 0.8 a
 # trend dies within a few steps; above 0.98 it hardly damps.
@@ -121,7 +121,8 @@ def fit_damped(histories: list[np.ndarray], m: int) -> DampedFit:
     panel of thousands. ``tests/test_damped_trend.py`` holds the result against statsmodels'
     optimiser."""
     ys = [np.asarray(y, dtype=np.float64) for y in histories]
-    tails = [window_season(y, m, has_season(y, m)).adjust(y)[-FIT_ROWS:] for y in ys]
+    # each series' season out as a forecast's window takes it out (tested and read on all its rows)
+    tails = [deseasonalised(y[None, :], m, len(y), 0)[0][0, -FIT_ROWS:] for y in ys]
     steps = max((len(a) for a in tails), default=0)
     values = np.full((len(tails), steps), np.nan)  # (series, steps), right-aligned
     for i, a in enumerate(tails):

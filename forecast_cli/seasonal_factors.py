@@ -11,25 +11,10 @@ here (m nan-means per window); these functions take every window of one length a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 # A season is tested for only in a series that covers it three times (the M4 benchmarks' rule).
 MIN_SEASONS = 3
-
-
-@dataclass(frozen=True)
-class Season:
-    """Seasonal factors by position from the first row (``factors[t % m]``); m = 1: none."""
-
-    factors: np.ndarray  # (m,)
-    multiplicative: bool
-
-    def adjust(self, y: np.ndarray, first: int = 0) -> np.ndarray:
-        """The values with the season removed; ``first`` is the position of ``y[0]``."""
-        s = self.factors[(first + np.arange(len(y))) % len(self.factors)]
-        return y / s if self.multiplicative else y - s
 
 
 def has_seasons(a: np.ndarray, m: int) -> np.ndarray:
@@ -91,25 +76,6 @@ def seasonal_factors(y: np.ndarray, m: int, multiplicative: np.ndarray) -> np.nd
     centre = means.mean(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):  # an additive window's centre may be 0
         return np.where(mult, means / centre, means - centre)
-
-
-def has_season(y: np.ndarray, m: int) -> bool:
-    """``has_seasons`` of one series."""
-    return bool(has_seasons(np.asarray(y, dtype=np.float64)[None, :], m)[0])
-
-
-def classical_season(y: np.ndarray, m: int, multiplicative: bool) -> Season:
-    """``seasonal_factors`` of one series."""
-    factors = seasonal_factors(np.asarray(y, dtype=np.float64)[None, :], m, np.array([multiplicative]))
-    return Season(factors[0], multiplicative)
-
-
-def window_season(a: np.ndarray, m: int, seasonal: bool) -> Season:
-    """The season removed from rows ``a``: their classical factors when ``seasonal`` and they
-    hold two seasons (multiplicative when every value is positive), else none."""
-    if not seasonal or m < 2 or len(a) < 2 * m:
-        return Season(np.ones(1), True)
-    return classical_season(a, m, multiplicative=bool(np.all(a > 0)))
 
 
 def deseasonalised(a: np.ndarray, m: int, recent: int, horizon: int) -> tuple[np.ndarray, ...]:

@@ -24,16 +24,11 @@ from forecast_cli.damped_trend import (
 from forecast_cli.forecaster import Forecaster
 from forecast_cli.modelfile import load_model, save_model
 from forecast_cli.panel import prepare_panel
-from forecast_cli.seasonal_factors import (
-    classical_season,
-    deseasonalised,
-    has_season,
-    seasonal_factors,
-    window_season,
-)
+from forecast_cli.seasonal_factors import deseasonalised, seasonal_factors
 
 from .conftest import fast_config
 from .test_panel import long_panel
+from .test_season_test import has_season
 
 statsmodels = pytest.importorskip("statsmodels")  # a dev dependency: the library we are held to
 
@@ -50,7 +45,7 @@ def test_the_seasonal_factors_equal_statsmodels_classical_decomposition(m, model
     from statsmodels.tsa.seasonal import seasonal_decompose
 
     y = _seasonal(5 * m + 3, m, seed=m)
-    ours = classical_season(y, m, multiplicative=model == "multiplicative").factors
+    ours = seasonal_factors(y[None, :], m, np.array([model == "multiplicative"]))[0]
     theirs = seasonal_decompose(y, model=model, period=m).seasonal[:m]
     np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12)
 
@@ -285,10 +280,14 @@ def _reference_season(a: np.ndarray, m: int, horizon: int) -> tuple[np.ndarray, 
     """One window's season the plain way, as stop 33 computed it: tested on all its rows,
     factors from its last five seasons, put on the rows and on the steps after them."""
     recent = a[-SEASONS_READ * m :]
-    s = window_season(recent, m, has_season(a, m))
-    k = len(s.factors)
-    phase = (len(recent) - len(a)) % k
-    return s.adjust(a, first=phase), s.factors[(phase + len(a) + np.arange(horizon)) % k], s.multiplicative
+    if not has_season(a, m) or len(recent) < 2 * m:
+        return a, np.ones(horizon), True
+    multiplicative = bool(np.all(recent > 0))
+    factors = seasonal_factors(recent[None, :], m, np.array([multiplicative]))[0]  # (m,)
+    phase = (len(recent) - len(a)) % m  # a[0]'s position in the factors' cycle
+    here = factors[(phase + np.arange(len(a))) % m]
+    adjusted = a / here if multiplicative else a - here
+    return adjusted, factors[(phase + len(a) + np.arange(horizon)) % m], multiplicative
 
 
 @pytest.mark.parametrize("m", [1, 2, 4, 12])

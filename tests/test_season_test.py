@@ -14,7 +14,12 @@ import pandas as pd
 import pytest
 
 from forecast_cli.damped_trend import window_rows
-from forecast_cli.seasonal_factors import has_season, has_seasons
+from forecast_cli.seasonal_factors import has_seasons
+
+
+def has_season(y: np.ndarray, m: int) -> bool:
+    """``has_seasons`` of one series."""
+    return bool(has_seasons(np.asarray(y, dtype=np.float64)[None, :], m)[0])
 
 
 def _windows(y: np.ndarray, rows: int) -> np.ndarray:
