@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .backtest_intervals import rolling_network_bounds
 from .compute import Executor, Task, TaskProgress
 from .config import ForecastConfig
 from .folds import Fold, fit_groups
 from .local_models import member_config, one_series
+from .network_bands import BandParts, band_parts, pooled_bounds
 from .panel import Panel
 
 if TYPE_CHECKING:
@@ -36,7 +36,9 @@ class Fits:
     refit groups, series by series with ``--local``), so the backtest reports what it ran,
     not the options it was given ("patch": null, "transform": "auto"); ``kept``, beside
     each plan, the baseline a fit kept because no epoch beat it ("" when training did);
-    ``weights``, the damped trend's share of each fit's forecasts (None: no smoother)."""
+    ``weights``, the damped trend's share of each fit's forecasts (None: no smoother);
+    ``parts``, for fits whose bands are pooled with other fits' errors afterwards
+    (``--local``), what those bands are made of, ``bounds`` then left NaN until pooled."""
 
     forecasts: np.ndarray  # ((series, fold) rows, horizon)
     bounds: dict[str, np.ndarray]  # "lo-80", "hi-80", ...: (rows, horizon) each
@@ -44,6 +46,7 @@ class Fits:
     plans: list[dict] = field(default_factory=list)  # ``Plan.to_dict`` of each fit
     kept: list[str] = field(default_factory=list)  # each fit's kept baseline, or ""
     weights: list[float | None] = field(default_factory=list)  # each fit's ``DampedFit.weight``
+    parts: list[BandParts] = field(default_factory=list)  # rows numbered as ``forecasts``'
 
     def rows(self, keep: np.ndarray) -> Fits:
         """The same fits on the (series, fold) rows ``keep`` only."""
@@ -135,8 +138,11 @@ def forecast_inputs(fitted, panel: Panel, ends: np.ndarray, horizon: int) -> tup
     return np.concatenate(pieces), np.concatenate([[0], np.cumsum([len(p) for p in pieces])])
 
 
-def fit_group(payload: tuple, on_epoch: Callable[[EpochReport], None] | None = None) -> Fits:
-    """Task: train one network on a group's rows and forecast that group's folds."""
+def fit_group(
+    payload: tuple, on_epoch: Callable[[EpochReport], None] | None = None, pooled: bool = False
+) -> Fits:
+    """Task: train one network on a group's rows and forecast that group's folds, banded
+    by its own errors, or (``pooled``) with what its bands are made of for pooling."""
     from .forecaster import Forecaster  # torch: imported only when a network is in the run
 
     cfg, train, panel, ends, local_origins, levels, horizon, windows_from = payload
@@ -155,18 +161,20 @@ def fit_group(payload: tuple, on_epoch: Callable[[EpochReport], None] | None = N
         spread=True,
     )
     fit_ends = np.array([o.min() for o in local_origins])  # the group's first fold is where it trained
-    bounds = rolling_network_bounds(
-        fitted, prefix, prefix_offsets, fit_ends, local_origins, out, widths, levels
-    )
+    parts = band_parts(fitted, prefix, prefix_offsets, fit_ends, local_origins, out, widths, levels)
     kept = fitted.network_args_.highway_init if fitted.metrics_["kept_baseline"] else ""
     weight = None if fitted.damped_ is None else fitted.damped_.weight
-    return Fits(out, bounds, (t1 - t0, time.perf_counter() - t1), [fitted.plan_.to_dict()], [kept], [weight])
+    seconds = (t1 - t0, time.perf_counter() - t1)
+    if pooled:
+        return Fits(out, {}, seconds, [fitted.plan_.to_dict()], [kept], [weight], [parts])
+    return Fits(out, pooled_bounds([parts], levels)[0], seconds, [fitted.plan_.to_dict()], [kept], [weight])
 
 
 def fit_series(payload: tuple[ForecastConfig, Panel, list[Fold], tuple[float, ...]]) -> Fits:
-    """Task: backtest one series with its own network(s), trained per refit group."""
+    """Task: backtest one series with its own network(s), trained per refit group; its
+    bands are left to ``local_fits``, which pools every member's errors."""
     cfg, panel, plan, levels = payload
-    return neural_forecasts(panel, cfg, [plan], levels)
+    return neural_forecasts(panel, cfg, [plan], levels, pooled=True)
 
 
 def neural_forecasts(
@@ -175,14 +183,16 @@ def neural_forecasts(
     plans: list[list[Fold]],
     levels,
     on_fit: Callable[[int, int], Callable[[EpochReport], None] | None] | None = None,
+    pooled: bool = False,
 ) -> Fits:
-    """All refit groups of one network kind, one after another in this process."""
+    """All refit groups of one network kind, one after another in this process (``pooled``:
+    see ``fit_group``)."""
     out = np.empty((int(fold_rows(plans)[-1]), plans[0][0].horizon))  # ((series, fold) rows, horizon)
-    bounds = {f"{side}-{lv:g}": np.empty_like(out) for lv in levels for side in ("lo", "hi")}
+    bounds = {f"{side}-{lv:g}": np.full_like(out, np.nan) for lv in levels for side in ("lo", "hi")}
     payloads = list(group_payloads(panel, cfg, plans, levels))
     whole = Fits(out, bounds, (0.0, 0.0))
     for g, (rows, payload) in enumerate(payloads):
-        _place(whole, rows, fit_group(payload, on_fit(g, len(payloads)) if on_fit else None))
+        _place(whole, rows, fit_group(payload, on_fit(g, len(payloads)) if on_fit else None, pooled))
     return whole
 
 
@@ -195,6 +205,7 @@ def _place(whole: Fits, rows, fits: Fits) -> None:
     whole.plans.extend(fits.plans)
     whole.kept.extend(fits.kept)
     whole.weights.extend(fits.weights)
+    whole.parts.extend(dataclasses.replace(p, rows=np.asarray(rows)[p.rows]) for p in fits.parts)
 
 
 def distributed_global(
@@ -261,4 +272,16 @@ def local_fits(
             fits = outcome.results.get(f"{name}\x00{sid}")
             if fits is not None:
                 _place(results[name], np.arange(first_row[i], first_row[i + 1]), fits)
+        pool_members(results[name], plans, levels)
     return results, failures
+
+
+def pool_members(fits: Fits, plans: list[list[Fold]], levels) -> None:
+    """Band every member's folds from the errors of all members (``network_bands``), each
+    fold index its own pool; in place, the parts spent."""
+    fold_index = np.concatenate([[f.index for f in p] for p in plans]).astype(np.int64)  # (rows,)
+    parts = [dataclasses.replace(p, keys=fold_index[p.rows]) for p in fits.parts]
+    for p, got in zip(parts, pooled_bounds(parts, levels), strict=True):
+        for key, value in got.items():
+            fits.bounds[key][p.rows] = value
+    fits.parts = []

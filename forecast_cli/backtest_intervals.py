@@ -2,9 +2,9 @@
 
 Networks bring their own calibration: each fit's validation windows (all before the origin
 it trained at), and at each later fold of the same fit also every window forecast since,
-as far as its steps had happened by that fold's origin (``rolling_network_bounds``: what
-``predict`` does with rows that came after training). Baselines are calibrated the same way from their own errors: for each fold, the
-baseline forecasts the last ``BASELINE_CALIBRATION`` full windows that end before that
+as far as its steps had happened by that fold's origin (``network_bands``: what
+``predict`` does with rows that came after training). Baselines are calibrated the same
+way from their own errors: for each fold, the baseline forecasts the last ``BASELINE_CALIBRATION`` full windows that end before that
 series' origin, and the scaled errors of every series are pooled. So every model's band
 is built from data before its origin only, and seasonal naive with conformal bands is the
 reference a network's band must beat. Bands of a series never below zero before its
@@ -32,7 +32,6 @@ from .intervals import (
     series_scale,
 )
 from .metrics import nanmean
-from .recalibration import scorable, window_errors
 
 BASELINE_CALIBRATION = 50  # windows per series and fold
 
@@ -94,89 +93,6 @@ def baseline_bounds(
     for key in out:
         if key.startswith("lo-"):
             out[key] = np.where(never_negative[:, None], np.maximum(out[key], 0.0), out[key])
-    return out
-
-
-def rolling_network_bounds(
-    fitted,
-    prefix: np.ndarray,
-    offsets: np.ndarray,
-    fit_ends: np.ndarray,
-    origins: list[np.ndarray],
-    point: np.ndarray,
-    widths: np.ndarray | None,
-    levels: tuple[float, ...],
-) -> dict[str, np.ndarray]:
-    """lo/hi per level of one fit's forecasts, each fold calibrated on everything known at
-    its origin: the fit's validation errors plus the errors of every window forecast since
-    the fit whose steps had happened by then (steps at or after the origin left out).
-
-    ``prefix``/``offsets``: each series' network inputs from row 0 (``forecast_inputs``);
-    ``fit_ends[i]``: the first row series i's fit never saw; ``origins[i]``: its folds'
-    origins, in the order of ``point``'s rows (series-major); a series may have fewer
-    folds than another, its last ones (``folds.plan_folds``'s ``partial``). A fold at the
-    fit's own origin gets exactly ``fitted.calibration_``.
-    """
-    horizon = point.shape[1]
-    per_series = [len(o) for o in origins]
-    row_series = np.repeat(np.arange(len(origins)), per_series)  # (rows,)
-    # each row's place from its series' last fold: the folds of one place share an index
-    from_end = np.concatenate([np.arange(n)[::-1] for n in per_series]).astype(np.int64)
-    first = fitted.context_rows  # a window needs that much history before it
-    t = [np.arange(max(start, first), o.max()) for start, o in zip(fit_ends, origins, strict=True)]
-    series = np.concatenate([np.full(len(v), i) for i, v in enumerate(t)]).astype(np.int64)
-    t_all = np.concatenate(t).astype(np.int64)  # (windows,), series-local origins since the fit
-    pick = scorable(prefix, offsets[series] + t_all, first)
-    series, t_all = series[pick], t_all[pick]
-    scales = np.asarray(fitted.cal_scales_)
-    norm = fitted.normalisers(widths, scales[row_series], horizon)
-    # the last value before each forecast (rows series-major, as ``point``): a flat series'
-    # band reaches from its forecast to it (``intervals.bands``)
-    last = np.array(
-        [prefix[offsets[i] + o - 1, 0] for i, fold_origins in enumerate(origins) for o in fold_origins]
-    )
-    # each row's cut at zero, from its series' rows before its origin (``Forecaster.floors``)
-    row_starts = np.repeat(offsets[:-1], per_series)
-    row_ends = np.concatenate([offsets[i] + np.asarray(o) for i, o in enumerate(origins)])
-    floors = fitted.floors(never_below_zero(prefix[:, 0], row_starts, row_ends), row_series)
-    if len(t_all) == 0 or not levels:
-        return bands(point, norm, fitted.calibration_, levels, (), False, floor=floors, anchor=last)
-    errors = window_errors(
-        fitted,
-        prefix,
-        offsets[series] + t_all,
-        offsets,
-        series,
-        series,
-        series=np.arange(len(origins)),
-        statics=fitted.train_statics(),
-    )
-    steps = t_all[:, None] + np.arange(horizon)[None, :]  # (windows, horizon), series-local rows
-    out = {f"{side}-{lv:g}": np.full(point.shape, np.nan) for lv in levels for side in ("lo", "hi")}
-    for j in range(max(per_series)):
-        # (windows,): the origin of the fold j from the end of each window's series; a series
-        # without that fold has no window before it since the fit (its fit ends later)
-        cut = np.array([o[-1 - j] if len(o) > j else -1 for o in origins])[series]
-        known = np.where(steps < cut[:, None], errors, np.nan)
-        known = known[np.isfinite(known).any(axis=1)]
-        table = (
-            CalibrationTable.from_errors(np.vstack([fitted.calibration_errors_, known]))
-            if len(known)
-            else fitted.calibration_
-        )
-        fold_rows = np.flatnonzero(from_end == j)
-        got = bands(
-            point[fold_rows],
-            norm[fold_rows],
-            table,
-            levels,
-            (),
-            False,
-            floor=floors[fold_rows] if isinstance(floors, np.ndarray) else floors,
-            anchor=last[fold_rows],
-        )
-        for key, value in got.items():
-            out[key][fold_rows] = value
     return out
 
 

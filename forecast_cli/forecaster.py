@@ -31,7 +31,7 @@ from .errors import NotFittedError, UsageError
 from .future_data import FutureTable
 from .highway import choose_highway
 from .input_layout import InputLayout
-from .intervals import TYPICAL_SHARE, normalisers
+from .intervals import TYPICAL_SHARE, CalibrationTable, normalisers
 from .models import NetworkArgs, build_network, settle_untrained_embeddings
 from .panel import Panel
 from .panel_arrays import scale_panel
@@ -292,10 +292,11 @@ class Forecaster(InputLayout):
         levels: Sequence[float] | None = None,
         quantiles: Sequence[float] | None = None,
         future: FutureTable | None = None,
+        calibration: CalibrationTable | None = None,
     ) -> pd.DataFrame:
         """Forecast the steps after each series' history (default: the stored histories);
         see ``prediction.predict``."""
-        return prediction.predict(self, history, horizon, ids, levels, quantiles, future)
+        return prediction.predict(self, history, horizon, ids, levels, quantiles, future, calibration)
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "network_"):

@@ -36,7 +36,8 @@ from .fitted_state import (
     rows_summary,
 )
 from .lazy_members import LazyMembers
-from .local_reports import named_for_series, summary_metrics
+from .local_reports import member_notes, summary_metrics
+from .member_pool import banded, pool_members, recalibrated_pool
 from .panel import Panel
 from .plan_record import Plan
 from .plan_spread import varying
@@ -49,7 +50,6 @@ if TYPE_CHECKING:
 
 KIND = "local"
 STACKED = "local/"  # weight arrays are named local/g<group>/<parameter>
-MAX_NOTES = 3
 
 
 def member_config(config: ForecastConfig, series_id: str) -> ForecastConfig:
@@ -99,6 +99,8 @@ class LocalForecaster:
             sid: Forecaster.from_state(*outcome.results[sid]) for sid in outcome.results
         }
         self.failures_ = dict(outcome.failures)
+        # one table of every member's errors (``member_pool``), kept to recalibrate with
+        self.pooled_errors_: np.ndarray | None = pool_members(list(self.members_.values()))
         self.target_, self.features_ = panel.target, panel.features
         self.id_col_ = panel.id_col
         self.time_labels_ = panel.time_labels
@@ -153,11 +155,13 @@ class LocalForecaster:
         if history is None:
             wanted = list(ids) or list(self.ids_)
             parts: list[tuple[str, Panel | None]] = [(sid, None) for sid in wanted]
+            every: list[tuple[str, Panel | None]] = []
         else:
             panel = history if isinstance(history, Panel) else Panel.of_one(history)
             names = list(panel.ids) if self.id_col_ is not None else list(self.ids_[:1])
             panel = dataclasses.replace(panel, ids=tuple(names))
             parts = [(n, one_series(panel, i)) for i, n in enumerate(names)]
+            every = [(sid, part) for sid, part in parts if sid in self.members_]  # recalibrates
             if ids:
                 missing = [i for i in ids if i not in names]
                 if missing:
@@ -170,27 +174,25 @@ class LocalForecaster:
                 f"leave {'it' if len(unknown) == 1 else 'them'} out with --ids, or train a model that "
                 f"includes {'it' if len(unknown) == 1 else 'them'}"
             )
+        table, added = None, 0
+        if history is not None and self.pooled_errors_ is not None and banded(self.config, levels, quantiles):
+            table, added = recalibrated_pool(self.pooled_errors_, every, self.members_.get)
         frames = []
         said: dict[str, list[str]] = {}  # note -> the series whose member said it
         for sid, part in parts:
             frame = self.members_[sid].predict(
-                part, horizon, levels=levels, quantiles=quantiles, future=future
+                part, horizon, levels=levels, quantiles=quantiles, future=future, calibration=table
             )
             frames.append(frame)
             for note in frame.attrs.get("notes", []):
                 said.setdefault(note, []).append(sid)
-        notes = [named_for_series(note, sids, len(parts)) for note, sids in said.items()]
         out = pd.concat(frames) if len(frames) > 1 else frames[0]
-        if history is None and not ids and self.failures_:  # said at training; said again here
-            left = list(self.failures_)
-            notes.append(
-                f"{len(left)} series of the training data have no network and are not forecast "
-                f"({', '.join(map(repr, left[:5]))}{' ...' if len(left) > 5 else ''}): {self.failures_[left[0]]}"
-            )
-        if len(notes) > MAX_NOTES:
-            notes = [*notes[:MAX_NOTES], f"... and {len(notes) - MAX_NOTES} more notes like these"]
-        out.attrs["notes"] = notes
-        out.attrs["recalibrated_windows"] = sum(f.attrs.get("recalibrated_windows", 0) for f in frames)
+        # the failures were said at training; said again when the whole model is predicted
+        left = self.failures_ if history is None and not ids else {}
+        out.attrs["notes"] = member_notes(said, len(parts), left)
+        out.attrs["recalibrated_windows"] = added or sum(
+            f.attrs.get("recalibrated_windows", 0) for f in frames
+        )
         return out
 
     # ------------------------------------------------------------ persistence
@@ -231,6 +233,7 @@ class LocalForecaster:
             "failures": self.failures_,
             "history": history_meta,
             "members": member_meta,
+            "pooled_calibration": self.pooled_errors_ is not None,  # the members' tables are one
         }
         if SERIES + "rows" in series:
             meta["data_rows"] = rows_summary(series[SERIES + "rows"])
@@ -274,6 +277,8 @@ class LocalForecaster:
             return Forecaster.from_state({**member, "config": config, "history": history}, own)
 
         self.failures_ = dict(meta.get("failures", {}))
+        # files before the pool (stop 37): each member recalibrates on its own errors
+        self.pooled_errors_ = arrays[ERRORS] if meta.get("pooled_calibration") and ERRORS in arrays else None
         self.target_, self.features_ = meta["target"], tuple(meta["features"])
         self.id_col_ = meta["id_col"]
         self.time_labels_ = str(meta.get("time_labels", ""))  # files before it: ISO 8601

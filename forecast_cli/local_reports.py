@@ -14,10 +14,30 @@ from .errors import first_few
 def named_for_series(note: str, sids: list[str], members: int) -> str:
     """A member's note named for the series it is about: each member speaks of its own
     series only, so 'the training series were flat' said for two of twelve read as the
-    whole panel's. One series predicted, or a note that names its series, stays as said."""
-    if members == 1 or note.startswith("series "):
+    whole panel's. One series predicted, a note every member said (of the pooled
+    calibration they share), or a note that names its series, stays as said."""
+    if members == 1 or len(set(sids)) == members or note.startswith("series "):
         return note
     return f"series {first_few([repr(s) for s in sids])}: {note}"
+
+
+MAX_NOTES = 3
+
+
+def member_notes(said: dict[str, list[str]], predicted: int, failures: dict[str, str]) -> list[str]:
+    """The notes of one ``--local`` prediction: each member's (``said``: note -> the series
+    whose member said it, of ``predicted``) named for its series, then the series left out
+    at training (``failures``, when the whole model is predicted); at most ``MAX_NOTES``."""
+    notes = [named_for_series(note, sids, predicted) for note, sids in said.items()]
+    if failures:
+        left = list(failures)
+        notes.append(
+            f"{len(left)} series of the training data have no network and are not forecast "
+            f"({', '.join(map(repr, left[:5]))}{' ...' if len(left) > 5 else ''}): {failures[left[0]]}"
+        )
+    if len(notes) > MAX_NOTES:
+        notes = [*notes[:MAX_NOTES], f"... and {len(notes) - MAX_NOTES} more notes like these"]
+    return notes
 
 
 def summary_metrics(members: list[dict], failed: int) -> dict[str, Any]:

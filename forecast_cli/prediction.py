@@ -20,7 +20,7 @@ from .calendar_features import calendar_values
 from .errors import DataError, UsageError, first_few
 from .future_data import FutureTable
 from .history_checks import check_history, check_horizon
-from .intervals import bands, series_scale
+from .intervals import CalibrationTable, bands, series_scale
 from .panel import Panel
 from .panel_ids import as_written, unknown_ids
 from .prediction_notes import (
@@ -51,6 +51,7 @@ def predict(
     levels: Sequence[float] | None = None,
     quantiles: Sequence[float] | None = None,
     future: FutureTable | None = None,
+    calibration: CalibrationTable | None = None,
 ) -> pd.DataFrame:
     """Forecast the ``horizon`` steps after the end of each series' history (default: the
     stored histories), for every series or those in ``ids``.
@@ -68,6 +69,8 @@ def predict(
 
     After the point forecast come ``<target>-lo-<level>``/``-hi-<level>`` for each of
     ``levels`` (default: the config's) and ``<target>-q<p>`` for each of ``quantiles``.
+    ``calibration``: a table ranked by the caller (a ``--local`` model's members' pool,
+    recalibrated there) used instead of the model's own and its recalibration.
     """
     f._check_fitted()
     horizon = check_horizon(f, horizon)
@@ -143,8 +146,8 @@ def predict(
         )
     levels = f.config.intervals.levels() if levels is None else tuple(levels)
     quantiles = f.config.intervals.probs() if quantiles is None else tuple(quantiles)
-    table, added = f.calibration_, 0
-    if history is not None and (levels or quantiles):
+    table, added = f.calibration_ if calibration is None else calibration, 0
+    if calibration is None and history is not None and (levels or quantiles):
         table, added = recalibrated(f, *given, [statics.get(name, ()) for name in given[0]])
     notes += shortfall_notes(table, levels, quantiles)
     if (levels or [q for q in quantiles if q != 0.5]) and horizon > len(table.abs_q):

@@ -7,7 +7,7 @@ errors. When ``predict`` is given a history that runs past a series' training en
 windows that start after that end and whose steps have happened are new out-of-sample
 errors: each is forecast (the weights never saw those rows), scaled like the validation
 errors, and pooled with them before the table is ranked again. The backtest does the same
-at every fold after its fit's origin (``backtest_intervals.rolling_network_bounds``), so
+at every fold after its fit's origin (``network_bands``), so
 the coverage it reports is the coverage this gives.
 
 Only series the model was trained on count (an unseen series has no training end), each
@@ -37,6 +37,18 @@ def recalibrated(
     table unchanged and 0 when there are none or the model kept no errors to pool with."""
     if f.calibration_errors_ is None:
         return f.calibration_, 0
+    errors = errors_since_training(f, names, frames, statics)
+    if not len(errors):
+        return f.calibration_, 0
+    return CalibrationTable.from_errors(np.vstack([f.calibration_errors_, errors])), len(errors)
+
+
+def errors_since_training(
+    f: Forecaster, names: Sequence[str], frames: Sequence[pd.DataFrame], statics: Sequence[Sequence[str]]
+) -> np.ndarray:
+    """(windows, horizon): the errors of every window since training in ``frames``, scaled
+    as the validation errors were (no rows when there are none)."""
+    none = np.empty((0, f.horizon_))
     known = {name: i for i, name in enumerate(f.ids_)}
     ends = f.histories_.last_stamps()  # (series,): where each series' training rows ended
     context = f.context_rows
@@ -55,17 +67,17 @@ def recalibrated(
             members.append(k)
             rows.append(static)
     if not pieces:
-        return f.calibration_, 0
+        return none
     offsets = np.concatenate([[0], np.cumsum([len(p) for p in pieces])])
     segment = np.concatenate([np.full(len(t), i) for i, t in enumerate(origins)])
     at = np.concatenate(origins) + offsets[segment]  # (windows,), rows of the stacked pieces
     values = np.concatenate(pieces)
     pick = scorable(values, at, context)
     if len(pick) == 0:
-        return f.calibration_, 0
+        return none
     at, segment = at[pick], segment[pick]
     member = np.asarray(members)
-    errors = window_errors(
+    return window_errors(
         f,
         values,
         at,
@@ -77,7 +89,6 @@ def recalibrated(
         series=member,
         statics=f.static_block(rows),
     )
-    return CalibrationTable.from_errors(np.vstack([f.calibration_errors_, errors])), len(at)
 
 
 def scorable(values: np.ndarray, at: np.ndarray, context: int) -> np.ndarray:

@@ -28,7 +28,7 @@ def stack_states(parts: Sequence[dict[str, np.ndarray]]) -> dict[str, np.ndarray
     for key in parts[0]:
         if key == ERRORS:  # rows of every member stacked, offsets beside: never padded to the longest
             if all(key in p for p in parts):
-                out[key] = _stacked_rows([p[key] for p in parts])
+                out[key] = stack_rows([p[key] for p in parts])
                 rows = [len(p[key]) for p in parts]
                 out[ERRORS_OFFSETS] = np.concatenate([[0], np.cumsum(rows)]).astype(np.int64)
         elif key == SERIES + OFFSETS:
@@ -39,7 +39,7 @@ def stack_states(parts: Sequence[dict[str, np.ndarray]]) -> dict[str, np.ndarray
             if len(set(widths)) == 1:
                 out[key] = np.concatenate([p[key] for p in parts])
             else:  # only the last axis may differ: the columns of each member's inputs
-                out[key] = _stacked_rows([p[key] for p in parts])
+                out[key] = stack_rows([p[key] for p in parts])
                 out[key + WIDTHS] = np.array([p[key].shape[1] for p in parts], dtype=np.int64)
         elif key.startswith(MODEL):
             steps = max(len(p[key]) for p in parts)
@@ -50,10 +50,11 @@ def stack_states(parts: Sequence[dict[str, np.ndarray]]) -> dict[str, np.ndarray
     return out
 
 
-def _stacked_rows(arrays: Sequence[np.ndarray]) -> np.ndarray:
-    """2-D arrays stacked row-wise, NaN where one has fewer columns (steps, inputs)."""
+def stack_rows(arrays: Sequence[np.ndarray]) -> np.ndarray:
+    """2-D arrays stacked row-wise, NaN where one has fewer columns (steps, inputs), in
+    the type all of them fit (float32 errors beside float64 ones: float64)."""
     cols = max(a.shape[1] for a in arrays)
-    out = np.full((sum(len(a) for a in arrays), cols), np.nan, dtype=arrays[0].dtype)
+    out = np.full((sum(len(a) for a in arrays), cols), np.nan, dtype=np.result_type(*arrays))
     row = 0
     for a in arrays:
         out[row : row + len(a), : a.shape[1]] = a

@@ -104,10 +104,15 @@ def test_trains_levels_are_predicts_default_and_info_says_so(tmp_path, sample):
     assert again.splitlines()[1:] == banded.splitlines()[1:]  # same seed, same net: same bands
 
 
-def test_a_local_models_intervals_row_names_its_thinnest_members_windows(tmp_path):
-    """Each member of a --local model is calibrated on its own windows; info showed the
-    first member's count (21) while the short series had 10 and predict warned of it."""
+def test_a_local_models_intervals_row_says_its_members_pool_their_windows(tmp_path):
+    """The members of a --local model share one table of all their errors: info says how
+    many windows it ranks and that they are pooled (it showed the first member's own count,
+    21, while the short series had 10)."""
     import dataclasses
+
+    import numpy as np
+
+    from forecast_cli.intervals import CalibrationTable
 
     panel = _panel(2, rows=72)
     short = panel.members[1]
@@ -115,10 +120,12 @@ def test_a_local_models_intervals_row_names_its_thinnest_members_windows(tmp_pat
         panel, members=[panel.members[0], dataclasses.replace(short, frame=short.frame.iloc[-30:])]
     )
     fitted = LocalForecaster(_local(lookback=12)).fit(panel)
-    counts = [fitted.members_[sid].calibration_.windows for sid in fitted.ids_]
-    assert counts[0] != counts[1]
+    own = [len(fitted.members_[sid].calibration_errors_) for sid in fitted.ids_]
+    pooled = fitted.members_[fitted.ids_[0]].calibration_.windows
+    table = CalibrationTable.from_errors(np.vstack([m.calibration_errors_ for m in fitted.members_.values()]))
+    assert own[0] != own[1] and pooled == table.windows
     info = _info(save_model(fitted, tmp_path / "l.fcst"))
-    assert f"calibrated on as few as {min(counts)} windows" in info["intervals"]
+    assert f"calibrated on {pooled} windows pooled from its 2 members" in info["intervals"]
 
 
 def test_info_shows_the_cut_at_zero_and_the_intermittent_hint(tmp_path):

@@ -18,6 +18,7 @@ from forecast_cli.dask_executor import DaskExecutor
 from forecast_cli.errors import ExitCode, ModelFileError
 from forecast_cli.forecaster import Forecaster
 from forecast_cli.local_models import LocalForecaster
+from forecast_cli.local_reports import named_for_series
 from forecast_cli.modelfile import load_model, read_metadata, save_model
 from forecast_cli.panel import prepare_panel
 from forecast_cli.run_config import BacktestConfig
@@ -59,7 +60,9 @@ def test_each_series_gets_its_own_network_seeded_by_its_id():
         dataclasses.replace(cfg, train=dataclasses.replace(cfg.train, seed=task_seed(0, "s1")))
     )
     alone.fit(one)
-    np.testing.assert_array_equal(local.members_["s1"].predict().to_numpy(), alone.predict().to_numpy())
+    # the same network and forecast; the bands differ: they are the members' pool's
+    np.testing.assert_array_equal(local.members_["s1"].predict()["y"], alone.predict()["y"])
+    np.testing.assert_array_equal(local.members_["s1"].calibration_errors_, alone.calibration_errors_)
 
 
 def test_predict_has_the_global_models_columns_and_index():
@@ -243,16 +246,32 @@ def test_the_summary_counts_the_members_that_kept_their_starting_baseline():
 
 def test_a_members_note_names_the_series_it_is_about():
     """Each member speaks of its own series: 'the training series were flat', said by the
-    one flat member of three, was printed bare and read as the whole panel's."""
+    one flat member of three, was printed bare and read as the whole panel's. A note every
+    member says (of the calibration they pool) is said once, bare."""
+    assert named_for_series("the training series were flat", ["s1"], 3) == (
+        "series 's1': the training series were flat"
+    )
+    assert named_for_series("step 12 had no error", ["s0", "s1", "s2"], 3) == "step 12 had no error"
+    assert named_for_series("series 's1': 4 rows", ["s1"], 3) == "series 's1': 4 rows"
+
+
+def test_a_flat_member_has_bands_of_no_width_in_the_pool():
+    """A flat series' errors stay out of the pool (no scale to divide them by) and its bands
+    have no width, as a panel's flat series' have; the others' bands are the pool's."""
     raw = pd.concat(
         [m.frame.assign(unique_id=sid) for sid, m in zip(_panel().ids, _panel().members, strict=True)]
     )
     raw.loc[raw["unique_id"] == "s1", "y"] = 5.0
     panel = prepare_panel(raw.rename_axis("ds").reset_index(), DataConfig())
-    notes = LocalForecaster(_local()).fit(panel).predict().attrs["notes"]
-    flat = [n for n in notes if "training series were flat" in n]
-    assert flat and all(n.startswith("series 's1': ") for n in flat), notes
-    assert not any("flat" in n for n in notes if not n.startswith("series 's1'"))
+    out = LocalForecaster(_local()).fit(panel).predict()
+    flat = out.loc["s1"]
+    assert (
+        np.isclose(flat["y-lo-95"], 5.0, atol=0.01).all()
+        and np.isclose(flat["y-hi-95"], 5.0, atol=0.01).all()
+    )
+    others = out.drop(index="s1")
+    assert ((others["y-hi-80"] - others["y-lo-80"]) > 0.1).all()
+    assert not any("flat" in n for n in out.attrs["notes"])
 
 
 def test_info_tallies_the_baselines_the_members_highways_start_as(tmp_path):

@@ -170,10 +170,11 @@ def describe_model(meta: dict) -> dict:
     return out
 
 
-def interval_summary(meta: dict, windows: int | None = None) -> str:
+def interval_summary(meta: dict, windows: int | None = None, pooled: int = 0) -> str:
     """What predict reports by default and what backs it: ``80,95 (predict's default;
     calibrated on 412 windows, widths from the spread head)``. ``windows``: the fewest of a
-    --local model's members (each is calibrated on its own)."""
+    --local model's members, each calibrated on its own (files before the pool);
+    ``pooled``: how many members a --local model's one table pools."""
     from ..config import ForecastConfig
     from ..interval_config import IntervalConfig
 
@@ -187,7 +188,8 @@ def interval_summary(meta: dict, windows: int | None = None) -> str:
         return f"{shown} (predict's default; not calibrated: a round-1 file)"
     widths = "the spread head" if meta["network"].get("spread") else "each series' scale"
     least = calibration["windows"] if windows is None else f"as few as {windows}"
-    return f"{shown} (predict's default; calibrated on {least} windows, widths from {widths})"
+    source = f" pooled from its {pooled} members" if pooled else ""
+    return f"{shown} (predict's default; calibrated on {least} windows{source}, widths from {widths})"
 
 
 def history_summary(meta: dict) -> dict:
@@ -245,7 +247,9 @@ def describe_local(meta: dict) -> dict:
             f"{w:g} ({n} series)" for w, n in sorted(tally.items(), reverse=True)
         )
     windows = [m["calibration"]["windows"] for m in meta["members"] if "calibration" in m]
-    if windows:  # each member is calibrated on its own windows: the fewest bound them all
+    if windows and meta.get("pooled_calibration"):  # one table of every member's errors
+        out["intervals"] = interval_summary(first_meta, pooled=len(members))
+    elif windows:  # each member is calibrated on its own windows: the fewest bound them all
         out["intervals"] = interval_summary(first_meta, min(windows))
     out.update(history_summary(meta))
     out.update({f"metric_{k}": v for k, v in meta.get("metrics", {}).items()})

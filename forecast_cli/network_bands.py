@@ -1,0 +1,178 @@
+"""A network's conformal bands in the backtest, each fold calibrated on what its origin knew.
+
+A fold's table ranks the fit's validation errors (all before the origin it trained at) and
+the errors of every window forecast since the fit whose steps had happened by the fold's
+origin (steps at or after it left out): errors drift, and those windows are the newest
+out-of-sample errors there are. ``predict`` does the same with rows newer than the training
+data (``recalibration.py``), so the coverage a backtest reports is the coverage it gives.
+
+The work is split in two so that fits can pool: what a fit's bands are made of
+(``BandParts``: its forecasts, normalisers and errors) is gathered where the fit ran, and
+the tables are ranked afterwards (``pooled_bounds``), per fold key:
+
+- a global fit is one part, its key a fold's place from the fit's last: each fold's table
+  ranks that fit's errors, which already pool every series of the panel;
+- ``--local`` fits (one network per series) are one part each, keyed by the backtest's
+  fold index, and a fold's table pools the errors of every member fitted by then (a
+  member's part joins only the folds it forecasts, so no member's errors from after its
+  own fold's origin join). Why: a member alone calibrates on the overlapping windows of
+  one stretch of one short series, and its bands under-covered (M1 monthly 0.70 / 0.84 at
+  80% / 95%); its errors are divided by its own normaliser (its head's widths), so the
+  members' ratios are in one unit, as a panel's are (benchmarks/NOTES.md, "Local members
+  pool their calibration").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .intervals import CalibrationTable, bands, never_below_zero
+from .recalibration import scorable, window_errors
+from .stacked_states import stack_rows
+
+
+@dataclass
+class BandParts:
+    """One fit's forecasts and the errors their bands are ranked from. ``rows`` place them
+    in the caller's forecast array; rows of one ``keys`` value share a table."""
+
+    rows: np.ndarray  # (rows,) positions in the caller's forecast array
+    keys: np.ndarray  # (rows,) which table each row takes
+    point: np.ndarray  # (rows, horizon) forecasts in the data's units
+    norm: np.ndarray  # (rows, horizon) what each forecast's error is divided by
+    floor: np.ndarray  # (rows, 1) the cut under each row, -inf for none
+    anchor: np.ndarray  # (rows,) the last value before each forecast
+    row_series: np.ndarray  # (rows,) the fit's series of each row
+    row_origin: np.ndarray  # (rows,) each row's origin, series-local
+    base: np.ndarray  # (windows, steps) the fit's validation errors (``calibration_errors_``)
+    table: CalibrationTable  # the fit's own table of ``base``
+    since: np.ndarray  # (windows, horizon) errors of the windows forecast since the fit
+    since_series: np.ndarray  # (windows,) their series
+    since_origin: np.ndarray  # (windows,) their origins, series-local
+
+    def known_before(self, key: int) -> np.ndarray:
+        """The errors since the fit whose steps came before the origin of the row of
+        ``key`` in their series (none where a series has no such row: its fit ends later)."""
+        series = int(max(self.row_series.max(initial=-1), self.since_series.max(initial=-1))) + 1
+        cut = np.full(series, -1, dtype=np.int64)
+        at = self.keys == key
+        cut[self.row_series[at]] = self.row_origin[at]
+        steps = self.since_origin[:, None] + np.arange(self.since.shape[1])[None, :]  # (windows, horizon)
+        known = np.where(steps < cut[self.since_series][:, None], self.since, np.nan)
+        return known[np.isfinite(known).any(axis=1)]
+
+
+def band_parts(
+    fitted,
+    prefix: np.ndarray,
+    offsets: np.ndarray,
+    fit_ends: np.ndarray,
+    origins: list[np.ndarray],
+    point: np.ndarray,
+    widths: np.ndarray | None,
+    levels: tuple[float, ...],
+) -> BandParts:
+    """What one fit's bands are made of, keyed by each fold's place from the last.
+
+    ``prefix``/``offsets``: each series' network inputs from row 0
+    (``backtest_fits.forecast_inputs``); ``fit_ends[i]``: the first row series i's fit never
+    saw; ``origins[i]``: its folds' origins, in the order of ``point``'s rows
+    (series-major); a series may have fewer folds than another, its last ones
+    (``folds.plan_folds``'s ``partial``). Without ``levels`` no window since is forecast."""
+    horizon = point.shape[1]
+    per_series = [len(o) for o in origins]
+    row_series = np.repeat(np.arange(len(origins)), per_series)  # (rows,)
+    # each row's place from its series' last fold: the folds of one place share a table
+    from_end = np.concatenate([np.arange(n)[::-1] for n in per_series]).astype(np.int64)
+    first = fitted.context_rows  # a window needs that much history before it
+    t = [np.arange(max(start, first), o.max()) for start, o in zip(fit_ends, origins, strict=True)]
+    series = np.concatenate([np.full(len(v), i) for i, v in enumerate(t)]).astype(np.int64)
+    t_all = np.concatenate(t).astype(np.int64)  # (windows,), series-local origins since the fit
+    pick = scorable(prefix, offsets[series] + t_all, first)
+    series, t_all = series[pick], t_all[pick]
+    scales = np.asarray(fitted.cal_scales_)
+    norm = fitted.normalisers(widths, scales[row_series], horizon)
+    # the last value before each forecast (rows series-major, as ``point``): a flat series'
+    # band reaches from its forecast to it (``intervals.bands``)
+    last = np.array(
+        [prefix[offsets[i] + o - 1, 0] for i, fold_origins in enumerate(origins) for o in fold_origins]
+    )
+    # each row's cut at zero, from its series' rows before its origin (``Forecaster.floors``)
+    row_starts = np.repeat(offsets[:-1], per_series)
+    row_ends = np.concatenate([offsets[i] + np.asarray(o) for i, o in enumerate(origins)])
+    floors = fitted.floors(never_below_zero(prefix[:, 0], row_starts, row_ends), row_series)
+    floor = np.broadcast_to(
+        np.asarray(-np.inf if floors is None else floors, dtype=np.float64), (len(last), 1)
+    )
+    since = np.empty((0, horizon))
+    if len(t_all) and levels:
+        since = window_errors(
+            fitted,
+            prefix,
+            offsets[series] + t_all,
+            offsets,
+            series,
+            series,
+            series=np.arange(len(origins)),
+            statics=fitted.train_statics(),
+        )
+    else:
+        series, t_all = series[:0], t_all[:0]
+    return BandParts(
+        rows=np.arange(len(point)),
+        keys=from_end,
+        point=point,
+        norm=norm,
+        floor=floor,
+        anchor=last,
+        row_series=row_series,
+        row_origin=np.concatenate([np.asarray(o, dtype=np.int64) for o in origins]),
+        base=fitted.calibration_errors_,
+        table=fitted.calibration_,
+        since=since,
+        since_series=series,
+        since_origin=t_all,
+    )
+
+
+def pooled_bounds(parts: Sequence[BandParts], levels: tuple[float, ...]) -> list[dict[str, np.ndarray]]:
+    """lo/hi per level of every part's rows (one dict per part, rows in its order). Rows of
+    one key take one table, ranked from the errors of every part that has a row of that key:
+    its validation errors and its errors since its fit known before that row's origin. A
+    part alone with nothing since its fit gets exactly its own table."""
+    out = [
+        {f"{side}-{lv:g}": np.full(p.point.shape, np.nan) for lv in levels for side in ("lo", "hi")}
+        for p in parts
+    ]
+    if not levels or not parts:
+        return out
+    for key in np.unique(np.concatenate([p.keys for p in parts])):
+        rows = [np.flatnonzero(p.keys == key) for p in parts]  # each part's rows of this key
+        pool = [(p, at) for p, at in zip(parts, rows, strict=True) if len(at)]
+        known = [p.known_before(int(key)) for p, _ in pool]
+        if len(pool) == 1 and not len(known[0]):
+            table = pool[0][0].table
+        else:
+            table = CalibrationTable.from_errors(
+                stack_rows([e for (p, _), k in zip(pool, known, strict=True) for e in (p.base, k)])
+            )
+        # one call for the key's rows of every part (thousands of members: one each was slow)
+        banded = bands(
+            np.concatenate([p.point[at] for p, at in pool]),
+            np.concatenate([p.norm[at] for p, at in pool]),
+            table,
+            levels,
+            (),
+            False,
+            floor=np.concatenate([p.floor[at] for p, at in pool]),
+            anchor=np.concatenate([p.anchor[at] for p, at in pool]),
+        )
+        starts = np.cumsum([0, *(len(at) for _, at in pool)])
+        placed = [got for got, at in zip(out, rows, strict=True) if len(at)]
+        for (_, at), got, a, b in zip(pool, placed, starts[:-1], starts[1:], strict=True):
+            for column, value in banded.items():
+                got[column][at] = value[a:b]
+    return out
