@@ -206,7 +206,9 @@ def plan_with_split(
     drift_rows, reasons["drift_rows"] = choose_drift_rows(
         config.model.drift, level_norm, transform in DIFFERENCING, lookback, len(ys)
     )
-    damped_rows, reasons["damped_rows"] = choose_damped_rows(config.model.combine, season)
+    damped_rows, reasons["damped_rows"] = choose_damped_rows(
+        config.model.combine, season, [len(y) for y in train_ys]
+    )
     if config.model.patch is not None:
         patch = config.model.patch
         if patch > lookback:  # one recurrent step of mostly padding: nothing meant that

@@ -6,6 +6,8 @@ it is stays in ``plan``'s docstring and in each function's.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from .damped_trend import SEASONS_READ, window_rows
@@ -63,7 +65,7 @@ def choose_drift_rows(
     )
 
 
-def choose_damped_rows(requested: str, season: int) -> tuple[int, str]:
+def choose_damped_rows(requested: str, season: int, lengths: Sequence[int] = ()) -> tuple[int, str]:
     """Rows the damped-trend smoother the network may be averaged with reads (0: none).
     ``auto`` fits it, and the fit averages it in only where that lowers the validation
     error (``combine_weight``): a network misses levels and trends that a per-series
@@ -74,13 +76,21 @@ def choose_damped_rows(requested: str, season: int) -> tuple[int, str]:
     MASE from 1.132 to 1.006 (monthly) and 1.188 to 1.110 (quarterly), and airline over 24
     origins from 0.825 to 0.673, while the half-hourly series kept its network alone
     (benchmarks/RESULTS.md, "One series decides as a panel does"). ``damped`` always
-    averages equally."""
+    averages equally. ``lengths``: each series' training rows, so that the line does not
+    promise 1440 rows of a series of 864."""
     if requested == "none":
         return 0, "turned off"
     rows = window_rows(season)
     seasons = f", its season from the last {SEASONS_READ} seasons" if season > 1 else ""
     which = "averaged in where it lowers the validation error" if requested == "auto" else "averaged in"
-    return rows, f"a damped trend of each series' last {rows} rows{seasons}, {which}"
+    whose = f"each series' last {rows} rows"
+    if len(lengths) == 1 and lengths[0] <= rows:
+        whose = f"all the series' {lengths[0]} rows"
+    elif lengths and max(lengths) <= rows:
+        whose = "all of each series' rows"
+    elif lengths and min(lengths) < rows:
+        whose += " or all of a shorter one's"
+    return rows, f"a damped trend of {whose}{seasons}, {which}"
 
 
 def choose_batch_size(requested: int | None, windows: np.ndarray) -> tuple[int, str]:

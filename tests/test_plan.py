@@ -292,3 +292,18 @@ def test_training_steps_with_the_plans_batch():
     assert auto[0] == given[0] == 3 and old[0] == 128
     np.testing.assert_array_equal(auto[1], given[1])
     assert not np.allclose(auto[1], old[1])
+
+
+def test_the_damped_line_promises_no_rows_a_series_lacks():
+    """'each series' last 1440 rows' was said of a panel whose series had 864: the line
+    says what the smoother reads of the series it has."""
+    from forecast_cli.plan_choices import choose_damped_rows
+
+    rows, said = choose_damped_rows("auto", 12, [200, 300])
+    assert rows == 60 and "each series' last 60 rows," in said
+    assert (
+        "each series' last 60 rows or all of a shorter one's," in choose_damped_rows("auto", 12, [40, 300])[1]
+    )
+    assert "all of each series' rows," in choose_damped_rows("auto", 12, [40, 50])[1]
+    assert "all the series' 33 rows," in choose_damped_rows("auto", 12, [33])[1]
+    assert choose_damped_rows("none", 12, [33]) == (0, "turned off")
