@@ -272,11 +272,11 @@ def local_fits(
             fits = outcome.results.get(f"{name}\x00{sid}")
             if fits is not None:
                 _place(results[name], np.arange(first_row[i], first_row[i + 1]), fits)
-        pool_members(results[name], plans, levels)
+        pooled_member_bands(results[name], plans, levels)
     return results, failures
 
 
-def pool_members(fits: Fits, plans: list[list[Fold]], levels) -> None:
+def pooled_member_bands(fits: Fits, plans: list[list[Fold]], levels) -> None:
     """Band every member's folds from the errors of all members (``network_bands``), each
     fold index its own pool; in place, the parts spent."""
     fold_index = np.concatenate([[f.index for f in p] for p in plans]).astype(np.int64)  # (rows,)

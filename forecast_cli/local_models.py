@@ -176,7 +176,8 @@ class LocalForecaster:
             )
         table, added = None, 0
         if history is not None and self.pooled_errors_ is not None and banded(self.config, levels, quantiles):
-            table, added = recalibrated_pool(self.pooled_errors_, every, self.members_.get)
+            ends = dict(zip(self.ids_, self.histories_.last_stamps(), strict=True))
+            table, added = recalibrated_pool(self.pooled_errors_, every, self.members_.get, ends)
         frames = []
         said: dict[str, list[str]] = {}  # note -> the series whose member said it
         for sid, part in parts:

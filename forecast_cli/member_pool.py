@@ -57,16 +57,21 @@ def pool_members(members: Sequence[Forecaster]) -> np.ndarray:
 
 
 def recalibrated_pool(
-    errors: np.ndarray, parts: Sequence[tuple[str, Panel | None]], member_of
+    errors: np.ndarray, parts: Sequence[tuple[str, Panel | None]], member_of, ends: dict
 ) -> tuple[CalibrationTable | None, int]:
     """(table, windows added): the pool ``errors`` with the errors of every window since
     training in the given series (``parts``: id and its rows as a panel of one; the
-    member fitted to each from ``member_of(id)``, None for a series without one); (None,
-    0) when no window has happened since any member's training end."""
+    member fitted to each from ``member_of(id)``, None for a series without one; ``ends``:
+    each member's last training stamp); (None, 0) when no window has happened since any
+    member's training end. Only a series with rows past its end builds its member: a
+    loaded model builds members lazily, and predicting one of 10,000 series from data
+    that holds them all built every one."""
     new = []
     for sid, part in parts:
+        if part is None or sid not in ends or not _past(part.members[0].frame.index, ends[sid]):
+            continue
         member = member_of(sid)
-        if part is None or member is None:
+        if member is None:
             continue
         frames = [check_history(member, part.members[0])]
         got = errors_since_training(member, [sid], frames, [()])
@@ -75,3 +80,12 @@ def recalibrated_pool(
     if not new:
         return None, 0
     return CalibrationTable.from_errors(stack_rows([errors, *new])), sum(len(e) for e in new)
+
+
+def _past(index, end) -> bool:
+    """Whether ``index`` runs past ``end``; True where they do not compare (naive against
+    zoned stamps): the member's own check then says what is wrong with the rows."""
+    try:
+        return bool(len(index)) and bool(index[-1] > end)
+    except TypeError:
+        return True

@@ -151,6 +151,14 @@ def test_loading_builds_only_the_networks_of_the_series_predicted(tmp_path, monk
     again.predict(ids=["s1"])
     again.predict(ids=["s1"])
     assert built == ["s1"]
+    # given the training rows of every series (the CLI's predict --data train.csv --ids s1):
+    # no row is newer, so no other member is built to recalibrate the pool
+    again.predict(_panel(), ids=["s1"])
+    assert built == ["s1"]
+    # a series with newer rows builds its member: its windows since training join the pool
+    longer = _panel(rows=84)
+    out = again.predict(dataclasses.replace(longer, members=longer.members[:1], ids=("s0",)))
+    assert built == ["s1", "s0"] and out.attrs["recalibrated_windows"] > 0
 
 
 def test_a_damaged_member_is_named_when_its_series_is_predicted(tmp_path):
