@@ -53,6 +53,7 @@ def pool_members(members: Sequence[Forecaster]) -> np.ndarray:
     table = CalibrationTable.from_errors(errors)
     for member in members:
         member.calibration_ = table
+        member.metrics_["calibration_windows"] = table.windows
     return errors
 
 

@@ -58,6 +58,7 @@ def test_every_member_bands_from_the_table_of_all_members_errors():
     assert all(len(m.calibration_errors_) < len(pool) for m in members)
     for member in members:
         np.testing.assert_array_equal(member.calibration_.abs_q, expected.abs_q)
+        assert member.metrics_["calibration_windows"] == expected.windows
     # the pool, not a member's own: its own table would be narrower or wider somewhere
     own = CalibrationTable.from_errors(members[0].calibration_errors_)
     assert not np.array_equal(own.abs_q, expected.abs_q)
