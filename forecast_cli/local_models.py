@@ -36,7 +36,7 @@ from .fitted_state import (
     rows_summary,
 )
 from .lazy_members import LazyMembers
-from .local_reports import member_notes, summary_metrics
+from .local_reports import member_notes, no_network, summary_metrics
 from .member_pool import banded, pool_members, recalibrated_pool
 from .panel import Panel
 from .plan_record import Plan
@@ -169,11 +169,7 @@ class LocalForecaster:
                 parts = [next(p for p in parts if p[0] == i) for i in ids]
         unknown = [sid for sid, _ in parts if sid not in self.members_]
         if unknown:
-            raise UsageError(
-                f"series {', '.join(map(repr, unknown[:5]))}: no network in this --local model; "
-                f"leave {'it' if len(unknown) == 1 else 'them'} out with --ids, or train a model that "
-                f"includes {'it' if len(unknown) == 1 else 'them'}"
-            )
+            raise no_network(unknown)
         table, added = None, 0
         if history is not None and self.pooled_errors_ is not None and banded(self.config, levels, quantiles):
             ends = dict(zip(self.ids_, self.histories_.last_stamps(), strict=True))

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import first_few
+from .errors import UsageError, first_few
 
 
 def named_for_series(note: str, sids: list[str], members: int) -> str:
@@ -38,6 +38,15 @@ def member_notes(said: dict[str, list[str]], predicted: int, failures: dict[str,
     if len(notes) > MAX_NOTES:
         notes = [*notes[:MAX_NOTES], f"... and {len(notes) - MAX_NOTES} more notes like these"]
     return notes
+
+
+def no_network(unknown: list[str]) -> UsageError:
+    """The refusal for series a ``--local`` model has no network for, with the fixes."""
+    it = "it" if len(unknown) == 1 else "them"
+    return UsageError(
+        f"series {', '.join(map(repr, unknown[:5]))}: no network in this --local model; "
+        f"leave {it} out with --ids, or train a model that includes {it}"
+    )
 
 
 def summary_metrics(members: list[dict], failed: int) -> dict[str, Any]:
