@@ -15,7 +15,7 @@ from forecast_cli.backtest import run_backtest
 from forecast_cli.compute import task_seed
 from forecast_cli.config import DataConfig
 from forecast_cli.dask_executor import DaskExecutor
-from forecast_cli.errors import ExitCode, ModelFileError
+from forecast_cli.errors import ExitCode, ModelFileError, UsageError
 from forecast_cli.forecaster import Forecaster
 from forecast_cli.local_models import LocalForecaster
 from forecast_cli.local_reports import named_for_series
@@ -297,3 +297,14 @@ def test_info_tallies_the_baselines_the_members_highways_start_as(tmp_path):
     meta["members"][1]["network"]["highway_init"] = "seasonal"
     meta["members"][2]["network"]["highway_init"] = "seasonal"
     assert describe_local(meta)["highway_start"] == "seasonal (2 series), naive (1 series)"
+
+
+def test_a_series_without_a_network_is_refused_with_the_fixes():
+    local = LocalForecaster(_local()).fit(_panel(2))
+    three = _panel(3)
+    with pytest.raises(
+        UsageError, match=r"series 's2': no network in this --local model; leave it out with --ids"
+    ):
+        local.predict(three)
+    out = local.predict(three, ids=["s0", "s1"])  # the fix it names
+    assert set(out.index.get_level_values(0)) == {"s0", "s1"}
