@@ -10,7 +10,6 @@ in one contiguous float64 array with ``offsets[i]:offsets[i + 1]`` the rows of m
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,6 +36,7 @@ from .panel_table import factorize_ids, split_panel, static_values, wanted_place
 from .period_labels import layout_of, said
 from .series import numbers_steps, prepare_series, refuse_constant
 from .series_record import ENDS_TRIMMED, MISSING_DROPPED, Series
+from .shared_step import on_shared_step
 
 
 @dataclass
@@ -249,7 +249,7 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig, to_learn: bool = True) -> 
                 positions = file_rows.get_indexer(rows.index.unique())
                 message += f" (the series is on data rows {rows_text(positions)})"
             raise type(exc)(f"series {key!r}: {message}") from None
-    members = _on_shared_step(loaded, single, split, wanted, member_cfg, file_rows, to_learn)
+    members = on_shared_step(loaded, single, split, wanted, member_cfg, file_rows, to_learn)
     if cfg.agg is None and time_col is not None:  # rows merged by the default: of one series?
         used = {member_cfg.target, *cfg.features, *cfg.future_features}
         for i, member in enumerate(members):
@@ -293,46 +293,6 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig, to_learn: bool = True) -> 
     notes = [f"{len(constant)} constant series kept ({first_few(constant)})"] if constant else []
     labels = "" if time_col is None else layout_of(table[time_col], cfg.time_format, time_col)
     return Panel(members, tuple(wanted), id_col, notes=notes, statics=statics, time_labels=labels)
-
-
-def _on_shared_step(
-    members: list[Series | None],
-    single: dict[int, OneTimestamp],
-    split,
-    wanted: Sequence[str],
-    cfg: DataConfig,
-    file_rows: pd.Index,
-    to_learn: bool = True,
-) -> list[Series]:
-    """``members`` with each series of one timestamp loaded on the step the others share,
-    or, for rows a model forecasts from (not ``to_learn``), on the model's step when no
-    other series is given (a trained series given one row was refused alone, and
-    forecast beside others).
-
-    One row tells no step, but a panel's series share one: a product sold once so far is
-    put on it, forecast by its last value (too short for the network's window, as any
-    short series) and named by the plan, rather than stopping the whole panel. Only when
-    every series has one timestamp is it an error. (Others on several steps: the most
-    common is taken, and the panel's check of its steps refuses them, naming them.)"""
-    loaded = [m for m in members if m is not None]
-    if not single:
-        return loaded
-    steps = [m.freq for m in loaded]
-    if not steps and cfg.freq is not None and not to_learn:  # the model's step places them
-        steps = [cfg.freq]
-    if not steps:
-        first = min(single)
-        rows = split.rows(first)
-        where = rows_text(file_rows.get_indexer(rows.index.unique()))
-        raise DataError(f"series {wanted[first]!r}: {single[first]} (the series is on data rows {where})")
-    freq = max(dict.fromkeys(steps), key=steps.count)
-    source = loaded[0].report.freq_source if loaded else "given"
-    stepped = dataclasses.replace(cfg, freq=freq)
-    for i in single:
-        member = prepare_series(split.rows(i), stepped, least_rows=1)
-        member.report.freq_source = source
-        members[i] = member
-    return [m for m in members if m is not None]
 
 
 def _time_labels(raw: pd.DataFrame, cfg: DataConfig) -> str:
