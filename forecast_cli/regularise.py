@@ -26,6 +26,7 @@ from .calendars import Calendar
 from .clock import is_clock_step, on_wall_clock, to_offset
 from .errors import DataError
 from .exchange_bars import onto_bars
+from .partial_periods import one_period, whole_periods
 from .stamps import readable
 from .weekday_grids import refuse_moved_weeks, weekend_rows
 
@@ -40,7 +41,7 @@ class Regular:
     frame: pd.DataFrame
     gaps: int
     dropped: int
-    note: str = ""  # what was done to the rows beyond filling the grid (see _whole_periods)
+    note: str = ""  # what was done to the rows beyond filling the grid (see whole_periods)
     dropped_why: str = ""  # why rows fell off, with the first of them ("outside XNYS hours, first ...")
     combined: int = 0  # rows of distinct timestamps combined into another row's period
     first_combined: str = ""  # the first such period's rows ("2021-05-25, 2021-05-31 into ...")
@@ -60,7 +61,7 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
     Exchange calendars keep only sessions (and trading hours); rows on closed days or
     outside hours are dropped and counted. ``native`` (the data's own step) feeds the
     advice in the grid-size error and tells which first or last period the data covers
-    only in part (``_whole_periods``).
+    only in part (``whole_periods``).
     """
     rows = grid_rows(data.index, freq)
     if rows > MAX_GRID_ROWS:
@@ -129,9 +130,9 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
             anchor = first_row if origin == "start" else first_row.normalize()
 
         def same_period(a: pd.Timestamp, b: pd.Timestamp) -> bool:
-            return _one_period([a, b], offset, anchor)
+            return one_period([a, b], offset, anchor)
 
-        regular, filled_bins, note = _whole_periods(
+        regular, filled_bins, note = whole_periods(
             regular, filled_bins, local.index, native, how, same_period
         )
     if weekdays_at is not None:
@@ -195,79 +196,6 @@ def _clock(offset: pd.Timedelta) -> str:
     return f"{hours:02d}:{rest // 60:02d}" + (f":{rest % 60:02d}" if rest % 60 else "")
 
 
-def _whole_periods(regular, filled, index, native: str, how, same_period):
-    """(frame, filled bins, note) without a first or last period that the data covers only
-    in part. Summed, half a month of sales reads as a month whose sales halved (a fall the
-    model would learn, and a forecast that starts from it); a week's last close taken on a
-    Wednesday is no Friday close, and its label makes the forecast skip the week the user
-    is in; a mean, min or max over part of a period is not the period's either. A ``first``
-    is whole once its period has begun (only a partial first period is dropped), a
-    ``last`` once its period has ended (only a partial last one). A period is partial when
-    the data's next (previous) step of its own frequency would still fall inside it:
-    ``same_period(a, b)`` says whether two stamps share a period of the grid."""
-    kinds = set(how.values()) if isinstance(how, dict) else {how}  # ohlc: one per column
-    lead, trail = bool(kinds - {"last"}), bool(kinds - {"first"})
-    before = _step(index[0], native, -1) if lead else None
-    after = _step(index[-1], native, 1) if trail else None
-    first = before is not None and same_period(before, index[0])
-    last = after is not None and same_period(index[-1], after)
-    if not (first or last):
-        return regular, filled, ""
-    if len(regular) - first - last < 2:  # too few whole periods: kept, and said
-        ends = [e for e, partial in (("first", first), ("last", last)) if partial]
-        return (
-            regular,
-            filled,
-            f"the {' and '.join(ends)} period covered only in part (kept: too few whole periods)",
-        )
-    keep = slice(int(first), len(regular) - int(last))
-    said = []
-    if first:
-        said.append(
-            f"the first period (labelled {readable(regular.index[0])}) dropped: the data covers only part of it, "
-            f"from {readable(index[0])}"
-        )
-    if last:
-        said.append(
-            f"the last period (labelled {readable(regular.index[-1])}) dropped: the data covers only part of it, "
-            f"up to {readable(index[-1])}"
-        )
-    return (
-        regular.iloc[keep],
-        filled[keep],
-        "; ".join(said) + f" ({_whole_reason(how)})",
-    )
-
-
-def _whole_reason(how) -> str:
-    if how == "sum":
-        return "a sum over part of a period is not that period's sum"
-    if isinstance(how, str):
-        return f"the {how} of part of a period is not that period's {how}"
-    return "a bar over part of a period is not that period's bar"
-
-
-def _one_period(stamps: list[pd.Timestamp], offset, origin: pd.Timestamp) -> bool:
-    """Whether two ascending stamps fall in one period of ``offset`` binned from ``origin``
-    (which anchored offsets, months or weeks, ignore)."""
-    fixed = isinstance(offset, pd.offsets.Tick | pd.offsets.Day)  # Day is no Tick under pandas 3
-    probes = pd.Series(0, index=pd.DatetimeIndex(stamps))
-    sizes = (probes.resample(offset, origin=origin) if fixed else probes.resample(offset)).size()
-    return bool(sizes.iloc[-1] >= 2)  # the last period holds both
-
-
-def _step(stamp: pd.Timestamp, native: str, direction: int) -> pd.Timestamp | None:
-    """The data's next (+1) or previous (-1) step at its own frequency (an exchange's next
-    bar or session); None when its calendar has none to give."""
-    calendar = Calendar.parse(native)
-    if calendar is not None:  # the session (bar) after or before it, across a close if need be
-        try:
-            return calendar.following(stamp, 1)[0] if direction > 0 else calendar.preceding(stamp)
-        except DataError:  # beyond the calendar's years
-            return None
-    return stamp + direction * to_offset(native)
-
-
 def grid_rows(index: pd.DatetimeIndex, freq: str) -> int:
     """How many rows the ``freq`` grid over ``index`` has (an upper estimate for calendars),
     computed without building it."""
@@ -299,7 +227,7 @@ def fill_missing(data: pd.DataFrame, fill: str) -> pd.DataFrame:
 
 def _onto_sessions(data: pd.DataFrame, calendar: Calendar, how, native: str | None = None) -> Regular:
     """One row per session; rows within a day (intraday bars) are combined with ``how``,
-    and a first or last day they cover only in part is left out (``_whole_periods``)."""
+    and a first or last day they cover only in part is left out (``whole_periods``)."""
     index = data.index
     midnight = index.normalize()
     intraday = bool((index != midnight).any())
@@ -317,5 +245,5 @@ def _onto_sessions(data: pd.DataFrame, calendar: Calendar, how, native: str | No
         note = f"rows at {_clock((index - midnight)[0])} read as their {calendar.exchange} sessions (dates)"
     elif intraday and native is not None:
         same_day = lambda a, b: a.normalize() == b.normalize()  # noqa: E731  (one session date)
-        regular, filled, note = _whole_periods(regular, filled, index, native, how, same_day)
+        regular, filled, note = whole_periods(regular, filled, index, native, how, same_day)
     return Regular(regular.rename_axis("timestamp"), int((~filled).sum()), off, note, why)

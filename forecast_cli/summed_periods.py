@@ -3,7 +3,7 @@
 
 A sum adds what is there: a quarter missing a month, or with an empty cell, read as a
 quarter whose sales fell by a third, and the load line said "0 gaps filled" (the edge
-periods covered in part were already dropped, ``regularise._whole_periods``). The
+periods covered in part were already dropped, ``partial_periods.whole_periods``). The
 missing rows are found on the data's own grid and follow ``--fill``:
 
 - ``interpolate``, ``ffill``, ``zero``: filled there, so the period sums 3 months; the

@@ -1,0 +1,86 @@
+"""A first or last period the data covers only in part, left out when rows are combined
+into coarser periods (``regularise``): half a month of sales summed reads as a month whose
+sales halved, and a week's last close taken on a Wednesday is no Friday close.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .calendars import Calendar
+from .clock import to_offset
+from .errors import DataError
+from .stamps import readable
+
+
+def whole_periods(regular, filled, index, native: str, how, same_period):
+    """(frame, filled bins, note) without a first or last period that the data covers only
+    in part. Summed, half a month of sales reads as a month whose sales halved (a fall the
+    model would learn, and a forecast that starts from it); a week's last close taken on a
+    Wednesday is no Friday close, and its label makes the forecast skip the week the user
+    is in; a mean, min or max over part of a period is not the period's either. A ``first``
+    is whole once its period has begun (only a partial first period is dropped), a
+    ``last`` once its period has ended (only a partial last one). A period is partial when
+    the data's next (previous) step of its own frequency would still fall inside it:
+    ``same_period(a, b)`` says whether two stamps share a period of the grid."""
+    kinds = set(how.values()) if isinstance(how, dict) else {how}  # ohlc: one per column
+    lead, trail = bool(kinds - {"last"}), bool(kinds - {"first"})
+    before = _step(index[0], native, -1) if lead else None
+    after = _step(index[-1], native, 1) if trail else None
+    first = before is not None and same_period(before, index[0])
+    last = after is not None and same_period(index[-1], after)
+    if not (first or last):
+        return regular, filled, ""
+    if len(regular) - first - last < 2:  # too few whole periods: kept, and said
+        ends = [e for e, partial in (("first", first), ("last", last)) if partial]
+        return (
+            regular,
+            filled,
+            f"the {' and '.join(ends)} period covered only in part (kept: too few whole periods)",
+        )
+    keep = slice(int(first), len(regular) - int(last))
+    said = []
+    if first:
+        said.append(
+            f"the first period (labelled {readable(regular.index[0])}) dropped: the data covers only part of it, "
+            f"from {readable(index[0])}"
+        )
+    if last:
+        said.append(
+            f"the last period (labelled {readable(regular.index[-1])}) dropped: the data covers only part of it, "
+            f"up to {readable(index[-1])}"
+        )
+    return (
+        regular.iloc[keep],
+        filled[keep],
+        "; ".join(said) + f" ({_whole_reason(how)})",
+    )
+
+
+def _whole_reason(how) -> str:
+    if how == "sum":
+        return "a sum over part of a period is not that period's sum"
+    if isinstance(how, str):
+        return f"the {how} of part of a period is not that period's {how}"
+    return "a bar over part of a period is not that period's bar"
+
+
+def one_period(stamps: list[pd.Timestamp], offset, origin: pd.Timestamp) -> bool:
+    """Whether two ascending stamps fall in one period of ``offset`` binned from ``origin``
+    (which anchored offsets, months or weeks, ignore)."""
+    fixed = isinstance(offset, pd.offsets.Tick | pd.offsets.Day)  # Day is no Tick under pandas 3
+    probes = pd.Series(0, index=pd.DatetimeIndex(stamps))
+    sizes = (probes.resample(offset, origin=origin) if fixed else probes.resample(offset)).size()
+    return bool(sizes.iloc[-1] >= 2)  # the last period holds both
+
+
+def _step(stamp: pd.Timestamp, native: str, direction: int) -> pd.Timestamp | None:
+    """The data's next (+1) or previous (-1) step at its own frequency (an exchange's next
+    bar or session); None when its calendar has none to give."""
+    calendar = Calendar.parse(native)
+    if calendar is not None:  # the session (bar) after or before it, across a close if need be
+        try:
+            return calendar.following(stamp, 1)[0] if direction > 0 else calendar.preceding(stamp)
+        except DataError:  # beyond the calendar's years
+            return None
+    return stamp + direction * to_offset(native)
