@@ -188,7 +188,7 @@ def interval_summary(meta: dict, windows: int | None = None, pooled: int = 0) ->
         return f"{shown} (predict's default; not calibrated: a round-1 file)"
     widths = "the spread head" if meta["network"].get("spread") else "each series' scale"
     least = calibration["windows"] if windows is None else f"as few as {windows}"
-    source = f" pooled from its {pooled} members" if pooled else ""
+    source = f" pooled from its {pooled} members" if pooled > 1 else ""  # one member: its own
     return f"{shown} (predict's default; calibrated on {least} windows{source}, widths from {widths})"
 
 
