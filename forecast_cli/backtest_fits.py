@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
 from .compute import Executor, Task, TaskProgress
 from .config import ForecastConfig
 from .folds import Fold, fit_groups
 from .local_models import member_config, one_series
-from .network_bands import BandParts, band_parts, pooled_bounds
+from .network_bands import BandParts, Dated, band_parts, dated_bounds, pooled_bounds
 from .panel import Panel
 
 if TYPE_CHECKING:
@@ -272,16 +273,36 @@ def local_fits(
             fits = outcome.results.get(f"{name}\x00{sid}")
             if fits is not None:
                 _place(results[name], np.arange(first_row[i], first_row[i + 1]), fits)
-        pooled_member_bands(results[name], plans, levels)
+        pooled_member_bands(results[name], plans, levels, panel)
     return results, failures
 
 
-def pooled_member_bands(fits: Fits, plans: list[list[Fold]], levels) -> None:
-    """Band every member's folds from the errors of all members (``network_bands``), each
-    fold index its own pool; in place, the parts spent."""
+def pooled_member_bands(fits: Fits, plans: list[list[Fold]], levels, panel: Panel) -> None:
+    """Band every member's folds from the errors of all members (``network_bands``); in
+    place, the parts spent. On timestamps each origin is its own pool, of errors dated
+    before it (``dated_bounds``); on numbered steps, which count each series' own rows,
+    each fold index is (``pooled_bounds``)."""
     fold_index = np.concatenate([[f.index for f in p] for p in plans]).astype(np.int64)  # (rows,)
     parts = [dataclasses.replace(p, keys=fold_index[p.rows]) for p in fits.parts]
-    for p, got in zip(parts, pooled_bounds(parts, levels), strict=True):
+    if all(isinstance(m.frame.index, pd.DatetimeIndex) for m in panel.members):
+        banded = dated_bounds(parts, [_dated(p, plans, panel) for p in parts], levels)
+    else:
+        banded = pooled_bounds(parts, levels)
+    for p, got in zip(parts, banded, strict=True):
         for key, value in got.items():
             fits.bounds[key][p.rows] = value
     fits.parts = []
+
+
+def _dated(part: BandParts, plans: list[list[Fold]], panel: Panel) -> Dated:
+    """When ``part`` (one series' fit) forecast and learnt its errors, as its series' stamps.
+    Its rows count from where its fit's rows began (``--train-size``): the plan's origin of
+    its first row says by how much."""
+    first_row = fold_rows(plans)
+    series = int(np.searchsorted(first_row, part.rows[0], side="right") - 1)
+    origins = np.array([f.origin for f in plans[series]])[part.rows - first_row[series]]  # (rows,)
+    shift = int(origins[0] - part.row_origin[0])
+    stamps = panel.members[series].frame.index.asi8  # (series rows,) int64 ns
+    steps = part.since_origin[:, None] + shift + np.arange(part.since.shape[1])[None, :]
+    since = stamps[np.minimum(steps, len(stamps) - 1)]  # a step past the data has no error anyway
+    return Dated(series, int(stamps[origins.min()]), stamps[origins], since)

@@ -5,8 +5,8 @@ plus its typical width, ``intervals.normalisers``), so the members' errors are r
 one unit, as a panel's series' are, and one table ranked from all of them serves every
 member. A member's own table ranks the overlapping windows of one stretch of one short
 series (on M1 monthly about 20, of one year); its bands covered 0.70 / 0.84 at 80% / 95%
-in the backtest, and 0.76 / 0.94 pooled (benchmarks/NOTES.md, "Local members pool their
-calibration"). The backtest pools the same way, fold by fold (``network_bands``).
+in the backtest, and 0.81 / 0.96 pooled (benchmarks/NOTES.md, "Local members pool their
+calibration"). The backtest pools the same way, origin by origin (``network_bands``).
 
 The model file keeps each member's own errors (stacked rows, as before), so the pool is
 those rows together and costs nothing to store; ``predict`` on rows newer than training

@@ -8,18 +8,22 @@ data (``recalibration.py``), so the coverage a backtest reports is the coverage 
 
 The work is split in two so that fits can pool: what a fit's bands are made of
 (``BandParts``: its forecasts, normalisers and errors) is gathered where the fit ran, and
-the tables are ranked afterwards (``pooled_bounds``), per fold key:
+the tables are ranked afterwards:
 
-- a global fit is one part, its key a fold's place from the fit's last: each fold's table
-  ranks that fit's errors, which already pool every series of the panel;
-- ``--local`` fits (one network per series) are one part each, keyed by the backtest's
-  fold index, and a fold's table pools the errors of every member fitted by then (a
-  member's part joins only the folds it forecasts, so no member's errors from after its
-  own fold's origin join). Why: a member alone calibrates on the overlapping windows of
-  one stretch of one short series, and its bands under-covered (M1 monthly 0.70 / 0.84 at
-  80% / 95%); its errors are divided by its own normaliser (its head's widths), so the
-  members' ratios are in one unit, as a panel's are (benchmarks/NOTES.md, "Local members
-  pool their calibration").
+- a global fit is one part, and ``pooled_bounds`` ranks a table per fold (its place from
+  the fit's last): each ranks that fit's errors, which already pool every series;
+- ``--local`` fits (one network per series) are one part each, and ``dated_bounds`` ranks
+  a table per origin stamp, from every series' latest fit made by then: its validation
+  errors and its errors since whose steps came before that origin. Why pool: a member
+  alone calibrates on the overlapping windows of one stretch of one short series, and its
+  bands under-covered (M1 monthly 0.70 / 0.84 at 80% / 95%); its errors are divided by its
+  own normaliser (its head's widths), so the members' ratios are in one unit, as a
+  panel's are. Why by stamp, not by fold index: a fold is the same distance from each
+  series' end, and where series end on different dates (M1's span nine years) a fold
+  index pooled one series' fold with other series' errors from later dates; by stamp no
+  error dated at or after an origin reaches its band from any series (benchmarks/NOTES.md,
+  "Local members pool their calibration"). Numbered steps, which count each series' own
+  rows, have no shared clock: they pool by fold index.
 """
 
 from __future__ import annotations
@@ -143,10 +147,7 @@ def pooled_bounds(parts: Sequence[BandParts], levels: tuple[float, ...]) -> list
     one key take one table, ranked from the errors of every part that has a row of that key:
     its validation errors and its errors since its fit known before that row's origin. A
     part alone with nothing since its fit gets exactly its own table."""
-    out = [
-        {f"{side}-{lv:g}": np.full(p.point.shape, np.nan) for lv in levels for side in ("lo", "hi")}
-        for p in parts
-    ]
+    out = _unbanded(parts, levels)
     if not levels or not parts:
         return out
     for key in np.unique(np.concatenate([p.keys for p in parts])):
@@ -159,20 +160,70 @@ def pooled_bounds(parts: Sequence[BandParts], levels: tuple[float, ...]) -> list
             table = CalibrationTable.from_errors(
                 stack_rows([e for (p, _), k in zip(pool, known, strict=True) for e in (p.base, k)])
             )
-        # one call for the key's rows of every part (thousands of members: one each was slow)
-        banded = bands(
-            np.concatenate([p.point[at] for p, at in pool]),
-            np.concatenate([p.norm[at] for p, at in pool]),
-            table,
-            levels,
-            (),
-            False,
-            floor=np.concatenate([p.floor[at] for p, at in pool]),
-            anchor=np.concatenate([p.anchor[at] for p, at in pool]),
-        )
-        starts = np.cumsum([0, *(len(at) for _, at in pool)])
-        placed = [got for got, at in zip(out, rows, strict=True) if len(at)]
-        for (_, at), got, a, b in zip(pool, placed, starts[:-1], starts[1:], strict=True):
-            for column, value in banded.items():
-                got[column][at] = value[a:b]
+        _band_rows(parts, rows, table, levels, out)
     return out
+
+
+@dataclass
+class Dated:
+    """When one part's forecasts were made and its errors became known, as stamps (int64
+    nanoseconds) comparable across series."""
+
+    series: int  # the panel's series the part forecasts
+    fit: int  # the origin its fit trained up to: its validation errors are all before it
+    rows: np.ndarray  # (rows,) each row's origin
+    since: np.ndarray  # (windows, horizon) the stamp of each step of its errors since the fit
+
+
+def dated_bounds(
+    parts: Sequence[BandParts], dates: Sequence[Dated], levels: tuple[float, ...]
+) -> list[dict[str, np.ndarray]]:
+    """As ``pooled_bounds`` for parts that each forecast one series (``--local``), with one
+    table per origin stamp instead of per fold: a row's table pools, of every series, the
+    latest fit made by its origin (its validation errors, and its errors since whose steps
+    came before that origin). So no error dated at or after a row's origin reaches its
+    band from any series. Pooled by fold index, a series whose data ended earlier was
+    banded with other series' errors from later dates (``network_bands`` docstring)."""
+    out = _unbanded(parts, levels)
+    if not levels or not parts:
+        return out
+    for origin in np.unique(np.concatenate([d.rows for d in dates])):
+        latest: dict[int, int] = {}  # series -> the part of its latest fit made by this origin
+        for j, d in enumerate(dates):
+            if d.fit <= origin and (d.series not in latest or d.fit > dates[latest[d.series]].fit):
+                latest[d.series] = j
+        errors = []
+        for j in latest.values():
+            known = np.where(dates[j].since < origin, parts[j].since, np.nan)
+            errors += [parts[j].base, known[np.isfinite(known).any(axis=1)]]
+        table = CalibrationTable.from_errors(stack_rows(errors))
+        _band_rows(parts, [np.flatnonzero(d.rows == origin) for d in dates], table, levels, out)
+    return out
+
+
+def _unbanded(parts: Sequence[BandParts], levels) -> list[dict[str, np.ndarray]]:
+    return [
+        {f"{side}-{lv:g}": np.full(p.point.shape, np.nan) for lv in levels for side in ("lo", "hi")}
+        for p in parts
+    ]
+
+
+def _band_rows(parts, rows: list[np.ndarray], table: CalibrationTable, levels, out) -> None:
+    """Band rows ``rows[j]`` of each part ``j`` by ``table`` into ``out`` (in place), in one
+    call for all parts (thousands of members: one call each was slow)."""
+    pool = [(p, at) for p, at in zip(parts, rows, strict=True) if len(at)]
+    banded = bands(
+        np.concatenate([p.point[at] for p, at in pool]),
+        np.concatenate([p.norm[at] for p, at in pool]),
+        table,
+        levels,
+        (),
+        False,
+        floor=np.concatenate([p.floor[at] for p, at in pool]),
+        anchor=np.concatenate([p.anchor[at] for p, at in pool]),
+    )
+    starts = np.cumsum([0, *(len(at) for _, at in pool)])
+    placed = [got for got, at in zip(out, rows, strict=True) if len(at)]
+    for (_, at), got, a, b in zip(pool, placed, starts[:-1], starts[1:], strict=True):
+        for column, value in banded.items():
+            got[column][at] = value[a:b]

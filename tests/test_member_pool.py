@@ -7,6 +7,7 @@ import dataclasses
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from forecast_cli.backtest import run_backtest
 from forecast_cli.config import DataConfig
@@ -97,12 +98,14 @@ def test_predict_on_newer_rows_gives_the_local_backtests_band_of_that_fold():
         np.testing.assert_allclose(got, fold[column].to_numpy(), rtol=1e-6)
 
 
-def test_no_members_rows_after_an_origin_reach_that_folds_bands():
+@pytest.mark.parametrize("window", [{}, {"window": "sliding", "train_size": 60}])
+def test_no_members_rows_after_an_origin_reach_that_folds_bands(window):
     """Every series changed from the middle fold's origin on: the bands of that fold and
-    the one before are the same to the last digit, though the pool holds every member."""
+    the one before are the same to the last digit, though the pool holds every member
+    (sliding: a fit's rows count from its window's start, not the series')."""
     frame = _frame()
     cfg = _local(lookback=12, horizon=6)
-    spec = BacktestConfig(folds=3, refit="never", models=("lstm",), baselines=False)
+    spec = BacktestConfig(folds=3, refit="never", models=("lstm",), baselines=False, **window)
     before = run_backtest(_panel(frame), cfg, spec)
     middle = before.folds[1]
     changed = frame.copy()
@@ -141,3 +144,30 @@ def test_a_member_fitted_later_joins_only_the_folds_it_forecasts():
         )
     joined = last & (before.forecasts["unique_id"] == "s0")
     assert not np.allclose(before.forecasts.loc[joined, "hi-95"], after.forecasts.loc[joined, "hi-95"])
+
+
+def test_no_other_series_rows_dated_after_an_origin_reach_its_bands():
+    """s2's data ends nine months before the others': its folds are nine months earlier
+    than theirs of the same index. Every other series changed from s2's second origin on
+    leaves s2's first two folds as they were, though the others' fits of those fold
+    indices were trained and validated on changed rows (pooled by fold index, they
+    widened s2's bands); the others' errors join s2's last fold, which is later."""
+    frame = _frame()
+    late = (frame["unique_id"] == "s2") & (frame.groupby("unique_id").cumcount(ascending=False) < 9)
+    frame = frame[~late]
+    cfg = _local(lookback=12, horizon=6)
+    spec = BacktestConfig(folds=3, refit="never", models=("lstm",), baselines=False)
+    before = run_backtest(_panel(frame), cfg, spec).forecasts
+    s2 = before["unique_id"] == "s2"
+    firsts = sorted(before.loc[s2, "origin"].unique())  # the last stamp each s2 fold read
+    from_second = frame["ds"] > firsts[1]  # the rows s2's second fold forecasts, and after
+    changed = frame.copy()
+    others = from_second & (changed["unique_id"] != "s2")
+    changed.loc[others, "y"] += np.random.default_rng(1).normal(0, 20, others.sum())
+    after = run_backtest(_panel(changed), cfg, spec).forecasts
+    kept = s2 & (before["origin"] <= firsts[1])
+    assert kept.sum() == 2 * 6
+    for column in ("forecast", *BANDS):
+        pd.testing.assert_series_equal(before.loc[kept, column], after.loc[kept, column])
+    last = s2 & (before["origin"] == firsts[2])
+    assert not np.allclose(before.loc[last, "hi-95"], after.loc[last, "hi-95"])
