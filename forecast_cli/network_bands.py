@@ -175,6 +175,9 @@ class Dated:
     since: np.ndarray  # (windows, horizon) the stamp of each step of its errors since the fit
 
 
+MAX_DATED_POOLS = 256  # origin stamps ranked one table each; beyond, checkpoints (``dated_bounds``)
+
+
 def dated_bounds(
     parts: Sequence[BandParts], dates: Sequence[Dated], levels: tuple[float, ...]
 ) -> list[dict[str, np.ndarray]]:
@@ -183,11 +186,22 @@ def dated_bounds(
     latest fit made by its origin (its validation errors, and its errors since whose steps
     came before that origin). So no error dated at or after a row's origin reaches its
     band from any series. Pooled by fold index, a series whose data ended earlier was
-    banded with other series' errors from later dates (``network_bands`` docstring)."""
+    banded with other series' errors from later dates (``network_bands`` docstring).
+
+    Each table costs a ranking of the whole pool, so a panel with more than
+    ``MAX_DATED_POOLS`` distinct origins (thousands of series ending on different days)
+    ranks that many, at evenly spaced origins, the first included, and each row takes the
+    table of the latest of them at or before its origin: built from fewer errors than it
+    could have been, never from later ones."""
     out = _unbanded(parts, levels)
     if not levels or not parts:
         return out
-    for origin in np.unique(np.concatenate([d.rows for d in dates])):
+    origins = np.unique(np.concatenate([d.rows for d in dates]))  # (stamps,) sorted
+    checkpoints = origins[
+        np.unique(np.linspace(0, len(origins) - 1, min(len(origins), MAX_DATED_POOLS)).astype(int))
+    ]
+    takes = [checkpoints[np.searchsorted(checkpoints, d.rows, side="right") - 1] for d in dates]  # per row
+    for origin in checkpoints:
         latest: dict[int, int] = {}  # series -> the part of its latest fit made by this origin
         for j, d in enumerate(dates):
             if d.fit <= origin and (d.series not in latest or d.fit > dates[latest[d.series]].fit):
@@ -197,7 +211,7 @@ def dated_bounds(
             known = np.where(dates[j].since < origin, parts[j].since, np.nan)
             errors += [parts[j].base, known[np.isfinite(known).any(axis=1)]]
         table = CalibrationTable.from_errors(stack_rows(errors))
-        _band_rows(parts, [np.flatnonzero(d.rows == origin) for d in dates], table, levels, out)
+        _band_rows(parts, [np.flatnonzero(t == origin) for t in takes], table, levels, out)
     return out
 
 
