@@ -302,7 +302,8 @@ def _dated(part: BandParts, plans: list[list[Fold]], panel: Panel) -> Dated:
     series = int(np.searchsorted(first_row, part.rows[0], side="right") - 1)
     origins = np.array([f.origin for f in plans[series]])[part.rows - first_row[series]]  # (rows,)
     shift = int(origins[0] - part.row_origin[0])
-    stamps = panel.members[series].frame.index.asi8  # (series rows,) int64 ns
+    index = panel.members[series].frame.index
+    stamps = index.as_unit("ns").asi8  # (series rows,) int64 ns, whatever unit each parsed in
     steps = part.since_origin[:, None] + shift + np.arange(part.since.shape[1])[None, :]
     since = stamps[np.minimum(steps, len(stamps) - 1)]  # a step past the data has no error anyway
     return Dated(series, int(stamps[origins.min()]), stamps[origins], since)
