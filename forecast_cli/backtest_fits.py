@@ -285,7 +285,9 @@ def pooled_member_bands(fits: Fits, plans: list[list[Fold]], levels, panel: Pane
     fold_index = np.concatenate([[f.index for f in p] for p in plans]).astype(np.int64)  # (rows,)
     parts = [dataclasses.replace(p, keys=fold_index[p.rows]) for p in fits.parts]
     if all(isinstance(m.frame.index, pd.DatetimeIndex) for m in panel.members):
-        banded = dated_bounds(parts, [_dated(p, plans, panel) for p in parts], levels)
+        stamps = member_stamps(panel)
+        first_row = fold_rows(plans)
+        banded = dated_bounds(parts, [_dated(p, plans, first_row, stamps) for p in parts], levels)
     else:
         banded = pooled_bounds(parts, levels)
     for p, got in zip(parts, banded, strict=True):
@@ -294,16 +296,25 @@ def pooled_member_bands(fits: Fits, plans: list[list[Fold]], levels, panel: Pane
     fits.parts = []
 
 
-def _dated(part: BandParts, plans: list[list[Fold]], panel: Panel) -> Dated:
-    """When ``part`` (one series' fit) forecast and learnt its errors, as its series' stamps.
-    Its rows count from where its fit's rows began (``--train-size``): the plan's origin of
-    its first row says by how much."""
-    first_row = fold_rows(plans)
+def member_stamps(panel: Panel) -> list[np.ndarray]:
+    """Each series' stamps as int64 counts of one unit, the finest any series parsed in
+    (pandas reads plain dates as microseconds and finer times as nanoseconds; their raw
+    counts do not compare, and nanoseconds cannot hold the year 2301)."""
+    indexes = [m.frame.index for m in panel.members]
+    unit = max((ix.unit for ix in indexes), key=["s", "ms", "us", "ns"].index)
+    return [ix.as_unit(unit).asi8 for ix in indexes]
+
+
+def _dated(
+    part: BandParts, plans: list[list[Fold]], first_row: np.ndarray, stamps: list[np.ndarray]
+) -> Dated:
+    """When ``part`` (one series' fit) forecast and learnt its errors, as its series' stamps
+    (``member_stamps``). Its rows count from where its fit's rows began (``--train-size``):
+    the plan's origin of its first row says by how much."""
     series = int(np.searchsorted(first_row, part.rows[0], side="right") - 1)
     origins = np.array([f.origin for f in plans[series]])[part.rows - first_row[series]]  # (rows,)
     shift = int(origins[0] - part.row_origin[0])
-    index = panel.members[series].frame.index
-    stamps = index.as_unit("ns").asi8  # (series rows,) int64 ns, whatever unit each parsed in
+    own = stamps[series]  # (series rows,)
     steps = part.since_origin[:, None] + shift + np.arange(part.since.shape[1])[None, :]
-    since = stamps[np.minimum(steps, len(stamps) - 1)]  # a step past the data has no error anyway
-    return Dated(series, int(stamps[origins.min()]), stamps[origins], since)
+    since = own[np.minimum(steps, len(own) - 1)]  # a step past the data has no error anyway
+    return Dated(series, int(own[origins.min()]), own[origins], since)

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from forecast_cli.backtest import run_backtest
+from forecast_cli.backtest_fits import member_stamps
 from forecast_cli.config import DataConfig
 from forecast_cli.intervals import CalibrationTable
 from forecast_cli.local_models import LocalForecaster
@@ -176,3 +177,26 @@ def test_no_other_series_rows_dated_after_an_origin_reach_its_bands(pools, monke
     last = s2 & (before["origin"] == firsts[2])
     if pools > 2:  # with two tables s2's last fold takes its first's, which is earlier
         assert not np.allclose(before.loc[last, "hi-95"], after.loc[last, "hi-95"])
+
+
+def test_stamps_of_every_series_compare_whatever_unit_each_parsed_in():
+    """Plain dates parse as microseconds and a time with nanoseconds as nanoseconds: raw
+    counts of the two are a thousandfold apart, so one series' later rows read as earlier
+    than another's origin. The stamps are read in one unit, the finest."""
+    rows = 40
+    days = [f"2001-01-{d:02d}" for d in range(1, 32)] + [f"2001-02-{d:02d}" for d in range(1, 10)]
+    plain = pd.DataFrame({"unique_id": "a", "ds": days, "y": np.arange(rows, dtype=float)})
+    fine = plain.assign(unique_id="b", ds=[d + " 00:00:00.000000123" for d in days])
+    panel = prepare_panel(pd.concat([plain, fine]), DataConfig())
+    assert {m.frame.index.unit for m in panel.members} == {"us", "ns"}
+    a, b = member_stamps(panel)
+    assert a[1] > b[0] and b[1] > a[0] and a[0] < b[0] < a[1]
+
+
+def test_dates_past_2262_are_pooled_by_their_stamps():
+    """Nanoseconds end in 2262; dates parse as microseconds, and the pools read them so."""
+    frame = _frame()
+    frame["ds"] = frame["ds"].map(lambda t: t.replace(year=t.year + 300).strftime("%Y-%m-%d"))
+    spec = BacktestConfig(folds=2, refit="never", models=("lstm",), baselines=False)
+    result = run_backtest(_panel(frame), _local(lookback=12, horizon=6), spec)
+    assert result.forecasts[BANDS].notna().all().all()
