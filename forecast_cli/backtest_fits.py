@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .compute import Executor, Task, TaskProgress
 from .config import ForecastConfig
 from .folds import Fold, fit_groups
 from .local_models import member_config, one_series
-from .network_bands import BandParts, Dated, band_parts, dated_bounds, pooled_bounds
+from .member_bands import member_bounds
+from .network_bands import BandParts, band_parts, pooled_bounds
 from .panel import Panel
 
 if TYPE_CHECKING:
@@ -273,48 +273,11 @@ def local_fits(
             fits = outcome.results.get(f"{name}\x00{sid}")
             if fits is not None:
                 _place(results[name], np.arange(first_row[i], first_row[i + 1]), fits)
-        pooled_member_bands(results[name], plans, levels, panel)
+        fits = results[name]  # its members' bands, pooled (``member_bands``)
+        for part, got in zip(
+            fits.parts, member_bounds(fits.parts, plans, first_row, levels, panel), strict=True
+        ):
+            for key, value in got.items():
+                fits.bounds[key][part.rows] = value
+        fits.parts = []
     return results, failures
-
-
-def pooled_member_bands(fits: Fits, plans: list[list[Fold]], levels, panel: Panel) -> None:
-    """Band every member's folds from the errors of all members (``network_bands``); in
-    place, the parts spent. On timestamps each origin is its own pool, of errors dated
-    before it (``dated_bounds``); on numbered steps, which count each series' own rows,
-    each fold index is (``pooled_bounds``)."""
-    fold_index = np.concatenate([[f.index for f in p] for p in plans]).astype(np.int64)  # (rows,)
-    parts = [dataclasses.replace(p, keys=fold_index[p.rows]) for p in fits.parts]
-    if all(isinstance(m.frame.index, pd.DatetimeIndex) for m in panel.members):
-        stamps = member_stamps(panel)
-        first_row = fold_rows(plans)
-        banded = dated_bounds(parts, [_dated(p, plans, first_row, stamps) for p in parts], levels)
-    else:
-        banded = pooled_bounds(parts, levels)
-    for p, got in zip(parts, banded, strict=True):
-        for key, value in got.items():
-            fits.bounds[key][p.rows] = value
-    fits.parts = []
-
-
-def member_stamps(panel: Panel) -> list[np.ndarray]:
-    """Each series' stamps as int64 counts of one unit, the finest any series parsed in
-    (pandas reads plain dates as microseconds and finer times as nanoseconds; their raw
-    counts do not compare, and nanoseconds cannot hold the year 2301)."""
-    indexes = [m.frame.index for m in panel.members]
-    unit = max((ix.unit for ix in indexes), key=["s", "ms", "us", "ns"].index)
-    return [ix.as_unit(unit).asi8 for ix in indexes]
-
-
-def _dated(
-    part: BandParts, plans: list[list[Fold]], first_row: np.ndarray, stamps: list[np.ndarray]
-) -> Dated:
-    """When ``part`` (one series' fit) forecast and learnt its errors, as its series' stamps
-    (``member_stamps``). Its rows count from where its fit's rows began (``--train-size``):
-    the plan's origin of its first row says by how much."""
-    series = int(np.searchsorted(first_row, part.rows[0], side="right") - 1)
-    origins = np.array([f.origin for f in plans[series]])[part.rows - first_row[series]]  # (rows,)
-    shift = int(origins[0] - part.row_origin[0])
-    own = stamps[series]  # (series rows,)
-    steps = part.since_origin[:, None] + shift + np.arange(part.since.shape[1])[None, :]
-    since = own[np.minimum(steps, len(own) - 1)]  # a step past the data has no error anyway
-    return Dated(series, int(own[origins.min()]), own[origins], since)
