@@ -160,7 +160,7 @@ def pooled_bounds(parts: Sequence[BandParts], levels: tuple[float, ...]) -> list
             table = CalibrationTable.from_errors(
                 stack_rows([e for (p, _), k in zip(pool, known, strict=True) for e in (p.base, k)])
             )
-        _band_rows(parts, rows, table, levels, out)
+        _band_rows(parts, list(enumerate(rows)), table, levels, out)
     return out
 
 
@@ -197,21 +197,34 @@ def dated_bounds(
     if not levels or not parts:
         return out
     origins = np.unique(np.concatenate([d.rows for d in dates]))  # (stamps,) sorted
-    checkpoints = origins[
-        np.unique(np.linspace(0, len(origins) - 1, min(len(origins), MAX_DATED_POOLS)).astype(int))
-    ]
-    takes = [checkpoints[np.searchsorted(checkpoints, d.rows, side="right") - 1] for d in dates]  # per row
-    for origin in checkpoints:
-        latest: dict[int, int] = {}  # series -> the part of its latest fit made by this origin
-        for j, d in enumerate(dates):
-            if d.fit <= origin and (d.series not in latest or d.fit > dates[latest[d.series]].fit):
-                latest[d.series] = j
-        errors = []
-        for j in latest.values():
-            known = np.where(dates[j].since < origin, parts[j].since, np.nan)
-            errors += [parts[j].base, known[np.isfinite(known).any(axis=1)]]
-        table = CalibrationTable.from_errors(stack_rows(errors))
-        _band_rows(parts, [np.flatnonzero(t == origin) for t in takes], table, levels, out)
+    picked = np.linspace(0, len(origins) - 1, min(len(origins), MAX_DATED_POOLS)).astype(int)
+    checkpoints = origins[np.unique(picked)]
+    # every part's errors in one array each, with the part they came from
+    fits = np.array([d.fit for d in dates])  # (parts,)
+    series = np.array([d.series for d in dates])
+    base = stack_rows([p.base for p in parts])  # (windows, steps)
+    base_of = np.repeat(np.arange(len(parts)), [len(p.base) for p in parts])
+    since = np.concatenate([p.since for p in parts])  # (windows, horizon)
+    since_at = np.concatenate([d.since for d in dates])  # (windows, horizon) stamps
+    since_of = np.repeat(np.arange(len(parts)), [len(p.since) for p in parts])
+    # each row's checkpoint: the latest at or before its origin; rows grouped by it
+    take = np.concatenate([np.searchsorted(checkpoints, d.rows, side="right") - 1 for d in dates])
+    part_of = np.repeat(np.arange(len(parts)), [len(d.rows) for d in dates])
+    row_of = np.concatenate([np.arange(len(d.rows)) for d in dates])
+    order = np.argsort(take, kind="stable")
+    edges = np.searchsorted(take[order], np.arange(len(checkpoints) + 1))
+    for c, origin in enumerate(checkpoints):
+        eligible = fits <= origin  # fits made by this origin; of each series, its latest
+        latest = np.full(series.max() + 1, np.iinfo(np.int64).min)
+        np.maximum.at(latest, series[eligible], fits[eligible])
+        chosen = eligible & (fits == latest[series])  # (parts,)
+        known = np.where(chosen[since_of][:, None] & (since_at < origin), since, np.nan)
+        pool = stack_rows([base[chosen[base_of]], known[np.isfinite(known).any(axis=1)]])
+        table = CalibrationTable.from_errors(pool)
+        here = order[edges[c] : edges[c + 1]]  # this checkpoint's rows, part by part (stable)
+        owners, firsts = np.unique(part_of[here], return_index=True)
+        pairs = list(zip(owners.tolist(), np.split(row_of[here], firsts[1:]), strict=True))
+        _band_rows(parts, pairs, table, levels, out)
     return out
 
 
@@ -222,22 +235,22 @@ def _unbanded(parts: Sequence[BandParts], levels) -> list[dict[str, np.ndarray]]
     ]
 
 
-def _band_rows(parts, rows: list[np.ndarray], table: CalibrationTable, levels, out) -> None:
-    """Band rows ``rows[j]`` of each part ``j`` by ``table`` into ``out`` (in place), in one
-    call for all parts (thousands of members: one call each was slow)."""
-    pool = [(p, at) for p, at in zip(parts, rows, strict=True) if len(at)]
+def _band_rows(parts, pairs: list[tuple[int, np.ndarray]], table: CalibrationTable, levels, out) -> None:
+    """Band rows ``at`` of part ``j``, for each ``(j, at)`` of ``pairs``, by ``table`` into
+    ``out`` (in place), in one call for all of them (thousands of members: one call each
+    was slow)."""
+    pool = [(parts[j], out[j], at) for j, at in pairs if len(at)]
     banded = bands(
-        np.concatenate([p.point[at] for p, at in pool]),
-        np.concatenate([p.norm[at] for p, at in pool]),
+        np.concatenate([p.point[at] for p, _, at in pool]),
+        np.concatenate([p.norm[at] for p, _, at in pool]),
         table,
         levels,
         (),
         False,
-        floor=np.concatenate([p.floor[at] for p, at in pool]),
-        anchor=np.concatenate([p.anchor[at] for p, at in pool]),
+        floor=np.concatenate([p.floor[at] for p, _, at in pool]),
+        anchor=np.concatenate([p.anchor[at] for p, _, at in pool]),
     )
-    starts = np.cumsum([0, *(len(at) for _, at in pool)])
-    placed = [got for got, at in zip(out, rows, strict=True) if len(at)]
-    for (_, at), got, a, b in zip(pool, placed, starts[:-1], starts[1:], strict=True):
+    starts = np.cumsum([0, *(len(at) for _, _, at in pool)])
+    for (_, got, at), a, b in zip(pool, starts[:-1], starts[1:], strict=True):
         for column, value in banded.items():
             got[column][at] = value[a:b]

@@ -428,3 +428,10 @@ def test_steps_without_errors_of_their_own_are_counted_and_said():
     assert shortfall_notes(table, (), ()) == []  # no band asked, nothing to say
     whole = CalibrationTable.from_errors(rng.normal(size=(16, 4)))
     assert whole.bare_steps == 0 and not any("of their own" in n for n in shortfall_notes(whole, (80.0,), ()))
+
+
+def test_grid_ranks_are_the_conformal_ranks_of_every_grid_level():
+    from forecast_cli.intervals import LEVEL_GRID, conformal_rank, grid_ranks
+
+    for n in (1, 2, 19, 20, 99, 100, 101, 1999, 123_457):
+        assert grid_ranks(n).tolist() == [conformal_rank(n, lv) for lv in LEVEL_GRID]

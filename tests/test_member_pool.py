@@ -99,14 +99,14 @@ def test_predict_on_newer_rows_gives_the_local_backtests_band_of_that_fold():
         np.testing.assert_allclose(got, fold[column].to_numpy(), rtol=1e-6)
 
 
-@pytest.mark.parametrize("window", [{}, {"window": "sliding", "train_size": 60}])
+@pytest.mark.parametrize("window", [{}, {"window": "sliding", "train_size": 60}, {"refit": 2, "folds": 4}])
 def test_no_members_rows_after_an_origin_reach_that_folds_bands(window):
     """Every series changed from the middle fold's origin on: the bands of that fold and
     the one before are the same to the last digit, though the pool holds every member
     (sliding: a fit's rows count from its window's start, not the series')."""
     frame = _frame()
     cfg = _local(lookback=12, horizon=6)
-    spec = BacktestConfig(folds=3, refit="never", models=("lstm",), baselines=False, **window)
+    spec = BacktestConfig(**{"folds": 3, "refit": "never", "models": ("lstm",), "baselines": False, **window})
     before = run_backtest(_panel(frame), cfg, spec)
     middle = before.folds[1]
     changed = frame.copy()
@@ -114,7 +114,7 @@ def test_no_members_rows_after_an_origin_reach_that_folds_bands(window):
     changed.loc[late, "y"] *= 3.0
     after = run_backtest(_panel(changed), cfg, spec)
     kept = before.forecasts["origin"] <= frame["ds"].iloc[middle.origin - 1]
-    assert kept.sum() == 2 * 3 * 6 and (~kept).sum() == 3 * 6
+    assert kept.sum() == 2 * 3 * 6 and (~kept).sum() == (len(before.folds) - 2) * 3 * 6
     for column in ("forecast", *BANDS):
         pd.testing.assert_series_equal(before.forecasts.loc[kept, column], after.forecasts.loc[kept, column])
     late_width = (after.forecasts["hi-80"] - after.forecasts["lo-80"])[~kept]
