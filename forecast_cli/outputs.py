@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import OutputError
+from .errors import OutputError, raise_if_terminated
 from .output_suffixes import refuse_misleading_name
 
 StrPath = str | Path
@@ -197,6 +197,7 @@ def atomic_write(path: StrPath, mode: str = "w", **open_kwargs: Any) -> Iterator
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        raise_if_terminated()  # a stop whose exception was lost: the old file stays
         os.replace(tmp, target.path)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)

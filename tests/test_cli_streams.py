@@ -119,7 +119,7 @@ def test_sigterm_and_sighup_end_like_ctrl_c_and_leave_no_file_behind(tmp_path, n
     time.sleep(0.5)
     proc.send_signal(getattr(signal, name))
     rest = proc.stderr.read()
-    assert proc.wait(timeout=60) == code
+    assert proc.wait(timeout=60) == code, rest
     assert f"{said} ({name}); nothing was written" in rest
     assert old.read_bytes() == b"the old model"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.fcst"]

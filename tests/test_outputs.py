@@ -64,6 +64,27 @@ def test_ctrl_c_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
 
 
+def test_a_stop_whose_exception_was_lost_still_keeps_the_old_file(tmp_path, monkeypatch):
+    """A SIGTERM handled inside a finaliser has its exception dropped by Python, and the
+    command went on to replace the file and exit 0. The signal is kept: the write refuses
+    to replace the target, and the command ends as terminated."""
+    import typer
+
+    from forecast_cli import errors
+    from forecast_cli.cli.guard import guarded
+
+    monkeypatch.setattr(errors, "_RECEIVED", [])
+    target = tmp_path / "model.fcst"
+    target.write_text("old")
+    errors.note_termination(15)
+    with pytest.raises(errors.Terminated), atomic_write(target) as handle:
+        handle.write("new")
+    assert target.read_text() == "old" and sorted(p.name for p in tmp_path.iterdir()) == ["model.fcst"]
+    with pytest.raises(typer.Exit) as ended, guarded(quiet=True, debug=False):
+        pass  # a command body that finished: the kept signal still ends it
+    assert ended.value.exit_code == ExitCode.TERMINATED
+
+
 def test_umask_is_read_without_changing_it():
     old = os.umask(0o027)
     try:

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 import typer
 
-from ..errors import ExitCode, ForecastError, OutputError, Terminated
+from ..errors import ExitCode, ForecastError, OutputError, Terminated, note_termination, raise_if_terminated
 from .render import Reporter
 
 
@@ -28,6 +28,7 @@ def guarded(quiet: bool, debug: bool) -> Iterator[Reporter]:
     warnings.showwarning = lambda message, *_args, **_kwargs: reporter.warn(" ".join(str(message).split()))
     try:
         yield reporter
+        raise_if_terminated()  # told to stop, though the exception was lost on the way
     except typer.Exit:
         raise
     except BrokenPipeError:  # the reader left (`| head`): not an error, and nothing more to say
@@ -113,6 +114,7 @@ def raise_on_termination() -> None:
     the shell's (143, 129). The default action killed the process mid-save."""
 
     def _raise(signum: int, frame: object) -> None:
+        note_termination(signum)  # kept, in case a finaliser swallows what is raised here
         raise Terminated(signum)
 
     for name in ("SIGTERM", "SIGHUP"):
