@@ -184,3 +184,17 @@ def test_local_backtest_tallies_what_its_series_resolved_differently(tmp_path):
     assert run["fits"] == 2  # one per series (--refit auto keeps one fit per series here)
     assert run["varies"]["transform"] in ("log (1 fit), none (1 fit)", "none (1 fit), log (1 fit)")
     assert any(line.startswith("lstm plan varies by fit: transform") for line in out.output.splitlines())
+
+
+def test_predict_on_newer_rows_says_they_joined_the_members_pool(tmp_path, panel_csv):
+    """A --local model's members share one table: the windows since training join it, and
+    stderr says so (it said 'its validation errors', as of one network)."""
+    rows = pd.read_csv(panel_csv)
+    older = tmp_path / "older.csv"
+    rows.groupby("unique_id").head(48).to_csv(older, index=False)
+    model = tmp_path / "m.fcst"
+    trained = runner.invoke(app, ["train", str(older), "--local", *FAST_TRAIN, "-o", str(model)])
+    assert trained.exit_code == 0, trained.output
+    out = runner.invoke(app, ["predict", "-m", str(model), str(panel_csv), "-f", "csv"])
+    assert out.exit_code == 0, out.output
+    assert "window(s) after the training data joined the pool of its members' validation errors" in out.stderr

@@ -167,9 +167,11 @@ def predict(
     for note in frame.attrs.get("notes", []):
         reporter.warn(note)
     if frame.attrs.get("recalibrated_windows"):
+        pooled = getattr(forecaster, "pooled_errors_", None) is not None  # --local: one pool
+        whose = "the pool of its members'" if pooled else "its"
         reporter.info(
             f"bands: {frame.attrs['recalibrated_windows']} window(s) after the training data "
-            "joined its validation errors (recalibrated)"
+            f"joined {whose} validation errors (recalibrated)"
             + (f", from the series {config.data.ids_label()} read" if ids else "")
         )
     if wide and forecaster.id_col_ is not None:
