@@ -27,6 +27,7 @@ from .prediction_notes import (
     changed_statics,
     older_than_training,
     short_history_notes,
+    short_note,
     shortfall_notes,
     unseen_categories,
 )
@@ -256,26 +257,6 @@ def _forecast_frames(
         for (method, bandless), rows in by_method.items()
     ]
     return out, (widths if f.width_ratio_ is not None else None), scales, notes
-
-
-def short_note(
-    context: int, names: list[str], values: list[np.ndarray], short: list[int], method: str, bandless: bool
-) -> str:
-    """One line for every series too short for the network that one method forecast: a
-    panel of many short series (68 of M1 monthly's under ``--lookback 60``) gets one line
-    naming the first few, not one warning per series."""
-    lengths = [len(values[i]) for i in short]
-    low, high = min(lengths), max(lengths)
-    rows = f"{low} row{'s' if low > 1 else ''}" if low == high else f"{low} to {high} rows"
-    rows += " each" if low == high and len(short) > 1 else ""
-    who = (
-        f"series {names[short[0]]!r}"
-        if len(short) == 1
-        else f"{len(short)} series ({first_few([repr(names[i]) for i in short])})"
-    )
-    return f"{who}: {rows}, fewer than the {context} the network reads; forecast by {method}" + (
-        ", with no band (one row shows no change to size it by)" if bandless else ""
-    )
 
 
 def _with_future(
