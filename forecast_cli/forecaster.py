@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from . import origin_forecasts, prediction
+from .band_shape import BandShape
 from .calendar_features import calendar_columns
 from .combine_weight import choose_weight
 from .config import ForecastConfig
@@ -31,7 +32,7 @@ from .errors import NotFittedError, UsageError
 from .future_data import FutureTable
 from .highway import choose_highway
 from .input_layout import InputLayout
-from .intervals import TYPICAL_SHARE, CalibrationTable, normalisers
+from .intervals import TYPICAL_SHARE, CalibrationTable
 from .models import NetworkArgs, build_network, settle_untrained_embeddings
 from .panel import Panel
 from .panel_arrays import scale_panel
@@ -56,11 +57,10 @@ def _columns(panel: Panel, future: Sequence[str]) -> tuple[str, tuple[str, ...],
     return panel.target, (*past, *future), tuple(future)
 
 
-class Forecaster(InputLayout):
+class Forecaster(InputLayout, BandShape):
     """A recurrent forecaster for a panel of series (plus optional past-observed features)."""
 
     calibration_errors_: np.ndarray | None  # None: loaded from a file that kept only the table
-    never_negative_: np.ndarray | None  # (series,) training rows never below zero; None: an older file
     damped_: DampedFit | None  # the smoother averaged with the network; None: the network alone
 
     def __init__(self, config: ForecastConfig | None = None):
@@ -221,47 +221,6 @@ class Forecaster(InputLayout):
     @property
     def freq_(self) -> str | None:
         return self.plan_.freq
-
-    def normalisers(self, widths: np.ndarray | None, scales: np.ndarray, horizon: int) -> np.ndarray:
-        """What each forecast's error is divided by before calibration, (series, horizon):
-        without a spread head each series' scale; with one ``intervals.normalisers`` (the
-        head's widths, NaN rows where a baseline forecast, plus the typical width)."""
-        scales = np.asarray(scales, dtype=np.float64)
-        if self.width_ratio_ is None:
-            return np.repeat(scales[:, None], horizon, axis=1)
-        if widths is None:
-            widths = np.full((len(scales), horizon), np.nan)
-        return normalisers(widths, scales, self.width_ratio_, self.typical_share_)
-
-    @property
-    def band_floor(self) -> float | None:
-        """Forecasts and bands of a target that was never below zero in training (counts,
-        sales, rainfall; a log-transformed target is positive) are cut at zero: an actual
-        at or above zero is never further from the cut value, and a band of counts reaching
-        below zero is no answer anyone can use."""
-        return 0.0 if self.transform_.uses_log or self.plan_.nonnegative else None
-
-    def floors(
-        self, never_negative: np.ndarray, series: np.ndarray | None = None
-    ) -> np.ndarray | float | None:
-        """The cut under each forecast row: ``band_floor`` for all when the plan sets one,
-        else 0 for a row whose series was never below zero in its training rows (``series``:
-        each row's training index, -1 for a series the model never saw) nor in the history
-        the forecast was made from (``never_negative``), and none (-inf) for the rest. A
-        panel with one series below zero cut no series at zero, and an intermittent count
-        series beside it got bands reaching to -9; the history alone is not enough, since a
-        stored history is the last window only (a summer's temperatures are all positive).
-        Files from before the per-series flags cut per plan only."""
-        if self.band_floor is not None:
-            return self.band_floor
-        if self.never_negative_ is None or series is None:
-            return None
-        series = np.asarray(series, dtype=np.int64)
-        trained = np.where(series >= 0, self.never_negative_[np.maximum(series, 0)], True)
-        cut = np.asarray(never_negative, dtype=bool) & trained
-        if not cut.any():
-            return None
-        return np.where(cut, 0.0, -np.inf)[:, None]  # (rows, 1)
 
     @property
     def scaler_(self) -> Scaler:
