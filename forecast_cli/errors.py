@@ -47,11 +47,23 @@ def note_termination(signum: int) -> None:
     _RECEIVED.append(signum)
 
 
+def take_termination() -> int | None:
+    """The signal received and not yet acted on, now acted on (None: none). Taken once, so
+    a process that goes on after a command ended by it (an application calling the CLI's
+    entry point) starts the next one clean."""
+    if not _RECEIVED:
+        return None
+    signum = _RECEIVED[0]
+    _RECEIVED.clear()
+    return signum
+
+
 def raise_if_terminated() -> None:
     """Raise ``Terminated`` for a signal received earlier whose exception was lost: called
-    before a file replaces its target and when a command ends."""
-    if _RECEIVED:
-        raise Terminated(_RECEIVED[0])
+    before a file replaces its target or a stream is opened, and when a command ends."""
+    signum = take_termination()
+    if signum is not None:
+        raise Terminated(signum)
 
 
 class ForecastError(Exception):

@@ -170,6 +170,7 @@ def atomic_write(path: StrPath, mode: str = "w", **open_kwargs: Any) -> Iterator
     """
     target = destination(path)
     if target.how == "stream":
+        raise_if_terminated()  # a stop whose exception was lost: nothing goes out
         # Append: on a device or pipe it is the same as writing, and /dev/stdout behind
         # `>> log` must not truncate the log (behind `> log` the shell truncated it already).
         try:

@@ -80,9 +80,22 @@ def test_a_stop_whose_exception_was_lost_still_keeps_the_old_file(tmp_path, monk
     with pytest.raises(errors.Terminated), atomic_write(target) as handle:
         handle.write("new")
     assert target.read_text() == "old" and sorted(p.name for p in tmp_path.iterdir()) == ["model.fcst"]
+    errors.note_termination(15)  # the write acted on the last one
     with pytest.raises(typer.Exit) as ended, guarded(quiet=True, debug=False):
         pass  # a command body that finished: the kept signal still ends it
     assert ended.value.exit_code == ExitCode.TERMINATED
+    errors.note_termination(15)
+    with pytest.raises(typer.Exit) as ended, guarded(quiet=True, debug=False):
+        raise typer.Exit(int(ExitCode.PARTIAL))  # a command's own code: the stop outranks it
+    assert ended.value.exit_code == ExitCode.TERMINATED
+    errors.note_termination(1)
+    with pytest.raises(errors.Terminated), atomic_write("/dev/null") as handle:  # a stream: nothing goes out
+        handle.write("data")
+    # acted on once: the next command in this process (an application calling the entry
+    # point again) writes as usual
+    with guarded(quiet=True, debug=False), atomic_write(target) as handle:
+        handle.write("new")
+    assert target.read_text() == "new"
 
 
 def test_umask_is_read_without_changing_it():

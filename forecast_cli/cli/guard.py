@@ -9,10 +9,19 @@ import traceback
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import NoReturn
 
 import typer
 
-from ..errors import ExitCode, ForecastError, OutputError, Terminated, note_termination, raise_if_terminated
+from ..errors import (
+    ExitCode,
+    ForecastError,
+    OutputError,
+    Terminated,
+    note_termination,
+    raise_if_terminated,
+    take_termination,
+)
 from .render import Reporter
 
 
@@ -30,7 +39,10 @@ def guarded(quiet: bool, debug: bool) -> Iterator[Reporter]:
         yield reporter
         raise_if_terminated()  # told to stop, though the exception was lost on the way
     except typer.Exit:
-        raise
+        signum = take_termination()  # a stop whose exception was lost outranks the command's code
+        if signum is None:
+            raise
+        _terminated(reporter, signum)
     except BrokenPipeError:  # the reader left (`| head`): not an error, and nothing more to say
         silence_stdout()
         raise typer.Exit(int(ExitCode.OK)) from None
@@ -43,9 +55,8 @@ def guarded(quiet: bool, debug: bool) -> Iterator[Reporter]:
         reporter.error("interrupted; nothing was written")
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
     except Terminated as exc:
-        hangup = exc.signum == getattr(signal, "SIGHUP", None)
-        reporter.error(f"{'hung up (SIGHUP)' if hangup else 'terminated (SIGTERM)'}; nothing was written")
-        raise typer.Exit(int(ExitCode.HANGUP if hangup else ExitCode.TERMINATED)) from None
+        take_termination()  # acted on here: a later command in this process starts clean
+        _terminated(reporter, exc.signum)
     except Exception as exc:  # a bug: say so in one line, keep the traceback behind --debug
         if debug:
             raise
@@ -53,6 +64,13 @@ def guarded(quiet: bool, debug: bool) -> Iterator[Reporter]:
         raise typer.Exit(int(ExitCode.ERROR)) from None
     finally:
         warnings.showwarning = shown
+
+
+def _terminated(reporter: Reporter, signum: int) -> NoReturn:
+    """End a command stopped by SIGTERM or SIGHUP: one line, the shell's exit code."""
+    hangup = signum == getattr(signal, "SIGHUP", None)
+    reporter.error(f"{'hung up (SIGHUP)' if hangup else 'terminated (SIGTERM)'}; nothing was written")
+    raise typer.Exit(int(ExitCode.HANGUP if hangup else ExitCode.TERMINATED)) from None
 
 
 def silence_stdout() -> None:
