@@ -24,12 +24,12 @@ def member_bounds(
 ) -> list[dict[str, np.ndarray]]:
     """lo/hi per level of each part's rows (one dict per part, in order); ``first_row``:
     where each series' rows begin in the forecast arrays (``backtest_fits.fold_rows``)."""
-    fold_index = np.concatenate([[f.index for f in p] for p in plans]).astype(np.int64)  # (rows,)
-    parts = [dataclasses.replace(p, keys=fold_index[p.rows]) for p in parts]
     if all(isinstance(m.frame.index, pd.DatetimeIndex) for m in panel.members):
         stamps = member_stamps(panel)
         return dated_bounds(parts, [_dated(p, plans, first_row, stamps) for p in parts], levels)
-    return pooled_bounds(parts, levels)
+    # numbered steps: each part's rows keyed by the backtest's fold index, not its fit's own places
+    fold_index = np.concatenate([[f.index for f in p] for p in plans]).astype(np.int64)  # (rows,)
+    return pooled_bounds([dataclasses.replace(p, keys=fold_index[p.rows]) for p in parts], levels)
 
 
 def member_stamps(panel: Panel) -> list[np.ndarray]:

@@ -200,3 +200,14 @@ def test_dates_past_2262_are_pooled_by_their_stamps():
     spec = BacktestConfig(folds=2, refit="never", models=("lstm",), baselines=False)
     result = run_backtest(_panel(frame), _local(lookback=12, horizon=6), spec)
     assert result.forecasts[BANDS].notna().all().all()
+
+
+def test_numbered_steps_pool_fold_by_fold():
+    """Numbered steps count each series' own rows and share no clock: the members pool per
+    fold index, and every forecast is banded."""
+    frame = _frame().drop(columns="ds")
+    panel = prepare_panel(frame, DataConfig(time_col=""))
+    assert not any(isinstance(m.frame.index, pd.DatetimeIndex) for m in panel.members)
+    spec = BacktestConfig(folds=2, refit="never", models=("lstm",), baselines=False)
+    result = run_backtest(panel, _local(lookback=12, horizon=6), spec)
+    assert len(result.forecasts) == 3 * 2 * 6 and result.forecasts[BANDS].notna().all().all()
