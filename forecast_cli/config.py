@@ -63,7 +63,7 @@ class WindowConfig:
 
     lookback: int | None = opt(
         None,
-        "Input steps per window (default: two seasons, else twice the horizon and at least 8; on a panel at most the length 3 in 4 series reach).",
+        "Input steps per window (default: two seasons, else twice the horizon and at least 8; on a panel at most the length 3 in 4 series reach; cut to one that fits where the longest series holds no window of it).",
         WINDOWS,
         short="-L",
         min=1,

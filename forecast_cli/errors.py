@@ -84,6 +84,11 @@ class DataError(ForecastError):
     exit_code = ExitCode.USAGE
 
 
+class TooFewRows(DataError):
+    """No series holds one training window: a ``--local`` member that says so is forecast by
+    a baseline from its rows, as a global model forecasts its short series (``short_members``)."""
+
+
 class FreqWithoutDates(UsageError):
     """A ``--freq`` for data without dates (no time column, or step numbers): ``predict``
     names the model's frequency instead, since its user never typed the option."""

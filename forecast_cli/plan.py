@@ -26,6 +26,11 @@ Defaults, and why:
   this), the rule's 12 left 72 series to that fallback, MASE 4.38 against AutoTheta's
   2.99 and naive's 4.65; cut to 9, 2.94 (benchmarks/RESULTS.md, "A yearly panel"). The
   other panels measured reach far past their lookback and keep it.
+  Where not even the longest series holds a training window of the default lookback, it is
+  cut to the one the error would have named (``_cut_to_fit``): one season when that leaves
+  a window, else as many windows as it reads rows. Three years of weekly sales, or 30
+  months, were refused under two seasons while 20 months (too few to see the season
+  twice, so with none) trained. A lookback given is never cut.
 - seasons: half-hourly and hourly demand (people's activity) has a daily and a weekly
   cycle, so sub-daily data from 15 minutes to 1 hour gets both (48 and 336 for half-hours).
   Then the lookback is one week and one day (384 half-hours, 192 hours): the weekly cycle
@@ -79,7 +84,7 @@ import numpy as np
 
 from .calendar_defaults import resolve_calendar
 from .config import ForecastConfig
-from .errors import DataError, UsageError
+from .errors import TooFewRows, UsageError
 from .frequency_defaults import resolve_shape
 from .plan_choices import (
     choose_batch_size,
@@ -91,7 +96,14 @@ from .plan_choices import (
 )
 from .plan_record import Plan
 from .scaling import DIFFERENCING
-from .windows import PanelSplit, panel_split, shorter_windows, temporal_split
+from .windows import (
+    PanelSplit,
+    fitting_lookback,
+    panel_split,
+    shorter_windows,
+    temporal_split,
+    validation_rows,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -102,6 +114,27 @@ MAX_RECURRENT_STEPS = 12
 def default_patch(lookback: int, max_steps: int = MAX_RECURRENT_STEPS) -> int:
     """Segment length that keeps the recurrence at most ``max_steps`` long."""
     return max(1, -(-lookback // max_steps))
+
+
+def _cut_to_fit(
+    lookback: int, reason: str, lengths: np.ndarray, outputs: int, season: int, w, first: int
+) -> tuple[int, str]:
+    """A default lookback no series holds one training window of, cut to the one the error
+    would name (``windows.fitting_lookback``, for the longest series): 30 months of monthly
+    data failed under the default two seasons while 20 months (too few to see the season
+    twice, so with no season) trained. Unchanged where even that leaves no window."""
+    longest = int(lengths.max())
+    rows = longest - first - validation_rows(longest, w.val_fraction, first)
+    fit = fitting_lookback(rows, lookback, outputs, season)
+    if fit is None:
+        return lookback, reason
+    windows = rows - outputs - fit + 1
+    held = "the series holds" if len(lengths) == 1 else "the longest series holds"
+    what = f"{fit} (one season)" if fit == season > 1 else str(fit)
+    return fit, (
+        f"{reason}, cut to {what}: {held} {windows} training window{'s' * (windows > 1)} "
+        f"of {fit} rows, none of {lookback}"
+    )
 
 
 def _shorter_lookback_hint(train_ends: np.ndarray, lookback: int, outputs: int, first: int) -> str:
@@ -159,12 +192,17 @@ def plan_with_split(
     first = 1 if requested in DIFFERENCING else 0
     lengths = np.array([len(y) for y in ys], dtype=np.int64)
     split = panel_split(lengths, lookback, outputs, w.val_fraction, w.window_stride, first)
+    if len(split.train_origins) == 0 and w.lookback is None and len(shape.seasons) < 2:
+        lookback, reasons["lookback"] = _cut_to_fit(
+            lookback, reasons["lookback"], lengths, outputs, season, w, first
+        )
+        split = panel_split(lengths, lookback, outputs, w.val_fraction, w.window_stride, first)
     if len(split.train_origins) == 0:
         if len(ys) == 1:
             temporal_split(len(ys[0]), lookback, outputs, w.val_fraction, w.window_stride, first, season)
         longest = int(lengths.max())
         val_rows = max(1, int(round(w.val_fraction * (longest - first))))
-        raise DataError(
+        raise TooFewRows(
             f"no series has enough rows for one training window (lookback {lookback} + horizon {outputs} "
             f"+ validation; longest has {longest}); "
             f"{shorter_windows(longest - first - val_rows, lookback, outputs, season)}"

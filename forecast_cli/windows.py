@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .errors import DataError
+from .errors import TooFewRows
 
 
 def window_view(values: np.ndarray, size: int) -> np.ndarray:
@@ -90,7 +90,7 @@ def temporal_split(
     val_rows = max(1, int(round(val_fraction * usable)))
     need = lookback + horizon + val_rows
     if usable < need:
-        raise DataError(
+        raise TooFewRows(
             f"the series has {usable} usable rows but lookback {lookback} + horizon {horizon} + "
             f"{val_rows} validation rows need at least {need}; "
             f"{shorter_windows(usable - val_rows, lookback, horizon, season)}"
@@ -109,17 +109,29 @@ def shorter_windows(rows: int, lookback: int, horizon: int, season: int = 1) -> 
     and when even a horizon of 1 leaves none, only more rows help (the fix never repeats
     the options already given)."""
     room = rows - horizon  # the longest lookback that leaves one training window
-    if room >= season > 1 and season < lookback:
-        return f"give --lookback {season} (one season: {_windows(room - season + 1)}), or a longer series"
-    if room >= 2:
-        fit = min(room // 2, lookback - 1)
-        return f"give --lookback {fit} ({_windows(room - fit + 1)}), or a longer series"
+    fit = fitting_lookback(rows, lookback, horizon, season)
+    if fit is not None:
+        what = "one season: " if fit == season > 1 else ""
+        return f"give --lookback {fit} ({what}{_windows(room - fit + 1)}), or a longer series"
     most = rows - 2  # a lookback row and a validation row besides the horizon
     if 1 <= most < horizon:
         return f"give --horizon {most} or less with a short --lookback, or a longer series"
     if room >= 1 and lookback > 1:
         return "give --lookback 1 (one training window), or a longer series"
     return "too few for any window: give a longer series (or a finer --freq, which makes more rows)"
+
+
+def fitting_lookback(rows: int, lookback: int, horizon: int, season: int = 1) -> int | None:
+    """The lookback ``shorter_windows`` names for ``rows`` training rows too few for
+    ``lookback + horizon``: one season when that leaves a window, else the lookback that
+    leaves as many windows as it reads rows (at least 2 of them); None when only one
+    window of lookback 1, or none, would be left. ``plan`` takes it for a default lookback."""
+    room = rows - horizon  # the longest lookback that leaves one training window
+    if room >= season > 1 and season < lookback:
+        return season
+    if room >= 2:
+        return min(room // 2, lookback - 1)
+    return None
 
 
 def _windows(n: int) -> str:

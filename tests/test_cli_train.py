@@ -88,6 +88,8 @@ BAD_INPUTS = [
         lambda p: [
             "train",
             _csv(p, "date,value\n" + "".join(f"2024-01-{d:02d},{d}\n" for d in range(1, 21))),
+            "--lookback",
+            "14",
         ],
         "give --lookback 7 (one season: 4 training windows)",
     ),
@@ -185,24 +187,39 @@ def test_a_network_worse_than_the_better_baseline_on_validation_is_warned_about(
     assert validation_warning({"train_windows": 3}) is None  # no validation windows: nothing to say
 
 
-def test_a_series_too_short_for_the_default_lookback_is_told_one_that_fits_and_it_trains(tmp_path):
+def _forecast(model: str) -> str:
+    result = runner.invoke(app, ["predict", "-m", model, "-f", "csv", "--level", "80"])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_a_series_too_short_for_the_default_lookback_trains_at_the_lookback_that_fits(tmp_path):
     """Three years of weekly sales (a common retail history) cannot hold two seasons of
-    lookback, a season of horizon and validation rows; the error names a lookback that fits
-    (one season), and training with it succeeds."""
+    lookback, a season of horizon and validation rows. The default lookback is cut to the
+    one the error names (one season), the plan says why, and the model is the one
+    ``--lookback 52`` trains; the same lookback given is still refused, naming the fix (it
+    failed by default while 20 weeks, too few to see the season twice, trained)."""
     weeks = pd.date_range("2022-01-02", periods=156, freq="W-SUN")
     y = 100 + 20 * np.sin(2 * np.pi * np.arange(156) / 52) + np.random.default_rng(1).normal(0, 3, 156)
     path = tmp_path / "weekly.csv"
     pd.DataFrame({"week": weeks, "sales": y}).to_csv(path, index=False)
-    out = str(tmp_path / "w.fcst")
-    refused = runner.invoke(app, ["train", str(path), "-o", out, *FAST_TRAIN])
-    assert refused.exit_code == 2
-    assert "give --lookback 52 (one season: 30 training windows)" in refused.output
-    trained = runner.invoke(app, ["train", str(path), "-o", out, "--lookback", "52", *FAST_TRAIN])
+    auto, given = str(tmp_path / "auto.fcst"), str(tmp_path / "given.fcst")
+    trained = runner.invoke(app, ["train", str(path), "-o", auto, *FAST_TRAIN[:-1]])
     assert trained.exit_code == 0, trained.output
+    assert (
+        "lookback 52 (two seasons of 52, cut to 52 (one season): the series holds 30 training "
+        "windows of 52 rows, none of 104)" in trained.stderr
+    )
+    same = runner.invoke(app, ["train", str(path), "-o", given, "--lookback", "52", *FAST_TRAIN])
+    assert same.exit_code == 0, same.output
+    assert _forecast(auto) == _forecast(given)
+    refused = runner.invoke(app, ["train", str(path), "-o", given, "--lookback", "104", *FAST_TRAIN])
+    assert refused.exit_code == 2
+    assert "give --lookback 52 (one season: 30 training windows)" in refused.stderr
 
 
-def test_a_panel_of_series_too_short_for_the_lookback_is_told_one_that_fits_and_it_trains(tmp_path):
-    """bad input: a panel of quarterly series of ten rows each at the default lookback (8) -> exit 2 naming the lookback that fits its longest series, as one series is told (it said 'lower --lookback or --horizon'), and training with it succeeds"""
+def test_a_panel_of_series_too_short_for_the_lookback_trains_at_the_lookback_that_fits(tmp_path):
+    """bad input: a panel of quarterly series of ten rows each with --lookback 8 given -> exit 2 naming the lookback that fits its longest series (it said 'lower --lookback or --horizon'); at the default lookback (8) the plan cuts it to that one, as one series' is, and trains"""
     quarters = pd.date_range("1989-07-01", periods=10, freq="QS")
     rng = np.random.default_rng(3)
     rows = [
@@ -213,14 +230,15 @@ def test_a_panel_of_series_too_short_for_the_lookback_is_told_one_that_fits_and_
     path = tmp_path / "q10.csv"
     pd.DataFrame(rows, columns=["series", "quarter", "value"]).to_csv(path, index=False)
     out = str(tmp_path / "q.fcst")
-    refused = runner.invoke(app, ["train", str(path), "-o", out, *FAST_TRAIN])
+    trained = runner.invoke(app, ["train", str(path), "-o", out, *FAST_TRAIN[:-1]])
+    assert trained.exit_code == 0, trained.output
+    assert "cut to 4 (one season): the longest series holds 1 training window of 4 rows, none of 8" in trained.stderr
+    refused = runner.invoke(app, ["train", str(path), "-o", out, "--lookback", "8", *FAST_TRAIN])
     assert refused.exit_code == 2
     assert (
         "longest has 10); give --lookback 4 (one season: 1 training window), or a longer series"
         in refused.stderr
     )
-    trained = runner.invoke(app, ["train", str(path), "-o", out, "--lookback", "4", *FAST_TRAIN])
-    assert trained.exit_code == 0, trained.output
 
 
 @pytest.mark.parametrize(
