@@ -7,12 +7,11 @@ The fits are independent tasks (see ``compute``): member ``i`` trains with the s
 after another, on N local workers or on a cluster. A series whose fit fails is left out
 and reported (``failures_``); the others make the model.
 
-The fitted model is still one file: ``state`` stacks every member's weight arrays of one
-shape into one array (a leading member axis), and the members' per-series state
-(histories, scalers, calibration tables) into the arrays a panel model has, so the
-archive holds a few entries however many series there are, and the usual caps on
-entries and sizes keep protecting loading. A loaded model builds a member's network
-only when that series is predicted, so opening a model of thousands of series is quick.
+The fitted model is still one file of a few entries however many series there are: the
+members' weights stacked by shape (``member_weights``), their per-series state (histories,
+scalers, calibration tables) stacked as a panel model's (``stacked_states``). A loaded
+model builds a member's network only when that series is predicted. A series too short
+for a network of its own is forecast by a baseline (``short_members``).
 """
 
 from __future__ import annotations
@@ -26,10 +25,9 @@ import pandas as pd
 
 from .compute import Executor, SerialExecutor, Task, TaskProgress, task_seed
 from .config import ForecastConfig
-from .errors import UsageError
+from .errors import TooFewRows, UsageError
 from .fitted_state import (
     ERRORS,
-    ERRORS_OFFSETS,
     MODEL,
     SERIES,
     as_stored,
@@ -38,18 +36,21 @@ from .fitted_state import (
 from .lazy_members import LazyMembers
 from .local_reports import member_notes, no_network, summary_metrics
 from .member_pool import banded, pool_members, recalibrated_pool
+from .member_shape import shared_horizon, with_horizon_reason
+from .member_weights import member_weights, stack_members, weight_groups
 from .panel import Panel
 from .plan_record import Plan
 from .plan_spread import varying
 from .series_record import Series
-from .stacked_states import member_state, stack_states
+from .short_members import PREFIX as SHORT
+from .short_members import ShortMembers
+from .stacked_states import member_state, per_member, stack_states
 from .stored_histories import StoredHistories
 
 if TYPE_CHECKING:
     from .forecaster import Forecaster
 
 KIND = "local"
-STACKED = "local/"  # weight arrays are named local/g<group>/<parameter>
 
 
 def member_config(config: ForecastConfig, series_id: str) -> ForecastConfig:
@@ -86,8 +87,8 @@ class LocalForecaster:
         """Fit every series on its own (through ``executor``; default: here, in order)."""
         from .forecaster import Forecaster
 
-        cfg = self.config.validate()
         panel = data if isinstance(data, Panel) else Panel.of_one(data)
+        cfg, horizon_reason = shared_horizon(self.config.validate(), panel)  # one for all members
         tasks = [
             Task(sid, fit_member, (member_config(cfg, sid), one_series(panel, i)))
             for i, sid in enumerate(panel.ids)
@@ -95,10 +96,22 @@ class LocalForecaster:
         outcome = (executor or SerialExecutor()).run(tasks, on_progress)
         if not outcome.results:
             outcome.raise_first()
+        short = [sid for sid in outcome.failures if isinstance(outcome.errors.get(sid), TooFewRows)]
         self.members_: Mapping[str, Forecaster] = {
             sid: Forecaster.from_state(*outcome.results[sid]) for sid in outcome.results
         }
-        self.failures_ = dict(outcome.failures)
+        for member in self.members_.values():
+            member.plan_ = with_horizon_reason(member.plan_, horizon_reason)
+        self.failures_ = {sid: why for sid, why in outcome.failures.items() if sid not in short}
+        columns = [panel.target, *panel.features]
+        at = {sid: i for i, sid in enumerate(panel.ids)}
+        self.short_ = (
+            ShortMembers.build(
+                short, [panel.members[at[s]].frame[columns] for s in short], list(self.members_.values())
+            )
+            if short
+            else None
+        )
         # one table of every member's errors (``member_pool``), kept to recalibrate with
         self.pooled_errors_: np.ndarray | None = pool_members(list(self.members_.values()))
         self.target_, self.features_ = panel.target, panel.features
@@ -114,10 +127,18 @@ class LocalForecaster:
 
     def _collect(self) -> None:
         members = list(self.members_.values())
-        self.ids_ = tuple(self.members_)
+        self.ids_ = tuple(self.members_) + (self.short_.ids if self.short_ else ())
         self.plan_ = members[0].plan_
-        self.histories_ = StoredHistories.concat([as_stored(m.histories_) for m in members])
+        self.member_histories_ = StoredHistories.concat([as_stored(m.histories_) for m in members])
+        self._with_short()
         self.metrics_ = summary_metrics([m.metrics_ for m in members], len(self.failures_))
+        self.metrics_["short"] = len(self.short_.ids) if self.short_ else 0
+
+    def _with_short(self) -> None:
+        """The short series after the members, in ``ids_`` and ``histories_`` alike."""
+        self.histories_ = self.member_histories_
+        if self.short_ is not None:
+            self.histories_ = StoredHistories.concat([self.histories_, self.short_.histories])
 
     @property
     def freq_(self) -> str | None:
@@ -167,7 +188,8 @@ class LocalForecaster:
                 if missing:
                     raise UsageError(f"--ids names series the data does not hold: {', '.join(missing[:5])}")
                 parts = [next(p for p in parts if p[0] == i) for i in ids]
-        unknown = [sid for sid, _ in parts if sid not in self.members_]
+        short = self.short_.ids if self.short_ is not None else ()
+        unknown = [sid for sid, _ in parts if sid not in self.members_ and sid not in short]
         if unknown:
             raise no_network(unknown)
         table, added = None, 0
@@ -177,9 +199,13 @@ class LocalForecaster:
         frames = []
         said: dict[str, list[str]] = {}  # note -> the series whose member said it
         for sid, part in parts:
-            frame = self.members_[sid].predict(
-                part, horizon, levels=levels, quantiles=quantiles, future=future, calibration=table
-            )
+            if self.short_ is not None and sid in short:  # no network: a baseline (``short_members``)
+                asked = (horizon or self.horizon_, self.freq_, table, levels, quantiles, self.id_col_)
+                frame = self.short_.forecast(sid, part, *asked, self.config, self.pooled_errors_)
+            else:
+                frame = self.members_[sid].predict(
+                    part, horizon, levels=levels, quantiles=quantiles, future=future, calibration=table
+                )
             frames.append(frame)
             for note in frame.attrs.get("notes", []):
                 said.setdefault(note, []).append(sid)
@@ -197,26 +223,8 @@ class LocalForecaster:
         """(metadata, arrays): the config once, each member's plan, network arguments and
         metrics; the members' weights stacked by shape (see the module docstring) and
         their per-series state stacked as ``stacked_states.stack_states`` does."""
-        groups: dict[tuple, list[int]] = {}
-        member_meta, member_weights, member_series = [], [], []
-        for i, member in enumerate(self.members_.values()):
-            meta, arrays = member.state()
-            for key in ("config", "history"):  # stored once: the seed derives from config and id
-                meta.pop(key)
-            weights = {k: v for k, v in arrays.items() if not k.startswith((SERIES, MODEL))}
-            signature = tuple((k, v.shape, v.dtype.str) for k, v in weights.items())
-            rows = groups.setdefault(signature, [])
-            meta["weights_at"] = [list(groups).index(signature), len(rows)]
-            rows.append(i)
-            member_meta.append(meta)
-            member_weights.append(weights)
-            member_series.append({k: v for k, v in arrays.items() if k not in weights})
-        stacked = {
-            f"{STACKED}g{g}/{name}": np.stack([member_weights[i][name] for i in rows])
-            for g, (signature, rows) in enumerate(groups.items())
-            for name, _, _ in signature
-        }
-        history_meta, _ = self.histories_.to_arrays(SERIES)
+        member_meta, stacked, member_series = stack_members(self.members_.values())
+        history_meta, _ = self.member_histories_.to_arrays(SERIES)
         series = stack_states(member_series)
         meta = {
             "kind": KIND,
@@ -224,7 +232,7 @@ class LocalForecaster:
             "target": self.target_,
             "features": list(self.features_),
             "id_col": self.id_col_,
-            "ids": list(self.ids_),
+            "ids": list(self.members_),
             "time_labels": self.time_labels_,
             "metrics": self.metrics_,
             "failures": self.failures_,
@@ -232,6 +240,9 @@ class LocalForecaster:
             "members": member_meta,
             "pooled_calibration": self.pooled_errors_ is not None,  # the members' tables are one
         }
+        if self.short_ is not None:
+            meta["short"], short_arrays = self.short_.state()
+            series.update(short_arrays)
         if SERIES + "rows" in series:
             meta["data_rows"] = rows_summary(series[SERIES + "rows"])
         return meta, {**stacked, **series}
@@ -246,26 +257,16 @@ class LocalForecaster:
         ids = [str(i) for i in meta["ids"]]
         if len(ids) != len(meta["members"]) or len(set(ids)) != len(ids) or not ids:
             raise ValueError("the member list disagrees with the series ids")
-        by_group: dict[int, dict[str, np.ndarray]] = {}
-        for key, array in arrays.items():
-            if key.startswith((SERIES, MODEL)):
-                continue
-            group, _, name = key.removeprefix(STACKED).partition("/")
-            if not key.startswith(STACKED) or not group.startswith("g") or not group[1:].isdigit():
-                raise ValueError(f"unexpected weight array {key}")
-            by_group.setdefault(int(group[1:]), {})[name] = array
-        for sid, member in zip(ids, meta["members"], strict=True):
-            at, row = (int(v) for v in member["weights_at"])
-            stack = by_group.get(at)
-            if stack is None or not all(0 <= row < len(a) for a in stack.values()):
-                raise ValueError(f"series {sid!r} points at missing weights")
+        short = {k: arrays[k] for k in arrays if k.startswith(SHORT)}
+        self.short_ = ShortMembers.from_state(meta["short"], short) if "short" in meta else None
+        arrays = {k: v for k, v in arrays.items() if k not in short}
+        by_group = weight_groups(arrays, ids, meta["members"])
         state = {k: v for k, v in arrays.items() if k.startswith((SERIES, MODEL))}
         history = meta.get("history")
 
         def build(i: int) -> Forecaster:
             member, sid = meta["members"][i], ids[i]
-            at, row = (int(v) for v in member["weights_at"])
-            weights = {name: a[row] for name, a in by_group[at].items()}
+            weights = member_weights(by_group, member)
             config = member_config(self.config, sid).to_dict()
             if history is None:  # format 3: the member's state is JSON in its metadata
                 return Forecaster.from_state({**member, "config": config}, weights)
@@ -283,18 +284,12 @@ class LocalForecaster:
             self.members_ = {sid: build(i) for i, sid in enumerate(ids)}
             self._collect()
             return self
-        self.histories_ = StoredHistories.from_arrays(history, state, SERIES)
-        if len(self.histories_) != len(ids) or any(len(a) != len(ids) for a in _per_member(state)):
+        self.member_histories_ = StoredHistories.from_arrays(history, state, SERIES)
+        if len(self.member_histories_) != len(ids) or any(len(a) != len(ids) for a in per_member(state)):
             raise ValueError("the per-series arrays disagree with the series ids")
         self.members_ = LazyMembers(ids, build)
-        self.ids_ = tuple(ids)
+        self.ids_ = tuple(ids) + (self.short_.ids if self.short_ else ())
+        self._with_short()
         self.plan_ = Plan.from_dict(meta["members"][0]["plan"])
         self.metrics_ = dict(meta["metrics"])
         return self
-
-
-def _per_member(state: dict[str, np.ndarray]) -> list[np.ndarray]:
-    """The arrays with one entry per member (not per history row or calibration error),
-    the error offsets less their leading 0."""
-    rows = {SERIES + "history_values", SERIES + "history_stamps", SERIES + "history_offsets", ERRORS}
-    return [a[1:] if k == ERRORS_OFFSETS else a for k, a in state.items() if k not in rows]

@@ -85,3 +85,10 @@ def member_state(arrays: dict[str, np.ndarray], i: int, steps: int) -> dict[str,
         elif key.startswith(MODEL):
             out[key] = array[i, :steps]
     return out
+
+
+def per_member(state: dict[str, np.ndarray]) -> list[np.ndarray]:
+    """The arrays with one entry per member (not per history row or calibration error),
+    the error offsets less their leading 0: a loaded model checks each has one per id."""
+    rows = {SERIES + "history_values", SERIES + "history_stamps", SERIES + "history_offsets", ERRORS}
+    return [a[1:] if k == ERRORS_OFFSETS else a for k, a in state.items() if k not in rows]

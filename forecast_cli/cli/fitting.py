@@ -117,6 +117,11 @@ def fit_local(cfg, series, compute: ComputeConfig, reporter: Reporter):
             f"; mean validation MAE {m['mean_val_mae']:.4g} (naive {m['mean_val_naive_mae']:.4g}, "
             f"seasonal naive {m['mean_val_seasonal_naive_mae']:.4g})"
         )
+    if m.get("short"):  # ``short_members``: no training window, so no network
+        names = ", ".join(map(repr, forecaster.short_.ids[:5])) + (" ..." if m["short"] > 5 else "")
+        line += (
+            f"; {m['short']} series too short for a network of its own, forecast by (seasonal) naive: {names}"
+        )
     reporter.info("plan: " + "; ".join(forecaster.plan_.lines()))
     if spread := forecaster.plan_spread():  # each member decides these from its own rows
         reporter.info("plan varies by series: " + "; ".join(f"{k} {v}" for k, v in spread.items()))

@@ -231,8 +231,12 @@ def describe_local(meta: dict) -> dict:
         k: first[k] for k in ("format_version", "package_version", "created", "target", "features", "freq")
     }
     out["kind"] = f"local: {len(meta['members'])} series, one network each"
+    short = meta.get("short", {}).get("ids", [])
+    if short:  # too short for a network (``short_members``): forecast by a baseline from their rows
+        named = ", ".join(map(repr, short[:5])) + (" ..." if len(short) > 5 else "")
+        out["kind"] += f"; {len(short)} too short for one, forecast by (seasonal) naive: {named}"
     out.update({k: v for k, v in first.items() if k not in out and not k.startswith("metric_")})
-    out["series"] = len(meta["members"])
+    out["series"] = len(meta["members"]) + len(short)
     from ..plan_spread import varying
 
     members = meta["members"]
