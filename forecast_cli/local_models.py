@@ -88,7 +88,7 @@ class LocalForecaster:
         from .forecaster import Forecaster
 
         panel = data if isinstance(data, Panel) else Panel.of_one(data)
-        cfg, horizon_reason = shared_horizon(self.config.validate(), panel)  # one for all members
+        cfg, horizon_reason, season = shared_horizon(self.config.validate(), panel)  # one for all
         tasks = [
             Task(sid, fit_member, (member_config(cfg, sid), one_series(panel, i)))
             for i, sid in enumerate(panel.ids)
@@ -107,7 +107,10 @@ class LocalForecaster:
         at = {sid: i for i, sid in enumerate(panel.ids)}
         self.short_ = (
             ShortMembers.build(
-                short, [panel.members[at[s]].frame[columns] for s in short], list(self.members_.values())
+                short,
+                [panel.members[at[s]].frame[columns] for s in short],
+                list(self.members_.values()),
+                season,
             )
             if short
             else None
@@ -226,7 +229,7 @@ class LocalForecaster:
         member_meta, stacked, member_series = stack_members(self.members_.values())
         history_meta, _ = self.member_histories_.to_arrays(SERIES)
         series = stack_states(member_series)
-        meta = {
+        meta: dict[str, Any] = {
             "kind": KIND,
             "config": self.config.to_dict(),
             "target": self.target_,
@@ -240,8 +243,9 @@ class LocalForecaster:
             "members": member_meta,
             "pooled_calibration": self.pooled_errors_ is not None,  # the members' tables are one
         }
-        if self.short_ is not None:
+        if self.short_ is not None:  # format 5: a release reading 4 says the file is newer
             meta["short"], short_arrays = self.short_.state()
+            meta["format_version"] = 5
             series.update(short_arrays)
         if SERIES + "rows" in series:
             meta["data_rows"] = rows_summary(series[SERIES + "rows"])

@@ -18,14 +18,15 @@ from .frequency_defaults import resolve_shape
 from .panel import Panel
 
 
-def shared_horizon(config: ForecastConfig, panel: Panel) -> tuple[ForecastConfig, str | None]:
-    """(the config each member plans from, the horizon's reason to put back in its plan;
-    None when the horizon was given)."""
-    if config.window.horizon is not None:
-        return config, None
+def shared_horizon(config: ForecastConfig, panel: Panel) -> tuple[ForecastConfig, str | None, int]:
+    """(the config each member plans from, the horizon's reason to put back in its plan
+    (None when the horizon was given), the panel's season: the lag a series too short for
+    a network repeats (``short_members``), whichever member happens to come first)."""
     shape = resolve_shape(config, panel.freq, list(panel.lengths), panel.last_stamp, cut_lookback=False)
+    if config.window.horizon is not None:
+        return config, None, shape.season
     window = dataclasses.replace(config.window, horizon=shape.horizon)
-    return dataclasses.replace(config, window=window), shape.reasons["horizon"]
+    return dataclasses.replace(config, window=window), shape.reasons["horizon"], shape.season
 
 
 def with_horizon_reason(plan, reason: str | None):

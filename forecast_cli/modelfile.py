@@ -51,6 +51,9 @@ FORMAT_NAME = "forecast-model"
 FORMAT_VERSION = 4  # 2: config and plan stored once each; per-series ids, scalers, histories
 # 3: a --local model ("kind": "local"): one network per series, weights stacked by shape
 # 4: per-series state (histories, scalers, calibration) as arrays instead of JSON lists
+READS_VERSION = 5  # 5: a --local model with series too short for a network (``short/`` arrays);
+# only such a model is written as 5 (its ``state`` says so), so every other file still opens
+# in a release that reads 4, and one that cannot read it says it is newer, not damaged
 
 _SAMPLE_BYTES = 64 * 1024  # of an array, compressed to decide whether to deflate it all
 
@@ -218,8 +221,8 @@ def _check_format(path: Path, meta: dict) -> None:
     version = meta.get("format_version")
     if not isinstance(version, int):
         raise ModelFileError(f"{path} has no valid format version; it is damaged or foreign")
-    if version > FORMAT_VERSION:
+    if version > READS_VERSION:
         raise ModelFileError(
             f"{path} uses model format {version}, newer than this forecast ({__version__}) reads "
-            f"(format {FORMAT_VERSION}); upgrade forecast-cli"
+            f"(format {READS_VERSION}); upgrade forecast-cli"
         )

@@ -103,6 +103,7 @@ from .windows import (
     shorter_windows,
     temporal_split,
     validation_rows,
+    window_origins,
 )
 
 if TYPE_CHECKING:
@@ -117,18 +118,26 @@ def default_patch(lookback: int, max_steps: int = MAX_RECURRENT_STEPS) -> int:
 
 
 def _cut_to_fit(
-    lookback: int, reason: str, lengths: np.ndarray, outputs: int, season: int, w, first: int
+    lookback: int,
+    reason: str,
+    lengths: np.ndarray,
+    outputs: int,
+    season: int,
+    w,
+    first: int,
+    patch: int | None,
 ) -> tuple[int, str]:
     """A default lookback no series holds one training window of, cut to the one the error
     would name (``windows.fitting_lookback``, for the longest series): 30 months of monthly
     data failed under the default two seasons while 20 months (too few to see the season
-    twice, so with no season) trained. Unchanged where even that leaves no window."""
+    twice, so with no season) trained. Unchanged where even that leaves no window, or where
+    it would be shorter than a ``--patch`` given (a patch groups lookback steps)."""
     longest = int(lengths.max())
     rows = longest - first - validation_rows(longest, w.val_fraction, first)
     fit = fitting_lookback(rows, lookback, outputs, season)
-    if fit is None:
+    if fit is None or (patch is not None and fit < patch):
         return lookback, reason
-    windows = rows - outputs - fit + 1
+    windows = len(window_origins(rows + first, fit, outputs, w.window_stride, first))
     held = "the series holds" if len(lengths) == 1 else "the longest series holds"
     what = f"{fit} (one season)" if fit == season > 1 else str(fit)
     return fit, (
@@ -194,7 +203,7 @@ def plan_with_split(
     split = panel_split(lengths, lookback, outputs, w.val_fraction, w.window_stride, first)
     if len(split.train_origins) == 0 and w.lookback is None and len(shape.seasons) < 2:
         lookback, reasons["lookback"] = _cut_to_fit(
-            lookback, reasons["lookback"], lengths, outputs, season, w, first
+            lookback, reasons["lookback"], lengths, outputs, season, w, first, config.model.patch
         )
         split = panel_split(lengths, lookback, outputs, w.val_fraction, w.window_stride, first)
     if len(split.train_origins) == 0:

@@ -50,9 +50,10 @@ class ShortMembers:
 
     @classmethod
     def build(
-        cls, ids: Sequence[str], frames: Sequence[pd.DataFrame], members: Sequence[Forecaster]
+        cls, ids: Sequence[str], frames: Sequence[pd.DataFrame], members: Sequence[Forecaster], season: int
     ) -> ShortMembers:
-        """The short series ``ids`` (their rows ``frames``, target first) beside the trained ``members``."""
+        """The short series ``ids`` (their rows ``frames``, target first) beside the trained
+        ``members``; ``season``: the panel's (a member's own falls to 1 where it is short)."""
         ratios = [m.width_ratio_ for m in members if m.width_ratio_ is not None]
         steps = {len(r) for r in ratios}
         ratio = np.median(np.stack(ratios), axis=0) if ratios and len(steps) == 1 else None
@@ -62,7 +63,7 @@ class ShortMembers:
             tuple(ids),
             StoredHistories.from_frames(frames),
             scales,
-            first.plan_.season,
+            season,
             ratio,
             first.typical_share_,
         )
@@ -141,11 +142,16 @@ class ShortMembers:
         if len(histories) != len(ids) or len(scales) != len(ids) or not ids:
             raise ValueError("the short series' rows disagree with their ids")
         ratio = meta.get("width_ratio")
+        season = meta["season"]
+        if scales.ndim != 1 or bool((scales < 0).any()) or not isinstance(season, int) or season < 1:
+            raise ValueError("the short series' scales or season are not what a fit writes")
+        if ratio is not None and (np.ndim(ratio) != 1 or not ratio or not np.all(np.isfinite(ratio))):
+            raise ValueError("the short series' width ratios are not one finite number per step")
         return cls(
             ids,
             histories,
             scales,
-            int(meta["season"]),
+            season,
             None if ratio is None else np.asarray(ratio, dtype=np.float64),
             float(meta["typical_share"]),
         )

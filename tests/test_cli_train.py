@@ -232,7 +232,10 @@ def test_a_panel_of_series_too_short_for_the_lookback_trains_at_the_lookback_tha
     out = str(tmp_path / "q.fcst")
     trained = runner.invoke(app, ["train", str(path), "-o", out, *FAST_TRAIN[:-1]])
     assert trained.exit_code == 0, trained.output
-    assert "cut to 4 (one season): the longest series holds 1 training window of 4 rows, none of 8" in trained.stderr
+    assert (
+        "cut to 4 (one season): the longest series holds 1 training window of 4 rows, none of 8"
+        in trained.stderr
+    )
     refused = runner.invoke(app, ["train", str(path), "-o", out, "--lookback", "8", *FAST_TRAIN])
     assert refused.exit_code == 2
     assert (

@@ -24,7 +24,7 @@ from forecast_cli import model_archive
 from forecast_cli.config import DataConfig
 from forecast_cli.errors import ExitCode, ModelFileError, OutputError
 from forecast_cli.forecaster import Forecaster
-from forecast_cli.modelfile import FORMAT_VERSION, load_model, read_metadata, save_model
+from forecast_cli.modelfile import FORMAT_VERSION, READS_VERSION, load_model, read_metadata, save_model
 from forecast_cli.series import prepare_series
 
 from .conftest import fast_config
@@ -114,7 +114,7 @@ def _rewrite(path, edit_meta=None, extra=None):
 
 
 def test_newer_format_version_asks_to_upgrade(model_path):
-    _rewrite(model_path, edit_meta=lambda m: m.update(format_version=FORMAT_VERSION + 1))
+    _rewrite(model_path, edit_meta=lambda m: m.update(format_version=READS_VERSION + 1))
     with pytest.raises(ModelFileError, match="newer than this forecast"):
         load_model(model_path)
 

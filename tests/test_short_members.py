@@ -144,3 +144,68 @@ def test_dask_workers_make_the_same_short_members(dask_client):
     dask = LocalForecaster(_local()).fit(panel, DaskExecutor(dask_client, threads=1))
     assert dask.failures_ == {} and dask.short_ is not None and dask.short_.ids == ("s2",)
     pd.testing.assert_frame_equal(serial.predict(), dask.predict(), check_exact=True)
+
+
+def test_a_short_series_repeats_the_panels_season_whichever_member_comes_first():
+    """The first member (20 months, too few to see the season twice) plans no season of its
+    own; a short series holding a season still repeats the panel's (it took the first
+    member's, so the order of the ids decided between naive and seasonal naive)."""
+    panel = _panel(3)
+    rows = (20, 72, 14)
+    members = [
+        dataclasses.replace(m, frame=m.frame.iloc[:n]) for m, n in zip(panel.members, rows, strict=True)
+    ]
+    local = LocalForecaster(_local()).fit(dataclasses.replace(panel, members=members))
+    assert local.members_["s0"].plan_.season == 1 and local.short_ is not None and local.short_.ids == ("s2",)
+    y = members[2].frame["y"].to_numpy()
+    np.testing.assert_array_equal(local.predict(ids=["s2"])["y"].to_numpy(), y[-12:])
+
+
+def test_a_model_with_short_series_is_format_5_and_a_damaged_block_is_refused(tmp_path):
+    """Only a model with short series is written as format 5 (a release reading 4 says it is
+    newer, not damaged); widths or scales a fit never writes are refused at load (exit 3),
+    not an IndexError at predict."""
+    import json
+    import zipfile
+
+    from forecast_cli.errors import ModelFileError
+    from forecast_cli.modelfile import FORMAT_VERSION, read_metadata
+
+    path = save_model(LocalForecaster(_local()).fit(_with_short(9)), tmp_path / "m.fcst")
+    assert read_metadata(path)["format_version"] == 5
+    plain = save_model(LocalForecaster(_local()).fit(_panel(2)), tmp_path / "p.fcst")
+    assert read_metadata(plain)["format_version"] == FORMAT_VERSION == 4
+    for key, value in (("width_ratio", []), ("width_ratio", [[1.0, 2.0]]), ("scales", [-1.0]), ("season", 0)):
+        with zipfile.ZipFile(path) as archive:
+            entries = {n: archive.read(n) for n in archive.namelist()}
+        meta = json.loads(entries["forecast.json"])
+        meta["short"][key] = value
+        entries["forecast.json"] = json.dumps(meta).encode()
+        broken = tmp_path / f"{key}.fcst"
+        with zipfile.ZipFile(broken, "w") as archive:
+            for name, blob in entries.items():
+                archive.writestr(name, blob)
+        with pytest.raises(ModelFileError, match="damaged or inconsistent"):
+            load_model(broken)
+
+
+def test_the_cut_keeps_a_patch_given_and_counts_windows_at_the_stride():
+    from forecast_cli.errors import TooFewRows
+    from forecast_cli.plan import resolve_plan
+
+    from .conftest import fast_config
+
+    y = [100 + np.arange(30.0) % 12]
+    cut = resolve_plan(fast_config(), "MS", y)
+    assert (
+        cut.lookback == 12
+        and "the series holds 3 training windows of 12 rows, none of 24" in cut.reasons["lookback"]
+    )
+    strided = resolve_plan(fast_config(window_stride=5), "MS", y)
+    assert "the series holds 1 training window of 12 rows" in strided.reasons["lookback"]
+    with pytest.raises(TooFewRows, match="give --lookback 12"):  # a 12-step lookback of patches of 13
+        resolve_plan(
+            dataclasses.replace(fast_config(), model=dataclasses.replace(fast_config().model, patch=13)),
+            "MS",
+            y,
+        )
