@@ -94,7 +94,7 @@ class ShortMembers:
             table = CalibrationTable.from_errors(pooled)
         levels = config.intervals.levels() if levels is None else tuple(levels)
         quantiles = config.intervals.probs() if quantiles is None else tuple(quantiles)
-        target = str(frame.columns[0])
+        target = self.histories.columns[0]  # stored target first; a given frame may order them otherwise
         y = frame[target].to_numpy(dtype=np.float64)
         method = self.method(len(y))
         point = seasonal_naive(y, np.array([len(y)]), horizon, season=self.season if method != "naive" else 1)
