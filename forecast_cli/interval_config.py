@@ -6,6 +6,7 @@ only, and ``predict`` falls back to what the model was trained with.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .errors import ModelFileError, UsageError
@@ -72,6 +73,16 @@ class IntervalConfig:
             return parse_quantiles(self.quantiles)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
+
+    def asked(
+        self, levels: Sequence[float] | None, quantiles: Sequence[float] | None
+    ) -> tuple[tuple[float, ...], tuple[float, ...]]:
+        """(levels, quantiles) a prediction gives: those it was asked for, else these (the
+        model's): one rule for a network, a ``--local`` pool and a short series' baseline."""
+        return (
+            self.levels() if levels is None else tuple(levels),
+            self.probs() if quantiles is None else tuple(quantiles),
+        )
 
 
 def _calibrated(values: tuple[str, ...], level_of, flag: str, notes: list[str]) -> tuple[str, ...]:

@@ -33,6 +33,7 @@ from .fitted_state import (
     as_stored,
     rows_summary,
 )
+from .intervals import CalibrationTable
 from .lazy_members import LazyMembers
 from .local_reports import member_notes, no_network, summary_metrics
 from .member_pool import banded, pool_members, recalibrated_pool
@@ -201,10 +202,14 @@ class LocalForecaster:
             table, added = recalibrated_pool(self.pooled_errors_, every, self.members_.get, ends)
         frames = []
         said: dict[str, list[str]] = {}  # note -> the series whose member said it
+        short_table = table  # ranked once for every short series predicted
+        if short_table is None and self.pooled_errors_ is not None and any(sid in short for sid, _ in parts):
+            short_table = CalibrationTable.from_errors(self.pooled_errors_)
         for sid, part in parts:
             if self.short_ is not None and sid in short:  # no network: a baseline (``short_members``)
-                asked = (horizon or self.horizon_, self.freq_, table, levels, quantiles, self.id_col_)
-                frame = self.short_.forecast(sid, part, *asked, self.config, self.pooled_errors_)
+                chosen = self.config.intervals.asked(levels, quantiles)
+                steps = horizon or self.horizon_
+                frame = self.short_.forecast(sid, part, steps, self.freq_, short_table, *chosen, self.id_col_)
             else:
                 frame = self.members_[sid].predict(
                     part, horizon, levels=levels, quantiles=quantiles, future=future, calibration=table

@@ -35,9 +35,7 @@ if TYPE_CHECKING:
 def banded(config: ForecastConfig, levels: Sequence[float] | None, quantiles: Sequence[float] | None) -> bool:
     """Whether a prediction asks for levels or quantiles (defaults: the config's), when
     ``prediction.predict`` recalibrates too."""
-    levels = config.intervals.levels() if levels is None else levels
-    quantiles = config.intervals.probs() if quantiles is None else quantiles
-    return bool(levels) or bool(quantiles)
+    return any(config.intervals.asked(levels, quantiles))
 
 
 def pooled_errors(members: Sequence[Forecaster]) -> np.ndarray:

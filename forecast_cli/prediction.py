@@ -145,8 +145,7 @@ def predict(
             f"{future.source} has rows for series not in the data or the model, left unused: "
             f"{first_few([repr(k) for k in strangers])}"
         )
-    levels = f.config.intervals.levels() if levels is None else tuple(levels)
-    quantiles = f.config.intervals.probs() if quantiles is None else tuple(quantiles)
+    levels, quantiles = f.config.intervals.asked(levels, quantiles)
     table, added = f.calibration_ if calibration is None else calibration, 0
     if calibration is None and history is not None and (levels or quantiles):
         table, added = recalibrated(f, *given, [statics.get(name, ()) for name in given[0]])

@@ -30,7 +30,6 @@ from .steps import future_index
 from .stored_histories import StoredHistories
 
 if TYPE_CHECKING:
-    from .config import ForecastConfig
     from .forecaster import Forecaster
     from .panel import Panel
 
@@ -78,22 +77,15 @@ class ShortMembers:
         horizon: int,
         freq: str | None,
         table: CalibrationTable | None,
-        levels: Sequence[float] | None,
-        quantiles: Sequence[float] | None,
+        levels: Sequence[float],
+        quantiles: Sequence[float],
         id_col: str | None,
-        config: ForecastConfig,
-        pooled: np.ndarray | None,
     ) -> pd.DataFrame:
         """Series ``sid``'s forecast from ``part`` (its rows given to ``predict``, as a panel
         of one; None: its stored rows) in the frame ``prediction.predict`` gives, with a note
-        saying how. ``table``: the members' pool recalibrated on newer rows, else the pool
-        of their errors (``pooled``); levels and quantiles default to ``config``'s."""
+        saying how. ``table``: the members' pool (None: no band)."""
         i = self.ids.index(sid)
         frame = self.histories[i] if part is None else part.members[0].frame
-        if table is None and pooled is not None:
-            table = CalibrationTable.from_errors(pooled)
-        levels = config.intervals.levels() if levels is None else tuple(levels)
-        quantiles = config.intervals.probs() if quantiles is None else tuple(quantiles)
         target = self.histories.columns[0]  # stored target first; a given frame may order them otherwise
         y = frame[target].to_numpy(dtype=np.float64)
         method = self.method(len(y))
