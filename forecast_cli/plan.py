@@ -102,6 +102,7 @@ from .windows import (
     panel_split,
     shorter_windows,
     temporal_split,
+    training_windows,
     validation_rows,
     window_origins,
 )
@@ -120,29 +121,29 @@ def default_patch(lookback: int, max_steps: int = MAX_RECURRENT_STEPS) -> int:
 def _cut_to_fit(
     lookback: int,
     reason: str,
-    lengths: np.ndarray,
+    rows: int,
     outputs: int,
     season: int,
     w,
     first: int,
     patch: int | None,
+    one: bool,
 ) -> tuple[int, str]:
     """A default lookback no series holds one training window of, cut to the one the error
-    would name (``windows.fitting_lookback``, for the longest series): 30 months of monthly
-    data failed under the default two seasons while 20 months (too few to see the season
-    twice, so with no season) trained. Unchanged where even that leaves no window, or where
-    it would be shorter than a ``--patch`` given (a patch groups lookback steps)."""
-    longest = int(lengths.max())
-    rows = longest - first - validation_rows(longest, w.val_fraction, first)
+    would name (``windows.fitting_lookback``) for the longest series' ``rows`` training rows
+    (``one``: it is the only series): 30 months of monthly data failed under the default
+    two seasons while 20 months (too few to see the season twice, so with no season)
+    trained. Unchanged where even that leaves no window, or where it would be shorter than
+    a ``--patch`` given (a patch groups lookback steps)."""
     fit = fitting_lookback(rows, lookback, outputs, season)
     if fit is None or (patch is not None and fit < patch):
         return lookback, reason
     windows = len(window_origins(rows + first, fit, outputs, w.window_stride, first))
-    held = "the series holds" if len(lengths) == 1 else "the longest series holds"
+    held = "the series holds" if one else "the longest series holds"
     what = f"{fit} (one season)" if fit == season > 1 else str(fit)
-    return fit, (
-        f"{reason}, cut to {what}: {held} {windows} training window{'s' * (windows > 1)} "
-        f"of {fit} rows, none of {lookback}"
+    return (
+        fit,
+        f"{reason}, cut to {what}: {held} {training_windows(windows)} of {fit} rows, none of {lookback}",
     )
 
 
@@ -201,20 +202,19 @@ def plan_with_split(
     first = 1 if requested in DIFFERENCING else 0
     lengths = np.array([len(y) for y in ys], dtype=np.int64)
     split = panel_split(lengths, lookback, outputs, w.val_fraction, w.window_stride, first)
+    longest = int(lengths.max())
+    rows = longest - first - validation_rows(longest, w.val_fraction, first)  # the longest's training rows
     if len(split.train_origins) == 0 and w.lookback is None and len(shape.seasons) < 2:
         lookback, reasons["lookback"] = _cut_to_fit(
-            lookback, reasons["lookback"], lengths, outputs, season, w, first, config.model.patch
+            lookback, reasons["lookback"], rows, outputs, season, w, first, config.model.patch, len(ys) == 1
         )
         split = panel_split(lengths, lookback, outputs, w.val_fraction, w.window_stride, first)
     if len(split.train_origins) == 0:
         if len(ys) == 1:
             temporal_split(len(ys[0]), lookback, outputs, w.val_fraction, w.window_stride, first, season)
-        longest = int(lengths.max())
-        val_rows = max(1, int(round(w.val_fraction * (longest - first))))
         raise TooFewRows(
             f"no series has enough rows for one training window (lookback {lookback} + horizon {outputs} "
-            f"+ validation; longest has {longest}); "
-            f"{shorter_windows(longest - first - val_rows, lookback, outputs, season)}"
+            f"+ validation; longest has {longest}); {shorter_windows(rows, lookback, outputs, season)}"
         )
     train_ys = [np.asarray(y[:end], dtype=np.float64) for y, end in zip(ys, split.train_ends, strict=True)]
     # the log must apply to every row the fit transforms, its validation tails included:

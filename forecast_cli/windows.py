@@ -87,7 +87,7 @@ def temporal_split(
     """Split by time: the last ``val_fraction`` of rows validate, the rows before train.
     Too few rows is an error that names a lookback (or horizon) that fits (``shorter_windows``)."""
     usable = n_rows - first
-    val_rows = max(1, int(round(val_fraction * usable)))
+    val_rows = validation_rows(n_rows, val_fraction, first)
     need = lookback + horizon + val_rows
     if usable < need:
         raise TooFewRows(
@@ -112,7 +112,7 @@ def shorter_windows(rows: int, lookback: int, horizon: int, season: int = 1) -> 
     fit = fitting_lookback(rows, lookback, horizon, season)
     if fit is not None:
         what = "one season: " if fit == season > 1 else ""
-        return f"give --lookback {fit} ({what}{_windows(room - fit + 1)}), or a longer series"
+        return f"give --lookback {fit} ({what}{training_windows(room - fit + 1)}), or a longer series"
     most = rows - 2  # a lookback row and a validation row besides the horizon
     if 1 <= most < horizon:
         return f"give --horizon {most} or less with a short --lookback, or a longer series"
@@ -134,7 +134,8 @@ def fitting_lookback(rows: int, lookback: int, horizon: int, season: int = 1) ->
     return None
 
 
-def _windows(n: int) -> str:
+def training_windows(n: int) -> str:
+    """``1 training window``, ``30 training windows``: how the fixes and the plan count them."""
     return f"{n} training window{'' if n == 1 else 's'}"
 
 
