@@ -252,7 +252,9 @@ def _forecast_frames(
         method = "seasonal naive" if season > 1 else "naive"
         by_method.setdefault((method, bool(np.isnan(scales[i]))), []).append(i)
     notes += [
-        short_note(f.context_rows, names, values, rows, method, bandless)
+        short_note(
+            f"fewer than the {f.context_rows} the network reads", names, values, rows, method, bandless
+        )
         for (method, bandless), rows in by_method.items()
     ]
     return out, (widths if f.width_ratio_ is not None else None), scales, notes

@@ -152,11 +152,12 @@ def short_history_notes(
 
 
 def short_note(
-    context: int, names: list[str], values: list[np.ndarray], short: list[int], method: str, bandless: bool
+    why: str, names: list[str], values: list[np.ndarray], short: list[int], method: str, bandless: bool
 ) -> str:
     """One line for every series too short for the network that one method forecast: a
     panel of many short series (68 of M1 monthly's under ``--lookback 60``) gets one line
-    naming the first few, not one warning per series."""
+    naming the first few, not one warning per series. ``why``: what the rows are too few
+    for ("fewer than the 24 the network reads"; a ``--local`` series': for a network)."""
     lengths = [len(values[i]) for i in short]
     low, high = min(lengths), max(lengths)
     rows = f"{low} row{'s' if low > 1 else ''}" if low == high else f"{low} to {high} rows"
@@ -166,6 +167,6 @@ def short_note(
         if len(short) == 1
         else f"{len(short)} series ({first_few([repr(names[i]) for i in short])})"
     )
-    return f"{who}: {rows}, fewer than the {context} the network reads; forecast by {method}" + (
+    return f"{who}: {rows}, {why}; forecast by {method}" + (
         ", with no band (one row shows no change to size it by)" if bandless else ""
     )

@@ -26,6 +26,7 @@ import pandas as pd
 
 from .baselines import seasonal_naive
 from .intervals import CalibrationTable, bands, normalisers, series_scale
+from .prediction_notes import short_note
 from .steps import future_index
 from .stored_histories import StoredHistories
 
@@ -105,11 +106,8 @@ class ShortMembers:
         out = pd.DataFrame(
             {target: point[0], **{f"{target}-{k}": v[0] for k, v in extra.items()}}, index=index
         )
-        rows = f"{len(y)} row{'s' * (len(y) > 1)}"
-        out.attrs["notes"] = [
-            f"series {sid!r}: {rows}, too few for a network of its own; forecast by {method}"
-            + (", with no band (one row shows no change to size it by)" if np.isnan(scale[0]) else "")
-        ]
+        why = "too few for a network of its own"
+        out.attrs["notes"] = [short_note(why, [sid], [y], [0], method, bool(np.isnan(scale[0])))]
         return out
 
     # ------------------------------------------------------------ persistence
