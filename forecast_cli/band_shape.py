@@ -17,6 +17,20 @@ if TYPE_CHECKING:
     from .scaling import Transform
 
 
+def divisors(
+    widths: np.ndarray | None, scales: np.ndarray, horizon: int, ratio: np.ndarray | None, share: float
+) -> np.ndarray:
+    """``BandShape.normalisers`` for a width ``ratio`` and typical ``share`` given (a
+    ``--local`` short series takes its members'): each series' scale without a head
+    (``ratio`` None), else ``intervals.normalisers`` (``widths`` None: baseline rows)."""
+    scales = np.asarray(scales, dtype=np.float64)
+    if ratio is None:
+        return np.repeat(scales[:, None], horizon, axis=1)
+    if widths is None:
+        widths = np.full((len(scales), horizon), np.nan)
+    return normalisers(widths, scales, ratio, share)
+
+
 class BandShape:
     """The band-shaping part of a ``Forecaster`` (its base class): what its fit stored decides it."""
 
@@ -30,12 +44,7 @@ class BandShape:
         """What each forecast's error is divided by before calibration, (series, horizon):
         without a spread head each series' scale; with one ``intervals.normalisers`` (the
         head's widths, NaN rows where a baseline forecast, plus the typical width)."""
-        scales = np.asarray(scales, dtype=np.float64)
-        if self.width_ratio_ is None:
-            return np.repeat(scales[:, None], horizon, axis=1)
-        if widths is None:
-            widths = np.full((len(scales), horizon), np.nan)
-        return normalisers(widths, scales, self.width_ratio_, self.typical_share_)
+        return divisors(widths, scales, horizon, self.width_ratio_, self.typical_share_)
 
     @property
     def band_floor(self) -> float | None:

@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .band_shape import divisors
 from .baselines import seasonal_naive
-from .intervals import CalibrationTable, bands, normalisers, series_scale
+from .intervals import CalibrationTable, bands, series_scale
 from .prediction_notes import short_note
 from .steps import future_index
 from .stored_histories import StoredHistories
@@ -92,10 +93,7 @@ class ShortMembers:
         method = self.method(len(y))
         point = seasonal_naive(y, np.array([len(y)]), horizon, season=self.season if method != "naive" else 1)
         scale = self.scales[i : i + 1]  # (1,)
-        if self.ratio is None:
-            norm = np.repeat(scale[:, None], horizon, axis=1)  # (1, horizon)
-        else:
-            norm = normalisers(np.full((1, horizon), np.nan), scale, self.ratio, self.share)
+        norm = divisors(None, scale, horizon, self.ratio, self.share)  # (1, horizon): the typical width
         extra = {}
         if table is not None:
             floor = 0.0 if not (y < 0).any() else None  # as a series never below zero is cut
