@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -113,3 +115,18 @@ def windows_read(fitted, monkeypatch) -> list:
 
     monkeypatch.setattr(net, "_point", spy)
     return seen
+
+
+def rewrite_model(path, edit_meta=None, extra=None):
+    """Rewrite a model file in place: its metadata through ``edit_meta(meta)``, and the
+    archive entries ``extra`` added or replaced (a damaged or edited file, for tests)."""
+    with zipfile.ZipFile(path) as archive:
+        entries = {n: archive.read(n) for n in archive.namelist()}
+    if edit_meta:
+        meta = json.loads(entries["forecast.json"])
+        edit_meta(meta)
+        entries["forecast.json"] = json.dumps(meta).encode()
+    entries.update(extra or {})
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, blob in entries.items():
+            archive.writestr(name, blob)

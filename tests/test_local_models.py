@@ -4,7 +4,6 @@ same backtest on 1 worker and on a Dask cluster; one model file that loads witho
 from __future__ import annotations
 
 import dataclasses
-import json
 import zipfile
 
 import numpy as np
@@ -23,7 +22,7 @@ from forecast_cli.modelfile import load_model, read_metadata, save_model
 from forecast_cli.panel import prepare_panel
 from forecast_cli.run_config import BacktestConfig
 
-from .conftest import fast_config
+from .conftest import fast_config, rewrite_model
 
 
 def _panel(n: int = 3, rows: int = 72):
@@ -164,14 +163,7 @@ def test_loading_builds_only_the_networks_of_the_series_predicted(tmp_path, monk
 def test_a_damaged_member_is_named_when_its_series_is_predicted(tmp_path):
     """bad input: a --local model file with one member's network arguments cut -> exit 3 naming the series"""
     path = save_model(LocalForecaster(_local()).fit(_panel()), tmp_path / "local.fcst")
-    with zipfile.ZipFile(path) as archive:
-        entries = {n: archive.read(n) for n in archive.namelist()}
-    meta = json.loads(entries["forecast.json"])
-    meta["members"][1]["network"] = {}
-    entries["forecast.json"] = json.dumps(meta).encode()
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, blob in entries.items():
-            archive.writestr(name, blob)
+    rewrite_model(path, edit_meta=lambda meta: meta["members"][1].update(network={}))
     again = load_model(path)
     assert len(again.predict(ids=["s0"])) == again.horizon_
     with pytest.raises(ModelFileError, match="network for series 's1' is damaged") as caught:

@@ -27,7 +27,7 @@ from forecast_cli.forecaster import Forecaster
 from forecast_cli.modelfile import FORMAT_VERSION, READS_VERSION, load_model, read_metadata, save_model
 from forecast_cli.series import prepare_series
 
-from .conftest import fast_config
+from .conftest import fast_config, rewrite_model
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -100,21 +100,8 @@ def test_foreign_files_are_refused(tmp_path):
         load_model(other_zip)
 
 
-def _rewrite(path, edit_meta=None, extra=None):
-    with zipfile.ZipFile(path) as archive:
-        entries = {n: archive.read(n) for n in archive.namelist()}
-    if edit_meta:
-        meta = json.loads(entries["forecast.json"])
-        edit_meta(meta)
-        entries["forecast.json"] = json.dumps(meta).encode()
-    entries.update(extra or {})
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, blob in entries.items():
-            archive.writestr(name, blob)
-
-
 def test_newer_format_version_asks_to_upgrade(model_path):
-    _rewrite(model_path, edit_meta=lambda m: m.update(format_version=READS_VERSION + 1))
+    rewrite_model(model_path, edit_meta=lambda m: m.update(format_version=READS_VERSION + 1))
     with pytest.raises(ModelFileError, match="newer than this forecast"):
         load_model(model_path)
 
@@ -152,7 +139,7 @@ def test_newer_format_version_asks_to_upgrade(model_path):
 def test_edited_metadata_is_a_damaged_file_not_a_traceback(model_path, edit, detail):
     """Metadata edited into nonsense (a horizon 'twelve', an unknown zone, an id twice) is a
     ModelFileError (exit 3) at load; it was exit 1 or 2 later, or exit 0 with two rows of a series."""
-    _rewrite(model_path, edit_meta=edit)
+    rewrite_model(model_path, edit_meta=edit)
     with pytest.raises(ModelFileError, match="is damaged or inconsistent") as caught:
         load_model(model_path)
     assert detail in str(caught.value)
@@ -165,7 +152,7 @@ def test_info_on_metadata_without_its_fields_exits_3(model_path):
 
     from forecast_cli.cli import app
 
-    _rewrite(model_path, edit_meta=lambda m: m.pop("plan"))
+    rewrite_model(model_path, edit_meta=lambda m: m.pop("plan"))
     result = CliRunner().invoke(app, ["info", str(model_path)])
     assert result.exit_code == 3 and "is damaged or inconsistent" in result.stderr, result.output
 
@@ -206,7 +193,7 @@ def test_stored_levels_beyond_the_widest_band_are_left_out_not_refused(model_pat
     from forecast_cli.cli import app
 
     runner = CliRunner()
-    _rewrite(model_path, edit_meta=lambda m: m["config"]["intervals"].update(level=["80", "99.99"]))
+    rewrite_model(model_path, edit_meta=lambda m: m["config"]["intervals"].update(level=["80", "99.99"]))
     result = runner.invoke(app, ["predict", "-m", str(model_path), "-H", "1", "-f", "csv"])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0] == "timestamp,sales,sales-lo-80,sales-hi-80"
@@ -217,7 +204,7 @@ def test_stored_levels_beyond_the_widest_band_are_left_out_not_refused(model_pat
     info = runner.invoke(app, ["info", str(model_path), "-f", "json"])
     assert info.exit_code == 0
     assert "(the model's --level 99.99: beyond the widest band" in json.loads(info.stdout)["intervals"]
-    _rewrite(model_path, edit_meta=lambda m: m["config"]["intervals"].update(level=["abc"]))
+    rewrite_model(model_path, edit_meta=lambda m: m["config"]["intervals"].update(level=["abc"]))
     for args in (["predict", "-m", str(model_path)], ["info", str(model_path)]):
         result = runner.invoke(app, args)
         assert result.exit_code == 3 and "stored intervals are damaged" in result.stderr, result.output
@@ -230,7 +217,7 @@ def test_info_refuses_the_column_names_predict_refuses(model_path):
 
     from forecast_cli.cli import app
 
-    _rewrite(model_path, edit_meta=lambda m: m.update(target=5))
+    rewrite_model(model_path, edit_meta=lambda m: m.update(target=5))
     result = CliRunner().invoke(app, ["info", str(model_path)])
     assert result.exit_code == 3 and "target is 5, not a column name" in result.stderr
 
@@ -238,7 +225,7 @@ def test_info_refuses_the_column_names_predict_refuses(model_path):
 def test_pickled_arrays_are_never_loaded(model_path):
     buffer = io.BytesIO()
     np.save(buffer, np.array([{"evil": 1}], dtype=object), allow_pickle=True)
-    _rewrite(model_path, extra={"weights/head.bias.npy": buffer.getvalue()})
+    rewrite_model(model_path, extra={"weights/head.bias.npy": buffer.getvalue()})
     with pytest.raises(ModelFileError):
         load_model(model_path)
 
@@ -377,7 +364,7 @@ def test_huge_metadata_is_refused(model_path, monkeypatch):
 
 def test_thousands_of_entries_are_refused(model_path):
     """bad input: a zip with thousands of entries as the model file -> exit 3, "more than a model file's\""""
-    _rewrite(model_path, extra={f"junk/{i}": b"" for i in range(model_archive.MAX_MEMBERS + 1)})
+    rewrite_model(model_path, extra={f"junk/{i}": b"" for i in range(model_archive.MAX_MEMBERS + 1)})
     with pytest.raises(ModelFileError, match="entries, more than a model file's"):
         load_model(model_path)
 
@@ -386,7 +373,7 @@ def test_array_shape_must_match_the_metadata(model_path):
     """bad input: a weight array whose shape differs from the metadata -> exit 3 before loading it"""
     buffer = io.BytesIO()
     np.save(buffer, np.zeros((6, 9), dtype=np.float32))
-    _rewrite(model_path, extra={"weights/head.weight.npy": buffer.getvalue()})
+    rewrite_model(model_path, extra={"weights/head.weight.npy": buffer.getvalue()})
     with pytest.raises(ModelFileError, match=r"head.weight.npy is float32 \(6, 9\) but its metadata says"):
         load_model(model_path)
 
@@ -396,7 +383,7 @@ def test_header_promising_more_data_than_present_is_refused(model_path):
     header = {"descr": "<f4", "fortran_order": False, "shape": (2**40, 2**40)}
     buffer = io.BytesIO()
     np.lib.format.write_array_header_1_0(buffer, header)
-    _rewrite(
+    rewrite_model(
         model_path,
         edit_meta=lambda m: m.pop("weights"),
         extra={"weights/head.weight.npy": buffer.getvalue() + bytes(16)},
@@ -455,7 +442,7 @@ def test_history_offsets_that_disagree_with_the_rows_are_refused(model_path):
     """bad input: a model file whose history offsets point past its rows -> exit 3, "damaged or inconsistent\""""
     buffer = io.BytesIO()
     np.save(buffer, np.array([0, 13]))
-    _rewrite(model_path, extra={"weights/series/history_offsets.npy": buffer.getvalue()})
+    rewrite_model(model_path, extra={"weights/series/history_offsets.npy": buffer.getvalue()})
     with pytest.raises(ModelFileError, match="is damaged or inconsistent"):
         load_model(model_path)
 

@@ -16,7 +16,7 @@ from forecast_cli.local_models import LocalForecaster
 from forecast_cli.modelfile import load_model, save_model
 from forecast_cli.windows import fitting_lookback
 
-from .conftest import FAST_TRAIN
+from .conftest import FAST_TRAIN, rewrite_model
 from .test_local_models import _local, _panel
 
 runner = CliRunner()
@@ -165,8 +165,7 @@ def test_a_model_with_short_series_is_format_5_and_a_damaged_block_is_refused(tm
     """Only a model with short series is written as format 5 (a release reading 4 says it is
     newer, not damaged); widths or scales a fit never writes are refused at load (exit 3),
     not an IndexError at predict."""
-    import json
-    import zipfile
+    import shutil
 
     from forecast_cli.errors import ModelFileError
     from forecast_cli.modelfile import FORMAT_VERSION, read_metadata
@@ -176,15 +175,8 @@ def test_a_model_with_short_series_is_format_5_and_a_damaged_block_is_refused(tm
     plain = save_model(LocalForecaster(_local()).fit(_panel(2)), tmp_path / "p.fcst")
     assert read_metadata(plain)["format_version"] == FORMAT_VERSION == 4
     for key, value in (("width_ratio", []), ("width_ratio", [[1.0, 2.0]]), ("scales", [-1.0]), ("season", 0)):
-        with zipfile.ZipFile(path) as archive:
-            entries = {n: archive.read(n) for n in archive.namelist()}
-        meta = json.loads(entries["forecast.json"])
-        meta["short"][key] = value
-        entries["forecast.json"] = json.dumps(meta).encode()
-        broken = tmp_path / f"{key}.fcst"
-        with zipfile.ZipFile(broken, "w") as archive:
-            for name, blob in entries.items():
-                archive.writestr(name, blob)
+        broken = shutil.copy(path, tmp_path / f"{key}.fcst")
+        rewrite_model(broken, edit_meta=lambda meta, k=key, v=value: meta["short"].update({k: v}))
         with pytest.raises(ModelFileError, match="damaged or inconsistent"):
             load_model(broken)
 

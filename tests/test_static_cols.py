@@ -18,7 +18,7 @@ from forecast_cli.modelfile import load_model, save_model
 from forecast_cli.panel import prepare_panel
 from forecast_cli.series_inputs import one_hot
 
-from .conftest import FAST_TRAIN
+from .conftest import FAST_TRAIN, rewrite_model
 
 runner = CliRunner()
 DAYS = pd.date_range("2020-01-01", periods=120, freq="D").strftime("%Y-%m-%d")
@@ -115,21 +115,12 @@ def test_static_levels_edited_short_of_the_stored_codes_are_a_damaged_file(tmp_p
     """bad input: a model file whose static levels were edited down to one value, while the
     series' stored codes still name two -> exit 3 naming the mismatch, not an IndexError
     with exit 1 at predict."""
-    import json
-    import zipfile
 
     from forecast_cli.errors import ModelFileError
 
     cfg = _config(("kind",), epochs=1)
     path = save_model(Forecaster(cfg).fit(prepare_panel(_panel(), cfg.data)), tmp_path / "m.fcst")
-    with zipfile.ZipFile(path) as archive:
-        entries = {n: archive.read(n) for n in archive.namelist()}
-    meta = json.loads(entries["forecast.json"])
-    meta["static_levels"] = {"kind": ["falling"]}
-    entries["forecast.json"] = json.dumps(meta).encode()
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, blob in entries.items():
-            archive.writestr(name, blob)
+    rewrite_model(path, edit_meta=lambda meta: meta.update(static_levels={"kind": ["falling"]}))
     with pytest.raises(ModelFileError, match="static codes name values its static levels lack"):
         load_model(path)
 
