@@ -224,6 +224,14 @@ class ForecastConfig:
         from .calendar_defaults import calendar_asked
 
         check_options(self)
+        for flag, names in (
+            ("--features", self.data.features),
+            ("--future-features", self.data.future_features),
+            ("--static-cols", self.data.static_cols),
+        ):
+            # a column named twice became two inputs the model file could not predict from
+            if twice := [name for i, name in enumerate(names) if name in names[:i]]:
+                raise UsageError(f"{flag} names {twice[0]!r} twice; name each column once")
         self.intervals.levels(), self.intervals.probs(), self.window.cycles()
         calendar_asked(self.data)
         if self.data.subdiv and not self.data.country:

@@ -335,6 +335,26 @@ def test_a_feature_flag_at_odds_with_the_columns_is_refused_for_the_panel_before
     assert not model.exists()
 
 
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--features", "temp,temp"], "--features names 'temp' twice; name each column once"),
+        (["--future-features", "temp, temp"], "--future-features names 'temp' twice"),
+        (["--static-cols", "region,region"], "--static-cols names 'region' twice"),
+    ],
+)
+@pytest.mark.parametrize("command", ["train", "backtest"])
+def test_a_column_named_twice_in_a_column_list_is_refused(tmp_path, flags, message, command):
+    """bad input: a column named twice in --features, --future-features or --static-cols -> exit 2 naming it, no model written (was: train saved a model predict crashed on, exit 1)"""
+    frame = long_panel().assign(temp=1.0, region="north")
+    data, model = tmp_path / "p.csv", tmp_path / "m.fcst"
+    frame.to_csv(data, index=False)
+    out = ["-o", str(model)] if command == "train" else []
+    result = runner.invoke(app, [command, str(data), "-t", "y", "-H", "3", *FAST_TRAIN, *flags, *out])
+    refused(result, 2, message)
+    assert not model.exists()
+
+
 def test_the_only_numeric_column_given_as_a_feature_is_named_as_the_targets_conflict(tmp_path):
     """bad input: the one numeric column named in --features, no --target -> exit 2 saying it cannot be both the target and an input (was: 'no numeric column to forecast')"""
     data = tmp_path / "air.csv"
