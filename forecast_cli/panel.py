@@ -22,7 +22,7 @@ from .config import DataConfig
 from .data_columns import refuse_feature_flags, resolve_target, resolve_time_column
 from .errors import DataError, OneTimestamp, UsageError, first_few
 from .panel_clocks import refuse_several_clocks
-from .panel_ids import as_written, unknown_ids
+from .panel_ids import as_written, space_twins, unknown_ids
 from .panel_layout import (
     WIDE_TARGET,
     detect_id_column,
@@ -193,7 +193,7 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig, to_learn: bool = True) -> 
     # a long table's series in id order; a wide one's in the order --target names its
     # columns (melted in that order: first appearance), as tickers keep the order given
     if ids:
-        wanted = list(dict.fromkeys(as_written(ids, uniques)))
+        wanted = list(dict.fromkeys(as_written(ids, uniques, cfg.ids_label())))
     else:
         wanted = list(uniques) if wide else sorted(present)
     missing = [i for i in wanted if i not in present]
@@ -291,6 +291,7 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig, to_learn: bool = True) -> 
     refuse_several_clocks(members, wanted)
     constant = refuse_constant(members, wanted) if to_learn else []
     notes = [f"{len(constant)} constant series kept ({first_few(constant)})"] if constant else []
+    notes += space_twins(wanted)
     labels = "" if time_col is None else layout_of(table[time_col], cfg.time_format, time_col)
     return Panel(members, tuple(wanted), id_col, notes=notes, statics=statics, time_labels=labels)
 

@@ -3,6 +3,7 @@ model has: matching them as written, and the refusal that names the ones missing
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -10,19 +11,48 @@ from .errors import UsageError, first_few
 from .text_bytes import decoded
 
 
-def as_written(requested: Sequence[str], names: Sequence[str]) -> list[str]:
+def as_written(requested: Sequence[str], names: Sequence[str], label: str = "--ids") -> list[str]:
     """Each requested id as the data writes it: itself, or the one name that equals it
     once spaces around it are dropped (--ids and --ids-file strip what they read, so an id
-    written ' A' could never be chosen otherwise); unmatched ids stay as given."""
+    written ' A' could never be chosen otherwise) and both are in one Unicode form
+    (``_loose``); unmatched ids stay as given. An id that
+    several names equal once stripped ('abc' and 'abc ') is refused: what was read cannot
+    tell which is meant, and the exact one was taken for both."""
     exact = set(names)
     loose: dict[str, list[str]] = {}
     for name in names:
-        loose.setdefault(str(name).strip(), []).append(name)
+        loose.setdefault(_loose(name), []).append(name)
     out = []
     for item in requested:
-        near = loose.get(str(item).strip(), [])
+        near = loose.get(_loose(item), [])
+        if len(near) > 1:
+            raise UsageError(
+                f"{label} {str(item).strip()!r} could be any of {len(near)} series whose ids differ only "
+                f"by spaces around them or Unicode form ({', '.join(repr(str(n)) for n in near)}): make "
+                "the ids in the data differ by more"
+            )
         out.append(item if item in exact or len(near) != 1 else near[0])
     return out
+
+
+def _loose(name) -> str:
+    """An id as matched when not written exactly: spaces around it dropped, and in Unicode's
+    composed form (NFC), since files written on macOS often hold 'u' + a combining
+    diaeresis where the data has 'ü', and both print alike."""
+    return unicodedata.normalize("NFC", str(name).strip())
+
+
+def space_twins(names: Sequence[str]) -> list[str]:
+    """A note when some ids differ only by spaces around them (one series split in two by a
+    stray space, most often), else nothing: they stay apart, as the data has them."""
+    loose: dict[str, list[str]] = {}
+    for name in names:
+        loose.setdefault(str(name).strip(), []).append(str(name))
+    twins = [group for group in loose.values() if len(group) > 1]
+    if not twins:
+        return []
+    shown = first_few([" and ".join(map(repr, group)) for group in twins])
+    return [f"{len(twins)} id(s) differ only by spaces around them ({shown}): kept as separate series"]
 
 
 def unknown_ids(

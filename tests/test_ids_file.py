@@ -3,6 +3,8 @@ command that takes --ids, merged with --ids; unknown ids are named with the seri
 
 from __future__ import annotations
 
+import unicodedata
+
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -132,8 +134,41 @@ def test_unusable_ids_files_are_refused_in_one_line(tmp_path, name, content, mes
 
 def test_ids_written_with_spaces_around_them_can_be_chosen():
     """--ids and --ids-file strip what they read, so an id the data writes ' A' is matched by
-    'A' when no other id is 'A' once stripped; an exact id always wins."""
+    'A' when no other id is 'A' once stripped."""
     from forecast_cli.panel_ids import as_written
 
-    assert as_written(["A", "B", "C"], [" A", "B ", "C", " C"]) == [" A", "B ", "C"]
-    assert as_written(["D"], [" D", "D "]) == ["D"]  # two candidates: left as given, then refused
+    assert as_written(["A", "B", "C"], [" A", "B ", "C", " D"]) == [" A", "B ", "C"]
+
+
+@pytest.mark.parametrize("names", [["abc", "abc "], [" D", "D "]])
+def test_an_id_that_several_ids_equal_but_for_spaces_is_refused(names):
+    """bad input: --ids 'abc ' where the data has series 'abc' and 'abc ' -> exit 2 naming both (was: 'abc' silently, 'abc ' could not be chosen)"""
+    from forecast_cli.panel_ids import as_written
+
+    wanted = names[0].strip()
+    with pytest.raises(
+        UsageError, match=rf"--ids '{wanted}' could be any of 2 series whose ids differ only by spaces"
+    ):
+        as_written([wanted], names)
+
+
+def test_a_panel_says_when_ids_differ_only_by_spaces_around_them(tmp_path):
+    frame = long_panel()
+    frame.loc[frame["unique_id"] == frame["unique_id"].iloc[0], "unique_id"] = "S0 "
+    frame.loc[frame["unique_id"] == frame["unique_id"].iloc[-1], "unique_id"] = "S0"
+    panel = prepare_panel(frame, DataConfig())
+    assert (
+        "1 id(s) differ only by spaces around them ('S0' and 'S0 '): kept as separate series" in panel.notes
+    )
+    assert len(panel.ids) == len(long_panel()["unique_id"].unique())
+
+
+def test_an_id_in_another_unicode_form_is_matched():
+    """An --ids-file written on macOS holds 'Zu' + a combining diaeresis + 'rich' where the data
+    has 'Zürich'; both print alike, and the id was refused as unknown."""
+    from forecast_cli.panel_ids import as_written
+
+    composed = "Z\u00fcrich/Ost"
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert decomposed != composed
+    assert as_written([decomposed], [composed, "Bern"]) == [composed]

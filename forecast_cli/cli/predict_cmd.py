@@ -142,7 +142,7 @@ def predict(
                 "at that step (or train a model on these rows)"
             ) from None
     if series is None:
-        ids = tuple(as_written(ids, forecaster.ids_))
+        ids = tuple(as_written(ids, forecaster.ids_, config.data.ids_label()))
     if series is None and (unknown := [i for i in ids if i not in forecaster.ids_]):
         raise unknown_ids(
             config.data.ids_label(),
