@@ -276,12 +276,15 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig, to_learn: bool = True) -> 
                 f"the series are weeks stamped on different weekdays ({shown}); a grid of one weekday "
                 "would move the others' weeks by days: stamp every series' weeks on one weekday"
             )
-        trading = any(c is not None and not c.intraday for c in calendars)  # an exchange's days
+        exchanges = [f for f, c in zip(freqs, calendars, strict=True) if c is not None and not c.intraday]
+        trading = bool(exchanges)  # an exchange's days
         fix = (
             "--freq B to put them on one grid of weekdays (each exchange's closures filled)"
             if trading
             else "--freq to put them on one grid"
         )
+        if len(exchanges) == 1 and cfg.freq is None:  # one exchange: its own days keep every row as read
+            fix = f"--freq {exchanges[0]} to keep that exchange's trading days, or {fix}"
         if cfg.freq is not None and trading:  # given, and still several: D on stock data keeps trading days
             raise DataError(
                 f"--freq {cfg.freq} left the series on different steps ({shown}): on an exchange's "

@@ -742,6 +742,19 @@ def test_a_given_freq_that_leaves_a_stock_and_a_coin_on_different_steps_says_why
     assert not (tmp_path / "m.fcst").exists()
 
 
+def test_a_two_row_series_beside_one_exchanges_days_is_offered_that_exchanges_step(tmp_path):
+    """bad input: a stock's trading days and a new series of its last 2 sessions (inferred D) -> exit 2 offering --freq XNYS first, which keeps every row and runs (it offered only --freq B, which fills every holiday)"""
+    stock = pd.read_csv(SAMPLE / "msft_daily.csv").iloc[-300:][["Date", "Close"]]
+    panel = pd.concat([stock.assign(ticker="MSFT"), stock.iloc[-2:].assign(ticker="NEW")])
+    data = tmp_path / "panel.csv"
+    panel.to_csv(data, index=False)
+    args = ["train", str(data), "--id-col", "ticker", "--target", "Close", "-H", "5", *FAST_TRAIN]
+    line = refused(runner.invoke(app, [*args, "-o", str(tmp_path / "m.fcst")]), 2, "different frequencies")
+    assert "give --freq XNYS to keep that exchange's trading days, or --freq B" in line
+    ran = runner.invoke(app, [*args, "--freq", "XNYS", "-o", str(tmp_path / "m.fcst")])
+    assert ran.exit_code == 0, ran.output
+
+
 @pytest.mark.parametrize(
     ("name", "values", "hint"),
     [
