@@ -44,7 +44,7 @@ def no_network(unknown: list[str]) -> UsageError:
     """The refusal for series a ``--local`` model has no network for, with the fixes."""
     it = "it" if len(unknown) == 1 else "them"
     return UsageError(
-        f"series {', '.join(map(repr, unknown[:5]))}: no network in this --local model; "
+        f"series {first_few([repr(s) for s in unknown])}: no network in this --local model; "
         f"leave {it} out with --ids, or train a model that includes {it}"
     )
 

@@ -156,7 +156,7 @@ def member_folds(
             "each series counts once in the means"
         )
     if short:
-        shown = ", ".join(short[:5]) + (" ..." if len(short) > 5 else "")
+        shown = first_few([repr(s) for s in short])  # quoted: an id may hold a comma
         if embedded and refit != 1:  # partial plans were not allowed: say what would allow them
             what = (
                 f"{folds} folds (--id-embedding learns only the series in the first fit; "
@@ -187,8 +187,15 @@ def refuse_no_fold(
     at = int(np.argmax([len(member.frame) for member in panel.members]))
     n = len(panel.members[at].frame)
 
+    def before_origin(lookback: int, horizon: int) -> int:
+        # the longest series holds the rows before an origin and, for a network, a training
+        # window: a global network's other series need only their lookback, but one series
+        # must train it (a 3-row series was offered --lookback 1, then refused it)
+        least_fit, min_train = rows_needed(lookback, horizon)
+        return max(min_train, least_fit or 0)
+
     def fits(lookback: int, horizon: int) -> bool:
-        return folds_that_fit(n, horizon, horizon, rows_needed(lookback, horizon)[1]) >= 1
+        return folds_that_fit(n, horizon, horizon, before_origin(lookback, horizon)) >= 1
 
     if fits(lookback, horizon):
         return
@@ -199,5 +206,5 @@ def refuse_no_fold(
     fix = f"{' or '.join(offers)} fits one" if offers else "no shorter horizon or lookback fits one"
     raise DataError(
         f"no fold fits: one fold of horizon {horizon} at lookback {lookback} takes "
-        f"{rows_needed(lookback, horizon)[1] + horizon} rows, and {who} has {n}; {fix}"
+        f"{before_origin(lookback, horizon) + horizon} rows, and {who} has {n}; {fix}"
     )

@@ -204,7 +204,7 @@ def _forecast_frames(
     unseen = [names[i] for i in long_enough if names[i] not in known]
     if unseen and f.network_args_.id_embedding:
         raise UsageError(
-            f"series {', '.join(map(repr, unseen[:5]))} {'was' if len(unseen) == 1 else 'were'} not in training: "
+            f"series {first_few([repr(n) for n in unseen])} {'was' if len(unseen) == 1 else 'were'} not in training: "
             "a model with --id-embedding forecasts only the series it learned; "
             "retrain with them, or without --id-embedding"
         )

@@ -145,8 +145,10 @@ def short_history_notes(
         return []
     readers = [f"the long-run drift input's {plan.drift_rows} steps"] if plan.drift_rows else []
     readers += [f"the damped trend's {plan.damped_rows} rows"] if plan.damped_rows else []
+    # a model of one series, without an id column, names no series (it said series '')
+    who = f"series {first_few([repr(names[i]) for i in short])}" if names != [""] else "the data"
     return [
-        f"series {first_few([repr(names[i]) for i in short])}: fewer rows than the {plan.history_rows} a forecast "
+        f"{who}: fewer rows than the {plan.history_rows} a forecast "
         f"reads ({', '.join(readers)}); they span only the rows given (give more history for the model's own)"
     ]
 

@@ -114,7 +114,7 @@ def test_a_learned_series_embedding_leaves_short_series_out_unless_every_fold_re
     spec = BacktestConfig(folds=4, models=("lstm",), baselines=False)
     result = run_backtest(prepare_panel(raw, DataConfig()), cfg, spec)
     assert set(result.forecasts["unique_id"]) == {"S0", "S1"}
-    assert any("left out: S2" in n and "--refit always" in n for n in result.notes)
+    assert any("left out: 'S2'" in n and "--refit always" in n for n in result.notes)
     every = run_backtest(prepare_panel(raw, DataConfig()), cfg, dataclasses.replace(spec, refit="always"))
     assert len(_folds_of(every.forecasts, "S2")) == 2
 

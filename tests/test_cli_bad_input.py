@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import gzip
 import os
+import re
 import subprocess
 import sys
 import time
@@ -1003,3 +1004,24 @@ def test_formats_strptime_can_apply_pass_the_check():
 
     for fmt in ("%Y-%m-%d %Z", "%Y-%m-%d %z", "%d/%m/%Y", "%b %Y", "%I%p", "%Y-%j", "%s", "%H:%M"):
         check_time_format(fmt)
+
+
+@pytest.mark.parametrize("longest", [3, 26])
+def test_a_panel_no_fold_fits_is_offered_only_settings_that_run(tmp_path, longest):
+    """bad input: backtest of a panel whose longest series fits no fold -> exit 2, offering only a --horizon or --lookback that then runs (a 3-row series was offered --lookback 1, which was refused again: the global network's one training series needs a training window before its origin)"""
+    path = tmp_path / "panel.csv"
+    rows = [
+        ("A", s, float(i % 5 + 10))
+        for i, s in enumerate(pd.date_range("1990-01-01", periods=longest, freq="MS"))
+    ]
+    rows += [("B", pd.Timestamp("1990-01-01"), 3.0)]
+    pd.DataFrame(rows, columns=["id", "month", "sales"]).to_csv(path, index=False)
+    line = refused(runner.invoke(app, ["backtest", str(path), "--models", "lstm", *FAST_TRAIN]), 2)
+    assert line.startswith("error: no fold fits: one fold of horizon")
+    offers = re.findall(r"--(horizon|lookback) (\d+)", line.split(";")[-1])
+    assert bool(offers) == (longest == 26), line
+    for name, value in offers:
+        ran = runner.invoke(
+            app, ["backtest", str(path), "--models", "lstm", f"--{name}", value, "-f", "csv", *FAST_TRAIN]
+        )
+        assert ran.exit_code == 0, (name, value, ran.output)

@@ -265,3 +265,17 @@ def test_training_windows_read_the_same_drift_as_forecasts_for_the_same_origins(
     built = np.concatenate(seen)[: len(origins)]  # passes are padded to one batch shape
     np.testing.assert_array_equal(built[..., 1], x[..., 1].numpy())
     assert np.unique(x[:, 0, 1].numpy()).size > len(panel)  # it varies within a series too
+
+
+def test_a_single_series_given_fewer_rows_than_kept_is_called_the_data_not_series_blank(monthly_frame):
+    """A model of one series has no id: the note said "series '': fewer rows than ..."."""
+    from forecast_cli.series import prepare_series
+
+    fitted = Forecaster(fast_config(lookback=12, horizon=6)).fit(prepare_series(monthly_frame, DataConfig()))
+    assert fitted.plan_.history_rows > 20
+    notes = fitted.predict(prepare_series(monthly_frame.tail(20), DataConfig()), levels=()).attrs["notes"]
+    assert any(
+        n.startswith(f"the data: fewer rows than the {fitted.plan_.history_rows} a forecast reads")
+        for n in notes
+    ), notes
+    assert not any("series ''" in n for n in notes)
