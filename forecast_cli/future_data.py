@@ -17,7 +17,7 @@ exactly.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -46,6 +46,10 @@ class FutureTable:
     source: str = "--future-data"
     freq: str | None = None  # the model's step; stamps are matched by period where it is one
     layout: str = ""  # the training data's period layout, for naming steps in messages
+
+    def only(self, name: str) -> FutureTable:
+        """The rows of series ``name`` (and the shared ones): what its own model reads."""
+        return replace(self, frames={k: v for k, v in self.frames.items() if k in (name, "")})
 
     def block(self, name: str, index: pd.Index, columns: Sequence[str]) -> np.ndarray:
         """``columns`` at the stamps of ``index`` for series ``name``: (len(index), len(columns))."""

@@ -42,6 +42,7 @@ from .member_weights import member_weights, stack_members, weight_groups
 from .panel import Panel
 from .plan_record import Plan
 from .plan_spread import varying
+from .prediction_notes import unused_future_note
 from .series_record import Series
 from .short_members import PREFIX as SHORT
 from .short_members import ShortMembers
@@ -116,6 +117,8 @@ class LocalForecaster:
             if short
             else None
         )
+        # the panel's order, for output: ``ids_`` puts the short series after the members
+        self.order_ = tuple(sid for sid in panel.ids if sid in self.members_ or sid in short)
         # one table of every member's errors (``member_pool``), kept to recalibrate with
         self.pooled_errors_: np.ndarray | None = pool_members(list(self.members_.values()))
         self.target_, self.features_ = panel.target, panel.features
@@ -178,9 +181,10 @@ class LocalForecaster:
 
             raise NotFittedError("this forecaster is not fitted yet; call fit() or load a model file")
         if history is None:
-            wanted = list(ids) or list(self.ids_)
+            wanted = list(ids) or list(self.order_)
             parts: list[tuple[str, Panel | None]] = [(sid, None) for sid in wanted]
             every: list[tuple[str, Panel | None]] = []
+            names = []
         else:
             panel = history if isinstance(history, Panel) else Panel.of_one(history)
             names = list(panel.ids) if self.id_col_ is not None else list(self.ids_[:1])
@@ -211,8 +215,9 @@ class LocalForecaster:
                 steps = horizon or self.horizon_
                 frame = self.short_.forecast(sid, part, steps, self.freq_, short_table, *chosen, self.id_col_)
             else:
+                own = None if future is None else future.only(sid)  # the others' rows: said once, below
                 frame = self.members_[sid].predict(
-                    part, horizon, levels=levels, quantiles=quantiles, future=future, calibration=table
+                    part, horizon, levels=levels, quantiles=quantiles, future=own, calibration=table
                 )
             frames.append(frame)
             for note in frame.attrs.get("notes", []):
@@ -220,7 +225,10 @@ class LocalForecaster:
         out = pd.concat(frames) if len(frames) > 1 else frames[0]
         # the failures were said at training; said again when the whole model is predicted
         left = self.failures_ if history is None and not ids else {}
-        out.attrs["notes"] = member_notes(said, len(parts), left)
+        given = set(names) if history is not None else set()
+        out.attrs["notes"] = member_notes(said, len(parts), left) + unused_future_note(
+            future, set(self.ids_) | given
+        )
         out.attrs["recalibrated_windows"] = added or sum(
             f.attrs.get("recalibrated_windows", 0) for f in frames
         )
@@ -251,6 +259,7 @@ class LocalForecaster:
         if self.short_ is not None:  # format 5: a release reading 4 says the file is newer
             meta["short"], short_arrays = self.short_.state()
             meta["format_version"] = 5
+            meta["order"] = list(self.order_)  # the panel's, the short series in their places
             series.update(short_arrays)
         if SERIES + "rows" in series:
             meta["data_rows"] = rows_summary(series[SERIES + "rows"])
@@ -292,12 +301,16 @@ class LocalForecaster:
         if history is None:
             self.members_ = {sid: build(i) for i, sid in enumerate(ids)}
             self._collect()
+            self.order_ = self.ids_
             return self
         self.member_histories_ = StoredHistories.from_arrays(history, state, SERIES)
         if len(self.member_histories_) != len(ids) or any(len(a) != len(ids) for a in per_member(state)):
             raise ValueError("the per-series arrays disagree with the series ids")
         self.members_ = LazyMembers(ids, build)
         self.ids_ = tuple(ids) + (self.short_.ids if self.short_ else ())
+        self.order_ = tuple(meta.get("order", self.ids_))  # files before it: members, then short
+        if sorted(self.order_) != sorted(self.ids_):
+            raise ValueError("the model file's series order names other series than its ids")
         self._with_short()
         self.plan_ = Plan.from_dict(meta["members"][0]["plan"])
         self.metrics_ = dict(meta["metrics"])

@@ -30,6 +30,7 @@ from .prediction_notes import (
     short_note,
     shortfall_notes,
     unseen_categories,
+    unused_future_note,
 )
 from .recalibration import recalibrated
 from .scaling import Scaler
@@ -138,13 +139,7 @@ def predict(
             f"{len(new)} of {len(names)} series were not in training ({first_few([repr(n) for n in new])}): "
             "the network forecasts them from their own history, scaled by it"
         )
-    everyone = set(f.ids_) | (set(given[0]) if history is not None else set())
-    if future is not None and (strangers := [k for k in future.frames if k and k not in everyone]):
-        # a misspelt id in the future file would otherwise go unnoticed: its rows feed nothing
-        notes.append(
-            f"{future.source} has rows for series not in the data or the model, left unused: "
-            f"{first_few([repr(k) for k in strangers])}"
-        )
+    notes += unused_future_note(future, set(f.ids_) | (set(given[0]) if history is not None else set()))
     levels, quantiles = f.config.intervals.asked(levels, quantiles)
     table, added = f.calibration_ if calibration is None else calibration, 0
     if calibration is None and history is not None and (levels or quantiles):

@@ -172,3 +172,15 @@ def short_note(
     return f"{who}: {rows}, {why}; forecast by {method}" + (
         ", with no band (one row shows no change to size it by)" if bandless else ""
     )
+
+
+def unused_future_note(future, everyone: set[str]) -> list[str]:
+    """A note naming the series ``future`` (a ``FutureTable``) has rows for that neither the
+    data nor the model holds (``everyone``): a misspelt id's rows would otherwise feed
+    nothing and go unnoticed."""
+    if future is None or not (strangers := [k for k in future.frames if k and k not in everyone]):
+        return []
+    return [
+        f"{future.source} has rows for series not in the data or the model, left unused: "
+        f"{first_few([repr(k) for k in strangers])}"
+    ]

@@ -375,6 +375,28 @@ def test_future_rows_of_a_series_nobody_has_are_named_as_unused(aus_model, tmp_p
     )
 
 
+@pytest.mark.parametrize("misspelt", [False, True])
+def test_a_local_model_says_only_of_future_rows_no_series_has(tmp_path, misspelt):
+    """--local: each member read the whole file and named every other series' rows as
+    unused, one warning per series, when all of them were used."""
+    model = tmp_path / "local.fcst"
+    trained = runner.invoke(app, ["train", str(AUS), *AUS_ARGS, "--local", *FAST_TRAIN, "-o", str(model)])
+    assert trained.exit_code == 0, trained.output
+    path = _future_cpi(tmp_path)
+    if misspelt:
+        future = pd.read_csv(path)
+        extra = future[future["State"] == "Victoria"].assign(State="Victorai")
+        pd.concat([future, extra]).to_csv(path, index=False)
+    result = runner.invoke(app, ["predict", "-m", str(model), "--future-data", str(path), "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    unused = [line for line in result.stderr.splitlines() if "left unused" in line]
+    assert unused == (
+        [f"warning: {path} has rows for series not in the data or the model, left unused: 'Victorai'"]
+        if misspelt
+        else []
+    )
+
+
 def test_info_lists_a_known_future_column_once_as_such(aus_model):
     """The file keeps known-future columns among its features (the lookback reads them); info
     showed CPI under features and future_features both, which read as two inputs."""

@@ -201,3 +201,21 @@ def test_the_cut_keeps_a_patch_given_and_counts_windows_at_the_stride():
             "MS",
             y,
         )
+
+
+def test_a_short_series_keeps_its_place_in_the_output_and_through_the_model_file(tmp_path):
+    """The short series follow the members in ``ids_``; a forecast from the stored history
+    put them last (s0, s2, s1), where the data given, and the global model, keep id order."""
+    panel = _panel(3)
+    middle = panel.members[1]
+    members = [panel.members[0], dataclasses.replace(middle, frame=middle.frame.iloc[:9]), panel.members[2]]
+    local = LocalForecaster(_local()).fit(dataclasses.replace(panel, members=members))
+    assert local.short_ is not None and local.short_.ids == ("s1",)
+    path = save_model(local, tmp_path / "m.fcst")
+    for model in (local, load_model(path)):
+        assert list(dict.fromkeys(model.predict().index.get_level_values(0))) == ["s0", "s1", "s2"]
+    rewrite_model(path, edit_meta=lambda meta: meta.update(order=["s0", "s1", "sX"]))
+    from forecast_cli.errors import ModelFileError
+
+    with pytest.raises(ModelFileError, match="damaged or inconsistent"):
+        load_model(path)
