@@ -162,7 +162,14 @@ def fit_group(
         spread=True,
     )
     fit_ends = np.array([o.min() for o in local_origins])  # the group's first fold is where it trained
-    parts = band_parts(fitted, prefix, prefix_offsets, fit_ends, local_origins, out, widths, levels)
+    # each prefix row's target read, not filled: a filled step is no actual for the errors since the fit
+    read = np.concatenate(
+        [
+            m.observed()[: b - a]
+            for m, a, b in zip(panel.members, prefix_offsets[:-1], prefix_offsets[1:], strict=True)
+        ]
+    )
+    parts = band_parts(fitted, prefix, prefix_offsets, fit_ends, local_origins, out, widths, levels, read)
     kept = fitted.network_args_.highway_init if fitted.metrics_["kept_baseline"] else ""
     weight = None if fitted.damped_ is None else fitted.damped_.weight
     seconds = (t1 - t0, time.perf_counter() - t1)

@@ -73,7 +73,7 @@ def recalibrated_pool(
         if member is None:
             continue
         frames = [check_history(member, part.members[0])]
-        got = errors_since_training(member, [sid], frames, [()])
+        got = errors_since_training(member, [sid], frames, [()], [part.members[0].observed()])
         if len(got):
             new.append(got)
     if not new:

@@ -78,6 +78,7 @@ def band_parts(
     point: np.ndarray,
     widths: np.ndarray | None,
     levels: tuple[float, ...],
+    observed: np.ndarray | None = None,
 ) -> BandParts:
     """What one fit's bands are made of, keyed by each fold's place from the last.
 
@@ -85,7 +86,9 @@ def band_parts(
     (``backtest_fits.forecast_inputs``); ``fit_ends[i]``: the first row series i's fit never
     saw; ``origins[i]``: its folds' origins, in the order of ``point``'s rows
     (series-major); a series may have fewer folds than another, its last ones
-    (``folds.plan_folds``'s ``partial``). Without ``levels`` no window since is forecast."""
+    (``folds.plan_folds``'s ``partial``). Without ``levels`` no window since is forecast.
+    ``observed`` (rows of ``prefix``): False where a target was filled, no actual for the
+    errors since the fit (as in the backtest's scores and ``predict``'s recalibration)."""
     horizon = point.shape[1]
     per_series = [len(o) for o in origins]
     row_series = np.repeat(np.arange(len(origins)), per_series)  # (rows,)
@@ -122,7 +125,10 @@ def band_parts(
             series,
             series=np.arange(len(origins)),
             statics=fitted.train_statics(),
+            observed=observed,
         )
+        keep = np.isfinite(since).any(axis=1)  # a window whose steps were all filled adds nothing
+        since, series, t_all = since[keep], series[keep], t_all[keep]
     else:
         series, t_all = series[:0], t_all[:0]
     return BandParts(

@@ -96,6 +96,7 @@ def predict(
             moved_static = changed_statics(f, statics, now)
             statics.update(now)
     given = (names, frames)  # recalibration pools every series given, not only --ids
+    read = None if panel is None else [m.observed() for m in panel.members]  # filled rows: no actuals
     if ids:
         ids = as_written(ids, names)
         unknown = [i for i in ids if i not in names]
@@ -143,7 +144,7 @@ def predict(
     levels, quantiles = f.config.intervals.asked(levels, quantiles)
     table, added = f.calibration_ if calibration is None else calibration, 0
     if calibration is None and history is not None and (levels or quantiles):
-        table, added = recalibrated(f, *given, [statics.get(name, ()) for name in given[0]])
+        table, added = recalibrated(f, *given, [statics.get(name, ()) for name in given[0]], read)
     notes += shortfall_notes(table, levels, quantiles)
     if (levels or [q for q in quantiles if q != 0.5]) and horizon > len(table.abs_q):
         notes.append(

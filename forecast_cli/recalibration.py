@@ -30,31 +30,44 @@ if TYPE_CHECKING:
 
 
 def recalibrated(
-    f: Forecaster, names: Sequence[str], frames: Sequence[pd.DataFrame], statics: Sequence[Sequence[str]]
+    f: Forecaster,
+    names: Sequence[str],
+    frames: Sequence[pd.DataFrame],
+    statics: Sequence[Sequence[str]],
+    observed: Sequence[np.ndarray] | None = None,
 ) -> tuple[CalibrationTable, int]:
     """(table, windows added): ``f.calibration_`` with the errors of every window since
     training in ``frames`` (series ``names``, static values ``statics``) pooled in; the
-    table unchanged and 0 when there are none or the model kept no errors to pool with."""
+    table unchanged and 0 when there are none or the model kept no errors to pool with.
+    ``observed``: per frame, True where its target was read, not filled (``errors_since_training``)."""
     if f.calibration_errors_ is None:
         return f.calibration_, 0
-    errors = errors_since_training(f, names, frames, statics)
+    errors = errors_since_training(f, names, frames, statics, observed)
     if not len(errors):
         return f.calibration_, 0
     return CalibrationTable.from_errors(np.vstack([f.calibration_errors_, errors])), len(errors)
 
 
 def errors_since_training(
-    f: Forecaster, names: Sequence[str], frames: Sequence[pd.DataFrame], statics: Sequence[Sequence[str]]
+    f: Forecaster,
+    names: Sequence[str],
+    frames: Sequence[pd.DataFrame],
+    statics: Sequence[Sequence[str]],
+    observed: Sequence[np.ndarray] | None = None,
 ) -> np.ndarray:
     """(windows, horizon): the errors of every window since training in ``frames``, scaled
-    as the validation errors were (no rows when there are none)."""
+    as the validation errors were (no rows when there are none). ``observed`` (per frame,
+    True where the target was read): a filled step is no actual, as in the backtest's
+    scores; a window none of whose steps was read adds nothing. Errors against the straight
+    line a gap was filled with told the bands how well the network follows that line."""
     none = np.empty((0, f.horizon_))
     known = {name: i for i, name in enumerate(f.ids_)}
     ends = f.histories_.last_stamps()  # (series,): where each series' training rows ended
     context = f.context_rows
     keep = f.plan_.history_rows  # what a window reads, the long-run drift included
-    pieces, origins, members, rows = [], [], [], []
-    for name, frame, static in zip(names, frames, statics, strict=True):
+    pieces, origins, members, rows, read = [], [], [], [], []
+    every = [None] * len(frames) if observed is None else observed
+    for name, frame, static, seen in zip(names, frames, statics, every, strict=True):
         k = known.get(name)
         if k is None:
             continue
@@ -63,6 +76,7 @@ def errors_since_training(
         if first < len(frame):  # a window whose first step happened
             lo = max(first - keep, 0)
             pieces.append(f._inputs(frame.iloc[lo:]))  # the rows those windows read
+            read.append(np.ones(len(frame) - lo, dtype=bool) if seen is None else np.asarray(seen)[lo:])
             origins.append(np.arange(first - lo, len(frame) - lo))
             members.append(k)
             rows.append(static)
@@ -77,18 +91,20 @@ def errors_since_training(
         return none
     at, segment = at[pick], segment[pick]
     member = np.asarray(members)
-    return window_errors(
+    errors = window_errors(
         f,
         values,
         at,
         offsets,
         segment,
         member[segment],
+        observed=np.concatenate(read),
         scalers=[f.scalers_[k] for k in members],
         clamp_future=True,  # steps past the data are never scored; their covariates repeat
         series=member,
         statics=f.static_block(rows),
     )
+    return errors[np.isfinite(errors).any(axis=1)]
 
 
 def scorable(values: np.ndarray, at: np.ndarray, context: int) -> np.ndarray:
@@ -110,14 +126,17 @@ def window_errors(
     offsets: np.ndarray,
     segment: np.ndarray,
     members: np.ndarray,
+    observed: np.ndarray | None = None,
     **forecast,
 ) -> np.ndarray:
     """(windows, horizon) errors of the forecasts from rows ``at`` of ``values`` (window w
     in segment ``segment[w]`` of ``offsets``, training series ``members[w]``), divided by
     their normalisers as the validation errors were; NaN at steps past the segment's end.
-    ``forecast``: the rest of ``f.forecast_origins``' arguments."""
+    ``observed`` (rows of ``values``): False where a target was filled, which is no actual
+    (NaN error). ``forecast``: the rest of ``f.forecast_origins``' arguments."""
     pred, widths = f.forecast_origins(values, at, offsets, spread=True, **forecast)  # (windows, horizon) each
-    actual = window_actuals(values[:, 0], at, offsets[segment + 1], pred.shape[1])  # (windows, horizon)
+    target = values[:, 0] if observed is None else np.where(observed, values[:, 0], np.nan)
+    actual = window_actuals(target, at, offsets[segment + 1], pred.shape[1])  # (windows, horizon)
     return per_normaliser(
         actual - pred, f.normalisers(widths, np.asarray(f.cal_scales_)[members], pred.shape[1])
     )
