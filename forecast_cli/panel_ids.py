@@ -15,9 +15,10 @@ def as_written(requested: Sequence[str], names: Sequence[str], label: str = "--i
     """Each requested id as the data writes it: itself, or the one name that equals it
     once spaces around it are dropped (--ids and --ids-file strip what they read, so an id
     written ' A' could never be chosen otherwise) and both are in one Unicode form
-    (``_loose``); unmatched ids stay as given. An id that
-    several names equal once stripped ('abc' and 'abc ') is refused: what was read cannot
-    tell which is meant, and the exact one was taken for both."""
+    (``_loose``); unmatched ids stay as given. An exact id always wins (the load line
+    says when others differ from it only so: ``space_twins``); one that no name equals
+    exactly and several equal loosely (' D' and 'D ') is refused, naming them: what was
+    read cannot tell which is meant."""
     exact = set(names)
     loose: dict[str, list[str]] = {}
     for name in names:
@@ -25,7 +26,7 @@ def as_written(requested: Sequence[str], names: Sequence[str], label: str = "--i
     out = []
     for item in requested:
         near = loose.get(_loose(item), [])
-        if len(near) > 1:
+        if item not in exact and len(near) > 1:
             raise UsageError(
                 f"{label} {str(item).strip()!r} could be any of {len(near)} series whose ids differ only "
                 f"by spaces around them or Unicode form ({', '.join(repr(str(n)) for n in near)}): make "
@@ -43,16 +44,20 @@ def _loose(name) -> str:
 
 
 def space_twins(names: Sequence[str]) -> list[str]:
-    """A note when some ids differ only by spaces around them (one series split in two by a
-    stray space, most often), else nothing: they stay apart, as the data has them."""
+    """A note when some ids differ only by spaces around them or Unicode form (one series
+    split in two by a stray space, most often), else nothing: they stay apart, as the data
+    has them."""
     loose: dict[str, list[str]] = {}
     for name in names:
-        loose.setdefault(str(name).strip(), []).append(str(name))
+        loose.setdefault(_loose(name), []).append(str(name))
     twins = [group for group in loose.values() if len(group) > 1]
     if not twins:
         return []
     shown = first_few([" and ".join(map(repr, group)) for group in twins])
-    return [f"{len(twins)} id(s) differ only by spaces around them ({shown}): kept as separate series"]
+    return [
+        f"{len(twins)} id(s) differ only by spaces around them or Unicode form ({shown}): kept as "
+        "separate series; --ids chooses the one written exactly"
+    ]
 
 
 def unknown_ids(
