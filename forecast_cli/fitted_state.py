@@ -63,6 +63,7 @@ def forecaster_state(f: Forecaster) -> tuple[dict[str, Any], dict[str, np.ndarra
             "windows": f.calibration_.windows,
             "steps": len(f.calibration_.abs_q),
             "bare_steps": f.calibration_.bare_steps,
+            "own_windows": f.calibration_.own_windows,
         },
         # errors were divided by the spread head's widths (None: by the series' scales)
         "width_ratio": None if f.width_ratio_ is None else [float(v) for v in f.width_ratio_],
@@ -216,8 +217,12 @@ def _restore_arrays(self: Forecaster, meta: dict[str, Any], arrays: dict[str, np
     if abs_q.shape != (len(abs_q), len(LEVEL_GRID)):
         raise ValueError("the model file's calibration table has the wrong shape")
     calibration = meta["calibration"]  # files before bare_steps was kept: every step had errors
+    own = calibration.get("own_windows")  # files before the naive floor: unknown, no floor
     self.calibration_ = CalibrationTable(
-        abs_q.astype(np.float64), int(calibration["windows"]), int(calibration.get("bare_steps", 0))
+        abs_q.astype(np.float64),
+        int(calibration["windows"]),
+        int(calibration.get("bare_steps", 0)),
+        None if own is None else int(own),
     )
     ratio = meta.get("width_ratio")
     self.width_ratio_ = None if ratio is None else np.asarray(ratio, dtype=np.float64)

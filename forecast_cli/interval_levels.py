@@ -65,6 +65,16 @@ def calibrated(level: float) -> bool:
     return level <= TOP_LEVEL + 1e-9
 
 
+FLOOR_UNTIL = 95.0  # a table that cannot back this level by its own windows gets a floor
+
+
+def floored(own_windows: int | None) -> bool:
+    """Whether bands calibrated on ``own_windows`` validation windows are widened to
+    seasonal naive's (``naive_floor``): too few to back a ``FLOOR_UNTIL`` band, whose
+    exact conformal band is then unbounded; False when unknown (an older file)."""
+    return own_windows is not None and math.ceil((own_windows + 1) * FLOOR_UNTIL / 100.0) > own_windows
+
+
 def _widest(values, levels, flag: str) -> None:
     """Refuse a value beyond the widest stored band: it would silently be that band."""
     for value, level in zip(values, levels, strict=True):

@@ -58,6 +58,7 @@ newer windows can join them.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -93,6 +94,9 @@ class CalibrationTable:
     # steps with no error of their own (the last ones, past every validation tail): their
     # bands rest wholly on nearer steps' errors, which understate how errors grow ahead
     bare_steps: int = 0
+    # windows with an error at the first step (every validation window has one): how many
+    # windows, not errors, the bands rest on; None where unknown (a file without its errors)
+    own_windows: int | None = None
 
     @classmethod
     def from_errors(cls, errors: np.ndarray) -> CalibrationTable:
@@ -108,7 +112,7 @@ class CalibrationTable:
         counts = []
         per_step = [errors[:, h][np.isfinite(errors[:, h])] for h in range(horizon)]
         if not any(len(e) for e in per_step):  # every window of a flat series (``series_scale``)
-            return cls(np.zeros((horizon, len(LEVEL_GRID))), 0)
+            return cls(np.zeros((horizon, len(LEVEL_GRID))), 0, own_windows=0)
         if len(per_step[0]) == 0:
             raise ValueError("no calibration errors for the first step")
         for h in range(horizon):
@@ -116,7 +120,7 @@ class CalibrationTable:
             counts.append(len(e))
             ranked = np.sort(np.abs(e))
             abs_q[h] = ranked[grid_ranks(len(e)) - 1]
-        return cls(abs_q, int(min(counts)), sum(len(e) == 0 for e in per_step))
+        return cls(abs_q, int(min(counts)), sum(len(e) == 0 for e in per_step), len(per_step[0]))
 
     def band(self, level: float, horizon: int) -> np.ndarray:
         """Half-width per step (horizon,) at ``level`` percent, interpolated on the grid
@@ -144,13 +148,22 @@ class CalibrationTable:
         return math.ceil((self.windows + 1) * level / 100.0) > self.windows
 
     def to_dict(self) -> dict:
-        return {"abs_q": self.abs_q.tolist(), "windows": self.windows, "bare_steps": self.bare_steps}
+        return {
+            "abs_q": self.abs_q.tolist(),
+            "windows": self.windows,
+            "bare_steps": self.bare_steps,
+            "own_windows": self.own_windows,
+        }
 
     @classmethod
     def from_dict(cls, raw: dict) -> CalibrationTable:
         """Files before quantiles came from the bands also hold ``signed_q``: unused."""
+        own = raw.get("own_windows")  # files before the naive floor: unknown (no floor)
         return cls(
-            np.asarray(raw["abs_q"], dtype=np.float64), int(raw["windows"]), int(raw.get("bare_steps", 0))
+            np.asarray(raw["abs_q"], dtype=np.float64),
+            int(raw["windows"]),
+            int(raw.get("bare_steps", 0)),
+            None if own is None else int(own),
         )
 
 
@@ -257,26 +270,38 @@ def bands(
     uses_log: bool,
     floor: float | np.ndarray | None = None,
     anchor: np.ndarray | None = None,
+    least: Callable[[float], np.ndarray] | None = None,
 ) -> dict[str, np.ndarray]:
     """Columns ``lo-<level>``, ``hi-<level>`` and ``q<prob>`` for forecasts ``point``
     (series, horizon), each with its normaliser (see ``scaled_errors``); nothing below ``floor``
     (one cut, or one per series: (series, 1), -inf for none).
     ``anchor`` (series,): the last value before each forecast. A flat series (normaliser 0)
     has no width to calibrate, and its network forecast can sit a hair off its constant
-    (5.0015 for a series of 5.0): its band reaches from the forecast to that value."""
+    (5.0015 for a series of 5.0): its band reaches from the forecast to that value.
+    ``least(level)``: (series, horizon) half-widths no band is narrower than, NaN for none
+    (a thinly calibrated table's floor, ``naive_floor``); a step with no band keeps none."""
     forward, inverse = error_space(uses_log)
     horizon = point.shape[1]
     centre = forward(point)
     s = _per_step(scales)
     out: dict[str, np.ndarray] = {}
     below = {}  # column -> True for a lower edge (lo-, or a quantile under the median)
-    for level in levels:
+
+    def half_width(level: float) -> np.ndarray:  # (series, horizon)
         half = table.band(level, horizon)[None, :] * s
+        if least is None:
+            return half
+        wider = least(level)
+        return np.where(np.isfinite(wider) & np.isfinite(half), np.maximum(half, wider), half)
+
+    for level in levels:
+        half = half_width(level)
         out[f"lo-{level_name(level)}"] = inverse(centre - half)
         out[f"hi-{level_name(level)}"] = inverse(centre + half)
         below[f"lo-{level_name(level)}"], below[f"hi-{level_name(level)}"] = True, False
     for prob in quantiles:
-        out[f"q{prob:g}"] = inverse(centre + table.quantile(prob, horizon)[None, :] * s)
+        offset = 0.0 if prob == 0.5 else math.copysign(1.0, prob - 0.5) * half_width(quantile_level(prob))
+        out[f"q{prob:g}"] = inverse(centre + offset)
         if prob != 0.5:
             below[f"q{prob:g}"] = prob < 0.5
     if anchor is not None:

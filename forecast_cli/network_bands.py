@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .intervals import CalibrationTable, bands, never_below_zero
+from .naive_floor import NaiveFloor, thin
 from .recalibration import scorable, window_errors
 from .stacked_states import stack_rows
 
@@ -56,6 +57,13 @@ class BandParts:
     since: np.ndarray  # (windows, horizon) errors of the windows forecast since the fit
     since_series: np.ndarray  # (windows,) their series
     since_origin: np.ndarray  # (windows,) their origins, series-local
+    target: np.ndarray  # (rows of every series,) the target the fit's series are cut from
+    row_span: np.ndarray  # (rows, 2) each row's kept history in ``target``: [start, origin)
+    season: int  # the fit's season: a thin table's floor is seasonal naive's (``naive_floor``)
+
+    def histories(self, at: np.ndarray) -> list[np.ndarray]:
+        """The target before the origin of each row of ``at``, as much as a model keeps."""
+        return [self.target[a:b] for a, b in self.row_span[at]]
 
     def known_before(self, key: int) -> np.ndarray:
         """The errors since the fit whose steps came before the origin of the row of
@@ -145,6 +153,10 @@ def band_parts(
         since=since,
         since_series=series,
         since_origin=t_all,
+        target=prefix[:, 0],
+        # the floor reads the rows a model keeps before each origin, as ``predict`` does
+        row_span=np.stack([np.maximum(row_starts, row_ends - fitted.plan_.history_rows), row_ends], axis=1),
+        season=fitted.season_,
     )
 
 
@@ -246,6 +258,15 @@ def _band_rows(parts, pairs: list[tuple[int, np.ndarray]], table: CalibrationTab
     ``out`` (in place), in one call for all of them (thousands of members: one call each
     was slow)."""
     pool = [(parts[j], out[j], at) for j, at in pairs if len(at)]
+    least = None
+    if thin(table):  # too few windows behind it: no narrower than seasonal naive's band
+        floor = NaiveFloor(
+            [y for p, _, at in pool for y in p.histories(at)],
+            [p.season for p, _, at in pool for _ in at],
+            pool[0][0].point.shape[1],
+            table.own_windows or 0,
+        )
+        least = floor.half
     banded = bands(
         np.concatenate([p.point[at] for p, _, at in pool]),
         np.concatenate([p.norm[at] for p, _, at in pool]),
@@ -255,6 +276,7 @@ def _band_rows(parts, pairs: list[tuple[int, np.ndarray]], table: CalibrationTab
         False,
         floor=np.concatenate([p.floor[at] for p, _, at in pool]),
         anchor=np.concatenate([p.anchor[at] for p, _, at in pool]),
+        least=least,
     )
     starts = np.cumsum([0, *(len(at) for _, _, at in pool)])
     for (_, got, at), a, b in zip(pool, starts[:-1], starts[1:], strict=True):

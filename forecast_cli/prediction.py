@@ -21,6 +21,7 @@ from .errors import DataError, UsageError, first_few
 from .future_data import FutureTable
 from .history_checks import check_history, check_horizon
 from .intervals import CalibrationTable, bands, series_scale
+from .naive_floor import naive_floor, thin
 from .panel import Panel
 from .panel_ids import as_written, unknown_ids
 from .prediction_notes import (
@@ -167,6 +168,7 @@ def predict(
             np.array([trained.get(name, -1) for name in names]),
         ),
         anchor=np.array([y[-1] for y in targets]),
+        least=naive_floor(f, targets, horizon, table) if thin(table) else None,
     )
     # One frame for all series at once: per-series frames and a concat cost ~1 ms a series.
     index = stamps[0].append(stamps[1:]) if len(stamps) > 1 else stamps[0]

@@ -13,6 +13,7 @@ import pandas as pd
 from .errors import first_few
 from .interval_levels import quantile_level
 from .intervals import CalibrationTable
+from .naive_floor import thin as table_is_thin
 from .period_labels import said
 
 if TYPE_CHECKING:
@@ -45,9 +46,11 @@ def shortfall_notes(
         return [
             "the training series were flat: the bands have no width (nothing in the history says how far they may move)"
         ]
+    # a thin table's bands are widened to seasonal naive's on the history (``naive_floor``)
+    floored = " or seasonal naive's band on the history, whichever is wider" if table_is_thin(table) else ""
     return [
         f"only {table.windows} calibration errors behind a step's band: the {', '.join(f'{lv:g}%' for lv in thin)} "
-        f"band is the widest error seen, which may cover less; use more data or {_narrower(thin, levels)}"
+        f"band is the widest error seen{floored}, which may cover less; use more data or {_narrower(thin, levels)}"
     ] + bare
 
 

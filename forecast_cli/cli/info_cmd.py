@@ -177,6 +177,7 @@ def interval_summary(meta: dict, windows: int | None = None, pooled: int = 0) ->
     ``pooled``: how many members a --local model's one table pools."""
     from ..config import ForecastConfig
     from ..interval_config import IntervalConfig
+    from ..interval_levels import floored
 
     intervals, notes = IntervalConfig().or_else(ForecastConfig.from_dict(meta["config"]).intervals)
     shown = ",".join(f"{lv:g}" for lv in intervals.levels()) or "none"
@@ -189,7 +190,11 @@ def interval_summary(meta: dict, windows: int | None = None, pooled: int = 0) ->
     widths = "the spread head" if meta["network"].get("spread") else "each series' scale"
     least = calibration["windows"] if windows is None else f"as few as {windows}"
     source = f" pooled from its {pooled} members" if pooled > 1 else ""  # one member: its own
-    return f"{shown} (predict's default; calibrated on {least} windows{source}, widths from {widths})"
+    # a table of too few windows is widened to seasonal naive's band (``naive_floor``)
+    floor = (
+        ", at least seasonal naive's band on the history" if floored(calibration.get("own_windows")) else ""
+    )
+    return f"{shown} (predict's default; calibrated on {least} windows{source}, widths from {widths}{floor})"
 
 
 def history_summary(meta: dict) -> dict:
