@@ -7,6 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from forecast_cli import prediction
 from forecast_cli.backtest import run_backtest
@@ -174,3 +176,21 @@ def test_info_says_when_the_bands_are_floored(monthly_frame, tmp_path):
     assert "at least seasonal naive's band on the history" in shown.stdout
     rewrite_model(path, edit_meta=lambda meta: meta["calibration"].pop("own_windows"))
     assert "seasonal naive" not in CliRunner().invoke(app, ["info", str(path), "-f", "json"]).stdout
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    history=st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=2, max_size=40),
+    errors=st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=20),
+    probs=st.lists(st.floats(0.001, 0.999), min_size=2, max_size=8, unique=True),
+    season=st.integers(1, 6),
+)
+def test_floored_quantiles_never_cross(history, errors, probs, season):
+    """The floor is monotone in the level as the table is, so their larger is too."""
+    table = CalibrationTable.from_errors(np.array(errors)[:, None] * np.ones((1, 3)))
+    floor = NaiveFloor([np.array(history)], [season], 3, 0)
+    out = bands(np.zeros((1, 3)), np.ones(1), table, (50, 80, 95), sorted(probs), False, least=floor.half)
+    values = np.stack([out[f"q{p:g}"][0] for p in sorted(probs)])  # (probs, horizon)
+    assert (np.diff(values, axis=0) >= -1e-9 * np.maximum(1.0, np.abs(values[1:]))).all()
+    for a, b in ((50, 80), (80, 95)):
+        assert (out[f"hi-{b}"] >= out[f"hi-{a}"] - 1e-9 * np.maximum(1.0, np.abs(out[f"hi-{b}"]))).all()
