@@ -70,6 +70,11 @@ from .interval_levels import TOP_LEVEL, level_name, quantile_level
 LEVEL_GRID = np.array([*range(1, 100), 99.5, TOP_LEVEL], dtype=np.float64)
 MAX_CALIBRATION_WINDOWS = 20_000
 MIN_STEP_ERRORS = 20  # fewer at a step: borrow the nearest steps' errors (see _with_neighbours)
+# values nearer than this, relative to their size, are one value: a price of 19.99 summed
+# as 19.990000000000002 did not move, and a network fed that "movement" (scaled up from
+# nothing) forecast it 7% lower (``series_scale``, ``series.refuse_constant``, and the
+# forecast of an unmoved series, ``origin_forecasts``)
+ROUNDOFF = 1e-9
 
 
 def conformal_rank(n: int, level: float) -> int:
@@ -201,7 +206,9 @@ def series_scale(train_y: np.ndarray, uses_log: bool) -> float:
         return float("nan")
     scale = float(np.mean(np.abs(np.diff(z))))
     size = float(np.mean(np.abs(z))) if len(z) else 0.0
-    return scale if scale > max(1e-12 * size, np.finfo(float).tiny) else 0.0  # relative: 1e-12s move too
+    return (
+        scale if scale > max(ROUNDOFF * size, np.finfo(float).tiny) else 0.0
+    )  # relative: round-off is no move
 
 
 def scaled_errors(actual: np.ndarray, forecast: np.ndarray, scales: np.ndarray, uses_log: bool) -> np.ndarray:

@@ -20,7 +20,7 @@ import torch
 from .damped_trend import damped_at_origins
 from .drift import long_run, with_drift
 from .errors import DataError, ModelFileError
-from .intervals import never_below_zero
+from .intervals import ROUNDOFF, never_below_zero
 from .scaling import Scaler
 from .series_inputs import append_constants, with_series_index
 from .windows import gather_windows
@@ -199,7 +199,8 @@ def _flat_before(target: np.ndarray, origins: np.ndarray, starts: np.ndarray, sp
     constant is what every baseline forecasts and what the band of a flat series reaches."""
     rows = np.arange(len(target))
     moved = np.ones(len(target), dtype=bool)
-    moved[1:] = target[1:] != target[:-1]  # NaN != NaN: a gap ends a run
+    # round-off is no move (``intervals.ROUNDOFF``); NaN is close to nothing: a gap ends a run
+    moved[1:] = ~np.isclose(target[1:], target[:-1], rtol=ROUNDOFF, atol=0.0)
     moved[np.unique(starts)] = True  # a segment's first row starts a run
     run_start = np.maximum.accumulate(np.where(moved, rows, 0))  # (rows,)
     first_read = np.maximum(origins - span, starts)

@@ -27,6 +27,7 @@ from .errors import DataError, FreqWithoutDates, OneTimestamp
 from .exchange_detection import bar_step, exchanges_holding, fixed_offset
 from .fill_guards import check_invented, dropped_grid_note
 from .frequency import choose_frequency, infer_frequency
+from .intervals import ROUNDOFF
 from .io import read_data
 from .number_times import step_numbers
 from .parse import parse_times
@@ -299,12 +300,13 @@ def refuse_constant(members: list[Series], ids: Sequence[str]) -> list[str]:
     """The ids of constant members; an error when every member is constant (nothing to
     learn). A panel keeps its constant series (a product that never sold is data too).
     A series of one row is not called constant (one value shows no change either way)."""
-    flat = [np.ptp(m.y) == 0 for m in members]
+    flat = [np.ptp(m.y) <= ROUNDOFF * np.max(np.abs(m.y)) for m in members]  # round-off is no change
     if not all(flat):
         return [name for name, m, f in zip(ids, members, flat, strict=True) if f and len(m.y) > 1]
     target, first = members[0].target, members[0].y[0]
     if len(members) == 1:
+        within = "" if np.ptp(members[0].y) == 0 else ", to one part in 10^9"
         raise DataError(
-            f"target {target!r} is constant ({first:g}); there is nothing to learn, pick another --target"
+            f"target {target!r} is constant ({first:g}{within}); there is nothing to learn, pick another --target"
         )
     raise DataError(f"every series' {target!r} is constant; there is nothing to learn, pick another --target")

@@ -85,6 +85,28 @@ def test_a_constant_series_is_kept_and_named_and_only_an_all_constant_panel_is_r
     assert not model.exists()
 
 
+def test_a_series_constant_but_for_float_round_off_is_a_constant_series(tmp_path):
+    """bad input: a price of 19.99 summed as 19.990000000000002 on half its rows -> in a panel, kept as constant and forecast at its value with a band of no width (it was forecast 7% lower, the band's lower edge on the point); alone, exit 2 "constant (19.99, to one part in 10^9)" like an exact constant"""
+    rows = (long_panel()["unique_id"] == "S1").sum()
+    noisy = np.where(np.arange(rows) % 2 == 0, 19.99, sum([19.99 / 30] * 30))
+    assert len(set(noisy.tolist())) == 2  # float sums differ in the last digit
+    frame = _corrupt("S1", slice(None), "y", noisy)
+    result, model = _train(tmp_path, frame, quiet=False)
+    assert result.exit_code == 0, result.stderr
+    assert "1 constant series kept (S1)" in result.stderr
+    out = runner.invoke(app, ["predict", "-m", str(model), "-f", "csv", "--level", "80", "--ids", "S1"])
+    assert out.exit_code == 0, out.stderr
+    got = pd.read_csv(io.StringIO(out.stdout))
+    assert np.allclose(got["y"], noisy[-1], rtol=1e-12, atol=0)
+    assert (got["y-lo-80"] == got["y"]).all() and (got["y-hi-80"] == got["y"]).all()
+    alone = tmp_path / "price.csv"
+    pd.DataFrame(
+        {"month": pd.date_range("2015-01-01", periods=rows, freq="MS").strftime("%Y-%m"), "price": noisy}
+    ).to_csv(alone, index=False)
+    result = runner.invoke(app, ["train", str(alone), *FAST_TRAIN, "-o", str(tmp_path / "p.fcst")])
+    refused(result, 2, "target 'price' is constant (19.99, to one part in 10^9); there is nothing to learn")
+
+
 def test_a_series_of_one_row_is_put_on_the_panels_step_and_forecast_without_a_band(tmp_path):
     """A product sold once so far stopped the whole panel ("only 1 distinct timestamp").
     One row tells no step, but the panel's series share one: the series is kept on it and
