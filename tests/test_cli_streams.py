@@ -85,6 +85,16 @@ def test_a_full_disk_behind_stdout_is_exit_2_naming_standard_output(air_model, t
     assert "cannot write standard output: No space left on device" in done.stderr
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("stderr", ["2>/dev/full", "2</dev/null"])
+def test_a_stderr_that_cannot_be_written_drops_messages_not_the_work(air_model, tmp_path, stderr):
+    """bad input: stderr on a full disk or opened read-only -> the model is still written and predict still prints, exit 0 (every command was exit 1, the model unsaved)"""
+    done = _bash(f"{CLI} train {AIR} --epochs 2 -o m.fcst {stderr}", tmp_path)
+    assert done.returncode == 0 and (tmp_path / "m.fcst").stat().st_size > 0
+    done = _bash(f"{CLI} predict -m {air_model} -H 2 -f csv {stderr}", tmp_path)
+    assert done.returncode == 0 and done.stdout.startswith("timestamp,passengers")
+
+
 @pytest.mark.parametrize("redirect", [">> data.csv", "1<>data.csv", "-o /dev/stdout >> data.csv"])
 def test_stdout_redirected_to_the_input_file_is_refused_and_leaves_it_intact(air_model, tmp_path, redirect):
     """bad input: stdout redirected to the data file read (>> data.csv, 1<>data.csv) -> exit 2,

@@ -39,14 +39,23 @@ class Reporter:
 
     def info(self, message: str) -> None:
         if not self.quiet:
-            self.console.print(message, markup=False)
+            self._say(message)
 
     def warn(self, message: str) -> None:
         if not self.quiet:
-            self.console.print(f"warning: {message}", style="yellow", markup=False)
+            self._say(f"warning: {message}", "yellow")
 
     def error(self, message: str) -> None:
-        self.console.print(f"error: {message}", style="bold red", markup=False)
+        self._say(f"error: {message}", "bold red")
+
+    def _say(self, text: str, style: str | None = None) -> None:
+        """One line on stderr; a stderr that cannot be written (``2>>log`` on a full disk, a
+        read-only descriptor) drops this line and the rest, and the command goes on: a
+        train lost its model (exit 1) to a progress line it could not print."""
+        try:
+            self.console.print(text, style=style, markup=False)
+        except OSError:
+            self.console.quiet = True
 
     @contextmanager
     def training_progress(self, label: str) -> Iterator[Any]:
