@@ -27,6 +27,7 @@ from forecast_cli.cli import app
 from forecast_cli.forecaster import Forecaster
 
 from .conftest import FAST_TRAIN, SAMPLE
+from .test_panel import long_panel
 
 runner = CliRunner()
 AIR = SAMPLE / "airpassengers.csv"
@@ -1025,3 +1026,24 @@ def test_a_panel_no_fold_fits_is_offered_only_settings_that_run(tmp_path, longes
             app, ["backtest", str(path), "--models", "lstm", f"--{name}", value, "-f", "csv", *FAST_TRAIN]
         )
         assert ran.exit_code == 0, (name, value, ran.output)
+
+
+@pytest.mark.parametrize("command", ["train", "predict", "backtest"])
+@pytest.mark.parametrize("source", ["--config", "--ids-file"])
+def test_an_output_over_the_config_or_ids_file_is_refused(tmp_path, command, source):
+    """bad input: -o naming the --config or --ids-file the command reads -> exit 2, "is also an input file", the file intact (it was replaced by the model or the forecast, exit 0)"""
+    read = tmp_path / ("cfg.toml" if source == "--config" else "ids.txt")
+    text = "horizon = 3\n" if source == "--config" else "S0\n"
+    read.write_text(text)
+    panel = tmp_path / "panel.csv"
+    long_panel().to_csv(panel, index=False)
+    model = tmp_path / "m.fcst"
+    if command == "predict":
+        trained = runner.invoke(app, ["train", str(panel), "-H", "3", *FAST_TRAIN, "-o", str(model)])
+        assert trained.exit_code == 0, trained.output
+        args = ["predict", "-m", str(model)]
+    else:
+        args = [command, str(panel), *FAST_TRAIN] + (["--models", "naive"] if command == "backtest" else [])
+    result = runner.invoke(app, [*args, source, str(read), "-o", str(read)])
+    refused(result, 2, f"-o {read} is also an input file; write the output elsewhere")
+    assert read.read_text() == text

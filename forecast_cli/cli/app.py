@@ -187,10 +187,11 @@ def train(
     """
     from ..modelfile import save_model
     from ..outputs import check_output_paths
+    from .config_option import config_file_read
 
     if str(output) == "-":  # predict's "-" is stdout; a model is a binary file, never a stream by accident
         raise UsageError("-o - would write the model to a file named '-'; give a file name (or /dev/stdout)")
-    check_output_paths({"-o": output}, [data], model=True)
+    check_output_paths({"-o": output}, [data, config.data.ids_file, config_file_read()], model=True)
     series, skipped = load_input(data, config.data, reporter, ticker, compute=compute)
     from ..output_names import refuse_output_clashes
 

@@ -78,13 +78,14 @@ def backtest(
     from ..backtest import resolve_models, run_backtest
     from ..folds import parse_refit
     from ..outputs import check_output_paths
+    from .config_option import config_file_read
 
     resolve_models(spec)  # bad model names and --refit values are refused before reading data
     parse_refit(spec.refit)
 
     check_output_paths(
         {"-o": output, "--predictions-out": predictions_out, "--plot": plot},
-        [data],
+        [data, config.data.ids_file, config_file_read()],
         stdout=None if output not in (None, "-") else "the leaderboard",
     )
     if plot:

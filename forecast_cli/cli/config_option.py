@@ -8,6 +8,7 @@ checked as its option would check it, and an error names the file and the key.
 from __future__ import annotations
 
 import inspect
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -37,6 +38,21 @@ def config_parameter() -> inspect.Parameter:
 
 
 _META = "forecast.config_file"  # ctx.meta: (path, {param name: (key, raw, parsed, option)})
+
+
+_READ: ContextVar[Path | None] = ContextVar("forecast_config_file_read", default=None)
+
+
+def note_config_file(ctx: typer.Context) -> None:
+    """Keep the --config file the command read for ``config_file_read`` (the command's
+    body runs where click's context is no longer current)."""
+    _READ.set(ctx.meta.get(_META, (None, {}))[0])
+
+
+def config_file_read() -> Path | None:
+    """The --config file this command read (None without one): an input, which an output
+    must not overwrite (``-o cfg.toml`` replaced it with a model, exit 0)."""
+    return _READ.get()
 
 
 def overridden(ctx: typer.Context, values: dict[str, Any]) -> list[str]:

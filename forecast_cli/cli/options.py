@@ -24,7 +24,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from ..errors import UsageError
-from .config_option import config_parameter, overridden
+from .config_option import config_parameter, note_config_file, overridden
 from .guard import guarded
 from .option_groups import GROUPS, Leaf, leaves
 from .render import Reporter
@@ -169,6 +169,7 @@ def command(app: typer.Typer, name: str, **command_kwargs: Any):
         def wrapper(**values: Any) -> Any:
             values.pop("config_file", None)  # applied by its callback before parsing
             ctx = values.pop("typer_ctx")
+            note_config_file(ctx)  # an input -o must not overwrite
             quiet, debug = values.get("quiet", False), values.get("debug", False)
             with guarded(quiet, debug) as reporter:
                 for line in overridden(ctx, values):

@@ -74,8 +74,18 @@ def predict(
     from ..outputs import check_output_paths
     from ..panel_ids import as_written, unknown_ids
     from ..panel_layout import trained_wide
+    from .config_option import config_file_read
 
-    check_output_paths({"-o": output}, [data if isinstance(data, str) else None, model, future_data])
+    check_output_paths(
+        {"-o": output},
+        [
+            data if isinstance(data, str) else None,
+            model,
+            future_data,
+            config.data.ids_file,
+            config_file_read(),
+        ],
+    )
     ids = config.data.selected_ids()  # a bad --ids-file fails before the model is read
     if isinstance(data, str) and data != "-" and not model.exists() and is_model_file(Path(data)):
         raise UsageError(f"{data} is a model file: give it with -m (forecast predict -m {data})")
