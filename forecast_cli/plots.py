@@ -86,9 +86,15 @@ def plot_backtest(result, path: str | Path, last_folds: int = 3) -> Path:
     import matplotlib
 
     matplotlib.use("Agg")
+    # ids and column names are drawn as written: "$a^^b$" failed matplotlib's math parser
+    # (exit 1, the leaderboard lost) and "cost $5 and $6" was set as italic maths
+    with matplotlib.rc_context({"text.parse_math": False}):
+        return _draw(result, Path(path), last_folds)
+
+
+def _draw(result, path: Path, last_folds: int) -> Path:
     import matplotlib.pyplot as plt
 
-    path = Path(path)
     fc = result.forecasts
     id_col = next((c for c in fc.columns[:1] if c != "origin"), None)
     models = list(result.leaderboard.index)

@@ -125,3 +125,27 @@ def test_without_any_mase_the_board_ranks_by_mae_and_the_plot_draws_it(tmp_path)
     assert board["mae"].is_monotonic_increasing
     assert board.loc["seasonal-naive", "mae"] == pytest.approx(2.4)  # |3-4|,|4-5|,|5-6|,|9-7|,|8-1| / 5
     assert _ranked_by(board) == "mae" and png.stat().st_size > 20_000
+
+
+def test_ids_and_names_with_dollar_signs_are_drawn_as_written(tmp_path):
+    """bad input: series ids such as $a^^b$ or $\\nosuch$ under --plot -> the plot and the leaderboard are written, exit 0 (matplotlib's math parser failed on them: exit 1, the leaderboard lost)"""
+    frame = long_panel((48, 48))
+    frame["unique_id"] = frame["unique_id"].map({"S0": "$a^^b$", "S1": "$\\nosuch$"})
+    data, png, board = tmp_path / "p.csv", tmp_path / "p.png", tmp_path / "board.csv"
+    frame.to_csv(data, index=False)
+    args = [
+        "backtest",
+        str(data),
+        "-H",
+        "6",
+        "-k",
+        "2",
+        *BASELINES_ONLY,
+        "--plot",
+        str(png),
+        "-o",
+        str(board),
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert _png_size(png) == _expected(2, 4) and board.read_text().startswith("model,")
