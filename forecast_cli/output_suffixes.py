@@ -12,7 +12,8 @@ from pathlib import Path
 from .errors import OutputError
 
 MODEL_SUFFIX = ".fcst"
-_COMPRESSED = (".gz", ".bz2", ".xz", ".zip", ".zst")
+_COMPRESSORS = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz", ".zst": "zstd"}  # stream compressors
+_COMPRESSED = (*_COMPRESSORS, ".zip")
 
 
 def _refuse_unwritable_name(option: str, path: str) -> None:
@@ -25,9 +26,17 @@ def _refuse_unwritable_name(option: str, path: str) -> None:
         raise OutputError(f"{option} {path} ends in '/', a folder's name; give a file name")
     suffix = next((s for s in _COMPRESSED if path.lower().endswith(s)), None)
     if suffix is not None:
+        # the tool that writes what the name says (gzip bytes under .xz are the same mismatch);
+        # a zip archive holds named files, not a stream
+        name, plain = Path(path).name, Path(path).name[: -len(suffix)]
+        if suffix == ".zip":
+            raise OutputError(
+                f"{option} {path}: outputs are written uncompressed, and a .zip holds files, not a "
+                f"stream: write {plain}, then zip {name} {plain}"
+            )
         raise OutputError(
             f"{option} {path}: outputs are written uncompressed; drop {suffix} and compress through a "
-            f"pipe (e.g. -o - | gzip > {Path(path).name})"
+            f"pipe (e.g. -o - | {_COMPRESSORS[suffix]} > {name})"
         )
 
 

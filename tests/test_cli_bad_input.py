@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import gzip
+import json
 import os
 import re
 import subprocess
@@ -570,6 +571,8 @@ def test_predictions_out_dash_beside_the_leaderboard_on_stdout_is_refused(tmp_pa
         ("", "-o is empty; give a file name"),
         ("x.csv/", "ends in '/', a folder's name"),
         ("x.csv.gz", "outputs are written uncompressed; drop .gz"),
+        ("x.csv.xz", "drop .xz and compress through a pipe (e.g. -o - | xz > x.csv.xz)"),
+        ("x.zip", "a .zip holds files, not a stream: write x, then zip x.zip x"),
         ("x.xlsx", "-o {tmp}/x.xlsx: .xlsx names an Excel workbook, but tables are written as CSV"),
         ("x.tsv", ".tsv names tab-separated text, but tables are written as CSV, JSON or JSON lines"),
         ("x.parquet", "give e.g. x.csv, which Excel and pandas open"),
@@ -582,6 +585,16 @@ def test_output_names_that_would_be_written_as_something_else_are_refused(tmp_pa
     target = f"{tmp_path}/{path}" if path else ""
     refused(runner.invoke(app, ["predict", "-m", str(air_model), "-o", target]), 2, message)
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # nothing written
+
+
+def test_an_output_named_ndjson_is_json_lines(tmp_path, air_model):
+    """.ndjson is JSON lines' other common name: it got comma CSV"""
+    out = tmp_path / "f.ndjson"
+    assert (
+        runner.invoke(app, ["predict", "-m", str(air_model), "-H", "2", "-o", str(out), "-q"]).exit_code == 0
+    )
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(rows) == 2 and "timestamp" in rows[0]
 
 
 def test_train_refuses_a_model_file_named_dash(tmp_path, sample, monkeypatch):

@@ -122,12 +122,12 @@ class Reporter:
 
 def resolve_format(fmt: str | None, output: str | None) -> str:
     """``table`` on a terminal, ``csv`` into a pipe or file, or ``json``/``jsonl`` for
-    ``.json``/``.jsonl`` files."""
+    ``.json``/``.jsonl`` files (``.ndjson``, JSON lines' other common name, too)."""
     if fmt is not None:
         return fmt
     if output and output != "-":
         suffix = output.lower().rsplit(".", 1)[-1] if "." in output else ""
-        return suffix if suffix in ("json", "jsonl") else "csv"
+        return {"json": "json", "jsonl": "jsonl", "ndjson": "jsonl"}.get(suffix, "csv")
     return "table" if sys.stdout.isatty() else "csv"
 
 
