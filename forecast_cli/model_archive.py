@@ -163,16 +163,23 @@ def read_member(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> 
     return data
 
 
-def verify_members(path: Path, archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo]) -> None:
+def verify_members(
+    path: Path, archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], meta: dict
+) -> None:
     """Read every member as loading would, parsing nothing: a wrong size or checksum (bytes
-    lost or changed inside the file) is a ``ModelFileError`` naming the member."""
+    lost or changed inside the file), or an array the metadata declares and the file lacks
+    (``info`` called such a file sound, where ``predict`` refused it), is a
+    ``ModelFileError`` naming the member."""
+    _declared_and_present(path, members, meta)
     for info in members.values():
         read_member(path, archive, info)
 
 
-def read_weights(
-    path: Path, archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], meta: dict
-) -> dict[str, np.ndarray]:
+def _declared_and_present(
+    path: Path, members: dict[str, zipfile.ZipInfo], meta: dict
+) -> tuple[dict[str, tuple[tuple[int, ...], np.dtype]] | None, dict[str, zipfile.ZipInfo]]:
+    """(the arrays the metadata declares, None for older files; the weight members the
+    file holds), refusing a file where the two differ."""
     expected = _declared_weights(path, meta)
     present = {key: info for name, info in members.items() if (key := weight_name(name)) is not None}
     if expected is not None and set(expected) != set(present):
@@ -180,6 +187,13 @@ def read_weights(
         raise ModelFileError(
             f"{path} is damaged: its weight arrays do not match its metadata ({missing[0]}); retrain"
         )
+    return expected, present
+
+
+def read_weights(
+    path: Path, archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], meta: dict
+) -> dict[str, np.ndarray]:
+    expected, present = _declared_and_present(path, members, meta)
     arrays: dict[str, np.ndarray] = {}
     for key, info in present.items():
         blob = read_member(path, archive, info)

@@ -146,6 +146,8 @@ def column_names_problem(target: Any, id_col: Any, features: Any) -> str | None:
     for name, value in (("target", target), ("id_col", id_col)):
         if not isinstance(value, str) and not (name == "id_col" and value is None):
             return f"{name} is {value!r}, not a column name"
+        if isinstance(value, str) and not value.strip():  # "" named no column: a KeyError at predict
+            return f"{name} is empty, not a column name"
     if not isinstance(features, (list, tuple)) or not all(isinstance(c, str) for c in features):
         shown = list(features) if isinstance(features, (list, tuple)) else features
         return f"features {shown!r} are not all column names"
@@ -189,6 +191,11 @@ def _check_consistent(model) -> None:
     ratio = getattr(model, "width_ratio_", None)
     if ratio is not None and len(ratio) != plan.horizon:  # one per step validated, recursive too
         raise _Inconsistent(f"{len(ratio)} width ratios for {plan.horizon} forecast steps")
+    if ratio is not None and not np.all(np.isfinite(ratio)):  # NaN emptied every band, unsaid
+        raise _Inconsistent("a width ratio is not a finite number")
+    labels = getattr(model, "time_labels_", "")
+    if not isinstance(labels, str) or (labels and "%" not in labels):  # 5 was a bare StopIteration
+        raise _Inconsistent(f"time labels {labels!r} are not a layout of dates")
 
 
 def _read(path: str | Path, with_weights: bool, verify: bool = False) -> tuple[dict, dict[str, np.ndarray]]:
@@ -205,7 +212,7 @@ def _read(path: str | Path, with_weights: bool, verify: bool = False) -> tuple[d
             _check_format(path, meta)
             arrays = read_weights(path, archive, members, meta) if with_weights else {}
             if verify and not with_weights:
-                verify_members(path, archive, members)
+                verify_members(path, archive, members, meta)
     except zipfile.BadZipFile:
         raise ModelFileError(not_a_zip(path)) from None
     except (zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:

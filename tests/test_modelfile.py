@@ -479,3 +479,38 @@ def test_a_network_that_gives_nan_from_clean_input_is_a_damaged_model(tmp_path, 
     with pytest.raises(ModelFileError, match="gives NaN from clean input") as caught:
         loaded.predict()
     assert caught.value.exit_code == 3
+
+
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        (lambda meta: meta.update(target=""), "target is empty, not a column name"),
+        (lambda meta: meta.update(time_labels=5), "time labels '5' are not a layout of dates"),
+        (
+            lambda meta: meta.update(width_ratio=[float("nan")] * len(meta["width_ratio"])),
+            "a width ratio is not a finite",
+        ),
+    ],
+)
+def test_edited_metadata_every_forecast_relies_on_is_refused(model_path, edit, said):
+    """bad input: a model file whose target is "", whose time labels are 5, or whose width ratios are NaN -> exit 3, "damaged or inconsistent" (a KeyError and a bare StopIteration, exit 1; NaN emptied every band without a word)"""
+    rewrite_model(model_path, edit_meta=edit)
+    with pytest.raises(ModelFileError, match=f"is damaged or inconsistent \\({said}"):
+        load_model(model_path)
+
+
+def test_info_refuses_a_file_missing_an_array_its_metadata_declares(model_path):
+    """bad input: a model file with one declared array deleted from the zip -> info exits 3 as predict does (info called it sound)"""
+    from typer.testing import CliRunner
+
+    from forecast_cli.cli import app
+
+    with zipfile.ZipFile(model_path) as archive:
+        entries = {n: archive.read(n) for n in archive.namelist() if n != "weights/head.bias.npy"}
+    with zipfile.ZipFile(model_path, "w") as archive:
+        for name, blob in entries.items():
+            archive.writestr(name, blob)
+    result = CliRunner().invoke(app, ["info", str(model_path)])
+    assert (
+        result.exit_code == 3 and "its weight arrays do not match its metadata (head.bias)" in result.stderr
+    )
