@@ -78,11 +78,18 @@ class IntervalConfig:
         self, levels: Sequence[float] | None, quantiles: Sequence[float] | None
     ) -> tuple[tuple[float, ...], tuple[float, ...]]:
         """(levels, quantiles) a prediction gives: those it was asked for, else these (the
-        model's): one rule for a network, a ``--local`` pool and a short series' baseline."""
-        return (
-            self.levels() if levels is None else tuple(levels),
-            self.probs() if quantiles is None else tuple(quantiles),
-        )
+        model's): one rule for a network, a ``--local`` pool and a short series' baseline.
+        Those asked for are checked as the flags are: a library caller's ``levels=[120]``
+        got a '120%' band equal to the widest, and ``quantiles=[1.5]`` a column q1.5."""
+        try:
+            return (
+                self.levels() if levels is None else parse_levels([str(v) for v in levels] or ["none"]),
+                self.probs()
+                if quantiles is None
+                else parse_quantiles([str(v) for v in quantiles] or ["none"]),
+            )
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
 
 
 def _calibrated(values: tuple[str, ...], level_of, flag: str, notes: list[str]) -> tuple[str, ...]:

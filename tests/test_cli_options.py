@@ -179,6 +179,13 @@ def test_bad_config_files_are_usage_errors(tmp_path, sample, text, message):
     assert result.exit_code == 2 and message in result.stderr
 
 
+def test_config_from_standard_input_is_refused_saying_so(sample):
+    """bad input: --config - -> exit 2, "reads a file, not standard input" (it said "cannot read -: No such file or directory")"""
+    args = ["train", str(sample / "airpassengers.csv"), "--config", "-"]
+    result = runner.invoke(app, args, input="horizon = 3\n", env={"COLUMNS": "400"})
+    assert result.exit_code == 2 and "reads a file, not standard input (which is for DATA)" in result.stderr
+
+
 def test_config_keys_of_other_commands_are_accepted(tmp_path, sample):
     config = tmp_path / "run.toml"
     config.write_text('folds = 2\nmodels = ["naive"]\ncell = "gru"\n')  # cell is train's; harmless here

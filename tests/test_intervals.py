@@ -435,3 +435,21 @@ def test_grid_ranks_are_the_conformal_ranks_of_every_grid_level():
 
     for n in (1, 2, 19, 20, 99, 100, 101, 1999, 123_457):
         assert grid_ranks(n).tolist() == [conformal_rank(n, lv) for lv in LEVEL_GRID]
+
+
+@pytest.mark.parametrize(
+    ("asked", "said"),
+    [
+        ({"levels": [120]}, "--level"),
+        ({"levels": [0.8]}, "is a percentage"),
+        ({"quantiles": [1.5]}, "--quantiles"),
+    ],
+)
+def test_the_library_checks_levels_and_quantiles_as_the_flags_are(monthly_frame, asked, said):
+    """predict(levels=[120]) gave lo-120/hi-120 columns equal to the widest band, and
+    quantiles=[1.5] a column q1.5, where the CLI refuses both."""
+    from forecast_cli.errors import UsageError
+
+    f = Forecaster(fast_config(lookback=12, horizon=6)).fit(prepare_series(monthly_frame, DataConfig()))
+    with pytest.raises(UsageError, match=said):
+        f.predict(**asked)

@@ -137,6 +137,10 @@ def load_config_file(ctx: typer.Context, param: Any, value: Path | None) -> Path
     """Read the TOML file into click's ``default_map``, so flags and env vars still win."""
     if value is None or ctx.resilient_parsing:
         return value
+    if str(value) == "-":  # "cannot read -: No such file" read as a missing file named '-'
+        raise typer.BadParameter(
+            "reads a file, not standard input (which is for DATA); give its path", ctx, param
+        )
     import tomllib
 
     try:
