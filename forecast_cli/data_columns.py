@@ -199,3 +199,17 @@ def refuse_feature_flags(raw: pd.DataFrame, target: str | None, features, known)
 def column_list(raw: pd.DataFrame) -> str:
     """The table's columns for a message: ``date, value``."""
     return ", ".join(map(str, raw.columns))
+
+
+def time_index_as_column(raw: pd.DataFrame, time_col: str | None) -> pd.DataFrame:
+    """A frame whose timestamps are its index (pandas' usual form of a time series: a
+    DatetimeIndex or PeriodIndex), with them moved into a column the loader reads, named
+    as the index is (``timestamp`` when unnamed). Left as its index, a library caller's
+    monthly frame was read as integer steps: no season, and forecasts stamped step 144.
+    ``--time-col ''`` (integer steps asked for) keeps the index out."""
+    if time_col == "" or not isinstance(raw.index, pd.DatetimeIndex | pd.PeriodIndex):
+        return raw
+    name = str(raw.index.name) if raw.index.name is not None else "timestamp"
+    if name in raw.columns:  # a column of that name is the time column, or holds other data
+        return raw
+    return raw.reset_index(names=name)

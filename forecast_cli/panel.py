@@ -19,7 +19,7 @@ from .calendars import Calendar
 from .cell_numbers import rows_text
 from .clock_columns import joined_date_and_clock
 from .config import DataConfig
-from .data_columns import refuse_feature_flags, resolve_target, resolve_time_column
+from .data_columns import refuse_feature_flags, resolve_target, resolve_time_column, time_index_as_column
 from .errors import DataError, OneTimestamp, UsageError, first_few
 from .panel_clocks import refuse_several_clocks
 from .panel_ids import as_written, space_twins, unknown_ids
@@ -158,7 +158,7 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig, to_learn: bool = True) -> 
     one starts ``series 'ID': `` and gives the file's data rows (members keep the table's
     row labels, so the parsers number rows as the file does).
     """
-    raw = joined_date_and_clock(raw, cfg.time_col)
+    raw = joined_date_and_clock(time_index_as_column(raw, cfg.time_col), cfg.time_col)
     wide = bool(cfg.target and is_wide(cfg.target, raw.columns))
     file_rows = raw.index  # the file's data rows, before a wide table is melted
     if wide:

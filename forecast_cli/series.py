@@ -22,7 +22,7 @@ import pandas as pd
 from .cell_numbers import parse_numbers
 from .clock_columns import joined_date_and_clock
 from .config import DEFAULT_AGG, DEFAULT_FILL, DataConfig
-from .data_columns import refuse_feature_flags, resolve_target, resolve_time_column
+from .data_columns import refuse_feature_flags, resolve_target, resolve_time_column, time_index_as_column
 from .errors import DataError, FreqWithoutDates, OneTimestamp
 from .exchange_detection import bar_step, exchanges_holding, fixed_offset
 from .fill_guards import check_invented, dropped_grid_note
@@ -52,6 +52,7 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig, least_rows: int = 2) -> S
 
     ``least_rows``: a series alone needs two rows to forecast from; a panel's member of
     one timestamp, put on the step the others share, is forecast by its last value."""
+    raw = time_index_as_column(raw, cfg.time_col)
     raw = joined_date_and_clock(raw.rename(columns=lambda c: str(c).strip()), cfg.time_col)
     time_col = resolve_time_column(raw, cfg.time_col, cfg.time_format)
     known = tuple(cfg.future_features)

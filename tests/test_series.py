@@ -295,3 +295,28 @@ def test_the_offered_target_list_pastes_into_a_shell():
         prepare_series(raw, DataConfig())
     offered = str(caught.value).split("(--target ", 1)[1].rsplit(")", 1)[0]
     assert shlex.split(offered) == ["Australian Capital Territory,New South Wales,Victoria"]
+
+
+@pytest.mark.parametrize("index", ["datetime", "period", "named"])
+def test_a_frame_indexed_by_time_is_read_as_its_column_would_be(monthly_frame, index):
+    """pandas' usual form of a series, timestamps as the index: the library read it as
+    integer steps (no season, forecasts stamped step 144)."""
+    as_column = prepare_series(monthly_frame, DataConfig())
+    stamps = pd.DatetimeIndex(monthly_frame["month"])
+    by_index = {
+        "datetime": stamps,
+        "period": stamps.to_period("M"),
+        "named": stamps.rename("month"),
+    }[index]
+    framed = pd.DataFrame({"sales": monthly_frame["sales"].to_numpy()}, index=by_index)
+    got = prepare_series(framed, DataConfig())
+    assert got.freq == as_column.freq == "MS"
+    np.testing.assert_array_equal(got.frame.index.asi8, as_column.frame.index.asi8)
+    np.testing.assert_array_equal(got.y, as_column.y)
+    assert prepare_series(framed, DataConfig(time_col="")).freq is None  # integer steps, as asked
+
+
+def test_a_panel_indexed_by_time_is_read_as_its_column_would_be(monthly_frame):
+    long = pd.concat([monthly_frame.assign(store=s) for s in ("a", "b")]).set_index("month")
+    panel = prepare_panel(long, DataConfig(id_col="store"))
+    assert panel.freq == "MS" and len(panel.members[0].frame) == len(monthly_frame)
