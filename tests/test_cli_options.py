@@ -108,6 +108,20 @@ def test_config_file_applies_and_flags_override_it(tmp_path, sample):
     assert (info["horizon"], info["lookback"], info["cell"], info["hidden"]) == (3, 12, "gru", 8)
 
 
+def test_a_true_in_the_config_file_is_turned_off_by_its_no_flag(tmp_path, sample):
+    """`local = true` (or quiet, offline...) in a file could not be overridden: there was no
+    --no-local, though flags beat the file."""
+    config = tmp_path / "run.toml"
+    config.write_text("local = true\nhidden = 8\nepochs = 2\n")
+    out = tmp_path / "m.fcst"
+    args = ["train", str(sample / "airpassengers.csv"), "--config", str(config), "--no-local", "-o", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    assert "--no-local overrides local = true" in result.stderr
+    info = tomllib.loads(runner.invoke(app, ["info", str(out), "-f", "config"]).stdout)
+    assert info["local"] is False
+
+
 def test_stderr_says_which_config_keys_a_flag_or_the_environment_overrode(tmp_path, sample):
     """The documented order (flag > environment > file) took ``--horizon 3`` over the
     file's ``horizon = 6`` without a word, so the file read as what ran. A key overridden
