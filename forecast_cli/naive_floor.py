@@ -30,8 +30,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .baselines import seasonal_naive
 from .interval_levels import floored
 from .intervals import CalibrationTable
+from .windows import window_actuals
 
 
 def thin(table: CalibrationTable) -> bool:
@@ -46,12 +48,11 @@ def naive_errors(y: np.ndarray, season: int, horizon: int) -> np.ndarray:
     ``y`` with a season before it, NaN past its end; none when ``y`` is no longer than a
     season (naive in its place measured the seasonal swing: bands several times too wide)."""
     y = np.asarray(y, dtype=np.float64)
+    if len(y) <= season:
+        return np.empty((0, horizon))
     origins = np.arange(season, len(y))  # (origins,) the first forecast row of each window
-    steps = origins[:, None] + np.arange(horizon)[None, :]  # (origins, horizon)
-    inside = steps < len(y)
-    actual = np.where(inside, y[np.minimum(steps, len(y) - 1)], np.nan)
-    forecast = y[origins[:, None] - season + np.arange(horizon)[None, :] % season]  # (origins, horizon)
-    return actual - forecast
+    actual = window_actuals(y, origins, np.full(len(origins), len(y)), horizon)  # (origins, horizon)
+    return actual - seasonal_naive(y, origins, horizon, season=season)
 
 
 def naive_floor(f, targets: Sequence[np.ndarray], horizon: int, table: CalibrationTable):
