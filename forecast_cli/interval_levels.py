@@ -65,14 +65,21 @@ def calibrated(level: float) -> bool:
     return level <= TOP_LEVEL + 1e-9
 
 
+def unbacked(windows: int, level: float) -> bool:
+    """Whether ``windows`` calibration windows (or errors) are too few for a band at
+    ``level`` percent: its conformal rank, ceil((n + 1) level / 100), lies past the n there
+    are, so the exact band is unbounded."""
+    return math.ceil((windows + 1) * level / 100.0) > windows
+
+
 FLOOR_UNTIL = 95.0  # a table that cannot back this level by its own windows gets a floor
 
 
 def floored(own_windows: int | None) -> bool:
     """Whether bands calibrated on ``own_windows`` validation windows are widened to
-    seasonal naive's (``naive_floor``): too few to back a ``FLOOR_UNTIL`` band, whose
-    exact conformal band is then unbounded; False when unknown (an older file)."""
-    return own_windows is not None and math.ceil((own_windows + 1) * FLOOR_UNTIL / 100.0) > own_windows
+    seasonal naive's (``naive_floor``): too few to back a ``FLOOR_UNTIL`` band
+    (``unbacked``); False when unknown (an older file)."""
+    return own_windows is not None and unbacked(own_windows, FLOOR_UNTIL)
 
 
 def _widest(values, levels, flag: str) -> None:

@@ -63,7 +63,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .interval_levels import TOP_LEVEL, level_name, quantile_level
+from .interval_levels import TOP_LEVEL, level_name, quantile_level, unbacked
 
 # Levels stored per step: every integer percent and two finer tails; others interpolate
 # (below 1%, towards a band of no width at level 0).
@@ -143,14 +143,9 @@ class CalibrationTable:
             ]
         )
 
-    def quantile(self, prob: float, horizon: int) -> np.ndarray:
-        """Offset from the point forecast per step (horizon,) of the quantile at ``prob``:
-        an edge of the band at ``quantile_level(prob)``, below the point for p < 0.5."""
-        return math.copysign(1.0, prob - 0.5) * self.band(quantile_level(prob), horizon)
-
     def shortfall(self, level: float) -> bool:
         """True when too few windows back ``level``: its exact conformal band is unbounded."""
-        return math.ceil((self.windows + 1) * level / 100.0) > self.windows
+        return unbacked(self.windows, level)
 
     def to_dict(self) -> dict:
         return {
