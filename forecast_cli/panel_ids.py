@@ -20,9 +20,7 @@ def as_written(requested: Sequence[str], names: Sequence[str], label: str = "--i
     exactly and several equal loosely (' D' and 'D ') is refused, naming them: what was
     read cannot tell which is meant."""
     exact = set(names)
-    loose: dict[str, list[str]] = {}
-    for name in names:
-        loose.setdefault(_loose(name), []).append(name)
+    loose = _loose_groups(names)
     out = []
     for item in requested:
         near = loose.get(_loose(item), [])
@@ -43,14 +41,19 @@ def _loose(name) -> str:
     return unicodedata.normalize("NFC", str(name).strip())
 
 
+def _loose_groups(names: Sequence[str]) -> dict[str, list[str]]:
+    """The ids by their ``_loose`` form, each group in the order given."""
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        groups.setdefault(_loose(name), []).append(name)
+    return groups
+
+
 def space_twins(names: Sequence[str]) -> list[str]:
     """A note when some ids differ only by spaces around them or Unicode form (one series
     split in two by a stray space, most often), else nothing: they stay apart, as the data
     has them."""
-    loose: dict[str, list[str]] = {}
-    for name in names:
-        loose.setdefault(_loose(name), []).append(str(name))
-    twins = [group for group in loose.values() if len(group) > 1]
+    twins = [group for group in _loose_groups(names).values() if len(group) > 1]
     if not twins:
         return []
     shown = first_few([" and ".join(map(repr, group)) for group in twins])
