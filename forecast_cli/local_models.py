@@ -225,9 +225,9 @@ class LocalForecaster:
         out = pd.concat(frames) if len(frames) > 1 else frames[0]
         # the failures were said at training; said again when the whole model is predicted
         left = self.failures_ if history is None and not ids else {}
-        given = set(names) if history is not None else set()
+        # ``names``: the series the data gave (none from the stored history)
         out.attrs["notes"] = member_notes(said, len(parts), left) + unused_future_note(
-            future, set(self.ids_) | given
+            future, set(self.ids_) | set(names)
         )
         out.attrs["recalibrated_windows"] = added or sum(
             f.attrs.get("recalibrated_windows", 0) for f in frames

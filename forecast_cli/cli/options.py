@@ -62,10 +62,8 @@ def _parameter(leaf: Leaf) -> inspect.Parameter:
     opt = leaf.option
     annotation, default = _cli_type(leaf)
     flag = opt.flag_for(leaf.name)
-    if annotation is bool:  # --no-X too: a config file's `local = true` can be turned off by a flag
-        decls = [f"{flag}/--no-{flag[2:]}", *([opt.short] if opt.short else [])]
-    else:
-        decls = [flag, *([opt.short] if opt.short else [])]
+    # an on/off option takes --no-X too: a config file's `local = true` can be turned off by a flag
+    decls = [f"{flag}/--no-{flag[2:]}" if annotation is bool else flag, *([opt.short] if opt.short else [])]
     extra: dict[str, Any] = {}
     if opt.list_choices:
         extra["autocompletion"] = _complete_list(opt.list_choices)
