@@ -117,11 +117,12 @@ def windows_read(fitted, monkeypatch) -> list:
     return seen
 
 
-def rewrite_model(path, edit_meta=None, extra=None):
-    """Rewrite a model file in place: its metadata through ``edit_meta(meta)``, and the
-    archive entries ``extra`` added or replaced (a damaged or edited file, for tests)."""
+def rewrite_model(path, edit_meta=None, extra=None, drop=()):
+    """Rewrite a model file in place: its metadata through ``edit_meta(meta)``, the
+    archive entries ``extra`` added or replaced and those named in ``drop`` left out (a
+    damaged or edited file, for tests)."""
     with zipfile.ZipFile(path) as archive:
-        entries = {n: archive.read(n) for n in archive.namelist()}
+        entries = {n: archive.read(n) for n in archive.namelist() if n not in drop}
     if edit_meta:
         meta = json.loads(entries["forecast.json"])
         edit_meta(meta)

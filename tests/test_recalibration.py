@@ -77,16 +77,22 @@ def test_the_training_history_itself_changes_nothing(monthly_frame):
     assert again.attrs["notes"] == [] and again.attrs["recalibrated_windows"] == 0
 
 
-def test_the_cli_says_on_stderr_how_many_windows_joined(tmp_path, monthly_csv):
+def _trained_on_first_100(tmp_path, monthly_csv):
+    """(the CSV's lines, the first 100 rows' file, a model trained on them by the CLI)."""
     lines = monthly_csv.read_text().splitlines()
     older = tmp_path / "older.csv"
     older.write_text("\n".join(lines[:101]) + "\n")  # header + 100 rows
     model = tmp_path / "m.fcst"
-    runner = CliRunner()
-    trained = runner.invoke(
+    trained = CliRunner().invoke(
         app, ["train", str(older), "-H", "6", "-L", "12", *FAST_TRAIN, "-o", str(model), "-q"]
     )
     assert trained.exit_code == 0, trained.stderr
+    return lines, older, model
+
+
+def test_the_cli_says_on_stderr_how_many_windows_joined(tmp_path, monthly_csv):
+    _, older, model = _trained_on_first_100(tmp_path, monthly_csv)
+    runner = CliRunner()
     out = runner.invoke(app, ["predict", "-m", str(model), str(monthly_csv), "-f", "csv"])
     assert out.exit_code == 0, out.stderr
     assert "bands: 20 window(s) after the training data joined its validation errors" in out.stderr
@@ -106,17 +112,10 @@ def test_a_gap_after_training_skips_the_windows_that_read_it(monthly_frame):
 
 def test_filled_rows_are_no_actuals_for_the_windows_since_training(tmp_path, monthly_csv):
     """bad input: newer rows with a gap (filled by the loader) given to predict -> the bands join only windows with a step that was read, as the backtest scores only read steps (was: errors against the fill's straight line)"""
-    lines = monthly_csv.read_text().splitlines()
-    older, gappy = tmp_path / "older.csv", tmp_path / "gappy.csv"
-    older.write_text("\n".join(lines[:101]) + "\n")  # header + 100 rows
+    lines, _, model = _trained_on_first_100(tmp_path, monthly_csv)
+    gappy = tmp_path / "gappy.csv"
     gappy.write_text("\n".join(lines[:101] + lines[-1:]) + "\n")  # then only the 120th month
-    model = tmp_path / "m.fcst"
-    runner = CliRunner()
-    trained = runner.invoke(
-        app, ["train", str(older), "-H", "6", "-L", "12", *FAST_TRAIN, "-o", str(model), "-q"]
-    )
-    assert trained.exit_code == 0, trained.stderr
-    out = runner.invoke(app, ["predict", "-m", str(model), str(gappy), "-f", "csv"])
+    out = CliRunner().invoke(app, ["predict", "-m", str(model), str(gappy), "-f", "csv"])
     assert out.exit_code == 0, out.stderr
     assert "19 gaps filled" in out.stderr
     # windows from months 101..120 whose six steps reach month 120: those from 115 on
