@@ -206,7 +206,22 @@ def time_index_as_column(raw: pd.DataFrame, time_col: str | None) -> pd.DataFram
     DatetimeIndex or PeriodIndex), with them moved into a column the loader reads, named
     as the index is (``timestamp`` when unnamed). Left as its index, a library caller's
     monthly frame was read as integer steps: no season, and forecasts stamped step 144.
-    ``--time-col ''`` (integer steps asked for) keeps the index out."""
+    ``--time-col ''`` (integer steps asked for) keeps the index out.
+
+    A panel indexed by named levels (``set_index(["series", "date"])``, pandas' usual form
+    of one) has every level moved into a column, where the id and time are found as in a
+    file. Columns of several levels are refused: no column name would say which one is
+    meant, and before this a frame of them trained and then failed to predict."""
+    if isinstance(raw.columns, pd.MultiIndex):
+        raise UsageError(
+            f"the frame's columns have {raw.columns.nlevels} levels (such as {raw.columns[0]!r}); "
+            "give each column one name, e.g. frame.columns = ['_'.join(map(str, c)) for c in frame.columns]"
+        )
+    if isinstance(raw.index, pd.MultiIndex):
+        names = [n for n in raw.index.names if n is not None]
+        if len(names) == raw.index.nlevels and not set(map(str, names)) & set(map(str, raw.columns)):
+            return raw.reset_index()
+        return raw
     if time_col == "" or not isinstance(raw.index, pd.DatetimeIndex | pd.PeriodIndex):
         return raw
     name = str(raw.index.name) if raw.index.name is not None else "timestamp"

@@ -4,6 +4,7 @@ and the model's time zone. Each refusal names the fix."""
 
 from __future__ import annotations
 
+import numbers
 from datetime import timezone
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,10 @@ if TYPE_CHECKING:
 def check_horizon(f: Forecaster, horizon: int | None) -> int:
     if horizon is None:
         return f.horizon_
+    if isinstance(horizon, bool) or not isinstance(horizon, numbers.Integral):
+        # a library caller's 2.5 reached pandas as "periods must be an integer, got 3.5"
+        raise UsageError(f"--horizon is a whole number of steps, got {horizon!r}")
+    horizon = int(horizon)
     if horizon < 1:
         raise UsageError(f"--horizon must be at least 1, got {horizon}")
     if horizon > MAX_HORIZON:

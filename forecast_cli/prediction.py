@@ -43,7 +43,16 @@ if TYPE_CHECKING:
 
 
 def as_panel(data: Series | Panel) -> Panel:
-    return data if isinstance(data, Panel) else Panel.of_one(data)
+    """``data`` as a panel; a library caller's raw frame or array is refused with the call
+    that prepares it (it failed deep inside as "'DataFrame' object has no attribute 'freq'")."""
+    if isinstance(data, Panel):
+        return data
+    if isinstance(data, Series):
+        return Panel.of_one(data)
+    raise UsageError(
+        f"fit and predict take a prepared series or panel, got {type(data).__name__}; "
+        "pass it through prepare_panel(frame, DataConfig(...)) first"
+    )
 
 
 def predict(
@@ -77,6 +86,8 @@ def predict(
     """
     f._check_fitted()
     horizon = check_horizon(f, horizon)
+    if isinstance(ids, str):  # one name, not its letters ('passengers' read as 10 unknown ids)
+        ids = (ids,)
     statics = dict(zip(f.ids_, f.statics_, strict=True))  # series -> its static values
     moved_static: list[str] = []
     frames: Sequence[pd.DataFrame]

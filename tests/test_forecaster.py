@@ -86,6 +86,25 @@ def test_horizon_past_the_trained_one_is_refused_for_direct(monthly_frame):
         fitted.predict(horizon=7)
 
 
+@pytest.mark.parametrize("horizon", [2.5, "2", True])
+def test_a_horizon_that_is_not_a_whole_number_is_refused(monthly_frame, horizon):
+    """bad input: a library caller's predict(horizon=2.5) -> UsageError "a whole number of
+    steps" (pandas raised "periods must be an integer, got 3.5"); numpy integers pass"""
+    fitted = Forecaster(fast_config(lookback=12, horizon=6)).fit(prepare_series(monthly_frame, DataConfig()))
+    with pytest.raises(UsageError, match=f"--horizon is a whole number of steps, got {horizon!r}"):
+        fitted.predict(horizon=horizon)
+    assert len(fitted.predict(horizon=np.int64(2))) == 2
+
+
+@pytest.mark.parametrize("raw", ["frame", "array"])
+def test_fit_refuses_data_that_was_not_prepared(monthly_frame, raw):
+    """bad input: Forecaster.fit(a DataFrame or array) -> UsageError naming prepare_panel
+    (it failed inside as "'DataFrame' object has no attribute 'freq'")"""
+    data = monthly_frame if raw == "frame" else monthly_frame["sales"].to_numpy()
+    with pytest.raises(UsageError, match="take a prepared series or panel, got .*; pass it through prepare_panel"):
+        Forecaster(fast_config(lookback=12, horizon=6)).fit(data)
+
+
 def test_recursive_strategy_rolls_one_step_model_forward(monthly_frame):
     cfg = fast_config(lookback=12, horizon=6)
     cfg.model.strategy = "recursive"
@@ -201,6 +220,7 @@ def test_predicting_some_series_builds_only_their_history_frames(tmp_path, monke
     monkeypatch.setattr(StoredHistories, "__getitem__", counting)
     out = loaded.predict(ids=["s2"])
     assert built == [2] and set(out.index.get_level_values("id")) == {"s2"}
+    pd.testing.assert_frame_equal(loaded.predict(ids="s2"), out)  # one name, not its letters
 
 
 def test_seed_everything_seeds_python_numpy_and_torch():

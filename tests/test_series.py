@@ -320,3 +320,26 @@ def test_a_panel_indexed_by_time_is_read_as_its_column_would_be(monthly_frame):
     long = pd.concat([monthly_frame.assign(store=s) for s in ("a", "b")]).set_index("month")
     panel = prepare_panel(long, DataConfig(id_col="store"))
     assert panel.freq == "MS" and len(panel.members[0].frame) == len(monthly_frame)
+
+
+def test_a_panel_indexed_by_id_and_time_reads_as_its_columns_would(monthly_frame):
+    """pandas' usual form of a panel, ``set_index([id, time])``: the levels become the
+    columns a file would have, so the id and the time are found the same way."""
+    long = pd.concat([monthly_frame.assign(store=s) for s in ("a", "b")])
+    by_columns = prepare_panel(long, DataConfig())
+    by_index = prepare_panel(long.set_index(["store", "month"]), DataConfig())
+    assert by_index.ids == by_columns.ids == ("a", "b") and by_index.id_col == "store"
+    for left, right in zip(by_index.members, by_columns.members, strict=True):
+        pd.testing.assert_frame_equal(left.frame, right.frame)
+
+
+def test_columns_of_several_levels_are_refused_before_training():
+    """bad input: a library frame whose columns have two levels -> UsageError naming the
+    levels and how to flatten them (it trained, then predict raised a bare KeyError)"""
+    framed = pd.DataFrame(
+        {("shop", "sales"): [1.0, 2.0, 4.0]}, index=pd.date_range("2024-01-01", periods=3, name="day")
+    )
+    with pytest.raises(UsageError, match=r"columns have 2 levels \(such as \('shop', 'sales'\)\); give each"):
+        prepare_series(framed, DataConfig())
+    with pytest.raises(UsageError, match="columns have 2 levels"):
+        prepare_panel(framed, DataConfig())
