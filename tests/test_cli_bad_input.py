@@ -127,7 +127,7 @@ def test_cut_short_gzip_on_stdin_names_stdin(air_model, tmp_path, command):
     [
         (["--seed", "-1"], {}, ""),
         ([], {"FORECAST_SEED": "-1"}, " (set by FORECAST_SEED in the environment)"),
-        (["--config", "seed.toml"], {}, " (set in the --config file)"),
+        (["--config", "seed.toml"], {}, " (set in the --config file seed.toml)"),
     ],
     ids=["flag", "environment", "config-file"],
 )
@@ -916,6 +916,19 @@ def test_ids_for_a_single_series_model_say_it_holds_one_series(air_model):
         2,
         f"--ids selects series of a panel; model {air_model} holds one series (trained without --id-col): drop it",
     )
+
+
+def test_ids_from_a_config_file_say_so_when_refused(air_model, tmp_path):
+    """bad input: predict --config FILE whose ids = [...] (written by `info -f config` of a
+    panel model) with a model of one series -> exit 2, the refusal ends "(set in the
+    --config file FILE)"; it read as if --ids had been typed"""
+    written = tmp_path / "panel.toml"
+    written.write_text('ids = ["NSW", "VIC"]\n')
+    line = refused(
+        runner.invoke(app, ["predict", "-m", str(air_model), "--config", str(written), "-H", "1"]), 2
+    )
+    assert line.startswith("error: --ids selects series of a panel; model ")
+    assert line.endswith(f": drop it (set in the --config file {written})")
 
 
 def test_an_empty_ids_on_the_command_line_is_refused_and_a_config_files_empty_list_is_not(tmp_path):

@@ -101,7 +101,9 @@ def test_fit_refuses_data_that_was_not_prepared(monthly_frame, raw):
     """bad input: Forecaster.fit(a DataFrame or array) -> UsageError naming prepare_panel
     (it failed inside as "'DataFrame' object has no attribute 'freq'")"""
     data = monthly_frame if raw == "frame" else monthly_frame["sales"].to_numpy()
-    with pytest.raises(UsageError, match="take a prepared series or panel, got .*; pass it through prepare_panel"):
+    with pytest.raises(
+        UsageError, match="take a prepared series or panel, got .*; pass it through prepare_panel"
+    ):
         Forecaster(fast_config(lookback=12, horizon=6)).fit(data)
 
 

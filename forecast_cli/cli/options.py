@@ -24,7 +24,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from ..errors import UsageError
-from .config_option import config_parameter, note_config_file, overridden
+from .config_option import config_file_read, config_parameter, note_config_file, overridden
 from .guard import guarded
 from .option_groups import GROUPS, Leaf, leaves
 from .render import Reporter
@@ -169,15 +169,15 @@ def command(app: typer.Typer, name: str, **command_kwargs: Any):
             ctx = values.pop("typer_ctx")
             note_config_file(ctx)  # an input -o must not overwrite
             quiet, debug = values.get("quiet", False), values.get("debug", False)
-            with guarded(quiet, debug) as reporter:
+            every_leaf = [leaf for _, group_leaves in groups.values() for leaf in group_leaves]
+            with guarded(quiet, debug) as reporter, _naming_the_source(ctx, every_leaf):
                 for line in overridden(ctx, values):
                     reporter.info(line)
                 _refuse_empty_ids(ctx, values)
                 for pname, (group, group_leaves) in groups.items():
                     values[pname] = build_group(group, group_leaves, values, reporter)
                     if hasattr(values[pname], "validate"):
-                        with _naming_the_source(ctx, group_leaves):
-                            values[pname].validate()
+                        values[pname].validate()
                 if reporter_param:
                     values[reporter_param] = reporter
                 return func(**values)
@@ -203,18 +203,21 @@ def _refuse_empty_ids(ctx: typer.Context, values: dict[str, Any]) -> None:
 @contextlib.contextmanager
 def _naming_the_source(ctx: typer.Context, group_leaves: list[Leaf]) -> Iterator[None]:
     """Add where a refused value came from when it was not the flag: the user who set
-    ``FORECAST_SEED=-1`` looks for it in the environment, not on the command line."""
+    ``FORECAST_SEED=-1`` looks for it in the environment, not on the command line. Covers
+    the command's body too: predict's "--ids selects series of a panel", from an ``ids``
+    key of a file ``info -f config`` wrote for another model, did not say it came from the
+    file."""
     try:
         yield
     except UsageError as exc:
-        flag = str(exc).split(" ", 1)[0]  # config.check_options starts each message with the flag
+        flag = str(exc).split(" ", 1)[0]  # messages about an option start with its flag
         for leaf in group_leaves:
             if leaf.option.flag_for(leaf.name) == flag:
                 source = getattr(ctx.get_parameter_source(leaf.name), "name", "")
                 if source == "ENVIRONMENT":
                     raise UsageError(f"{exc} (set by {leaf.option.envvar} in the environment)") from None
                 if source == "DEFAULT_MAP":
-                    raise UsageError(f"{exc} (set in the --config file)") from None
+                    raise UsageError(f"{exc} (set in the --config file {config_file_read()})") from None
         raise
 
 
