@@ -117,6 +117,8 @@ class DataConfig:
     )
     ticker: str | None = None  # set when the series came from --ticker (recorded in the model)
     interval: str | None = None  # the yfinance interval of that ticker data
+    ticker_span: tuple[str, ...] = ()  # (--start, --end) that fetch those bars again
+    adjusted: bool = False  # whether they were fetched with Adj Close (--adjusted)
 
     def selected_ids(self) -> tuple[str, ...]:
         """The series asked for: ``--ids`` then ``--ids-file``'s, each once, in that order

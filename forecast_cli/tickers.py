@@ -173,3 +173,25 @@ def ticker_table(fetched: Fetched) -> pd.DataFrame:
             frame.insert(0, ID_COL, symbol)
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
+
+
+def fetched_span(fetched: Fetched, interval: str, request: TickerConfig) -> tuple[str, str]:
+    """The --start and --end that fetch these bars again, as a model file records them:
+    those given, else the first bar and the first instant after the last bar (the day
+    after it for daily and longer bars). Without them a model trained on "the last 10
+    years" could not say which years, and ``info -f config`` repeated a different run."""
+    import pandas as pd
+
+    from .finished_bars import PANDAS_STEP
+
+    firsts = [r.frame.index[0] for r in fetched.results.values() if len(r.frame)]
+    lasts = [r.frame.index[-1] for r in fetched.results.values() if len(r.frame)]
+    if interval in PANDAS_STEP:  # intraday: instants in UTC, so no zone is guessed again
+        first = min(pd.Timestamp(t).tz_convert("UTC") for t in firsts).isoformat()
+        stop = (
+            max(pd.Timestamp(t).tz_convert("UTC") for t in lasts) + pd.Timedelta(PANDAS_STEP[interval])
+        ).isoformat()
+    else:
+        first = min(pd.Timestamp(t) for t in firsts).strftime("%Y-%m-%d")
+        stop = (max(pd.Timestamp(t) for t in lasts).normalize() + pd.Timedelta(days=1)).strftime("%Y-%m-%d")
+    return request.start or first, request.end or stop

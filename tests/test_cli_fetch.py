@@ -148,3 +148,26 @@ def test_a_model_given_a_symbol_of_another_exchange_is_refused_by_name(yahoo, tm
     )
     same = runner.invoke(app, ["predict", "-m", str(model), "--ticker", "AAPL", *base, "-f", "csv"])
     assert same.exit_code == 0, same.output  # another New York symbol: an unseen series, forecast
+
+
+def test_a_ticker_models_config_file_repeats_the_same_bars(yahoo, tmp_path):
+    """`info -f config` of a --ticker model names the symbol, its bars and the span they
+    covered (a --period resolved to its first bar), so `train --config` alone repeats the
+    run: the same forecasts. The file held none of them, and DATA was asked for."""
+    model = tmp_path / "msft.fcst"
+    base = ["--cache-dir", str(tmp_path), *FAST_TRAIN]
+    first = ["train", "--ticker", "MSFT", "--period", "1y", "--end", "2017-07-01", *base, "-o", str(model)]
+    assert runner.invoke(app, first).exit_code == 0
+    written = runner.invoke(app, ["info", str(model), "-f", "config"]).stdout
+    assert 'ticker = "MSFT"\ninterval = "1d"\nstart = "2016-06-30"\nend = "2017-07-01"\n' in written
+    assert "Repeat the run: forecast train --config THIS_FILE" in written
+    (tmp_path / "run.toml").write_text(written)
+    again = tmp_path / "again.fcst"
+    repeat = ["train", "--config", str(tmp_path / "run.toml"), "--offline", *base, "-o", str(again)]
+    assert runner.invoke(app, repeat).exit_code == 0
+    forecasts = [
+        runner.invoke(app, ["predict", "-m", str(m), "-f", "csv", "-q"]).stdout for m in (model, again)
+    ]
+    assert forecasts[0] == forecasts[1] and forecasts[0].count("\n") == 6
+    shown = runner.invoke(app, ["info", str(model), "-f", "csv"]).stdout
+    assert 'source,"ticker MSFT, 1d bars from 2016-06-30 until 2017-07-01"' in shown

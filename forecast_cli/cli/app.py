@@ -6,6 +6,7 @@ Options come from the config dataclasses (see ``options.command``).
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Annotated
 
@@ -60,8 +61,9 @@ def load_input(
     regular series (one series is a panel of one), and report what loading did. With
     ``model`` (its path) the columns come from that model, and DATA must hold them (a
     model trained on a wide table, ``wide_target`` its columns, reads a wide file or a long one).
-    Returns the panel and the tickers that could not be fetched (symbol -> reason); several
-    tickers download on ``compute``'s workers."""
+    Returns the panel, the tickers that could not be fetched (symbol -> reason) and the
+    data options that read it (--ticker's: which symbols, bars and span); several tickers
+    download on ``compute``'s workers."""
     from ..io import read_data
     from ..model_columns import columns_for_model
     from ..panel import prepare_panel
@@ -88,7 +90,7 @@ def load_input(
         reporter.info(panel.members[0].report.line())
     else:
         reporter.info(panel.summary_line())
-    return panel, skipped
+    return panel, skipped, data_cfg
 
 
 def fetch_tickers(ticker: TickerConfig, interval: str, compute: ComputeConfig, reporter: Reporter):
@@ -125,10 +127,8 @@ def fetch_for_training(
     that failed. Several symbols (``--ticker MSFT,AAPL``) make a panel with a ``ticker`` id
     column, downloaded one task per symbol. ``model_freq``: the step of the model that will
     read the bars (predict), which each symbol's exchange must trade in."""
-    import dataclasses
-
     from ..steps import resolve_freq
-    from ..tickers import ID_COL, check_model_calendar, common_calendar, ticker_table
+    from ..tickers import ID_COL, check_model_calendar, common_calendar, fetched_span, ticker_table
 
     interval = ticker.interval or data_cfg.interval or "1d"
     fetched = fetch_tickers(ticker, interval, compute, reporter)
@@ -141,6 +141,8 @@ def fetch_for_training(
         freq=freq,
         ticker=",".join(fetched.results),
         interval=interval,
+        ticker_span=fetched_span(fetched, interval, ticker),
+        adjusted=ticker.adjusted,
         id_col=ID_COL if fetched.is_panel else data_cfg.id_col,
     )
     return ticker_table(fetched), cfg, fetched.failures
@@ -192,7 +194,10 @@ def train(
     if str(output) == "-":  # predict's "-" is stdout; a model is a binary file, never a stream by accident
         raise UsageError("-o - would write the model to a file named '-'; give a file name (or /dev/stdout)")
     check_output_paths({"-o": output}, [data, config.data.ids_file, config_file_read()], model=True)
-    series, skipped = load_input(data, config.data, reporter, ticker, compute=compute)
+    series, skipped, read_by = load_input(data, config.data, reporter, ticker, compute=compute)
+    if read_by.ticker:  # the model says which bars it learned from, and info -f config repeats them
+        source = {k: getattr(read_by, k) for k in ("ticker", "interval", "ticker_span", "adjusted")}
+        config = dataclasses.replace(config, data=dataclasses.replace(config.data, **source))
     from ..output_names import refuse_output_clashes
 
     refuse_output_clashes(series.id_col, series.target)  # before training: predict could not write them

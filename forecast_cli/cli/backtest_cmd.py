@@ -92,7 +92,7 @@ def backtest(
         from ..plots import require_matplotlib
 
         require_matplotlib(plot)
-    series, skipped = load_input(data, config.data, reporter, ticker, compute=compute)
+    series, skipped, _ = load_input(data, config.data, reporter, ticker, compute=compute)
     from ..output_names import refuse_output_clashes
 
     refuse_output_clashes(series.id_col, series.target, backtest=True)

@@ -125,7 +125,7 @@ def predict(
         # order; timestamps there are refused when the history is checked (history_checks.check_history)
         data_cfg = dataclasses.replace(forecaster.config.data, **overrides)
         try:
-            series, skipped = load_input(
+            series, skipped, _ = load_input(
                 data, data_cfg, reporter, ticker, model=model, compute=compute, wide_target=wide_target
             )
         except FreqWithoutDates:  # the --freq is the model's: say what the data lacks
