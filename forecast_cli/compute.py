@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from .errors import ForecastError, UsageError
+from .errors import ForecastError, Terminated, UsageError
 from .run_config import ComputeConfig
 from .threads import available_cores, fit_threads, set_torch_threads
 
@@ -244,11 +244,11 @@ def open_executor(compute: ComputeConfig, warm: bool = True, network: Any = None
         import distributed
     except ImportError:
         raise UsageError(DASK_MISSING) from None
-    from .dask_executor import DaskExecutor, local_cluster, quiet_dask, warm_up
+    from .dask_executor import DaskExecutor, local_cluster, mute_dask, quiet_dask, warm_up
 
     t0 = time.perf_counter()
     cluster = None
-    with quiet_dask():
+    with quiet_dask(), _muting_on_interrupt(mute_dask):
         if compute.scheduler:
             try:
                 client = distributed.Client(compute.scheduler, timeout="10s")
@@ -263,9 +263,21 @@ def open_executor(compute: ComputeConfig, warm: bool = True, network: Any = None
         if warm:
             client.run(warm_up)
     try:
-        yield DaskExecutor(client, threads, time.perf_counter() - t0)
+        with _muting_on_interrupt(mute_dask):
+            yield DaskExecutor(client, threads, time.perf_counter() - t0)
     finally:
         with quiet_dask():
             client.close()
             if cluster is not None:
                 cluster.close()
+
+
+@contextlib.contextmanager
+def _muting_on_interrupt(mute: Callable[[], None]) -> Iterator[None]:
+    """``mute`` (Dask's logs, for good) when Ctrl-C or a stop signal ends the work: what
+    Dask logs while it is torn down is not the user's business, our one line is."""
+    try:
+        yield
+    except (KeyboardInterrupt, Terminated):
+        mute()
+        raise

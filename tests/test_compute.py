@@ -84,6 +84,13 @@ def test_workers_share_the_cores_and_small_networks_get_one_thread():
     assert default_threads(hidden=64, layers=1) == 1
 
 
+def _interrupt_handler(_payload) -> str:
+    import signal
+
+    handler = signal.getsignal(signal.SIGINT)
+    return "SIG_IGN" if handler == signal.SIG_IGN else str(handler)
+
+
 def test_a_small_network_fits_on_one_thread_on_every_worker_count():
     """On 16 cores, 2 workers used to give each small fit 8 threads, and results that
     differed from 1 worker's in the last digits. Now its fits set 1 thread wherever
@@ -95,6 +102,10 @@ def test_a_small_network_fits_on_one_thread_on_every_worker_count():
         assert executor.threads == 1
         seen = executor.run([Task(str(i), _torch_threads, None) for i in range(2)])
         assert list(seen.results.values()) == [1, 1]
+        # a terminal's Ctrl-C reaches every process of the group: the workers leave it to
+        # this one, which cancels and closes (each printed its own tracebacks)
+        handlers = executor.run([Task(str(i), _interrupt_handler, None) for i in range(2)])
+        assert list(handlers.results.values()) == ["SIG_IGN", "SIG_IGN"]
     with open_executor(ComputeConfig(), network=ModelConfig(hidden=512)) as executor:
         assert executor.threads is None
     with open_executor(ComputeConfig(threads=2), network=ModelConfig(hidden=64)) as executor:
