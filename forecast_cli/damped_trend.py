@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .seasonal_factors import deseasonalised, unit_rows
+from .spikes import tamed
 
 # Bounds of the damping factor, as R's forecast::ets and statsforecast hold them: below 0.8 a
 # trend dies within a few steps; above 0.98 it hardly damps.
@@ -122,7 +123,7 @@ def fit_damped(histories: list[np.ndarray], m: int) -> DampedFit:
     optimiser."""
     ys = [np.asarray(y, dtype=np.float64) for y in histories]
     # each series' season out as a forecast's window takes it out (tested and read on all its rows)
-    tails = [deseasonalised(y[None, :], m, len(y), 0)[0][0, -FIT_ROWS:] for y in ys]
+    tails = [deseasonalised(tamed(y[None, :]), m, len(y), 0)[0][0, -FIT_ROWS:] for y in ys]  # spikes out
     steps = max((len(a) for a in tails), default=0)
     values = np.full((len(tails), steps), np.nan)  # (series, steps), right-aligned
     for i, a in enumerate(tails):
@@ -198,7 +199,7 @@ def damped_at_origins(
     for n in np.unique(lengths):  # windows of one length are one array
         same = np.flatnonzero(lengths == n)
         for rows in np.array_split(same, -(-len(same) // CHUNK)):
-            a = target[first[rows, None] + np.arange(n)]  # (rows, n)
+            a = tamed(target[first[rows, None] + np.arange(n)])  # (rows, n), spikes out (spikes.py)
             adjusted[rows, width - n :], ahead[rows], multiplicative[rows] = deseasonalised(
                 a, m, SEASONS_READ * m, horizon
             )

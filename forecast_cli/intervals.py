@@ -64,6 +64,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .interval_levels import TOP_LEVEL, level_name, quantile_level, unbacked
+from .spikes import tamed
 
 # Levels stored per step: every integer percent and two finer tails; others interpolate
 # (below 1%, towards a band of no width at level 0).
@@ -195,7 +196,7 @@ def series_scale(train_y: np.ndarray, uses_log: bool) -> float:
     values (a panel's series of one row): no change seen says neither that it is flat nor
     how far it moves, so its band is left empty rather than drawn with no width."""
     forward, _ = error_space(uses_log)
-    z = forward(np.asarray(train_y, dtype=np.float64))
+    z = forward(tamed(np.asarray(train_y, dtype=np.float64)[None, :])[0])  # a spike's two changes out
     z = z[np.isfinite(z)]
     if len(z) < 2:
         return float("nan")

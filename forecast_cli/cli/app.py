@@ -86,10 +86,14 @@ def load_input(
         if model is not None:
             data_cfg = columns_for_model(raw, data_cfg, str(model), wide_target)
     panel = prepare_panel(raw, data_cfg, to_learn=model is None)
-    if len(panel) == 1 and panel.id_col is None:
-        reporter.info(panel.members[0].report.line())
-    else:
-        reporter.info(panel.summary_line())
+    lone = len(panel) == 1 and panel.id_col is None
+    reporter.info(panel.members[0].report.line() if lone else panel.summary_line())
+    from ..spikes import spike_warning
+
+    members = panel.members
+    spikes = spike_warning(panel.ids, [m.frame.index for m in members], [m.y for m in members], lone)
+    if spikes:
+        reporter.warn(spikes)
     return panel, skipped, data_cfg
 
 
