@@ -9,6 +9,7 @@ A column named like time that nothing reads is an error, not a label: see
 from __future__ import annotations
 
 import os
+import re
 import shlex
 
 import pandas as pd
@@ -114,12 +115,49 @@ def _refuse_numbered_dates(name: object, column: pd.Series, time_format: str | N
     )
 
 
+# Words of a text column's name that say it holds time, in the languages exports come in
+# (an ENTSO-E file's "Time (CET/CEST)" or "MTU", a German "Datum"); matched as words, and
+# only for text: a number column named "travel_time" is data, not stamps.
+_TIME_WORDS = frozenset(
+    (
+        *_TIME_NAMES,
+        "mtu",
+        "datum",
+        "zeit",
+        "zeitpunkt",
+        "zeitstempel",
+        "fecha",
+        "hora",
+        "heure",
+        "jour",
+        "tijd",
+    )
+)
+# A cell written like a date or a clock: 01.03.2024, 2024-03-01, 3/1/24, 00:15.
+_WRITTEN_LIKE_TIME = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\b\d{1,2}:\d{2}\b")
+
+
+def _text_like_time(name: object, column: pd.Series) -> bool:
+    """A text column that says it holds time: by a word of its name, or by most of its
+    cells being written as dates or clock times. Before, only the exact names counted,
+    and an export whose "Time (CET/CEST)" held "01.03.2024 00:00 - 01.03.2024 00:15" was
+    trained as 4,316 numbered steps, with no season and exit 0."""
+    if set(re.findall(r"[a-z]+", str(name).lower())) & _TIME_WORDS:
+        return True
+    cells = column.dropna().astype(str).head(200)
+    return len(cells) > 0 and cells.str.contains(_WRITTEN_LIKE_TIME).mean() > 0.9
+
+
 def _refuse_unread_time(raw: pd.DataFrame, time_format: str | None) -> None:
-    """Raise when a text column is named like time but no layout (or ``time_format``) reads it."""
+    """Raise when a text column says it holds time (``_text_like_time``, or a number column
+    one of the exact time names) but no layout (or ``time_format``) reads it."""
     for c in raw.columns:
         column = raw[c]
-        if str(c).strip().lower() not in _TIME_NAMES:
+        exact = str(c).strip().lower() in _TIME_NAMES
+        if not exact and (pd.api.types.is_numeric_dtype(column) or looks_numeric(column)):
             continue
+        if not exact and (time_format is not None or not _text_like_time(c, column)):
+            continue  # a format that reads nothing is ``_refuse_unread_format``'s to name
         values = column.dropna().astype(str).str.strip()
         if pd.api.types.is_numeric_dtype(column):
             if time_format is not None and str(c).strip().lower() in DATE_NAMES and len(values):

@@ -11,7 +11,8 @@ to every row, so a row in another layout is an error, never read some other way:
   is 1 February in German, Swiss, Russian and Scandinavian use);
 - ``2024/01/31`` is year-month-day; ``01/2024`` month-year; ``2024M01`` (Eurostat's
   months) the month; quarters ``1998 Q1``, ``1998Q1``, ``1998-Q1``, ``Q1 1998`` are the
-  quarter's first day; ISO weeks ``2024-W01`` are that week's Monday;
+  quarter's first day; ISO weeks ``2024-W01`` are that week's Monday; spans
+  ``01.03.2024 00:00 - 01.03.2024 00:15`` their start (``time_spans``);
 - mixed UTC offsets (daylight saving time) get their time zone back (see ``zones``).
 """
 
@@ -28,6 +29,7 @@ import pandas as pd
 from .cell_numbers import data_row
 from .errors import DataError, UsageError
 from .number_times import year_column
+from .time_spans import span_start, span_starts
 from .zones import written_zone
 
 ISO_WEEK = re.compile(r"^\d{4}-?W\d{2}$")
@@ -67,6 +69,11 @@ def parse_times(column: pd.Series, name: str, time_format: str | None = None) ->
     if time_format is None and year_column(column, name):  # 1960, not 1960.0 or 1970-01-01 + 1960 ns
         return Times(pd.DatetimeIndex(pd.to_datetime(column.astype("int64").astype(str), format="%Y")))
     text = column.astype(str)
+    starts = span_starts(text)  # "01.03.2024 00:00 - 01.03.2024 00:15": each row's start
+    if starts is not None and (time_format is not None or _recognised(str(starts.iloc[0]).strip())):
+        read = parse_times(starts, name, time_format)
+        said = f"spans read as their starts ({text.iloc[0].strip()!r} as {starts.iloc[0]})"
+        return Times(read.index, "; ".join(n for n in (said, read.note) if n))
     if time_format is not None:
         parsed = _coerce(text, time_format)
         _refuse_unparsed(text, parsed, name, f"does not match --time-format {time_format!r}", time_format)
@@ -181,6 +188,8 @@ def reads_as(column: pd.Series, time_format: str) -> bool:
     if pd.api.types.is_numeric_dtype(column) and "%Y" not in time_format:
         return False
     sample = column.head(200).dropna().astype(str).str.strip().head(20)
+    if (starts := span_starts(sample)) is not None:  # "start - end" cells: their starts
+        sample = starts
     return not sample.empty and int(_coerce(sample, time_format).notna().sum()) > len(sample) / 2
 
 
@@ -256,6 +265,9 @@ def _named_months(text: pd.Series, name: str) -> pd.Series:
 
 
 def _recognised(value: str) -> bool:
+    start = span_start(value)
+    if start is not None and start != value:
+        return _recognised(start)
     if any(p.match(value) for p in (ISO_WEEK, QUARTER_YEAR, QUARTER_FIRST, MONTH_CODE)) or _formats(value):
         return True
     if _MONTH_NAME.search(value) and re.search(r"\d", value):

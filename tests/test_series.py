@@ -241,6 +241,45 @@ def test_a_time_named_column_nothing_reads_is_refused_not_dropped(fmt, answer):
     assert prepare_series(raw.drop(columns="month"), DataConfig()).freq is None  # no such column: steps
 
 
+@pytest.mark.parametrize("name", ["Time (CET/CEST)", "MTU", "Datum", "Date time", "Periode"])
+def test_a_text_column_that_says_it_holds_time_is_refused_when_nothing_reads_it(name):
+    """bad input: a column "Time (CET/CEST)" = "01.03.2024 00h00", under that or another
+    time-like header (a word of the name, or cells written as dates) -> exit 2, "looks like
+    the time column"; only the exact names were refused, and it trained as numbered steps"""
+    starts = pd.date_range("2024-03-01", periods=96, freq="15min")
+    raw = pd.DataFrame({name: starts.strftime("%d.%m.%Y %Hh%M"), "load": np.arange(96.0) + 1})
+    with pytest.raises(
+        DataError, match=re.escape(f"column {name!r} looks like the time column, but it is in no")
+    ):
+        prepare_series(raw, DataConfig())
+
+
+@pytest.mark.parametrize("fmt", [None, "%d.%m.%Y %H:%M"])
+def test_time_cells_written_as_spans_are_read_as_their_starts(fmt):
+    """An ENTSO-E export's "01.03.2024 00:00 - 01.03.2024 00:15": no layout reads it (a
+    directive may not appear twice), so it trained as 4,316 numbered steps; each row is
+    now stamped with its span's start, and the load report says so."""
+    starts = pd.date_range("2024-03-01", periods=96, freq="15min")
+    cells = [
+        f"{a:%d.%m.%Y %H:%M} - {b:%d.%m.%Y %H:%M}" for a, b in zip(starts, starts + pd.Timedelta("15min"))
+    ]
+    series = prepare_series(
+        pd.DataFrame({"MTU": cells, "load": np.arange(96.0) + 1}), DataConfig(time_format=fmt)
+    )
+    assert series.freq == "15min" and list(series.frame.index) == list(starts)
+    assert "spans read as their starts ('01.03.2024 00:00 - 01.03.2024 00:15' as 01.03.2024 00:00)" in (
+        series.report.line()
+    )
+
+
+def test_text_and_number_columns_that_are_not_time_are_left_as_they_are():
+    """A number column whose name holds a time word is data (travel_time is a target, not
+    stamps), and a text label beside numbered steps is a label."""
+    raw = pd.DataFrame({"travel_time": np.arange(24.0) + 1, "weather": ["rain", "sun"] * 12})
+    series = prepare_series(raw, DataConfig())
+    assert series.freq is None and series.target == "travel_time"
+
+
 def test_a_time_format_that_reads_no_column_is_refused_not_dropped():
     """bad input: --time-format %Y-%m-%d on a file whose dates, in a column not named like time, are 01.01.1949 -> exit 2, naming the format, the column and a value; the column was dropped and the rows trained as steps 0..143 with exit 0"""
     months = pd.date_range("1949-01-01", periods=24, freq="MS")

@@ -1,0 +1,28 @@
+"""Time cells written as spans, ``01.03.2024 00:00 - 01.03.2024 00:15``: read as their starts.
+
+Electricity exports write each row's period so (ENTSO-E's "MTU" column, and the
+transparency platforms that copy it), and no strftime layout reads one, since a
+directive may not appear twice. A span's start is the row's stamp, as our steps are
+labelled by the period they begin (``2024-03`` is March; a 15-minute row at 00:00 holds
+00:00-00:15). Only " - " with spaces around it splits a cell: ISO dates use a bare "-".
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+SPAN = re.compile(r"^\s*(\S.*?\S)\s+-\s+(\S.*?\S)\s*$")
+
+
+def span_start(value: str) -> str | None:
+    """The start of a cell written as "start - end", None for any other cell."""
+    found = SPAN.match(value)
+    return found.group(1) if found else None
+
+
+def span_starts(text: pd.Series) -> pd.Series | None:
+    """``text`` (str cells) as the starts of its spans when every cell is one, else None."""
+    parts = text.str.extract(SPAN)
+    return None if parts[0].isna().any() else parts[0]
