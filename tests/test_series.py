@@ -261,7 +261,8 @@ def test_time_cells_written_as_spans_are_read_as_their_starts(fmt):
     now stamped with its span's start, and the load report says so."""
     starts = pd.date_range("2024-03-01", periods=96, freq="15min")
     cells = [
-        f"{a:%d.%m.%Y %H:%M} - {b:%d.%m.%Y %H:%M}" for a, b in zip(starts, starts + pd.Timedelta("15min"))
+        f"{a:%d.%m.%Y %H:%M} - {b:%d.%m.%Y %H:%M}"
+        for a, b in zip(starts, starts + pd.Timedelta("15min"), strict=True)
     ]
     series = prepare_series(
         pd.DataFrame({"MTU": cells, "load": np.arange(96.0) + 1}), DataConfig(time_format=fmt)
