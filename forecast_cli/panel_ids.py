@@ -12,26 +12,30 @@ from .text_bytes import decoded
 
 
 def as_written(requested: Sequence[str], names: Sequence[str], label: str = "--ids") -> list[str]:
-    """Each requested id as the data writes it: itself, or the one name that equals it
-    once spaces around it are dropped (--ids and --ids-file strip what they read, so an id
-    written ' A' could never be chosen otherwise) and both are in one Unicode form
-    (``_loose``); unmatched ids stay as given. An exact id always wins (the load line
-    says when others differ from it only so: ``space_twins``); one that no name equals
-    exactly and several equal loosely (' D' and 'D ') is refused, naming them: what was
-    read cannot tell which is meant."""
+    """Each requested id as the data writes it, each once: itself when written exactly and
+    with no spaces around it; otherwise the one name that equals it once spaces around both
+    are dropped and both are in one Unicode form (``_loose``). --ids and --ids-file keep
+    the spaces they read, so ``--ids 'A, B'`` chooses B through this match. Several names
+    that equal it so (' D' and 'D ') are refused, naming them: an id written with spaces
+    around it cannot say whether they are part of it (they were dropped, and ``--ids ' D'``
+    chose 'D' with exit 0). Unmatched ids come back without their spaces, for the message
+    that names them."""
     exact = set(names)
     loose = _loose_groups(names)
     out = []
     for item in requested:
+        if item in exact and item == str(item).strip():
+            out.append(item)
+            continue
         near = loose.get(_loose(item), [])
-        if item not in exact and len(near) > 1:
+        if len(near) > 1:
             raise UsageError(
                 f"{label} {str(item).strip()!r} could be any of {len(near)} series whose ids differ only "
                 f"by spaces around them or Unicode form ({', '.join(repr(str(n)) for n in near)}): make "
                 "the ids in the data differ by more"
             )
-        out.append(item if item in exact or len(near) != 1 else near[0])
-    return out
+        out.append(near[0] if near else str(item).strip())
+    return list(dict.fromkeys(out))
 
 
 def _loose(name) -> str:
@@ -59,7 +63,7 @@ def space_twins(names: Sequence[str]) -> list[str]:
     shown = first_few([" and ".join(map(repr, group)) for group in twins])
     return [
         f"{len(twins)} id(s) differ only by spaces around them or Unicode form ({shown}): kept as "
-        "separate series; --ids chooses the one written exactly"
+        "separate series; --ids chooses one written exactly without spaces around it"
     ]
 
 
@@ -78,8 +82,8 @@ def unknown_ids(
 
 
 def read_ids_file(path: str | Path) -> list[str]:
-    """Series ids from a text file, one per line, each the whole line but the spaces around
-    it; blank lines and lines starting with ``#`` are ignored. A ``#`` inside a line is part
+    """Series ids from a text file, one per line, each the whole line (spaces around it
+    included: ``as_written`` says what they match); blank lines and lines starting with ``#`` are ignored. A ``#`` inside a line is part
     of the id: cutting `` # ...`` from ``Store #5`` chose the series ``Store``, silently.
     ``-`` is refused: stdin may carry the data. UTF-16 with a byte order mark (a list saved
     as Excel's "Unicode Text", or by PowerShell's ``>``) is read as the data files are."""
@@ -96,10 +100,9 @@ def read_ids_file(path: str | Path) -> list[str]:
     except OSError as exc:
         raise UsageError(f"--ids-file {path}: {exc.strerror or exc}") from None
     ids = []
-    for line in text.splitlines():
-        item = line.strip()
-        if item and not item.startswith("#"):
-            ids.append(item)
+    for line in text.splitlines():  # as written: ``as_written`` matches around spaces, or refuses
+        if line.strip() and not line.strip().startswith("#"):
+            ids.append(line)
     if not ids:
         raise UsageError(f"--ids-file {path} names no series; write one id per line")
     return ids

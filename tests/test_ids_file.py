@@ -32,7 +32,7 @@ def panel_csv(tmp_path):
 def test_ids_file_skips_blank_lines_comments_and_a_byte_order_mark(tmp_path):
     path = tmp_path / "ids.txt"
     path.write_text(IDS_TEXT, encoding="utf-8")
-    assert read_ids_file(path) == ["S2", "S0"]
+    assert [i.strip() for i in read_ids_file(path)] == ["S2", "S0"]  # spaces kept, matched around
     assert prepare_panel(long_panel(), DataConfig(ids_file=str(path))).ids == ("S2", "S0")
 
 
@@ -43,7 +43,7 @@ def test_an_ids_file_in_utf16_is_read_as_the_data_files_are(tmp_path, encoding):
     path = tmp_path / "ids.txt"
     body = IDS_TEXT.lstrip("\ufeff")
     path.write_bytes(("\ufeff" + body).encode(encoding))
-    assert read_ids_file(path) == ["S2", "S0"]
+    assert [i.strip() for i in read_ids_file(path)] == ["S2", "S0"]
     path.write_bytes(b"\xff\xfeS\x00\xd8")  # a cut UTF-16 file: a lone surrogate half
     with pytest.raises(UsageError, match="is not UTF-8 or UTF-16 text"):
         read_ids_file(path)
@@ -54,7 +54,7 @@ def test_a_hash_inside_a_line_is_part_of_the_id_not_a_comment(tmp_path):
     exit 0; only a line starting with # is a comment."""
     path = tmp_path / "ids.txt"
     path.write_text("Store #5\n# a comment\n  Aisle # 3  \n")
-    assert read_ids_file(path) == ["Store #5", "Aisle # 3"]
+    assert read_ids_file(path) == ["Store #5", "  Aisle # 3  "]  # as written; as_written matches it
 
 
 def test_ids_and_ids_file_together_keep_each_series_once_ids_first(tmp_path, panel_csv):
@@ -157,9 +157,28 @@ def test_a_panel_says_when_ids_differ_only_by_spaces_around_them(tmp_path):
     panel = prepare_panel(frame, DataConfig())
     assert (
         "1 id(s) differ only by spaces around them or Unicode form ('S0' and 'S0 '): kept as separate "
-        "series; --ids chooses the one written exactly" in panel.notes
+        "series; --ids chooses one written exactly without spaces around it" in panel.notes
     )
     assert len(panel.ids) == len(long_panel()["unique_id"].unique())
+
+
+@pytest.mark.parametrize("given", [" pad", "pad ", " pad,x"])
+def test_an_id_written_with_spaces_around_it_is_never_read_as_its_twin(tmp_path, given):
+    """bad input: --ids ' pad' (or an --ids-file line ' pad') where the data has 'pad', ' pad'
+    and 'pad ' -> exit 2 naming the three; the spaces were dropped and the series 'pad'
+    forecast instead, exit 0. 'pad' alone is that series, and 'a, x' still reads as a, x."""
+    frame = long_panel()
+    frame["unique_id"] = frame["unique_id"].map({"S0": "pad", "S1": "x", "S2": "y"})
+    twins = [frame[frame["unique_id"] == "pad"].assign(unique_id=name) for name in (" pad", "pad ")]
+    frame = pd.concat([frame.dropna(subset=["unique_id"]), *twins])
+    with pytest.raises(
+        UsageError, match=r"--ids 'pad' could be any of 3 series whose ids differ only by spaces"
+    ):
+        prepare_panel(frame, DataConfig(ids=tuple(given.split(","))))
+    (tmp_path / "ids.txt").write_text(given.split(",")[0] + "\n")
+    with pytest.raises(UsageError, match="could be any of 3 series"):
+        prepare_panel(frame, DataConfig(ids_file=str(tmp_path / "ids.txt")))
+    assert prepare_panel(frame, DataConfig(ids=("pad", " x"))).ids == ("pad", "x")
 
 
 def test_an_id_in_another_unicode_form_is_matched():

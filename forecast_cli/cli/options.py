@@ -112,6 +112,9 @@ def _old_name(name: str, flag: str) -> str:
 def _value(leaf: Leaf, raw: Any) -> Any:
     if isinstance(raw, StrEnum):
         return raw.value
+    if leaf.option.is_list and leaf.name == "ids" and isinstance(raw, str):
+        # spaces kept: --ids ' D' must not choose 'D' where the data has both (panel_ids.as_written)
+        return tuple(part for part in raw.split(",") if part.strip())
     if leaf.option.is_list:
         return split_list(raw) if isinstance(raw, str) else tuple(raw or ())
     if isinstance(raw, Path):
