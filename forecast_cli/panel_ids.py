@@ -30,7 +30,7 @@ def as_written(requested: Sequence[str], names: Sequence[str], label: str = "--i
         near = loose.get(_loose(item), [])
         if len(near) > 1:
             raise UsageError(
-                f"{label} {str(item).strip()!r} could be any of {len(near)} series whose ids differ only "
+                f"{label} {str(item)!r} could be any of {len(near)} series whose ids differ only "
                 f"by spaces around them or Unicode form ({', '.join(repr(str(n)) for n in near)}): make "
                 "the ids in the data differ by more"
             )
