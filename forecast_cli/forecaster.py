@@ -46,6 +46,7 @@ from .series_record import Series
 from .stored_histories import StoredHistories
 from .training import EpochReport, seed_everything, train_network
 from .validation import validate
+from .windows import by_id_order
 
 
 def _columns(panel: Panel, future: Sequence[str]) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
@@ -152,17 +153,20 @@ class Forecaster(InputLayout, BandShape):
         weights, loss_weights = panel_weights(split, scaled[:, 0], panel.offsets, plan.season, windows_from)
         seed_everything(cfg.train.seed)
         self.network_ = build_network(self.network_args_)
+        # windows by series id, not by the order the series came in (``by_id_order``)
+        drawn = by_id_order(split.train_origins, split.series_of_train, split.bounds, panel.ids)
+        scored = by_id_order(split.val_origins, split.series_of_val, split.bounds, panel.ids)
         result = train_network(
             self.network_,
             scaled,
-            split.train_origins,
-            split.val_origins,
+            split.train_origins[drawn],
+            split.val_origins[scored],
             lookback,
             outputs,
             dataclasses.replace(cfg.train, batch_size=plan.batch_size),
             on_epoch,
             bounds=split.bounds,
-            weights=weights,
+            weights=None if weights is None else weights[drawn],
             loss_weights=loss_weights,
             future_cols=self.window_known,
             calendar=calendar,

@@ -182,6 +182,17 @@ class PanelSplit:
         )
 
 
+def by_id_order(origins: np.ndarray, series_of: np.ndarray, bounds: np.ndarray, ids) -> np.ndarray:
+    """Positions of ``origins`` ordered by their series' id, then by row within it: the
+    order training draws windows in, whatever order the series came in. A wide file's
+    columns and the same panel written long (ids sorted) gave other batches from one seed,
+    and forecasts up to 2.8% apart."""
+    rank = np.argsort(np.argsort(np.array([str(i) for i in ids], dtype=object), kind="stable"))  # (series,)
+    series_of = np.asarray(series_of, dtype=np.int64)
+    within = np.asarray(origins, dtype=np.int64) - np.asarray(bounds, dtype=np.int64)[series_of]
+    return np.lexsort((within, rank[series_of]))
+
+
 def validation_rows(n_rows: int, val_fraction: float, first: int = 0) -> int:
     """Rows held out at the end of a series: ``val_fraction`` of its usable rows, at least 1."""
     return max(1, int(round(val_fraction * (n_rows - first))))
