@@ -43,6 +43,7 @@ def infer_frequency(index: pd.DatetimeIndex) -> str:
         common = spacings[finer][np.argmax(counts[finer])]
     step = pd.Timedelta(int(common), unit=index.unit)
     if step < _DAY:
+        step = _jittered_step(np.diff(index.asi8), int(common), index.unit) or step
         alias = pd.tseries.frequencies.to_offset(step).freqstr
         exchange = exchange_hours(index, bar_step(alias))
         return alias if exchange is None else f"{exchange}@{bar_step(alias)}"
@@ -70,6 +71,33 @@ def infer_frequency(index: pd.DatetimeIndex) -> str:
         _refuse_off_grid_days(index, n)
         return f"{n // 7}W-{index[0].day_name()[:3].upper()}" if n % 7 == 0 else f"{n}D"
     return pd.tseries.frequencies.to_offset(step).freqstr
+
+
+# Steps a logger or a meter is set to: a clock read with jitter is one of these.
+_ROUND_STEPS = tuple(
+    pd.Timedelta(s)
+    for s in (
+        "1s", "2s", "5s", "10s", "15s", "20s", "30s", "1min", "2min", "3min", "5min", "10min",
+        "15min", "20min", "30min", "1h", "2h", "3h", "4h", "6h", "8h", "12h",
+    )
+)  # fmt: skip
+
+
+def _jittered_step(spacings: np.ndarray, common: int, unit: str) -> pd.Timedelta | None:
+    """The round step a jittered clock keeps, or None. A 5-minute logger whose stamps are
+    up to 149 s late has no most common spacing worth the name (294 s held 1% of them), and
+    the step inferred from it put 146 rows two to a period, with "--freq 294s" as the fix.
+    Jitter shows as a fifth or more of the spacings no multiple of the most common one
+    (gaps keep them multiples); then the step is the round one within 10% of the median
+    spacing, else that median to the whole minute (whole second under a minute)."""
+    if np.mean(spacings % common == 0) >= 0.8:
+        return None
+    median = pd.Timedelta(int(np.median(spacings)), unit=unit)
+    nearest = min(_ROUND_STEPS, key=lambda s: abs(median / s - 1))
+    if abs(median / nearest - 1) <= 0.1:
+        return nearest
+    whole = median.round("1min" if median >= pd.Timedelta("1min") else "1s")
+    return whole if whole > pd.Timedelta(0) else None
 
 
 def _refuse_off_grid_days(index: pd.DatetimeIndex, n: int) -> None:

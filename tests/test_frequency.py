@@ -545,3 +545,20 @@ def test_days_with_one_in_three_missing_are_days_with_gaps_not_two_day_steps():
     raw = pd.DataFrame({"date": holey.strftime("%Y-%m-%d"), "sales": np.arange(len(holey), dtype=float)})
     with pytest.raises(InventedRows, match="28 absent periods on the D grid"):
         prepare_series(raw, DataConfig())
+
+
+def test_a_jittered_clock_keeps_its_round_step():
+    """A 5-minute logger whose stamps are 0 to 149 s late: the most common spacing (294 s,
+    1% of them) was taken as the step, 146 rows fell two to a period, and the fix offered
+    was --freq 294s. Spacings mostly not multiples of the most common one are jitter; the
+    step is the round one near their median. Gaps on an exact grid stay what they were."""
+    rng = np.random.default_rng(6)
+    grid = pd.date_range("2024-05-01", periods=2016, freq="5min")
+    late = grid + pd.to_timedelta(rng.integers(0, 150, len(grid)), unit="s")
+    assert infer_frequency(pd.DatetimeIndex(late)) == "5min"
+    either_side = grid + pd.to_timedelta(rng.integers(-3, 4, len(grid)), unit="s")
+    assert infer_frequency(pd.DatetimeIndex(either_side)) == "5min"
+    gappy = grid[np.sort(rng.choice(len(grid), 1200, replace=False))]  # multiples of 5 min
+    assert infer_frequency(gappy) == "5min"
+    odd = pd.date_range("2024-05-01", periods=200, freq="7min")  # a step of its own, kept
+    assert infer_frequency(odd + pd.to_timedelta(np.tile([0, 1], 100), unit="s")) == "7min"

@@ -172,7 +172,8 @@ def test_an_id_written_with_spaces_around_it_is_never_read_as_its_twin(tmp_path,
     twins = [frame[frame["unique_id"] == "pad"].assign(unique_id=name) for name in (" pad", "pad ")]
     frame = pd.concat([frame.dropna(subset=["unique_id"]), *twins])
     with pytest.raises(
-        UsageError, match=f"--ids '{given.split(',')[0]}' could be any of 3 series whose ids differ only by spaces"
+        UsageError,
+        match=f"--ids '{given.split(',')[0]}' could be any of 3 series whose ids differ only by spaces",
     ):
         prepare_panel(frame, DataConfig(ids=tuple(given.split(","))))
     (tmp_path / "ids.txt").write_text(given.split(",")[0] + "\n")
