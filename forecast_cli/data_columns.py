@@ -15,6 +15,7 @@ import shlex
 import pandas as pd
 
 from .cell_numbers import looks_numeric
+from .epoch_times import epoch_unit, reads_epoch
 from .errors import DataError, UsageError, first_few
 from .number_times import STEP_NAMES, YEAR_NAMES, whole_numbers, whole_years
 from .parse import check_time_format, looks_like_time, reads_as
@@ -102,7 +103,10 @@ def _refuse_numbered_dates(name: object, column: pd.Series, time_format: str | N
     how = (
         f"give --time-format {layout} if they are dates" if layout else "give --time-format for their layout"
     )
-    if layout is None and digits.nunique() == 1 and int(digits.iloc[0]) == 5:
+    if layout is None and reads_epoch(column.dropna()):  # 1711584000 or 1711584000000
+        unit = "milliseconds" if epoch_unit(column.dropna()) == "ms" else "seconds"
+        how = f"they look like Unix time ({unit} since 1970): give --time-format %s"
+    elif layout is None and digits.nunique() == 1 and int(digits.iloc[0]) == 5:
         # 29221 is 1980-01-01 to a spreadsheet (days from 1899-12-30): no strftime reads it
         first = pd.Timestamp("1899-12-30") + pd.Timedelta(days=int(column.dropna().iloc[0]))
         how = (

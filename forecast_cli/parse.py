@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .cell_numbers import data_row
+from .epoch_times import EPOCH_SECONDS, epoch_times, reads_epoch
 from .errors import DataError, UsageError
 from .number_times import year_column
 from .time_spans import span_start, span_starts
@@ -53,10 +54,6 @@ class Times:
 
     index: pd.DatetimeIndex
     note: str = ""
-
-
-EPOCH_SECONDS = "%s"  # --time-format for Unix time: read as UTC instants, written back as ISO 8601
-EPOCH_LIMIT = 1e10  # seconds: the year 2286; larger values are milliseconds or finer, not seconds
 
 
 def parse_times(column: pd.Series, name: str, time_format: str | None = None) -> Times:
@@ -180,11 +177,8 @@ def check_time_format(time_format: str) -> None:
 
 def reads_as(column: pd.Series, time_format: str) -> bool:
     """True when ``time_format`` reads most of the first values of a text column."""
-    if time_format == EPOCH_SECONDS:  # whole seconds of 1973-2286 only: not any number column
-        values = pd.to_numeric(column.head(200), errors="coerce").dropna()
-        return bool(len(values)) and bool(
-            ((values >= 1e8) & (values < EPOCH_LIMIT) & (values == values.round())).all()
-        )
+    if time_format == EPOCH_SECONDS:  # whole seconds or milliseconds of 1973-2286 only
+        return reads_epoch(column)
     if pd.api.types.is_numeric_dtype(column) and "%Y" not in time_format:
         return False
     sample = column.head(200).dropna().astype(str).str.strip().head(20)
@@ -284,11 +278,8 @@ def _recognised(value: str) -> bool:
 def _coerce(text: pd.Series, fmt: str) -> pd.Series:
     """Parse with one format (unparsed rows NaT); formats with offsets come back in UTC
     so that rows with different offsets can be read at all (``zones.written_zone`` restores them)."""
-    if fmt == EPOCH_SECONDS:  # instants: seconds since 1970-01-01 UTC (GNU date +%s)
-        seconds = pd.to_numeric(text.str.strip(), errors="coerce")
-        # milliseconds (1.3e12) read as seconds are the year 43,000: unread, and refused
-        plausible = np.isfinite(seconds) & (seconds.abs() < EPOCH_LIMIT)
-        return pd.to_datetime(seconds.where(plausible), unit="s", utc=True)
+    if fmt == EPOCH_SECONDS:  # instants since 1970-01-01 UTC (GNU date +%s), or milliseconds
+        return epoch_times(text)
     utc = fmt == "ISO8601" or "%z" in fmt
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -350,3 +350,17 @@ def test_french_numbers_grouped_by_no_break_spaces_read_exactly_with_the_options
     cfg = DataConfig(decimal=",", thousands=space)
     series = prepare_series(read_data(data, cfg), cfg)
     assert series.frame["value"].tolist() == values
+
+
+def test_unix_time_in_milliseconds_reads_under_percent_s():
+    """Loggers and JavaScript write milliseconds (1711584000000): refused before, with
+    --time-format %s as the fix, which then refused them too. The unit is the column's:
+    seconds and milliseconds mixed are refused, never read at 1000 times the span."""
+    instants = pd.date_range("2024-03-28", periods=4, freq="5min", tz="UTC")
+    ms = (instants - pd.Timestamp("1970-01-01", tz="UTC")) // pd.Timedelta("1ms")
+    read = parse_times(pd.Series(ms.astype(str)), "timestamp", "%s")
+    assert list(read.index) == list(instants)
+    assert list(parse_times(pd.Series((ms // 1000).astype(str)), "t", "%s").index) == list(instants)
+    mixed = pd.Series([str(ms[0]), str(ms[1] // 1000), str(ms[2]), str(ms[3])])
+    with pytest.raises(DataError, match="does not match --time-format '%s'"):
+        parse_times(mixed, "timestamp", "%s")

@@ -383,3 +383,15 @@ def test_columns_of_several_levels_are_refused_before_training():
         prepare_series(framed, DataConfig())
     with pytest.raises(UsageError, match="columns have 2 levels"):
         prepare_panel(framed, DataConfig())
+
+
+@pytest.mark.parametrize(("unit", "scale"), [("seconds", 1), ("milliseconds", 1000)])
+def test_unix_time_without_a_format_is_named_as_such(unit, scale):
+    """bad input: a 'timestamp' column of 1711584000 (or 1711584000000) and no --time-format -> exit 2, "they look like Unix time (seconds since 1970): give --time-format %s\""""
+    first = 1711584000 * scale
+    raw = pd.DataFrame({"timestamp": first + np.arange(12) * 300 * scale, "load": np.arange(12.0)})
+    with pytest.raises(
+        DataError, match=re.escape(f"they look like Unix time ({unit} since 1970): give --time-format %s")
+    ):
+        prepare_series(raw, DataConfig())
+    assert prepare_series(raw, DataConfig(time_format="%s")).freq == "5min"
