@@ -224,3 +224,31 @@ def _holiday_like(missing: pd.DatetimeIndex, rows: pd.DatetimeIndex) -> bool:
     less common exchanges' calendars for: few enough, over at least a year (a year holds
     every regular holiday once; fewer closures cannot tell the exchanges apart)."""
     return len(missing) <= HOLIDAY_SHARE * (len(missing) + len(rows)) and rows[-1] - rows[0] >= 365 * _DAY
+
+
+def closures_of(gaps: pd.DatetimeIndex, rows: pd.DatetimeIndex, freq: str) -> str:
+    """``every one an XSTO closure: --freq XSTO keeps its sessions`` when the weekdays
+    filled in business-day data (``freq`` B) are all one exchange's closures and no row
+    falls on another of them: under a year of data infers no exchange (``_holiday_like``),
+    so eight months of Stockholm sessions had 4 holidays filled and Christmas forecast,
+    with no word of the exchange whose calendar fits. Korea's calendar (2 s to build) is
+    not tried; the first exchange that fits is named."""
+    if freq != "B" or not 2 <= len(gaps) <= 30 or not isinstance(rows, pd.DatetimeIndex):
+        return ""  # more than 30 filled weekdays are more than a year of any exchange's holidays
+    days = rows.normalize().tz_localize(None) if rows.tz is not None else rows.normalize()
+    missing = gaps.normalize().tz_localize(None) if gaps.tz is not None else gaps.normalize()
+    for exchange in (e for e in (*DAILY_CANDIDATES, *MORE_CANDIDATES) if e != "XKRX"):
+        closed = _closed_weekdays(exchange, days[0], days[-1])
+        if closed is not None and missing.isin(closed).all() and not days.isin(closed).any():
+            return f"every one an {exchange} closure: --freq {exchange} keeps its sessions"
+    return ""
+
+
+@functools.lru_cache(maxsize=256)
+def _closed_weekdays(exchange: str, first: pd.Timestamp, last: pd.Timestamp) -> pd.DatetimeIndex | None:
+    """The weekdays ``exchange`` is closed on from ``first`` to ``last`` (None: its calendar
+    does not reach them); once per span, as a panel's series often share one."""
+    try:
+        return pd.bdate_range(first, last).difference(Calendar(exchange).sessions(first, last))
+    except DataError:
+        return None

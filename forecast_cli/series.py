@@ -24,7 +24,7 @@ from .clock_columns import joined_date_and_clock
 from .config import DEFAULT_AGG, DEFAULT_FILL, DataConfig
 from .data_columns import refuse_feature_flags, resolve_target, resolve_time_column, time_index_as_column
 from .errors import DataError, FreqWithoutDates, OneTimestamp
-from .exchange_detection import bar_step, exchanges_holding, fixed_offset
+from .exchange_detection import bar_step, closures_of, exchanges_holding, fixed_offset
 from .fill_guards import check_invented, dropped_grid_note
 from .frequency import choose_frequency, infer_frequency
 from .intervals import ROUNDOFF
@@ -273,7 +273,9 @@ def _finish(data, target, features, report, cfg: DataConfig, nans_in_data, gaps,
         unobserved = data.index[data[target].isna().to_numpy()]
         absent = data.index[data.isna().all(axis=1).to_numpy()]  # gap periods (or rows with no cell)
         if gaps and len(absent) and report.freq is not None:
-            report.first_gap, report.gaps_weekday = readable(absent[0]), one_weekday(absent, report.freq)
+            observed = data.index[data.notna().any(axis=1).to_numpy()]
+            said = one_weekday(absent, report.freq) or closures_of(absent, observed, report.freq)
+            report.first_gap, report.gaps_weekday = readable(absent[0]), said
         data = fill_missing(data, fill)
         filled_at = unobserved if fill != "drop" else None
         if fill == "drop":

@@ -129,6 +129,28 @@ def test_daily_weekday_data_of_exchanges_beyond_the_largest_is_their_calendar(ex
     assert infer_frequency(pd.DatetimeIndex(sessions)) == exchange
 
 
+def test_under_a_year_of_one_exchanges_sessions_names_it_beside_the_filled_weekdays():
+    """Eight months of Stockholm sessions: too short to infer an exchange, so its 4
+    holidays are filled as business-day gaps (as documented), and Christmas was forecast
+    with no word of the calendar that fits; the load line now names it. Random lost
+    weekdays name none."""
+    sessions = Calendar("XSTO").sessions(pd.Timestamp("2024-04-02"), pd.Timestamp("2024-12-20"))
+    raw = pd.DataFrame(
+        {"date": sessions.strftime("%Y-%m-%d"), "close": np.linspace(200.0, 230.0, len(sessions))}
+    )
+    series = prepare_series(raw, DataConfig())
+    assert series.freq == "B" and series.report.gaps_filled == 4
+    assert (
+        "(first 2024-05-01, every one an XSTO closure: --freq XSTO keeps its sessions)"
+        in series.report.line()
+    )
+    assert prepare_series(raw, DataConfig(freq="XSTO")).report.gaps_filled == 0
+    weekdays = pd.bdate_range("2024-04-02", "2024-12-20")
+    lost = weekdays.delete([10, 50, 90])  # no exchange closes on these three together
+    other = pd.DataFrame({"date": lost.strftime("%Y-%m-%d"), "close": np.linspace(1.0, 2.0, len(lost))})
+    assert "closure" not in prepare_series(other, DataConfig()).report.line()
+
+
 def test_a_panel_of_two_exchanges_shares_weekdays_with_freq_b():
     """bad input: a daily panel of NYSE and London closes with --freq 1D -> exit 2, "--freq 1D left the series on different steps ...: on an exchange's data it keeps that exchange's trading days; give --freq B to put them on one grid of weekdays\""""
     rows = []
