@@ -147,3 +147,16 @@ def test_info_shows_the_cut_at_zero_and_the_intermittent_hint(tmp_path):
     positive = counts.assign(y=counts["y"] + 1.0)
     fitted = Forecaster(fast_config(lookback=14, horizon=7)).fit(prepare_series(positive, DataConfig()))
     assert "nonnegative" not in _info(save_model(fitted, tmp_path / "p.fcst"))
+
+
+def test_a_fit_that_kept_its_starting_weights_shows_no_training_loss(tmp_path):
+    """Best epoch 0 (the baseline the network starts as) measured no training loss for
+    the weights kept: info showed metric_train_loss nan; it says so in words."""
+    from .conftest import rewrite_model
+
+    model = Forecaster(fast_config(lookback=12)).fit(_panel(2, rows=72))
+    path = save_model(model, tmp_path / "p.fcst")
+    rewrite_model(path, edit_meta=lambda meta: meta["metrics"].update(train_loss=float("nan"), best_epoch=0))
+    info = _info(path)
+    assert info["metric_train_loss"] == "none (the starting weights were kept, never trained)"
+    assert info["metric_best_epoch"] == 0

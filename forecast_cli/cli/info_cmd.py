@@ -137,6 +137,16 @@ def source_line(cfg: dict) -> dict:
     return {"source": f"ticker {source['ticker']}, {source['interval']} bars{span}{adjusted}"}
 
 
+def metric_fields(metrics: dict) -> dict:
+    """``metric_*`` fields; a fit that kept its starting weights (best epoch 0) measured no
+    training loss for them: said so, where ``nan`` was shown."""
+    out = {f"metric_{k}": v for k, v in metrics.items()}
+    loss = out.get("metric_train_loss")
+    if isinstance(loss, float) and loss != loss:  # NaN
+        out["metric_train_loss"] = "none (the starting weights were kept, never trained)"
+    return out
+
+
 def describe_model(meta: dict) -> dict:
     """The metadata worth showing, flattened (history values summarised, not dumped)."""
     from ..plan_record import Plan
@@ -201,7 +211,7 @@ def describe_model(meta: dict) -> dict:
         out["time_labels"] = meta["time_labels"]
     out["intervals"] = interval_summary(meta)
     out.update(history_summary(meta))
-    out.update({f"metric_{k}": v for k, v in meta.get("metrics", {}).items()})
+    out.update(metric_fields(meta.get("metrics", {})))
     return out
 
 
@@ -296,5 +306,5 @@ def describe_local(meta: dict) -> dict:
     elif windows:  # each member is calibrated on its own windows: the fewest bound them all
         out["intervals"] = interval_summary(first_meta, min(windows))
     out.update(history_summary(meta))
-    out.update({f"metric_{k}": v for k, v in meta.get("metrics", {}).items()})
+    out.update(metric_fields(meta.get("metrics", {})))
     return out
