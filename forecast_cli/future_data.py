@@ -25,7 +25,7 @@ import pandas as pd
 from .cell_numbers import parse_numbers
 from .clock_columns import joined_date_and_clock
 from .data_columns import resolve_time_column
-from .errors import DataError, UsageError
+from .errors import DataError, UsageError, first_few
 from .number_times import step_numbers
 from .parse import parse_times
 from .period_labels import period_labels, said, step_layout
@@ -55,8 +55,12 @@ class FutureTable:
         """``columns`` at the stamps of ``index`` for series ``name``: (len(index), len(columns))."""
         frame = self.frames.get(name, self.frames.get(""))
         label = f"series {name!r}" if name else "the series"
-        if frame is None:
-            raise DataError(f"{self.source} has no rows for {label}; add its future values")
+        if frame is None:  # the ids it has: 'shop0' where the data says 'store0' is a renaming
+            held = [repr(k) for k in self.frames if k]
+            has = f" (its ids: {first_few(held, 3)})" if held else ""
+            raise DataError(
+                f"{self.source} has no rows for {label}{has}; add its future values under the id the data gives it"
+            )
         numbered = not isinstance(index, pd.DatetimeIndex)  # a model of integer steps
         if numbered == isinstance(frame.index, pd.DatetimeIndex):
             has, wants = ("timestamps", "step numbers") if numbered else ("step numbers", "timestamps")

@@ -95,6 +95,11 @@ def test_missing_future_values_name_the_series_and_first_missing_steps():
     )
     out = fitted.predict(levels=(), future=read_future(complete, ("promo",), "id", "day"))
     assert out.shape == (6, 1) and np.isfinite(out.to_numpy()).all()
+    renamed = complete.assign(id=complete["id"].map({"a": "shop_a", "b": "shop_b"}))
+    with pytest.raises(  # ids the file holds, which the data names otherwise
+        DataError, match=r"has no rows for series 'a' \(its ids: 'shop_a', 'shop_b'\); add its future values"
+    ):
+        fitted.predict(levels=(), future=read_future(renamed, ("promo",), "id", "day"))
 
 
 def test_backtest_reads_only_known_future_columns_after_an_origin():
