@@ -157,7 +157,7 @@ def predict(
     table, added = f.calibration_ if calibration is None else calibration, 0
     if calibration is None and history is not None and (levels or quantiles):
         table, added = recalibrated(f, *given, [statics.get(name, ()) for name in given[0]], read)
-    notes += shortfall_notes(table, levels, quantiles)
+    notes += shortfall_notes(table, levels, quantiles, horizon)
     if (levels or [q for q in quantiles if q != 0.5]) and horizon > len(table.abs_q):
         notes.append(
             f"bands and quantiles cover the {len(table.abs_q)} calibrated step(s); steps "

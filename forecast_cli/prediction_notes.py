@@ -30,11 +30,12 @@ def _narrower(thin: Sequence[float], levels: Sequence[float]) -> str:
 
 
 def shortfall_notes(
-    table: CalibrationTable, levels: Sequence[float], quantiles: Sequence[float]
+    table: CalibrationTable, levels: Sequence[float], quantiles: Sequence[float], horizon: int | None = None
 ) -> list[str]:
-    """Notes on bands the calibration cannot back, a quantile's band (its edge) included."""
+    """Notes on bands the calibration cannot back, a quantile's band (its edge) included,
+    over the first ``horizon`` steps (default: every calibrated one)."""
     bands_asked = dict.fromkeys([*levels, *(quantile_level(p) for p in quantiles if p != 0.5)])
-    bare = _bare_note(table) if bands_asked else []
+    bare = _bare_note(table, horizon) if bands_asked else []
     thin = [lv for lv in bands_asked if table.shortfall(lv)]
     if not thin:
         return bare
@@ -54,18 +55,23 @@ def shortfall_notes(
     ] + bare
 
 
-def _bare_note(table: CalibrationTable) -> list[str]:
+def _bare_note(table: CalibrationTable, horizon: int | None = None) -> list[str]:
     """Said when the last steps had no calibration error of their own: their bands are
     nearer steps' errors, and errors grow with the step (a panel of 14-row series gave a
-    first backtest fold 31% coverage at 80%, with no word)."""
-    if not table.bare_steps:
+    first backtest fold 31% coverage at 80%, with no word). Only of steps forecast: a
+    2-step forecast was warned about its model's step 12."""
+    steps = len(table.abs_q) if horizon is None else min(horizon, len(table.abs_q))
+    first = len(table.abs_q) - table.bare_steps + 1
+    if not table.bare_steps or first > steps:
         return []
-    steps, first = len(table.abs_q), len(table.abs_q) - table.bare_steps + 1
-    which = f"step {steps}" if first == steps else f"steps {first}-{steps}"
+    which = (
+        f"step {steps} had no calibration error of its own"
+        if first == steps
+        else (f"steps {first}-{steps} had no calibration error of their own")
+    )
     return [
-        f"{which} had no calibration error of their own (every validation tail is shorter): their "
-        "bands borrow nearer steps' errors and may cover less; longer series or a shorter "
-        "--horizon calibrate every step"
+        f"{which} (every validation tail is shorter): their bands borrow nearer steps' errors and may "
+        "cover less; longer series or a shorter --horizon calibrate every step"
     ]
 
 
