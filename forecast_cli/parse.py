@@ -31,6 +31,7 @@ from .epoch_times import EPOCH_SECONDS, epoch_times, reads_epoch
 from .errors import DataError, UsageError
 from .number_times import year_column
 from .time_spans import span_start, span_starts
+from .two_digit_years import in_the_past
 from .zones import written_zone
 
 ISO_WEEK = re.compile(r"^\d{4}-?W\d{2}$")
@@ -77,8 +78,8 @@ def parse_times(column: pd.Series, name: str, time_format: str | None = None) ->
         zoned = Times(*written_zone(text, pd.DatetimeIndex(parsed), name))
         if "%y" not in time_format.replace("%%", ""):
             return zoned
-        past = _in_the_past(text, zoned.index)
-        return Times(past.index, "; ".join(n for n in (zoned.note, past.note) if n))
+        stamps, moved = in_the_past(text, zoned.index)
+        return Times(stamps, "; ".join(n for n in (zoned.note, moved) if n))
     first = text.iloc[0].strip()
     if ISO_WEEK.match(first):
         parsed = _coerce(text.str.strip().str.replace("-W", "W", regex=False) + "1", "%GW%V%u")
@@ -106,35 +107,8 @@ def parse_times(column: pd.Series, name: str, time_format: str | None = None) ->
             parsed = _by_layout(text, name)
     _refuse_unparsed(text, parsed, name, "is not a timestamp")
     if not re.search(r"\d{4}", first) and _MONTH_NAME.search(first):  # Jan-49: a two-digit year
-        return _in_the_past(text, pd.DatetimeIndex(parsed))
+        return Times(*in_the_past(text, pd.DatetimeIndex(parsed)))
     return Times(*written_zone(text, pd.DatetimeIndex(parsed), name))
-
-
-def _in_the_past(text: pd.Series, index: pd.DatetimeIndex) -> Times:
-    """Two-digit years put back a century when the column reaches over ten years past today.
-    strptime's pivot reads 00-68 as 2000-2068, so spreadsheet months 'Jan-49' .. 'Dec-60'
-    became 2049-2060 and the forecast was dated 2061; no history (nor a future file of
-    known values) reaches that far. Then every date after today moves back a century (those
-    of 69-99 are 19xx already). Where that would spread the column over more years than it
-    spanned (1925-1940 read as 2025-2040: 2025 and 2026 are not after today), which
-    century each value belongs to cannot be told, and the column is refused. The load
-    report says what moved."""
-    now = pd.Timestamp.now(tz=index.tz) if index.tz is not None else pd.Timestamp.now()
-    if len(index) == 0 or index.max() <= now + pd.DateOffset(years=10):
-        return Times(index)
-    ahead = np.asarray(index > now)
-    moved = index.where(~ahead, index - pd.DateOffset(years=100))
-    if moved.max() - moved.min() > index.max() - index.min():
-        raise DataError(
-            f"two-digit years ({text.iloc[0].strip()!r} .. ) read as {index.min().year}-{index.max().year}, "
-            "partly after today, and no century makes them one span; write four-digit years"
-        )
-    i = int(np.flatnonzero(ahead)[0])
-    note = (
-        f"{int(ahead.sum())} two-digit year(s) read a century earlier, as no history reaches "
-        f"past today ({text.iloc[i].strip()!r} as {moved[i].date()})"
-    )
-    return Times(pd.DatetimeIndex(moved), note)
 
 
 def looks_like_time(column: pd.Series) -> bool:
