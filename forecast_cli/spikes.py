@@ -43,8 +43,14 @@ def spike_mask(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     span = 2 * HALF + 1
     if n < span:
         return mask, near
-    step = np.median(np.abs(np.diff(a, axis=1)), axis=1)  # (windows,), NaN with a NaN row
-    for rows in np.array_split(np.arange(windows), max(1, -(-windows // CHUNK))):
+    changes = np.abs(np.diff(a, axis=1))  # (windows, n - 1)
+    step = np.median(changes, axis=1)  # (windows,), NaN with a NaN row
+    # A spike is within HALF changes of each neighbour, so one change at least is over
+    # LIMIT * step / HALF: windows without one have none, and skip the running median
+    # (a series' scale is read at every backtest origin and of every stored series)
+    with np.errstate(invalid="ignore"):
+        maybe = np.flatnonzero(changes.max(axis=1) > LIMIT * step / HALF)
+    for rows in np.array_split(maybe, max(1, -(-len(maybe) // CHUNK))) if len(maybe) else ():
         view = np.lib.stride_tricks.sliding_window_view(a[rows], span, axis=1)  # (rows, n - 2H, span)
         near[rows, HALF : n - HALF] = np.median(view, axis=2)
     with np.errstate(invalid="ignore"):
