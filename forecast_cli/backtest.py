@@ -21,6 +21,7 @@ import pandas as pd
 
 from . import metrics as m
 from .backtest_echo import config_echo, long_forecasts, ragged_end_note, shape_reasons
+from .backtest_fill import carried_forward
 from .backtest_fits import Fits, distributed_global, fold_rows, local_fits, neural_forecasts
 from .backtest_intervals import (
     band_levels,
@@ -33,7 +34,7 @@ from .backtest_intervals import (
 from .backtest_scores import score, series_summary, series_table
 from .baselines import BASELINE_FUNCTIONS, BASELINES
 from .compute import Executor, SerialExecutor, TaskProgress
-from .config import MODEL_KINDS, ForecastConfig
+from .config import DEFAULT_FILL, MODEL_KINDS, ForecastConfig
 from .errors import DataError, UsageError
 from .folds import Fold
 from .frequency_defaults import resolve_shape
@@ -105,6 +106,8 @@ def run_backtest(
     cfg, spec = config.validate(), spec.validate()
     cfg_given = {k for k in ("horizon", "lookback") if getattr(cfg.window, k) is not None}
     panel = data if isinstance(data, Panel) else Panel.of_one(data)
+    # each filled target from the rows before it: an interpolation read the row after a gap
+    panel, carried = carried_forward(panel, cfg.data.fill or DEFAULT_FILL)
     # the panel's lengths can cut the default lookback of a global network, as in ``train``
     # (--local fits one series each: a series alone keeps it)
     shape = resolve_shape(
@@ -137,6 +140,11 @@ def run_backtest(
     refit, refit_why = resolve_refit(panel, horizon, spec, cfg, min_train, None if local else least_fit)
     spec = dataclasses.replace(spec, refit=refit)
     plans, kept, notes = member_folds(panel, horizon, spec, min_train, cfg, least_fit)
+    if carried:
+        notes.append(
+            f"{carried} filled value(s) carried forward from the last observed one, not interpolated: "
+            "a fold must not read the value after a gap that ends at its origin"
+        )
     panel = panel.subset(kept)
     offsets = panel.offsets
     y = panel.stacked()[:, 0]

@@ -37,6 +37,28 @@ def test_data_after_an_origin_never_reaches_its_forecast(monthly_frame, refit):
     assert not np.allclose(before.loc[changed, "forecast"], after.loc[changed, "forecast"])
 
 
+@pytest.mark.parametrize("refit", ["never", "always"])
+def test_a_gap_that_ends_at_an_origin_is_not_filled_from_the_origin(monthly_frame, refit):
+    """Two empty cells just before the middle origin: interpolated from the origin's own
+    value at load, they carried it into that fold's naive, network and bands (33 became
+    516 when the rows after were 1000). A backtest carries them forward from the last
+    observed value instead, so rows at and after the origin reach nothing before it."""
+    result, _ = _forecasts(monthly_frame, refit)
+    origin = result.folds[1].origin
+    gappy = monthly_frame.copy()
+    gappy.loc[origin - 2 : origin - 1, "sales"] = np.nan
+    before_run, before = _forecasts(gappy, refit)
+    perturbed = gappy.copy()
+    perturbed.loc[origin:, "sales"] *= 3.0
+    _, after = _forecasts(perturbed, refit)
+    kept = before["origin"] <= monthly_frame["month"][origin - 1]
+    for column in ("forecast", "lo-80", "hi-80", "lo-95", "hi-95"):
+        pd.testing.assert_series_equal(before.loc[kept, column], after.loc[kept, column])
+    at_origin = kept & (before["origin"] == monthly_frame["month"][origin - 1]) & (before["model"] == "naive")
+    assert (before.loc[at_origin, "forecast"] == gappy["sales"][origin - 3]).all()  # the last observed
+    assert any("carried forward from the last observed one" in n for n in before_run.notes)
+
+
 def test_later_folds_of_one_fit_recalibrate_on_the_windows_since_it(monthly_frame):
     """refit never: the network's first fold is banded by its validation errors alone; a
     later fold also by the windows forecast since the fit whose steps are before its origin.
