@@ -42,10 +42,13 @@ def smape(actual: np.ndarray, forecast: np.ndarray) -> float:
 
 
 def smape_terms(actual: np.ndarray, forecast: np.ndarray) -> np.ndarray:
-    """sMAPE's terms before averaging, elementwise: 2 |y - f| / (|y| + |f|), 0/0 as 0."""
+    """sMAPE's terms before averaging, elementwise: 2 |y - f| / (|y| + |f|), 0/0 as 0, and
+    NaN where the actual or the forecast is missing (a filled step is no actual: it was
+    scored as a 0% error, which the other metrics leave out)."""
     actual, forecast = np.asarray(actual, dtype=np.float64), np.asarray(forecast, dtype=np.float64)
     denom = np.abs(actual) + np.abs(forecast)
-    return np.divide(2.0 * np.abs(actual - forecast), denom, out=np.zeros_like(denom), where=denom > 0)
+    terms = np.divide(2.0 * np.abs(actual - forecast), denom, out=np.zeros_like(denom), where=denom > 0)
+    return np.where(np.isnan(denom), np.nan, terms)
 
 
 def seasonal_naive_scale(insample: np.ndarray, season: int) -> float:

@@ -34,6 +34,14 @@ def test_smape_in_percent_with_zero_over_zero_as_zero():
     assert m.smape(np.array([0.0, 2.0]), np.array([0.0, 1.0])) == pytest.approx(100 * (0 + 2 / 3) / 2)
 
 
+def test_smape_leaves_a_missing_actual_out_as_the_other_metrics_do():
+    """A filled step is no actual: its term was 0, so a fold of (empty, 13, 14) against a
+    naive 11 scored 13.56 (0, 16.7, 24 over three), not 20.33 over the two observed."""
+    terms = m.smape_terms(np.array([np.nan, 13.0, 14.0]), np.array([11.0, 11.0, 11.0]))
+    assert np.isnan(terms[0]) and terms[1:] == pytest.approx([2 * 2 / 24, 2 * 3 / 25])
+    assert 100 * np.nanmean(terms) == pytest.approx(100 * (4 / 24 + 6 / 25) / 2)  # 20.333
+
+
 def test_mase_scales_by_in_sample_seasonal_naive_mae():
     insample = np.array([1.0, 3.0, 2.0, 6.0])  # season 2: |2-1| = 1, |6-3| = 3, scale 2
     assert m.seasonal_naive_scale(insample, 2) == pytest.approx(2.0)
