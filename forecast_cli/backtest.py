@@ -208,8 +208,8 @@ def run_backtest(
         bounds[name] = reported_bounds(bounds[name], forecasts[name], levels, probs)
 
     notes += unbanded_notes(models, forecasts, bounds, levels, horizon)
-    if neural and not local:
-        notes += ragged_end_note(panel)
+    if computed:  # bands: the baselines' pool every series' windows of a fold
+        notes += ragged_end_note(panel, bool(neural) and not local)
     notes += _scoring_notes(actual, scales)
     # a series with fewer folds (its last ones) counts as much as one with all of them
     first_row = fold_rows(plans)

@@ -573,9 +573,17 @@ def test_a_panel_whose_series_end_at_different_dates_is_warned_that_later_rows_t
     said = [n for n in result.notes if n.startswith("series end at different dates")]
     assert said == [
         "series end at different dates (2004-06-01 .. 2007-03-01): folds are counted from each series' own "
-        "end, so a fold's network also trains on other series' rows dated after that fold's origin; where "
-        "the series share a calendar, cut the data at one end date (or use --local) for a backtest that no "
-        "later row reaches"
+        "end, so a fold's network trains on, and the baselines' bands are calibrated on, other series' rows "
+        "dated after that fold's origin; where the series share a calendar, cut the data at one end date "
+        "for a backtest that no later row reaches"
+    ]
+    # baselines alone (and --local, whose networks pool by date) still pool a fold's windows
+    alone = run_backtest(prepare_panel(raw, cfg.data), cfg, BacktestConfig(folds=2, models=()))
+    assert [n for n in alone.notes if n.startswith("series end at different dates")] == [
+        "series end at different dates (2004-06-01 .. 2007-03-01): folds are counted from each series' own "
+        "end, so the baselines' bands of a fold are calibrated on other series' rows dated after that "
+        "fold's origin; where the series share a calendar, cut the data at one end date for a backtest "
+        "that no later row reaches"
     ]
     first = result.forecasts.query("unique_id == 'S0' and model == 'lstm'")["origin"].min()
     changed = raw.copy()
