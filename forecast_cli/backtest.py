@@ -134,8 +134,17 @@ def run_backtest(
             min_train = lookback + differencing + 1  # must hold a training window (least_fit)
         return least_fit, max(min_train, season + 1)
 
+    # a global network's default lookback is cut to fit a fold, as ``train`` cuts it to fit the rows
+    can_cut = "lookback" not in cfg_given and len(panel) > 1 and not local
+    fitting = refuse_no_fold(panel, horizon, lookback, spec, rows_needed, max(season, 2) if can_cut else None)
+    if fitting is not None:
+        reason = (
+            f"{shape.reasons['lookback']}, cut to {fitting}: the longest that leaves a fold a training window"
+        )
+        shape = dataclasses.replace(shape, lookback=fitting, reasons={**shape.reasons, "lookback": reason})
+        lookback = fitting
+        cfg = dataclasses.replace(cfg, window=dataclasses.replace(cfg.window, lookback=lookback))
     least_fit, min_train = rows_needed(lookback, horizon)
-    refuse_no_fold(panel, horizon, lookback, spec, rows_needed)
     # --local: a network per series, trained at that series' own first fold (never)
     refit, refit_why = resolve_refit(panel, horizon, spec, cfg, min_train, None if local else least_fit)
     spec = dataclasses.replace(spec, refit=refit)

@@ -174,8 +174,13 @@ def refuse_no_fold(
     lookback: int,
     spec: BacktestConfig,
     rows_needed: Callable[[int, int], tuple[int | None, int]],
-) -> None:
+    cut: int | None = None,
+) -> int | None:
     """Refuse, naming a setting that fits, when the longest series fits no fold at all.
+    With ``cut`` (a default lookback, which may be shortened to no less than ``cut``): the
+    longest lookback that fits one fold, returned, instead of a refusal. A global network
+    on a panel of 51 months was refused at its default lookback of 24, which ``train`` on
+    the same rows cuts on its own; None: no change.
 
     Shampoo sales (36 months) were refused with "at most 0 folds fit (lower --folds,
     --horizon or --lookback)": no number of folds fits, and the person had to find by trial
@@ -183,7 +188,7 @@ def refuse_no_fold(
     origin (``run_backtest``'s rule), so the largest horizon, and the largest lookback, that
     fit one fold are counted here and offered."""
     if spec.window != "expanding":
-        return  # a sliding window's --train-size is the rows it needs, and plan_folds says so
+        return None  # a sliding window's --train-size is the rows it needs, and plan_folds says so
     at = int(np.argmax([len(member.frame) for member in panel.members]))
     n = len(panel.members[at].frame)
 
@@ -198,7 +203,11 @@ def refuse_no_fold(
         return folds_that_fit(n, horizon, horizon, before_origin(lookback, horizon)) >= 1
 
     if fits(lookback, horizon):
-        return
+        return None
+    if cut is not None:  # the default lookback, as long as one fold fits, never below ``cut``
+        nearest = next((b for b in range(lookback - 1, cut - 1, -1) if fits(b, horizon)), None)
+        if nearest is not None:
+            return nearest
     who = "the series" if len(panel) == 1 else f"the longest series, {panel.ids[at]!r},"
     shorter = next((h for h in range(horizon - 1, 0, -1) if fits(lookback, h)), None)
     nearer = next((b for b in range(lookback - 1, 0, -1) if fits(b, horizon)), None)

@@ -9,6 +9,7 @@ import pytest
 from forecast_cli.backtest import run_backtest
 from forecast_cli.config import DataConfig
 from forecast_cli.errors import DataError, UsageError
+from forecast_cli.panel import prepare_panel
 from forecast_cli.run_config import BacktestConfig as BacktestSpec
 from forecast_cli.series import prepare_series
 
@@ -254,3 +255,35 @@ def test_forecasts_without_bands_are_said_and_left_out_of_every_interval_score(s
     board = one.leaderboard
     assert board["cov_80"].isna().all() and board["crps"].isna().all()
     assert any("no bands for 1 of 1" in n for n in one.notes)
+
+
+def test_a_panel_too_short_for_the_default_lookback_gets_the_longest_that_fits_a_fold():
+    """A panel of 51 months: one fold of 12 at the default lookback of 24 needs 54 rows,
+    and the backtest was refused although `train` on the same rows cuts its lookback and
+    trains. The default is now cut to the longest that leaves a fold a training window
+    (21, the lookback the refusal offered); a lookback given, or a lone series, is kept
+    and refused as before."""
+    t = np.arange(51)
+    frames = [
+        pd.DataFrame(
+            {
+                "id": f"s{k}",
+                "month": pd.date_range("2000-01-01", periods=51, freq="MS"),
+                "sales": 100 + 10 * k + 20 * np.sin(2 * np.pi * t / 12 + k),
+            }
+        )
+        for k in range(4)
+    ]
+    panel = prepare_panel(pd.concat(frames), DataConfig(id_col="id"))
+    spec = BacktestSpec(folds=1, models=("lstm",), baselines=False)
+    result = run_backtest(panel, fast_config(horizon=12), spec)
+    plan = result.plans["lstm"]["plan"]
+    assert plan["lookback"] == 21
+    assert (
+        plan["reasons"]["lookback"]
+        == "two seasons of 12, cut to 21: the longest that leaves a fold a training window"
+    )
+    with pytest.raises(DataError, match="--lookback 21 fits one"):
+        run_backtest(panel, fast_config(horizon=12, lookback=24), spec)
+    with pytest.raises(DataError, match="--lookback 21 fits one"):
+        run_backtest(panel.subset([0]), fast_config(horizon=12), spec)
