@@ -49,7 +49,7 @@ def spike_mask(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     # LIMIT * step / HALF: windows without one have none, and skip the running median
     # (a series' scale is read at every backtest origin and of every stored series)
     with np.errstate(invalid="ignore"):
-        maybe = np.flatnonzero(changes.max(axis=1) > LIMIT * step / HALF)
+        maybe = np.flatnonzero((changes.max(axis=1) > LIMIT * step / HALF) & (step > 0))
     for rows in np.array_split(maybe, max(1, -(-len(maybe) // CHUNK))) if len(maybe) else ():
         view = np.lib.stride_tricks.sliding_window_view(a[rows], span, axis=1)  # (rows, n - 2H, span)
         near[rows, HALF : n - HALF] = np.median(view, axis=2)
