@@ -36,7 +36,7 @@ from .baselines import BASELINE_FUNCTIONS, BASELINES
 from .compute import Executor, SerialExecutor, TaskProgress
 from .config import DEFAULT_FILL, MODEL_KINDS, ForecastConfig
 from .errors import DataError, UsageError
-from .folds import Fold
+from .folds import DEFAULT_FOLDS, Fold
 from .frequency_defaults import resolve_shape
 from .panel import Panel
 from .panel_folds import member_folds, refuse_no_fold, resolve_refit
@@ -110,9 +110,12 @@ def run_backtest(
     panel, carried = carried_forward(panel, cfg.data.fill or DEFAULT_FILL)
     # the panel's lengths can cut the default lookback of a global network, as in ``train``
     # (--local fits one series each: a series alone keeps it)
-    shape = resolve_shape(
-        cfg, panel.freq, list(panel.lengths), panel.last_stamp, cut_lookback=not cfg.model.local
-    )
+    lengths, cut = list(panel.lengths), not cfg.model.local
+    shape = resolve_shape(cfg, panel.freq, lengths, panel.last_stamp, cut_lookback=cut)
+    # whether the week is a cycle of its own is read from the rows before the first fold
+    held = shape.horizon + ((spec.folds or DEFAULT_FOLDS) - 1) * (spec.origin_stride or shape.horizon)
+    before = [m.y[: max(len(m.y) - held, 0)] for m in panel.members]
+    shape = resolve_shape(cfg, panel.freq, lengths, panel.last_stamp, cut_lookback=cut, ys=before)
     lookback, horizon = shape.lookback, shape.horizon
     # Every fold's network sees the same window shape, whatever rows it trains on.
     cfg = dataclasses.replace(cfg, window=dataclasses.replace(cfg.window, lookback=lookback, horizon=horizon))

@@ -36,6 +36,7 @@ def resolve_shape(
     lengths: Sequence[int] = (),
     until: pd.Timestamp | None = None,
     cut_lookback: bool = True,
+    ys: Sequence[np.ndarray] | None = None,
 ) -> Shape:
     """Season, horizon and lookback (see the module docstring for the defaults).
 
@@ -44,7 +45,11 @@ def resolve_shape(
     hold twice (``_seen_twice``) and can shorten a panel's default lookback
     (``_within_reach``, unless ``cut_lookback`` is off: ``--local`` fits each series alone);
     ``until``, the data's last timestamp, dates the trading hours that exchange bars'
-    season counts.
+    season counts. ``ys``, the training values, drop the week that 15-minute to hourly
+    data is given beside its day where it has none (``longer_cycle``): solar output or a
+    temperature follows the day and the weather, and a lookback of a week and a day read
+    eight days to learn nothing a two-day one lacks (15-minute solar: MASE 0.94 against
+    0.77 with the day alone, in four times the time).
     """
     reasons: dict[str, str] = {}
     given = config.window.cycles()
@@ -56,6 +61,12 @@ def resolve_shape(
         seasons = _cycles(freq, season)
         reasons["season"] = f"the cycle of {freq} data" if season > 1 else "no cycle at this frequency"
         season, seasons = _seen_twice(season, seasons, lengths, freq, reasons)
+        if len(seasons) > 1 and ys is not None and not longer_cycle(ys, seasons[0], seasons[-1]):
+            reasons["season"] += (
+                f"; no weekly cycle: the value {seasons[-1]} steps back predicts less than "
+                f"{1 - CYCLE_GAIN:.0%} better than the one {seasons[0]} back"
+            )
+            seasons = ()
     w = config.window
     if w.horizon is not None:
         horizon = w.horizon
@@ -160,3 +171,28 @@ def step_kind(freq: str) -> str:
     offset = pd.tseries.frequencies.to_offset(freq)
     business = isinstance(offset, pd.offsets.BusinessDay | pd.offsets.CustomBusinessDay)
     return "daily" if business and offset.n == 1 else "coarser"
+
+
+# How much better the value a week back must predict than the one a day back for the week
+# to be a cycle of its own: two lags that are equally good give ratios about 1 by chance
+# (five solar plants with no weekly cycle: 0.86 to 1.21, median 0.998); load that differs
+# at the weekend is far below (England and Wales half-hourly demand 0.30, hourly household
+# load 0.63).
+CYCLE_GAIN = 0.9
+
+
+def longer_cycle(ys: Sequence[np.ndarray], short: int, long: int) -> bool:
+    """Whether the value ``long`` steps back predicts clearly better than the one ``short``
+    back: the median over series of MAE(y_t - y_{t-long}) / MAE(y_t - y_{t-short}) is
+    below ``CYCLE_GAIN`` (a week's same hour against a day's). Series shorter than two
+    ``long`` cycles say nothing; with none that speak, the cycle is kept."""
+    ratios = []
+    for y in ys:
+        y = np.asarray(y, dtype=np.float64)
+        y = y[np.isfinite(y)]
+        if len(y) > 2 * long:
+            near = np.mean(np.abs(y[short:] - y[:-short]))
+            far = np.mean(np.abs(y[long:] - y[:-long]))
+            if near > 0:
+                ratios.append(far / near)
+    return not ratios or float(np.median(ratios)) < CYCLE_GAIN

@@ -192,7 +192,7 @@ def plan_with_split(
     (every series' windows, before ``windows_from`` restricts them): the fit trains on that
     split rather than building it again from the plan's lookback and horizon.
     """
-    shape = resolve_shape(config, freq, [len(y) for y in ys], until)
+    shape = resolve_shape(config, freq, [len(y) for y in ys], until, ys=ys)
     season, horizon, lookback = shape.season, shape.horizon, shape.lookback
     reasons = dict(shape.reasons)
     w = config.window

@@ -307,3 +307,37 @@ def test_the_damped_line_promises_no_rows_a_series_lacks():
     assert "all of each series' rows," in choose_damped_rows("auto", 12, [40, 50])[1]
     assert "all the series' 33 rows," in choose_damped_rows("auto", 12, [33])[1]
     assert choose_damped_rows("none", 12, [33]) == (0, "turned off")
+
+
+def test_sub_daily_data_keeps_the_week_only_where_a_week_back_predicts_clearly_better():
+    """15-minute to hourly data was given a weekly cycle beside its day whatever it held:
+    solar output, which follows the day and the weather, read a week and a day of lookback
+    (MASE 0.94 against 0.77 with the day alone). Load that differs at the weekend keeps it;
+    with no values (or too few rows to tell) the week is kept, as before."""
+    rng = np.random.default_rng(6)
+    steps = np.arange(21 * 96)
+    sun = np.clip(np.sin(np.pi * ((steps % 96) / 4 - 6) / 14), 0, None)
+
+    def cloudiness() -> np.ndarray:  # weather persists from one day to the next
+        days = np.empty(21)
+        days[0] = 0.7
+        for d in range(1, 21):
+            days[d] = np.clip(0.7 * days[d - 1] + 0.3 * rng.beta(4, 1.5), 0.05, 1)
+        return np.repeat(days, 96)
+
+    solar = [40 * sun * cloudiness() * rng.uniform(0.85, 1, len(steps)) for _ in range(5)]
+    hours = np.arange(6 * 168)
+    weekend = (hours // 24) % 7 >= 5
+    load = [
+        100 + 30 * np.sin(2 * np.pi * hours / 24) - 40 * weekend + rng.normal(0, 2, len(hours))
+        for _ in range(3)
+    ]
+    cfg = ForecastConfig()
+    dropped = resolve_shape(cfg, "15min", [len(y) for y in solar], ys=solar)
+    assert dropped.seasons == () and dropped.lookback == 192
+    assert dropped.reasons["season"].endswith(
+        "; no weekly cycle: the value 672 steps back predicts less than 10% better than the one 96 back"
+    )
+    kept = resolve_shape(cfg, "h", [len(y) for y in load], ys=load)
+    assert kept.seasons == (24, 168) and kept.lookback == 192
+    assert resolve_shape(cfg, "15min", [len(y) for y in solar]).seasons == (96, 672)  # no values: kept
