@@ -220,8 +220,9 @@ def run_backtest(
         bounds[name] = reported_bounds(bounds[name], forecasts[name], levels, probs)
 
     notes += unbanded_notes(models, forecasts, bounds, levels, horizon)
-    if computed:  # bands: the baselines' pool every series' windows of a fold
-        notes += ragged_end_note(panel, bool(neural) and not local)
+    # a global network trains on other series' later rows; baselines' bands pool a fold's windows
+    banded_baselines = bool(computed) and any(name in BASELINE_FUNCTIONS for name in models)
+    notes += ragged_end_note(panel, bool(neural) and not local, banded_baselines)
     notes += _scoring_notes(actual, scales)
     # a series with fewer folds (its last ones) counts as much as one with all of them
     first_row = fold_rows(plans)

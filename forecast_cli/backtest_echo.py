@@ -125,7 +125,7 @@ def _iso(stamp) -> str:
     return stamp.isoformat() if isinstance(stamp, pd.Timestamp) else str(stamp)
 
 
-def ragged_end_note(panel: Panel, global_network: bool) -> list[str]:
+def ragged_end_note(panel: Panel, global_network: bool, banded_baselines: bool) -> list[str]:
     """A warning when a panel's series end at different dates. Folds are counted from each
     series' own end (the M competitions' convention: their series share no calendar), so
     one fold's global network also trains on other series' rows dated after that series'
@@ -138,11 +138,13 @@ def ragged_end_note(panel: Panel, global_network: bool) -> list[str]:
     layout = (panel.time_labels, panel.freq)
     if len(ends) < 2 or not isinstance(ends[0], pd.Timestamp) or len(set(ends)) == 1:
         return []
-    what = (
-        "a fold's network trains on, and the baselines' bands are calibrated on,"
-        if global_network
-        else "the baselines' bands of a fold are calibrated on"
-    )
+    if not (global_network or banded_baselines):
+        return []
+    what = {
+        (True, True): "a fold's network trains on, and the baselines' bands are calibrated on,",
+        (True, False): "a fold's network trains on",
+        (False, True): "the baselines' bands of a fold are calibrated on",
+    }[(global_network, banded_baselines)]
     return [
         f"series end at different dates ({said(min(ends), *layout)} .. {said(max(ends), *layout)}): folds are "
         f"counted from each series' own end, so {what} other series' rows dated after that fold's "

@@ -248,7 +248,7 @@ def open_executor(compute: ComputeConfig, warm: bool = True, network: Any = None
 
     t0 = time.perf_counter()
     cluster = None
-    with quiet_dask(), _muting_on_interrupt(mute_dask):
+    with _muting_on_interrupt(mute_dask), quiet_dask():  # muted after quiet_dask restores levels
         if compute.scheduler:
             try:
                 client = distributed.Client(compute.scheduler, timeout="10s")

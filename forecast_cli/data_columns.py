@@ -146,10 +146,12 @@ def _text_like_time(name: object, column: pd.Series) -> bool:
     cells being written as dates or clock times. Before, only the exact names counted,
     and an export whose "Time (CET/CEST)" held "01.03.2024 00:00 - 01.03.2024 00:15" was
     trained as 4,316 numbered steps, with no season and exit 0."""
-    if set(re.findall(r"[a-z]+", str(name).lower())) & _TIME_WORDS:
-        return True
     cells = column.dropna().astype(str).head(200)
-    return len(cells) > 0 and cells.str.contains(_WRITTEN_LIKE_TIME).mean() > 0.9
+    if not len(cells):
+        return False
+    if set(re.findall(r"[a-z]+", str(name).lower())) & _TIME_WORDS:  # and written with digits:
+        return bool(cells.str.contains(r"\d").mean() > 0.5)  # day_type = workday is a label
+    return bool(cells.str.contains(_WRITTEN_LIKE_TIME).mean() > 0.9)
 
 
 def _refuse_unread_time(raw: pd.DataFrame, time_format: str | None) -> None:

@@ -40,6 +40,7 @@ from .member_pool import banded, pool_members, recalibrated_pool
 from .member_shape import shared_horizon, with_horizon_reason
 from .member_weights import member_weights, stack_members, weight_groups
 from .panel import Panel
+from .panel_ids import as_written
 from .plan_record import Plan
 from .plan_spread import varying
 from .prediction_notes import unused_future_note
@@ -180,8 +181,10 @@ class LocalForecaster:
             from .errors import NotFittedError
 
             raise NotFittedError("this forecaster is not fitted yet; call fit() or load a model file")
+        if isinstance(ids, str):  # one name, not its letters
+            ids = (ids,)
         if history is None:
-            wanted = list(ids) or list(self.order_)
+            wanted = as_written(ids, list(self.order_)) if ids else list(self.order_)
             parts: list[tuple[str, Panel | None]] = [(sid, None) for sid in wanted]
             every: list[tuple[str, Panel | None]] = []
             names = []
@@ -192,6 +195,7 @@ class LocalForecaster:
             parts = [(n, one_series(panel, i)) for i, n in enumerate(names)]
             every = [(sid, part) for sid, part in parts if sid in self.members_]  # recalibrates
             if ids:
+                ids = as_written(ids, names)  # --ids 'a, b': ' b' is b
                 missing = [i for i in ids if i not in names]
                 if missing:
                     raise UsageError(f"--ids names series the data does not hold: {', '.join(missing[:5])}")

@@ -168,3 +168,26 @@ def test_a_run_that_repeats_the_last_runs_payloads_loses_nothing(dask_client):
     for _ in range(25):
         seen = executor.run([Task(str(i), _torch_threads, None) for i in range(2)])
         assert not seen.failures and len(seen.results) == 2
+
+
+def test_an_interrupt_while_the_cluster_starts_mutes_dask_for_the_rest_of_the_process(monkeypatch):
+    """Half-started nannies log their failures as they are collected at exit, after our one
+    line: Dask, tornado and asyncio stay muted once a start-up is interrupted (the mute was
+    undone by the quiet context around it, which put the levels back)."""
+    import logging
+
+    from forecast_cli import dask_executor
+
+    def interrupted(*_args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(dask_executor, "local_cluster", interrupted)
+    names = ("distributed", "tornado", "asyncio")
+    before = {n: logging.getLogger(n).level for n in names}
+    try:
+        with pytest.raises(KeyboardInterrupt), open_executor(ComputeConfig(workers=2)):
+            pass
+        assert {n: logging.getLogger(n).level for n in names} == dict.fromkeys(names, logging.CRITICAL + 1)
+    finally:
+        for name, level in before.items():
+            logging.getLogger(name).setLevel(level)

@@ -300,3 +300,13 @@ def test_a_series_without_a_network_is_refused_with_the_fixes():
         local.predict(three)
     out = local.predict(three, ids=["s0", "s1"])  # the fix it names
     assert set(out.index.get_level_values(0)) == {"s0", "s1"}
+
+
+def test_ids_are_matched_as_the_global_models_are():
+    """--ids 'a, b' keeps the space (so ' b' can name a series written so): the --local
+    model compared ids exactly and refused ' b'; and ids='s1' was read as its letters."""
+    panel = _panel()
+    local = LocalForecaster(_local(lookback=12)).fit(panel)
+    both = local.predict(panel, ids=["s0", "s1"])
+    pd.testing.assert_frame_equal(local.predict(panel, ids=["s0", " s1"]), both)
+    pd.testing.assert_frame_equal(local.predict(ids=" s1"), local.predict(ids=["s1"]))

@@ -3,6 +3,7 @@ each series is scaled by its own training rows, and every series gets its own fo
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 import numpy as np
@@ -576,6 +577,14 @@ def test_a_panel_whose_series_end_at_different_dates_is_warned_that_later_rows_t
         "end, so a fold's network trains on, and the baselines' bands are calibrated on, other series' rows "
         "dated after that fold's origin; where the series share a calendar, cut the data at one end date "
         "for a backtest that no later row reaches"
+    ]
+    # without bands the network still trains on later rows: said, of the network alone
+    unbanded = dataclasses.replace(cfg, intervals=dataclasses.replace(cfg.intervals, level=("none",)))
+    quiet = run_backtest(prepare_panel(raw, cfg.data), unbanded, BacktestConfig(folds=2, models=("lstm",)))
+    assert [n for n in quiet.notes if n.startswith("series end at different dates")] == [
+        "series end at different dates (2004-06-01 .. 2007-03-01): folds are counted from each series' own "
+        "end, so a fold's network trains on other series' rows dated after that fold's origin; where the "
+        "series share a calendar, cut the data at one end date for a backtest that no later row reaches"
     ]
     # baselines alone (and --local, whose networks pool by date) still pool a fold's windows
     alone = run_backtest(prepare_panel(raw, cfg.data), cfg, BacktestConfig(folds=2, models=()))

@@ -279,6 +279,8 @@ def test_text_and_number_columns_that_are_not_time_are_left_as_they_are():
     raw = pd.DataFrame({"travel_time": np.arange(24.0) + 1, "weather": ["rain", "sun"] * 12})
     series = prepare_series(raw, DataConfig())
     assert series.freq is None and series.target == "travel_time"
+    labels = pd.DataFrame({"day_type": ["workday", "weekend"] * 12, "load": np.arange(24.0) + 1})
+    assert prepare_series(labels, DataConfig()).freq is None  # a time word, but no digit in a cell
 
 
 def test_a_time_format_that_reads_no_column_is_refused_not_dropped():
