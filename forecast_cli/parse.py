@@ -68,7 +68,14 @@ def parse_times(column: pd.Series, name: str, time_format: str | None = None) ->
         return Times(pd.DatetimeIndex(pd.to_datetime(column.astype("int64").astype(str), format="%Y")))
     text = column.astype(str)
     starts = span_starts(text)  # "01.03.2024 00:00 - 01.03.2024 00:15": each row's start
-    if starts is not None and (time_format is not None or _recognised(str(starts.iloc[0]).strip())):
+    whole = time_format is not None and bool(
+        _coerce(text, time_format).notna().all()
+    )  # a format for the cell
+    if (
+        starts is not None
+        and not whole
+        and (time_format is not None or _recognised(str(starts.iloc[0]).strip()))
+    ):
         read = parse_times(starts, name, time_format)
         said = f"spans read as their starts ({text.iloc[0].strip()!r} as {starts.iloc[0]})"
         return Times(read.index, "; ".join(n for n in (said, read.note) if n))
@@ -156,8 +163,8 @@ def reads_as(column: pd.Series, time_format: str) -> bool:
     if pd.api.types.is_numeric_dtype(column) and "%Y" not in time_format:
         return False
     sample = column.head(200).dropna().astype(str).str.strip().head(20)
-    if (starts := span_starts(sample)) is not None:  # "start - end" cells: their starts
-        sample = starts
+    if (starts := span_starts(sample)) is not None and _coerce(sample, time_format).isna().any():
+        sample = starts  # "start - end" cells the format does not read whole: their starts
     return not sample.empty and int(_coerce(sample, time_format).notna().sum()) > len(sample) / 2
 
 

@@ -17,12 +17,22 @@ SPAN = re.compile(r"^\s*(\S.*?\S)\s+-\s+(\S.*?\S)\s*$")
 
 
 def span_start(value: str) -> str | None:
-    """The start of a cell written as "start - end", None for any other cell."""
+    """The start of a cell written as "start - end" with both ends in one layout (as long,
+    with digits where the other has them), None for any other cell: "2024-03-01 - 00:15"
+    is a date and a clock time, and read as its date it merged 24 hours into each day."""
     found = SPAN.match(value)
-    return found.group(1) if found else None
+    if not found:
+        return None
+    start, end = found.group(1), found.group(2)
+    return start if _layout(start) == _layout(end) else None
 
 
 def span_starts(text: pd.Series) -> pd.Series | None:
     """``text`` (str cells) as the starts of its spans when every cell is one, else None."""
-    parts = text.str.extract(SPAN)
-    return None if parts[0].isna().any() else parts[0]
+    starts = text.map(span_start)
+    return None if starts.isna().any() else starts
+
+
+def _layout(part: str) -> str:
+    """Digits as 9: "01.03.2024 00:15" and "01.03.2024 00:30" are one layout."""
+    return re.sub(r"\d", "9", part)

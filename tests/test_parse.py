@@ -364,3 +364,13 @@ def test_unix_time_in_milliseconds_reads_under_percent_s():
     mixed = pd.Series([str(ms[0]), str(ms[1] // 1000), str(ms[2]), str(ms[3])])
     with pytest.raises(DataError, match="does not match --time-format '%s'"):
         parse_times(mixed, "timestamp", "%s")
+
+
+def test_a_span_is_two_stamps_of_one_layout_and_a_format_that_reads_the_cell_wins():
+    """"2024-03-01 - 00:15" is a date and a clock time, not a span: read as its date it
+    merged 24 hours into a day (exit 0); refused as before. A --time-format that reads the
+    whole cell ("%d.%m.%Y - %H:%M") is applied to it, not to its first half."""
+    with pytest.raises(DataError, match="is not a timestamp"):
+        parse_times(pd.Series([f"2024-03-01 - {h:02d}:00" for h in range(5)]), "t")
+    whole = parse_times(pd.Series([f"01.03.2024 - {h:02d}:00" for h in range(5)]), "t", "%d.%m.%Y - %H:%M")
+    assert list(whole.index) == list(pd.date_range("2024-03-01", periods=5, freq="h"))
