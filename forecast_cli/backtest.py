@@ -107,7 +107,7 @@ def run_backtest(
     cfg_given = {k for k in ("horizon", "lookback") if getattr(cfg.window, k) is not None}
     panel = data if isinstance(data, Panel) else Panel.of_one(data)
     # each filled target from the rows before it: an interpolation read the row after a gap
-    panel, carried = carried_forward(panel, cfg.data.fill or DEFAULT_FILL)
+    panel, carried = carried_forward(panel, cfg.data.fill or DEFAULT_FILL, tuple(cfg.data.future_features))
     # the panel's lengths can cut the default lookback of a global network, as in ``train``
     # (--local fits one series each: a series alone keeps it)
     lengths, cut = list(panel.lengths), not cfg.model.local

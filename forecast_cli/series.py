@@ -248,7 +248,7 @@ def _native(index: pd.DatetimeIndex, given: str | None) -> str | None:
 def _finish(data, target, features, report, cfg: DataConfig, nans_in_data, gaps, least_rows=2) -> Series:
     missing = int(data.isna().to_numpy().sum())
     fill = cfg.fill or DEFAULT_FILL
-    filled_at = None
+    filled_at, inputs_filled = None, None
     if missing:
         if fill == "error":
             raise DataError(
@@ -276,6 +276,7 @@ def _finish(data, target, features, report, cfg: DataConfig, nans_in_data, gaps,
             observed = data.index[data.notna().any(axis=1).to_numpy()]
             said = one_weekday(absent, report.freq) or closures_of(absent, observed, report.freq)
             report.first_gap, report.gaps_weekday = readable(absent[0]), said
+        inputs_filled = {c: data.index[data[c].isna().to_numpy()] for c in features if data[c].isna().any()}
         data = fill_missing(data, fill)
         filled_at = unobserved if fill != "drop" else None
         if fill == "drop":
@@ -287,7 +288,8 @@ def _finish(data, target, features, report, cfg: DataConfig, nans_in_data, gaps,
     y = data[target].to_numpy(dtype=np.float64)
     if len(y) < least_rows:
         raise DataError(f"only {len(y)} usable rows after cleaning; a forecast needs a longer series")
-    return Series(data, target, features, report.freq, report, filled_at)
+    kept = inputs_filled if inputs_filled and fill != "drop" else None
+    return Series(data, target, features, report.freq, report, filled_at, kept)
 
 
 def _exchange_freqs(data: pd.DataFrame, freq: str | None) -> list[str]:

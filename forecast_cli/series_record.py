@@ -79,6 +79,9 @@ class Series:
     # may read them, but a backtest scores observed values only. Labels, not positions,
     # so the frame can be sliced without it.
     filled_at: pd.Index | None = None
+    # Per feature column, the labels of its cells the loader filled: a backtest carries
+    # them forward (``backtest_fill``) as it does the target's.
+    inputs_filled: dict[str, pd.Index] | None = None
 
     def observed(self) -> np.ndarray:
         """(time,) True where the target was observed, False where it was filled."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -287,3 +289,25 @@ def test_a_panel_too_short_for_the_default_lookback_gets_the_longest_that_fits_a
         run_backtest(panel, fast_config(horizon=12, lookback=24), spec)
     with pytest.raises(DataError, match="--lookback 21 fits one"):
         run_backtest(panel.subset([0]), fast_config(horizon=12), spec)
+
+
+def test_a_past_features_gap_is_carried_forward_and_a_known_future_one_is_not():
+    """The target's gap was carried forward while a --features column in the same missing
+    rows still read the value after them (1000 at the origin: 224 .. 845 in the gap)."""
+    from forecast_cli.backtest_fill import carried_forward
+
+    days = pd.date_range("2024-01-01", periods=100, freq="D")
+    frame = pd.DataFrame({"date": days, "y": 50 + np.sin(np.arange(100.0)), "x": np.arange(100.0)})
+    frame.loc[75:, "x"] = 1000.0
+    frame["promo"] = frame["x"]
+    gappy = frame.drop(index=range(70, 75))  # rows 70..74 absent
+    data = DataConfig(target="y", features=("x",), future_features=("promo",))
+    panel, changed = carried_forward(prepare_panel(gappy, data), "interpolate", ("promo",))
+    got = panel.members[0].frame
+    assert (
+        got["x"].iloc[70:75].tolist() == [69.0] * 5 and got["y"].iloc[70:75].tolist() == [frame["y"][69]] * 5
+    )
+    assert got["promo"].iloc[74] > 69.0  # known over the horizon: the loader's interpolation kept
+    assert changed == 10
+    carried = dataclasses.replace(data, fill="ffill")  # a fill that reads no later row: nothing to undo
+    assert carried_forward(prepare_panel(gappy, carried), "ffill")[1] == 0

@@ -367,7 +367,7 @@ def test_unix_time_in_milliseconds_reads_under_percent_s():
 
 
 def test_a_span_is_two_stamps_of_one_layout_and_a_format_that_reads_the_cell_wins():
-    """"2024-03-01 - 00:15" is a date and a clock time, not a span: read as its date it
+    """ "2024-03-01 - 00:15" is a date and a clock time, not a span: read as its date it
     merged 24 hours into a day (exit 0); refused as before. A --time-format that reads the
     whole cell ("%d.%m.%Y - %H:%M") is applied to it, not to its first half."""
     with pytest.raises(DataError, match="is not a timestamp"):
