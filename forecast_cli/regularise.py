@@ -137,6 +137,9 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
         )
     if weekdays_at is not None:
         regular.index = regular.index + weekdays_at
+    if isinstance(origin, pd.Timestamp) and (native is None or native == freq):
+        snapped = _snapped_note(local.index, origin + early, pd.Timedelta(offset), freq)
+        note = "; ".join(n for n in (note, snapped) if n)
     if early:
         regular.index = regular.index + early
     if zone is not None:
@@ -187,6 +190,25 @@ def _clock_origin(index: pd.DatetimeIndex, step: pd.Timedelta) -> tuple[pd.Times
         early = step / 2 - lo
         return start - early, early
     return index[0], pd.Timedelta(0)
+
+
+def _snapped_note(index: pd.DatetimeIndex, grid: pd.Timestamp, step: pd.Timedelta, freq: str) -> str:
+    """``12 stamps put on the 5min grid (up to 3s off it)`` when rows of the data's own
+    clock step are labelled by a grid point they missed by seconds (a logger's jitter):
+    their values are kept, but their stamps are not what the file says, and that was said
+    nowhere. ``grid``: a point of the grid the labels are on (``_clock_origin``'s)."""
+    offsets = (index - grid) % step  # (rows,) past the grid point below
+    off = np.minimum(offsets, step - offsets)  # (rows,) to the nearest grid point
+    moved = off > pd.Timedelta(0)
+    if not moved.any():
+        return ""
+    largest = pd.Timedelta(off.max())
+    seconds = int(largest.total_seconds())
+    if seconds == 0:
+        most = f"{largest / pd.Timedelta(milliseconds=1):g}ms"
+    else:
+        most = f"{seconds}s" if seconds < 60 else f"{seconds // 60}min {seconds % 60}s"
+    return f"{int(moved.sum())} stamps put on the {freq} grid (up to {most} off it)"
 
 
 def _clock(offset: pd.Timedelta) -> str:

@@ -425,3 +425,23 @@ def test_a_panel_of_shops_closed_on_one_weekday_says_so_in_its_line():
         "40 gaps filled (in S0, S1, S2 ...), "
         in prepare_panel(mixed, DataConfig(id_col="shop")).summary_line()
     )
+
+
+@pytest.mark.parametrize(
+    ("shift_seconds", "said"),
+    [
+        ([0, 2, -3, 1, 0, -1], "192 stamps put on the 5min grid (up to 3s off it)"),
+        ([0, 0.5, 0, 0, 0, 0], "48 stamps put on the 5min grid (up to 500ms off it)"),
+        ([0, 0, 0, 0, 0, 0], None),
+    ],
+)
+def test_stamps_moved_onto_the_grid_are_counted(shift_seconds, said):
+    """A logger's stamps a few seconds either side of 5-minute marks are labelled by the
+    marks: values kept, stamps changed, and the load line did not say so."""
+    marks = pd.date_range("2024-05-01", periods=288, freq="5min")
+    shifts = pd.to_timedelta(np.resize(shift_seconds, len(marks)), unit="s")
+    raw = pd.DataFrame({"time": (marks + shifts).strftime("%Y-%m-%d %H:%M:%S.%f"), "temp": np.arange(288.0)})
+    series = prepare_series(raw, DataConfig())
+    assert list(series.frame.index) == list(marks) and series.y.tolist() == list(np.arange(288.0))
+    line = series.report.line()
+    assert (said in line) if said else ("stamps put on" not in line)
