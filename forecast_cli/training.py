@@ -8,7 +8,8 @@ window origin (``window_batches``: no window is materialised ahead of time), val
 is one batched pass per epoch, and the best averaged weights are restored at the end.
 
 An epoch draws at most ``EPOCH_WINDOWS`` training windows and validates on at most
-``VAL_WINDOWS`` (evenly spaced, the same every epoch). Windows of one series overlap
+``VAL_WINDOWS`` (evenly spaced, the same every epoch), fewer where a window reads more
+than ``WINDOW_ROWS`` rows (``windows_per_epoch``). Windows of one series overlap
 almost entirely, so past some tens of thousands a full pass repeats what the network has
 seen, and a panel of 300 daily series x 700 days (168,000 windows) ran its 60 epochs in
 267 s. With the caps an epoch costs the same on any larger panel, so training time is
@@ -38,6 +39,17 @@ from .windows import evenly_spaced
 
 EPOCH_WINDOWS = 65_536  # training windows drawn per epoch, at most (see the module docstring)
 VAL_WINDOWS = 32_768  # validation windows scored per epoch, at most, evenly spaced
+# The same caps counted in rows a window reads (lookback + horizon), for windows longer than
+# 128 rows: a 5-minute window of two days and one reads 864, and 65,536 of them made an epoch
+# of 10 series x 6 weeks take 14 s (a fit over 300 s); windows of 128 rows or fewer (every
+# daily, weekly or coarser default, and every sample set's fit) are bound by the window caps alone.
+WINDOW_ROWS = 128
+
+
+def windows_per_epoch(available: int, cap: int, window_rows: int) -> int:
+    """How many of ``available`` windows an epoch reads: at most ``cap``, and at most as many
+    as ``cap`` windows of ``WINDOW_ROWS`` rows hold (at least one)."""
+    return max(1, min(available, cap, cap * WINDOW_ROWS // max(window_rows, 1)))
 
 
 @dataclass
@@ -151,10 +163,16 @@ def train_network(
     # int32 origins: 4 bytes per window, half of int64, on million-window series
     train_idx = torch.as_tensor(train_origins, dtype=torch.int32, device=device)
     val_idx = torch.as_tensor(
-        val_origins[evenly_spaced(len(val_origins), VAL_WINDOWS)], dtype=torch.int32, device=device
+        val_origins[
+            evenly_spaced(
+                len(val_origins), windows_per_epoch(len(val_origins), VAL_WINDOWS, lookback + horizon)
+            )
+        ],
+        dtype=torch.int32,
+        device=device,
     )
     loss_fn = _loss_fn(cfg.loss)
-    drawn = min(len(train_idx), EPOCH_WINDOWS)  # windows per epoch
+    drawn = windows_per_epoch(len(train_idx), EPOCH_WINDOWS, lookback + horizon)  # windows per epoch
     batch = min(cfg.batch_size, drawn)
     steps = (drawn + batch - 1) // batch
     opt = AdamW(

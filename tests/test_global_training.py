@@ -299,3 +299,34 @@ def test_the_order_series_come_in_does_not_change_the_model():
     assert forecasts[0].shape == (24,)
     np.testing.assert_array_equal(forecasts[0], forecasts[1])
     np.testing.assert_array_equal(forecasts[0], forecasts[2])
+
+
+def test_long_windows_cap_an_epoch_by_the_rows_it_reads(monkeypatch):
+    """A 5-minute window of two days and one reads 864 rows: 65,536 of them made an epoch
+    of 10 series x 6 weeks take 14 s. Past ``WINDOW_ROWS`` rows a window, the caps count
+    rows: here windows of 18 rows against 9, so half the windows an epoch and a validation."""
+    from forecast_cli import training
+
+    assert training.windows_per_epoch(100_000, 65_536, 128) == 65_536  # short windows: as before
+    assert training.windows_per_epoch(100_000, 65_536, 864) == 65_536 * 128 // 864  # 9,709
+    assert training.windows_per_epoch(500, 65_536, 864) == 500  # fewer than the cap: all
+    steps, scored = [], []
+    real_step, real_eval = training.AdamW.step, training.evaluate_loss
+
+    def step(self, *args, **kwargs):
+        steps.append(1)
+        return real_step(self, *args, **kwargs)
+
+    def evaluate(model, data, origins, *args, **kwargs):
+        scored.append(len(origins))
+        return real_eval(model, data, origins, *args, **kwargs)
+
+    monkeypatch.setattr(training.AdamW, "step", step)
+    monkeypatch.setattr(training, "evaluate_loss", evaluate)
+    monkeypatch.setattr(training, "EPOCH_WINDOWS", 48)
+    monkeypatch.setattr(training, "VAL_WINDOWS", 10)
+    monkeypatch.setattr(training, "WINDOW_ROWS", 9)
+    cfg = fast_config(lookback=12, horizon=6)
+    cfg.train.batch_size = 24  # one step of the 24 windows an epoch now draws
+    fitted = Forecaster(cfg).fit(prepare_panel(long_panel(), cfg.data))
+    assert len(steps) == fitted.metrics_["epochs_run"] and set(scored) == {5}
