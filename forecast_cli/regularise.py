@@ -138,7 +138,7 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
     if weekdays_at is not None:
         regular.index = regular.index + weekdays_at
     if isinstance(origin, pd.Timestamp) and (native is None or native == freq):
-        snapped = _snapped_note(local.index, origin + early, pd.Timedelta(offset), freq)
+        snapped = _snapped_note(local.index, origin, early, pd.Timedelta(offset), freq)
         note = "; ".join(n for n in (note, snapped) if n)
     if early:
         regular.index = regular.index + early
@@ -192,13 +192,15 @@ def _clock_origin(index: pd.DatetimeIndex, step: pd.Timedelta) -> tuple[pd.Times
     return index[0], pd.Timedelta(0)
 
 
-def _snapped_note(index: pd.DatetimeIndex, grid: pd.Timestamp, step: pd.Timedelta, freq: str) -> str:
+def _snapped_note(
+    index: pd.DatetimeIndex, origin: pd.Timestamp, early: pd.Timedelta, step: pd.Timedelta, freq: str
+) -> str:
     """``12 stamps put on the 5min grid (up to 3s off it)`` when rows of the data's own
     clock step are labelled by a grid point they missed by seconds (a logger's jitter):
     their values are kept, but their stamps are not what the file says, and that was said
-    nowhere. ``grid``: a point of the grid the labels are on (``_clock_origin``'s)."""
-    offsets = (index - grid) % step  # (rows,) past the grid point below
-    off = np.minimum(offsets, step - offsets)  # (rows,) to the nearest grid point
+    nowhere. Bins start at ``origin`` and are labelled ``early`` later (``_clock_origin``)."""
+    labels = origin + ((index - origin) // step) * step + early  # (rows,) each row's bin label
+    off = abs(index - labels)  # (rows,)
     moved = off > pd.Timedelta(0)
     if not moved.any():
         return ""
@@ -207,7 +209,8 @@ def _snapped_note(index: pd.DatetimeIndex, grid: pd.Timestamp, step: pd.Timedelt
     if seconds == 0:
         most = f"{largest / pd.Timedelta(milliseconds=1):g}ms"
     else:
-        most = f"{seconds}s" if seconds < 60 else f"{seconds // 60}min {seconds % 60}s"
+        minutes, rest = divmod(seconds, 60)
+        most = f"{seconds}s" if seconds < 60 else f"{minutes}min" + (f" {rest}s" if rest else "")
     return f"{int(moved.sum())} stamps put on the {freq} grid (up to {most} off it)"
 
 
