@@ -119,10 +119,11 @@ def long_forecasts(
     return pd.concat(frames, ignore_index=True)
 
 
-def _iso(stamp) -> str:
+def _iso(stamp) -> str | int:
     """A fold boundary as the JSON writes every timestamp: ISO 8601 (``1960-06-01T00:00:00``),
-    or the step number of a series without dates."""
-    return stamp.isoformat() if isinstance(stamp, pd.Timestamp) else str(stamp)
+    or the step number of a series without dates, as a number (the predictions' JSON writes
+    steps as numbers; the config wrote "83")."""
+    return stamp.isoformat() if isinstance(stamp, pd.Timestamp) else int(stamp)
 
 
 def ragged_end_note(panel: Panel, global_network: bool, banded_baselines: bool) -> list[str]:

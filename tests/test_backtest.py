@@ -214,6 +214,15 @@ def test_first_origin_is_named_as_the_forecasts_name_origins(monthly_frame):
     assert result.config["last_origin"] == rows["origin"].max().isoformat()  # ISO, as outputs write
     assert result.config["first_step"] == rows.loc[rows["step"] == 1, "timestamp"].min().isoformat()
     assert result.config["last_step"] == rows.loc[rows["step"] == 1, "timestamp"].max().isoformat()
+    steps = monthly_frame.drop(columns="month")  # integer steps: numbers, as the predictions write them
+    numbered = run_backtest(
+        prepare_series(steps, DataConfig()),
+        fast_config(lookback=12, horizon=6),
+        BacktestSpec(folds=2, models=(), baselines=True),
+    )
+    assert {type(numbered.config[k]) for k in ("first_origin", "last_origin", "first_step", "last_step")} == {
+        int
+    }
 
 
 def test_filled_values_are_not_scored_as_actuals():
