@@ -169,8 +169,8 @@ def _report(result, reporter: Reporter, layout: tuple[str, str | None]) -> None:
 
     from ..period_labels import said
 
-    def _stamp(text: str) -> str:  # a step as the config's ISO text, or a step number
-        return said(text if text.lstrip("-").isdigit() else pd.Timestamp(text), *layout)
+    def _stamp(value: str | int) -> str:  # a step as the config's ISO text, or a step number
+        return said(value if isinstance(value, int) else pd.Timestamp(value), *layout)
 
     first, last = result.folds[0], result.folds[-1]
     where = (
