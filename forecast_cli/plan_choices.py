@@ -39,9 +39,14 @@ def choose_transform(requested: str, ys: list[np.ndarray]) -> tuple[str, str]:
     if requested != "auto":
         return requested, "given"
     finite = [y[np.isfinite(y)] for y in ys]
-    if all(len(f) and np.all(f > 0) for f in finite):
+    below = sum(1 for f in finite if not (len(f) and np.all(f > 0)))
+    if not below:
         return "log", "auto: the training target is strictly positive"
-    return "none", "auto: the training target has values <= 0"
+    if len(ys) == 1:
+        return "none", "auto: the training target has values <= 0"
+    # a panel: how many series hold them, since a few zeros turn the log off for all
+    have = "has" if below == 1 else "have"
+    return "none", f"auto: {below} of {len(ys)} series {have} values <= 0, and one transform serves the panel"
 
 
 def choose_drift_rows(

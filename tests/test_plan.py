@@ -53,6 +53,12 @@ def test_auto_transform_is_log_only_when_every_row_given_is_positive():
     y_train_negative[3] = -1.0
     plan = resolve_plan(ForecastConfig(), None, [y_train_negative])
     assert plan.transform == "none" and "<= 0" in plan.reasons["transform"]
+    # a panel says how many of its series turned the log off (2 zeros among 50 series did)
+    panel = resolve_plan(ForecastConfig(), None, [y] * 3 + [y_train_negative])
+    assert (
+        panel.reasons["transform"]
+        == "auto: 1 of 4 series has values <= 0, and one transform serves the panel"
+    )
 
 
 def test_differencing_turns_level_normalisation_off_and_reads_one_more_row():
