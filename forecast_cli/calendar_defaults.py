@@ -14,7 +14,7 @@ import pandas as pd
 from .calendar_features import CALENDAR_FEATURES, check_holiday_source, holiday_flags, local_dates
 from .config import DataConfig
 from .errors import DataError, UsageError
-from .frequency_defaults import fixed_step, step_kind
+from .frequency_defaults import fixed_step, lag_ratio, step_kind
 
 
 def _whole_years(freq: str) -> bool:
@@ -159,12 +159,5 @@ def weekly_cycle(train_ys: Sequence[np.ndarray], season: int) -> bool:
     the median over series of MAE(y_t - y_{t-season}) / MAE(y_t - y_{t-1}) is below 1."""
     if season <= 1:
         return False
-    ratios = []
-    for y in train_ys:
-        y = y[np.isfinite(y)]
-        if len(y) > 2 * season:
-            day = np.mean(np.abs(np.diff(y)))
-            week = np.mean(np.abs(y[season:] - y[:-season]))
-            if day > 0:
-                ratios.append(week / day)
-    return bool(ratios) and float(np.median(ratios)) < 1.0
+    ratio = lag_ratio(train_ys, 1, season)
+    return ratio is not None and ratio < 1.0

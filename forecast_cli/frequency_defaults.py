@@ -183,9 +183,16 @@ CYCLE_GAIN = 0.9
 
 def longer_cycle(ys: Sequence[np.ndarray], short: int, long: int) -> bool:
     """Whether the value ``long`` steps back predicts clearly better than the one ``short``
-    back: the median over series of MAE(y_t - y_{t-long}) / MAE(y_t - y_{t-short}) is
-    below ``CYCLE_GAIN`` (a week's same hour against a day's). Series shorter than two
-    ``long`` cycles say nothing; with none that speak, the cycle is kept."""
+    back: ``lag_ratio`` below ``CYCLE_GAIN`` (a week's same hour against a day's). With no
+    series long enough to tell, the cycle is kept."""
+    ratio = lag_ratio(ys, short, long)
+    return ratio is None or ratio < CYCLE_GAIN
+
+
+def lag_ratio(ys: Sequence[np.ndarray], short: int, long: int) -> float | None:
+    """The median over series of MAE(y_t - y_{t-long}) / MAE(y_t - y_{t-short}): below 1
+    where the value ``long`` steps back predicts better. Series of two ``long`` cycles or
+    fewer, and series that never change, say nothing; None when none speaks."""
     ratios = []
     for y in ys:
         y = np.asarray(y, dtype=np.float64)
@@ -195,4 +202,4 @@ def longer_cycle(ys: Sequence[np.ndarray], short: int, long: int) -> bool:
             far = np.mean(np.abs(y[long:] - y[:-long]))
             if near > 0:
                 ratios.append(far / near)
-    return not ratios or float(np.median(ratios)) < CYCLE_GAIN
+    return float(np.median(ratios)) if ratios else None
