@@ -181,8 +181,6 @@ class LocalForecaster:
             from .errors import NotFittedError
 
             raise NotFittedError("this forecaster is not fitted yet; call fit() or load a model file")
-        if isinstance(ids, str):  # one name, not its letters
-            ids = (ids,)
         if history is None:
             wanted = as_written(ids, list(self.order_)) if ids else list(self.order_)
             parts: list[tuple[str, Panel | None]] = [(sid, None) for sid in wanted]

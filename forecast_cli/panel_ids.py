@@ -19,7 +19,10 @@ def as_written(requested: Sequence[str], names: Sequence[str], label: str = "--i
     that equal it so (' D' and 'D ') are refused, naming them: an id written with spaces
     around it cannot say whether they are part of it (they were dropped, and ``--ids ' D'``
     chose 'D' with exit 0). Unmatched ids come back without their spaces, for the message
-    that names them."""
+    that names them. A single string is one id, not its letters (a library caller's
+    ``predict(ids='passengers')`` was read as 10 unknown ids)."""
+    if isinstance(requested, str):
+        requested = (requested,)
     exact = set(names)
     loose = _loose_groups(names)
     out = []

@@ -86,8 +86,6 @@ def predict(
     """
     f._check_fitted()
     horizon = check_horizon(f, horizon)
-    if isinstance(ids, str):  # one name, not its letters ('passengers' read as 10 unknown ids)
-        ids = (ids,)
     statics = dict(zip(f.ids_, f.statics_, strict=True))  # series -> its static values
     moved_static: list[str] = []
     frames: Sequence[pd.DataFrame]
