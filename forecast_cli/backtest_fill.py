@@ -17,7 +17,6 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
-import pandas as pd
 
 from .panel import Panel
 
@@ -39,12 +38,11 @@ def carried_forward(panel: Panel, fill: str, known_future: tuple[str, ...] = ())
             members.append(member)
             continue
         frame = member.frame.copy()
-        unfilled = {member.target: pd.Series(seen, index=frame.index)}
-        unfilled.update({c: ~frame.index.to_series().isin(cells) for c, cells in gaps.items()})
-        for column, kept in unfilled.items():
+        observed = {member.target: seen, **{c: ~frame.index.isin(cells) for c, cells in gaps.items()}}
+        for column, kept in observed.items():  # kept: (rows,) True where the value was read
             old = frame[column]
             # forward from the last observed value; a column's first cells keep the loader's
-            causal = old.where(kept.to_numpy()).ffill().fillna(old)
+            causal = old.where(kept).ffill().fillna(old)
             changed += int((causal.to_numpy() != old.to_numpy()).sum())
             frame[column] = np.asarray(causal, dtype=old.dtype)
         members.append(dataclasses.replace(member, frame=frame))
