@@ -247,12 +247,13 @@ def test_calendar_codes_widen_past_32767_distinct_rows_and_map_back_exactly():
     np.testing.assert_array_equal(codes.values[codes.codes][:, 0], column)
 
 
-def test_an_epoch_draws_at_most_the_cap_and_validates_on_a_fixed_even_subset(monkeypatch):
-    """Above ``EPOCH_WINDOWS`` an epoch is that many windows (steps per epoch = cap / batch),
-    and validation scores at most ``VAL_WINDOWS`` windows, the same ones every epoch."""
+def _counted_training(monkeypatch) -> tuple[list[int], list[list[int]]]:
+    """(one entry per optimiser step, the origins each validation scored) of the fits that
+    follow, recorded around training's own ``AdamW.step`` and ``evaluate_loss``."""
     from forecast_cli import training
 
-    steps, scored = [], []
+    steps: list[int] = []
+    scored: list[list[int]] = []
     real_step, real_eval = training.AdamW.step, training.evaluate_loss
 
     def step(self, *args, **kwargs):
@@ -265,6 +266,15 @@ def test_an_epoch_draws_at_most_the_cap_and_validates_on_a_fixed_even_subset(mon
 
     monkeypatch.setattr(training.AdamW, "step", step)
     monkeypatch.setattr(training, "evaluate_loss", evaluate)
+    return steps, scored
+
+
+def test_an_epoch_draws_at_most_the_cap_and_validates_on_a_fixed_even_subset(monkeypatch):
+    """Above ``EPOCH_WINDOWS`` an epoch is that many windows (steps per epoch = cap / batch),
+    and validation scores at most ``VAL_WINDOWS`` windows, the same ones every epoch."""
+    from forecast_cli import training
+
+    steps, scored = _counted_training(monkeypatch)
     monkeypatch.setattr(training, "EPOCH_WINDOWS", 48)
     monkeypatch.setattr(training, "VAL_WINDOWS", 10)
     cfg = fast_config(lookback=12, horizon=6)  # batch 64: one step of 48 windows per epoch
@@ -310,23 +320,11 @@ def test_long_windows_cap_an_epoch_by_the_rows_it_reads(monkeypatch):
     assert training.windows_per_epoch(100_000, 65_536, 128) == 65_536  # short windows: as before
     assert training.windows_per_epoch(100_000, 65_536, 864) == 65_536 * 128 // 864  # 9,709
     assert training.windows_per_epoch(500, 65_536, 864) == 500  # fewer than the cap: all
-    steps, scored = [], []
-    real_step, real_eval = training.AdamW.step, training.evaluate_loss
-
-    def step(self, *args, **kwargs):
-        steps.append(1)
-        return real_step(self, *args, **kwargs)
-
-    def evaluate(model, data, origins, *args, **kwargs):
-        scored.append(len(origins))
-        return real_eval(model, data, origins, *args, **kwargs)
-
-    monkeypatch.setattr(training.AdamW, "step", step)
-    monkeypatch.setattr(training, "evaluate_loss", evaluate)
+    steps, scored = _counted_training(monkeypatch)
     monkeypatch.setattr(training, "EPOCH_WINDOWS", 48)
     monkeypatch.setattr(training, "VAL_WINDOWS", 10)
     monkeypatch.setattr(training, "WINDOW_ROWS", 9)
     cfg = fast_config(lookback=12, horizon=6)
     cfg.train.batch_size = 24  # one step of the 24 windows an epoch now draws
     fitted = Forecaster(cfg).fit(prepare_panel(long_panel(), cfg.data))
-    assert len(steps) == fitted.metrics_["epochs_run"] and set(scored) == {5}
+    assert len(steps) == fitted.metrics_["epochs_run"] and {len(s) for s in scored} == {5}
