@@ -34,7 +34,12 @@ class DataConfig:
         DATA,
     )
     ids: tuple[str, ...] = opt(
-        (), "Only these series of a panel, comma-separated.", DATA, commands=LOAD, is_list=True
+        (),
+        "Only these series of a panel, comma-separated.",
+        DATA,
+        commands=LOAD,
+        is_list=True,
+        keeps_spaces=True,  # --ids ' D' must not choose 'D' where the data has both
     )
     ids_file: str | None = opt(
         None,

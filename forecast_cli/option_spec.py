@@ -30,6 +30,7 @@ class Option:
     envvar: str | None = None
     deprecated: tuple[str, ...] = ()  # old flags still accepted with a warning; "--old@command" limits one
     is_list: bool = False  # comma-separated on the command line, a tuple in the config
+    keeps_spaces: bool = False  # a list's items keep the spaces around them (ids: ``panel_ids.as_written``)
 
     def flag_for(self, name: str) -> str:
         return self.flag or "--" + name.replace("_", "-")

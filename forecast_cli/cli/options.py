@@ -30,8 +30,12 @@ from .option_groups import GROUPS, Leaf, leaves
 from .render import Reporter
 
 
-def split_list(text: str | None) -> tuple[str, ...]:
-    return tuple(part.strip() for part in text.split(",") if part.strip()) if text else ()
+def split_list(text: str | None, strip: bool = True) -> tuple[str, ...]:
+    """Comma-separated items, empty ones dropped; each without the spaces around it unless
+    ``strip`` is off (``Option.keeps_spaces``)."""
+    if not text:
+        return ()
+    return tuple(part.strip() if strip else part for part in text.split(",") if part.strip())
 
 
 def _cli_type(leaf: Leaf) -> tuple[Any, Any]:
@@ -112,11 +116,8 @@ def _old_name(name: str, flag: str) -> str:
 def _value(leaf: Leaf, raw: Any) -> Any:
     if isinstance(raw, StrEnum):
         return raw.value
-    if leaf.option.is_list and leaf.name == "ids" and isinstance(raw, str):
-        # spaces kept: --ids ' D' must not choose 'D' where the data has both (panel_ids.as_written)
-        return tuple(part for part in raw.split(",") if part.strip())
     if leaf.option.is_list:
-        return split_list(raw) if isinstance(raw, str) else tuple(raw or ())
+        return split_list(raw, not leaf.option.keeps_spaces) if isinstance(raw, str) else tuple(raw or ())
     if isinstance(raw, Path):
         return str(raw)
     return raw
