@@ -68,13 +68,10 @@ def parse_times(column: pd.Series, name: str, time_format: str | None = None) ->
         return Times(pd.DatetimeIndex(pd.to_datetime(column.astype("int64").astype(str), format="%Y")))
     text = column.astype(str)
     starts = span_starts(text)  # "01.03.2024 00:00 - 01.03.2024 00:15": each row's start
-    whole = time_format is not None and bool(
-        _coerce(text, time_format).notna().all()
-    )  # a format for the cell
-    if (
-        starts is not None
-        and not whole
-        and (time_format is not None or _recognised(str(starts.iloc[0]).strip()))
+    if starts is not None and (
+        _recognised(str(starts.iloc[0]).strip())
+        if time_format is None
+        else _coerce(text, time_format).isna().any()  # a format that reads the whole cell wins
     ):
         read = parse_times(starts, name, time_format)
         said = f"spans read as their starts ({text.iloc[0].strip()!r} as {starts.iloc[0]})"

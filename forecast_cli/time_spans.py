@@ -28,7 +28,11 @@ def span_start(value: str) -> str | None:
 
 
 def span_starts(text: pd.Series) -> pd.Series | None:
-    """``text`` (str cells) as the starts of its spans when every cell is one, else None."""
+    """``text`` (str cells) as the starts of its spans when every cell is one, else None:
+    the first cell decides for a column of no spans, which every time column is read
+    through, before any cell else is matched."""
+    if not len(text) or span_start(str(text.iloc[0])) is None:
+        return None
     starts = text.map(span_start)
     return None if starts.isna().any() else starts
 
