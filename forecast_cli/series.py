@@ -271,9 +271,10 @@ def _finish(data, target, features, report, cfg: DataConfig, nans_in_data, gaps,
         )
         before = len(data)
         unobserved = data.index[data[target].isna().to_numpy()]
-        absent = data.index[data.isna().all(axis=1).to_numpy()]  # gap periods (or rows with no cell)
+        empty = data.isna().all(axis=1).to_numpy()  # (rows,) no cell read
+        absent = data.index[empty]  # gap periods (or rows with no cell)
         if gaps and len(absent) and report.freq is not None:
-            observed = data.index[data.notna().any(axis=1).to_numpy()]
+            observed = data.index[~empty]
             said = one_weekday(absent, report.freq) or closures_of(absent, observed, report.freq)
             report.first_gap, report.gaps_weekday = readable(absent[0]), said
         inputs_filled = {c: data.index[data[c].isna().to_numpy()] for c in features if data[c].isna().any()}
