@@ -23,15 +23,9 @@ from . import metrics as m
 from .backtest_echo import config_echo, long_forecasts, ragged_end_note, shape_reasons
 from .backtest_fill import carried_forward
 from .backtest_fits import Fits, distributed_global, fold_rows, local_fits, neural_forecasts
-from .backtest_intervals import (
-    band_levels,
-    baseline_bounds,
-    cut_at_zero,
-    reported_bounds,
-    score_intervals,
-    unbanded_notes,
-)
+from .backtest_intervals import band_levels, reported_bounds, score_intervals, unbanded_notes
 from .backtest_scores import score, series_summary, series_table
+from .baseline_bands import baseline_bounds, cut_at_zero
 from .baselines import BASELINE_FUNCTIONS, BASELINES
 from .compute import Executor, SerialExecutor, TaskProgress
 from .config import DEFAULT_FILL, MODEL_KINDS, ForecastConfig
@@ -40,6 +34,7 @@ from .folds import DEFAULT_FOLDS, Fold
 from .frequency_defaults import resolve_shape
 from .panel import Panel
 from .panel_folds import member_folds, refuse_no_fold, resolve_refit
+from .panel_stamps import stacked_stamps
 from .plan_spread import fits_summary
 from .run_config import BacktestConfig
 from .scaling import DIFFERENCING
@@ -166,6 +161,8 @@ def run_backtest(
     observed = np.concatenate([m.observed() for m in panel.members])  # filled targets are no actuals
     actual = np.where(observed[steps], y[steps], np.nan)  # (series x folds, horizon)
     scales = np.array([m.seasonal_naive_scale(y[a:b], season) for a, b in zip(starts, origins, strict=True)])
+    series_of = np.repeat(np.arange(len(plans)), [len(p) for p in plans])  # (series x folds,)
+    stamps = stacked_stamps(panel)  # baselines' bands pool by date where there is one
 
     levels, probs = cfg.intervals.levels(), cfg.intervals.probs()
     computed = band_levels(levels, probs)  # the quantiles' bands too: a quantile is a band's edge
@@ -200,6 +197,7 @@ def run_backtest(
         )
         origins, starts = origins[kept_rows], starts[kept_rows]
         actual, scales, fold_of = actual[kept_rows], scales[kept_rows], fold_of[kept_rows]
+        series_of = series_of[kept_rows]
         fits = {n: f.rows(kept_rows) for n, f in fits.items()}
         notes.append(f"{len(failures)} series failed and are left out of every model's scores")
     for name in models:
@@ -208,7 +206,7 @@ def run_backtest(
             fn = cut_at_zero(BASELINE_FUNCTIONS[name])
             forecasts[name] = fn(y, origins, horizon, season=season, starts=starts)
             bounds[name] = baseline_bounds(
-                fn, forecasts[name], y, origins, starts, fold_of, horizon, season, computed
+                fn, forecasts[name], y, origins, starts, fold_of, horizon, season, computed, stamps, series_of
             )
             seconds[name] = (0.0, time.perf_counter() - t0)
         else:
@@ -220,9 +218,8 @@ def run_backtest(
         bounds[name] = reported_bounds(bounds[name], forecasts[name], levels, probs)
 
     notes += unbanded_notes(models, forecasts, bounds, levels, horizon)
-    # a global network trains on other series' later rows; baselines' bands pool a fold's windows
-    banded_baselines = bool(computed) and any(name in BASELINE_FUNCTIONS for name in models)
-    notes += ragged_end_note(panel, bool(neural) and not local, banded_baselines)
+    # a global network trains on other series' later rows (baselines' bands pool by date)
+    notes += ragged_end_note(panel, bool(neural) and not local)
     notes += _scoring_notes(actual, scales)
     # a series with fewer folds (its last ones) counts as much as one with all of them
     first_row = fold_rows(plans)

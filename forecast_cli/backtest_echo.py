@@ -126,29 +126,22 @@ def _iso(stamp) -> str | int:
     return stamp.isoformat() if isinstance(stamp, pd.Timestamp) else int(stamp)
 
 
-def ragged_end_note(panel: Panel, global_network: bool, banded_baselines: bool) -> list[str]:
-    """A warning when a panel's series end at different dates. Folds are counted from each
-    series' own end (the M competitions' convention: their series share no calendar), so
-    one fold's global network also trains on other series' rows dated after that series'
-    origin, and the baselines' bands, which pool every series' windows of one fold, are
-    calibrated on them (--local networks pool by date, but not the baselines). Where the
-    series do share a calendar (stores, tickers), that is later data reaching a forecast,
-    and the scores read better than a forecast made on the day could be: the user must
-    hear it, and how to avoid it."""
+def ragged_end_note(panel: Panel, global_network: bool) -> list[str]:
+    """A warning when a panel's series end at different dates and a global network is
+    backtested. Folds are counted from each series' own end (the M competitions'
+    convention: their series share no calendar), so one fold's global network also trains
+    on other series' rows dated after that series' origin. Where the series do share a
+    calendar (stores, tickers), that is later data reaching a forecast, and the scores read
+    better than a forecast made on the day could be: the user must hear it, and how to
+    avoid it. Bands pooled over series do not need it: ``--local`` networks' and the
+    baselines' pool by date (``network_bands``, ``baseline_bands``)."""
     ends = [m.frame.index[-1] for m in panel.members]
     layout = (panel.time_labels, panel.freq)
-    if len(ends) < 2 or not isinstance(ends[0], pd.Timestamp) or len(set(ends)) == 1:
+    if not global_network or len(ends) < 2 or not isinstance(ends[0], pd.Timestamp) or len(set(ends)) == 1:
         return []
-    if not (global_network or banded_baselines):
-        return []
-    what = {
-        (True, True): "a fold's network trains on, and the baselines' bands are calibrated on,",
-        (True, False): "a fold's network trains on",
-        (False, True): "the baselines' bands of a fold are calibrated on",
-    }[(global_network, banded_baselines)]
     return [
         f"series end at different dates ({said(min(ends), *layout)} .. {said(max(ends), *layout)}): folds are "
-        f"counted from each series' own end, so {what} other series' rows dated after that fold's "
-        "origin; where the series share a calendar, cut the data at one end date for a backtest "
+        "counted from each series' own end, so a fold's network trains on other series' rows dated after "
+        "that fold's origin; where the series share a calendar, cut the data at one end date for a backtest "
         "that no later row reaches"
     ]

@@ -1,14 +1,11 @@
-"""Interval scoring in the backtest: conformal bands for networks and baselines, scored.
+"""Interval scoring in the backtest: the bands of networks and baselines, scored.
 
-Networks bring their own calibration: each fit's validation windows (all before the origin
-it trained at), and at each later fold of the same fit also every window forecast since,
-as far as its steps had happened by that fold's origin (``network_bands``: what
-``predict`` does with rows that came after training). Baselines are calibrated the same
-way from their own errors: for each fold, the baseline forecasts the last ``BASELINE_CALIBRATION`` full windows that end before that
-series' origin, and the scaled errors of every series are pooled. So every model's band
-is built from data before its origin only, and seasonal naive with conformal bands is the
-reference a network's band must beat. Bands of a series never below zero before its
-origin stop at zero, for baselines as for networks, so their widths compare.
+Every model's band is built from data before its origin only: networks from each fit's
+validation windows and the windows forecast since (``network_bands``), baselines from
+their own errors on the windows before the origin (``baseline_bands``); seasonal naive
+with conformal bands is the reference a network's band must beat. Bands of a series never
+below zero before its origin stop at zero, for baselines as for networks, so their widths
+compare.
 
 Scores per level, each averaged over (series, fold, step): coverage; mean width and mean
 Winkler (interval) score, both divided by the fold's MASE scale so series can be averaged;
@@ -24,76 +21,7 @@ import numpy as np
 
 from .interval_levels import quantile_level
 from .interval_scores import interval_score, pinball
-from .intervals import (
-    CalibrationTable,
-    bands,
-    never_below_zero,
-    scaled_errors,
-    series_scale,
-)
 from .metrics import nanmean
-
-BASELINE_CALIBRATION = 50  # windows per series and fold
-
-
-def cut_at_zero(fn):
-    """Baseline ``fn`` whose forecasts from a history never below zero are cut at 0, as the
-    networks' are (README: the backtest's baselines get the same cut). Only drift can go
-    below a history's minimum: a falling line on counts reached -0.09 on 11 of 50 sparse
-    series. The calibration windows see the same cut forecasts, so the bands fit them."""
-
-    def cut(
-        y: np.ndarray, origins: np.ndarray, horizon: int, *, season: int, starts: np.ndarray
-    ) -> np.ndarray:
-        point = fn(y, origins, horizon, season=season, starts=starts)  # (rows, horizon)
-        never_negative = never_below_zero(y, starts, origins)
-        return np.where(never_negative[:, None], np.maximum(point, 0.0), point)
-
-    return cut
-
-
-def baseline_bounds(
-    fn,
-    point: np.ndarray,
-    y: np.ndarray,
-    origins: np.ndarray,
-    starts: np.ndarray,
-    fold_of: np.ndarray,
-    horizon: int,
-    season: int,
-    levels: tuple[float, ...],
-) -> dict[str, np.ndarray]:
-    """lo/hi per level for ``point``, baseline ``fn``'s forecasts at ``origins`` (rows =
-    series x folds); ``fn`` forecasts the calibration windows before each fold."""
-    scales = np.array([series_scale(y[a:b], False) for a, b in zip(starts, origins, strict=True)])
-    out = {f"{side}-{lv:g}": np.full(point.shape, np.nan) for lv in levels for side in ("lo", "hi")}
-    for k in np.unique(fold_of):
-        rows = np.flatnonzero(fold_of == k)
-        cal_o, cal_s, cal_scale = [], [], []
-        for r in rows:
-            first = starts[r] + season + 1
-            last = origins[r] - horizon  # the window's last target is the row before the origin
-            if last >= first:
-                c = np.arange(max(first, last - BASELINE_CALIBRATION + 1), last + 1)
-                cal_o.append(c)
-                cal_s.append(np.full(len(c), starts[r]))
-                cal_scale.append(np.full(len(c), scales[r]))
-        if not cal_o:
-            continue
-        co = np.concatenate(cal_o)
-        actual = y[co[:, None] + np.arange(horizon)[None, :]]
-        fc = fn(y, co, horizon, season=season, starts=np.concatenate(cal_s))
-        table = CalibrationTable.from_errors(scaled_errors(actual, fc, np.concatenate(cal_scale), False))
-        got = bands(point[rows], scales[rows], table, levels, (), uses_log=False)
-        for key, value in got.items():
-            out[key][rows] = value
-    # as the networks' bands: a series never below zero before its origin is not banded below
-    # zero (its forecast is cut there too, by ``cut_at_zero``), so widths compare
-    never_negative = never_below_zero(y, starts, origins)
-    for key in out:
-        if key.startswith("lo-"):
-            out[key] = np.where(never_negative[:, None], np.maximum(out[key], 0.0), out[key])
-    return out
 
 
 def band_levels(levels, probs) -> tuple[float, ...]:

@@ -17,6 +17,7 @@ import pandas as pd
 from .folds import Fold
 from .network_bands import BandParts, Dated, dated_bounds, pooled_bounds
 from .panel import Panel
+from .panel_stamps import member_stamps
 
 
 def member_bounds(
@@ -30,15 +31,6 @@ def member_bounds(
     # numbered steps: each part's rows keyed by the backtest's fold index, not its fit's own places
     fold_index = np.concatenate([[f.index for f in p] for p in plans]).astype(np.int64)  # (rows,)
     return pooled_bounds([dataclasses.replace(p, keys=fold_index[p.rows]) for p in parts], levels)
-
-
-def member_stamps(panel: Panel) -> list[np.ndarray]:
-    """Each series' stamps as int64 counts of one unit, the finest any series parsed in
-    (pandas reads plain dates as microseconds and finer times as nanoseconds; their raw
-    counts do not compare, and nanoseconds cannot hold the year 2301)."""
-    indexes = [m.frame.index for m in panel.members]
-    unit = max((ix.unit for ix in indexes), key=["s", "ms", "us", "ns"].index)
-    return [ix.as_unit(unit).asi8 for ix in indexes]
 
 
 def _dated(

@@ -185,7 +185,7 @@ def pooled_bounds(parts: Sequence[BandParts], levels: tuple[float, ...]) -> list
 @dataclass
 class Dated:
     """When one part's forecasts were made and its errors became known, as stamps (int64
-    counts of one unit for every series, ``member_bands.member_stamps``)."""
+    counts of one unit for every series, ``panel_stamps.member_stamps``)."""
 
     series: int  # the panel's series the part forecasts
     fit: int  # the origin its fit trained up to: its validation errors are all before it

@@ -13,9 +13,9 @@ from forecast_cli.backtest import run_backtest
 from forecast_cli.config import DataConfig
 from forecast_cli.intervals import CalibrationTable
 from forecast_cli.local_models import LocalForecaster
-from forecast_cli.member_bands import member_stamps
 from forecast_cli.modelfile import load_model, save_model
 from forecast_cli.panel import prepare_panel
+from forecast_cli.panel_stamps import member_stamps
 from forecast_cli.run_config import BacktestConfig
 
 from .conftest import fast_config

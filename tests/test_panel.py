@@ -565,35 +565,26 @@ def test_a_panel_whose_series_end_at_different_dates_is_warned_that_later_rows_t
     """Folds count from each series' own end, so one fold's global network trains on other
     series' rows dated after that series' origin: changing S1's rows after S0's first
     origin moves S0's forecast at that origin. The backtest says so (it said nothing, and
-    the README claimed no later value reaches a forecast); a panel ending on one date and a
-    --local backtest have nothing to say."""
+    the README claimed no later value reaches a forecast); a panel ending on one date, the
+    baselines alone and a --local backtest have nothing to say."""
     cfg = fast_config(lookback=12, horizon=6)
     raw = long_panel()  # S0 ends 2004-12, S1 2007-03, S2 2004-06
     spec = BacktestConfig(folds=2, models=("lstm",))
     result = run_backtest(prepare_panel(raw, cfg.data), cfg, spec)
     said = [n for n in result.notes if n.startswith("series end at different dates")]
-    assert said == [
-        "series end at different dates (2004-06-01 .. 2007-03-01): folds are counted from each series' own "
-        "end, so a fold's network trains on, and the baselines' bands are calibrated on, other series' rows "
-        "dated after that fold's origin; where the series share a calendar, cut the data at one end date "
-        "for a backtest that no later row reaches"
-    ]
-    # without bands the network still trains on later rows: said, of the network alone
-    unbanded = dataclasses.replace(cfg, intervals=dataclasses.replace(cfg.intervals, level=("none",)))
-    quiet = run_backtest(prepare_panel(raw, cfg.data), unbanded, BacktestConfig(folds=2, models=("lstm",)))
-    assert [n for n in quiet.notes if n.startswith("series end at different dates")] == [
+    note = (
         "series end at different dates (2004-06-01 .. 2007-03-01): folds are counted from each series' own "
         "end, so a fold's network trains on other series' rows dated after that fold's origin; where the "
         "series share a calendar, cut the data at one end date for a backtest that no later row reaches"
-    ]
-    # baselines alone (and --local, whose networks pool by date) still pool a fold's windows
+    )
+    assert said == [note]
+    # without bands the network still trains on later rows: said the same
+    unbanded = dataclasses.replace(cfg, intervals=dataclasses.replace(cfg.intervals, level=("none",)))
+    quiet = run_backtest(prepare_panel(raw, cfg.data), unbanded, BacktestConfig(folds=2, models=("lstm",)))
+    assert [n for n in quiet.notes if n.startswith("series end at different dates")] == [note]
+    # baselines alone pool their bands by date (``baseline_bands``): nothing later reaches them
     alone = run_backtest(prepare_panel(raw, cfg.data), cfg, BacktestConfig(folds=2, models=()))
-    assert [n for n in alone.notes if n.startswith("series end at different dates")] == [
-        "series end at different dates (2004-06-01 .. 2007-03-01): folds are counted from each series' own "
-        "end, so the baselines' bands of a fold are calibrated on other series' rows dated after that "
-        "fold's origin; where the series share a calendar, cut the data at one end date for a backtest "
-        "that no later row reaches"
-    ]
+    assert not [n for n in alone.notes if n.startswith("series end at different dates")]
     first = result.forecasts.query("unique_id == 'S0' and model == 'lstm'")["origin"].min()
     changed = raw.copy()
     later = (changed["unique_id"] == "S1") & (changed["ds"] > first)

@@ -1,0 +1,176 @@
+"""The baselines' conformal bands in the backtest, each calibrated on what its origin knew.
+
+A baseline fits nothing, so its calibration windows can be any full windows of the history:
+each forecast row (a series at one origin) lends the last ``BASELINE_CALIBRATION`` full
+windows before its origin, forecast by the same baseline, and their errors divided by the
+series' scale there (as a panel's networks' are); a table pools the windows of several
+rows into one conformal ranking.
+
+Which rows a forecast may pool: on timestamps a table is ranked per origin (the stamp of
+a forecast's first step), from each series' row with the latest origin at or before it,
+so no value dated at or after a forecast's first step reaches its band from any series.
+Pooled by fold index instead, a panel whose series end on different dates (M1's span nine
+years; a fold is counted from each series' own end) banded one series' fold with other
+series' windows from later dates, a leak the backtest had to warn about. Where every
+series ends on the same date the two pools are the same windows, and the bands are
+identical. Numbered steps count each series' own rows and share no clock: they pool by
+fold index, as ``--local`` networks do (``network_bands``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from .intervals import CalibrationTable, bands, never_below_zero, scaled_errors, series_scale
+
+BASELINE_CALIBRATION = 50  # windows per series and table
+MAX_DATED_TABLES = 256  # origin stamps ranked one table each; beyond, checkpoints (``_dated_tables``)
+Baseline = Callable[..., np.ndarray]  # (y, origins, horizon, *, season, starts) -> (rows, horizon)
+
+
+def cut_at_zero(fn: Baseline) -> Baseline:
+    """Baseline ``fn`` whose forecasts from a history never below zero are cut at 0, as the
+    networks' are (README: the backtest's baselines get the same cut). Only drift can go
+    below a history's minimum: a falling line on counts reached -0.09 on 11 of 50 sparse
+    series. The calibration windows see the same cut forecasts, so the bands fit them."""
+
+    def cut(
+        y: np.ndarray, origins: np.ndarray, horizon: int, *, season: int, starts: np.ndarray
+    ) -> np.ndarray:
+        point = fn(y, origins, horizon, season=season, starts=starts)  # (rows, horizon)
+        never_negative = never_below_zero(y, starts, origins)
+        return np.where(never_negative[:, None], np.maximum(point, 0.0), point)
+
+    return cut
+
+
+def baseline_bounds(
+    fn: Baseline,
+    point: np.ndarray,
+    y: np.ndarray,
+    origins: np.ndarray,
+    starts: np.ndarray,
+    fold_of: np.ndarray,
+    horizon: int,
+    season: int,
+    levels: tuple[float, ...],
+    stamps: np.ndarray | None = None,
+    series_of: np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
+    """lo/hi per level for ``point``, baseline ``fn``'s forecasts at ``origins`` (rows =
+    series x folds, indices into ``y``, the series stacked); ``fn`` forecasts the
+    calibration windows. ``stamps`` (len(y),): each row's time as an int64 count of one unit
+    for every series, with ``series_of`` (rows,) each forecast's series: tables pool by
+    origin stamp; without them (numbered steps), by ``fold_of``."""
+    scales = np.array([series_scale(y[a:b], False) for a, b in zip(starts, origins, strict=True)])
+    out = {f"{side}-{lv:g}": np.full(point.shape, np.nan) for lv in levels for side in ("lo", "hi")}
+    if stamps is None or series_of is None:
+        groups = [(np.flatnonzero(fold_of == k), np.flatnonzero(fold_of == k)) for k in np.unique(fold_of)]
+    else:
+        groups = _dated_tables(stamps, origins, series_of)
+    errors, owner = _window_errors(fn, y, starts, origins, scales, horizon, season)
+    for rows, lenders in groups:
+        chosen = np.zeros(len(origins), dtype=bool)
+        chosen[lenders] = True
+        pool = errors[chosen[owner]]  # (windows, horizon)
+        if stamps is not None and series_of is not None and len(pool) < BASELINE_CALIBRATION:
+            pool = np.concatenate(
+                [pool, _cut_errors(fn, y, origins, starts, stamps, series_of, rows, horizon, season)]
+            )
+        if not len(pool):
+            continue
+        table = CalibrationTable.from_errors(pool)
+        got = bands(point[rows], scales[rows], table, levels, (), uses_log=False)
+        for key, value in got.items():
+            out[key][rows] = value
+    # as the networks' bands: a series never below zero before its origin is not banded below
+    # zero (its forecast is cut there too, by ``cut_at_zero``), so widths compare
+    never_negative = never_below_zero(y, starts, origins)
+    for key in out:
+        if key.startswith("lo-"):
+            out[key] = np.where(never_negative[:, None], np.maximum(out[key], 0.0), out[key])
+    return out
+
+
+def _dated_tables(
+    stamps: np.ndarray, origins: np.ndarray, series_of: np.ndarray
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(rows banded, rows whose windows calibrate them) per table: one per origin stamp, or,
+    past ``MAX_DATED_TABLES`` distinct stamps (thousands of series ending on different
+    days), per checkpoint at evenly spaced stamps, each row taking the latest at or before
+    its origin (fewer windows than it could have had, never later ones). The lenders are, of
+    each series, its row with the latest origin at or before the stamp: its windows and its
+    scale are read from the rows before that origin, computed once for every table."""
+    at = stamps[origins]  # (rows,) each forecast's origin stamp
+    unique = np.unique(at)
+    picked = np.linspace(0, len(unique) - 1, min(len(unique), MAX_DATED_TABLES)).astype(int)
+    checkpoints = unique[np.unique(picked)]
+    take = np.searchsorted(checkpoints, at, side="right") - 1  # (rows,) each row's checkpoint
+    order = np.lexsort((at, series_of))  # rows by series, then by origin
+    same_next = np.append(series_of[order][1:] == series_of[order][:-1], False)  # in that order
+    groups = []
+    for c, stamp in enumerate(checkpoints):
+        known = at[order] <= stamp  # a prefix of each series' rows
+        last = known & ~(same_next & np.append(known[1:], False))  # each series' last known row
+        groups.append((np.flatnonzero(take == c), np.sort(order[last])))
+    return groups
+
+
+def _cut_errors(
+    fn: Baseline,
+    y: np.ndarray,
+    origins: np.ndarray,
+    starts: np.ndarray,
+    stamps: np.ndarray,
+    series_of: np.ndarray,
+    rows: np.ndarray,
+    horizon: int,
+    season: int,
+) -> np.ndarray:
+    """The windows of every series with no origin by the stamp of ``rows`` (the earliest of
+    their origins), read up to that stamp, with each series' scale from those rows: for a
+    table too thin from the rows by then (fewer than ``BASELINE_CALIBRATION`` windows: a
+    short series ending years before the others was banded from one window of its own).
+    Only then: each series' scale read again at every stamp took M1 monthly's baselines
+    from 2 to 8 seconds, for tables that already held thousands of windows."""
+    stamp = stamps[origins[rows]].min()
+    first = np.full(int(series_of.max()) + 1, -1)
+    for r in np.argsort(stamps[origins], kind="stable")[::-1]:  # each series' earliest row
+        first[series_of[r]] = r
+    later = first[(first >= 0) & (stamps[origins[np.maximum(first, 0)]] > stamp)]
+    if not len(later):
+        return np.empty((0, horizon))
+    ends = np.array(
+        [a + np.searchsorted(stamps[a:b], stamp) for a, b in zip(starts[later], origins[later], strict=True)]
+    )
+    scales = np.array([series_scale(y[a:b], False) for a, b in zip(starts[later], ends, strict=True)])
+    return _window_errors(fn, y, starts[later], ends, scales, horizon, season)[0]
+
+
+def _window_errors(
+    fn: Baseline,
+    y: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    scales: np.ndarray,
+    horizon: int,
+    season: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(errors (windows, horizon), owner (windows,)): ``fn``'s errors on the last
+    ``BASELINE_CALIBRATION`` full windows in each lender's rows ``starts:ends``, each
+    divided by its lender's scale, and the lender they belong to. Computed once: every
+    table that pools a lender pools the same windows of it."""
+    first = starts + season + 1  # (lenders,) the first window a baseline can forecast
+    last = ends - horizon  # (lenders,) the last whose last target is the row before the end
+    begin = np.maximum(first, last - BASELINE_CALIBRATION + 1)
+    counts = np.maximum(last - begin + 1, 0)  # (rows,)
+    owner = np.repeat(np.arange(len(ends)), counts)  # (windows,)
+    within = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
+    windows = begin[owner] + within  # (windows,) each window's origin in ``y``
+    if not len(windows):  # every origin too early for a window of its own
+        return np.empty((0, horizon)), owner
+    actual = y[windows[:, None] + np.arange(horizon)[None, :]]  # (windows, horizon)
+    fc = fn(y, windows, horizon, season=season, starts=starts[owner])
+    return scaled_errors(actual, fc, scales[owner], False), owner
