@@ -113,6 +113,7 @@ def read_csv(
         raise DataError(f"{name} has a header but no data rows")
     header = _header_fields(sample, options["sep"])
     _refuse_repeated_names(header, name)
+    _refuse_data_as_header(header, name)
     if not isinstance(frame.index, pd.RangeIndex):
         # pandas takes a first field that the header lacks as the index, silently: a title
         # line above the header, or a header short of a name, would lose a column
@@ -126,6 +127,33 @@ def read_csv(
         raise DataError(f"{name} has a header but no data rows (only rows of empty cells)")
     refuse_decimal_commas(frame, decimal, thousands, name)
     return frame
+
+
+_DATE_CELL = re.compile(r"^\d{1,4}[-/.]\d{1,2}([-/.]\d{1,4})?([ T]\d{1,2}:\d{2}(:\d{2})?)?$")
+
+
+def _refuse_data_as_header(header: list, name: str) -> None:
+    """A file with no header line: its first row became the column names (the time column
+    named '2020-01-01', the target '5') and its first value was lost, exit 0. A header of
+    numbers alone stays (years or numbered ids as a wide file's columns); one of numbers and
+    dates, nothing else, is a row of data."""
+    cells = [str(c).strip() for c in header]
+    if len(cells) < 2 or any(c == "" or c == "nan" for c in cells):
+        return
+    dates = [c for c in cells if _DATE_CELL.match(c)]
+    if dates and all(c in dates or _is_number(c) for c in cells):
+        raise DataError(
+            f"{name}: the first line is data ({','.join(cells)}), not column names; add a header line "
+            "naming the columns (e.g. date,value)"
+        )
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
 
 
 def _header_fields(sample: str, sep: str) -> list:

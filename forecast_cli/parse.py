@@ -29,6 +29,7 @@ import pandas as pd
 from .cell_numbers import data_row
 from .epoch_times import EPOCH_SECONDS, epoch_times, reads_epoch
 from .errors import DataError, UsageError
+from .month_names import MONTH_NAME, mixed, named_months
 from .number_times import year_column
 from .time_spans import span_start, span_starts
 from .two_digit_years import in_the_past
@@ -46,7 +47,6 @@ _COMPACT = re.compile(r"^\d{8}$")
 _CLOCK = ((re.compile(r"^\d{1,2}:\d{2}$"), "%H:%M"), (re.compile(r"^\d{1,2}:\d{2}:\d{2}$"), "%H:%M:%S"))
 _FRACTION = re.compile(r"^\d{1,2}:\d{2}:\d{2}\.\d+$")
 _ZONE = re.compile(r"(\s*)(Z|[+-]\d{2}:?\d{2})$")
-_MONTH_NAME = re.compile(r"(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b")
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def parse_times(column: pd.Series, name: str, time_format: str | None = None) ->
         if parsed.isna().any():
             parsed = _by_layout(text, name)
     _refuse_unparsed(text, parsed, name, "is not a timestamp")
-    if not re.search(r"\d{4}", first) and _MONTH_NAME.search(first):  # Jan-49: a two-digit year
+    if not re.search(r"\d{4}", first) and MONTH_NAME.search(first):  # Jan-49: a two-digit year
         return Times(*in_the_past(text, pd.DatetimeIndex(parsed)))
     return Times(*written_zone(text, pd.DatetimeIndex(parsed), name))
 
@@ -170,7 +170,7 @@ def _by_layout(text: pd.Series, name: str) -> pd.Series:
     first = text.iloc[0].strip()
     formats = _formats(first)
     if formats is None:
-        return _named_months(text, name)
+        return named_months(text, name)
     stripped = text.str.strip()
     if len(formats) == 1:
         return _coerce(stripped, formats[0])
@@ -224,25 +224,13 @@ def _formats(value: str) -> list[str] | None:
     return None
 
 
-def _named_months(text: pd.Series, name: str) -> pd.Series:
-    """Dates with month names (``Jan 5, 2024``): one shape for every row, then pandas."""
-    if not _MONTH_NAME.search(text.iloc[0]):
-        return pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    shapes = text.str.strip().str.replace(r"[A-Za-z]+", "a", regex=True).str.replace(r"\d+", "9", regex=True)
-    if shapes.nunique() > 1:
-        raise _mixed(text, name, 0, int(np.flatnonzero((shapes != shapes.iloc[0]).to_numpy())[0]))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return pd.to_datetime(text, format="mixed", errors="coerce")
-
-
 def _recognised(value: str) -> bool:
     start = span_start(value)
     if start is not None and start != value:
         return _recognised(start)
     if any(p.match(value) for p in (ISO_WEEK, QUARTER_YEAR, QUARTER_FIRST, MONTH_CODE)) or _formats(value):
         return True
-    if _MONTH_NAME.search(value) and re.search(r"\d", value):
+    if MONTH_NAME.search(value) and re.search(r"\d", value):
         return True
     try:
         with warnings.catch_warnings():
@@ -273,7 +261,7 @@ def _refuse_unparsed(
     row = int(bad[0])
     first_layout, other_layout = _formats(text.iloc[0].strip()), _formats(text.iloc[row].strip())
     if row > 0 and other_layout is not None and other_layout != first_layout:
-        raise _mixed(text, name, 0, row)
+        raise mixed(text, name, 0, row)
     fix = "give --time-format"
     if time_format is not None:  # given already: name one that reads the column, if swapping does
         swapped = _swapped_day_month(time_format)
@@ -290,10 +278,3 @@ def _swapped_day_month(time_format: str) -> str | None:
     if "%d" not in time_format or "%m" not in time_format:
         return None
     return time_format.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
-
-
-def _mixed(text: pd.Series, name: str, a: int, b: int) -> DataError:
-    return DataError(
-        f"column {name!r} mixes timestamp formats ({text.iloc[a]!r} on data row {data_row(text, a)}, "
-        f"{text.iloc[b]!r} on data row {data_row(text, b)}); write every row the same way or give --time-format"
-    )

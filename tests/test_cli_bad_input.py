@@ -738,6 +738,33 @@ def test_a_column_named_twice_in_the_header_is_refused(tmp_path):
     assert not (tmp_path / "m.fcst").exists()
 
 
+@pytest.mark.parametrize("first_line", ["2020-01-01,5", "2020-01-01 00:00,5.5,7", "01/02/2020;5"])
+def test_a_file_without_a_header_line_is_refused_not_read_a_row_short(tmp_path, first_line):
+    """bad input: a CSV with no header line (2020-01-01,5 first) -> exit 2, "the first line is
+    data (...), not column names; add a header line" (the first row became the column names,
+    the target was called '5', its value was lost, exit 0); a header of numbers alone (years
+    as a wide file's columns) is still a header"""
+    sep = ";" if ";" in first_line else ","
+    data = tmp_path / "bare.csv"
+    rows = [first_line] + [
+        sep.join([f"2020-01-{d:02d}"] + ["6"] * first_line.count(sep)) for d in range(2, 40)
+    ]
+    data.write_text("\n".join(rows) + "\n")
+    result = runner.invoke(app, ["train", str(data), "-o", str(tmp_path / "m.fcst")])
+    refused(
+        result,
+        2,
+        f"the first line is data ({first_line.replace(';', ',')}), not column names; add a header line",
+    )
+    assert not (tmp_path / "m.fcst").exists()
+    years = tmp_path / "years.csv"
+    years.write_text("2019,2020\n" + "".join(f"{i},{2 * i}\n" for i in range(1, 40)))
+    kept = runner.invoke(
+        app, ["backtest", str(years), "--target", "*", "--models", "", "--horizon", "2", "-q"]
+    )
+    assert kept.exit_code == 0, kept.output
+
+
 def test_a_given_freq_that_leaves_a_stock_and_a_coin_on_different_steps_says_why_and_gives_b(tmp_path):
     """bad input: a panel of a stock's trading days and a series of every calendar day with --freq D -> exit 2, "--freq D left the series on different steps (...): on an exchange's data it keeps that exchange's trading days; give --freq B ..."; it had said "give --freq" to a user who had given one"""
     stock = pd.read_csv(SAMPLE / "msft_daily.csv").iloc[-300:][["Date", "Close"]]

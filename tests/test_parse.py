@@ -233,6 +233,43 @@ def test_two_digit_years_after_today_are_read_a_century_earlier_and_said(values,
     assert times.note.startswith(f"{moved} two-digit year(s)") if moved else times.note == ""
 
 
+@pytest.mark.parametrize(
+    ("values", "first", "last"),
+    [
+        (["Jan-19", "Feb-19", "Mar-19"], "2019-01-01", "2019-03-01"),  # Excel's mmm-yy
+        (["Jan 19", "Feb 19", "Mar 19"], "2019-01-01", "2019-03-01"),
+        (["Jan '19", "Feb '19", "Mar '19"], "2019-01-01", "2019-03-01"),
+        (["January-19", "February-19", "March-19"], "2019-01-01", "2019-03-01"),
+        (["Nov-99", "Dec-99", "Jan-00", "Feb-00"], "1999-11-01", "2000-02-01"),  # across 2000
+        (["49-Jan", "49-Feb", "49-Mar"], "1949-01-01", "1949-03-01"),  # a year first: over 31
+    ],
+)
+def test_a_month_name_and_two_digits_is_a_month_of_a_two_digit_year(values, first, last):
+    """pandas' mixed mode read 'Jan-19' as 19 January of year 1: a column of months became
+    a daily grid 95% empty, and --fill trained on it (exit 0); 'Jan-00' read as no date.
+    Only years over 31 ('Jan-49') were years."""
+    times = parse_times(pd.Series(values), "month")
+    assert times.index[0] == pd.Timestamp(first) and times.index[-1] == pd.Timestamp(last)
+
+
+@pytest.mark.parametrize(
+    ("values", "said"),
+    [
+        (
+            ["19-Jan", "19-Feb", "19-Mar"],
+            r"a day and a month with no year, or a two-digit year .*--time-format %y-%b",
+        ),
+        (["5-Jan", "6-Jan", "7-Jan"], r"a date with no year \('5-Jan' on data row 1\)"),
+        (["Jan 5", "Jan 6", "Jan 7"], r"a date with no year \('Jan 5' on data row 1\)"),
+    ],
+)
+def test_a_day_and_a_month_with_no_year_is_refused(values, said):
+    """bad input: dates with a month name and no year ('5-Jan', Excel's d-mmm) -> exit 2,
+    names the cell and asks for the year (they were read as dates of the year 1)"""
+    with pytest.raises(DataError, match=said):
+        parse_times(pd.Series(values), "day")
+
+
 @pytest.mark.parametrize("time_col", [None, "Date"])
 def test_a_date_column_and_a_clock_column_are_one_timestamp(time_col):
     """Date,Time,demand with 2021-03-01,00:00 (loggers' and spreadsheets' hours): the dates
