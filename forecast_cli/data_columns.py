@@ -135,6 +135,17 @@ _TIME_WORDS = frozenset(
         "heure",
         "jour",
         "tijd",
+        "year",  # a "Year" or "Fiscal Year" of FY2010: read as numbered steps, exit 0
+        "fy",
+        "hour",
+        "jahr",
+        "monat",
+        "woche",
+        "anno",
+        "mes",
+        "mois",
+        "semana",
+        "semaine",
     )
 )
 # A cell written like a date or a clock: 01.03.2024, 2024-03-01, 3/1/24, 00:15.

@@ -20,6 +20,7 @@ def check_invented(
     guarded: bool,
     columns: Sequence[str] = (),
     exchanges: Callable[[], list[str]] | None = None,
+    dates_layout: str | None = None,
 ) -> None:
     """Refuse a guarded fill that would invent more than ``MAX_INVENTED`` of ``rows``: rows of
     absent periods (``gaps``) and rows with empty cells alike (``invented`` counts both).
@@ -27,7 +28,11 @@ def check_invented(
     is named (it may be the one to drop from --features); ``exchanges``, asked only when
     refusing, the --freq values (``XLON@15min``) of the exchanges whose trading hours the
     observed rows fill: bars without a zone and without a holiday in their span are not
-    taken for an exchange's unasked, so the refusal names the --freq that reads them."""
+    taken for an exchange's unasked, so the refusal names the --freq that reads them.
+    ``freq`` None: numbered steps, whose absent periods are step numbers skipped;
+    ``dates_layout``, where those numbers are dates written without separators (20200125
+    under ``ds``), the --time-format that reads them: inventing the numbers between
+    20200131 and 20200201 is no fix, and --freq is refused on steps."""
     if not guarded or rows == 0 or invented <= MAX_INVENTED * rows:
         return
     empty = invented - gaps
@@ -36,11 +41,21 @@ def check_invented(
         if columns
         else ""
     )
-    parts = [
-        f"{gaps:,} absent periods on the {freq} grid" if gaps else "",
-        f"{empty:,} rows with empty cells{where}" if empty else "",
-    ]
-    fix = "check --freq, or accept" if gaps else "accept"
+    grid = f"{gaps:,} absent periods on the {freq} grid" if freq else f"{gaps:,} step numbers skipped"
+    parts = [grid if gaps else "", f"{empty:,} rows with empty cells{where}" if empty else ""]
+    fix = (
+        "check --freq, or accept"
+        if gaps and freq
+        else "check the step column, or accept"
+        if gaps
+        else "accept"
+    )
+    if gaps and dates_layout:
+        raise InventedRows(
+            f"filling would invent {invented:,} of {rows:,} rows ({invented / rows:.0%}: {' and '.join(p for p in parts if p)}); "
+            f"the steps look like dates written without separators: give --time-format {dates_layout}",
+            absent=gaps,
+        )
     # most of the grid absent: observed at some times only (opening hours), which no fill
     # repairs; rows counted as steps are the honest series
     observed_only = "; if rows exist only at some times (opening hours), --time-col '' counts them as steps"

@@ -44,3 +44,17 @@ def whole_years(column: pd.Series) -> bool:
         return False
     values = column.to_numpy(dtype=np.float64)
     return bool(values.min() >= 1000 and values.max() <= 2999)
+
+
+def compact_dates(numbers) -> str | None:
+    """The --time-format that reads whole numbers as dates written without separators
+    (20200125 as %Y%m%d, 202001 as %Y%m), where every one of them is such a date; None
+    otherwise. Under a step name (``ds``) they are step numbers, and 20200131 to 20200201
+    skipped 70 of them: a refusal about absent steps names this format instead of --fill."""
+    text = pd.Series(np.asarray(numbers)).astype("int64").astype(str)
+    if text.empty or text.str.len().nunique() != 1:
+        return None
+    layout = {8: "%Y%m%d", 6: "%Y%m"}.get(len(text.iloc[0]))
+    if layout is None:
+        return None
+    return layout if pd.to_datetime(text, format=layout, errors="coerce").notna().all() else None

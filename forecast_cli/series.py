@@ -29,7 +29,7 @@ from .fill_guards import check_invented, dropped_grid_note
 from .frequency import choose_frequency, infer_frequency
 from .intervals import ROUNDOFF
 from .io import read_data
-from .number_times import step_numbers
+from .number_times import compact_dates, step_numbers
 from .parse import parse_times
 from .regularise import Regular, aggregation, fill_missing, regularise
 from .series_record import LoadReport, Series
@@ -268,6 +268,9 @@ def _finish(data, target, features, report, cfg: DataConfig, nans_in_data, gaps,
             guarded=cfg.fill is None,
             columns=columns,
             exchanges=lambda: _exchange_freqs(data, report.freq),  # read only when refusing
+            dates_layout=compact_dates(data.index[data.notna().any(axis=1).to_numpy()])
+            if report.freq is None
+            else None,
         )
         before = len(data)
         unobserved = data.index[data[target].isna().to_numpy()]

@@ -569,6 +569,26 @@ def test_days_with_one_in_three_missing_are_days_with_gaps_not_two_day_steps():
         prepare_series(raw, DataConfig())
 
 
+def test_dates_written_as_numbers_under_a_step_name_are_named_with_their_format():
+    """bad input: ds = 20200125, 20200126, ... (dates without separators under a step name)
+    -> exit 2, "69 step numbers skipped; the steps look like dates written without
+    separators: give --time-format %Y%m%d" (it said "absent periods on the None grid" and
+    offered --freq, refused on steps, and --fill, which invented 69 steps); step numbers
+    that skip are told to check the step column"""
+    days = pd.date_range("2020-01-25", periods=11, freq="D")
+    raw = pd.DataFrame({"ds": days.strftime("%Y%m%d").astype(int), "y": np.arange(11.0)})
+    with pytest.raises(
+        InventedRows,
+        match=r"\(86%: 69 step numbers skipped\); the steps look like dates written without separators: "
+        r"give --time-format %Y%m%d$",
+    ):
+        prepare_series(raw, DataConfig())
+    assert prepare_series(raw, DataConfig(time_format="%Y%m%d")).freq == "D"
+    steps = pd.DataFrame({"ds": [1, 2, 3, 40, 41, 42], "y": np.arange(6.0)})
+    with pytest.raises(InventedRows, match=r"36 step numbers skipped\); check the step column, or accept it"):
+        prepare_series(steps, DataConfig())
+
+
 def test_a_jittered_clock_keeps_its_round_step():
     """A 5-minute logger whose stamps are 0 to 149 s late: the most common spacing (294 s,
     1% of them) was taken as the step, 146 rows fell two to a period, and the fix offered

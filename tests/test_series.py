@@ -254,6 +254,18 @@ def test_a_text_column_that_says_it_holds_time_is_refused_when_nothing_reads_it(
         prepare_series(raw, DataConfig())
 
 
+@pytest.mark.parametrize("name", ["Year", "Fiscal Year", "FY", "Jahr"])
+def test_a_year_column_of_fiscal_years_nothing_reads_is_refused(name):
+    """bad input: a column "Year" or "Fiscal Year" of FY2010, FY2011, ... -> exit 2, "looks
+    like the time column"; 'year' was no time word, so the column was dropped and the rows
+    trained as numbered steps, exit 0"""
+    raw = pd.DataFrame({name: [f"FY{2010 + i}" for i in range(12)], "revenue": np.arange(12.0) + 100})
+    with pytest.raises(
+        DataError, match=re.escape(f"column {name!r} looks like the time column, but it is in no")
+    ):
+        prepare_series(raw, DataConfig())
+
+
 @pytest.mark.parametrize("fmt", [None, "%d.%m.%Y %H:%M"])
 def test_time_cells_written_as_spans_are_read_as_their_starts(fmt):
     """An ENTSO-E export's "01.03.2024 00:00 - 01.03.2024 00:15": no layout reads it (a
