@@ -44,12 +44,15 @@ def read_csv(
     thousands: str | None = None,
     text_cols: tuple[str, ...] = (),
     period_cols: tuple[str, ...] = (),
+    number_cols: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """Read a CSV from a path, ``-`` for stdin, or an open text stream.
 
     ``text_cols`` (the series id column) are read as written: ``001`` stays ``001``, not
     the number 1 (which would merge it with a series ``1``), and ``NA`` or ``None`` are
-    ids (Namibia, a region), not missing; only an empty cell is missing there.
+    ids (Namibia, a region), not missing; only an empty cell is missing there. So is any
+    other column of codes written with leading zeros (``zero_led_codes``), except
+    ``number_cols`` (the target and features named).
 
     Compressed input (gzip, bzip2, xz, a one-file zip; a file or stdin) is read
     transparently (``compressed``). ``delimiter=None`` detects the
@@ -86,7 +89,11 @@ def read_csv(
             sample, skip = sample.split("\n", 1)[1] if "\n" in sample else "", 1
             delimiter = delimiter or named
         options = read_options(sample, delimiter, decimal, thousands) | ({"skiprows": 1} if skip else {})
-        text_cols = (*text_cols, *dotted_periods(sample, options, period_cols))
+        text_cols = (
+            *text_cols,
+            *dotted_periods(sample, options, period_cols),
+            *zero_led_codes(sample, options, number_cols),
+        )
         if text_cols:
             options |= verbatim(sample, options, text_cols)
         if compression == "zip":
@@ -238,6 +245,7 @@ def read_data(source: str | Path | IO[str], cfg: DataConfig) -> pd.DataFrame:
         thousands=cfg.thousands,
         text_cols=ids,
         period_cols=times,
+        number_cols=tuple(str(c) for c in numeric if c),
     )
 
 
@@ -261,6 +269,28 @@ def dotted_periods(sample: str, options: dict[str, Any], candidates: tuple[str, 
         if str(c).strip().lower() in wanted
         and len(values := head[c].str.strip().replace("", np.nan).dropna())
         and values.str.match(_DOTTED_PERIOD).all()
+    )
+
+
+_ZERO_LED = re.compile(r"^0\d{2,}$")  # 007, 0042: a code, not the number 7
+
+
+def zero_led_codes(sample: str, options: dict[str, Any], numbers: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Columns whose first values hold a whole number written with a leading zero and at
+    least three digits (``007``): codes, read as written. As numbers, products ``007`` and
+    ``7`` under a column not named like an id (``sku``) were one series, their rows of one
+    date averaged as duplicates (exit 0); as text they differ, and the loader asks for
+    --id-col. Two digits (``01``) stay numbers: hours and months are written so, and so
+    do the columns in ``numbers`` (a target of zero-padded counts)."""
+    head = pd.read_csv(
+        io.StringIO(sample.lstrip("\ufeff")), sep=options["sep"], dtype=str, nrows=1000, keep_default_na=False
+    )
+    return tuple(
+        str(c)
+        for c in head.columns
+        if str(c) not in numbers
+        and (values := head[c].str.strip()).str.fullmatch(r"\d+|").all()
+        and values.str.match(_ZERO_LED).any()
     )
 
 

@@ -288,3 +288,26 @@ def test_stamps_of_several_zones_in_one_column_are_written_as_iso_8601_each_with
         "7203.T,2025-04-28T09:00:00+09:00,1.5",
         "MSFT,2025-04-28T09:30:00-04:00,2.0",
     ]
+
+
+def test_codes_with_leading_zeros_are_read_as_written_in_any_column():
+    """Products '007' and '7' under 'sku' (not named like an id) were read as the number 7:
+    one series, its rows of a date averaged as duplicates, exit 0. Three or more digits
+    with a leading zero are a code; two (hours, months written '01') and the target stay
+    numbers."""
+    from forecast_cli.config import DataConfig
+    from forecast_cli.io import read_data
+    from forecast_cli.panel import prepare_panel
+
+    months = pd.date_range("2020-01-01", periods=12, freq="MS").strftime("%Y-%m-%d")
+    rows = [
+        f"{s},{m},{h:02d},{v + i:04d}"
+        for i, m in enumerate(months)
+        for s, h, v in (("007", 1, 101), ("7", 2, 497))
+    ]
+    text = "sku,ds,hour,y\n" + "\n".join(rows) + "\n"
+    frame = read_data(io.StringIO(text), DataConfig(target="y"))
+    assert frame["sku"].tolist()[:2] == ["007", "7"]
+    assert frame["hour"].dtype.kind == "i" and frame["y"].tolist()[:2] == [101, 497]
+    panel = prepare_panel(frame, DataConfig(target="y"))
+    assert sorted(panel.ids) == ["007", "7"] and panel.members[0].frame.index.is_unique
