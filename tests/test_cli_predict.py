@@ -264,3 +264,43 @@ def test_data_ending_before_the_training_rows_is_said(air_model, sample, tmp_pat
     assert result.stdout.splitlines()[1].startswith("1957-05,")
     same = runner.invoke(app, ["predict", "-m", str(air_model), str(sample / "airpassengers.csv"), "-H", "1"])
     assert "end before" not in same.stderr
+
+
+@pytest.mark.parametrize(
+    ("header", "stamp", "value", "options"),
+    [
+        ("time,load", lambda t: str(int(t.timestamp())), lambda v: f"{v:.3f}", ["--time-format", "%s"]),
+        (
+            "month;sales",
+            lambda t: t.strftime("%Y-%m"),
+            lambda v: f"{v:.1f}".replace(".", ","),
+            ["--decimal", ","],
+        ),
+        ("month,sales", lambda t: t.strftime("%m.%Y"), lambda v: f"{v:.0f}", ["--time-format", "%m.%Y"]),
+    ],
+)
+def test_predict_reads_a_file_as_its_model_was_trained_to_read_it(tmp_path, header, stamp, value, options):
+    """Train with --time-format %s (or --decimal , or %m.%Y), then predict on the same file:
+    the model keeps how its data was read, and predict read the file without it, exit 2
+    ("has no column of dates ... give --time-col NAME", a fix that changed nothing). An
+    option given to predict still says how its own file is written."""
+    freq = "h" if "%s" in options else "MS"
+    stamps = pd.date_range("2015-01-01", periods=60, freq=freq, tz="UTC" if freq == "h" else None)
+    sep = ";" if ";" in header else ","
+    data = tmp_path / "data.csv"
+    lines = [f"{stamp(t)}{sep}{value(100 + 10 * np.sin(i / 3) + i)}" for i, t in enumerate(stamps)]
+    data.write_text(header + "\n" + "\n".join(lines) + "\n")
+    model = tmp_path / "m.fcst"
+    trained = runner.invoke(app, ["train", str(data), *options, *FAST_TRAIN, "-o", str(model)])
+    assert trained.exit_code == 0, trained.output
+    got = runner.invoke(app, ["predict", "-m", str(model), str(data), "--level", "none", "-H", "2"])
+    assert got.exit_code == 0, got.output
+    stored = runner.invoke(app, ["predict", "-m", str(model), "--level", "none", "-H", "2"])
+    assert got.stdout == stored.stdout  # the same rows: the same forecast as from the stored history
+    if "--decimal" in options:  # the same rows written with a dot, and predict told so
+        plain = tmp_path / "plain.csv"
+        plain.write_text(data.read_text().replace(",", ".").replace(";", ","))
+        told = runner.invoke(
+            app, ["predict", "-m", str(model), str(plain), "--decimal", ".", "--level", "none", "-H", "2"]
+        )
+        assert told.exit_code == 0 and told.stdout == stored.stdout, told.output

@@ -49,6 +49,23 @@ def note_config_file(ctx: typer.Context) -> None:
     _READ.set(ctx.meta.get(_META, (None, {}))[0])
 
 
+_GIVEN: ContextVar[frozenset[str]] = ContextVar("forecast_options_given", default=frozenset())
+
+
+def note_given(ctx: typer.Context, names) -> None:
+    """Keep which options this command was given (on the command line, in the environment
+    or in the --config file) rather than left at their defaults, for ``options_given``."""
+    _GIVEN.set(
+        frozenset(n for n in names if getattr(ctx.get_parameter_source(n), "name", "DEFAULT") != "DEFAULT")
+    )
+
+
+def options_given() -> frozenset[str]:
+    """The parameter names this command was given a value for (``note_given``): predict
+    reads a file written as the training data was unless told otherwise."""
+    return _GIVEN.get()
+
+
 def config_file_read() -> Path | None:
     """The --config file this command read (None without one): an input, which an output
     must not overwrite (``-o cfg.toml`` replaced it with a model, exit 0)."""

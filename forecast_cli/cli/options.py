@@ -24,7 +24,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from ..errors import UsageError
-from .config_option import config_file_read, config_parameter, note_config_file, overridden
+from .config_option import config_file_read, config_parameter, note_config_file, note_given, overridden
 from .guard import guarded
 from .option_groups import GROUPS, Leaf, leaves
 from .render import Reporter
@@ -172,6 +172,7 @@ def command(app: typer.Typer, name: str, **command_kwargs: Any):
             values.pop("config_file", None)  # applied by its callback before parsing
             ctx = values.pop("typer_ctx")
             note_config_file(ctx)  # an input -o must not overwrite
+            note_given(ctx, values)
             quiet, debug = values.get("quiet", False), values.get("debug", False)
             every_leaf = [leaf for _, group_leaves in groups.values() for leaf in group_leaves]
             with guarded(quiet, debug) as reporter, _naming_the_source(ctx, every_leaf):

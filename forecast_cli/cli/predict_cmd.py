@@ -74,7 +74,7 @@ def predict(
     from ..outputs import check_output_paths
     from ..panel_ids import as_written, unknown_ids
     from ..panel_layout import trained_wide
-    from .config_option import config_file_read
+    from .config_option import config_file_read, options_given
 
     check_output_paths(
         {"-o": output},
@@ -116,8 +116,13 @@ def predict(
             "id_col": forecaster.id_col_,
             "ids": config.data.ids,
             "ids_file": config.data.ids_file,
-            # how this file is written, which may differ from the training data's
-            **{k: getattr(config.data, k) for k in ("delimiter", "decimal", "thousands", "time_format")},
+            # how this file is written: as the training data was (the model keeps how that was
+            # read), unless told otherwise; "train --time-format %s, then predict on the same
+            # file with new rows" was refused for want of the format
+            **{
+                k: getattr(config.data if k in options_given() else forecaster.config.data, k)
+                for k in ("delimiter", "decimal", "thousands", "time_format")
+            },
         }
         if config.data.time_col is not None:
             overrides["time_col"] = config.data.time_col
