@@ -258,13 +258,25 @@ class LocalForecaster:
             "members": member_meta,
             "pooled_calibration": self.pooled_errors_ is not None,  # the members' tables are one
         }
+        rows = series.get(SERIES + "rows")
         if self.short_ is not None:  # format 5: a release reading 4 says the file is newer
             meta["short"], short_arrays = self.short_.state()
             meta["format_version"] = 5
             meta["order"] = list(self.order_)  # the panel's, the short series in their places
             series.update(short_arrays)
-        if SERIES + "rows" in series:
-            meta["data_rows"] = rows_summary(series[SERIES + "rows"])
+            # what info shows counts them too (it said 2 series' rows of a 3-series model)
+            lengths = np.concatenate([self.member_histories_.lengths(), self.short_.histories.lengths()])
+            ends = [h["history"]["end"] for h in (meta, meta["short"]) if h["history"]["end"] is not None]
+            meta["all_history"] = {
+                "series": len(lengths),
+                "rows": int(lengths.sum()),
+                "rows_per_series": [int(lengths.min()), float(np.median(lengths)), int(lengths.max())],
+                "end": max(ends, default=None),
+            }
+            if rows is not None:  # a short series trained nothing: its rows are its history
+                rows = np.concatenate([rows, self.short_.histories.lengths()])
+        if rows is not None:
+            meta["data_rows"] = rows_summary(rows)
         return meta, {**stacked, **series}
 
     @classmethod

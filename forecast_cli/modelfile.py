@@ -193,6 +193,9 @@ def _check_consistent(model) -> None:
         raise _Inconsistent(f"{len(ratio)} width ratios for {plan.horizon} forecast steps")
     if ratio is not None and not np.all(np.isfinite(ratio)):  # NaN emptied every band, unsaid
         raise _Inconsistent("a width ratio is not a finite number")
+    table = getattr(model, "calibration_", None)  # (a --local model's pooled one included)
+    if table is not None and np.isnan(np.asarray(table.abs_q, dtype=np.float64)).any():
+        raise _Inconsistent("its calibration table holds a value that is not a number")  # bands all empty
     labels = getattr(model, "time_labels_", "")
     if not isinstance(labels, str) or (labels and "%" not in labels):  # 5 was a bare StopIteration
         raise _Inconsistent(f"time labels {labels!r} are not a layout of dates")

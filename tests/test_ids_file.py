@@ -191,3 +191,31 @@ def test_an_id_in_another_unicode_form_is_matched():
     decomposed = unicodedata.normalize("NFD", composed)
     assert decomposed != composed
     assert as_written([decomposed], [composed, "Bern"]) == [composed]
+
+
+def test_a_model_records_the_ids_its_file_named_not_the_path(tmp_path, panel_csv):
+    """info -f config repeats a run: it wrote ids-file = "ids.txt", so the run failed from
+    another folder, and after the file was edited it trained on other series (exit 0). The
+    model records the ids the file named."""
+    import json
+
+    ids = tmp_path / "ids.txt"
+    ids.write_text("S2\n")
+    model = tmp_path / "m.fcst"
+    trained = runner.invoke(
+        app, ["train", str(panel_csv), "--ids", "S1", "--ids-file", str(ids), *FAST_TRAIN, "-o", str(model)]
+    )
+    assert trained.exit_code == 0, trained.output
+    config = runner.invoke(app, ["info", str(model), "-f", "config"]).stdout
+    assert 'ids = ["S1", "S2"]' in config and "ids-file" not in config
+    ids.unlink()  # gone (or edited): the recorded run does not change
+    (tmp_path / "run.toml").write_text(config)
+    again = tmp_path / "a.fcst"
+    rerun = runner.invoke(
+        app, ["train", str(panel_csv), "--config", str(tmp_path / "run.toml"), "-o", str(again)]
+    )
+    assert rerun.exit_code == 0, rerun.output
+    assert json.loads(runner.invoke(app, ["info", str(again), "-f", "json"]).stdout)["series_ids"] == [
+        "S1",
+        "S2",
+    ]

@@ -495,6 +495,26 @@ def test_edited_metadata_every_forecast_relies_on_is_refused(model_path, edit, s
         load_model(model_path)
 
 
+def test_a_calibration_table_of_nan_is_a_damaged_model(model_path):
+    """bad input: a model file whose stored calibration table is NaN (the zip rewritten, its
+    checksums sound) -> exit 3, "its calibration table holds a value that is not a number"
+    (every band came out empty, exit 0, without a word)"""
+    import io
+    import zipfile
+
+    name = "weights/model/calibration_abs_q.npy"
+    with zipfile.ZipFile(model_path) as archive:
+        table = np.load(io.BytesIO(archive.read(name)))
+    blob = io.BytesIO()
+    np.save(blob, table * np.nan)
+    rewrite_model(model_path, extra={name: blob.getvalue()})
+    with pytest.raises(
+        ModelFileError, match="its calibration table holds a value that is not a number"
+    ) as caught:
+        load_model(model_path)
+    assert caught.value.exit_code == 3
+
+
 def test_info_refuses_a_file_missing_an_array_its_metadata_declares(model_path):
     """bad input: a model file with one declared array deleted from the zip -> info exits 3 as predict does (info called it sound)"""
     from typer.testing import CliRunner

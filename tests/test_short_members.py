@@ -118,6 +118,13 @@ def test_train_local_with_a_short_series_exits_0_and_says_how_it_is_forecast(tmp
     assert predicted.stdout.count("\nnew,") == 12
     info = runner.invoke(app, ["info", str(model)])
     assert "1 too short for one, forecast by (seasonal) naive: 'new'" in info.stdout
+    # info counts it among the series and their rows, as predict forecasts it (it listed
+    # only the networks' series: series_ids ["long"], data rows min 60)
+    import json
+
+    shown = json.loads(runner.invoke(app, ["info", str(model), "-f", "json"]).stdout)
+    assert shown["series_ids"] == ["long", "new"] and shown["history_series"] == 2
+    assert shown["data_rows"] == 65 and shown["data_rows_per_series"].startswith("min 5,")
 
 
 @pytest.mark.parametrize(

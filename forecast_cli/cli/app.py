@@ -202,6 +202,11 @@ def train(
     if read_by.ticker:  # the model says which bars it learned from, and info -f config repeats them
         source = {k: getattr(read_by, k) for k in ("ticker", "interval", "ticker_span", "adjusted")}
         config = dataclasses.replace(config, data=dataclasses.replace(config.data, **source))
+    if config.data.ids_file is not None:  # the ids it named, not the path: info -f config repeats
+        # the run from any folder, and after the file changed (it named the path, so a run from
+        # another folder was refused, and one after an edit trained on other series, exit 0)
+        chosen = dataclasses.replace(config.data, ids=config.data.selected_ids(), ids_file=None)
+        config = dataclasses.replace(config, data=chosen)
     from ..output_names import refuse_output_clashes
 
     refuse_output_clashes(series.id_col, series.target)  # before training: predict could not write them

@@ -85,9 +85,11 @@ def typed_sections(meta: dict) -> dict:
     return {
         "plan": meta.get("plan") or first.get("plan"),
         "config": meta.get("config") or first.get("config"),
-        "series_ids": [
-            i for i in meta.get("ids") or () if i != ""
-        ],  # what --ids may name (a lone series: none)
+        "series_ids": [  # what --ids may name (a lone series: none); a --local model's short
+            i
+            for i in meta.get("order") or meta.get("ids") or ()
+            if i != ""  # series too
+        ],
     }
 
 
@@ -201,7 +203,9 @@ def history_summary(meta: dict) -> dict:
     and the training series' lengths, from the metadata alone: no arrays read, no frame built."""
     from statistics import median
 
-    if "rows" in meta.get("history", {}):  # format 4: summarised when saved
+    if "all_history" in meta:  # a --local model's members and its short series, together
+        summary = meta["all_history"]
+    elif "rows" in meta.get("history", {}):  # format 4: summarised when saved
         summary = meta["history"]
     else:  # format 3 and older: JSON histories (round 1: one, as "history")
         if "members" in meta:
