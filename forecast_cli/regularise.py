@@ -103,6 +103,10 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
     calendar_step = not is_clock_step(offset)
     zone = data.index.tz if at_clock or calendar_step else None
     local = data.set_axis(wall) if zone is not None else data
+    daily = isinstance(offset, pd.offsets.Day) and offset.n == 1 and not at_clock
+    summer_time = daily and local_midnights(clock)
+    if summer_time:  # each row on the day of its nearest midnight: the local date it was stamped for
+        local = local.set_axis((local.index + pd.Timedelta(hours=12)).normalize())
     origin: str | pd.Timestamp = "start_day"
     early = pd.Timedelta(0)  # rows written early of their grid point: labels put back on it
     if at_clock:
@@ -139,6 +143,15 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
         regular.index = regular.index + weekdays_at
     if isinstance(origin, pd.Timestamp) and (native is None or native == freq):
         snapped = _snapped_note(local.index, origin, early, pd.Timedelta(offset), freq)
+        note = "; ".join(n for n in (note, snapped) if n)
+    elif daily and (native is None or native == freq):  # a row at 13:00 among midnights: said
+        snapped = (
+            _summer_time_note(clock, data.index.tz)
+            if summer_time
+            else _snapped_note(
+                local.index, local.index[0].normalize(), pd.Timedelta(0), pd.Timedelta(days=1), freq
+            )
+        )
         note = "; ".join(n for n in (note, snapped) if n)
     if early:
         regular.index = regular.index + early
@@ -208,10 +221,39 @@ def _snapped_note(
     seconds = int(largest.total_seconds())
     if seconds == 0:
         most = f"{largest / pd.Timedelta(milliseconds=1):g}ms"
-    else:
+    elif seconds < 3600:
         minutes, rest = divmod(seconds, 60)
         most = f"{seconds}s" if seconds < 60 else f"{minutes}min" + (f" {rest}s" if rest else "")
-    return f"{int(moved.sum())} stamps put on the {freq} grid (up to {most} off it)"
+    else:
+        hours, rest = divmod(seconds // 60, 60)
+        most = f"{hours}h" + (f" {rest}min" if rest else "")
+    count = int(moved.sum())
+    return f"{count} stamp{'s' if count > 1 else ''} put on the {freq} grid (up to {most} off it)"
+
+
+def local_midnights(clock: pd.TimedeltaIndex) -> bool:
+    """True when daily rows are stamped at two clock times an hour apart (23:00 and 00:00
+    UTC): a zone's local midnights, written in UTC or another zone, moving with its summer
+    time. Binned by the date the stamps fall on, London's summer days took the date before
+    theirs and one day the file has was filled as a gap; Berlin's and Sydney's every day."""
+    times = clock.unique()
+    if len(times) != 2:
+        return False
+    apart = abs(times[1] - times[0])
+    return apart in (pd.Timedelta(hours=1), pd.Timedelta(hours=23))
+
+
+def _summer_time_note(clock: pd.TimedeltaIndex, tz) -> str:
+    """What reading daily rows as local midnights did (``local_midnights``)."""
+    late = clock >= pd.Timedelta(hours=12)
+    zone = f" {tz}" if tz is not None else ""
+    times = " and ".join(_clock(t) for t in sorted(clock.unique()))
+    return (
+        f"daily stamps at {times}{zone} read as local midnights of a zone with summer time "
+        f"({int(late.sum())} put on the next day's date)"
+        if late.any()
+        else f"daily stamps at {times}{zone} read as local midnights of a zone with summer time"
+    )
 
 
 def _clock(offset: pd.Timedelta) -> str:

@@ -445,3 +445,42 @@ def test_stamps_moved_onto_the_grid_are_counted(shift_seconds, said):
     assert list(series.frame.index) == list(marks) and series.y.tolist() == list(np.arange(288.0))
     line = series.report.line()
     assert (said in line) if said else ("stamps put on" not in line)
+
+
+def test_a_daily_row_off_midnight_is_counted_as_moved():
+    """One daily row at 13:00 among midnights is put on its day, and the load line says so
+    (it said nothing, and the README promises every stamp moved is counted)."""
+    days = pd.date_range("2021-02-01", periods=20, freq="D")
+    stamps = days.where(days != days[9], days[9] + pd.Timedelta(hours=13))
+    raw = pd.DataFrame({"date": stamps.strftime("%Y-%m-%d %H:%M"), "y": np.arange(20.0)})
+    series = prepare_series(raw, DataConfig())
+    assert list(series.frame.index) == list(days) and series.y.tolist() == list(np.arange(20.0))
+    assert "1 stamp put on the D grid (up to 13h off it)" in series.report.line()
+
+
+@pytest.mark.parametrize(
+    ("zone", "times"),
+    [
+        ("Europe/London", "00:00 and 23:00"),
+        ("Europe/Berlin", "22:00 and 23:00"),
+        ("Australia/Sydney", "13:00 and 14:00"),
+    ],
+)
+def test_daily_values_stamped_at_local_midnight_in_utc_keep_their_dates(zone, times):
+    """An API's daily values stamped with the UTC instant of local midnight (London: 23:00Z in
+    summer, 00:00Z in winter): binned by the UTC date, every summer day took the date before
+    its own and a day the file has was filled as a gap (Berlin's and Sydney's every day),
+    exit 0 without a word. Each row takes the date of its nearest midnight, and the load
+    line says why."""
+    local = pd.date_range("2021-09-15", "2021-11-30", freq="D", tz=zone)
+    raw = pd.DataFrame(
+        {
+            "date": local.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "y": np.arange(len(local), dtype=float),
+        }
+    )
+    series = prepare_series(raw, DataConfig())
+    assert [t.date() for t in series.frame.index] == [t.date() for t in local]
+    assert series.y.tolist() == list(np.arange(len(local), dtype=float))
+    line = series.report.line()
+    assert "0 gaps filled" in line and f"daily stamps at {times} UTC read as local midnights" in line
