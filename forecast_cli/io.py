@@ -84,6 +84,11 @@ def read_csv(
             else:
                 handle = path
                 compression, sample = peek(path)
+        if "\x00" in sample:  # UTF-16 without its byte order mark: every other byte is NUL
+            raise DataError(
+                f"{name} holds NUL bytes, as UTF-16 text without a byte order mark does; save it as "
+                "UTF-8 (Excel: CSV UTF-8), or convert it with iconv -f utf-16le -t utf-8"
+            )
         skip = 0
         if (named := excel_separator(sample)) is not None:
             sample, skip = sample.split("\n", 1)[1] if "\n" in sample else "", 1

@@ -85,6 +85,7 @@ def parse_times(column: pd.Series, name: str, time_format: str | None = None) ->
         stamps, moved = in_the_past(text, zoned.index)
         return Times(stamps, "; ".join(n for n in (zoned.note, moved) if n))
     first = text.iloc[0].strip()
+    _refuse_fiscal_years(text, name)
     if ISO_WEEK.match(first):
         parsed = _coerce(text.str.strip().str.replace("-W", "W", regex=False) + "1", "%GW%V%u")
     elif QUARTER_YEAR.match(first) or QUARTER_FIRST.match(first):
@@ -113,6 +114,24 @@ def parse_times(column: pd.Series, name: str, time_format: str | None = None) ->
     if not re.search(r"\d{4}", first) and MONTH_NAME.search(first):  # Jan-49: a two-digit year
         return Times(*in_the_past(text, pd.DatetimeIndex(parsed)))
     return Times(*written_zone(text, pd.DatetimeIndex(parsed), name))
+
+
+_FISCAL = re.compile(r"^\s*(\d{4})\s*[/-]\s*(\d{2})\s*$")  # 2000/01, 2019-20
+
+
+def _refuse_fiscal_years(text: pd.Series, name: str) -> None:
+    """Refuse fiscal years written as a span (``2000/01``: the year from April 2000): read as
+    year and month, 2000/01 was January 2000 and 2001/02 February 2001, and the refusal
+    offered --freq 396D; from 2012/13 on they were no date at all."""
+    parts = text.str.extract(_FISCAL)
+    if parts.isna().any().any():
+        return
+    start, end = pd.to_numeric(parts[0]), pd.to_numeric(parts[1])
+    if ((start + 1) % 100 == end).all():
+        raise DataError(
+            f"column {name!r} holds fiscal years ({text.iloc[0].strip()!r} on data row {data_row(text, 0)}): "
+            "write each as a year (2000 for 2000/01) or a date, or give --time-col '' to count rows as steps"
+        )
 
 
 def looks_like_time(column: pd.Series) -> bool:

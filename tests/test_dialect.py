@@ -188,6 +188,17 @@ def test_utf16_text_is_read_by_its_byte_order_mark(tmp_path, monkeypatch, encodi
     assert read_csv("-")["passengers"].tolist() == [112, 118, 132]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_text_without_its_byte_order_mark_is_named(tmp_path, encoding):
+    """bad input: UTF-16 text with no byte order mark -> exit 2, "holds NUL bytes, as UTF-16
+    text without a byte order mark does; save it as UTF-8" (it said "no numeric column to
+    forecast: m o n t h", or that --decimal , was the delimiter)"""
+    data = tmp_path / "air.csv"
+    data.write_bytes(AIR.encode(encoding))
+    with pytest.raises(DataError, match="holds NUL bytes, as UTF-16 text without a byte order mark does"):
+        read_csv(data)
+
+
 def test_a_spreadsheets_trailing_separators_and_empty_rows_are_no_data():
     """bad input: trailing separators on every line (no header name, no values) and rows of only empty cells (,,) under the data -> read as the columns and rows they are; a glob --target took 'Unnamed: 3' for a series to refuse, and a row of empty cells ended the run"""
     text = "month,A,B,,\n1949-01,1,2,,\n1949-02,3,4,,\n,,,,\n,,,,\n"

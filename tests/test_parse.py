@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -411,3 +412,16 @@ def test_a_span_is_two_stamps_of_one_layout_and_a_format_that_reads_the_cell_win
         parse_times(pd.Series([f"2024-03-01 - {h:02d}:00" for h in range(5)]), "t")
     whole = parse_times(pd.Series([f"01.03.2024 - {h:02d}:00" for h in range(5)]), "t", "%d.%m.%Y - %H:%M")
     assert list(whole.index) == list(pd.date_range("2024-03-01", periods=5, freq="h"))
+
+
+@pytest.mark.parametrize(
+    "values", [["2000/01", "2001/02", "2002/03"], ["2018-19", "2019-20", "2020-21"], ["1999/00", "2000/01"]]
+)
+def test_fiscal_years_written_as_spans_are_refused_not_read_as_months(values):
+    """bad input: fiscal years 2000/01, 2001/02 ... -> exit 2, "holds fiscal years ...; write
+    each as a year" (read as year and month: January 2000, February 2001 ..., and the fix
+    offered was --freq 396D; from 2012/13 on, no date at all)"""
+    with pytest.raises(DataError, match=r"column 'year' holds fiscal years \('" + re.escape(values[0])):
+        parse_times(pd.Series(values), "year")
+    months = parse_times(pd.Series(["2000/01", "2000/02", "2000/03"]), "month")  # months stay months
+    assert months.index[0] == pd.Timestamp("2000-01-01")
