@@ -304,3 +304,17 @@ def test_predict_reads_a_file_as_its_model_was_trained_to_read_it(tmp_path, head
             app, ["predict", "-m", str(model), str(plain), "--decimal", ".", "--level", "none", "-H", "2"]
         )
         assert told.exit_code == 0 and told.stdout == stored.stdout, told.output
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("out.csv", "json"), ("out.json", "csv"), ("out.jsonl", "table")])
+def test_an_output_name_that_says_another_format_is_refused_before_any_work(tmp_path, air_model, name, fmt):
+    """bad input: -o out.csv -f json (a name saying one format, --format another) -> exit 2,
+    "-o out.csv names a .csv file, but --format is json" (JSON was written into out.csv,
+    exit 0); nothing is written"""
+    out = tmp_path / name
+    result = runner.invoke(app, ["predict", "-m", str(air_model), "-o", str(out), "-f", fmt])
+    assert (
+        result.exit_code == 2
+        and f"names a .{name.split('.')[1]} file, but --format is {fmt}" in result.stderr
+    )
+    assert not out.exists()

@@ -88,6 +88,7 @@ def backtest(
         [data, config.data.ids_file, config_file_read()],
         stdout=None if output not in (None, "-") else "the leaderboard",
     )
+    resolve_format(run.format, output)  # a name that says another format, before any work
     if plot:
         from ..plots import require_matplotlib
 

@@ -86,6 +86,8 @@ def predict(
             config_file_read(),
         ],
     )
+    resolve_format(run.format, output)  # a name that says another format, before any work
+
     ids = config.data.selected_ids()  # a bad --ids-file fails before the model is read
     if isinstance(data, str) and data != "-" and not model.exists() and is_model_file(Path(data)):
         raise UsageError(f"{data} is a model file: give it with -m (forecast predict -m {data})")

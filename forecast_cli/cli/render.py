@@ -16,6 +16,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from ..errors import UsageError
+
 FORMATS = ("table", "csv", "json", "jsonl")
 
 
@@ -123,11 +125,21 @@ class Reporter:
 def resolve_format(fmt: str | None, output: str | None) -> str:
     """``table`` on a terminal, ``csv`` into a pipe or file, or ``json``/``jsonl`` for
     ``.json``/``.jsonl`` files (``.ndjson``, JSON lines' other common name, too)."""
-    if fmt is not None:
-        return fmt
+    said = None
     if output and output != "-":
         suffix = output.lower().rsplit(".", 1)[-1] if "." in output else ""
-        return {"json": "json", "jsonl": "jsonl", "ndjson": "jsonl"}.get(suffix, "csv")
+        said = {"json": "json", "jsonl": "jsonl", "ndjson": "jsonl", "csv": "csv"}.get(suffix)
+    if fmt is not None:
+        # a name that says another format: -o out.csv -f json wrote JSON into out.csv, exit 0
+        if said is not None and fmt != said:
+            raise UsageError(
+                f"-o {output} names a .{suffix} file, but --format is {fmt}; give one or the other"
+            )
+        return fmt
+    if said is not None:
+        return said
+    if output and output != "-":
+        return "csv"
     return "table" if sys.stdout.isatty() else "csv"
 
 
