@@ -124,7 +124,7 @@ def _refuse_fiscal_years(text: pd.Series, name: str) -> None:
     year and month, 2000/01 was January 2000 and 2001/02 February 2001, and the refusal
     offered --freq 396D; from 2012/13 on they were no date at all."""
     parts = text.str.extract(_FISCAL)
-    if parts.isna().any().any():
+    if len(parts) < 2 or parts.isna().any().any():  # one row: January of the year as well
         return
     start, end = pd.to_numeric(parts[0]), pd.to_numeric(parts[1])
     if ((start + 1) % 100 == end).all():

@@ -259,25 +259,25 @@ def test_a_wide_series_with_a_gap_and_fill_error_names_the_series(tmp_path):
     assert "series 'b': 1 missing values" in out.stderr and "--fill" in out.stderr
 
 
-def _numbered_stores(id_name: str) -> pd.DataFrame:
+def _numbered_stores(id_name: str, ids=("001", "002", "017")) -> pd.DataFrame:
     days = pd.date_range("2024-01-01", periods=40, freq="D")
-    rows = [
-        (sid, day.date(), 50 + 10 * k + i % 7)
-        for k, sid in enumerate(["001", "002", "017"])
-        for i, day in enumerate(days)
-    ]
+    rows = [(sid, day.date(), 50 + 10 * k + i % 7) for k, sid in enumerate(ids) for i, day in enumerate(days)]
     return pd.DataFrame(rows, columns=[id_name, "date", "sales"])
 
 
 def test_numbered_series_without_id_col_are_refused_never_averaged(tmp_path):
-    """bad input: a long panel whose series are numbered (store 001, 002) without --id-col ->
+    """bad input: a long panel whose series are numbered (store 1, 2, 17) without --id-col ->
     exit 2, names the column and --id-col; never averaged (it might be an hour of day, so
-    it is not guessed). With --id-col the ids are read as written."""
+    it is not guessed). Codes with leading zeros (001, 002, 017) are text, and taken as the
+    ids as any text column is; with --id-col the ids are read as written."""
     data = tmp_path / "stores.csv"
-    _numbered_stores("store").to_csv(data, index=False)
+    _numbered_stores("store", ids=(1, 2, 17)).to_csv(data, index=False)
     out = runner.invoke(app, ["train", str(data), *FAST_TRAIN])
     assert out.exit_code == 2, out.output
     assert "numbers in column 'store'" in out.stderr and "--id-col store" in out.stderr
+    _numbered_stores("store").to_csv(data, index=False)
+    coded = runner.invoke(app, ["backtest", str(data), "--models", "naive", "-k", "2", "-f", "json"])
+    assert [row["store"] for row in json.loads(coded.stdout)["series"]][::4] == ["001", "002", "017"]
     given = runner.invoke(
         app, ["backtest", str(data), "--id-col", "store", "--models", "naive", "-k", "2", "-f", "json"]
     )
@@ -288,7 +288,7 @@ def test_a_duplicated_row_does_not_hide_numbered_series(tmp_path):
     """bad input: numbered stores with one row exported twice, without --id-col -> exit 2,
     names --id-col store; the duplicate made (store, date) repeat once, which hid the column,
     and the three stores were averaged into one series with exit 0."""
-    frame = _numbered_stores("store")
+    frame = _numbered_stores("store", ids=(1, 2, 17))
     frame = pd.concat([frame, frame.iloc[[5]]], ignore_index=True)
     data = tmp_path / "stores.csv"
     frame.to_csv(data, index=False)
