@@ -24,6 +24,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .intervals import CalibrationTable, bands, never_below_zero, scaled_errors, series_scale
+from .ranked_pool import RankedPool
 
 BASELINE_CALIBRATION = 50  # windows per series and table
 MAX_DATED_TABLES = 256  # origin stamps ranked one table each; beyond, checkpoints (``_dated_tables``)
@@ -71,17 +72,33 @@ def baseline_bounds(
     else:
         groups = _dated_tables(stamps, origins, series_of)
     errors, owner = _window_errors(fn, y, starts, origins, scales, horizon, season)
+    # consecutive dated tables share most lenders: one pool kept ranked (``ranked_pool``),
+    # where every window is whole or wholly missing (a flat series'), as ranking needs
+    missing = np.isnan(errors)
+    ranked = (
+        RankedPool(horizon)
+        if stamps is not None and (missing.any(axis=1) == missing.all(axis=1)).all()
+        else None
+    )
+    lending = np.zeros(len(origins), dtype=bool)  # the ranked pool's lenders
     for rows, lenders in groups:
         chosen = np.zeros(len(origins), dtype=bool)
         chosen[lenders] = True
-        pool = errors[chosen[owner]]  # (windows, horizon)
-        if stamps is not None and series_of is not None and len(pool) < BASELINE_CALIBRATION:
-            pool = np.concatenate(
-                [pool, _cut_errors(fn, y, origins, starts, stamps, series_of, rows, horizon, season)]
-            )
-        if not len(pool):
-            continue
-        table = CalibrationTable.from_errors(pool)
+        table = None
+        if ranked is not None:
+            ranked.remove(errors[(lending & ~chosen)[owner]])
+            ranked.add(errors[(chosen & ~lending)[owner]])
+            lending = chosen
+            table = ranked.table() if len(ranked) >= BASELINE_CALIBRATION else None
+        if table is None:
+            pool = errors[chosen[owner]]  # (windows, horizon)
+            if stamps is not None and series_of is not None and len(pool) < BASELINE_CALIBRATION:
+                pool = np.concatenate(
+                    [pool, _cut_errors(fn, y, origins, starts, stamps, series_of, rows, horizon, season)]
+                )
+            if not len(pool):
+                continue
+            table = CalibrationTable.from_errors(pool)
         got = bands(point[rows], scales[rows], table, levels, (), uses_log=False)
         for key, value in got.items():
             out[key][rows] = value
@@ -145,6 +162,8 @@ def _cut_errors(
     ends = np.array(
         [a + np.searchsorted(stamps[a:b], stamp) for a, b in zip(starts[later], origins[later], strict=True)]
     )
+    lending = ends - horizon >= starts[later] + season + 1  # a window before the stamp (``_window_errors``)
+    later, ends = later[lending], ends[lending]
     scales = np.array([series_scale(y[a:b], False) for a, b in zip(starts[later], ends, strict=True)])
     return _window_errors(fn, y, starts[later], ends, scales, horizon, season)[0]
 
