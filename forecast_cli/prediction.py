@@ -27,6 +27,7 @@ from .panel_ids import as_written, unknown_ids
 from .prediction_notes import (
     changed_statics,
     older_than_training,
+    positions_note,
     short_history_notes,
     short_note,
     shortfall_notes,
@@ -105,6 +106,8 @@ def predict(
             now = {name: tuple(panel.statics[c][i] for c in f.static_levels_) for i, name in enumerate(names)}
             moved_static = changed_statics(f, statics, now)
             statics.update(now)
+    # rows numbered by their order (no time column): no step of the model's to compare them with
+    row_positions = panel is not None and any(m.report.freq_source == "step index" for m in panel.members)
     given = (names, frames)  # recalibration pools every series given, not only --ids
     read = None if panel is None else [m.observed() for m in panel.members]  # filled rows: no actuals
     if ids:
@@ -162,8 +165,10 @@ def predict(
             f"{len(table.abs_q) + 1}..{horizon} have none (no error that far ahead was seen in "
             f"training): retrain with --horizon {horizon} to calibrate them"
         )
-    if history is not None:
+    if history is not None and not row_positions:
         notes += older_than_training(f, names, frames)
+    if row_positions and f.freq_ is None:  # positions: no step of the model's to compare with
+        notes += positions_note(f, names, frames)
     targets = [frame[f.target_].to_numpy(dtype=np.float64) for frame in frames]
     extra = bands(
         np.stack(forecasts),

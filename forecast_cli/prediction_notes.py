@@ -139,6 +139,30 @@ def older_than_training(f: Forecaster, names: list[str], frames: Sequence[pd.Dat
     ]
 
 
+def positions_note(f: Forecaster, names: list[str], frames: Sequence[pd.DataFrame]) -> list[str]:
+    """A note when rows without a step column (numbered 0, 1, ... by their order) end at
+    another number than the model's training steps: the forecast's steps follow the rows
+    given, so they are numbered as those rows are, not as training's were. Compared as
+    step numbers they read as a stale file ("ends before the model's training rows, 59
+    against 60": the model's steps were ds = 1..60)."""
+    known = {name: i for i, name in enumerate(f.ids_)}
+    ends = f.histories_.last_stamps()
+    apart = [
+        (name, len(frame) - 1, ends[known[name]])
+        for name, frame in zip(names, frames, strict=True)
+        if name in known and len(frame) and len(frame) - 1 != ends[known[name]]
+    ]
+    if not apart:
+        return []
+    name, last, trained = apart[0]
+    who = f" of {name!r}" if f.id_col_ is not None else ""
+    return [
+        f"the data has no step column: its rows{who} are numbered 0..{last} by their order, and the "
+        f"forecast's steps follow them, where the model's training steps end at {trained}; give the step "
+        "column to number them as in training"
+    ]
+
+
 def short_history_notes(
     f: Forecaster, names: list[str], values: list[np.ndarray], forecast: list[int], known: dict[str, int]
 ) -> list[str]:

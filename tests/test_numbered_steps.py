@@ -225,3 +225,25 @@ def test_a_season_that_is_not_a_whole_number_is_refused(tmp_path):
         assert result.exit_code == 2 and result.stdout == "", bad
         assert "is not a whole number of steps (e.g. 12, or 24,168)" in result.stderr, bad
         assert not (tmp_path / "m").exists()
+
+
+def test_rows_without_a_step_column_are_said_to_be_numbered_by_their_order(tmp_path):
+    """A model of ds = 1..60 given the same rows without ds: they are numbered 0..59 by
+    their order, and it warned "the rows given end before the model's training rows (59
+    against 60) ... at steps the model has already seen", comparing a position with a step
+    number. It says what the numbering is, and a model trained on positions says nothing."""
+    values = 100 + 10 * np.sin(np.arange(60) / 3) + np.arange(60)
+    with_steps, without = tmp_path / "steps.csv", tmp_path / "rows.csv"
+    pd.DataFrame({"ds": np.arange(1, 61), "y": values}).to_csv(with_steps, index=False)
+    pd.DataFrame({"y": values}).to_csv(without, index=False)
+    for data, said in ((with_steps, True), (without, False)):
+        model = tmp_path / f"{data.stem}.fcst"
+        assert (
+            runner.invoke(app, ["train", str(data), "-H", "3", *FAST_TRAIN, "-o", str(model)]).exit_code == 0
+        )
+        out = runner.invoke(app, ["predict", "-m", str(model), str(without), "--level", "none"])
+        assert out.exit_code == 0, out.output
+        assert "end before the model's training rows" not in out.stderr
+        assert ("its rows are numbered 0..59 by their order" in out.stderr) is said
+        if said:
+            assert "the model's training steps end at 60" in out.stderr
