@@ -131,7 +131,7 @@ def _detail(exc: Exception) -> str:
     if isinstance(exc, _Inconsistent):
         return str(exc)
     if isinstance(exc, KeyError):
-        return f"no entry {exc.args[0]!r}" if exc.args else "a missing entry"
+        return f"no entry {exc.args[0]!r}" if exc.args else "a missing entry"  # a metadata key
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     if not lines:
         return type(exc).__name__
@@ -178,7 +178,10 @@ def _check_consistent(model) -> None:
         except UsageError:
             raise _Inconsistent(f"plan freq {plan.freq!r} names no frequency") from None
     if model.histories_.tz:  # a zone that does not exist raises (ZoneInfoNotFoundError, a KeyError)
-        pd.DatetimeIndex([], tz=model.histories_.tz)
+        try:
+            pd.DatetimeIndex([], tz=model.histories_.tz)
+        except KeyError:  # said as the zone, not as "no entry 'No time zone found with key ...'"
+            raise _Inconsistent(f"time zone {model.histories_.tz!r} names no zone") from None
     problem = column_names_problem(model.target_, model.id_col_, model.features_)
     if problem:
         raise _Inconsistent(problem)

@@ -113,7 +113,7 @@ def test_newer_format_version_asks_to_upgrade(model_path):
         (lambda m: m["plan"].update(season=0), "plan season is 0"),
         (lambda m: m["plan"].update(freq="XYZ"), "plan freq 'XYZ' names no frequency"),
         (lambda m: m.update(ids=[*m["ids"], *m["ids"]]) if m["ids"] else m.update(ids=["a", "a"]), ""),
-        (lambda m: m["history"].update(tz="Mars/Olympus"), ""),
+        (lambda m: m["history"].update(tz="Mars/Olympus"), "time zone 'Mars/Olympus' names no zone"),
         (lambda m: m["plan"].update(lookback=1000), "plan lookback 1000 but the network reads"),
         (lambda m: m.update(width_ratio=[1.0]), "1 width ratios for"),
         (lambda m: m.update(target=5), "target is 5, not a column name"),

@@ -60,10 +60,9 @@ def info(
         return
     try:
         summary = describe_model(meta)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise ModelFileError(
-            f"{model} is damaged or inconsistent ({type(exc).__name__}); retrain the model"
-        ) from None
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # as predict says it (``_detail``)
+        what = f"no entry {exc.args[0]!r}" if isinstance(exc, KeyError) and exc.args else type(exc).__name__
+        raise ModelFileError(f"{model} is damaged or inconsistent ({what}); retrain the model") from None
     chosen = resolve_format(fmt.value if fmt else None, None)
     if chosen == "json":  # the lines as shown, then typed values for scripts: jq .plan.horizon
         emit("json", None, payload={**summary, **typed_sections(meta)})
