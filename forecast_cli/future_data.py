@@ -81,10 +81,17 @@ class FutureTable:
             cols = ", ".join(c for c, bad in zip(columns, np.isnan(values).any(axis=0), strict=True) if bad)
             hint = "give a value for every forecast step"
             if missing.all() and len(frame):
-                hint = (
-                    f"none of its timestamps (first {self._names(frame.index[:1])[0]}) is a forecast step; "
-                    "write them as the training data's steps"
-                )
+                held = frame.index.sort_values()
+                span = f"{self._names(held[:1])[0]} .. {self._names(held[-1:])[0]}"
+                if held[0] > stamps[-1] or held[-1] < stamps[0]:  # steps written right, other ones
+                    # (a series ending earlier than the others forecasts earlier steps)
+                    side = "after" if held[0] > stamps[-1] else "before"
+                    hint = f"its rows ({span}) are all {side} these steps: add the rows of these steps"
+                else:
+                    hint = (
+                        f"none of its timestamps ({span}) is a forecast step; "
+                        "write them as the training data's steps"
+                    )
             raise DataError(
                 f"{self.source} lacks {cols} for {label} at {first}"
                 f"{' ...' if missing.sum() > 3 else ''} ({int(missing.sum())} of {len(index)} forecast steps); {hint}"

@@ -200,13 +200,15 @@ def test_two_rows_of_one_quarter_that_disagree_are_refused(aus_model, tmp_path):
 
 def test_future_rows_of_other_steps_are_named_as_such(aus_model, tmp_path):
     """bad input: --future-data whose rows are all outside the forecast steps (a year
-    later) -> exit 2, saying none of its timestamps is a forecast step and the first one"""
+    later) -> exit 2, saying its rows are all after these steps, and which they are (it said
+    to write them as the training data's steps, which they were)"""
     later = {k: f"{int(k[:4]) + 1}{k[4:]}" for k in QUARTER_ENDS}
     path, _ = _rewritten(_future_cpi(tmp_path), tmp_path, later)
     result = runner.invoke(app, ["predict", "-m", str(aus_model), "--future-data", str(path), "-q"])
     assert result.exit_code == 2
     assert (
-        "(4 of 4 forecast steps); none of its timestamps (first 2017 Q3) is a forecast step" in result.stderr
+        "(4 of 4 forecast steps); its rows (2017 Q3 .. 2018 Q2) are all after these steps: add the rows "
+        "of these steps" in result.stderr
     )
 
 
