@@ -170,6 +170,8 @@ def number_hint(example: str, decimal: str, thousands: str | None, fix: str = FI
     """The option(s) that read ``example`` as a number, beside the ``decimal`` mark and
     ``thousands`` separator already in force (``1.234,56`` once ``--decimal ,`` is given
     needs ``--thousands .``, not ``--decimal ,`` again); else the generic advice."""
+    if any(c.isdigit() and not c.isascii() for c in example):  # ١٢٣ or ５: Python's \d reads them
+        return "write its digits as 0-9 (it holds other scripts' digits)"
     other = "." if decimal == "," else ","
     if other != thousands and _reads(example, other, thousands):
         also = thousands != other and other in example and _reads(example, decimal, other)
@@ -190,7 +192,7 @@ def _reads(example: str, mark: str, sep: str | None) -> bool:
     (groups of three digits only, so ``1.23456`` is no thousands-separated number)."""
     m = re.escape(mark)
     whole = rf"\d{{1,3}}(?:{re.escape(sep)}\d{{3}})+|\d+" if sep else r"\d+"
-    return re.fullmatch(rf"[+-]?(?:(?:{whole})(?:{m}\d*)?|{m}\d+)", example) is not None
+    return re.fullmatch(rf"[+-]?(?:(?:{whole})(?:{m}\d*)?|{m}\d+)", example, flags=re.ASCII) is not None
 
 
 def _shell(text: str) -> str:

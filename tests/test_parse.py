@@ -425,3 +425,12 @@ def test_fiscal_years_written_as_spans_are_refused_not_read_as_months(values):
         parse_times(pd.Series(values), "year")
     months = parse_times(pd.Series(["2000/01", "2000/02", "2000/03"]), "month")  # months stay months
     assert months.index[0] == pd.Timestamp("2000-01-01")
+
+
+@pytest.mark.parametrize("cell", ["١٢٣", "５"])
+def test_digits_of_other_scripts_are_named_not_sent_to_decimal(cell):
+    """bad input: a target cell written in Arabic-Indic or full-width digits -> exit 2,
+    "write its digits as 0-9" (the hint said "give --decimal , if ',' is the decimal mark"
+    of a cell with no comma: Python's \\d reads those digits)"""
+    with pytest.raises(DataError, match=r"write its digits as 0-9"):
+        parse_numbers(pd.Series(["1.5", cell]), "value")
