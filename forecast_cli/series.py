@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .cell_numbers import parse_numbers
+from .clock_changes import clock_change_note
 from .clock_columns import joined_date_and_clock
 from .config import DEFAULT_AGG, DEFAULT_FILL, DataConfig
 from .data_columns import refuse_feature_flags, resolve_target, resolve_time_column, time_index_as_column
@@ -87,6 +88,7 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig, least_rows: int = 2) -> S
     times = parse_times(raw[time_col], time_col, cfg.time_format)
     data.index = times.index.rename("timestamp")
     rows_read = len(data)
+    repeated = data.index[data.index.duplicated()]  # (a clock change's hour, in naive local time)
     data, duplicates, trimmed, nans_in_data = _in_order(data, target, cfg.agg or DEFAULT_AGG)
     if len(data) < least_rows:  # a panel puts a member of one row on the others' step
         raise OneTimestamp(
@@ -124,6 +126,7 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig, least_rows: int = 2) -> S
         combined,
         regular.note,
         filled_note(summed, native or "", freq, fill, len(holding)),
+        clock_change_note(pd.DatetimeIndex(repeated), regular.frame, freq),
     ):
         report.add_note(text)
     if fill != "drop" and (summed.gaps or summed.empty_cells):

@@ -484,3 +484,38 @@ def test_daily_values_stamped_at_local_midnight_in_utc_keep_their_dates(zone, ti
     assert series.y.tolist() == list(np.arange(len(local), dtype=float))
     line = series.report.line()
     assert "0 gaps filled" in line and f"daily stamps at {times} UTC read as local midnights" in line
+
+
+@pytest.mark.parametrize(
+    ("zone", "start", "said"),
+    [
+        (
+            "Europe/London",
+            "2021-10-20",
+            "the repeated hours fall on clock-change nights (first 2021-10-31 01:00)",
+        ),
+        (
+            "Europe/London",
+            "2021-03-20",
+            "the missing hours fall on clock-change nights (first 2021-03-28 01:00)",
+        ),
+        (
+            "America/New_York",
+            "2021-10-25",
+            "the repeated hours fall on clock-change nights (first 2021-11-07 01:00)",
+        ),
+    ],
+)
+def test_naive_local_hours_repeated_or_skipped_by_a_clock_change_are_named(zone, start, said):
+    """Hourly readings written in local time without their offset: the autumn's repeated
+    hour was merged as a duplicate and the spring's missing one filled as a gap, counted
+    but unexplained. The load line names the clock change and the fix."""
+    local = pd.date_range(start, periods=24 * 21, freq="h", tz=zone)
+    raw = pd.DataFrame({"time": local.strftime("%Y-%m-%d %H:%M"), "load": np.arange(len(local), dtype=float)})
+    line = prepare_series(raw, DataConfig()).report.line()
+    assert said in line and "stamps with their offset, or in UTC, keep every hour" in line
+    hours = pd.date_range(start, periods=24 * 21, freq="h")  # a naive clock with no change: nothing said
+    plain = pd.DataFrame(
+        {"time": hours.strftime("%Y-%m-%d %H:%M"), "load": np.arange(len(hours), dtype=float)}
+    )
+    assert "clock-change" not in prepare_series(plain, DataConfig()).report.line()
