@@ -15,7 +15,7 @@ import shlex
 import pandas as pd
 
 from .cell_numbers import looks_numeric
-from .epoch_times import epoch_unit, reads_epoch
+from .epoch_times import EPOCH_SECONDS, epoch_hint, epoch_unit, reads_epoch
 from .errors import DataError, UsageError, first_few
 from .number_times import STEP_NAMES, YEAR_NAMES, whole_numbers, whole_years
 from .parse import check_time_format, looks_like_time, reads_as
@@ -72,6 +72,14 @@ def _refuse_unread_format(raw: pd.DataFrame, time_format: str) -> None:
     season 1 and exit 0."""
     likely = [c for c in raw.columns if looks_like_time(raw[c])]
     texts = [c for c in raw.columns if not looks_numeric(raw[c]) and raw[c].notna().any()]
+    if time_format == EPOCH_SECONDS:  # numbers that are no Unix time %s reads: say why
+        named = [c for c in raw.columns if str(c).strip().lower() in _TIME_NAMES and raw[c].notna().any()]
+        for c in named:
+            first = str(raw[c].dropna().iloc[0]).strip()
+            if hint := epoch_hint(first):
+                raise DataError(
+                    f"--time-format %s reads no column; column {c!r} holds e.g. {first!r}: {hint}"
+                )
     column = (likely or texts or [None])[0]
     seen = ""
     if column is not None:

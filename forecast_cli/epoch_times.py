@@ -43,3 +43,21 @@ def epoch_times(text: pd.Series) -> pd.Series:
         plausible = np.isfinite(numbers) & (numbers.abs() < EPOCH_LIMIT)
         return pd.to_datetime(numbers.where(plausible), unit="s", utc=True)
     return pd.to_datetime(numbers, unit=unit, utc=True)
+
+
+def epoch_hint(cell: str) -> str | None:
+    """Why Unix time ``cell`` is not read, where it is a number: the units and years ``%s``
+    reads, and how to get there (a column of microseconds was told only "give a
+    --time-format that reads it", and no format does)."""
+    try:
+        value = float(cell.strip())
+    except ValueError:
+        return None
+    reads = "--time-format %s reads whole seconds or milliseconds of 1973-2286"
+    if value != round(value):
+        return f"{reads}; round the column to whole seconds or milliseconds"
+    size = abs(value)
+    if size >= EPOCH_LIMIT * 1e3:  # past milliseconds of 2286: micro- or nanoseconds
+        unit, divide = ("microseconds", "1,000") if size < EPOCH_LIMIT * 1e6 else ("nanoseconds", "1,000,000")
+        return f"{reads}; these look like {unit}: divide the column by {divide}"
+    return f"{reads}, in one unit for the whole column"

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .cell_numbers import data_row
-from .epoch_times import EPOCH_SECONDS, epoch_times, reads_epoch
+from .epoch_times import EPOCH_SECONDS, epoch_hint, epoch_times, reads_epoch
 from .errors import DataError, UsageError
 from .month_names import MONTH_NAME, mixed, named_months
 from .number_times import year_column
@@ -282,6 +282,10 @@ def _refuse_unparsed(
     if row > 0 and other_layout is not None and other_layout != first_layout:
         raise mixed(text, name, 0, row)
     fix = "give --time-format"
+    if time_format == EPOCH_SECONDS and (hint := epoch_hint(str(text.iloc[row]))):
+        raise DataError(
+            f"column {name!r} has a value that {problem} ({text.iloc[row]!r} on data row {data_row(text, row)}): {hint}"
+        )
     if time_format is not None:  # given already: name one that reads the column, if swapping does
         swapped = _swapped_day_month(time_format)
         reads = swapped is not None and _coerce(text, swapped).notna().all()

@@ -434,3 +434,35 @@ def test_digits_of_other_scripts_are_named_not_sent_to_decimal(cell):
     of a cell with no comma: Python's \\d reads those digits)"""
     with pytest.raises(DataError, match=r"write its digits as 0-9"):
         parse_numbers(pd.Series(["1.5", cell]), "value")
+
+
+@pytest.mark.parametrize(
+    ("cells", "said"),
+    [
+        (
+            ["1704067200000000", "1704070800000000"],
+            "these look like microseconds: divide the column by 1,000",
+        ),
+        (
+            ["1704067200000000000", "1704070800000000000"],
+            "these look like nanoseconds: divide the column by 1,000,000",
+        ),
+        (["1704067200", "1704070800000"], "in one unit for the whole column"),
+    ],
+)
+def test_unix_time_percent_s_does_not_read_says_what_it_reads(cells, said):
+    """bad input: --time-format %s on microseconds, nanoseconds, or seconds mixed with
+    milliseconds -> exit 2, "%s reads whole seconds or milliseconds of 1973-2286" and the
+    way there (it said "give a --time-format that reads it", and no format does)"""
+    with pytest.raises(
+        DataError, match=r"reads whole seconds or milliseconds of 1973-2286.*" + re.escape(said)
+    ):
+        parse_times(pd.Series(cells), "time", "%s")
+
+
+def test_fractional_unix_seconds_are_told_to_be_rounded():
+    """bad input: --time-format %s on 1704067200.5 -> exit 2, "round the column to whole
+    seconds or milliseconds" (it said "give the layout it is written in (such as %d.%m.%Y)")"""
+    raw = pd.DataFrame({"time": [1704067200.5 + 3600 * i for i in range(30)], "y": np.arange(30.0)})
+    with pytest.raises(DataError, match="column 'time' holds e.g. '1704067200.5': .*round the column"):
+        prepare_series(raw, DataConfig(time_format="%s"))
