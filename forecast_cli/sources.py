@@ -148,11 +148,26 @@ def fetch_ticker(
                 f"{exc}; the cache has {meta['start'][:10]} .. {meta['end'][:10]}, use --offline to use it"
             ) from None
         meta.setdefault("exchange_tz", exchange_tz)
-        if fresh.empty or fresh["Close"].isna().any():
-            # rows without prices are a fault of this answer, not of the market: the gap is
-            # not recorded as fetched, so the next run asks again instead of keeping the hole
-            fresh = fresh[fresh["Close"].notna()]
+        blank = fresh["Close"].isna() if not fresh.empty else pd.Series(dtype=bool)
+        if blank.any():  # rows without prices: left out, and said
+            first = fresh.index[blank.to_numpy()][0]
+            notes.append(f"{int(blank.sum())} row(s) without prices left out (first {first})")
+        if fresh.empty:  # an empty answer is not recorded: the next run asks again
             recorded = _without_gap(recorded, (gap_start, gap_end), meta)
+        elif blank.any():
+            # Rows without prices may be this answer's fault (Yahoo once served a day as NaN,
+            # then the day) or the market's (a dividend-only day, an hour without trades),
+            # which Yahoo answers alike every time. Asked once more; the same blanks twice
+            # are the market's, and the range is recorded (never recorded, nothing was cached
+            # and every run downloaded the whole range again)
+            stamps = {str(t) for t in fresh.index[blank.to_numpy()]}
+            seen = set(meta.get("blank", []))
+            if not stamps <= seen:
+                meta["blank"] = sorted(seen | stamps)
+                recorded = _up_to(
+                    recorded, (gap_start, gap_end), _instant(first, meta.get("exchange_tz")), meta
+                )
+        fresh = fresh[fresh["Close"].notna()] if not fresh.empty else fresh
         downloaded += len(fresh)
         parts.append(fresh)
     if not parts:
@@ -185,6 +200,20 @@ def fetch_ticker(
         ),
     )
     return FetchResult(frame, meta.get("exchange_tz"), notes)
+
+
+def _up_to(
+    recorded: tuple[pd.Timestamp, pd.Timestamp],
+    gap: tuple[pd.Timestamp, pd.Timestamp],
+    blank: pd.Timestamp,
+    meta: dict,
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The range to record when ``gap``'s answer had a row without prices at ``blank``: on
+    an empty cache the answer's rows before it (so what it had is kept, and the next run
+    asks from there); else what the cache had before (``_without_gap``)."""
+    if not meta.get("start"):
+        return recorded[0], max(recorded[0], min(blank, recorded[1]))
+    return _without_gap(recorded, gap, meta)
 
 
 def _without_gap(

@@ -390,3 +390,31 @@ def test_an_answer_with_rows_without_prices_is_not_recorded_as_fetched(yahoo, tm
     assert pd.Timestamp("2017-01-05") in again.frame.index and again.frame["Close"].notna().all()
     third = fetch_ticker("MSFT", "1d", start="2017-01-01", end="2017-02-01", cache_dir=tmp_path, now=NOW)
     assert len(yahoo.calls) == 2 and third.frame.equals(again.frame)  # now served from the cache
+
+
+def test_rows_without_prices_in_every_answer_are_cached_after_the_second(yahoo, tmp_path, monkeypatch):
+    """A dividend-only day or an hour without trades comes back without prices in every
+    answer. Never recorded as fetched, nothing was cached: every run downloaded the whole
+    range again and --offline failed (exit 4), and fetch left the day out without a word.
+    The first answer's rows before the hole are cached, the same hole twice is the
+    market's, and then the range is served from the cache; the rows left out are said."""
+    served = yahoo.download
+
+    def holed(tickers, start=None, end=None, interval="1d", **kwargs):
+        raw = served(tickers, start=start, end=end, interval=interval, **kwargs)
+        day = pd.Timestamp("2017-01-10", tz="America/New_York")
+        if day in raw.index:
+            raw.loc[day] = float("nan")
+        return raw
+
+    monkeypatch.setattr(yfinance, "download", holed)
+    args = dict(start="2017-01-01", end="2017-02-01", cache_dir=tmp_path, now=NOW)
+    first = fetch_ticker("MSFT", "1d", **args)
+    assert any(n.startswith("1 row(s) without prices left out (first 2017-01-10") for n in first.notes)
+    assert pd.Timestamp("2017-01-10") not in first.frame.index
+    second = fetch_ticker("MSFT", "1d", **args)  # asks again from the hole: the same hole
+    assert len(yahoo.calls) == 2 and str(yahoo.calls[1]["start"]) >= "2017-01-09"
+    third = fetch_ticker("MSFT", "1d", **args)
+    offline = fetch_ticker("MSFT", "1d", **args, offline=True)
+    assert len(yahoo.calls) == 2 and third.frame.equals(second.frame) and offline.frame.equals(second.frame)
+    assert not any(n.startswith("offline: cache covers") for n in offline.notes)
