@@ -70,6 +70,9 @@ def config_echo(
         "last_step": _iso(last),
         # every option of the networks but the cell: "models" names the cells run (the
         # base config's cell, lstm unless a file set it, is not what --models gru ran)
+        # the data options as given (--id-col, --ids, --future-features, --static-cols,
+        # --country, --fill ...): "features" above resolves past and known-future alike
+        "data": {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(cfg.data).items()},
         "model": {k: v for k, v in dataclasses.asdict(cfg.model).items() if k != "cell"},
         "train": dataclasses.asdict(cfg.train),
         "scaling": dataclasses.asdict(cfg.scaling),

@@ -404,3 +404,16 @@ def test_info_lists_a_known_future_column_once_as_such(aus_model):
     showed CPI under features and future_features both, which read as two inputs."""
     info = json.loads(runner.invoke(app, ["info", str(aus_model), "-f", "json"]).stdout)
     assert info["future_features"] == "CPI" and "CPI" not in info["features"].split(",")
+
+
+def test_backtest_json_echoes_the_data_options_a_panel_run_was_given():
+    """The JSON echoes the options given so a run can be read and repeated; it left out
+    --id-col, --ids, --future-features (merged into "features"), --static-cols, --country and
+    --fill, so a covariate run could not be told from one without them."""
+    args = ["backtest", str(AUS), "--id-col", "State", "--target", "Takings", "--future-features", "CPI"]
+    args += ["--ids", "Victoria,Tasmania", "--fill", "ffill", "--models", "", "-f", "json", "-q"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)["config"]["data"]
+    assert data["id_col"] == "State" and data["ids"] == ["Victoria", "Tasmania"]
+    assert data["future_features"] == ["CPI"] and data["features"] == [] and data["fill"] == "ffill"
