@@ -191,11 +191,12 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig, to_learn: bool = True) -> 
     codes, uniques = factorize_ids(keys)
     present = set(uniques)
     # a long table's series in id order; a wide one's in the order --target names its
-    # columns (melted in that order: first appearance), as tickers keep the order given
+    # columns (melted in that order: first appearance), and --ticker's in the order given
+    # (its table holds the symbols in that order; it was sorted, against the README)
     if ids:
         wanted = list(dict.fromkeys(as_written(ids, uniques, cfg.ids_label())))
     else:
-        wanted = list(uniques) if wide else sorted(present)
+        wanted = list(uniques) if wide or cfg.ticker else sorted(present)
     missing = [i for i in wanted if i not in present]
     if missing:
         raise unknown_ids(
