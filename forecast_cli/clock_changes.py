@@ -30,8 +30,7 @@ def clock_change_note(repeated: pd.DatetimeIndex, frame: pd.DataFrame, freq: str
     stamps = repeated.append(pd.DatetimeIndex(missing))
     if not len(stamps) or stamps.tz is not None:
         return ""
-    night = (stamps.day_of_week == 6) & stamps.month.isin(_MONTHS) & (stamps.hour < 4)
-    if not night.all():
+    if not change_nights(stamps).all():
         return ""
     first = stamps.sort_values()[0]
     what = " and ".join(w for w, found in (("repeated", repeated), ("missing", missing)) if len(found))
@@ -40,3 +39,9 @@ def clock_change_note(repeated: pd.DatetimeIndex, frame: pd.DataFrame, freq: str
         "local time without its UTC offset repeats an hour in autumn and skips one in spring; "
         "stamps with their offset, or in UTC, keep every hour"
     )
+
+
+def change_nights(stamps: pd.DatetimeIndex):
+    """(stamps,) True for naive stamps in a night a clock may change (a Sunday of March,
+    April, October or November, before 04:00)."""
+    return (stamps.day_of_week == 6) & stamps.month.isin(_MONTHS) & (stamps.hour < 4)

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .cell_numbers import parse_numbers
+from .clock_changes import change_nights
 from .clock_columns import joined_date_and_clock
 from .data_columns import resolve_time_column
 from .errors import DataError, UsageError, first_few
@@ -178,9 +179,17 @@ def _refuse_conflicts(
         else:
             stamp = readable(first) if isinstance(first, pd.Timestamp) else f"step {first}"
         where = f"series {key!r} " if key else ""
+        fix = f"keep one row per {unit}"
+        if (
+            isinstance(first, pd.Timestamp)
+            and first.tz is None
+            and change_nights(pd.DatetimeIndex([first]))[0]
+        ):
+            # both rows are needed: the hour happens twice in local time when the clocks go back
+            fix = "if the hour repeats at a clock change, write the rows with their UTC offsets (or in UTC)"
         raise DataError(
             f"{source} gives {where}different values for {stamp} in several rows ({differ.sum()} such {unit}(s)); "
-            f"keep one row per {unit}"
+            f"{fix}"
         )
 
 

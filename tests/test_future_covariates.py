@@ -179,3 +179,22 @@ def test_a_model_without_known_future_inputs_predicts_as_before(monkeypatch):
     # differ in the last digits (5e-8 relative on a GPU host's Xeon with torch 2.11), while
     # any change to the training moves these by orders of magnitude more
     np.testing.assert_allclose(fitted.predict(levels=()).iloc[:, 0], expected, rtol=1e-6, atol=0)
+
+
+def test_future_rows_repeating_an_hour_of_a_clock_change_are_told_to_write_offsets():
+    """bad input: a --future-data file in local time without offsets, whose 01:00 repeats
+    when the clocks go back (two rows, two values) -> exit 2, "write the rows with their
+    UTC offsets" (it said "keep one row per timestamp", and both rows are needed); a
+    conflict on another night keeps that advice"""
+    from forecast_cli.future_data import _refuse_conflicts
+
+    def part(stamp: str) -> pd.DataFrame:
+        index = pd.DatetimeIndex(["2023-10-29 00:00", stamp, stamp, "2023-10-29 02:00"])
+        return pd.DataFrame({"temp": [1.0, 2.0, 3.0, 4.0]}, index=index)
+
+    with pytest.raises(
+        DataError, match=r"if the hour repeats at a clock change, write the rows with their UTC offsets"
+    ):
+        _refuse_conflicts(part("2023-10-29 01:00"), "", "fut.csv")
+    with pytest.raises(DataError, match=r"keep one row per timestamp$"):
+        _refuse_conflicts(part("2023-10-25 01:00").sort_index(), "", "fut.csv")
