@@ -134,8 +134,15 @@ def common_calendar(fetched: Fetched, interval: str, freq: str | None) -> str | 
     symbols on different exchanges need an explicit ``freq`` to share a grid."""
     calendars = {calendar_for(interval, r.exchange_tz, s) for s, r in fetched.results.items()}
     if len(calendars) > 1 and freq is None:
+        listed = ", ".join(sorted(map(str, calendars)))
+        if any("@" in str(c) for c in calendars):  # trading hours: no one intraday grid holds them all
+            raise UsageError(
+                f"the tickers trade on different calendars ({listed}); one model steps through one "
+                "exchange's trading hours: give each exchange's symbols apart, or --freq B for one row "
+                "per weekday (each exchange's closures filled)"
+            )
         raise UsageError(
-            f"the tickers trade on different calendars ({', '.join(sorted(map(str, calendars)))}); "
+            f"the tickers trade on different calendars ({listed}); "
             "give --freq to put them on one grid (B: weekdays, each exchange's closures filled)"
         )
     return calendars.pop() if len(calendars) == 1 else None

@@ -4,6 +4,7 @@ any download. Only yfinance.download is replaced (by recorded, real-shaped frame
 
 from __future__ import annotations
 
+import re
 import time
 
 import pandas as pd
@@ -110,3 +111,30 @@ def test_every_task_carries_the_cache_folder_this_process_resolved(yahoo, tmp_pa
     assert [t.key for t in executor.tasks] == ["MSFT", "AAPL"]
     assert {t.payload.request.cache_dir for t in executor.tasks} == {str(tmp_path / "env")}
     assert not any(t.torch for t in executor.tasks)  # downloads leave torch's threads alone
+
+
+@pytest.mark.parametrize(
+    ("interval", "said"),
+    [
+        (
+            "1h",
+            "one model steps through one exchange's trading hours: give each exchange's symbols apart, or --freq B",
+        ),
+        ("1d", "give --freq to put them on one grid (B: weekdays"),
+    ],
+)
+def test_symbols_of_two_exchanges_are_told_the_grid_that_holds_them(interval, said):
+    """bad input: --ticker VOD.L,MSFT -> exit 2; for hourly bars the refusal names what
+    works (apart, or --freq B): "give --freq" led to --freq 1h, refused in turn"""
+    from forecast_cli.sources import FetchResult
+
+    frame = pd.DataFrame({"Close": [1.0]})
+    fetched = tickers.Fetched(
+        symbols=["VOD.L", "MSFT"],
+        results={
+            "VOD.L": FetchResult(frame, "Europe/London"),
+            "MSFT": FetchResult(frame, "America/New_York"),
+        },
+    )
+    with pytest.raises(UsageError, match=re.escape(said)):
+        tickers.common_calendar(fetched, interval, None)
