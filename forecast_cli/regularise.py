@@ -232,15 +232,23 @@ def _snapped_note(
 
 
 def local_midnights(clock: pd.TimedeltaIndex) -> bool:
-    """True when daily rows are stamped at two clock times an hour apart (23:00 and 00:00
-    UTC): a zone's local midnights, written in UTC or another zone, moving with its summer
-    time. Binned by the date the stamps fall on, London's summer days took the date before
-    theirs and one day the file has was filled as a gap; Berlin's and Sydney's every day."""
+    """True when daily rows are stamped at two clock times an hour apart, both within
+    ``NEAR_MIDNIGHT`` of midnight (23:00 and 00:00 UTC): a European zone's local midnights,
+    written in UTC, moving with its summer time. Binned by the date the stamps fall on,
+    London's summer days took the date before theirs and one day the file has was filled
+    as a gap; Berlin's every day. Times further from midnight are other readings (London's
+    noon in UTC is 11:00 and 12:00, New York's 16:00 close 20:00 and 21:00), whose dates are
+    the ones they fall on; so are zones further from UTC (Sydney's midnights, 13:00 and
+    14:00, cannot be told from a noon reading)."""
     times = clock.unique()
     if len(times) != 2:
         return False
     apart = abs(times[1] - times[0])
-    return apart in (pd.Timedelta(hours=1), pd.Timedelta(hours=23))
+    near = all(min(t, pd.Timedelta(days=1) - t) <= NEAR_MIDNIGHT for t in times)
+    return near and apart in (pd.Timedelta(hours=1), pd.Timedelta(hours=23))
+
+
+NEAR_MIDNIGHT = pd.Timedelta(hours=2)  # local midnights of zones up to 2 h from UTC (summer time included)
 
 
 def _summer_time_note(clock: pd.TimedeltaIndex, tz) -> str:

@@ -463,15 +463,14 @@ def test_a_daily_row_off_midnight_is_counted_as_moved():
     [
         ("Europe/London", "00:00 and 23:00"),
         ("Europe/Berlin", "22:00 and 23:00"),
-        ("Australia/Sydney", "13:00 and 14:00"),
     ],
 )
 def test_daily_values_stamped_at_local_midnight_in_utc_keep_their_dates(zone, times):
     """An API's daily values stamped with the UTC instant of local midnight (London: 23:00Z in
     summer, 00:00Z in winter): binned by the UTC date, every summer day took the date before
-    its own and a day the file has was filled as a gap (Berlin's and Sydney's every day),
-    exit 0 without a word. Each row takes the date of its nearest midnight, and the load
-    line says why."""
+    its own and a day the file has was filled as a gap (Berlin's every day), exit 0
+    without a word. Each row takes the date of its nearest midnight, and the load line
+    says why."""
     local = pd.date_range("2021-09-15", "2021-11-30", freq="D", tz=zone)
     raw = pd.DataFrame(
         {
@@ -519,3 +518,21 @@ def test_naive_local_hours_repeated_or_skipped_by_a_clock_change_are_named(zone,
         {"time": hours.strftime("%Y-%m-%d %H:%M"), "load": np.arange(len(hours), dtype=float)}
     )
     assert "clock-change" not in prepare_series(plain, DataConfig()).report.line()
+
+
+@pytest.mark.parametrize(
+    ("zone", "hour"), [("Europe/London", 12), ("America/New_York", 16), ("Australia/Sydney", 0)]
+)
+def test_daily_readings_far_from_midnight_in_utc_keep_the_dates_they_fall_on(zone, hour):
+    """London's noon (11:00 and 12:00 UTC) and New York's 16:00 close (20:00 and 21:00 UTC)
+    also alternate by an hour with summer time; read as local midnights, noon's rows were
+    refused as two to a day and the close's all dated a day late. Only times within two
+    hours of midnight are midnights; the rest keep the UTC dates they fall on, as before
+    (Sydney's midnights, 13:00 and 14:00 UTC, cannot be told from a noon: they too)."""
+    local = pd.date_range("2023-01-01", "2024-12-31", freq="D", tz=zone) + pd.Timedelta(hours=hour)
+    utc = local.tz_convert("UTC")
+    raw = pd.DataFrame({"date": utc.strftime("%Y-%m-%dT%H:%M:%SZ"), "y": np.arange(len(utc), dtype=float)})
+    series = prepare_series(raw, DataConfig())
+    assert [t.date() for t in series.frame.index] == [t.date() for t in utc]
+    assert series.y.tolist() == list(np.arange(len(utc), dtype=float))
+    assert "local midnights" not in series.report.line()
