@@ -318,3 +318,32 @@ def test_an_output_name_that_says_another_format_is_refused_before_any_work(tmp_
         and f"names a .{name.split('.')[1]} file, but --format is {fmt}" in result.stderr
     )
     assert not out.exists()
+
+
+def test_a_file_written_otherwise_than_the_training_data_still_reads_by_detection(tmp_path):
+    """A model trained on Unix time (--time-format %s) given an ISO copy of its rows: read
+    by detection first, as before (taking the model's %s first refused it, "leave
+    --time-format out to have it detected", which the user had). Stdin, read once, is
+    refused naming the model's options when detection fails."""
+    stamps = pd.date_range("2020-01-01", periods=60, freq="D", tz="UTC")
+    values = 100 + 10 * np.sin(np.arange(60) / 3)
+    epoch, iso = tmp_path / "epoch.csv", tmp_path / "iso.csv"
+    seconds = (stamps - pd.Timestamp("1970-01-01", tz="UTC")) // pd.Timedelta(seconds=1)
+    pd.DataFrame({"t": seconds, "y": values}).to_csv(epoch, index=False)
+    pd.DataFrame({"t": stamps.strftime("%Y-%m-%dT%H:%M:%S+00:00"), "y": values}).to_csv(iso, index=False)
+    model = tmp_path / "m.fcst"
+    trained = runner.invoke(
+        app, ["train", str(epoch), "--time-format", "%s", "-H", "3", *FAST_TRAIN, "-o", str(model)]
+    )
+    assert trained.exit_code == 0, trained.output
+    by_iso = runner.invoke(app, ["predict", "-m", str(model), str(iso), "--level", "none"])
+    by_epoch = runner.invoke(app, ["predict", "-m", str(model), str(epoch), "--level", "none"])
+    assert by_iso.exit_code == 0 and by_epoch.exit_code == 0, by_iso.output + by_epoch.output
+    assert (
+        by_iso.stdout == by_epoch.stdout
+        and "read as the model's training data was (--time-format %s)" in by_epoch.stderr
+    )
+    piped = runner.invoke(app, ["predict", "-m", str(model), "-", "--level", "none"], input=epoch.read_text())
+    assert (
+        piped.exit_code == 2 and "the model's training data was read with (--time-format %s)" in piped.stderr
+    )

@@ -14,9 +14,11 @@ from ..config import ForecastConfig
 from ..errors import DataError, FreqWithoutDates, InventedRows, MergedSeries, OutsideHours, UsageError
 from ..run_config import ComputeConfig, TickerConfig
 from .app import app, exit_partial, load_input
+from .config_option import options_given
 from .fitting import use_threads
 from .option_groups import OUTPUT, DataArg, RunOptions
 from .options import command
+from .predict_reading import READ_KEYS, models_reading, read_either, said
 from .render import Reporter, emit, resolve_format
 
 
@@ -74,7 +76,7 @@ def predict(
     from ..outputs import check_output_paths
     from ..panel_ids import as_written, unknown_ids
     from ..panel_layout import trained_wide
-    from .config_option import config_file_read, options_given
+    from .config_option import config_file_read
 
     check_output_paths(
         {"-o": output},
@@ -107,6 +109,7 @@ def predict(
     if data is None and ticker.ticker is None and future_data != "-" and not sys.stdin.isatty():
         data = _stdin_if_any()
     wide_target = trained_wide(forecaster.config.data.target, forecaster.target_, forecaster.id_col_)
+    reading = config.data  # the reading options that read DATA: --future-data is read with them
     if data is not None or ticker.ticker:
         overrides: dict = {
             "freq": forecaster.freq_,
@@ -118,28 +121,36 @@ def predict(
             "id_col": forecaster.id_col_,
             "ids": config.data.ids,
             "ids_file": config.data.ids_file,
-            # how this file is written: as the training data was (the model keeps how that was
-            # read), unless told otherwise; "train --time-format %s, then predict on the same
-            # file with new rows" was refused for want of the format
-            **{
-                k: getattr(config.data if k in options_given() else forecaster.config.data, k)
-                for k in ("delimiter", "decimal", "thousands", "time_format")
-            },
+            # how this file is written: as predict is told, else as the training data was
+            # (``predict_reading``)
+            **{k: getattr(config.data, k) for k in READ_KEYS},
         }
         if config.data.time_col is not None:
             overrides["time_col"] = config.data.time_col
         # a model of integer steps reads DATA's numbered steps (ds = 1, 2, ...) or its rows'
         # order; timestamps there are refused when the history is checked (history_checks.check_history)
         data_cfg = dataclasses.replace(forecaster.config.data, **overrides)
+        trained = models_reading(data_cfg, forecaster.config.data, options_given())
         try:
-            series, skipped, _ = load_input(
-                data, data_cfg, reporter, ticker, model=model, compute=compute, wide_target=wide_target
+            (series, skipped, _), read_by = read_either(
+                lambda cfg: load_input(
+                    data, cfg, reporter, ticker, model=model, compute=compute, wide_target=wide_target
+                ),
+                data_cfg,
+                trained,
+                data,
+                reporter.info,
             )
+            reading = dataclasses.replace(reading, **{k: getattr(read_by, k) for k in READ_KEYS})
         except FreqWithoutDates:  # the --freq is the model's: say what the data lacks
+            fix = (  # a time column not read for want of the model's --time-format (%s)
+                f"give the options the model's training data was read with ({said(data_cfg, trained)})"
+                if trained is not None
+                else "give the rows with their time column (--time-col NAME)"
+            )
             raise DataError(
                 f"the model steps in {forecaster.freq_} timestamps, but {data if isinstance(data, str) and data != '-' else 'stdin'} "
-                "has no column of dates (step numbers or none); give the rows with their time column "
-                "(--time-col NAME)"
+                f"has no column of dates (step numbers or none); {fix}"
             ) from None
         except MergedSeries as exc:  # --id-col and --agg are train's, not predict's
             raise DataError(
@@ -179,7 +190,7 @@ def predict(
         ids=ids,
         levels=intervals.levels(),
         quantiles=intervals.probs(),
-        future=_future_table(future_data, forecaster, config.data, wide_target, reporter),
+        future=_future_of(future_data, forecaster, reading, wide_target, reporter),
     )
     for note in frame.attrs.get("notes", []):
         reporter.warn(note)
@@ -216,6 +227,19 @@ def _widen(frame, target: str):
             "or band column); drop --wide for long id,timestamp rows"
         )
     return wide
+
+
+def _future_of(path, forecaster, reading, wide_target, reporter):
+    """``_future_table`` read with the options that read DATA (predict's own without it),
+    else with the model's (``predict_reading``)."""
+    trained = models_reading(reading, forecaster.config.data, options_given())
+    return read_either(
+        lambda cfg: _future_table(path, forecaster, cfg, wide_target, reporter),
+        reading,
+        trained,
+        path,
+        reporter.info,
+    )[0]
 
 
 def _future_table(path, forecaster, data_cfg, wide_target=None, reporter=None):
