@@ -21,6 +21,7 @@ from .number_times import STEP_NAMES, YEAR_NAMES, whole_numbers, whole_years
 from .parse import check_time_format, looks_like_time, reads_as
 
 _TIME_NAMES = ("timestamp", "datetime", "date", "time", "ds", "month", "week", "day", "period", "quarter")
+TIME_NAMES = (*_TIME_NAMES, *STEP_NAMES, *YEAR_NAMES)  # columns whose numbers are steps or years
 DATE_NAMES = tuple(n for n in _TIME_NAMES if n not in STEP_NAMES)  # names of dates, never of step numbers
 
 

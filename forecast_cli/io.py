@@ -18,7 +18,7 @@ import pandas as pd
 
 from .compressed import unreadable, zip_member
 from .config import ID_NAMES
-from .data_columns import DATE_NAMES
+from .data_columns import DATE_NAMES, TIME_NAMES
 from .dialect import (
     excel_separator,
     head_of,
@@ -159,7 +159,7 @@ def _refuse_data_as_header(header: list, name: str) -> None:
     cells = [str(c).strip() for c in header]
     if len(cells) < 2 or any(c == "" or c == "nan" for c in cells):
         return
-    dates = [c for c in cells if _DATE_CELL.match(c)]
+    dates = [c for c in cells if _DATE_CELL.match(c) and not _is_number(c)]  # 0.5 is a number
     if dates and all(c in dates or _is_number(c) for c in cells):
         raise DataError(
             f"{name}: the first line is data ({','.join(cells)}), not column names; add a header line "
@@ -257,7 +257,8 @@ def read_data(source: str | Path | IO[str], cfg: DataConfig) -> pd.DataFrame:
         thousands=cfg.thousands,
         text_cols=ids,
         period_cols=times,
-        number_cols=tuple(str(c) for c in numeric if c),
+        # the target and features are numbers; a time column's 001, 002 are step numbers
+        number_cols=tuple(str(c) for c in (*numeric, cfg.time_col, *TIME_NAMES) if c),
     )
 
 
@@ -320,7 +321,7 @@ def zero_led_codes(sample: str, options: dict[str, Any], numbers: tuple[str, ...
     return tuple(
         str(c)
         for c in head.columns
-        if str(c) not in numbers
+        if str(c).strip().lower() not in {n.lower() for n in numbers}
         and (values := head[c].str.strip()).str.fullmatch(r"\d+|").all()
         and values.str.match(_ZERO_LED).any()
     )

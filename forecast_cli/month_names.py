@@ -8,7 +8,8 @@ grid with 95% of its rows missing, and ``Jan-00`` no date at all. Only years ove
 
 - a month name, then two digits (``Jan-19``, ``Jan 19``, ``Jan '19``): a two-digit year, as
   strptime's ``%y`` reads it (the caller puts a column that reaches past today a century
-  back, ``two_digit_years``);
+  back, ``two_digit_years``), unless most rows keep the month of the row before: days of
+  that month (``Jan 10``, ``Jan 11``), refused for want of a year;
 - two digits, then a month name (``19-Jan``): Excel's ``d-mmm`` (a day, no year) or a year
   first; a year only where some value is over 31, otherwise refused, naming the format that
   reads it as years;
@@ -41,6 +42,15 @@ def named_months(text: pd.Series, name: str) -> pd.Series:
     if shapes.nunique() > 1:
         raise mixed(text, name, 0, int(np.flatnonzero((shapes != shapes.iloc[0]).to_numpy())[0]))
     if (month_first := stripped.str.extract(_MONTH_YY)).notna().all().all():
+        months = month_first[0].str[:3].str.lower()
+        if len(months) > 1 and (months.to_numpy()[1:] == months.to_numpy()[:-1]).mean() > 0.5:
+            # row after row the same month and other digits: days of it (Jan 10, Jan 11 ...),
+            # read as the Januaries of 2010, 2011 ... (a month's rows of mmm-yy change the month)
+            raise DataError(
+                f"column {name!r} holds a month and a day with no year, or a month of two-digit years "
+                f"({text.iloc[0].strip()!r} on data row {data_row(text, 0)}); write the year, or give "
+                "--time-format %b %y if the digits are years"
+            )
         return _month_and_year(month_first[0], month_first[1])
     if (year_first := stripped.str.extract(_YY_MONTH)).notna().all().all():
         if (pd.to_numeric(year_first[0]) > 31).any():

@@ -124,10 +124,12 @@ def _refuse_fiscal_years(text: pd.Series, name: str) -> None:
     year and month, 2000/01 was January 2000 and 2001/02 February 2001, and the refusal
     offered --freq 396D; from 2012/13 on they were no date at all."""
     parts = text.str.extract(_FISCAL)
-    if len(parts) < 2 or parts.isna().any().any():  # one row: January of the year as well
+    if parts.isna().any().any():
         return
     start, end = pd.to_numeric(parts[0]), pd.to_numeric(parts[1])
-    if ((start + 1) % 100 == end).all():
+    # fiscal spans step a year at a time: rows of one month (2010-11 alone, a panel's
+    # one-step future file) are that month
+    if start.nunique() > 1 and ((start + 1) % 100 == end).all():
         raise DataError(
             f"column {name!r} holds fiscal years ({text.iloc[0].strip()!r} on data row {data_row(text, 0)}): "
             "write each as a year (2000 for 2000/01) or a date, or give --time-col '' to count rows as steps"

@@ -343,3 +343,19 @@ def test_numbers_with_thousands_separators_read_back_exactly(values, style):
     )
     frame = read_csv(io.StringIO(text), thousands=thousands, decimal=decimal)
     assert [float(v) for v in frame["y"]] == expected
+
+
+def test_zero_padded_step_numbers_and_a_header_of_decimals_read_as_before(tmp_path):
+    """ds = 001, 002 ... are step numbers (read as codes, they were refused, even with
+    --time-col ds), and a header of decimal numbers (sensor depths 0.5,1.0,1.5) is a header
+    (0.5 looked like a date and the first line was refused as data)."""
+    from forecast_cli.config import DataConfig
+    from forecast_cli.io import read_data
+    from forecast_cli.panel import prepare_panel
+
+    steps = "ds,y\n" + "".join(f"{i:03d},{100 + i % 7}\n" for i in range(1, 61))
+    panel = prepare_panel(read_data(io.StringIO(steps), DataConfig()), DataConfig())
+    assert panel.freq is None and list(panel.members[0].frame.index[[0, -1]]) == [1, 60]
+    depths = tmp_path / "depths.csv"
+    depths.write_text("0.5,1.0,1.5\n" + "".join(f"{i},{i + 1.5},{i * 2.0}\n" for i in range(40)))
+    assert list(read_csv(depths).columns) == ["0.5", "1.0", "1.5"]

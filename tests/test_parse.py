@@ -466,3 +466,21 @@ def test_fractional_unix_seconds_are_told_to_be_rounded():
     raw = pd.DataFrame({"time": [1704067200.5 + 3600 * i for i in range(30)], "y": np.arange(30.0)})
     with pytest.raises(DataError, match="column 'time' holds e.g. '1704067200.5': .*round the column"):
         prepare_series(raw, DataConfig(time_format="%s"))
+
+
+def test_a_month_name_and_a_day_row_after_row_is_refused_for_want_of_a_year():
+    """bad input: Jan 10, Jan 11 ... (days of a month, no year) -> exit 2, "a month and a day
+    with no year" (read as the Januaries of 2010 .. 2029, yearly data, exit 0); Jan-19,
+    Feb-19 ... (the month changes row after row) stay months of 2019"""
+    days = pd.date_range("2023-01-10", periods=20, freq="D").strftime("%b %d")
+    with pytest.raises(
+        DataError, match=r"holds a month and a day with no year, or a month of two-digit years"
+    ):
+        parse_times(pd.Series(days), "date")
+    assert parse_times(pd.Series(["Jan-19", "Feb-19", "Mar-19"]), "m").index[-1] == pd.Timestamp("2019-03-01")
+
+
+def test_one_month_in_every_row_is_a_month_not_fiscal_years():
+    """A panel's one-step future file holds 2010-11 in every row: (2010 + 1) % 100 is 11,
+    and it was refused as fiscal years. Fiscal spans step a year at a time."""
+    assert parse_times(pd.Series(["2010-11", "2010-11"]), "month").index[0] == pd.Timestamp("2010-11-01")
