@@ -19,7 +19,7 @@ Why conformal, and why this way:
   since the fit, as far as their steps had happened by its origin: errors drift (on the
   60 M1 series fitted one each, test errors were twice the validation ones), and those
   windows are the newest out-of-sample errors there are. The baselines' bands roll the
-  same way (``backtest_intervals``), and so does ``predict`` given rows newer than the
+  same way (``baseline_bands``), and so does ``predict`` given rows newer than the
   training data (``recalibration.py``).
 - Pooled over series, scaled: a panel pools the errors of every series after dividing each
   by its series' scale (the mean absolute one-step change of its training rows, MASE's
