@@ -293,7 +293,10 @@ def exact_with_thousands(frame: pd.DataFrame, read, decimal: str, thousands: str
     floats = [c for c in frame.columns if frame[c].dtype.kind == "f"]
     if not floats:
         return frame
-    text = read(usecols=floats, dtype=dict.fromkeys(floats, str))
+    try:
+        text = read(usecols=floats, dtype=dict.fromkeys(floats, str))
+    except ValueError:  # names pandas made up (a column named twice: refused after reading)
+        return frame
     frame = frame.copy()
     for c in floats:
         cells = text[c].str.strip().str.replace(thousands, "", regex=False)

@@ -359,3 +359,16 @@ def test_zero_padded_step_numbers_and_a_header_of_decimals_read_as_before(tmp_pa
     depths = tmp_path / "depths.csv"
     depths.write_text("0.5,1.0,1.5\n" + "".join(f"{i},{i + 1.5},{i * 2.0}\n" for i in range(40)))
     assert list(read_csv(depths).columns) == ["0.5", "1.0", "1.5"]
+
+
+def test_a_column_named_twice_with_thousands_is_refused_for_its_name():
+    """bad input: a header naming a column twice, read with --thousands -> exit 2, "the header
+    names column 'a' 2 times" (the exact second reading asked pandas for 'a.1', a column the
+    file does not name: a ValueError, exit 1)"""
+    import pytest
+
+    from forecast_cli.errors import DataError
+
+    text = 'month,a,a\n2000-01,"1,000.5","2,000.5"\n2000-02,"1,001.5","2,001.5"\n'
+    with pytest.raises(DataError, match="the header names column 'a' 2 times"):
+        read_csv(io.StringIO(text), thousands=",")
