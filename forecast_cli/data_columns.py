@@ -194,6 +194,8 @@ def _refuse_unread_time(raw: pd.DataFrame, time_format: str | None) -> None:
                 continue
         if values.empty or (looks_numeric(column) and time_format is None):  # a given format names it
             continue
+        if time_format == EPOCH_SECONDS and (hint := epoch_hint(values.iloc[0])):  # 1704067200000000
+            raise DataError(f"column {c!r} is not read by --time-format %s (e.g. {values.iloc[0]!r}): {hint}")
         how = (
             f"--time-format {time_format!r} does not read it" if time_format else "it is in no layout we read"
         )

@@ -52,6 +52,18 @@ class FutureTable:
         """The rows of series ``name`` (and the shared ones): what its own model reads."""
         return replace(self, frames={k: v for k, v in self.frames.items() if k in (name, "")})
 
+    def refuse_kind(self, numbered: bool) -> None:
+        """Refuse step numbers for a model of timestamps, or timestamps for one of steps
+        (``numbered``). Checked as the file is read too, so that predict can read it again
+        as the training data was (a Unix-time file read as step numbers)."""
+        for frame in self.frames.values():
+            if numbered == isinstance(frame.index, pd.DatetimeIndex):
+                has, wants = ("timestamps", "step numbers") if numbered else ("step numbers", "timestamps")
+                raise DataError(
+                    f"{self.source} has {has} but the model's series have {wants}; "
+                    "give the future rows the same time column as the training data"
+                )
+
     def block(self, name: str, index: pd.Index, columns: Sequence[str]) -> np.ndarray:
         """``columns`` at the stamps of ``index`` for series ``name``: (len(index), len(columns))."""
         frame = self.frames.get(name, self.frames.get(""))
@@ -63,12 +75,7 @@ class FutureTable:
                 f"{self.source} has no rows for {label}{has}; add its future values under the id the data gives it"
             )
         numbered = not isinstance(index, pd.DatetimeIndex)  # a model of integer steps
-        if numbered == isinstance(frame.index, pd.DatetimeIndex):
-            has, wants = ("timestamps", "step numbers") if numbered else ("step numbers", "timestamps")
-            raise DataError(
-                f"{self.source} has {has} but the model's series have {wants}; "
-                "give the future rows the same time column as the training data"
-            )
+        self.refuse_kind(numbered)
         stamps = index if numbered else _comparable(pd.DatetimeIndex(index), frame.index)
         if not numbered:
             key = name if name in self.frames else ""

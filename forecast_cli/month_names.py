@@ -46,10 +46,11 @@ def named_months(text: pd.Series, name: str) -> pd.Series:
         if len(months) > 1 and (months.to_numpy()[1:] == months.to_numpy()[:-1]).mean() > 0.5:
             # row after row the same month and other digits: days of it (Jan 10, Jan 11 ...),
             # read as the Januaries of 2010, 2011 ... (a month's rows of mmm-yy change the month)
+            layout = re.sub(r"\d{2}$", "%y", re.sub(r"^[A-Za-z]+", "%b", stripped.iloc[0]))
             raise DataError(
                 f"column {name!r} holds a month and a day with no year, or a month of two-digit years "
                 f"({text.iloc[0].strip()!r} on data row {data_row(text, 0)}); write the year, or give "
-                "--time-format %b %y if the digits are years"
+                f"--time-format '{layout}' if the digits are years"
             )
         return _month_and_year(month_first[0], month_first[1])
     if (year_first := stripped.str.extract(_YY_MONTH)).notna().all().all():

@@ -147,10 +147,14 @@ def positions_note(f: Forecaster, names: list[str], frames: Sequence[pd.DataFram
     against 60": the model's steps were ds = 1..60)."""
     known = {name: i for i, name in enumerate(f.ids_)}
     ends = f.histories_.last_stamps()
+    rows = getattr(f, "series_rows_", None)  # the training rows: a model of positions ends at rows - 1
     apart = [
         (name, len(frame) - 1, ends[known[name]])
         for name, frame in zip(names, frames, strict=True)
-        if name in known and len(frame) and len(frame) - 1 != ends[known[name]]
+        if name in known
+        and len(frame)
+        and len(frame) - 1 != ends[known[name]]
+        and not (rows is not None and ends[known[name]] == rows[known[name]] - 1)  # trained on positions too
     ]
     if not apart:
         return []

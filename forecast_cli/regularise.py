@@ -244,7 +244,11 @@ def local_midnights(clock: pd.TimedeltaIndex) -> bool:
     if len(times) != 2:
         return False
     apart = abs(times[1] - times[0])
-    near = all(min(t, pd.Timedelta(days=1) - t) <= NEAR_MIDNIGHT for t in times)
+    # whole hours: London's 23:30 readings in UTC (22:30 and 23:30) are no midnights
+    near = all(
+        min(t, pd.Timedelta(days=1) - t) <= NEAR_MIDNIGHT and t % pd.Timedelta(hours=1) == pd.Timedelta(0)
+        for t in times
+    )
     return near and apart in (pd.Timedelta(hours=1), pd.Timedelta(hours=23))
 
 

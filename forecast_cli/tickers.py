@@ -138,8 +138,8 @@ def common_calendar(fetched: Fetched, interval: str, freq: str | None) -> str | 
         if any("@" in str(c) for c in calendars):  # trading hours: no one intraday grid holds them all
             raise UsageError(
                 f"the tickers trade on different calendars ({listed}); one model steps through one "
-                "exchange's trading hours: give each exchange's symbols apart, or --freq B for one row "
-                "per weekday (each exchange's closures filled)"
+                "exchange's trading hours: give each exchange's symbols apart, or daily bars "
+                "(--interval 1d) with --freq B for one row per weekday"
             )
         raise UsageError(
             f"the tickers trade on different calendars ({listed}); "

@@ -347,3 +347,54 @@ def test_a_file_written_otherwise_than_the_training_data_still_reads_by_detectio
     assert (
         piped.exit_code == 2 and "the model's training data was read with (--time-format %s)" in piped.stderr
     )
+
+
+def test_counts_written_with_a_thousands_dot_are_read_as_the_model_read_them(tmp_path):
+    """A model trained with --thousands . --decimal , on counts written 5.006 (five thousand
+    and six), given its own file: 5.006 also reads as a decimal under detection, and the
+    forecast came out a thousand times too small, exit 0, without a word. The model's way
+    of writing numbers is tried first, and said."""
+    days = pd.date_range("2020-01-01", periods=120, freq="D")
+    counts = (5000 + 40 * np.sin(np.arange(120) / 4) + np.arange(120)).round().astype(int)
+    data = tmp_path / "de.csv"
+    data.write_text(
+        "date;y\n"
+        + "".join(f"{t:%d.%m.%Y};{v:,}\n".replace(",", ".") for t, v in zip(days, counts, strict=True))
+    )
+    model = tmp_path / "m.fcst"
+    args = ["--thousands", ".", "--decimal", ","]
+    assert (
+        runner.invoke(app, ["train", str(data), *args, "-H", "3", *FAST_TRAIN, "-o", str(model)]).exit_code
+        == 0
+    )
+    got = runner.invoke(app, ["predict", "-m", str(model), str(data), "--level", "none"])
+    stored = runner.invoke(app, ["predict", "-m", str(model), "--level", "none"])
+    assert got.exit_code == 0 and got.stdout == stored.stdout, got.output
+    assert float(got.stdout.splitlines()[1].split(",")[1]) > 1000
+    assert "read as the model's training data was (--decimal , --thousands .)" in got.stderr
+
+
+def test_a_future_file_in_unix_time_is_read_as_the_training_data_was_without_data(tmp_path):
+    """A model trained on Unix time with --future-features, given only --future-data in the
+    same layout: the file read by detection as step numbers, refused later ("has step
+    numbers but the model's series have timestamps"), where the model's --time-format was
+    never tried. The layout is checked as the file is read, so it is read again."""
+    months = pd.date_range("2005-01-01", periods=70, freq="MS", tz="UTC")
+    seconds = (months - pd.Timestamp("1970-01-01", tz="UTC")) // pd.Timedelta(seconds=1)
+    promo = np.arange(70) % 3 == 0
+    data = tmp_path / "promo.csv"
+    pd.DataFrame(
+        {"t": seconds, "y": 100 + 5 * promo + np.arange(70) % 12, "promo": promo.astype(int)}
+    ).to_csv(data, index=False)
+    future = tmp_path / "future.csv"
+    after = (pd.Timestamp("2010-11-01", tz="UTC") - pd.Timestamp("1970-01-01", tz="UTC")) // pd.Timedelta(
+        seconds=1
+    )
+    future.write_text(f"t,promo\n{after},1\n")
+    model = tmp_path / "m.fcst"
+    args = ["--time-format", "%s", "--future-features", "promo", "-H", "1", *FAST_TRAIN, "-o", str(model)]
+    assert runner.invoke(app, ["train", str(data), *args]).exit_code == 0
+    got = runner.invoke(app, ["predict", "-m", str(model), "--future-data", str(future), "--level", "none"])
+    assert got.exit_code == 0, got.output
+    assert got.stdout.splitlines()[1].startswith("2010-11-01T00:00:00+00:00,")
+    assert "future.csv read as the model's training data was (--time-format %s)" in got.stderr

@@ -247,3 +247,8 @@ def test_rows_without_a_step_column_are_said_to_be_numbered_by_their_order(tmp_p
         assert ("its rows are numbered 0..59 by their order" in out.stderr) is said
         if said:
             assert "the model's training steps end at 60" in out.stderr
+        # ten newer rows: a model trained without a step column has none to ask for
+        longer = tmp_path / "longer.csv"
+        pd.DataFrame({"y": np.concatenate([values, values[:10] + 60])}).to_csv(longer, index=False)
+        more = runner.invoke(app, ["predict", "-m", str(model), str(longer), "--level", "none"])
+        assert more.exit_code == 0 and ("by their order" in more.stderr) is said, more.output

@@ -478,9 +478,24 @@ def test_a_month_name_and_a_day_row_after_row_is_refused_for_want_of_a_year():
     ):
         parse_times(pd.Series(days), "date")
     assert parse_times(pd.Series(["Jan-19", "Feb-19", "Mar-19"]), "m").index[-1] == pd.Timestamp("2019-03-01")
+    yearly = pd.Series(["Jan-80", "Jan-81", "Jan-82"])  # the format it names reads them
+    with pytest.raises(DataError, match=r"give --time-format '%b-%y' if the digits are years"):
+        parse_times(yearly, "m")
+    assert parse_times(yearly, "m", "%b-%y").index[-1] == pd.Timestamp("1982-01-01")
 
 
 def test_one_month_in_every_row_is_a_month_not_fiscal_years():
     """A panel's one-step future file holds 2010-11 in every row: (2010 + 1) % 100 is 11,
     and it was refused as fiscal years. Fiscal spans step a year at a time."""
     assert parse_times(pd.Series(["2010-11", "2010-11"]), "month").index[0] == pd.Timestamp("2010-11-01")
+
+
+def test_unix_microseconds_under_a_date_name_get_the_same_hint():
+    """bad input: --time-format %s on microseconds in a column named timestamp -> exit 2, "these
+    look like microseconds: divide the column by 1,000" (the hint reached only columns of
+    other names: this one got the generic "such as %m/%Y")"""
+    raw = pd.DataFrame(
+        {"timestamp": [1704067200000000 + 3600 * 10**6 * i for i in range(30)], "y": np.arange(30.0)}
+    )
+    with pytest.raises(DataError, match="these look like microseconds: divide the column by 1,000"):
+        prepare_series(raw, DataConfig(time_format="%s"))

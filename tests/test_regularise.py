@@ -521,14 +521,16 @@ def test_naive_local_hours_repeated_or_skipped_by_a_clock_change_are_named(zone,
 
 
 @pytest.mark.parametrize(
-    ("zone", "hour"), [("Europe/London", 12), ("America/New_York", 16), ("Australia/Sydney", 0)]
+    ("zone", "hour"),
+    [("Europe/London", 12), ("America/New_York", 16), ("Australia/Sydney", 0), ("Europe/London", 23.5)],
 )
 def test_daily_readings_far_from_midnight_in_utc_keep_the_dates_they_fall_on(zone, hour):
     """London's noon (11:00 and 12:00 UTC) and New York's 16:00 close (20:00 and 21:00 UTC)
     also alternate by an hour with summer time; read as local midnights, noon's rows were
     refused as two to a day and the close's all dated a day late. Only times within two
     hours of midnight are midnights; the rest keep the UTC dates they fall on, as before
-    (Sydney's midnights, 13:00 and 14:00 UTC, cannot be told from a noon: they too)."""
+    (Sydney's midnights, 13:00 and 14:00 UTC, cannot be told from a noon: they too), and
+    only whole hours: London's 23:30 readings are 22:30 and 23:30 UTC."""
     local = pd.date_range("2023-01-01", "2024-12-31", freq="D", tz=zone) + pd.Timedelta(hours=hour)
     utc = local.tz_convert("UTC")
     raw = pd.DataFrame({"date": utc.strftime("%Y-%m-%dT%H:%M:%SZ"), "y": np.arange(len(utc), dtype=float)})

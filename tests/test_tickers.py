@@ -118,7 +118,7 @@ def test_every_task_carries_the_cache_folder_this_process_resolved(yahoo, tmp_pa
     [
         (
             "1h",
-            "one model steps through one exchange's trading hours: give each exchange's symbols apart, or --freq B",
+            "one model steps through one exchange's trading hours: give each exchange's symbols apart, or daily bars (--interval 1d) with --freq B",
         ),
         ("1d", "give --freq to put them on one grid (B: weekdays"),
     ],

@@ -266,7 +266,7 @@ def _future_table(path, forecaster, data_cfg, wide_target=None, reporter=None):
         id_col = None
     time_col = data_cfg.time_col if data_cfg.time_col is not None else forecaster.config.data.time_col
     try:
-        return read_future(
+        table = read_future(
             raw,
             forecaster.future_features_,
             id_col,
@@ -296,6 +296,8 @@ def _future_table(path, forecaster, data_cfg, wide_target=None, reporter=None):
         raise DataError(
             f"{exc}; if {others[0]!r} names the series, call that column {forecaster.id_col_!r}"
         ) from None
+    table.refuse_kind(forecaster.freq_ is None)  # here, so that the file can be read again
+    return table
 
 
 def _stdin_if_any():

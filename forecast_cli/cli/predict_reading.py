@@ -50,26 +50,42 @@ def said(given, model_cfg) -> str:
     )
 
 
+NUMBER_KEYS = ("decimal", "thousands")  # misread silently: 5.006 is a number under either
+
+
 def read_either(
     read: Callable[..., T], given, model_cfg, source, info: Callable[[str], None]
 ) -> tuple[T, object]:
-    """(what ``read(data_cfg)`` returns, the data options that read it): with ``given``,
-    else (for a file, ``model_cfg`` not None) with ``model_cfg``, said through ``info``. A
-    refusal of both is the first one's, naming the model's options."""
-    try:
+    """(what ``read(data_cfg)`` returns, the data options that read it), from the first of
+    these that reads a file (stdin, read once: ``given`` alone, as before):
+
+    1. ``given`` with the model's way of writing numbers (``NUMBER_KEYS``): a file of counts
+       written ``5.006`` with ``--thousands .`` reads under detection too, as 5.006, and the
+       forecast came out a thousand times too small, exit 0;
+    2. ``given``: predict's own options and detection (an ISO copy of a Unix-time file);
+    3. ``model_cfg``: every reading option the model's training data was read with.
+
+    Options of the model's that read the file are said through ``info``. A refusal of all
+    is ``given``'s, naming the model's options."""
+    if model_cfg is None:
         return read(given), given
-    except (DataError, UsageError) as first:
-        if model_cfg is None:
-            raise
-        hint = said(given, model_cfg)
-        if not _file(source):
-            raise _with_hint(first, hint) from None
+    numbers = dataclasses.replace(given, **{k: getattr(model_cfg, k) for k in NUMBER_KEYS})
+    tries = [c for c in (numbers, given, model_cfg) if c is not None]
+    tries = [c for i, c in enumerate(tries) if c not in tries[:i]]
+    if not _file(source):
+        tries = [given]
+    refusals: dict[int, Exception] = {}
+    for k, cfg in enumerate(tries):
         try:
-            result = read(model_cfg)
-        except (DataError, UsageError):
-            raise _with_hint(first, hint) from None
-        info(f"{source} read as the model's training data was ({hint})")
-        return result, model_cfg
+            result = read(cfg)
+        except (DataError, UsageError) as exc:
+            refusals[k] = exc
+            continue
+        if cfg != given:
+            info(f"{source} read as the model's training data was ({said(given, cfg)})")
+        return result, cfg
+    first = refusals[tries.index(given)]
+    raise _with_hint(first, said(given, model_cfg)) from None
 
 
 def _file(source) -> bool:
