@@ -164,8 +164,11 @@ def fetch_ticker(
             seen = set(meta.get("blank", []))
             if not stamps <= seen:
                 meta["blank"] = sorted(seen | stamps)
+                new = fresh.index[blank.to_numpy()][
+                    [str(t) not in seen for t in fresh.index[blank.to_numpy()]]
+                ]
                 recorded = _up_to(
-                    recorded, (gap_start, gap_end), _instant(first, meta.get("exchange_tz")), meta
+                    recorded, (gap_start, gap_end), _instant(new[0], meta.get("exchange_tz")), meta
                 )
         fresh = fresh[fresh["Close"].notna()] if not fresh.empty else fresh
         downloaded += len(fresh)
@@ -208,11 +211,16 @@ def _up_to(
     blank: pd.Timestamp,
     meta: dict,
 ) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The range to record when ``gap``'s answer had a row without prices at ``blank``: on
-    an empty cache the answer's rows before it (so what it had is kept, and the next run
-    asks from there); else what the cache had before (``_without_gap``)."""
+    """The range to record when ``gap``'s answer had a row without prices not seen before at
+    ``blank``: the answer's rows before it, where they join the cache (an empty one, or a
+    gap after it), so what it had is kept and the next run asks from there on (recording no
+    more than the cache had, a symbol that brings new blank rows on every run never
+    advanced); a gap before the cache records what the cache had (``_without_gap``)."""
     if not meta.get("start"):
         return recorded[0], max(recorded[0], min(blank, recorded[1]))
+    have_end = pd.Timestamp(meta["end"])
+    if gap[0] >= have_end:  # the gap after the cached range: its rows up to the blank join it
+        return recorded[0], max(have_end, min(blank, recorded[1]))
     return _without_gap(recorded, gap, meta)
 
 

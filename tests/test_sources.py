@@ -418,3 +418,31 @@ def test_rows_without_prices_in_every_answer_are_cached_after_the_second(yahoo, 
     offline = fetch_ticker("MSFT", "1d", **args, offline=True)
     assert len(yahoo.calls) == 2 and third.frame.equals(second.frame) and offline.frame.equals(second.frame)
     assert not any(n.startswith("offline: cache covers") for n in offline.notes)
+
+
+def test_a_cache_advances_past_blank_rows_new_on_every_run(yahoo, tmp_path, monkeypatch):
+    """Each run brings blank rows not seen before (a thinly traded symbol's new hours without
+    trades): recording only what the cache had, every later run downloaded from the same
+    place. The rows up to the first new blank join the cache, so each run asks for less."""
+    served = yahoo.download
+    holes = iter([["2017-01-10"], ["2017-01-17"], ["2017-01-24"], []])
+    current: list[str] = []
+
+    def holed(tickers, start=None, end=None, interval="1d", **kwargs):
+        raw = served(tickers, start=start, end=end, interval=interval, **kwargs)
+        for day in current:
+            stamp = pd.Timestamp(day, tz="America/New_York")
+            if stamp in raw.index:
+                raw.loc[stamp] = float("nan")
+        return raw
+
+    monkeypatch.setattr(yfinance, "download", holed)
+    args = dict(start="2017-01-01", end="2017-02-01", cache_dir=tmp_path, now=NOW)
+    current.extend(next(holes))
+    fetch_ticker("MSFT", "1d", **args)
+    starts = []
+    for _ in range(3):
+        current[:] = next(holes)
+        fetch_ticker("MSFT", "1d", **args)
+        starts.append(str(yahoo.calls[-1]["start"]))
+    assert starts[0] < starts[1] < starts[2]  # from the first new blank of the run before, on
