@@ -24,6 +24,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .intervals import CalibrationTable, bands, never_below_zero, scaled_errors, series_scale
+from .panel_stamps import checkpoints
 from .ranked_pool import RankedPool
 
 BASELINE_CALIBRATION = 50  # windows per series and table
@@ -121,14 +122,11 @@ def _dated_tables(
     each series, its row with the latest origin at or before the stamp: its windows and its
     scale are read from the rows before that origin, computed once for every table."""
     at = stamps[origins]  # (rows,) each forecast's origin stamp
-    unique = np.unique(at)
-    picked = np.linspace(0, len(unique) - 1, min(len(unique), MAX_DATED_TABLES)).astype(int)
-    checkpoints = unique[np.unique(picked)]
-    take = np.searchsorted(checkpoints, at, side="right") - 1  # (rows,) each row's checkpoint
+    chosen, take = checkpoints(at, MAX_DATED_TABLES)  # take: (rows,) each row's checkpoint
     order = np.lexsort((at, series_of))  # rows by series, then by origin
     same_next = np.append(series_of[order][1:] == series_of[order][:-1], False)  # in that order
     groups = []
-    for c, stamp in enumerate(checkpoints):
+    for c, stamp in enumerate(chosen):
         known = at[order] <= stamp  # a prefix of each series' rows
         last = known & ~(same_next & np.append(known[1:], False))  # each series' last known row
         groups.append((np.flatnonzero(take == c), np.sort(order[last])))

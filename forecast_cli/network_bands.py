@@ -35,6 +35,7 @@ import numpy as np
 
 from .intervals import CalibrationTable, bands, never_below_zero
 from .naive_floor import NaiveFloor, thin
+from .panel_stamps import checkpoints
 from .recalibration import scorable, window_errors
 from .stacked_states import stack_rows
 
@@ -214,9 +215,7 @@ def dated_bounds(
     out = _unbanded(parts, levels)
     if not levels or not parts:
         return out
-    origins = np.unique(np.concatenate([d.rows for d in dates]))  # (stamps,) sorted
-    picked = np.linspace(0, len(origins) - 1, min(len(origins), MAX_DATED_POOLS)).astype(int)
-    checkpoints = origins[np.unique(picked)]
+    stamps, take = checkpoints(np.concatenate([d.rows for d in dates]), MAX_DATED_POOLS)
     # every part's errors in one array each, with the part they came from
     fits = np.array([d.fit for d in dates])  # (parts,)
     series = np.array([d.series for d in dates])
@@ -225,13 +224,12 @@ def dated_bounds(
     since = np.concatenate([p.since for p in parts])  # (windows, horizon)
     since_at = np.concatenate([d.since for d in dates])  # (windows, horizon) stamps
     since_of = np.repeat(np.arange(len(parts)), [len(p.since) for p in parts])
-    # each row's checkpoint: the latest at or before its origin; rows grouped by it
-    take = np.concatenate([np.searchsorted(checkpoints, d.rows, side="right") - 1 for d in dates])
+    # rows grouped by their checkpoint (``take``: the latest at or before each row's origin)
     part_of = np.repeat(np.arange(len(parts)), [len(d.rows) for d in dates])
     row_of = np.concatenate([np.arange(len(d.rows)) for d in dates])
     order = np.argsort(take, kind="stable")
-    edges = np.searchsorted(take[order], np.arange(len(checkpoints) + 1))
-    for c, origin in enumerate(checkpoints):
+    edges = np.searchsorted(take[order], np.arange(len(stamps) + 1))
+    for c, origin in enumerate(stamps):
         eligible = fits <= origin  # fits made by this origin; of each series, its latest
         latest = np.full(series.max() + 1, np.iinfo(np.int64).min)
         np.maximum.at(latest, series[eligible], fits[eligible])

@@ -1,4 +1,5 @@
-"""A panel's timestamps on one integer clock, for tables that pool series by date.
+"""A panel's timestamps on one integer clock, for tables that pool series by date, and the
+origin stamps those tables are ranked at.
 
 Bands pooled over series must not read a row dated at or after a forecast's origin from
 any series (``network_bands.dated_bounds`` for ``--local`` members, ``baseline_bands`` for
@@ -28,3 +29,15 @@ def stacked_stamps(panel: Panel) -> np.ndarray | None:
     if not all(isinstance(m.frame.index, pd.DatetimeIndex) for m in panel.members):
         return None
     return np.concatenate(member_stamps(panel))
+
+
+def checkpoints(origins: np.ndarray, most: int) -> tuple[np.ndarray, np.ndarray]:
+    """(checkpoints, take): the distinct stamps of ``origins`` (rows,), at most ``most`` of
+    them evenly spaced (the first included), and each row's latest checkpoint at or before
+    its origin. A table per checkpoint ranks only what was known by it, so a row whose
+    origin falls between two takes fewer errors than it could have, never later ones; the
+    cap bounds how many tables a panel of thousands of end dates ranks."""
+    unique = np.unique(origins)
+    picked = np.linspace(0, len(unique) - 1, min(len(unique), most)).astype(int)
+    chosen = unique[np.unique(picked)]
+    return chosen, np.searchsorted(chosen, origins, side="right") - 1
