@@ -151,10 +151,10 @@ def _cut_errors(
     Only then: each series' scale read again at every stamp took M1 monthly's baselines
     from 2 to 8 seconds, for tables that already held thousands of windows."""
     stamp = stamps[origins[rows]].min()
-    first = np.full(int(series_of.max()) + 1, -1)
-    for r in np.argsort(stamps[origins], kind="stable")[::-1]:  # each series' earliest row
-        first[series_of[r]] = r
-    later = first[(first >= 0) & (stamps[origins[np.maximum(first, 0)]] > stamp)]
+    by_origin = np.argsort(stamps[origins], kind="stable")
+    _, earliest = np.unique(series_of[by_origin], return_index=True)
+    first = by_origin[earliest]  # (series,) each series' row with the earliest origin
+    later = first[stamps[origins[first]] > stamp]
     if not len(later):
         return np.empty((0, horizon))
     ends = np.array(
