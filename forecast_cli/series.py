@@ -88,8 +88,8 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig, least_rows: int = 2) -> S
     times = parse_times(raw[time_col], time_col, cfg.time_format)
     data.index = times.index.rename("timestamp")
     rows_read = len(data)
-    repeated = data.index[data.index.duplicated()]  # (a clock change's hour, in naive local time)
-    data, duplicates, trimmed, nans_in_data = _in_order(data, target, cfg.agg or DEFAULT_AGG)
+    data, repeated, trimmed, nans_in_data = _in_order(data, target, cfg.agg or DEFAULT_AGG)
+    duplicates = len(repeated)  # (a repeated hour may be a clock change's, in naive local time)
     if len(data) < least_rows:  # a panel puts a member of one row on the others' step
         raise OneTimestamp(
             f"the data has only {len(data)} distinct timestamp ({readable(data.index[0])}); "
@@ -175,7 +175,8 @@ def _numbered_steps(column: pd.Series, name: str, data: pd.DataFrame, target, fe
     gaps to fill, so the forecast continues from the last number, never from a row count."""
     data.index = pd.Index(column.to_numpy(dtype=np.int64), name="step")
     rows_read = len(data)
-    data, duplicates, trimmed, nans_in_data = _in_order(data, target, cfg.agg or DEFAULT_AGG)
+    data, repeated, trimmed, nans_in_data = _in_order(data, target, cfg.agg or DEFAULT_AGG)
+    duplicates = len(repeated)
     first, last = int(data.index[0]), int(data.index[-1])
     full = pd.RangeIndex(first, last + 1, name="step")
     gaps = len(full) - len(data)
@@ -195,16 +196,17 @@ def _numbered_steps(column: pd.Series, name: str, data: pd.DataFrame, target, fe
     return _finish(data, target, features, report, cfg, nans_in_data, gaps)
 
 
-def _in_order(data: pd.DataFrame, target: str, agg: str) -> tuple[pd.DataFrame, int, int, int]:
+def _in_order(data: pd.DataFrame, target: str, agg: str) -> tuple[pd.DataFrame, pd.Index, int, int]:
     """``data`` sorted by its index (timestamps or step numbers), repeated index values
-    combined with ``agg``, and cut to its target's first and last values; with the counts
-    of rows combined, rows cut and missing cells left (what the load report says)."""
+    combined with ``agg``, and cut to its target's first and last values; with the rows
+    combined (their index values, one per row beyond the first of its value), the count of
+    rows cut and of missing cells left (what the load report says)."""
     data = data.sort_index(kind="stable")
-    duplicates = int(data.index.duplicated().sum())
-    if duplicates:
+    repeated = data.index[data.index.duplicated()]
+    if len(repeated):
         data = data.groupby(level=0, sort=True).agg(aggregation(agg, data.columns))
     data, trimmed = trim_empty_ends(data, target)
-    return data, duplicates, trimmed, int(data.isna().to_numpy().sum())
+    return data, repeated, trimmed, int(data.isna().to_numpy().sum())
 
 
 def trim_empty_ends(data: pd.DataFrame, target: str) -> tuple[pd.DataFrame, int]:
