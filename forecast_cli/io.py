@@ -94,11 +94,14 @@ def read_csv(
             sample, skip = sample.split("\n", 1)[1] if "\n" in sample else "", 1
             delimiter = delimiter or named
         options = read_options(sample, delimiter, decimal, thousands) | ({"skiprows": 1} if skip else {})
-        text_cols = (
-            *text_cols,
-            *dotted_periods(sample, options, period_cols),
-            *zero_led_codes(sample, options, number_cols),
+        head = pd.read_csv(  # the first rows as written: which columns must be read as text
+            io.StringIO(sample.lstrip("\ufeff")),
+            sep=options["sep"],
+            dtype=str,
+            nrows=1000,
+            keep_default_na=False,
         )
+        text_cols = (*text_cols, *dotted_periods(head, period_cols), *zero_led_codes(head, number_cols))
         if text_cols:
             options |= verbatim(sample, options, text_cols)
 
@@ -265,16 +268,14 @@ def read_data(source: str | Path | IO[str], cfg: DataConfig) -> pd.DataFrame:
 _DOTTED_PERIOD = re.compile(r"^\s*(\d{1,2}\.\d{4}|\d{4}\.\d{1,2})\s*$")  # 01.1949, 1959.1
 
 
-def dotted_periods(sample: str, options: dict[str, Any], candidates: tuple[str, ...]) -> tuple[str, ...]:
-    """The ``candidates`` (time columns) whose first values are periods written with a dot
-    (``01.1949``, ``1959.1``): pandas reads them as the numbers 1.1949 and 1959.1, and the
-    layout is gone (``01.1950`` became 1.195). Read as text, ``--time-format %m.%Y`` reads
-    them."""
+def dotted_periods(head: pd.DataFrame, candidates: tuple[str, ...]) -> tuple[str, ...]:
+    """The ``candidates`` (time columns) whose first 20 values (of ``head``, the first rows
+    as written) are periods written with a dot (``01.1949``, ``1959.1``): pandas reads them
+    as the numbers 1.1949 and 1959.1, and the layout is gone (``01.1950`` became 1.195).
+    Read as text, ``--time-format %m.%Y`` reads them."""
     if not candidates:
         return ()
-    head = pd.read_csv(
-        io.StringIO(sample.lstrip("\ufeff")), sep=options["sep"], dtype=str, nrows=20, keep_default_na=False
-    )
+    head = head.head(20)
     wanted = {c.lower() for c in candidates}
     return tuple(
         str(c)
@@ -311,20 +312,19 @@ def exact_with_thousands(frame: pd.DataFrame, read, decimal: str, thousands: str
 _ZERO_LED = re.compile(r"^0\d{2,}$")  # 007, 0042: a code, not the number 7
 
 
-def zero_led_codes(sample: str, options: dict[str, Any], numbers: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """Columns whose first values hold a whole number written with a leading zero and at
-    least three digits (``007``): codes, read as written. As numbers, products ``007`` and
-    ``7`` under a column not named like an id (``sku``) were one series, their rows of one
-    date averaged as duplicates (exit 0); as text they differ, and the loader asks for
-    --id-col. Two digits (``01``) stay numbers: hours and months are written so, and so
-    do the columns in ``numbers`` (a target of zero-padded counts)."""
-    head = pd.read_csv(
-        io.StringIO(sample.lstrip("\ufeff")), sep=options["sep"], dtype=str, nrows=1000, keep_default_na=False
-    )
+def zero_led_codes(head: pd.DataFrame, numbers: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Columns whose first values (``head``: the first rows as written) hold a whole number
+    written with a leading zero and at least three digits (``007``): codes, read as
+    written. As numbers, products ``007`` and ``7`` under a column not named like an id
+    (``sku``) were one series, their rows of one date averaged as duplicates (exit 0); as
+    text they differ, and the loader asks for --id-col. Two digits (``01``) stay numbers:
+    hours and months are written so, and so do the columns in ``numbers`` (a target of
+    zero-padded counts)."""
+    kept = {n.lower() for n in numbers}
     return tuple(
         str(c)
         for c in head.columns
-        if str(c).strip().lower() not in {n.lower() for n in numbers}
+        if str(c).strip().lower() not in kept
         and (values := head[c].str.strip()).str.fullmatch(r"\d+|").all()
         and values.str.match(_ZERO_LED).any()
     )
