@@ -260,12 +260,8 @@ def _summer_time_note(clock: pd.TimedeltaIndex, tz) -> str:
     late = clock >= pd.Timedelta(hours=12)
     zone = f" {tz}" if tz is not None else ""
     times = " and ".join(_clock(t) for t in sorted(clock.unique()))
-    return (
-        f"daily stamps at {times}{zone} read as local midnights of a zone with summer time "
-        f"({int(late.sum())} put on the next day's date)"
-        if late.any()
-        else f"daily stamps at {times}{zone} read as local midnights of a zone with summer time"
-    )
+    moved = f" ({int(late.sum())} put on the next day's date)" if late.any() else ""
+    return f"daily stamps at {times}{zone} read as local midnights of a zone with summer time{moved}"
 
 
 def _clock(offset: pd.Timedelta) -> str:
