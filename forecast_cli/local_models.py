@@ -48,7 +48,7 @@ from .series_record import Series
 from .short_members import PREFIX as SHORT
 from .short_members import ShortMembers
 from .stacked_states import member_state, per_member, stack_states
-from .stored_histories import StoredHistories
+from .stored_histories import StoredHistories, lengths_summary
 
 if TYPE_CHECKING:
     from .forecaster import Forecaster
@@ -265,16 +265,13 @@ class LocalForecaster:
             meta["order"] = list(self.order_)  # the panel's, the short series in their places
             series.update(short_arrays)
             # what info shows counts them too (it said 2 series' rows of a 3-series model)
-            lengths = np.concatenate([self.member_histories_.lengths(), self.short_.histories.lengths()])
+            short = self.short_.histories.lengths()
             ends = [h["history"]["end"] for h in (meta, meta["short"]) if h["history"]["end"] is not None]
-            meta["all_history"] = {
-                "series": len(lengths),
-                "rows": int(lengths.sum()),
-                "rows_per_series": [int(lengths.min()), float(np.median(lengths)), int(lengths.max())],
-                "end": max(ends, default=None),
-            }
+            meta["all_history"] = lengths_summary(
+                np.concatenate([self.member_histories_.lengths(), short]), max(ends, default=None)
+            )
             if rows is not None:  # a short series trained nothing: its rows are its history
-                rows = np.concatenate([rows, self.short_.histories.lengths()])
+                rows = np.concatenate([rows, short])
         if rows is not None:
             meta["data_rows"] = rows_summary(rows)
         return meta, {**stacked, **series}

@@ -153,14 +153,8 @@ class StoredHistories(Sequence[pd.DataFrame]):
 
     def summary(self) -> dict[str, Any]:
         """What ``info`` shows: series, rows, rows per series, the latest stamp."""
-        lengths = self.lengths()
         last = self.last_stamp()
-        return {
-            "series": len(self),
-            "rows": int(lengths.sum()),
-            "rows_per_series": [int(lengths.min()), float(np.median(lengths)), int(lengths.max())],
-            "end": last.isoformat() if isinstance(last, pd.Timestamp) else last,
-        }
+        return lengths_summary(self.lengths(), last.isoformat() if isinstance(last, pd.Timestamp) else last)
 
     # ---------------------------------------------------------------- persistence
     def to_arrays(self, prefix: str) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
@@ -219,3 +213,15 @@ def _stamps(index: pd.Index, unit: str | None) -> np.ndarray:
     if not isinstance(index, pd.DatetimeIndex):
         raise ValueError("the histories mix timestamps and integer steps")
     return index.as_unit(unit).asi8.copy()
+
+
+def lengths_summary(lengths: np.ndarray, end: Any) -> dict[str, Any]:
+    """``StoredHistories.summary`` of series of ``lengths`` (series,) ending at ``end`` (as
+    written: ISO text, or a step number): what ``info`` shows of histories kept apart (a
+    ``--local`` model's members and its short series) as of one."""
+    return {
+        "series": len(lengths),
+        "rows": int(lengths.sum()),
+        "rows_per_series": [int(lengths.min()), float(np.median(lengths)), int(lengths.max())],
+        "end": end,
+    }
