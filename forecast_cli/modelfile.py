@@ -131,13 +131,18 @@ def _detail(exc: Exception) -> str:
     if isinstance(exc, _Inconsistent):
         return str(exc)
     if isinstance(exc, KeyError):
-        return f"no entry {exc.args[0]!r}" if exc.args else "a missing entry"  # a metadata key
+        return missing_entry(exc)
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     if not lines:
         return type(exc).__name__
     text = lines[1] if lines[0].startswith("Error(s) in loading") and len(lines) > 1 else lines[0]
     text = text if len(text) <= 200 else text[:197] + "..."
     return text if text.startswith("the model file") else f"{type(exc).__name__}: {text}"
+
+
+def missing_entry(exc: KeyError) -> str:
+    """A metadata key a restore or a summary looked for and did not find, by its name."""
+    return f"no entry {exc.args[0]!r}" if exc.args else "a missing entry"
 
 
 def column_names_problem(target: Any, id_col: Any, features: Any) -> str | None:

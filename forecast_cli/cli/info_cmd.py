@@ -47,7 +47,7 @@ def info(
         forecast info air.fcst --format config > run.toml && forecast train new.csv --config run.toml
     """
     from ..errors import ModelFileError
-    from ..modelfile import column_names_problem, read_metadata
+    from ..modelfile import column_names_problem, missing_entry, read_metadata
 
     meta = read_metadata(model, verify=True)  # bytes checked, arrays not parsed: torch stays out
     problem = column_names_problem(meta.get("target"), meta.get("id_col"), meta.get("features"))
@@ -60,8 +60,8 @@ def info(
         return
     try:
         summary = describe_model(meta)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # as predict says it (``_detail``)
-        what = f"no entry {exc.args[0]!r}" if isinstance(exc, KeyError) and exc.args else type(exc).__name__
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a missing entry as predict says it
+        what = missing_entry(exc) if isinstance(exc, KeyError) and exc.args else type(exc).__name__
         raise ModelFileError(f"{model} is damaged or inconsistent ({what}); retrain the model") from None
     chosen = resolve_format(fmt.value if fmt else None, None)
     if chosen == "json":  # the lines as shown, then typed values for scripts: jq .plan.horizon
