@@ -43,13 +43,7 @@ def check_invented(
     )
     grid = f"{gaps:,} absent periods on the {freq} grid" if freq else f"{gaps:,} step numbers skipped"
     parts = [grid if gaps else "", f"{empty:,} rows with empty cells{where}" if empty else ""]
-    fix = (
-        "check --freq, or accept"
-        if gaps and freq
-        else "check the step column, or accept"
-        if gaps
-        else "accept"
-    )
+    fix = ("check --freq, or accept" if freq else "check the step column, or accept") if gaps else "accept"
     if gaps and dates_layout:
         raise InventedRows(
             f"filling would invent {invented:,} of {rows:,} rows ({invented / rows:.0%}: {' and '.join(p for p in parts if p)}); "
