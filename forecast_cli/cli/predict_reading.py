@@ -17,15 +17,13 @@ import dataclasses
 from collections.abc import Callable
 from typing import TypeVar
 
+from ..data_config import DataConfig
 from ..errors import DataError, UsageError
+from ..option_spec import option_fields
 
 READ_KEYS = ("delimiter", "decimal", "thousands", "time_format")
-_FLAGS = {
-    "delimiter": "--delimiter",
-    "decimal": "--decimal",
-    "thousands": "--thousands",
-    "time_format": "--time-format",
-}
+# each option's flag as its declaration spells it (``--time-format``)
+_FLAGS = {name: option.flag_for(name) for name, _, option in option_fields(DataConfig) if name in READ_KEYS}
 T = TypeVar("T")
 
 
