@@ -122,7 +122,10 @@ _FISCAL = re.compile(r"^\s*(\d{4})\s*[/-]\s*(\d{2})\s*$")  # 2000/01, 2019-20
 def _refuse_fiscal_years(text: pd.Series, name: str) -> None:
     """Refuse fiscal years written as a span (``2000/01``: the year from April 2000): read as
     year and month, 2000/01 was January 2000 and 2001/02 February 2001, and the refusal
-    offered --freq 396D; from 2012/13 on they were no date at all."""
+    offered --freq 396D; from 2012/13 on they were no date at all. Every cell must be one,
+    so a first cell that is not ends it: no pass over a column of millions of dates."""
+    if not _FISCAL.match(str(text.iloc[0])):
+        return
     parts = text.str.extract(_FISCAL)
     if parts.isna().any().any():
         return
