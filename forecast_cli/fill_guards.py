@@ -20,7 +20,7 @@ def check_invented(
     guarded: bool,
     columns: Sequence[str] = (),
     exchanges: Callable[[], list[str]] | None = None,
-    dates_layout: str | None = None,
+    dates_layout: Callable[[], str | None] | None = None,
 ) -> None:
     """Refuse a guarded fill that would invent more than ``MAX_INVENTED`` of ``rows``: rows of
     absent periods (``gaps``) and rows with empty cells alike (``invented`` counts both).
@@ -30,9 +30,10 @@ def check_invented(
     observed rows fill: bars without a zone and without a holiday in their span are not
     taken for an exchange's unasked, so the refusal names the --freq that reads them.
     ``freq`` None: numbered steps, whose absent periods are step numbers skipped;
-    ``dates_layout``, where those numbers are dates written without separators (20200125
-    under ``ds``), the --time-format that reads them: inventing the numbers between
-    20200131 and 20200201 is no fix, and --freq is refused on steps."""
+    ``dates_layout``, asked only when refusing steps that skip, where those numbers are
+    dates written without separators (20200125 under ``ds``), the --time-format that reads
+    them: inventing the numbers between 20200131 and 20200201 is no fix, and --freq is
+    refused on steps."""
     if not guarded or rows == 0 or invented <= MAX_INVENTED * rows:
         return
     empty = invented - gaps
@@ -44,10 +45,10 @@ def check_invented(
     grid = f"{gaps:,} absent periods on the {freq} grid" if freq else f"{gaps:,} step numbers skipped"
     parts = [grid if gaps else "", f"{empty:,} rows with empty cells{where}" if empty else ""]
     fix = ("check --freq, or accept" if freq else "check the step column, or accept") if gaps else "accept"
-    if gaps and dates_layout:
+    if gaps and dates_layout is not None and (layout := dates_layout()):
         raise InventedRows(
             f"filling would invent {invented:,} of {rows:,} rows ({invented / rows:.0%}: {' and '.join(p for p in parts if p)}); "
-            f"the steps look like dates written without separators: give --time-format {dates_layout}",
+            f"the steps look like dates written without separators: give --time-format {layout}",
             absent=gaps,
         )
     # most of the grid absent: observed at some times only (opening hours), which no fill

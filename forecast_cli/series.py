@@ -273,7 +273,8 @@ def _finish(data, target, features, report, cfg: DataConfig, nans_in_data, gaps,
             guarded=cfg.fill is None,
             columns=columns,
             exchanges=lambda: _exchange_freqs(data, report.freq),  # read only when refusing
-            dates_layout=compact_dates(data.index[data.notna().any(axis=1).to_numpy()])
+            # steps that may be dates without separators, read only when refusing
+            dates_layout=(lambda: compact_dates(data.index[data.notna().any(axis=1).to_numpy()]))
             if report.freq is None
             else None,
         )
