@@ -31,7 +31,7 @@ from .compute import Executor, SerialExecutor, TaskProgress
 from .config import DEFAULT_FILL, MODEL_KINDS, ForecastConfig
 from .errors import DataError, UsageError
 from .folds import DEFAULT_FOLDS, Fold
-from .frequency_defaults import resolve_shape
+from .frequency_defaults import resolve_shape, step_kind
 from .panel import Panel
 from .panel_folds import member_folds, refuse_no_fold, resolve_refit
 from .panel_stamps import stacked_stamps
@@ -200,13 +200,27 @@ def run_backtest(
         series_of = series_of[kept_rows]
         fits = {n: f.rows(kept_rows) for n, f in fits.items()}
         notes.append(f"{len(failures)} series failed and are left out of every model's scores")
+    # the phases of a day of sub-daily data get their shares of the baselines' errors
+    day_cycle = season if panel.freq is not None and step_kind(panel.freq) == "sub-daily" else 1
     for name in models:
         if name in BASELINE_FUNCTIONS:
             t0 = time.perf_counter()
             fn = cut_at_zero(BASELINE_FUNCTIONS[name])
             forecasts[name] = fn(y, origins, horizon, season=season, starts=starts)
             bounds[name] = baseline_bounds(
-                fn, forecasts[name], y, origins, starts, fold_of, horizon, season, computed, stamps, series_of
+                fn,
+                forecasts[name],
+                y,
+                origins,
+                starts,
+                fold_of,
+                horizon,
+                season,
+                computed,
+                stamps,
+                series_of,
+                seasons=shape.seasons,
+                phase_cycle=day_cycle,
             )
             seconds[name] = (0.0, time.perf_counter() - t0)
         else:

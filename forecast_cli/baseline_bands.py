@@ -2,9 +2,10 @@
 
 A baseline fits nothing, so its calibration windows can be any full windows of the history:
 each forecast row (a series at one origin) lends the last ``BASELINE_CALIBRATION`` full
-windows before its origin, forecast by the same baseline, and their errors divided by the
-series' scale there (as a panel's networks' are); a table pools the windows of several
-rows into one conformal ranking.
+windows before its origin, or its longest season's (``Reach``), forecast by the same
+baseline, and their errors divided by the series' scale there (as a panel's networks'
+are) and, on sub-daily data, by their hour's share of the errors (``phase_shares``); a
+table pools the windows of several rows into one conformal ranking.
 
 Which rows a forecast may pool: on timestamps a table is ranked per origin (the stamp of
 a forecast's first step), from each series' row with the latest origin at or before it,
@@ -20,14 +21,17 @@ fold index, as ``--local`` networks do (``network_bands``).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
-from .intervals import CalibrationTable, bands, never_below_zero, scaled_errors, series_scale
+from .intervals import CalibrationTable, bands, never_below_zero, per_normaliser, scaled_errors, series_scale
 from .panel_stamps import checkpoints
+from .phase_shares import PHASE_CYCLES, error_shares
 from .ranked_pool import RankedPool
 
-BASELINE_CALIBRATION = 50  # windows per series and table
+BASELINE_CALIBRATION = 50  # windows per series, and the fewest a table ranks
+LENDER_WINDOWS = 400  # at most this many per series: spaced apart over a longer span
 MAX_DATED_TABLES = 256  # origin stamps ranked one table each; beyond, checkpoints (``_dated_tables``)
 Baseline = Callable[..., np.ndarray]  # (y, origins, horizon, *, season, starts) -> (rows, horizon)
 
@@ -60,19 +64,26 @@ def baseline_bounds(
     levels: tuple[float, ...],
     stamps: np.ndarray | None = None,
     series_of: np.ndarray | None = None,
+    seasons: tuple[int, ...] = (),
+    phase_cycle: int = 1,
 ) -> dict[str, np.ndarray]:
     """lo/hi per level for ``point``, baseline ``fn``'s forecasts at ``origins`` (rows =
     series x folds, indices into ``y``, the series stacked); ``fn`` forecasts the
     calibration windows. ``stamps`` (len(y),): each row's time as an int64 count of one unit
     for every series, with ``series_of`` (rows,) each forecast's series: tables pool by
-    origin stamp; without them (numbered steps), by ``fold_of``."""
-    scales = np.array([series_scale(y[a:b], False) for a, b in zip(starts, origins, strict=True)])
+    origin stamp; without them (numbered steps), by ``fold_of``. ``seasons``: the plan's
+    cycles, the longest the least span of windows each series lends (``Reach``);
+    ``phase_cycle``: the rows of a day of sub-daily data, whose phases get their shares of
+    the errors (``phase_shares``), 1 for none."""
+    reach = Reach(horizon, season, phase_cycle, max(BASELINE_CALIBRATION, *seasons, season))
     out = {f"{side}-{lv:g}": np.full(point.shape, np.nan) for lv in levels for side in ("lo", "hi")}
     if stamps is None or series_of is None:
         groups = [(np.flatnonzero(fold_of == k), np.flatnonzero(fold_of == k)) for k in np.unique(fold_of)]
     else:
         groups = _dated_tables(stamps, origins, series_of)
-    errors, owner = _window_errors(fn, y, starts, origins, scales, horizon, season)
+    errors, owner, scales, shares = _window_errors(fn, y, starts, origins, reach)
+    at = (origins - starts)[:, None] + np.arange(horizon)[None, :]  # (rows, horizon) target rows
+    norms = scales[:, None] * shares[np.arange(len(origins))[:, None], at % reach.cycle]  # (rows, horizon)
     # consecutive dated tables share most lenders: one pool kept ranked (``ranked_pool``),
     # where every window is whole or wholly missing (a flat series'), as ranking needs
     missing = np.isnan(errors)
@@ -95,12 +106,12 @@ def baseline_bounds(
             pool = errors[chosen[owner]]  # (windows, horizon)
             if stamps is not None and series_of is not None and len(pool) < BASELINE_CALIBRATION:
                 pool = np.concatenate(
-                    [pool, _cut_errors(fn, y, origins, starts, stamps, series_of, rows, horizon, season)]
+                    [pool, _cut_errors(fn, y, origins, starts, stamps, series_of, rows, reach)]
                 )
             if not len(pool):
                 continue
             table = CalibrationTable.from_errors(pool)
-        got = bands(point[rows], scales[rows], table, levels, (), uses_log=False)
+        got = bands(point[rows], norms[rows], table, levels, (), uses_log=False)
         for key, value in got.items():
             out[key][rows] = value
     # as the networks' bands: a series never below zero before its origin is not banded below
@@ -141,8 +152,7 @@ def _cut_errors(
     stamps: np.ndarray,
     series_of: np.ndarray,
     rows: np.ndarray,
-    horizon: int,
-    season: int,
+    reach: Reach,
 ) -> np.ndarray:
     """The windows of every series with no origin by the stamp of ``rows`` (the earliest of
     their origins), read up to that stamp, with each series' scale from those rows: for a
@@ -156,38 +166,62 @@ def _cut_errors(
     first = by_origin[earliest]  # (series,) each series' row with the earliest origin
     later = first[stamps[origins[first]] > stamp]
     if not len(later):
-        return np.empty((0, horizon))
+        return np.empty((0, reach.horizon))
     ends = np.array(
         [a + np.searchsorted(stamps[a:b], stamp) for a, b in zip(starts[later], origins[later], strict=True)]
     )
-    lending = ends - horizon >= starts[later] + season + 1  # a window before the stamp (``_window_errors``)
-    later, ends = later[lending], ends[lending]
-    scales = np.array([series_scale(y[a:b], False) for a, b in zip(starts[later], ends, strict=True)])
-    return _window_errors(fn, y, starts[later], ends, scales, horizon, season)[0]
+    # a window before the stamp (``_window_errors``)
+    lending = ends - reach.horizon >= starts[later] + reach.season + 1
+    return _window_errors(fn, y, starts[later][lending], ends[lending], reach)[0]
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What the calibration windows of a backtest's baselines span: their ``horizon``, the
+    baseline's ``season``, the rows of a day whose phases get shares (``phase_shares``; 1
+    for none), and ``span``, the origins each series lends: the longest season at least,
+    so that fifty windows (a day of half-hourly data) do not band a week's cycle: seasonal
+    naive covered 0.53 of half-hourly demand at 80%, lending a week of origins 0.78. A
+    series whose rows hold ``PHASE_CYCLES`` days reads its phase shares from that many
+    days of windows; only the last ``span`` are ranked, as for every other series."""
+
+    horizon: int
+    season: int
+    cycle: int
+    span: int
 
 
 def _window_errors(
-    fn: Baseline,
-    y: np.ndarray,
-    starts: np.ndarray,
-    ends: np.ndarray,
-    scales: np.ndarray,
-    horizon: int,
-    season: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    """(errors (windows, horizon), owner (windows,)): ``fn``'s errors on the last
-    ``BASELINE_CALIBRATION`` full windows in each lender's rows ``starts:ends``, each
-    divided by its lender's scale, and the lender they belong to. Computed once: every
-    table that pools a lender pools the same windows of it."""
-    first = starts + season + 1  # (lenders,) the first window a baseline can forecast
+    fn: Baseline, y: np.ndarray, starts: np.ndarray, ends: np.ndarray, reach: Reach
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(errors (windows, horizon), owner (windows,), scales (lenders,), shares (lenders,
+    cycle)): ``fn``'s errors on the full windows of the last ``reach.span`` origins in
+    each lender's rows ``starts:ends`` (at most ``LENDER_WINDOWS``, evenly spaced, the last
+    always), each divided by its lender's scale and its target's phase share (read from
+    ``PHASE_CYCLES`` days of windows where the lender has them); the lender they belong to;
+    each lender's scale and shares. Computed once: every table that pools a lender pools
+    the same windows of it."""
+    horizon, cycle = reach.horizon, reach.cycle
+    scales = np.array([series_scale(y[a:b], False) for a, b in zip(starts, ends, strict=True)])
+    first = starts + reach.season + 1  # (lenders,) the first window a baseline can forecast
     last = ends - horizon  # (lenders,) the last whose last target is the row before the end
-    begin = np.maximum(first, last - BASELINE_CALIBRATION + 1)
-    counts = np.maximum(last - begin + 1, 0)  # (rows,)
+    phased = (cycle > 1) & (last - first + horizon >= PHASE_CYCLES * cycle)  # (lenders,) days enough
+    span = np.where(phased, max(reach.span, PHASE_CYCLES * cycle), reach.span)  # (lenders,)
+    stride = -(-span // LENDER_WINDOWS)  # (lenders,) 1 up to LENDER_WINDOWS origins
+    counts = np.maximum((last - np.maximum(first, last - span + 1)) // stride + 1, 0)  # (lenders,)
     owner = np.repeat(np.arange(len(ends)), counts)  # (windows,)
     within = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
-    windows = begin[owner] + within  # (windows,) each window's origin in ``y``
+    windows = last[owner] - stride[owner] * within  # (windows,) each window's origin in ``y``, latest first
+    shares = np.ones((len(ends), cycle))
     if not len(windows):  # every origin too early for a window of its own
-        return np.empty((0, horizon)), owner
+        return np.empty((0, horizon)), owner, scales, shares
     actual = y[windows[:, None] + np.arange(horizon)[None, :]]  # (windows, horizon)
-    fc = fn(y, windows, horizon, season=season, starts=starts[owner])
-    return scaled_errors(actual, fc, scales[owner], False), owner
+    fc = fn(y, windows, horizon, season=reach.season, starts=starts[owner])
+    errors = scaled_errors(actual, fc, scales[owner], False)  # (windows, horizon)
+    if not phased.any():
+        return errors, owner, scales, shares
+    phase = ((windows - starts[owner])[:, None] + np.arange(horizon)[None, :]) % cycle  # (windows, horizon)
+    shares = error_shares(errors, owner, phase, len(ends), cycle, phased)
+    ranked = last[owner] - windows < reach.span  # (windows,) the span every lender lends
+    errors = per_normaliser(errors, shares[owner[:, None], phase])
+    return errors[ranked], owner[ranked], scales, shares
