@@ -65,13 +65,27 @@ def _whole_reason(how) -> str:
     return "a bar over part of a period is not that period's bar"
 
 
-def one_period(stamps: list[pd.Timestamp], offset, origin: pd.Timestamp) -> bool:
-    """Whether two ascending stamps fall in one period of ``offset`` binned from ``origin``
-    (which anchored offsets, months or weeks, ignore)."""
-    fixed = isinstance(offset, pd.offsets.Tick | pd.offsets.Day)  # Day is no Tick under pandas 3
-    probes = pd.Series(0, index=pd.DatetimeIndex(stamps))
-    sizes = (probes.resample(offset, origin=origin) if fixed else probes.resample(offset)).size()
-    return bool(sizes.iloc[-1] >= 2)  # the last period holds both
+# pandas closes these offsets' bins on the right and labels them by their end (a month's
+# last day, a week's Sunday); every other offset's bins are closed on the left
+RIGHT_CLOSED = frozenset({"ME", "YE", "QE", "BME", "BYE", "BQE", "W"})
+
+
+def period_test(labels: pd.DatetimeIndex, offset):
+    """``same_period(a, b)``: whether two stamps fall in the first or the last of the bins
+    ``labels`` (the periods the data was binned into, before any is dropped), read off
+    those bins themselves. Probes binned on their own put multiples of anchored steps
+    (``2MS``, ``2W-SUN``) on other edges, since pandas counts those from the first stamp it
+    sees: two whole half-years were dropped as partial, and one-week ends were kept as
+    fortnights."""
+    right = offset.rule_code.split("-")[0] in RIGHT_CLOSED
+
+    def inside(t: pd.Timestamp, label: pd.Timestamp) -> bool:
+        return label - offset < t <= label if right else label <= t < label + offset
+
+    def same_period(a: pd.Timestamp, b: pd.Timestamp) -> bool:
+        return any(inside(a, label) and inside(b, label) for label in (labels[0], labels[-1]))
+
+    return same_period
 
 
 def _step(stamp: pd.Timestamp, native: str, direction: int) -> pd.Timestamp | None:

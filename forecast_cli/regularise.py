@@ -26,7 +26,7 @@ from .calendars import Calendar
 from .clock import is_clock_step, on_wall_clock, to_offset
 from .errors import DataError
 from .exchange_bars import onto_bars
-from .partial_periods import one_period, whole_periods
+from .partial_periods import period_test, whole_periods
 from .stamps import readable
 from .weekday_grids import refuse_moved_weeks, weekend_rows
 
@@ -109,9 +109,18 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
         local = local.set_axis((local.index + pd.Timedelta(hours=12)).normalize())
     origin: str | pd.Timestamp = "start_day"
     early = pd.Timedelta(0)  # rows written early of their grid point: labels put back on it
+    coarser = (
+        native is not None
+        and native != freq
+        and Calendar.parse(native) is None
+        and to_offset(native) != offset
+    )
     if at_clock:
         origin = "start"
-    elif is_clock_step(offset):
+    elif is_clock_step(offset) and not coarser:
+        # the data's own step: its own phase (readings at :30 stay at :30, jitter snaps back);
+        # a coarser one (5-minute rows into hours) is binned on the clock, from midnight: from
+        # the first row, rows from 00:10 made hours of 00:10-01:05
         origin, early = _clock_origin(local.index, pd.Timedelta(offset))
     resampler = local.resample(offset, origin=origin)
     # a sum of empty cells is missing, not 0: a period whose only row had an empty cell
@@ -124,18 +133,7 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
         regular[~filled_bins] = np.nan
     note = ""
     if native is not None:
-        first_row = local.index[0]
-        # the probes' bins start where the data's did: at its first row ("start") or that
-        # row's midnight ("start_day"), not at the first probe (a day before the data put
-        # 2-day bins a day off, and a whole first bin was dropped as partial)
-        if isinstance(origin, pd.Timestamp):
-            anchor = origin
-        else:
-            anchor = first_row if origin == "start" else first_row.normalize()
-
-        def same_period(a: pd.Timestamp, b: pd.Timestamp) -> bool:
-            return one_period([a, b], offset, anchor)
-
+        same_period = period_test(regular.index, offset)
         regular, filled_bins, note = whole_periods(
             regular, filled_bins, local.index, native, how, same_period
         )

@@ -538,3 +538,46 @@ def test_daily_readings_far_from_midnight_in_utc_keep_the_dates_they_fall_on(zon
     assert [t.date() for t in series.frame.index] == [t.date() for t in utc]
     assert series.y.tolist() == list(np.arange(len(utc), dtype=float))
     assert "local midnights" not in series.report.line()
+
+
+@pytest.mark.parametrize(("start", "freq"), [("2024-03-01 00:10", "5min"), ("2000-06-05 00:30", "30min")])
+def test_finer_rows_summed_into_hours_are_binned_on_the_clock_not_from_the_first_row(start, freq):
+    """5-minute rows from 00:10 (or half-hours from 00:30) into hours: each hour is 00:00 to
+    01:00 on the clock, the part-hour at the start dropped and said. Binned from the first
+    row, the "hours" ran 00:10-01:05 (and 23:30-00:30, across midnight), and the forecast
+    was stamped at 23:10."""
+    index = pd.date_range(start, "2024-03-03 23:55" if freq == "5min" else "2000-06-07 23:30", freq=freq)
+    raw = pd.DataFrame({"t": index.strftime("%Y-%m-%d %H:%M"), "y": np.arange(len(index), dtype=float)})
+    series = prepare_series(raw, DataConfig(freq="h", agg="sum"))
+    assert (series.frame.index.minute == 0).all()
+    assert series.frame.index[0] == pd.Timestamp(start).ceil("h")
+    by_hour = raw.assign(h=pd.to_datetime(raw["t"]).dt.floor("h")).groupby("h")["y"].sum()
+    assert series.y.tolist() == by_hour.iloc[1:].tolist()  # every clock hour but the part-hour
+    assert f"dropped: the data covers only part of it, from {start}" in series.report.line()
+
+
+@pytest.mark.parametrize(
+    ("native", "freq", "dates", "kept"),
+    [  # 16 half-years / 48 two-month periods of whole months: nothing is partial
+        ("MS", "6MS", ("2015-01-01", "2022-12-01"), ("2015-01-01", "2022-07-01", 16)),
+        ("MS", "2MS", ("2015-01-01", "2022-12-01"), ("2015-01-01", "2022-11-01", 48)),
+        # Sunday weeks into fortnights: a one-week fortnight at either end is partial
+        ("W-SUN", "2W-SUN", ("2020-01-05", "2022-12-25"), ("2020-01-19", "2022-12-18", 77)),
+    ],
+)
+def test_multiples_of_anchored_steps_judge_the_ends_by_the_data_own_bins(native, freq, dates, kept):
+    """Whether an end period is partial is read off the bins the data was put in. Two
+    probes binned on their own started pandas' multi-month bins at the first probe: two
+    whole half-years were dropped as partial, and one-week ends kept as fortnights (the
+    last labelled a week after the data ended)."""
+    index = pd.date_range(*dates, freq=native)
+    raw = pd.DataFrame({"t": index.strftime("%Y-%m-%d"), "y": np.ones(len(index))})
+    series = prepare_series(raw, DataConfig(freq=freq, agg="sum"))
+    first, last, rows = kept
+    assert (series.frame.index[0], series.frame.index[-1], len(series.frame)) == (
+        pd.Timestamp(first),
+        pd.Timestamp(last),
+        rows,
+    )
+    whole = 6 if freq == "6MS" else 2
+    assert (series.y == whole).all()
