@@ -35,7 +35,7 @@ from .panel_layout import (
 from .panel_table import factorize_ids, split_panel, static_values, wanted_places
 from .period_labels import layout_of, said
 from .series import numbers_steps, prepare_series, refuse_constant
-from .series_record import ENDS_TRIMMED, MISSING_DROPPED, Series
+from .series_record import Series
 from .shared_step import on_shared_step
 
 
@@ -106,44 +106,10 @@ class Panel:
         return dataclasses.replace(self, members=members)
 
     def summary_line(self) -> str:
-        """One stderr line: how many series, how long, what loading did."""
-        n = self.lengths
-        reports = [m.report for m in self.members]
-        parts = [
-            f"{len(self)} series",
-            f"length min/median/max {n.min()}/{int(np.median(n))}/{n.max()}",
-            f"freq {self.freq if self.freq is not None else 'integer steps'} ({reports[0].freq_source})",
-            self._count("duplicates merged", [r.duplicates_merged for r in reports]),
-            self._count("gaps filled", [r.gaps_filled for r in reports], _shared_weekday(reports)),
-            self._count("NaNs filled", [r.nans_filled for r in reports]),
-        ]
-        if any(r.rows_combined for r in reports):  # with a given --freq (an inferred one refuses them)
-            parts.append(
-                self._count("rows combined into another's period", [r.rows_combined for r in reports])
-            )
-        if any(r.missing_dropped for r in reports):
-            parts.append(self._count(MISSING_DROPPED, [r.missing_dropped for r in reports]))
-        if any(r.ends_trimmed for r in reports):
-            parts.append(self._count(ENDS_TRIMMED, [r.ends_trimmed for r in reports]))
-        return "panel: " + ", ".join(parts + self.notes)
+        """One stderr line: how many series, how long, what loading did (``panel_line``)."""
+        from .panel_line import summary_line
 
-    def _count(self, what: str, counts: list[int], also: str = "") -> str:
-        """``3 NaNs filled (in S1, S7)``: a total, and which series it happened to (``also``
-        said after them)."""
-        which = [name for name, n in zip(self.ids, counts, strict=True) if n]
-        named = (
-            f"in {', '.join(which[:3])}{' ...' if len(which) > 3 else ''}" if which and self.id_col else ""
-        )
-        inside = ", ".join(part for part in (named, also) if part)
-        return f"{sum(counts)} {what}" + (f" ({inside})" if inside else "")
-
-
-def _shared_weekday(reports) -> str:
-    """``every one a Sunday`` when every series with filled gaps had them all on that one
-    weekday (``weekday_grids.one_weekday``): said per series for one, and lost in the
-    panel's counts, so four shops closed on Sundays had every Sunday invented unremarked."""
-    said = {r.gaps_weekday for r in reports if r.gaps_filled}
-    return said.pop() if len(said) == 1 else ""
+        return summary_line(self)
 
 
 def prepare_panel(raw: pd.DataFrame, cfg: DataConfig, to_learn: bool = True) -> Panel:

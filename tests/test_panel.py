@@ -625,3 +625,30 @@ def test_predict_with_ids_and_data_recalibrates_on_the_series_it_read_and_says_s
         "bands: 10 window(s) after the training data joined its validation errors (recalibrated), from the series --ids read"
         in one.stderr
     )
+
+
+def test_the_panel_line_says_what_loading_did_to_single_series():
+    """Daily sales summed into months: series A's part-months at either end are dropped, as
+    one series' load line says; the panel's line said only its counts. B covers whole
+    months and has no note."""
+    a = pd.date_range("2022-01-05", "2022-12-15", freq="D")
+    b = pd.date_range("2022-01-01", "2022-12-31", freq="D")
+    raw = pd.concat(
+        [
+            pd.DataFrame({"store": "A", "ds": a, "y": np.ones(len(a))}),
+            pd.DataFrame({"store": "B", "ds": b, "y": np.ones(len(b))}),
+        ]
+    )
+    line = prepare_panel(raw, DataConfig(freq="MS", agg="sum")).summary_line()
+    assert "A: the first period (labelled 2022-01-01) dropped: the data covers only part of it" in line
+    assert "B:" not in line
+
+
+def test_the_panel_line_counts_the_notes_past_the_first_two():
+    parts = []
+    for k in range(5):  # each series starts on another day of January: five distinct notes
+        days = pd.date_range(f"2022-01-0{k + 2}", "2022-12-31", freq="D")
+        parts.append(pd.DataFrame({"store": f"S{k}", "ds": days, "y": np.ones(len(days))}))
+    line = prepare_panel(pd.concat(parts), DataConfig(freq="MS", agg="sum")).summary_line()
+    assert "S0: the first period" in line and "S1: the first period" in line
+    assert "S2:" not in line and line.endswith("and notes on 3 more series")
