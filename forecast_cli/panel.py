@@ -34,6 +34,7 @@ from .panel_layout import (
 )
 from .panel_table import factorize_ids, split_panel, static_values, wanted_places
 from .period_labels import layout_of, said
+from .period_nesting import refuse_anchors_apart
 from .series import numbers_steps, prepare_series, refuse_constant
 from .series_record import Series
 from .shared_step import on_shared_step
@@ -243,6 +244,7 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig, to_learn: bool = True) -> 
                 f"the series are weeks stamped on different weekdays ({shown}); a grid of one weekday "
                 "would move the others' weeks by days: stamp every series' weeks on one weekday"
             )
+        refuse_anchors_apart(tuple(freqs), shown)  # quarters or years starting in other months
         exchanges = [f for f, c in zip(freqs, calendars, strict=True) if c is not None and not c.intraday]
         trading = bool(exchanges)  # an exchange's days
         fix = (

@@ -27,6 +27,7 @@ from .clock import is_clock_step, on_wall_clock, to_offset
 from .errors import DataError
 from .exchange_bars import onto_bars
 from .partial_periods import period_test, whole_periods
+from .period_nesting import refuse_unnested
 from .stamps import readable
 from .weekday_grids import refuse_moved_weeks, weekend_rows
 
@@ -79,6 +80,7 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
         return _onto_sessions(data, calendar, how, native)
     offset = to_offset(freq)
     refuse_moved_weeks(native, offset, freq)
+    refuse_unnested(native, offset, freq, how)
     weekend = weekend_rows(data.index, offset)
     if weekend.any():  # business days are weekdays: weekend rows are dropped and counted
         first = readable(data.index[weekend][0])

@@ -581,3 +581,65 @@ def test_multiples_of_anchored_steps_judge_the_ends_by_the_data_own_bins(native,
     )
     whole = 6 if freq == "6MS" else 2
     assert (series.y == whole).all()
+
+
+@pytest.mark.parametrize(
+    ("dates", "native", "freq", "said"),
+    [
+        (("2000-01-01", "2014-10-01"), "QS", "QS-FEB", "quarters starting in Jan, Apr, Jul, Oct (QS)"),
+        (
+            ("2000-03-31", "2014-12-31"),
+            "QE",
+            "QE-NOV",
+            "the periods of a QE-NOV grid start in Mar, Jun, Sep, Dec",
+        ),
+        (("1970-01-01", "2020-01-01"), "YS", "YS-JUL", "years starting in Jan (YS)"),
+        (("2000-02-01", "2014-11-01"), "QS-FEB", "YS", "quarters starting in Feb, May, Aug, Nov"),
+    ],
+)
+def test_periods_are_not_moved_into_periods_they_only_overlap(dates, native, freq, said):
+    """bad input: quarters under --freq QS-FEB (years under YS-JUL) -> exit 2, "... would move into a period it only overlaps: step them as QS" (each value was relabelled two months back, silently)"""
+    index = pd.date_range(*dates, freq=native)
+    raw = pd.DataFrame({"t": index.strftime("%Y-%m-%d"), "y": np.arange(len(index), dtype=float)})
+    with pytest.raises(DataError, match="would move into a period it only overlaps") as refused:
+        prepare_series(raw, DataConfig(freq=freq, agg="sum"))
+    assert said in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("native", "freq", "agg"),
+    [("QS", "YS-JUL", "sum"), ("MS", "QS-FEB", "sum"), ("QS", "QE", "mean"), ("W-SUN", "MS", "mean")],
+)
+def test_periods_that_nest_are_combined(native, freq, agg):
+    """Quarters into July years, months into February quarters, quarters relabelled by their
+    ends, a month's mean of its weeks: every row lies inside one period."""
+    index = pd.date_range("2001-01-01", "2012-12-31", freq=native)
+    raw = pd.DataFrame({"t": index.strftime("%Y-%m-%d"), "y": np.ones(len(index))})
+    assert len(prepare_series(raw, DataConfig(freq=freq, agg=agg)).frame) > 10
+
+
+def test_weeks_summed_into_months_are_refused():
+    """bad input: Sunday weeks under --freq MS --agg sum -> exit 2, "a month with five would read a quarter higher" (4 or 5 weeks were summed per month, silently)"""
+    index = pd.date_range("2020-01-05", "2022-12-25", freq="W-SUN")
+    raw = pd.DataFrame({"t": index.strftime("%Y-%m-%d"), "y": np.ones(len(index))})
+    with pytest.raises(DataError, match=r"weeks \(W-SUN\) .* a month with five would read a quarter higher"):
+        prepare_series(raw, DataConfig(freq="MS", agg="sum"))
+
+
+def test_a_panel_of_quarters_starting_in_different_months_names_the_fix_that_works():
+    """bad input: a panel of QS and QS-FEB quarters -> exit 2, "stamp every series' quarters on the same months" (its advice, give --freq, led to a silent move)"""
+    from forecast_cli.panel import prepare_panel
+
+    a = pd.date_range("2000-01-01", periods=40, freq="QS")
+    b = pd.date_range("2000-02-01", periods=40, freq="QS-FEB")
+    raw = pd.concat([pd.DataFrame({"id": k, "ds": d, "y": np.arange(40.0)}) for k, d in (("A", a), ("B", b))])
+    with pytest.raises(DataError, match="quarters starting in different months .* on the same months"):
+        prepare_panel(raw, DataConfig(id_col="id"))
+    same = pd.concat(
+        [
+            pd.DataFrame({"id": "A", "ds": a, "y": np.arange(40.0)}),
+            pd.DataFrame({"id": "B", "ds": a + pd.offsets.QuarterEnd(0), "y": np.arange(40.0)}),
+        ]
+    )
+    with pytest.raises(DataError, match="different frequencies .* give --freq"):
+        prepare_panel(same, DataConfig(id_col="id"))  # QS and QE: the same quarters, labelled apart
