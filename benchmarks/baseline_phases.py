@@ -1,0 +1,125 @@
+"""The baselines' bands on sub-daily data: a season of windows each, and each hour's share of
+the errors (stop 42).
+
+Runs ``forecast backtest`` with the baselines alone (``--models ''``) from two source
+trees on half-hourly demand (Taylor, 10 folds, and 30 folds 13 rows apart), on a seeded
+solar series (100 days hourly, zero every night, a daily cloud factor: the shape sweep D
+found), and on daily and coarser sets whose bands must not move (M1 monthly with 3 folds,
+airline over 24 origins, Seattle's daily highs). Records each baseline's coverage and
+interval score, seasonal naive's 80% coverage by day (07-17 h) and its night width on the
+solar series, and each command's wall time. Usage (one thread; the trees are a worktree of
+the commit before and this one):
+
+    git worktree add /tmp/before 9cde722~1
+    OMP_NUM_THREADS=1 python benchmarks/baseline_phases.py --tree before=/tmp/before --tree after=. \\
+        --out benchmarks/results/stop42_baseline_phases.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+KEYS = ("cov_80", "width_80", "winkler_80", "cov_95", "width_95", "winkler_95")
+
+
+def runs(data_dir: Path, solar: Path) -> dict[str, list[str]]:
+    taylor = str(data_dir / "taylor_halfhourly.csv")
+    return {
+        "taylor_10": [taylor, "--folds", "10"],
+        "taylor_30x13": [taylor, "--folds", "30", "--origin-stride", "13"],
+        "solar_20x7": [str(solar), "--folds", "20", "--origin-stride", "7"],
+        "m1_monthly": [
+            str(data_dir / "m1_monthly.csv"),
+            "--id-col",
+            "series",
+            "--target",
+            "value",
+            "--folds",
+            "3",
+        ],
+        "airline_24": [str(data_dir / "airpassengers.csv"), "--folds", "24", "--origin-stride", "1"],
+        "seattle_10": [str(data_dir / "seattle_weather.csv"), "--target", "temp_max", "--folds", "10"],
+    }
+
+
+def write_solar(path: Path) -> None:
+    """100 days hourly: a bell from 06 to 18 h scaled by a Beta(4, 1.5) daily cloud factor
+    and 10% noise, exactly 0 at night (seed 0)."""
+    rng = np.random.default_rng(0)
+    days = 100
+    stamps = pd.date_range("2023-04-01", periods=days * 24, freq="h")
+    hour = stamps.hour.to_numpy()
+    bell = np.clip(np.sin(np.pi * (hour - 6) / 12), 0, None)
+    clouds = np.repeat(np.clip(rng.beta(4, 1.5, days), 0.05, 1), 24)
+    noise = np.clip(1 + 0.1 * rng.standard_normal(len(stamps)), 0.5, 1.5)
+    y = np.where(bell == 0, 0.0, 100 * bell * clouds * noise)
+    pd.DataFrame({"ds": stamps, "y": np.round(y, 3)}).to_csv(path, index=False)
+
+
+def run(tree: Path, args: list[str], predictions: Path) -> tuple[dict, float]:
+    """(leaderboard rows by model, seconds) of one backtest from ``tree``'s sources."""
+    command = [sys.executable, "-m", "forecast_cli", "backtest", *args, "--models", ""]
+    command += ["-f", "json", "-q", "--no-timings", "--predictions-out", str(predictions)]
+    start = time.perf_counter()
+    done = subprocess.run(
+        command,
+        cwd=tree,
+        env={**os.environ, "PYTHONPATH": str(tree)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    seconds = time.perf_counter() - start
+    rows = {r["model"]: {k: r[k] for k in KEYS} for r in json.loads(done.stdout)["leaderboard"]}
+    return rows, seconds
+
+
+def day_and_night(predictions: Path) -> dict:
+    """Seasonal naive's 80% coverage by day (07-17 h) and mean 80% width at night."""
+    rows = pd.read_csv(predictions).query("model == 'seasonal-naive'")
+    hour = pd.to_datetime(rows["timestamp"]).dt.hour
+    day = hour.between(7, 17)
+    inside = (rows["actual"] >= rows["lo-80"]) & (rows["actual"] <= rows["hi-80"])
+    return {
+        "day_cov_80": round(float(inside[day].mean()), 3),
+        "night_width_80": round(float((rows["hi-80"] - rows["lo-80"])[~day].mean()), 3),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tree", action="append", required=True, help="NAME=PATH of a source tree")
+    parser.add_argument("--data-dir", default="../shared/datasets")
+    parser.add_argument("--out", required=True)
+    opts = parser.parse_args()
+    trees = dict(t.split("=", 1) for t in opts.tree)
+    results: dict = {"python": platform.python_version(), "machine": platform.machine(), "runs": {}}
+    with tempfile.TemporaryDirectory() as scratch:
+        solar = Path(scratch) / "solar.csv"
+        write_solar(solar)
+        for name, args in runs(Path(opts.data_dir).resolve(), solar).items():
+            for label, path in trees.items():
+                predictions = Path(scratch) / f"{name}.{label}.csv"
+                rows, seconds = run(Path(path).resolve(), args, predictions)
+                got = {"seconds": round(seconds, 2), "models": rows}
+                if name.startswith("solar"):
+                    got["seasonal_naive_by_hour"] = day_and_night(predictions)
+                results["runs"].setdefault(name, {})[label] = got
+                shown = {m: (round(r["cov_80"], 3), round(r["winkler_80"], 3)) for m, r in rows.items()}
+                print(name, label, f"{seconds:.1f}s", shown, got.get("seasonal_naive_by_hour", ""))
+    Path(opts.out).write_text(json.dumps(results, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
