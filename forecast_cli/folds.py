@@ -115,7 +115,7 @@ def plan_folds(
         raise DataError(
             f"{folds} folds of horizon {horizon} (stride {stride}) need {needed + horizon + stride * (folds - 1)} "
             f"rows with {needed} training rows before the first origin, but the series has {n_rows}; "
-            f"at most {fit} folds fit (lower --folds, --horizon{', --origin-stride' if stride != horizon else ''} or --lookback)"
+            f"at most {fit} fold{'s' if fit != 1 else ''} fit{'s' if fit == 1 else ''} (lower --folds, --horizon{', --origin-stride' if stride != horizon else ''} or --lookback)"
         )
     plan = []
     for k in range(skipped, folds):

@@ -73,7 +73,7 @@ MAX_CALIBRATION_WINDOWS = 20_000
 MIN_STEP_ERRORS = 20  # fewer at a step: borrow the nearest steps' errors (see _with_neighbours)
 # values nearer than this, relative to their size, are one value: a price of 19.99 summed
 # as 19.990000000000002 did not move, and a network fed that "movement" (scaled up from
-# nothing) forecast it 7% lower (``series_scale``, ``series.refuse_constant``, and the
+# nothing) forecast it 7% lower (``series_scale``, ``constant_series.refuse_constant``, and the
 # forecast of an unmoved series, ``origin_forecasts``)
 ROUNDOFF = 1e-9
 

@@ -19,6 +19,7 @@ from .calendars import Calendar
 from .cell_numbers import rows_text
 from .clock_columns import joined_date_and_clock
 from .config import DataConfig
+from .constant_series import refuse_constant
 from .data_columns import refuse_feature_flags, resolve_target, resolve_time_column, time_index_as_column
 from .errors import DataError, OneTimestamp, UsageError, first_few
 from .panel_clocks import refuse_several_clocks
@@ -35,7 +36,7 @@ from .panel_layout import (
 from .panel_table import factorize_ids, split_panel, static_values, wanted_places
 from .period_labels import layout_of, said
 from .period_nesting import refuse_anchors_apart
-from .series import numbers_steps, prepare_series, refuse_constant
+from .series import numbers_steps, prepare_series
 from .series_record import Series
 from .shared_step import on_shared_step
 

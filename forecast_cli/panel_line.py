@@ -36,13 +36,17 @@ def summary_line(panel: Panel) -> str:
 
 def _member_notes(panel: Panel) -> list[str]:
     """What loading said of single series (a partial period dropped, stamps put on the
-    grid, hours a clock change repeated): the panel's counts alone left it unsaid. Each
+    grid, hours a clock change repeated): the panel's counts alone left it unsaid. What it
+    said of every series (how rows were combined into coarser periods) once; each other
     distinct note once with the series it is of; past ``SHOWN_NOTES``, how many more."""
+    parts = [[p for p in m.report.note.split("; ") if p] for m in panel.members]
+    shared = [p for p in parts[0] if all(p in mine for mine in parts[1:])] if len(parts) > 1 else []
     by_note: dict[str, list[str]] = {}
-    for name, member in zip(panel.ids, panel.members, strict=True):
-        if member.report.note:
-            by_note.setdefault(member.report.note, []).append(str(name))
-    said = []
+    for name, mine in zip(panel.ids, parts, strict=True):
+        own = "; ".join(p for p in mine if p not in shared)
+        if own:
+            by_note.setdefault(own, []).append(str(name))
+    said = list(shared)
     for note, names in list(by_note.items())[:SHOWN_NOTES]:
         where = f"{', '.join(names[:3])}{' ...' if len(names) > 3 else ''}: " if panel.id_col else ""
         said.append(f"{where}{note}")

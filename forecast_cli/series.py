@@ -11,7 +11,6 @@ never have to guess what the tool did to their data. The work is done by
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import IO
@@ -28,7 +27,6 @@ from .errors import DataError, FreqWithoutDates, OneTimestamp
 from .exchange_detection import bar_step, closures_of, exchanges_holding, fixed_offset
 from .fill_guards import check_invented, dropped_grid_note
 from .frequency import choose_frequency, infer_frequency
-from .intervals import ROUNDOFF
 from .io import read_data
 from .number_times import compact_dates, step_numbers
 from .parse import parse_times
@@ -103,7 +101,9 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig, least_rows: int = 2) -> S
     if native is not None and sums_into_coarser(how, native, freq, data.index):
         summed = rows_to_sum(data, native, freq, fill, guarded=cfg.fill is None)
     regular = regularise(summed.data, freq, how, native)
-    combined = _combined_note(regular, source, native, freq, how)  # refuses them on an inferred step
+    combined = _combined_note(
+        regular, source, native, freq, how, cfg.agg is None
+    )  # refuses them on an inferred step
     frame, holding = split_marks(regular.frame, fill)
     report = LoadReport(
         rows_read,
@@ -220,12 +220,15 @@ def trim_empty_ends(data: pd.DataFrame, target: str) -> tuple[pd.DataFrame, int]
     return data.iloc[first : last + 1], len(data) - (last + 1 - first)
 
 
-def _combined_note(regular: Regular, source: str, native: str | None, freq: str, how: str) -> str:
+def _combined_note(
+    regular: Regular, source: str, native: str | None, freq: str, how: str, default_agg: bool = False
+) -> str:
     """What to say of rows binning put into a period another row was in (``Regular.combined``):
     on an inferred step they are refused, since the step does not fit them and combining
     them would change the data unasked; on a step the user gave as the data's own they are
-    said; on a coarser given step (hourly to daily) combining is the point, and the row
-    counts say it."""
+    said; on a coarser given step (hourly to daily) combining is the point, and the line
+    names how (daily sales into months by the default mean are the mean day's sales, not
+    the month's: said nowhere but ``info -f json``)."""
     if not regular.combined:
         return ""
     n = regular.combined
@@ -236,7 +239,12 @@ def _combined_note(regular: Regular, source: str, native: str | None, freq: str,
             f"or give --freq {freq} to combine each period's rows (--agg, now {how})"
         )
     if native is not None and native != freq:
-        return ""
+        agg = (
+            f"{how} (the default; --agg sum for totals, last for prices)"
+            if default_agg and isinstance(how, str)
+            else how
+        )
+        return f"{native} rows combined into {freq} periods by {agg}"
     return f"{n} row{'s' if n > 1 else ''} combined into a period of another with {how} (first {regular.first_combined})"
 
 
@@ -309,19 +317,3 @@ def _exchange_freqs(data: pd.DataFrame, freq: str | None) -> list[str]:
     if freq is None or not isinstance(observed, pd.DatetimeIndex):
         return []
     return [f"{e}@{bar_step(freq)}" for e in exchanges_holding(observed, freq)]
-
-
-def refuse_constant(members: list[Series], ids: Sequence[str]) -> list[str]:
-    """The ids of constant members; an error when every member is constant (nothing to
-    learn). A panel keeps its constant series (a product that never sold is data too).
-    A series of one row is not called constant (one value shows no change either way)."""
-    flat = [np.ptp(m.y) <= ROUNDOFF * np.max(np.abs(m.y)) for m in members]  # round-off is no change
-    if not all(flat):
-        return [name for name, m, f in zip(ids, members, flat, strict=True) if f and len(m.y) > 1]
-    target, first = members[0].target, members[0].y[0]
-    if len(members) == 1:
-        within = "" if np.ptp(members[0].y) == 0 else ", to one part in 10^9"
-        raise DataError(
-            f"target {target!r} is constant ({first:g}{within}); there is nothing to learn, pick another --target"
-        )
-    raise DataError(f"every series' {target!r} is constant; there is nothing to learn, pick another --target")

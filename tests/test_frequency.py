@@ -383,7 +383,11 @@ def test_a_multi_day_grid_bins_from_the_datas_first_day_and_keeps_its_first_bin(
         6.5,
         8.5,
     ]
-    assert series.report.note == ""
+    assert "dropped" not in series.report.note  # no partial period: only how rows were combined
+    assert (
+        series.report.note
+        == "D rows combined into 2D periods by mean (the default; --agg sum for totals, last for prices)"
+    )
 
 
 def test_weekdays_with_rows_on_days_an_exchange_was_closed_are_not_that_exchange():

@@ -643,3 +643,15 @@ def test_a_panel_of_quarters_starting_in_different_months_names_the_fix_that_wor
     )
     with pytest.raises(DataError, match="different frequencies .* give --freq"):
         prepare_panel(same, DataConfig(id_col="id"))  # QS and QE: the same quarters, labelled apart
+
+
+@pytest.mark.parametrize(
+    ("agg", "said"), [(None, "by mean (the default; --agg sum for totals"), ("sum", "by sum")]
+)
+def test_the_load_line_names_how_rows_were_combined_into_coarser_periods(agg, said):
+    """Daily sales into months by the default mean are the mean day's sales, not the
+    month's: the load line said only its row counts, and only ``info -f json`` the agg."""
+    days = pd.date_range("2020-01-01", "2020-12-31", freq="D")
+    raw = pd.DataFrame({"t": days.strftime("%Y-%m-%d"), "y": np.ones(len(days))})
+    line = prepare_series(raw, DataConfig(freq="MS", agg=agg)).report.line()
+    assert f"D rows combined into MS periods {said}" in line

@@ -1,0 +1,28 @@
+"""Whether a panel has anything to learn: a target that never moves in any series is
+refused; a panel keeps its constant series (a product that never sold is data too)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .errors import DataError
+from .intervals import ROUNDOFF
+from .series_record import Series
+
+
+def refuse_constant(members: list[Series], ids: Sequence[str]) -> list[str]:
+    """The ids of constant members; an error when every member is constant (nothing to
+    learn). A panel keeps its constant series (a product that never sold is data too).
+    A series of one row is not called constant (one value shows no change either way)."""
+    flat = [np.ptp(m.y) <= ROUNDOFF * np.max(np.abs(m.y)) for m in members]  # round-off is no change
+    if not all(flat):
+        return [name for name, m, f in zip(ids, members, flat, strict=True) if f and len(m.y) > 1]
+    target, first = members[0].target, members[0].y[0]
+    if len(members) == 1:
+        within = "" if np.ptp(members[0].y) == 0 else ", to one part in 10^9"
+        raise DataError(
+            f"target {target!r} is constant ({first:g}{within}); there is nothing to learn, pick another --target"
+        )
+    raise DataError(f"every series' {target!r} is constant; there is nothing to learn, pick another --target")
