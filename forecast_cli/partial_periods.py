@@ -98,3 +98,28 @@ def _step(stamp: pd.Timestamp, native: str, direction: int) -> pd.Timestamp | No
         except DataError:  # beyond the calendar's years
             return None
     return stamp + direction * to_offset(native)
+
+
+def thin_periods(index: pd.DatetimeIndex, native: str, offset, origin, sizes: pd.Series, kept) -> str:
+    """``2 periods combined from part of their rows (first labelled 2023-06-01: 23 of 30 D
+    rows)``: inner periods (``kept``, the labels whole_periods left) that some of the data's
+    own rows are missing from, under an aggregation that takes what is there (a mean of 23
+    days stands for June's). Said, not refused: a sum fills or drops such rows by --fill
+    (``summed_periods``); a mean of the days there is the best guess at the month's."""
+    try:
+        grid = pd.date_range(index[0], index[-1], freq=to_offset(native))
+    except (DataError, ValueError):  # a step pandas cannot lay out (an exchange's): not counted
+        return ""
+    if len(grid) <= len(index):
+        return ""
+    whole = pd.Series(1, index=grid).resample(offset, origin=origin).size()
+    have = sizes.reindex(whole.index, fill_value=0)
+    thin = (have > 0) & (have < whole) & whole.index.isin(kept)
+    if not thin.any():
+        return ""
+    label = thin.index[thin.to_numpy()][0]
+    n = int(thin.sum())
+    return (
+        f"{n} period{'s' if n > 1 else ''} combined from part of {'their' if n > 1 else 'its'} rows (first labelled "
+        f"{readable(label)}: {int(have[label])} of {int(whole[label])} {native} rows)"
+    )

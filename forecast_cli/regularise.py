@@ -26,7 +26,7 @@ from .calendars import Calendar
 from .clock import is_clock_step, on_wall_clock, to_offset
 from .errors import DataError
 from .exchange_bars import onto_bars
-from .partial_periods import period_test, whole_periods
+from .partial_periods import period_test, thin_periods, whole_periods
 from .period_nesting import refuse_unnested
 from .stamps import readable
 from .weekday_grids import refuse_moved_weeks, weekend_rows
@@ -139,6 +139,9 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
         regular, filled_bins, note = whole_periods(
             regular, filled_bins, local.index, native, how, same_period
         )
+        if coarser and how != "sum":  # a sum's missing rows are filled or dropped by --fill
+            thin = thin_periods(local.index, native, offset, origin, sizes, regular.index)
+            note = "; ".join(n for n in (note, thin) if n)
     if weekdays_at is not None:
         regular.index = regular.index + weekdays_at
     if isinstance(origin, pd.Timestamp) and (native is None or native == freq):

@@ -655,3 +655,19 @@ def test_the_load_line_names_how_rows_were_combined_into_coarser_periods(agg, sa
     raw = pd.DataFrame({"t": days.strftime("%Y-%m-%d"), "y": np.ones(len(days))})
     line = prepare_series(raw, DataConfig(freq="MS", agg=agg)).report.line()
     assert f"D rows combined into MS periods {said}" in line
+
+
+def test_inner_periods_combined_from_part_of_their_rows_are_counted():
+    """Daily values into months by mean, seven June days missing: June is the mean of its 23
+    days, kept (the best guess at June's), and the load line counts it; it said nothing."""
+    days = pd.date_range("2023-01-01", "2023-12-31", freq="D")
+    days = days[~((days >= "2023-06-10") & (days < "2023-06-17"))]
+    raw = pd.DataFrame({"t": days.strftime("%Y-%m-%d"), "y": np.arange(len(days), dtype=float)})
+    series = prepare_series(raw, DataConfig(freq="MS", agg="mean"))
+    assert len(series.frame) == 12 and series.report.gaps_filled == 0
+    assert "1 period combined from part of its rows (first labelled 2023-06-01: 23 of 30 D rows)" in (
+        series.report.line()
+    )
+    whole = pd.date_range("2023-01-01", "2023-12-31", freq="D")
+    full = pd.DataFrame({"t": whole.strftime("%Y-%m-%d"), "y": np.ones(len(whole))})
+    assert "part of" not in prepare_series(full, DataConfig(freq="MS", agg="mean")).report.line()
