@@ -31,10 +31,11 @@ from .compute import Executor, SerialExecutor, TaskProgress
 from .config import DEFAULT_FILL, MODEL_KINDS, ForecastConfig
 from .errors import DataError, UsageError
 from .folds import DEFAULT_FOLDS, Fold
-from .frequency_defaults import resolve_shape, step_kind
+from .frequency_defaults import resolve_shape
 from .panel import Panel
 from .panel_folds import member_folds, refuse_no_fold, resolve_refit
 from .panel_stamps import stacked_stamps
+from .phase_shares import row_phases
 from .plan_spread import fits_summary
 from .run_config import BacktestConfig
 from .scaling import DIFFERENCING
@@ -201,7 +202,7 @@ def run_backtest(
         fits = {n: f.rows(kept_rows) for n, f in fits.items()}
         notes.append(f"{len(failures)} series failed and are left out of every model's scores")
     # the phases of a day of sub-daily data get their shares of the baselines' errors
-    day_cycle = season if panel.freq is not None and step_kind(panel.freq) == "sub-daily" else 1
+    phases = row_phases([m.frame.index for m in panel.members], panel.freq)
     for name in models:
         if name in BASELINE_FUNCTIONS:
             t0 = time.perf_counter()
@@ -220,7 +221,7 @@ def run_backtest(
                 stamps,
                 series_of,
                 seasons=shape.seasons,
-                phase_cycle=day_cycle,
+                phases=phases,
             )
             seconds[name] = (0.0, time.perf_counter() - t0)
         else:

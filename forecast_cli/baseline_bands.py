@@ -20,6 +20,7 @@ fold index, as ``--local`` networks do (``network_bands``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -65,7 +66,7 @@ def baseline_bounds(
     stamps: np.ndarray | None = None,
     series_of: np.ndarray | None = None,
     seasons: tuple[int, ...] = (),
-    phase_cycle: int = 1,
+    phases: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """lo/hi per level for ``point``, baseline ``fn``'s forecasts at ``origins`` (rows =
     series x folds, indices into ``y``, the series stacked); ``fn`` forecasts the
@@ -73,17 +74,18 @@ def baseline_bounds(
     for every series, with ``series_of`` (rows,) each forecast's series: tables pool by
     origin stamp; without them (numbered steps), by ``fold_of``. ``seasons``: the plan's
     cycles, the longest the least span of windows each series lends (``Reach``);
-    ``phase_cycle``: the rows of a day of sub-daily data, whose phases get their shares of
-    the errors (``phase_shares``), 1 for none."""
-    reach = Reach(horizon, season, phase_cycle, max(BASELINE_CALIBRATION, *seasons, season))
+    ``phases`` (len(y),): each row's phase in its day on sub-daily data, whose phases get
+    their shares of the errors (``phase_shares.row_phases``), None for none."""
+    reach = Reach(horizon, season, max(BASELINE_CALIBRATION, *seasons, season), phases)
     out = {f"{side}-{lv:g}": np.full(point.shape, np.nan) for lv in levels for side in ("lo", "hi")}
     if stamps is None or series_of is None:
         groups = [(np.flatnonzero(fold_of == k), np.flatnonzero(fold_of == k)) for k in np.unique(fold_of)]
     else:
         groups = _dated_tables(stamps, origins, series_of)
     errors, owner, scales, shares = _window_errors(fn, y, starts, origins, reach)
-    at = (origins - starts)[:, None] + np.arange(horizon)[None, :]  # (rows, horizon) target rows
-    norms = scales[:, None] * shares[np.arange(len(origins))[:, None], at % reach.cycle]  # (rows, horizon)
+    norms = (
+        scales[:, None] * shares[np.arange(len(origins))[:, None], reach.phase_at(origins)]
+    )  # (rows, horizon)
     # consecutive dated tables share most lenders: one pool kept ranked (``ranked_pool``),
     # where every window is whole or wholly missing (a flat series'), as ranking needs
     missing = np.isnan(errors)
@@ -178,17 +180,48 @@ def _cut_errors(
 @dataclass(frozen=True)
 class Reach:
     """What the calibration windows of a backtest's baselines span: their ``horizon``, the
-    baseline's ``season``, the rows of a day whose phases get shares (``phase_shares``; 1
-    for none), and ``span``, the origins each series lends: the longest season at least,
-    so that fifty windows (a day of half-hourly data) do not band a week's cycle: seasonal
-    naive covered 0.53 of half-hourly demand at 80%, lending a week of origins 0.78. A
-    series whose rows hold ``PHASE_CYCLES`` days reads its phase shares from that many
-    days of windows; only the last ``span`` are ranked, as for every other series."""
+    baseline's ``season``, ``span``, the origins each series lends: the longest season at
+    least, so that fifty windows (a day of half-hourly data) do not band a week's cycle
+    (seasonal naive covered 0.53 of half-hourly demand at 80%, lending a week of origins
+    0.78); and ``phases``, each stacked row's phase in its day on sub-daily data (None
+    for none), whose shares a series reads from ``PHASE_CYCLES`` days of windows where it
+    has them (``phase_shares``)."""
 
     horizon: int
     season: int
-    cycle: int
     span: int
+    phases: np.ndarray | None = None
+
+    @property
+    def cycle(self) -> int:
+        """Phases in a day: 1 without phases."""
+        return 1 if self.phases is None or not len(self.phases) else int(self.phases.max()) + 1
+
+    def phase_at(self, origins: np.ndarray) -> np.ndarray:
+        """(windows, horizon) the phase of each target row of windows from ``origins``."""
+        rows = origins[:, None] + np.arange(self.horizon)[None, :]
+        if self.phases is None:
+            return np.zeros(rows.shape, dtype=np.int64)
+        return self.phases[np.minimum(rows, len(self.phases) - 1)]
+
+
+def _spaced(first: np.ndarray, last: np.ndarray, span: np.ndarray, stride: np.ndarray):
+    """(origins (windows,), owner (windows,)): per lender, origins from ``last`` back over
+    ``span`` rows, ``stride`` apart, none before ``first``; the latest first."""
+    counts = np.maximum((last - np.maximum(first, last - span + 1)) // stride + 1, 0)  # (lenders,)
+    owner = np.repeat(np.arange(len(last)), counts)  # (windows,)
+    within = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
+    return last[owner] - stride[owner] * within, owner
+
+
+def _coprime_stride(least: int, cycle: int) -> int:
+    """The smallest stride of at least ``least`` rows sharing no factor with ``cycle``: its
+    origins step through every phase of the day, where a stride of 4 on half-hourly data
+    (48 phases) reached a twelfth of them, and a forecast's own phases kept no share."""
+    stride = max(1, least)
+    while math.gcd(stride, cycle) != 1:
+        stride += 1
+    return stride
 
 
 def _window_errors(
@@ -197,31 +230,45 @@ def _window_errors(
     """(errors (windows, horizon), owner (windows,), scales (lenders,), shares (lenders,
     cycle)): ``fn``'s errors on the full windows of the last ``reach.span`` origins in
     each lender's rows ``starts:ends`` (at most ``LENDER_WINDOWS``, evenly spaced, the last
-    always), each divided by its lender's scale and its target's phase share (read from
-    ``PHASE_CYCLES`` days of windows where the lender has them); the lender they belong to;
-    each lender's scale and shares. Computed once: every table that pools a lender pools
-    the same windows of it."""
+    always), each divided by its lender's scale and its target's phase share; the lender
+    they belong to; each lender's scale and shares (read from windows over ``PHASE_CYCLES``
+    days, spaced to reach every phase, where the lender has them). Computed once: every
+    table that pools a lender pools the same windows of it."""
     horizon, cycle = reach.horizon, reach.cycle
     scales = np.array([series_scale(y[a:b], False) for a, b in zip(starts, ends, strict=True)])
     first = starts + reach.season + 1  # (lenders,) the first window a baseline can forecast
     last = ends - horizon  # (lenders,) the last whose last target is the row before the end
-    phased = (cycle > 1) & (last - first + horizon >= PHASE_CYCLES * cycle)  # (lenders,) days enough
-    span = np.where(phased, max(reach.span, PHASE_CYCLES * cycle), reach.span)  # (lenders,)
-    stride = -(-span // LENDER_WINDOWS)  # (lenders,) 1 up to LENDER_WINDOWS origins
-    counts = np.maximum((last - np.maximum(first, last - span + 1)) // stride + 1, 0)  # (lenders,)
-    owner = np.repeat(np.arange(len(ends)), counts)  # (windows,)
-    within = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
-    windows = last[owner] - stride[owner] * within  # (windows,) each window's origin in ``y``, latest first
+    span = np.full(len(ends), reach.span)
+    windows, owner = _spaced(first, last, span, -(-span // LENDER_WINDOWS))
     shares = np.ones((len(ends), cycle))
     if not len(windows):  # every origin too early for a window of its own
         return np.empty((0, horizon)), owner, scales, shares
-    actual = y[windows[:, None] + np.arange(horizon)[None, :]]  # (windows, horizon)
-    fc = fn(y, windows, horizon, season=reach.season, starts=starts[owner])
-    errors = scaled_errors(actual, fc, scales[owner], False)  # (windows, horizon)
+    errors = _errors(fn, y, windows, owner, starts, scales, reach)  # (windows, horizon)
+    need = PHASE_CYCLES * cycle  # rows of targets a lender's shares are read from
+    phased = (cycle > 1) & (last - first + horizon >= need)  # (lenders,)
     if not phased.any():
         return errors, owner, scales, shares
-    phase = ((windows - starts[owner])[:, None] + np.arange(horizon)[None, :]) % cycle  # (windows, horizon)
-    shares = error_shares(errors, owner, phase, len(ends), cycle, phased)
-    ranked = last[owner] - windows < reach.span  # (windows,) the span every lender lends
-    errors = per_normaliser(errors, shares[owner[:, None], phase])
-    return errors[ranked], owner[ranked], scales, shares
+    stride = _coprime_stride(-(-need // max(LENDER_WINDOWS, 2 * cycle)), cycle)
+    read, readers = _spaced(
+        first[phased], last[phased], np.full(int(phased.sum()), need), np.full(int(phased.sum()), stride)
+    )
+    lenders = np.flatnonzero(phased)[readers]  # (windows,) their lenders
+    spread = _errors(fn, y, read, lenders, starts, scales, reach)
+    shares = error_shares(spread, lenders, reach.phase_at(read), len(ends), cycle, phased)
+    return per_normaliser(errors, shares[owner[:, None], reach.phase_at(windows)]), owner, scales, shares
+
+
+def _errors(
+    fn: Baseline,
+    y: np.ndarray,
+    windows: np.ndarray,
+    owner: np.ndarray,
+    starts: np.ndarray,
+    scales: np.ndarray,
+    reach: Reach,
+) -> np.ndarray:
+    """(windows, horizon) ``fn``'s errors on the windows from ``windows`` (origins in ``y``),
+    each divided by its lender's scale."""
+    actual = y[windows[:, None] + np.arange(reach.horizon)[None, :]]  # (windows, horizon)
+    fc = fn(y, windows, reach.horizon, season=reach.season, starts=starts[owner])
+    return scaled_errors(actual, fc, scales[owner], False)

@@ -50,11 +50,7 @@ def whole_periods(regular, filled, index, native: str, how, same_period):
             f"the last period (labelled {readable(regular.index[-1])}) dropped: the data covers only part of it, "
             f"up to {readable(index[-1])}"
         )
-    return (
-        regular.iloc[keep],
-        filled[keep],
-        "; ".join(said) + f" ({_whole_reason(how)})",
-    )
+    return regular.iloc[keep], filled[keep], "; ".join([*said, _whole_reason(how)])
 
 
 def _whole_reason(how) -> str:
@@ -80,7 +76,9 @@ def period_test(labels: pd.DatetimeIndex, offset):
     right = offset.rule_code.split("-")[0] in RIGHT_CLOSED
 
     def inside(t: pd.Timestamp, label: pd.Timestamp) -> bool:
-        return label - offset < t <= label if right else label <= t < label + offset
+        # pandas closes such a bin at the end of its label's day: 09:00 on 31 January is
+        # January's, and 09:00 on 31 December the year before's
+        return label - offset < t.normalize() <= label if right else label <= t < label + offset
 
     def same_period(a: pd.Timestamp, b: pd.Timestamp) -> bool:
         return any(inside(a, label) and inside(b, label) for label in (labels[0], labels[-1]))

@@ -41,6 +41,14 @@ def month_grid(offset) -> tuple[int, int] | None:
     return None
 
 
+def _month_based(offset) -> bool:
+    """Whether ``offset`` steps in months (any multiple of months, quarters or years)."""
+    o = pd.offsets
+    kinds = (o.MonthBegin, o.MonthEnd, o.BusinessMonthBegin, o.BusinessMonthEnd, o.SemiMonthBegin, o.SemiMonthEnd)
+    kinds += (o.QuarterBegin, o.QuarterEnd, o.BQuarterBegin, o.BQuarterEnd)
+    return isinstance(offset, kinds + (o.YearBegin, o.YearEnd, o.BYearBegin, o.BYearEnd))
+
+
 def refuse_unnested(native: str | None, offset, freq: str, how) -> None:
     """Refuse a ``freq`` grid whose periods the data's own periods (``native``) straddle."""
     if native is None or native == freq:
@@ -49,15 +57,16 @@ def refuse_unnested(native: str | None, offset, freq: str, how) -> None:
         own = to_offset(native)
     except (UsageError, ValueError):  # an exchange calendar (XNYS): its sessions are days, which nest
         return
+    if isinstance(own, pd.offsets.Week) and how == "sum" and _month_based(offset):
+        raise DataError(
+            f"the rows are weeks ({native}), and no whole number of weeks fits a {freq} period: "
+            f"each holds a different number, some split across its ends, so their sums would "
+            f"differ by a week's worth; give daily rows, keep the weeks (--freq {native}), or "
+            "take --agg mean"
+        )
     target = month_grid(offset)
     if target is None:
         return
-    if isinstance(own, pd.offsets.Week) and how == "sum":
-        raise DataError(
-            f"the rows are weeks ({native}) and each period of {freq} holds four or five of them, some "
-            f"split across its ends: summed, a month with five would read a quarter higher; give "
-            f"daily rows, keep the weeks (--freq {native}), or take --agg mean"
-        )
     grid = month_grid(own)
     if grid is None or grid[0] > target[0]:
         return

@@ -14,16 +14,49 @@ phase whose errors were all 0 gets a band of no width, as a flat series does.
 
 Only for sub-daily data, where the day is a cycle of many phases that people's and the
 sun's hours shape; and only for a series whose windows reach ``PHASE_CYCLES`` days of
-targets, so that each share is a mean over as many days. On daily data the weekday's
-shares cost more than they gained (Seattle's temperatures and MSFT, with no weekday
-effect, scored worse intervals: benchmarks/NOTES.md, "The baselines' bands by phase").
+targets, so that each share is a mean over as many days, with an error at every phase (a
+phase no window reached would keep a share of 1 while its neighbours' errors shrank). On
+daily data the weekday's shares were no gain (Seattle's temperatures, with no weekday
+effect, scored worse intervals: benchmarks/NOTES.md, "The baselines' bands on sub-daily
+data"). A row's phase is read from its stamp, not counted in rows: the time of day over
+the step, or an exchange bar's place in its session, so a half-day session or a clock
+change does not shift every later row's phase.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+import pandas as pd
 
 PHASE_CYCLES = 30  # days of targets a series' shares are read from, at least
+
+
+def row_phases(indexes: Sequence[pd.Index], freq: str | None) -> np.ndarray | None:
+    """(rows of every series,) each stacked row's phase in its day, for sub-daily data on
+    stamps; None otherwise (numbered steps, days and coarser). A clock step's phase is the
+    local time of day over the step (09:30 at 30 minutes: 19); an exchange bar's, its place
+    in its session (the first bar after the open: 0)."""
+    from .calendars import Calendar
+    from .frequency_defaults import fixed_step, step_kind
+
+    if freq is None or step_kind(freq) != "sub-daily":
+        return None
+    if not all(isinstance(i, pd.DatetimeIndex) for i in indexes):
+        return None
+    step = fixed_step(freq)
+    bars = Calendar.parse(freq) is not None
+    parts = []
+    for index in indexes:
+        wall = index.tz_localize(None) if index.tz is not None else index  # the local clock
+        if bars or step is None:  # each session's bars counted from its open
+            day = np.asarray(wall.normalize().asi8)
+            starts = np.r_[0, np.flatnonzero(day[1:] != day[:-1]) + 1]
+            parts.append(np.arange(len(day)) - np.repeat(starts, np.diff(np.r_[starts, len(day)])))
+        else:
+            parts.append(np.asarray((wall - wall.normalize()) // step, dtype=np.int64))
+    return np.concatenate(parts) if parts else None
 
 
 def error_shares(
@@ -44,5 +77,5 @@ def error_shares(
     with np.errstate(invalid="ignore", divide="ignore"):
         overall = totals.sum(axis=1) / counts.sum(axis=1)  # (lenders,)
         got = totals / counts / overall[:, None]
-    usable = eligible[:, None] & (counts > 0) & (overall[:, None] > 0)
-    return np.where(usable, got, 1.0)
+    usable = eligible & (counts > 0).all(axis=1) & (overall > 0)  # (lenders,)
+    return np.where(usable[:, None], got, 1.0)

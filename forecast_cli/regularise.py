@@ -111,11 +111,12 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
         local = local.set_axis((local.index + pd.Timedelta(hours=12)).normalize())
     origin: str | pd.Timestamp = "start_day"
     early = pd.Timedelta(0)  # rows written early of their grid point: labels put back on it
+    # a given step coarser than the data's own (5-minute rows into hours, days into months)
     coarser = (
         native is not None
         and native != freq
         and Calendar.parse(native) is None
-        and to_offset(native) != offset
+        and grid_rows(local.index, freq) < grid_rows(local.index, native)
     )
     if at_clock:
         origin = "start"

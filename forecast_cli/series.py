@@ -116,7 +116,8 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig, least_rows: int = 2) -> S
         rows_dropped=regular.dropped + summed.dropped,
         dropped_why=regular.dropped_why or summed.dropped_why,
         ends_trimmed=trimmed,
-        rows_combined=regular.combined if combined else 0,
+        # rows binned into a period of another row of the data's own step, not a coarser one's
+        rows_combined=regular.combined if combined and (native is None or native == freq) else 0,
     )
     for text in (
         times.note,

@@ -104,10 +104,14 @@ def test_a_given_step_combines_those_rows_and_says_so():
 
 
 def test_coarser_given_steps_are_not_said_to_combine_rows():
-    """Hourly rows given --freq D: combining is what was asked, and the row counts say it."""
+    """Hourly rows given --freq D: combining is what was asked. The line names how (by the
+    default mean), and counts no rows combined into a period of another, the wording for rows
+    of the data's own step that share one."""
     hours = pd.date_range("2021-01-01", periods=24 * 20, freq="h")
     series = prepare_series(_frame(hours), DataConfig(freq="D"))
-    assert len(series.frame) == 20 and "combined" not in series.report.note
+    assert len(series.frame) == 20 and series.report.rows_combined == 0
+    assert series.report.note.startswith("h rows combined into D periods by mean (the default")
+    assert "combined into a period of another" not in series.report.note
 
 
 def test_a_panel_counts_the_rows_a_given_step_combined():

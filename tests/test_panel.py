@@ -642,6 +642,10 @@ def test_the_panel_line_says_what_loading_did_to_single_series():
     line = prepare_panel(raw, DataConfig(freq="MS", agg="sum")).summary_line()
     assert "A: the first period (labelled 2022-01-01) dropped: the data covers only part of it" in line
     assert "B:" not in line
+    # said once, for both: what every series shares; and no count of rows "combined into
+    # another's period", the wording for rows of the data's own step that share one
+    assert line.count("D rows combined into MS periods by sum") == 1
+    assert "combined into another's period" not in line
 
 
 def test_the_panel_line_counts_the_notes_past_the_first_two():

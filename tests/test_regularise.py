@@ -619,11 +619,14 @@ def test_periods_that_nest_are_combined(native, freq, agg):
 
 
 def test_weeks_summed_into_months_are_refused():
-    """bad input: Sunday weeks under --freq MS --agg sum -> exit 2, "a month with five would read a quarter higher" (4 or 5 weeks were summed per month, silently)"""
+    """bad input: Sunday weeks under --freq MS --agg sum -> exit 2, "no whole number of weeks fits a MS period" (4 or 5 weeks were summed per month, silently)"""
     index = pd.date_range("2020-01-05", "2022-12-25", freq="W-SUN")
     raw = pd.DataFrame({"t": index.strftime("%Y-%m-%d"), "y": np.ones(len(index))})
-    with pytest.raises(DataError, match=r"weeks \(W-SUN\) .* a month with five would read a quarter higher"):
-        prepare_series(raw, DataConfig(freq="MS", agg="sum"))
+    for freq in ("MS", "QS", "YS", "2MS"):
+        with pytest.raises(
+            DataError, match=rf"weeks \(W-SUN\), and no whole number of weeks fits a {freq} period"
+        ):
+            prepare_series(raw, DataConfig(freq=freq, agg="sum"))
 
 
 def test_a_panel_of_quarters_starting_in_different_months_names_the_fix_that_works():
@@ -671,3 +674,26 @@ def test_inner_periods_combined_from_part_of_their_rows_are_counted():
     whole = pd.date_range("2023-01-01", "2023-12-31", freq="D")
     full = pd.DataFrame({"t": whole.strftime("%Y-%m-%d"), "y": np.ones(len(whole))})
     assert "part of" not in prepare_series(full, DataConfig(freq="MS", agg="mean")).report.line()
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "step", "freq", "first", "last"),
+    [  # daily rows at 09:00, whole months: none is partial
+        ("2024-01-01 09:00", "2024-06-30 09:00", "D", "ME", "2024-01-31", "2024-06-30"),
+        # hours from New Year to noon on 31 March: March misses 11 hours, January is whole
+        ("2024-01-01 00:00", "2024-03-31 12:00", "h", "ME", "2024-01-31", "2024-02-29"),
+        # hours from 10:00 on 31 January: that "January" holds 14 hours
+        ("2024-01-31 10:00", "2024-04-30 23:00", "h", "ME", "2024-02-29", "2024-04-30"),
+        ("2024-01-03 10:00", "2024-03-31 23:00", "h", "W-SUN", "2024-01-14", "2024-03-31"),
+    ],
+)
+def test_end_labelled_periods_hold_their_whole_label_day(start, end, step, freq, first, last):
+    """pandas closes a month ending on the 31st at the end of that day: 09:00 on 31 January
+    is January's. Read as closing at midnight, whole first months were dropped as partial
+    and a March missing 11 hours was kept."""
+    index = pd.date_range(start, end, freq=step)
+    raw = pd.DataFrame({"t": index.strftime("%Y-%m-%d %H:%M"), "y": np.ones(len(index))})
+    series = prepare_series(raw, DataConfig(freq=freq, agg="sum"))
+    assert (series.frame.index[0], series.frame.index[-1]) == (pd.Timestamp(first), pd.Timestamp(last))
+    by_period = raw.assign(p=pd.to_datetime(raw["t"])).groupby(pd.Grouper(key="p", freq=freq))["y"].sum()
+    assert series.y.tolist() == by_period.loc[first:last].tolist()
