@@ -44,7 +44,14 @@ def month_grid(offset) -> tuple[int, int] | None:
 def _month_based(offset) -> bool:
     """Whether ``offset`` steps in months (any multiple of months, quarters or years)."""
     o = pd.offsets
-    kinds = (o.MonthBegin, o.MonthEnd, o.BusinessMonthBegin, o.BusinessMonthEnd, o.SemiMonthBegin, o.SemiMonthEnd)
+    kinds = (
+        o.MonthBegin,
+        o.MonthEnd,
+        o.BusinessMonthBegin,
+        o.BusinessMonthEnd,
+        o.SemiMonthBegin,
+        o.SemiMonthEnd,
+    )
     kinds += (o.QuarterBegin, o.QuarterEnd, o.BQuarterBegin, o.BQuarterEnd)
     return isinstance(offset, kinds + (o.YearBegin, o.YearEnd, o.BYearBegin, o.BYearEnd))
 
