@@ -4,7 +4,7 @@ the errors (stop 42).
 Runs ``forecast backtest`` with the baselines alone (``--models ''``) from two source
 trees on half-hourly demand (Taylor, 10 folds, and 30 folds 13 rows apart), on a seeded
 solar series (100 days hourly, zero every night, a daily cloud factor: the shape sweep D
-found), and on daily and coarser sets whose bands must not move (M1 monthly with 3 folds,
+found; a day ahead over 20 folds, and an hour ahead over the last 240 hours), and on daily and coarser sets whose bands must not move (M1 monthly with 3 folds,
 airline over 24 origins, Seattle's daily highs). Records each baseline's coverage and
 interval score, seasonal naive's 80% coverage by day (07-17 h) and its night width on the
 solar series, and each command's wall time. Usage (one thread; the trees are a worktree of
@@ -39,6 +39,7 @@ def runs(data_dir: Path, solar: Path) -> dict[str, list[str]]:
         "taylor_10": [taylor, "--folds", "10"],
         "taylor_30x13": [taylor, "--folds", "30", "--origin-stride", "13"],
         "solar_20x7": [str(solar), "--folds", "20", "--origin-stride", "7"],
+        "solar_h1_240": [str(solar), "--horizon", "1", "--folds", "240", "--origin-stride", "1"],
         "m1_monthly": [
             str(data_dir / "m1_monthly.csv"),
             "--id-col",
