@@ -320,3 +320,30 @@ def test_a_past_features_gap_is_carried_forward_and_a_known_future_one_is_not():
     assert changed == 10
     carried = dataclasses.replace(data, fill="ffill")  # a fill that reads no later row: nothing to undo
     assert carried_forward(prepare_panel(gappy, carried), "ffill")[1] == 0
+
+
+def test_the_per_series_crps_is_twice_its_pinball_as_on_the_leaderboard():
+    """CRPS is twice the mean pinball loss over the quantiles, on the leaderboard and in
+    each series' row; with every series holding every fold, the leaderboard's is the mean of
+    the series' (by_series is what `--per-series` writes)."""
+    rng = np.random.default_rng(2)
+    t = np.arange(60)
+    long = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "id": name,
+                    "month": pd.date_range("2015-01-01", periods=60, freq="MS"),
+                    "y": 50 + 10 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 2, 60) + k * 20,
+                }
+            )
+            for k, name in enumerate(("a", "b"))
+        ]
+    )
+    panel = prepare_panel(long, DataConfig(id_col="id"))
+    result = run_backtest(panel, fast_config(horizon=6), BacktestSpec(folds=2, models=()))
+    table = result.by_series
+    np.testing.assert_allclose(table["crps"], 2 * table["pinball"])
+    board = result.leaderboard  # indexed by model
+    for model, rows in table.groupby("model"):
+        assert rows["crps"].mean() == pytest.approx(board.loc[model, "crps"])

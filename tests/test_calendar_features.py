@@ -219,3 +219,16 @@ def test_only_training_rows_decide_the_holiday_input():
     longer = pd.date_range("2000-10-01", "2001-02-28", freq="D")
     y = np.sin(np.arange(len(longer)) / 3.0) + 10.0
     assert "holiday" in resolve_plan(cfg, "D", [y], longer[-1], stamps=[longer]).calendar
+
+
+def test_day_of_week_and_hour_phases_by_hand():
+    """The encoding is part of every model file: Monday and midnight at phase 0."""
+    index = pd.DatetimeIndex(["2024-01-08", "2024-01-10"])  # Monday, Wednesday
+    np.testing.assert_allclose(
+        calendar_values(index, ("dow",)),
+        [[0.0, 1.0], [np.sin(4 * np.pi / 7), np.cos(4 * np.pi / 7)]],
+        atol=1e-15,
+    )
+    np.testing.assert_allclose(
+        calendar_values(pd.DatetimeIndex(["2024-03-01 18:00"]), ("hour",)), [[-1.0, 0.0]], atol=1e-15
+    )

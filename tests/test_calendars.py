@@ -298,3 +298,16 @@ def test_a_calendar_the_library_cannot_build_is_one_short_line(monkeypatch):
     assert message.startswith(
         f"exchange_calendars {xc.__version__} cannot build the XTAE calendar (ValueError: "
     )
+
+
+def test_zoned_steps_from_a_date_off_the_anchor_start_at_the_next_anchor():
+    """As the naive case, on the local calendar (``_wall_clock_steps``): a Wednesday of
+    Sunday weeks steps to the coming Sunday, the 15th of month starts to the 1st after."""
+    zone = "America/Santiago"
+    assert future_index(pd.Timestamp("2024-01-03", tz=zone), "W", 2).tolist() == [
+        pd.Timestamp("2024-01-07", tz=zone),
+        pd.Timestamp("2024-01-14", tz=zone),
+    ]
+    assert future_index(pd.Timestamp("2024-01-15", tz=zone), "MS", 1).tolist() == [
+        pd.Timestamp("2024-02-01", tz=zone)
+    ]

@@ -1100,3 +1100,19 @@ def test_an_output_over_the_config_or_ids_file_is_refused(tmp_path, command, sou
     result = runner.invoke(app, [*args, source, str(read), "-o", str(read)])
     refused(result, 2, f"-o {read} is also an input file; write the output elsewhere")
     assert read.read_text() == text
+
+
+def test_rows_all_outside_an_exchanges_hours_are_refused(tmp_path):
+    """bad input: --freq XNYS@30min for rows that all fall at night, New York time -> exit 2 saying no rows fall in XNYS trading hours, nothing written"""
+    idx = pd.date_range("2024-01-02 00:00", periods=200, freq="30min")
+    idx = idx[idx.hour < 6]
+    path = tmp_path / "night.csv"
+    pd.DataFrame({"t": idx.strftime("%Y-%m-%d %H:%M"), "y": np.arange(len(idx), dtype=float)}).to_csv(
+        path, index=False
+    )
+    out = tmp_path / "m.fcst"
+    result = runner.invoke(app, ["train", str(path), "--freq", "XNYS@30min", *FAST_TRAIN, "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == "" and "Traceback" not in result.stderr
+    assert "error: no rows fall in XNYS trading hours; give --freq without @" in result.stderr
+    assert not out.exists()

@@ -219,3 +219,9 @@ def test_a_model_records_the_ids_its_file_named_not_the_path(tmp_path, panel_csv
         "S1",
         "S2",
     ]
+
+
+def test_an_indented_comment_line_is_ignored(tmp_path):
+    path = tmp_path / "ids.txt"
+    path.write_text("S2\n   # the stores we keep\nS0\n")
+    assert read_ids_file(path) == ["S2", "S0"]

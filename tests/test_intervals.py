@@ -456,3 +456,40 @@ def test_the_library_checks_levels_and_quantiles_as_the_flags_are(monthly_frame,
     f = Forecaster(fast_config(lookback=12, horizon=6)).fit(prepare_series(monthly_frame, DataConfig()))
     with pytest.raises(UsageError, match=said):
         f.predict(**asked)
+
+
+def test_the_per_series_cut_reads_each_series_training_rows():
+    """``never_negative_`` is read on each series' training rows, as the plan's nonnegative is
+    (values below zero in a validation tail only do not turn it off)."""
+    rng = np.random.default_rng(4)
+    days = pd.date_range("2023-01-01", periods=160, freq="D")
+    moved = pd.DataFrame({"date": days, "y": rng.poisson(0.7, 160) - 1.0, "id": "moved"})
+    late = pd.DataFrame({"date": days, "y": rng.poisson(0.7, 160).astype(float), "id": "late"})
+    late.loc[150, "y"] = -1.0  # in the last 15%: a validation row
+    cfg = fast_config(lookback=14, horizon=7)
+    cfg.data = DataConfig(id_col="id", calendar=("none",))
+    fitted = Forecaster(cfg).fit(prepare_panel(pd.concat([moved, late]), cfg.data))
+    assert dict(zip(fitted.ids_, fitted.never_negative_.tolist(), strict=True)) == {
+        "moved": False,
+        "late": True,
+    }
+
+
+def test_series_scale_is_the_mean_absolute_one_step_change():
+    """MASE's denominator, by hand: changes 1, 2, -1, 4, 1 -> mean |change| = 9 / 5 = 1.8
+    (a median would say 1 and narrow every band of a series with uneven moves)."""
+    assert series_scale(np.array([10.0, 11.0, 13.0, 12.0, 16.0, 17.0]), False) == pytest.approx(1.8)
+    # in log space for a log target: |ln 2 - ln 1| and |ln 4 - ln 2| -> ln 2
+    assert series_scale(np.array([1.0, 2.0, 4.0]), True) == pytest.approx(np.log(2.0))
+
+
+def test_the_first_step_with_few_errors_borrows_the_next_steps():
+    """13 validation windows (one short series): step 0 has 13 errors, too few, and no step
+    before it, so it takes step 1's 12 (25 in all); bands by hand."""
+    errors = np.full((13, 2), np.nan)
+    errors[:, 0] = np.arange(1.0, 14.0)  # 1 .. 13
+    errors[:12, 1] = 100.0 + np.arange(12.0)  # 100 .. 111
+    table = CalibrationTable.from_errors(errors)
+    # pool 1..13, 100..111: rank ceil(26 * 0.8) = 21 -> the 21st smallest, 107
+    np.testing.assert_allclose(table.band(80, 2), [107.0, 107.0])
+    assert table.windows == 25 and table.own_windows == 13

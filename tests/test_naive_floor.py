@@ -194,3 +194,11 @@ def test_floored_quantiles_never_cross(history, errors, probs, season):
     assert (np.diff(values, axis=0) >= -1e-9 * np.maximum(1.0, np.abs(values[1:]))).all()
     for a, b in ((50, 80), (80, 95)):
         assert (out[f"hi-{b}"] >= out[f"hi-{a}"] - 1e-9 * np.maximum(1.0, np.abs(out[f"hi-{b}"]))).all()
+
+
+def test_a_history_with_no_more_naive_windows_than_the_table_sets_no_floor():
+    """20 rows of season 4 give seasonal naive 16 windows: a table of 16 own windows has as
+    many, so no floor; a table of 15 has fewer, so the floor holds."""
+    y = np.arange(20.0) + np.tile([0.0, 3.0, 1.0, 2.0], 5)
+    assert np.isnan(NaiveFloor([y], [4], 3, 16).half(95)).all()
+    assert np.isfinite(NaiveFloor([y], [4], 3, 15).half(95)).all()

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from forecast_cli import optim
+from forecast_cli import optim, training
 from forecast_cli.config import TrainConfig
 from forecast_cli.models import NetworkArgs, RecurrentNetwork
 from forecast_cli.training import _loss_fn, evaluate_loss, train_network
@@ -118,3 +118,16 @@ def test_when_no_epoch_beats_the_initial_weights_the_model_is_its_baseline():
         assert result.kept_baseline == untrained
         naive = np.full(horizon, series[157, 0])
         assert np.array_equal(model(x).detach().numpy()[0], naive) == untrained
+
+
+def test_training_stops_after_patience_epochs_without_a_better_validation_loss(monkeypatch):
+    """Validation losses 1.0 (untrained), 0.5, then 0.6, 0.7, ...: the best is epoch 1, and
+    --patience 2 stops after epochs 2 and 3 fail to beat it: 3 of 10 epochs run."""
+    losses = iter([1.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5])
+    monkeypatch.setattr(training, "evaluate_loss", lambda *a, **k: next(losses))
+    rng = np.random.default_rng(0)
+    series = rng.standard_normal(120).astype(np.float32)[:, None]
+    model = RecurrentNetwork(NetworkArgs("gru", 1, 8, 1, 0.0, lookback=12, outputs=3))
+    cfg = TrainConfig(epochs=10, patience=2, batch_size=32, seed=0)
+    result = train_network(model, series, window_origins(100, 12, 3), np.arange(100, 118), 12, 3, cfg)
+    assert (result.best_epoch, result.epochs_run, result.stopped_early) == (1, 3, True)
