@@ -8,7 +8,9 @@ quarter says nothing of its months, so no other quarter can hold it honestly; we
 refused the same way (``weekday_grids.refuse_moved_weeks``). Weeks summed into months are
 refused too: a month holds four or five Sundays, so a month with five summed a quarter
 more than its neighbours (a calendar artefact a network learns as demand), and weeks
-straddle month ends. A mean or a last value of a month's weeks is still that month's.
+straddle month ends. A mean or a last value of a month's weeks is still that month's. So
+are calendar-stamped periods put on a business-day grid of the same periods: under
+``--freq BYE`` a year stamped on a Saturday 31 December moved into the next year.
 """
 
 from __future__ import annotations
@@ -39,6 +41,20 @@ def month_grid(offset) -> tuple[int, int] | None:
     if isinstance(offset, o.YearEnd | o.BYearEnd):
         return 12, offset.month % 12
     return None
+
+
+def _business(offset) -> bool:
+    """Whether ``offset`` labels its periods by a business day (BMS, BQE, BYE ...)."""
+    o = pd.offsets
+    kinds = (
+        o.BusinessMonthBegin,
+        o.BusinessMonthEnd,
+        o.BQuarterBegin,
+        o.BQuarterEnd,
+        o.BYearBegin,
+        o.BYearEnd,
+    )
+    return isinstance(offset, kinds)
 
 
 def _month_based(offset) -> bool:
@@ -78,6 +94,13 @@ def refuse_unnested(native: str | None, offset, freq: str, how) -> None:
     if grid is None or grid[0] > target[0]:
         return
     span, start = grid
+    if _business(offset) and not _business(own):
+        what = {1: "months", 3: "quarters", 12: "years"}[span]
+        raise DataError(
+            f"the rows are {what} stamped by the calendar ({native}); a {freq} grid labels each by "
+            f"its business day, so one whose stamp falls on a weekend would move into the next "
+            f"or previous period: step them as {native} (--freq {native})"
+        )
     if target[0] % span == 0 and (target[1] - start) % span == 0:
         return
     theirs = ", ".join(_MONTHS[(start + k * span) % 12] for k in range(12 // span))

@@ -697,3 +697,20 @@ def test_end_labelled_periods_hold_their_whole_label_day(start, end, step, freq,
     assert (series.frame.index[0], series.frame.index[-1]) == (pd.Timestamp(first), pd.Timestamp(last))
     by_period = raw.assign(p=pd.to_datetime(raw["t"])).groupby(pd.Grouper(key="p", freq=freq))["y"].sum()
     assert series.y.tolist() == by_period.loc[first:last].tolist()
+
+
+@pytest.mark.parametrize(("native", "freq"), [("MS", "BMS"), ("YE", "BYE"), ("ME", "BQE")])
+def test_calendar_stamped_periods_are_not_put_on_a_business_day_grid(native, freq):
+    """bad input: calendar years (YE) under --freq BYE -> exit 2, "labels each by its business day ... step them as YE" (a year stamped on a Saturday 31 December moved into the next, and a gap was invented)"""
+    index = pd.date_range("2000-01-01", "2019-12-31", freq=native)
+    raw = pd.DataFrame({"t": index.strftime("%Y-%m-%d"), "y": np.arange(len(index), dtype=float)})
+    with pytest.raises(
+        DataError,
+        match=rf"stamped by the calendar \({native}\); a {freq} grid labels each by its business day",
+    ):
+        prepare_series(raw, DataConfig(freq=freq, agg="sum"))
+    if freq == "BQE":
+        return
+    business = pd.date_range("2000-01-01", "2019-12-31", freq=freq)  # the other way round nests
+    raw = pd.DataFrame({"t": business.strftime("%Y-%m-%d"), "y": np.ones(len(business))})
+    assert len(prepare_series(raw, DataConfig(freq=native, agg="sum")).frame) == len(business)
