@@ -6,6 +6,8 @@ import dataclasses
 import json
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -15,7 +17,7 @@ from forecast_cli.forecaster import Forecaster
 from forecast_cli.local_models import LocalForecaster
 from forecast_cli.modelfile import save_model
 
-from .conftest import fast_config
+from .conftest import FAST_TRAIN, fast_config
 from .test_local_models import _local, _panel
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -160,3 +162,21 @@ def test_a_fit_that_kept_its_starting_weights_shows_no_training_loss(tmp_path):
     info = _info(path)
     assert info["metric_train_loss"] == "none (the starting weights were kept, never trained)"
     assert info["metric_best_epoch"] == 0
+
+
+def test_info_names_how_rows_were_combined(tmp_path):
+    """A model trained on daily sales summed into months says so (--agg sum); one trained
+    on its own step shows the default. Only ``info -f json`` carried it."""
+    days = pd.date_range("2020-01-01", "2022-12-31", freq="D")
+    path = tmp_path / "daily.csv"
+    pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "sales": np.arange(len(days)) % 9 + 1.0}).to_csv(
+        path, index=False
+    )
+    for agg, said in (["--agg", "sum"], "agg,sum"), ([], "agg,mean (the default)"):
+        model = tmp_path / f"m{len(agg)}.fcst"
+        trained = runner.invoke(
+            app, ["train", str(path), "--freq", "MS", *agg, *FAST_TRAIN, "-o", str(model)]
+        )
+        assert trained.exit_code == 0, trained.output
+        shown = runner.invoke(app, ["info", str(model), "-f", "csv"])
+        assert said in shown.stdout.splitlines()

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from ..data_config import DEFAULT_AGG
 from .app import app
 from .model_source import model_config_toml, source_line
 from .option_groups import OUTPUT, RunOptions
@@ -125,6 +126,9 @@ def describe_model(meta: dict) -> dict:
         # (the lookback reads them), and they are shown as future_features below
         "features": ",".join(c for c in meta["features"] if c not in meta.get("future_features", ())),
         "freq": plan.freq if plan else meta["freq"],
+        # how rows of one period were combined (a coarser --freq, duplicates): the load line
+        # of training said it; the file is where it is read later
+        "agg": cfg["data"].get("agg") or f"{DEFAULT_AGG} (the default)",
         "cell": model.get("cell", model.get("kind")),
         "hidden": model["hidden"],
         "layers": model["layers"],
