@@ -118,6 +118,7 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig, least_rows: int = 2) -> S
         ends_trimmed=trimmed,
         # rows binned into a period of another row of the data's own step, not a coarser one's
         rows_combined=regular.combined if combined and (native is None or native == freq) else 0,
+        combined_from=native if combined and native is not None and native != freq else "",
     )
     for text in (
         times.note,

@@ -36,6 +36,7 @@ class LoadReport:
     ends_trimmed: int = 0  # rows before the target's first value or after its last
     rows_combined: int = 0  # rows a given step put into another row's period (combined with --agg)
     note: str = ""
+    combined_from: str = ""  # the data's own step, where rows were combined into a coarser given one
 
     def line(self) -> str:
         freq = self.freq if self.freq is not None else "integer steps"

@@ -1116,3 +1116,23 @@ def test_rows_all_outside_an_exchanges_hours_are_refused(tmp_path):
     assert result.stdout == "" and "Traceback" not in result.stderr
     assert "error: no rows fall in XNYS trading hours; give --freq without @" in result.stderr
     assert not out.exists()
+
+
+def test_predict_refuses_rows_finer_than_a_model_trained_on_its_own_step(tmp_path):
+    """bad input: daily rows given to predict with a model of weekly rows (trained without --freq) -> exit 2, "the rows given are D data, finer than the model's W-MON step" (they were averaged into weeks, forecast at a seventh of the level, exit 0)"""
+    weeks = pd.date_range("2020-01-06", periods=120, freq="W-MON")
+    weekly = tmp_path / "weekly.csv"
+    pd.DataFrame({"week": weeks.strftime("%Y-%m-%d"), "y": 100 + np.arange(120) % 13.0}).to_csv(
+        weekly, index=False
+    )
+    model = tmp_path / "m.fcst"
+    assert runner.invoke(app, ["train", str(weekly), *FAST_TRAIN, "-o", str(model)]).exit_code == 0
+    days = pd.date_range("2022-01-03", periods=200, freq="D")
+    daily = tmp_path / "daily.csv"
+    pd.DataFrame({"week": days.strftime("%Y-%m-%d"), "y": 15 + np.arange(200) % 5.0}).to_csv(
+        daily, index=False
+    )
+    out = tmp_path / "f.csv"
+    result = runner.invoke(app, ["predict", "-m", str(model), str(daily), "-o", str(out)])
+    refused(result, 2, "the rows given are D data, finer than the model's W-MON step", "give W-MON rows")
+    assert not out.exists()

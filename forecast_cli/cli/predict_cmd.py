@@ -143,6 +143,7 @@ def predict(
                 reporter.info,
             )
             reading = dataclasses.replace(reading, **{k: getattr(read_by, k) for k in READ_KEYS})
+            refuse_finer_rows(series, forecaster)
         except FreqWithoutDates:  # the --freq is the model's: say what the data lacks
             fix = (  # a time column not read for want of the model's --time-format (%s)
                 f"give the options the model's training data was read with ({said(data_cfg, trained)})"
@@ -255,6 +256,22 @@ def _stdin_if_any():
     stream = io.BytesIO(raw)
     stream.name = "stdin"  # type: ignore[attr-defined]
     return stream
+
+
+def refuse_finer_rows(series, forecaster) -> None:
+    """Refuse rows finer than the step of a model trained on its data as read (no --freq):
+    daily values given to a model of weekly totals were averaged into weeks, and forecast
+    at a seventh of the level the model learnt, said only as a row count. A model trained
+    with --freq combines finer rows as it did in training (its --agg, named on the line)."""
+    if series is None or forecaster.config.data.freq is not None:
+        return
+    finer = next((m.report.combined_from for m in series.members if m.report.combined_from), "")
+    if finer:
+        raise DataError(
+            f"the rows given are {finer} data, finer than the model's {forecaster.freq_} step, and the "
+            f"model learnt {forecaster.freq_} rows as read: give {forecaster.freq_} rows, or train a model "
+            f"with --freq {forecaster.freq_} --agg to combine {finer} rows"
+        )
 
 
 def _history_ends(forecaster, ids: tuple[str, ...] = ()) -> str:
