@@ -60,7 +60,7 @@ def _business(offset) -> bool:
 def _month_based(offset) -> bool:
     """Whether ``offset`` steps in months (any multiple of months, quarters or years)."""
     o = pd.offsets
-    kinds = (
+    kinds: tuple[type, ...] = (
         o.MonthBegin,
         o.MonthEnd,
         o.BusinessMonthBegin,

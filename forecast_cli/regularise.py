@@ -24,6 +24,7 @@ import pandas as pd
 
 from .calendars import Calendar
 from .clock import is_clock_step, on_wall_clock, to_offset
+from .clock_bins import clock_origin, clock_text, local_midnights, snapped_note, summer_time_note
 from .errors import DataError
 from .exchange_bars import onto_bars
 from .partial_periods import period_test, thin_periods, whole_periods
@@ -124,7 +125,7 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
         # the data's own step: its own phase (readings at :30 stay at :30, jitter snaps back);
         # a coarser one (5-minute rows into hours) is binned on the clock, from midnight: from
         # the first row, rows from 00:10 made hours of 00:10-01:05
-        origin, early = _clock_origin(local.index, pd.Timedelta(offset))
+        origin, early = clock_origin(local.index, pd.Timedelta(offset))
     resampler = local.resample(offset, origin=origin)
     # a sum of empty cells is missing, not 0: a period whose only row had an empty cell
     # summed to 0, an invented value no fill counted
@@ -146,13 +147,13 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
     if weekdays_at is not None:
         regular.index = regular.index + weekdays_at
     if isinstance(origin, pd.Timestamp) and (native is None or native == freq):
-        snapped = _snapped_note(local.index, origin, early, pd.Timedelta(offset), freq)
+        snapped = snapped_note(local.index, origin, early, pd.Timedelta(offset), freq)
         note = "; ".join(n for n in (note, snapped) if n)
     elif daily and (native is None or native == freq):  # a row at 13:00 among midnights: said
         snapped = (
-            _summer_time_note(clock, data.index.tz)
+            summer_time_note(clock, data.index.tz)
             if summer_time
-            else _snapped_note(
+            else snapped_note(
                 local.index, local.index[0].normalize(), pd.Timedelta(0), pd.Timedelta(days=1), freq
             )
         )
@@ -181,98 +182,6 @@ def _combined(sizes: pd.Series, index: pd.DatetimeIndex) -> tuple[int, str]:
     rows = index[first : first + int(counts[k])]
     stamps = ", ".join(readable(t) for t in rows[:3]) + (" ..." if len(rows) > 3 else "")
     return int((counts[many] - 1).sum()), f"{stamps} into the period labelled {readable(sizes.index[k])}"
-
-
-def _clock_origin(index: pd.DatetimeIndex, step: pd.Timedelta) -> tuple[pd.Timestamp, pd.Timedelta]:
-    """(where bins of a clock step start, how far their labels move forward onto the grid).
-
-    At the earliest phase (offset within the step) of the rows, so that hourly readings at
-    :30 keep :30, and a logger's minutes written 0-2 seconds late each stay in their own
-    minute. Bins from the first row's own phase (say :02) put a row at 00:01:01 into the bin
-    of 00:00:02: 690 pairs of real minutes were averaged and 689 invented. Rows written a
-    little early or late of one grid (5-minute readings 2 seconds either side of 00:05)
-    have phases on both sides of 0: read from half a step before, they are one cluster
-    (within a quarter of the step), and the bins start at the earliest of them, labelled on
-    the grid point it missed by seconds (from the first row, 333 of 2,000 such rows shared a
-    bin with their neighbour). Hourly rows with a few at :40 are no such cluster: they stay
-    in their hour. Other phases share no anchor: the bins start at the first row."""
-    start = index[0].normalize()
-    phase = (index - start) % step  # (rows,) offsets within the step
-    lo, hi = phase.min(), phase.max()
-    if hi - lo < step / 2:
-        return start + lo, pd.Timedelta(0)
-    around = (phase + step / 2) % step  # the same phases, wrapped half a step later
-    lo, hi = around.min(), around.max()
-    if hi - lo < step / 4:  # clustered about the grid: the earliest row is ``early`` before it
-        early = step / 2 - lo
-        return start - early, early
-    return index[0], pd.Timedelta(0)
-
-
-def _snapped_note(
-    index: pd.DatetimeIndex, origin: pd.Timestamp, early: pd.Timedelta, step: pd.Timedelta, freq: str
-) -> str:
-    """``12 stamps put on the 5min grid (up to 3s off it)`` when rows of the data's own
-    clock step are labelled by a grid point they missed by seconds (a logger's jitter):
-    their values are kept, but their stamps are not what the file says, and that was said
-    nowhere. Bins start at ``origin`` and are labelled ``early`` later (``_clock_origin``)."""
-    labels = origin + ((index - origin) // step) * step + early  # (rows,) each row's bin label
-    off = abs(index - labels)  # (rows,)
-    moved = off > pd.Timedelta(0)
-    if not moved.any():
-        return ""
-    largest = pd.Timedelta(off.max())
-    seconds = int(largest.total_seconds())
-    if seconds == 0:
-        most = f"{largest / pd.Timedelta(milliseconds=1):g}ms"
-    elif seconds < 3600:
-        minutes, rest = divmod(seconds, 60)
-        most = f"{seconds}s" if seconds < 60 else f"{minutes}min" + (f" {rest}s" if rest else "")
-    else:
-        hours, rest = divmod(seconds // 60, 60)
-        most = f"{hours}h" + (f" {rest}min" if rest else "")
-    count = int(moved.sum())
-    return f"{count} stamp{'s' if count > 1 else ''} put on the {freq} grid (up to {most} off it)"
-
-
-def local_midnights(clock: pd.TimedeltaIndex) -> bool:
-    """True when daily rows are stamped at two clock times an hour apart, both within
-    ``NEAR_MIDNIGHT`` of midnight (23:00 and 00:00 UTC): a European zone's local midnights,
-    written in UTC, moving with its summer time. Binned by the date the stamps fall on,
-    London's summer days took the date before theirs and one day the file has was filled
-    as a gap; Berlin's every day. Times further from midnight are other readings (London's
-    noon in UTC is 11:00 and 12:00, New York's 16:00 close 20:00 and 21:00), whose dates are
-    the ones they fall on; so are zones further from UTC (Sydney's midnights, 13:00 and
-    14:00, cannot be told from a noon reading)."""
-    times = clock.unique()
-    if len(times) != 2:
-        return False
-    apart = abs(times[1] - times[0])
-    # whole hours: London's 23:30 readings in UTC (22:30 and 23:30) are no midnights
-    near = all(
-        min(t, pd.Timedelta(days=1) - t) <= NEAR_MIDNIGHT and t % pd.Timedelta(hours=1) == pd.Timedelta(0)
-        for t in times
-    )
-    return near and apart in (pd.Timedelta(hours=1), pd.Timedelta(hours=23))
-
-
-NEAR_MIDNIGHT = pd.Timedelta(hours=2)  # local midnights of zones up to 2 h from UTC (summer time included)
-
-
-def _summer_time_note(clock: pd.TimedeltaIndex, tz) -> str:
-    """What reading daily rows as local midnights did (``local_midnights``)."""
-    late = clock >= pd.Timedelta(hours=12)
-    zone = f" {tz}" if tz is not None else ""
-    times = " and ".join(_clock(t) for t in sorted(clock.unique()))
-    moved = f" ({int(late.sum())} put on the next day's date)" if late.any() else ""
-    return f"daily stamps at {times}{zone} read as local midnights of a zone with summer time{moved}"
-
-
-def _clock(offset: pd.Timedelta) -> str:
-    """A time of day as HH:MM (HH:MM:SS when it has seconds)."""
-    seconds = int(offset.total_seconds())
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours:02d}:{rest // 60:02d}" + (f":{rest % 60:02d}" if rest % 60 else "")
 
 
 def grid_rows(index: pd.DatetimeIndex, freq: str) -> int:
@@ -321,7 +230,9 @@ def _onto_sessions(data: pd.DataFrame, calendar: Calendar, how, native: str | No
     filled = grid.isin(days.index)
     note = ""
     if intraday and midnight.is_unique:  # one row a day at a time (closes at 16:30): a session each
-        note = f"rows at {_clock((index - midnight)[0])} read as their {calendar.exchange} sessions (dates)"
+        note = (
+            f"rows at {clock_text((index - midnight)[0])} read as their {calendar.exchange} sessions (dates)"
+        )
     elif intraday and native is not None:
         same_day = lambda a, b: a.normalize() == b.normalize()  # noqa: E731  (one session date)
         regular, filled, note = whole_periods(regular, filled, index, native, how, same_day)
