@@ -19,18 +19,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-KEYS = ("cov_80", "width_80", "winkler_80", "cov_95", "width_95", "winkler_95")
+from baseline_bands import run  # the same backtest of the baselines alone, from a tree
 
 
 def runs(data_dir: Path, solar: Path) -> dict[str, list[str]]:
@@ -68,24 +63,6 @@ def write_solar(path: Path) -> None:
     pd.DataFrame({"ds": stamps, "y": np.round(y, 3)}).to_csv(path, index=False)
 
 
-def run(tree: Path, args: list[str], predictions: Path) -> tuple[dict, float]:
-    """(leaderboard rows by model, seconds) of one backtest from ``tree``'s sources."""
-    command = [sys.executable, "-m", "forecast_cli", "backtest", *args, "--models", ""]
-    command += ["-f", "json", "-q", "--no-timings", "--predictions-out", str(predictions)]
-    start = time.perf_counter()
-    done = subprocess.run(
-        command,
-        cwd=tree,
-        env={**os.environ, "PYTHONPATH": str(tree)},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    seconds = time.perf_counter() - start
-    rows = {r["model"]: {k: r[k] for k in KEYS} for r in json.loads(done.stdout)["leaderboard"]}
-    return rows, seconds
-
-
 def day_and_night(predictions: Path) -> dict:
     """Seasonal naive's 80% coverage by day (07-17 h) and mean 80% width at night."""
     rows = pd.read_csv(predictions).query("model == 'seasonal-naive'")
@@ -112,7 +89,8 @@ def main() -> None:
         for name, args in runs(Path(opts.data_dir).resolve(), solar).items():
             for label, path in trees.items():
                 predictions = Path(scratch) / f"{name}.{label}.csv"
-                rows, seconds = run(Path(path).resolve(), args, predictions)
+                more = [*args[1:], "--predictions-out", str(predictions)]
+                rows, seconds = run(Path(path).resolve(), Path(args[0]), more)
                 got = {"seconds": round(seconds, 2), "models": rows}
                 if name.startswith("solar"):
                     got["seasonal_naive_by_hour"] = day_and_night(predictions)
