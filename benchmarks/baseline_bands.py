@@ -47,14 +47,20 @@ def run(tree: Path, data: Path, args: list[str]) -> tuple[dict, float]:
     return rows, seconds
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def tree_options(doc: str) -> tuple[argparse.Namespace, dict[str, str], dict]:
+    """(options, trees by name, the results record) of a benchmark run from source trees:
+    ``--tree NAME=PATH`` (repeated), ``--data-dir``, ``--out``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--tree", action="append", required=True, help="NAME=PATH of a source tree")
     parser.add_argument("--data-dir", default="../shared/datasets")
     parser.add_argument("--out", required=True)
     opts = parser.parse_args()
     trees = dict(t.split("=", 1) for t in opts.tree)
-    results: dict = {"python": platform.python_version(), "machine": platform.machine(), "runs": {}}
+    return opts, trees, {"python": platform.python_version(), "machine": platform.machine(), "runs": {}}
+
+
+def main() -> None:
+    opts, trees, results = tree_options(__doc__)
     for name, args in RUNS.items():
         data = Path(opts.data_dir).resolve() / f"{name}.csv"
         for label, path in trees.items():

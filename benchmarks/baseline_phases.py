@@ -17,15 +17,13 @@ the commit before and this one):
 
 from __future__ import annotations
 
-import argparse
 import json
-import platform
 import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from baseline_bands import run  # the same backtest of the baselines alone, from a tree
+from baseline_bands import run, tree_options  # the same backtest of the baselines alone, from a tree
 
 
 def runs(data_dir: Path, solar: Path) -> dict[str, list[str]]:
@@ -76,13 +74,7 @@ def day_and_night(predictions: Path) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tree", action="append", required=True, help="NAME=PATH of a source tree")
-    parser.add_argument("--data-dir", default="../shared/datasets")
-    parser.add_argument("--out", required=True)
-    opts = parser.parse_args()
-    trees = dict(t.split("=", 1) for t in opts.tree)
-    results: dict = {"python": platform.python_version(), "machine": platform.machine(), "runs": {}}
+    opts, trees, results = tree_options(__doc__)
     with tempfile.TemporaryDirectory() as scratch:
         solar = Path(scratch) / "solar.csv"
         write_solar(solar)
