@@ -35,28 +35,26 @@ PHASE_CYCLES = 30  # days of targets a series' shares are read from, at least
 
 def row_phases(indexes: Sequence[pd.Index], freq: str | None) -> np.ndarray | None:
     """(rows of every series,) each stacked row's phase in its day, for sub-daily data on
-    stamps; None otherwise (numbered steps, days and coarser). A clock step's phase is the
-    local time of day over the step (09:30 at 30 minutes: 19); an exchange bar's, its place
-    in its session (the first bar after the open: 0)."""
+    stamps; None otherwise (numbered steps, days and coarser): the local time of day over
+    the step (09:30 at 30 minutes: 19), an exchange bar's as a clock's. Read from the
+    stamp, not counted in rows, so a half-day session or a clock change shifts no later
+    row's phase, and a future step's phase is that of the same time on any past day."""
     from .calendars import Calendar
     from .frequency_defaults import fixed_step, step_kind
 
     if freq is None or step_kind(freq) != "sub-daily":
         return None
-    if not all(isinstance(i, pd.DatetimeIndex) for i in indexes):
+    if not indexes or not all(isinstance(i, pd.DatetimeIndex) for i in indexes):
         return None
-    step = fixed_step(freq)
-    bars = Calendar.parse(freq) is not None
+    calendar = Calendar.parse(freq)
+    step = pd.Timedelta(calendar.step) if calendar is not None and calendar.step else fixed_step(freq)
+    if step is None:
+        return None
     parts = []
     for index in indexes:
         wall = index.tz_localize(None) if index.tz is not None else index  # the local clock
-        if bars or step is None:  # each session's bars counted from its open
-            day = np.asarray(wall.normalize().asi8)
-            starts = np.r_[0, np.flatnonzero(day[1:] != day[:-1]) + 1]
-            parts.append(np.arange(len(day)) - np.repeat(starts, np.diff(np.r_[starts, len(day)])))
-        else:
-            parts.append(np.asarray((wall - wall.normalize()) // step, dtype=np.int64))
-    return np.concatenate(parts) if parts else None
+        parts.append(np.asarray((wall - wall.normalize()) // step, dtype=np.int64))
+    return np.concatenate(parts)
 
 
 def error_shares(
@@ -64,8 +62,10 @@ def error_shares(
 ) -> np.ndarray:
     """(lenders, cycle) each phase's mean absolute score over the mean at every phase, per
     lender, from its own windows' ``scores`` (windows, horizon), window ``w`` of lender
-    ``owner[w]``, whose targets fall at ``phase`` (windows, horizon); 1 for a lender not
-    ``eligible`` and for a phase none of its errors fell at."""
+    ``owner[w]``, whose targets fall at ``phase`` (windows, horizon). All 1 for a lender
+    not ``eligible`` or missing errors at a phase of the day the data has (its share would
+    stay 1 while the others' errors shrank); 1 at a phase no row has (an exchange's closed
+    hours)."""
     shares = np.ones((lenders, cycle))
     if cycle < 2 or not eligible.any():
         return shares
@@ -77,5 +77,6 @@ def error_shares(
     with np.errstate(invalid="ignore", divide="ignore"):
         overall = totals.sum(axis=1) / counts.sum(axis=1)  # (lenders,)
         got = totals / counts / overall[:, None]
-    usable = eligible & (counts > 0).all(axis=1) & (overall > 0)  # (lenders,)
-    return np.where(usable[:, None], got, 1.0)
+    seen = np.bincount(phase.ravel(), minlength=cycle) > 0  # (cycle,) the phases the data has
+    usable = eligible & (counts[:, seen] > 0).all(axis=1) & (overall > 0)  # (lenders,)
+    return np.where(usable[:, None] & (counts > 0), got, 1.0)

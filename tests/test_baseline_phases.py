@@ -134,8 +134,8 @@ def test_solar_days_are_covered_near_their_level_at_any_horizon(monkeypatch, hor
 
 def test_row_phases_are_read_from_the_stamps():
     """The hour of the day on local clocks (a clock change shifts no later phase); an
-    exchange bar's place in its session (a half day shifts no later one); none for days,
-    months or numbered steps."""
+    exchange bar's time of day over its step, the same on a half day as on any other (its
+    later bars are missing, not shifted); none for days, months or numbered steps."""
     hours = pd.date_range("2024-10-26", periods=72, freq="h", tz="Europe/Berlin")  # 27 Oct: 25 hours
     np.testing.assert_array_equal(row_phases([hours], "h"), hours.hour)
     bars = pd.DatetimeIndex(
@@ -145,7 +145,7 @@ def test_row_phases_are_read_from_the_stamps():
         ],
         tz="America/New_York",
     )
-    np.testing.assert_array_equal(row_phases([bars], "XNYS@30min"), [*range(7), *range(13)])
+    np.testing.assert_array_equal(row_phases([bars], "XNYS@30min"), [*range(19, 26), *range(19, 32)])
     days = pd.date_range("2020-01-01", periods=10, freq="D")
     assert row_phases([days], "D") is None and row_phases([days], "MS") is None
     assert row_phases([pd.RangeIndex(10)], None) is None
