@@ -18,9 +18,9 @@ targets, so that each share is a mean over as many days, with an error at every 
 phase no window reached would keep a share of 1 while its neighbours' errors shrank). On
 daily data the weekday's shares were no gain (Seattle's temperatures, with no weekday
 effect, scored worse intervals: benchmarks/NOTES.md, "The baselines' bands on sub-daily
-data"). A row's phase is read from its stamp, not counted in rows: the time of day over
-the step, or an exchange bar's place in its session, so a half-day session or a clock
-change does not shift every later row's phase.
+data"). A row's phase is read from its stamp, not counted in rows: the local time of day
+over the step (an exchange's bars alike), so a half-day session or a clock change does
+not shift every later row's phase.
 """
 
 from __future__ import annotations
