@@ -29,9 +29,10 @@ RUNS = {
 KEYS = ("mase", "cov_80", "width_80", "winkler_80", "cov_95", "width_95", "winkler_95")
 
 
-def run(tree: Path, data: Path, args: list[str]) -> tuple[dict, float]:
-    """(leaderboard rows by model, seconds) of one backtest from ``tree``'s sources."""
-    command = [sys.executable, "-m", "forecast_cli", "backtest", str(data), *args, "--models", ""]
+def run(tree: Path, data: Path, args: list[str], models: str = "") -> tuple[dict, float]:
+    """(leaderboard rows by model, seconds) of one backtest from ``tree``'s sources, of the
+    baselines and ``models`` (none: the baselines alone)."""
+    command = [sys.executable, "-m", "forecast_cli", "backtest", str(data), *args, "--models", models]
     command += ["-f", "json", "-q", "--no-timings"]
     start = time.perf_counter()
     done = subprocess.run(

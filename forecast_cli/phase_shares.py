@@ -80,3 +80,27 @@ def error_shares(
     seen = np.bincount(phase.ravel(), minlength=cycle) > 0  # (cycle,) the phases the data has
     usable = eligible & (counts[:, seen] > 0).all(axis=1) & (overall > 0)  # (lenders,)
     return np.where(usable[:, None] & (counts > 0), got, 1.0)
+
+
+def pooled_shares(scores: np.ndarray, phase: np.ndarray, days: float) -> np.ndarray | None:
+    """(phases,) each phase's share of a network's validation errors, pooled over its series
+    (as its calibration table pools them), ``error_shares`` with one lender; None with
+    fewer than ``PHASE_CYCLES`` days of targets (``days``: distinct target rows over the
+    rows of a day) or a phase of the day without errors."""
+    if days < PHASE_CYCLES or not len(scores):
+        return None
+    cycle = int(phase.max()) + 1
+    owner = np.zeros(len(scores), dtype=np.int64)
+    shares = error_shares(scores, owner, phase, 1, cycle, np.array([True]))[0]
+    return None if np.all(shares == 1.0) else shares
+
+
+def shared_out(norms: np.ndarray, shares: np.ndarray | None, phases: np.ndarray | None) -> np.ndarray:
+    """``norms`` (rows, horizon) times each step's phase share; a phase past the stored ones
+    (never seen in validation) keeps 1. Without shares, ``norms`` as they are."""
+    if shares is None:
+        return norms
+    if phases is None:
+        raise ValueError("a model with phase shares needs each forecast step's phase")
+    inside = phases < len(shares)
+    return norms * np.where(inside, shares[np.minimum(phases, len(shares) - 1)], 1.0)
