@@ -3,11 +3,11 @@
 
 Runs ``forecast backtest --models lstm`` from two source trees on a seeded panel of five
 solar sites (100 days hourly each, zero every night, a daily cloud factor; the sites
-differ in size), where the pooled validation windows hold 75 days of targets, and on one
-such site alone and on half-hourly demand (Taylor), whose 15 and 13 validation days are
-too few to read 24 or 48 shares from (their bands must not move). Records every model's
-coverage and interval score, the LSTM's 80% coverage by day (07-17 h) and its width at
-night (20-05 h) on the solar runs, and each command's wall time. Usage (one thread):
+differ in size), whose pooled validation windows hold 75 days of targets; on one such site
+alone (15 days, just over the 14 a network reads shares from); and on half-hourly demand
+(Taylor, 13 days: too few, its bands must not move). Records every model's coverage and
+interval score, the LSTM's 80% coverage by day (07-17 h) and its width at night (20-05 h)
+on the solar runs, and each command's wall time. Usage (one thread):
 
     git worktree add /tmp/before <the commit before>
     OMP_NUM_THREADS=1 python benchmarks/network_phases.py --tree before=/tmp/before --tree after=. \\

@@ -111,7 +111,7 @@ def _phase_shares(
     panel: Panel, errors: np.ndarray, members: np.ndarray, local: np.ndarray, phase: np.ndarray
 ) -> np.ndarray | None:
     """Each phase's share of the validation errors (``phase_shares``), when their targets
-    span ``PHASE_CYCLES`` days of rows; None otherwise."""
+    span ``NETWORK_DAYS`` days of rows; None otherwise."""
     steps = np.arange(errors.shape[1])[None, :]
     rows = members[:, None] * (int(np.max(panel.lengths)) + 1) + local[:, None] + steps
     targets = len(np.unique(rows[np.isfinite(errors)]))  # distinct target rows with an error

@@ -64,8 +64,8 @@ def test_damaged_phase_shares_are_a_damaged_model_file(fitted, tmp_path):
 
 @pytest.mark.parametrize(("sites", "days", "freq"), [(1, 70, "h"), (3, 70, "D")])
 def test_few_validation_days_or_daily_data_get_no_shares(sites, days, freq):
-    """One site's 10 validation days are too few to read 24 shares from; daily data has no
-    hours to share by."""
+    """One site's 10 validation days are too few to read 24 shares from (``NETWORK_DAYS``,
+    14); daily data has no hours to share by."""
     raw = solar_sites(sites, days)
     if freq == "D":
         raw = raw.assign(
