@@ -6,7 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
+from forecast_cli.cli import app
 from forecast_cli.config import DataConfig
 from forecast_cli.errors import ModelFileError
 from forecast_cli.forecaster import Forecaster
@@ -52,6 +54,8 @@ def test_the_model_file_keeps_the_shares_and_the_bands(fitted, tmp_path):
     loaded = load_model(path)
     np.testing.assert_array_equal(loaded.phase_shares_, fitted.phase_shares_)
     pd.testing.assert_frame_equal(loaded.predict(horizon=24), fitted.predict(horizon=24))
+    shown = CliRunner().invoke(app, ["info", str(path), "-f", "csv"]).stdout
+    assert "scaled by the time of day (24 shares)" in shown
 
 
 def test_damaged_phase_shares_are_a_damaged_model_file(fitted, tmp_path):

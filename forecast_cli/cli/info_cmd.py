@@ -198,7 +198,9 @@ def interval_summary(meta: dict, windows: int | None = None, pooled: int = 0) ->
     floor = (
         ", at least seasonal naive's band on the history" if floored(calibration.get("own_windows")) else ""
     )
-    return f"{shown} (predict's default; calibrated on {least} windows{source}, widths from {widths}{floor})"
+    shares = meta.get("phase_shares")  # each hour's share of the errors (``phase_shares``)
+    hours = f", scaled by the time of day ({len(shares)} shares)" if shares else ""
+    return f"{shown} (predict's default; calibrated on {least} windows{source}, widths from {widths}{hours}{floor})"
 
 
 def history_summary(meta: dict) -> dict:
