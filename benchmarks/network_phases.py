@@ -1,5 +1,5 @@
-"""The networks' bands on sub-daily data: each hour's share of the validation errors
-(stop 42).
+"""The networks' bands on sub-daily data with each hour's share of the validation errors
+(stop 42, measured and not kept: benchmarks/NOTES.md).
 
 Runs ``forecast backtest --models lstm`` from two source trees on a seeded panel of five
 solar sites (100 days hourly each, zero every night, a daily cloud factor; the sites
@@ -9,8 +9,9 @@ alone (15 days, just over the 14 a network reads shares from); and on half-hourl
 interval score, the LSTM's 80% coverage by day (07-17 h) and its width at night (20-05 h)
 on the solar runs, and each command's wall time. Usage (one thread):
 
-    git worktree add /tmp/before <the commit before>
-    OMP_NUM_THREADS=1 python benchmarks/network_phases.py --tree before=/tmp/before --tree after=. \\
+    git worktree add /tmp/before 9ed37e7
+    git worktree add /tmp/after 609bc0e
+    OMP_NUM_THREADS=1 python benchmarks/network_phases.py --tree before=/tmp/before --tree after=/tmp/after \\
         --out benchmarks/results/stop42_network_phases.json
 """
 

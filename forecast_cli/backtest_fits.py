@@ -25,7 +25,6 @@ from .local_models import member_config, one_series
 from .member_bands import member_bounds
 from .network_bands import BandParts, band_parts, pooled_bounds
 from .panel import Panel
-from .phase_shares import row_phases
 
 if TYPE_CHECKING:
     from .training import EpochReport
@@ -140,24 +139,6 @@ def forecast_inputs(fitted, panel: Panel, ends: np.ndarray, horizon: int) -> tup
     return np.concatenate(pieces), np.concatenate([[0], np.cumsum([len(p) for p in pieces])])
 
 
-def _phases(
-    panel: Panel, freq: str | None, offsets: np.ndarray, origins: list[np.ndarray], horizon: int
-) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """(each prefix row's phase in its day (rows of the prefix), each forecast step's
-    (rows, horizon)) on sub-daily data (``phase_shares``), read from the series' stamps; the
-    steps after a prefix's end are rows of the data too. (None, None) otherwise."""
-    read = [row_phases([m.frame.index], freq) for m in panel.members]
-    full = [p for p in read if p is not None]
-    if not full or len(full) != len(read):
-        return None, None
-    prefix = np.concatenate([p[: b - a] for p, a, b in zip(full, offsets[:-1], offsets[1:], strict=True)])
-    steps = [
-        p[np.minimum(np.asarray(o)[:, None] + np.arange(horizon)[None, :], len(p) - 1)]
-        for p, o in zip(full, origins, strict=True)
-    ]
-    return prefix, np.concatenate(steps)
-
-
 def fit_group(
     payload: tuple, on_epoch: Callable[[EpochReport], None] | None = None, pooled: bool = False
 ) -> Fits:
@@ -188,10 +169,7 @@ def fit_group(
             for m, a, b in zip(panel.members, prefix_offsets[:-1], prefix_offsets[1:], strict=True)
         ]
     )
-    phases, steps = _phases(panel, fitted.freq_, prefix_offsets, local_origins, horizon)
-    parts = band_parts(
-        fitted, prefix, prefix_offsets, fit_ends, local_origins, out, widths, levels, read, phases, steps
-    )
+    parts = band_parts(fitted, prefix, prefix_offsets, fit_ends, local_origins, out, widths, levels, read)
     kept = fitted.network_args_.highway_init if fitted.metrics_["kept_baseline"] else ""
     weight = None if fitted.damped_ is None else fitted.damped_.weight
     seconds = (t1 - t0, time.perf_counter() - t1)

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .intervals import normalisers
-from .phase_shares import shared_out
 
 if TYPE_CHECKING:
     from .plan_record import Plan
@@ -39,19 +38,13 @@ class BandShape:
     transform_: Transform
     width_ratio_: np.ndarray | None  # the spread head's typical width per unit of scale; None: no head
     typical_share_: float
-    phase_shares_: np.ndarray | None  # (phases,) each hour's share of the errors; None: none
     never_negative_: np.ndarray | None  # (series,) training rows never below zero; None: an older file
 
-    def normalisers(
-        self, widths: np.ndarray | None, scales: np.ndarray, horizon: int, phases: np.ndarray | None = None
-    ) -> np.ndarray:
+    def normalisers(self, widths: np.ndarray | None, scales: np.ndarray, horizon: int) -> np.ndarray:
         """What each forecast's error is divided by before calibration, (series, horizon):
         without a spread head each series' scale; with one ``intervals.normalisers`` (the
-        head's widths, NaN rows where a baseline forecast, plus the typical width); on
-        sub-daily data times each step's phase share (``phases``: (series, horizon) the
-        phase in its day of each step, ``phase_shares.row_phases``)."""
-        out = divisors(widths, scales, horizon, self.width_ratio_, self.typical_share_)
-        return shared_out(out, self.phase_shares_, phases)
+        head's widths, NaN rows where a baseline forecast, plus the typical width)."""
+        return divisors(widths, scales, horizon, self.width_ratio_, self.typical_share_)
 
     @property
     def band_floor(self) -> float | None:

@@ -69,8 +69,6 @@ def forecaster_state(f: Forecaster) -> tuple[dict[str, Any], dict[str, np.ndarra
         "width_ratio": None if f.width_ratio_ is None else [float(v) for v in f.width_ratio_],
         # and by that width plus this share of the typical one (files before it: 0)
         "width_typical_share": f.typical_share_,
-        # and by each step's hour's share of them on sub-daily data (files before it: none)
-        "phase_shares": None if f.phase_shares_ is None else [float(v) for v in f.phase_shares_],
         "history": history_meta,
     }
     if f.series_rows_ is not None:  # None: loaded from a file that did not record them
@@ -164,13 +162,11 @@ def restore_forecaster(
         ratio = meta.get("width_ratio")
         self.width_ratio_ = None if ratio is None else np.asarray(ratio, dtype=np.float64)
         self.typical_share_ = float(meta.get("width_typical_share", 0.0))
-        self.phase_shares_ = _phase_shares(meta)
     else:  # round 1 stored no calibration: bands from the history's own one-step changes
         self.calibration_ = _uncalibrated(self.plan_.horizon)
         self.cal_scales_ = [series_scale(h.iloc[:, 0].to_numpy(), False) for h in self.histories_]
         self.width_ratio_ = None
         self.typical_share_ = 0.0
-        self.phase_shares_ = None
     self.statics_ = [tuple(s) for s in meta.get("statics", [()] * len(self.ids_))]
     self.never_negative_ = None  # older files: the plan's cut only
     self.damped_ = None  # older files: the network alone
@@ -231,7 +227,6 @@ def _restore_arrays(self: Forecaster, meta: dict[str, Any], arrays: dict[str, np
     ratio = meta.get("width_ratio")
     self.width_ratio_ = None if ratio is None else np.asarray(ratio, dtype=np.float64)
     self.typical_share_ = float(meta.get("width_typical_share", 0.0))
-    self.phase_shares_ = _phase_shares(meta)
     errors = arrays.get(ERRORS)
     if errors is not None and (
         errors.ndim != 2 or errors.shape[1] != len(abs_q) or errors.dtype != np.float32
@@ -274,14 +269,3 @@ def history_from_json(hist: dict[str, Any], freq: str | None) -> pd.DataFrame:
         if hist.get("tz"):
             index = index.tz_convert(hist["tz"])
     return pd.DataFrame(hist["values"], index=index, columns=hist["columns"])
-
-
-def _phase_shares(meta: dict[str, Any]) -> np.ndarray | None:
-    """The stored phase shares (``phase_shares``); None in files before them or without."""
-    shares = meta.get("phase_shares")
-    if shares is None:
-        return None
-    out = np.asarray(shares, dtype=np.float64)
-    if out.ndim != 1 or not len(out) or not np.isfinite(out).all() or (out < 0).any():
-        raise ValueError("the model file's phase shares are not one finite share per phase")
-    return out

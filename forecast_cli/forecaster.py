@@ -204,10 +204,8 @@ class Forecaster(InputLayout, BandShape):
         # by how far it moves (``error_levels.py``); stored, as the calibration is in its units
         levels = error_level_factors(self, panel, split)
         self.cal_scales_ = [float(s * g) for s, g in zip(self.cal_scales_, levels, strict=True)]
-        # phase_shares_: on sub-daily data, each hour's share of the validation errors,
-        # which the calibration is in the units of (``phase_shares``); None: none
-        self.metrics_, self.calibration_, self.width_ratio_, self.calibration_errors_, self.phase_shares_ = (
-            validate(self, result, panel, split)
+        self.metrics_, self.calibration_, self.width_ratio_, self.calibration_errors_ = validate(
+            self, result, panel, split
         )
         return self
 

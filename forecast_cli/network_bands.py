@@ -88,8 +88,6 @@ def band_parts(
     widths: np.ndarray | None,
     levels: tuple[float, ...],
     observed: np.ndarray | None = None,
-    phases: np.ndarray | None = None,
-    steps: np.ndarray | None = None,
 ) -> BandParts:
     """What one fit's bands are made of, keyed by each fold's place from the last.
 
@@ -99,10 +97,7 @@ def band_parts(
     (series-major); a series may have fewer folds than another, its last ones
     (``folds.plan_folds``'s ``partial``). Without ``levels`` no window since is forecast.
     ``observed`` (rows of ``prefix``): False where a target was filled, no actual for the
-    errors since the fit (as in the backtest's scores and ``predict``'s recalibration).
-    ``phases`` (rows of ``prefix``) and ``steps`` (rows, horizon): each prefix row's and
-    each forecast step's phase in its day on sub-daily data (``phase_shares``), for the
-    normalisers of a fit with phase shares."""
+    errors since the fit (as in the backtest's scores and ``predict``'s recalibration)."""
     horizon = point.shape[1]
     per_series = [len(o) for o in origins]
     row_series = np.repeat(np.arange(len(origins)), per_series)  # (rows,)
@@ -115,7 +110,7 @@ def band_parts(
     pick = scorable(prefix, offsets[series] + t_all, first)
     series, t_all = series[pick], t_all[pick]
     scales = np.asarray(fitted.cal_scales_)
-    norm = fitted.normalisers(widths, scales[row_series], horizon, steps)
+    norm = fitted.normalisers(widths, scales[row_series], horizon)
     # the last value before each forecast (rows series-major, as ``point``): a flat series'
     # band reaches from its forecast to it (``intervals.bands``)
     last = np.array(
@@ -140,7 +135,6 @@ def band_parts(
             series=np.arange(len(origins)),
             statics=fitted.train_statics(),
             observed=observed,
-            phases=phases,
         )
         keep = np.isfinite(since).any(axis=1)  # a window whose steps were all filled adds nothing
         since, series, t_all = since[keep], series[keep], t_all[keep]

@@ -1,5 +1,5 @@
-"""Each phase of the day's share of a model's errors on sub-daily data, so that one
-ranking of them bands the quiet hours and the busy ones alike.
+"""Each phase of the day's share of a sub-daily baseline's errors, so that one ranking of
+them bands the quiet hours and the busy ones alike.
 
 A conformal band holds its level over the windows it ranks, pooled: split by the hour of
 the day, it need not. A solar panel's output is 0 every night; ranked with the day's, the
@@ -21,15 +21,6 @@ effect, scored worse intervals: benchmarks/NOTES.md, "The baselines' bands on su
 data"). A row's phase is read from its stamp, not counted in rows: the local time of day
 over the step (an exchange's bars alike), so a half-day session or a clock change does
 not shift every later row's phase.
-
-A network's shares (``pooled_shares``) are read from its validation errors, after its
-spread head's normalisers, pooled over its series as its calibration table pools them,
-where they hold ``NETWORK_DAYS`` days of targets; the model file keeps them, so every
-forecast, backtest and recalibration step is divided alike. The head alone did not carry
-the hour: its width is hedged by a typical width that is one per series, so a five-site
-solar panel's LSTM covered its days 0.55 of the time at 80% and its nights got bands of
-width on exact zeros (0.81 with shares; benchmarks/NOTES.md, "The networks' bands on
-sub-daily data").
 """
 
 from __future__ import annotations
@@ -40,10 +31,6 @@ import numpy as np
 import pandas as pd
 
 PHASE_CYCLES = 30  # days of targets a series' shares are read from, at least
-# ... and a network's pooled validation targets: its validation tail is 15% of the rows,
-# two weeks of a season-long hourly series; a share of 14 days' errors has a standard
-# error of about a fifth, where a night's share is a tenth of a noon's
-NETWORK_DAYS = 14
 
 
 def row_phases(indexes: Sequence[pd.Index], freq: str | None) -> np.ndarray | None:
@@ -93,27 +80,3 @@ def error_shares(
     seen = np.bincount(phase.ravel(), minlength=cycle) > 0  # (cycle,) the phases the data has
     usable = eligible & (counts[:, seen] > 0).all(axis=1) & (overall > 0)  # (lenders,)
     return np.where(usable[:, None] & (counts > 0), got, 1.0)
-
-
-def pooled_shares(scores: np.ndarray, phase: np.ndarray, days: float) -> np.ndarray | None:
-    """(phases,) each phase's share of a network's validation errors, pooled over its series
-    (as its calibration table pools them), ``error_shares`` with one lender; None with
-    fewer than ``NETWORK_DAYS`` days of targets (``days``: distinct target rows over the
-    rows of a day) or a phase of the day without errors."""
-    if days < NETWORK_DAYS or not len(scores):
-        return None
-    cycle = int(phase.max()) + 1
-    owner = np.zeros(len(scores), dtype=np.int64)
-    shares = error_shares(scores, owner, phase, 1, cycle, np.array([True]))[0]
-    return None if np.all(shares == 1.0) else shares
-
-
-def shared_out(norms: np.ndarray, shares: np.ndarray | None, phases: np.ndarray | None) -> np.ndarray:
-    """``norms`` (rows, horizon) times each step's phase share; a phase past the stored ones
-    (never seen in validation) keeps 1. Without shares, ``norms`` as they are."""
-    if shares is None:
-        return norms
-    if phases is None:
-        raise ValueError("a model with phase shares needs each forecast step's phase")
-    inside = phases < len(shares)
-    return norms * np.where(inside, shares[np.minimum(phases, len(shares) - 1)], 1.0)

@@ -24,7 +24,6 @@ from .intervals import CalibrationTable, bands, series_scale
 from .naive_floor import naive_floor, thin
 from .panel import Panel
 from .panel_ids import as_written, unknown_ids
-from .phase_shares import row_phases
 from .prediction_notes import (
     changed_statics,
     older_than_training,
@@ -173,7 +172,7 @@ def predict(
     targets = [frame[f.target_].to_numpy(dtype=np.float64) for frame in frames]
     extra = bands(
         np.stack(forecasts),
-        f.normalisers(widths, np.asarray(scales), horizon, step_phases(stamps, f.freq_, horizon)),
+        f.normalisers(widths, np.asarray(scales), horizon),
         table,
         levels,
         quantiles,
@@ -199,12 +198,6 @@ def predict(
     out.attrs["notes"] = notes
     out.attrs["recalibrated_windows"] = added  # windows since training pooled into the bands
     return out
-
-
-def step_phases(stamps: Sequence[pd.Index], freq: str | None, horizon: int) -> np.ndarray | None:
-    """(series, horizon) the phase in its day of each forecast step (``phase_shares``)."""
-    phases = row_phases(list(stamps), freq)
-    return None if phases is None else phases.reshape(len(stamps), horizon)
 
 
 def _forecast_frames(

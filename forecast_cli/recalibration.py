@@ -23,7 +23,6 @@ import numpy as np
 import pandas as pd
 
 from .intervals import MAX_CALIBRATION_WINDOWS, CalibrationTable, per_normaliser
-from .phase_shares import row_phases
 from .windows import evenly_spaced, window_actuals
 
 if TYPE_CHECKING:
@@ -66,7 +65,7 @@ def errors_since_training(
     ends = f.histories_.last_stamps()  # (series,): where each series' training rows ended
     context = f.context_rows
     keep = f.plan_.history_rows  # what a window reads, the long-run drift included
-    pieces, origins, members, rows, read, stamps = [], [], [], [], [], []
+    pieces, origins, members, rows, read = [], [], [], [], []
     every = [None] * len(frames) if observed is None else observed
     for name, frame, static, seen in zip(names, frames, statics, every, strict=True):
         k = known.get(name)
@@ -77,7 +76,6 @@ def errors_since_training(
         if first < len(frame):  # a window whose first step happened
             lo = max(first - keep, 0)
             pieces.append(f._inputs(frame.iloc[lo:]))  # the rows those windows read
-            stamps.append(frame.index[lo:])
             read.append(np.ones(len(frame) - lo, dtype=bool) if seen is None else np.asarray(seen)[lo:])
             origins.append(np.arange(first - lo, len(frame) - lo))
             members.append(k)
@@ -101,7 +99,6 @@ def errors_since_training(
         segment,
         member[segment],
         observed=np.concatenate(read),
-        phases=row_phases(stamps, f.freq_),
         scalers=[f.scalers_[k] for k in members],
         clamp_future=True,  # steps past the data are never scored; their covariates repeat
         series=member,
@@ -130,21 +127,16 @@ def window_errors(
     segment: np.ndarray,
     members: np.ndarray,
     observed: np.ndarray | None = None,
-    phases: np.ndarray | None = None,
     **forecast,
 ) -> np.ndarray:
     """(windows, horizon) errors of the forecasts from rows ``at`` of ``values`` (window w
     in segment ``segment[w]`` of ``offsets``, training series ``members[w]``), divided by
     their normalisers as the validation errors were; NaN at steps past the segment's end.
     ``observed`` (rows of ``values``): False where a target was filled, which is no actual
-    (NaN error). ``phases`` (rows of ``values``): each row's phase in its day on sub-daily
-    data (``phase_shares``). ``forecast``: the rest of ``f.forecast_origins``' arguments."""
+    (NaN error). ``forecast``: the rest of ``f.forecast_origins``' arguments."""
     pred, widths = f.forecast_origins(values, at, offsets, spread=True, **forecast)  # (windows, horizon) each
     target = values[:, 0] if observed is None else np.where(observed, values[:, 0], np.nan)
     actual = window_actuals(target, at, offsets[segment + 1], pred.shape[1])  # (windows, horizon)
-    step = None
-    if phases is not None:  # each target's phase; a step past the segment's end takes its last row's
-        rows = at[:, None] + np.arange(pred.shape[1])[None, :]
-        step = phases[np.minimum(rows, offsets[segment + 1][:, None] - 1)]
-    norms = f.normalisers(widths, np.asarray(f.cal_scales_)[members], pred.shape[1], step)
-    return per_normaliser(actual - pred, norms)
+    return per_normaliser(
+        actual - pred, f.normalisers(widths, np.asarray(f.cal_scales_)[members], pred.shape[1])
+    )

@@ -19,7 +19,6 @@ from .baselines import naive, seasonal_naive
 from .intervals import MAX_CALIBRATION_WINDOWS, CalibrationTable, normalisers, per_normaliser, scaled_errors
 from .metrics import mae
 from .panel import Panel
-from .phase_shares import pooled_shares, row_phases, shared_out
 from .training import TrainResult
 from .windows import PanelSplit, evenly_spaced, window_actuals
 
@@ -31,10 +30,9 @@ GROUP_ROWS = 1 << 16  # tail rows forecast per pass: bounds validation memory on
 
 def validate(
     f: Forecaster, result: TrainResult, panel: Panel, split: PanelSplit
-) -> tuple[dict, CalibrationTable, np.ndarray | None, np.ndarray, np.ndarray | None]:
+) -> tuple[dict, CalibrationTable, np.ndarray | None, np.ndarray]:
     """(metrics, calibration table, width-to-scale ratio per step or None without a spread
-    head, the calibration errors the table ranks: (windows, horizon), NaN past a series' end,
-    each phase's share of them on sub-daily data or None).
+    head, the calibration errors the table ranks: (windows, horizon), NaN past a series' end).
 
     Metrics: validation MAE in the data's units beside the naive and seasonal-naive MAE
     over the windows whose every step exists. The calibration errors are divided by the
@@ -53,8 +51,8 @@ def validate(
     }
     # the tails of two groups at most in memory (the one forecast and the next being cut)
     parts = [_group(f, g) for g in validation_groups(f, panel, split)]
-    actual, pred, widths, naive_fc, snaive_fc, members, local = (
-        np.concatenate([p[k] for p in parts]) for k in range(7)
+    actual, pred, widths, naive_fc, snaive_fc, members = (
+        np.concatenate([p[k] for p in parts]) for k in range(6)
     )
     scales = np.asarray(f.cal_scales_)[members]  # (windows,)
     ratio = None
@@ -71,10 +69,6 @@ def validate(
         divisors = normalisers(widths, scales, ratio, f.typical_share_)  # (windows, horizon)
     with np.errstate(invalid="ignore"):
         errors = scaled_errors(actual, pred, divisors, False)
-    phase = target_phases(panel, f.freq_, members, local, errors.shape[1])  # None: not sub-daily
-    shares = None if phase is None else _phase_shares(panel, errors, members, local, phase)
-    if shares is not None:  # each error over its hour's share of them (``phase_shares``)
-        errors = per_normaliser(errors, shared_out(np.ones_like(errors), shares, phase))
     # float32, as the model file keeps them, so a loaded model pools exactly these errors
     errors = errors.astype(np.float32)
     table = CalibrationTable.from_errors(errors)
@@ -86,36 +80,7 @@ def validate(
             val_seasonal_naive_mae=mae(actual[full], snaive_fc[full]),
         )
     metrics["calibration_windows"] = table.windows
-    return metrics, table, ratio, errors, shares
-
-
-def target_phases(
-    panel: Panel, freq: str | None, members: np.ndarray, local: np.ndarray, horizon: int
-) -> np.ndarray | None:
-    """(windows, horizon) the phase in its day of each window's target rows (windows of
-    series ``members`` from series-local rows ``local``), read from their stamps; None for
-    data that is not sub-daily. A step past its series' end (no actual) takes the last row's."""
-    out = np.zeros((len(members), horizon), dtype=np.int64)
-    for s in np.unique(members):
-        index = panel.members[s].frame.index
-        phases = row_phases([index], freq)
-        if phases is None:
-            return None
-        mine = members == s
-        rows = np.minimum(local[mine][:, None] + np.arange(horizon)[None, :], len(index) - 1)
-        out[mine] = phases[rows]
-    return out
-
-
-def _phase_shares(
-    panel: Panel, errors: np.ndarray, members: np.ndarray, local: np.ndarray, phase: np.ndarray
-) -> np.ndarray | None:
-    """Each phase's share of the validation errors (``phase_shares``), when their targets
-    span ``NETWORK_DAYS`` days of rows; None otherwise."""
-    steps = np.arange(errors.shape[1])[None, :]
-    rows = members[:, None] * (int(np.max(panel.lengths)) + 1) + local[:, None] + steps
-    targets = len(np.unique(rows[np.isfinite(errors)]))  # distinct target rows with an error
-    return pooled_shares(errors, phase, targets / (int(phase.max()) + 1))
+    return metrics, table, ratio, errors
 
 
 def series_groups(rows: np.ndarray, limit: int) -> list[tuple[int, int]]:
@@ -142,11 +107,6 @@ class TailGroup:
     segment: np.ndarray
     series: np.ndarray
     statics: np.ndarray  # (group, static width)
-    first_rows: np.ndarray  # (group,) the series-local row each tail begins at
-
-    def local_origins(self) -> np.ndarray:
-        """(windows,) each window's origin as a row of its series."""
-        return self.at - self.offsets[self.segment] + self.first_rows[self.segment]
 
     def forecasts(self, f: Forecaster, **how):
         """``f.forecast_origins`` over this group's windows (``how``: ``spread``, ``weight``)."""
@@ -183,13 +143,12 @@ def validation_groups(f: Forecaster, panel: Panel, split: PanelSplit) -> Iterato
         tails = np.concatenate([[0], np.cumsum(tail_rows[lo:hi])])  # (group + 1,): where each tail starts
         local = sel - lo
         at = origins[a:b] - split.bounds[sel] - starts[sel] + tails[local]  # rows of ``values``
-        yield TailGroup(values, tails, at, local, np.arange(lo, hi), statics[lo:hi], starts[lo:hi])
+        yield TailGroup(values, tails, at, local, np.arange(lo, hi), statics[lo:hi])
 
 
 def _group(f: Forecaster, g: TailGroup) -> tuple[np.ndarray, ...]:
-    """(actual, forecast, widths, naive, seasonal naive), each (windows, horizon), each
-    window's series (windows,) and its origin in that series (windows,), for the windows of
-    one group."""
+    """(actual, forecast, widths, naive, seasonal naive), each (windows, horizon), and each
+    window's series (windows,), for the windows of one group."""
     horizon = f.horizon_
     y = g.values[:, 0]
     pred, widths = g.forecasts(f, spread=True)
@@ -202,5 +161,4 @@ def _group(f: Forecaster, g: TailGroup) -> tuple[np.ndarray, ...]:
         naive(y, g.at, horizon),
         seasonal_naive(y, g.at, horizon, season=f.season_),
         g.series[g.segment],
-        g.local_origins(),
     )

@@ -198,9 +198,7 @@ def interval_summary(meta: dict, windows: int | None = None, pooled: int = 0) ->
     floor = (
         ", at least seasonal naive's band on the history" if floored(calibration.get("own_windows")) else ""
     )
-    shares = meta.get("phase_shares")  # each hour's share of the errors (``phase_shares``)
-    hours = f", scaled by the time of day ({len(shares)} shares)" if shares else ""
-    return f"{shown} (predict's default; calibrated on {least} windows{source}, widths from {widths}{hours}{floor})"
+    return f"{shown} (predict's default; calibrated on {least} windows{source}, widths from {widths}{floor})"
 
 
 def history_summary(meta: dict) -> dict:
