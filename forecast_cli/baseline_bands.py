@@ -194,8 +194,14 @@ class Reach:
 
     @property
     def cycle(self) -> int:
-        """Phases in a day: 1 without phases."""
+        """How many phase values there can be (the largest, plus one): 1 without phases."""
         return 1 if self.phases is None or not len(self.phases) else int(self.phases.max()) + 1
+
+    @property
+    def day_rows(self) -> int:
+        """Rows in a day: the phases the data has (an exchange's 13 half-hour bars a
+        session, where the clock's phases run to 32); 1 without phases."""
+        return 1 if self.phases is None or not len(self.phases) else len(np.unique(self.phases))
 
     def phase_at(self, origins: np.ndarray) -> np.ndarray:
         """(windows, horizon) the phase of each target row of windows from ``origins``."""
@@ -215,9 +221,10 @@ def _spaced(first: np.ndarray, last: np.ndarray, span: np.ndarray, stride: np.nd
 
 
 def _coprime_stride(least: int, cycle: int) -> int:
-    """The smallest stride of at least ``least`` rows sharing no factor with ``cycle``: its
-    origins step through every phase of the day, where a stride of 4 on half-hourly data
-    (48 phases) reached a twelfth of them, and a forecast's own phases kept no share."""
+    """The smallest stride of at least ``least`` rows sharing no factor with ``cycle`` (the
+    rows of a day): its origins step through every phase of the day, where a stride of 4 on
+    half-hourly data (48 phases) reached a twelfth of them, and a forecast's own phases
+    kept no share."""
     stride = max(1, least)
     while math.gcd(stride, cycle) != 1:
         stride += 1
@@ -244,11 +251,12 @@ def _window_errors(
     if not len(windows):  # every origin too early for a window of its own
         return np.empty((0, horizon)), owner, scales, shares
     errors = _errors(fn, y, windows, owner, starts, scales, reach)  # (windows, horizon)
-    need = PHASE_CYCLES * cycle  # rows of targets a lender's shares are read from
-    phased = (cycle > 1) & (last - first + horizon >= need)  # (lenders,)
+    day = reach.day_rows
+    need = PHASE_CYCLES * day  # rows of targets a lender's shares are read from: 30 days
+    phased = (day > 1) & (last - first + horizon >= need)  # (lenders,)
     if not phased.any():
         return errors, owner, scales, shares
-    stride = _coprime_stride(-(-need // max(LENDER_WINDOWS, 2 * cycle)), cycle)
+    stride = _coprime_stride(-(-need // max(LENDER_WINDOWS, 2 * day)), day)
     read, readers = _spaced(
         first[phased], last[phased], np.full(int(phased.sum()), need), np.full(int(phased.sum()), stride)
     )

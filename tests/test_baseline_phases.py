@@ -160,3 +160,17 @@ def test_daily_and_coarser_data_get_no_phase_shares(freq):
     raw = pd.DataFrame({"ds": pd.date_range("2020-01-01", periods=n, freq=freq), "y": rng.gamma(2, 10, n)})
     panel = prepare_panel(raw, fast_config().data)
     assert row_phases([m.frame.index for m in panel.members], panel.freq) is None
+
+
+def test_exchange_bars_count_their_days_by_the_bars_a_session_has():
+    """35 sessions of 13 half-hour bars (phases 19 to 31 of the clock's 48): enough days for
+    shares. Counted against 32 phase values, 30 days read as 960 rows, 74 sessions."""
+    sessions, bars = 35, 13
+    phases = np.tile(np.arange(19, 19 + bars), sessions)
+    rng = np.random.default_rng(3)
+    y = 100 + np.cumsum(rng.standard_normal(len(phases)) * (1 + (phases == 19) * 4))  # a wild open
+    fn = BASELINE_FUNCTIONS["naive"]
+    reach = Reach(2, 13, 50, phases)
+    _, _, _, shares = _window_errors(fn, y, np.array([0]), np.array([len(y)]), reach)
+    assert reach.day_rows == 13 and shares.shape == (1, 32)
+    assert shares[0, 19] > 1.5  # the open moves most: its share of the errors is the largest
