@@ -89,7 +89,12 @@ class Calendar:
         first, last = _date(first), _date(last)
         until = known_until(self.exchange)
         if until is None or last <= until:
-            return pd.DatetimeIndex(covering(self.exchange, first, last).sessions_in_range(first, last))
+            cal = covering(self.exchange, first, last)
+            # data may start a few days before the calendar's first session (``covering``):
+            # there are no sessions there, where exchange_calendars raised (exit 1)
+            lo = max(first, cal.first_session.tz_localize(None))
+            hi = min(last, cal.last_session.tz_localize(None))
+            return pd.DatetimeIndex(cal.sessions_in_range(lo, hi) if lo <= hi else [])
         known = self.sessions(first, until) if first <= until else pd.DatetimeIndex([])
         weekmask = exchange_calendar(self.exchange, *SPAN).weekmask
         return known.append(beyond_known(self.exchange, max(first, until + _DAY), last, weekmask))

@@ -311,3 +311,19 @@ def test_zoned_steps_from_a_date_off_the_anchor_start_at_the_next_anchor():
     assert future_index(pd.Timestamp("2024-01-15", tz=zone), "MS", 1).tolist() == [
         pd.Timestamp("2024-02-01", tz=zone)
     ]
+
+
+def test_data_from_days_before_an_exchange_calendars_first_session_loads():
+    """Daily rows from 2 January 1997 under --freq XTKS, whose calendar starts on the 6th:
+    the days before it hold no session. exchange_calendars raised on them (exit 1, also
+    for weekday data of 1997 whose closures were checked against XTKS)."""
+    from forecast_cli.config import DataConfig
+    from forecast_cli.series import prepare_series
+
+    days = pd.date_range("1997-01-02", periods=60, freq="D")
+    raw = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "y": np.arange(60.0)})
+    series = prepare_series(raw, DataConfig(freq="XTKS"))
+    assert series.frame.index[0] == pd.Timestamp("1997-01-06")
+    weekdays = pd.bdate_range("1997-02-03", periods=40).delete([5, 17])
+    raw = pd.DataFrame({"date": weekdays.strftime("%Y-%m-%d"), "y": np.arange(38.0)})
+    assert len(prepare_series(raw, DataConfig()).frame) >= 38
