@@ -242,7 +242,7 @@ def _combined_note(
         )
     if native is not None and native != freq:
         agg = (
-            f"{how} (the default; --agg sum for totals, last for prices)"
+            f"{how} (the default: --agg sum for totals, last for prices)"
             if default_agg and isinstance(how, str)
             else how
         )

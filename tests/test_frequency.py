@@ -386,7 +386,7 @@ def test_a_multi_day_grid_bins_from_the_datas_first_day_and_keeps_its_first_bin(
     assert "dropped" not in series.report.note  # no partial period: only how rows were combined
     assert (
         series.report.note
-        == "D rows combined into 2D periods by mean (the default; --agg sum for totals, last for prices)"
+        == "D rows combined into 2D periods by mean (the default: --agg sum for totals, last for prices)"
     )
 
 

@@ -656,3 +656,27 @@ def test_the_panel_line_counts_the_notes_past_the_first_two():
     line = prepare_panel(pd.concat(parts), DataConfig(freq="MS", agg="sum")).summary_line()
     assert "S0: the first period" in line and "S1: the first period" in line
     assert "S2:" not in line and line.endswith("and notes on 3 more series")
+
+
+def test_a_series_combined_into_one_row_by_the_freq_is_left_out_not_the_panel():
+    """Two daily rows of S9 make one W-SUN week: S9 is kept as a series of one row, as one
+    of one timestamp is, and the backtest leaves it out, naming it. It stopped the whole
+    panel ("series 'S9': only 1 usable rows after cleaning", exit 2)."""
+    from forecast_cli.backtest import run_backtest
+    from forecast_cli.run_config import BacktestConfig
+
+    rng = np.random.default_rng(0)
+    days = pd.date_range("2020-01-01", periods=120, freq="D")
+    parts = [pd.DataFrame({"id": f"S{k}", "ds": days, "y": rng.gamma(3, 10, 120)}) for k in range(3)]
+    parts.append(
+        pd.DataFrame({"id": "S9", "ds": pd.to_datetime(["2020-02-28", "2020-02-29"]), "y": [3.0, 4.0]})
+    )
+    panel = prepare_panel(pd.concat(parts), DataConfig(id_col="id", freq="W-SUN"))
+    assert panel.lengths.tolist() == [16, 16, 16, 1]
+    result = run_backtest(panel, fast_config(horizon=2), BacktestConfig(folds=2, models=()))
+    assert set(result.forecasts["unique_id" if "unique_id" in result.forecasts else "id"]) == {
+        "S0",
+        "S1",
+        "S2",
+    }
+    assert any("'S9'" in note for note in result.notes)

@@ -649,7 +649,7 @@ def test_a_panel_of_quarters_starting_in_different_months_names_the_fix_that_wor
 
 
 @pytest.mark.parametrize(
-    ("agg", "said"), [(None, "by mean (the default; --agg sum for totals"), ("sum", "by sum")]
+    ("agg", "said"), [(None, "by mean (the default: --agg sum for totals"), ("sum", "by sum")]
 )
 def test_the_load_line_names_how_rows_were_combined_into_coarser_periods(agg, said):
     """Daily sales into months by the default mean are the mean day's sales, not the
