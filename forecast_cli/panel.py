@@ -201,7 +201,7 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig, to_learn: bool = True) -> 
             # among others a series of one row is kept, as one of one timestamp is: the
             # backtest and training leave out what is too short, naming it; a --freq that
             # combined a series' rows into one no longer stopped the whole panel
-            loaded.append(prepare_series(rows, member_cfg, least_rows=1 if len(wanted) > 1 else 2))
+            loaded.append(prepare_series(rows, member_cfg, least_kept=1 if len(wanted) > 1 else 2))
         except OneTimestamp as exc:
             loaded.append(None)
             single[i] = exc

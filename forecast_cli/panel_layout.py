@@ -169,6 +169,29 @@ def refuse_merged_series(rows: pd.DataFrame, key: str, time_col: str, id_col: st
     )
 
 
+NUMBER_SHARE = 2 / 3  # a column mostly of numbers, with some text, is numbers with stray text
+
+
+def refuse_stray_text(raw: pd.DataFrame, candidates: list) -> None:
+    """Refuse a column of numbers with a few text cells (a ``-`` for missing) that would be
+    taken for the series' ids: its message said "'y' is empty on data rows 4; every row
+    needs a series id", naming neither the text nor the fix."""
+    for column in candidates:
+        cells = raw[column].dropna().astype(str).str.strip()
+        cells = cells[cells != ""]
+        numbers = pd.to_numeric(cells, errors="coerce")
+        # all numbers written as text are codes (store 007, read as written): ids
+        if len(cells) and NUMBER_SHARE <= numbers.notna().mean() < 1:
+            stray = cells[numbers.isna()]
+            first = int(raw.index.get_loc(stray.index[0])) + 1 if raw.index.is_unique else None
+            where = f" on data row {first}" if first is not None else ""
+            raise DataError(
+                f"column {column!r} holds numbers and {len(stray)} text cell(s) ({stray.iloc[0]!r}{where}); "
+                f"write a missing value as an empty cell, or pass --id-col {shlex.quote(str(column))} "
+                "if it names the series"
+            )
+
+
 def detect_id_column(raw: pd.DataFrame, cfg: DataConfig) -> str | None:
     """The id column of a long table given without --id-col, or None for a single series.
 
@@ -191,6 +214,7 @@ def detect_id_column(raw: pd.DataFrame, cfg: DataConfig) -> str | None:
         return None
     text = [c for c in raw.columns if c not in used and c != time_col and raw[c].dtype.kind in "OSUT"]
     candidates = [c for c in text if 1 < raw[c].nunique() < len(raw)]
+    refuse_stray_text(raw, candidates)
     if len(candidates) == 1:
         refuse_clock_as_id(raw, candidates[0])
         return candidates[0]

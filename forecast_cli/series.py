@@ -46,11 +46,16 @@ def load_series(source: str | Path | IO[str], cfg: DataConfig) -> Series:
     return prepare_series(raw, cfg)
 
 
-def prepare_series(raw: pd.DataFrame, cfg: DataConfig, least_rows: int = 2) -> Series:
+def prepare_series(
+    raw: pd.DataFrame, cfg: DataConfig, least_rows: int = 2, least_kept: int | None = None
+) -> Series:
     """Validate and regularise ``raw`` according to ``cfg`` (see module docstring).
 
     ``least_rows``: a series alone needs two rows to forecast from; a panel's member of
-    one timestamp, put on the step the others share, is forecast by its last value."""
+    one timestamp, put on the step the others share, is forecast by its last value.
+    ``least_kept``: the rows it needs after cleaning (default ``least_rows``): a panel
+    keeps a member that a --freq combined into one row, for later stages to leave out."""
+    kept = least_rows if least_kept is None else least_kept
     raw = time_index_as_column(raw, cfg.time_col)
     raw = joined_date_and_clock(raw.rename(columns=lambda c: str(c).strip()), cfg.time_col)
     time_col = resolve_time_column(raw, cfg.time_col, cfg.time_format)
@@ -79,7 +84,7 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig, least_rows: int = 2) -> S
         report = LoadReport(
             len(raw), len(data), "0", str(len(data) - 1), None, "step index", ends_trimmed=trimmed
         )
-        return _finish(data, target, features, report, cfg, int(data.isna().to_numpy().sum()), 0, least_rows)
+        return _finish(data, target, features, report, cfg, int(data.isna().to_numpy().sum()), 0, kept)
 
     if numbers_steps(raw[time_col], time_col, cfg):
         return _numbered_steps(raw[time_col], time_col, data, target, features, cfg)
@@ -134,7 +139,7 @@ def prepare_series(raw: pd.DataFrame, cfg: DataConfig, least_rows: int = 2) -> S
     if fill != "drop" and (summed.gaps or summed.empty_cells):
         report.gaps_filled, report.nans_filled = summed.gaps, summed.empty_cells
         report.first_gap = summed.first_gap
-    series = _finish(frame, target, features, report, cfg, nans_in_data, regular.gaps, least_rows)
+    series = _finish(frame, target, features, report, cfg, nans_in_data, regular.gaps, kept)
     if fill == "drop" or not len(holding):
         return series
     unscored = holding if series.filled_at is None else series.filled_at.union(holding)

@@ -1136,3 +1136,13 @@ def test_predict_refuses_rows_finer_than_a_model_trained_on_its_own_step(tmp_pat
     result = runner.invoke(app, ["predict", "-m", str(model), str(daily), "-o", str(out)])
     refused(result, 2, "the rows given are D data, finer than the model's W-MON step", "give W-MON rows")
     assert not out.exists()
+
+
+def test_a_number_column_with_a_text_cell_is_not_taken_for_the_series_ids(tmp_path):
+    """bad input: a repeated date and a '-' among the target's numbers -> exit 2, "column 'y' holds numbers and 1 text cell(s) ('-' on data row 5)" (it said "'y' is empty on data rows 4; every row needs a series id")"""
+    path = tmp_path / "y.csv"
+    path.write_text(
+        "date,y\n2020-01-01,1\n2020-01-02,2\n2020-01-02,2\n2020-01-03,3\n2020-01-04,-\n2020-01-05,5\n"
+    )
+    result = runner.invoke(app, ["backtest", str(path), "--models", "", "-f", "csv"])
+    refused(result, 2, "column 'y' holds numbers and 1 text cell(s) ('-' on data row 5)", "empty cell")
