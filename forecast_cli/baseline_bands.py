@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -192,12 +193,12 @@ class Reach:
     span: int
     phases: np.ndarray | None = None
 
-    @property
+    @cached_property
     def cycle(self) -> int:
         """How many phase values there can be (the largest, plus one): 1 without phases."""
         return 1 if self.phases is None or not len(self.phases) else int(self.phases.max()) + 1
 
-    @property
+    @cached_property
     def day_rows(self) -> int:
         """Rows in a day: the phases the data has (an exchange's 13 half-hour bars a
         session, where the clock's phases run to 32); 1 without phases."""

@@ -94,8 +94,8 @@ def refuse_unnested(native: str | None, offset, freq: str, how) -> None:
     if grid is None or grid[0] > target[0]:
         return
     span, start = grid
+    what = {1: "months", 3: "quarters", 12: "years"}[span]
     if _business(offset) and not _business(own):
-        what = {1: "months", 3: "quarters", 12: "years"}[span]
         raise DataError(
             f"the rows are {what} stamped by the calendar ({native}); a {freq} grid labels each by "
             f"its business day, so one whose stamp falls on a weekend would move into the next "
@@ -105,7 +105,6 @@ def refuse_unnested(native: str | None, offset, freq: str, how) -> None:
         return
     theirs = ", ".join(_MONTHS[(start + k * span) % 12] for k in range(12 // span))
     ours = ", ".join(_MONTHS[(target[1] + k * target[0]) % 12] for k in range(12 // target[0]))
-    what = {1: "months", 3: "quarters", 12: "years"}[span]
     raise DataError(
         f"the rows are {what} starting in {theirs} ({native}); the periods of a {freq} grid start in "
         f"{ours}, so each row would move into a period it only overlaps: step them as {native} "

@@ -113,12 +113,7 @@ def regularise(data: pd.DataFrame, freq: str, agg: str, native: str | None = Non
     origin: str | pd.Timestamp = "start_day"
     early = pd.Timedelta(0)  # rows written early of their grid point: labels put back on it
     # a given step coarser than the data's own (5-minute rows into hours, days into months)
-    coarser = (
-        native is not None
-        and native != freq
-        and Calendar.parse(native) is None
-        and grid_rows(local.index, freq) < grid_rows(local.index, native)
-    )
+    coarser = coarser_step(native, freq, local.index) and Calendar.parse(str(native)) is None
     if at_clock:
         origin = "start"
     elif is_clock_step(offset) and not coarser:
@@ -182,6 +177,14 @@ def _combined(sizes: pd.Series, index: pd.DatetimeIndex) -> tuple[int, str]:
     rows = index[first : first + int(counts[k])]
     stamps = ", ".join(readable(t) for t in rows[:3]) + (" ..." if len(rows) > 3 else "")
     return int((counts[many] - 1).sum()), f"{stamps} into the period labelled {readable(sizes.index[k])}"
+
+
+def coarser_step(native: str | None, freq: str, index: pd.DatetimeIndex) -> bool:
+    """Whether a given ``freq`` is coarser than the data's own step ``native`` over
+    ``index``: its periods hold several of the data's rows (5-minute rows into hours)."""
+    if native is None or native == freq:
+        return False
+    return grid_rows(index, freq) < grid_rows(index, native)
 
 
 def grid_rows(index: pd.DatetimeIndex, freq: str) -> int:

@@ -110,6 +110,7 @@ def prepare_series(
         regular, source, native, freq, how, cfg.agg is None
     )  # refuses them on an inferred step
     frame, holding = split_marks(regular.frame, fill)
+    other_step = native is not None and native != freq  # a given step other than the data's own
     report = LoadReport(
         rows_read,
         len(frame),
@@ -121,9 +122,10 @@ def prepare_series(
         rows_dropped=regular.dropped + summed.dropped,
         dropped_why=regular.dropped_why or summed.dropped_why,
         ends_trimmed=trimmed,
-        # rows binned into a period of another row of the data's own step, not a coarser one's
-        rows_combined=regular.combined if combined and (native is None or native == freq) else 0,
-        combined_from=native if combined and native is not None and native != freq else "",
+        # rows binned into a period of another row of the data's own step; another step's
+        # combining is said by that step (``combined_from``), not counted
+        rows_combined=regular.combined if combined and not other_step else 0,
+        combined_from=str(native) if combined and other_step else "",
     )
     for text in (
         times.note,

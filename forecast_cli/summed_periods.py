@@ -25,7 +25,7 @@ import pandas as pd
 
 from .errors import DataError
 from .fill_guards import check_invented
-from .regularise import fill_missing, grid_rows, regularise
+from .regularise import coarser_step, fill_missing, regularise
 from .stamps import readable
 
 _MARK = "__missing_inside__"  # 1.0 on a row filled at the data's own step, summed per period
@@ -48,9 +48,7 @@ class SummedRows:
 def sums_into_coarser(how, native: str | None, freq: str, index: pd.DatetimeIndex) -> bool:
     """Whether ``--agg sum`` totals several rows of the data's own step ``native`` into
     each ``freq`` period."""
-    if how != "sum" or native is None or native == freq:
-        return False
-    return grid_rows(index, freq) < grid_rows(index, native)
+    return how == "sum" and coarser_step(native, freq, index)
 
 
 def rows_to_sum(data: pd.DataFrame, native: str, freq: str, fill: str, guarded: bool) -> SummedRows:
