@@ -9,7 +9,7 @@ import pandas as pd
 
 from .calendars import Calendar
 from .clock import to_offset
-from .errors import DataError
+from .errors import DataError, UsageError
 from .stamps import readable
 
 
@@ -106,7 +106,8 @@ def thin_periods(index: pd.DatetimeIndex, native: str, offset, origin, sizes: pd
     (``summed_periods``); a mean of the days there is the best guess at the month's."""
     try:
         grid = pd.date_range(index[0], index[-1], freq=to_offset(native))
-    except (DataError, ValueError):  # a step pandas cannot lay out (an exchange's): not counted
+    except (UsageError, ValueError):  # a step pandas cannot lay out: not counted (exchange
+        # steps never come here: their sessions are not binned by ``regularise``'s resampler)
         return ""
     if len(grid) <= len(index):
         return ""
