@@ -90,7 +90,8 @@ def format_timestamps(values: pd.DatetimeIndex | pd.Series) -> list[str]:
     present = index[index.notna()]
     dates_only = index.tz is None and len(present) > 0 and bool((present == present.normalize()).all())
     if dates_only:
-        return ["" if t is pd.NaT else t.strftime("%Y-%m-%d") for t in index]
+        # ``date().isoformat()``: strftime's %Y drops a year's leading zeros (0035 as 35)
+        return ["" if t is pd.NaT else t.date().isoformat() for t in index]
     spec = _finest(present)
     return ["" if t is pd.NaT else _iso(t, spec) for t in index]
 

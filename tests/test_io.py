@@ -128,20 +128,22 @@ def test_aware_timestamps_keep_their_offset_and_instant(stamps):
 
 @settings(max_examples=200, deadline=None)
 @given(
-    st.lists(st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2200, 1, 1)), min_size=1)
+    st.lists(st.datetimes(min_value=dt.datetime(1, 1, 1), max_value=dt.datetime(9999, 1, 1)), min_size=1)
 )
 @example([dt.datetime(2024, 1, 31), dt.datetime(2024, 2, 29), dt.datetime(2023, 12, 31)])
+@example([dt.datetime(35, 1, 1), dt.datetime(1999, 1, 1)])  # strftime wrote the year 35 as "35"
 @example([dt.datetime(2024, 1, 31, 23, 59, 59, 999999)])
 @example([dt.datetime(2000, 1, 1, 0, 1, 12, 500000), dt.datetime(2000, 1, 1, 0, 1, 13)])
 def test_naive_timestamps_stay_naive_and_exact(stamps):
     """One format per column, the finest any stamp needs: 500-millisecond steps came out as
-    00:01:12.500000 beside 00:01:13, which pd.to_datetime without a format refused."""
+    00:01:12.500000 beside 00:01:13, which pd.to_datetime without a format refused. Years
+    before 1000 keep four digits (dates were written as "35-01-01")."""
     index = pd.DatetimeIndex(stamps, name="timestamp")
     frame = pd.DataFrame({"y": np.zeros(len(index))}, index=index)
     back = pd.read_csv(io.StringIO(_csv(frame)), dtype={"timestamp": str})
     assert not any("+" in t or t.endswith("Z") for t in back["timestamp"])
     assert len({len(t) for t in back["timestamp"]}) == 1
-    assert (pd.DatetimeIndex(pd.to_datetime(back["timestamp"])) == index).all()
+    assert (pd.DatetimeIndex(pd.to_datetime(back["timestamp"], format="ISO8601")) == index).all()
 
 
 def test_monthly_index_is_written_as_dates():

@@ -241,7 +241,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, float) or (hasattr(value, "dtype") and getattr(value.dtype, "kind", "") == "f"):
         return display_number(float(value))
     if hasattr(value, "normalize") and hasattr(value, "tz") and value == value.normalize():
-        return value.strftime("%Y-%m-%d")
+        return value.date().isoformat()  # strftime's %Y writes the year 35 as "35"
     return str(value)
 
 
