@@ -30,12 +30,14 @@ MAGIC = {
     b"BZh": "bz2",
     b"\xfd7zXZ\x00": "xz",
     b"PK\x03\x04": "zip",
+    b"PK\x05\x06": "zip",  # an archive of no files: its end record alone
     b"(\xb5/\xfd": "zstd",
 }
 MAGIC_BYTES = max(len(m) for m in MAGIC)
 READ_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile)
 _OPEN = {"gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}
 _DECOMPRESS = {"gzip": gzip.decompress, "bz2": bz2.decompress, "xz": lzma.decompress}
+_UNDO = {"gzip": "gunzip -c", "bz2": "bunzip2 -c", "xz": "xz -dc", "zip": "unzip -p"}
 
 
 def unreadable(kind: str | None) -> tuple[type[BaseException], ...]:
@@ -58,8 +60,17 @@ def file_compression(path: Path) -> str | None:
         kind = compression_of(raw.read(MAGIC_BYTES))
     _refuse_unreadable(kind, str(path))
     if kind == "zip":
-        with _opened_zip(path, str(path)) as archive:
-            _only_member(archive, str(path))
+        with (
+            _opened_zip(path, str(path)) as archive,
+            archive.open(_only_member(archive, str(path))) as member,
+        ):
+            _refuse_nested(member.read(MAGIC_BYTES), kind, str(path))
+    elif kind is not None:
+        try:
+            with _OPEN[kind](path, "rb") as inner:
+                _refuse_nested(inner.read(MAGIC_BYTES), kind, str(path))
+        except unreadable(kind):  # damaged: said when its text is read (``dialect.peek``)
+            pass
     return kind
 
 
@@ -96,10 +107,13 @@ def decompressed(data: bytes, name: str) -> bytes:
     try:
         if kind == "zip":
             with _opened_zip(io.BytesIO(data), name) as archive:
-                return archive.read(_only_member(archive, name))
-        return _DECOMPRESS[kind](data)
+                out = archive.read(_only_member(archive, name))
+        else:
+            out = _DECOMPRESS[kind](data)
     except damaged as exc:
         raise DataError(f"{name} is not a readable {kind} stream ({exc or 'cut short'})") from None
+    _refuse_nested(out[:MAGIC_BYTES], kind, name)
+    return out
 
 
 def _refuse_unreadable(kind: str | None, name: str) -> None:
@@ -108,6 +122,18 @@ def _refuse_unreadable(kind: str | None, name: str) -> None:
         raise DataError(
             f"{name} is zstd-compressed, which is not read here; decompress it first (zstd -d{where})"
         )
+
+
+def _refuse_nested(head: bytes, kind: str, name: str) -> None:
+    """Refuses data compressed twice (a .gz of a .gz): its inner bytes would be read as text,
+    and their NUL bytes were taken for UTF-16."""
+    inner = compression_of(head)
+    if inner is None:
+        return
+    undo = f"pipe it through {_UNDO[kind]} once more" if name == "stdin" else f"{_UNDO[kind]} {name} > inner"
+    raise DataError(
+        f"{name} is {kind} data holding {inner} data, compressed twice; undo the outer layer first ({undo})"
+    )
 
 
 def _opened_zip(source: Any, name: str) -> zipfile.ZipFile:

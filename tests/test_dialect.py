@@ -132,15 +132,23 @@ def test_bzip2_xz_and_one_file_zip_are_read_by_their_bytes_not_their_names(
             DataError,
             "is zstd-compressed, which is not read here; decompress it first",
         ),
+        (_zipped({}), DataError, "is a zip archive of 0 files (none)"),
+        (
+            gzip.compress(gzip.compress(AIR.encode())),
+            DataError,
+            "is gzip data holding gzip data, compressed twice",
+        ),
+        (_zipped({"a.csv.bz2": bz2.compress(AIR.encode())}), DataError, "is zip data holding bz2 data"),
     ],
-    ids=["cut-bz2", "cut-xz", "two-files", "model", "zstd"],
+    ids=["cut-bz2", "cut-xz", "two-files", "model", "zstd", "empty-zip", "gzip-in-gzip", "bz2-in-zip"],
 )
 def test_unreadable_compressed_input_is_named_for_what_it_is(
     tmp_path, monkeypatch, where, data, error, message
 ):
-    """bad input: cut-short bzip2 or xz, a zip of several files, a model file where data
-    belongs, zstd -> exit 2, one line naming what the bytes are (they were all "not UTF-8
-    text", or an unexpected ValueError, exit 1)"""
+    """bad input: cut-short bzip2 or xz, a zip of several files or none, a model file where
+    data belongs, zstd, data compressed twice -> exit 2, one line naming what the bytes are
+    (they were all "not UTF-8 text", or an unexpected ValueError, exit 1; an empty zip and a
+    .gz of a .gz were "NUL bytes, as UTF-16 text")"""
     if where == "file":
         source: object = tmp_path / "in.csv"
         (tmp_path / "in.csv").write_bytes(data)
