@@ -19,6 +19,7 @@ interrupted run leaves either the old file or the new one, never half of one.
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import zipfile
@@ -229,8 +230,20 @@ def _read(path: str | Path, with_weights: bool, verify: bool = False) -> tuple[d
     except (zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
         if isinstance(exc, ModelFileError):
             raise
-        raise ModelFileError(f"{path} is damaged ({type(exc).__name__}); retrain the model") from None
+        raise ModelFileError(_damage(path, exc)) from None
     return meta, arrays
+
+
+def _damage(path: Path, exc: BaseException) -> str:
+    """What a file that failed while being read has: bytes cut from its middle leave the zip
+    directory pointing before the file's start (a seek to a negative offset, EINVAL; it was
+    "damaged (OSError)"), a disk error is no fault of the file."""
+    if isinstance(exc, OSError) and exc.errno == errno.EINVAL:
+        return f"{path} is damaged: its entries are not where its zip directory says (bytes cut out or added); retrain the model"
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return f"{path} could not be read ({exc.strerror}); check the disk, or copy the file again"
+    what = "cut short" if isinstance(exc, EOFError) else type(exc).__name__
+    return f"{path} is damaged ({what}); retrain the model"
 
 
 def _check_format(path: Path, meta: dict) -> None:

@@ -62,6 +62,22 @@ def test_truncated_file_is_refused(model_path):
         load_model(model_path)
 
 
+def test_bytes_cut_from_the_middle_are_named_not_an_oserror(model_path):
+    """bad input: a model file with bytes cut from its middle (its directory intact, at the
+    end) -> exit 3, "its entries are not where its zip directory says"; it said "damaged
+    (OSError)", naming an exception instead of the fault."""
+    from typer.testing import CliRunner
+
+    from forecast_cli.cli import app
+
+    data = model_path.read_bytes()
+    model_path.write_bytes(data[:3000] + data[6000:])
+    for args in (["info", str(model_path)], ["predict", "-m", str(model_path)]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 3, result.output
+        assert "is damaged: its entries are not where its zip directory says" in result.stderr
+
+
 def test_a_data_file_given_as_the_model_is_named_a_text_file(sample, tmp_path):
     """bad input: a CSV given as the model (forecast info data.csv, predict -m data.csv) ->
     exit 3, "is a text file (data?), not a model file", not "truncated or corrupt; retrain it"."""
