@@ -67,7 +67,8 @@ def file_compression(path: Path) -> str | None:
             _refuse_nested(member.read(MAGIC_BYTES), kind, str(path))
     elif kind is not None:
         try:
-            with _OPEN[kind](path, "rb") as inner:
+            opener: Any = _OPEN[kind]
+            with opener(path, "rb") as inner:
                 _refuse_nested(inner.read(MAGIC_BYTES), kind, str(path))
         except unreadable(kind):  # damaged: said when its text is read (``dialect.peek``)
             pass

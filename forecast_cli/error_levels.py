@@ -1,7 +1,7 @@
 """Each series' own error level, for the typical width of its bands.
 
 Why: a panel's bands divide each error by the spread head's width plus a typical width
-(``intervals.normalisers``), and the typical width was the series' scale (the mean absolute
+(``band_shape.normalisers``), and the typical width was the series' scale (the mean absolute
 one-step change of its training rows, MASE's denominator) times the step's median ratio.
 That scale says how far a series moves, not how far the network misses it: a smooth
 seasonal series moves a lot from month to month and is forecast closely, a noisy one moves

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from . import origin_forecasts, prediction
-from .band_shape import BandShape
+from .band_shape import TYPICAL_SHARE, BandShape
 from .calendar_features import calendar_columns
 from .combine_weight import choose_weight
 from .config import ForecastConfig
@@ -32,7 +32,7 @@ from .errors import NotFittedError, UsageError
 from .future_data import FutureTable
 from .highway import choose_highway
 from .input_layout import InputLayout
-from .intervals import TYPICAL_SHARE, CalibrationTable
+from .intervals import CalibrationTable
 from .models import NetworkArgs, build_network, settle_untrained_embeddings
 from .panel import Panel
 from .panel_arrays import scale_panel
@@ -189,7 +189,7 @@ class Forecaster(InputLayout, BandShape):
         # calibration_errors_: what calibration_ ranks (windows, horizon), float32, kept so
         # that windows forecast after training can join them (``recalibration.py``).
         # typical_share_: how much of the typical width each error's divisor adds to the
-        # head's (``intervals.normalisers``); stored, since the calibration is in its units.
+        # head's (``band_shape.normalisers``); stored, since the calibration is in its units.
         self.typical_share_ = TYPICAL_SHARE
         # the smoother averaged with the network, fitted on each series' training rows only;
         # before the error levels and validation, which score the average

@@ -39,7 +39,7 @@ Why conformal, and why this way:
   On M1 monthly this took the 80%/95% interval scores from 8.24/17.60 to 5.87/9.90 at
   78.5%/95.3% coverage. The head's quantiles alone are not used: nothing guarantees them.
   The width divided by is the head's plus the typical width, so that a head sure of
-  itself cannot shrink a band to nothing (``normalisers``).
+  itself cannot shrink a band to nothing (``band_shape.normalisers``).
 - Quantiles (``--quantiles``) are the edges of the same bands: the quantile at p is the
   lower edge of the central (1 - 2p) band below the median and the upper edge of the
   (2p - 1) band above it, and the median is the point forecast (the convention of Nixtla's
@@ -221,35 +221,6 @@ def per_normaliser(errors: np.ndarray, normaliser: np.ndarray) -> np.ndarray:
     divisor = _per_step(normaliser)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(divisor > 0, errors / np.where(divisor > 0, divisor, 1.0), np.nan)
-
-
-def normalisers(
-    widths: np.ndarray, scales: np.ndarray, ratio: np.ndarray, typical_share: float
-) -> np.ndarray:
-    """What each forecast's error is divided by, (series, horizon): the spread head's width
-    plus ``typical_share`` times the typical width (the series' scale times the median
-    width-to-scale ratio of the step, ``ratio``).
-
-    Why the typical width is added (the sensitivity term of normalised conformal
-    prediction, Papadopoulos et al., 2008: |error| / (sigma + beta)): the head's width is
-    itself an estimate, and dividing by it alone trusts it most where it is narrowest. On
-    half-hourly demand it gave a Sunday a band a third as wide as a weekday's, and that
-    Sunday's errors were the largest of the backtest (80% coverage 0.04 on that day).
-    ``beta`` = the typical width bounds how far the head can narrow a band (to half the
-    typical width) while keeping its ranking of sure and unsure windows; it is no fitted
-    constant, and it was measured before it was kept (benchmarks/RESULTS.md, "Intervals:
-    the head's width hedged"). A forecast without a head's width (a series too short for
-    the network, forecast by a baseline) takes the typical width for its own.
-    """
-    scales = np.asarray(scales, dtype=np.float64)
-    step_ratio = ratio[np.minimum(np.arange(widths.shape[1]), len(ratio) - 1)]
-    typical = scales[:, None] * step_ratio[None, :]  # (series, horizon)
-    out = np.where(np.isfinite(widths), widths, typical) + typical_share * typical
-    out = np.where(scales[:, None] > 0, out, 0.0)  # a flat series: no width (``series_scale``)
-    return np.where(np.isnan(scales)[:, None], np.nan, out)  # one row: no band at all
-
-
-TYPICAL_SHARE = 1.0  # new fits: the typical width added in full (files before it: 0)
 
 
 def never_below_zero(target: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:

@@ -1,7 +1,7 @@
 """A ``--local`` model's bands: one conformal pool of every member's errors.
 
 Each member divides its validation errors by its own normalisers (its spread head's widths
-plus its typical width, ``intervals.normalisers``), so the members' errors are ratios in
+plus its typical width, ``band_shape.normalisers``), so the members' errors are ratios in
 one unit, as a panel's series' are, and one table ranked from all of them serves every
 member. A member's own table ranks the overlapping windows of one stretch of one short
 series (on M1 monthly about 20, of one year); its bands covered 0.70 / 0.84 at 80% / 95%

@@ -9,7 +9,7 @@ it holds less than a season), banded by the members' pooled errors (``member_poo
 typical width, its scale (``intervals.series_scale`` of its rows) times the members'
 median width per unit of scale, step by step: the width a member's spread head gives a
 series of that scale, as a panel's baseline rows take the typical width
-(``intervals.normalisers``).
+(``band_shape.normalisers``).
 
 Only a fit that fails for want of rows (``errors.TooFewRows``) makes a short member; any
 other failure is still a failure, named at training.

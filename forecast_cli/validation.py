@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .band_shape import normalisers
 from .baselines import naive, seasonal_naive
-from .intervals import MAX_CALIBRATION_WINDOWS, CalibrationTable, normalisers, per_normaliser, scaled_errors
+from .intervals import MAX_CALIBRATION_WINDOWS, CalibrationTable, per_normaliser, scaled_errors
 from .metrics import mae
 from .panel import Panel
 from .training import TrainResult

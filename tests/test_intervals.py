@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from forecast_cli.band_shape import normalisers
 from forecast_cli.config import DataConfig
 from forecast_cli.forecaster import Forecaster
 from forecast_cli.interval_levels import parse_levels, parse_quantiles
@@ -17,7 +18,6 @@ from forecast_cli.intervals import (
     CalibrationTable,
     bands,
     conformal_rank,
-    normalisers,
     scaled_errors,
     series_scale,
 )

@@ -127,9 +127,7 @@ def test_aware_timestamps_keep_their_offset_and_instant(stamps):
 
 
 @settings(max_examples=200, deadline=None)
-@given(
-    st.lists(st.datetimes(min_value=dt.datetime(1, 1, 1), max_value=dt.datetime(9999, 1, 1)), min_size=1)
-)
+@given(st.lists(st.datetimes(min_value=dt.datetime(1, 1, 1), max_value=dt.datetime(9999, 1, 1)), min_size=1))
 @example([dt.datetime(2024, 1, 31), dt.datetime(2024, 2, 29), dt.datetime(2023, 12, 31)])
 @example([dt.datetime(35, 1, 1), dt.datetime(1999, 1, 1)])  # strftime wrote the year 35 as "35"
 @example([dt.datetime(2024, 1, 31, 23, 59, 59, 999999)])
