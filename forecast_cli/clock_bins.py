@@ -1,10 +1,17 @@
 """Binning rows of a clock step: where the bins start (the rows' own phase, or a grid the
 rows missed by seconds), and the lines that say when stamps were moved onto the grid or
-daily stamps were read as local midnights."""
+daily stamps were read as local midnights, or rows were combined into one period."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
+
+from .errors import DataError
+
+if TYPE_CHECKING:
+    from .regularise import Regular
 
 
 def clock_origin(index: pd.DatetimeIndex, step: pd.Timedelta) -> tuple[pd.Timestamp, pd.Timedelta]:
@@ -97,3 +104,31 @@ def clock_text(offset: pd.Timedelta) -> str:
     seconds = int(offset.total_seconds())
     hours, rest = divmod(seconds, 3600)
     return f"{hours:02d}:{rest // 60:02d}" + (f":{rest % 60:02d}" if rest % 60 else "")
+
+
+def combined_note(
+    regular: Regular, source: str, native: str | None, freq: str, how: str, default_agg: bool = False
+) -> str:
+    """What to say of rows binning put into a period another row was in (``Regular.combined``):
+    on an inferred step they are refused, since the step does not fit them and combining
+    them would change the data unasked; on a step the user gave as the data's own they are
+    said; on a coarser given step (hourly to daily) combining is the point, and the line
+    names how (daily sales into months by the default mean are the mean day's sales, not
+    the month's: said nowhere but ``info -f json``)."""
+    if not regular.combined:
+        return ""
+    n = regular.combined
+    if source == "inferred":
+        raise DataError(
+            f"{n} row{'s' if n > 1 else ''} fall{'s' if n == 1 else ''} into a {freq} period with another "
+            f"row ({regular.first_combined}), {freq} being the step of most rows; fix their timestamps, "
+            f"or give --freq {freq} to combine each period's rows (--agg, now {how})"
+        )
+    if native is not None and native != freq:
+        agg = (
+            f"{how} (the default: --agg sum for totals, last for prices)"
+            if default_agg and isinstance(how, str)
+            else how
+        )
+        return f"{native} rows combined into {freq} periods by {agg}"
+    return f"{n} row{'s' if n > 1 else ''} combined into a period of another with {how} (first {regular.first_combined})"

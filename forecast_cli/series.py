@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .cell_numbers import parse_numbers
+from .clock_bins import combined_note
 from .clock_changes import clock_change_note
 from .clock_columns import joined_date_and_clock
 from .config import DEFAULT_AGG, DEFAULT_FILL, DataConfig
@@ -30,7 +31,7 @@ from .frequency import choose_frequency, infer_frequency
 from .io import read_data
 from .number_times import compact_dates, step_numbers
 from .parse import parse_times
-from .regularise import Regular, aggregation, fill_missing, regularise
+from .regularise import aggregation, fill_missing, regularise
 from .series_record import LoadReport, Series
 from .stamps import readable
 from .summed_periods import SummedRows, filled_note, rows_to_sum, split_marks, sums_into_coarser
@@ -106,7 +107,7 @@ def prepare_series(
     if native is not None and sums_into_coarser(how, native, freq, data.index):
         summed = rows_to_sum(data, native, freq, fill, guarded=cfg.fill is None)
     regular = regularise(summed.data, freq, how, native)
-    combined = _combined_note(
+    combined = combined_note(
         regular, source, native, freq, how, cfg.agg is None
     )  # refuses them on an inferred step
     frame, holding = split_marks(regular.frame, fill)
@@ -227,34 +228,6 @@ def trim_empty_ends(data: pd.DataFrame, target: str) -> tuple[pd.DataFrame, int]
     known = np.flatnonzero(data[target].notna().to_numpy())
     first, last = int(known[0]), int(known[-1])  # the caller refused a target with no values
     return data.iloc[first : last + 1], len(data) - (last + 1 - first)
-
-
-def _combined_note(
-    regular: Regular, source: str, native: str | None, freq: str, how: str, default_agg: bool = False
-) -> str:
-    """What to say of rows binning put into a period another row was in (``Regular.combined``):
-    on an inferred step they are refused, since the step does not fit them and combining
-    them would change the data unasked; on a step the user gave as the data's own they are
-    said; on a coarser given step (hourly to daily) combining is the point, and the line
-    names how (daily sales into months by the default mean are the mean day's sales, not
-    the month's: said nowhere but ``info -f json``)."""
-    if not regular.combined:
-        return ""
-    n = regular.combined
-    if source == "inferred":
-        raise DataError(
-            f"{n} row{'s' if n > 1 else ''} fall{'s' if n == 1 else ''} into a {freq} period with another "
-            f"row ({regular.first_combined}), {freq} being the step of most rows; fix their timestamps, "
-            f"or give --freq {freq} to combine each period's rows (--agg, now {how})"
-        )
-    if native is not None and native != freq:
-        agg = (
-            f"{how} (the default: --agg sum for totals, last for prices)"
-            if default_agg and isinstance(how, str)
-            else how
-        )
-        return f"{native} rows combined into {freq} periods by {agg}"
-    return f"{n} row{'s' if n > 1 else ''} combined into a period of another with {how} (first {regular.first_combined})"
 
 
 def _native(index: pd.DatetimeIndex, given: str | None) -> str | None:
