@@ -142,7 +142,9 @@ def prepare_series(
     if fill != "drop" and (summed.gaps or summed.empty_cells):
         report.gaps_filled, report.nans_filled = summed.gaps, summed.empty_cells
         report.first_gap = summed.first_gap
-    series = _finish(frame, target, features, report, cfg, nans_in_data, regular.gaps, kept)
+    series = _finish(
+        frame, target, features, report, cfg, nans_in_data, regular.gaps, kept, summed.data.index
+    )
     if fill == "drop" or not len(holding):
         return series
     unscored = holding if series.filled_at is None else series.filled_at.union(holding)
@@ -190,6 +192,7 @@ def _numbered_steps(column: pd.Series, name: str, data: pd.DataFrame, target, fe
     first, last = int(data.index[0]), int(data.index[-1])
     full = pd.RangeIndex(first, last + 1, name="step")
     gaps = len(full) - len(data)
+    read_at = data.index
     data = data.reindex(full)
     report = LoadReport(
         rows_read,
@@ -203,7 +206,7 @@ def _numbered_steps(column: pd.Series, name: str, data: pd.DataFrame, target, fe
     )
     if duplicates:
         report.add_note(f"duplicates combined with {cfg.agg or DEFAULT_AGG}")
-    return _finish(data, target, features, report, cfg, nans_in_data, gaps)
+    return _finish(data, target, features, report, cfg, nans_in_data, gaps, read_at=read_at)
 
 
 def _in_order(data: pd.DataFrame, target: str, agg: str) -> tuple[pd.DataFrame, pd.Index, int, int]:
@@ -240,7 +243,11 @@ def _native(index: pd.DatetimeIndex, given: str | None) -> str | None:
         return None
 
 
-def _finish(data, target, features, report, cfg: DataConfig, nans_in_data, gaps, least_rows=2) -> Series:
+def _finish(
+    data, target, features, report, cfg: DataConfig, nans_in_data, gaps, least_rows=2, read_at=None
+) -> Series:
+    """The filled series and its report's counts. ``read_at``: the stamps rows were read at,
+    so a row whose cells are all empty is not named as the first gap (a period no row had)."""
     missing = int(data.isna().to_numpy().sum())
     fill = cfg.fill or DEFAULT_FILL
     filled_at, inputs_filled = None, None
@@ -271,8 +278,12 @@ def _finish(data, target, features, report, cfg: DataConfig, nans_in_data, gaps,
         before = len(data)
         unobserved = data.index[data[target].isna().to_numpy()]
         empty = data.isna().all(axis=1).to_numpy()  # (rows,) no cell read
-        absent = data.index[empty]  # gap periods (or rows with no cell)
-        if gaps and len(absent) and report.freq is not None:
+        absent = data.index[empty]  # gap periods, and rows read with no cell
+        if read_at is not None:
+            absent = absent.difference(read_at)
+        if gaps and len(absent) and report.freq is None:  # numbered steps: the step's number
+            report.first_gap = str(absent[0])
+        elif gaps and len(absent):
             observed = data.index[~empty]
             said = one_weekday(absent, report.freq) or closures_of(absent, observed, report.freq)
             report.first_gap, report.gaps_weekday = readable(absent[0]), said

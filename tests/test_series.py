@@ -332,6 +332,14 @@ def test_the_load_line_names_the_first_gap_it_filled():
         {"date": pd.date_range("2024-01-01", periods=30).strftime("%Y-%m-%d"), "y": 1.0 + np.arange(30)}
     )
     assert "0 gaps filled," in prepare_series(whole, DataConfig()).report.line()
+    # a row read with an empty cell is no gap: the first gap is the first period no row had
+    # (it named the empty cell's row, 2024-01-03)
+    y = np.arange(len(days), dtype=float)
+    y[2] = np.nan
+    holed = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "y": y})
+    assert "2 gaps filled (first 2024-01-05), 1 NaNs filled" in prepare_series(holed, DataConfig()).report.line()
+    steps = pd.DataFrame({"t": [1, 2, 3, 5, 6, 7, 8, 9, 10, 11], "y": [1, np.nan, 3, 5, 6, 7, 8, 9, 10, 11]})
+    assert "1 gaps filled (first 4)" in prepare_series(steps, DataConfig()).report.line()
 
 
 def test_the_offered_target_list_pastes_into_a_shell():
