@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .intervals import series_scale
+
 if TYPE_CHECKING:
     from .plan_record import Plan
     from .scaling import Transform
@@ -42,6 +44,21 @@ def normalisers(
 
 
 TYPICAL_SHARE = 1.0  # new fits: the typical width added in full (files before it: 0)
+
+
+def moved_scale(stored: float, history: np.ndarray) -> float:
+    """A series' scale for its bands: the one its training rows gave (``cal_scales_``), or,
+    where they never moved (a product that had not sold yet) and the history a forecast is
+    made from has, the scale (``intervals.series_scale``) of that history from the last row
+    of its flat start on. Scale 0 says "flat, no band": a series of 108 zeros that then sold
+    3, 5, 4, 6 was given the band from its forecast (3.27) to its last value (4.0) at 80%
+    and 95% alike; its whole history's scale, zeros included, would be a 40th of its moves."""
+    if stored != 0 or not np.isfinite(stored):
+        return stored
+    y = np.asarray(history, dtype=np.float64)
+    y = y[np.isfinite(y)]
+    moved = np.flatnonzero(y != y[0]) if len(y) else y
+    return series_scale(y[max(int(moved[0]) - 1, 0) :], False) if len(moved) else 0.0
 
 
 def divisors(

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .band_shape import moved_scale
 from .intervals import CalibrationTable, bands, never_below_zero
 from .naive_floor import NaiveFloor, thin
 from .panel_stamps import checkpoints
@@ -109,16 +110,21 @@ def band_parts(
     t_all = np.concatenate(t).astype(np.int64)  # (windows,), series-local origins since the fit
     pick = scorable(prefix, offsets[series] + t_all, first)
     series, t_all = series[pick], t_all[pick]
-    scales = np.asarray(fitted.cal_scales_)
-    norm = fitted.normalisers(widths, scales[row_series], horizon)
+    # each row's history: its series' rows before its origin
+    row_starts = np.repeat(offsets[:-1], per_series)
+    row_ends = np.concatenate([offsets[i] + np.asarray(o) for i, o in enumerate(origins)])
+    scales = np.asarray(fitted.cal_scales_)[row_series]  # (rows,)
+    # a series flat in training that moved by the origin: sized by its rows before it (``moved_scale``)
+    scales = np.array(
+        [moved_scale(s, prefix[a:b, 0]) for s, a, b in zip(scales, row_starts, row_ends, strict=True)]
+    )
+    norm = fitted.normalisers(widths, scales, horizon)
     # the last value before each forecast (rows series-major, as ``point``): a flat series'
     # band reaches from its forecast to it (``intervals.bands``)
     last = np.array(
         [prefix[offsets[i] + o - 1, 0] for i, fold_origins in enumerate(origins) for o in fold_origins]
     )
-    # each row's cut at zero, from its series' rows before its origin (``Forecaster.floors``)
-    row_starts = np.repeat(offsets[:-1], per_series)
-    row_ends = np.concatenate([offsets[i] + np.asarray(o) for i, o in enumerate(origins)])
+    # each row's cut at zero (``Forecaster.floors``)
     floors = fitted.floors(never_below_zero(prefix[:, 0], row_starts, row_ends), row_series)
     floor = np.broadcast_to(
         np.asarray(-np.inf if floors is None else floors, dtype=np.float64), (len(last), 1)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .band_shape import moved_scale
 from .baselines import seasonal_naive
 from .calendar_features import calendar_values
 from .errors import DataError, UsageError, first_few
@@ -252,7 +253,9 @@ def _forecast_frames(
                 widths[i] = spread[row]
     notes = short_history_notes(f, names, values, long_enough, known)
     scales = [
-        f.cal_scales_[known[names[i]]] if names[i] in known else series_scale(values[i][:, 0], False)
+        moved_scale(f.cal_scales_[known[names[i]]], values[i][:, 0])
+        if names[i] in known
+        else series_scale(values[i][:, 0], False)
         for i in range(len(values))
     ]
     by_method: dict[tuple[str, bool], list[int]] = {}

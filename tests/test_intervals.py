@@ -345,6 +345,62 @@ def test_a_flat_series_band_covers_its_constant_in_the_backtest():
     assert (moving["forecast"] != moving["forecast"].round(0)).all()  # the others: the network's own
 
 
+def test_a_series_flat_in_training_that_then_moves_gets_a_band_sized_by_its_moves():
+    """A series whose training rows never moved (a product before its launch) has scale 0,
+    "flat, no band"; once its history moves it is sized by its moves from the last flat row
+    on (``band_shape.moved_scale``). It was given the band from its forecast to its last
+    value, one-sided and the same at 80% and 95% (3.27 to 4.0 after sales of 3, 5, 4, 6)."""
+    from forecast_cli.band_shape import moved_scale
+
+    from .test_panel import long_panel
+
+    assert moved_scale(2.5, np.zeros(9)) == 2.5  # a scale from training is kept
+    assert moved_scale(0.0, np.zeros(9)) == 0.0  # still flat: still no band
+    assert moved_scale(0.0, np.array([0.0] * 10 + [3.0, 5.0, 4.0, 6.0])) == 2.0  # (3 + 2 + 1 + 2) / 4
+    assert np.isnan(moved_scale(np.nan, np.arange(5.0)))  # a series of one row: none
+
+    frame = long_panel()
+    s1 = (frame["unique_id"] == "S1").to_numpy()
+    frame.loc[s1, "y"] = 0.0
+    f = Forecaster(fast_config(horizon=3)).fit(prepare_panel(frame, DataConfig()))
+    moved = frame[s1].copy()
+    later = pd.date_range(moved["ds"].iloc[-1] + pd.DateOffset(months=1), periods=6, freq="MS")
+    sales = [30.0, 50.0, 40.0, 60.0, 45.0, 55.0]
+    moved = pd.concat([moved, pd.DataFrame({"unique_id": "S1", "ds": later, "y": sales})])
+    out = f.predict(history=prepare_panel(moved, DataConfig())).loc["S1"]
+    assert (out["y-lo-95"] < out["y-lo-80"]).all() and (out["y-lo-80"] < out["y"]).all()
+    assert (out["y"] < out["y-hi-80"]).all() and (out["y-hi-80"] < out["y-hi-95"]).all()
+
+
+def test_the_backtest_sizes_a_series_flat_in_training_by_its_moves_before_each_origin():
+    """The backtest's rule is predict's (``band_shape.moved_scale``), from the rows before
+    each origin only: a fold whose history is still flat keeps the band from its forecast
+    to its last value; the next, after two moves, gets a band that widens with the level;
+    rows at or after the last origin change neither. The series are long enough for tables
+    that need no naive floor (which gives any band a width of its own)."""
+    from forecast_cli.backtest import run_backtest
+    from forecast_cli.run_config import BacktestConfig
+
+    from .test_panel import long_panel
+
+    frame = long_panel(lengths=(120, 144, 108))
+    s1 = np.flatnonzero((frame["unique_id"] == "S1").to_numpy())
+    frame.loc[s1, "y"] = 100.0
+    frame.loc[s1[-5:], "y"] = [104.0, 97.0, 103.0, 99.0, 102.0]  # the second origin follows two moves
+    spec = BacktestConfig(folds=2, models=("lstm",))
+    bands = []
+    for tail in (0.0, 1000.0):  # rows at or after the last origin changed
+        changed = frame.copy()
+        changed.loc[s1[-3:], "y"] += tail
+        got = run_backtest(prepare_panel(changed, DataConfig()), fast_config(horizon=3), spec).forecasts
+        bands.append(got[(got["unique_id"] == "S1") & (got["model"] == "lstm")])
+    first, second = (part for _, part in bands[0].groupby("origin"))
+    np.testing.assert_allclose(first["hi-80"] - first["lo-80"], (first["forecast"] - 100.0).abs())
+    assert (first["lo-95"] == first["lo-80"]).all()
+    assert (second["hi-95"] > second["hi-80"]).all() and (second["lo-95"] < second["lo-80"]).all()
+    np.testing.assert_array_equal(bands[0][["lo-95", "hi-95"]], bands[1][["lo-95", "hi-95"]])
+
+
 def test_a_quantile_whose_band_the_calibration_cannot_back_is_warned_of():
     """q0.01 and q0.99 are the 98% band's edges: with 20-odd calibration errors that band is
     the widest error seen. `--level 98` was warned of, the same quantiles were not."""

@@ -337,7 +337,9 @@ def test_the_load_line_names_the_first_gap_it_filled():
     y = np.arange(len(days), dtype=float)
     y[2] = np.nan
     holed = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "y": y})
-    assert "2 gaps filled (first 2024-01-05), 1 NaNs filled" in prepare_series(holed, DataConfig()).report.line()
+    assert (
+        "2 gaps filled (first 2024-01-05), 1 NaNs filled" in prepare_series(holed, DataConfig()).report.line()
+    )
     steps = pd.DataFrame({"t": [1, 2, 3, 5, 6, 7, 8, 9, 10, 11], "y": [1, np.nan, 3, 5, 6, 7, 8, 9, 10, 11]})
     assert "1 gaps filled (first 4)" in prepare_series(steps, DataConfig()).report.line()
 
