@@ -21,8 +21,9 @@ import numpy as np
 from .compute import Executor, Task, TaskProgress
 from .config import ForecastConfig
 from .folds import Fold, fit_groups
-from .local_models import member_config, one_series
+from .local_models import one_series
 from .member_bands import member_bounds
+from .member_shape import member_config
 from .network_bands import BandParts, band_parts, pooled_bounds
 from .panel import Panel
 

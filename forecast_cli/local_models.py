@@ -23,43 +23,27 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .compute import Executor, SerialExecutor, Task, TaskProgress, task_seed
+from .compute import Executor, SerialExecutor, Task, TaskProgress
 from .config import ForecastConfig
 from .errors import TooFewRows, UsageError
 from .fitted_state import (
-    ERRORS,
-    MODEL,
-    SERIES,
     as_stored,
-    rows_summary,
 )
 from .intervals import CalibrationTable
-from .lazy_members import LazyMembers
 from .local_reports import member_notes, no_network, summary_metrics
+from .local_state import rebuilt, state_of
 from .member_pool import banded, pool_members, recalibrated_pool
-from .member_shape import shared_horizon, with_horizon_reason
-from .member_weights import member_weights, stack_members, weight_groups
+from .member_shape import member_config, shared_horizon, with_horizon_reason
 from .panel import Panel
 from .panel_ids import as_written
-from .plan_record import Plan
 from .plan_spread import varying
 from .prediction_notes import unused_future_note
 from .series_record import Series
-from .short_members import PREFIX as SHORT
 from .short_members import ShortMembers
-from .stacked_states import member_state, per_member, stack_states
-from .stored_histories import StoredHistories, lengths_summary
+from .stored_histories import StoredHistories
 
 if TYPE_CHECKING:
     from .forecaster import Forecaster
-
-KIND = "local"
-
-
-def member_config(config: ForecastConfig, series_id: str) -> ForecastConfig:
-    """The config member ``series_id`` trains with: the base config, its own seed."""
-    train = dataclasses.replace(config.train, seed=task_seed(config.train.seed, series_id))
-    return dataclasses.replace(config, train=train)
 
 
 def fit_member(payload: tuple[ForecastConfig, Panel]) -> tuple[dict, dict[str, np.ndarray]]:
@@ -238,91 +222,11 @@ class LocalForecaster:
 
     # ------------------------------------------------------------ persistence
     def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-        """(metadata, arrays): the config once, each member's plan, network arguments and
-        metrics; the members' weights stacked by shape (see the module docstring) and
-        their per-series state stacked as ``stacked_states.stack_states`` does."""
-        member_meta, stacked, member_series = stack_members(self.members_.values())
-        history_meta, _ = self.member_histories_.to_arrays(SERIES)
-        series = stack_states(member_series)
-        meta: dict[str, Any] = {
-            "kind": KIND,
-            "config": self.config.to_dict(),
-            "target": self.target_,
-            "features": list(self.features_),
-            "id_col": self.id_col_,
-            "ids": list(self.members_),
-            "time_labels": self.time_labels_,
-            "metrics": self.metrics_,
-            "failures": self.failures_,
-            "history": history_meta,
-            "members": member_meta,
-            "pooled_calibration": self.pooled_errors_ is not None,  # the members' tables are one
-        }
-        rows = series.get(SERIES + "rows")
-        if self.short_ is not None:  # format 5: a release reading 4 says the file is newer
-            meta["short"], short_arrays = self.short_.state()
-            meta["format_version"] = 5
-            meta["order"] = list(self.order_)  # the panel's, the short series in their places
-            series.update(short_arrays)
-            # what info shows counts them too (it said 2 series' rows of a 3-series model)
-            short = self.short_.histories.lengths()
-            ends = [h["history"]["end"] for h in (meta, meta["short"]) if h["history"]["end"] is not None]
-            meta["all_history"] = lengths_summary(
-                np.concatenate([self.member_histories_.lengths(), short]), max(ends, default=None)
-            )
-            if rows is not None:  # a short series trained nothing: its rows are its history
-                rows = np.concatenate([rows, short])
-        if rows is not None:
-            meta["data_rows"] = rows_summary(rows)
-        return meta, {**stacked, **series}
+        """(metadata, arrays) of the model file (``local_state.state_of``)."""
+        return state_of(self)
 
     @classmethod
     def from_state(cls, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> LocalForecaster:
-        """Rebuild from ``state`` output; inconsistent metadata is a ``ValueError``. Members
-        are built when first used; a file from format 3 (JSON member state) is read whole."""
-        from .forecaster import Forecaster
-
-        self = cls(ForecastConfig.from_dict(meta["config"]))
-        ids = [str(i) for i in meta["ids"]]
-        if len(ids) != len(meta["members"]) or len(set(ids)) != len(ids) or not ids:
-            raise ValueError("the member list disagrees with the series ids")
-        short = {k: arrays[k] for k in arrays if k.startswith(SHORT)}
-        self.short_ = ShortMembers.from_state(meta["short"], short) if "short" in meta else None
-        arrays = {k: v for k, v in arrays.items() if k not in short}
-        by_group = weight_groups(arrays, ids, meta["members"])
-        state = {k: v for k, v in arrays.items() if k.startswith((SERIES, MODEL))}
-        history = meta.get("history")
-
-        def build(i: int) -> Forecaster:
-            member, sid = meta["members"][i], ids[i]
-            weights = member_weights(by_group, member)
-            config = member_config(self.config, sid).to_dict()
-            if history is None:  # format 3: the member's state is JSON in its metadata
-                return Forecaster.from_state({**member, "config": config}, weights)
-            steps = int(member["calibration"]["steps"])
-            own = {**weights, **member_state(state, i, steps)}
-            return Forecaster.from_state({**member, "config": config, "history": history}, own)
-
-        self.failures_ = dict(meta.get("failures", {}))
-        # files before the pool (stop 37): each member recalibrates on its own errors
-        self.pooled_errors_ = arrays[ERRORS] if meta.get("pooled_calibration") and ERRORS in arrays else None
-        self.target_, self.features_ = meta["target"], tuple(meta["features"])
-        self.id_col_ = meta["id_col"]
-        self.time_labels_ = str(meta.get("time_labels", ""))  # files before it: ISO 8601
-        if history is None:
-            self.members_ = {sid: build(i) for i, sid in enumerate(ids)}
-            self._collect()
-            self.order_ = self.ids_
-            return self
-        self.member_histories_ = StoredHistories.from_arrays(history, state, SERIES)
-        if len(self.member_histories_) != len(ids) or any(len(a) != len(ids) for a in per_member(state)):
-            raise ValueError("the per-series arrays disagree with the series ids")
-        self.members_ = LazyMembers(ids, build)
-        self.ids_ = tuple(ids) + (self.short_.ids if self.short_ else ())
-        self.order_ = tuple(meta.get("order", self.ids_))  # files before it: members, then short
-        if sorted(self.order_) != sorted(self.ids_):
-            raise ValueError("the model file's series order names other series than its ids")
-        self._with_short()
-        self.plan_ = Plan.from_dict(meta["members"][0]["plan"])
-        self.metrics_ = dict(meta["metrics"])
-        return self
+        """Rebuild from ``state`` output (``local_state.rebuilt``); inconsistent metadata is a
+        ``ValueError``."""
+        return rebuilt(cls(ForecastConfig.from_dict(meta["config"])), meta, arrays)

@@ -1,4 +1,5 @@
-"""The horizon every ``--local`` member shares: one, resolved from the whole panel.
+"""What each ``--local`` member is given: the horizon they all share, resolved once from
+the whole panel, and its own seed (``member_config``).
 
 Each member plans from its own rows, so a member too short to see the season twice fell to
 no season, and with it to the default horizon of one step: ``predict`` gave 12 months for
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from .compute import task_seed
 from .config import ForecastConfig
 from .frequency_defaults import resolve_shape
 from .panel import Panel
@@ -34,3 +36,9 @@ def with_horizon_reason(plan, reason: str | None):
     if reason is None:
         return plan
     return dataclasses.replace(plan, reasons={**plan.reasons, "horizon": reason})
+
+
+def member_config(config: ForecastConfig, series_id: str) -> ForecastConfig:
+    """The config member ``series_id`` trains with: the base config, its own seed."""
+    train = dataclasses.replace(config.train, seed=task_seed(config.train.seed, series_id))
+    return dataclasses.replace(config, train=train)

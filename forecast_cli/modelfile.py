@@ -109,7 +109,8 @@ def load_model(path: str | Path) -> Forecaster | LocalForecaster:
     """Load a fitted ``Forecaster`` (or a ``--local`` model's ``LocalForecaster``); any damage
     or foreign content is a ``ModelFileError``. Neither needs Dask."""
     from .forecaster import Forecaster  # torch: only when a model is to run, not for `info`
-    from .local_models import KIND, LocalForecaster
+    from .local_models import LocalForecaster
+    from .local_state import KIND
 
     meta, arrays = _read(path, with_weights=True)
     try:
