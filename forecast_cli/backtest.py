@@ -23,29 +23,24 @@ from . import metrics as m
 from .backtest_echo import config_echo, long_forecasts, ragged_end_note, shape_reasons
 from .backtest_fill import carried_forward
 from .backtest_fits import Fits, distributed_global, fold_rows, local_fits, neural_forecasts
-from .backtest_intervals import band_levels, reported_bounds, score_intervals, unbanded_notes
-from .backtest_scores import score, series_summary, series_table
+from .backtest_intervals import band_levels, reported_bounds, unbanded_notes
+from .backtest_scores import leaderboard
+from .backtest_setup import set_up
 from .baseline_bands import baseline_bounds, cut_at_zero
-from .baselines import BASELINE_FUNCTIONS, BASELINES
+from .baselines import BASELINE_FUNCTIONS
 from .compute import Executor, SerialExecutor, TaskProgress
-from .config import DEFAULT_FILL, MODEL_KINDS, ForecastConfig
-from .errors import DataError, UsageError
-from .folds import DEFAULT_FOLDS, Fold
-from .frequency_defaults import resolve_shape
+from .config import DEFAULT_FILL, ForecastConfig
+from .errors import DataError
+from .folds import Fold
 from .panel import Panel
-from .panel_folds import member_folds, refuse_no_fold, resolve_refit
 from .panel_stamps import stacked_stamps
 from .phase_shares import row_phases
 from .plan_spread import fits_summary
 from .run_config import BacktestConfig
-from .scaling import DIFFERENCING
 from .series_record import Series
-from .windows import min_rows
 
 if TYPE_CHECKING:
     from .training import EpochReport
-
-ALL_MODELS = (*MODEL_KINDS, *BASELINES)
 
 
 @dataclass
@@ -62,19 +57,6 @@ class BacktestResult:
     config: dict = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)  # series id -> why it was left out
     plans: dict[str, dict] = field(default_factory=dict)  # network -> ``plan_spread.fits_summary``
-
-
-def resolve_models(spec: BacktestConfig) -> tuple[str, ...]:
-    """The models to run, in order: requested ones first, then baselines unless turned off."""
-    unknown = [name for name in spec.models if name not in ALL_MODELS]
-    if unknown:
-        raise UsageError(f"unknown model(s) {', '.join(unknown)}; valid: {', '.join(ALL_MODELS)}")
-    names = list(dict.fromkeys(spec.models))
-    if spec.baselines:
-        names += [b for b in BASELINES if b not in names]
-    if not names:
-        raise UsageError("no models to run: name some with --models or drop --no-baselines")
-    return tuple(names)
 
 
 def run_backtest(
@@ -100,60 +82,19 @@ def run_backtest(
     named in ``failures``.
     """
     cfg, spec = config.validate(), spec.validate()
-    cfg_given = {k for k in ("horizon", "lookback") if getattr(cfg.window, k) is not None}
     panel = data if isinstance(data, Panel) else Panel.of_one(data)
     # each filled target from the rows before it: an interpolation read the row after a gap
     panel, carried = carried_forward(panel, cfg.data.fill or DEFAULT_FILL, tuple(cfg.data.future_features))
-    # the panel's lengths can cut the default lookback of a global network, as in ``train``
-    # (--local fits one series each: a series alone keeps it)
-    lengths, cut = list(panel.lengths), not cfg.model.local
-    shape = resolve_shape(cfg, panel.freq, lengths, panel.last_stamp, cut_lookback=cut)
-    # whether the week is a cycle of its own is read from the rows before the first fold
-    held = shape.horizon + ((spec.folds or DEFAULT_FOLDS) - 1) * (spec.origin_stride or shape.horizon)
-    before = [m.y[: max(len(m.y) - held, 0)] for m in panel.members]
-    shape = resolve_shape(cfg, panel.freq, lengths, panel.last_stamp, cut_lookback=cut, ys=before)
-    lookback, horizon = shape.lookback, shape.horizon
-    # Every fold's network sees the same window shape, whatever rows it trains on.
-    cfg = dataclasses.replace(cfg, window=dataclasses.replace(cfg.window, lookback=lookback, horizon=horizon))
-    season = shape.season
-    models = resolve_models(spec)
-    neural = [name for name in models if name in MODEL_KINDS]
-    differencing = int(cfg.scaling.transform in DIFFERENCING)
-    local = cfg.model.local and bool(neural)
-
-    def rows_needed(lookback: int, horizon: int) -> tuple[int | None, int]:
-        """(least_fit, min_train): the rows a network's training window takes (lookback,
-        horizon and validation; None without a network), and the fewest rows before an origin."""
-        least_fit = min_rows(lookback, horizon, cfg.window.val_fraction) + differencing if neural else None
-        if least_fit is None:  # baselines read a season before an origin
-            min_train = season + 1
-        elif len(panel) == 1 or local:  # one series trains its own network: it needs training windows
-            min_train = least_fit
-        else:  # a global network only needs to read each series' lookback; one series at least
-            min_train = lookback + differencing + 1  # must hold a training window (least_fit)
-        return least_fit, max(min_train, season + 1)
-
-    # a global network's default lookback is cut to fit a fold, as ``train`` cuts it to fit the rows
-    can_cut = "lookback" not in cfg_given and len(panel) > 1 and not local
-    fitting = refuse_no_fold(panel, horizon, lookback, spec, rows_needed, max(season, 2) if can_cut else None)
-    if fitting is not None:
-        reason = (
-            f"{shape.reasons['lookback']}, cut to {fitting}: the longest that leaves a fold a training window"
-        )
-        shape = dataclasses.replace(shape, lookback=fitting, reasons={**shape.reasons, "lookback": reason})
-        lookback = fitting
-        cfg = dataclasses.replace(cfg, window=dataclasses.replace(cfg.window, lookback=lookback))
-    least_fit, min_train = rows_needed(lookback, horizon)
-    # --local: a network per series, trained at that series' own first fold (never)
-    refit, refit_why = resolve_refit(panel, horizon, spec, cfg, min_train, None if local else least_fit)
-    spec = dataclasses.replace(spec, refit=refit)
-    plans, kept, notes = member_folds(panel, horizon, spec, min_train, cfg, least_fit)
+    setup = set_up(panel, cfg, spec)
+    cfg, spec, shape, plans, notes = setup.cfg, setup.spec, setup.shape, setup.plans, setup.notes
+    lookback, horizon, season = shape.lookback, shape.horizon, shape.season
+    models, neural, local = setup.models, setup.neural, setup.local
     if carried:
         notes.append(
             f"{carried} filled value(s) carried forward from the last observed one, not interpolated: "
             "a fold must not read the value after a gap that ends at its origin"
         )
-    panel = panel.subset(kept)
+    panel = panel.subset(setup.kept)
     offsets = panel.offsets
     y = panel.stacked()[:, 0]
     origins = np.concatenate([offsets[i] + np.array([f.origin for f in p]) for i, p in enumerate(plans)])
@@ -236,48 +177,26 @@ def run_backtest(
     # a global network trains on other series' later rows (baselines' bands pool by date)
     notes += ragged_end_note(panel, bool(neural) and not local)
     notes += _scoring_notes(actual, scales)
-    # a series with fewer folds (its last ones) counts as much as one with all of them
     first_row = fold_rows(plans)
-    per_series = np.diff(first_row)
-    ragged = per_series.min() < per_series.max()
-    weights = np.repeat(per_series.max() / per_series, per_series) if ragged else None
-    rows, per_step = [], {}
-    for name in models:
-        row, per_step[name] = score(actual, forecasts[name], scales, weights)
-        interval_row, interval_steps = score_intervals(
-            actual, forecasts[name], bounds[name], scales, levels, probs, weights
-        )
-        row.update(interval_row)
-        per_step[name].update(interval_steps)
-        rows.append(
-            {"model": name, **row, "fit_seconds": seconds[name][0], "predict_seconds": seconds[name][1]}
-        )
-    board = pd.DataFrame(rows).set_index("model")
-    reference = board["mase"].get("seasonal-naive", np.nan)
-    board.insert(5, "skill", 1.0 - board["mase"] / reference)
-    by_series = series_table(
-        panel.ids if panel.id_col else (panel.target,),
-        panel.id_col or "series",
-        actual,
+    board, per_step, by_series = leaderboard(
+        models,
         forecasts,
         bounds,
+        seconds,
+        actual,
         scales,
         levels,
         probs,
-        first_row if ragged else None,
+        first_row,
+        panel.ids if panel.id_col else (panel.target,),
+        panel.id_col or "series",
     )
     plans_run = {
         name: fits_summary(
-            shape_reasons(fits[name].plans, shape, cfg_given), fits[name].kept, fits[name].weights
+            shape_reasons(fits[name].plans, shape, setup.given), fits[name].kept, fits[name].weights
         )
         for name in neural
     }
-    summary = series_summary(by_series)
-    board.insert(6, "mase_median", summary["mase_median"])
-    board.insert(7, "beats_snaive", summary["beats_snaive"])
-    # MAE breaks ties, and ranks alone where MASE is undefined for every series (each too
-    # short for a season of in-sample changes, or flat in its training rows)
-    board = board.sort_values(["mase", "mae"], kind="stable", na_position="last")
     return BacktestResult(
         leaderboard=board,
         per_step=per_step,
@@ -289,7 +208,17 @@ def run_backtest(
         lookback=lookback,
         notes=notes,
         config=config_echo(
-            spec, cfg, panel, plans, models, levels, probs, int(offsets[-1]), shape, refit_why, plans_run
+            spec,
+            cfg,
+            panel,
+            plans,
+            models,
+            levels,
+            probs,
+            int(offsets[-1]),
+            shape,
+            setup.refit_why,
+            plans_run,
         ),
         failures=failures,
         plans=plans_run,

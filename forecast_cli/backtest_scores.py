@@ -17,11 +17,12 @@ means and counted in a note, so one flat series cannot blank a panel's MASE.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from .backtest_intervals import defined_scales, interval_elements
+from .backtest_intervals import defined_scales, interval_elements, score_intervals
 from .metrics import nanmean, row_weighted_mean, smape_terms
 
 REFERENCE = "seasonal-naive"  # skill and beats_snaive compare with it
@@ -171,3 +172,51 @@ def _nanmedian(values: np.ndarray) -> np.ndarray:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         return np.nanmedian(values, axis=0)
+
+
+def leaderboard(
+    models: Sequence[str],
+    forecasts: dict[str, np.ndarray],
+    bounds: dict[str, dict[str, np.ndarray]],
+    seconds: dict[str, tuple[float, float]],
+    actual: np.ndarray,
+    scales: np.ndarray,
+    levels,
+    probs,
+    first_row: np.ndarray,
+    names: tuple[str, ...],
+    id_name: str,
+) -> tuple[pd.DataFrame, dict[str, dict[str, list[float]]], pd.DataFrame]:
+    """(leaderboard, per-step scores per model, scores per series and model) of ``models``'
+    (series x folds, horizon) ``forecasts`` and bands against ``actual``; the series'
+    folds start at the rows ``first_row`` gives (``backtest_fits.fold_rows``).
+
+    A series with fewer folds (its last ones) counts as much as one with all of them. The
+    board is sorted by MASE, MAE breaking ties and ranking alone where MASE is undefined for
+    every series (each too short for a season of in-sample changes, or flat in its training
+    rows)."""
+    per_series = np.diff(first_row)
+    ragged = per_series.min() < per_series.max()
+    weights = np.repeat(per_series.max() / per_series, per_series) if ragged else None
+    rows, per_step = [], {}
+    for name in models:
+        row, per_step[name] = score(actual, forecasts[name], scales, weights)
+        interval_row, interval_steps = score_intervals(
+            actual, forecasts[name], bounds[name], scales, levels, probs, weights
+        )
+        row.update(interval_row)
+        per_step[name].update(interval_steps)
+        rows.append(
+            {"model": name, **row, "fit_seconds": seconds[name][0], "predict_seconds": seconds[name][1]}
+        )
+    board = pd.DataFrame(rows).set_index("model")
+    reference = board["mase"].get("seasonal-naive", np.nan)
+    board.insert(5, "skill", 1.0 - board["mase"] / reference)
+    by_series = series_table(
+        names, id_name, actual, forecasts, bounds, scales, levels, probs, first_row if ragged else None
+    )
+    summary = series_summary(by_series)
+    board.insert(6, "mase_median", summary["mase_median"])
+    board.insert(7, "beats_snaive", summary["beats_snaive"])
+    board = board.sort_values(["mase", "mae"], kind="stable", na_position="last")
+    return board, per_step, by_series

@@ -75,7 +75,8 @@ def backtest(
 
         forecast backtest sample_data/airpassengers.csv --models naive --format json
     """
-    from ..backtest import resolve_models, run_backtest
+    from ..backtest import run_backtest
+    from ..backtest_setup import resolve_models
     from ..folds import parse_refit
     from ..outputs import check_output_paths
     from .config_option import config_file_read
