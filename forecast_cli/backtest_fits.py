@@ -26,6 +26,7 @@ from .member_bands import member_bounds
 from .member_shape import member_config
 from .network_bands import BandParts, band_parts, pooled_bounds
 from .panel import Panel
+from .phase_shares import row_phases
 
 if TYPE_CHECKING:
     from .training import EpochReport
@@ -170,7 +171,12 @@ def fit_group(
             for m, a, b in zip(panel.members, prefix_offsets[:-1], prefix_offsets[1:], strict=True)
         ]
     )
-    parts = band_parts(fitted, prefix, prefix_offsets, fit_ends, local_origins, out, widths, levels, read)
+    # each series' rows' phases of the day, its folds' steps included (``phase_bands``)
+    every = row_phases([m.frame.index for m in panel.members], panel.freq)
+    phases = None if every is None else np.split(every, panel.offsets[1:-1])
+    parts = band_parts(
+        fitted, prefix, prefix_offsets, fit_ends, local_origins, out, widths, levels, read, phases
+    )
     kept = fitted.network_args_.highway_init if fitted.metrics_["kept_baseline"] else ""
     weight = None if fitted.damped_ is None else fitted.damped_.weight
     seconds = (t1 - t0, time.perf_counter() - t1)

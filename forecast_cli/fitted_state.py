@@ -24,6 +24,7 @@ from .config import ForecastConfig
 from .damped_trend import EQUAL, DampedFit
 from .freq_aliases import modern_alias
 from .intervals import LEVEL_GRID, CalibrationTable, series_scale
+from .phase_bands import with_phases
 from .plan_record import Plan
 from .scaling import Scaler, Transform
 from .stored_histories import StoredHistories
@@ -36,6 +37,8 @@ SERIES = "series/"  # arrays whose leading axis is the series (or, for histories
 MODEL = "model/"  # arrays of the whole model that are not network weights
 ERRORS = MODEL + "calibration_errors"  # (windows, horizon) float32: what the table ranks
 ERRORS_OFFSETS = MODEL + "calibration_error_offsets"  # a --local model's: member i's rows
+PHASES = MODEL + "calibration_phases"  # (windows, horizon) int16: the errors' phases of the day
+USABLE = MODEL + "phase_usable"  # (phases,) uint8: those with a table of their own (``phase_bands``)
 WIDTHS = "@widths"  # suffix: a --local model's per-member widths of a padded per-series array
 
 
@@ -90,6 +93,13 @@ def forecaster_state(f: Forecaster) -> tuple[dict[str, Any], dict[str, np.ndarra
         arrays[SERIES + "never_negative"] = np.asarray(f.never_negative_, dtype=np.uint8)  # (series,)
     if f.calibration_errors_ is not None:  # None: loaded from a file that did not keep them
         arrays[ERRORS] = f.calibration_errors_  # (windows, horizon) float32
+    if (
+        f.calibration_errors_ is not None
+        and f.phase_usable_ is not None
+        and f.calibration_phases_ is not None
+    ):
+        arrays[PHASES] = np.asarray(f.calibration_phases_, dtype=np.int16)  # (windows, horizon)
+        arrays[USABLE] = np.asarray(f.phase_usable_, dtype=np.uint8)  # (phases,)
     arrays.update({k: v.detach().cpu().numpy() for k, v in f.network_.state_dict().items()})
     return meta, arrays
 
@@ -172,6 +182,7 @@ def restore_forecaster(
     self.damped_ = None  # older files: the network alone
     self.series_rows_ = None
     self.calibration_errors_ = None  # files before round 2, stop 5 kept only the table
+    self.calibration_phases_ = self.phase_usable_ = None
     if len(self.scalers_) != len(self.histories_) or len(self.ids_) != len(self.scalers_):
         raise ValueError("the model file's series lists disagree in length")
     return self
@@ -233,6 +244,16 @@ def _restore_arrays(self: Forecaster, meta: dict[str, Any], arrays: dict[str, np
     ):
         raise ValueError("the model file's calibration errors have the wrong shape")
     self.calibration_errors_ = errors
+    # the tables by phase of the day are ranked again from the errors (files before them: pooled)
+    phases, usable = arrays.get(PHASES), arrays.get(USABLE)
+    self.calibration_phases_ = self.phase_usable_ = None
+    if errors is not None and phases is not None and usable is not None:
+        if phases.shape != errors.shape or usable.ndim != 1 or not len(usable):
+            raise ValueError("the model file's calibration phases disagree with its errors")
+        self.calibration_phases_, self.phase_usable_ = phases.astype(np.int64), usable.astype(bool)
+        self.calibration_ = with_phases(
+            self.calibration_, errors, self.calibration_phases_, self.phase_usable_
+        )
 
 
 def _uncalibrated(horizon: int) -> CalibrationTable:

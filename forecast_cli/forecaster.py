@@ -62,6 +62,8 @@ class Forecaster(InputLayout, BandShape):
     """A recurrent forecaster for a panel of series (plus optional past-observed features)."""
 
     calibration_errors_: np.ndarray | None  # None: loaded from a file that kept only the table
+    calibration_phases_: np.ndarray | None  # (windows, horizon) the errors' phases of the day
+    phase_usable_: np.ndarray | None  # the phases with tables of their own (``phase_bands``)
     damped_: DampedFit | None  # the smoother averaged with the network; None: the network alone
 
     def __init__(self, config: ForecastConfig | None = None):
@@ -204,8 +206,12 @@ class Forecaster(InputLayout, BandShape):
         # by how far it moves (``error_levels.py``); stored, as the calibration is in its units
         levels = error_level_factors(self, panel, split)
         self.cal_scales_ = [float(s * g) for s, g in zip(self.cal_scales_, levels, strict=True)]
-        self.metrics_, self.calibration_, self.width_ratio_, self.calibration_errors_ = validate(
-            self, result, panel, split
+        done = validate(self, result, panel, split)
+        self.metrics_, self.calibration_, self.width_ratio_ = done.metrics, done.table, done.ratio
+        self.calibration_errors_, self.calibration_phases_, self.phase_usable_ = (
+            done.errors,
+            done.phases,
+            done.usable,
         )
         return self
 

@@ -60,11 +60,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .interval_levels import TOP_LEVEL, level_name, quantile_level, unbacked
 from .spikes import tamed
+
+if TYPE_CHECKING:
+    from .phase_bands import PhaseTables
 
 # Levels stored per step: every integer percent and two finer tails; others interpolate
 # (below 1%, towards a band of no width at level 0).
@@ -103,6 +107,9 @@ class CalibrationTable:
     # windows with an error at the first step (every validation window has one): how many
     # windows, not errors, the bands rest on; None where unknown (a file without its errors)
     own_windows: int | None = None
+    # tables by time of day on sub-daily data (``phase_bands``); rebuilt from the stored
+    # errors when a model is read, so never written
+    by_phase: PhaseTables | None = None
 
     @classmethod
     def from_errors(cls, errors: np.ndarray) -> CalibrationTable:
@@ -143,6 +150,14 @@ class CalibrationTable:
                 for h in range(horizon)
             ]
         )
+
+    def band_for(self, level: float, horizon: int, phases: np.ndarray | None = None) -> np.ndarray:
+        """Half-widths at ``level``: (rows, horizon) for steps at ``phases`` (rows, horizon) by
+        their phases' tables (``phase_bands``), else (1, horizon), the pooled ``band``."""
+        pooled = self.band(level, horizon)
+        if self.by_phase is None or phases is None:
+            return pooled[None, :]
+        return self.by_phase.half(level, phases, pooled)
 
     def shortfall(self, level: float) -> bool:
         """True when too few windows back ``level``: its exact conformal band is unbounded."""
@@ -245,6 +260,7 @@ def bands(
     floor: float | np.ndarray | None = None,
     anchor: np.ndarray | None = None,
     least: Callable[[float], np.ndarray] | None = None,
+    phases: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Columns ``lo-<level>``, ``hi-<level>`` and ``q<prob>`` for forecasts ``point``
     (series, horizon), each with its normaliser (see ``scaled_errors``); nothing below ``floor``
@@ -253,7 +269,9 @@ def bands(
     has no width to calibrate, and its network forecast can sit a hair off its constant
     (5.0015 for a series of 5.0): its band reaches from the forecast to that value.
     ``least(level)``: (series, horizon) half-widths no band is narrower than, NaN for none
-    (a thinly calibrated table's floor, ``naive_floor``); a step with no band keeps none."""
+    (a thinly calibrated table's floor, ``naive_floor``); a step with no band keeps none.
+    ``phases`` (series, horizon): each step's phase of the day, for a table with tables by
+    phase (``phase_bands``); -1 or None: the pooled band."""
     forward, inverse = error_space(uses_log)
     horizon = point.shape[1]
     centre = forward(point)
@@ -262,7 +280,7 @@ def bands(
     below = {}  # column -> True for a lower edge (lo-, or a quantile under the median)
 
     def half_width(level: float) -> np.ndarray:  # (series, horizon)
-        half = table.band(level, horizon)[None, :] * s
+        half = table.band_for(level, horizon, phases) * s
         if least is None:
             return half
         wider = least(level)

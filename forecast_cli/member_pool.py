@@ -52,6 +52,9 @@ def pool_members(members: Sequence[Forecaster]) -> np.ndarray:
     for member in members:
         member.calibration_ = table
         member.metrics_["calibration_windows"] = table.windows
+        # the pool is ranked without phases of the day: members keep none (``phase_bands``)
+        member.calibration_phases_ = member.phase_usable_ = None
+        member.metrics_.pop("phase_tables", None)
     return errors
 
 
@@ -73,7 +76,7 @@ def recalibrated_pool(
         if member is None:
             continue
         frames = [check_history(member, part.members[0])]
-        got = errors_since_training(member, [sid], frames, [()], [part.members[0].observed()])
+        got, _ = errors_since_training(member, [sid], frames, [()], [part.members[0].observed()])
         if len(got):
             new.append(got)
     if not new:

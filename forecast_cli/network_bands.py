@@ -37,6 +37,7 @@ from .band_shape import moved_scale
 from .intervals import CalibrationTable, bands, never_below_zero
 from .naive_floor import NaiveFloor, thin
 from .panel_stamps import checkpoints
+from .phase_bands import step_phases, with_phases
 from .recalibration import scorable, window_errors
 from .stacked_states import stack_rows
 
@@ -62,21 +63,30 @@ class BandParts:
     target: np.ndarray  # (rows of every series,) the target the fit's series are cut from
     row_span: np.ndarray  # (rows, 2) each row's kept history in ``target``: [start, origin)
     season: int  # the fit's season: a thin table's floor is seasonal naive's (``naive_floor``)
+    # phases of the day (``phase_bands``), None where the fit has no tables by phase: of each
+    # row's steps (rows, horizon), of the validation and since errors' targets, and the
+    # phases with tables of their own
+    row_phase: np.ndarray | None = None
+    base_phase: np.ndarray | None = None
+    since_phase: np.ndarray | None = None
+    usable: np.ndarray | None = None
 
     def histories(self, at: np.ndarray) -> list[np.ndarray]:
         """The target before the origin of each row of ``at``, as much as a model keeps."""
         return [self.target[a:b] for a, b in self.row_span[at]]
 
-    def known_before(self, key: int) -> np.ndarray:
+    def known_before(self, key: int) -> tuple[np.ndarray, np.ndarray | None]:
         """The errors since the fit whose steps came before the origin of the row of
-        ``key`` in their series (none where a series has no such row: its fit ends later)."""
+        ``key`` in their series (none where a series has no such row: its fit ends later),
+        and their targets' phases (None without tables by phase)."""
         series = int(max(self.row_series.max(initial=-1), self.since_series.max(initial=-1))) + 1
         cut = np.full(series, -1, dtype=np.int64)
         at = self.keys == key
         cut[self.row_series[at]] = self.row_origin[at]
         steps = self.since_origin[:, None] + np.arange(self.since.shape[1])[None, :]  # (windows, horizon)
         known = np.where(steps < cut[self.since_series][:, None], self.since, np.nan)
-        return known[np.isfinite(known).any(axis=1)]
+        keep = np.isfinite(known).any(axis=1)
+        return known[keep], None if self.since_phase is None else self.since_phase[keep]
 
 
 def band_parts(
@@ -89,6 +99,7 @@ def band_parts(
     widths: np.ndarray | None,
     levels: tuple[float, ...],
     observed: np.ndarray | None = None,
+    phases: Sequence[np.ndarray] | None = None,
 ) -> BandParts:
     """What one fit's bands are made of, keyed by each fold's place from the last.
 
@@ -98,7 +109,9 @@ def band_parts(
     (series-major); a series may have fewer folds than another, its last ones
     (``folds.plan_folds``'s ``partial``). Without ``levels`` no window since is forecast.
     ``observed`` (rows of ``prefix``): False where a target was filled, no actual for the
-    errors since the fit (as in the backtest's scores and ``predict``'s recalibration)."""
+    errors since the fit (as in the backtest's scores and ``predict``'s recalibration).
+    ``phases[i]``: the phase of the day of series i's rows from row 0 on, its folds' steps
+    included, for a fit with tables by phase (``phase_bands``)."""
     horizon = point.shape[1]
     per_series = [len(o) for o in origins]
     row_series = np.repeat(np.arange(len(origins)), per_series)  # (rows,)
@@ -146,6 +159,8 @@ def band_parts(
         since, series, t_all = since[keep], series[keep], t_all[keep]
     else:
         series, t_all = series[:0], t_all[:0]
+    by_phase = phases if fitted.calibration_phases_ is not None else None
+    row_origin = np.concatenate([np.asarray(o, dtype=np.int64) for o in origins])
     return BandParts(
         rows=np.arange(len(point)),
         keys=from_end,
@@ -154,7 +169,7 @@ def band_parts(
         floor=floor,
         anchor=last,
         row_series=row_series,
-        row_origin=np.concatenate([np.asarray(o, dtype=np.int64) for o in origins]),
+        row_origin=row_origin,
         base=fitted.calibration_errors_,
         table=fitted.calibration_,
         since=since,
@@ -164,6 +179,10 @@ def band_parts(
         # the floor reads the rows a model keeps before each origin, as ``predict`` does
         row_span=np.stack([np.maximum(row_starts, row_ends - fitted.plan_.history_rows), row_ends], axis=1),
         season=fitted.season_,
+        row_phase=None if by_phase is None else step_phases(by_phase, row_series, row_origin, horizon),
+        base_phase=None if by_phase is None else fitted.calibration_phases_,
+        since_phase=None if by_phase is None else step_phases(by_phase, series, t_all, horizon),
+        usable=None if by_phase is None else fitted.phase_usable_,
     )
 
 
@@ -179,12 +198,14 @@ def pooled_bounds(parts: Sequence[BandParts], levels: tuple[float, ...]) -> list
         rows = [np.flatnonzero(p.keys == key) for p in parts]  # each part's rows of this key
         pool = [(p, at) for p, at in zip(parts, rows, strict=True) if len(at)]
         known = [p.known_before(int(key)) for p, _ in pool]
-        if len(pool) == 1 and not len(known[0]):
+        if len(pool) == 1 and not len(known[0][0]):
             table = pool[0][0].table
         else:
-            table = CalibrationTable.from_errors(
-                stack_rows([e for (p, _), k in zip(pool, known, strict=True) for e in (p.base, k)])
-            )
+            errors = stack_rows([e for (p, _), (k, _) in zip(pool, known, strict=True) for e in (p.base, k)])
+            table = CalibrationTable.from_errors(errors)
+            part, (_, known_phase) = pool[0][0], known[0]
+            if len(pool) == 1 and part.base_phase is not None and known_phase is not None:  # by phase
+                table = with_phases(table, errors, np.vstack([part.base_phase, known_phase]), part.usable)
         _band_rows(parts, list(enumerate(rows)), table, levels, out)
     return out
 
@@ -281,6 +302,9 @@ def _band_rows(parts, pairs: list[tuple[int, np.ndarray]], table: CalibrationTab
         floor=np.concatenate([p.floor[at] for p, _, at in pool]),
         anchor=np.concatenate([p.anchor[at] for p, _, at in pool]),
         least=least,
+        phases=None
+        if table.by_phase is None or any(p.row_phase is None for p, _, _ in pool)
+        else np.concatenate([p.row_phase[at] for p, _, at in pool]),
     )
     starts = np.cumsum([0, *(len(at) for _, _, at in pool)])
     for (_, got, at), a, b in zip(pool, starts[:-1], starts[1:], strict=True):

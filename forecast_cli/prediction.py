@@ -25,6 +25,7 @@ from .intervals import CalibrationTable, bands, series_scale
 from .naive_floor import naive_floor, thin
 from .panel import Panel
 from .panel_ids import as_written, unknown_ids
+from .phase_bands import future_phases
 from .prediction_notes import (
     changed_statics,
     older_than_training,
@@ -184,6 +185,7 @@ def predict(
         ),
         anchor=np.array([y[-1] for y in targets]),
         least=naive_floor(f, targets, horizon, table) if thin(table) else None,
+        phases=future_phases(stamps, f.freq_, horizon) if table.by_phase is not None else None,
     )
     # One frame for all series at once: per-series frames and a concat cost ~1 ms a series.
     index = stamps[0].append(stamps[1:]) if len(stamps) > 1 else stamps[0]

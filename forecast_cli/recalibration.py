@@ -23,6 +23,8 @@ import numpy as np
 import pandas as pd
 
 from .intervals import MAX_CALIBRATION_WINDOWS, CalibrationTable, per_normaliser
+from .phase_bands import window_phases, with_phases
+from .phase_shares import row_phases
 from .windows import evenly_spaced, window_actuals
 
 if TYPE_CHECKING:
@@ -42,10 +44,14 @@ def recalibrated(
     ``observed``: per frame, True where its target was read, not filled (``errors_since_training``)."""
     if f.calibration_errors_ is None:
         return f.calibration_, 0
-    errors = errors_since_training(f, names, frames, statics, observed)
+    errors, phases = errors_since_training(f, names, frames, statics, observed)
     if not len(errors):
         return f.calibration_, 0
-    return CalibrationTable.from_errors(np.vstack([f.calibration_errors_, errors])), len(errors)
+    pool = np.vstack([f.calibration_errors_, errors])
+    table = CalibrationTable.from_errors(pool)
+    if f.calibration_phases_ is not None:  # the phases of the day keep their own tables
+        table = with_phases(table, pool, np.vstack([f.calibration_phases_, phases]), f.phase_usable_)
+    return table, len(errors)
 
 
 def errors_since_training(
@@ -54,18 +60,19 @@ def errors_since_training(
     frames: Sequence[pd.DataFrame],
     statics: Sequence[Sequence[str]],
     observed: Sequence[np.ndarray] | None = None,
-) -> np.ndarray:
-    """(windows, horizon): the errors of every window since training in ``frames``, scaled
-    as the validation errors were (no rows when there are none). ``observed`` (per frame,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(windows, horizon) each: the errors of every window since training in ``frames``,
+    scaled as the validation errors were (no rows when there are none), and their targets'
+    phases of the day (-1 where the data is not sub-daily). ``observed`` (per frame,
     True where the target was read): a filled step is no actual, as in the backtest's
     scores; a window none of whose steps was read adds nothing. Errors against the straight
     line a gap was filled with told the bands how well the network follows that line."""
-    none = np.empty((0, f.horizon_))
+    none = np.empty((0, f.horizon_)), np.empty((0, f.horizon_), dtype=np.int64)
     known = {name: i for i, name in enumerate(f.ids_)}
     ends = f.histories_.last_stamps()  # (series,): where each series' training rows ended
     context = f.context_rows
     keep = f.plan_.history_rows  # what a window reads, the long-run drift included
-    pieces, origins, members, rows, read = [], [], [], [], []
+    pieces, origins, members, rows, read, stamps = [], [], [], [], [], []
     every = [None] * len(frames) if observed is None else observed
     for name, frame, static, seen in zip(names, frames, statics, every, strict=True):
         k = known.get(name)
@@ -76,6 +83,7 @@ def errors_since_training(
         if first < len(frame):  # a window whose first step happened
             lo = max(first - keep, 0)
             pieces.append(f._inputs(frame.iloc[lo:]))  # the rows those windows read
+            stamps.append(frame.index[lo:])
             read.append(np.ones(len(frame) - lo, dtype=bool) if seen is None else np.asarray(seen)[lo:])
             origins.append(np.arange(first - lo, len(frame) - lo))
             members.append(k)
@@ -91,6 +99,12 @@ def errors_since_training(
         return none
     at, segment = at[pick], segment[pick]
     member = np.asarray(members)
+    row_phase = row_phases(stamps, f.freq_)
+    phases = (
+        np.full((len(at), f.horizon_), -1)
+        if row_phase is None
+        else window_phases(row_phase, at, offsets[segment + 1], f.horizon_)
+    )
     errors = window_errors(
         f,
         values,
@@ -104,7 +118,8 @@ def errors_since_training(
         series=member,
         statics=f.static_block(rows),
     )
-    return errors[np.isfinite(errors).any(axis=1)]
+    keep = np.isfinite(errors).any(axis=1)
+    return errors[keep], phases[keep]
 
 
 def scorable(values: np.ndarray, at: np.ndarray, context: int) -> np.ndarray:

@@ -20,6 +20,8 @@ from .baselines import naive, seasonal_naive
 from .intervals import MAX_CALIBRATION_WINDOWS, CalibrationTable, per_normaliser, scaled_errors
 from .metrics import mae
 from .panel import Panel
+from .phase_bands import usable_phases, window_phases, with_phases
+from .phase_shares import row_phases
 from .training import TrainResult
 from .windows import PanelSplit, evenly_spaced, window_actuals
 
@@ -29,11 +31,20 @@ if TYPE_CHECKING:
 GROUP_ROWS = 1 << 16  # tail rows forecast per pass: bounds validation memory on any panel
 
 
-def validate(
-    f: Forecaster, result: TrainResult, panel: Panel, split: PanelSplit
-) -> tuple[dict, CalibrationTable, np.ndarray | None, np.ndarray]:
-    """(metrics, calibration table, width-to-scale ratio per step or None without a spread
-    head, the calibration errors the table ranks: (windows, horizon), NaN past a series' end).
+@dataclass(frozen=True)
+class Validated:
+    """What validation gives a fit."""
+
+    metrics: dict
+    table: CalibrationTable
+    ratio: np.ndarray | None  # the width-to-scale ratio per step; None without a spread head
+    errors: np.ndarray  # (windows, horizon) what the table ranks, NaN past a series' end
+    phases: np.ndarray | None  # (windows, horizon) int16 their targets' phases; None: pooled only
+    usable: np.ndarray | None  # (phases of the day,) those with a table of their own
+
+
+def validate(f: Forecaster, result: TrainResult, panel: Panel, split: PanelSplit) -> Validated:
+    """Metrics, the calibration table, the width-to-scale ratio and the errors ranked.
 
     Metrics: validation MAE in the data's units beside the naive and seasonal-naive MAE
     over the windows whose every step exists. The calibration errors are divided by the
@@ -52,8 +63,8 @@ def validate(
     }
     # the tails of two groups at most in memory (the one forecast and the next being cut)
     parts = [_group(f, g) for g in validation_groups(f, panel, split)]
-    actual, pred, widths, naive_fc, snaive_fc, members = (
-        np.concatenate([p[k] for p in parts]) for k in range(6)
+    actual, pred, widths, naive_fc, snaive_fc, members, phases = (
+        np.concatenate([p[k] for p in parts]) for k in range(7)
     )
     scales = np.asarray(f.cal_scales_)[members]  # (windows,)
     ratio = None
@@ -72,7 +83,9 @@ def validate(
         errors = scaled_errors(actual, pred, divisors, False)
     # float32, as the model file keeps them, so a loaded model pools exactly these errors
     errors = errors.astype(np.float32)
-    table = CalibrationTable.from_errors(errors)
+    # on sub-daily data, a table per phase of the day where the windows reach enough days
+    usable = usable_phases(errors, phases)
+    table = with_phases(CalibrationTable.from_errors(errors), errors, phases, usable)
     full = np.isfinite(actual).all(axis=1)
     if full.any():
         metrics.update(
@@ -81,7 +94,11 @@ def validate(
             val_seasonal_naive_mae=mae(actual[full], snaive_fc[full]),
         )
     metrics["calibration_windows"] = table.windows
-    return metrics, table, ratio, errors
+    if usable is not None:
+        metrics["phase_tables"] = int(usable.sum())
+    return Validated(
+        metrics, table, ratio, errors, None if usable is None else phases.astype(np.int16), usable
+    )
 
 
 def series_groups(rows: np.ndarray, limit: int) -> list[tuple[int, int]]:
@@ -108,6 +125,7 @@ class TailGroup:
     segment: np.ndarray
     series: np.ndarray
     statics: np.ndarray  # (group, static width)
+    phases: np.ndarray | None = None  # (rows,) each row's phase of the day; None: not sub-daily
 
     def forecasts(self, f: Forecaster, **how):
         """``f.forecast_origins`` over this group's windows (``how``: ``spread``, ``weight``)."""
@@ -141,15 +159,17 @@ def validation_groups(f: Forecaster, panel: Panel, split: PanelSplit) -> Iterato
         a, b = np.searchsorted(members, [lo, hi])
         sel = members[a:b]
         values = np.concatenate([f._inputs(panel.members[i].frame.iloc[starts[i] :]) for i in range(lo, hi)])
+        phases = row_phases([panel.members[i].frame.index[starts[i] :] for i in range(lo, hi)], panel.freq)
         tails = np.concatenate([[0], np.cumsum(tail_rows[lo:hi])])  # (group + 1,): where each tail starts
         local = sel - lo
         at = origins[a:b] - split.bounds[sel] - starts[sel] + tails[local]  # rows of ``values``
-        yield TailGroup(values, tails, at, local, np.arange(lo, hi), statics[lo:hi])
+        yield TailGroup(values, tails, at, local, np.arange(lo, hi), statics[lo:hi], phases)
 
 
 def _group(f: Forecaster, g: TailGroup) -> tuple[np.ndarray, ...]:
-    """(actual, forecast, widths, naive, seasonal naive), each (windows, horizon), and each
-    window's series (windows,), for the windows of one group."""
+    """(actual, forecast, widths, naive, seasonal naive), each (windows, horizon), each
+    window's series (windows,) and its steps' phases of the day (windows, horizon; -1 where
+    the data is not sub-daily), for the windows of one group."""
     horizon = f.horizon_
     y = g.values[:, 0]
     pred, widths = g.forecasts(f, spread=True)
@@ -162,4 +182,7 @@ def _group(f: Forecaster, g: TailGroup) -> tuple[np.ndarray, ...]:
         naive(y, g.at, horizon),
         seasonal_naive(y, g.at, horizon, season=f.season_),
         g.series[g.segment],
+        np.full((len(g.at), horizon), -1)
+        if g.phases is None
+        else window_phases(g.phases, g.at, g.offsets[g.segment + 1], horizon),
     )
