@@ -127,6 +127,12 @@ def test_an_hourly_panel_bands_its_nights_apart_and_keeps_them_through_a_model_f
     path = tmp_path / "solar.fcst"
     save_model(f, path)
     pd.testing.assert_frame_equal(load_model(path).predict(), out)
+    from typer.testing import CliRunner
+
+    from forecast_cli.cli import app
+
+    shown = CliRunner().invoke(app, ["info", str(path)])
+    assert f"{f.metrics_['phase_tables']} phases of the day ranked apart" in shown.stdout
     # two days of newer rows join each phase's table (``recalibration``), as in the backtest
     later = _solar_panel(days=82)
     newer = load_model(path).predict(history=prepare_panel(later, DataConfig(id_col="site")))

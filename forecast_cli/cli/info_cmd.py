@@ -198,7 +198,9 @@ def interval_summary(meta: dict, windows: int | None = None, pooled: int = 0) ->
     floor = (
         ", at least seasonal naive's band on the history" if floored(calibration.get("own_windows")) else ""
     )
-    return f"{shown} (predict's default; calibrated on {least} windows{source}, widths from {widths}{floor})"
+    phases = meta.get("metrics", {}).get("phase_tables")  # tables by hour of the day (``phase_bands``)
+    by_phase = f", {phases} phases of the day ranked apart" if phases else ""
+    return f"{shown} (predict's default; calibrated on {least} windows{source}, widths from {widths}{floor}{by_phase})"
 
 
 def history_summary(meta: dict) -> dict:
