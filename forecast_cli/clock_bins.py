@@ -4,14 +4,9 @@ daily stamps were read as local midnights, or rows were combined into one period
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from .errors import DataError
-
-if TYPE_CHECKING:
-    from .regularise import Regular
 
 
 def clock_origin(index: pd.DatetimeIndex, step: pd.Timedelta) -> tuple[pd.Timestamp, pd.Timedelta]:
@@ -107,21 +102,22 @@ def clock_text(offset: pd.Timedelta) -> str:
 
 
 def combined_note(
-    regular: Regular, source: str, native: str | None, freq: str, how: str, default_agg: bool = False
+    combined: int, first: str, source: str, native: str | None, freq: str, how: str, default_agg: bool = False
 ) -> str:
-    """What to say of rows binning put into a period another row was in (``Regular.combined``):
+    """What to say of ``combined`` rows binning put into a period another row was in
+    (``Regular.combined``; ``first``: the first such period's rows, ``Regular.first_combined``):
     on an inferred step they are refused, since the step does not fit them and combining
     them would change the data unasked; on a step the user gave as the data's own they are
     said; on a coarser given step (hourly to daily) combining is the point, and the line
     names how (daily sales into months by the default mean are the mean day's sales, not
     the month's: said nowhere but ``info -f json``)."""
-    if not regular.combined:
+    if not combined:
         return ""
-    n = regular.combined
+    n = combined
     if source == "inferred":
         raise DataError(
             f"{n} row{'s' if n > 1 else ''} fall{'s' if n == 1 else ''} into a {freq} period with another "
-            f"row ({regular.first_combined}), {freq} being the step of most rows; fix their timestamps, "
+            f"row ({first}), {freq} being the step of most rows; fix their timestamps, "
             f"or give --freq {freq} to combine each period's rows (--agg, now {how})"
         )
     if native is not None and native != freq:
@@ -131,4 +127,4 @@ def combined_note(
             else how
         )
         return f"{native} rows combined into {freq} periods by {agg}"
-    return f"{n} row{'s' if n > 1 else ''} combined into a period of another with {how} (first {regular.first_combined})"
+    return f"{n} row{'s' if n > 1 else ''} combined into a period of another with {how} (first {first})"

@@ -60,15 +60,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
 from .interval_levels import TOP_LEVEL, level_name, quantile_level, unbacked
 from .spikes import tamed
-
-if TYPE_CHECKING:
-    from .phase_bands import PhaseTables
 
 # Levels stored per step: every integer percent and two finer tails; others interpolate
 # (below 1%, towards a band of no width at level 0).
@@ -94,6 +91,12 @@ def grid_ranks(n: int) -> np.ndarray:
     return np.minimum(n, np.maximum(1, np.ceil((n + 1) * LEVEL_GRID / 100.0))).astype(np.int64)
 
 
+class ByPhase(Protocol):
+    """Tables by phase of the day beside a pooled one (``phase_bands.PhaseTables``)."""
+
+    def half(self, level: float, phases: np.ndarray, pooled: np.ndarray) -> np.ndarray: ...
+
+
 @dataclass
 class CalibrationTable:
     """Per horizon step: the conformal error quantile at each ``LEVEL_GRID`` level, in
@@ -109,7 +112,7 @@ class CalibrationTable:
     own_windows: int | None = None
     # tables by time of day on sub-daily data (``phase_bands``); rebuilt from the stored
     # errors when a model is read, so never written
-    by_phase: PhaseTables | None = None
+    by_phase: ByPhase | None = None
 
     @classmethod
     def from_errors(cls, errors: np.ndarray) -> CalibrationTable:

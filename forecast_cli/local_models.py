@@ -26,12 +26,9 @@ import pandas as pd
 from .compute import Executor, SerialExecutor, Task, TaskProgress
 from .config import ForecastConfig
 from .errors import TooFewRows, UsageError
-from .fitted_state import (
-    as_stored,
-)
 from .intervals import CalibrationTable
-from .local_reports import member_notes, no_network, summary_metrics
-from .local_state import rebuilt, state_of
+from .local_reports import member_notes, no_network
+from .local_state import LocalState
 from .member_pool import banded, pool_members, recalibrated_pool
 from .member_shape import member_config, shared_horizon, with_horizon_reason
 from .panel import Panel
@@ -40,7 +37,6 @@ from .plan_spread import varying
 from .prediction_notes import unused_future_note
 from .series_record import Series
 from .short_members import ShortMembers
-from .stored_histories import StoredHistories
 
 if TYPE_CHECKING:
     from .forecaster import Forecaster
@@ -59,11 +55,9 @@ def one_series(panel: Panel, i: int) -> Panel:
     return Panel([panel.members[i]], (panel.ids[i],), panel.id_col, time_labels=panel.time_labels)
 
 
-class LocalForecaster:
-    """One ``Forecaster`` per series behind the ``Forecaster`` interface the CLI uses."""
-
-    def __init__(self, config: ForecastConfig | None = None):
-        self.config = config if config is not None else ForecastConfig()
+class LocalForecaster(LocalState):
+    """One ``Forecaster`` per series behind the ``Forecaster`` interface the CLI uses (its
+    model file: ``LocalState``)."""
 
     def fit(
         self,
@@ -116,21 +110,6 @@ class LocalForecaster:
         """The plan fields that differ between members, tallied (``plan_spread.varying``)."""
         members = list(self.members_.values())
         return varying([m.plan_.to_dict() for m in members], [m.scalers_[0].kind for m in members])
-
-    def _collect(self) -> None:
-        members = list(self.members_.values())
-        self.ids_ = tuple(self.members_) + (self.short_.ids if self.short_ else ())
-        self.plan_ = members[0].plan_
-        self.member_histories_ = StoredHistories.concat([as_stored(m.histories_) for m in members])
-        self._with_short()
-        self.metrics_ = summary_metrics([m.metrics_ for m in members], len(self.failures_))
-        self.metrics_["short"] = len(self.short_.ids) if self.short_ else 0
-
-    def _with_short(self) -> None:
-        """The short series after the members, in ``ids_`` and ``histories_`` alike."""
-        self.histories_ = self.member_histories_
-        if self.short_ is not None:
-            self.histories_ = StoredHistories.concat([self.histories_, self.short_.histories])
 
     @property
     def freq_(self) -> str | None:
@@ -219,14 +198,3 @@ class LocalForecaster:
             f.attrs.get("recalibrated_windows", 0) for f in frames
         )
         return out
-
-    # ------------------------------------------------------------ persistence
-    def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-        """(metadata, arrays) of the model file (``local_state.state_of``)."""
-        return state_of(self)
-
-    @classmethod
-    def from_state(cls, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> LocalForecaster:
-        """Rebuild from ``state`` output (``local_state.rebuilt``); inconsistent metadata is a
-        ``ValueError``."""
-        return rebuilt(cls(ForecastConfig.from_dict(meta["config"])), meta, arrays)

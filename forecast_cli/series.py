@@ -107,9 +107,10 @@ def prepare_series(
     if native is not None and sums_into_coarser(how, native, freq, data.index):
         summed = rows_to_sum(data, native, freq, fill, guarded=cfg.fill is None)
     regular = regularise(summed.data, freq, how, native)
+    # refuses them on an inferred step
     combined = combined_note(
-        regular, source, native, freq, how, cfg.agg is None
-    )  # refuses them on an inferred step
+        regular.combined, regular.first_combined, source, native, freq, how, cfg.agg is None
+    )
     frame, holding = split_marks(regular.frame, fill)
     other_step = native is not None and native != freq  # a given step other than the data's own
     report = LoadReport(
