@@ -37,7 +37,7 @@ SERIES = "series/"  # arrays whose leading axis is the series (or, for histories
 MODEL = "model/"  # arrays of the whole model that are not network weights
 ERRORS = MODEL + "calibration_errors"  # (windows, horizon) float32: what the table ranks
 ERRORS_OFFSETS = MODEL + "calibration_error_offsets"  # a --local model's: member i's rows
-PHASES = MODEL + "calibration_phases"  # (windows, horizon) int16: the errors' phases of the day
+PHASES = MODEL + "calibration_phases"  # (windows, horizon) int32: the errors' phases of the day
 USABLE = MODEL + "phase_usable"  # (phases,) uint8: those with a table of their own (``phase_bands``)
 WIDTHS = "@widths"  # suffix: a --local model's per-member widths of a padded per-series array
 
@@ -98,7 +98,7 @@ def forecaster_state(f: Forecaster) -> tuple[dict[str, Any], dict[str, np.ndarra
         and f.phase_usable_ is not None
         and f.calibration_phases_ is not None
     ):
-        arrays[PHASES] = np.asarray(f.calibration_phases_, dtype=np.int16)  # (windows, horizon)
+        arrays[PHASES] = np.asarray(f.calibration_phases_, dtype=np.int32)  # (windows, horizon)
         arrays[USABLE] = np.asarray(f.phase_usable_, dtype=np.uint8)  # (phases,)
     arrays.update({k: v.detach().cpu().numpy() for k, v in f.network_.state_dict().items()})
     return meta, arrays

@@ -41,6 +41,9 @@ from .intervals import LEVEL_GRID, CalibrationTable, grid_ranks
 from .phase_shares import row_phases
 
 MIN_PHASE_TARGETS = 30  # distinct validation targets a phase needs for a table of its own
+# a day of minutes at most: finer steps have no time of day worth a table each (a day of
+# seconds is 86,400 phases, 70 MB of ranked ratios)
+MAX_PHASES = 1440
 SCALE_LEVEL = 80.0  # each step's scale: its pooled band at this level
 
 
@@ -76,11 +79,14 @@ def future_phases(stamps: Sequence[pd.Index], freq: str | None, horizon: int) ->
 def usable_phases(errors: np.ndarray, phases: np.ndarray) -> np.ndarray | None:
     """(phases of the day,) True where the errors reach ``MIN_PHASE_TARGETS`` distinct target
     rows (the most errors at one step: each window's step h has its own target); None where
-    no phase does (one short series: its bands stay pooled)."""
+    no phase does (one short series: its bands stay pooled), or the day has more than
+    ``MAX_PHASES`` phases (steps under a minute)."""
     ok = np.isfinite(errors) & (phases >= 0)
     if not ok.any():
         return None
     cycle = int(phases[ok].max()) + 1
+    if cycle > MAX_PHASES:
+        return None
     step = np.broadcast_to(np.arange(errors.shape[1]), errors.shape)[ok]
     counts = np.bincount(phases[ok] * errors.shape[1] + step, minlength=cycle * errors.shape[1])
     usable = counts.reshape(cycle, errors.shape[1]).max(axis=1) >= MIN_PHASE_TARGETS

@@ -39,7 +39,7 @@ class Validated:
     table: CalibrationTable
     ratio: np.ndarray | None  # the width-to-scale ratio per step; None without a spread head
     errors: np.ndarray  # (windows, horizon) what the table ranks, NaN past a series' end
-    phases: np.ndarray | None  # (windows, horizon) int16 their targets' phases; None: pooled only
+    phases: np.ndarray | None  # (windows, horizon) int32 their targets' phases; None: pooled only
     usable: np.ndarray | None  # (phases of the day,) those with a table of their own
 
 
@@ -97,7 +97,7 @@ def validate(f: Forecaster, result: TrainResult, panel: Panel, split: PanelSplit
     if usable is not None:
         metrics["phase_tables"] = int(usable.sum())
     return Validated(
-        metrics, table, ratio, errors, None if usable is None else phases.astype(np.int16), usable
+        metrics, table, ratio, errors, None if usable is None else phases.astype(np.int32), usable
     )
 
 
