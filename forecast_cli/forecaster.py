@@ -38,7 +38,7 @@ from .panel import Panel
 from .panel_arrays import scale_panel
 from .panel_weights import panel_weights
 from .plan import plan_with_split
-from .prediction import as_panel
+from .prediction_histories import as_panel
 from .scaling import Scaler, Transform, refuse_log_of_nonpositive
 from .season_profile import profile_columns
 from .series_inputs import static_levels

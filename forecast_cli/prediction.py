@@ -8,7 +8,6 @@ interval columns).
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -20,14 +19,13 @@ from .baselines import seasonal_naive
 from .calendar_features import calendar_values
 from .errors import DataError, UsageError, first_few
 from .future_data import FutureTable
-from .history_checks import check_history, check_horizon
+from .history_checks import check_horizon
 from .intervals import CalibrationTable, bands, series_scale
 from .naive_floor import naive_floor, thin
 from .panel import Panel
-from .panel_ids import as_written, unknown_ids
 from .phase_bands import future_phases
+from .prediction_histories import histories
 from .prediction_notes import (
-    changed_statics,
     older_than_training,
     positions_note,
     short_history_notes,
@@ -43,19 +41,6 @@ from .steps import future_index
 
 if TYPE_CHECKING:
     from .forecaster import Forecaster
-
-
-def as_panel(data: Series | Panel) -> Panel:
-    """``data`` as a panel; a library caller's raw frame or array is refused with the call
-    that prepares it (it failed deep inside as "'DataFrame' object has no attribute 'freq'")."""
-    if isinstance(data, Panel):
-        return data
-    if isinstance(data, Series):
-        return Panel.of_one(data)
-    raise UsageError(
-        f"fit and predict take a prepared series or panel, got {type(data).__name__}; "
-        "pass it through prepare_panel(frame, DataConfig(...)) first"
-    )
 
 
 def predict(
@@ -89,39 +74,16 @@ def predict(
     """
     f._check_fitted()
     horizon = check_horizon(f, horizon)
-    statics = dict(zip(f.ids_, f.statics_, strict=True))  # series -> its static values
-    moved_static: list[str] = []
-    frames: Sequence[pd.DataFrame]
-    panel = as_panel(history) if history is not None else None
-    if panel is None:  # the stored histories: frames are built below, for the series predicted
-        names, frames = list(f.ids_), f.histories_
-    else:
-        if f.id_col_ is None and len(panel) > 1:  # its output has no id column to tell them apart
-            raise DataError(
-                f"the model was trained on one series, without an id column, but the data holds "
-                f"{len(panel)} series (by {panel.id_col!r}); give one series' rows, or train on the "
-                f"panel (--id-col {shlex.quote(str(panel.id_col))}) to forecast each"
-            )
-        names = list(panel.ids) if f.id_col_ is not None else list(f.ids_[:1])
-        frames = [check_history(f, m) for m in panel.members]
-        if f.static_levels_ and all(c in panel.statics for c in f.static_levels_):
-            now = {name: tuple(panel.statics[c][i] for c in f.static_levels_) for i, name in enumerate(names)}
-            moved_static = changed_statics(f, statics, now)
-            statics.update(now)
-    # rows numbered by their order (no time column): no step of the model's to compare them with
-    row_positions = panel is not None and any(m.report.freq_source == "step index" for m in panel.members)
-    given = (names, frames)  # recalibration pools every series given, not only --ids
-    read = None if panel is None else [m.observed() for m in panel.members]  # filled rows: no actuals
-    if ids:
-        ids = as_written(ids, names)
-        unknown = [i for i in ids if i not in names]
-        if unknown:
-            raise unknown_ids(
-                "--ids", unknown, "the model has no history for", f"the model has {len(names)}", names
-            )
-        keep = [names.index(i) for i in ids]
-        names, frames = [names[k] for k in keep], [frames[k] for k in keep]
-    frames = list(frames)
+    got = histories(f, history, ids)
+    names, frames, statics, panel, given, read = (
+        got.names,
+        got.frames,
+        got.statics,
+        got.panel,
+        got.given,
+        got.read,
+    )
+    moved_static, row_positions = got.moved_static, got.row_positions
     if f.future_features_ and future is None:
         # rows past the last target value were left out of the history: they may be those values
         trailing = panel is not None and any(m.report.ends_trimmed for m in panel.members)

@@ -106,7 +106,7 @@ def test_the_error_level_reads_training_windows_only(fitted_noise):
 
 def test_a_single_series_keeps_its_plain_scale(monthly_frame):
     """A series is its own median: its calibration scale is exactly its training rows' scale."""
-    from forecast_cli.prediction import as_panel
+    from forecast_cli.prediction_histories import as_panel
     from forecast_cli.series import prepare_series
 
     cfg = fast_config()
