@@ -258,3 +258,26 @@ def _closed_weekdays(exchange: str, first_year: int, last_year: int) -> pd.Datet
         return pd.bdate_range(first, last).difference(Calendar(exchange).sessions(first, last))
     except DataError:
         return None
+
+
+def on_exchange_clock(data: pd.DataFrame, freq: str) -> tuple[pd.DataFrame, str]:
+    """Bars written in UTC or one fixed offset, on an exchange's hours, moved to the
+    exchange's time zone (the same instants), with a note. On a fixed offset the clock
+    never changes: -04:00 bars of New York's summer stamped the winter's forecasts -04:00,
+    and the hour-of-day inputs read 10:30 for the 09:30 open after the change."""
+    calendar = Calendar.parse(freq)
+    index = data.index
+    if calendar is None or not calendar.intraday or not fixed_offset(index) or str(index.tz) == calendar.tz:
+        return data, ""
+    return data.set_axis(
+        index.tz_convert(calendar.tz)
+    ), f"{index.tz} stamps read in {calendar.tz}, the {calendar.exchange} zone"
+
+
+def exchange_freqs(data: pd.DataFrame, freq: str | None) -> list[str]:
+    """``--freq`` values that read ``data``'s observed rows as an exchange's bars of
+    ``freq`` (``XLON@15min``), for a refusal to fill their nights and weekends."""
+    observed = data.index[data.notna().any(axis=1).to_numpy()]
+    if freq is None or not isinstance(observed, pd.DatetimeIndex):
+        return []
+    return [f"{e}@{bar_step(freq)}" for e in exchanges_holding(observed, freq)]

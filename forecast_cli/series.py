@@ -25,7 +25,7 @@ from .clock_columns import joined_date_and_clock
 from .config import DEFAULT_AGG, DEFAULT_FILL, DataConfig
 from .data_columns import refuse_feature_flags, resolve_target, resolve_time_column, time_index_as_column
 from .errors import DataError, FreqWithoutDates, OneTimestamp
-from .exchange_detection import bar_step, closures_of, exchanges_holding, fixed_offset
+from .exchange_detection import closures_of, exchange_freqs, on_exchange_clock
 from .fill_guards import check_invented, dropped_grid_note
 from .frequency import choose_frequency, infer_frequency
 from .io import read_data
@@ -101,7 +101,7 @@ def prepare_series(
         )
     native = _native(data.index, cfg.freq)
     freq, source, note = choose_frequency(cfg.freq, native)
-    data, zoned = _on_exchange_clock(data, freq)
+    data, zoned = on_exchange_clock(data, freq)
     how, fill = cfg.agg or DEFAULT_AGG, cfg.fill or DEFAULT_FILL
     summed = SummedRows(data)
     if native is not None and sums_into_coarser(how, native, freq, data.index):
@@ -150,22 +150,6 @@ def prepare_series(
         return series
     unscored = holding if series.filled_at is None else series.filled_at.union(holding)
     return replace(series, filled_at=unscored)
-
-
-def _on_exchange_clock(data: pd.DataFrame, freq: str) -> tuple[pd.DataFrame, str]:
-    """Bars written in UTC or one fixed offset, on an exchange's hours, moved to the
-    exchange's time zone (the same instants), with a note. On a fixed offset the clock
-    never changes: -04:00 bars of New York's summer stamped the winter's forecasts -04:00,
-    and the hour-of-day inputs read 10:30 for the 09:30 open after the change."""
-    from .calendars import Calendar
-
-    calendar = Calendar.parse(freq)
-    index = data.index
-    if calendar is None or not calendar.intraday or not fixed_offset(index) or str(index.tz) == calendar.tz:
-        return data, ""
-    return data.set_axis(
-        index.tz_convert(calendar.tz)
-    ), f"{index.tz} stamps read in {calendar.tz}, the {calendar.exchange} zone"
 
 
 def numbers_steps(column: pd.Series, name: str, cfg: DataConfig) -> bool:
@@ -270,7 +254,7 @@ def _finish(
             report.freq,
             guarded=cfg.fill is None,
             columns=columns,
-            exchanges=lambda: _exchange_freqs(data, report.freq),  # read only when refusing
+            exchanges=lambda: exchange_freqs(data, report.freq),  # read only when refusing
             # steps that may be dates without separators, read only when refusing
             dates_layout=(lambda: compact_dates(data.index[data.notna().any(axis=1).to_numpy()]))
             if report.freq is None
@@ -302,12 +286,3 @@ def _finish(
         raise DataError(f"only {len(y)} usable rows after cleaning; a forecast needs a longer series")
     kept = inputs_filled if inputs_filled and fill != "drop" else None
     return Series(data, target, features, report.freq, report, filled_at, kept)
-
-
-def _exchange_freqs(data: pd.DataFrame, freq: str | None) -> list[str]:
-    """``--freq`` values that read ``data``'s observed rows as an exchange's bars of
-    ``freq`` (``XLON@15min``), for a refusal to fill their nights and weekends."""
-    observed = data.index[data.notna().any(axis=1).to_numpy()]
-    if freq is None or not isinstance(observed, pd.DatetimeIndex):
-        return []
-    return [f"{e}@{bar_step(freq)}" for e in exchanges_holding(observed, freq)]
