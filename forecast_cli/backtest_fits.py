@@ -26,7 +26,7 @@ from .member_bands import member_bounds
 from .member_shape import member_config
 from .network_bands import BandParts, band_parts, pooled_bounds
 from .panel import Panel
-from .phase_shares import row_phases
+from .phase_bands import day_phases
 
 if TYPE_CHECKING:
     from .training import EpochReport
@@ -172,7 +172,7 @@ def fit_group(
         ]
     )
     # each series' rows' phases of the day, its folds' steps included (``phase_bands``)
-    every = row_phases([m.frame.index for m in panel.members], panel.freq)
+    every = day_phases([m.frame.index for m in panel.members], panel.freq)
     phases = None if every is None else np.split(every, panel.offsets[1:-1])
     parts = band_parts(
         fitted, prefix, prefix_offsets, fit_ends, local_origins, out, widths, levels, read, phases

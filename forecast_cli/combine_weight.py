@@ -44,6 +44,10 @@ if TYPE_CHECKING:
 
 # How much lower the network alone must score on validation before the smoother is left out.
 MARGIN = 0.01
+# Validation windows the decision reads, at most, evenly spaced over the panel's: one ratio of
+# two mean errors needs no more, and the smoother's forecasts of 20,000 windows of 1-minute
+# data (five days of 1,440-step seasons each, tested for their season) took 95% of a 209 s fit
+DECIDING_WINDOWS = 2_000
 
 
 def choose_weight(f: Forecaster, panel: Panel, split: PanelSplit) -> float:
@@ -52,7 +56,7 @@ def choose_weight(f: Forecaster, panel: Panel, split: PanelSplit) -> float:
     if f.damped_ is None:
         raise ValueError("choose_weight needs a fitted damped trend")
     alone = averaged = 0.0
-    for g in validation_groups(f, panel, split):
+    for g in validation_groups(f, panel, split, DECIDING_WINDOWS):
         # (windows, horizon) each: as the model would forecast at either weight
         network, mixed = g.forecasts(f, weight=(0.0, EQUAL))
         scale = np.asarray(f.cal_scales_, dtype=np.float64)[g.series[g.segment]][:, None]  # (windows, 1)

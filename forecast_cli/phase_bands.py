@@ -23,7 +23,7 @@ the 48 steps of one series' 11 validation days are 528 errors of 11 targets). De
 once, at fit (``usable_phases``), so a model's bands do not change kind between backtest
 folds or ``predict`` calls as newer errors join the tables; every other phase, and data
 that is not sub-daily, keeps the pooled table. A phase is read from each target's stamp
-(``phase_shares.row_phases``), never counted from the origin, so a clock change or an
+(``day_phases``: steps under 5 minutes share one per 5 minutes), never counted from the origin, so a clock change or an
 exchange's half-day shifts no later step. ``--local`` members pool their errors without
 phases (their pool is ranked apart from their fits).
 """
@@ -41,9 +41,10 @@ from .intervals import LEVEL_GRID, CalibrationTable, grid_ranks
 from .phase_shares import row_phases
 
 MIN_PHASE_TARGETS = 30  # distinct validation targets a phase needs for a table of its own
-# a day of minutes at most: finer steps have no time of day worth a table each (a day of
-# seconds is 86,400 phases, 70 MB of ranked ratios)
-MAX_PHASES = 1440
+# phases of a day at most: finer steps share one per 5 minutes. A day of 1-minute phases
+# could never fill: validation keeps 20,000 windows (``MAX_CALIBRATION_WINDOWS``), 14 a
+# phase; a day of seconds would be 86,400 phases and 70 MB of ranked ratios
+MAX_PHASES = 288
 SCALE_LEVEL = 80.0  # each step's scale: its pooled band at this level
 
 
@@ -69,10 +70,16 @@ def step_phases(
     return out
 
 
+def day_phases(indexes: Sequence[pd.Index], freq: str | None) -> np.ndarray | None:
+    """(rows of every index,) each row's phase of the day for its table, at most
+    ``MAX_PHASES`` a day (``phase_shares.row_phases``); None where the data is not sub-daily."""
+    return row_phases(indexes, freq, most=MAX_PHASES)
+
+
 def future_phases(stamps: Sequence[pd.Index], freq: str | None, horizon: int) -> np.ndarray | None:
     """(series, horizon) the phase of each forecast step, from its stamp; None where the
     data is not sub-daily (or its steps are numbered)."""
-    phases = row_phases(stamps, freq)
+    phases = day_phases(stamps, freq)
     return None if phases is None else phases.reshape(len(stamps), horizon)
 
 
@@ -80,7 +87,7 @@ def usable_phases(errors: np.ndarray, phases: np.ndarray) -> np.ndarray | None:
     """(phases of the day,) True where the errors reach ``MIN_PHASE_TARGETS`` distinct target
     rows (the most errors at one step: each window's step h has its own target); None where
     no phase does (one short series: its bands stay pooled), or the day has more than
-    ``MAX_PHASES`` phases (steps under a minute)."""
+    ``MAX_PHASES`` phases (phases not read by ``day_phases``)."""
     ok = np.isfinite(errors) & (phases >= 0)
     if not ok.any():
         return None

@@ -33,12 +33,14 @@ import pandas as pd
 PHASE_CYCLES = 30  # days of targets a series' shares are read from, at least
 
 
-def row_phases(indexes: Sequence[pd.Index], freq: str | None) -> np.ndarray | None:
+def row_phases(indexes: Sequence[pd.Index], freq: str | None, most: int | None = None) -> np.ndarray | None:
     """(rows of every series,) each stacked row's phase in its day, for sub-daily data on
     stamps; None otherwise (numbered steps, days and coarser): the local time of day over
     the step (09:30 at 30 minutes: 19), an exchange bar's as a clock's. Read from the
     stamp, not counted in rows, so a half-day session or a clock change shifts no later
-    row's phase, and a future step's phase is that of the same time on any past day."""
+    row's phase, and a future step's phase is that of the same time on any past day.
+    ``most``: at most that many phases a day, finer steps sharing a phase (1-minute rows in
+    blocks of 5 minutes for 288)."""
     from .calendars import Calendar
     from .frequency_defaults import fixed_step, step_kind
 
@@ -50,6 +52,9 @@ def row_phases(indexes: Sequence[pd.Index], freq: str | None) -> np.ndarray | No
     step = pd.Timedelta(calendar.step) if calendar is not None and calendar.step else fixed_step(freq)
     if step is None:
         return None
+    per_day = pd.Timedelta(days=1) // step
+    if most is not None and per_day > most:
+        step = step * -(-per_day // most)
     parts = []
     for index in indexes:
         wall = index.tz_localize(None) if index.tz is not None else index  # the local clock

@@ -23,8 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .intervals import MAX_CALIBRATION_WINDOWS, CalibrationTable, per_normaliser
-from .phase_bands import window_phases, with_phases
-from .phase_shares import row_phases
+from .phase_bands import day_phases, window_phases, with_phases
 from .windows import evenly_spaced, window_actuals
 
 if TYPE_CHECKING:
@@ -99,7 +98,7 @@ def errors_since_training(
         return none
     at, segment = at[pick], segment[pick]
     member = np.asarray(members)
-    row_phase = row_phases(stamps, f.freq_)
+    row_phase = day_phases(stamps, f.freq_)
     phases = (
         np.full((len(at), f.horizon_), -1)
         if row_phase is None

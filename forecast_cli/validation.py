@@ -20,8 +20,7 @@ from .baselines import naive, seasonal_naive
 from .intervals import MAX_CALIBRATION_WINDOWS, CalibrationTable, per_normaliser, scaled_errors
 from .metrics import mae
 from .panel import Panel
-from .phase_bands import usable_phases, window_phases, with_phases
-from .phase_shares import row_phases
+from .phase_bands import day_phases, usable_phases, window_phases, with_phases
 from .training import TrainResult
 from .windows import PanelSplit, evenly_spaced, window_actuals
 
@@ -145,11 +144,13 @@ class TailGroup:
         return window_actuals(self.values[:, 0], self.at, self.offsets[self.segment + 1], horizon)
 
 
-def validation_groups(f: Forecaster, panel: Panel, split: PanelSplit) -> Iterator[TailGroup]:
-    """The validation windows (at most ``MAX_CALIBRATION_WINDOWS``, evenly spaced) a group
-    of series at a time, in series order; each series contributes only its tail, the
-    validation rows and the context before them."""
-    keep = evenly_spaced(len(split.val_origins), MAX_CALIBRATION_WINDOWS)
+def validation_groups(
+    f: Forecaster, panel: Panel, split: PanelSplit, most: int = MAX_CALIBRATION_WINDOWS
+) -> Iterator[TailGroup]:
+    """The validation windows (at most ``most``, evenly spaced) a group of series at a
+    time, in series order; each series contributes only its tail, the validation rows and
+    the context before them."""
+    keep = evenly_spaced(len(split.val_origins), most)
     origins, members = split.val_origins[keep], split.series_of_val[keep]  # members ascend: grouped by series
     context = max(f.plan_.history_rows, f.season_ + 1)  # what a window and the seasonal naive read
     starts = np.maximum(split.train_ends - context, 0)  # (series,), local rows where tails begin
@@ -159,7 +160,7 @@ def validation_groups(f: Forecaster, panel: Panel, split: PanelSplit) -> Iterato
         a, b = np.searchsorted(members, [lo, hi])
         sel = members[a:b]
         values = np.concatenate([f._inputs(panel.members[i].frame.iloc[starts[i] :]) for i in range(lo, hi)])
-        phases = row_phases([panel.members[i].frame.index[starts[i] :] for i in range(lo, hi)], panel.freq)
+        phases = day_phases([panel.members[i].frame.index[starts[i] :] for i in range(lo, hi)], panel.freq)
         tails = np.concatenate([[0], np.cumsum(tail_rows[lo:hi])])  # (group + 1,): where each tail starts
         local = sel - lo
         at = origins[a:b] - split.bounds[sel] - starts[sel] + tails[local]  # rows of ``values``

@@ -11,7 +11,14 @@ from forecast_cli.forecaster import Forecaster
 from forecast_cli.intervals import CalibrationTable, conformal_rank
 from forecast_cli.modelfile import load_model, save_model
 from forecast_cli.panel import prepare_panel
-from forecast_cli.phase_bands import MAX_PHASES, MIN_PHASE_TARGETS, usable_phases, window_phases, with_phases
+from forecast_cli.phase_bands import (
+    MAX_PHASES,
+    MIN_PHASE_TARGETS,
+    day_phases,
+    usable_phases,
+    window_phases,
+    with_phases,
+)
 
 from .conftest import fast_config
 
@@ -190,12 +197,18 @@ def test_the_backtest_bands_each_fold_by_phase_from_rows_before_its_origin_only(
     assert width[hour <= 3].max() < 0.25 * width[hour == 12].min()
 
 
-def test_steps_under_a_minute_get_no_tables_by_phase():
-    """A day of seconds is 86,400 phases: no time of day worth a table each (and 70 MB of
-    ranked ratios); a day of minutes is the most."""
+def test_steps_under_five_minutes_share_a_phase_per_five_minutes():
+    """A day of 1-minute phases could never fill a table each (validation keeps 20,000
+    windows: 14 a phase), and a day of seconds is 86,400 phases: finer steps share one
+    phase per 5 minutes, 288 a day; 5-minute and coarser steps keep their own."""
+    minutes = pd.date_range("2024-03-01 00:00", periods=3 * 1440, freq="min")
+    np.testing.assert_array_equal(day_phases([minutes], "min"), (minutes.hour * 60 + minutes.minute) // 5)
+    seconds = pd.date_range("2024-03-01 23:59:50", periods=3, freq="10s")
+    assert day_phases([seconds], "10s").tolist() == [287, 0, 0]
+    fives = pd.date_range("2024-03-01", periods=288, freq="5min")
+    assert day_phases([fives], "5min").tolist() == list(range(288))
     errors = np.ones((MIN_PHASE_TARGETS, 1))
-    assert usable_phases(errors, np.full((MIN_PHASE_TARGETS, 1), MAX_PHASES - 1)) is not None
-    assert usable_phases(errors, np.full((MIN_PHASE_TARGETS, 1), MAX_PHASES)) is None
+    assert usable_phases(errors, np.full((MIN_PHASE_TARGETS, 1), MAX_PHASES)) is None  # none beyond
 
 
 def _labelled_by_their_hours(errors: np.ndarray, phases: np.ndarray) -> None:

@@ -199,7 +199,7 @@ def interval_summary(meta: dict, windows: int | None = None, pooled: int = 0) ->
         ", at least seasonal naive's band on the history" if floored(calibration.get("own_windows")) else ""
     )
     phases = meta.get("metrics", {}).get("phase_tables")  # tables by hour of the day (``phase_bands``)
-    by_phase = f", {phases} phases of the day ranked apart" if phases else ""
+    by_phase = f", {phases} phase{'s' if phases > 1 else ''} of the day ranked apart" if phases else ""
     return f"{shown} (predict's default; calibrated on {least} windows{source}, widths from {widths}{floor}{by_phase})"
 
 
