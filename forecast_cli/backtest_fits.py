@@ -171,8 +171,13 @@ def fit_group(
             for m, a, b in zip(panel.members, prefix_offsets[:-1], prefix_offsets[1:], strict=True)
         ]
     )
-    # each series' rows' phases of the day, its folds' steps included (``phase_bands``)
-    every = day_phases([m.frame.index for m in panel.members], panel.freq)
+    # each series' rows' phases of the day, its folds' steps included, for a fit with tables
+    # by phase (``phase_bands``)
+    every = (
+        day_phases([m.frame.index for m in panel.members], panel.freq)
+        if fitted.calibration_phases_ is not None
+        else None
+    )
     phases = None if every is None else np.split(every, panel.offsets[1:-1])
     parts = band_parts(
         fitted, prefix, prefix_offsets, fit_ends, local_origins, out, widths, levels, read, phases

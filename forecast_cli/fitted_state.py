@@ -93,11 +93,7 @@ def forecaster_state(f: Forecaster) -> tuple[dict[str, Any], dict[str, np.ndarra
         arrays[SERIES + "never_negative"] = np.asarray(f.never_negative_, dtype=np.uint8)  # (series,)
     if f.calibration_errors_ is not None:  # None: loaded from a file that did not keep them
         arrays[ERRORS] = f.calibration_errors_  # (windows, horizon) float32
-    if (
-        f.calibration_errors_ is not None
-        and f.phase_usable_ is not None
-        and f.calibration_phases_ is not None
-    ):
+    if f.calibration_phases_ is not None and f.phase_usable_ is not None:  # set with the errors, together
         arrays[PHASES] = np.asarray(f.calibration_phases_, dtype=np.int32)  # (windows, horizon)
         arrays[USABLE] = np.asarray(f.phase_usable_, dtype=np.uint8)  # (phases,)
     arrays.update({k: v.detach().cpu().numpy() for k, v in f.network_.state_dict().items()})

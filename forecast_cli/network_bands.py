@@ -111,7 +111,7 @@ def band_parts(
     ``observed`` (rows of ``prefix``): False where a target was filled, no actual for the
     errors since the fit (as in the backtest's scores and ``predict``'s recalibration).
     ``phases[i]``: the phase of the day of series i's rows from row 0 on, its folds' steps
-    included, for a fit with tables by phase (``phase_bands``)."""
+    included, given for a fit with tables by phase (``phase_bands``)."""
     horizon = point.shape[1]
     per_series = [len(o) for o in origins]
     row_series = np.repeat(np.arange(len(origins)), per_series)  # (rows,)
@@ -159,7 +159,6 @@ def band_parts(
         since, series, t_all = since[keep], series[keep], t_all[keep]
     else:
         series, t_all = series[:0], t_all[:0]
-    by_phase = phases if fitted.calibration_phases_ is not None else None
     row_origin = np.concatenate([np.asarray(o, dtype=np.int64) for o in origins])
     return BandParts(
         rows=np.arange(len(point)),
@@ -179,10 +178,10 @@ def band_parts(
         # the floor reads the rows a model keeps before each origin, as ``predict`` does
         row_span=np.stack([np.maximum(row_starts, row_ends - fitted.plan_.history_rows), row_ends], axis=1),
         season=fitted.season_,
-        row_phase=None if by_phase is None else step_phases(by_phase, row_series, row_origin, horizon),
-        base_phase=None if by_phase is None else fitted.calibration_phases_,
-        since_phase=None if by_phase is None else step_phases(by_phase, series, t_all, horizon),
-        usable=None if by_phase is None else fitted.phase_usable_,
+        row_phase=None if phases is None else step_phases(phases, row_series, row_origin, horizon),
+        base_phase=None if phases is None else fitted.calibration_phases_,
+        since_phase=None if phases is None else step_phases(phases, series, t_all, horizon),
+        usable=None if phases is None else fitted.phase_usable_,
     )
 
 

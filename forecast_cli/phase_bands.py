@@ -48,9 +48,12 @@ MAX_PHASES = 288
 SCALE_LEVEL = 80.0  # each step's scale: its pooled band at this level
 
 
-def window_phases(row_phase: np.ndarray, at: np.ndarray, ends: np.ndarray, horizon: int) -> np.ndarray:
+def window_phases(row_phase: np.ndarray | None, at: np.ndarray, ends: np.ndarray, horizon: int) -> np.ndarray:
     """(windows, horizon) the phase of each step's target, ``row_phase[at[w] + h]``; -1 at
-    or past ``ends[w]`` (the window's segment's end)."""
+    or past ``ends[w]`` (the window's segment's end), and everywhere without ``row_phase``
+    (data that is not sub-daily, or a model without tables by phase)."""
+    if row_phase is None:
+        return np.full((len(at), horizon), -1, dtype=np.int64)
     rows = np.asarray(at, dtype=np.int64)[:, None] + np.arange(horizon)[None, :]  # (windows, horizon)
     inside = rows < np.asarray(ends, dtype=np.int64)[:, None]
     return np.where(inside, np.asarray(row_phase)[np.where(inside, rows, 0)], -1)

@@ -62,7 +62,7 @@ def errors_since_training(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(windows, horizon) each: the errors of every window since training in ``frames``,
     scaled as the validation errors were (no rows when there are none), and their targets'
-    phases of the day (-1 where the data is not sub-daily). ``observed`` (per frame,
+    phases of the day (-1 where the model has no tables by phase). ``observed`` (per frame,
     True where the target was read): a filled step is no actual, as in the backtest's
     scores; a window none of whose steps was read adds nothing. Errors against the straight
     line a gap was filled with told the bands how well the network follows that line."""
@@ -98,12 +98,9 @@ def errors_since_training(
         return none
     at, segment = at[pick], segment[pick]
     member = np.asarray(members)
-    row_phase = day_phases(stamps, f.freq_)
-    phases = (
-        np.full((len(at), f.horizon_), -1)
-        if row_phase is None
-        else window_phases(row_phase, at, offsets[segment + 1], f.horizon_)
-    )
+    # the phases only a model with tables by phase reads (``phase_bands``)
+    row_phase = day_phases(stamps, f.freq_) if f.calibration_phases_ is not None else None
+    phases = window_phases(row_phase, at, offsets[segment + 1], f.horizon_)
     errors = window_errors(
         f,
         values,

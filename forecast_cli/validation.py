@@ -183,7 +183,5 @@ def _group(f: Forecaster, g: TailGroup) -> tuple[np.ndarray, ...]:
         naive(y, g.at, horizon),
         seasonal_naive(y, g.at, horizon, season=f.season_),
         g.series[g.segment],
-        np.full((len(g.at), horizon), -1)
-        if g.phases is None
-        else window_phases(g.phases, g.at, g.offsets[g.segment + 1], horizon),
+        window_phases(g.phases, g.at, g.offsets[g.segment + 1], horizon),
     )
