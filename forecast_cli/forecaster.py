@@ -38,6 +38,7 @@ from .panel import Panel
 from .panel_arrays import scale_panel
 from .panel_weights import panel_weights
 from .plan import plan_with_split
+from .plan_record import Plan
 from .prediction_histories import as_panel
 from .scaling import Scaler, Transform, refuse_log_of_nonpositive
 from .season_profile import profile_columns
@@ -75,6 +76,7 @@ class Forecaster(InputLayout, BandShape):
         data: Series | Panel,
         on_epoch: Callable[[EpochReport], None] | None = None,
         windows_from: np.ndarray | None = None,
+        on_plan: Callable[[Plan], None] | None = None,
     ) -> Forecaster:
         """Train one network on every series; transforms and scalers see training rows only.
 
@@ -85,6 +87,8 @@ class Forecaster(InputLayout, BandShape):
         as series the weights never saw, and their rows past that origin stay unseen by the
         weights, the loss weights and a shared scale. The plan (transform, scaler) still
         reads their rows, since it must apply to them too.
+        ``on_plan``: called with the plan as soon as it is resolved, before any training, so
+        a person sees what was decided (a horizon of 8,640 steps) while it can still be stopped.
         """
         cfg = self.config.validate()
         panel = as_panel(data)
@@ -95,6 +99,8 @@ class Forecaster(InputLayout, BandShape):
             cfg, panel.freq, [m.y for m in members], panel.last_stamp, windows_from, stamps
         )
         self.plan_ = plan
+        if on_plan is not None:
+            on_plan(plan)
         self.target_, self.features_, self.future_features_ = _columns(panel, cfg.data.future_features)
         self.static_levels_ = static_levels({c: panel.statics[c] for c in cfg.data.static_cols})
         self.statics_ = [tuple(panel.statics[c][i] for c in cfg.data.static_cols) for i in range(len(panel))]

@@ -358,3 +358,38 @@ def test_a_log_target_shares_one_target_scale_and_a_raw_one_does_not():
     signed = [np.linspace(-10, 20, 60), np.linspace(100, 300, 60)]
     plan = resolve_plan(fast_config(), "MS", signed)
     assert (plan.transform, plan.scaler) == ("none", "standard")
+
+
+def test_the_plan_is_handed_over_before_the_first_epoch():
+    """A wrong horizon (a day of 10-second steps is 8,640) must show while training can
+    still be stopped, not after it: the plan reaches ``on_plan`` before any epoch."""
+    events: list[object] = []
+    cfg = fast_config()
+    forecaster = Forecaster(cfg).fit(
+        prepare_series(_frame(100 + np.arange(96.0)), cfg.data),
+        on_epoch=lambda report: events.append("epoch"),
+        on_plan=events.append,
+    )
+    assert events[0] == forecaster.plan_ and events[1:] == ["epoch"] * (len(events) - 1)
+    assert len(events) > 1
+
+
+def test_train_says_its_plan_even_when_training_is_interrupted(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from forecast_cli import forecaster as forecaster_module
+    from forecast_cli.cli import app
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(forecaster_module, "train_network", interrupted)
+    data = tmp_path / "monthly.csv"
+    _frame(100 + np.arange(96.0)).to_csv(data, index=False)
+    model = tmp_path / "m.fcst"
+    result = CliRunner().invoke(app, ["train", str(data), "-o", str(model), "--hidden", "8", "--horizon", "7"])
+    assert result.exit_code == 130, result.output
+    plan = [line for line in result.stderr.splitlines() if line.startswith("plan: ")]
+    assert len(plan) == 1 and "horizon 7" in plan[0]
+    assert result.stderr.rstrip().endswith("interrupted; nothing was written")
+    assert not model.exists()

@@ -10,7 +10,9 @@ from .render import Reporter
 
 
 def fit_forecaster(cfg, series, reporter: Reporter, label: str):
-    """Train with a progress bar on a terminal and a summary (plan, then result) afterwards."""
+    """Train with a progress bar on a terminal: the plan is said as soon as it is resolved
+    (a wrong horizon or season shows before minutes of training, not after), the result
+    afterwards."""
     from ..forecaster import Forecaster
 
     if cfg.model.id_embedding and len(series) == 1:
@@ -19,8 +21,9 @@ def fit_forecaster(cfg, series, reporter: Reporter, label: str):
             "and predict then refuses any other series; leave it for panels"
         )
     with reporter.training_progress(label) as on_epoch:
-        forecaster = Forecaster(cfg).fit(series, on_epoch=on_epoch)
-    reporter.info("plan: " + "; ".join(forecaster.plan_.lines()))
+        forecaster = Forecaster(cfg).fit(
+            series, on_epoch=on_epoch, on_plan=lambda plan: reporter.info("plan: " + "; ".join(plan.lines()))
+        )
     reporter.info(training_summary(forecaster, label))
     if warning := validation_warning(forecaster.metrics_):
         reporter.warn(warning)
