@@ -1,6 +1,6 @@
 """Error levels where errors come in rare jumps: the LSTM's bands with the level bound.
 
-``error_levels.relative_levels`` multiplies each series' calibration scale by how far the
+``level_basis.relative_levels`` (``error_levels.relative_levels`` before stop 44) multiplies each series' calibration scale by how far the
 network missed it in its last training windows, relative to the panel's median. Prices that
 change on a few days a year made that factor a lottery: a series whose one change fell in
 those windows got 76 times the median, and a 95% band of 0 to 105 around a price of 10.
@@ -12,7 +12,7 @@ the source tree it sits in on:
 - the accommodation panel (Takings, Occupancy) and the M1 panels' rolling backtests of
   ``combine_panels.py``, where the factors were measured: 98% within [1/4, 4].
 
-Run it once per tree (the bound is ``error_levels.LEVEL_BOUND``) and compare the rows.
+Run it once per tree (the bound is ``level_basis.LEVEL_BOUND``, ``error_levels.LEVEL_BOUND`` in older trees) and compare the rows.
 
 Usage (about 2 minutes; PYTHONPATH names the tree whose bound is recorded):
     OMP_NUM_THREADS=1 PYTHONPATH=. python benchmarks/level_bound.py --out benchmarks/results/level_bound.json
@@ -55,7 +55,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
-    import forecast_cli.error_levels as levels  # the tree's own: run with PYTHONPATH=<tree>
+    import importlib.util
+
+    # the tree's own (run with PYTHONPATH=<tree>): the bound's home since stop 44, before in error_levels
+    home = (
+        "forecast_cli.level_basis"
+        if importlib.util.find_spec("forecast_cli.level_basis")
+        else "forecast_cli.error_levels"
+    )
+    levels = importlib.import_module(home)
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

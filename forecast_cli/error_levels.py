@@ -16,9 +16,14 @@ this reads training windows only, never the validation rows whose errors it then
 normalises (calibration and its normaliser stay apart). A series with few windows is pulled
 towards the panel's median by one window's worth of errors at that median (a series of one
 training window gets half its own level), so one lucky window cannot give a band of
-nothing. The median is 1 by construction: a series the model never saw, sized by its plain
-scale at predict time, is put at the panel's median. A single series is its own median, so
-its bands are exactly what they were; so are those of each ``--local`` member.
+nothing. The median is 1 by construction. A single series is its own median, so its bands
+are exactly what they were; so are those of each ``--local`` member.
+
+A series the model never saw (given to ``predict``, or one a backtest's fit holds no window
+of because its folds start later) is measured the same way on the last windows of its own
+history, against the panel's prior and median kept from the fit (``LevelBasis``, in the
+model file). For such a series every window is one no weight was fitted on, so its level is
+read off honest errors; before, it was put at the panel's median whatever its errors.
 
 Measured (benchmarks/NOTES.md, "Each series' error level in its bands"): over 32 backtests
 of the M1 and accommodation panels the interval scores fell by 5% at 80% and 10% at 95%
@@ -27,19 +32,19 @@ of the M1 and accommodation panels the interval scores fell by 5% at 80% and 10%
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .level_basis import LevelBasis, carried_share, level_basis
 from .panel import Panel
+from .scaling import Scaler
 from .validation import GROUP_ROWS, series_groups
 from .windows import PanelSplit, window_actuals
 
 if TYPE_CHECKING:
     from .forecaster import Forecaster
-
-
-LEVEL_BOUND = 4.0  # factors are kept within a quarter and four times the median (relative_levels)
 
 
 def windows_read(season: int, horizon: int) -> int:
@@ -49,32 +54,139 @@ def windows_read(season: int, horizon: int) -> int:
     return max(2 * season, 2 * horizon, 12)
 
 
-def error_level_factors(f: Forecaster, panel: Panel, split: PanelSplit) -> np.ndarray:
+def error_level_factors(
+    f: Forecaster, panel: Panel, split: PanelSplit, windows_from: np.ndarray | None = None
+) -> tuple[np.ndarray, LevelBasis | None]:
     """(series,) each series' error level relative to the panel's median (see the module
-    docstring); 1 for a series without training windows or of no scale (flat, or one row)."""
+    docstring), and the basis a series the fit never saw is measured against (None for a
+    panel of one, which is its own median). A series without training windows is measured
+    on its own rows (``windows_from`` False: a backtest's newcomer, all of whose rows come
+    before its first fold); 1 for one of no scale (flat, or one row) or too short.
+
+    A series never trained on is measured against the same basis, and its level is pulled
+    towards the median by as much as the trained series' levels failed to carry from their
+    training windows to their validation windows (``level_basis.carried_share``): for it,
+    the level is the only guide to how far it will be missed, not a correction of one."""
     scales = np.asarray(f.cal_scales_, dtype=np.float64)
     if len(panel) == 1:  # its own median: no forecast needed to know the factor is 1
-        return np.ones(1)
+        return np.ones(1), None
+    statics = f.train_statics()
+    train_ends = np.asarray(split.train_ends, dtype=np.int64)
+    sums, counts = _window_errors(
+        f, panel, split, split.train_origins, split.series_of_train, train_ends, statics
+    )
+    basis = level_basis(sums, counts, scales, f.horizon_)
+    if basis is None:
+        return np.ones(len(panel)), None
+    factors = basis.factors(sums, counts, scales, f.horizon_)
+    lengths = np.diff(split.bounds).astype(np.int64)  # each series' rows: validation rows read too
+    val_sums, val_counts = _window_errors(
+        f, panel, split, split.val_origins, split.series_of_val, lengths, statics
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        carry = carried_share(sums / counts / scales, val_sums / val_counts / scales)
+    basis = dataclasses.replace(basis, carry=carry)
+    if windows_from is not None and not windows_from.all():
+        newcomers = np.flatnonzero(~np.asarray(windows_from, dtype=bool))
+        own_sums, own_counts = own_history_errors(
+            f,
+            [f._inputs(panel.members[i].frame) for i in newcomers],
+            [f.scalers_[i] for i in newcomers],
+            statics[newcomers],
+            newcomers,
+        )
+        factors[newcomers] = basis.unseen(own_sums, own_counts, scales[newcomers], f.horizon_)
+    return factors, basis
+
+
+def _window_errors(
+    f: Forecaster,
+    panel: Panel,
+    split: PanelSplit,
+    all_origins: np.ndarray,
+    of_series: np.ndarray,
+    row_ends: np.ndarray,
+    statics: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(series,) sums and counts of the absolute errors of each series' last
+    ``windows_read`` windows among ``all_origins`` (global; ``of_series``: their series),
+    reading its rows up to ``row_ends[i]`` (series-local) only."""
     sums, counts = np.zeros(len(panel)), np.zeros(len(panel))
     keep = windows_read(f.season_, f.horizon_)
-    order = np.lexsort((split.train_origins, split.series_of_train))  # by series, then origin
-    members, origins = split.series_of_train[order], split.train_origins[order]
+    order = np.lexsort((all_origins, of_series))  # by series, then origin
+    members, origins = of_series[order], all_origins[order]
     ends = np.searchsorted(members, np.arange(len(panel)), side="right")
     picked = [origins[max(a, b - keep) : b] for a, b in zip(np.r_[0, ends[:-1]], ends, strict=True)]
     # each series' first row read: what its first picked window reads, drift input included
-    # (its training end for a series without windows: no rows read)
+    # (its last row read for a series without windows: no rows read)
     first = np.array(
         [
-            max(int(p[0] - split.bounds[i]) - f.plan_.history_rows, 0) if len(p) else int(split.train_ends[i])
+            max(int(p[0] - split.bounds[i]) - f.plan_.history_rows, 0) if len(p) else int(row_ends[i])
             for i, p in enumerate(picked)
         ]
     )
-    statics = f.train_statics()
-    for lo, hi in series_groups(split.train_ends - first, GROUP_ROWS):
+    for lo, hi in series_groups(row_ends - first, GROUP_ROWS):
         batch = [i for i in range(lo, hi) if len(picked[i])]
         if batch:
-            _absolute_errors(f, panel, split, picked, first, batch, statics, sums, counts)
-    return relative_levels(sums, counts, scales, f.horizon_)
+            _absolute_errors(f, panel, split, picked, first, row_ends, batch, statics, sums, counts)
+    return sums, counts
+
+
+def unseen_factors(
+    f: Forecaster, values: list[np.ndarray], scalers: list[Scaler], statics: np.ndarray, scales: np.ndarray
+) -> np.ndarray:
+    """(series,) the error levels of series the model never saw, from the last windows of
+    each one's history (``values[i]``: its network inputs; ``scalers[i]``: its own scaler;
+    ``statics``: their one-hot static rows; ``scales``: their plain scales), against the
+    fit's basis. 1 for a model file from before the basis was kept, or a fit of one series."""
+    basis = f.level_basis_
+    if basis is None or not values:
+        return np.ones(len(values))
+    sums, counts = own_history_errors(f, values, scalers, statics, np.full(len(values), -1))
+    return basis.unseen(sums, counts, np.asarray(scales, dtype=np.float64), f.horizon_)
+
+
+def own_history_errors(
+    f: Forecaster, values: list[np.ndarray], scalers: list[Scaler], statics: np.ndarray, series: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(series,) sums and counts of the absolute errors of each series' last
+    ``windows_read`` whole windows within its own rows ``values[i]`` (origins from the
+    network's context on; none where the rows hold no whole window). ``series``: each
+    one's index for a series embedding (-1: none)."""
+    keep = windows_read(f.season_, f.horizon_)
+    horizon = f.horizon_
+    sums, counts = np.zeros(len(values)), np.zeros(len(values))
+    lengths = np.array([len(v) for v in values], dtype=np.int64)
+    for lo, hi in series_groups(lengths, GROUP_ROWS):
+        picked = [
+            i for i in range(lo, hi) if lengths[i] - horizon >= f.context_rows
+        ]  # a whole window after the context
+        if not picked:
+            continue
+        bounds = np.concatenate([[0], np.cumsum(lengths[picked])]).astype(np.int64)
+        local = [
+            np.arange(max(f.context_rows, lengths[i] - horizon + 1 - keep), lengths[i] - horizon + 1)
+            for i in picked
+        ]
+        origins = np.concatenate([b + t for b, t in zip(bounds[:-1], local, strict=True)])
+        within = np.concatenate([np.full(len(t), k) for k, t in enumerate(local)])  # (windows,)
+        stacked = np.concatenate([values[i] for i in picked])
+        pred = f.forecast_origins(
+            stacked,
+            origins,
+            bounds,
+            scalers=[scalers[i] for i in picked],
+            clamp_future=True,
+            series=np.asarray(series)[picked],
+            statics=statics[picked],
+        )  # (windows, horizon)
+        actual = window_actuals(stacked[:, 0], origins, bounds[within + 1], horizon)
+        error = np.abs(actual - pred)  # (windows, horizon); NaN at a missing value
+        seen = np.isfinite(error)
+        target = np.asarray(picked)[within]
+        np.add.at(sums, target, np.where(seen, error, 0.0).sum(axis=1))
+        np.add.at(counts, target, seen.sum(axis=1))
+    return sums, counts
 
 
 def _absolute_errors(
@@ -83,17 +195,18 @@ def _absolute_errors(
     split: PanelSplit,
     picked: list[np.ndarray],
     first: np.ndarray,
+    row_ends: np.ndarray,
     batch: list[int],
     statics: np.ndarray,
     sums: np.ndarray,
     counts: np.ndarray,
 ) -> None:
     """Adds to ``sums``/``counts`` the absolute errors of series ``batch``'s ``picked``
-    windows (global origins), read from their rows ``first`` .. training end only."""
+    windows (global origins), read from their rows ``first`` .. ``row_ends`` only."""
     values, offsets, at, segment = [], [0], [], []
     for k, i in enumerate(batch):
         local = picked[i] - split.bounds[i]  # series-local origins
-        values.append(f._inputs(panel.members[i].frame.iloc[first[i] : int(split.train_ends[i])]))
+        values.append(f._inputs(panel.members[i].frame.iloc[first[i] : int(row_ends[i])]))
         at.append(local - first[i] + offsets[-1])
         segment.append(np.full(len(local), k))
         offsets.append(offsets[-1] + len(values[-1]))
@@ -110,34 +223,7 @@ def _absolute_errors(
         statics=statics[series],
     )  # (windows, horizon)
     actual = window_actuals(stacked[:, 0], origins, bounds[within + 1], pred.shape[1])
-    error = np.abs(actual - pred)  # (windows, horizon); NaN past the training rows or at a missing value
+    error = np.abs(actual - pred)  # (windows, horizon); NaN past the rows read or at a missing value
     seen = np.isfinite(error)
     np.add.at(sums, series[within], np.where(seen, error, 0.0).sum(axis=1))
     np.add.at(counts, series[within], seen.sum(axis=1))
-
-
-def relative_levels(sums: np.ndarray, counts: np.ndarray, scales: np.ndarray, horizon: int) -> np.ndarray:
-    """(series,) factors from each series' sum and count of absolute errors and its scale:
-    the mean error over the scale, with ``horizon`` pseudo-errors at the panel's median of
-    that ratio added, over the median of the result, kept within ``LEVEL_BOUND`` of 1 either
-    way. 1 where there is no scale or no error.
-
-    Why the bound: the level is read off two seasons of windows, and where errors come in
-    rare jumps it measures whether a jump fell in them, not a level. Six daily prices that
-    each change on 2% of days got factors from 0.07 to 76, so the one whose price had
-    changed three weeks before its end got a 95% band of 0 to 105 around a price of 10. On
-    M1 monthly, quarterly and the accommodation panel 98% of the factors lie within a
-    quarter and four times the median (the extremes 0.18 and 6.7), and bounding them there
-    moved the rolling backtests' interval scores by under 0.1% (at 2: up to 7% worse at 95%);
-    the prices' 95% interval score fell from 79.5 to 20.5 (benchmarks/NOTES.md, "Error
-    levels of rare jumps")."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = sums / counts / scales
-    own = np.isfinite(ratio) & (ratio > 0) & (scales > 0) & (counts > 0)
-    if not own.any():
-        return np.ones(len(scales))
-    prior = float(np.median(ratio[own]))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        shrunk = (sums / scales + horizon * prior) / (counts + horizon)
-    factors = np.clip(shrunk / np.median(shrunk[own]), 1 / LEVEL_BOUND, LEVEL_BOUND)
-    return np.where(own, factors, 1.0)

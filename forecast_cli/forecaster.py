@@ -33,6 +33,7 @@ from .future_data import FutureTable
 from .highway import choose_highway
 from .input_layout import InputLayout
 from .intervals import CalibrationTable
+from .level_basis import LevelBasis
 from .models import NetworkArgs, build_network, settle_untrained_embeddings
 from .panel import Panel
 from .panel_arrays import scale_panel
@@ -66,6 +67,7 @@ class Forecaster(InputLayout, BandShape):
     calibration_phases_: np.ndarray | None  # (windows, horizon) the errors' phases of the day
     phase_usable_: np.ndarray | None  # the phases with tables of their own (``phase_bands``)
     damped_: DampedFit | None  # the smoother averaged with the network; None: the network alone
+    level_basis_: LevelBasis | None  # what an unseen series' error level is measured against
 
     def __init__(self, config: ForecastConfig | None = None):
         self.config = config if config is not None else ForecastConfig()
@@ -210,7 +212,7 @@ class Forecaster(InputLayout, BandShape):
                 self.damped_ = dataclasses.replace(self.damped_, weight=choose_weight(self, panel, split))
         # each series' bands sized by how far the network misses it in training, not only
         # by how far it moves (``error_levels.py``); stored, as the calibration is in its units
-        levels = error_level_factors(self, panel, split)
+        levels, self.level_basis_ = error_level_factors(self, panel, split, windows_from)
         self.cal_scales_ = [float(s * g) for s, g in zip(self.cal_scales_, levels, strict=True)]
         done = validate(self, result, panel, split)
         self.metrics_, self.calibration_, self.width_ratio_ = done.metrics, done.table, done.ratio

@@ -17,6 +17,7 @@ import pandas as pd
 from .band_shape import moved_scale
 from .baselines import seasonal_naive
 from .calendar_features import calendar_values
+from .error_levels import unseen_factors
 from .errors import DataError, UsageError, first_few
 from .future_data import FutureTable
 from .history_checks import check_horizon
@@ -222,6 +223,19 @@ def _forecast_frames(
         else series_scale(values[i][:, 0], False)
         for i in range(len(values))
     ]
+    # a series the model never saw: its error level from the network's errors on its own
+    # history, every window of which no weight was fitted on (``error_levels``)
+    new = [row for row, i in enumerate(long_enough) if names[i] not in known]
+    if new:
+        levels = unseen_factors(
+            f,
+            [values[long_enough[row]] for row in new],
+            [scalers[row] for row in new],
+            block[new],
+            np.array([scales[long_enough[row]] for row in new]),
+        )
+        for row, level in zip(new, levels, strict=True):
+            scales[long_enough[row]] *= float(level)
     by_method: dict[tuple[str, bool], list[int]] = {}
     for i in short:
         y = values[i][:, 0]

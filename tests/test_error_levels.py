@@ -7,9 +7,10 @@ import pandas as pd
 import pytest
 
 from forecast_cli.config import DataConfig
-from forecast_cli.error_levels import error_level_factors, relative_levels
+from forecast_cli.error_levels import error_level_factors
 from forecast_cli.forecaster import Forecaster
 from forecast_cli.intervals import series_scale
+from forecast_cli.level_basis import carried_share, relative_levels
 from forecast_cli.panel import prepare_panel
 from forecast_cli.plan import plan_with_split
 
@@ -47,6 +48,22 @@ def test_a_level_read_off_one_rare_jump_is_bounded_at_four_times_the_median():
 def test_no_errors_anywhere_leave_every_factor_at_one():
     got = relative_levels(np.zeros(3), np.zeros(3), np.ones(3), horizon=4)
     np.testing.assert_array_equal(got, np.ones(3))
+
+
+def test_the_share_carried_is_the_slope_in_logs_about_the_medians():
+    """Ten levels from e^-1 to e^1, then their square roots: half of each carried (slope
+    0.5). Shifting every later level by one factor changes nothing (about the medians); a
+    reversed order carries nothing (a negative slope is 0), a steeper one at most all (1);
+    fewer than ten series with both levels give 0, and so does no spread."""
+    earlier = np.exp(np.linspace(-1.0, 1.0, 10))
+    half = np.sqrt(earlier)
+    assert carried_share(earlier, half) == pytest.approx(0.5)
+    assert carried_share(earlier, 3 * half) == pytest.approx(0.5)
+    assert carried_share(earlier, half[::-1]) == 0.0
+    assert carried_share(earlier, earlier**2) == 1.0
+    assert carried_share(np.append(earlier, np.nan), np.append(half, 9.0)) == pytest.approx(0.5)
+    assert carried_share(earlier[:9], half[:9]) == 0.0
+    assert carried_share(np.ones(10), earlier) == 0.0
 
 
 def _panel_of_noise(noise=(0.0, 0.3, 3.0), n=96, seed=0) -> pd.DataFrame:
@@ -100,7 +117,7 @@ def test_the_error_level_reads_training_windows_only(fitted_noise):
         raw.loc[rows, "y"] *= 7.0
     changed = prepare_panel(raw, DataConfig(id_col="id"))
     np.testing.assert_array_equal(
-        error_level_factors(fitted, panel, split), error_level_factors(fitted, changed, split)
+        error_level_factors(fitted, panel, split)[0], error_level_factors(fitted, changed, split)[0]
     )
 
 
@@ -116,11 +133,149 @@ def test_a_single_series_keeps_its_plain_scale(monthly_frame):
     assert fitted.cal_scales_ == [series_scale(panel.members[0].y[: int(split.train_ends[0])], False)]
 
 
-def test_panel_bands_are_identical_after_the_model_file(tmp_path, fitted_noise):
+def test_panel_bands_are_identical_after_the_model_file(tmp_path, fitted_network_alone):
     from forecast_cli.modelfile import load_model, save_model
 
-    fitted, _ = fitted_noise
+    fitted, _ = fitted_network_alone
     save_model(fitted, tmp_path / "m.fcst")
     again = load_model(tmp_path / "m.fcst")
     assert again.cal_scales_ == fitted.cal_scales_
+    assert again.level_basis_ == fitted.level_basis_ is not None and fitted.level_basis_.carry > 0
     pd.testing.assert_frame_equal(fitted.predict(), again.predict())
+    # a series the model never saw is sized by its own errors against the stored basis
+    history = _as_history(_panel_of_noise(noise=NOISES), {"NEW": ("S10", 90)})
+    pd.testing.assert_frame_equal(fitted.predict(history), again.predict(history))
+    from typer.testing import CliRunner
+
+    from forecast_cli.cli import app
+
+    shown = CliRunner().invoke(app, ["info", str(tmp_path / "m.fcst")])
+    carried = f"a series it never saw sized by its own errors ({fitted.level_basis_.carry:.2f} of its level carried)"
+    assert carried in " ".join(shown.stdout.split())
+
+
+def _as_history(raw: pd.DataFrame, rows: dict[str, tuple[str, int]]) -> object:
+    """A panel of the series ``rows`` names: new name -> (series of ``raw``, its first n rows)."""
+    parts = []
+    for new, (old, n) in rows.items():
+        part = raw[raw["id"] == old].iloc[:n].copy()
+        part["id"] = new
+        parts.append(part)
+    return prepare_panel(pd.concat(parts, ignore_index=True), DataConfig(id_col="id"))
+
+
+NOISES = tuple(
+    np.geomspace(0.05, 3.0, 11)
+)  # eleven series: ten trained beside a newcomer give a share carried
+
+
+@pytest.fixture(scope="module")
+def fitted_network_alone():
+    """Eleven series of ``_panel_of_noise``, the network alone: an unseen series takes the
+    damped trend's median parameters, so only without it are its forecasts its trained self's."""
+    import dataclasses
+
+    cfg = fast_config()
+    cfg = dataclasses.replace(cfg, model=dataclasses.replace(cfg.model, combine="none"))
+    panel = prepare_panel(_panel_of_noise(noise=NOISES), DataConfig(id_col="id"))
+    return Forecaster(cfg).fit(panel), panel
+
+
+def test_an_unseen_series_is_sized_by_its_own_errors_as_its_trained_self_is(fitted_network_alone):
+    """The noisiest series given again under a new name, with exactly its training rows:
+    its last windows are the ones its trained self's level was read from, so its level is
+    the trained self's raised to the share the fit saw carried (``carried_share``). Its
+    forecasts are its trained self's to the last digit, its band wider than the panel's
+    median level gave it before (and still gives with a model file that lacks the basis)."""
+    from forecast_cli.error_levels import unseen_factors
+    from forecast_cli.prediction import _own_scaler
+
+    fitted, panel = fitted_network_alone
+    basis = fitted.level_basis_
+    assert basis is not None and 0 < basis.carry <= 1
+    last = len(NOISES) - 1
+    name = f"S{last}"
+    _, split = plan_with_split(
+        fitted.config.validate(), panel.freq, [m.y for m in panel.members], panel.last_stamp, None
+    )
+    end = int(split.train_ends[last])
+    rows = fitted._inputs(panel.members[last].frame.iloc[:end])
+    plain = series_scale(panel.members[last].y[:end], False)
+    trained = fitted.cal_scales_[last] / plain
+    assert trained > 1.2
+    got = unseen_factors(
+        fitted, [rows], [_own_scaler(fitted, rows)], fitted.train_statics()[[last]], np.array([plain])
+    )
+    np.testing.assert_allclose(got, [trained**basis.carry], rtol=1e-12)
+    history = _as_history(_panel_of_noise(noise=NOISES), {name: (name, end), "NEW": (name, end)})
+    out = fitted.predict(history, levels=(80,))
+    np.testing.assert_allclose(out.loc["NEW", "y"].to_numpy(), out.loc[name, "y"].to_numpy(), rtol=1e-12)
+    fitted.level_basis_ = None
+    try:
+        median = fitted.predict(history, levels=(80,))
+    finally:
+        fitted.level_basis_ = basis
+    width = lambda frame: (frame.loc["NEW", "y-hi-80"] - frame.loc["NEW", "y-lo-80"]).to_numpy()  # noqa: E731
+    assert (width(out) > width(median)).all()
+
+
+def test_an_unseen_series_too_short_for_a_whole_window_stays_at_the_median(fitted_network_alone):
+    """A history of the network's context plus less than a horizon holds no whole window
+    to measure: its level is the panel's median, as before; one row more holds one."""
+    fitted, _ = fitted_network_alone
+
+    def both(n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+        history = _as_history(_panel_of_noise(noise=NOISES), {"NEW": ("S10", n)})
+        got = fitted.predict(history, levels=(80,))
+        basis, fitted.level_basis_ = fitted.level_basis_, None
+        try:
+            return got, fitted.predict(history, levels=(80,))
+        finally:
+            fitted.level_basis_ = basis
+
+    n = fitted.context_rows + fitted.horizon_ - 1
+    pd.testing.assert_frame_equal(*both(n))
+    own, median = both(n + 1)
+    assert not np.allclose(own["y-hi-80"], median["y-hi-80"])
+
+
+def test_a_backtest_newcomer_is_sized_as_predict_sizes_an_unseen_series():
+    """A series whose folds start after the fit's origin gives the fit no window
+    (``windows_from``); its level is read off its own rows, all before its first fold, the
+    same way ``predict`` reads an unseen series': the two factors are equal (the network
+    alone: with the damped trend averaged in, the newcomer keeps its own fitted smoother
+    and an unseen series takes the median one)."""
+    import dataclasses
+
+    from forecast_cli.error_levels import unseen_factors
+
+    cfg = fast_config()
+    cfg = dataclasses.replace(cfg, model=dataclasses.replace(cfg.model, combine="none"))
+    panel = prepare_panel(_panel_of_noise(noise=NOISES), DataConfig(id_col="id"))
+    last = len(NOISES) - 1
+    windows_from = np.arange(len(NOISES)) != last
+    fitted = Forecaster(cfg).fit(panel, windows_from=windows_from)
+    basis = fitted.level_basis_
+    assert basis is not None and 0 < basis.carry <= 1
+    plain = series_scale(panel.members[last].y, False)  # a newcomer is scaled on all its rows
+    factor = fitted.cal_scales_[last] / plain
+    assert factor > 1.2  # the noisiest series, measured on its own rows (before: 1)
+    again = unseen_factors(
+        fitted,
+        [fitted._inputs(panel.members[last].frame)],
+        [fitted.scalers_[last]],
+        fitted.train_statics()[[last]],
+        np.array([plain]),
+    )
+    np.testing.assert_allclose(again, [factor], rtol=1e-12)
+
+
+def test_a_model_file_basis_out_of_range_is_refused():
+    from forecast_cli.fitted_state import _level_basis
+    from forecast_cli.level_basis import LevelBasis
+
+    assert _level_basis(None) is None  # files before it: unseen series at the median
+    assert _level_basis([0.5, 0.5, 0.0]) == LevelBasis(0.5, 0.5, 0.0)
+    for raw in ([0.5, 0.5], [0.5, 0.5, 1.5], [0.0, 0.5, 0.5], [0.5, float("nan"), 0.5], ["a", 0.5, 0.5]):
+        with pytest.raises(ValueError, match="error level basis"):
+            _level_basis(raw)

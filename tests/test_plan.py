@@ -387,7 +387,9 @@ def test_train_says_its_plan_even_when_training_is_interrupted(tmp_path, monkeyp
     data = tmp_path / "monthly.csv"
     _frame(100 + np.arange(96.0)).to_csv(data, index=False)
     model = tmp_path / "m.fcst"
-    result = CliRunner().invoke(app, ["train", str(data), "-o", str(model), "--hidden", "8", "--horizon", "7"])
+    result = CliRunner().invoke(
+        app, ["train", str(data), "-o", str(model), "--hidden", "8", "--horizon", "7"]
+    )
     assert result.exit_code == 130, result.output
     plan = [line for line in result.stderr.splitlines() if line.startswith("plan: ")]
     assert len(plan) == 1 and "horizon 7" in plan[0]

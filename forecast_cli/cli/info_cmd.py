@@ -200,7 +200,16 @@ def interval_summary(meta: dict, windows: int | None = None, pooled: int = 0) ->
     )
     phases = meta.get("metrics", {}).get("phase_tables")  # tables by hour of the day (``phase_bands``)
     by_phase = f", {phases} phase{'s' if phases > 1 else ''} of the day ranked apart" if phases else ""
-    return f"{shown} (predict's default; calibrated on {least} windows{source}, widths from {widths}{floor}{by_phase})"
+    basis = meta.get("error_level_basis")  # [prior, median, carry] (``level_basis``); files before it: none
+    unseen = (
+        f", a series it never saw sized by its own errors ({basis[2]:.2f} of its level carried)"
+        if basis and basis[2] > 0
+        else ""
+    )
+    return (
+        f"{shown} (predict's default; calibrated on {least} windows{source}, "
+        f"widths from {widths}{floor}{by_phase}{unseen})"
+    )
 
 
 def history_summary(meta: dict) -> dict:
