@@ -74,9 +74,7 @@ def forecaster_state(f: Forecaster) -> tuple[dict[str, Any], dict[str, np.ndarra
         # and by that width plus this share of the typical one (files before it: 0)
         "width_typical_share": f.typical_share_,
         # what an unseen series' error level is measured against (``error_levels``)
-        "error_level_basis": None
-        if f.level_basis_ is None
-        else [f.level_basis_.prior, f.level_basis_.median, f.level_basis_.carry],
+        "error_level_basis": None if f.level_basis_ is None else f.level_basis_.stored(),
         "history": history_meta,
     }
     if f.series_rows_ is not None:  # None: loaded from a file that did not record them
@@ -156,7 +154,7 @@ def restore_forecaster(
     self.transform_ = Transform(self.plan_.transform, self.plan_.chose_transform)
     self.metrics_ = meta.get("metrics", {})
     self.time_labels_ = str(meta.get("time_labels", ""))  # files before it: ISO 8601
-    self.level_basis_ = _level_basis(meta.get("error_level_basis"))  # files before it: none
+    self.level_basis_ = LevelBasis.from_stored(meta.get("error_level_basis"))  # files before it: none
     if meta.get("state_version", 1) >= 3:
         _restore_arrays(self, meta, state)
         return self
@@ -256,17 +254,6 @@ def _restore_arrays(self: Forecaster, meta: dict[str, Any], arrays: dict[str, np
         self.calibration_ = with_phases(
             self.calibration_, errors, self.calibration_phases_, self.phase_usable_
         )
-
-
-def _level_basis(raw: Any) -> LevelBasis | None:
-    if raw is None:
-        return None
-    if not (isinstance(raw, list) and len(raw) == 3 and all(isinstance(v, float) for v in raw)):
-        raise ValueError("the model file's error level basis is not three numbers")
-    prior, median, carry = raw
-    if not (np.isfinite(prior) and prior > 0 and np.isfinite(median) and median > 0 and 0 <= carry <= 1):
-        raise ValueError("the model file's error level basis is out of range")
-    return LevelBasis(prior, median, carry)
 
 
 def _uncalibrated(horizon: int) -> CalibrationTable:

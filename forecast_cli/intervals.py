@@ -66,6 +66,7 @@ import numpy as np
 
 from .interval_levels import TOP_LEVEL, level_name, quantile_level, unbacked
 from .spikes import tamed
+from .step_neighbours import Neighbours
 
 # Levels stored per step: every integer percent and two finer tails; others interpolate
 # (below 1%, towards a band of no width at level 0).
@@ -185,37 +186,6 @@ class CalibrationTable:
             int(raw.get("bare_steps", 0)),
             None if own is None else int(own),
         )
-
-
-class Neighbours:
-    """Each step's errors joined by those of the nearest steps (h-1, h+1, h-2, ...) until
-    there are at least ``least`` or no step is left: the steps h-k..h+k for the smallest k
-    that holds enough. Found by bisection over the running count, and read as one slice of
-    the errors laid out step by step: walking out one step at a time and recounting took
-    10-second data's default day of 8,640 steps, most of them past every validation
-    window, an hour or more (cubic in the horizon)."""
-
-    def __init__(self, per_step: list[np.ndarray]):
-        self.flat = np.concatenate(per_step) if per_step else np.empty(0)
-        self.start = np.concatenate([[0], np.cumsum([len(e) for e in per_step])]).astype(np.int64)
-
-    def _span(self, h: int, k: int) -> tuple[int, int]:
-        steps = len(self.start) - 1
-        return max(h - k, 0), min(h + k, steps - 1) + 1
-
-    def around(self, h: int, least: int) -> np.ndarray:
-        """Step ``h``'s errors and its nearest steps', at least ``least`` where there are."""
-        steps = len(self.start) - 1
-        lo, hi = 0, max(h, steps - 1 - h)  # the smallest k holding enough lies in [lo, hi]
-        while lo < hi:
-            k = (lo + hi) // 2
-            a, b = self._span(h, k)
-            if self.start[b] - self.start[a] >= least:
-                hi = k
-            else:
-                lo = k + 1
-        a, b = self._span(h, lo)
-        return self.flat[self.start[a] : self.start[b]]
 
 
 def error_space(uses_log: bool):

@@ -7,6 +7,7 @@ that a model file (``fitted_state``) reads its basis without importing torch.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -25,6 +26,23 @@ class LevelBasis:
     prior: float
     median: float
     carry: float = 0.0
+
+    def stored(self) -> list[float]:
+        """What the model file keeps (``fitted_state``): the three numbers, in order."""
+        return [self.prior, self.median, self.carry]
+
+    @classmethod
+    def from_stored(cls, raw: Any) -> LevelBasis | None:
+        """The basis a model file kept; None for a file from before it (an unseen series
+        then stays at the median). A ValueError names a basis out of range."""
+        if raw is None:
+            return None
+        if not (isinstance(raw, list) and len(raw) == 3 and all(isinstance(v, float) for v in raw)):
+            raise ValueError("the model file's error level basis is not three numbers")
+        prior, median, carry = raw
+        if not (np.isfinite(prior) and prior > 0 and np.isfinite(median) and median > 0 and 0 <= carry <= 1):
+            raise ValueError("the model file's error level basis is out of range")
+        return cls(prior, median, carry)
 
     def unseen(self, sums: np.ndarray, counts: np.ndarray, scales: np.ndarray, horizon: int) -> np.ndarray:
         """(series,) the levels of series the fit never saw: ``factors`` raised to ``carry``,

@@ -271,11 +271,10 @@ def test_a_backtest_newcomer_is_sized_as_predict_sizes_an_unseen_series():
 
 
 def test_a_model_file_basis_out_of_range_is_refused():
-    from forecast_cli.fitted_state import _level_basis
     from forecast_cli.level_basis import LevelBasis
 
-    assert _level_basis(None) is None  # files before it: unseen series at the median
-    assert _level_basis([0.5, 0.5, 0.0]) == LevelBasis(0.5, 0.5, 0.0)
+    assert LevelBasis.from_stored(None) is None  # files before it: unseen series at the median
+    assert LevelBasis.from_stored([0.5, 0.5, 0.0]) == LevelBasis(0.5, 0.5, 0.0)
     for raw in ([0.5, 0.5], [0.5, 0.5, 1.5], [0.0, 0.5, 0.5], [0.5, float("nan"), 0.5], ["a", 0.5, 0.5]):
         with pytest.raises(ValueError, match="error level basis"):
-            _level_basis(raw)
+            LevelBasis.from_stored(raw)

@@ -565,7 +565,7 @@ def _walked_out(per_step, h, least):
 def test_borrowed_errors_are_the_nearest_steps_as_walking_out_finds_them(sizes, least, data):
     """Bisection over the running count picks the same steps, so every table is the same to
     the last digit; it made 10-second data's default 8,640 steps take seconds, not hours."""
-    from forecast_cli.intervals import Neighbours
+    from forecast_cli.step_neighbours import Neighbours
 
     rng = np.random.default_rng(len(sizes) * 31 + least)
     per_step = [rng.standard_normal(n) for n in sizes]
