@@ -23,7 +23,12 @@ A series the model never saw (given to ``predict``, or one a backtest's fit hold
 of because its folds start later) is measured the same way on the last windows of its own
 history, against the panel's prior and median kept from the fit (``LevelBasis``, in the
 model file). For such a series every window is one no weight was fitted on, so its level is
-read off honest errors; before, it was put at the panel's median whatever its errors.
+read off honest errors; before, it was put at the panel's median whatever its errors. The
+level is then raised to the share of a level that held, in the fit, from the trained
+series' training windows to their validation windows (``carried_basis``; the validation's
+own forecasts give those errors, so no pass is added): a level read off a few dozen
+overlapping windows regresses towards the median, and for an unseen series it is the
+band's only guide (benchmarks/NOTES.md, "Bands of series the model never saw").
 
 Measured (benchmarks/NOTES.md, "Each series' error level in its bands"): over 32 backtests
 of the M1 and accommodation panels the interval scores fell by 5% at 80% and 10% at 95%
@@ -33,6 +38,7 @@ of the M1 and accommodation panels the interval scores fell by 5% at 80% and 10%
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -54,49 +60,66 @@ def windows_read(season: int, horizon: int) -> int:
     return max(2 * season, 2 * horizon, 12)
 
 
-def error_level_factors(
-    f: Forecaster, panel: Panel, split: PanelSplit, windows_from: np.ndarray | None = None
-) -> tuple[np.ndarray, LevelBasis | None]:
-    """(series,) each series' error level relative to the panel's median (see the module
-    docstring), and the basis a series the fit never saw is measured against (None for a
-    panel of one, which is its own median). A series without training windows is measured
-    on its own rows (``windows_from`` False: a backtest's newcomer, all of whose rows come
-    before its first fold); 1 for one of no scale (flat, or one row) or too short.
+@dataclass(frozen=True)
+class LevelReading:
+    """What a fit's training windows say: each series' factor, the basis (without its
+    share carried, which needs the validation windows: ``carried_basis``), and each
+    series' mean absolute error over its plain scale (NaN without errors)."""
 
-    A series never trained on is measured against the same basis, and its level is pulled
-    towards the median by as much as the trained series' levels failed to carry from their
-    training windows to their validation windows (``level_basis.carried_share``): for it,
-    the level is the only guide to how far it will be missed, not a correction of one."""
+    factors: np.ndarray  # (series,)
+    basis: LevelBasis | None
+    ratios: np.ndarray  # (series,)
+
+
+def error_level_factors(f: Forecaster, panel: Panel, split: PanelSplit) -> LevelReading:
+    """(series,) each series' error level relative to the panel's median (see the module
+    docstring) with the basis it was measured against (None for a panel of one, which is
+    its own median); 1 for a series without training windows or of no scale (flat, or one
+    row)."""
     scales = np.asarray(f.cal_scales_, dtype=np.float64)
     if len(panel) == 1:  # its own median: no forecast needed to know the factor is 1
-        return np.ones(1), None
-    statics = f.train_statics()
+        return LevelReading(np.ones(1), None, np.full(1, np.nan))
     train_ends = np.asarray(split.train_ends, dtype=np.int64)
     sums, counts = _window_errors(
-        f, panel, split, split.train_origins, split.series_of_train, train_ends, statics
-    )
-    basis = level_basis(sums, counts, scales, f.horizon_)
-    if basis is None:
-        return np.ones(len(panel)), None
-    factors = basis.factors(sums, counts, scales, f.horizon_)
-    lengths = np.diff(split.bounds).astype(np.int64)  # each series' rows: validation rows read too
-    val_sums, val_counts = _window_errors(
-        f, panel, split, split.val_origins, split.series_of_val, lengths, statics
+        f, panel, split, split.train_origins, split.series_of_train, train_ends, f.train_statics()
     )
     with np.errstate(invalid="ignore", divide="ignore"):
-        carry = carried_share(sums / counts / scales, val_sums / val_counts / scales)
-    basis = dataclasses.replace(basis, carry=carry)
-    if windows_from is not None and not windows_from.all():
-        newcomers = np.flatnonzero(~np.asarray(windows_from, dtype=bool))
-        own_sums, own_counts = own_history_errors(
-            f,
-            [f._inputs(panel.members[i].frame) for i in newcomers],
-            [f.scalers_[i] for i in newcomers],
-            statics[newcomers],
-            newcomers,
-        )
-        factors[newcomers] = basis.unseen(own_sums, own_counts, scales[newcomers], f.horizon_)
-    return factors, basis
+        ratios = sums / counts / scales
+    basis = level_basis(sums, counts, scales, f.horizon_)
+    factors = np.ones(len(panel)) if basis is None else basis.factors(sums, counts, scales, f.horizon_)
+    return LevelReading(factors, basis, ratios)
+
+
+def carried_basis(
+    reading: LevelReading, val_sums: np.ndarray, val_counts: np.ndarray, scales: np.ndarray
+) -> LevelBasis | None:
+    """The basis with its share carried: how far the trained series' levels held from their
+    training windows (``reading``) to their validation windows (each series' sum and count
+    of absolute errors there; ``scales``: their plain scales). A series never trained on is
+    measured against this basis, its level pulled towards the median by as much as levels
+    failed to carry (``level_basis.carried_share``): for it, the level is the only guide to
+    how far it will be missed, not a correction of one."""
+    if reading.basis is None:
+        return None
+    with np.errstate(invalid="ignore", divide="ignore"):
+        later = val_sums / val_counts / np.asarray(scales, dtype=np.float64)
+    return dataclasses.replace(reading.basis, carry=carried_share(reading.ratios, later))
+
+
+def newcomer_factors(
+    f: Forecaster, panel: Panel, newcomers: np.ndarray, basis: LevelBasis, scales: np.ndarray
+) -> np.ndarray:
+    """(newcomers,) the levels of a backtest's newcomers (series of the fit's panel with no
+    window in it, ``windows_from`` False), read off all their rows, which come before their
+    first fold, as ``predict`` reads a series it never saw (``unseen_factors``)."""
+    sums, counts = own_history_errors(
+        f,
+        [f._inputs(panel.members[i].frame) for i in newcomers],
+        [f.scalers_[i] for i in newcomers],
+        f.train_statics()[newcomers],
+        newcomers,
+    )
+    return basis.unseen(sums, counts, np.asarray(scales, dtype=np.float64), f.horizon_)
 
 
 def _window_errors(

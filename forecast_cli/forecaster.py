@@ -27,7 +27,7 @@ from .calendar_features import calendar_columns
 from .combine_weight import choose_weight
 from .config import ForecastConfig
 from .damped_trend import DampedFit, fit_damped
-from .error_levels import error_level_factors
+from .error_levels import carried_basis, error_level_factors, newcomer_factors
 from .errors import NotFittedError, UsageError
 from .future_data import FutureTable
 from .highway import choose_highway
@@ -212,9 +212,18 @@ class Forecaster(InputLayout, BandShape):
                 self.damped_ = dataclasses.replace(self.damped_, weight=choose_weight(self, panel, split))
         # each series' bands sized by how far the network misses it in training, not only
         # by how far it moves (``error_levels.py``); stored, as the calibration is in its units
-        levels, self.level_basis_ = error_level_factors(self, panel, split, windows_from)
-        self.cal_scales_ = [float(s * g) for s, g in zip(self.cal_scales_, levels, strict=True)]
+        reading = error_level_factors(self, panel, split)
+        plain = np.asarray(self.cal_scales_, dtype=np.float64)
+        self.cal_scales_ = [float(s * g) for s, g in zip(plain, reading.factors, strict=True)]
         done = validate(self, result, panel, split)
+        # a series it never saw is sized against this basis (``error_levels``), and so is a
+        # backtest's newcomer, which has no validation window: its scale can change after
+        self.level_basis_ = carried_basis(reading, done.abs_sums, done.abs_counts, plain)
+        if windows_from is not None and self.level_basis_ is not None and not windows_from.all():
+            newcomers = np.flatnonzero(~np.asarray(windows_from, dtype=bool))
+            own = newcomer_factors(self, panel, newcomers, self.level_basis_, plain[newcomers])
+            for i, g in zip(newcomers, own, strict=True):
+                self.cal_scales_[i] = float(plain[i] * g)
         self.metrics_, self.calibration_, self.width_ratio_ = done.metrics, done.table, done.ratio
         self.calibration_errors_, self.calibration_phases_, self.phase_usable_ = (
             done.errors,

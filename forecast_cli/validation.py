@@ -40,6 +40,8 @@ class Validated:
     errors: np.ndarray  # (windows, horizon) what the table ranks, NaN past a series' end
     phases: np.ndarray | None  # (windows, horizon) int32 their targets' phases; None: pooled only
     usable: np.ndarray | None  # (phases of the day,) those with a table of their own
+    abs_sums: np.ndarray  # (series,) the sum of each series' absolute errors, data units
+    abs_counts: np.ndarray  # (series,) and their count (``error_levels.carried_basis``)
 
 
 def validate(f: Forecaster, result: TrainResult, panel: Panel, split: PanelSplit) -> Validated:
@@ -93,10 +95,22 @@ def validate(f: Forecaster, result: TrainResult, panel: Panel, split: PanelSplit
             val_seasonal_naive_mae=mae(actual[full], snaive_fc[full]),
         )
     metrics["calibration_windows"] = table.windows
+    absolute = np.abs(actual - pred)  # (windows, horizon); NaN past a series' end
+    seen = np.isfinite(absolute)
+    abs_sums, abs_counts = np.zeros(len(panel)), np.zeros(len(panel))
+    np.add.at(abs_sums, members, np.where(seen, absolute, 0.0).sum(axis=1))
+    np.add.at(abs_counts, members, seen.sum(axis=1))
     if usable is not None:
         metrics["phase_tables"] = int(usable.sum())
     return Validated(
-        metrics, table, ratio, errors, None if usable is None else phases.astype(np.int32), usable
+        metrics,
+        table,
+        ratio,
+        errors,
+        None if usable is None else phases.astype(np.int32),
+        usable,
+        abs_sums,
+        abs_counts,
     )
 
 

@@ -117,7 +117,7 @@ def test_the_error_level_reads_training_windows_only(fitted_noise):
         raw.loc[rows, "y"] *= 7.0
     changed = prepare_panel(raw, DataConfig(id_col="id"))
     np.testing.assert_array_equal(
-        error_level_factors(fitted, panel, split)[0], error_level_factors(fitted, changed, split)[0]
+        error_level_factors(fitted, panel, split).factors, error_level_factors(fitted, changed, split).factors
     )
 
 
