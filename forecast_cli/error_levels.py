@@ -38,6 +38,7 @@ of the M1 and accommodation panels the interval scores fell by 5% at 80% and 10%
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -118,6 +119,7 @@ def newcomer_factors(
         [f.scalers_[i] for i in newcomers],
         f.train_statics()[newcomers],
         newcomers,
+        [panel.members[i].observed() for i in newcomers],
     )
     return basis.unseen(sums, counts, np.asarray(scales, dtype=np.float64), f.horizon_)
 
@@ -156,26 +158,39 @@ def _window_errors(
 
 
 def unseen_factors(
-    f: Forecaster, values: list[np.ndarray], scalers: list[Scaler], statics: np.ndarray, scales: np.ndarray
+    f: Forecaster,
+    values: list[np.ndarray],
+    scalers: list[Scaler],
+    statics: np.ndarray,
+    scales: np.ndarray,
+    observed: Sequence[np.ndarray | None] | None = None,
 ) -> np.ndarray:
     """(series,) the error levels of series the model never saw, from the last windows of
     each one's history (``values[i]``: its network inputs; ``scalers[i]``: its own scaler;
     ``statics``: their one-hot static rows; ``scales``: their plain scales), against the
-    fit's basis. 1 for a model file from before the basis was kept, or a fit of one series."""
+    fit's basis; ``observed``: as in ``own_history_errors``. 1 for a model file from before
+    the basis was kept, a fit of one series, or one whose levels did not carry (share 0)."""
     basis = f.level_basis_
-    if basis is None or not values:
+    if basis is None or basis.carry == 0 or not values:  # at the median: no pass needed to know
         return np.ones(len(values))
-    sums, counts = own_history_errors(f, values, scalers, statics, np.full(len(values), -1))
+    sums, counts = own_history_errors(f, values, scalers, statics, np.full(len(values), -1), observed)
     return basis.unseen(sums, counts, np.asarray(scales, dtype=np.float64), f.horizon_)
 
 
 def own_history_errors(
-    f: Forecaster, values: list[np.ndarray], scalers: list[Scaler], statics: np.ndarray, series: np.ndarray
+    f: Forecaster,
+    values: list[np.ndarray],
+    scalers: list[Scaler],
+    statics: np.ndarray,
+    series: np.ndarray,
+    observed: Sequence[np.ndarray | None] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(series,) sums and counts of the absolute errors of each series' last
     ``windows_read`` whole windows within its own rows ``values[i]`` (origins from the
     network's context on; none where the rows hold no whole window). ``series``: each
-    one's index for a series embedding (-1: none)."""
+    one's index for a series embedding (-1: none). ``observed[i]``: True where series i's
+    target was read, not filled (None: all read); a filled value is no actual to miss, as
+    in ``recalibration`` and the backtest's scores."""
     keep = windows_read(f.season_, f.horizon_)
     horizon = f.horizon_
     sums, counts = np.zeros(len(values)), np.zeros(len(values))
@@ -194,6 +209,13 @@ def own_history_errors(
         origins = np.concatenate([b + t for b, t in zip(bounds[:-1], local, strict=True)])
         within = np.concatenate([np.full(len(t), k) for k, t in enumerate(local)])  # (windows,)
         stacked = np.concatenate([values[i] for i in picked])
+        read = [None if observed is None or observed[i] is None else observed[i] for i in picked]
+        target = np.concatenate(
+            [
+                v[:, 0] if r is None else np.where(r, v[:, 0], np.nan)
+                for v, r in zip((values[i] for i in picked), read, strict=True)
+            ]
+        )  # (rows,) the actuals: NaN where filled
         pred = f.forecast_origins(
             stacked,
             origins,
@@ -203,13 +225,20 @@ def own_history_errors(
             series=np.asarray(series)[picked],
             statics=statics[picked],
         )  # (windows, horizon)
-        actual = window_actuals(stacked[:, 0], origins, bounds[within + 1], horizon)
-        error = np.abs(actual - pred)  # (windows, horizon); NaN at a missing value
-        seen = np.isfinite(error)
-        target = np.asarray(picked)[within]
-        np.add.at(sums, target, np.where(seen, error, 0.0).sum(axis=1))
-        np.add.at(counts, target, seen.sum(axis=1))
+        actual = window_actuals(target, origins, bounds[within + 1], horizon)
+        _add_errors(sums, counts, np.asarray(picked)[within], actual, pred)
     return sums, counts
+
+
+def _add_errors(
+    sums: np.ndarray, counts: np.ndarray, owner: np.ndarray, actual: np.ndarray, pred: np.ndarray
+) -> None:
+    """Adds each window's absolute errors (windows, horizon) to its ``owner``'s sum and
+    count; a NaN (past the rows read, or a missing or filled value) counts for nothing."""
+    error = np.abs(actual - pred)
+    seen = np.isfinite(error)
+    np.add.at(sums, owner, np.where(seen, error, 0.0).sum(axis=1))
+    np.add.at(counts, owner, seen.sum(axis=1))
 
 
 def _absolute_errors(
@@ -246,7 +275,4 @@ def _absolute_errors(
         statics=statics[series],
     )  # (windows, horizon)
     actual = window_actuals(stacked[:, 0], origins, bounds[within + 1], pred.shape[1])
-    error = np.abs(actual - pred)  # (windows, horizon); NaN past the rows read or at a missing value
-    seen = np.isfinite(error)
-    np.add.at(sums, series[within], np.where(seen, error, 0.0).sum(axis=1))
-    np.add.at(counts, series[within], seen.sum(axis=1))
+    _add_errors(sums, counts, series[within], actual, pred)

@@ -105,7 +105,18 @@ def predict(
         )
     rows = [statics.get(name, ()) for name in names]
     stamps = [future_index(frame.index[-1], f.freq_, horizon) for frame in frames]  # each series' steps
-    forecasts, widths, scales, notes = _forecast_frames(f, names, frames, stamps, future, rows)
+    levels, quantiles = f.config.intervals.asked(levels, quantiles)
+    # filled rows are no actuals to size an unseen series' bands by (``error_levels``)
+    observed = dict(zip(given[0], read, strict=True)) if read is not None else {}
+    forecasts, widths, scales, notes = _forecast_frames(
+        f,
+        names,
+        frames,
+        stamps,
+        future,
+        rows,
+        [observed.get(name) for name in names] if levels or quantiles else None,
+    )
     notes += unseen_categories(f, names, rows) + moved_static
     trained = {name: i for i, name in enumerate(f.ids_)}  # once: a lookup per series
     new = [
@@ -119,7 +130,6 @@ def predict(
             "the network forecasts them from their own history, scaled by it"
         )
     notes += unused_future_note(future, set(f.ids_) | (set(given[0]) if history is not None else set()))
-    levels, quantiles = f.config.intervals.asked(levels, quantiles)
     table, added = f.calibration_ if calibration is None else calibration, 0
     if calibration is None and history is not None and (levels or quantiles):
         table, added = recalibrated(f, *given, [statics.get(name, ()) for name in given[0]], read)
@@ -173,8 +183,10 @@ def _forecast_frames(
     stamps: list[pd.Index],
     future: FutureTable | None,
     statics: list[tuple[str, ...]],
+    observed: list[np.ndarray | None] | None,
 ) -> tuple[list[np.ndarray], np.ndarray | None, list[float], list[str]]:
-    """``stamps``: each series' forecast steps (their length is the horizon)."""
+    """``stamps``: each series' forecast steps (their length is the horizon); ``observed``:
+    each series' rows read, not filled (None: no bands asked, so no unseen series is sized)."""
     horizon = len(stamps[0])
     known = {name: i for i, name in enumerate(f.ids_)}
     values = [f._inputs(frame) for frame in frames]
@@ -226,15 +238,16 @@ def _forecast_frames(
     # a series the model never saw: its error level from the network's errors on its own
     # history, every window of which no weight was fitted on (``error_levels``)
     new = [row for row, i in enumerate(long_enough) if names[i] not in known]
-    if new:
-        levels = unseen_factors(
+    if new and observed is not None:
+        own = unseen_factors(
             f,
             [values[long_enough[row]] for row in new],
             [scalers[row] for row in new],
             block[new],
             np.array([scales[long_enough[row]] for row in new]),
+            [observed[long_enough[row]] for row in new],
         )
-        for row, level in zip(new, levels, strict=True):
+        for row, level in zip(new, own, strict=True):
             scales[long_enough[row]] *= float(level)
     by_method: dict[tuple[str, bool], list[int]] = {}
     for i in short:

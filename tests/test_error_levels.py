@@ -278,3 +278,113 @@ def test_a_model_file_basis_out_of_range_is_refused():
     for raw in ([0.5, 0.5], [0.5, 0.5, 1.5], [0.0, 0.5, 0.5], [0.5, float("nan"), 0.5], ["a", 0.5, 0.5]):
         with pytest.raises(ValueError, match="error level basis"):
             LevelBasis.from_stored(raw)
+
+
+def test_each_unseen_series_is_measured_on_its_own_rows_scaler_and_statics(fitted_network_alone, monkeypatch):
+    """A short series first (forecast by a baseline; ids sort), then two unseen series a thousand
+    times apart: each unseen series is measured with its own inputs and its own scaler, and
+    its factor lands on its own scale, so the large one's band is the small one's times
+    1,000 and the short series' band is what it is alone."""
+    import forecast_cli.prediction as prediction
+
+    fitted, _ = fitted_network_alone
+    raw = _panel_of_noise(noise=NOISES)
+    big = raw[raw["id"] == "S10"].copy()
+    big["id"], big["y"] = "BIG", big["y"] * 1000
+    history = _as_history(
+        pd.concat([raw, big]), {"ASHORT": ("S3", 10), "NEW": ("S10", 96), "BIG": ("BIG", 96)}
+    )
+    seen: list = []
+    real = prediction.unseen_factors
+
+    def spy(f, values, scalers, statics, scales, observed=None):
+        seen.append((values, scalers, statics))
+        return real(f, values, scalers, statics, scales, observed)
+
+    monkeypatch.setattr(prediction, "unseen_factors", spy)
+    out = fitted.predict(history, levels=(80,))
+    ((values, scalers, statics),) = seen
+    assert len(values) == 2 and values[0][:, 0] == pytest.approx(1000 * values[1][:, 0])  # BIG, NEW
+    assert scalers[0].center is not None and scalers[1].center is not None
+    assert scalers[0].center[0] != scalers[1].center[0]  # each its own (log: shifted by log 1000)
+    np.testing.assert_array_equal(statics, fitted.static_block([(), ()]))
+    width = (out["y-hi-80"] - out["y-lo-80"]).groupby(level="id").first()
+    assert width["BIG"] == pytest.approx(1000 * width["NEW"], rel=1e-3)
+    alone = fitted.predict(_as_history(raw, {"ASHORT": ("S3", 10)}), levels=(80,))
+    np.testing.assert_allclose(out.loc["ASHORT"].to_numpy(), alone.loc["ASHORT"].to_numpy())
+
+
+def test_filled_rows_are_no_actuals_for_an_unseen_series_level(fitted_network_alone):
+    """Blank cells of an unseen series' history are filled for its inputs, but a filled
+    value is no actual the network missed: its level is the one of the same rows with
+    those values left out of the errors. Filled with values far off (the blanks written as
+    a spike first), the level is unchanged by them."""
+    from forecast_cli.error_levels import own_history_errors
+    from forecast_cli.prediction import _own_scaler
+
+    fitted, _ = fitted_network_alone
+    raw = _panel_of_noise(noise=NOISES)
+    rows = raw[raw["id"] == "S10"].iloc[:96].copy()
+    values = fitted._inputs(prepare_panel(rows, DataConfig(id_col="id")).members[0].frame)
+    observed = np.ones(len(values), dtype=bool)
+    observed[80:84] = False
+    spiked = values.copy()
+    spiked[80:84, 0] *= 5
+    args = ([_own_scaler(fitted, values)], fitted.static_block([()]), np.array([-1]))
+    # the inputs are the same rows in both; only the actuals scored differ
+    sums, counts = own_history_errors(fitted, [values], *args, [observed])
+    everything = own_history_errors(fitted, [values], *args)
+    assert counts[0] < everything[1][0]
+    spiked_sums, spiked_counts = own_history_errors(fitted, [spiked], *args, [observed])
+    assert spiked_counts[0] == counts[0]
+    # the spike still reaches the inputs of the windows after it, not their scored actuals
+    assert np.isfinite(spiked_sums[0]) and spiked_sums[0] != everything[0][0] * 5
+
+
+def test_info_says_nothing_of_unseen_series_when_levels_did_not_carry(tmp_path, fitted_noise):
+    """Three series give no share carried (fewer than ten): a series the model never saw
+    stays at the median, and ``info`` does not claim otherwise."""
+    from typer.testing import CliRunner
+
+    from forecast_cli.cli import app
+    from forecast_cli.modelfile import save_model
+
+    fitted, _ = fitted_noise
+    assert fitted.level_basis_ is not None and fitted.level_basis_.carry == 0
+    save_model(fitted, tmp_path / "m.fcst")
+    shown = CliRunner().invoke(app, ["info", str(tmp_path / "m.fcst")])
+    assert shown.exit_code == 0 and "never saw" not in shown.stdout
+
+
+def test_an_unseen_series_level_reads_its_own_static_values_and_rows_read(monkeypatch):
+    """With a static column, each unseen series is forecast for its level with its own
+    one-hot values, and a blank cell of its history (filled for the inputs) is passed on as
+    not read."""
+    import dataclasses
+
+    import forecast_cli.prediction as prediction
+
+    raw = _panel_of_noise(noise=NOISES)
+    raw["kind"] = np.where(raw["id"].str[1:].astype(int) % 2 == 0, "even", "odd")
+    data = DataConfig(id_col="id", static_cols=("kind",))
+    cfg = fast_config()
+    cfg = dataclasses.replace(cfg, data=data, model=dataclasses.replace(cfg.model, combine="none"))
+    fitted = Forecaster(cfg).fit(prepare_panel(raw, data))
+    assert fitted.level_basis_ is not None and fitted.level_basis_.carry > 0
+    odd = raw[raw["id"] == "S9"].copy()
+    odd["id"] = "NEW_ODD"
+    even = raw[raw["id"] == "S10"].copy()
+    even["id"], even["kind"] = "NEW_EVEN", "even"
+    even.loc[even.index[60:63], "y"] = np.nan  # blanks, filled for the inputs
+    seen: list = []
+    real = prediction.unseen_factors
+
+    def spy(f, values, scalers, statics, scales, observed=None):
+        seen.append((statics, observed))
+        return real(f, values, scalers, statics, scales, observed)
+
+    monkeypatch.setattr(prediction, "unseen_factors", spy)
+    fitted.predict(prepare_panel(pd.concat([even, odd]), data), levels=(80,))
+    ((statics, observed),) = seen
+    np.testing.assert_array_equal(statics, fitted.static_block([("even",), ("odd",)]))  # NEW_EVEN, NEW_ODD
+    assert not observed[0][60:63].any() and observed[0][:60].all() and observed[1].all()
