@@ -122,6 +122,21 @@ def fit_damped(histories: list[np.ndarray], m: int) -> DampedFit:
     panel of thousands. ``tests/test_damped_trend.py`` holds the result against statsmodels'
     optimiser."""
     ys = [np.asarray(y, dtype=np.float64) for y in histories]
+    parts = [_fitted_points(ys[lo : lo + FIT_SERIES], m) for lo in range(0, len(ys), FIT_SERIES)]
+    best = np.concatenate(parts) if parts else np.empty((0, 3))  # (series, 3)
+    alpha, beta, phi = _squashed(best)
+    return DampedFit(alpha, beta, phi)
+
+
+# Series searched together: each series' parameters depend on its own rows only, and the
+# search holds (series, 225 candidates) arrays a dozen at a time; in blocks of this many a
+# 10,000-series panel's fit grew the process by 392 MiB, 3.4 times the panel-scale budget
+# (benchmarks/NOTES.md, "Panel scale").
+FIT_SERIES = 512
+
+
+def _fitted_points(ys: list[np.ndarray], m: int) -> np.ndarray:
+    """(series, 3) the search's best point for each of ``ys`` (``fit_damped``)."""
     # each series' season out as a forecast's window takes it out (tested and read on all its rows)
     tails = [deseasonalised(tamed(y[None, :]), m, len(y), 0)[0][0, -FIT_ROWS:] for y in ys]  # spikes out
     steps = max((len(a) for a in tails), default=0)
@@ -136,8 +151,7 @@ def fit_damped(histories: list[np.ndarray], m: int) -> DampedFit:
     for _ in range(ZOOMS):
         best = _best_of(values, best[:, None, :] + moves[None, :, :] * step)
         step = step / 2
-    alpha, beta, phi = _squashed(best)
-    return DampedFit(alpha, beta, phi)
+    return best
 
 
 # The search's starting grid, in the unbounded coordinates ``_squashed`` maps: alpha from 0.02

@@ -388,3 +388,22 @@ def test_the_decision_reads_at_most_its_windows_evenly_spread_over_the_panel(mon
     monkeypatch.setattr("forecast_cli.origin_forecasts.damped_at_origins", counted)
     fitted, _ = _fitted()
     assert seen[0] <= 12 < fitted.metrics_["val_windows"]  # the decision's pass comes first
+
+
+def test_series_searched_in_blocks_get_the_parameters_they_get_together(monkeypatch):
+    """The search runs over blocks of ``FIT_SERIES`` series to bound its memory; each
+    series' parameters are the same bit for bit whatever block it falls in (lengths differ,
+    so the blocks' right-aligned arrays differ in width)."""
+    import forecast_cli.damped_trend as damped
+
+    rng = np.random.default_rng(3)
+    ys = [
+        50 + np.cumsum(rng.normal(0.2, 1.0, n)) + 5 * np.sin(np.arange(n) / 1.9)
+        for n in (40, 90, 61, 120, 75, 33, 88)
+    ]
+    together = fit_damped(ys, 12)
+    monkeypatch.setattr(damped, "FIT_SERIES", 3)
+    blocks = fit_damped(ys, 12)
+    for name in ("alpha", "beta", "phi"):
+        np.testing.assert_array_equal(getattr(blocks, name), getattr(together, name))
+    assert len(fit_damped([], 12).alpha) == 0
