@@ -201,9 +201,10 @@ def interval_summary(meta: dict, windows: int | None = None, pooled: int = 0) ->
     phases = meta.get("metrics", {}).get("phase_tables")  # tables by hour of the day (``phase_bands``)
     by_phase = f", {phases} phase{'s' if phases > 1 else ''} of the day ranked apart" if phases else ""
     basis = meta.get("error_level_basis")  # [prior, median, carry] (``level_basis``); files before it: none
+    carry = basis[2] if isinstance(basis, list) and len(basis) == 3 and isinstance(basis[2], float) else 0.0
     unseen = (
-        f", a series it never saw sized by its own errors ({basis[2]:.2f} of its level carried)"
-        if basis and basis[2] > 0
+        f", a series it never saw sized by its own errors ({carry:.2f} of its level carried)"
+        if carry > 0
         else ""
     )
     return (
