@@ -16,9 +16,10 @@ def refuse_constant(members: list[Series], ids: Sequence[str]) -> list[str]:
     """The ids of constant members; an error when every member is constant (nothing to
     learn). A panel keeps its constant series (a product that never sold is data too).
     A series of one row is not called constant (one value shows no change either way)."""
-    flat = [np.ptp(m.y) <= ROUNDOFF * np.max(np.abs(m.y)) for m in members]  # round-off is no change
+    ys = [m.y for m in members]  # once each: a frame's column read costs more than the test
+    flat = [np.ptp(y) <= ROUNDOFF * np.max(np.abs(y)) for y in ys]  # round-off is no change
     if not all(flat):
-        return [name for name, m, f in zip(ids, members, flat, strict=True) if f and len(m.y) > 1]
+        return [name for name, y, f in zip(ids, ys, flat, strict=True) if f and len(y) > 1]
     target, first = members[0].target, members[0].y[0]
     if len(members) == 1:
         within = "" if np.ptp(members[0].y) == 0 else ", to one part in 10^9"
