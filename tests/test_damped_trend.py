@@ -407,3 +407,32 @@ def test_series_searched_in_blocks_get_the_parameters_they_get_together(monkeypa
     for name in ("alpha", "beta", "phi"):
         np.testing.assert_array_equal(getattr(blocks, name), getattr(together, name))
     assert len(fit_damped([], 12).alpha) == 0
+
+
+@given(
+    st.integers(1, 6),
+    st.integers(2, 30),
+    st.integers(0, 2**31 - 1),
+    st.sampled_from(["none", "left", "inside", "last"]),
+)
+def test_the_unmasked_recursion_equals_the_masked_one_bit_for_bit(windows, rows, seed, gaps):
+    """From the first row where every window has started and sees every value, the
+    recursion skips its masks; the level, trend and squared error are the masked
+    recursion's to the last bit, with padding on the left, gaps inside or at the end."""
+    import forecast_cli.damped_trend as damped
+
+    rng = np.random.default_rng(seed)
+    a = 100 + np.cumsum(rng.normal(0, 3, (windows, rows)), axis=1)
+    if gaps == "left":
+        for w in range(windows):
+            a[w, : rng.integers(0, rows)] = np.nan
+    elif gaps == "inside":
+        a[rng.random(a.shape) < 0.2] = np.nan
+    elif gaps == "last":
+        a[0, -1] = np.nan
+    sets = rng.uniform(0.05, 0.95, (3, windows, 4))
+    phi = 0.8 + 0.18 * sets[2]
+    fast = damped._recursion(a, sets[0], sets[1], phi)
+    masked = damped._recursion(a, sets[0], sets[1], phi, keep_errors=True)  # never skips
+    for got, want in zip(fast[:3], masked[:3], strict=True):
+        np.testing.assert_array_equal(got, want)
