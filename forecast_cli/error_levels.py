@@ -113,6 +113,8 @@ def newcomer_factors(
     """(newcomers,) the levels of a backtest's newcomers (series of the fit's panel with no
     window in it, ``windows_from`` False), read off all their rows, which come before their
     first fold, as ``predict`` reads a series it never saw (``unseen_factors``)."""
+    if basis.carry == 0:  # at the median: no pass needed to know
+        return np.ones(len(newcomers))
     sums, counts = own_history_errors(
         f,
         [f._inputs(panel.members[i].frame) for i in newcomers],
