@@ -44,11 +44,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .level_basis import LevelBasis, carried_share, level_basis
+from .level_basis import LevelBasis, carried_share, error_ratios, level_basis
 from .panel import Panel
 from .scaling import Scaler
 from .validation import GROUP_ROWS, series_groups
-from .windows import PanelSplit, window_actuals
+from .windows import PanelSplit, add_absolute_errors, window_actuals
 
 if TYPE_CHECKING:
     from .forecaster import Forecaster
@@ -80,12 +80,8 @@ def error_level_factors(f: Forecaster, panel: Panel, split: PanelSplit) -> Level
     scales = np.asarray(f.cal_scales_, dtype=np.float64)
     if len(panel) == 1:  # its own median: no forecast needed to know the factor is 1
         return LevelReading(np.ones(1), None, np.full(1, np.nan))
-    train_ends = np.asarray(split.train_ends, dtype=np.int64)
-    sums, counts = _window_errors(
-        f, panel, split, split.train_origins, split.series_of_train, train_ends, f.train_statics()
-    )
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratios = sums / counts / scales
+    sums, counts = _training_errors(f, panel, split)
+    ratios, _ = error_ratios(sums, counts, scales)
     basis = level_basis(sums, counts, scales, f.horizon_)
     factors = np.ones(len(panel)) if basis is None else basis.factors(sums, counts, scales, f.horizon_)
     return LevelReading(factors, basis, ratios)
@@ -102,8 +98,7 @@ def carried_basis(
     how far it will be missed, not a correction of one."""
     if reading.basis is None:
         return None
-    with np.errstate(invalid="ignore", divide="ignore"):
-        later = val_sums / val_counts / np.asarray(scales, dtype=np.float64)
+    later, _ = error_ratios(val_sums, val_counts, np.asarray(scales, dtype=np.float64))
     return dataclasses.replace(reading.basis, carry=carried_share(reading.ratios, later))
 
 
@@ -126,36 +121,28 @@ def newcomer_factors(
     return basis.unseen(sums, counts, np.asarray(scales, dtype=np.float64), f.horizon_)
 
 
-def _window_errors(
-    f: Forecaster,
-    panel: Panel,
-    split: PanelSplit,
-    all_origins: np.ndarray,
-    of_series: np.ndarray,
-    row_ends: np.ndarray,
-    statics: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
+def _training_errors(f: Forecaster, panel: Panel, split: PanelSplit) -> tuple[np.ndarray, np.ndarray]:
     """(series,) sums and counts of the absolute errors of each series' last
-    ``windows_read`` windows among ``all_origins`` (global; ``of_series``: their series),
-    reading its rows up to ``row_ends[i]`` (series-local) only."""
+    ``windows_read`` training windows, read from its training rows only."""
     sums, counts = np.zeros(len(panel)), np.zeros(len(panel))
     keep = windows_read(f.season_, f.horizon_)
-    order = np.lexsort((all_origins, of_series))  # by series, then origin
-    members, origins = of_series[order], all_origins[order]
+    order = np.lexsort((split.train_origins, split.series_of_train))  # by series, then origin
+    members, origins = split.series_of_train[order], split.train_origins[order]
     ends = np.searchsorted(members, np.arange(len(panel)), side="right")
     picked = [origins[max(a, b - keep) : b] for a, b in zip(np.r_[0, ends[:-1]], ends, strict=True)]
     # each series' first row read: what its first picked window reads, drift input included
-    # (its last row read for a series without windows: no rows read)
+    # (its training end for a series without windows: no rows read)
     first = np.array(
         [
-            max(int(p[0] - split.bounds[i]) - f.plan_.history_rows, 0) if len(p) else int(row_ends[i])
+            max(int(p[0] - split.bounds[i]) - f.plan_.history_rows, 0) if len(p) else int(split.train_ends[i])
             for i, p in enumerate(picked)
         ]
     )
-    for lo, hi in series_groups(row_ends - first, GROUP_ROWS):
+    statics = f.train_statics()
+    for lo, hi in series_groups(split.train_ends - first, GROUP_ROWS):
         batch = [i for i in range(lo, hi) if len(picked[i])]
         if batch:
-            _absolute_errors(f, panel, split, picked, first, row_ends, batch, statics, sums, counts)
+            _absolute_errors(f, panel, split, picked, first, batch, statics, sums, counts)
     return sums, counts
 
 
@@ -203,44 +190,27 @@ def own_history_errors(
         ]  # a whole window after the context
         if not picked:
             continue
-        bounds = np.concatenate([[0], np.cumsum(lengths[picked])]).astype(np.int64)
         local = [
             np.arange(max(f.context_rows, lengths[i] - horizon + 1 - keep), lengths[i] - horizon + 1)
             for i in picked
         ]
-        origins = np.concatenate([b + t for b, t in zip(bounds[:-1], local, strict=True)])
-        within = np.concatenate([np.full(len(t), k) for k, t in enumerate(local)])  # (windows,)
-        stacked = np.concatenate([values[i] for i in picked])
-        read = [None if observed is None or observed[i] is None else observed[i] for i in picked]
-        target = np.concatenate(
+        read = [None if observed is None else observed[i] for i in picked]
+        _add_window_errors(
+            f,
+            [values[i] for i in picked],
+            local,
+            [scalers[i] for i in picked],
+            np.asarray(series)[picked],
+            statics[picked],
+            np.asarray(picked),
+            sums,
+            counts,
             [
-                v[:, 0] if r is None else np.where(r, v[:, 0], np.nan)
-                for v, r in zip((values[i] for i in picked), read, strict=True)
-            ]
-        )  # (rows,) the actuals: NaN where filled
-        pred = f.forecast_origins(
-            stacked,
-            origins,
-            bounds,
-            scalers=[scalers[i] for i in picked],
-            clamp_future=True,
-            series=np.asarray(series)[picked],
-            statics=statics[picked],
-        )  # (windows, horizon)
-        actual = window_actuals(target, origins, bounds[within + 1], horizon)
-        _add_errors(sums, counts, np.asarray(picked)[within], actual, pred)
+                values[i][:, 0] if r is None else np.where(r, values[i][:, 0], np.nan)
+                for i, r in zip(picked, read, strict=True)
+            ],
+        )
     return sums, counts
-
-
-def _add_errors(
-    sums: np.ndarray, counts: np.ndarray, owner: np.ndarray, actual: np.ndarray, pred: np.ndarray
-) -> None:
-    """Adds each window's absolute errors (windows, horizon) to its ``owner``'s sum and
-    count; a NaN (past the rows read, or a missing or filled value) counts for nothing."""
-    error = np.abs(actual - pred)
-    seen = np.isfinite(error)
-    np.add.at(sums, owner, np.where(seen, error, 0.0).sum(axis=1))
-    np.add.at(counts, owner, seen.sum(axis=1))
 
 
 def _absolute_errors(
@@ -249,32 +219,50 @@ def _absolute_errors(
     split: PanelSplit,
     picked: list[np.ndarray],
     first: np.ndarray,
-    row_ends: np.ndarray,
     batch: list[int],
     statics: np.ndarray,
     sums: np.ndarray,
     counts: np.ndarray,
 ) -> None:
     """Adds to ``sums``/``counts`` the absolute errors of series ``batch``'s ``picked``
-    windows (global origins), read from their rows ``first`` .. ``row_ends`` only."""
-    values, offsets, at, segment = [], [0], [], []
-    for k, i in enumerate(batch):
-        local = picked[i] - split.bounds[i]  # series-local origins
-        values.append(f._inputs(panel.members[i].frame.iloc[first[i] : int(row_ends[i])]))
-        at.append(local - first[i] + offsets[-1])
-        segment.append(np.full(len(local), k))
-        offsets.append(offsets[-1] + len(values[-1]))
-    stacked, bounds, origins = np.concatenate(values), np.asarray(offsets), np.concatenate(at)
-    within = np.concatenate(segment)  # (windows,): each window's place in ``batch``
+    windows (global origins), read from their rows ``first`` .. training end only."""
     series = np.asarray(batch)
+    _add_window_errors(
+        f,
+        [f._inputs(panel.members[i].frame.iloc[first[i] : int(split.train_ends[i])]) for i in batch],
+        [picked[i] - split.bounds[i] - first[i] for i in batch],  # origins within each piece
+        [f.scalers_[i] for i in batch],
+        series,
+        statics[series],
+        series,
+        sums,
+        counts,
+    )
+
+
+def _add_window_errors(
+    f: Forecaster,
+    pieces: list[np.ndarray],
+    local: list[np.ndarray],
+    scalers: list[Scaler],
+    series: np.ndarray,
+    statics: np.ndarray,
+    owners: np.ndarray,
+    sums: np.ndarray,
+    counts: np.ndarray,
+    targets: list[np.ndarray] | None = None,
+) -> None:
+    """Adds to ``owners[k]``'s sum and count the absolute errors of the windows at origins
+    ``local[k]`` within ``pieces[k]`` (network inputs, one series' rows each), forecast in
+    one pass; ``targets[k]``: the actuals of piece k (default its target column; NaN where
+    a value is no actual). ``series``: each piece's index for a series embedding."""
+    bounds = np.concatenate([[0], np.cumsum([len(v) for v in pieces])]).astype(np.int64)
+    origins = np.concatenate([b + t for b, t in zip(bounds[:-1], local, strict=True)])
+    within = np.concatenate([np.full(len(t), k) for k, t in enumerate(local)])  # (windows,)
+    stacked = np.concatenate(pieces)
     pred = f.forecast_origins(
-        stacked,
-        origins,
-        bounds,
-        scalers=[f.scalers_[i] for i in batch],
-        clamp_future=True,
-        series=series,
-        statics=statics[series],
+        stacked, origins, bounds, scalers=scalers, clamp_future=True, series=series, statics=statics
     )  # (windows, horizon)
-    actual = window_actuals(stacked[:, 0], origins, bounds[within + 1], pred.shape[1])
-    _add_errors(sums, counts, series[within], actual, pred)
+    target = stacked[:, 0] if targets is None else np.concatenate(targets)
+    actual = window_actuals(target, origins, bounds[within + 1], pred.shape[1])
+    add_absolute_errors(sums, counts, owners[within], actual, pred)

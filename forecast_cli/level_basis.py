@@ -52,7 +52,7 @@ class LevelBasis:
     def factors(self, sums: np.ndarray, counts: np.ndarray, scales: np.ndarray, horizon: int) -> np.ndarray:
         """(series,) each series' level from its sum and count of absolute errors and its
         scale; 1 where there is no scale or no error (see ``relative_levels``)."""
-        _, own = _ratios(sums, counts, scales)
+        _, own = error_ratios(sums, counts, scales)
         shrunk = _pulled(sums, counts, scales, horizon, self.prior)
         return np.where(own, np.clip(shrunk / self.median, 1 / LEVEL_BOUND, LEVEL_BOUND), 1.0)
 
@@ -104,16 +104,16 @@ def carried_share(earlier: np.ndarray, later: np.ndarray) -> float:
 def level_basis(sums: np.ndarray, counts: np.ndarray, scales: np.ndarray, horizon: int) -> LevelBasis | None:
     """The prior and median of ``relative_levels`` over the series with errors and a scale;
     None where none has both."""
-    ratio, own = _ratios(sums, counts, scales)
+    ratio, own = error_ratios(sums, counts, scales)
     if not own.any():
         return None
     prior = float(np.median(ratio[own]))
     return LevelBasis(prior, float(np.median(_pulled(sums, counts, scales, horizon, prior)[own])))
 
 
-def _ratios(sums: np.ndarray, counts: np.ndarray, scales: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(series,) each series' mean absolute error over its scale, and whether it has one
-    (errors, a scale above 0, a finite positive ratio)."""
+def error_ratios(sums: np.ndarray, counts: np.ndarray, scales: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(series,) each series' mean absolute error over its scale (what ``carried_share``
+    compares), and whether it has one (errors, a scale above 0, a finite positive ratio)."""
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = sums / counts / scales
     return ratio, np.isfinite(ratio) & (ratio > 0) & (scales > 0) & (counts > 0)

@@ -22,7 +22,7 @@ from .metrics import mae
 from .panel import Panel
 from .phase_bands import day_phases, usable_phases, window_phases, with_phases
 from .training import TrainResult
-from .windows import PanelSplit, evenly_spaced, window_actuals
+from .windows import PanelSplit, add_absolute_errors, evenly_spaced, window_actuals
 
 if TYPE_CHECKING:
     from .forecaster import Forecaster
@@ -95,11 +95,8 @@ def validate(f: Forecaster, result: TrainResult, panel: Panel, split: PanelSplit
             val_seasonal_naive_mae=mae(actual[full], snaive_fc[full]),
         )
     metrics["calibration_windows"] = table.windows
-    absolute = np.abs(actual - pred)  # (windows, horizon); NaN past a series' end
-    seen = np.isfinite(absolute)
     abs_sums, abs_counts = np.zeros(len(panel)), np.zeros(len(panel))
-    np.add.at(abs_sums, members, np.where(seen, absolute, 0.0).sum(axis=1))
-    np.add.at(abs_counts, members, seen.sum(axis=1))
+    add_absolute_errors(abs_sums, abs_counts, members, actual, pred)
     if usable is not None:
         metrics["phase_tables"] = int(usable.sum())
     return Validated(

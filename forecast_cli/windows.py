@@ -52,6 +52,17 @@ def window_actuals(y: np.ndarray, origins: np.ndarray, ends: np.ndarray, horizon
     return np.where(steps < ends[:, None], y[np.minimum(steps, len(y) - 1)], np.nan)
 
 
+def add_absolute_errors(
+    sums: np.ndarray, counts: np.ndarray, owner: np.ndarray, actual: np.ndarray, pred: np.ndarray
+) -> None:
+    """Adds each window's absolute errors (windows, horizon) to its ``owner``'s sum and
+    count; a NaN (past the rows read, or a missing or filled value) counts for nothing."""
+    error = np.abs(actual - pred)
+    seen = np.isfinite(error)
+    np.add.at(sums, owner, np.where(seen, error, 0.0).sum(axis=1))
+    np.add.at(counts, owner, seen.sum(axis=1))
+
+
 def evenly_spaced(n: int, limit: int) -> np.ndarray:
     """Indices of at most ``limit`` of ``n`` windows, evenly spaced (deterministic, and
     representative of the whole span); all of them when there are no more than ``limit``."""
