@@ -154,9 +154,9 @@ def fit_damped(histories: list[np.ndarray], m: int) -> DampedFit:
 
 
 # Series searched together: each series' parameters depend on its own rows only, and the
-# search holds (series, 225 candidates) arrays a dozen at a time; in blocks of this many a
-# 10,000-series panel's fit grew the process by 392 MiB, 3.4 times the panel-scale budget
-# (benchmarks/NOTES.md, "Panel scale").
+# search holds (series, 225 candidates) arrays a dozen at a time. Searched all at once, a
+# 10,000-series panel's fit grew the process by 392 MiB, 3.4 times the panel-scale budget;
+# in blocks of this many, 69 MiB (benchmarks/NOTES.md, "Panel scale re-run").
 FIT_SERIES = 512
 
 
