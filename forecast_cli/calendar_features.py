@@ -34,10 +34,31 @@ def calendar_columns(names: Sequence[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+# The last stamps' features, (key, read-only values): a panel's series mostly share their
+# stamps, and a fit reads each series' inputs four times (scaling, validation, error levels,
+# the combine decision); the features of 1,000 daily stamps cost 160 us, the key 1 us.
+_LAST: tuple[tuple, np.ndarray] | None = None
+
+
 def calendar_values(
     index: pd.DatetimeIndex, names: Sequence[str], country: str | None = None, subdiv: str | None = None
 ) -> np.ndarray:
-    """The features ``names`` at each stamp of ``index``: (rows, len(calendar_columns(names)))."""
+    """The features ``names`` at each stamp of ``index``: (rows, len(calendar_columns(names))),
+    read-only (the same array serves the next series with the same stamps)."""
+    global _LAST
+    key = (index.asi8.tobytes(), str(index.tz), tuple(names), country, subdiv)
+    last = _LAST
+    if last is not None and last[0] == key:
+        return last[1]
+    values = _calendar_values(index, names, country, subdiv)
+    values.flags.writeable = False
+    _LAST = (key, values)
+    return values
+
+
+def _calendar_values(
+    index: pd.DatetimeIndex, names: Sequence[str], country: str | None, subdiv: str | None
+) -> np.ndarray:
     columns: list[np.ndarray] = []
     for name in names:
         if name == "holiday":

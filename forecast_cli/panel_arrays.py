@@ -96,6 +96,7 @@ def scale_panel(
     # 2 bytes a row; widened only if more than 32,767 distinct calendar rows appear
     # (minute-of-day with day, month and holiday on 1-minute data)
     codes = np.empty(int(offsets[-1]), dtype=np.int16) if calendar else None
+    last_rows, last_codes = b"", np.empty(0, dtype=np.int32)  # the previous series' calendar rows, codes
     for i, (make, end) in enumerate(zip(inputs_of, train_ends, strict=True)):
         values = make()  # (rows_i, inputs)
         dense = values.shape[1] - calendar
@@ -109,14 +110,19 @@ def scale_panel(
         out[a:b, :dense] = np.nan_to_num((matrix[:, :dense] - scaler.center[:dense]) / scaler.scale[:dense])
         out[a:b, dense:] = block[i]
         if codes is not None:
-            rows, inverse = np.unique(values[:, dense:], axis=0, return_inverse=True)
-            known = np.array([code_of.setdefault(r.tobytes(), len(code_of)) for r in rows], dtype=np.int32)
-            for r, c in zip(rows, known, strict=True):
-                if c == len(distinct):  # first seen here
-                    distinct.append(r)
-            if len(distinct) > np.iinfo(codes.dtype).max:
-                codes = codes.astype(np.int32)
-            codes[a:b] = known[inverse.ravel()]
+            rows_bytes = values[:, dense:].tobytes()
+            if rows_bytes != last_rows:  # series mostly share their dates: one sort serves them
+                rows, inverse = np.unique(values[:, dense:], axis=0, return_inverse=True)
+                known = np.array(
+                    [code_of.setdefault(r.tobytes(), len(code_of)) for r in rows], dtype=np.int32
+                )
+                for r, c in zip(rows, known, strict=True):
+                    if c == len(distinct):  # first seen here
+                        distinct.append(r)
+                if len(distinct) > np.iinfo(codes.dtype).max:
+                    codes = codes.astype(np.int32)
+                last_rows, last_codes = rows_bytes, known[inverse.ravel()]
+            codes[a:b] = last_codes
         scalers.append(scaler)
         cal_scales.append(series_scale(values[: max(int(end), 2), 0], False))
     assert out is not None, "a panel has at least one series"

@@ -22,6 +22,32 @@ def test_holiday_flags_christmas_and_a_state_only_holiday():
     assert holiday_flags(days[3:], "AU", "NSW").tolist() == [0.0]
 
 
+def test_calendar_values_of_the_same_instants_differ_by_zone_names_and_country():
+    """The features of the last stamps are reused for the next call with the same stamps;
+    the zone, the features asked and the country are part of what "the same" means."""
+    utc = pd.date_range("2000-12-24 20:00", periods=12, freq="h", tz="UTC")
+    sydney = utc.tz_convert("Australia/Sydney")  # the same instants (the same asi8)
+    first = calendar_values(utc, ("hour", "holiday"), "AU")
+    assert not first.flags.writeable
+    np.testing.assert_array_equal(calendar_values(utc, ("hour", "holiday"), "AU"), first)
+    local = calendar_values(sydney, ("hour", "holiday"), "AU")
+    np.testing.assert_array_equal(local, _uncached(sydney, ("hour", "holiday"), "AU"))
+    assert not np.array_equal(local, first)
+    assert calendar_values(sydney, ("hour",), "AU").shape == (12, 2)
+    days = pd.date_range("2001-01-25", periods=3, freq="D")  # Australia Day, the 26th
+    assert calendar_values(days, ("holiday",), "AU")[:, 0].tolist() == [0.0, 1.0, 0.0]
+    assert calendar_values(days, ("holiday",), "GB")[:, 0].tolist() == [0.0, 0.0, 0.0]
+    later = utc + pd.Timedelta(hours=5)  # same length, other stamps
+    np.testing.assert_array_equal(calendar_values(later, ("hour",)), _uncached(later, ("hour",)))
+
+
+def _uncached(index, names, country=None):
+    from forecast_cli import calendar_features
+
+    calendar_features._LAST = None
+    return calendar_values(index, names, country)
+
+
 def test_holiday_is_the_local_date_of_an_aware_stamp():
     # 2000-12-25 01:00 in Sydney is still 24 December in UTC
     stamp = pd.DatetimeIndex([pd.Timestamp("2000-12-25 01:00", tz="Australia/Sydney")])

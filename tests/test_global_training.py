@@ -247,6 +247,35 @@ def test_calendar_codes_widen_past_32767_distinct_rows_and_map_back_exactly():
     np.testing.assert_array_equal(codes.values[codes.codes][:, 0], column)
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.integers(2, 9), st.integers(0, 2**16)), min_size=1, max_size=6))
+def test_calendar_codes_of_series_that_repeat_the_last_ones_rows_map_back_exactly(series):
+    """A series whose calendar rows equal the previous series' reuses its codes; any other
+    (same length, other rows; or a repeat of an earlier, not the last) is coded afresh."""
+    raw, previous = [], None
+    for same, n, seed in series:
+        if same and previous is not None:
+            cal = previous
+        else:
+            cal = np.random.default_rng(seed).integers(0, 3, (n, 2)).astype(np.float64)
+        raw.append(np.column_stack([np.arange(len(cal), dtype=np.float64) + 1, cal]))
+        previous = cal
+    lengths = [len(v) for v in raw]
+    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    _, codes, *_ = scale_panel(
+        [lambda v=v: v for v in raw],
+        [lambda v=v: v[:, 0] for v in raw],
+        lambda y: y,
+        "none",
+        offsets,
+        np.array(lengths),
+        0,
+        np.empty((len(raw), 0), dtype=np.float32),
+        calendar=2,
+    )
+    np.testing.assert_array_equal(codes.values[codes.codes], np.concatenate([v[:, 1:] for v in raw]))
+
+
 def _counted_training(monkeypatch) -> tuple[list[int], list[list[int]]]:
     """(one entry per optimiser step, the origins each validation scored) of the fits that
     follow, recorded around training's own ``AdamW.step`` and ``evaluate_loss``."""
