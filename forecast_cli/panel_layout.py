@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import shlex
 
+import numpy as np
 import pandas as pd
 
 from .clock_columns import refuse_clock_as_id
@@ -210,7 +211,9 @@ def detect_id_column(raw: pd.DataFrame, cfg: DataConfig) -> str | None:
     if len(named) == 1:
         return named[0]
     time_col = resolve_time_column(raw, cfg.time_col, cfg.time_format)
-    if time_col is None or not raw[time_col].duplicated().any():
+    if time_col is None:
+        return _series_in_blocks(raw, used)
+    if not raw[time_col].duplicated().any():
         return None
     text = [c for c in raw.columns if c not in used and c != time_col and raw[c].dtype.kind in "OSUT"]
     candidates = [c for c in text if 1 < raw[c].nunique() < len(raw)]
@@ -237,6 +240,26 @@ def detect_id_column(raw: pd.DataFrame, cfg: DataConfig) -> str | None:
             "if it is part of the time, put it into the time column"
         )
     return None
+
+
+def _series_in_blocks(raw: pd.DataFrame, used: set) -> str | None:
+    """Without a time column, the text column whose values each fill one run of rows (two
+    values or more, two rows each or more): a file of stores, one after another, counted
+    in steps. Ignored, it joined three stores end to end into one series of steps, exit 0
+    with no word said. Several such columns ask for --id-col; a column whose values come
+    back after another (a weather label) names no series."""
+    candidates = []
+    for column in (c for c in raw.columns if c not in used and raw[c].dtype.kind in "OSUT"):
+        codes, values = pd.factorize(raw[column])
+        runs = 1 + int(np.count_nonzero(np.diff(codes))) if len(codes) else 0
+        if 1 < len(values) == runs and (codes >= 0).all() and np.bincount(codes).min() >= 2:
+            candidates.append(column)
+    if len(candidates) > 1:
+        raise UsageError(
+            f"several text columns split the rows into runs that could name the series "
+            f"({', '.join(map(str, candidates))}); pass --id-col COLUMN"
+        )
+    return candidates[0] if candidates else None
 
 
 def _whole_number_columns(raw: pd.DataFrame, used: set) -> list[str]:

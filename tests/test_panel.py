@@ -62,6 +62,26 @@ def test_several_candidate_id_columns_ask_for_id_col():
     assert len(prepare_panel(raw, DataConfig(id_col="store"))) == 3
 
 
+@pytest.mark.parametrize("time_col", [None, ""])
+def test_without_a_time_column_a_text_column_in_runs_names_the_series_not_one_joined_series(time_col):
+    """Stores one after another with no dates (or dates the user asked to count as steps)
+    were joined end to end into one series of steps, exit 0."""
+    raw = long_panel((30, 40, 20)).rename(columns={"unique_id": "store"})
+    raw["weather"] = np.where(np.arange(len(raw)) % 3 == 0, "rain", "sun")  # comes back: no series
+    raw["note"] = [f"row {i}" for i in range(len(raw))]  # one row a value: no series
+    columns = (
+        ["store", "y", "weather", "note"] if time_col is None else ["store", "ds", "y", "weather", "note"]
+    )
+    panel = prepare_panel(raw[columns], DataConfig(target="y", time_col=time_col))
+    assert panel.id_col == "store" and panel.lengths.tolist() == [30, 40, 20]
+    assert panel.members[1].frame["y"].tolist() == raw.loc[raw["store"] == "S1", "y"].tolist()
+    one = prepare_panel(raw.loc[raw["store"] == "S0", ["store", "y"]], DataConfig(target="y"))
+    assert one.id_col is None and len(one) == 1  # one value names no panel
+    raw["region"] = raw["store"].map({"S0": "north", "S1": "south", "S2": "west"})
+    with pytest.raises(UsageError, match="store, region.*pass --id-col"):
+        prepare_panel(raw[["store", "region", "y"]], DataConfig(target="y"))
+
+
 def test_the_id_col_offered_for_a_numbered_column_is_shell_quoted():
     """A store number column named 'store id': the offered fix read "pass --id-col store id",
     which the shell splits into the option and a stray argument."""
