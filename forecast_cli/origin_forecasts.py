@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
+from .calendar_features import calendar_columns
 from .damped_trend import damped_at_origins
 from .drift import long_run, with_drift
 from .errors import DataError, ModelFileError
@@ -162,10 +163,14 @@ def forecast_origins(
         None if series is None else np.asarray(series)[segment],
     )
 
+    holiday = _holiday_steps(f, values, origins, offsets[segment + 1], horizon)
+
     def finished(share: float) -> np.ndarray:
-        """The weighted average in the data's units (``combine_weight``), then the flat and
-        zero cuts every forecast gets."""
+        """The weighted average in the data's units (``combine_weight``), the network alone
+        on a public holiday, then the flat and zero cuts every forecast gets."""
         point = network if smoothed is None or not share else (1.0 - share) * network + share * smoothed
+        if holiday is not None and smoothed is not None and share:
+            point = np.where(holiday, network, point)
         if flat is not None:
             point = np.where(flat[:, None], last[:, None], point)
         return point if floor is None else np.maximum(point, floor)  # never below zero where it never was
@@ -180,6 +185,24 @@ def forecast_origins(
     lo, hi = (to_data(np.concatenate([r[k] for r in runs])) for k in (1, 2))
     tiny = np.maximum(1e-9 * np.abs(point), np.finfo(float).tiny)  # a width of zero would divide by zero
     return point, np.maximum(np.abs(hi - lo), tiny)
+
+
+def _holiday_steps(
+    f: Forecaster, values: np.ndarray, origins: np.ndarray, ends: np.ndarray, horizon: int
+) -> np.ndarray | None:
+    """(origins, horizon) True at a step on a public holiday; None without a holiday input.
+
+    The damped trend reads the target alone and forecasts every day as an ordinary one: averaged
+    in on a holiday it halved the dip the network had learned (DE daily sales, Christmas
+    forecast 89.8 against 58.8 happened; the network alone, 59.1), and the validation that
+    decides the average rarely holds a holiday to see it. Steps past a segment's end (clamped
+    validation windows, never scored) read its last row."""
+    columns = calendar_columns(f.plan_.calendar)
+    if "cal_holiday" not in columns:
+        return None
+    column = values.shape[1] - len(columns) + columns.index("cal_holiday")
+    rows = np.minimum(origins[:, None] + np.arange(horizon), ends[:, None] - 1)  # (origins, horizon)
+    return values[rows, column] > 0.5
 
 
 def _reads_only_target(f: Forecaster) -> bool:

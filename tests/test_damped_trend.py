@@ -436,3 +436,30 @@ def test_the_unmasked_recursion_equals_the_masked_one_bit_for_bit(windows, rows,
     masked = damped._recursion(a, sets[0], sets[1], phi, keep_errors=True)  # never skips
     for got, want in zip(fast[:3], masked[:3], strict=True):
         np.testing.assert_array_equal(got, want)
+
+
+def test_on_a_public_holiday_the_network_forecasts_alone():
+    """The smoother forecasts every day as an ordinary one: averaged in on Christmas it
+    halved the dip the network had learned. On a holiday step the network's forecast
+    stands; every other step is the average."""
+    days = pd.date_range("2022-01-01", "2023-12-20", freq="D")
+    rng = np.random.default_rng(0)
+    christmas = ((days.month == 12) & days.day.isin([25, 26])) | ((days.month == 1) & (days.day == 1))
+    y = 100 + 20 * (days.day_of_week < 5) - 60 * christmas + rng.normal(0, 3, len(days))
+    cfg = fast_config(lookback=14, horizon=14)
+    cfg.data = dataclasses.replace(cfg.data, country="DE", calendar=("dow", "holiday"))
+    fitted = Forecaster(cfg).fit(prepare_panel(pd.DataFrame({"ds": days, "y": y}), cfg.data))
+    assert "holiday" in fitted.plan_.calendar and fitted.damped_ is not None
+    fitted.damped_ = dataclasses.replace(fitted.damped_, weight=0.5)
+    both = fitted.predict(levels=())
+    smoother, fitted.damped_ = fitted.damped_, dataclasses.replace(fitted.damped_, weight=0.0)
+    network = fitted.predict(levels=())
+    history = fitted.histories_[0]["y"].to_numpy()
+    damped = damped_at_origins(
+        history, np.array([len(history)]), np.array([0]), np.array([0]), smoother, fitted.plan_.season, 14
+    )[0]
+    holiday = np.isin(both.index.strftime("%m-%d"), ["12-25", "12-26", "01-01"])
+    assert holiday.sum() == 3
+    np.testing.assert_array_equal(both["y"].to_numpy()[holiday], network["y"].to_numpy()[holiday])
+    average = 0.5 * (network["y"].to_numpy() + damped)
+    np.testing.assert_allclose(both["y"].to_numpy()[~holiday], average[~holiday], rtol=1e-12)
