@@ -200,6 +200,7 @@ def trading_days(index: pd.DatetimeIndex) -> str | None:
     if not zoned and _holiday_like(missing, naive):
         candidates += MORE_CANDIDATES
     best, best_score = None, 0.0
+    matches: list[str] = []  # near-perfect ones, under a year of data (see _one_ahead)
     for exchange in candidates:
         try:
             sessions = Calendar(exchange).sessions(naive[0], naive[-1])
@@ -213,10 +214,32 @@ def trading_days(index: pd.DatetimeIndex) -> str | None:
             # days explained, a US federal calendar was NYSE's, and its real rows on Good
             # Fridays were dropped; one stray row in real NYSE data still leaves it NYSE)
         if score >= 0.9:
-            return exchange
-        if score >= EXPLAINED and score > best_score:
+            if zoned or naive[-1] - naive[0] >= 365 * _DAY:
+                return exchange
+            matches.append(exchange)
+        elif score >= EXPLAINED and score > best_score:
             best, best_score = exchange, score
+    if matches:
+        return _one_ahead(matches, naive[-1])
     return best
+
+
+def _one_ahead(matches: list[str], last: pd.Timestamp) -> str | None:
+    """The first of the exchanges that explain under a year of data, if they all close on
+    the same weekdays over the year after it; else None (business days, and the load line
+    names them: ``closures_of``). Eight months of Frankfurt sessions hold Christmas, New Year
+    and Easter, which London shares: taken as London's, they were forecast on 1 May (closed
+    in Frankfurt) and skipped 6 May (open). A year holds every regular holiday once, and
+    tells the exchanges apart."""
+    start, end = last + _DAY, last + 365 * _DAY
+    ahead = set()
+    for exchange in matches:
+        try:
+            sessions = Calendar(exchange).sessions(start, end)
+        except DataError:  # its calendar ends before a year ahead: it cannot be told apart
+            return None
+        ahead.add(tuple(pd.bdate_range(start, end).difference(sessions)))
+    return matches[0] if len(ahead) == 1 else None
 
 
 def _holiday_like(missing: pd.DatetimeIndex, rows: pd.DatetimeIndex) -> bool:
@@ -232,18 +255,25 @@ def closures_of(gaps: pd.DatetimeIndex, rows: pd.DatetimeIndex, freq: str) -> st
     falls on another of them: under a year of data infers no exchange (``_holiday_like``),
     so eight months of Stockholm sessions had 4 holidays filled and Christmas forecast,
     with no word of the exchange whose calendar fits. Korea's calendar (2 s to build) is
-    not tried; the first exchange that fits is named."""
+    not tried; every exchange that fits is named (several that explain eight months alike:
+    ``_one_ahead``)."""
     if freq != "B" or not 2 <= len(gaps) <= 30 or not isinstance(rows, pd.DatetimeIndex):
         return ""  # more than 30 filled weekdays are more than a year of any exchange's holidays
     days = rows.normalize().tz_localize(None) if rows.tz is not None else rows.normalize()
     missing = gaps.normalize().tz_localize(None) if gaps.tz is not None else gaps.normalize()
+    fits = []
     for exchange in (e for e in (*DAILY_CANDIDATES, *MORE_CANDIDATES) if e != "XKRX"):
         closed = _closed_weekdays(exchange, days[0].year, days[-1].year)
         if closed is None:
             continue
         closed = closed[(closed >= days[0]) & (closed <= days[-1])]
         if missing.isin(closed).all() and not days.isin(closed).any():
-            return f"every one an {exchange} closure: --freq {exchange} keeps its sessions"
+            fits.append(exchange)
+    if len(fits) == 1:
+        article = "an" if fits[0][0] in "AEFHILMNORSX" else "a"  # an XSTO, a BVMF
+        return f"every one {article} {fits[0]} closure: --freq {fits[0]} keeps its sessions"
+    if fits:
+        return f"every one a closure of {', '.join(fits)}: --freq with the data's exchange keeps its sessions"
     return ""
 
 

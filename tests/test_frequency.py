@@ -151,6 +151,26 @@ def test_under_a_year_of_one_exchanges_sessions_names_it_beside_the_filled_weekd
     assert "closure" not in prepare_series(other, DataConfig()).report.line()
 
 
+@pytest.mark.parametrize("exchange", ["XETR", "XPAR"])
+def test_under_a_year_that_several_exchanges_explain_alike_is_no_exchange_but_names_them(exchange):
+    """Eight months of Frankfurt (or Paris) sessions miss only Christmas, New Year and
+    Easter, which London shares: they were London's, forecast on 1 May (closed there) and
+    not on 6 May (open). Exchanges that close on the same weekdays ahead stay one."""
+    sessions = Calendar(exchange).sessions(pd.Timestamp("2023-09-01"), pd.Timestamp("2024-04-26"))
+    assert infer_frequency(pd.DatetimeIndex(sessions)) == "B"
+    raw = pd.DataFrame(
+        {"date": sessions.strftime("%Y-%m-%d"), "close": np.linspace(50.0, 60.0, len(sessions))}
+    )
+    line = prepare_series(raw, DataConfig()).report.line()
+    assert "every one a closure of XLON, XETR, XPAR" in line and "--freq with the data's exchange" in line
+    longer = Calendar(exchange).sessions(pd.Timestamp("2023-06-01"), pd.Timestamp("2024-04-26"))
+    raw = pd.DataFrame({"date": longer.strftime("%Y-%m-%d"), "close": np.linspace(50.0, 60.0, len(longer))})
+    line = prepare_series(raw, DataConfig()).report.line()  # London's August bank holiday rules it out
+    assert "every one a closure of XETR, XPAR, XMAD:" in line
+    nyse = Calendar("XNYS").sessions(pd.Timestamp("2023-09-01"), pd.Timestamp("2024-04-26"))
+    assert infer_frequency(pd.DatetimeIndex(nyse)) == "XNYS"
+
+
 def test_a_panel_of_two_exchanges_shares_weekdays_with_freq_b():
     """bad input: a daily panel of NYSE and London closes with --freq 1D -> exit 2, "--freq 1D left the series on different steps ...: on an exchange's data it keeps that exchange's trading days; give --freq B to put them on one grid of weekdays\""""
     rows = []
