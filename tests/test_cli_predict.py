@@ -185,6 +185,24 @@ def test_help_into_a_closed_pipe_ends_with_exit_0(args):
     assert len(done.stdout) == 1 and done.stderr == ""
 
 
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["train", "-h"]])
+def test_help_and_version_into_a_pipe_already_closed_end_with_exit_0(args):
+    """`forecast --version | true`: click met the closed pipe itself and exited 1."""
+    read, write = os.pipe()
+    os.close(read)  # the reader has left before a byte is written
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "forecast_cli", *args],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(write)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+
+
 @pytest.mark.parametrize("model_zone", [True, False])
 def test_rows_with_and_without_a_zone_against_the_model_are_refused(tmp_path, model_zone):
     """bad input: predict on rows without a time zone for a model trained on zoned rows (or

@@ -52,6 +52,11 @@ def main() -> None:
     except BrokenPipeError:
         silence_stdout()
         sys.exit(0)
+    except SystemExit as exc:  # click ends a closed pipe it met itself (`--help`, `--version`) with 1
+        if exc.code == 1 and type(sys.stdout).__name__.endswith("PacifyFlushWrapper"):
+            silence_stdout()
+            sys.exit(0)
+        raise
     except usage_error as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":  # `forecast` alone: its help, as before
             exc.show()
