@@ -3,6 +3,8 @@ model has: matching them as written, and the refusal that names the ones missing
 
 from __future__ import annotations
 
+import os
+import stat
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -84,6 +86,9 @@ def unknown_ids(
     return UsageError(f"{label} names {len(missing)} series {what}: {shown} ({available} series){hint}")
 
 
+_PIPED: dict[tuple[str, int], tuple[str, ...]] = {}  # ids read from a pipe (path, inode), for later calls
+
+
 def read_ids_file(path: str | Path) -> list[str]:
     """Series ids from a text file, one per line, each the whole line (spaces around it
     included: ``as_written`` says what they match); blank lines and lines starting with ``#`` are ignored. A ``#`` inside a line is part
@@ -92,6 +97,9 @@ def read_ids_file(path: str | Path) -> list[str]:
     as Excel's "Unicode Text", or by PowerShell's ``>``) is read as the data files are."""
     if str(path) == "-":
         raise UsageError("--ids-file cannot read stdin (it may carry the data); give a file path")
+    piped = _PIPED.get(_pipe_key(path))
+    if piped is not None:
+        return list(piped)
     try:
         text = decoded(Path(path).read_bytes())
     except FileNotFoundError:
@@ -108,4 +116,16 @@ def read_ids_file(path: str | Path) -> list[str]:
             ids.append(line)
     if not ids:
         raise UsageError(f"--ids-file {path} names no series; write one id per line")
+    key = _pipe_key(path)
+    if key is not None:  # a pipe (`--ids-file <(grep ...)`) reads once: "names no series" the second time
+        _PIPED[key] = tuple(ids)
     return ids
+
+
+def _pipe_key(path: str | Path) -> tuple[str, int] | None:
+    """(path, inode) of a pipe; None for a regular file (read again each time) or none."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (str(path), info.st_ino) if stat.S_ISFIFO(info.st_mode) else None

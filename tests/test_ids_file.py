@@ -3,6 +3,7 @@ command that takes --ids, merged with --ids; unknown ids are named with the seri
 
 from __future__ import annotations
 
+import os
 import unicodedata
 
 import pandas as pd
@@ -225,3 +226,22 @@ def test_an_indented_comment_line_is_ignored(tmp_path):
     path = tmp_path / "ids.txt"
     path.write_text("S2\n   # the stores we keep\nS0\n")
     assert read_ids_file(path) == ["S2", "S0"]
+
+
+def test_an_ids_file_that_is_a_pipe_is_read_once_and_its_ids_kept(tmp_path):
+    """`train --ids-file <(echo Victoria)`: training reads the ids twice, and a pipe
+    holds them once; the second read said "names no series"."""
+    read, write = os.pipe()
+    os.write(write, b"Victoria\nTasmania\n")
+    os.close(write)  # what bash's <(...) gives: a pipe whose writer has finished
+    try:
+        piped = f"/dev/fd/{read}"
+        first = read_ids_file(piped)
+        assert first == ["Victoria", "Tasmania"] and read_ids_file(piped) == first
+    finally:
+        os.close(read)
+    plain = tmp_path / "plain.txt"
+    plain.write_text("A\n")
+    assert read_ids_file(plain) == ["A"]
+    plain.write_text("B\n")
+    assert read_ids_file(plain) == ["B"]  # a regular file is read each time
