@@ -64,14 +64,15 @@ def _bare_note(table: CalibrationTable, horizon: int | None = None) -> list[str]
     first = len(table.abs_q) - table.bare_steps + 1
     if not table.bare_steps or first > steps:
         return []
+    one = first == steps
     which = (
         f"step {steps} had no calibration error of its own"
-        if first == steps
-        else (f"steps {first}-{steps} had no calibration error of their own")
+        if one
+        else f"steps {first}-{steps} had no calibration error of their own"
     )
     return [
-        f"{which} (every validation tail is shorter): their bands borrow nearer steps' errors and may "
-        "cover less; longer series or a shorter --horizon calibrate every step"
+        f"{which} (every validation tail is shorter): {'its band borrows' if one else 'their bands borrow'} "
+        "nearer steps' errors and may cover less; longer series or a shorter --horizon calibrate every step"
     ]
 
 
