@@ -89,6 +89,12 @@ class TooFewRows(DataError):
     a baseline from its rows, as a global model forecasts its short series (``short_members``)."""
 
 
+class UnknownIds(UsageError):
+    """``--ids`` (or ``--ids-file``) names series the data does not have: raised only once a
+    file was read, so predict, trying the model's reading options in turn, says this rather
+    than an earlier try's refusal of the file's numbers (``predict_reading.read_either``)."""
+
+
 class FreqWithoutDates(UsageError):
     """A ``--freq`` for data without dates (no time column, or step numbers): ``predict``
     names the model's frequency instead, since its user never typed the option."""

@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import UsageError, first_few
+from .errors import UnknownIds, UsageError, first_few
 from .text_bytes import decoded
 
 
@@ -74,7 +74,7 @@ def space_twins(names: Sequence[str]) -> list[str]:
 
 def unknown_ids(
     label: str, missing: list[str], what: str, available: str, known: Sequence[str] = ()
-) -> UsageError:
+) -> UnknownIds:
     """``--ids names 2 series not in the data: 'A', 'B' (the data has 40 series)``. Quoted,
     so that the parts of an id with a comma that --ids split (``New York, NY``) do not read
     as the id itself; when one of the ``known`` ids has a comma, the fix is named."""
@@ -83,7 +83,7 @@ def unknown_ids(
     if split_by_ids and any("," in str(k) for k in known):
         hint = "; --ids splits at commas: give an id with a comma in --ids-file, one id a line"
     shown = first_few([repr(str(m)) for m in missing])
-    return UsageError(f"{label} names {len(missing)} series {what}: {shown} ({available} series){hint}")
+    return UnknownIds(f"{label} names {len(missing)} series {what}: {shown} ({available} series){hint}")
 
 
 _PIPED: dict[tuple[str, int], tuple[str, ...]] = {}  # ids read from a pipe (path, inode), for later calls

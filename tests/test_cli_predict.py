@@ -392,6 +392,27 @@ def test_counts_written_with_a_thousands_dot_are_read_as_the_model_read_them(tmp
     assert "read as the model's training data was (--decimal , --thousands .)" in got.stderr
 
 
+def test_an_unknown_id_in_a_file_read_with_the_models_options_is_named_not_its_numbers(tmp_path):
+    """bad input: predict --ids Nowhere on the decimal-comma file a model was trained on,
+    without --decimal -> exit 2 naming the id (it said the file had a decimal comma, which
+    the model's options had read)"""
+    days = pd.date_range("2020-01-01", periods=40, freq="MS")
+    rows = [
+        f"{s};{t:%d/%m/%Y};{100 + k + 10 * i},{k % 7}\n"
+        for i, s in enumerate(["North", "South"])
+        for k, t in enumerate(days)
+    ]
+    data = tmp_path / "panel.csv"
+    data.write_text("store;month;sales\n" + "".join(rows))
+    model = tmp_path / "m.fcst"
+    args = ["--id-col", "store", "--decimal", ",", "--time-format", "%d/%m/%Y", "-H", "3", *FAST_TRAIN]
+    assert runner.invoke(app, ["train", str(data), *args, "-o", str(model)]).exit_code == 0
+    got = runner.invoke(app, ["predict", "-m", str(model), str(data), "--ids", "Nowhere"])
+    assert got.exit_code == 2
+    assert "--ids names 1 series not in the data: 'Nowhere' (the data has 2 series)" in got.stderr, got.stderr
+    assert "decimal" not in got.stderr
+
+
 def test_a_future_file_in_unix_time_is_read_as_the_training_data_was_without_data(tmp_path):
     """A model trained on Unix time with --future-features, given only --future-data in the
     same layout: the file read by detection as step numbers, refused later ("has step

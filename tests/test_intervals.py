@@ -484,7 +484,10 @@ def test_steps_without_errors_of_their_own_are_counted_and_said():
     assert shortfall_notes(table, (), ()) == []  # no band asked, nothing to say
     # only of steps forecast: -H 3 meets step 3 alone, -H 2 none (it was told of step 4)
     one = " ".join(shortfall_notes(table, (80.0,), (), 3))
-    assert "step 3 had no calibration error of its own (every validation tail is shorter): its band borrows" in one
+    assert (
+        "step 3 had no calibration error of its own (every validation tail is shorter): its band borrows"
+        in one
+    )
     assert not any("calibration error" in n for n in shortfall_notes(table, (80.0,), (), 2))
     whole = CalibrationTable.from_errors(rng.normal(size=(16, 4)))
     assert whole.bare_steps == 0 and not any("of their own" in n for n in shortfall_notes(whole, (80.0,), ()))

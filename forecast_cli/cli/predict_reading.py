@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from ..data_config import DataConfig
-from ..errors import DataError, UsageError
+from ..errors import DataError, UnknownIds, UsageError
 from ..option_spec import option_fields
 
 READ_KEYS = ("delimiter", "decimal", "thousands", "time_format")
@@ -82,6 +82,11 @@ def read_either(
         if cfg != given:
             info(f"{source} read as the model's training data was ({said(given, cfg)})")
         return result, cfg
+    # a try that read the file and found no series asked for says the truth of every try
+    # (with the model's --decimal it read the file; without, "decimal comma" hid the ids)
+    read = [e for e in refusals.values() if isinstance(e, UnknownIds)]
+    if read:
+        raise read[0] from None
     first = refusals[tries.index(given)]
     raise _with_hint(first, said(given, model_cfg)) from None
 
