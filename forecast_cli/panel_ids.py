@@ -97,9 +97,9 @@ def read_ids_file(path: str | Path) -> list[str]:
     as Excel's "Unicode Text", or by PowerShell's ``>``) is read as the data files are."""
     if str(path) == "-":
         raise UsageError("--ids-file cannot read stdin (it may carry the data); give a file path")
-    piped = _PIPED.get(_pipe_key(path))
-    if piped is not None:
-        return list(piped)
+    pipe = _pipe_key(path)
+    if pipe is not None and pipe in _PIPED:
+        return list(_PIPED[pipe])
     try:
         text = decoded(Path(path).read_bytes())
     except FileNotFoundError:
@@ -116,9 +116,8 @@ def read_ids_file(path: str | Path) -> list[str]:
             ids.append(line)
     if not ids:
         raise UsageError(f"--ids-file {path} names no series; write one id per line")
-    key = _pipe_key(path)
-    if key is not None:  # a pipe (`--ids-file <(grep ...)`) reads once: "names no series" the second time
-        _PIPED[key] = tuple(ids)
+    if pipe is not None:  # a pipe (`--ids-file <(grep ...)`) reads once: "names no series" the second time
+        _PIPED[pipe] = tuple(ids)
     return ids
 
 
