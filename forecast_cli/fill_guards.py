@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+import pandas as pd
+
 from .errors import InventedRows
 
 MAX_INVENTED = 0.2
@@ -21,6 +23,7 @@ def check_invented(
     columns: Sequence[str] = (),
     exchanges: Callable[[], list[str]] | None = None,
     dates_layout: Callable[[], str | None] | None = None,
+    week: Callable[[], str] | None = None,
 ) -> None:
     """Refuse a guarded fill that would invent more than ``MAX_INVENTED`` of ``rows``: rows of
     absent periods (``gaps``) and rows with empty cells alike (``invented`` counts both).
@@ -33,7 +36,9 @@ def check_invented(
     ``dates_layout``, asked only when refusing steps that skip, where those numbers are
     dates written without separators (20200125 under ``ds``), the --time-format that reads
     them: inventing the numbers between 20200131 and 20200201 is no fix, and --freq is
-    refused on steps."""
+    refused on steps. ``week``, asked only when refusing, says which days of the week no
+    row falls on (an exchange's week of Sunday to Thursday), where that is the fix to name:
+    filling would invent every weekend."""
     if not guarded or rows == 0 or invented <= MAX_INVENTED * rows:
         return
     empty = invented - gaps
@@ -49,6 +54,12 @@ def check_invented(
         raise InventedRows(
             f"filling would invent {invented:,} of {rows:,} rows ({invented / rows:.0%}: {' and '.join(p for p in parts if p)}); "
             f"the steps look like dates written without separators: give --time-format {layout}",
+            absent=gaps,
+        )
+    if gaps and week is not None and (closed := week()):
+        raise InventedRows(
+            f"filling would invent {invented:,} of {rows:,} rows ({invented / rows:.0%}: {' and '.join(p for p in parts if p)}); "
+            f"{closed}",
             absent=gaps,
         )
     # most of the grid absent: observed at some times only (opening hours), which no fill
@@ -76,4 +87,22 @@ def dropped_grid_note(dropped: int, periods: int, freq: str | None) -> str:
         f"--fill drop left out {dropped / periods:.0%} of the {freq} grid: a season now counts rows, "
         f"not {freq} periods, and forecasts step on the grid; for rows that exist only at some times "
         "(opening hours), --time-col '' with --season N says so"
+    )
+
+
+def closed_weekdays(observed: pd.DatetimeIndex, freq: str | None) -> str:
+    """The fix for daily rows read on Sundays that never fall on a Friday or a Saturday, or
+    both (Tel Aviv's and Riyadh's sessions run Sunday to Thursday): an exchange's --freq, not
+    a fill that invents every Friday and Saturday; "" where that is not the story."""
+    if freq != "D" or len(observed) < 28:
+        return ""
+    absent = sorted(set(range(7)) - set(observed.day_of_week))
+    if absent not in ([4, 5], [4], [5]):  # Sundays are read: a week that is not Monday to Friday
+        return ""
+    names = " or ".join(
+        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")[d] for d in absent
+    )
+    return (
+        f"no row falls on a {names}: if they are an exchange's sessions, give its --freq "
+        "(XTAE or XSAU for a week of Sunday to Thursday)"
     )

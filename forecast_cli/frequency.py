@@ -47,10 +47,12 @@ def infer_frequency(index: pd.DatetimeIndex) -> str:
         alias = pd.tseries.frequencies.to_offset(step).freqstr
         exchange = exchange_hours(index, bar_step(alias))
         return alias if exchange is None else f"{exchange}@{bar_step(alias)}"
-    weekend = bool((index.day_of_week >= 5).any())
+    weekend = int((index.day_of_week >= 5).sum())
     if step == _DAY:
-        if weekend or len(index) < 10:
+        if len(index) < 10:
             return "D"
+        if weekend:
+            return _special_sessions(index, weekend) or "D"
         return trading_days(index) or "B"
     days = step / _DAY
     if days == 7:
@@ -71,6 +73,24 @@ def infer_frequency(index: pd.DatetimeIndex) -> str:
         _refuse_off_grid_days(index, n)
         return f"{n // 7}W-{index[0].day_name()[:3].upper()}" if n % 7 == 0 else f"{n}D"
     return pd.tseries.frequencies.to_offset(step).freqstr
+
+
+# Weekend rows, at most this share of daily rows, that may be an exchange's own sessions
+SPECIAL_SESSIONS = 0.01
+
+
+def _special_sessions(index: pd.DatetimeIndex, weekend: int) -> str | None:
+    """The exchange of weekday data with a handful of weekend rows that are its own sessions
+    (Bombay's budget-day Saturdays, 2024-01-20 and 2025-02-01): read as days, the weekends
+    were a third of the grid to invent, refused with advice to invent them."""
+    if weekend > SPECIAL_SESSIONS * len(index):
+        return None
+    exchange = trading_days(index[index.day_of_week < 5])
+    if exchange is None:
+        return None
+    days = index.normalize().tz_localize(None) if index.tz is not None else index.normalize()
+    sessions = Calendar(exchange).sessions(days[0], days[-1])
+    return exchange if days[days.day_of_week >= 5].isin(sessions).all() else None
 
 
 # Steps a logger or a meter is set to: a clock read with jitter is one of these.

@@ -26,7 +26,7 @@ from .config import DEFAULT_AGG, DEFAULT_FILL, DataConfig
 from .data_columns import refuse_feature_flags, resolve_target, resolve_time_column, time_index_as_column
 from .errors import DataError, FreqWithoutDates, OneTimestamp
 from .exchange_detection import closures_of, exchange_freqs, on_exchange_clock
-from .fill_guards import check_invented, dropped_grid_note
+from .fill_guards import check_invented, closed_weekdays, dropped_grid_note
 from .frequency import choose_frequency, infer_frequency
 from .io import read_data
 from .number_times import compact_dates, step_numbers
@@ -259,6 +259,7 @@ def _finish(
             dates_layout=(lambda: compact_dates(data.index[data.notna().any(axis=1).to_numpy()]))
             if report.freq is None
             else None,
+            week=lambda: closed_weekdays(data.index[data.notna().any(axis=1).to_numpy()], report.freq),
         )
         before = len(data)
         unobserved = data.index[data[target].isna().to_numpy()]

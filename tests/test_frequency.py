@@ -171,6 +171,36 @@ def test_under_a_year_that_several_exchanges_explain_alike_is_no_exchange_but_na
     assert infer_frequency(pd.DatetimeIndex(nyse)) == "XNYS"
 
 
+def test_weekday_sessions_with_an_exchanges_own_saturday_sessions_are_that_exchange():
+    """Bombay's budget-day Saturdays (2024-01-20, 2025-02-01) are sessions of its calendar:
+    with them the file was read as days and refused with advice to invent every weekend.
+    A Saturday row that is no session of the exchange leaves the data days, as before."""
+    sessions = Calendar("XBOM").sessions(pd.Timestamp("2023-01-02"), pd.Timestamp("2025-12-31"))
+    assert (sessions.day_of_week >= 5).sum() == 2
+    assert infer_frequency(pd.DatetimeIndex(sessions)) == "XBOM"
+    stray = pd.DatetimeIndex(
+        sessions[sessions.day_of_week < 5].append(pd.DatetimeIndex(["2024-03-02"]))
+    ).sort_values()
+    assert infer_frequency(stray) == "D"
+
+
+def test_sunday_to_thursday_sessions_are_pointed_at_an_exchanges_freq_not_a_fill():
+    """bad input: daily rows from Sunday to Thursday (Tel Aviv's week) -> exit 2 naming the
+    days no row falls on and --freq XTAE; it offered --fill interpolate, which invents every
+    Friday and Saturday"""
+    days = pd.date_range("2024-01-07", "2024-12-26", freq="D")
+    days = days[~days.day_of_week.isin([4, 5])]
+    raw = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "close": np.linspace(10.0, 12.0, len(days))})
+    with pytest.raises(InventedRows, match="no row falls on a Friday or Saturday: .* --freq \\(XTAE or XSAU"):
+        prepare_series(raw, DataConfig())
+    weekdays = pd.bdate_range("2024-01-01", "2024-12-31")
+    spotty = weekdays[np.arange(len(weekdays)) % 3 != 0].append(pd.DatetimeIndex(["2024-06-01"]))
+    lost = pd.DataFrame({"date": spotty.strftime("%Y-%m-%d"), "close": np.linspace(1.0, 2.0, len(spotty))})
+    with pytest.raises(InventedRows) as refused:  # days of every kind absent: the fill advice stands
+        prepare_series(lost, DataConfig())
+    assert "no row falls" not in str(refused.value)
+
+
 def test_a_panel_of_two_exchanges_shares_weekdays_with_freq_b():
     """bad input: a daily panel of NYSE and London closes with --freq 1D -> exit 2, "--freq 1D left the series on different steps ...: on an exchange's data it keeps that exchange's trading days; give --freq B to put them on one grid of weekdays\""""
     rows = []
