@@ -19,7 +19,7 @@ from .calendars import Calendar
 from .cell_numbers import rows_text
 from .clock_columns import joined_date_and_clock
 from .config import DataConfig
-from .constant_series import refuse_constant
+from .constant_series import refuse_constant, without_values
 from .data_columns import refuse_feature_flags, resolve_target, resolve_time_column, time_index_as_column
 from .errors import DataError, OneTimestamp, UsageError, first_few
 from .panel_clocks import refuse_several_clocks
@@ -28,6 +28,7 @@ from .panel_layout import (
     WIDE_TARGET,
     detect_id_column,
     id_parts,
+    is_glob,
     is_wide,
     melt_wide,
     refuse_merged_series,
@@ -128,6 +129,7 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig, to_learn: bool = True) -> 
     """
     raw = joined_date_and_clock(time_index_as_column(raw, cfg.time_col), cfg.time_col)
     wide = bool(cfg.target and is_wide(cfg.target, raw.columns))
+    named = wide and not is_glob(str(cfg.target))  # --target a,b: each asked for by name
     file_rows = raw.index  # the file's data rows, before a wide table is melted
     if wide:
         raw, cfg = melt_wide(raw, cfg)
@@ -171,22 +173,25 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig, to_learn: bool = True) -> 
             cfg.ids_label(), missing, "not in the data", f"the data has {len(present)}", list(present)
         )
     code_of = {key: code for code, key in enumerate(uniques)}
-    wanted_codes = [code_of[k] for k in wanted]
-    statics = static_values(
-        raw, id_col, wanted_places(codes, len(uniques), wanted_codes), wanted, cfg.static_cols
-    )
     leave = [c for c in raw.columns if c == id_col or str(c).strip() in {*parts, *cfg.static_cols}]
     table = raw.drop(columns=leave).rename(columns=lambda c: str(c).strip())
     time_col = resolve_time_column(table, cfg.time_col, cfg.time_format)
     if time_col is not None:
         numbers_steps(table[time_col], time_col, cfg)  # a --freq for step numbers is the panel's error
+    target = resolve_target(table, cfg.target, time_col, (*cfg.features, *cfg.future_features))
+    empty = [] if ids or named else without_values(table[target], codes, [code_of[k] for k in wanted], wanted)
+    wanted = [k for k in wanted if k not in set(empty)]
+    wanted_codes = [code_of[k] for k in wanted]
+    statics = static_values(
+        raw, id_col, wanted_places(codes, len(uniques), wanted_codes), wanted, cfg.static_cols
+    )
     member_cfg = dataclasses.replace(
         cfg,
         id_col=None,
         ids=(),
         ids_file=None,
         time_col="" if time_col is None else time_col,  # "": integer steps, for every member
-        target=resolve_target(table, cfg.target, time_col, (*cfg.features, *cfg.future_features)),
+        target=target,
     )
     refuse_feature_flags(table, member_cfg.target, cfg.features, cfg.future_features)
     split = split_panel(table, codes, len(uniques), wanted_codes, member_cfg)
@@ -267,6 +272,10 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig, to_learn: bool = True) -> 
     refuse_several_clocks(members, wanted)
     constant = refuse_constant(members, wanted) if to_learn else []
     notes = [f"{len(constant)} constant series kept ({first_few(constant)})"] if constant else []
+    if empty:
+        notes.append(
+            f"{len(empty)} series with no {'values' if wide else repr(target) + ' values'} left out ({first_few(empty)})"
+        )
     notes += space_twins(wanted)
     labels = "" if time_col is None else layout_of(table[time_col], cfg.time_format, time_col)
     return Panel(members, tuple(wanted), id_col, notes=notes, statics=statics, time_labels=labels)

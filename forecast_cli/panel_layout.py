@@ -26,10 +26,10 @@ def is_wide(target: str, columns) -> bool:
     ``Sales, EUR``): an exact name wins, as a file's own header is not a pattern."""
     if target in {str(c).strip() for c in columns}:
         return False
-    return "," in target or _is_glob(target)
+    return "," in target or is_glob(target)
 
 
-def _is_glob(text: str) -> bool:
+def is_glob(text: str) -> bool:
     """Whether ``text`` holds a glob's wildcards (``sensor_*``, ``s?``, ``[ab]*``)."""
     return any(c in text for c in "*?[")
 
@@ -72,11 +72,11 @@ def melt_wide(raw: pd.DataFrame, cfg: DataConfig) -> tuple[pd.DataFrame, DataCon
     # a glob ('*', 'y*') picks series, never the columns that say when or what else: the
     # time column ('year' became a series, and the time axis steps) or a named input
     inputs = {*cfg.features, *cfg.future_features, *cfg.static_cols}
-    if _is_glob(cfg.target or ""):
+    if is_glob(cfg.target or ""):
         inputs.add(str(resolve_time_column(raw, cfg.time_col, cfg.time_format)))
     for pattern in target_parts(cfg.target or ""):
         matches = _matching(pattern, columns)
-        if _is_glob(pattern):
+        if is_glob(pattern):
             matches = [m for m in matches if m not in inputs]
         if not matches:
             raise UsageError(f"--target {pattern!r} matches no column; columns: {', '.join(columns)}")

@@ -54,13 +54,8 @@ def _corrupt(series: str, rows: slice, column: str, value) -> pd.DataFrame:
             _corrupt("S2", slice(3, 4), "ds", "notadate"),
             "series 'S2': column 'ds' has a value that is not a timestamp ('notadate' on data row 148)",
         ),
-        (
-            _corrupt("S2", slice(None), "y", np.nan),
-            "series 'S2': target column 'y' has no values (all empty or NaN); leave the series out "
-            "(--ids or --ids-file, or delete its rows) (the series is on data rows 145-192)",
-        ),
     ],
-    ids=["non-numeric", "infinite", "bad-timestamp", "empty"],
+    ids=["non-numeric", "infinite", "bad-timestamp"],
 )
 def test_a_bad_value_in_one_series_names_it_and_the_files_rows(tmp_path, frame, message):
     """bad input: non-numeric, infinite, unparseable-time or all-empty values in one series of a long panel -> exit 2, "series 'S1': ..." with the file's data rows, no model written"""
@@ -158,6 +153,27 @@ def test_a_bad_cell_of_a_wide_table_names_its_column_and_file_row(tmp_path):
     wide.loc[30, "b"] = "n/a?"
     result, _ = _train(tmp_path, wide, "--target", "a,b")
     refused(result, 2, "series 'b': column 'b' has a non-numeric value ('n/a?' on data row 31)")
+
+
+def test_a_series_with_no_values_is_left_out_and_named_unless_asked_for(tmp_path):
+    """bad input: --ids S2 of a long panel whose series S2 has rows but no value -> exit 2
+    naming it; without --ids the panel trains without it and the load line names it (one
+    dead meter stopped the whole panel, and the fix offered was to list every other id)"""
+    frame = _corrupt("S2", slice(None), "y", np.nan)
+    result, _ = _train(tmp_path, frame, quiet=False)
+    assert result.exit_code == 0, result.output
+    assert "1 series with no 'y' values left out (S2)" in result.stderr
+    result, _ = _train(tmp_path, frame, "--ids", "S1,S2")
+    refused(
+        result,
+        2,
+        "series 'S2': target column 'y' has no values (all empty or NaN); leave the series out "
+        "(--ids or --ids-file, or delete its rows) (the series is on data rows 145-192)",
+    )
+    wide = pd.DataFrame({"month": pd.date_range("2000-01-01", periods=40, freq="MS"), "a": np.arange(40.0)})
+    wide["b"], wide["c"] = np.nan, "  "
+    result, _ = _train(tmp_path, wide, "--target", "*", quiet=False)
+    assert result.exit_code == 0 and "2 series with no values left out (b, c)" in result.stderr, result.output
 
 
 def test_an_empty_column_of_a_wide_table_is_left_out_by_target_not_by_deleting_rows(tmp_path):
