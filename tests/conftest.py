@@ -79,6 +79,9 @@ def dask_cluster():
         host="127.0.0.1",
         protocol="tcp",
         dashboard_address=None,
+        # the scheduler's HTTP server starts without a dashboard too, on 8787 unless told:
+        # another cluster on the machine made every module that uses this one warn
+        scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
     ) as cluster:
         yield cluster
 
