@@ -201,6 +201,26 @@ def test_sunday_to_thursday_sessions_are_pointed_at_an_exchanges_freq_not_a_fill
     assert "no row falls" not in str(refused.value)
 
 
+def test_weekend_rows_that_repeat_friday_are_said_with_the_freq_that_drops_them():
+    """Closes exported for every calendar day carry Friday's over the weekend: read as days
+    with no word, a network learned two flat days a week no market had. A random walk, and
+    a series flat on weekdays too (mostly zeros), say nothing."""
+    days = pd.date_range("2024-01-01", "2024-06-30", freq="D")
+    walk = np.cumsum(np.random.default_rng(0).normal(0, 1, len(days))) + 100
+    carried = walk.copy()
+    for i in np.flatnonzero(days.day_of_week >= 5):
+        carried[i] = carried[i - 1]
+
+    def line(values) -> str:
+        raw = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "close": values})
+        return prepare_series(raw, DataConfig()).report.line()
+
+    assert "52 of 52 weekend days repeat the day before: if these are an exchange's sessions" in line(carried)
+    assert "--freq B" in line(carried) and "weekend days" not in line(walk)
+    zeros = np.where(np.arange(len(days)) % 30 == 0, 3.0, 0.0)
+    assert "weekend days" not in line(zeros)
+
+
 def test_a_panel_of_two_exchanges_shares_weekdays_with_freq_b():
     """bad input: a daily panel of NYSE and London closes with --freq 1D -> exit 2, "--freq 1D left the series on different steps ...: on an exchange's data it keeps that exchange's trading days; give --freq B to put them on one grid of weekdays\""""
     rows = []
