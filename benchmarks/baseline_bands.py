@@ -32,8 +32,26 @@ KEYS = ("mase", "cov_80", "width_80", "winkler_80", "cov_95", "width_95", "winkl
 def run(tree: Path, data: Path, args: list[str], models: str = "") -> tuple[dict, float]:
     """(leaderboard rows by model, seconds) of one backtest from ``tree``'s sources, of the
     baselines and ``models`` (none: the baselines alone)."""
-    command = [sys.executable, "-m", "forecast_cli", "backtest", str(data), *args, "--models", models]
-    command += ["-f", "json", "-q", "--no-timings"]
+    out, seconds = backtest_json(tree, data, [*args, "--models", models])
+    rows = {r["model"]: {k: r[k] for k in KEYS} for r in out["leaderboard"]}
+    return rows, seconds
+
+
+def backtest_json(tree: Path, data: Path, args: list[str]) -> tuple[dict, float]:
+    """(the JSON ``forecast backtest DATA ARGS -f json`` writes, seconds), run from
+    ``tree``'s sources (its own folder first on the path: python -m reads the cwd first)."""
+    command = [
+        sys.executable,
+        "-m",
+        "forecast_cli",
+        "backtest",
+        str(data),
+        *args,
+        "-f",
+        "json",
+        "-q",
+        "--no-timings",
+    ]
     start = time.perf_counter()
     done = subprocess.run(
         command,
@@ -43,9 +61,7 @@ def run(tree: Path, data: Path, args: list[str], models: str = "") -> tuple[dict
         text=True,
         check=True,
     )
-    seconds = time.perf_counter() - start
-    rows = {r["model"]: {k: r[k] for k in KEYS} for r in json.loads(done.stdout)["leaderboard"]}
-    return rows, seconds
+    return json.loads(done.stdout), time.perf_counter() - start
 
 
 def tree_options(doc: str) -> tuple[argparse.Namespace, dict[str, str], dict]:

@@ -17,15 +17,12 @@ its error on holiday steps, with `--combine` at its default and forced to `dampe
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from baseline_bands import tree_options  # --tree NAME=PATH, --out
+from baseline_bands import backtest_json, tree_options  # a backtest from a tree; --tree NAME=PATH, --out
 
 COUNTRIES = ("DE", "JP", "BR", "IN")
 ARGS = ["-H", "14", "--folds", "4", "--origin-stride", "7", "--models", "lstm"]
@@ -46,27 +43,8 @@ def write_sales(path: Path, country: str, seed: int) -> None:
 
 
 def backtest(tree: Path, data: Path, country: str, predictions: Path, extra: list[str]) -> dict:
-    command = [
-        sys.executable,
-        "-m",
-        "forecast_cli",
-        "backtest",
-        str(data),
-        "--country",
-        country,
-        *ARGS,
-        *extra,
-    ]
-    command += ["-f", "json", "-q", "--no-timings", "--predictions-out", str(predictions)]
-    done = subprocess.run(
-        command,
-        cwd=tree,
-        env={**os.environ, "PYTHONPATH": str(tree)},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    out = json.loads(done.stdout)
+    args = ["--country", country, *ARGS, *extra, "--predictions-out", str(predictions)]
+    out, _ = backtest_json(tree, data, args)
     row = next(r for r in out["leaderboard"] if r["model"] == "lstm")
     keys = ("mase", "cov_80", "cov_95", "winkler_80", "winkler_95")
     return {**{k: row[k] for k in keys}, "damped_weight": out["config"]["plans"]["lstm"].get("damped_weight")}

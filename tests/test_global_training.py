@@ -232,17 +232,7 @@ def test_calendar_codes_widen_past_32767_distinct_rows_and_map_back_exactly():
         np.column_stack([np.full(b - a, 5.0) + np.arange(b - a), column[a:b]])
         for a, b in zip(offsets[:-1], offsets[1:], strict=True)
     ]
-    _, codes, *_ = scale_panel(
-        [lambda v=v: v for v in raw],
-        [lambda v=v: v[:, 0] for v in raw],
-        lambda y: y,
-        "none",
-        offsets,
-        np.array([10_000, 20_000]),
-        0,
-        np.empty((2, 0), dtype=np.float32),
-        calendar=1,
-    )
+    codes = _calendar_codes(raw, np.array([10_000, 20_000]), calendar=1)
     assert codes.codes.dtype == np.int32
     np.testing.assert_array_equal(codes.values[codes.codes][:, 0], column)
 
@@ -260,20 +250,26 @@ def test_calendar_codes_of_series_that_repeat_the_last_ones_rows_map_back_exactl
             cal = np.random.default_rng(seed).integers(0, 3, (n, 2)).astype(np.float64)
         raw.append(np.column_stack([np.arange(len(cal), dtype=np.float64) + 1, cal]))
         previous = cal
-    lengths = [len(v) for v in raw]
-    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    codes = _calendar_codes(raw, np.array([len(v) for v in raw]), calendar=2)
+    np.testing.assert_array_equal(codes.values[codes.codes], np.concatenate([v[:, 1:] for v in raw]))
+
+
+def _calendar_codes(raw: list[np.ndarray], train_ends: np.ndarray, calendar: int):
+    """The calendar codes ``scale_panel`` makes of series ``raw`` (target first, the last
+    ``calendar`` columns calendar ones), unscaled and untransformed."""
+    offsets = np.concatenate([[0], np.cumsum([len(v) for v in raw])])
     _, codes, *_ = scale_panel(
         [lambda v=v: v for v in raw],
         [lambda v=v: v[:, 0] for v in raw],
         lambda y: y,
         "none",
         offsets,
-        np.array(lengths),
+        train_ends,
         0,
         np.empty((len(raw), 0), dtype=np.float32),
-        calendar=2,
+        calendar=calendar,
     )
-    np.testing.assert_array_equal(codes.values[codes.codes], np.concatenate([v[:, 1:] for v in raw]))
+    return codes
 
 
 def _counted_training(monkeypatch) -> tuple[list[int], list[list[int]]]:
