@@ -136,7 +136,7 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig, to_learn: bool = True) -> 
     ids = cfg.selected_ids()
     parts = id_parts(cfg.id_col, raw.columns)
     raw, id_col = with_compound_id(raw, cfg.id_col)
-    id_col = id_col or detect_id_column(raw, cfg)
+    id_col = id_col or (None if cfg.id_col == "" else detect_id_column(raw, cfg))  # '': one series
     if id_col is None:
         if ids:
             raise UsageError(f"{cfg.ids_label()} needs a panel: give --id-col COLUMN")

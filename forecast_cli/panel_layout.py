@@ -212,7 +212,8 @@ def detect_id_column(raw: pd.DataFrame, cfg: DataConfig) -> str | None:
         return named[0]
     time_col = resolve_time_column(raw, cfg.time_col, cfg.time_format)
     if time_col is None:
-        return _series_in_blocks(raw, used)
+        _series_in_blocks(raw, used)
+        return None
     if not raw[time_col].duplicated().any():
         return None
     text = [c for c in raw.columns if c not in used and c != time_col and raw[c].dtype.kind in "OSUT"]
@@ -242,24 +243,31 @@ def detect_id_column(raw: pd.DataFrame, cfg: DataConfig) -> str | None:
     return None
 
 
-def _series_in_blocks(raw: pd.DataFrame, used: set) -> str | None:
-    """Without a time column, the text column whose values each fill one run of rows (two
-    values or more, two rows each or more): a file of stores, one after another, counted
-    in steps. Ignored, it joined three stores end to end into one series of steps, exit 0
-    with no word said. Several such columns ask for --id-col; a column whose values come
-    back after another (a weather label) names no series."""
+def _series_in_blocks(raw: pd.DataFrame, used: set) -> None:
+    """Without a time column, refuse a text column whose values each fill one run of rows
+    (two values or more, two rows each or more), asking which it is: stores one after
+    another, or one series with a label that changed (a regime, a unit). Ignored, it joined
+    three stores end to end into one series of steps, exit 0 with no word said; taken as the
+    id, it split a series at its label's change as silently. ``--id-col COLUMN`` or
+    ``--id-col ''`` (one series) answers. A column whose values come back after another (a
+    weather label) names no series."""
     candidates = []
     for column in (c for c in raw.columns if c not in used and raw[c].dtype.kind in "OSUT"):
         codes, values = pd.factorize(raw[column])
         runs = 1 + int(np.count_nonzero(np.diff(codes))) if len(codes) else 0
-        if 1 < len(values) == runs and (codes >= 0).all() and np.bincount(codes).min() >= 2:
+        if (
+            1 < len(values) == runs and np.bincount(codes).min() >= 2
+        ):  # an empty cell (-1) is a run of its own
             candidates.append(column)
-    if len(candidates) > 1:
+    if candidates:
+        column = candidates[0]
+        runs = raw[column].nunique()
         raise UsageError(
-            f"several text columns split the rows into runs that could name the series "
-            f"({', '.join(map(str, candidates))}); pass --id-col COLUMN"
+            f"there is no time column, and the text in column {column!r} changes {runs - 1} time"
+            f"{'s' if runs > 2 else ''}, each value in one run of rows: give --id-col "
+            f"{shlex.quote(str(column))} if its values name series (each counted in its own steps), "
+            "or --id-col '' if the rows are one series"
         )
-    return candidates[0] if candidates else None
 
 
 def _whole_number_columns(raw: pd.DataFrame, used: set) -> list[str]:

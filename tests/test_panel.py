@@ -63,23 +63,31 @@ def test_several_candidate_id_columns_ask_for_id_col():
 
 
 @pytest.mark.parametrize("time_col", [None, ""])
-def test_without_a_time_column_a_text_column_in_runs_names_the_series_not_one_joined_series(time_col):
-    """Stores one after another with no dates (or dates the user asked to count as steps)
-    were joined end to end into one series of steps, exit 0."""
+def test_without_a_time_column_a_text_column_in_runs_is_asked_about_never_joined_or_split(time_col):
+    """bad input: stores one after another with no dates (or dates asked to be counted as
+    steps) -> exit 2 asking for --id-col store or --id-col ''; they were joined end to end
+    into one series of steps, exit 0, and a label that changed once (a regime) must not
+    split one series silently either"""
     raw = long_panel((30, 40, 20)).rename(columns={"unique_id": "store"})
     raw["weather"] = np.where(np.arange(len(raw)) % 3 == 0, "rain", "sun")  # comes back: no series
     raw["note"] = [f"row {i}" for i in range(len(raw))]  # one row a value: no series
     columns = (
         ["store", "y", "weather", "note"] if time_col is None else ["store", "ds", "y", "weather", "note"]
     )
-    panel = prepare_panel(raw[columns], DataConfig(target="y", time_col=time_col))
-    assert panel.id_col == "store" and panel.lengths.tolist() == [30, 40, 20]
+    cfg = DataConfig(target="y", time_col=time_col)
+    with pytest.raises(
+        UsageError, match="text in column 'store' changes 2 times.*--id-col store if .*--id-col ''"
+    ):
+        prepare_panel(raw[columns], cfg)
+    panel = prepare_panel(raw[columns], dataclasses.replace(cfg, id_col="store"))
+    assert panel.lengths.tolist() == [30, 40, 20]
     assert panel.members[1].frame["y"].tolist() == raw.loc[raw["store"] == "S1", "y"].tolist()
-    one = prepare_panel(raw.loc[raw["store"] == "S0", ["store", "y"]], DataConfig(target="y"))
-    assert one.id_col is None and len(one) == 1  # one value names no panel
-    raw["region"] = raw["store"].map({"S0": "north", "S1": "south", "S2": "west"})
-    with pytest.raises(UsageError, match="store, region.*pass --id-col"):
-        prepare_panel(raw[["store", "region", "y"]], DataConfig(target="y"))
+    one = prepare_panel(raw[columns], dataclasses.replace(cfg, id_col=""))
+    assert one.id_col is None and one.lengths.tolist() == [90]
+    alone = prepare_panel(raw.loc[raw["store"] == "S0", ["store", "y"]], DataConfig(target="y"))
+    assert alone.id_col is None and len(alone) == 1  # one value: no question
+    gap = pd.DataFrame({"phase": ["a"] * 10 + [None] + ["b"] * 10, "y": np.arange(21.0)})
+    assert len(prepare_panel(gap, DataConfig(target="y"))) == 1  # an empty cell: no id column
 
 
 def test_the_id_col_offered_for_a_numbered_column_is_shell_quoted():
