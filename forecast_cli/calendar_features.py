@@ -46,7 +46,7 @@ def calendar_values(
     """The features ``names`` at each stamp of ``index``: (rows, len(calendar_columns(names))),
     read-only (the same array serves the next series with the same stamps)."""
     global _LAST
-    key = (index.asi8.tobytes(), str(index.tz), tuple(names), country, subdiv)
+    key = (index.asi8.tobytes(), str(index.dtype), tuple(names), country, subdiv)  # dtype: unit and zone
     last = _LAST
     if last is not None and last[0] == key:
         return last[1]

@@ -2,7 +2,7 @@
 
 The step is a frequency string (see ``calendars``): a pandas alias, an exchange
 calendar (``XNYS``, ``XNYS@5min``) or ``None`` for an integer step index. Which
-exchange a series' bars or trading days follow is ``exchange_detection``.
+exchange a series' bars follow is ``exchange_detection``, its trading days ``exchange_days``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import pandas as pd
 from .calendars import Calendar
 from .clock import to_offset
 from .errors import DataError
-from .exchange_detection import bar_step, exchange_hours, trading_days
+from .exchange_days import trading_days
+from .exchange_detection import bar_step, exchange_hours
 from .steps import resolve_freq
 
 _DAY = pd.Timedelta(days=1)

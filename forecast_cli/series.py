@@ -25,7 +25,8 @@ from .clock_columns import joined_date_and_clock
 from .config import DEFAULT_AGG, DEFAULT_FILL, DataConfig
 from .data_columns import refuse_feature_flags, resolve_target, resolve_time_column, time_index_as_column
 from .errors import DataError, FreqWithoutDates, OneTimestamp
-from .exchange_detection import closures_of, exchange_freqs, on_exchange_clock
+from .exchange_days import closures_of
+from .exchange_detection import exchange_freqs, on_exchange_clock
 from .fill_guards import check_invented, closed_weekdays, dropped_grid_note
 from .frequency import choose_frequency, infer_frequency
 from .io import read_data

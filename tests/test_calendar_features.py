@@ -37,6 +37,19 @@ def test_calendar_values_of_the_same_instants_differ_by_zone_names_and_country()
     days = pd.date_range("2001-01-25", periods=3, freq="D")  # Australia Day, the 26th
     assert calendar_values(days, ("holiday",), "AU")[:, 0].tolist() == [0.0, 1.0, 0.0]
     assert calendar_values(days, ("holiday",), "GB")[:, 0].tolist() == [0.0, 0.0, 0.0]
+    assert calendar_values(days, ("holiday",), "DE", "BY").sum() == 0  # 26 January, Bavaria
+    epiphany = pd.date_range("2001-01-05", periods=3, freq="D")
+    assert calendar_values(epiphany, ("holiday",), "DE", "BY")[:, 0].tolist() == [0.0, 1.0, 0.0]
+    assert calendar_values(epiphany, ("holiday",), "DE", "BE")[:, 0].tolist() == [
+        0.0,
+        0.0,
+        0.0,
+    ]  # not in Berlin
+    seconds = pd.DatetimeIndex(utc.asi8.astype("datetime64[s]"))  # the same integers, counted in seconds
+    np.testing.assert_array_equal(calendar_values(seconds, ("hour",)), _uncached(seconds, ("hour",)))
+    nanoseconds = pd.DatetimeIndex(utc.asi8.astype("datetime64[ns]"))
+    np.testing.assert_array_equal(calendar_values(nanoseconds, ("hour",)), _uncached(nanoseconds, ("hour",)))
+    np.testing.assert_array_equal(calendar_values(seconds, ("hour",)), _uncached(seconds, ("hour",)))
     later = utc + pd.Timedelta(hours=5)  # same length, other stamps
     np.testing.assert_array_equal(calendar_values(later, ("hour",)), _uncached(later, ("hour",)))
 

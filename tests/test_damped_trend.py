@@ -438,7 +438,8 @@ def test_the_unmasked_recursion_equals_the_masked_one_bit_for_bit(windows, rows,
         np.testing.assert_array_equal(got, want)
 
 
-def test_on_a_public_holiday_the_network_forecasts_alone():
+@pytest.mark.parametrize("calendar", [("dow", "holiday"), ("holiday", "dow", "month")])
+def test_on_a_public_holiday_the_network_forecasts_alone(calendar):
     """The smoother forecasts every day as an ordinary one: averaged in on Christmas it
     halved the dip the network had learned. On a holiday step the network's forecast
     stands; every other step is the average."""
@@ -447,7 +448,7 @@ def test_on_a_public_holiday_the_network_forecasts_alone():
     christmas = ((days.month == 12) & days.day.isin([25, 26])) | ((days.month == 1) & (days.day == 1))
     y = 100 + 20 * (days.day_of_week < 5) - 60 * christmas + rng.normal(0, 3, len(days))
     cfg = fast_config(lookback=14, horizon=14)
-    cfg.data = dataclasses.replace(cfg.data, country="DE", calendar=("dow", "holiday"))
+    cfg.data = dataclasses.replace(cfg.data, country="DE", calendar=calendar)  # the holiday column anywhere
     fitted = Forecaster(cfg).fit(prepare_panel(pd.DataFrame({"ds": days, "y": y}), cfg.data))
     assert "holiday" in fitted.plan_.calendar and fitted.damped_ is not None
     fitted.damped_ = dataclasses.replace(fitted.damped_, weight=0.5)

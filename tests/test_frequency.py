@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from forecast_cli import exchange_days
 from forecast_cli.calendars import Calendar
 from forecast_cli.config import DataConfig
 from forecast_cli.errors import DataError, InventedRows, UsageError
@@ -145,6 +146,11 @@ def test_under_a_year_of_one_exchanges_sessions_names_it_beside_the_filled_weekd
         in series.report.line()
     )
     assert prepare_series(raw, DataConfig(freq="XSTO")).report.gaps_filled == 0
+    carnival = Calendar("BVMF").sessions(pd.Timestamp("2024-01-02"), pd.Timestamp("2024-08-30"))
+    brazil = pd.DataFrame(
+        {"date": carnival.strftime("%Y-%m-%d"), "close": np.linspace(1.0, 2.0, len(carnival))}
+    )
+    assert "every one a BVMF closure: --freq BVMF" in prepare_series(brazil, DataConfig()).report.line()
     weekdays = pd.bdate_range("2024-04-02", "2024-12-20")
     lost = weekdays.delete([10, 50, 90])  # no exchange closes on these three together
     other = pd.DataFrame({"date": lost.strftime("%Y-%m-%d"), "close": np.linspace(1.0, 2.0, len(lost))})
@@ -152,7 +158,9 @@ def test_under_a_year_of_one_exchanges_sessions_names_it_beside_the_filled_weekd
 
 
 @pytest.mark.parametrize("exchange", ["XETR", "XPAR"])
-def test_under_a_year_that_several_exchanges_explain_alike_is_no_exchange_but_names_them(exchange):
+def test_under_a_year_that_several_exchanges_explain_alike_is_no_exchange_but_names_them(
+    exchange, monkeypatch
+):
     """Eight months of Frankfurt (or Paris) sessions miss only Christmas, New Year and
     Easter, which London shares: they were London's, forecast on 1 May (closed there) and
     not on 6 May (open). Exchanges that close on the same weekdays ahead stay one."""
@@ -168,7 +176,10 @@ def test_under_a_year_that_several_exchanges_explain_alike_is_no_exchange_but_na
     line = prepare_series(raw, DataConfig()).report.line()  # London's August bank holiday rules it out
     assert "every one a closure of XETR, XPAR, XMAD:" in line
     nyse = Calendar("XNYS").sessions(pd.Timestamp("2023-09-01"), pd.Timestamp("2024-04-26"))
+    built = []
+    monkeypatch.setattr(exchange_days, "Calendar", lambda name: built.append(name) or Calendar(name))
     assert infer_frequency(pd.DatetimeIndex(nyse)) == "XNYS"
+    assert built == ["XNYS"]  # Thanksgiving is New York's alone: no other calendar is built
 
 
 def test_weekday_sessions_with_an_exchanges_own_saturday_sessions_are_that_exchange():
@@ -191,8 +202,18 @@ def test_sunday_to_thursday_sessions_are_pointed_at_an_exchanges_freq_not_a_fill
     days = pd.date_range("2024-01-07", "2024-12-26", freq="D")
     days = days[~days.day_of_week.isin([4, 5])]
     raw = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "close": np.linspace(10.0, 12.0, len(days))})
-    with pytest.raises(InventedRows, match="no row falls on a Friday or Saturday: .* --freq \\(XTAE or XSAU"):
+    with pytest.raises(
+        InventedRows, match="no row falls on a Friday or Saturday: .* --freq \\(Sunday to Thursday: XSAU"
+    ):
         prepare_series(raw, DataConfig())
+    fridays = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "close": np.linspace(10.0, 12.0, len(days))})
+    fridays = pd.concat([fridays, pd.DataFrame({"date": ["2024-03-08"], "close": [11.0]})])  # a Friday row
+    with pytest.raises(InventedRows, match="no row falls on a Saturday: "):
+        prepare_series(fridays, DataConfig())
+    few = raw.iloc[:20]  # under four weeks: too few rows to say which days never come
+    with pytest.raises(InventedRows) as refused:
+        prepare_series(few, DataConfig())
+    assert "no row falls" not in str(refused.value)
     weekdays = pd.bdate_range("2024-01-01", "2024-12-31")
     spotty = weekdays[np.arange(len(weekdays)) % 3 != 0].append(pd.DatetimeIndex(["2024-06-01"]))
     lost = pd.DataFrame({"date": spotty.strftime("%Y-%m-%d"), "close": np.linspace(1.0, 2.0, len(spotty))})

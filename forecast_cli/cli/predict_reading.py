@@ -84,9 +84,9 @@ def read_either(
         return result, cfg
     # a try that read the file and found no series asked for says the truth of every try
     # (with the model's --decimal it read the file; without, "decimal comma" hid the ids)
-    read = [e for e in refusals.values() if isinstance(e, UnknownIds)]
-    if read:
-        raise read[0] from None
+    found = [e for e in refusals.values() if isinstance(e, UnknownIds)]
+    if found:
+        raise found[0] from None
     first = refusals[tries.index(given)]
     raise _with_hint(first, said(given, model_cfg)) from None
 
