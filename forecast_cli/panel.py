@@ -149,6 +149,8 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig, to_learn: bool = True) -> 
         if len(series.frame):  # the load line names its span as the outputs write steps (1949-01)
             ends = series.frame.index[[0, -1]]
             series.report.start, series.report.end = (said(t, labels, series.freq) for t in ends)
+        if series.report.first_gap and series.freq is not None:  # "first 2005", as the output writes it
+            series.report.first_gap = said(pd.Timestamp(series.report.first_gap), labels, series.freq)
         return dataclasses.replace(Panel.of_one(series), time_labels=labels)
     if id_col not in raw.columns:
         raise UsageError(f"--id-col {id_col!r} is not a column; columns: {', '.join(map(str, raw.columns))}")
