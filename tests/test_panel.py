@@ -657,7 +657,7 @@ def test_predict_with_ids_and_data_recalibrates_on_the_series_it_read_and_says_s
 
 def test_a_file_of_years_names_its_first_gap_as_a_year_as_its_span_and_outputs_do():
     raw = pd.DataFrame({"year": [2001, 2002, 2003, 2005, 2006, 2007, 2008, 2009], "v": np.arange(8.0) + 5})
-    line = prepare_panel(raw, DataConfig()).summary_line()
+    line = prepare_panel(raw, DataConfig()).members[0].report.line()
     assert "2001 .. 2009" in line and "1 gaps filled (first 2004)" in line, line
 
 
