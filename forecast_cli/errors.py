@@ -6,6 +6,7 @@ it verbatim on stderr, so it must make sense without a traceback.
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Sequence
 from enum import IntEnum
 
@@ -43,7 +44,7 @@ _RECEIVED: list[int] = []
 
 
 def note_termination(signum: int) -> None:
-    """Record a SIGTERM or SIGHUP (the CLI's handler, before it raises ``Terminated``)."""
+    """Record a SIGINT, SIGTERM or SIGHUP (the CLI's handler, before it raises)."""
     _RECEIVED.append(signum)
 
 
@@ -59,9 +60,12 @@ def take_termination() -> int | None:
 
 
 def raise_if_terminated() -> None:
-    """Raise ``Terminated`` for a signal received earlier whose exception was lost: called
-    before a file replaces its target or a stream is opened, and when a command ends."""
+    """Raise ``Terminated`` (``KeyboardInterrupt`` for Ctrl-C) for a signal received earlier
+    whose exception was lost: called before a file replaces its target or a stream is
+    opened, and when a command ends."""
     signum = take_termination()
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
     if signum is not None:
         raise Terminated(signum)
 

@@ -64,6 +64,44 @@ def test_ctrl_c_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_ctrl_c_dropped_inside_a_finaliser_still_ends_the_command_with_130(tmp_path, monkeypatch):
+    """Ctrl-C raised inside Dask's garbage-collection hook was printed and dropped, and
+    `train --local --workers 2` saved its model and exited 0. The CLI's handler notes it:
+    the write keeps the old file and the command ends as interrupted."""
+    import gc
+    import os
+    import signal
+
+    import typer
+
+    from forecast_cli import errors
+    from forecast_cli.cli.guard import guarded, raise_on_termination
+
+    monkeypatch.setattr(errors, "_RECEIVED", [])
+    saved = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    try:
+        raise_on_termination()
+
+        class Finalised:
+            def __del__(self):
+                os.kill(os.getpid(), signal.SIGINT)  # the handler runs here: its exception is dropped
+
+        target = tmp_path / "model.fcst"
+        target.write_text("old")
+        with pytest.raises(typer.Exit) as ended, guarded(quiet=True, debug=False):
+            Finalised()
+            gc.collect()
+            with atomic_write(target) as handle:
+                handle.write("new")
+        assert ended.value.exit_code == ExitCode.INTERRUPTED
+        assert target.read_text() == "old" and sorted(p.name for p in tmp_path.iterdir()) == ["model.fcst"]
+        assert errors.take_termination() is None  # acted on: the next command starts clean
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)
+
+
 def test_a_stop_whose_exception_was_lost_still_keeps_the_old_file(tmp_path, monkeypatch):
     """A SIGTERM handled inside a finaliser has its exception dropped by Python, and the
     command went on to replace the file and exit 0. The signal is kept: the write refuses
