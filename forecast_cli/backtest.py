@@ -23,7 +23,7 @@ from . import metrics as m
 from .backtest_echo import config_echo, long_forecasts, ragged_end_note, shape_reasons
 from .backtest_fill import carried_forward
 from .backtest_fits import Fits, distributed_global, fold_rows, local_fits, neural_forecasts
-from .backtest_intervals import band_levels, reported_bounds, unbanded_notes
+from .backtest_intervals import band_levels, indistinct_notes, reported_bounds, unbanded_notes
 from .backtest_scores import leaderboard
 from .backtest_setup import set_up
 from .baseline_bands import baseline_bounds, cut_at_zero
@@ -174,6 +174,7 @@ def run_backtest(
         bounds[name] = reported_bounds(bounds[name], forecasts[name], levels, probs)
 
     notes += unbanded_notes(models, forecasts, bounds, levels, horizon)
+    notes += indistinct_notes(models, bounds, levels)
     # a global network trains on other series' later rows (baselines' bands pool by date)
     notes += ragged_end_note(panel, bool(neural) and not local)
     notes += _scoring_notes(actual, scales)

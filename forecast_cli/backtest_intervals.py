@@ -125,3 +125,29 @@ def unbanded_notes(models, forecasts, bounds, levels, horizon: int) -> list[str]
         f"no bands for {share}: too few windows before their origins to calibrate {horizon}-step bands; "
         "coverage and interval scores are over the others (a shorter --horizon or more data gives them bands)"
     ]
+
+
+def indistinct_notes(models, bounds, levels) -> list[str]:
+    """A note for a level whose band equals the next lower level's at every banded forecast:
+    its folds' calibration held too few errors to tell them apart, so both are the widest
+    error seen (99% and 99.9% over 20 windows). ``predict`` says so of its one table; a
+    backtest's tables differ by fold, so the bands themselves are compared."""
+    ordered = sorted(dict.fromkeys(levels))
+    same: dict[float, list[str]] = {}
+    for lower, upper in zip(ordered, ordered[1:], strict=False):
+        for name in models:
+            lo_a, hi_a = bounds[name][f"lo-{lower:g}"], bounds[name][f"hi-{lower:g}"]
+            lo_b, hi_b = bounds[name][f"lo-{upper:g}"], bounds[name][f"hi-{upper:g}"]
+            banded = np.isfinite(lo_b) & np.isfinite(hi_b)
+            if (
+                banded.any()
+                and np.array_equal(lo_a[banded], lo_b[banded])
+                and np.array_equal(hi_a[banded], hi_b[banded])
+            ):
+                same.setdefault(upper, []).append(name)
+    return [
+        f"the {upper:g}% band of {', '.join(names)} equals the {ordered[ordered.index(upper) - 1]:g}% band at every "
+        "forecast: too few calibration errors to tell them apart (each is the widest error seen), so its "
+        "coverage may fall short; a lower --level or more data"
+        for upper, names in same.items()
+    ]

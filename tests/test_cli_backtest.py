@@ -263,3 +263,14 @@ def test_backtest_says_at_which_fits_the_damped_trend_was_averaged_in(sample, mo
         "0 of 2 fits, left out at 2" if worse else "2 of 2 fits\n"
     )
     assert said in result.stderr
+
+
+def test_levels_the_calibration_cannot_tell_apart_are_said(sample):
+    """`--level 99,99.9` on airline: both bands are the widest error seen at every fold, so
+    they are equal, and predict warned of it where backtest said nothing."""
+    args = ["backtest", str(sample / "airpassengers.csv"), "--models", "naive,seasonal-naive", "-f", "csv"]
+    thin = runner.invoke(app, [*args, "--level", "99,99.9"])
+    assert thin.exit_code == 0, thin.output
+    assert "the 99.9% band of naive, seasonal-naive, drift, mean equals the 99% band at every forecast" in thin.stderr
+    usual = runner.invoke(app, [*args, "--level", "80,95"])
+    assert usual.exit_code == 0 and "equals the" not in usual.stderr
