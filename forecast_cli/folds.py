@@ -112,10 +112,18 @@ def plan_folds(
                 f"needs {train_size + horizon} rows, and the series has {n_rows}; use --train-size "
                 f"{n_rows - horizon} or less"
             )
+        levers = ["--folds", "--horizon", *(["--origin-stride"] if stride != horizon else [])]
+        # a sliding window's rows are its --train-size (past the lookback a model needs)
+        levers.append(
+            "--train-size"
+            if window == "sliding" and train_size is not None and train_size > min_train
+            else "--lookback"
+        )
         raise DataError(
             f"{folds} folds of horizon {horizon} (stride {stride}) need {needed + horizon + stride * (folds - 1)} "
             f"rows with {needed} training rows before the first origin, but the series has {n_rows}; "
-            f"at most {fit} fold{'s' if fit != 1 else ''} fit{'s' if fit == 1 else ''} (lower --folds, --horizon{', --origin-stride' if stride != horizon else ''} or --lookback)"
+            f"at most {fit} fold{'s' if fit != 1 else ''} fit{'s' if fit == 1 else ''} "
+            f"(lower {', '.join(levers[:-1])} or {levers[-1]})"
         )
     plan = []
     for k in range(skipped, folds):

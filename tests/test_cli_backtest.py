@@ -271,6 +271,9 @@ def test_levels_the_calibration_cannot_tell_apart_are_said(sample):
     args = ["backtest", str(sample / "airpassengers.csv"), "--models", "naive,seasonal-naive", "-f", "csv"]
     thin = runner.invoke(app, [*args, "--level", "99,99.9"])
     assert thin.exit_code == 0, thin.output
-    assert "the 99.9% band of naive, seasonal-naive, drift, mean equals the 99% band at every forecast" in thin.stderr
+    assert (
+        "the 99.9% band of naive, seasonal-naive, drift, mean equals the 99% band at every forecast"
+        in thin.stderr
+    )
     usual = runner.invoke(app, [*args, "--level", "80,95"])
     assert usual.exit_code == 0 and "equals the" not in usual.stderr

@@ -86,3 +86,12 @@ def test_a_series_that_fits_no_fold_is_refused_even_when_partial():
     with pytest.raises(DataError, match="at most 0 folds fit"):
         plan_folds(12, horizon=3, folds=4, min_train=10, partial=True)
     assert len(plan_folds(13, horizon=3, folds=4, min_train=10, partial=True)) == 1
+
+
+def test_too_many_sliding_folds_name_the_train_size_as_a_fix():
+    """2 folds of 12 after a 130-row window need 154 rows of 144: the refusal named --lookback,
+    which does not set a sliding window's rows; --train-size does."""
+    with pytest.raises(DataError, match=r"at most 1 fold fits \(lower --folds, --horizon or --train-size\)"):
+        plan_folds(144, 12, 2, window="sliding", train_size=130, min_train=37)
+    with pytest.raises(DataError, match=r"at most 10 folds fit \(lower --folds, --horizon or --lookback\)"):
+        plan_folds(144, 12, 20, min_train=13)
