@@ -105,3 +105,18 @@ def _calibrated(values: tuple[str, ...], level_of, flag: str, notes: list[str]) 
         f"the model's {flag} {dropped}: beyond the widest band calibrated ({TOP_LEVEL:g}%), left out"
     )
     return kept or ("none",)
+
+
+def typed(values: Sequence[str]) -> list[float | int | str]:
+    """``--level``/``--quantiles`` values as numbers where they are numbers (``"none"``
+    stays text): ``info -f json`` and ``-f config`` promise typed values, and a script read
+    ``"90"``. The option keeps text, as it takes ``none`` too."""
+    out: list[float | int | str] = []
+    for value in values:
+        try:
+            number = float(value)
+        except ValueError:
+            out.append(value)
+            continue
+        out.append(int(number) if number.is_integer() and "." not in value else number)
+    return out

@@ -89,6 +89,9 @@ def test_trains_levels_are_predicts_default_and_info_says_so(tmp_path, sample):
     args = ["train", air, "-o", str(model), *FAST_TRAIN]
     assert runner.invoke(app, [*args, "--level", "90", "--quantiles", "0.05"]).exit_code == 0
     assert _info(model)["intervals"].startswith("90; quantiles 0.05 (predict's default; calibrated on ")
+    assert _info(model)["config"]["intervals"] == {"level": [90], "quantiles": [0.05]}  # numbers, for jq
+    as_config = runner.invoke(app, ["info", str(model), "-f", "config"]).stdout
+    assert "level = [90]\nquantiles = [0.05]\n" in as_config
     header = runner.invoke(app, ["predict", "-m", str(model), "-H", "1", "-f", "csv"]).stdout.splitlines()[0]
     assert header == "timestamp,passengers,passengers-lo-90,passengers-hi-90,passengers-q0.05"
     given = ["predict", "-m", str(model), "-H", "1", "-f", "csv", "--level", "80", "--quantiles", "none"]

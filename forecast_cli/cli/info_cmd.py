@@ -81,10 +81,16 @@ def typed_sections(meta: dict) -> dict:
     the shown fields are display text ("12 (one season)"), which a script cannot read
     as a number. A --local model gives its first member's plan (the shown fields tally
     what differs between members)."""
+    from ..interval_config import typed
+
     first = (meta.get("members") or [{}])[0]
+    config = meta.get("config") or first.get("config")
+    if config and isinstance(config.get("intervals"), dict):  # levels as numbers, as jq expects
+        intervals = {k: typed(v) if isinstance(v, list) else v for k, v in config["intervals"].items()}
+        config = {**config, "intervals": intervals}
     return {
         "plan": meta.get("plan") or first.get("plan"),
-        "config": meta.get("config") or first.get("config"),
+        "config": config,
         "series_ids": [  # what --ids may name (a lone series: none); a --local model's short
             i
             for i in meta.get("order") or meta.get("ids") or ()

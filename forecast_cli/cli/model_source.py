@@ -10,9 +10,13 @@ def model_config_toml(meta: dict, model: Path) -> str:
     """The options a model was trained with, as a flat TOML file (see ``config_file``)."""
     from ..config import ForecastConfig
     from ..config_file import option_values, to_toml
+    from ..interval_config import typed
 
     config = ForecastConfig.from_dict(meta["config"])
     values = option_values(config, "train")
+    for key in ("level", "quantiles"):  # numbers, as the file's other values are typed
+        if key in values:
+            values[key] = typed(values[key])
     source = ticker_source(config.data)
     if source:  # the bars it learned from, downloaded again (DATA would be refused beside them)
         values.update(source)
