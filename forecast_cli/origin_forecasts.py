@@ -193,8 +193,8 @@ def _holiday_steps(
     """(origins, horizon) True at a step on a public holiday; None without a holiday input.
 
     The damped trend reads the target alone and forecasts every day as an ordinary one: averaged
-    in on a holiday it halved the dip the network had learned (DE daily sales, Christmas
-    forecast 89.8 against 58.8 happened; the network alone, 59.1), and the validation that
+    in on a holiday it halved the dip the network had learned (German daily sales: Christmas
+    forecast at 89.8, the network alone at 59.1, the day at 58.8), and the validation that
     decides the average rarely holds a holiday to see it. Steps past a segment's end (clamped
     validation windows, never scored) read its last row."""
     columns = calendar_columns(f.plan_.calendar)
