@@ -30,7 +30,8 @@ class DataConfig:
     id_col: str | None = opt(
         None,
         "Column naming the series of a long panel (detected when unambiguous, such as unique_id); "
-        "several, comma-separated, when they name it together (State,Purpose).",
+        "several, comma-separated, when they name it together (State,Purpose); '' for one series, "
+        "nothing detected.",
         DATA,
     )
     ids: tuple[str, ...] = opt(
