@@ -31,7 +31,8 @@ def columns_for_model(
     would send the user looking for options they never gave.
     """
     columns = [str(c).strip() for c in raw.columns]
-    ids: list[str | None] = [*id_parts(cfg.id_col, columns)] or [cfg.id_col]  # a compound id's each
+    # a compound id's each; '' (one series, nothing detected) names no column
+    ids: list[str | None] = [*id_parts(cfg.id_col, columns)] or [cfg.id_col or None]
     roles: list[tuple[str, str | None]] = [*(("series id", part) for part in ids), ("target", cfg.target)]
     if wide_target is not None and not {cfg.id_col, cfg.target} <= set(columns):
         cfg, series = _wide_for_model(raw, cfg, model, wide_target)

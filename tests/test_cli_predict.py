@@ -437,3 +437,23 @@ def test_a_future_file_in_unix_time_is_read_as_the_training_data_was_without_dat
     assert got.exit_code == 0, got.output
     assert got.stdout.splitlines()[1].startswith("2010-11-01T00:00:00+00:00,")
     assert "future.csv read as the model's training data was (--time-format %s)" in got.stderr
+
+
+def test_a_model_told_its_data_is_one_series_predicts_from_that_data_as_one(tmp_path):
+    """bad input: train --id-col '' on rows counted as steps with a label that changes once
+    (a regime) -> predict on the same file gives the model's forecast; it looked for an id
+    again and refused with advice predict has no option for"""
+    rows = pd.DataFrame(
+        {"regime": ["low"] * 40 + ["high"] * 40, "y": np.r_[np.full(40, 10.0), np.full(40, 12.0)]}
+    )
+    rows["y"] += np.random.default_rng(0).normal(0, 0.5, 80)
+    data, model = tmp_path / "steps.csv", tmp_path / "m.fcst"
+    rows.to_csv(data, index=False)
+    trained = runner.invoke(
+        app, ["train", str(data), "--id-col", "", "-H", "2", *FAST_TRAIN, "-o", str(model)]
+    )
+    assert trained.exit_code == 0, trained.output
+    given = runner.invoke(app, ["predict", "-m", str(model), str(data), "-f", "csv"])
+    stored = runner.invoke(app, ["predict", "-m", str(model), "-f", "csv"])
+    assert given.exit_code == 0, given.output
+    assert given.stdout == stored.stdout and given.stdout.startswith("step,y,")

@@ -119,7 +119,10 @@ def predict(
             "features": forecaster.features_,  # the known-future ones included: the lookback reads them
             "future_features": (),
             "static_cols": tuple(forecaster.static_levels_),
-            "id_col": forecaster.id_col_,
+            # a model of one series told so (--id-col ''): its data is not searched for an id again
+            "id_col": ""
+            if forecaster.id_col_ is None and forecaster.config.data.id_col == ""
+            else forecaster.id_col_,
             "ids": config.data.ids,
             "ids_file": config.data.ids_file,
             # how this file is written: as predict is told, else as the training data was
