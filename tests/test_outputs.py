@@ -102,6 +102,35 @@ def test_a_ctrl_c_dropped_inside_a_finaliser_still_ends_the_command_with_130(tmp
             signal.signal(number, handler)
 
 
+def test_the_entry_point_leaves_the_callers_signal_handlers_and_no_old_ctrl_c(monkeypatch, capsys):
+    """A program calling the CLI's entry point twice: a Ctrl-C in its own code between the
+    calls ended the second call at once (130, nothing written), and its own Ctrl-C handler
+    was replaced for good."""
+    import signal
+    import sys
+
+    from forecast_cli import errors
+    from forecast_cli.cli.entry import main
+
+    monkeypatch.setattr(errors, "_RECEIVED", [])
+    mine = lambda signum, frame: None  # noqa: E731  (the caller's own handler)
+    saved = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        errors.note_termination(signal.SIGINT)  # noted by a previous call's handler, after it ended
+        monkeypatch.setattr(sys, "argv", ["forecast", "--version"])
+        with pytest.raises(SystemExit) as ended:
+            main()
+        assert ended.value.code == 0 and "forecast " in capsys.readouterr().out
+        assert errors.take_termination() is None
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # ours, taken back
+        signal.signal(signal.SIGINT, mine)
+        with pytest.raises(SystemExit):
+            main()
+        assert signal.getsignal(signal.SIGINT) is mine  # left as the caller set it
+    finally:
+        signal.signal(signal.SIGINT, saved)
+
+
 def test_a_stop_whose_exception_was_lost_still_keeps_the_old_file(tmp_path, monkeypatch):
     """A SIGTERM handled inside a finaliser has its exception dropped by Python, and the
     command went on to replace the file and exit 0. The signal is kept: the write refuses

@@ -40,11 +40,21 @@ def main() -> None:
     """Console-script entry point; a closed pipe (``| head``) ends quietly, and a bad option
     or option value is one ``error:`` line, exit 2, like every other refusal (click drew a
     boxed usage panel over several lines)."""
-    from .guard import end_quietly_on_closed_pipe, open_closed_streams, raise_on_termination, silence_stdout
+    from .guard import end_quietly_on_closed_pipe, open_closed_streams, raise_on_termination, restore_handlers
 
     end_quietly_on_closed_pipe()
     open_closed_streams()
-    raise_on_termination()
+    handlers = raise_on_termination()
+    try:
+        _run()
+    finally:
+        restore_handlers(handlers)
+
+
+def _run() -> None:
+    """The command, its usage errors and closed pipes mapped to their exit codes."""
+    from .guard import silence_stdout
+
     # typer bundles its own click: its usage errors are the base of its public BadParameter
     usage_error = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
     try:

@@ -130,7 +130,7 @@ def open_closed_streams() -> None:
         sys.stdout = _ClosedStdout()  # type: ignore[assignment]
 
 
-def raise_on_termination() -> None:
+def raise_on_termination() -> dict[int, object]:
     """SIGTERM and SIGHUP raise ``Terminated`` in the main thread, so they end a command as
     Ctrl-C does: the file being written is removed, one line says so, and the exit code is
     the shell's (143, 129). The default action killed the process mid-save. Ctrl-C raises
@@ -142,6 +142,8 @@ def raise_on_termination() -> None:
         note_termination(signum)  # kept, in case a finaliser swallows what is raised here
         raise Terminated(signum)
 
+    take_termination()  # a signal noted before this command (between two calls of a library's) is not its own
+    before = {signum: signal.getsignal(signum) for signum in _SIGNALS}
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _raise)
@@ -152,3 +154,15 @@ def raise_on_termination() -> None:
 
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not where Ctrl-C is ignored
         signal.signal(signal.SIGINT, _interrupt)
+    return before
+
+
+def restore_handlers(before: dict[int, object]) -> None:
+    """The signal handlers ``raise_on_termination`` replaced, back: a program that calls
+    the CLI's entry point keeps its own Ctrl-C (asyncio's, say) after the command."""
+    for signum, handler in before.items():
+        if handler is not None:
+            signal.signal(signum, handler)  # type: ignore[arg-type]
+
+
+_SIGNALS = tuple(getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n))
