@@ -40,6 +40,7 @@ from .period_nesting import refuse_anchors_apart
 from .series import numbers_steps, prepare_series
 from .series_record import Series
 from .shared_step import on_shared_step
+from .weekend_repeats import weekend_repeats
 
 
 @dataclass
@@ -151,6 +152,8 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig, to_learn: bool = True) -> 
             series.report.start, series.report.end = (said(t, labels, series.freq) for t in ends)
         if series.report.first_gap and series.freq is not None:  # "first 2005", as the output writes it
             series.report.first_gap = said(pd.Timestamp(series.report.first_gap), labels, series.freq)
+        if cfg.freq is None:  # a --freq D given says the days are meant
+            series.report.add_note(weekend_repeats([series.frame], series.target, series.freq))
         return dataclasses.replace(Panel.of_one(series), time_labels=labels)
     if id_col not in raw.columns:
         raise UsageError(f"--id-col {id_col!r} is not a column; columns: {', '.join(map(str, raw.columns))}")
@@ -279,6 +282,9 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig, to_learn: bool = True) -> 
             f"{len(empty)} series with no {'values' if wide else repr(target) + ' values'} left out ({first_few(empty)})"
         )
     notes += space_twins(wanted)
+    if cfg.freq is None:  # the panel read as one; a --freq D given says the days are meant
+        repeats = weekend_repeats([m.frame for m in members], target, members[0].freq)
+        notes += [repeats] if repeats else []
     labels = "" if time_col is None else layout_of(table[time_col], cfg.time_format, time_col)
     return Panel(members, tuple(wanted), id_col, notes=notes, statics=statics, time_labels=labels)
 

@@ -37,7 +37,6 @@ from .series_record import LoadReport, Series
 from .stamps import readable
 from .summed_periods import SummedRows, filled_note, rows_to_sum, split_marks, sums_into_coarser
 from .weekday_grids import one_weekday
-from .weekend_repeats import weekend_repeats
 
 __all__ = ["load_series", "prepare_series"]
 
@@ -140,7 +139,6 @@ def prepare_series(
         regular.note,
         filled_note(summed, native or "", freq, fill, len(holding)),
         clock_change_note(pd.DatetimeIndex(repeated), regular.frame, freq),
-        weekend_repeats(regular.frame, target, freq),
     ):
         report.add_note(text)
     if fill != "drop" and (summed.gaps or summed.empty_cells):

@@ -170,6 +170,10 @@ def test_a_series_with_no_values_is_left_out_and_named_unless_asked_for(tmp_path
         "series 'S2': target column 'y' has no values (all empty or NaN); leave the series out "
         "(--ids or --ids-file, or delete its rows) (the series is on data rows 145-192)",
     )
+    dead = long_panel()
+    dead["y"] = np.nan  # every series empty: the first one's refusal, not a panel of none
+    result, _ = _train(tmp_path, dead, "--target", "y")
+    refused(result, 2, "series 'S0': target column 'y' has no values (all empty or NaN)")
     wide = pd.DataFrame({"month": pd.date_range("2000-01-01", periods=40, freq="MS"), "a": np.arange(40.0)})
     wide["b"], wide["c"] = np.nan, "  "
     result, _ = _train(tmp_path, wide, "--target", "*", quiet=False)

@@ -234,12 +234,22 @@ def test_weekend_rows_that_repeat_friday_are_said_with_the_freq_that_drops_them(
 
     def line(values) -> str:
         raw = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "close": values})
-        return prepare_series(raw, DataConfig()).report.line()
+        return prepare_panel(raw, DataConfig()).members[0].report.line()
 
     assert "52 of 52 weekend days repeat the day before: if these are an exchange's sessions" in line(carried)
     assert "--freq B" in line(carried) and "weekend days" not in line(walk)
     zeros = np.where(np.arange(len(days)) % 30 == 0, 3.0, 0.0)
     assert "weekend days" not in line(zeros)
+    asked = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "close": carried})
+    assert "weekend days" not in prepare_panel(asked, DataConfig(freq="D")).members[0].report.line()
+    # a panel is read as one, whichever series comes first (its series share one load)
+    for first, second in ((walk, carried), (carried, walk), (carried, carried)):
+        stores = pd.DataFrame(
+            {"store": np.repeat(["A", "B"], len(days)), "date": np.tile(days.strftime("%Y-%m-%d"), 2)}
+        )
+        stores["close"] = np.r_[first, second]
+        said = prepare_panel(stores, DataConfig(id_col="store")).summary_line()
+        assert ("104 of 104 weekend days" in said) == (first is second), said
 
 
 def test_a_panel_of_two_exchanges_shares_weekdays_with_freq_b():

@@ -127,6 +127,10 @@ def test_the_entry_point_leaves_the_callers_signal_handlers_and_no_old_ctrl_c(mo
         with pytest.raises(SystemExit):
             main()
         assert signal.getsignal(signal.SIGINT) is mine  # left as the caller set it
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a job started with Ctrl-C ignored
+        with pytest.raises(SystemExit):
+            main()
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, saved)
 

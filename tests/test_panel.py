@@ -88,6 +88,8 @@ def test_without_a_time_column_a_text_column_in_runs_is_asked_about_never_joined
     assert alone.id_col is None and len(alone) == 1  # one value: no question
     gap = pd.DataFrame({"phase": ["a"] * 10 + [None] + ["b"] * 10, "y": np.arange(21.0)})
     assert len(prepare_panel(gap, DataConfig(target="y"))) == 1  # an empty cell: no id column
+    last = pd.DataFrame({"phase": ["a"] * 20 + ["b"], "y": np.arange(21.0)})
+    assert len(prepare_panel(last, DataConfig(target="y"))) == 1  # a value of one row names no series
 
 
 def test_the_id_col_offered_for_a_numbered_column_is_shell_quoted():
