@@ -49,18 +49,17 @@ def check_invented(
     )
     grid = f"{gaps:,} absent periods on the {freq} grid" if freq else f"{gaps:,} step numbers skipped"
     parts = [grid if gaps else "", f"{empty:,} rows with empty cells{where}" if empty else ""]
+    what = " and ".join(p for p in parts if p)
     fix = ("check --freq, or accept" if freq else "check the step column, or accept") if gaps else "accept"
     head = f"filling would invent {invented:,} of {rows:,} rows ({invented / rows:.0%}"
     if gaps and dates_layout is not None and (layout := dates_layout()):
         raise InventedRows(
-            f"{head}: {' and '.join(p for p in parts if p)}); "
-            f"the steps look like dates written without separators: give --time-format {layout}",
+            f"{head}: {what}); the steps look like dates written without separators: give --time-format {layout}",
             absent=gaps,
         )
     if gaps and week is not None and (closed := week()):
         raise InventedRows(
-            f"{head}: {' and '.join(p for p in parts if p)}); {closed}, or accept it with an explicit "
-            "--fill interpolate|ffill|zero|drop",
+            f"{head}: {what}); {closed}, or accept it with an explicit --fill interpolate|ffill|zero|drop",
             absent=gaps,
         )
     # most of the grid absent: observed at some times only (opening hours), which no fill
@@ -70,8 +69,7 @@ def check_invented(
         names = " or ".join(f.split("@")[0] for f in freqs[:3])
         observed_only = f"; if they are {names} trading hours, give --freq {freqs[0]}" + observed_only
     raise InventedRows(
-        f"{head}, over {MAX_INVENTED:.0%}: "
-        f"{' and '.join(p for p in parts if p)}); {fix} it with an explicit --fill interpolate|ffill|zero|drop"
+        f"{head}, over {MAX_INVENTED:.0%}: {what}); {fix} it with an explicit --fill interpolate|ffill|zero|drop"
         + (observed_only if 2 * gaps > rows else ""),
         absent=gaps,
     )

@@ -53,8 +53,7 @@ def guarded(quiet: bool, debug: bool) -> Iterator[Reporter]:
         raise typer.Exit(int(exc.exit_code)) from None
     except KeyboardInterrupt:
         take_termination()  # acted on here (noted by the handler, in case it was lost)
-        reporter.error("interrupted; nothing was written")
-        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        _terminated(reporter, signal.SIGINT)
     except Terminated as exc:
         take_termination()  # acted on here: a later command in this process starts clean
         _terminated(reporter, exc.signum)
