@@ -107,11 +107,16 @@ class FreqWithoutDates(UsageError):
 class InventedRows(DataError):
     """Filling would invent more of the grid than ``fill_guards.MAX_INVENTED``: ``predict``
     says the rows are not at the model's step instead (when periods are absent), since
-    --freq and --fill are train's. ``absent``: the periods missing from the grid."""
+    --freq and --fill are train's. ``absent``: the periods missing from the grid; ``share``:
+    the fraction of rows the fill would invent; ``series``: in a panel, how many of its
+    series would have as much invented, where others fill within the bound (0: one series,
+    or all of them, whose step is then the likelier fault)."""
 
-    def __init__(self, message: str, absent: int = 0):
+    def __init__(self, message: str, absent: int = 0, share: float = 0.0, series: int = 0):
         super().__init__(message)
         self.absent = absent
+        self.share = share
+        self.series = series
 
 
 class OutsideHours(DataError):

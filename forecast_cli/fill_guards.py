@@ -56,11 +56,13 @@ def check_invented(
         raise InventedRows(
             f"{head}: {what}); the steps look like dates written without separators: give --time-format {layout}",
             absent=gaps,
+            share=invented / rows,
         )
     if gaps and week is not None and (closed := week()):
         raise InventedRows(
             f"{head}: {what}); {closed}, or accept it with an explicit --fill interpolate|ffill|zero|drop",
             absent=gaps,
+            share=invented / rows,
         )
     # most of the grid absent: observed at some times only (opening hours), which no fill
     # repairs; rows counted as steps are the honest series
@@ -72,6 +74,7 @@ def check_invented(
         f"{head}, over {MAX_INVENTED:.0%}: {what}); {fix} it with an explicit --fill interpolate|ffill|zero|drop"
         + (observed_only if 2 * gaps > rows else ""),
         absent=gaps,
+        share=invented / rows,
     )
 
 
@@ -104,4 +107,29 @@ def closed_weekdays(observed: pd.DatetimeIndex, freq: str | None) -> str:
     return (
         f"no row falls on a {names}: if they are an exchange's sessions, give its --freq "
         "(Sunday to Thursday: XSAU, or XTAE before 2026)"
+    )
+
+
+def refuse_gappy_members(gappy: Sequence[tuple[str, InventedRows]], series: int) -> None:
+    """Refuse a panel some of whose series the default fill would invent too much of, naming
+    them all: the first one's refusal alone said to check --freq, though the others' rows
+    show the step is right, and hid how many more would stop the panel next. Where every
+    series would (``len(gappy) == series``) the caller gives the first one's refusal: the
+    step is then the likelier fault."""
+    if not gappy or len(gappy) == series:
+        return
+    ordered = sorted(gappy, key=lambda g: -g[1].share)  # the worst first
+    shown = ", ".join(f"{key!r} {exc.share:.0%}" for key, exc in ordered[:3]) + (
+        " ..." if len(gappy) > 3 else ""
+    )
+    them = "it" if len(gappy) == 1 else "them"
+    others = "the other fills" if series - len(gappy) == 1 else "the others fill"
+    raise InventedRows(
+        f"filling would invent over {MAX_INVENTED:.0%} of the rows of {len(gappy)} of {series} series "
+        f"({shown}), where {others} on the step; accept it with an explicit "
+        f"--fill interpolate|ffill|zero|drop (zero where an absent row means none sold), or leave {them} "
+        "out with --ids or --ids-file",
+        absent=sum(exc.absent for _, exc in gappy),
+        share=ordered[0][1].share,
+        series=len(gappy),
     )

@@ -21,11 +21,11 @@ from .clock_columns import joined_date_and_clock
 from .config import DataConfig
 from .constant_series import refuse_constant, without_values
 from .data_columns import refuse_feature_flags, resolve_target, resolve_time_column, time_index_as_column
-from .errors import DataError, OneTimestamp, UsageError, first_few
+from .errors import DataError, InventedRows, OneTimestamp, UsageError, first_few
+from .fill_guards import refuse_gappy_members
 from .panel_clocks import refuse_several_clocks
 from .panel_ids import as_written, space_twins, unknown_ids
 from .panel_layout import (
-    WIDE_TARGET,
     detect_id_column,
     id_parts,
     is_glob,
@@ -34,6 +34,7 @@ from .panel_layout import (
     refuse_merged_series,
     with_compound_id,
 )
+from .panel_member_error import member_error
 from .panel_table import factorize_ids, split_panel, static_values, wanted_places
 from .period_labels import layout_of, said
 from .period_nesting import refuse_anchors_apart
@@ -202,6 +203,8 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig, to_learn: bool = True) -> 
     split = split_panel(table, codes, len(uniques), wanted_codes, member_cfg)
     loaded: list[Series | None] = []
     single: dict[int, OneTimestamp] = {}  # a series of one timestamp: on the others' step, below
+    gappy: list[tuple[str, InventedRows]] = []  # refused together, below: the step is the others'
+    first_gappy: pd.DataFrame | None = None  # its rows: where every series is gappy, its refusal
     for i, key in enumerate(wanted):
         if i in split.ready:
             loaded.append(split.ready[i])
@@ -215,22 +218,16 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig, to_learn: bool = True) -> 
         except OneTimestamp as exc:
             loaded.append(None)
             single[i] = exc
+        except InventedRows as exc:
+            gappy.append((key, exc))
+            first_gappy = rows if first_gappy is None else first_gappy
+            if len(gappy) == len(wanted):  # every series: the step is the likelier fault
+                key, exc = gappy[0]
+                raise member_error(exc, key, first_gappy, wide, member_cfg, file_rows) from None
+            loaded.append(None)
         except (DataError, UsageError) as exc:
-            message = str(exc)
-            shared = (*member_cfg.features, *member_cfg.future_features)
-            if wide and any(f"column {c!r}" in message for c in shared):  # a column every series shares
-                raise
-            if wide:  # the melted column is the user's column named by the series id
-                message = message.replace(repr(WIDE_TARGET), repr(key))
-            if message.endswith("pick another --target"):  # the target is right for the others
-                gone = "or drop the column from --target" if wide else "or delete its rows"
-                message = message.replace(
-                    "pick another --target", f"leave the series out (--ids or --ids-file, {gone})"
-                )
-            if "data row" not in message:  # say where the series is in the file
-                positions = file_rows.get_indexer(rows.index.unique())
-                message += f" (the series is on data rows {rows_text(positions)})"
-            raise type(exc)(f"series {key!r}: {message}") from None
+            raise member_error(exc, key, rows, wide, member_cfg, file_rows) from None
+    refuse_gappy_members(gappy, len(wanted))
     members = on_shared_step(loaded, single, split, wanted, member_cfg, file_rows, to_learn)
     if cfg.agg is None and time_col is not None:  # rows merged by the default: of one series?
         used = {member_cfg.target, *cfg.features, *cfg.future_features}

@@ -180,6 +180,52 @@ def test_a_series_with_no_values_is_left_out_and_named_unless_asked_for(tmp_path
     assert result.exit_code == 0 and "2 series with no values left out (b, c)" in result.stderr, result.output
 
 
+def _thinned(frame: pd.DataFrame, series: dict[str, int]) -> pd.DataFrame:
+    """``frame`` without every ``n``-th row but the first of each series named, so a fill
+    would invent 1/n of that series' grid."""
+    keep = pd.Series(True, index=frame.index)
+    for key, every in series.items():
+        rows = frame.index[frame["unique_id"] == key]
+        keep[rows[1::every]] = False
+    return frame[keep]
+
+
+def test_series_a_fill_would_invent_much_of_are_named_together_the_step_being_the_others(tmp_path):
+    """bad input: two of a panel's three series with over a fifth of their months absent ->
+    exit 2 naming both with their shares, worst first, and --fill or --ids (the first one's
+    refusal alone said to check --freq, though the third series shows the step is right, and
+    hid the second); every series that gappy -> the first's own refusal, naming --freq;
+    predict with a model of the default fill -> exit 2 naming both, and --ids"""
+    gappy = _thinned(long_panel(), {"S0": 4, "S2": 3})
+    result, _ = _train(tmp_path, gappy)
+    refused(
+        result,
+        2,
+        "filling would invent over 20% of the rows of 2 of 3 series ('S2' 33%, 'S0' 25%), where the "
+        "other fills on the step; accept it with an explicit --fill interpolate|ffill|zero|drop",
+        "or leave them out with --ids or --ids-file",
+    )
+    result, _ = _train(tmp_path, _thinned(long_panel(), {"S0": 4, "S1": 4, "S2": 3}))
+    refused(
+        result,
+        2,
+        "series 'S0': filling would invent 15 of 60 rows (25%",
+        "check --freq",
+        "(the series is on data rows",
+    )
+    result, _ = _train(tmp_path, gappy, "--fill", "interpolate")
+    assert result.exit_code == 0, result.output
+    result, model = _train(tmp_path, long_panel())
+    gappy.to_csv(tmp_path / "gappy.csv", index=False)
+    result = runner.invoke(app, ["predict", str(tmp_path / "gappy.csv"), "-m", str(model)])
+    refused(
+        result,
+        2,
+        "of 2 of 3 series ('S2' 33%, 'S0' 25%)",
+        ": give their rows at every MS step, or leave them out with --ids",
+    )
+
+
 def test_an_empty_column_of_a_wide_table_is_left_out_by_target_not_by_deleting_rows(tmp_path):
     """bad input: --target a,b of a wide table whose column b is empty -> exit 2, naming the
     series and --target; the fix offered was to delete its rows, which would delete a's too"""

@@ -165,6 +165,11 @@ def predict(
             ) from None
         except (InventedRows, OutsideHours) as exc:  # --freq and --fill are train's, not predict's
             what = str(exc).split(";")[0]
+            if isinstance(exc, InventedRows) and exc.series:  # the others are at the model's step
+                raise DataError(
+                    f"{what}: give {'its' if exc.series == 1 else 'their'} rows at every {forecaster.freq_} step, or leave "
+                    f"{'it' if exc.series == 1 else 'them'} out with --ids"
+                ) from None
             if isinstance(exc, InventedRows) and not exc.absent:  # at the step, with empty cells
                 raise DataError(
                     f"{what}: fill the empty cells in the rows given (predict interpolates at most "
