@@ -54,6 +54,7 @@ class Panel:
     notes: list[str] = field(default_factory=list)
     statics: dict[str, tuple[str, ...]] = field(default_factory=dict)  # column -> value per member
     time_labels: str = ""  # the layout outputs write timestamps in ("": ISO 8601; see period_labels)
+    without_values: tuple[str, ...] = ()  # series of the data left out, having no target value
 
     @classmethod
     def of_one(cls, series: Series) -> Panel:
@@ -283,7 +284,15 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig, to_learn: bool = True) -> 
         repeats = weekend_repeats([m.frame for m in members], target, members[0].freq)
         notes += [repeats] if repeats else []
     labels = "" if time_col is None else layout_of(table[time_col], cfg.time_format, time_col)
-    return Panel(members, tuple(wanted), id_col, notes=notes, statics=statics, time_labels=labels)
+    return Panel(
+        members,
+        tuple(wanted),
+        id_col,
+        notes=notes,
+        statics=statics,
+        time_labels=labels,
+        without_values=tuple(empty),
+    )
 
 
 def _time_labels(raw: pd.DataFrame, cfg: DataConfig) -> str:

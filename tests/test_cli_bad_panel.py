@@ -226,6 +226,23 @@ def test_series_a_fill_would_invent_much_of_are_named_together_the_step_being_th
     )
 
 
+def test_predict_warns_of_a_trained_series_whose_rows_have_no_values(tmp_path):
+    """predict with rows where a trained series' target is all empty -> the others forecast,
+    and a warning (not only the load line's note, which reads as loading news) names the
+    trained series not forecast; an untrained empty series is the load line's alone"""
+    result, model = _train(tmp_path, long_panel())
+    assert result.exit_code == 0, result.output
+    frame = _corrupt("S2", slice(None), "y", np.nan)
+    extra = long_panel().query("unique_id == 'S0'").assign(unique_id="S9", y=np.nan)
+    pd.concat([frame, extra]).to_csv(tmp_path / "empty.csv", index=False)
+    result = runner.invoke(app, ["predict", str(tmp_path / "empty.csv"), "-m", str(model), "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    assert set(pd.read_csv(io.StringIO(result.stdout))["unique_id"]) == {"S0", "S1"}
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings == ["warning: 1 trained series has no 'y' value in the rows given and is not forecast (S2)"]
+    assert "2 series with no 'y' values left out (S2, S9)" in result.stderr
+
+
 def test_an_empty_column_of_a_wide_table_is_left_out_by_target_not_by_deleting_rows(tmp_path):
     """bad input: --target a,b of a wide table whose column b is empty -> exit 2, naming the
     series and --target; the fix offered was to delete its rows, which would delete a's too"""

@@ -11,7 +11,15 @@ from typing import Annotated, Optional
 import typer
 
 from ..config import ForecastConfig
-from ..errors import DataError, FreqWithoutDates, InventedRows, MergedSeries, OutsideHours, UsageError
+from ..errors import (
+    DataError,
+    FreqWithoutDates,
+    InventedRows,
+    MergedSeries,
+    OutsideHours,
+    UsageError,
+    first_few,
+)
 from ..run_config import ComputeConfig, TickerConfig
 from .app import app, exit_partial, load_input
 from .config_option import options_given
@@ -191,6 +199,13 @@ def predict(
         )
     if series is None:
         reporter.info(f"continuing from the history stored in {model} ({_history_ends(forecaster, ids)})")
+    elif lost := [
+        i for i in series.without_values if i in set(forecaster.ids_)
+    ]:  # a warning, not the load line's note
+        reporter.warn(
+            f"{len(lost)} trained series {'has' if len(lost) == 1 else 'have'} no {series.target!r} value "
+            f"in the rows given and {'is' if len(lost) == 1 else 'are'} not forecast ({first_few(lost)})"
+        )
     intervals, notes = config.intervals.or_else(forecaster.config.intervals)  # train's unless given here
     for note in notes:
         reporter.warn(note)
