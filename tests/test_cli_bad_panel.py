@@ -239,7 +239,9 @@ def test_predict_warns_of_a_trained_series_whose_rows_have_no_values(tmp_path):
     assert result.exit_code == 0, result.output
     assert set(pd.read_csv(io.StringIO(result.stdout))["unique_id"]) == {"S0", "S1"}
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
-    assert warnings == ["warning: 1 trained series has no 'y' value in the rows given and is not forecast (S2)"]
+    assert warnings == [
+        "warning: 1 trained series has no 'y' value in the rows given and is not forecast (S2)"
+    ]
     assert "2 series with no 'y' values left out (S2, S9)" in result.stderr
 
 

@@ -73,6 +73,7 @@ def test_json_rows_carry_the_months_as_the_data_wrote_them(air_model):
 def test_table_format_renders_for_people(air_model):
     result = runner.invoke(app, ["predict", "-m", str(air_model), "-H", "2", "-f", "table"])
     assert result.exit_code == 0 and "1961-01" in result.stdout and "passengers" in result.stdout
+    assert all(line == line.rstrip() for line in result.stdout.splitlines())  # no padding to the width
 
 
 def test_data_on_stdin_forecasts_after_its_last_row(air_model, sample):

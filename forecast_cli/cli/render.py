@@ -175,7 +175,7 @@ def _write(fmt: str, stream: Any, frame: Any, payload: Any, title: str, table: A
     from ..writers import frame_to_csv, frame_to_records, write_json, write_jsonl
 
     if table is not None:
-        Console(file=stream, highlight=False, width=_width(stream)).print(table)
+        _print(Console(file=stream, highlight=False, width=_width(stream)), table)
     elif fmt == "json":
         write_json(payload if payload is not None else frame_to_records(frame), stream)
     elif fmt == "jsonl":
@@ -186,7 +186,19 @@ def _write(fmt: str, stream: Any, frame: Any, payload: Any, title: str, table: A
         console = Console(file=stream, highlight=False, width=_width(stream))
         for block in column_blocks(frame, console.width):
             shown = title if len(block) == len(frame.columns) else f"{title} ({_span(frame, block)})"
-            console.print(frame_table(frame[block], shown))
+            _print(console, frame_table(frame[block], shown))
+
+
+def _print(console: Console, renderable: Any) -> None:
+    """Print to a terminal as Rich lays out; to a file or a pipe without the spaces Rich pads
+    a left-justified title (and a short line) with to the table's width, which a diff or
+    ``grep 'foo$'`` of the output trips over."""
+    if console.is_terminal:
+        console.print(renderable)
+        return
+    with console.capture() as captured:
+        console.print(renderable)
+    console.file.write("".join(line.rstrip(" ") + "\n" for line in captured.get().splitlines()))
 
 
 def _width(stream: Any) -> int | None:
