@@ -13,8 +13,9 @@ from .config import ForecastConfig
 from .folds import Fold
 from .frequency_defaults import Shape
 from .panel import Panel
-from .period_labels import said
+from .period_labels import period_labels, said, step_layout
 from .run_config import BacktestConfig
+from .writers import format_timestamps
 
 
 def shape_reasons(plans: list[dict], shape: Shape, given: set[str]) -> list[dict]:
@@ -64,10 +65,13 @@ def config_echo(
         "origin_stride": spec.origin_stride or shape.horizon,
         "refit_why": refit_why,  # what --refit auto read (empty when given or without a network)
         "models": list(models),
-        "first_origin": _iso(first_origin),
-        "last_origin": _iso(last_origin),
-        "first_step": _iso(first),
-        "last_step": _iso(last),
+        **dict(
+            zip(
+                ("first_origin", "last_origin", "first_step", "last_step"),
+                _as_written(panel, [first_origin, last_origin, first, last]),
+                strict=True,
+            )
+        ),
         # every option of the networks but the cell: "models" names the cells run (the
         # base config's cell, lstm unless a file set it, is not what --models gru ran)
         # the data options as given (--id-col, --ids, --future-features, --static-cols,
@@ -122,11 +126,21 @@ def long_forecasts(
     return pd.concat(frames, ignore_index=True)
 
 
-def _iso(stamp) -> str | int:
-    """A fold boundary as the JSON writes every timestamp: ISO 8601 (``1960-06-01T00:00:00``),
-    or the step number of a series without dates, as a number (the predictions' JSON writes
-    steps as numbers; the config wrote "83")."""
-    return stamp.isoformat() if isinstance(stamp, pd.Timestamp) else int(stamp)
+def _as_written(panel: Panel, stamps: list) -> list[str] | list[int]:
+    """Fold boundaries as ``--predictions-out`` and the predictions' JSON write their
+    timestamps: the data's period labels (``1959-02``), else ISO 8601, dates alone where
+    every stamp of the data is a midnight (the config wrote ``1959-02-01T00:00:00`` beside
+    predictions of ``1959-02``); step numbers as numbers (the config wrote "83")."""
+    if not isinstance(stamps[0], pd.Timestamp):
+        return [int(s) for s in stamps]
+    index = pd.DatetimeIndex(stamps)
+    labels = period_labels(index, step_layout(panel.time_labels, panel.freq))
+    if labels is not None:
+        return labels
+    midnights = index.tz is None and all(
+        (m.frame.index == m.frame.index.normalize()).all() for m in panel.members
+    )
+    return [t.date().isoformat() for t in index] if midnights else format_timestamps(index)
 
 
 def ragged_end_note(panel: Panel, global_network: bool) -> list[str]:

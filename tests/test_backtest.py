@@ -208,12 +208,14 @@ def _fold_index(result, frame):
 
 def test_first_origin_is_named_as_the_forecasts_name_origins(monthly_frame):
     """The JSON's first_origin was the first forecast step, one row after the ``origin``
-    column of --predictions-out (the last row a forecast reads); first_step is that step."""
+    column of --predictions-out (the last row a forecast reads); first_step is that step.
+    Each is written as the predictions write it: midnights as dates (the config wrote
+    ``2010-01-01T00:00:00`` beside predictions of ``2010-01-01``)."""
     result, rows = _forecasts(monthly_frame, "never")
-    assert result.config["first_origin"] == rows["origin"].min().isoformat()
-    assert result.config["last_origin"] == rows["origin"].max().isoformat()  # ISO, as outputs write
-    assert result.config["first_step"] == rows.loc[rows["step"] == 1, "timestamp"].min().isoformat()
-    assert result.config["last_step"] == rows.loc[rows["step"] == 1, "timestamp"].max().isoformat()
+    assert result.config["first_origin"] == rows["origin"].min().date().isoformat()
+    assert result.config["last_origin"] == rows["origin"].max().date().isoformat()
+    assert result.config["first_step"] == rows.loc[rows["step"] == 1, "timestamp"].min().date().isoformat()
+    assert result.config["last_step"] == rows.loc[rows["step"] == 1, "timestamp"].max().date().isoformat()
     steps = monthly_frame.drop(columns="month")  # integer steps: numbers, as the predictions write them
     numbered = run_backtest(
         prepare_series(steps, DataConfig()),

@@ -187,6 +187,7 @@ def test_default_folds_are_as_many_as_fit_when_five_do_not_and_the_json_says_how
     first, last = (report["config"][k][:7] for k in ("first_step", "last_step"))  # YYYY-MM
     months = (int(last[:4]) - int(first[:4])) * 12 + int(last[5:]) - int(first[5:])
     assert months == 24 * (fit - 1) and last == "1959-01"  # the folds end where the data does
+    assert report["config"]["last_step"] == "1959-01"  # the data's labels, as the predictions write
 
 
 def test_json_and_stderr_give_each_network_the_plan_its_fits_resolved(sample):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Optional
 
 import typer
@@ -171,8 +172,10 @@ def _report(result, reporter: Reporter, layout: tuple[str, str | None]) -> None:
 
     from ..period_labels import said
 
-    def _stamp(value: str | int) -> str:  # a step as the config's ISO text, or a step number
-        return said(value if isinstance(value, int) else pd.Timestamp(value), *layout)
+    def _stamp(value: str | int) -> str:  # a step as the config writes it: a label, a date, ISO, a number
+        if isinstance(value, str) and re.match(r"\d{4,}-\d\d-\d\dT", value):
+            return said(pd.Timestamp(value), *layout)  # people's 2000-08-26 00:30:00, not ISO's T
+        return str(value)
 
     first, last = result.folds[0], result.folds[-1]
     where = (
