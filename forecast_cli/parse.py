@@ -10,8 +10,8 @@ to every row, so a row in another layout is an error, never read some other way:
   that fit both are day-first, the only order any locale writes with dots (``01.02.1980``
   is 1 February in German, Swiss, Russian and Scandinavian use);
 - ``2024/01/31`` is year-month-day; ``01/2024`` month-year; ``2024M01`` (Eurostat's
-  months) the month; quarters ``1998 Q1``, ``1998Q1``, ``1998-Q1``, ``Q1 1998`` are the
-  quarter's first day; ISO weeks ``2024-W01`` are that week's Monday; spans
+  months) and ``2024:01`` (EViews') the month; quarters ``1998 Q1``, ``1998Q1``,
+  ``1998-Q1``, ``Q1 1998`` and EViews' ``1998:1`` are the quarter's first day; ISO weeks ``2024-W01`` are that week's Monday; spans
   ``01.03.2024 00:00 - 01.03.2024 00:15`` their start (``time_spans``);
 - mixed UTC offsets (daylight saving time) get their time zone back (see ``zones``).
 """
@@ -36,9 +36,11 @@ from .two_digit_years import in_the_past
 from .zones import written_zone
 
 ISO_WEEK = re.compile(r"^\d{4}-?W\d{2}$")
-QUARTER_YEAR = re.compile(r"^(\d{4})\s*-?\s*Q([1-4])$", re.IGNORECASE)
+QUARTER_YEAR = re.compile(r"^(\d{4})(?:\s*-?\s*Q|:)([1-4])$", re.IGNORECASE)  # 1998 Q1, EViews' 1998:1
 QUARTER_FIRST = re.compile(r"^Q([1-4])\s*-?\s*(\d{4})$", re.IGNORECASE)  # Q1 1998
-MONTH_CODE = re.compile(r"^(\d{4})\s*-?\s*M(\d{2})$", re.IGNORECASE)  # 2015M01, as Eurostat writes months
+MONTH_CODE = re.compile(
+    r"^(\d{4})(?:\s*-?\s*M|:)(\d{2})$", re.IGNORECASE
+)  # Eurostat's 2015M01, EViews' 2015:01
 MONTH_YEAR = re.compile(r"^\d{1,2}([-/])\d{4}$")  # 01/2015 (not 01.2015: a number with four decimals)
 _YEAR_FIRST = re.compile(r"^\d{4}([-/.])\d{1,2}\1\d{1,2}$")
 _YEAR_LAST = re.compile(r"^\d{1,2}([-/.])\d{1,2}\1\d{4}$")

@@ -28,6 +28,8 @@ runner = CliRunner()
         ("Q1 1998", "Q%q %Y"),
         ("2015M01", "%YM%m"),
         ("2015-M01", "%Y-M%m"),
+        ("1990:1", "%Y:%q"),
+        ("1990:01", "%Y:%m"),
         ("2024-W05", "%G-W%V"),
         ("2024W05", "%GW%V"),
         ("1949-01", "%Y-%m"),
@@ -55,12 +57,14 @@ def test_a_given_time_format_is_kept_only_without_days_or_clock():
     assert layout_of(pd.Series(["1998-01-01 10"]), "%Y-%m-%d %H") == ""
 
 
-QUARTER_LAYOUTS = ["1998 Q1", "1998Q1", "Q1 1998", "1998-Q1"]
+QUARTER_LAYOUTS = ["1998 Q1", "1998Q1", "Q1 1998", "1998-Q1", "1998:1"]
 
 
 @settings(max_examples=60, deadline=None)
 @given(
-    example=st.sampled_from(QUARTER_LAYOUTS + ["2015M01", "1949-01", "01/1949", "2024-W05", "1998"]),
+    example=st.sampled_from(
+        QUARTER_LAYOUTS + ["2015M01", "2015:01", "1949-01", "01/1949", "2024-W05", "1998"]
+    ),
     start=st.integers(1900, 2090),
     steps=st.integers(1, 30),
 )
