@@ -131,6 +131,12 @@ def test_a_local_models_intervals_row_says_its_members_pool_their_windows(tmp_pa
     assert own[0] != own[1] and pooled == table.windows
     info = _info(save_model(fitted, tmp_path / "l.fcst"))
     assert f"calibrated on {pooled} windows pooled from its 2 members" in info["intervals"]
+    # the first member's reason spoke for both: its rows, where the short one read all of its own
+    reasons = {m.plan_.reasons["damped_rows"] for m in fitted.members_.values()}
+    assert len(reasons) == 2 and any("all the series'" in r for r in reasons)
+    assert info["damped_rows"].startswith(
+        "60 (a damped trend of each series' last 60 rows or all of a shorter one's, "
+    )
 
 
 def test_info_shows_the_cut_at_zero_and_the_intermittent_hint(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from enum import StrEnum
 from pathlib import Path
@@ -274,6 +275,23 @@ def describe_local(meta: dict) -> dict:
     starts = Counter(str(m.get("network", {}).get("highway_init", "naive")) for m in members)
     if len(starts) > 1:
         out["highway_start"] = ", ".join(f"{kind} ({n} series)" for kind, n in starts.most_common())
+    reasons = {
+        m["plan"].get("reasons", {}).get("damped_rows", "") for m in members if m["plan"].get("damped_rows")
+    }
+    if len(reasons) > 1:  # the first member's said "all the series' 22 rows" of every member
+        rows = members[0]["plan"]["damped_rows"]
+        short = all("all the series'" in r for r in reasons)  # every member shorter than the rows read
+        whose = (
+            "all of each series' rows"
+            if short
+            else f"each series' last {rows} rows or all of a shorter one's"
+        )
+        out["damped_rows"] = re.sub(
+            r"\(a damped trend of .*?(, its season|, averaged)",
+            rf"(a damped trend of {whose}\1",
+            str(out.get("damped_rows", "")),
+            count=1,
+        )
     if "damped_weight" in out:  # each member chose its own: how many chose each share
         tally = Counter(float(m.get("damped_weight", 0.5)) for m in members)
         out["damped_weight"] = ", ".join(
