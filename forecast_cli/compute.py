@@ -244,13 +244,14 @@ def open_executor(compute: ComputeConfig, warm: bool = True, network: Any = None
         import distributed
     except ImportError:
         raise UsageError(DASK_MISSING) from None
-    from .dask_executor import DaskExecutor, local_cluster, mute_dask, quiet_dask, warm_up
+    from .dask_executor import DaskExecutor, local_cluster, mute_dask, quiet_dask, refuse_closed_port, warm_up
 
     t0 = time.perf_counter()
     cluster = None
     with _muting_on_interrupt(mute_dask), quiet_dask():  # muted after quiet_dask restores levels
         if compute.scheduler:
             try:
+                refuse_closed_port(compute.scheduler)
                 client = distributed.Client(compute.scheduler, timeout="10s")
             except (OSError, TimeoutError, ValueError) as exc:
                 raise UsageError(

@@ -162,3 +162,22 @@ def mute_dask() -> None:
     our one line."""
     for name in ("distributed", "tornado", "asyncio"):
         logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+
+
+def refuse_closed_port(address: str) -> None:
+    """Raise ``ConnectionRefusedError`` at once where nothing listens at a TCP scheduler's
+    address: Dask's client retried a refused connection for its whole 10 s timeout. A host
+    that does not answer, or another protocol, is left to Dask's own timeout."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.scheme not in ("tcp", "tls") or not parts.hostname:
+        return
+    try:
+        with socket.create_connection((parts.hostname, parts.port or 8786), timeout=1.0):
+            return
+    except ConnectionRefusedError:
+        raise ConnectionRefusedError("nothing listens there") from None
+    except (OSError, ValueError):  # a timeout, an unknown host, a bad port: Dask says what it finds
+        return

@@ -191,3 +191,18 @@ def test_an_interrupt_while_the_cluster_starts_mutes_dask_for_the_rest_of_the_pr
     finally:
         for name, level in before.items():
             logging.getLogger(name).setLevel(level)
+
+
+def test_a_scheduler_address_where_nothing_listens_is_refused_at_once():
+    """bad input: --scheduler at a port where nothing listens -> the one-line usage error at
+    once, from our check before Dask's client (which retried the refused connection for its
+    whole 10 s timeout)"""
+    import socket
+
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    refused = rf"cannot reach the Dask scheduler at {address} \(.*nothing listens there\); check --scheduler"
+    with pytest.raises(UsageError, match=refused), open_executor(ComputeConfig(scheduler=address)):
+        pass
