@@ -56,13 +56,16 @@ def parse_numbers(
     if pd.api.types.is_numeric_dtype(column):
         values = column.astype(np.float64)
     else:
-        text = column.astype("string").str.strip()
+        written = column.astype("string").str.strip()
+        text = written
         if thousands:
             text = text.str.replace(thousands, "", regex=False)
         if decimal != ".":
             text = text.str.replace(decimal, ".", regex=False)
         values = pd.Series(pd.to_numeric(text, errors="coerce"), index=column.index).astype(np.float64)
         values = _overflow_as_inf(values, text)
+        if decimal != "." or thousands:  # a notation given: a cell not written in it is no number
+            values = values.mask(misfits(written, decimal, thousands).to_numpy())
         bad = values.isna() & column.notna() & (column.astype(str).str.strip() != "")
         if bad.any():
             raise DataError(
@@ -91,6 +94,28 @@ def parse_numbers(
 
 
 FLOAT32_LIMIT = float(np.finfo(np.float32).max)  # about 3.4e38
+
+
+def notation(decimal: str, thousands: str | None) -> re.Pattern[str]:
+    """A number as a file with decimal mark ``decimal`` and thousands separator
+    ``thousands`` writes it: groups of exactly three digits after a separator, one mark, an
+    exponent or an infinity allowed. Under ``--decimal ,`` a cell ``112.000`` was read as
+    112, and under ``--thousands ,`` one ``24278,89`` as 2427889, exit 0: a cell outside the
+    notation is refused, naming the option that reads it."""
+    m = re.escape(decimal)
+    whole = rf"\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+|\d+" if thousands else r"\d+"
+    return re.compile(
+        rf"[+-]?(?:(?:(?:{whole})(?:{m}\d*)?|{m}\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?)",
+        re.IGNORECASE | re.ASCII,
+    )
+
+
+def misfits(written: pd.Series, decimal: str, thousands: str | None) -> pd.Series:
+    """The cells of ``written`` (text, stripped) that hold something and are no number in
+    the notation (``notation``); empty and missing cells are not misfits."""
+    filled = written.notna() & (written != "")
+    fits = written.str.fullmatch(notation(decimal, thousands).pattern, flags=re.IGNORECASE | re.ASCII)
+    return (filled & ~fits.fillna(False).astype(bool)).astype(bool)
 
 
 def _overflow_as_inf(values: pd.Series, text: pd.Series) -> pd.Series:
@@ -172,6 +197,11 @@ def number_hint(example: str, decimal: str, thousands: str | None, fix: str = FI
     needs ``--thousands .``, not ``--decimal ,`` again); else the generic advice."""
     if any(c.isdigit() and not c.isascii() for c in example):  # ١٢٣ or ５: Python's \d reads them
         return "write its digits as 0-9 (it holds other scripts' digits)"
+    if thousands and thousands in example and _reads(example, thousands, None):  # 24278,89
+        return (
+            f"{thousands!r} is not followed by groups of three digits there: if it is the decimal "
+            f"mark, give --decimal {_shell(thousands)} instead of --thousands {_shell(thousands)}"
+        )
     other = "." if decimal == "," else ","
     if other != thousands and _reads(example, other, thousands):
         also = thousands != other and other in example and _reads(example, decimal, other)

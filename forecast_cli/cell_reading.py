@@ -37,20 +37,31 @@ def dotted_periods(head: pd.DataFrame, candidates: tuple[str, ...]) -> tuple[str
 
 
 def exact_with_thousands(frame: pd.DataFrame, read, decimal: str, thousands: str) -> pd.DataFrame:
-    """``frame`` with its decimal columns parsed again from their text, exactly: pandas'
+    """``frame`` with its number columns parsed again from their text, exactly: pandas'
     thousands-aware parser misrounds some values of 16 and 17 digits (979,535,186,588.6643
-    read as ...6644), where the numbers written out must round-trip. ``read(**more)`` reads
-    the input again with more ``read_csv`` keywords."""
-    floats = [c for c in frame.columns if frame[c].dtype.kind == "f"]
-    if not floats:
+    read as ...6644), where the numbers written out must round-trip; and it drops the
+    separator wherever it stands, so ``24278,89`` under ``--thousands ,`` was 2427889. A
+    column with a cell outside the notation (``cell_numbers.notation``) is kept as its text,
+    which ``parse_numbers`` refuses, naming the cell. ``read(**more)`` reads the input
+    again with more ``read_csv`` keywords."""
+    from .cell_numbers import misfits
+
+    numbers = [c for c in frame.columns if frame[c].dtype.kind in "fiu"]
+    if not numbers:
         return frame
     try:
-        text = read(usecols=floats, dtype=dict.fromkeys(floats, str))
+        text = read(usecols=numbers, dtype=dict.fromkeys(numbers, str))
     except ValueError:  # names pandas made up (a column named twice: refused after reading)
         return frame
     frame = frame.copy()
-    for c in floats:
-        cells = text[c].str.strip().str.replace(thousands, "", regex=False)
+    for c in numbers:
+        written = text[c].str.strip()
+        if misfits(written, decimal, thousands).any():  # not this notation's: its cells refused as written
+            frame[c] = text[c]
+            continue
+        if frame[c].dtype.kind != "f":
+            continue
+        cells = written.str.replace(thousands, "", regex=False)
         if decimal != ".":
             cells = cells.str.replace(decimal, ".", regex=False)
         exact = pd.to_numeric(cells, errors="coerce").astype(np.float64)

@@ -108,12 +108,15 @@ class DataConfig:
     )
     decimal: str = opt(
         ".",
-        "Decimal mark in numbers, e.g. , for 1,5 (a column of 1,5 without it is refused).",
+        "Decimal mark in numbers, e.g. , for 1,5 (a column of 1,5 without it is refused; with it, a cell 1.5 is).",
         DATA,
         commands=LOAD,
     )
     thousands: str | None = opt(
-        None, "Thousands separator in numbers, e.g. . for 1.234,5 or , for 1,234.5.", DATA, commands=LOAD
+        None,
+        "Thousands separator in numbers, e.g. . for 1.234,5 or , for 1,234.5 (digits grouped in threes: 24278,89 is refused).",
+        DATA,
+        commands=LOAD,
     )
     time_format: str | None = opt(
         None,

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from forecast_cli.cli import app
 
 from .conftest import FAST_TRAIN
+from .test_cli_bad_input import refused
 
 runner = CliRunner()
 
@@ -391,6 +392,41 @@ def test_counts_written_with_a_thousands_dot_are_read_as_the_model_read_them(tmp
     assert got.exit_code == 0 and got.stdout == stored.stdout, got.output
     assert float(got.stdout.splitlines()[1].split(",")[1]) > 1000
     assert "read as the model's training data was (--decimal , --thousands .)" in got.stderr
+
+
+def test_a_file_not_written_the_models_way_is_not_read_the_models_way(tmp_path):
+    """bad input: predict on a German file (112.000,25) with a model trained with
+    --thousands , on 112,000.25 -> exit 2 naming --decimal , --thousands . (the model's
+    --thousands , stripped the comma: 112.00025, a forecast a thousand times too small,
+    exit 0); with those options given it forecasts as from the model's own history"""
+    months = pd.date_range("2000-01-01", periods=96, freq="MS")
+    values = 112000.25 + 3000 * np.sin(np.arange(96) * np.pi / 6) + 250 * np.arange(96)
+    us, de = tmp_path / "us.csv", tmp_path / "de.csv"
+    us.write_text(
+        "month,y\n" + "".join(f'{m:%Y-%m},"{v:,.2f}"\n' for m, v in zip(months, values, strict=True))
+    )
+    de.write_text(
+        "month;y\n"
+        + "".join(
+            f"{m:%Y-%m};{v:,.2f}\n".replace(",", "_").replace(".", ",").replace("_", ".")
+            for m, v in zip(months, values, strict=True)
+        )
+    )
+    model = tmp_path / "m.fcst"
+    trained = runner.invoke(
+        app, ["train", str(us), "--thousands", ",", "-H", "3", *FAST_TRAIN, "-o", str(model)]
+    )
+    assert trained.exit_code == 0, trained.output
+    refused(
+        runner.invoke(app, ["predict", "-m", str(model), str(de), "--level", "none"]),
+        2,
+        "give --decimal , --thousands .",
+    )
+    german = runner.invoke(
+        app, ["predict", "-m", str(model), str(de), "--decimal", ",", "--thousands", ".", "--level", "none"]
+    )
+    stored = runner.invoke(app, ["predict", "-m", str(model), "--level", "none"])
+    assert german.exit_code == 0 and german.stdout == stored.stdout, german.output
 
 
 def test_an_unknown_id_in_a_file_read_with_the_models_options_is_named_not_its_numbers(tmp_path):

@@ -12,6 +12,7 @@ import gzip
 import io
 import json
 import lzma
+import re
 import sys
 import tempfile
 import zipfile
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -372,3 +374,70 @@ def test_a_column_named_twice_with_thousands_is_refused_for_its_name():
     text = 'month,a,a\n2000-01,"1,000.5","2,000.5"\n2000-02,"1,001.5","2,001.5"\n'
     with pytest.raises(DataError, match="the header names column 'a' 2 times"):
         read_csv(io.StringIO(text), thousands=",")
+
+
+@pytest.mark.parametrize(
+    "text, options, first, hint",
+    [
+        # --decimal , on a file whose '.' separates thousands: 112.000 was read as 112
+        ("m;y\n2000-01;112.000\n2000-02;118.000\n", {"decimal": ","}, "112.000", "or --thousands . if it"),
+        # --thousands , on decimal commas: 24278,89 was read as 2427889, pandas' integer
+        (
+            "m;y\n2000-01;24278,89\n2000-02;24279,5\n",
+            {"thousands": ","},
+            "24278,89",
+            "give --decimal , instead",
+        ),
+        # --thousands , on German numbers: 112.000,25 was read as 112.00025
+        (
+            "m;y\n2000-01;112.000,25\n2000-02;118.000,25\n",
+            {"thousands": ","},
+            "112.000,25",
+            "--decimal , --thousands .",
+        ),
+        # --decimal , --thousands . on a plain decimal point: 1.5 was read as 15
+        ("m;y\n2000-01;1.5\n2000-02;2.25\n", {"decimal": ",", "thousands": "."}, "1.5", "give --decimal ."),
+    ],
+    ids=[
+        "decimal-comma-on-thousands-dots",
+        "thousands-comma-on-decimal-commas",
+        "thousands-comma-on-german",
+        "german-on-points",
+    ],
+)
+def test_a_cell_not_written_in_the_notation_given_is_refused_not_rescaled(text, options, first, hint):
+    """bad input: numbers not written as --decimal/--thousands say -> exit 2 naming the
+    first cell and the options that read it; each was read 100 to 1000 times off, exit 0"""
+    from forecast_cli.config import DataConfig
+    from forecast_cli.errors import DataError
+    from forecast_cli.series import prepare_series
+
+    with pytest.raises(DataError, match=rf"first {re.escape(repr(first))}\); .*{re.escape(hint)}"):
+        prepare_series(read_csv(io.StringIO(text), **options), DataConfig(target="y", **options))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    number=st.floats(min_value=-1e12, max_value=1e12, allow_nan=False, allow_infinity=False),
+    style=st.sampled_from(
+        [(".", None), (",", None), (",", "."), (".", ","), (".", " "), (",", " "), (".", "'")]
+    ),
+    grouped=st.booleans(),
+)
+def test_every_number_written_in_a_notation_fits_it_and_reads_back(number, style, grouped):
+    """A number written with a decimal mark and (or not) its thousands groups is no misfit
+    of that notation, and reads back as written; with the marks swapped, a grouped number
+    with decimals is one (the 24278,89 read as 2427889)."""
+    from forecast_cli.cell_numbers import misfits, parse_numbers
+
+    decimal, thousands = style
+    whole, _, frac = f"{abs(number):.4f}".partition(".")
+    groups = f"{int(whole):,}".replace(",", thousands) if thousands and grouped else whole
+    cell = ("-" if number < 0 else "") + groups + decimal + frac
+    column = pd.Series([cell])
+    assert not misfits(column, decimal, thousands).any()
+    assert parse_numbers(column, "y", decimal, thousands).iloc[0] == float(
+        f"{number:.4f}".replace("-0.0000", "0")
+    )
+    if thousands in (",", ".") and int(whole) >= 1000 and grouped:
+        assert misfits(column, thousands, decimal if decimal != thousands else None).any()
