@@ -84,9 +84,17 @@ def read_options(sample: str, delimiter: str | None, decimal: str, thousands: st
     becomes 1022024), so columns that look like time are read as text then.
     """
     sep = delimiter_option(delimiter) or sniff_delimiter(sample)
-    if decimal in (sep, thousands):
-        raise UsageError(f"--decimal {decimal!r} cannot also be the delimiter or the thousands separator")
-    options: dict[str, Any] = {"sep": sep, "decimal": decimal, "thousands": thousands, **EXACT_FLOATS}
+    if decimal == thousands:
+        raise UsageError(f"--decimal {decimal!r} cannot also be the thousands separator")
+    # a decimal mark that is the delimiter too stands in quoted cells ("24278,89"), which
+    # pandas leaves as text for parse_numbers to read; pandas refuses the two alike
+    quoted = decimal == sep
+    options: dict[str, Any] = {
+        "sep": sep,
+        "decimal": "." if quoted else decimal,
+        "thousands": None if quoted else thousands,
+        **EXACT_FLOATS,
+    }
     if thousands is not None:
         head = pd.read_csv(io.StringIO(sample.lstrip("\ufeff")), sep=sep, dtype=str, nrows=200)
         options["dtype"] = {str(c): str for c in head.columns if looks_like_time(head[c])}

@@ -62,8 +62,25 @@ def test_explicit_delimiter_names_and_clashes():
         "month",
         "passengers",
     ]
-    with pytest.raises(UsageError, match="--decimal"):
-        read_csv(io.StringIO(AIR), delimiter=",", decimal=",")
+    with pytest.raises(UsageError, match="--decimal '.' cannot also be the thousands separator"):
+        read_csv(io.StringIO(AIR), thousands=".")
+
+
+def test_decimal_commas_quoted_in_a_comma_separated_file_are_read_with_decimal_comma():
+    """A comma file whose decimal commas stand in quoted cells ("24278,89"): the refusal
+    said to give --decimal ,, which was then refused as the delimiter. Quoted, they read;
+    unquoted, the row has a field too many and is refused."""
+    text = 'date,id,y\n2024-01-01,a,"24278,89"\n2024-01-02,a,"1.234,5"\n2024-01-03,a,7\n'
+    with pytest.raises(DataError, match="give --decimal ,"):
+        prepare_series(read_csv(io.StringIO(text)), DataConfig(target="y"))
+    german = read_csv(io.StringIO(text), decimal=",", thousands=".")
+    cells = prepare_series(german, DataConfig(target="y", decimal=",", thousands="."))
+    assert cells.frame["y"].tolist() == [24278.89, 1234.5, 7.0]
+    with pytest.raises(DataError, match="'1.234,5'"):  # a '.' where --decimal , says none may stand
+        prepare_series(read_csv(io.StringIO(text), decimal=","), DataConfig(target="y", decimal=","))
+    unquoted = "date,y\n2024-01-01,24278,89\n2024-01-02,3\n"
+    with pytest.raises(DataError, match="one field more than the header"):
+        read_csv(io.StringIO(unquoted), decimal=",")
 
 
 def test_gzip_files_and_gzip_stdin_are_read(tmp_path, monkeypatch):
