@@ -110,12 +110,15 @@ def closed_weekdays(observed: pd.DatetimeIndex, freq: str | None) -> str:
     )
 
 
-def refuse_gappy_members(gappy: Sequence[tuple[str, InventedRows]], series: int) -> None:
+def refuse_gappy_members(
+    gappy: Sequence[tuple[str, InventedRows]], series: int, ids: Sequence[str] = ()
+) -> None:
     """Refuse a panel some of whose series the default fill would invent too much of, naming
     them all: the first one's refusal alone said to check --freq, though the others' rows
     show the step is right, and hid how many more would stop the panel next. Where every
     series would (``len(gappy) == series``) the caller gives the first one's refusal: the
-    step is then the likelier fault."""
+    step is then the likelier fault. ``ids``: the panel's, to name a series split in two by
+    spaces around its id."""
     if not gappy or len(gappy) == series:
         return
     ordered = sorted(gappy, key=lambda g: -g[1].share)  # the worst first
@@ -123,12 +126,19 @@ def refuse_gappy_members(gappy: Sequence[tuple[str, InventedRows]], series: int)
         " ..." if len(gappy) > 3 else ""
     )
     them = "it" if len(gappy) == 1 else "them"
+    # a series split by a stray space around its id: both halves are gappy, the fix is the ids
+    twins = [(k, t) for k, _ in gappy for t in ids if t != k and t.strip() == k.strip()]
+    split = (
+        f"; {twins[0][0]!r} and {twins[0][1]!r} differ only by spaces around them: trim the ids in the file"
+        if twins
+        else ""
+    )
     others = "the other fills" if series - len(gappy) == 1 else "the others fill"
     raise InventedRows(
         f"filling would invent over {MAX_INVENTED:.0%} of the rows of {len(gappy)} of {series} series "
         f"({shown}), where {others} on the step; accept it with an explicit "
         f"--fill interpolate|ffill|zero|drop (zero where an absent row means none sold), or leave {them} "
-        "out with --ids or --ids-file",
+        f"out with --ids or --ids-file{split}",
         absent=sum(exc.absent for _, exc in gappy),
         share=ordered[0][1].share,
         series=len(gappy),

@@ -224,11 +224,11 @@ def prepare_panel(raw: pd.DataFrame, cfg: DataConfig, to_learn: bool = True) -> 
             first_gappy = rows if first_gappy is None else first_gappy
             if len(gappy) == len(wanted):  # every series: the step is the likelier fault
                 key, exc = gappy[0]
-                raise member_error(exc, key, first_gappy, wide, member_cfg, file_rows) from None
+                raise member_error(exc, key, first_gappy, wide, member_cfg, file_rows, wanted) from None
             loaded.append(None)
         except (DataError, UsageError) as exc:
-            raise member_error(exc, key, rows, wide, member_cfg, file_rows) from None
-    refuse_gappy_members(gappy, len(wanted))
+            raise member_error(exc, key, rows, wide, member_cfg, file_rows, wanted) from None
+    refuse_gappy_members(gappy, len(wanted), wanted)
     members = on_shared_step(loaded, single, split, wanted, member_cfg, file_rows, to_learn)
     if cfg.agg is None and time_col is not None:  # rows merged by the default: of one series?
         used = {member_cfg.target, *cfg.features, *cfg.future_features}

@@ -3,6 +3,8 @@ series named and placed in the file, so the one line points at the rows to fix."
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from .cell_numbers import rows_text
@@ -18,11 +20,18 @@ def member_error(
     wide: bool,
     cfg: DataConfig,
     file_rows: pd.Index,
+    ids: Sequence[str] = (),
 ) -> DataError | UsageError:
     """One series' refusal, as the panel says it: ``series 'ID': ``, the user's column for a
-    wide table's melted one, leaving the series out where the target suits the others, and
-    the file's data rows the series is on."""
+    wide table's melted one, leaving the series out where the target suits the others, the
+    file's data rows the series is on, and another of ``ids`` it differs from only by spaces
+    around it: such rows, a stray space on every seventh, made a series 639 days apart,
+    and the refusal offered --freq 639D."""
     message = str(exc)
+    twin = next((i for i in ids if i != key and i.strip() == key.strip()), None)
+    named = f"series {key!r}" + (
+        f" (its id differs from {twin!r} only by spaces around it: trim the ids in the file)" if twin else ""
+    )
     shared = (*cfg.features, *cfg.future_features)
     if wide and any(f"column {c!r}" in message for c in shared):  # a column every series shares
         return exc
@@ -37,5 +46,5 @@ def member_error(
         positions = file_rows.get_indexer(rows.index.unique())
         message += f" (the series is on data rows {rows_text(positions)})"
     if isinstance(exc, InventedRows):  # predict reads what it refused
-        return InventedRows(f"series {key!r}: {message}", absent=exc.absent, share=exc.share)
-    return type(exc)(f"series {key!r}: {message}")
+        return InventedRows(f"{named}: {message}", absent=exc.absent, share=exc.share)
+    return type(exc)(f"{named}: {message}")

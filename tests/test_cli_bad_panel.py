@@ -245,6 +245,30 @@ def test_predict_warns_of_a_trained_series_whose_rows_have_no_values(tmp_path):
     assert "2 series with no 'y' values left out (S2, S9)" in result.stderr
 
 
+def test_a_series_split_off_by_a_stray_space_is_named_with_its_twin_when_refused(tmp_path):
+    """bad input: every third row of S1 written ' S1' -> a refusal in ' S1' names the twin it
+    differs from only by spaces (one such refusal offered --freq for a grid of 639 days, and
+    the load line's note of such twins came after it, never said); S1, left gappy, is
+    refused with the pair named"""
+    frame = long_panel()
+    rows = frame.index[frame["unique_id"] == "S1"]
+    frame.loc[rows[::3], "unique_id"] = " S1"
+    frame["y"] = frame["y"].astype(object)
+    frame.loc[rows[3], "y"] = "n.a."  # refused in ' S1', read first
+    result, _ = _train(tmp_path, frame)
+    twin = "series ' S1' (its id differs from 'S1' only by spaces around it: trim the ids in the file): "
+    refused(result, 2, twin)
+    frame = long_panel()
+    frame.loc[rows[::3], "unique_id"] = " S1"  # S1 a third gappy, ' S1' on a grid of quarters
+    result, _ = _train(tmp_path, frame)
+    refused(
+        result,
+        2,
+        "('S1' 33%)",
+        "; 'S1' and ' S1' differ only by spaces around them: trim the ids in the file",
+    )
+
+
 def test_an_empty_column_of_a_wide_table_is_left_out_by_target_not_by_deleting_rows(tmp_path):
     """bad input: --target a,b of a wide table whose column b is empty -> exit 2, naming the
     series and --target; the fix offered was to delete its rows, which would delete a's too"""
