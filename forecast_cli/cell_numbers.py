@@ -96,25 +96,23 @@ def parse_numbers(
 FLOAT32_LIMIT = float(np.finfo(np.float32).max)  # about 3.4e38
 
 
-def notation(decimal: str, thousands: str | None) -> re.Pattern[str]:
+def notation(decimal: str, thousands: str | None) -> str:
     """A number as a file with decimal mark ``decimal`` and thousands separator
     ``thousands`` writes it: groups of exactly three digits after a separator, one mark, an
     exponent or an infinity allowed. Under ``--decimal ,`` a cell ``112.000`` was read as
     112, and under ``--thousands ,`` one ``24278,89`` as 2427889, exit 0: a cell outside the
-    notation is refused, naming the option that reads it."""
+    notation is refused, naming the option that reads it. ``misfits`` matches it ignoring
+    case, with ASCII digits only."""
     m = re.escape(decimal)
     whole = rf"\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+|\d+" if thousands else r"\d+"
-    return re.compile(
-        rf"[+-]?(?:(?:(?:{whole})(?:{m}\d*)?|{m}\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?)",
-        re.IGNORECASE | re.ASCII,
-    )
+    return rf"[+-]?(?:(?:(?:{whole})(?:{m}\d*)?|{m}\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?)"
 
 
 def misfits(written: pd.Series, decimal: str, thousands: str | None) -> pd.Series:
     """The cells of ``written`` (text, stripped) that hold something and are no number in
     the notation (``notation``); empty and missing cells are not misfits."""
     filled = written.notna() & (written != "")
-    fits = written.str.fullmatch(notation(decimal, thousands).pattern, flags=re.IGNORECASE | re.ASCII)
+    fits = written.str.fullmatch(notation(decimal, thousands), flags=re.IGNORECASE | re.ASCII)
     return (filled & ~fits.fillna(False).astype(bool)).astype(bool)
 
 
