@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 
 from .errors import InventedRows
+from .panel_ids import spaced_twin
 
 MAX_INVENTED = 0.2
 
@@ -127,9 +128,9 @@ def refuse_gappy_members(
     )
     them = "it" if len(gappy) == 1 else "them"
     # a series split by a stray space around its id: both halves are gappy, the fix is the ids
-    twins = [(k, t) for k, _ in gappy for t in ids if t != k and t.strip() == k.strip()]
+    twins = spaced_twin([key for key, _ in gappy], ids)
     split = (
-        f"; {twins[0][0]!r} and {twins[0][1]!r} differ only by spaces around them: trim the ids in the file"
+        f"; {twins[0]!r} and {twins[1]!r} differ only by spaces around them: trim the ids in the file"
         if twins
         else ""
     )

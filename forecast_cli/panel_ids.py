@@ -72,6 +72,21 @@ def space_twins(names: Sequence[str]) -> list[str]:
     ]
 
 
+def spaced_twin(keys: Sequence[str], names: Sequence[str]) -> tuple[str, str] | None:
+    """(key, twin): the first of ``keys`` with another of ``names`` that equals it once the
+    spaces around both are dropped (a series split off by a stray space), else None. One
+    grouping of ``names``: a pass over them for each key compared 5 x 10^7 pairs where
+    5,000 of 10,000 series were refused."""
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        groups.setdefault(str(name).strip(), []).append(name)
+    for key in keys:
+        twin = next((n for n in groups.get(str(key).strip(), ()) if n != key), None)
+        if twin is not None:
+            return key, twin
+    return None
+
+
 def unknown_ids(
     label: str, missing: list[str], what: str, available: str, known: Sequence[str] = ()
 ) -> UnknownIds:

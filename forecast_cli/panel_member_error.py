@@ -10,6 +10,7 @@ import pandas as pd
 from .cell_numbers import rows_text
 from .config import DataConfig
 from .errors import DataError, InventedRows, UsageError
+from .panel_ids import spaced_twin
 from .panel_layout import WIDE_TARGET
 
 
@@ -28,9 +29,11 @@ def member_error(
     around it: such rows, a stray space on every seventh, made a series 639 days apart,
     and the refusal offered --freq 639D."""
     message = str(exc)
-    twin = next((i for i in ids if i != key and i.strip() == key.strip()), None)
+    twins = spaced_twin([key], ids)
     named = f"series {key!r}" + (
-        f" (its id differs from {twin!r} only by spaces around it: trim the ids in the file)" if twin else ""
+        f" (its id differs from {twins[1]!r} only by spaces around it: trim the ids in the file)"
+        if twins
+        else ""
     )
     shared = (*cfg.features, *cfg.future_features)
     if wide and any(f"column {c!r}" in message for c in shared):  # a column every series shares

@@ -199,9 +199,9 @@ def predict(
         )
     if series is None:
         reporter.info(f"continuing from the history stored in {model} ({_history_ends(forecaster, ids)})")
-    elif lost := [
-        i for i in series.without_values if i in set(forecaster.ids_)
-    ]:  # a warning, not the load line's note
+    elif lost := _trained_left_out(
+        series.without_values, forecaster.ids_
+    ):  # a warning, not only the load line's note
         reporter.warn(
             f"{len(lost)} trained series {'has' if len(lost) == 1 else 'have'} no {series.target!r} value "
             f"in the rows given and {'is' if len(lost) == 1 else 'are'} not forecast ({first_few(lost)})"
@@ -295,6 +295,12 @@ def refuse_finer_rows(series, forecaster) -> None:
             f"model learnt {forecaster.freq_} rows as read: give {forecaster.freq_} rows, or train a model "
             f"with --freq {forecaster.freq_} --agg to combine {finer} rows"
         )
+
+
+def _trained_left_out(left_out: tuple[str, ...], trained: tuple[str, ...]) -> list[str]:
+    """The series the rows given left out (no target value) that the model was trained on."""
+    known = set(trained)  # once: the set was built again for every series left out
+    return [i for i in left_out if i in known]
 
 
 def _history_ends(forecaster, ids: tuple[str, ...] = ()) -> str:
