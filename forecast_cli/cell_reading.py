@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .cell_numbers import misfits
+
 _DOTTED_PERIOD = re.compile(r"^\s*(\d{1,2}\.\d{4}|\d{4}\.\d{1,2})\s*$")  # 01.1949, 1959.1
 
 
@@ -44,8 +46,6 @@ def exact_with_thousands(frame: pd.DataFrame, read, decimal: str, thousands: str
     column with a cell outside the notation (``cell_numbers.notation``) is kept as its text,
     which ``parse_numbers`` refuses, naming the cell. ``read(**more)`` reads the input
     again with more ``read_csv`` keywords."""
-    from .cell_numbers import misfits
-
     numbers = [c for c in frame.columns if frame[c].dtype.kind in "fiu"]
     if not numbers:
         return frame
